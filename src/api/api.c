@@ -1,0 +1,2 @@
+/* placeholder until the API lands */
+typedef int pw_api_placeholder;

@@ -1,0 +1,84 @@
+/* Diagnostics as data. Stages append records (code, severity, span, message,
+ * notes, optional fix); renderers print them as clang-style text or JSON. */
+#ifndef PD_DIAG_H
+#define PD_DIAG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../front/source.h"
+
+typedef enum pd_severity { PD_ERROR, PD_WARNING, PD_NOTE } pd_severity;
+
+typedef struct pd_note pd_note;
+struct pd_note {
+    ps_span span;
+    bool has_span;
+    const char *message;
+    pd_note *next;
+};
+
+typedef struct pd_diag pd_diag;
+struct pd_diag {
+    const char *code;     /* stable id, e.g. "E0201" */
+    pd_severity severity;
+    ps_span span;
+    bool has_span;        /* false for whole-file or command-level problems */
+    const char *message;
+    pd_note *notes;
+    const char *fix;      /* replacement text for `span`, or NULL */
+    pd_diag *next;
+};
+
+typedef struct pd_list {
+    pm_arena *arena;
+    pd_diag *head, *tail;
+    unsigned errors, warnings;
+    unsigned max_errors;  /* errors past this are counted but not recorded */
+    bool truncated;
+    bool oom;             /* a diagnostic could not be recorded */
+} pd_list;
+
+void pd_init(pd_list *l, pm_arena *arena, unsigned max_errors);
+/* Records a diagnostic; returns it (to add notes) or NULL when dropped.
+ * `span` may be NULL for a problem without a place. */
+pd_diag *pd_add(pd_list *l, pd_severity sev, const char *code, const ps_span *span,
+                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+pd_diag *pd_vadd(pd_list *l, pd_severity sev, const char *code, const ps_span *span,
+                 const char *fmt, va_list ap);
+/* Adds a note to d (ignored when d is NULL). */
+void pd_note_add(pd_list *l, pd_diag *d, const ps_span *span, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+void pd_set_fix(pd_list *l, pd_diag *d, const char *replacement);
+
+/* A growable text buffer the renderers write into (malloc'd). */
+typedef struct pd_buf {
+    char *data;
+    size_t len, cap;
+    bool oom;
+} pd_buf;
+void pd_buf_printf(pd_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void pd_buf_free(pd_buf *b);
+
+/* file:line:col: error: message
+ *    12 |   require "x": age >= 1O
+ *       |                       ^~
+ * file:line:col: note: ...                                   */
+void pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
+/* One JSON object per line: {"file":..,"line":..,"column":..,"end_line":..,
+ * "end_column":..,"severity":..,"code":..,"message":..,"notes":[..],"fix":..} */
+void pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
+
+#endif

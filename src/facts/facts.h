@@ -1,0 +1,62 @@
+/* Facts: one coach's record laid out as the image's record 0 expects, built
+ * from JSON (cJSON) or field by field. Text is interned against the image's
+ * string table, so that equal text has equal ids and the VM compares numbers;
+ * text the rules never mention gets a per-record id above the image's. */
+#ifndef PF_FACTS_H
+#define PF_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bc/image.h"
+
+struct cJSON;
+
+typedef struct pf_facts {
+    const pb_image *img;
+    pm_arena arena;    /* everything of the current record; reset per record */
+    pv_value *root;    /* img->records[0].nfields values */
+    uint8_t *given;    /* per root field: 1 once set */
+    /* Text not in the image: ids img->nstrings + k. */
+    const char **extra;
+    uint32_t *extra_len;
+    uint32_t nextra, extra_cap;
+    uint32_t *extra_hash; /* slot -> k + 1 */
+    uint32_t extra_mask;
+    /* Limits (0 = default). */
+    uint32_t max_list;   /* elements in one list */
+    uint32_t max_depth;  /* JSON nesting */
+    uint32_t max_string; /* bytes in one string */
+} pf_facts;
+
+bool pf_init(pf_facts *f, const pb_image *img);
+void pf_fini(pf_facts *f);
+/* Forgets the current record: every field back to unset. Returns false on OOM. */
+bool pf_reset(pf_facts *f);
+
+/* Loads one record from a JSON object, replacing the current one. On failure
+ * returns false with a message naming the field ("certificates[2].issued:
+ * expected a date \"YYYY-MM-DD\", got \"2026-02-30\""). */
+bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen);
+
+/* Field by field. `path` names a field of the facts record ("athletes_coached")
+ * or of a list element ("certificates[0].id"). */
+bool pf_set_int(pf_facts *f, const char *path, int64_t v, char *err, size_t errlen);
+bool pf_set_number(pf_facts *f, const char *path, double v, char *err, size_t errlen);
+bool pf_set_bool(pf_facts *f, const char *path, bool v, char *err, size_t errlen);
+bool pf_set_text(pf_facts *f, const char *path, const char *v, char *err, size_t errlen);
+bool pf_set_date(pf_facts *f, const char *path, int32_t day, char *err, size_t errlen);
+bool pf_set_none(pf_facts *f, const char *path, char *err, size_t errlen);
+/* Appends an element with every field unset (list of records) or an empty
+ * text (set of text) to the list at `path`; *index receives its position. */
+bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t errlen);
+/* Fills defaults of unset fields and fails naming the first missing required
+ * one. pf_load_json does this itself; field-by-field callers call it before
+ * evaluating. */
+bool pf_complete(pf_facts *f, char *err, size_t errlen);
+
+/* The text of a string id (image or record-local). */
+const char *pf_string(const pf_facts *f, uint32_t id);
+
+#endif

@@ -1,0 +1,177 @@
+/* The syntax tree, as the parser builds it and the checker annotates it. Every
+ * node lives in the compilation's arena and carries its source span. Lists of
+ * siblings are linked through `next`, in source order. */
+#ifndef PA_AST_H
+#define PA_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bc/image.h"
+#include "source.h"
+
+typedef enum pa_unit { PA_DAYS = 0, PA_MONTHS = 1, PA_YEARS = 2 } pa_unit; /* = pt_unit */
+
+typedef enum pa_expr_kind {
+    PA_E_INT,      /* u.i */
+    PA_E_NUM,      /* u.n */
+    PA_E_STR,      /* u.s */
+    PA_E_DATE,     /* u.date: day number, already validated by the parser */
+    PA_E_BOOL,     /* u.b */
+    PA_E_NONE,     /* `none` */
+    PA_E_TODAY,    /* `today` */
+    PA_E_DURATION, /* u.dur: `2 years` */
+    PA_E_NAME,     /* u.name: a field, definition, parameter or loop variable */
+    PA_E_FIELD,    /* u.field: obj.name */
+    PA_E_CALL,     /* u.call: name(args) */
+    PA_E_LIST,     /* u.list: [a, b, c] */
+    PA_E_UNARY,    /* u.un: not a, -a */
+    PA_E_BINARY,   /* u.bin */
+    PA_E_IS_NONE,  /* u.isnone: a is none / a is not none */
+    PA_E_IF,       /* u.cond: if c then a else b */
+    PA_E_BETWEEN,  /* u.between: years between a and b; years since a (b NULL) */
+    PA_E_QUANT     /* u.quant: any/all/count/sum */
+} pa_expr_kind;
+
+typedef enum pa_op {
+    PA_OP_NOT, PA_OP_NEG,                                           /* unary */
+    PA_OP_AND, PA_OP_OR,
+    PA_OP_EQ, PA_OP_NE, PA_OP_LT, PA_OP_LE, PA_OP_GT, PA_OP_GE,
+    PA_OP_ADD, PA_OP_SUB, PA_OP_MUL,
+    PA_OP_IN,        /* a in b: b a set of text or a literal list */
+    PA_OP_OTHERWISE  /* a otherwise b */
+} pa_op;
+
+typedef enum pa_quant { PA_Q_ANY, PA_Q_ALL, PA_Q_COUNT, PA_Q_SUM } pa_quant;
+
+/* What a name resolved to (set by the checker). */
+typedef enum pa_ref {
+    PA_REF_NONE = 0,
+    PA_REF_FACT,    /* field `index` of the facts record */
+    PA_REF_DEFINE,  /* definition `index` */
+    PA_REF_PARAM,   /* parameter / local `index` of the enclosing definition */
+    PA_REF_LOCAL,   /* loop variable in local `index` */
+    PA_REF_BUILTIN  /* builtin function `index` (pc_builtin) */
+} pa_ref;
+
+typedef struct pa_expr pa_expr;
+struct pa_expr {
+    pa_expr_kind kind;
+    ps_span span;
+    pa_expr *next; /* next argument / list item */
+    union {
+        int64_t i;
+        double n;
+        struct { const char *s; uint32_t len; } str;
+        int32_t date;
+        bool b;
+        struct { int64_t n; pa_unit unit; } dur;
+        struct { const char *name; } name;
+        struct { pa_expr *obj; const char *name; ps_span name_span; } field;
+        struct { const char *name; ps_span name_span; pa_expr *args; uint32_t nargs; } call;
+        struct { pa_expr *items; uint32_t nitems; } list;
+        struct { pa_op op; pa_expr *a; } un;
+        struct { pa_op op; pa_expr *a, *b; ps_span op_span; } bin;
+        struct { pa_expr *a; bool negated; } isnone;
+        struct { pa_expr *c, *a, *b; } cond;
+        struct { pa_unit unit; pa_expr *a, *b; } between;
+        struct {
+            pa_quant q;
+            const char *var;
+            ps_span var_span;
+            pa_expr *list;
+            pa_expr *where; /* may be NULL (count, sum) */
+            pa_expr *value; /* sum only */
+        } quant;
+    } u;
+    /* Filled by the checker. */
+    pb_type type;
+    pa_ref ref;
+    uint32_t ref_index;
+    uint32_t ref_rec;   /* PA_E_FIELD: record of obj; u.field index in ref_index */
+};
+
+/* A type as written: `integer`, `date?`, `list of certificate`, `set of text`. */
+typedef enum pa_type_form { PA_TY_NAMED, PA_TY_LIST, PA_TY_SET } pa_type_form;
+typedef struct pa_typeref {
+    pa_type_form form;
+    const char *name; /* the base or element type name */
+    bool optional;    /* `?` after a named type */
+    ps_span span;
+} pa_typeref;
+
+typedef struct pa_field pa_field;
+struct pa_field {
+    const char *name;
+    ps_span span; /* the name */
+    pa_typeref type;
+    pa_expr *def; /* `= value`, or NULL */
+    pa_field *next;
+};
+
+typedef struct pa_param pa_param;
+struct pa_param {
+    const char *name;
+    ps_span span;
+    pa_typeref type;
+    pa_param *next;
+};
+
+typedef enum pa_role { PA_REQUIRE, PA_PREFER, PA_ADVISE, PA_MEMBER } pa_role;
+typedef enum pa_group { PA_LEAF, PA_ALL_OF, PA_ANY_OF, PA_AT_LEAST } pa_group;
+
+typedef struct pa_req pa_req;
+struct pa_req {
+    pa_role role;       /* PA_MEMBER for members of a group */
+    const char *label;
+    ps_span label_span;
+    ps_span span;       /* the whole requirement */
+    pa_group group;
+    pa_expr *cond;      /* PA_LEAF */
+    pa_req *members;    /* groups */
+    int64_t min;        /* PA_AT_LEAST */
+    ps_span min_span;
+    const char *cite;   /* `citing "..."`, or NULL */
+    ps_span cite_span;
+    pa_req *next;
+};
+
+/* `name value` inside a program: title, hours, format, provider, duration;
+ * `grants "id"` and `grants "id" valid for N unit` use `value` and `validity`. */
+typedef struct pa_attr pa_attr;
+struct pa_attr {
+    const char *name;
+    ps_span span;       /* the attribute name */
+    pa_expr *value;
+    pa_expr *validity;  /* grants only: a PA_E_DURATION, or NULL */
+    pa_attr *next;
+};
+
+typedef enum pa_decl_kind { PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM } pa_decl_kind;
+
+typedef struct pa_decl pa_decl;
+struct pa_decl {
+    pa_decl_kind kind;
+    ps_span span;       /* the whole declaration */
+    const char *name;   /* not for include */
+    ps_span name_span;
+    pa_decl *next;
+    union {
+        struct { const char *path; ps_span path_span; } include;
+        struct { pa_field *fields; } record;          /* facts and record */
+        struct {
+            pa_param *params;     /* NULL for a value */
+            bool has_params;      /* `define f() = ...` vs `define f = ...` */
+            pa_typeref *result;   /* `: type`, or NULL */
+            pa_expr *body;
+        } define;
+        struct {
+            const char *title;    /* `program id "title" {`, or NULL */
+            ps_span title_span;
+            pa_attr *attrs;
+            pa_req *reqs;
+        } program;
+    } u;
+};
+
+#endif

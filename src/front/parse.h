@@ -1,0 +1,34 @@
+/* The front end: reads a rule file and the files it includes, and parses each
+ * with the reentrant scanner and pure parser in grammar/. */
+#ifndef PP_PARSE_H
+#define PP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../diag/diag.h"
+#include "ast.h"
+#include "source.h"
+
+typedef struct pp_limits {
+    size_t max_file_size;  /* bytes; 0 = 4 MiB */
+    unsigned max_depth;    /* expression/group nesting; 0 = 200 */
+    unsigned max_includes; /* files in one compilation; 0 = 256 */
+} pp_limits;
+
+/* Parses one text; appends its declarations to *decls (in order). Syntax
+ * errors go to `diags`; returns false if there were any. `file` is the
+ * ps_sources index of the text. */
+bool pp_parse_text(pm_arena *arena, ps_sources *src, uint32_t file, pd_list *diags,
+                   const pp_limits *limits, pa_decl **decls);
+
+/* Reads and parses `path` (or, when text != NULL, the given text under the
+ * name `path`), then every file it includes, relative to the including file,
+ * each once; an include cycle is an error naming the chain. The declarations
+ * of all files come back in one list, each included file's declarations at
+ * the place of its include. Returns false if any error was reported. */
+bool pp_parse_program(pm_arena *arena, ps_sources *src, pd_list *diags,
+                      const pp_limits *limits, const char *path, const char *text,
+                      size_t len, pa_decl **decls);
+
+#endif

@@ -1,0 +1,106 @@
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pm_chunk {
+    pm_chunk *next;
+    size_t size;
+    size_t used;
+    alignas(max_align_t) unsigned char data[];
+};
+
+#define PM_ALIGN (alignof(max_align_t))
+
+void pm_init(pm_arena *a, size_t chunk_size)
+{
+    a->head = NULL;
+    a->chunk_size = chunk_size ? chunk_size : 16384;
+    a->used_total = 0;
+    a->limit = 0;
+}
+
+static pm_chunk *pm_new_chunk(size_t size)
+{
+    pm_chunk *c = malloc(sizeof *c + size);
+    if (!c)
+        return NULL;
+    c->next = NULL;
+    c->size = size;
+    c->used = 0;
+    return c;
+}
+
+void *pm_alloc(pm_arena *a, size_t size)
+{
+    size_t need = (size + PM_ALIGN - 1) & ~(PM_ALIGN - 1);
+    if (need < size)
+        return NULL;
+    if (a->limit && a->used_total + need > a->limit)
+        return NULL;
+    pm_chunk *c = a->head;
+    if (!c || c->size - c->used < need) {
+        /* Oversized requests get a chunk of their own behind the current one,
+         * so the remaining space of the current chunk is not wasted. */
+        size_t csize = need > a->chunk_size / 2 ? need : a->chunk_size;
+        pm_chunk *n = pm_new_chunk(csize);
+        if (!n)
+            return NULL;
+        if (c && csize != a->chunk_size) {
+            n->next = c->next;
+            c->next = n;
+        } else {
+            n->next = c;
+            a->head = n;
+        }
+        c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += need;
+    a->used_total += need;
+    memset(p, 0, size);
+    return p;
+}
+
+char *pm_strndup(pm_arena *a, const char *s, size_t len)
+{
+    char *p = pm_alloc(a, len + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+void pm_reset(pm_arena *a)
+{
+    pm_chunk *keep = NULL;
+    pm_chunk *c = a->head;
+    while (c) {
+        pm_chunk *next = c->next;
+        if (!keep && c->size == a->chunk_size) {
+            keep = c;
+            keep->used = 0;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+    if (keep)
+        keep->next = NULL;
+    a->head = keep;
+    a->used_total = 0;
+}
+
+void pm_free(pm_arena *a)
+{
+    pm_chunk *c = a->head;
+    while (c) {
+        pm_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->used_total = 0;
+}

@@ -1,0 +1,27 @@
+/* Arena allocation: everything from one compilation (or one facts record) is
+ * carved out of large chunks and released at once. Allocation failure is
+ * reported as NULL; callers turn that into an error, never an abort. */
+#ifndef PM_ARENA_H
+#define PM_ARENA_H
+
+#include <stddef.h>
+
+typedef struct pm_chunk pm_chunk;
+
+typedef struct pm_arena {
+    pm_chunk *head;     /* newest chunk first */
+    size_t chunk_size;  /* size of a regular chunk */
+    size_t used_total;  /* bytes handed out since the last reset */
+    size_t limit;       /* 0 = unlimited; otherwise pm_alloc fails past it */
+} pm_arena;
+
+void pm_init(pm_arena *a, size_t chunk_size);
+/* Returns zeroed, max-aligned memory or NULL. */
+void *pm_alloc(pm_arena *a, size_t size);
+/* Copies len bytes and appends a NUL. */
+char *pm_strndup(pm_arena *a, const char *s, size_t len);
+/* Keeps the first chunk for reuse, frees the rest. */
+void pm_reset(pm_arena *a);
+void pm_free(pm_arena *a);
+
+#endif

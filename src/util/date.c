@@ -1,0 +1,138 @@
+#include "date.h"
+
+/* Day-number conversions after Howard Hinnant's civil-calendar algorithms. */
+int32_t pt_from_ymd(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2u) / 5u + (unsigned)d - 1u;
+    const unsigned doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
+    return (int32_t)(era * 146097 + (int)doe - 719468);
+}
+
+void pt_to_ymd(int32_t days, int *y, int *m, int *d)
+{
+    int z = days + 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
+    const int yy = (int)yoe + era * 400;
+    const unsigned doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
+    const unsigned mp = (5u * doy + 2u) / 153u;
+    *d = (int)(doy - (153u * mp + 2u) / 5u + 1u);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yy + (*m <= 2);
+}
+
+static bool pt_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int pt_month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && pt_leap(y) ? 29 : days[m - 1];
+}
+
+bool pt_valid_ymd(int y, int m, int d)
+{
+    return y >= PT_YEAR_MIN && y <= PT_YEAR_MAX && m >= 1 && m <= 12 && d >= 1 &&
+           d <= pt_month_days(y, m);
+}
+
+static int pt_digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool pt_parse(const char *s, size_t len, int32_t *out)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    int y = pt_digits(s, 4), m = pt_digits(s + 5, 2), d = pt_digits(s + 8, 2);
+    if (y < 0 || m < 0 || d < 0 || !pt_valid_ymd(y, m, d))
+        return false;
+    *out = pt_from_ymd(y, m, d);
+    return true;
+}
+
+void pt_format(int32_t days, char buf[11])
+{
+    int y, m, d;
+    pt_to_ymd(days, &y, &m, &d);
+    if (y < 0 || y > 9999)
+        y = 0;
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = '\0';
+}
+
+int64_t pt_between(int32_t a, int32_t b, pt_unit unit)
+{
+    if (unit == PT_DAYS)
+        return (int64_t)b - a;
+    int ay, am, ad, by, bm, bd;
+    pt_to_ymd(a, &ay, &am, &ad);
+    pt_to_ymd(b, &by, &bm, &bd);
+    if (unit == PT_YEARS) {
+        int64_t n = (int64_t)by - ay;
+        if (b >= a)
+            return n - ((bm < am || (bm == am && bd < ad)) ? 1 : 0);
+        return n + ((bm > am || (bm == am && bd > ad)) ? 1 : 0);
+    }
+    int64_t n = ((int64_t)by - ay) * 12 + (bm - am);
+    if (b >= a)
+        return n - (bd < ad ? 1 : 0);
+    return n + (bd > ad ? 1 : 0);
+}
+
+/* Date range that day numbers may reach in arithmetic: well past the years
+ * facts may hold, small enough that no intermediate overflows. */
+#define PT_DAY_MIN (-1000000)
+#define PT_DAY_MAX (1000000)
+
+bool pt_add(int32_t from, int64_t n, pt_unit unit, int32_t *out)
+{
+    if (n > 100000 || n < -100000)
+        return false;
+    if (unit == PT_DAYS) {
+        int64_t r = (int64_t)from + n;
+        if (r < PT_DAY_MIN || r > PT_DAY_MAX)
+            return false;
+        *out = (int32_t)r;
+        return true;
+    }
+    int y, m, d;
+    pt_to_ymd(from, &y, &m, &d);
+    int64_t months = (int64_t)m - 1 + (unit == PT_YEARS ? n * 12 : n);
+    int64_t ny = y + (months >= 0 ? months / 12 : -((11 - months) / 12));
+    int nm = (int)(months - (ny - y) * 12) + 1;
+    if (ny < -2000 || ny > 4000)
+        return false;
+    int last = pt_month_days((int)ny, nm);
+    /* A day that the target month lacks rolls to the 1st of the next month:
+     * the first day on which the full count of units is reached. */
+    if (d > last) {
+        /* Backwards, the last day that is still a full count away. */
+        *out = pt_from_ymd((int)ny, nm, last) + (n >= 0 ? 1 : 0);
+    } else {
+        *out = pt_from_ymd((int)ny, nm, d);
+    }
+    return true;
+}

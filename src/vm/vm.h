@@ -1,0 +1,46 @@
+/* The evaluator. One pv_state per thread and image: it owns the value stack and
+ * the requirement outcomes, both sized once from the image, so evaluation never
+ * allocates. The image is only read. */
+#ifndef PV_VM_H
+#define PV_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bc/image.h"
+
+typedef enum pv_outcome {
+    PV_NOT_EVALUATED = 0, /* skipped: a group was already decided */
+    PV_MET = 1,
+    PV_UNMET = 2
+} pv_outcome;
+
+typedef struct pv_error {
+    char message[256];
+    uint32_t line, col; /* source position of the failing code, 0 if unknown */
+    uint32_t file;      /* string id of the source file, or PB_NO_STRING */
+} pv_error;
+
+typedef struct pv_state {
+    const pb_image *img;
+    pv_value *stack;      /* img->max_frame values */
+    uint8_t *outcomes;    /* img->max_reqs entries, pv_outcome */
+    uint64_t budget;      /* instructions per program evaluation */
+    uint64_t executed;    /* instructions executed by the last run */
+} pv_state;
+
+#define PV_DEFAULT_BUDGET 10000000u
+
+/* Returns false when out of memory. */
+bool pv_init(pv_state *st, const pb_image *img);
+void pv_fini(pv_state *st);
+
+/* Evaluates program `prog` against the facts record `facts` (the fields of
+ * record 0, in order) as of day `today`. On success returns true, sets
+ * *eligible (every top-level `require` met) and leaves the outcome of each
+ * requirement node of the program in st->outcomes[0 .. nreqs). On a runtime
+ * error (integer overflow, instruction budget) returns false with err set. */
+bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog,
+            bool *eligible, pv_error *err);
+
+#endif

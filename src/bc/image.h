@@ -176,6 +176,8 @@ typedef struct pb_image {
 
     uint32_t max_frame;     /* values a context reserves: max of funcs[].frame */
     uint32_t max_reqs;      /* largest nreqs of any program */
+    uint32_t max_calls;     /* longest chain of nested calls, the outermost
+                             * included: return points a context reserves */
 } pb_image;
 
 /* A new, empty image whose own arena holds it. NULL when out of memory. */

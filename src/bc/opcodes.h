@@ -59,7 +59,7 @@
     X(JUMP,        JUMP,  NONE,  "",   "",  "jump forward by A")                          \
     X(JUMP_FALSE,  JUMP,  NONE,  "b",  "",  "pop; jump forward by A when false")          \
     X(JUMP_TRUE,   JUMP,  NONE,  "b",  "",  "pop; jump forward by A when true")           \
-    X(ITER_INIT,   LOCAL, NONE,  "l",  "",  "pop a list into iterator locals A, A+1")     \
+    X(ITER_INIT,   LOCAL, TYPE,  "l",  "",  "pop a list of type B into iterator locals A, A+1") \
     X(ITER_NEXT,   LOCAL, JUMP,  "",   "@", "push the next element of iterator A, or jump forward by B when done") \
     X(LOOP,        JUMP,  NONE,  "",   "",  "jump back by A to an ITER_NEXT")             \
     X(CALL,        FUNC,  NONE,  "@",  "@", "call function A with its parameters on the stack") \

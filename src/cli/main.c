@@ -1,1 +1,132 @@
-int main(void) { return 0; }
+/* pathway: check, compile, evaluate and disassemble rule files. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("pathway: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+bool cli_is_option(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+const char *cli_option_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (*i + 1 >= argc) {
+        cli_error("%s needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static void cli_print_diagnostics(void *user, const char *rendered)
+{
+    cli_diag_sink *sink = user;
+    fputs(rendered, sink->out);
+    sink->printed = true;
+}
+
+void cli_report_failure(const cli_diag_sink *sink, const pw_error *err)
+{
+    if (!sink->printed || err->status != PW_ERR_COMPILE)
+        cli_error("%s", err->message);
+}
+
+pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sink)
+{
+    pw_compile_options o;
+    memset(&o, 0, sizeof o);
+    sink->out = format == PW_DIAG_JSON ? stdout : stderr;
+    sink->printed = false;
+    o.on_diagnostics = cli_print_diagnostics;
+    o.user = sink;
+    o.format = format;
+    o.color = format == PW_DIAG_TEXT && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+    return o;
+}
+
+void cli_json_string(FILE *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    putc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20) {
+                fputs("\\u00", out);
+                putc(hex[*p >> 4], out);
+                putc(hex[*p & 15], out);
+            } else {
+                putc(*p, out);
+            }
+        }
+    }
+    putc('"', out);
+}
+
+static void cli_usage(FILE *out)
+{
+    fputs("usage: pathway <command> [options]\n"
+          "\n"
+          "Commands:\n"
+          "  check FILE...                 compile rule files and report every error\n"
+          "  compile FILE -o OUT.pwc       compile a rule file to bytecode\n"
+          "  eval RULES --facts FILE       decide who may enrol in which program\n"
+          "  disasm FILE                   print the bytecode of a rule or .pwc file\n"
+          "\n"
+          "Run `pathway <command> --help` for a command's options.\n"
+          "Options: --help, --version\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        cli_main_fn fn;
+    } commands[] = {
+        {"check", cli_check},
+        {"compile", cli_compile},
+        {"eval", cli_eval},
+        {"disasm", cli_disasm},
+    };
+    if (argc < 2) {
+        cli_usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("pathway %s\n", pw_version());
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        cli_usage(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    cli_error("unknown command `%s`", argv[1]);
+    cli_usage(stderr);
+    return CLI_USAGE;
+}

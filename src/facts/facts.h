@@ -24,10 +24,10 @@ typedef struct pf_facts {
     uint32_t nextra, extra_cap;
     uint32_t *extra_hash; /* slot -> k + 1 */
     uint32_t extra_mask;
-    /* Limits (0 = default). */
-    uint32_t max_list;   /* elements in one list */
-    uint32_t max_depth;  /* JSON nesting */
-    uint32_t max_string; /* bytes in one string */
+    /* Limits (0 = default); pf_init zeroes them, set them after it. */
+    uint32_t max_list;   /* elements in one list or set (default 100000) */
+    uint32_t max_depth;  /* lists nested in lists, from JSON (default 64) */
+    uint32_t max_string; /* bytes in one text (default 1 MiB) */
 } pf_facts;
 
 bool pf_init(pf_facts *f, const pb_image *img);
@@ -35,9 +35,13 @@ void pf_fini(pf_facts *f);
 /* Forgets the current record: every field back to unset. Returns false on OOM. */
 bool pf_reset(pf_facts *f);
 
-/* Loads one record from a JSON object, replacing the current one. On failure
- * returns false with a message naming the field ("certificates[2].issued:
- * expected a date \"YYYY-MM-DD\", got \"2026-02-30\""). */
+/* Loads one record from a JSON object, replacing the current one, and
+ * completes it (defaults). On failure returns false, leaves the record reset
+ * (every field unset) and writes a message naming the field:
+ *   `certificates[2].issued`: invalid date "2026-02-30" (expected a real day as
+ *   YYYY-MM-DD, years 1800-2999)
+ *   `certificates[2]`: missing required field `issued`
+ *   `roles`: expected a set of text, got null */
 bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen);
 
 /* Field by field. `path` names a field of the facts record ("athletes_coached")
@@ -48,6 +52,9 @@ bool pf_set_bool(pf_facts *f, const char *path, bool v, char *err, size_t errlen
 bool pf_set_text(pf_facts *f, const char *path, const char *v, char *err, size_t errlen);
 bool pf_set_date(pf_facts *f, const char *path, int32_t day, char *err, size_t errlen);
 bool pf_set_none(pf_facts *f, const char *path, char *err, size_t errlen);
+/* Gives the list or set at `path` no elements (a required list can be given
+ * empty this way; pf_append gives it too). */
+bool pf_set_empty(pf_facts *f, const char *path, char *err, size_t errlen);
 /* Appends an element with every field unset (list of records) or an empty
  * text (set of text) to the list at `path`; *index receives its position. */
 bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t errlen);

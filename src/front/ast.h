@@ -59,6 +59,7 @@ struct pa_expr {
     pa_expr_kind kind;
     ps_span span;
     pa_expr *next; /* next argument / list item */
+    uint32_t depth; /* height of this subtree (1 for a leaf); the parser bounds it */
     union {
         int64_t i;
         double n;

@@ -18,7 +18,8 @@ typedef struct pp_limits {
 
 /* Parses one text; appends its declarations to *decls (in order). Syntax
  * errors go to `diags`; returns false if there were any. `file` is the
- * ps_sources index of the text. */
+ * ps_sources index of the text. Includes are not followed here. Whatever
+ * parsed is appended even when it returns false. */
 bool pp_parse_text(pm_arena *arena, ps_sources *src, uint32_t file, pd_list *diags,
                    const pp_limits *limits, pa_decl **decls);
 
@@ -26,7 +27,15 @@ bool pp_parse_text(pm_arena *arena, ps_sources *src, uint32_t file, pd_list *dia
  * name `path`), then every file it includes, relative to the including file,
  * each once; an include cycle is an error naming the chain. The declarations
  * of all files come back in one list, each included file's declarations at
- * the place of its include. Returns false if any error was reported. */
+ * the place of its include. Returns false if any error was reported.
+ *
+ * The PA_D_INCLUDE declarations stay in the list, each followed directly by
+ * the declarations of the file it names (depth first). A file is read once
+ * (dedupe by realpath): a second include of it is followed by nothing, and
+ * an include that closes a cycle is reported and followed by nothing. An
+ * included file is named `dir-of-includer/path` in messages (not
+ * normalised; `..` is kept), like a C compiler's include names. Files that
+ * parse with errors still contribute what could be parsed. */
 bool pp_parse_program(pm_arena *arena, ps_sources *src, pd_list *diags,
                       const pp_limits *limits, const char *path, const char *text,
                       size_t len, pa_decl **decls);

@@ -90,16 +90,11 @@ int64_t pt_between(int32_t a, int32_t b, pt_unit unit)
     int ay, am, ad, by, bm, bd;
     pt_to_ymd(a, &ay, &am, &ad);
     pt_to_ymd(b, &by, &bm, &bd);
-    if (unit == PT_YEARS) {
-        int64_t n = (int64_t)by - ay;
-        if (b >= a)
-            return n - ((bm < am || (bm == am && bd < ad)) ? 1 : 0);
-        return n + ((bm > am || (bm == am && bd > ad)) ? 1 : 0);
-    }
-    int64_t n = ((int64_t)by - ay) * 12 + (bm - am);
-    if (b >= a)
-        return n - (bd < ad ? 1 : 0);
-    return n + (bd > ad ? 1 : 0);
+    /* The spec's age formula, applied as written in both directions: for b
+     * before a it gives the negative age the spec asks for. */
+    if (unit == PT_YEARS)
+        return (int64_t)by - ay - ((bm < am || (bm == am && bd < ad)) ? 1 : 0);
+    return ((int64_t)by - ay) * 12 + (bm - am) - (bd < ad ? 1 : 0);
 }
 
 /* Date range that day numbers may reach in arithmetic: well past the years

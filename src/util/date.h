@@ -20,8 +20,9 @@ void pt_to_ymd(int32_t days, int *y, int *m, int *d);
 bool pt_parse(const char *s, size_t len, int32_t *out);
 /* Writes "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). */
 void pt_format(int32_t days, char buf[11]);
-/* Full units from a to b, as the spec's age formula counts them: negative when
- * b is before a. */
+/* Full units from a to b by the spec's age formula,
+ * b.year - a.year - ((b.month, b.day) < (a.month, a.day)), for months the same
+ * on (year*12 + month, day); negative when b is before a. */
 int64_t pt_between(int32_t a, int32_t b, pt_unit unit);
 /* The first day d such that pt_between(from, d, unit) >= n (for n >= 0), or,
  * for negative n, the same shift backwards. So 2024-02-29 + 1 year is

@@ -21,10 +21,17 @@ typedef struct pv_error {
     uint32_t file;      /* string id of the source file, or PB_NO_STRING */
 } pv_error;
 
+/* Where a CALL returns to (the VM's own bookkeeping). */
+typedef struct pv_return {
+    const uint8_t *pc;    /* the instruction after the CALL */
+    pv_value *base;       /* the caller's locals */
+} pv_return;
+
 typedef struct pv_state {
     const pb_image *img;
     pv_value *stack;      /* img->max_frame values */
     uint8_t *outcomes;    /* img->max_reqs entries, pv_outcome */
+    pv_return *calls;     /* img->max_calls return points */
     uint64_t budget;      /* instructions per program evaluation */
     uint64_t executed;    /* instructions executed by the last run */
 } pv_state;
@@ -42,5 +49,11 @@ void pv_fini(pv_state *st);
  * error (integer overflow, instruction budget) returns false with err set. */
 bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog,
             bool *eligible, pv_error *err);
+
+/* Calls function `func` with its nparams arguments `args` (of the parameter
+ * types) and stores its result in *result. For tests, tools and hosts that
+ * evaluate a single definition; shares pv_run's budget and errors. */
+bool pv_call(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+             const pv_value *args, pv_value *result, pv_error *err);
 
 #endif

@@ -1,0 +1,1177 @@
+/* The Pathway grammar (docs/language.md, "Grammar summary").
+ *
+ * A pure, reentrant parser: no global state, the scanner handle and the
+ * parser state come in as parameters. Actions build the AST (src/front/ast.h)
+ * directly in the compilation's arena; every node carries its source span and
+ * every list is kept in source order (head/tail pairs while it is built).
+ *
+ * Expressions are split in two levels so that `years between A and B` is not
+ * ambiguous with the `and` operator: `expr` has the logical operators, the
+ * comparisons, `if` and the quantifiers; `oexpr` has `otherwise`, arithmetic,
+ * unary minus, fields, calls and primaries. Comparisons take `oexpr` operands,
+ * which makes them non-associative; a chained comparison is parsed anyway
+ * (rule `cmp: cmp cmpop oexpr`) to say "comparisons do not chain".
+ *
+ * Syntax errors are reported by yyreport_syntax_error below, which turns the
+ * expected-token set (exact, thanks to LAC) into a clang-like sentence. */
+
+%require "3.8"
+%define api.pure full
+%define api.prefix {pw_yy}
+%define api.token.prefix {T_}
+%define api.value.type union
+%define api.location.type {ps_span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%param {yyscan_t scanner}
+%parse-param {pp_parser *p}
+%expect 0
+
+%code requires {
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag/diag.h"
+#include "front/ast.h"
+#include "front/parse.h"
+#include "front/source.h"
+#include "util/arena.h"
+
+/* The scanner's handle, declared as flex declares it (same guard). */
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+
+/* A text literal after escape processing (NUL-terminated, in the arena). */
+typedef struct pp_str { const char *s; uint32_t len; } pp_str;
+/* An optional text with its span (title, citation); s == NULL when absent. */
+typedef struct pp_opt_str { const char *s; ps_span span; } pp_opt_str;
+
+/* Which block an open `{` belongs to, for "unterminated ... block" errors. */
+typedef enum pp_block {
+    PP_BLOCK_OTHER, PP_BLOCK_PROGRAM, PP_BLOCK_FACTS, PP_BLOCK_RECORD,
+    PP_BLOCK_ALL_OF, PP_BLOCK_ANY_OF, PP_BLOCK_AT_LEAST
+} pp_block;
+
+typedef struct pp_brace pp_brace;
+struct pp_brace {
+    pp_block block;
+    ps_span span;  /* the `{` */
+    pp_brace *up;  /* the enclosing open brace */
+};
+
+/* One token as the parser saw it (for messages that depend on context). */
+typedef struct pp_tok { int kind; ps_span span; } pp_tok;
+
+/* The scanner's extra state (yyextra). */
+typedef struct pp_lex {
+    pm_arena *arena;      /* token texts, scanner memory */
+    ps_sources *src;
+    uint32_t file;        /* index of the text in src */
+    pd_list *diags;
+    uint32_t offset;      /* byte offset of the next unread byte */
+    uint32_t last_end;    /* end of the last real token: where end of file is shown */
+    unsigned max_depth;   /* open brackets allowed at once */
+    unsigned depth;       /* brackets of any kind open now */
+    pp_brace *braces;     /* open `{`, innermost first */
+    pp_brace *spare;      /* closed brace records, reused */
+    int decl_kw;          /* last of `program`, `facts`, `record` seen */
+    pp_tok hist[3];       /* tokens handed out: [0] newest (the lookahead) */
+    bool stop;            /* fatal problem (depth, memory): the parser gets end of file */
+    jmp_buf *fatal;       /* flex's fatal errors (out of memory) jump here */
+} pp_lex;
+
+/* The parser's state (the parse-param). */
+typedef struct pp_parser {
+    pp_lex *lex;
+    pm_arena *arena;
+    pd_list *diags;
+    uint32_t file;
+    unsigned max_depth;   /* expression tree height allowed */
+    pa_decl *head, *tail; /* declarations parsed so far, in order */
+    bool depth_reported;  /* one "nested too deeply" per text is enough */
+    bool oom;             /* an allocation failed: stop quietly */
+} pp_parser;
+
+/* Lists under construction. */
+typedef struct pp_exprs { pa_expr *head, *tail; uint32_t n; uint32_t depth; } pp_exprs;
+typedef struct pp_fields { pa_field *head, *tail; } pp_fields;
+typedef struct pp_params { pa_param *head, *tail; bool has; } pp_params;
+typedef struct pp_reqs { pa_req *head, *tail; } pp_reqs;
+typedef struct pp_pbody { pa_attr *ahead, *atail; pa_req *rhead, *rtail; } pp_pbody;
+}
+
+%code provides {
+/* The scanner (grammar/lexer.l). */
+int pw_yylex(PW_YYSTYPE *val, PW_YYLTYPE *loc, yyscan_t scanner);
+/* Prepares `lx` and a scanner over text[0..len); lx->arena, src, file,
+ * diags and max_depth must be set. All scanner memory comes from the arena.
+ * On failure (out of memory) it sets diags->oom.
+ * lx->fatal must point at a jmp_buf armed by the caller for as long as the
+ * scanner runs: flex reports running out of memory there. Returns false when
+ * out of memory. */
+bool pp_lex_open(pp_lex *lx, yyscan_t *scanner, const char *text, size_t len);
+void pp_lex_close(yyscan_t scanner);
+/* A readable name for a token kind: "`require`", "identifier", "end of file". */
+const char *pp_token_name(int kind);
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+
+/* Merges the spans of the right-hand side; an empty rule gets an empty span
+ * just after the symbol before it. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
+    do {                                                              \
+        if (N) {                                                      \
+            (Cur).file = YYRHSLOC(Rhs, 1).file;                       \
+            (Cur).start = YYRHSLOC(Rhs, 1).start;                     \
+            (Cur).end = YYRHSLOC(Rhs, N).end;                         \
+        } else {                                                      \
+            (Cur).file = YYRHSLOC(Rhs, 0).file;                       \
+            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;           \
+        }                                                             \
+    } while (0)
+
+static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const char *msg);
+
+/* Actions stop the parse through bison's out-of-memory path when a
+ * constructor fails (it returns NULL only then). */
+#define NEW(x)             \
+    do {                   \
+        if (!(x)) {        \
+            p->oom = true; \
+            YYNOMEM;       \
+        }                  \
+    } while (0)
+
+static void *pp_alloc(pp_parser *p, size_t size)
+{
+    void *m = pm_alloc(p->arena, size);
+    if (!m) {
+        p->oom = true;
+        p->diags->oom = true;
+    }
+    return m;
+}
+
+/* ---- expressions ---------------------------------------------------------- */
+
+static uint32_t pp_height(const pa_expr *e) { return e ? e->depth : 0; }
+
+/* The checker and code generator recurse over the tree, so its height is
+ * bounded here, where the message can point at the source. */
+static void pp_check_depth(pp_parser *p, pa_expr *e)
+{
+    if (e->depth <= p->max_depth || p->depth_reported)
+        return;
+    p->depth_reported = true;
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0205", &e->span,
+                        "expression is nested too deeply (the limit is %u levels)", p->max_depth);
+    pd_note_add(p->diags, d, NULL, "split it into smaller parts with `define`");
+}
+
+/* A node with up to three children; its height is one more than theirs. */
+static pa_expr *pp_node(pp_parser *p, pa_expr_kind kind, ps_span span, const pa_expr *a,
+                        const pa_expr *b, const pa_expr *c)
+{
+    pa_expr *e = pp_alloc(p, sizeof *e);
+    if (!e)
+        return NULL;
+    uint32_t h = pp_height(a);
+    if (pp_height(b) > h)
+        h = pp_height(b);
+    if (pp_height(c) > h)
+        h = pp_height(c);
+    e->kind = kind;
+    e->span = span;
+    e->depth = h + 1;
+    pp_check_depth(p, e);
+    return e;
+}
+
+static pa_expr *pp_int(pp_parser *p, ps_span span, int64_t v)
+{
+    pa_expr *e = pp_node(p, PA_E_INT, span, NULL, NULL, NULL);
+    if (e)
+        e->u.i = v;
+    return e;
+}
+
+static pa_expr *pp_unary(pp_parser *p, ps_span span, pa_op op, pa_expr *a)
+{
+    pa_expr *e = pp_node(p, PA_E_UNARY, span, a, NULL, NULL);
+    if (e) {
+        e->u.un.op = op;
+        e->u.un.a = a;
+    }
+    return e;
+}
+
+static pa_expr *pp_binary(pp_parser *p, ps_span span, pa_op op, ps_span op_span, pa_expr *a,
+                          pa_expr *b)
+{
+    pa_expr *e = pp_node(p, PA_E_BINARY, span, a, b, NULL);
+    if (e) {
+        e->u.bin.op = op;
+        e->u.bin.a = a;
+        e->u.bin.b = b;
+        e->u.bin.op_span = op_span;
+    }
+    return e;
+}
+
+static pa_expr *pp_duration(pp_parser *p, ps_span span, int64_t n, pa_unit unit)
+{
+    pa_expr *e = pp_node(p, PA_E_DURATION, span, NULL, NULL, NULL);
+    if (e) {
+        e->u.dur.n = n;
+        e->u.dur.unit = unit;
+    }
+    return e;
+}
+
+static pa_expr *pp_between(pp_parser *p, ps_span span, pa_unit unit, pa_expr *a, pa_expr *b)
+{
+    pa_expr *e = pp_node(p, PA_E_BETWEEN, span, a, b, NULL);
+    if (e) {
+        e->u.between.unit = unit;
+        e->u.between.a = a;
+        e->u.between.b = b;
+    }
+    return e;
+}
+
+static pa_expr *pp_quant(pp_parser *p, ps_span span, pa_quant q, const char *var, ps_span var_span,
+                         pa_expr *list, pa_expr *where, pa_expr *value)
+{
+    pa_expr *e = pp_node(p, PA_E_QUANT, span, list, where, value);
+    if (e) {
+        e->u.quant.q = q;
+        e->u.quant.var = var;
+        e->u.quant.var_span = var_span;
+        e->u.quant.list = list;
+        e->u.quant.where = where;
+        e->u.quant.value = value;
+    }
+    return e;
+}
+
+/* A call or a list literal: the node's height covers all its items. */
+static pa_expr *pp_items_node(pp_parser *p, pa_expr_kind kind, ps_span span, pp_exprs items)
+{
+    pa_expr *e = pp_alloc(p, sizeof *e);
+    if (!e)
+        return NULL;
+    e->kind = kind;
+    e->span = span;
+    e->depth = items.depth + 1;
+    pp_check_depth(p, e);
+    if (kind == PA_E_LIST) {
+        e->u.list.items = items.head;
+        e->u.list.nitems = items.n;
+    } else {
+        e->u.call.args = items.head;
+        e->u.call.nargs = items.n;
+    }
+    return e;
+}
+
+static pp_exprs pp_exprs_one(pa_expr *e)
+{
+    pp_exprs l = {e, e, 1, e->depth};
+    return l;
+}
+
+static pp_exprs pp_exprs_add(pp_exprs l, pa_expr *e)
+{
+    l.tail->next = e;
+    l.tail = e;
+    l.n++;
+    if (e->depth > l.depth)
+        l.depth = e->depth;
+    return l;
+}
+
+/* `a < b < c` is parsed so that the message can be precise. */
+static void pp_chained(pp_parser *p, ps_span op_span)
+{
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0204", &op_span, "comparisons do not chain");
+    pd_note_add(p->diags, d, NULL, "compare two values at a time and join the comparisons "
+                                   "with `and`, e.g. `18 <= age and age < 65`");
+}
+
+/* ---- declarations --------------------------------------------------------- */
+
+static pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name,
+                        ps_span name_span)
+{
+    pa_decl *d = pp_alloc(p, sizeof *d);
+    if (d) {
+        d->kind = kind;
+        d->span = span;
+        d->name = name;
+        d->name_span = name_span;
+    }
+    return d;
+}
+
+static void pp_append_decl(pp_parser *p, pa_decl *d)
+{
+    if (p->tail)
+        p->tail->next = d;
+    else
+        p->head = d;
+    p->tail = d;
+}
+
+static pa_req *pp_leaf(pp_parser *p, pa_expr *cond)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->group = PA_LEAF;
+        r->cond = cond;
+        r->span = cond->span;
+    }
+    return r;
+}
+
+static pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->group = g;
+        r->members = members;
+        r->span = span;
+    }
+    return r;
+}
+
+/* Completes a requirement or group member around its body. */
+static pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
+                           ps_span label_span, pp_opt_str cite)
+{
+    r->role = role;
+    r->span = span;
+    r->label = label;
+    r->label_span = label_span;
+    r->cite = cite.s;
+    r->cite_span = cite.span;
+    return r;
+}
+
+static const char *pp_role_word(pa_role role)
+{
+    return role == PA_PREFER ? "prefer" : role == PA_ADVISE ? "advise" : "require";
+}
+
+/* `program x { ...` without its `}` before the next declaration or the end
+ * of the file: the block ends there, so that what follows is still read. */
+static void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
+{
+    static const char *const what[] = {
+        [PP_BLOCK_PROGRAM] = "`program` block", [PP_BLOCK_FACTS] = "`facts` block",
+        [PP_BLOCK_RECORD] = "`record` block",
+    };
+    pp_lex *lx = p->lex;
+    const pp_tok *la = &lx->hist[0];
+    if (lx->stop)
+        return; /* the scanner gave up (and said why): the end is not real */
+    pd_diag *d;
+    if (la->kind == T_YYEOF)
+        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span, "unterminated %s: expected `}`",
+                   what[block]);
+    else
+        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span,
+                   "unterminated %s: expected `}` before %s", what[block], pp_token_name(la->kind));
+    pd_note_add(p->diags, d, &brace, "to match this `{`");
+    /* The scanner still counts this brace as open. */
+    if (lx->braces && lx->braces->span.start == brace.start) {
+        pp_brace *b = lx->braces;
+        lx->braces = b->up;
+        b->up = lx->spare;
+        lx->spare = b;
+        if (lx->depth)
+            lx->depth--;
+    }
+}
+
+/* `require age >= 18`: say what the author needs to write. (Parsing the
+ * unlabelled form instead would make `require "x" age` mean a requirement
+ * on the text "x" followed by an attribute named `age`.) */
+static void pp_missing_label(pp_parser *p, pa_role role, ps_span where)
+{
+    pd_add(p->diags, PD_ERROR, "E0203", &where,
+           "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
+           pp_role_word(role));
+}
+
+static pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
+                          pa_expr *def)
+{
+    pa_field *f = pp_alloc(p, sizeof *f);
+    if (f) {
+        f->name = name;
+        f->span = span;
+        f->type = type;
+        f->def = def;
+    }
+    return f;
+}
+
+static pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span)
+{
+    pa_typeref t = {form, name, optional, span};
+    return t;
+}
+}
+
+/* ---- tokens ---------------------------------------------------------------- */
+
+%token
+    INCLUDE "`include`" FACTS "`facts`" RECORD "`record`" DEFINE "`define`"
+    PROGRAM "`program`" REQUIRE "`require`" PREFER "`prefer`" ADVISE "`advise`"
+    CITING "`citing`" GRANTS "`grants`" VALID "`valid`" FOR "`for`"
+    ALL "`all`" ANY "`any`" OF "`of`" AT "`at`" LEAST "`least`"
+    COUNT "`count`" SUM "`sum`" IN "`in`" WHERE "`where`"
+    IF "`if`" THEN "`then`" ELSE "`else`" AND "`and`" OR "`or`" NOT "`not`"
+    IS "`is`" NONE "`none`" TRUE "`true`" FALSE "`false`" TODAY "`today`"
+    SINCE "`since`" BETWEEN "`between`"
+    YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
+    OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
+    LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
+    COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
+    EQ "`=`" NE "`!=`" LT "`<`" LE "`<=`" GT "`>`" GE "`>=`"
+    PLUS "`+`" MINUS "`-`" STAR "`*`"
+%token <const char *> IDENT "identifier"
+%token <int64_t> INT "integer"
+%token <double> NUMBER "number"
+%token <pp_str> STRING "text in quotes"
+%token <int32_t> DATE "date"
+
+/* Loosest first. QUANT is the precedence of `if`/`else` and the quantifier
+ * rules: lower than every operator, so they reach as far right as they can.
+ * An optional `where` (count, sum) binds to the nearest quantifier. SPAN is
+ * the precedence of `years since A` and `years between A and B`, whose last
+ * operand reaches over `otherwise` and arithmetic (and of `oexpr: postfix`,
+ * so that `years since a.b` takes the field of `a`). A postfix `.` binds
+ * tighter than everything.
+ *
+ * The unterminated-block rules (`program ... { pbody` without `}`) also have
+ * QUANT: they end the block at a declaration keyword or the end of the file.
+ * `error` ranks above QUANT so that, in the same state, recovering inside
+ * the block (`pbody: pbody error`) wins over ending it. */
+%precedence QUANT
+%precedence WHERE error
+%left OR
+%left AND
+%precedence NOT
+%precedence SPAN
+%left OTHERWISE
+%left PLUS MINUS
+%left STAR
+%precedence UMINUS
+%precedence DOT
+
+%nterm <pa_decl *> decl include facts record define program
+%nterm <pp_fields> fields
+%nterm <pa_field *> field
+%nterm <pa_typeref> type
+%nterm <pa_typeref *> opt_result
+%nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal duration opt_validity
+%nterm <pp_params> opt_params params
+%nterm <pa_param *> param
+%nterm <pp_opt_str> opt_title opt_cite
+%nterm <pp_pbody> pbody
+%nterm <pa_attr *> attr
+%nterm <pa_req *> req body group member
+%nterm <pp_reqs> members
+%nterm <pa_role> role
+%nterm <pa_unit> unit
+%nterm <pa_op> cmpop
+%nterm <pp_exprs> exprs opt_exprs
+
+%initial-action {
+    @$.file = p->file;
+    @$.start = @$.end = 0;
+}
+
+%%
+
+file
+    : %empty
+    | file decl   { pp_append_decl(p, $2); }
+    | file error  /* resynchronise at the next declaration */
+    ;
+
+decl: include | facts | record | define | program ;
+
+include
+    : INCLUDE STRING {
+        NEW($$ = pp_decl(p, PA_D_INCLUDE, @$, NULL, @1));
+        $$->u.include.path = $2.s;
+        $$->u.include.path_span = @2;
+    }
+    ;
+
+/* ---- records ---------------------------------------------------------------- */
+
+facts
+    : FACTS IDENT LBRACE fields RBRACE {
+        NEW($$ = pp_decl(p, PA_D_FACTS, @$, $2, @2));
+        $$->u.record.fields = $4.head;
+    }
+    | FACTS IDENT LBRACE fields %prec QUANT {
+        pp_unterminated(p, PP_BLOCK_FACTS, @3);
+        NEW($$ = pp_decl(p, PA_D_FACTS, @$, $2, @2));
+        $$->u.record.fields = $4.head;
+    }
+    ;
+
+record
+    : RECORD IDENT LBRACE fields RBRACE {
+        NEW($$ = pp_decl(p, PA_D_RECORD, @$, $2, @2));
+        $$->u.record.fields = $4.head;
+    }
+    | RECORD IDENT LBRACE fields %prec QUANT {
+        pp_unterminated(p, PP_BLOCK_RECORD, @3);
+        NEW($$ = pp_decl(p, PA_D_RECORD, @$, $2, @2));
+        $$->u.record.fields = $4.head;
+    }
+    ;
+
+fields
+    : %empty        { $$ = (pp_fields){NULL, NULL}; }
+    | fields field  {
+        $$ = $1;
+        if ($$.tail)
+            $$.tail->next = $2;
+        else
+            $$.head = $2;
+        $$.tail = $2;
+    }
+    | fields error  { $$ = $1; }
+    ;
+
+field
+    : IDENT COLON type opt_default { NEW($$ = pp_field(p, $1, @1, $3, $4)); }
+    ;
+
+opt_default
+    : %empty   { $$ = NULL; }
+    | EQ expr  { $$ = $2; }
+    ;
+
+type
+    : IDENT           { $$ = pp_type(PA_TY_NAMED, $1, false, @$); }
+    | IDENT QUESTION  { $$ = pp_type(PA_TY_NAMED, $1, true, @$); }
+    | LIST OF IDENT   { $$ = pp_type(PA_TY_LIST, $3, false, @$); }
+    | SET OF IDENT    { $$ = pp_type(PA_TY_SET, $3, false, @$); }
+    ;
+
+/* ---- definitions ------------------------------------------------------------ */
+
+define
+    : DEFINE IDENT opt_params opt_result EQ expr {
+        NEW($$ = pp_decl(p, PA_D_DEFINE, @$, $2, @2));
+        $$->u.define.params = $3.head;
+        $$->u.define.has_params = $3.has;
+        $$->u.define.result = $4;
+        $$->u.define.body = $6;
+    }
+    ;
+
+opt_params
+    : %empty               { $$ = (pp_params){NULL, NULL, false}; }
+    | LPAREN RPAREN        { $$ = (pp_params){NULL, NULL, true}; }
+    | LPAREN params RPAREN { $$ = $2; }
+    ;
+
+params
+    : param               { $$ = (pp_params){$1, $1, true}; }
+    | params COMMA param  { $$ = $1; $$.tail->next = $3; $$.tail = $3; }
+    ;
+
+param
+    : IDENT COLON type {
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->name = $1;
+        $$->span = @1;
+        $$->type = $3;
+    }
+    ;
+
+opt_result
+    : %empty      { $$ = NULL; }
+    | COLON type  { NEW($$ = pp_alloc(p, sizeof *$$)); *$$ = $2; }
+    ;
+
+/* ---- programs ----------------------------------------------------------------- */
+
+program
+    : PROGRAM IDENT opt_title LBRACE pbody RBRACE {
+        NEW($$ = pp_decl(p, PA_D_PROGRAM, @$, $2, @2));
+        $$->u.program.title = $3.s;
+        $$->u.program.title_span = $3.span;
+        $$->u.program.attrs = $5.ahead;
+        $$->u.program.reqs = $5.rhead;
+    }
+    | PROGRAM IDENT opt_title LBRACE pbody %prec QUANT {
+        pp_unterminated(p, PP_BLOCK_PROGRAM, @4);
+        NEW($$ = pp_decl(p, PA_D_PROGRAM, @$, $2, @2));
+        $$->u.program.title = $3.s;
+        $$->u.program.title_span = $3.span;
+        $$->u.program.attrs = $5.ahead;
+        $$->u.program.reqs = $5.rhead;
+    }
+    ;
+
+opt_title
+    : %empty  { $$ = (pp_opt_str){NULL, @$}; }
+    | STRING  { $$ = (pp_opt_str){$1.s, @1}; }
+    ;
+
+pbody
+    : %empty  { $$ = (pp_pbody){NULL, NULL, NULL, NULL}; }
+    | pbody attr {
+        $$ = $1;
+        if ($$.atail)
+            $$.atail->next = $2;
+        else
+            $$.ahead = $2;
+        $$.atail = $2;
+    }
+    | pbody req {
+        $$ = $1;
+        if ($$.rtail)
+            $$.rtail->next = $2;
+        else
+            $$.rhead = $2;
+        $$.rtail = $2;
+    }
+    | pbody error  { $$ = $1; }  /* resynchronise at the next requirement */
+    ;
+
+attr
+    : IDENT literal {
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->name = $1;
+        $$->span = @1;
+        $$->value = $2;
+    }
+    | GRANTS STRING opt_validity {
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->name = "grants";
+        $$->span = @1;
+        NEW($$->value = pp_node(p, PA_E_STR, @2, NULL, NULL, NULL));
+        $$->value->u.str.s = $2.s;
+        $$->value->u.str.len = $2.len;
+        $$->validity = $3;
+    }
+    ;
+
+opt_validity
+    : %empty              { $$ = NULL; }
+    | VALID FOR duration  { $$ = $3; }
+    ;
+
+/* An attribute's value: a literal, possibly negated (the checker says which
+ * attributes take which literals). */
+literal
+    : INT       { NEW($$ = pp_int(p, @$, $1)); }
+    | NUMBER    { NEW($$ = pp_node(p, PA_E_NUM, @$, NULL, NULL, NULL)); $$->u.n = $1; }
+    | STRING    {
+        NEW($$ = pp_node(p, PA_E_STR, @$, NULL, NULL, NULL));
+        $$->u.str.s = $1.s;
+        $$->u.str.len = $1.len;
+    }
+    | DATE      { NEW($$ = pp_node(p, PA_E_DATE, @$, NULL, NULL, NULL)); $$->u.date = $1; }
+    | TRUE      { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = true; }
+    | FALSE     { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = false; }
+    | NONE      { NEW($$ = pp_node(p, PA_E_NONE, @$, NULL, NULL, NULL)); }
+    | duration
+    | MINUS literal  { NEW($$ = pp_unary(p, @$, PA_OP_NEG, $2)); }
+    ;
+
+duration
+    : INT unit  { NEW($$ = pp_duration(p, @$, $1, $2)); }
+    ;
+
+unit
+    : YEAR    { $$ = PA_YEARS; }
+    | YEARS   { $$ = PA_YEARS; }
+    | MONTH   { $$ = PA_MONTHS; }
+    | MONTHS  { $$ = PA_MONTHS; }
+    | DAY     { $$ = PA_DAYS; }
+    | DAYS    { $$ = PA_DAYS; }
+    ;
+
+/* ---- requirements ------------------------------------------------------------ */
+
+req
+    : role STRING COLON body opt_cite {
+        $$ = pp_labelled($4, $1, @$, $2.s, @2, $5);
+    }
+    ;
+
+/* A new requirement is a fresh start after an error: report the next error
+ * even if fewer than three tokens were read since the last one (yyerrok). */
+role
+    : REQUIRE  { $$ = PA_REQUIRE; yyerrok; }
+    | PREFER   { $$ = PA_PREFER; yyerrok; }
+    | ADVISE   { $$ = PA_ADVISE; yyerrok; }
+    ;
+
+body
+    : expr   { NEW($$ = pp_leaf(p, $1)); }
+    | group
+    ;
+
+group
+    : ALL OF LBRACE members RBRACE  { NEW($$ = pp_group(p, @$, PA_ALL_OF, $4.head)); }
+    | ANY OF LBRACE members RBRACE  { NEW($$ = pp_group(p, @$, PA_ANY_OF, $4.head)); }
+    | AT LEAST INT OF LBRACE members RBRACE {
+        NEW($$ = pp_group(p, @$, PA_AT_LEAST, $6.head));
+        $$->min = $3;
+        $$->min_span = @3;
+    }
+    ;
+
+members
+    : %empty  { $$ = (pp_reqs){NULL, NULL}; }
+    | members member {
+        $$ = $1;
+        if ($$.tail)
+            $$.tail->next = $2;
+        else
+            $$.head = $2;
+        $$.tail = $2;
+    }
+    | members error  { $$ = $1; }  /* resynchronise at the next member */
+    ;
+
+member
+    : STRING COLON body opt_cite {
+        $$ = pp_labelled($3, PA_MEMBER, @$, $1.s, @1, $4);
+    }
+    ;
+
+opt_cite
+    : %empty         { $$ = (pp_opt_str){NULL, @$}; }
+    | CITING STRING  { $$ = (pp_opt_str){$2.s, @2}; }
+    ;
+
+/* ---- expressions -------------------------------------------------------------- */
+
+expr
+    : IF expr THEN expr ELSE expr %prec QUANT {
+        NEW($$ = pp_node(p, PA_E_IF, @$, $2, $4, $6));
+        $$->u.cond.c = $2;
+        $$->u.cond.a = $4;
+        $$->u.cond.b = $6;
+    }
+    | quant
+    | expr OR expr   { NEW($$ = pp_binary(p, @$, PA_OP_OR, @2, $1, $3)); }
+    | expr AND expr  { NEW($$ = pp_binary(p, @$, PA_OP_AND, @2, $1, $3)); }
+    | NOT expr       { NEW($$ = pp_unary(p, @$, PA_OP_NOT, $2)); }
+    | cmp
+    | oexpr
+    ;
+
+quant
+    : ANY IDENT IN expr WHERE expr %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_ANY, $2, @2, $4, $6, NULL));
+    }
+    | ALL IDENT IN expr WHERE expr %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_ALL, $2, @2, $4, $6, NULL));
+    }
+    | COUNT IDENT IN expr %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, NULL, NULL));
+    }
+    | COUNT IDENT IN expr WHERE expr %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, $6, NULL));
+    }
+    | SUM expr FOR IDENT IN expr %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, NULL, $2));
+    }
+    | SUM expr FOR IDENT IN expr WHERE expr %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, $8, $2));
+    }
+    ;
+
+cmp
+    : oexpr cmpop oexpr  { NEW($$ = pp_binary(p, @$, $2, @2, $1, $3)); }
+    | oexpr IS NONE {
+        NEW($$ = pp_node(p, PA_E_IS_NONE, @$, $1, NULL, NULL));
+        $$->u.isnone.a = $1;
+    }
+    | oexpr IS NOT NONE {
+        NEW($$ = pp_node(p, PA_E_IS_NONE, @$, $1, NULL, NULL));
+        $$->u.isnone.a = $1;
+        $$->u.isnone.negated = true;
+    }
+    /* `a < b < c`: reported, and only `a < b` is kept, so that the checker
+     * (which runs after syntax errors too) does not add a type error about
+     * comparing a boolean. */
+    | cmp cmpop oexpr     { pp_chained(p, @2); $$ = $1; }
+    | cmp IS NONE         { pp_chained(p, @2); $$ = $1; }
+    | cmp IS NOT NONE     { pp_chained(p, @2); $$ = $1; }
+    ;
+
+cmpop
+    : EQ  { $$ = PA_OP_EQ; }
+    | NE  { $$ = PA_OP_NE; }
+    | LT  { $$ = PA_OP_LT; }
+    | LE  { $$ = PA_OP_LE; }
+    | GT  { $$ = PA_OP_GT; }
+    | GE  { $$ = PA_OP_GE; }
+    | IN  { $$ = PA_OP_IN; }
+    ;
+
+oexpr
+    : oexpr OTHERWISE oexpr  { NEW($$ = pp_binary(p, @$, PA_OP_OTHERWISE, @2, $1, $3)); }
+    | oexpr PLUS oexpr       { NEW($$ = pp_binary(p, @$, PA_OP_ADD, @2, $1, $3)); }
+    | oexpr MINUS oexpr      { NEW($$ = pp_binary(p, @$, PA_OP_SUB, @2, $1, $3)); }
+    | oexpr STAR oexpr       { NEW($$ = pp_binary(p, @$, PA_OP_MUL, @2, $1, $3)); }
+    | MINUS oexpr %prec UMINUS  { NEW($$ = pp_unary(p, @$, PA_OP_NEG, $2)); }
+    | postfix %prec SPAN
+    ;
+
+postfix
+    : primary
+    | postfix DOT IDENT {
+        NEW($$ = pp_node(p, PA_E_FIELD, @$, $1, NULL, NULL));
+        $$->u.field.obj = $1;
+        $$->u.field.name = $3;
+        $$->u.field.name_span = @3;
+    }
+    ;
+
+primary
+    : INT       { NEW($$ = pp_int(p, @$, $1)); }
+    | NUMBER    { NEW($$ = pp_node(p, PA_E_NUM, @$, NULL, NULL, NULL)); $$->u.n = $1; }
+    | STRING    {
+        NEW($$ = pp_node(p, PA_E_STR, @$, NULL, NULL, NULL));
+        $$->u.str.s = $1.s;
+        $$->u.str.len = $1.len;
+    }
+    | DATE      { NEW($$ = pp_node(p, PA_E_DATE, @$, NULL, NULL, NULL)); $$->u.date = $1; }
+    | TRUE      { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = true; }
+    | FALSE     { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = false; }
+    | NONE      { NEW($$ = pp_node(p, PA_E_NONE, @$, NULL, NULL, NULL)); }
+    | TODAY     { NEW($$ = pp_node(p, PA_E_TODAY, @$, NULL, NULL, NULL)); }
+    | duration
+    | unit BETWEEN oexpr AND oexpr %prec SPAN  { NEW($$ = pp_between(p, @$, $1, $3, $5)); }
+    | unit SINCE oexpr %prec SPAN              { NEW($$ = pp_between(p, @$, $1, $3, NULL)); }
+    | IDENT     { NEW($$ = pp_node(p, PA_E_NAME, @$, NULL, NULL, NULL)); $$->u.name.name = $1; }
+    | IDENT LPAREN opt_exprs RPAREN {
+        NEW($$ = pp_items_node(p, PA_E_CALL, @$, $3));
+        $$->u.call.name = $1;
+        $$->u.call.name_span = @1;
+    }
+    | LPAREN expr RPAREN  { $$ = $2; $$->span = @$; }  /* the span covers the parentheses */
+    | LBRACKET opt_exprs RBRACKET  { NEW($$ = pp_items_node(p, PA_E_LIST, @$, $2)); }
+    ;
+
+opt_exprs
+    : %empty  { $$ = (pp_exprs){NULL, NULL, 0, 0}; }
+    | exprs
+    ;
+
+exprs
+    : expr              { $$ = pp_exprs_one($1); }
+    | exprs COMMA expr  { $$ = pp_exprs_add($1, $3); }
+    ;
+
+%%
+
+/* ---- syntax errors ------------------------------------------------------------ */
+
+/* Messages are built in a bounded buffer; a long list is cut, never overrun. */
+typedef struct pp_msg {
+    char buf[400];
+    size_t len;
+} pp_msg;
+
+static void pp_msg_add(pp_msg *m, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > sizeof m->buf - 1 - m->len)
+        n = sizeof m->buf - 1 - m->len;
+    memcpy(m->buf + m->len, s, n);
+    m->len += n;
+    m->buf[m->len] = '\0';
+}
+
+const char *pp_token_name(int kind)
+{
+    if (kind < 0)
+        return "nothing";
+    return yysymbol_name(YYTRANSLATE(kind));
+}
+
+/* The lookahead as the reader sees it: its own text in backticks, cut short
+ * (on a character boundary) when long. */
+static void pp_found(const pp_parser *p, yysymbol_kind_t kind, const ps_span *span, pp_msg *m)
+{
+    if (kind == YYSYMBOL_YYEOF || span->file >= p->lex->src->nfiles) {
+        pp_msg_add(m, "end of file");
+        return;
+    }
+    const ps_file *f = &p->lex->src->files[span->file];
+    uint32_t start = span->start < f->len ? span->start : f->len;
+    uint32_t len = span->end > start ? span->end - start : 0;
+    if (start + len > f->len)
+        len = f->len - start;
+    bool cut = len > 32;
+    if (cut) {
+        len = 29;
+        while (len > 0 && ((unsigned char)f->text[start + len] & 0xC0) == 0x80)
+            len--;
+    }
+    char text[40];
+    memcpy(text, f->text + start, len);
+    text[len] = '\0';
+    pp_msg_add(m, "`");
+    pp_msg_add(m, text);
+    pp_msg_add(m, cut ? "...`" : "`");
+}
+
+static bool pp_starts_expr(int k)
+{
+    switch (k) {
+    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
+    case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_NONE: case YYSYMBOL_TODAY:
+    case YYSYMBOL_IDENT: case YYSYMBOL_LPAREN: case YYSYMBOL_LBRACKET: case YYSYMBOL_MINUS:
+    case YYSYMBOL_NOT: case YYSYMBOL_IF: case YYSYMBOL_ANY: case YYSYMBOL_ALL:
+    case YYSYMBOL_COUNT: case YYSYMBOL_SUM: case YYSYMBOL_YEAR: case YYSYMBOL_YEARS:
+    case YYSYMBOL_MONTH: case YYSYMBOL_MONTHS: case YYSYMBOL_DAY: case YYSYMBOL_DAYS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool pp_is_value(int k)
+{
+    switch (k) {
+    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
+    case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_NONE: case YYSYMBOL_MINUS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool pp_is_operator(int k)
+{
+    switch (k) {
+    case YYSYMBOL_OR: case YYSYMBOL_AND: case YYSYMBOL_EQ: case YYSYMBOL_NE: case YYSYMBOL_LT:
+    case YYSYMBOL_LE: case YYSYMBOL_GT: case YYSYMBOL_GE: case YYSYMBOL_IN: case YYSYMBOL_IS:
+    case YYSYMBOL_OTHERWISE: case YYSYMBOL_PLUS: case YYSYMBOL_MINUS: case YYSYMBOL_STAR:
+    case YYSYMBOL_DOT: case YYSYMBOL_LPAREN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool pp_is_toplevel(int k)
+{
+    return k == YYSYMBOL_INCLUDE || k == YYSYMBOL_FACTS || k == YYSYMBOL_RECORD ||
+           k == YYSYMBOL_DEFINE || k == YYSYMBOL_PROGRAM;
+}
+
+/* The expected tokens, folded into what a reader thinks of: "an expression"
+ * rather than twenty tokens that can start one. */
+typedef struct pp_expect {
+    const char *phrase[YYNTOKENS];
+    int n;
+    bool after_expr;  /* an operator would fit: the parser is after an expression */
+} pp_expect;
+
+static bool pp_is_unit(int k) { return k >= YYSYMBOL_YEAR && k <= YYSYMBOL_DAYS; }
+
+/* Replaces a class of tokens by one phrase (or by nothing when NULL). */
+static void pp_fold(bool has[YYNTOKENS], bool (*member)(int), pp_expect *e, const char *phrase)
+{
+    for (int k = 0; k < YYNTOKENS; k++)
+        if (member(k))
+            has[k] = false;
+    if (phrase)
+        e->phrase[e->n++] = phrase;
+}
+
+static void pp_expectations(bool has[YYNTOKENS], pp_expect *e)
+{
+    e->n = 0;
+    e->after_expr = false;
+    /* End of file and a new declaration are accepted inside a block only to
+     * report it unterminated; they are not what the author should write. */
+    if (has[YYSYMBOL_RBRACE]) {
+        has[YYSYMBOL_YYEOF] = false;
+        for (int k = 0; k < YYNTOKENS; k++)
+            if (pp_is_toplevel(k))
+                has[k] = false;
+    }
+    if (has[YYSYMBOL_PLUS] && has[YYSYMBOL_STAR]) {
+        e->after_expr = true;
+        pp_fold(has, pp_is_operator, e, "an operator");
+        pp_fold(has, pp_is_unit, e, NULL); /* `2 years`: the unit is a detail here */
+    }
+    if (has[YYSYMBOL_LIST] && has[YYSYMBOL_SET] && has[YYSYMBOL_IDENT]) {
+        has[YYSYMBOL_LIST] = has[YYSYMBOL_SET] = has[YYSYMBOL_IDENT] = false;
+        e->phrase[e->n++] = "a type";
+    }
+    if (has[YYSYMBOL_IDENT] && has[YYSYMBOL_INT] && has[YYSYMBOL_LPAREN]) {
+        bool group = has[YYSYMBOL_AT];
+        has[YYSYMBOL_AT] = false;
+        pp_fold(has, pp_starts_expr, e, group ? "an expression or a group" : "an expression");
+    } else if (has[YYSYMBOL_INT] && has[YYSYMBOL_STRING] && has[YYSYMBOL_DATE]) {
+        pp_fold(has, pp_is_value, e, "a value");
+    }
+    if (has[YYSYMBOL_REQUIRE] && has[YYSYMBOL_PREFER] && has[YYSYMBOL_ADVISE]) {
+        has[YYSYMBOL_REQUIRE] = has[YYSYMBOL_PREFER] = has[YYSYMBOL_ADVISE] = false;
+        e->phrase[e->n++] = "a requirement";
+        if (has[YYSYMBOL_IDENT] || has[YYSYMBOL_GRANTS]) {
+            has[YYSYMBOL_IDENT] = has[YYSYMBOL_GRANTS] = false;
+            e->phrase[e->n++] = "an attribute";
+        }
+    }
+    if (has[YYSYMBOL_FACTS] && has[YYSYMBOL_RECORD] && has[YYSYMBOL_DEFINE] &&
+        has[YYSYMBOL_PROGRAM]) {
+        has[YYSYMBOL_YYEOF] = false;
+        pp_fold(has, pp_is_toplevel, e, "a declaration");
+    }
+    for (int k = 0; k < YYNTOKENS; k++)
+        if (has[k])
+            e->phrase[e->n++] = yysymbol_name((yysymbol_kind_t)k);
+}
+
+/* "A", "A or B", "A, B or C". */
+static void pp_list(const pp_expect *e, pp_msg *m)
+{
+    for (int i = 0; i < e->n; i++) {
+        if (i > 0)
+            pp_msg_add(m, i == e->n - 1 ? " or " : ", ");
+        pp_msg_add(m, e->phrase[i]);
+    }
+}
+
+static bool pp_is_role(int tok) { return tok == T_REQUIRE || tok == T_PREFER || tok == T_ADVISE; }
+
+/* What the error comes after, when the last tokens say so ("the requirement
+ * label", "`if`"); NULL when a plain "unexpected X" reads better. */
+static const char *pp_context(const pp_lex *lx)
+{
+    int prev = lx->hist[1].kind, before = lx->hist[2].kind;
+    if (prev == T_STRING && pp_is_role(before))
+        return "the requirement label";
+    if (prev == T_IDENT && before == T_PROGRAM)
+        return "the program name";
+    if (prev == T_IDENT && (before == T_FACTS || before == T_RECORD))
+        return "the record name";
+    if (prev == T_IDENT && before == T_DEFINE)
+        return "the definition name";
+    if (prev >= T_INCLUDE && prev <= T_SET)
+        return pp_token_name(prev);
+    return NULL;
+}
+
+static const char *const pp_block_name[] = {
+    [PP_BLOCK_OTHER] = "block", [PP_BLOCK_PROGRAM] = "`program` block",
+    [PP_BLOCK_FACTS] = "`facts` block", [PP_BLOCK_RECORD] = "`record` block",
+    [PP_BLOCK_ALL_OF] = "`all of` group", [PP_BLOCK_ANY_OF] = "`any of` group",
+    [PP_BLOCK_AT_LEAST] = "`at least` group",
+};
+
+/* The end of the file inside a group: name the group and its `{`. */
+static bool pp_report_unclosed(pp_parser *p, yysymbol_kind_t la, const ps_span *at,
+                               const bool has[YYNTOKENS])
+{
+    const pp_brace *b = p->lex->braces;
+    if (la != YYSYMBOL_YYEOF || !b || !has[YYSYMBOL_RBRACE])
+        return false;
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0202", at, "unterminated %s: expected `}`",
+                        pp_block_name[b->block]);
+    pd_note_add(p->diags, d, &b->span, "to match this `{`");
+    return true;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pp_parser *p)
+{
+    (void)scanner;
+    if (p->lex->stop || p->oom)
+        return 0; /* already reported (or out of memory): the rest is noise */
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+    if (n < 0)
+        return n == YYENOMEM ? 2 : 0;
+    bool has[YYNTOKENS] = {false};
+    for (int i = 0; i < n; i++)
+        if (exp[i] > YYSYMBOL_YYEMPTY)
+            has[exp[i]] = true;
+    yysymbol_kind_t la = yypcontext_token(ctx);
+    const ps_span *at = yypcontext_location(ctx);
+    if (pp_report_unclosed(p, la, at, has))
+        return 0;
+    int prev = p->lex->hist[1].kind;
+    if (pp_is_role(prev) && la != YYSYMBOL_STRING) {
+        pp_missing_label(p, prev == T_PREFER ? PA_PREFER : prev == T_ADVISE ? PA_ADVISE : PA_REQUIRE,
+                         *at);
+        return 0;
+    }
+    const char *ctx_phrase = pp_context(p->lex);
+    pp_msg found = {.len = 0}, m = {.len = 0};
+    pp_found(p, la, at, &found);
+    pp_expect e;
+    pp_expectations(has, &e);
+    /* A label (of a requirement or a group member) is followed by `:` and
+     * nothing else. */
+    if (ctx_phrase && strcmp(ctx_phrase, "the requirement label") == 0 && has[YYSYMBOL_COLON]) {
+        e.n = 1;
+        e.phrase[0] = yysymbol_name(YYSYMBOL_COLON);
+    } else if (!ctx_phrase && prev == T_STRING && n == 1 && exp[0] == YYSYMBOL_COLON) {
+        ctx_phrase = "the label";
+    }
+    bool listed = e.n > 0 && e.n <= 4;
+    if (listed && ctx_phrase) {
+        pp_msg_add(&m, "expected ");
+        pp_list(&e, &m);
+        pp_msg_add(&m, " after ");
+        pp_msg_add(&m, ctx_phrase);
+        pp_msg_add(&m, ", found ");
+        pp_msg_add(&m, found.buf);
+    } else {
+        pp_msg_add(&m, "unexpected ");
+        pp_msg_add(&m, found.buf);
+        if (listed) {
+            pp_msg_add(&m, "; expected ");
+            pp_list(&e, &m);
+        } else if (ctx_phrase || e.after_expr) {
+            pp_msg_add(&m, " after ");
+            pp_msg_add(&m, ctx_phrase ? ctx_phrase : "an expression");
+        }
+    }
+    pd_add(p->diags, PD_ERROR, "E0201", at, "%s", m.buf);
+    return 0;
+}
+
+/* Bison's own failures: its stack outgrew YYMAXDEPTH (a pathological nesting
+ * such as thousands of `not`), or an action ran out of memory. */
+static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const char *msg)
+{
+    (void)scanner;
+    (void)msg;
+    if (p->oom || p->lex->stop) {
+        p->diags->oom = p->diags->oom || p->oom;
+        return;
+    }
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0206", loc, "too deeply nested to parse");
+    pd_note_add(p->diags, d, NULL, "the parser can hold at most %d unfinished constructs",
+                (int)YYMAXDEPTH);
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Pathway needs, when any is missing.
+set -euo pipefail
+pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang valgrind)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

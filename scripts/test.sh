@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite; then, where clang is installed, builds
+# and tests again with clang (both compilers must stay warning-free).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+jobs=$(nproc)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+if command -v clang >/dev/null; then
+  CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  cmake --build build-clang -j"$jobs"
+  ctest --test-dir build-clang --output-on-failure -j"$jobs"
+fi

@@ -1,2 +1,0 @@
-/* placeholder until the API lands */
-typedef int pw_api_placeholder;

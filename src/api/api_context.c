@@ -1,0 +1,320 @@
+/* Contexts: facts in, evaluation, results out. Everything an evaluation
+ * touches is allocated when the context is made. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_int.h"
+#include "util/date.h"
+
+pw_date pw_date_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm))
+        return 0;
+    return pt_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static pw_status pw_done(pw_error *err)
+{
+    if (err) {
+        err->status = PW_OK;
+        err->message[0] = '\0';
+    }
+    return PW_OK;
+}
+
+/* Frees what a context holds; facts and vm only when they were set up. */
+static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
+{
+    if (vm_ok)
+        pv_fini(&c->vm);
+    if (facts_ok)
+        pf_fini(&c->facts);
+    free(c->evaluated);
+    free(c->eligible);
+    free(c->outcomes);
+    free(c->lists);
+    free(c->nunmet);
+    free(c->npref);
+    free(c->nadvice);
+    free(c);
+}
+
+pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *err)
+{
+    if (!program || !out)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_new: NULL argument");
+    *out = NULL;
+    const pb_image *img = program->img;
+    pw_context *c = calloc(1, sizeof *c);
+    if (!c)
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    c->program = program;
+    size_t np = img->nprogs ? img->nprogs : 1, nr = img->nreqs ? img->nreqs : 1;
+    bool facts_ok = pf_init(&c->facts, img);
+    bool vm_ok = facts_ok && pv_init(&c->vm, img);
+    c->evaluated = calloc(np, 1);
+    c->eligible = calloc(np, 1);
+    c->outcomes = calloc(nr, 1);
+    c->lists = calloc(nr, sizeof *c->lists);
+    c->nunmet = calloc(np, sizeof *c->nunmet);
+    c->npref = calloc(np, sizeof *c->npref);
+    c->nadvice = calloc(np, sizeof *c->nadvice);
+    if (!vm_ok || !c->evaluated || !c->eligible || !c->outcomes || !c->lists || !c->nunmet ||
+        !c->npref || !c->nadvice) {
+        pw_context_release(c, facts_ok, vm_ok);
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    }
+    *out = c;
+    return pw_done(err);
+}
+
+void pw_context_free(pw_context *ctx)
+{
+    if (ctx)
+        pw_context_release(ctx, true, true);
+}
+
+static void pw_forget_results(pw_context *ctx)
+{
+    memset(ctx->evaluated, 0, ctx->program->img->nprogs);
+}
+
+pw_status pw_context_reset(pw_context *ctx, pw_error *err)
+{
+    if (!ctx)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_reset: NULL context");
+    pw_forget_results(ctx);
+    ctx->pending = false;
+    if (!pf_reset(&ctx->facts))
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    return pw_done(err);
+}
+
+pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_error *err)
+{
+    if (!ctx || !json)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_json: NULL argument");
+    pw_forget_results(ctx);
+    ctx->pending = false;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    if (!root) {
+        size_t at = end && end >= json ? (size_t)(end - json) : 0;
+        pf_reset(&ctx->facts);
+        return pw_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
+    }
+    /* Anything but white space after the value is an error too. */
+    for (const char *p = end; p && p < json + len; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            cJSON_Delete(root);
+            pf_reset(&ctx->facts);
+            return pw_fail(err, PW_ERR_FACTS, "unexpected text after the JSON value at byte %zu",
+                           (size_t)(p - json));
+        }
+    }
+    pw_status st = pw_context_set_cjson(ctx, root, err);
+    cJSON_Delete(root);
+    return st;
+}
+
+pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *err)
+{
+    if (!ctx || !record)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_cjson: NULL argument");
+    pw_forget_results(ctx);
+    ctx->pending = false;
+    char msg[512];
+    if (!pf_load_json(&ctx->facts, record, msg, sizeof msg))
+        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+    return pw_done(err);
+}
+
+/* Field-by-field setters share their checks and error handling. */
+#define PW_SETTER(fn, type, call)                                                    \
+    pw_status fn(pw_context *ctx, const char *path, type value, pw_error *err)      \
+    {                                                                                \
+        if (!ctx || !path)                                                           \
+            return pw_fail(err, PW_ERR_USAGE, #fn ": NULL argument");                 \
+        char msg[512];                                                               \
+        pw_forget_results(ctx);                                                      \
+        ctx->pending = true;                                                         \
+        if (!call(&ctx->facts, path, value, msg, sizeof msg))                        \
+            return pw_fail(err, PW_ERR_FACTS, "%s", msg);                            \
+        return pw_done(err);                                                         \
+    }
+
+PW_SETTER(pw_context_set_int, int64_t, pf_set_int)
+PW_SETTER(pw_context_set_number, double, pf_set_number)
+PW_SETTER(pw_context_set_bool, bool, pf_set_bool)
+PW_SETTER(pw_context_set_text, const char *, pf_set_text)
+PW_SETTER(pw_context_set_date, pw_date, pf_set_date)
+
+pw_status pw_context_set_none(pw_context *ctx, const char *path, pw_error *err)
+{
+    if (!ctx || !path)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_none: NULL argument");
+    char msg[512];
+    pw_forget_results(ctx);
+    ctx->pending = true;
+    if (!pf_set_none(&ctx->facts, path, msg, sizeof msg))
+        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+    return pw_done(err);
+}
+
+pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_error *err)
+{
+    if (!ctx || !path || !index)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_add: NULL argument");
+    char msg[512];
+    pw_forget_results(ctx);
+    ctx->pending = true;
+    if (!pf_append(&ctx->facts, path, index, msg, sizeof msg))
+        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+    return pw_done(err);
+}
+
+/* ---- evaluating ----------------------------------------------------------- */
+
+/* Sorts the program's nodes into the unmet / preferred / advice lists, in
+ * declaration order, so that readers are O(1). */
+static void pw_collect(pw_context *ctx, uint32_t p)
+{
+    const pb_image *img = ctx->program->img;
+    const pb_prog *pr = &img->progs[p];
+    const uint8_t *out = ctx->outcomes + pr->first_req;
+    uint32_t *list = ctx->lists + pr->first_req;
+    uint32_t n = 0;
+    uint32_t counts[3] = {0, 0, 0};
+    for (uint8_t role = PB_ROLE_REQUIRE; role <= PB_ROLE_ADVISE; role++) {
+        for (uint32_t i = 0; i < pr->nreqs; i += img->reqs[pr->first_req + i].size) {
+            const pb_req *r = &img->reqs[pr->first_req + i];
+            if (r->role == role && out[i] == PV_UNMET) {
+                list[n++] = i;
+                counts[role]++;
+            }
+        }
+    }
+    ctx->nunmet[p] = counts[PB_ROLE_REQUIRE];
+    ctx->npref[p] = counts[PB_ROLE_PREFER];
+    ctx->nadvice[p] = counts[PB_ROLE_ADVISE];
+}
+
+static pw_status pw_prepare(pw_context *ctx, pw_error *err)
+{
+    if (!ctx->pending)
+        return PW_OK;
+    char msg[512];
+    if (!pf_complete(&ctx->facts, msg, sizeof msg))
+        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+    ctx->pending = false;
+    return PW_OK;
+}
+
+static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error *err)
+{
+    const pb_image *img = ctx->program->img;
+    bool eligible = false;
+    pv_error verr;
+    ctx->evaluated[p] = 0;
+    if (!pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr)) {
+        const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
+        if (file && verr.line)
+            return pw_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
+                           verr.message, img->strings[img->progs[p].id]);
+        return pw_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
+    }
+    memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
+    ctx->eligible[p] = eligible;
+    ctx->evaluated[p] = 1;
+    pw_collect(ctx, p);
+    return PW_OK;
+}
+
+pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
+{
+    if (!ctx)
+        return pw_fail(err, PW_ERR_USAGE, "pw_evaluate: NULL context");
+    if (prog >= ctx->program->img->nprogs)
+        return pw_fail(err, PW_ERR_USAGE, "pw_evaluate: no program %zu (the rule set has %u)", prog,
+                       ctx->program->img->nprogs);
+    pw_status st = pw_prepare(ctx, err);
+    if (st == PW_OK)
+        st = pw_run_one(ctx, (uint32_t)prog, as_of, err);
+    return st == PW_OK ? pw_done(err) : st;
+}
+
+pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
+{
+    if (!ctx)
+        return pw_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
+    pw_status st = pw_prepare(ctx, err);
+    for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)
+        st = pw_run_one(ctx, p, as_of, err);
+    return st == PW_OK ? pw_done(err) : st;
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+static bool pw_has_result(const pw_context *ctx, size_t prog)
+{
+    return ctx && prog < ctx->program->img->nprogs && ctx->evaluated[prog];
+}
+
+bool pw_result_eligible(const pw_context *ctx, size_t prog)
+{
+    return pw_has_result(ctx, prog) && ctx->eligible[prog];
+}
+
+pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req)
+{
+    if (!pw_has_result(ctx, prog) || req >= ctx->program->img->progs[prog].nreqs)
+        return PW_NOT_EVALUATED;
+    return (pw_outcome)ctx->outcomes[ctx->program->img->progs[prog].first_req + req];
+}
+
+static const char *pw_list_label(const pw_context *ctx, size_t prog, size_t skip, size_t i, uint32_t n)
+{
+    if (!pw_has_result(ctx, prog) || i >= n)
+        return NULL;
+    const pb_image *img = ctx->program->img;
+    uint32_t first = img->progs[prog].first_req;
+    uint32_t node = ctx->lists[first + skip + i];
+    return img->strings[img->reqs[first + node].label];
+}
+
+size_t pw_result_unmet_count(const pw_context *ctx, size_t prog)
+{
+    return pw_has_result(ctx, prog) ? ctx->nunmet[prog] : 0;
+}
+
+const char *pw_result_unmet_label(const pw_context *ctx, size_t prog, size_t i)
+{
+    return pw_has_result(ctx, prog) ? pw_list_label(ctx, prog, 0, i, ctx->nunmet[prog]) : NULL;
+}
+
+size_t pw_result_preferred_unmet_count(const pw_context *ctx, size_t prog)
+{
+    return pw_has_result(ctx, prog) ? ctx->npref[prog] : 0;
+}
+
+const char *pw_result_preferred_unmet_label(const pw_context *ctx, size_t prog, size_t i)
+{
+    return pw_has_result(ctx, prog) ? pw_list_label(ctx, prog, ctx->nunmet[prog], i, ctx->npref[prog])
+                                    : NULL;
+}
+
+size_t pw_result_advice_count(const pw_context *ctx, size_t prog)
+{
+    return pw_has_result(ctx, prog) ? ctx->nadvice[prog] : 0;
+}
+
+const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i)
+{
+    return pw_has_result(ctx, prog)
+               ? pw_list_label(ctx, prog, ctx->nunmet[prog] + ctx->npref[prog], i, ctx->nadvice[prog])
+               : NULL;
+}

@@ -1,0 +1,40 @@
+/* The objects behind the public handles. */
+#ifndef PW_API_INT_H
+#define PW_API_INT_H
+
+#include <stdarg.h>
+
+#include "pathway.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
+
+struct pw_program {
+    pb_image *img;
+};
+
+struct pw_context {
+    const pw_program *program;
+    pf_facts facts;
+    pv_state vm;
+    bool pending;        /* set field by field since the last completion */
+    /* Per program, filled by an evaluation (sized once, at creation). */
+    uint8_t *evaluated;  /* nprogs */
+    uint8_t *eligible;   /* nprogs */
+    uint8_t *outcomes;   /* img->nreqs: outcome of every node of every program */
+    uint32_t *lists;     /* img->nreqs: per program, unmet then preferred then advice nodes */
+    uint32_t *nunmet, *npref, *nadvice; /* nprogs */
+};
+
+struct cJSON;
+/* Like pw_context_set_json, for a caller that already parsed the record
+ * (the command line, which also needs the record's id when it is bad). */
+pw_status pw_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+
+pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif

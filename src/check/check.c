@@ -1,0 +1,518 @@
+/* Declarations: records and the facts layout, definitions, programs. The
+ * expression rules are in check_expr.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../bc/bytecode.h"
+#include "check_int.h"
+
+static const char *const pc_base_names[] = {"integer", "number", "boolean", "text", "date"};
+static const int pc_base_kinds[] = {PB_T_INT, PB_T_NUM, PB_T_BOOL, PB_T_TEXT, PB_T_DATE};
+
+const char *pc_type_name(const pc_ctx *c, pb_type t, char *buf, size_t len)
+{
+    const char *base;
+    switch (t.kind) {
+    case PB_T_INT: base = "integer"; break;
+    case PB_T_NUM: base = "number"; break;
+    case PB_T_BOOL: base = "boolean"; break;
+    case PB_T_TEXT: base = "text"; break;
+    case PB_T_DATE: base = "date"; break;
+    case PB_T_SET: base = "set of text"; break;
+    case PC_T_DURATION: base = "duration"; break;
+    case PC_T_LITLIST: base = "list literal"; break;
+    case PB_T_LIST:
+        snprintf(buf, len, "list of %s", c->p->records[t.rec].name);
+        return buf;
+    case PB_T_ELEM:
+        snprintf(buf, len, "%s", c->p->records[t.rec].name);
+        return buf;
+    default: base = "(error)"; break;
+    }
+    snprintf(buf, len, "%s%s", base, t.optional ? "?" : "");
+    return buf;
+}
+
+pb_type pc_resolve_type(pc_ctx *c, const pa_typeref *t)
+{
+    if (t->form == PA_TY_LIST) {
+        uint32_t r;
+        if (pc_names_get(&c->records, t->name, &r) && r != 0)
+            return pc_ty(PB_T_LIST, false, r);
+        pd_diag *dg = PC_ERR(c, &t->span, "E0301", "unknown record `%s` in `list of %s`",
+                             t->name, t->name);
+        if (pc_names_get(&c->records, t->name, &r) && r == 0)
+            pd_note_add(c->d, dg, NULL, "the facts record cannot be a list element");
+        return pc_ty(PB_T_VOID, false, 0);
+    }
+    if (t->form == PA_TY_SET) {
+        if (strcmp(t->name, "text") == 0)
+            return pc_ty(PB_T_SET, false, 0);
+        PC_ERR(c, &t->span, "E0302", "only `set of text` is supported, not `set of %s`", t->name);
+        return pc_ty(PB_T_VOID, false, 0);
+    }
+    for (size_t i = 0; i < sizeof pc_base_names / sizeof *pc_base_names; i++)
+        if (strcmp(t->name, pc_base_names[i]) == 0)
+            return pc_ty(pc_base_kinds[i], t->optional, 0);
+    pc_suggest s;
+    pc_suggest_init(&s, t->name);
+    for (size_t i = 0; i < sizeof pc_base_names / sizeof *pc_base_names; i++)
+        pc_suggest_offer(&s, pc_base_names[i]);
+    uint32_t r;
+    pd_diag *dg;
+    if (pc_names_get(&c->records, t->name, &r)) {
+        dg = PC_ERR(c, &t->span, "E0303", "`%s` is a record; a field holds records as `list of %s`",
+                    t->name, t->name);
+    } else {
+        dg = PC_ERR(c, &t->span, "E0304", "unknown type `%s`", t->name);
+        if (pc_suggest_result(&s)) {
+            pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+            pd_set_fix(c->d, dg, pc_suggest_result(&s));
+        } else {
+            pd_note_add(c->d, dg, NULL,
+                        "the types are integer, number, boolean, text, date, `list of RECORD` "
+                        "and `set of text`; add `?` for a value that may be none");
+        }
+    }
+    return pc_ty(PB_T_VOID, false, 0);
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+static const pa_expr *pc_literal_core(const pa_expr *e, bool *negated)
+{
+    *negated = false;
+    if (e->kind == PA_E_UNARY && e->u.un.op == PA_OP_NEG) {
+        *negated = true;
+        return e->u.un.a;
+    }
+    return e;
+}
+
+/* A default must be a literal of the field's type. */
+static void pc_field_default(pc_ctx *c, pc_field *f, const pa_expr *def)
+{
+    char tb[64];
+    bool neg;
+    const pa_expr *e = pc_literal_core(def, &neg);
+    bool ok = false;
+    switch (e->kind) {
+    case PA_E_NONE:
+        ok = f->type.optional;
+        f->def = PB_DEF_NONE;
+        break;
+    case PA_E_LIST:
+        ok = (f->type.kind == PB_T_LIST || f->type.kind == PB_T_SET) && e->u.list.nitems == 0;
+        f->def = PB_DEF_EMPTY;
+        break;
+    case PA_E_INT:
+        ok = f->type.kind == PB_T_INT || f->type.kind == PB_T_NUM;
+        break;
+    case PA_E_NUM:
+        ok = f->type.kind == PB_T_NUM;
+        break;
+    case PA_E_BOOL:
+        ok = f->type.kind == PB_T_BOOL && !neg;
+        break;
+    case PA_E_STR:
+        ok = f->type.kind == PB_T_TEXT && !neg;
+        break;
+    case PA_E_DATE:
+        ok = f->type.kind == PB_T_DATE && !neg;
+        break;
+    default:
+        PC_ERR(c, &def->span, "E0305", "a default must be a literal value, such as 0, false, \"text\", 2026-01-01, none or []");
+        return;
+    }
+    if (e->kind != PA_E_NONE && e->kind != PA_E_LIST) {
+        f->def = PB_DEF_VALUE;
+        f->defexpr = def;
+    }
+    if (!ok && f->type.kind != PB_T_VOID) {
+        pd_diag *dg = PC_ERR(c, &def->span, "E0306", "default does not fit field `%s` of type %s",
+                             f->name, pc_type_name(c, f->type, tb, sizeof tb));
+        if (e->kind == PA_E_NONE)
+            pd_note_add(c->d, dg, NULL, "only an optional field (`%s?`) can default to none",
+                        pc_type_name(c, f->type, tb, sizeof tb));
+        else if (e->kind == PA_E_LIST)
+            pd_note_add(c->d, dg, NULL, "only a list or set can default to `[]`");
+    }
+}
+
+static void pc_record_fields(pc_ctx *c, pc_record *r, const pa_decl *decl)
+{
+    uint32_t n = 0;
+    for (const pa_field *f = decl->u.record.fields; f; f = f->next)
+        n++;
+    r->fields = pm_alloc(c->arena, sizeof *r->fields * (n ? n : 1));
+    if (!r->fields) {
+        c->d->oom = true;
+        return;
+    }
+    pc_names seen;
+    pc_names_init(&seen, c->arena);
+    for (const pa_field *f = decl->u.record.fields; f; f = f->next) {
+        uint32_t old;
+        if (!pc_names_add(&seen, f->name, r->nfields, &old)) {
+            if (old == UINT32_MAX) {
+                c->d->oom = true;
+                return;
+            }
+            pd_diag *dg = PC_ERR(c, &f->span, "E0307", "field `%s` is declared twice in `%s`",
+                                 f->name, r->name);
+            pd_note_add(c->d, dg, &r->fields[old].span, "first declared here");
+            continue;
+        }
+        pc_field *pf = &r->fields[r->nfields++];
+        pf->name = f->name;
+        pf->span = f->span;
+        pf->type = pc_resolve_type(c, &f->type);
+        pf->def = PB_DEF_REQUIRED;
+        if (f->def)
+            pc_field_default(c, pf, f->def);
+    }
+}
+
+static void pc_collect_records(pc_ctx *c, pa_decl *decls)
+{
+    uint32_t n = 1;
+    const pa_decl *facts = NULL;
+    for (const pa_decl *d = decls; d; d = d->next) {
+        if (d->kind == PA_D_RECORD)
+            n++;
+        if (d->kind == PA_D_FACTS) {
+            if (facts) {
+                pd_diag *dg = PC_ERR(c, &d->name_span, "E0308",
+                                     "a second `facts` declaration; a rule set has one facts record");
+                pd_note_add(c->d, dg, &facts->name_span, "the facts record is declared here");
+            } else {
+                facts = d;
+            }
+        }
+    }
+    c->p->records = pm_alloc(c->arena, sizeof *c->p->records * n);
+    if (!c->p->records) {
+        c->d->oom = true;
+        return;
+    }
+    if (!facts) {
+        PC_ERR(c, NULL, "E0309",
+               "no `facts` declaration: a rule set must declare the record it evaluates, "
+               "e.g. `facts coach { birth_date: date }`");
+        c->p->records[0].name = "facts";
+    } else {
+        c->p->records[0].name = facts->name;
+        c->p->records[0].span = facts->name_span;
+    }
+    c->p->nrecords = 1;
+    uint32_t old;
+    if (facts)
+        pc_names_add(&c->records, facts->name, 0, &old);
+    for (const pa_decl *d = decls; d; d = d->next) {
+        if (d->kind != PA_D_RECORD)
+            continue;
+        if (!pc_names_add(&c->records, d->name, c->p->nrecords, &old)) {
+            if (old == UINT32_MAX) {
+                c->d->oom = true;
+                return;
+            }
+            pd_diag *dg = PC_ERR(c, &d->name_span, "E0310", "record `%s` is declared twice", d->name);
+            pd_note_add(c->d, dg, &c->p->records[old].span, "first declared here");
+            continue;
+        }
+        pc_record *r = &c->p->records[c->p->nrecords++];
+        r->name = d->name;
+        r->span = d->name_span;
+    }
+    /* Fields after all names are known, so records may refer to each other
+     * in any order. */
+    if (facts)
+        pc_record_fields(c, &c->p->records[0], facts);
+    for (const pa_decl *d = decls; d; d = d->next) {
+        uint32_t idx;
+        if (d->kind == PA_D_RECORD && pc_names_get(&c->records, d->name, &idx) &&
+            c->p->records[idx].span.start == d->name_span.start &&
+            c->p->records[idx].span.file == d->name_span.file)
+            pc_record_fields(c, &c->p->records[idx], d);
+    }
+    for (uint32_t i = 0; i < c->p->records[0].nfields; i++)
+        pc_names_add(&c->facts, c->p->records[0].fields[i].name, i, &old);
+}
+
+/* ---- definitions ---------------------------------------------------------- */
+
+static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
+{
+    uint32_t n = 0;
+    for (const pa_decl *d = decls; d; d = d->next)
+        n += d->kind == PA_D_DEFINE;
+    c->p->defs = pm_alloc(c->arena, sizeof *c->p->defs * (n ? n : 1));
+    c->p->def_order = pm_alloc(c->arena, sizeof *c->p->def_order * (n ? n : 1));
+    c->stack = pm_alloc(c->arena, sizeof *c->stack * (n ? n : 1));
+    if (!c->p->defs || !c->p->def_order || !c->stack) {
+        c->d->oom = true;
+        return;
+    }
+    for (const pa_decl *d = decls; d; d = d->next) {
+        if (d->kind != PA_D_DEFINE)
+            continue;
+        uint32_t old;
+        if (pc_names_get(&c->facts, d->name, &old)) {
+            pd_diag *dg = PC_ERR(c, &d->name_span, "E0311",
+                                 "`%s` is already a field of the facts record", d->name);
+            pd_note_add(c->d, dg, &c->p->records[0].fields[old].span, "the field is declared here");
+            continue;
+        }
+        if (strcmp(d->name, "max") == 0 || strcmp(d->name, "min") == 0) {
+            PC_ERR(c, &d->name_span, "E0312", "`%s` is a built-in function and cannot be redefined",
+                   d->name);
+            continue;
+        }
+        if (!pc_names_add(&c->defs, d->name, c->p->ndefs, &old)) {
+            if (old == UINT32_MAX) {
+                c->d->oom = true;
+                return;
+            }
+            pd_diag *dg = PC_ERR(c, &d->name_span, "E0313", "`%s` is defined twice", d->name);
+            pd_note_add(c->d, dg, &c->p->defs[old].decl->name_span, "first defined here");
+            continue;
+        }
+        pc_define *def = &c->p->defs[c->p->ndefs++];
+        def->decl = d;
+        for (const pa_param *pp = d->u.define.params; pp; pp = pp->next)
+            def->nparams++;
+        def->params = pm_alloc(c->arena, sizeof *def->params * (def->nparams ? def->nparams : 1));
+        if (!def->params) {
+            c->d->oom = true;
+            return;
+        }
+        uint32_t i = 0;
+        pc_names seen;
+        pc_names_init(&seen, c->arena);
+        for (const pa_param *pp = d->u.define.params; pp; pp = pp->next, i++) {
+            def->params[i] = pc_resolve_type(c, &pp->type);
+            if (!pc_names_add(&seen, pp->name, i, &old) && old != UINT32_MAX)
+                PC_ERR(c, &pp->span, "E0314", "parameter `%s` appears twice", pp->name);
+            if (def->params[i].kind == PB_T_LIST || def->params[i].kind == PB_T_SET) {
+                /* Lists are fine as parameters: they are passed by reference. */
+            }
+        }
+    }
+}
+
+static void pc_report_cycle(pc_ctx *c, pc_define *def, const ps_span *use)
+{
+    char chain[512];
+    size_t len = 0;
+    uint32_t from = 0;
+    while (from < c->nstack && c->stack[from] != def)
+        from++;
+    for (uint32_t i = from; i < c->nstack && len < sizeof chain - 80; i++)
+        len += (size_t)snprintf(chain + len, sizeof chain - len, "%s → ", c->stack[i]->decl->name);
+    snprintf(chain + len, sizeof chain - len, "%s", def->decl->name);
+    pd_diag *dg = PC_ERR(c, use, "E0315", "definition `%s` depends on itself: %s", def->decl->name,
+                         chain);
+    for (uint32_t i = from; i < c->nstack; i++)
+        pd_note_add(c->d, dg, &c->stack[i]->decl->name_span, "`%s` is defined here",
+                    c->stack[i]->decl->name);
+    pd_note_add(c->d, dg, NULL, "definitions cannot be recursive: every rule must be decidable "
+                                "in a bounded number of steps");
+}
+
+void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
+{
+    if (def->state == 2)
+        return;
+    if (def->state == 1) {
+        pc_report_cycle(c, def, use ? use : &def->decl->name_span);
+        return;
+    }
+    def->state = 1;
+    c->stack[c->nstack++] = def;
+    pc_fn fn = {def, NULL, def->nparams, 0};
+    uint32_t i = 0;
+    pc_scope *scopes = pm_alloc(c->arena, sizeof *scopes * (def->nparams ? def->nparams : 1));
+    if (!scopes) {
+        c->d->oom = true;
+    } else {
+        for (const pa_param *pp = def->decl->u.define.params; pp; pp = pp->next, i++) {
+            scopes[i] = (pc_scope){pp->name, pp->span, def->params[i], i, PA_REF_PARAM, fn.scope};
+            fn.scope = &scopes[i];
+        }
+    }
+    pb_type t = pc_expr(c, &fn, def->decl->u.define.body);
+    if (def->decl->u.define.result) {
+        pb_type want = pc_resolve_type(c, def->decl->u.define.result);
+        char a[64], b[64];
+        bool fits = want.kind == t.kind && (want.optional || !t.optional);
+        if (want.kind == PB_T_NUM && t.kind == PB_T_INT)
+            fits = want.optional || !t.optional;
+        if (!fits && want.kind != PB_T_VOID && t.kind != PB_T_VOID)
+            PC_ERR(c, &def->decl->u.define.body->span, "E0316",
+                   "`%s` is declared as %s but its value is %s", def->decl->name,
+                   pc_type_name(c, want, a, sizeof a), pc_type_name(c, t, b, sizeof b));
+        if (want.kind != PB_T_VOID)
+            t = want;
+    }
+    if (t.kind == PB_T_LIST || t.kind == PB_T_SET || t.kind == PB_T_ELEM ||
+        t.kind == PC_T_DURATION || t.kind == PC_T_LITLIST) {
+        char a[64];
+        PC_ERR(c, &def->decl->u.define.body->span, "E0317",
+               "a definition must be a single value, not %s", pc_type_name(c, t, a, sizeof a));
+        t = pc_ty(PB_T_VOID, false, 0);
+    }
+    def->result = t;
+    def->typed = true;
+    def->nlocals = fn.nlocals;
+    def->state = 2;
+    c->nstack--;
+    def->func = c->next_func++;
+    c->p->def_order[def->func] = (uint32_t)(def - c->p->defs);
+}
+
+/* ---- programs ------------------------------------------------------------- */
+
+static void pc_check_attr(pc_ctx *c, const pa_attr *a)
+{
+    static const char *const names[] = {"title", "hours", "format", "provider", "duration", "grants"};
+    const pa_expr *v = a->value;
+    bool neg;
+    const pa_expr *core = pc_literal_core(v, &neg);
+    if (strcmp(a->name, "title") == 0 || strcmp(a->name, "format") == 0 ||
+        strcmp(a->name, "provider") == 0 || strcmp(a->name, "grants") == 0) {
+        if (core->kind != PA_E_STR || neg)
+            PC_ERR(c, &v->span, "E0320", "`%s` takes text in quotes", a->name);
+        else if (core->u.str.len == 0)
+            PC_ERR(c, &v->span, "E0321", "`%s` cannot be empty", a->name);
+        if (a->validity && (a->validity->kind != PA_E_DURATION || a->validity->u.dur.n <= 0))
+            PC_ERR(c, &a->validity->span, "E0322",
+                   "a validity period is a positive duration, e.g. `valid for 4 years`");
+        return;
+    }
+    if (strcmp(a->name, "hours") == 0) {
+        if ((core->kind != PA_E_INT && core->kind != PA_E_NUM) || neg)
+            PC_ERR(c, &v->span, "E0323", "`hours` takes a number of hours that is not negative, e.g. `hours 22`");
+        return;
+    }
+    if (strcmp(a->name, "duration") == 0) {
+        bool ok = (core->kind == PA_E_DURATION && core->u.dur.unit == PA_DAYS) || core->kind == PA_E_INT;
+        if (!ok || neg || (core->kind == PA_E_INT && core->u.i > 36500) ||
+            (core->kind == PA_E_DURATION && core->u.dur.n > 36500))
+            PC_ERR(c, &v->span, "E0324", "`duration` takes a number of days, e.g. `duration 30 days`");
+        return;
+    }
+    pc_suggest s;
+    pc_suggest_init(&s, a->name);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        pc_suggest_offer(&s, names[i]);
+    pd_diag *dg = PC_ERR(c, &a->span, "E0325", "unknown program attribute `%s`", a->name);
+    if (pc_suggest_result(&s)) {
+        pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+        pd_set_fix(c->d, dg, pc_suggest_result(&s));
+    } else {
+        pd_note_add(c->d, dg, NULL, "a program's attributes are title, hours, format, provider, "
+                                    "duration and grants");
+    }
+}
+
+static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
+{
+    if (depth == PB_MAX_REQ_DEPTH) {
+        PC_ERR(c, &r->label_span, "E0334", "requirement groups are nested too deeply (the limit is %d levels)",
+               PB_MAX_REQ_DEPTH);
+        return;
+    }
+    if (r->label[0] == '\0')
+        PC_ERR(c, &r->label_span, "E0330", "a requirement label cannot be empty");
+    if (r->group == PA_LEAF) {
+        pc_fn fn = {NULL, NULL, 0, 0};
+        pb_type t = pc_expr(c, &fn, r->cond);
+        char b[64];
+        if (t.kind != PB_T_VOID && (t.kind != PB_T_BOOL || t.optional)) {
+            pd_diag *dg = PC_ERR(c, &r->cond->span, "E0331",
+                                 "a requirement must be a condition (true or false), but this is %s",
+                                 pc_type_name(c, t, b, sizeof b));
+            if (t.kind == PB_T_BOOL)
+                pd_note_add(c->d, dg, NULL,
+                            "say what it means when the value is none: `(...) otherwise false`");
+        }
+        return;
+    }
+    uint32_t n = 0;
+    for (pa_req *m = r->members; m; m = m->next) {
+        pc_check_req(c, m, depth + 1);
+        n++;
+    }
+    if (n == 0)
+        PC_ERR(c, &r->span, "E0332", "the group `%s` has no members", r->label);
+    if (r->group == PA_AT_LEAST && (r->min < 1 || (uint64_t)r->min > n) && n > 0)
+        PC_ERR(c, &r->min_span, "E0333", "`at least %lld of` needs between 1 and %u (the group has %u member%s)",
+               (long long)r->min, n, n, n == 1 ? "" : "s");
+}
+
+static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
+{
+    uint32_t old;
+    if (!pc_names_add(ids, d->name, c->p->nprogs, &old)) {
+        if (old == UINT32_MAX) {
+            c->d->oom = true;
+            return;
+        }
+        pd_diag *dg = PC_ERR(c, &d->name_span, "E0340", "program `%s` is declared twice", d->name);
+        pd_note_add(c->d, dg, &c->p->progs[old]->name_span, "first declared here");
+    }
+    c->p->progs[c->p->nprogs++] = d;
+    pc_names attrs;
+    pc_names_init(&attrs, c->arena);
+    const pa_attr *list[16];
+    uint32_t nlist = 0;
+    for (const pa_attr *a = d->u.program.attrs; a; a = a->next) {
+        if (!pc_names_add(&attrs, a->name, nlist, &old) && old != UINT32_MAX && old < nlist) {
+            pd_diag *dg = PC_ERR(c, &a->span, "E0341", "attribute `%s` is given twice", a->name);
+            pd_note_add(c->d, dg, &list[old]->span, "first given here");
+        } else if (nlist < 16) {
+            list[nlist++] = a;
+        }
+        pc_check_attr(c, a);
+    }
+    if (d->u.program.title && pc_names_get(&attrs, "title", &old)) {
+        pd_diag *dg = PC_ERR(c, &list[old]->span, "E0342", "program `%s` already has a title", d->name);
+        pd_note_add(c->d, dg, &d->u.program.title_span, "the title is given here");
+    }
+    for (pa_req *r = d->u.program.reqs; r; r = r->next)
+        pc_check_req(c, r, 0);
+}
+
+bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, pc_program *out)
+{
+    memset(out, 0, sizeof *out);
+    pc_ctx c = {.arena = arena, .src = src, .d = diags, .p = out};
+    pc_names_init(&c.records, arena);
+    pc_names_init(&c.defs, arena);
+    pc_names_init(&c.facts, arena);
+    unsigned errors = diags->errors;
+
+    pc_collect_records(&c, decls);
+    if (diags->oom)
+        return false;
+    pc_collect_defines(&c, decls);
+    if (diags->oom)
+        return false;
+    for (uint32_t i = 0; i < out->ndefs; i++)
+        pc_check_define(&c, &out->defs[i], NULL);
+
+    uint32_t n = 0;
+    for (const pa_decl *d = decls; d; d = d->next)
+        n += d->kind == PA_D_PROGRAM;
+    out->progs = pm_alloc(arena, sizeof *out->progs * (n ? n : 1));
+    if (!out->progs) {
+        diags->oom = true;
+        return false;
+    }
+    pc_names ids;
+    pc_names_init(&ids, arena);
+    for (const pa_decl *d = decls; d; d = d->next)
+        if (d->kind == PA_D_PROGRAM)
+            pc_check_program(&c, d, &ids);
+    return diags->errors == errors && !diags->oom;
+}

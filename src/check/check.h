@@ -1,0 +1,68 @@
+/* The checker: resolves every name, lays out the facts record, types every
+ * expression and rejects what cannot run (unknown names, type mismatches,
+ * recursive definitions, malformed programs). It annotates the AST in place
+ * (pa_expr.type / ref / ref_index) and returns the tables the code generator
+ * needs. Every problem becomes a diagnostic; checking goes on after an error
+ * so that one run reports them all. */
+#ifndef PC_CHECK_H
+#define PC_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../diag/diag.h"
+#include "../front/ast.h"
+
+/* A pseudo kind for duration literals (`2 years`), which only appear as the
+ * right operand of date arithmetic and never reach the image. */
+#define PC_T_DURATION (PB_T_COUNT + 1)
+/* The type of a literal list `[...]`, only valid on the right of `in`. */
+#define PC_T_LITLIST (PB_T_COUNT + 2)
+
+typedef enum pc_builtin { PC_BI_MAX, PC_BI_MIN, PC_BI_COUNT } pc_builtin;
+
+typedef struct pc_field {
+    const char *name;
+    ps_span span;
+    pb_type type;
+    uint8_t def;        /* pb_default */
+    const pa_expr *defexpr; /* PB_DEF_VALUE: the literal (possibly negated) */
+} pc_field;
+
+typedef struct pc_record {
+    const char *name;
+    ps_span span;
+    pc_field *fields;
+    uint32_t nfields;
+} pc_record;
+
+typedef struct pc_define {
+    const pa_decl *decl;
+    uint32_t nparams;
+    pb_type *params;
+    pb_type result;
+    uint32_t nlocals;   /* parameters plus quantifier locals */
+    uint32_t func;      /* function index: callees always have lower ones */
+    bool typed;         /* result type is known (checking may be in progress) */
+    uint8_t state;      /* cycle detection: 0 new, 1 in progress, 2 done */
+} pc_define;
+
+typedef struct pc_program {
+    pc_record *records;  /* [0] is the facts record */
+    uint32_t nrecords;
+    pc_define *defs;     /* in declaration order */
+    uint32_t ndefs;
+    uint32_t *def_order; /* definitions by function index (callees first) */
+    const pa_decl **progs; /* in declaration order */
+    uint32_t nprogs;
+} pc_program;
+
+/* Checks the declarations. Returns false when any error was reported. */
+bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls,
+              pc_program *out);
+
+/* Quantifiers own four locals from the index in their ref_index: the list,
+ * the position, the loop variable, and the count/sum accumulator. */
+#define PC_QUANT_LOCALS 4
+
+#endif

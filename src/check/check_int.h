@@ -1,0 +1,57 @@
+/* Shared between the checker's files; not part of its interface. */
+#ifndef PC_CHECK_INT_H
+#define PC_CHECK_INT_H
+
+#include "check.h"
+#include "names.h"
+
+/* A name bound inside an expression: a parameter or a loop variable. */
+typedef struct pc_scope pc_scope;
+struct pc_scope {
+    const char *name;
+    ps_span span;
+    pb_type type;
+    uint32_t local;
+    pa_ref ref;
+    pc_scope *up;
+};
+
+/* The function being checked: a definition's body or a requirement. */
+typedef struct pc_fn {
+    pc_define *def;    /* NULL for a requirement */
+    pc_scope *scope;
+    uint32_t nlocals;
+    unsigned depth;    /* expression nesting, to bound recursion */
+} pc_fn;
+
+typedef struct pc_ctx {
+    pm_arena *arena;
+    ps_sources *src;
+    pd_list *d;
+    pc_program *p;
+    pc_names records;  /* record name -> index */
+    pc_names defs;     /* definition name -> index into p->defs */
+    pc_names facts;    /* facts field name -> index */
+    pc_define **stack; /* definitions being checked, for cycle reports */
+    uint32_t nstack;
+    uint32_t next_func;
+} pc_ctx;
+
+static inline pb_type pc_ty(int kind, bool optional, uint32_t rec)
+{
+    pb_type t = {(uint8_t)kind, (uint8_t)(optional ? 1 : 0), (uint16_t)rec};
+    return t;
+}
+
+#define PC_ERR(c, span, code, ...) pd_add((c)->d, PD_ERROR, code, span, __VA_ARGS__)
+
+/* Writes a readable type name ("date?", "list of certificate") into buf. */
+const char *pc_type_name(const pc_ctx *c, pb_type t, char *buf, size_t len);
+/* Types a definition's body on first use (or at its turn). */
+void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use);
+/* Types an expression; returns its type (PB_T_VOID after an error). */
+pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e);
+/* Resolves a written type; reports and returns VOID when unknown. */
+pb_type pc_resolve_type(pc_ctx *c, const pa_typeref *t);
+
+#endif

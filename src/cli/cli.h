@@ -1,0 +1,49 @@
+/* The `pathway` command: shared helpers of the subcommands. */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "pathway.h"
+
+/* Exit statuses, the same for every subcommand. */
+enum {
+    CLI_OK = 0,
+    CLI_FOUND = 1,  /* the command ran and found problems (bad records, errors) */
+    CLI_USAGE = 2   /* a usage error, or (eval) rules that do not compile */
+};
+
+typedef int (*cli_main_fn)(int argc, char **argv);
+
+int cli_check(int argc, char **argv);
+int cli_compile(int argc, char **argv);
+int cli_eval(int argc, char **argv);
+int cli_disasm(int argc, char **argv);
+
+/* Prints "pathway: message" to stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* The value of an option given as `--name VALUE` or `--name=VALUE`; advances
+ * *i. Returns NULL (after reporting) when the value is missing. */
+const char *cli_option_value(int argc, char **argv, int *i, const char *name);
+/* True when argv[i] is `--name` or `--name=...`. */
+bool cli_is_option(const char *arg, const char *name);
+/* Where compile diagnostics go, and whether any were printed (so a failure
+ * without diagnostics still gets its message shown). */
+typedef struct cli_diag_sink {
+    FILE *out;
+    bool printed;
+} cli_diag_sink;
+/* Compile options that print diagnostics to the sink: stderr for text
+ * (colour on a terminal), stdout for JSON. */
+pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sink);
+/* Reports a failed compile or load unless its diagnostics said it already. */
+void cli_report_failure(const cli_diag_sink *sink, const pw_error *err);
+/* Writes s as a JSON string literal, quotes included. */
+void cli_json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,209 @@
+/* pathway check / compile / disasm */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "bc/bytecode.h"
+#include "cli.h"
+#include "util/file.h"
+
+static const char check_help[] =
+    "usage: pathway check [--format text|json] FILE...\n"
+    "\n"
+    "Compiles each rule file (and what it includes) and reports every error,\n"
+    "clang-style, on standard error; with --format json, one JSON object per\n"
+    "diagnostic on standard output. Prints nothing for a clean file.\n"
+    "Exit status: 0 all files compile, 1 some file has errors, 2 usage error.\n";
+
+static const char compile_help[] =
+    "usage: pathway compile FILE -o OUT.pwc\n"
+    "\n"
+    "Compiles a rule file to bytecode (see docs/bytecode.md). The output is\n"
+    "written atomically. Exit status: 0 written, 1 the rules have errors or\n"
+    "the file cannot be written, 2 usage error.\n";
+
+static const char disasm_help[] =
+    "usage: pathway disasm FILE\n"
+    "\n"
+    "Prints the bytecode of a rule file or .pwc file: strings, records,\n"
+    "programs with their requirement trees, and every function's instructions\n"
+    "under the source lines they come from.\n"
+    "Exit status: 0 printed, 1 the file does not load or compile, 2 usage.\n";
+
+static bool cli_wants_help(int argc, char **argv, const char *help)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(help, stdout);
+            return true;
+        }
+    }
+    return false;
+}
+
+int cli_check(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv, check_help))
+        return CLI_OK;
+    pw_diag_format format = PW_DIAG_TEXT;
+    int nfiles = 0, failed = 0;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_option(argv[i], "--format")) {
+            const char *v = cli_option_value(argc, argv, &i, "--format");
+            if (!v)
+                return CLI_USAGE;
+            if (strcmp(v, "text") == 0) {
+                format = PW_DIAG_TEXT;
+            } else if (strcmp(v, "json") == 0) {
+                format = PW_DIAG_JSON;
+            } else {
+                cli_error("unknown format `%s` (expected text or json)", v);
+                return CLI_USAGE;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("unknown option `%s`\n%s", argv[i], check_help);
+            return CLI_USAGE;
+        }
+    }
+    cli_diag_sink sink;
+    pw_compile_options opt = cli_compile_options(format, &sink);
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_option(argv[i], "--format")) {
+            if (!strchr(argv[i], '='))
+                i++;
+            continue;
+        }
+        nfiles++;
+        pw_program *prog = NULL;
+        pw_error err;
+        sink.printed = false;
+        if (pw_compile_file(argv[i], &opt, &prog, &err) != PW_OK) {
+            failed++;
+            cli_report_failure(&sink, &err);
+        }
+        pw_program_free(prog);
+    }
+    if (nfiles == 0) {
+        cli_error("no rule files given\n%s", check_help);
+        return CLI_USAGE;
+    }
+    return failed ? CLI_FOUND : CLI_OK;
+}
+
+int cli_compile(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv, compile_help))
+        return CLI_OK;
+    const char *in = NULL, *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 || cli_is_option(argv[i], "--output")) {
+            out = cli_option_value(argc, argv, &i, argv[i][1] == 'o' ? "-o" : "--output");
+            if (!out)
+                return CLI_USAGE;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("unknown option `%s`\n%s", argv[i], compile_help);
+            return CLI_USAGE;
+        } else if (in) {
+            cli_error("compile takes one rule file (it compiles what that file includes)");
+            return CLI_USAGE;
+        } else {
+            in = argv[i];
+        }
+    }
+    if (!in || !out) {
+        cli_error("%s\n%s", !in ? "no rule file given" : "no output file given (-o OUT.pwc)", compile_help);
+        return CLI_USAGE;
+    }
+    cli_diag_sink sink;
+    pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    pw_program *prog = NULL;
+    pw_error err;
+    if (pw_compile_file(in, &opt, &prog, &err) != PW_OK) {
+        cli_report_failure(&sink, &err);
+        return CLI_FOUND;
+    }
+    void *bytes = NULL;
+    size_t len = 0;
+    char msg[512];
+    int rc = CLI_OK;
+    if (pw_program_save(prog, &bytes, &len, &err) != PW_OK) {
+        cli_error("%s", err.message);
+        rc = CLI_FOUND;
+    } else if (!pu_write_file(out, bytes, len, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        rc = CLI_FOUND;
+    }
+    free(bytes);
+    pw_program_free(prog);
+    return rc;
+}
+
+/* Source lines for the disassembler, read on demand and kept until exit. */
+typedef struct cli_sources {
+    char *names[16];
+    char *texts[16];
+    int n;
+    char line[512];
+} cli_sources;
+
+static const char *cli_source_line(void *user, const char *file, uint32_t line)
+{
+    cli_sources *s = user;
+    char *text = NULL;
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->names[i], file) == 0)
+            text = s->texts[i];
+    if (!text && s->n < 16) {
+        size_t len;
+        char msg[256];
+        if (!pu_read_file(file, 16u << 20, &text, &len, msg, sizeof msg))
+            text = NULL;
+        s->names[s->n] = strdup(file);
+        s->texts[s->n] = text;
+        s->n++;
+    }
+    if (!text || line == 0)
+        return NULL;
+    char *buf = s->line;
+    const char *p = text;
+    for (uint32_t l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return NULL;
+    size_t n = strcspn(p, "\n");
+    if (n >= sizeof s->line)
+        n = sizeof s->line - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+int cli_disasm(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv, disasm_help))
+        return CLI_OK;
+    if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+        cli_error("disasm takes one file\n%s", disasm_help);
+        return CLI_USAGE;
+    }
+    cli_diag_sink sink;
+    pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    pw_program *prog = NULL;
+    pw_error err;
+    if (pw_program_open(argv[1], &opt, &prog, &err) != PW_OK) {
+        cli_report_failure(&sink, &err);
+        return CLI_FOUND;
+    }
+    cli_sources sources;
+    memset(&sources, 0, sizeof sources);
+    pb_disasm(prog->img, stdout, cli_source_line, &sources);
+    for (int i = 0; i < sources.n; i++) {
+        free(sources.names[i]);
+        free(sources.texts[i]);
+    }
+    pw_program_free(prog);
+    return CLI_OK;
+}

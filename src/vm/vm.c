@@ -1,0 +1,585 @@
+/* The evaluator. It runs only verified images (pb_verify), so it checks no
+ * types, operands or stack bounds itself: the verifier proved them. What only
+ * shows at run time is checked here: integer overflow, dates leaving the
+ * calendar, comparisons of absent values, and the instruction budget.
+ *
+ * The dispatch loop follows Lua and wren: handlers are generated from nothing
+ * but the opcode table's names (a missing handler fails to compile), dispatch
+ * is computed goto under GCC and Clang and a switch elsewhere, the hot state
+ * (pc, stack top, frame base, instruction count) lives in locals, rare work
+ * is in out-of-line helpers, and every error leaves through one label, which
+ * finds the source position. Nothing here allocates: pv_init sized the stack,
+ * the return points and the outcomes from the image. */
+#include "vm.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bc/code.h"
+#include "../util/date.h"
+
+#if defined(__GNUC__) && !defined(PV_NO_COMPUTED_GOTO)
+#define PV_COMPUTED_GOTO 1
+#endif
+
+/* Encoded size and operand widths of every instruction, as constants. */
+enum {
+#define PB_X(name, a, b, pops, pushes, desc) PV_SIZE_##name = 1 + PB_W_##a + PB_W_##b,
+    PB_OPCODES(PB_X)
+#undef PB_X
+};
+enum {
+#define PB_X(name, a, b, pops, pushes, desc) PV_WA_##name = PB_W_##a, PV_WB_##name = PB_W_##b,
+    PB_OPCODES(PB_X)
+#undef PB_X
+};
+
+static inline uint32_t pv_operand(const uint8_t *p, unsigned width)
+{
+    switch (width) {
+    case 1: return p[0];
+    case 2: return pb_rd16(p);
+    default: return pb_rd32(p);
+    }
+}
+
+/* Operands of the instruction at pc, read at the widths the table gives. */
+#define ARG_A(name) pv_operand(pc + 1, PV_WA_##name)
+#define ARG_B(name) pv_operand(pc + 1 + PV_WA_##name, PV_WB_##name)
+#define ARG_SA(name) ((int32_t)ARG_A(name)) /* DATE: signed */
+
+/* An iterator's position local holds the element index in as.i and, in
+ * count, the values per element: a record's field count, or PV_ITER_SET for a
+ * set of text, whose elements are the values themselves. ITER_INIT writes it
+ * from its type operand; the verifier keeps bytecode from writing it. */
+#define PV_ITER_SET UINT32_MAX
+
+/* Day numbers far beyond any date facts or date arithmetic can produce, but
+ * small enough that the calendar code's arithmetic cannot overflow. A host
+ * passing a wild `today` or date gets an error rather than undefined
+ * behaviour. */
+#define PV_DAY_LIMIT 4000000
+
+static inline pv_value pv_int(int64_t i) { return (pv_value){.as.i = i}; }
+static inline pv_value pv_num(double n) { return (pv_value){.as.n = n}; }
+static inline pv_value pv_bool(bool b) { return (pv_value){.as.b = b}; }
+static inline pv_value pv_date(int32_t d) { return (pv_value){.as.d = d}; }
+static inline pv_value pv_text(uint32_t s) { return (pv_value){.as.s = s}; }
+
+/* ---- slow paths ---------------------------------------------------------------- */
+
+static bool pv_add_overflows(int64_t a, int64_t b, int64_t *r)
+{
+#if defined(__GNUC__)
+    return __builtin_add_overflow(a, b, r);
+#else
+    if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+        return true;
+    *r = a + b;
+    return false;
+#endif
+}
+
+static bool pv_sub_overflows(int64_t a, int64_t b, int64_t *r)
+{
+#if defined(__GNUC__)
+    return __builtin_sub_overflow(a, b, r);
+#else
+    if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
+        return true;
+    *r = a - b;
+    return false;
+#endif
+}
+
+static bool pv_mul_overflows(int64_t a, int64_t b, int64_t *r)
+{
+#if defined(__GNUC__)
+    return __builtin_mul_overflow(a, b, r);
+#else
+    /* CERT INT32-C: compare against the limit divided by one operand. */
+    bool over = a > 0 ? (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
+                      : (b > 0 ? a < INT64_MIN / b : a != 0 && b < INT64_MAX / a);
+    if (over)
+        return true;
+    *r = a * b;
+    return false;
+#endif
+}
+
+static bool pv_day_ok(int32_t d) { return d >= -PV_DAY_LIMIT && d <= PV_DAY_LIMIT; }
+
+static bool pv_date_add(int32_t d, int64_t n, uint32_t unit, int32_t *out)
+{
+    return pv_day_ok(d) && pt_add(d, n, (pt_unit)unit, out);
+}
+
+static bool pv_between(int32_t a, int32_t b, uint32_t unit, int64_t *out)
+{
+    if (!pv_day_ok(a) || !pv_day_ok(b))
+        return false;
+    *out = pt_between(a, b, (pt_unit)unit);
+    return true;
+}
+
+/* The outcome of a comparison: EQ, NE and the orderings from the facts
+ * lt/eq/gt (all false for NaN, so only NE holds then). */
+static inline bool pv_test(uint32_t cmp, bool lt, bool eq, bool gt)
+{
+    switch (cmp) {
+    case PB_EQ: return eq;
+    case PB_NE: return !eq;
+    case PB_LT: return lt;
+    case PB_LE: return lt || eq;
+    case PB_GT: return gt;
+    default: return gt || eq;
+    }
+}
+
+static bool pv_has(const pv_value *set, const pv_value *text)
+{
+    if (set->none || text->none)
+        return false;
+    for (uint32_t i = 0; i < set->count; i++)
+        if (set->as.items[i].as.s == text->as.s)
+            return true;
+    return false;
+}
+
+static void pv_message(pv_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+static void pv_where(const pb_image *img, uint32_t pc, pv_error *err)
+{
+    const pb_line *l = pb_line_at(img, pc);
+    if (l) {
+        err->file = l->file;
+        err->line = l->line;
+        err->col = l->col;
+    }
+}
+
+static void pv_clear_error(pv_error *err)
+{
+    err->message[0] = '\0';
+    err->line = err->col = 0;
+    err->file = PB_NO_STRING;
+}
+
+/* Language spelling of a comparison, for messages. */
+static const char *pv_cmp_symbol(uint32_t cmp)
+{
+    static const char *const sym[PB_CMP_COUNT] = {"=", "!=", "<", "<=", ">", ">="};
+    return cmp < PB_CMP_COUNT ? sym[cmp] : "?";
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+#ifdef PV_COMPUTED_GOTO
+#define PV_OP(name) op_##name:
+#define PV_DISPATCH()                 \
+    do {                              \
+        if (++n > budget)             \
+            goto over_budget;         \
+        goto *pv_labels[*pc];         \
+    } while (0)
+#else
+#define PV_OP(name) case PB_OP_##name:
+#define PV_DISPATCH() goto dispatch
+#endif
+#define PV_NEXT(name)            \
+    do {                         \
+        pc += PV_SIZE_##name;    \
+        PV_DISPATCH();           \
+    } while (0)
+#define PV_FAIL(...)                    \
+    do {                                \
+        pv_message(err, __VA_ARGS__);   \
+        goto fail;                      \
+    } while (0)
+
+/* Integer arithmetic on the two top values, failing on overflow. */
+#define PV_INT_OP(name, check, sym)                              \
+    PV_OP(name) {                                                \
+        int64_t r;                                               \
+        if (check(sp[-2].as.i, sp[-1].as.i, &r))                 \
+            PV_FAIL("integer overflow in `%s`", sym);            \
+        sp--;                                                    \
+        sp[-1] = pv_int(r);                                      \
+        PV_NEXT(name);                                           \
+    }
+
+#define PV_NUM_OP(name, expr)                                    \
+    PV_OP(name) {                                                \
+        double x = sp[-2].as.n, y = sp[-1].as.n;                 \
+        sp[-2] = pv_num(expr);                                   \
+        sp--;                                                    \
+        PV_NEXT(name);                                           \
+    }
+
+/* Absent operands: equal only to each other; ordering them is an error (the
+ * checker rejects such comparisons, so only unchecked bytecode gets here). */
+#define PV_CMP_OP(name, m)                                                           \
+    PV_OP(name) {                                                                    \
+        uint32_t c = ARG_A(name);                                                    \
+        pv_value *x = sp - 2;                                                        \
+        bool r;                                                                      \
+        if (x[0].none || x[1].none) {                                                \
+            if (c > PB_NE)                                                           \
+                PV_FAIL("ordering comparison `%s` with an absent value (the checker " \
+                        "forbids this)", pv_cmp_symbol(c));                          \
+            r = (x[0].none && x[1].none) == (c == PB_EQ);                            \
+        } else {                                                                     \
+            r = pv_test(c, x[0].as.m < x[1].as.m, x[0].as.m == x[1].as.m,            \
+                        x[0].as.m > x[1].as.m);                                      \
+        }                                                                            \
+        x[0] = pv_bool(r);                                                           \
+        sp--;                                                                        \
+        PV_NEXT(name);                                                               \
+    }
+
+#if defined(PV_COMPUTED_GOTO)
+/* Labels as values and `goto *` are the GNU extension this loop is built on. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
+
+/* Runs function `func`, whose arguments are already at st->stack[0..nparams),
+ * and stores its result. Counts instructions into st->executed. */
+static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+                    pv_value *result, pv_error *err)
+{
+#ifdef PV_COMPUTED_GOTO
+    static const void *const pv_labels[PB_OP_COUNT] = {
+#define PB_X(name, a, b, pops, pushes, desc) &&op_##name,
+        PB_OPCODES(PB_X)
+#undef PB_X
+    };
+#endif
+    const pb_image *img = st->img;
+    const pb_func *f = &img->funcs[func];
+    const uint8_t *const code = img->code;
+    const uint8_t *pc = code + f->code_off;
+    pv_value *base = st->stack;
+    pv_value *sp = base + f->nlocals;
+    pv_return *const calls = st->calls;
+    uint32_t ncalls = 0;
+    uint64_t n = st->executed;
+    const uint64_t budget = st->budget;
+    for (uint32_t i = f->nparams; i < f->nlocals; i++)
+        base[i] = (pv_value){0};
+
+#ifdef PV_COMPUTED_GOTO
+    PV_DISPATCH();
+#else
+dispatch:
+    if (++n > budget)
+        goto over_budget;
+    switch ((pb_op)*pc) {
+#endif
+
+    PV_OP(NOP) PV_NEXT(NOP);
+    PV_OP(PUSH_TRUE) *sp++ = pv_bool(true); PV_NEXT(PUSH_TRUE);
+    PV_OP(PUSH_FALSE) *sp++ = pv_bool(false); PV_NEXT(PUSH_FALSE);
+    PV_OP(PUSH_NONE) *sp++ = (pv_value){.none = 1}; PV_NEXT(PUSH_NONE);
+    PV_OP(PUSH_INT) *sp++ = pv_int(img->ints[ARG_A(PUSH_INT)]); PV_NEXT(PUSH_INT);
+    PV_OP(PUSH_NUM) *sp++ = pv_num(img->nums[ARG_A(PUSH_NUM)]); PV_NEXT(PUSH_NUM);
+    PV_OP(PUSH_STR) *sp++ = pv_text(ARG_A(PUSH_STR)); PV_NEXT(PUSH_STR);
+    PV_OP(PUSH_DATE) *sp++ = pv_date(ARG_SA(PUSH_DATE)); PV_NEXT(PUSH_DATE);
+    PV_OP(PUSH_TODAY) *sp++ = pv_date(today); PV_NEXT(PUSH_TODAY);
+    PV_OP(LOAD_FACT) *sp++ = facts[ARG_A(LOAD_FACT)]; PV_NEXT(LOAD_FACT);
+    /* An element's as.items points at its record's first field. */
+    PV_OP(LOAD_FIELD) sp[-1] = sp[-1].as.items[ARG_B(LOAD_FIELD)]; PV_NEXT(LOAD_FIELD);
+    PV_OP(LOAD_LOCAL) *sp++ = base[ARG_A(LOAD_LOCAL)]; PV_NEXT(LOAD_LOCAL);
+    PV_OP(STORE_LOCAL) base[ARG_A(STORE_LOCAL)] = *--sp; PV_NEXT(STORE_LOCAL);
+    PV_OP(DUP) sp[0] = sp[-1]; sp++; PV_NEXT(DUP);
+    PV_OP(POP) sp--; PV_NEXT(POP);
+    PV_OP(NOT) sp[-1] = pv_bool(!sp[-1].as.b); PV_NEXT(NOT);
+    PV_OP(NEG_INT) {
+        int64_t r;
+        if (pv_sub_overflows(0, sp[-1].as.i, &r))
+            PV_FAIL("integer overflow in unary `-`");
+        sp[-1] = pv_int(r);
+        PV_NEXT(NEG_INT);
+    }
+    PV_INT_OP(ADD_INT, pv_add_overflows, "+")
+    PV_INT_OP(SUB_INT, pv_sub_overflows, "-")
+    PV_INT_OP(MUL_INT, pv_mul_overflows, "*")
+    PV_OP(MIN_INT) {
+        int64_t x = sp[-2].as.i, y = sp[-1].as.i;
+        sp[-2] = pv_int(x < y ? x : y);
+        sp--;
+        PV_NEXT(MIN_INT);
+    }
+    PV_OP(MAX_INT) {
+        int64_t x = sp[-2].as.i, y = sp[-1].as.i;
+        sp[-2] = pv_int(x > y ? x : y);
+        sp--;
+        PV_NEXT(MAX_INT);
+    }
+    PV_OP(NEG_NUM) sp[-1] = pv_num(-sp[-1].as.n); PV_NEXT(NEG_NUM);
+    PV_NUM_OP(ADD_NUM, x + y)
+    PV_NUM_OP(SUB_NUM, x - y)
+    PV_NUM_OP(MUL_NUM, x * y)
+    PV_NUM_OP(MIN_NUM, y < x ? y : x)
+    PV_NUM_OP(MAX_NUM, y > x ? y : x)
+    PV_OP(INT_TO_NUM) {
+        /* An absent optional integer stays absent as a number. */
+        uint8_t none = sp[-1].none;
+        sp[-1] = pv_num((double)sp[-1].as.i);
+        sp[-1].none = none;
+        PV_NEXT(INT_TO_NUM);
+    }
+    PV_CMP_OP(CMP_INT, i)
+    PV_CMP_OP(CMP_NUM, n)
+    PV_CMP_OP(CMP_DATE, d)
+    PV_CMP_OP(CMP_TEXT, s)
+    PV_CMP_OP(CMP_BOOL, b)
+    PV_OP(IS_NONE) sp[-1] = pv_bool(sp[-1].none); PV_NEXT(IS_NONE);
+    /* [value, alternative] -> value unless it is absent. */
+    PV_OP(OTHERWISE) {
+        if (sp[-2].none)
+            sp[-2] = sp[-1];
+        sp--;
+        PV_NEXT(OTHERWISE);
+    }
+    PV_OP(DATE_ADD) {
+        int32_t r;
+        if (!pv_date_add(sp[-2].as.d, sp[-1].as.i, ARG_A(DATE_ADD), &r))
+            PV_FAIL("date out of range");
+        sp[-2] = pv_date(r);
+        sp--;
+        PV_NEXT(DATE_ADD);
+    }
+    PV_OP(BETWEEN) {
+        int64_t r;
+        if (!pv_between(sp[-2].as.d, sp[-1].as.d, ARG_A(BETWEEN), &r))
+            PV_FAIL("date out of range");
+        sp[-2] = pv_int(r);
+        sp--;
+        PV_NEXT(BETWEEN);
+    }
+    PV_OP(HAS) {
+        sp[-2] = pv_bool(pv_has(&sp[-2], &sp[-1]));
+        sp--;
+        PV_NEXT(HAS);
+    }
+    PV_OP(JUMP) pc += PV_SIZE_JUMP + ARG_A(JUMP); PV_DISPATCH();
+    PV_OP(JUMP_FALSE) {
+        bool b = (--sp)->as.b;
+        pc += PV_SIZE_JUMP_FALSE + (b ? 0 : ARG_A(JUMP_FALSE));
+        PV_DISPATCH();
+    }
+    PV_OP(JUMP_TRUE) {
+        bool b = (--sp)->as.b;
+        pc += PV_SIZE_JUMP_TRUE + (b ? ARG_A(JUMP_TRUE) : 0);
+        PV_DISPATCH();
+    }
+    PV_OP(ITER_INIT) {
+        uint32_t a = ARG_A(ITER_INIT);
+        pb_type t = pb_type_unpack(ARG_B(ITER_INIT));
+        base[a] = *--sp;
+        base[a + 1] = (pv_value){.as.i = 0,
+                                 .count = t.kind == PB_T_SET ? PV_ITER_SET : img->records[t.rec].nfields};
+        PV_NEXT(ITER_INIT);
+    }
+    PV_OP(ITER_NEXT) {
+        uint32_t a = ARG_A(ITER_NEXT);
+        const pv_value *list = &base[a];
+        pv_value *pos = &base[a + 1];
+        uint64_t i = (uint64_t)pos->as.i;
+        if (list->none || i >= list->count) {
+            pc += PV_SIZE_ITER_NEXT + ARG_B(ITER_NEXT);
+            PV_DISPATCH();
+        }
+        if (pos->count == PV_ITER_SET)
+            *sp++ = list->as.items[i];
+        else if (pos->count == 0) /* a record without fields: nothing to point into */
+            *sp++ = (pv_value){.as.items = list->as.items};
+        else
+            *sp++ = (pv_value){.as.items = list->as.items + i * pos->count};
+        pos->as.i++;
+        PV_NEXT(ITER_NEXT);
+    }
+    PV_OP(LOOP) pc = pc + PV_SIZE_LOOP - ARG_A(LOOP); PV_DISPATCH();
+    /* The arguments on the stack become the callee's first locals in place. */
+    PV_OP(CALL) {
+        const pb_func *g = &img->funcs[ARG_A(CALL)];
+        pv_value *callee = sp - g->nparams;
+        for (uint32_t i = g->nparams; i < g->nlocals; i++)
+            callee[i] = (pv_value){0};
+        calls[ncalls++] = (pv_return){pc + PV_SIZE_CALL, base};
+        base = callee;
+        sp = callee + g->nlocals;
+        pc = code + g->code_off;
+        PV_DISPATCH();
+    }
+    /* The result replaces the arguments. */
+    PV_OP(RET) {
+        pv_value r = sp[-1];
+        if (ncalls == 0) {
+            *result = r;
+            st->executed = n;
+            return true;
+        }
+        sp = base;
+        *sp++ = r;
+        ncalls--;
+        base = calls[ncalls].base;
+        pc = calls[ncalls].pc;
+        PV_DISPATCH();
+    }
+
+#ifndef PV_COMPUTED_GOTO
+    case PB_OP_COUNT: break;
+    }
+    PV_FAIL("invalid opcode %u (the image was not verified)", *pc);
+#endif
+
+over_budget:
+    pv_message(err, "instruction budget exceeded (%llu instructions)", (unsigned long long)budget);
+fail:
+    pv_where(img, (uint32_t)(pc - code), err);
+    st->executed = n;
+    return false;
+}
+
+#if defined(PV_COMPUTED_GOTO)
+#pragma GCC diagnostic pop
+#endif
+
+/* ---- requirement trees ------------------------------------------------------------ */
+
+typedef struct pv_eval {
+    pv_state *st;
+    const pv_value *facts;
+    int32_t today;
+    uint32_t first; /* the program's first node */
+    pv_error *err;
+} pv_eval;
+
+static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out);
+
+/* Members in order until the group is decided: met once `need` members are
+ * met, unmet once the members left cannot make up the difference. Members
+ * after that stay PV_NOT_EVALUATED. */
+static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
+{
+    const pb_req *reqs = e->st->img->reqs;
+    uint32_t need = g->kind == PB_R_ALL ? g->nchildren : g->kind == PB_R_ANY ? 1 : g->min;
+    uint32_t met = 0, left = g->nchildren, j = i + 1;
+    for (;;) {
+        if (met >= need) {
+            *out = PV_MET;
+            return true;
+        }
+        if (met + left < need) {
+            *out = PV_UNMET;
+            return true;
+        }
+        uint8_t o;
+        if (!pv_node(e, j, &o))
+            return false;
+        met += o == PV_MET;
+        left--;
+        j += reqs[j].size;
+    }
+}
+
+static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
+{
+    const pb_req *r = &e->st->img->reqs[i];
+    if (r->kind == PB_R_LEAF) {
+        pv_value v;
+        if (!pv_exec(e->st, e->facts, e->today, r->func, &v, e->err))
+            return false;
+        *out = v.as.b && !v.none ? PV_MET : PV_UNMET;
+    } else if (!pv_group(e, r, i, out)) {
+        return false;
+    }
+    e->st->outcomes[i - e->first] = *out;
+    return true;
+}
+
+bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, bool *eligible,
+            pv_error *err)
+{
+    pv_error scratch;
+    if (!err)
+        err = &scratch;
+    pv_clear_error(err);
+    const pb_image *img = st->img;
+    st->executed = 0;
+    if (prog >= img->nprogs) {
+        pv_message(err, "no program %u (the image has %u)", prog, img->nprogs);
+        return false;
+    }
+    const pb_prog *p = &img->progs[prog];
+    memset(st->outcomes, 0, p->nreqs);
+    pv_eval e = {st, facts, today, p->first_req, err};
+    /* Every top-level requirement is evaluated, whatever the others gave, so
+     * that the caller can report all that are unmet. */
+    bool all = true;
+    for (uint32_t i = p->first_req; i < p->first_req + p->nreqs; i += img->reqs[i].size) {
+        uint8_t o;
+        if (!pv_node(&e, i, &o))
+            return false;
+        if (img->reqs[i].role == PB_ROLE_REQUIRE && o != PV_MET)
+            all = false;
+    }
+    *eligible = all;
+    return true;
+}
+
+bool pv_call(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+             const pv_value *args, pv_value *result, pv_error *err)
+{
+    pv_error scratch;
+    if (!err)
+        err = &scratch;
+    pv_clear_error(err);
+    const pb_image *img = st->img;
+    st->executed = 0;
+    if (func >= img->nfuncs) {
+        pv_message(err, "no function %u (the image has %u)", func, img->nfuncs);
+        return false;
+    }
+    for (uint32_t i = 0; i < img->funcs[func].nparams; i++)
+        st->stack[i] = args[i];
+    return pv_exec(st, facts, today, func, result, err);
+}
+
+/* ---- contexts ---------------------------------------------------------------------- */
+
+bool pv_init(pv_state *st, const pb_image *img)
+{
+    memset(st, 0, sizeof *st);
+    st->img = img;
+    st->budget = PV_DEFAULT_BUDGET;
+    /* At least one of each, so that an empty image still gets real buffers. */
+    st->stack = calloc(img->max_frame ? img->max_frame : 1, sizeof *st->stack);
+    st->outcomes = calloc(img->max_reqs ? img->max_reqs : 1, sizeof *st->outcomes);
+    st->calls = calloc(img->max_calls ? img->max_calls : 1, sizeof *st->calls);
+    if (!st->stack || !st->outcomes || !st->calls) {
+        pv_fini(st);
+        return false;
+    }
+    return true;
+}
+
+void pv_fini(pv_state *st)
+{
+    free(st->stack);
+    free(st->outcomes);
+    free(st->calls);
+    st->stack = NULL;
+    st->outcomes = NULL;
+    st->calls = NULL;
+}

@@ -1,0 +1,304 @@
+/* End to end through the public API: source -> checker -> code generator ->
+ * verifier -> VM, one table row per language rule. Each row compiles a small
+ * rule set, loads one record and checks the decision. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathway.h"
+
+static const char *const prelude =
+    "facts coach {\n"
+    "  id: text\n"
+    "  birth_date: date\n"
+    "  coaching_since: date? = none\n"
+    "  athletes_coached: integer = 0\n"
+    "  advanced_degree: text? = none\n"
+    "  bonus: integer? = none\n"
+    "  teaching_experience: boolean = false\n"
+    "  roles: set of text = []\n"
+    "  certificates: list of certificate = []\n"
+    "  courses: list of course = []\n"
+    "}\n"
+    "record certificate { id: text  issued: date  expires: date? }\n"
+    "record course { id: text  completed: date  hours: number }\n"
+    "define age = years since birth_date\n"
+    "define experience = max(0, years since (coaching_since otherwise today))\n"
+    "define current(cert: text) = any c in certificates where c.id = cert and c.issued <= today"
+    " and (c.expires otherwise today) >= today\n";
+
+typedef struct row {
+    const char *name;
+    const char *cond;   /* the requirement's condition */
+    const char *facts;  /* JSON */
+    const char *as_of;
+    int eligible;
+} row;
+
+#define BASE "\"id\":\"T\",\"birth_date\":\"2000-02-29\""
+
+static const row rows[] = {
+    {"age reached on birthday", "age >= 18", "{\"id\":\"T\",\"birth_date\":\"2008-11-23\"}", "2026-11-23", 1},
+    {"age one day short", "age >= 18", "{\"id\":\"T\",\"birth_date\":\"2008-11-24\"}", "2026-11-23", 0},
+    {"29 Feb birthday not reached on 28 Feb", "age >= 18", "{\"id\":\"T\",\"birth_date\":\"2008-02-29\"}", "2026-02-28", 0},
+    {"29 Feb birthday reached on 1 Mar", "age >= 18", "{\"id\":\"T\",\"birth_date\":\"2008-02-29\"}", "2026-03-01", 1},
+    {"experience absent is zero", "experience = 0", "{" BASE "}", "2026-11-23", 1},
+    {"experience in the future is zero", "experience = 0", "{" BASE ",\"coaching_since\":\"2030-01-01\"}", "2026-11-23", 1},
+    {"experience full years", "experience = 2", "{" BASE ",\"coaching_since\":\"2024-11-23\"}", "2026-11-23", 1},
+    {"experience one day short", "experience = 1", "{" BASE ",\"coaching_since\":\"2024-11-24\"}", "2026-11-23", 1},
+    {"current: expires today", "current(\"x\")", "{" BASE ",\"certificates\":[{\"id\":\"x\",\"issued\":\"2020-01-01\",\"expires\":\"2026-11-23\"}]}", "2026-11-23", 1},
+    {"current: expired yesterday", "current(\"x\")", "{" BASE ",\"certificates\":[{\"id\":\"x\",\"issued\":\"2020-01-01\",\"expires\":\"2026-11-22\"}]}", "2026-11-23", 0},
+    {"current: issued tomorrow", "current(\"x\")", "{" BASE ",\"certificates\":[{\"id\":\"x\",\"issued\":\"2026-11-24\",\"expires\":null}]}", "2026-11-23", 0},
+    {"current: no expiry", "current(\"x\")", "{" BASE ",\"certificates\":[{\"id\":\"x\",\"issued\":\"2020-01-01\",\"expires\":null}]}", "2026-11-23", 1},
+    {"current: other id", "current(\"x\")", "{" BASE ",\"certificates\":[{\"id\":\"y\",\"issued\":\"2020-01-01\",\"expires\":null}]}", "2026-11-23", 0},
+    {"set membership", "\"b\" in roles", "{" BASE ",\"roles\":[\"a\",\"b\"]}", "2026-11-23", 1},
+    {"set membership missing", "\"c\" in roles", "{" BASE ",\"roles\":[\"a\",\"b\"]}", "2026-11-23", 0},
+    {"unknown texts compare equal", "any r in roles where r = \"zz-unknown\"", "{" BASE ",\"roles\":[\"zz-unknown\"]}", "2026-11-23", 1},
+    {"literal list", "athletes_coached in [1, 2, 3]", "{" BASE ",\"athletes_coached\":2}", "2026-11-23", 1},
+    {"literal list miss", "athletes_coached in [1, 3]", "{" BASE ",\"athletes_coached\":2}", "2026-11-23", 0},
+    {"optional equality with none", "advanced_degree = \"sport-science\"", "{" BASE "}", "2026-11-23", 0},
+    {"optional equality present", "advanced_degree = \"sport-science\"", "{" BASE ",\"advanced_degree\":\"sport-science\"}", "2026-11-23", 1},
+    {"optional inequality with none", "advanced_degree != \"sport-science\"", "{" BASE "}", "2026-11-23", 1},
+    {"is none", "coaching_since is none", "{" BASE ",\"coaching_since\":null}", "2026-11-23", 1},
+    {"is not none", "coaching_since is not none", "{" BASE ",\"coaching_since\":\"2020-01-01\"}", "2026-11-23", 1},
+    {"count with where", "(count c in certificates where c.expires is none) = 2", "{" BASE ",\"certificates\":[{\"id\":\"a\",\"issued\":\"2020-01-01\",\"expires\":null},{\"id\":\"b\",\"issued\":\"2020-01-01\",\"expires\":\"2021-01-01\"},{\"id\":\"c\",\"issued\":\"2020-01-01\",\"expires\":null}]}", "2026-11-23", 1},
+    {"sum of numbers", "(sum c.hours for c in courses) >= 4.5", "{" BASE ",\"courses\":[{\"id\":\"a\",\"completed\":\"2026-01-01\",\"hours\":2},{\"id\":\"b\",\"completed\":\"2026-01-01\",\"hours\":2.5}]}", "2026-11-23", 1},
+    {"sum over empty list", "(sum c.hours for c in courses) = 0", "{" BASE "}", "2026-11-23", 1},
+    {"all over empty list", "all c in certificates where c.id = \"x\"", "{" BASE "}", "2026-11-23", 1},
+    {"any over empty list", "not (any c in certificates where c.id = \"x\")", "{" BASE "}", "2026-11-23", 1},
+    {"date plus years from 29 Feb", "birth_date + 1 year = 2001-03-01", "{" BASE "}", "2026-11-23", 1},
+    {"date minus years to 29 Feb", "2001-03-01 - 1 year = 2000-03-01", "{" BASE "}", "2026-11-23", 1},
+    {"date minus days", "today - 30 days = 2026-10-24", "{" BASE "}", "2026-11-23", 1},
+    {"months between", "months between 2026-01-31 and 2026-02-28 = 0", "{" BASE "}", "2026-11-23", 1},
+    {"days between", "days between 2026-01-01 and today = 326", "{" BASE "}", "2026-11-23", 1},
+    {"if then else", "(if teaching_experience then 1 else 2) = 2", "{" BASE "}", "2026-11-23", 1},
+    {"integer and number mix", "athletes_coached + 0.5 > 2", "{" BASE ",\"athletes_coached\":2}", "2026-11-23", 1},
+    {"negative literal", "-3 + athletes_coached = -1", "{" BASE ",\"athletes_coached\":2}", "2026-11-23", 1},
+    {"min builtin", "min(athletes_coached, 5) = 5", "{" BASE ",\"athletes_coached\":7}", "2026-11-23", 1},
+    {"and short-circuit", "teaching_experience and age >= 18", "{" BASE "}", "2026-11-23", 0},
+    {"or", "teaching_experience or age >= 18", "{" BASE "}", "2026-11-23", 1},
+    {"absent integer promoted to number stays absent", "(bonus otherwise 2.5) = 2.5", "{" BASE "}", "2026-11-23", 1},
+    {"present integer promoted to number", "(bonus otherwise 2.5) = 3", "{" BASE ",\"bonus\":3}", "2026-11-23", 1},
+    {"otherwise fallback", "(coaching_since otherwise 1999-01-01) = 1999-01-01", "{" BASE "}", "2026-11-23", 1},
+    {"nested quantifiers", "any c in certificates where any d in certificates where d.id != c.id", "{" BASE ",\"certificates\":[{\"id\":\"a\",\"issued\":\"2020-01-01\",\"expires\":null},{\"id\":\"b\",\"issued\":\"2020-01-01\",\"expires\":null}]}", "2026-11-23", 1},
+};
+
+static pw_program *compile_cond(const char *cond, pw_error *err)
+{
+    size_t len = strlen(prelude) + strlen(cond) + 128;
+    char *src = malloc(len);
+    ck_assert_ptr_nonnull(src);
+    snprintf(src, len, "%sprogram p {\n  require \"the condition\": %s\n}\n", prelude, cond);
+    pw_program *prog = NULL;
+    pw_compile_source("row.pw", src, strlen(src), NULL, &prog, err);
+    free(src);
+    return prog;
+}
+
+START_TEST(test_rows)
+{
+    const row *r = &rows[_i];
+    pw_error err;
+    pw_program *prog = compile_cond(r->cond, &err);
+    ck_assert_msg(prog != NULL, "%s: does not compile: %s", r->name, err.message);
+    pw_context *ctx = NULL;
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    ck_assert_msg(pw_context_set_json(ctx, r->facts, strlen(r->facts), &err) == PW_OK, "%s: facts: %s",
+                  r->name, err.message);
+    pw_date d;
+    ck_assert_int_eq(pw_date_parse(r->as_of, &d, &err), PW_OK);
+    ck_assert_msg(pw_evaluate(ctx, 0, d, &err) == PW_OK, "%s: %s", r->name, err.message);
+    ck_assert_msg(pw_result_eligible(ctx, 0) == (r->eligible != 0), "%s: expected %s", r->name,
+                  r->eligible ? "eligible" : "not eligible");
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 0), r->eligible ? 0 : 1);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Groups, prefer and advise: outcomes per node and the result lists. */
+START_TEST(test_groups_and_roles)
+{
+    const char *body =
+        "program p {\n"
+        "  require \"adult\": age >= 18\n"
+        "  require \"a route\": any of {\n"
+        "    \"teaching\": teaching_experience\n"
+        "    \"adult member\": age >= 18\n"
+        "    \"never reached\": age >= 100\n"
+        "  }\n"
+        "  require \"two of three\": at least 2 of {\n"
+        "    \"a\": age >= 100\n"
+        "    \"b\": age >= 101\n"
+        "    \"c\": age >= 18\n"
+        "  }\n"
+        "  prefer \"teaching experience\": teaching_experience\n"
+        "  advise \"find an athlete\": athletes_coached >= 1\n"
+        "}\n";
+    size_t len = strlen(prelude) + strlen(body) + 1;
+    char *src = malloc(len);
+    snprintf(src, len, "%s%s", prelude, body);
+    pw_error err;
+    pw_program *prog = NULL;
+    ck_assert_msg(pw_compile_source("g.pw", src, strlen(src), NULL, &prog, &err) == PW_OK, "%s",
+                  err.message);
+    free(src);
+    pw_context *ctx = NULL;
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    const char *facts = "{" BASE "}";
+    ck_assert_int_eq(pw_context_set_json(ctx, facts, strlen(facts), &err), PW_OK);
+    pw_date d;
+    pw_date_parse("2026-11-23", &d, &err);
+    ck_assert_int_eq(pw_evaluate_all(ctx, d, &err), PW_OK);
+    ck_assert(!pw_result_eligible(ctx, 0));
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 0), 1);
+    ck_assert_str_eq(pw_result_unmet_label(ctx, 0, 0), "two of three");
+    ck_assert_uint_eq(pw_result_preferred_unmet_count(ctx, 0), 1);
+    ck_assert_str_eq(pw_result_preferred_unmet_label(ctx, 0, 0), "teaching experience");
+    ck_assert_uint_eq(pw_result_advice_count(ctx, 0), 1);
+    ck_assert_str_eq(pw_result_advice(ctx, 0, 0), "find an athlete");
+    /* Nodes: adult, route{teaching, adult member, never reached}, two{a,b,c}, prefer, advise */
+    ck_assert_uint_eq(pw_requirement_count(prog, 0), 11);
+    const pw_outcome want[11] = {PW_MET,   PW_MET,   PW_UNMET, PW_MET,   PW_NOT_EVALUATED, PW_UNMET,
+                                 PW_UNMET, PW_UNMET, PW_NOT_EVALUATED, PW_UNMET, PW_UNMET};
+    for (size_t i = 0; i < 11; i++)
+        ck_assert_msg(pw_result_outcome(ctx, 0, i) == want[i], "node %zu: outcome %d, expected %d", i,
+                      pw_result_outcome(ctx, 0, i), want[i]);
+    pw_requirement info;
+    ck_assert_int_eq(pw_requirement_info(prog, 0, 5, &info, &err), PW_OK);
+    ck_assert_str_eq(info.label, "two of three");
+    ck_assert_int_eq(info.kind, PW_REQ_AT_LEAST);
+    ck_assert_uint_eq(info.min, 2);
+    ck_assert_uint_eq(info.depth, 0);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* A compiled program saved to bytecode and loaded back decides the same. */
+START_TEST(test_save_load_round_trip)
+{
+    pw_error err;
+    pw_program *prog = compile_cond("current(\"x\") and age >= 18", &err);
+    ck_assert_ptr_nonnull(prog);
+    void *bytes = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
+    pw_program *back = NULL;
+    ck_assert_msg(pw_program_load(bytes, len, &back, &err) == PW_OK, "%s", err.message);
+    const char *facts = "{" BASE ",\"certificates\":[{\"id\":\"x\",\"issued\":\"2020-01-01\",\"expires\":null}]}";
+    pw_date d;
+    pw_date_parse("2026-11-23", &d, &err);
+    pw_program *both[2] = {prog, back};
+    for (int i = 0; i < 2; i++) {
+        pw_context *ctx = NULL;
+        ck_assert_int_eq(pw_context_new(both[i], &ctx, &err), PW_OK);
+        ck_assert_int_eq(pw_context_set_json(ctx, facts, strlen(facts), &err), PW_OK);
+        ck_assert_int_eq(pw_evaluate(ctx, 0, d, &err), PW_OK);
+        ck_assert(pw_result_eligible(ctx, 0));
+        pw_context_free(ctx);
+    }
+    /* A corrupted copy is refused, not run. */
+    ((unsigned char *)bytes)[len / 2] ^= 0x55;
+    pw_program *bad = NULL;
+    ck_assert_int_eq(pw_program_load(bytes, len, &bad, &err), PW_ERR_FORMAT);
+    ck_assert_ptr_null(bad);
+    free(bytes);
+    pw_program_free(back);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Compile errors come back as a status and a message, with every
+ * diagnostic rendered through the callback. */
+static void collect(void *user, const char *text)
+{
+    char **out = user;
+    *out = strdup(text);
+}
+
+START_TEST(test_compile_errors_reported)
+{
+    pw_error err;
+    char *rendered = NULL;
+    pw_compile_options opt = {collect, &rendered, PW_DIAG_TEXT, false, 0};
+    const char *src = "facts coach { birth_date: date }\n"
+                      "program p {\n"
+                      "  require \"a\": birth_dat >= 2000-01-01\n"
+                      "  require \"b\": birth_date >= 18\n"
+                      "}\n";
+    pw_program *prog = NULL;
+    ck_assert_int_eq(pw_compile_source("bad.pw", src, strlen(src), &opt, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_ptr_null(prog);
+    ck_assert_msg(strstr(err.message, "bad.pw:3:16: unknown name `birth_dat`") != NULL, "%s", err.message);
+    ck_assert_msg(strstr(err.message, "(and 1 more error)") != NULL, "%s", err.message);
+    ck_assert_ptr_nonnull(rendered);
+    ck_assert_msg(strstr(rendered, "did you mean `birth_date`?") != NULL, "%s", rendered);
+    ck_assert_msg(strstr(rendered, "cannot compare date with integer") != NULL, "%s", rendered);
+    free(rendered);
+}
+END_TEST
+
+/* Definitions: recursion is refused, and a function may only call lower ones. */
+START_TEST(test_recursion_refused)
+{
+    pw_error err;
+    char *rendered = NULL;
+    pw_compile_options opt = {collect, &rendered, PW_DIAG_TEXT, false, 0};
+    const char *src = "facts coach { birth_date: date }\n"
+                      "define a = b + 1\n"
+                      "define b = c + 1\n"
+                      "define c = a + 1\n"
+                      "program p { require \"x\": a > 0 }\n";
+    pw_program *prog = NULL;
+    ck_assert_int_eq(pw_compile_source("rec.pw", src, strlen(src), &opt, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_ptr_nonnull(rendered);
+    ck_assert_msg(strstr(rendered, "depends on itself: a → b → c → a") != NULL, "%s", rendered);
+    free(rendered);
+}
+END_TEST
+
+/* Group nesting is bounded at compile time (the VM walks groups
+ * recursively); a rule file gets an error, never a deep recursion. */
+START_TEST(test_group_depth_limit)
+{
+    enum { DEPTH = 70 };
+    char *src = malloc(64 * 1024);
+    size_t n = (size_t)snprintf(src, 64 * 1024, "facts coach { birth_date: date }\nprogram p {\n  require \"g\": ");
+    for (int i = 0; i < DEPTH; i++)
+        n += (size_t)snprintf(src + n, 64 * 1024 - n, "all of { \"g%d\": ", i);
+    n += (size_t)snprintf(src + n, 64 * 1024 - n, "true");
+    for (int i = 0; i < DEPTH; i++)
+        n += (size_t)snprintf(src + n, 64 * 1024 - n, " }");
+    snprintf(src + n, 64 * 1024 - n, "\n}\n");
+    pw_error err;
+    pw_program *prog = NULL;
+    ck_assert_int_eq(pw_compile_source("deep.pw", src, strlen(src), NULL, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_msg(strstr(err.message, "nested too deeply") != NULL, "%s", err.message);
+    free(src);
+}
+END_TEST
+
+static Suite *compile_suite(void)
+{
+    Suite *s = suite_create("compile");
+    TCase *tc = tcase_create("language");
+    tcase_add_loop_test(tc, test_rows, 0, (int)(sizeof rows / sizeof *rows));
+    tcase_add_test(tc, test_groups_and_roles);
+    tcase_add_test(tc, test_save_load_round_trip);
+    tcase_add_test(tc, test_compile_errors_reported);
+    tcase_add_test(tc, test_recursion_refused);
+    tcase_add_test(tc, test_group_depth_limit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(compile_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

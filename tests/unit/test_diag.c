@@ -1,0 +1,414 @@
+/* Diagnostics and sources: recording, positions, and the exact text and JSON
+ * the renderers produce. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag.h"
+#include "front/source.h"
+
+typedef struct fx {
+    pm_arena arena;
+    ps_sources src;
+    pd_list diags;
+    pd_buf out;
+} fx;
+
+static void fx_init(fx *f, unsigned max_errors)
+{
+    pm_init(&f->arena, 0);
+    ps_init(&f->src, &f->arena);
+    pd_init(&f->diags, &f->arena, max_errors);
+    memset(&f->out, 0, sizeof f->out);
+}
+
+static void fx_free(fx *f)
+{
+    pd_buf_free(&f->out);
+    ps_fini(&f->src);
+    pm_free(&f->arena);
+}
+
+static uint32_t fx_file(fx *f, const char *name, const char *text)
+{
+    int i = ps_add(&f->src, name, NULL, text, strlen(text));
+    ck_assert_int_ge(i, 0);
+    return (uint32_t)i;
+}
+
+static ps_span sp(uint32_t file, uint32_t start, uint32_t end)
+{
+    ps_span s = {file, start, end};
+    return s;
+}
+
+static const char *fx_text(fx *f, bool color)
+{
+    pd_render_text(&f->diags, &f->src, color, &f->out);
+    ck_assert(!f->out.oom);
+    return f->out.data ? f->out.data : "";
+}
+
+static const char *fx_json(fx *f)
+{
+    pd_render_json(&f->diags, &f->src, &f->out);
+    ck_assert(!f->out.oom);
+    return f->out.data ? f->out.data : "";
+}
+
+/* ---- sources ---------------------------------------------------------------- */
+
+static const struct {
+    uint32_t offset, line, col;
+} positions[] = {
+    {0, 1, 1}, {2, 1, 3}, {3, 1, 4}, {4, 2, 1}, {5, 2, 2}, {6, 3, 1},
+    {7, 4, 1}, {9, 4, 3}, {10, 4, 4}, {99, 4, 4}, /* past the end: clamped */
+};
+
+START_TEST(test_position)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "p.pw", "abc\nd\n\nxyz");
+    uint32_t line, col;
+    ps_position(&f.src, file, positions[_i].offset, &line, &col);
+    ck_assert_uint_eq(line, positions[_i].line);
+    ck_assert_uint_eq(col, positions[_i].col);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_line_text)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "l.pw", "one\r\ntwo\n\nlast");
+    static const char *const want[] = {"one", "two", "", "last"};
+    for (uint32_t l = 1; l <= 4; l++) {
+        uint32_t len;
+        const char *t = ps_line_text(&f.src, file, l, &len);
+        ck_assert_uint_eq(len, strlen(want[l - 1]));
+        ck_assert(memcmp(t, want[l - 1], len) == 0);
+    }
+    uint32_t len = 7;
+    ck_assert_str_eq(ps_line_text(&f.src, file, 5, &len), "");
+    ck_assert_uint_eq(len, 0);
+    ck_assert_str_eq(ps_line_text(&f.src, 9, 1, &len), "");
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_sources_add)
+{
+    fx f;
+    fx_init(&f, 0);
+    char text[] = "abc";
+    for (int i = 0; i < 20; i++) /* grows past the first allocation */
+        ck_assert_int_eq(ps_add(&f.src, "n.pw", i % 2 ? "/real/n.pw" : NULL, text, 3), i);
+    text[0] = 'X'; /* the text was copied */
+    ck_assert_str_eq(f.src.files[0].text, "abc");
+    ck_assert_str_eq(f.src.files[0].path, "n.pw"); /* no path: the name */
+    ck_assert_str_eq(f.src.files[1].path, "/real/n.pw");
+    ck_assert_uint_eq(f.src.files[5].len, 3);
+    fx_free(&f);
+}
+END_TEST
+
+/* ---- recording ---------------------------------------------------------------- */
+
+START_TEST(test_add_and_notes)
+{
+    fx f;
+    fx_init(&f, 0);
+    ps_span s = sp(0, 1, 2);
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, "E0001", &s, "bad %s %d", "thing", 7);
+    ck_assert_ptr_nonnull(d);
+    pd_note_add(&f.diags, d, NULL, "first");
+    pd_note_add(&f.diags, d, &s, "second %c", 'x');
+    pd_set_fix(&f.diags, d, "good");
+    pd_add(&f.diags, PD_WARNING, "W0001", NULL, "careful");
+    pd_note_add(&f.diags, NULL, NULL, "ignored");
+    ck_assert_str_eq(d->message, "bad thing 7");
+    ck_assert_str_eq(d->notes->message, "first");
+    ck_assert(!d->notes->has_span);
+    ck_assert_str_eq(d->notes->next->message, "second x");
+    ck_assert(d->notes->next->has_span);
+    ck_assert_str_eq(d->fix, "good");
+    ck_assert_uint_eq(f.diags.errors, 1);
+    ck_assert_uint_eq(f.diags.warnings, 1);
+    ck_assert_ptr_eq(f.diags.head, d);
+    ck_assert(!f.diags.tail->has_span);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_max_errors)
+{
+    fx f;
+    fx_init(&f, 2);
+    for (int i = 0; i < 5; i++)
+        pd_add(&f.diags, PD_ERROR, "E", NULL, "e%d", i);
+    pd_add(&f.diags, PD_WARNING, "W", NULL, "w");
+    ck_assert_uint_eq(f.diags.errors, 5);
+    ck_assert(f.diags.truncated);
+    int n = 0;
+    for (pd_diag *d = f.diags.head; d; d = d->next)
+        n++;
+    ck_assert_int_eq(n, 3); /* two errors and the warning */
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_oom)
+{
+    fx f;
+    fx_init(&f, 0);
+    f.arena.limit = 1; /* nothing fits */
+    ck_assert_ptr_null(pd_add(&f.diags, PD_ERROR, "E", NULL, "x"));
+    ck_assert(f.diags.oom);
+    ck_assert_uint_eq(f.diags.errors, 1);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_buf_printf)
+{
+    pd_buf b = {NULL, 0, 0, false};
+    for (int i = 0; i < 1000; i++)
+        pd_buf_printf(&b, "%d,", i % 10);
+    ck_assert_uint_eq(b.len, 2000);
+    ck_assert_uint_eq(strlen(b.data), 2000);
+    ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+    pd_buf_free(&b);
+    ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+/* ---- text ---------------------------------------------------------------------- */
+
+static const char example[] =
+    "# rules\n"
+    "\n"
+    "facts coach {\n"
+    "  experience: integer\n"
+    "}\n"
+    "\n"
+    "\n"
+    "\n"
+    "\n"
+    "\n"
+    "program p {\n"
+    "  require \"two years\": experiance >= 2\n"
+    "}\n";
+
+START_TEST(test_render_example)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "rules/x.pw", example);
+    uint32_t use = (uint32_t)(strstr(example, "experiance") - example);
+    uint32_t decl = (uint32_t)(strstr(example, "experience") - example);
+    ps_span s = sp(file, use, use + 10), t = sp(file, decl, decl + 10);
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, "E0402", &s, "unknown name `%s`", "experiance");
+    pd_note_add(&f.diags, d, &t, "did you mean `%s`?", "experience");
+    ck_assert_str_eq(fx_text(&f, false),
+                     "rules/x.pw:12:24: error: unknown name `experiance`\n"
+                     "   12 |   require \"two years\": experiance >= 2\n"
+                     "      |                        ^~~~~~~~~~\n"
+                     "rules/x.pw:4:3: note: did you mean `experience`?\n"
+                     "    4 |   experience: integer\n"
+                     "      |   ^~~~~~~~~~\n");
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_render_color)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "c.pw", "a = b\n");
+    ps_span s = sp(file, 4, 5);
+    pd_diag *d = pd_add(&f.diags, PD_WARNING, NULL, &s, "odd");
+    pd_note_add(&f.diags, d, NULL, "why");
+    ck_assert_str_eq(fx_text(&f, true),
+                     "\x1b[1mc.pw:1:5: \x1b[0m\x1b[1;35mwarning: \x1b[0m\x1b[1modd\x1b[0m\n"
+                     "    1 | a = b\n"
+                     "      |     \x1b[1;32m^\x1b[0m\n"
+                     "\x1b[1;36mnote: \x1b[0mwhy\n");
+    fx_free(&f);
+}
+END_TEST
+
+/* One diagnostic on one line of source: the rendered caret lines. */
+static const struct {
+    const char *text;       /* the source */
+    uint32_t start, end;    /* the span */
+    const char *fix;
+    const char *want;       /* everything after the header line */
+} snippets[] = {
+    /* tabs are expanded to stops of 8, and the caret follows */
+    {"\tx = 1\n", 1, 2, NULL,
+     "    1 |         x = 1\n"
+     "      |         ^\n"},
+    {"a\tbb = 1\n", 2, 4, NULL,
+     "    1 | a       bb = 1\n"
+     "      |         ^~\n"},
+    /* a tab inside the span is underlined over its whole width */
+    {"a\tb\n", 0, 3, NULL,
+     "    1 | a       b\n"
+     "      | ^~~~~~~~~\n"},
+    /* a span running past the end of its line stops there */
+    {"abc def\nghi\n", 4, 11, NULL,
+     "    1 | abc def\n"
+     "      |     ^~~\n"},
+    /* an empty span is a lone caret; at the end of a line it follows the text */
+    {"abc\n", 3, 3, NULL,
+     "    1 | abc\n"
+     "      |    ^\n"},
+    /* UTF-8 characters take one column each */
+    {"\"é\" x\n", 5, 6, NULL,
+     "    1 | \"é\" x\n"
+     "      |     ^\n"},
+    /* CRLF files do not show the CR */
+    {"ab\r\ncd\r\n", 4, 6, NULL,
+     "    2 | cd\n"
+     "      | ^~\n"},
+    /* the fix is shown under the caret */
+    {"a == b\n", 2, 4, "=",
+     "    1 | a == b\n"
+     "      |   ^~\n"
+     "      |   =\n"},
+};
+
+START_TEST(test_render_snippets)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "s.pw", snippets[_i].text);
+    ps_span s = sp(file, snippets[_i].start, snippets[_i].end);
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, NULL, &s, "m");
+    if (snippets[_i].fix)
+        pd_set_fix(&f.diags, d, snippets[_i].fix);
+    const char *out = fx_text(&f, false);
+    const char *nl = strchr(out, '\n');
+    ck_assert_ptr_nonnull(nl);
+    ck_assert_str_eq(nl + 1, snippets[_i].want);
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_render_gutter)
+{
+    fx f;
+    fx_init(&f, 0);
+    /* 12345 lines: the gutter widens to fit the number */
+    size_t n = 12345;
+    char *text = malloc(n * 2 + 1);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < n; i++) {
+        text[2 * i] = 'x';
+        text[2 * i + 1] = '\n';
+    }
+    text[2 * n] = '\0';
+    uint32_t file = fx_file(&f, "g.pw", text);
+    free(text);
+    ps_span last = sp(file, (uint32_t)(2 * (n - 1)), (uint32_t)(2 * (n - 1) + 1));
+    pd_add(&f.diags, PD_ERROR, "E1", &last, "far");
+    ck_assert_str_eq(fx_text(&f, false), "g.pw:12345:1: error: far\n"
+                                         " 12345 | x\n"
+                                         "       | ^\n");
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_render_without_span)
+{
+    fx f;
+    fx_init(&f, 0);
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, "E0001", NULL, "cannot read `x.pw`: gone");
+    pd_note_add(&f.diags, d, NULL, "check the path");
+    pd_add(&f.diags, PD_NOTE, NULL, NULL, "a plain note");
+    ck_assert_str_eq(fx_text(&f, false), "error: cannot read `x.pw`: gone\n"
+                                         "note: check the path\n"
+                                         "note: a plain note\n");
+    fx_free(&f);
+}
+END_TEST
+
+/* ---- JSON ---------------------------------------------------------------------- */
+
+START_TEST(test_json)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "dir/j.pw", "ab\ncd \"q\"\n");
+    ps_span s = sp(file, 3, 9), t = sp(file, 0, 2), multi = sp(file, 1, 5);
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, "E0201", &s, "bad \"q\" \\ here\n\ttab");
+    pd_note_add(&f.diags, d, &t, "see `ab`");
+    pd_note_add(&f.diags, d, NULL, "no place");
+    pd_set_fix(&f.diags, d, "x");
+    pd_add(&f.diags, PD_WARNING, NULL, &multi, "two lines");
+    pd_add(&f.diags, PD_NOTE, NULL, NULL, "ctl \x01 and bad \xff utf-8 \xc3\xa9");
+    ck_assert_str_eq(
+        fx_json(&f),
+        "{\"file\":\"dir/j.pw\",\"line\":2,\"column\":1,\"end_line\":2,\"end_column\":7,"
+        "\"severity\":\"error\",\"code\":\"E0201\",\"message\":\"bad \\\"q\\\" \\\\ here\\n\\ttab\","
+        "\"notes\":[{\"file\":\"dir/j.pw\",\"line\":1,\"column\":1,\"message\":\"see `ab`\"},"
+        "{\"file\":null,\"line\":null,\"column\":null,\"message\":\"no place\"}],\"fix\":\"x\"}\n"
+        "{\"file\":\"dir/j.pw\",\"line\":1,\"column\":2,\"end_line\":2,\"end_column\":3,"
+        "\"severity\":\"warning\",\"code\":null,\"message\":\"two lines\",\"notes\":[],\"fix\":null}\n"
+        "{\"file\":null,\"line\":null,\"column\":null,\"end_line\":null,\"end_column\":null,"
+        "\"severity\":\"note\",\"code\":null,"
+        "\"message\":\"ctl \\u0001 and bad \\ufffd utf-8 \xc3\xa9\",\"notes\":[],\"fix\":null}\n");
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_json_empty_span)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "e.pw", "abc");
+    ps_span s = sp(file, 3, 3);
+    pd_add(&f.diags, PD_ERROR, "E", &s, "at the end");
+    ck_assert(strstr(fx_json(&f), "\"line\":1,\"column\":4,\"end_line\":1,\"end_column\":4") != NULL);
+    fx_free(&f);
+}
+END_TEST
+
+static Suite *diag_suite(void)
+{
+    Suite *s = suite_create("diag");
+    TCase *src = tcase_create("sources");
+    tcase_add_loop_test(src, test_position, 0, (int)(sizeof positions / sizeof *positions));
+    tcase_add_test(src, test_line_text);
+    tcase_add_test(src, test_sources_add);
+    suite_add_tcase(s, src);
+    TCase *rec = tcase_create("record");
+    tcase_add_test(rec, test_add_and_notes);
+    tcase_add_test(rec, test_max_errors);
+    tcase_add_test(rec, test_oom);
+    tcase_add_test(rec, test_buf_printf);
+    suite_add_tcase(s, rec);
+    TCase *text = tcase_create("text");
+    tcase_add_test(text, test_render_example);
+    tcase_add_test(text, test_render_color);
+    tcase_add_loop_test(text, test_render_snippets, 0, (int)(sizeof snippets / sizeof *snippets));
+    tcase_add_test(text, test_render_gutter);
+    tcase_add_test(text, test_render_without_span);
+    suite_add_tcase(s, text);
+    TCase *json = tcase_create("json");
+    tcase_add_test(json, test_json);
+    tcase_add_test(json, test_json_empty_span);
+    suite_add_tcase(s, json);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(diag_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,825 @@
+/* The verifier: hand-assembled images, each breaking one rule, must be
+ * rejected with the message that names it; valid ones (including the shapes
+ * the code generator emits) must be accepted. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "asm_helpers.h"
+
+/* ---- the base image every case starts from ---------------------------------- */
+
+enum { F_ID, F_BIRTH, F_SINCE, F_CERTS, F_ROLES, F_N, F_H, F_OK, F_DEG, NFACTS };
+enum { C_ID, C_ISSUED, C_EXPIRES };
+#define REC_CERT 1
+#define NONE_V ((pv_value){0})
+
+static pb_type t_int(void) { return ah_t(PB_T_INT); }
+static pb_type t_bool(void) { return ah_t(PB_T_BOOL); }
+static uint32_t ty(pb_type t) { return pb_type_pack(t); }
+
+static void base(ah *b)
+{
+    ah_str(b, "f.pw");
+    ah_record(b, "coach");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, NONE_V);
+    ah_field(b, "birth_date", ah_t(PB_T_DATE), PB_DEF_REQUIRED, NONE_V);
+    ah_field(b, "since", ah_opt(PB_T_DATE), PB_DEF_NONE, NONE_V);
+    ah_field(b, "certificates", ah_list(REC_CERT), PB_DEF_EMPTY, NONE_V);
+    ah_field(b, "roles", ah_t(PB_T_SET), PB_DEF_EMPTY, NONE_V);
+    ah_field(b, "n", t_int(), PB_DEF_VALUE, (pv_value){.as.i = 0});
+    ah_field(b, "h", ah_t(PB_T_NUM), PB_DEF_VALUE, (pv_value){.as.n = 1.5});
+    ah_field(b, "ok", t_bool(), PB_DEF_VALUE, (pv_value){.as.b = false});
+    ah_field(b, "deg", ah_opt(PB_T_TEXT), PB_DEF_NONE, NONE_V);
+    ah_record(b, "certificate");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, NONE_V);
+    ah_field(b, "issued", ah_t(PB_T_DATE), PB_DEF_REQUIRED, NONE_V);
+    ah_field(b, "expires", ah_opt(PB_T_DATE), PB_DEF_NONE, NONE_V);
+    ah_const_fn(b, "yes", true); /* function 0 */
+}
+
+/* ---- valid code ---------------------------------------------------------------- */
+
+/* any c in certificates where c.id = "x", as the code generator lays it out. */
+static void v_quantifier(ah *b)
+{
+    ah_func(b, "any_cert", t_bool(), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 2, 0);
+    ah_emit(b, PB_OP_LOAD_FIELD, REC_CERT, C_ID);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_CMP_TEXT, PB_EQ, 0);
+    uint32_t found = ah_emit(b, PB_OP_JUMP_TRUE, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    uint32_t end = ah_emit(b, PB_OP_JUMP, 0, 0);
+    ah_patch(b, found, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_patch(b, end, b->ncode);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* count of certificates >= 2, with the count carried around the loop in a
+ * local that holds an integer before the loop and on its back edge. */
+static void v_sum(ah *b)
+{
+    ah_func(b, "count", t_bool(), 0, NULL, 4, 2);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 3, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 1), 0);
+    ah_emit(b, PB_OP_ADD_INT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 3, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 2), 0);
+    ah_emit(b, PB_OP_CMP_INT, PB_GE, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Iterating a set of text yields text; HAS takes a set. */
+static void v_set(ah *b)
+{
+    ah_func(b, "roles", t_bool(), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "coach"), 0);
+    ah_emit(b, PB_OP_CMP_TEXT, PB_NE, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "coach"), 0);
+    ah_emit(b, PB_OP_HAS, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* g(text, integer): boolean, called with `deg otherwise "x"` and 3. */
+static void v_call(ah *b)
+{
+    pb_type p[2] = {ah_t(PB_T_TEXT), t_int()};
+    uint32_t g = AH_FN(b, "g", t_bool(), 2, p, 2, 2, {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_LOAD_LOCAL, 1, 0},
+                       {PB_OP_CMP_INT, PB_EQ, 0}, {PB_OP_RET, 0, 0});
+    AH_FN(b, "caller", t_bool(), 0, NULL, 0, 3, {PB_OP_LOAD_FACT, F_DEG, 0},
+          {PB_OP_PUSH_STR, ah_str(b, "x"), 0}, {PB_OP_OTHERWISE, 0, 0}, {PB_OP_PUSH_INT, ah_int(b, 3), 0},
+          {PB_OP_CALL, g, 0}, {PB_OP_RET, 0, 0});
+}
+
+/* A function of one element: the verifier follows records through ELEM. */
+static void v_elem_param(ah *b)
+{
+    pb_type p[1] = {ah_elem(REC_CERT)};
+    uint32_t issued = AH_FN(b, "issued", ah_t(PB_T_DATE), 1, p, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0},
+                            {PB_OP_LOAD_FIELD, REC_CERT, C_ISSUED}, {PB_OP_RET, 0, 0});
+    ah_func(b, "first_issued_before", t_bool(), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_CALL, issued, 0);
+    ah_emit(b, PB_OP_PUSH_TODAY, 0, 0);
+    ah_emit(b, PB_OP_CMP_DATE, PB_LT, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Never run, so never type-checked. */
+static void v_unreachable(ah *b)
+{
+    AH_FN(b, "dead", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0},
+          {PB_OP_ADD_INT, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+/* Local 0 is an integer on one path and text on the other; fine while no one
+ * reads it after they join. */
+static void v_local_conflict_unread(ah *b)
+{
+    uint32_t k = ah_int(b, 1), s = ah_str(b, "s");
+    AH_FN(b, "f", t_bool(), 0, NULL, 1, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_JUMP_FALSE, 13, 0},
+          {PB_OP_PUSH_INT, k, 0}, {PB_OP_STORE_LOCAL, 0, 0}, {PB_OP_JUMP, 8, 0},
+          {PB_OP_PUSH_STR, s, 0}, {PB_OP_STORE_LOCAL, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+/* Two loops in sequence over different lists, then nested loops. */
+static void v_nested(ah *b)
+{
+    ah_func(b, "nested", t_bool(), 0, NULL, 5, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t outer = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 4, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 2, ty(ah_t(PB_T_SET)));
+    uint32_t inner = ah_emit(b, PB_OP_ITER_NEXT, 2, 0);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 4, 0);
+    ah_emit(b, PB_OP_LOAD_FIELD, REC_CERT, C_ID);
+    ah_emit(b, PB_OP_CMP_TEXT, PB_EQ, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), inner);
+    ah_patch(b, inner, b->ncode);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), outer);
+    ah_patch(b, outer, b->ncode);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 1, 0); /* a position reads as an integer */
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_CMP_INT, PB_GE, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* ---- invalid code --------------------------------------------------------------- */
+
+static void c_unknown_opcode(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 0, 1);
+    b->code[b->ncode++] = 200;
+    ah_end(b);
+}
+
+static void c_truncated(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 0, 1);
+    b->code[b->ncode++] = PB_OP_PUSH_INT;
+    b->code[b->ncode++] = 0;
+    ah_end(b);
+}
+
+#define ONE_OP(fn, op, a, x)                                                                     \
+    static void fn(ah *b)                                                                        \
+    {                                                                                            \
+        AH_FN(b, "bad", t_bool(), 0, NULL, 2, 2, {op, a, x}, {PB_OP_PUSH_TRUE, 0, 0},           \
+              {PB_OP_RET, 0, 0});                                                                \
+    }
+ONE_OP(c_kint, PB_OP_PUSH_INT, 99, 0)
+ONE_OP(c_knum, PB_OP_PUSH_NUM, 99, 0)
+ONE_OP(c_str, PB_OP_PUSH_STR, 999, 0)
+ONE_OP(c_date, PB_OP_PUSH_DATE, 9999999, 0)
+ONE_OP(c_slot, PB_OP_LOAD_FACT, 40, 0)
+ONE_OP(c_local, PB_OP_LOAD_LOCAL, 3, 0)
+ONE_OP(c_iter_local, PB_OP_ITER_NEXT, 1, 0)
+ONE_OP(c_type_elem, PB_OP_PUSH_NONE, pb_type_pack(ah_elem(REC_CERT)), 0)
+ONE_OP(c_type_kind, PB_OP_PUSH_NONE, 77, 0)
+ONE_OP(c_jump_out, PB_OP_JUMP, 100, 0)
+ONE_OP(c_loop_forward, PB_OP_LOOP, 0, 0)
+ONE_OP(c_loop_before_start, PB_OP_LOOP, 50, 0)
+
+static void c_rec(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_LOAD_FIELD, 7, 0},
+          {PB_OP_RET, 0, 0});
+}
+
+static void c_field(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_LOAD_FIELD, REC_CERT, 5},
+          {PB_OP_RET, 0, 0});
+}
+
+static void c_self_call(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_CALL, 1, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_unit(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_PUSH_INT, ah_int(b, 1), 0},
+          {PB_OP_DATE_ADD, 3, 0}, {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_cmp(ah *b)
+{
+    uint32_t k = ah_int(b, 1);
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_INT, k, 0}, {PB_OP_PUSH_INT, k, 0},
+          {PB_OP_CMP_INT, 6, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_cmp_text_order(ah *b)
+{
+    uint32_t s = ah_str(b, "a");
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_STR, s, 0}, {PB_OP_PUSH_STR, s, 0},
+          {PB_OP_CMP_TEXT, PB_LT, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_cmp_bool_order(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0},
+          {PB_OP_CMP_BOOL, PB_GT, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_iter_type_operand(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 2, 1, {PB_OP_LOAD_FACT, F_CERTS, 0},
+          {PB_OP_ITER_INIT, 0, pb_type_pack(t_int())}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_jump_inside(ah *b)
+{
+    uint32_t k = ah_int(b, 1);
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_JUMP_FALSE, 1, 0},
+          {PB_OP_PUSH_INT, k, 0}, {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_loop_not_iter(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 0, 1);
+    uint32_t top = ah_emit(b, PB_OP_NOP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), top);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* The ITER_NEXT's exit leads into the loop body, before the LOOP. */
+static void c_loop_exit_inside(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, head, b->ncode);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+static void c_underflow(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_ADD_INT, 0, 0},
+          {PB_OP_RET, 0, 0});
+}
+
+static void c_type_mismatch(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_INT, ah_int(b, 1), 0},
+          {PB_OP_PUSH_STR, ah_str(b, "s"), 0}, {PB_OP_ADD_INT, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_no_conversion(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_INT, ah_int(b, 1), 0},
+          {PB_OP_PUSH_NUM, ah_num(b, 1.0), 0}, {PB_OP_ADD_NUM, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_overflow(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0},
+          {PB_OP_POP, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_merge_depth(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_JUMP_FALSE, 1, 0},
+          {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_merge_type(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_JUMP_FALSE, 10, 0},
+          {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_JUMP, 5, 0}, {PB_OP_PUSH_STR, ah_str(b, "s"), 0},
+          {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_unset_local(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_local_after_conflict(ah *b)
+{
+    uint32_t k = ah_int(b, 1), s = ah_str(b, "s");
+    AH_FN(b, "bad", t_bool(), 0, NULL, 1, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_JUMP_FALSE, 13, 0},
+          {PB_OP_PUSH_INT, k, 0}, {PB_OP_STORE_LOCAL, 0, 0}, {PB_OP_JUMP, 8, 0},
+          {PB_OP_PUSH_STR, s, 0}, {PB_OP_STORE_LOCAL, 0, 0}, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_POP, 0, 0},
+          {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_field_wrong_record(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_LOAD_FIELD, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+static void c_has_list(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_LOAD_FACT, F_CERTS, 0},
+          {PB_OP_PUSH_STR, ah_str(b, "s"), 0}, {PB_OP_HAS, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_iter_init_mismatch(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 2, 1, {PB_OP_LOAD_FACT, F_ROLES, 0},
+          {PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT))}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_otherwise_kinds(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_LOAD_FACT, F_SINCE, 0},
+          {PB_OP_PUSH_INT, ah_int(b, 0), 0}, {PB_OP_OTHERWISE, 0, 0}, {PB_OP_POP, 0, 0},
+          {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_iter_without_init(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Writing the position (which holds the VM's stride) ends the iterator. */
+static void c_iter_position_forged(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 1, 0);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Replacing the list with one of another record would change the stride. */
+static void c_iter_list_replaced(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 0, 0);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+static void c_call_args(ah *b)
+{
+    pb_type p[2] = {ah_t(PB_T_TEXT), t_int()};
+    uint32_t g = AH_FN(b, "g", t_bool(), 2, p, 2, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+    uint32_t k = ah_int(b, 1);
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_INT, k, 0}, {PB_OP_PUSH_INT, k, 0},
+          {PB_OP_CALL, g, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_ret_type(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_falls_off(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TRUE, 0, 0});
+}
+
+/* Local 3 holds an integer at the loop head, text on the back edge. */
+static void c_loop_local_type(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 4, 1);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+static void c_loop_stack(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 8);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* ---- invalid tables (patched after the image is built) ------------------------- */
+
+static void p_string_nul(pb_image *img)
+{
+    img->strings[0] = "a\0b";
+    img->string_len[0] = 3;
+}
+static void p_string_unterminated(pb_image *img) { img->strings[0] = "f.pwXYZ"; }
+static void p_record_range(pb_image *img) { img->records[1].nfields = 99; }
+static void p_field_kind(pb_image *img) { img->fields[0].type.kind = 9; }
+static void p_field_list_rec(pb_image *img) { img->fields[F_CERTS].type.rec = 9; }
+static void p_field_text_rec(pb_image *img) { img->fields[F_ID].type.rec = 1; }
+static void p_def_none(pb_image *img) { img->fields[F_ID].def = PB_DEF_NONE; }
+static void p_def_empty(pb_image *img) { img->fields[F_ID].def = PB_DEF_EMPTY; }
+static void p_def_value_list(pb_image *img) { img->fields[F_CERTS].def = PB_DEF_VALUE; }
+static void p_def_text(pb_image *img)
+{
+    img->fields[F_ID].def = PB_DEF_VALUE;
+    img->fields[F_ID].defv.as.s = 999;
+}
+static void p_def_kind(pb_image *img) { img->fields[F_ID].def = 9; }
+static void p_func_range(pb_image *img) { img->funcs[0].code_len = 9999; }
+static void p_func_empty(pb_image *img) { img->funcs[0].code_len = 0; }
+static void p_func_params(pb_image *img) { img->funcs[0].nparams = 1; }
+static void p_func_param_range(pb_image *img) { img->funcs[0].nparams = img->funcs[0].nlocals = 1; }
+static void p_func_result(pb_image *img) { img->funcs[0].result.kind = PB_T_VOID; }
+static void p_func_frame(pb_image *img) { img->funcs[0].frame = 0; }
+static void p_prog_string(pb_image *img) { img->progs[0].title = 12345; }
+static void p_prog_unit(pb_image *img) { img->progs[0].valid_unit = 7; }
+static void p_prog_range(pb_image *img) { img->progs[0].nreqs = 50; }
+static void p_req_kind(pb_image *img) { img->reqs[0].kind = 9; }
+static void p_req_role(pb_image *img) { img->reqs[0].role = 5; }
+static void p_req_leaf_children(pb_image *img) { img->reqs[0].nchildren = 1; }
+static void p_req_func(pb_image *img) { img->reqs[0].func = 99; }
+static void p_req_label(pb_image *img) { img->reqs[0].label = 4000; }
+static void p_req_top_depth(pb_image *img) { img->reqs[0].depth = 1; }
+static void p_line_file(pb_image *img) { img->lines[0].file = 777; }
+static void p_line_pc(pb_image *img) { img->lines[0].pc = 5000; }
+static void p_lines_unsorted(pb_image *img) { img->lines[1].pc = 0, img->lines[0].pc = 1; }
+static void p_missing_table(pb_image *img) { img->funcs = NULL; }
+
+static void with_lines(ah *b)
+{
+    ah_line(b, 0, "f.pw", 1, 1);
+    ah_line(b, 1, "f.pw", 2, 1);
+}
+
+static void with_param_func(ah *b)
+{
+    pb_type p[1] = {{0, 0, 0}};
+    AH_FN(b, "g", t_bool(), 1, p, 1, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void with_callee_frame(ah *b)
+{
+    uint32_t g = AH_FN(b, "g", t_bool(), 0, NULL, 3, 4, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+    AH_FN(b, "caller", t_bool(), 0, NULL, 1, 1, {PB_OP_CALL, g, 0}, {PB_OP_RET, 0, 0});
+}
+static void p_callee_frame(pb_image *img) { img->funcs[2].frame = 2 + 7 - 1; }
+
+/* Requirement trees. */
+static void r_leaf_params(ah *b)
+{
+    pb_type p[1] = {t_int()};
+    uint32_t g = AH_FN(b, "g", t_bool(), 1, p, 1, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "r", g);
+}
+
+static void r_leaf_result(ah *b)
+{
+    uint32_t g = AH_FN(b, "g", t_int(), 0, NULL, 0, 1, {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_RET, 0, 0});
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "r", g);
+}
+
+static void r_group(ah *b, pb_req_kind kind, uint32_t min)
+{
+    ah_prog(b, "p");
+    ah_open(b, kind, PB_ROLE_REQUIRE, "g", min);
+    ah_leaf(b, PB_ROLE_REQUIRE, "a", 0);
+    ah_leaf(b, PB_ROLE_REQUIRE, "b", 0);
+    ah_close(b);
+}
+static void r_all(ah *b) { r_group(b, PB_R_ALL, 0); }
+static void r_any(ah *b) { r_group(b, PB_R_ANY, 0); }
+static void r_atleast3(ah *b) { r_group(b, PB_R_ATLEAST, 3); }
+static void p_all_min(pb_image *img) { img->reqs[0].min = 1; }
+static void p_any_min(pb_image *img) { img->reqs[0].min = 2; }
+static void p_group_size(pb_image *img) { img->reqs[0].size = 2; }
+static void p_group_children(pb_image *img) { img->reqs[0].nchildren = img->reqs[0].min = 1; }
+static void p_child_depth(pb_image *img) { img->reqs[1].depth = 2; }
+static void p_child_role(pb_image *img) { img->reqs[2].role = PB_ROLE_PREFER; }
+
+static void r_overlap(ah *b)
+{
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "a", 0);
+    ah_prog(b, "q");
+    ah_leaf(b, PB_ROLE_REQUIRE, "b", 0);
+}
+static void p_overlap(pb_image *img) { img->progs[1].first_req = 0; }
+
+static void r_too_deep(ah *b)
+{
+    ah_prog(b, "p");
+    for (int i = 0; i < PB_MAX_REQ_DEPTH + 1; i++)
+        ah_open(b, PB_R_ALL, PB_ROLE_REQUIRE, "g", 0);
+    ah_leaf(b, PB_ROLE_REQUIRE, "deep", 0);
+    for (int i = 0; i < PB_MAX_REQ_DEPTH + 1; i++)
+        ah_close(b);
+}
+
+static void r_deep_ok(ah *b)
+{
+    ah_prog(b, "p");
+    for (int i = 0; i < PB_MAX_REQ_DEPTH - 1; i++)
+        ah_open(b, PB_R_ANY, PB_ROLE_PREFER, "g", 0);
+    ah_leaf(b, PB_ROLE_REQUIRE, "deep", 0);
+    for (int i = 0; i < PB_MAX_REQ_DEPTH - 1; i++)
+        ah_close(b);
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+typedef struct vcase {
+    const char *name;
+    void (*build)(ah *b);
+    void (*patch)(pb_image *img);
+    const char *expect; /* part of the message; NULL: must verify */
+} vcase;
+
+static const vcase cases[] = {
+    /* valid */
+    {"base image", NULL, NULL, NULL},
+    {"quantifier shape", v_quantifier, NULL, NULL},
+    {"loop-carried local", v_sum, NULL, NULL},
+    {"set iteration and HAS", v_set, NULL, NULL},
+    {"call with parameters and OTHERWISE", v_call, NULL, NULL},
+    {"element parameter", v_elem_param, NULL, NULL},
+    {"unreachable code is not type-checked", v_unreachable, NULL, NULL},
+    {"conflicting local never read", v_local_conflict_unread, NULL, NULL},
+    {"sequential and nested loops", v_nested, NULL, NULL},
+    {"groups nested to the limit", r_deep_ok, NULL, NULL},
+    {"callee frame accounted", with_callee_frame, NULL, NULL},
+
+    /* operands */
+    {"unknown opcode", c_unknown_opcode, NULL, "unknown opcode 200 in function 1 'bad' at offset 2"},
+    {"instruction cut short", c_truncated, NULL, "instruction runs past the end of the function"},
+    {"integer constant", c_kint, NULL, "integer constant 99 out of range (image has 0) in function 1 'bad' at offset 2 (PUSH_INT)"},
+    {"number constant", c_knum, NULL, "number constant 99 out of range (image has 0)"},
+    {"string operand", c_str, NULL, "string 999 out of range (image has"},
+    {"date operand", c_date, NULL, "date 9999999 out of range (years 1800 to 2999)"},
+    {"facts slot", c_slot, NULL, "facts field 40 out of range (the facts record has 9 fields)"},
+    {"record operand", c_rec, NULL, "record 7 out of range (image has 2 records)"},
+    {"field operand", c_field, NULL, "field 5 out of range (record 1 'certificate' has 3 fields)"},
+    {"local operand", c_local, NULL, "local 3 out of range (function has 2 locals)"},
+    {"iterator needs two locals", c_iter_local, NULL, "local 2 out of range (function has 2 locals)"},
+    {"call to itself", c_self_call, NULL, "call to function 1: only lower-numbered functions may be called"},
+    {"unit operand", c_unit, NULL, "invalid unit 3"},
+    {"comparison operand", c_cmp, NULL, "invalid comparison 6"},
+    {"text ordering", c_cmp_text_order, NULL, "only eq and ne apply to text, not lt"},
+    {"boolean ordering", c_cmp_bool_order, NULL, "only eq and ne apply to booleans, not gt"},
+    {"type operand: element", c_type_elem, NULL, "invalid type operand 0x00010008 (certificate)"},
+    {"type operand: kind", c_type_kind, NULL, "invalid type operand 0x0000004d"},
+    {"ITER_INIT of a non-list type", c_iter_type_operand, NULL, "invalid type operand 0x00000001 (integer)"},
+
+    /* control flow */
+    {"jump outside the function", c_jump_out, NULL, "jump to offset 107, outside the function (code 2..9)"},
+    {"jump into an instruction", c_jump_inside, NULL, "a jump lands at offset 9, inside this instruction"},
+    {"LOOP forward", c_loop_forward, NULL, "LOOP by 0 does not go back to an earlier instruction"},
+    {"LOOP before the function", c_loop_before_start, NULL, "LOOP by 50 does not go back"},
+    {"LOOP to a non-ITER_NEXT", c_loop_not_iter, NULL, "LOOP to offset 2, which is not an ITER_NEXT"},
+    {"LOOP inside its loop's exit", c_loop_exit_inside, NULL, "LOOP to the ITER_NEXT at offset 12, whose exit (offset 20) is not after the LOOP"},
+    {"falls off the end", c_falls_off, NULL, "execution falls off the end of the function"},
+
+    /* types */
+    {"stack underflow", c_underflow, NULL, "stack underflow: pops 2 values, the stack holds 1"},
+    {"operand type", c_type_mismatch, NULL, "expected integer, found text (value 2 of the 2 it pops) in function 1 'bad' at offset 12 (ADD_INT)"},
+    {"no implicit conversion", c_no_conversion, NULL, "expected number, found integer (value 1 of the 2 it pops)"},
+    {"stack overflow", c_overflow, NULL, "stack overflow: more than max_stack 1 values"},
+    {"merge: stack depth", c_merge_depth, NULL, "paths into offset 9 disagree: stack depth 0 on one, 1 on another"},
+    {"merge: stack types", c_merge_type, NULL, "paths into offset 23 disagree: stack value 0 is integer on one, text on another"},
+    {"unset local", c_unset_local, NULL, "local 0 is read before it is set"},
+    {"local unset by a merge", c_local_after_conflict, NULL, "local 0 is read before it is set"},
+    {"field of the wrong record", c_field_wrong_record, NULL, "field of record 0 applied to certificate"},
+    {"HAS on a list", c_has_list, NULL, "expected a set of text, found list of certificate"},
+    {"ITER_INIT type", c_iter_init_mismatch, NULL, "the operand says list of certificate, the stack holds set of text"},
+    {"OTHERWISE kinds", c_otherwise_kinds, NULL, "the value is date but the alternative is integer"},
+    {"ITER_NEXT without ITER_INIT", c_iter_without_init, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},
+    {"iterator position overwritten", c_iter_position_forged, NULL, "locals 0 and 1 are not an iterator"},
+    {"iterator list replaced", c_iter_list_replaced, NULL, "locals 0 and 1 are not an iterator"},
+    {"call arguments", c_call_args, NULL, "expected text, found integer (value 1 of the 2 it pops)"},
+    {"result type", c_ret_type, NULL, "expected boolean, found integer (value 1 of the 1 it pops)"},
+    {"local changes type around a loop", c_loop_local_type, NULL, "local 3 is text, but integer at the ITER_NEXT"},
+    {"stack changes around a loop", c_loop_stack, NULL, "with stack depth 1; the ITER_NEXT there has 0"},
+
+    /* frames */
+    {"frame too small", NULL, p_func_frame, "function 0 'yes' declares a frame of 0 values but needs 1 (0 locals + 1 stack + 0 for calls)"},
+    {"frame without the callee's", with_callee_frame, p_callee_frame, "function 2 'caller' declares a frame of 8 values but needs 9"},
+
+    /* strings, records, fields */
+    {"string with NUL", NULL, p_string_nul, "string 0 contains a NUL byte"},
+    {"string not terminated", NULL, p_string_unterminated, "string 0 is not NUL-terminated"},
+    {"record fields out of range", NULL, p_record_range, "record 1: fields 9..108 out of range (image has 12 fields)"},
+    {"field kind", NULL, p_field_kind, "field 0 has an invalid type (<kind 9>)"},
+    {"field list record", NULL, p_field_list_rec, "field 3 has an invalid type (list of record 9)"},
+    {"field record on a scalar", NULL, p_field_text_rec, "field 0 has an invalid type (text)"},
+    {"none default, not optional", NULL, p_def_none, "field 0 defaults to none but its type text is not optional"},
+    {"empty default, not a list", NULL, p_def_empty, "field 0 defaults to empty but its type text is not a list or set"},
+    {"value default for a list", NULL, p_def_value_list, "field 3 of type list of certificate cannot have a default value"},
+    {"text default string", NULL, p_def_text, "string 999 out of range (image has 17 strings) in the default of field 0"},
+    {"default kind", NULL, p_def_kind, "field 0 has an invalid default kind 9"},
+    {"missing table", NULL, p_missing_table, "table of functions missing (count 1)"},
+
+    /* functions */
+    {"function code range", NULL, p_func_range, "function 0 'yes': code 0..9999 out of range (image has 2 code bytes)"},
+    {"function without code", NULL, p_func_empty, "function 0 'yes' has no code"},
+    {"more parameters than locals", NULL, p_func_params, "function 0 'yes' has 1 parameters but only 0 locals"},
+    {"parameter types range", NULL, p_func_param_range, "function 0 'yes': parameter types 0..1 out of range (image has 0)"},
+    {"parameter type", with_param_func, NULL, "function 1 'g': parameter 0 has an invalid type (void)"},
+    {"result type", NULL, p_func_result, "function 0 'yes' has an invalid result type (void)"},
+
+    /* programs and requirement trees */
+    {"program string", NULL, p_prog_string, "string 12345 out of range (image has 17 strings) in program 0"},
+    {"program validity unit", NULL, p_prog_unit, "program 0 has an invalid validity unit 7"},
+    {"program requirement range", NULL, p_prog_range, "program 0: requirements 0..50 out of range (image has 1 requirement nodes)"},
+    {"programs overlap", r_overlap, p_overlap, "program 1: requirement nodes 0..1 overlap those of program 0"},
+    {"requirement kind", NULL, p_req_kind, "requirement 0 of program 0 has an invalid kind 9"},
+    {"requirement role", NULL, p_req_role, "requirement 0 of program 0 has an invalid role 5"},
+    {"requirement label", NULL, p_req_label, "string 4000 out of range (image has 17 strings) in requirement 0 of program 0"},
+    {"leaf with members", NULL, p_req_leaf_children, "a single requirement with 1 members"},
+    {"leaf function range", NULL, p_req_func, "function 99 out of range (image has 1 functions)"},
+    {"leaf function parameters", r_leaf_params, NULL, "function 1 'g' takes 1 parameters (needs none)"},
+    {"leaf function result", r_leaf_result, NULL, "function 1 'g' returns integer (needs boolean)"},
+    {"all-of min", r_all, p_all_min, "all-of group has min 1, needs 2 (all members)"},
+    {"any-of min", r_any, p_any_min, "any-of group has min 2, needs 1"},
+    {"at-least min", r_atleast3, NULL, "at-least group needs 3 of only 2 members"},
+    {"group size", r_all, p_group_size, "size 2 too small for its 2 members"},
+    {"group members", r_all, p_group_children, "size 3 does not match its 1 members (2 nodes)"},
+    {"member depth", r_all, p_child_depth, "requirement 1 of program 0: depth 2, expected 1"},
+    {"member role", r_all, p_child_role, "requirement 2 of program 0: role 1 differs from its group's role 0"},
+    {"top-level depth", NULL, p_req_top_depth, "depth 1, expected 0 (top level)"},
+    {"nesting limit", r_too_deep, NULL, "requirement 64 of program 0 is nested 65 deep (the limit is 64)"},
+
+    /* line table */
+    {"line file", with_lines, p_line_file, "string 777 out of range (image has 17 strings) in line entry 0"},
+    {"line offset", with_lines, p_line_pc, "line entry 0: code offset 5000 out of range (image has 2 code bytes)"},
+    {"lines sorted", with_lines, p_lines_unsorted, "line entry 1: code offset 0 is before the previous entry's 1 (not sorted)"},
+};
+
+static pb_image *build(const vcase *c)
+{
+    ah *b = ah_new();
+    ck_assert_ptr_nonnull(b);
+    base(b);
+    if (c->build)
+        c->build(b);
+    if (b->nprogs == 0) {
+        ah_prog(b, "p");
+        ah_leaf(b, PB_ROLE_REQUIRE, "always", 0);
+    }
+    pb_image *img = ah_image(b);
+    free(b);
+    ck_assert_ptr_nonnull(img);
+    if (c->patch)
+        c->patch(img);
+    return img;
+}
+
+START_TEST(verify_case)
+{
+    const vcase *c = &cases[_i];
+    pb_image *img = build(c);
+    char err[512] = "";
+    bool ok = pb_verify(img, err, sizeof err);
+    if (!c->expect)
+        ck_assert_msg(ok, "%s: rejected: %s", c->name, err);
+    else {
+        ck_assert_msg(!ok, "%s: accepted", c->name);
+        ck_assert_msg(strstr(err, c->expect), "%s:\n  got      %s\n  expected %s", c->name, err, c->expect);
+    }
+    pb_image_free(img);
+}
+END_TEST
+
+/* What pb_verify computes for the VM: the largest frame, program and chain of
+ * calls. */
+START_TEST(verify_summary)
+{
+    ah *b = ah_new();
+    base(b);
+    v_call(b); /* g (1) called by caller (2): a chain of two */
+    ah_prog(b, "p");
+    ah_open(b, PB_R_ALL, PB_ROLE_REQUIRE, "all", 0);
+    ah_leaf(b, PB_ROLE_REQUIRE, "a", 0);
+    ah_leaf(b, PB_ROLE_REQUIRE, "b", 2);
+    ah_close(b);
+    ah_prog(b, "q");
+    ah_leaf(b, PB_ROLE_ADVISE, "c", 0);
+    pb_image *img = ah_image(b);
+    free(b);
+    char err[256];
+    ck_assert_msg(pb_verify(img, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(img->funcs[2].frame, 0 + 3 + (2 + 2));
+    ck_assert_uint_eq(img->max_frame, 7);
+    ck_assert_uint_eq(img->max_reqs, 3);
+    ck_assert_uint_eq(img->max_calls, 2);
+    /* A generous declared frame is accepted and is what contexts reserve. */
+    img->funcs[1].frame = 100;
+    ck_assert(pb_verify(img, err, sizeof err));
+    ck_assert_uint_eq(img->max_frame, 100);
+    pb_image_free(img);
+}
+END_TEST
+
+START_TEST(verify_empty_image)
+{
+    pb_image *img = pb_image_new();
+    char err[64];
+    ck_assert(pb_verify(img, err, sizeof err));
+    ck_assert_uint_eq(img->max_frame, 0);
+    pb_image_free(img);
+}
+END_TEST
+
+static Suite *verify_suite(void)
+{
+    Suite *s = suite_create("verify");
+    TCase *tc = tcase_create("rules");
+    tcase_add_loop_test(tc, verify_case, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(tc, verify_summary);
+    tcase_add_test(tc, verify_empty_image);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(verify_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

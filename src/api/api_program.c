@@ -101,10 +101,19 @@ static void pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
     if (!opt || !opt->on_diagnostics || !diags->head)
         return;
     pd_buf buf = {0};
-    if (opt->format == PW_DIAG_JSON)
+    if (opt->format == PW_DIAG_JSON) {
         pd_render_json(diags, src, &buf);
-    else
+    } else {
         pd_render_text(diags, src, opt->color, &buf);
+        /* The closing tally, as clang prints it. */
+        if (diags->truncated)
+            pd_buf_printf(&buf, "error: too many errors; stopped reporting after %u\n", diags->max_errors);
+        if (diags->warnings)
+            pd_buf_printf(&buf, "%u warning%s%s", diags->warnings, diags->warnings == 1 ? "" : "s",
+                          diags->errors ? " and " : " generated.\n");
+        if (diags->errors)
+            pd_buf_printf(&buf, "%u error%s generated.\n", diags->errors, diags->errors == 1 ? "" : "s");
+    }
     if (buf.data)
         opt->on_diagnostics(opt->user, buf.data);
     pd_buf_free(&buf);

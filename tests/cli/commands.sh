@@ -57,6 +57,11 @@ program p {
 PW
 expect_status check-bad 1 "$bin" check "$tmp/bad.pw" && expect_grep check-bad err "bad.pw:3:32: error: unknown name \`birth_dat\`"
 expect_status check-json 1 "$bin" check --format json "$tmp/bad.pw" && expect_grep check-json out '"severity":"error"'
+{ echo 'facts coach { birth_date: date }'; echo 'program p {'
+  for i in $(seq 1 60); do echo "  require \"r$i\": nope$i"; done; echo '}'; } >"$tmp/many.pw"
+expect_status check-many 1 "$bin" check "$tmp/many.pw" && expect_grep check-many err "stopped reporting after 50"
+expect_grep check-many err "60 errors generated."
+[ "$(grep -c ': error: unknown name' "$tmp/check-many.err")" -eq 50 ] && ok "check-many: 50 shown" || fail "check-many: expected 50 errors shown"
 expect_status check-missing 1 "$bin" check "$tmp/none.pw" && expect_grep check-missing err "none.pw"
 
 # --- eval: framing ---------------------------------------------------------------

@@ -1,0 +1,182 @@
+/* The checker: each row is a small rule set with one mistake, the code of
+ * the diagnostic it must produce, and words its message must contain; a
+ * second table holds rule sets that must check cleanly. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "front/parse.h"
+
+static const char *const prelude =
+    "facts coach {\n"
+    "  birth_date: date\n"
+    "  coaching_since: date? = none\n"
+    "  athletes_coached: integer = 0\n"
+    "  roles: set of text = []\n"
+    "  certificates: list of certificate = []\n"
+    "}\n"
+    "record certificate { id: text  issued: date  expires: date? }\n"
+    "define age = years since birth_date\n"
+    "define current(cert: text) = any c in certificates where c.id = cert\n";
+
+typedef struct result {
+    pm_arena arena;
+    ps_sources src;
+    pd_list diags;
+    bool ok;
+} result;
+
+static void run(result *r, const char *body)
+{
+    size_t len = strlen(prelude) + strlen(body) + 1;
+    char *text = malloc(len);
+    snprintf(text, len, "%s%s", prelude, body);
+    pm_init(&r->arena, 0);
+    ps_init(&r->src, &r->arena);
+    pd_init(&r->diags, &r->arena, 50);
+    pp_limits limits = {0, 0, 0};
+    pa_decl *decls = NULL;
+    pc_program p;
+    r->ok = pp_parse_program(&r->arena, &r->src, &r->diags, &limits, "t.pw", text, strlen(text), &decls);
+    ck_assert_msg(r->ok, "syntax error in a checker test: %s", r->diags.head ? r->diags.head->message : "");
+    r->ok = pc_check(&r->arena, &r->src, &r->diags, decls, &p);
+    free(text);
+}
+
+static void done(result *r)
+{
+    ps_fini(&r->src);
+    pm_free(&r->arena);
+}
+
+typedef struct bad {
+    const char *body;
+    const char *code;
+    const char *words;
+} bad;
+
+static const bad bads[] = {
+    {"program p { require \"r\": agee >= 18 }", "E0402", "unknown name `agee`"},
+    {"program p { require \"r\": age >= \"18\" }", "E0421", "cannot compare integer with text"},
+    {"program p { require \"r\": coaching_since < today }", "E0401", "may be none"},
+    {"program p { require \"r\": age }", "E0331", "must be a condition"},
+    {"program p { require \"r\": age >= 18 and 3 }", "E0420", "`and` joins conditions"},
+    {"program p { require \"r\": birth_date - birth_date > 2 }", "E0423", "cannot apply `-` to date and date"},
+    {"program p { require \"r\": \"a\" < \"b\" }", "E0422", "text can only be compared"},
+    {"program p { require \"r\": current() }", "E0413", "takes 1 argument, but 0 are given"},
+    {"program p { require \"r\": current(3) }", "E0414", "argument 1 of `current` must be text"},
+    {"program p { require \"r\": age() > 1 }", "E0412", "is a value, not a function"},
+    {"program p { require \"r\": current > 1 }", "E0403", "`current` needs 1 argument"},
+    {"program p { require \"r\": any c in certificates where c.idd = \"x\" }", "E0405", "has no field `idd`"},
+    {"program p { require \"r\": certificates.id = \"x\" }", "E0404", "needs a record"},
+    {"program p { require \"r\": \"x\" in certificates }", "E0426", "`in` looks in a set of text"},
+    {"program p { require \"r\": 3 in roles }", "E0427", "a set of text holds text"},
+    {"program p { require \"r\": age in [] }", "E0425", "empty list"},
+    {"program p { require \"r\": (age otherwise 3) > 1 }", "E0429", "never none"},
+    {"program p { require \"r\": age is none }", "E0432", "never none"},
+    {"program p { require \"r\": (if age then 1 else 2) > 0 }", "E0433", "`if` needs a condition"},
+    {"program p { require \"r\": (if age > 1 then 1 else \"a\") = 1 }", "E0434", "same type"},
+    {"program p { require \"r\": years since athletes_coached > 1 }", "E0435", "needs a date"},
+    {"program p { require \"r\": any x in age where true }", "E0436", "goes through a list or set"},
+    {"program p { require \"r\": (sum c.id for c in certificates) > 1 }", "E0438", "`sum` adds numbers"},
+    {"program p { require \"r\": max(1) > 0 }", "E0410", "takes two numbers"},
+    {"program p { require \"r\": [1, 2] }", "E0441", "only be used after `in`"},
+    {"program p { require \"r\": none }", "E0440", "`none` cannot be used here"},
+    {"program p { require \"r\": not age }", "E0430", "`not` needs a condition"},
+    {"define age2: text = age\nprogram p { require \"r\": true }", "E0316", "declared as text but its value is integer"},
+    {"define a = b\ndefine b = a\nprogram p { require \"r\": a > 1 }", "E0315", "depends on itself"},
+    {"define birth_date = 3\nprogram p { require \"r\": true }", "E0311", "already a field"},
+    {"define max = 3\nprogram p { require \"r\": true }", "E0312", "built-in"},
+    {"define age = 3\nprogram p { require \"r\": true }", "E0313", "defined twice"},
+    {"define f(x: integer, x: integer) = x\nprogram p { require \"r\": true }", "E0314", "appears twice"},
+    {"define l = certificates\nprogram p { require \"r\": true }", "E0317", "single value"},
+    {"record r2 { x: intger }\nprogram p { require \"r\": true }", "E0304", "unknown type `intger`"},
+    {"record r2 { x: list of nothing }\nprogram p { require \"r\": true }", "E0301", "unknown record `nothing`"},
+    {"record r2 { x: set of integer }\nprogram p { require \"r\": true }", "E0302", "only `set of text`"},
+    {"record r2 { x: certificate }\nprogram p { require \"r\": true }", "E0303", "is a record"},
+    {"record r2 { x: integer = \"a\" }\nprogram p { require \"r\": true }", "E0306", "does not fit"},
+    {"record r2 { x: integer = none }\nprogram p { require \"r\": true }", "E0306", "does not fit"},
+    {"record r2 { x: integer = 1 + 1 }\nprogram p { require \"r\": true }", "E0305", "literal value"},
+    {"record certificate { x: integer }\nprogram p { require \"r\": true }", "E0310", "declared twice"},
+    {"facts other { x: integer }\nprogram p { require \"r\": true }", "E0308", "second `facts`"},
+    {"program p { title 3 }", "E0320", "takes text"},
+    {"program p { hours \"x\" }", "E0323", "`hours` takes a number"},
+    {"program p { duration 3 years }", "E0324", "number of days"},
+    {"program p { grants \"c\" valid for 0 days }", "E0322", "positive duration"},
+    {"program p { colour \"red\" }", "E0325", "unknown program attribute"},
+    {"program p { hours 3  hours 4 }", "E0341", "given twice"},
+    {"program p \"T\" { title \"U\" }", "E0342", "already has a title"},
+    {"program p { require \"\": true }", "E0330", "cannot be empty"},
+    {"program p { require \"g\": at least 3 of { \"a\": true \"b\": true } }", "E0333", "between 1 and 2"},
+    {"program p { }\nprogram p { }", "E0340", "declared twice"},
+};
+
+START_TEST(test_bad)
+{
+    const bad *b = &bads[_i];
+    result r;
+    run(&r, b->body);
+    ck_assert_msg(!r.ok, "row %d: expected error %s, but it checked cleanly", _i, b->code);
+    const pd_diag *d = r.diags.head;
+    while (d && strcmp(d->code, b->code) != 0)
+        d = d->next;
+    ck_assert_msg(d != NULL, "row %d: no %s; first diagnostic: %s %s", _i, b->code,
+                  r.diags.head ? r.diags.head->code : "-", r.diags.head ? r.diags.head->message : "-");
+    ck_assert_msg(strstr(d->message, b->words) != NULL, "row %d: %s message \"%s\" lacks \"%s\"", _i, b->code,
+                  d->message, b->words);
+    ck_assert(d->has_span);
+    done(&r);
+}
+END_TEST
+
+static const char *const goods[] = {
+    "program p { }",
+    "program p { require \"r\": (coaching_since otherwise today) < today }",
+    "program p { require \"r\": coaching_since = none or coaching_since = 2020-01-01 }",
+    "program p { require \"r\": age + 0.5 > 18 }",
+    "program p { require \"r\": (if age > 18 then none else 2020-01-01) is none }",
+    "define later(d: date?) = (d otherwise today) > today\nprogram p { require \"r\": later(coaching_since) }",
+    "define n(x: number) = x * 2\nprogram p { require \"r\": n(athletes_coached) > 1 }",
+    "program p { require \"r\": all of { \"a\": true \"b\": any of { \"c\": false \"d\": true } } }",
+    "program p { prefer \"r\": \"x\" in roles  advise \"s\": athletes_coached >= 1 }",
+    "program p \"T\" { hours 2.5  format \"online\"  provider \"X\"  duration 30 days  grants \"c\" valid for 2 years }",
+    /* Definitions may be used before they are defined. */
+    "program p { require \"r\": later2 }\ndefine later2 = age > 3",
+};
+
+START_TEST(test_good)
+{
+    result r;
+    run(&r, goods[_i]);
+    ck_assert_msg(r.ok, "row %d should check cleanly: %s", _i, r.diags.head ? r.diags.head->message : "");
+    done(&r);
+}
+END_TEST
+
+/* Every mistake in one file is reported, not just the first. */
+START_TEST(test_keeps_going)
+{
+    result r;
+    run(&r, "program p {\n require \"a\": agee > 1\n require \"b\": age > \"x\"\n require \"c\": current(1)\n}");
+    ck_assert(!r.ok);
+    ck_assert_uint_eq(r.diags.errors, 3);
+    done(&r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("check");
+    TCase *tc = tcase_create("rules");
+    tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof bads / sizeof *bads));
+    tcase_add_loop_test(tc, test_good, 0, (int)(sizeof goods / sizeof *goods));
+    tcase_add_test(tc, test_keeps_going);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

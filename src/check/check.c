@@ -464,13 +464,24 @@ static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
     c->p->progs[c->p->nprogs++] = d;
     pc_names attrs;
     pc_names_init(&attrs, c->arena);
-    const pa_attr *list[16];
+    uint32_t nattrs = 0;
+    for (const pa_attr *a = d->u.program.attrs; a; a = a->next)
+        nattrs++;
+    const pa_attr **list = pm_alloc(c->arena, sizeof *list * (nattrs ? nattrs : 1));
+    if (!list) {
+        c->d->oom = true;
+        return;
+    }
     uint32_t nlist = 0;
     for (const pa_attr *a = d->u.program.attrs; a; a = a->next) {
-        if (!pc_names_add(&attrs, a->name, nlist, &old) && old != UINT32_MAX && old < nlist) {
+        if (!pc_names_add(&attrs, a->name, nlist, &old)) {
+            if (old == UINT32_MAX) {
+                c->d->oom = true;
+                return;
+            }
             pd_diag *dg = PC_ERR(c, &a->span, "E0341", "attribute `%s` is given twice", a->name);
             pd_note_add(c->d, dg, &list[old]->span, "first given here");
-        } else if (nlist < 16) {
+        } else {
             list[nlist++] = a;
         }
         pc_check_attr(c, a);

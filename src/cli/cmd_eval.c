@@ -360,8 +360,15 @@ int cli_eval(int argc, char **argv)
         cli_error("%s", msg);
         rc = CLI_USAGE;
     } else {
-        if (!eval_single(&r, data, len))
-            eval_lines(&r, data, len);
+        /* Spreadsheet exports often start with a UTF-8 byte order mark. */
+        const char *body = data;
+        size_t blen = len;
+        if (blen >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
+            body += 3;
+            blen -= 3;
+        }
+        if (!eval_single(&r, body, blen))
+            eval_lines(&r, body, blen);
         rc = r.bad ? CLI_FOUND : CLI_OK;
         if (fflush(r.out) != 0 || ferror(r.out)) {
             cli_error("error writing the results");

@@ -75,6 +75,10 @@ expect_status eval-array 0 "$bin" eval "$rules" --facts "$tmp/array.json" --as-o
 expect_grep eval-array out '"id":"S2"'
 expect_status eval-stdin 0 "$bin" eval "$rules" --facts - --as-of 2026-11-23 --program level_1 <"$tmp/one.json" \
   && expect_grep eval-stdin out '"id":"S1"'
+printf '\xef\xbb\xbf%s\r\n%s\r\n' "$one" "${one/S1/S4}" >"$tmp/bom.jsonl"
+expect_status eval-bom-crlf 0 "$bin" eval "$rules" --facts "$tmp/bom.jsonl" --as-of 2026-11-23 --program level_1 \
+  && expect_grep eval-bom-crlf out '"id":"S4"'
+expect_grep eval-bom-crlf out '"id":"S1"'
 expect_status eval-programs 0 "$bin" eval "$rules" --facts "$tmp/one.json" --as-of 2026-11-23 --program campus --program level_1
 expect_grep eval-programs out '"results":[{"program":"level_1"'
 expect_status eval-text 0 "$bin" eval "$rules" --facts "$root/examples/coaches.jsonl" --as-of 2026-11-23 --format text

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "asm_helpers.h"
 #include "util/date.h"
 #include "vm/vm.h"
@@ -856,9 +857,5 @@ static Suite *bytecode_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(bytecode_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pw_run_suite(bytecode_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "check/check.h"
 #include "front/parse.h"
 
@@ -174,9 +175,5 @@ int main(void)
     tcase_add_loop_test(tc, test_good, 0, (int)(sizeof goods / sizeof *goods));
     tcase_add_test(tc, test_keeps_going);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pw_run_suite(s);
 }

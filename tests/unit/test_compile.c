@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "pathway.h"
 
 static const char *const prelude =
@@ -296,9 +297,5 @@ static Suite *compile_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(compile_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pw_run_suite(compile_suite());
 }

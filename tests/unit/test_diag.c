@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "diag/diag.h"
 #include "front/source.h"
 
@@ -406,9 +407,5 @@ static Suite *diag_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(diag_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return pw_run_suite(diag_suite());
 }

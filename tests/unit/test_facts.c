@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "facts/facts.h"
 #include "util/date.h"
 
@@ -1001,9 +1002,5 @@ static Suite *facts_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(facts_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pw_run_suite(facts_suite());
 }

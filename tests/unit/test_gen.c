@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "bc/bytecode.h"
 #include "bc/code.h"
 #include "check/check.h"
@@ -145,9 +146,5 @@ static Suite *gen_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(gen_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pw_run_suite(gen_suite());
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "front/parse.h"
 #include "util/date.h"
 
@@ -1156,9 +1157,5 @@ static Suite *parser_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(parser_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return pw_run_suite(parser_suite());
 }

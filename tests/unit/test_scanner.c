@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "parser.h"
 #include "util/date.h"
 
@@ -550,9 +551,5 @@ static Suite *scanner_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(scanner_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return pw_run_suite(scanner_suite());
 }

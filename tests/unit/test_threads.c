@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "pathway.h"
 
 #define RULES PW_SOURCE_DIR "/rules/usatf/usatf.pw"
@@ -163,9 +164,5 @@ int main(void)
     tcase_add_test(tc, test_shared_program);
     tcase_add_test(tc, test_concurrent_compilation);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pw_run_suite(s);
 }

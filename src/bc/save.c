@@ -2,6 +2,7 @@
  * little-endian order (never a struct in memory), so the file means the same
  * on every machine; docs/bytecode.md gives the layout that load.c reads back. */
 #include "bytecode.h"
+#include "../util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +17,10 @@ typedef struct pb_buf {
 
 static bool pb_buf_reserve(pb_buf *b, size_t n)
 {
-    if (b->oom)
-        return false;
-    if (n <= b->cap - b->len)
-        return true;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = true;
-            return false;
-        }
-        cap *= 2;
-    }
-    uint8_t *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = true;
-        return false;
-    }
+    void *p = b->p;
+    bool ok = pu_grow(&p, &b->cap, b->len, n, 4096, &b->oom);
     b->p = p;
-    b->cap = cap;
-    return true;
+    return ok;
 }
 
 static void put_bytes(pb_buf *b, const void *src, size_t n)

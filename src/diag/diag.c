@@ -2,6 +2,7 @@
  * as clang-style text or as JSON lines. Rendering computes line and column
  * from byte offsets only now, when a message is printed. */
 #include "diag.h"
+#include "../util/grow.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,28 +111,13 @@ void pd_set_fix(pd_list *l, pd_diag *d, const char *replacement)
 
 /* ---- the output buffer ---------------------------------------------------- */
 
+/* Room for `extra` bytes and the terminating NUL. */
 static bool pd_buf_reserve(pd_buf *b, size_t extra)
 {
-    if (b->oom)
-        return false;
-    if (b->cap - b->len > extra)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len <= extra) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = true;
-            return false;
-        }
-        cap *= 2;
-    }
-    char *d = realloc(b->data, cap);
-    if (!d) {
-        b->oom = true;
-        return false;
-    }
-    b->data = d;
-    b->cap = cap;
-    return true;
+    void *p = b->data;
+    bool ok = pu_grow(&p, &b->cap, b->len, extra + 1, 256, &b->oom);
+    b->data = p;
+    return ok;
 }
 
 static void pd_buf_append(pd_buf *b, const char *s, size_t n)

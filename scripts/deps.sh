@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pathway needs, when any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang valgrind)
+pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

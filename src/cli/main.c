@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/utf8.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -64,23 +65,32 @@ pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sin
 void cli_json_string(FILE *out, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
     putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        size_t k = 1;
+        switch (c) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
         case '\n': fputs("\\n", out); break;
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         default:
-            if (*p < 0x20) {
+            if (c < 0x20) {
                 fputs("\\u00", out);
-                putc(hex[*p >> 4], out);
-                putc(hex[*p & 15], out);
+                putc(hex[c >> 4], out);
+                putc(hex[c & 15], out);
+            } else if ((k = pu_utf8_len(p + i, n - i)) == 0) {
+                /* Facts are not checked for UTF-8; the output must still parse. */
+                fputs("\\ufffd", out);
+                k = 1;
             } else {
-                putc(*p, out);
+                fwrite(p + i, 1, k, out);
             }
         }
+        i += k;
     }
     putc('"', out);
 }

@@ -3,6 +3,7 @@
  * from byte offsets only now, when a message is printed. */
 #include "diag.h"
 #include "../util/grow.h"
+#include "../util/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -322,23 +323,6 @@ void pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t pd_utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    /* No overlong forms, surrogates or code points past U+10FFFF. */
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return len;
-}
-
 /* A JSON string; bytes that are not UTF-8 (a message may quote source text)
  * become U+FFFD so that the output always parses. */
 static void pd_json_str(pd_buf *b, const char *s)
@@ -352,7 +336,7 @@ static void pd_json_str(pd_buf *b, const char *s)
     pd_buf_puts(b, "\"");
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
-        size_t k = pd_utf8_len(p + i, n - i);
+        size_t k = pu_utf8_len(p + i, n - i);
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
             pd_buf_append(b, esc, 2);

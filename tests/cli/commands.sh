@@ -79,6 +79,11 @@ printf '\xef\xbb\xbf%s\r\n%s\r\n' "$one" "${one/S1/S4}" >"$tmp/bom.jsonl"
 expect_status eval-bom-crlf 0 "$bin" eval "$rules" --facts "$tmp/bom.jsonl" --as-of 2026-11-23 --program level_1 \
   && expect_grep eval-bom-crlf out '"id":"S4"'
 expect_grep eval-bom-crlf out '"id":"S1"'
+printf '{"id":"U\xff\xc3\xa9\\u0001","birth_date":"1990-01-01"}\n' >"$tmp/utf8.jsonl"
+expect_status eval-utf8 0 "$bin" eval "$rules" --facts "$tmp/utf8.jsonl" --as-of 2026-11-23 --program campus \
+  && expect_grep eval-utf8 out $'{"id":"U\\ufffd\xc3\xa9\\u0001",'
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/eval-utf8.out" \
+  && ok "eval-utf8: output parses as JSON" || fail "eval-utf8: output is not JSON"
 expect_status eval-programs 0 "$bin" eval "$rules" --facts "$tmp/one.json" --as-of 2026-11-23 --program campus --program level_1
 expect_grep eval-programs out '"results":[{"program":"level_1"'
 expect_status eval-text 0 "$bin" eval "$rules" --facts "$root/examples/coaches.jsonl" --as-of 2026-11-23 --format text

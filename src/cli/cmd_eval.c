@@ -178,6 +178,47 @@ static void eval_write_jsonl(eval_run *r, const char *id)
     fputs("]}\n", out);
 }
 
+static const char *eval_outcome_word(pw_outcome o)
+{
+    return o == PW_MET ? "met" : o == PW_UNMET ? "not met" : "not evaluated";
+}
+
+/* The members of an unmet group under it, each with its outcome, so that the
+ * report says which way to qualify came closest. */
+static void eval_write_members(eval_run *r, size_t p, size_t group, unsigned depth)
+{
+    pw_requirement info;
+    size_t n = pw_requirement_count(r->program, p);
+    for (size_t i = group + 1; i < n; i++) {
+        if (pw_requirement_info(r->program, p, i, &info, NULL) != PW_OK || info.depth < depth)
+            break;
+        if (info.depth != depth)
+            continue;
+        pw_outcome o = pw_result_outcome(r->ctx, p, i);
+        fprintf(r->out, "%*s- %s: %s\n", 18 + 2 * (int)depth, "", info.label, eval_outcome_word(o));
+        if (info.kind != PW_REQ_SINGLE && o == PW_UNMET)
+            eval_write_members(r, p, i, depth + 1);
+    }
+}
+
+/* Requirements in declaration order: what is missing (with a group's
+ * members), preferences not met, and advice. */
+static void eval_write_reasons(eval_run *r, size_t p)
+{
+    pw_requirement info;
+    size_t n = pw_requirement_count(r->program, p);
+    for (size_t i = 0; i < n; i++) {
+        if (pw_requirement_info(r->program, p, i, &info, NULL) != PW_OK || info.depth != 0 ||
+            pw_result_outcome(r->ctx, p, i) != PW_UNMET)
+            continue;
+        const char *what = info.role == PW_ROLE_REQUIRE ? "missing"
+                           : info.role == PW_ROLE_PREFER ? "preferred, not met" : "note";
+        fprintf(r->out, "                  %s: %s\n", what, info.label);
+        if (info.kind != PW_REQ_SINGLE && info.role != PW_ROLE_ADVISE)
+            eval_write_members(r, p, i, 1);
+    }
+}
+
 static void eval_write_text(eval_run *r, const char *id)
 {
     FILE *out = r->out;
@@ -188,13 +229,7 @@ static void eval_write_text(eval_run *r, const char *id)
         bool ok = pw_result_eligible(r->ctx, p);
         fprintf(out, "  %-13s %s%s%s%s\n", ok ? "eligible" : "not eligible", pw_program_id(r->program, p),
                 title ? " (" : "", title ? title : "", title ? ")" : "");
-        for (size_t i = 0; i < pw_result_unmet_count(r->ctx, p); i++)
-            fprintf(out, "                  missing: %s\n", pw_result_unmet_label(r->ctx, p, i));
-        for (size_t i = 0; i < pw_result_preferred_unmet_count(r->ctx, p); i++)
-            fprintf(out, "                  preferred, not met: %s\n",
-                    pw_result_preferred_unmet_label(r->ctx, p, i));
-        for (size_t i = 0; i < pw_result_advice_count(r->ctx, p); i++)
-            fprintf(out, "                  note: %s\n", pw_result_advice(r->ctx, p, i));
+        eval_write_reasons(r, p);
     }
     putc('\n', out);
 }

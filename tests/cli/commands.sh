@@ -89,6 +89,9 @@ expect_grep eval-programs out '"results":[{"program":"level_1"'
 expect_status eval-text 0 "$bin" eval "$rules" --facts "$root/examples/coaches.jsonl" --as-of 2026-11-23 --format text
 expect_grep eval-text out "not eligible"
 expect_grep eval-text out "missing: "
+expect_grep eval-text out "                    - elite athlete or staff coach on a USATF National Team: not met"
+expect_grep eval-text out "note: the Level 3 capstone project is done with an athlete you are currently coaching"
+expect_grep eval-text out "preferred, not met: classroom teaching"
 
 # --- eval: bad records do not cost the others -------------------------------------
 printf '%s\nnot json\n{"id":"B2","birth_date":"2026-02-30"}\n[1,2]\n{"birth_date":"1990-01-01"}\n%s\n' \

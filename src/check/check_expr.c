@@ -521,8 +521,34 @@ static pb_type pc_between(pc_ctx *c, pc_fn *fn, pa_expr *e)
     return ok ? pc_ty(PB_T_INT, false, 0) : pc_void();
 }
 
+static const char *pc_quant_word(pa_quant q)
+{
+    return q == PA_Q_ANY ? "any" : q == PA_Q_ALL ? "all" : q == PA_Q_COUNT ? "count" : "sum";
+}
+
+/* `count c in certificates >= 2` reads naturally but parses as a count over
+ * `certificates >= 2`: quantifiers reach as far right as they can. Say so,
+ * instead of complaining about comparing a list. */
+static bool pc_quant_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    pa_expr *l = e->u.quant.list;
+    if (l->kind != PA_E_BINARY || l->u.bin.op == PA_OP_IN || l->u.bin.op == PA_OP_OTHERWISE)
+        return false;
+    pb_type inner = pc_expr(c, fn, l->u.bin.a);
+    if (inner.kind != PB_T_LIST && inner.kind != PB_T_SET)
+        return false;
+    pd_diag *dg = PC_ERR(c, &l->u.bin.op_span, "E0444",
+                         "`%s` takes everything to its right as its list, including this operator",
+                         pc_quant_word(e->u.quant.q));
+    pd_note_add(c->d, dg, NULL, "put the %s in parentheses: `(%s %s in ...) ...`", pc_quant_word(e->u.quant.q),
+                pc_quant_word(e->u.quant.q), e->u.quant.var);
+    return true;
+}
+
 static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
+    if (pc_quant_swallowed(c, fn, e))
+        return pc_void();
     pb_type l = pc_expr(c, fn, e->u.quant.list);
     char b[64];
     pb_type elem = pc_void();

@@ -83,6 +83,7 @@ static const bad bads[] = {
     {"program p { require \"r\": any x in age where true }", "E0436", "goes through a list or set"},
     {"program p { require \"r\": (sum c.id for c in certificates) > 1 }", "E0438", "`sum` adds numbers"},
     {"program p { require \"r\": max(1) > 0 }", "E0410", "takes two numbers"},
+    {"program p { require \"r\": count c in certificates >= 2 }", "E0444", "`count` takes everything to its right"},
     {"program p { require \"r\": [1, 2] }", "E0441", "only be used after `in`"},
     {"program p { require \"r\": none }", "E0440", "`none` cannot be used here"},
     {"program p { require \"r\": not age }", "E0430", "`not` needs a condition"},

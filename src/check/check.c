@@ -435,6 +435,12 @@ static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
             if (t.kind == PB_T_BOOL)
                 pd_note_add(c->d, dg, NULL,
                             "say what it means when the value is none: `(...) otherwise false`");
+            else if (r->cond->kind == PA_E_QUANT)
+                pd_note_add(c->d, dg, NULL,
+                            "a `%s` reaches as far right as it can; to compare it, put it in "
+                            "parentheses: `(%s ...) >= 2`",
+                            r->cond->u.quant.q == PA_Q_COUNT ? "count" : "sum",
+                            r->cond->u.quant.q == PA_Q_COUNT ? "count" : "sum");
         }
         return;
     }

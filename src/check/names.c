@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../bc/image.h"
+#include "../util/distance.h"
 
 void pc_names_init(pc_names *n, pm_arena *arena)
 {
@@ -71,35 +72,6 @@ bool pc_names_get(const pc_names *n, const char *key, uint32_t *val)
     return true;
 }
 
-/* Damerau-style distance with transpositions, capped: names are short. */
-static unsigned pc_distance(const char *a, const char *b)
-{
-    enum { MAXN = 64 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= MAXN || lb >= MAXN)
-        return 99;
-    unsigned d[MAXN + 1][MAXN + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            unsigned v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[la][lb];
-}
-
 void pc_suggest_init(pc_suggest *s, const char *name)
 {
     s->name = name;
@@ -111,7 +83,8 @@ void pc_suggest_offer(pc_suggest *s, const char *candidate)
 {
     if (!candidate || strcmp(candidate, s->name) == 0)
         return;
-    unsigned dist = pc_distance(s->name, candidate);
+    size_t d = pu_distance(s->name, strlen(s->name), candidate, strlen(candidate));
+    unsigned dist = d > 99 ? 99 : (unsigned)d;
     /* A third of the name's length, at least one edit: "experiance" finds
      * "experience", "ag" does not find "id". */
     size_t len = strlen(s->name);

@@ -27,6 +27,7 @@
  * moving one only updates its own pv_value, which lives in its parent (the root
  * or an element of the enclosing list). */
 #include "facts.h"
+#include "../util/distance.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -674,31 +675,6 @@ bool pf_reset(pf_facts *f)
 
 /* ---- field by field ------------------------------------------------------- */
 
-/* Edit distance, for "did you mean". Names longer than 63 bytes get none. */
-static size_t pf_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    size_t row[64];
-    if (la >= 64 || lb >= 64)
-        return SIZE_MAX;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* What a path names: a value, its given flag (NULL when it needs no tracking)
  * and its type. */
 typedef struct pf_target {
@@ -757,7 +733,7 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
                 const pb_field *c = &img->fields[r->first_field + k];
                 if (c->name >= img->nstrings)
                     continue;
-                size_t d = pf_distance(name, nlen, img->strings[c->name], img->string_len[c->name]);
+                size_t d = pu_distance(name, nlen, img->strings[c->name], img->string_len[c->name]);
                 if (d < best) {
                     best = d;
                     sugg = img->strings[c->name];

@@ -406,8 +406,12 @@ static void d_insn(FILE *out, const pb_image *img, const pb_insn *in, uint32_t p
     char ops[2 * sizeof a.text + 4], note[2 * sizeof a.note + 4];
     snprintf(ops, sizeof ops, "%s%s%s", a.text, b.text[0] ? ", " : "", b.text);
     snprintf(note, sizeof note, "%s%s%s", a.note, a.note[0] && b.note[0] ? ", " : "", b.note);
+    if (!ops[0]) {
+        fprintf(out, "  %04u  %s\n", pc, info->name);
+        return;
+    }
     if (!note[0]) {
-        fprintf(out, "  %04u  %s%s%s\n", pc, info->name, ops[0] ? " " : "", ops);
+        fprintf(out, "  %04u  %-14s %s\n", pc, info->name, ops);
         return;
     }
     int w = fprintf(out, "  %04u  %-14s %s", pc, info->name, ops);

@@ -760,23 +760,23 @@ static const char *const golden =
     "; r.pw:3: define adult = years since birth_date\n"
     "  0002  LOAD_FACT      1        ; birth_date\n"
     "  0005  PUSH_TODAY\n"
-    "  0006  BETWEEN years\n"
+    "  0006  BETWEEN        years\n"
     "; r.pw:4: >= 18\n"
     "  0008  PUSH_INT       1        ; 18\n"
-    "  0013  CMP_INT ge\n"
+    "  0013  CMP_INT        ge\n"
     "  0015  RET\n"
     "\n"
     "function 2 has(text): boolean\n"
     "  params 1, locals 4, max_stack 2, frame 6, code 16..57\n"
     "; r.pw:6\n"
     "  0016  LOAD_FACT      3        ; certificates\n"
-    "  0019  ITER_INIT 1, list of certificate\n"
-    "  0026  ITER_NEXT 1, -> 0053\n"
+    "  0019  ITER_INIT      1, list of certificate\n"
+    "  0026  ITER_NEXT      1, -> 0053\n"
     "  0033  LOAD_FIELD     1, 0     ; certificate.id\n"
-    "  0038  LOAD_LOCAL 0\n"
-    "  0041  CMP_TEXT eq\n"
-    "  0043  JUMP_TRUE -> 0055\n"
-    "  0048  LOOP -> 0026\n"
+    "  0038  LOAD_LOCAL     0\n"
+    "  0041  CMP_TEXT       eq\n"
+    "  0043  JUMP_TRUE      -> 0055\n"
+    "  0048  LOOP           -> 0026\n"
     "  0053  PUSH_FALSE\n"
     "  0054  RET\n"
     "  0055  PUSH_TRUE\n"
@@ -823,7 +823,7 @@ START_TEST(bc_disasm_unverified)
     ck_assert(strstr(text, "id: <kind 42>"));
     ck_assert(strstr(text, "list of record 1"));
     ck_assert(strstr(text, "    <out of range>"));
-    ck_assert(strstr(text, "LOAD_FACT 99\n"));
+    ck_assert(strstr(text, "LOAD_FACT      99\n"));
     ck_assert(strstr(text, "<undecodable byte 0xee>"));
     free(text);
     pb_image_free(img);

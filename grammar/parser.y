@@ -53,7 +53,7 @@ typedef struct pp_opt_str { const char *s; ps_span span; } pp_opt_str;
 /* Which block an open `{` belongs to, for "unterminated ... block" errors. */
 typedef enum pp_block {
     PP_BLOCK_OTHER, PP_BLOCK_PROGRAM, PP_BLOCK_FACTS, PP_BLOCK_RECORD,
-    PP_BLOCK_ALL_OF, PP_BLOCK_ANY_OF, PP_BLOCK_AT_LEAST
+    PP_BLOCK_ALL_OF, PP_BLOCK_ANY_OF, PP_BLOCK_AT_LEAST, PP_BLOCK_TEST
 } pp_block;
 
 typedef struct pp_brace pp_brace;
@@ -78,7 +78,7 @@ typedef struct pp_lex {
     unsigned depth;       /* brackets of any kind open now */
     pp_brace *braces;     /* open `{`, innermost first */
     pp_brace *spare;      /* closed brace records, reused */
-    int decl_kw;          /* last of `program`, `facts`, `record` seen */
+    int decl_kw;          /* last of `program`, `facts`, `record`, `test`, `example` seen */
     pp_tok hist[3];       /* tokens handed out: [0] newest (the lookahead) */
     bool stop;            /* fatal problem (depth, memory): the parser gets end of file */
     jmp_buf *fatal;       /* flex's fatal errors (out of memory) jump here */
@@ -102,6 +102,17 @@ typedef struct pp_fields { pa_field *head, *tail; } pp_fields;
 typedef struct pp_params { pa_param *head, *tail; bool has; } pp_params;
 typedef struct pp_reqs { pa_req *head, *tail; } pp_reqs;
 typedef struct pp_pbody { pa_attr *ahead, *atail; pa_req *rhead, *rtail; } pp_pbody;
+/* What may follow a requirement's body, or a program's title: `citing`,
+ * `effective` and `assuming` clauses, each optional, in any order. */
+typedef struct pp_tail {
+    pp_opt_str cite;
+    pa_period period;
+    pa_assume *ahead, *atail;
+} pp_tail;
+typedef struct pp_values { pa_value *head, *tail; uint32_t n; } pp_values;
+typedef struct pp_entries { pa_entry *head, *tail; } pp_entries;
+typedef struct pp_labels { pa_label *head, *tail; uint32_t n; } pp_labels;
+typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
 }
 
 %code provides {
@@ -353,14 +364,16 @@ static pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members)
 
 /* Completes a requirement or group member around its body. */
 static pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
-                           ps_span label_span, pp_opt_str cite)
+                           ps_span label_span, pp_tail tail)
 {
     r->role = role;
     r->span = span;
     r->label = label;
     r->label_span = label_span;
-    r->cite = cite.s;
-    r->cite_span = cite.span;
+    r->cite = tail.cite.s;
+    r->cite_span = tail.cite.span;
+    r->period = tail.period;
+    r->assumes = tail.ahead;
     return r;
 }
 
@@ -375,7 +388,7 @@ static void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
 {
     static const char *const what[] = {
         [PP_BLOCK_PROGRAM] = "`program` block", [PP_BLOCK_FACTS] = "`facts` block",
-        [PP_BLOCK_RECORD] = "`record` block",
+        [PP_BLOCK_RECORD] = "`record` block", [PP_BLOCK_TEST] = "`test` block",
     };
     pp_lex *lx = p->lex;
     const pp_tok *la = &lx->hist[0];
@@ -428,6 +441,103 @@ static pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps
     pa_typeref t = {form, name, optional, span};
     return t;
 }
+
+/* ---- effective dates, assumptions, citations -------------------------------- */
+
+static pp_tail pp_tail_empty(ps_span at)
+{
+    pp_tail t = {{NULL, at}, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
+    return t;
+}
+
+static pa_period pp_period(ps_span span, int32_t from, int32_t until)
+{
+    pa_period r = {true, from, until, span};
+    return r;
+}
+
+/* A clause written twice keeps the first; the second is an error that
+ * points back at it. */
+static void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first)
+{
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0207", &again, "`%s` is given twice", what);
+    pd_note_add(p->diags, d, &first, "first given here");
+}
+
+static pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span)
+{
+    if (t.cite.s)
+        pp_twice(p, "citing", span, t.cite.span);
+    else
+        t.cite = (pp_opt_str){s, span};
+    return t;
+}
+
+static pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period)
+{
+    if (t.period.given)
+        pp_twice(p, "effective", period.span, t.period.span);
+    else
+        t.period = period;
+    return t;
+}
+
+static pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span, bool *oom)
+{
+    pa_assume *a = pp_alloc(p, sizeof *a);
+    if (!a) {
+        *oom = true;
+        return t;
+    }
+    a->reason = reason;
+    a->span = span;
+    if (t.atail)
+        t.atail->next = a;
+    else
+        t.ahead = a;
+    t.atail = a;
+    return t;
+}
+
+/* ---- test data ------------------------------------------------------------- */
+
+static pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span)
+{
+    pa_value *v = pp_alloc(p, sizeof *v);
+    if (v) {
+        v->kind = kind;
+        v->span = span;
+    }
+    return v;
+}
+
+static pa_facts_ref pp_facts_ref(const char *base, ps_span base_span, pa_value *with, ps_span span)
+{
+    pa_facts_ref r = {base, base_span, with, span};
+    return r;
+}
+
+/* `expect p WORD...`: the outcome words are checked here so that a typo gets
+ * a sentence, not a list of tokens. */
+static bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span)
+{
+    if (strcmp(word, want) == 0)
+        return true;
+    pd_add(p->diags, PD_ERROR, "E0208", &span,
+                        "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
+                        "after the program name, found `%s`", word);
+    return false;
+}
+
+static pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
+{
+    pa_expect *x = pp_alloc(p, sizeof *x);
+    if (x) {
+        x->kind = kind;
+        x->span = span;
+    }
+    return x;
+}
 }
 
 /* ---- tokens ---------------------------------------------------------------- */
@@ -442,6 +552,8 @@ static pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps
     IS "`is`" NONE "`none`" TRUE "`true`" FALSE "`false`" TODAY "`today`"
     SINCE "`since`" BETWEEN "`between`"
     YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
+    EXAMPLE "`example`" TEST "`test`" GIVEN "`given`" EXPECT "`expect`" WITH "`with`"
+    UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
@@ -477,7 +589,17 @@ static pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps
 %precedence UMINUS
 %precedence DOT
 
-%nterm <pa_decl *> decl include facts record define program
+%nterm <pa_decl *> decl include facts record define program example test
+%nterm <pp_tail> rtail header
+%nterm <pa_period> period
+%nterm <pa_value *> value vrecord
+%nterm <pp_values> values
+%nterm <pp_entries> entries
+%nterm <pa_entry *> entry
+%nterm <pa_facts_ref> facts_ref
+%nterm <pp_tbody> tbody
+%nterm <pa_expect *> expect outcome
+%nterm <pp_labels> labels
 %nterm <pp_fields> fields
 %nterm <pa_field *> field
 %nterm <pa_typeref> type
@@ -485,7 +607,7 @@ static pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps
 %nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal duration opt_validity
 %nterm <pp_params> opt_params params
 %nterm <pa_param *> param
-%nterm <pp_opt_str> opt_title opt_cite
+%nterm <pp_opt_str> opt_title
 %nterm <pp_pbody> pbody
 %nterm <pa_attr *> attr
 %nterm <pa_req *> req body group member
@@ -508,7 +630,7 @@ file
     | file error  /* resynchronise at the next declaration */
     ;
 
-decl: include | facts | record | define | program ;
+decl: include | facts | record | define | program | example | test ;
 
 include
     : INCLUDE STRING {
@@ -613,21 +735,50 @@ opt_result
 /* ---- programs ----------------------------------------------------------------- */
 
 program
-    : PROGRAM IDENT opt_title LBRACE pbody RBRACE {
+    : PROGRAM IDENT opt_title header LBRACE pbody RBRACE {
         NEW($$ = pp_decl(p, PA_D_PROGRAM, @$, $2, @2));
         $$->u.program.title = $3.s;
         $$->u.program.title_span = $3.span;
-        $$->u.program.attrs = $5.ahead;
-        $$->u.program.reqs = $5.rhead;
+        $$->u.program.period = $4.period;
+        $$->u.program.assumes = $4.ahead;
+        $$->u.program.attrs = $6.ahead;
+        $$->u.program.reqs = $6.rhead;
     }
-    | PROGRAM IDENT opt_title LBRACE pbody %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_PROGRAM, @4);
+    | PROGRAM IDENT opt_title header LBRACE pbody %prec QUANT {
+        pp_unterminated(p, PP_BLOCK_PROGRAM, @5);
         NEW($$ = pp_decl(p, PA_D_PROGRAM, @$, $2, @2));
         $$->u.program.title = $3.s;
         $$->u.program.title_span = $3.span;
-        $$->u.program.attrs = $5.ahead;
-        $$->u.program.reqs = $5.rhead;
+        $$->u.program.period = $4.period;
+        $$->u.program.assumes = $4.ahead;
+        $$->u.program.attrs = $6.ahead;
+        $$->u.program.reqs = $6.rhead;
     }
+    ;
+
+/* Between the title and `{`: when the program is in force, and the
+ * assumptions behind it. (Inside the block, an `effective` after a
+ * requirement would be ambiguous between the two.) */
+header
+    : %empty  { $$ = pp_tail_empty(@$); }
+    | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
+    | header ASSUMING STRING {
+        bool oom = false;
+        $$ = pp_tail_assume(p, $1, $3.s, @3, &oom);
+        if (oom)
+            YYNOMEM;
+    }
+    | header CITING STRING {
+        pd_add(p->diags, PD_ERROR, "E0209", &@2,
+               "a program has no citation of its own: cite its requirements");
+        $$ = $1;
+    }
+    ;
+
+period
+    : FROM DATE             { $$ = pp_period(@$, $2, PA_DATE_OPEN_UNTIL); }
+    | UNTIL DATE            { $$ = pp_period(@$, PA_DATE_OPEN_FROM, $2); }
+    | FROM DATE UNTIL DATE  { $$ = pp_period(@$, $2, $4); }
     ;
 
 opt_title
@@ -713,7 +864,7 @@ unit
 /* ---- requirements ------------------------------------------------------------ */
 
 req
-    : role STRING COLON body opt_cite {
+    : role STRING COLON body rtail {
         $$ = pp_labelled($4, $1, @$, $2.s, @2, $5);
     }
     ;
@@ -755,14 +906,214 @@ members
     ;
 
 member
-    : STRING COLON body opt_cite {
+    : STRING COLON body rtail {
         $$ = pp_labelled($3, PA_MEMBER, @$, $1.s, @1, $4);
     }
     ;
 
-opt_cite
-    : %empty         { $$ = (pp_opt_str){NULL, @$}; }
-    | CITING STRING  { $$ = (pp_opt_str){$2.s, @2}; }
+rtail
+    : %empty                  { $$ = pp_tail_empty(@$); }
+    | rtail CITING STRING     { $$ = pp_tail_cite(p, $1, $3.s, @3); }
+    | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
+    | rtail ASSUMING STRING {
+        bool oom = false;
+        $$ = pp_tail_assume(p, $1, $3.s, @3, &oom);
+        if (oom)
+            YYNOMEM;
+    }
+    ;
+
+/* ---- tests -------------------------------------------------------------------- */
+
+example
+    : EXAMPLE IDENT EQ facts_ref {
+        NEW($$ = pp_decl(p, PA_D_EXAMPLE, @$, $2, @2));
+        $$->u.example.facts = $4;
+    }
+    ;
+
+facts_ref
+    : IDENT               { $$ = pp_facts_ref($1, @1, NULL, @$); }
+    | vrecord             { $$ = pp_facts_ref(NULL, @$, $1, @$); }
+    | IDENT WITH vrecord  { $$ = pp_facts_ref($1, @1, $3, @$); }
+    ;
+
+test
+    : TEST STRING LBRACE tbody RBRACE {
+        $$ = $4.test;
+        $$->span = @$;
+        $$->name = $2.s;
+        $$->name_span = @2;
+    }
+    | TEST STRING LBRACE tbody %prec QUANT {
+        pp_unterminated(p, PP_BLOCK_TEST, @3);
+        $$ = $4.test;
+        $$->span = @$;
+        $$->name = $2.s;
+        $$->name_span = @2;
+    }
+    ;
+
+tbody
+    : %empty  { NEW($$.test = pp_decl(p, PA_D_TEST, @$, NULL, @$)); $$.tail = NULL; }
+    | tbody IDENT OF DATE {
+        $$ = $1;
+        yyerrok;
+        if (strcmp($2, "as") != 0) {
+            pd_add(p->diags, PD_ERROR, "E0201", &@2,
+                   "unexpected `%s`; expected `as of`, `given` or `expect`", $2);
+        } else if ($$.test->u.test.has_as_of) {
+            pp_twice(p, "as of", @$, $$.test->u.test.as_of_span);
+        } else {
+            $$.test->u.test.has_as_of = true;
+            $$.test->u.test.as_of = $4;
+            $$.test->u.test.as_of_span = @4;
+        }
+    }
+    | tbody GIVEN facts_ref {
+        $$ = $1;
+        yyerrok;
+        if ($$.test->u.test.has_given) {
+            pp_twice(p, "given", @3, $$.test->u.test.given.span);
+        } else {
+            $$.test->u.test.has_given = true;
+            $$.test->u.test.given = $3;
+        }
+    }
+    | tbody expect {
+        $$ = $1;
+        yyerrok;
+        if ($2) {
+            if ($$.tail)
+                $$.tail->next = $2;
+            else
+                $$.test->u.test.expects = $2;
+            $$.tail = $2;
+        }
+    }
+    | tbody error  { $$ = $1; }
+    ;
+
+/* NULL (after an error was reported) when the outcome words are wrong. */
+expect
+    : EXPECT IDENT outcome {
+        $$ = $3;
+        if ($$) {
+            $$->program = $2;
+            $$->program_span = @2;
+            $$->span = @$;
+        }
+    }
+    ;
+
+outcome
+    : IDENT {
+        $$ = NULL;
+        if (strcmp($1, "withdrawn") == 0)
+            NEW($$ = pp_new_expect(p, PA_X_WITHDRAWN, @$));
+        else if (pp_word_is(p, $1, "eligible", @1))
+            NEW($$ = pp_new_expect(p, PA_X_ELIGIBLE, @$));
+    }
+    | NOT IDENT {
+        $$ = NULL;
+        if (pp_word_is(p, $2, "eligible", @2))
+            NEW($$ = pp_new_expect(p, PA_X_NOT_ELIGIBLE, @$));
+    }
+    | NOT IDENT UNMET labels {
+        $$ = NULL;
+        if (pp_word_is(p, $2, "eligible", @2)) {
+            NEW($$ = pp_new_expect(p, PA_X_NOT_ELIGIBLE, @$));
+            $$->has_unmet = true;
+            $$->unmet = $4.head;
+            $$->nunmet = $4.n;
+        }
+    }
+    | NOT IDENT IN IDENT {
+        $$ = NULL;
+        if (pp_word_is(p, $2, "yet", @2) && pp_word_is(p, $4, "force", @4))
+            NEW($$ = pp_new_expect(p, PA_X_NOT_YET, @$));
+    }
+    ;
+
+labels
+    : STRING {
+        pa_label *l;
+        NEW(l = pp_alloc(p, sizeof *l));
+        l->text = $1.s;
+        l->span = @1;
+        $$ = (pp_labels){l, l, 1};
+    }
+    | labels COMMA STRING {
+        pa_label *l;
+        NEW(l = pp_alloc(p, sizeof *l));
+        l->text = $3.s;
+        l->span = @3;
+        $$ = $1;
+        $$.tail->next = l;
+        $$.tail = l;
+        $$.n++;
+    }
+    ;
+
+/* A facts value: the JSON of a coach record, in the rule language's words. */
+value
+    : INT           { NEW($$ = pp_value(p, PA_V_INT, @$)); $$->u.i = $1; }
+    | MINUS INT     {
+        NEW($$ = pp_value(p, PA_V_INT, @$));
+        $$->u.i = $2 == INT64_MIN ? $2 : -$2;
+    }
+    | NUMBER        { NEW($$ = pp_value(p, PA_V_NUM, @$)); $$->u.n = $1; }
+    | MINUS NUMBER  { NEW($$ = pp_value(p, PA_V_NUM, @$)); $$->u.n = -$2; }
+    | STRING {
+        NEW($$ = pp_value(p, PA_V_TEXT, @$));
+        $$->u.str.s = $1.s;
+        $$->u.str.len = $1.len;
+    }
+    | DATE   { NEW($$ = pp_value(p, PA_V_DATE, @$)); $$->u.date = $1; }
+    | TRUE   { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = true; }
+    | FALSE  { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = false; }
+    | NONE   { NEW($$ = pp_value(p, PA_V_NONE, @$)); }
+    | LBRACKET RBRACKET  { NEW($$ = pp_value(p, PA_V_LIST, @$)); }
+    | LBRACKET values RBRACKET {
+        NEW($$ = pp_value(p, PA_V_LIST, @$));
+        $$->u.list.items = $2.head;
+        $$->u.list.n = $2.n;
+    }
+    | LBRACKET values COMMA RBRACKET {
+        NEW($$ = pp_value(p, PA_V_LIST, @$));
+        $$->u.list.items = $2.head;
+        $$->u.list.n = $2.n;
+    }
+    | vrecord
+    ;
+
+values
+    : value               { $$ = (pp_values){$1, $1, 1}; }
+    | values COMMA value  { $$ = $1; $$.tail->next = $3; $$.tail = $3; $$.n++; }
+    ;
+
+vrecord
+    : LBRACE entries RBRACE {
+        NEW($$ = pp_value(p, PA_V_RECORD, @$));
+        $$->u.record.entries = $2.head;
+    }
+    ;
+
+/* Entries are separated by commas or just by layout. */
+entries
+    : %empty               { $$ = (pp_entries){NULL, NULL}; }
+    | entries entry        { $$ = $1; if ($$.tail) $$.tail->next = $2; else $$.head = $2; $$.tail = $2; }
+    | entries entry COMMA  { $$ = $1; if ($$.tail) $$.tail->next = $2; else $$.head = $2; $$.tail = $2; }
+    | entries error        { $$ = $1; }
+    ;
+
+entry
+    : IDENT COLON value {
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->name = $1;
+        $$->span = @1;
+        $$->value = $3;
+    }
     ;
 
 /* ---- expressions -------------------------------------------------------------- */
@@ -983,7 +1334,8 @@ static bool pp_is_operator(int k)
 static bool pp_is_toplevel(int k)
 {
     return k == YYSYMBOL_INCLUDE || k == YYSYMBOL_FACTS || k == YYSYMBOL_RECORD ||
-           k == YYSYMBOL_DEFINE || k == YYSYMBOL_PROGRAM;
+           k == YYSYMBOL_DEFINE || k == YYSYMBOL_PROGRAM || k == YYSYMBOL_EXAMPLE ||
+           k == YYSYMBOL_TEST;
 }
 
 /* The expected tokens, folded into what a reader thinks of: "an expression"
@@ -1086,7 +1438,7 @@ static const char *const pp_block_name[] = {
     [PP_BLOCK_OTHER] = "block", [PP_BLOCK_PROGRAM] = "`program` block",
     [PP_BLOCK_FACTS] = "`facts` block", [PP_BLOCK_RECORD] = "`record` block",
     [PP_BLOCK_ALL_OF] = "`all of` group", [PP_BLOCK_ANY_OF] = "`any of` group",
-    [PP_BLOCK_AT_LEAST] = "`at least` group",
+    [PP_BLOCK_AT_LEAST] = "`at least` group", [PP_BLOCK_TEST] = "`test` block",
 };
 
 /* The end of the file inside a group: name the group and its `{`. */

@@ -43,6 +43,9 @@ typedef struct pw_error {
 
 /* A date: days since 1970-01-01, proleptic Gregorian. */
 typedef int32_t pw_date;
+/* The open ends of an effective period (see pw_program_period). */
+#define PW_DATE_MIN INT32_MIN
+#define PW_DATE_MAX INT32_MAX
 
 typedef struct pw_program pw_program;
 typedef struct pw_context pw_context;
@@ -98,9 +101,24 @@ size_t pw_program_count(const pw_program *program);
 /* The program's identifier ("level_2") and title, or NULL past the end. */
 const char *pw_program_id(const pw_program *program, size_t index);
 const char *pw_program_title(const pw_program *program, size_t index);
-/* Finds a program by identifier. */
+/* Finds a program by identifier: its first-declared version. */
 pw_status pw_program_find(const pw_program *program, const char *id, size_t *index,
                           pw_error *err);
+
+/* Effective dates. A program may be declared several times with the same
+ * identifier, each declaration a version in force for its own period
+ * (`effective from D until D`, both days inclusive); periods never overlap.
+ * Every version has its own index. A program without dates has one version,
+ * in force from PW_DATE_MIN to PW_DATE_MAX. */
+void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw_date *until);
+/* True when any version of prog's identifier carries effective dates. */
+bool pw_program_dated(const pw_program *program, size_t prog);
+/* True for the first-declared version of each identifier: visit these to see
+ * every program once, in declaration order. */
+bool pw_program_is_first_version(const pw_program *program, size_t prog);
+/* The version of prog's identifier that applies on `date`: the one in force,
+ * else the next to come into force, else the last withdrawn. */
+size_t pw_program_version_at(const pw_program *program, size_t prog, pw_date date);
 
 typedef enum pw_req_kind { PW_REQ_SINGLE = 0, PW_REQ_ALL_OF, PW_REQ_ANY_OF, PW_REQ_AT_LEAST } pw_req_kind;
 typedef enum pw_req_role { PW_ROLE_REQUIRE = 0, PW_ROLE_PREFER, PW_ROLE_ADVISE } pw_req_role;
@@ -114,6 +132,7 @@ typedef struct pw_requirement {
     unsigned min;         /* for groups: how many members must hold */
     const char *file;     /* source position */
     unsigned line, column;
+    pw_date from, until;  /* effective period; PW_DATE_MIN / PW_DATE_MAX when open */
 } pw_requirement;
 
 /* Requirement nodes of a program, in pre-order (a group, then its members). */
@@ -154,12 +173,31 @@ pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err
 /* Evaluates every program. */
 pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err);
 
-typedef enum pw_outcome { PW_NOT_EVALUATED = 0, PW_MET = 1, PW_UNMET = 2 } pw_outcome;
+typedef enum pw_outcome {
+    PW_NOT_EVALUATED = 0,
+    PW_MET = 1,
+    PW_UNMET = 2,
+    PW_NOT_IN_FORCE = 3   /* outside the requirement's effective period */
+} pw_outcome;
+
+typedef enum pw_verdict {
+    PW_ELIGIBLE = 0,
+    PW_NOT_ELIGIBLE,
+    PW_NOT_YET_IN_FORCE,  /* the version takes effect after the evaluation date */
+    PW_WITHDRAWN          /* the version stopped applying before it */
+} pw_verdict;
 
 /* After an evaluation of `prog`: */
 bool pw_result_eligible(const pw_context *ctx, size_t prog);
+/* Eligible, not eligible, or not in force on the evaluation date (then no
+ * requirement was evaluated and eligible is false). PW_NOT_ELIGIBLE when the
+ * program was not evaluated. */
+pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog);
 /* Outcome of requirement node `req` (see pw_requirement_count). A member of a
- * group that was decided before reaching it is PW_NOT_EVALUATED. */
+ * group that was decided before reaching it is PW_NOT_EVALUATED; one outside
+ * its effective period is PW_NOT_IN_FORCE and counts neither way (an `all of`
+ * needs its members in force, an `any of` or `at least N of` counts met
+ * members in force). */
 pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req);
 /* Labels of the unmet top-level requirements (`require`), in declaration order. */
 size_t pw_result_unmet_count(const pw_context *ctx, size_t prog);

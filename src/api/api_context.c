@@ -35,6 +35,7 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
         pf_fini(&c->facts);
     free(c->evaluated);
     free(c->eligible);
+    free(c->verdict);
     free(c->outcomes);
     free(c->lists);
     free(c->nunmet);
@@ -58,12 +59,13 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     bool vm_ok = facts_ok && pv_init(&c->vm, img);
     c->evaluated = calloc(np, 1);
     c->eligible = calloc(np, 1);
+    c->verdict = calloc(np, 1);
     c->outcomes = calloc(nr, 1);
     c->lists = calloc(nr, sizeof *c->lists);
     c->nunmet = calloc(np, sizeof *c->nunmet);
     c->npref = calloc(np, sizeof *c->npref);
     c->nadvice = calloc(np, sizeof *c->nadvice);
-    if (!vm_ok || !c->evaluated || !c->eligible || !c->outcomes || !c->lists || !c->nunmet ||
+    if (!vm_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
         !c->npref || !c->nadvice) {
         pw_context_release(c, facts_ok, vm_ok);
         return pw_fail(err, PW_ERR_NOMEM, "out of memory");
@@ -229,6 +231,11 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
     }
     memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
     ctx->eligible[p] = eligible;
+    switch (pv_force_at(img->progs[p].from, img->progs[p].until, as_of)) {
+    case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_IN_FORCE; break;
+    case PV_WITHDRAWN: ctx->verdict[p] = PW_WITHDRAWN; break;
+    default: ctx->verdict[p] = eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE; break;
+    }
     ctx->evaluated[p] = 1;
     pw_collect(ctx, p);
     return PW_OK;
@@ -267,6 +274,11 @@ static bool pw_has_result(const pw_context *ctx, size_t prog)
 bool pw_result_eligible(const pw_context *ctx, size_t prog)
 {
     return pw_has_result(ctx, prog) && ctx->eligible[prog];
+}
+
+pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog)
+{
+    return pw_has_result(ctx, prog) ? (pw_verdict)ctx->verdict[prog] : PW_NOT_ELIGIBLE;
 }
 
 pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req)

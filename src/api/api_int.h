@@ -21,6 +21,7 @@ struct pw_context {
     /* Per program, filled by an evaluation (sized once, at creation). */
     uint8_t *evaluated;  /* nprogs */
     uint8_t *eligible;   /* nprogs */
+    uint8_t *verdict;    /* nprogs: pw_verdict */
     uint8_t *outcomes;   /* img->nreqs: outcome of every node of every program */
     uint32_t *lists;     /* img->nreqs: per program, unmet then preferred then advice nodes */
     uint32_t *nunmet, *npref, *nadvice; /* nprogs */
@@ -30,6 +31,26 @@ struct cJSON;
 /* Like pw_context_set_json, for a caller that already parsed the record
  * (the command line, which also needs the record's id when it is bad). */
 pw_status pw_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+
+/* A compilation for tools that read more than the bytecode (rule tests,
+ * assumptions): `inspect` sees the checked tree, then the tree is freed and
+ * the program returned as pw_compile_file does. The tree's declarations are
+ * those of every file, includes expanded; file 0 of `src` is the file named
+ * by `path`. `program` is NULL when the rules did not compile (then the
+ * checked tables may be partial and `inspect` is not called at all when the
+ * text could not be read or parsed into declarations). */
+struct pa_decl;
+struct ps_sources;
+struct pc_program;
+typedef struct pw_tree {
+    const struct pa_decl *decls;
+    struct ps_sources *src;
+    const struct pc_program *checked;
+    const pw_program *program;
+} pw_tree;
+typedef void (*pw_tree_fn)(void *user, const pw_tree *tree);
+pw_status pw_compile_tree(const char *path, const pw_compile_options *options, pw_tree_fn inspect,
+                          void *user, pw_program **out, pw_error *err);
 
 pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
 #if defined(__GNUC__)

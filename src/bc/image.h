@@ -97,6 +97,10 @@ typedef struct pb_func {
     uint32_t frame;       /* values this call needs, callees included */
 } pb_func;
 
+/* The open ends of an effective period. */
+#define PB_OPEN_FROM INT32_MIN
+#define PB_OPEN_UNTIL INT32_MAX
+
 typedef enum pb_req_kind { PB_R_LEAF = 0, PB_R_ALL, PB_R_ANY, PB_R_ATLEAST } pb_req_kind;
 typedef enum pb_req_role { PB_ROLE_REQUIRE = 0, PB_ROLE_PREFER, PB_ROLE_ADVISE } pb_req_role;
 
@@ -115,6 +119,8 @@ typedef struct pb_req {
     uint32_t size;      /* nodes in this subtree, itself included */
     uint32_t file;      /* string id of the source file name */
     uint32_t line, col; /* where the requirement is written */
+    int32_t from, until; /* in force on these days and those between;
+                          * PB_OPEN_FROM / PB_OPEN_UNTIL when open */
 } pb_req;
 
 typedef struct pb_prog {
@@ -130,6 +136,7 @@ typedef struct pb_prog {
     uint32_t first_req; /* index into reqs */
     uint32_t nreqs;     /* nodes, all levels */
     uint32_t file, line;
+    int32_t from, until; /* the version's effective period (see pb_req) */
 } pb_prog;
 
 typedef struct pb_line {

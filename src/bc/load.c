@@ -25,8 +25,8 @@ enum {
     PB_SZ_CODE = 1,
     PB_SZ_FUNC = 30,
     PB_SZ_PARAM = 4,
-    PB_SZ_PROG = 53,
-    PB_SZ_REQ = 40,
+    PB_SZ_PROG = 61,
+    PB_SZ_REQ = 48,
     PB_SZ_LINE = 16,
 };
 
@@ -270,6 +270,8 @@ static bool load_progs(pb_loader *l)
         p->nreqs = ld_u32(l);
         p->file = ld_u32(l);
         p->line = ld_u32(l);
+        p->from = ld_i32(l);
+        p->until = ld_i32(l);
     }
     return !l->bad;
 }
@@ -294,6 +296,8 @@ static bool load_reqs(pb_loader *l)
         r->file = ld_u32(l);
         r->line = ld_u32(l);
         r->col = ld_u32(l);
+        r->from = ld_i32(l);
+        r->until = ld_i32(l);
     }
     return !l->bad;
 }

@@ -178,6 +178,8 @@ static void save_progs(pb_buf *b, const pb_image *img)
         put_u32(b, p->nreqs);
         put_u32(b, p->file);
         put_u32(b, p->line);
+        put_u32(b, (uint32_t)p->from);
+        put_u32(b, (uint32_t)p->until);
     }
 }
 
@@ -198,6 +200,8 @@ static void save_reqs(pb_buf *b, const pb_image *img)
         put_u32(b, r->file);
         put_u32(b, r->line);
         put_u32(b, r->col);
+        put_u32(b, (uint32_t)r->from);
+        put_u32(b, (uint32_t)r->until);
     }
 }
 

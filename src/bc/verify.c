@@ -22,72 +22,9 @@
 #include "../util/date.h"
 #include "code.h"
 
-/* ---- abstract values ---------------------------------------------------------- */
+#include "verify_int.h"
 
-/* The verifier's view of a value: a pb_kind and, for lists and elements, the
- * record. A local may also be unset (kind PB_T_VOID) or an iterator's position
- * (VT_ITER, `sub` the kind of list it walks), which only ITER_INIT creates, so
- * the VM can keep the walk's stride there without bytecode forging it. */
-typedef struct vt {
-    uint8_t kind;
-    uint8_t sub;
-    uint16_t rec;
-} vt;
-
-#define VT_UNSET PB_T_VOID
-#define VT_ITER PB_T_COUNT
-
-static vt vt_make(unsigned kind, unsigned rec)
-{
-    vt t = {(uint8_t)kind, 0, (uint16_t)(kind == PB_T_LIST || kind == PB_T_ELEM ? rec : 0)};
-    return t;
-}
-
-static vt vt_of(pb_type t) { return vt_make(t.kind, t.rec); }
-
-static bool vt_eq(vt a, vt b) { return a.kind == b.kind && a.sub == b.sub && a.rec == b.rec; }
-
-/* Locals first, then the operand stack. */
-typedef struct vstate {
-    uint32_t depth;
-    vt v[];
-} vstate;
-
-/* ---- context ------------------------------------------------------------------- */
-
-/* Bounds the verifier's own memory on hostile code (states kept at jump
- * targets); real functions need a few kilobytes. */
-#define PB_VERIFY_MEMORY ((size_t)256 << 20)
-
-enum { AT_BOUNDARY = 1, AT_TARGET = 2 };
-
-typedef struct vc {
-    pb_image *img;
-    char *err;
-    size_t errlen;
-    int32_t dmin, dmax;  /* dates a constant may hold */
-
-    /* Per function, filled in index order (callees come first). */
-    uint32_t *need;  /* values its frame needs */
-    uint32_t *calls; /* longest call chain from it, itself included */
-
-    /* The function being verified. */
-    uint32_t fi;
-    const pb_func *f;
-    uint32_t start, end; /* code range */
-    uint32_t nl, ms;     /* locals, max_stack */
-    uint8_t *flags;      /* per code byte of the function: AT_* */
-    vstate **at;         /* per code byte: state on entry, for targets and ITER_NEXTs */
-    size_t scratch_len;  /* bytes allocated for flags and at */
-    pm_arena states;
-    vstate *cur;         /* state before the current instruction */
-    bool live;           /* cur is reachable */
-    uint32_t pc;         /* offset of the current instruction */
-    pb_op op;
-    uint32_t callee_need, callee_calls;
-} vc;
-
-static bool vfail(vc *c, const char *fmt, ...)
+bool pbv_fail(vc *c, const char *fmt, ...)
 {
     if (c->err && c->errlen) {
         va_list ap;
@@ -98,20 +35,20 @@ static bool vfail(vc *c, const char *fmt, ...)
     return false;
 }
 
-static const char *vstr(const pb_image *img, uint32_t id)
+const char *pbv_name(const pb_image *img, uint32_t id)
 {
     return id < img->nstrings ? img->strings[id] : "?";
 }
 
 /* A failure inside code: the message, then where. */
-static bool vfail_code(vc *c, const char *fmt, ...)
+static bool pbv_fail_code(vc *c, const char *fmt, ...)
 {
     char msg[192];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return vfail(c, "%s in function %u '%s' at offset %u (%s)", msg, c->fi, vstr(c->img, c->f->name),
+    return pbv_fail(c, "%s in function %u '%s' at offset %u (%s)", msg, c->fi, pbv_name(c->img, c->f->name),
                  c->pc, pb_opinfo_table[c->op].name);
 }
 
@@ -132,7 +69,7 @@ static const char *vt_str(const vc *c, vt t, char *buf, size_t n)
 /* ---- tables -------------------------------------------------------------------- */
 
 /* Checks a string id; `opt` allows PB_NO_STRING. `where` completes the message. */
-static bool v_str(vc *c, uint32_t id, bool opt, const char *where, ...)
+bool pbv_str(vc *c, uint32_t id, bool opt, const char *where, ...)
 {
     if (id < c->img->nstrings || (opt && id == PB_NO_STRING))
         return true;
@@ -141,7 +78,7 @@ static bool v_str(vc *c, uint32_t id, bool opt, const char *where, ...)
     va_start(ap, where);
     vsnprintf(w, sizeof w, where, ap);
     va_end(ap);
-    return vfail(c, "string %u out of range (image has %u strings) in %s", id, c->img->nstrings, w);
+    return pbv_fail(c, "string %u out of range (image has %u strings) in %s", id, c->img->nstrings, w);
 }
 
 static bool v_tables_present(vc *c)
@@ -167,7 +104,7 @@ static bool v_tables_present(vc *c)
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (t[i].n && !t[i].p)
-            return vfail(c, "table of %s missing (count %u)", t[i].what, t[i].n);
+            return pbv_fail(c, "table of %s missing (count %u)", t[i].what, t[i].n);
     return true;
 }
 
@@ -177,11 +114,11 @@ static bool v_strings(vc *c)
     for (uint32_t i = 0; i < img->nstrings; i++) {
         const char *s = img->strings[i];
         if (!s)
-            return vfail(c, "string %u missing", i);
+            return pbv_fail(c, "string %u missing", i);
         if (memchr(s, '\0', img->string_len[i]))
-            return vfail(c, "string %u contains a NUL byte", i);
+            return pbv_fail(c, "string %u contains a NUL byte", i);
         if (s[img->string_len[i]] != '\0')
-            return vfail(c, "string %u is not NUL-terminated", i);
+            return pbv_fail(c, "string %u is not NUL-terminated", i);
     }
     return true;
 }
@@ -198,39 +135,39 @@ static bool v_type(vc *c, pb_type t, bool elem)
     return t.rec == 0;
 }
 
-static bool v_date(vc *c, int32_t d) { return d >= c->dmin && d <= c->dmax; }
+bool pbv_date(vc *c, int32_t d) { return d >= c->dmin && d <= c->dmax; }
 
 static bool v_field(vc *c, uint32_t i)
 {
     const pb_field *f = &c->img->fields[i];
     char tb[96];
-    if (!v_str(c, f->name, false, "field %u", i))
+    if (!pbv_str(c, f->name, false, "field %u", i))
         return false;
     if (!v_type(c, f->type, false))
-        return vfail(c, "field %u has an invalid type (%s)", i, pb_type_str(c->img, f->type, tb, sizeof tb));
+        return pbv_fail(c, "field %u has an invalid type (%s)", i, pb_type_str(c->img, f->type, tb, sizeof tb));
     bool many = f->type.kind == PB_T_LIST || f->type.kind == PB_T_SET;
     switch (f->def) {
     case PB_DEF_REQUIRED: return true;
     case PB_DEF_NONE:
         if (!f->type.optional)
-            return vfail(c, "field %u defaults to none but its type %s is not optional", i,
+            return pbv_fail(c, "field %u defaults to none but its type %s is not optional", i,
                          pb_type_str(c->img, f->type, tb, sizeof tb));
         return true;
     case PB_DEF_EMPTY:
         if (!many)
-            return vfail(c, "field %u defaults to empty but its type %s is not a list or set", i,
+            return pbv_fail(c, "field %u defaults to empty but its type %s is not a list or set", i,
                          pb_type_str(c->img, f->type, tb, sizeof tb));
         return true;
     case PB_DEF_VALUE:
         if (many)
-            return vfail(c, "field %u of type %s cannot have a default value", i,
+            return pbv_fail(c, "field %u of type %s cannot have a default value", i,
                          pb_type_str(c->img, f->type, tb, sizeof tb));
         if (f->type.kind == PB_T_TEXT)
-            return v_str(c, f->defv.as.s, false, "the default of field %u", i);
-        if (f->type.kind == PB_T_DATE && !v_date(c, f->defv.as.d))
-            return vfail(c, "field %u: default date %d out of range", i, (int)f->defv.as.d);
+            return pbv_str(c, f->defv.as.s, false, "the default of field %u", i);
+        if (f->type.kind == PB_T_DATE && !pbv_date(c, f->defv.as.d))
+            return pbv_fail(c, "field %u: default date %d out of range", i, (int)f->defv.as.d);
         return true;
-    default: return vfail(c, "field %u has an invalid default kind %u", i, f->def);
+    default: return pbv_fail(c, "field %u has an invalid default kind %u", i, f->def);
     }
 }
 
@@ -239,10 +176,10 @@ static bool v_records(vc *c)
     const pb_image *img = c->img;
     for (uint32_t i = 0; i < img->nrecords; i++) {
         const pb_record *r = &img->records[i];
-        if (!v_str(c, r->name, false, "record %u", i))
+        if (!pbv_str(c, r->name, false, "record %u", i))
             return false;
         if ((uint64_t)r->first_field + r->nfields > img->nfields)
-            return vfail(c, "record %u: fields %u..%u out of range (image has %u fields)", i,
+            return pbv_fail(c, "record %u: fields %u..%u out of range (image has %u fields)", i,
                          r->first_field, r->first_field + r->nfields, img->nfields);
     }
     for (uint32_t i = 0; i < img->nfields; i++)
@@ -256,192 +193,29 @@ static bool v_func_header(vc *c, uint32_t i)
     const pb_image *img = c->img;
     const pb_func *f = &img->funcs[i];
     char tb[96];
-    if (!v_str(c, f->name, false, "function %u", i))
+    if (!pbv_str(c, f->name, false, "function %u", i))
         return false;
     if (f->code_len == 0)
-        return vfail(c, "function %u '%s' has no code", i, vstr(img, f->name));
+        return pbv_fail(c, "function %u '%s' has no code", i, pbv_name(img, f->name));
     if ((uint64_t)f->code_off + f->code_len > img->ncode)
-        return vfail(c, "function %u '%s': code %u..%u out of range (image has %u code bytes)", i,
-                     vstr(img, f->name), f->code_off, f->code_off + f->code_len, img->ncode);
+        return pbv_fail(c, "function %u '%s': code %u..%u out of range (image has %u code bytes)", i,
+                     pbv_name(img, f->name), f->code_off, f->code_off + f->code_len, img->ncode);
     if (f->nparams > f->nlocals)
-        return vfail(c, "function %u '%s' has %u parameters but only %u locals", i,
-                     vstr(img, f->name), f->nparams, f->nlocals);
+        return pbv_fail(c, "function %u '%s' has %u parameters but only %u locals", i,
+                     pbv_name(img, f->name), f->nparams, f->nlocals);
     if ((uint64_t)f->first_param + f->nparams > img->nparam_types)
-        return vfail(c, "function %u '%s': parameter types %u..%u out of range (image has %u)", i,
-                     vstr(img, f->name), f->first_param, f->first_param + f->nparams,
+        return pbv_fail(c, "function %u '%s': parameter types %u..%u out of range (image has %u)", i,
+                     pbv_name(img, f->name), f->first_param, f->first_param + f->nparams,
                      img->nparam_types);
     for (uint32_t p = 0; p < f->nparams; p++) {
         pb_type t = img->param_types[f->first_param + p];
         if (!v_type(c, t, true))
-            return vfail(c, "function %u '%s': parameter %u has an invalid type (%s)", i,
-                         vstr(img, f->name), p, pb_type_str(img, t, tb, sizeof tb));
+            return pbv_fail(c, "function %u '%s': parameter %u has an invalid type (%s)", i,
+                         pbv_name(img, f->name), p, pb_type_str(img, t, tb, sizeof tb));
     }
     if (!v_type(c, f->result, true))
-        return vfail(c, "function %u '%s' has an invalid result type (%s)", i, vstr(img, f->name),
+        return pbv_fail(c, "function %u '%s' has an invalid result type (%s)", i, pbv_name(img, f->name),
                      pb_type_str(img, f->result, tb, sizeof tb));
-    return true;
-}
-
-/* ---- requirement trees ----------------------------------------------------------- */
-
-static bool v_req_leaf(vc *c, uint32_t p, uint32_t k, const pb_req *r)
-{
-    const pb_image *img = c->img;
-    if (r->nchildren != 0 || r->size != 1)
-        return vfail(c, "requirement %u of program %u: a single requirement with %u members (size %u)",
-                     k, p, r->nchildren, r->size);
-    if (r->func >= img->nfuncs)
-        return vfail(c, "requirement %u of program %u: function %u out of range (image has %u functions)",
-                     k, p, r->func, img->nfuncs);
-    const pb_func *f = &img->funcs[r->func];
-    if (f->nparams != 0)
-        return vfail(c, "requirement %u of program %u: function %u '%s' takes %u parameters (needs none)",
-                     k, p, r->func, vstr(img, f->name), f->nparams);
-    if (f->result.kind != PB_T_BOOL) {
-        char tb[96];
-        return vfail(c, "requirement %u of program %u: function %u '%s' returns %s (needs boolean)", k,
-                     p, r->func, vstr(img, f->name), pb_type_str(img, f->result, tb, sizeof tb));
-    }
-    return true;
-}
-
-static bool v_req_min(vc *c, uint32_t p, uint32_t k, const pb_req *r)
-{
-    switch (r->kind) {
-    case PB_R_ALL:
-        if (r->min != r->nchildren)
-            return vfail(c, "requirement %u of program %u: all-of group has min %u, needs %u (all members)",
-                         k, p, r->min, r->nchildren);
-        return true;
-    case PB_R_ANY:
-        if (r->min != 1)
-            return vfail(c, "requirement %u of program %u: any-of group has min %u, needs 1", k, p, r->min);
-        return true;
-    default:
-        if (r->min > r->nchildren)
-            return vfail(c, "requirement %u of program %u: at-least group needs %u of only %u members",
-                         k, p, r->min, r->nchildren);
-        return true;
-    }
-}
-
-/* A group's members tile its subtree exactly, each one level deeper and with
- * the group's role. Each member's own subtree is checked when the walk over
- * the program's nodes reaches it. */
-static bool v_req_group(vc *c, uint32_t p, uint32_t k, uint32_t i, uint32_t end)
-{
-    const pb_req *reqs = c->img->reqs, *r = &reqs[i];
-    if (!v_req_min(c, p, k, r))
-        return false;
-    uint32_t j = i + 1, stop = i + r->size;
-    for (uint32_t m = 0; m < r->nchildren; m++) {
-        if (j >= stop)
-            return vfail(c, "requirement %u of program %u: size %u too small for its %u members", k, p,
-                         r->size, r->nchildren);
-        const pb_req *ch = &reqs[j];
-        if (ch->depth != r->depth + 1u)
-            return vfail(c, "requirement %u of program %u: depth %u, expected %u", j - (i - k), p,
-                         ch->depth, r->depth + 1u);
-        if (ch->role != r->role)
-            return vfail(c, "requirement %u of program %u: role %u differs from its group's role %u",
-                         j - (i - k), p, ch->role, r->role);
-        if (ch->size == 0 || ch->size > end - j)
-            return vfail(c, "requirement %u of program %u: size %u out of range", j - (i - k), p,
-                         ch->size);
-        j += ch->size;
-    }
-    if (j != stop)
-        return vfail(c, "requirement %u of program %u: size %u does not match its %u members (%u nodes)",
-                     k, p, r->size, r->nchildren, j - i);
-    return true;
-}
-
-static bool v_req_node(vc *c, uint32_t p, uint32_t i, uint32_t end)
-{
-    const pb_image *img = c->img;
-    const pb_req *r = &img->reqs[i];
-    uint32_t k = i - img->progs[p].first_req;
-    if (r->kind > PB_R_ATLEAST)
-        return vfail(c, "requirement %u of program %u has an invalid kind %u", k, p, r->kind);
-    if (r->role > PB_ROLE_ADVISE)
-        return vfail(c, "requirement %u of program %u has an invalid role %u", k, p, r->role);
-    if (r->depth >= PB_MAX_REQ_DEPTH)
-        return vfail(c, "requirement %u of program %u is nested %u deep (the limit is %u)", k, p,
-                     r->depth + 1u, PB_MAX_REQ_DEPTH);
-    if (!v_str(c, r->label, false, "requirement %u of program %u", k, p) ||
-        !v_str(c, r->cite, true, "requirement %u of program %u", k, p) ||
-        !v_str(c, r->file, true, "requirement %u of program %u", k, p))
-        return false;
-    if (r->size == 0 || r->size > end - i)
-        return vfail(c, "requirement %u of program %u: size %u out of range", k, p, r->size);
-    return r->kind == PB_R_LEAF ? v_req_leaf(c, p, k, r) : v_req_group(c, p, k, i, end);
-}
-
-static bool v_req_tree(vc *c, uint32_t p)
-{
-    const pb_prog *pr = &c->img->progs[p];
-    uint32_t end = pr->first_req + pr->nreqs;
-    for (uint32_t i = pr->first_req; i < end; i++)
-        if (!v_req_node(c, p, i, end))
-            return false;
-    /* The top-level requirements tile the program's range. */
-    for (uint32_t i = pr->first_req; i < end; i += c->img->reqs[i].size)
-        if (c->img->reqs[i].depth != 0)
-            return vfail(c, "requirement %u of program %u: depth %u, expected 0 (top level)",
-                         i - pr->first_req, p, c->img->reqs[i].depth);
-    return true;
-}
-
-static bool v_program(vc *c, uint32_t p, uint32_t *owner)
-{
-    const pb_image *img = c->img;
-    const pb_prog *pr = &img->progs[p];
-    if (!v_str(c, pr->id, false, "program %u", p) || !v_str(c, pr->title, true, "program %u", p) ||
-        !v_str(c, pr->format, true, "program %u", p) ||
-        !v_str(c, pr->provider, true, "program %u", p) ||
-        !v_str(c, pr->grants, true, "program %u", p) || !v_str(c, pr->file, true, "program %u", p))
-        return false;
-    if (pr->valid_unit > PT_YEARS)
-        return vfail(c, "program %u has an invalid validity unit %u", p, pr->valid_unit);
-    if ((uint64_t)pr->first_req + pr->nreqs > img->nreqs)
-        return vfail(c, "program %u: requirements %u..%u out of range (image has %u requirement nodes)",
-                     p, pr->first_req, pr->first_req + pr->nreqs, img->nreqs);
-    for (uint32_t i = pr->first_req; i < pr->first_req + pr->nreqs; i++) {
-        if (owner[i])
-            return vfail(c, "program %u: requirement nodes %u..%u overlap those of program %u", p,
-                         pr->first_req, pr->first_req + pr->nreqs, owner[i] - 1);
-        owner[i] = p + 1;
-    }
-    return v_req_tree(c, p);
-}
-
-static bool v_programs(vc *c)
-{
-    const pb_image *img = c->img;
-    uint32_t *owner = calloc(img->nreqs ? img->nreqs : 1, sizeof *owner);
-    if (!owner)
-        return vfail(c, "out of memory");
-    bool ok = true;
-    for (uint32_t p = 0; ok && p < img->nprogs; p++)
-        ok = v_program(c, p, owner);
-    free(owner);
-    return ok;
-}
-
-static bool v_lines(vc *c)
-{
-    const pb_image *img = c->img;
-    for (uint32_t i = 0; i < img->nlines; i++) {
-        const pb_line *l = &img->lines[i];
-        if (!v_str(c, l->file, true, "line entry %u", i))
-            return false;
-        if (l->pc > img->ncode)
-            return vfail(c, "line entry %u: code offset %u out of range (image has %u code bytes)", i,
-                         l->pc, img->ncode);
-        if (i && l->pc < img->lines[i - 1].pc)
-            return vfail(c, "line entry %u: code offset %u is before the previous entry's %u (not sorted)",
-                         i, l->pc, img->lines[i - 1].pc);
-    }
     return true;
 }
 
@@ -451,7 +225,7 @@ static vstate *st_new(vc *c)
 {
     vstate *s = pm_alloc(&c->states, sizeof *s + sizeof(vt) * ((size_t)c->nl + c->ms));
     if (!s)
-        vfail(c, "out of memory verifying function %u '%s'", c->fi, vstr(c->img, c->f->name));
+        pbv_fail(c, "out of memory verifying function %u '%s'", c->fi, pbv_name(c->img, c->f->name));
     return s;
 }
 
@@ -474,11 +248,11 @@ static bool st_merge(vc *c, uint32_t target, const vstate *in)
     vstate *s = *slot;
     char a[96], b[96];
     if (s->depth != in->depth)
-        return vfail_code(c, "paths into offset %u disagree: stack depth %u on one, %u on another",
+        return pbv_fail_code(c, "paths into offset %u disagree: stack depth %u on one, %u on another",
                           target, s->depth, in->depth);
     for (uint32_t i = c->nl; i < c->nl + s->depth; i++)
         if (!vt_eq(s->v[i], in->v[i]))
-            return vfail_code(c, "paths into offset %u disagree: stack value %u is %s on one, %s on another",
+            return pbv_fail_code(c, "paths into offset %u disagree: stack value %u is %s on one, %s on another",
                               target, i - c->nl, vt_str(c, s->v[i], a, sizeof a),
                               vt_str(c, in->v[i], b, sizeof b));
     for (uint32_t i = 0; i < c->nl; i++)
@@ -494,18 +268,18 @@ static bool st_back_edge(vc *c, uint32_t head, const vstate *in)
     const vstate *s = c->at[head - c->start];
     char a[96], b[96];
     if (!s)
-        return vfail_code(c, "LOOP back to the ITER_NEXT at offset %u, which no other path reaches", head);
+        return pbv_fail_code(c, "LOOP back to the ITER_NEXT at offset %u, which no other path reaches", head);
     if (s->depth != in->depth)
-        return vfail_code(c, "LOOP back to offset %u with stack depth %u; the ITER_NEXT there has %u",
+        return pbv_fail_code(c, "LOOP back to offset %u with stack depth %u; the ITER_NEXT there has %u",
                           head, in->depth, s->depth);
     for (uint32_t i = 0; i < c->nl + s->depth; i++) {
         if (vt_eq(s->v[i], in->v[i]) || (i < c->nl && s->v[i].kind == VT_UNSET))
             continue;
         if (i < c->nl)
-            return vfail_code(c, "LOOP back to offset %u: local %u is %s, but %s at the ITER_NEXT "
+            return pbv_fail_code(c, "LOOP back to offset %u: local %u is %s, but %s at the ITER_NEXT "
                                  "(a local keeps its type around a loop)",
                               head, i, vt_str(c, in->v[i], a, sizeof a), vt_str(c, s->v[i], b, sizeof b));
-        return vfail_code(c, "LOOP back to offset %u: stack value %u is %s, but %s at the ITER_NEXT", head,
+        return pbv_fail_code(c, "LOOP back to offset %u: stack value %u is %s, but %s at the ITER_NEXT", head,
                           i - c->nl, vt_str(c, in->v[i], a, sizeof a), vt_str(c, s->v[i], b, sizeof b));
     }
     return true;
@@ -525,64 +299,64 @@ static bool v_operand(vc *c, const pb_insn *in, pb_operand k, uint32_t v, int32_
         pb_type t = pb_type_unpack(v);
         bool list = t.kind == PB_T_LIST || t.kind == PB_T_SET;
         if (!v_type(c, t, false) || (in->op == PB_OP_ITER_INIT && !list))
-            return vfail_code(c, "invalid type operand 0x%08x (%s)", v, pb_type_str(img, t, tb, sizeof tb));
+            return pbv_fail_code(c, "invalid type operand 0x%08x (%s)", v, pb_type_str(img, t, tb, sizeof tb));
         return true;
     }
     case PB_K_KINT:
         if (v >= img->nints)
-            return vfail_code(c, "integer constant %u out of range (image has %u)", v, img->nints);
+            return pbv_fail_code(c, "integer constant %u out of range (image has %u)", v, img->nints);
         return true;
     case PB_K_KNUM:
         if (v >= img->nnums)
-            return vfail_code(c, "number constant %u out of range (image has %u)", v, img->nnums);
+            return pbv_fail_code(c, "number constant %u out of range (image has %u)", v, img->nnums);
         return true;
     case PB_K_STR:
         if (v >= img->nstrings)
-            return vfail_code(c, "string %u out of range (image has %u strings)", v, img->nstrings);
+            return pbv_fail_code(c, "string %u out of range (image has %u strings)", v, img->nstrings);
         return true;
     case PB_K_DATE:
-        if (!v_date(c, sv))
-            return vfail_code(c, "date %d out of range (years %d to %d)", (int)sv, PT_YEAR_MIN, PT_YEAR_MAX);
+        if (!pbv_date(c, sv))
+            return pbv_fail_code(c, "date %d out of range (years %d to %d)", (int)sv, PT_YEAR_MIN, PT_YEAR_MAX);
         return true;
     case PB_K_SLOT:
         if (!img->nrecords || v >= img->records[0].nfields)
-            return vfail_code(c, "facts field %u out of range (the facts record has %u fields)", v,
+            return pbv_fail_code(c, "facts field %u out of range (the facts record has %u fields)", v,
                               img->nrecords ? img->records[0].nfields : 0);
         return true;
     case PB_K_REC:
         if (v >= img->nrecords)
-            return vfail_code(c, "record %u out of range (image has %u records)", v, img->nrecords);
+            return pbv_fail_code(c, "record %u out of range (image has %u records)", v, img->nrecords);
         return true;
     case PB_K_FIELD: /* of the record in operand A, already checked */
         if (v >= img->records[in->a].nfields)
-            return vfail_code(c, "field %u out of range (record %u '%s' has %u fields)", v, in->a,
-                              vstr(img, img->records[in->a].name), img->records[in->a].nfields);
+            return pbv_fail_code(c, "field %u out of range (record %u '%s' has %u fields)", v, in->a,
+                              pbv_name(img, img->records[in->a].name), img->records[in->a].nfields);
         return true;
     case PB_K_LOCAL: {
         /* An iterator uses two locals: the list and the position. */
         uint32_t used = in->op == PB_OP_ITER_INIT || in->op == PB_OP_ITER_NEXT ? 2 : 1;
         if ((uint64_t)v + used > c->nl)
-            return vfail_code(c, "local %u out of range (function has %u locals)", v + used - 1, c->nl);
+            return pbv_fail_code(c, "local %u out of range (function has %u locals)", v + used - 1, c->nl);
         return true;
     }
     case PB_K_FUNC:
         if (v >= c->fi)
-            return vfail_code(c, "call to function %u: only lower-numbered functions may be called", v);
+            return pbv_fail_code(c, "call to function %u: only lower-numbered functions may be called", v);
         return true;
     case PB_K_UNIT:
         if (v > PT_YEARS)
-            return vfail_code(c, "invalid unit %u", v);
+            return pbv_fail_code(c, "invalid unit %u", v);
         return true;
     case PB_K_CMP:
         if (v >= PB_CMP_COUNT)
-            return vfail_code(c, "invalid comparison %u", v);
+            return pbv_fail_code(c, "invalid comparison %u", v);
         if ((in->op == PB_OP_CMP_TEXT || in->op == PB_OP_CMP_BOOL) && v != PB_EQ && v != PB_NE)
-            return vfail_code(c, "only eq and ne apply to %s, not %s",
+            return pbv_fail_code(c, "only eq and ne apply to %s, not %s",
                               in->op == PB_OP_CMP_TEXT ? "text" : "booleans", pb_cmp_name[v]);
         return true;
     case PB_K_COUNT: break;
     }
-    return vfail_code(c, "invalid operand kind");
+    return pbv_fail_code(c, "invalid operand kind");
 }
 
 /* ---- code: control flow ---------------------------------------------------------- */
@@ -600,16 +374,16 @@ static bool v_target(vc *c, const pb_insn *in, uint32_t dist, uint32_t *target)
     uint64_t next = (uint64_t)c->pc + in->size;
     if (in->op == PB_OP_LOOP) {
         if (dist <= in->size || dist > next - c->start)
-            return vfail_code(c, "LOOP by %u does not go back to an earlier instruction of the function",
+            return pbv_fail_code(c, "LOOP by %u does not go back to an earlier instruction of the function",
                               dist);
         *target = (uint32_t)(next - dist);
         if (!(c->flags[*target - c->start] & AT_BOUNDARY))
-            return vfail_code(c, "jump to offset %u, inside an instruction", *target);
+            return pbv_fail_code(c, "jump to offset %u, inside an instruction", *target);
         return true;
     }
     uint64_t t = next + dist;
     if (t >= c->end)
-        return vfail_code(c, "jump to offset %llu, outside the function (code %u..%u)",
+        return pbv_fail_code(c, "jump to offset %llu, outside the function (code %u..%u)",
                           (unsigned long long)t, c->start, c->end);
     *target = (uint32_t)t;
     c->flags[*target - c->start] |= AT_TARGET;
@@ -622,10 +396,10 @@ static bool v_loop_shape(vc *c, const pb_insn *in, uint32_t head)
 {
     pb_insn h;
     if (!pb_decode(c->img->code, c->end, head, &h) || h.op != PB_OP_ITER_NEXT)
-        return vfail_code(c, "LOOP to offset %u, which is not an ITER_NEXT", head);
+        return pbv_fail_code(c, "LOOP to offset %u, which is not an ITER_NEXT", head);
     uint64_t exit = (uint64_t)head + h.size + h.b;
     if (exit < (uint64_t)c->pc + in->size)
-        return vfail_code(c, "LOOP to the ITER_NEXT at offset %u, whose exit (offset %llu) is not after the LOOP",
+        return pbv_fail_code(c, "LOOP to the ITER_NEXT at offset %u, whose exit (offset %llu) is not after the LOOP",
                           head, (unsigned long long)exit);
     return true;
 }
@@ -699,7 +473,7 @@ static bool v_pops(vc *c, const pb_insn *in, const vt *args, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         bool ok = at ? vt_eq(args[i], v_at_pop(c, in, i)) : letter_fits(p[i], args[i]);
         if (!ok)
-            return vfail_code(c, "expected %s, found %s (value %u of the %u it pops)",
+            return pbv_fail_code(c, "expected %s, found %s (value %u of the %u it pops)",
                               at ? vt_str(c, v_at_pop(c, in, i), b, sizeof b) : letter_name(p[i]),
                               vt_str(c, args[i], a, sizeof a), i + 1, n);
     }
@@ -713,21 +487,21 @@ static bool v_pops_exact(vc *c, const pb_insn *in, const vt *args)
     switch (in->op) {
     case PB_OP_LOAD_FIELD:
         if (args[0].rec != in->a)
-            return vfail_code(c, "field of record %u applied to %s", in->a, vt_str(c, args[0], a, sizeof a));
+            return pbv_fail_code(c, "field of record %u applied to %s", in->a, vt_str(c, args[0], a, sizeof a));
         return true;
     case PB_OP_HAS:
         if (args[0].kind != PB_T_SET)
-            return vfail_code(c, "expected a set of text, found %s", vt_str(c, args[0], a, sizeof a));
+            return pbv_fail_code(c, "expected a set of text, found %s", vt_str(c, args[0], a, sizeof a));
         return true;
     case PB_OP_ITER_INIT:
         if (!vt_eq(args[0], vt_of(pb_type_unpack(in->b))))
-            return vfail_code(c, "the operand says %s, the stack holds %s",
+            return pbv_fail_code(c, "the operand says %s, the stack holds %s",
                               vt_str(c, vt_of(pb_type_unpack(in->b)), b, sizeof b),
                               vt_str(c, args[0], a, sizeof a));
         return true;
     case PB_OP_OTHERWISE:
         if (!vt_eq(args[0], args[1]))
-            return vfail_code(c, "the value is %s but the alternative is %s", vt_str(c, args[0], a, sizeof a),
+            return pbv_fail_code(c, "the value is %s but the alternative is %s", vt_str(c, args[0], a, sizeof a),
                               vt_str(c, args[1], b, sizeof b));
         return true;
     default: return true;
@@ -738,7 +512,7 @@ static bool v_local(vc *c, uint32_t i, vt *out)
 {
     vt t = c->cur->v[i];
     if (t.kind == VT_UNSET)
-        return vfail_code(c, "local %u is read before it is set", i);
+        return pbv_fail_code(c, "local %u is read before it is set", i);
     *out = t.kind == VT_ITER ? vt_make(PB_T_INT, 0) : t; /* a position reads as its index */
     return true;
 }
@@ -749,7 +523,7 @@ static bool v_iter_elem(vc *c, uint32_t a, vt *out)
 {
     vt list = c->cur->v[a], pos = c->cur->v[a + 1];
     if (pos.kind != VT_ITER || list.kind != pos.sub || list.rec != pos.rec)
-        return vfail_code(c, "locals %u and %u are not an iterator set up by ITER_INIT", a, a + 1);
+        return pbv_fail_code(c, "locals %u and %u are not an iterator set up by ITER_INIT", a, a + 1);
     *out = list.kind == PB_T_SET ? vt_make(PB_T_TEXT, 0) : vt_make(PB_T_ELEM, list.rec);
     return true;
 }
@@ -766,14 +540,14 @@ static bool v_at_push(vc *c, const pb_insn *in, const vt *args, vt *out)
     case PB_OP_ITER_NEXT: return v_iter_elem(c, in->a, out);
     case PB_OP_CALL: *out = vt_of(img->funcs[in->a].result); return true;
     case PB_OP_OTHERWISE: *out = args[0]; return true;
-    default: return vfail_code(c, "no rule for the type this instruction pushes");
+    default: return pbv_fail_code(c, "no rule for the type this instruction pushes");
     }
 }
 
 static bool v_push(vc *c, vt t)
 {
     if (c->cur->depth >= c->ms)
-        return vfail_code(c, "stack overflow: more than max_stack %u values", c->ms);
+        return pbv_fail_code(c, "stack overflow: more than max_stack %u values", c->ms);
     c->cur->v[c->nl + c->cur->depth++] = t;
     return true;
 }
@@ -801,7 +575,7 @@ static bool v_effect(vc *c, const pb_insn *in, uint32_t target)
     vstate *s = c->cur;
     uint32_t n = v_npops(c, in);
     if (s->depth < n)
-        return vfail_code(c, "stack underflow: pops %u values, the stack holds %u", n, s->depth);
+        return pbv_fail_code(c, "stack underflow: pops %u values, the stack holds %u", n, s->depth);
     vt args[2] = {{0, 0, 0}, {0, 0, 0}};
     const vt *popped = s->v + c->nl + s->depth - n;
     if (!v_pops(c, in, popped, n))
@@ -869,15 +643,15 @@ static bool v_insn(vc *c)
     if (!pb_decode(c->img->code, c->end, c->pc, &in)) {
         c->op = PB_OP_NOP;
         if (c->img->code[c->pc] >= PB_OP_COUNT)
-            return vfail_code(c, "unknown opcode %u", c->img->code[c->pc]);
+            return pbv_fail_code(c, "unknown opcode %u", c->img->code[c->pc]);
         c->op = (pb_op)c->img->code[c->pc];
-        return vfail_code(c, "instruction runs past the end of the function");
+        return pbv_fail_code(c, "instruction runs past the end of the function");
     }
     c->op = in.op;
     c->flags[c->pc - c->start] |= AT_BOUNDARY;
     for (uint32_t i = 1; i < in.size; i++)
         if (c->flags[c->pc - c->start + i] & AT_TARGET)
-            return vfail_code(c, "a jump lands at offset %u, inside this instruction", c->pc + i);
+            return pbv_fail_code(c, "a jump lands at offset %u, inside this instruction", c->pc + i);
     const pb_opinfo *info = &pb_opinfo_table[in.op];
     if (!v_operand(c, &in, info->a, in.a, in.ja) || !v_operand(c, &in, info->b, in.b, in.jb))
         return false;
@@ -912,7 +686,7 @@ static bool v_scratch(vc *c, size_t len)
         c->at = malloc(len * sizeof *c->at);
         c->scratch_len = c->flags && c->at ? len : 0;
         if (!c->scratch_len)
-            return vfail(c, "out of memory");
+            return pbv_fail(c, "out of memory");
     }
     memset(c->flags, 0, len);
     for (size_t i = 0; i < len; i++)
@@ -924,12 +698,12 @@ static bool v_frame(vc *c)
 {
     uint64_t need = (uint64_t)c->nl + c->ms + c->callee_need;
     if (need > UINT32_MAX)
-        return vfail(c, "function %u '%s' needs a frame of %llu values, too many", c->fi,
-                     vstr(c->img, c->f->name), (unsigned long long)need);
+        return pbv_fail(c, "function %u '%s' needs a frame of %llu values, too many", c->fi,
+                     pbv_name(c->img, c->f->name), (unsigned long long)need);
     if (c->f->frame < need)
-        return vfail(c, "function %u '%s' declares a frame of %u values but needs %llu "
+        return pbv_fail(c, "function %u '%s' declares a frame of %u values but needs %llu "
                         "(%u locals + %u stack + %u for calls)",
-                     c->fi, vstr(c->img, c->f->name), c->f->frame, (unsigned long long)need, c->nl,
+                     c->fi, pbv_name(c->img, c->f->name), c->f->frame, (unsigned long long)need, c->nl,
                      c->ms, c->callee_need);
     c->need[c->fi] = (uint32_t)need;
     c->calls[c->fi] = c->callee_calls + 1;
@@ -959,7 +733,7 @@ static bool v_code(vc *c, uint32_t fi)
         if (!v_insn(c))
             return false;
     if (c->live)
-        return vfail_code(c, "execution falls off the end of the function");
+        return pbv_fail_code(c, "execution falls off the end of the function");
     return v_frame(c);
 }
 
@@ -1003,9 +777,9 @@ bool pb_verify(pb_image *img, char *err, size_t errlen)
     if (ok) {
         c.need = calloc(img->nfuncs ? img->nfuncs : 1, sizeof *c.need);
         c.calls = calloc(img->nfuncs ? img->nfuncs : 1, sizeof *c.calls);
-        ok = (c.need && c.calls) || vfail(&c, "out of memory");
+        ok = (c.need && c.calls) || pbv_fail(&c, "out of memory");
     }
-    ok = ok && v_functions(&c) && v_programs(&c) && v_lines(&c);
+    ok = ok && v_functions(&c) && pbv_programs(&c) && pbv_lines(&c);
     if (ok)
         v_summary(&c);
     free(c.need);

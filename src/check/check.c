@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../bc/bytecode.h"
+#include "../util/date.h"
 #include "check_int.h"
 
 static const char *const pc_base_names[] = {"integer", "number", "boolean", "text", "date"};
@@ -456,16 +457,104 @@ static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
                (long long)r->min, n, n, n == 1 ? "" : "s");
 }
 
+/* ---- effective periods ------------------------------------------------------ */
+
+const char *pc_period_text(const pa_period *p, char *buf, size_t len)
+{
+    char from[11], until[11];
+    if (!p->given || (p->from == PA_DATE_OPEN_FROM && p->until == PA_DATE_OPEN_UNTIL)) {
+        snprintf(buf, len, "always");
+        return buf;
+    }
+    pt_format(p->from, from);
+    pt_format(p->until, until);
+    if (p->from == PA_DATE_OPEN_FROM)
+        snprintf(buf, len, "until %s", until);
+    else if (p->until == PA_DATE_OPEN_UNTIL)
+        snprintf(buf, len, "from %s", from);
+    else
+        snprintf(buf, len, "from %s until %s", from, until);
+    return buf;
+}
+
+static bool pc_period_ok(pc_ctx *c, const pa_period *p)
+{
+    if (!p->given || p->from <= p->until)
+        return true;
+    char b[48];
+    pd_diag *dg = PC_ERR(c, &p->span, "E0344", "this period ends before it begins (%s)",
+                         pc_period_text(p, b, sizeof b));
+    pd_note_add(c->d, dg, NULL, "both days are included: `effective from 2026-06-01 until "
+                                "2027-08-31` is in force on each day from the first to the last");
+    return false;
+}
+
+static bool pc_overlap(const pa_period *a, const pa_period *b)
+{
+    int32_t from = a->from > b->from ? a->from : b->from;
+    int32_t until = a->until < b->until ? a->until : b->until;
+    return from <= until;
+}
+
+/* A second declaration of a program is a new version of it: allowed when the
+ * versions' periods do not overlap, so one date always picks one version. */
+static void pc_check_versions(pc_ctx *c, const pa_decl *d, uint32_t first)
+{
+    const pa_period *mine = &d->u.program.period;
+    for (uint32_t i = first; i < c->p->nprogs; i++) {
+        const pa_decl *o = c->p->progs[i];
+        if (strcmp(o->name, d->name) != 0)
+            continue;
+        const pa_period *theirs = &o->u.program.period;
+        if (!mine->given && !theirs->given) {
+            pd_diag *dg = PC_ERR(c, &d->name_span, "E0340", "program `%s` is declared twice", d->name);
+            pd_note_add(c->d, dg, &o->name_span, "first declared here");
+            pd_note_add(c->d, dg, NULL, "to give a program versions, give each an `effective` "
+                                        "period that does not overlap the others'");
+            return;
+        }
+        if (pc_overlap(mine, theirs)) {
+            char a[48], b[48];
+            pd_diag *dg = PC_ERR(c, mine->given ? &mine->span : &d->name_span, "E0343",
+                                 "versions of program `%s` overlap: this one is in force %s, "
+                                 "another %s", d->name, pc_period_text(mine, a, sizeof a),
+                                 pc_period_text(theirs, b, sizeof b));
+            pd_note_add(c->d, dg, theirs->given ? &theirs->span : &o->name_span,
+                        "the other version is declared here");
+            pd_note_add(c->d, dg, NULL, "on any day at most one version may be in force; end one "
+                                        "the day before the next begins");
+            return;
+        }
+    }
+}
+
+/* A requirement dated outside its program's period would never apply. */
+static void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
+{
+    if (!r->period.given || !pc_period_ok(c, &r->period))
+        return;
+    const pa_period *pp = &prog->u.program.period;
+    if (pp->given && !pc_overlap(&r->period, pp)) {
+        char a[48], b[48];
+        pd_diag *dg = PC_ERR(c, &r->period.span, "E0345",
+                             "requirement `%s` is never in force while its program is: it is in force "
+                             "%s, the program %s", r->label, pc_period_text(&r->period, a, sizeof a),
+                             pc_period_text(pp, b, sizeof b));
+        pd_note_add(c->d, dg, &pp->span, "the program's period is given here");
+    }
+    for (const pa_req *m = r->members; m; m = m->next)
+        pc_check_req_period(c, m, prog);
+}
+
 static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
 {
     uint32_t old;
-    if (!pc_names_add(ids, d->name, c->p->nprogs, &old)) {
+    if (pc_period_ok(c, &d->u.program.period) && !pc_names_add(ids, d->name, c->p->nprogs, &old)) {
         if (old == UINT32_MAX) {
             c->d->oom = true;
             return;
         }
-        pd_diag *dg = PC_ERR(c, &d->name_span, "E0340", "program `%s` is declared twice", d->name);
-        pd_note_add(c->d, dg, &c->p->progs[old]->name_span, "first declared here");
+        pc_check_versions(c, d, old);
     }
     c->p->progs[c->p->nprogs++] = d;
     pc_names attrs;
@@ -496,8 +585,10 @@ static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
         pd_diag *dg = PC_ERR(c, &list[old]->span, "E0342", "program `%s` already has a title", d->name);
         pd_note_add(c->d, dg, &d->u.program.title_span, "the title is given here");
     }
-    for (pa_req *r = d->u.program.reqs; r; r = r->next)
+    for (pa_req *r = d->u.program.reqs; r; r = r->next) {
         pc_check_req(c, r, 0);
+        pc_check_req_period(c, r, d);
+    }
 }
 
 bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, pc_program *out)
@@ -531,5 +622,7 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     for (const pa_decl *d = decls; d; d = d->next)
         if (d->kind == PA_D_PROGRAM)
             pc_check_program(&c, d, &ids);
+    if (!diags->oom)
+        pc_check_tests(&c, decls, &ids);
     return diags->errors == errors && !diags->oom;
 }

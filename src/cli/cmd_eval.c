@@ -11,7 +11,7 @@
 
 static const char eval_help[] =
     "usage: pathway eval RULES --facts FILE [--as-of YYYY-MM-DD] [--program ID]...\n"
-    "                   [--format jsonl|text]\n"
+    "                      [--format jsonl|text]\n"
     "\n"
     "Evaluates every coach record in FILE (\"-\" for standard input) against the\n"
     "rules (a .pw source file or a compiled .pwc file) as of a date (default:\n"
@@ -20,9 +20,9 @@ static const char eval_help[] =
     "  --facts FILE       the coach records\n"
     "  --as-of DATE       the evaluation date\n"
     "  --program ID       only this program (repeatable); default: all, in the\n"
-    "                     order the rule file declares them\n"
+    "                        order the rule file declares them\n"
     "  --format FORMAT    jsonl (default when standard output is not a terminal):\n"
-    "                     one JSON object per record; text: a readable report\n"
+    "                        one JSON object per record; text: a readable report\n"
     "\n"
     "A record that cannot be evaluated gets {\"id\":...,\"error\":\"...\"} in its place\n"
     "and a message on standard error; the other records are still evaluated.\n"
@@ -107,7 +107,8 @@ static int eval_parse(int argc, char **argv, eval_opts *o)
     return CLI_OK;
 }
 
-/* Resolves --program ids, in the order the rule file declares them. */
+/* Resolves --program ids, in the order the rule file declares them, each
+ * to the version that applies on the evaluation date. */
 static int eval_select(eval_run *r)
 {
     eval_opts *o = r->o;
@@ -125,7 +126,8 @@ static int eval_select(eval_run *r)
             cli_error("--program: no program `%s` in %s", o->prog_ids[k], o->rules);
             fprintf(stderr, "  the programs are:");
             for (size_t i = 0; i < n; i++)
-                fprintf(stderr, " %s", pw_program_id(r->program, i));
+                if (pw_program_is_first_version(r->program, i))
+                    fprintf(stderr, " %s", pw_program_id(r->program, i));
             fputc('\n', stderr);
             free(chosen);
             return CLI_USAGE;
@@ -133,8 +135,8 @@ static int eval_select(eval_run *r)
         chosen[idx] = true;
     }
     for (size_t i = 0; i < n; i++)
-        if (!o->nids || chosen[i])
-            o->progs[o->nprogs++] = i;
+        if ((!o->nids || chosen[i]) && pw_program_is_first_version(r->program, i))
+            o->progs[o->nprogs++] = pw_program_version_at(r->program, i, o->as_of);
     free(chosen);
     return CLI_OK;
 }
@@ -153,6 +155,37 @@ static void eval_json_list(FILE *out, const pw_context *ctx, size_t p, size_t n,
     putc(']', out);
 }
 
+static const char *const eval_status[] = {
+    [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not_eligible",
+    [PW_NOT_YET_IN_FORCE] = "not_yet_in_force", [PW_WITHDRAWN] = "withdrawn",
+};
+
+static void eval_json_date(FILE *out, pw_date d, pw_date open)
+{
+    char buf[11];
+    pw_date_format(d, buf);
+    if (d == open)
+        fputs("null", out);
+    else
+        fprintf(out, "\"%s\"", buf);
+}
+
+/* Programs with effective dates also say which version applied and, when
+ * none is in force, why the coach cannot enrol ("status"). Undated programs
+ * keep exactly the contract's shape. */
+static void eval_json_version(eval_run *r, size_t p)
+{
+    if (!pw_program_dated(r->program, p))
+        return;
+    pw_date from, until;
+    pw_program_period(r->program, p, &from, &until);
+    fprintf(r->out, ",\"status\":\"%s\",\"in_force\":{\"from\":", eval_status[pw_result_verdict(r->ctx, p)]);
+    eval_json_date(r->out, from, PW_DATE_MIN);
+    fputs(",\"until\":", r->out);
+    eval_json_date(r->out, until, PW_DATE_MAX);
+    putc('}', r->out);
+}
+
 static void eval_write_jsonl(eval_run *r, const char *id)
 {
     FILE *out = r->out;
@@ -168,7 +201,9 @@ static void eval_write_jsonl(eval_run *r, const char *id)
             putc(',', out);
         fputs("{\"program\":", out);
         cli_json_string(out, pw_program_id(r->program, p));
-        fprintf(out, ",\"eligible\":%s,\"unmet\":", pw_result_eligible(r->ctx, p) ? "true" : "false");
+        fprintf(out, ",\"eligible\":%s", pw_result_eligible(r->ctx, p) ? "true" : "false");
+        eval_json_version(r, p);
+        fputs(",\"unmet\":", out);
         eval_json_list(out, r->ctx, p, pw_result_unmet_count(r->ctx, p), pw_result_unmet_label);
         fputs(",\"preferred_unmet\":", out);
         eval_json_list(out, r->ctx, p, pw_result_preferred_unmet_count(r->ctx, p),
@@ -180,7 +215,8 @@ static void eval_write_jsonl(eval_run *r, const char *id)
 
 static const char *eval_outcome_word(pw_outcome o)
 {
-    return o == PW_MET ? "met" : o == PW_UNMET ? "not met" : "not evaluated";
+    return o == PW_MET ? "met" : o == PW_UNMET ? "not met"
+           : o == PW_NOT_IN_FORCE ? "not in force on this date" : "not evaluated";
 }
 
 /* The members of an unmet group under it, each with its outcome, so that the
@@ -195,7 +231,7 @@ static void eval_write_members(eval_run *r, size_t p, size_t group, unsigned dep
         if (info.depth != depth)
             continue;
         pw_outcome o = pw_result_outcome(r->ctx, p, i);
-        fprintf(r->out, "%*s- %s: %s\n", 18 + 2 * (int)depth, "", info.label, eval_outcome_word(o));
+        fprintf(r->out, "%*s- %s: %s\n", 21 + 2 * (int)depth, "", info.label, eval_outcome_word(o));
         if (info.kind != PW_REQ_SINGLE && o == PW_UNMET)
             eval_write_members(r, p, i, depth + 1);
     }
@@ -213,22 +249,47 @@ static void eval_write_reasons(eval_run *r, size_t p)
             continue;
         const char *what = info.role == PW_ROLE_REQUIRE ? "missing"
                            : info.role == PW_ROLE_PREFER ? "preferred, not met" : "note";
-        fprintf(r->out, "                  %s: %s\n", what, info.label);
+        fprintf(r->out, "                     %s: %s\n", what, info.label);
         if (info.kind != PW_REQ_SINGLE && info.role != PW_ROLE_ADVISE)
             eval_write_members(r, p, i, 1);
     }
 }
 
+/* "in force from 2026-06-01 until 2027-08-31", for dated programs. */
+static void eval_write_period(eval_run *r, size_t p)
+{
+    pw_date from, until;
+    pw_program_period(r->program, p, &from, &until);
+    char a[11], b[11];
+    pw_date_format(from, a);
+    pw_date_format(until, b);
+    pw_verdict v = pw_result_verdict(r->ctx, p);
+    const char *lead = v == PW_NOT_YET_IN_FORCE ? "takes effect" : v == PW_WITHDRAWN ? "was in force"
+                                                                                   : "version in force";
+    fprintf(r->out, "                     %s", lead);
+    if (from != PW_DATE_MIN)
+        fprintf(r->out, " from %s", a);
+    if (until != PW_DATE_MAX)
+        fprintf(r->out, " until %s", b);
+    putc('\n', r->out);
+}
+
 static void eval_write_text(eval_run *r, const char *id)
 {
+    static const char *const word[] = {
+        [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not eligible",
+        [PW_NOT_YET_IN_FORCE] = "not yet in force", [PW_WITHDRAWN] = "withdrawn",
+    };
     FILE *out = r->out;
     fprintf(out, "%s (as of %s)\n", id ? id : "(record without id)", r->as_of);
     for (size_t k = 0; k < r->o->nprogs; k++) {
         size_t p = r->o->progs[k];
         const char *title = pw_program_title(r->program, p);
-        bool ok = pw_result_eligible(r->ctx, p);
-        fprintf(out, "  %-13s %s%s%s%s\n", ok ? "eligible" : "not eligible", pw_program_id(r->program, p),
-                title ? " (" : "", title ? title : "", title ? ")" : "");
+        pw_verdict v = pw_result_verdict(r->ctx, p);
+        fprintf(out, "  %-16s %s%s%s%s\n", word[v], pw_program_id(r->program, p), title ? " (" : "",
+                title ? title : "", title ? ")" : "");
+        if (pw_program_dated(r->program, p))
+            eval_write_period(r, p);
         eval_write_reasons(r, p);
     }
     putc('\n', out);

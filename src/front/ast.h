@@ -121,6 +121,25 @@ struct pa_param {
 typedef enum pa_role { PA_REQUIRE, PA_PREFER, PA_ADVISE, PA_MEMBER } pa_role;
 typedef enum pa_group { PA_LEAF, PA_ALL_OF, PA_ANY_OF, PA_AT_LEAST } pa_group;
 
+/* `effective from D until D`: both days inclusive; an open end is
+ * PA_DATE_OPEN_FROM / PA_DATE_OPEN_UNTIL. */
+#define PA_DATE_OPEN_FROM INT32_MIN
+#define PA_DATE_OPEN_UNTIL INT32_MAX
+typedef struct pa_period {
+    bool given;        /* the clause was written */
+    int32_t from, until;
+    ps_span span;      /* the whole clause */
+} pa_period;
+
+/* `assuming "reason"`: a requirement (or a program's header) that the
+ * source document does not state, and why it is there. */
+typedef struct pa_assume pa_assume;
+struct pa_assume {
+    const char *reason;
+    ps_span span;
+    pa_assume *next;
+};
+
 typedef struct pa_req pa_req;
 struct pa_req {
     pa_role role;       /* PA_MEMBER for members of a group */
@@ -134,6 +153,8 @@ struct pa_req {
     ps_span min_span;
     const char *cite;   /* `citing "..."`, or NULL */
     ps_span cite_span;
+    pa_period period;   /* `effective ...` */
+    pa_assume *assumes; /* `assuming "..."`, in order */
     pa_req *next;
 };
 
@@ -148,7 +169,77 @@ struct pa_attr {
     pa_attr *next;
 };
 
-typedef enum pa_decl_kind { PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM } pa_decl_kind;
+/* ---- test data ------------------------------------------------------------------ */
+
+/* A literal facts value in an `example` or a test's `given`: the JSON a coach
+ * record would hold, written in the rule language. */
+typedef enum pa_value_kind {
+    PA_V_INT, PA_V_NUM, PA_V_TEXT, PA_V_DATE, PA_V_BOOL, PA_V_NONE,
+    PA_V_LIST,   /* [a, b] */
+    PA_V_RECORD  /* { name: value ... } */
+} pa_value_kind;
+
+typedef struct pa_value pa_value;
+typedef struct pa_entry pa_entry;
+struct pa_entry {
+    const char *name;
+    ps_span span;       /* the name */
+    pa_value *value;
+    pa_entry *next;
+};
+struct pa_value {
+    pa_value_kind kind;
+    ps_span span;
+    pa_value *next;     /* next list item */
+    union {
+        int64_t i;
+        double n;
+        struct { const char *s; uint32_t len; } str;
+        int32_t date;
+        bool b;
+        struct { pa_value *items; uint32_t n; } list;
+        struct { pa_entry *entries; } record;
+    } u;
+};
+
+/* `NAME`, `{ ... }` or `NAME with { ... }`: a named example, possibly with
+ * some top-level fields replaced. */
+typedef struct pa_facts_ref {
+    const char *base;   /* example name, or NULL */
+    ps_span base_span;
+    pa_value *with;     /* a PA_V_RECORD, or NULL */
+    ps_span span;
+} pa_facts_ref;
+
+typedef enum pa_expect_kind {
+    PA_X_ELIGIBLE,      /* expect p eligible */
+    PA_X_NOT_ELIGIBLE,  /* expect p not eligible [unmet "a", "b"] */
+    PA_X_NOT_YET,       /* expect p not yet in force */
+    PA_X_WITHDRAWN      /* expect p withdrawn */
+} pa_expect_kind;
+
+typedef struct pa_label pa_label;
+struct pa_label {
+    const char *text;
+    ps_span span;
+    pa_label *next;
+};
+
+typedef struct pa_expect pa_expect;
+struct pa_expect {
+    pa_expect_kind kind;
+    const char *program;
+    ps_span program_span;
+    ps_span span;       /* the whole expectation */
+    bool has_unmet;     /* `unmet` was written: the list is exact */
+    pa_label *unmet;
+    uint32_t nunmet;
+    pa_expect *next;
+};
+
+typedef enum pa_decl_kind {
+    PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM, PA_D_EXAMPLE, PA_D_TEST
+} pa_decl_kind;
 
 typedef struct pa_decl pa_decl;
 struct pa_decl {
@@ -169,9 +260,21 @@ struct pa_decl {
         struct {
             const char *title;    /* `program id "title" {`, or NULL */
             ps_span title_span;
+            pa_period period;     /* `effective ...` in the header */
+            pa_assume *assumes;   /* `assuming "..."` in the header */
             pa_attr *attrs;
             pa_req *reqs;
         } program;
+        struct { pa_facts_ref facts; } example;   /* name = the example's */
+        struct {
+            /* name = the test's title (a text); name_span its quotes */
+            bool has_as_of;
+            int32_t as_of;
+            ps_span as_of_span;
+            bool has_given;
+            pa_facts_ref given;
+            pa_expect *expects;
+        } test;
     } u;
 };
 

@@ -274,6 +274,8 @@ static uint32_t pg_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_
     q->label = pg_cstring(g, r->label);
     q->cite = pg_cstring(g, r->cite);
     pg_position(g, &r->label_span, &q->file, &q->line, &q->col);
+    q->from = r->period.given ? r->period.from : PB_OPEN_FROM;
+    q->until = r->period.given ? r->period.until : PB_OPEN_UNTIL;
     uint32_t func = 0, n = 0, min = 0;
     if (r->group == PA_LEAF) {
         func = pg_leaf(g, prog, r, at - first);
@@ -327,6 +329,8 @@ static void pg_program(pg *g, const pa_decl *d)
     uint32_t line, col;
     pg_position(g, &d->name_span, &pr.file, &line, &col);
     pr.line = line;
+    pr.from = d->u.program.period.given ? d->u.program.period.from : PB_OPEN_FROM;
+    pr.until = d->u.program.period.given ? d->u.program.period.until : PB_OPEN_UNTIL;
     pr.first_req = g->reqs.len;
     for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
         pb_req_role role = r->role == PA_PREFER ? PB_ROLE_PREFER

@@ -467,14 +467,27 @@ typedef struct pv_eval {
 
 static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out);
 
+static bool pv_in_force(const pv_eval *e, const pb_req *r)
+{
+    return pv_force_at(r->from, r->until, e->today) == PV_IN_FORCE;
+}
+
 /* Members in order until the group is decided: met once `need` members are
  * met, unmet once the members left cannot make up the difference. Members
- * after that stay PV_NOT_EVALUATED. */
+ * after that stay PV_NOT_EVALUATED. Members not in force are left out: they
+ * are neither needed (`all of`) nor counted. */
 static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
 {
     const pb_req *reqs = e->st->img->reqs;
-    uint32_t need = g->kind == PB_R_ALL ? g->nchildren : g->kind == PB_R_ANY ? 1 : g->min;
-    uint32_t met = 0, left = g->nchildren, j = i + 1;
+    uint32_t in_force = 0;
+    for (uint32_t m = 0, j = i + 1; m < g->nchildren; m++, j += reqs[j].size) {
+        if (pv_in_force(e, &reqs[j]))
+            in_force++;
+        else
+            e->st->outcomes[j - e->first] = PV_NOT_IN_FORCE; /* whether reached or not */
+    }
+    uint32_t need = g->kind == PB_R_ALL ? in_force : g->kind == PB_R_ANY ? 1 : g->min;
+    uint32_t met = 0, left = in_force, j = i + 1;
     for (;;) {
         if (met >= need) {
             *out = PV_MET;
@@ -487,8 +500,10 @@ static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
         uint8_t o;
         if (!pv_node(e, j, &o))
             return false;
-        met += o == PV_MET;
-        left--;
+        if (o != PV_NOT_IN_FORCE) {
+            met += o == PV_MET;
+            left--;
+        }
         j += reqs[j].size;
     }
 }
@@ -496,7 +511,9 @@ static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
 static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
 {
     const pb_req *r = &e->st->img->reqs[i];
-    if (r->kind == PB_R_LEAF) {
+    if (!pv_in_force(e, r)) {
+        *out = PV_NOT_IN_FORCE;
+    } else if (r->kind == PB_R_LEAF) {
         pv_value v;
         if (!pv_exec(e->st, e->facts, e->today, r->func, &v, e->err))
             return false;
@@ -523,6 +540,9 @@ bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, b
     }
     const pb_prog *p = &img->progs[prog];
     memset(st->outcomes, 0, p->nreqs);
+    *eligible = false;
+    if (pv_force_at(p->from, p->until, today) != PV_IN_FORCE)
+        return true;
     pv_eval e = {st, facts, today, p->first_req, err};
     /* Every top-level requirement is evaluated, whatever the others gave, so
      * that the caller can report all that are unmet. */
@@ -531,7 +551,7 @@ bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, b
         uint8_t o;
         if (!pv_node(&e, i, &o))
             return false;
-        if (img->reqs[i].role == PB_ROLE_REQUIRE && o != PV_MET)
+        if (img->reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
             all = false;
     }
     *eligible = all;

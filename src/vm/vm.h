@@ -12,8 +12,18 @@
 typedef enum pv_outcome {
     PV_NOT_EVALUATED = 0, /* skipped: a group was already decided */
     PV_MET = 1,
-    PV_UNMET = 2
+    PV_UNMET = 2,
+    PV_NOT_IN_FORCE = 3   /* outside the requirement's effective period */
 } pv_outcome;
+
+typedef enum pv_force { PV_IN_FORCE = 0, PV_NOT_YET, PV_WITHDRAWN } pv_force;
+
+/* Whether a period (pb_prog / pb_req from..until, both days included) holds
+ * on day `today`. */
+static inline pv_force pv_force_at(int32_t from, int32_t until, int32_t today)
+{
+    return today < from ? PV_NOT_YET : today > until ? PV_WITHDRAWN : PV_IN_FORCE;
+}
 
 typedef struct pv_error {
     char message[256];
@@ -44,8 +54,12 @@ void pv_fini(pv_state *st);
 
 /* Evaluates program `prog` against the facts record `facts` (the fields of
  * record 0, in order) as of day `today`. On success returns true, sets
- * *eligible (every top-level `require` met) and leaves the outcome of each
- * requirement node of the program in st->outcomes[0 .. nreqs). On a runtime
+ * *eligible (every top-level `require` in force met) and leaves the outcome
+ * of each requirement node of the program in st->outcomes[0 .. nreqs). A
+ * requirement outside its effective period is PV_NOT_IN_FORCE and counts
+ * neither way; a program outside its own period is not evaluated at all
+ * (every node PV_NOT_EVALUATED, *eligible false): callers check
+ * pv_force_at first to say why. On a runtime
  * error (integer overflow, instruction budget) returns false with err set. */
 bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog,
             bool *eligible, pv_error *err);

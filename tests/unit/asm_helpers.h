@@ -179,6 +179,8 @@ static inline uint32_t ah_prog(ah *b, const char *id)
     p->id = ah_str(b, id);
     p->title = p->format = p->provider = p->grants = p->file = PB_NO_STRING;
     p->hours = -1;
+    p->from = PB_OPEN_FROM;
+    p->until = PB_OPEN_UNTIL;
     p->first_req = b->nreqs;
     b->nopen = 0;
     return b->nprogs++;
@@ -194,6 +196,8 @@ static inline pb_req *ah_node(ah *b, pb_req_kind kind, pb_req_role role, const c
     r->label = ah_str(b, label);
     r->cite = PB_NO_STRING;
     r->file = PB_NO_STRING;
+    r->from = PB_OPEN_FROM;
+    r->until = PB_OPEN_UNTIL;
     r->size = 1;
     if (b->nopen)
         b->reqs[b->open[b->nopen - 1]].nchildren++;

@@ -424,7 +424,7 @@ START_TEST(test_defines)
     fx f;
     parse(&f, "define adult = age >= 18\n"
               "define now() = today\n"
-              "define member(body: text, from: date?): boolean = true\n"
+              "define member(body: text, start: date?): boolean = true\n"
               "define total: integer = 3\n");
     ck_assert(f.ok);
     pa_decl *a = f.decls, *b = a->next, *c = b->next, *d = c->next;
@@ -440,7 +440,7 @@ START_TEST(test_defines)
     ck_assert_str_eq(p->name, "body");
     ck_assert_str_eq(span_text(&f, p->span), "body");
     ck_assert_str_eq(p->type.name, "text");
-    ck_assert_str_eq(p->next->name, "from");
+    ck_assert_str_eq(p->next->name, "start");
     ck_assert(p->next->type.optional);
     ck_assert_ptr_null(p->next->next);
     ck_assert_str_eq(c->u.define.result->name, "boolean");

@@ -1,0 +1,338 @@
+/* Examples and tests. The facts they write are checked against the facts
+ * record here, with the same clang-style messages as the rules, so that a
+ * test run only ever loads records that fit; and every expectation must name
+ * a real program and real requirement labels, so that a typo in a test is a
+ * compile error rather than a test that cannot fail. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check_int.h"
+
+typedef struct pc_tctx {
+    pc_ctx *c;
+    const pc_names *ids;   /* program name -> first version */
+    pc_names examples;     /* example name -> index into ex */
+    const pa_decl **ex;
+    uint8_t *state;        /* per example: 0 new, 1 on the path, 2 done */
+    uint32_t nex;
+} pc_tctx;
+
+/* ---- values ------------------------------------------------------------------- */
+
+static const char *pc_value_what(const pa_value *v)
+{
+    static const char *const what[] = {
+        [PA_V_INT] = "an integer", [PA_V_NUM] = "a number", [PA_V_TEXT] = "text",
+        [PA_V_DATE] = "a date",    [PA_V_BOOL] = "true or false", [PA_V_NONE] = "none",
+        [PA_V_LIST] = "a list",    [PA_V_RECORD] = "a record",
+    };
+    return what[v->kind];
+}
+
+static void pc_check_entries(pc_tctx *t, const pa_value *rec, uint32_t r, bool complete);
+
+static void pc_mismatch(pc_tctx *t, const pa_value *v, const char *field, pb_type ft)
+{
+    char b[64];
+    pd_diag *dg = PC_ERR(t->c, &v->span, "E0353", "`%s` holds %s, but this is %s", field,
+                         pc_type_name(t->c, ft, b, sizeof b), pc_value_what(v));
+    if (ft.kind == PB_T_LIST)
+        pd_note_add(t->c->d, dg, NULL, "write a list of records: [{ field: value ... }]");
+    else if (ft.kind == PB_T_SET)
+        pd_note_add(t->c->d, dg, NULL, "write a list of texts: [\"a\", \"b\"]");
+    else if (v->kind == PA_V_NONE)
+        pd_note_add(t->c->d, dg, NULL, "only a field whose type ends in `?` may be none");
+    else if (ft.kind == PB_T_DATE)
+        pd_note_add(t->c->d, dg, NULL, "write a date without quotes: 2026-11-23");
+}
+
+/* Whether value v fits a field of type ft (named `field` in messages). */
+static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_type ft)
+{
+    bool ok;
+    switch (v->kind) {
+    case PA_V_NONE: ok = ft.optional; break;
+    case PA_V_INT: ok = ft.kind == PB_T_INT || ft.kind == PB_T_NUM; break;
+    case PA_V_NUM: ok = ft.kind == PB_T_NUM; break;
+    case PA_V_TEXT: ok = ft.kind == PB_T_TEXT; break;
+    case PA_V_DATE: ok = ft.kind == PB_T_DATE; break;
+    case PA_V_BOOL: ok = ft.kind == PB_T_BOOL; break;
+    case PA_V_LIST: ok = ft.kind == PB_T_LIST || ft.kind == PB_T_SET; break;
+    default: ok = false; break;
+    }
+    if (!ok) {
+        pc_mismatch(t, v, field, ft);
+        return;
+    }
+    if (v->kind != PA_V_LIST)
+        return;
+    for (const pa_value *it = v->u.list.items; it; it = it->next) {
+        if (ft.kind == PB_T_SET && it->kind != PA_V_TEXT)
+            pc_mismatch(t, it, field, ft);
+        else if (ft.kind == PB_T_LIST && it->kind != PA_V_RECORD)
+            pc_mismatch(t, it, field, ft);
+        else if (ft.kind == PB_T_LIST)
+            pc_check_entries(t, it, ft.rec, true);
+    }
+}
+
+static const pc_field *pc_record_field(const pc_record *rec, const char *name)
+{
+    for (uint32_t i = 0; i < rec->nfields; i++)
+        if (strcmp(rec->fields[i].name, name) == 0)
+            return &rec->fields[i];
+    return NULL;
+}
+
+static void pc_unknown_field(pc_tctx *t, const pa_entry *e, const pc_record *rec)
+{
+    pd_diag *dg = PC_ERR(t->c, &e->span, "E0354", "`%s` has no field `%s`", rec->name, e->name);
+    pc_suggest s;
+    pc_suggest_init(&s, e->name);
+    for (uint32_t i = 0; i < rec->nfields; i++)
+        pc_suggest_offer(&s, rec->fields[i].name);
+    if (pc_suggest_result(&s)) {
+        pd_note_add(t->c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+        pd_set_fix(t->c->d, dg, pc_suggest_result(&s));
+    }
+    pd_note_add(t->c->d, dg, &rec->span, "`%s` is declared here", rec->name);
+}
+
+static const pa_entry *pc_entry(const pa_value *rec, const char *name)
+{
+    for (const pa_entry *e = rec->u.record.entries; e; e = e->next)
+        if (strcmp(e->name, name) == 0)
+            return e;
+    return NULL;
+}
+
+/* The entries of a record value against record r; `complete`: every field
+ * without a default must be there (a list element, as the facts reader
+ * requires). */
+static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool complete)
+{
+    const pc_record *rec = &t->c->p->records[r];
+    for (const pa_entry *e = v->u.record.entries; e; e = e->next) {
+        const pa_entry *first = pc_entry(v, e->name);
+        if (first != e) {
+            pd_diag *dg = PC_ERR(t->c, &e->span, "E0356", "`%s` is given twice", e->name);
+            pd_note_add(t->c->d, dg, &first->span, "first given here");
+            continue;
+        }
+        const pc_field *f = pc_record_field(rec, e->name);
+        if (!f)
+            pc_unknown_field(t, e, rec);
+        else if (f->type.kind != PB_T_VOID)
+            pc_check_value(t, e->value, e->name, f->type);
+    }
+    if (!complete)
+        return;
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        if (rec->fields[i].def != PB_DEF_REQUIRED || pc_entry(v, rec->fields[i].name))
+            continue;
+        pd_diag *dg = PC_ERR(t->c, &v->span, "E0355", "this `%s` lacks `%s`, which has no default",
+                             rec->name, rec->fields[i].name);
+        pd_note_add(t->c->d, dg, &rec->fields[i].span, "`%s` is declared here", rec->fields[i].name);
+    }
+}
+
+/* ---- examples -------------------------------------------------------------------- */
+
+static bool pc_find_example(pc_tctx *t, const char *name, const ps_span *use, uint32_t *index)
+{
+    if (pc_names_get(&t->examples, name, index))
+        return true;
+    pd_diag *dg = PC_ERR(t->c, use, "E0351", "unknown example `%s`", name);
+    pc_suggest s;
+    pc_suggest_init(&s, name);
+    for (uint32_t i = 0; i < t->nex; i++)
+        pc_suggest_offer(&s, t->ex[i]->name);
+    if (pc_suggest_result(&s)) {
+        pd_note_add(t->c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+        pd_set_fix(t->c->d, dg, pc_suggest_result(&s));
+    } else {
+        pd_note_add(t->c->d, dg, NULL, "declare it with `example %s = { ... }`", name);
+    }
+    return false;
+}
+
+/* Follows `base with` links from example i; an example that reaches itself
+ * is reported once, at the link that closes the loop. */
+static void pc_walk_example(pc_tctx *t, uint32_t i)
+{
+    if (t->state[i] == 2)
+        return;
+    const pa_facts_ref *f = &t->ex[i]->u.example.facts;
+    t->state[i] = 1;
+    uint32_t b;
+    if (f->base && pc_find_example(t, f->base, &f->base_span, &b)) {
+        if (t->state[b] == 1) {
+            pd_diag *dg = PC_ERR(t->c, &f->base_span, "E0352",
+                                 "example `%s` is built on itself through `%s`", t->ex[i]->name, f->base);
+            pd_note_add(t->c->d, dg, &t->ex[b]->name_span, "`%s` is declared here", f->base);
+        } else {
+            pc_walk_example(t, b);
+        }
+    }
+    t->state[i] = 2;
+}
+
+/* Whether the facts of `f` (its own entries, then its bases') give `name`. */
+static bool pc_ref_gives(const pc_tctx *t, const pa_facts_ref *f, const char *name)
+{
+    for (uint32_t hops = 0; f && hops <= t->nex; hops++) {
+        if (f->with && pc_entry(f->with, name))
+            return true;
+        uint32_t b;
+        if (!f->base || !pc_names_get(&t->examples, f->base, &b))
+            return false;
+        f = &t->ex[b]->u.example.facts;
+    }
+    return false;
+}
+
+static void pc_check_given(pc_tctx *t, const pa_facts_ref *f)
+{
+    uint32_t b;
+    bool known = !f->base || pc_find_example(t, f->base, &f->base_span, &b);
+    if (f->with)
+        pc_check_entries(t, f->with, 0, false);
+    if (!known)
+        return; /* what the unknown example would give is unknown too */
+    const pc_record *facts = &t->c->p->records[0];
+    for (uint32_t i = 0; i < facts->nfields; i++) {
+        const pc_field *fd = &facts->fields[i];
+        if (fd->def != PB_DEF_REQUIRED || pc_ref_gives(t, f, fd->name))
+            continue;
+        pd_diag *dg = PC_ERR(t->c, &f->span, "E0355", "these facts lack `%s`, which has no default",
+                             fd->name);
+        pd_note_add(t->c->d, dg, &fd->span, "`%s` is declared here", fd->name);
+    }
+}
+
+/* ---- expectations ------------------------------------------------------------------ */
+
+static const pa_decl *pc_find_program(pc_tctx *t, const pa_expect *x)
+{
+    uint32_t i;
+    if (pc_names_get(t->ids, x->program, &i))
+        return t->c->p->progs[i];
+    pd_diag *dg = PC_ERR(t->c, &x->program_span, "E0364", "unknown program `%s`", x->program);
+    pc_suggest s;
+    pc_suggest_init(&s, x->program);
+    for (uint32_t k = 0; k < t->c->p->nprogs; k++)
+        pc_suggest_offer(&s, t->c->p->progs[k]->name);
+    if (pc_suggest_result(&s)) {
+        pd_note_add(t->c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+        pd_set_fix(t->c->d, dg, pc_suggest_result(&s));
+    }
+    return NULL;
+}
+
+/* A label of a top-level `require` in any version of the program. */
+static bool pc_has_label(const pc_tctx *t, const char *prog, const char *label, pc_suggest *s)
+{
+    for (uint32_t k = 0; k < t->c->p->nprogs; k++) {
+        const pa_decl *d = t->c->p->progs[k];
+        if (strcmp(d->name, prog) != 0)
+            continue;
+        for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
+            if (r->role != PA_REQUIRE)
+                continue;
+            if (strcmp(r->label, label) == 0)
+                return true;
+            pc_suggest_offer(s, r->label);
+        }
+    }
+    return false;
+}
+
+static void pc_check_expect(pc_tctx *t, const pa_expect *x)
+{
+    if (!pc_find_program(t, x))
+        return;
+    for (const pa_label *l = x->unmet; l; l = l->next) {
+        for (const pa_label *e = x->unmet; e != l; e = e->next)
+            if (strcmp(e->text, l->text) == 0) {
+                pd_diag *dg = PC_ERR(t->c, &l->span, "E0366", "\"%s\" is listed twice", l->text);
+                pd_note_add(t->c->d, dg, &e->span, "first listed here");
+                break;
+            }
+        pc_suggest s;
+        pc_suggest_init(&s, l->text);
+        if (pc_has_label(t, x->program, l->text, &s))
+            continue;
+        pd_diag *dg = PC_ERR(t->c, &l->span, "E0365", "program `%s` has no requirement \"%s\"",
+                             x->program, l->text);
+        if (pc_suggest_result(&s))
+            pd_note_add(t->c->d, dg, NULL, "did you mean \"%s\"?", pc_suggest_result(&s));
+        pd_note_add(t->c->d, dg, NULL, "`unmet` lists the labels of the program's `require`s");
+    }
+}
+
+static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)
+{
+    uint32_t old;
+    if (d->name[0] == '\0')
+        PC_ERR(t->c, &d->name_span, "E0360", "a test needs a title that says what it checks");
+    else if (!pc_names_add(titles, d->name, 0, &old) && old != UINT32_MAX)
+        PC_ERR(t->c, &d->name_span, "E0360", "another test is already called \"%s\"", d->name);
+    if (!d->u.test.has_as_of)
+        PC_ERR(t->c, &d->name_span, "E0361",
+               "test \"%s\" needs an evaluation date: `as of 2026-11-23`", d->name);
+    if (!d->u.test.has_given)
+        PC_ERR(t->c, &d->name_span, "E0362",
+               "test \"%s\" needs the coach's facts: `given NAME`, `given { ... }` or `given NAME "
+               "with { ... }`", d->name);
+    else
+        pc_check_given(t, &d->u.test.given);
+    if (!d->u.test.expects)
+        PC_ERR(t->c, &d->name_span, "E0363",
+               "test \"%s\" expects nothing: add `expect PROGRAM eligible` or `expect PROGRAM not "
+               "eligible`", d->name);
+    for (const pa_expect *x = d->u.test.expects; x; x = x->next)
+        pc_check_expect(t, x);
+}
+
+static bool pc_collect_examples(pc_tctx *t, const pa_decl *decls)
+{
+    for (const pa_decl *d = decls; d; d = d->next)
+        t->nex += d->kind == PA_D_EXAMPLE;
+    t->ex = pm_alloc(t->c->arena, sizeof *t->ex * (t->nex ? t->nex : 1));
+    t->state = pm_alloc(t->c->arena, t->nex ? t->nex : 1);
+    if (!t->ex || !t->state)
+        return false;
+    uint32_t n = 0, old;
+    for (const pa_decl *d = decls; d; d = d->next) {
+        if (d->kind != PA_D_EXAMPLE)
+            continue;
+        if (!pc_names_add(&t->examples, d->name, n, &old)) {
+            if (old == UINT32_MAX)
+                return false;
+            pd_diag *dg = PC_ERR(t->c, &d->name_span, "E0350", "example `%s` is declared twice", d->name);
+            pd_note_add(t->c->d, dg, &t->ex[old]->name_span, "first declared here");
+        }
+        t->ex[n++] = d;
+    }
+    return true;
+}
+
+void pc_check_tests(pc_ctx *c, const pa_decl *decls, const pc_names *ids)
+{
+    pc_tctx t = {.c = c, .ids = ids};
+    pc_names_init(&t.examples, c->arena);
+    if (!pc_collect_examples(&t, decls)) {
+        c->d->oom = true;
+        return;
+    }
+    for (uint32_t i = 0; i < t.nex; i++) {
+        pc_walk_example(&t, i);
+        if (t.ex[i]->u.example.facts.with)
+            pc_check_entries(&t, t.ex[i]->u.example.facts.with, 0, false);
+    }
+    pc_names titles;
+    pc_names_init(&titles, c->arena);
+    for (const pa_decl *d = decls; d; d = d->next)
+        if (d->kind == PA_D_TEST)
+            pc_check_test(&t, d, &titles);
+}

@@ -1087,9 +1087,11 @@ value
     | vrecord
     ;
 
+/* Like a record's entries, list items may be separated by layout alone. */
 values
     : value               { $$ = (pp_values){$1, $1, 1}; }
     | values COMMA value  { $$ = $1; $$.tail->next = $3; $$.tail = $3; $$.n++; }
+    | values value        { $$ = $1; $$.tail->next = $2; $$.tail = $2; $$.n++; }
     ;
 
 vrecord

@@ -461,13 +461,16 @@ static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 
 const char *pc_period_text(const pa_period *p, char *buf, size_t len)
 {
-    char from[11], until[11];
+    char from[11] = "", until[11] = "";
     if (!p->given || (p->from == PA_DATE_OPEN_FROM && p->until == PA_DATE_OPEN_UNTIL)) {
         snprintf(buf, len, "always");
         return buf;
     }
-    pt_format(p->from, from);
-    pt_format(p->until, until);
+    /* Only the bounded ends are dates; the open ones are sentinels. */
+    if (p->from != PA_DATE_OPEN_FROM)
+        pt_format(p->from, from);
+    if (p->until != PA_DATE_OPEN_UNTIL)
+        pt_format(p->until, until);
     if (p->from == PA_DATE_OPEN_FROM)
         snprintf(buf, len, "until %s", until);
     else if (p->until == PA_DATE_OPEN_UNTIL)

@@ -8,6 +8,8 @@
 
 #include "check_int.h"
 
+#define PC_JSON_INT_MAX 9007199254740992LL /* 2^53 */
+
 typedef struct pc_tctx {
     pc_ctx *c;
     const pc_names *ids;   /* program name -> first version */
@@ -62,6 +64,13 @@ static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_
     }
     if (!ok) {
         pc_mismatch(t, v, field, ft);
+        return;
+    }
+    /* Facts travel as JSON numbers, which hold integers exactly only up to
+     * 2^53: past that a test would silently check a different value. */
+    if (v->kind == PA_V_INT && (v->u.i > PC_JSON_INT_MAX || v->u.i < -PC_JSON_INT_MAX)) {
+        PC_ERR(t->c, &v->span, "E0357", "%lld is too large for facts (at most %lld either way)",
+               (long long)v->u.i, (long long)PC_JSON_INT_MAX);
         return;
     }
     if (v->kind != PA_V_LIST)

@@ -20,6 +20,7 @@ int cli_check(int argc, char **argv);
 int cli_compile(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_disasm(int argc, char **argv);
+int cli_test(int argc, char **argv);
 
 /* Prints "pathway: message" to stderr. */
 void cli_error(const char *fmt, ...)

@@ -5,14 +5,21 @@
 #include "api/api_int.h"
 #include "bc/bytecode.h"
 #include "cli.h"
+#include "ruletest/ruletest.h"
 #include "util/file.h"
 
 static const char check_help[] =
-    "usage: pathway check [--format text|json] FILE...\n"
+    "usage: pathway check [--format text|json] [--list-assumptions] FILE...\n"
     "\n"
     "Compiles each rule file (and what it includes) and reports every error,\n"
     "clang-style, on standard error; with --format json, one JSON object per\n"
     "diagnostic on standard output. Prints nothing for a clean file.\n"
+    "\n"
+    "  --list-assumptions  when a file compiles, print every `assuming` of its\n"
+    "                      programs (and of the files it includes), in source\n"
+    "                      order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": REASON\n"
+    "                      (with --format json, one JSON object per line)\n"
+    "\n"
     "Exit status: 0 all files compile, 1 some file has errors, 2 usage error.\n";
 
 static const char compile_help[] =
@@ -41,11 +48,71 @@ static bool cli_wants_help(int argc, char **argv, const char *help)
     return false;
 }
 
+/* Whether a[i] was already printed from an earlier file (two roots may
+ * include the same file). */
+static bool cli_assumption_seen(const pr_assumptions *a, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (a->items[j].line == a->items[i].line && a->items[j].column == a->items[i].column &&
+            strcmp(a->items[j].key, a->items[i].key) == 0)
+            return true;
+    return false;
+}
+
+static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
+{
+    if (format == PW_DIAG_JSON) {
+        fputs("{\"file\":", stdout);
+        cli_json_string(stdout, a->file);
+        printf(",\"line\":%u,\"column\":%u,\"program\":", a->line, a->column);
+        cli_json_string(stdout, a->program);
+        fputs(",\"requirement\":", stdout);
+        if (a->requirement)
+            cli_json_string(stdout, a->requirement);
+        else
+            fputs("null", stdout);
+        fputs(",\"reason\":", stdout);
+        cli_json_string(stdout, a->reason);
+        fputs("}\n", stdout);
+    } else if (a->requirement) {
+        printf("%s:%u:%u: %s: \"%s\": %s\n", a->file, a->line, a->column, a->program, a->requirement,
+               a->reason);
+    } else {
+        printf("%s:%u:%u: %s: %s\n", a->file, a->line, a->column, a->program, a->reason);
+    }
+}
+
+/* Compiles one file; with `assumptions`, collects and prints the new ones. */
+static bool cli_check_file(const char *path, const pw_compile_options *opt, cli_diag_sink *sink,
+                           pr_assumptions *assumptions, pw_diag_format format)
+{
+    pw_error err;
+    sink->printed = false;
+    if (!assumptions) {
+        pw_program *prog = NULL;
+        pw_status st = pw_compile_file(path, opt, &prog, &err);
+        pw_program_free(prog);
+        if (st != PW_OK)
+            cli_report_failure(sink, &err);
+        return st == PW_OK;
+    }
+    size_t before = assumptions->n;
+    if (pr_list_assumptions(path, opt, assumptions, &err) != PW_OK) {
+        cli_report_failure(sink, &err);
+        return false;
+    }
+    for (size_t i = before; i < assumptions->n; i++)
+        if (!cli_assumption_seen(assumptions, i))
+            cli_print_assumption(&assumptions->items[i], format);
+    return true;
+}
+
 int cli_check(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv, check_help))
         return CLI_OK;
     pw_diag_format format = PW_DIAG_TEXT;
+    bool list = false;
     int nfiles = 0, failed = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_option(argv[i], "--format")) {
@@ -60,6 +127,8 @@ int cli_check(int argc, char **argv)
                 cli_error("unknown format `%s` (expected text or json)", v);
                 return CLI_USAGE;
             }
+        } else if (strcmp(argv[i], "--list-assumptions") == 0) {
+            list = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("unknown option `%s`\n%s", argv[i], check_help);
             return CLI_USAGE;
@@ -67,22 +136,20 @@ int cli_check(int argc, char **argv)
     }
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(format, &sink);
+    pr_assumptions assumptions = {0};
     for (int i = 1; i < argc; i++) {
         if (cli_is_option(argv[i], "--format")) {
             if (!strchr(argv[i], '='))
                 i++;
             continue;
         }
+        if (strcmp(argv[i], "--list-assumptions") == 0)
+            continue;
         nfiles++;
-        pw_program *prog = NULL;
-        pw_error err;
-        sink.printed = false;
-        if (pw_compile_file(argv[i], &opt, &prog, &err) != PW_OK) {
+        if (!cli_check_file(argv[i], &opt, &sink, list ? &assumptions : NULL, format))
             failed++;
-            cli_report_failure(&sink, &err);
-        }
-        pw_program_free(prog);
     }
+    pr_assumptions_fini(&assumptions);
     if (nfiles == 0) {
         cli_error("no rule files given\n%s", check_help);
         return CLI_USAGE;

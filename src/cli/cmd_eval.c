@@ -163,11 +163,12 @@ static const char *const eval_status[] = {
 static void eval_json_date(FILE *out, pw_date d, pw_date open)
 {
     char buf[11];
-    pw_date_format(d, buf);
-    if (d == open)
+    if (d == open) {
         fputs("null", out);
-    else
-        fprintf(out, "\"%s\"", buf);
+        return;
+    }
+    pw_date_format(d, buf);
+    fprintf(out, "\"%s\"", buf);
 }
 
 /* Programs with effective dates also say which version applied and, when
@@ -260,9 +261,11 @@ static void eval_write_period(eval_run *r, size_t p)
 {
     pw_date from, until;
     pw_program_period(r->program, p, &from, &until);
-    char a[11], b[11];
-    pw_date_format(from, a);
-    pw_date_format(until, b);
+    char a[11] = "", b[11] = "";
+    if (from != PW_DATE_MIN)
+        pw_date_format(from, a);
+    if (until != PW_DATE_MAX)
+        pw_date_format(until, b);
     pw_verdict v = pw_result_verdict(r->ctx, p);
     const char *lead = v == PW_NOT_YET_IN_FORCE ? "takes effect" : v == PW_WITHDRAWN ? "was in force"
                                                                                    : "version in force";

@@ -1,4 +1,4 @@
-/* pathway: check, compile, evaluate and disassemble rule files. */
+/* pathway: check, compile, evaluate, disassemble and test rule files. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +104,7 @@ static void cli_usage(FILE *out)
           "  compile FILE -o OUT.pwc       compile a rule file to bytecode\n"
           "  eval RULES --facts FILE       decide who may enrol in which program\n"
           "  disasm FILE                   print the bytecode of a rule or .pwc file\n"
+          "  test FILE|DIR...              run the tests rule files declare\n"
           "\n"
           "Run `pathway <command> --help` for a command's options.\n"
           "Options: --help, --version\n",
@@ -120,6 +121,7 @@ int main(int argc, char **argv)
         {"compile", cli_compile},
         {"eval", cli_eval},
         {"disasm", cli_disasm},
+        {"test", cli_test},
     };
     if (argc < 2) {
         cli_usage(stderr);

@@ -11,13 +11,15 @@ int32_t pt_from_ymd(int y, int m, int d)
     return (int32_t)(era * 146097 + (int)doe - 719468);
 }
 
+/* 64-bit so that any int32_t day, the open ends of a period included, is
+ * defined behaviour (years beyond ±5.8 million still fit an int). */
 void pt_to_ymd(int32_t days, int *y, int *m, int *d)
 {
-    int z = days + 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t z = (int64_t)days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const unsigned doe = (unsigned)(z - era * 146097);
     const unsigned yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
-    const int yy = (int)yoe + era * 400;
+    const int yy = (int)((int64_t)yoe + era * 400);
     const unsigned doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
     const unsigned mp = (5u * doy + 2u) / 153u;
     *d = (int)(doy - (153u * mp + 2u) / 5u + 1u);

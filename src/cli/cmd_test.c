@@ -1,0 +1,417 @@
+/* pathway test: run the tests rule files declare, report them for people or
+ * as JUnit XML, and measure requirement coverage. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "ruletest/ruletest.h"
+#include "util/file.h"
+
+static const char test_help[] =
+    "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
+    "                    [-o FILE] FILE|DIR...\n"
+    "\n"
+    "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
+    "an included file's tests run when that file is tested). A directory is\n"
+    "searched recursively for *.pw files, in sorted order.\n"
+    "\n"
+    "  --format FORMAT     text (default): a PASS/FAIL line per test and a summary;\n"
+    "                      junit: JUnit XML (the text report then goes to standard\n"
+    "                      error, or to standard output with -o)\n"
+    "  --coverage          after the tests, which requirements the tests saw both\n"
+    "                      met and unmet, per program version\n"
+    "  --min-coverage PCT  fail when fewer than PCT percent of the requirements are\n"
+    "                      covered (0-100)\n"
+    "  -o, --output FILE   write the report (or the XML) to FILE, atomically\n"
+    "\n"
+    "Exit status: 0 every test passed (and coverage is at least the minimum),\n"
+    "1 a test failed or could not run, a file does not compile, or coverage is\n"
+    "below the minimum, 2 usage error.\n";
+
+typedef struct test_opts {
+    bool junit;
+    bool coverage;    /* print it */
+    bool has_min;
+    double min;
+    const char *output;
+    pr_strings args;  /* FILE|DIR as given */
+} test_opts;
+
+typedef struct test_run {
+    const test_opts *o;
+    pr_file *files;
+    size_t nfiles;
+    pr_coverage cov;
+    FILE *report;     /* where the readable report goes; NULL: into `saved` */
+    pd_buf saved;
+    size_t tests, passed, failed, errors, uncompiled;
+    bool broken;      /* something failed outside the tests: a directory, memory */
+} test_run;
+
+/* ---- options -------------------------------------------------------------------- */
+
+static bool test_parse_percent(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || errno || !isfinite(d) || d < 0 || d > 100)
+        return false;
+    if (*end == '%')
+        end++;
+    *out = d;
+    return *end == '\0';
+}
+
+static int test_parse_format(const char *v, test_opts *o)
+{
+    if (strcmp(v, "text") == 0) {
+        o->junit = false;
+    } else if (strcmp(v, "junit") == 0) {
+        o->junit = true;
+    } else {
+        cli_error("unknown format `%s` (expected text or junit)", v);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* Returns -1 after printing help. */
+static int test_parse(int argc, char **argv, test_opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(test_help, stdout);
+            return -1;
+        } else if (cli_is_option(a, "--format")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--format")) || test_parse_format(v, o) != CLI_OK)
+                return CLI_USAGE;
+        } else if (strcmp(a, "--coverage") == 0) {
+            o->coverage = true;
+        } else if (cli_is_option(a, "--min-coverage")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--min-coverage")))
+                return CLI_USAGE;
+            if (!test_parse_percent(v, &o->min)) {
+                cli_error("--min-coverage: `%s` is not a percentage from 0 to 100", v);
+                return CLI_USAGE;
+            }
+            o->has_min = true;
+        } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
+            if (!(o->output = cli_option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")))
+                return CLI_USAGE;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("unknown option `%s`\n%s", a, test_help);
+            return CLI_USAGE;
+        } else if (!pr_strings_push(&o->args, a)) {
+            cli_error("out of memory");
+            return CLI_USAGE;
+        }
+    }
+    if (o->args.n == 0) {
+        cli_error("no rule files or directories given\n%s", test_help);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* ---- finding rule files ------------------------------------------------------------ */
+
+static int test_compare(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool test_is_rule_file(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 3 && strcmp(name + n - 3, ".pw") == 0;
+}
+
+static char *test_join(const char *dir, const char *name)
+{
+    size_t d = strlen(dir), n = strlen(name);
+    bool slash = d && dir[d - 1] == '/';
+    char *p = malloc(d + n + 2);
+    if (p)
+        snprintf(p, d + n + 2, "%s%s%s", dir, slash ? "" : "/", name);
+    return p;
+}
+
+static bool test_walk(const char *dir, pr_strings *files);
+
+/* One directory entry: a rule file is listed, a directory searched. Symbolic
+ * links to directories are not followed (as find does), so a link cycle
+ * cannot recurse without end. */
+static bool test_visit(const char *path, pr_strings *files)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return true; /* gone since it was listed */
+    if (S_ISDIR(st.st_mode))
+        return test_walk(path, files);
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+        return true;
+    if (S_ISREG(st.st_mode) && test_is_rule_file(path) && !pr_strings_push(files, path)) {
+        cli_error("out of memory");
+        return false;
+    }
+    return true;
+}
+
+/* Every *.pw file under dir, sorted by name at each level. */
+static bool test_walk(const char *dir, pr_strings *files)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        cli_error("cannot read directory %s: %s", dir, strerror(errno));
+        return false;
+    }
+    pr_strings names = {0};
+    bool ok = true;
+    for (struct dirent *e; ok && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            ok = pr_strings_push(&names, e->d_name);
+    closedir(d);
+    if (!ok)
+        cli_error("out of memory");
+    if (names.n)
+        qsort(names.items, names.n, sizeof *names.items, test_compare);
+    for (size_t i = 0; ok && i < names.n; i++) {
+        char *path = test_join(dir, names.items[i]);
+        ok = path && test_visit(path, files);
+        if (!path)
+            cli_error("out of memory");
+        free(path);
+    }
+    pr_strings_fini(&names);
+    return ok;
+}
+
+/* The files to test: a FILE as given, a DIR's *.pw files. */
+static bool test_collect(const pr_strings *args, pr_strings *files)
+{
+    bool ok = true;
+    for (size_t i = 0; i < args->n; i++) {
+        struct stat st;
+        size_t before = files->n;
+        if (stat(args->items[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            ok = test_walk(args->items[i], files) && ok;
+            /* Not an error (a directory may hold no rules yet), but a CI
+             * job pointed at the wrong place should not pass unnoticed. */
+            if (ok && files->n == before)
+                cli_error("note: no *.pw files under %s", args->items[i]);
+        } else if (!pr_strings_push(files, args->items[i]))
+            return false;
+    }
+    return ok;
+}
+
+/* ---- the readable report ------------------------------------------------------------ */
+
+/* Prints a chunk of the report as it comes (or keeps it for -o). */
+static void test_emit(test_run *r, pd_buf *chunk)
+{
+    if (chunk->data) {
+        if (r->report) {
+            fputs(chunk->data, r->report);
+            fflush(r->report);
+        } else {
+            pd_buf_printf(&r->saved, "%s", chunk->data);
+        }
+    }
+    if (chunk->oom)
+        r->broken = true;
+    pd_buf_free(chunk);
+}
+
+static void test_report_file(test_run *r, const pr_file *f)
+{
+    pd_buf b = {0};
+    if (!f->compiled)
+        pd_buf_printf(&b, "FAIL %s: does not compile\n", f->path);
+    for (size_t i = 0; i < f->ntests; i++)
+        pr_render_test(&f->tests[i], &b);
+    test_emit(r, &b);
+}
+
+static void test_count(test_run *r, const pr_file *f)
+{
+    r->uncompiled += !f->compiled;
+    for (size_t i = 0; i < f->ntests; i++) {
+        r->tests++;
+        r->passed += f->tests[i].status == PR_PASS;
+        r->failed += f->tests[i].status == PR_FAIL;
+        r->errors += f->tests[i].status == PR_ERROR;
+    }
+}
+
+/* "42 tests: 41 passed, 1 failed" */
+static void test_summary(test_run *r, pd_buf *b)
+{
+    pd_buf_printf(b, "%zu test%s: %zu passed, %zu failed", r->tests, r->tests == 1 ? "" : "s", r->passed,
+                  r->failed);
+    if (r->errors)
+        pd_buf_printf(b, ", %zu error%s", r->errors, r->errors == 1 ? "" : "s");
+    if (r->uncompiled)
+        pd_buf_printf(b, "; %zu %s", r->uncompiled,
+                      r->uncompiled == 1 ? "file does not compile" : "files do not compile");
+    pd_buf_printf(b, "\n");
+}
+
+/* The tests that did not pass once more, after the details have scrolled
+ * away, as a test framework's short summary does. */
+static void test_recap(const test_run *r, pd_buf *b)
+{
+    if (!r->failed && !r->errors && !r->uncompiled)
+        return;
+    pd_buf_printf(b, "\nnot passed:\n");
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const pr_file *f = &r->files[i];
+        if (!f->compiled)
+            pd_buf_printf(b, "    FAIL %s: does not compile\n", f->path);
+        for (size_t k = 0; k < f->ntests; k++)
+            if (f->tests[k].status != PR_PASS)
+                pd_buf_printf(b, "    %s %s:%u %s\n", pr_status_word(f->tests[k].status), f->tests[k].file,
+                              f->tests[k].line, f->tests[k].title);
+    }
+}
+
+/* False when coverage is below --min-coverage (said in the report). */
+static bool test_coverage_ok(test_run *r, pd_buf *b)
+{
+    size_t covered, total;
+    pr_coverage_totals(&r->cov, &covered, &total);
+    if (!r->o->has_min || (double)covered * 100.0 >= r->o->min * (double)total)
+        return true;
+    pd_buf_printf(b, "FAIL coverage %.1f%% is below the minimum of %g%%\n",
+                  pr_coverage_percent(covered, total), r->o->min);
+    return false;
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+static bool test_keep(test_run *r, pr_file *f)
+{
+    pr_file *files = realloc(r->files, (r->nfiles + 1) * sizeof *files);
+    if (!files)
+        return false;
+    r->files = files;
+    files[r->nfiles++] = *f;
+    return true;
+}
+
+static void test_one(test_run *r, const char *path, const pw_compile_options *opt, cli_diag_sink *sink)
+{
+    pr_file f;
+    pw_error err;
+    sink->printed = false;
+    bool want_cov = r->o->coverage || r->o->has_min;
+    if (pr_run_file(path, opt, want_cov ? &r->cov : NULL, &f, &err) != PW_OK) {
+        cli_error("%s: %s", path, err.message);
+        r->broken = true;
+        pr_file_fini(&f);
+        return;
+    }
+    if (!f.compiled && !sink->printed)
+        cli_error("%s", f.error ? f.error : "does not compile");
+    test_count(r, &f);
+    test_report_file(r, &f);
+    if (!test_keep(r, &f)) {
+        cli_error("out of memory");
+        r->broken = true;
+        pr_file_fini(&f);
+    }
+}
+
+static bool test_write(const char *path, const pd_buf *b)
+{
+    char msg[512];
+    if (b->oom) {
+        cli_error("out of memory writing %s", path);
+        return false;
+    }
+    if (!pu_write_file(path, b->data ? b->data : "", b->len, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        return false;
+    }
+    return true;
+}
+
+/* The JUnit XML, to -o FILE or standard output. */
+static bool test_write_junit(test_run *r)
+{
+    pd_buf x = {0};
+    pr_render_junit(r->files, r->nfiles, &x);
+    bool ok = !x.oom;
+    if (r->o->output)
+        ok = test_write(r->o->output, &x);
+    else if (x.data)
+        fputs(x.data, stdout);
+    pd_buf_free(&x);
+    return ok;
+}
+
+/* Coverage, the summary, and the outputs; the exit status. */
+static int test_finish(test_run *r)
+{
+    pd_buf b = {0};
+    if (r->o->coverage) {
+        pd_buf_printf(&b, "\n");
+        pr_render_coverage(&r->cov, &b);
+    }
+    test_recap(r, &b);
+    pd_buf_printf(&b, "\n");
+    test_summary(r, &b);
+    bool ok = test_coverage_ok(r, &b);
+    test_emit(r, &b);
+    ok = ok && !r->broken && r->failed == 0 && r->errors == 0 && r->uncompiled == 0;
+    bool written = true;
+    if (r->o->junit)
+        written = test_write_junit(r);
+    else if (r->o->output)
+        written = test_write(r->o->output, &r->saved);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("error writing the report");
+        written = false;
+    }
+    return ok && written ? CLI_OK : CLI_FOUND;
+}
+
+int cli_test(int argc, char **argv)
+{
+    test_opts o;
+    memset(&o, 0, sizeof o);
+    int rc = test_parse(argc, argv, &o);
+    if (rc != CLI_OK) {
+        pr_strings_fini(&o.args);
+        return rc < 0 ? CLI_OK : rc;
+    }
+    test_run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    pr_coverage_init(&r.cov);
+    /* The XML owns standard output unless it goes to a file; the report then
+     * goes to standard error. A text report with -o is kept for the file. */
+    r.report = o.junit ? (o.output ? stdout : stderr) : (o.output ? NULL : stdout);
+    pr_strings files = {0};
+    if (!test_collect(&o.args, &files))
+        r.broken = true;
+    cli_diag_sink sink;
+    pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    for (size_t i = 0; i < files.n; i++)
+        test_one(&r, files.items[i], &opt, &sink);
+    rc = test_finish(&r);
+    for (size_t i = 0; i < r.nfiles; i++)
+        pr_file_fini(&r.files[i]);
+    free(r.files);
+    pd_buf_free(&r.saved);
+    pr_coverage_fini(&r.cov);
+    pr_strings_fini(&files);
+    pr_strings_fini(&o.args);
+    return rc;
+}

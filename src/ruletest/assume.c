@@ -1,0 +1,117 @@
+/* Every `assuming "reason"` of a rule set: the requirements (and program
+ * headers) its authors added without the source document stating them, for
+ * someone to review. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruletest_int.h"
+
+typedef struct pr_collector {
+    pr_assumptions *out;
+    bool oom;
+} pr_collector;
+
+static void pr_assumption_fini(pr_assumption *a)
+{
+    free(a->file);
+    free(a->key);
+    free(a->program);
+    free(a->requirement);
+    free(a->reason);
+}
+
+void pr_assumptions_fini(pr_assumptions *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        pr_assumption_fini(&a->items[i]);
+    free(a->items);
+    memset(a, 0, sizeof *a);
+}
+
+static void pr_add_assumption(pr_collector *c, const pw_tree *tree, const pa_assume *as,
+                              const char *program, const char *requirement)
+{
+    pr_assumptions *out = c->out;
+    pr_assumption *items = pr_reserve(out->items, &out->cap, out->n, sizeof *out->items);
+    if (!items) {
+        c->oom = true;
+        return;
+    }
+    out->items = items;
+    pr_pos pos = pr_position(tree, as->span);
+    pr_assumption *a = &items[out->n];
+    memset(a, 0, sizeof *a);
+    a->line = pos.line;
+    a->column = pos.column;
+    a->file = pr_dup(pos.file);
+    a->key = pr_dup(pos.key);
+    a->program = pr_dup(program ? program : "");
+    a->requirement = pr_dup(requirement);
+    a->reason = pr_dup(as->reason ? as->reason : "");
+    if (!a->file || !a->key || !a->program || (requirement && !a->requirement) || !a->reason) {
+        pr_assumption_fini(a);
+        c->oom = true;
+        return;
+    }
+    out->n++;
+}
+
+/* Requirements and, under each group, its members, in pre-order. */
+static void pr_collect_reqs(pr_collector *c, const pw_tree *tree, const char *program,
+                            const pa_req *reqs)
+{
+    for (const pa_req *r = reqs; r && !c->oom; r = r->next) {
+        for (const pa_assume *a = r->assumes; a && !c->oom; a = a->next)
+            pr_add_assumption(c, tree, a, program, r->label ? r->label : "");
+        pr_collect_reqs(c, tree, program, r->members);
+    }
+}
+
+static bool pr_before(const pr_assumption *a, const pr_assumption *b)
+{
+    return a->line < b->line || (a->line == b->line && a->column < b->column);
+}
+
+/* One program's clauses in the order they are written: a group's own
+ * `assuming` may follow its members. A program lies in one file, so line and
+ * column order is source order. */
+static void pr_sort_from(pr_assumptions *a, size_t begin)
+{
+    for (size_t i = begin + 1; i < a->n; i++) {
+        pr_assumption x = a->items[i];
+        size_t j = i;
+        for (; j > begin && pr_before(&x, &a->items[j - 1]); j--)
+            a->items[j] = a->items[j - 1];
+        a->items[j] = x;
+    }
+}
+
+static void pr_collect(void *user, const pw_tree *tree)
+{
+    pr_collector *c = user;
+    if (!tree->program)
+        return;
+    for (const pa_decl *d = tree->decls; d && !c->oom; d = d->next) {
+        if (d->kind != PA_D_PROGRAM)
+            continue;
+        size_t begin = c->out->n;
+        for (const pa_assume *a = d->u.program.assumes; a && !c->oom; a = a->next)
+            pr_add_assumption(c, tree, a, d->name, NULL);
+        pr_collect_reqs(c, tree, d->name, d->u.program.reqs);
+        pr_sort_from(c->out, begin);
+    }
+}
+
+pw_status pr_list_assumptions(const char *path, const pw_compile_options *options,
+                              pr_assumptions *out, pw_error *err)
+{
+    if (!path || !out)
+        return pw_fail(err, PW_ERR_USAGE, "pr_list_assumptions: NULL argument");
+    pr_collector c = {out, false};
+    pw_program *prog = NULL;
+    pw_status st = pw_compile_tree(path, options, pr_collect, &c, &prog, err);
+    pw_program_free(prog);
+    if (c.oom)
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    return st;
+}

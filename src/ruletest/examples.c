@@ -1,0 +1,158 @@
+/* A test's facts: examples resolved and written as the JSON a coach record
+ * would be, so they go through the same loader (and the same checks) as
+ * `pathway eval` input. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruletest_int.h"
+#include "util/date.h"
+
+/* The checker rejects cycles; this bound only keeps a tree it did not check
+ * from recursing without end. */
+#define PR_MAX_CHAIN 256
+/* The largest integer a JSON number holds exactly, as the facts loader
+ * accepts it (a larger one would silently become another number here). */
+#define PR_INT_LIMIT 9007199254740992LL
+
+static cJSON *pr_value_json(const pa_value *v);
+
+static cJSON *pr_text_json(const pa_value *v)
+{
+    /* The text is counted, not necessarily NUL-terminated where it ends. */
+    char *s = malloc((size_t)v->u.str.len + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, v->u.str.s, v->u.str.len);
+    s[v->u.str.len] = '\0';
+    cJSON *j = cJSON_CreateString(s);
+    free(s);
+    return j;
+}
+
+static cJSON *pr_list_json(const pa_value *v)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (const pa_value *it = v->u.list.items; it && arr; it = it->next) {
+        cJSON *item = pr_value_json(it);
+        if (!item || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    return arr;
+}
+
+/* Sets (or replaces) one field of a JSON object; takes `item`. */
+static bool pr_set_field(cJSON *obj, const char *name, cJSON *item)
+{
+    if (!item)
+        return false;
+    bool ok = cJSON_GetObjectItemCaseSensitive(obj, name)
+                  ? cJSON_ReplaceItemInObjectCaseSensitive(obj, name, item)
+                  : cJSON_AddItemToObject(obj, name, item);
+    if (!ok)
+        cJSON_Delete(item);
+    return ok;
+}
+
+/* Writes a record's entries into obj, replacing fields already there. */
+static bool pr_record_into(cJSON *obj, const pa_value *rec)
+{
+    for (const pa_entry *e = rec->u.record.entries; e; e = e->next)
+        if (!pr_set_field(obj, e->name, pr_value_json(e->value)))
+            return false;
+    return true;
+}
+
+static cJSON *pr_record_json(const pa_value *v)
+{
+    cJSON *obj = cJSON_CreateObject();
+    if (obj && !pr_record_into(obj, v)) {
+        cJSON_Delete(obj);
+        obj = NULL;
+    }
+    return obj;
+}
+
+/* NULL only when memory runs out. */
+static cJSON *pr_value_json(const pa_value *v)
+{
+    char date[11];
+    switch (v->kind) {
+    case PA_V_INT: return cJSON_CreateNumber((double)v->u.i);
+    case PA_V_NUM: return cJSON_CreateNumber(v->u.n);
+    case PA_V_TEXT: return pr_text_json(v);
+    case PA_V_DATE: pt_format(v->u.date, date); return cJSON_CreateString(date);
+    case PA_V_BOOL: return cJSON_CreateBool(v->u.b);
+    case PA_V_NONE: return cJSON_CreateNull();
+    case PA_V_LIST: return pr_list_json(v);
+    case PA_V_RECORD: return pr_record_json(v);
+    }
+    return cJSON_CreateNull();
+}
+
+static const pa_decl *pr_find_example(const pa_decl *decls, const char *name)
+{
+    for (const pa_decl *d = decls; d; d = d->next)
+        if (d->kind == PA_D_EXAMPLE && d->name && strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+/* Fails on an integer that JSON, and so the facts, cannot hold exactly. */
+static pw_status pr_check_ints(const pw_tree *tree, const pa_value *v, pw_error *err)
+{
+    if (v->kind == PA_V_INT && (v->u.i > PR_INT_LIMIT || v->u.i < -PR_INT_LIMIT)) {
+        pr_pos pos = pr_position(tree, v->span);
+        return pw_fail(err, PW_ERR_FACTS,
+                       "%s:%u:%u: integer %lld is too large for the facts (the limit is %lld)", pos.file,
+                       pos.line, pos.column, (long long)v->u.i, PR_INT_LIMIT);
+    }
+    pw_status st = PW_OK;
+    if (v->kind == PA_V_LIST)
+        for (const pa_value *it = v->u.list.items; it && st == PW_OK; it = it->next)
+            st = pr_check_ints(tree, it, err);
+    if (v->kind == PA_V_RECORD)
+        for (const pa_entry *e = v->u.record.entries; e && st == PW_OK; e = e->next)
+            st = pr_check_ints(tree, e->value, err);
+    return st;
+}
+
+/* Applies ref to obj: its base's fields first, then its own `with`. */
+static pw_status pr_apply(const pw_tree *tree, const pa_facts_ref *ref, cJSON *obj, unsigned depth,
+                          pw_error *err)
+{
+    if (depth > PR_MAX_CHAIN)
+        return pw_fail(err, PW_ERR_FACTS, "examples are nested more than %d deep", PR_MAX_CHAIN);
+    pw_status st = PW_OK;
+    if (ref->base) {
+        const pa_decl *ex = pr_find_example(tree->decls, ref->base);
+        if (!ex)
+            return pw_fail(err, PW_ERR_FACTS, "no example `%s`", ref->base);
+        st = pr_apply(tree, &ex->u.example.facts, obj, depth + 1, err);
+    }
+    if (st != PW_OK || !ref->with || ref->with->kind != PA_V_RECORD)
+        return st;
+    if ((st = pr_check_ints(tree, ref->with, err)) != PW_OK)
+        return st;
+    if (!pr_record_into(obj, ref->with))
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    return PW_OK;
+}
+
+pw_status pr_build_facts(const pw_tree *tree, const pa_facts_ref *ref, cJSON **out, pw_error *err)
+{
+    *out = NULL;
+    cJSON *obj = cJSON_CreateObject();
+    if (!obj)
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    pw_status st = pr_apply(tree, ref, obj, 0, err);
+    if (st != PW_OK) {
+        cJSON_Delete(obj);
+        return st;
+    }
+    *out = obj;
+    return PW_OK;
+}

@@ -1,0 +1,163 @@
+/* Rule tests and assumptions: tools that read a rule file's checked tree, not
+ * only its bytecode.
+ *
+ * `test "title" { as of D  given FACTS  expect ... }` declarations are run
+ * against the compiled rules: each test's facts are built from its examples,
+ * every program it names is evaluated as of its date, and the verdicts are
+ * compared with the expectations. Results come back as data (pr_file); the
+ * renderers write text or JUnit XML into a buffer. Nothing here prints.
+ *
+ * Coverage accumulates over any number of runs (a directory of rule files
+ * compiles the same rules several times): a requirement is covered when some
+ * test's evaluation saw it met and some saw it unmet. */
+#ifndef PR_RULETEST_H
+#define PR_RULETEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag/diag.h"
+#include "pathway.h"
+
+/* ---- results ---------------------------------------------------------------- */
+
+typedef struct pr_strings {
+    char **items;
+    size_t n, cap;
+} pr_strings;
+
+/* Appends a copy of text. False when memory runs out. */
+bool pr_strings_push(pr_strings *s, const char *text);
+void pr_strings_fini(pr_strings *s);
+
+typedef enum pr_status {
+    PR_PASS = 0,
+    PR_FAIL,   /* some expectation did not hold */
+    PR_ERROR   /* the test could not run: bad facts, a runtime error */
+} pr_status;
+
+/* One expectation that did not hold (or could not be evaluated). */
+typedef struct pr_failure {
+    char *program;           /* as the expectation names it */
+    unsigned line, column;   /* of the expectation */
+    pw_verdict expected;
+    bool has_unmet;          /* `unmet` was written: expected_unmet is exact */
+    pr_strings expected_unmet;
+    pw_verdict actual;
+    pr_strings actual_unmet; /* the unmet `require` labels, in declaration order */
+    pr_strings missing;      /* expected unmet, but met */
+    pr_strings unexpected;   /* unmet, but not expected */
+    pw_date from, until;     /* the evaluated version's effective period */
+    char *error;             /* evaluation error (then actual is meaningless), or NULL */
+} pr_failure;
+
+typedef struct pr_test {
+    char *file;              /* the rule file, as named */
+    unsigned line, column;   /* of `test` */
+    char *title;
+    pr_status status;
+    char *error;             /* facts error: nothing was evaluated; or NULL */
+    pr_failure *failures;    /* every expectation that did not hold */
+    size_t nfailures;
+    size_t nexpects;
+    double seconds;
+} pr_test;
+
+typedef struct pr_file {
+    char *path;              /* as given */
+    bool compiled;
+    char *error;             /* !compiled: the first error, one line */
+    pr_test *tests;          /* declared in this file (not in its includes), in order */
+    size_t ntests;
+    double seconds;
+} pr_file;
+
+/* ---- coverage ---------------------------------------------------------------- */
+
+typedef struct pr_cov_req {
+    char *label;
+    unsigned line, column, depth;
+    pw_req_role role;
+    bool met, unmet;         /* some asserted evaluation saw it so */
+    bool out_of_force;       /* some evaluation found it outside its period */
+} pr_cov_req;
+
+/* One version of one program, wherever it was compiled from. */
+typedef struct pr_cov_prog {
+    char *file;              /* display name (as first compiled) */
+    char *key;               /* resolved path: the same file through any include */
+    unsigned line;           /* of the program declaration */
+    char *id;
+    bool dated;
+    pw_date from, until;
+    unsigned evaluations;    /* asserted evaluations of this version */
+    pr_cov_req *reqs;        /* requirement nodes in pre-order (members too) */
+    size_t nreqs;
+} pr_cov_prog;
+
+typedef struct pr_coverage {
+    pr_cov_prog *progs;      /* in the order first registered */
+    size_t n, cap;
+} pr_coverage;
+
+void pr_coverage_init(pr_coverage *cov);
+void pr_coverage_fini(pr_coverage *cov);
+/* Requirements of one version seen both met and unmet. */
+size_t pr_cov_prog_covered(const pr_cov_prog *p);
+void pr_coverage_totals(const pr_coverage *cov, size_t *covered, size_t *total);
+
+/* ---- running ---------------------------------------------------------------- */
+
+/* Compiles `path` (diagnostics go through `options`) and runs the tests it
+ * declares; with `cov`, registers every program compiled and records what the
+ * tests saw. A file that does not compile is a result (out->compiled false),
+ * not a failure of this call, which fails only on a bad argument or when
+ * memory runs out. Release *out with pr_file_fini even then. */
+pw_status pr_run_file(const char *path, const pw_compile_options *options, pr_coverage *cov,
+                      pr_file *out, pw_error *err);
+void pr_file_fini(pr_file *f);
+
+/* ---- rendering (into a buffer; the caller decides where it goes) ------------ */
+
+/* "PASS", "FAIL" or "ERROR". */
+const char *pr_status_word(pr_status s);
+/* "PASS file:line title" or "FAIL ..." with the failures under it. */
+void pr_render_test(const pr_test *t, pd_buf *out);
+/* The details of one failed expectation, each line starting with `indent`. */
+void pr_render_failure(const pr_failure *f, const char *indent, pd_buf *out);
+/* Per program version: covered / total and every uncovered requirement; then
+ * the total. */
+void pr_render_coverage(const pr_coverage *cov, pd_buf *out);
+/* covered * 100 / total, rounded down to a tenth; 100 when there is nothing to cover. */
+double pr_coverage_percent(size_t covered, size_t total);
+/* JUnit XML: <testsuites>, a <testsuite> per file, a <testcase> per test. */
+void pr_render_junit(const pr_file *files, size_t nfiles, pd_buf *out);
+/* Text as XML character data (or, with `attribute`, an attribute value, where
+ * line breaks and tabs become character references so they survive): markup
+ * characters escaped, other control characters dropped, invalid UTF-8
+ * replaced by U+FFFD. */
+void pr_xml_escape(const char *s, bool attribute, pd_buf *out);
+
+/* ---- assumptions ------------------------------------------------------------- */
+
+typedef struct pr_assumption {
+    char *file;              /* display name */
+    char *key;               /* resolved path, to drop duplicates across roots */
+    unsigned line, column;   /* of `assuming` */
+    char *program;
+    char *requirement;       /* NULL for the program's header */
+    char *reason;
+} pr_assumption;
+
+typedef struct pr_assumptions {
+    pr_assumption *items;    /* in source order, includes expanded */
+    size_t n, cap;
+} pr_assumptions;
+
+/* Compiles `path` and, when it compiles, appends every `assuming` of every
+ * program it (or an include) declares. Returns the compile status. */
+pw_status pr_list_assumptions(const char *path, const pw_compile_options *options,
+                              pr_assumptions *out, pw_error *err);
+void pr_assumptions_fini(pr_assumptions *a);
+
+#endif

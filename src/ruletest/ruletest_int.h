@@ -1,0 +1,49 @@
+/* What the parts of the rule-test library share. */
+#ifndef PR_RULETEST_INT_H
+#define PR_RULETEST_INT_H
+
+#include "api/api_int.h"
+#include "front/ast.h"
+#include "ruletest.h"
+
+struct cJSON;
+
+/* ---- strings (strings.c) ------------------------------------------------------ */
+
+/* A malloc'd copy; NULL for NULL, and NULL when memory runs out. */
+char *pr_dup(const char *s);
+bool pr_strings_has(const pr_strings *s, const char *text);
+/* Makes room for one more element of `size` bytes in an array with n used of
+ * *cap allocated: returns the (possibly moved) array, or NULL when memory runs
+ * out (the old array is then still valid). */
+void *pr_reserve(void *items, size_t *cap, size_t n, size_t size);
+
+/* ---- positions (strings.c) ----------------------------------------------------- */
+
+typedef struct pr_pos {
+    const char *file;   /* as the user or the include named it */
+    const char *key;    /* resolved path: one file, however it was reached */
+    unsigned line, column;
+} pr_pos;
+pr_pos pr_position(const pw_tree *tree, ps_span span);
+
+/* ---- facts from examples (examples.c) ------------------------------------------ */
+
+/* The facts a test gives: its example chain resolved (the base first, then
+ * each `with` replacing top-level fields) and turned into the JSON object a
+ * coach record would be. PW_ERR_FACTS with a message when the chain cannot be
+ * resolved or holds an integer JSON cannot carry exactly; PW_ERR_NOMEM. */
+pw_status pr_build_facts(const pw_tree *tree, const pa_facts_ref *ref, struct cJSON **out,
+                         pw_error *err);
+
+/* ---- coverage (coverage.c) ------------------------------------------------------- */
+
+/* Registers every program version of a compiled tree (merging with those a
+ * previous compilation of the same file registered); map[p] gets the entry of
+ * program p. */
+pw_status pr_coverage_register(pr_coverage *cov, const pw_tree *tree, size_t *map, pw_error *err);
+/* Records what the last evaluation of program p in ctx saw. */
+void pr_coverage_mark(pr_coverage *cov, size_t entry, const pw_program *program,
+                      const pw_context *ctx, size_t p);
+
+#endif

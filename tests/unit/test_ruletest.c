@@ -1,0 +1,695 @@
+/* Rule tests (src/ruletest): facts from example chains, every kind of
+ * expectation passing and failing, exact unmet sets, facts and evaluation
+ * errors, coverage counting and merging, assumptions, and the JUnit writer's
+ * escaping. Rule files are written to a temporary directory, since the
+ * tools compile from a path. */
+#include <cjson/cJSON.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "ruletest/ruletest_int.h"
+
+/* ---- a temporary directory of rule files ------------------------------------------ */
+
+typedef struct tdir {
+    char path[64];
+    char files[8][128];
+    int n;
+} tdir;
+
+static void tdir_make(tdir *d)
+{
+    memset(d, 0, sizeof *d);
+    strcpy(d->path, "/tmp/pw_ruletest_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(d->path));
+}
+
+/* Writes `name` in the directory; returns its path (valid until tdir_remove). */
+static const char *tdir_write(tdir *d, const char *name, const char *text)
+{
+    ck_assert_int_lt(d->n, 8);
+    char *path = d->files[d->n++];
+    size_t n = strlen(d->path);
+    memcpy(path, d->path, n);
+    snprintf(path + n, sizeof d->files[0] - n, "/%s", name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void tdir_remove(tdir *d)
+{
+    for (int i = 0; i < d->n; i++)
+        unlink(d->files[i]);
+    rmdir(d->path);
+}
+
+static const char rules[] =
+    "facts coach {\n"
+    "  id: text\n"
+    "  birth_date: date\n"
+    "  athletes_coached: integer = 0\n"
+    "  roles: set of text = []\n"
+    "}\n"
+    "define age = years since birth_date\n"
+    "program p \"P\" {\n"
+    "  require \"adult\": age >= 18\n"
+    "  require \"coaches\": athletes_coached >= 1\n"
+    "  require \"assistant\": \"assistant\" in roles\n"
+    "}\n"
+    "program later \"Later\" effective from 2030-01-01 {\n"
+    "  require \"adult\": age >= 18\n"
+    "}\n"
+    "program old \"Old\" effective until 2020-12-31 {\n"
+    "  require \"adult\": age >= 18\n"
+    "}\n"
+    "program big \"Big\" {\n"
+    "  require \"cubed\": athletes_coached * athletes_coached * athletes_coached >= 1\n"
+    "}\n";
+
+/* Runs the tests of `tests` (which includes "rules.pw"), with coverage into
+ * cov when given. */
+static void run(tdir *d, const char *tests, pr_coverage *cov, pr_file *out)
+{
+    tdir_write(d, "rules.pw", rules);
+    const char *path = tdir_write(d, "t.test.pw", tests);
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, cov, out, &err), PW_OK);
+    ck_assert_msg(out->compiled, "%s", out->error ? out->error : "");
+}
+
+#define KID "given { id: \"k\" birth_date: 2015-01-01 }\n"
+#define ADULT "given { id: \"a\" birth_date: 1990-01-01 athletes_coached: 1 roles: [\"assistant\"] }\n"
+
+/* ---- facts from examples -------------------------------------------------------------- */
+
+typedef struct facts_probe {
+    char *json; /* the first test's facts, printed */
+    pw_status st;
+    char msg[sizeof ((pw_error *)0)->message];
+} facts_probe;
+
+static void probe_facts(void *user, const pw_tree *tree)
+{
+    facts_probe *p = user;
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_TEST)
+            continue;
+        cJSON *facts = NULL;
+        pw_error err;
+        p->st = pr_build_facts(tree, &d->u.test.given, &facts, &err);
+        if (p->st == PW_OK)
+            p->json = cJSON_PrintUnformatted(facts);
+        else
+            snprintf(p->msg, sizeof p->msg, "%s", err.message);
+        cJSON_Delete(facts);
+        return;
+    }
+}
+
+START_TEST(test_example_chain)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "rules.pw", rules);
+    const char *path = tdir_write(&d, "t.test.pw",
+                                  "include \"rules.pw\"\n"
+                                  "example base = {\n"
+                                  "  id: \"base\" birth_date: 1990-01-01 roles: [\"a\", \"b\"]\n"
+                                  "}\n"
+                                  "example mid = base with { id: \"mid\" athletes_coached: 2 }\n"
+                                  "example top = mid with { roles: [\"c\"] }\n"
+                                  "test \"t\" {\n"
+                                  "  as of 2026-06-01\n"
+                                  "  given top with { birth_date: 2000-02-29 athletes_coached: 3 }\n"
+                                  "  expect p not eligible\n"
+                                  "}\n");
+    facts_probe probe = {NULL, PW_OK, {0}};
+    pw_program *prog = NULL;
+    pw_error err;
+    ck_assert_int_eq(pw_compile_tree(path, NULL, probe_facts, &probe, &prog, &err), PW_OK);
+    ck_assert_int_eq(probe.st, PW_OK);
+    /* Base first, each `with` replacing whole top-level fields (the list too). */
+    cJSON *got = cJSON_Parse(probe.json);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(cJSON_GetObjectItem(got, "id")->valuestring, "mid");
+    ck_assert_str_eq(cJSON_GetObjectItem(got, "birth_date")->valuestring, "2000-02-29");
+    ck_assert_int_eq((int)cJSON_GetObjectItem(got, "athletes_coached")->valuedouble, 3);
+    cJSON *roles = cJSON_GetObjectItem(got, "roles");
+    ck_assert_int_eq(cJSON_GetArraySize(roles), 1);
+    ck_assert_str_eq(cJSON_GetArrayItem(roles, 0)->valuestring, "c");
+    ck_assert_int_eq(cJSON_GetArraySize(got), 4);
+    cJSON_Delete(got);
+    free(probe.json);
+    pw_program_free(prog);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_values_as_json)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "rules.pw",
+               "facts coach { id: text  n: number? = none  ok: boolean = false  when: date? = none\n"
+               "  items: list of item = [] }\n"
+               "record item { name: text  seen: date? }\n"
+               "program p { require \"ok\": ok }\n");
+    const char *path = tdir_write(&d, "t.test.pw",
+                                  "include \"rules.pw\"\n"
+                                  "test \"t\" {\n"
+                                  "  as of 2026-06-01\n"
+                                  "  given { id: \"q\\\"\\\\\" n: -2.5 ok: true when: none\n"
+                                  "          items: [{ name: \"x\" seen: 2024-02-29 },\n"
+                                  "                  { name: \"y\", seen: none }] }\n"
+                                  "  expect p eligible\n"
+                                  "}\n");
+    facts_probe probe = {NULL, PW_OK, {0}};
+    pw_program *prog = NULL;
+    pw_error err;
+    ck_assert_int_eq(pw_compile_tree(path, NULL, probe_facts, &probe, &prog, &err), PW_OK);
+    ck_assert_int_eq(probe.st, PW_OK);
+    ck_assert_str_eq(probe.json,
+                     "{\"id\":\"q\\\"\\\\\",\"n\":-2.5,\"ok\":true,\"when\":null,"
+                     "\"items\":[{\"name\":\"x\",\"seen\":\"2024-02-29\"},{\"name\":\"y\",\"seen\":null}]}");
+    free(probe.json);
+    pw_program_free(prog);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* ---- expectations ----------------------------------------------------------------------- */
+
+/* One test with one expectation: does it pass? */
+static pr_status one(const char *as_of, const char *given, const char *expect, pr_file *f, tdir *d)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "include \"rules.pw\"\ntest \"t\" {\n  as of %s\n  %s  expect %s\n}\n", as_of, given, expect);
+    tdir_make(d);
+    run(d, text, NULL, f);
+    ck_assert_uint_eq(f->ntests, 1);
+    return f->tests[0].status;
+}
+
+typedef struct kind_row {
+    const char *as_of, *given, *expect;
+    pr_status want;
+    pw_verdict actual; /* when it fails */
+} kind_row;
+
+static const kind_row kind_rows[] = {
+    {"2026-06-01", ADULT, "p eligible", PR_PASS, PW_ELIGIBLE},
+    {"2026-06-01", KID, "p eligible", PR_FAIL, PW_NOT_ELIGIBLE},
+    {"2026-06-01", KID, "p not eligible", PR_PASS, PW_NOT_ELIGIBLE},
+    {"2026-06-01", ADULT, "p not eligible", PR_FAIL, PW_ELIGIBLE},
+    {"2026-06-01", ADULT, "later not yet in force", PR_PASS, PW_NOT_YET_IN_FORCE},
+    {"2030-01-01", ADULT, "later not yet in force", PR_FAIL, PW_ELIGIBLE},
+    {"2026-06-01", ADULT, "old withdrawn", PR_PASS, PW_WITHDRAWN},
+    {"2020-12-31", ADULT, "old withdrawn", PR_FAIL, PW_ELIGIBLE},
+    {"2026-06-01", ADULT, "later withdrawn", PR_FAIL, PW_NOT_YET_IN_FORCE},
+    {"2026-06-01", ADULT, "old not yet in force", PR_FAIL, PW_WITHDRAWN},
+};
+
+START_TEST(test_expectation_kinds)
+{
+    const kind_row *r = &kind_rows[_i];
+    tdir d;
+    pr_file f;
+    ck_assert_int_eq(one(r->as_of, r->given, r->expect, &f, &d), r->want);
+    const pr_test *t = &f.tests[0];
+    ck_assert_uint_eq(t->nexpects, 1);
+    if (r->want == PR_PASS) {
+        ck_assert_uint_eq(t->nfailures, 0);
+    } else {
+        ck_assert_uint_eq(t->nfailures, 1);
+        ck_assert_int_eq(t->failures[0].actual, r->actual);
+        ck_assert_uint_eq(t->failures[0].line, 5);
+    }
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_unmet_sets)
+{
+    tdir d;
+    tdir_make(&d);
+    pr_file f;
+    run(&d,
+        "include \"rules.pw\"\n"
+        "example kid = { id: \"k\" birth_date: 2015-01-01 }\n"
+        "test \"any order\" {\n  as of 2026-06-01\n  given kid\n"
+        "  expect p not eligible unmet \"assistant\", \"adult\", \"coaches\"\n}\n"
+        "test \"missing and unexpected\" {\n  as of 2026-06-01\n  given kid with { athletes_coached: 2 }\n"
+        "  expect p not eligible unmet \"adult\", \"coaches\"\n}\n"
+        "test \"verdict wrong too\" {\n  as of 2026-06-01\n" ADULT
+        "  expect p not eligible unmet \"adult\"\n}\n",
+        NULL, &f);
+    ck_assert_uint_eq(f.ntests, 3);
+    ck_assert_int_eq(f.tests[0].status, PR_PASS);
+
+    const pr_test *t = &f.tests[1];
+    ck_assert_int_eq(t->status, PR_FAIL);
+    ck_assert_uint_eq(t->nfailures, 1);
+    const pr_failure *x = &t->failures[0];
+    ck_assert_int_eq(x->actual, PW_NOT_ELIGIBLE);
+    ck_assert_uint_eq(x->actual_unmet.n, 2);
+    ck_assert_str_eq(x->actual_unmet.items[0], "adult");
+    ck_assert_str_eq(x->actual_unmet.items[1], "assistant");
+    ck_assert_uint_eq(x->missing.n, 1);
+    ck_assert_str_eq(x->missing.items[0], "coaches");
+    ck_assert_uint_eq(x->unexpected.n, 1);
+    ck_assert_str_eq(x->unexpected.items[0], "assistant");
+
+    pd_buf b = {0};
+    pr_render_test(t, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "FAIL "));
+    ck_assert_ptr_nonnull(strstr(b.data, "expected p: not eligible, unmet \"adult\", \"coaches\"\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "got: not eligible, unmet \"adult\", \"assistant\"\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "missing unmet: \"coaches\"\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "unexpected unmet: \"assistant\"\n"));
+    pd_buf_free(&b);
+
+    /* Eligible when "not eligible" was expected: the verdict is the failure. */
+    x = &f.tests[2].failures[0];
+    ck_assert_int_eq(x->actual, PW_ELIGIBLE);
+    ck_assert_uint_eq(x->missing.n + x->unexpected.n, 0);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_every_failure_collected)
+{
+    tdir d;
+    tdir_make(&d);
+    pr_file f;
+    run(&d,
+        "include \"rules.pw\"\n"
+        "test \"three wrong, one right\" {\n  as of 2026-06-01\n" ADULT
+        "  expect p not eligible\n  expect later eligible\n"
+        "  expect old withdrawn\n  expect big not eligible\n}\n",
+        NULL, &f);
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_FAIL);
+    ck_assert_uint_eq(t->nexpects, 4);
+    ck_assert_uint_eq(t->nfailures, 3);
+    ck_assert_str_eq(t->failures[0].program, "p");
+    ck_assert_str_eq(t->failures[1].program, "later");
+    ck_assert_str_eq(t->failures[2].program, "big");
+    ck_assert_uint_eq(t->line, 2);
+    ck_assert_str_eq(t->title, "three wrong, one right");
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_facts_error)
+{
+    /* Facts JSON cannot hold an integer past 2^53: the checker refuses it,
+     * so the file does not compile, and says where. */
+    tdir d;
+    tdir_make(&d);
+    pr_file f;
+    tdir_write(&d, "rules.pw", rules);
+    const char *path = tdir_write(&d, "t.test.pw",
+                                  "include \"rules.pw\"\n"
+                                  "test \"too big for JSON\" {\n  as of 2026-06-01\n"
+                                  "  given { id: \"x\" birth_date: 1990-01-01 athletes_coached: "
+                                  "9007199254740993 }\n"
+                                  "  expect p eligible\n}\n");
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert(!f.compiled);
+    ck_assert_ptr_nonnull(f.error);
+    ck_assert_ptr_nonnull(strstr(f.error, "t.test.pw:4:"));
+    ck_assert_ptr_nonnull(strstr(f.error, "9007199254740993 is too large for facts"));
+    ck_assert_uint_eq(f.ntests, 0);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_evaluation_error)
+{
+    tdir d;
+    tdir_make(&d);
+    pr_file f;
+    run(&d,
+        "include \"rules.pw\"\n"
+        "test \"overflow\" {\n  as of 2026-06-01\n"
+        "  given { id: \"x\" birth_date: 1990-01-01 athletes_coached: 9007199254740992 }\n"
+        "  expect big eligible\n  expect p not eligible\n}\n",
+        NULL, &f);
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_ERROR);
+    ck_assert_uint_eq(t->nfailures, 1); /* the error; `p not eligible` holds */
+    ck_assert_ptr_nonnull(t->failures[0].error);
+    ck_assert_ptr_nonnull(strstr(t->failures[0].error, "overflow"));
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_only_own_tests)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "rules.pw", rules);
+    tdir_write(&d, "inc.test.pw",
+               "include \"rules.pw\"\n"
+               "test \"included\" {\n  as of 2026-06-01\n" ADULT "  expect p eligible\n}\n");
+    const char *path = tdir_write(&d, "top.test.pw",
+                                  "include \"inc.test.pw\"\ntest \"own\" {\n  as of 2026-06-01\n" ADULT
+                                  "  expect p eligible\n}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_uint_eq(f.ntests, 1);
+    ck_assert_str_eq(f.tests[0].title, "own");
+    ck_assert_str_eq(f.tests[0].file, path);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_uncompiled_file)
+{
+    tdir d;
+    tdir_make(&d);
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    const char *path =
+        tdir_write(&d, "bad.pw", "facts coach { id: text }\nprogram p { require \"x\": nope }\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, &cov, &f, &err), PW_OK);
+    ck_assert(!f.compiled);
+    ck_assert_ptr_nonnull(strstr(f.error, "unknown name"));
+    ck_assert_uint_eq(cov.n, 0);
+    pr_file_fini(&f);
+    pr_coverage_fini(&cov);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* ---- coverage ------------------------------------------------------------------------------ */
+
+static const char cov_rules[] =
+    "facts coach { id: text  birth_date: date  athletes_coached: integer = 0 }\n"
+    "define age = years since birth_date\n"
+    "program c {\n"
+    "  require \"met only\": age >= 0\n"
+    "  require \"unmet only\": age >= 200\n"
+    "  require \"both\": athletes_coached >= 1\n"
+    "  require \"group\": any of {\n"
+    "    \"first\": age >= 0\n"
+    "    \"second\": age >= 0\n"
+    "  }\n"
+    "  prefer \"preferred\": athletes_coached >= 5\n"
+    "}\n"
+    "program untouched { require \"alone\": age >= 18 }\n";
+
+static const char cov_tests[] =
+    "include \"cov.pw\"\n"
+    "test \"one athlete\" {\n  as of 2026-06-01\n"
+    "  given { id: \"a\" birth_date: 1990-01-01 athletes_coached: 1 }\n"
+    "  expect c not eligible unmet \"unmet only\"\n}\n"
+    "test \"no athlete\" {\n  as of 2026-06-01\n"
+    "  given { id: \"b\" birth_date: 1990-01-01 }\n"
+    "  expect c not eligible unmet \"unmet only\", \"both\"\n}\n";
+
+START_TEST(test_coverage_counting)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "cov.pw", cov_rules);
+    const char *path = tdir_write(&d, "cov.test.pw", cov_tests);
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, &cov, &f, &err), PW_OK);
+    ck_assert_int_eq(f.tests[0].status, PR_PASS);
+    ck_assert_int_eq(f.tests[1].status, PR_PASS);
+    ck_assert_uint_eq(cov.n, 2);
+    const pr_cov_prog *c = &cov.progs[0];
+    ck_assert_str_eq(c->id, "c");
+    ck_assert_uint_eq(c->line, 3);
+    ck_assert_uint_eq(c->evaluations, 2);
+    ck_assert_uint_eq(c->nreqs, 7);
+    static const struct { const char *label; bool met, unmet; } want[] = {
+        {"met only", true, false}, {"unmet only", false, true}, {"both", true, true},
+        {"group", true, false},    {"first", true, false},      {"second", false, false},
+        {"preferred", false, true},
+    };
+    for (size_t i = 0; i < 7; i++) {
+        ck_assert_str_eq(c->reqs[i].label, want[i].label);
+        ck_assert_msg(c->reqs[i].met == want[i].met && c->reqs[i].unmet == want[i].unmet, "%s",
+                      want[i].label);
+    }
+    ck_assert_uint_eq(c->reqs[4].depth, 1);
+    ck_assert_uint_eq(pr_cov_prog_covered(c), 1);
+    ck_assert_uint_eq(cov.progs[1].evaluations, 0); /* registered, never named by a test */
+    size_t covered, total;
+    pr_coverage_totals(&cov, &covered, &total);
+    ck_assert_uint_eq(covered, 1);
+    ck_assert_uint_eq(total, 8);
+
+    pd_buf b = {0};
+    pr_render_coverage(&cov, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "cov.pw:3: c: 1/7 requirements covered\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "line 4: \"met only\": never unmet\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "line 5: \"unmet only\": never met\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "line 9: \"second\": never evaluated\n"));
+    ck_assert_ptr_null(strstr(b.data, "\"both\""));
+    ck_assert_ptr_nonnull(
+        strstr(b.data, "untouched: 0/1 requirements covered (no test evaluated it in force)\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "total: 1/8 requirements covered (12.5%)\n"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    pr_coverage_fini(&cov);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Only asserted evaluations count: a version out of force on the test's
+ * date evaluates nothing. */
+START_TEST(test_coverage_out_of_force)
+{
+    tdir d;
+    tdir_make(&d);
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_file f;
+    run(&d,
+        "include \"rules.pw\"\n"
+        "test \"t\" {\n  as of 2026-06-01\n" ADULT "  expect later not yet in force\n}\n",
+        &cov, &f);
+    ck_assert_int_eq(f.tests[0].status, PR_PASS);
+    ck_assert_uint_eq(cov.n, 4);
+    ck_assert_str_eq(cov.progs[1].id, "later");
+    ck_assert(cov.progs[1].dated);
+    ck_assert_uint_eq(cov.progs[1].evaluations, 0);
+    ck_assert(!cov.progs[1].reqs[0].met && !cov.progs[1].reqs[0].unmet);
+    ck_assert_uint_eq(cov.progs[0].evaluations, 0); /* p: not named */
+    pr_file_fini(&f);
+    pr_coverage_fini(&cov);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_coverage_merge)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *rules_path = tdir_write(&d, "cov.pw", cov_rules);
+    const char *tests_path = tdir_write(&d, "cov.test.pw", cov_tests);
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_file f;
+    pw_error err;
+    /* The rules alone: registered, nothing seen. */
+    ck_assert_int_eq(pr_run_file(rules_path, NULL, &cov, &f, &err), PW_OK);
+    ck_assert_uint_eq(f.ntests, 0);
+    pr_file_fini(&f);
+    ck_assert_uint_eq(cov.n, 2);
+    ck_assert_uint_eq(cov.progs[0].evaluations, 0);
+    /* The tests, compiling the same rules through an include, twice. */
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(pr_run_file(tests_path, NULL, &cov, &f, &err), PW_OK);
+        pr_file_fini(&f);
+    }
+    ck_assert_uint_eq(cov.n, 2);
+    ck_assert_str_eq(cov.progs[0].file, rules_path);
+    ck_assert_uint_eq(cov.progs[0].evaluations, 4);
+    ck_assert(cov.progs[0].reqs[2].met && cov.progs[0].reqs[2].unmet);
+    pr_coverage_fini(&cov);
+    tdir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_coverage_percent)
+{
+    ck_assert(pr_coverage_percent(0, 0) == 100.0);
+    ck_assert(pr_coverage_percent(2, 3) == 66.6);
+    ck_assert(pr_coverage_percent(1999, 2000) == 99.9);
+    ck_assert(pr_coverage_percent(9999, 10000) == 99.9); /* never reads as 100 */
+    ck_assert(pr_coverage_percent(5, 5) == 100.0);
+}
+END_TEST
+
+/* ---- assumptions ------------------------------------------------------------------------------ */
+
+START_TEST(test_assumptions)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "inc.pw",
+               "facts coach { id: text  birth_date: date }\n"
+               "define age = years since birth_date\n"
+               "program first assuming \"header one\" assuming \"header two\" {\n"
+               "  require \"adult\": age >= 18 assuming \"on the requirement\"\n"
+               "}\n");
+    const char *path = tdir_write(&d, "main.pw",
+                                  "include \"inc.pw\"\n"
+                                  "program second {\n"
+                                  "  require \"group\": any of {\n"
+                                  "    \"a\": age >= 18 assuming \"on a member\"\n"
+                                  "    \"b\": age >= 21\n"
+                                  "  } assuming \"on the group, after its members\"\n"
+                                  "}\n");
+    pr_assumptions a = {0};
+    pw_error err;
+    ck_assert_int_eq(pr_list_assumptions(path, NULL, &a, &err), PW_OK);
+    ck_assert_uint_eq(a.n, 5);
+    static const struct { const char *program, *requirement, *reason; unsigned line; } want[] = {
+        {"first", NULL, "header one", 3},
+        {"first", NULL, "header two", 3},
+        {"first", "adult", "on the requirement", 4},
+        {"second", "a", "on a member", 4},
+        {"second", "group", "on the group, after its members", 6},
+    };
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_str_eq(a.items[i].program, want[i].program);
+        ck_assert_str_eq(a.items[i].reason, want[i].reason);
+        ck_assert_uint_eq(a.items[i].line, want[i].line);
+        if (want[i].requirement)
+            ck_assert_str_eq(a.items[i].requirement, want[i].requirement);
+        else
+            ck_assert_ptr_null(a.items[i].requirement);
+    }
+    ck_assert_ptr_nonnull(strstr(a.items[0].file, "inc.pw"));
+    ck_assert_str_eq(a.items[3].file, path);
+    pr_assumptions_fini(&a);
+
+    /* Nothing is listed for rules that do not compile. */
+    const char *bad = tdir_write(&d, "bad.pw", "program p assuming \"x\" { require \"y\": nope }\n");
+    ck_assert_int_eq(pr_list_assumptions(bad, NULL, &a, &err), PW_ERR_COMPILE);
+    ck_assert_uint_eq(a.n, 0);
+    pr_assumptions_fini(&a);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* ---- JUnit ------------------------------------------------------------------------------------- */
+
+static char *escaped(const char *s, bool attribute)
+{
+    static char out[256];
+    pd_buf b = {0};
+    pr_xml_escape(s, attribute, &b);
+    snprintf(out, sizeof out, "%s", b.data ? b.data : "");
+    pd_buf_free(&b);
+    return out;
+}
+
+START_TEST(test_xml_escape)
+{
+    ck_assert_str_eq(escaped("a&b<c>d\"e'f", false), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+    ck_assert_str_eq(escaped("x\x01y\x1fz\x7f", false), "xyz\x7f");
+    ck_assert_str_eq(escaped("l1\nl2\tt\rr", false), "l1\nl2\tt&#13;r");
+    ck_assert_str_eq(escaped("l1\nl2\tt", true), "l1&#10;l2&#9;t");
+    ck_assert_str_eq(escaped("caf\xc3\xa9 \xe2\x9c\x93", false), "caf\xc3\xa9 \xe2\x9c\x93");
+    ck_assert_str_eq(escaped("bad \xff\xc3 end", false), "bad \xEF\xBF\xBD\xEF\xBF\xBD end");
+    ck_assert_str_eq(escaped("", false), "");
+}
+END_TEST
+
+START_TEST(test_junit_document)
+{
+    tdir d;
+    tdir_make(&d);
+    pr_file files[2];
+    run(&d,
+        "include \"rules.pw\"\n"
+        "test \"<pass> & 'quotes'\" {\n  as of 2026-06-01\n" ADULT "  expect p eligible\n}\n"
+        "test \"fails\" {\n  as of 2026-06-01\n" ADULT "  expect p not eligible unmet \"adult\"\n}\n"
+        "test \"errs\" {\n  as of 2026-06-01\n"
+        "  given { id: \"x\" birth_date: 1990-01-01 athletes_coached: 3000000 }\n"
+        "  expect big eligible\n}\n",
+        NULL, &files[0]);
+    memset(&files[1], 0, sizeof files[1]);
+    files[1].path = pr_dup("bad<1>.pw");
+    files[1].error = pr_dup("bad<1>.pw:1:1: unknown name `x` & more");
+    pd_buf b = {0};
+    pr_render_junit(files, 2, &b);
+    ck_assert(!b.oom);
+    ck_assert_ptr_nonnull(strstr(b.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+    ck_assert_ptr_nonnull(strstr(b.data, "tests=\"4\" failures=\"1\" errors=\"2\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "name=\"&lt;pass&gt; &amp; &apos;quotes&apos;\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "line=\"2\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "<failure message=\"p: expected not eligible, got eligible\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "type=\"evaluation\""));
+    ck_assert_ptr_nonnull(
+        strstr(b.data, "<testsuite name=\"bad&lt;1&gt;.pw\" tests=\"1\" failures=\"0\" errors=\"1\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "unknown name `x` &amp; more</error>"));
+    ck_assert_ptr_nonnull(strstr(b.data, "</testsuites>\n"));
+    ck_assert_ptr_null(strstr(b.data, "<pass>"));
+    pd_buf_free(&b);
+    pr_file_fini(&files[0]);
+    pr_file_fini(&files[1]);
+    tdir_remove(&d);
+}
+END_TEST
+
+static Suite *ruletest_suite(void)
+{
+    Suite *s = suite_create("ruletest");
+    TCase *tc = tcase_create("tests");
+    tcase_add_test(tc, test_example_chain);
+    tcase_add_test(tc, test_values_as_json);
+    tcase_add_loop_test(tc, test_expectation_kinds, 0, (int)(sizeof kind_rows / sizeof *kind_rows));
+    tcase_add_test(tc, test_unmet_sets);
+    tcase_add_test(tc, test_every_failure_collected);
+    tcase_add_test(tc, test_facts_error);
+    tcase_add_test(tc, test_evaluation_error);
+    tcase_add_test(tc, test_only_own_tests);
+    tcase_add_test(tc, test_uncompiled_file);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("coverage");
+    tcase_add_test(tc, test_coverage_counting);
+    tcase_add_test(tc, test_coverage_out_of_force);
+    tcase_add_test(tc, test_coverage_merge);
+    tcase_add_test(tc, test_coverage_percent);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("assumptions and junit");
+    tcase_add_test(tc, test_assumptions);
+    tcase_add_test(tc, test_xml_escape);
+    tcase_add_test(tc, test_junit_document);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return pw_run_suite(ruletest_suite());
+}

@@ -113,6 +113,12 @@ typedef struct pp_values { pa_value *head, *tail; uint32_t n; } pp_values;
 typedef struct pp_entries { pa_entry *head, *tail; } pp_entries;
 typedef struct pp_labels { pa_label *head, *tail; uint32_t n; } pp_labels;
 typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
+/* `prefer unmet ...` and `advise ...` after an expectation's outcome. */
+typedef struct pp_xtail {
+    bool has_pref, has_advice;
+    pp_labels pref, advice;
+    ps_span pref_span, advice_span;
+} pp_xtail;
 }
 
 %code provides {
@@ -599,7 +605,8 @@ static pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
 %nterm <pa_facts_ref> facts_ref
 %nterm <pp_tbody> tbody
 %nterm <pa_expect *> expect outcome
-%nterm <pp_labels> labels
+%nterm <pp_labels> labels some_labels
+%nterm <pp_xtail> xtail
 %nterm <pp_fields> fields
 %nterm <pa_field *> field
 %nterm <pa_typeref> type
@@ -996,14 +1003,50 @@ tbody
 
 /* NULL (after an error was reported) when the outcome words are wrong. */
 expect
-    : EXPECT IDENT outcome {
+    : EXPECT IDENT outcome xtail {
         $$ = $3;
         if ($$) {
             $$->program = $2;
             $$->program_span = @2;
             $$->span = @$;
+            $$->has_pref = $4.has_pref;
+            $$->pref = $4.pref.head;
+            $$->npref = $4.pref.n;
+            $$->has_advice = $4.has_advice;
+            $$->advice = $4.advice.head;
+            $$->nadvice = $4.advice.n;
         }
     }
+    ;
+
+/* The unmet preferences and the advice shown, each an exact list. */
+xtail
+    : %empty  { memset(&$$, 0, sizeof $$); }
+    | xtail PREFER UNMET some_labels {
+        $$ = $1;
+        if ($$.has_pref) {
+            pp_twice(p, "prefer unmet", @2, $$.pref_span);
+        } else {
+            $$.has_pref = true;
+            $$.pref = $4;
+            $$.pref_span = @2;
+        }
+    }
+    | xtail ADVISE some_labels {
+        $$ = $1;
+        if ($$.has_advice) {
+            pp_twice(p, "advise", @2, $$.advice_span);
+        } else {
+            $$.has_advice = true;
+            $$.advice = $3;
+            $$.advice_span = @2;
+        }
+    }
+    ;
+
+some_labels
+    : labels
+    | NONE  { $$ = (pp_labels){NULL, NULL, 0}; }
     ;
 
 outcome

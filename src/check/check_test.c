@@ -238,15 +238,17 @@ static const pa_decl *pc_find_program(pc_tctx *t, const pa_expect *x)
     return NULL;
 }
 
-/* A label of a top-level `require` in any version of the program. */
-static bool pc_has_label(const pc_tctx *t, const char *prog, const char *label, pc_suggest *s)
+/* A label of a top-level requirement of the given role in any version of
+ * the program. */
+static bool pc_has_label(const pc_tctx *t, const char *prog, pa_role role, const char *label,
+                         pc_suggest *s)
 {
     for (uint32_t k = 0; k < t->c->p->nprogs; k++) {
         const pa_decl *d = t->c->p->progs[k];
         if (strcmp(d->name, prog) != 0)
             continue;
         for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
-            if (r->role != PA_REQUIRE)
+            if (r->role != role)
                 continue;
             if (strcmp(r->label, label) == 0)
                 return true;
@@ -256,12 +258,19 @@ static bool pc_has_label(const pc_tctx *t, const char *prog, const char *label, 
     return false;
 }
 
-static void pc_check_expect(pc_tctx *t, const pa_expect *x)
+/* Each label once, and each one a real label of that role. */
+static void pc_check_labels(pc_tctx *t, const pa_expect *x, const pa_label *labels, pa_role role)
 {
-    if (!pc_find_program(t, x))
-        return;
-    for (const pa_label *l = x->unmet; l; l = l->next) {
-        for (const pa_label *e = x->unmet; e != l; e = e->next)
+    static const char *const what[] = {
+        [PA_REQUIRE] = "requirement", [PA_PREFER] = "preference", [PA_ADVISE] = "advice",
+    };
+    static const char *const note[] = {
+        [PA_REQUIRE] = "`unmet` lists the labels of the program's `require`s",
+        [PA_PREFER] = "`prefer unmet` lists the labels of the program's `prefer`s",
+        [PA_ADVISE] = "`advise` lists the texts of the program's `advise` notes",
+    };
+    for (const pa_label *l = labels; l; l = l->next) {
+        for (const pa_label *e = labels; e != l; e = e->next)
             if (strcmp(e->text, l->text) == 0) {
                 pd_diag *dg = PC_ERR(t->c, &l->span, "E0366", "\"%s\" is listed twice", l->text);
                 pd_note_add(t->c->d, dg, &e->span, "first listed here");
@@ -269,14 +278,23 @@ static void pc_check_expect(pc_tctx *t, const pa_expect *x)
             }
         pc_suggest s;
         pc_suggest_init(&s, l->text);
-        if (pc_has_label(t, x->program, l->text, &s))
+        if (pc_has_label(t, x->program, role, l->text, &s))
             continue;
-        pd_diag *dg = PC_ERR(t->c, &l->span, "E0365", "program `%s` has no requirement \"%s\"",
-                             x->program, l->text);
+        pd_diag *dg = PC_ERR(t->c, &l->span, "E0365", "program `%s` has no %s \"%s\"", x->program,
+                             what[role], l->text);
         if (pc_suggest_result(&s))
             pd_note_add(t->c->d, dg, NULL, "did you mean \"%s\"?", pc_suggest_result(&s));
-        pd_note_add(t->c->d, dg, NULL, "`unmet` lists the labels of the program's `require`s");
+        pd_note_add(t->c->d, dg, NULL, "%s", note[role]);
     }
+}
+
+static void pc_check_expect(pc_tctx *t, const pa_expect *x)
+{
+    if (!pc_find_program(t, x))
+        return;
+    pc_check_labels(t, x, x->unmet, PA_REQUIRE);
+    pc_check_labels(t, x, x->pref, PA_PREFER);
+    pc_check_labels(t, x, x->advice, PA_ADVISE);
 }
 
 static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)

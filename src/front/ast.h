@@ -214,6 +214,7 @@ typedef struct pa_facts_ref {
 typedef enum pa_expect_kind {
     PA_X_ELIGIBLE,      /* expect p eligible */
     PA_X_NOT_ELIGIBLE,  /* expect p not eligible [unmet "a", "b"] */
+    /* Either may add `prefer unmet "c"` and `advise "d"` (or `none`). */
     PA_X_NOT_YET,       /* expect p not yet in force */
     PA_X_WITHDRAWN      /* expect p withdrawn */
 } pa_expect_kind;
@@ -234,6 +235,12 @@ struct pa_expect {
     bool has_unmet;     /* `unmet` was written: the list is exact */
     pa_label *unmet;
     uint32_t nunmet;
+    bool has_pref;      /* `prefer unmet ...`: the unmet `prefer` labels, exactly */
+    pa_label *pref;
+    uint32_t npref;
+    bool has_advice;    /* `advise ...`: the `advise` notes shown, exactly */
+    pa_label *advice;
+    uint32_t nadvice;
     pa_expect *next;
 };
 

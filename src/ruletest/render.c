@@ -56,6 +56,17 @@ static bool pr_out_of_force(pw_verdict v)
     return v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN;
 }
 
+static const char *const pr_list_word[PR_NLISTS] = {"unmet", "prefer unmet", "advise"};
+
+static void pr_render_list(const pr_strings *l, const char *word, pd_buf *out)
+{
+    pd_buf_printf(out, ", %s ", word);
+    if (l->n)
+        pr_render_labels(l, out);
+    else
+        pd_buf_printf(out, "none");
+}
+
 /* line 15: expected level_2: not eligible, unmet "a", "b"
  *          got: not eligible, unmet "b"
  *          missing unmet: "a"                                  */
@@ -64,33 +75,36 @@ void pr_render_failure(const pr_failure *f, const char *indent, pd_buf *out)
     char head[32];
     int pad = snprintf(head, sizeof head, "line %u: ", f->line);
     pd_buf_printf(out, "%s%sexpected %s: %s", indent, head, f->program, pr_verdict_word(f->expected));
-    if (f->has_unmet) {
-        pd_buf_printf(out, ", unmet ");
-        pr_render_labels(&f->expected_unmet, out);
-    }
+    for (int i = 0; i < PR_NLISTS; i++)
+        if (f->lists[i].given)
+            pr_render_list(&f->lists[i].expected, pr_list_word[i], out);
     pd_buf_printf(out, "\n");
     if (f->error) {
         pd_buf_printf(out, "%s%*serror: %s\n", indent, pad, "", f->error);
         return;
     }
     pd_buf_printf(out, "%s%*sgot: %s", indent, pad, "", pr_verdict_word(f->actual));
-    if (f->actual_unmet.n) {
-        pd_buf_printf(out, ", unmet ");
-        pr_render_labels(&f->actual_unmet, out);
-    }
+    /* Unmet requirements always (they say why); the other lists when the
+     * expectation asked about them. */
+    for (int i = 0; i < PR_NLISTS; i++)
+        if (f->lists[i].actual.n || (i != PR_UNMET && f->lists[i].given))
+            pr_render_list(&f->lists[i].actual, pr_list_word[i], out);
     /* The dates explain a version in or out of force, nothing else. */
     if (f->actual != f->expected && (pr_out_of_force(f->actual) || pr_out_of_force(f->expected)))
         pr_render_period(f->from, f->until, out);
     pd_buf_printf(out, "\n");
-    if (f->missing.n) {
-        pd_buf_printf(out, "%s%*smissing unmet: ", indent, pad, "");
-        pr_render_labels(&f->missing, out);
-        pd_buf_printf(out, "\n");
-    }
-    if (f->unexpected.n) {
-        pd_buf_printf(out, "%s%*sunexpected unmet: ", indent, pad, "");
-        pr_render_labels(&f->unexpected, out);
-        pd_buf_printf(out, "\n");
+    for (int i = 0; i < PR_NLISTS; i++) {
+        const pr_labels *l = &f->lists[i];
+        if (l->missing.n) {
+            pd_buf_printf(out, "%s%*smissing %s: ", indent, pad, "", pr_list_word[i]);
+            pr_render_labels(&l->missing, out);
+            pd_buf_printf(out, "\n");
+        }
+        if (l->unexpected.n) {
+            pd_buf_printf(out, "%s%*sunexpected %s: ", indent, pad, "", pr_list_word[i]);
+            pr_render_labels(&l->unexpected, out);
+            pd_buf_printf(out, "\n");
+        }
     }
 }
 

@@ -36,17 +36,25 @@ typedef enum pr_status {
     PR_ERROR   /* the test could not run: bad facts, a runtime error */
 } pr_status;
 
+/* The label lists an expectation can pin exactly: unmet `require`s
+ * (`unmet`), unmet `prefer`s (`prefer unmet`), advice shown (`advise`). */
+typedef enum pr_list { PR_UNMET = 0, PR_PREFERRED, PR_ADVICE, PR_NLISTS } pr_list;
+
+typedef struct pr_labels {
+    bool given;              /* written in the expectation: `expected` is exact */
+    pr_strings expected;
+    pr_strings actual;       /* what the evaluation gave, in declaration order */
+    pr_strings missing;      /* expected, but not there */
+    pr_strings unexpected;   /* there, but not expected */
+} pr_labels;
+
 /* One expectation that did not hold (or could not be evaluated). */
 typedef struct pr_failure {
     char *program;           /* as the expectation names it */
     unsigned line, column;   /* of the expectation */
     pw_verdict expected;
-    bool has_unmet;          /* `unmet` was written: expected_unmet is exact */
-    pr_strings expected_unmet;
     pw_verdict actual;
-    pr_strings actual_unmet; /* the unmet `require` labels, in declaration order */
-    pr_strings missing;      /* expected unmet, but met */
-    pr_strings unexpected;   /* unmet, but not expected */
+    pr_labels lists[PR_NLISTS];
     pw_date from, until;     /* the evaluated version's effective period */
     char *error;             /* evaluation error (then actual is meaningless), or NULL */
 } pr_failure;

@@ -33,10 +33,12 @@ static void pr_failure_fini(pr_failure *f)
 {
     free(f->program);
     free(f->error);
-    pr_strings_fini(&f->expected_unmet);
-    pr_strings_fini(&f->actual_unmet);
-    pr_strings_fini(&f->missing);
-    pr_strings_fini(&f->unexpected);
+    for (int i = 0; i < PR_NLISTS; i++) {
+        pr_strings_fini(&f->lists[i].expected);
+        pr_strings_fini(&f->lists[i].actual);
+        pr_strings_fini(&f->lists[i].missing);
+        pr_strings_fini(&f->lists[i].unexpected);
+    }
     memset(f, 0, sizeof *f);
 }
 
@@ -88,6 +90,15 @@ static pw_verdict pr_expected_verdict(pa_expect_kind k)
     return PW_ELIGIBLE;
 }
 
+static bool pr_expect_labels(pr_labels *l, bool given, const pa_label *labels)
+{
+    l->given = given;
+    for (; labels; labels = labels->next)
+        if (!pr_strings_push(&l->expected, labels->text))
+            return false;
+    return true;
+}
+
 /* The expectation as written, into f. */
 static bool pr_failure_start(pr_failure *f, const pw_tree *tree, const pa_expect *x)
 {
@@ -96,44 +107,63 @@ static bool pr_failure_start(pr_failure *f, const pw_tree *tree, const pa_expect
     f->line = pos.line;
     f->column = pos.column;
     f->expected = pr_expected_verdict(x->kind);
-    f->has_unmet = x->has_unmet;
     f->from = PW_DATE_MIN;
     f->until = PW_DATE_MAX;
-    if (!(f->program = pr_dup(x->program ? x->program : "")))
-        return false;
-    for (const pa_label *l = x->unmet; l; l = l->next)
-        if (!pr_strings_push(&f->expected_unmet, l->text))
+    return (f->program = pr_dup(x->program ? x->program : "")) &&
+           pr_expect_labels(&f->lists[PR_UNMET], x->has_unmet, x->unmet) &&
+           pr_expect_labels(&f->lists[PR_PREFERRED], x->has_pref, x->pref) &&
+           pr_expect_labels(&f->lists[PR_ADVICE], x->has_advice, x->advice);
+}
+
+typedef size_t (*pr_count_fn)(const pw_context *, size_t);
+typedef const char *(*pr_label_fn)(const pw_context *, size_t, size_t);
+
+/* Reads one list of the result and, when the expectation gives it, the set
+ * differences (order does not matter; the list must be complete). */
+static bool pr_compare_list(const pw_context *ctx, size_t v, pr_labels *l, pr_count_fn count,
+                            pr_label_fn label, bool diff)
+{
+    for (size_t i = 0; i < count(ctx, v); i++)
+        if (!pr_strings_push(&l->actual, label(ctx, v, i)))
             return false;
+    if (!l->given || !diff)
+        return true;
+    for (size_t i = 0; i < l->expected.n; i++) {
+        const char *s = l->expected.items[i];
+        if (!pr_strings_has(&l->actual, s) && !pr_strings_has(&l->missing, s) &&
+            !pr_strings_push(&l->missing, s))
+            return false;
+    }
+    for (size_t i = 0; i < l->actual.n; i++) {
+        const char *s = l->actual.items[i];
+        if (!pr_strings_has(&l->expected, s) && !pr_strings_has(&l->unexpected, s) &&
+            !pr_strings_push(&l->unexpected, s))
+            return false;
+    }
     return true;
 }
 
 /* Compares the evaluation of version v with the expectation in f: fills the
- * actual verdict and unmet labels, and the set differences when both sides
- * are "not eligible" and the expectation lists labels. */
+ * actual verdict and label lists, and the differences of the lists the
+ * expectation gives. The lists are only compared when the verdict agrees. */
 static bool pr_compare(const pw_program *prog, const pw_context *ctx, size_t v, pr_failure *f,
                        bool *holds)
 {
+    static const pr_count_fn counts[PR_NLISTS] = {
+        pw_result_unmet_count, pw_result_preferred_unmet_count, pw_result_advice_count};
+    static const pr_label_fn labels[PR_NLISTS] = {
+        pw_result_unmet_label, pw_result_preferred_unmet_label, pw_result_advice};
     pw_program_period(prog, v, &f->from, &f->until);
     f->actual = pw_result_verdict(ctx, v);
-    for (size_t i = 0; i < pw_result_unmet_count(ctx, v); i++)
-        if (!pr_strings_push(&f->actual_unmet, pw_result_unmet_label(ctx, v, i)))
+    bool verdict = f->actual == f->expected;
+    *holds = verdict;
+    for (int i = 0; i < PR_NLISTS; i++) {
+        pr_labels *l = &f->lists[i];
+        if (!pr_compare_list(ctx, v, l, counts[i], labels[i], verdict))
             return false;
-    *holds = f->actual == f->expected;
-    if (!*holds || !f->has_unmet)
-        return true;
-    for (size_t i = 0; i < f->expected_unmet.n; i++) {
-        const char *s = f->expected_unmet.items[i];
-        if (!pr_strings_has(&f->actual_unmet, s) && !pr_strings_has(&f->missing, s) &&
-            !pr_strings_push(&f->missing, s))
-            return false;
+        if (l->missing.n || l->unexpected.n)
+            *holds = false;
     }
-    for (size_t i = 0; i < f->actual_unmet.n; i++) {
-        const char *s = f->actual_unmet.items[i];
-        if (!pr_strings_has(&f->expected_unmet, s) && !pr_strings_has(&f->unexpected, s) &&
-            !pr_strings_push(&f->unexpected, s))
-            return false;
-    }
-    *holds = f->missing.n == 0 && f->unexpected.n == 0;
     return true;
 }
 

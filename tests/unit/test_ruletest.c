@@ -260,13 +260,13 @@ START_TEST(test_unmet_sets)
     ck_assert_uint_eq(t->nfailures, 1);
     const pr_failure *x = &t->failures[0];
     ck_assert_int_eq(x->actual, PW_NOT_ELIGIBLE);
-    ck_assert_uint_eq(x->actual_unmet.n, 2);
-    ck_assert_str_eq(x->actual_unmet.items[0], "adult");
-    ck_assert_str_eq(x->actual_unmet.items[1], "assistant");
-    ck_assert_uint_eq(x->missing.n, 1);
-    ck_assert_str_eq(x->missing.items[0], "coaches");
-    ck_assert_uint_eq(x->unexpected.n, 1);
-    ck_assert_str_eq(x->unexpected.items[0], "assistant");
+    ck_assert_uint_eq(x->lists[PR_UNMET].actual.n, 2);
+    ck_assert_str_eq(x->lists[PR_UNMET].actual.items[0], "adult");
+    ck_assert_str_eq(x->lists[PR_UNMET].actual.items[1], "assistant");
+    ck_assert_uint_eq(x->lists[PR_UNMET].missing.n, 1);
+    ck_assert_str_eq(x->lists[PR_UNMET].missing.items[0], "coaches");
+    ck_assert_uint_eq(x->lists[PR_UNMET].unexpected.n, 1);
+    ck_assert_str_eq(x->lists[PR_UNMET].unexpected.items[0], "assistant");
 
     pd_buf b = {0};
     pr_render_test(t, &b);
@@ -280,7 +280,7 @@ START_TEST(test_unmet_sets)
     /* Eligible when "not eligible" was expected: the verdict is the failure. */
     x = &f.tests[2].failures[0];
     ck_assert_int_eq(x->actual, PW_ELIGIBLE);
-    ck_assert_uint_eq(x->missing.n + x->unexpected.n, 0);
+    ck_assert_uint_eq(x->lists[PR_UNMET].missing.n + x->lists[PR_UNMET].unexpected.n, 0);
     pr_file_fini(&f);
     tdir_remove(&d);
 }
@@ -306,6 +306,50 @@ START_TEST(test_every_failure_collected)
     ck_assert_str_eq(t->failures[2].program, "big");
     ck_assert_uint_eq(t->line, 2);
     ck_assert_str_eq(t->title, "three wrong, one right");
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* `prefer unmet` and `advise` pin the other two lists exactly. */
+START_TEST(test_prefer_and_advice)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "rules.pw",
+               "facts coach { id: text\n athletes_coached: integer = 0\n teaching: boolean = false }\n"
+               "program course \"Course\" {\n"
+               "  prefer \"teaching experience\": teaching\n"
+               "  advise \"bring an athlete\": athletes_coached >= 1\n"
+               "}\n");
+    const char *path = tdir_write(&d, "t.test.pw",
+        "include \"rules.pw\"\n"
+        "test \"right\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n"
+        "  expect course eligible prefer unmet \"teaching experience\" advise \"bring an athlete\"\n}\n"
+        "test \"none\" {\n  as of 2026-06-01\n  given { id: \"a\" teaching: true athletes_coached: 1 }\n"
+        "  expect course eligible prefer unmet none advise none\n}\n"
+        "test \"wrong\" {\n  as of 2026-06-01\n  given { id: \"a\" teaching: true }\n"
+        "  expect course eligible prefer unmet \"teaching experience\" advise none\n}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    ck_assert_uint_eq(f.ntests, 3);
+    ck_assert_int_eq(f.tests[0].status, PR_PASS);
+    ck_assert_int_eq(f.tests[1].status, PR_PASS);
+    ck_assert_int_eq(f.tests[2].status, PR_FAIL);
+    const pr_failure *x = &f.tests[2].failures[0];
+    ck_assert_uint_eq(x->lists[PR_PREFERRED].missing.n, 1);
+    ck_assert_str_eq(x->lists[PR_PREFERRED].missing.items[0], "teaching experience");
+    ck_assert_uint_eq(x->lists[PR_ADVICE].unexpected.n, 1);
+    ck_assert_str_eq(x->lists[PR_ADVICE].unexpected.items[0], "bring an athlete");
+    pd_buf b = {0};
+    pr_render_failure(x, "", &b);
+    ck_assert_str_eq(b.data, "line 15: expected course: eligible, prefer unmet \"teaching experience\", advise none\n"
+                             "         got: eligible, prefer unmet none, advise \"bring an athlete\"\n"
+                             "         missing prefer unmet: \"teaching experience\"\n"
+                             "         unexpected advise: \"bring an athlete\"\n");
+    pd_buf_free(&b);
     pr_file_fini(&f);
     tdir_remove(&d);
 }
@@ -671,6 +715,7 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_unmet_sets);
     tcase_add_test(tc, test_every_failure_collected);
     tcase_add_test(tc, test_facts_error);
+    tcase_add_test(tc, test_prefer_and_advice);
     tcase_add_test(tc, test_evaluation_error);
     tcase_add_test(tc, test_only_own_tests);
     tcase_add_test(tc, test_uncompiled_file);

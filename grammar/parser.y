@@ -970,7 +970,9 @@ tbody
             pd_add(p->diags, PD_ERROR, "E0201", &@2,
                    "unexpected `%s`; expected `as of`, `given` or `expect`", $2);
         } else if ($$.test->u.test.has_as_of) {
-            pp_twice(p, "as of", @$, $$.test->u.test.as_of_span);
+            ps_span clause = @2;
+            clause.end = @4.end;
+            pp_twice(p, "as of", clause, $$.test->u.test.as_of_span);
         } else {
             $$.test->u.test.has_as_of = true;
             $$.test->u.test.as_of = $4;
@@ -990,6 +992,7 @@ tbody
     | tbody expect {
         $$ = $1;
         yyerrok;
+        $$.test->u.test.expects_written = true;
         if ($2) {
             if ($$.tail)
                 $$.tail->next = $2;

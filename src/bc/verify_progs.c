@@ -16,21 +16,29 @@ static bool v_period_ok(vc *c, int32_t from, int32_t until)
     return from_ok && until_ok && from <= until;
 }
 
-/* Versions of one program (the same id) must not overlap, or a date would
- * have two answers. Sorted by (id, from), overlaps are between neighbours. */
-static bool v_before(const pb_prog *a, const pb_prog *b)
+/* Versions of one program (the same id text: a hostile image may hold the
+ * same string twice) must not overlap, or a date would have two answers.
+ * Sorted by (id, from), overlaps are between neighbours. */
+static int v_id_cmp(const pb_image *img, const pb_prog *a, const pb_prog *b)
 {
-    return a->id < b->id || (a->id == b->id && a->from < b->from);
+    return a->id == b->id ? 0 : strcmp(img->strings[a->id], img->strings[b->id]);
 }
 
-static void v_merge_sort(const pb_prog *progs, uint32_t *idx, uint32_t *tmp, uint32_t n)
+static bool v_before(const pb_image *img, const pb_prog *a, const pb_prog *b)
 {
+    int c = v_id_cmp(img, a, b);
+    return c < 0 || (c == 0 && a->from < b->from);
+}
+
+static void v_merge_sort(const pb_image *img, uint32_t *idx, uint32_t *tmp, uint32_t n)
+{
+    const pb_prog *progs = img->progs;
     for (uint32_t w = 1; w < n; w *= 2) {
         for (uint32_t lo = 0; lo < n; lo += 2 * w) {
             uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
             uint32_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi)
-                tmp[k++] = v_before(&progs[idx[j]], &progs[idx[i]]) ? idx[j++] : idx[i++];
+                tmp[k++] = v_before(img, &progs[idx[j]], &progs[idx[i]]) ? idx[j++] : idx[i++];
             while (i < mid)
                 tmp[k++] = idx[i++];
             while (j < hi)
@@ -52,11 +60,11 @@ static bool v_versions(vc *c)
     }
     for (uint32_t i = 0; i < n; i++)
         idx[i] = i;
-    v_merge_sort(img->progs, idx, tmp, n);
+    v_merge_sort(img, idx, tmp, n);
     bool ok = true;
     for (uint32_t i = 1; ok && i < n; i++) {
         const pb_prog *a = &img->progs[idx[i - 1]], *b = &img->progs[idx[i]];
-        if (a->id == b->id && a->until >= b->from)
+        if (v_id_cmp(img, a, b) == 0 && a->until >= b->from)
             ok = pbv_fail(c, "programs %u and %u are versions of '%s' whose effective periods overlap",
                           idx[i - 1], idx[i], pbv_name(img, a->id));
     }

@@ -204,6 +204,7 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
     } else {
         c->p->records[0].name = facts->name;
         c->p->records[0].span = facts->name_span;
+        c->p->has_facts = true;
     }
     c->p->nrecords = 1;
     uint32_t old;
@@ -487,8 +488,11 @@ static bool pc_period_ok(pc_ctx *c, const pa_period *p)
     char b[48];
     pd_diag *dg = PC_ERR(c, &p->span, "E0344", "this period ends before it begins (%s)",
                          pc_period_text(p, b, sizeof b));
-    pd_note_add(c->d, dg, NULL, "both days are included: `effective from 2026-06-01 until "
-                                "2027-08-31` is in force on each day from the first to the last");
+    char from[11], until[11];
+    pt_format(p->from, from);
+    pt_format(p->until, until);
+    pd_note_add(c->d, dg, NULL, "did you mean `effective from %s until %s`? Both days are included",
+                until, from);
     return false;
 }
 
@@ -534,10 +538,8 @@ static void pc_check_versions(pc_ctx *c, const pa_decl *d, uint32_t first)
 /* A requirement dated outside its program's period would never apply. */
 static void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
 {
-    if (!r->period.given || !pc_period_ok(c, &r->period))
-        return;
     const pa_period *pp = &prog->u.program.period;
-    if (pp->given && !pc_overlap(&r->period, pp)) {
+    if (r->period.given && pc_period_ok(c, &r->period) && pp->given && !pc_overlap(&r->period, pp)) {
         char a[48], b[48];
         pd_diag *dg = PC_ERR(c, &r->period.span, "E0345",
                              "requirement `%s` is never in force while its program is: it is in force "
@@ -552,12 +554,14 @@ static void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
 static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
 {
     uint32_t old;
-    if (pc_period_ok(c, &d->u.program.period) && !pc_names_add(ids, d->name, c->p->nprogs, &old)) {
+    bool period_ok = pc_period_ok(c, &d->u.program.period);
+    if (!pc_names_add(ids, d->name, c->p->nprogs, &old)) {
         if (old == UINT32_MAX) {
             c->d->oom = true;
             return;
         }
-        pc_check_versions(c, d, old);
+        if (period_ok) /* a reversed period was reported; overlap would be noise */
+            pc_check_versions(c, d, old);
     }
     c->p->progs[c->p->nprogs++] = d;
     pc_names attrs;

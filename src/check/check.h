@@ -50,6 +50,7 @@ typedef struct pc_define {
 typedef struct pc_program {
     pc_record *records;  /* [0] is the facts record */
     uint32_t nrecords;
+    bool has_facts;      /* records[0] was declared (else E0309 was reported) */
     pc_define *defs;     /* in declaration order */
     uint32_t ndefs;
     uint32_t *def_order; /* definitions by function index (callees first) */

@@ -17,6 +17,7 @@ typedef struct pc_tctx {
     const pa_decl **ex;
     uint8_t *state;        /* per example: 0 new, 1 on the path, 2 done */
     uint32_t nex;
+    bool no_facts;         /* the rule set declares no facts record */
 } pc_tctx;
 
 /* ---- values ------------------------------------------------------------------- */
@@ -120,6 +121,8 @@ static const pa_entry *pc_entry(const pa_value *rec, const char *name)
  * requires). */
 static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool complete)
 {
+    if (t->no_facts)
+        return;
     const pc_record *rec = &t->c->p->records[r];
     for (const pa_entry *e = v->u.record.entries; e; e = e->next) {
         const pa_entry *first = pc_entry(v, e->name);
@@ -206,7 +209,7 @@ static void pc_check_given(pc_tctx *t, const pa_facts_ref *f)
     bool known = !f->base || pc_find_example(t, f->base, &f->base_span, &b);
     if (f->with)
         pc_check_entries(t, f->with, 0, false);
-    if (!known)
+    if (!known || t->no_facts)
         return; /* what the unknown example would give is unknown too */
     const pc_record *facts = &t->c->p->records[0];
     for (uint32_t i = 0; i < facts->nfields; i++) {
@@ -282,7 +285,21 @@ static void pc_check_labels(pc_tctx *t, const pa_expect *x, const pa_label *labe
             continue;
         pd_diag *dg = PC_ERR(t->c, &l->span, "E0365", "program `%s` has no %s \"%s\"", x->program,
                              what[role], l->text);
-        if (pc_suggest_result(&s))
+        static const char *const clause[] = {
+            [PA_REQUIRE] = "unmet", [PA_PREFER] = "prefer unmet", [PA_ADVISE] = "advise",
+        };
+        pc_suggest other;
+        pc_suggest_init(&other, l->text);
+        bool elsewhere = false;
+        for (pa_role o = PA_REQUIRE; o <= PA_ADVISE; o++) {
+            if (o == role || !pc_has_label(t, x->program, o, l->text, &other))
+                continue;
+            elsewhere = true;
+            pd_note_add(t->c->d, dg, NULL, "\"%s\" labels a `%s` of `%s`: list it after `%s`",
+                        l->text, o == PA_REQUIRE ? "require" : o == PA_PREFER ? "prefer" : "advise",
+                        x->program, clause[o]);
+        }
+        if (!elsewhere && pc_suggest_result(&s))
             pd_note_add(t->c->d, dg, NULL, "did you mean \"%s\"?", pc_suggest_result(&s));
         pd_note_add(t->c->d, dg, NULL, "%s", note[role]);
     }
@@ -313,7 +330,7 @@ static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)
                "with { ... }`", d->name);
     else
         pc_check_given(t, &d->u.test.given);
-    if (!d->u.test.expects)
+    if (!d->u.test.expects && !d->u.test.expects_written)
         PC_ERR(t->c, &d->name_span, "E0363",
                "test \"%s\" expects nothing: add `expect PROGRAM eligible` or `expect PROGRAM not "
                "eligible`", d->name);
@@ -347,6 +364,9 @@ static bool pc_collect_examples(pc_tctx *t, const pa_decl *decls)
 void pc_check_tests(pc_ctx *c, const pa_decl *decls, const pc_names *ids)
 {
     pc_tctx t = {.c = c, .ids = ids};
+    /* Without a `facts` declaration (reported already) there is nothing to
+     * check the values against. */
+    t.no_facts = !c->p->has_facts;
     pc_names_init(&t.examples, c->arena);
     if (!pc_collect_examples(&t, decls)) {
         c->d->oom = true;

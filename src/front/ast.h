@@ -281,6 +281,7 @@ struct pa_decl {
             bool has_given;
             pa_facts_ref given;
             pa_expect *expects;
+            bool expects_written; /* some `expect` was written, even a malformed one */
         } test;
     } u;
 };

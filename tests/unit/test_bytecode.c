@@ -197,6 +197,8 @@ static void check_same(const pb_image *a, const pb_image *b)
         ck_assert_uint_eq(x->nreqs, y->nreqs);
         ck_assert_uint_eq(x->file, y->file);
         ck_assert_uint_eq(x->line, y->line);
+        ck_assert_int_eq(x->from, y->from);
+        ck_assert_int_eq(x->until, y->until);
     }
     ck_assert_uint_eq(a->nreqs, b->nreqs);
     ck_assert(a->nreqs == 0 || memcmp(a->reqs, b->reqs, sizeof *a->reqs * a->nreqs) == 0); /* no padding */
@@ -225,6 +227,55 @@ START_TEST(bc_round_trip)
     ck_assert_uint_eq(len, len2);
     ck_assert(memcmp(data, again, len) == 0);
     free(again);
+    free(data);
+    pb_image_free(back);
+    pb_image_free(img);
+}
+END_TEST
+
+/* Effective periods of programs and requirements survive save and load:
+ * closed, open at either end, and the ends of the date range. */
+START_TEST(bc_periods_round_trip)
+{
+    pb_image *img = rich();
+    const int32_t first = pt_from_ymd(1800, 1, 1), last = pt_from_ymd(2999, 12, 31);
+    img->progs[0].from = pt_from_ymd(2026, 6, 1);
+    img->progs[0].until = pt_from_ymd(2027, 8, 31);
+    img->progs[1].from = PB_OPEN_FROM;
+    img->progs[1].until = pt_from_ymd(2026, 5, 31);
+    img->reqs[0].from = pt_from_ymd(2026, 9, 1);          /* adult */
+    img->reqs[2].from = first;                            /* l1, a member */
+    img->reqs[2].until = last;
+    img->reqs[4].until = pt_from_ymd(2026, 12, 31);       /* y1, in a nested group */
+    char err[256];
+    ck_assert_msg(pb_verify(img, err, sizeof err), "%s", err);
+    uint8_t *data;
+    size_t len;
+    save(img, &data, &len);
+    pb_image *back = pb_load(data, len, NULL, err, sizeof err);
+    ck_assert_msg(back, "%s", err);
+    check_same(img, back);
+    ck_assert_int_eq(back->progs[0].from, pt_from_ymd(2026, 6, 1));
+    ck_assert_int_eq(back->progs[0].until, pt_from_ymd(2027, 8, 31));
+    ck_assert_int_eq(back->progs[1].from, PB_OPEN_FROM);
+    ck_assert_int_eq(back->progs[1].until, pt_from_ymd(2026, 5, 31));
+    ck_assert_int_eq(back->reqs[0].from, pt_from_ymd(2026, 9, 1));
+    ck_assert_int_eq(back->reqs[0].until, PB_OPEN_UNTIL);
+    ck_assert_int_eq(back->reqs[1].from, PB_OPEN_FROM);
+    ck_assert_int_eq(back->reqs[1].until, PB_OPEN_UNTIL);
+    ck_assert_int_eq(back->reqs[2].from, first);
+    ck_assert_int_eq(back->reqs[2].until, last);
+    ck_assert_int_eq(back->reqs[4].from, PB_OPEN_FROM);
+    ck_assert_int_eq(back->reqs[4].until, pt_from_ymd(2026, 12, 31));
+    /* The periods are part of the bytes: an undated image saves differently. */
+    pb_image *plain = rich();
+    uint8_t *pdata;
+    size_t plen;
+    save(plain, &pdata, &plen);
+    ck_assert_uint_eq(plen, len);
+    ck_assert(memcmp(pdata, data, len) != 0);
+    free(pdata);
+    pb_image_free(plain);
     free(data);
     pb_image_free(back);
     pb_image_free(img);
@@ -502,6 +553,45 @@ START_TEST(bc_malformed_payloads)
     o = replace_payload(d, len, PB_SEC_RECS, short_records, sizeof short_records, &olen);
     expect_load_error(o, olen, NULL, "malformed section 'RECS': 1 records need at least 12 bytes, 4 remain");
     free(o);
+    free(d);
+    pb_image_free(img);
+}
+END_TEST
+
+/* A file whose periods are wrong is refused by the verifier when loaded. */
+START_TEST(bc_bad_periods)
+{
+    pb_image *img = rich();
+    uint8_t *d;
+    size_t len;
+    img->progs[1].from = pt_from_ymd(2026, 6, 1);
+    img->progs[1].until = pt_from_ymd(2026, 5, 31);
+    save(img, &d, &len);
+    expect_load_error(d, len, NULL, "program 1: invalid effective period (day 20605 to day 20604)");
+    free(d);
+    img->progs[1].from = PB_OPEN_FROM;
+    img->progs[1].until = PB_OPEN_UNTIL;
+
+    img->reqs[3].until = pt_from_ymd(3000, 1, 1);
+    save(img, &d, &len);
+    expect_load_error(d, len, NULL,
+                      "requirement 3 of program 0: invalid effective period (day -2147483648 to day 376200)");
+    free(d);
+    img->reqs[3].until = PB_OPEN_UNTIL;
+
+    /* Two versions of level_2 that share 2026-06-01. */
+    img->progs[1].id = img->progs[0].id;
+    img->progs[0].from = pt_from_ymd(2026, 6, 1);
+    img->progs[1].until = pt_from_ymd(2026, 6, 1);
+    save(img, &d, &len);
+    expect_load_error(d, len, NULL, "programs 1 and 0 are versions of 'level_2' whose effective periods overlap");
+    free(d);
+    img->progs[1].until = pt_from_ymd(2026, 5, 31);
+    save(img, &d, &len);
+    char err[256];
+    pb_image *ok = pb_load(d, len, NULL, err, sizeof err);
+    ck_assert_msg(ok, "%s", err);
+    pb_image_free(ok);
     free(d);
     pb_image_free(img);
 }
@@ -837,6 +927,8 @@ static Suite *bytecode_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, bc_round_trip);
     tcase_add_test(tc, bc_empty_image);
+    tcase_add_test(tc, bc_periods_round_trip);
+    tcase_add_test(tc, bc_bad_periods);
     tcase_add_test(tc, bc_header_layout);
     tcase_add_test(tc, bc_bad_magic);
     tcase_add_test(tc, bc_version_and_flags);

@@ -113,6 +113,87 @@ static const bad bads[] = {
     {"program p { require \"\": true }", "E0330", "cannot be empty"},
     {"program p { require \"g\": at least 3 of { \"a\": true \"b\": true } }", "E0333", "between 1 and 2"},
     {"program p { }\nprogram p { }", "E0340", "declared twice"},
+    /* effective dates and versions */
+    {"program p effective from 2026-01-01 { }\nprogram p effective from 2026-06-01 until 2026-12-31 { }",
+     "E0343", "versions of program `p` overlap: this one is in force from 2026-06-01 until 2026-12-31, "
+              "another from 2026-01-01"},
+    {"program p effective until 2026-06-01 { }\nprogram p effective from 2026-06-01 { }", "E0343",
+     "this one is in force from 2026-06-01, another until 2026-06-01"},
+    {"program p effective from 2026-01-01 { }\nprogram p { }", "E0343",
+     "this one is in force always, another from 2026-01-01"},
+    {"program p { }\nprogram p effective until 2025-12-31 { }", "E0343",
+     "this one is in force until 2025-12-31, another always"},
+    {"program p effective from 2026-06-01 until 2026-05-31 { }", "E0344",
+     "this period ends before it begins (from 2026-06-01 until 2026-05-31)"},
+    {"program p { require \"r\": true effective from 2026-01-02 until 2026-01-01 }", "E0344",
+     "this period ends before it begins (from 2026-01-02 until 2026-01-01)"},
+    {"program p effective from 2026-01-01 until 2026-12-31 { require \"r\": true effective from 2027-01-01 }",
+     "E0345", "requirement `r` is never in force while its program is: it is in force from 2027-01-01, "
+              "the program from 2026-01-01 until 2026-12-31"},
+    {"program p effective from 2026-01-01 { prefer \"r\": true effective until 2025-12-31 }", "E0345",
+     "it is in force until 2025-12-31, the program from 2026-01-01"},
+    {"program p effective from 2026-01-01 { require \"g\": all of { \"m\": true effective until 2025-12-31 } "
+     "effective from 2026-01-01 }", "E0345", "requirement `m` is never in force"},
+    /* examples */
+    {"example e = { }\nexample e = { }\nprogram p { }", "E0350", "example `e` is declared twice"},
+    {"example e = base with { }\nprogram p { }", "E0351", "unknown example `base`"},
+    {"example a = b\nexample b = c\nexample c = a\nprogram p { }", "E0352", "is built on itself through"},
+    {"example a = a with { athletes_coached: 1 }\nprogram p { }", "E0352",
+     "example `a` is built on itself through `a`"},
+    {"example e = { birth_date: \"2000-01-01\" }\nprogram p { }", "E0353",
+     "`birth_date` holds date, but this is text"},
+    {"example e = { athletes_coached: 1.5 }\nprogram p { }", "E0353",
+     "`athletes_coached` holds integer, but this is a number"},
+    {"example e = { birth_date: none }\nprogram p { }", "E0353", "`birth_date` holds date, but this is none"},
+    {"example e = { roles: [1] }\nprogram p { }", "E0353", "`roles` holds set of text, but this is an integer"},
+    {"example e = { certificates: [\"x\"] }\nprogram p { }", "E0353",
+     "`certificates` holds list of certificate, but this is text"},
+    {"example e = { certificates: [{ id: \"x\", issued: true, expires: none }] }\nprogram p { }", "E0353",
+     "`issued` holds date, but this is true or false"},
+    {"example e = { roles: { a: 1 } }\nprogram p { }", "E0353", "`roles` holds set of text, but this is a record"},
+    {"example e = { birth_dat: 2000-01-01 }\nprogram p { }", "E0354", "`coach` has no field `birth_dat`"},
+    {"example e = { certificates: [{ id: \"x\", issued: 2020-01-01, expires: none, level: 1 }] }\nprogram p { }",
+     "E0354", "`certificate` has no field `level`"},
+    {"example e = { certificates: [{ id: \"x\", expires: none }] }\nprogram p { }", "E0355",
+     "this `certificate` lacks `issued`, which has no default"},
+    {"example e = { athletes_coached: 1, athletes_coached: 2 }\nprogram p { }", "E0356",
+     "`athletes_coached` is given twice"},
+    {"example e = { athletes_coached: 9007199254740993 }\nprogram p { }", "E0357",
+     "9007199254740993 is too large for facts (at most 9007199254740992 either way)"},
+    {"example e = { athletes_coached: -9007199254740993 }\nprogram p { }", "E0357", "-9007199254740993 is too large"},
+    /* tests */
+    {"program p { }\ntest \"t\" { as of 2026-01-01 given { athletes_coached: 1 } expect p eligible }", "E0355",
+     "these facts lack `birth_date`, which has no default"},
+    {"example e = { athletes_coached: 1 }\nprogram p { }\n"
+     "test \"t\" { as of 2026-01-01 given e with { roles: [] } expect p eligible }", "E0355",
+     "these facts lack `birth_date`"},
+    {"program p { }\ntest \"t\" { as of 2026-01-01 given adult expect p eligible }", "E0351",
+     "unknown example `adult`"},
+    {"program p { }\ntest \"\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p eligible }", "E0360",
+     "a test needs a title that says what it checks"},
+    {"program p { }\ntest \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p eligible }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p eligible }", "E0360",
+     "another test is already called \"t\""},
+    {"program p { }\ntest \"t\" { given { birth_date: 2000-01-01 } expect p eligible }", "E0361",
+     "test \"t\" needs an evaluation date: `as of 2026-11-23`"},
+    {"program p { }\ntest \"t\" { as of 2026-01-01 expect p eligible }", "E0362",
+     "test \"t\" needs the coach's facts"},
+    {"program p { }\ntest \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } }", "E0363",
+     "test \"t\" expects nothing"},
+    {"program level_1 { }\ntest \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect level1 eligible }",
+     "E0364", "unknown program `level1`"},
+    {"program p { require \"adult\": age >= 18 }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p not eligible unmet \"adlt\" }",
+     "E0365", "program `p` has no requirement \"adlt\""},
+    {"program p { require \"adult\": age >= 18  prefer \"young\": age < 30 }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p not eligible unmet \"young\" }",
+     "E0365", "program `p` has no requirement \"young\""},
+    {"program p { require \"g\": all of { \"m\": true } }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p not eligible unmet \"m\" }",
+     "E0365", "program `p` has no requirement \"m\""},
+    {"program p { require \"adult\": age >= 18 }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p not eligible unmet \"adult\", \"adult\" }",
+     "E0366", "\"adult\" is listed twice"},
 };
 
 START_TEST(test_bad)
@@ -146,6 +227,40 @@ static const char *const goods[] = {
     "program p \"T\" { hours 2.5  format \"online\"  provider \"X\"  duration 30 days  grants \"c\" valid for 2 years }",
     /* Definitions may be used before they are defined. */
     "program p { require \"r\": later2 }\ndefine later2 = age > 3",
+    /* Versions whose periods do not overlap, back to back (both days are included). */
+    "program p effective until 2026-05-31 { }\nprogram p effective from 2026-06-01 { }",
+    "program p \"T\" effective from 2026-06-01 { }\nprogram p \"T\" effective until 2026-05-31 { }",
+    "program p effective from 2025-01-01 until 2025-12-31 { }\n"
+    "program p effective from 2027-01-01 { }\n"
+    "program p effective from 2026-01-01 until 2026-12-31 { }",
+    /* A single day; a requirement overlapping its program's period in part. */
+    "program p effective from 2026-06-01 until 2026-06-01 { require \"r\": true effective until 2026-06-01 }",
+    "program p effective from 2026-01-01 until 2026-12-31 {\n"
+    "  require \"r\": true effective from 2026-12-31 assuming \"a guess\" citing \"4.1\"\n"
+    "  require \"g\": any of { \"m\": true effective until 2026-01-01 } effective from 2025-01-01\n"
+    "}",
+    /* An undated program may hold dated requirements. */
+    "program p assuming \"the draft\" { require \"r\": true effective from 1900-01-01 until 2999-12-31 }",
+    /* The largest integers a JSON number holds exactly. */
+    "example e = { athletes_coached: 9007199254740992 }\n"
+    "example f = { athletes_coached: -9007199254740992 }\nprogram p { }",
+    /* Examples and tests that fit the facts and the programs. */
+    "example adult = { birth_date: 2000-01-01, roles: [\"coach\"],\n"
+    "  certificates: [{ id: \"l1\", issued: 2020-01-01, expires: none }] }\n"
+    "example older = adult with { birth_date: 1990-01-01 coaching_since: 2010-05-01 }\n"
+    "example renamed = older\n"
+    "program p { require \"adult\": age >= 18  require \"l1\": current(\"l1\") }\n"
+    "program p2 effective from 2027-01-01 { require \"adult\": age >= 18 }\n"
+    "program p2 effective until 2026-12-31 { require \"older\": age >= 21 }\n"
+    "test \"a\" { as of 2026-11-23 given renamed expect p eligible }\n"
+    "test \"b\" { as of 2026-11-23 given adult with { certificates: [] } expect p not eligible unmet \"l1\" }\n"
+    "test \"c\" { as of 2026-11-23 given { birth_date: 2010-01-01 } expect p not eligible\n"
+    "  expect p2 not eligible unmet \"older\" }\n"
+    "program p3 effective until 2019-12-31 { }\n"
+    "program p4 effective from 2021-01-01 { }\n"
+    "test \"d\" { as of 2027-11-23 given adult expect p2 eligible }\n"
+    "test \"e\" { as of 2020-01-01 given { birth_date: 2000-01-01, athletes_coached: -1 }\n"
+    "  expect p not eligible unmet \"adult\", \"l1\" expect p3 withdrawn expect p4 not yet in force }",
 };
 
 START_TEST(test_good)

@@ -281,6 +281,401 @@ START_TEST(test_group_depth_limit)
 }
 END_TEST
 
+/* ---- effective dates and versions ------------------------------------------------ */
+
+static pw_program *compile_body(const char *body)
+{
+    size_t len = strlen(prelude) + strlen(body) + 1;
+    char *src = malloc(len);
+    ck_assert_ptr_nonnull(src);
+    snprintf(src, len, "%s%s", prelude, body);
+    pw_error err;
+    pw_program *prog = NULL;
+    ck_assert_msg(pw_compile_source("dated.pw", src, strlen(src), NULL, &prog, &err) == PW_OK, "%s",
+                  err.message);
+    free(src);
+    return prog;
+}
+
+static pw_date day(const char *text)
+{
+    pw_date d;
+    pw_error err;
+    ck_assert_msg(pw_date_parse(text, &d, &err) == PW_OK, "%s", err.message);
+    return d;
+}
+
+static pw_context *context_for(pw_program *prog, const char *facts)
+{
+    pw_error err;
+    pw_context *ctx = NULL;
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    ck_assert_msg(pw_context_set_json(ctx, facts, strlen(facts), &err) == PW_OK, "%s", err.message);
+    return ctx;
+}
+
+static void evaluate_on(pw_context *ctx, size_t p, const char *date)
+{
+    pw_error err;
+    ck_assert_msg(pw_evaluate(ctx, p, day(date), &err) == PW_OK, "%s", err.message);
+}
+
+/* The unmet labels of a result, joined with "|". */
+static const char *unmet_text(const pw_context *ctx, size_t p)
+{
+    static char buf[256];
+    buf[0] = '\0';
+    for (size_t i = 0; i < pw_result_unmet_count(ctx, p); i++) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, "%s%s", i ? "|" : "", pw_result_unmet_label(ctx, p, i));
+    }
+    return buf;
+}
+
+static const char *const versions_src =
+    "program level_1 \"Old\" effective until 2026-05-31 {\n"
+    "  require \"at least 18 years of age\": age >= 18\n"
+    "}\n"
+    "program level_1 \"New\" effective from 2026-06-01 {\n"
+    "  require \"at least 21 years of age\": age >= 21\n"
+    "}\n"
+    "program other { require \"adult\": age >= 18 }\n";
+
+/* Twenty years old on both sides of 2026-06-01. */
+#define AGED_20 "{\"id\":\"T\",\"birth_date\":\"2006-01-01\"}"
+
+/* One coach, one program id, two versions: the version in force decides. */
+START_TEST(test_version_switch)
+{
+    pw_program *prog = compile_body(versions_src);
+    pw_error err;
+    ck_assert_uint_eq(pw_program_count(prog), 3);
+    size_t idx = 99;
+    ck_assert_int_eq(pw_program_find(prog, "level_1", &idx, &err), PW_OK);
+    ck_assert_uint_eq(idx, 0); /* the first declared */
+    ck_assert_str_eq(pw_program_id(prog, 1), "level_1");
+    ck_assert_str_eq(pw_program_title(prog, 0), "Old");
+    ck_assert_str_eq(pw_program_title(prog, 1), "New");
+    ck_assert(pw_program_is_first_version(prog, 0));
+    ck_assert(!pw_program_is_first_version(prog, 1));
+    ck_assert(pw_program_is_first_version(prog, 2));
+    ck_assert(pw_program_dated(prog, 0) && pw_program_dated(prog, 1));
+    ck_assert(!pw_program_dated(prog, 2));
+    pw_date from, until;
+    pw_program_period(prog, 0, &from, &until);
+    ck_assert_int_eq(from, PW_DATE_MIN);
+    ck_assert_int_eq(until, day("2026-05-31"));
+    pw_program_period(prog, 1, &from, &until);
+    ck_assert_int_eq(from, day("2026-06-01"));
+    ck_assert_int_eq(until, PW_DATE_MAX);
+    pw_program_period(prog, 2, &from, &until);
+    ck_assert_int_eq(from, PW_DATE_MIN);
+    ck_assert_int_eq(until, PW_DATE_MAX);
+
+    /* The last day of the old version and the first of the new. */
+    ck_assert_uint_eq(pw_program_version_at(prog, 0, day("2026-05-31")), 0);
+    ck_assert_uint_eq(pw_program_version_at(prog, 0, day("2026-06-01")), 1);
+    ck_assert_uint_eq(pw_program_version_at(prog, 1, day("2026-05-31")), 0);
+    ck_assert_uint_eq(pw_program_version_at(prog, 2, day("2026-05-31")), 2);
+
+    pw_context *ctx = context_for(prog, AGED_20);
+    evaluate_on(ctx, 0, "2026-05-31");
+    ck_assert(pw_result_eligible(ctx, 0));
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_ELIGIBLE);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 0), PW_MET);
+    evaluate_on(ctx, 1, "2026-06-01");
+    ck_assert(!pw_result_eligible(ctx, 1));
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_NOT_ELIGIBLE);
+    ck_assert_str_eq(unmet_text(ctx, 1), "at least 21 years of age");
+
+    /* A version outside its period is not evaluated: no requirement is met
+     * or unmet, and the verdict says why. */
+    evaluate_on(ctx, 0, "2026-06-01");
+    ck_assert(!pw_result_eligible(ctx, 0));
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_WITHDRAWN);
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 0), 0);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 0), PW_NOT_EVALUATED);
+    evaluate_on(ctx, 1, "2026-05-31");
+    ck_assert(!pw_result_eligible(ctx, 1));
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_NOT_YET_IN_FORCE);
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 1), 0);
+    ck_assert_int_eq(pw_result_outcome(ctx, 1, 0), PW_NOT_EVALUATED);
+
+    /* Evaluating everything gives each version its own verdict. */
+    ck_assert_int_eq(pw_evaluate_all(ctx, day("2026-06-01"), &err), PW_OK);
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_WITHDRAWN);
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_NOT_ELIGIBLE);
+    ck_assert_int_eq(pw_result_verdict(ctx, 2), PW_ELIGIBLE);
+    ck_assert(pw_result_eligible(ctx, 2));
+    pw_context_free(ctx);
+
+    /* Before any evaluation the verdict is "not eligible". */
+    ctx = context_for(prog, AGED_20);
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_ELIGIBLE);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+static const char *const dated_reqs_src =
+    "program from_june {\n"
+    "  require \"adult\": age >= 18\n"
+    "  require \"first aid\": \"first-aid\" in roles effective from 2026-06-01\n"
+    "  prefer \"teaching\": teaching_experience effective from 2026-06-01\n"
+    "}\n"
+    "program until_may {\n"
+    "  require \"adult\": age >= 18\n"
+    "  require \"a hundred athletes\": athletes_coached >= 100 effective until 2026-05-31\n"
+    "  advise \"coach more\": athletes_coached >= 1 effective until 2026-05-31\n"
+    "}\n";
+
+/* A requirement that takes effect, and one that is withdrawn, on 2026-06-01. */
+START_TEST(test_requirement_takes_effect)
+{
+    pw_program *prog = compile_body(dated_reqs_src);
+    pw_error err;
+    pw_requirement info;
+    ck_assert_int_eq(pw_requirement_info(prog, 0, 0, &info, &err), PW_OK);
+    ck_assert_int_eq(info.from, PW_DATE_MIN);
+    ck_assert_int_eq(info.until, PW_DATE_MAX);
+    ck_assert_int_eq(pw_requirement_info(prog, 0, 1, &info, &err), PW_OK);
+    ck_assert_str_eq(info.label, "first aid");
+    ck_assert_int_eq(info.from, day("2026-06-01"));
+    ck_assert_int_eq(info.until, PW_DATE_MAX);
+    ck_assert_int_eq(pw_requirement_info(prog, 1, 1, &info, &err), PW_OK);
+    ck_assert_int_eq(info.from, PW_DATE_MIN);
+    ck_assert_int_eq(info.until, day("2026-05-31"));
+    /* Dated requirements do not make a program dated. */
+    ck_assert(!pw_program_dated(prog, 0));
+
+    pw_context *ctx = context_for(prog, "{" BASE "}");
+    evaluate_on(ctx, 0, "2026-05-31");
+    ck_assert(pw_result_eligible(ctx, 0));
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_ELIGIBLE);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 1), PW_NOT_IN_FORCE);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 2), PW_NOT_IN_FORCE);
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 0), 0);
+    ck_assert_uint_eq(pw_result_preferred_unmet_count(ctx, 0), 0);
+    evaluate_on(ctx, 0, "2026-06-01");
+    ck_assert(!pw_result_eligible(ctx, 0));
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_ELIGIBLE);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 1), PW_UNMET);
+    ck_assert_str_eq(unmet_text(ctx, 0), "first aid");
+    ck_assert_uint_eq(pw_result_preferred_unmet_count(ctx, 0), 1);
+    ck_assert_str_eq(pw_result_preferred_unmet_label(ctx, 0, 0), "teaching");
+
+    evaluate_on(ctx, 1, "2026-05-31");
+    ck_assert(!pw_result_eligible(ctx, 1));
+    ck_assert_str_eq(unmet_text(ctx, 1), "a hundred athletes");
+    ck_assert_uint_eq(pw_result_advice_count(ctx, 1), 1);
+    evaluate_on(ctx, 1, "2026-06-01");
+    ck_assert(pw_result_eligible(ctx, 1));
+    ck_assert_int_eq(pw_result_outcome(ctx, 1, 1), PW_NOT_IN_FORCE);
+    ck_assert_int_eq(pw_result_outcome(ctx, 1, 2), PW_NOT_IN_FORCE);
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 1), 0);
+    ck_assert_uint_eq(pw_result_advice_count(ctx, 1), 0);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Three versions declared out of date order, with gaps between them. */
+static const char *const three_versions_src =
+    "program other { require \"adult\": age >= 18 }\n"
+    "program p \"2025\" effective from 2025-01-01 until 2025-12-31 { require \"adult\": age >= 18 }\n"
+    "program p \"2027\" effective from 2027-01-01 until 2027-12-31 { require \"adult\": age >= 18 }\n"
+    "program p \"2026\" effective from 2026-01-01 until 2026-06-30 { require \"adult\": age >= 18 }\n";
+
+START_TEST(test_version_at)
+{
+    pw_program *prog = compile_body(three_versions_src);
+    static const struct {
+        const char *date;
+        size_t version;
+        pw_verdict verdict;
+    } want[] = {
+        {"2024-06-01", 1, PW_NOT_YET_IN_FORCE}, /* before all: the next to come */
+        {"2024-12-31", 1, PW_NOT_YET_IN_FORCE},
+        {"2025-01-01", 1, PW_ELIGIBLE},         /* current */
+        {"2025-12-31", 1, PW_ELIGIBLE},
+        {"2026-01-01", 3, PW_ELIGIBLE},
+        {"2026-06-30", 3, PW_ELIGIBLE},
+        {"2026-07-01", 2, PW_NOT_YET_IN_FORCE}, /* in a gap: the next, not the last */
+        {"2027-12-31", 2, PW_ELIGIBLE},
+        {"2028-01-01", 2, PW_WITHDRAWN},        /* after all: the last withdrawn */
+        {"2999-12-31", 2, PW_WITHDRAWN},
+    };
+    pw_context *ctx = context_for(prog, "{" BASE "}");
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        /* any version of the id finds the same one */
+        for (size_t from = 1; from <= 3; from++)
+            ck_assert_msg(pw_program_version_at(prog, from, day(want[i].date)) == want[i].version,
+                          "%s from version %zu: got %zu, expected %zu", want[i].date, from,
+                          pw_program_version_at(prog, from, day(want[i].date)), want[i].version);
+        evaluate_on(ctx, want[i].version, want[i].date);
+        ck_assert_msg(pw_result_verdict(ctx, want[i].version) == want[i].verdict, "%s: verdict %d",
+                      want[i].date, pw_result_verdict(ctx, want[i].version));
+    }
+    ck_assert_uint_eq(pw_program_version_at(prog, 0, day("2026-01-01")), 0); /* undated: itself */
+    ck_assert(pw_program_is_first_version(prog, 1));
+    ck_assert(!pw_program_is_first_version(prog, 2));
+    ck_assert(!pw_program_is_first_version(prog, 3));
+    ck_assert(!pw_program_dated(prog, 0));
+    ck_assert(pw_program_dated(prog, 3));
+    /* Out of range: the index comes back, the period is open. */
+    ck_assert_uint_eq(pw_program_version_at(prog, 9, day("2026-01-01")), 9);
+    ck_assert(!pw_program_is_first_version(prog, 9));
+    ck_assert(!pw_program_dated(prog, 9));
+    pw_date from = 0, until = 0;
+    pw_program_period(prog, 9, &from, &until);
+    ck_assert_int_eq(from, PW_DATE_MIN);
+    ck_assert_int_eq(until, PW_DATE_MAX);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Groups leave their members out of force out of the count. */
+static const char *const groups_src =
+    "program g {\n"
+    "  require \"all of\": all of {\n"
+    "    \"adult\": age >= 18\n"
+    "    \"a hundred athletes\": athletes_coached >= 100 effective from 2027-01-01\n"
+    "  }\n"
+    "  require \"any of\": any of {\n"
+    "    \"adult, old rule\": age >= 18 effective until 2025-12-31\n"
+    "    \"teacher\": teaching_experience\n"
+    "  }\n"
+    "  require \"two of three\": at least 2 of {\n"
+    "    \"adult\": age >= 18\n"
+    "    \"adult, old rule\": age >= 18 effective until 2025-12-31\n"
+    "    \"coached\": athletes_coached >= 1\n"
+    "  }\n"
+    "  require \"later\": any of { \"x\": age >= 18  \"y\": age >= 18 } effective from 2027-01-01\n"
+    "  require \"none in force\": any of { \"x\": age >= 18 effective from 2027-01-01 }\n"
+    "}\n";
+
+START_TEST(test_groups_out_of_force)
+{
+    pw_program *prog = compile_body(groups_src);
+    ck_assert_uint_eq(pw_requirement_count(prog, 0), 15);
+    /* athletes_coached 0: the in-force members of "two of three" give one */
+    pw_context *ctx = context_for(prog, "{" BASE "}");
+    evaluate_on(ctx, 0, "2026-11-23");
+    const pw_outcome want[15] = {
+        PW_MET, PW_MET, PW_NOT_IN_FORCE,                  /* all of: met by the member in force */
+        PW_UNMET, PW_NOT_IN_FORCE, PW_UNMET,              /* any of: its one met member is out of force */
+        PW_UNMET, PW_MET, PW_NOT_IN_FORCE, PW_UNMET,      /* two of three: one met member in force */
+        PW_NOT_IN_FORCE, PW_NOT_EVALUATED, PW_NOT_EVALUATED, /* a group out of force: members untouched */
+        PW_UNMET, PW_NOT_IN_FORCE,                        /* an any-of with no member in force */
+    };
+    for (size_t i = 0; i < 15; i++)
+        ck_assert_msg(pw_result_outcome(ctx, 0, i) == want[i], "node %zu: outcome %d, expected %d", i,
+                      pw_result_outcome(ctx, 0, i), want[i]);
+    ck_assert_str_eq(unmet_text(ctx, 0), "any of|two of three|none in force");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_ELIGIBLE);
+    pw_context_free(ctx);
+
+    /* athletes_coached 1: two of the three, one out of force, make two */
+    ctx = context_for(prog, "{" BASE ",\"athletes_coached\":1}");
+    evaluate_on(ctx, 0, "2026-11-23");
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 6), PW_MET);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 8), PW_NOT_IN_FORCE);
+    ck_assert_str_eq(unmet_text(ctx, 0), "any of|none in force");
+    /* Before 2026, the old rule is in force and meets "any of". */
+    evaluate_on(ctx, 0, "2025-12-31");
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 3), PW_MET);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 4), PW_MET);
+    ck_assert_str_eq(unmet_text(ctx, 0), "none in force");
+    /* From 2027, the hundred athletes are needed and "later" is evaluated. */
+    evaluate_on(ctx, 0, "2027-01-01");
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 0), PW_UNMET);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 2), PW_UNMET);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 10), PW_MET);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 14), PW_MET);
+    ck_assert_str_eq(unmet_text(ctx, 0), "all of|any of");
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Periods survive a .pwc round trip, and the loaded program decides the same. */
+START_TEST(test_dated_save_load)
+{
+    pw_program *prog = compile_body(versions_src);
+    pw_error err;
+    void *bytes = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
+    pw_program *back = NULL;
+    ck_assert_msg(pw_program_load(bytes, len, &back, &err) == PW_OK, "%s", err.message);
+    free(bytes);
+    ck_assert_uint_eq(pw_program_count(back), 3);
+    for (size_t p = 0; p < 3; p++) {
+        pw_date a, b, c, d;
+        pw_program_period(prog, p, &a, &b);
+        pw_program_period(back, p, &c, &d);
+        ck_assert_int_eq(a, c);
+        ck_assert_int_eq(b, d);
+        ck_assert(pw_program_dated(prog, p) == pw_program_dated(back, p));
+        ck_assert(pw_program_is_first_version(prog, p) == pw_program_is_first_version(back, p));
+    }
+    const char *dates[] = {"2026-05-31", "2026-06-01", "2030-01-01"};
+    const size_t version[] = {0, 1, 1};
+    const pw_verdict verdict[] = {PW_ELIGIBLE, PW_NOT_ELIGIBLE, PW_ELIGIBLE}; /* 24 by 2030 */
+    pw_context *a = context_for(prog, AGED_20), *b = context_for(back, AGED_20);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(pw_program_version_at(back, 0, day(dates[i])), version[i]);
+        ck_assert_int_eq(pw_evaluate_all(a, day(dates[i]), &err), PW_OK);
+        ck_assert_int_eq(pw_evaluate_all(b, day(dates[i]), &err), PW_OK);
+        ck_assert_int_eq(pw_result_verdict(b, version[i]), verdict[i]);
+        for (size_t p = 0; p < 3; p++) {
+            ck_assert_int_eq(pw_result_verdict(a, p), pw_result_verdict(b, p));
+            ck_assert_uint_eq(pw_result_unmet_count(a, p), pw_result_unmet_count(b, p));
+        }
+    }
+    pw_context_free(a);
+    pw_context_free(b);
+    pw_program_free(back);
+    pw_program_free(prog);
+
+    /* requirement periods too */
+    prog = compile_body(dated_reqs_src);
+    ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
+    ck_assert_msg(pw_program_load(bytes, len, &back, &err) == PW_OK, "%s", err.message);
+    free(bytes);
+    pw_requirement info;
+    ck_assert_int_eq(pw_requirement_info(back, 0, 1, &info, &err), PW_OK);
+    ck_assert_int_eq(info.from, day("2026-06-01"));
+    ck_assert_int_eq(info.until, PW_DATE_MAX);
+    ck_assert_int_eq(pw_requirement_info(back, 1, 2, &info, &err), PW_OK);
+    ck_assert_int_eq(info.from, PW_DATE_MIN);
+    ck_assert_int_eq(info.until, day("2026-05-31"));
+    pw_context *ctx = context_for(back, "{" BASE "}");
+    evaluate_on(ctx, 0, "2026-05-31");
+    ck_assert(pw_result_eligible(ctx, 0));
+    evaluate_on(ctx, 0, "2026-06-01");
+    ck_assert_str_eq(unmet_text(ctx, 0), "first aid");
+    pw_context_free(ctx);
+    pw_program_free(back);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Overlapping versions do not compile. */
+START_TEST(test_overlapping_versions_refused)
+{
+    const char *src = "facts coach { birth_date: date }\n"
+                      "program p effective from 2026-01-01 { require \"a\": true }\n"
+                      "program p effective from 2026-06-01 until 2026-12-31 { require \"a\": true }\n";
+    pw_error err;
+    pw_program *prog = NULL;
+    ck_assert_int_eq(pw_compile_source("v.pw", src, strlen(src), NULL, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_ptr_null(prog);
+    ck_assert_msg(strstr(err.message, "v.pw:3:21: versions of program `p` overlap") != NULL, "%s", err.message);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
     Suite *s = suite_create("compile");
@@ -291,6 +686,12 @@ static Suite *compile_suite(void)
     tcase_add_test(tc, test_compile_errors_reported);
     tcase_add_test(tc, test_recursion_refused);
     tcase_add_test(tc, test_group_depth_limit);
+    tcase_add_test(tc, test_version_switch);
+    tcase_add_test(tc, test_requirement_takes_effect);
+    tcase_add_test(tc, test_version_at);
+    tcase_add_test(tc, test_groups_out_of_force);
+    tcase_add_test(tc, test_dated_save_load);
+    tcase_add_test(tc, test_overlapping_versions_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -601,6 +601,423 @@ START_TEST(test_appends)
 }
 END_TEST
 
+/* ---- effective dates, examples and tests ---------------------------------------- */
+
+static int32_t ymd(int y, int m, int d) { return pt_from_ymd(y, m, d); }
+
+/* The reasons of an `assuming` list, joined with "|". */
+static const char *assumes_text(const pa_assume *a)
+{
+    static _Thread_local char buf[256];
+    buf[0] = '\0';
+    for (; a; a = a->next) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, "%s%s", n ? "|" : "", a->reason);
+    }
+    return buf;
+}
+
+static const char effective_src[] =
+    "program p \"Level 2\" effective from 2026-06-01 until 2027-08-31\n"
+    "    assuming \"the 2026 handbook\" assuming \"dates from the board\" {\n"
+    "  hours 8\n"
+    "  require \"adult\": age >= 18 effective from 2026-09-01\n"
+    "  require \"member\": member citing \"4.1\" effective until 2027-01-31 assuming \"why\"\n"
+    "  require \"both\": ok assuming \"w1\" citing \"4.2\" assuming \"w2\"\n"
+    "  require \"plain\": ok\n"
+    "  prefer \"g\": any of {\n"
+    "    \"m1\": a effective from 2026-07-01 until 2026-12-31\n"
+    "    \"m2\": b citing \"4.3\"\n"
+    "  } effective from 2026-06-15 citing \"4.4\"\n"
+    "}\n"
+    "program q effective until 2026-05-31 { }\n"
+    "program r assuming \"only\" effective from 2026-01-01 { }\n"
+    "program s \"S\" { }\n";
+
+START_TEST(test_effective_periods)
+{
+    fx f;
+    parse(&f, effective_src);
+    ck_assert_msg(f.ok, "%s", f.diags.head ? f.diags.head->message : "");
+    pa_decl *p = f.decls;
+    ck_assert_str_eq(p->name, "p");
+    ck_assert_str_eq(p->u.program.title, "Level 2");
+    const pa_period *pp = &p->u.program.period;
+    ck_assert(pp->given);
+    ck_assert_int_eq(pp->from, ymd(2026, 6, 1));
+    ck_assert_int_eq(pp->until, ymd(2027, 8, 31));
+    ck_assert_str_eq(span_text(&f, pp->span), "from 2026-06-01 until 2027-08-31");
+    ck_assert_str_eq(assumes_text(p->u.program.assumes), "the 2026 handbook|dates from the board");
+    ck_assert_str_eq(span_text(&f, p->u.program.assumes->span), "\"the 2026 handbook\"");
+    ck_assert_str_eq(p->u.program.attrs->name, "hours");
+    ck_assert_ptr_null(p->u.program.attrs->next);
+
+    pa_req *r = p->u.program.reqs;
+    ck_assert_str_eq(r->label, "adult");
+    ck_assert(r->period.given);
+    ck_assert_int_eq(r->period.from, ymd(2026, 9, 1));
+    ck_assert_int_eq(r->period.until, PA_DATE_OPEN_UNTIL);
+    ck_assert_str_eq(span_text(&f, r->period.span), "from 2026-09-01");
+    ck_assert_ptr_null(r->cite);
+    ck_assert_ptr_null(r->assumes);
+    ck_assert_str_eq(span_text(&f, r->span), "require \"adult\": age >= 18 effective from 2026-09-01");
+
+    r = r->next;
+    ck_assert_str_eq(r->label, "member");
+    ck_assert_str_eq(r->cite, "4.1");
+    ck_assert(r->period.given);
+    ck_assert_int_eq(r->period.from, PA_DATE_OPEN_FROM);
+    ck_assert_int_eq(r->period.until, ymd(2027, 1, 31));
+    ck_assert_str_eq(span_text(&f, r->period.span), "until 2027-01-31");
+    ck_assert_str_eq(assumes_text(r->assumes), "why");
+
+    /* `assuming` may be given more than once, around a `citing` */
+    r = r->next;
+    ck_assert_str_eq(r->label, "both");
+    ck_assert_str_eq(r->cite, "4.2");
+    ck_assert(!r->period.given);
+    ck_assert_str_eq(assumes_text(r->assumes), "w1|w2");
+    ck_assert_str_eq(span_text(&f, r->span), "require \"both\": ok assuming \"w1\" citing \"4.2\" assuming \"w2\"");
+
+    /* no clause: open at both ends, nothing assumed */
+    r = r->next;
+    ck_assert_str_eq(r->label, "plain");
+    ck_assert(!r->period.given);
+    ck_assert_int_eq(r->period.from, PA_DATE_OPEN_FROM);
+    ck_assert_int_eq(r->period.until, PA_DATE_OPEN_UNTIL);
+    ck_assert_ptr_null(r->assumes);
+    ck_assert_ptr_null(r->cite);
+
+    /* a group's clauses follow its `}`; its members have their own */
+    r = r->next;
+    ck_assert_int_eq(r->role, PA_PREFER);
+    ck_assert_int_eq(r->group, PA_ANY_OF);
+    ck_assert(r->period.given);
+    ck_assert_int_eq(r->period.from, ymd(2026, 6, 15));
+    ck_assert_int_eq(r->period.until, PA_DATE_OPEN_UNTIL);
+    ck_assert_str_eq(r->cite, "4.4");
+    ck_assert_ptr_null(r->next);
+    pa_req *m = r->members;
+    ck_assert_int_eq(m->role, PA_MEMBER);
+    ck_assert_str_eq(m->label, "m1");
+    ck_assert(m->period.given);
+    ck_assert_int_eq(m->period.from, ymd(2026, 7, 1));
+    ck_assert_int_eq(m->period.until, ymd(2026, 12, 31));
+    ck_assert_ptr_null(m->cite);
+    ck_assert_str_eq(span_text(&f, m->span), "\"m1\": a effective from 2026-07-01 until 2026-12-31");
+    m = m->next;
+    ck_assert_str_eq(m->label, "m2");
+    ck_assert(!m->period.given);
+    ck_assert_str_eq(m->cite, "4.3");
+    ck_assert_ptr_null(m->next);
+
+    pa_decl *q = p->next;
+    ck_assert_str_eq(q->name, "q");
+    ck_assert_ptr_null(q->u.program.title);
+    ck_assert(q->u.program.period.given);
+    ck_assert_int_eq(q->u.program.period.from, PA_DATE_OPEN_FROM);
+    ck_assert_int_eq(q->u.program.period.until, ymd(2026, 5, 31));
+    ck_assert_ptr_null(q->u.program.assumes);
+
+    /* header clauses in either order */
+    pa_decl *rr = q->next;
+    ck_assert_str_eq(rr->name, "r");
+    ck_assert(rr->u.program.period.given);
+    ck_assert_int_eq(rr->u.program.period.from, ymd(2026, 1, 1));
+    ck_assert_int_eq(rr->u.program.period.until, PA_DATE_OPEN_UNTIL);
+    ck_assert_str_eq(assumes_text(rr->u.program.assumes), "only");
+
+    pa_decl *s = rr->next;
+    ck_assert_str_eq(s->u.program.title, "S");
+    ck_assert(!s->u.program.period.given);
+    ck_assert_int_eq(s->u.program.period.from, PA_DATE_OPEN_FROM);
+    ck_assert_int_eq(s->u.program.period.until, PA_DATE_OPEN_UNTIL);
+    ck_assert_ptr_null(s->u.program.assumes);
+    ck_assert_ptr_null(s->next);
+    fx_free(&f);
+}
+END_TEST
+
+/* A facts value as text: 3, n:2.5, "t", 2026-01-01, true, none, [a b], {k=v k=v}. */
+static void vx(pd_buf *b, const pa_value *v)
+{
+    char date[11];
+    switch (v->kind) {
+    case PA_V_INT: pd_buf_printf(b, "%lld", (long long)v->u.i); break;
+    case PA_V_NUM: pd_buf_printf(b, "n:%g", v->u.n); break;
+    case PA_V_TEXT: pd_buf_printf(b, "\"%.*s\"", (int)v->u.str.len, v->u.str.s); break;
+    case PA_V_DATE: pt_format(v->u.date, date); pd_buf_printf(b, "%s", date); break;
+    case PA_V_BOOL: pd_buf_printf(b, "%s", v->u.b ? "true" : "false"); break;
+    case PA_V_NONE: pd_buf_printf(b, "none"); break;
+    case PA_V_LIST: {
+        uint32_t n = 0;
+        pd_buf_printf(b, "[");
+        for (const pa_value *it = v->u.list.items; it; it = it->next, n++) {
+            if (n)
+                pd_buf_printf(b, " ");
+            vx(b, it);
+        }
+        pd_buf_printf(b, "]");
+        ck_assert_uint_eq(n, v->u.list.n);
+        break;
+    }
+    case PA_V_RECORD:
+        pd_buf_printf(b, "{");
+        for (const pa_entry *e = v->u.record.entries; e; e = e->next) {
+            pd_buf_printf(b, "%s%s=", e == v->u.record.entries ? "" : " ", e->name);
+            vx(b, e->value);
+        }
+        pd_buf_printf(b, "}");
+        break;
+    }
+}
+
+static const char *value_text(const pa_value *v)
+{
+    static _Thread_local char out[512];
+    pd_buf b = {NULL, 0, 0, false};
+    vx(&b, v);
+    ck_assert_uint_lt(b.len, sizeof out);
+    memcpy(out, b.data, b.len + 1);
+    pd_buf_free(&b);
+    return out;
+}
+
+START_TEST(test_examples)
+{
+    fx f;
+    parse(&f, "example base = {\n"
+              "  age: 30, n: -5  x: 2.5 y: -0.25, z: - 7\n"
+              "  name: \"Ann \\\"A\\\"\"  born: 1990-02-03\n"
+              "  ok: true, gone: false  nothing: none\n"
+              "  empty: []  nums: [1, 2 3,]  words: [\"a\" \"b\"]\n"
+              "  nested: [{ id: \"l1\", issued: 2020-01-01 }, { tags: [true] }]\n"
+              "  rec: { inner: { deep: [[]] } },\n"
+              "}\n"
+              "example child = base with { age: 31 }\n"
+              "example alias = base\n"
+              "example blank = { }\n");
+    ck_assert_msg(f.ok, "%s", f.diags.head ? f.diags.head->message : "");
+    pa_decl *d = f.decls;
+    ck_assert_int_eq(d->kind, PA_D_EXAMPLE);
+    ck_assert_str_eq(d->name, "base");
+    ck_assert_str_eq(span_text(&f, d->name_span), "base");
+    const pa_facts_ref *fr = &d->u.example.facts;
+    ck_assert_ptr_null(fr->base);
+    ck_assert_ptr_nonnull(fr->with);
+    ck_assert_int_eq(fr->with->kind, PA_V_RECORD);
+    ck_assert_str_eq(value_text(fr->with),
+                     "{age=30 n=-5 x=n:2.5 y=n:-0.25 z=-7 name=\"Ann \"A\"\" born=1990-02-03 ok=true "
+                     "gone=false nothing=none empty=[] nums=[1 2 3] words=[\"a\" \"b\"] "
+                     "nested=[{id=\"l1\" issued=2020-01-01} {tags=[true]}] rec={inner={deep=[[]]}}}");
+    /* kinds, not just their rendering */
+    const pa_entry *e = fr->with->u.record.entries;
+    ck_assert_str_eq(span_text(&f, e->span), "age");
+    ck_assert_int_eq(e->value->kind, PA_V_INT);
+    ck_assert_int_eq(e->next->value->kind, PA_V_INT);
+    ck_assert_int_eq(e->next->value->u.i, -5);
+    ck_assert_str_eq(span_text(&f, e->next->value->span), "-5");
+    ck_assert_int_eq(e->next->next->value->kind, PA_V_NUM);
+    ck_assert(e->next->next->next->value->u.n == -0.25);
+
+    d = d->next;
+    ck_assert_str_eq(d->name, "child");
+    fr = &d->u.example.facts;
+    ck_assert_str_eq(fr->base, "base");
+    ck_assert_str_eq(span_text(&f, fr->base_span), "base");
+    ck_assert_str_eq(value_text(fr->with), "{age=31}");
+    ck_assert_str_eq(span_text(&f, fr->span), "base with { age: 31 }");
+    ck_assert_str_eq(span_text(&f, d->span), "example child = base with { age: 31 }");
+
+    d = d->next;
+    ck_assert_str_eq(d->name, "alias");
+    ck_assert_str_eq(d->u.example.facts.base, "base");
+    ck_assert_ptr_null(d->u.example.facts.with);
+
+    d = d->next;
+    ck_assert_str_eq(d->name, "blank");
+    ck_assert_ptr_null(d->u.example.facts.base);
+    ck_assert_str_eq(value_text(d->u.example.facts.with), "{}");
+    ck_assert_ptr_null(d->next);
+    fx_free(&f);
+}
+END_TEST
+
+static const char test_src[] =
+    "test \"a coach turning 18\" {\n"
+    "  as of 2026-11-23\n"
+    "  given base with { age: 17, roles: [\"x\"] }\n"
+    "  expect level_1 eligible\n"
+    "  expect level_2 not eligible\n"
+    "  expect level_3 not eligible unmet \"adult\", \"first aid\", \"a, b\"\n"
+    "  expect level_4 not yet in force\n"
+    "  expect level_5 withdrawn\n"
+    "}\n"
+    "test \"clauses in any order\" { expect p eligible given base as of 2026-01-01 }\n"
+    "test \"a record\" { given { age: 1 } }\n"
+    "test \"\" { }\n";
+
+START_TEST(test_tests)
+{
+    fx f;
+    parse(&f, test_src);
+    ck_assert_msg(f.ok, "%s", f.diags.head ? f.diags.head->message : "");
+    pa_decl *d = f.decls;
+    ck_assert_int_eq(d->kind, PA_D_TEST);
+    ck_assert_str_eq(d->name, "a coach turning 18");
+    ck_assert_str_eq(span_text(&f, d->name_span), "\"a coach turning 18\"");
+    ck_assert_uint_eq(d->span.start, 0);
+    ck_assert_uint_eq(d->span.end, (uint32_t)(strstr(test_src, "\n}\n") - test_src) + 2); /* through `}` */
+    ck_assert(d->u.test.has_as_of);
+    ck_assert_int_eq(d->u.test.as_of, ymd(2026, 11, 23));
+    ck_assert_str_eq(span_text(&f, d->u.test.as_of_span), "2026-11-23");
+    ck_assert(d->u.test.has_given);
+    const pa_facts_ref *g = &d->u.test.given;
+    ck_assert_str_eq(g->base, "base");
+    ck_assert_str_eq(value_text(g->with), "{age=17 roles=[\"x\"]}");
+    ck_assert_str_eq(span_text(&f, g->span), "base with { age: 17, roles: [\"x\"] }");
+
+    static const struct {
+        pa_expect_kind kind;
+        const char *program, *span, *unmet;
+        bool has_unmet;
+    } want[] = {
+        {PA_X_ELIGIBLE, "level_1", "expect level_1 eligible", "", false},
+        {PA_X_NOT_ELIGIBLE, "level_2", "expect level_2 not eligible", "", false},
+        {PA_X_NOT_ELIGIBLE, "level_3", "expect level_3 not eligible unmet \"adult\", \"first aid\", \"a, b\"",
+         "adult|first aid|a, b", true},
+        {PA_X_NOT_YET, "level_4", "expect level_4 not yet in force", "", false},
+        {PA_X_WITHDRAWN, "level_5", "expect level_5 withdrawn", "", false},
+    };
+    const pa_expect *x = d->u.test.expects;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++, x = x->next) {
+        ck_assert_ptr_nonnull(x);
+        ck_assert_int_eq(x->kind, want[i].kind);
+        ck_assert_str_eq(x->program, want[i].program);
+        ck_assert_str_eq(span_text(&f, x->program_span), want[i].program);
+        ck_assert_str_eq(span_text(&f, x->span), want[i].span);
+        ck_assert(x->has_unmet == want[i].has_unmet);
+        char labels[128] = "";
+        uint32_t n = 0;
+        for (const pa_label *l = x->unmet; l; l = l->next, n++) {
+            size_t len = strlen(labels);
+            snprintf(labels + len, sizeof labels - len, "%s%s", n ? "|" : "", l->text);
+        }
+        ck_assert_str_eq(labels, want[i].unmet);
+        ck_assert_uint_eq(n, x->nunmet);
+    }
+    ck_assert_ptr_null(x);
+    ck_assert_str_eq(span_text(&f, d->u.test.expects->next->next->unmet->span), "\"adult\"");
+
+    d = d->next;
+    ck_assert_str_eq(d->name, "clauses in any order");
+    ck_assert(d->u.test.has_as_of);
+    ck_assert_int_eq(d->u.test.as_of, ymd(2026, 1, 1));
+    ck_assert_str_eq(d->u.test.given.base, "base");
+    ck_assert_ptr_null(d->u.test.given.with);
+    ck_assert_int_eq(d->u.test.expects->kind, PA_X_ELIGIBLE);
+    ck_assert_ptr_null(d->u.test.expects->next);
+
+    d = d->next;
+    ck_assert_str_eq(d->name, "a record");
+    ck_assert(!d->u.test.has_as_of);
+    ck_assert(d->u.test.has_given);
+    ck_assert_ptr_null(d->u.test.given.base);
+    ck_assert_str_eq(value_text(d->u.test.given.with), "{age=1}");
+    ck_assert_ptr_null(d->u.test.expects);
+
+    /* an empty title and body parse; the checker says what is missing */
+    d = d->next;
+    ck_assert_str_eq(d->name, "");
+    ck_assert(!d->u.test.has_as_of);
+    ck_assert(!d->u.test.has_given);
+    ck_assert_ptr_null(d->u.test.expects);
+    ck_assert_ptr_null(d->next);
+    fx_free(&f);
+}
+END_TEST
+
+/* A clause written twice keeps the first and points back at it. */
+static const struct {
+    const char *src;
+    const char *again, *first; /* the error's span and its note's */
+    const char *what;
+} twice[] = {
+    {"program p effective from 2026-01-01 effective until 2027-01-01 { }",
+     "until 2027-01-01", "from 2026-01-01", "effective"},
+    {"program p { require \"r\": ok citing \"a\" citing \"b\" }", "\"b\"", "\"a\"", "citing"},
+    {"program p { require \"r\": ok effective from 2026-01-01 assuming \"x\" effective until 2027-01-01 }",
+     "until 2027-01-01", "from 2026-01-01", "effective"},
+    {"program p { require \"g\": all of { \"m\": ok citing \"a\" citing \"b\" } }", "\"b\"", "\"a\"", "citing"},
+    {"test \"t\" { given a given { x: 1 } }", "{ x: 1 }", "a", "given"},
+};
+
+START_TEST(test_clause_twice)
+{
+    fx f;
+    parse(&f, twice[_i].src);
+    ck_assert(!f.ok);
+    ck_assert_uint_eq(f.diags.errors, 1);
+    pd_diag *d = f.diags.head;
+    ck_assert_str_eq(d->code, "E0207");
+    char msg[64];
+    snprintf(msg, sizeof msg, "`%s` is given twice", twice[_i].what);
+    ck_assert_str_eq(d->message, msg);
+    ck_assert_str_eq(span_text(&f, d->span), twice[_i].again);
+    ck_assert_ptr_nonnull(d->notes);
+    ck_assert_str_eq(d->notes->message, "first given here");
+    ck_assert_str_eq(span_text(&f, d->notes->span), twice[_i].first);
+    ck_assert_ptr_nonnull(f.decls); /* the declaration is kept, with the first clause */
+    fx_free(&f);
+}
+END_TEST
+
+/* `as of` twice: the error covers the second clause (and its note points at
+ * the first date). */
+START_TEST(test_as_of_twice)
+{
+    const char *src = "test \"t\" {\n  as of 2026-01-01\n  as of 2026-02-01\n}\n";
+    fx f;
+    parse(&f, src);
+    ck_assert(!f.ok);
+    ck_assert_uint_eq(f.diags.errors, 1);
+    pd_diag *d = f.diags.head;
+    ck_assert_str_eq(d->code, "E0207");
+    ck_assert_str_eq(d->message, "`as of` is given twice");
+    const char *second = strstr(src, "as of 2026-02-01");
+    ck_assert_uint_le(d->span.start, (uint32_t)(second - src));
+    ck_assert_uint_eq(d->span.end, (uint32_t)(second - src) + strlen("as of 2026-02-01"));
+    ck_assert_str_eq(d->notes->message, "first given here");
+    ck_assert_str_eq(span_text(&f, d->notes->span), "2026-01-01");
+    /* the first date is kept */
+    ck_assert_int_eq(f.decls->u.test.as_of, ymd(2026, 1, 1));
+    fx_free(&f);
+}
+END_TEST
+
+/* A wrong expectation is dropped; the test keeps the rest, and the next
+ * declaration parses. */
+START_TEST(test_test_recovery)
+{
+    fx f;
+    parse(&f, "test \"a\" {\n  as of 2026-01-01\n  expect p eligble\n  expect q withdrawn\n}\n"
+              "test \"b\" { expect r not yet in force }\n");
+    ck_assert(!f.ok);
+    ck_assert_uint_eq(f.diags.errors, 1);
+    ck_assert_str_eq(f.diags.head->code, "E0208");
+    /* the bad expectation is dropped, the rest kept, and the next test parsed */
+    pa_decl *d = f.decls;
+    ck_assert_str_eq(d->name, "a");
+    ck_assert(d->u.test.has_as_of);
+    ck_assert_str_eq(d->u.test.expects->program, "q");
+    ck_assert_int_eq(d->u.test.expects->kind, PA_X_WITHDRAWN);
+    ck_assert_ptr_null(d->u.test.expects->next);
+    ck_assert_str_eq(d->next->name, "b");
+    ck_assert_int_eq(d->next->u.test.expects->kind, PA_X_NOT_YET);
+    fx_free(&f);
+}
+END_TEST
+
 /* ---- syntax errors ------------------------------------------------------------------- */
 
 static const struct {
@@ -664,6 +1081,44 @@ static const struct {
      1, 14, 1},
     {"program p { grants \"x\" valid 4 years }", "expected `for` after `valid`, found `4`", 1, 30,
      1},
+    /* effective dates, examples and tests */
+    {"test \"t\" { expect p eligble }",
+     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "found `eligble`", 1, 21, 1},
+    {"test \"t\" { expect p not eligble }",
+     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "found `eligble`", 1, 25, 1},
+    {"test \"t\" { expect p not yet in forse }",
+     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "found `forse`", 1, 32, 1},
+    {"test \"t\" { expect p not yt in force }",
+     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "found `yt`", 1, 25, 1},
+    {"test \"t\" { expect p eligble expect q withdrawn expect r not eligibel unmet \"x\" }",
+     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "found `eligble`", 1, 21, 2},
+    {"program p \"T\" citing \"x\" { }",
+     "a program has no citation of its own: cite its requirements", 1, 15, 1},
+    {"program p effective from 2026-01-01 citing \"x\" citing \"y\" { }",
+     "a program has no citation of its own: cite its requirements", 1, 37, 2},
+    {"test \"t\" { ass of 2026-01-01 }", "unexpected `ass`; expected `as of`, `given` or `expect`",
+     1, 12, 1},
+    {"test \"t\" {\n  As of 2026-01-01\n}", "unexpected `As`; expected `as of`, `given` or `expect`",
+     2, 3, 1},
+    {"test \"t\" { as at 2026-01-01 }", "unexpected `at`; expected `of`", 1, 15, 1},
+    {"test \"t\" { as of 2026-01-01", "unterminated `test` block: expected `}`", 1, 28, 1},
+    {"test \"t\" { as of 2026-01-01\nprogram p { }", "unterminated `test` block: expected `}` before "
+                                                  "`program`", 2, 1, 1},
+    {"test t { }", "expected text in quotes after `test`, found `t`", 1, 6, 1},
+    {"program p effective { }", "expected `from` or `until` after `effective`, found `{`", 1, 21, 1},
+    {"program p effective from { }", "expected date after `from`, found `{`", 1, 26, 1},
+    {"program p { require \"a\": ok effective until \"2026-01-01\" }",
+     "expected date after `until`, found `\"2026-01-01\"`", 1, 45, 1},
+    {"program p { require \"a\": ok assuming }", "expected text in quotes after `assuming`, found `}`",
+     1, 38, 1},
+    {"test \"t\" { expect p not eligible unmet }", "expected text in quotes after `unmet`, found `}`",
+     1, 40, 1},
+    {"example e = [1, 2]", "unexpected `[`; expected `{` or identifier", 1, 13, 1},
     /* recovery: one run reports the errors of several requirements and declarations */
     {"program p {\n  require \"a\": x >=\n  require \"b\": y <\n  require c\n}\n"
      "define z = * 2\nprogram q { require \"d\": ) }\n",
@@ -842,6 +1297,40 @@ START_TEST(test_oom)
         fx_free(&f);
     }
     ck_assert_uint_gt(limit, 1024);
+}
+END_TEST
+
+/* The same for the effective dates, examples and tests: every allocation the
+ * new rules make fails cleanly. */
+static const char oom_examples_src[] =
+    "example base = { a: 1, b: [1 -2.5 \"x\"], c: { d: [{ e: none }] } }\n"
+    "example child = base with { a: 2 }\n";
+
+START_TEST(test_oom_new_decls)
+{
+    const char *const srcs[] = {effective_src, test_src, oom_examples_src};
+    const char *first[] = {"p", "a coach turning 18", "base"};
+    for (int k = 0; k < 3; k++) {
+        bool done = false;
+        for (size_t limit = 1; !done; limit += 16) {
+            ck_assert_uint_lt(limit, 1 << 20);
+            fx f;
+            fx_init(&f);
+            int file = ps_add(&f.src, "t.pw", NULL, srcs[k], strlen(srcs[k]));
+            ck_assert_int_ge(file, 0);
+            f.arena.limit = f.arena.used_total + limit;
+            f.ok = pp_parse_text(&f.arena, &f.src, (uint32_t)file, &f.diags, NULL, &f.decls);
+            if (f.ok) {
+                done = true;
+                ck_assert_str_eq(f.decls->name, first[k]);
+            } else {
+                ck_assert_msg(f.diags.oom, "source %d, limit %zu: %s", k, limit,
+                              f.diags.head ? f.diags.head->message : "failed without a diagnostic");
+                ck_assert_uint_eq(f.diags.errors, 0);
+            }
+            fx_free(&f);
+        }
+    }
 }
 END_TEST
 
@@ -1130,6 +1619,9 @@ static Suite *parser_suite(void)
     tcase_add_test(decl, test_program_minimal);
     tcase_add_test(decl, test_empty_file);
     tcase_add_test(decl, test_appends);
+    tcase_add_test(decl, test_effective_periods);
+    tcase_add_test(decl, test_examples);
+    tcase_add_test(decl, test_tests);
     suite_add_tcase(s, decl);
     TCase *err = tcase_create("errors");
     tcase_add_loop_test(err, test_syntax_error, 0, (int)(sizeof syntax / sizeof *syntax));
@@ -1137,10 +1629,14 @@ static Suite *parser_suite(void)
     tcase_add_test(err, test_chain_note);
     tcase_add_test(err, test_recovery_keeps_decls);
     tcase_add_test(err, test_lexical_errors_fail);
+    tcase_add_loop_test(err, test_clause_twice, 0, (int)(sizeof twice / sizeof *twice));
+    tcase_add_test(err, test_as_of_twice);
+    tcase_add_test(err, test_test_recovery);
     suite_add_tcase(s, err);
     TCase *lim = tcase_create("limits");
     tcase_add_loop_test(lim, test_depth, 0, (int)(sizeof depths / sizeof *depths));
     tcase_add_test(lim, test_oom);
+    tcase_add_test(lim, test_oom_new_decls);
     suite_add_tcase(s, lim);
     TCase *files = tcase_create("files");
     tcase_add_test(files, test_include_splice);

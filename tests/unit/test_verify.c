@@ -602,6 +602,102 @@ static void r_deep_ok(ah *b)
         ah_close(b);
 }
 
+/* Effective periods: days since 1970-01-01. */
+enum {
+    D_1800_01_01 = -62091, /* the first day of the date range */
+    D_2026_01_01 = 20454,
+    D_2026_03_31 = 20543,
+    D_2026_05_31 = 20604,
+    D_2026_06_01 = 20605,
+    D_2026_12_31 = 20818,
+    D_2027_01_01 = 20819,
+    D_2999_12_31 = 376199, /* the last */
+};
+
+static void p_prog_period_order(pb_image *img)
+{
+    img->progs[0].from = D_2026_06_01;
+    img->progs[0].until = D_2026_05_31;
+}
+static void p_prog_from_range(pb_image *img) { img->progs[0].from = D_1800_01_01 - 1; }
+static void p_prog_until_range(pb_image *img) { img->progs[0].until = D_2999_12_31 + 1; }
+static void p_prog_open_ends_swapped(pb_image *img)
+{
+    img->progs[0].from = PB_OPEN_UNTIL;
+    img->progs[0].until = PB_OPEN_FROM;
+}
+static void p_prog_period_range_ends(pb_image *img)
+{
+    img->progs[0].from = D_1800_01_01;
+    img->progs[0].until = D_2999_12_31;
+}
+static void p_prog_one_day(pb_image *img) { img->progs[0].from = img->progs[0].until = D_2026_06_01; }
+static void p_req_period_order(pb_image *img)
+{
+    img->reqs[0].from = D_2026_06_01;
+    img->reqs[0].until = D_2026_05_31;
+}
+static void p_req_from_range(pb_image *img) { img->reqs[0].from = INT32_MIN + 1; }
+static void p_req_until_range(pb_image *img)
+{
+    img->reqs[0].from = D_2026_01_01;
+    img->reqs[0].until = INT32_MAX - 1;
+}
+
+/* Versions: programs with the same id, each with a period. */
+static void version(ah *b, const char *id, int32_t from, int32_t until)
+{
+    uint32_t p = ah_prog(b, id);
+    b->progs[p].from = from;
+    b->progs[p].until = until;
+    ah_leaf(b, PB_ROLE_REQUIRE, "r", 0);
+}
+static void r_versions_overlap(ah *b)
+{
+    version(b, "p", D_2026_01_01, D_2026_12_31);
+    version(b, "p", D_2026_06_01, PB_OPEN_UNTIL);
+}
+static void r_versions_overlap_out_of_order(ah *b)
+{
+    version(b, "p", D_2026_06_01, D_2026_12_31);
+    version(b, "p", D_2026_01_01, D_2026_06_01); /* one day in common */
+}
+static void r_versions_overlap_apart(ah *b)
+{
+    version(b, "p", D_2026_01_01, D_2026_03_31);
+    version(b, "q", D_2026_01_01, D_2026_03_31);
+    version(b, "p", D_2027_01_01, PB_OPEN_UNTIL);
+    version(b, "p", D_2026_03_31, D_2026_12_31);
+}
+/* The same id held in two strings (a loader does not intern): still one
+ * program, so still overlapping. A regression: the check compared ids by
+ * string number. */
+static void r_versions_overlap_twin_strings(ah *b)
+{
+    version(b, "p", D_2026_01_01, D_2026_12_31);
+    b->strs[b->nstrs] = "p";
+    uint32_t twin = b->nstrs++;
+    version(b, "q", D_2026_06_01, PB_OPEN_UNTIL);
+    b->progs[b->nprogs - 1].id = twin;
+}
+static void r_versions_same_day(ah *b)
+{
+    version(b, "p", D_2026_06_01, D_2026_06_01);
+    version(b, "p", D_2026_06_01, D_2026_06_01);
+}
+static void r_versions_undated_twice(ah *b)
+{
+    version(b, "p", PB_OPEN_FROM, PB_OPEN_UNTIL);
+    version(b, "p", PB_OPEN_FROM, PB_OPEN_UNTIL);
+}
+static void r_versions_back_to_back(ah *b)
+{
+    version(b, "p", D_2026_06_01, PB_OPEN_UNTIL);
+    version(b, "q", PB_OPEN_FROM, PB_OPEN_UNTIL);
+    version(b, "p", D_2026_01_01, D_2026_05_31);
+    version(b, "p", PB_OPEN_FROM, D_2026_01_01 - 1);
+}
+
 /* ---- the table ---------------------------------------------------------------------- */
 
 typedef struct vcase {
@@ -730,6 +826,39 @@ static const vcase cases[] = {
     {"lines sorted", with_lines, p_lines_unsorted, "line entry 1: code offset 0 is before the previous entry's 1 (not sorted)"},
 };
 
+/* Effective periods and versions: the whole message is pinned. */
+static const vcase periods[] = {
+    {"program period: one day", NULL, p_prog_one_day, NULL},
+    {"program period: the ends of the date range", NULL, p_prog_period_range_ends, NULL},
+    {"program period out of order", NULL, p_prog_period_order,
+     "program 0: invalid effective period (day 20605 to day 20604)"},
+    {"program period: from before the date range", NULL, p_prog_from_range,
+     "program 0: invalid effective period (day -62092 to day 2147483647)"},
+    {"program period: until after the date range", NULL, p_prog_until_range,
+     "program 0: invalid effective period (day -2147483648 to day 376200)"},
+    {"program period: open ends swapped", NULL, p_prog_open_ends_swapped,
+     "program 0: invalid effective period (day 2147483647 to day -2147483648)"},
+    {"requirement period out of order", NULL, p_req_period_order,
+     "requirement 0 of program 0: invalid effective period (day 20605 to day 20604)"},
+    {"requirement period: from out of range", NULL, p_req_from_range,
+     "requirement 0 of program 0: invalid effective period (day -2147483647 to day 2147483647)"},
+    {"requirement period: until out of range", NULL, p_req_until_range,
+     "requirement 0 of program 0: invalid effective period (day 20454 to day 2147483646)"},
+    {"versions back to back", r_versions_back_to_back, NULL, NULL},
+    {"versions overlap", r_versions_overlap, NULL,
+     "programs 0 and 1 are versions of 'p' whose effective periods overlap"},
+    {"versions overlap, declared out of date order", r_versions_overlap_out_of_order, NULL,
+     "programs 1 and 0 are versions of 'p' whose effective periods overlap"},
+    {"versions overlap, declared apart", r_versions_overlap_apart, NULL,
+     "programs 0 and 3 are versions of 'p' whose effective periods overlap"},
+    {"versions overlap, the id in twin strings", r_versions_overlap_twin_strings, NULL,
+     "programs 0 and 1 are versions of 'p' whose effective periods overlap"},
+    {"versions on the same day", r_versions_same_day, NULL,
+     "programs 0 and 1 are versions of 'p' whose effective periods overlap"},
+    {"two undated versions", r_versions_undated_twice, NULL,
+     "programs 0 and 1 are versions of 'p' whose effective periods overlap"},
+};
+
 static pb_image *build(const vcase *c)
 {
     ah *b = ah_new();
@@ -760,6 +889,22 @@ START_TEST(verify_case)
     else {
         ck_assert_msg(!ok, "%s: accepted", c->name);
         ck_assert_msg(strstr(err, c->expect), "%s:\n  got      %s\n  expected %s", c->name, err, c->expect);
+    }
+    pb_image_free(img);
+}
+END_TEST
+
+START_TEST(verify_period_case)
+{
+    const vcase *c = &periods[_i];
+    pb_image *img = build(c);
+    char err[512] = "";
+    bool ok = pb_verify(img, err, sizeof err);
+    if (!c->expect)
+        ck_assert_msg(ok, "%s: rejected: %s", c->name, err);
+    else {
+        ck_assert_msg(!ok, "%s: accepted", c->name);
+        ck_assert_msg(strcmp(err, c->expect) == 0, "%s:\n  got      %s\n  expected %s", c->name, err, c->expect);
     }
     pb_image_free(img);
 }
@@ -810,6 +955,7 @@ static Suite *verify_suite(void)
     Suite *s = suite_create("verify");
     TCase *tc = tcase_create("rules");
     tcase_add_loop_test(tc, verify_case, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_loop_test(tc, verify_period_case, 0, (int)(sizeof periods / sizeof periods[0]));
     tcase_add_test(tc, verify_summary);
     tcase_add_test(tc, verify_empty_image);
     suite_add_tcase(s, tc);

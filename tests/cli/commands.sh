@@ -8,27 +8,8 @@ rules=$root/rules/usatf/usatf.pw
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
-fail() { echo "FAIL $*"; failed=1; }
-ok() { echo "ok   $*"; }
+. "$(dirname "$0")/lib/asserts.sh"
 
-# expect_status NAME WANT CMD...: runs CMD, keeps stdout/stderr in $tmp/NAME.*
-expect_status() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    fail "$name: exit status $got, expected $want"
-    sed 's/^/    /' "$tmp/$name.err" | head -20
-    return 1
-  fi
-  return 0
-}
-# expect_grep NAME FILE PATTERN: FILE (out|err) of NAME contains PATTERN.
-expect_grep() {
-  if grep -qF -- "$3" "$tmp/$1.$2"; then ok "$1: $2 has '$3'"; else
-    fail "$1: $2 lacks '$3'"; sed 's/^/    /' "$tmp/$1.$2" | head -20; fi
-}
 
 # --- help and version ---------------------------------------------------------
 expect_status version 0 "$bin" --version && expect_grep version out "pathway 0.1.0"

@@ -9,27 +9,8 @@ bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
-fail() { echo "FAIL $*"; failed=1; }
-ok() { echo "ok   $*"; }
+. "$(dirname "$0")/lib/asserts.sh"
 
-# expect_status NAME WANT CMD...: runs CMD, keeps stdout/stderr in $tmp/NAME.*
-expect_status() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    fail "$name: exit status $got, expected $want"
-    sed 's/^/    /' "$tmp/$name.err" | head -20
-    return 1
-  fi
-  return 0
-}
-# expect_out NAME: standard output of NAME is exactly standard input.
-expect_out() {
-  if diff -u - "$tmp/$1.out" >"$tmp/diff"; then ok "$1: output as pinned"; else
-    fail "$1: output differs"; sed 's/^/    /' "$tmp/diff"; fi
-}
 
 cat >"$tmp/dated.pw" <<'PW'
 facts coach {

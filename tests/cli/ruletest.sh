@@ -11,38 +11,12 @@ fixtures=$root/tests/ruletest
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
-fail() { echo "FAIL $*"; failed=1; }
-ok() { echo "ok   $*"; }
+. "$(dirname "$0")/lib/asserts.sh"
 export NO_COLOR=1
 
 # Paths in the reports are as given: run from the fixtures so they are short.
 cd "$fixtures" || exit 1
 
-# expect_status NAME WANT CMD...: runs CMD, keeps stdout/stderr in $tmp/NAME.*
-expect_status() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    fail "$name: exit status $got, expected $want"
-    sed 's/^/    /' "$tmp/$name.err" | head -20
-    return 1
-  fi
-  ok "$name: exit status $want"
-  return 0
-}
-# expect_grep NAME FILE PATTERN: FILE (out|err) of NAME contains PATTERN.
-expect_grep() {
-  if grep -qF -- "$3" "$tmp/$1.$2"; then ok "$1: $2 has '$3'"; else
-    fail "$1: $2 lacks '$3'"; sed 's/^/    /' "$tmp/$1.$2" | head -20; fi
-}
-# expect_golden NAME ACTUAL_FILE EXPECTED_FILE
-expect_golden() {
-  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$2" "$3"; fi
-  if diff -u "$3" "$2" >"$tmp/diff"; then ok "$1: matches $(basename "$3")"; else
-    fail "$1: differs from $(basename "$3") (UPDATE_GOLDEN=1 to accept)"; cat "$tmp/diff"; fi
-}
 # JUnit times vary from run to run.
 no_times() { sed -E 's/time="[0-9.]+"/time="T"/g' "$1"; }
 valid_xml() {

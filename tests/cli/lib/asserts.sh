@@ -1,0 +1,45 @@
+# Assertions shared by the command-line test scripts (tests/cli/*.sh), which
+# source this file after setting `tmp` (a scratch directory) and `failed=0`.
+# Each command's standard output and error are kept as $tmp/NAME.out and
+# $tmp/NAME.err; a failed check prints FAIL and sets failed=1, and the script
+# ends with `exit $failed`.
+
+fail() { echo "FAIL $*"; failed=1; }
+ok() { echo "ok   $*"; }
+
+# expect_status NAME WANT CMD...: runs CMD; its exit status must be WANT.
+# Returns non-zero otherwise, so that `expect_status ... && expect_...`
+# skips checks of output that is not there.
+expect_status() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    fail "$name: exit status $got, expected $want"
+    sed 's/^/    /' "$tmp/$name.err" | head -20
+    return 1
+  fi
+  ok "$name: exit status $want"
+  return 0
+}
+
+# expect_grep NAME out|err TEXT: that output of NAME contains TEXT.
+expect_grep() {
+  if grep -qF -- "$3" "$tmp/$1.$2"; then ok "$1: $2 has '$3'"; else
+    fail "$1: $2 lacks '$3'"; sed 's/^/    /' "$tmp/$1.$2" | head -20; fi
+}
+
+# expect_out NAME: standard output of NAME is exactly standard input.
+expect_out() {
+  if diff -u - "$tmp/$1.out" >"$tmp/diff"; then ok "$1: output as pinned"; else
+    fail "$1: output differs"; sed 's/^/    /' "$tmp/diff"; fi
+}
+
+# expect_golden NAME ACTUAL_FILE EXPECTED_FILE: the files are equal; with
+# UPDATE_GOLDEN=1 the expected file is rewritten first (review the diff).
+expect_golden() {
+  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$2" "$3"; fi
+  if diff -u "$3" "$2" >"$tmp/diff"; then ok "$1: matches $(basename "$3")"; else
+    fail "$1: differs from $(basename "$3") (UPDATE_GOLDEN=1 to accept)"; cat "$tmp/diff"; fi
+}

@@ -58,6 +58,9 @@ typedef struct pc_program {
     uint32_t nprogs;
 } pc_program;
 
+/* "from 2026-06-01 until 2027-08-31", "from ...", "until ...", "always". */
+const char *pc_period_text(const pa_period *p, char *buf, size_t len);
+
 /* Checks the declarations. Returns false when any error was reported. */
 bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls,
               pc_program *out);

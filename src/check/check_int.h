@@ -51,8 +51,6 @@ const char *pc_type_name(const pc_ctx *c, pb_type t, char *buf, size_t len);
 void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use);
 /* Types an expression; returns its type (PB_T_VOID after an error). */
 pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e);
-/* "from 2026-06-01 until 2027-08-31", "from ...", "until ...", "always". */
-const char *pc_period_text(const pa_period *p, char *buf, size_t len);
 /* Examples and tests (check_test.c): names, values against the facts
  * record, expectations against the programs (`ids`: program name -> the
  * index of its first version in p->progs). */

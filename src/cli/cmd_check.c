@@ -66,6 +66,11 @@ static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
         cli_json_string(stdout, a->file);
         printf(",\"line\":%u,\"column\":%u,\"program\":", a->line, a->column);
         cli_json_string(stdout, a->program);
+        fputs(",\"version\":", stdout);
+        if (a->version)
+            cli_json_string(stdout, a->version);
+        else
+            fputs("null", stdout);
         fputs(",\"requirement\":", stdout);
         if (a->requirement)
             cli_json_string(stdout, a->requirement);
@@ -74,11 +79,14 @@ static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
         fputs(",\"reason\":", stdout);
         cli_json_string(stdout, a->reason);
         fputs("}\n", stdout);
-    } else if (a->requirement) {
-        printf("%s:%u:%u: %s: \"%s\": %s\n", a->file, a->line, a->column, a->program, a->requirement,
-               a->reason);
     } else {
-        printf("%s:%u:%u: %s: %s\n", a->file, a->line, a->column, a->program, a->reason);
+        /* file:line:col: program (its period, when dated): "requirement": reason */
+        printf("%s:%u:%u: %s", a->file, a->line, a->column, a->program);
+        if (a->version)
+            printf(" (%s)", a->version);
+        if (a->requirement)
+            printf(": \"%s\"", a->requirement);
+        printf(": %s\n", a->reason);
     }
 }
 

@@ -16,6 +16,7 @@ static void pr_assumption_fini(pr_assumption *a)
     free(a->file);
     free(a->key);
     free(a->program);
+    free(a->version);
     free(a->requirement);
     free(a->reason);
 }
@@ -29,8 +30,13 @@ void pr_assumptions_fini(pr_assumptions *a)
 }
 
 static void pr_add_assumption(pr_collector *c, const pw_tree *tree, const pa_assume *as,
-                              const char *program, const char *requirement)
+                              const pa_decl *prog, const char *requirement)
 {
+    const char *program = prog->name;
+    char period[48];
+    bool dated = prog->u.program.period.given;
+    if (dated)
+        pc_period_text(&prog->u.program.period, period, sizeof period);
     pr_assumptions *out = c->out;
     pr_assumption *items = pr_reserve(out->items, &out->cap, out->n, sizeof *out->items);
     if (!items) {
@@ -46,9 +52,11 @@ static void pr_add_assumption(pr_collector *c, const pw_tree *tree, const pa_ass
     a->file = pr_dup(pos.file);
     a->key = pr_dup(pos.key);
     a->program = pr_dup(program ? program : "");
+    a->version = dated ? pr_dup(period) : NULL;
     a->requirement = pr_dup(requirement);
     a->reason = pr_dup(as->reason ? as->reason : "");
-    if (!a->file || !a->key || !a->program || (requirement && !a->requirement) || !a->reason) {
+    if (!a->file || !a->key || !a->program || (dated && !a->version) ||
+        (requirement && !a->requirement) || !a->reason) {
         pr_assumption_fini(a);
         c->oom = true;
         return;
@@ -57,7 +65,7 @@ static void pr_add_assumption(pr_collector *c, const pw_tree *tree, const pa_ass
 }
 
 /* Requirements and, under each group, its members, in pre-order. */
-static void pr_collect_reqs(pr_collector *c, const pw_tree *tree, const char *program,
+static void pr_collect_reqs(pr_collector *c, const pw_tree *tree, const pa_decl *program,
                             const pa_req *reqs)
 {
     for (const pa_req *r = reqs; r && !c->oom; r = r->next) {
@@ -96,8 +104,8 @@ static void pr_collect(void *user, const pw_tree *tree)
             continue;
         size_t begin = c->out->n;
         for (const pa_assume *a = d->u.program.assumes; a && !c->oom; a = a->next)
-            pr_add_assumption(c, tree, a, d->name, NULL);
-        pr_collect_reqs(c, tree, d->name, d->u.program.reqs);
+            pr_add_assumption(c, tree, a, d, NULL);
+        pr_collect_reqs(c, tree, d, d->u.program.reqs);
         pr_sort_from(c->out, begin);
     }
 }

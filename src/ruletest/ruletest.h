@@ -153,6 +153,7 @@ typedef struct pr_assumption {
     char *key;               /* resolved path, to drop duplicates across roots */
     unsigned line, column;   /* of `assuming` */
     char *program;
+    char *version;           /* "from 2026-06-01": the program's period; NULL when undated */
     char *requirement;       /* NULL for the program's header */
     char *reason;
 } pr_assumption;

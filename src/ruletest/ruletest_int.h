@@ -3,6 +3,7 @@
 #define PR_RULETEST_INT_H
 
 #include "api/api_int.h"
+#include "check/check.h"
 #include "front/ast.h"
 #include "ruletest.h"
 

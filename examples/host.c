@@ -86,7 +86,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s RULES.pw COACHES.jsonl\n", argv[0]);
         return 2;
     }
-    pw_compile_options opt = {print_diagnostics, NULL, PW_DIAG_TEXT, false, 0};
+    pw_compile_options opt = {.on_diagnostics = print_diagnostics, .format = PW_DIAG_TEXT};
     pw_program *prog = NULL;
     pw_context *ctx = NULL;
     pw_error err;

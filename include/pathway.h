@@ -64,6 +64,35 @@ pw_date pw_date_today(void);
 
 typedef enum pw_diag_format { PW_DIAG_TEXT = 0, PW_DIAG_JSON } pw_diag_format;
 
+/* What one input may cost. Rules, bytecode and facts may come from people
+ * the host does not trust; each limit turns a hostile input into a clear
+ * error instead of unbounded time or memory. A zero field takes the default
+ * (given in brackets); docs/robustness.md explains each one. */
+typedef struct pw_limits {
+    /* compiling and loading (pw_compile_options.limits) */
+    size_t max_source_bytes;   /* one rule file [4 MiB] */
+    unsigned max_nesting;      /* brackets, and expression depth, in rules [200] */
+    unsigned max_includes;     /* files in one compilation [256] */
+    size_t max_bytecode_bytes; /* a file pw_program_open reads [64 MiB] */
+    /* facts and evaluation (pw_context_set_limits) */
+    uint32_t max_list_items;   /* elements of one list or set in facts [100000] */
+    uint32_t max_json_depth;   /* lists of records nested in a facts record [64];
+                                * JSON nested past 1000 levels anywhere is
+                                * refused by the parser itself */
+    uint32_t max_text_bytes;   /* one text value in facts [1 MiB] */
+    uint64_t max_instructions; /* VM instructions per program evaluation [10000000] */
+} pw_limits;
+
+#define PW_DEFAULT_MAX_SOURCE_BYTES ((size_t)4 << 20)
+#define PW_DEFAULT_MAX_NESTING 200u
+#define PW_DEFAULT_MAX_INCLUDES 256u
+#define PW_DEFAULT_MAX_BYTECODE_BYTES ((size_t)64 << 20)
+#define PW_DEFAULT_MAX_LIST_ITEMS 100000u
+#define PW_DEFAULT_MAX_JSON_DEPTH 64u
+#define PW_MAX_JSON_DEPTH 1000u /* the JSON parser's own bound */
+#define PW_DEFAULT_MAX_TEXT_BYTES ((uint32_t)1 << 20)
+#define PW_DEFAULT_MAX_INSTRUCTIONS 10000000u
+
 typedef struct pw_compile_options {
     /* Called with the rendered diagnostics (clang-style text with source
      * lines and carets, or one JSON object per diagnostic), once per
@@ -74,6 +103,7 @@ typedef struct pw_compile_options {
     pw_diag_format format;
     bool color;                /* ANSI colours in text diagnostics */
     unsigned max_errors;       /* stop after this many errors; 0 = 50 */
+    const pw_limits *limits;   /* NULL: the defaults */
 } pw_compile_options;
 
 /* Compiles a rule file and everything it includes. `options` may be NULL. */
@@ -146,6 +176,9 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
 void pw_context_free(pw_context *ctx);
 /* Forgets the facts: every field back to unset. */
 pw_status pw_context_reset(pw_context *ctx, pw_error *err);
+/* Sets the facts and evaluation limits of this context (the compile-side
+ * fields are ignored); NULL restores the defaults. */
+pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_error *err);
 
 /* Replaces the facts with one JSON object (the record the rule set declares).
  * A missing required field, a wrong type or an impossible date fails with a

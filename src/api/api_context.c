@@ -123,6 +123,23 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
     return st;
 }
 
+pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_error *err)
+{
+    if (!ctx)
+        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_limits: NULL context");
+    pw_limits none = {0};
+    const pw_limits *l = limits ? limits : &none;
+    if (l->max_json_depth > PW_MAX_JSON_DEPTH)
+        return pw_fail(err, PW_ERR_USAGE, "max_json_depth %u is above %u, the JSON parser's own bound",
+                       (unsigned)l->max_json_depth, PW_MAX_JSON_DEPTH);
+    /* Zero keeps each layer's default. */
+    ctx->facts.max_list = l->max_list_items;
+    ctx->facts.max_depth = l->max_json_depth;
+    ctx->facts.max_string = l->max_text_bytes;
+    ctx->vm.budget = l->max_instructions ? l->max_instructions : PV_DEFAULT_BUDGET;
+    return pw_done(err);
+}
+
 pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *err)
 {
     if (!ctx || !record)

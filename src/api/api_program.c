@@ -119,6 +119,19 @@ static void pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
     pd_buf_free(&buf);
 }
 
+/* A file of the rule set could not be read (missing, too large, too many
+ * files): every name it declares would be reported unknown, which buries
+ * the one error that matters, so checking stops there, as a C compiler
+ * stops at a missing header. */
+static bool pw_files_missing(const pd_list *diags)
+{
+    for (const pd_diag *d = diags->head; d; d = d->next)
+        if (d->severity == PD_ERROR && (strcmp(d->code, "E0001") == 0 || strcmp(d->code, "E0002") == 0 ||
+                                        strcmp(d->code, "E0004") == 0))
+            return true;
+    return false;
+}
+
 static pw_status pw_compile(const char *name, const char *text, size_t len,
                             const pw_compile_options *opt, pw_tree_fn inspect, void *user,
                             pw_program **out, pw_error *err)
@@ -132,7 +145,9 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     ps_init(&src, &arena);
     pd_list diags;
     pd_init(&diags, &arena, opt && opt->max_errors ? opt->max_errors : 50);
-    pp_limits limits = {0, 0, 0};
+    const pw_limits *lim = opt ? opt->limits : NULL;
+    pp_limits limits = {lim ? lim->max_source_bytes : 0, lim ? lim->max_nesting : 0,
+                        lim ? lim->max_includes : 0};
     pa_decl *decls = NULL;
     pc_program checked;
     memset(&checked, 0, sizeof checked);
@@ -143,7 +158,7 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     bool ok = pp_parse_program(&arena, &src, &diags, &limits, name, text, len, &decls);
     /* Check even after syntax errors: the tree is whole where recovery
      * worked, and one run should report as much as it can. */
-    if (decls && !diags.oom)
+    if (decls && !diags.oom && !pw_files_missing(&diags))
         ok = pc_check(&arena, &src, &diags, decls, &checked) && ok;
     else
         ok = false;
@@ -213,13 +228,22 @@ pw_status pw_program_open(const char *path, const pw_compile_options *options, p
 {
     if (!path || !out)
         return pw_fail(err, PW_ERR_USAGE, "pw_program_open: NULL argument");
+    const pw_limits *lim = options ? options->limits : NULL;
+    size_t max_bc = lim && lim->max_bytecode_bytes ? lim->max_bytecode_bytes : PW_DEFAULT_MAX_BYTECODE_BYTES;
+    size_t max_src = lim && lim->max_source_bytes ? lim->max_source_bytes : PW_DEFAULT_MAX_SOURCE_BYTES;
     char *data;
     size_t len;
     char msg[512];
-    if (!pu_read_file(path, 64u << 20, &data, &len, msg, sizeof msg))
+    /* Either kind may be in the file: read up to the larger limit, then hold
+     * each kind to its own (the compiler checks the source's). */
+    if (!pu_read_file(path, max_bc > max_src ? max_bc : max_src, &data, &len, msg, sizeof msg))
         return pw_fail(err, PW_ERR_IO, "%s", msg);
     pw_status st;
-    if (len >= PB_MAGIC_LEN && memcmp(data, PB_MAGIC, PB_MAGIC_LEN) == 0) {
+    bool bytecode = len >= PB_MAGIC_LEN && memcmp(data, PB_MAGIC, PB_MAGIC_LEN) == 0;
+    if (bytecode && len > max_bc) {
+        st = pw_fail(err, PW_ERR_FORMAT, "%s: bytecode of %zu bytes is larger than the limit of %zu bytes",
+                     path, len, max_bc);
+    } else if (bytecode) {
         st = pw_program_load(data, len, out, err);
         if (st != PW_OK && err) {
             char inner[sizeof err->message];

@@ -44,6 +44,20 @@ typedef struct cli_diag_sink {
 pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sink);
 /* Reports a failed compile or load unless its diagnostics said it already. */
 void cli_report_failure(const cli_diag_sink *sink, const pw_error *err);
+/* `--limit NAME=VALUE`: the limits a command was given (docs/robustness.md). */
+typedef struct cli_limits {
+    pw_limits limits;
+    unsigned max_errors; /* diagnostics reported per file; 0 = the default */
+} cli_limits;
+/* When argv[*i] is `--limit`, reads its value into *l (advancing *i) and
+ * returns true with *status CLI_OK, or CLI_USAGE after reporting a bad one.
+ * Returns false for any other argument. */
+bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status);
+/* Puts the limits into compile options made by cli_compile_options. */
+void cli_apply_limits(pw_compile_options *opt, const cli_limits *l);
+/* The help text's paragraph on --limit. */
+extern const char cli_limit_help[];
+
 /* Writes s as a JSON string literal, quotes included. */
 void cli_json_string(FILE *out, const char *s);
 

@@ -9,7 +9,7 @@
 #include "util/file.h"
 
 static const char check_help[] =
-    "usage: pathway check [--format text|json] [--list-assumptions] FILE...\n"
+    "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
     "\n"
     "Compiles each rule file (and what it includes) and reports every error,\n"
     "clang-style, on standard error; with --format json, one JSON object per\n"
@@ -23,14 +23,14 @@ static const char check_help[] =
     "Exit status: 0 all files compile, 1 some file has errors, 2 usage error.\n";
 
 static const char compile_help[] =
-    "usage: pathway compile FILE -o OUT.pwc\n"
+    "usage: pathway compile FILE -o OUT.pwc [--limit NAME=N]...\n"
     "\n"
     "Compiles a rule file to bytecode (see docs/bytecode.md). The output is\n"
     "written atomically. Exit status: 0 written, 1 the rules have errors or\n"
     "the file cannot be written, 2 usage error.\n";
 
 static const char disasm_help[] =
-    "usage: pathway disasm FILE\n"
+    "usage: pathway disasm FILE [--limit NAME=N]...\n"
     "\n"
     "Prints the bytecode of a rule file or .pwc file: strings, records,\n"
     "programs with their requirement trees, and every function's instructions\n"
@@ -42,6 +42,8 @@ static bool cli_wants_help(int argc, char **argv, const char *help)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(help, stdout);
+            fputs("\n", stdout);
+            fputs(cli_limit_help, stdout);
             return true;
         }
     }
@@ -121,43 +123,50 @@ int cli_check(int argc, char **argv)
         return CLI_OK;
     pw_diag_format format = PW_DIAG_TEXT;
     bool list = false;
-    int nfiles = 0, failed = 0;
+    int nfiles = 0, failed = 0, st;
+    cli_limits limits = {0};
+    const char **files = calloc((size_t)argc, sizeof *files);
+    if (!files) {
+        cli_error("out of memory");
+        return CLI_USAGE;
+    }
     for (int i = 1; i < argc; i++) {
-        if (cli_is_option(argv[i], "--format")) {
+        if (cli_limit_option(argc, argv, &i, &limits, &st)) {
+            if (st != CLI_OK) {
+                free(files);
+                return st;
+            }
+        } else if (cli_is_option(argv[i], "--format")) {
             const char *v = cli_option_value(argc, argv, &i, "--format");
-            if (!v)
-                return CLI_USAGE;
-            if (strcmp(v, "text") == 0) {
+            if (v && strcmp(v, "text") == 0) {
                 format = PW_DIAG_TEXT;
-            } else if (strcmp(v, "json") == 0) {
+            } else if (v && strcmp(v, "json") == 0) {
                 format = PW_DIAG_JSON;
             } else {
-                cli_error("unknown format `%s` (expected text or json)", v);
+                if (v)
+                    cli_error("unknown format `%s` (expected text or json)", v);
+                free(files);
                 return CLI_USAGE;
             }
         } else if (strcmp(argv[i], "--list-assumptions") == 0) {
             list = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             cli_error("unknown option `%s`\n%s", argv[i], check_help);
+            free(files);
             return CLI_USAGE;
+        } else {
+            files[nfiles++] = argv[i];
         }
     }
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(format, &sink);
+    cli_apply_limits(&opt, &limits);
     pr_assumptions assumptions = {0};
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_option(argv[i], "--format")) {
-            if (!strchr(argv[i], '='))
-                i++;
-            continue;
-        }
-        if (strcmp(argv[i], "--list-assumptions") == 0)
-            continue;
-        nfiles++;
-        if (!cli_check_file(argv[i], &opt, &sink, list ? &assumptions : NULL, format))
+    for (int i = 0; i < nfiles; i++)
+        if (!cli_check_file(files[i], &opt, &sink, list ? &assumptions : NULL, format))
             failed++;
-    }
     pr_assumptions_fini(&assumptions);
+    free(files);
     if (nfiles == 0) {
         cli_error("no rule files given\n%s", check_help);
         return CLI_USAGE;
@@ -170,8 +179,13 @@ int cli_compile(int argc, char **argv)
     if (cli_wants_help(argc, argv, compile_help))
         return CLI_OK;
     const char *in = NULL, *out = NULL;
+    cli_limits limits = {0};
+    int st;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || cli_is_option(argv[i], "--output")) {
+        if (cli_limit_option(argc, argv, &i, &limits, &st)) {
+            if (st != CLI_OK)
+                return st;
+        } else if (strcmp(argv[i], "-o") == 0 || cli_is_option(argv[i], "--output")) {
             out = cli_option_value(argc, argv, &i, argv[i][1] == 'o' ? "-o" : "--output");
             if (!out)
                 return CLI_USAGE;
@@ -191,6 +205,7 @@ int cli_compile(int argc, char **argv)
     }
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    cli_apply_limits(&opt, &limits);
     pw_program *prog = NULL;
     pw_error err;
     if (pw_compile_file(in, &opt, &prog, &err) != PW_OK) {
@@ -260,15 +275,30 @@ int cli_disasm(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv, disasm_help))
         return CLI_OK;
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
+    const char *file = NULL;
+    cli_limits limits = {0};
+    int st;
+    for (int i = 1; i < argc; i++) {
+        if (cli_limit_option(argc, argv, &i, &limits, &st)) {
+            if (st != CLI_OK)
+                return st;
+        } else if ((argv[i][0] == '-' && argv[i][1]) || file) {
+            cli_error("disasm takes one file\n%s", disasm_help);
+            return CLI_USAGE;
+        } else {
+            file = argv[i];
+        }
+    }
+    if (!file) {
         cli_error("disasm takes one file\n%s", disasm_help);
         return CLI_USAGE;
     }
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    cli_apply_limits(&opt, &limits);
     pw_program *prog = NULL;
     pw_error err;
-    if (pw_program_open(argv[1], &opt, &prog, &err) != PW_OK) {
+    if (pw_program_open(file, &opt, &prog, &err) != PW_OK) {
         cli_report_failure(&sink, &err);
         return CLI_FOUND;
     }

@@ -11,7 +11,7 @@
 
 static const char eval_help[] =
     "usage: pathway eval RULES --facts FILE [--as-of YYYY-MM-DD] [--program ID]...\n"
-    "                      [--format jsonl|text]\n"
+    "                   [--format jsonl|text] [--limit NAME=N]...\n"
     "\n"
     "Evaluates every coach record in FILE (\"-\" for standard input) against the\n"
     "rules (a .pw source file or a compiled .pwc file) as of a date (default:\n"
@@ -20,14 +20,15 @@ static const char eval_help[] =
     "  --facts FILE       the coach records\n"
     "  --as-of DATE       the evaluation date\n"
     "  --program ID       only this program (repeatable); default: all, in the\n"
-    "                        order the rule file declares them\n"
+    "                     order the rule file declares them\n"
     "  --format FORMAT    jsonl (default when standard output is not a terminal):\n"
-    "                        one JSON object per record; text: a readable report\n"
+    "                     one JSON object per record; text: a readable report\n"
     "\n"
     "A record that cannot be evaluated gets {\"id\":...,\"error\":\"...\"} in its place\n"
     "and a message on standard error; the other records are still evaluated.\n"
     "Exit status: 0 every record evaluated, 1 some record had an error,\n"
-    "2 usage error or rules that do not compile.\n";
+    "2 usage error or rules that do not compile.\n"
+    "\n";
 
 typedef struct eval_opts {
     const char *rules, *facts;
@@ -37,6 +38,7 @@ typedef struct eval_opts {
     size_t nprogs;
     const char **prog_ids;
     size_t nids;
+    cli_limits limits;
 } eval_opts;
 
 typedef struct eval_run {
@@ -58,12 +60,17 @@ static int eval_parse(int argc, char **argv, eval_opts *o)
     o->prog_ids = calloc((size_t)argc, sizeof *o->prog_ids);
     if (!o->prog_ids)
         return CLI_USAGE;
+    int st;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(eval_help, stdout);
+            fputs(cli_limit_help, stdout);
             return -1;
+        } else if (cli_limit_option(argc, argv, &i, &o->limits, &st)) {
+            if (st != CLI_OK)
+                return st;
         } else if (cli_is_option(a, "--facts")) {
             if (!(o->facts = cli_option_value(argc, argv, &i, "--facts")))
                 return CLI_USAGE;
@@ -443,6 +450,7 @@ int cli_eval(int argc, char **argv)
     pw_date_format(o.as_of, r.as_of);
     cli_diag_sink sink;
     pw_compile_options copt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    cli_apply_limits(&copt, &o.limits);
     pw_error err;
     char *data = NULL;
     size_t len = 0;
@@ -452,7 +460,8 @@ int cli_eval(int argc, char **argv)
         rc = CLI_USAGE;
     } else if ((rc = eval_select(&r)) != CLI_OK) {
         /* reported */
-    } else if (pw_context_new(r.program, &r.ctx, &err) != PW_OK) {
+    } else if (pw_context_new(r.program, &r.ctx, &err) != PW_OK ||
+               pw_context_set_limits(r.ctx, &o.limits.limits, &err) != PW_OK) {
         cli_error("%s", err.message);
         rc = CLI_USAGE;
     } else if (!pu_read_file(o.facts, 0, &data, &len, msg, sizeof msg)) {

@@ -39,6 +39,7 @@ typedef struct test_opts {
     double min;
     const char *output;
     pr_strings args;  /* FILE|DIR as given */
+    cli_limits limits;
 } test_opts;
 
 typedef struct test_run {
@@ -83,11 +84,17 @@ static int test_parse_format(const char *v, test_opts *o)
 /* Returns -1 after printing help. */
 static int test_parse(int argc, char **argv, test_opts *o)
 {
+    int st;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(test_help, stdout);
+            fputs("\n", stdout);
+            fputs(cli_limit_help, stdout);
             return -1;
+        } else if (cli_limit_option(argc, argv, &i, &o->limits, &st)) {
+            if (st != CLI_OK)
+                return st;
         } else if (cli_is_option(a, "--format")) {
             if (!(v = cli_option_value(argc, argv, &i, "--format")) || test_parse_format(v, o) != CLI_OK)
                 return CLI_USAGE;
@@ -403,6 +410,7 @@ int cli_test(int argc, char **argv)
         r.broken = true;
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    cli_apply_limits(&opt, &o.limits);
     for (size_t i = 0; i < files.n; i++)
         test_one(&r, files.items[i], &opt, &sink);
     rc = test_finish(&r);

@@ -1,5 +1,8 @@
 /* pathway: check, compile, evaluate, disassemble and test rule files. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,6 +63,92 @@ pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sin
     o.format = format;
     o.color = format == PW_DIAG_TEXT && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
     return o;
+}
+
+const char cli_limit_help[] =
+    "  --limit NAME=N     change a limit on what the input may cost (repeatable):\n"
+    "                     source-bytes, nesting, includes, errors, bytecode-bytes,\n"
+    "                     list-items, json-depth, text-bytes, instructions;\n"
+    "                     N may end in k, M or G (x1024). See docs/robustness.md.\n";
+
+/* Parses N with an optional binary suffix; false unless it is a whole
+ * number from 1 up to max. */
+static bool cli_parse_amount(const char *s, uint64_t max, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = *end == 'k' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+    if (shift)
+        end++;
+    if (errno || *end || v == 0 || v > (max >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+/* Each --limit name, the field it sets in cli_limits and the largest value. */
+typedef struct cli_limit_field {
+    const char *name;
+    size_t offset;
+    size_t size; /* of the field: 4 (unsigned, uint32_t) or 8 (size_t, uint64_t) */
+    uint64_t max;
+} cli_limit_field;
+
+#define CLI_LIMIT(name, field, max) {name, offsetof(cli_limits, field), sizeof ((cli_limits *)0)->field, max}
+static const cli_limit_field cli_limit_fields[] = {
+    CLI_LIMIT("source-bytes", limits.max_source_bytes, SIZE_MAX),
+    CLI_LIMIT("nesting", limits.max_nesting, 100000),
+    CLI_LIMIT("includes", limits.max_includes, 100000),
+    CLI_LIMIT("errors", max_errors, UINT32_MAX),
+    CLI_LIMIT("bytecode-bytes", limits.max_bytecode_bytes, SIZE_MAX),
+    CLI_LIMIT("list-items", limits.max_list_items, UINT32_MAX),
+    CLI_LIMIT("json-depth", limits.max_json_depth, PW_MAX_JSON_DEPTH),
+    CLI_LIMIT("text-bytes", limits.max_text_bytes, UINT32_MAX),
+    CLI_LIMIT("instructions", limits.max_instructions, UINT64_MAX),
+};
+#undef CLI_LIMIT
+
+bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status)
+{
+    if (!cli_is_option(argv[*i], "--limit"))
+        return false;
+    *status = CLI_USAGE;
+    const char *v = cli_option_value(argc, argv, i, "--limit");
+    if (!v)
+        return true;
+    const char *eq = strchr(v, '=');
+    size_t n = eq ? (size_t)(eq - v) : 0;
+    for (size_t k = 0; eq && k < sizeof cli_limit_fields / sizeof *cli_limit_fields; k++) {
+        const cli_limit_field *f = &cli_limit_fields[k];
+        if (strlen(f->name) != n || memcmp(v, f->name, n) != 0)
+            continue;
+        uint64_t amount;
+        if (!cli_parse_amount(eq + 1, f->max, &amount)) {
+            cli_error("--limit: `%s` needs a whole number from 1 to %llu", v, (unsigned long long)f->max);
+            return true;
+        }
+        char *field = (char *)l + f->offset;
+        if (f->size == sizeof(uint32_t)) {
+            uint32_t x = (uint32_t)amount;
+            memcpy(field, &x, sizeof x);
+        } else {
+            memcpy(field, &amount, sizeof amount); /* an 8-byte size_t or uint64_t */
+        }
+        *status = CLI_OK;
+        return true;
+    }
+    cli_error("--limit: unknown limit `%s`; expected NAME=N\n%s", v, cli_limit_help);
+    return true;
+}
+
+void cli_apply_limits(pw_compile_options *opt, const cli_limits *l)
+{
+    opt->limits = &l->limits;
+    if (l->max_errors)
+        opt->max_errors = l->max_errors;
 }
 
 void cli_json_string(FILE *out, const char *s)

@@ -521,13 +521,13 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         if (!pf_record_ok(L->f, t.rec))
             return pf_fail(L->err, L->errlen, at, "the image's record %u is invalid", (unsigned)t.rec);
         if (depth >= L->max_depth)
-            return pf_fail(L->err, L->errlen, at, "nested deeper than the limit of %u levels",
-                           L->max_depth);
+            return pf_fail(L->err, L->errlen, at, "nested deeper than the limit of %u level%s",
+                           L->max_depth, L->max_depth == 1 ? "" : "s");
         uint32_t n = 0;
         for (const cJSON *e = v->child; e; e = e->next)
             if (++n > L->max_list)
-                return pf_fail(L->err, L->errlen, at, "more than %u elements (the limit)",
-                               L->max_list);
+                return pf_fail(L->err, L->errlen, at, "more than %u element%s (the limit)",
+                               L->max_list, L->max_list == 1 ? "" : "s");
         if (n == 0)
             return true;
         uint32_t nf = L->f->img->records[t.rec].nfields;
@@ -553,8 +553,8 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         uint32_t n = 0;
         for (const cJSON *e = v->child; e; e = e->next)
             if (++n > L->max_list)
-                return pf_fail(L->err, L->errlen, at, "more than %u elements (the limit)",
-                               L->max_list);
+                return pf_fail(L->err, L->errlen, at, "more than %u element%s (the limit)",
+                               L->max_list, L->max_list == 1 ? "" : "s");
         if (n == 0)
             return true;
         pv_value *items = pf_list_alloc(L->f, n, 1, false);

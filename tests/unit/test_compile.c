@@ -223,7 +223,7 @@ START_TEST(test_compile_errors_reported)
 {
     pw_error err;
     char *rendered = NULL;
-    pw_compile_options opt = {collect, &rendered, PW_DIAG_TEXT, false, 0};
+    pw_compile_options opt = {.on_diagnostics = collect, .user = &rendered, .format = PW_DIAG_TEXT};
     const char *src = "facts coach { birth_date: date }\n"
                       "program p {\n"
                       "  require \"a\": birth_dat >= 2000-01-01\n"
@@ -246,7 +246,7 @@ START_TEST(test_recursion_refused)
 {
     pw_error err;
     char *rendered = NULL;
-    pw_compile_options opt = {collect, &rendered, PW_DIAG_TEXT, false, 0};
+    pw_compile_options opt = {.on_diagnostics = collect, .user = &rendered, .format = PW_DIAG_TEXT};
     const char *src = "facts coach { birth_date: date }\n"
                       "define a = b + 1\n"
                       "define b = c + 1\n"
@@ -676,6 +676,67 @@ START_TEST(test_overlapping_versions_refused)
 }
 END_TEST
 
+/* ---- limits ---------------------------------------------------------------------------- */
+
+/* pw_context_set_limits: each facts and evaluation limit bites, and NULL
+ * brings the defaults back. */
+START_TEST(test_context_limits)
+{
+    pw_error err;
+    pw_program *prog = compile_cond("athletes_coached >= 1", &err);
+    ck_assert_msg(prog, "%s", err.message);
+    pw_context *ctx = NULL;
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    const char *two = "{" BASE ",\"roles\":[\"abc\",\"b\"],\"athletes_coached\":1}";
+
+    pw_limits l = {.max_list_items = 1};
+    ck_assert_int_eq(pw_context_set_limits(ctx, &l, &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, two, strlen(two), &err), PW_ERR_FACTS);
+    ck_assert_str_eq(err.message, "`roles`: more than 1 element (the limit)");
+
+    l = (pw_limits){.max_text_bytes = 2};
+    ck_assert_int_eq(pw_context_set_limits(ctx, &l, &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, two, strlen(two), &err), PW_ERR_FACTS);
+    ck_assert_ptr_nonnull(strstr(err.message, "longer than the limit of 2 bytes"));
+
+    l = (pw_limits){.max_instructions = 3};
+    ck_assert_int_eq(pw_context_set_limits(ctx, &l, &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, two, strlen(two), &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_ERR_EVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "instruction budget exceeded (3 instructions)"));
+
+    l = (pw_limits){.max_json_depth = PW_MAX_JSON_DEPTH + 1};
+    ck_assert_int_eq(pw_context_set_limits(ctx, &l, &err), PW_ERR_USAGE);
+    ck_assert_int_eq(pw_context_set_limits(NULL, &l, &err), PW_ERR_USAGE);
+
+    ck_assert_int_eq(pw_context_set_limits(ctx, NULL, &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, two, strlen(two), &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_OK);
+    ck_assert(pw_result_eligible(ctx, 0));
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* Compile-side limits come in through pw_compile_options. */
+START_TEST(test_compile_limits)
+{
+    pw_error err;
+    pw_program *prog = NULL;
+    const char *src = "facts f { n: integer }\nprogram p { require \"r\": ((((n > 1)))) }\n";
+    pw_limits l = {.max_nesting = 3};
+    pw_compile_options opt = {.limits = &l};
+    ck_assert_int_eq(pw_compile_source("n.pw", src, strlen(src), &opt, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_ptr_nonnull(strstr(err.message, "the limit is 3 levels"));
+    l = (pw_limits){.max_source_bytes = 10};
+    ck_assert_int_eq(pw_compile_source("n.pw", src, strlen(src), &opt, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_ptr_nonnull(strstr(err.message, "is too large: the limit is 10 bytes"));
+    l = (pw_limits){0};
+    ck_assert_int_eq(pw_compile_source("n.pw", src, strlen(src), &opt, &prog, &err), PW_OK);
+    pw_program_free(prog);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
     Suite *s = suite_create("compile");
@@ -692,6 +753,8 @@ static Suite *compile_suite(void)
     tcase_add_test(tc, test_groups_out_of_force);
     tcase_add_test(tc, test_dated_save_load);
     tcase_add_test(tc, test_overlapping_versions_refused);
+    tcase_add_test(tc, test_context_limits);
+    tcase_add_test(tc, test_compile_limits);
     suite_add_tcase(s, tc);
     return s;
 }

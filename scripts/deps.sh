@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pathway needs, when any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang)
+# clang brings libFuzzer and the sanitizer runtimes (libclang-rt-*-dev).
+pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

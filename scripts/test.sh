@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite; then, where clang is installed, builds
-# and tests again with clang (both compilers must stay warning-free).
+# and tests again with clang (both compilers must stay warning-free); then
+# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+# command-line tests under valgrind memcheck (docs/robustness.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -15,3 +17,5 @@ if command -v clang >/dev/null; then
   cmake --build build-clang -j"$jobs"
   ctest --test-dir build-clang --output-on-failure -j"$jobs"
 fi
+bash scripts/sanitize.sh build-asan
+bash scripts/valgrind.sh build

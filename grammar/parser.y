@@ -110,6 +110,8 @@ typedef struct pp_tail {
     pa_assume *ahead, *atail;
 } pp_tail;
 typedef struct pp_values { pa_value *head, *tail; uint32_t n; } pp_values;
+/* `>= a <= b` after a field's type. */
+typedef struct pp_bounds { pa_expr *min, *max; } pp_bounds;
 typedef struct pp_entries { pa_entry *head, *tail; } pp_entries;
 typedef struct pp_labels { pa_label *head, *tail; uint32_t n; } pp_labels;
 typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
@@ -444,7 +446,7 @@ static pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typer
 
 static pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span)
 {
-    pa_typeref t = {form, name, optional, span};
+    pa_typeref t = {form, name, optional, span, NULL, span};
     return t;
 }
 
@@ -560,6 +562,7 @@ static pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
     YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
     EXAMPLE "`example`" TEST "`test`" GIVEN "`given`" EXPECT "`expect`" WITH "`with`"
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
+    KNOWN "`known`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
@@ -595,7 +598,8 @@ static pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
 %precedence UMINUS
 %precedence DOT
 
-%nterm <pa_decl *> decl include facts record define program example test
+%nterm <pa_decl *> decl include facts record define program example test known
+%nterm <pp_bounds> bounds
 %nterm <pp_tail> rtail header
 %nterm <pa_period> period
 %nterm <pa_value *> value vrecord
@@ -637,7 +641,16 @@ file
     | file error  /* resynchronise at the next declaration */
     ;
 
-decl: include | facts | record | define | program | example | test ;
+decl: include | facts | record | define | program | example | test | known ;
+
+/* The values a text field is known to take (coach-record.md lists them):
+ * the lint checks literals against them; facts may hold others. */
+known
+    : KNOWN IDENT EQ expr {
+        NEW($$ = pp_decl(p, PA_D_KNOWN, @$, $2, @2));
+        $$->u.known.values = $4;
+    }
+    ;
 
 include
     : INCLUDE STRING {
@@ -687,7 +700,31 @@ fields
     ;
 
 field
-    : IDENT COLON type opt_default { NEW($$ = pp_field(p, $1, @1, $3, $4)); }
+    : IDENT COLON type bounds opt_default {
+        NEW($$ = pp_field(p, $1, @1, $3, $5));
+        $$->min = $4.min;
+        $$->max = $4.max;
+    }
+    ;
+
+/* The range a number or date field may hold: values outside are facts
+ * errors, and the lint knows comparisons against them are decided. */
+bounds
+    : %empty  { $$ = (pp_bounds){NULL, NULL}; }
+    | bounds GE literal {
+        $$ = $1;
+        if ($$.min)
+            pp_twice(p, ">=", @2, $$.min->span);
+        else
+            $$.min = $3;
+    }
+    | bounds LE literal {
+        $$ = $1;
+        if ($$.max)
+            pp_twice(p, "<=", @2, $$.max->span);
+        else
+            $$.max = $3;
+    }
     ;
 
 opt_default
@@ -700,6 +737,22 @@ type
     | IDENT QUESTION  { $$ = pp_type(PA_TY_NAMED, $1, true, @$); }
     | LIST OF IDENT   { $$ = pp_type(PA_TY_LIST, $3, false, @$); }
     | SET OF IDENT    { $$ = pp_type(PA_TY_SET, $3, false, @$); }
+    | IDENT IN IDENT  {
+        $$ = pp_type(PA_TY_NAMED, $1, false, @1);
+        $$.known = $3;
+        $$.known_span = @3;
+    }
+    | IDENT QUESTION IN IDENT {
+        $$ = pp_type(PA_TY_NAMED, $1, true, @1);
+        $$.known = $4;
+        $$.known_span = @4;
+    }
+    | SET OF IDENT IN IDENT {
+        $$ = pp_type(PA_TY_SET, $3, false, @1);
+        $$.span.end = @3.end;
+        $$.known = $5;
+        $$.known_span = @5;
+    }
     ;
 
 /* ---- definitions ------------------------------------------------------------ */
@@ -1383,7 +1436,7 @@ static bool pp_is_toplevel(int k)
 {
     return k == YYSYMBOL_INCLUDE || k == YYSYMBOL_FACTS || k == YYSYMBOL_RECORD ||
            k == YYSYMBOL_DEFINE || k == YYSYMBOL_PROGRAM || k == YYSYMBOL_EXAMPLE ||
-           k == YYSYMBOL_TEST;
+           k == YYSYMBOL_TEST || k == YYSYMBOL_KNOWN;
 }
 
 /* The expected tokens, folded into what a reader thinks of: "an expression"

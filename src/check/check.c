@@ -168,9 +168,11 @@ static void pc_record_fields(pc_ctx *c, pc_record *r, const pa_decl *decl)
         pf->name = f->name;
         pf->span = f->span;
         pf->type = pc_resolve_type(c, &f->type);
+        pf->known = pc_resolve_known(c, &f->type, pf->type);
         pf->def = PB_DEF_REQUIRED;
         if (f->def)
             pc_field_default(c, pf, f->def);
+        pc_field_bounds(c, pf, f);
     }
 }
 
@@ -284,7 +286,8 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
         for (const pa_param *pp = d->u.define.params; pp; pp = pp->next)
             def->nparams++;
         def->params = pm_alloc(c->arena, sizeof *def->params * (def->nparams ? def->nparams : 1));
-        if (!def->params) {
+        def->param_known = pm_alloc(c->arena, sizeof *def->param_known * (def->nparams ? def->nparams : 1));
+        if (!def->params || !def->param_known) {
             c->d->oom = true;
             return;
         }
@@ -293,6 +296,7 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
         pc_names_init(&seen, c->arena);
         for (const pa_param *pp = d->u.define.params; pp; pp = pp->next, i++) {
             def->params[i] = pc_resolve_type(c, &pp->type);
+            def->param_known[i] = pc_resolve_known(c, &pp->type, def->params[i]);
             if (!pc_names_add(&seen, pp->name, i, &old) && old != UINT32_MAX)
                 PC_ERR(c, &pp->span, "E0314", "parameter `%s` appears twice", pp->name);
             if (def->params[i].kind == PB_T_LIST || def->params[i].kind == PB_T_SET) {
@@ -605,8 +609,12 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     pc_names_init(&c.records, arena);
     pc_names_init(&c.defs, arena);
     pc_names_init(&c.facts, arena);
+    pc_names_init(&c.known, arena);
     unsigned errors = diags->errors;
 
+    pc_collect_known(&c, decls);
+    if (diags->oom)
+        return false;
     pc_collect_records(&c, decls);
     if (diags->oom)
         return false;

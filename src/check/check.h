@@ -27,7 +27,16 @@ typedef struct pc_field {
     pb_type type;
     uint8_t def;        /* pb_default */
     const pa_expr *defexpr; /* PB_DEF_VALUE: the literal (possibly negated) */
+    const pa_expr *min, *max; /* `>= a`, `<= b`: literals of the field's type, or NULL */
+    uint32_t known;     /* `text in NAME`: index into pc_program.known + 1; 0 for none */
 } pc_field;
+
+/* `known NAME = ["a", "b"]`: the values a text is known to take. */
+typedef struct pc_known {
+    const pa_decl *decl;
+    const pa_expr **values; /* the PA_E_STR items, in order */
+    uint32_t nvalues;
+} pc_known;
 
 typedef struct pc_record {
     const char *name;
@@ -40,6 +49,7 @@ typedef struct pc_define {
     const pa_decl *decl;
     uint32_t nparams;
     pb_type *params;
+    uint32_t *param_known; /* per parameter: `text in NAME` as for pc_field.known */
     pb_type result;
     uint32_t nlocals;   /* parameters plus quantifier locals */
     uint32_t func;      /* function index: callees always have lower ones */
@@ -56,6 +66,8 @@ typedef struct pc_program {
     uint32_t *def_order; /* definitions by function index (callees first) */
     const pa_decl **progs; /* in declaration order */
     uint32_t nprogs;
+    pc_known *known;     /* in declaration order */
+    uint32_t nknown;
 } pc_program;
 
 /* "from 2026-06-01 until 2027-08-31", "from ...", "until ...", "always". */

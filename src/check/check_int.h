@@ -32,6 +32,7 @@ typedef struct pc_ctx {
     pc_names records;  /* record name -> index */
     pc_names defs;     /* definition name -> index into p->defs */
     pc_names facts;    /* facts field name -> index */
+    pc_names known;    /* known-list name -> index into p->known */
     pc_define **stack; /* definitions being checked, for cycle reports */
     uint32_t nstack;
     uint32_t next_func;
@@ -55,6 +56,17 @@ pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e);
  * record, expectations against the programs (`ids`: program name -> the
  * index of its first version in p->progs). */
 void pc_check_tests(pc_ctx *c, const pa_decl *decls, const pc_names *ids);
+/* `known` lists and field bounds (check_known.c). */
+void pc_collect_known(pc_ctx *c, const pa_decl *decls);
+/* `text in NAME`: the list's index + 1, 0 when none is named (or it is
+ * unknown or misapplied, which is reported). */
+uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved);
+/* `>= a <= b` after a field's type. */
+void pc_field_bounds(pc_ctx *c, pc_field *f, const pa_field *decl);
+/* A literal (possibly negated) as a number for comparison: false when it is
+ * not a number or date literal. */
+bool pc_literal_number(const pa_expr *e, double *out);
+
 /* Resolves a written type; reports and returns VOID when unknown. */
 pb_type pc_resolve_type(pc_ctx *c, const pa_typeref *t);
 

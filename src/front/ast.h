@@ -99,6 +99,8 @@ typedef struct pa_typeref {
     const char *name; /* the base or element type name */
     bool optional;    /* `?` after a named type */
     ps_span span;
+    const char *known; /* `text in NAME`, `set of text in NAME`: a `known` list, or NULL */
+    ps_span known_span;
 } pa_typeref;
 
 typedef struct pa_field pa_field;
@@ -106,6 +108,7 @@ struct pa_field {
     const char *name;
     ps_span span; /* the name */
     pa_typeref type;
+    pa_expr *min, *max; /* `>= value`, `<= value` after the type, or NULL */
     pa_expr *def; /* `= value`, or NULL */
     pa_field *next;
 };
@@ -245,7 +248,8 @@ struct pa_expect {
 };
 
 typedef enum pa_decl_kind {
-    PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM, PA_D_EXAMPLE, PA_D_TEST
+    PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM, PA_D_EXAMPLE, PA_D_TEST,
+    PA_D_KNOWN
 } pa_decl_kind;
 
 typedef struct pa_decl pa_decl;
@@ -273,6 +277,7 @@ struct pa_decl {
             pa_req *reqs;
         } program;
         struct { pa_facts_ref facts; } example;   /* name = the example's */
+        struct { pa_expr *values; } known;        /* `known NAME = ["a", "b"]` */
         struct {
             /* name = the test's title (a text); name_span its quotes */
             bool has_as_of;

@@ -1054,7 +1054,7 @@ static const struct {
     {"include foo", "expected text in quotes after `include`, found `foo`", 1, 9, 1},
     {"facts f { a: }", "unexpected `}`; expected a type", 1, 14, 1},
     {"facts f { a integer }", "unexpected `integer`; expected `:`", 1, 13, 1},
-    {"define f(x: integer = 3) = x", "unexpected `=`; expected `)`, `,` or `?`", 1, 21, 1},
+    {"define f(x: integer = 3) = x", "unexpected `=`; expected `in`, `)`, `,` or `?`", 1, 21, 1},
     {"define x = (a", "unexpected end of file; expected an operator or `)`", 1, 14, 1},
     {"define x = [1, 2", "unexpected end of file; expected an operator, `]` or `,`", 1, 17, 1},
     {"define x = if a then b", "unexpected end of file; expected an operator or `else`", 1, 23, 1},

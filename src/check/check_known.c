@@ -1,0 +1,162 @@
+/* What a rule file says about the values its facts take: `known` lists of
+ * texts (`known certificate_id = ["usatf-level-1", ...]`, used as `text in
+ * certificate_id`) and bounds on numbers and dates (`integer >= 0`). Known
+ * lists never restrict facts (coach-record.md: other values simply match
+ * nothing); they let the lint catch a misspelt id. Bounds do restrict facts:
+ * a value outside is an error for that record. */
+#include <math.h>
+#include <string.h>
+
+#include "check_int.h"
+
+/* ---- known lists ------------------------------------------------------------ */
+
+static void pc_known_values(pc_ctx *c, pc_known *k)
+{
+    const pa_expr *list = k->decl->u.known.values;
+    if (list->kind != PA_E_LIST || list->u.list.nitems == 0) {
+        PC_ERR(c, &list->span, "E0370", "`known %s` takes a list of texts in brackets, e.g. "
+                                        "[\"usatf\", \"england-athletics\"]", k->decl->name);
+        return;
+    }
+    k->values = pm_alloc(c->arena, sizeof *k->values * list->u.list.nitems);
+    if (!k->values) {
+        c->d->oom = true;
+        return;
+    }
+    for (const pa_expr *e = list->u.list.items; e; e = e->next) {
+        if (e->kind != PA_E_STR) {
+            PC_ERR(c, &e->span, "E0371", "a known value is a text in quotes");
+            continue;
+        }
+        for (uint32_t i = 0; i < k->nvalues; i++)
+            if (strcmp(k->values[i]->u.str.s, e->u.str.s) == 0) {
+                pd_diag *dg = PC_ERR(c, &e->span, "E0372", "\"%s\" is listed twice", e->u.str.s);
+                pd_note_add(c->d, dg, &k->values[i]->span, "first listed here");
+                break;
+            }
+        k->values[k->nvalues++] = e;
+    }
+}
+
+void pc_collect_known(pc_ctx *c, const pa_decl *decls)
+{
+    uint32_t n = 0;
+    for (const pa_decl *d = decls; d; d = d->next)
+        n += d->kind == PA_D_KNOWN;
+    c->p->known = pm_alloc(c->arena, sizeof *c->p->known * (n ? n : 1));
+    if (!c->p->known) {
+        c->d->oom = true;
+        return;
+    }
+    for (const pa_decl *d = decls; d && !c->d->oom; d = d->next) {
+        if (d->kind != PA_D_KNOWN)
+            continue;
+        uint32_t old;
+        if (!pc_names_add(&c->known, d->name, c->p->nknown, &old)) {
+            if (old == UINT32_MAX) {
+                c->d->oom = true;
+                return;
+            }
+            pd_diag *dg = PC_ERR(c, &d->name_span, "E0373", "`known %s` is declared twice", d->name);
+            pd_note_add(c->d, dg, &c->p->known[old].decl->name_span, "first declared here");
+            continue;
+        }
+        pc_known *k = &c->p->known[c->p->nknown++];
+        k->decl = d;
+        pc_known_values(c, k);
+    }
+}
+
+uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved)
+{
+    if (!t->known)
+        return 0;
+    if (resolved.kind != PB_T_TEXT && resolved.kind != PB_T_SET) {
+        if (resolved.kind != PB_T_VOID)
+            PC_ERR(c, &t->known_span, "E0374", "only text and `set of text` can be `in` a known list");
+        return 0;
+    }
+    uint32_t k;
+    if (pc_names_get(&c->known, t->known, &k))
+        return k + 1;
+    pd_diag *dg = PC_ERR(c, &t->known_span, "E0375", "unknown list `%s`", t->known);
+    pc_suggest s;
+    pc_suggest_init(&s, t->known);
+    for (uint32_t i = 0; i < c->p->nknown; i++)
+        pc_suggest_offer(&s, c->p->known[i].decl->name);
+    if (pc_suggest_result(&s)) {
+        pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+        pd_set_fix(c->d, dg, pc_suggest_result(&s));
+    } else {
+        pd_note_add(c->d, dg, NULL, "declare it with `known %s = [\"a\", \"b\"]`", t->known);
+    }
+    return 0;
+}
+
+/* ---- bounds ------------------------------------------------------------------ */
+
+bool pc_literal_number(const pa_expr *e, double *out)
+{
+    bool neg = e->kind == PA_E_UNARY && e->u.un.op == PA_OP_NEG;
+    const pa_expr *v = neg ? e->u.un.a : e;
+    double x;
+    switch (v->kind) {
+    case PA_E_INT: x = (double)v->u.i; break;
+    case PA_E_NUM: x = v->u.n; break;
+    case PA_E_DATE:
+        if (neg)
+            return false;
+        x = v->u.date;
+        break;
+    default: return false;
+    }
+    *out = neg ? -x : x;
+    return true;
+}
+
+/* A bound must be a literal the field's type can hold. */
+static bool pc_bound_fits(pc_ctx *c, const pc_field *f, const pa_expr *b)
+{
+    bool neg = b->kind == PA_E_UNARY && b->u.un.op == PA_OP_NEG;
+    const pa_expr *v = neg ? b->u.un.a : b;
+    bool ok = (f->type.kind == PB_T_INT && v->kind == PA_E_INT) ||
+              (f->type.kind == PB_T_NUM && (v->kind == PA_E_INT || v->kind == PA_E_NUM)) ||
+              (f->type.kind == PB_T_DATE && v->kind == PA_E_DATE && !neg);
+    if (!ok) {
+        char tb[64];
+        PC_ERR(c, &b->span, "E0377", "a bound of `%s` must be a literal %s", f->name,
+               pc_type_name(c, f->type, tb, sizeof tb));
+    }
+    return ok;
+}
+
+void pc_field_bounds(pc_ctx *c, pc_field *f, const pa_field *decl)
+{
+    if (!decl->min && !decl->max)
+        return;
+    if (f->type.kind != PB_T_INT && f->type.kind != PB_T_NUM && f->type.kind != PB_T_DATE) {
+        if (f->type.kind != PB_T_VOID)
+            PC_ERR(c, decl->min ? &decl->min->span : &decl->max->span, "E0376",
+                   "only integer, number and date fields can have bounds (`>= 0`)");
+        return;
+    }
+    if (decl->min && pc_bound_fits(c, f, decl->min))
+        f->min = decl->min;
+    if (decl->max && pc_bound_fits(c, f, decl->max))
+        f->max = decl->max;
+    double lo = -INFINITY, hi = INFINITY, d;
+    if (f->min)
+        pc_literal_number(f->min, &lo);
+    if (f->max)
+        pc_literal_number(f->max, &hi);
+    if (lo > hi) {
+        PC_ERR(c, &f->max->span, "E0378", "no value of `%s` is both >= its minimum and <= this", f->name);
+        return;
+    }
+    if (f->def == PB_DEF_VALUE && pc_literal_number(f->defexpr, &d) && (d < lo || d > hi)) {
+        pd_diag *dg = PC_ERR(c, &f->defexpr->span, "E0379", "the default of `%s` is outside its bounds",
+                             f->name);
+        pd_note_add(c->d, dg, d < lo ? &f->min->span : &f->max->span, "the bound is given here");
+    }
+}

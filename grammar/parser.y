@@ -81,6 +81,9 @@ typedef struct pp_lex {
     int decl_kw;          /* last of `program`, `facts`, `record`, `test`, `example` seen */
     pp_tok hist[3];       /* tokens handed out: [0] newest (the lookahead) */
     bool stop;            /* fatal problem (depth, memory): the parser gets end of file */
+    bool keep_comments;   /* return comments as COMMENT tokens: for the formatter
+                           * (src/fmt), which scans without parsing; never set
+                           * when parsing (no grammar rule takes a comment) */
     jmp_buf *fatal;       /* flex's fatal errors (out of memory) jump here */
 } pp_lex;
 
@@ -139,6 +142,7 @@ const char *pp_token_name(int kind);
 }
 
 %code {
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -568,6 +572,7 @@ static pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
     EQ "`=`" NE "`!=`" LT "`<`" LE "`<=`" GT "`>`" GE "`>=`"
     PLUS "`+`" MINUS "`-`" STAR "`*`"
+    COMMENT "comment"  /* only in the formatter's scans (pp_lex.keep_comments) */
 %token <const char *> IDENT "identifier"
 %token <int64_t> INT "integer"
 %token <double> NUMBER "number"
@@ -1615,13 +1620,21 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pp_p
 }
 
 /* Bison's own failures: its stack outgrew YYMAXDEPTH (a pathological nesting
- * such as thousands of `not`), or an action ran out of memory. */
+ * such as thousands of `not`), malloc could not grow its stack, or an action
+ * ran out of memory. */
 static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const char *msg)
 {
     (void)scanner;
     (void)msg;
     if (p->oom || p->lex->stop) {
         p->diags->oom = p->diags->oom || p->oom;
+        return;
+    }
+    /* Bison says "memory exhausted" for both of its own failures; only a
+     * failed malloc sets errno to ENOMEM (pp_run clears errno before the
+     * parse, and nothing the parse calls sets ENOMEM without failing). */
+    if (errno == ENOMEM) {
+        p->diags->oom = true;
         return;
     }
     pd_diag *d = pd_add(p->diags, PD_ERROR, "E0206", loc, "too deeply nested to parse");

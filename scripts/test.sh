@@ -10,7 +10,10 @@ jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
-# The rule files' own tests (also a ctest entry), shown in full in the log.
+# The rule files checked as a rules repository would be (also ctest entries):
+# formatted, and their own tests passing with full coverage.
+build/pathway fmt --check rules/
+build/pathway lint rules/
 build/pathway test --coverage --min-coverage 100 rules/ | tail -n 25
 if command -v clang >/dev/null; then
   CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug >/dev/null

@@ -105,8 +105,11 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {
-        size_t at = end && end >= json ? (size_t)(end - json) : 0;
         pf_reset(&ctx->facts);
+        /* cJSON fails the same way for bad JSON and for want of memory (a
+         * known limit, docs/robustness.md): either way the record is refused
+         * cleanly, at the place the parser stopped. */
+        size_t at = end && end >= json ? (size_t)(end - json) : 0;
         return pw_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
     }
     /* Anything but white space after the value is an error too. */
@@ -140,6 +143,12 @@ pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_err
     return pw_done(err);
 }
 
+/* A facts call failed: facts that do not fit, or no memory to hold them. */
+static pw_status pw_facts_fail(const pw_context *ctx, pw_error *err, const char *msg)
+{
+    return pw_fail(err, ctx->facts.oom ? PW_ERR_NOMEM : PW_ERR_FACTS, "%s", msg);
+}
+
 pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *err)
 {
     if (!ctx || !record)
@@ -148,7 +157,7 @@ pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *e
     ctx->pending = false;
     char msg[512];
     if (!pf_load_json(&ctx->facts, record, msg, sizeof msg))
-        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+        return pw_facts_fail(ctx, err, msg);
     return pw_done(err);
 }
 
@@ -162,7 +171,7 @@ pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *e
         pw_forget_results(ctx);                                                      \
         ctx->pending = true;                                                         \
         if (!call(&ctx->facts, path, value, msg, sizeof msg))                        \
-            return pw_fail(err, PW_ERR_FACTS, "%s", msg);                            \
+            return pw_facts_fail(ctx, err, msg);                                     \
         return pw_done(err);                                                         \
     }
 
@@ -180,7 +189,7 @@ pw_status pw_context_set_none(pw_context *ctx, const char *path, pw_error *err)
     pw_forget_results(ctx);
     ctx->pending = true;
     if (!pf_set_none(&ctx->facts, path, msg, sizeof msg))
-        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+        return pw_facts_fail(ctx, err, msg);
     return pw_done(err);
 }
 
@@ -192,7 +201,7 @@ pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_er
     pw_forget_results(ctx);
     ctx->pending = true;
     if (!pf_append(&ctx->facts, path, index, msg, sizeof msg))
-        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+        return pw_facts_fail(ctx, err, msg);
     return pw_done(err);
 }
 

@@ -138,9 +138,31 @@ static void d_strings(FILE *out, const pb_image *img)
     }
 }
 
-static void d_default(FILE *out, const pb_image *img, const pb_field *f)
+/* A field's default or bound, as the source writes it. */
+static void d_field_value(FILE *out, const pb_image *img, const pb_field *f, const pv_value *v)
 {
     char buf[64];
+    switch (f->type.kind) {
+    case PB_T_INT: fprintf(out, "%lld", (long long)v->as.i); break;
+    case PB_T_NUM: d_number(buf, sizeof buf, v->as.n); fputs(buf, out); break;
+    case PB_T_BOOL: fputs(v->as.b ? "true" : "false", out); break;
+    case PB_T_TEXT: d_quoted_id(out, img, v->as.s); break;
+    case PB_T_DATE: d_date(buf, sizeof buf, v->as.d); fputs(buf, out); break;
+    default: fputs("<value>", out); break;
+    }
+}
+
+/* `>= 0 <= 10 = 3`, as in the source. */
+static void d_bounds_and_default(FILE *out, const pb_image *img, const pb_field *f)
+{
+    if (f->bounds & PB_BOUND_MIN) {
+        fputs(" >= ", out);
+        d_field_value(out, img, f, &f->minv);
+    }
+    if (f->bounds & PB_BOUND_MAX) {
+        fputs(" <= ", out);
+        d_field_value(out, img, f, &f->maxv);
+    }
     switch (f->def) {
     case PB_DEF_REQUIRED: return;
     case PB_DEF_NONE: fputs(" = none", out); return;
@@ -149,14 +171,7 @@ static void d_default(FILE *out, const pb_image *img, const pb_field *f)
     default: fprintf(out, " = <bad default kind %u>", f->def); return;
     }
     fputs(" = ", out);
-    switch (f->type.kind) {
-    case PB_T_INT: fprintf(out, "%lld", (long long)f->defv.as.i); break;
-    case PB_T_NUM: d_number(buf, sizeof buf, f->defv.as.n); fputs(buf, out); break;
-    case PB_T_BOOL: fputs(f->defv.as.b ? "true" : "false", out); break;
-    case PB_T_TEXT: d_quoted_id(out, img, f->defv.as.s); break;
-    case PB_T_DATE: d_date(buf, sizeof buf, f->defv.as.d); fputs(buf, out); break;
-    default: fputs("<value>", out); break;
-    }
+    d_field_value(out, img, f, &f->defv);
 }
 
 static void d_records(FILE *out, const pb_image *img)
@@ -175,7 +190,7 @@ static void d_records(FILE *out, const pb_image *img)
             const pb_field *f = &img->fields[rec->first_field + i];
             const char *name = d_str(img, f->name);
             fprintf(out, "    %4u  %s: %s", i, name ? name : "?", pb_type_str(img, f->type, tb, sizeof tb));
-            d_default(out, img, f);
+            d_bounds_and_default(out, img, f);
             fputc('\n', out);
         }
     }

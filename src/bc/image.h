@@ -72,11 +72,16 @@ typedef enum pb_default {
     PB_DEF_VALUE         /* the literal in `def` */
 } pb_default;
 
+/* pb_field.bounds: which of min / max a number or date field has. */
+enum { PB_BOUND_MIN = 1, PB_BOUND_MAX = 2 };
+
 typedef struct pb_field {
     uint32_t name;  /* string id */
     pb_type type;
     uint8_t def;    /* pb_default */
     pv_value defv;  /* the default, when def == PB_DEF_VALUE (never a list) */
+    uint8_t bounds; /* PB_BOUND_*: facts outside [minv, maxv] are refused */
+    pv_value minv, maxv; /* integer, number or date, as the field's kind */
 } pb_field;
 
 typedef struct pb_record {

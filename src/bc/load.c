@@ -19,7 +19,7 @@
 enum {
     PB_SZ_STRING = 4,  /* length; the bytes follow */
     PB_SZ_RECORD = 12,
-    PB_SZ_FIELD = 9,   /* name, type, default kind; a default value follows */
+    PB_SZ_FIELD = 10,  /* name, type, default kind, bounds; values follow */
     PB_SZ_INT = 8,
     PB_SZ_NUM = 8,
     PB_SZ_CODE = 1,
@@ -137,23 +137,38 @@ static bool load_strings(pb_loader *l)
     return true;
 }
 
-static bool load_default(pb_loader *l, uint32_t index, pb_field *f)
+/* A default or a bound, in the width of the field's kind (see save.c). */
+static bool load_scalar(pb_loader *l, uint32_t index, pb_field *f, pv_value *v, const char *what)
 {
-    if (f->def != PB_DEF_VALUE)
-        return true;
     switch ((pb_kind)f->type.kind) {
-    case PB_T_INT: f->defv.as.i = ld_i64(l); break;
-    case PB_T_NUM: f->defv.as.n = ld_f64(l); break;
-    case PB_T_BOOL: f->defv.as.b = ld_u8(l) != 0; break;
-    case PB_T_TEXT: f->defv.as.s = ld_u32(l); break;
-    case PB_T_DATE: f->defv.as.d = ld_i32(l); break;
+    case PB_T_INT: v->as.i = ld_i64(l); break;
+    case PB_T_NUM: v->as.n = ld_f64(l); break;
+    case PB_T_BOOL: v->as.b = ld_u8(l) != 0; break;
+    case PB_T_TEXT: v->as.s = ld_u32(l); break;
+    case PB_T_DATE: v->as.d = ld_i32(l); break;
     default: {
         char t[96];
-        return ld_fail(l, "malformed section 'RECS': field %u of type %s cannot have a default value",
-                       index, pb_type_str(l->img, f->type, t, sizeof t));
+        return ld_fail(l, "malformed section 'RECS': field %u of type %s cannot have %s", index,
+                       pb_type_str(l->img, f->type, t, sizeof t), what);
     }
     }
     return !l->bad;
+}
+
+static bool load_field_values(pb_loader *l, uint32_t index, pb_field *f)
+{
+    if (f->def == PB_DEF_VALUE && !load_scalar(l, index, f, &f->defv, "a default value"))
+        return false;
+    f->bounds = ld_u8(l);
+    if (l->bad)
+        return false;
+    if (f->bounds & ~(PB_BOUND_MIN | PB_BOUND_MAX))
+        return ld_fail(l, "malformed section 'RECS': field %u has invalid bounds 0x%02x", index, f->bounds);
+    if ((f->bounds & PB_BOUND_MIN) && !load_scalar(l, index, f, &f->minv, "bounds"))
+        return false;
+    if ((f->bounds & PB_BOUND_MAX) && !load_scalar(l, index, f, &f->maxv, "bounds"))
+        return false;
+    return true;
 }
 
 static bool load_records(pb_loader *l)
@@ -178,7 +193,7 @@ static bool load_records(pb_loader *l)
         f->name = ld_u32(l);
         f->type = pb_type_unpack(ld_u32(l));
         f->def = ld_u8(l);
-        if (l->bad || !load_default(l, i, f))
+        if (l->bad || !load_field_values(l, i, f))
             return false;
     }
     return true;

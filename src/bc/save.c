@@ -85,20 +85,30 @@ static void save_strings(pb_buf *b, const pb_image *img)
     }
 }
 
-/* A default value is written in the width of its field's kind; lists, sets and
- * invalid kinds have no value bytes (the loader rejects VALUE for them). */
-static void save_default(pb_buf *b, const pb_field *f)
+/* A field's value (default or bound) is written in the width of the field's
+ * kind; lists, sets and invalid kinds have no value bytes (the loader
+ * rejects a value for them). */
+static void save_scalar(pb_buf *b, const pb_field *f, const pv_value *v)
 {
-    if (f->def != PB_DEF_VALUE)
-        return;
     switch ((pb_kind)f->type.kind) {
-    case PB_T_INT: put_u64(b, (uint64_t)f->defv.as.i); break;
-    case PB_T_NUM: put_f64(b, f->defv.as.n); break;
-    case PB_T_BOOL: put_u8(b, f->defv.as.b ? 1 : 0); break;
-    case PB_T_TEXT: put_u32(b, f->defv.as.s); break;
-    case PB_T_DATE: put_u32(b, (uint32_t)f->defv.as.d); break;
+    case PB_T_INT: put_u64(b, (uint64_t)v->as.i); break;
+    case PB_T_NUM: put_f64(b, v->as.n); break;
+    case PB_T_BOOL: put_u8(b, v->as.b ? 1 : 0); break;
+    case PB_T_TEXT: put_u32(b, v->as.s); break;
+    case PB_T_DATE: put_u32(b, (uint32_t)v->as.d); break;
     default: break;
     }
+}
+
+static void save_field_values(pb_buf *b, const pb_field *f)
+{
+    if (f->def == PB_DEF_VALUE)
+        save_scalar(b, f, &f->defv);
+    put_u8(b, f->bounds);
+    if (f->bounds & PB_BOUND_MIN)
+        save_scalar(b, f, &f->minv);
+    if (f->bounds & PB_BOUND_MAX)
+        save_scalar(b, f, &f->maxv);
 }
 
 static void save_records(pb_buf *b, const pb_image *img)
@@ -116,7 +126,7 @@ static void save_records(pb_buf *b, const pb_image *img)
         put_u32(b, f->name);
         put_u32(b, pb_type_pack(f->type));
         put_u8(b, f->def);
-        save_default(b, f);
+        save_field_values(b, f);
     }
 }
 

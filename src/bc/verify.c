@@ -137,14 +137,38 @@ static bool v_type(vc *c, pb_type t, bool elem)
 
 bool pbv_date(vc *c, int32_t d) { return d >= c->dmin && d <= c->dmax; }
 
-static bool v_field(vc *c, uint32_t i)
+/* A bound or default as a number, to order them; dates must be in range. */
+static bool v_scalar(vc *c, const pb_field *f, const pv_value *v, double *out)
 {
-    const pb_field *f = &c->img->fields[i];
+    switch (f->type.kind) {
+    case PB_T_INT: *out = (double)v->as.i; return true;
+    case PB_T_NUM: *out = v->as.n; return v->as.n == v->as.n; /* NaN orders nothing */
+    case PB_T_DATE: *out = v->as.d; return pbv_date(c, v->as.d);
+    default: return false;
+    }
+}
+
+/* Bounds only on integers, numbers and dates, in order, around the default. */
+static bool v_field_bounds(vc *c, uint32_t i, const pb_field *f)
+{
+    if (!f->bounds)
+        return true;
     char tb[96];
-    if (!pbv_str(c, f->name, false, "field %u", i))
-        return false;
-    if (!v_type(c, f->type, false))
-        return pbv_fail(c, "field %u has an invalid type (%s)", i, pb_type_str(c->img, f->type, tb, sizeof tb));
+    double lo = 0, hi = 0, d;
+    bool has_lo = f->bounds & PB_BOUND_MIN, has_hi = f->bounds & PB_BOUND_MAX;
+    if ((has_lo && !v_scalar(c, f, &f->minv, &lo)) || (has_hi && !v_scalar(c, f, &f->maxv, &hi)))
+        return pbv_fail(c, "field %u of type %s has invalid bounds", i,
+                        pb_type_str(c->img, f->type, tb, sizeof tb));
+    if (has_lo && has_hi && lo > hi)
+        return pbv_fail(c, "field %u: its minimum is above its maximum", i);
+    if (f->def == PB_DEF_VALUE && v_scalar(c, f, &f->defv, &d) && ((has_lo && d < lo) || (has_hi && d > hi)))
+        return pbv_fail(c, "field %u: its default is outside its bounds", i);
+    return true;
+}
+
+static bool v_field_default(vc *c, uint32_t i, const pb_field *f)
+{
+    char tb[96];
     bool many = f->type.kind == PB_T_LIST || f->type.kind == PB_T_SET;
     switch (f->def) {
     case PB_DEF_REQUIRED: return true;
@@ -169,6 +193,17 @@ static bool v_field(vc *c, uint32_t i)
         return true;
     default: return pbv_fail(c, "field %u has an invalid default kind %u", i, f->def);
     }
+}
+
+static bool v_field(vc *c, uint32_t i)
+{
+    const pb_field *f = &c->img->fields[i];
+    char tb[96];
+    if (!pbv_str(c, f->name, false, "field %u", i))
+        return false;
+    if (!v_type(c, f->type, false))
+        return pbv_fail(c, "field %u has an invalid type (%s)", i, pb_type_str(c->img, f->type, tb, sizeof tb));
+    return v_field_default(c, i, f) && v_field_bounds(c, i, f);
 }
 
 static bool v_records(vc *c)

@@ -210,8 +210,12 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
     }
     c->p->nrecords = 1;
     uint32_t old;
-    if (facts)
-        pc_names_add(&c->records, facts->name, 0, &old);
+    /* Every add below may fail for want of memory (old == UINT32_MAX): a
+     * name left out would be reported unknown wherever it is used. */
+    if (facts && !pc_names_add(&c->records, facts->name, 0, &old) && old == UINT32_MAX) {
+        c->d->oom = true;
+        return;
+    }
     for (const pa_decl *d = decls; d; d = d->next) {
         if (d->kind != PA_D_RECORD)
             continue;
@@ -240,7 +244,10 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
             pc_record_fields(c, &c->p->records[idx], d);
     }
     for (uint32_t i = 0; i < c->p->records[0].nfields; i++)
-        pc_names_add(&c->facts, c->p->records[0].fields[i].name, i, &old);
+        if (!pc_names_add(&c->facts, c->p->records[0].fields[i].name, i, &old) && old == UINT32_MAX) {
+            c->d->oom = true;
+            return;
+        }
 }
 
 /* ---- definitions ---------------------------------------------------------- */
@@ -297,8 +304,12 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
         for (const pa_param *pp = d->u.define.params; pp; pp = pp->next, i++) {
             def->params[i] = pc_resolve_type(c, &pp->type);
             def->param_known[i] = pc_resolve_known(c, &pp->type, def->params[i]);
-            if (!pc_names_add(&seen, pp->name, i, &old) && old != UINT32_MAX)
-                PC_ERR(c, &pp->span, "E0314", "parameter `%s` appears twice", pp->name);
+            if (!pc_names_add(&seen, pp->name, i, &old)) {
+                if (old == UINT32_MAX)
+                    c->d->oom = true; /* the duplicate check could not be made */
+                else
+                    PC_ERR(c, &pp->span, "E0314", "parameter `%s` appears twice", pp->name);
+            }
             if (def->params[i].kind == PB_T_LIST || def->params[i].kind == PB_T_SET) {
                 /* Lists are fine as parameters: they are passed by reference. */
             }

@@ -319,8 +319,12 @@ static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)
     uint32_t old;
     if (d->name[0] == '\0')
         PC_ERR(t->c, &d->name_span, "E0360", "a test needs a title that says what it checks");
-    else if (!pc_names_add(titles, d->name, 0, &old) && old != UINT32_MAX)
-        PC_ERR(t->c, &d->name_span, "E0360", "another test is already called \"%s\"", d->name);
+    else if (!pc_names_add(titles, d->name, 0, &old)) {
+        if (old == UINT32_MAX)
+            t->c->d->oom = true; /* the duplicate check could not be made */
+        else
+            PC_ERR(t->c, &d->name_span, "E0360", "another test is already called \"%s\"", d->name);
+    }
     if (!d->u.test.has_as_of)
         PC_ERR(t->c, &d->name_span, "E0361",
                "test \"%s\" needs an evaluation date: `as of 2026-11-23`", d->name);

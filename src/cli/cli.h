@@ -21,6 +21,8 @@ int cli_compile(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_disasm(int argc, char **argv);
 int cli_test(int argc, char **argv);
+int cli_fmt(int argc, char **argv);
+int cli_lint(int argc, char **argv);
 
 /* Prints "pathway: message" to stderr. */
 void cli_error(const char *fmt, ...)
@@ -57,6 +59,12 @@ bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status)
 void cli_apply_limits(pw_compile_options *opt, const cli_limits *l);
 /* The help text's paragraph on --limit. */
 extern const char cli_limit_help[];
+
+/* The rule files FILE|DIR arguments name (a DIR searched for *.pw files,
+ * see pr_collect_files), appended to `files`; problems and notes are
+ * printed. False when a directory could not be read. */
+struct pr_strings;
+bool cli_collect_files(const struct pr_strings *args, struct pr_strings *files);
 
 /* Writes s as a JSON string literal, quotes included. */
 void cli_json_string(FILE *out, const char *s);

@@ -1,11 +1,9 @@
 /* pathway test: run the tests rule files declare, report them for people or
  * as JUnit XML, and measure requirement coverage. */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "ruletest/ruletest.h"
@@ -124,98 +122,6 @@ static int test_parse(int argc, char **argv, test_opts *o)
         return CLI_USAGE;
     }
     return CLI_OK;
-}
-
-/* ---- finding rule files ------------------------------------------------------------ */
-
-static int test_compare(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool test_is_rule_file(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 3 && strcmp(name + n - 3, ".pw") == 0;
-}
-
-static char *test_join(const char *dir, const char *name)
-{
-    size_t d = strlen(dir), n = strlen(name);
-    bool slash = d && dir[d - 1] == '/';
-    char *p = malloc(d + n + 2);
-    if (p)
-        snprintf(p, d + n + 2, "%s%s%s", dir, slash ? "" : "/", name);
-    return p;
-}
-
-static bool test_walk(const char *dir, pr_strings *files);
-
-/* One directory entry: a rule file is listed, a directory searched. Symbolic
- * links to directories are not followed (as find does), so a link cycle
- * cannot recurse without end. */
-static bool test_visit(const char *path, pr_strings *files)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return true; /* gone since it was listed */
-    if (S_ISDIR(st.st_mode))
-        return test_walk(path, files);
-    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
-        return true;
-    if (S_ISREG(st.st_mode) && test_is_rule_file(path) && !pr_strings_push(files, path)) {
-        cli_error("out of memory");
-        return false;
-    }
-    return true;
-}
-
-/* Every *.pw file under dir, sorted by name at each level. */
-static bool test_walk(const char *dir, pr_strings *files)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        cli_error("cannot read directory %s: %s", dir, strerror(errno));
-        return false;
-    }
-    pr_strings names = {0};
-    bool ok = true;
-    for (struct dirent *e; ok && (e = readdir(d));)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            ok = pr_strings_push(&names, e->d_name);
-    closedir(d);
-    if (!ok)
-        cli_error("out of memory");
-    if (names.n)
-        qsort(names.items, names.n, sizeof *names.items, test_compare);
-    for (size_t i = 0; ok && i < names.n; i++) {
-        char *path = test_join(dir, names.items[i]);
-        ok = path && test_visit(path, files);
-        if (!path)
-            cli_error("out of memory");
-        free(path);
-    }
-    pr_strings_fini(&names);
-    return ok;
-}
-
-/* The files to test: a FILE as given, a DIR's *.pw files. */
-static bool test_collect(const pr_strings *args, pr_strings *files)
-{
-    bool ok = true;
-    for (size_t i = 0; i < args->n; i++) {
-        struct stat st;
-        size_t before = files->n;
-        if (stat(args->items[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            ok = test_walk(args->items[i], files) && ok;
-            /* Not an error (a directory may hold no rules yet), but a CI
-             * job pointed at the wrong place should not pass unnoticed. */
-            if (ok && files->n == before)
-                cli_error("note: no *.pw files under %s", args->items[i]);
-        } else if (!pr_strings_push(files, args->items[i]))
-            return false;
-    }
-    return ok;
 }
 
 /* ---- the readable report ------------------------------------------------------------ */
@@ -406,7 +312,7 @@ int cli_test(int argc, char **argv)
      * goes to standard error. A text report with -o is kept for the file. */
     r.report = o.junit ? (o.output ? stdout : stderr) : (o.output ? NULL : stdout);
     pr_strings files = {0};
-    if (!test_collect(&o.args, &files))
+    if (!cli_collect_files(&o.args, &files))
         r.broken = true;
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);

@@ -1,4 +1,4 @@
-/* pathway: check, compile, evaluate, disassemble and test rule files. */
+/* pathway: check, compile, evaluate, disassemble, test and format rule files. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -194,6 +194,8 @@ static void cli_usage(FILE *out)
           "  eval RULES --facts FILE       decide who may enrol in which program\n"
           "  disasm FILE                   print the bytecode of a rule or .pwc file\n"
           "  test FILE|DIR...              run the tests rule files declare\n"
+          "  fmt FILE|DIR...               lay rule files out in the canonical layout\n"
+          "  lint FILE|DIR...              find likely mistakes in rule files that compile\n"
           "\n"
           "Run `pathway <command> --help` for a command's options.\n"
           "Options: --help, --version\n",
@@ -211,6 +213,8 @@ int main(int argc, char **argv)
         {"eval", cli_eval},
         {"disasm", cli_disasm},
         {"test", cli_test},
+        {"fmt", cli_fmt},
+        {"lint", cli_lint},
     };
     if (argc < 2) {
         cli_usage(stderr);

@@ -225,9 +225,10 @@ static const char *pd_severity_color(pd_severity s)
     return s == PD_ERROR ? PD_RED : s == PD_WARNING ? PD_MAGENTA : PD_CYAN;
 }
 
-/* "file:line:col: error: message" (no location when there is no span). */
+/* "file:line:col: error: message [code]" (no location when there is no
+ * span; the code only when given). */
 static void pd_header(pd_buf *b, ps_sources *src, const ps_span *span, pd_severity sev,
-                      const char *msg, bool color)
+                      const char *msg, const char *code, bool color)
 {
     if (span && span->file < src->nfiles) {
         uint32_t line, col;
@@ -244,6 +245,8 @@ static void pd_header(pd_buf *b, ps_sources *src, const ps_span *span, pd_severi
     pd_buf_puts(b, msg);
     if (sev != PD_NOTE)
         pd_paint(b, color, PD_RESET);
+    if (code)
+        pd_buf_printf(b, " [%s]", code);
     pd_buf_puts(b, "\n");
 }
 
@@ -307,14 +310,19 @@ static void pd_snippet(pd_buf *b, ps_sources *src, const ps_span *span, const ch
 
 void pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out)
 {
+    pd_render_text_coded(l, src, color, false, out);
+}
+
+void pd_render_text_coded(const pd_list *l, ps_sources *src, bool color, bool codes, pd_buf *out)
+{
     for (const pd_diag *d = l->head; d; d = d->next) {
         const ps_span *span = d->has_span ? &d->span : NULL;
-        pd_header(out, src, span, d->severity, d->message, color);
+        pd_header(out, src, span, d->severity, d->message, codes ? d->code : NULL, color);
         if (span)
             pd_snippet(out, src, span, d->fix, color);
         for (const pd_note *n = d->notes; n; n = n->next) {
             const ps_span *ns = n->has_span ? &n->span : NULL;
-            pd_header(out, src, ns, PD_NOTE, n->message, color);
+            pd_header(out, src, ns, PD_NOTE, n->message, NULL, color);
             if (ns)
                 pd_snippet(out, src, ns, NULL, color);
         }
@@ -325,7 +333,7 @@ void pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out)
 
 /* A JSON string; bytes that are not UTF-8 (a message may quote source text)
  * become U+FFFD so that the output always parses. */
-static void pd_json_str(pd_buf *b, const char *s)
+void pd_json_str(pd_buf *b, const char *s)
 {
     if (!s) {
         pd_buf_puts(b, "null");

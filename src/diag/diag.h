@@ -80,5 +80,43 @@ void pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
 /* One JSON object per line: {"file":..,"line":..,"column":..,"end_line":..,
  * "end_column":..,"severity":..,"code":..,"message":..,"notes":[..],"fix":..} */
 void pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
+/* As pd_render_text; with `codes`, each message ends in its code the way
+ * clang names a warning's flag: "warning: ... [PW101]". */
+void pd_render_text_coded(const pd_list *l, ps_sources *src, bool color, bool codes, pd_buf *out);
+/* `s` as a JSON string literal, quotes included; bytes that are not UTF-8
+ * become U+FFFD; NULL becomes null. */
+void pd_json_str(pd_buf *b, const char *s);
+
+/* ---- SARIF 2.1.0 (sarif.c) -------------------------------------------------- */
+
+/* A rule a tool reports under one code: its one-line summary and the
+ * severity it is reported with. */
+typedef struct pd_rule {
+    const char *code;
+    pd_severity severity;
+    const char *summary;
+} pd_rule;
+
+/* The reporting tool: runs[0].tool.driver. Each rule's helpUri is
+ * `help_uri` followed by "#" and the code in lower case. */
+typedef struct pd_sarif_tool {
+    const char *name;
+    const char *version;
+    const char *information_uri;
+    const char *help_uri;
+    const pd_rule *rules;
+    size_t nrules;
+} pd_sarif_tool;
+
+/* Appends one SARIF result object per diagnostic of `l` to `results`,
+ * separated by commas; *count is how many `results` already holds (updated).
+ * Compilations free their sources, so each is rendered while it lives and
+ * the pieces are joined by pd_render_sarif. Notes with a place become
+ * relatedLocations; a fix becomes a SARIF fix. */
+void pd_sarif_results(const pd_list *l, ps_sources *src, const pd_sarif_tool *tool, pd_buf *results,
+                      size_t *count);
+/* The SARIF log: one run of `tool` holding `results` (from pd_sarif_results;
+ * NULL for none). */
+void pd_render_sarif(const pd_sarif_tool *tool, const char *results, pd_buf *out);
 
 #endif

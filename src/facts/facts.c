@@ -176,6 +176,13 @@ static bool pf_fail(char *err, size_t errlen, const pf_frame *at, const char *fm
     return false;
 }
 
+/* Out of memory: the message, and the flag that lets the caller say so. */
+static bool pf_oom(pf_facts *f, char *err, size_t errlen, const pf_frame *at)
+{
+    f->oom = true;
+    return pf_fail(err, errlen, at, "out of memory");
+}
+
 /* The shortest "%.*g" form that reads back as d. */
 static void pf_fmt_number(double d, char *buf, size_t len)
 {
@@ -341,7 +348,7 @@ static bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, cons
     if (!f->extra_hash || ((uint64_t)f->nextra + 1) * 2 > (uint64_t)f->extra_mask + 1) {
         uint64_t cap = f->extra_hash ? ((uint64_t)f->extra_mask + 1) * 2 : 64;
         if (cap > UINT32_MAX / 2 || !pf_extra_rehash(f, (uint32_t)cap))
-            return pf_fail(err, errlen, at, "out of memory");
+            return pf_oom(f, err, errlen, at);
     }
     uint32_t slot = (uint32_t)pb_hash_bytes(s, len) & f->extra_mask;
     for (;;) {
@@ -360,17 +367,17 @@ static bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, cons
         uint32_t cap = f->extra_cap ? f->extra_cap * 2 : 32;
         const char **ns = realloc((void *)f->extra, sizeof *ns * cap);
         if (!ns)
-            return pf_fail(err, errlen, at, "out of memory");
+            return pf_oom(f, err, errlen, at);
         f->extra = ns;
         uint32_t *nl = realloc(f->extra_len, sizeof *nl * cap);
         if (!nl)
-            return pf_fail(err, errlen, at, "out of memory");
+            return pf_oom(f, err, errlen, at);
         f->extra_len = nl;
         f->extra_cap = cap;
     }
     char *copy = pm_strndup(&f->arena, s, len);
     if (!copy)
-        return pf_fail(err, errlen, at, "out of memory");
+        return pf_oom(f, err, errlen, at);
     f->extra[f->nextra] = copy;
     f->extra_len[f->nextra] = (uint32_t)len;
     f->extra_hash[slot] = f->nextra + 1;
@@ -533,7 +540,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         uint32_t nf = L->f->img->records[t.rec].nfields;
         pv_value *items = pf_list_alloc(L->f, n, nf, false);
         if (!items)
-            return pf_fail(L->err, L->errlen, at, "out of memory");
+            return pf_oom(L->f, L->err, L->errlen, at);
         uint32_t i = 0;
         for (const cJSON *e = v->child; e; e = e->next, i++) {
             pf_frame ef = {at, NULL, i};
@@ -559,7 +566,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
             return true;
         pv_value *items = pf_list_alloc(L->f, n, 1, false);
         if (!items)
-            return pf_fail(L->err, L->errlen, at, "out of memory");
+            return pf_oom(L->f, L->err, L->errlen, at);
         uint32_t i = 0;
         for (const cJSON *e = v->child; e; e = e->next, i++) {
             pf_frame ef = {at, NULL, i};
@@ -581,6 +588,42 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
                    pf_json_what(v, what, sizeof what));
 }
 
+/* A value of a bounded field (`integer >= 0`) inside its bounds; else false
+ * with a message "-1 is below the minimum 0". */
+static bool pf_in_bounds(const pb_field *fld, const pv_value *v, char *msg, size_t len)
+{
+    if (!fld->bounds || v->none)
+        return true;
+    char a[64], b[64];
+    bool below, above;
+    switch (fld->type.kind) {
+    case PB_T_INT:
+        below = (fld->bounds & PB_BOUND_MIN) && v->as.i < fld->minv.as.i;
+        above = (fld->bounds & PB_BOUND_MAX) && v->as.i > fld->maxv.as.i;
+        snprintf(a, sizeof a, "%lld", (long long)v->as.i);
+        snprintf(b, sizeof b, "%lld", (long long)(below ? fld->minv.as.i : fld->maxv.as.i));
+        break;
+    case PB_T_NUM:
+        below = (fld->bounds & PB_BOUND_MIN) && v->as.n < fld->minv.as.n;
+        above = (fld->bounds & PB_BOUND_MAX) && v->as.n > fld->maxv.as.n;
+        pf_fmt_number(v->as.n, a, sizeof a);
+        pf_fmt_number(below ? fld->minv.as.n : fld->maxv.as.n, b, sizeof b);
+        break;
+    case PB_T_DATE:
+        below = (fld->bounds & PB_BOUND_MIN) && v->as.d < fld->minv.as.d;
+        above = (fld->bounds & PB_BOUND_MAX) && v->as.d > fld->maxv.as.d;
+        pt_format(v->as.d, a);
+        pt_format(below ? fld->minv.as.d : fld->maxv.as.d, b);
+        break;
+    default:
+        return true; /* the verifier allows bounds on no other kind */
+    }
+    if (!below && !above)
+        return true;
+    snprintf(msg, len, "%s is %s the %s %s", a, below ? "below" : "above", below ? "minimum" : "maximum", b);
+    return false;
+}
+
 /* Fills vals (the record's nfields values) from obj, a JSON object. Fields are
  * taken in declaration order, so the first error is the first bad field in the
  * record's declaration; a key given twice counts once, at its first
@@ -597,8 +640,11 @@ static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value 
             v = v->next;
         pf_frame ff = {at, name, 0};
         if (v) {
+            char msg[160];
             if (!pf_json_value(L, fld->type, v, &vals[j], &ff, depth))
                 return false;
+            if (!pf_in_bounds(fld, &vals[j], msg, sizeof msg))
+                return pf_fail(L->err, L->errlen, &ff, "%s", msg);
         } else if (!pf_apply_default(fld, &vals[j])) {
             return pf_fail(L->err, L->errlen, at, "missing required field `%s`", name);
         }
@@ -613,6 +659,7 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
         err[0] = '\0';
     if (!f->img)
         return pf_fail(err, errlen, NULL, "facts not initialised");
+    f->oom = false;
     pf_reset(f);
     if (!obj || !cJSON_IsObject(obj))
         return pf_fail(err, errlen, NULL, "expected a JSON object, got %s",
@@ -681,6 +728,7 @@ typedef struct pf_target {
     pv_value *v;
     uint8_t *given;
     pb_type type;
+    const pb_field *field; /* the field itself (NULL for a set's element) */
 } pf_target;
 
 /* Resolves `path`: NAME { "[" DIGITS "]" "." NAME } [ "[" DIGITS "]" ]. A
@@ -690,6 +738,7 @@ typedef struct pf_target {
 static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err, size_t errlen)
 {
     const pb_image *img = f->img;
+    f->oom = false; /* every setter resolves its path first */
     if (!img)
         return pf_fail(err, errlen, NULL, "facts not initialised");
     if (!path)
@@ -752,6 +801,7 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
             out->v = v;
             out->given = g;
             out->type = t;
+            out->field = fld;
             return true;
         }
         if (*p == '.') {
@@ -832,11 +882,27 @@ static void pf_mark(pf_target *t)
         *t->given = 1;
 }
 
+/* For the setters of bounded kinds: the value just written stands only if
+ * it is inside the field's bounds; otherwise the old value comes back. */
+static bool pf_keep_in_bounds(pf_target *t, pv_value old, const char *path, char *err, size_t errlen)
+{
+    char msg[160];
+    pv_value now = *t->v;
+    now.none = 0;
+    if (!t->field || pf_in_bounds(t->field, &now, msg, sizeof msg)) {
+        pf_mark(t);
+        return true;
+    }
+    *t->v = old;
+    return pf_fail(err, errlen, NULL, "`%s`: %s", path, msg);
+}
+
 bool pf_set_int(pf_facts *f, const char *path, int64_t v, char *err, size_t errlen)
 {
     pf_target t;
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
+    pv_value old = *t.v;
     if (t.type.kind == PB_T_INT) {
         t.v->as.i = v;
     } else if (t.type.kind == PB_T_NUM) {
@@ -844,8 +910,7 @@ bool pf_set_int(pf_facts *f, const char *path, int64_t v, char *err, size_t errl
     } else {
         return pf_wrong_setter(path, t.type, "pf_set_int", err, errlen);
     }
-    pf_mark(&t);
-    return true;
+    return pf_keep_in_bounds(&t, old, path, err, errlen);
 }
 
 bool pf_set_number(pf_facts *f, const char *path, double v, char *err, size_t errlen)
@@ -856,6 +921,7 @@ bool pf_set_number(pf_facts *f, const char *path, double v, char *err, size_t er
         return false;
     if (t.type.kind != PB_T_NUM && t.type.kind != PB_T_INT)
         return pf_wrong_setter(path, t.type, "pf_set_number", err, errlen);
+    pv_value old = *t.v;
     if (!isfinite(v)) {
         pf_fmt_number(v, num, sizeof num);
         return pf_fail(err, errlen, NULL, "`%s`: a number must be finite, got %s", path, num);
@@ -872,8 +938,7 @@ bool pf_set_number(pf_facts *f, const char *path, double v, char *err, size_t er
     } else {
         t.v->as.n = v;
     }
-    pf_mark(&t);
-    return true;
+    return pf_keep_in_bounds(&t, old, path, err, errlen);
 }
 
 bool pf_set_bool(pf_facts *f, const char *path, bool v, char *err, size_t errlen)
@@ -916,9 +981,9 @@ bool pf_set_date(pf_facts *f, const char *path, int32_t day, char *err, size_t e
     if (day < pt_from_ymd(PT_YEAR_MIN, 1, 1) || day > pt_from_ymd(PT_YEAR_MAX, 12, 31))
         return pf_fail(err, errlen, NULL, "`%s`: day %ld is outside the years %d-%d", path, (long)day,
                        PT_YEAR_MIN, PT_YEAR_MAX);
+    pv_value old = *t.v;
     t.v->as.d = day;
-    pf_mark(&t);
-    return true;
+    return pf_keep_in_bounds(&t, old, path, err, errlen);
 }
 
 bool pf_set_none(pf_facts *f, const char *path, char *err, size_t errlen)
@@ -977,8 +1042,10 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
         if (n == cap)
             cap = cap ? (cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2) : 4;
         pv_value *items = pf_list_alloc(f, cap, width, !is_set);
-        if (!items)
+        if (!items) {
+            f->oom = true;
             return pf_fail(err, errlen, NULL, "`%s`: out of memory", path);
+        }
         pf_list *nh = pf_list_of(&(pv_value){.as.items = items});
         size_t used = (size_t)n * width;
         if (n) {

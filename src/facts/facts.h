@@ -28,6 +28,9 @@ typedef struct pf_facts {
     uint32_t max_list;   /* elements in one list or set (default 100000) */
     uint32_t max_depth;  /* lists nested in lists, from JSON (default 64) */
     uint32_t max_string; /* bytes in one text (default 1 MiB) */
+    /* Set when the last failed call (loading or a setter) failed for want of
+     * memory, so that callers can tell it from facts that do not fit. */
+    bool oom;
 } pf_facts;
 
 bool pf_init(pf_facts *f, const pb_image *img);
@@ -62,6 +65,7 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
  * one. pf_load_json does this itself; field-by-field callers call it before
  * evaluating. */
 bool pf_complete(pf_facts *f, char *err, size_t errlen);
+
 
 /* The text of a string id (image or record-local). */
 const char *pf_string(const pf_facts *f, uint32_t id);

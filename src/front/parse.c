@@ -46,6 +46,7 @@ static int pp_run_guarded(pp_lex *lx, pp_parser *p, const char *text, size_t len
     yyscan_t scanner;
     if (!pp_lex_open(lx, &scanner, text, len))
         return 2;
+    errno = 0; /* pw_yyerror reads it to tell a failed malloc from a too deep parse */
     int rc = pw_yyparse(scanner, p);
     pp_lex_close(scanner);
     return rc;
@@ -154,8 +155,13 @@ static char *pp_join(pp_loader *L, const char *includer, const char *path)
 static char *pp_realpath(pp_loader *L, const char *name)
 {
     char *r = realpath(name, NULL);
-    if (!r)
+    if (!r) {
+        /* realpath allocates its result: running out of memory there is not
+         * a file that cannot be read. */
+        if (errno == ENOMEM)
+            pp_oom(L);
         return NULL;
+    }
     char *s = pm_strndup(L->arena, r, strlen(r));
     free(r);
     if (!s) {
@@ -353,6 +359,8 @@ static int pp_root(pp_loader *L, const char *path, const char *text, size_t len)
         }
         return pp_read(L, NULL, path, real);
     }
+    if (L->diags->oom)
+        return -1; /* no memory to resolve the name */
     if (len > L->lim.max_file_size) {
         pd_add(L->diags, PD_ERROR, "E0002", NULL, "`%s` is too large: the limit is %zu bytes", path,
                L->lim.max_file_size);

@@ -79,9 +79,15 @@ uint32_t pg_string(pg *g, const char *s, uint32_t len)
         slot = (slot + 1) & (m->cap - 1);
     }
     const char **ps = pg_push(g, &g->strings);
-    uint32_t *pl = pg_push(g, &g->string_lens);
-    if (!ps || !pl)
+    if (!ps)
         return 0;
+    uint32_t *pl = pg_push(g, &g->string_lens);
+    if (!pl) {
+        /* Keep the two tables in step: an id indexes both, and generation
+         * goes on (to be discarded) after running out of memory. */
+        g->strings.len--;
+        return 0;
+    }
     *ps = s;
     *pl = len;
     m->keys[slot] = h;
@@ -136,12 +142,14 @@ uint32_t pg_num(pg *g, double v)
 
 /* ---- records -------------------------------------------------------------- */
 
-static pv_value pg_default_value(pg *g, const pc_field *f)
+/* A field's default or bound: a literal, possibly negated, in the field's
+ * kind (an integer literal in a number field is a number). */
+static pv_value pg_field_value(pg *g, const pc_field *f, const pa_expr *lit)
 {
     pv_value v;
     memset(&v, 0, sizeof v);
-    bool neg = f->defexpr->kind == PA_E_UNARY;
-    const pa_expr *e = neg ? f->defexpr->u.un.a : f->defexpr;
+    bool neg = lit->kind == PA_E_UNARY;
+    const pa_expr *e = neg ? lit->u.un.a : lit;
     switch (e->kind) {
     case PA_E_INT:
         if (f->type.kind == PB_T_NUM)
@@ -182,7 +190,15 @@ static void pg_records(pg *g, pb_image *img)
             f->type = rec->fields[i].type;
             f->def = rec->fields[i].def;
             if (f->def == PB_DEF_VALUE)
-                f->defv = pg_default_value(g, &rec->fields[i]);
+                f->defv = pg_field_value(g, &rec->fields[i], rec->fields[i].defexpr);
+            if (rec->fields[i].min) {
+                f->bounds |= PB_BOUND_MIN;
+                f->minv = pg_field_value(g, &rec->fields[i], rec->fields[i].min);
+            }
+            if (rec->fields[i].max) {
+                f->bounds |= PB_BOUND_MAX;
+                f->maxv = pg_field_value(g, &rec->fields[i], rec->fields[i].max);
+            }
         }
     }
 }
@@ -395,6 +411,10 @@ static void pg_finish(pg *g, pb_image *img)
     img->nreqs = g->reqs.len;
     img->lines = pg_copy(g, img, &g->lines);
     img->nlines = g->lines.len;
+    /* A failed copy leaves a NULL table behind a non-zero count: stop before
+     * reading it (the caller frees the image). */
+    if (g->oom)
+        return;
     for (uint32_t i = 0; i < img->nfuncs; i++)
         if (img->funcs[i].frame > img->max_frame)
             img->max_frame = img->funcs[i].frame;

@@ -140,6 +140,16 @@ void pr_render_coverage(const pr_coverage *cov, pd_buf *out);
 double pr_coverage_percent(size_t covered, size_t total);
 /* JUnit XML: <testsuites>, a <testsuite> per file, a <testcase> per test. */
 void pr_render_junit(const pr_file *files, size_t nfiles, pd_buf *out);
+/* The rule files that FILE|DIR arguments name, for `pathway test` and
+ * `pathway fmt`: a FILE as given; under a DIR, every *.pw file, recursively,
+ * sorted by name at each level. Symbolic links to directories are not
+ * followed (as find does), so a link cycle cannot recurse without end.
+ * Appends to `files`. What the user should hear goes to `notes`, one
+ * message each: a directory that cannot be read or memory running out (and
+ * then it returns false), and a directory without rule files (not a failure,
+ * but a CI job pointed at the wrong place should not pass unnoticed). */
+bool pr_collect_files(const pr_strings *args, pr_strings *files, pr_strings *notes);
+
 /* Text as XML character data (or, with `attribute`, an attribute value, where
  * line breaks and tabs become character references so they survive): markup
  * characters escaped, other control characters dropped, invalid UTF-8

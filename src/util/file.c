@@ -11,23 +11,28 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
     bool is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
+        errno = e;
         return false;
     }
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
     bool ok = buf != NULL;
+    int why = buf ? 0 : ENOMEM; /* errno on failure: callers tell ENOMEM apart */
     while (ok) {
         if (n == cap) {
             if (max && cap >= max) {
                 snprintf(err, errlen, "%s is larger than the limit of %zu bytes", path, max);
                 ok = false;
+                why = EFBIG;
                 break;
             }
             size_t ncap = cap * 2;
             char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 ok = false;
+                why = ENOMEM;
                 snprintf(err, errlen, "out of memory reading %s", path);
                 break;
             }
@@ -38,7 +43,8 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+                why = errno ? errno : EIO;
+                snprintf(err, errlen, "cannot read %s: %s", path, strerror(why));
                 ok = false;
             }
             break;
@@ -49,11 +55,13 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
     if (ok && max && n > max) {
         snprintf(err, errlen, "%s is larger than the limit of %zu bytes", path, max);
         ok = false;
+        why = EFBIG;
     }
     if (!is_stdin)
         fclose(f);
     if (!ok) {
         free(buf);
+        errno = why;
         return false;
     }
     buf[n] = '\0';

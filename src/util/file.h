@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 /* Reads `path` ("-" is standard input) into a malloc'd, NUL-terminated
- * buffer. Fails with a message past `max` bytes (0 = no limit). */
+ * buffer. Fails with a message past `max` bytes (0 = no limit). On failure
+ * errno is ENOMEM exactly when memory ran out (the message alone cannot say:
+ * it quotes the path). */
 bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *err, size_t errlen);
 
 /* Writes data to `path` atomically: a temporary file in the same directory,

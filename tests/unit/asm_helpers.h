@@ -81,7 +81,7 @@ static inline uint32_t ah_record(ah *b, const char *name)
 
 static inline uint32_t ah_field(ah *b, const char *name, pb_type t, pb_default def, pv_value defv)
 {
-    b->fields[b->nfields] = (pb_field){ah_str(b, name), t, (uint8_t)def, defv};
+    b->fields[b->nfields] = (pb_field){.name = ah_str(b, name), .type = t, .def = (uint8_t)def, .defv = defv};
     b->recs[b->nrecs - 1].nfields++;
     return b->nfields++;
 }

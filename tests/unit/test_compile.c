@@ -737,6 +737,51 @@ START_TEST(test_compile_limits)
 }
 END_TEST
 
+/* Field bounds hold for facts from JSON and field by field, and survive a
+ * .pwc round trip. */
+START_TEST(test_field_bounds)
+{
+    const char *src = "facts f { id: text\n n: integer >= 0 <= 10 = 0\n d: date >= 2000-01-01 = 2001-01-01 }\n"
+                      "program p { require \"r\": n >= 1 }\n";
+    pw_error err;
+    pw_program *prog = NULL;
+    ck_assert_int_eq(pw_compile_source("b.pw", src, strlen(src), NULL, &prog, &err), PW_OK);
+    void *bytes;
+    size_t len;
+    ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
+    pw_program *back = NULL;
+    ck_assert_int_eq(pw_program_load(bytes, len, &back, &err), PW_OK);
+    free(bytes);
+    pw_program *both[2] = {prog, back};
+    for (int k = 0; k < 2; k++) {
+        pw_context *ctx = NULL;
+        ck_assert_int_eq(pw_context_new(both[k], &ctx, &err), PW_OK);
+        const char *low = "{\"id\":\"a\",\"n\":-1}", *high = "{\"id\":\"a\",\"n\":11}";
+        const char *early = "{\"id\":\"a\",\"d\":\"1999-12-31\"}", *ok = "{\"id\":\"a\",\"n\":10}";
+        ck_assert_int_eq(pw_context_set_json(ctx, low, strlen(low), &err), PW_ERR_FACTS);
+        ck_assert_str_eq(err.message, "`n`: -1 is below the minimum 0");
+        ck_assert_int_eq(pw_context_set_json(ctx, high, strlen(high), &err), PW_ERR_FACTS);
+        ck_assert_str_eq(err.message, "`n`: 11 is above the maximum 10");
+        ck_assert_int_eq(pw_context_set_json(ctx, early, strlen(early), &err), PW_ERR_FACTS);
+        ck_assert_str_eq(err.message, "`d`: 1999-12-31 is below the minimum 2000-01-01");
+        ck_assert_int_eq(pw_context_set_json(ctx, ok, strlen(ok), &err), PW_OK);
+        ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_OK);
+        ck_assert(pw_result_eligible(ctx, 0));
+        /* A setter that would break a bound changes nothing. */
+        ck_assert_int_eq(pw_context_set_int(ctx, "n", 12, &err), PW_ERR_FACTS);
+        ck_assert_str_eq(err.message, "`n`: 12 is above the maximum 10");
+        ck_assert_int_eq(pw_context_set_number(ctx, "n", -3, &err), PW_ERR_FACTS);
+        ck_assert_int_eq(pw_context_set_date(ctx, "d", 0, &err), PW_ERR_FACTS);
+        ck_assert_str_eq(err.message, "`d`: 1970-01-01 is below the minimum 2000-01-01");
+        ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_OK);
+        ck_assert(pw_result_eligible(ctx, 0)); /* n is still 10 */
+        pw_context_free(ctx);
+    }
+    pw_program_free(back);
+    pw_program_free(prog);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
     Suite *s = suite_create("compile");
@@ -755,6 +800,7 @@ static Suite *compile_suite(void)
     tcase_add_test(tc, test_overlapping_versions_refused);
     tcase_add_test(tc, test_context_limits);
     tcase_add_test(tc, test_compile_limits);
+    tcase_add_test(tc, test_field_bounds);
     suite_add_tcase(s, tc);
     return s;
 }

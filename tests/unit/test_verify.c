@@ -2,6 +2,7 @@
  * rejected with the message that names it; valid ones (including the shapes
  * the code generator emits) must be accepted. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -500,6 +501,38 @@ static void p_def_text(pb_image *img)
     img->fields[F_ID].defv.as.s = 999;
 }
 static void p_def_kind(pb_image *img) { img->fields[F_ID].def = 9; }
+/* Bounds (`integer >= 0`): only on integers, numbers and dates, in order,
+ * around the default, dates in range. */
+static void p_bounds_ok(pb_image *img)
+{
+    img->fields[F_N].bounds = PB_BOUND_MIN | PB_BOUND_MAX;
+    img->fields[F_N].minv.as.i = 0;
+    img->fields[F_N].maxv.as.i = 10;
+    img->fields[F_BIRTH].bounds = PB_BOUND_MIN;
+    img->fields[F_BIRTH].minv.as.d = 0;
+}
+static void p_bounds_text(pb_image *img) { img->fields[F_ID].bounds = PB_BOUND_MIN; }
+static void p_bounds_bool(pb_image *img) { img->fields[F_OK].bounds = PB_BOUND_MAX; }
+static void p_bounds_order(pb_image *img)
+{
+    p_bounds_ok(img);
+    img->fields[F_N].minv.as.i = 11;
+}
+static void p_bounds_default(pb_image *img)
+{
+    p_bounds_ok(img);
+    img->fields[F_N].minv.as.i = 1; /* the default is 0 */
+}
+static void p_bounds_date(pb_image *img)
+{
+    img->fields[F_BIRTH].bounds = PB_BOUND_MAX;
+    img->fields[F_BIRTH].maxv.as.d = 9999999;
+}
+static void p_bounds_nan(pb_image *img)
+{
+    img->fields[F_H].bounds = PB_BOUND_MIN;
+    img->fields[F_H].minv.as.n = NAN;
+}
 static void p_func_range(pb_image *img) { img->funcs[0].code_len = 9999; }
 static void p_func_empty(pb_image *img) { img->funcs[0].code_len = 0; }
 static void p_func_params(pb_image *img) { img->funcs[0].nparams = 1; }
@@ -788,6 +821,13 @@ static const vcase cases[] = {
     {"value default for a list", NULL, p_def_value_list, "field 3 of type list of certificate cannot have a default value"},
     {"text default string", NULL, p_def_text, "string 999 out of range (image has 17 strings) in the default of field 0"},
     {"default kind", NULL, p_def_kind, "field 0 has an invalid default kind 9"},
+    {"bounds in order", NULL, p_bounds_ok, NULL},
+    {"bounds on text", NULL, p_bounds_text, "field 0 of type text has invalid bounds"},
+    {"bounds on a boolean", NULL, p_bounds_bool, "field 7 of type boolean has invalid bounds"},
+    {"bounds out of order", NULL, p_bounds_order, "field 5: its minimum is above its maximum"},
+    {"default outside bounds", NULL, p_bounds_default, "field 5: its default is outside its bounds"},
+    {"date bound out of range", NULL, p_bounds_date, "field 1 of type date has invalid bounds"},
+    {"NaN bound", NULL, p_bounds_nan, "field 6 of type number has invalid bounds"},
     {"missing table", NULL, p_missing_table, "table of functions missing (count 1)"},
 
     /* functions */

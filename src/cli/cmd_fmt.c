@@ -1,0 +1,219 @@
+/* pathway fmt: print, check or rewrite rule files in the canonical layout
+ * (docs/fmt.md). */
+
+/* realpath is an XSI interface; the build asks only for POSIX. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fmt/fmt.h"
+#include "ruletest/ruletest.h"
+#include "util/file.h"
+
+enum {
+    FMT_MAX_BYTES = 4 << 20, /* a rule file, as the compiler's default limit */
+    FMT_MAX_ERRORS = 50      /* syntax errors shown per file, as `check` shows */
+};
+
+static const char fmt_help[] =
+    "usage: pathway fmt [--check | -w] FILE|DIR...\n"
+    "\n"
+    "Lays rule files out in the one canonical layout (docs/fmt.md): indentation,\n"
+    "spacing within lines, blank lines, the column of trailing comments. Line\n"
+    "breaks and comments are kept, and the formatted file compiles to the same\n"
+    "program. A file that does not parse is reported, clang-style, and left alone.\n"
+    "\n"
+    "  (no option)   print one FILE formatted (`-` reads standard input)\n"
+    "  --check       print a unified diff for each file that is not formatted\n"
+    "  -w, --write   rewrite the files that are not formatted, in place, atomically\n"
+    "\n"
+    "With --check or -w, a DIR is searched recursively for *.pw files.\n"
+    "Exit status: 0 done (with --check: every file is formatted), 1 --check found\n"
+    "files that are not formatted, 2 usage error, or a file that cannot be read,\n"
+    "does not parse or cannot be written.\n";
+
+typedef enum fmt_mode { FMT_PRINT, FMT_CHECK, FMT_WRITE } fmt_mode;
+
+typedef struct fmt_run {
+    fmt_mode mode;
+    bool color;          /* diagnostics in colour (standard error is a terminal) */
+    size_t unformatted;  /* --check: files that would change */
+    bool failed;         /* a file could not be read, parsed or written */
+} fmt_run;
+
+/* ---- options -------------------------------------------------------------------- */
+
+static int fmt_usage(const char *msg)
+{
+    cli_error("%s\n%s", msg, fmt_help);
+    return CLI_USAGE;
+}
+
+/* Returns -1 after printing help. */
+static int fmt_parse(int argc, char **argv, fmt_run *r, pr_strings *args)
+{
+    bool check = false, write = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(fmt_help, stdout);
+            return -1;
+        } else if (strcmp(a, "--check") == 0) {
+            check = true;
+        } else if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0) {
+            write = true;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("unknown option `%s`\n%s", a, fmt_help);
+            return CLI_USAGE;
+        } else if (!pr_strings_push(args, a)) {
+            cli_error("out of memory");
+            return CLI_USAGE;
+        }
+    }
+    if (check && write)
+        return fmt_usage("--check and -w do not go together: --check changes nothing");
+    if (args->n == 0)
+        return fmt_usage("no rule files or directories given");
+    r->mode = check ? FMT_CHECK : write ? FMT_WRITE : FMT_PRINT;
+    for (size_t i = 0; i < args->n; i++) {
+        struct stat st;
+        bool dir = stat(args->items[i], &st) == 0 && S_ISDIR(st.st_mode);
+        if (r->mode == FMT_PRINT && (args->n > 1 || dir))
+            return fmt_usage("without --check or -w, fmt prints one file");
+        if (r->mode == FMT_WRITE && strcmp(args->items[i], "-") == 0)
+            return fmt_usage("-w rewrites files; standard input has none to rewrite");
+    }
+    return CLI_OK;
+}
+
+/* ---- one file ------------------------------------------------------------------- */
+
+/* The syntax errors, as `pathway check` prints them. */
+static void fmt_report(const pd_list *diags, ps_sources *src, bool color)
+{
+    pd_buf b = {0};
+    pd_render_text(diags, src, color, &b);
+    if (diags->truncated)
+        pd_buf_printf(&b, "error: too many errors; stopped reporting after %u\n", diags->max_errors);
+    if (diags->errors)
+        pd_buf_printf(&b, "%u error%s generated.\n", diags->errors, diags->errors == 1 ? "" : "s");
+    if (b.oom)
+        cli_error("out of memory reporting the errors");
+    else if (b.data)
+        fputs(b.data, stderr);
+    pd_buf_free(&b);
+}
+
+/* Rewrites `path` with the formatted text, through a symbolic link to its
+ * target, keeping the file's permissions (pu_write_file makes a new file). */
+static bool fmt_rewrite(const char *path, const pd_buf *out)
+{
+    struct stat st;
+    bool had = stat(path, &st) == 0;
+    char *real = realpath(path, NULL);
+    const char *target = real ? real : path;
+    char msg[512];
+    bool ok = pu_write_file(target, out->data ? out->data : "", out->len, msg, sizeof msg);
+    if (!ok)
+        cli_error("%s", msg);
+    else if (had && chmod(target, st.st_mode & 07777) != 0)
+        cli_error("%s: could not keep its permissions", path);
+    free(real);
+    return ok;
+}
+
+/* What the mode does with a file that formatted. */
+static void fmt_result(fmt_run *r, const char *name, const char *path, const char *text,
+                       size_t len, const pd_buf *out)
+{
+    const char *formatted = out->data ? out->data : "";
+    bool same = out->len == len && memcmp(formatted, text, len) == 0;
+    if (r->mode == FMT_PRINT) {
+        fwrite(formatted, 1, out->len, stdout);
+    } else if (r->mode == FMT_CHECK && !same) {
+        size_t n = strlen(name);
+        char *orig = malloc(n + 6);
+        pd_buf diff = {0};
+        if (orig) {
+            snprintf(orig, n + 6, "%s.orig", name);
+            fm_diff(orig, text, len, name, formatted, out->len, &diff);
+        }
+        if (!orig || diff.oom) {
+            cli_error("%s: out of memory showing the difference", name);
+            r->failed = true;
+        } else {
+            fwrite(diff.data, 1, diff.len, stdout); /* a comment may hold a NUL byte */
+        }
+        r->unformatted++;
+        free(orig);
+        pd_buf_free(&diff);
+    } else if (r->mode == FMT_WRITE && !same && !fmt_rewrite(path, out)) {
+        r->failed = true;
+    }
+}
+
+static void fmt_file(fmt_run *r, const char *path)
+{
+    char *text = NULL, msg[512];
+    size_t len = 0;
+    if (!pu_read_file(path, FMT_MAX_BYTES, &text, &len, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        r->failed = true;
+        return;
+    }
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    pm_arena arena;
+    pm_init(&arena, 0);
+    ps_sources src;
+    ps_init(&src, &arena);
+    pd_list diags;
+    pd_init(&diags, &arena, FMT_MAX_ERRORS);
+    pd_buf out = {0};
+    int file = ps_add(&src, name, path, text, len);
+    fm_status st = file < 0 ? FM_NOMEM : fm_format(&src, (uint32_t)file, &diags, &out);
+    if (st == FM_OK) {
+        fmt_result(r, name, path, text, len, &out);
+    } else {
+        if (st == FM_SYNTAX)
+            fmt_report(&diags, &src, r->color);
+        else
+            cli_error("%s: out of memory", name);
+        r->failed = true;
+    }
+    pd_buf_free(&out);
+    ps_fini(&src);
+    pm_free(&arena);
+    free(text);
+}
+
+int cli_fmt(int argc, char **argv)
+{
+    fmt_run r;
+    memset(&r, 0, sizeof r);
+    r.color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+    pr_strings args = {0}, files = {0};
+    int rc = fmt_parse(argc, argv, &r, &args);
+    if (rc == CLI_OK) {
+        if (!cli_collect_files(&args, &files))
+            r.failed = true;
+        for (size_t i = 0; i < files.n; i++)
+            fmt_file(&r, files.items[i]);
+        if (r.unformatted)
+            cli_error("%zu file%s not formatted (`pathway fmt -w` rewrites %s)", r.unformatted,
+                      r.unformatted == 1 ? " is" : "s are", r.unformatted == 1 ? "it" : "them");
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("error writing standard output");
+            r.failed = true;
+        }
+        rc = r.failed ? CLI_USAGE : r.unformatted ? CLI_FOUND : CLI_OK;
+    }
+    pr_strings_fini(&args);
+    pr_strings_fini(&files);
+    return rc < 0 ? CLI_OK : rc;
+}

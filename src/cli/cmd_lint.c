@@ -1,0 +1,298 @@
+/* pathway lint: static analysis of rule files that compile (src/lint,
+ * docs/lint.md), printed clang-style, as JSON lines, or as a SARIF log for
+ * code scanning. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bc/bytecode.h"
+#include "cli.h"
+#include "lint/lint.h"
+#include "ruletest/ruletest.h"
+#include "util/file.h"
+
+static const char lint_help[] =
+    "usage: pathway lint [--format text|json|sarif] [--fail-on error|warning|note|never]\n"
+    "                    [-o FILE] FILE|DIR...\n"
+    "\n"
+    "Compiles each rule file and reports what it most likely gets wrong, each\n"
+    "finding with a code (PW101...) documented in docs/lint.md: declarations\n"
+    "nothing uses, requirements that can never be met or are always met,\n"
+    "requirements implied by others, comparisons a field's declared range\n"
+    "decides, text that is not a known value, programs no coach can ever\n"
+    "become eligible for, duplicates, and (on request) missing citations.\n"
+    "Findings are reported for the files named, not for the files they\n"
+    "include. A directory is searched recursively for *.pw files.\n"
+    "\n"
+    "  --format FORMAT     text (default): clang-style, with a closing tally;\n"
+    "                      json: one JSON object per finding;\n"
+    "                      sarif: a SARIF 2.1.0 log (GitHub code scanning)\n"
+    "  --fail-on LEVEL     exit 1 when a finding is at least this severe:\n"
+    "                      error, warning (default), note, or never\n"
+    "  -o, --output FILE   write the findings to FILE, atomically\n"
+    "\n"
+    "Silence a finding with a comment, giving the reason:\n"
+    "  # lint: ignore PW112 -- the handbook states both\n"
+    "\n"
+    "Exit status: 0 no finding at or above --fail-on, 1 some finding is,\n"
+    "2 a file does not compile (its errors are printed as `check` prints\n"
+    "them) or a usage error.\n";
+
+typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF } lint_format;
+
+/* --fail-on: findings of this severity or worse fail; PD_NOTE + 1 never. */
+enum { LINT_NEVER = PD_NOTE + 1 };
+
+typedef struct lint_opts {
+    lint_format format;
+    int fail_on;
+    const char *output;
+    pr_strings args;
+    cli_limits limits;
+} lint_opts;
+
+typedef struct lint_run {
+    const lint_opts *o;
+    pd_buf out;               /* the report (text, JSON lines) or the SARIF results */
+    size_t nresults;          /* SARIF results so far */
+    pd_sarif_tool tool;
+    pl_counts counts;
+    bool color;
+    bool uncompiled;          /* some file does not compile */
+    bool broken;              /* something else failed: a directory, memory */
+} lint_run;
+
+/* ---- options ------------------------------------------------------------------------ */
+
+static int lint_parse_format(const char *v, lint_opts *o)
+{
+    static const char *const names[] = {"text", "json", "sarif"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(v, names[i]) == 0) {
+            o->format = (lint_format)i;
+            return CLI_OK;
+        }
+    cli_error("unknown format `%s` (expected text, json or sarif)", v);
+    return CLI_USAGE;
+}
+
+static int lint_parse_fail_on(const char *v, lint_opts *o)
+{
+    static const char *const names[] = {"error", "warning", "note", "never"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(v, names[i]) == 0) {
+            o->fail_on = i; /* PD_ERROR, PD_WARNING, PD_NOTE, LINT_NEVER */
+            return CLI_OK;
+        }
+    cli_error("--fail-on: unknown level `%s` (expected error, warning, note or never)", v);
+    return CLI_USAGE;
+}
+
+/* Returns -1 after printing help. */
+static int lint_parse(int argc, char **argv, lint_opts *o)
+{
+    int st;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(lint_help, stdout);
+            fputs("\n", stdout);
+            fputs(cli_limit_help, stdout);
+            return -1;
+        } else if (cli_limit_option(argc, argv, &i, &o->limits, &st)) {
+            if (st != CLI_OK)
+                return st;
+        } else if (cli_is_option(a, "--format")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--format")) || lint_parse_format(v, o) != CLI_OK)
+                return CLI_USAGE;
+        } else if (cli_is_option(a, "--fail-on")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--fail-on")) || lint_parse_fail_on(v, o) != CLI_OK)
+                return CLI_USAGE;
+        } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
+            if (!(o->output = cli_option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")))
+                return CLI_USAGE;
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("unknown option `%s`\n%s", a, lint_help);
+            return CLI_USAGE;
+        } else if (!pr_strings_push(&o->args, a)) {
+            cli_error("out of memory");
+            return CLI_USAGE;
+        }
+    }
+    if (o->args.n == 0) {
+        cli_error("no rule files or directories given\n%s", lint_help);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* ---- findings ----------------------------------------------------------------------- */
+
+static void lint_emit(void *user, const pd_list *findings, ps_sources *src)
+{
+    lint_run *r = user;
+    switch (r->o->format) {
+    case LINT_TEXT: pd_render_text_coded(findings, src, r->color, true, &r->out); break;
+    case LINT_JSON: pd_render_json(findings, src, &r->out); break;
+    case LINT_SARIF: pd_sarif_results(findings, src, &r->tool, &r->out, &r->nresults); break;
+    }
+}
+
+/* Compile diagnostics in JSON go with the findings, as `check` prints
+ * them with its own. The sink comes first, for cli_report_failure. */
+typedef struct lint_json_sink {
+    cli_diag_sink sink;
+    lint_run *run;
+} lint_json_sink;
+
+static void lint_compile_json(void *user, const char *rendered)
+{
+    lint_json_sink *js = user;
+    pd_buf_printf(&js->run->out, "%s", rendered);
+    js->sink.printed = true;
+}
+
+/* Bytecode has no source to analyse; compiling it would only report its
+ * bytes as syntax errors. */
+static bool lint_is_bytecode(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char magic[PB_MAGIC_LEN];
+    bool yes = f && fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, PB_MAGIC, PB_MAGIC_LEN) == 0;
+    if (f)
+        fclose(f);
+    return yes;
+}
+
+static void lint_one(lint_run *r, const char *path, const pw_compile_options *opt, cli_diag_sink *sink)
+{
+    if (lint_is_bytecode(path)) {
+        cli_error("%s is compiled bytecode; lint reads rule source (.pw)", path);
+        r->uncompiled = true;
+        return;
+    }
+    pw_error err;
+    sink->printed = false;
+    pw_status st = pl_lint_file(path, opt, lint_emit, r, &r->counts, &err);
+    if (st == PW_ERR_COMPILE) {
+        cli_report_failure(sink, &err);
+        r->uncompiled = true;
+    } else if (st != PW_OK) {
+        cli_error("%s", err.message);
+        r->broken = true;
+    }
+}
+
+/* "2 warnings and 1 error generated." as clang closes; notes last. */
+static void lint_tally(const pl_counts *n, pd_buf *b)
+{
+    const unsigned counts[3] = {n->warnings, n->errors, n->notes};
+    static const char *const words[3] = {"warning", "error", "note"};
+    unsigned parts = 0, total = (counts[0] > 0) + (counts[1] > 0) + (counts[2] > 0);
+    for (int i = 0; i < 3; i++) {
+        if (!counts[i])
+            continue;
+        const char *sep = parts == 0 ? "" : parts + 1 == total ? " and " : ", ";
+        pd_buf_printf(b, "%s%u %s%s", sep, counts[i], words[i], counts[i] == 1 ? "" : "s");
+        parts++;
+    }
+    if (parts)
+        pd_buf_printf(b, " generated.\n");
+}
+
+/* ---- output ----------------------------------------------------------------------------- */
+
+static bool lint_write(const lint_run *r, const pd_buf *b)
+{
+    char msg[512];
+    if (b->oom) {
+        cli_error("out of memory writing the findings");
+        return false;
+    }
+    if (r->o->output) {
+        if (!pu_write_file(r->o->output, b->data ? b->data : "", b->len, msg, sizeof msg)) {
+            cli_error("%s", msg);
+            return false;
+        }
+        return true;
+    }
+    if (b->data)
+        fputs(b->data, stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("error writing the findings");
+        return false;
+    }
+    return true;
+}
+
+static bool lint_finish(lint_run *r)
+{
+    if (r->o->format == LINT_TEXT) {
+        lint_tally(&r->counts, &r->out);
+        return lint_write(r, &r->out);
+    }
+    if (r->o->format == LINT_JSON)
+        return lint_write(r, &r->out);
+    pd_buf log = {0};
+    pd_render_sarif(&r->tool, r->out.data, &log);
+    if (r->out.oom)
+        log.oom = true;
+    bool ok = lint_write(r, &log);
+    pd_buf_free(&log);
+    return ok;
+}
+
+static bool lint_fails(const lint_opts *o, const pl_counts *n)
+{
+    switch (o->fail_on) {
+    case PD_ERROR: return n->errors > 0;
+    case PD_WARNING: return n->errors + n->warnings > 0;
+    case PD_NOTE: return n->errors + n->warnings + n->notes > 0;
+    default: return false;
+    }
+}
+
+static void lint_tool(lint_run *r)
+{
+    size_t n;
+    const pd_rule *rules = pl_rules(&n);
+    r->tool = (pd_sarif_tool){"pathway", pw_version(), PL_HOMEPAGE, PL_HELP_URI, rules, n};
+}
+
+int cli_lint(int argc, char **argv)
+{
+    lint_opts o;
+    memset(&o, 0, sizeof o);
+    o.fail_on = PD_WARNING;
+    int rc = lint_parse(argc, argv, &o);
+    if (rc != CLI_OK) {
+        pr_strings_fini(&o.args);
+        return rc < 0 ? CLI_OK : rc;
+    }
+    lint_run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    lint_tool(&r);
+    r.color = o.format == LINT_TEXT && !o.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    pr_strings files = {0};
+    if (!cli_collect_files(&o.args, &files))
+        r.broken = true;
+    lint_json_sink js = {{stdout, false}, &r};
+    pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &js.sink);
+    if (o.format == LINT_JSON) {
+        opt.format = PW_DIAG_JSON;
+        opt.color = false;
+        opt.on_diagnostics = lint_compile_json;
+        opt.user = &js;
+    }
+    cli_apply_limits(&opt, &o.limits);
+    for (size_t i = 0; i < files.n; i++)
+        lint_one(&r, files.items[i], &opt, &js.sink);
+    bool written = lint_finish(&r);
+    pd_buf_free(&r.out);
+    pr_strings_fini(&files);
+    pr_strings_fini(&o.args);
+    if (r.uncompiled || r.broken || !written)
+        return CLI_USAGE;
+    return lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;
+}

@@ -1,0 +1,468 @@
+/* The lint's driver: the rules, one run over a checked tree (every check,
+ * then the root file's suppressions), and the helpers the checks share. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint_int.h"
+
+/* ---- the rules ---------------------------------------------------------------------- */
+
+static const pd_rule pl_rule_table[] = {
+    {"PW101", PD_WARNING, "A definition, known list or example is never used"},
+    {"PW102", PD_WARNING, "A record or facts field is never read"},
+    {"PW103", PD_WARNING, "Nothing from an included file is used"},
+    {"PW110", PD_ERROR, "A requirement can never be met"},
+    {"PW111", PD_WARNING, "A requirement is always met"},
+    {"PW112", PD_WARNING, "A requirement is implied by another requirement of the same program"},
+    {"PW113", PD_WARNING, "A comparison that the field's declared range decides"},
+    {"PW114", PD_WARNING, "A text that is not a known value"},
+    {"PW120", PD_ERROR, "A program no coach can ever become eligible for"},
+    {"PW130", PD_WARNING, "Two requirements of a program, or members of a group, with the same label"},
+    {"PW131", PD_WARNING, "Two programs with the same title"},
+    {"PW132", PD_WARNING, "A preference with the same condition as a requirement"},
+    {"PW133", PD_WARNING, "A group with one member"},
+    {"PW134", PD_WARNING, "Members of a group that overlap"},
+    {"PW140", PD_WARNING, "A requirement without a citation"},
+    {"PW190", PD_WARNING, "A suppression without a reason or a known code"},
+    {"PW191", PD_NOTE, "A suppression that silences nothing"},
+};
+
+const pd_rule *pl_rules(size_t *count)
+{
+    *count = sizeof pl_rule_table / sizeof *pl_rule_table;
+    return pl_rule_table;
+}
+
+const pd_rule *pl_rule(const char *code)
+{
+    for (size_t i = 0; i < sizeof pl_rule_table / sizeof *pl_rule_table; i++)
+        if (strcmp(pl_rule_table[i].code, code) == 0)
+            return &pl_rule_table[i];
+    return NULL;
+}
+
+/* ---- helpers the checks share -------------------------------------------------------- */
+
+pd_diag *pl_report(pl_ctx *c, const char *code, const ps_span *span, const char *fmt, ...)
+{
+    const pd_rule *r = pl_rule(code);
+    va_list ap;
+    va_start(ap, fmt);
+    pd_diag *d = pd_vadd(c->found, r ? r->severity : PD_WARNING, code, span, fmt, ap);
+    va_end(ap);
+    if (!d)
+        c->oom = true;
+    return d;
+}
+
+void *pl_alloc(pl_ctx *c, size_t size)
+{
+    void *p = pm_alloc(c->arena, size ? size : 1);
+    if (!p)
+        c->oom = true;
+    return p;
+}
+
+const char *pl_format(pl_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = n >= 0 ? pl_alloc(c, (size_t)n + 1) : NULL;
+    if (!s)
+        return "";
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+bool pl_in_root(const pl_ctx *c, ps_span span)
+{
+    return span.file == c->root;
+}
+
+/* Drops a character cut in two at the end of out[0..n). */
+static size_t pl_whole_chars(const char *out, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k == 0)
+        return n;
+    unsigned char lead = (unsigned char)out[k - 1];
+    size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return k - 1 + len > n ? k - 1 : n;
+}
+
+const char *pl_source(pl_ctx *c, ps_span span, size_t max)
+{
+    if (span.file >= c->src->nfiles || span.end > c->src->files[span.file].len || span.end < span.start)
+        return "";
+    const char *t = c->src->files[span.file].text;
+    char *out = pl_alloc(c, max + 4);
+    if (!out)
+        return "";
+    size_t n = 0;
+    bool in_string = false, space = false;
+    uint32_t i = span.start;
+    for (; i < span.end && n < max; i++) {
+        char ch = t[i];
+        if (in_string) {
+            if (ch == '\\' && i + 1 < span.end && n + 1 < max) {
+                out[n++] = ch;
+                ch = t[++i];
+            } else if (ch == '"' || ch == '\n') {
+                in_string = false;
+            }
+            out[n++] = ch;
+            continue;
+        }
+        if (ch == '#') { /* a comment inside a multi-line condition */
+            while (i + 1 < span.end && t[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 1 < max)
+            out[n++] = ' ';
+        space = false;
+        in_string = ch == '"';
+        out[n++] = ch;
+    }
+    if (i < span.end) {
+        n = pl_whole_chars(out, n);
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+bool pl_granted(const pl_ctx *c, const char *text)
+{
+    for (uint32_t i = 0; i < c->ngrants; i++)
+        if (strcmp(c->grants[i]->u.str.s, text) == 0)
+            return true;
+    return false;
+}
+
+const char *pl_program_name(pl_ctx *c, const pa_decl *prog)
+{
+    if (!prog->u.program.period.given)
+        return pl_format(c, "`%s`", prog->name);
+    char period[48];
+    return pl_format(c, "`%s` (%s)", prog->name, pc_period_text(&prog->u.program.period, period, sizeof period));
+}
+
+bool pl_always_in_force(const pa_req *r, const pa_decl *prog)
+{
+    if (!r->period.given)
+        return true;
+    const pa_period *p = &prog->u.program.period;
+    int32_t from = p->given ? p->from : PA_DATE_OPEN_FROM, until = p->given ? p->until : PA_DATE_OPEN_UNTIL;
+    return r->period.from <= from && r->period.until >= until;
+}
+
+/* Skips layout and comments from `at`; returns the offset of the next
+ * token's first byte. */
+static uint32_t pl_skip_layout(const ps_file *f, uint32_t at)
+{
+    while (at < f->len) {
+        char ch = f->text[at];
+        if (ch == '#') {
+            while (at < f->len && f->text[at] != '\n')
+                at++;
+        } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
+            at++;
+        } else {
+            break;
+        }
+    }
+    return at;
+}
+
+ps_span pl_group_span(pl_ctx *c, const pa_req *r)
+{
+    ps_span fallback = r->label_span;
+    const pa_req *last = r->members;
+    while (last && last->next)
+        last = last->next;
+    if (r->label_span.file >= c->src->nfiles || !last)
+        return fallback;
+    const ps_file *f = &c->src->files[r->label_span.file];
+    uint32_t at = pl_skip_layout(f, r->label_span.end);
+    if (at >= f->len || f->text[at] != ':')
+        return fallback;
+    uint32_t start = pl_skip_layout(f, at + 1);
+    uint32_t close = pl_skip_layout(f, last->span.end);
+    if (close >= f->len || f->text[close] != '}' || start >= close)
+        return fallback;
+    ps_span s = {r->label_span.file, start, close + 1};
+    return s;
+}
+
+ps_span pl_req_span(pl_ctx *c, const pa_req *r)
+{
+    return r->group == PA_LEAF ? r->cond->span : pl_group_span(c, r);
+}
+
+/* ---- suppressions ---------------------------------------------------------------------- */
+
+static uint32_t pl_line_of(pl_ctx *c, ps_span span)
+{
+    uint32_t line, col;
+    ps_position(c->src, span.file, span.start, &line, &col);
+    return line;
+}
+
+/* Does some directive silence d? Marks the code that does. */
+static bool pl_silenced(pl_ctx *c, pl_directives *dirs, const pd_diag *d)
+{
+    if (!d->has_span || !pl_in_root(c, d->span))
+        return false;
+    uint32_t line = pl_line_of(c, d->span);
+    for (uint32_t i = 0; i < dirs->n; i++) {
+        pl_directive *dir = &dirs->items[i];
+        bool here = dir->kind == PL_DIR_IGNORE_FILE || (dir->kind == PL_DIR_IGNORE && dir->target == line);
+        for (uint32_t k = 0; here && k < dir->ncodes; k++) {
+            if (dir->codes[k].known && strcmp(dir->codes[k].code, d->code) == 0) {
+                dir->codes[k].used = true;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void pl_directive_problem(pl_ctx *c, const pl_directive *dir)
+{
+    ps_span at = {c->root, dir->start, dir->end};
+    switch (dir->problem) {
+    case PL_DP_NO_REASON:
+        pl_report(c, "PW190", &at, "this suppression gives no reason");
+        break;
+    case PL_DP_NO_CODE:
+        pl_report(c, "PW190", &at, "this suppression names no code to silence");
+        break;
+    case PL_DP_UNKNOWN:
+        pl_report(c, "PW190", &at,
+                  "unknown lint directive; expected `ignore CODE -- reason`, `ignore-file CODE -- reason` "
+                  "or `require citations`");
+        break;
+    default:
+        break;
+    }
+    for (uint32_t k = 0; k < dir->ncodes; k++) {
+        ps_span cs = {c->root, dir->codes[k].start, dir->codes[k].end};
+        if (!dir->codes[k].known)
+            pl_report(c, "PW190", &cs, "`%s` is not a lint code (they are PW101 to PW191, see docs/lint.md)",
+                      dir->codes[k].code);
+    }
+}
+
+static void pl_unused_suppressions(pl_ctx *c, const pl_directives *dirs)
+{
+    for (uint32_t i = 0; i < dirs->n; i++) {
+        const pl_directive *dir = &dirs->items[i];
+        for (uint32_t k = 0; k < dir->ncodes; k++) {
+            const pl_code_ref *code = &dir->codes[k];
+            if (!code->known || code->used)
+                continue;
+            ps_span cs = {c->root, code->start, code->end};
+            if (dir->kind == PL_DIR_IGNORE_FILE)
+                pl_report(c, "PW191", &cs, "this suppression silences nothing: this file has no %s finding",
+                          code->code);
+            else if (dir->target)
+                pl_report(c, "PW191", &cs, "this suppression silences nothing: line %u has no %s finding",
+                          dir->target, code->code);
+            else
+                pl_report(c, "PW191", &cs, "this suppression silences nothing: no line follows it");
+        }
+    }
+}
+
+/* ---- a run ----------------------------------------------------------------------------- */
+
+static void pl_collect_grants(pl_ctx *c)
+{
+    uint32_t n = 0;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next)
+        if (d->kind == PA_D_PROGRAM)
+            for (const pa_attr *a = d->u.program.attrs; a; a = a->next)
+                n += strcmp(a->name, "grants") == 0 && a->value->kind == PA_E_STR;
+    c->grants = pl_alloc(c, sizeof *c->grants * (n ? n : 1));
+    if (!c->grants)
+        return;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next)
+        if (d->kind == PA_D_PROGRAM)
+            for (const pa_attr *a = d->u.program.attrs; a; a = a->next)
+                if (strcmp(a->name, "grants") == 0 && a->value->kind == PA_E_STR)
+                    c->grants[c->ngrants++] = a->value;
+}
+
+static int pl_order(const void *x, const void *y)
+{
+    const pd_diag *a = *(const pd_diag *const *)x, *b = *(const pd_diag *const *)y;
+    if (a->span.file != b->span.file)
+        return a->span.file < b->span.file ? -1 : 1;
+    if (a->span.start != b->span.start)
+        return a->span.start < b->span.start ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+/* Moves what no suppression silences from c->found to out, in order of
+ * place (the checks report check by check). */
+static bool pl_finish(pl_ctx *c, pl_directives *dirs, pd_list *out)
+{
+    size_t n = 0;
+    for (const pd_diag *d = c->found->head; d; d = d->next)
+        n++;
+    pd_diag **all = pl_alloc(c, sizeof *all * (n ? n : 1));
+    if (!all)
+        return false;
+    size_t kept = 0;
+    for (pd_diag *d = c->found->head; d; d = d->next)
+        if (!pl_silenced(c, dirs, d))
+            all[kept++] = d;
+    qsort(all, kept, sizeof *all, pl_order);
+    for (size_t i = 0; i < kept; i++) {
+        all[i]->next = NULL;
+        if (out->tail)
+            out->tail->next = all[i];
+        else
+            out->head = all[i];
+        out->tail = all[i];
+        out->errors += all[i]->severity == PD_ERROR;
+        out->warnings += all[i]->severity == PD_WARNING;
+    }
+    return true;
+}
+
+static bool pl_root_has_program(const pl_ctx *c)
+{
+    for (const pa_decl *d = c->tree->decls; d; d = d->next)
+        if (d->kind == PA_D_PROGRAM && pl_in_root(c, d->span))
+            return true;
+    return false;
+}
+
+static void pl_run_checks(pl_ctx *c, bool citations)
+{
+    pl_collect_grants(c);
+    c->root_has_program = pl_root_has_program(c);
+    pl_check_usage(c);
+    pl_check_conditions(c);
+    pl_check_known(c);
+    pl_check_reach(c);
+    pl_check_duplicates(c);
+    if (citations)
+        pl_check_citations(c);
+}
+
+bool pl_lint_tree(const pw_tree *tree, pm_arena *arena, pd_list *out)
+{
+    pd_list found;
+    pd_init(&found, arena, 0);
+    pd_init(out, arena, 0);
+    pl_ctx c = {.tree = tree, .p = tree->checked, .src = tree->src, .arena = arena, .found = &found};
+    const ps_file *root = &tree->src->files[0];
+    pl_directives dirs;
+    if (!pl_parse_directives(arena, root->text, root->len, &dirs))
+        return false;
+    bool citations = false;
+    for (uint32_t i = 0; i < dirs.n; i++)
+        citations = citations || dirs.items[i].kind == PL_DIR_CITATIONS;
+    pl_run_checks(&c, citations);
+    if (c.oom || found.oom || !pl_finish(&c, &dirs, out))
+        return false;
+    /* Said about the suppressions themselves, which cannot be silenced. */
+    pd_init(&found, arena, 0);
+    for (uint32_t i = 0; i < dirs.n; i++)
+        pl_directive_problem(&c, &dirs.items[i]);
+    pl_unused_suppressions(&c, &dirs);
+    pl_directives none = {NULL, 0};
+    pd_list tail;
+    pd_init(&tail, arena, 0);
+    if (c.oom || found.oom || !pl_finish(&c, &none, &tail))
+        return false;
+    /* Both lists are in order of place; merge them. */
+    pd_list merged;
+    pd_init(&merged, arena, 0);
+    pd_diag *a = out->head, *b = tail.head;
+    while (a || b) {
+        pd_diag **take = !b || (a && pl_order(&a, &b) <= 0) ? &a : &b;
+        pd_diag *d = *take;
+        *take = d->next;
+        d->next = NULL;
+        if (merged.tail)
+            merged.tail->next = d;
+        else
+            merged.head = d;
+        merged.tail = d;
+    }
+    merged.errors = out->errors + tail.errors;
+    merged.warnings = out->warnings + tail.warnings;
+    *out = merged;
+    return true;
+}
+
+/* ---- a file ---------------------------------------------------------------------------- */
+
+typedef struct pl_file_run {
+    pl_emit_fn emit;
+    void *user;
+    pl_counts *counts;
+    bool linted;
+    bool oom;
+} pl_file_run;
+
+static void pl_count(const pd_list *l, pl_counts *counts)
+{
+    for (const pd_diag *d = l->head; d; d = d->next) {
+        counts->errors += d->severity == PD_ERROR;
+        counts->warnings += d->severity == PD_WARNING;
+        counts->notes += d->severity == PD_NOTE;
+    }
+}
+
+static void pl_inspect(void *user, const pw_tree *tree)
+{
+    pl_file_run *run = user;
+    if (!tree->program || !tree->checked || tree->src->nfiles == 0)
+        return; /* it did not compile: the diagnostics said why */
+    pm_arena arena;
+    pm_init(&arena, 65536);
+    pd_list out;
+    if (pl_lint_tree(tree, &arena, &out)) {
+        run->linted = true;
+        if (run->counts)
+            pl_count(&out, run->counts);
+        if (run->emit)
+            run->emit(run->user, &out, tree->src);
+    } else {
+        run->oom = true;
+    }
+    pm_free(&arena);
+}
+
+pw_status pl_lint_file(const char *path, const pw_compile_options *options, pl_emit_fn emit, void *user,
+                       pl_counts *counts, pw_error *err)
+{
+    if (!path)
+        return pw_fail(err, PW_ERR_USAGE, "pl_lint_file: NULL path");
+    pl_file_run run = {emit, user, counts, false, false};
+    pw_program *prog = NULL;
+    pw_status st = pw_compile_tree(path, options, pl_inspect, &run, &prog, err);
+    pw_program_free(prog);
+    if (st != PW_OK)
+        return st;
+    if (run.oom || !run.linted)
+        return pw_fail(err, PW_ERR_NOMEM, "%s: out of memory while linting", path);
+    return PW_OK;
+}

@@ -1,0 +1,406 @@
+/* PW101-PW103: declarations nothing uses. A declaration is used when any
+ * expression, type, test, example or program of the compilation refers to
+ * it (a definition used only by an unused definition still counts).
+ * Reported only for declarations of the root, and only when the root
+ * declares a program: a shared library file (coach.pw) is used in part by
+ * each rule set that includes it, and a test file declares no program. */
+/* realpath is an XSI interface; the build asks only for POSIX. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint_int.h"
+
+/* One file's declaration used from another file. */
+typedef struct pl_file_use {
+    uint32_t to, from;
+} pl_file_use;
+
+typedef struct pl_usage {
+    pl_ctx *c;
+    bool *defs;            /* per definition */
+    bool **fields;         /* per record, per field: read by an expression */
+    bool *records;         /* per record: the type of some field */
+    bool *known;           /* per known list */
+    pl_file_use *uses;     /* malloc'd */
+    uint32_t nuses, cap;
+} pl_usage;
+
+static void pl_use_file(pl_usage *u, uint32_t to, uint32_t from)
+{
+    if (to == from)
+        return;
+    for (uint32_t i = 0; i < u->nuses; i++)
+        if (u->uses[i].to == to && u->uses[i].from == from)
+            return;
+    if (u->nuses == u->cap) {
+        uint32_t cap = u->cap ? u->cap * 2 : 16;
+        pl_file_use *uses = realloc(u->uses, sizeof *uses * cap);
+        if (!uses) {
+            u->c->oom = true;
+            return;
+        }
+        u->uses = uses;
+        u->cap = cap;
+    }
+    u->uses[u->nuses++] = (pl_file_use){to, from};
+}
+
+/* ---- what expressions and types use ----------------------------------------------------- */
+
+static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from);
+
+static void pl_use_list(pl_usage *u, const pa_expr *e, uint32_t from)
+{
+    for (; e; e = e->next)
+        pl_use_expr(u, e, from);
+}
+
+static void pl_use_ref(pl_usage *u, const pa_expr *e, uint32_t from)
+{
+    const pc_program *p = u->c->p;
+    if (e->ref == PA_REF_DEFINE && e->ref_index < p->ndefs) {
+        u->defs[e->ref_index] = true;
+        pl_use_file(u, p->defs[e->ref_index].decl->span.file, from);
+    } else if (e->kind == PA_E_NAME && e->ref == PA_REF_FACT && p->nrecords &&
+               e->ref_index < p->records[0].nfields) {
+        u->fields[0][e->ref_index] = true;
+        pl_use_file(u, p->records[0].fields[e->ref_index].span.file, from);
+    }
+}
+
+static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from)
+{
+    if (!e)
+        return;
+    const pc_program *p = u->c->p;
+    switch (e->kind) {
+    case PA_E_NAME: pl_use_ref(u, e, from); break;
+    case PA_E_CALL:
+        pl_use_ref(u, e, from);
+        pl_use_list(u, e->u.call.args, from);
+        break;
+    case PA_E_FIELD:
+        pl_use_expr(u, e->u.field.obj, from);
+        if (e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < p->nrecords &&
+            e->ref_index < p->records[e->ref_rec].nfields) {
+            u->fields[e->ref_rec][e->ref_index] = true;
+            pl_use_file(u, p->records[e->ref_rec].span.file, from);
+        }
+        break;
+    case PA_E_LIST: pl_use_list(u, e->u.list.items, from); break;
+    case PA_E_UNARY: pl_use_expr(u, e->u.un.a, from); break;
+    case PA_E_BINARY:
+        pl_use_expr(u, e->u.bin.a, from);
+        pl_use_expr(u, e->u.bin.b, from);
+        break;
+    case PA_E_IS_NONE: pl_use_expr(u, e->u.isnone.a, from); break;
+    case PA_E_IF:
+        pl_use_expr(u, e->u.cond.c, from);
+        pl_use_expr(u, e->u.cond.a, from);
+        pl_use_expr(u, e->u.cond.b, from);
+        break;
+    case PA_E_BETWEEN:
+        pl_use_expr(u, e->u.between.a, from);
+        pl_use_expr(u, e->u.between.b, from);
+        break;
+    case PA_E_QUANT:
+        pl_use_expr(u, e->u.quant.list, from);
+        pl_use_expr(u, e->u.quant.where, from);
+        pl_use_expr(u, e->u.quant.value, from);
+        break;
+    default: break;
+    }
+}
+
+static void pl_use_reqs(pl_usage *u, const pa_req *r, uint32_t from)
+{
+    for (; r; r = r->next) {
+        pl_use_expr(u, r->cond, from);
+        pl_use_reqs(u, r->members, from);
+    }
+}
+
+/* `list of R` and `text in K` in a field's or a parameter's type. */
+static void pl_use_type(pl_usage *u, pb_type type, uint32_t known, uint32_t from)
+{
+    const pc_program *p = u->c->p;
+    if (type.kind == PB_T_LIST && type.rec < p->nrecords) {
+        u->records[type.rec] = true;
+        pl_use_file(u, p->records[type.rec].span.file, from);
+    }
+    if (known && known <= p->nknown) {
+        u->known[known - 1] = true;
+        pl_use_file(u, p->known[known - 1].decl->span.file, from);
+    }
+}
+
+static void pl_use_types(pl_usage *u)
+{
+    const pc_program *p = u->c->p;
+    for (uint32_t r = 0; r < p->nrecords; r++)
+        for (uint32_t i = 0; i < p->records[r].nfields; i++) {
+            const pc_field *f = &p->records[r].fields[i];
+            pl_use_type(u, f->type, f->known, f->span.file);
+        }
+    for (uint32_t d = 0; d < p->ndefs; d++)
+        for (uint32_t i = 0; i < p->defs[d].nparams; i++)
+            pl_use_type(u, p->defs[d].params[i], p->defs[d].param_known[i], p->defs[d].decl->span.file);
+}
+
+/* ---- tests and examples -------------------------------------------------------------------- */
+
+static const pa_decl *pl_find_decl(const pl_ctx *c, pa_decl_kind kind, const char *name)
+{
+    for (const pa_decl *d = c->tree->decls; d; d = d->next)
+        if (d->kind == kind && d->name && strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+static void pl_use_facts_ref(pl_usage *u, const pa_facts_ref *ref, uint32_t from, const pa_decl **used,
+                             uint32_t *nused)
+{
+    const pa_decl *ex = ref->base ? pl_find_decl(u->c, PA_D_EXAMPLE, ref->base) : NULL;
+    if (!ex)
+        return;
+    used[(*nused)++] = ex;
+    pl_use_file(u, ex->span.file, from);
+}
+
+/* Examples referred to by tests and other examples (into used[]); the
+ * programs tests expect something of. */
+static void pl_use_tests(pl_usage *u, const pa_decl **used, uint32_t *nused)
+{
+    for (const pa_decl *d = u->c->tree->decls; d; d = d->next) {
+        uint32_t from = d->span.file;
+        if (d->kind == PA_D_EXAMPLE)
+            pl_use_facts_ref(u, &d->u.example.facts, from, used, nused);
+        if (d->kind != PA_D_TEST)
+            continue;
+        if (d->u.test.has_given)
+            pl_use_facts_ref(u, &d->u.test.given, from, used, nused);
+        for (const pa_expect *x = d->u.test.expects; x; x = x->next) {
+            const pa_decl *prog = pl_find_decl(u->c, PA_D_PROGRAM, x->program);
+            if (prog)
+                pl_use_file(u, prog->span.file, from);
+        }
+    }
+}
+
+/* ---- PW101, PW102 ------------------------------------------------------------------------- */
+
+static void pl_unused_defines(pl_usage *u)
+{
+    pl_ctx *c = u->c;
+    for (uint32_t i = 0; i < c->p->ndefs; i++) {
+        const pa_decl *d = c->p->defs[i].decl;
+        if (!u->defs[i] && pl_in_root(c, d->name_span))
+            pl_report(c, "PW101", &d->name_span, "definition `%s` is never used", d->name);
+    }
+    for (uint32_t i = 0; i < c->p->nknown; i++) {
+        const pa_decl *d = c->p->known[i].decl;
+        if (!u->known[i] && pl_in_root(c, d->name_span))
+            pl_report(c, "PW101", &d->name_span, "known list `%s` is never used: no field or parameter is "
+                                                 "declared `text in %s`", d->name, d->name);
+    }
+}
+
+static void pl_unused_examples(pl_usage *u, const pa_decl **used, uint32_t nused)
+{
+    pl_ctx *c = u->c;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_EXAMPLE || !pl_in_root(c, d->name_span))
+            continue;
+        bool found = false;
+        for (uint32_t i = 0; i < nused && !found; i++)
+            found = used[i] == d;
+        if (!found)
+            pl_report(c, "PW101", &d->name_span, "example `%s` is never used by a test or another example",
+                      d->name);
+    }
+}
+
+/* The facts record's `id` is read by `pathway eval`, which echoes it. */
+static bool pl_echoed(uint32_t rec, const pc_field *f)
+{
+    return rec == 0 && strcmp(f->name, "id") == 0;
+}
+
+static void pl_unused_fields(pl_usage *u)
+{
+    pl_ctx *c = u->c;
+    for (uint32_t r = 0; r < c->p->nrecords; r++) {
+        const pc_record *rec = &c->p->records[r];
+        if (!pl_in_root(c, rec->span))
+            continue;
+        uint32_t read = 0;
+        for (uint32_t i = 0; i < rec->nfields; i++)
+            read += u->fields[r][i];
+        if (r != 0 && read == 0 && rec->nfields > 0) {
+            pl_report(c, "PW102", &rec->span, "no field of record `%s` is ever read", rec->name);
+            continue;
+        }
+        for (uint32_t i = 0; i < rec->nfields; i++)
+            if (!u->fields[r][i] && !pl_echoed(r, &rec->fields[i]))
+                pl_report(c, "PW102", &rec->fields[i].span, "field `%s` of %s `%s` is never read",
+                          rec->fields[i].name, r == 0 ? "facts" : "record", rec->name);
+    }
+}
+
+/* ---- PW103 --------------------------------------------------------------------------------- */
+
+/* The file an include names, as the parser resolved it. */
+static bool pl_include_target(const pl_ctx *c, const pa_decl *inc, uint32_t *out)
+{
+    const ps_sources *src = c->src;
+    const char *includer = src->files[inc->span.file].name, *path = inc->u.include.path;
+    const char *slash = strrchr(includer, '/');
+    size_t dir = path[0] != '/' && slash ? (size_t)(slash - includer) + 1 : 0;
+    char *name = malloc(dir + strlen(path) + 1);
+    if (!name)
+        return false;
+    memcpy(name, includer, dir);
+    strcpy(name + dir, path);
+    char *real = realpath(name, NULL);
+    bool found = false;
+    for (uint32_t i = 0; i < src->nfiles && !found; i++) {
+        found = strcmp(src->files[i].name, name) == 0 || (real && strcmp(src->files[i].path, real) == 0);
+        if (found)
+            *out = i;
+    }
+    free(real);
+    free(name);
+    return found;
+}
+
+/* The files an include brings in: the target and what it includes. */
+static void pl_include_closure(const pl_ctx *c, uint32_t target, bool *in)
+{
+    if (in[target])
+        return;
+    in[target] = true;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        uint32_t next;
+        if (d->kind == PA_D_INCLUDE && d->span.file == target && pl_include_target(c, d, &next))
+            pl_include_closure(c, next, in);
+    }
+}
+
+/* An include is needed when the files only it brings in hold the facts
+ * record or a program (they are part of the rule set whether or not
+ * anything names them), or something a file outside them uses. */
+static bool pl_include_used(const pl_usage *u, const bool *only)
+{
+    for (const pa_decl *d = u->c->tree->decls; d; d = d->next)
+        if ((d->kind == PA_D_FACTS || d->kind == PA_D_PROGRAM) && only[d->span.file])
+            return true;
+    for (uint32_t i = 0; i < u->nuses; i++)
+        if (only[u->uses[i].to] && !only[u->uses[i].from])
+            return true;
+    return false;
+}
+
+/* The files the include `inc` of the root brings in that no other include
+ * of the root does: what removing it would remove. When other includes
+ * bring them all, the include is redundant, which is not this check's
+ * business: then all of them. */
+static void pl_brought_only_by(const pl_ctx *c, const pa_decl *inc, uint32_t target, bool *only, bool *others)
+{
+    uint32_t n = c->src->nfiles;
+    memset(only, 0, sizeof *only * n);
+    memset(others, 0, sizeof *others * n);
+    pl_include_closure(c, target, only);
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        uint32_t t;
+        if (d != inc && d->kind == PA_D_INCLUDE && pl_in_root(c, d->span) && pl_include_target(c, d, &t) &&
+            t != target)
+            pl_include_closure(c, t, others);
+    }
+    bool any = false;
+    for (uint32_t i = 0; i < n; i++) {
+        bool mine = only[i];
+        only[i] = mine && !others[i] && i != c->root;
+        others[i] = mine; /* keep the whole closure for the fallback */
+        any = any || only[i];
+    }
+    if (!any)
+        memcpy(only, others, sizeof *only * n);
+}
+
+static void pl_unused_includes(pl_usage *u)
+{
+    pl_ctx *c = u->c;
+    bool *only = malloc(sizeof *only * c->src->nfiles), *others = malloc(sizeof *others * c->src->nfiles);
+    if (!only || !others) {
+        free(only);
+        free(others);
+        c->oom = true;
+        return;
+    }
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        uint32_t target;
+        if (d->kind != PA_D_INCLUDE || !pl_in_root(c, d->span) || !pl_include_target(c, d, &target))
+            continue;
+        pl_brought_only_by(c, d, target, only, others);
+        if (!pl_include_used(u, only)) {
+            pd_diag *dg = pl_report(c, "PW103", &d->u.include.path_span,
+                                    "nothing from \"%s\" is used", d->u.include.path);
+            pl_note(c, dg, NULL, "no definition, field, record, known list, example or program that only this "
+                                 "include brings in is used");
+        }
+    }
+    free(only);
+    free(others);
+}
+
+/* ---- the check ------------------------------------------------------------------------------ */
+
+static bool pl_usage_init(pl_usage *u, pl_ctx *c)
+{
+    memset(u, 0, sizeof *u);
+    u->c = c;
+    const pc_program *p = c->p;
+    u->defs = pl_alloc(c, sizeof *u->defs * (p->ndefs + 1));
+    u->records = pl_alloc(c, sizeof *u->records * (p->nrecords + 1));
+    u->known = pl_alloc(c, sizeof *u->known * (p->nknown + 1));
+    u->fields = pl_alloc(c, sizeof *u->fields * (p->nrecords + 1));
+    if (!u->defs || !u->records || !u->known || !u->fields)
+        return false;
+    for (uint32_t r = 0; r < p->nrecords; r++)
+        if (!(u->fields[r] = pl_alloc(c, sizeof **u->fields * (p->records[r].nfields + 1))))
+            return false;
+    return true;
+}
+
+void pl_check_usage(pl_ctx *c)
+{
+    if (!c->root_has_program)
+        return;
+    pl_usage u;
+    if (!pl_usage_init(&u, c))
+        return;
+    uint32_t ndecls = 0;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        ndecls++;
+        if (d->kind == PA_D_DEFINE)
+            pl_use_expr(&u, d->u.define.body, d->span.file);
+        else if (d->kind == PA_D_PROGRAM)
+            pl_use_reqs(&u, d->u.program.reqs, d->span.file);
+    }
+    pl_use_types(&u);
+    const pa_decl **examples = pl_alloc(c, sizeof *examples * (2 * ndecls + 1));
+    uint32_t nexamples = 0;
+    if (examples)
+        pl_use_tests(&u, examples, &nexamples);
+    if (!c->oom) {
+        pl_unused_defines(&u);
+        pl_unused_fields(&u);
+        pl_unused_examples(&u, examples, nexamples);
+        pl_unused_includes(&u);
+    }
+    free(u.uses);
+}

@@ -1,0 +1,644 @@
+/* The lint (src/lint): the interval reasoning over conditions (a table of
+ * conditions and whether no coach, every coach or some coaches meet them),
+ * implication between requirements, the `# lint:` comment parser, the
+ * suppressions and pathway reachability end to end, and the SARIF
+ * renderer's places (code-point columns, URIs, fixes). Rule files are
+ * written to a temporary directory, since compiling reads a path. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "lint/lint_int.h"
+
+/* ---- compiling a rule file ------------------------------------------------------------ */
+
+static const char lib[] =
+    "known body = [\"usatf\", \"england-athletics\"]\n"
+    "record membership { body: text in body  expires: date? }\n"
+    "record certificate { id: text  issued: date }\n"
+    "facts coach {\n"
+    "  id: text\n"
+    "  birth_date: date\n"
+    "  coaching_since: date? = none\n"
+    "  memberships: list of membership = []\n"
+    "  certificates: list of certificate = []\n"
+    "  roles: set of text = []\n"
+    "  athletes_coached: integer >= 0 = 0\n"
+    "  score: number = 0\n"
+    "  ratio: number >= 0 <= 1 = 0\n"
+    "  teaching_experience: boolean = false\n"
+    "  advanced_degree: text? = none\n"
+    "  level: integer? = none\n"
+    "}\n"
+    "define age: integer = years since birth_date\n"
+    "define experience: integer = max(0, years since (coaching_since otherwise today))\n"
+    "define member(b: text in body): boolean = any m in memberships where m.body = b\n"
+    "define current(cert: text): boolean = any c in certificates where c.id = cert\n";
+
+/* Writes `text` to a temporary file and compiles it; `inspect` sees the tree. */
+static void compile_with(const char *text, pw_tree_fn inspect, void *user)
+{
+    char path[] = "/tmp/pw_lint_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    pw_program *prog = NULL;
+    pw_error err;
+    pw_status st = pw_compile_tree(path, NULL, inspect, user, &prog, &err);
+    unlink(path);
+    ck_assert_msg(st == PW_OK, "does not compile: %s\n%s", err.message, text);
+    pw_program_free(prog);
+}
+
+/* A lint context over a tree, with its own arena. */
+typedef struct fixture {
+    pm_arena arena;
+    pd_list found;
+    pl_ctx c;
+} fixture;
+
+static void fixture_init(fixture *fx, const pw_tree *tree)
+{
+    memset(fx, 0, sizeof *fx);
+    pm_init(&fx->arena, 0);
+    pd_init(&fx->found, &fx->arena, 0);
+    fx->c.tree = tree;
+    fx->c.p = tree->checked;
+    fx->c.src = tree->src;
+    fx->c.arena = &fx->arena;
+    fx->c.found = &fx->found;
+}
+
+/* ---- the interval reasoning ---------------------------------------------------------- */
+
+typedef struct decide_case {
+    const char *cond;
+    pl_verdict want;
+} decide_case;
+
+static const decide_case decide_cases[] = {
+    /* integers, exactly */
+    {"age >= 18", PL_MAYBE},
+    {"age >= 18 and age < 16", PL_NEVER},
+    {"age >= 18 or age < 20", PL_ALWAYS},
+    {"age >= 18 or age < 18", PL_ALWAYS},
+    {"age >= 18 or age < 17", PL_MAYBE},
+    {"age > 17 and age < 18", PL_NEVER},
+    {"age >= 17 and age <= 17", PL_MAYBE},
+    {"age >= 17 and age <= 17 and age != 17", PL_NEVER},
+    {"age >= 17 and age <= 18 and age != 17", PL_MAYBE},
+    {"age >= 17 and age <= 18 and age != 17 and age != 18", PL_NEVER},
+    {"age = 18 and age = 19", PL_NEVER},
+    {"age = 17.5", PL_NEVER},
+    {"age != 17.5", PL_ALWAYS},
+    {"age >= 17.5 and age <= 17.9", PL_NEVER},
+    {"age > 17.5 and age < 18.5", PL_MAYBE},
+    {"18 <= age and 16 > age", PL_NEVER},
+    {"not (age >= 18) and age >= 20", PL_NEVER},
+    {"age in [1, 2] and age > 5", PL_NEVER},
+    {"age in [1, 2] or age >= 3", PL_MAYBE},
+    {"age in [1, 2] or age >= 3 or age <= 0", PL_ALWAYS},
+    /* numbers, as reals */
+    {"score > 17 and score < 18", PL_MAYBE},
+    {"score > 2.5 and score <= 2.5", PL_NEVER},
+    {"score >= 2.5 and score <= 2.5", PL_MAYBE},
+    {"score >= 2.5 and score <= 2.5 and score != 2.5", PL_NEVER},
+    {"score < 1 or score >= 1", PL_ALWAYS},
+    {"score < 1 or score > 1", PL_MAYBE},
+    /* declared bounds, and the calendar */
+    {"athletes_coached < 0", PL_NEVER},
+    {"athletes_coached >= 0", PL_ALWAYS},
+    {"athletes_coached <= 0 and athletes_coached != 0", PL_NEVER},
+    {"ratio > 1", PL_NEVER},
+    {"ratio <= 1 and ratio >= 0", PL_ALWAYS},
+    {"ratio < 1", PL_MAYBE},
+    {"birth_date < 1800-01-01", PL_NEVER},
+    {"birth_date <= 2999-12-31", PL_ALWAYS},
+    {"birth_date >= 2000-01-01 and birth_date < 2000-01-02 and birth_date != 2000-01-01", PL_NEVER},
+    {"birth_date > 2000-01-01 and birth_date < 2000-01-03", PL_MAYBE},
+    /* ranges a definition or an expression implies */
+    {"experience < 0", PL_NEVER},
+    {"experience >= 0", PL_ALWAYS},
+    {"(count c in certificates) < 0", PL_NEVER},
+    {"years since birth_date > 1199", PL_NEVER},
+    {"age > 1199", PL_NEVER},
+    /* text, optional values and none */
+    {"advanced_degree = \"a\" and advanced_degree = \"b\"", PL_NEVER},
+    {"advanced_degree = \"a\" and advanced_degree != \"b\"", PL_MAYBE},
+    {"advanced_degree = \"a\" and advanced_degree != \"a\"", PL_NEVER},
+    {"advanced_degree != \"a\" or advanced_degree = \"a\"", PL_ALWAYS},
+    {"advanced_degree is none and advanced_degree = \"a\"", PL_NEVER},
+    {"advanced_degree is none and advanced_degree != \"a\"", PL_MAYBE},
+    {"advanced_degree is none or advanced_degree is not none", PL_ALWAYS},
+    {"advanced_degree = none and advanced_degree is not none", PL_NEVER},
+    {"level is none and level = 3", PL_NEVER},
+    {"level != 3 and level != 4", PL_MAYBE},
+    /* boolean terms: fields, calls, membership, quantifiers */
+    {"teaching_experience and not teaching_experience", PL_NEVER},
+    {"teaching_experience or not teaching_experience", PL_ALWAYS},
+    {"teaching_experience = true and teaching_experience = false", PL_NEVER},
+    {"member(\"usatf\") and not member(\"usatf\")", PL_NEVER},
+    {"member(\"usatf\") and not member(\"england-athletics\")", PL_MAYBE},
+    {"\"x\" in roles or not (\"x\" in roles)", PL_ALWAYS},
+    {"\"x\" in roles and not (\"y\" in roles)", PL_MAYBE},
+    {"any m in memberships where m.body = \"usatf\" and m.body = \"england-athletics\"", PL_NEVER},
+    {"all m in memberships where m.body = \"usatf\" or m.body != \"usatf\"", PL_ALWAYS},
+    {"any m in memberships where m.body = \"usatf\"", PL_MAYBE},
+    {"(any c in certificates where c.id = \"a\") and not (any d in certificates where d.id = \"a\")", PL_NEVER},
+    /* two terms compared: one term, whichever way round */
+    {"age >= experience and age < experience", PL_NEVER},
+    {"age >= experience or experience > age", PL_ALWAYS},
+    {"age = experience and experience != age", PL_NEVER},
+    {"age <= experience and experience <= age", PL_MAYBE},
+    /* if, constants */
+    {"if age >= 18 then age < 10 else false", PL_NEVER},
+    {"if teaching_experience then age >= 18 else age >= 21", PL_MAYBE},
+    {"18 >= 16", PL_ALWAYS},
+    {"\"a\" = \"b\"", PL_NEVER},
+    {"age >= 18 and true", PL_MAYBE},
+    {"age >= 18 and false", PL_NEVER},
+};
+
+typedef struct decide_run {
+    size_t n;
+    pl_verdict got[sizeof decide_cases / sizeof *decide_cases];
+} decide_run;
+
+static void decide_inspect(void *user, const pw_tree *tree)
+{
+    decide_run *r = user;
+    fixture fx;
+    fixture_init(&fx, tree);
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_PROGRAM)
+            continue;
+        pl_logic L;
+        pl_logic_init(&L, &fx.c);
+        for (const pa_req *q = d->u.program.reqs; q && r->n < sizeof r->got / sizeof *r->got; q = q->next)
+            r->got[r->n++] = pl_decide(&L, pl_formula_req(&L, q, d), NULL);
+        pl_logic_fini(&L);
+    }
+    ck_assert(!fx.c.oom);
+    pm_free(&fx.arena);
+}
+
+START_TEST(test_decide_table)
+{
+    size_t n = sizeof decide_cases / sizeof *decide_cases;
+    size_t size = sizeof lib + 64;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(decide_cases[i].cond) + 32;
+    char *text = malloc(size);
+    ck_assert_ptr_nonnull(text);
+    size_t len = (size_t)snprintf(text, size, "%sprogram p \"P\" {\n", lib);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, size - len, "  advise \"c%zu\": %s\n", i, decide_cases[i].cond);
+    snprintf(text + len, size - len, "}\n");
+    decide_run r = {0};
+    compile_with(text, decide_inspect, &r);
+    free(text);
+    ck_assert_uint_eq(r.n, n);
+    static const char *const words[] = {"maybe", "never", "always"};
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(r.got[i] == decide_cases[i].want, "`%s`: %s, expected %s", decide_cases[i].cond, words[r.got[i]],
+                      words[decide_cases[i].want]);
+}
+END_TEST
+
+/* ---- implication ------------------------------------------------------------------------ */
+
+typedef struct implies_case {
+    const char *a, *b;
+    bool a_implies_b;
+} implies_case;
+
+static const implies_case implies_cases[] = {
+    {"experience >= 8", "experience >= 5", true},
+    {"experience >= 5", "experience >= 8", false},
+    {"member(\"usatf\") and age >= 18", "member(\"usatf\")", true},
+    {"member(\"usatf\")", "member(\"usatf\") or current(\"x\")", true},
+    {"age >= 18", "age >= 18 or teaching_experience", true},
+    {"age > 20", "age >= 21", true},
+    {"score > 20", "score >= 21", false},
+    {"advanced_degree = \"a\"", "advanced_degree != \"b\"", true},
+    {"advanced_degree != \"b\"", "advanced_degree = \"a\"", false},
+};
+
+typedef struct implies_run {
+    size_t n;
+    bool got[sizeof implies_cases / sizeof *implies_cases];
+} implies_run;
+
+static void implies_inspect(void *user, const pw_tree *tree)
+{
+    implies_run *r = user;
+    fixture fx;
+    fixture_init(&fx, tree);
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_PROGRAM)
+            continue;
+        pl_logic L;
+        pl_logic_init(&L, &fx.c);
+        const pa_req *a = d->u.program.reqs, *b = a->next;
+        r->got[r->n++] = pl_implies(&L, pl_formula_req(&L, a, d), pl_formula_req(&L, b, d));
+        pl_logic_fini(&L);
+    }
+    pm_free(&fx.arena);
+}
+
+START_TEST(test_implies_table)
+{
+    size_t n = sizeof implies_cases / sizeof *implies_cases;
+    char *text = malloc(sizeof lib + n * 256);
+    ck_assert_ptr_nonnull(text);
+    size_t len = (size_t)sprintf(text, "%s", lib);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "program p%zu \"P%zu\" {\n  require \"a\": %s\n  require \"b\": %s\n}\n", i,
+                               i, implies_cases[i].a, implies_cases[i].b);
+    implies_run r = {0};
+    compile_with(text, implies_inspect, &r);
+    free(text);
+    ck_assert_uint_eq(r.n, n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(r.got[i] == implies_cases[i].a_implies_b, "`%s` implies `%s`: got %d", implies_cases[i].a,
+                      implies_cases[i].b, r.got[i]);
+}
+END_TEST
+
+/* ---- structural equality ---------------------------------------------------------------- */
+
+typedef struct equal_run {
+    bool same_quant, different_var_same, different;
+} equal_run;
+
+static void equal_inspect(void *user, const pw_tree *tree)
+{
+    equal_run *r = user;
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_PROGRAM)
+            continue;
+        const pa_req *a = d->u.program.reqs, *b = a->next, *c = b->next;
+        /* Two quantifiers in one condition live in different locals. */
+        const pa_expr *and = c->cond;
+        r->same_quant = pl_expr_equal(a->cond, b->cond);
+        r->different_var_same = pl_expr_equal(and->u.bin.a, and->u.bin.b);
+        r->different = pl_expr_equal(a->cond, c->cond);
+    }
+}
+
+START_TEST(test_structural_equality)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "%sprogram p \"P\" {\n"
+             "  require \"a\": any c in certificates where c.id = \"x\"\n"
+             "  require \"b\": any d in certificates where d.id = \"x\"\n"
+             "  require \"c\": (any c in certificates where c.id = \"x\") and (any e in certificates where e.id = \"x\")\n"
+             "}\n",
+             lib);
+    equal_run r = {0};
+    compile_with(text, equal_inspect, &r);
+    ck_assert(r.same_quant);
+    ck_assert(r.different_var_same);
+    ck_assert(!r.different);
+}
+END_TEST
+
+/* ---- `# lint:` comments ------------------------------------------------------------------ */
+
+static pl_directives parse(pm_arena *a, const char *text)
+{
+    pl_directives d;
+    ck_assert(pl_parse_directives(a, text, strlen(text), &d));
+    return d;
+}
+
+START_TEST(test_directive_targets)
+{
+    pm_arena a;
+    pm_init(&a, 0);
+    const char *text = "# lint: ignore PW112 -- both are in the handbook\n" /* 1 */
+                       "\n"                                                 /* 2 */
+                       "# an ordinary comment\n"                            /* 3 */
+                       "program p {\n"                                      /* 4 */
+                       "  require \"x\": age >= 1  # lint: ignore PW111 -- kept\n" /* 5 */
+                       "}\n"                                                /* 6 */
+                       "# lint: ignore PW101 -- at the end\n";              /* 7 */
+    pl_directives d = parse(&a, text);
+    ck_assert_uint_eq(d.n, 3);
+    ck_assert_int_eq(d.items[0].kind, PL_DIR_IGNORE);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NONE);
+    ck_assert(!d.items[0].trailing);
+    ck_assert_uint_eq(d.items[0].line, 1);
+    ck_assert_uint_eq(d.items[0].target, 4); /* blank and comment lines skipped */
+    ck_assert_uint_eq(d.items[0].ncodes, 1);
+    ck_assert_str_eq(d.items[0].codes[0].code, "PW112");
+    ck_assert(d.items[0].codes[0].known);
+    ck_assert_uint_eq(d.items[0].codes[0].start, 15);
+    ck_assert_uint_eq(d.items[0].codes[0].end, 20);
+    ck_assert(d.items[1].trailing);
+    ck_assert_uint_eq(d.items[1].target, 5);
+    ck_assert_str_eq(d.items[1].codes[0].code, "PW111");
+    ck_assert_uint_eq(d.items[2].target, 0); /* nothing follows */
+    pm_free(&a);
+}
+END_TEST
+
+START_TEST(test_directive_forms)
+{
+    pm_arena a;
+    pm_init(&a, 0);
+    const char *text = "#lint: ignore PW112, PW113 PW114 -- three\n"
+                       "# lint: ignore-file PW101 -- shared\n"
+                       "# lint: require citations\n"
+                       "# lint: ignore PW112\n"
+                       "# lint: ignore PW112 --   \n"
+                       "# lint: ignore -- why\n"
+                       "# lint: ignore PW999, pw112 -- typos\n"
+                       "# lint: disable PW101 -- no\n"
+                       "# lint: require everything\n"
+                       "# lint:ignore PW112--reason\n"
+                       "x\n";
+    pl_directives d = parse(&a, text);
+    ck_assert_uint_eq(d.n, 10);
+    ck_assert_uint_eq(d.items[0].ncodes, 3);
+    ck_assert_str_eq(d.items[0].codes[1].code, "PW113");
+    ck_assert_str_eq(d.items[0].codes[2].code, "PW114");
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NONE);
+    ck_assert_int_eq(d.items[1].kind, PL_DIR_IGNORE_FILE);
+    ck_assert_int_eq(d.items[1].problem, PL_DP_NONE);
+    ck_assert_int_eq(d.items[2].kind, PL_DIR_CITATIONS);
+    ck_assert_int_eq(d.items[3].problem, PL_DP_NO_REASON);
+    ck_assert_int_eq(d.items[4].problem, PL_DP_NO_REASON); /* a reason of blanks is none */
+    ck_assert_int_eq(d.items[5].problem, PL_DP_NO_CODE);
+    ck_assert_uint_eq(d.items[6].ncodes, 2);
+    ck_assert(!d.items[6].codes[0].known);
+    ck_assert(!d.items[6].codes[1].known); /* codes are upper case */
+    ck_assert_int_eq(d.items[7].kind, PL_DIR_UNKNOWN);
+    ck_assert_int_eq(d.items[7].problem, PL_DP_UNKNOWN);
+    ck_assert_int_eq(d.items[8].kind, PL_DIR_UNKNOWN);
+    ck_assert_int_eq(d.items[9].problem, PL_DP_NONE);
+    ck_assert_str_eq(d.items[9].codes[0].code, "PW112");
+    pm_free(&a);
+}
+END_TEST
+
+START_TEST(test_directive_strings)
+{
+    pm_arena a;
+    pm_init(&a, 0);
+    /* `#` in a string is not a comment, even after an escaped quote; after
+     * the string ends it is. */
+    const char *text = "require \"a # lint: ignore PW101 -- x\": b\n"
+                       "require \"a \\\" # lint: ignore PW101 -- x\": b\n"
+                       "require \"a \\\\\" # lint: ignore PW102 -- y\n"
+                       "require \"unterminated # lint: ignore PW101 -- z\n"
+                       "# lint: ignore PW103 -- after the bad line\n"
+                       "x\n";
+    pl_directives d = parse(&a, text);
+    ck_assert_uint_eq(d.n, 2);
+    ck_assert_str_eq(d.items[0].codes[0].code, "PW102");
+    ck_assert(d.items[0].trailing);
+    ck_assert_uint_eq(d.items[0].line, 3);
+    ck_assert_str_eq(d.items[1].codes[0].code, "PW103");
+    ck_assert_uint_eq(d.items[1].target, 6);
+    pm_free(&a);
+}
+END_TEST
+
+/* ---- whole runs ---------------------------------------------------------------------------- */
+
+typedef struct lint_probe {
+    char codes[64][8];
+    unsigned lines[64];
+    size_t n;
+} lint_probe;
+
+static void lint_inspect(void *user, const pw_tree *tree)
+{
+    lint_probe *p = user;
+    pm_arena arena;
+    pm_init(&arena, 0);
+    pd_list out;
+    ck_assert(pl_lint_tree(tree, &arena, &out));
+    for (const pd_diag *d = out.head; d && p->n < 64; d = d->next) {
+        uint32_t line, col;
+        ps_position(tree->src, d->span.file, d->span.start, &line, &col);
+        snprintf(p->codes[p->n], sizeof p->codes[0], "%s", d->code);
+        p->lines[p->n++] = line;
+    }
+    pm_free(&arena);
+}
+
+/* The findings with a code among `only` ("PW120 PW191"), as
+ * "PW112@5 PW191@3": code and line. */
+static void findings(const char *text, const char *only, char *buf, size_t len)
+{
+    lint_probe p = {0};
+    compile_with(text, lint_inspect, &p);
+    buf[0] = '\0';
+    size_t k = 0;
+    for (size_t i = 0; i < p.n; i++)
+        if (strstr(only, p.codes[i]))
+            k += (size_t)snprintf(buf + k, len - k, "%s%s@%u", k ? " " : "", p.codes[i], p.lines[i]);
+}
+
+START_TEST(test_suppressions)
+{
+    char text[4096], got[512];
+    /* lib is 21 lines long: the program starts on line 22. */
+    snprintf(text, sizeof text,
+             "%sprogram p \"P\" {\n"                                                   /* 22 */
+             "  # lint: ignore PW112 -- both in the handbook\n"                      /* 23 */
+             "  require \"five\": experience >= 5\n"                                  /* 24 */
+             "  require \"eight\": experience >= 8\n"                                 /* 25 */
+             "  require \"six\": experience >= 6  # lint: ignore PW112 -- kept\n"      /* 26 */
+             "  # lint: ignore PW112 -- nothing here\n"                              /* 27 */
+             "  require \"adult\": age >= 18\n"                                       /* 28 */
+             "  prefer \"x\": age >= 18 and age < 10  # lint: ignore PW110\n"          /* 29 */
+             "}\n",
+             lib);
+    findings(text, "PW110 PW112 PW190 PW191", got, sizeof got);
+    /* 24 and 26 silenced; 27 silences nothing; 29 silenced but has no reason. */
+    ck_assert_str_eq(got, "PW191@27 PW190@29");
+}
+END_TEST
+
+START_TEST(test_reach_versions)
+{
+    char text[4096], got[512];
+    /* `a` grants x from its first version (no prerequisite), so its later
+     * version, which asks for x, is reachable too, as is `b`. `c` and `d`
+     * need each other. */
+    snprintf(text, sizeof text,
+             "%sprogram a \"A\" effective until 2020-12-31 { grants \"x\" }\n"                  /* 22 */
+             "program a \"A\" effective from 2021-01-01 { grants \"x\" require \"x\": current(\"x\") }\n"
+             "program b \"B\" { require \"x\": current(\"x\") }\n"                              /* 24 */
+             "program c \"C\" { grants \"y\" require \"z\": current(\"z\") }\n"                  /* 25 */
+             "program d \"D\" { grants \"z\" require \"y\": current(\"y\") or current(\"z\") }\n" /* 26 */
+             "program e \"E\" { require \"w\": current(\"w\") }\n",                             /* 27 */
+             lib);
+    findings(text, "PW110 PW120", got, sizeof got);
+    ck_assert_str_eq(got, "PW120@25 PW120@26");
+}
+END_TEST
+
+START_TEST(test_unused_only_in_program_files)
+{
+    char got[512];
+    /* The same unused definition: reported in a file with a program, not in
+     * a library of definitions. */
+    char text[4096];
+    snprintf(text, sizeof text, "%sdefine spare = 1\nprogram p \"P\" { require \"a\": age >= 18 }\n", lib);
+    findings(text, "PW101", got, sizeof got);
+    ck_assert_str_eq(got, "PW101@19 PW101@20 PW101@21 PW101@22");
+    snprintf(text, sizeof text, "%sdefine spare = 1\n", lib);
+    findings(text, "PW101 PW102 PW103", got, sizeof got);
+    ck_assert_str_eq(got, "");
+}
+END_TEST
+
+/* ---- SARIF ------------------------------------------------------------------------------------ */
+
+typedef struct sarif_fx {
+    pm_arena arena;
+    ps_sources src;
+    pd_list diags;
+    pd_buf out;
+} sarif_fx;
+
+static const pd_rule sarif_rules[] = {{"PW101", PD_WARNING, "unused"}, {"PW114", PD_WARNING, "unknown"}};
+static const pd_sarif_tool sarif_tool = {"pathway", "0.1.0", "https://pathway.example/",
+                                         "https://pathway.example/docs/lint.md", sarif_rules, 2};
+
+static void sarif_init(sarif_fx *f)
+{
+    pm_init(&f->arena, 0);
+    ps_init(&f->src, &f->arena);
+    pd_init(&f->diags, &f->arena, 0);
+    memset(&f->out, 0, sizeof f->out);
+}
+
+static void sarif_free(sarif_fx *f)
+{
+    pd_buf_free(&f->out);
+    ps_fini(&f->src);
+    pm_free(&f->arena);
+}
+
+START_TEST(test_sarif_places)
+{
+    sarif_fx f;
+    sarif_init(&f);
+    /* "é" is two bytes: the text after it is one column further on, not two. */
+    const char *text = "# café\nrequire \"é\": member(\"usatff\")\n";
+    ck_assert_int_eq(ps_add(&f.src, "rules/./x/../café y.pw", NULL, text, strlen(text)), 0);
+    const char *at = strstr(text, "\"usatff\"");
+    ps_span span = {0, (uint32_t)(at - text), (uint32_t)(at - text) + 8};
+    pd_diag *d = pd_add(&f.diags, PD_WARNING, "PW114", &span, "\"usatff\" is not known");
+    pd_note_add(&f.diags, d, NULL, "did you mean \"usatf\"?");
+    pd_note_add(&f.diags, d, &span, "here");
+    pd_set_fix(&f.diags, d, "\"usatf\"");
+    pd_add(&f.diags, PD_NOTE, "PW999", NULL, "no place, no rule");
+    size_t count = 0;
+    pd_sarif_results(&f.diags, &f.src, &sarif_tool, &f.out, &count);
+    ck_assert_uint_eq(count, 2);
+    const char *s = f.out.data;
+    ck_assert_ptr_nonnull(strstr(s, "\"ruleId\":\"PW114\",\"ruleIndex\":1,\"level\":\"warning\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"uri\":\"rules/caf%C3%A9%20y.pw\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"startLine\":2,\"startColumn\":21,\"endLine\":2,\"endColumn\":29"));
+    ck_assert_ptr_nonnull(strstr(s, "\"text\":\"\\\"usatff\\\" is not known\\ndid you mean \\\"usatf\\\"?\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"relatedLocations\":[{\"id\":0,"));
+    ck_assert_ptr_nonnull(strstr(s, "\"insertedContent\":{\"text\":\"\\\"usatf\\\"\"}"));
+    ck_assert_ptr_nonnull(strstr(s, "{\"ruleId\":\"PW999\",\"level\":\"note\",\"message\":{\"text\":\"no place, no rule\"}}"));
+    pd_buf log = {0};
+    pd_render_sarif(&sarif_tool, s, &log);
+    ck_assert_ptr_nonnull(strstr(log.data, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\""));
+    ck_assert_ptr_nonnull(strstr(log.data, "\"helpUri\":\"https://pathway.example/docs/lint.md#pw114\""));
+    ck_assert_ptr_nonnull(strstr(log.data, "\"columnKind\":\"unicodeCodePoints\""));
+    pd_buf_free(&log);
+    sarif_free(&f);
+}
+END_TEST
+
+START_TEST(test_sarif_uris)
+{
+    static const struct {
+        const char *name, *uri;
+    } cases[] = {
+        {"a.pw", "\"uri\":\"a.pw\""},
+        {"./a.pw", "\"uri\":\"a.pw\""},
+        {"rules/usatf/../common/coach.pw", "\"uri\":\"rules/common/coach.pw\""},
+        {"../x/a.pw", "\"uri\":\"../x/a.pw\""},
+        {"a/../../b.pw", "\"uri\":\"../b.pw\""},
+        {"/tmp/a b.pw", "\"uri\":\"file:///tmp/a%20b.pw\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sarif_fx f;
+        sarif_init(&f);
+        ck_assert_int_eq(ps_add(&f.src, cases[i].name, NULL, "x\n", 2), 0);
+        ps_span span = {0, 0, 1};
+        pd_add(&f.diags, PD_WARNING, "PW101", &span, "m");
+        size_t count = 0;
+        pd_sarif_results(&f.diags, &f.src, &sarif_tool, &f.out, &count);
+        ck_assert_msg(strstr(f.out.data, cases[i].uri), "%s: %s", cases[i].name, f.out.data);
+        sarif_free(&f);
+    }
+}
+END_TEST
+
+/* ---- the rules -------------------------------------------------------------------------------- */
+
+START_TEST(test_rule_table)
+{
+    size_t n;
+    const pd_rule *rules = pl_rules(&n);
+    ck_assert_uint_ge(n, 17);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq((int)strlen(rules[i].code), 5);
+        ck_assert(strncmp(rules[i].code, "PW", 2) == 0);
+        ck_assert(i == 0 || strcmp(rules[i - 1].code, rules[i].code) < 0);
+        ck_assert_ptr_eq(pl_rule(rules[i].code), &rules[i]);
+    }
+    ck_assert_int_eq(pl_rule("PW110")->severity, PD_ERROR);
+    ck_assert_int_eq(pl_rule("PW191")->severity, PD_NOTE);
+    ck_assert_ptr_null(pl_rule("PW999"));
+}
+END_TEST
+
+static Suite *lint_suite(void)
+{
+    Suite *s = suite_create("lint");
+    TCase *t = tcase_create("reasoning");
+    tcase_add_test(t, test_decide_table);
+    tcase_add_test(t, test_implies_table);
+    tcase_add_test(t, test_structural_equality);
+    suite_add_tcase(s, t);
+    t = tcase_create("directives");
+    tcase_add_test(t, test_directive_targets);
+    tcase_add_test(t, test_directive_forms);
+    tcase_add_test(t, test_directive_strings);
+    suite_add_tcase(s, t);
+    t = tcase_create("runs");
+    tcase_add_test(t, test_suppressions);
+    tcase_add_test(t, test_reach_versions);
+    tcase_add_test(t, test_unused_only_in_program_files);
+    tcase_add_test(t, test_rule_table);
+    suite_add_tcase(s, t);
+    t = tcase_create("sarif");
+    tcase_add_test(t, test_sarif_places);
+    tcase_add_test(t, test_sarif_uris);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    return pw_run_suite(lint_suite());
+}

@@ -2,7 +2,8 @@
 # Builds and runs the whole test suite; then, where clang is installed, builds
 # and tests again with clang (both compilers must stay warning-free); then
 # the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-# command-line tests under valgrind memcheck (docs/robustness.md).
+# command-line tests under valgrind memcheck, and a bounded fuzzing run
+# (docs/robustness.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -22,3 +23,6 @@ if command -v clang >/dev/null; then
 fi
 bash scripts/sanitize.sh build-asan
 bash scripts/valgrind.sh build
+# Each libFuzzer harness for a bounded time from the committed corpus, two at
+# a time (docs/fuzzing.md has the long runs).
+FUZZ_JOBS=2 bash tests/fuzz/run.sh "${PATHWAY_FUZZ_SECONDS:-60}"

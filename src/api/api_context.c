@@ -70,6 +70,7 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
         pw_context_release(c, facts_ok, vm_ok);
         return pw_fail(err, PW_ERR_NOMEM, "out of memory");
     }
+    c->pending = true; /* no facts yet: evaluating fails naming a required field */
     *out = c;
     return pw_done(err);
 }
@@ -90,7 +91,7 @@ pw_status pw_context_reset(pw_context *ctx, pw_error *err)
     if (!ctx)
         return pw_fail(err, PW_ERR_USAGE, "pw_context_reset: NULL context");
     pw_forget_results(ctx);
-    ctx->pending = false;
+    ctx->pending = true; /* nothing is given: evaluating says which field is missing */
     if (!pf_reset(&ctx->facts))
         return pw_fail(err, PW_ERR_NOMEM, "out of memory");
     return pw_done(err);
@@ -106,6 +107,7 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {
         pf_reset(&ctx->facts);
+        ctx->pending = true;
         /* cJSON fails the same way for bad JSON and for want of memory (a
          * known limit, docs/robustness.md): either way the record is refused
          * cleanly, at the place the parser stopped. */
@@ -117,6 +119,7 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
         if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
             cJSON_Delete(root);
             pf_reset(&ctx->facts);
+            ctx->pending = true;
             return pw_fail(err, PW_ERR_FACTS, "unexpected text after the JSON value at byte %zu",
                            (size_t)(p - json));
         }
@@ -156,8 +159,10 @@ pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *e
     pw_forget_results(ctx);
     ctx->pending = false;
     char msg[512];
-    if (!pf_load_json(&ctx->facts, record, msg, sizeof msg))
+    if (!pf_load_json(&ctx->facts, record, msg, sizeof msg)) {
+        ctx->pending = true; /* the record was reset: no phantom coach to evaluate */
         return pw_facts_fail(ctx, err, msg);
+    }
     return pw_done(err);
 }
 

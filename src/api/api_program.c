@@ -164,7 +164,9 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     bool ok = pp_parse_program(&arena, &src, &diags, &limits, name, text, len, &decls);
     /* Check even after syntax errors: the tree is whole where recovery
      * worked, and one run should report as much as it can. */
-    if (decls && !diags.oom && !pw_files_missing(&diags))
+    /* An empty file has no declarations but still deserves its "no facts"
+     * error; after syntax errors with nothing parsed, that would be noise. */
+    if ((decls || diags.errors == 0) && !diags.oom && !pw_files_missing(&diags))
         ok = pc_check(&arena, &src, &diags, decls, &checked) && ok;
     else
         ok = false;
@@ -256,7 +258,11 @@ pw_status pw_program_open(const char *path, const pw_compile_options *options, p
     if (!pu_read_file(path, max_bc > max_src ? max_bc : max_src, &data, &len, msg, sizeof msg))
         return pw_fail(err, errno == ENOMEM ? PW_ERR_NOMEM : PW_ERR_IO, "%s", msg);
     pw_status st;
-    bool bytecode = len >= PB_MAGIC_LEN && memcmp(data, PB_MAGIC, PB_MAGIC_LEN) == 0;
+    /* The magic decides; a file named .pwc is bytecode whatever it holds, so
+     * a damaged one gets the loader's message, not a page of syntax errors. */
+    size_t plen = strlen(path);
+    bool named_pwc = plen >= 4 && strcmp(path + plen - 4, ".pwc") == 0;
+    bool bytecode = named_pwc || (len >= PB_MAGIC_LEN && memcmp(data, PB_MAGIC, PB_MAGIC_LEN) == 0);
     if (bytecode && len > max_bc) {
         st = pw_fail(err, PW_ERR_FORMAT, "%s: bytecode of %zu bytes is larger than the limit of %zu bytes",
                      path, len, max_bc);

@@ -209,6 +209,8 @@ static bool v_field(vc *c, uint32_t i)
 static bool v_records(vc *c)
 {
     const pb_image *img = c->img;
+    if (img->nrecords == 0)
+        return pbv_fail(c, "the image has no facts record (record 0)");
     for (uint32_t i = 0; i < img->nrecords; i++) {
         const pb_record *r = &img->records[i];
         if (!pbv_str(c, r->name, false, "record %u", i))

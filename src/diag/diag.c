@@ -208,6 +208,14 @@ static void pd_expanded(pd_buf *b, const char *line, size_t len)
             pd_buf_repeat(b, ' ', to - col);
             col = to;
             from = i + 1;
+        } else if (c < 0x20 || c == 0x7f) {
+            /* A control byte (NUL, ESC...) echoed raw could cut the text
+             * short or drive the reader's terminal: show it as `?`, one
+             * column, as pd_column counts it. */
+            pd_buf_append(b, line + from, i - from);
+            pd_buf_puts(b, "?");
+            col++;
+            from = i + 1;
         } else if ((c & 0xC0) != 0x80) {
             col++;
         }

@@ -715,8 +715,10 @@ bool pf_reset(pf_facts *f)
     uint32_t n = f->img->records[0].nfields;
     memset(f->root, 0, sizeof *f->root * n);
     memset(f->given, 0, n);
-    pm_reset(&f->arena);
+    /* The extra texts live in the arena and clearing their hash reads them:
+     * clear it first, then give the memory back. */
     pf_extra_clear(f);
+    pm_reset(&f->arena);
     return true;
 }
 

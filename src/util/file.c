@@ -22,6 +22,9 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
     int why = buf ? 0 : ENOMEM; /* errno on failure: callers tell ENOMEM apart */
     while (ok) {
         if (n == cap) {
+            char probe;
+            if (max && cap >= max && fread(&probe, 1, 1, f) == 0 && !ferror(f))
+                break; /* exactly full: a file of the limit's size is allowed */
             if (max && cap >= max) {
                 snprintf(err, errlen, "%s is larger than the limit of %zu bytes", path, max);
                 ok = false;

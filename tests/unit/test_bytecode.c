@@ -289,12 +289,12 @@ START_TEST(bc_empty_image)
     size_t len;
     save(img, &data, &len);
     ck_assert_uint_eq(len, PB_HEADER_LEN + PB_NSECTIONS * (PB_SECTION_HEADER_LEN + 4) + 4 /* FUNC's param types */ + 4 /* RECS' fields */);
+    /* It encodes and decodes; the verifier (which pb_load runs) then
+     * refuses an image with no facts record. */
     char err[256];
-    pb_image *back = pb_load(data, len, NULL, err, sizeof err);
-    ck_assert_msg(back, "%s", err);
-    check_same(img, back);
+    ck_assert_ptr_null(pb_load(data, len, NULL, err, sizeof err));
+    ck_assert_str_eq(err, "the image has no facts record (record 0)");
     free(data);
-    pb_image_free(back);
     pb_image_free(img);
 }
 END_TEST

@@ -782,6 +782,40 @@ START_TEST(test_field_bounds)
 }
 END_TEST
 
+/* Regressions found by fuzzing: a record with a long unknown text and a later
+ * error freed the text before clearing its hash (use after free); and a
+ * context without facts (fresh, reset, or after a failed load) evaluated a
+ * phantom all-zero coach instead of saying what is missing. */
+START_TEST(test_failed_load_leaves_no_coach)
+{
+    pw_error err;
+    pw_program *prog = compile_cond("athletes_coached >= 0", &err);
+    ck_assert_msg(prog, "%s", err.message);
+    pw_context *ctx = NULL;
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_ERR_FACTS);
+    ck_assert_ptr_nonnull(strstr(err.message, "missing required field `id`"));
+
+    size_t n = 300000;
+    char *big = malloc(n + 64);
+    ck_assert_ptr_nonnull(big);
+    memcpy(big, "{\"id\":\"", 7);
+    memset(big + 7, 'x', n);
+    strcpy(big + 7 + n, "\",\"birth_date\":\"3980-01-01\"}");
+    ck_assert_int_eq(pw_context_set_json(ctx, big, strlen(big), &err), PW_ERR_FACTS);
+    free(big);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_ERR_FACTS);
+
+    const char *good = "{" BASE "}";
+    ck_assert_int_eq(pw_context_set_json(ctx, good, strlen(good), &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_OK);
+    ck_assert_int_eq(pw_context_reset(ctx, &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, 20000, &err), PW_ERR_FACTS);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
     Suite *s = suite_create("compile");
@@ -801,6 +835,7 @@ static Suite *compile_suite(void)
     tcase_add_test(tc, test_context_limits);
     tcase_add_test(tc, test_compile_limits);
     tcase_add_test(tc, test_field_bounds);
+    tcase_add_test(tc, test_failed_load_leaves_no_coach);
     suite_add_tcase(s, tc);
     return s;
 }

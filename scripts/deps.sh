@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pathway needs, when any is missing.
 set -euo pipefail
-# clang brings libFuzzer and the sanitizer runtimes (libclang-rt-*-dev).
-pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang valgrind)
+# clang brings libFuzzer and the sanitizer runtimes (libclang-rt-*-dev); GNU
+# time measures peak memory in tests/cli/eval_stream.sh.
+pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang valgrind time)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

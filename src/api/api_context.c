@@ -41,7 +41,24 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
     free(c->nunmet);
     free(c->npref);
     free(c->nadvice);
+    free(c->order);
+    free(c->ntop);
     free(c);
+}
+
+/* ctx->order and ctx->ntop (see api_int.h). */
+static void pw_order_init(pw_context *c)
+{
+    const pb_image *img = c->program->img;
+    for (uint32_t p = 0; p < img->nprogs; p++) {
+        const pb_prog *pr = &img->progs[p];
+        uint32_t n = 0;
+        for (uint8_t role = PB_ROLE_REQUIRE; role <= PB_ROLE_ADVISE; role++)
+            for (uint32_t i = 0; i < pr->nreqs; i += img->reqs[pr->first_req + i].size)
+                if (img->reqs[pr->first_req + i].role == role)
+                    c->order[pr->first_req + n++] = i;
+        c->ntop[p] = n;
+    }
 }
 
 pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *err)
@@ -57,6 +74,7 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     size_t np = img->nprogs ? img->nprogs : 1, nr = img->nreqs ? img->nreqs : 1;
     bool facts_ok = pf_init(&c->facts, img);
     bool vm_ok = facts_ok && pv_init(&c->vm, img);
+    bool memo_ok = vm_ok && pv_memo_init(&c->vm);
     c->evaluated = calloc(np, 1);
     c->eligible = calloc(np, 1);
     c->verdict = calloc(np, 1);
@@ -65,11 +83,14 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     c->nunmet = calloc(np, sizeof *c->nunmet);
     c->npref = calloc(np, sizeof *c->npref);
     c->nadvice = calloc(np, sizeof *c->nadvice);
-    if (!vm_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
-        !c->npref || !c->nadvice) {
+    c->order = calloc(nr, sizeof *c->order);
+    c->ntop = calloc(np, sizeof *c->ntop);
+    if (!memo_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
+        !c->npref || !c->nadvice || !c->order || !c->ntop) {
         pw_context_release(c, facts_ok, vm_ok);
         return pw_fail(err, PW_ERR_NOMEM, "out of memory");
     }
+    pw_order_init(c);
     c->pending = true; /* no facts yet: evaluating fails naming a required field */
     *out = c;
     return pw_done(err);
@@ -81,9 +102,11 @@ void pw_context_free(pw_context *ctx)
         pw_context_release(ctx, true, true);
 }
 
+/* The facts change: results, and the VM's remembered calls, go. */
 static void pw_forget_results(pw_context *ctx)
 {
     memset(ctx->evaluated, 0, ctx->program->img->nprogs);
+    pv_memo_forget(&ctx->vm);
 }
 
 pw_status pw_context_reset(pw_context *ctx, pw_error *err)
@@ -219,16 +242,15 @@ static void pw_collect(pw_context *ctx, uint32_t p)
     const pb_image *img = ctx->program->img;
     const pb_prog *pr = &img->progs[p];
     const uint8_t *out = ctx->outcomes + pr->first_req;
+    const uint32_t *order = ctx->order + pr->first_req;
     uint32_t *list = ctx->lists + pr->first_req;
     uint32_t n = 0;
     uint32_t counts[3] = {0, 0, 0};
-    for (uint8_t role = PB_ROLE_REQUIRE; role <= PB_ROLE_ADVISE; role++) {
-        for (uint32_t i = 0; i < pr->nreqs; i += img->reqs[pr->first_req + i].size) {
-            const pb_req *r = &img->reqs[pr->first_req + i];
-            if (r->role == role && out[i] == PV_UNMET) {
-                list[n++] = i;
-                counts[role]++;
-            }
+    for (uint32_t k = 0; k < ctx->ntop[p]; k++) {
+        uint32_t i = order[k];
+        if (out[i] == PV_UNMET) {
+            list[n++] = i;
+            counts[img->reqs[pr->first_req + i].role]++;
         }
     }
     ctx->nunmet[p] = counts[PB_ROLE_REQUIRE];

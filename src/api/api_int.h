@@ -25,7 +25,22 @@ struct pw_context {
     uint8_t *outcomes;   /* img->nreqs: outcome of every node of every program */
     uint32_t *lists;     /* img->nreqs: per program, unmet then preferred then advice nodes */
     uint32_t *nunmet, *npref, *nadvice; /* nprogs */
+    /* Made at creation from the image: per program, its top-level nodes in
+     * the lists' order (requires, then prefers, then advice, each in
+     * declaration order), so that sorting the unmet ones is one pass. */
+    uint32_t *order;     /* img->nreqs, per program from its first_req */
+    uint32_t *ntop;      /* nprogs: entries of order */
 };
+
+/* The requirement nodes (indices as pw_requirement_info counts them) behind
+ * the result lists of the last successful evaluation of prog: the unmet
+ * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then
+ * the advice. For the command line, which keeps per-node output (each label
+ * escaped once per run) and so needs the node, not the label. */
+static inline const uint32_t *pw_result_nodes(const pw_context *ctx, size_t prog)
+{
+    return ctx->lists + ctx->program->img->progs[prog].first_req;
+}
 
 struct cJSON;
 /* Like pw_context_set_json, for a caller that already parsed the record

@@ -28,6 +28,27 @@ uint64_t pb_hash_bytes(const char *s, size_t len)
     return h;
 }
 
+uint64_t pb_hash_text(const char *s, size_t len)
+{
+    /* Eight bytes at a time, each word mixed in with a multiply and a shift
+     * (the finalizer of splitmix64): interning hashes every text of every
+     * facts record, and FNV's multiply per byte showed in profiles. Only
+     * ever compared within one process, so the byte order of the words does
+     * not matter. */
+    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)len;
+    for (; len >= 8; s += 8, len -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    h = (h ^ w) * 0x94D049BB133111EBu;
+    return h ^ (h >> 29) ^ (h >> 43);
+}
+
 bool pb_build_hash(pb_image *img)
 {
     uint32_t cap = 16;
@@ -38,7 +59,7 @@ bool pb_build_hash(pb_image *img)
         return false;
     img->hash_mask = cap - 1;
     for (uint32_t id = 0; id < img->nstrings; id++) {
-        uint32_t slot = (uint32_t)pb_hash_bytes(img->strings[id], img->string_len[id]) & img->hash_mask;
+        uint32_t slot = (uint32_t)pb_hash_text(img->strings[id], img->string_len[id]) & img->hash_mask;
         while (img->hash[slot])
             slot = (slot + 1) & img->hash_mask;
         img->hash[slot] = id + 1;
@@ -50,7 +71,7 @@ uint32_t pb_find_string(const pb_image *img, const char *s, size_t len)
 {
     if (!img->hash)
         return PB_NO_STRING;
-    uint32_t slot = (uint32_t)pb_hash_bytes(s, len) & img->hash_mask;
+    uint32_t slot = (uint32_t)pb_hash_text(s, len) & img->hash_mask;
     for (;;) {
         uint32_t e = img->hash[slot];
         if (!e)

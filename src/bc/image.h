@@ -198,7 +198,11 @@ pb_image *pb_image_new(void);
 bool pb_build_hash(pb_image *img);
 /* Returns the string id of s, or PB_NO_STRING if the image has no such string. */
 uint32_t pb_find_string(const pb_image *img, const char *s, size_t len);
+/* FNV-1a: stable, for tables whose order may show (names, the generator). */
 uint64_t pb_hash_bytes(const char *s, size_t len);
+/* A faster hash for tables only looked up (the image's strings, facts
+ * text): its values may differ between builds and hosts. */
+uint64_t pb_hash_text(const char *s, size_t len);
 /* The line-table entry covering pc, or NULL. */
 const pb_line *pb_line_at(const pb_image *img, uint32_t pc);
 void pb_image_free(pb_image *img);

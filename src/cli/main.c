@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "util/utf8.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -149,39 +148,6 @@ void cli_apply_limits(pw_compile_options *opt, const cli_limits *l)
     opt->limits = &l->limits;
     if (l->max_errors)
         opt->max_errors = l->max_errors;
-}
-
-void cli_json_string(FILE *out, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    putc('"', out);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        size_t k = 1;
-        switch (c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (c < 0x20) {
-                fputs("\\u00", out);
-                putc(hex[c >> 4], out);
-                putc(hex[c & 15], out);
-            } else if ((k = pu_utf8_len(p + i, n - i)) == 0) {
-                /* Facts are not checked for UTF-8; the output must still parse. */
-                fputs("\\ufffd", out);
-                k = 1;
-            } else {
-                fwrite(p + i, 1, k, out);
-            }
-        }
-        i += k;
-    }
-    putc('"', out);
 }
 
 static void cli_usage(FILE *out)

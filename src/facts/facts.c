@@ -297,7 +297,7 @@ static bool pf_extra_rehash(pf_facts *f, uint32_t cap)
         return false;
     uint32_t mask = cap - 1;
     for (uint32_t k = 0; k < f->nextra; k++) {
-        uint32_t slot = (uint32_t)pb_hash_bytes(f->extra[k], f->extra_len[k]) & mask;
+        uint32_t slot = (uint32_t)pb_hash_text(f->extra[k], f->extra_len[k]) & mask;
         while (h[slot])
             slot = (slot + 1) & mask;
         h[slot] = k + 1;
@@ -320,7 +320,7 @@ static void pf_extra_clear(pf_facts *f)
          * that a later lookup in this loop needs: each is found by scanning
          * its chain for its own k + 1. */
         for (uint32_t k = 0; k < f->nextra; k++) {
-            uint32_t slot = (uint32_t)pb_hash_bytes(f->extra[k], f->extra_len[k]) & f->extra_mask;
+            uint32_t slot = (uint32_t)pb_hash_text(f->extra[k], f->extra_len[k]) & f->extra_mask;
             while (f->extra_hash[slot] != k + 1)
                 slot = (slot + 1) & f->extra_mask;
             f->extra_hash[slot] = 0;
@@ -350,7 +350,7 @@ static bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, cons
         if (cap > UINT32_MAX / 2 || !pf_extra_rehash(f, (uint32_t)cap))
             return pf_oom(f, err, errlen, at);
     }
-    uint32_t slot = (uint32_t)pb_hash_bytes(s, len) & f->extra_mask;
+    uint32_t slot = (uint32_t)pb_hash_text(s, len) & f->extra_mask;
     for (;;) {
         uint32_t e = f->extra_hash[slot];
         if (!e)
@@ -461,6 +461,13 @@ typedef struct pf_load {
 static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value *vals,
                            const pf_frame *at, uint32_t depth);
 
+/* cJSON_IsNull & co. inline (the same test of the type's low byte): the
+ * loader asks several per value, and the library's are calls. */
+static inline bool pf_is(const cJSON *v, int type)
+{
+    return (v->type & 0xFF) == type;
+}
+
 static bool pf_json_text(pf_load *L, const cJSON *v, pv_value *out, const pf_frame *at)
 {
     const char *s = v->valuestring ? v->valuestring : "";
@@ -472,7 +479,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
 {
     char what[64], exp[160];
     memset(out, 0, sizeof *out);
-    if (cJSON_IsNull(v) && t.optional) {
+    if (pf_is(v, cJSON_NULL) && t.optional) {
         out->none = 1;
         return true;
     }
@@ -484,7 +491,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
          * that is a whole number of magnitude at most 2^53 (up to which a
          * double holds every integer exactly), reject any real fraction
          * ("got 2.5") and anything larger. */
-        if (!cJSON_IsNumber(v))
+        if (!pf_is(v, cJSON_Number))
             break;
         if (!isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
             break;
@@ -496,21 +503,21 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         out->as.i = (int64_t)v->valuedouble;
         return true;
     case PB_T_NUM:
-        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        if (!pf_is(v, cJSON_Number) || !isfinite(v->valuedouble))
             break;
         out->as.n = v->valuedouble;
         return true;
     case PB_T_BOOL:
-        if (!cJSON_IsBool(v))
+        if (!pf_is(v, cJSON_True) && !pf_is(v, cJSON_False))
             break;
-        out->as.b = cJSON_IsTrue(v) != 0;
+        out->as.b = pf_is(v, cJSON_True);
         return true;
     case PB_T_TEXT:
-        if (!cJSON_IsString(v))
+        if (!pf_is(v, cJSON_String))
             break;
         return pf_json_text(L, v, out, at);
     case PB_T_DATE: {
-        if (!cJSON_IsString(v))
+        if (!pf_is(v, cJSON_String))
             break;
         const char *s = v->valuestring ? v->valuestring : "";
         if (!pt_parse(s, strlen(s), &out->as.d)) {
@@ -523,7 +530,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         return true;
     }
     case PB_T_LIST: {
-        if (!cJSON_IsArray(v))
+        if (!pf_is(v, cJSON_Array))
             break;
         if (!pf_record_ok(L->f, t.rec))
             return pf_fail(L->err, L->errlen, at, "the image's record %u is invalid", (unsigned)t.rec);
@@ -544,7 +551,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         uint32_t i = 0;
         for (const cJSON *e = v->child; e; e = e->next, i++) {
             pf_frame ef = {at, NULL, i};
-            if (!cJSON_IsObject(e))
+            if (!pf_is(e, cJSON_Object))
                 return pf_fail(L->err, L->errlen, &ef, "expected a `%s` object, got %s",
                                pf_rec_name(L->f, t.rec), pf_json_what(e, what, sizeof what));
             if (!pf_load_record(L, t.rec, e, items + (size_t)i * nf, &ef, depth + 1))
@@ -555,7 +562,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         return true;
     }
     case PB_T_SET: {
-        if (!cJSON_IsArray(v))
+        if (!pf_is(v, cJSON_Array))
             break;
         uint32_t n = 0;
         for (const cJSON *e = v->child; e; e = e->next)
@@ -570,7 +577,7 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         uint32_t i = 0;
         for (const cJSON *e = v->child; e; e = e->next, i++) {
             pf_frame ef = {at, NULL, i};
-            if (!cJSON_IsString(e))
+            if (!pf_is(e, cJSON_String))
                 return pf_fail(L->err, L->errlen, &ef, "expected text, got %s",
                                pf_json_what(e, what, sizeof what));
             if (!pf_json_text(L, e, &items[i], &ef))
@@ -594,34 +601,84 @@ static bool pf_in_bounds(const pb_field *fld, const pv_value *v, char *msg, size
 {
     if (!fld->bounds || v->none)
         return true;
-    char a[64], b[64];
     bool below, above;
     switch (fld->type.kind) {
     case PB_T_INT:
         below = (fld->bounds & PB_BOUND_MIN) && v->as.i < fld->minv.as.i;
         above = (fld->bounds & PB_BOUND_MAX) && v->as.i > fld->maxv.as.i;
-        snprintf(a, sizeof a, "%lld", (long long)v->as.i);
-        snprintf(b, sizeof b, "%lld", (long long)(below ? fld->minv.as.i : fld->maxv.as.i));
         break;
     case PB_T_NUM:
         below = (fld->bounds & PB_BOUND_MIN) && v->as.n < fld->minv.as.n;
         above = (fld->bounds & PB_BOUND_MAX) && v->as.n > fld->maxv.as.n;
-        pf_fmt_number(v->as.n, a, sizeof a);
-        pf_fmt_number(below ? fld->minv.as.n : fld->maxv.as.n, b, sizeof b);
         break;
     case PB_T_DATE:
         below = (fld->bounds & PB_BOUND_MIN) && v->as.d < fld->minv.as.d;
         above = (fld->bounds & PB_BOUND_MAX) && v->as.d > fld->maxv.as.d;
-        pt_format(v->as.d, a);
-        pt_format(below ? fld->minv.as.d : fld->maxv.as.d, b);
         break;
     default:
         return true; /* the verifier allows bounds on no other kind */
     }
     if (!below && !above)
         return true;
+    /* Formatted only now: this runs for every bounded field of every record. */
+    char a[64], b[64];
+    const pv_value *lim = below ? &fld->minv : &fld->maxv;
+    if (fld->type.kind == PB_T_INT) {
+        snprintf(a, sizeof a, "%lld", (long long)v->as.i);
+        snprintf(b, sizeof b, "%lld", (long long)lim->as.i);
+    } else if (fld->type.kind == PB_T_NUM) {
+        pf_fmt_number(v->as.n, a, sizeof a);
+        pf_fmt_number(lim->as.n, b, sizeof b);
+    } else {
+        pt_format(v->as.d, a);
+        pt_format(lim->as.d, b);
+    }
     snprintf(msg, len, "%s is %s the %s %s", a, below ? "below" : "above", below ? "minimum" : "maximum", b);
     return false;
+}
+
+/* Looking up a record's fields among a JSON object's members. */
+typedef struct pf_keys {
+    const cJSON *first;  /* the object's first member */
+    const cJSON *cursor; /* the member after the last one found in order */
+    bool ordered;        /* the record's field names are distinct */
+} pf_keys;
+
+/* The first member named `name`. Records are usually written with their
+ * keys in declaration order, so the member at the cursor is tried first:
+ * every member before it was found for an earlier field, and field names
+ * are distinct, so a match there is the name's first occurrence too, and
+ * once the cursor has passed the last member no other field is present.
+ * Otherwise the members are searched from the start. */
+/* A key equal to a field name: keys are short, and an inline loop beats a
+ * call to strcmp for every field of every record. */
+static bool pf_key_is(const cJSON *member, const char *name)
+{
+    const char *k = member->string;
+    if (!k)
+        return false;
+    while (*k && *k == *name) {
+        k++;
+        name++;
+    }
+    return *k == *name;
+}
+
+static const cJSON *pf_find_key(pf_keys *k, const char *name)
+{
+    const cJSON *c = k->cursor;
+    if (k->ordered) {
+        if (!c)
+            return NULL;
+        if (pf_key_is(c, name)) {
+            k->cursor = c->next;
+            return c;
+        }
+    }
+    const cJSON *v = k->first;
+    while (v && !pf_key_is(v, name))
+        v = v->next;
+    return v;
 }
 
 /* Fills vals (the record's nfields values) from obj, a JSON object. Fields are
@@ -632,18 +689,17 @@ static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value 
                            const pf_frame *at, uint32_t depth)
 {
     const pb_record *r = &L->f->img->records[rec];
+    pf_keys keys = {obj->child, obj->child, L->f->distinct[rec] != 0};
     for (uint32_t j = 0; j < r->nfields; j++) {
         const pb_field *fld = &L->f->img->fields[r->first_field + j];
         const char *name = pf_field_name(L->f, fld);
-        const cJSON *v = obj->child;
-        while (v && !(v->string && strcmp(v->string, name) == 0))
-            v = v->next;
+        const cJSON *v = pf_find_key(&keys, name);
         pf_frame ff = {at, name, 0};
         if (v) {
             char msg[160];
             if (!pf_json_value(L, fld->type, v, &vals[j], &ff, depth))
                 return false;
-            if (!pf_in_bounds(fld, &vals[j], msg, sizeof msg))
+            if (fld->bounds && !pf_in_bounds(fld, &vals[j], msg, sizeof msg))
                 return pf_fail(L->err, L->errlen, &ff, "%s", msg);
         } else if (!pf_apply_default(fld, &vals[j])) {
             return pf_fail(L->err, L->errlen, at, "missing required field `%s`", name);
@@ -676,6 +732,18 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
 
 /* ---- lifetime ------------------------------------------------------------- */
 
+/* Whether no two fields of r have the same name. A compiled image never has
+ * two, but a loaded one is only verified, and the verifier does not ask. */
+static bool pf_names_distinct(const pf_facts *f, const pb_record *r)
+{
+    for (uint32_t a = 0; a < r->nfields; a++)
+        for (uint32_t b = a + 1; b < r->nfields; b++)
+            if (strcmp(pf_field_name(f, &f->img->fields[r->first_field + a]),
+                       pf_field_name(f, &f->img->fields[r->first_field + b])) == 0)
+                return false;
+    return true;
+}
+
 bool pf_init(pf_facts *f, const pb_image *img)
 {
     memset(f, 0, sizeof *f);
@@ -689,8 +757,12 @@ bool pf_init(pf_facts *f, const pb_image *img)
     size_t n = img->records[0].nfields ? img->records[0].nfields : 1;
     f->root = calloc(n, sizeof *f->root);
     f->given = calloc(n, 1);
+    f->distinct = calloc(img->nrecords, 1);
     pm_init(&f->arena, 65536);
-    if (!f->root || !f->given) {
+    if (f->distinct)
+        for (uint32_t rec = 0; rec < img->nrecords; rec++)
+            f->distinct[rec] = pf_record_ok(f, rec) && pf_names_distinct(f, &img->records[rec]);
+    if (!f->root || !f->given || !f->distinct) {
         pf_fini(f);
         return false;
     }
@@ -701,6 +773,7 @@ void pf_fini(pf_facts *f)
 {
     free(f->root);
     free(f->given);
+    free(f->distinct);
     free((void *)f->extra);
     free(f->extra_len);
     free(f->extra_hash);

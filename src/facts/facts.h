@@ -28,6 +28,10 @@ typedef struct pf_facts {
     uint32_t max_list;   /* elements in one list or set (default 100000) */
     uint32_t max_depth;  /* lists nested in lists, from JSON (default 64) */
     uint32_t max_string; /* bytes in one text (default 1 MiB) */
+    /* Per record of the image: 1 when its field names are distinct, so that
+     * the JSON loader may take keys in declaration order (see
+     * pf_find_key). */
+    uint8_t *distinct;
     /* Set when the last failed call (loading or a setter) failed for want of
      * memory, so that callers can tell it from facts that do not fit. */
     bool oom;

@@ -9,7 +9,8 @@
  * (pc, stack top, frame base, instruction count) lives in locals, rare work
  * is in out-of-line helpers, and every error leaves through one label, which
  * finds the source position. Nothing here allocates: pv_init sized the stack,
- * the return points and the outcomes from the image. */
+ * the return points and the outcomes from the image, and pv_memo_init the
+ * remembered calls (see vm.h). */
 #include "vm.h"
 
 #include <stdarg.h>
@@ -173,6 +174,143 @@ static void pv_clear_error(pv_error *err)
     err->file = PB_NO_STRING;
 }
 
+/* ---- remembered calls ------------------------------------------------------------ */
+
+/* Whether two arguments of type t are the same value. Compared as the type
+ * reads them (a union's other bytes are not part of the value); a list is
+ * the same list when it is the same elements of the same facts. */
+static bool pv_same(pb_type t, const pv_value *a, const pv_value *b)
+{
+    if (a->none != b->none)
+        return false;
+    switch (t.kind) {
+    case PB_T_INT: return a->as.i == b->as.i;
+    case PB_T_NUM: return memcmp(&a->as.n, &b->as.n, sizeof a->as.n) == 0;
+    case PB_T_BOOL: return a->as.b == b->as.b;
+    case PB_T_TEXT: return a->as.s == b->as.s;
+    case PB_T_DATE: return a->as.d == b->as.d;
+    case PB_T_LIST:
+    case PB_T_SET: return a->as.items == b->as.items && a->count == b->count;
+    case PB_T_ELEM: return a->as.items == b->as.items;
+    default: return false;
+    }
+}
+
+/* The bits of an argument that pv_same compares, for choosing an entry. */
+static uint64_t pv_key(pb_type t, const pv_value *v)
+{
+    uint64_t k;
+    switch (t.kind) {
+    case PB_T_INT: k = (uint64_t)v->as.i; break;
+    case PB_T_NUM: memcpy(&k, &v->as.n, sizeof k); break;
+    case PB_T_BOOL: k = v->as.b; break;
+    case PB_T_TEXT: k = v->as.s; break;
+    case PB_T_DATE: k = (uint32_t)v->as.d; break;
+    case PB_T_LIST:
+    case PB_T_SET:
+    case PB_T_ELEM: k = (uint64_t)(uintptr_t)v->as.items; break;
+    default: k = 0; break;
+    }
+    return k ^ v->none;
+}
+
+/* Each argument list has one entry it may live in (chosen by a hash of the
+ * arguments), so that a lookup is one comparison; two lists that share an
+ * entry replace each other, which costs a recomputation, never a wrong
+ * result. A function without parameters has one entry. Returns the
+ * remembered result of calling f with args, or NULL; then *slot is the entry
+ * to remember it in once the call returns. */
+static const pv_memo *pv_memo_find(pv_state *st, uint32_t f, const pv_value *args, pv_memo **slot)
+{
+    uint32_t c = st->memo_class[f];
+    const pb_func *g = &st->img->funcs[c];
+    pv_memo *m = st->memo + st->memo_first[c];
+    if (g->nparams) {
+        uint64_t h = 0;
+        for (uint32_t i = 0; i < g->nparams; i++)
+            h = (h ^ pv_key(st->img->param_types[g->first_param + i], &args[i])) * 0x9E3779B97F4A7C15u;
+        m += (h >> 32) % st->memo_ways[c];
+    }
+    if (m->epoch == st->memo_epoch) {
+        uint32_t i = 0;
+        while (i < g->nparams && pv_same(st->img->param_types[g->first_param + i], &m->args[i], &args[i]))
+            i++;
+        if (i == g->nparams)
+            return m;
+    }
+    /* Copied now: the callee's code may reuse its parameters' slots. */
+    m->epoch = 0; /* not valid until the call returns */
+    if (g->nparams)
+        memcpy(m->args, args, g->nparams * sizeof *args);
+    *slot = m;
+    return NULL;
+}
+
+/* pv_memo_find for a function without parameters (every requirement is
+ * one): its one entry, found without a call or a hash. */
+static inline const pv_memo *pv_memo_find0(pv_state *st, uint32_t f, pv_memo **slot)
+{
+    pv_memo *m = st->memo + st->memo_first[st->memo_class[f]];
+    if (m->epoch == st->memo_epoch)
+        return m;
+    m->epoch = 0; /* not valid until the call returns */
+    *slot = m;
+    return NULL;
+}
+
+static void pv_memo_keep(const pv_state *st, pv_memo *m, pv_value result, uint64_t cost)
+{
+    m->result = result;
+    m->cost = cost;
+    m->epoch = st->memo_epoch;
+}
+
+void pv_memo_forget(pv_state *st)
+{
+    if (!st->memo)
+        return;
+    if (++st->memo_epoch == 0) {
+        /* After 2^32 epochs an old entry's epoch could come round again. */
+        for (size_t i = 0; i < st->memo_count; i++)
+            st->memo[i].epoch = 0;
+        st->memo_epoch = 1;
+    }
+}
+
+/* Results hold for one day: a run on another day starts a new epoch. */
+static void pv_memo_day(pv_state *st, int32_t today)
+{
+    if (st->memo && today != st->memo_today) {
+        pv_memo_forget(st);
+        st->memo_today = today;
+    }
+}
+
+/* Runs a requirement's function (no parameters), or reuses its result. */
+static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+                    pv_value *result, pv_error *err);
+
+static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+                         pv_value *result, pv_error *err)
+{
+    pv_memo *keep = NULL;
+    const pv_memo *m = NULL;
+    if (st->memo && st->memo_ways[func])
+        m = st->img->funcs[func].nparams ? pv_memo_find(st, func, st->stack, &keep)
+                                         : pv_memo_find0(st, func, &keep);
+    if (m && m->cost <= st->budget - st->executed) {
+        st->executed += m->cost;
+        *result = m->result;
+        return true;
+    }
+    uint64_t start = st->executed;
+    if (!pv_exec(st, facts, today, func, result, err))
+        return false;
+    if (keep)
+        pv_memo_keep(st, keep, *result, st->executed - start);
+    return true;
+}
+
 /* Language spelling of a comparison, for messages. */
 static const char *pv_cmp_symbol(uint32_t cmp)
 {
@@ -273,6 +411,7 @@ static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t
     uint32_t ncalls = 0;
     uint64_t n = st->executed;
     const uint64_t budget = st->budget;
+    const uint8_t *const memo_ways = st->memo ? st->memo_ways : NULL;
     for (uint32_t i = f->nparams; i < f->nlocals; i++)
         base[i] = (pv_value){0};
 
@@ -411,11 +550,23 @@ dispatch:
     PV_OP(LOOP) pc = pc + PV_SIZE_LOOP - ARG_A(LOOP); PV_DISPATCH();
     /* The arguments on the stack become the callee's first locals in place. */
     PV_OP(CALL) {
-        const pb_func *g = &img->funcs[ARG_A(CALL)];
+        uint32_t fi = ARG_A(CALL);
+        const pb_func *g = &img->funcs[fi];
         pv_value *callee = sp - g->nparams;
+        pv_memo *keep = NULL;
+        if (memo_ways && memo_ways[fi]) {
+            const pv_memo *m = pv_memo_find(st, fi, callee, &keep);
+            /* Reused only when running it would stay within the budget. */
+            if (m && m->cost <= budget - n) {
+                n += m->cost;
+                sp = callee;
+                *sp++ = m->result;
+                PV_NEXT(CALL);
+            }
+        }
         for (uint32_t i = g->nparams; i < g->nlocals; i++)
             callee[i] = (pv_value){0};
-        calls[ncalls++] = (pv_return){pc + PV_SIZE_CALL, base};
+        calls[ncalls++] = (pv_return){pc + PV_SIZE_CALL, base, keep, n};
         base = callee;
         sp = callee + g->nlocals;
         pc = code + g->code_off;
@@ -432,6 +583,8 @@ dispatch:
         sp = base;
         *sp++ = r;
         ncalls--;
+        if (calls[ncalls].memo)
+            pv_memo_keep(st, calls[ncalls].memo, r, n - calls[ncalls].start);
         base = calls[ncalls].base;
         pc = calls[ncalls].pc;
         PV_DISPATCH();
@@ -515,7 +668,7 @@ static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
         *out = PV_NOT_IN_FORCE;
     } else if (r->kind == PB_R_LEAF) {
         pv_value v;
-        if (!pv_exec(e->st, e->facts, e->today, r->func, &v, e->err))
+        if (!pv_exec_leaf(e->st, e->facts, e->today, r->func, &v, e->err))
             return false;
         *out = v.as.b && !v.none ? PV_MET : PV_UNMET;
     } else if (!pv_group(e, r, i, out)) {
@@ -538,6 +691,7 @@ bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, b
         pv_message(err, "no program %u (the image has %u)", prog, img->nprogs);
         return false;
     }
+    pv_memo_day(st, today);
     const pb_prog *p = &img->progs[prog];
     memset(st->outcomes, 0, p->nreqs);
     *eligible = false;
@@ -571,6 +725,7 @@ bool pv_call(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
         pv_message(err, "no function %u (the image has %u)", func, img->nfuncs);
         return false;
     }
+    pv_memo_day(st, today);
     for (uint32_t i = 0; i < img->funcs[func].nparams; i++)
         st->stack[i] = args[i];
     return pv_exec(st, facts, today, func, result, err);
@@ -594,12 +749,89 @@ bool pv_init(pv_state *st, const pb_image *img)
     return true;
 }
 
+/* Whether functions a and b behave alike: the same code bytes (operands
+ * are indices into the one image, jumps are relative), the same locals and
+ * parameter types. */
+static bool pv_same_code(const pb_image *img, uint32_t a, uint32_t b)
+{
+    const pb_func *f = &img->funcs[a], *g = &img->funcs[b];
+    if (f->code_len != g->code_len || f->nparams != g->nparams || f->nlocals != g->nlocals ||
+        memcmp(img->code + f->code_off, img->code + g->code_off, f->code_len) != 0)
+        return false;
+    for (uint32_t i = 0; i < f->nparams; i++)
+        if (pb_type_pack(img->param_types[f->first_param + i]) !=
+            pb_type_pack(img->param_types[g->first_param + i]))
+            return false;
+    return true;
+}
+
+/* memo_class: each function's first look-alike, found through a hash of
+ * the code (a temporary table, made once per context). */
+static bool pv_memo_classes(pv_state *st)
+{
+    const pb_image *img = st->img;
+    size_t cap = 16; /* at most half full, so that every probe ends */
+    while (cap / 2 < img->nfuncs)
+        cap *= 2;
+    uint32_t *table = calloc(cap, sizeof *table); /* slot -> function + 1 */
+    if (!table)
+        return false;
+    for (uint32_t f = 0; f < img->nfuncs; f++) {
+        const pb_func *g = &img->funcs[f];
+        size_t slot = pb_hash_text((const char *)img->code + g->code_off, g->code_len) & (cap - 1);
+        while (table[slot] && !pv_same_code(img, table[slot] - 1, f))
+            slot = (slot + 1) & (cap - 1);
+        if (!table[slot])
+            table[slot] = f + 1;
+        st->memo_class[f] = table[slot] - 1;
+    }
+    free(table);
+    return true;
+}
+
+bool pv_memo_init(pv_state *st)
+{
+    const pb_image *img = st->img;
+    size_t nf = img->nfuncs ? img->nfuncs : 1, total = 0;
+    st->memo_class = calloc(nf, sizeof *st->memo_class);
+    st->memo_first = calloc(nf, sizeof *st->memo_first);
+    st->memo_ways = calloc(nf, 1);
+    if (!st->memo_class || !st->memo_first || !st->memo_ways || !pv_memo_classes(st))
+        return false;
+    for (uint32_t f = 0; f < img->nfuncs; f++) {
+        uint32_t c = st->memo_class[f];
+        uint16_t np = img->funcs[f].nparams;
+        if (c == f) {
+            st->memo_first[f] = (uint32_t)total;
+            st->memo_ways[f] = np == 0 ? 1 : np <= PV_MEMO_ARGS ? PV_MEMO_WAYS : 0;
+            total += st->memo_ways[f];
+        } else {
+            st->memo_ways[f] = st->memo_ways[c];
+        }
+    }
+    st->memo = calloc(total ? total : 1, sizeof *st->memo);
+    if (!st->memo)
+        return false;
+    st->memo_count = total;
+    st->memo_epoch = 1;
+    st->memo_today = INT32_MIN; /* no day yet: the first run starts an epoch */
+    return true;
+}
+
 void pv_fini(pv_state *st)
 {
     free(st->stack);
     free(st->outcomes);
     free(st->calls);
+    free(st->memo);
+    free(st->memo_class);
+    free(st->memo_first);
+    free(st->memo_ways);
     st->stack = NULL;
     st->outcomes = NULL;
     st->calls = NULL;
+    st->memo = NULL;
+    st->memo_class = NULL;
+    st->memo_first = NULL;
+    st->memo_ways = NULL;
 }

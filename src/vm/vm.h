@@ -31,10 +31,23 @@ typedef struct pv_error {
     uint32_t file;      /* string id of the source file, or PB_NO_STRING */
 } pv_error;
 
+/* A remembered call: a definition's result for its arguments, on the facts
+ * and the day of the current memo epoch (see pv_memo_init). */
+#define PV_MEMO_ARGS 2  /* definitions with more parameters are not remembered */
+#define PV_MEMO_WAYS 16 /* entries per definition with parameters */
+typedef struct pv_memo {
+    uint32_t epoch;       /* valid while equal to pv_state.memo_epoch */
+    uint64_t cost;        /* instructions the call took, its RET included */
+    pv_value args[PV_MEMO_ARGS];
+    pv_value result;
+} pv_memo;
+
 /* Where a CALL returns to (the VM's own bookkeeping). */
 typedef struct pv_return {
     const uint8_t *pc;    /* the instruction after the CALL */
     pv_value *base;       /* the caller's locals */
+    pv_memo *memo;        /* where to remember the result, or NULL */
+    uint64_t start;       /* instructions executed when the call began */
 } pv_return;
 
 typedef struct pv_state {
@@ -44,6 +57,14 @@ typedef struct pv_state {
     pv_return *calls;     /* img->max_calls return points */
     uint64_t budget;      /* instructions per program evaluation */
     uint64_t executed;    /* instructions executed by the last run */
+    /* Remembered calls (NULL unless pv_memo_init was called). */
+    pv_memo *memo;
+    size_t memo_count;    /* entries in memo */
+    uint32_t *memo_class; /* per function: the first function with the same code */
+    uint32_t *memo_first; /* per class: its first entry in memo */
+    uint8_t *memo_ways;   /* per function: its class's entries (0: not remembered) */
+    uint32_t memo_epoch;
+    int32_t memo_today;   /* the day the current epoch's results hold for */
 } pv_state;
 
 #define PV_DEFAULT_BUDGET 10000000u
@@ -51,6 +72,25 @@ typedef struct pv_state {
 /* Returns false when out of memory. */
 bool pv_init(pv_state *st, const pb_image *img);
 void pv_fini(pv_state *st);
+
+/* Remembering calls. A function's result depends only on the facts, the
+ * day and its arguments, and the same definitions (`age`, `member("usatf")`)
+ * are called by requirement after requirement of program after program,
+ * whose requirements are often the same code too ("USATF membership" in
+ * seven programs). After pv_memo_init the VM keeps the result of each call
+ * and of each requirement it evaluates, and reuses it for an equal call
+ * until pv_memo_forget, which the owner must call whenever the facts change;
+ * a different day forgets by itself. Functions with the same code share
+ * what they remember. A function of at most PV_MEMO_ARGS parameters has
+ * PV_MEMO_WAYS entries, one argument list to an entry (one entry without
+ * parameters). Only calls that returned are remembered, and a reused call
+ * counts the instructions it took when it ran, against the same budget, and
+ * is run again when that would exceed the budget: results, errors and their
+ * positions are exactly those without memory. pv_memo_init allocates every
+ * entry; evaluating still allocates nothing. Returns false when out of
+ * memory. */
+bool pv_memo_init(pv_state *st);
+void pv_memo_forget(pv_state *st);
 
 /* Evaluates program `prog` against the facts record `facts` (the fields of
  * record 0, in order) as of day `today`. On success returns true, sets

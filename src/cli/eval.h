@@ -1,0 +1,157 @@
+/* pathway eval, in pieces: the command and its options (cmd_eval.c), reading
+ * the facts in batches of records (eval_input.c), writing the results
+ * (eval_output.c), and evaluating batches, on worker threads when there are
+ * many, with the output kept in input order (eval_jobs.c). The design is in
+ * docs/architecture.md, "Throughput". */
+#ifndef CLI_EVAL_H
+#define CLI_EVAL_H
+
+#include <stdint.h>
+
+#include "cli.h"
+
+struct cJSON;
+
+/* The largest --jobs: more threads than cores only costs memory. */
+#define EVAL_JOBS_MAX 256u
+
+typedef struct eval_opts {
+    const char *rules, *facts;
+    pw_date as_of;
+    bool text;
+    size_t *progs; /* selected program versions, in declaration order */
+    size_t nprogs;
+    const char **prog_ids;
+    size_t nids;
+    cli_limits limits;
+    unsigned jobs; /* --jobs; 0 = one per online core */
+} eval_opts;
+
+/* ---- output (eval_output.c) ------------------------------------------------ */
+
+/* A piece of precomputed output: bytes [off, off + len) of eval_fmt.store. */
+typedef struct eval_piece {
+    size_t off, len;
+} eval_piece;
+
+/* One selected program's constant output. */
+typedef struct eval_prog_fmt {
+    size_t p;               /* the program version */
+    bool dated;
+    /* Per eligible (0, 1) and, for a dated program, pw_verdict:
+     * [,]{"program":"level_2","eligible":false[,"status":...,"in_force":{...}],"unmet":[ */
+    eval_piece open[2][4];
+    const eval_piece *labels; /* per requirement node: its label as a JSON string */
+} eval_prog_fmt;
+
+/* Everything of the output that does not depend on the record, made once
+ * per run and then only read (by every thread). */
+typedef struct eval_fmt {
+    const pw_program *program;
+    const eval_opts *o;
+    char as_of[11];
+    eval_piece results;     /* ,"as_of":"2026-11-23","results":[ */
+    eval_prog_fmt *progs;   /* o->nprogs */
+    eval_piece *labels;     /* backs every eval_prog_fmt.labels */
+    cli_buf store;
+} eval_fmt;
+
+bool eval_fmt_init(eval_fmt *f, const pw_program *program, const eval_opts *o);
+void eval_fmt_fini(eval_fmt *f);
+
+/* A diagnostic for standard error, and how much of the output precedes it:
+ * it is printed after the record's error line, as an unbuffered writer
+ * would print it. */
+typedef struct eval_note {
+    size_t out_at, off, len;
+} eval_note;
+
+/* What evaluating a batch of records produced. */
+typedef struct eval_sink {
+    cli_buf out, err;
+    eval_note *notes;
+    size_t nnotes, cap;
+    unsigned long long bad; /* records that could not be evaluated */
+    bool oom;
+} eval_sink;
+
+/* The results of an evaluated record (pw_evaluate succeeded for every
+ * selected program), as a JSON line or a text report. */
+void eval_write_result(const eval_fmt *f, const pw_context *ctx, const char *id, eval_sink *s);
+/* A record that could not be evaluated: its error line (or paragraph) in
+ * the output and a diagnostic naming where it is. */
+void eval_write_error(const eval_fmt *f, eval_sink *s, const char *id, const char *where,
+                      const char *msg);
+void eval_sink_clear(eval_sink *s);
+void eval_sink_free(eval_sink *s);
+
+/* Standard output, written with write(2) in large pieces. */
+typedef struct eval_writer {
+    int fd;
+    bool failed; /* a write failed: the rest is dropped, the run ends with 1 */
+    bool oom;    /* some output could not be assembled for want of memory */
+} eval_writer;
+
+/* Writes a sink's output, and its diagnostics to standard error in their
+ * places, then empties it. */
+void eval_sink_flush(eval_sink *s, eval_writer *w);
+
+/* ---- input (eval_input.c) -------------------------------------------------- */
+
+typedef enum eval_kind {
+    EVAL_LINES,  /* JSON Lines: text holds whole lines */
+    EVAL_ARRAY,  /* the file is one array: count elements from node */
+    EVAL_OBJECT  /* the file is one object: node */
+} eval_kind;
+
+/* A run of consecutive records, the unit of work handed to a thread. */
+typedef struct eval_batch {
+    eval_kind kind;
+    cli_buf text;                /* EVAL_LINES: complete lines */
+    unsigned long long first;    /* line number of text's first line, or array
+                                  * position (from 1) of node */
+    const struct cJSON *node;    /* EVAL_ARRAY, EVAL_OBJECT */
+    size_t count;                /* nodes, following node->next */
+    eval_sink sink;              /* what evaluating it produced */
+} eval_batch;
+
+typedef struct eval_reader {
+    int fd;
+    bool own_fd;                 /* opened here (not standard input) */
+    bool eof;
+    int error;                   /* errno of a failed read; 0 */
+    size_t block;                /* bytes asked of each read */
+    cli_buf win;                 /* read and not yet handed out */
+    size_t last_nl;              /* 1 + offset of the last newline in win; 0: none */
+    bool short_read;             /* the last read returned less than asked */
+    unsigned long long line;     /* lines handed out so far */
+    eval_kind kind;
+    struct cJSON *root;          /* EVAL_ARRAY, EVAL_OBJECT: the whole file */
+    const struct cJSON *next;    /* the next node to hand out */
+    unsigned long long index;    /* its position, from 1 */
+} eval_reader;
+
+/* Opens `path` ("-": standard input). On failure writes the message. */
+bool eval_reader_open(eval_reader *r, const char *path, char *msg, size_t len);
+/* Reads enough of the input to tell its framing (see eval_input.c). */
+void eval_reader_start(eval_reader *r);
+/* Fills b with the next records; false at the end of the input or after a
+ * read error (r->error). */
+bool eval_reader_next(eval_reader *r, eval_batch *b);
+void eval_reader_close(eval_reader *r);
+
+/* ---- evaluating (eval_jobs.c) ----------------------------------------------- */
+
+/* What every thread reads and nobody writes during the run. */
+typedef struct eval_shared {
+    const eval_opts *o;
+    const pw_program *program;
+    const eval_fmt *fmt;
+} eval_shared;
+
+/* Evaluates every batch the reader gives, writes the results in input order
+ * and returns the number of records that could not be evaluated. `ctx` is
+ * the main thread's context; worker threads make their own. */
+unsigned long long eval_run_all(const eval_shared *sh, pw_context *ctx, eval_reader *r, eval_writer *w);
+
+#endif

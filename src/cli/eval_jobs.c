@@ -1,0 +1,354 @@
+/* Evaluating batches of records, on worker threads when the input is large,
+ * with the output written in input order.
+ *
+ * The main thread reads batches (eval_input.c) and writes their output; each
+ * worker thread has its own pw_context over the shared, read-only program
+ * and takes the next batch in input order, evaluating it into the batch's own
+ * buffers. Batches live in a ring of slots: the main thread writes slot k's
+ * output only when every earlier batch has been written, and refills a slot
+ * only once it is written, so at most `nslots` batches are in memory
+ * whatever the size of the input.
+ *
+ * The first EVAL_INLINE_RECORDS records are always evaluated on the main
+ * thread: a small input (the common interactive case) never starts a thread,
+ * and a large one loses nothing worth measuring. */
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "api/api_int.h"
+#include "eval.h"
+
+#define EVAL_INLINE_RECORDS 4096u
+
+/* ---- one record ---------------------------------------------------------------- */
+
+/* Where a record is, for its diagnostic; formatted only when one is due. */
+typedef struct eval_where {
+    eval_kind kind;
+    unsigned long long n; /* line number, or position in the array */
+} eval_where;
+
+/* The text is bounded as it always was (a 600-byte buffer): a very long
+ * path is cut the same way. */
+static void eval_where_text(const eval_shared *sh, const eval_where *w, char where[600])
+{
+    if (w->kind == EVAL_LINES)
+        snprintf(where, 600, "%s:%llu", sh->o->facts, w->n);
+    else if (w->kind == EVAL_ARRAY)
+        snprintf(where, 600, "%s: record %llu", sh->o->facts, w->n);
+    else
+        snprintf(where, 600, "%s", sh->o->facts);
+}
+
+static void eval_fail(const eval_shared *sh, eval_sink *s, const eval_where *w, const char *id,
+                      const char *msg)
+{
+    char where[600];
+    eval_where_text(sh, w, where);
+    eval_write_error(sh->fmt, s, id, where, msg);
+}
+
+static const char *eval_record_id(const cJSON *rec)
+{
+    const cJSON *id = cJSON_IsObject(rec) ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
+    return cJSON_IsString(id) ? id->valuestring : NULL;
+}
+
+static void eval_record(const eval_shared *sh, pw_context *ctx, eval_sink *s, const cJSON *rec,
+                        const eval_where *w)
+{
+    const char *id = eval_record_id(rec);
+    pw_error err;
+    if (!cJSON_IsObject(rec)) {
+        eval_fail(sh, s, w, NULL, "expected a JSON object for the record");
+        return;
+    }
+    if (pw_context_set_cjson(ctx, rec, &err) != PW_OK) {
+        eval_fail(sh, s, w, id, err.message);
+        return;
+    }
+    for (size_t k = 0; k < sh->o->nprogs; k++) {
+        if (pw_evaluate(ctx, sh->o->progs[k], sh->o->as_of, &err) != PW_OK) {
+            eval_fail(sh, s, w, id, err.message);
+            return;
+        }
+    }
+    eval_write_result(sh->fmt, ctx, id, s);
+}
+
+static bool eval_blank(const char *p, const char *end)
+{
+    for (; p < end; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return false;
+    return true;
+}
+
+/* One non-blank line of JSON Lines. */
+static void eval_line(const eval_shared *sh, pw_context *ctx, eval_sink *s, const char *p, size_t len,
+                      const eval_where *w)
+{
+    const char *after = NULL;
+    char msg[128];
+    cJSON *rec = cJSON_ParseWithLengthOpts(p, len, &after, 0);
+    if (!rec) {
+        snprintf(msg, sizeof msg, "invalid JSON at column %u",
+                 (unsigned)((after && after >= p ? after : p) - p) + 1);
+        eval_fail(sh, s, w, NULL, msg);
+    } else if (!eval_blank(after, p + len)) {
+        snprintf(msg, sizeof msg, "unexpected text after the JSON value at column %u",
+                 (unsigned)(after - p) + 1);
+        eval_fail(sh, s, w, eval_record_id(rec), msg);
+    } else {
+        eval_record(sh, ctx, s, rec, w);
+    }
+    cJSON_Delete(rec);
+}
+
+/* Evaluates a batch into its sink; returns the records it held. */
+static size_t eval_batch_run(const eval_shared *sh, pw_context *ctx, eval_batch *b)
+{
+    eval_where w = {b->kind, b->first};
+    size_t records = 0;
+    if (b->kind != EVAL_LINES) {
+        const cJSON *rec = b->node;
+        for (size_t i = 0; i < b->count; i++, rec = rec->next, w.n++)
+            eval_record(sh, ctx, &b->sink, rec, &w);
+        return b->count;
+    }
+    const char *p = b->text.data, *end = p + b->text.len;
+    for (; p < end; w.n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        if (!eval_blank(p, stop)) {
+            eval_line(sh, ctx, &b->sink, p, (size_t)(stop - p), &w);
+            records++;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return records;
+}
+
+/* ---- worker threads ------------------------------------------------------------ */
+
+typedef struct eval_pool eval_pool;
+
+typedef struct eval_worker {
+    eval_pool *pool;
+    pw_context *ctx;
+    pthread_t thread;
+} eval_worker;
+
+struct eval_pool {
+    const eval_shared *sh;
+    pthread_mutex_t mu;
+    pthread_cond_t work;            /* a batch was published, or the run ends */
+    pthread_cond_t done;            /* a batch was evaluated */
+    eval_batch *slots;
+    bool *ready;                    /* per slot: evaluated, not yet written */
+    size_t nslots;
+    unsigned long long published;   /* batches handed to the workers */
+    unsigned long long taken;       /* of those, batches a worker took */
+    bool closing;
+    eval_worker *workers;
+    unsigned nworkers;
+};
+
+static void *eval_worker_main(void *arg)
+{
+    eval_worker *wk = arg;
+    eval_pool *pl = wk->pool;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (pl->taken == pl->published && !pl->closing)
+            pthread_cond_wait(&pl->work, &pl->mu);
+        if (pl->taken == pl->published)
+            break;
+        size_t slot = (size_t)(pl->taken++ % pl->nslots);
+        pthread_mutex_unlock(&pl->mu);
+        eval_batch_run(pl->sh, wk->ctx, &pl->slots[slot]);
+        pthread_mutex_lock(&pl->mu);
+        pl->ready[slot] = true;
+        pthread_cond_signal(&pl->done);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+/* Starts up to n workers; returns how many run (0: evaluate inline). */
+static unsigned eval_pool_start(eval_pool *pl, unsigned n)
+{
+    pl->workers = calloc(n, sizeof *pl->workers);
+    if (!pl->workers)
+        return 0;
+    const eval_opts *o = pl->sh->o;
+    while (pl->nworkers < n) {
+        eval_worker *wk = &pl->workers[pl->nworkers];
+        wk->pool = pl;
+        if (pw_context_new(pl->sh->program, &wk->ctx, NULL) != PW_OK)
+            break;
+        if (pw_context_set_limits(wk->ctx, &o->limits.limits, NULL) != PW_OK ||
+            pthread_create(&wk->thread, NULL, eval_worker_main, wk) != 0) {
+            pw_context_free(wk->ctx);
+            break;
+        }
+        pl->nworkers++;
+    }
+    return pl->nworkers;
+}
+
+static void eval_pool_stop(eval_pool *pl)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->closing = true;
+    pthread_cond_broadcast(&pl->work);
+    pthread_mutex_unlock(&pl->mu);
+    for (unsigned i = 0; i < pl->nworkers; i++) {
+        pthread_join(pl->workers[i].thread, NULL);
+        pw_context_free(pl->workers[i].ctx);
+    }
+    free(pl->workers);
+}
+
+/* ---- the run ------------------------------------------------------------------- */
+
+static unsigned eval_jobs(const eval_opts *o)
+{
+    if (o->jobs)
+        return o->jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > (long)EVAL_JOBS_MAX ? EVAL_JOBS_MAX : (unsigned)n;
+}
+
+/* Writes the evaluated batches at the head of the ring, in order. Called
+ * with the lock held; writes without it. */
+static void eval_pool_write(eval_pool *pl, unsigned long long *written, eval_writer *w,
+                            unsigned long long *bad)
+{
+    for (;;) {
+        size_t slot = (size_t)(*written % pl->nslots);
+        if (*written == pl->published || !pl->ready[slot])
+            return;
+        pthread_mutex_unlock(&pl->mu);
+        *bad += pl->slots[slot].sink.bad;
+        eval_sink_flush(&pl->slots[slot].sink, w);
+        pthread_mutex_lock(&pl->mu);
+        pl->ready[slot] = false;
+        ++*written;
+    }
+}
+
+/* The main thread's loop once workers run: keep every slot busy, write
+ * batches as soon as they and all before them are done. */
+static void eval_pool_run(eval_pool *pl, eval_reader *r, eval_writer *w, unsigned long long *bad)
+{
+    unsigned long long written = 0;
+    bool input = true;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        eval_pool_write(pl, &written, w, bad);
+        if (!input && written == pl->published)
+            break;
+        if (!input || pl->published - written == pl->nslots) {
+            pthread_cond_wait(&pl->done, &pl->mu);
+            continue;
+        }
+        /* The slot is free: nobody else touches it until it is published. */
+        eval_batch *b = &pl->slots[pl->published % pl->nslots];
+        pthread_mutex_unlock(&pl->mu);
+        input = eval_reader_next(r, b);
+        pthread_mutex_lock(&pl->mu);
+        if (input) {
+            pl->published++;
+            pthread_cond_signal(&pl->work);
+        }
+    }
+    pthread_mutex_unlock(&pl->mu);
+}
+
+/* Two slots per worker keep each busy while the main thread writes and
+ * reads; two more absorb a slow batch. */
+static bool eval_pool_init(eval_pool *pl, const eval_shared *sh, eval_batch *first, unsigned jobs)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->sh = sh;
+    pl->nslots = 2 * (size_t)jobs + 2;
+    pl->slots = calloc(pl->nslots, sizeof *pl->slots);
+    pl->ready = calloc(pl->nslots, sizeof *pl->ready);
+    if (!pl->slots || !pl->ready) {
+        free(pl->slots);
+        free(pl->ready);
+        return false;
+    }
+    /* The inline batch's buffers, already grown, become slot 0's. */
+    pl->slots[0] = *first;
+    memset(first, 0, sizeof *first);
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->work, NULL);
+    pthread_cond_init(&pl->done, NULL);
+    return true;
+}
+
+static void eval_pool_fini(eval_pool *pl)
+{
+    for (size_t i = 0; i < pl->nslots; i++) {
+        cli_buf_free(&pl->slots[i].text);
+        eval_sink_free(&pl->slots[i].sink);
+    }
+    free(pl->slots);
+    free(pl->ready);
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->work);
+    pthread_cond_destroy(&pl->done);
+}
+
+/* Evaluates and writes one batch on the main thread. */
+static size_t eval_inline(const eval_shared *sh, pw_context *ctx, eval_batch *b, eval_writer *w,
+                          unsigned long long *bad)
+{
+    size_t n = eval_batch_run(sh, ctx, b);
+    *bad += b->sink.bad;
+    eval_sink_flush(&b->sink, w);
+    return n;
+}
+
+/* Hands the rest of the input to worker threads; b (the inline batch)
+ * lends its buffers to the first slot. Returns false, with b as it was, when
+ * no worker could start. */
+static bool eval_run_pool(const eval_shared *sh, eval_batch *b, unsigned jobs, eval_reader *r,
+                          eval_writer *w, unsigned long long *bad)
+{
+    eval_pool pl;
+    if (!eval_pool_init(&pl, sh, b, jobs))
+        return false;
+    bool ran = eval_pool_start(&pl, jobs) > 0;
+    if (ran) {
+        eval_pool_run(&pl, r, w, bad);
+    } else {
+        *b = pl.slots[0];
+        memset(&pl.slots[0], 0, sizeof pl.slots[0]);
+    }
+    eval_pool_stop(&pl);
+    eval_pool_fini(&pl);
+    return ran;
+}
+
+unsigned long long eval_run_all(const eval_shared *sh, pw_context *ctx, eval_reader *r, eval_writer *w)
+{
+    unsigned jobs = eval_jobs(sh->o);
+    unsigned long long bad = 0, records = 0;
+    eval_batch b;
+    memset(&b, 0, sizeof b);
+    while ((jobs == 1 || records < EVAL_INLINE_RECORDS) && eval_reader_next(r, &b))
+        records += eval_inline(sh, ctx, &b, w, &bad);
+    if (jobs > 1 && records >= EVAL_INLINE_RECORDS && eval_run_pool(sh, &b, jobs, r, w, &bad))
+        return bad;
+    /* Whatever is left when no worker could start. */
+    while (eval_reader_next(r, &b))
+        eval_inline(sh, ctx, &b, w, &bad);
+    cli_buf_free(&b.text);
+    eval_sink_free(&b.sink);
+    return bad;
+}

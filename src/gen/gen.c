@@ -213,6 +213,7 @@ static void pg_begin_fn(pg *g, uint32_t nlocals)
 static void pg_end_fn(pg *g, uint32_t name, uint32_t nparams, const pb_type *params, pb_type result)
 {
     pg_emit(g, PB_OP_RET, 0, 0);
+    pg_thread_jumps(g, g->fn.start);
     uint32_t first = g->params.len;
     for (uint32_t i = 0; i < nparams; i++) {
         pb_type *t = pg_push(g, &g->params);

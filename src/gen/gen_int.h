@@ -64,6 +64,9 @@ uint32_t pg_emit(pg *g, pb_op op, uint32_t a, uint32_t b);
 uint32_t pg_jump(pg *g, pb_op op, uint32_t a);
 /* Points the jump operand at `at` to the current end of code. */
 void pg_patch(pg *g, uint32_t at);
+/* Retargets the jumps of the function that starts at `start` (all of its
+ * code is emitted) past chains that only pass a constant on (thread.c). */
+void pg_thread_jumps(pg *g, uint32_t start);
 /* Records that code from here on comes from `span`. */
 void pg_mark(pg *g, const ps_span *span);
 

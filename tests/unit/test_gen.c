@@ -107,6 +107,41 @@ START_TEST(test_sequences)
 }
 END_TEST
 
+/* The opcode a forward jump of function f lands on: the first jump of
+ * opcode `op`. */
+static pb_op jump_lands_on(const pb_image *img, uint32_t f, pb_op op)
+{
+    const pb_func *fn = &img->funcs[f];
+    for (uint32_t pc = fn->code_off; pc < fn->code_off + fn->code_len;) {
+        pb_insn in;
+        ck_assert(pb_decode(img->code, img->ncode, pc, &in));
+        if (in.op == op) {
+            pb_insn to;
+            ck_assert(pb_decode(img->code, img->ncode, pc + in.size + (uint32_t)in.ja, &to));
+            return to.op;
+        }
+        pc += in.size;
+    }
+    ck_abort_msg("no %s", pb_opinfo_table[op].name);
+    return PB_OP_NOP;
+}
+
+/* Jump threading: a failed `c.id = "x"` goes straight on to the next
+ * certificate instead of through the PUSH_FALSE / JUMP_FALSE ladder of the
+ * enclosing `and` and `any`; a failed `or` item that is found goes straight
+ * to the PUSH_TRUE. */
+START_TEST(test_threading)
+{
+    pb_image *img = build("program p {\n  require \"r\": any c in certificates where c.id = \"x\" and "
+                          "c.issued <= today and c.issued > birth_date\n}\n");
+    ck_assert_int_eq(jump_lands_on(img, img->nfuncs - 1, PB_OP_JUMP_FALSE), PB_OP_LOOP);
+    pb_image_free(img);
+    img = build("program p {\n  require \"r\": (\"a\" in roles or \"b\" in roles) and true\n}\n");
+    ck_assert_int_eq(jump_lands_on(img, img->nfuncs - 1, PB_OP_JUMP_TRUE), PB_OP_PUSH_TRUE);
+    pb_image_free(img);
+}
+END_TEST
+
 /* Constants and strings are shared, definitions come before their callers,
  * and frames include callees. */
 START_TEST(test_tables)
@@ -140,6 +175,7 @@ static Suite *gen_suite(void)
     TCase *tc = tcase_create("code");
     tcase_add_loop_test(tc, test_sequences, 0, (int)(sizeof rows / sizeof *rows));
     tcase_add_test(tc, test_tables);
+    tcase_add_test(tc, test_threading);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -377,7 +377,12 @@ static void d_render(d_operand *o, const pb_image *img, const pb_insn *in, pb_op
     }
     case PB_K_FIELD:
         snprintf(o->text, sizeof o->text, "%u", v);
-        d_note_field(o, img, in->a, v, true);
+        /* ITER_KEY's field belongs to the record of the list its iterator
+         * walks, which only the verifier's types know. */
+        if (in->op == PB_OP_ITER_KEY)
+            snprintf(o->note, sizeof o->note, "field %u of the elements", v);
+        else
+            d_note_field(o, img, in->a, v, true);
         break;
     case PB_K_LOCAL: snprintf(o->text, sizeof o->text, "%u", v); break;
     case PB_K_JUMP: {

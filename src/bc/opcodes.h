@@ -63,7 +63,9 @@
     X(ITER_NEXT,   LOCAL, JUMP,  "",   "@", "push the next element of iterator A, or jump forward by B when done") \
     X(LOOP,        JUMP,  NONE,  "",   "",  "jump back by A to an ITER_NEXT")             \
     X(CALL,        FUNC,  NONE,  "@",  "@", "call function A with its parameters on the stack") \
-    X(RET,         NONE,  NONE,  "@",  "",  "return the top value to the caller")
+    X(RET,         NONE,  NONE,  "@",  "",  "return the top value to the caller")        \
+    X(ITER_KEY,    LOCAL, FIELD, "s",  "",  "pop the text that ITER_FIND A looks for in field B of its elements") \
+    X(ITER_FIND,   LOCAL, JUMP,  "",   "@", "like ITER_NEXT, but skip the elements whose field differs from the ITER_KEY")
 
 /* Operand kinds: X(NAME, encoded bytes) */
 #define PB_OPERANDS(X) \

@@ -62,6 +62,10 @@ static const char *vt_str(const vc *c, vt t, char *buf, size_t n)
         snprintf(buf, n, "an iterator position");
         return buf;
     }
+    if (t.kind == VT_KEY) {
+        snprintf(buf, n, "an iterator key");
+        return buf;
+    }
     pb_type p = {t.kind, 0, t.rec};
     return pb_type_str(c->img, p, buf, n);
 }
@@ -298,26 +302,28 @@ static bool st_merge(vc *c, uint32_t target, const vstate *in)
     return true;
 }
 
-/* A loop's back edge must bring the stack its ITER_NEXT was verified with, and
- * no local the loop head could read with a different type. */
+/* A loop's back edge must bring the stack its head (ITER_NEXT or ITER_FIND)
+ * was verified with, and no local the head could read with a different
+ * type. */
 static bool st_back_edge(vc *c, uint32_t head, const vstate *in)
 {
     const vstate *s = c->at[head - c->start];
+    const char *op = pb_opinfo_table[c->img->code[head]].name; /* v_loop_shape checked it */
     char a[96], b[96];
     if (!s)
-        return pbv_fail_code(c, "LOOP back to the ITER_NEXT at offset %u, which no other path reaches", head);
+        return pbv_fail_code(c, "LOOP back to the %s at offset %u, which no other path reaches", op, head);
     if (s->depth != in->depth)
-        return pbv_fail_code(c, "LOOP back to offset %u with stack depth %u; the ITER_NEXT there has %u",
-                          head, in->depth, s->depth);
+        return pbv_fail_code(c, "LOOP back to offset %u with stack depth %u; the %s there has %u",
+                          head, in->depth, op, s->depth);
     for (uint32_t i = 0; i < c->nl + s->depth; i++) {
         if (vt_eq(s->v[i], in->v[i]) || (i < c->nl && s->v[i].kind == VT_UNSET))
             continue;
         if (i < c->nl)
-            return pbv_fail_code(c, "LOOP back to offset %u: local %u is %s, but %s at the ITER_NEXT "
+            return pbv_fail_code(c, "LOOP back to offset %u: local %u is %s, but %s at the %s "
                                  "(a local keeps its type around a loop)",
-                              head, i, vt_str(c, in->v[i], a, sizeof a), vt_str(c, s->v[i], b, sizeof b));
-        return pbv_fail_code(c, "LOOP back to offset %u: stack value %u is %s, but %s at the ITER_NEXT", head,
-                          i - c->nl, vt_str(c, in->v[i], a, sizeof a), vt_str(c, s->v[i], b, sizeof b));
+                              head, i, vt_str(c, in->v[i], a, sizeof a), vt_str(c, s->v[i], b, sizeof b), op);
+        return pbv_fail_code(c, "LOOP back to offset %u: stack value %u is %s, but %s at the %s", head,
+                          i - c->nl, vt_str(c, in->v[i], a, sizeof a), vt_str(c, s->v[i], b, sizeof b), op);
     }
     return true;
 }
@@ -365,13 +371,18 @@ static bool v_operand(vc *c, const pb_insn *in, pb_operand k, uint32_t v, int32_
             return pbv_fail_code(c, "record %u out of range (image has %u records)", v, img->nrecords);
         return true;
     case PB_K_FIELD: /* of the record in operand A, already checked */
+        if (in->op == PB_OP_ITER_KEY) /* of the iterator's record: checked with the types */
+            return true;
         if (v >= img->records[in->a].nfields)
             return pbv_fail_code(c, "field %u out of range (record %u '%s' has %u fields)", v, in->a,
                               pbv_name(img, img->records[in->a].name), img->records[in->a].nfields);
         return true;
     case PB_K_LOCAL: {
-        /* An iterator uses two locals: the list and the position. */
-        uint32_t used = in->op == PB_OP_ITER_INIT || in->op == PB_OP_ITER_NEXT ? 2 : 1;
+        /* An iterator uses two locals: the list and the position; a third,
+         * the key, when it finds. */
+        uint32_t used = in->op == PB_OP_ITER_INIT || in->op == PB_OP_ITER_NEXT ? 2
+                        : in->op == PB_OP_ITER_KEY || in->op == PB_OP_ITER_FIND ? 3
+                                                                                : 1;
         if ((uint64_t)v + used > c->nl)
             return pbv_fail_code(c, "local %u out of range (function has %u locals)", v + used - 1, c->nl);
         return true;
@@ -397,6 +408,11 @@ static bool v_operand(vc *c, const pb_insn *in, pb_operand k, uint32_t v, int32_
 }
 
 /* ---- code: control flow ---------------------------------------------------------- */
+
+static bool v_loop_head(pb_op op)
+{
+    return op == PB_OP_ITER_NEXT || op == PB_OP_ITER_FIND;
+}
 
 static bool v_falls_through(pb_op op)
 {
@@ -427,17 +443,18 @@ static bool v_target(vc *c, const pb_insn *in, uint32_t dist, uint32_t *target)
     return true;
 }
 
-/* LOOP must close an iteration: go back to an ITER_NEXT whose exit lands
- * after the LOOP, so the loop body is exactly the code between them. */
+/* LOOP must close an iteration: go back to an ITER_NEXT (or ITER_FIND) whose
+ * exit lands after the LOOP, so the loop body is exactly the code between
+ * them. */
 static bool v_loop_shape(vc *c, const pb_insn *in, uint32_t head)
 {
     pb_insn h;
-    if (!pb_decode(c->img->code, c->end, head, &h) || h.op != PB_OP_ITER_NEXT)
-        return pbv_fail_code(c, "LOOP to offset %u, which is not an ITER_NEXT", head);
+    if (!pb_decode(c->img->code, c->end, head, &h) || !v_loop_head(h.op))
+        return pbv_fail_code(c, "LOOP to offset %u, which is not an ITER_NEXT or ITER_FIND", head);
     uint64_t exit = (uint64_t)head + h.size + h.b;
     if (exit < (uint64_t)c->pc + in->size)
-        return pbv_fail_code(c, "LOOP to the ITER_NEXT at offset %u, whose exit (offset %llu) is not after the LOOP",
-                          head, (unsigned long long)exit);
+        return pbv_fail_code(c, "LOOP to the %s at offset %u, whose exit (offset %llu) is not after the LOOP",
+                          pb_opinfo_table[h.op].name, head, (unsigned long long)exit);
     return true;
 }
 
@@ -550,6 +567,8 @@ static bool v_local(vc *c, uint32_t i, vt *out)
     vt t = c->cur->v[i];
     if (t.kind == VT_UNSET)
         return pbv_fail_code(c, "local %u is read before it is set", i);
+    if (t.kind == VT_KEY)
+        return pbv_fail_code(c, "local %u is an iterator key, which only ITER_FIND reads", i);
     *out = t.kind == VT_ITER ? vt_make(PB_T_INT, 0) : t; /* a position reads as its index */
     return true;
 }
@@ -565,6 +584,44 @@ static bool v_iter_elem(vc *c, uint32_t a, vt *out)
     return true;
 }
 
+/* The element ITER_FIND pushes: an iterator over a list of records (it
+ * compares a field), with a key for the same record. */
+static bool v_find_elem(vc *c, uint32_t a, vt *out)
+{
+    if (!v_iter_elem(c, a, out))
+        return false;
+    vt key = c->cur->v[a + 2];
+    if (out->kind != PB_T_ELEM)
+        return pbv_fail_code(c, "ITER_FIND walks a set of text; it finds only in lists of records");
+    if (key.kind != VT_KEY || key.rec != out->rec)
+        return pbv_fail_code(c, "local %u is not a key for the elements of the iterator at local %u "
+                             "(ITER_KEY sets it)", a + 2, a);
+    return true;
+}
+
+/* ITER_KEY: the iterator is over a list of records, and the key is compared
+ * with one of their text fields. */
+static bool v_key(vc *c, const pb_insn *in)
+{
+    vt elem;
+    if (!v_iter_elem(c, in->a, &elem))
+        return false;
+    if (elem.kind != PB_T_ELEM)
+        return pbv_fail_code(c, "ITER_KEY for an iterator over a set of text; only lists of records have fields");
+    const pb_record *r = &c->img->records[elem.rec];
+    if (in->b >= r->nfields)
+        return pbv_fail_code(c, "field %u out of range (record %u '%s' has %u fields)", in->b, elem.rec,
+                             pbv_name(c->img, r->name), r->nfields);
+    pb_type t = c->img->fields[r->first_field + in->b].type;
+    if (t.kind != PB_T_TEXT) {
+        char b[96];
+        return pbv_fail_code(c, "ITER_KEY compares field %u of record '%s', which is %s, not text", in->b,
+                             pbv_name(c->img, r->name), pb_type_str(c->img, t, b, sizeof b));
+    }
+    c->cur->v[in->a + 2] = (vt){VT_KEY, 0, (uint16_t)elem.rec};
+    return true;
+}
+
 /* The type '@' pushes. */
 static bool v_at_push(vc *c, const pb_insn *in, const vt *args, vt *out)
 {
@@ -575,6 +632,7 @@ static bool v_at_push(vc *c, const pb_insn *in, const vt *args, vt *out)
     case PB_OP_LOAD_FIELD: *out = vt_of(img->fields[img->records[in->a].first_field + in->b].type); return true;
     case PB_OP_LOAD_LOCAL: return v_local(c, in->a, out);
     case PB_OP_ITER_NEXT: return v_iter_elem(c, in->a, out);
+    case PB_OP_ITER_FIND: return v_find_elem(c, in->a, out);
     case PB_OP_CALL: *out = vt_of(img->funcs[in->a].result); return true;
     case PB_OP_OTHERWISE: *out = args[0]; return true;
     default: return pbv_fail_code(c, "no rule for the type this instruction pushes");
@@ -638,6 +696,8 @@ static bool v_effect(vc *c, const pb_insn *in, uint32_t target)
     }
     if (in->op == PB_OP_STORE_LOCAL)
         s->v[in->a] = args[0];
+    if (in->op == PB_OP_ITER_KEY && !v_key(c, in))
+        return false;
     if (in->op == PB_OP_ITER_INIT) {
         s->v[in->a] = args[0];
         s->v[in->a + 1] = (vt){VT_ITER, args[0].kind, args[0].rec};
@@ -656,8 +716,8 @@ static void v_note_call(vc *c, const pb_insn *in)
 }
 
 /* Entering the instruction at c->pc: joins the fall-through path with the
- * jumps recorded for it. ITER_NEXT keeps its entry state for the loop's back
- * edge. */
+ * jumps recorded for it. A loop head (ITER_NEXT, ITER_FIND) keeps its entry
+ * state for the loop's back edge. */
 static bool v_enter(vc *c, pb_op op)
 {
     vstate **slot = &c->at[c->pc - c->start];
@@ -666,7 +726,7 @@ static bool v_enter(vc *c, pb_op op)
             return false;
         st_copy(c, c->cur, *slot);
         c->live = true;
-    } else if (c->live && op == PB_OP_ITER_NEXT) {
+    } else if (c->live && v_loop_head(op)) {
         if (!(*slot = st_new(c)))
             return false;
         st_copy(c, *slot, c->cur);

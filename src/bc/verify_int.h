@@ -17,7 +17,10 @@
 /* The verifier's view of a value: a pb_kind and, for lists and elements, the
  * record. A local may also be unset (kind PB_T_VOID) or an iterator's position
  * (VT_ITER, `sub` the kind of list it walks), which only ITER_INIT creates, so
- * the VM can keep the walk's stride there without bytecode forging it. */
+ * the VM can keep the walk's stride there without bytecode forging it; or
+ * an iterator's key (VT_KEY, `rec` the record whose elements it is compared
+ * with), which only ITER_KEY creates, so the field index the VM keeps with it
+ * is always one that the verifier checked. */
 typedef struct vt {
     uint8_t kind;
     uint8_t sub;
@@ -26,6 +29,7 @@ typedef struct vt {
 
 #define VT_UNSET PB_T_VOID
 #define VT_ITER PB_T_COUNT
+#define VT_KEY (PB_T_COUNT + 1)
 
 static inline vt vt_make(unsigned kind, unsigned rec)
 {

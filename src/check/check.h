@@ -77,8 +77,10 @@ const char *pc_period_text(const pa_period *p, char *buf, size_t len);
 bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls,
               pc_program *out);
 
-/* Quantifiers own four locals from the index in their ref_index: the list,
- * the position, the loop variable, and the count/sum accumulator. */
-#define PC_QUANT_LOCALS 4
+/* Quantifiers own five locals from the index in their ref_index: the list,
+ * the position and the key of the iterator (ITER_INIT, ITER_KEY), the loop
+ * variable (PC_QUANT_VAR), and the count/sum accumulator. */
+#define PC_QUANT_LOCALS 5
+#define PC_QUANT_VAR 3
 
 #endif

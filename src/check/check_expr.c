@@ -563,7 +563,7 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
     uint32_t base = fn->nlocals;
     fn->nlocals += PC_QUANT_LOCALS;
     e->ref_index = base;
-    pc_scope sc = {e->u.quant.var, e->u.quant.var_span, elem, base + 2, PA_REF_LOCAL, fn->scope};
+    pc_scope sc = {e->u.quant.var, e->u.quant.var_span, elem, base + PC_QUANT_VAR, PA_REF_LOCAL, fn->scope};
     fn->scope = &sc;
     bool ok = !pc_is_void(elem);
     if (e->u.quant.where) {

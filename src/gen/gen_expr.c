@@ -1,6 +1,6 @@
 /* Emitting expressions. Every emitter leaves exactly one value on the stack;
  * control flow is structured (forward jumps, and loops only through
- * ITER_NEXT/LOOP), which is what the verifier accepts. */
+ * ITER_NEXT or ITER_FIND and LOOP), which is what the verifier accepts. */
 #include <string.h>
 
 #include "gen_int.h"
@@ -342,9 +342,86 @@ static void pg_if(pg *g, const pa_expr *e)
     pg_patch(g, to_end);
 }
 
+/* ---- quantifiers ----------------------------------------------------------- */
+
+/* A value the loop cannot change and that cannot fail, so that computing it
+ * once before the loop is the same as computing it for every element: a
+ * text literal, a facts field, a parameter or an enclosing loop's variable,
+ * or a field of one of those. `var` is this loop's variable. */
+static bool pg_loop_invariant(const pa_expr *k, uint32_t var)
+{
+    if (k->kind == PA_E_FIELD)
+        k = k->u.field.obj;
+    switch (k->kind) {
+    case PA_E_STR: return true;
+    case PA_E_NAME:
+        return k->ref == PA_REF_FACT ||
+               ((k->ref == PA_REF_PARAM || k->ref == PA_REF_LOCAL) && k->ref_index != var);
+    default: return false;
+    }
+}
+
+/* `var.f` for a field f of the loop variable: f's index, else -1. */
+static int32_t pg_var_field(const pa_expr *e, uint32_t var)
+{
+    if (e->kind != PA_E_FIELD || e->u.field.obj->kind != PA_E_NAME)
+        return -1;
+    const pa_expr *o = e->u.field.obj;
+    return o->ref == PA_REF_LOCAL && o->ref_index == var ? (int32_t)e->ref_index : -1;
+}
+
+/* The key of `any x in L where x.f = K and ...`: when the first test of the
+ * where clause compares a text field of the element with a value K the
+ * loop does not change, every element whose f differs from K fails the
+ * clause before anything else in it runs. ITER_FIND skips those without
+ * running their code at all (the scan for a certificate id or a membership
+ * body, in `current` and `member`), and the elements it finds pass the
+ * test, so the loop's body leaves it out. Sets *field and *key (K) and
+ * returns the test, or NULL. */
+static const pa_expr *pg_seek_key(const pa_expr *e, uint32_t var, uint32_t *field, const pa_expr **key)
+{
+    if (e->u.quant.q != PA_Q_ANY || e->u.quant.list->type.kind != PB_T_LIST || !e->u.quant.where)
+        return NULL;
+    const pa_expr *t = e->u.quant.where;
+    while (t->kind == PA_E_BINARY && t->u.bin.op == PA_OP_AND)
+        t = t->u.bin.a;
+    if (t->kind != PA_E_BINARY || t->u.bin.op != PA_OP_EQ || t->u.bin.a->type.kind != PB_T_TEXT)
+        return NULL;
+    for (int side = 0; side < 2; side++) {
+        const pa_expr *f = side ? t->u.bin.b : t->u.bin.a, *k = side ? t->u.bin.a : t->u.bin.b;
+        int32_t i = pg_var_field(f, var);
+        if (i >= 0 && pg_loop_invariant(k, var)) {
+            *field = (uint32_t)i;
+            *key = k;
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* The where clause w of a loop over ITER_FIND, without its first test
+ * (pg_seek_key), which every element the loop sees passes: `test and b and
+ * c` is emitted as `b and c`. */
+static void pg_where_rest(pg *g, const pa_expr *w, const pa_expr *test)
+{
+    if (w == test) {
+        pg_emit(g, PB_OP_PUSH_TRUE, 0, 0);
+        return;
+    }
+    if (w->u.bin.a == test) {
+        pg_expr(g, w->u.bin.b, false);
+        return;
+    }
+    pg_where_rest(g, w->u.bin.a, test);
+    int depth = g->fn.depth - 1;
+    uint32_t out = pg_jump(g, PB_OP_JUMP_FALSE, 0);
+    pg_expr(g, w->u.bin.b, false);
+    pg_bool_join(g, out, false, depth);
+}
+
 static void pg_quant(pg *g, const pa_expr *e)
 {
-    uint32_t base = e->ref_index, var = base + 2, acc = base + 3;
+    uint32_t base = e->ref_index, var = base + PC_QUANT_VAR, acc = base + PC_QUANT_VAR + 1;
     pa_quant q = e->u.quant.q;
     bool num = q == PA_Q_SUM && pg_is_num(e);
     if (q == PA_Q_COUNT || q == PA_Q_SUM) {
@@ -358,13 +435,22 @@ static void pg_quant(pg *g, const pa_expr *e)
     pb_type lt = e->u.quant.list->type;
     lt.optional = 0;
     pg_emit(g, PB_OP_ITER_INIT, base, pb_type_pack(lt));
+    uint32_t field = 0;
+    const pa_expr *key = NULL, *test = pg_seek_key(e, var, &field, &key);
+    if (test) {
+        pg_expr(g, key, false);
+        pg_emit(g, PB_OP_ITER_KEY, base, field);
+    }
     int depth = g->fn.depth;
     uint32_t head = g->code.len;
-    uint32_t done = pg_jump(g, PB_OP_ITER_NEXT, base);
+    uint32_t done = pg_jump(g, test ? PB_OP_ITER_FIND : PB_OP_ITER_NEXT, base);
     pg_emit(g, PB_OP_STORE_LOCAL, var, 0);
     uint32_t exit = 0, skip = 0;
     bool has_skip = false;
-    if (q == PA_Q_ANY || q == PA_Q_ALL) {
+    if (test) {
+        pg_where_rest(g, e->u.quant.where, test);
+        exit = pg_jump(g, PB_OP_JUMP_TRUE, 0);
+    } else if (q == PA_Q_ANY || q == PA_Q_ALL) {
         pg_expr(g, e->u.quant.where, false);
         exit = pg_jump(g, q == PA_Q_ANY ? PB_OP_JUMP_TRUE : PB_OP_JUMP_FALSE, 0);
     } else {

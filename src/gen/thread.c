@@ -25,14 +25,15 @@
 #define PG_THREAD_STEPS 16
 
 /* Where the jump operand of the instruction at pc is, or 0 when it has
- * none that the pass may move (LOOP jumps back and must reach ITER_NEXT). */
+ * none that the pass may move (LOOP jumps back and must reach its loop's head). */
 static uint32_t pg_jump_operand(const pb_insn *in, uint32_t pc)
 {
     switch (in->op) {
     case PB_OP_JUMP:
     case PB_OP_JUMP_FALSE:
     case PB_OP_JUMP_TRUE: return pc + 1;
-    case PB_OP_ITER_NEXT: return pc + 1 + pb_operand_size[pb_opinfo_table[PB_OP_ITER_NEXT].a];
+    case PB_OP_ITER_NEXT:
+    case PB_OP_ITER_FIND: return pc + 1 + pb_operand_size[pb_opinfo_table[in->op].a];
     default: return 0;
     }
 }
@@ -80,7 +81,7 @@ void pg_thread_jumps(pg *g, uint32_t start)
         if (!operand)
             continue;
         uint32_t insn_end = pc + in.size;
-        int32_t rel = in.op == PB_OP_ITER_NEXT ? in.jb : in.ja;
+        int32_t rel = pb_opinfo_table[in.op].b == PB_K_JUMP ? in.jb : in.ja;
         uint32_t t = insn_end + (uint32_t)rel;
         uint32_t first = t;
         for (int step = 0; step < PG_THREAD_STEPS; step++) {

@@ -156,7 +156,7 @@ static void pl_known_quant(const pl_kwalk *w, const pa_expr *e, const pl_kscope 
 {
     pl_known_walk(w, e->u.quant.list, sc);
     /* The loop variable takes the set's values: the quantifier's third local. */
-    pl_kscope inner = {e->ref_index + 2, pl_known_of(w, e->u.quant.list, sc), sc};
+    pl_kscope inner = {e->ref_index + PC_QUANT_VAR, pl_known_of(w, e->u.quant.list, sc), sc};
     pl_known_walk(w, e->u.quant.where, &inner);
     pl_known_walk(w, e->u.quant.value, &inner);
 }

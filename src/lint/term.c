@@ -45,7 +45,7 @@ static bool pl_same_quant(const pa_expr *a, const pa_expr *b, const pl_env *env)
     if (a->u.quant.q != b->u.quant.q || !pl_same(a->u.quant.list, b->u.quant.list, env))
         return false;
     /* The loop variable is the quantifier's third local. */
-    pl_env inner = {a->ref_index + 2, b->ref_index + 2, env};
+    pl_env inner = {a->ref_index + PC_QUANT_VAR, b->ref_index + PC_QUANT_VAR, env};
     if ((a->u.quant.where == NULL) != (b->u.quant.where == NULL) ||
         (a->u.quant.value == NULL) != (b->u.quant.value == NULL))
         return false;

@@ -54,7 +54,8 @@ static inline uint32_t pv_operand(const uint8_t *p, unsigned width)
 /* An iterator's position local holds the element index in as.i and, in
  * count, the values per element: a record's field count, or PV_ITER_SET for a
  * set of text, whose elements are the values themselves. ITER_INIT writes it
- * from its type operand; the verifier keeps bytecode from writing it. */
+ * from its type operand; the verifier keeps bytecode from writing it.
+ * ITER_KEY and ITER_FIND use a third local, the key (see ITER_KEY). */
 #define PV_ITER_SET UINT32_MAX
 
 /* Day numbers far beyond any date facts or date arithmetic can produce, but
@@ -546,6 +547,42 @@ dispatch:
             *sp++ = (pv_value){.as.items = list->as.items + i * pos->count};
         pos->as.i++;
         PV_NEXT(ITER_NEXT);
+    }
+    /* The key local holds the text in as.s and none, and the field it is
+     * compared with in count. */
+    PV_OP(ITER_KEY) {
+        pv_value key = *--sp;
+        key.count = ARG_B(ITER_KEY);
+        base[ARG_A(ITER_KEY) + 2] = key;
+        PV_NEXT(ITER_KEY);
+    }
+    /* ITER_NEXT over a list of records, past the elements whose key field is
+     * not equal (as CMP_TEXT eq has it: two absent texts are equal) to the
+     * key. Each element passed over counts as an instruction, so that the
+     * budget bounds the scan as it bounded the code it replaces. */
+    PV_OP(ITER_FIND) {
+        uint32_t a = ARG_A(ITER_FIND);
+        const pv_value *list = &base[a], *key = &base[a + 2];
+        pv_value *pos = &base[a + 1];
+        uint64_t i = (uint64_t)pos->as.i;
+        const uint32_t stride = pos->count;
+        if (!list->none) {
+            for (; i < list->count; i++) {
+                const pv_value *v = list->as.items + i * stride + key->count;
+                if (v->none ? key->none : !key->none && v->as.s == key->as.s)
+                    break;
+                if (++n > budget)
+                    goto over_budget;
+            }
+        }
+        if (list->none || i >= list->count) {
+            pos->as.i = (int64_t)i;
+            pc += PV_SIZE_ITER_FIND + ARG_B(ITER_FIND);
+            PV_DISPATCH();
+        }
+        *sp++ = (pv_value){.as.items = list->as.items + i * stride};
+        pos->as.i = (int64_t)i + 1;
+        PV_NEXT(ITER_FIND);
     }
     PV_OP(LOOP) pc = pc + PV_SIZE_LOOP - ARG_A(LOOP); PV_DISPATCH();
     /* The arguments on the stack become the callee's first locals in place. */

@@ -343,6 +343,74 @@ static void c_iter_without_init(ah *b)
     ah_end(b);
 }
 
+/* A loop over list `slot` (of type `list`) that finds with ITER_FIND 0.
+ * `key` is the instruction that pushes the key (NOP: no ITER_KEY at all);
+ * then ITER_KEY 0, `field`, and `extra`, an instruction run before the loop
+ * (NOP for none). Locals 0, 1 and 2 are the iterator's. */
+static void keyed_loop(ah *b, uint32_t slot, pb_type list, ah_op key, uint32_t field, ah_op extra)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 3, 1);
+    ah_emit(b, PB_OP_LOAD_FACT, slot, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(list));
+    if (key.op != PB_OP_NOP) {
+        ah_emit(b, key.op, key.a, key.b);
+        ah_emit(b, PB_OP_ITER_KEY, 0, field);
+    }
+    if (extra.op != PB_OP_NOP)
+        ah_emit(b, extra.op, extra.a, extra.b);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+#define NO_OP ((ah_op){PB_OP_NOP, 0, 0})
+#define KEY_STR(b) ((ah_op){PB_OP_PUSH_STR, ah_str(b, "usatf-level-1"), 0})
+
+static void c_find_without_key(ah *b) { keyed_loop(b, F_CERTS, ah_list(REC_CERT), NO_OP, 0, NO_OP); }
+static void c_find_on_set(ah *b) { keyed_loop(b, F_ROLES, ah_t(PB_T_SET), NO_OP, 0, NO_OP); }
+static void c_key_on_set(ah *b) { keyed_loop(b, F_ROLES, ah_t(PB_T_SET), KEY_STR(b), 0, NO_OP); }
+static void c_key_field_range(ah *b) { keyed_loop(b, F_CERTS, ah_list(REC_CERT), KEY_STR(b), 9, NO_OP); }
+static void c_key_field_date(ah *b) { keyed_loop(b, F_CERTS, ah_list(REC_CERT), KEY_STR(b), 1, NO_OP); }
+
+static void c_key_integer(ah *b)
+{
+    keyed_loop(b, F_CERTS, ah_list(REC_CERT), (ah_op){PB_OP_PUSH_INT, ah_int(b, 1), 0}, 0, NO_OP);
+}
+
+/* The key local holds a field index the VM trusts: bytecode may not read it... */
+static void c_key_read(ah *b)
+{
+    keyed_loop(b, F_CERTS, ah_list(REC_CERT), KEY_STR(b), 0, (ah_op){PB_OP_LOAD_LOCAL, 2, 0});
+}
+
+/* ...nor make one: a text stored where the key goes is no key. */
+static void c_key_forged(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 3, 1);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "usatf-level-1"), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* ITER_KEY uses three locals from its operand. */
+static void c_key_locals(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 2, 1, {PB_OP_PUSH_STR, ah_str(b, "x"), 0}, {PB_OP_ITER_KEY, 0, 0},
+          {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
 /* Writing the position (which holds the VM's stride) ends the iterator. */
 static void c_iter_position_forged(ah *b)
 {
@@ -1018,7 +1086,8 @@ static const hcase cases[] = {
     VERIFY("code-loop-inside-instruction", c_loop_inside, NULL, "jump to offset 4, inside an instruction"),
     VERIFY("code-loop-forward", c_loop_forward, NULL, "LOOP by 0 does not go back to an earlier instruction of the function"),
     VERIFY("code-loop-before-start", c_loop_before_start, NULL, "LOOP by 50 does not go back to an earlier instruction"),
-    VERIFY("code-loop-not-iter-next", c_loop_not_iter, NULL, "LOOP to offset 2, which is not an ITER_NEXT"),
+    VERIFY("code-loop-not-iter-next", c_loop_not_iter, NULL, "LOOP to offset 2, which is not an ITER_NEXT or ITER_FIND"),
+    VERIFY("code-key-locals", c_key_locals, NULL, "local 2 out of range (function has 2 locals)"),
     VERIFY("code-loop-exit-inside", c_loop_exit_inside, NULL, "LOOP to the ITER_NEXT at offset 12, whose exit (offset 20) is not after the LOOP"),
     VERIFY("code-loop-head-unreached", c_loop_head_unreached, NULL, "which no other path reaches"),
     VERIFY("code-falls-off-end", c_falls_off, NULL, "execution falls off the end of the function"),
@@ -1038,6 +1107,14 @@ static const hcase cases[] = {
     VERIFY("type-local-unset-by-merge", c_local_after_conflict, NULL, "local 0 is read before it is set"),
     VERIFY("type-iter-without-init", c_iter_without_init, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"),
     VERIFY("type-iter-position-forged", c_iter_position_forged, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"),
+    VERIFY("type-find-without-key", c_find_without_key, NULL, "local 2 is not a key for the elements of the iterator at local 0 (ITER_KEY sets it)"),
+    VERIFY("type-find-on-set", c_find_on_set, NULL, "ITER_FIND walks a set of text; it finds only in lists of records"),
+    VERIFY("type-key-on-set", c_key_on_set, NULL, "ITER_KEY for an iterator over a set of text; only lists of records have fields"),
+    VERIFY("type-key-field-range", c_key_field_range, NULL, "field 9 out of range (record 1 'certificate' has 3 fields)"),
+    VERIFY("type-key-field-not-text", c_key_field_date, NULL, "ITER_KEY compares field 1 of record 'certificate', which is date, not text"),
+    VERIFY("type-key-not-text", c_key_integer, NULL, "expected text, found integer (value 1 of the 1 it pops)"),
+    VERIFY("type-key-read", c_key_read, NULL, "local 2 is an iterator key, which only ITER_FIND reads"),
+    VERIFY("type-key-forged", c_key_forged, NULL, "local 2 is not a key for the elements of the iterator at local 0 (ITER_KEY sets it)"),
     VERIFY("type-iter-list-replaced", c_iter_list_replaced, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"),
     VERIFY("type-merge-depth", c_merge_depth, NULL, "paths into offset 9 disagree: stack depth 0 on one, 1 on another"),
     VERIFY("type-merge-types", c_merge_type, NULL, "paths into offset 23 disagree: stack value 0 is integer on one, text on another"),

@@ -84,9 +84,32 @@ static const row rows[] = {
     {"true or false", "PUSH_TRUE JUMP_TRUE PUSH_FALSE JUMP PUSH_TRUE RET"},
     {"today + 2 years > birth_date", "PUSH_TODAY PUSH_INT DATE_ADD LOAD_FACT CMP_DATE RET"},
     {"today - 30 days > birth_date", "PUSH_TODAY PUSH_INT DATE_ADD LOAD_FACT CMP_DATE RET"},
+    /* A loop that looks for a key finds it with ITER_FIND, and leaves the
+     * test out of its body. */
     {"any c in certificates where c.id = \"x\"",
-     "LOAD_FACT ITER_INIT ITER_NEXT STORE_LOCAL LOAD_LOCAL LOAD_FIELD PUSH_STR CMP_TEXT JUMP_TRUE LOOP "
+     "LOAD_FACT ITER_INIT PUSH_STR ITER_KEY ITER_FIND STORE_LOCAL PUSH_TRUE JUMP_TRUE LOOP "
      "PUSH_FALSE JUMP PUSH_TRUE RET"},
+    {"any c in certificates where \"x\" = c.id and c.issued <= today",
+     "LOAD_FACT ITER_INIT PUSH_STR ITER_KEY ITER_FIND STORE_LOCAL LOAD_LOCAL LOAD_FIELD PUSH_TODAY CMP_DATE "
+     "JUMP_TRUE LOOP PUSH_FALSE JUMP PUSH_TRUE RET"},
+    {"any c in certificates where c.id = \"x\" and c.issued <= today and c.issued > birth_date",
+     "LOAD_FACT ITER_INIT PUSH_STR ITER_KEY ITER_FIND STORE_LOCAL LOAD_LOCAL LOAD_FIELD PUSH_TODAY CMP_DATE "
+     "JUMP_FALSE LOAD_LOCAL LOAD_FIELD LOAD_FACT CMP_DATE JUMP PUSH_FALSE JUMP_TRUE LOOP PUSH_FALSE JUMP "
+     "PUSH_TRUE RET"},
+    {"any r in roles where any c in certificates where c.id = r",
+     "LOAD_FACT ITER_INIT ITER_NEXT STORE_LOCAL LOAD_FACT ITER_INIT LOAD_LOCAL ITER_KEY ITER_FIND STORE_LOCAL "
+     "PUSH_TRUE JUMP_TRUE LOOP PUSH_FALSE JUMP PUSH_TRUE JUMP_TRUE LOOP PUSH_FALSE JUMP PUSH_TRUE RET"},
+    /* Not a key: the test is not first, `all` must see every element, the
+     * value depends on the element, or the loop counts. */
+    {"any c in certificates where c.issued <= today and c.id = \"x\"",
+     "LOAD_FACT ITER_INIT ITER_NEXT STORE_LOCAL LOAD_LOCAL LOAD_FIELD PUSH_TODAY CMP_DATE JUMP_FALSE "
+     "LOAD_LOCAL LOAD_FIELD PUSH_STR CMP_TEXT JUMP PUSH_FALSE JUMP_TRUE LOOP PUSH_FALSE JUMP PUSH_TRUE RET"},
+    {"all c in certificates where c.id = \"x\"",
+     "LOAD_FACT ITER_INIT ITER_NEXT STORE_LOCAL LOAD_LOCAL LOAD_FIELD PUSH_STR CMP_TEXT JUMP_FALSE LOOP "
+     "PUSH_TRUE JUMP PUSH_FALSE RET"},
+    {"any c in certificates where c.id = c.id",
+     "LOAD_FACT ITER_INIT ITER_NEXT STORE_LOCAL LOAD_LOCAL LOAD_FIELD LOAD_LOCAL LOAD_FIELD CMP_TEXT JUMP_TRUE "
+     "LOOP PUSH_FALSE JUMP PUSH_TRUE RET"},
     {"(count c in certificates) >= 2",
      "PUSH_INT STORE_LOCAL LOAD_FACT ITER_INIT ITER_NEXT STORE_LOCAL LOAD_LOCAL PUSH_INT ADD_INT STORE_LOCAL "
      "LOOP LOAD_LOCAL PUSH_INT CMP_INT RET"},

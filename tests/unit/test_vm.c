@@ -581,6 +581,74 @@ END_TEST
 
 /* ---- the instruction budget ----------------------------------------------------------- */
 
+/* count(key): the elements ITER_FIND finds for text parameter `key` (which
+ * may be absent) in field C_ID of the certificates: locals 0 the key, 1-3
+ * the iterator, 4 the count. */
+static uint32_t find_count_fn(ah *b)
+{
+    pb_type p[1] = {ah_opt(PB_T_TEXT)};
+    uint32_t f = ah_func(b, "find_count", t_int(), 1, p, 5, 2);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 4, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 1, pb_type_pack(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_LOAD_LOCAL, 0, 0);
+    ah_emit(b, PB_OP_ITER_KEY, 1, C_ID);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 1, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 4, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 1), 0);
+    ah_emit(b, PB_OP_ADD_INT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 4, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 4, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    return f;
+}
+
+/* ITER_FIND sees exactly the elements whose field equals the key, absent
+ * equal to absent as CMP_TEXT has it, and counts each element it passes
+ * over against the budget. */
+START_TEST(vm_find)
+{
+    ah *b = ah_new();
+    base(b);
+    uint32_t f = find_count_fn(b);
+    vm v;
+    vm_open(&v, b);
+    lists l;
+    lists_fill(&l, v.img); /* ids x, 1000, x */
+    pv_value key = {.as.s = l.x};
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 2);
+    key.as.s = 1000;
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 1);
+    key.as.s = 4242;
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 0);
+    /* Six instructions before the loop, the ITER_FIND that finds nothing
+     * after passing over the three certificates (1 + 3), LOAD_LOCAL, RET. */
+    ck_assert_uint_eq(v.st.executed, 6 + 1 + 3 + 2);
+    v.st.budget = 10;
+    ck_assert(call_fails(&v, l.facts, f, &key));
+    ck_assert_str_eq(v.err.message, "instruction budget exceeded (10 instructions)");
+    v.st.budget = PV_DEFAULT_BUDGET;
+    /* An absent key finds the absent ids only. */
+    key = (pv_value){.none = 1};
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 0);
+    l.certs[1 * NCERT + C_ID] = (pv_value){.none = 1};
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 1);
+    key = (pv_value){.as.s = l.x};
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 2);
+    /* Empty and absent lists. */
+    l.facts[F_CERTS].count = 0;
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 0);
+    l.facts[F_CERTS] = (pv_value){.none = 1};
+    ck_assert_int_eq(call(&v, l.facts, f, &key).as.i, 0);
+    vm_close(&v);
+}
+END_TEST
+
 START_TEST(vm_budget)
 {
     ah *b = ah_new();
@@ -847,6 +915,7 @@ static Suite *vm_suite(void)
     tcase_add_test(ops, vm_has);
     tcase_add_test(ops, vm_calls);
     tcase_add_test(ops, vm_budget);
+    tcase_add_test(ops, vm_find);
     suite_add_tcase(s, ops);
     TCase *reqs = tcase_create("requirements");
     tcase_add_test(reqs, vm_requirements);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -79,6 +80,43 @@ static inline void bl_json_string(FILE *out, const char *s)
         }
     }
     putc('"', out);
+}
+
+/* The options floor.c and vm_only.c share. bo_parse takes them from argv
+ * and gives the positional arguments, in order, to pos[0..npos-1]; an
+ * option it does not know (floor's --by-requirement) is left to `extra`,
+ * which returns false for one it does not know either. Returns false on a
+ * usage error. */
+typedef struct bo_options {
+    const char *as_of;
+    long coaches, evals, rounds;
+    bool emit;
+} bo_options;
+
+static inline bool bo_parse(int argc, char **argv, bo_options *o, const char **pos, int npos,
+                            bool (*extra)(const char *arg))
+{
+    *o = (bo_options){NULL, 100, 0, 3, false};
+    int given = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (strcmp(a, "--emit") == 0)
+            o->emit = true;
+        else if (strcmp(a, "--as-of") == 0 && more)
+            o->as_of = argv[++i];
+        else if (strcmp(a, "--coaches") == 0 && more)
+            o->coaches = atol(argv[++i]);
+        else if (strcmp(a, "--evals") == 0 && more)
+            o->evals = atol(argv[++i]);
+        else if (strcmp(a, "--rounds") == 0 && more)
+            o->rounds = atol(argv[++i]);
+        else if (a[0] != '-' && given < npos)
+            pos[given++] = a;
+        else if (!extra || !extra(a))
+            return false;
+    }
+    return given == npos && o->as_of && o->coaches >= 1 && o->rounds >= 1;
 }
 
 #endif

@@ -369,31 +369,25 @@ static _Noreturn void usage(void)
     exit(2);
 }
 
+static bool is_by_requirement(const char *arg)
+{
+    return strcmp(arg, "--by-requirement") == 0;
+}
+
 int main(int argc, char **argv)
 {
-    const char *path = NULL, *asof = NULL;
-    long want = 100, evals = 0, rounds = 3;
-    bool emit_mode = false, by_requirement = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--emit") == 0)
-            emit_mode = true;
-        else if (strcmp(argv[i], "--by-requirement") == 0)
-            by_requirement = true;
-        else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc)
-            asof = argv[++i];
-        else if (strcmp(argv[i], "--coaches") == 0 && i + 1 < argc)
-            want = atol(argv[++i]);
-        else if (strcmp(argv[i], "--evals") == 0 && i + 1 < argc)
-            evals = atol(argv[++i]);
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-            rounds = atol(argv[++i]);
-        else if (argv[i][0] != '-' && !path)
-            path = argv[i];
-        else
-            usage();
-    }
+    bo_options o;
+    const char *path = NULL;
+    if (!bo_parse(argc, argv, &o, &path, 1, is_by_requirement))
+        usage();
+    bool by_requirement = false;
+    for (int i = 1; i < argc; i++)
+        by_requirement = by_requirement || is_by_requirement(argv[i]);
+    const char *asof = o.as_of;
+    long want = o.coaches, evals = o.evals, rounds = o.rounds;
+    bool emit_mode = o.emit;
     int y, m, d;
-    if (!path || !asof || !bd_parse(asof, &y, &m, &d) || want < 1 || rounds < 1)
+    if (!bd_parse(asof, &y, &m, &d))
         usage();
     const int32_t today = y * 10000 + m * 100 + d;
 

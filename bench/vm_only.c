@@ -93,29 +93,13 @@ static char *record_id(const char *text)
 
 int main(int argc, char **argv)
 {
-    const char *rules = NULL, *path = NULL, *asof_text = NULL;
-    long want = 100, evals = 0, rounds = 3;
-    bool emit_mode = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--emit") == 0)
-            emit_mode = true;
-        else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc)
-            asof_text = argv[++i];
-        else if (strcmp(argv[i], "--coaches") == 0 && i + 1 < argc)
-            want = atol(argv[++i]);
-        else if (strcmp(argv[i], "--evals") == 0 && i + 1 < argc)
-            evals = atol(argv[++i]);
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-            rounds = atol(argv[++i]);
-        else if (argv[i][0] != '-' && !rules)
-            rules = argv[i];
-        else if (argv[i][0] != '-' && !path)
-            path = argv[i];
-        else
-            usage();
-    }
-    if (!rules || !path || !asof_text || want < 1 || rounds < 1)
+    bo_options o;
+    const char *pos[2];
+    if (!bo_parse(argc, argv, &o, pos, 2, NULL))
         usage();
+    const char *rules = pos[0], *path = pos[1], *asof_text = o.as_of;
+    long want = o.coaches, evals = o.evals, rounds = o.rounds;
+    bool emit_mode = o.emit;
     pw_error err;
     pw_date asof;
     if (pw_date_parse(asof_text, &asof, &err) != PW_OK)

@@ -89,3 +89,17 @@ pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day,
     }
     return px_node(ctx, version, p->first_req + (uint32_t)node, day, out, met, members, err);
 }
+
+pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out, pw_error *err)
+{
+    const pb_prog *p = &ctx->program->img->progs[version];
+    if (node >= p->nreqs)
+        return pw_fail(err, PW_ERR_USAGE, "no requirement %zu in program `%s`", node,
+                       ctx->program->img->strings[p->id]);
+    if (ctx->pending) {
+        pw_status st = pw_evaluate(ctx, version, day, err);
+        if (st != PW_OK)
+            return st;
+    }
+    return px_node(ctx, version, p->first_req + (uint32_t)node, day, out, NULL, NULL, err);
+}

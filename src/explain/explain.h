@@ -42,6 +42,11 @@ pw_status px_verdict_at(pw_context *ctx, size_t first, pw_date day, size_t *vers
 pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out,
                       unsigned *met, unsigned *members, pw_error *err);
 
+/* Like px_holds_at, whether or not the program version is in force on
+ * `day` (the requirement's own period still counts): for what a
+ * requirement would give on days outside its program's period. */
+pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out, pw_error *err);
+
 /* ---- what a requirement looked at (seen.c) -------------------------------- */
 
 /* The values leaf `node` of `version` looked at on `day`, read from its

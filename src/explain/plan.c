@@ -153,17 +153,33 @@ static pw_status px_ok_on(px_search *x, size_t ver, pw_date day, bool *ok, px_da
     return PW_OK;
 }
 
+/* The requirements of `ver` unmet on `from` (evaluated whether or not the
+ * version was in force then) and met on `day`: what the step waited for. */
+static pw_status px_waits(px_search *x, size_t ver, pw_date from, pw_date day, const char ***waits, size_t *nwaits)
+{
+    for (size_t i = 0; day > from && i < pw_requirement_count(x->ctx->program, ver); i++) {
+        pw_requirement info;
+        pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
+        if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_MET)
+            continue;
+        pw_outcome before;
+        pw_status st = px_node_at(x->ctx, ver, i, from, &before, x->err);
+        if (st != PW_OK)
+            return st;
+        if (before == PW_UNMET && !px_push_label(x->a, waits, nwaits, info.label))
+            return px_fail_nomem(x->err);
+    }
+    return PW_OK;
+}
+
 /* The first day from `from` to `to` on which program `first` may be taken
- * with the facts in the context; the requirements unmet on `from` and met
- * then are the waits. */
+ * with the facts in the context, and what it waited for. */
 static pw_status px_first_day(px_search *x, size_t first, pw_date from, pw_date to, px_day *out,
                               const char ***waits, size_t *nwaits)
 {
     out->day = PW_DATE_MAX;
     *waits = NULL;
     *nwaits = 0;
-    uint8_t unmet0[256] = {0};
-    size_t ver0 = SIZE_MAX;
     for (pw_date d = from; d <= to; d++) {
         size_t ver;
         pw_verdict v;
@@ -173,24 +189,11 @@ static pw_status px_first_day(px_search *x, size_t first, pw_date from, pw_date 
             st = px_ok_on(x, ver, d, &ok, out);
         if (st != PW_OK)
             return st;
-        size_t n = pw_requirement_count(x->ctx->program, ver);
-        if (d == from) {
-            ver0 = ver;
-            for (size_t i = 0; i < n && i < sizeof unmet0; i++)
-                unmet0[i] = pw_result_outcome(x->ctx, ver, i) == PW_UNMET;
-        }
         if (!ok)
             continue;
         out->day = d;
         out->version = ver;
-        for (size_t i = 0; ver == ver0 && d > from && i < n && i < sizeof unmet0; i++) {
-            pw_requirement info;
-            pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
-            if (unmet0[i] && !info.depth && pw_result_outcome(x->ctx, ver, i) != PW_UNMET &&
-                !px_push_label(x->a, waits, nwaits, info.label))
-                return px_fail_nomem(x->err);
-        }
-        return PW_OK;
+        return px_waits(x, ver, from, d, waits, nwaits);
     }
     return PW_OK;
 }
@@ -355,9 +358,21 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
  * not block), or all of them when none could. */
 static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
 {
+    /* With every certificate a step could grant held on the last day, what
+     * is still unmet is what no plan can give. */
+    const pb_image *img = x->ctx->program->img;
+    px_cert certs[PX_MAX_CANDIDATES];
+    size_t nc = 0;
+    for (unsigned k = 0; k < x->scope.ncand; k++) {
+        uint32_t g = img->progs[pw_program_version_at(x->ctx->program, x->scope.cand[k], x->span.last)].grants;
+        if (g != PB_NO_STRING)
+            certs[nc++] = (px_cert){img->strings[g], x->span.last, PW_DATE_MAX};
+    }
     size_t ver;
     pw_verdict v;
-    pw_status st = px_verdict_at(x->ctx, x->scope.target, x->span.last, &ver, &v, x->err);
+    pw_status st = px_load_certs(x->ctx, x->record, certs, nc, x->err);
+    if (st == PW_OK)
+        st = px_verdict_at(x->ctx, x->scope.target, x->span.last, &ver, &v, x->err);
     if (st != PW_OK)
         return st;
     const char **labels = NULL;
@@ -416,9 +431,9 @@ static pw_status px_plan_build(px_search *x, const char *coach, pw_plan *plan)
     if (st == PW_OK)
         st = px_search_run(x);
     if (st == PW_OK)
-        st = px_load_certs(x->ctx, x->record, NULL, 0, x->err);
-    if (st == PW_OK)
         st = x->best >= 0 ? px_fill_steps(x, plan) : px_fill_blocking(x, plan);
+    if (st == PW_OK)
+        st = px_load_certs(x->ctx, x->record, NULL, 0, x->err);
     if (st == PW_OK && plan->reachable)
         st = px_plan_replay(x->ctx, x->record, plan, x->err);
     px_scope_fini(&x->scope);

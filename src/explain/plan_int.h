@@ -18,8 +18,7 @@ typedef struct px_scope {
     uint8_t *influenced;        /* per requirement node of the image: its code reads
                                  * the certificates, so a step may change it */
     pw_date *last_met;          /* per node: for those not influenced, the last day
-                                 * in [as_of, last] it holds on the coach's own facts
-                                 * (PW_DATE_MIN: never) */
+                                 * in [as_of, last] it holds (PW_DATE_MIN: never) */
     uint8_t *known;             /* per node: last_met computed */
 } px_scope;
 
@@ -30,9 +29,11 @@ void px_scope_fini(px_scope *s);
 
 /* Whether top-level node `node` of `version`, unmet on `day`, is something
  * the coach must arrange: no step can change it (it does not read the
- * certificates) and it does not hold on any day from `day` to `last` on
- * the coach's own facts (so waiting does not help either). Computes and
- * keeps last_met with the context's facts, which must be the coach's own. */
+ * certificates) and it does not hold on any day from `day` to the horizon's
+ * end (so waiting does not help either; the requirement is evaluated on
+ * those days whether or not the version is still in force, so that an age
+ * reached after a version ends is a wait, not an arrangement). Its outcome
+ * does not depend on certificates, so any state's facts give it. */
 pw_status px_arrangeable(px_scope *s, pw_context *ctx, size_t version, size_t node, pw_date day,
                          const px_span *span, bool *out, pw_error *err);
 

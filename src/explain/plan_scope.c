@@ -160,7 +160,7 @@ pw_status px_arrangeable(px_scope *s, pw_context *ctx, size_t version, size_t no
         s->last_met[r] = PW_DATE_MIN;
         for (pw_date d = span->last; d >= span->as_of; d--) {
             pw_outcome o;
-            pw_status st = px_holds_at(ctx, version, node, d, &o, NULL, NULL, err);
+            pw_status st = px_node_at(ctx, version, node, d, &o, err);
             if (st != PW_OK)
                 return st;
             if (o == PW_MET) {

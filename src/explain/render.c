@@ -332,7 +332,7 @@ static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
         px_emit(o, "\n");
     }
     for (size_t i = 0; i < s->narrange; i++)
-        px_emit(o, "       arrange first: \"%s\" (no program grants it; it is not met again by waiting)\n",
+        px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
                 s->arrange[i]);
     if (s->grants) {
         px_emit(o, "       grants %s on %s", s->grants, px_day(s->granted, b));

@@ -49,6 +49,11 @@ static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw
     r->met_on = r->unmet_on = PW_DATE_MAX;
     r->last_met = PW_DATE_MIN;
     st = px_holds_at(x->ctx, version, node, as_of, &r->holds, &r->members_met, &r->members, x->err);
+    /* Evaluated in full, a requirement the VM evaluated must come out the
+     * same: a guard, so that the two can never silently disagree. */
+    if (st == PW_OK && r->outcome != PW_NOT_EVALUATED && r->outcome != r->holds)
+        return pw_fail(x->err, PW_ERR_EVAL, "requirement \"%s\": the full evaluation disagrees with the VM's",
+                       r->info.label);
     pw_date then = PW_DATE_MAX;
     if (st == PW_OK && r->holds == PW_UNMET) {
         st = px_scan(x, version, node, as_of, hi, 1, PW_MET, true, &r->met_on);
@@ -94,8 +99,6 @@ static pw_status px_explain_prog(const px_exp *x, size_t first, pw_program_expla
         }
         if (st != PW_OK)
             return st;
-        /* The evaluation after the scans: pw_result_outcome stays that of
-         * the evaluation date (the scans call functions, never pv_run). */
     }
     return PW_OK;
 }

@@ -242,6 +242,161 @@ const char *pw_result_preferred_unmet_label(const pw_context *ctx, size_t prog, 
 size_t pw_result_advice_count(const pw_context *ctx, size_t prog);
 const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i);
 
+/* ---- why, when and how: explanations, eligibility dates, plans ----------
+ *
+ * In libpathway_explain.a (link it before libpathway.a); docs/explain.md has
+ * worked examples. Every answer comes from evaluating the compiled rules with
+ * the same VM as pw_evaluate, one day at a time, so it never disagrees with
+ * an evaluation on any day: the facts are fixed, and eligibility is a
+ * function of the day alone. Each call takes one facts record as JSON (as
+ * pw_context_set_json does) and returns a structure the caller releases
+ * with its _free function; facts that do not fit are PW_ERR_FACTS. */
+
+typedef struct pw_explain_options {
+    pw_date as_of;           /* the evaluation date */
+    int32_t horizon_days;    /* days looked ahead (and, for explain, back);
+                              * 0: 20 years, 7305 days. At most 100 years. */
+    const char *const *programs; /* explain: only these identifiers; NULL: all */
+    size_t nprograms;
+} pw_explain_options;
+
+#define PW_DEFAULT_HORIZON_DAYS 7305
+
+/* A value a requirement looked at: a definition it called with constant
+ * arguments (`age`, `member("usatf")`) or a field of the facts it read,
+ * with its value as evaluated by the VM on the evaluation date. */
+typedef struct pw_seen {
+    const char *expr;       /* as the rules write it: age, member("usatf"), roles */
+    const char *value;      /* 17, false, none, "sport-science", [], 2024-06-30 */
+    const char *test;       /* the comparison it is put to ("at least 18"), or NULL */
+    const char *value_then; /* the value on the day the requirement becomes (or stops
+                             * being) met, when that day is in the horizon; or NULL */
+    size_t nentries;        /* a call with a text argument: the entries of the list
+                             * the definition reads that hold that text */
+    const char *const *entries; /* each as {id: "usatf-level-1", issued: ..., ...} */
+} pw_seen;
+
+typedef struct pw_req_explained {
+    size_t node;            /* as pw_requirement_info counts */
+    pw_requirement info;
+    pw_outcome outcome;     /* as pw_evaluate reports it (groups short-circuit) */
+    pw_outcome holds;       /* evaluated in full: PW_MET, PW_UNMET or PW_NOT_IN_FORCE */
+    unsigned members;       /* groups: members in force */
+    unsigned members_met;   /* groups: how many of them hold */
+    pw_date met_on;         /* when it does not hold: the first later day in the
+                             * horizon on which it does, else PW_DATE_MAX */
+    pw_date last_met;       /* when it does not hold: the last earlier day (within
+                             * the horizon back) on which it did, else PW_DATE_MIN */
+    pw_date unmet_on;       /* when it holds: the first later day in the horizon
+                             * on which it does not, else PW_DATE_MAX */
+    size_t nseen;
+    const pw_seen *seen;
+} pw_req_explained;
+
+typedef struct pw_program_explained {
+    size_t version;         /* the version that applies on the evaluation date */
+    const char *id, *title;
+    pw_verdict verdict;
+    pw_date from, until;    /* the version's period */
+    size_t nreqs;
+    const pw_req_explained *reqs; /* every node, in pre-order */
+} pw_program_explained;
+
+typedef struct pw_explanation {
+    const char *coach;      /* the record's `id` when it is text, else NULL */
+    pw_date as_of, first, last; /* the evaluation date and the days looked at */
+    size_t nprograms;
+    const pw_program_explained *programs;
+    void *internal;
+} pw_explanation;
+
+/* Why: for each program (the version applying on as_of), every requirement:
+ * met or not, the values it looked at, and when it was or will be met. */
+pw_status pw_explain(const pw_program *program, const char *json, size_t len,
+                     const pw_explain_options *options, pw_explanation **out, pw_error *err);
+void pw_explanation_free(pw_explanation *e);
+
+typedef enum pw_change_kind {
+    PW_CHANGE_MET = 0,      /* the requirement holds from this day */
+    PW_CHANGE_UNMET,        /* it no longer holds from this day */
+    PW_CHANGE_IN_FORCE,     /* a version of the program comes into force */
+    PW_CHANGE_OUT_OF_FORCE  /* the version in force ends (or is replaced) */
+} pw_change_kind;
+
+/* Why eligibility changed on a day: a requirement (label) or the program's
+ * version. */
+typedef struct pw_change {
+    pw_change_kind kind;
+    pw_date day;            /* the first day of the new state */
+    const char *label;      /* the requirement's label, or the program title */
+    size_t node;            /* the requirement node (of the version before or after) */
+} pw_change;
+
+typedef struct pw_period {
+    pw_date from, until;    /* eligible on both and every day between */
+    bool from_start;        /* already eligible on the evaluation date */
+    bool to_end;            /* still eligible on the last day of the horizon */
+    size_t nstart, nend;    /* why it starts (empty when from_start) and ends */
+    const pw_change *start, *end;
+} pw_period;
+
+typedef struct pw_eligibility {
+    const char *coach;
+    const char *program;    /* the identifier asked about */
+    pw_date as_of, last;    /* the days looked at, both included */
+    size_t nperiods;
+    const pw_period *periods;
+    size_t nblocking;       /* no period: the requirements unmet on the
+                             * horizon's last day (or the program not in force) */
+    const pw_change *blocking; /* kind PW_CHANGE_UNMET; day = the first day of the
+                                * run of days, to the horizon's end, it is unmet */
+    void *internal;
+} pw_eligibility;
+
+/* When: the periods from as_of to the horizon's end in which the coach is
+ * eligible for `program_id`, assuming no new facts. */
+pw_status pw_when(const pw_program *program, const char *json, size_t len, const char *program_id,
+                  const pw_explain_options *options, pw_eligibility **out, pw_error *err);
+void pw_eligibility_free(pw_eligibility *e);
+
+typedef struct pw_plan_step {
+    size_t version;         /* the program version taken */
+    const char *program, *title;
+    pw_date enrol;          /* the first day it may be taken */
+    pw_date granted;        /* enrol + its duration: the certificate's issue date */
+    const char *grants;     /* certificate id, or NULL */
+    pw_date expires;        /* granted + validity, or PW_DATE_MAX */
+    double hours;           /* < 0 when not given */
+    size_t nwaits;          /* requirements met by waiting: unmet on the day the
+                             * previous step was taken (or as_of), met on enrol */
+    const char *const *waits;
+    size_t narrange;        /* requirements no program can satisfy and that never
+                             * hold again in the horizon: the coach must arrange
+                             * them (a membership, a role); the plan assumes they do */
+    const char *const *arrange;
+} pw_plan_step;
+
+typedef struct pw_plan {
+    const char *coach;
+    const char *target;
+    pw_date as_of, last;
+    bool reachable;
+    size_t nsteps;          /* the programs to take, the target last */
+    const pw_plan_step *steps;
+    double hours;           /* of the steps that give hours */
+    size_t nblocking;       /* unreachable: the target's requirements never met */
+    const char *const *blocking;
+    void *internal;
+} pw_plan;
+
+/* How: the sequence of programs that makes the coach eligible for `target`
+ * at the earliest date (ties: fewer programs, then fewer hours), every step
+ * replayed through pw_evaluate before it is returned. Granted certificates
+ * are added to the facts' `certificates` list (id, issued, expires). */
+pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, const char *target,
+                       const pw_explain_options *options, pw_plan **out, pw_error *err);
+void pw_plan_free(pw_plan *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,9 @@ int cli_disasm(int argc, char **argv);
 int cli_test(int argc, char **argv);
 int cli_fmt(int argc, char **argv);
 int cli_lint(int argc, char **argv);
+int cli_explain(int argc, char **argv); /* cmd_explain.c: explain, when, plan */
+int cli_when(int argc, char **argv);
+int cli_plan(int argc, char **argv);
 
 /* Prints "pathway: message" to stderr. */
 void cli_error(const char *fmt, ...)

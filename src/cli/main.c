@@ -162,6 +162,9 @@ static void cli_usage(FILE *out)
           "  test FILE|DIR...              run the tests rule files declare\n"
           "  fmt FILE|DIR...               lay rule files out in the canonical layout\n"
           "  lint FILE|DIR...              find likely mistakes in rule files that compile\n"
+          "  explain RULES --facts FILE    why: every requirement, met or not, and what is missing\n"
+          "  when RULES --facts FILE --program ID    when: the periods of eligibility\n"
+          "  plan RULES --facts FILE --target ID     how: the programs to take, and when\n"
           "\n"
           "Run `pathway <command> --help` for a command's options.\n"
           "Options: --help, --version\n",
@@ -181,6 +184,9 @@ int main(int argc, char **argv)
         {"test", cli_test},
         {"fmt", cli_fmt},
         {"lint", cli_lint},
+        {"explain", cli_explain},
+        {"when", cli_when},
+        {"plan", cli_plan},
     };
     if (argc < 2) {
         cli_usage(stderr);

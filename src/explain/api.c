@@ -1,0 +1,108 @@
+/* The public entry points: one JSON record in, a structure out. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "explain.h"
+
+/* A context holding the record, for one question. */
+static pw_status px_open(const pw_program *program, const char *json, size_t len, pw_context **ctx,
+                         cJSON **record, pw_error *err)
+{
+    *ctx = NULL;
+    *record = NULL;
+    if (!program || !json)
+        return pw_fail(err, PW_ERR_USAGE, "NULL argument");
+    cJSON *r = cJSON_ParseWithLength(json, len);
+    if (!r)
+        return pw_fail(err, PW_ERR_FACTS, "the facts are not valid JSON");
+    if (!cJSON_IsObject(r)) {
+        cJSON_Delete(r);
+        return pw_fail(err, PW_ERR_FACTS, "the facts are not a JSON object");
+    }
+    pw_status st = pw_context_new(program, ctx, err);
+    if (st == PW_OK)
+        st = pw_context_set_cjson(*ctx, r, err);
+    if (st != PW_OK) {
+        pw_context_free(*ctx);
+        *ctx = NULL;
+        cJSON_Delete(r);
+        return st;
+    }
+    *record = r;
+    return PW_OK;
+}
+
+pw_status pw_explain(const pw_program *program, const char *json, size_t len, const pw_explain_options *options,
+                     pw_explanation **out, pw_error *err)
+{
+    if (!out)
+        return pw_fail(err, PW_ERR_USAGE, "pw_explain: NULL argument");
+    *out = NULL;
+    pw_context *ctx;
+    cJSON *r;
+    pw_status st = px_open(program, json, len, &ctx, &r, err);
+    if (st == PW_OK)
+        st = px_explain(ctx, px_coach_id(r), options, out, err);
+    pw_context_free(ctx);
+    cJSON_Delete(r);
+    return st;
+}
+
+pw_status pw_when(const pw_program *program, const char *json, size_t len, const char *program_id,
+                  const pw_explain_options *options, pw_eligibility **out, pw_error *err)
+{
+    if (!out || !program_id)
+        return pw_fail(err, PW_ERR_USAGE, "pw_when: NULL argument");
+    *out = NULL;
+    pw_context *ctx;
+    cJSON *r;
+    pw_status st = px_open(program, json, len, &ctx, &r, err);
+    if (st == PW_OK)
+        st = px_when(ctx, px_coach_id(r), program_id, options, out, err);
+    pw_context_free(ctx);
+    cJSON_Delete(r);
+    return st;
+}
+
+pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, const char *target,
+                       const pw_explain_options *options, pw_plan **out, pw_error *err)
+{
+    if (!out || !target)
+        return pw_fail(err, PW_ERR_USAGE, "pw_plan_find: NULL argument");
+    *out = NULL;
+    pw_context *ctx;
+    cJSON *r;
+    pw_status st = px_open(program, json, len, &ctx, &r, err);
+    if (st == PW_OK)
+        st = px_plan(ctx, r, target, options, out, err);
+    pw_context_free(ctx);
+    cJSON_Delete(r);
+    return st;
+}
+
+/* Each result lives in one arena, which it points to. */
+static void px_release(void *internal)
+{
+    if (internal) {
+        pm_free(internal);
+        free(internal);
+    }
+}
+
+void pw_explanation_free(pw_explanation *e)
+{
+    if (e)
+        px_release(e->internal);
+}
+
+void pw_eligibility_free(pw_eligibility *e)
+{
+    if (e)
+        px_release(e->internal);
+}
+
+void pw_plan_free(pw_plan *p)
+{
+    if (p)
+        px_release(p->internal);
+}

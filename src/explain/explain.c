@@ -1,0 +1,173 @@
+/* Why: every requirement of every program, met or not, the values it looked
+ * at, and the days around the evaluation date on which that changes. The
+ * days come from evaluating the requirement day by day (px_holds_at), so
+ * "reaches 18 on 2027-03-14" is the first day on which the VM finds it met. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+
+typedef struct px_exp {
+    pw_context *ctx;
+    px_span span;
+    pm_arena *a;
+    pw_error *err;
+} px_exp;
+
+/* The first day after `from` up to `to` (step +1) or down to it (step -1)
+ * on which the node's holding differs from (want false) or equals (want
+ * true) `o`; PW_DATE_MAX / PW_DATE_MIN when there is none. */
+static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
+                         pw_outcome o, bool want, pw_date *found)
+{
+    *found = step > 0 ? PW_DATE_MAX : PW_DATE_MIN;
+    for (pw_date d = from + step; step > 0 ? d <= to : d >= to; d += step) {
+        pw_outcome h;
+        pw_status st = px_holds_at(x->ctx, version, node, d, &h, NULL, NULL, x->err);
+        if (st != PW_OK)
+            return st;
+        if ((h == o) == want) {
+            *found = d;
+            return PW_OK;
+        }
+    }
+    return PW_OK;
+}
+
+static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw_req_explained *r)
+{
+    const pw_program *prog = x->ctx->program;
+    pw_date from, until, as_of = x->span.as_of;
+    pw_program_period(prog, version, &from, &until);
+    pw_date hi = until < x->span.last ? until : x->span.last;
+    pw_date lo = from > x->span.first ? from : x->span.first;
+    r->node = node;
+    pw_status st = pw_requirement_info(prog, version, node, &r->info, x->err);
+    if (st != PW_OK)
+        return st;
+    r->outcome = pw_result_outcome(x->ctx, version, node);
+    r->met_on = r->unmet_on = PW_DATE_MAX;
+    r->last_met = PW_DATE_MIN;
+    st = px_holds_at(x->ctx, version, node, as_of, &r->holds, &r->members_met, &r->members, x->err);
+    /* Evaluated in full, a requirement the VM evaluated must come out the
+     * same: a guard, so that the two can never silently disagree. */
+    if (st == PW_OK && r->outcome != PW_NOT_EVALUATED && r->outcome != r->holds)
+        return pw_fail(x->err, PW_ERR_EVAL, "requirement \"%s\": the full evaluation disagrees with the VM's",
+                       r->info.label);
+    pw_date then = PW_DATE_MAX;
+    if (st == PW_OK && r->holds == PW_UNMET) {
+        st = px_scan(x, version, node, as_of, hi, 1, PW_MET, true, &r->met_on);
+        if (st == PW_OK)
+            st = px_scan(x, version, node, as_of, lo, -1, PW_MET, true, &r->last_met);
+        then = r->met_on;
+    } else if (st == PW_OK && r->holds == PW_MET) {
+        st = px_scan(x, version, node, as_of, hi, 1, PW_MET, false, &r->unmet_on);
+        then = r->unmet_on;
+    }
+    if (st != PW_OK || r->holds == PW_NOT_IN_FORCE)
+        return st;
+    pw_seen *seen;
+    st = px_seen(x->ctx, version, node, as_of, then, x->a, &seen, &r->nseen, x->err);
+    r->seen = seen;
+    return st;
+}
+
+static pw_status px_explain_prog(const px_exp *x, size_t first, pw_program_explained *pe)
+{
+    const pw_program *prog = x->ctx->program;
+    pw_status st = px_verdict_at(x->ctx, first, x->span.as_of, &pe->version, &pe->verdict, x->err);
+    if (st != PW_OK)
+        return st;
+    pe->id = pw_program_id(prog, pe->version);
+    pe->title = pw_program_title(prog, pe->version);
+    pw_program_period(prog, pe->version, &pe->from, &pe->until);
+    pe->nreqs = pw_requirement_count(prog, pe->version);
+    pw_req_explained *reqs = pm_alloc(x->a, (pe->nreqs ? pe->nreqs : 1) * sizeof *reqs);
+    if (!reqs)
+        return px_fail_nomem(x->err);
+    pe->reqs = reqs;
+    bool in_force = pe->verdict == PW_ELIGIBLE || pe->verdict == PW_NOT_ELIGIBLE;
+    for (size_t n = 0; n < pe->nreqs; n++) {
+        if (!in_force) {
+            reqs[n].node = n;
+            reqs[n].holds = PW_NOT_IN_FORCE;
+            reqs[n].met_on = reqs[n].unmet_on = PW_DATE_MAX;
+            reqs[n].last_met = PW_DATE_MIN;
+            st = pw_requirement_info(prog, pe->version, n, &reqs[n].info, x->err);
+        } else {
+            st = px_explain_req(x, pe->version, n, &reqs[n]);
+        }
+        if (st != PW_OK)
+            return st;
+    }
+    return PW_OK;
+}
+
+static bool px_selected(const pw_explain_options *o, const char *id)
+{
+    if (!o || !o->programs)
+        return true;
+    for (size_t i = 0; i < o->nprograms; i++)
+        if (strcmp(o->programs[i], id) == 0)
+            return true;
+    return false;
+}
+
+static pw_status px_explain_all(const px_exp *x, const pw_explain_options *o, pw_explanation *e)
+{
+    const pw_program *prog = x->ctx->program;
+    size_t n = pw_program_count(prog), k = 0;
+    for (size_t i = 0; o && o->programs && i < o->nprograms; i++) {
+        size_t idx;
+        pw_status st = pw_program_find(prog, o->programs[i], &idx, x->err);
+        if (st != PW_OK)
+            return st;
+    }
+    pw_program_explained *pe = pm_alloc(x->a, (n ? n : 1) * sizeof *pe);
+    if (!pe)
+        return px_fail_nomem(x->err);
+    for (size_t i = 0; i < n; i++) {
+        if (!pw_program_is_first_version(prog, i) || !px_selected(o, pw_program_id(prog, i)))
+            continue;
+        pw_status st = px_explain_prog(x, i, &pe[k]);
+        if (st != PW_OK)
+            return st;
+        /* Restore the evaluation date's outcomes after the scans' calls. */
+        if ((st = pw_evaluate(x->ctx, pe[k].version, x->span.as_of, x->err)) != PW_OK)
+            return st;
+        k++;
+    }
+    e->programs = pe;
+    e->nprograms = k;
+    return PW_OK;
+}
+
+pw_status px_explain(pw_context *ctx, const char *coach, const pw_explain_options *o, pw_explanation **out,
+                     pw_error *err)
+{
+    *out = NULL;
+    pm_arena *a = malloc(sizeof *a);
+    if (!a)
+        return px_fail_nomem(err);
+    pm_init(a, 16384);
+    pw_explanation *e = pm_alloc(a, sizeof *e);
+    px_exp x = {ctx, {0, 0, 0}, a, err};
+    pw_status st = e ? px_span_of(o, &x.span, err) : px_fail_nomem(err);
+    if (st == PW_OK) {
+        e->internal = a;
+        e->as_of = x.span.as_of;
+        e->first = x.span.first;
+        e->last = x.span.last;
+        if (coach && !(e->coach = pm_strndup(a, coach, strlen(coach))))
+            st = px_fail_nomem(err);
+    }
+    if (st == PW_OK)
+        st = px_explain_all(&x, o, e);
+    if (st != PW_OK) {
+        pm_free(a);
+        free(a);
+        return st;
+    }
+    *out = e;
+    return PW_OK;
+}

@@ -1,0 +1,514 @@
+/* How: the programs to take, and when, to become eligible for a target at
+ * the earliest date. A search over the certificates granted so far: each
+ * state is the coach's facts plus the certificates of the steps taken (each
+ * issued on its enrolment day plus the program's duration, expiring after
+ * its validity), and a step is taken on the first day its program is
+ * eligible, found by evaluating day by day. States are taken earliest day
+ * first, so the first plan that reaches the target on a day no later state
+ * can beat is the earliest; ties go to fewer programs, then fewer hours.
+ * The plan found is replayed (px_plan_replay) before it is returned. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_int.h"
+#include "util/date.h"
+
+/* A state of the search: the steps taken, as a chain to the root. */
+typedef struct px_state {
+    int32_t parent;      /* index into the states, -1 for the root */
+    size_t version;      /* the program version of the last step */
+    pw_date enrol, granted, expires;
+    pw_date t;           /* the day the last step was taken (as_of at the root) */
+    unsigned nsteps;
+    double hours;
+    uint64_t taken;      /* candidates taken, by index into px_scope.cand */
+    const char *const *waits, *const *arrange;
+    size_t nwaits, narrange;
+    bool done;           /* expanded */
+} px_state;
+
+typedef struct px_search {
+    pw_context *ctx;
+    const cJSON *record;
+    px_scope scope;
+    px_span span;
+    pm_arena *a;
+    pw_error *err;
+    px_state *states;
+    size_t nstates, cap;
+    /* The best plan so far: the state whose last step is the target. */
+    int32_t best;
+} px_search;
+
+/* ---- facts of a state -------------------------------------------------- */
+
+static bool px_add_cert(cJSON *certs, const char *id, pw_date issued, pw_date expires)
+{
+    char d[11];
+    cJSON *c = cJSON_CreateObject();
+    if (!c || !cJSON_AddItemToArray(certs, c))
+        return cJSON_Delete(c), false;
+    pw_date_format(issued, d);
+    bool ok = cJSON_AddStringToObject(c, "id", id) && cJSON_AddStringToObject(c, "issued", d);
+    if (expires == PW_DATE_MAX) {
+        ok = ok && cJSON_AddNullToObject(c, "expires");
+    } else {
+        pw_date_format(expires, d);
+        ok = ok && cJSON_AddStringToObject(c, "expires", d);
+    }
+    return ok;
+}
+
+/* A certificate a step grants, as it is added to the facts. */
+typedef struct px_cert {
+    const char *id;
+    pw_date issued, expires;
+} px_cert;
+
+/* Loads the coach's record plus n granted certificates, as
+ * pw_context_set_json loads a record. */
+static pw_status px_load_certs(pw_context *ctx, const cJSON *record, const px_cert *certs, size_t n,
+                               pw_error *err)
+{
+    cJSON *copy = cJSON_Duplicate(record, 1);
+    if (!copy)
+        return px_fail_nomem(err);
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(copy, "certificates");
+    bool ok = true;
+    if (n && !cJSON_IsArray(list)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(copy, "certificates");
+        ok = (list = cJSON_AddArrayToObject(copy, "certificates")) != NULL;
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        ok = px_add_cert(list, certs[i].id, certs[i].issued, certs[i].expires);
+    pw_status st = ok ? pw_context_set_cjson(ctx, copy, err) : px_fail_nomem(err);
+    cJSON_Delete(copy);
+    return st;
+}
+
+/* Loads the coach's record plus the certificates of `state`'s steps. */
+static pw_status px_load_steps(pw_context *ctx, const cJSON *record, const px_state *states, int32_t state,
+                               pw_error *err)
+{
+    const pb_image *img = ctx->program->img;
+    px_cert certs[PX_MAX_CANDIDATES];
+    size_t n = 0;
+    for (int32_t s = state; s >= 0 && states[s].parent >= 0 && n < PX_MAX_CANDIDATES; s = states[s].parent) {
+        uint32_t g = img->progs[states[s].version].grants;
+        if (g != PB_NO_STRING)
+            certs[n++] = (px_cert){img->strings[g], states[s].granted, states[s].expires};
+    }
+    return px_load_certs(ctx, record, certs, n, err);
+}
+
+/* ---- the first day a program may be taken -------------------------------- */
+
+typedef struct px_day {
+    pw_date day;          /* PW_DATE_MAX: none in the horizon */
+    size_t version;
+    const char **arrange; /* labels the coach must arrange on that day */
+    size_t narrange;
+} px_day;
+
+static bool px_push_label(pm_arena *a, const char ***v, size_t *n, const char *label)
+{
+    const char **nv = pm_alloc(a, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return false;
+    if (*n)
+        memcpy(nv, *v, *n * sizeof *nv);
+    nv[(*n)++] = label;
+    *v = nv;
+    return true;
+}
+
+/* Whether the version evaluated on `day` is eligible once the coach
+ * arranges what no step can give; *arranged gets those labels. */
+static pw_status px_ok_on(px_search *x, size_t ver, pw_date day, bool *ok, px_day *out)
+{
+    pw_verdict v = pw_result_verdict(x->ctx, ver);
+    *ok = v == PW_ELIGIBLE;
+    out->arrange = NULL;
+    out->narrange = 0;
+    if (v != PW_NOT_ELIGIBLE)
+        return PW_OK;
+    size_t n = pw_requirement_count(x->ctx->program, ver);
+    for (size_t i = 0; i < n; i++) {
+        pw_requirement info;
+        pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
+        if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET)
+            continue;
+        bool can;
+        pw_status st = px_arrangeable(&x->scope, x->ctx, ver, i, day, &x->span, &can, x->err);
+        if (st != PW_OK)
+            return st;
+        if (!can)
+            return PW_OK;
+        if (!px_push_label(x->a, &out->arrange, &out->narrange, info.label))
+            return px_fail_nomem(x->err);
+    }
+    *ok = true;
+    return PW_OK;
+}
+
+/* The requirements of `ver` unmet on `from` (evaluated whether or not the
+ * version was in force then) and met on `day`: what the step waited for. */
+static pw_status px_waits(px_search *x, size_t ver, pw_date from, pw_date day, const char ***waits, size_t *nwaits)
+{
+    for (size_t i = 0; day > from && i < pw_requirement_count(x->ctx->program, ver); i++) {
+        pw_requirement info;
+        pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
+        if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_MET)
+            continue;
+        pw_outcome before;
+        pw_status st = px_node_at(x->ctx, ver, i, from, &before, x->err);
+        if (st != PW_OK)
+            return st;
+        if (before == PW_UNMET && !px_push_label(x->a, waits, nwaits, info.label))
+            return px_fail_nomem(x->err);
+    }
+    return PW_OK;
+}
+
+/* The first day from `from` to `to` on which program `first` may be taken
+ * with the facts in the context, and what it waited for. */
+static pw_status px_first_day(px_search *x, size_t first, pw_date from, pw_date to, px_day *out,
+                              const char ***waits, size_t *nwaits)
+{
+    out->day = PW_DATE_MAX;
+    *waits = NULL;
+    *nwaits = 0;
+    for (pw_date d = from; d <= to; d++) {
+        size_t ver;
+        pw_verdict v;
+        bool ok;
+        pw_status st = px_verdict_at(x->ctx, first, d, &ver, &v, x->err);
+        if (st == PW_OK)
+            st = px_ok_on(x, ver, d, &ok, out);
+        if (st != PW_OK)
+            return st;
+        if (!ok)
+            continue;
+        out->day = d;
+        out->version = ver;
+        return px_waits(x, ver, from, d, waits, nwaits);
+    }
+    return PW_OK;
+}
+
+/* ---- the search ---------------------------------------------------------- */
+
+static int32_t px_new_state(px_search *x, const px_state *s)
+{
+    if (x->nstates == x->cap) {
+        size_t ncap = x->cap ? x->cap * 2 : 16;
+        px_state *ns = realloc(x->states, ncap * sizeof *ns);
+        if (!ns)
+            return -1;
+        x->states = ns;
+        x->cap = ncap;
+    }
+    x->states[x->nstates] = *s;
+    return (int32_t)x->nstates++;
+}
+
+/* Whether a plan ending (day, steps, hours) beats the best so far. */
+static bool px_better(const px_search *x, pw_date day, unsigned steps, double hours)
+{
+    if (x->best < 0)
+        return true;
+    const px_state *b = &x->states[x->best];
+    if (day != b->enrol)
+        return day < b->enrol;
+    if (steps != b->nsteps)
+        return steps < b->nsteps;
+    return hours < b->hours;
+}
+
+static double px_hours(const pb_image *img, size_t ver)
+{
+    return img->progs[ver].hours > 0 ? img->progs[ver].hours : 0;
+}
+
+/* A step: program `first` taken from state `from` on its first day. */
+static pw_status px_step(px_search *x, int32_t from, size_t first, bool target, uint64_t bit)
+{
+    const pb_image *img = x->ctx->program->img;
+    px_state s = x->states[from];
+    pw_date to = x->span.last;
+    if (x->best >= 0)
+        to = x->states[x->best].enrol < to ? x->states[x->best].enrol : to;
+    px_day day;
+    const char **waits;
+    size_t nwaits;
+    pw_status st = px_first_day(x, first, s.t, to, &day, &waits, &nwaits);
+    if (st != PW_OK || day.day == PW_DATE_MAX)
+        return st;
+    px_state n = {from, day.version, day.day, day.day, PW_DATE_MAX, day.day, s.nsteps + 1,
+                  s.hours + px_hours(img, day.version), s.taken | bit, waits, day.arrange, nwaits,
+                  day.narrange, target};
+    const pb_prog *p = &img->progs[day.version];
+    if (!pt_add(n.enrol, p->duration, PT_DAYS, &n.granted) ||
+        (p->valid_n && !pt_add(n.granted, p->valid_n, (pt_unit)p->valid_unit, &n.expires)))
+        return PW_OK; /* past the calendar: not a plan */
+    if (target ? !px_better(x, n.enrol, n.nsteps, n.hours) : !px_better(x, n.enrol, n.nsteps + 1, n.hours))
+        return PW_OK;
+    int32_t k = px_new_state(x, &n);
+    if (k < 0)
+        return px_fail_nomem(x->err);
+    if (target)
+        x->best = k;
+    return PW_OK;
+}
+
+/* Whether a certificate of `first` (at its version on `day`) is already
+ * held through the state's own steps: taking it again changes nothing. */
+static bool px_granted_before(const px_search *x, int32_t s, size_t first, pw_date day)
+{
+    const pb_image *img = x->ctx->program->img;
+    uint32_t g = img->progs[pw_program_version_at(x->ctx->program, first, day)].grants;
+    for (; s >= 0 && x->states[s].parent >= 0; s = x->states[s].parent)
+        if (img->progs[x->states[s].version].grants == g)
+            return true;
+    return false;
+}
+
+static pw_status px_expand(px_search *x, int32_t s)
+{
+    x->states[s].done = true;
+    pw_status st = px_load_steps(x->ctx, x->record, x->states, s, x->err);
+    if (st == PW_OK)
+        st = px_step(x, s, x->scope.target, true, 0);
+    for (unsigned k = 0; st == PW_OK && k < x->scope.ncand; k++) {
+        uint64_t bit = (uint64_t)1 << k;
+        if ((x->states[s].taken & bit) || px_granted_before(x, s, x->scope.cand[k], x->states[s].t))
+            continue;
+        st = px_step(x, s, x->scope.cand[k], false, bit);
+    }
+    return st;
+}
+
+/* The open state taken next: the earliest day, then fewer steps; none
+ * once no open state can beat the best plan. A set of programs already
+ * expanded is not expanded again (the earlier state had every choice). */
+static int32_t px_next(const px_search *x)
+{
+    int32_t pick = -1;
+    for (size_t i = 0; i < x->nstates; i++) {
+        const px_state *s = &x->states[i];
+        if (s->done)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < x->nstates && !dup; j++)
+            dup = x->states[j].done && x->states[j].taken == s->taken && (int32_t)j != x->best;
+        if (dup)
+            continue;
+        if (pick < 0 || s->t < x->states[pick].t ||
+            (s->t == x->states[pick].t && s->nsteps < x->states[pick].nsteps))
+            pick = (int32_t)i;
+    }
+    if (pick >= 0 && !px_better(x, x->states[pick].t, x->states[pick].nsteps + 1, x->states[pick].hours))
+        return -1;
+    return pick;
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+#define PX_MAX_STATES 20000
+
+static pw_status px_fill_steps(px_search *x, pw_plan *plan)
+{
+    const pb_image *img = x->ctx->program->img;
+    size_t n = 0;
+    for (int32_t s = x->best; s >= 0 && x->states[s].parent >= 0; s = x->states[s].parent)
+        n++;
+    pw_plan_step *steps = pm_alloc(x->a, (n ? n : 1) * sizeof *steps);
+    if (!steps)
+        return px_fail_nomem(x->err);
+    size_t k = n;
+    for (int32_t s = x->best; s >= 0 && x->states[s].parent >= 0; s = x->states[s].parent) {
+        const px_state *st = &x->states[s];
+        const pb_prog *p = &img->progs[st->version];
+        pw_plan_step *o = &steps[--k];
+        o->version = st->version;
+        o->program = pw_program_id(x->ctx->program, st->version);
+        o->title = pw_program_title(x->ctx->program, st->version);
+        o->enrol = st->enrol;
+        o->granted = st->granted;
+        o->expires = st->expires;
+        o->grants = p->grants == PB_NO_STRING ? NULL : img->strings[p->grants];
+        o->hours = p->hours;
+        o->waits = st->waits;
+        o->nwaits = st->nwaits;
+        o->arrange = st->arrange;
+        o->narrange = st->narrange;
+        if (p->hours > 0)
+            plan->hours += p->hours;
+    }
+    plan->steps = steps;
+    plan->nsteps = n;
+    plan->reachable = true;
+    return PW_OK;
+}
+
+/* Unreachable: the target's requirements unmet on the horizon's last day
+ * that a step could change (those it could not are arranged, so they do
+ * not block), or all of them when none could. */
+static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
+{
+    /* With every certificate a step could grant held on the last day, what
+     * is still unmet is what no plan can give. */
+    const pb_image *img = x->ctx->program->img;
+    px_cert certs[PX_MAX_CANDIDATES];
+    size_t nc = 0;
+    for (unsigned k = 0; k < x->scope.ncand; k++) {
+        uint32_t g = img->progs[pw_program_version_at(x->ctx->program, x->scope.cand[k], x->span.last)].grants;
+        if (g != PB_NO_STRING)
+            certs[nc++] = (px_cert){img->strings[g], x->span.last, PW_DATE_MAX};
+    }
+    size_t ver;
+    pw_verdict v;
+    pw_status st = px_load_certs(x->ctx, x->record, certs, nc, x->err);
+    if (st == PW_OK)
+        st = px_verdict_at(x->ctx, x->scope.target, x->span.last, &ver, &v, x->err);
+    if (st != PW_OK)
+        return st;
+    const char **labels = NULL;
+    size_t n = 0;
+    if (v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN) {
+        const char *why = px_printf(x->a, "%s is not in force on %s", pw_program_title(x->ctx->program, ver),
+                                    px_date_text(x->a, x->span.last));
+        if (!why || !px_push_label(x->a, &labels, &n, why))
+            return px_fail_nomem(x->err);
+    }
+    for (int pass = 0; pass < 2 && !n; pass++) {
+        for (size_t i = 0; i < pw_requirement_count(x->ctx->program, ver); i++) {
+            pw_requirement info;
+            pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
+            uint32_t r = x->ctx->program->img->progs[ver].first_req + (uint32_t)i;
+            if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET ||
+                (pass == 0 && !x->scope.influenced[r]))
+                continue;
+            if (!px_push_label(x->a, &labels, &n, info.label))
+                return px_fail_nomem(x->err);
+        }
+    }
+    plan->blocking = labels;
+    plan->nblocking = n;
+    return PW_OK;
+}
+
+static pw_status px_search_run(px_search *x)
+{
+    px_state root;
+    memset(&root, 0, sizeof root);
+    root.parent = -1;
+    root.t = root.enrol = x->span.as_of;
+    if (px_new_state(x, &root) < 0)
+        return px_fail_nomem(x->err);
+    for (int32_t s; (s = px_next(x)) >= 0;) {
+        if (x->nstates > PX_MAX_STATES)
+            return pw_fail(x->err, PW_ERR_EVAL, "the plan search gave up after %d states", PX_MAX_STATES);
+        pw_status st = px_expand(x, s);
+        if (st != PW_OK)
+            return st;
+    }
+    return PW_OK;
+}
+
+static pw_status px_plan_build(px_search *x, const char *coach, pw_plan *plan)
+{
+    pw_status st = px_scope_init(&x->scope, x->ctx, x->scope.target, x->err);
+    if (st != PW_OK)
+        return st;
+    plan->as_of = x->span.as_of;
+    plan->last = x->span.last;
+    plan->target = pw_program_id(x->ctx->program, x->scope.target);
+    if (coach && !(plan->coach = pm_strndup(x->a, coach, strlen(coach))))
+        st = px_fail_nomem(x->err);
+    if (st == PW_OK)
+        st = px_search_run(x);
+    if (st == PW_OK)
+        st = x->best >= 0 ? px_fill_steps(x, plan) : px_fill_blocking(x, plan);
+    if (st == PW_OK)
+        st = px_load_certs(x->ctx, x->record, NULL, 0, x->err);
+    if (st == PW_OK && plan->reachable)
+        st = px_plan_replay(x->ctx, x->record, plan, x->err);
+    px_scope_fini(&x->scope);
+    return st;
+}
+
+pw_status px_plan(pw_context *ctx, const cJSON *record, const char *target, const pw_explain_options *o,
+                  pw_plan **out, pw_error *err)
+{
+    *out = NULL;
+    px_search x;
+    memset(&x, 0, sizeof x);
+    x.ctx = ctx;
+    x.record = record;
+    x.err = err;
+    x.best = -1;
+    pw_status st = px_span_of(o, &x.span, err);
+    if (st == PW_OK)
+        st = pw_program_find(ctx->program, target, &x.scope.target, err);
+    if (st != PW_OK)
+        return st;
+    if (!(x.a = malloc(sizeof *x.a)))
+        return px_fail_nomem(err);
+    pm_init(x.a, 16384);
+    pw_plan *plan = pm_alloc(x.a, sizeof *plan);
+    st = plan ? px_plan_build(&x, px_coach_id(record), plan) : px_fail_nomem(err);
+    free(x.states);
+    if (st != PW_OK) {
+        pm_free(x.a);
+        free(x.a);
+        return st;
+    }
+    plan->internal = x.a;
+    *out = plan;
+    return PW_OK;
+}
+
+/* ---- replay -------------------------------------------------------------- */
+
+static bool px_arranged(const pw_plan_step *s, const char *label)
+{
+    for (size_t i = 0; i < s->narrange; i++)
+        if (strcmp(s->arrange[i], label) == 0)
+            return true;
+    return false;
+}
+
+pw_status px_plan_replay(pw_context *ctx, const cJSON *record, const pw_plan *plan, pw_error *err)
+{
+    px_cert certs[PX_MAX_CANDIDATES];
+    size_t n = 0;
+    pw_status st = PW_OK;
+    for (size_t k = 0; st == PW_OK && k < plan->nsteps; k++) {
+        const pw_plan_step *s = &plan->steps[k];
+        size_t first;
+        if ((st = pw_program_find(ctx->program, s->program, &first, err)) != PW_OK ||
+            (st = px_load_certs(ctx, record, certs, n, err)) != PW_OK ||
+            (st = pw_evaluate(ctx, s->version, s->enrol, err)) != PW_OK)
+            break;
+        char day[11];
+        pw_date_format(s->enrol, day);
+        if (pw_program_version_at(ctx->program, first, s->enrol) != s->version)
+            st = pw_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not the version in force on %s", k + 1,
+                         s->program, day);
+        for (size_t i = 0; st == PW_OK && i < pw_result_unmet_count(ctx, s->version); i++)
+            if (!px_arranged(s, pw_result_unmet_label(ctx, s->version, i)))
+                st = pw_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) on %s: \"%s\" is not met", k + 1,
+                             s->program, day, pw_result_unmet_label(ctx, s->version, i));
+        pw_verdict v = pw_result_verdict(ctx, s->version);
+        if (st == PW_OK && v != PW_ELIGIBLE && v != PW_NOT_ELIGIBLE)
+            st = pw_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not in force on %s", k + 1, s->program, day);
+        if (s->grants && n < PX_MAX_CANDIDATES)
+            certs[n++] = (px_cert){s->grants, s->granted, s->expires};
+    }
+    pw_error scratch;
+    pw_status restore = px_load_certs(ctx, record, NULL, 0, st == PW_OK ? err : &scratch);
+    return st == PW_OK ? restore : st;
+}

@@ -1,0 +1,396 @@
+/* The three answers as a person's report (text) and as one JSON object per
+ * coach (built with cJSON). docs/explain.md describes both. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+
+typedef struct px_out {
+    char **buf;
+    size_t *len, *cap;
+    bool oom;
+} px_out;
+
+static void px_emit(px_out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void px_emit(px_out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || o->oom) {
+        o->oom = true;
+        return;
+    }
+    if (*o->len + (size_t)n + 1 > *o->cap) {
+        size_t ncap = *o->cap ? *o->cap : 1024;
+        while (ncap < *o->len + (size_t)n + 1)
+            ncap *= 2;
+        char *nb = realloc(*o->buf, ncap);
+        if (!nb) {
+            o->oom = true;
+            return;
+        }
+        *o->buf = nb;
+        *o->cap = ncap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(*o->buf + *o->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *o->len += (size_t)n;
+}
+
+static const char *px_day(pw_date d, char buf[11])
+{
+    pw_date_format(d, buf);
+    return buf;
+}
+
+/* Appends a cJSON tree as one line; frees it. */
+static bool px_emit_json(px_out *o, cJSON *root)
+{
+    char *s = root ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    if (!s)
+        return false;
+    px_emit(o, "%s\n", s);
+    free(s);
+    return !o->oom;
+}
+
+static cJSON *px_json_date(pw_date d)
+{
+    char b[11];
+    return d == PW_DATE_MIN || d == PW_DATE_MAX ? cJSON_CreateNull() : cJSON_CreateString(px_day(d, b));
+}
+
+static cJSON *px_json_str(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *px_json_strings(const char *const *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+    return a;
+}
+
+static const char *const px_verdict_name[] = {"eligible", "not_eligible", "not_yet_in_force", "withdrawn"};
+static const char *const px_outcome_name[] = {"not_evaluated", "met", "unmet", "not_in_force"};
+static const char *const px_kind_name[] = {"single", "all_of", "any_of", "at_least"};
+static const char *const px_role_name[] = {"require", "prefer", "advise"};
+static const char *const px_change_name[] = {"met", "unmet", "in_force", "out_of_force"};
+
+/* ---- explain ----------------------------------------------------------- */
+
+static void px_text_seen(px_out *o, const pw_req_explained *r, const char *pad)
+{
+    char b[11];
+    bool dated = false;
+    for (size_t i = 0; i < r->nseen; i++) {
+        const pw_seen *s = &r->seen[i];
+        if (s->test && r->holds == PW_UNMET) {
+            px_emit(o, "%s%s %s, needs %s", pad, s->expr, s->value, s->test);
+            if (r->met_on != PW_DATE_MAX && s->value_then) {
+                px_emit(o, ": reaches %s on %s", s->value_then, px_day(r->met_on, b));
+                dated = true;
+            }
+            px_emit(o, "\n");
+        } else if (s->test) {
+            px_emit(o, "%s%s %s (needs %s)\n", pad, s->expr, s->value, s->test);
+        } else {
+            px_emit(o, "%s%s is %s\n", pad, s->expr, s->value);
+        }
+        for (size_t k = 0; k < s->nentries; k++)
+            px_emit(o, "%s  %s\n", pad, s->entries[k]);
+    }
+    if (r->holds == PW_UNMET) {
+        if (r->last_met != PW_DATE_MIN)
+            px_emit(o, "%slast met on %s\n", pad, px_day(r->last_met, b));
+        if (r->met_on != PW_DATE_MAX && !dated)
+            px_emit(o, "%smet from %s\n", pad, px_day(r->met_on, b));
+        else if (r->met_on == PW_DATE_MAX)
+            px_emit(o, "%snot met on any day up to the horizon\n", pad);
+    } else if (r->holds == PW_MET && r->unmet_on != PW_DATE_MAX) {
+        px_emit(o, "%smet until %s\n", pad, px_day(r->unmet_on - 1, b));
+    }
+}
+
+static void px_text_req(px_out *o, const pw_req_explained *r)
+{
+    static const char *const mark[] = {"[?]", "[met]", "[not met]", "[not in force]"};
+    char pad[64];
+    unsigned depth = r->info.depth < 20 ? r->info.depth : 20;
+    snprintf(pad, sizeof pad, "%*s", (int)(4 + 2 * depth), "");
+    const char *role = r->info.role == PW_ROLE_PREFER ? "prefer: " : r->info.role == PW_ROLE_ADVISE ? "advice: " : "";
+    px_emit(o, "%s%s %s%s", pad, mark[r->holds], role, r->info.label);
+    if (r->info.kind != PW_REQ_SINGLE && r->holds != PW_NOT_IN_FORCE)
+        px_emit(o, " (%s: %u of %u members hold, %s %u)", px_kind_name[r->info.kind], r->members_met, r->members,
+                r->info.kind == PW_REQ_ALL_OF ? "needs all" : "needs", r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min);
+    px_emit(o, "\n");
+    char inner[80];
+    snprintf(inner, sizeof inner, "%s      ", pad);
+    if (r->info.citation)
+        px_emit(o, "%sciting \"%s\"\n", inner, r->info.citation);
+    px_text_seen(o, r, inner);
+}
+
+static void px_text_program(px_out *o, const pw_program_explained *p)
+{
+    static const char *const verdict[] = {"eligible", "not eligible", "not yet in force", "withdrawn"};
+    char b[11];
+    px_emit(o, "  %s (%s): %s", p->id, p->title, verdict[p->verdict]);
+    if (p->verdict == PW_NOT_YET_IN_FORCE)
+        px_emit(o, ", in force from %s", px_day(p->from, b));
+    else if (p->verdict == PW_WITHDRAWN)
+        px_emit(o, ", in force until %s", px_day(p->until, b));
+    px_emit(o, "\n");
+    for (size_t i = 0; i < p->nreqs && (p->verdict == PW_ELIGIBLE || p->verdict == PW_NOT_ELIGIBLE); i++)
+        px_text_req(o, &p->reqs[i]);
+}
+
+static cJSON *px_json_req(const pw_req_explained *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, "label", cJSON_CreateString(r->info.label));
+    cJSON_AddItemToObject(j, "citation", px_json_str(r->info.citation));
+    cJSON_AddStringToObject(j, "kind", px_kind_name[r->info.kind]);
+    cJSON_AddStringToObject(j, "role", px_role_name[r->info.role]);
+    cJSON_AddNumberToObject(j, "depth", r->info.depth);
+    cJSON_AddStringToObject(j, "outcome", px_outcome_name[r->outcome]);
+    cJSON_AddStringToObject(j, "holds", px_outcome_name[r->holds]);
+    if (r->info.kind != PW_REQ_SINGLE) {
+        cJSON_AddNumberToObject(j, "min", r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min);
+        cJSON_AddNumberToObject(j, "members", r->members);
+        cJSON_AddNumberToObject(j, "members_met", r->members_met);
+    }
+    cJSON_AddItemToObject(j, "met_on", px_json_date(r->met_on));
+    cJSON_AddItemToObject(j, "last_met", px_json_date(r->last_met));
+    cJSON_AddItemToObject(j, "unmet_on", px_json_date(r->unmet_on));
+    cJSON *seen = cJSON_AddArrayToObject(j, "seen");
+    for (size_t i = 0; seen && i < r->nseen; i++) {
+        const pw_seen *s = &r->seen[i];
+        cJSON *js = cJSON_CreateObject();
+        cJSON_AddStringToObject(js, "expr", s->expr);
+        cJSON_AddStringToObject(js, "value", s->value);
+        cJSON_AddItemToObject(js, "test", px_json_str(s->test));
+        cJSON_AddItemToObject(js, "value_then", px_json_str(s->value_then));
+        cJSON_AddItemToObject(js, "entries", px_json_strings(s->entries, s->nentries));
+        cJSON_AddItemToArray(seen, js);
+    }
+    return j;
+}
+
+static cJSON *px_json_program(const pw_program_explained *p)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "program", p->id);
+    cJSON_AddStringToObject(j, "title", p->title);
+    cJSON_AddStringToObject(j, "status", px_verdict_name[p->verdict]);
+    cJSON_AddBoolToObject(j, "eligible", p->verdict == PW_ELIGIBLE);
+    cJSON *f = cJSON_AddObjectToObject(j, "in_force");
+    cJSON_AddItemToObject(f, "from", px_json_date(p->from));
+    cJSON_AddItemToObject(f, "until", px_json_date(p->until));
+    cJSON *reqs = cJSON_AddArrayToObject(j, "requirements");
+    for (size_t i = 0; reqs && i < p->nreqs; i++)
+        cJSON_AddItemToArray(reqs, px_json_req(&p->reqs[i]));
+    return j;
+}
+
+bool px_render_explain(const pw_explanation *e, bool json, char **buf, size_t *len, size_t *cap)
+{
+    px_out o = {buf, len, cap, false};
+    char b[11], c[11];
+    if (json) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddItemToObject(j, "id", px_json_str(e->coach));
+        cJSON_AddItemToObject(j, "as_of", px_json_date(e->as_of));
+        cJSON *h = cJSON_AddObjectToObject(j, "horizon");
+        cJSON_AddItemToObject(h, "from", px_json_date(e->first));
+        cJSON_AddItemToObject(h, "until", px_json_date(e->last));
+        cJSON *ps = cJSON_AddArrayToObject(j, "programs");
+        for (size_t i = 0; ps && i < e->nprograms; i++)
+            cJSON_AddItemToArray(ps, px_json_program(&e->programs[i]));
+        return px_emit_json(&o, j);
+    }
+    char d[11];
+    px_emit(&o, "%s as of %s (looking from %s to %s)\n", e->coach ? e->coach : "(no id)", px_day(e->as_of, b),
+            px_day(e->first, c), px_day(e->last, d));
+    for (size_t i = 0; i < e->nprograms; i++)
+        px_text_program(&o, &e->programs[i]);
+    return !o.oom;
+}
+
+/* ---- when ---------------------------------------------------------------- */
+
+static void px_text_changes(px_out *o, const pw_change *c, size_t n)
+{
+    static const char *const what[] = {"\"%s\" is met", "\"%s\" is no longer met", "%s comes into force",
+                                       "%s is no longer in force"};
+    for (size_t i = 0; i < n; i++) {
+        px_emit(o, i ? (i + 1 == n ? " and " : ", ") : ", when ");
+        px_emit(o, what[c[i].kind], c[i].label);
+    }
+}
+
+static cJSON *px_json_changes(const pw_change *c, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kind", px_change_name[c[i].kind]);
+        cJSON_AddItemToObject(j, "day", px_json_date(c[i].day));
+        cJSON_AddStringToObject(j, "label", c[i].label);
+        cJSON_AddItemToArray(a, j);
+    }
+    return a;
+}
+
+static bool px_when_json(px_out *o, const pw_eligibility *e)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, "id", px_json_str(e->coach));
+    cJSON_AddStringToObject(j, "program", e->program);
+    cJSON_AddItemToObject(j, "as_of", px_json_date(e->as_of));
+    cJSON_AddItemToObject(j, "horizon_until", px_json_date(e->last));
+    cJSON_AddBoolToObject(j, "eligible_within_horizon", e->nperiods > 0);
+    cJSON *ps = cJSON_AddArrayToObject(j, "periods");
+    for (size_t i = 0; ps && i < e->nperiods; i++) {
+        const pw_period *p = &e->periods[i];
+        cJSON *jp = cJSON_CreateObject();
+        cJSON_AddItemToObject(jp, "from", px_json_date(p->from));
+        cJSON_AddItemToObject(jp, "until", p->to_end ? cJSON_CreateNull() : px_json_date(p->until));
+        cJSON_AddBoolToObject(jp, "from_as_of", p->from_start);
+        cJSON_AddItemToObject(jp, "starts", px_json_changes(p->start, p->nstart));
+        cJSON_AddItemToObject(jp, "ends", px_json_changes(p->end, p->nend));
+        cJSON_AddItemToArray(ps, jp);
+    }
+    cJSON_AddItemToObject(j, "blocking", px_json_changes(e->blocking, e->nblocking));
+    return px_emit_json(o, j);
+}
+
+bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len, size_t *cap)
+{
+    px_out o = {buf, len, cap, false};
+    if (json)
+        return px_when_json(&o, e);
+    char b[11], c[11];
+    px_emit(&o, "%s: %s, from %s to %s\n", e->coach ? e->coach : "(no id)", e->program, px_day(e->as_of, b),
+            px_day(e->last, c));
+    for (size_t i = 0; i < e->nperiods; i++) {
+        const pw_period *p = &e->periods[i];
+        px_emit(&o, "  eligible from %s", px_day(p->from, b));
+        if (p->from_start)
+            px_emit(&o, " (the evaluation date)");
+        px_text_changes(&o, p->start, p->nstart);
+        if (p->to_end) {
+            px_emit(&o, ", to the end of the horizon\n");
+            continue;
+        }
+        px_emit(&o, ", until %s", px_day(p->until, b));
+        px_text_changes(&o, p->end, p->nend);
+        px_emit(&o, "\n");
+    }
+    if (!e->nperiods) {
+        px_emit(&o, "  not eligible within the horizon\n");
+        for (size_t i = 0; i < e->nblocking; i++) {
+            const pw_change *ch = &e->blocking[i];
+            if (ch->kind == PW_CHANGE_UNMET)
+                px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", ch->label,
+                        px_day(ch->day, b));
+            else
+                px_emit(&o, "    %s is not in force (%s %s)\n", ch->label,
+                        ch->kind == PW_CHANGE_IN_FORCE ? "it comes into force on" : "it ended on", px_day(ch->day, b));
+        }
+    }
+    return !o.oom;
+}
+
+/* ---- plan ---------------------------------------------------------------- */
+
+static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
+{
+    char b[11], c[11];
+    px_emit(o, "  %zu. %s: %s (%s)", k + 1, px_day(s->enrol, b), s->program, s->title);
+    if (s->hours > 0)
+        px_emit(o, ", %g hours", s->hours);
+    px_emit(o, "\n");
+    if (s->nwaits) {
+        px_emit(o, "       after waiting for:");
+        for (size_t i = 0; i < s->nwaits; i++)
+            px_emit(o, "%s \"%s\"", i ? "," : "", s->waits[i]);
+        px_emit(o, "\n");
+    }
+    for (size_t i = 0; i < s->narrange; i++)
+        px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
+                s->arrange[i]);
+    if (s->grants) {
+        px_emit(o, "       grants %s on %s", s->grants, px_day(s->granted, b));
+        if (s->expires != PW_DATE_MAX)
+            px_emit(o, ", valid until %s", px_day(s->expires, c));
+        px_emit(o, "\n");
+    }
+}
+
+static bool px_plan_json(px_out *o, const pw_plan *p)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, "id", px_json_str(p->coach));
+    cJSON_AddStringToObject(j, "target", p->target);
+    cJSON_AddItemToObject(j, "as_of", px_json_date(p->as_of));
+    cJSON_AddItemToObject(j, "horizon_until", px_json_date(p->last));
+    cJSON_AddBoolToObject(j, "reachable", p->reachable);
+    cJSON_AddItemToObject(j, "eligible_on", p->nsteps ? px_json_date(p->steps[p->nsteps - 1].enrol)
+                                                      : cJSON_CreateNull());
+    cJSON *steps = cJSON_AddArrayToObject(j, "steps");
+    for (size_t i = 0; steps && i < p->nsteps; i++) {
+        const pw_plan_step *s = &p->steps[i];
+        cJSON *js = cJSON_CreateObject();
+        cJSON_AddStringToObject(js, "program", s->program);
+        cJSON_AddStringToObject(js, "title", s->title);
+        cJSON_AddItemToObject(js, "enrol", px_json_date(s->enrol));
+        cJSON_AddItemToObject(js, "hours", s->hours > 0 ? cJSON_CreateNumber(s->hours) : cJSON_CreateNull());
+        cJSON_AddItemToObject(js, "grants", px_json_str(s->grants));
+        cJSON_AddItemToObject(js, "granted", s->grants ? px_json_date(s->granted) : cJSON_CreateNull());
+        cJSON_AddItemToObject(js, "expires", px_json_date(s->expires));
+        cJSON_AddItemToObject(js, "waits", px_json_strings(s->waits, s->nwaits));
+        cJSON_AddItemToObject(js, "arrange", px_json_strings(s->arrange, s->narrange));
+        cJSON_AddItemToArray(steps, js);
+    }
+    cJSON_AddNumberToObject(j, "hours", p->hours);
+    cJSON_AddItemToObject(j, "blocking", px_json_strings(p->blocking, p->nblocking));
+    return px_emit_json(o, j);
+}
+
+bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t *cap)
+{
+    px_out o = {buf, len, cap, false};
+    if (json)
+        return px_plan_json(&o, p);
+    char b[11];
+    px_emit(&o, "%s: plan for %s as of %s\n", p->coach ? p->coach : "(no id)", p->target, px_day(p->as_of, b));
+    if (!p->reachable) {
+        px_emit(&o, "  not reachable by %s:\n", px_day(p->last, b));
+        for (size_t i = 0; i < p->nblocking; i++)
+            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", p->blocking[i]);
+        return !o.oom;
+    }
+    for (size_t i = 0; i < p->nsteps; i++)
+        px_text_step(&o, i, &p->steps[i]);
+    px_emit(&o, "  eligible for %s on %s: %zu program%s", p->target, px_day(p->steps[p->nsteps - 1].enrol, b),
+            p->nsteps, p->nsteps == 1 ? "" : "s");
+    if (p->hours > 0)
+        px_emit(&o, ", %g hours", p->hours);
+    px_emit(&o, "\n");
+    return !o.oom;
+}

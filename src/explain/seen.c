@@ -1,0 +1,436 @@
+/* What a requirement looked at. A leaf requirement is a function of no
+ * parameters returning boolean; its bytecode says which definitions it calls
+ * and with which constant arguments (`member("usatf")`), which fields of the
+ * facts it reads (`roles`) and which constants it compares them with
+ * (`age >= 18`). This file reads that from the code, with a model of the
+ * operand stack over the straight-line instructions, and asks the VM for
+ * each value: the values shown are computed exactly as the rule computes
+ * them. A shape it does not recognise is simply not shown (the outcome and
+ * its dates never depend on this file). */
+#include <stdio.h>
+#include <string.h>
+
+#include "bc/code.h"
+#include "explain.h"
+
+#define PX_MAX_TERMS 16
+#define PX_MAX_MODEL 32
+
+typedef enum px_item_kind { PX_UNKNOWN = 0, PX_CONST, PX_TERM } px_item_kind;
+
+/* A value on the modelled stack: unknown, a constant, or a term. */
+typedef struct px_item {
+    px_item_kind kind;
+    pb_type type;
+    pv_value v;   /* PX_CONST */
+    int term;     /* PX_TERM: index into px_leaf.terms */
+} px_item;
+
+/* A call with constant arguments or a facts field, and the comparison it
+ * was put to (cmp < 0: none; PB_CMP_COUNT: `in`, set membership). */
+typedef struct px_term {
+    bool call;
+    uint32_t func, slot;
+    pv_value args[PV_MEMO_ARGS];
+    pb_type type;
+    int cmp;
+    pv_value k;
+    pb_type ktype;
+} px_term;
+
+typedef struct px_leaf {
+    px_item stack[PX_MAX_MODEL];
+    unsigned depth;
+    px_term terms[PX_MAX_TERMS];
+    unsigned nterms;
+} px_leaf;
+
+static void px_push(px_leaf *l, px_item it)
+{
+    if (l->depth < PX_MAX_MODEL)
+        l->stack[l->depth++] = it;
+}
+
+static px_item px_pop(px_leaf *l)
+{
+    px_item none = {PX_UNKNOWN, {0, 0, 0}, {.count = 0}, -1};
+    return l->depth ? l->stack[--l->depth] : none;
+}
+
+static px_item px_const(pb_kind kind, pv_value v)
+{
+    px_item it = {PX_CONST, {(uint8_t)kind, 0, 0}, v, -1};
+    return it;
+}
+
+/* A new term (or the same one seen before), pushed as an item. */
+static px_item px_term_item(px_leaf *l, const px_term *t)
+{
+    px_item it = {PX_UNKNOWN, t->type, {.count = 0}, -1};
+    for (unsigned i = 0; i < l->nterms; i++) {
+        const px_term *u = &l->terms[i];
+        if (u->call == t->call && u->func == t->func && u->slot == t->slot && u->cmp < 0 &&
+            memcmp(u->args, t->args, sizeof t->args) == 0) {
+            it.kind = PX_TERM;
+            it.term = (int)i;
+            return it;
+        }
+    }
+    if (l->nterms == PX_MAX_TERMS)
+        return it;
+    l->terms[l->nterms] = *t;
+    it.kind = PX_TERM;
+    it.term = (int)l->nterms++;
+    return it;
+}
+
+/* The comparison a term is put to; a term compared twice is shown twice. */
+static void px_compare(px_leaf *l, px_item term, int cmp, px_item k)
+{
+    px_term *t = &l->terms[term.term];
+    if (t->cmp >= 0) {
+        if (l->nterms == PX_MAX_TERMS)
+            return;
+        l->terms[l->nterms] = *t;
+        t = &l->terms[l->nterms++];
+    }
+    t->cmp = cmp;
+    t->k = k.v;
+    t->ktype = k.type;
+}
+
+static int px_flip(int cmp)
+{
+    switch (cmp) {
+    case PB_LT: return PB_GT;
+    case PB_LE: return PB_GE;
+    case PB_GT: return PB_LT;
+    case PB_GE: return PB_LE;
+    default: return cmp;
+    }
+}
+
+static void px_model_cmp(px_leaf *l, uint32_t cmp)
+{
+    px_item b = px_pop(l), a = px_pop(l);
+    if (a.kind == PX_TERM && b.kind == PX_CONST)
+        px_compare(l, a, (int)cmp, b);
+    else if (a.kind == PX_CONST && b.kind == PX_TERM)
+        px_compare(l, b, px_flip((int)cmp), a);
+    px_push(l, (px_item){PX_UNKNOWN, {PB_T_BOOL, 0, 0}, {.count = 0}, -1});
+}
+
+static void px_model_call(px_leaf *l, const pb_image *img, uint32_t f)
+{
+    const pb_func *fn = &img->funcs[f];
+    px_term t;
+    memset(&t, 0, sizeof t);
+    t.call = true;
+    t.func = f;
+    t.cmp = -1;
+    t.type = fn->result;
+    bool constant = fn->nparams <= PV_MEMO_ARGS;
+    for (unsigned i = fn->nparams; i-- > 0;) {
+        px_item a = px_pop(l);
+        if (a.kind != PX_CONST)
+            constant = false;
+        else if (i < PV_MEMO_ARGS)
+            t.args[i] = a.v;
+    }
+    if (constant)
+        px_push(l, px_term_item(l, &t));
+    else
+        px_push(l, (px_item){PX_UNKNOWN, fn->result, {.count = 0}, -1});
+}
+
+static void px_model_fact(px_leaf *l, const pb_image *img, uint32_t slot)
+{
+    px_term t;
+    memset(&t, 0, sizeof t);
+    t.slot = slot;
+    t.cmp = -1;
+    t.type = img->fields[img->records[0].first_field + slot].type;
+    px_push(l, px_term_item(l, &t));
+}
+
+/* Any other instruction: its stack effect, from the opcode table. */
+static void px_model_other(px_leaf *l, const pb_insn *in)
+{
+    const pb_opinfo *info = &pb_opinfo_table[in->op];
+    size_t pops = strlen(info->pops), pushes = strlen(info->pushes);
+    for (size_t i = 0; i < pops; i++)
+        px_pop(l);
+    for (size_t i = 0; i < pushes; i++)
+        px_push(l, (px_item){PX_UNKNOWN, {0, 0, 0}, {.count = 0}, -1});
+}
+
+static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
+{
+    switch (in->op) {
+    case PB_OP_PUSH_INT: px_push(l, px_const(PB_T_INT, (pv_value){.as.i = img->ints[in->a]})); break;
+    case PB_OP_PUSH_NUM: px_push(l, px_const(PB_T_NUM, (pv_value){.as.n = img->nums[in->a]})); break;
+    case PB_OP_PUSH_STR: px_push(l, px_const(PB_T_TEXT, (pv_value){.as.s = in->a})); break;
+    case PB_OP_PUSH_DATE: px_push(l, px_const(PB_T_DATE, (pv_value){.as.d = in->ja})); break;
+    case PB_OP_PUSH_TRUE: px_push(l, px_const(PB_T_BOOL, (pv_value){.as.b = true})); break;
+    case PB_OP_PUSH_FALSE: px_push(l, px_const(PB_T_BOOL, (pv_value){.as.b = false})); break;
+    case PB_OP_LOAD_FACT: px_model_fact(l, img, in->a); break;
+    case PB_OP_CALL: px_model_call(l, img, in->a); break;
+    case PB_OP_CMP_INT:
+    case PB_OP_CMP_NUM:
+    case PB_OP_CMP_DATE:
+    case PB_OP_CMP_TEXT:
+    case PB_OP_CMP_BOOL: px_model_cmp(l, in->a); break;
+    case PB_OP_INT_TO_NUM: {
+        px_item it = px_pop(l);
+        if (it.kind == PX_CONST) {
+            it.v.as.n = (double)it.v.as.i;
+            it.type.kind = PB_T_NUM;
+        }
+        px_push(l, it);
+        break;
+    }
+    case PB_OP_HAS: {
+        px_item text = px_pop(l), set = px_pop(l);
+        if (set.kind == PX_TERM && text.kind == PX_CONST)
+            px_compare(l, set, PB_CMP_COUNT, text);
+        px_push(l, (px_item){PX_UNKNOWN, {PB_T_BOOL, 0, 0}, {.count = 0}, -1});
+        break;
+    }
+    default: px_model_other(l, in); break;
+    }
+}
+
+static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func)
+{
+    memset(l, 0, sizeof *l);
+    const pb_func *f = &img->funcs[func];
+    size_t end = (size_t)f->code_off + f->code_len;
+    pb_insn in;
+    for (size_t pc = f->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size)
+        px_model(l, img, &in);
+}
+
+/* ---- values as text ------------------------------------------------------ */
+
+static void px_put(char *buf, size_t n, size_t *at, const char *fmt, const char *s)
+{
+    if (*at < n) {
+        int k = snprintf(buf + *at, n - *at, fmt, s);
+        *at += k > 0 ? (size_t)k : 0;
+    }
+}
+
+static void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, char *buf, size_t n)
+{
+    char d[11];
+    if (v->none) {
+        snprintf(buf, n, "none");
+        return;
+    }
+    switch (t.kind) {
+    case PB_T_INT: snprintf(buf, n, "%lld", (long long)v->as.i); break;
+    case PB_T_NUM: snprintf(buf, n, "%g", v->as.n); break;
+    case PB_T_BOOL: snprintf(buf, n, "%s", v->as.b ? "true" : "false"); break;
+    case PB_T_TEXT: snprintf(buf, n, "\"%s\"", pf_string(&ctx->facts, v->as.s)); break;
+    case PB_T_DATE: pw_date_format(v->as.d, d); snprintf(buf, n, "%s", d); break;
+    case PB_T_SET: {
+        size_t at = 0;
+        px_put(buf, n, &at, "%s", "[");
+        for (uint32_t i = 0; i < v->count; i++) {
+            px_put(buf, n, &at, i ? ", \"%s\"" : "\"%s\"", pf_string(&ctx->facts, v->as.items[i].as.s));
+        }
+        px_put(buf, n, &at, "%s", "]");
+        break;
+    }
+    case PB_T_LIST: snprintf(buf, n, "%u %s", v->count, v->count == 1 ? "entry" : "entries"); break;
+    default: snprintf(buf, n, "?"); break;
+    }
+}
+
+/* The term as the rules write it: `age`, `member("usatf")`, `roles`. */
+static void px_term_expr(const pw_context *ctx, const px_term *t, char *buf, size_t n)
+{
+    const pb_image *img = ctx->program->img;
+    size_t at = 0;
+    if (!t->call) {
+        px_put(buf, n, &at, "%s", img->strings[img->fields[img->records[0].first_field + t->slot].name]);
+        return;
+    }
+    const pb_func *f = &img->funcs[t->func];
+    px_put(buf, n, &at, "%s", img->strings[f->name]);
+    if (!f->nparams)
+        return;
+    px_put(buf, n, &at, "%s", "(");
+    for (unsigned i = 0; i < f->nparams && i < PV_MEMO_ARGS; i++) {
+        char v[256];
+        px_value_text(ctx, img->param_types[f->first_param + i], &t->args[i], v, sizeof v);
+        px_put(buf, n, &at, i ? ", %s" : "%s", v);
+    }
+    px_put(buf, n, &at, "%s", ")");
+}
+
+static void px_test_text(const pw_context *ctx, const px_term *t, char *buf, size_t n)
+{
+    static const char *const words[] = {"equal to", "not", "less than", "at most", "more than", "at least"};
+    char k[256];
+    px_value_text(ctx, t->ktype, &t->k, k, sizeof k);
+    if (t->cmp == PB_CMP_COUNT)
+        snprintf(buf, n, "holding %s", k);
+    else
+        snprintf(buf, n, "%s %s", words[t->cmp], k);
+}
+
+/* ---- evaluating terms ---------------------------------------------------- */
+
+static bool px_term_value(pw_context *ctx, const px_term *t, pw_date day, pv_value *out)
+{
+    if (!t->call) {
+        *out = ctx->facts.root[t->slot];
+        return true;
+    }
+    pv_error verr;
+    return pv_call(&ctx->vm, ctx->facts.root, day, t->func, t->args, out, &verr);
+}
+
+/* A list entry as {field: value, ...}. */
+static const char *px_entry_text(pm_arena *a, const pw_context *ctx, uint32_t rec, const pv_value *fields)
+{
+    const pb_image *img = ctx->program->img;
+    const pb_record *r = &img->records[rec];
+    char buf[1024];
+    size_t at = 0;
+    px_put(buf, sizeof buf, &at, "%s", "{");
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const pb_field *f = &img->fields[r->first_field + i];
+        char v[256];
+        px_value_text(ctx, f->type, &fields[i], v, sizeof v);
+        px_put(buf, sizeof buf, &at, i ? ", %s" : "%s", img->strings[f->name]);
+        px_put(buf, sizeof buf, &at, ": %s", v);
+    }
+    px_put(buf, sizeof buf, &at, "%s", "}");
+    return pm_strndup(a, buf, strlen(buf));
+}
+
+/* Whether an element of record `rec` (its fields) has a text field equal to
+ * `text`. */
+static bool px_entry_holds(const pb_image *img, uint32_t rec, const pv_value *fields, uint32_t text)
+{
+    const pb_record *r = &img->records[rec];
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (img->fields[r->first_field + i].type.kind == PB_T_TEXT && !fields[i].none && fields[i].as.s == text)
+            return true;
+    return false;
+}
+
+/* For a call with a text argument: the entries of each list of the facts
+ * the definition reads that hold that text in one of their fields. */
+static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_seen *s)
+{
+    const pb_image *img = ctx->program->img;
+    if (!t->call || img->funcs[t->func].nparams != 1 ||
+        img->param_types[img->funcs[t->func].first_param].kind != PB_T_TEXT)
+        return true;
+    const pb_func *f = &img->funcs[t->func];
+    const char **list = NULL;
+    size_t n = 0, cap = 0;
+    pb_insn in;
+    size_t end = (size_t)f->code_off + f->code_len;
+    for (size_t pc = f->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size) {
+        if (in.op != PB_OP_LOAD_FACT)
+            continue;
+        const pb_field *fd = &img->fields[img->records[0].first_field + in.a];
+        const pv_value *lv = &ctx->facts.root[in.a];
+        if (fd->type.kind != PB_T_LIST)
+            continue;
+        uint32_t nf = img->records[fd->type.rec].nfields;
+        for (uint32_t k = 0; k < lv->count && nf; k++) {
+            const pv_value *fields = lv->as.items + (size_t)k * nf; /* elements lie flat, field after field */
+            if (!px_entry_holds(img, fd->type.rec, fields, t->args[0].as.s))
+                continue;
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 4;
+                const char **nl = pm_alloc(a, ncap * sizeof *nl);
+                if (!nl)
+                    return false;
+                if (n)
+                    memcpy(nl, list, n * sizeof *nl);
+                list = nl;
+                cap = ncap;
+            }
+            if (!(list[n++] = px_entry_text(a, ctx, fd->type.rec, fields)))
+                return false;
+        }
+    }
+    s->entries = list;
+    s->nentries = n;
+    return true;
+}
+
+static pw_status px_seen_one(pw_context *ctx, const px_term *t, pw_date day, pw_date then, pm_arena *a,
+                             pw_seen *s, pw_error *err)
+{
+    char buf[1024];
+    pv_value v;
+    memset(s, 0, sizeof *s);
+    px_term_expr(ctx, t, buf, sizeof buf);
+    if (!(s->expr = pm_strndup(a, buf, strlen(buf))))
+        return px_fail_nomem(err);
+    if (!px_term_value(ctx, t, day, &v))
+        return pw_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
+    px_value_text(ctx, t->type, &v, buf, sizeof buf);
+    if (!(s->value = pm_strndup(a, buf, strlen(buf))))
+        return px_fail_nomem(err);
+    if (t->cmp >= 0) {
+        px_test_text(ctx, t, buf, sizeof buf);
+        if (!(s->test = pm_strndup(a, buf, strlen(buf))))
+            return px_fail_nomem(err);
+    }
+    if (then != PW_DATE_MAX && then != PW_DATE_MIN && t->call) {
+        if (!px_term_value(ctx, t, then, &v))
+            return pw_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
+        px_value_text(ctx, t->type, &v, buf, sizeof buf);
+        if (!(s->value_then = pm_strndup(a, buf, strlen(buf))))
+            return px_fail_nomem(err);
+    }
+    return px_entries(a, ctx, t, s) ? PW_OK : px_fail_nomem(err);
+}
+
+pw_status px_seen(pw_context *ctx, size_t version, size_t node, pw_date day, pw_date then, pm_arena *a,
+                  pw_seen **out, size_t *n, pw_error *err)
+{
+    const pb_image *img = ctx->program->img;
+    const pb_req *r = &img->reqs[img->progs[version].first_req + node];
+    *out = NULL;
+    *n = 0;
+    if (r->kind != PB_R_LEAF)
+        return PW_OK;
+    px_leaf l;
+    px_read_leaf(&l, img, r->func);
+    /* A term that is also compared is shown once, with its comparison. */
+    bool shown[PX_MAX_TERMS] = {false};
+    size_t count = 0;
+    for (unsigned i = 0; i < l.nterms; i++) {
+        for (unsigned j = 0; j < l.nterms && !shown[i]; j++)
+            if (j != i && l.terms[i].cmp < 0 && l.terms[j].cmp >= 0 && l.terms[j].call == l.terms[i].call &&
+                l.terms[j].func == l.terms[i].func && l.terms[j].slot == l.terms[i].slot &&
+                memcmp(l.terms[j].args, l.terms[i].args, sizeof l.terms[i].args) == 0)
+                shown[i] = true; /* hidden: its compared twin stands for it */
+        count += !shown[i];
+    }
+    if (!count)
+        return PW_OK;
+    pw_seen *s = pm_alloc(a, count * sizeof *s);
+    if (!s)
+        return px_fail_nomem(err);
+    size_t k = 0;
+    for (unsigned i = 0; i < l.nterms; i++) {
+        if (shown[i])
+            continue;
+        pw_status st = px_seen_one(ctx, &l.terms[i], day, then, a, &s[k++], err);
+        if (st != PW_OK)
+            return st;
+    }
+    *out = s;
+    *n = count;
+    return PW_OK;
+}

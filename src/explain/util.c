@@ -1,0 +1,60 @@
+/* Small helpers shared by the explain library. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "explain.h"
+#include "util/date.h"
+
+#include <cjson/cJSON.h>
+
+const char *px_date_text(pm_arena *a, pw_date d)
+{
+    char buf[11];
+    pt_format(d, buf);
+    return pm_strndup(a, buf, 10);
+}
+
+char *px_printf(pm_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = pm_alloc(a, (size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+pw_status px_fail_nomem(pw_error *err)
+{
+    return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+}
+
+pw_status px_span_of(const pw_explain_options *o, px_span *span, pw_error *err)
+{
+    pw_date as_of = o ? o->as_of : pw_date_today();
+    int32_t h = o && o->horizon_days ? o->horizon_days : PW_DEFAULT_HORIZON_DAYS;
+    if (h < 1 || h > 36525)
+        return pw_fail(err, PW_ERR_USAGE, "the horizon must be from 1 day to 100 years (36525 days), not %ld days",
+                       (long)h);
+    int32_t lo = pt_from_ymd(PT_YEAR_MIN, 1, 1), hi = pt_from_ymd(PT_YEAR_MAX, 12, 31);
+    if (as_of < lo || as_of > hi)
+        return pw_fail(err, PW_ERR_USAGE, "the evaluation date is outside the years %d-%d", PT_YEAR_MIN,
+                       PT_YEAR_MAX);
+    span->as_of = as_of;
+    span->last = as_of > hi - h ? hi : as_of + h;
+    span->first = as_of < lo + h ? lo : as_of - h;
+    return PW_OK;
+}
+
+const char *px_coach_id(const cJSON *record)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(record, "id");
+    return cJSON_IsString(id) ? id->valuestring : NULL;
+}

@@ -1,0 +1,237 @@
+/* When: the periods in which the coach is eligible, from the evaluation
+ * date to the horizon's end, assuming no new facts. Every day is evaluated
+ * with pw_evaluate (the version of the program in force on that day), so
+ * the periods agree with `pathway eval --as-of` on every day by
+ * construction; a boundary's reason is the top-level requirement whose
+ * outcome, as the VM recorded it, flips on that day, or the version. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+
+typedef struct px_changes {
+    pw_change *v;
+    size_t n, cap;
+} px_changes;
+
+typedef struct px_when_run {
+    pw_context *ctx;
+    pm_arena *a;
+    pw_error *err;
+    size_t first;
+    /* The day before: its version, verdict and top-level outcomes. */
+    size_t ver;
+    pw_verdict verdict;
+    uint8_t *prev;      /* per node of ver */
+    pw_date *since;     /* per node of ver: first day of its current run */
+    pw_period *periods;
+    size_t nperiods, cap;
+} px_when_run;
+
+static bool px_add_change(pm_arena *a, px_changes *c, pw_change ch)
+{
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 4;
+        pw_change *nv = pm_alloc(a, ncap * sizeof *nv);
+        if (!nv)
+            return false;
+        if (c->n)
+            memcpy(nv, c->v, c->n * sizeof *nv);
+        c->v = nv;
+        c->cap = ncap;
+    }
+    c->v[c->n++] = ch;
+    return true;
+}
+
+static bool px_top_require(const pw_program *prog, size_t ver, size_t node)
+{
+    pw_requirement info;
+    return pw_requirement_info(prog, ver, node, &info, NULL) == PW_OK && info.depth == 0 &&
+           info.role == PW_ROLE_REQUIRE;
+}
+
+static bool px_in_force(pw_verdict v)
+{
+    return v == PW_ELIGIBLE || v == PW_NOT_ELIGIBLE;
+}
+
+/* Why the verdict changed between the day before and `day` (verdict `now`
+ * of version `ver`): a version coming into force or leaving it, else the
+ * top-level requirements that became met (to_met) or stopped being met. */
+static bool px_reasons(px_when_run *w, pw_date day, size_t ver, pw_verdict now, bool to_met, px_changes *c)
+{
+    const pw_program *prog = w->ctx->program;
+    bool version_change = ver != w->ver || (to_met ? !px_in_force(w->verdict) : !px_in_force(now));
+    if (version_change) {
+        size_t v = to_met ? ver : w->ver;
+        pw_change ch = {to_met ? PW_CHANGE_IN_FORCE : PW_CHANGE_OUT_OF_FORCE, day, pw_program_title(prog, v), 0};
+        return px_add_change(w->a, c, ch);
+    }
+    size_t n = pw_requirement_count(prog, ver);
+    for (size_t i = 0; i < n; i++) {
+        if (!px_top_require(prog, ver, i))
+            continue;
+        pw_outcome o = pw_result_outcome(w->ctx, ver, i);
+        bool flipped = to_met ? (w->prev[i] == PW_UNMET && o != PW_UNMET)
+                              : (w->prev[i] != PW_UNMET && o == PW_UNMET);
+        if (!flipped)
+            continue;
+        pw_requirement info;
+        pw_requirement_info(prog, ver, i, &info, NULL);
+        pw_change ch = {to_met ? PW_CHANGE_MET : PW_CHANGE_UNMET, day, info.label, i};
+        if (!px_add_change(w->a, c, ch))
+            return false;
+    }
+    return true;
+}
+
+static pw_period *px_new_period(px_when_run *w)
+{
+    if (w->nperiods == w->cap) {
+        size_t ncap = w->cap ? w->cap * 2 : 4;
+        pw_period *np = pm_alloc(w->a, ncap * sizeof *np);
+        if (!np)
+            return NULL;
+        if (w->nperiods)
+            memcpy(np, w->periods, w->nperiods * sizeof *np);
+        w->periods = np;
+        w->cap = ncap;
+    }
+    pw_period *p = &w->periods[w->nperiods++];
+    memset(p, 0, sizeof *p);
+    return p;
+}
+
+/* Remembers the day's version, verdict and outcomes for the next day, and
+ * for each requirement the first day of its current run of outcomes. */
+static void px_remember(px_when_run *w, size_t ver, pw_verdict v, pw_date day, bool first_day)
+{
+    size_t n = pw_requirement_count(w->ctx->program, ver);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t o = (uint8_t)pw_result_outcome(w->ctx, ver, i);
+        if (first_day || ver != w->ver || o != w->prev[i])
+            w->since[i] = day;
+        w->prev[i] = o;
+    }
+    w->ver = ver;
+    w->verdict = v;
+}
+
+/* One day: opens or closes a period when the verdict changes. */
+static bool px_when_day(px_when_run *w, pw_date day, bool first_day, size_t ver, pw_verdict v)
+{
+    bool was = !first_day && w->verdict == PW_ELIGIBLE, is = v == PW_ELIGIBLE;
+    if (is && !was) {
+        pw_period *p = px_new_period(w);
+        if (!p)
+            return false;
+        p->from = day;
+        p->from_start = first_day;
+        px_changes c = {NULL, 0, 0};
+        if (!first_day && !px_reasons(w, day, ver, v, true, &c))
+            return false;
+        p->start = c.v;
+        p->nstart = c.n;
+    } else if (was && !is) {
+        pw_period *p = &w->periods[w->nperiods - 1];
+        p->until = day - 1;
+        px_changes c = {NULL, 0, 0};
+        if (!px_reasons(w, day, ver, v, false, &c))
+            return false;
+        p->end = c.v;
+        p->nend = c.n;
+    }
+    return true;
+}
+
+/* No period: what is unmet on the horizon's last day, and since when. */
+static bool px_blocking(px_when_run *w, pw_eligibility *e)
+{
+    const pw_program *prog = w->ctx->program;
+    px_changes c = {NULL, 0, 0};
+    if (w->verdict == PW_NOT_YET_IN_FORCE || w->verdict == PW_WITHDRAWN) {
+        pw_change ch = {w->verdict == PW_WITHDRAWN ? PW_CHANGE_OUT_OF_FORCE : PW_CHANGE_IN_FORCE, 0,
+                        pw_program_title(prog, w->ver), 0};
+        pw_date from, until;
+        pw_program_period(prog, w->ver, &from, &until);
+        ch.day = w->verdict == PW_WITHDRAWN ? until + 1 : from;
+        if (!px_add_change(w->a, &c, ch))
+            return false;
+    }
+    size_t n = pw_requirement_count(prog, w->ver);
+    for (size_t i = 0; i < n && w->verdict == PW_NOT_ELIGIBLE; i++) {
+        if (!px_top_require(prog, w->ver, i) || w->prev[i] != PW_UNMET)
+            continue;
+        pw_requirement info;
+        pw_requirement_info(prog, w->ver, i, &info, NULL);
+        pw_change ch = {PW_CHANGE_UNMET, w->since[i], info.label, i};
+        if (!px_add_change(w->a, &c, ch))
+            return false;
+    }
+    e->blocking = c.v;
+    e->nblocking = c.n;
+    return true;
+}
+
+static pw_status px_when_sweep(px_when_run *w, const px_span *span, pw_eligibility *e)
+{
+    for (pw_date d = span->as_of; d <= span->last; d++) {
+        size_t ver;
+        pw_verdict v;
+        pw_status st = px_verdict_at(w->ctx, w->first, d, &ver, &v, w->err);
+        if (st != PW_OK)
+            return st;
+        if (!px_when_day(w, d, d == span->as_of, ver, v))
+            return px_fail_nomem(w->err);
+        px_remember(w, ver, v, d, d == span->as_of);
+    }
+    if (w->nperiods && w->verdict == PW_ELIGIBLE) {
+        w->periods[w->nperiods - 1].until = span->last;
+        w->periods[w->nperiods - 1].to_end = true;
+    }
+    e->periods = w->periods;
+    e->nperiods = w->nperiods;
+    if (!w->nperiods && !px_blocking(w, e))
+        return px_fail_nomem(w->err);
+    return PW_OK;
+}
+
+pw_status px_when(pw_context *ctx, const char *coach, const char *program_id, const pw_explain_options *o,
+                  pw_eligibility **out, pw_error *err)
+{
+    *out = NULL;
+    px_span span;
+    size_t first;
+    pw_status st = px_span_of(o, &span, err);
+    if (st == PW_OK)
+        st = pw_program_find(ctx->program, program_id, &first, err);
+    if (st != PW_OK)
+        return st;
+    size_t maxr = ctx->program->img->max_reqs ? ctx->program->img->max_reqs : 1;
+    pm_arena *a = malloc(sizeof *a);
+    if (!a)
+        return px_fail_nomem(err);
+    pm_init(a, 16384);
+    px_when_run w = {ctx, a, err, first, first, PW_NOT_ELIGIBLE, pm_alloc(a, maxr),
+                     pm_alloc(a, maxr * sizeof(pw_date)), NULL, 0, 0};
+    pw_eligibility *e = pm_alloc(a, sizeof *e);
+    st = e && w.prev && w.since ? PW_OK : px_fail_nomem(err);
+    if (st == PW_OK) {
+        e->internal = a;
+        e->as_of = span.as_of;
+        e->last = span.last;
+        e->program = pw_program_id(ctx->program, first);
+        if (coach && !(e->coach = pm_strndup(a, coach, strlen(coach))))
+            st = px_fail_nomem(err);
+    }
+    if (st == PW_OK)
+        st = px_when_sweep(&w, &span, e);
+    if (st != PW_OK) {
+        pm_free(a);
+        free(a);
+        return st;
+    }
+    *out = e;
+    return PW_OK;
+}

@@ -288,6 +288,13 @@ void eval_write_error(const eval_fmt *f, eval_sink *s, const char *id, const cha
         cli_buf_json_string(&s->out, msg);
         cli_buf_put(&s->out, "}\n", 2);
     }
+    s->bad--; /* counted above */
+    eval_write_note(s, id, where, msg);
+}
+
+void eval_write_note(eval_sink *s, const char *id, const char *where, const char *msg)
+{
+    s->bad++;
     size_t off = s->err.len;
     if (id)
         cli_buf_printf(&s->err, "%s: error: record \"%s\": %s\n", where, id, msg);

@@ -167,8 +167,10 @@ static bool diff_side(const eval_shared *sh, eval_sink *s, const eval_where *w, 
     }
     if (st == PW_OK)
         return true;
+    /* The old side's message is pathway eval's; the new side's says which
+     * rules it comes from (they may declare the record differently). */
     char msg[sizeof err.message + 64];
-    snprintf(msg, sizeof msg, "%s: %s", after ? "under the new rules" : "under the old rules", err.message);
+    snprintf(msg, sizeof msg, "%s%s", after ? "under the new rules: " : "", err.message);
     eval_fail(sh, s, w, id, msg);
     return false;
 }

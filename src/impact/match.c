@@ -4,7 +4,8 @@
  *
  * Programs are matched by identifier. Of those left over, an old and a new
  * program are the same program renamed when they have the same title, or
- * else the same top-level `require` labels in the same order (at least one);
+ * else the same top-level `require` labels in the same order (at least two:
+ * one generic label such as "at least 18 years of age" says too little);
  * each side is paired at most once, in declaration order, titles first.
  * Top-level requirements of a matched pair (every role) are matched by
  * label; a pair of requirements with the same label has changed when its
@@ -43,7 +44,7 @@ static size_t *pi_firsts(const pw_program *program, size_t *n)
 
 static bool pi_same_labels(const pi_prog *a, const pi_prog *b)
 {
-    if (a->nreqs == 0 || a->nreqs != b->nreqs)
+    if (a->nreqs < 2 || a->nreqs != b->nreqs)
         return false;
     for (size_t j = 0; j < a->nreqs; j++)
         if (strcmp(a->labels[j], b->labels[j]) != 0)

@@ -13,7 +13,7 @@
 #include "render.h"
 
 /* The chart's geometry, in SVG user units. */
-enum { H_LABEL = 330, H_BAR = 300, H_VALUE = 190, H_ROW = 26, H_TOP = 6 };
+enum { H_LABEL = 330, H_BAR = 300, H_VALUE = 230, H_ROW = 26, H_TOP = 6 };
 
 static const char pi_html_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -1,5 +1,7 @@
 /* Evaluating batches of records, on worker threads when the input is large,
- * with the output written in input order.
+ * with the output written in input order. What evaluating one record means
+ * is the command's (eval_hooks in eval.h): pathway eval's own hooks are at
+ * the end of the first section; report and diff bring theirs.
  *
  * The main thread reads batches (eval_input.c) and writes their output; each
  * worker thread has its own pw_context over the shared, read-only program

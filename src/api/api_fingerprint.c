@@ -108,7 +108,13 @@ static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k
     case PB_K_REC:
         break; /* named with its FIELD operand */
     case PB_K_FIELD:
-        fp_field(f, img, in->a, v);
+        /* Named when operand A is its record; otherwise (a field of an
+         * iterator's elements) its index in a record the code names
+         * elsewhere is position independent already. */
+        if (pb_opinfo_table[in->op].a == PB_K_REC)
+            fp_field(f, img, in->a, v);
+        else
+            fp_u64(f, v);
         break;
     case PB_K_FUNC:
         fp_u64(f, fp_func(st, v));

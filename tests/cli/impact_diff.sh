@@ -57,6 +57,15 @@ sys.exit(0 if want in doc else 1)
 PY
 then ok "docs/impact.md shows the worked example's output"; else fail "docs/impact.md does not show tests/impact/usatf-3y.txt verbatim"; fi
 
+# The same change keeping the label: the requirement is reported as changed.
+sed -e 's/"at least two years of coaching experience": experience >= 2$/"at least two years of coaching experience": experience >= 3/' \
+  "$root/rules/usatf/usatf.pw" >"$tmp/rules/usatf/usatf-cond.pw"
+expect_status cond 1 pw diff $old rules/usatf/usatf-cond.pw --facts club.jsonl --as-of 2026-11-23
+expect_grep cond out 'level_2: require "at least two years of coaching experience" changed (condition)'
+expect_grep cond out '           4  at least two years of coaching experience'
+if [ "$(grep -c 'changed\|added\|removed' "$tmp/cond.out")" = 1 ]; then ok "cond: nothing else changed"; else
+  fail "cond: other changes reported"; cat "$tmp/cond.out"; fi
+
 # --- counts against two pathway eval runs ---------------------------------------------
 python3 "$root/tests/rules/gen_population.py" 6000 23 2026-11-23 >"$tmp/pop.jsonl"
 # compare NAME OLD_RULES OLD_DATE NEW_RULES NEW_DATE [DIFF ARGS...]

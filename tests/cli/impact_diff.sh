@@ -63,7 +63,7 @@ sed -e 's/"at least two years of coaching experience": experience >= 2$/"at leas
 expect_status cond 1 pw diff $old rules/usatf/usatf-cond.pw --facts club.jsonl --as-of 2026-11-23
 expect_grep cond out 'level_2: require "at least two years of coaching experience" changed (condition)'
 expect_grep cond out '           4  at least two years of coaching experience'
-if [ "$(grep -c 'changed\|added\|removed' "$tmp/cond.out")" = 1 ]; then ok "cond: nothing else changed"; else
+if [ "$(grep -c ' changed (\| added$\| removed$' "$tmp/cond.out")" = 1 ]; then ok "cond: nothing else changed"; else
   fail "cond: other changes reported"; cat "$tmp/cond.out"; fi
 
 # --- counts against two pathway eval runs ---------------------------------------------

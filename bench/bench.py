@@ -253,6 +253,27 @@ def generate(d):
     return big, small, one, sample
 
 
+def impact_rules(d, P):
+    """The USATF rules with Level 2's experience raised from two years to
+    three (docs/impact.md's worked example), compiled next to a copy of the
+    file it includes; returns the .pwc."""
+    base = os.path.join(d, "impact", "rules")
+    os.makedirs(os.path.join(base, "usatf"), exist_ok=True)
+    os.makedirs(os.path.join(base, "common"), exist_ok=True)
+    shutil.copy(os.path.join(ARGS.repo, "rules", "common", "coach.pw"), os.path.join(base, "common"))
+    with open(os.path.join(ARGS.repo, "rules", "usatf", "usatf.pw"), encoding="utf-8") as f:
+        text = f.read()
+    old = '"at least two years of coaching experience": experience >= 2\n'
+    if old not in text:
+        die("rules/usatf/usatf.pw no longer has Level 2's two-year requirement (bench.py's diff needs it)")
+    src = os.path.join(base, "usatf", "usatf-2027.pw")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(text.replace(old, '"at least three years of coaching experience": experience >= 3\n'))
+    pwc = os.path.join(d, "usatf-2027.pwc")
+    run([P, "compile", src, "-o", pwc], what="pathway compile", wait=False)
+    return pwc
+
+
 def compare(name, got_path, ref_path, what):
     with open(got_path, "rb") as g, open(ref_path, "rb") as r:
         n = 0
@@ -328,6 +349,8 @@ def main():
     help_text = subprocess.run([P, "eval", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True).stdout
     jobs = "--jobs" in help_text
+    # pathway report and diff (docs/impact.md), where the tree has them.
+    impact = subprocess.run([P, "diff", "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     node = shutil.which("node")
     jq = shutil.which("jq")
 
@@ -396,6 +419,18 @@ def main():
     for name, cmd in peers:
         process_row(name, best_of(name, cmd(big), ARGS.runs, slow=SLOW_S))
 
+    if impact:
+        log(f"\n== pathway report and pathway diff over {os.path.basename(big)} (best of {ARGS.runs})")
+        new_pwc = impact_rules(d, P)
+        for j in (1, 2) if jobs else (None,):
+            flag = ["--jobs", str(j)] if j else []
+            process_row(f"report{j or 1}", best_of(f"pathway report {' '.join(flag)}",
+                        [P, "report", pwc, "--facts", big, "--as-of", ARGS.as_of, "--format", "json"] + flag,
+                        ARGS.runs))
+            process_row(f"diff{j or 1}", best_of(f"pathway diff {' '.join(flag)}",
+                        [P, "diff", pwc, new_pwc, "--facts", big, "--as-of", ARGS.as_of, "--format", "json",
+                         "--list", os.path.join(d, "affected.jsonl")] + flag, ARGS.runs))
+
     log("\n== compile and check time against the size of the rule set")
     sizes = (100, 1000) if ARGS.smoke else (1000, 10000)
     rules_dir = os.path.join(d, "rules")
@@ -431,6 +466,10 @@ def main():
         "eval1": "pathway eval --jobs 1" if jobs else "pathway eval (1 core)",
         "eval2": "pathway eval --jobs 2",
         "eval_small": f"pathway eval, {ARGS.small:,} records",
+        "report1": "pathway report --jobs 1" if jobs else "pathway report (1 core)",
+        "report2": "pathway report --jobs 2",
+        "diff1": "pathway diff --jobs 1 (Level 2: 2 -> 3 years)" if jobs else "pathway diff (1 core)",
+        "diff2": "pathway diff --jobs 2 (Level 2: 2 -> 3 years)",
         "node": f"node {ver['node']} (JSON.parse)",
         "python3": f"python3 {ver['python']} (json)",
         "jq": f"{ver['jq']}",
@@ -448,7 +487,8 @@ def main():
     w = 50
     out.append(f"{'':{w}} {'records/s':>10} {'ns/record':>10} {'wall s':>8} {'cpu s':>8} {'peak RSS':>10} "
                f"{'busy':>5}")
-    order = ["floor", "floor_req", "vm", "vm_cold", "load", "lines", "parse", "eval1", "eval2", "eval_small"]
+    order = ["floor", "floor_req", "vm", "vm_cold", "load", "lines", "parse", "eval1", "eval2", "eval_small",
+             "report1", "report2", "diff1", "diff2"]
     order += [n for n, _ in peers]
     busy_rows = 0
     for key in order:

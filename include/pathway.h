@@ -169,6 +169,17 @@ typedef struct pw_requirement {
 size_t pw_requirement_count(const pw_program *program, size_t prog);
 pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req,
                               pw_requirement *out, pw_error *err);
+/* What requirement node `req` checks, as a 64-bit hash that rule sets
+ * compiled separately can compare (pathway diff's structural summary): for a
+ * single condition, the code it runs with every constant, text, field and
+ * called definition taken by value or name rather than by its place in the
+ * image; for a group, its kind, its minimum and each member's label and
+ * fingerprint, in order. The node's own label, citation, role, effective
+ * period and source position are not part of it. Equal conditions over the
+ * same record layout give equal fingerprints, whatever else the files hold;
+ * different ones give different fingerprints except for hash collisions. */
+pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, size_t req,
+                                     uint64_t *out, pw_error *err);
 
 /* ---- contexts and facts --------------------------------------------------- */
 

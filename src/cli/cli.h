@@ -20,6 +20,8 @@ typedef int (*cli_main_fn)(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_compile(int argc, char **argv);
 int cli_eval(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_diff(int argc, char **argv);
 int cli_disasm(int argc, char **argv);
 int cli_test(int argc, char **argv);
 int cli_fmt(int argc, char **argv);

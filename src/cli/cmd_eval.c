@@ -167,7 +167,7 @@ static int eval_facts(eval_run *r)
         cli_error("%s", msg);
         rc = CLI_USAGE;
     } else {
-        eval_shared sh = {r->o, r->program, &fmt};
+        eval_shared sh = {r->o, r->program, &fmt, &eval_record_hooks, NULL};
         eval_writer out = {STDOUT_FILENO, false, false};
         eval_reader_start(&in);
         unsigned long long bad = eval_run_all(&sh, r->ctx, &in, &out);

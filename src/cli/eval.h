@@ -82,6 +82,9 @@ void eval_write_result(const eval_fmt *f, const pw_context *ctx, const char *id,
  * the output and a diagnostic naming where it is. */
 void eval_write_error(const eval_fmt *f, eval_sink *s, const char *id, const char *where,
                       const char *msg);
+/* Only the diagnostic on standard error, in its place (for commands whose
+ * output is not one line per record); counts the record as bad. */
+void eval_write_note(eval_sink *s, const char *id, const char *where, const char *msg);
 void eval_sink_clear(eval_sink *s);
 void eval_sink_free(eval_sink *s);
 
@@ -142,16 +145,53 @@ void eval_reader_close(eval_reader *r);
 
 /* ---- evaluating (eval_jobs.c) ----------------------------------------------- */
 
+/* Where a record is, for its diagnostic; formatted only when one is due. */
+typedef struct eval_where {
+    eval_kind kind;
+    unsigned long long n; /* line number, or position in the array */
+} eval_where;
+
+typedef struct eval_shared eval_shared;
+
+/* What a command does with each record: the streaming, the threads and the
+ * ordering are the same for every command over a population (eval, diff,
+ * report); these say what evaluating one record means. A thread's state is
+ * whatever it evaluates with (for eval, a pw_context); the main thread's is
+ * the caller's, and each worker makes its own, which `state_end` folds into
+ * the main thread's (tallies) and frees, once the worker has stopped. */
+typedef struct eval_hooks {
+    void *(*state_new)(const eval_shared *sh);  /* NULL: the worker does not start */
+    void (*state_end)(const eval_shared *sh, void *state, void *main_state);
+    /* A parsed record (maybe not an object); output goes into the sink. */
+    void (*record)(const eval_shared *sh, void *state, eval_sink *s, const struct cJSON *rec,
+                   const eval_where *w);
+    /* A record that could not be evaluated (s->bad is counted here). */
+    void (*fail)(const eval_shared *sh, eval_sink *s, const char *id, const char *where,
+                 const char *msg);
+} eval_hooks;
+
+/* pathway eval's own: a pw_context per thread, a JSON line per record. */
+extern const eval_hooks eval_record_hooks;
+
 /* What every thread reads and nobody writes during the run. */
-typedef struct eval_shared {
+struct eval_shared {
     const eval_opts *o;
     const pw_program *program;
     const eval_fmt *fmt;
-} eval_shared;
+    const eval_hooks *hooks;
+    const void *user;       /* the command's own read-only data */
+};
 
-/* Evaluates every batch the reader gives, writes the results in input order
- * and returns the number of records that could not be evaluated. `ctx` is
- * the main thread's context; worker threads make their own. */
-unsigned long long eval_run_all(const eval_shared *sh, pw_context *ctx, eval_reader *r, eval_writer *w);
+/* The text naming where a record is ("coaches.jsonl:4"), for diagnostics. */
+void eval_where_text(const eval_shared *sh, const eval_where *w, char where[600]);
+/* Reports a bad record through sh->hooks->fail, with its place. */
+void eval_fail(const eval_shared *sh, eval_sink *s, const eval_where *w, const char *id, const char *msg);
+/* The record's "id" when it is a string, else NULL. */
+const char *eval_record_id(const struct cJSON *rec);
+
+/* Evaluates every batch the reader gives, writes the output in input order
+ * and returns the number of records that could not be evaluated. `state` is
+ * the main thread's (see eval_hooks); worker threads make their own. */
+unsigned long long eval_run_all(const eval_shared *sh, void *state, eval_reader *r, eval_writer *w);
 
 #endif

@@ -1,5 +1,7 @@
 /* Evaluating batches of records, on worker threads when the input is large,
- * with the output written in input order.
+ * with the output written in input order. What evaluating one record means
+ * is the command's (eval_hooks in eval.h): pathway eval's own hooks are at
+ * the end of the first section; report and diff bring theirs.
  *
  * The main thread reads batches (eval_input.c) and writes their output; each
  * worker thread has its own pw_context over the shared, read-only program
@@ -24,15 +26,9 @@
 
 /* ---- one record ---------------------------------------------------------------- */
 
-/* Where a record is, for its diagnostic; formatted only when one is due. */
-typedef struct eval_where {
-    eval_kind kind;
-    unsigned long long n; /* line number, or position in the array */
-} eval_where;
-
 /* The text is bounded as it always was (a 600-byte buffer): a very long
  * path is cut the same way. */
-static void eval_where_text(const eval_shared *sh, const eval_where *w, char where[600])
+void eval_where_text(const eval_shared *sh, const eval_where *w, char where[600])
 {
     if (w->kind == EVAL_LINES)
         snprintf(where, 600, "%s:%llu", sh->o->facts, w->n);
@@ -42,23 +38,23 @@ static void eval_where_text(const eval_shared *sh, const eval_where *w, char whe
         snprintf(where, 600, "%s", sh->o->facts);
 }
 
-static void eval_fail(const eval_shared *sh, eval_sink *s, const eval_where *w, const char *id,
-                      const char *msg)
+void eval_fail(const eval_shared *sh, eval_sink *s, const eval_where *w, const char *id, const char *msg)
 {
     char where[600];
     eval_where_text(sh, w, where);
-    eval_write_error(sh->fmt, s, id, where, msg);
+    sh->hooks->fail(sh, s, id, where, msg);
 }
 
-static const char *eval_record_id(const cJSON *rec)
+const char *eval_record_id(const cJSON *rec)
 {
     const cJSON *id = cJSON_IsObject(rec) ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
     return cJSON_IsString(id) ? id->valuestring : NULL;
 }
 
-static void eval_record(const eval_shared *sh, pw_context *ctx, eval_sink *s, const cJSON *rec,
+static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const cJSON *rec,
                         const eval_where *w)
 {
+    pw_context *ctx = state;
     const char *id = eval_record_id(rec);
     pw_error err;
     if (!cJSON_IsObject(rec)) {
@@ -78,6 +74,34 @@ static void eval_record(const eval_shared *sh, pw_context *ctx, eval_sink *s, co
     eval_write_result(sh->fmt, ctx, id, s);
 }
 
+static void eval_record_fail(const eval_shared *sh, eval_sink *s, const char *id, const char *where,
+                             const char *msg)
+{
+    eval_write_error(sh->fmt, s, id, where, msg);
+}
+
+/* A worker's context, with the run's limits. */
+static void *eval_state_new(const eval_shared *sh)
+{
+    pw_context *ctx;
+    if (pw_context_new(sh->program, &ctx, NULL) != PW_OK)
+        return NULL;
+    if (pw_context_set_limits(ctx, &sh->o->limits.limits, NULL) != PW_OK) {
+        pw_context_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static void eval_state_end(const eval_shared *sh, void *state, void *main_state)
+{
+    (void)sh;
+    (void)main_state;
+    pw_context_free(state);
+}
+
+const eval_hooks eval_record_hooks = {eval_state_new, eval_state_end, eval_record, eval_record_fail};
+
 static bool eval_blank(const char *p, const char *end)
 {
     for (; p < end; p++)
@@ -87,7 +111,7 @@ static bool eval_blank(const char *p, const char *end)
 }
 
 /* One non-blank line of JSON Lines. */
-static void eval_line(const eval_shared *sh, pw_context *ctx, eval_sink *s, const char *p, size_t len,
+static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const char *p, size_t len,
                       const eval_where *w)
 {
     const char *after = NULL;
@@ -102,20 +126,20 @@ static void eval_line(const eval_shared *sh, pw_context *ctx, eval_sink *s, cons
                  (unsigned)(after - p) + 1);
         eval_fail(sh, s, w, eval_record_id(rec), msg);
     } else {
-        eval_record(sh, ctx, s, rec, w);
+        sh->hooks->record(sh, state, s, rec, w);
     }
     cJSON_Delete(rec);
 }
 
 /* Evaluates a batch into its sink; returns the records it held. */
-static size_t eval_batch_run(const eval_shared *sh, pw_context *ctx, eval_batch *b)
+static size_t eval_batch_run(const eval_shared *sh, void *state, eval_batch *b)
 {
     eval_where w = {b->kind, b->first};
     size_t records = 0;
     if (b->kind != EVAL_LINES) {
         const cJSON *rec = b->node;
         for (size_t i = 0; i < b->count; i++, rec = rec->next, w.n++)
-            eval_record(sh, ctx, &b->sink, rec, &w);
+            sh->hooks->record(sh, state, &b->sink, rec, &w);
         return b->count;
     }
     const char *p = b->text.data, *end = p + b->text.len;
@@ -123,7 +147,7 @@ static size_t eval_batch_run(const eval_shared *sh, pw_context *ctx, eval_batch 
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *stop = nl ? nl : end;
         if (!eval_blank(p, stop)) {
-            eval_line(sh, ctx, &b->sink, p, (size_t)(stop - p), &w);
+            eval_line(sh, state, &b->sink, p, (size_t)(stop - p), &w);
             records++;
         }
         p = nl ? nl + 1 : end;
@@ -137,7 +161,7 @@ typedef struct eval_pool eval_pool;
 
 typedef struct eval_worker {
     eval_pool *pool;
-    pw_context *ctx;
+    void *state;
     pthread_t thread;
 } eval_worker;
 
@@ -154,6 +178,7 @@ struct eval_pool {
     bool closing;
     eval_worker *workers;
     unsigned nworkers;
+    void *main_state;               /* where workers' states end (eval_hooks) */
 };
 
 static void *eval_worker_main(void *arg)
@@ -168,7 +193,7 @@ static void *eval_worker_main(void *arg)
             break;
         size_t slot = (size_t)(pl->taken++ % pl->nslots);
         pthread_mutex_unlock(&pl->mu);
-        eval_batch_run(pl->sh, wk->ctx, &pl->slots[slot]);
+        eval_batch_run(pl->sh, wk->state, &pl->slots[slot]);
         pthread_mutex_lock(&pl->mu);
         pl->ready[slot] = true;
         pthread_cond_signal(&pl->done);
@@ -183,15 +208,14 @@ static unsigned eval_pool_start(eval_pool *pl, unsigned n)
     pl->workers = calloc(n, sizeof *pl->workers);
     if (!pl->workers)
         return 0;
-    const eval_opts *o = pl->sh->o;
+    const eval_hooks *h = pl->sh->hooks;
     while (pl->nworkers < n) {
         eval_worker *wk = &pl->workers[pl->nworkers];
         wk->pool = pl;
-        if (pw_context_new(pl->sh->program, &wk->ctx, NULL) != PW_OK)
+        if (!(wk->state = h->state_new(pl->sh)))
             break;
-        if (pw_context_set_limits(wk->ctx, &o->limits.limits, NULL) != PW_OK ||
-            pthread_create(&wk->thread, NULL, eval_worker_main, wk) != 0) {
-            pw_context_free(wk->ctx);
+        if (pthread_create(&wk->thread, NULL, eval_worker_main, wk) != 0) {
+            h->state_end(pl->sh, wk->state, pl->main_state);
             break;
         }
         pl->nworkers++;
@@ -207,7 +231,7 @@ static void eval_pool_stop(eval_pool *pl)
     pthread_mutex_unlock(&pl->mu);
     for (unsigned i = 0; i < pl->nworkers; i++) {
         pthread_join(pl->workers[i].thread, NULL);
-        pw_context_free(pl->workers[i].ctx);
+        pl->sh->hooks->state_end(pl->sh, pl->workers[i].state, pl->main_state);
     }
     free(pl->workers);
 }
@@ -270,10 +294,12 @@ static void eval_pool_run(eval_pool *pl, eval_reader *r, eval_writer *w, unsigne
 
 /* Two slots per worker keep each busy while the main thread writes and
  * reads; two more absorb a slow batch. */
-static bool eval_pool_init(eval_pool *pl, const eval_shared *sh, eval_batch *first, unsigned jobs)
+static bool eval_pool_init(eval_pool *pl, const eval_shared *sh, void *state, eval_batch *first,
+                           unsigned jobs)
 {
     memset(pl, 0, sizeof *pl);
     pl->sh = sh;
+    pl->main_state = state;
     pl->nslots = 2 * (size_t)jobs + 2;
     pl->slots = calloc(pl->nslots, sizeof *pl->slots);
     pl->ready = calloc(pl->nslots, sizeof *pl->ready);
@@ -305,10 +331,10 @@ static void eval_pool_fini(eval_pool *pl)
 }
 
 /* Evaluates and writes one batch on the main thread. */
-static size_t eval_inline(const eval_shared *sh, pw_context *ctx, eval_batch *b, eval_writer *w,
+static size_t eval_inline(const eval_shared *sh, void *state, eval_batch *b, eval_writer *w,
                           unsigned long long *bad)
 {
-    size_t n = eval_batch_run(sh, ctx, b);
+    size_t n = eval_batch_run(sh, state, b);
     *bad += b->sink.bad;
     eval_sink_flush(&b->sink, w);
     return n;
@@ -317,11 +343,11 @@ static size_t eval_inline(const eval_shared *sh, pw_context *ctx, eval_batch *b,
 /* Hands the rest of the input to worker threads; b (the inline batch)
  * lends its buffers to the first slot. Returns false, with b as it was, when
  * no worker could start. */
-static bool eval_run_pool(const eval_shared *sh, eval_batch *b, unsigned jobs, eval_reader *r,
-                          eval_writer *w, unsigned long long *bad)
+static bool eval_run_pool(const eval_shared *sh, void *state, eval_batch *b, unsigned jobs,
+                          eval_reader *r, eval_writer *w, unsigned long long *bad)
 {
     eval_pool pl;
-    if (!eval_pool_init(&pl, sh, b, jobs))
+    if (!eval_pool_init(&pl, sh, state, b, jobs))
         return false;
     bool ran = eval_pool_start(&pl, jobs) > 0;
     if (ran) {
@@ -335,19 +361,19 @@ static bool eval_run_pool(const eval_shared *sh, eval_batch *b, unsigned jobs, e
     return ran;
 }
 
-unsigned long long eval_run_all(const eval_shared *sh, pw_context *ctx, eval_reader *r, eval_writer *w)
+unsigned long long eval_run_all(const eval_shared *sh, void *state, eval_reader *r, eval_writer *w)
 {
     unsigned jobs = eval_jobs(sh->o);
     unsigned long long bad = 0, records = 0;
     eval_batch b;
     memset(&b, 0, sizeof b);
     while ((jobs == 1 || records < EVAL_INLINE_RECORDS) && eval_reader_next(r, &b))
-        records += eval_inline(sh, ctx, &b, w, &bad);
-    if (jobs > 1 && records >= EVAL_INLINE_RECORDS && eval_run_pool(sh, &b, jobs, r, w, &bad))
+        records += eval_inline(sh, state, &b, w, &bad);
+    if (jobs > 1 && records >= EVAL_INLINE_RECORDS && eval_run_pool(sh, state, &b, jobs, r, w, &bad))
         return bad;
     /* Whatever is left when no worker could start. */
     while (eval_reader_next(r, &b))
-        eval_inline(sh, ctx, &b, w, &bad);
+        eval_inline(sh, state, &b, w, &bad);
     cli_buf_free(&b.text);
     eval_sink_free(&b.sink);
     return bad;

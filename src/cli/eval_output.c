@@ -278,7 +278,6 @@ static void eval_note_add(eval_sink *s, size_t off)
 
 void eval_write_error(const eval_fmt *f, eval_sink *s, const char *id, const char *where, const char *msg)
 {
-    s->bad++;
     if (f->o->text) {
         cli_buf_printf(&s->out, "%s: error: %s\n\n", id ? id : "(record without id)", msg);
     } else {
@@ -288,6 +287,12 @@ void eval_write_error(const eval_fmt *f, eval_sink *s, const char *id, const cha
         cli_buf_json_string(&s->out, msg);
         cli_buf_put(&s->out, "}\n", 2);
     }
+    eval_write_note(s, id, where, msg); /* counts the record as bad */
+}
+
+void eval_write_note(eval_sink *s, const char *id, const char *where, const char *msg)
+{
+    s->bad++;
     size_t off = s->err.len;
     if (id)
         cli_buf_printf(&s->err, "%s: error: record \"%s\": %s\n", where, id, msg);

@@ -158,6 +158,8 @@ static void cli_usage(FILE *out)
           "  check FILE...                 compile rule files and report every error\n"
           "  compile FILE -o OUT.pwc       compile a rule file to bytecode\n"
           "  eval RULES --facts FILE       decide who may enrol in which program\n"
+          "  report RULES --facts FILE     eligibility across a population, and what is unmet\n"
+          "  diff OLD NEW --facts FILE     who a rule change affects, and why\n"
           "  disasm FILE                   print the bytecode of a rule or .pwc file\n"
           "  test FILE|DIR...              run the tests rule files declare\n"
           "  fmt FILE|DIR...               lay rule files out in the canonical layout\n"
@@ -180,6 +182,8 @@ int main(int argc, char **argv)
         {"check", cli_check},
         {"compile", cli_compile},
         {"eval", cli_eval},
+        {"report", cli_report},
+        {"diff", cli_diff},
         {"disasm", cli_disasm},
         {"test", cli_test},
         {"fmt", cli_fmt},

@@ -1,0 +1,196 @@
+/* pw_requirement_fingerprint: what a requirement's condition computes, as a
+ * 64-bit hash that two separately compiled rule sets can compare.
+ *
+ * Why not compare the bytecode bytes: operands are indices into the image's
+ * tables (string ids, constants, fields, functions), and adding one program
+ * anywhere in a file renumbers them all. So the hash reads each instruction
+ * and feeds in what its operands stand for instead: a text's characters, a
+ * constant's value, a field's record and name and type, a called
+ * definition's own fingerprint. Jumps, locals, dates, units and comparisons
+ * are position independent already and go in as they are. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+#include "bc/code.h"
+
+/* FNV-1a over a value's bytes: stable across builds and hosts. */
+typedef struct fp_hash {
+    uint64_t h;
+} fp_hash;
+
+static void fp_bytes(fp_hash *f, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        f->h ^= b[i];
+        f->h *= 0x100000001b3ull;
+    }
+}
+
+static void fp_u64(fp_hash *f, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    fp_bytes(f, b, sizeof b);
+}
+
+static void fp_str(fp_hash *f, const pb_image *img, uint32_t id)
+{
+    if (id >= img->nstrings) {
+        fp_u64(f, UINT64_MAX);
+        return;
+    }
+    fp_u64(f, img->string_len[id]);
+    fp_bytes(f, img->strings[id], img->string_len[id]);
+}
+
+static void fp_record(fp_hash *f, const pb_image *img, uint32_t rec)
+{
+    fp_str(f, img, rec < img->nrecords ? img->records[rec].name : PB_NO_STRING);
+}
+
+/* A type, with its record by name. */
+static void fp_type(fp_hash *f, const pb_image *img, pb_type t)
+{
+    fp_u64(f, (uint64_t)t.kind << 8 | t.optional);
+    if (t.kind == PB_T_LIST || t.kind == PB_T_ELEM)
+        fp_record(f, img, t.rec);
+}
+
+/* Field `field` of record `rec`: its record, name and type. */
+static void fp_field(fp_hash *f, const pb_image *img, uint32_t rec, uint32_t field)
+{
+    fp_record(f, img, rec);
+    if (rec >= img->nrecords || field >= img->records[rec].nfields) {
+        fp_u64(f, UINT64_MAX);
+        return;
+    }
+    const pb_field *fd = &img->fields[img->records[rec].first_field + field];
+    fp_str(f, img, fd->name);
+    fp_type(f, img, fd->type);
+}
+
+typedef struct fp_state {
+    const pb_image *img;
+    uint64_t *memo;  /* per function: its fingerprint, once known */
+    uint8_t *known;
+} fp_state;
+
+static uint64_t fp_func(fp_state *st, uint32_t fi);
+
+static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k, uint32_t v)
+{
+    const pb_image *img = st->img;
+    switch (k) {
+    case PB_K_NONE:
+        break;
+    case PB_K_STR:
+        fp_str(f, img, v);
+        break;
+    case PB_K_KINT:
+        fp_u64(f, v < img->nints ? (uint64_t)img->ints[v] : UINT64_MAX);
+        break;
+    case PB_K_KNUM: {
+        uint64_t bits = UINT64_MAX;
+        if (v < img->nnums)
+            memcpy(&bits, &img->nums[v], sizeof bits);
+        fp_u64(f, bits);
+        break;
+    }
+    case PB_K_TYPE:
+        fp_type(f, img, pb_type_unpack(v));
+        break;
+    case PB_K_SLOT:
+        fp_field(f, img, 0, v);
+        break;
+    case PB_K_REC:
+        break; /* named with its FIELD operand */
+    case PB_K_FIELD:
+        /* Named when operand A is its record; otherwise (a field of an
+         * iterator's elements) its index in a record the code names
+         * elsewhere is position independent already. */
+        if (pb_opinfo_table[in->op].a == PB_K_REC)
+            fp_field(f, img, in->a, v);
+        else
+            fp_u64(f, v);
+        break;
+    case PB_K_FUNC:
+        fp_u64(f, fp_func(st, v));
+        break;
+    default: /* DATE, LOCAL, JUMP, UNIT, CMP: meaningful as they are */
+        fp_u64(f, v);
+        break;
+    }
+}
+
+/* A function's fingerprint. A function calls only lower-numbered ones (the
+ * verifier holds images to it), so the recursion ends; the memo keeps a
+ * definition called from many places from being hashed again each time. */
+static uint64_t fp_func(fp_state *st, uint32_t fi)
+{
+    const pb_image *img = st->img;
+    if (fi >= img->nfuncs)
+        return UINT64_MAX;
+    if (st->known[fi])
+        return st->memo[fi];
+    const pb_func *fn = &img->funcs[fi];
+    fp_hash f = {0xcbf29ce484222325ull};
+    fp_u64(&f, fn->nparams);
+    fp_type(&f, img, fn->result);
+    const uint8_t *code = img->code + fn->code_off;
+    pb_insn in;
+    for (size_t pc = 0; pc < fn->code_len && pb_decode(code, fn->code_len, pc, &in); pc += in.size) {
+        const pb_opinfo *oi = &pb_opinfo_table[in.op];
+        fp_u64(&f, (uint64_t)in.op);
+        fp_operand(st, &f, &in, oi->a, in.a);
+        fp_operand(st, &f, &in, oi->b, in.b);
+    }
+    st->memo[fi] = f.h;
+    st->known[fi] = 1;
+    return f.h;
+}
+
+/* Node `at` of the image's requirement table, and for a group its members
+ * (each with its label), in order. */
+static uint64_t fp_node(fp_state *st, uint32_t at)
+{
+    const pb_req *r = &st->img->reqs[at];
+    fp_hash f = {0xcbf29ce484222325ull};
+    fp_u64(&f, r->kind);
+    if (r->kind == PB_R_LEAF) {
+        fp_u64(&f, fp_func(st, r->func));
+        return f.h;
+    }
+    fp_u64(&f, r->min);
+    for (uint32_t i = at + 1; i < at + r->size; i += st->img->reqs[i].size) {
+        fp_str(&f, st->img, st->img->reqs[i].label);
+        fp_u64(&f, fp_node(st, i));
+    }
+    return f.h;
+}
+
+pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, size_t req, uint64_t *out,
+                                     pw_error *err)
+{
+    if (!program || !out || prog >= program->img->nprogs || req >= program->img->progs[prog].nreqs)
+        return pw_fail(err, PW_ERR_USAGE, "pw_requirement_fingerprint: no requirement %zu in program %zu",
+                       req, prog);
+    const pb_image *img = program->img;
+    fp_state st = {img, calloc(img->nfuncs ? img->nfuncs : 1, sizeof *st.memo),
+                   calloc(img->nfuncs ? img->nfuncs : 1, 1)};
+    if (!st.memo || !st.known) {
+        free(st.memo);
+        free(st.known);
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    }
+    *out = fp_node(&st, img->progs[prog].first_req + (uint32_t)req);
+    free(st.memo);
+    free(st.known);
+    if (err) {
+        err->status = PW_OK;
+        err->message[0] = '\0';
+    }
+    return PW_OK;
+}

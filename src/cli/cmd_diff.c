@@ -1,0 +1,417 @@
+/* pathway diff: who a rule change affects. Two versions of a rule set (two
+ * files, or one file at two dates) are evaluated over a whole population;
+ * the summary says what changed in the rules and, per program, who gains
+ * and who loses eligibility and which requirements made the difference
+ * (docs/impact.md). `--list` streams the affected coaches, in input order. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api_int.h"
+#include "population.h"
+
+static const char diff_help[] =
+    "usage: pathway diff OLD [NEW] --facts FILE [--as-of YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "                   [--format text|json] [--list FILE [--list-format jsonl|csv]]\n"
+    "                   [--jobs N] [-o FILE] [--limit NAME=N]...\n"
+    "\n"
+    "Evaluates every coach record in FILE under two versions of the rules and\n"
+    "reports who that changes: the requirements added, removed or changed, then\n"
+    "per program the coaches eligible before and after, how many gain and lose\n"
+    "eligibility, and the requirements that made the difference.\n"
+    "\n"
+    "  OLD, NEW           the rules before and after (.pw or .pwc); without NEW,\n"
+    "                     OLD is both, and --to gives the second date\n"
+    "  --as-of DATE       when the old rules are evaluated (default: today)\n"
+    "  --to DATE          when the new rules are evaluated (default: --as-of)\n"
+    "  --format FORMAT    text (default) or json\n"
+    "  --list FILE        write each affected coach and program, with the reasons,\n"
+    "                     to FILE as it goes, in input order\n"
+    "  --list-format F    jsonl (default) or csv\n";
+
+static const char diff_help_tail[] =
+    "\n"
+    "A record that cannot be evaluated under either version is reported on\n"
+    "standard error with its place, as pathway eval reports it, and left out\n"
+    "of every count and of the list.\n"
+    "Exit status: 0 every record evaluated, 1 some record could not be,\n"
+    "2 usage error, rules that do not compile, or facts that cannot be read.\n"
+    "\n";
+
+typedef struct diff_opts {
+    eval_opts eo;
+    const char *old_rules, *new_rules;
+    pw_date to;
+    bool has_to;
+    pi_format format;
+    const char *output, *list;
+    bool csv;
+} diff_opts;
+
+/* What every thread reads: the plan and the two rule sets. */
+typedef struct diff_shared {
+    const pi_diff *d;
+    const diff_opts *o;
+} diff_shared;
+
+/* A thread's state: a context per side, its tallies (the last counter is
+ * the records evaluated) and room for one change's reasons. */
+typedef struct diff_state {
+    pw_context *before, *after;
+    uint64_t *counts;
+    const char **scratch;
+} diff_state;
+
+/* ---- the list of affected coaches ---------------------------------------------- */
+
+static void diff_csv_field(cli_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        cli_buf_puts(b, s);
+        return;
+    }
+    cli_buf_put(b, "\"", 1);
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        cli_buf_put(b, s, (size_t)(q - s) + 1);
+        cli_buf_put(b, "\"", 1);
+    }
+    cli_buf_puts(b, s);
+    cli_buf_put(b, "\"", 1);
+}
+
+typedef struct diff_line {
+    const diff_opts *o;
+    eval_sink *s;
+    const char *id;
+} diff_line;
+
+static const char *diff_pair_id(const pi_pair *pr)
+{
+    return pr->has_new ? pr->new.id : pr->old.id;
+}
+
+/* One affected coach and program, as a JSON line or a CSV row; reasons are
+ * joined with "; " in CSV. */
+static void diff_list_line(void *user, const pi_affected *a)
+{
+    const diff_line *l = user;
+    cli_buf *b = &l->s->out;
+    const char *change = a->change == PI_LOST ? "lost" : "gained";
+    if (l->o->csv) {
+        diff_csv_field(b, l->id);
+        cli_buf_put(b, ",", 1);
+        diff_csv_field(b, diff_pair_id(a->pair));
+        cli_buf_printf(b, ",%s,", change);
+        size_t len = 0;
+        for (size_t i = 0; i < a->nreasons; i++)
+            len += strlen(a->reasons[i]) + 2;
+        char *joined = malloc(len + 1);
+        if (!joined) {
+            b->oom = true;
+            return;
+        }
+        joined[0] = '\0';
+        for (size_t i = 0; i < a->nreasons; i++) {
+            if (i)
+                strcat(joined, "; ");
+            strcat(joined, a->reasons[i]);
+        }
+        diff_csv_field(b, joined);
+        free(joined);
+        cli_buf_put(b, "\r\n", 2);
+        return;
+    }
+    cli_buf_puts(b, "{\"id\":");
+    if (l->id)
+        cli_buf_json_string(b, l->id);
+    else
+        cli_buf_puts(b, "null");
+    cli_buf_puts(b, ",\"program\":");
+    cli_buf_json_string(b, diff_pair_id(a->pair));
+    cli_buf_printf(b, ",\"change\":\"%s\",\"reasons\":[", change);
+    for (size_t i = 0; i < a->nreasons; i++) {
+        if (i)
+            cli_buf_put(b, ",", 1);
+        cli_buf_json_string(b, a->reasons[i]);
+    }
+    cli_buf_puts(b, "]}\n");
+}
+
+/* ---- per record ------------------------------------------------------------------ */
+
+static void diff_fail(const eval_shared *sh, eval_sink *s, const char *id, const char *where, const char *msg)
+{
+    (void)sh;
+    eval_write_note(s, id, where, msg);
+}
+
+/* Loads the record into one side's context and evaluates that side's
+ * versions; false (after reporting) when it cannot. */
+static bool diff_side(const eval_shared *sh, eval_sink *s, const eval_where *w, const cJSON *rec, pw_context *ctx,
+                      bool after)
+{
+    const diff_shared *ds = sh->user;
+    const pi_diff *d = ds->d;
+    const char *id = eval_record_id(rec);
+    pw_error err;
+    pw_status st = pw_context_set_cjson(ctx, rec, &err);
+    for (size_t k = 0; st == PW_OK && k < d->npairs; k++) {
+        const pi_pair *pr = &d->pairs[k];
+        if (after ? pr->has_new : pr->has_old)
+            st = pw_evaluate(ctx, after ? pr->new.p : pr->old.p, after ? d->new_date : d->old_date, &err);
+    }
+    if (st == PW_OK)
+        return true;
+    /* The old side's message is pathway eval's; the new side's says which
+     * rules it comes from (they may declare the record differently). */
+    char msg[sizeof err.message + 64];
+    snprintf(msg, sizeof msg, "%s%s", after ? "under the new rules: " : "", err.message);
+    eval_fail(sh, s, w, id, msg);
+    return false;
+}
+
+static void diff_record(const eval_shared *sh, void *state, eval_sink *s, const cJSON *rec, const eval_where *w)
+{
+    const diff_shared *ds = sh->user;
+    diff_state *st = state;
+    if (!cJSON_IsObject(rec)) {
+        eval_fail(sh, s, w, NULL, "expected a JSON object for the record");
+        return;
+    }
+    if (!diff_side(sh, s, w, rec, st->before, false) || !diff_side(sh, s, w, rec, st->after, true))
+        return;
+    diff_line line = {ds->o, s, eval_record_id(rec)};
+    pi_diff_record(ds->d, st->before, st->after, st->counts, st->scratch, ds->o->list ? diff_list_line : NULL,
+                   &line);
+    st->counts[ds->d->ncounters]++;
+}
+
+static void diff_state_free(diff_state *st)
+{
+    if (st) {
+        pw_context_free(st->before);
+        pw_context_free(st->after);
+        free(st->counts);
+        free(st->scratch);
+        free(st);
+    }
+}
+
+static pw_context *diff_context(const pw_program *program, const pw_limits *limits)
+{
+    pw_context *ctx;
+    if (pw_context_new(program, &ctx, NULL) != PW_OK)
+        return NULL;
+    if (pw_context_set_limits(ctx, limits, NULL) != PW_OK) {
+        pw_context_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static diff_state *diff_state_make(const pi_diff *d, const pw_limits *limits)
+{
+    diff_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->counts = calloc(d->ncounters + 1, sizeof *st->counts);
+    st->scratch = calloc(d->max_reasons, sizeof *st->scratch);
+    st->before = diff_context(d->old, limits);
+    st->after = diff_context(d->new, limits);
+    if (!st->counts || !st->scratch || !st->before || !st->after) {
+        diff_state_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void *diff_state_new(const eval_shared *sh)
+{
+    const diff_shared *ds = sh->user;
+    return diff_state_make(ds->d, &sh->o->limits.limits);
+}
+
+static void diff_state_end(const eval_shared *sh, void *state, void *main_state)
+{
+    const diff_shared *ds = sh->user;
+    diff_state *st = state, *m = main_state;
+    for (size_t i = 0; i <= ds->d->ncounters; i++)
+        m->counts[i] += st->counts[i];
+    diff_state_free(st);
+}
+
+static const eval_hooks diff_hooks = {diff_state_new, diff_state_end, diff_record, diff_fail};
+
+/* ---- options ---------------------------------------------------------------------- */
+
+static int diff_value(int argc, char **argv, int *i, diff_opts *o)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    const char *a = argv[*i], *v;
+    pw_error err;
+    if (cli_is_option(a, "--to")) {
+        if (!(v = cli_option_value(argc, argv, i, "--to")))
+            return CLI_USAGE;
+        if (pw_date_parse(v, &o->to, &err) != PW_OK) {
+            cli_error("--to: %s", err.message);
+            return CLI_USAGE;
+        }
+        o->has_to = true;
+    } else if (cli_is_option(a, "--format")) {
+        if (!(v = cli_option_value(argc, argv, i, "--format")))
+            return CLI_USAGE;
+        if (!pop_format(v, formats, &o->format)) {
+            cli_error("unknown format `%s` (expected text or json)", v);
+            return CLI_USAGE;
+        }
+    } else if (cli_is_option(a, "--list")) {
+        if (!(o->list = cli_option_value(argc, argv, i, "--list")))
+            return CLI_USAGE;
+    } else if (cli_is_option(a, "--list-format")) {
+        if (!(v = cli_option_value(argc, argv, i, "--list-format")))
+            return CLI_USAGE;
+        if (strcmp(v, "jsonl") != 0 && strcmp(v, "csv") != 0) {
+            cli_error("unknown list format `%s` (expected jsonl or csv)", v);
+            return CLI_USAGE;
+        }
+        o->csv = strcmp(v, "csv") == 0;
+    } else {
+        cli_error("unknown option `%s`\n%s", a, diff_help);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+static int diff_parse(int argc, char **argv, diff_opts *o)
+{
+    o->eo.as_of = pw_date_today();
+    int st;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            printf("%s%s%s%s", diff_help, pop_help, cli_limit_help, diff_help_tail);
+            return -1;
+        } else if (pop_option(argc, argv, &i, &o->eo, &o->output, &st)) {
+            if (st != CLI_OK)
+                return st;
+        } else if (a[0] == '-' && a[1]) {
+            if ((st = diff_value(argc, argv, &i, o)) != CLI_OK)
+                return st;
+        } else if (!o->old_rules) {
+            o->old_rules = a;
+        } else if (!o->new_rules) {
+            o->new_rules = a;
+        } else {
+            cli_error("diff takes two rules files at most; `%s` is a third", a);
+            return CLI_USAGE;
+        }
+    }
+    if (!o->old_rules || !o->eo.facts) {
+        cli_error("%s\n%s", !o->old_rules ? "no rules file given" : "no facts given (--facts FILE)", diff_help);
+        return CLI_USAGE;
+    }
+    if (!o->new_rules && !o->has_to) {
+        cli_error("diff needs a second rules file, or --to DATE to compare one file at two dates\n%s", diff_help);
+        return CLI_USAGE;
+    }
+    if (!o->has_to)
+        o->to = o->eo.as_of;
+    o->eo.rules = o->old_rules;
+    return CLI_OK;
+}
+
+/* ---- the run ----------------------------------------------------------------------- */
+
+typedef struct diff_render {
+    pi_diff_view view;
+    pi_format format;
+} diff_render;
+
+static bool diff_render_fn(FILE *out, const void *p)
+{
+    const diff_render *dr = p;
+    return pi_render_diff(out, &dr->view, dr->format);
+}
+
+/* The list file, with its CSV header; -1 after reporting when it cannot be
+ * made, -2 when there is no list. */
+static int diff_open_list(const diff_opts *o)
+{
+    if (!o->list)
+        return -2;
+    int fd = open(o->list, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0) {
+        cli_error("cannot write %s: %s", o->list, strerror(errno));
+        return -1;
+    }
+    static const char header[] = "id,program,change,reasons\r\n";
+    if (o->csv && write(fd, header, sizeof header - 1) != (ssize_t)(sizeof header - 1)) {
+        cli_error("cannot write %s: %s", o->list, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int diff_run(const diff_opts *o, const pi_diff *d)
+{
+    diff_state *main_state = diff_state_make(d, &o->eo.limits.limits);
+    if (!main_state) {
+        cli_error("out of memory");
+        return CLI_USAGE;
+    }
+    int fd = diff_open_list(o);
+    int rc = fd == -1 ? CLI_USAGE : CLI_OK;
+    unsigned long long bad = 0;
+    if (rc == CLI_OK) {
+        diff_shared ds = {d, o};
+        eval_shared sh = {&o->eo, d->old, NULL, &diff_hooks, &ds};
+        rc = pop_run(&sh, main_state, fd, &bad);
+    }
+    if (fd >= 0 && close(fd) != 0 && rc == CLI_OK) {
+        cli_error("cannot write %s: %s", o->list, strerror(errno));
+        rc = CLI_USAGE;
+    }
+    if (rc == CLI_OK) {
+        const char *new_name = o->new_rules ? o->new_rules : o->old_rules;
+        diff_render dr = {{d, main_state->counts, {main_state->counts[d->ncounters], bad}, o->old_rules, new_name},
+                          o->format};
+        rc = pop_write_summary(o->output, diff_render_fn, &dr);
+        if (rc == CLI_OK && bad)
+            rc = CLI_FOUND;
+    }
+    diff_state_free(main_state);
+    return rc;
+}
+
+int cli_diff(int argc, char **argv)
+{
+    diff_opts o;
+    memset(&o, 0, sizeof o);
+    int rc = diff_parse(argc, argv, &o);
+    if (rc != CLI_OK)
+        return rc < 0 ? CLI_OK : rc;
+    pw_program *old = pop_open_rules(o.old_rules, &o.eo.limits);
+    pw_program *new = old && o.new_rules ? pop_open_rules(o.new_rules, &o.eo.limits) : NULL;
+    if (!old || (o.new_rules && !new)) {
+        pw_program_free(old);
+        return CLI_USAGE;
+    }
+    pi_diff d;
+    pw_error err;
+    if (!pi_diff_init(&d, old, o.eo.as_of, new ? new : old, o.to, &err)) {
+        cli_error("%s", err.message);
+        rc = CLI_USAGE;
+    } else {
+        rc = diff_run(&o, &d);
+    }
+    pi_diff_fini(&d);
+    pw_program_free(new);
+    pw_program_free(old);
+    return rc;
+}

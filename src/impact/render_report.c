@@ -1,0 +1,215 @@
+/* pathway report's text, JSON and CSV (the HTML page is render_html.c).
+ * The numbers are defined in docs/impact.md; every renderer shows the same
+ * ones, in the rule file's program order, each program's unmet requirements
+ * most common first (ties in declaration order). */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "impact.h"
+#include "render.h"
+
+double pi_share(uint64_t part, uint64_t whole)
+{
+    return whole ? (double)part / (double)whole : 0.0;
+}
+
+/* A share as JSON and CSV give it: a fraction with four decimals. */
+static double pi_round4(double x)
+{
+    return round(x * 10000.0) / 10000.0;
+}
+
+void pi_csv_field(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+size_t *pi_report_order(const pi_report_view *v, size_t k)
+{
+    const pi_prog *p = &v->r->progs[k];
+    const uint64_t *c = v->counts + v->r->base[k] + PI_R_UNMET;
+    size_t *order = calloc(p->nreqs ? p->nreqs : 1, sizeof *order);
+    if (!order)
+        return NULL;
+    /* Insertion sort: stable, and a program has a handful of requirements. */
+    for (size_t i = 0; i < p->nreqs; i++) {
+        size_t j = i;
+        for (; j > 0 && c[order[j - 1]] < c[i]; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    return order;
+}
+
+uint64_t pi_report_not_eligible(const pi_report_view *v, size_t k)
+{
+    const uint64_t *c = v->counts + v->r->base[k];
+    return v->totals.records - c[PI_R_ELIGIBLE] - c[PI_R_NOT_IN_FORCE];
+}
+
+/* ---- text ------------------------------------------------------------------------ */
+
+static bool pi_report_text(FILE *out, const pi_report_view *v)
+{
+    char date[11];
+    pw_date_format(v->r->as_of, date);
+    fprintf(out, "Eligibility report: %s, as of %s\n", v->rules, date);
+    fprintf(out, "%llu coaches evaluated", (unsigned long long)v->totals.records);
+    if (v->totals.bad)
+        fprintf(out, "; %llu record%s could not be evaluated and %s not counted",
+                (unsigned long long)v->totals.bad, v->totals.bad == 1 ? "" : "s",
+                v->totals.bad == 1 ? "is" : "are");
+    fputs("\n", out);
+    for (size_t k = 0; k < v->r->nprogs; k++) {
+        const pi_prog *p = &v->r->progs[k];
+        const uint64_t *c = v->counts + v->r->base[k];
+        uint64_t not_eligible = pi_report_not_eligible(v, k);
+        fprintf(out, "\n%s%s%s\n", p->id, p->title ? " - " : "", p->title ? p->title : "");
+        fprintf(out, "  eligible: %llu of %llu (%.1f%%)\n", (unsigned long long)c[PI_R_ELIGIBLE],
+                (unsigned long long)v->totals.records, 100.0 * pi_share(c[PI_R_ELIGIBLE], v->totals.records));
+        if (c[PI_R_NOT_IN_FORCE])
+            fprintf(out, "  not in force on %s for %llu\n", date, (unsigned long long)c[PI_R_NOT_IN_FORCE]);
+        if (!not_eligible)
+            continue;
+        fprintf(out, "  not eligible: %llu\n", (unsigned long long)not_eligible);
+        size_t *order = pi_report_order(v, k);
+        if (!order)
+            return false;
+        for (size_t i = 0; i < p->nreqs && i < v->top && c[PI_R_UNMET + order[i]]; i++) {
+            uint64_t n = c[PI_R_UNMET + order[i]];
+            fprintf(out, "    %5.1f%% (%llu) lack: %s\n", 100.0 * pi_share(n, not_eligible),
+                    (unsigned long long)n, p->labels[order[i]]);
+        }
+        free(order);
+    }
+    return true;
+}
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+static cJSON *pi_report_json_prog(const pi_report_view *v, size_t k)
+{
+    const pi_prog *p = &v->r->progs[k];
+    const uint64_t *c = v->counts + v->r->base[k];
+    uint64_t not_eligible = pi_report_not_eligible(v, k);
+    size_t *order = pi_report_order(v, k);
+    cJSON *o = cJSON_CreateObject();
+    cJSON *unmet = cJSON_CreateArray();
+    if (!order || !o || !unmet) {
+        free(order);
+        cJSON_Delete(o);
+        cJSON_Delete(unmet);
+        return NULL;
+    }
+    cJSON_AddStringToObject(o, "program", p->id);
+    if (p->title)
+        cJSON_AddStringToObject(o, "title", p->title);
+    else
+        cJSON_AddNullToObject(o, "title");
+    cJSON_AddNumberToObject(o, "eligible", (double)c[PI_R_ELIGIBLE]);
+    cJSON_AddNumberToObject(o, "eligible_share", pi_round4(pi_share(c[PI_R_ELIGIBLE], v->totals.records)));
+    cJSON_AddNumberToObject(o, "not_eligible", (double)not_eligible);
+    cJSON_AddNumberToObject(o, "not_in_force", (double)c[PI_R_NOT_IN_FORCE]);
+    for (size_t i = 0; i < p->nreqs; i++) {
+        uint64_t n = c[PI_R_UNMET + order[i]];
+        cJSON *u = cJSON_CreateObject();
+        cJSON_AddItemToArray(unmet, u);
+        cJSON_AddStringToObject(u, "requirement", p->labels[order[i]]);
+        cJSON_AddNumberToObject(u, "count", (double)n);
+        cJSON_AddNumberToObject(u, "share", pi_round4(pi_share(n, not_eligible)));
+    }
+    cJSON_AddItemToObject(o, "unmet", unmet);
+    free(order);
+    return o;
+}
+
+static bool pi_report_json(FILE *out, const pi_report_view *v)
+{
+    char date[11];
+    pw_date_format(v->r->as_of, date);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *progs = cJSON_CreateArray();
+    bool ok = root && progs;
+    if (ok) {
+        cJSON_AddStringToObject(root, "rules", v->rules);
+        cJSON_AddStringToObject(root, "as_of", date);
+        cJSON_AddNumberToObject(root, "records", (double)v->totals.records);
+        cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad);
+        cJSON_AddItemToObject(root, "programs", progs);
+        progs = NULL;
+    }
+    for (size_t k = 0; ok && k < v->r->nprogs; k++) {
+        cJSON *p = pi_report_json_prog(v, k);
+        ok = p != NULL;
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(root, "programs"), p);
+    }
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    if (text) {
+        fputs(text, out);
+        fputc('\n', out);
+    }
+    cJSON_free(text);
+    cJSON_Delete(root);
+    cJSON_Delete(progs);
+    return text != NULL;
+}
+
+/* ---- CSV ----------------------------------------------------------------------------- */
+
+/* One row per program and top-level requirement (a program without any has
+ * one row with the requirement columns empty): spreadsheets want one table. */
+static bool pi_report_csv(FILE *out, const pi_report_view *v)
+{
+    fputs("program,title,records,eligible,eligible_share,not_eligible,not_in_force,requirement,unmet,"
+          "unmet_share\r\n",
+          out);
+    for (size_t k = 0; k < v->r->nprogs; k++) {
+        const pi_prog *p = &v->r->progs[k];
+        const uint64_t *c = v->counts + v->r->base[k];
+        uint64_t not_eligible = pi_report_not_eligible(v, k);
+        size_t *order = pi_report_order(v, k);
+        if (!order)
+            return false;
+        for (size_t i = 0; i < (p->nreqs ? p->nreqs : 1); i++) {
+            pi_csv_field(out, p->id);
+            fputc(',', out);
+            pi_csv_field(out, p->title);
+            fprintf(out, ",%llu,%llu,%.4f,%llu,%llu,", (unsigned long long)v->totals.records,
+                    (unsigned long long)c[PI_R_ELIGIBLE], pi_share(c[PI_R_ELIGIBLE], v->totals.records),
+                    (unsigned long long)not_eligible, (unsigned long long)c[PI_R_NOT_IN_FORCE]);
+            if (p->nreqs) {
+                uint64_t n = c[PI_R_UNMET + order[i]];
+                pi_csv_field(out, p->labels[order[i]]);
+                fprintf(out, ",%llu,%.4f", (unsigned long long)n, pi_share(n, not_eligible));
+            } else {
+                fputs(",,", out);
+            }
+            fputs("\r\n", out);
+        }
+        free(order);
+    }
+    return true;
+}
+
+bool pi_render_report(FILE *out, const pi_report_view *v, pi_format format)
+{
+    bool ok = format == PI_JSON   ? pi_report_json(out, v)
+              : format == PI_CSV  ? pi_report_csv(out, v)
+              : format == PI_HTML ? pi_render_report_html(out, v)
+                                  : pi_report_text(out, v);
+    return ok && !ferror(out);
+}

@@ -1,7 +1,6 @@
 /* pathway eval: one line of results per coach record, in input order, as
  * ../shared/spec/coach-record.md section 5 fixes it. This file holds the
  * command's options and the run; eval.h names the other pieces. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,19 +38,6 @@ typedef struct eval_run {
 } eval_run;
 
 /* ---- options -------------------------------------------------------------- */
-
-static bool eval_parse_jobs(const char *v, unsigned *jobs)
-{
-    char *end;
-    errno = 0;
-    unsigned long n = strtoul(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || errno || n < 1 || n > EVAL_JOBS_MAX) {
-        cli_error("--jobs: `%s` needs a whole number from 1 to %u", v, EVAL_JOBS_MAX);
-        return false;
-    }
-    *jobs = (unsigned)n;
-    return true;
-}
 
 static int eval_parse(int argc, char **argv, eval_opts *o)
 {
@@ -157,38 +143,15 @@ static int eval_select(eval_run *r)
 static int eval_facts(eval_run *r)
 {
     eval_fmt fmt;
-    eval_reader in;
-    char msg[512];
-    int rc = CLI_OK;
     if (!eval_fmt_init(&fmt, r->program, r->o)) {
         cli_error("out of memory");
-        rc = CLI_USAGE;
-    } else if (!eval_reader_open(&in, r->o->facts, msg, sizeof msg)) {
-        cli_error("%s", msg);
-        rc = CLI_USAGE;
-    } else {
-        eval_shared sh = {r->o, r->program, &fmt, &eval_record_hooks, NULL};
-        eval_writer out = {STDOUT_FILENO, false, false};
-        eval_reader_start(&in);
-        unsigned long long bad = eval_run_all(&sh, r->ctx, &in, &out);
-        rc = bad ? CLI_FOUND : CLI_OK;
-        if (in.error == ENOMEM) {
-            cli_error("out of memory reading %s", r->o->facts);
-            rc = CLI_USAGE;
-        } else if (in.error) {
-            cli_error("cannot read %s: %s", r->o->facts, strerror(in.error));
-            rc = CLI_USAGE;
-        } else if (out.oom) {
-            cli_error("out of memory writing the results");
-            rc = CLI_FOUND;
-        } else if (out.failed) {
-            cli_error("error writing the results");
-            rc = CLI_FOUND;
-        }
-        eval_reader_close(&in);
+        return CLI_USAGE;
     }
+    eval_shared sh = {r->o, r->program, &fmt, &eval_record_hooks, NULL};
+    unsigned long long bad = 0;
+    int rc = eval_stream(&sh, r->ctx, STDOUT_FILENO, "the results", CLI_FOUND, &bad);
     eval_fmt_fini(&fmt);
-    return rc;
+    return rc == CLI_OK && bad ? CLI_FOUND : rc;
 }
 
 int cli_eval(int argc, char **argv)

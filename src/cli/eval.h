@@ -194,4 +194,16 @@ const char *eval_record_id(const struct cJSON *rec);
  * the main thread's (see eval_hooks); worker threads make their own. */
 unsigned long long eval_run_all(const eval_shared *sh, void *state, eval_reader *r, eval_writer *w);
 
+/* The value of --jobs, a whole number from 1 to EVAL_JOBS_MAX; false (and
+ * a message) otherwise. */
+bool eval_parse_jobs(const char *v, unsigned *jobs);
+
+/* Opens sh->o->facts and runs eval_run_all over it, the output going to fd
+ * (`output` names it in messages: "the results"). Reports what stopped the
+ * run and returns CLI_USAGE when the facts could not be read, `write_rc`
+ * when the output could not be written, else CLI_OK; *bad gets the records
+ * that could not be evaluated. For every command over a population. */
+int eval_stream(const eval_shared *sh, void *state, int fd, const char *output, int write_rc,
+                unsigned long long *bad);
+
 #endif

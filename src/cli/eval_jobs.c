@@ -15,8 +15,10 @@
  * thread: a small input (the common interactive case) never starts a thread,
  * and a large one loses nothing worth measuring. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "api/api_int.h"
@@ -377,4 +379,48 @@ unsigned long long eval_run_all(const eval_shared *sh, void *state, eval_reader 
     cli_buf_free(&b.text);
     eval_sink_free(&b.sink);
     return bad;
+}
+
+int eval_stream(const eval_shared *sh, void *state, int fd, const char *output, int write_rc,
+                unsigned long long *bad)
+{
+    eval_reader in;
+    char msg[512];
+    *bad = 0;
+    if (!eval_reader_open(&in, sh->o->facts, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        return CLI_USAGE;
+    }
+    eval_writer out = {fd, false, false};
+    eval_reader_start(&in);
+    *bad = eval_run_all(sh, state, &in, &out);
+    int rc = CLI_OK;
+    if (in.error == ENOMEM) {
+        cli_error("out of memory reading %s", sh->o->facts);
+        rc = CLI_USAGE;
+    } else if (in.error) {
+        cli_error("cannot read %s: %s", sh->o->facts, strerror(in.error));
+        rc = CLI_USAGE;
+    } else if (out.oom) {
+        cli_error("out of memory writing %s", output);
+        rc = write_rc;
+    } else if (out.failed) {
+        cli_error("error writing %s", output);
+        rc = write_rc;
+    }
+    eval_reader_close(&in);
+    return rc;
+}
+
+bool eval_parse_jobs(const char *v, unsigned *jobs)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || errno || n < 1 || n > EVAL_JOBS_MAX) {
+        cli_error("--jobs: `%s` needs a whole number from 1 to %u", v, EVAL_JOBS_MAX);
+        return false;
+    }
+    *jobs = (unsigned)n;
+    return true;
 }

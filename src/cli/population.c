@@ -1,7 +1,6 @@
 /* The options and the run that pathway report and pathway diff share
  * (population.h). The streaming, the threads and the order of the output
  * are pathway eval's own (eval_input.c, eval_jobs.c). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,19 +16,6 @@ const char pop_help[] =
     "                     the input has more than 4096 records); the output is the\n"
     "                     same whatever N is\n"
     "  -o, --output FILE  write the summary to FILE (atomically) instead of standard output\n";
-
-static bool pop_jobs(const char *v, unsigned *jobs)
-{
-    char *end;
-    errno = 0;
-    unsigned long n = strtoul(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || errno || n < 1 || n > EVAL_JOBS_MAX) {
-        cli_error("--jobs: `%s` needs a whole number from 1 to %u", v, EVAL_JOBS_MAX);
-        return false;
-    }
-    *jobs = (unsigned)n;
-    return true;
-}
 
 bool pop_option(int argc, char **argv, int *i, eval_opts *o, const char **output, int *status)
 {
@@ -49,7 +35,7 @@ bool pop_option(int argc, char **argv, int *i, eval_opts *o, const char **output
         else
             *status = CLI_OK;
     } else if (cli_is_option(a, "--jobs")) {
-        if ((v = cli_option_value(argc, argv, i, "--jobs")) && pop_jobs(v, &o->jobs))
+        if ((v = cli_option_value(argc, argv, i, "--jobs")) && eval_parse_jobs(v, &o->jobs))
             *status = CLI_OK;
     } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
         if ((*output = cli_option_value(argc, argv, i, a[1] == 'o' ? "-o" : "--output")))
@@ -90,31 +76,7 @@ pw_program *pop_open_rules(const char *path, const cli_limits *limits)
 
 int pop_run(const eval_shared *sh, void *state, int list_fd, unsigned long long *bad)
 {
-    eval_reader in;
-    char msg[512];
-    if (!eval_reader_open(&in, sh->o->facts, msg, sizeof msg)) {
-        cli_error("%s", msg);
-        return CLI_USAGE;
-    }
-    eval_writer out = {list_fd, false, false};
-    eval_reader_start(&in);
-    *bad = eval_run_all(sh, state, &in, &out);
-    int rc = CLI_OK;
-    if (in.error == ENOMEM) {
-        cli_error("out of memory reading %s", sh->o->facts);
-        rc = CLI_USAGE;
-    } else if (in.error) {
-        cli_error("cannot read %s: %s", sh->o->facts, strerror(in.error));
-        rc = CLI_USAGE;
-    } else if (out.oom) {
-        cli_error("out of memory");
-        rc = CLI_USAGE;
-    } else if (out.failed) {
-        cli_error("error writing the list of affected coaches");
-        rc = CLI_USAGE;
-    }
-    eval_reader_close(&in);
-    return rc;
+    return eval_stream(sh, state, list_fd, "the list of affected coaches", CLI_USAGE, bad);
 }
 
 int pop_write_summary(const char *path, bool (*render)(FILE *out, const void *view), const void *view)

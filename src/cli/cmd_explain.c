@@ -1,16 +1,17 @@
 /* pathway explain, when and plan: why a coach may not enrol, when they will
  * be able to, and what to take to get there (docs/explain.md). The three
- * commands share their options and the reading of the facts; the answers
- * come from the explain library (src/explain). */
+ * commands share their options; the facts stream through pathway eval's
+ * reader and worker threads (eval.h), so that framing, bad records and
+ * --jobs behave as they do for eval; the answers come from the explain
+ * library (src/explain). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "eval.h"
 #include "explain/explain.h"
 #include "util/date.h"
-#include "util/file.h"
 
 typedef enum cx_cmd { CX_EXPLAIN, CX_WHEN, CX_PLAN } cx_cmd;
 
@@ -24,11 +25,12 @@ typedef struct cx_opts {
     pt_unit horizon_unit;
     bool json;
     cli_limits limits;
+    unsigned jobs;                       /* --jobs; 0 = one per online core */
 } cx_opts;
 
 static const char *const cx_help[] = {
     "usage: pathway explain RULES --facts FILE [--program ID]... [--as-of DATE]\n"
-    "                       [--horizon N(y|m|d)] [--format text|json]\n"
+    "                       [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n"
     "\n"
     "For each program (or those named) and each coach record in FILE: every\n"
     "requirement, met or not, with its citation, the values it looked at and,\n"
@@ -37,7 +39,7 @@ static const char *const cx_help[] = {
     "Exit status: 0 every record explained, 1 some record had an error, 2 usage\n"
     "error or rules that do not compile.\n",
     "usage: pathway when RULES --facts FILE --program ID [--as-of DATE]\n"
-    "                    [--horizon N(y|m|d)] [--format text|json]\n"
+    "                    [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n"
     "\n"
     "The periods, from the evaluation date to the end of the horizon (default\n"
     "20 years), in which each coach is eligible for the program, assuming no\n"
@@ -47,7 +49,7 @@ static const char *const cx_help[] = {
     "coach is not or some record had an error, 2 usage error or rules that do\n"
     "not compile.\n",
     "usage: pathway plan RULES --facts FILE --target ID [--as-of DATE]\n"
-    "                    [--horizon N(y|m|d)] [--format text|json]\n"
+    "                    [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n"
     "\n"
     "The programs to take, and on which days, to be eligible for the target at\n"
     "the earliest date (ties: fewer programs, then fewer hours): what each\n"
@@ -66,7 +68,10 @@ static const char cx_common_help[] =
     "  --horizon N(y|m|d) how far to look ahead (and, for explain, back):\n"
     "                     years, months or days; default 20y\n"
     "  --format FORMAT    text (default on a terminal) or json (one object per\n"
-    "                     coach, one per line)\n";
+    "                     coach, one per line)\n"
+    "  --jobs N           answer on N threads (default: one per online core, once\n"
+    "                     the input has more than 4096 records); the output is in\n"
+    "                     input order whatever N is\n";
 
 static const char *const cx_name[] = {"explain", "when", "plan"};
 
@@ -103,6 +108,8 @@ static int cx_option(int argc, char **argv, int *i, cx_opts *o)
         cli_error("--as-of: %s", err.message);
         return CLI_USAGE;
     }
+    if (cli_is_option(a, "--jobs"))
+        return (v = cli_option_value(argc, argv, i, "--jobs")) && eval_parse_jobs(v, &o->jobs) ? CLI_OK : CLI_USAGE;
     if (cli_is_option(a, "--horizon"))
         return (v = cli_option_value(argc, argv, i, "--horizon")) && cx_parse_horizon(v, o) ? CLI_OK : CLI_USAGE;
     if (cli_is_option(a, "--format")) {
@@ -168,133 +175,126 @@ static int cx_parse(int argc, char **argv, cx_opts *o)
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct cx_run {
-    cx_opts *o;
-    pw_program *program;
-    pw_context *ctx;
+/* What every thread reads: the command and its options. */
+typedef struct cx_shared {
+    const cx_opts *o;
     pw_explain_options xo;
+} cx_shared;
+
+/* A thread's own: its context, the answer being rendered, and how many
+ * coaches are never eligible / cannot reach the target. */
+typedef struct cx_state {
+    pw_context *ctx;
     char *out;
     size_t len, cap;
-    unsigned long long bad, negative;
-} cx_run;
+    unsigned long long negative;
+} cx_state;
 
-/* Prints a bad record's error line and message, as eval does. */
-static void cx_bad(cx_run *r, const char *where, const cJSON *record, const char *msg)
+static void *cx_state_new(const eval_shared *sh)
 {
-    const char *id = record ? px_coach_id(record) : NULL;
-    fprintf(stderr, "%s: error: ", where);
-    if (id)
-        fprintf(stderr, "record \"%s\": ", id);
-    fprintf(stderr, "%s\n", msg);
-    if (r->o->json) {
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddItemToObject(j, "id", id ? cJSON_CreateString(id) : cJSON_CreateNull());
-        cJSON_AddStringToObject(j, "error", msg);
-        char *s = cJSON_PrintUnformatted(j);
-        if (s)
-            printf("%s\n", s);
-        free(s);
-        cJSON_Delete(j);
-    } else {
-        printf("%s: error: %s\n", id ? id : "(no id)", msg);
+    cx_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    if (pw_context_new(sh->program, &st->ctx, NULL) != PW_OK ||
+        pw_context_set_limits(st->ctx, &sh->o->limits.limits, NULL) != PW_OK) {
+        pw_context_free(st->ctx);
+        free(st);
+        return NULL;
     }
-    r->bad++;
+    return st;
 }
 
-/* Answers the question for one record, and prints the answer. */
-static void cx_record(cx_run *r, const char *where, const cJSON *record)
+static void cx_state_end(const eval_shared *sh, void *state, void *main_state)
 {
+    (void)sh;
+    cx_state *st = state;
+    ((cx_state *)main_state)->negative += st->negative;
+    pw_context_free(st->ctx);
+    free(st->out);
+    free(st);
+}
+
+/* A bad record's error line in the answers, and its message on standard
+ * error, as eval writes them. */
+static void cx_fail(const eval_shared *sh, eval_sink *s, const char *id, const char *where, const char *msg)
+{
+    const cx_shared *x = sh->user;
+    if (x->o->json) {
+        cli_buf_puts(&s->out, "{\"id\":");
+        if (id)
+            cli_buf_json_string(&s->out, id);
+        else
+            cli_buf_puts(&s->out, "null");
+        cli_buf_puts(&s->out, ",\"error\":");
+        cli_buf_json_string(&s->out, msg);
+        cli_buf_puts(&s->out, "}\n");
+    } else {
+        cli_buf_printf(&s->out, "%s: error: %s\n", id ? id : "(no id)", msg);
+    }
+    eval_write_note(s, id, where, msg);
+}
+
+/* Answers the question for one record into the batch's output. */
+static void cx_record(const eval_shared *sh, void *state, eval_sink *s, const cJSON *record,
+                      const eval_where *w)
+{
+    const cx_shared *x = sh->user;
+    cx_state *st = state;
+    const char *id = eval_record_id(record);
     pw_error err;
-    pw_status st = cJSON_IsObject(record) ? pw_context_set_cjson(r->ctx, record, &err)
-                                          : pw_fail(&err, PW_ERR_FACTS, "the record is not a JSON object");
+    if (!cJSON_IsObject(record)) {
+        eval_fail(sh, s, w, NULL, "expected a JSON object for the record");
+        return;
+    }
+    pw_status rc = pw_context_set_cjson(st->ctx, record, &err);
     bool ok = true;
-    r->len = 0;
-    if (st == PW_OK && r->o->cmd == CX_EXPLAIN) {
+    st->len = 0;
+    if (rc == PW_OK && x->o->cmd == CX_EXPLAIN) {
         pw_explanation *e;
-        if ((st = px_explain(r->ctx, px_coach_id(record), &r->xo, &e, &err)) == PW_OK)
-            ok = px_render_explain(e, r->o->json, &r->out, &r->len, &r->cap);
-        pw_explanation_free(st == PW_OK ? e : NULL);
-    } else if (st == PW_OK && r->o->cmd == CX_WHEN) {
+        if ((rc = px_explain(st->ctx, id, &x->xo, &e, &err)) == PW_OK)
+            ok = px_render_explain(e, x->o->json, &st->out, &st->len, &st->cap);
+        pw_explanation_free(rc == PW_OK ? e : NULL);
+    } else if (rc == PW_OK && x->o->cmd == CX_WHEN) {
         pw_eligibility *e;
-        if ((st = px_when(r->ctx, px_coach_id(record), r->o->program, &r->xo, &e, &err)) == PW_OK) {
-            ok = px_render_when(e, r->o->json, &r->out, &r->len, &r->cap);
-            r->negative += e->nperiods == 0;
+        if ((rc = px_when(st->ctx, id, x->o->program, &x->xo, &e, &err)) == PW_OK) {
+            ok = px_render_when(e, x->o->json, &st->out, &st->len, &st->cap);
+            st->negative += e->nperiods == 0;
             pw_eligibility_free(e);
         }
-    } else if (st == PW_OK) {
+    } else if (rc == PW_OK) {
         pw_plan *p;
-        if ((st = px_plan(r->ctx, record, r->o->program, &r->xo, &p, &err)) == PW_OK) {
-            ok = px_render_plan(p, r->o->json, &r->out, &r->len, &r->cap);
-            r->negative += !p->reachable;
+        if ((rc = px_plan(st->ctx, record, x->o->program, &x->xo, &p, &err)) == PW_OK) {
+            ok = px_render_plan(p, x->o->json, &st->out, &st->len, &st->cap);
+            st->negative += !p->reachable;
             pw_plan_free(p);
         }
     }
-    if (st != PW_OK)
-        cx_bad(r, where, record, err.message);
+    if (rc != PW_OK)
+        eval_fail(sh, s, w, id, err.message);
     else if (!ok)
-        cx_bad(r, where, record, "out of memory");
+        eval_fail(sh, s, w, id, "out of memory");
     else
-        fwrite(r->out, 1, r->len, stdout);
+        cli_buf_put(&s->out, st->out, st->len);
 }
 
-/* A file that is one JSON value (an object, or an array of objects) is
- * that; anything else is JSON Lines, one record per non-blank line. */
-static void cx_records(cx_run *r, const char *text, size_t len)
-{
-    const char *name = r->o->facts;
-    char where[4096];
-    const char *after = NULL;
-    cJSON *all = cJSON_ParseWithLengthOpts(text, len, &after, false);
-    while (all && after && after < text + len && (*after == ' ' || *after == '\t' || *after == '\r' || *after == '\n'))
-        after++;
-    if (all && after == text + len && (cJSON_IsObject(all) || cJSON_IsArray(all))) {
-        if (cJSON_IsObject(all)) {
-            snprintf(where, sizeof where, "%s", name);
-            cx_record(r, where, all);
-        }
-        size_t k = 0;
-        for (const cJSON *it = cJSON_IsArray(all) ? all->child : NULL; it; it = it->next, k++) {
-            snprintf(where, sizeof where, "%s: record %zu", name, k + 1);
-            cx_record(r, where, it);
-        }
-        cJSON_Delete(all);
-        return;
-    }
-    cJSON_Delete(all);
-    size_t line = 0;
-    for (const char *p = text, *end = text + len; p < end; line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *stop = nl ? nl : end;
-        const char *q = p;
-        while (q < stop && (*q == ' ' || *q == '\t' || *q == '\r'))
-            q++;
-        snprintf(where, sizeof where, "%s:%zu", name, line + 1);
-        if (q < stop) {
-            cJSON *rec = cJSON_ParseWithLength(p, (size_t)(stop - p));
-            if (rec)
-                cx_record(r, where, rec);
-            else
-                cx_bad(r, where, NULL, "not valid JSON");
-            cJSON_Delete(rec);
-        }
-        p = nl ? nl + 1 : end;
-    }
-}
+static const eval_hooks cx_hooks = {cx_state_new, cx_state_end, cx_record, cx_fail};
 
-static int cx_run_facts(cx_run *r)
+static int cx_run_facts(cx_opts *o, const pw_program *program, cx_state *main_state,
+                        const pw_explain_options *xo)
 {
-    char *text = NULL;
-    size_t len = 0;
-    char msg[512];
-    if (!pu_read_file(r->o->facts, 0, &text, &len, msg, sizeof msg)) {
-        cli_error("%s", msg);
-        return CLI_USAGE;
-    }
-    cx_records(r, text, len);
-    free(text);
-    free(r->out);
-    fflush(stdout);
-    return r->bad || r->negative ? CLI_FOUND : CLI_OK;
+    eval_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.facts = o->facts;
+    eo.as_of = o->as_of;
+    eo.limits = o->limits;
+    eo.jobs = o->jobs;
+    cx_shared x = {o, *xo};
+    eval_shared sh = {&eo, program, NULL, &cx_hooks, &x};
+    unsigned long long bad = 0;
+    int rc = eval_stream(&sh, main_state, STDOUT_FILENO, "the answers", CLI_FOUND, &bad);
+    if (rc != CLI_OK)
+        return rc;
+    return bad || main_state->negative ? CLI_FOUND : CLI_OK;
 }
 
 static int cx_main(cx_cmd cmd, int argc, char **argv)
@@ -304,9 +304,10 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
     o.cmd = cmd;
     o.programs = calloc((size_t)argc, sizeof *o.programs);
     int rc = o.programs ? cx_parse(argc, argv, &o) : CLI_USAGE;
-    cx_run r;
-    memset(&r, 0, sizeof r);
-    r.o = &o;
+    pw_program *program = NULL;
+    cx_state main_state;
+    memset(&main_state, 0, sizeof main_state);
+    pw_explain_options xo;
     cli_diag_sink sink;
     pw_compile_options copt = cli_compile_options(PW_DIAG_TEXT, &sink);
     cli_apply_limits(&copt, &o.limits);
@@ -317,30 +318,31 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
     } else if (!pt_add(o.as_of, o.horizon_n, o.horizon_unit, &horizon_end) || horizon_end - o.as_of > 36525) {
         cli_error("--horizon: at most 100 years, within the years %d-%d", PT_YEAR_MIN, PT_YEAR_MAX);
         rc = CLI_USAGE;
-    } else if (pw_program_open(o.rules, &copt, &r.program, &err) != PW_OK) {
+    } else if (pw_program_open(o.rules, &copt, &program, &err) != PW_OK) {
         cli_report_failure(&sink, &err);
         rc = CLI_USAGE;
-    } else if (pw_context_new(r.program, &r.ctx, &err) != PW_OK ||
-               pw_context_set_limits(r.ctx, &o.limits.limits, &err) != PW_OK) {
+    } else if (pw_context_new(program, &main_state.ctx, &err) != PW_OK ||
+               pw_context_set_limits(main_state.ctx, &o.limits.limits, &err) != PW_OK) {
         cli_error("%s", err.message);
         rc = CLI_USAGE;
     } else {
         size_t idx;
         const char *unknown = NULL;
         for (size_t i = 0; i < o.nprograms && !unknown; i++)
-            unknown = pw_program_find(r.program, o.programs[i], &idx, NULL) == PW_OK ? NULL : o.programs[i];
-        if (!unknown && o.program && pw_program_find(r.program, o.program, &idx, NULL) != PW_OK)
+            unknown = pw_program_find(program, o.programs[i], &idx, NULL) == PW_OK ? NULL : o.programs[i];
+        if (!unknown && o.program && pw_program_find(program, o.program, &idx, NULL) != PW_OK)
             unknown = o.program;
-        r.xo = (pw_explain_options){o.as_of, horizon_end - o.as_of, o.nprograms ? o.programs : NULL, o.nprograms};
+        xo = (pw_explain_options){o.as_of, horizon_end - o.as_of, o.nprograms ? o.programs : NULL, o.nprograms};
         if (unknown) {
             cli_error("no program `%s` in %s", unknown, o.rules);
             rc = CLI_USAGE;
         } else {
-            rc = cx_run_facts(&r);
+            rc = cx_run_facts(&o, program, &main_state, &xo);
         }
     }
-    pw_context_free(r.ctx);
-    pw_program_free(r.program);
+    pw_context_free(main_state.ctx);
+    free(main_state.out);
+    pw_program_free(program);
     free(o.programs);
     return rc;
 }

@@ -19,6 +19,7 @@ static const char report_help[] =
     "and summarises the population: per program, the coaches eligible and their\n"
     "share, and the requirements most often unmet among those who are not.\n"
     "\n"
+    "  --as-of DATE       the evaluation date, YYYY-MM-DD (default: today)\n"
     "  --format FORMAT    text (default), json, csv (one row per program and\n"
     "                     requirement), or html (a self-contained page with a bar\n"
     "                     chart per program)\n"

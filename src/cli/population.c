@@ -11,7 +11,6 @@
 const char pop_help[] =
     "  --facts FILE       the coach records: one JSON object, a JSON array of objects,\n"
     "                     or JSON Lines (\"-\": standard input); read as a stream\n"
-    "  --as-of DATE       the evaluation date, YYYY-MM-DD (default: today)\n"
     "  --jobs N           evaluate on N threads (default: one per online core, once\n"
     "                     the input has more than 4096 records); the output is the\n"
     "                     same whatever N is\n"

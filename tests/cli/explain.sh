@@ -76,8 +76,9 @@ for day_want in 2027-03-13:false 2027-03-14:true 2028-06-30:true 2028-07-01:fals
 done
 
 # A bad record: its place and id, an error object, and the others answered.
+# The facts are read as pathway eval reads them (its reader and messages).
 printf '%s\n' '{"id":"ok","birth_date":"1990-01-01"}' '{"id":"bad","birth_date":"2026-02-30"}' 'not json' \
-  >"$tmp/bad.jsonl"
+  '{"id":"tail","birth_date":"1990-01-01"} junk' >"$tmp/bad.jsonl"
 for cmd in "explain" "when --program level_1" "plan --target level_1"; do
   name=bad-${cmd%% *}
   # shellcheck disable=SC2086
@@ -85,10 +86,32 @@ for cmd in "explain" "when --program level_1" "plan --target level_1"; do
     >"$name.out" 2>"$name.err"; echo $? >"$name.rc")
   if [ "$(cat "$tmp/$name.rc")" = 1 ]; then ok "$name: exit status 1"; else fail "$name: status $(cat "$tmp/$name.rc")"; fi
   expect_grep "$name" err 'bad.jsonl:2: error: record "bad": `birth_date`: invalid date "2026-02-30"'
-  expect_grep "$name" err 'bad.jsonl:3: error: not valid JSON'
+  expect_grep "$name" err 'bad.jsonl:3: error: record without an id: invalid JSON at column 1'
+  expect_grep "$name" err 'bad.jsonl:4: error: record "tail": unexpected text after the JSON value at column 40'
   expect_grep "$name" out '{"id":"bad","error":'
   expect_grep "$name" out '{"id":"ok",'
+  order=$(cut -d, -f1 "$tmp/$name.out" | tr '\n' ' ')
+  if [ "$order" = '{"id":"ok" {"id":"bad" {"id":null {"id":"tail" ' ]; then
+    ok "$name: one answer or error line per record, in input order"
+  else
+    fail "$name: lines out of order: $order"
+  fi
 done
+
+# Over 4096 records the answers come from worker threads: the output is the
+# same whatever --jobs is.
+for i in $(seq 1 1100); do cat "$facts"; done >"$tmp/many.jsonl"
+for jobs in 1 2; do
+  "$bin" when "$usatf" --facts "$tmp/many.jsonl" --program level_2 --as-of 2026-11-23 --horizon 2d \
+    --format json --jobs $jobs >"$tmp/many-$jobs.out" 2>"$tmp/many-$jobs.err"
+  echo $? >"$tmp/many-$jobs.rc"
+done
+if cmp -s "$tmp/many-1.out" "$tmp/many-2.out" && [ "$(cat "$tmp/many-1.rc")" = "$(cat "$tmp/many-2.rc")" ] &&
+   [ "$(wc -l <"$tmp/many-2.out")" = 4400 ]; then
+  ok "when --jobs 1 and --jobs 2: the same 4400 lines"
+else
+  fail "when --jobs 1 and --jobs 2 differ ($(wc -l <"$tmp/many-1.out") and $(wc -l <"$tmp/many-2.out") lines)"
+fi
 
 # Usage errors.
 expect_status no-program 2 "$bin" when "$usatf" --facts "$tmp/maya.jsonl" && expect_grep no-program err 'no program given'

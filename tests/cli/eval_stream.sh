@@ -18,11 +18,6 @@ failed=0
 . "$(dirname "$0")/lib/asserts.sh"
 
 # same NAME A B: files A and B are byte for byte equal.
-same() {
-  if cmp -s "$2" "$3"; then ok "$1"; else
-    fail "$1: $(basename "$2") and $(basename "$3") differ"; diff "$2" "$3" | head -6 | cut -c1-200; fi
-}
-
 # eval NAME FILE [ARGS...]: evaluates FILE (run from $tmp, so that messages
 # name it as given) with stdout, stderr and status kept as NAME.out/.err/.rc.
 ev() {

@@ -17,11 +17,6 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 . "$(dirname "$0")/lib/asserts.sh"
 
-same() {
-  if cmp -s "$2" "$3"; then ok "$1"; else
-    fail "$1: $(basename "$2") and $(basename "$3") differ"; diff "$2" "$3" | head -6 | cut -c1-200; fi
-}
-
 # The rules before and after, side by side as a governing body keeps them:
 # rules/usatf/usatf.pw and rules/usatf/usatf-2027.pw, both including
 # rules/common/coach.pw. Commands run from $tmp so that outputs name them so.

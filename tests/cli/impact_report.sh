@@ -15,11 +15,6 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 . "$(dirname "$0")/lib/asserts.sh"
 
-same() {
-  if cmp -s "$2" "$3"; then ok "$1"; else
-    fail "$1: $(basename "$2") and $(basename "$3") differ"; diff "$2" "$3" | head -6 | cut -c1-200; fi
-}
-
 mkdir -p "$tmp/rules/usatf" "$tmp/rules/common"
 cp "$root/rules/common/coach.pw" "$tmp/rules/common/"
 cp "$root/rules/usatf/usatf.pw" "$tmp/rules/usatf/"

@@ -43,3 +43,11 @@ expect_golden() {
   if diff -u "$3" "$2" >"$tmp/diff"; then ok "$1: matches $(basename "$3")"; else
     fail "$1: differs from $(basename "$3") (UPDATE_GOLDEN=1 to accept)"; cat "$tmp/diff"; fi
 }
+
+# same NAME FILE1 FILE2: two outputs that must be equal byte for byte (the
+# same run two ways: --jobs 1 and 2, a file and a pipe); the first lines
+# that differ when not.
+same() {
+  if cmp -s "$2" "$3"; then ok "$1"; else
+    fail "$1: $(basename "$2") and $(basename "$3") differ"; diff "$2" "$3" | head -6 | cut -c1-200; fi
+}

@@ -80,7 +80,43 @@ typedef struct fp_state {
 
 static uint64_t fp_func(fp_state *st, uint32_t fi);
 
-static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k, uint32_t v)
+/* The iterators a function set up most recently (ITER_INIT local, record),
+ * so that ITER_KEY's field, an index into the record its iterator walks, is
+ * named like any other field. Generated code sets an iterator up just
+ * before its key; a few entries are plenty, and a key whose ITER_INIT has
+ * dropped out is hashed by its index, which only makes equal conditions
+ * look different, never different ones equal. */
+#define FP_ITERS 8
+typedef struct fp_iters {
+    uint32_t local[FP_ITERS], rec[FP_ITERS];
+    unsigned n, next;
+} fp_iters;
+
+static void fp_iter_init(fp_iters *it, const pb_insn *in)
+{
+    pb_type t = pb_type_unpack(in->b);
+    if (t.kind != PB_T_LIST)
+        return;
+    it->local[it->next] = in->a;
+    it->rec[it->next] = t.rec;
+    it->next = (it->next + 1) % FP_ITERS;
+    if (it->n < FP_ITERS)
+        it->n++;
+}
+
+/* The record iterator `local` walks, or UINT32_MAX. */
+static uint32_t fp_iter_rec(const fp_iters *it, uint32_t local)
+{
+    for (unsigned k = 1; k <= it->n; k++) {
+        unsigned i = (it->next + FP_ITERS - k) % FP_ITERS;
+        if (it->local[i] == local)
+            return it->rec[i];
+    }
+    return UINT32_MAX;
+}
+
+static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k, uint32_t v,
+                       const fp_iters *iters)
 {
     const pb_image *img = st->img;
     switch (k) {
@@ -108,11 +144,12 @@ static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k
     case PB_K_REC:
         break; /* named with its FIELD operand */
     case PB_K_FIELD:
-        /* Named when operand A is its record; otherwise (a field of an
-         * iterator's elements) its index in a record the code names
-         * elsewhere is position independent already. */
+        /* Named when operand A is its record, or (ITER_KEY) when the
+         * record of the iterator in operand A is known. */
         if (pb_opinfo_table[in->op].a == PB_K_REC)
             fp_field(f, img, in->a, v);
+        else if (in->op == PB_OP_ITER_KEY && fp_iter_rec(iters, in->a) != UINT32_MAX)
+            fp_field(f, img, fp_iter_rec(iters, in->a), v);
         else
             fp_u64(f, v);
         break;
@@ -141,11 +178,14 @@ static uint64_t fp_func(fp_state *st, uint32_t fi)
     fp_type(&f, img, fn->result);
     const uint8_t *code = img->code + fn->code_off;
     pb_insn in;
+    fp_iters iters = {{0}, {0}, 0, 0};
     for (size_t pc = 0; pc < fn->code_len && pb_decode(code, fn->code_len, pc, &in); pc += in.size) {
         const pb_opinfo *oi = &pb_opinfo_table[in.op];
         fp_u64(&f, (uint64_t)in.op);
-        fp_operand(st, &f, &in, oi->a, in.a);
-        fp_operand(st, &f, &in, oi->b, in.b);
+        fp_operand(st, &f, &in, oi->a, in.a, &iters);
+        fp_operand(st, &f, &in, oi->b, in.b, &iters);
+        if (in.op == PB_OP_ITER_INIT)
+            fp_iter_init(&iters, &in);
     }
     st->memo[fi] = f.h;
     st->known[fi] = 1;

@@ -73,6 +73,29 @@ START_TEST(fingerprint_sees_changes)
 }
 END_TEST
 
+/* A keyed loop (ITER_KEY names its field by index in the element record)
+ * fingerprints by the field's name: reordering the record's fields changes
+ * nothing, comparing another field does. */
+START_TEST(fingerprint_names_key_fields)
+{
+    static const char facts[] = "facts coach {\n  id: text\n  certs: list of cert = []\n}\n";
+    static const char rule[] = "program a \"A\" {\n  require \"x\": any c in certs where c.id = \"x\"\n}\n";
+    static const char other[] = "program a \"A\" {\n  require \"x\": any c in certs where c.kind = \"x\"\n}\n";
+    char text[512];
+    snprintf(text, sizeof text, "%srecord cert { id: text  kind: text }\n%s", facts, rule);
+    pw_program *p = compile_text(text);
+    snprintf(text, sizeof text, "%srecord cert { kind: text  id: text }\n%s", facts, rule);
+    pw_program *q = compile_text(text);
+    snprintf(text, sizeof text, "%srecord cert { kind: text  id: text }\n%s", facts, other);
+    pw_program *r = compile_text(text);
+    ck_assert(fingerprint(p, "a", 0) == fingerprint(q, "a", 0));
+    ck_assert(fingerprint(p, "a", 0) != fingerprint(r, "a", 0));
+    pw_program_free(p);
+    pw_program_free(q);
+    pw_program_free(r);
+}
+END_TEST
+
 static const pi_pair *pair_of(const pi_diff *d, const char *id)
 {
     for (size_t k = 0; k < d->npairs; k++) {
@@ -123,6 +146,7 @@ int main(void)
     Suite *s = suite_create("impact");
     TCase *tc = tcase_create("impact");
     tcase_add_test(tc, fingerprint_ignores_layout);
+    tcase_add_test(tc, fingerprint_names_key_fields);
     tcase_add_test(tc, fingerprint_sees_changes);
     tcase_add_test(tc, diff_matches_programs);
     suite_add_tcase(s, tc);

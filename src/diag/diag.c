@@ -18,21 +18,6 @@ void pd_init(pd_list *l, pm_arena *arena, unsigned max_errors)
     l->max_errors = max_errors;
 }
 
-/* Formats into the arena; NULL when out of memory. */
-static char *pd_vformat(pm_arena *a, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        return NULL;
-    char *s = pm_alloc(a, (size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 pd_diag *pd_vadd(pd_list *l, pd_severity sev, const char *code, const ps_span *span,
                  const char *fmt, va_list ap)
 {
@@ -47,7 +32,7 @@ pd_diag *pd_vadd(pd_list *l, pd_severity sev, const char *code, const ps_span *s
         l->warnings++;
     }
     pd_diag *d = pm_alloc(l->arena, sizeof *d);
-    char *msg = d ? pd_vformat(l->arena, fmt, ap) : NULL;
+    char *msg = d ? pm_vprintf(l->arena, fmt, ap) : NULL;
     if (!msg) {
         l->oom = true;
         return NULL;
@@ -83,7 +68,7 @@ void pd_note_add(pd_list *l, pd_diag *d, const ps_span *span, const char *fmt, .
     pd_note *n = pm_alloc(l->arena, sizeof *n);
     va_list ap;
     va_start(ap, fmt);
-    char *msg = n ? pd_vformat(l->arena, fmt, ap) : NULL;
+    char *msg = n ? pm_vprintf(l->arena, fmt, ap) : NULL;
     va_end(ap);
     if (!msg) {
         l->oom = true;

@@ -87,12 +87,6 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
 
 /* "YYYY-MM-DD" in an arena; NULL when out of memory. */
 const char *px_date_text(pm_arena *a, pw_date d);
-/* printf into an arena; NULL when out of memory. */
-char *px_printf(pm_arena *a, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 /* The record's `id` when it is text, else NULL. */
 const char *px_coach_id(const struct cJSON *record);
 /* Turns a VM error of the last evaluation into a pw_error. */

@@ -378,7 +378,7 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
     const char **labels = NULL;
     size_t n = 0;
     if (v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN) {
-        const char *why = px_printf(x->a, "%s is not in force on %s", pw_program_title(x->ctx->program, ver),
+        const char *why = pm_printf(x->a, "%s is not in force on %s", pw_program_title(x->ctx->program, ver),
                                     px_date_text(x->a, x->span.last));
         if (!why || !px_push_label(x->a, &labels, &n, why))
             return px_fail_nomem(x->err);

@@ -14,23 +14,6 @@ const char *px_date_text(pm_arena *a, pw_date d)
     return pm_strndup(a, buf, 10);
 }
 
-char *px_printf(pm_arena *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = pm_alloc(a, (size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 pw_status px_fail_nomem(pw_error *err)
 {
     return pw_fail(err, PW_ERR_NOMEM, "out of memory");

@@ -2,7 +2,16 @@
 #ifndef PI_RENDER_H
 #define PI_RENDER_H
 
+#include <cjson/cJSON.h>
+
 #include "impact.h"
+
+/* Adds item to object `to` under key, or to array `to` when key is NULL;
+ * false (item freed) when item is NULL or adding it failed: out of memory. */
+bool pi_json_add(cJSON *to, const char *key, cJSON *item);
+/* Prints root as one line of JSON and frees it. False when `ok` is false
+ * (building root ran out of memory) or printing it did. */
+bool pi_json_print(FILE *out, cJSON *root, bool ok);
 
 /* Program k's top-level requires, most often unmet first (stable); NULL
  * when out of memory. The caller frees it. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "impact.h"
+#include "render.h"
 
 /* A reason and how many coaches it applies to. */
 typedef struct pi_reason {
@@ -291,27 +292,15 @@ static cJSON *pi_json_pair(const pi_diff_view *v, const pi_pair *pr)
 static bool pi_diff_json(FILE *out, const pi_diff_view *v)
 {
     cJSON *root = cJSON_CreateObject();
-    if (!root)
-        return false;
-    cJSON_AddItemToObject(root, "before", pi_json_side(v->old_rules, v->d->old_date));
-    cJSON_AddItemToObject(root, "after", pi_json_side(v->new_rules, v->d->new_date));
-    cJSON_AddNumberToObject(root, "records", (double)v->totals.records);
-    cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad);
-    cJSON *progs = cJSON_AddArrayToObject(root, "programs");
-    bool ok = progs != NULL;
-    for (size_t k = 0; ok && k < v->d->npairs; k++) {
-        cJSON *p = pi_json_pair(v, &v->d->pairs[k]);
-        ok = p != NULL;
-        cJSON_AddItemToArray(progs, p);
-    }
-    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
-    if (text) {
-        fputs(text, out);
-        fputc('\n', out);
-    }
-    cJSON_free(text);
-    cJSON_Delete(root);
-    return text != NULL;
+    cJSON *progs = NULL;
+    bool ok = root && pi_json_add(root, "before", pi_json_side(v->old_rules, v->d->old_date)) &&
+              pi_json_add(root, "after", pi_json_side(v->new_rules, v->d->new_date)) &&
+              cJSON_AddNumberToObject(root, "records", (double)v->totals.records) &&
+              cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad) &&
+              (progs = cJSON_AddArrayToObject(root, "programs")) != NULL;
+    for (size_t k = 0; ok && k < v->d->npairs; k++)
+        ok = pi_json_add(progs, NULL, pi_json_pair(v, &v->d->pairs[k]));
+    return pi_json_print(out, root, ok);
 }
 
 bool pi_render_diff(FILE *out, const pi_diff_view *v, pi_format format)

@@ -137,35 +137,40 @@ static cJSON *pi_report_json_prog(const pi_report_view *v, size_t k)
     return o;
 }
 
-static bool pi_report_json(FILE *out, const pi_report_view *v)
+bool pi_json_add(cJSON *to, const char *key, cJSON *item)
 {
-    char date[11];
-    pw_date_format(v->r->as_of, date);
-    cJSON *root = cJSON_CreateObject();
-    cJSON *progs = cJSON_CreateArray();
-    bool ok = root && progs;
-    if (ok) {
-        cJSON_AddStringToObject(root, "rules", v->rules);
-        cJSON_AddStringToObject(root, "as_of", date);
-        cJSON_AddNumberToObject(root, "records", (double)v->totals.records);
-        cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad);
-        cJSON_AddItemToObject(root, "programs", progs);
-        progs = NULL;
-    }
-    for (size_t k = 0; ok && k < v->r->nprogs; k++) {
-        cJSON *p = pi_report_json_prog(v, k);
-        ok = p != NULL;
-        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(root, "programs"), p);
-    }
-    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    if (item && (key ? cJSON_AddItemToObject(to, key, item) : cJSON_AddItemToArray(to, item)))
+        return true;
+    cJSON_Delete(item);
+    return false;
+}
+
+bool pi_json_print(FILE *out, cJSON *root, bool ok)
+{
+    char *text = ok && root ? cJSON_PrintUnformatted(root) : NULL;
     if (text) {
         fputs(text, out);
         fputc('\n', out);
     }
     cJSON_free(text);
     cJSON_Delete(root);
-    cJSON_Delete(progs);
     return text != NULL;
+}
+
+static bool pi_report_json(FILE *out, const pi_report_view *v)
+{
+    char date[11];
+    pw_date_format(v->r->as_of, date);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *progs = NULL;
+    bool ok = root && cJSON_AddStringToObject(root, "rules", v->rules) &&
+              cJSON_AddStringToObject(root, "as_of", date) &&
+              cJSON_AddNumberToObject(root, "records", (double)v->totals.records) &&
+              cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad) &&
+              (progs = cJSON_AddArrayToObject(root, "programs")) != NULL;
+    for (size_t k = 0; ok && k < v->r->nprogs; k++)
+        ok = pi_json_add(progs, NULL, pi_report_json_prog(v, k));
+    return pi_json_print(out, root, ok);
 }
 
 /* ---- CSV ----------------------------------------------------------------------------- */

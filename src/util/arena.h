@@ -4,6 +4,7 @@
 #ifndef PM_ARENA_H
 #define PM_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct pm_chunk pm_chunk;
@@ -20,6 +21,13 @@ void pm_init(pm_arena *a, size_t chunk_size);
 void *pm_alloc(pm_arena *a, size_t size);
 /* Copies len bytes and appends a NUL. */
 char *pm_strndup(pm_arena *a, const char *s, size_t len);
+/* printf into the arena; NULL when out of memory. */
+char *pm_vprintf(pm_arena *a, const char *fmt, va_list ap);
+char *pm_printf(pm_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* Keeps the first chunk for reuse, frees the rest. */
 void pm_reset(pm_arena *a);
 void pm_free(pm_arena *a);

@@ -61,6 +61,12 @@ typedef struct cli_limits {
  * returns true with *status CLI_OK, or CLI_USAGE after reporting a bad one.
  * Returns false for any other argument. */
 bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status);
+/* Prints a command's help, a blank line and the paragraph on --limit. */
+void cli_print_help(const char *help);
+/* The options every command over rule files takes: -h/--help (prints help
+ * with cli_print_help; *status -1) and --limit (as cli_limit_option). True
+ * when argv[*i] is one of them. */
+bool cli_common_option(int argc, char **argv, int *i, const char *help, cli_limits *l, int *status);
 /* Puts the limits into compile options made by cli_compile_options. */
 void cli_apply_limits(pw_compile_options *opt, const cli_limits *l);
 /* The help text's paragraph on --limit. */

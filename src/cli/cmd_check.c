@@ -41,9 +41,7 @@ static bool cli_wants_help(int argc, char **argv, const char *help)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(help, stdout);
-            fputs("\n", stdout);
-            fputs(cli_limit_help, stdout);
+            cli_print_help(help);
             return true;
         }
     }

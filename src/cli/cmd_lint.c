@@ -94,12 +94,7 @@ static int lint_parse(int argc, char **argv, lint_opts *o)
     int st;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(lint_help, stdout);
-            fputs("\n", stdout);
-            fputs(cli_limit_help, stdout);
-            return -1;
-        } else if (cli_limit_option(argc, argv, &i, &o->limits, &st)) {
+        if (cli_common_option(argc, argv, &i, lint_help, &o->limits, &st)) {
             if (st != CLI_OK)
                 return st;
         } else if (cli_is_option(a, "--format")) {

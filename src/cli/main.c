@@ -143,6 +143,23 @@ bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status)
     return true;
 }
 
+void cli_print_help(const char *help)
+{
+    fputs(help, stdout);
+    fputs("\n", stdout);
+    fputs(cli_limit_help, stdout);
+}
+
+bool cli_common_option(int argc, char **argv, int *i, const char *help, cli_limits *l, int *status)
+{
+    if (strcmp(argv[*i], "--help") == 0 || strcmp(argv[*i], "-h") == 0) {
+        cli_print_help(help);
+        *status = -1;
+        return true;
+    }
+    return cli_limit_option(argc, argv, i, l, status);
+}
+
 void cli_apply_limits(pw_compile_options *opt, const cli_limits *l)
 {
     opt->limits = &l->limits;

@@ -6,7 +6,7 @@
  * packed as YYYYMMDD integers; then one function decides, for a coach, every
  * program: which `require`s are unmet (a bit per requirement, in declaration
  * order) and which `prefer`s. That function, called N times, is what is timed.
- * The rules are those of rules/usatf/usatf.pw, as ../shared/spec/coach-record.md
+ * The rules are those of rules/usatf/usatf.pw, as docs/coach-record.md
  * (sections 2 and 3) states them.
  *
  * usage: floor FILE --as-of YYYY-MM-DD [--coaches K] [--evals N] [--rounds R]

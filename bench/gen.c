@@ -1,6 +1,6 @@
 /* bench/gen.c: the benchmark's population of coach records, as JSON Lines.
  *
- * Written from ../shared/spec/coach-record.md (section 1, the record; section
+ * Written from docs/coach-record.md (section 1, the record; section
  * 2, time), not from the engine. Every record is valid. The mix is meant to
  * look like a governing body's register: parents who volunteer, coaches at
  * each level of the USATF pathway, lapsed members, elite coaches, coaches of

@@ -1,7 +1,7 @@
 # bench/peer.jq: the USATF decisions as a jq filter, a peer for the benchmark.
 #
 # What a developer would write instead of Pathway: decide the 11 USATF
-# programs of ../shared/spec/coach-record.md (sections 2 and 3) for each
+# programs of docs/coach-record.md (sections 2 and 3) for each
 # record of a JSON Lines file and print exactly what
 # `pathway eval --format jsonl` prints (section 5). Dates are compared as
 # "YYYY-MM-DD" strings, which order like the dates they spell. Like the other

@@ -3,7 +3,7 @@
 a peer for the benchmark.
 
 What a developer would write instead of Pathway: read JSON Lines, decide the
-11 USATF programs of ../shared/spec/coach-record.md (sections 2 and 3), print
+11 USATF programs of docs/coach-record.md (sections 2 and 3), print
 exactly what `pathway eval --format jsonl` prints (section 5). Dates are
 compared as "YYYY-MM-DD" strings, which order like the dates they spell. Like
 the other peers it trusts the shape of its input (the benchmark's population

@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pathway needs, when any is missing.
+#   bash scripts/deps.sh build   what building and running `pathway` needs
+#   bash scripts/deps.sh test    that, and everything the test suite uses (the default)
 set -euo pipefail
-# clang brings libFuzzer and the sanitizer runtimes (libclang-rt-*-dev); GNU
-# time measures peak memory in tests/cli/eval_stream.sh; chromium renders
-# pathway report's HTML page in tests/browser/report_html.sh.
-pkgs=(build-essential cmake flex bison check libcjson-dev pkg-config python3 clang valgrind time chromium)
+mode=${1:-test}
+# Building: a C11 compiler, CMake, flex and bison (the front end), cJSON (facts)
+# and pkg-config (which finds cJSON).
+pkgs=(build-essential cmake flex bison libcjson-dev pkg-config)
+case "$mode" in
+  build) ;;
+  # Testing: Check (unit tests); python3 (rule-table tests); clang (the second
+  # compiler, libFuzzer and the sanitizer runtimes); valgrind; GNU time (peak
+  # memory in tests/cli/eval_stream.sh); chromium (pathway report's HTML page
+  # in tests/browser/report_html.sh).
+  test) pkgs+=(check python3 clang valgrind time chromium) ;;
+  *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

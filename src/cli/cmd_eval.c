@@ -1,5 +1,5 @@
 /* pathway eval: one line of results per coach record, in input order, as
- * ../shared/spec/coach-record.md section 5 fixes it. This file holds the
+ * docs/coach-record.md (section 5) fixes it. This file holds the
  * command's options and the run; eval.h names the other pieces. */
 #include <stdlib.h>
 #include <string.h>

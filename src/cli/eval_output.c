@@ -1,5 +1,5 @@
 /* pathway eval's output: one JSON line (or a text report) per record, as
- * ../shared/spec/coach-record.md section 5 fixes it.
+ * docs/coach-record.md (section 5) fixes it.
  *
  * Why it looks like this: a JSON line is mostly the same bytes for every
  * record (program ids, labels, the date), so those are escaped once per run

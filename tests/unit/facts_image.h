@@ -1,6 +1,6 @@
 /* Test helper: builds by hand a pb_image holding only strings and records, with
  * the record layout of the reference coach record
- * (../shared/spec/coach-record.md):
+ * (docs/coach-record.md):
  *
  *   record 0 coach            id: text, birth_date: date, coaching_since: date? = none,
  *                             memberships: list of membership = [],

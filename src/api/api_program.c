@@ -167,7 +167,7 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     /* An empty file has no declarations but still deserves its "no facts"
      * error; after syntax errors with nothing parsed, that would be noise. */
     if ((decls || diags.errors == 0) && !diags.oom && !pw_files_missing(&diags))
-        ok = pc_check(&arena, &src, &diags, decls, &checked) && ok;
+        ok = pc_check(&arena, &src, &diags, decls, limits.max_depth, &checked) && ok;
     else
         ok = false;
     if (ok && diags.errors == 0) {

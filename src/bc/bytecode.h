@@ -29,9 +29,12 @@ extern const char pb_section_tag[PB_NSECTIONS][5];
 #define PB_HEADER_LEN 20u         /* magic, version, flags, section count */
 #define PB_SECTION_HEADER_LEN 12u /* tag, byte length, CRC-32 */
 
-/* Requirement groups nest at most this deep (the VM evaluates them
- * recursively; rule files nest two or three levels). */
+/* Requirements sit at most this many levels down a program's tree (the
+ * VM evaluates them recursively; rule files nest two or three levels), so
+ * groups nest at most PB_MAX_GROUP_NESTING deep, one inside another: the
+ * checker's limit, documented in docs/robustness.md and docs/language.md. */
 #define PB_MAX_REQ_DEPTH 64
+#define PB_MAX_GROUP_NESTING (PB_MAX_REQ_DEPTH - 1)
 
 typedef struct pb_limits {
     size_t max_file;     /* bytes of a .pwc; 0 = 64 MiB */

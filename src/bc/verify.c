@@ -577,6 +577,9 @@ static bool v_local(vc *c, uint32_t i, vt *out)
  * ITER_INIT set up (the VM's stride depends on it). */
 static bool v_iter_elem(vc *c, uint32_t a, vt *out)
 {
+    /* Set on every path: callers read *out only after success, but an
+     * optimizer cannot see that pbv_fail_code always returns false. */
+    *out = vt_make(PB_T_VOID, 0);
     vt list = c->cur->v[a], pos = c->cur->v[a + 1];
     if (pos.kind != VT_ITER || list.kind != pos.sub || list.rec != pos.rec)
         return pbv_fail_code(c, "locals %u and %u are not an iterator set up by ITER_INIT", a, a + 1);

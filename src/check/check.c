@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../bc/bytecode.h"
+#include "../front/parse.h"
 #include "../util/date.h"
 #include "check_int.h"
 
@@ -336,6 +337,73 @@ static void pc_report_cycle(pc_ctx *c, pc_define *def, const ps_span *use)
                                 "in a bounded number of steps");
 }
 
+/* Writes the names of a chain of definitions: all of them when there are
+ * few, else the first and the last three (a chain can be 100,000 long). */
+static void pc_chain_text(pc_define *const *chain, uint32_t n, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < n && at < len; i++) {
+        if (n > 8 && i == 3) {
+            at += (size_t)snprintf(buf + at, len - at, " → …");
+            i = n - 4;
+            continue;
+        }
+        at += (size_t)snprintf(buf + at, len - at, "%s`%s`", i ? " → " : "", chain[i]->decl->name);
+    }
+}
+
+/* A chain of definitions, each using the next, that is longer than
+ * max_nesting: the prefix (definitions being checked, or the user), then
+ * `def` and the longest chain it starts. Reported at the use that made it
+ * too long; once per compilation, as the uses above it would repeat it. */
+static bool pc_chain_too_long(pc_ctx *c, pc_define *const *prefix, uint32_t nprefix, pc_define *def,
+                              const ps_span *use)
+{
+    if (c->chain_reported)
+        return false;
+    c->chain_reported = true;
+    uint32_t n = nprefix + (def->state == 2 ? def->chain : 1);
+    pc_define **chain = pm_alloc(c->arena, sizeof *chain * n);
+    if (!chain) {
+        c->d->oom = true;
+        return false;
+    }
+    memcpy(chain, prefix, sizeof *chain * nprefix);
+    chain[nprefix] = def;
+    for (uint32_t i = nprefix + 1; i < n; i++)
+        chain[i] = &c->p->defs[chain[i - 1]->chain_next];
+    char text[512];
+    pc_chain_text(chain, n, text, sizeof text);
+    pd_diag *dg = PC_ERR(c, use, "E0445",
+                         "definitions are nested too deeply: %s is a chain of %u definitions, each "
+                         "using the next (the limit is %u)", text, n, c->max_nesting);
+    if (nprefix > 1) /* else the use is in chain[0], shown already */
+        pd_note_add(c->d, dg, &chain[0]->decl->name_span, "the chain starts at `%s`", chain[0]->decl->name);
+    pd_note_add(c->d, dg, NULL, "the nesting limit (`--limit nesting=N`, pw_limits.max_nesting) bounds "
+                                "chains of definitions as it bounds brackets");
+    return false;
+}
+
+bool pc_check_use(pc_ctx *c, pc_define *user, pc_define *def, const ps_span *use)
+{
+    /* Checking `def` now would recurse once more: bound that first. */
+    if (def->state == 0 && c->nstack >= c->max_nesting)
+        return pc_chain_too_long(c, c->stack, c->nstack, def, use);
+    pc_check_define(c, def, use);
+    if (!user || def->state != 2)
+        return true;
+    /* `def` was checked before `user` (declared above it, or used earlier):
+     * its chain is known, and `user` adds one. */
+    if (def->chain >= c->max_nesting)
+        return pc_chain_too_long(c, &user, 1, def, use);
+    if (def->chain + 1 > user->chain) {
+        user->chain = def->chain + 1;
+        user->chain_next = (uint32_t)(def - c->p->defs);
+    }
+    return true;
+}
+
 void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
 {
     if (def->state == 2)
@@ -345,6 +413,7 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
         return;
     }
     def->state = 1;
+    def->chain = 1;
     c->stack[c->nstack++] = def;
     pc_fn fn = {def, NULL, def->nparams, 0};
     uint32_t i = 0;
@@ -432,11 +501,13 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     }
 }
 
+/* `depth`: the groups around r. */
 static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 {
-    if (depth == PB_MAX_REQ_DEPTH) {
-        PC_ERR(c, &r->label_span, "E0334", "requirement groups are nested too deeply (the limit is %d levels)",
-               PB_MAX_REQ_DEPTH);
+    if (r->group != PA_LEAF && depth >= PB_MAX_GROUP_NESTING) {
+        PC_ERR(c, &r->label_span, "E0334",
+               "requirement groups are nested too deeply: `%s` is group %u, one inside another "
+               "(the limit is %d)", r->label, depth + 1, PB_MAX_GROUP_NESTING);
         return;
     }
     if (r->label[0] == '\0')
@@ -613,10 +684,12 @@ static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
     }
 }
 
-bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, pc_program *out)
+bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting,
+              pc_program *out)
 {
     memset(out, 0, sizeof *out);
-    pc_ctx c = {.arena = arena, .src = src, .d = diags, .p = out};
+    pc_ctx c = {.arena = arena, .src = src, .d = diags, .p = out,
+                .max_nesting = max_nesting ? max_nesting : PP_DEFAULT_NESTING};
     pc_names_init(&c.records, arena);
     pc_names_init(&c.defs, arena);
     pc_names_init(&c.facts, arena);

@@ -55,6 +55,9 @@ typedef struct pc_define {
     uint32_t func;      /* function index: callees always have lower ones */
     bool typed;         /* result type is known (checking may be in progress) */
     uint8_t state;      /* cycle detection: 0 new, 1 in progress, 2 done */
+    uint32_t chain;     /* definitions in the longest chain of uses from this
+                         * one, itself included (bounded by max_nesting) */
+    uint32_t chain_next; /* the definition that chain goes on with, if chain > 1 */
 } pc_define;
 
 typedef struct pc_program {
@@ -73,9 +76,13 @@ typedef struct pc_program {
 /* "from 2026-06-01 until 2027-08-31", "from ...", "until ...", "always". */
 const char *pc_period_text(const pa_period *p, char *buf, size_t len);
 
-/* Checks the declarations. Returns false when any error was reported. */
+/* Checks the declarations. Returns false when any error was reported.
+ * `max_nesting` (0 = PP_DEFAULT_NESTING) bounds an expression's height and
+ * the length of a chain of definitions, each using the next: every later
+ * stage that recurses through expressions or into definitions relies on
+ * both bounds to keep its stack small. */
 bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls,
-              pc_program *out);
+              unsigned max_nesting, pc_program *out);
 
 /* Quantifiers own five locals from the index in their ref_index: the list,
  * the position and the key of the iterator (ITER_INIT, ITER_KEY), the loop

@@ -5,7 +5,6 @@
 
 #include "check_int.h"
 
-#define PC_MAX_DEPTH 200
 
 static pb_type pc_void(void) { return pc_ty(PB_T_VOID, false, 0); }
 static bool pc_is_void(pb_type t) { return t.kind == PB_T_VOID; }
@@ -66,12 +65,13 @@ static void pc_unknown_name(pc_ctx *c, pc_fn *fn, pa_expr *e, const char *name)
     pd_set_fix(c->d, dg, best);
 }
 
-static pb_type pc_use_define(pc_ctx *c, pa_expr *e, uint32_t idx)
+static pb_type pc_use_define(pc_ctx *c, pc_fn *fn, pa_expr *e, uint32_t idx)
 {
     pc_define *def = &c->p->defs[idx];
-    pc_check_define(c, def, &e->span);
     e->ref = PA_REF_DEFINE;
     e->ref_index = idx;
+    if (!pc_check_use(c, fn->def, def, &e->span))
+        return pc_void();
     return def->typed ? def->result : pc_void();
 }
 
@@ -93,7 +93,7 @@ static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
             pd_note_add(c->d, dg, &c->p->defs[idx].decl->name_span, "`%s` is defined here", name);
             return pc_void();
         }
-        return pc_use_define(c, e, idx);
+        return pc_use_define(c, fn, e, idx);
     }
     if (pc_names_get(&c->facts, name, &idx)) {
         e->ref = PA_REF_FACT;
@@ -233,7 +233,7 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
             ok = false;
         }
     }
-    pb_type r = pc_use_define(c, e, idx);
+    pb_type r = pc_use_define(c, fn, e, idx);
     return ok ? r : pc_void();
 }
 
@@ -597,9 +597,12 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
 
 pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
-    if (++fn->depth > PC_MAX_DEPTH) {
-        if (fn->depth == PC_MAX_DEPTH + 1)
-            PC_ERR(c, &e->span, "E0439", "expression nested too deeply (more than %d levels)", PC_MAX_DEPTH);
+    /* The parser bounds a tree's height by the same limit; this guards the
+     * recursion should a caller hand over a taller tree. */
+    if (++fn->depth > c->max_nesting) {
+        if (fn->depth == c->max_nesting + 1)
+            PC_ERR(c, &e->span, "E0439", "expression nested too deeply (the limit is %u levels)",
+                   c->max_nesting);
         fn->depth--;
         return pc_set(e, pc_void());
     }

@@ -36,6 +36,9 @@ static pw_status px_node(pw_context *ctx, size_t version, uint32_t i, pw_date da
 {
     const pb_image *img = ctx->program->img;
     const pb_req *r = &img->reqs[i];
+    /* Set on every path, errors too: an optimizer cannot see that
+     * px_vm_fail never returns PW_OK. */
+    *out = PW_UNMET;
     if (pv_force_at(r->from, r->until, day) != PV_IN_FORCE) {
         *out = PW_NOT_IN_FORCE;
         return PW_OK;

@@ -21,7 +21,6 @@
 
 enum {
     PP_DEFAULT_FILE_SIZE = 4 << 20,
-    PP_DEFAULT_DEPTH = 200,
     PP_DEFAULT_INCLUDES = 256,
 };
 
@@ -33,7 +32,7 @@ static pp_limits pp_limits_of(const pp_limits *given)
     if (!l.max_file_size)
         l.max_file_size = PP_DEFAULT_FILE_SIZE;
     if (!l.max_depth)
-        l.max_depth = PP_DEFAULT_DEPTH;
+        l.max_depth = PP_DEFAULT_NESTING;
     if (!l.max_includes)
         l.max_includes = PP_DEFAULT_INCLUDES;
     return l;

@@ -10,9 +10,13 @@
 #include "ast.h"
 #include "source.h"
 
+/* The default of pw_limits.max_nesting: brackets open at once, an
+ * expression tree's height, and definitions in one chain (the checker). */
+#define PP_DEFAULT_NESTING 200u
+
 typedef struct pp_limits {
     size_t max_file_size;  /* bytes; 0 = 4 MiB */
-    unsigned max_depth;    /* expression/group nesting; 0 = 200 */
+    unsigned max_depth;    /* expression/group nesting; 0 = PP_DEFAULT_NESTING */
     unsigned max_includes; /* files in one compilation; 0 = 256 */
 } pp_limits;
 

@@ -82,7 +82,7 @@ void __real_free(void *p);
 char *__real_realpath(const char *path, char *resolved);
 void *__real_pm_alloc(pm_arena *a, size_t size);
 char *__real_pm_strndup(pm_arena *a, const char *s, size_t len);
-bool __real_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, pc_program *out);
+bool __real_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
 pb_image *__real_pg_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __real_pb_verify(pb_image *img, char *err, size_t errlen);
 void __real_pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
@@ -97,7 +97,7 @@ char *__wrap_strndup(const char *s, size_t n);
 char *__wrap_realpath(const char *path, char *resolved);
 void *__wrap_pm_alloc(pm_arena *a, size_t size);
 char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len);
-bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, pc_program *out);
+bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
 pb_image *__wrap_pg_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __wrap_pb_verify(pb_image *img, char *err, size_t errlen);
 void __wrap_pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
@@ -323,10 +323,10 @@ static void cjson_free(void *p)
 }
 
 /* Scope wrappers: the stage is entered, nothing else changes. */
-bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, pc_program *out)
+bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out)
 {
     active_scopes |= SC_CHECK;
-    bool ok = __real_pc_check(arena, src, diags, decls, out);
+    bool ok = __real_pc_check(arena, src, diags, decls, max_nesting, out);
     active_scopes &= ~(unsigned)SC_CHECK;
     return ok;
 }

@@ -42,7 +42,7 @@ static void run(result *r, const char *body)
     pc_program p;
     r->ok = pp_parse_program(&r->arena, &r->src, &r->diags, &limits, "t.pw", text, strlen(text), &decls);
     ck_assert_msg(r->ok, "syntax error in a checker test: %s", r->diags.head ? r->diags.head->message : "");
-    r->ok = pc_check(&r->arena, &r->src, &r->diags, decls, &p);
+    r->ok = pc_check(&r->arena, &r->src, &r->diags, decls, 0, &p);
     free(text);
 }
 

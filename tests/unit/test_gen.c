@@ -38,7 +38,7 @@ static pb_image *build(const char *body)
     pa_decl *decls = NULL;
     pc_program p;
     bool ok = pp_parse_program(&arena, &sources, &diags, &limits, "gen.pw", src, strlen(src), &decls);
-    ok = ok && pc_check(&arena, &sources, &diags, decls, &p);
+    ok = ok && pc_check(&arena, &sources, &diags, decls, 0, &p);
     if (!ok) {
         pd_buf b = {0};
         pd_render_text(&diags, &sources, false, &b);

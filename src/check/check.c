@@ -353,54 +353,41 @@ static void pc_chain_text(pc_define *const *chain, uint32_t n, char *buf, size_t
     }
 }
 
-/* A chain of definitions, each using the next, that is longer than
- * max_nesting: the prefix (definitions being checked, or the user), then
- * `def` and the longest chain it starts. Reported at the use that made it
- * too long; once per compilation, as the uses above it would repeat it. */
-static bool pc_chain_too_long(pc_ctx *c, pc_define *const *prefix, uint32_t nprefix, pc_define *def,
-                              const ps_span *use)
+/* Checking definitions on first use recurses once per definition: only
+ * along a cycle, since pc_check_defines orders them callees first. A cycle
+ * (or a loop through a shadowed name) longer than max_nesting stops here,
+ * once per compilation: the chain of definitions being checked, then `def`. */
+static bool pc_chain_too_long(pc_ctx *c, pc_define *def, const ps_span *use)
 {
     if (c->chain_reported)
         return false;
     c->chain_reported = true;
-    uint32_t n = nprefix + (def->state == 2 ? def->chain : 1);
+    uint32_t n = c->nstack + 1;
     pc_define **chain = pm_alloc(c->arena, sizeof *chain * n);
     if (!chain) {
         c->d->oom = true;
         return false;
     }
-    memcpy(chain, prefix, sizeof *chain * nprefix);
-    chain[nprefix] = def;
-    for (uint32_t i = nprefix + 1; i < n; i++)
-        chain[i] = &c->p->defs[chain[i - 1]->chain_next];
+    memcpy(chain, c->stack, sizeof *chain * c->nstack);
+    chain[c->nstack] = def;
     char text[512];
     pc_chain_text(chain, n, text, sizeof text);
     pd_diag *dg = PC_ERR(c, use, "E0445",
                          "definitions are nested too deeply: %s is a chain of %u definitions, each "
                          "using the next (the limit is %u)", text, n, c->max_nesting);
-    if (nprefix > 1) /* else the use is in chain[0], shown already */
+    if (n > 2) /* else the use is in chain[0], shown already */
         pd_note_add(c->d, dg, &chain[0]->decl->name_span, "the chain starts at `%s`", chain[0]->decl->name);
     pd_note_add(c->d, dg, NULL, "the nesting limit (`--limit nesting=N`, pw_limits.max_nesting) bounds "
                                 "chains of definitions as it bounds brackets");
     return false;
 }
 
-bool pc_check_use(pc_ctx *c, pc_define *user, pc_define *def, const ps_span *use)
+bool pc_check_use(pc_ctx *c, pc_define *def, const ps_span *use)
 {
     /* Checking `def` now would recurse once more: bound that first. */
     if (def->state == 0 && c->nstack >= c->max_nesting)
-        return pc_chain_too_long(c, c->stack, c->nstack, def, use);
+        return pc_chain_too_long(c, def, use);
     pc_check_define(c, def, use);
-    if (!user || def->state != 2)
-        return true;
-    /* `def` was checked before `user` (declared above it, or used earlier):
-     * its chain is known, and `user` adds one. */
-    if (def->chain >= c->max_nesting)
-        return pc_chain_too_long(c, &user, 1, def, use);
-    if (def->chain + 1 > user->chain) {
-        user->chain = def->chain + 1;
-        user->chain_next = (uint32_t)(def - c->p->defs);
-    }
     return true;
 }
 
@@ -413,7 +400,6 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
         return;
     }
     def->state = 1;
-    def->chain = 1;
     c->stack[c->nstack++] = def;
     pc_fn fn = {def, NULL, def->nparams, 0};
     uint32_t i = 0;
@@ -454,6 +440,134 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
     c->nstack--;
     def->func = c->next_func++;
     c->p->def_order[def->func] = (uint32_t)(def - c->p->defs);
+}
+
+/* ---- the order of checking definitions ------------------------------------ */
+
+/* The definitions one body names: a superset, as a parameter or loop
+ * variable of the same name counts too, which changes only the order. */
+typedef struct pc_edges {
+    uint32_t *to;
+    uint32_t n, cap;
+} pc_edges;
+
+static void pc_edge_add(pc_ctx *c, const char *name, pc_edges *out)
+{
+    uint32_t idx;
+    if (!pc_names_get(&c->defs, name, &idx))
+        return;
+    if (out->n == out->cap) {
+        uint32_t cap = out->cap ? out->cap * 2 : 4;
+        uint32_t *to = pm_alloc(c->arena, sizeof *to * cap);
+        if (!to) {
+            c->d->oom = true;
+            return;
+        }
+        if (out->n)
+            memcpy(to, out->to, sizeof *to * out->n);
+        out->to = to;
+        out->cap = cap;
+    }
+    out->to[out->n++] = idx;
+}
+
+/* In the order pc_expr meets the names, so that functions keep the numbers
+ * checking on first use gives them. Recurses as deep as the tree is high,
+ * which the parser bounds. */
+static void pc_edges_of(pc_ctx *c, const pa_expr *e, pc_edges *out)
+{
+    if (!e || c->d->oom)
+        return;
+    switch (e->kind) {
+    case PA_E_NAME: pc_edge_add(c, e->u.name.name, out); break;
+    case PA_E_FIELD: pc_edges_of(c, e->u.field.obj, out); break;
+    case PA_E_CALL:
+        for (const pa_expr *a = e->u.call.args; a; a = a->next)
+            pc_edges_of(c, a, out);
+        pc_edge_add(c, e->u.call.name, out);
+        break;
+    case PA_E_LIST:
+        for (const pa_expr *a = e->u.list.items; a; a = a->next)
+            pc_edges_of(c, a, out);
+        break;
+    case PA_E_UNARY: pc_edges_of(c, e->u.un.a, out); break;
+    case PA_E_BINARY:
+        pc_edges_of(c, e->u.bin.a, out);
+        pc_edges_of(c, e->u.bin.b, out);
+        break;
+    case PA_E_IS_NONE: pc_edges_of(c, e->u.isnone.a, out); break;
+    case PA_E_IF:
+        pc_edges_of(c, e->u.cond.c, out);
+        pc_edges_of(c, e->u.cond.a, out);
+        pc_edges_of(c, e->u.cond.b, out);
+        break;
+    case PA_E_BETWEEN:
+        pc_edges_of(c, e->u.between.a, out);
+        pc_edges_of(c, e->u.between.b, out);
+        break;
+    case PA_E_QUANT:
+        pc_edges_of(c, e->u.quant.list, out);
+        pc_edges_of(c, e->u.quant.where, out);
+        pc_edges_of(c, e->u.quant.value, out);
+        break;
+    default: break;
+    }
+}
+
+/* Checks every definition, each after the ones it uses (depth first, in
+ * declaration order, as checking on first use would), with an explicit
+ * stack: a chain of definitions each using the next may be 100,000 long,
+ * and checking on first use would recurse once per link. A definition that
+ * reaches a cycle is left to the loop at the end, which checks on first
+ * use as before, so that a cycle is reported from where it is first met;
+ * that recursion is bounded by pc_check_use. */
+static void pc_check_defines(pc_ctx *c)
+{
+    uint32_t n = c->p->ndefs;
+    if (!n)
+        return;
+    pc_edges *edges = pm_alloc(c->arena, sizeof *edges * n);
+    /* 0 new, 1 on the path, 2 checked, 3 reaches a cycle: left for later */
+    uint8_t *mark = pm_alloc(c->arena, n);
+    bool *cyclic = pm_alloc(c->arena, sizeof *cyclic * n);
+    struct pc_step { uint32_t def, next; } *path = pm_alloc(c->arena, sizeof *path * n);
+    if (!edges || !mark || !cyclic || !path) {
+        c->d->oom = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n && !c->d->oom; i++)
+        pc_edges_of(c, c->p->defs[i].decl->u.define.body, &edges[i]);
+    for (uint32_t root = 0; root < n && !c->d->oom; root++) {
+        if (mark[root])
+            continue;
+        uint32_t np = 0;
+        path[np++] = (struct pc_step){root, 0};
+        mark[root] = 1;
+        while (np) {
+            struct pc_step *s = &path[np - 1];
+            if (s->next < edges[s->def].n) {
+                uint32_t to = edges[s->def].to[s->next++];
+                if (!mark[to]) {
+                    mark[to] = 1;
+                    path[np++] = (struct pc_step){to, 0};
+                } else if (mark[to] != 2) {
+                    cyclic[s->def] = true;
+                }
+                continue;
+            }
+            np--;
+            if (cyclic[s->def]) {
+                mark[s->def] = 3;
+                if (np)
+                    cyclic[path[np - 1].def] = true;
+            } else {
+                mark[s->def] = 2;
+                pc_check_define(c, &c->p->defs[s->def], NULL);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < n && !c->d->oom; i++)
+        pc_check_define(c, &c->p->defs[i], NULL);
 }
 
 /* ---- programs ------------------------------------------------------------- */
@@ -705,8 +819,9 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     pc_collect_defines(&c, decls);
     if (diags->oom)
         return false;
-    for (uint32_t i = 0; i < out->ndefs; i++)
-        pc_check_define(&c, &out->defs[i], NULL);
+    pc_check_defines(&c);
+    if (diags->oom)
+        return false;
 
     uint32_t n = 0;
     for (const pa_decl *d = decls; d; d = d->next)

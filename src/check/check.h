@@ -55,9 +55,6 @@ typedef struct pc_define {
     uint32_t func;      /* function index: callees always have lower ones */
     bool typed;         /* result type is known (checking may be in progress) */
     uint8_t state;      /* cycle detection: 0 new, 1 in progress, 2 done */
-    uint32_t chain;     /* definitions in the longest chain of uses from this
-                         * one, itself included (bounded by max_nesting) */
-    uint32_t chain_next; /* the definition that chain goes on with, if chain > 1 */
 } pc_define;
 
 typedef struct pc_program {

@@ -65,12 +65,12 @@ static void pc_unknown_name(pc_ctx *c, pc_fn *fn, pa_expr *e, const char *name)
     pd_set_fix(c->d, dg, best);
 }
 
-static pb_type pc_use_define(pc_ctx *c, pc_fn *fn, pa_expr *e, uint32_t idx)
+static pb_type pc_use_define(pc_ctx *c, pa_expr *e, uint32_t idx)
 {
     pc_define *def = &c->p->defs[idx];
     e->ref = PA_REF_DEFINE;
     e->ref_index = idx;
-    if (!pc_check_use(c, fn->def, def, &e->span))
+    if (!pc_check_use(c, def, &e->span))
         return pc_void();
     return def->typed ? def->result : pc_void();
 }
@@ -93,7 +93,7 @@ static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
             pd_note_add(c->d, dg, &c->p->defs[idx].decl->name_span, "`%s` is defined here", name);
             return pc_void();
         }
-        return pc_use_define(c, fn, e, idx);
+        return pc_use_define(c, e, idx);
     }
     if (pc_names_get(&c->facts, name, &idx)) {
         e->ref = PA_REF_FACT;
@@ -233,7 +233,7 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
             ok = false;
         }
     }
-    pb_type r = pc_use_define(c, fn, e, idx);
+    pb_type r = pc_use_define(c, e, idx);
     return ok ? r : pc_void();
 }
 

@@ -36,7 +36,7 @@ typedef struct pc_ctx {
     pc_define **stack; /* definitions being checked, for cycle reports */
     uint32_t nstack;
     unsigned max_nesting; /* expression height and definition chain length */
-    bool chain_reported;  /* one "chain too long" per compilation is enough */
+    bool chain_reported;  /* one E0445 per compilation is enough */
     uint32_t next_func;
 } pc_ctx;
 
@@ -52,10 +52,9 @@ static inline pb_type pc_ty(int kind, bool optional, uint32_t rec)
 const char *pc_type_name(const pc_ctx *c, pb_type t, char *buf, size_t len);
 /* Types a definition's body on first use (or at its turn). */
 void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use);
-/* Types `def` for a use at `use` in the body of `user` (NULL: elsewhere)
- * and keeps every chain of definitions within max_nesting. Returns false
- * (after reporting it) when this use makes a chain too long. */
-bool pc_check_use(pc_ctx *c, pc_define *user, pc_define *def, const ps_span *use);
+/* Types `def` for a use at `use`. Returns false (after reporting it) when
+ * that would nest the checking of definitions deeper than max_nesting. */
+bool pc_check_use(pc_ctx *c, pc_define *def, const ps_span *use);
 /* Types an expression; returns its type (PB_T_VOID after an error). */
 pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e);
 /* Examples and tests (check_test.c): names, values against the facts

@@ -32,6 +32,21 @@ expect_status includes-ok 0 "$bin" check --limit includes=2 "$usatf"
 expect_status nesting 1 "$bin" check --limit nesting=8 "$tmp/deep.pw" &&
   expect_grep nesting err "(the limit is 8 levels"
 expect_status nesting-ok 0 "$bin" check --limit nesting=40 "$tmp/deep.pw"
+# An operator chain is as deep as it is long: --limit nesting governs it
+# in the parser and in the checker alike, and the message names the limit.
+{ echo 'facts f { n: integer }'
+  printf 'program p { require "r": n > 0'
+  for _ in $(seq 300); do printf ' and n > 1'; done
+  echo ' }'
+} >"$tmp/chain.pw"
+expect_status nesting-chain 1 "$bin" check "$tmp/chain.pw" &&
+  expect_grep nesting-chain err "(the limit is 200 levels)"
+expect_status nesting-chain-250 1 "$bin" check --limit nesting=250 "$tmp/chain.pw" &&
+  expect_grep nesting-chain-250 err "(the limit is 250 levels)"
+expect_status nesting-chain-ok 0 "$bin" check --limit nesting=400 "$tmp/chain.pw"
+echo '{"id":"a","n":3}' >"$tmp/n.jsonl"
+expect_status nesting-chain-eval 0 "$bin" eval --limit nesting=400 "$tmp/chain.pw" --facts "$tmp/n.jsonl" &&
+  expect_grep nesting-chain-eval out '"eligible"'
 
 { echo 'facts f { n: integer }'
   for i in 1 2 3 4 5; do echo "define d$i = nope$i"; done

@@ -145,6 +145,9 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     if (!name || !out)
         return pw_fail(err, PW_ERR_USAGE, "pw_compile: NULL argument");
     *out = NULL;
+    if (opt && opt->limits && opt->limits->max_nesting > PW_MAX_NESTING)
+        return pw_fail(err, PW_ERR_USAGE, "max_nesting %u is above %u, the most the stack is sized for",
+                       opt->limits->max_nesting, PW_MAX_NESTING);
     pm_arena arena;
     pm_init(&arena, 65536);
     ps_sources src;

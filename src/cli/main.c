@@ -99,7 +99,7 @@ typedef struct cli_limit_field {
 #define CLI_LIMIT(name, field, max) {name, offsetof(cli_limits, field), sizeof ((cli_limits *)0)->field, max}
 static const cli_limit_field cli_limit_fields[] = {
     CLI_LIMIT("source-bytes", limits.max_source_bytes, SIZE_MAX),
-    CLI_LIMIT("nesting", limits.max_nesting, 100000),
+    CLI_LIMIT("nesting", limits.max_nesting, PW_MAX_NESTING),
     CLI_LIMIT("includes", limits.max_includes, 100000),
     CLI_LIMIT("errors", max_errors, UINT32_MAX),
     CLI_LIMIT("bytecode-bytes", limits.max_bytecode_bytes, SIZE_MAX),

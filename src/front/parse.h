@@ -6,17 +6,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pathway.h"
+
 #include "../diag/diag.h"
 #include "ast.h"
 #include "source.h"
 
-/* The default of pw_limits.max_nesting: brackets open at once, an
- * expression tree's height, and definitions in one chain (the checker). */
-#define PP_DEFAULT_NESTING 200u
+/* pw_limits.max_nesting bounds brackets open at once, an expression
+ * tree's height (in the parser and the checker) and definitions checked
+ * one inside another (along a cycle); pathway.h has its default and its
+ * maximum. */
+#define PP_DEFAULT_NESTING PW_DEFAULT_MAX_NESTING
 
 typedef struct pp_limits {
     size_t max_file_size;  /* bytes; 0 = 4 MiB */
-    unsigned max_depth;    /* expression/group nesting; 0 = PP_DEFAULT_NESTING */
+    unsigned max_depth;    /* expression/group nesting; 0 = PP_DEFAULT_NESTING; at most PW_MAX_NESTING */
     unsigned max_includes; /* files in one compilation; 0 = 256 */
 } pp_limits;
 

@@ -32,7 +32,7 @@ run() {
   fi
 }
 
-shapes="chain-down chain-up cycle parens and or not minus plus if quant groups"
+shapes="chain-down chain-up chain-tall cycle parens and or not minus plus if quant groups"
 for shape in $shapes; do
   for n in 10 63 64 200 201 10000 100000; do
     f=$tmp/$shape-$n.pw
@@ -51,11 +51,15 @@ check_ok() { expect_status "$1" 0 "$bin" check "$tmp/$1.pw"; }
 check_err() { expect_status "$1" 1 "$bin" check "$tmp/$1.pw" && expect_grep "$1" err "$2"; }
 
 # Chains of definitions of any length in either order are checked without
-# recursion: only the bytecode's 65535 functions bound them.
+# recursion: only the bytecode's 65535 functions bound them. (A bound on
+# the chain's length alone would not do: 200 definitions of 150 levels each
+# are 30,000 levels of recursion.)
 for n in 10 200 201 10000; do
   check_ok chain-down-$n
   check_ok chain-up-$n
 done
+check_ok chain-tall-201
+check_err chain-tall-10000 "is too large: the limit is 4194304 bytes"
 expect_status chain-eval 0 "$bin" eval "$tmp/chain-down-10000.pw" --facts "$tmp/f.jsonl" &&
   expect_grep chain-eval out '"id":"a"'
 check_err chain-down-100000 "more than 65535 functions"

@@ -44,6 +44,9 @@ expect_status nesting-chain 1 "$bin" check "$tmp/chain.pw" &&
 expect_status nesting-chain-250 1 "$bin" check --limit nesting=250 "$tmp/chain.pw" &&
   expect_grep nesting-chain-250 err "(the limit is 250 levels)"
 expect_status nesting-chain-ok 0 "$bin" check --limit nesting=400 "$tmp/chain.pw"
+# The most the stack is sized for (PW_MAX_NESTING).
+expect_status nesting-max 2 "$bin" check --limit nesting=2001 "$tmp/chain.pw" &&
+  expect_grep nesting-max err "needs a whole number from 1 to 2000"
 echo '{"id":"a","n":3}' >"$tmp/n.jsonl"
 expect_status nesting-chain-eval 0 "$bin" eval --limit nesting=400 "$tmp/chain.pw" --facts "$tmp/n.jsonl" &&
   expect_grep nesting-chain-eval out '"eligible"'
@@ -95,7 +98,7 @@ expect_status json-parser-bound 1 "$bin" eval "$tmp/tree.pw" --facts "$tmp/deep.
 expect_status unknown 2 "$bin" eval "$usatf" --facts "$coaches" --limit nope=3 &&
   expect_grep unknown err "--limit: unknown limit \`nope=3\`"
 expect_status zero 2 "$bin" check --limit nesting=0 "$usatf" &&
-  expect_grep zero err "needs a whole number from 1 to 100000"
+  expect_grep zero err "needs a whole number from 1 to 2000"
 expect_status too-deep 2 "$bin" eval "$usatf" --facts "$coaches" --limit json-depth=2000 &&
   expect_grep too-deep err "needs a whole number from 1 to 1000"
 expect_status no-value 2 "$bin" compile "$usatf" -o "$tmp/x.pwc" --limit

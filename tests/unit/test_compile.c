@@ -276,7 +276,8 @@ START_TEST(test_group_depth_limit)
     pw_error err;
     pw_program *prog = NULL;
     ck_assert_int_eq(pw_compile_source("deep.pw", src, strlen(src), NULL, &prog, &err), PW_ERR_COMPILE);
-    ck_assert_msg(strstr(err.message, "nested too deeply") != NULL, "%s", err.message);
+    ck_assert_msg(strstr(err.message, "requirement groups are nested too deeply: `g62` is group 64, "
+                                      "one inside another (the limit is 63)") != NULL, "%s", err.message);
     free(src);
 }
 END_TEST
@@ -734,6 +735,35 @@ START_TEST(test_compile_limits)
     l = (pw_limits){0};
     ck_assert_int_eq(pw_compile_source("n.pw", src, strlen(src), &opt, &prog, &err), PW_OK);
     pw_program_free(prog);
+    /* The nesting limit has a maximum: the stack each level costs. */
+    l = (pw_limits){.max_nesting = PW_MAX_NESTING + 1};
+    ck_assert_int_eq(pw_compile_source("n.pw", src, strlen(src), &opt, &prog, &err), PW_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "max_nesting 2001 is above 2000"));
+    ck_assert_ptr_null(prog);
+}
+END_TEST
+
+/* An operator chain deeper than the default nesting limit compiles when
+ * the limit is raised, up to the maximum: the checker's own bound is the
+ * same limit, not a fixed 200. */
+START_TEST(test_compile_nesting_chain)
+{
+    enum { N = PW_MAX_NESTING - 10 };
+    size_t cap = 64 + 12 * (size_t)N;
+    char *src = malloc(cap);
+    size_t n = (size_t)snprintf(src, cap, "facts f { n: integer }\nprogram p { require \"r\": n > 0");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(src + n, cap - n, " and n > 1");
+    snprintf(src + n, cap - n, " }\n");
+    pw_error err;
+    pw_program *prog = NULL;
+    ck_assert_int_eq(pw_compile_source("c.pw", src, strlen(src), NULL, &prog, &err), PW_ERR_COMPILE);
+    ck_assert_msg(strstr(err.message, "(the limit is 200 levels)") != NULL, "%s", err.message);
+    pw_limits l = {.max_nesting = PW_MAX_NESTING};
+    pw_compile_options opt = {.limits = &l};
+    ck_assert_int_eq(pw_compile_source("c.pw", src, strlen(src), &opt, &prog, &err), PW_OK);
+    pw_program_free(prog);
+    free(src);
 }
 END_TEST
 
@@ -834,6 +864,7 @@ static Suite *compile_suite(void)
     tcase_add_test(tc, test_overlapping_versions_refused);
     tcase_add_test(tc, test_context_limits);
     tcase_add_test(tc, test_compile_limits);
+    tcase_add_test(tc, test_compile_nesting_chain);
     tcase_add_test(tc, test_field_bounds);
     tcase_add_test(tc, test_failed_load_leaves_no_coach);
     suite_add_tcase(s, tc);

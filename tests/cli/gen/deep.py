@@ -5,6 +5,7 @@ the inputs of tests/cli/deep.sh. usage: deep.py SHAPE N OUT.pw
 Shapes (N is the depth, or the length of the chain):
   chain-down   N+1 definitions, each using the one declared below it
   chain-up     N+1 definitions, each using the one declared above it
+  chain-tall   chain-down with each use 150 levels down its definition
   cycle        N+1 definitions, each using the next, the last the first
   parens       a condition inside N pairs of parentheses
   and, or      N comparisons joined by `and` (or `or`)
@@ -30,10 +31,10 @@ def req(cond):
     return 'program p {\n  require "r": %s\n}\n' % cond
 
 
-def chain(n, down):
+def chain(n, down, tall=1):
     lines = []
     if down:
-        lines += ["define d%d = d%d + 1" % (i, i + 1) for i in range(n)]
+        lines += ["define d%d = d%d" % (i, i + 1) + " + 1" * tall for i in range(n)]
         lines.append("define d%d = n" % n)
     else:
         lines.append("define d0 = n")
@@ -59,6 +60,8 @@ def groups(n):
 def shape(name, n):
     if name == "chain-down":
         return chain(n, True)
+    if name == "chain-tall":
+        return chain(n, True, 150)
     if name == "chain-up":
         return chain(n, False)
     if name == "cycle":

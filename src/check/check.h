@@ -75,9 +75,9 @@ const char *pc_period_text(const pa_period *p, char *buf, size_t len);
 
 /* Checks the declarations. Returns false when any error was reported.
  * `max_nesting` (0 = PP_DEFAULT_NESTING) bounds an expression's height and
- * the length of a chain of definitions, each using the next: every later
- * stage that recurses through expressions or into definitions relies on
- * both bounds to keep its stack small. */
+ * how deep checking nests along a cycle of definitions. Definitions are
+ * checked callees first without recursion, so a chain of them (each using
+ * the next) costs no stack, however long. */
 bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls,
               unsigned max_nesting, pc_program *out);
 

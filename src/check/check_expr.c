@@ -5,7 +5,6 @@
 
 #include "check_int.h"
 
-
 static pb_type pc_void(void) { return pc_ty(PB_T_VOID, false, 0); }
 static bool pc_is_void(pb_type t) { return t.kind == PB_T_VOID; }
 static bool pc_numeric(pb_type t) { return t.kind == PB_T_INT || t.kind == PB_T_NUM; }

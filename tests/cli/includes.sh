@@ -14,7 +14,7 @@ failed=0
 export NO_COLOR=1
 # A safety net only: on a tree that blocks on a FIFO, the command is killed
 # and its status (124) fails the check. Nothing asserts how long anything takes.
-run() { timeout 120 "$@"; }
+run() { timeout "${PW_TEST_TIMEOUT:-60}" "$@"; }
 
 # --- regular files only --------------------------------------------------------
 mkfifo "$tmp/fifo"

@@ -97,6 +97,8 @@ cmds=(
   "diff:diff $bad $tmp/r/good.pw --facts $facts"
   "lint:lint $bad"
   "test:test $bad"
+  "when:when $bad --facts $facts --program level_1"
+  "plan:plan $bad --facts $facts --target level_1"
 )
 for c in "${cmds[@]}"; do
   name=root-${c%%:*}
@@ -121,6 +123,16 @@ same "pwc: the same by absolute path" "$tmp/a.pwc" "$tmp/d.pwc"
 expect_status pwc-names 0 "$bin" disasm "$tmp/d.pwc" &&
   expect_grep pwc-names out '"../common/coach.pw"' &&
   expect_grep pwc-names out '; usatf.pw:34:11'
+# Run-time messages name the file the same way, from a .pwc or from source.
+mkdir -p "$tmp/rt/sub"
+printf 'facts coach {\n  id: text\n  n: integer\n}\nprogram p { require "r": n * n > 1 }\n' >"$tmp/rt/sub/a.pw"
+printf 'include "sub/a.pw"\n' >"$tmp/rt/main.pw"
+echo '{"id":"c1","n":9007199254740000}' >"$tmp/rt/f.jsonl"
+"$bin" compile "$tmp/rt/main.pw" -o "$tmp/rt.pwc"
+expect_status rt-pwc 1 "$bin" eval "$tmp/rt.pwc" --facts "$tmp/rt/f.jsonl" &&
+  expect_grep rt-pwc out '"error":"sub/a.pw:5:28: integer overflow in `*` (program `p`)"'
+expect_status rt-src 1 "$bin" eval "$tmp/rt/main.pw" --facts "$tmp/rt/f.jsonl" &&
+  expect_grep rt-src out '"error":"sub/a.pw:5:28: integer overflow in `*` (program `p`)"'
 grep -q "$root" "$tmp/d.pwc" && fail "pwc: the build directory is in the bytecode" ||
   ok "pwc: no absolute path in the bytecode"
 

@@ -342,6 +342,47 @@ static bool pp_under_root(const pp_loader *L, const char *real)
     return strncmp(real, L->root, n) == 0 && (real[n] == '/' || real[n] == '\0');
 }
 
+/* The absolute form of `name` with `.` and `..` taken away by their
+ * spelling alone (symbolic links are not followed: the path need not
+ * exist), in the arena; NULL when out of memory or without a cwd. */
+static char *pp_lexical(pp_loader *L, const char *name)
+{
+    char cwd[4096] = "";
+    if (name[0] != '/' && !getcwd(cwd, sizeof cwd))
+        return NULL;
+    size_t n = strlen(cwd) + strlen(name) + 2;
+    char *out = pm_alloc(L->arena, n), *o = out;
+    char *in = pm_alloc(L->arena, n);
+    if (!out || !in)
+        return NULL;
+    snprintf(in, n, "%s/%s", cwd, name);
+    *o = '\0';
+    for (char *p = in; *p;) {
+        while (*p == '/')
+            p++;
+        char *end = p;
+        while (*end && *end != '/')
+            end++;
+        size_t len = (size_t)(end - p);
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > out && *--o != '/') /* back to the previous slash */
+                ;
+            *o = '\0';
+        } else if (len && !(len == 1 && p[0] == '.')) {
+            *o++ = '/';
+            memcpy(o, p, len);
+            o += len;
+            *o = '\0';
+        }
+        p = end;
+    }
+    if (o == out) {
+        out[0] = '/';
+        out[1] = '\0';
+    }
+    return out;
+}
+
 /* Follows one include; *sub receives the included file's declarations
  * (NULL when it was read before, or could not be). */
 static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, pa_decl **sub)
@@ -352,8 +393,17 @@ static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, p
         return;
     char *real = pp_realpath(L, name);
     if (!real) {
-        if (!L->diags->oom)
-            pp_cannot_read(L, at, name, errno);
+        int err = errno;
+        if (L->diags->oom)
+            return;
+        /* Under a root, a path that leads out is refused whether or not it
+         * exists: "no such file" would tell what is outside. */
+        const char *lex = L->root ? pp_lexical(L, name) : NULL;
+        if (L->root && (!lex || !pp_under_root(L, lex)))
+            pd_add(L->diags, PD_ERROR, "E0006", at,
+                   "include `%s` refused: `%s` is outside the include root", inc->u.include.path, name);
+        else
+            pp_cannot_read(L, at, name, err);
         return;
     }
     /* Checked on the canonical path, so neither `..` nor a symbolic link

@@ -80,6 +80,15 @@ expect_status root-abs 1 "$bin" check --include-root="$tmp/r" "$tmp/r/abs.pw" &&
   expect_grep root-abs err "refused: an absolute path is outside the include root"
 expect_status root-symlink 1 "$bin" check --include-root "$tmp/r" "$tmp/r/symlink.pw" &&
   expect_grep root-symlink err "include \`sub/link.pw\` refused: \`$tmp/r/sub/link.pw\` is outside the include root"
+# A path out of the root is refused whether or not it exists; a missing
+# file inside the root is reported as missing.
+printf 'include "../outside/no-such.pw"\ninclude "sub/no-such.pw"\n' >"$tmp/r/missing.pw"
+expect_status root-nonexistent 1 "$bin" check --include-root "$tmp/r" "$tmp/r/missing.pw" &&
+  expect_grep root-nonexistent err "include \`../outside/no-such.pw\` refused: \`$tmp/r/../outside/no-such.pw\` is outside the include root" &&
+  expect_grep root-nonexistent err "cannot read \`$tmp/r/sub/no-such.pw\`: No such file or directory"
+grep -q 'outside/no-such.pw`: No such file' "$tmp/root-nonexistent.err" &&
+  fail "root-nonexistent: tells that a file outside the root is missing" ||
+  ok "root-nonexistent: nothing said about the file outside"
 # Without the root the same files are followed (the escape is the root's doing).
 expect_status no-root 0 "$bin" check "$tmp/r/symlink.pw"
 expect_status root-missing 1 "$bin" check --include-root "$tmp/nowhere" "$tmp/r/good.pw" &&

@@ -180,6 +180,11 @@ START_TEST(test_include_root)
     ck_assert_int_eq(compile(&d, "root/link.pw", &opt, &out), PW_ERR_COMPILE);
     ck_assert_ptr_nonnull(strstr(out.text, "include `sub/link.pw` refused"));
     ck_assert_ptr_nonnull(strstr(out.text, "1 error generated."));
+    /* Out of the root and missing: refused all the same. */
+    tdir_write(&d, "root/missing.pw", "include \"../out/no-such.pw\"\n");
+    ck_assert_int_eq(compile(&d, "root/missing.pw", &opt, &out), PW_ERR_COMPILE);
+    ck_assert_ptr_nonnull(strstr(out.text, "include `../out/no-such.pw` refused"));
+    ck_assert_ptr_null(strstr(out.text, "No such file"));
     /* Without a root the link is followed. */
     pw_compile_options open_opt = {0};
     ck_assert_int_eq(compile(&d, "root/link.pw", &open_opt, &out), PW_OK);

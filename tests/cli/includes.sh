@@ -132,6 +132,12 @@ same "pwc: the same by absolute path" "$tmp/a.pwc" "$tmp/d.pwc"
 expect_status pwc-names 0 "$bin" disasm "$tmp/d.pwc" &&
   expect_grep pwc-names out '"../common/coach.pw"' &&
   expect_grep pwc-names out '; usatf.pw:34:11'
+# disasm finds the source lines from the rule file's directory, whatever the
+# working directory.
+(cd "$tmp" && "$bin" disasm "$root/rules/usatf/usatf.pw" >"$tmp/disasm-src.out" 2>&1)
+expect_grep disasm-src out '; ../common/coach.pw:'
+grep -q '^; \.\./common/coach\.pw:[0-9]*: define age' "$tmp/disasm-src.out" &&
+  ok "disasm-src: source lines of the included file" || fail "disasm-src: no source lines"
 # Run-time messages name the file the same way, from a .pwc or from source.
 mkdir -p "$tmp/rt/sub"
 printf 'facts coach {\n  id: text\n  n: integer\n}\nprogram p { require "r": n * n > 1 }\n' >"$tmp/rt/sub/a.pw"

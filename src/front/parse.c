@@ -353,8 +353,10 @@ static char *pp_lexical(pp_loader *L, const char *name)
     size_t n = strlen(cwd) + strlen(name) + 2;
     char *out = pm_alloc(L->arena, n), *o = out;
     char *in = pm_alloc(L->arena, n);
-    if (!out || !in)
+    if (!out || !in) {
+        pp_oom(L);
         return NULL;
+    }
     snprintf(in, n, "%s/%s", cwd, name);
     *o = '\0';
     for (char *p = in; *p;) {
@@ -454,6 +456,25 @@ static void pp_move_diags(pd_list *to, pd_list *from)
     to->oom = to->oom || from->oom;
 }
 
+/* Drops the notes of `d` that would quote a line of its file other than
+ * its own (an unclosed bracket's opening line, say): one line is all that
+ * is quoted of a file that is not rule source. */
+static void pp_keep_line_notes(pp_loader *L, pd_diag *d)
+{
+    uint32_t line, col, nline;
+    ps_position(L->src, d->span.file, d->span.start, &line, &col);
+    pd_note **at = &d->notes;
+    while (*at) {
+        pd_note *n = *at;
+        if (n->has_span)
+            ps_position(L->src, n->span.file, n->span.start, &nline, &col);
+        if (n->has_span && (n->span.file != d->span.file || nline != line))
+            *at = n->next;
+        else
+            at = &n->next;
+    }
+}
+
 /* Parses an included file. Any readable file can be named, so when it is
  * not valid rule source its first syntax error is all that is reported
  * (one line of it is quoted), then E0005 at the include; its declarations
@@ -472,8 +493,10 @@ static pa_decl *pp_parse_included(pp_loader *L, uint32_t file, const pa_decl *vi
     while (first && first->severity != PD_ERROR)
         first = first->next;
     local.head = local.tail = first;
-    if (first)
+    if (first) {
         first->next = NULL;
+        pp_keep_line_notes(L, first);
+    }
     local.errors = first ? 1 : 0;
     local.warnings = 0;
     pp_move_diags(L->diags, &local);

@@ -143,6 +143,14 @@ START_TEST(test_not_rule_source_quoted_once)
     ck_assert_ptr_nonnull(strstr(out.text, "passwd` is not a rule file"));
     ck_assert_int_eq(quoted_lines(out.text), 2); /* its first line, and the include */
     ck_assert_ptr_nonnull(strstr(out.text, "2 errors generated."));
+    /* The first error's note would quote another line (the unclosed `{`):
+     * it is dropped, so one line is still all that is quoted. */
+    tdir_write(&d, "unclosed", "program p { # first-line-secret\n  require \"r\": 1 > 0\n");
+    tdir_write(&d, "b.pw", "include \"unclosed\"\n");
+    ck_assert_int_eq(compile(&d, "b.pw", &opt, &out), PW_ERR_COMPILE);
+    ck_assert_ptr_nonnull(strstr(out.text, "unterminated `program` block"));
+    ck_assert_ptr_null(strstr(out.text, "first-line-secret"));
+    ck_assert_int_eq(quoted_lines(out.text), 2);
     tdir_remove(&d);
 }
 END_TEST

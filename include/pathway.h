@@ -98,6 +98,14 @@ typedef struct pw_limits {
 #define PW_DEFAULT_MAX_TEXT_BYTES ((uint32_t)1 << 20)
 #define PW_DEFAULT_MAX_INSTRUCTIONS 10000000u
 
+/* Resolves `include "PATH"` for a host that decides where includes come
+ * from. `includer` is the including file as named in messages, `include` the
+ * PATH as written. Returns the path to read, malloc'd (the library frees it
+ * with free()), or NULL to refuse the include; a refusal may write a
+ * NUL-terminated reason into `why` (at most why_size bytes). */
+typedef char *(*pw_include_fn)(void *user, const char *includer, const char *include, char *why,
+                               size_t why_size);
+
 typedef struct pw_compile_options {
     /* Called with the rendered diagnostics (clang-style text with source
      * lines and carets, or one JSON object per diagnostic), once per
@@ -109,6 +117,15 @@ typedef struct pw_compile_options {
     bool color;                /* ANSI colours in text diagnostics */
     unsigned max_errors;       /* stop after this many errors; 0 = 50 */
     const pw_limits *limits;   /* NULL: the defaults */
+    /* Untrusted rule source (docs/robustness.md). When include_root is set,
+     * every included file must resolve (realpath, after the resolver or
+     * relative to its includer) to the root or a path under it; an absolute
+     * include, a `..` or a symbolic link that leads out is refused without
+     * reading the file. When include_resolver is set, it names the file
+     * each include reads (include_user is passed to it). */
+    const char *include_root;
+    pw_include_fn include_resolver;
+    void *include_user;
 } pw_compile_options;
 
 /* Compiles a rule file and everything it includes. `options` may be NULL. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api_int.h"
 #include "bc/bytecode.h"
@@ -126,14 +127,15 @@ static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
 }
 
 /* A file of the rule set could not be read (missing, too large, too many
- * files): every name it declares would be reported unknown, which buries
+ * files, not rule source, refused by the include root or resolver): every name it declares would be reported unknown, which buries
  * the one error that matters, so checking stops there, as a C compiler
  * stops at a missing header. */
 static bool pw_files_missing(const pd_list *diags)
 {
     for (const pd_diag *d = diags->head; d; d = d->next)
         if (d->severity == PD_ERROR && (strcmp(d->code, "E0001") == 0 || strcmp(d->code, "E0002") == 0 ||
-                                        strcmp(d->code, "E0004") == 0))
+                                        strcmp(d->code, "E0004") == 0 || strcmp(d->code, "E0005") == 0 ||
+                                        strcmp(d->code, "E0006") == 0))
             return true;
     return false;
 }
@@ -157,6 +159,8 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     const pw_limits *lim = opt ? opt->limits : NULL;
     pp_limits limits = {lim ? lim->max_source_bytes : 0, lim ? lim->max_nesting : 0,
                         lim ? lim->max_includes : 0};
+    pp_includes inc = {opt ? opt->include_root : NULL, opt ? opt->include_resolver : NULL,
+                       opt ? opt->include_user : NULL};
     pa_decl *decls = NULL;
     pc_program checked;
     memset(&checked, 0, sizeof checked);
@@ -164,7 +168,7 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     pw_status st = PW_OK;
     char msg[512];
 
-    bool ok = pp_parse_program(&arena, &src, &diags, &limits, name, text, len, &decls);
+    bool ok = pp_parse_program_with(&arena, &src, &diags, &limits, &inc, name, text, len, &decls);
     /* Check even after syntax errors: the tree is whole where recovery
      * worked, and one run should report as much as it can. */
     /* An empty file has no declarations but still deserves its "no facts"
@@ -256,6 +260,18 @@ pw_status pw_program_open(const char *path, const pw_compile_options *options, p
     char *data;
     size_t len;
     char msg[512];
+    /* Rules are read from regular files only: a FIFO or a device would
+     * block the read forever. */
+    if (strcmp(path, "-") != 0) {
+        bool not_regular;
+        int fd = ps_open_regular(path, &not_regular);
+        if (fd < 0 && not_regular)
+            return pw_fail(err, PW_ERR_IO, "cannot read %s: not a regular file", path);
+        if (fd < 0)
+            return pw_fail(err, errno == ENOMEM ? PW_ERR_NOMEM : PW_ERR_IO, "cannot open %s: %s", path,
+                           strerror(errno));
+        close(fd);
+    }
     /* Either kind may be in the file: read up to the larger limit, then hold
      * each kind to its own (the compiler checks the source's). */
     if (!pu_read_file(path, max_bc > max_src ? max_bc : max_src, &data, &len, msg, sizeof msg))

@@ -56,8 +56,10 @@ void cli_report_failure(const cli_diag_sink *sink, const pw_error *err);
 typedef struct cli_limits {
     pw_limits limits;
     unsigned max_errors; /* diagnostics reported per file; 0 = the default */
+    const char *include_root; /* --include-root DIR, or NULL */
 } cli_limits;
-/* When argv[*i] is `--limit`, reads its value into *l (advancing *i) and
+/* When argv[*i] is `--limit` (or `--include-root`, which confines the
+ * files rules may include), reads its value into *l (advancing *i) and
  * returns true with *status CLI_OK, or CLI_USAGE after reporting a bad one.
  * Returns false for any other argument. */
 bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status);

@@ -1,10 +1,12 @@
 /* pathway check / compile / disasm */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api_int.h"
 #include "bc/bytecode.h"
 #include "cli.h"
+#include "front/source.h"
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 
@@ -232,7 +234,44 @@ typedef struct cli_sources {
     char *texts[16];
     int n;
     char line[512];
+    const char *file; /* the FILE disassembled: bytecode names sources from its directory */
 } cli_sources;
+
+/* Reads a regular file (a name in a .pwc could be a FIFO); NULL when it
+ * cannot be read. */
+static char *cli_read_regular(const char *path)
+{
+    bool not_regular;
+    int fd = ps_open_regular(path, &not_regular);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    char *text = NULL;
+    size_t len;
+    char msg[256];
+    if (!pu_read_file(path, 16u << 20, &text, &len, msg, sizeof msg))
+        return NULL;
+    return text;
+}
+
+/* Reads a source file named in the bytecode, which names files from the
+ * main rule file's directory: first from the directory of the file
+ * disassembled, then from the working directory (a .pwc kept apart from
+ * its rules, disassembled where they are). NULL when it cannot be read. */
+static char *cli_source_text(const cli_sources *s, const char *name)
+{
+    const char *slash = strrchr(s->file, '/');
+    if (name[0] == '/' || !slash)
+        return cli_read_regular(name);
+    size_t dir = (size_t)(slash - s->file) + 1, n = dir + strlen(name) + 1;
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%.*s%s", (int)dir, s->file, name);
+    char *text = cli_read_regular(path);
+    free(path);
+    return text ? text : cli_read_regular(name);
+}
 
 static const char *cli_source_line(void *user, const char *file, uint32_t line)
 {
@@ -242,10 +281,7 @@ static const char *cli_source_line(void *user, const char *file, uint32_t line)
         if (strcmp(s->names[i], file) == 0)
             text = s->texts[i];
     if (!text && s->n < 16) {
-        size_t len;
-        char msg[256];
-        if (!pu_read_file(file, 16u << 20, &text, &len, msg, sizeof msg))
-            text = NULL;
+        text = cli_source_text(s, file);
         s->names[s->n] = strdup(file);
         s->texts[s->n] = text;
         s->n++;
@@ -302,6 +338,7 @@ int cli_disasm(int argc, char **argv)
     }
     cli_sources sources;
     memset(&sources, 0, sizeof sources);
+    sources.file = file;
     pb_disasm(prog->img, stdout, cli_source_line, &sources);
     for (int i = 0; i < sources.n; i++) {
         free(sources.names[i]);

@@ -68,7 +68,9 @@ const char cli_limit_help[] =
     "  --limit NAME=N     change a limit on what the input may cost (repeatable):\n"
     "                     source-bytes, nesting, includes, errors, bytecode-bytes,\n"
     "                     list-items, json-depth, text-bytes, instructions;\n"
-    "                     N may end in k, M or G (x1024). See docs/robustness.md.\n";
+    "                     N may end in k, M or G (x1024). See docs/robustness.md.\n"
+    "  --include-root DIR every file the rules include must be under DIR\n"
+    "                     (for rules you did not write; see docs/robustness.md)\n";
 
 /* Parses N with an optional binary suffix; false unless it is a whole
  * number from 1 up to max. */
@@ -112,6 +114,13 @@ static const cli_limit_field cli_limit_fields[] = {
 
 bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status)
 {
+    if (cli_is_option(argv[*i], "--include-root")) {
+        l->include_root = cli_option_value(argc, argv, i, "--include-root");
+        *status = l->include_root && *l->include_root ? CLI_OK : CLI_USAGE;
+        if (l->include_root && !*l->include_root)
+            cli_error("--include-root: needs a directory");
+        return true;
+    }
     if (!cli_is_option(argv[*i], "--limit"))
         return false;
     *status = CLI_USAGE;
@@ -163,6 +172,7 @@ bool cli_common_option(int argc, char **argv, int *i, const char *help, cli_limi
 void cli_apply_limits(pw_compile_options *opt, const cli_limits *l)
 {
     opt->limits = &l->limits;
+    opt->include_root = l->include_root;
     if (l->max_errors)
         opt->max_errors = l->max_errors;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parser.h"
 
@@ -26,7 +27,8 @@ enum {
 
 static pp_limits pp_limits_of(const pp_limits *given)
 {
-    pp_limits l = {0, 0, 0};
+    pp_limits l;
+    memset(&l, 0, sizeof l);
     if (given)
         l = *given;
     if (!l.max_file_size)
@@ -122,6 +124,8 @@ typedef struct pp_loader {
     ps_sources *src;
     pd_list *diags;
     pp_limits lim;
+    pp_includes inc;
+    const char *root; /* realpath of inc.root, or NULL */
 } pp_loader;
 
 static void pp_strerror(int err, char *buf, size_t len)
@@ -177,14 +181,19 @@ static void pp_cannot_read(pp_loader *L, const ps_span *at, const char *name, in
     pd_add(L->diags, PD_ERROR, "E0001", at, "cannot read `%s`: %s", name, why);
 }
 
-/* Reads a whole file, refusing more than the size limit. Returns a malloc'd
- * buffer (NULL after reporting the problem). */
+/* Reads a whole file, refusing more than the size limit and anything but a
+ * regular file (a FIFO would block forever). Returns a malloc'd buffer (NULL
+ * after reporting the problem). */
 static char *pp_slurp(pp_loader *L, const ps_span *at, const char *name, const char *real,
                       size_t *len)
 {
-    FILE *f = fopen(real, "rb");
-    if (!f) {
-        pp_cannot_read(L, at, name, errno);
+    bool not_regular;
+    int fd = ps_open_regular(real, &not_regular);
+    if (fd < 0) {
+        if (not_regular)
+            pd_add(L->diags, PD_ERROR, "E0001", at, "cannot read `%s`: not a regular file", name);
+        else
+            pp_cannot_read(L, at, name, errno);
         return NULL;
     }
     size_t cap = 0, n = 0, max = L->lim.max_file_size;
@@ -203,15 +212,16 @@ static char *pp_slurp(pp_loader *L, const ps_span *at, const char *name, const c
             buf = nb;
             cap = ncap;
         }
-        errno = 0;
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            err = ferror(f) ? (errno ? errno : EIO) : 0;
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            err = got < 0 ? errno : 0;
             break;
         }
+        n += (size_t)got;
     }
-    fclose(f);
+    close(fd);
     if (err == EFBIG) {
         pd_add(L->diags, PD_ERROR, "E0002", at, "`%s` is too large: the limit is %zu bytes", name,
                max);
@@ -288,20 +298,120 @@ static void pp_cycle(pp_loader *L, const pa_decl *inc, const pp_frame *here, con
 static void pp_load(pp_loader *L, uint32_t file, const pa_decl *via, const pp_frame *up,
                     pa_decl **out);
 
+/* The name an include is read under: the host's resolver decides when it
+ * is given; otherwise the path relative to the including file, where an
+ * absolute path is refused under an include root. NULL after reporting. */
+static char *pp_include_name(pp_loader *L, const pa_decl *inc, const pp_frame *here)
+{
+    const ps_span *at = &inc->u.include.path_span;
+    const char *includer = L->src->files[here->file].name;
+    const char *path = inc->u.include.path;
+    if (L->inc.resolver) {
+        char why[256] = "";
+        char *r = L->inc.resolver(L->inc.user, includer, path, why, sizeof why);
+        if (!r) {
+            why[sizeof why - 1] = '\0';
+            pd_add(L->diags, PD_ERROR, "E0006", at, "include `%s` refused: %s", path,
+                   why[0] ? why : "the include resolver refused it");
+            return NULL;
+        }
+        char *name = pm_strndup(L->arena, r, strlen(r));
+        free(r); /* the resolver's result is malloc'd and ours to free */
+        if (!name)
+            pp_oom(L);
+        return name;
+    }
+    if (L->root && path[0] == '/') {
+        pd_add(L->diags, PD_ERROR, "E0006", at,
+               "include `%s` refused: an absolute path is outside the include root", path);
+        return NULL;
+    }
+    char *name = pp_join(L, includer, path);
+    if (!name)
+        pp_oom(L);
+    return name;
+}
+
+/* True when the canonical path `real` is the include root or under it. */
+static bool pp_under_root(const pp_loader *L, const char *real)
+{
+    size_t n = strlen(L->root);
+    if (n == 1) /* the root is `/` */
+        return true;
+    return strncmp(real, L->root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+/* The absolute form of `name` with `.` and `..` taken away by their
+ * spelling alone (symbolic links are not followed: the path need not
+ * exist), in the arena; NULL when out of memory or without a cwd. */
+static char *pp_lexical(pp_loader *L, const char *name)
+{
+    char cwd[4096] = "";
+    if (name[0] != '/' && !getcwd(cwd, sizeof cwd))
+        return NULL;
+    size_t n = strlen(cwd) + strlen(name) + 2;
+    char *out = pm_alloc(L->arena, n), *o = out;
+    char *in = pm_alloc(L->arena, n);
+    if (!out || !in) {
+        pp_oom(L);
+        return NULL;
+    }
+    snprintf(in, n, "%s/%s", cwd, name);
+    *o = '\0';
+    for (char *p = in; *p;) {
+        while (*p == '/')
+            p++;
+        char *end = p;
+        while (*end && *end != '/')
+            end++;
+        size_t len = (size_t)(end - p);
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > out && *--o != '/') /* back to the previous slash */
+                ;
+            *o = '\0';
+        } else if (len && !(len == 1 && p[0] == '.')) {
+            *o++ = '/';
+            memcpy(o, p, len);
+            o += len;
+            *o = '\0';
+        }
+        p = end;
+    }
+    if (o == out) {
+        out[0] = '/';
+        out[1] = '\0';
+    }
+    return out;
+}
+
 /* Follows one include; *sub receives the included file's declarations
  * (NULL when it was read before, or could not be). */
 static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, pa_decl **sub)
 {
     const ps_span *at = &inc->u.include.path_span;
-    char *name = pp_join(L, L->src->files[here->file].name, inc->u.include.path);
-    if (!name) {
-        pp_oom(L);
+    char *name = pp_include_name(L, inc, here);
+    if (!name)
         return;
-    }
     char *real = pp_realpath(L, name);
     if (!real) {
-        if (!L->diags->oom)
-            pp_cannot_read(L, at, name, errno);
+        int err = errno;
+        if (L->diags->oom)
+            return;
+        /* Under a root, a path that leads out is refused whether or not it
+         * exists: "no such file" would tell what is outside. */
+        const char *lex = L->root ? pp_lexical(L, name) : NULL;
+        if (L->root && (!lex || !pp_under_root(L, lex)))
+            pd_add(L->diags, PD_ERROR, "E0006", at,
+                   "include `%s` refused: `%s` is outside the include root", inc->u.include.path, name);
+        else
+            pp_cannot_read(L, at, name, err);
+        return;
+    }
+    /* Checked on the canonical path, so neither `..` nor a symbolic link
+     * leads out; the file outside is never opened. */
+    if (L->root && !pp_under_root(L, real)) {
+        pd_add(L->diags, PD_ERROR, "E0006", at, "include `%s` refused: `%s` is outside the include root",
+               inc->u.include.path, name);
         return;
     }
     for (const pp_frame *f = here; f; f = f->up)
@@ -321,13 +431,90 @@ static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, p
         pp_load(L, (uint32_t)idx, inc, here, sub);
 }
 
+/* Moves the diagnostics of `from` to the end of `to`, counting them there. */
+static void pp_move_diags(pd_list *to, pd_list *from)
+{
+    for (pd_diag *d = from->head, *next; d; d = next) {
+        next = d->next;
+        d->next = NULL;
+        if (d->severity == PD_ERROR) {
+            to->errors++;
+            if (to->max_errors && to->errors > to->max_errors) {
+                to->truncated = true;
+                continue;
+            }
+        } else if (d->severity == PD_WARNING) {
+            to->warnings++;
+        }
+        if (to->tail)
+            to->tail->next = d;
+        else
+            to->head = d;
+        to->tail = d;
+    }
+    to->oom = to->oom || from->oom;
+}
+
+/* Drops the notes of `d` that would quote a line of its file other than
+ * its own (an unclosed bracket's opening line, say): one line is all that
+ * is quoted of a file that is not rule source. */
+static void pp_keep_line_notes(pp_loader *L, pd_diag *d)
+{
+    uint32_t line, col, nline;
+    ps_position(L->src, d->span.file, d->span.start, &line, &col);
+    pd_note **at = &d->notes;
+    while (*at) {
+        pd_note *n = *at;
+        if (n->has_span)
+            ps_position(L->src, n->span.file, n->span.start, &nline, &col);
+        if (n->has_span && (n->span.file != d->span.file || nline != line))
+            *at = n->next;
+        else
+            at = &n->next;
+    }
+}
+
+/* Parses an included file. Any readable file can be named, so when it is
+ * not valid rule source its first syntax error is all that is reported
+ * (one line of it is quoted), then E0005 at the include; its declarations
+ * are dropped, so the checker never quotes it either. */
+static pa_decl *pp_parse_included(pp_loader *L, uint32_t file, const pa_decl *via)
+{
+    pd_list local;
+    pd_init(&local, L->arena, 1); /* later errors are counted, never recorded */
+    pa_decl *list = NULL;
+    pp_parse_text(L->arena, L->src, file, &local, &L->lim, &list);
+    if (local.errors == 0 || local.oom) {
+        pp_move_diags(L->diags, &local);
+        return list;
+    }
+    pd_diag *first = local.head;
+    while (first && first->severity != PD_ERROR)
+        first = first->next;
+    local.head = local.tail = first;
+    if (first) {
+        first->next = NULL;
+        pp_keep_line_notes(L, first);
+    }
+    local.errors = first ? 1 : 0;
+    local.warnings = 0;
+    pp_move_diags(L->diags, &local);
+    pd_add(L->diags, PD_ERROR, "E0005", &via->u.include.path_span,
+           "`%s` is not a rule file: diagnostics of an included file stop at its first syntax error",
+           L->src->files[file].name);
+    return NULL;
+}
+
 /* Parses a file, then its includes depth first; the declarations of each
  * included file follow its include declaration. */
 static void pp_load(pp_loader *L, uint32_t file, const pa_decl *via, const pp_frame *up,
                     pa_decl **out)
 {
     pa_decl *list = NULL;
-    pp_parse_text(L->arena, L->src, file, L->diags, &L->lim, &list);
+    if (via)
+        list = pp_parse_included(L, file, via);
+    else
+        pp_parse_text(L->arena, L->src, file, L->diags, &L->lim, &list);
     pp_frame me = {file, via, up};
     for (pa_decl *d = list; d && !L->diags->oom; d = d->next) {
         if (d->kind != PA_D_INCLUDE)
@@ -374,8 +561,29 @@ static int pp_root(pp_loader *L, const char *path, const char *text, size_t len)
 bool pp_parse_program(pm_arena *arena, ps_sources *src, pd_list *diags, const pp_limits *limits,
                       const char *path, const char *text, size_t len, pa_decl **decls)
 {
-    pp_loader L = {arena, src, diags, pp_limits_of(limits)};
+    return pp_parse_program_with(arena, src, diags, limits, NULL, path, text, len, decls);
+}
+
+bool pp_parse_program_with(pm_arena *arena, ps_sources *src, pd_list *diags,
+                           const pp_limits *limits, const pp_includes *inc, const char *path,
+                           const char *text, size_t len, pa_decl **decls)
+{
+    pp_loader L = {arena, src, diags, pp_limits_of(limits), {NULL, NULL, NULL}, NULL};
+    if (inc)
+        L.inc = *inc;
     unsigned errors = diags->errors;
+    if (L.inc.root) {
+        L.root = pp_realpath(&L, L.inc.root);
+        if (!L.root) {
+            if (!diags->oom) {
+                char why[128];
+                pp_strerror(errno, why, sizeof why);
+                pd_add(diags, PD_ERROR, "E0006", NULL, "include root `%s`: %s", L.inc.root,
+                       why);
+            }
+            return false;
+        }
+    }
     int root = pp_root(&L, path, text, len);
     if (root < 0)
         return false;

@@ -3,8 +3,12 @@
  * so callers hold indices, never ps_file pointers, across ps_add). */
 #include "source.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void ps_init(ps_sources *s, pm_arena *arena)
 {
@@ -142,4 +146,26 @@ const char *ps_line_text(ps_sources *s, uint32_t file, uint32_t line, uint32_t *
         end--; /* a CRLF file */
     *len = end - start;
     return f->text + start;
+}
+
+int ps_open_regular(const char *path, bool *not_regular)
+{
+    *not_regular = false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        *not_regular = true;
+        errno = EINVAL;
+        return -1;
+    }
+    return fd;
 }

@@ -40,4 +40,12 @@ void ps_position(ps_sources *s, uint32_t file, uint32_t offset, uint32_t *line, 
 /* The text of a 1-based line, without its newline. */
 const char *ps_line_text(ps_sources *s, uint32_t file, uint32_t line, uint32_t *len);
 
+/* Opens `path` for reading as rule source. Only a regular file is opened:
+ * a FIFO, a terminal or a device could block the read forever, and a
+ * directory has no text. The open itself never blocks (O_NONBLOCK), and the
+ * descriptor is not inherited (O_CLOEXEC). Returns the descriptor, or -1
+ * with errno set; *not_regular is true when the path exists but is not a
+ * regular file (errno is then EINVAL). */
+int ps_open_regular(const char *path, bool *not_regular);
+
 #endif

@@ -271,9 +271,24 @@ static uint32_t pg_leaf(pg *g, const pa_decl *prog, const pa_req *r, uint32_t no
 
 /* ---- programs ------------------------------------------------------------- */
 
+uint32_t pg_file(pg *g, uint32_t file)
+{
+    /* The bytecode names files relative to the main rule file's directory
+     * (the main file by its base name), so the same rules give the same
+     * bytes from any working directory or path. Included files are named
+     * from their includer's name, so they share its directory's prefix;
+     * only an absolute include (or a host resolver's path) keeps its own. */
+    const char *main = g->src->files[0].name, *name = g->src->files[file].name;
+    const char *slash = strrchr(main, '/');
+    size_t dir = slash ? (size_t)(slash - main) + 1 : 0;
+    if (dir && strncmp(name, main, dir) == 0 && name[dir])
+        name += dir;
+    return pg_cstring(g, name);
+}
+
 static void pg_position(pg *g, const ps_span *s, uint32_t *file, uint32_t *line, uint32_t *col)
 {
-    *file = pg_cstring(g, g->src->files[s->file].name);
+    *file = pg_file(g, s->file);
     ps_position(g->src, s->file, s->start, line, col);
 }
 

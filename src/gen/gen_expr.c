@@ -79,7 +79,7 @@ static void pg_mark_at(pg *g, const ps_span *span, bool exact)
 {
     uint32_t line, col;
     ps_position(g->src, span->file, span->start, &line, &col);
-    uint32_t file = pg_cstring(g, g->src->files[span->file].name);
+    uint32_t file = pg_file(g, span->file);
     if (g->lines.len) {
         pb_line *last = &((pb_line *)g->lines.data)[g->lines.len - 1];
         if (last->file == file && last->line == line && (!exact || last->col == col))

@@ -55,6 +55,8 @@ typedef struct pg {
 void *pg_push(pg *g, pg_vec *v);
 uint32_t pg_string(pg *g, const char *s, uint32_t len);
 uint32_t pg_cstring(pg *g, const char *s);
+/* The string id of a source file's name as the bytecode records it. */
+uint32_t pg_file(pg *g, uint32_t file);
 uint32_t pg_int(pg *g, int64_t v);
 uint32_t pg_num(pg *g, double v);
 

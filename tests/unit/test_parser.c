@@ -1488,7 +1488,7 @@ START_TEST(test_include_missing)
     ck_assert_str_eq(e->message, want);
     ck_assert_str_eq(e->code, "E0001");
     ck_assert_str_eq(span_text(&f, e->span), "\"nope.pw\"");
-    snprintf(want, sizeof want, "cannot read `%s/sub`: Is a directory", d.path);
+    snprintf(want, sizeof want, "cannot read `%s/sub`: not a regular file", d.path);
     ck_assert_str_eq(e->next->message, want);
     char names[256];
     decl_names(&f, names, sizeof names);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "eval.h"
+#include "facts/facts.h"
 
 /* Bytes asked of each read, and so the size of a batch of JSON Lines: small
  * enough that the batches in flight stay a few megabytes, large enough that
@@ -163,7 +164,7 @@ static bool eval_one_value(eval_reader *r)
     cJSON *root = cJSON_ParseWithLengthOpts(r->win.data, end, NULL, 0);
     if (!root)
         return false;
-    if (!eval_rest_blank(r, end)) {
+    if (!eval_rest_blank(r, end) || !pf_json_scan(root, r->win.data, end)) {
         cJSON_Delete(root);
         return false;
     }

@@ -23,6 +23,7 @@
 
 #include "api/api_int.h"
 #include "eval.h"
+#include "facts/facts.h"
 
 #define EVAL_INLINE_RECORDS 4096u
 
@@ -50,7 +51,8 @@ void eval_fail(const eval_shared *sh, eval_sink *s, const eval_where *w, const c
 const char *eval_record_id(const cJSON *rec)
 {
     const cJSON *id = cJSON_IsObject(rec) ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
-    return cJSON_IsString(id) ? id->valuestring : NULL;
+    /* An id holding U+0000 would print cut short, as another record's. */
+    return cJSON_IsString(id) && !pf_json_has_nul(id) ? id->valuestring : NULL;
 }
 
 static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const cJSON *rec,
@@ -123,6 +125,8 @@ static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const ch
         snprintf(msg, sizeof msg, "invalid JSON at column %u",
                  (unsigned)((after && after >= p ? after : p) - p) + 1);
         eval_fail(sh, s, w, NULL, msg);
+    } else if (!pf_json_scan(rec, p, len)) {
+        eval_fail(sh, s, w, NULL, "out of memory");
     } else if (!eval_blank(after, p + len)) {
         snprintf(msg, sizeof msg, "unexpected text after the JSON value at column %u",
                  (unsigned)(after - p) + 1);

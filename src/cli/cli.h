@@ -56,7 +56,10 @@ void cli_report_failure(const cli_diag_sink *sink, const pw_error *err);
 typedef struct cli_limits {
     pw_limits limits;
     unsigned max_errors; /* diagnostics reported per file; 0 = the default */
+    size_t max_record_bytes; /* one line of JSON Lines facts; 0 = CLI_DEFAULT_RECORD_BYTES */
 } cli_limits;
+/* A facts line longer than this is a bad record, skipped to its newline. */
+#define CLI_DEFAULT_RECORD_BYTES ((size_t)1 << 20)
 /* When argv[*i] is `--limit`, reads its value into *l (advancing *i) and
  * returns true with *status CLI_OK, or CLI_USAGE after reporting a bad one.
  * Returns false for any other argument. */

@@ -114,12 +114,26 @@ static bool eval_blank(const char *p, const char *end)
     return true;
 }
 
+static size_t eval_max_record(const eval_shared *sh)
+{
+    size_t n = sh->o->limits.max_record_bytes;
+    return n ? n : CLI_DEFAULT_RECORD_BYTES;
+}
+
 /* One non-blank line of JSON Lines. */
 static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const char *p, size_t len,
                       const eval_where *w)
 {
     const char *after = NULL;
-    char msg[128];
+    char msg[160];
+    if (len > eval_max_record(sh)) {
+        /* The reader kept at most one byte more of it (eval_input.c). */
+        snprintf(msg, sizeof msg,
+                 "the record is longer than the limit of %zu bytes (--limit record-bytes=N)",
+                 eval_max_record(sh));
+        eval_fail(sh, s, w, NULL, msg);
+        return;
+    }
     cJSON *rec = cJSON_ParseWithLengthOpts(p, len, &after, 0);
     if (!rec) {
         snprintf(msg, sizeof msg, "invalid JSON at column %u",
@@ -391,7 +405,7 @@ int eval_stream(const eval_shared *sh, void *state, int fd, const char *output, 
     eval_reader in;
     char msg[512];
     *bad = 0;
-    if (!eval_reader_open(&in, sh->o->facts, msg, sizeof msg)) {
+    if (!eval_reader_open(&in, sh->o->facts, eval_max_record(sh), msg, sizeof msg)) {
         cli_error("%s", msg);
         return CLI_USAGE;
     }

@@ -14,9 +14,10 @@
  * PF_JSON_NUL_BELOW, so the loader can name the path.
  *
  * The pass costs a second tokenisation, so it runs only on text that may
- * need it: text holding the six bytes \u0000, or a number-like run (a digit
- * next to `.`, `e`, `E` or `+`, or sixteen digits in a row). Any other text's
- * numbers are short runs of plain digits, which strtod reads exactly. */
+ * need it (pf_scan_needed): text holding the six bytes \u0000, or a member
+ * whose number has a fraction, an exponent or sixteen digits. Any other
+ * record's member numbers are short runs of plain digits, which strtod reads
+ * exactly. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,26 +25,42 @@
 
 #include "facts.h"
 
-/* Whether text may hold what only the pass can see. False positives (an id
- * like "v1.2", an escaped backslash before u0000) cost only the pass. */
+/* Whether the member value starting at p (just after a `:`) is a number
+ * that strtod may not have read as written: one with a fraction, an exponent
+ * or sixteen digits or more. */
+static bool pf_odd_number(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    if (p == end || (*p != '-' && (*p < '0' || *p > '9')))
+        return false;
+    unsigned digits = 0;
+    for (p += *p == '-'; p < end; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-')
+            return true;
+        else
+            break;
+    }
+    return digits >= 16;
+}
+
+/* Whether text may hold what only the pass can see: a member's number that
+ * is not a short run of plain digits, or the six bytes \u0000. Integers
+ * only matter as members' values (facts have no lists of numbers), so only
+ * what follows a `:` is looked at; memchr finds those and the backslashes
+ * in a few vector steps. False positives (a `:` inside text, an escaped
+ * backslash before u0000) cost only the pass. */
 static bool pf_scan_needed(const char *s, size_t len)
 {
-    unsigned run = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= '0' && c <= '9') {
-            if (++run >= 16)
-                return true;
-            if (i > 0 && (s[i - 1] == '.' || s[i - 1] == '+'))
-                return true;
-            continue;
-        }
-        if (run && (c == '.' || c == 'e' || c == 'E'))
+    const char *end = s + len;
+    for (const char *q = s; (q = memchr(q, ':', (size_t)(end - q))) != NULL; q++)
+        if (pf_odd_number(q + 1, end))
             return true;
-        run = 0;
-        if (c == '\\' && i + 5 < len && memcmp(s + i + 1, "u0000", 5) == 0)
+    for (const char *q = s; (q = memchr(q, '\\', (size_t)(end - q))) != NULL; q++)
+        if (end - q >= 6 && memcmp(q + 1, "u0000", 5) == 0)
             return true;
-    }
     return false;
 }
 

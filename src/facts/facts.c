@@ -489,8 +489,7 @@ static bool pf_json_int_text(pf_load *L, const char *s, pv_value *out, const pf_
     snprintf(q, sizeof q, "%.40s%s", s, strlen(s) > 40 ? "..." : "");
     if (digits == 0 || p[digits] != '\0')
         return pf_fail(L->err, L->errlen, at,
-                       "expected an integer, got %s (write whole numbers without a fraction or "
-                       "exponent)", q);
+                       "expected an integer, got %s", q);
     while (digits > 1 && *p == '0') { /* JSON has no leading zeros; be safe */
         p++;
         digits--;

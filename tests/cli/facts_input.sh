@@ -58,7 +58,7 @@ expect_grep nul_array out '{"id":"C0001","as_of"'
 } >"$tmp/int.jsonl"
 expect_status int 1 ev "$tmp/int.jsonl"
 for n in 1e2 1.0 1e15 -0.0; do
-  expect_grep int out '{"id":"I'"$n"'","error":"`athletes_coached`: expected an integer, got '"$n"' (write whole numbers without a fraction or exponent)"}'
+  expect_grep int out '{"id":"I'"$n"'","error":"`athletes_coached`: expected an integer, got '"$n"'"}'
 done
 for n in 9007199254740993 -9007199254740993 100000000000000000000; do
   expect_grep int out '{"id":"I'"$n"'","error":"`athletes_coached`: integer '"$n"' is out of range (magnitude at most 2^53)"}'

@@ -4,9 +4,10 @@
 #   bash scripts/deps.sh test    that, and everything the test suite uses (the default)
 set -euo pipefail
 mode=${1:-test}
-# Building: a C11 compiler, CMake, flex and bison (the front end), cJSON (facts)
+# Building: a C11 compiler, CMake, flex and bison (the front end), cJSON and
+# yajl (facts: yajl's tokeniser sees numbers as written and U+0000 in text)
 # and pkg-config (which finds cJSON).
-pkgs=(build-essential cmake flex bison libcjson-dev pkg-config)
+pkgs=(build-essential cmake flex bison libcjson-dev libyajl-dev pkg-config)
 case "$mode" in
   build) ;;
   # Testing: Check (unit tests); python3 (rule-table tests); clang (the second

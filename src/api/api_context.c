@@ -147,6 +147,13 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
                            (size_t)(p - json));
         }
     }
+    /* Integers as written, and no U+0000 in text (docs/coach-record.md). */
+    if (!pf_json_scan(root, json, len)) {
+        cJSON_Delete(root);
+        pf_reset(&ctx->facts);
+        ctx->pending = true;
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+    }
     pw_status st = pw_context_set_cjson(ctx, root, err);
     cJSON_Delete(root);
     return st;

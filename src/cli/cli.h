@@ -57,7 +57,10 @@ typedef struct cli_limits {
     pw_limits limits;
     unsigned max_errors; /* diagnostics reported per file; 0 = the default */
     const char *include_root; /* --include-root DIR, or NULL */
+    size_t max_record_bytes; /* one line of JSON Lines facts; 0 = CLI_DEFAULT_RECORD_BYTES */
 } cli_limits;
+/* A facts line longer than this is a bad record, skipped to its newline. */
+#define CLI_DEFAULT_RECORD_BYTES ((size_t)1 << 20)
 /* When argv[*i] is `--limit` (or `--include-root`, which confines the
  * files rules may include), reads its value into *l (advancing *i) and
  * returns true with *status CLI_OK, or CLI_USAGE after reporting a bad one.

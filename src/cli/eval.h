@@ -132,10 +132,16 @@ typedef struct eval_reader {
     struct cJSON *root;          /* EVAL_ARRAY, EVAL_OBJECT: the whole file */
     const struct cJSON *next;    /* the next node to hand out */
     unsigned long long index;    /* its position, from 1 */
+    /* JSON Lines: bytes of one line kept at most (docs/robustness.md). A
+     * longer line keeps max_record + 1 bytes, so that it is reported as too
+     * long, and the rest up to its newline is dropped as it is read. */
+    size_t max_record;
+    bool bounded;                /* JSON Lines: max_record applies */
+    bool skipping;               /* dropping the rest of a too long line */
 } eval_reader;
 
 /* Opens `path` ("-": standard input). On failure writes the message. */
-bool eval_reader_open(eval_reader *r, const char *path, char *msg, size_t len);
+bool eval_reader_open(eval_reader *r, const char *path, size_t max_record, char *msg, size_t len);
 /* Reads enough of the input to tell its framing (see eval_input.c). */
 void eval_reader_start(eval_reader *r);
 /* Fills b with the next records; false at the end of the input or after a

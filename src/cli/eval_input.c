@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "eval.h"
+#include "facts/facts.h"
 
 /* Bytes asked of each read, and so the size of a batch of JSON Lines: small
  * enough that the batches in flight stay a few megabytes, large enough that
@@ -36,9 +37,10 @@
 /* Elements of a JSON array per batch. */
 #define EVAL_NODES 512
 
-bool eval_reader_open(eval_reader *r, const char *path, char *msg, size_t len)
+bool eval_reader_open(eval_reader *r, const char *path, size_t max_record, char *msg, size_t len)
 {
     memset(r, 0, sizeof *r);
+    r->max_record = max_record;
     r->block = EVAL_BLOCK;
     r->kind = EVAL_LINES;
     if (strcmp(path, "-") == 0) {
@@ -63,6 +65,37 @@ void eval_reader_close(eval_reader *r)
     r->root = NULL;
 }
 
+/* JSON Lines past the reader's start: bytes from `from` on were just read.
+ * A line longer than max_record keeps max_record + 1 bytes, enough for
+ * eval_line to report it as too long, and the rest up to its newline is
+ * dropped as it arrives, so `--facts` on an endless line cannot fill
+ * memory. Dropped bytes hold no newline, so line numbers stay right. */
+static void eval_bound(eval_reader *r, size_t from)
+{
+    if (r->skipping) {
+        char *nl = memchr(r->win.data + from, '\n', r->win.len - from);
+        if (!nl) {
+            r->win.len = from;
+            return;
+        }
+        size_t keep = r->win.len - (size_t)(nl - r->win.data);
+        memmove(r->win.data + from, nl, keep);
+        r->win.len = from + keep;
+        r->skipping = false;
+    }
+    /* The newest newline is the batch's end; only the new bytes can hold it. */
+    for (size_t i = r->win.len; i > from; i--) {
+        if (r->win.data[i - 1] == '\n') {
+            r->last_nl = i;
+            break;
+        }
+    }
+    if (r->bounded && r->win.len - r->last_nl > r->max_record + 1) {
+        r->win.len = r->last_nl + r->max_record + 1;
+        r->skipping = true;
+    }
+}
+
 /* Reads up to a block more into the window. False at the end of the input
  * or on a read error (then r->error is set and the input ends there). */
 static bool eval_read(eval_reader *r)
@@ -84,14 +117,9 @@ static bool eval_read(eval_reader *r)
         r->eof = true;
         return false;
     }
-    /* The newest newline is the batch's end; only the new bytes can hold it. */
-    for (size_t i = r->win.len + (size_t)got; i > r->win.len; i--) {
-        if (r->win.data[i - 1] == '\n') {
-            r->last_nl = i;
-            break;
-        }
-    }
+    size_t from = r->win.len;
     r->win.len += (size_t)got;
+    eval_bound(r, from);
     r->short_read = (size_t)got < r->block;
     return true;
 }
@@ -117,7 +145,10 @@ static bool eval_value_end(eval_reader *r, size_t from, size_t *end)
 {
     size_t depth = 0;
     bool in_string = false, escaped = false;
-    for (size_t i = from; eval_have(r, i); i++) {
+    /* One object is one record: past the record limit it is no file of one
+     * value, and JSON Lines reports it as too long. */
+    size_t most = r->win.data[from] == '{' ? r->max_record : SIZE_MAX;
+    for (size_t i = from; i - from <= most && eval_have(r, i); i++) {
         char c = r->win.data[i];
         if (in_string) {
             if (escaped)
@@ -163,7 +194,7 @@ static bool eval_one_value(eval_reader *r)
     cJSON *root = cJSON_ParseWithLengthOpts(r->win.data, end, NULL, 0);
     if (!root)
         return false;
-    if (!eval_rest_blank(r, end)) {
+    if (!eval_rest_blank(r, end) || !pf_json_scan(root, r->win.data, end)) {
         cJSON_Delete(root);
         return false;
     }
@@ -184,7 +215,11 @@ void eval_reader_start(eval_reader *r)
         r->next = r->kind == EVAL_ARRAY ? r->root->child : r->root;
         r->index = 1;
         cli_buf_free(&r->win); /* the tree holds what it needs */
+        return;
     }
+    /* JSON Lines: from here on no line is kept longer than the limit. */
+    r->bounded = true;
+    eval_bound(r, r->win.len);
 }
 
 /* Newlines in p[0..n): the main thread counts every batch's lines to number

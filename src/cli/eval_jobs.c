@@ -23,6 +23,7 @@
 
 #include "api/api_int.h"
 #include "eval.h"
+#include "facts/facts.h"
 
 #define EVAL_INLINE_RECORDS 4096u
 
@@ -50,7 +51,8 @@ void eval_fail(const eval_shared *sh, eval_sink *s, const eval_where *w, const c
 const char *eval_record_id(const cJSON *rec)
 {
     const cJSON *id = cJSON_IsObject(rec) ? cJSON_GetObjectItemCaseSensitive(rec, "id") : NULL;
-    return cJSON_IsString(id) ? id->valuestring : NULL;
+    /* An id holding U+0000 would print cut short, as another record's. */
+    return cJSON_IsString(id) && !pf_json_has_nul(id) ? id->valuestring : NULL;
 }
 
 static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const cJSON *rec,
@@ -112,17 +114,33 @@ static bool eval_blank(const char *p, const char *end)
     return true;
 }
 
+static size_t eval_max_record(const eval_shared *sh)
+{
+    size_t n = sh->o->limits.max_record_bytes;
+    return n ? n : CLI_DEFAULT_RECORD_BYTES;
+}
+
 /* One non-blank line of JSON Lines. */
 static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const char *p, size_t len,
                       const eval_where *w)
 {
     const char *after = NULL;
-    char msg[128];
+    char msg[160];
+    if (len > eval_max_record(sh)) {
+        /* The reader kept at most one byte more of it (eval_input.c). */
+        snprintf(msg, sizeof msg,
+                 "the record is longer than the limit of %zu bytes (--limit record-bytes=N)",
+                 eval_max_record(sh));
+        eval_fail(sh, s, w, NULL, msg);
+        return;
+    }
     cJSON *rec = cJSON_ParseWithLengthOpts(p, len, &after, 0);
     if (!rec) {
         snprintf(msg, sizeof msg, "invalid JSON at column %u",
                  (unsigned)((after && after >= p ? after : p) - p) + 1);
         eval_fail(sh, s, w, NULL, msg);
+    } else if (!pf_json_scan(rec, p, len)) {
+        eval_fail(sh, s, w, NULL, "out of memory");
     } else if (!eval_blank(after, p + len)) {
         snprintf(msg, sizeof msg, "unexpected text after the JSON value at column %u",
                  (unsigned)(after - p) + 1);
@@ -387,7 +405,7 @@ int eval_stream(const eval_shared *sh, void *state, int fd, const char *output, 
     eval_reader in;
     char msg[512];
     *bad = 0;
-    if (!eval_reader_open(&in, sh->o->facts, msg, sizeof msg)) {
+    if (!eval_reader_open(&in, sh->o->facts, eval_max_record(sh), msg, sizeof msg)) {
         cli_error("%s", msg);
         return CLI_USAGE;
     }

@@ -67,7 +67,8 @@ pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sin
 const char cli_limit_help[] =
     "  --limit NAME=N     change a limit on what the input may cost (repeatable):\n"
     "                     source-bytes, nesting, includes, errors, bytecode-bytes,\n"
-    "                     list-items, json-depth, text-bytes, instructions;\n"
+    "                     list-items, json-depth, text-bytes, instructions,\n"
+    "                     record-bytes;\n"
     "                     N may end in k, M or G (x1024). See docs/robustness.md.\n"
     "  --include-root DIR every file the rules include must be under DIR\n"
     "                     (for rules you did not write; see docs/robustness.md)\n";
@@ -109,6 +110,7 @@ static const cli_limit_field cli_limit_fields[] = {
     CLI_LIMIT("json-depth", limits.max_json_depth, PW_MAX_JSON_DEPTH),
     CLI_LIMIT("text-bytes", limits.max_text_bytes, UINT32_MAX),
     CLI_LIMIT("instructions", limits.max_instructions, UINT64_MAX),
+    CLI_LIMIT("record-bytes", max_record_bytes, SIZE_MAX),
 };
 #undef CLI_LIMIT
 

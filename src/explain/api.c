@@ -15,6 +15,10 @@ static pw_status px_open(const pw_program *program, const char *json, size_t len
     cJSON *r = cJSON_ParseWithLength(json, len);
     if (!r)
         return pw_fail(err, PW_ERR_FACTS, "the facts are not valid JSON");
+    if (!pf_json_scan(r, json, len)) {
+        cJSON_Delete(r);
+        return pw_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+    }
     if (!cJSON_IsObject(r)) {
         cJSON_Delete(r);
         return pw_fail(err, PW_ERR_FACTS, "the facts are not a JSON object");

@@ -1,6 +1,9 @@
 /* One day: the verdict pw_evaluate gives, and a requirement evaluated in
  * full (groups without short-circuit) by the same VM. */
+#include <stdlib.h>
 #include <string.h>
+
+#include "bc/code.h"
 
 #include "explain.h"
 
@@ -14,6 +17,27 @@ pw_status px_verdict_at(pw_context *ctx, size_t first, pw_date day, size_t *vers
     *version = ver;
     *v = pw_result_verdict(ctx, ver);
     return PW_OK;
+}
+
+/* Whether function f, or any function it calls, pushes the evaluation date;
+ * m->func remembers each function's answer (PX_FN_*). */
+enum { PX_FN_UNKNOWN, PX_FN_VISITING, PX_FN_FREE, PX_FN_READS };
+static bool px_func_reads_day(px_memo *m, const pb_image *img, uint32_t f)
+{
+    if (f >= img->nfuncs)
+        return true; /* cannot tell: assume it does */
+    if (m->func[f] != PX_FN_UNKNOWN)
+        return m->func[f] == PX_FN_READS; /* a call cycle: its own code decides */
+    m->func[f] = PX_FN_VISITING;
+    const pb_func *fn = &img->funcs[f];
+    size_t end = (size_t)fn->code_off + fn->code_len;
+    bool reads = false;
+    pb_insn in;
+    for (size_t pc = fn->code_off; !reads && pc < end; pc += in.size)
+        reads = !pb_decode(img->code, end, pc, &in) || in.op == PB_OP_PUSH_TODAY ||
+                (in.op == PB_OP_CALL && px_func_reads_day(m, img, in.a));
+    m->func[f] = reads ? PX_FN_READS : PX_FN_FREE;
+    return reads;
 }
 
 /* A VM error from a direct call, worded as pw_evaluate words its own. */
@@ -31,8 +55,8 @@ static pw_status px_vm_fail(const pw_context *ctx, size_t version, const pv_erro
 /* Node i (an index into img->reqs) on `day`, in full. The counting is the
  * VM's (pv_group): members not in force count neither way; `all of` needs
  * every member in force, `any of` one, `at least N of` N. */
-static pw_status px_node(pw_context *ctx, size_t version, uint32_t i, pw_date day, pw_outcome *out,
-                         unsigned *met_out, unsigned *members_out, pw_error *err)
+static pw_status px_node(pw_context *ctx, px_memo *m, size_t version, uint32_t i, pw_date day,
+                         pw_outcome *out, unsigned *met_out, unsigned *members_out, pw_error *err)
 {
     const pb_image *img = ctx->program->img;
     const pb_req *r = &img->reqs[i];
@@ -44,17 +68,29 @@ static pw_status px_node(pw_context *ctx, size_t version, uint32_t i, pw_date da
         return PW_OK;
     }
     if (r->kind == PB_R_LEAF) {
+        /* A leaf that never looks at the date holds the same every day it
+         * is in force: with a memo it is evaluated once. */
+        enum { PX_LEAF_UNKNOWN, PX_LEAF_DAY, PX_LEAF_FREE, PX_LEAF_MET, PX_LEAF_UNMET };
+        uint8_t *leaf = m ? &m->leaf[i] : NULL;
+        if (leaf && *leaf == PX_LEAF_UNKNOWN)
+            *leaf = px_func_reads_day(m, img, r->func) ? PX_LEAF_DAY : PX_LEAF_FREE;
+        if (leaf && (*leaf == PX_LEAF_MET || *leaf == PX_LEAF_UNMET)) {
+            *out = *leaf == PX_LEAF_MET ? PW_MET : PW_UNMET;
+            return PW_OK;
+        }
         pv_value v;
         pv_error verr;
         if (!pv_call(&ctx->vm, ctx->facts.root, day, r->func, NULL, &v, &verr))
             return px_vm_fail(ctx, version, &verr, err);
         *out = v.as.b && !v.none ? PW_MET : PW_UNMET;
+        if (leaf && *leaf == PX_LEAF_FREE)
+            *leaf = *out == PW_MET ? PX_LEAF_MET : PX_LEAF_UNMET;
         return PW_OK;
     }
     unsigned met = 0, members = 0;
-    for (uint32_t m = 0, j = i + 1; m < r->nchildren; m++, j += img->reqs[j].size) {
+    for (uint32_t k = 0, j = i + 1; k < r->nchildren; k++, j += img->reqs[j].size) {
         pw_outcome o;
-        pw_status st = px_node(ctx, version, j, day, &o, NULL, NULL, err);
+        pw_status st = px_node(ctx, m, version, j, day, &o, NULL, NULL, err);
         if (st != PW_OK)
             return st;
         members += o != PW_NOT_IN_FORCE;
@@ -71,6 +107,12 @@ static pw_status px_node(pw_context *ctx, size_t version, uint32_t i, pw_date da
 
 pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out,
                       unsigned *met, unsigned *members, pw_error *err)
+{
+    return px_holds_at_memo(ctx, NULL, version, node, day, out, met, members, err);
+}
+
+pw_status px_holds_at_memo(pw_context *ctx, px_memo *m, size_t version, size_t node, pw_date day,
+                           pw_outcome *out, unsigned *met, unsigned *members, pw_error *err)
 {
     const pb_image *img = ctx->program->img;
     const pb_prog *p = &img->progs[version];
@@ -90,7 +132,7 @@ pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day,
         if (st != PW_OK)
             return st;
     }
-    return px_node(ctx, version, p->first_req + (uint32_t)node, day, out, met, members, err);
+    return px_node(ctx, m, version, p->first_req + (uint32_t)node, day, out, met, members, err);
 }
 
 pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out, pw_error *err)
@@ -104,5 +146,51 @@ pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, 
         if (st != PW_OK)
             return st;
     }
-    return px_node(ctx, version, p->first_req + (uint32_t)node, day, out, NULL, NULL, err);
+    return px_node(ctx, NULL, version, p->first_req + (uint32_t)node, day, out, NULL, NULL, err);
+}
+
+bool px_memo_init(px_memo *m, const pb_image *img, pm_arena *a)
+{
+    m->func = pm_alloc(a, img->nfuncs ? img->nfuncs : 1);
+    m->leaf = pm_alloc(a, img->nreqs ? img->nreqs : 1);
+    if (!m->func || !m->leaf)
+        return false;
+    memset(m->func, 0, img->nfuncs);
+    memset(m->leaf, 0, img->nreqs);
+    return true;
+}
+
+bool px_node_day_free(px_memo *m, const pb_image *img, uint32_t i)
+{
+    for (uint32_t j = i; j < i + img->reqs[i].size; j++)
+        if (img->reqs[j].kind == PB_R_LEAF && px_func_reads_day(m, img, img->reqs[j].func))
+            return false;
+    return true;
+}
+
+/* A boundary b (the first day of a period, or the day after its last) seen
+ * from day d: the nearest day beyond d, in the direction of step, whose
+ * holding may differ from the day before it in that direction. */
+static void px_consider(int64_t b, pw_date d, int step, int64_t *best)
+{
+    if (step > 0 && b > d && b < *best)
+        *best = b;
+    else if (step < 0 && b - 1 < d && b - 1 > *best)
+        *best = b - 1;
+}
+
+pw_date px_next_change(const pb_image *img, const pb_prog *p, uint32_t i, pw_date d, int step)
+{
+    int64_t best = step > 0 ? (int64_t)PW_DATE_MAX : (int64_t)PW_DATE_MIN;
+    const int64_t open_from = PB_OPEN_FROM, open_until = PB_OPEN_UNTIL;
+    for (uint32_t j = i; j <= i + img->reqs[i].size; j++) {
+        /* The program's period, then each node's of the subtree. */
+        int32_t from = j == i + img->reqs[i].size ? p->from : img->reqs[j].from;
+        int32_t until = j == i + img->reqs[i].size ? p->until : img->reqs[j].until;
+        if (from != open_from)
+            px_consider(from, d, step, &best);
+        if (until != open_until)
+            px_consider((int64_t)until + 1, d, step, &best);
+    }
+    return (pw_date)best;
 }

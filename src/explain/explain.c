@@ -12,24 +12,43 @@ typedef struct px_exp {
     px_span span;
     pm_arena *a;
     pw_error *err;
+    px_memo memo; /* this record's: leaves without the date, once */
 } px_exp;
 
 /* The first day after `from` up to `to` (step +1) or down to it (step -1)
  * on which the node's holding differs from (want false) or equals (want
  * true) `o`; PW_DATE_MAX / PW_DATE_MIN when there is none. */
+/* Each day costs a full evaluation, which for a requirement over a list is
+ * as long as the list, and the span is the horizon both ways (7305 days by
+ * default). A requirement that never looks at the date holds the same on
+ * every day between the starts and ends of periods (the program's, its
+ * members'), so for one the scan jumps from boundary to boundary. */
 static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
                          pw_outcome o, bool want, pw_date *found)
 {
     *found = step > 0 ? PW_DATE_MAX : PW_DATE_MIN;
-    for (pw_date d = from + step; step > 0 ? d <= to : d >= to; d += step) {
+    const pb_image *img = x->ctx->program->img;
+    const pb_prog *p = &img->progs[version];
+    uint32_t i = p->first_req + (uint32_t)node;
+    px_memo memo = x->memo; /* the same arrays */
+    bool day_free = node < p->nreqs && px_node_day_free(&memo, img, i);
+    for (pw_date d = from + step; step > 0 ? d <= to : d >= to;) {
         pw_outcome h;
-        pw_status st = px_holds_at(x->ctx, version, node, d, &h, NULL, NULL, x->err);
+        pw_status st = px_holds_at_memo(x->ctx, &memo, version, node, d, &h, NULL, NULL, x->err);
         if (st != PW_OK)
             return st;
         if ((h == o) == want) {
             *found = d;
             return PW_OK;
         }
+        if (!day_free) {
+            d += step;
+            continue;
+        }
+        pw_date next = px_next_change(img, p, i, d, step);
+        if (next == (step > 0 ? PW_DATE_MAX : PW_DATE_MIN))
+            break;
+        d = next;
     }
     return PW_OK;
 }
@@ -151,8 +170,9 @@ pw_status px_explain(pw_context *ctx, const char *coach, const pw_explain_option
         return px_fail_nomem(err);
     pm_init(a, 16384);
     pw_explanation *e = pm_alloc(a, sizeof *e);
-    px_exp x = {ctx, {0, 0, 0}, a, err};
-    pw_status st = e ? px_span_of(o, &x.span, err) : px_fail_nomem(err);
+    px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}};
+    pw_status st = e && px_memo_init(&x.memo, ctx->program->img, a) ? px_span_of(o, &x.span, err)
+                                                                     : px_fail_nomem(err);
     if (st == PW_OK) {
         e->internal = a;
         e->as_of = x.span.as_of;

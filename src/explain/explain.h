@@ -45,6 +45,25 @@ pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day,
 /* Like px_holds_at, whether or not the program version is in force on
  * `day` (the requirement's own period still counts): for what a
  * requirement would give on days outside its program's period. */
+/* What explain's day-by-day scans learn about one record: per function
+ * whether it (or a callee) looks at the evaluation date, per requirement
+ * node the outcome of a leaf that does not (the same on every day). */
+typedef struct px_memo {
+    uint8_t *func; /* img->nfuncs */
+    uint8_t *leaf; /* img->nreqs */
+} px_memo;
+bool px_memo_init(px_memo *m, const pb_image *img, pm_arena *a);
+/* px_holds_at, with leaves that never look at the date evaluated once. */
+pw_status px_holds_at_memo(pw_context *ctx, px_memo *m, size_t version, size_t node, pw_date day,
+                           pw_outcome *out, unsigned *met, unsigned *members, pw_error *err);
+/* Whether requirement node i (an index into img->reqs) and its members never
+ * look at the evaluation date (no PUSH_TODAY in their functions or any they
+ * call): then its holding changes only where a period begins or ends. */
+bool px_node_day_free(px_memo *m, const pb_image *img, uint32_t i);
+/* For such a node of program p: the first day after d in the direction of
+ * step (+1 or -1) whose holding may differ from d's; every day between holds
+ * as d does. PW_DATE_MAX / PW_DATE_MIN when there is none. */
+pw_date px_next_change(const pb_image *img, const pb_prog *p, uint32_t i, pw_date d, int step);
 pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out, pw_error *err);
 
 /* ---- what a requirement looked at (seen.c) -------------------------------- */

@@ -211,7 +211,10 @@ static const char *pf_json_what(const cJSON *v, char *buf, size_t len)
     if (cJSON_IsFalse(v))
         return "false";
     if (cJSON_IsNumber(v)) {
-        pf_fmt_number(v->valuedouble, buf, len);
+        if (v->valuestring) /* as written (pf_json_scan) */
+            snprintf(buf, len, "%s", v->valuestring);
+        else
+            pf_fmt_number(v->valuedouble, buf, len);
         return buf;
     }
     if (cJSON_IsString(v))
@@ -474,6 +477,34 @@ static bool pf_json_text(pf_load *L, const cJSON *v, pv_value *out, const pf_fra
     return pf_intern(L->f, s, strlen(s), &out->as.s, at, L->err, L->errlen);
 }
 
+/* An integer field's number as written (pf_json_scan): the coach record
+ * wants a JSON integer, an optional minus and digits, no fraction and no
+ * exponent, of magnitude at most 2^53; the message quotes the number as the
+ * record wrote it. */
+static bool pf_json_int_text(pf_load *L, const char *s, pv_value *out, const pf_frame *at)
+{
+    const char *p = s + (*s == '-');
+    size_t digits = strspn(p, "0123456789");
+    char q[64];
+    snprintf(q, sizeof q, "%.40s%s", s, strlen(s) > 40 ? "..." : "");
+    if (digits == 0 || p[digits] != '\0')
+        return pf_fail(L->err, L->errlen, at,
+                       "expected an integer, got %s", q);
+    while (digits > 1 && *p == '0') { /* JSON has no leading zeros; be safe */
+        p++;
+        digits--;
+    }
+    uint64_t v = 0;
+    bool big = digits > 16;
+    for (size_t i = 0; !big && i < digits; i++)
+        v = v * 10 + (uint64_t)(p[i] - '0');
+    if (big || v > ((uint64_t)1 << 53))
+        return pf_fail(L->err, L->errlen, at,
+                       "integer %s is out of range (magnitude at most 2^53)", q);
+    out->as.i = *s == '-' ? -(int64_t)v : (int64_t)v;
+    return true;
+}
+
 static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
                           uint32_t depth)
 {
@@ -485,14 +516,13 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
     }
     switch (t.kind) {
     case PB_T_INT:
-        /* The spec wants a JSON integer: no fraction, no exponent. cJSON keeps
-         * only the double that strtod made of the number, so 3, 3.0 and 3e0
-         * cannot be told apart here. The best possible: accept a finite value
-         * that is a whole number of magnitude at most 2^53 (up to which a
-         * double holds every integer exactly), reject any real fraction
-         * ("got 2.5") and anything larger. */
         if (!pf_is(v, cJSON_Number))
             break;
+        if (v->valuestring)
+            return pf_json_int_text(L, v->valuestring, out, at);
+        /* Without pf_json_scan's text (its byte scan found no `.`, `e` or
+         * sixteen-digit run in the record) the number was plain digits that
+         * strtod read exactly. */
         if (!isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
             break;
         if (fabs(v->valuedouble) > PF_INT_LIMIT) {
@@ -708,6 +738,26 @@ static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value 
     return true;
 }
 
+/* The first text or key below v that holds U+0000 (pf_json_scan marked the
+ * way to it), reported at its path. Facts text may not hold U+0000: cJSON
+ * ends strings at it, so "usatf\u0000-expired" would read as "usatf". */
+static bool pf_nul_fail(const cJSON *v, const pf_frame *at, char *err, size_t errlen)
+{
+    static const char why[] = "which facts text and keys may not contain";
+    size_t i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        if (!pf_json_has_nul(c))
+            continue;
+        pf_frame fr = {at, cJSON_IsArray(v) ? NULL : c->string, i};
+        if (c->type & PF_JSON_NUL_KEY)
+            return pf_fail(err, errlen, at, "a key holds \\u0000 (U+0000), %s", why);
+        if (c->type & PF_JSON_NUL)
+            return pf_fail(err, errlen, &fr, "text holds \\u0000 (U+0000), %s", why);
+        return pf_nul_fail(c, &fr, err, errlen);
+    }
+    return pf_fail(err, errlen, at, "text holds \\u0000 (U+0000), %s", why);
+}
+
 bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen)
 {
     char what[64];
@@ -720,6 +770,8 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
     if (!obj || !cJSON_IsObject(obj))
         return pf_fail(err, errlen, NULL, "expected a JSON object, got %s",
                        obj ? pf_json_what(obj, what, sizeof what) : "nothing");
+    if (pf_json_has_nul(obj))
+        return pf_nul_fail(obj, NULL, err, errlen);
     pf_load L = {f, err, errlen, pf_lim(f->max_list, PF_DEFAULT_MAX_LIST),
                  pf_lim(f->max_depth, PF_DEFAULT_MAX_DEPTH)};
     if (!pf_load_record(&L, 0, obj, f->root, NULL, 0)) {

@@ -51,6 +51,21 @@ bool pf_reset(pf_facts *f);
  *   `roles`: expected a set of text, got null */
 bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen);
 
+/* What cJSON forgets, recovered from the JSON text `text` that `root` was
+ * parsed from (scan.c): every number node gets its source text in
+ * valuestring, so that integers are checked as written (no fraction, no
+ * exponent, no rounding beyond 2^53); strings and keys whose decoded text
+ * holds U+0000 are marked, so that pf_load_json refuses them. Cheap when the
+ * text has neither: a byte scan decides. False only for want of memory. */
+bool pf_json_scan(struct cJSON *root, const char *text, size_t len);
+/* Type bits pf_json_scan sets (above cJSON's own): a string with U+0000, a
+ * member whose key has one, a node with such a one below it. */
+#define PF_JSON_NUL (1 << 12)
+#define PF_JSON_NUL_KEY (1 << 13)
+#define PF_JSON_NUL_BELOW (1 << 14)
+/* Whether v, its key or anything inside it holds U+0000 (after pf_json_scan). */
+bool pf_json_has_nul(const struct cJSON *v);
+
 /* Field by field. `path` names a field of the facts record ("athletes_coached")
  * or of a list element ("certificates[0].id"). */
 bool pf_set_int(pf_facts *f, const char *path, int64_t v, char *err, size_t errlen);

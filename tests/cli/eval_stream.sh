@@ -2,7 +2,7 @@
 # `pathway eval` streams its input and may evaluate on several threads
 # (docs/cli.md, eval): whatever --jobs is, the output and the diagnostics are
 # the same bytes in input order; records that span the reader's blocks
-# (lines over 1 MiB), CRLF, a byte order mark, blank lines and a last line
+# (lines of 768 KiB), CRLF, a byte order mark, blank lines and a last line
 # without a newline are read as JSON Lines always were; a file that is one
 # object or one array is still read as that; standard input works; the exit
 # status says whether every record was evaluated; and peak memory does not
@@ -35,7 +35,8 @@ status_is() {
 # --- the inputs --------------------------------------------------------------------
 # good.jsonl: 20000 generated coaches, one per line. mixed.jsonl: the same
 # coaches with a BOM, CRLF line ends, blank lines, bad records of every kind,
-# lines of more than 1 MiB (a long unknown field, a long bad line) before and
+# lines of 768 KiB, three of the reader's blocks and under the record-bytes
+# limit (a long unknown field, a long bad line) before and
 # after the point where threads start, and no newline at the end.
 # mixed.bad: the line numbers of the bad records.
 python3 "$root/tests/rules/gen_population.py" 20000 11 2026-11-23 >"$tmp/good.jsonl"
@@ -43,9 +44,9 @@ python3 - "$tmp" <<'PY'
 import sys
 tmp = sys.argv[1]
 good = open(f"{tmp}/good.jsonl", encoding="utf-8").read().splitlines()
-long_good = good[0][:-1] + ',"notes":"' + "n" * (3 << 19) + '"}'
+long_good = good[0][:-1] + ',"notes":"' + "n" * (3 << 18) + '"}'
 bad_kinds = ['not json', '{"id":"BADDATE","birth_date":"2026-02-30"}', '[1,2]',
-             '{"birth_date":"1990-01-01"}', good[1] + ' trailing', "x" * (3 << 19)]
+             '{"birth_date":"1990-01-01"}', good[1] + ' trailing', "x" * (3 << 18)]
 out, bad, n = [], [], 0
 def add(line, is_bad=False):
     out.append(line)

@@ -38,10 +38,12 @@ static cJSON *parse(const char *s)
     return j;
 }
 
-/* Loads JSON text; returns the result, err holds the message. */
+/* Loads JSON text as the callers do (pf_json_scan, then pf_load_json);
+ * returns the result, err holds the message. */
 static bool load(pf_facts *f, const char *s)
 {
     cJSON *j = parse(s);
+    ck_assert(pf_json_scan(j, s, strlen(s)));
     bool ok = pf_load_json(f, j, err, sizeof err);
     cJSON_Delete(j);
     return ok;
@@ -180,9 +182,14 @@ START_TEST(valid_edge_cases)
     /* negative integers: range constraints are not the facts layer's */
     ck_assert_msg(load(&F, "{\"id\":\"a\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":-3}"), "%s", err);
     ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, -3);
-    /* 3.0 and 1e2 cannot be told from 3 and 100 after cJSON parsing */
-    ck_assert_msg(load(&F, "{\"id\":\"a\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":1e2}"), "%s", err);
-    ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, 100);
+    /* 2^53 itself, as written; a number field still takes 1e2 and 2.5; an
+     * escaped backslash before u0000 is the text \u0000, not U+0000 */
+    ck_assert_msg(load(&F, "{\"id\":\"a\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":-9007199254740992}"), "%s", err);
+    ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, -9007199254740992LL);
+    ck_assert_msg(load(&F, "{\"id\":\"a\\\\u0000\",\"birth_date\":\"1990-01-01\","
+                           "\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":1e2}]}"), "%s", err);
+    ck_assert_str_eq(text(&F, &F.root[FI_ID]), "a\\u0000");
+    ck_assert_double_eq(F.root[FI_COURSES].as.items[2].as.n, 100.0);
     ck_assert_msg(load(&F, "{\"id\":\"a\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":9007199254740992}"), "%s", err);
     ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, 9007199254740992LL);
     /* a number field takes integers */
@@ -249,8 +256,26 @@ static const err_case err_cases[] = {
     {"{" BASE ",\"athletes_coached\":null}", "`athletes_coached`: expected an integer, got null"},
     {"{" BASE ",\"athletes_coached\":[]}", "`athletes_coached`: expected an integer, got an array"},
     {"{" BASE ",\"athletes_coached\":{}}", "`athletes_coached`: expected an integer, got an object"},
-    {"{" BASE ",\"athletes_coached\":1e300}",
-     "`athletes_coached`: integer 1e+300 is out of range (magnitude at most 2^53)"},
+    {"{" BASE ",\"athletes_coached\":1e300}", "`athletes_coached`: expected an integer, got 1e300"},
+    /* Integers as written: no exponent or fraction even when the value is
+     * whole, and no rounding past 2^53 (the message quotes the record). */
+    {"{" BASE ",\"athletes_coached\":1e2}", "`athletes_coached`: expected an integer, got 1e2"},
+    {"{" BASE ",\"athletes_coached\":1.0}", "`athletes_coached`: expected an integer, got 1.0"},
+    {"{" BASE ",\"athletes_coached\":1E15}", "`athletes_coached`: expected an integer, got 1E15"},
+    {"{" BASE ",\"athletes_coached\":2.50}", "`athletes_coached`: expected an integer, got 2.50"},
+    {"{" BASE ",\"athletes_coached\": 9007199254740993}",
+     "`athletes_coached`: integer 9007199254740993 is out of range (magnitude at most 2^53)"},
+    {"{" BASE ",\"athletes_coached\":-9007199254740993}",
+     "`athletes_coached`: integer -9007199254740993 is out of range (magnitude at most 2^53)"},
+    /* Text, keys and ids holding U+0000 (cJSON would cut them short). */
+    {"{" BASE ",\"memberships\":[{\"body\":\"usatf\\u0000-expired-2001\",\"expires\":null}]}",
+     "`memberships[0].body`: text holds \\u0000 (U+0000), which facts text and keys may not contain"},
+    {"{\"id\":\"C0001\\u0000\",\"birth_date\":\"1990-01-01\"}",
+     "`id`: text holds \\u0000 (U+0000), which facts text and keys may not contain"},
+    {"{" BASE ",\"roles\":[\"a\",\"b\\u0000\"]}",
+     "`roles[1]`: text holds \\u0000 (U+0000), which facts text and keys may not contain"},
+    {"{" BASE ",\"certificates\":[{\"id\":\"a\",\"issued\":\"2020-01-01\",\"expires\":null,\"x\\u0000\":1}]}",
+     "`certificates[0]`: a key holds \\u0000 (U+0000), which facts text and keys may not contain"},
     {"{" BASE ",\"athletes_coached\":9007199254740994}",
      "`athletes_coached`: integer 9007199254740994 is out of range (magnitude at most 2^53)"},
     {"{" BASE ",\"teaching_experience\":\"yes\"}", "`teaching_experience`: expected true or false, got a string"},
@@ -279,7 +304,7 @@ static const err_case err_cases[] = {
     {"{" BASE ",\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":\"2\"}]}",
      "`courses[0].hours`: expected a number, got a string"},
     {"{" BASE ",\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":1e999}]}",
-     "`courses[0].hours`: expected a number, got Infinity"},
+     "`courses[0].hours`: expected a number, got 1e999"},
     {"{" BASE ",\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\"}]}",
      "`courses[0]`: missing required field `hours`"},
     /* not an object */

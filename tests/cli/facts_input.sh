@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# What a facts record may hold, and what it may cost (docs/coach-record.md,
+# docs/robustness.md): text, keys and ids holding \u0000 are bad records
+# (cJSON would cut them short: "usatf\u0000-expired" read as "usatf");
+# integers are checked as written (no fraction, no exponent, nothing rounded
+# past 2^53, the message quotes the number as the record wrote it); and a
+# line longer than --limit record-bytes is a bad record at its line number on
+# every command that reads facts, skipped to its newline, while the records
+# around it still get their results.
+# usage: facts_input.sh PATHWAY_BINARY REPOSITORY_ROOT
+set -uo pipefail
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$2" && pwd)
+rules=$root/rules/usatf/usatf.pw
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+. "$(dirname "$0")/lib/asserts.sh"
+
+ev() { "$bin" eval "$rules" --as-of 2026-11-23 --facts "$@"; }
+good='"birth_date":"1980-01-01","coaching_since":"2010-01-01"'
+member='"memberships":[{"body":"usatf","expires":"2027-12-31"}]'
+
+# --- \u0000 in text, keys and ids ------------------------------------------------
+{
+  echo '{"id":"N1",'"$good"',"memberships":[{"body":"usatf\u0000-expired-2001","expires":"2027-12-31"}]}'
+  echo '{"id":"N2",'"$good"','"$member"',"certificates":[{"id":"usatf-level-1\u0000REVOKED","issued":"2020-01-01","expires":null}]}'
+  echo '{"id":"C0001\u0000",'"$good"'}'
+  echo '{"id":"C0001",'"$good"'}'
+  echo '{"id":"N4",'"$good"',"athletes_coached":3,"ath\u0000letes_coached":4}'
+  echo '{"id":"N5",'"$good"',"roles":["a","b\u0000"]}'
+  echo '{"id":"N6",'"$good"','"$member"',"note":"a\\u0000b"}'
+} >"$tmp/nul.jsonl"
+expect_status nul 1 ev "$tmp/nul.jsonl"
+expect_grep nul out '{"id":"N1","error":"`memberships[0].body`: text holds \\u0000 (U+0000)'
+expect_grep nul out '{"id":"N2","error":"`certificates[0].id`: text holds \\u0000 (U+0000)'
+expect_grep nul out '{"id":null,"error":"`id`: text holds \\u0000 (U+0000)'
+expect_grep nul out '{"id":"N4","error":"a key holds \\u0000 (U+0000)'
+expect_grep nul out '{"id":"N5","error":"`roles[1]`: text holds \\u0000 (U+0000)'
+# An escaped backslash before u0000 is the text \u0000, which is fine.
+expect_grep nul out '{"id":"N6","as_of"'
+if [ "$(grep -c '"id":"C0001"' "$tmp/nul.out")" = 1 ]; then ok "nul: one record prints as C0001"; else
+  fail "nul: the id C0001\\u0000 printed as C0001"; fi
+expect_grep nul err 'nul.jsonl:1: error: record "N1": `memberships[0].body`: text holds \u0000'
+# A file that is one array is checked the same way.
+{ echo '['; sed -n 1p "$tmp/nul.jsonl"; echo ','; sed -n 4p "$tmp/nul.jsonl"; echo ']'; } >"$tmp/nul.json"
+expect_status nul_array 1 ev "$tmp/nul.json"
+expect_grep nul_array out '{"id":"N1","error":"`memberships[0].body`: text holds \\u0000'
+expect_grep nul_array out '{"id":"C0001","as_of"'
+
+# --- integers as written ---------------------------------------------------------
+{
+  for n in 1e2 1.0 1e15 -0.0 9007199254740993 -9007199254740993 100000000000000000000; do
+    echo '{"id":"I'"$n"'",'"$good"',"athletes_coached":'"$n"'}'
+  done
+  echo '{"id":"I_ok",'"$good"',"athletes_coached":9007199254740992,"x":1.5}'
+  echo '{"id":"I_num",'"$good"',"courses":[{"id":"c","completed":"2020-01-01","hours":1e1}]}'
+} >"$tmp/int.jsonl"
+expect_status int 1 ev "$tmp/int.jsonl"
+for n in 1e2 1.0 1e15 -0.0; do
+  expect_grep int out '{"id":"I'"$n"'","error":"`athletes_coached`: expected an integer, got '"$n"'"}'
+done
+for n in 9007199254740993 -9007199254740993 100000000000000000000; do
+  expect_grep int out '{"id":"I'"$n"'","error":"`athletes_coached`: integer '"$n"' is out of range (magnitude at most 2^53)"}'
+done
+expect_grep int out '{"id":"I_ok","as_of"'
+expect_grep int out '{"id":"I_num","as_of"'
+
+# --- record-bytes ----------------------------------------------------------------
+{
+  echo '{"id":"R1",'"$good"'}'
+  printf '{"id":"R2","pad":"'; head -c 2000000 /dev/zero | tr '\0' x; echo '"}'
+  echo '{"id":"R3",'"$good"'}'
+  head -c 3000000 /dev/zero | tr '\0' x; echo
+  echo '{"id":"R5",'"$good"'}'
+} >"$tmp/long.jsonl"
+expect_status long 1 ev "$tmp/long.jsonl"
+expect_grep long err 'long.jsonl:2: error: record without an id: the record is longer than the limit of 1048576 bytes (--limit record-bytes=N)'
+expect_grep long err 'long.jsonl:4: error: record without an id: the record is longer than the limit of 1048576 bytes'
+for r in R1 R3 R5; do expect_grep long out '{"id":"'$r'","as_of"'; done
+# A smaller limit; the same file whole when the limit allows it.
+expect_status long_small 1 ev "$tmp/long.jsonl" --limit record-bytes=40
+expect_grep long_small err 'long.jsonl:1: error: record without an id: the record is longer than the limit of 40 bytes'
+expect_status long_big 1 ev "$tmp/long.jsonl" --limit record-bytes=4M
+expect_grep long_big out '{"id":"R2","error":"missing required field `birth_date`"}'
+expect_grep long_big err 'long.jsonl:4: error: record without an id: invalid JSON'
+# A last line without a newline, longer than the limit.
+head -c 2000000 /dev/zero | tr '\0' x >"$tmp/endless"
+expect_status endless 1 ev "$tmp/endless"
+expect_grep endless err 'endless:1: error: record without an id: the record is longer than the limit'
+# Every command that reads facts.
+for c in explain report; do
+  expect_status "long_$c" 1 "$bin" "$c" "$rules" --facts "$tmp/long.jsonl" --as-of 2026-11-23
+  expect_grep "long_$c" err 'long.jsonl:2: error: record without an id: the record is longer than the limit of 1048576 bytes'
+done
+expect_status long_when 1 "$bin" when "$rules" --facts "$tmp/long.jsonl" --program level_1 --as-of 2026-11-23
+expect_grep long_when err 'long.jsonl:2: error: record without an id: the record is longer than the limit'
+expect_status long_plan 1 "$bin" plan "$rules" --facts "$tmp/long.jsonl" --target level_1 --as-of 2026-11-23
+expect_grep long_plan err 'long.jsonl:2: error: record without an id: the record is longer than the limit'
+expect_status long_diff 1 "$bin" diff "$rules" "$rules" --facts "$tmp/long.jsonl" --as-of 2026-11-23
+expect_grep long_diff err 'long.jsonl:2: error: record without an id: the record is longer than the limit'
+expect_status limit_bad 2 ev "$tmp/long.jsonl" --limit record-bytes=0
+expect_grep limit_bad err 'record-bytes=0'
+
+exit $failed

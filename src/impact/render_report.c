@@ -9,6 +9,7 @@
 
 #include "impact.h"
 #include "render.h"
+#include "util/escape.h"
 
 double pi_share(uint64_t part, uint64_t whole)
 {
@@ -23,19 +24,7 @@ static double pi_round4(double x)
 
 void pi_csv_field(FILE *out, const char *s)
 {
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    pu_escape_fputs(out, pu_escape_csv, s);
 }
 
 size_t *pi_report_order(const pi_report_view *v, size_t k)

@@ -248,17 +248,30 @@ static bool pu_csv_quoted(const char *s, size_t n)
     return false;
 }
 
+/* Inside a field: quotes doubled, and a byte that is not UTF-8 replaced by
+ * U+FFFD (the file is UTF-8 for whatever reads it). */
+static size_t pu_csv_one(const unsigned char *p, const unsigned char *end, char **o)
+{
+    if (p[0] == '"') {
+        pu_put(o, "\"\"", 2);
+        return 1;
+    }
+    size_t k = pu_utf8_len(p, (size_t)(end - p));
+    if (k == 0) {
+        pu_put(o, "\xEF\xBF\xBD", 3);
+        return 1;
+    }
+    pu_put(o, (const char *)p, k);
+    return k;
+}
+
 void pu_escape_csv(pu_buf *b, const char *s, size_t n)
 {
     bool quote = pu_csv_quoted(s, n);
-    pu_buf_append(b, "", 0); /* NUL-terminated even when s is empty */
-    if (quote)
-        pu_buf_append(b, "\"", 1);
+    pu_buf_append(b, quote ? "\"" : "", quote);
     if (pu_csv_formula(s, n))
         pu_buf_append(b, "'", 1);
-    for (const char *q; n && (q = memchr(s, '"', n)); n -= (size_t)(q + 1 - s), s = q + 1)
-        pu_buf_append(b, s, (size_t)(q + 1 - s)), pu_buf_append(b, "\"", 1);
-    pu_buf_append(b, s, n);
+    pu_run(b, (const unsigned char *)s, (const unsigned char *)s + n, pu_plain_but("\""), pu_csv_one);
     if (quote)
         pu_buf_append(b, "\"", 1);
 }

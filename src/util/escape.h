@@ -44,7 +44,9 @@ void pu_escape_text(pu_buf *b, const char *s, size_t n);
  * = + - @ TAB or CR (a spreadsheet formula) is prefixed with a single
  * quote (OWASP's CSV injection advice); a field holding a comma, a quote,
  * a control character or a leading or trailing space is quoted, with its
- * quotes doubled. Other bytes are kept as they are. */
+ * quotes doubled. A byte that is not UTF-8 becomes U+FFFD; every other
+ * character is kept as it is, controls included (inside quotes), so that
+ * the field reads back as the id, less the formula quote. */
 void pu_escape_csv(pu_buf *b, const char *s, size_t n);
 
 /* HTML and XML element text: & < > " ' become entities (&#39; for the

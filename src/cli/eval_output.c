@@ -183,7 +183,9 @@ static void eval_write_members(const eval_report *r, size_t p, size_t group, uns
         if (info.depth != depth)
             continue;
         pw_outcome o = pw_result_outcome(r->ctx, p, i);
-        cli_buf_printf(r->out, "%*s- %s: %s\n", 21 + 2 * (int)depth, "", info.label, eval_outcome_word(o));
+        cli_buf_printf(r->out, "%*s- ", 21 + 2 * (int)depth, "");
+        cli_buf_text(r->out, info.label);
+        cli_buf_printf(r->out, ": %s\n", eval_outcome_word(o));
         if (info.kind != PW_REQ_SINGLE && o == PW_UNMET)
             eval_write_members(r, p, i, depth + 1);
     }
@@ -201,7 +203,9 @@ static void eval_write_reasons(const eval_report *r, size_t p)
             continue;
         const char *what = info.role == PW_ROLE_REQUIRE ? "missing"
                            : info.role == PW_ROLE_PREFER ? "preferred, not met" : "note";
-        cli_buf_printf(r->out, "                     %s: %s\n", what, info.label);
+        cli_buf_printf(r->out, "                     %s: ", what);
+        cli_buf_text(r->out, info.label); /* a label may hold "\n" */
+        cli_buf_put(r->out, "\n", 1);
         if (info.kind != PW_REQ_SINGLE && info.role != PW_ROLE_ADVISE)
             eval_write_members(r, p, i, 1);
     }
@@ -241,8 +245,13 @@ static void eval_write_text(const eval_report *r, const char *id)
         size_t p = r->f->o->progs[k];
         const char *title = pw_program_title(prog, p);
         pw_verdict v = pw_result_verdict(r->ctx, p);
-        cli_buf_printf(r->out, "  %-16s %s%s%s%s\n", word[v], pw_program_id(prog, p), title ? " (" : "",
-                       title ? title : "", title ? ")" : "");
+        cli_buf_printf(r->out, "  %-16s %s", word[v], pw_program_id(prog, p));
+        if (title) {
+            cli_buf_puts(r->out, " (");
+            cli_buf_text(r->out, title);
+            cli_buf_puts(r->out, ")");
+        }
+        cli_buf_put(r->out, "\n", 1);
         if (r->f->progs[k].dated)
             eval_write_period(r, p);
         eval_write_reasons(r, p);

@@ -129,7 +129,7 @@ def check_raw(name, what, data, allowed):
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         fail("%s: %s is not UTF-8 (%s)" % (name, what, e))
-        return None
+        return data.decode("utf-8", "replace") if allowed is None else None
     if allowed is None:  # CSV keeps the characters, inside quotes
         ok("%s: %s is UTF-8" % (name, what))
         return text
@@ -187,7 +187,7 @@ for name, kind in runs:
         continue
     if kind in ("jsonl", "list-jsonl"):
         try:
-            objs = [json.loads(l) for l in text.splitlines() if l]
+            objs = [json.loads(l) for l in text.split("\n") if l]
             ok("%s: every line parses as JSON" % name)
         except ValueError as e:
             fail("%s: a line does not parse as JSON (%s)" % (name, e))

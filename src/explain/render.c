@@ -99,18 +99,11 @@ static cJSON *px_json_date(pw_date d)
     return d == PW_DATE_MIN || d == PW_DATE_MAX ? cJSON_CreateNull() : cJSON_CreateString(px_day(d, b));
 }
 
-/* A string as pu_escape_json writes it: cJSON builds the structure, but
- * its own escaping leaves DEL, C1 and bidi controls, U+2028/U+2029 and
- * bytes that are not UTF-8 raw. NULL becomes null. */
+/* Strings from the facts and the rules, escaped as every JSON output
+ * escapes them; NULL becomes null. */
 static cJSON *px_json_str(const char *s)
 {
-    if (!s)
-        return cJSON_CreateNull();
-    pu_buf b = {0};
-    pu_escape_json(&b, s, strlen(s));
-    cJSON *j = b.oom ? NULL : cJSON_CreateRaw(b.data);
-    free(b.data);
-    return j;
+    return pu_json_cjson(s);
 }
 
 static cJSON *px_json_strings(const char *const *v, size_t n)
@@ -171,7 +164,7 @@ static void px_text_req(px_out *o, const pw_req_explained *r)
     unsigned depth = r->info.depth < 20 ? r->info.depth : 20;
     snprintf(pad, sizeof pad, "%*s", (int)(4 + 2 * depth), "");
     const char *role = r->info.role == PW_ROLE_PREFER ? "prefer: " : r->info.role == PW_ROLE_ADVISE ? "advice: " : "";
-    px_emit(o, "%s%s %s%s", pad, mark[r->holds], role, r->info.label);
+    px_emit(o, "%s%s %s%s", pad, mark[r->holds], role, px_text(o, 0, r->info.label));
     if (r->info.kind != PW_REQ_SINGLE && r->holds != PW_NOT_IN_FORCE)
         px_emit(o, " (%s: %u of %u members hold, %s %u)", px_kind_name[r->info.kind], r->members_met, r->members,
                 r->info.kind == PW_REQ_ALL_OF ? "needs all" : "needs", r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min);
@@ -179,7 +172,7 @@ static void px_text_req(px_out *o, const pw_req_explained *r)
     char inner[80];
     snprintf(inner, sizeof inner, "%s      ", pad);
     if (r->info.citation)
-        px_emit(o, "%sciting \"%s\"\n", inner, r->info.citation);
+        px_emit(o, "%sciting \"%s\"\n", inner, px_text(o, 0, r->info.citation));
     px_text_seen(o, r, inner);
 }
 
@@ -187,7 +180,7 @@ static void px_text_program(px_out *o, const pw_program_explained *p)
 {
     static const char *const verdict[] = {"eligible", "not eligible", "not yet in force", "withdrawn"};
     char b[11];
-    px_emit(o, "  %s (%s): %s", p->id, p->title, verdict[p->verdict]);
+    px_emit(o, "  %s (%s): %s", p->id, px_text(o, 0, p->title), verdict[p->verdict]);
     if (p->verdict == PW_NOT_YET_IN_FORCE)
         px_emit(o, ", in force from %s", px_day(p->from, b));
     else if (p->verdict == PW_WITHDRAWN)
@@ -277,7 +270,7 @@ static void px_text_changes(px_out *o, const pw_change *c, size_t n)
                                        "%s is no longer in force"};
     for (size_t i = 0; i < n; i++) {
         px_emit(o, i ? (i + 1 == n ? " and " : ", ") : ", when ");
-        px_emit(o, what[c[i].kind], c[i].label);
+        px_emit(o, what[c[i].kind], px_text(o, 0, c[i].label));
     }
 }
 
@@ -344,10 +337,10 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
         for (size_t i = 0; i < e->nblocking; i++) {
             const pw_change *ch = &e->blocking[i];
             if (ch->kind == PW_CHANGE_UNMET)
-                px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", ch->label,
+                px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", px_text(&o, 0, ch->label),
                         px_day(ch->day, b));
             else
-                px_emit(&o, "    %s is not in force (%s %s)\n", ch->label,
+                px_emit(&o, "    %s is not in force (%s %s)\n", px_text(&o, 0, ch->label),
                         ch->kind == PW_CHANGE_IN_FORCE ? "it comes into force on" : "it ended on", px_day(ch->day, b));
         }
     }
@@ -359,19 +352,19 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
 static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
 {
     char b[11], c[11];
-    px_emit(o, "  %zu. %s: %s (%s)", k + 1, px_day(s->enrol, b), s->program, s->title);
+    px_emit(o, "  %zu. %s: %s (%s)", k + 1, px_day(s->enrol, b), s->program, px_text(o, 0, s->title));
     if (s->hours > 0)
         px_emit(o, ", %g hours", s->hours);
     px_emit(o, "\n");
     if (s->nwaits) {
         px_emit(o, "       after waiting for:");
         for (size_t i = 0; i < s->nwaits; i++)
-            px_emit(o, "%s \"%s\"", i ? "," : "", s->waits[i]);
+            px_emit(o, "%s \"%s\"", i ? "," : "", px_text(o, 0, s->waits[i]));
         px_emit(o, "\n");
     }
     for (size_t i = 0; i < s->narrange; i++)
         px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
-                s->arrange[i]);
+                px_text(o, 0, s->arrange[i]));
     if (s->grants) {
         px_emit(o, "       grants %s on %s", s->grants, px_day(s->granted, b));
         if (s->expires != PW_DATE_MAX)
@@ -420,7 +413,7 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
     if (!p->reachable) {
         px_emit(&o, "  not reachable by %s:\n", px_day(p->last, b));
         for (size_t i = 0; i < p->nblocking; i++)
-            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", p->blocking[i]);
+            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", px_text(&o, 0, p->blocking[i]));
         return px_done(&o);
     }
     for (size_t i = 0; i < p->nsteps; i++)

@@ -1,6 +1,7 @@
 /* The escapers of every output format (escape.h). They share one driver:
  * runs of bytes a format copies as they are go out with one memcpy, and
  * each other character goes through the format's own `one` step. */
+#include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,19 @@ void pu_escape_csv(pu_buf *b, const char *s, size_t n)
     pu_run(b, (const unsigned char *)s, (const unsigned char *)s + n, pu_plain_but("\""), pu_csv_one);
     if (quote)
         pu_buf_append(b, "\"", 1);
+}
+
+/* ---- cJSON -------------------------------------------------------------------- */
+
+cJSON *pu_json_cjson(const char *s)
+{
+    if (!s)
+        return cJSON_CreateNull();
+    pu_buf b = {0};
+    pu_escape_json(&b, s, strlen(s));
+    cJSON *j = b.oom ? NULL : cJSON_CreateRaw(b.data);
+    free(b.data);
+    return j;
 }
 
 /* ---- to a file ------------------------------------------------------------------ */

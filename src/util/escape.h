@@ -58,6 +58,13 @@ void pu_escape_markup(pu_buf *b, const char *s, size_t n);
  * character references (&#9; &#10;) so that they survive normalisation. */
 void pu_escape_markup_attr(pu_buf *b, const char *s, size_t n);
 
+/* A cJSON string item that prints as pu_escape_json writes it (a raw item):
+ * for JSON that cJSON builds. cJSON's own escaping leaves DEL, the C1 and
+ * bidi controls, U+2028/U+2029 and bytes that are not UTF-8 raw. NULL gives
+ * a null item; NULL back when memory runs out. */
+struct cJSON;
+struct cJSON *pu_json_cjson(const char *s);
+
 /* One of the functions above, applied to a NUL-terminated string (NULL
  * writes nothing) and written to `out`; false when memory runs out. */
 typedef void pu_escape_fn(pu_buf *b, const char *s, size_t n);

@@ -30,11 +30,12 @@ mkdir -p "$tmp/common"
 cp "$root/rules/common/coach.pw" "$tmp/common/"
 # Coaches born in 2007 are 19 on the date: adults under the old rules, not
 # under the new, so that every one of them is in diff's list; "named" makes
-# explain show the id again, as a value it looked at.
+# explain show the id again, as a value it looked at. The rules' own text
+# (a label with a tab and a line break) is shown the same way.
 cat >"$tmp/old.pw" <<'EOF'
 include "common/coach.pw"
 program p "P" {
-  require "adult": age >= 18
+  require "adult\tline\nforged": age >= 18
   require "a member": member("usatf")
   require "named": id != "nobody"
 }
@@ -182,7 +183,7 @@ for name, kind in runs:
         else:
             ok("%s: every id is a field, formulas neutralised with a leading quote (%d)" % (name, len(ids)))
         continue
-    text = check_raw(name, "standard output", out, "\r\n" if kind == "csv" else "\n")
+    text = check_raw(name, "standard output", out, None if kind == "csv" else "\n")
     if text is None:
         continue
     if kind in ("jsonl", "list-jsonl"):
@@ -199,7 +200,12 @@ for name, kind in runs:
             ok("%s: parses as JSON" % name)
         except ValueError as e:
             fail("%s: does not parse as JSON (%s)" % (name, e))
-    elif kind == "text" and not name.startswith(("report", "diff")):
+    if kind == "text" and name.startswith(("explain", "diff")):
+        if "adult\\x09line\\x0aforged" in text and not re.search("^forged", text, re.M):
+            ok("%s: a label's tab and line break are shown as \\x09 and \\x0a" % name)
+        else:
+            fail("%s: a label's tab or line break is not escaped" % name)
+    if kind == "text" and not name.startswith(("report", "diff")):
         missing = [i for i in ids if visible(i) not in text]
         if missing:
             fail("%s: %d ids are not shown as their visible escapes, e.g. %r" % (name, len(missing), visible(missing[0])[:60]))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pathway.h"
+#include "util/escape.h"
 
 /* Exit statuses, the same for every subcommand. */
 enum {
@@ -86,11 +87,7 @@ bool cli_collect_files(const struct pr_strings *args, struct pr_strings *files);
 /* A growing byte buffer for output that is assembled before it is written.
  * Running out of memory sets `oom` and drops what does not fit; the writer
  * checks it once, at the end. */
-typedef struct cli_buf {
-    char *data;
-    size_t len, cap;
-    bool oom;
-} cli_buf;
+typedef pu_buf cli_buf;
 
 /* Makes room for n more bytes; false (oom set) when memory runs out. */
 bool cli_buf_reserve(cli_buf *b, size_t n);
@@ -100,11 +97,12 @@ void cli_buf_printf(cli_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* Appends s (up to its NUL) as a JSON string literal, quotes included:
- * valid UTF-8 passes through, control characters, quotes and backslashes
- * are escaped, and each byte that is not valid UTF-8 becomes \ufffd, so
- * that the output always parses. */
+/* Appends s (up to its NUL) as a JSON string literal, quotes included
+ * (pu_escape_json). */
 void cli_buf_json_string(cli_buf *b, const char *s);
+/* Appends s (up to its NUL) as text for a terminal or a log: control and
+ * bidi characters shown as visible escapes (pu_escape_text). */
+void cli_buf_text(cli_buf *b, const char *s);
 
 /* Inline: the output of `pathway eval` is mostly short fixed pieces. */
 static inline void cli_buf_put(cli_buf *b, const void *s, size_t n)

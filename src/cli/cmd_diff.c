@@ -69,19 +69,8 @@ typedef struct diff_state {
 
 static void diff_csv_field(cli_buf *b, const char *s)
 {
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        cli_buf_puts(b, s);
-        return;
-    }
-    cli_buf_put(b, "\"", 1);
-    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        cli_buf_put(b, s, (size_t)(q - s) + 1);
-        cli_buf_put(b, "\"", 1);
-    }
-    cli_buf_puts(b, s);
-    cli_buf_put(b, "\"", 1);
+    if (s)
+        pu_escape_csv(b, s, strlen(s));
 }
 
 typedef struct diff_line {

@@ -229,7 +229,10 @@ static void cx_fail(const eval_shared *sh, eval_sink *s, const char *id, const c
         cli_buf_json_string(&s->out, msg);
         cli_buf_puts(&s->out, "}\n");
     } else {
-        cli_buf_printf(&s->out, "%s: error: %s\n", id ? id : "(no id)", msg);
+        cli_buf_text(&s->out, id ? id : "(no id)");
+        cli_buf_puts(&s->out, ": error: ");
+        cli_buf_text(&s->out, msg);
+        cli_buf_puts(&s->out, "\n");
     }
     eval_write_note(s, id, where, msg);
 }

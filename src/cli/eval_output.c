@@ -183,7 +183,9 @@ static void eval_write_members(const eval_report *r, size_t p, size_t group, uns
         if (info.depth != depth)
             continue;
         pw_outcome o = pw_result_outcome(r->ctx, p, i);
-        cli_buf_printf(r->out, "%*s- %s: %s\n", 21 + 2 * (int)depth, "", info.label, eval_outcome_word(o));
+        cli_buf_printf(r->out, "%*s- ", 21 + 2 * (int)depth, "");
+        cli_buf_text(r->out, info.label);
+        cli_buf_printf(r->out, ": %s\n", eval_outcome_word(o));
         if (info.kind != PW_REQ_SINGLE && o == PW_UNMET)
             eval_write_members(r, p, i, depth + 1);
     }
@@ -201,7 +203,9 @@ static void eval_write_reasons(const eval_report *r, size_t p)
             continue;
         const char *what = info.role == PW_ROLE_REQUIRE ? "missing"
                            : info.role == PW_ROLE_PREFER ? "preferred, not met" : "note";
-        cli_buf_printf(r->out, "                     %s: %s\n", what, info.label);
+        cli_buf_printf(r->out, "                     %s: ", what);
+        cli_buf_text(r->out, info.label); /* a label may hold "\n" */
+        cli_buf_put(r->out, "\n", 1);
         if (info.kind != PW_REQ_SINGLE && info.role != PW_ROLE_ADVISE)
             eval_write_members(r, p, i, 1);
     }
@@ -235,13 +239,19 @@ static void eval_write_text(const eval_report *r, const char *id)
         [PW_NOT_YET_IN_FORCE] = "not yet in force", [PW_WITHDRAWN] = "withdrawn",
     };
     const pw_program *prog = r->f->program;
-    cli_buf_printf(r->out, "%s (as of %s)\n", id ? id : "(record without id)", r->f->as_of);
+    cli_buf_text(r->out, id ? id : "(record without id)");
+    cli_buf_printf(r->out, " (as of %s)\n", r->f->as_of);
     for (size_t k = 0; k < r->f->o->nprogs; k++) {
         size_t p = r->f->o->progs[k];
         const char *title = pw_program_title(prog, p);
         pw_verdict v = pw_result_verdict(r->ctx, p);
-        cli_buf_printf(r->out, "  %-16s %s%s%s%s\n", word[v], pw_program_id(prog, p), title ? " (" : "",
-                       title ? title : "", title ? ")" : "");
+        cli_buf_printf(r->out, "  %-16s %s", word[v], pw_program_id(prog, p));
+        if (title) {
+            cli_buf_puts(r->out, " (");
+            cli_buf_text(r->out, title);
+            cli_buf_puts(r->out, ")");
+        }
+        cli_buf_put(r->out, "\n", 1);
         if (r->f->progs[k].dated)
             eval_write_period(r, p);
         eval_write_reasons(r, p);
@@ -279,7 +289,10 @@ static void eval_note_add(eval_sink *s, size_t off)
 void eval_write_error(const eval_fmt *f, eval_sink *s, const char *id, const char *where, const char *msg)
 {
     if (f->o->text) {
-        cli_buf_printf(&s->out, "%s: error: %s\n\n", id ? id : "(record without id)", msg);
+        cli_buf_text(&s->out, id ? id : "(record without id)");
+        cli_buf_puts(&s->out, ": error: ");
+        cli_buf_text(&s->out, msg);
+        cli_buf_puts(&s->out, "\n\n");
     } else {
         cli_buf_put(&s->out, "{\"id\":", 6);
         eval_json_id(&s->out, id);
@@ -294,10 +307,18 @@ void eval_write_note(eval_sink *s, const char *id, const char *where, const char
 {
     s->bad++;
     size_t off = s->err.len;
-    if (id)
-        cli_buf_printf(&s->err, "%s: error: record \"%s\": %s\n", where, id, msg);
-    else
-        cli_buf_printf(&s->err, "%s: error: record without an id: %s\n", where, msg);
+    /* Every piece may hold text from the facts (the file's name, the id, a
+     * value the message quotes): all of it shown as terminal text. */
+    cli_buf_text(&s->err, where);
+    if (id) {
+        cli_buf_puts(&s->err, ": error: record \"");
+        cli_buf_text(&s->err, id);
+        cli_buf_puts(&s->err, "\": ");
+    } else {
+        cli_buf_puts(&s->err, ": error: record without an id: ");
+    }
+    cli_buf_text(&s->err, msg);
+    cli_buf_puts(&s->err, "\n");
     eval_note_add(s, off);
 }
 

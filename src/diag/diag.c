@@ -3,7 +3,6 @@
  * from byte offsets only now, when a message is printed. */
 #include "diag.h"
 #include "../util/grow.h"
-#include "../util/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -328,36 +327,10 @@ void pd_render_text_coded(const pd_list *l, ps_sources *src, bool color, bool co
  * become U+FFFD so that the output always parses. */
 void pd_json_str(pd_buf *b, const char *s)
 {
-    if (!s) {
+    if (s)
+        pu_escape_json(b, s, strlen(s));
+    else
         pd_buf_puts(b, "null");
-        return;
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    pd_buf_puts(b, "\"");
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        size_t k = pu_utf8_len(p + i, n - i);
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            pd_buf_append(b, esc, 2);
-        } else if (c == '\n') {
-            pd_buf_puts(b, "\\n");
-        } else if (c == '\t') {
-            pd_buf_puts(b, "\\t");
-        } else if (c == '\r') {
-            pd_buf_puts(b, "\\r");
-        } else if (c < 0x20 || c == 0x7f) {
-            pd_buf_printf(b, "\\u%04x", c);
-        } else if (k == 0) {
-            pd_buf_puts(b, "\\ufffd");
-            k = 1;
-        } else {
-            pd_buf_append(b, s + i, k);
-        }
-        i += k ? k : 1;
-    }
-    pd_buf_puts(b, "\"");
 }
 
 static void pd_json_position(pd_buf *b, ps_sources *src, const ps_span *span, bool end)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "../front/source.h"
+#include "../util/escape.h"
 
 typedef enum pd_severity { PD_ERROR, PD_WARNING, PD_NOTE } pd_severity;
 
@@ -60,11 +61,7 @@ void pd_note_add(pd_list *l, pd_diag *d, const ps_span *span, const char *fmt, .
 void pd_set_fix(pd_list *l, pd_diag *d, const char *replacement);
 
 /* A growable text buffer the renderers write into (malloc'd). */
-typedef struct pd_buf {
-    char *data;
-    size_t len, cap;
-    bool oom;
-} pd_buf;
+typedef pu_buf pd_buf;
 void pd_buf_printf(pd_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -83,8 +80,8 @@ void pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
 /* As pd_render_text; with `codes`, each message ends in its code the way
  * clang names a warning's flag: "warning: ... [PW101]". */
 void pd_render_text_coded(const pd_list *l, ps_sources *src, bool color, bool codes, pd_buf *out);
-/* `s` as a JSON string literal, quotes included; bytes that are not UTF-8
- * become U+FFFD; NULL becomes null. */
+/* `s` as a JSON string literal, quotes included (pu_escape_json); NULL
+ * becomes null. */
 void pd_json_str(pd_buf *b, const char *s);
 
 /* ---- SARIF 2.1.0 (sarif.c) -------------------------------------------------- */

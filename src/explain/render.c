@@ -7,12 +7,39 @@
 #include <string.h>
 
 #include "explain.h"
+#include "util/escape.h"
 
+/* The output, and scratch room for the texts from the facts (the id, the
+ * values and entries seen) that a text answer shows escaped. */
+#define PX_SCRATCH 4
 typedef struct px_out {
     char **buf;
     size_t *len, *cap;
     bool oom;
+    pu_buf scratch[PX_SCRATCH];
 } px_out;
+
+/* `s` as terminal text (pu_escape_text), in scratch slot `slot`: valid
+ * until the slot is used again. */
+static const char *px_text(px_out *o, int slot, const char *s)
+{
+    pu_buf *b = &o->scratch[slot];
+    b->len = 0;
+    pu_escape_text(b, s, strlen(s));
+    if (b->oom) {
+        o->oom = true;
+        return "";
+    }
+    return b->data;
+}
+
+/* Frees the scratch; whether all went well. */
+static bool px_done(px_out *o)
+{
+    for (int i = 0; i < PX_SCRATCH; i++)
+        free(o->scratch[i].data);
+    return !o->oom;
+}
 
 static void px_emit(px_out *o, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -72,16 +99,18 @@ static cJSON *px_json_date(pw_date d)
     return d == PW_DATE_MIN || d == PW_DATE_MAX ? cJSON_CreateNull() : cJSON_CreateString(px_day(d, b));
 }
 
+/* Strings from the facts and the rules, escaped as every JSON output
+ * escapes them; NULL becomes null. */
 static cJSON *px_json_str(const char *s)
 {
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+    return pu_json_cjson(s);
 }
 
 static cJSON *px_json_strings(const char *const *v, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; a && i < n; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+        cJSON_AddItemToArray(a, px_json_str(v[i]));
     return a;
 }
 
@@ -100,19 +129,21 @@ static void px_text_seen(px_out *o, const pw_req_explained *r, const char *pad)
     for (size_t i = 0; i < r->nseen; i++) {
         const pw_seen *s = &r->seen[i];
         if (s->test && r->holds == PW_UNMET) {
-            px_emit(o, "%s%s %s, needs %s", pad, s->expr, s->value, s->test);
+            px_emit(o, "%s%s %s, needs %s", pad, px_text(o, 0, s->expr), px_text(o, 1, s->value),
+                    px_text(o, 2, s->test));
             if (r->met_on != PW_DATE_MAX && s->value_then) {
-                px_emit(o, ": reaches %s on %s", s->value_then, px_day(r->met_on, b));
+                px_emit(o, ": reaches %s on %s", px_text(o, 0, s->value_then), px_day(r->met_on, b));
                 dated = true;
             }
             px_emit(o, "\n");
         } else if (s->test) {
-            px_emit(o, "%s%s %s (needs %s)\n", pad, s->expr, s->value, s->test);
+            px_emit(o, "%s%s %s (needs %s)\n", pad, px_text(o, 0, s->expr), px_text(o, 1, s->value),
+                    px_text(o, 2, s->test));
         } else {
-            px_emit(o, "%s%s is %s\n", pad, s->expr, s->value);
+            px_emit(o, "%s%s is %s\n", pad, px_text(o, 0, s->expr), px_text(o, 1, s->value));
         }
         for (size_t k = 0; k < s->nentries; k++)
-            px_emit(o, "%s  %s\n", pad, s->entries[k]);
+            px_emit(o, "%s  %s\n", pad, px_text(o, 0, s->entries[k]));
     }
     if (r->holds == PW_UNMET) {
         if (r->last_met != PW_DATE_MIN)
@@ -133,7 +164,7 @@ static void px_text_req(px_out *o, const pw_req_explained *r)
     unsigned depth = r->info.depth < 20 ? r->info.depth : 20;
     snprintf(pad, sizeof pad, "%*s", (int)(4 + 2 * depth), "");
     const char *role = r->info.role == PW_ROLE_PREFER ? "prefer: " : r->info.role == PW_ROLE_ADVISE ? "advice: " : "";
-    px_emit(o, "%s%s %s%s", pad, mark[r->holds], role, r->info.label);
+    px_emit(o, "%s%s %s%s", pad, mark[r->holds], role, px_text(o, 0, r->info.label));
     if (r->info.kind != PW_REQ_SINGLE && r->holds != PW_NOT_IN_FORCE)
         px_emit(o, " (%s: %u of %u members hold, %s %u)", px_kind_name[r->info.kind], r->members_met, r->members,
                 r->info.kind == PW_REQ_ALL_OF ? "needs all" : "needs", r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min);
@@ -141,7 +172,7 @@ static void px_text_req(px_out *o, const pw_req_explained *r)
     char inner[80];
     snprintf(inner, sizeof inner, "%s      ", pad);
     if (r->info.citation)
-        px_emit(o, "%sciting \"%s\"\n", inner, r->info.citation);
+        px_emit(o, "%sciting \"%s\"\n", inner, px_text(o, 0, r->info.citation));
     px_text_seen(o, r, inner);
 }
 
@@ -149,7 +180,7 @@ static void px_text_program(px_out *o, const pw_program_explained *p)
 {
     static const char *const verdict[] = {"eligible", "not eligible", "not yet in force", "withdrawn"};
     char b[11];
-    px_emit(o, "  %s (%s): %s", p->id, p->title, verdict[p->verdict]);
+    px_emit(o, "  %s (%s): %s", p->id, px_text(o, 0, p->title), verdict[p->verdict]);
     if (p->verdict == PW_NOT_YET_IN_FORCE)
         px_emit(o, ", in force from %s", px_day(p->from, b));
     else if (p->verdict == PW_WITHDRAWN)
@@ -162,13 +193,13 @@ static void px_text_program(px_out *o, const pw_program_explained *p)
 static cJSON *px_json_req(const pw_req_explained *r)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "label", cJSON_CreateString(r->info.label));
+    cJSON_AddItemToObject(j, "label", px_json_str(r->info.label));
     cJSON_AddItemToObject(j, "citation", px_json_str(r->info.citation));
-    cJSON_AddStringToObject(j, "kind", px_kind_name[r->info.kind]);
-    cJSON_AddStringToObject(j, "role", px_role_name[r->info.role]);
+    cJSON_AddItemToObject(j, "kind", px_json_str(px_kind_name[r->info.kind]));
+    cJSON_AddItemToObject(j, "role", px_json_str(px_role_name[r->info.role]));
     cJSON_AddNumberToObject(j, "depth", r->info.depth);
-    cJSON_AddStringToObject(j, "outcome", px_outcome_name[r->outcome]);
-    cJSON_AddStringToObject(j, "holds", px_outcome_name[r->holds]);
+    cJSON_AddItemToObject(j, "outcome", px_json_str(px_outcome_name[r->outcome]));
+    cJSON_AddItemToObject(j, "holds", px_json_str(px_outcome_name[r->holds]));
     if (r->info.kind != PW_REQ_SINGLE) {
         cJSON_AddNumberToObject(j, "min", r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min);
         cJSON_AddNumberToObject(j, "members", r->members);
@@ -181,8 +212,8 @@ static cJSON *px_json_req(const pw_req_explained *r)
     for (size_t i = 0; seen && i < r->nseen; i++) {
         const pw_seen *s = &r->seen[i];
         cJSON *js = cJSON_CreateObject();
-        cJSON_AddStringToObject(js, "expr", s->expr);
-        cJSON_AddStringToObject(js, "value", s->value);
+        cJSON_AddItemToObject(js, "expr", px_json_str(s->expr));
+        cJSON_AddItemToObject(js, "value", px_json_str(s->value));
         cJSON_AddItemToObject(js, "test", px_json_str(s->test));
         cJSON_AddItemToObject(js, "value_then", px_json_str(s->value_then));
         cJSON_AddItemToObject(js, "entries", px_json_strings(s->entries, s->nentries));
@@ -194,9 +225,9 @@ static cJSON *px_json_req(const pw_req_explained *r)
 static cJSON *px_json_program(const pw_program_explained *p)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "program", p->id);
-    cJSON_AddStringToObject(j, "title", p->title);
-    cJSON_AddStringToObject(j, "status", px_verdict_name[p->verdict]);
+    cJSON_AddItemToObject(j, "program", px_json_str(p->id));
+    cJSON_AddItemToObject(j, "title", px_json_str(p->title));
+    cJSON_AddItemToObject(j, "status", px_json_str(px_verdict_name[p->verdict]));
     cJSON_AddBoolToObject(j, "eligible", p->verdict == PW_ELIGIBLE);
     cJSON *f = cJSON_AddObjectToObject(j, "in_force");
     cJSON_AddItemToObject(f, "from", px_json_date(p->from));
@@ -209,7 +240,7 @@ static cJSON *px_json_program(const pw_program_explained *p)
 
 bool px_render_explain(const pw_explanation *e, bool json, char **buf, size_t *len, size_t *cap)
 {
-    px_out o = {buf, len, cap, false};
+    px_out o = {buf, len, cap, false, {{0}}};
     char b[11], c[11];
     if (json) {
         cJSON *j = cJSON_CreateObject();
@@ -221,14 +252,14 @@ bool px_render_explain(const pw_explanation *e, bool json, char **buf, size_t *l
         cJSON *ps = cJSON_AddArrayToObject(j, "programs");
         for (size_t i = 0; ps && i < e->nprograms; i++)
             cJSON_AddItemToArray(ps, px_json_program(&e->programs[i]));
-        return px_emit_json(&o, j);
+        return px_emit_json(&o, j); /* no scratch used */
     }
     char d[11];
-    px_emit(&o, "%s as of %s (looking from %s to %s)\n", e->coach ? e->coach : "(no id)", px_day(e->as_of, b),
+    px_emit(&o, "%s as of %s (looking from %s to %s)\n", px_text(&o, 0, e->coach ? e->coach : "(no id)"), px_day(e->as_of, b),
             px_day(e->first, c), px_day(e->last, d));
     for (size_t i = 0; i < e->nprograms; i++)
         px_text_program(&o, &e->programs[i]);
-    return !o.oom;
+    return px_done(&o);
 }
 
 /* ---- when ---------------------------------------------------------------- */
@@ -239,7 +270,7 @@ static void px_text_changes(px_out *o, const pw_change *c, size_t n)
                                        "%s is no longer in force"};
     for (size_t i = 0; i < n; i++) {
         px_emit(o, i ? (i + 1 == n ? " and " : ", ") : ", when ");
-        px_emit(o, what[c[i].kind], c[i].label);
+        px_emit(o, what[c[i].kind], px_text(o, 0, c[i].label));
     }
 }
 
@@ -248,9 +279,9 @@ static cJSON *px_json_changes(const pw_change *c, size_t n)
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; a && i < n; i++) {
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "kind", px_change_name[c[i].kind]);
+        cJSON_AddItemToObject(j, "kind", px_json_str(px_change_name[c[i].kind]));
         cJSON_AddItemToObject(j, "day", px_json_date(c[i].day));
-        cJSON_AddStringToObject(j, "label", c[i].label);
+        cJSON_AddItemToObject(j, "label", px_json_str(c[i].label));
         cJSON_AddItemToArray(a, j);
     }
     return a;
@@ -260,7 +291,7 @@ static bool px_when_json(px_out *o, const pw_eligibility *e)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddItemToObject(j, "id", px_json_str(e->coach));
-    cJSON_AddStringToObject(j, "program", e->program);
+    cJSON_AddItemToObject(j, "program", px_json_str(e->program));
     cJSON_AddItemToObject(j, "as_of", px_json_date(e->as_of));
     cJSON_AddItemToObject(j, "horizon_until", px_json_date(e->last));
     cJSON_AddBoolToObject(j, "eligible_within_horizon", e->nperiods > 0);
@@ -281,11 +312,11 @@ static bool px_when_json(px_out *o, const pw_eligibility *e)
 
 bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len, size_t *cap)
 {
-    px_out o = {buf, len, cap, false};
+    px_out o = {buf, len, cap, false, {{0}}};
     if (json)
-        return px_when_json(&o, e);
+        return px_when_json(&o, e); /* no scratch used */
     char b[11], c[11];
-    px_emit(&o, "%s: %s, from %s to %s\n", e->coach ? e->coach : "(no id)", e->program, px_day(e->as_of, b),
+    px_emit(&o, "%s: %s, from %s to %s\n", px_text(&o, 0, e->coach ? e->coach : "(no id)"), e->program, px_day(e->as_of, b),
             px_day(e->last, c));
     for (size_t i = 0; i < e->nperiods; i++) {
         const pw_period *p = &e->periods[i];
@@ -306,14 +337,14 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
         for (size_t i = 0; i < e->nblocking; i++) {
             const pw_change *ch = &e->blocking[i];
             if (ch->kind == PW_CHANGE_UNMET)
-                px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", ch->label,
+                px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", px_text(&o, 0, ch->label),
                         px_day(ch->day, b));
             else
-                px_emit(&o, "    %s is not in force (%s %s)\n", ch->label,
+                px_emit(&o, "    %s is not in force (%s %s)\n", px_text(&o, 0, ch->label),
                         ch->kind == PW_CHANGE_IN_FORCE ? "it comes into force on" : "it ended on", px_day(ch->day, b));
         }
     }
-    return !o.oom;
+    return px_done(&o);
 }
 
 /* ---- plan ---------------------------------------------------------------- */
@@ -321,19 +352,19 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
 static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
 {
     char b[11], c[11];
-    px_emit(o, "  %zu. %s: %s (%s)", k + 1, px_day(s->enrol, b), s->program, s->title);
+    px_emit(o, "  %zu. %s: %s (%s)", k + 1, px_day(s->enrol, b), s->program, px_text(o, 0, s->title));
     if (s->hours > 0)
         px_emit(o, ", %g hours", s->hours);
     px_emit(o, "\n");
     if (s->nwaits) {
         px_emit(o, "       after waiting for:");
         for (size_t i = 0; i < s->nwaits; i++)
-            px_emit(o, "%s \"%s\"", i ? "," : "", s->waits[i]);
+            px_emit(o, "%s \"%s\"", i ? "," : "", px_text(o, 0, s->waits[i]));
         px_emit(o, "\n");
     }
     for (size_t i = 0; i < s->narrange; i++)
         px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
-                s->arrange[i]);
+                px_text(o, 0, s->arrange[i]));
     if (s->grants) {
         px_emit(o, "       grants %s on %s", s->grants, px_day(s->granted, b));
         if (s->expires != PW_DATE_MAX)
@@ -346,7 +377,7 @@ static bool px_plan_json(px_out *o, const pw_plan *p)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddItemToObject(j, "id", px_json_str(p->coach));
-    cJSON_AddStringToObject(j, "target", p->target);
+    cJSON_AddItemToObject(j, "target", px_json_str(p->target));
     cJSON_AddItemToObject(j, "as_of", px_json_date(p->as_of));
     cJSON_AddItemToObject(j, "horizon_until", px_json_date(p->last));
     cJSON_AddBoolToObject(j, "reachable", p->reachable);
@@ -356,8 +387,8 @@ static bool px_plan_json(px_out *o, const pw_plan *p)
     for (size_t i = 0; steps && i < p->nsteps; i++) {
         const pw_plan_step *s = &p->steps[i];
         cJSON *js = cJSON_CreateObject();
-        cJSON_AddStringToObject(js, "program", s->program);
-        cJSON_AddStringToObject(js, "title", s->title);
+        cJSON_AddItemToObject(js, "program", px_json_str(s->program));
+        cJSON_AddItemToObject(js, "title", px_json_str(s->title));
         cJSON_AddItemToObject(js, "enrol", px_json_date(s->enrol));
         cJSON_AddItemToObject(js, "hours", s->hours > 0 ? cJSON_CreateNumber(s->hours) : cJSON_CreateNull());
         cJSON_AddItemToObject(js, "grants", px_json_str(s->grants));
@@ -374,16 +405,16 @@ static bool px_plan_json(px_out *o, const pw_plan *p)
 
 bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t *cap)
 {
-    px_out o = {buf, len, cap, false};
+    px_out o = {buf, len, cap, false, {{0}}};
     if (json)
-        return px_plan_json(&o, p);
+        return px_plan_json(&o, p); /* no scratch used */
     char b[11];
-    px_emit(&o, "%s: plan for %s as of %s\n", p->coach ? p->coach : "(no id)", p->target, px_day(p->as_of, b));
+    px_emit(&o, "%s: plan for %s as of %s\n", px_text(&o, 0, p->coach ? p->coach : "(no id)"), p->target, px_day(p->as_of, b));
     if (!p->reachable) {
         px_emit(&o, "  not reachable by %s:\n", px_day(p->last, b));
         for (size_t i = 0; i < p->nblocking; i++)
-            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", p->blocking[i]);
-        return !o.oom;
+            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", px_text(&o, 0, p->blocking[i]));
+        return px_done(&o);
     }
     for (size_t i = 0; i < p->nsteps; i++)
         px_text_step(&o, i, &p->steps[i]);
@@ -392,5 +423,5 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
     if (p->hours > 0)
         px_emit(&o, ", %g hours", p->hours);
     px_emit(&o, "\n");
-    return !o.oom;
+    return px_done(&o);
 }

@@ -8,6 +8,7 @@
 
 #include "impact.h"
 #include "render.h"
+#include "util/escape.h"
 
 /* A reason and how many coaches it applies to. */
 typedef struct pi_reason {
@@ -86,7 +87,8 @@ static void pi_text_side(FILE *out, const char *rules, pw_date date)
 {
     char d[11];
     pw_date_format(date, d);
-    fprintf(out, "%s (as of %s)", rules, d);
+    pu_escape_fputs(out, pu_escape_text, rules);
+    fprintf(out, " (as of %s)", d);
 }
 
 static void pi_text_structure(FILE *out, const pi_diff *d)
@@ -108,7 +110,9 @@ static void pi_text_structure(FILE *out, const pi_diff *d)
         }
         for (size_t i = 0; i < pr->nchanges; i++) {
             const pi_req_change *c = &pr->changes[i];
-            fprintf(out, "  %s: %s \"%s\" ", pi_pair_id(pr), c->role, c->label);
+            fprintf(out, "  %s: %s \"", pi_pair_id(pr), c->role);
+            pu_escape_fputs(out, pu_escape_text, c->label);
+            fputs("\" ", out);
             if (c->kind == PI_REQ_CHANGED) {
                 pi_what_words(c->what, what, sizeof what);
                 fprintf(out, "changed (%s)\n", what);
@@ -164,8 +168,11 @@ static bool pi_text_reasons(FILE *out, const pi_diff_view *v)
             fprintf(out, "  %s: %llu %s eligibility; %s:\n", pi_pair_id(pr), (unsigned long long)total,
                     ch == PI_LOST ? "lost" : "gained",
                     ch == PI_LOST ? "what they lack now" : "what they lacked before");
-            for (size_t i = 0; i < n; i++)
-                fprintf(out, "    %8llu  %s\n", (unsigned long long)r[i].count, r[i].label);
+            for (size_t i = 0; i < n; i++) {
+                fprintf(out, "    %8llu  ", (unsigned long long)r[i].count);
+                pu_escape_fputs(out, pu_escape_text, r[i].label);
+                fputs("\n", out);
+            }
             free(r);
             any = true;
         }
@@ -199,8 +206,8 @@ static cJSON *pi_json_side(const char *rules, pw_date date)
     char d[11];
     pw_date_format(date, d);
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "rules", rules);
-    cJSON_AddStringToObject(o, "as_of", d);
+    cJSON_AddItemToObject(o, "rules", pu_json_cjson(rules));
+    cJSON_AddItemToObject(o, "as_of", pu_json_cjson(d));
     return o;
 }
 
@@ -214,7 +221,7 @@ static cJSON *pi_json_what(unsigned what)
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (what & words[i].bit)
-            cJSON_AddItemToArray(a, cJSON_CreateString(words[i].word));
+            cJSON_AddItemToArray(a, pu_json_cjson(words[i].word));
     return a;
 }
 
@@ -226,9 +233,9 @@ static cJSON *pi_json_changes(const pi_pair *pr)
         const pi_req_change *c = &pr->changes[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(a, o);
-        cJSON_AddStringToObject(o, "change", kind[c->kind]);
-        cJSON_AddStringToObject(o, "requirement", c->label);
-        cJSON_AddStringToObject(o, "role", c->role);
+        cJSON_AddItemToObject(o, "change", pu_json_cjson(kind[c->kind]));
+        cJSON_AddItemToObject(o, "requirement", pu_json_cjson(c->label));
+        cJSON_AddItemToObject(o, "role", pu_json_cjson(c->role));
         cJSON_AddItemToObject(o, "what", pi_json_what(c->what));
     }
     return a;
@@ -244,7 +251,7 @@ static cJSON *pi_json_reasons(const pi_diff_view *v, const pi_pair *pr, pi_chang
     for (size_t i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(a, o);
-        cJSON_AddStringToObject(o, "requirement", r[i].label);
+        cJSON_AddItemToObject(o, "requirement", pu_json_cjson(r[i].label));
         cJSON_AddNumberToObject(o, "count", (double)r[i].count);
     }
     free(r);
@@ -255,14 +262,14 @@ static cJSON *pi_json_pair(const pi_diff_view *v, const pi_pair *pr)
 {
     const uint64_t *c = v->counts + pr->base;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "program", pi_pair_id(pr));
+    cJSON_AddItemToObject(o, "program", pu_json_cjson(pi_pair_id(pr)));
     if (pr->has_old)
-        cJSON_AddStringToObject(o, "old_program", pr->old.id);
+        cJSON_AddItemToObject(o, "old_program", pu_json_cjson(pr->old.id));
     else
         cJSON_AddNullToObject(o, "old_program");
-    cJSON_AddStringToObject(o, "status", pi_pair_word(pr->kind));
+    cJSON_AddItemToObject(o, "status", pu_json_cjson(pi_pair_word(pr->kind)));
     if (pr->renamed_by)
-        cJSON_AddStringToObject(o, "renamed_by", pr->renamed_by);
+        cJSON_AddItemToObject(o, "renamed_by", pu_json_cjson(pr->renamed_by));
     else
         cJSON_AddNullToObject(o, "renamed_by");
     cJSON_AddItemToObject(o, "program_changes", pi_json_what(pr->what));

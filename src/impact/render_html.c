@@ -11,6 +11,7 @@
 
 #include "impact.h"
 #include "render.h"
+#include "util/escape.h"
 
 /* The chart's geometry, in SVG user units. */
 enum { H_LABEL = 330, H_BAR = 300, H_VALUE = 230, H_ROW = 26, H_TOP = 6 };
@@ -30,19 +31,11 @@ static const char pi_html_head[] =
     ".legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:-.1em}\n"
     "</style>\n</head>\n<body>\n";
 
-/* Text as HTML element content or attribute value. */
+/* Text as HTML element content or a quoted attribute value
+ * (pu_escape_markup). */
 static void pi_html(FILE *out, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out); break;
-        }
-    }
+    pu_escape_fputs(out, pu_escape_markup, s);
 }
 
 /* One bar: its label, a track the width of the whole population, the bar

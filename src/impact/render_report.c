@@ -9,6 +9,7 @@
 
 #include "impact.h"
 #include "render.h"
+#include "util/escape.h"
 
 double pi_share(uint64_t part, uint64_t whole)
 {
@@ -23,19 +24,7 @@ static double pi_round4(double x)
 
 void pi_csv_field(FILE *out, const char *s)
 {
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    pu_escape_fputs(out, pu_escape_csv, s);
 }
 
 size_t *pi_report_order(const pi_report_view *v, size_t k)
@@ -67,7 +56,9 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
 {
     char date[11];
     pw_date_format(v->r->as_of, date);
-    fprintf(out, "Eligibility report: %s, as of %s\n", v->rules, date);
+    fputs("Eligibility report: ", out);
+    pu_escape_fputs(out, pu_escape_text, v->rules);
+    fprintf(out, ", as of %s\n", date);
     fprintf(out, "%llu coaches evaluated", (unsigned long long)v->totals.records);
     if (v->totals.bad)
         fprintf(out, "; %llu record%s could not be evaluated and %s not counted",
@@ -78,7 +69,9 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
         const pi_prog *p = &v->r->progs[k];
         const uint64_t *c = v->counts + v->r->base[k];
         uint64_t not_eligible = pi_report_not_eligible(v, k);
-        fprintf(out, "\n%s%s%s\n", p->id, p->title ? " - " : "", p->title ? p->title : "");
+        fprintf(out, "\n%s%s", p->id, p->title ? " - " : "");
+        pu_escape_fputs(out, pu_escape_text, p->title); /* rules text may hold "\n" */
+        fputs("\n", out);
         fprintf(out, "  eligible: %llu of %llu (%.1f%%)\n", (unsigned long long)c[PI_R_ELIGIBLE],
                 (unsigned long long)v->totals.records, 100.0 * pi_share(c[PI_R_ELIGIBLE], v->totals.records));
         if (c[PI_R_NOT_IN_FORCE])
@@ -91,8 +84,9 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
             return false;
         for (size_t i = 0; i < p->nreqs && i < v->top && c[PI_R_UNMET + order[i]]; i++) {
             uint64_t n = c[PI_R_UNMET + order[i]];
-            fprintf(out, "    %5.1f%% (%llu) lack: %s\n", 100.0 * pi_share(n, not_eligible),
-                    (unsigned long long)n, p->labels[order[i]]);
+            fprintf(out, "    %5.1f%% (%llu) lack: ", 100.0 * pi_share(n, not_eligible), (unsigned long long)n);
+            pu_escape_fputs(out, pu_escape_text, p->labels[order[i]]);
+            fputs("\n", out);
         }
         free(order);
     }
@@ -115,9 +109,9 @@ static cJSON *pi_report_json_prog(const pi_report_view *v, size_t k)
         cJSON_Delete(unmet);
         return NULL;
     }
-    cJSON_AddStringToObject(o, "program", p->id);
+    cJSON_AddItemToObject(o, "program", pu_json_cjson(p->id));
     if (p->title)
-        cJSON_AddStringToObject(o, "title", p->title);
+        cJSON_AddItemToObject(o, "title", pu_json_cjson(p->title));
     else
         cJSON_AddNullToObject(o, "title");
     cJSON_AddNumberToObject(o, "eligible", (double)c[PI_R_ELIGIBLE]);
@@ -128,7 +122,7 @@ static cJSON *pi_report_json_prog(const pi_report_view *v, size_t k)
         uint64_t n = c[PI_R_UNMET + order[i]];
         cJSON *u = cJSON_CreateObject();
         cJSON_AddItemToArray(unmet, u);
-        cJSON_AddStringToObject(u, "requirement", p->labels[order[i]]);
+        cJSON_AddItemToObject(u, "requirement", pu_json_cjson(p->labels[order[i]]));
         cJSON_AddNumberToObject(u, "count", (double)n);
         cJSON_AddNumberToObject(u, "share", pi_round4(pi_share(n, not_eligible)));
     }
@@ -163,8 +157,8 @@ static bool pi_report_json(FILE *out, const pi_report_view *v)
     pw_date_format(v->r->as_of, date);
     cJSON *root = cJSON_CreateObject();
     cJSON *progs = NULL;
-    bool ok = root && cJSON_AddStringToObject(root, "rules", v->rules) &&
-              cJSON_AddStringToObject(root, "as_of", date) &&
+    bool ok = root && cJSON_AddItemToObject(root, "rules", pu_json_cjson(v->rules)) &&
+              cJSON_AddItemToObject(root, "as_of", pu_json_cjson(date)) &&
               cJSON_AddNumberToObject(root, "records", (double)v->totals.records) &&
               cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad) &&
               (progs = cJSON_AddArrayToObject(root, "programs")) != NULL;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "ruletest_int.h"
-#include "util/utf8.h"
 
 static const char *pr_verdict_word(pw_verdict v)
 {
@@ -169,51 +168,10 @@ void pr_render_coverage(const pr_coverage *cov, pd_buf *out)
 
 /* ---- JUnit XML ------------------------------------------------------------------- */
 
-static const char *pr_xml_entity(unsigned char c, bool attribute)
-{
-    switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&apos;";
-    case '\r': return "&#13;"; /* a raw one would be normalised away */
-    case '\n': return attribute ? "&#10;" : NULL;
-    case '\t': return attribute ? "&#9;" : NULL;
-    }
-    return NULL;
-}
-
-void pr_xml_escape(const char *s, bool attribute, pd_buf *out)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), run = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        const char *ent = pr_xml_entity(c, attribute);
-        size_t k = c < 0x80 ? 1 : pu_utf8_len(p + i, n - i);
-        bool plain = !ent && k > 0 && (c >= 0x20 || c == '\n' || c == '\t');
-        if (plain) {
-            run += k;
-            i += k;
-            continue;
-        }
-        /* Flush the plain text before this byte, then replace or drop it. */
-        pd_buf_printf(out, "%.*s", (int)run, (const char *)p + i - run);
-        run = 0;
-        if (ent)
-            pd_buf_printf(out, "%s", ent);
-        else if (k == 0)
-            pd_buf_printf(out, "\xEF\xBF\xBD"); /* U+FFFD for a byte that is not UTF-8 */
-        i++;
-    }
-    pd_buf_printf(out, "%.*s", (int)run, (const char *)p + n - run);
-}
-
 static void pr_attr(pd_buf *out, const char *name, const char *value)
 {
     pd_buf_printf(out, " %s=\"", name);
-    pr_xml_escape(value, true, out);
+    pu_escape_markup_attr(out, value, strlen(value));
     pd_buf_printf(out, "\"");
 }
 
@@ -265,7 +223,7 @@ static void pr_junit_outcome(const pr_test *t, pd_buf *out)
     pr_attr(out, "message", msg.data ? msg.data : "");
     pr_attr(out, "type", t->status == PR_ERROR ? (t->error ? "facts" : "evaluation") : "expectation");
     pd_buf_printf(out, ">");
-    pr_xml_escape(body.data ? body.data : "", false, out);
+    pu_escape_markup(out, body.data ? body.data : "", body.len);
     pd_buf_printf(out, "</%s>\n", tag);
     if (msg.oom || body.oom)
         out->oom = true;
@@ -298,7 +256,10 @@ static void pr_junit_uncompiled(const pr_file *f, pd_buf *out)
     pd_buf_printf(out, " time=\"%.3f\">\n      <error", f->seconds);
     pr_attr(out, "message", f->error ? f->error : "does not compile");
     pd_buf_printf(out, " type=\"compile\">");
-    pr_xml_escape(f->error ? f->error : "does not compile", false, out);
+    {
+        const char *e = f->error ? f->error : "does not compile";
+        pu_escape_markup(out, e, strlen(e));
+    }
     pd_buf_printf(out, "</error>\n    </testcase>\n");
 }
 

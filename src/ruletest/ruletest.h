@@ -150,12 +150,6 @@ void pr_render_junit(const pr_file *files, size_t nfiles, pd_buf *out);
  * but a CI job pointed at the wrong place should not pass unnoticed). */
 bool pr_collect_files(const pr_strings *args, pr_strings *files, pr_strings *notes);
 
-/* Text as XML character data (or, with `attribute`, an attribute value, where
- * line breaks and tabs become character references so they survive): markup
- * characters escaped, other control characters dropped, invalid UTF-8
- * replaced by U+FFFD. */
-void pr_xml_escape(const char *s, bool attribute, pd_buf *out);
-
 /* ---- assumptions ------------------------------------------------------------- */
 
 typedef struct pr_assumption {

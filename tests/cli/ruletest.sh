@@ -73,7 +73,7 @@ test "<a & 'b'> \"c\"" {
 PW
 sed -i "s|FIXTURES|$fixtures|" "$tmp/escape.test.pw"
 expect_status escape 1 "$bin" test --format junit "$tmp/escape.test.pw"
-expect_grep escape out 'name="&lt;a &amp; &apos;b&apos;&gt; &quot;c&quot;"'
+expect_grep escape out 'name="&lt;a &amp; &#39;b&#39;&gt; &quot;c&quot;"'
 valid_xml escape "$tmp/escape.out"
 
 # --- files that do not compile -----------------------------------------------------------

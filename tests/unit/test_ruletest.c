@@ -649,7 +649,7 @@ static char *escaped(const char *s, bool attribute)
 {
     static char out[256];
     pd_buf b = {0};
-    pr_xml_escape(s, attribute, &b);
+    (attribute ? pu_escape_markup_attr : pu_escape_markup)(&b, s, strlen(s));
     snprintf(out, sizeof out, "%s", b.data ? b.data : "");
     pd_buf_free(&b);
     return out;
@@ -657,12 +657,13 @@ static char *escaped(const char *s, bool attribute)
 
 START_TEST(test_xml_escape)
 {
-    ck_assert_str_eq(escaped("a&b<c>d\"e'f", false), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
-    ck_assert_str_eq(escaped("x\x01y\x1fz\x7f", false), "xyz\x7f");
+    ck_assert_str_eq(escaped("a&b<c>d\"e'f", false), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+    /* Controls XML cannot hold are shown, not dropped (util/escape.h). */
+    ck_assert_str_eq(escaped("x\x01y\x1fz\x7f", false), "x\\x01y\\x1fz\\x7f");
     ck_assert_str_eq(escaped("l1\nl2\tt\rr", false), "l1\nl2\tt&#13;r");
     ck_assert_str_eq(escaped("l1\nl2\tt", true), "l1&#10;l2&#9;t");
     ck_assert_str_eq(escaped("caf\xc3\xa9 \xe2\x9c\x93", false), "caf\xc3\xa9 \xe2\x9c\x93");
-    ck_assert_str_eq(escaped("bad \xff\xc3 end", false), "bad \xEF\xBF\xBD\xEF\xBF\xBD end");
+    ck_assert_str_eq(escaped("bad \xff\xc3 end", false), "bad \\xff\\xc3 end");
     ck_assert_str_eq(escaped("", false), "");
 }
 END_TEST
@@ -689,7 +690,7 @@ START_TEST(test_junit_document)
     ck_assert_ptr_nonnull(strstr(b.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
     ck_assert_ptr_nonnull(strstr(b.data, "tests=\"4\" failures=\"1\" errors=\"2\""));
     ck_assert_ptr_nonnull(strstr(b.data, "tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\""));
-    ck_assert_ptr_nonnull(strstr(b.data, "name=\"&lt;pass&gt; &amp; &apos;quotes&apos;\""));
+    ck_assert_ptr_nonnull(strstr(b.data, "name=\"&lt;pass&gt; &amp; &#39;quotes&#39;\""));
     ck_assert_ptr_nonnull(strstr(b.data, "line=\"2\""));
     ck_assert_ptr_nonnull(strstr(b.data, "<failure message=\"p: expected not eligible, got eligible\""));
     ck_assert_ptr_nonnull(strstr(b.data, "type=\"evaluation\""));

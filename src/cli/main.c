@@ -190,7 +190,25 @@ static void cli_usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+/* Every command's standard output, checked once at the end: a full disk
+ * or a closed pipe is a failure whatever the command was (CLI_WRITE, said
+ * once: a command that already reported its own returns CLI_WRITE). */
+static int cli_finish(int rc)
+{
+    bool bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = true;
+        e = errno;
+    }
+    if (!bad)
+        return rc;
+    if (rc != CLI_WRITE)
+        cli_error("error writing standard output: %s", strerror(e));
+    return CLI_WRITE;
+}
+
+static int cli_dispatch(int argc, char **argv)
 {
     static const struct {
         const char *name;
@@ -227,4 +245,9 @@ int main(int argc, char **argv)
     cli_error("unknown command `%s`", argv[1]);
     cli_usage(stderr);
     return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    return cli_finish(cli_dispatch(argc, argv));
 }

@@ -1,5 +1,6 @@
 /* pathway: check, compile, evaluate, disassemble, test and format rule files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -208,6 +209,23 @@ static int cli_finish(int rc)
     return CLI_WRITE;
 }
 
+/* A standard stream the caller closed gets a read-only /dev/null, so that
+ * no file opened later takes its number: an output file opened as fd 1
+ * would otherwise receive what is printed, and a write to a closed stdout
+ * still fails (EBADF) and is reported. */
+static void cli_fill_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int got = open("/dev/null", O_RDONLY);
+        if (got >= 0 && got != fd) {
+            dup2(got, fd);
+            close(got);
+        }
+    }
+}
+
 static int cli_dispatch(int argc, char **argv)
 {
     static const struct {
@@ -249,5 +267,6 @@ static int cli_dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cli_fill_std_fds();
     return cli_finish(cli_dispatch(argc, argv));
 }

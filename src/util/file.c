@@ -144,7 +144,8 @@ static bool pu_open_dir(pu_out *o, const char *path, char *err, size_t errlen)
     bool ok = o->dir >= 0;
     if (!ok) {
         char why[512];
-        if (e == ELOOP)
+        struct stat ls;
+        if (e == ELOOP || (e == ENOTDIR && lstat(dir, &ls) == 0 && S_ISLNK(ls.st_mode)))
             snprintf(why, sizeof why, "its directory %s is a symbolic link; name the directory it points to", dir);
         else
             snprintf(why, sizeof why, "cannot open its directory %s: %s", dir, strerror(e));

@@ -13,7 +13,9 @@
 enum {
     CLI_OK = 0,
     CLI_FOUND = 1,  /* the command ran and found problems (bad records, errors) */
-    CLI_USAGE = 2   /* a usage error, or (eval) rules that do not compile */
+    CLI_USAGE = 2,  /* a usage error, or (eval) rules that do not compile */
+    CLI_WRITE = 3   /* an output could not be written, or was refused (it names
+                       an input, a symbolic link, a read-only file...) */
 };
 
 typedef int (*cli_main_fn)(int argc, char **argv);
@@ -83,6 +85,34 @@ extern const char cli_limit_help[];
  * printed. False when a directory could not be read. */
 struct pr_strings;
 bool cli_collect_files(const struct pr_strings *args, struct pr_strings *files);
+
+/* The files a command reads, by identity (device and inode), so that no
+ * output can name one of them (docs/robustness.md, "Outputs"). */
+typedef struct cli_input {
+    unsigned long long dev, ino;
+    char *name;
+} cli_input;
+typedef struct cli_inputs {
+    cli_input *items;
+    size_t n, cap;
+    bool oom;
+} cli_inputs;
+/* Adds a file ("-": standard input, when it is a file); one that does not
+ * exist is nothing to protect. */
+void cli_inputs_add(cli_inputs *in, const char *path);
+/* Adds a rule file and every file it includes (read again, quietly, to
+ * learn their names; bytecode includes nothing). */
+void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *limits);
+void cli_inputs_fini(cli_inputs *in);
+/* CLI_OK when `output` (NULL: none, "-": standard output) names none of the
+ * inputs; otherwise reports it and returns CLI_WRITE. */
+int cli_output_check(const cli_inputs *in, const char *output);
+/* Writes data to `path` with pu_write_file; CLI_OK or, after the message,
+ * CLI_WRITE. */
+int cli_write_output(const char *path, const void *data, size_t len);
+/* `--` ends the options: true (and sets *ended) when argv[i] is the first
+ * `--`; the arguments after it are operands even when they start with -. */
+bool cli_end_of_options(const char *arg, bool *ended);
 
 /* A growing byte buffer for output that is assembled before it is written.
  * Running out of memory sets `oom` and drops what does not fit; the writer

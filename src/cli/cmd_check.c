@@ -28,8 +28,9 @@ static const char compile_help[] =
     "usage: pathway compile FILE -o OUT.pwc [--limit NAME=N]...\n"
     "\n"
     "Compiles a rule file to bytecode (see docs/bytecode.md). The output is\n"
-    "written atomically. Exit status: 0 written, 1 the rules have errors or\n"
-    "the file cannot be written, 2 usage error.\n";
+    "written atomically (docs/robustness.md); `-o -` writes standard output.\n"
+    "Exit status: 0 written, 1 the rules have errors, 2 usage error, 3 the\n"
+    "output cannot be written (or names the rule file or a file it includes).\n";
 
 static const char disasm_help[] =
     "usage: pathway disasm FILE [--limit NAME=N]...\n"
@@ -41,7 +42,7 @@ static const char disasm_help[] =
 
 static bool cli_wants_help(int argc, char **argv, const char *help)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             cli_print_help(help);
             return true;
@@ -124,6 +125,7 @@ int cli_check(int argc, char **argv)
     pw_diag_format format = PW_DIAG_TEXT;
     bool list = false;
     int nfiles = 0, failed = 0, st;
+    bool ended = false;
     cli_limits limits = {0};
     const char **files = calloc((size_t)argc, sizeof *files);
     if (!files) {
@@ -131,7 +133,11 @@ int cli_check(int argc, char **argv)
         return CLI_USAGE;
     }
     for (int i = 1; i < argc; i++) {
-        if (cli_limit_option(argc, argv, &i, &limits, &st)) {
+        if (cli_end_of_options(argv[i], &ended))
+            continue;
+        if (ended || argv[i][0] != '-' || !argv[i][1]) {
+            files[nfiles++] = argv[i];
+        } else if (cli_limit_option(argc, argv, &i, &limits, &st)) {
             if (st != CLI_OK) {
                 free(files);
                 return st;
@@ -150,12 +156,10 @@ int cli_check(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--list-assumptions") == 0) {
             list = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
+        } else {
             cli_error("unknown option `%s`\n%s", argv[i], check_help);
             free(files);
             return CLI_USAGE;
-        } else {
-            files[nfiles++] = argv[i];
         }
     }
     cli_diag_sink sink;
@@ -181,28 +185,40 @@ int cli_compile(int argc, char **argv)
     const char *in = NULL, *out = NULL;
     cli_limits limits = {0};
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
-        if (cli_limit_option(argc, argv, &i, &limits, &st)) {
+        if (cli_end_of_options(argv[i], &ended))
+            continue;
+        if (ended || argv[i][0] != '-' || !argv[i][1]) {
+            if (in) {
+                cli_error("compile takes one rule file (it compiles what that file includes)");
+                return CLI_USAGE;
+            }
+            in = argv[i];
+        } else if (cli_limit_option(argc, argv, &i, &limits, &st)) {
             if (st != CLI_OK)
                 return st;
         } else if (strcmp(argv[i], "-o") == 0 || cli_is_option(argv[i], "--output")) {
             out = cli_option_value(argc, argv, &i, argv[i][1] == 'o' ? "-o" : "--output");
             if (!out)
                 return CLI_USAGE;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
+        } else {
             cli_error("unknown option `%s`\n%s", argv[i], compile_help);
             return CLI_USAGE;
-        } else if (in) {
-            cli_error("compile takes one rule file (it compiles what that file includes)");
-            return CLI_USAGE;
-        } else {
-            in = argv[i];
         }
     }
     if (!in || !out) {
         cli_error("%s\n%s", !in ? "no rule file given" : "no output file given (-o OUT.pwc)", compile_help);
         return CLI_USAGE;
     }
+    /* The rule file and what it includes are inputs: -o naming one is
+     * refused before anything is compiled or written. */
+    cli_inputs inputs = {0};
+    cli_inputs_add_rules(&inputs, in, &limits);
+    st = cli_output_check(&inputs, out);
+    cli_inputs_fini(&inputs);
+    if (st != CLI_OK)
+        return st;
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
     cli_apply_limits(&opt, &limits);
@@ -214,14 +230,12 @@ int cli_compile(int argc, char **argv)
     }
     void *bytes = NULL;
     size_t len = 0;
-    char msg[512];
     int rc = CLI_OK;
     if (pw_program_save(prog, &bytes, &len, &err) != PW_OK) {
         cli_error("%s", err.message);
         rc = CLI_FOUND;
-    } else if (!pu_write_file(out, bytes, len, msg, sizeof msg)) {
-        cli_error("%s", msg);
-        rc = CLI_FOUND;
+    } else {
+        rc = cli_write_output(out, bytes, len);
     }
     free(bytes);
     pw_program_free(prog);
@@ -312,11 +326,15 @@ int cli_disasm(int argc, char **argv)
     const char *file = NULL;
     cli_limits limits = {0};
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
-        if (cli_limit_option(argc, argv, &i, &limits, &st)) {
+        bool operand = ended || argv[i][0] != '-' || !argv[i][1];
+        if (cli_end_of_options(argv[i], &ended))
+            continue;
+        if (!operand && cli_limit_option(argc, argv, &i, &limits, &st)) {
             if (st != CLI_OK)
                 return st;
-        } else if ((argv[i][0] == '-' && argv[i][1]) || file) {
+        } else if (!operand || file) {
             cli_error("disasm takes one file\n%s", disasm_help);
             return CLI_USAGE;
         } else {

@@ -12,6 +12,7 @@
 
 #include "api/api_int.h"
 #include "population.h"
+#include "util/file.h"
 
 static const char diff_help[] =
     "usage: pathway diff OLD [NEW] --facts FILE [--as-of YYYY-MM-DD] [--to YYYY-MM-DD]\n"
@@ -38,7 +39,9 @@ static const char diff_help_tail[] =
     "standard error with its place, as pathway eval reports it, and left out\n"
     "of every count and of the list.\n"
     "Exit status: 0 every record evaluated, 1 some record could not be,\n"
-    "2 usage error, rules that do not compile, or facts that cannot be read.\n"
+    "2 usage error, rules that do not compile, or facts that cannot be read,\n"
+    "3 an output cannot be written (or names an input, or -o and --list are\n"
+    "the same file).\n"
     "\n";
 
 typedef struct diff_opts {
@@ -276,28 +279,39 @@ static int diff_value(int argc, char **argv, int *i, diff_opts *o)
     return CLI_OK;
 }
 
+static int diff_operand(diff_opts *o, const char *a)
+{
+    if (!o->old_rules) {
+        o->old_rules = a;
+    } else if (!o->new_rules) {
+        o->new_rules = a;
+    } else {
+        cli_error("diff takes two rules files at most; `%s` is a third", a);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
 static int diff_parse(int argc, char **argv, diff_opts *o)
 {
     o->eo.as_of = pw_date_today();
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (ended || a[0] != '-' || !a[1]) {
+            if ((st = diff_operand(o, a)) != CLI_OK)
+                return st;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             printf("%s%s%s%s", diff_help, pop_help, cli_limit_help, diff_help_tail);
             return -1;
         } else if (pop_option(argc, argv, &i, &o->eo, &o->output, &st)) {
             if (st != CLI_OK)
                 return st;
-        } else if (a[0] == '-' && a[1]) {
-            if ((st = diff_value(argc, argv, &i, o)) != CLI_OK)
-                return st;
-        } else if (!o->old_rules) {
-            o->old_rules = a;
-        } else if (!o->new_rules) {
-            o->new_rules = a;
-        } else {
-            cli_error("diff takes two rules files at most; `%s` is a third", a);
-            return CLI_USAGE;
+        } else if ((st = diff_value(argc, argv, &i, o)) != CLI_OK) {
+            return st;
         }
     }
     if (!o->old_rules || !o->eo.facts) {
@@ -327,24 +341,50 @@ static bool diff_render_fn(FILE *out, const void *p)
     return pi_render_diff(out, &dr->view, dr->format);
 }
 
-/* The list file, with its CSV header; -1 after reporting when it cannot be
- * made, -2 when there is no list. */
-static int diff_open_list(const diff_opts *o)
+/* Opens the list file (through the atomic writer: it appears, complete,
+ * once the run is over) with its CSV header; false after reporting. */
+static bool diff_open_list(const diff_opts *o, pu_out *list)
 {
-    if (!o->list)
-        return -2;
-    int fd = open(o->list, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) {
-        cli_error("cannot write %s: %s", o->list, strerror(errno));
-        return -1;
-    }
+    char msg[1024];
     static const char header[] = "id,program,change,reasons\r\n";
-    if (o->csv && write(fd, header, sizeof header - 1) != (ssize_t)(sizeof header - 1)) {
-        cli_error("cannot write %s: %s", o->list, strerror(errno));
-        close(fd);
-        return -1;
+    if (!pu_out_open(list, o->list, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        return false;
     }
-    return fd;
+    if (o->csv && !pu_out_write(list, header, sizeof header - 1, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        pu_out_abort(list);
+        return false;
+    }
+    return true;
+}
+
+/* No output may name an input, nor -o the list. */
+static int diff_check_outputs(const diff_opts *o)
+{
+    if (!o->output && !o->list)
+        return CLI_OK;
+    cli_inputs inputs = {0};
+    cli_inputs_add_rules(&inputs, o->old_rules, &o->eo.limits);
+    if (o->new_rules)
+        cli_inputs_add_rules(&inputs, o->new_rules, &o->eo.limits);
+    cli_inputs_add(&inputs, o->eo.facts);
+    int rc = cli_output_check(&inputs, o->output);
+    if (rc == CLI_OK)
+        rc = cli_output_check(&inputs, o->list);
+    cli_inputs_fini(&inputs);
+    if (rc == CLI_OK && o->output && o->list && strcmp(o->output, "-") != 0) {
+        cli_inputs list = {0};
+        cli_inputs_add(&list, o->list);
+        bool same = strcmp(o->output, o->list) == 0 || (list.n && cli_output_check(&list, o->output) != CLI_OK);
+        cli_inputs_fini(&list);
+        if (same) {
+            if (strcmp(o->output, o->list) == 0)
+                cli_error("cannot write %s: -o and --list name the same file", o->output);
+            return CLI_WRITE;
+        }
+    }
+    return rc;
 }
 
 static int diff_run(const diff_opts *o, const pi_diff *d)
@@ -354,17 +394,23 @@ static int diff_run(const diff_opts *o, const pi_diff *d)
         cli_error("out of memory");
         return CLI_USAGE;
     }
-    int fd = diff_open_list(o);
-    int rc = fd == -1 ? CLI_USAGE : CLI_OK;
+    pu_out list;
+    bool listing = o->list != NULL;
+    int rc = listing && !diff_open_list(o, &list) ? CLI_WRITE : CLI_OK;
     unsigned long long bad = 0;
     if (rc == CLI_OK) {
         diff_shared ds = {d, o};
         eval_shared sh = {&o->eo, d->old, NULL, &diff_hooks, &ds};
-        rc = pop_run(&sh, main_state, fd, &bad);
+        rc = pop_run(&sh, main_state, listing ? list.fd : -1, &bad);
     }
-    if (fd >= 0 && close(fd) != 0 && rc == CLI_OK) {
-        cli_error("cannot write %s: %s", o->list, strerror(errno));
-        rc = CLI_USAGE;
+    if (listing && rc == CLI_OK) {
+        char msg[1024];
+        if (!pu_out_commit(&list, msg, sizeof msg)) {
+            cli_error("%s", msg);
+            rc = CLI_WRITE;
+        }
+    } else if (listing) {
+        pu_out_abort(&list); /* the run failed: the list is left as it was */
     }
     if (rc == CLI_OK) {
         const char *new_name = o->new_rules ? o->new_rules : o->old_rules;
@@ -385,6 +431,8 @@ int cli_diff(int argc, char **argv)
     int rc = diff_parse(argc, argv, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
+    if ((rc = diff_check_outputs(&o)) != CLI_OK)
+        return rc;
     pw_program *old = pop_open_rules(o.old_rules, &o.eo.limits);
     pw_program *new = old && o.new_rules ? pop_open_rules(o.new_rules, &o.eo.limits) : NULL;
     if (!old || (o.new_rules && !new)) {

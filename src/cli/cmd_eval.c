@@ -47,10 +47,19 @@ static int eval_parse(int argc, char **argv, eval_opts *o)
     if (!o->prog_ids)
         return CLI_USAGE;
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (ended || a[0] != '-' || !a[1]) {
+            if (o->rules) {
+                cli_error("eval takes one rules file; `%s` is a second one", a);
+                return CLI_USAGE;
+            }
+            o->rules = a;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(eval_help, stdout);
             fputs(cli_limit_help, stdout);
             return -1;
@@ -88,14 +97,9 @@ static int eval_parse(int argc, char **argv, eval_opts *o)
                 cli_error("unknown format `%s` (expected jsonl or text)", v);
                 return CLI_USAGE;
             }
-        } else if (a[0] == '-' && a[1]) {
+        } else {
             cli_error("unknown option `%s`\n%s", a, eval_help);
             return CLI_USAGE;
-        } else if (o->rules) {
-            cli_error("eval takes one rules file; `%s` is a second one", a);
-            return CLI_USAGE;
-        } else {
-            o->rules = a;
         }
     }
     if (!o->rules || !o->facts) {
@@ -149,7 +153,7 @@ static int eval_facts(eval_run *r)
     }
     eval_shared sh = {r->o, r->program, &fmt, &eval_record_hooks, NULL};
     unsigned long long bad = 0;
-    int rc = eval_stream(&sh, r->ctx, STDOUT_FILENO, "the results", CLI_FOUND, &bad);
+    int rc = eval_stream(&sh, r->ctx, STDOUT_FILENO, "the results", CLI_WRITE, &bad);
     eval_fmt_fini(&fmt);
     return rc == CLI_OK && bad ? CLI_FOUND : rc;
 }

@@ -142,15 +142,18 @@ static int cx_parse(int argc, char **argv, cx_opts *o)
     o->json = !isatty(STDOUT_FILENO);
     o->horizon_n = 20;
     o->horizon_unit = PT_YEARS;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (!ended && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
             fputs(cx_help[o->cmd], stdout);
             fputs(cx_common_help, stdout);
             fputs(cli_limit_help, stdout);
             return -1;
         }
-        if (a[0] == '-' && a[1]) {
+        if (!ended && a[0] == '-' && a[1]) {
             int st = cx_option(argc, argv, &i, o);
             if (st != CLI_OK)
                 return st;
@@ -294,7 +297,7 @@ static int cx_run_facts(cx_opts *o, const pw_program *program, cx_state *main_st
     cx_shared x = {o, *xo};
     eval_shared sh = {&eo, program, NULL, &cx_hooks, &x};
     unsigned long long bad = 0;
-    int rc = eval_stream(&sh, main_state, STDOUT_FILENO, "the answers", CLI_FOUND, &bad);
+    int rc = eval_stream(&sh, main_state, STDOUT_FILENO, "the answers", CLI_WRITE, &bad);
     if (rc != CLI_OK)
         return rc;
     return bad || main_state->negative ? CLI_FOUND : CLI_OK;

@@ -34,9 +34,11 @@ static const char fmt_help[] =
     "  -w, --write   rewrite the files that are not formatted, in place, atomically\n"
     "\n"
     "With --check or -w, a DIR is searched recursively for *.pw files.\n"
+    "-w keeps each file's permissions, owner and hard links, and refuses a\n"
+    "read-only file (docs/robustness.md).\n"
     "Exit status: 0 done (with --check: every file is formatted), 1 --check found\n"
-    "files that are not formatted, 2 usage error, or a file that cannot be read,\n"
-    "does not parse or cannot be written.\n";
+    "files that are not formatted, 2 usage error, or a file that cannot be read\n"
+    "or does not parse, 3 a file that cannot be written.\n";
 
 typedef enum fmt_mode { FMT_PRINT, FMT_CHECK, FMT_WRITE } fmt_mode;
 
@@ -44,7 +46,8 @@ typedef struct fmt_run {
     fmt_mode mode;
     bool color;          /* diagnostics in colour (standard error is a terminal) */
     size_t unformatted;  /* --check: files that would change */
-    bool failed;         /* a file could not be read, parsed or written */
+    bool failed;         /* a file could not be read or parsed */
+    bool unwritten;      /* a file could not be written */
 } fmt_run;
 
 /* ---- options -------------------------------------------------------------------- */
@@ -58,21 +61,25 @@ static int fmt_usage(const char *msg)
 /* Returns -1 after printing help. */
 static int fmt_parse(int argc, char **argv, fmt_run *r, pr_strings *args)
 {
-    bool check = false, write = false;
+    bool check = false, write = false, ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (ended || a[0] != '-' || !a[1]) {
+            if (!pr_strings_push(args, a)) {
+                cli_error("out of memory");
+                return CLI_USAGE;
+            }
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(fmt_help, stdout);
             return -1;
         } else if (strcmp(a, "--check") == 0) {
             check = true;
         } else if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0) {
             write = true;
-        } else if (a[0] == '-' && a[1]) {
+        } else {
             cli_error("unknown option `%s`\n%s", a, fmt_help);
-            return CLI_USAGE;
-        } else if (!pr_strings_push(args, a)) {
-            cli_error("out of memory");
             return CLI_USAGE;
         }
     }
@@ -110,20 +117,14 @@ static void fmt_report(const pd_list *diags, ps_sources *src, bool color)
     pd_buf_free(&b);
 }
 
-/* Rewrites `path` with the formatted text, through a symbolic link to its
- * target, keeping the file's permissions (pu_write_file makes a new file). */
+/* Rewrites `path` with the formatted text, through a symbolic link the
+ * user named to its target. The writer keeps the file's permissions and
+ * owner, keeps its hard links, and refuses a read-only file
+ * (docs/robustness.md, "Outputs"). */
 static bool fmt_rewrite(const char *path, const pd_buf *out)
 {
-    struct stat st;
-    bool had = stat(path, &st) == 0;
     char *real = realpath(path, NULL);
-    const char *target = real ? real : path;
-    char msg[512];
-    bool ok = pu_write_file(target, out->data ? out->data : "", out->len, msg, sizeof msg);
-    if (!ok)
-        cli_error("%s", msg);
-    else if (had && chmod(target, st.st_mode & 07777) != 0)
-        cli_error("%s: could not keep its permissions", path);
+    bool ok = cli_write_output(real ? real : path, out->data ? out->data : "", out->len) == CLI_OK;
     free(real);
     return ok;
 }
@@ -154,7 +155,7 @@ static void fmt_result(fmt_run *r, const char *name, const char *path, const cha
         free(orig);
         pd_buf_free(&diff);
     } else if (r->mode == FMT_WRITE && !same && !fmt_rewrite(path, out)) {
-        r->failed = true;
+        r->unwritten = true;
     }
 }
 
@@ -207,11 +208,8 @@ int cli_fmt(int argc, char **argv)
         if (r.unformatted)
             cli_error("%zu file%s not formatted (`pathway fmt -w` rewrites %s)", r.unformatted,
                       r.unformatted == 1 ? " is" : "s are", r.unformatted == 1 ? "it" : "them");
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            cli_error("error writing standard output");
-            r.failed = true;
-        }
-        rc = r.failed ? CLI_USAGE : r.unformatted ? CLI_FOUND : CLI_OK;
+        /* Standard output is checked by main, as every command's. */
+        rc = r.unwritten ? CLI_WRITE : r.failed ? CLI_USAGE : r.unformatted ? CLI_FOUND : CLI_OK;
     }
     pr_strings_fini(&args);
     pr_strings_fini(&files);

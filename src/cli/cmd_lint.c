@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "lint/lint.h"
 #include "ruletest/ruletest.h"
-#include "util/file.h"
 
 static const char lint_help[] =
     "usage: pathway lint [--format text|json|sarif] [--fail-on error|warning|note|never]\n"
@@ -36,7 +35,7 @@ static const char lint_help[] =
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 some finding is,\n"
     "2 a file does not compile (its errors are printed as `check` prints\n"
-    "them) or a usage error.\n";
+    "them) or a usage error, 3 the output cannot be written.\n";
 
 typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF } lint_format;
 
@@ -92,9 +91,17 @@ static int lint_parse_fail_on(const char *v, lint_opts *o)
 static int lint_parse(int argc, char **argv, lint_opts *o)
 {
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (cli_common_option(argc, argv, &i, lint_help, &o->limits, &st)) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (ended || a[0] != '-' || !a[1]) {
+            if (!pr_strings_push(&o->args, a)) {
+                cli_error("out of memory");
+                return CLI_USAGE;
+            }
+        } else if (cli_common_option(argc, argv, &i, lint_help, &o->limits, &st)) {
             if (st != CLI_OK)
                 return st;
         } else if (cli_is_option(a, "--format")) {
@@ -106,11 +113,10 @@ static int lint_parse(int argc, char **argv, lint_opts *o)
         } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
             if (!(o->output = cli_option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")))
                 return CLI_USAGE;
-        } else if (a[0] == '-' && a[1]) {
+            if (strcmp(o->output, "-") == 0)
+                o->output = NULL; /* standard output */
+        } else {
             cli_error("unknown option `%s`\n%s", a, lint_help);
-            return CLI_USAGE;
-        } else if (!pr_strings_push(&o->args, a)) {
-            cli_error("out of memory");
             return CLI_USAGE;
         }
     }
@@ -197,42 +203,36 @@ static void lint_tally(const pl_counts *n, pd_buf *b)
 
 /* ---- output ----------------------------------------------------------------------------- */
 
-static bool lint_write(const lint_run *r, const pd_buf *b)
+/* False after reporting memory running out; *unwritten when the output
+ * cannot be written (standard output is checked by main). */
+static bool lint_write(const lint_run *r, const pd_buf *b, bool *unwritten)
 {
-    char msg[512];
     if (b->oom) {
         cli_error("out of memory writing the findings");
         return false;
     }
     if (r->o->output) {
-        if (!pu_write_file(r->o->output, b->data ? b->data : "", b->len, msg, sizeof msg)) {
-            cli_error("%s", msg);
-            return false;
-        }
+        *unwritten = cli_write_output(r->o->output, b->data ? b->data : "", b->len) != CLI_OK;
         return true;
     }
     if (b->data)
-        fputs(b->data, stdout);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("error writing the findings");
-        return false;
-    }
+        fwrite(b->data, 1, b->len, stdout);
     return true;
 }
 
-static bool lint_finish(lint_run *r)
+static bool lint_finish(lint_run *r, bool *unwritten)
 {
     if (r->o->format == LINT_TEXT) {
         lint_tally(&r->counts, &r->out);
-        return lint_write(r, &r->out);
+        return lint_write(r, &r->out, unwritten);
     }
     if (r->o->format == LINT_JSON)
-        return lint_write(r, &r->out);
+        return lint_write(r, &r->out, unwritten);
     pd_buf log = {0};
     pd_render_sarif(&r->tool, r->out.data, &log);
     if (r->out.oom)
         log.oom = true;
-    bool ok = lint_write(r, &log);
+    bool ok = lint_write(r, &log, unwritten);
     pd_buf_free(&log);
     return ok;
 }
@@ -272,6 +272,18 @@ int cli_lint(int argc, char **argv)
     pr_strings files = {0};
     if (!cli_collect_files(&o.args, &files))
         r.broken = true;
+    if (o.output) { /* -o may not name a file linted or one it includes */
+        cli_inputs inputs = {0};
+        for (size_t i = 0; i < files.n; i++)
+            cli_inputs_add_rules(&inputs, files.items[i], &o.limits);
+        rc = cli_output_check(&inputs, o.output);
+        cli_inputs_fini(&inputs);
+        if (rc != CLI_OK) {
+            pr_strings_fini(&files);
+            pr_strings_fini(&o.args);
+            return rc;
+        }
+    }
     lint_json_sink js = {{stdout, false}, &r};
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &js.sink);
     if (o.format == LINT_JSON) {
@@ -283,10 +295,13 @@ int cli_lint(int argc, char **argv)
     cli_apply_limits(&opt, &o.limits);
     for (size_t i = 0; i < files.n; i++)
         lint_one(&r, files.items[i], &opt, &js.sink);
-    bool written = lint_finish(&r);
+    bool unwritten = false;
+    bool written = lint_finish(&r, &unwritten);
     pd_buf_free(&r.out);
     pr_strings_fini(&files);
     pr_strings_fini(&o.args);
+    if (unwritten)
+        return CLI_WRITE;
     if (r.uncompiled || r.broken || !written)
         return CLI_USAGE;
     return lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;

@@ -31,7 +31,8 @@ static const char report_help_tail[] =
     "A record that cannot be evaluated is reported on standard error with its\n"
     "place, as pathway eval reports it, and is left out of every count.\n"
     "Exit status: 0 every record evaluated, 1 some record could not be,\n"
-    "2 usage error, rules that do not compile, or facts that cannot be read.\n"
+    "2 usage error, rules that do not compile, or facts that cannot be read,\n"
+    "3 the output cannot be written.\n"
     "\n";
 
 typedef struct report_opts {
@@ -141,9 +142,18 @@ static int report_parse(int argc, char **argv, report_opts *o)
     o->eo.as_of = pw_date_today();
     o->top = 3;
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (ended || a[0] != '-' || !a[1]) {
+            if (o->eo.rules) {
+                cli_error("report takes one rules file; `%s` is a second one", a);
+                return CLI_USAGE;
+            }
+            o->eo.rules = a;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             printf("%s%s%s%s", report_help, pop_help, cli_limit_help, report_help_tail);
             return -1;
         } else if (pop_option(argc, argv, &i, &o->eo, &o->output, &st)) {
@@ -159,14 +169,9 @@ static int report_parse(int argc, char **argv, report_opts *o)
         } else if (cli_is_option(a, "--top")) {
             if (!(v = cli_option_value(argc, argv, &i, "--top")) || !report_top(v, &o->top))
                 return CLI_USAGE;
-        } else if (a[0] == '-' && a[1]) {
+        } else {
             cli_error("unknown option `%s`\n%s", a, report_help);
             return CLI_USAGE;
-        } else if (o->eo.rules) {
-            cli_error("report takes one rules file; `%s` is a second one", a);
-            return CLI_USAGE;
-        } else {
-            o->eo.rules = a;
         }
     }
     if (!o->eo.rules || !o->eo.facts) {
@@ -216,6 +221,15 @@ int cli_report(int argc, char **argv)
     int rc = report_parse(argc, argv, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
+    if (o.output) { /* -o may not name the rules, what they include, or the facts */
+        cli_inputs inputs = {0};
+        cli_inputs_add_rules(&inputs, o.eo.rules, &o.eo.limits);
+        cli_inputs_add(&inputs, o.eo.facts);
+        rc = cli_output_check(&inputs, o.output);
+        cli_inputs_fini(&inputs);
+        if (rc != CLI_OK)
+            return rc;
+    }
     pw_program *program = pop_open_rules(o.eo.rules, &o.eo.limits);
     if (!program)
         return CLI_USAGE;

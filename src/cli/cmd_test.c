@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "ruletest/ruletest.h"
-#include "util/file.h"
 
 static const char test_help[] =
     "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
@@ -25,10 +24,11 @@ static const char test_help[] =
     "  --min-coverage PCT  fail when fewer than PCT percent of the requirements are\n"
     "                      covered (0-100)\n"
     "  -o, --output FILE   write the report (or the XML) to FILE, atomically\n"
+    "                      (not a rule file read: that is refused)\n"
     "\n"
     "Exit status: 0 every test passed (and coverage is at least the minimum),\n"
     "1 a test failed or could not run, a file does not compile, or coverage is\n"
-    "below the minimum, 2 usage error.\n";
+    "below the minimum, 2 usage error, 3 the output cannot be written.\n";
 
 typedef struct test_opts {
     bool junit;
@@ -83,9 +83,17 @@ static int test_parse_format(const char *v, test_opts *o)
 static int test_parse(int argc, char **argv, test_opts *o)
 {
     int st;
+    bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (cli_common_option(argc, argv, &i, test_help, &o->limits, &st)) {
+        if (cli_end_of_options(a, &ended))
+            continue;
+        if (ended || a[0] != '-' || !a[1]) {
+            if (!pr_strings_push(&o->args, a)) {
+                cli_error("out of memory");
+                return CLI_USAGE;
+            }
+        } else if (cli_common_option(argc, argv, &i, test_help, &o->limits, &st)) {
             if (st != CLI_OK)
                 return st;
         } else if (cli_is_option(a, "--format")) {
@@ -104,11 +112,10 @@ static int test_parse(int argc, char **argv, test_opts *o)
         } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
             if (!(o->output = cli_option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")))
                 return CLI_USAGE;
-        } else if (a[0] == '-' && a[1]) {
+            if (strcmp(o->output, "-") == 0)
+                o->output = NULL; /* standard output, where the report goes anyway */
+        } else {
             cli_error("unknown option `%s`\n%s", a, test_help);
-            return CLI_USAGE;
-        } else if (!pr_strings_push(&o->args, a)) {
-            cli_error("out of memory");
             return CLI_USAGE;
         }
     }
@@ -238,16 +245,11 @@ static void test_one(test_run *r, const char *path, const pw_compile_options *op
 
 static bool test_write(const char *path, const pd_buf *b)
 {
-    char msg[512];
     if (b->oom) {
         cli_error("out of memory writing %s", path);
         return false;
     }
-    if (!pu_write_file(path, b->data ? b->data : "", b->len, msg, sizeof msg)) {
-        cli_error("%s", msg);
-        return false;
-    }
-    return true;
+    return cli_write_output(path, b->data ? b->data : "", b->len) == CLI_OK;
 }
 
 /* The JUnit XML, to -o FILE or standard output. */
@@ -283,11 +285,21 @@ static int test_finish(test_run *r)
         written = test_write_junit(r);
     else if (r->o->output)
         written = test_write(r->o->output, &r->saved);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("error writing the report");
-        written = false;
-    }
-    return ok && written ? CLI_OK : CLI_FOUND;
+    /* Standard output is checked by main, as every command's. */
+    return !written ? CLI_WRITE : ok ? CLI_OK : CLI_FOUND;
+}
+
+/* -o may not name a rule file tested or one it includes. */
+static int test_check_output(const test_opts *o, const pr_strings *files)
+{
+    if (!o->output)
+        return CLI_OK;
+    cli_inputs inputs = {0};
+    for (size_t i = 0; i < files->n; i++)
+        cli_inputs_add_rules(&inputs, files->items[i], &o->limits);
+    int rc = cli_output_check(&inputs, o->output);
+    cli_inputs_fini(&inputs);
+    return rc;
 }
 
 int cli_test(int argc, char **argv)
@@ -309,6 +321,12 @@ int cli_test(int argc, char **argv)
     pr_strings files = {0};
     if (!cli_collect_files(&o.args, &files))
         r.broken = true;
+    if ((rc = test_check_output(&o, &files)) != CLI_OK) {
+        pr_strings_fini(&files);
+        pr_strings_fini(&o.args);
+        pr_coverage_fini(&r.cov);
+        return rc;
+    }
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
     cli_apply_limits(&opt, &o.limits);

@@ -1,6 +1,16 @@
-/* FILE|DIR arguments, shared by `pathway test` and `pathway fmt`. */
+/* FILE|DIR arguments, shared by `pathway test` and `pathway fmt`; the inputs
+ * a command reads and the outputs it writes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api_int.h"
+#include "bc/bytecode.h"
 #include "cli.h"
+#include "front/source.h"
 #include "ruletest/ruletest.h"
+#include "util/file.h"
 
 bool cli_collect_files(const pr_strings *args, pr_strings *files)
 {
@@ -10,4 +20,130 @@ bool cli_collect_files(const pr_strings *args, pr_strings *files)
         cli_error("%s", notes.items[i]);
     pr_strings_fini(&notes);
     return ok;
+}
+
+/* ---- inputs and outputs ---------------------------------------------------------- */
+
+static bool cli_same_file(const struct stat *st, const cli_input *in)
+{
+    return (unsigned long long)st->st_dev == in->dev && (unsigned long long)st->st_ino == in->ino;
+}
+
+static void cli_inputs_push(cli_inputs *in, const struct stat *st, const char *name)
+{
+    for (size_t i = 0; i < in->n; i++)
+        if (cli_same_file(st, &in->items[i]))
+            return;
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 8;
+        cli_input *items = realloc(in->items, cap * sizeof *items);
+        if (!items) {
+            in->oom = true;
+            return;
+        }
+        in->items = items;
+        in->cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        in->oom = true;
+        return;
+    }
+    in->items[in->n++] = (cli_input){(unsigned long long)st->st_dev, (unsigned long long)st->st_ino, copy};
+}
+
+void cli_inputs_add(cli_inputs *in, const char *path)
+{
+    struct stat st;
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (is_stdin ? fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) : stat(path, &st) == 0)
+        cli_inputs_push(in, &st, is_stdin ? "standard input" : path);
+}
+
+static void cli_inputs_quiet(void *user, const char *rendered)
+{
+    (void)user;
+    (void)rendered;
+}
+
+static void cli_inputs_of_tree(void *user, const pw_tree *tree)
+{
+    for (uint32_t i = 0; i < tree->src->nfiles; i++)
+        if (tree->src->files[i].path)
+            cli_inputs_add(user, tree->src->files[i].path);
+}
+
+static bool cli_is_bytecode(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char magic[PB_MAGIC_LEN];
+    bool yes = f && fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, PB_MAGIC, PB_MAGIC_LEN) == 0;
+    if (f)
+        fclose(f);
+    return yes;
+}
+
+void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *limits)
+{
+    cli_inputs_add(in, path);
+    if (strcmp(path, "-") == 0 || cli_is_bytecode(path))
+        return;
+    pw_compile_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.on_diagnostics = cli_inputs_quiet;
+    if (limits)
+        cli_apply_limits(&opt, limits);
+    pw_program *prog = NULL;
+    pw_error err;
+    pw_compile_tree(path, &opt, cli_inputs_of_tree, in, &prog, &err);
+    pw_program_free(prog);
+}
+
+void cli_inputs_fini(cli_inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        free(in->items[i].name);
+    free(in->items);
+    memset(in, 0, sizeof *in);
+}
+
+int cli_output_check(const cli_inputs *in, const char *output)
+{
+    struct stat st;
+    if (!output || strcmp(output, "-") == 0)
+        return CLI_OK;
+    if (in->oom) {
+        cli_error("out of memory checking the output %s", output);
+        return CLI_WRITE;
+    }
+    if (stat(output, &st) != 0)
+        return CLI_OK; /* a new file, or one the writer will report */
+    for (size_t i = 0; i < in->n; i++) {
+        if (!cli_same_file(&st, &in->items[i]))
+            continue;
+        if (strcmp(in->items[i].name, output) == 0)
+            cli_error("cannot write %s: it is an input of this command; choose another output file", output);
+        else
+            cli_error("cannot write %s: it is the input %s; choose another output file", output, in->items[i].name);
+        return CLI_WRITE;
+    }
+    return CLI_OK;
+}
+
+int cli_write_output(const char *path, const void *data, size_t len)
+{
+    char msg[1024];
+    if (!pu_write_file(path, data, len, msg, sizeof msg)) {
+        cli_error("%s", msg);
+        return CLI_WRITE;
+    }
+    return CLI_OK;
+}
+
+bool cli_end_of_options(const char *arg, bool *ended)
+{
+    if (*ended || strcmp(arg, "--") != 0)
+        return false;
+    *ended = true;
+    return true;
 }

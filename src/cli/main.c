@@ -1,5 +1,6 @@
 /* pathway: check, compile, evaluate, disassemble, test and format rule files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -202,7 +203,42 @@ static void cli_usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+/* Every command's standard output, checked once at the end: a full disk
+ * or a closed pipe is a failure whatever the command was (CLI_WRITE, said
+ * once: a command that already reported its own returns CLI_WRITE). */
+static int cli_finish(int rc)
+{
+    bool bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = true;
+        e = errno;
+    }
+    if (!bad)
+        return rc;
+    if (rc != CLI_WRITE)
+        cli_error("error writing standard output: %s", strerror(e));
+    return CLI_WRITE;
+}
+
+/* A standard stream the caller closed gets a read-only /dev/null, so that
+ * no file opened later takes its number: an output file opened as fd 1
+ * would otherwise receive what is printed, and a write to a closed stdout
+ * still fails (EBADF) and is reported. */
+static void cli_fill_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int got = open("/dev/null", O_RDONLY);
+        if (got >= 0 && got != fd) {
+            dup2(got, fd);
+            close(got);
+        }
+    }
+}
+
+static int cli_dispatch(int argc, char **argv)
 {
     static const struct {
         const char *name;
@@ -239,4 +275,10 @@ int main(int argc, char **argv)
     cli_error("unknown command `%s`", argv[1]);
     cli_usage(stderr);
     return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    cli_fill_std_fds();
+    return cli_finish(cli_dispatch(argc, argv));
 }

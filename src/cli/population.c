@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "population.h"
-#include "util/file.h"
 
 const char pop_help[] =
     "  --facts FILE       the coach records: one JSON object, a JSON array of objects,\n"
@@ -14,7 +13,8 @@ const char pop_help[] =
     "  --jobs N           evaluate on N threads (default: one per online core, once\n"
     "                     the input has more than 4096 records); the output is the\n"
     "                     same whatever N is\n"
-    "  -o, --output FILE  write the summary to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE  write the summary to FILE (atomically) instead of standard output;\n"
+    "                     not an input (the rules, what they include, the facts)\n";
 
 bool pop_option(int argc, char **argv, int *i, eval_opts *o, const char **output, int *status)
 {
@@ -75,7 +75,7 @@ pw_program *pop_open_rules(const char *path, const cli_limits *limits)
 
 int pop_run(const eval_shared *sh, void *state, int list_fd, unsigned long long *bad)
 {
-    return eval_stream(sh, state, list_fd, "the list of affected coaches", CLI_USAGE, bad);
+    return eval_stream(sh, state, list_fd, "the list of affected coaches", CLI_WRITE, bad);
 }
 
 int pop_write_summary(const char *path, bool (*render)(FILE *out, const void *view), const void *view)
@@ -90,19 +90,15 @@ int pop_write_summary(const char *path, bool (*render)(FILE *out, const void *vi
     bool ok = render(mem, view);
     if (fclose(mem) != 0)
         ok = false;
-    char msg[512];
     int rc = CLI_OK;
     if (!ok) {
         cli_error("out of memory writing the summary");
         rc = CLI_USAGE;
     } else if (path) {
-        if (!pu_write_file(path, data, len, msg, sizeof msg)) {
-            cli_error("%s", msg);
-            rc = CLI_USAGE;
-        }
+        rc = cli_write_output(path, data, len); /* "-" is standard output */
     } else if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
         cli_error("error writing the summary");
-        rc = CLI_USAGE;
+        rc = CLI_WRITE;
     }
     free(data);
     return rc;

@@ -1,6 +1,9 @@
 #include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,29 +76,255 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
     return true;
 }
 
+/* ---- the writer ---------------------------------------------------------------------
+ * Safe in a directory others can write to: the directory is opened once
+ * (not through a symbolic link) and every later step is relative to it; the
+ * temporary file gets a fresh name, created exclusively and never through a
+ * link; the target is checked without following links, and a link is
+ * refused, never followed or replaced (docs/robustness.md, "Outputs"). */
+
+static bool pu_fail(char *err, size_t errlen, const char *path, const char *why)
+{
+    snprintf(err, errlen, "cannot write %s: %s", path, why);
+    return false;
+}
+
+/* A name for the temporary file no one can guess in advance: the target's
+ * name, hidden, with random letters (O_EXCL, not the name, is what makes
+ * it safe; the randomness only keeps others from taking every name). */
+static void pu_temp_name(char *out, size_t n, const char *base, unsigned attempt)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char bytes[8] = {0};
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool got = fd >= 0 && read(fd, bytes, sizeof bytes) == (ssize_t)sizeof bytes;
+    if (fd >= 0)
+        close(fd);
+    if (!got) { /* no /dev/urandom (a chroot): the clock, the process and the try */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long long x = (unsigned long long)ts.tv_nsec * 2654435761u ^ (unsigned long long)getpid() << 20 ^
+                               (unsigned long long)ts.tv_sec ^ attempt * 40503u;
+        for (size_t i = 0; i < sizeof bytes; i++, x >>= 7)
+            bytes[i] = (unsigned char)x;
+    }
+    char rnd[sizeof bytes + 1];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        rnd[i] = letters[bytes[i] % (sizeof letters - 1)];
+    rnd[sizeof bytes] = '\0';
+    snprintf(out, n, ".%.200s.%s.tmp", base, rnd);
+}
+
+/* Splits path into its directory (opened into o->dir) and its last name. */
+static bool pu_open_dir(pu_out *o, const char *path, char *err, size_t errlen)
+{
+    size_t len = strlen(path);
+    if (len == 0)
+        return pu_fail(err, errlen, "``", "no file name");
+    if (path[len - 1] == '/')
+        return pu_fail(err, errlen, path, "it names a directory; give a file name");
+    const char *slash = strrchr(path, '/');
+    o->base = slash ? slash + 1 : path;
+    if (strcmp(o->base, ".") == 0 || strcmp(o->base, "..") == 0)
+        return pu_fail(err, errlen, path, "it names a directory; give a file name");
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    char *dir = malloc(dlen + 2);
+    if (!dir)
+        return pu_fail(err, errlen, path, "out of memory");
+    if (!slash)
+        strcpy(dir, ".");
+    else if (dlen == 0)
+        strcpy(dir, "/");
+    else {
+        memcpy(dir, path, dlen);
+        dir[dlen] = '\0';
+    }
+    o->dir = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    bool ok = o->dir >= 0;
+    if (!ok) {
+        char why[512];
+        struct stat ls;
+        if (e == ELOOP || (e == ENOTDIR && lstat(dir, &ls) == 0 && S_ISLNK(ls.st_mode)))
+            snprintf(why, sizeof why, "its directory %s is a symbolic link; name the directory it points to", dir);
+        else
+            snprintf(why, sizeof why, "cannot open its directory %s: %s", dir, strerror(e));
+        pu_fail(err, errlen, path, why);
+    }
+    free(dir);
+    return ok;
+}
+
+/* Whether the user may write the existing regular file: as root, whether
+ * any write bit is set (root could write anything; editors and `sed -i`
+ * warn the same way). */
+static bool pu_writable(const pu_out *o, const struct stat *st)
+{
+    if (geteuid() == 0)
+        return (st->st_mode & 0222) != 0;
+    return faccessat(o->dir, o->base, W_OK, AT_EACCESS) == 0 || errno != EACCES;
+}
+
+/* Opens the existing target itself (a device, a fifo, a hard-linked file)
+ * and checks that it is still the file that was examined. */
+static bool pu_open_in_place(pu_out *o, const struct stat *st, char *err, size_t errlen)
+{
+    o->fd = openat(o->dir, o->base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    if (o->fd < 0)
+        return pu_fail(err, errlen, o->path, strerror(errno));
+    struct stat now;
+    if (fstat(o->fd, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+        return pu_fail(err, errlen, o->path, "it changed while it was being opened");
+    o->in_place = true;
+    o->regular = S_ISREG(now.st_mode);
+    return true;
+}
+
+/* Creates the temporary file beside the target, with the target's owner,
+ * group and permissions when it exists (set before the rename, so the
+ * target never has others'). */
+static bool pu_open_temp(pu_out *o, const struct stat *st, bool existed, char *err, size_t errlen)
+{
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        pu_temp_name(o->tmp, sizeof o->tmp, o->base, attempt);
+        o->fd = openat(o->dir, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, existed ? 0600 : 0666);
+        if (o->fd >= 0 || errno != EEXIST)
+            break;
+    }
+    if (o->fd < 0) {
+        o->tmp[0] = '\0';
+        return pu_fail(err, errlen, o->path, strerror(errno));
+    }
+    o->regular = true;
+    if (!existed)
+        return true;
+    /* chown before chmod: chown clears the set-id bits. Only root may give
+     * a file away; others keep the group when they belong to it. */
+    if (geteuid() == 0 ? fchown(o->fd, st->st_uid, st->st_gid) != 0
+                       : st->st_gid != getegid() && fchown(o->fd, (uid_t)-1, st->st_gid) != 0 && errno != EPERM)
+        return pu_fail(err, errlen, o->path, "cannot keep its owner");
+    if (fchmod(o->fd, st->st_mode & 07777) != 0)
+        return pu_fail(err, errlen, o->path, "cannot keep its permissions");
+    return true;
+}
+
+bool pu_out_open(pu_out *o, const char *path, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = o->dir = -1;
+    o->path = path;
+    if (strcmp(path, "-") == 0) {
+        o->fd = STDOUT_FILENO;
+        o->std = o->in_place = true;
+        if (fflush(stdout) != 0)
+            return pu_fail(err, errlen, "standard output", strerror(errno));
+        return true;
+    }
+    bool ok = pu_open_dir(o, path, err, errlen);
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    if (ok && fstatat(o->dir, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode))
+            ok = pu_fail(err, errlen, path, "it is a symbolic link; pathway neither follows nor replaces one "
+                                            "(name the file it points to)");
+        else if (S_ISDIR(st.st_mode))
+            ok = pu_fail(err, errlen, path, "it is a directory; give a file name");
+        else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+            ok = pu_open_in_place(o, &st, err, errlen);
+        else if (!S_ISREG(st.st_mode))
+            ok = pu_fail(err, errlen, path, "it is not a regular file, a character device or a fifo");
+        else if (!pu_writable(o, &st))
+            ok = pu_fail(err, errlen, path, "it is read-only; make it writable first (chmod u+w) "
+                                            "if it is to be replaced");
+        else if (st.st_nlink > 1)
+            ok = pu_open_in_place(o, &st, err, errlen); /* keeps its other names */
+        else
+            ok = pu_open_temp(o, &st, true, err, errlen);
+    } else if (ok && errno != ENOENT) {
+        ok = pu_fail(err, errlen, path, strerror(errno));
+    } else if (ok) {
+        ok = pu_open_temp(o, &st, false, err, errlen);
+    }
+    if (!ok)
+        pu_out_abort(o);
+    return ok;
+}
+
+bool pu_out_write(pu_out *o, const void *data, size_t len, char *err, size_t errlen)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(o->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return pu_fail(err, errlen, o->std ? "standard output" : o->path, n < 0 ? strerror(errno) : "nothing written");
+        p += n;
+        len -= (size_t)n;
+        o->written += (unsigned long long)n;
+    }
+    return true;
+}
+
+/* A file written in place: cut to what was written, then on disk. */
+static bool pu_commit_in_place(pu_out *o, char *err, size_t errlen)
+{
+    bool ok = true;
+    if (o->regular && (ftruncate(o->fd, (off_t)o->written) != 0 || fsync(o->fd) != 0))
+        ok = pu_fail(err, errlen, o->path, strerror(errno));
+    if (close(o->fd) != 0 && ok)
+        ok = pu_fail(err, errlen, o->path, strerror(errno));
+    o->fd = -1;
+    return ok;
+}
+
+bool pu_out_commit(pu_out *o, char *err, size_t errlen)
+{
+    bool ok = true;
+    if (o->std) {
+        o->fd = -1;
+    } else if (o->in_place) {
+        ok = pu_commit_in_place(o, err, errlen);
+    } else {
+        if (fsync(o->fd) != 0)
+            ok = pu_fail(err, errlen, o->path, strerror(errno));
+        if (close(o->fd) != 0 && ok)
+            ok = pu_fail(err, errlen, o->path, strerror(errno));
+        o->fd = -1;
+        if (ok && renameat(o->dir, o->tmp, o->dir, o->base) != 0)
+            ok = pu_fail(err, errlen, o->path, strerror(errno));
+        if (ok)
+            o->tmp[0] = '\0';
+        /* The new name on disk too; a directory some systems cannot fsync
+         * (EINVAL) is no failure of the write. */
+        if (ok && fsync(o->dir) != 0 && errno != EINVAL && errno != EROFS)
+            ok = pu_fail(err, errlen, o->path, strerror(errno));
+    }
+    pu_out_abort(o);
+    return ok;
+}
+
+void pu_out_abort(pu_out *o)
+{
+    if (o->fd >= 0 && !o->std)
+        close(o->fd);
+    o->fd = -1;
+    if (o->tmp[0] && o->dir >= 0)
+        unlinkat(o->dir, o->tmp, 0);
+    o->tmp[0] = '\0';
+    if (o->dir >= 0)
+        close(o->dir);
+    o->dir = -1;
+}
+
 bool pu_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        snprintf(err, errlen, "out of memory");
+    pu_out o;
+    if (!pu_out_open(&o, path, err, errlen))
+        return false;
+    if (!pu_out_write(&o, data, len, err, errlen)) {
+        pu_out_abort(&o);
         return false;
     }
-    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    bool ok = fwrite(data, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (!ok) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok;
+    return pu_out_commit(&o, err, errlen);
 }

@@ -1,7 +1,7 @@
-/* A program built in the same CMake project as Pathway (as with
- * add_subdirectory), linking pathway::pathway, in the default GNU C mode and
- * using M_PI, which <math.h> hides when _POSIX_C_SOURCE is defined: Pathway's
- * own feature macros must not leak into its consumers. */
+/* A program built in the same CMake project as Pathway (add_subdirectory,
+ * tests/install/subdir), linking pathway::pathway, in GNU C mode and using
+ * M_PI, which <math.h> hides when _POSIX_C_SOURCE is defined: Pathway's own
+ * feature macros must not leak into its consumers. */
 #include <math.h>
 #include <stdio.h>
 

@@ -189,6 +189,19 @@ man)
         grep -q -- '--help' "$man1/pathway-$c.1" || grep -q 'usage' "$man1/pathway-$c.1" || fail "pathway-$c.1 has no usage"
     done
     ;;
+subdirectory)
+    # add_subdirectory(pathway) in another project: builds the libraries there
+    # and the consumers against pathway::pathway and pathway::pathway_static.
+    "$PW_CMAKE" -S "$src/tests/install/subdir" -B "$work/subdir" -DCMAKE_C_COMPILER="$PW_CC" \
+        -DPW_SOURCE="$src" -DPATHWAY_MAN=OFF >"$work/subdir.log" 2>&1 &&
+        "$PW_CMAKE" --build "$work/subdir" >>"$work/subdir.log" 2>&1 ||
+        { cat "$work/subdir.log"; fail "add_subdirectory consumer"; }
+    grep -q -- '-D_POSIX_C_SOURCE' "$work/subdir/CMakeFiles/mpi.dir/flags.make" &&
+        fail "_POSIX_C_SOURCE reaches the consumer"
+    printf '%s 3.14159\n' "$PW_VERSION" >"$work/mpi.expected"
+    run_host "$work/mpi.expected" "$work/subdir/mpi"
+    run_host "$expected" "$work/subdir/host" "$src/rules/usatf/usatf.pw" "$src/examples/coaches.jsonl"
+    ;;
 *) fail "unknown test $test" ;;
 esac
 echo "ok: install.$test"

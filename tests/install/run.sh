@@ -6,7 +6,7 @@
 #   run.sh TEST BUILD_DIR SOURCE_DIR
 #
 # The environment (tests/install/CMakeLists.txt) gives the configured layout:
-# PW_VERSION PW_CMAKE PW_CC PW_CXX PW_PREFIX PW_LIBDIR PW_INCLUDEDIR PW_MANDIR PW_DOCDIR
+# PW_VERSION PW_CMAKE PW_CC PW_CXX PW_CFLAGS PW_LDFLAGS PW_PREFIX PW_LIBDIR PW_INCLUDEDIR PW_MANDIR PW_DOCDIR
 # PW_RUNTIME (ON when libpathway_runtime is built) PW_MAN (ON when man pages are).
 set -u
 test=$1 build=$2 src=$3
@@ -48,6 +48,7 @@ cmake_consumer() {
     local name=$1 lib=$2 host=$3
     shift 3
     "$PW_CMAKE" -S "$src/tests/install/consumer" -B "$work/$name" -DCMAKE_C_COMPILER="$PW_CC" \
+        -DCMAKE_C_FLAGS="$PW_CFLAGS" -DCMAKE_EXE_LINKER_FLAGS="$PW_LDFLAGS" \
         -DCMAKE_PREFIX_PATH="$prefix" -DPW_LIB="$lib" -DPW_HOST="$host" "$@" \
         >"$work/$name.log" 2>&1 &&
         "$PW_CMAKE" --build "$work/$name" >>"$work/$name.log" 2>&1
@@ -62,13 +63,13 @@ pkgconfig)
     [ "$(pkg-config --modversion pathway)" = "$PW_VERSION" ] ||
         fail "pkg-config --modversion pathway"
     [ "$(pkg-config --variable=prefix pathway)" = "$prefix" ] || fail "pathway.pc names another prefix"
-    # shellcheck disable=SC2046
-    "$PW_CC" -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/host.c" -o "$work/host" \
+    # shellcheck disable=SC2046,SC2086
+    "$PW_CC" $PW_CFLAGS $PW_LDFLAGS -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/host.c" -o "$work/host" \
         $(pkg-config --cflags --libs pathway) -Wl,-rpath,"$libdir" || fail "host.c with pkg-config"
     needed "$work/host" | grep -qx 'libpathway.so.0' || fail "host does not link libpathway.so.0"
     run_host "$expected" "$work/host" "$src/rules/usatf/usatf.pw" "$src/examples/coaches.jsonl"
-    # shellcheck disable=SC2046
-    "$PW_CC" -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/host.c" -o "$work/host_static" \
+    # shellcheck disable=SC2046,SC2086
+    "$PW_CC" $PW_CFLAGS $PW_LDFLAGS -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/host.c" -o "$work/host_static" \
         $(pkg-config --cflags pathway) -Wl,-Bstatic -lpathway -Wl,-Bdynamic \
         $(pkg-config --static --libs pathway | sed 's/ -lpathway\b//') || fail "host.c static"
     needed "$work/host_static" | grep -q 'libpathway' && fail "the static host needs a shared libpathway"
@@ -98,8 +99,8 @@ runtime)
     install_prefix
     "$prefix/bin/pathway" compile "$src/rules/usatf/usatf.pw" -o "$work/usatf.pwc" || fail "pathway compile"
     export PKG_CONFIG_PATH=$libdir/pkgconfig
-    # shellcheck disable=SC2046
-    "$PW_CC" -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/tests/install/runtime_host.c" -o "$work/rt_host" \
+    # shellcheck disable=SC2046,SC2086
+    "$PW_CC" $PW_CFLAGS $PW_LDFLAGS -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/tests/install/runtime_host.c" -o "$work/rt_host" \
         $(pkg-config --cflags --libs pathway-runtime) -Wl,-rpath,"$libdir" || fail "runtime host with pkg-config"
     needed "$work/rt_host" | grep -qx 'libpathway_runtime.so.0' || fail "runtime host does not link libpathway_runtime.so.0"
     needed "$work/rt_host" | grep -qx 'libpathway.so.0' && fail "runtime host links the full libpathway"
@@ -123,8 +124,8 @@ cxx)
     # The installed header compiles as strict C++11 and links.
     install_prefix
     export PKG_CONFIG_PATH=$libdir/pkgconfig
-    # shellcheck disable=SC2046
-    "$PW_CXX" -std=c++11 -pedantic -Wall -Wextra -Werror "$src/tests/install/consumer.cpp" -o "$work/cxx" \
+    # shellcheck disable=SC2046,SC2086
+    "$PW_CXX" $PW_CFLAGS $PW_LDFLAGS -std=c++11 -pedantic -Wall -Wextra -Werror "$src/tests/install/consumer.cpp" -o "$work/cxx" \
         $(pkg-config --cflags --libs pathway) -Wl,-rpath,"$libdir" || fail "g++ -std=c++11 on pathway.h"
     printf '%s 2026-11-23\n' "$(pkg-config --modversion pathway)" >"$work/cxx.expected"
     run_host "$work/cxx.expected" "$work/cxx"
@@ -140,22 +141,22 @@ symbols)
     [ "$PW_RUNTIME" = ON ] && libs+=(libpathway_runtime)
     for lib in "${libs[@]}"; do
         so=$libdir/$lib.so
-        [ -L "$so" ] && [ "$(readlink "$so")" = "$lib.so.0" ] || fail "$lib.so is not a link to $lib.so.0"
+        [ "$(readlink "$so")" = "$lib.so.0" ] || fail "$lib.so is not a link to $lib.so.0"
         [ -L "$so.0" ] || fail "$lib.so.0 is not a link"
         readelf -d "$so" | grep -q "Library soname: \[$lib.so.0\]" || fail "$lib: SONAME is not $lib.so.0"
         [ -f "$libdir/$lib.a" ] || fail "$lib.a is not installed"
         other=$(exports "$so" | grep -v '^pw_')
-        [ -z "$other" ] || fail "$lib.so exports symbols outside the API: $(echo $other)"
+        [ -z "$other" ] || fail "$lib.so exports symbols outside the API: ${other//$'\n'/ }"
         echo "$lib.so: $(exports "$so" | wc -l) symbols exported"
     done
     grep -o '\bpw_[a-z0-9_]*(' "$prefix/$PW_INCLUDEDIR/pathway.h" | tr -d '(' | sort -u >"$work/declared"
     missing=$(comm -23 "$work/declared" <(exports "$libdir/libpathway.so"))
-    [ -z "$missing" ] || fail "declared in pathway.h, not exported by libpathway.so: $(echo $missing)"
+    [ -z "$missing" ] || fail "declared in pathway.h, not exported by libpathway.so: ${missing//$'\n'/ }"
     extra=$(comm -13 "$work/declared" <(exports "$libdir/libpathway.so"))
-    [ -z "$extra" ] || fail "exported by libpathway.so, not declared in pathway.h: $(echo $extra)"
+    [ -z "$extra" ] || fail "exported by libpathway.so, not declared in pathway.h: ${extra//$'\n'/ }"
     if [ "$PW_RUNTIME" = ON ]; then
         extra=$(comm -13 <(exports "$libdir/libpathway.so") <(exports "$libdir/libpathway_runtime.so"))
-        [ -z "$extra" ] || fail "libpathway_runtime.so exports what libpathway.so does not: $(echo $extra)"
+        [ -z "$extra" ] || fail "libpathway_runtime.so exports what libpathway.so does not: ${extra//$'\n'/ }"
     fi
     ;;
 destdir)
@@ -184,7 +185,7 @@ man)
     cmds=$("$prefix/bin/pathway" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
     [ "$(echo "$cmds" | wc -w)" -ge 10 ] || fail "pathway --help lists too few commands: $cmds"
     for c in $cmds; do
-        up=$(echo "pathway-$c" | tr 'a-z' 'A-Z')
+        up=PATHWAY-${c^^}
         grep -q "^\.TH $up \"1\"" "$man1/pathway-$c.1" || fail "no man page for pathway $c"
         grep -q -- '--help' "$man1/pathway-$c.1" || grep -q 'usage' "$man1/pathway-$c.1" || fail "pathway-$c.1 has no usage"
     done
@@ -192,10 +193,13 @@ man)
 subdirectory)
     # add_subdirectory(pathway) in another project: builds the libraries there
     # and the consumers against pathway::pathway and pathway::pathway_static.
-    "$PW_CMAKE" -S "$src/tests/install/subdir" -B "$work/subdir" -DCMAKE_C_COMPILER="$PW_CC" \
-        -DPW_SOURCE="$src" -DPATHWAY_MAN=OFF >"$work/subdir.log" 2>&1 &&
-        "$PW_CMAKE" --build "$work/subdir" >>"$work/subdir.log" 2>&1 ||
-        { cat "$work/subdir.log"; fail "add_subdirectory consumer"; }
+    if ! "$PW_CMAKE" -S "$src/tests/install/subdir" -B "$work/subdir" -DCMAKE_C_COMPILER="$PW_CC" \
+        -DCMAKE_C_FLAGS="$PW_CFLAGS" -DCMAKE_EXE_LINKER_FLAGS="$PW_LDFLAGS" \
+        -DPW_SOURCE="$src" -DPATHWAY_MAN=OFF >"$work/subdir.log" 2>&1 ||
+        ! "$PW_CMAKE" --build "$work/subdir" >>"$work/subdir.log" 2>&1; then
+        cat "$work/subdir.log"
+        fail "add_subdirectory consumer"
+    fi
     grep -q -- '-D_POSIX_C_SOURCE' "$work/subdir/CMakeFiles/mpi.dir/flags.make" &&
         fail "_POSIX_C_SOURCE reaches the consumer"
     printf '%s 3.14159\n' "$PW_VERSION" >"$work/mpi.expected"

@@ -3,7 +3,9 @@
  *
  *   example_host RULES.pw COACHES.jsonl
  *
- * Build: see docs/embedding.md (link with -lpathway -lcjson -lm). */
+ * Build, against an installed Pathway (docs/embedding.md):
+ *   cc host.c $(pkg-config --cflags --libs pathway) -o example_host
+ * or in a CMake project: find_package(pathway) and link pathway::pathway. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -221,7 +221,7 @@ int cli_compile(int argc, char **argv)
         cli_error("%s", msg);
         rc = CLI_FOUND;
     }
-    free(bytes);
+    pw_free(bytes);
     pw_program_free(prog);
     return rc;
 }

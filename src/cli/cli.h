@@ -104,6 +104,9 @@ void cli_inputs_add(cli_inputs *in, const char *path);
  * learn their names; bytecode includes nothing). */
 void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *limits);
 void cli_inputs_fini(cli_inputs *in);
+/* True when the file starts with the bytecode magic: it has no source to
+ * analyse, and compiling it would only report its bytes as syntax errors. */
+bool cli_is_bytecode(const char *path);
 /* CLI_OK when `output` (NULL: none, "-": standard output) names none of the
  * inputs; otherwise reports it and returns CLI_WRITE. */
 int cli_output_check(const cli_inputs *in, const char *output);

@@ -153,21 +153,9 @@ static void lint_compile_json(void *user, const char *rendered)
     js->sink.printed = true;
 }
 
-/* Bytecode has no source to analyse; compiling it would only report its
- * bytes as syntax errors. */
-static bool lint_is_bytecode(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char magic[PB_MAGIC_LEN];
-    bool yes = f && fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, PB_MAGIC, PB_MAGIC_LEN) == 0;
-    if (f)
-        fclose(f);
-    return yes;
-}
-
 static void lint_one(lint_run *r, const char *path, const pw_compile_options *opt, cli_diag_sink *sink)
 {
-    if (lint_is_bytecode(path)) {
+    if (cli_is_bytecode(path)) {
         cli_error("%s is compiled bytecode; lint reads rule source (.pw)", path);
         r->uncompiled = true;
         return;

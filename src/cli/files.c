@@ -73,7 +73,7 @@ static void cli_inputs_of_tree(void *user, const pw_tree *tree)
             cli_inputs_add(user, tree->src->files[i].path);
 }
 
-static bool cli_is_bytecode(const char *path)
+bool cli_is_bytecode(const char *path)
 {
     FILE *f = fopen(path, "rb");
     char magic[PB_MAGIC_LEN];

@@ -67,6 +67,10 @@ typedef void (*pw_tree_fn)(void *user, const pw_tree *tree);
 pw_status pw_compile_tree(const char *path, const pw_compile_options *options, pw_tree_fn inspect,
                           void *user, pw_program **out, pw_error *err);
 
+/* Hands a verified image to the caller as a program; takes ownership (frees
+ * the image when it fails). */
+pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err);
+
 pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

@@ -1,0 +1,232 @@
+/* Compiling: every public entry point that needs the front end, the checker
+ * or the code generator. The runtime library (loading .pwc files and
+ * evaluating) is src/api without this file, so a host that only loads
+ * bytecode links no compiler code. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api_int.h"
+#include "bc/bytecode.h"
+#include "check/check.h"
+#include "diag/diag.h"
+#include "front/parse.h"
+#include "front/source.h"
+#include "gen/gen.h"
+#include "util/file.h"
+
+/* ---- compiling ------------------------------------------------------------ */
+
+/* The first error as one line, for callers that only read pw_error. */
+static void pw_summarize(const pd_list *diags, ps_sources *src, pw_error *err)
+{
+    const pd_diag *first = NULL;
+    for (const pd_diag *d = diags->head; d && !first; d = d->next)
+        if (d->severity == PD_ERROR)
+            first = d;
+    unsigned more = diags->errors ? diags->errors - 1 : 0;
+    char tail[64] = "";
+    if (more)
+        snprintf(tail, sizeof tail, " (and %u more error%s)", more, more == 1 ? "" : "s");
+    if (!first) {
+        pw_fail(err, PW_ERR_COMPILE, "compilation failed%s", diags->oom ? ": out of memory" : "");
+    } else if (first->has_span) {
+        uint32_t line, col;
+        ps_position(src, first->span.file, first->span.start, &line, &col);
+        pw_fail(err, PW_ERR_COMPILE, "%s:%u:%u: %s%s", src->files[first->span.file].name, line, col,
+                first->message, tail);
+    } else {
+        pw_fail(err, PW_ERR_COMPILE, "%s%s", first->message, tail);
+    }
+    if (diags->oom && err)
+        err->status = PW_ERR_NOMEM;
+}
+
+/* Hands the rendered diagnostics to the caller. Returns false, without
+ * calling back, when they could not all be rendered for want of memory: a
+ * truncated rendering would pass for the whole list. */
+static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_sources *src)
+{
+    if (!opt || !opt->on_diagnostics || !diags->head)
+        return true;
+    pd_buf buf = {0};
+    if (opt->format == PW_DIAG_JSON) {
+        pd_render_json(diags, src, &buf);
+    } else {
+        pd_render_text(diags, src, opt->color, &buf);
+        /* The closing tally, as clang prints it. */
+        if (diags->truncated)
+            pd_buf_printf(&buf, "error: too many errors; stopped reporting after %u\n", diags->max_errors);
+        if (diags->warnings)
+            pd_buf_printf(&buf, "%u warning%s%s", diags->warnings, diags->warnings == 1 ? "" : "s",
+                          diags->errors ? " and " : " generated.\n");
+        if (diags->errors)
+            pd_buf_printf(&buf, "%u error%s generated.\n", diags->errors, diags->errors == 1 ? "" : "s");
+    }
+    bool ok = !buf.oom;
+    if (ok && buf.data)
+        opt->on_diagnostics(opt->user, buf.data);
+    pd_buf_free(&buf);
+    return ok;
+}
+
+/* A file of the rule set could not be read (missing, too large, too many
+ * files, not rule source, refused by the include root or resolver): every name it declares would be reported unknown, which buries
+ * the one error that matters, so checking stops there, as a C compiler
+ * stops at a missing header. */
+static bool pw_files_missing(const pd_list *diags)
+{
+    for (const pd_diag *d = diags->head; d; d = d->next)
+        if (d->severity == PD_ERROR && (strcmp(d->code, "E0001") == 0 || strcmp(d->code, "E0002") == 0 ||
+                                        strcmp(d->code, "E0004") == 0 || strcmp(d->code, "E0005") == 0 ||
+                                        strcmp(d->code, "E0006") == 0))
+            return true;
+    return false;
+}
+
+static pw_status pw_compile(const char *name, const char *text, size_t len,
+                            const pw_compile_options *opt, pw_tree_fn inspect, void *user,
+                            pw_program **out, pw_error *err)
+{
+    if (!name || !out)
+        return pw_fail(err, PW_ERR_USAGE, "pw_compile: NULL argument");
+    *out = NULL;
+    if (opt && opt->limits && opt->limits->max_nesting > PW_MAX_NESTING)
+        return pw_fail(err, PW_ERR_USAGE, "max_nesting %u is above %u, the most the stack is sized for",
+                       opt->limits->max_nesting, PW_MAX_NESTING);
+    pm_arena arena;
+    pm_init(&arena, 65536);
+    ps_sources src;
+    ps_init(&src, &arena);
+    pd_list diags;
+    pd_init(&diags, &arena, opt && opt->max_errors ? opt->max_errors : 50);
+    const pw_limits *lim = opt ? opt->limits : NULL;
+    pp_limits limits = {lim ? lim->max_source_bytes : 0, lim ? lim->max_nesting : 0,
+                        lim ? lim->max_includes : 0};
+    pp_includes inc = {opt ? opt->include_root : NULL, opt ? opt->include_resolver : NULL,
+                       opt ? opt->include_user : NULL};
+    pa_decl *decls = NULL;
+    pc_program checked;
+    memset(&checked, 0, sizeof checked);
+    pb_image *img = NULL;
+    pw_status st = PW_OK;
+    char msg[512];
+
+    bool ok = pp_parse_program_with(&arena, &src, &diags, &limits, &inc, name, text, len, &decls);
+    /* Check even after syntax errors: the tree is whole where recovery
+     * worked, and one run should report as much as it can. */
+    /* An empty file has no declarations but still deserves its "no facts"
+     * error; after syntax errors with nothing parsed, that would be noise. */
+    if ((decls || diags.errors == 0) && !diags.oom && !pw_files_missing(&diags))
+        ok = pc_check(&arena, &src, &diags, decls, limits.max_depth, &checked) && ok;
+    else
+        ok = false;
+    if (ok && diags.errors == 0) {
+        img = pg_generate(&checked, &src, msg, sizeof msg);
+        if (!img)
+            st = pw_fail(err, strstr(msg, "memory") ? PW_ERR_NOMEM : PW_ERR_COMPILE, "%s: %s", name, msg);
+        else if (!pb_verify(img, msg, sizeof msg)) {
+            /* The verifier allocates too; running out there says nothing
+             * about the bytecode. Its messages are its own text, never the
+             * rules'. */
+            if (strncmp(msg, "out of memory", 13) == 0)
+                st = pw_fail(err, PW_ERR_NOMEM, "%s: %s", name, msg);
+            else
+                st = pw_fail(err, PW_ERR_COMPILE,
+                             "%s: internal error: generated bytecode failed verification: %s", name, msg);
+            pb_image_free(img);
+        } else {
+            st = pwi_wrap(img, out, err); /* frees the image when it fails */
+        }
+    } else {
+        pw_summarize(&diags, &src, err);
+        st = err ? err->status : PW_ERR_COMPILE;
+        if (st == PW_OK)
+            st = PW_ERR_COMPILE;
+    }
+    if (!pw_report(opt, &diags, &src)) {
+        /* The caller asked for the diagnostics and cannot have them. */
+        pw_program_free(*out);
+        *out = NULL;
+        st = pw_fail(err, PW_ERR_NOMEM, "%s: out of memory rendering the diagnostics", name);
+    }
+    if (inspect && decls && !diags.oom) {
+        pw_tree tree = {decls, &src, &checked, *out};
+        inspect(user, &tree);
+    }
+    ps_fini(&src);
+    pm_free(&arena);
+    return st;
+}
+
+pw_status pw_compile_file(const char *path, const pw_compile_options *options, pw_program **out,
+                          pw_error *err)
+{
+    return pw_compile(path, NULL, 0, options, NULL, NULL, out, err);
+}
+
+pw_status pw_compile_tree(const char *path, const pw_compile_options *options, pw_tree_fn inspect,
+                          void *user, pw_program **out, pw_error *err)
+{
+    return pw_compile(path, NULL, 0, options, inspect, user, out, err);
+}
+
+pw_status pw_compile_source(const char *name, const char *source, size_t len,
+                            const pw_compile_options *options, pw_program **out, pw_error *err)
+{
+    if (!source)
+        return pw_fail(err, PW_ERR_USAGE, "pw_compile_source: NULL source");
+    return pw_compile(name, source, len, options, NULL, NULL, out, err);
+}
+
+pw_status pw_program_open(const char *path, const pw_compile_options *options, pw_program **out,
+                          pw_error *err)
+{
+    if (!path || !out)
+        return pw_fail(err, PW_ERR_USAGE, "pw_program_open: NULL argument");
+    const pw_limits *lim = options ? options->limits : NULL;
+    size_t max_bc = lim && lim->max_bytecode_bytes ? lim->max_bytecode_bytes : PW_DEFAULT_MAX_BYTECODE_BYTES;
+    size_t max_src = lim && lim->max_source_bytes ? lim->max_source_bytes : PW_DEFAULT_MAX_SOURCE_BYTES;
+    char *data;
+    size_t len;
+    char msg[512];
+    /* Rules are read from regular files only: a FIFO or a device would
+     * block the read forever. */
+    if (strcmp(path, "-") != 0) {
+        bool not_regular;
+        int fd = ps_open_regular(path, &not_regular);
+        if (fd < 0 && not_regular)
+            return pw_fail(err, PW_ERR_IO, "cannot read %s: not a regular file", path);
+        if (fd < 0)
+            return pw_fail(err, errno == ENOMEM ? PW_ERR_NOMEM : PW_ERR_IO, "cannot open %s: %s", path,
+                           strerror(errno));
+        close(fd);
+    }
+    /* Either kind may be in the file: read up to the larger limit, then hold
+     * each kind to its own (the compiler checks the source's). */
+    if (!pu_read_file(path, max_bc > max_src ? max_bc : max_src, &data, &len, msg, sizeof msg))
+        return pw_fail(err, errno == ENOMEM ? PW_ERR_NOMEM : PW_ERR_IO, "%s", msg);
+    pw_status st;
+    /* The magic decides; a file named .pwc is bytecode whatever it holds, so
+     * a damaged one gets the loader's message, not a page of syntax errors. */
+    size_t plen = strlen(path);
+    bool named_pwc = plen >= 4 && strcmp(path + plen - 4, ".pwc") == 0;
+    bool bytecode = named_pwc || (len >= PB_MAGIC_LEN && memcmp(data, PB_MAGIC, PB_MAGIC_LEN) == 0);
+    if (bytecode && len > max_bc) {
+        st = pw_fail(err, PW_ERR_FORMAT, "%s: bytecode of %zu bytes is larger than the limit of %zu bytes",
+                     path, len, max_bc);
+    } else if (bytecode) {
+        st = pw_program_load(data, len, out, err);
+        if (st != PW_OK && err) {
+            char inner[sizeof err->message];
+            memcpy(inner, err->message, sizeof inner);
+            pw_fail(err, st, "%s: %s", path, inner);
+        }
+    } else {
+        st = pw_compile(path, data, len, options, NULL, NULL, out, err);
+    }
+    free(data);
+    return st;
+}

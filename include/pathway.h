@@ -8,6 +8,22 @@
  *
  * Every function that can fail returns a pw_status and, when given one, fills
  * a caller-owned pw_error with a message. Nothing here aborts or exits.
+ *
+ * Lifetimes of returned pointers, in four kinds (each function says which):
+ *   static      - valid for the life of the process (pw_version, pw_status_name);
+ *   program     - owned by the pw_program, valid until pw_program_free
+ *                 (identifiers, titles, labels, citations, file names,
+ *                 advice texts, including those returned through a context);
+ *   result      - owned by the structure a call returned, valid until its
+ *                 _free function (pw_explanation, pw_eligibility, pw_plan);
+ *   caller's    - the caller owns it and releases it with pw_free
+ *                 (pw_program_save's bytes, pw_result_json's line).
+ * Handles (pw_program, pw_context) are released with their _free function;
+ * a context must be freed before the program it was made from. Callbacks'
+ * arguments are valid only during the call. Nothing returned is ever freed
+ * behind the caller's back by a later call, except that a context's results
+ * (verdicts, outcomes, counts) change with its next evaluation or change of
+ * facts; the label pointers it returns stay valid (they are the program's).
  * See docs/embedding.md for a walk-through and examples/host.c for a complete
  * host program. */
 #ifndef PATHWAY_H
@@ -21,9 +37,22 @@
 extern "C" {
 #endif
 
+/* Every public function carries PW_API: exported from a shared library
+ * built with -fvisibility=hidden, so only the pw_ names are its ABI. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PW_API __attribute__((visibility("default")))
+#else
+#define PW_API
+#endif
+
+/* The version of this header. pw_version_number() gives the library's, which
+ * may be newer (same major) when the host links it dynamically. */
 #define PW_VERSION_MAJOR 0
 #define PW_VERSION_MINOR 1
 #define PW_VERSION_PATCH 0
+#define PW_VERSION_NUMBER (PW_VERSION_MAJOR * 10000 + PW_VERSION_MINOR * 100 + PW_VERSION_PATCH)
+/* The .pwc bytecode format version this header's library reads and writes. */
+#define PW_BYTECODE_FORMAT 4u
 
 typedef enum pw_status {
     PW_OK = 0,
@@ -36,10 +65,27 @@ typedef enum pw_status {
     PW_ERR_NOMEM    /* out of memory */
 } pw_status;
 
+/* Filled by every call that fails, when the caller passes one. `message` is
+ * the whole story as one line; the structured fields repeat the parts of it
+ * a host may want to act on, and are empty ("" or 0) when the error has no
+ * such part: a compile error's source position, a facts error's field path
+ * ("certificates[1].issued") and, for JSON that does not parse, the line and
+ * column in the JSON text. */
 typedef struct pw_error {
     pw_status status;
     char message[1024];
+    char file[256];         /* compile errors: the rule file */
+    unsigned line, column;  /* compile errors: in `file`; facts: in the JSON text */
+    char field[256];        /* facts errors: the field's path in the record */
 } pw_error;
+
+/* "PW_OK", "PW_ERR_USAGE", ...: the enumerator's name; "PW_UNKNOWN" for a
+ * value this library does not know. A static string. */
+PW_API const char *pw_status_name(pw_status status);
+
+/* Releases memory the library handed out for the caller to free
+ * (pw_program_save's bytes, pw_result_json's line). NULL is a no-op. */
+PW_API void pw_free(void *p);
 
 /* A date: days since 1970-01-01, proleptic Gregorian. */
 typedef int32_t pw_date;
@@ -50,15 +96,26 @@ typedef int32_t pw_date;
 typedef struct pw_program pw_program;
 typedef struct pw_context pw_context;
 
-/* "0.1.0" */
-const char *pw_version(void);
+/* "0.1.0": the library's version, a static string. */
+PW_API const char *pw_version(void);
+/* The library's version as MAJOR*10000 + MINOR*100 + PATCH (PW_VERSION_NUMBER
+ * of the header it was built with). */
+PW_API int pw_version_number(void);
+/* The .pwc format version this library reads (and pw_program_save writes). */
+PW_API uint32_t pw_bytecode_format(void);
+/* The format version of a .pwc image, read from its header without loading
+ * it: PW_ERR_FORMAT when `bytes` does not start with a .pwc header. Compare
+ * with pw_bytecode_format() to tell "made by another release" from damage. */
+PW_API pw_status pw_bytecode_format_of(const void *bytes, size_t len, uint32_t *format, pw_error *err);
 
 /* "YYYY-MM-DD", years 1800-2999, to a pw_date. */
-pw_status pw_date_parse(const char *text, pw_date *out, pw_error *err);
-/* Writes "YYYY-MM-DD" and a NUL into buf. */
-void pw_date_format(pw_date date, char buf[11]);
+PW_API pw_status pw_date_parse(const char *text, pw_date *out, pw_error *err);
+/* Writes "YYYY-MM-DD" and a NUL into buf. The open ends, PW_DATE_MIN and
+ * PW_DATE_MAX (an open period's start and end; "never" in explain, when and
+ * plan results), are written "-infinity" and "infinity". */
+PW_API void pw_date_format(pw_date date, char buf[11]);
 /* Today's date, local time. */
-pw_date pw_date_today(void);
+PW_API pw_date pw_date_today(void);
 
 /* ---- compiling and loading ------------------------------------------------ */
 
@@ -69,6 +126,8 @@ typedef enum pw_diag_format { PW_DIAG_TEXT = 0, PW_DIAG_JSON } pw_diag_format;
  * error instead of unbounded time or memory. A zero field takes the default
  * (given in brackets); docs/robustness.md explains each one. */
 typedef struct pw_limits {
+    size_t size;               /* sizeof(pw_limits), set by pw_limits_init; see
+                                * "Option structures" below */
     /* compiling and loading (pw_compile_options.limits) */
     size_t max_source_bytes;   /* one rule file [4 MiB] */
     unsigned max_nesting;      /* brackets, and expression depth, in rules [200];
@@ -106,7 +165,16 @@ typedef struct pw_limits {
 typedef char *(*pw_include_fn)(void *user, const char *includer, const char *include, char *why,
                                size_t why_size);
 
+/* Option structures (pw_limits, pw_compile_options, pw_explain_options)
+ * start with `size`, the sizeof the caller was compiled with: initialise
+ * each with its _init function (or set size yourself; 0 means this
+ * release's layout). A later minor release only appends fields, so the
+ * library reads the fields that fit in `size` and takes the defaults for the
+ * rest; a caller built against a newer header may pass a larger size only
+ * when the fields this library does not know are zero (else PW_ERR_USAGE).
+ * Zero in any field means its default. */
 typedef struct pw_compile_options {
+    size_t size;               /* sizeof(pw_compile_options) */
     /* Called with the rendered diagnostics (clang-style text with source
      * lines and carets, or one JSON object per diagnostic), once per
      * compilation, when there are any. NULL: diagnostics are only summarised
@@ -128,33 +196,40 @@ typedef struct pw_compile_options {
     void *include_user;
 } pw_compile_options;
 
+/* Zeroes the structure and sets its size: the defaults. */
+PW_API void pw_limits_init(pw_limits *limits);
+PW_API void pw_compile_options_init(pw_compile_options *options);
+
 /* Compiles a rule file and everything it includes. `options` may be NULL. */
-pw_status pw_compile_file(const char *path, const pw_compile_options *options,
+PW_API pw_status pw_compile_file(const char *path, const pw_compile_options *options,
                           pw_program **out, pw_error *err);
 /* Compiles source held in memory; `name` is used in messages and to resolve
  * includes relative to it. */
-pw_status pw_compile_source(const char *name, const char *source, size_t len,
+PW_API pw_status pw_compile_source(const char *name, const char *source, size_t len,
                             const pw_compile_options *options, pw_program **out,
                             pw_error *err);
 
-/* Loads and verifies bytecode (the contents of a .pwc file). Bytes that are not
+/* Loads and verifies bytecode (the contents of a .pwc file); `bytes` is
+ * copied, the caller may free it on return. Bytes that are not
  * a well-formed, verified image are rejected with PW_ERR_FORMAT. */
-pw_status pw_program_load(const void *bytes, size_t len, pw_program **out, pw_error *err);
+PW_API pw_status pw_program_load(const void *bytes, size_t len, pw_program **out, pw_error *err);
 /* Reads a .pwc or rule source file, telling them apart by the magic bytes. */
-pw_status pw_program_open(const char *path, const pw_compile_options *options,
+PW_API pw_status pw_program_open(const char *path, const pw_compile_options *options,
                           pw_program **out, pw_error *err);
-/* Serializes to bytecode. *bytes is malloc'd; release it with free(). */
-pw_status pw_program_save(const pw_program *program, void **bytes, size_t *len, pw_error *err);
-void pw_program_free(pw_program *program);
+/* Serializes to bytecode. *bytes belongs to the caller: release it with
+ * pw_free(). */
+PW_API pw_status pw_program_save(const pw_program *program, void **bytes, size_t *len, pw_error *err);
+PW_API void pw_program_free(pw_program *program);
 
 /* ---- what a program declares ---------------------------------------------- */
 
-size_t pw_program_count(const pw_program *program);
-/* The program's identifier ("level_2") and title, or NULL past the end. */
-const char *pw_program_id(const pw_program *program, size_t index);
-const char *pw_program_title(const pw_program *program, size_t index);
+PW_API size_t pw_program_count(const pw_program *program);
+/* The program's identifier ("level_2") and title, or NULL past the end.
+ * Lifetime: program. */
+PW_API const char *pw_program_id(const pw_program *program, size_t index);
+PW_API const char *pw_program_title(const pw_program *program, size_t index);
 /* Finds a program by identifier: its first-declared version. */
-pw_status pw_program_find(const pw_program *program, const char *id, size_t *index,
+PW_API pw_status pw_program_find(const pw_program *program, const char *id, size_t *index,
                           pw_error *err);
 
 /* Effective dates. A program may be declared several times with the same
@@ -162,15 +237,15 @@ pw_status pw_program_find(const pw_program *program, const char *id, size_t *ind
  * (`effective from D until D`, both days inclusive); periods never overlap.
  * Every version has its own index. A program without dates has one version,
  * in force from PW_DATE_MIN to PW_DATE_MAX. */
-void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw_date *until);
+PW_API void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw_date *until);
 /* True when any version of prog's identifier carries effective dates. */
-bool pw_program_dated(const pw_program *program, size_t prog);
+PW_API bool pw_program_dated(const pw_program *program, size_t prog);
 /* True for the first-declared version of each identifier: visit these to see
  * every program once, in declaration order. */
-bool pw_program_is_first_version(const pw_program *program, size_t prog);
+PW_API bool pw_program_is_first_version(const pw_program *program, size_t prog);
 /* The version of prog's identifier that applies on `date`: the one in force,
  * else the next to come into force, else the last withdrawn. */
-size_t pw_program_version_at(const pw_program *program, size_t prog, pw_date date);
+PW_API size_t pw_program_version_at(const pw_program *program, size_t prog, pw_date date);
 
 typedef enum pw_req_kind { PW_REQ_SINGLE = 0, PW_REQ_ALL_OF, PW_REQ_ANY_OF, PW_REQ_AT_LEAST } pw_req_kind;
 typedef enum pw_req_role { PW_ROLE_REQUIRE = 0, PW_ROLE_PREFER, PW_ROLE_ADVISE } pw_req_role;
@@ -187,9 +262,10 @@ typedef struct pw_requirement {
     pw_date from, until;  /* effective period; PW_DATE_MIN / PW_DATE_MAX when open */
 } pw_requirement;
 
-/* Requirement nodes of a program, in pre-order (a group, then its members). */
-size_t pw_requirement_count(const pw_program *program, size_t prog);
-pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req,
+/* Requirement nodes of a program, in pre-order (a group, then its members).
+ * The strings pw_requirement_info fills in have lifetime program. */
+PW_API size_t pw_requirement_count(const pw_program *program, size_t prog);
+PW_API pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req,
                               pw_requirement *out, pw_error *err);
 /* What requirement node `req` checks, as a 64-bit hash that rule sets
  * compiled separately can compare (pathway diff's structural summary): for a
@@ -200,80 +276,91 @@ pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req
  * period and source position are not part of it. Equal conditions over the
  * same record layout give equal fingerprints, whatever else the files hold;
  * different ones give different fingerprints except for hash collisions. */
-pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, size_t req,
+PW_API pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, size_t req,
                                      uint64_t *out, pw_error *err);
 
 /* ---- contexts and facts --------------------------------------------------- */
 
-pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *err);
-void pw_context_free(pw_context *ctx);
+/* A context for `program`, which must outlive it. One thread at a time. */
+PW_API pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *err);
+PW_API void pw_context_free(pw_context *ctx);
 /* Forgets the facts: every field back to unset. */
-pw_status pw_context_reset(pw_context *ctx, pw_error *err);
+PW_API pw_status pw_context_reset(pw_context *ctx, pw_error *err);
 /* Sets the facts and evaluation limits of this context (the compile-side
  * fields are ignored); NULL restores the defaults. */
-pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_error *err);
+PW_API pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_error *err);
 
 /* Replaces the facts with one JSON object (the record the rule set declares).
  * A missing required field, a wrong type or an impossible date fails with a
  * message naming the field. */
-pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_error *err);
+PW_API pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_error *err);
 
 /* Field by field. `path` is a field name ("athletes_coached") or an element's
  * field ("certificates[0].id"). Text is copied. Call pw_context_add to grow a
  * list first. Fields left unset take their defaults; a required field left
  * unset makes pw_evaluate fail naming it. */
-pw_status pw_context_set_int(pw_context *ctx, const char *path, int64_t value, pw_error *err);
-pw_status pw_context_set_number(pw_context *ctx, const char *path, double value, pw_error *err);
-pw_status pw_context_set_bool(pw_context *ctx, const char *path, bool value, pw_error *err);
-pw_status pw_context_set_text(pw_context *ctx, const char *path, const char *value, pw_error *err);
-pw_status pw_context_set_date(pw_context *ctx, const char *path, pw_date value, pw_error *err);
-pw_status pw_context_set_none(pw_context *ctx, const char *path, pw_error *err);
+PW_API pw_status pw_context_set_int(pw_context *ctx, const char *path, int64_t value, pw_error *err);
+PW_API pw_status pw_context_set_number(pw_context *ctx, const char *path, double value, pw_error *err);
+PW_API pw_status pw_context_set_bool(pw_context *ctx, const char *path, bool value, pw_error *err);
+PW_API pw_status pw_context_set_text(pw_context *ctx, const char *path, const char *value, pw_error *err);
+PW_API pw_status pw_context_set_date(pw_context *ctx, const char *path, pw_date value, pw_error *err);
+PW_API pw_status pw_context_set_none(pw_context *ctx, const char *path, pw_error *err);
 /* Appends an element to the list or set at `path`; *index gets its position. */
-pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_error *err);
+PW_API pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_error *err);
 
 /* ---- evaluating ----------------------------------------------------------- */
 
 /* Evaluates one program as of `as_of`. Results stay in the context until the
  * next evaluation of the same program or a change of facts. */
-pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err);
+PW_API pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err);
 /* Evaluates every program. */
-pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err);
+PW_API pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err);
 
 typedef enum pw_outcome {
     PW_NOT_EVALUATED = 0,
     PW_MET = 1,
     PW_UNMET = 2,
-    PW_NOT_IN_FORCE = 3   /* outside the requirement's effective period */
+    PW_NOT_IN_FORCE = 3,  /* outside the requirement's effective period */
+    PW_NO_REQUIREMENT = 4 /* no such program or requirement index */
 } pw_outcome;
 
 typedef enum pw_verdict {
     PW_ELIGIBLE = 0,
     PW_NOT_ELIGIBLE,
     PW_NOT_YET_IN_FORCE,  /* the version takes effect after the evaluation date */
-    PW_WITHDRAWN          /* the version stopped applying before it */
+    PW_WITHDRAWN,         /* the version stopped applying before it */
+    PW_VERDICT_NOT_EVALUATED, /* the program has no result: not evaluated since
+                               * the context was made or its facts changed, or
+                               * its last evaluation failed */
+    PW_VERDICT_NO_PROGRAM     /* no such program index (or a NULL context) */
 } pw_verdict;
 
 /* After an evaluation of `prog`: */
-bool pw_result_eligible(const pw_context *ctx, size_t prog);
+PW_API bool pw_result_eligible(const pw_context *ctx, size_t prog);
 /* Eligible, not eligible, or not in force on the evaluation date (then no
- * requirement was evaluated and eligible is false). PW_NOT_ELIGIBLE when the
- * program was not evaluated. */
-pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog);
-/* Outcome of requirement node `req` (see pw_requirement_count). A member of a
+ * requirement was evaluated and eligible is false).
+ * PW_VERDICT_NOT_EVALUATED when the program has no result,
+ * PW_VERDICT_NO_PROGRAM for an index past pw_program_count. */
+PW_API pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog);
+/* Outcome of requirement node `req` (see pw_requirement_count);
+ * PW_NOT_EVALUATED also when prog has no result, PW_NO_REQUIREMENT for an
+ * index past the end of either. A member of a
  * group that was decided before reaching it is PW_NOT_EVALUATED; one outside
  * its effective period is PW_NOT_IN_FORCE and counts neither way (an `all of`
  * needs its members in force, an `any of` or `at least N of` counts met
  * members in force). */
-pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req);
-/* Labels of the unmet top-level requirements (`require`), in declaration order. */
-size_t pw_result_unmet_count(const pw_context *ctx, size_t prog);
-const char *pw_result_unmet_label(const pw_context *ctx, size_t prog, size_t i);
+PW_API pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req);
+/* Labels of the unmet top-level requirements (`require`), in declaration
+ * order. The label and advice strings below have lifetime program; NULL
+ * past the end or when prog has no result. */
+PW_API size_t pw_result_unmet_count(const pw_context *ctx, size_t prog);
+PW_API const char *pw_result_unmet_label(const pw_context *ctx, size_t prog, size_t i);
 /* Labels of the unmet `prefer` clauses, which never block. */
-size_t pw_result_preferred_unmet_count(const pw_context *ctx, size_t prog);
-const char *pw_result_preferred_unmet_label(const pw_context *ctx, size_t prog, size_t i);
+PW_API size_t pw_result_preferred_unmet_count(const pw_context *ctx, size_t prog);
+PW_API const char *pw_result_preferred_unmet_label(const pw_context *ctx, size_t prog, size_t i);
 /* Texts of the `advise` notes that apply (whose condition does not hold). */
-size_t pw_result_advice_count(const pw_context *ctx, size_t prog);
-const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i);
+PW_API size_t pw_result_advice_count(const pw_context *ctx, size_t prog);
+PW_API const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i);
 
 /* ---- why, when and how: explanations, eligibility dates, plans ----------
  *
@@ -283,9 +370,12 @@ const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i);
  * an evaluation on any day: the facts are fixed, and eligibility is a
  * function of the day alone. Each call takes one facts record as JSON (as
  * pw_context_set_json does) and returns a structure the caller releases
- * with its _free function; facts that do not fit are PW_ERR_FACTS. */
+ * with its _free function; facts that do not fit are PW_ERR_FACTS. Every
+ * pointer inside a returned structure (texts, arrays, nested structures)
+ * has lifetime result: it lives exactly as long as the structure. */
 
 typedef struct pw_explain_options {
+    size_t size;             /* sizeof(pw_explain_options); see pw_compile_options */
     pw_date as_of;           /* the evaluation date */
     int32_t horizon_days;    /* days looked ahead (and, for explain, back);
                               * 0: 20 years, 7305 days. At most 100 years. */
@@ -294,6 +384,10 @@ typedef struct pw_explain_options {
 } pw_explain_options;
 
 #define PW_DEFAULT_HORIZON_DAYS 7305
+
+/* Zeroes the structure and sets its size; as_of is then 0 (1970-01-01):
+ * set it. */
+PW_API void pw_explain_options_init(pw_explain_options *options);
 
 /* A value a requirement looked at: a definition it called with constant
  * arguments (`age`, `member("usatf")`) or a field of the facts it read,
@@ -345,9 +439,9 @@ typedef struct pw_explanation {
 
 /* Why: for each program (the version applying on as_of), every requirement:
  * met or not, the values it looked at, and when it was or will be met. */
-pw_status pw_explain(const pw_program *program, const char *json, size_t len,
+PW_API pw_status pw_explain(const pw_program *program, const char *json, size_t len,
                      const pw_explain_options *options, pw_explanation **out, pw_error *err);
-void pw_explanation_free(pw_explanation *e);
+PW_API void pw_explanation_free(pw_explanation *e);
 
 typedef enum pw_change_kind {
     PW_CHANGE_MET = 0,      /* the requirement holds from this day */
@@ -388,9 +482,9 @@ typedef struct pw_eligibility {
 
 /* When: the periods from as_of to the horizon's end in which the coach is
  * eligible for `program_id`, assuming no new facts. */
-pw_status pw_when(const pw_program *program, const char *json, size_t len, const char *program_id,
+PW_API pw_status pw_when(const pw_program *program, const char *json, size_t len, const char *program_id,
                   const pw_explain_options *options, pw_eligibility **out, pw_error *err);
-void pw_eligibility_free(pw_eligibility *e);
+PW_API void pw_eligibility_free(pw_eligibility *e);
 
 typedef struct pw_plan_step {
     size_t version;         /* the program version taken */
@@ -426,9 +520,9 @@ typedef struct pw_plan {
  * at the earliest date (ties: fewer programs, then fewer hours), every step
  * replayed through pw_evaluate before it is returned. Granted certificates
  * are added to the facts' `certificates` list (id, issued, expires). */
-pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, const char *target,
+PW_API pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, const char *target,
                        const pw_explain_options *options, pw_plan **out, pw_error *err);
-void pw_plan_free(pw_plan *p);
+PW_API void pw_plan_free(pw_plan *p);
 
 #ifdef __cplusplus
 }

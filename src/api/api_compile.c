@@ -35,8 +35,13 @@ static void pw_summarize(const pd_list *diags, ps_sources *src, pw_error *err)
     } else if (first->has_span) {
         uint32_t line, col;
         ps_position(src, first->span.file, first->span.start, &line, &col);
-        pw_fail(err, PW_ERR_COMPILE, "%s:%u:%u: %s%s", src->files[first->span.file].name, line, col,
-                first->message, tail);
+        const char *file = src->files[first->span.file].name;
+        pw_fail(err, PW_ERR_COMPILE, "%s:%u:%u: %s%s", file, line, col, first->message, tail);
+        if (err) {
+            snprintf(err->file, sizeof err->file, "%s", file);
+            err->line = line;
+            err->column = col;
+        }
     } else {
         pw_fail(err, PW_ERR_COMPILE, "%s%s", first->message, tail);
     }
@@ -86,13 +91,33 @@ static bool pw_files_missing(const pd_list *diags)
     return false;
 }
 
+/* The caller's options in this release's layout, limits included. */
+typedef struct pwi_compile_opts {
+    pw_compile_options opt;
+    pw_limits limits;
+} pwi_compile_opts;
+
+static pw_status pwi_compile_opts_read(const pw_compile_options *given, pwi_compile_opts *o, pw_error *err)
+{
+    pw_status st = pwi_options(given, sizeof o->opt, &o->opt, "pw_compile_options", err);
+    if (st == PW_OK)
+        st = pwi_options(o->opt.limits, sizeof o->limits, &o->limits, "pw_limits", err);
+    o->opt.limits = &o->limits;
+    return st;
+}
+
 static pw_status pw_compile(const char *name, const char *text, size_t len,
-                            const pw_compile_options *opt, pw_tree_fn inspect, void *user,
+                            const pw_compile_options *given, pw_tree_fn inspect, void *user,
                             pw_program **out, pw_error *err)
 {
     if (!name || !out)
         return pw_fail(err, PW_ERR_USAGE, "pw_compile: NULL argument");
     *out = NULL;
+    pwi_compile_opts o;
+    pw_status ost = pwi_compile_opts_read(given, &o, err);
+    if (ost != PW_OK)
+        return ost;
+    const pw_compile_options *opt = &o.opt;
     if (opt && opt->limits && opt->limits->max_nesting > PW_MAX_NESTING)
         return pw_fail(err, PW_ERR_USAGE, "max_nesting %u is above %u, the most the stack is sized for",
                        opt->limits->max_nesting, PW_MAX_NESTING);
@@ -102,7 +127,7 @@ static pw_status pw_compile(const char *name, const char *text, size_t len,
     ps_init(&src, &arena);
     pd_list diags;
     pd_init(&diags, &arena, opt && opt->max_errors ? opt->max_errors : 50);
-    const pw_limits *lim = opt ? opt->limits : NULL;
+    const pw_limits *lim = opt->limits;
     pp_limits limits = {lim ? lim->max_source_bytes : 0, lim ? lim->max_nesting : 0,
                         lim ? lim->max_includes : 0};
     pp_includes inc = {opt ? opt->include_root : NULL, opt ? opt->include_resolver : NULL,
@@ -186,7 +211,12 @@ pw_status pw_program_open(const char *path, const pw_compile_options *options, p
 {
     if (!path || !out)
         return pw_fail(err, PW_ERR_USAGE, "pw_program_open: NULL argument");
-    const pw_limits *lim = options ? options->limits : NULL;
+    *out = NULL;
+    pwi_compile_opts o;
+    pw_status ost = pwi_compile_opts_read(options, &o, err);
+    if (ost != PW_OK)
+        return ost;
+    const pw_limits *lim = &o.limits;
     size_t max_bc = lim && lim->max_bytecode_bytes ? lim->max_bytecode_bytes : PW_DEFAULT_MAX_BYTECODE_BYTES;
     size_t max_src = lim && lim->max_source_bytes ? lim->max_source_bytes : PW_DEFAULT_MAX_SOURCE_BYTES;
     char *data;

@@ -1,6 +1,7 @@
 /* Contexts: facts in, evaluation, results out. Everything an evaluation
  * touches is allocated when the context is made. */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,11 +20,7 @@ pw_date pw_date_today(void)
 
 static pw_status pw_done(pw_error *err)
 {
-    if (err) {
-        err->status = PW_OK;
-        err->message[0] = '\0';
-    }
-    return PW_OK;
+    return pwi_ok(err);
 }
 
 /* Frees what a context holds; facts and vm only when they were set up. */
@@ -120,6 +117,25 @@ pw_status pw_context_reset(pw_context *ctx, pw_error *err)
     return pw_done(err);
 }
 
+/* The line and column (both from 1) of byte `at` of a JSON text, for
+ * pw_error's structured fields. */
+static void pw_json_position(const char *json, size_t at, pw_error *err)
+{
+    if (!err)
+        return;
+    unsigned line = 1, col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (json[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    err->line = line;
+    err->column = col;
+}
+
 pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_error *err)
 {
     if (!ctx || !json)
@@ -135,7 +151,9 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
          * known limit, docs/robustness.md): either way the record is refused
          * cleanly, at the place the parser stopped. */
         size_t at = end && end >= json ? (size_t)(end - json) : 0;
-        return pw_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
+        pw_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
+        pw_json_position(json, at, err);
+        return PW_ERR_FACTS;
     }
     /* Anything but white space after the value is an error too. */
     for (const char *p = end; p && p < json + len; p++) {
@@ -143,8 +161,10 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
             cJSON_Delete(root);
             pf_reset(&ctx->facts);
             ctx->pending = true;
-            return pw_fail(err, PW_ERR_FACTS, "unexpected text after the JSON value at byte %zu",
-                           (size_t)(p - json));
+            pw_fail(err, PW_ERR_FACTS, "unexpected text after the JSON value at byte %zu",
+                    (size_t)(p - json));
+            pw_json_position(json, (size_t)(p - json), err);
+            return PW_ERR_FACTS;
         }
     }
     /* Integers as written, and no U+0000 in text (docs/coach-record.md). */
@@ -163,8 +183,11 @@ pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_err
 {
     if (!ctx)
         return pw_fail(err, PW_ERR_USAGE, "pw_context_set_limits: NULL context");
-    pw_limits none = {0};
-    const pw_limits *l = limits ? limits : &none;
+    pw_limits copy;
+    pw_status st = pwi_options(limits, sizeof copy, &copy, "pw_limits", err);
+    if (st != PW_OK)
+        return st;
+    const pw_limits *l = &copy;
     if (l->max_json_depth > PW_MAX_JSON_DEPTH)
         return pw_fail(err, PW_ERR_USAGE, "max_json_depth %u is above %u, the JSON parser's own bound",
                        (unsigned)l->max_json_depth, PW_MAX_JSON_DEPTH);
@@ -179,7 +202,12 @@ pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_err
 /* A facts call failed: facts that do not fit, or no memory to hold them. */
 static pw_status pw_facts_fail(const pw_context *ctx, pw_error *err, const char *msg)
 {
-    return pw_fail(err, ctx->facts.oom ? PW_ERR_NOMEM : PW_ERR_FACTS, "%s", msg);
+    pw_status st = pw_fail(err, ctx->facts.oom ? PW_ERR_NOMEM : PW_ERR_FACTS, "%s", msg);
+    /* The facts layer starts a message about one field with "`path`: ". */
+    const char *end = msg[0] == '`' ? strstr(msg + 1, "`: ") : NULL;
+    if (err && end && (size_t)(end - msg - 1) < sizeof err->field)
+        snprintf(err->field, sizeof err->field, "%.*s", (int)(end - msg - 1), msg + 1);
+    return st;
 }
 
 pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *err)
@@ -284,9 +312,16 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
     ctx->evaluated[p] = 0;
     if (!pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr)) {
         const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
-        if (file && verr.line)
-            return pw_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
-                           verr.message, img->strings[img->progs[p].id]);
+        if (file && verr.line) {
+            pw_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
+                    verr.message, img->strings[img->progs[p].id]);
+            if (err) {
+                snprintf(err->file, sizeof err->file, "%s", file);
+                err->line = verr.line;
+                err->column = verr.col;
+            }
+            return PW_ERR_EVAL;
+        }
         return pw_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
     }
     memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
@@ -338,12 +373,16 @@ bool pw_result_eligible(const pw_context *ctx, size_t prog)
 
 pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog)
 {
-    return pw_has_result(ctx, prog) ? (pw_verdict)ctx->verdict[prog] : PW_NOT_ELIGIBLE;
+    if (!ctx || prog >= ctx->program->img->nprogs)
+        return PW_VERDICT_NO_PROGRAM;
+    return ctx->evaluated[prog] ? (pw_verdict)ctx->verdict[prog] : PW_VERDICT_NOT_EVALUATED;
 }
 
 pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req)
 {
-    if (!pw_has_result(ctx, prog) || req >= ctx->program->img->progs[prog].nreqs)
+    if (!ctx || prog >= ctx->program->img->nprogs || req >= ctx->program->img->progs[prog].nreqs)
+        return PW_NO_REQUIREMENT;
+    if (!ctx->evaluated[prog])
         return PW_NOT_EVALUATED;
     return (pw_outcome)ctx->outcomes[ctx->program->img->progs[prog].first_req + req];
 }

@@ -228,9 +228,5 @@ pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, siz
     *out = fp_node(&st, img->progs[prog].first_req + (uint32_t)req);
     free(st.memo);
     free(st.known);
-    if (err) {
-        err->status = PW_OK;
-        err->message[0] = '\0';
-    }
-    return PW_OK;
+    return pwi_ok(err);
 }

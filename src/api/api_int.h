@@ -71,6 +71,16 @@ pw_status pw_compile_tree(const char *path, const pw_compile_options *options, p
  * the image when it fails). */
 pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err);
 
+/* Copies a caller's size-carrying option structure (pw_limits,
+ * pw_compile_options, pw_explain_options) into `copy`, `known` bytes, this
+ * release's layout: fields the caller's size does not reach are zero (their
+ * defaults), and a larger size is accepted only when the extra bytes are
+ * zero. NULL `given` gives all defaults. */
+pw_status pwi_options(const void *given, size_t known, void *copy, const char *what, pw_error *err);
+
+/* Success: clears the caller's error, structured fields included. */
+pw_status pwi_ok(pw_error *err);
+
 pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

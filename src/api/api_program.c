@@ -9,10 +9,20 @@
 #include "bc/bytecode.h"
 #include "util/date.h"
 
+/* Clears every field of a caller's error but the status. */
+static void pwi_error_clear(pw_error *err, pw_status st)
+{
+    err->status = st;
+    err->message[0] = '\0';
+    err->file[0] = '\0';
+    err->field[0] = '\0';
+    err->line = err->column = 0;
+}
+
 pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
 {
     if (err) {
-        err->status = st;
+        pwi_error_clear(err, st);
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -21,18 +31,93 @@ pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
     return st;
 }
 
-static pw_status pw_ok(pw_error *err)
+pw_status pwi_ok(pw_error *err)
 {
-    if (err) {
-        err->status = PW_OK;
-        err->message[0] = '\0';
-    }
+    if (err)
+        pwi_error_clear(err, PW_OK);
+    return PW_OK;
+}
+
+pw_status pwi_options(const void *given, size_t known, void *copy, const char *what, pw_error *err)
+{
+    memset(copy, 0, known);
+    if (!given)
+        return PW_OK;
+    size_t size = *(const size_t *)given;
+    if (size == 0)
+        size = known;
+    if (size < sizeof(size_t))
+        return pw_fail(err, PW_ERR_USAGE, "%s: size %zu is too small (initialise it with %s_init)", what,
+                       size, what);
+    /* Fields this release does not know must be unused. */
+    const unsigned char *bytes = given;
+    for (size_t i = known; i < size; i++)
+        if (bytes[i])
+            return pw_fail(err, PW_ERR_USAGE,
+                           "%s: fields past byte %zu are set, and this library (%s) does not know them",
+                           what, known, pw_version());
+    memcpy(copy, given, size < known ? size : known);
+    *(size_t *)copy = known;
     return PW_OK;
 }
 
 const char *pw_version(void)
 {
     return "0.1.0";
+}
+
+int pw_version_number(void)
+{
+    return PW_VERSION_NUMBER;
+}
+
+uint32_t pw_bytecode_format(void)
+{
+    return PB_FORMAT_VERSION;
+}
+
+pw_status pw_bytecode_format_of(const void *bytes, size_t len, uint32_t *format, pw_error *err)
+{
+    if (!bytes || !format)
+        return pw_fail(err, PW_ERR_USAGE, "pw_bytecode_format_of: NULL argument");
+    if (len < PB_MAGIC_LEN + 4 || memcmp(bytes, PB_MAGIC, PB_MAGIC_LEN) != 0)
+        return pw_fail(err, PW_ERR_FORMAT, "not a .pwc image: no bytecode header");
+    const uint8_t *v = (const uint8_t *)bytes + PB_MAGIC_LEN; /* little-endian u32 */
+    *format = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+    return pwi_ok(err);
+}
+
+const char *pw_status_name(pw_status status)
+{
+    static const char *const names[] = {
+        [PW_OK] = "PW_OK",           [PW_ERR_USAGE] = "PW_ERR_USAGE",   [PW_ERR_IO] = "PW_ERR_IO",
+        [PW_ERR_COMPILE] = "PW_ERR_COMPILE", [PW_ERR_FORMAT] = "PW_ERR_FORMAT",
+        [PW_ERR_FACTS] = "PW_ERR_FACTS", [PW_ERR_EVAL] = "PW_ERR_EVAL", [PW_ERR_NOMEM] = "PW_ERR_NOMEM",
+    };
+    if ((unsigned)status >= sizeof names / sizeof names[0])
+        return "PW_UNKNOWN";
+    return names[status];
+}
+
+void pw_free(void *p)
+{
+    free(p);
+}
+
+void pw_limits_init(pw_limits *limits)
+{
+    if (limits) {
+        memset(limits, 0, sizeof *limits);
+        limits->size = sizeof *limits;
+    }
+}
+
+void pw_compile_options_init(pw_compile_options *options)
+{
+    if (options) {
+        memset(options, 0, sizeof *options);
+        options->size = sizeof *options;
+    }
 }
 
 pw_status pw_date_parse(const char *text, pw_date *out, pw_error *err)
@@ -45,12 +130,17 @@ pw_status pw_date_parse(const char *text, pw_date *out, pw_error *err)
                        "invalid date \"%s\": expected a real day as YYYY-MM-DD, years %d-%d", text,
                        PT_YEAR_MIN, PT_YEAR_MAX);
     *out = d;
-    return pw_ok(err);
+    return pwi_ok(err);
 }
 
 void pw_date_format(pw_date date, char buf[11])
 {
-    pt_format(date, buf);
+    if (date == PW_DATE_MIN)
+        memcpy(buf, "-infinity", 10);
+    else if (date == PW_DATE_MAX)
+        memcpy(buf, "infinity", 9);
+    else
+        pt_format(date, buf);
 }
 
 /* ---- bytecode ------------------------------------------------------------- */
@@ -65,7 +155,7 @@ pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err)
     }
     p->img = img;
     *out = p;
-    return pw_ok(err);
+    return pwi_ok(err);
 }
 
 pw_status pw_program_load(const void *bytes, size_t len, pw_program **out, pw_error *err)
@@ -88,7 +178,7 @@ pw_status pw_program_save(const pw_program *program, void **bytes, size_t *len, 
     if (!pb_save(program->img, &out, len))
         return pw_fail(err, PW_ERR_NOMEM, "out of memory");
     *bytes = out;
-    return pw_ok(err);
+    return pwi_ok(err);
 }
 
 void pw_program_free(pw_program *program)
@@ -132,7 +222,7 @@ pw_status pw_program_find(const pw_program *program, const char *id, size_t *ind
     for (uint32_t i = 0; i < program->img->nprogs; i++) {
         if (strcmp(pw_str(program->img, program->img->progs[i].id), id) == 0) {
             *index = i;
-            return pw_ok(err);
+            return pwi_ok(err);
         }
     }
     return pw_fail(err, PW_ERR_USAGE, "no program `%s` in this rule set", id);
@@ -165,7 +255,7 @@ pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req
     out->column = r->col;
     out->from = r->from;
     out->until = r->until;
-    return pw_ok(err);
+    return pwi_ok(err);
 }
 
 /* ---- versions ------------------------------------------------------------- */

@@ -237,7 +237,7 @@ int cli_compile(int argc, char **argv)
     } else {
         rc = cli_write_output(out, bytes, len);
     }
-    free(bytes);
+    pw_free(bytes);
     pw_program_free(prog);
     return rc;
 }

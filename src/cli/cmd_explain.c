@@ -338,7 +338,8 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
             unknown = pw_program_find(program, o.programs[i], &idx, NULL) == PW_OK ? NULL : o.programs[i];
         if (!unknown && o.program && pw_program_find(program, o.program, &idx, NULL) != PW_OK)
             unknown = o.program;
-        xo = (pw_explain_options){o.as_of, horizon_end - o.as_of, o.nprograms ? o.programs : NULL, o.nprograms};
+        xo = (pw_explain_options){sizeof xo, o.as_of, horizon_end - o.as_of, o.nprograms ? o.programs : NULL,
+                                  o.nprograms};
         if (unknown) {
             cli_error("no program `%s` in %s", unknown, o.rules);
             rc = CLI_USAGE;

@@ -55,7 +55,7 @@ void cli_report_failure(const cli_diag_sink *sink, const pw_error *err)
 pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sink)
 {
     pw_compile_options o;
-    memset(&o, 0, sizeof o);
+    pw_compile_options_init(&o);
     sink->out = format == PW_DIAG_JSON ? stdout : stderr;
     sink->printed = false;
     o.on_diagnostics = cli_print_diagnostics;

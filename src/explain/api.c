@@ -1,8 +1,31 @@
 /* The public entry points: one JSON record in, a structure out. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "explain.h"
+
+void pw_explain_options_init(pw_explain_options *options)
+{
+    if (options) {
+        memset(options, 0, sizeof *options);
+        options->size = sizeof *options;
+    }
+}
+
+/* The caller's options in this release's layout; NULL stays NULL (today,
+ * the default horizon, every program). */
+static pw_status px_options(const pw_explain_options *given, pw_explain_options *copy,
+                            const pw_explain_options **use, pw_error *err)
+{
+    *use = NULL;
+    if (!given)
+        return PW_OK;
+    pw_status st = pwi_options(given, sizeof *copy, copy, "pw_explain_options", err);
+    if (st == PW_OK)
+        *use = copy;
+    return st;
+}
 
 /* A context holding the record, for one question. */
 static pw_status px_open(const pw_program *program, const char *json, size_t len, pw_context **ctx,
@@ -44,9 +67,14 @@ pw_status pw_explain(const pw_program *program, const char *json, size_t len, co
     *out = NULL;
     pw_context *ctx;
     cJSON *r;
-    pw_status st = px_open(program, json, len, &ctx, &r, err);
+    pw_explain_options copy;
+    const pw_explain_options *o;
+    pw_status st = px_options(options, &copy, &o, err);
+    if (st != PW_OK)
+        return st;
+    st = px_open(program, json, len, &ctx, &r, err);
     if (st == PW_OK)
-        st = px_explain(ctx, px_coach_id(r), options, out, err);
+        st = px_explain(ctx, px_coach_id(r), o, out, err);
     pw_context_free(ctx);
     cJSON_Delete(r);
     return st;
@@ -60,9 +88,14 @@ pw_status pw_when(const pw_program *program, const char *json, size_t len, const
     *out = NULL;
     pw_context *ctx;
     cJSON *r;
-    pw_status st = px_open(program, json, len, &ctx, &r, err);
+    pw_explain_options copy;
+    const pw_explain_options *o;
+    pw_status st = px_options(options, &copy, &o, err);
+    if (st != PW_OK)
+        return st;
+    st = px_open(program, json, len, &ctx, &r, err);
     if (st == PW_OK)
-        st = px_when(ctx, px_coach_id(r), program_id, options, out, err);
+        st = px_when(ctx, px_coach_id(r), program_id, o, out, err);
     pw_context_free(ctx);
     cJSON_Delete(r);
     return st;
@@ -76,9 +109,14 @@ pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, 
     *out = NULL;
     pw_context *ctx;
     cJSON *r;
-    pw_status st = px_open(program, json, len, &ctx, &r, err);
+    pw_explain_options copy;
+    const pw_explain_options *o;
+    pw_status st = px_options(options, &copy, &o, err);
+    if (st != PW_OK)
+        return st;
+    st = px_open(program, json, len, &ctx, &r, err);
     if (st == PW_OK)
-        st = px_plan(ctx, r, target, options, out, err);
+        st = px_plan(ctx, r, target, o, out, err);
     pw_context_free(ctx);
     cJSON_Delete(r);
     return st;

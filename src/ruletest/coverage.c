@@ -153,7 +153,8 @@ void pr_coverage_mark(pr_coverage *cov, size_t entry, const pw_program *program,
         case PW_MET: e->reqs[i].met = true; break;
         case PW_UNMET: e->reqs[i].unmet = true; break;
         case PW_NOT_IN_FORCE: e->reqs[i].out_of_force = true; break;
-        case PW_NOT_EVALUATED: break;
+        case PW_NOT_EVALUATED:
+        case PW_NO_REQUIREMENT: break;
         }
     }
 }

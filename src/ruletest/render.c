@@ -13,6 +13,8 @@ static const char *pr_verdict_word(pw_verdict v)
     case PW_NOT_ELIGIBLE: return "not eligible";
     case PW_NOT_YET_IN_FORCE: return "not yet in force";
     case PW_WITHDRAWN: return "withdrawn";
+    case PW_VERDICT_NOT_EVALUATED: return "not evaluated";
+    case PW_VERDICT_NO_PROGRAM: return "no such program";
     }
     return "?";
 }

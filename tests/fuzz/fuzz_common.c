@@ -415,7 +415,7 @@ static void fz_results(const pw_context *ctx, const pw_program *program, size_t 
         fz_printf(out, "  advise \"%s\"\n", fz_s(pw_result_advice(ctx, p, i)));
     if (pw_result_advice(ctx, p, n))
         fz_die("an advice past the end");
-    if (pw_result_outcome(ctx, p, nr) != PW_NOT_EVALUATED)
+    if (pw_result_outcome(ctx, p, nr) != PW_NO_REQUIREMENT)
         fz_die("an outcome past the last requirement");
 }
 

@@ -205,7 +205,7 @@ START_TEST(test_save_load_round_trip)
     pw_program *bad = NULL;
     ck_assert_int_eq(pw_program_load(bytes, len, &bad, &err), PW_ERR_FORMAT);
     ck_assert_ptr_null(bad);
-    free(bytes);
+    pw_free(bytes);
     pw_program_free(back);
     pw_program_free(prog);
 }
@@ -410,9 +410,14 @@ START_TEST(test_version_switch)
     ck_assert(pw_result_eligible(ctx, 2));
     pw_context_free(ctx);
 
-    /* Before any evaluation the verdict is "not eligible". */
+    /* Before any evaluation the verdict says so, and a bad index is told
+     * apart from both. */
     ctx = context_for(prog, AGED_20);
-    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_ELIGIBLE);
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_VERDICT_NOT_EVALUATED);
+    ck_assert_int_eq(pw_result_verdict(ctx, 3), PW_VERDICT_NO_PROGRAM);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 0), PW_NOT_EVALUATED);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 999), PW_NO_REQUIREMENT);
+    ck_assert_int_eq(pw_result_outcome(ctx, 3, 0), PW_NO_REQUIREMENT);
     pw_context_free(ctx);
     pw_program_free(prog);
 }
@@ -610,7 +615,7 @@ START_TEST(test_dated_save_load)
     ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
     pw_program *back = NULL;
     ck_assert_msg(pw_program_load(bytes, len, &back, &err) == PW_OK, "%s", err.message);
-    free(bytes);
+    pw_free(bytes);
     ck_assert_uint_eq(pw_program_count(back), 3);
     for (size_t p = 0; p < 3; p++) {
         pw_date a, b, c, d;
@@ -644,7 +649,7 @@ START_TEST(test_dated_save_load)
     prog = compile_body(dated_reqs_src);
     ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
     ck_assert_msg(pw_program_load(bytes, len, &back, &err) == PW_OK, "%s", err.message);
-    free(bytes);
+    pw_free(bytes);
     pw_requirement info;
     ck_assert_int_eq(pw_requirement_info(back, 0, 1, &info, &err), PW_OK);
     ck_assert_int_eq(info.from, day("2026-06-01"));
@@ -781,7 +786,7 @@ START_TEST(test_field_bounds)
     ck_assert_int_eq(pw_program_save(prog, &bytes, &len, &err), PW_OK);
     pw_program *back = NULL;
     ck_assert_int_eq(pw_program_load(bytes, len, &back, &err), PW_OK);
-    free(bytes);
+    pw_free(bytes);
     pw_program *both[2] = {prog, back};
     for (int k = 0; k < 2; k++) {
         pw_context *ctx = NULL;

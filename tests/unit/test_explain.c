@@ -53,7 +53,7 @@ static const pw_req_explained *req_of(const pw_explanation *e, const char *id, c
 
 static pw_explanation *explain(pw_program *p, const char *json, const char *as_of)
 {
-    pw_explain_options o = {day_of(as_of), 0, NULL, 0};
+    pw_explain_options o = {.as_of = day_of(as_of), .horizon_days = 0};
     pw_explanation *e;
     pw_error err;
     ck_assert_msg(pw_explain(p, json, strlen(json), &o, &e, &err) == PW_OK, "%s", err.message);
@@ -210,7 +210,7 @@ START_TEST(test_at_least_group)
     ck_assert_int_eq(req_of(e, "panel", "new rule")->holds, PW_NOT_IN_FORCE);
     pw_explanation_free(e);
     /* when: eligible from the 18th birthday, because the group is met. */
-    pw_explain_options o = {day_of("2026-11-23"), 3000, NULL, 0};
+    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 3000};
     pw_eligibility *w;
     ck_assert_int_eq(pw_when(p, json, strlen(json), "panel", &o, &w, &err), PW_OK);
     ck_assert_uint_eq(w->nperiods, 1);
@@ -234,7 +234,7 @@ START_TEST(test_effective_dates)
         if (strcmp(e->programs[i].id, "advanced_coach") == 0)
             ck_assert_int_eq(e->programs[i].verdict, PW_NOT_YET_IN_FORCE);
     pw_explanation_free(e);
-    pw_explain_options o = {day_of("2026-08-01"), 1000, NULL, 0};
+    pw_explain_options o = {.as_of = day_of("2026-08-01"), .horizon_days = 1000};
     pw_eligibility *w;
     pw_error err;
     char b[11];
@@ -289,7 +289,7 @@ static char *make_coach(unsigned k, char *buf, size_t n)
  * on the days inside a period. */
 static void sweep_one(pw_program *p, pw_context *ctx, const char *json, size_t first, pw_date as_of, int32_t days)
 {
-    pw_explain_options o = {as_of, days, NULL, 0};
+    pw_explain_options o = {.as_of = as_of, .horizon_days = days};
     pw_eligibility *w;
     pw_error err;
     ck_assert_msg(pw_when(p, json, strlen(json), pw_program_id(p, first), &o, &w, &err) == PW_OK, "%s",
@@ -365,7 +365,7 @@ static void plan_rules(const char *rules, const char *const *targets, size_t nta
         make_coach(c, json, sizeof json);
         cJSON *record = cJSON_Parse(json);
         for (size_t t = 0; t < ntargets; t++) {
-            pw_explain_options o = {day_of("2026-11-23"), 3653, NULL, 0};
+            pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 3653};
             pw_plan *plan;
             pw_error err;
             ck_assert_msg(pw_plan_find(p, json, strlen(json), targets[t], &o, &plan, &err) == PW_OK, "%s",
@@ -410,7 +410,7 @@ START_TEST(test_plan_waits_and_arrangements)
     const char *json = "{\"id\":\"C0002\",\"birth_date\":\"1990-07-02\",\"coaching_since\":\"2025-08-15\","
                        "\"memberships\":[{\"body\":\"usatf\",\"expires\":\"2027-08-14\"}],\"certificates\":[{\"id\":"
                        "\"usatf-level-1\",\"issued\":\"2025-10-04\",\"expires\":\"2029-10-04\"}]}";
-    pw_explain_options o = {day_of("2026-11-23"), 0, NULL, 0};
+    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 0};
     pw_plan *plan;
     pw_error err;
     char b[11];
@@ -475,7 +475,7 @@ START_TEST(test_plan_unreachable_and_durations)
     ck_assert_msg(pw_compile_source("u.pw", unreachable_rules, strlen(unreachable_rules), NULL, &p, &err) == PW_OK,
                   "%s", err.message);
     const char *json = "{\"id\":\"u\",\"birth_date\":\"1990-01-01\"}";
-    pw_explain_options o = {day_of("2026-11-23"), 0, NULL, 0};
+    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 0};
     pw_plan *plan;
     char b[11];
     ck_assert_int_eq(pw_plan_find(p, json, strlen(json), "master", &o, &plan, &err), PW_OK);
@@ -502,7 +502,7 @@ START_TEST(test_errors)
     pw_explanation *e;
     pw_eligibility *w;
     pw_error err;
-    pw_explain_options o = {day_of("2026-11-23"), 0, NULL, 0};
+    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 0};
     ck_assert_int_eq(pw_explain(p, "[1]", 3, &o, &e, &err), PW_ERR_FACTS);
     ck_assert_int_eq(pw_explain(p, "{\"id\":\"x\"}", 10, &o, &e, &err), PW_ERR_FACTS);
     ck_assert_ptr_nonnull(strstr(err.message, "birth_date"));

@@ -362,6 +362,42 @@ PW_API const char *pw_result_preferred_unmet_label(const pw_context *ctx, size_t
 PW_API size_t pw_result_advice_count(const pw_context *ctx, size_t prog);
 PW_API const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i);
 
+/* ---- the eval line: one coach's results in one call ------------------------
+ *
+ * The JSON line `pathway eval` prints for a coach (docs/coach-record.md,
+ * "eval output"), made by the same code. */
+
+/* What does not change from coach to coach (program ids, labels, the date),
+ * escaped once. `progs` lists the program versions to write, in order;
+ * NULL: every program's version applying on as_of, in declaration order
+ * (what eval writes without --program). Share it between threads; it
+ * must not outlive `program`. Release it with pw_result_format_free. */
+typedef struct pw_result_format pw_result_format;
+PW_API pw_status pw_result_format_new(const pw_program *program, pw_date as_of, const size_t *progs,
+                                      size_t nprogs, pw_result_format **out, pw_error *err);
+PW_API void pw_result_format_free(pw_result_format *format);
+/* Writes the line for the context's last evaluation of the format's programs
+ * (a program without a result reads as not eligible), with `id` as the
+ * record's id (NULL: null), into buf as snprintf does: at most size - 1
+ * bytes and a NUL. Returns the line's length, newline included and NUL
+ * excluded; 0 only for a NULL argument, a context of another program or
+ * want of memory. */
+PW_API size_t pw_result_format_json(const pw_result_format *format, const pw_context *ctx, const char *id,
+                                    char *buf, size_t size);
+
+/* The coarse call: loads one JSON record into ctx (as pw_context_set_json),
+ * evaluates every program's version applying on as_of and writes the eval
+ * line into buf (snprintf-style: *needed gets the line's length without the
+ * NUL; a buffer too small is PW_ERR_USAGE with the line truncated, and *needed
+ * says how much to give). The format is made on the first call for an as_of
+ * and kept in the context, so a batch of coaches costs one call each. */
+PW_API pw_status pw_eval_json(pw_context *ctx, const char *json, size_t len, pw_date as_of, char *buf,
+                              size_t size, size_t *needed, pw_error *err);
+/* The same, into a NUL-terminated line the caller releases with pw_free
+ * (lifetime: caller's); *line_len (when not NULL) gets its length. */
+PW_API pw_status pw_eval_json_alloc(pw_context *ctx, const char *json, size_t len, pw_date as_of,
+                                    char **line, size_t *line_len, pw_error *err);
+
 /* ---- why, when and how: explanations, eligibility dates, plans ----------
  *
  * In libpathway_explain.a (link it before libpathway.a); docs/explain.md has

@@ -61,12 +61,12 @@ static void pw_order_init(pw_context *c)
 pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *err)
 {
     if (!program || !out)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_new: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_new: NULL argument");
     *out = NULL;
     const pb_image *img = program->img;
     pw_context *c = calloc(1, sizeof *c);
     if (!c)
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     c->program = program;
     size_t np = img->nprogs ? img->nprogs : 1, nr = img->nreqs ? img->nreqs : 1;
     bool facts_ok = pf_init(&c->facts, img);
@@ -85,7 +85,7 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     if (!memo_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
         !c->npref || !c->nadvice || !c->order || !c->ntop) {
         pw_context_release(c, facts_ok, vm_ok);
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     }
     pw_order_init(c);
     c->pending = true; /* no facts yet: evaluating fails naming a required field */
@@ -109,11 +109,11 @@ static void pw_forget_results(pw_context *ctx)
 pw_status pw_context_reset(pw_context *ctx, pw_error *err)
 {
     if (!ctx)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_reset: NULL context");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_reset: NULL context");
     pw_forget_results(ctx);
     ctx->pending = true; /* nothing is given: evaluating says which field is missing */
     if (!pf_reset(&ctx->facts))
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     return pw_done(err);
 }
 
@@ -139,7 +139,7 @@ static void pw_json_position(const char *json, size_t at, pw_error *err)
 pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_error *err)
 {
     if (!ctx || !json)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_json: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_set_json: NULL argument");
     pw_forget_results(ctx);
     ctx->pending = false;
     const char *end = NULL;
@@ -151,7 +151,7 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
          * known limit, docs/robustness.md): either way the record is refused
          * cleanly, at the place the parser stopped. */
         size_t at = end && end >= json ? (size_t)(end - json) : 0;
-        pw_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
+        pwi_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
         pw_json_position(json, at, err);
         return PW_ERR_FACTS;
     }
@@ -161,7 +161,7 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
             cJSON_Delete(root);
             pf_reset(&ctx->facts);
             ctx->pending = true;
-            pw_fail(err, PW_ERR_FACTS, "unexpected text after the JSON value at byte %zu",
+            pwi_fail(err, PW_ERR_FACTS, "unexpected text after the JSON value at byte %zu",
                     (size_t)(p - json));
             pw_json_position(json, (size_t)(p - json), err);
             return PW_ERR_FACTS;
@@ -172,9 +172,9 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
         cJSON_Delete(root);
         pf_reset(&ctx->facts);
         ctx->pending = true;
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
     }
-    pw_status st = pw_context_set_cjson(ctx, root, err);
+    pw_status st = pwi_context_set_cjson(ctx, root, err);
     cJSON_Delete(root);
     return st;
 }
@@ -182,14 +182,14 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
 pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_error *err)
 {
     if (!ctx)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_limits: NULL context");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_set_limits: NULL context");
     pw_limits copy;
     pw_status st = pwi_options(limits, sizeof copy, &copy, "pw_limits", err);
     if (st != PW_OK)
         return st;
     const pw_limits *l = &copy;
     if (l->max_json_depth > PW_MAX_JSON_DEPTH)
-        return pw_fail(err, PW_ERR_USAGE, "max_json_depth %u is above %u, the JSON parser's own bound",
+        return pwi_fail(err, PW_ERR_USAGE, "max_json_depth %u is above %u, the JSON parser's own bound",
                        (unsigned)l->max_json_depth, PW_MAX_JSON_DEPTH);
     /* Zero keeps each layer's default. */
     ctx->facts.max_list = l->max_list_items;
@@ -202,7 +202,7 @@ pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_err
 /* A facts call failed: facts that do not fit, or no memory to hold them. */
 static pw_status pw_facts_fail(const pw_context *ctx, pw_error *err, const char *msg)
 {
-    pw_status st = pw_fail(err, ctx->facts.oom ? PW_ERR_NOMEM : PW_ERR_FACTS, "%s", msg);
+    pw_status st = pwi_fail(err, ctx->facts.oom ? PW_ERR_NOMEM : PW_ERR_FACTS, "%s", msg);
     /* The facts layer starts a message about one field with "`path`: ". */
     const char *end = msg[0] == '`' ? strstr(msg + 1, "`: ") : NULL;
     if (err && end && (size_t)(end - msg - 1) < sizeof err->field)
@@ -210,10 +210,10 @@ static pw_status pw_facts_fail(const pw_context *ctx, pw_error *err, const char 
     return st;
 }
 
-pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *err)
+pw_status pwi_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *err)
 {
     if (!ctx || !record)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_cjson: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pwi_context_set_cjson: NULL argument");
     pw_forget_results(ctx);
     ctx->pending = false;
     char msg[512];
@@ -229,7 +229,7 @@ pw_status pw_context_set_cjson(pw_context *ctx, const cJSON *record, pw_error *e
     pw_status fn(pw_context *ctx, const char *path, type value, pw_error *err)      \
     {                                                                                \
         if (!ctx || !path)                                                           \
-            return pw_fail(err, PW_ERR_USAGE, #fn ": NULL argument");                 \
+            return pwi_fail(err, PW_ERR_USAGE, #fn ": NULL argument");                 \
         char msg[512];                                                               \
         pw_forget_results(ctx);                                                      \
         ctx->pending = true;                                                         \
@@ -247,7 +247,7 @@ PW_SETTER(pw_context_set_date, pw_date, pf_set_date)
 pw_status pw_context_set_none(pw_context *ctx, const char *path, pw_error *err)
 {
     if (!ctx || !path)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_set_none: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_set_none: NULL argument");
     char msg[512];
     pw_forget_results(ctx);
     ctx->pending = true;
@@ -259,7 +259,7 @@ pw_status pw_context_set_none(pw_context *ctx, const char *path, pw_error *err)
 pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_error *err)
 {
     if (!ctx || !path || !index)
-        return pw_fail(err, PW_ERR_USAGE, "pw_context_add: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_add: NULL argument");
     char msg[512];
     pw_forget_results(ctx);
     ctx->pending = true;
@@ -299,7 +299,7 @@ static pw_status pw_prepare(pw_context *ctx, pw_error *err)
         return PW_OK;
     char msg[512];
     if (!pf_complete(&ctx->facts, msg, sizeof msg))
-        return pw_fail(err, PW_ERR_FACTS, "%s", msg);
+        return pwi_fail(err, PW_ERR_FACTS, "%s", msg);
     ctx->pending = false;
     return PW_OK;
 }
@@ -313,7 +313,7 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
     if (!pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr)) {
         const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
         if (file && verr.line) {
-            pw_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
+            pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
                     verr.message, img->strings[img->progs[p].id]);
             if (err) {
                 snprintf(err->file, sizeof err->file, "%s", file);
@@ -322,7 +322,7 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
             }
             return PW_ERR_EVAL;
         }
-        return pw_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
+        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
     }
     memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
     ctx->eligible[p] = eligible;
@@ -339,9 +339,9 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
 pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
 {
     if (!ctx)
-        return pw_fail(err, PW_ERR_USAGE, "pw_evaluate: NULL context");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate: NULL context");
     if (prog >= ctx->program->img->nprogs)
-        return pw_fail(err, PW_ERR_USAGE, "pw_evaluate: no program %zu (the rule set has %u)", prog,
+        return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate: no program %zu (the rule set has %u)", prog,
                        ctx->program->img->nprogs);
     pw_status st = pw_prepare(ctx, err);
     if (st == PW_OK)
@@ -352,7 +352,7 @@ pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err
 pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
 {
     if (!ctx)
-        return pw_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
     pw_status st = pw_prepare(ctx, err);
     for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)
         st = pw_run_one(ctx, p, as_of, err);

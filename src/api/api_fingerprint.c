@@ -215,7 +215,7 @@ pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, siz
                                      pw_error *err)
 {
     if (!program || !out || prog >= program->img->nprogs || req >= program->img->progs[prog].nreqs)
-        return pw_fail(err, PW_ERR_USAGE, "pw_requirement_fingerprint: no requirement %zu in program %zu",
+        return pwi_fail(err, PW_ERR_USAGE, "pw_requirement_fingerprint: no requirement %zu in program %zu",
                        req, prog);
     const pb_image *img = program->img;
     fp_state st = {img, calloc(img->nfuncs ? img->nfuncs : 1, sizeof *st.memo),
@@ -223,7 +223,7 @@ pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, siz
     if (!st.memo || !st.known) {
         free(st.memo);
         free(st.known);
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     }
     *out = fp_node(&st, img->progs[prog].first_req + (uint32_t)req);
     free(st.memo);

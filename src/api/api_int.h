@@ -1,10 +1,12 @@
-/* The objects behind the public handles. */
+/* The objects behind the public handles: private to src/api. Tools use
+ * tools.h. */
 #ifndef PW_API_INT_H
 #define PW_API_INT_H
 
 #include <stdarg.h>
 
 #include "pathway.h"
+#include "tools.h"
 #include "bc/image.h"
 #include "facts/facts.h"
 #include "vm/vm.h"
@@ -30,46 +32,27 @@ struct pw_context {
      * declaration order), so that sorting the unmet ones is one pass. */
     uint32_t *order;     /* img->nreqs, per program from its first_req */
     uint32_t *ntop;      /* nprogs: entries of order */
+    /* pw_eval_json's format, made for json_as_of on first use. */
+    pw_result_format *json_fmt;
+    pw_date json_as_of;
 };
-
-/* The requirement nodes (indices as pw_requirement_info counts them) behind
- * the result lists of the last successful evaluation of prog: the unmet
- * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then
- * the advice. For the command line, which keeps per-node output (each label
- * escaped once per run) and so needs the node, not the label. */
-static inline const uint32_t *pw_result_nodes(const pw_context *ctx, size_t prog)
-{
-    return ctx->lists + ctx->program->img->progs[prog].first_req;
-}
-
-struct cJSON;
-/* Like pw_context_set_json, for a caller that already parsed the record
- * (the command line, which also needs the record's id when it is bad). */
-pw_status pw_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
-
-/* A compilation for tools that read more than the bytecode (rule tests,
- * assumptions): `inspect` sees the checked tree, then the tree is freed and
- * the program returned as pw_compile_file does. The tree's declarations are
- * those of every file, includes expanded; file 0 of `src` is the file named
- * by `path`. `program` is NULL when the rules did not compile (then the
- * checked tables may be partial and `inspect` is not called at all when the
- * text could not be read or parsed into declarations). */
-struct pa_decl;
-struct ps_sources;
-struct pc_program;
-typedef struct pw_tree {
-    const struct pa_decl *decls;
-    struct ps_sources *src;
-    const struct pc_program *checked;
-    const pw_program *program;
-} pw_tree;
-typedef void (*pw_tree_fn)(void *user, const pw_tree *tree);
-pw_status pw_compile_tree(const char *path, const pw_compile_options *options, pw_tree_fn inspect,
-                          void *user, pw_program **out, pw_error *err);
 
 /* Hands a verified image to the caller as a program; takes ownership (frees
  * the image when it fails). */
 pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err);
+
+/* Every compilation: `inspect` (may be NULL) sees the checked tree, as
+ * pt_compile_tree describes. In api_compile.c. */
+pw_status pwi_compile(const char *name, const char *text, size_t len, const pw_compile_options *given,
+                      pt_tree_fn inspect, void *user, pw_program **out, pw_error *err);
+
+/* pw_error with a formatted message; returns st. */
+pw_status pwi_fail(pw_error *err, pw_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+pw_status pwi_vfail(pw_error *err, pw_status st, const char *fmt, va_list ap);
 
 /* Copies a caller's size-carrying option structure (pw_limits,
  * pw_compile_options, pw_explain_options) into `copy`, `known` bytes, this
@@ -78,13 +61,19 @@ pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err);
  * zero. NULL `given` gives all defaults. */
 pw_status pwi_options(const void *given, size_t known, void *copy, const char *what, pw_error *err);
 
+pw_status pwi_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id, pu_buf *out);
+size_t pwi_result_format_count(const pw_result_format *f);
+size_t pwi_result_format_program(const pw_result_format *f, size_t k);
+
+/* See pt_result_nodes. */
+static inline const uint32_t *pwi_result_nodes(const pw_context *ctx, size_t prog)
+{
+    return ctx->lists + ctx->program->img->progs[prog].first_req;
+}
+
 /* Success: clears the caller's error, structured fields included. */
 pw_status pwi_ok(pw_error *err);
 
-pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 #endif

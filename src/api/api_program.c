@@ -19,15 +19,21 @@ static void pwi_error_clear(pw_error *err, pw_status st)
     err->line = err->column = 0;
 }
 
-pw_status pw_fail(pw_error *err, pw_status st, const char *fmt, ...)
+pw_status pwi_vfail(pw_error *err, pw_status st, const char *fmt, va_list ap)
 {
     if (err) {
         pwi_error_clear(err, st);
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
     }
+    return st;
+}
+
+pw_status pwi_fail(pw_error *err, pw_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pwi_vfail(err, st, fmt, ap);
+    va_end(ap);
     return st;
 }
 
@@ -47,13 +53,13 @@ pw_status pwi_options(const void *given, size_t known, void *copy, const char *w
     if (size == 0)
         size = known;
     if (size < sizeof(size_t))
-        return pw_fail(err, PW_ERR_USAGE, "%s: size %zu is too small (initialise it with %s_init)", what,
+        return pwi_fail(err, PW_ERR_USAGE, "%s: size %zu is too small (initialise it with %s_init)", what,
                        size, what);
     /* Fields this release does not know must be unused. */
     const unsigned char *bytes = given;
     for (size_t i = known; i < size; i++)
         if (bytes[i])
-            return pw_fail(err, PW_ERR_USAGE,
+            return pwi_fail(err, PW_ERR_USAGE,
                            "%s: fields past byte %zu are set, and this library (%s) does not know them",
                            what, known, pw_version());
     memcpy(copy, given, size < known ? size : known);
@@ -79,9 +85,9 @@ uint32_t pw_bytecode_format(void)
 pw_status pw_bytecode_format_of(const void *bytes, size_t len, uint32_t *format, pw_error *err)
 {
     if (!bytes || !format)
-        return pw_fail(err, PW_ERR_USAGE, "pw_bytecode_format_of: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_bytecode_format_of: NULL argument");
     if (len < PB_MAGIC_LEN + 4 || memcmp(bytes, PB_MAGIC, PB_MAGIC_LEN) != 0)
-        return pw_fail(err, PW_ERR_FORMAT, "not a .pwc image: no bytecode header");
+        return pwi_fail(err, PW_ERR_FORMAT, "not a .pwc image: no bytecode header");
     const uint8_t *v = (const uint8_t *)bytes + PB_MAGIC_LEN; /* little-endian u32 */
     *format = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
     return pwi_ok(err);
@@ -123,10 +129,10 @@ void pw_compile_options_init(pw_compile_options *options)
 pw_status pw_date_parse(const char *text, pw_date *out, pw_error *err)
 {
     if (!text || !out)
-        return pw_fail(err, PW_ERR_USAGE, "pw_date_parse: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_date_parse: NULL argument");
     int32_t d;
     if (!pt_parse(text, strlen(text), &d))
-        return pw_fail(err, PW_ERR_USAGE,
+        return pwi_fail(err, PW_ERR_USAGE,
                        "invalid date \"%s\": expected a real day as YYYY-MM-DD, years %d-%d", text,
                        PT_YEAR_MIN, PT_YEAR_MAX);
     *out = d;
@@ -151,7 +157,7 @@ pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err)
     pw_program *p = malloc(sizeof *p);
     if (!p) {
         pb_image_free(img);
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     }
     p->img = img;
     *out = p;
@@ -161,22 +167,22 @@ pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err)
 pw_status pw_program_load(const void *bytes, size_t len, pw_program **out, pw_error *err)
 {
     if (!bytes || !out)
-        return pw_fail(err, PW_ERR_USAGE, "pw_program_load: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_program_load: NULL argument");
     *out = NULL;
     char msg[512];
     pb_image *img = pb_load(bytes, len, NULL, msg, sizeof msg);
     if (!img)
-        return pw_fail(err, strstr(msg, "out of memory") ? PW_ERR_NOMEM : PW_ERR_FORMAT, "%s", msg);
+        return pwi_fail(err, strstr(msg, "out of memory") ? PW_ERR_NOMEM : PW_ERR_FORMAT, "%s", msg);
     return pwi_wrap(img, out, err);
 }
 
 pw_status pw_program_save(const pw_program *program, void **bytes, size_t *len, pw_error *err)
 {
     if (!program || !bytes || !len)
-        return pw_fail(err, PW_ERR_USAGE, "pw_program_save: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_program_save: NULL argument");
     uint8_t *out;
     if (!pb_save(program->img, &out, len))
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     *bytes = out;
     return pwi_ok(err);
 }
@@ -218,14 +224,14 @@ const char *pw_program_title(const pw_program *program, size_t index)
 pw_status pw_program_find(const pw_program *program, const char *id, size_t *index, pw_error *err)
 {
     if (!program || !id || !index)
-        return pw_fail(err, PW_ERR_USAGE, "pw_program_find: NULL argument");
+        return pwi_fail(err, PW_ERR_USAGE, "pw_program_find: NULL argument");
     for (uint32_t i = 0; i < program->img->nprogs; i++) {
         if (strcmp(pw_str(program->img, program->img->progs[i].id), id) == 0) {
             *index = i;
             return pwi_ok(err);
         }
     }
-    return pw_fail(err, PW_ERR_USAGE, "no program `%s` in this rule set", id);
+    return pwi_fail(err, PW_ERR_USAGE, "no program `%s` in this rule set", id);
 }
 
 size_t pw_requirement_count(const pw_program *program, size_t prog)
@@ -240,7 +246,7 @@ pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req
 {
     if (!program || !out || prog >= program->img->nprogs ||
         req >= program->img->progs[prog].nreqs)
-        return pw_fail(err, PW_ERR_USAGE, "pw_requirement_info: no requirement %zu in program %zu", req,
+        return pwi_fail(err, PW_ERR_USAGE, "pw_requirement_info: no requirement %zu in program %zu", req,
                        prog);
     const pb_image *img = program->img;
     const pb_req *r = &img->reqs[img->progs[prog].first_req + req];

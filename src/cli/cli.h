@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pathway.h"
+#include "util/buf.h"
 #include "util/escape.h"
 
 /* Exit statuses, the same for every subcommand. */
@@ -117,39 +118,18 @@ int cli_write_output(const char *path, const void *data, size_t len);
  * `--`; the arguments after it are operands even when they start with -. */
 bool cli_end_of_options(const char *arg, bool *ended);
 
-/* A growing byte buffer for output that is assembled before it is written.
- * Running out of memory sets `oom` and drops what does not fit; the writer
- * checks it once, at the end. */
+/* The command line's output buffer is util/buf.h's (the library's eval
+ * line is assembled with the same code). */
 typedef pu_buf cli_buf;
-
-/* Makes room for n more bytes; false (oom set) when memory runs out. */
-bool cli_buf_reserve(cli_buf *b, size_t n);
-void cli_buf_free(cli_buf *b);
-void cli_buf_printf(cli_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-/* Appends s (up to its NUL) as a JSON string literal, quotes included
- * (pu_escape_json). */
-void cli_buf_json_string(cli_buf *b, const char *s);
+#define cli_buf_reserve pu_buf_reserve
+#define cli_buf_free pu_buf_free
+#define cli_buf_printf pu_buf_printf
+#define cli_buf_json_string pu_buf_json_string
+#define cli_buf_put pu_buf_put
+#define cli_buf_puts pu_buf_puts
 /* Appends s (up to its NUL) as text for a terminal or a log: control and
  * bidi characters shown as visible escapes (pu_escape_text). */
 void cli_buf_text(cli_buf *b, const char *s);
-
-/* Inline: the output of `pathway eval` is mostly short fixed pieces. */
-static inline void cli_buf_put(cli_buf *b, const void *s, size_t n)
-{
-    if (n == 0 || (n > b->cap - b->len && !cli_buf_reserve(b, n)))
-        return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-}
-
-static inline void cli_buf_puts(cli_buf *b, const char *s)
-{
-    cli_buf_put(b, s, strlen(s));
-}
 
 /* Writes s as a JSON string literal, quotes included (as cli_buf_json_string). */
 void cli_json_string(FILE *out, const char *s);

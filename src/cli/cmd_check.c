@@ -3,7 +3,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "bc/bytecode.h"
 #include "cli.h"
 #include "front/source.h"
@@ -357,7 +360,7 @@ int cli_disasm(int argc, char **argv)
     cli_sources sources;
     memset(&sources, 0, sizeof sources);
     sources.file = file;
-    pb_disasm(prog->img, stdout, cli_source_line, &sources);
+    pb_disasm(pt_program_image(prog), stdout, cli_source_line, &sources);
     for (int i = 0; i < sources.n; i++) {
         free(sources.names[i]);
         free(sources.texts[i]);

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "population.h"
 #include "util/file.h"
 
@@ -151,7 +154,7 @@ static bool diff_side(const eval_shared *sh, eval_sink *s, const eval_where *w, 
     const pi_diff *d = ds->d;
     const char *id = eval_record_id(rec);
     pw_error err;
-    pw_status st = pw_context_set_cjson(ctx, rec, &err);
+    pw_status st = pt_context_set_cjson(ctx, rec, &err);
     for (size_t k = 0; st == PW_OK && k < d->npairs; k++) {
         const pi_pair *pr = &d->pairs[k];
         if (after ? pr->has_new : pr->has_old)

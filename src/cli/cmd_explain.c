@@ -252,7 +252,7 @@ static void cx_record(const eval_shared *sh, void *state, eval_sink *s, const cJ
         eval_fail(sh, s, w, NULL, "expected a JSON object for the record");
         return;
     }
-    pw_status rc = pw_context_set_cjson(st->ctx, record, &err);
+    pw_status rc = pt_context_set_cjson(st->ctx, record, &err);
     bool ok = true;
     st->len = 0;
     if (rc == PW_OK && x->o->cmd == CX_EXPLAIN) {

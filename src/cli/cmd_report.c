@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "population.h"
 
 static const char report_help[] =
@@ -67,7 +70,7 @@ static void report_record(const eval_shared *sh, void *state, eval_sink *s, cons
         eval_fail(sh, s, w, NULL, "expected a JSON object for the record");
         return;
     }
-    if (pw_context_set_cjson(st->ctx, rec, &err) != PW_OK) {
+    if (pt_context_set_cjson(st->ctx, rec, &err) != PW_OK) {
         eval_fail(sh, s, w, id, err.message);
         return;
     }

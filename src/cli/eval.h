@@ -29,31 +29,13 @@ typedef struct eval_opts {
 
 /* ---- output (eval_output.c) ------------------------------------------------ */
 
-/* A piece of precomputed output: bytes [off, off + len) of eval_fmt.store. */
-typedef struct eval_piece {
-    size_t off, len;
-} eval_piece;
-
-/* One selected program's constant output. */
-typedef struct eval_prog_fmt {
-    size_t p;               /* the program version */
-    bool dated;
-    /* Per eligible (0, 1) and, for a dated program, pw_verdict:
-     * [,]{"program":"level_2","eligible":false[,"status":...,"in_force":{...}],"unmet":[ */
-    eval_piece open[2][4];
-    const eval_piece *labels; /* per requirement node: its label as a JSON string */
-} eval_prog_fmt;
-
 /* Everything of the output that does not depend on the record, made once
  * per run and then only read (by every thread). */
 typedef struct eval_fmt {
     const pw_program *program;
     const eval_opts *o;
     char as_of[11];
-    eval_piece results;     /* ,"as_of":"2026-11-23","results":[ */
-    eval_prog_fmt *progs;   /* o->nprogs */
-    eval_piece *labels;     /* backs every eval_prog_fmt.labels */
-    cli_buf store;
+    pw_result_format *json; /* the JSON line's constant pieces (the library's) */
 } eval_fmt;
 
 bool eval_fmt_init(eval_fmt *f, const pw_program *program, const eval_opts *o);

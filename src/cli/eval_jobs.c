@@ -21,7 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "eval.h"
 #include "facts/facts.h"
 
@@ -65,7 +68,7 @@ static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const 
         eval_fail(sh, s, w, NULL, "expected a JSON object for the record");
         return;
     }
-    if (pw_context_set_cjson(ctx, rec, &err) != PW_OK) {
+    if (pt_context_set_cjson(ctx, rec, &err) != PW_OK) {
         eval_fail(sh, s, w, id, err.message);
         return;
     }

@@ -1,90 +1,19 @@
 /* pathway eval's output: one JSON line (or a text report) per record, as
- * docs/coach-record.md (section 5) fixes it.
- *
- * Why it looks like this: a JSON line is mostly the same bytes for every
- * record (program ids, labels, the date), so those are escaped once per run
- * into eval_fmt and copied per record; only the record's id goes through the
- * escaper. Output is assembled in a buffer per batch of records and written
- * with write(2) in large pieces. */
+ * docs/coach-record.md (section 5) fixes it. The JSON line is the library's
+ * (pw_result_format, src/api/api_json.c), so that a host calling
+ * pw_eval_json gets the same bytes. Output is assembled in a buffer per
+ * batch of records and written with write(2) in large pieces. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "eval.h"
 
-/* ---- precomputed pieces ------------------------------------------------------ */
-
-static eval_piece eval_piece_mark(const cli_buf *b, size_t from)
-{
-    return (eval_piece){from, b->len - from};
-}
-
-static inline void eval_put_piece(cli_buf *out, const eval_fmt *f, eval_piece pc)
-{
-    cli_buf_put(out, f->store.data + pc.off, pc.len);
-}
-
-static const char *const eval_status[] = {
-    [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not_eligible",
-    [PW_NOT_YET_IN_FORCE] = "not_yet_in_force", [PW_WITHDRAWN] = "withdrawn",
-};
-
-static void eval_json_date(cli_buf *b, pw_date d, pw_date open)
-{
-    char buf[11];
-    if (d == open) {
-        cli_buf_puts(b, "null");
-        return;
-    }
-    pw_date_format(d, buf);
-    cli_buf_printf(b, "\"%s\"", buf);
-}
-
-/* Programs with effective dates also say which version applied and, when
- * none is in force, why the coach cannot enrol ("status"). Undated programs
- * keep exactly the contract's shape. The period is the version's own, so
- * this depends only on the verdict. */
-static void eval_fmt_status(eval_fmt *f, size_t p, pw_verdict v)
-{
-    pw_date from, until;
-    pw_program_period(f->program, p, &from, &until);
-    cli_buf_printf(&f->store, ",\"status\":\"%s\",\"in_force\":{\"from\":", eval_status[v]);
-    eval_json_date(&f->store, from, PW_DATE_MIN);
-    cli_buf_puts(&f->store, ",\"until\":");
-    eval_json_date(&f->store, until, PW_DATE_MAX);
-    cli_buf_puts(&f->store, "}");
-}
-
-/* A program's output up to its first unmet label, for each way it can
- * start, and every requirement label, escaped. */
-static void eval_fmt_program(eval_fmt *f, size_t k, eval_piece *labels)
-{
-    eval_prog_fmt *pf = &f->progs[k];
-    pf->p = f->o->progs[k];
-    pf->dated = pw_program_dated(f->program, pf->p);
-    for (int e = 0; e < 2; e++) {
-        for (int v = PW_ELIGIBLE; v <= (pf->dated ? PW_WITHDRAWN : PW_ELIGIBLE); v++) {
-            size_t at = f->store.len;
-            cli_buf_puts(&f->store, k ? ",{\"program\":" : "{\"program\":");
-            cli_buf_json_string(&f->store, pw_program_id(f->program, pf->p));
-            cli_buf_puts(&f->store, e ? ",\"eligible\":true" : ",\"eligible\":false");
-            if (pf->dated)
-                eval_fmt_status(f, pf->p, (pw_verdict)v);
-            cli_buf_puts(&f->store, ",\"unmet\":[");
-            pf->open[e][v] = eval_piece_mark(&f->store, at);
-        }
-    }
-    size_t n = pw_requirement_count(f->program, pf->p);
-    for (size_t i = 0; i < n; i++) {
-        pw_requirement info;
-        size_t at = f->store.len;
-        if (pw_requirement_info(f->program, pf->p, i, &info, NULL) == PW_OK)
-            cli_buf_json_string(&f->store, info.label);
-        labels[i] = eval_piece_mark(&f->store, at);
-    }
-    pf->labels = labels;
-}
+/* ---- the JSON line: the library's renderer -------------------------------------- */
 
 bool eval_fmt_init(eval_fmt *f, const pw_program *program, const eval_opts *o)
 {
@@ -92,31 +21,14 @@ bool eval_fmt_init(eval_fmt *f, const pw_program *program, const eval_opts *o)
     f->program = program;
     f->o = o;
     pw_date_format(o->as_of, f->as_of);
-    size_t nlabels = 0;
-    for (size_t k = 0; k < o->nprogs; k++)
-        nlabels += pw_requirement_count(program, o->progs[k]);
-    f->progs = calloc(o->nprogs ? o->nprogs : 1, sizeof *f->progs);
-    f->labels = calloc(nlabels ? nlabels : 1, sizeof *f->labels);
-    if (!f->progs || !f->labels)
-        return false;
-    cli_buf_printf(&f->store, ",\"as_of\":\"%s\",\"results\":[", f->as_of);
-    f->results = eval_piece_mark(&f->store, 0);
-    nlabels = 0;
-    for (size_t k = 0; k < o->nprogs; k++) {
-        eval_fmt_program(f, k, f->labels + nlabels);
-        nlabels += pw_requirement_count(program, o->progs[k]);
-    }
-    return !f->store.oom;
+    return pw_result_format_new(program, o->as_of, o->progs, o->nprogs, &f->json, NULL) == PW_OK;
 }
 
 void eval_fmt_fini(eval_fmt *f)
 {
-    free(f->progs);
-    free(f->labels);
-    cli_buf_free(&f->store);
+    pw_result_format_free(f->json);
+    f->json = NULL;
 }
-
-/* ---- JSON lines ------------------------------------------------------------- */
 
 static void eval_json_id(cli_buf *out, const char *id)
 {
@@ -124,36 +36,6 @@ static void eval_json_id(cli_buf *out, const char *id)
         cli_buf_json_string(out, id);
     else
         cli_buf_put(out, "null", 4);
-}
-
-/* The labels of nodes[0..n), comma-separated. */
-static void eval_json_labels(cli_buf *out, const eval_fmt *f, const eval_prog_fmt *pf,
-                             const uint32_t *nodes, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            cli_buf_put(out, ",", 1);
-        eval_put_piece(out, f, pf->labels[nodes[i]]);
-    }
-}
-
-static void eval_write_jsonl(const eval_fmt *f, const pw_context *ctx, const char *id, cli_buf *out)
-{
-    cli_buf_put(out, "{\"id\":", 6);
-    eval_json_id(out, id);
-    eval_put_piece(out, f, f->results);
-    for (size_t k = 0; k < f->o->nprogs; k++) {
-        const eval_prog_fmt *pf = &f->progs[k];
-        int v = pf->dated ? (int)pw_result_verdict(ctx, pf->p) : PW_ELIGIBLE;
-        eval_put_piece(out, f, pf->open[pw_result_eligible(ctx, pf->p)][v]);
-        const uint32_t *nodes = pw_result_nodes(ctx, pf->p);
-        size_t unmet = pw_result_unmet_count(ctx, pf->p);
-        eval_json_labels(out, f, pf, nodes, unmet);
-        cli_buf_put(out, "],\"preferred_unmet\":[", 21);
-        eval_json_labels(out, f, pf, nodes + unmet, pw_result_preferred_unmet_count(ctx, pf->p));
-        cli_buf_put(out, "]}", 2);
-    }
-    cli_buf_put(out, "]}\n", 3);
 }
 
 /* ---- text reports ------------------------------------------------------------ */
@@ -252,7 +134,7 @@ static void eval_write_text(const eval_report *r, const char *id)
             cli_buf_puts(r->out, ")");
         }
         cli_buf_put(r->out, "\n", 1);
-        if (r->f->progs[k].dated)
+        if (pw_program_dated(prog, p))
             eval_write_period(r, p);
         eval_write_reasons(r, p);
     }
@@ -265,7 +147,7 @@ void eval_write_result(const eval_fmt *f, const pw_context *ctx, const char *id,
         eval_report r = {f, ctx, &s->out};
         eval_write_text(&r, id);
     } else {
-        eval_write_jsonl(f, ctx, id, &s->out);
+        pt_result_format_append(f->json, ctx, id, &s->out);
     }
 }
 

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
 #include "bc/bytecode.h"
 #include "cli.h"
 #include "front/source.h"
@@ -66,7 +66,7 @@ static void cli_inputs_quiet(void *user, const char *rendered)
     (void)rendered;
 }
 
-static void cli_inputs_of_tree(void *user, const pw_tree *tree)
+static void cli_inputs_of_tree(void *user, const pt_tree *tree)
 {
     for (uint32_t i = 0; i < tree->src->nfiles; i++)
         if (tree->src->files[i].path)
@@ -95,7 +95,7 @@ void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *li
         cli_apply_limits(&opt, limits);
     pw_program *prog = NULL;
     pw_error err;
-    pw_compile_tree(path, &opt, cli_inputs_of_tree, in, &prog, &err);
+    pt_compile_tree(path, &opt, cli_inputs_of_tree, in, &prog, &err);
     pw_program_free(prog);
 }
 

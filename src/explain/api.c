@@ -21,7 +21,7 @@ static pw_status px_options(const pw_explain_options *given, pw_explain_options 
     *use = NULL;
     if (!given)
         return PW_OK;
-    pw_status st = pwi_options(given, sizeof *copy, copy, "pw_explain_options", err);
+    pw_status st = pt_options(given, sizeof *copy, copy, "pw_explain_options", err);
     if (st == PW_OK)
         *use = copy;
     return st;
@@ -34,21 +34,21 @@ static pw_status px_open(const pw_program *program, const char *json, size_t len
     *ctx = NULL;
     *record = NULL;
     if (!program || !json)
-        return pw_fail(err, PW_ERR_USAGE, "NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "NULL argument");
     cJSON *r = cJSON_ParseWithLength(json, len);
     if (!r)
-        return pw_fail(err, PW_ERR_FACTS, "the facts are not valid JSON");
+        return pt_fail(err, PW_ERR_FACTS, "the facts are not valid JSON");
     if (!pf_json_scan(r, json, len)) {
         cJSON_Delete(r);
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
     }
     if (!cJSON_IsObject(r)) {
         cJSON_Delete(r);
-        return pw_fail(err, PW_ERR_FACTS, "the facts are not a JSON object");
+        return pt_fail(err, PW_ERR_FACTS, "the facts are not a JSON object");
     }
     pw_status st = pw_context_new(program, ctx, err);
     if (st == PW_OK)
-        st = pw_context_set_cjson(*ctx, r, err);
+        st = pt_context_set_cjson(*ctx, r, err);
     if (st != PW_OK) {
         pw_context_free(*ctx);
         *ctx = NULL;
@@ -63,7 +63,7 @@ pw_status pw_explain(const pw_program *program, const char *json, size_t len, co
                      pw_explanation **out, pw_error *err)
 {
     if (!out)
-        return pw_fail(err, PW_ERR_USAGE, "pw_explain: NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "pw_explain: NULL argument");
     *out = NULL;
     pw_context *ctx;
     cJSON *r;
@@ -84,7 +84,7 @@ pw_status pw_when(const pw_program *program, const char *json, size_t len, const
                   const pw_explain_options *options, pw_eligibility **out, pw_error *err)
 {
     if (!out || !program_id)
-        return pw_fail(err, PW_ERR_USAGE, "pw_when: NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "pw_when: NULL argument");
     *out = NULL;
     pw_context *ctx;
     cJSON *r;
@@ -105,7 +105,7 @@ pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, 
                        const pw_explain_options *options, pw_plan **out, pw_error *err)
 {
     if (!out || !target)
-        return pw_fail(err, PW_ERR_USAGE, "pw_plan_find: NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "pw_plan_find: NULL argument");
     *out = NULL;
     pw_context *ctx;
     cJSON *r;

@@ -10,7 +10,7 @@
 pw_status px_verdict_at(pw_context *ctx, size_t first, pw_date day, size_t *version, pw_verdict *v,
                         pw_error *err)
 {
-    size_t ver = pw_program_version_at(ctx->program, first, day);
+    size_t ver = pw_program_version_at(pt_context_program(ctx), first, day);
     pw_status st = pw_evaluate(ctx, ver, day, err);
     if (st != PW_OK)
         return st;
@@ -43,13 +43,13 @@ static bool px_func_reads_day(px_memo *m, const pb_image *img, uint32_t f)
 /* A VM error from a direct call, worded as pw_evaluate words its own. */
 static pw_status px_vm_fail(const pw_context *ctx, size_t version, const pv_error *verr, pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     const char *prog = img->strings[img->progs[version].id];
     const char *file = verr->file < img->nstrings ? img->strings[verr->file] : NULL;
     if (file && verr->line)
-        return pw_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr->line, verr->col,
+        return pt_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr->line, verr->col,
                        verr->message, prog);
-    return pw_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr->message, prog);
+    return pt_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr->message, prog);
 }
 
 /* Node i (an index into img->reqs) on `day`, in full. The counting is the
@@ -58,7 +58,7 @@ static pw_status px_vm_fail(const pw_context *ctx, size_t version, const pv_erro
 static pw_status px_node(pw_context *ctx, px_memo *m, size_t version, uint32_t i, pw_date day,
                          pw_outcome *out, unsigned *met_out, unsigned *members_out, pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     const pb_req *r = &img->reqs[i];
     /* Set on every path, errors too: an optimizer cannot see that
      * px_vm_fail never returns PW_OK. */
@@ -80,7 +80,7 @@ static pw_status px_node(pw_context *ctx, px_memo *m, size_t version, uint32_t i
         }
         pv_value v;
         pv_error verr;
-        if (!pv_call(&ctx->vm, ctx->facts.root, day, r->func, NULL, &v, &verr))
+        if (!pv_call(pt_context_vm(ctx), pt_context_facts(ctx)->root, day, r->func, NULL, &v, &verr))
             return px_vm_fail(ctx, version, &verr, err);
         *out = v.as.b && !v.none ? PW_MET : PW_UNMET;
         if (leaf && *leaf == PX_LEAF_FREE)
@@ -114,19 +114,19 @@ pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day,
 pw_status px_holds_at_memo(pw_context *ctx, px_memo *m, size_t version, size_t node, pw_date day,
                            pw_outcome *out, unsigned *met, unsigned *members, pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     const pb_prog *p = &img->progs[version];
     if (met)
         *met = 0;
     if (members)
         *members = 0;
     if (node >= p->nreqs)
-        return pw_fail(err, PW_ERR_USAGE, "no requirement %zu in program `%s`", node, img->strings[p->id]);
+        return pt_fail(err, PW_ERR_USAGE, "no requirement %zu in program `%s`", node, img->strings[p->id]);
     if (pv_force_at(p->from, p->until, day) != PV_IN_FORCE) {
         *out = PW_NOT_IN_FORCE;
         return PW_OK;
     }
-    if (ctx->pending) {
+    if (pt_context_pending(ctx)) {
         /* Completes facts set field by field (or fails naming the field). */
         pw_status st = pw_evaluate(ctx, version, day, err);
         if (st != PW_OK)
@@ -137,11 +137,11 @@ pw_status px_holds_at_memo(pw_context *ctx, px_memo *m, size_t version, size_t n
 
 pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out, pw_error *err)
 {
-    const pb_prog *p = &ctx->program->img->progs[version];
+    const pb_prog *p = &pt_program_image(pt_context_program(ctx))->progs[version];
     if (node >= p->nreqs)
-        return pw_fail(err, PW_ERR_USAGE, "no requirement %zu in program `%s`", node,
-                       ctx->program->img->strings[p->id]);
-    if (ctx->pending) {
+        return pt_fail(err, PW_ERR_USAGE, "no requirement %zu in program `%s`", node,
+                       pt_program_image(pt_context_program(ctx))->strings[p->id]);
+    if (pt_context_pending(ctx)) {
         pw_status st = pw_evaluate(ctx, version, day, err);
         if (st != PW_OK)
             return st;

@@ -27,7 +27,7 @@ static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date f
                          pw_outcome o, bool want, pw_date *found)
 {
     *found = step > 0 ? PW_DATE_MAX : PW_DATE_MIN;
-    const pb_image *img = x->ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
     const pb_prog *p = &img->progs[version];
     uint32_t i = p->first_req + (uint32_t)node;
     px_memo memo = x->memo; /* the same arrays */
@@ -55,7 +55,7 @@ static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date f
 
 static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw_req_explained *r)
 {
-    const pw_program *prog = x->ctx->program;
+    const pw_program *prog = pt_context_program(x->ctx);
     pw_date from, until, as_of = x->span.as_of;
     pw_program_period(prog, version, &from, &until);
     pw_date hi = until < x->span.last ? until : x->span.last;
@@ -71,7 +71,7 @@ static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw
     /* Evaluated in full, a requirement the VM evaluated must come out the
      * same: a guard, so that the two can never silently disagree. */
     if (st == PW_OK && r->outcome != PW_NOT_EVALUATED && r->outcome != r->holds)
-        return pw_fail(x->err, PW_ERR_EVAL, "requirement \"%s\": the full evaluation disagrees with the VM's",
+        return pt_fail(x->err, PW_ERR_EVAL, "requirement \"%s\": the full evaluation disagrees with the VM's",
                        r->info.label);
     pw_date then = PW_DATE_MAX;
     if (st == PW_OK && r->holds == PW_UNMET) {
@@ -93,7 +93,7 @@ static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw
 
 static pw_status px_explain_prog(const px_exp *x, size_t first, pw_program_explained *pe)
 {
-    const pw_program *prog = x->ctx->program;
+    const pw_program *prog = pt_context_program(x->ctx);
     pw_status st = px_verdict_at(x->ctx, first, x->span.as_of, &pe->version, &pe->verdict, x->err);
     if (st != PW_OK)
         return st;
@@ -134,7 +134,7 @@ static bool px_selected(const pw_explain_options *o, const char *id)
 
 static pw_status px_explain_all(const px_exp *x, const pw_explain_options *o, pw_explanation *e)
 {
-    const pw_program *prog = x->ctx->program;
+    const pw_program *prog = pt_context_program(x->ctx);
     size_t n = pw_program_count(prog), k = 0;
     for (size_t i = 0; o && o->programs && i < o->nprograms; i++) {
         size_t idx;
@@ -171,7 +171,7 @@ pw_status px_explain(pw_context *ctx, const char *coach, const pw_explain_option
     pm_init(a, 16384);
     pw_explanation *e = pm_alloc(a, sizeof *e);
     px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}};
-    pw_status st = e && px_memo_init(&x.memo, ctx->program->img, a) ? px_span_of(o, &x.span, err)
+    pw_status st = e && px_memo_init(&x.memo, pt_program_image(pt_context_program(ctx)), a) ? px_span_of(o, &x.span, err)
                                                                      : px_fail_nomem(err);
     if (st == PW_OK) {
         e->internal = a;

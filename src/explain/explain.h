@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "util/arena.h"
 
 struct cJSON;

@@ -83,7 +83,7 @@ static pw_status px_load_certs(pw_context *ctx, const cJSON *record, const px_ce
     }
     for (size_t i = 0; ok && i < n; i++)
         ok = px_add_cert(list, certs[i].id, certs[i].issued, certs[i].expires);
-    pw_status st = ok ? pw_context_set_cjson(ctx, copy, err) : px_fail_nomem(err);
+    pw_status st = ok ? pt_context_set_cjson(ctx, copy, err) : px_fail_nomem(err);
     cJSON_Delete(copy);
     return st;
 }
@@ -92,7 +92,7 @@ static pw_status px_load_certs(pw_context *ctx, const cJSON *record, const px_ce
 static pw_status px_load_steps(pw_context *ctx, const cJSON *record, const px_state *states, int32_t state,
                                pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     px_cert certs[PX_MAX_CANDIDATES];
     size_t n = 0;
     for (int32_t s = state; s >= 0 && states[s].parent >= 0 && n < PX_MAX_CANDIDATES; s = states[s].parent) {
@@ -134,10 +134,10 @@ static pw_status px_ok_on(px_search *x, size_t ver, pw_date day, bool *ok, px_da
     out->narrange = 0;
     if (v != PW_NOT_ELIGIBLE)
         return PW_OK;
-    size_t n = pw_requirement_count(x->ctx->program, ver);
+    size_t n = pw_requirement_count(pt_context_program(x->ctx), ver);
     for (size_t i = 0; i < n; i++) {
         pw_requirement info;
-        pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
+        pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);
         if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET)
             continue;
         bool can;
@@ -157,9 +157,9 @@ static pw_status px_ok_on(px_search *x, size_t ver, pw_date day, bool *ok, px_da
  * version was in force then) and met on `day`: what the step waited for. */
 static pw_status px_waits(px_search *x, size_t ver, pw_date from, pw_date day, const char ***waits, size_t *nwaits)
 {
-    for (size_t i = 0; day > from && i < pw_requirement_count(x->ctx->program, ver); i++) {
+    for (size_t i = 0; day > from && i < pw_requirement_count(pt_context_program(x->ctx), ver); i++) {
         pw_requirement info;
-        pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
+        pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);
         if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_MET)
             continue;
         pw_outcome before;
@@ -235,7 +235,7 @@ static double px_hours(const pb_image *img, size_t ver)
 /* A step: program `first` taken from state `from` on its first day. */
 static pw_status px_step(px_search *x, int32_t from, size_t first, bool target, uint64_t bit)
 {
-    const pb_image *img = x->ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
     px_state s = x->states[from];
     pw_date to = x->span.last;
     if (x->best >= 0)
@@ -267,8 +267,8 @@ static pw_status px_step(px_search *x, int32_t from, size_t first, bool target, 
  * held through the state's own steps: taking it again changes nothing. */
 static bool px_granted_before(const px_search *x, int32_t s, size_t first, pw_date day)
 {
-    const pb_image *img = x->ctx->program->img;
-    uint32_t g = img->progs[pw_program_version_at(x->ctx->program, first, day)].grants;
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
+    uint32_t g = img->progs[pw_program_version_at(pt_context_program(x->ctx), first, day)].grants;
     for (; s >= 0 && x->states[s].parent >= 0; s = x->states[s].parent)
         if (img->progs[x->states[s].version].grants == g)
             return true;
@@ -320,7 +320,7 @@ static int32_t px_next(const px_search *x)
 
 static pw_status px_fill_steps(px_search *x, pw_plan *plan)
 {
-    const pb_image *img = x->ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
     size_t n = 0;
     for (int32_t s = x->best; s >= 0 && x->states[s].parent >= 0; s = x->states[s].parent)
         n++;
@@ -333,8 +333,8 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
         const pb_prog *p = &img->progs[st->version];
         pw_plan_step *o = &steps[--k];
         o->version = st->version;
-        o->program = pw_program_id(x->ctx->program, st->version);
-        o->title = pw_program_title(x->ctx->program, st->version);
+        o->program = pw_program_id(pt_context_program(x->ctx), st->version);
+        o->title = pw_program_title(pt_context_program(x->ctx), st->version);
         o->enrol = st->enrol;
         o->granted = st->granted;
         o->expires = st->expires;
@@ -360,11 +360,11 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
 {
     /* With every certificate a step could grant held on the last day, what
      * is still unmet is what no plan can give. */
-    const pb_image *img = x->ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
     px_cert certs[PX_MAX_CANDIDATES];
     size_t nc = 0;
     for (unsigned k = 0; k < x->scope.ncand; k++) {
-        uint32_t g = img->progs[pw_program_version_at(x->ctx->program, x->scope.cand[k], x->span.last)].grants;
+        uint32_t g = img->progs[pw_program_version_at(pt_context_program(x->ctx), x->scope.cand[k], x->span.last)].grants;
         if (g != PB_NO_STRING)
             certs[nc++] = (px_cert){img->strings[g], x->span.last, PW_DATE_MAX};
     }
@@ -378,16 +378,16 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
     const char **labels = NULL;
     size_t n = 0;
     if (v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN) {
-        const char *why = pm_printf(x->a, "%s is not in force on %s", pw_program_title(x->ctx->program, ver),
+        const char *why = pm_printf(x->a, "%s is not in force on %s", pw_program_title(pt_context_program(x->ctx), ver),
                                     px_date_text(x->a, x->span.last));
         if (!why || !px_push_label(x->a, &labels, &n, why))
             return px_fail_nomem(x->err);
     }
     for (int pass = 0; pass < 2 && !n; pass++) {
-        for (size_t i = 0; i < pw_requirement_count(x->ctx->program, ver); i++) {
+        for (size_t i = 0; i < pw_requirement_count(pt_context_program(x->ctx), ver); i++) {
             pw_requirement info;
-            pw_requirement_info(x->ctx->program, ver, i, &info, NULL);
-            uint32_t r = x->ctx->program->img->progs[ver].first_req + (uint32_t)i;
+            pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);
+            uint32_t r = pt_program_image(pt_context_program(x->ctx))->progs[ver].first_req + (uint32_t)i;
             if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET ||
                 (pass == 0 && !x->scope.influenced[r]))
                 continue;
@@ -410,7 +410,7 @@ static pw_status px_search_run(px_search *x)
         return px_fail_nomem(x->err);
     for (int32_t s; (s = px_next(x)) >= 0;) {
         if (x->nstates > PX_MAX_STATES)
-            return pw_fail(x->err, PW_ERR_EVAL, "the plan search gave up after %d states", PX_MAX_STATES);
+            return pt_fail(x->err, PW_ERR_EVAL, "the plan search gave up after %d states", PX_MAX_STATES);
         pw_status st = px_expand(x, s);
         if (st != PW_OK)
             return st;
@@ -425,7 +425,7 @@ static pw_status px_plan_build(px_search *x, const char *coach, pw_plan *plan)
         return st;
     plan->as_of = x->span.as_of;
     plan->last = x->span.last;
-    plan->target = pw_program_id(x->ctx->program, x->scope.target);
+    plan->target = pw_program_id(pt_context_program(x->ctx), x->scope.target);
     if (coach && !(plan->coach = pm_strndup(x->a, coach, strlen(coach))))
         st = px_fail_nomem(x->err);
     if (st == PW_OK)
@@ -452,7 +452,7 @@ pw_status px_plan(pw_context *ctx, const cJSON *record, const char *target, cons
     x.best = -1;
     pw_status st = px_span_of(o, &x.span, err);
     if (st == PW_OK)
-        st = pw_program_find(ctx->program, target, &x.scope.target, err);
+        st = pw_program_find(pt_context_program(ctx), target, &x.scope.target, err);
     if (st != PW_OK)
         return st;
     if (!(x.a = malloc(sizeof *x.a)))
@@ -489,22 +489,22 @@ pw_status px_plan_replay(pw_context *ctx, const cJSON *record, const pw_plan *pl
     for (size_t k = 0; st == PW_OK && k < plan->nsteps; k++) {
         const pw_plan_step *s = &plan->steps[k];
         size_t first;
-        if ((st = pw_program_find(ctx->program, s->program, &first, err)) != PW_OK ||
+        if ((st = pw_program_find(pt_context_program(ctx), s->program, &first, err)) != PW_OK ||
             (st = px_load_certs(ctx, record, certs, n, err)) != PW_OK ||
             (st = pw_evaluate(ctx, s->version, s->enrol, err)) != PW_OK)
             break;
         char day[11];
         pw_date_format(s->enrol, day);
-        if (pw_program_version_at(ctx->program, first, s->enrol) != s->version)
-            st = pw_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not the version in force on %s", k + 1,
+        if (pw_program_version_at(pt_context_program(ctx), first, s->enrol) != s->version)
+            st = pt_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not the version in force on %s", k + 1,
                          s->program, day);
         for (size_t i = 0; st == PW_OK && i < pw_result_unmet_count(ctx, s->version); i++)
             if (!px_arranged(s, pw_result_unmet_label(ctx, s->version, i)))
-                st = pw_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) on %s: \"%s\" is not met", k + 1,
+                st = pt_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) on %s: \"%s\" is not met", k + 1,
                              s->program, day, pw_result_unmet_label(ctx, s->version, i));
         pw_verdict v = pw_result_verdict(ctx, s->version);
         if (st == PW_OK && v != PW_ELIGIBLE && v != PW_NOT_ELIGIBLE)
-            st = pw_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not in force on %s", k + 1, s->program, day);
+            st = pt_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not in force on %s", k + 1, s->program, day);
         if (s->grants && n < PX_MAX_CANDIDATES)
             certs[n++] = (px_cert){s->grants, s->granted, s->expires};
     }

@@ -85,7 +85,7 @@ static bool px_grants_marked(const pb_image *img, size_t first, const uint8_t *s
 
 static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings)
 {
-    const pw_program *prog = ctx->program;
+    const pw_program *prog = pt_context_program(ctx);
     px_mark_program(s->img, s->target, strings);
     bool grew = true;
     while (grew && s->cert_slot >= 0) {
@@ -108,7 +108,7 @@ static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings)
 pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *err)
 {
     memset(s, 0, sizeof *s);
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     s->img = img;
     s->target = target;
     s->cert_slot = px_cert_slot(img);

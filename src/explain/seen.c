@@ -231,13 +231,13 @@ static void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, c
     case PB_T_INT: snprintf(buf, n, "%lld", (long long)v->as.i); break;
     case PB_T_NUM: snprintf(buf, n, "%g", v->as.n); break;
     case PB_T_BOOL: snprintf(buf, n, "%s", v->as.b ? "true" : "false"); break;
-    case PB_T_TEXT: snprintf(buf, n, "\"%s\"", pf_string(&ctx->facts, v->as.s)); break;
+    case PB_T_TEXT: snprintf(buf, n, "\"%s\"", pf_string(pt_context_cfacts(ctx), v->as.s)); break;
     case PB_T_DATE: pw_date_format(v->as.d, d); snprintf(buf, n, "%s", d); break;
     case PB_T_SET: {
         size_t at = 0;
         px_put(buf, n, &at, "%s", "[");
         for (uint32_t i = 0; i < v->count; i++) {
-            px_put(buf, n, &at, i ? ", \"%s\"" : "\"%s\"", pf_string(&ctx->facts, v->as.items[i].as.s));
+            px_put(buf, n, &at, i ? ", \"%s\"" : "\"%s\"", pf_string(pt_context_cfacts(ctx), v->as.items[i].as.s));
         }
         px_put(buf, n, &at, "%s", "]");
         break;
@@ -250,7 +250,7 @@ static void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, c
 /* The term as the rules write it: `age`, `member("usatf")`, `roles`. */
 static void px_term_expr(const pw_context *ctx, const px_term *t, char *buf, size_t n)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     size_t at = 0;
     if (!t->call) {
         px_put(buf, n, &at, "%s", img->strings[img->fields[img->records[0].first_field + t->slot].name]);
@@ -285,17 +285,17 @@ static void px_test_text(const pw_context *ctx, const px_term *t, char *buf, siz
 static bool px_term_value(pw_context *ctx, const px_term *t, pw_date day, pv_value *out)
 {
     if (!t->call) {
-        *out = ctx->facts.root[t->slot];
+        *out = pt_context_facts(ctx)->root[t->slot];
         return true;
     }
     pv_error verr;
-    return pv_call(&ctx->vm, ctx->facts.root, day, t->func, t->args, out, &verr);
+    return pv_call(pt_context_vm(ctx), pt_context_facts(ctx)->root, day, t->func, t->args, out, &verr);
 }
 
 /* A list entry as {field: value, ...}. */
 static const char *px_entry_text(pm_arena *a, const pw_context *ctx, uint32_t rec, const pv_value *fields)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     const pb_record *r = &img->records[rec];
     char buf[1024];
     size_t at = 0;
@@ -326,7 +326,7 @@ static bool px_entry_holds(const pb_image *img, uint32_t rec, const pv_value *fi
  * the definition reads that hold that text in one of their fields. */
 static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_seen *s)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     if (!t->call || img->funcs[t->func].nparams != 1 ||
         img->param_types[img->funcs[t->func].first_param].kind != PB_T_TEXT)
         return true;
@@ -339,7 +339,7 @@ static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_
         if (in.op != PB_OP_LOAD_FACT)
             continue;
         const pb_field *fd = &img->fields[img->records[0].first_field + in.a];
-        const pv_value *lv = &ctx->facts.root[in.a];
+        const pv_value *lv = &pt_context_cfacts(ctx)->root[in.a];
         if (fd->type.kind != PB_T_LIST)
             continue;
         uint32_t nf = img->records[fd->type.rec].nfields;
@@ -376,7 +376,7 @@ static pw_status px_seen_one(pw_context *ctx, const px_term *t, pw_date day, pw_
     if (!(s->expr = pm_strndup(a, buf, strlen(buf))))
         return px_fail_nomem(err);
     if (!px_term_value(ctx, t, day, &v))
-        return pw_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
+        return pt_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
     px_value_text(ctx, t->type, &v, buf, sizeof buf);
     if (!(s->value = pm_strndup(a, buf, strlen(buf))))
         return px_fail_nomem(err);
@@ -387,7 +387,7 @@ static pw_status px_seen_one(pw_context *ctx, const px_term *t, pw_date day, pw_
     }
     if (then != PW_DATE_MAX && then != PW_DATE_MIN && t->call) {
         if (!px_term_value(ctx, t, then, &v))
-            return pw_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
+            return pt_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
         px_value_text(ctx, t->type, &v, buf, sizeof buf);
         if (!(s->value_then = pm_strndup(a, buf, strlen(buf))))
             return px_fail_nomem(err);
@@ -398,7 +398,7 @@ static pw_status px_seen_one(pw_context *ctx, const px_term *t, pw_date day, pw_
 pw_status px_seen(pw_context *ctx, size_t version, size_t node, pw_date day, pw_date then, pm_arena *a,
                   pw_seen **out, size_t *n, pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
     const pb_req *r = &img->reqs[img->progs[version].first_req + node];
     *out = NULL;
     *n = 0;

@@ -16,7 +16,7 @@ const char *px_date_text(pm_arena *a, pw_date d)
 
 pw_status px_fail_nomem(pw_error *err)
 {
-    return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+    return pt_fail(err, PW_ERR_NOMEM, "out of memory");
 }
 
 pw_status px_span_of(const pw_explain_options *o, px_span *span, pw_error *err)
@@ -24,11 +24,11 @@ pw_status px_span_of(const pw_explain_options *o, px_span *span, pw_error *err)
     pw_date as_of = o ? o->as_of : pw_date_today();
     int32_t h = o && o->horizon_days ? o->horizon_days : PW_DEFAULT_HORIZON_DAYS;
     if (h < 1 || h > 36525)
-        return pw_fail(err, PW_ERR_USAGE, "the horizon must be from 1 day to 100 years (36525 days), not %ld days",
+        return pt_fail(err, PW_ERR_USAGE, "the horizon must be from 1 day to 100 years (36525 days), not %ld days",
                        (long)h);
     int32_t lo = pt_from_ymd(PT_YEAR_MIN, 1, 1), hi = pt_from_ymd(PT_YEAR_MAX, 12, 31);
     if (as_of < lo || as_of > hi)
-        return pw_fail(err, PW_ERR_USAGE, "the evaluation date is outside the years %d-%d", PT_YEAR_MIN,
+        return pt_fail(err, PW_ERR_USAGE, "the evaluation date is outside the years %d-%d", PT_YEAR_MIN,
                        PT_YEAR_MAX);
     span->as_of = as_of;
     span->last = as_of > hi - h ? hi : as_of + h;

@@ -61,7 +61,7 @@ static bool px_in_force(pw_verdict v)
  * top-level requirements that became met (to_met) or stopped being met. */
 static bool px_reasons(px_when_run *w, pw_date day, size_t ver, pw_verdict now, bool to_met, px_changes *c)
 {
-    const pw_program *prog = w->ctx->program;
+    const pw_program *prog = pt_context_program(w->ctx);
     bool version_change = ver != w->ver || (to_met ? !px_in_force(w->verdict) : !px_in_force(now));
     if (version_change) {
         size_t v = to_met ? ver : w->ver;
@@ -107,7 +107,7 @@ static pw_period *px_new_period(px_when_run *w)
  * for each requirement the first day of its current run of outcomes. */
 static void px_remember(px_when_run *w, size_t ver, pw_verdict v, pw_date day, bool first_day)
 {
-    size_t n = pw_requirement_count(w->ctx->program, ver);
+    size_t n = pw_requirement_count(pt_context_program(w->ctx), ver);
     for (size_t i = 0; i < n; i++) {
         uint8_t o = (uint8_t)pw_result_outcome(w->ctx, ver, i);
         if (first_day || ver != w->ver || o != w->prev[i])
@@ -148,7 +148,7 @@ static bool px_when_day(px_when_run *w, pw_date day, bool first_day, size_t ver,
 /* No period: what is unmet on the horizon's last day, and since when. */
 static bool px_blocking(px_when_run *w, pw_eligibility *e)
 {
-    const pw_program *prog = w->ctx->program;
+    const pw_program *prog = pt_context_program(w->ctx);
     px_changes c = {NULL, 0, 0};
     if (w->verdict == PW_NOT_YET_IN_FORCE || w->verdict == PW_WITHDRAWN) {
         pw_change ch = {w->verdict == PW_WITHDRAWN ? PW_CHANGE_OUT_OF_FORCE : PW_CHANGE_IN_FORCE, 0,
@@ -205,10 +205,10 @@ pw_status px_when(pw_context *ctx, const char *coach, const char *program_id, co
     size_t first;
     pw_status st = px_span_of(o, &span, err);
     if (st == PW_OK)
-        st = pw_program_find(ctx->program, program_id, &first, err);
+        st = pw_program_find(pt_context_program(ctx), program_id, &first, err);
     if (st != PW_OK)
         return st;
-    size_t maxr = ctx->program->img->max_reqs ? ctx->program->img->max_reqs : 1;
+    size_t maxr = pt_program_image(pt_context_program(ctx))->max_reqs ? pt_program_image(pt_context_program(ctx))->max_reqs : 1;
     pm_arena *a = malloc(sizeof *a);
     if (!a)
         return px_fail_nomem(err);
@@ -221,7 +221,7 @@ pw_status px_when(pw_context *ctx, const char *coach, const char *program_id, co
         e->internal = a;
         e->as_of = span.as_of;
         e->last = span.last;
-        e->program = pw_program_id(ctx->program, first);
+        e->program = pw_program_id(pt_context_program(ctx), first);
         if (coach && !(e->coach = pm_strndup(a, coach, strlen(coach))))
             st = px_fail_nomem(err);
     }

@@ -365,7 +365,7 @@ static void pl_run_checks(pl_ctx *c, bool citations)
         pl_check_citations(c);
 }
 
-bool pl_lint_tree(const pw_tree *tree, pm_arena *arena, pd_list *out)
+bool pl_lint_tree(const pt_tree *tree, pm_arena *arena, pd_list *out)
 {
     pd_list found;
     pd_init(&found, arena, 0);
@@ -431,7 +431,7 @@ static void pl_count(const pd_list *l, pl_counts *counts)
     }
 }
 
-static void pl_inspect(void *user, const pw_tree *tree)
+static void pl_inspect(void *user, const pt_tree *tree)
 {
     pl_file_run *run = user;
     if (!tree->program || !tree->checked || tree->src->nfiles == 0)
@@ -455,14 +455,14 @@ pw_status pl_lint_file(const char *path, const pw_compile_options *options, pl_e
                        pl_counts *counts, pw_error *err)
 {
     if (!path)
-        return pw_fail(err, PW_ERR_USAGE, "pl_lint_file: NULL path");
+        return pt_fail(err, PW_ERR_USAGE, "pl_lint_file: NULL path");
     pl_file_run run = {emit, user, counts, false, false};
     pw_program *prog = NULL;
-    pw_status st = pw_compile_tree(path, options, pl_inspect, &run, &prog, err);
+    pw_status st = pt_compile_tree(path, options, pl_inspect, &run, &prog, err);
     pw_program_free(prog);
     if (st != PW_OK)
         return st;
     if (run.oom || !run.linted)
-        return pw_fail(err, PW_ERR_NOMEM, "%s: out of memory while linting", path);
+        return pt_fail(err, PW_ERR_NOMEM, "%s: out of memory while linting", path);
     return PW_OK;
 }

@@ -1,5 +1,5 @@
 /* The lint: static analysis of a rule file that compiles. It reads the
- * checked tree (pw_compile_tree) and reports, as diagnostics with stable
+ * checked tree (pt_compile_tree) and reports, as diagnostics with stable
  * codes (PW1xx, docs/lint.md), what the compiler accepts but is most likely
  * a mistake: declarations nothing uses, requirements that can never be met
  * or are always met, requirements implied by others, comparisons the

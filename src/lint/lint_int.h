@@ -5,7 +5,10 @@
 
 #include <stdint.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "check/check.h"
 #include "front/ast.h"
 #include "lint.h"
@@ -13,7 +16,7 @@
 /* ---- one run (lint.c) ------------------------------------------------------------ */
 
 typedef struct pl_ctx {
-    const pw_tree *tree;
+    const pt_tree *tree;
     const pc_program *p;
     ps_sources *src;
     pm_arena *arena;         /* the lint's own: findings and scratch */
@@ -255,6 +258,6 @@ bool pl_parse_directives(pm_arena *arena, const char *text, size_t len, pl_direc
 
 /* Lints a checked tree into `out` (a list in its own arena): every check,
  * then the root's suppressions, sorted by place. False when out of memory. */
-bool pl_lint_tree(const pw_tree *tree, pm_arena *arena, pd_list *out);
+bool pl_lint_tree(const pt_tree *tree, pm_arena *arena, pd_list *out);
 
 #endif

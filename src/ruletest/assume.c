@@ -29,7 +29,7 @@ void pr_assumptions_fini(pr_assumptions *a)
     memset(a, 0, sizeof *a);
 }
 
-static void pr_add_assumption(pr_collector *c, const pw_tree *tree, const pa_assume *as,
+static void pr_add_assumption(pr_collector *c, const pt_tree *tree, const pa_assume *as,
                               const pa_decl *prog, const char *requirement)
 {
     const char *program = prog->name;
@@ -65,7 +65,7 @@ static void pr_add_assumption(pr_collector *c, const pw_tree *tree, const pa_ass
 }
 
 /* Requirements and, under each group, its members, in pre-order. */
-static void pr_collect_reqs(pr_collector *c, const pw_tree *tree, const pa_decl *program,
+static void pr_collect_reqs(pr_collector *c, const pt_tree *tree, const pa_decl *program,
                             const pa_req *reqs)
 {
     for (const pa_req *r = reqs; r && !c->oom; r = r->next) {
@@ -94,7 +94,7 @@ static void pr_sort_from(pr_assumptions *a, size_t begin)
     }
 }
 
-static void pr_collect(void *user, const pw_tree *tree)
+static void pr_collect(void *user, const pt_tree *tree)
 {
     pr_collector *c = user;
     if (!tree->program)
@@ -114,12 +114,12 @@ pw_status pr_list_assumptions(const char *path, const pw_compile_options *option
                               pr_assumptions *out, pw_error *err)
 {
     if (!path || !out)
-        return pw_fail(err, PW_ERR_USAGE, "pr_list_assumptions: NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "pr_list_assumptions: NULL argument");
     pr_collector c = {out, false};
     pw_program *prog = NULL;
-    pw_status st = pw_compile_tree(path, options, pr_collect, &c, &prog, err);
+    pw_status st = pt_compile_tree(path, options, pr_collect, &c, &prog, err);
     pw_program_free(prog);
     if (c.oom)
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     return st;
 }

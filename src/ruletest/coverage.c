@@ -49,7 +49,7 @@ void pr_coverage_totals(const pr_coverage *cov, size_t *covered, size_t *total)
 /* Where program p is declared. The checker's table lists the declarations in
  * image order; should it ever disagree, the first requirement's position
  * still tells versions apart. */
-static pr_pos pr_program_pos(const pw_tree *tree, size_t p)
+static pr_pos pr_program_pos(const pt_tree *tree, size_t p)
 {
     const pc_program *c = tree->checked;
     const char *id = pw_program_id(tree->program, p);
@@ -79,7 +79,7 @@ static size_t pr_coverage_find(const pr_coverage *cov, const pr_pos *pos, const 
     return (size_t)-1;
 }
 
-static bool pr_cov_prog_fill(pr_cov_prog *e, const pw_tree *tree, size_t p, const pr_pos *pos)
+static bool pr_cov_prog_fill(pr_cov_prog *e, const pt_tree *tree, size_t p, const pr_pos *pos)
 {
     const pw_program *prog = tree->program;
     memset(e, 0, sizeof *e);
@@ -109,7 +109,7 @@ static bool pr_cov_prog_fill(pr_cov_prog *e, const pw_tree *tree, size_t p, cons
 }
 
 /* A new entry for program p; SIZE_MAX when memory runs out. */
-static size_t pr_coverage_add(pr_coverage *cov, const pw_tree *tree, size_t p, const pr_pos *pos)
+static size_t pr_coverage_add(pr_coverage *cov, const pt_tree *tree, size_t p, const pr_pos *pos)
 {
     pr_cov_prog *progs = pr_reserve(cov->progs, &cov->cap, cov->n, sizeof *cov->progs);
     if (!progs)
@@ -122,7 +122,7 @@ static size_t pr_coverage_add(pr_coverage *cov, const pw_tree *tree, size_t p, c
     return cov->n++;
 }
 
-pw_status pr_coverage_register(pr_coverage *cov, const pw_tree *tree, size_t *map, pw_error *err)
+pw_status pr_coverage_register(pr_coverage *cov, const pt_tree *tree, size_t *map, pw_error *err)
 {
     size_t n = pw_program_count(tree->program);
     for (size_t p = 0; p < n; p++) {
@@ -130,7 +130,7 @@ pw_status pr_coverage_register(pr_coverage *cov, const pw_tree *tree, size_t *ma
         const char *id = pw_program_id(tree->program, p);
         size_t e = pr_coverage_find(cov, &pos, id ? id : "", pw_requirement_count(tree->program, p));
         if (e == (size_t)-1 && (e = pr_coverage_add(cov, tree, p, &pos)) == (size_t)-1)
-            return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+            return pt_fail(err, PW_ERR_NOMEM, "out of memory");
         map[p] = e;
     }
     return PW_OK;

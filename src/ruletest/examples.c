@@ -102,11 +102,11 @@ static const pa_decl *pr_find_example(const pa_decl *decls, const char *name)
 }
 
 /* Fails on an integer that JSON, and so the facts, cannot hold exactly. */
-static pw_status pr_check_ints(const pw_tree *tree, const pa_value *v, pw_error *err)
+static pw_status pr_check_ints(const pt_tree *tree, const pa_value *v, pw_error *err)
 {
     if (v->kind == PA_V_INT && (v->u.i > PR_INT_LIMIT || v->u.i < -PR_INT_LIMIT)) {
         pr_pos pos = pr_position(tree, v->span);
-        return pw_fail(err, PW_ERR_FACTS,
+        return pt_fail(err, PW_ERR_FACTS,
                        "%s:%u:%u: integer %lld is too large for the facts (the limit is %lld)", pos.file,
                        pos.line, pos.column, (long long)v->u.i, PR_INT_LIMIT);
     }
@@ -121,16 +121,16 @@ static pw_status pr_check_ints(const pw_tree *tree, const pa_value *v, pw_error 
 }
 
 /* Applies ref to obj: its base's fields first, then its own `with`. */
-static pw_status pr_apply(const pw_tree *tree, const pa_facts_ref *ref, cJSON *obj, unsigned depth,
+static pw_status pr_apply(const pt_tree *tree, const pa_facts_ref *ref, cJSON *obj, unsigned depth,
                           pw_error *err)
 {
     if (depth > PR_MAX_CHAIN)
-        return pw_fail(err, PW_ERR_FACTS, "examples are nested more than %d deep", PR_MAX_CHAIN);
+        return pt_fail(err, PW_ERR_FACTS, "examples are nested more than %d deep", PR_MAX_CHAIN);
     pw_status st = PW_OK;
     if (ref->base) {
         const pa_decl *ex = pr_find_example(tree->decls, ref->base);
         if (!ex)
-            return pw_fail(err, PW_ERR_FACTS, "no example `%s`", ref->base);
+            return pt_fail(err, PW_ERR_FACTS, "no example `%s`", ref->base);
         st = pr_apply(tree, &ex->u.example.facts, obj, depth + 1, err);
     }
     if (st != PW_OK || !ref->with || ref->with->kind != PA_V_RECORD)
@@ -138,16 +138,16 @@ static pw_status pr_apply(const pw_tree *tree, const pa_facts_ref *ref, cJSON *o
     if ((st = pr_check_ints(tree, ref->with, err)) != PW_OK)
         return st;
     if (!pr_record_into(obj, ref->with))
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     return PW_OK;
 }
 
-pw_status pr_build_facts(const pw_tree *tree, const pa_facts_ref *ref, cJSON **out, pw_error *err)
+pw_status pr_build_facts(const pt_tree *tree, const pa_facts_ref *ref, cJSON **out, pw_error *err)
 {
     *out = NULL;
     cJSON *obj = cJSON_CreateObject();
     if (!obj)
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     pw_status st = pr_apply(tree, ref, obj, 0, err);
     if (st != PW_OK) {
         cJSON_Delete(obj);

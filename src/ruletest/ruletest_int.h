@@ -2,7 +2,10 @@
 #ifndef PR_RULETEST_INT_H
 #define PR_RULETEST_INT_H
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "check/check.h"
 #include "front/ast.h"
 #include "ruletest.h"
@@ -26,7 +29,7 @@ typedef struct pr_pos {
     const char *key;    /* resolved path: one file, however it was reached */
     unsigned line, column;
 } pr_pos;
-pr_pos pr_position(const pw_tree *tree, ps_span span);
+pr_pos pr_position(const pt_tree *tree, ps_span span);
 
 /* ---- facts from examples (examples.c) ------------------------------------------ */
 
@@ -34,7 +37,7 @@ pr_pos pr_position(const pw_tree *tree, ps_span span);
  * each `with` replacing top-level fields) and turned into the JSON object a
  * coach record would be. PW_ERR_FACTS with a message when the chain cannot be
  * resolved or holds an integer JSON cannot carry exactly; PW_ERR_NOMEM. */
-pw_status pr_build_facts(const pw_tree *tree, const pa_facts_ref *ref, struct cJSON **out,
+pw_status pr_build_facts(const pt_tree *tree, const pa_facts_ref *ref, struct cJSON **out,
                          pw_error *err);
 
 /* ---- coverage (coverage.c) ------------------------------------------------------- */
@@ -42,7 +45,7 @@ pw_status pr_build_facts(const pw_tree *tree, const pa_facts_ref *ref, struct cJ
 /* Registers every program version of a compiled tree (merging with those a
  * previous compilation of the same file registered); map[p] gets the entry of
  * program p. */
-pw_status pr_coverage_register(pr_coverage *cov, const pw_tree *tree, size_t *map, pw_error *err);
+pw_status pr_coverage_register(pr_coverage *cov, const pt_tree *tree, size_t *map, pw_error *err);
 /* Records what the last evaluation of program p in ctx saw. */
 void pr_coverage_mark(pr_coverage *cov, size_t entry, const pw_program *program,
                       const pw_context *ctx, size_t p);

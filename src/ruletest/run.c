@@ -24,7 +24,7 @@ static double pr_now(void)
 
 static void pr_oom(pr_runner *r)
 {
-    r->st = pw_fail(&r->err, PW_ERR_NOMEM, "out of memory");
+    r->st = pt_fail(&r->err, PW_ERR_NOMEM, "out of memory");
 }
 
 /* ---- results ------------------------------------------------------------------ */
@@ -100,7 +100,7 @@ static bool pr_expect_labels(pr_labels *l, bool given, const pa_label *labels)
 }
 
 /* The expectation as written, into f. */
-static bool pr_failure_start(pr_failure *f, const pw_tree *tree, const pa_expect *x)
+static bool pr_failure_start(pr_failure *f, const pt_tree *tree, const pa_expect *x)
 {
     pr_pos pos = pr_position(tree, x->span);
     memset(f, 0, sizeof *f);
@@ -181,7 +181,7 @@ static pw_status pr_evaluate_version(const pw_program *prog, pw_context *ctx, co
 
 /* Evaluates x's program as of as_of and records a failure in t when the
  * expectation does not hold. */
-static void pr_check_expect(pr_runner *r, const pw_tree *tree, pw_context *ctx, const pa_expect *x,
+static void pr_check_expect(pr_runner *r, const pt_tree *tree, pw_context *ctx, const pa_expect *x,
                             pw_date as_of, pr_test *t)
 {
     pr_failure f;
@@ -211,18 +211,18 @@ static void pr_check_expect(pr_runner *r, const pw_tree *tree, pw_context *ctx, 
 
 /* Loads the test's facts into ctx. False (with t->error, or r->st on memory)
  * when they cannot be built or do not fit the record. */
-static bool pr_load_facts(pr_runner *r, const pw_tree *tree, pw_context *ctx, const pa_decl *d,
+static bool pr_load_facts(pr_runner *r, const pt_tree *tree, pw_context *ctx, const pa_decl *d,
                           pr_test *t)
 {
     cJSON *facts = NULL;
     pw_error e;
     pw_status st;
     if (!d->u.test.has_given)
-        st = pw_fail(&e, PW_ERR_FACTS, "the test gives no facts (`given`)");
+        st = pt_fail(&e, PW_ERR_FACTS, "the test gives no facts (`given`)");
     else if (!d->u.test.has_as_of)
-        st = pw_fail(&e, PW_ERR_FACTS, "the test gives no date (`as of`)");
+        st = pt_fail(&e, PW_ERR_FACTS, "the test gives no date (`as of`)");
     else if ((st = pr_build_facts(tree, &d->u.test.given, &facts, &e)) == PW_OK)
-        st = pw_context_set_cjson(ctx, facts, &e);
+        st = pt_context_set_cjson(ctx, facts, &e);
     cJSON_Delete(facts);
     if (st == PW_OK)
         return true;
@@ -232,7 +232,7 @@ static bool pr_load_facts(pr_runner *r, const pw_tree *tree, pw_context *ctx, co
     return false;
 }
 
-static void pr_run_test(pr_runner *r, const pw_tree *tree, pw_context *ctx, const pa_decl *d,
+static void pr_run_test(pr_runner *r, const pt_tree *tree, pw_context *ctx, const pa_decl *d,
                         pr_test *t)
 {
     double start = pr_now();
@@ -261,7 +261,7 @@ static bool pr_is_own_test(const pa_decl *d)
     return d->kind == PA_D_TEST && d->span.file == 0;
 }
 
-static void pr_run_tests(pr_runner *r, const pw_tree *tree)
+static void pr_run_tests(pr_runner *r, const pt_tree *tree)
 {
     size_t n = 0;
     for (const pa_decl *d = tree->decls; d; d = d->next)
@@ -275,7 +275,7 @@ static void pr_run_tests(pr_runner *r, const pw_tree *tree)
         return;
     }
     if (pw_context_new(tree->program, &ctx, &e) != PW_OK) {
-        r->st = pw_fail(&r->err, e.status, "%s", e.message);
+        r->st = pt_fail(&r->err, e.status, "%s", e.message);
         return;
     }
     for (const pa_decl *d = tree->decls; d && r->st == PW_OK; d = d->next)
@@ -284,7 +284,7 @@ static void pr_run_tests(pr_runner *r, const pw_tree *tree)
     pw_context_free(ctx);
 }
 
-static void pr_inspect(void *user, const pw_tree *tree)
+static void pr_inspect(void *user, const pt_tree *tree)
 {
     pr_runner *r = user;
     if (!tree->program)
@@ -306,30 +306,30 @@ pw_status pr_run_file(const char *path, const pw_compile_options *options, pr_co
                       pr_file *out, pw_error *err)
 {
     if (!out)
-        return pw_fail(err, PW_ERR_USAGE, "pr_run_file: NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "pr_run_file: NULL argument");
     memset(out, 0, sizeof *out);
     if (!path)
-        return pw_fail(err, PW_ERR_USAGE, "pr_run_file: NULL argument");
+        return pt_fail(err, PW_ERR_USAGE, "pr_run_file: NULL argument");
     double start = pr_now();
     pr_runner r;
     memset(&r, 0, sizeof r);
     r.cov = cov;
     r.out = out;
     if (!(out->path = pr_dup(path)))
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     pw_program *prog = NULL;
     pw_error cerr;
-    pw_status st = pw_compile_tree(path, options, pr_inspect, &r, &prog, &cerr);
+    pw_status st = pt_compile_tree(path, options, pr_inspect, &r, &prog, &cerr);
     pw_program_free(prog);
     free(r.map);
     out->seconds = pr_now() - start;
     if (r.st != PW_OK)
-        return pw_fail(err, r.st, "%s", r.err.message);
+        return pt_fail(err, r.st, "%s", r.err.message);
     if (st == PW_ERR_NOMEM)
-        return pw_fail(err, st, "%s", cerr.message);
+        return pt_fail(err, st, "%s", cerr.message);
     out->compiled = st == PW_OK;
     if (!out->compiled && !(out->error = pr_dup(cerr.message)))
-        return pw_fail(err, PW_ERR_NOMEM, "out of memory");
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     if (err) {
         err->status = PW_OK;
         err->message[0] = '\0';

@@ -59,7 +59,7 @@ void pr_strings_fini(pr_strings *s)
     s->n = s->cap = 0;
 }
 
-pr_pos pr_position(const pw_tree *tree, ps_span span)
+pr_pos pr_position(const pt_tree *tree, ps_span span)
 {
     pr_pos p = {"", "", 0, 0};
     ps_sources *src = tree->src;

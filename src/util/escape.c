@@ -10,23 +10,9 @@
 #include "grow.h"
 #include "utf8.h"
 
-bool pu_buf_room(pu_buf *b, size_t n)
+void pu_buf_json_string(pu_buf *b, const char *s)
 {
-    void *data = b->data;
-    bool ok = n < SIZE_MAX && pu_grow(&data, &b->cap, b->len, n + 1, 256, &b->oom);
-    if (n >= SIZE_MAX)
-        b->oom = true;
-    b->data = data;
-    return ok;
-}
-
-void pu_buf_append(pu_buf *b, const void *s, size_t n)
-{
-    if (!pu_buf_room(b, n))
-        return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    pu_escape_json(b, s, strlen(s));
 }
 
 /* ---- characters no output shows raw ----------------------------------------- */
@@ -110,7 +96,7 @@ static void pu_run(pu_buf *b, const unsigned char *p, const unsigned char *end, 
     while (p < end) {
         size_t chunk = (size_t)(end - p) < PU_CHUNK ? (size_t)(end - p) : PU_CHUNK;
         /* A UTF-8 sequence that starts in the chunk may end 3 bytes past it. */
-        if (!pu_buf_room(b, PU_WORST * (chunk + 3)))
+        if (!pu_buf_reserve(b, PU_WORST * (chunk + 3)))
             return;
         const unsigned char *stop = p + chunk;
         char *o = b->data + b->len;

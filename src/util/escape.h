@@ -14,24 +14,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* A growing byte buffer, kept NUL-terminated once anything is appended.
- * Running out of memory sets `oom` and drops what does not fit; the writer
- * checks it once, at the end. cli_buf and pd_buf are this type. */
-typedef struct pu_buf {
-    char *data;
-    size_t len, cap;
-    bool oom;
-} pu_buf;
-
-/* Makes room for n more bytes and a NUL; false (oom set) when it cannot. */
-bool pu_buf_room(pu_buf *b, size_t n);
-void pu_buf_append(pu_buf *b, const void *s, size_t n);
+#include "buf.h"
 
 /* JSON: s[0..n) as a string literal, quotes included. Quote, backslash
  * and the characters above become \" \\ \n \r \t or \uXXXX (a byte that
  * is not UTF-8 becomes \ufffd); everything else is copied, so that a valid
  * UTF-8 id without those characters parses back exactly as it was. */
 void pu_escape_json(pu_buf *b, const char *s, size_t n);
+/* The same for a NUL-terminated string. */
+void pu_buf_json_string(pu_buf *b, const char *s);
 
 /* Text for a terminal or a log (stdout text reports, stderr messages):
  * s[0..n) with each character above shown as a visible escape: a C0

@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "bc/bytecode.h"
 #include "bc/code.h"
 #include "fuzz_common.h"
@@ -84,7 +87,7 @@ static void fz_disasm(const pw_program *prog)
     static FILE *null;
     if (!null && !(null = fopen("/dev/null", "w")))
         fz_die("cannot open /dev/null");
-    pb_disasm(prog->img, null, NULL, NULL);
+    pb_disasm(pt_program_image(prog), null, NULL, NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 
 /* ---- fixed inputs ----------------------------------------------------------- */
 
@@ -297,7 +300,7 @@ static void fz_gen_record(fz_gen *g, uint32_t rec, const char *prefix, int depth
 
 void fz_gen_facts(const pw_program *program, const uint8_t *bytes, size_t n, fz_ops *out)
 {
-    fz_gen g = {program->img, bytes, n, 0, out};
+    fz_gen g = {pt_program_image(program), bytes, n, 0, out};
     if (g.img->nrecords)
         fz_gen_record(&g, 0, NULL, 0);
 }

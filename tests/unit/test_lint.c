@@ -39,7 +39,7 @@ static const char lib[] =
     "define current(cert: text): boolean = any c in certificates where c.id = cert\n";
 
 /* Writes `text` to a temporary file and compiles it; `inspect` sees the tree. */
-static void compile_with(const char *text, pw_tree_fn inspect, void *user)
+static void compile_with(const char *text, pt_tree_fn inspect, void *user)
 {
     char path[] = "/tmp/pw_lint_XXXXXX";
     int fd = mkstemp(path);
@@ -50,7 +50,7 @@ static void compile_with(const char *text, pw_tree_fn inspect, void *user)
     fclose(f);
     pw_program *prog = NULL;
     pw_error err;
-    pw_status st = pw_compile_tree(path, NULL, inspect, user, &prog, &err);
+    pw_status st = pt_compile_tree(path, NULL, inspect, user, &prog, &err);
     unlink(path);
     ck_assert_msg(st == PW_OK, "does not compile: %s\n%s", err.message, text);
     pw_program_free(prog);
@@ -63,7 +63,7 @@ typedef struct fixture {
     pl_ctx c;
 } fixture;
 
-static void fixture_init(fixture *fx, const pw_tree *tree)
+static void fixture_init(fixture *fx, const pt_tree *tree)
 {
     memset(fx, 0, sizeof *fx);
     pm_init(&fx->arena, 0);
@@ -170,7 +170,7 @@ typedef struct decide_run {
     pl_verdict got[sizeof decide_cases / sizeof *decide_cases];
 } decide_run;
 
-static void decide_inspect(void *user, const pw_tree *tree)
+static void decide_inspect(void *user, const pt_tree *tree)
 {
     decide_run *r = user;
     fixture fx;
@@ -235,7 +235,7 @@ typedef struct implies_run {
     bool got[sizeof implies_cases / sizeof *implies_cases];
 } implies_run;
 
-static void implies_inspect(void *user, const pw_tree *tree)
+static void implies_inspect(void *user, const pt_tree *tree)
 {
     implies_run *r = user;
     fixture fx;
@@ -277,7 +277,7 @@ typedef struct equal_run {
     bool same_quant, different_var_same, different;
 } equal_run;
 
-static void equal_inspect(void *user, const pw_tree *tree)
+static void equal_inspect(void *user, const pt_tree *tree)
 {
     equal_run *r = user;
     for (const pa_decl *d = tree->decls; d; d = d->next) {
@@ -420,7 +420,7 @@ typedef struct lint_probe {
     size_t n;
 } lint_probe;
 
-static void lint_inspect(void *user, const pw_tree *tree)
+static void lint_inspect(void *user, const pt_tree *tree)
 {
     lint_probe *p = user;
     pm_arena arena;

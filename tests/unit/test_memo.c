@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
 #include "check_main.h"
 
 #define RULES PW_SOURCE_DIR "/rules/usatf/usatf.pw"
@@ -75,7 +78,7 @@ static void assert_same(const run *a, const run *b, const char *what, uint64_t b
  * memory, for budgets from 1 up to one that every run fits in. */
 static void compare_record(const pw_program *prog, const char *json, const char *what)
 {
-    const pb_image *img = prog->img;
+    const pb_image *img = pt_program_image(prog);
     pf_facts facts;
     ck_assert(pf_init(&facts, img));
     char msg[512];

@@ -95,7 +95,7 @@ typedef struct facts_probe {
     char msg[sizeof ((pw_error *)0)->message];
 } facts_probe;
 
-static void probe_facts(void *user, const pw_tree *tree)
+static void probe_facts(void *user, const pt_tree *tree)
 {
     facts_probe *p = user;
     for (const pa_decl *d = tree->decls; d; d = d->next) {
@@ -133,7 +133,7 @@ START_TEST(test_example_chain)
     facts_probe probe = {NULL, PW_OK, {0}};
     pw_program *prog = NULL;
     pw_error err;
-    ck_assert_int_eq(pw_compile_tree(path, NULL, probe_facts, &probe, &prog, &err), PW_OK);
+    ck_assert_int_eq(pt_compile_tree(path, NULL, probe_facts, &probe, &prog, &err), PW_OK);
     ck_assert_int_eq(probe.st, PW_OK);
     /* Base first, each `with` replacing whole top-level fields (the list too). */
     cJSON *got = cJSON_Parse(probe.json);
@@ -173,7 +173,7 @@ START_TEST(test_values_as_json)
     facts_probe probe = {NULL, PW_OK, {0}};
     pw_program *prog = NULL;
     pw_error err;
-    ck_assert_int_eq(pw_compile_tree(path, NULL, probe_facts, &probe, &prog, &err), PW_OK);
+    ck_assert_int_eq(pt_compile_tree(path, NULL, probe_facts, &probe, &prog, &err), PW_OK);
     ck_assert_int_eq(probe.st, PW_OK);
     ck_assert_str_eq(probe.json,
                      "{\"id\":\"q\\\"\\\\\",\"n\":-2.5,\"ok\":true,\"when\":null,"

@@ -1,0 +1,97 @@
+/* The tools tier: what Pathway's own tools (the command line, lint,
+ * explain, rule tests, impact, the fuzzers and tests) may use beyond the
+ * public API, pathway.h. Names start pt_; pw_ names are only the public API.
+ *
+ * The public API keeps a host out of the library's insides; these tools
+ * need a little more (the checked tree for lint and rule tests, the image
+ * and the VM for explain, a parsed record for the command line). They get
+ * it through these narrow entry points, never through the structures
+ * behind pw_program and pw_context, which stay private to src/api
+ * (api_int.h). Nothing here is installed or promised to hosts: it changes
+ * with the tools (docs/architecture.md, "Two tiers"). */
+#ifndef PW_TOOLS_H
+#define PW_TOOLS_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "pathway.h"
+#include "util/buf.h"
+
+struct cJSON;
+struct pb_image;
+struct pf_facts;
+struct pv_state;
+struct pa_decl;
+struct ps_sources;
+struct pc_program;
+
+/* A pw_error with a formatted message; returns st. */
+pw_status pt_fail(pw_error *err, pw_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Copies a caller's size-carrying option structure into this release's
+ * layout (see "Option structures" in pathway.h); NULL gives all defaults. */
+pw_status pt_options(const void *given, size_t known, void *copy, const char *what, pw_error *err);
+
+/* ---- programs and contexts ---------------------------------------------- */
+
+/* The verified image behind a program: the disassembler, explain, fuzzers. */
+const struct pb_image *pt_program_image(const pw_program *program);
+/* The program a context evaluates. */
+const pw_program *pt_context_program(const pw_context *ctx);
+/* True when facts were set field by field since the last evaluation: the
+ * record is completed (defaults, required fields) by the next pw_evaluate,
+ * which explain then calls before reading the facts itself. */
+bool pt_context_pending(const pw_context *ctx);
+/* The facts and VM state of a context: explain evaluates calls and reads
+ * fields day by day with the same VM as pw_evaluate. */
+struct pf_facts *pt_context_facts(pw_context *ctx);
+const struct pf_facts *pt_context_cfacts(const pw_context *ctx);
+struct pv_state *pt_context_vm(pw_context *ctx);
+
+/* Like pw_context_set_json, for a caller that already parsed the record
+ * (the command line, which also needs the record's id when it is bad). */
+pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+
+/* The requirement nodes (indices as pw_requirement_info counts them) behind
+ * the result lists of the last successful evaluation of prog: the unmet
+ * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then
+ * the advice. For renderers that keep per-node output (each label escaped
+ * once per run) and so need the node, not the label. */
+const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog);
+
+/* ---- the eval line -------------------------------------------------------- */
+
+/* Appends one eval line (pw_result_format_json's text) to out, for the
+ * command line, which assembles its output in large buffers. */
+void pt_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id,
+                             pu_buf *out);
+/* The programs the format writes, in order. */
+size_t pt_result_format_count(const pw_result_format *f);
+size_t pt_result_format_program(const pw_result_format *f, size_t k);
+
+/* ---- the checked tree ----------------------------------------------------- */
+
+/* A compilation for tools that read more than the bytecode (rule tests,
+ * assumptions, lint): `inspect` sees the checked tree, then the tree is
+ * freed and the program returned as pw_compile_file does. The tree's
+ * declarations are those of every file, includes expanded; file 0 of `src`
+ * is the file named by `path`. `program` is NULL when the rules did not
+ * compile (then the checked tables may be partial and `inspect` is not
+ * called at all when the text could not be read or parsed into
+ * declarations). In the compiler's part of the library (api_compile.c). */
+typedef struct pt_tree {
+    const struct pa_decl *decls;
+    struct ps_sources *src;
+    const struct pc_program *checked;
+    const pw_program *program;
+} pt_tree;
+typedef void (*pt_tree_fn)(void *user, const pt_tree *tree);
+pw_status pt_compile_tree(const char *path, const pw_compile_options *options, pt_tree_fn inspect,
+                          void *user, pw_program **out, pw_error *err);
+
+#endif

@@ -133,6 +133,42 @@ static unsigned coarse(pw_context *ctx, const char *rec, pw_date as_of)
     return calls;
 }
 
+/* Ids from facts are shown as `pathway eval` shows them
+ * (docs/robustness.md): a bidi override or a tab escaped. An id holding
+ * U+0000 (printed cut short it would pass for another coach's) is refused
+ * with the facts' own message, as every text holding it is. */
+START_TEST(test_hostile_ids)
+{
+    pw_program *p = usatf();
+    pw_context *ctx;
+    pw_error err;
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+    static const struct {
+        const char *rec, *starts;
+    } cases[] = {
+        {"{\"id\":\"C1\\u202eevil\",\"birth_date\":\"2000-01-01\"}", "{\"id\":\"C1\\u202eevil\","},
+        {"{\"id\":\"tab\\there\",\"birth_date\":\"2000-01-01\"}", "{\"id\":\"tab\\there\","},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *line = NULL;
+        ck_assert_msg(pw_eval_json_alloc(ctx, cases[i].rec, strlen(cases[i].rec), day("2026-11-23"), &line,
+                                         NULL, &err) == PW_OK,
+                      "%s", err.message);
+        ck_assert_msg(strncmp(line, cases[i].starts, strlen(cases[i].starts)) == 0, "case %zu: %s", i, line);
+        pw_free(line);
+    }
+    const char *nul = "{\"id\":\"C1\\u0000C2\",\"birth_date\":\"2000-01-01\"}";
+    char *line = NULL;
+    ck_assert_int_eq(pw_eval_json_alloc(ctx, nul, strlen(nul), day("2026-11-23"), &line, NULL, &err),
+                     PW_ERR_FACTS);
+    ck_assert_ptr_null(line);
+    ck_assert_str_eq(err.field, "id");
+    ck_assert_ptr_nonnull(strstr(err.message, "U+0000"));
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 START_TEST(test_calls_per_coach)
 {
     pw_program *p = usatf();
@@ -166,6 +202,7 @@ static Suite *eval_json_suite(void)
     tcase_add_test(tc, test_same_bytes_as_eval);
     tcase_add_test(tc, test_buffer_too_small);
     tcase_add_test(tc, test_calls_per_coach);
+    tcase_add_test(tc, test_hostile_ids);
     suite_add_tcase(s, tc);
     return s;
 }

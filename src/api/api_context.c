@@ -15,7 +15,7 @@ pw_date pw_date_today(void)
     struct tm tm;
     if (!localtime_r(&now, &tm))
         return 0;
-    return pt_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return pu_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 static pw_status pw_done(pw_error *err)

@@ -131,10 +131,10 @@ pw_status pw_date_parse(const char *text, pw_date *out, pw_error *err)
     if (!text || !out)
         return pwi_fail(err, PW_ERR_USAGE, "pw_date_parse: NULL argument");
     int32_t d;
-    if (!pt_parse(text, strlen(text), &d))
+    if (!pu_date_parse(text, strlen(text), &d))
         return pwi_fail(err, PW_ERR_USAGE,
                        "invalid date \"%s\": expected a real day as YYYY-MM-DD, years %d-%d", text,
-                       PT_YEAR_MIN, PT_YEAR_MAX);
+                       PU_YEAR_MIN, PU_YEAR_MAX);
     *out = d;
     return pwi_ok(err);
 }
@@ -146,7 +146,7 @@ void pw_date_format(pw_date date, char buf[11])
     else if (date == PW_DATE_MAX)
         memcpy(buf, "infinity", 9);
     else
-        pt_format(date, buf);
+        pu_date_format(date, buf);
 }
 
 /* ---- bytecode ------------------------------------------------------------- */

@@ -94,14 +94,14 @@ static void d_number(char *buf, size_t n, double v)
 
 static bool d_date_ok(int32_t d)
 {
-    return d >= pt_from_ymd(PT_YEAR_MIN, 1, 1) && d <= pt_from_ymd(PT_YEAR_MAX, 12, 31);
+    return d >= pu_from_ymd(PU_YEAR_MIN, 1, 1) && d <= pu_from_ymd(PU_YEAR_MAX, 12, 31);
 }
 
 static void d_date(char *buf, size_t n, int32_t d)
 {
     if (d_date_ok(d)) {
         char iso[11];
-        pt_format(d, iso);
+        pu_date_format(d, iso);
         snprintf(buf, n, "%s", iso);
     } else {
         snprintf(buf, n, "day %d", (int)d);
@@ -112,7 +112,7 @@ static const char *d_unit(uint32_t u, bool one)
 {
     static const char *const many[] = {"days", "months", "years"};
     static const char *const single[] = {"day", "month", "year"};
-    return u <= PT_YEARS ? (one ? single[u] : many[u]) : "<bad unit>";
+    return u <= PU_YEARS ? (one ? single[u] : many[u]) : "<bad unit>";
 }
 
 /* ---- header and tables ------------------------------------------------------- */
@@ -277,7 +277,7 @@ static void d_program(FILE *out, const pb_image *img, uint32_t pi)
         fprintf(out, "  hours %s\n", buf);
     }
     if (p->duration)
-        fprintf(out, "  duration %d %s\n", (int)p->duration, d_unit(PT_DAYS, p->duration == 1));
+        fprintf(out, "  duration %d %s\n", (int)p->duration, d_unit(PU_DAYS, p->duration == 1));
     if (p->grants != PB_NO_STRING) {
         fputs("  grants ", out);
         d_quoted_id(out, img, p->grants);
@@ -399,7 +399,7 @@ static void d_render(d_operand *o, const pb_image *img, const pb_insn *in, pb_op
         break;
     }
     case PB_K_UNIT:
-        if (v <= PT_YEARS)
+        if (v <= PU_YEARS)
             snprintf(o->text, sizeof o->text, "%s", d_unit(v, false));
         else
             snprintf(o->text, sizeof o->text, "<unit %u>", v);

@@ -137,7 +137,7 @@ typedef struct pb_prog {
     int32_t duration;   /* days from enrolment to the certificate; 0 if not given */
     uint32_t grants;    /* certificate id granted (string id) or PB_NO_STRING */
     int32_t valid_n;    /* validity of the granted certificate; 0 = no expiry */
-    uint8_t valid_unit; /* pt_unit */
+    uint8_t valid_unit; /* pu_unit */
     uint32_t first_req; /* index into reqs */
     uint32_t nreqs;     /* nodes, all levels */
     uint32_t file, line;

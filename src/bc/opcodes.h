@@ -81,7 +81,7 @@
     X(LOCAL, 2) /* local variable index */                         \
     X(JUMP, 4)  /* byte offset from the end of the instruction */  \
     X(FUNC, 2)  /* function index */                               \
-    X(UNIT, 1)  /* pt_unit: 0 days, 1 months, 2 years */           \
+    X(UNIT, 1)  /* pu_unit: 0 days, 1 months, 2 years */           \
     X(CMP, 1)   /* pb_cmp */
 
 typedef enum pb_op {

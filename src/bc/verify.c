@@ -359,7 +359,7 @@ static bool v_operand(vc *c, const pb_insn *in, pb_operand k, uint32_t v, int32_
         return true;
     case PB_K_DATE:
         if (!pbv_date(c, sv))
-            return pbv_fail_code(c, "date %d out of range (years %d to %d)", (int)sv, PT_YEAR_MIN, PT_YEAR_MAX);
+            return pbv_fail_code(c, "date %d out of range (years %d to %d)", (int)sv, PU_YEAR_MIN, PU_YEAR_MAX);
         return true;
     case PB_K_SLOT:
         if (!img->nrecords || v >= img->records[0].nfields)
@@ -392,7 +392,7 @@ static bool v_operand(vc *c, const pb_insn *in, pb_operand k, uint32_t v, int32_
             return pbv_fail_code(c, "call to function %u: only lower-numbered functions may be called", v);
         return true;
     case PB_K_UNIT:
-        if (v > PT_YEARS)
+        if (v > PU_YEARS)
             return pbv_fail_code(c, "invalid unit %u", v);
         return true;
     case PB_K_CMP:
@@ -869,8 +869,8 @@ static void v_summary(vc *c)
 bool pb_verify(pb_image *img, char *err, size_t errlen)
 {
     vc c = {.img = img, .err = err, .errlen = errlen};
-    c.dmin = pt_from_ymd(PT_YEAR_MIN, 1, 1);
-    c.dmax = pt_from_ymd(PT_YEAR_MAX, 12, 31);
+    c.dmin = pu_from_ymd(PU_YEAR_MIN, 1, 1);
+    c.dmax = pu_from_ymd(PU_YEAR_MAX, 12, 31);
     pm_init(&c.states, 65536);
     c.states.limit = PB_VERIFY_MEMORY;
     bool ok = v_tables_present(&c) && v_strings(&c) && v_records(&c);

@@ -95,7 +95,7 @@ bool pbv_str(vc *c, uint32_t id, bool opt, const char *where, ...)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-/* A day a date constant or period may hold (years PT_YEAR_MIN..PT_YEAR_MAX). */
+/* A day a date constant or period may hold (years PU_YEAR_MIN..PU_YEAR_MAX). */
 bool pbv_date(vc *c, int32_t d);
 
 /* Programs and their requirement trees (after the functions are verified). */

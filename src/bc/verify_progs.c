@@ -198,7 +198,7 @@ static bool v_program(vc *c, uint32_t p, uint32_t *owner)
     if (!v_period_ok(c, pr->from, pr->until))
         return pbv_fail(c, "program %u: invalid effective period (day %d to day %d)", p, (int)pr->from,
                         (int)pr->until);
-    if (pr->valid_unit > PT_YEARS)
+    if (pr->valid_unit > PU_YEARS)
         return pbv_fail(c, "program %u has an invalid validity unit %u", p, pr->valid_unit);
     if ((uint64_t)pr->first_req + pr->nreqs > img->nreqs)
         return pbv_fail(c, "program %u: requirements %u..%u out of range (image has %u requirement nodes)",

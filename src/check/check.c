@@ -669,9 +669,9 @@ const char *pc_period_text(const pa_period *p, char *buf, size_t len)
     }
     /* Only the bounded ends are dates; the open ones are sentinels. */
     if (p->from != PA_DATE_OPEN_FROM)
-        pt_format(p->from, from);
+        pu_date_format(p->from, from);
     if (p->until != PA_DATE_OPEN_UNTIL)
-        pt_format(p->until, until);
+        pu_date_format(p->until, until);
     if (p->from == PA_DATE_OPEN_FROM)
         snprintf(buf, len, "until %s", until);
     else if (p->until == PA_DATE_OPEN_UNTIL)
@@ -689,8 +689,8 @@ static bool pc_period_ok(pc_ctx *c, const pa_period *p)
     pd_diag *dg = PC_ERR(c, &p->span, "E0344", "this period ends before it begins (%s)",
                          pc_period_text(p, b, sizeof b));
     char from[11], until[11];
-    pt_format(p->from, from);
-    pt_format(p->until, until);
+    pu_date_format(p->from, from);
+    pu_date_format(p->until, until);
     pd_note_add(c->d, dg, NULL, "did you mean `effective from %s until %s`? Both days are included",
                 until, from);
     return false;

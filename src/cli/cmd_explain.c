@@ -22,7 +22,7 @@ typedef struct cx_opts {
     size_t nprograms;
     pw_date as_of;
     int64_t horizon_n;
-    pt_unit horizon_unit;
+    pu_unit horizon_unit;
     bool json;
     cli_limits limits;
     unsigned jobs;                       /* --jobs; 0 = one per online core */
@@ -79,7 +79,7 @@ static bool cx_parse_horizon(const char *v, cx_opts *o)
 {
     char *end;
     long n = strtol(v, &end, 10);
-    pt_unit u = *end == 'y' ? PT_YEARS : *end == 'm' ? PT_MONTHS : PT_DAYS;
+    pu_unit u = *end == 'y' ? PU_YEARS : *end == 'm' ? PU_MONTHS : PU_DAYS;
     if (*v < '0' || *v > '9' || n < 1 || n > 36525 || (*end && end[1]) ||
         (*end && *end != 'y' && *end != 'm' && *end != 'd')) {
         cli_error("--horizon: `%s` needs a whole number of years, months or days, e.g. 20y, 6m, 90d", v);
@@ -141,7 +141,7 @@ static int cx_parse(int argc, char **argv, cx_opts *o)
     o->as_of = pw_date_today();
     o->json = !isatty(STDOUT_FILENO);
     o->horizon_n = 20;
-    o->horizon_unit = PT_YEARS;
+    o->horizon_unit = PU_YEARS;
     bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -321,8 +321,8 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
     int32_t horizon_end;
     if (rc != CLI_OK) {
         rc = rc < 0 ? CLI_OK : rc;
-    } else if (!pt_add(o.as_of, o.horizon_n, o.horizon_unit, &horizon_end) || horizon_end - o.as_of > 36525) {
-        cli_error("--horizon: at most 100 years, within the years %d-%d", PT_YEAR_MIN, PT_YEAR_MAX);
+    } else if (!pu_date_add(o.as_of, o.horizon_n, o.horizon_unit, &horizon_end) || horizon_end - o.as_of > 36525) {
+        cli_error("--horizon: at most 100 years, within the years %d-%d", PU_YEAR_MIN, PU_YEAR_MAX);
         rc = CLI_USAGE;
     } else if (pw_program_open(o.rules, &copt, &program, &err) != PW_OK) {
         cli_report_failure(&sink, &err);

@@ -250,8 +250,8 @@ static pw_status px_step(px_search *x, int32_t from, size_t first, bool target, 
                   s.hours + px_hours(img, day.version), s.taken | bit, waits, day.arrange, nwaits,
                   day.narrange, target};
     const pb_prog *p = &img->progs[day.version];
-    if (!pt_add(n.enrol, p->duration, PT_DAYS, &n.granted) ||
-        (p->valid_n && !pt_add(n.granted, p->valid_n, (pt_unit)p->valid_unit, &n.expires)))
+    if (!pu_date_add(n.enrol, p->duration, PU_DAYS, &n.granted) ||
+        (p->valid_n && !pu_date_add(n.granted, p->valid_n, (pu_unit)p->valid_unit, &n.expires)))
         return PW_OK; /* past the calendar: not a plan */
     if (target ? !px_better(x, n.enrol, n.nsteps, n.hours) : !px_better(x, n.enrol, n.nsteps + 1, n.hours))
         return PW_OK;

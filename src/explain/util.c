@@ -10,7 +10,7 @@
 const char *px_date_text(pm_arena *a, pw_date d)
 {
     char buf[11];
-    pt_format(d, buf);
+    pu_date_format(d, buf);
     return pm_strndup(a, buf, 10);
 }
 
@@ -26,10 +26,10 @@ pw_status px_span_of(const pw_explain_options *o, px_span *span, pw_error *err)
     if (h < 1 || h > 36525)
         return pt_fail(err, PW_ERR_USAGE, "the horizon must be from 1 day to 100 years (36525 days), not %ld days",
                        (long)h);
-    int32_t lo = pt_from_ymd(PT_YEAR_MIN, 1, 1), hi = pt_from_ymd(PT_YEAR_MAX, 12, 31);
+    int32_t lo = pu_from_ymd(PU_YEAR_MIN, 1, 1), hi = pu_from_ymd(PU_YEAR_MAX, 12, 31);
     if (as_of < lo || as_of > hi)
-        return pt_fail(err, PW_ERR_USAGE, "the evaluation date is outside the years %d-%d", PT_YEAR_MIN,
-                       PT_YEAR_MAX);
+        return pt_fail(err, PW_ERR_USAGE, "the evaluation date is outside the years %d-%d", PU_YEAR_MIN,
+                       PU_YEAR_MAX);
     span->as_of = as_of;
     span->last = as_of > hi - h ? hi : as_of + h;
     span->first = as_of < lo + h ? lo : as_of - h;

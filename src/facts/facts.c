@@ -550,12 +550,12 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         if (!pf_is(v, cJSON_String))
             break;
         const char *s = v->valuestring ? v->valuestring : "";
-        if (!pt_parse(s, strlen(s), &out->as.d)) {
+        if (!pu_date_parse(s, strlen(s), &out->as.d)) {
             char q[200];
             pf_quote(s, q, sizeof q);
             return pf_fail(L->err, L->errlen, at,
                            "invalid date %s (expected a real day as YYYY-MM-DD, years %d-%d)", q,
-                           PT_YEAR_MIN, PT_YEAR_MAX);
+                           PU_YEAR_MIN, PU_YEAR_MAX);
         }
         return true;
     }
@@ -660,8 +660,8 @@ static bool pf_in_bounds(const pb_field *fld, const pv_value *v, char *msg, size
         pf_fmt_number(v->as.n, a, sizeof a);
         pf_fmt_number(lim->as.n, b, sizeof b);
     } else {
-        pt_format(v->as.d, a);
-        pt_format(lim->as.d, b);
+        pu_date_format(v->as.d, a);
+        pu_date_format(lim->as.d, b);
     }
     snprintf(msg, len, "%s is %s the %s %s", a, below ? "below" : "above", below ? "minimum" : "maximum", b);
     return false;
@@ -1105,9 +1105,9 @@ bool pf_set_date(pf_facts *f, const char *path, int32_t day, char *err, size_t e
         return false;
     if (t.type.kind != PB_T_DATE)
         return pf_wrong_setter(path, t.type, "pf_set_date", err, errlen);
-    if (day < pt_from_ymd(PT_YEAR_MIN, 1, 1) || day > pt_from_ymd(PT_YEAR_MAX, 12, 31))
+    if (day < pu_from_ymd(PU_YEAR_MIN, 1, 1) || day > pu_from_ymd(PU_YEAR_MAX, 12, 31))
         return pf_fail(err, errlen, NULL, "`%s`: day %ld is outside the years %d-%d", path, (long)day,
-                       PT_YEAR_MIN, PT_YEAR_MAX);
+                       PU_YEAR_MIN, PU_YEAR_MAX);
     pv_value old = *t.v;
     t.v->as.d = day;
     return pf_keep_in_bounds(&t, old, path, err, errlen);

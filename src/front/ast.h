@@ -10,7 +10,7 @@
 #include "../bc/image.h"
 #include "source.h"
 
-typedef enum pa_unit { PA_DAYS = 0, PA_MONTHS = 1, PA_YEARS = 2 } pa_unit; /* = pt_unit */
+typedef enum pa_unit { PA_DAYS = 0, PA_MONTHS = 1, PA_YEARS = 2 } pa_unit; /* = pu_unit */
 
 typedef enum pa_expr_kind {
     PA_E_INT,      /* u.i */

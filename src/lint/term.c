@@ -161,7 +161,7 @@ static const char *pl_bound_text(pl_ctx *c, bool integral, bool date, pl_val v)
 {
     if (date) {
         char b[11];
-        pt_format((int32_t)v.i, b);
+        pu_date_format((int32_t)v.i, b);
         return pl_format(c, "%s", b);
     }
     return integral ? pl_format(c, "%lld", (long long)v.i) : pl_format(c, "%g", v.d);
@@ -171,8 +171,8 @@ static const char *pl_bound_text(pl_ctx *c, bool integral, bool date, pl_val v)
 static void pl_date_range(pl_range *r)
 {
     r->has_lo = r->has_hi = true;
-    r->lo = pl_int_val(pt_from_ymd(PT_YEAR_MIN, 1, 1));
-    r->hi = pl_int_val(pt_from_ymd(PT_YEAR_MAX, 12, 31));
+    r->lo = pl_int_val(pu_from_ymd(PU_YEAR_MIN, 1, 1));
+    r->hi = pl_int_val(pu_from_ymd(PU_YEAR_MAX, 12, 31));
     r->lo_why = pl_why_at(NULL, "dates are never before 1800-01-01");
     r->hi_why = pl_why_at(NULL, "dates are never after 2999-12-31");
     r->declared = true;
@@ -238,8 +238,8 @@ static void pl_minmax_range(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned d
 /* Full years, months or days between two dates of the calendar. */
 static void pl_between_range(const pa_expr *e, pl_range *r)
 {
-    int32_t first = pt_from_ymd(PT_YEAR_MIN, 1, 1), last = pt_from_ymd(PT_YEAR_MAX, 12, 31);
-    int64_t most = pt_between(first, last, (pt_unit)e->u.between.unit);
+    int32_t first = pu_from_ymd(PU_YEAR_MIN, 1, 1), last = pu_from_ymd(PU_YEAR_MAX, 12, 31);
+    int64_t most = pu_date_between(first, last, (pu_unit)e->u.between.unit);
     r->has_lo = r->has_hi = true;
     r->lo = pl_int_val(-most);
     r->hi = pl_int_val(most);

@@ -84,7 +84,7 @@ static cJSON *pr_value_json(const pa_value *v)
     case PA_V_INT: return cJSON_CreateNumber((double)v->u.i);
     case PA_V_NUM: return cJSON_CreateNumber(v->u.n);
     case PA_V_TEXT: return pr_text_json(v);
-    case PA_V_DATE: pt_format(v->u.date, date); return cJSON_CreateString(date);
+    case PA_V_DATE: pu_date_format(v->u.date, date); return cJSON_CreateString(date);
     case PA_V_BOOL: return cJSON_CreateBool(v->u.b);
     case PA_V_NONE: return cJSON_CreateNull();
     case PA_V_LIST: return pr_list_json(v);

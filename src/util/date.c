@@ -1,7 +1,7 @@
 #include "date.h"
 
 /* Day-number conversions after Howard Hinnant's civil-calendar algorithms. */
-int32_t pt_from_ymd(int y, int m, int d)
+int32_t pu_from_ymd(int y, int m, int d)
 {
     y -= m <= 2;
     const int era = (y >= 0 ? y : y - 399) / 400;
@@ -13,7 +13,7 @@ int32_t pt_from_ymd(int y, int m, int d)
 
 /* 64-bit so that any int32_t day, the open ends of a period included, is
  * defined behaviour (years beyond ±5.8 million still fit an int). */
-void pt_to_ymd(int32_t days, int *y, int *m, int *d)
+void pu_to_ymd(int32_t days, int *y, int *m, int *d)
 {
     const int64_t z = (int64_t)days + 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -27,24 +27,24 @@ void pt_to_ymd(int32_t days, int *y, int *m, int *d)
     *y = yy + (*m <= 2);
 }
 
-static bool pt_leap(int y)
+static bool pu_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int pt_month_days(int y, int m)
+static int pu_month_days(int y, int m)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && pt_leap(y) ? 29 : days[m - 1];
+    return m == 2 && pu_leap(y) ? 29 : days[m - 1];
 }
 
-bool pt_valid_ymd(int y, int m, int d)
+bool pu_valid_ymd(int y, int m, int d)
 {
-    return y >= PT_YEAR_MIN && y <= PT_YEAR_MAX && m >= 1 && m <= 12 && d >= 1 &&
-           d <= pt_month_days(y, m);
+    return y >= PU_YEAR_MIN && y <= PU_YEAR_MAX && m >= 1 && m <= 12 && d >= 1 &&
+           d <= pu_month_days(y, m);
 }
 
-static int pt_digits(const char *s, int n)
+static int pu_digits(const char *s, int n)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -55,21 +55,21 @@ static int pt_digits(const char *s, int n)
     return v;
 }
 
-bool pt_parse(const char *s, size_t len, int32_t *out)
+bool pu_date_parse(const char *s, size_t len, int32_t *out)
 {
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return false;
-    int y = pt_digits(s, 4), m = pt_digits(s + 5, 2), d = pt_digits(s + 8, 2);
-    if (y < 0 || m < 0 || d < 0 || !pt_valid_ymd(y, m, d))
+    int y = pu_digits(s, 4), m = pu_digits(s + 5, 2), d = pu_digits(s + 8, 2);
+    if (y < 0 || m < 0 || d < 0 || !pu_valid_ymd(y, m, d))
         return false;
-    *out = pt_from_ymd(y, m, d);
+    *out = pu_from_ymd(y, m, d);
     return true;
 }
 
-void pt_format(int32_t days, char buf[11])
+void pu_date_format(int32_t days, char buf[11])
 {
     int y, m, d;
-    pt_to_ymd(days, &y, &m, &d);
+    pu_to_ymd(days, &y, &m, &d);
     if (y < 0 || y > 9999)
         y = 0;
     buf[0] = (char)('0' + y / 1000);
@@ -85,51 +85,51 @@ void pt_format(int32_t days, char buf[11])
     buf[10] = '\0';
 }
 
-int64_t pt_between(int32_t a, int32_t b, pt_unit unit)
+int64_t pu_date_between(int32_t a, int32_t b, pu_unit unit)
 {
-    if (unit == PT_DAYS)
+    if (unit == PU_DAYS)
         return (int64_t)b - a;
     int ay, am, ad, by, bm, bd;
-    pt_to_ymd(a, &ay, &am, &ad);
-    pt_to_ymd(b, &by, &bm, &bd);
+    pu_to_ymd(a, &ay, &am, &ad);
+    pu_to_ymd(b, &by, &bm, &bd);
     /* The spec's age formula, applied as written in both directions: for b
      * before a it gives the negative age the spec asks for. */
-    if (unit == PT_YEARS)
+    if (unit == PU_YEARS)
         return (int64_t)by - ay - ((bm < am || (bm == am && bd < ad)) ? 1 : 0);
     return ((int64_t)by - ay) * 12 + (bm - am) - (bd < ad ? 1 : 0);
 }
 
 /* Date range that day numbers may reach in arithmetic: well past the years
  * facts may hold, small enough that no intermediate overflows. */
-#define PT_DAY_MIN (-1000000)
-#define PT_DAY_MAX (1000000)
+#define PU_DAY_MIN (-1000000)
+#define PU_DAY_MAX (1000000)
 
-bool pt_add(int32_t from, int64_t n, pt_unit unit, int32_t *out)
+bool pu_date_add(int32_t from, int64_t n, pu_unit unit, int32_t *out)
 {
     if (n > 100000 || n < -100000)
         return false;
-    if (unit == PT_DAYS) {
+    if (unit == PU_DAYS) {
         int64_t r = (int64_t)from + n;
-        if (r < PT_DAY_MIN || r > PT_DAY_MAX)
+        if (r < PU_DAY_MIN || r > PU_DAY_MAX)
             return false;
         *out = (int32_t)r;
         return true;
     }
     int y, m, d;
-    pt_to_ymd(from, &y, &m, &d);
-    int64_t months = (int64_t)m - 1 + (unit == PT_YEARS ? n * 12 : n);
+    pu_to_ymd(from, &y, &m, &d);
+    int64_t months = (int64_t)m - 1 + (unit == PU_YEARS ? n * 12 : n);
     int64_t ny = y + (months >= 0 ? months / 12 : -((11 - months) / 12));
     int nm = (int)(months - (ny - y) * 12) + 1;
     if (ny < -2000 || ny > 4000)
         return false;
-    int last = pt_month_days((int)ny, nm);
+    int last = pu_month_days((int)ny, nm);
     /* A day that the target month lacks rolls to the 1st of the next month:
      * the first day on which the full count of units is reached. */
     if (d > last) {
         /* Backwards, the last day that is still a full count away. */
-        *out = pt_from_ymd((int)ny, nm, last) + (n >= 0 ? 1 : 0);
+        *out = pu_from_ymd((int)ny, nm, last) + (n >= 0 ? 1 : 0);
     } else {
-        *out = pt_from_ymd((int)ny, nm, d);
+        *out = pu_from_ymd((int)ny, nm, d);
     }
     return true;
 }

@@ -115,14 +115,14 @@ static bool pv_day_ok(int32_t d) { return d >= -PV_DAY_LIMIT && d <= PV_DAY_LIMI
 
 static bool pv_date_add(int32_t d, int64_t n, uint32_t unit, int32_t *out)
 {
-    return pv_day_ok(d) && pt_add(d, n, (pt_unit)unit, out);
+    return pv_day_ok(d) && pu_date_add(d, n, (pu_unit)unit, out);
 }
 
 static bool pv_between(int32_t a, int32_t b, uint32_t unit, int64_t *out)
 {
     if (!pv_day_ok(a) || !pv_day_ok(b))
         return false;
-    *out = pt_between(a, b, (pt_unit)unit);
+    *out = pu_date_between(a, b, (pu_unit)unit);
     return true;
 }
 

@@ -34,7 +34,7 @@ static pb_image *rich(void)
     ah_field(b, "n", ah_t(PB_T_INT), PB_DEF_VALUE, (pv_value){.as.i = -18});
     ah_field(b, "h", ah_t(PB_T_NUM), PB_DEF_VALUE, (pv_value){.as.n = 2.5});
     ah_field(b, "ok", t_bool(), PB_DEF_VALUE, (pv_value){.as.b = true});
-    ah_field(b, "start", ah_t(PB_T_DATE), PB_DEF_VALUE, (pv_value){.as.d = pt_from_ymd(2020, 1, 1)});
+    ah_field(b, "start", ah_t(PB_T_DATE), PB_DEF_VALUE, (pv_value){.as.d = pu_from_ymd(2020, 1, 1)});
     ah_field(b, "title", ah_t(PB_T_TEXT), PB_DEF_VALUE, (pv_value){.as.s = ah_str(b, "Coach \"A\"\n")});
     ah_record(b, "certificate");
     ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, (pv_value){0});
@@ -50,7 +50,7 @@ static pb_image *rich(void)
     ah_line(b, b->ncode, "r.pw", 3, 1);
     ah_emit(b, PB_OP_LOAD_FACT, F_BIRTH, 0);
     ah_emit(b, PB_OP_PUSH_TODAY, 0, 0);
-    ah_emit(b, PB_OP_BETWEEN, PT_YEARS, 0);
+    ah_emit(b, PB_OP_BETWEEN, PU_YEARS, 0);
     ah_line(b, b->ncode, "r.pw", 4, 5);
     ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 18), 0);
     ah_emit(b, PB_OP_CMP_INT, PB_GE, 0);
@@ -87,7 +87,7 @@ static pb_image *rich(void)
     pr->duration = 90;
     pr->grants = ah_str(b, "level-2");
     pr->valid_n = 4;
-    pr->valid_unit = PT_YEARS;
+    pr->valid_unit = PU_YEARS;
     pr->file = ah_str(b, "r.pw");
     pr->line = 8;
     uint32_t r = ah_leaf(b, PB_ROLE_REQUIRE, "adult", adult);
@@ -238,15 +238,15 @@ END_TEST
 START_TEST(bc_periods_round_trip)
 {
     pb_image *img = rich();
-    const int32_t first = pt_from_ymd(1800, 1, 1), last = pt_from_ymd(2999, 12, 31);
-    img->progs[0].from = pt_from_ymd(2026, 6, 1);
-    img->progs[0].until = pt_from_ymd(2027, 8, 31);
+    const int32_t first = pu_from_ymd(1800, 1, 1), last = pu_from_ymd(2999, 12, 31);
+    img->progs[0].from = pu_from_ymd(2026, 6, 1);
+    img->progs[0].until = pu_from_ymd(2027, 8, 31);
     img->progs[1].from = PB_OPEN_FROM;
-    img->progs[1].until = pt_from_ymd(2026, 5, 31);
-    img->reqs[0].from = pt_from_ymd(2026, 9, 1);          /* adult */
+    img->progs[1].until = pu_from_ymd(2026, 5, 31);
+    img->reqs[0].from = pu_from_ymd(2026, 9, 1);          /* adult */
     img->reqs[2].from = first;                            /* l1, a member */
     img->reqs[2].until = last;
-    img->reqs[4].until = pt_from_ymd(2026, 12, 31);       /* y1, in a nested group */
+    img->reqs[4].until = pu_from_ymd(2026, 12, 31);       /* y1, in a nested group */
     char err[256];
     ck_assert_msg(pb_verify(img, err, sizeof err), "%s", err);
     uint8_t *data;
@@ -255,18 +255,18 @@ START_TEST(bc_periods_round_trip)
     pb_image *back = pb_load(data, len, NULL, err, sizeof err);
     ck_assert_msg(back, "%s", err);
     check_same(img, back);
-    ck_assert_int_eq(back->progs[0].from, pt_from_ymd(2026, 6, 1));
-    ck_assert_int_eq(back->progs[0].until, pt_from_ymd(2027, 8, 31));
+    ck_assert_int_eq(back->progs[0].from, pu_from_ymd(2026, 6, 1));
+    ck_assert_int_eq(back->progs[0].until, pu_from_ymd(2027, 8, 31));
     ck_assert_int_eq(back->progs[1].from, PB_OPEN_FROM);
-    ck_assert_int_eq(back->progs[1].until, pt_from_ymd(2026, 5, 31));
-    ck_assert_int_eq(back->reqs[0].from, pt_from_ymd(2026, 9, 1));
+    ck_assert_int_eq(back->progs[1].until, pu_from_ymd(2026, 5, 31));
+    ck_assert_int_eq(back->reqs[0].from, pu_from_ymd(2026, 9, 1));
     ck_assert_int_eq(back->reqs[0].until, PB_OPEN_UNTIL);
     ck_assert_int_eq(back->reqs[1].from, PB_OPEN_FROM);
     ck_assert_int_eq(back->reqs[1].until, PB_OPEN_UNTIL);
     ck_assert_int_eq(back->reqs[2].from, first);
     ck_assert_int_eq(back->reqs[2].until, last);
     ck_assert_int_eq(back->reqs[4].from, PB_OPEN_FROM);
-    ck_assert_int_eq(back->reqs[4].until, pt_from_ymd(2026, 12, 31));
+    ck_assert_int_eq(back->reqs[4].until, pu_from_ymd(2026, 12, 31));
     /* The periods are part of the bytes: an undated image saves differently. */
     pb_image *plain = rich();
     uint8_t *pdata;
@@ -564,15 +564,15 @@ START_TEST(bc_bad_periods)
     pb_image *img = rich();
     uint8_t *d;
     size_t len;
-    img->progs[1].from = pt_from_ymd(2026, 6, 1);
-    img->progs[1].until = pt_from_ymd(2026, 5, 31);
+    img->progs[1].from = pu_from_ymd(2026, 6, 1);
+    img->progs[1].until = pu_from_ymd(2026, 5, 31);
     save(img, &d, &len);
     expect_load_error(d, len, NULL, "program 1: invalid effective period (day 20605 to day 20604)");
     free(d);
     img->progs[1].from = PB_OPEN_FROM;
     img->progs[1].until = PB_OPEN_UNTIL;
 
-    img->reqs[3].until = pt_from_ymd(3000, 1, 1);
+    img->reqs[3].until = pu_from_ymd(3000, 1, 1);
     save(img, &d, &len);
     expect_load_error(d, len, NULL,
                       "requirement 3 of program 0: invalid effective period (day -2147483648 to day 376200)");
@@ -581,12 +581,12 @@ START_TEST(bc_bad_periods)
 
     /* Two versions of level_2 that share 2026-06-01. */
     img->progs[1].id = img->progs[0].id;
-    img->progs[0].from = pt_from_ymd(2026, 6, 1);
-    img->progs[1].until = pt_from_ymd(2026, 6, 1);
+    img->progs[0].from = pu_from_ymd(2026, 6, 1);
+    img->progs[1].until = pu_from_ymd(2026, 6, 1);
     save(img, &d, &len);
     expect_load_error(d, len, NULL, "programs 1 and 0 are versions of 'level_2' whose effective periods overlap");
     free(d);
-    img->progs[1].until = pt_from_ymd(2026, 5, 31);
+    img->progs[1].until = pu_from_ymd(2026, 5, 31);
     save(img, &d, &len);
     char err[256];
     pb_image *ok = pb_load(d, len, NULL, err, sizeof err);

@@ -87,9 +87,9 @@ static void check_full_coach(const pf_facts *f)
 {
     const pv_value *r = f->root;
     ck_assert_str_eq(text(f, &r[FI_ID]), "C0001");
-    ck_assert_int_eq(r[FI_BIRTH_DATE].as.d, pt_from_ymd(1980, 5, 17));
+    ck_assert_int_eq(r[FI_BIRTH_DATE].as.d, pu_from_ymd(1980, 5, 17));
     ck_assert(!r[FI_BIRTH_DATE].none);
-    ck_assert_int_eq(r[FI_COACHING_SINCE].as.d, pt_from_ymd(2015, 9, 1));
+    ck_assert_int_eq(r[FI_COACHING_SINCE].as.d, pu_from_ymd(2015, 9, 1));
     ck_assert(!r[FI_COACHING_SINCE].none);
 
     const pv_value *ms = &r[FI_MEMBERSHIPS];
@@ -97,7 +97,7 @@ static void check_full_coach(const pf_facts *f)
     const pv_value *m0 = elem(ms, 0, nf(FI_MEMBERSHIP)), *m1 = elem(ms, 1, nf(FI_MEMBERSHIP));
     ck_assert_str_eq(text(f, &m0[0]), "usatf");
     ck_assert_uint_eq(m0[0].as.s, pb_find_string(img, "usatf", 5));
-    ck_assert_int_eq(m0[1].as.d, pt_from_ymd(2027, 1, 31));
+    ck_assert_int_eq(m0[1].as.d, pu_from_ymd(2027, 1, 31));
     ck_assert(!m0[1].none);
     ck_assert_str_eq(text(f, &m1[0]), "usatf-coaches-registry");
     ck_assert(m1[1].none);
@@ -107,11 +107,11 @@ static void check_full_coach(const pf_facts *f)
     uint32_t cn = nf(FI_CERTIFICATE);
     const pv_value *c0 = elem(cs, 0, cn), *c1 = elem(cs, 1, cn), *c2 = elem(cs, 2, cn);
     ck_assert_str_eq(text(f, &c0[0]), "usatf-level-1");
-    ck_assert_int_eq(c0[1].as.d, pt_from_ymd(2016, 6, 1));
+    ck_assert_int_eq(c0[1].as.d, pu_from_ymd(2016, 6, 1));
     ck_assert(c0[2].none);
     ck_assert(c0[3].none); /* event_group absent */
     ck_assert_str_eq(text(f, &c1[0]), "usatf-level-2");
-    ck_assert_int_eq(c1[2].as.d, pt_from_ymd(2029, 7, 15));
+    ck_assert_int_eq(c1[2].as.d, pu_from_ymd(2029, 7, 15));
     ck_assert_str_eq(text(f, &c1[3]), "jumps");
     ck_assert_str_eq(text(f, &c2[0]), "my-own-cert");
     ck_assert(c2[3].none); /* event_group null */
@@ -131,12 +131,12 @@ static void check_full_coach(const pf_facts *f)
     const pv_value *bc = elem(&r[FI_BACKGROUND_CHECKS], 0, nf(FI_BACKGROUND_CHECK));
     ck_assert_uint_eq(r[FI_BACKGROUND_CHECKS].count, 1);
     ck_assert_str_eq(text(f, &bc[0]), "safesport");
-    ck_assert_int_eq(bc[1].as.d, pt_from_ymd(2026, 12, 31));
+    ck_assert_int_eq(bc[1].as.d, pu_from_ymd(2026, 12, 31));
 
     const pv_value *co = elem(&r[FI_COURSES], 0, nf(FI_COURSE));
     ck_assert_uint_eq(r[FI_COURSES].count, 1);
     ck_assert_str_eq(text(f, &co[0]), "first-aid");
-    ck_assert_int_eq(co[1].as.d, pt_from_ymd(2024, 3, 3));
+    ck_assert_int_eq(co[1].as.d, pu_from_ymd(2024, 3, 3));
     ck_assert_double_eq(co[2].as.n, 2.5);
 }
 
@@ -157,7 +157,7 @@ START_TEST(defaults_applied)
     ck_assert_msg(load(&F, "{\"id\":\"C2\",\"birth_date\":\"2000-02-29\"}"), "%s", err);
     const pv_value *r = F.root;
     ck_assert_str_eq(text(&F, &r[FI_ID]), "C2");
-    ck_assert_int_eq(r[FI_BIRTH_DATE].as.d, pt_from_ymd(2000, 2, 29));
+    ck_assert_int_eq(r[FI_BIRTH_DATE].as.d, pu_from_ymd(2000, 2, 29));
     ck_assert(r[FI_COACHING_SINCE].none);
     ck_assert_uint_eq(r[FI_MEMBERSHIPS].count, 0);
     ck_assert_uint_eq(r[FI_CERTIFICATES].count, 0);
@@ -198,8 +198,8 @@ START_TEST(valid_edge_cases)
     ck_assert_double_eq(F.root[FI_COURSES].as.items[2].as.n, 3.0);
     /* date range edges, leap day */
     ck_assert_msg(load(&F, "{\"id\":\"a\",\"birth_date\":\"1800-01-01\",\"coaching_since\":\"2999-12-31\"}"), "%s", err);
-    ck_assert_int_eq(F.root[FI_BIRTH_DATE].as.d, pt_from_ymd(1800, 1, 1));
-    ck_assert_int_eq(F.root[FI_COACHING_SINCE].as.d, pt_from_ymd(2999, 12, 31));
+    ck_assert_int_eq(F.root[FI_BIRTH_DATE].as.d, pu_from_ymd(1800, 1, 1));
+    ck_assert_int_eq(F.root[FI_COACHING_SINCE].as.d, pu_from_ymd(2999, 12, 31));
     /* a key given twice counts at its first occurrence */
     ck_assert_msg(load(&F, "{\"id\":\"first\",\"birth_date\":\"1990-01-01\",\"id\":\"second\"}"), "%s", err);
     ck_assert_str_eq(text(&F, &F.root[FI_ID]), "first");
@@ -431,12 +431,12 @@ static void build_full_coach(pf_facts *f)
 {
     size_t i;
     OK(pf_set_text(f, "id", "C0001", err, sizeof err));
-    OK(pf_set_date(f, "birth_date", pt_from_ymd(1980, 5, 17), err, sizeof err));
-    OK(pf_set_date(f, "coaching_since", pt_from_ymd(2015, 9, 1), err, sizeof err));
+    OK(pf_set_date(f, "birth_date", pu_from_ymd(1980, 5, 17), err, sizeof err));
+    OK(pf_set_date(f, "coaching_since", pu_from_ymd(2015, 9, 1), err, sizeof err));
     OK(pf_append(f, "memberships", &i, err, sizeof err));
     ck_assert_uint_eq(i, 0);
     OK(pf_set_text(f, "memberships[0].body", "usatf", err, sizeof err));
-    OK(pf_set_date(f, "memberships[0].expires", pt_from_ymd(2027, 1, 31), err, sizeof err));
+    OK(pf_set_date(f, "memberships[0].expires", pu_from_ymd(2027, 1, 31), err, sizeof err));
     OK(pf_append(f, "memberships", &i, err, sizeof err));
     ck_assert_uint_eq(i, 1);
     OK(pf_set_text(f, "memberships[1].body", "usatf-coaches-registry", err, sizeof err));
@@ -446,14 +446,14 @@ static void build_full_coach(pf_facts *f)
     OK(pf_append(f, "certificates", &i, err, sizeof err));
     ck_assert_uint_eq(i, 2);
     OK(pf_set_text(f, "certificates[0].id", "usatf-level-1", err, sizeof err));
-    OK(pf_set_date(f, "certificates[0].issued", pt_from_ymd(2016, 6, 1), err, sizeof err));
+    OK(pf_set_date(f, "certificates[0].issued", pu_from_ymd(2016, 6, 1), err, sizeof err));
     OK(pf_set_none(f, "certificates[0].expires", err, sizeof err));
     OK(pf_set_text(f, "certificates[1].id", "usatf-level-2", err, sizeof err));
-    OK(pf_set_date(f, "certificates[1].issued", pt_from_ymd(2019, 7, 15), err, sizeof err));
-    OK(pf_set_date(f, "certificates[1].expires", pt_from_ymd(2029, 7, 15), err, sizeof err));
+    OK(pf_set_date(f, "certificates[1].issued", pu_from_ymd(2019, 7, 15), err, sizeof err));
+    OK(pf_set_date(f, "certificates[1].expires", pu_from_ymd(2029, 7, 15), err, sizeof err));
     OK(pf_set_text(f, "certificates[1].event_group", "jumps", err, sizeof err));
     OK(pf_set_text(f, "certificates[2].id", "my-own-cert", err, sizeof err));
-    OK(pf_set_date(f, "certificates[2].issued", pt_from_ymd(2020, 1, 1), err, sizeof err));
+    OK(pf_set_date(f, "certificates[2].issued", pu_from_ymd(2020, 1, 1), err, sizeof err));
     OK(pf_set_none(f, "certificates[2].expires", err, sizeof err));
     OK(pf_set_none(f, "certificates[2].event_group", err, sizeof err));
     const char *roles[] = {"national-team-athlete", "primary-coach-state-hs-qualifier",
@@ -470,10 +470,10 @@ static void build_full_coach(pf_facts *f)
     OK(pf_set_text(f, "advanced_degree", "sport-science", err, sizeof err));
     OK(pf_append(f, "background_checks", NULL, err, sizeof err));
     OK(pf_set_text(f, "background_checks[0].kind", "safesport", err, sizeof err));
-    OK(pf_set_date(f, "background_checks[0].expires", pt_from_ymd(2026, 12, 31), err, sizeof err));
+    OK(pf_set_date(f, "background_checks[0].expires", pu_from_ymd(2026, 12, 31), err, sizeof err));
     OK(pf_append(f, "courses", NULL, err, sizeof err));
     OK(pf_set_text(f, "courses[0].id", "first-aid", err, sizeof err));
-    OK(pf_set_date(f, "courses[0].completed", pt_from_ymd(2024, 3, 3), err, sizeof err));
+    OK(pf_set_date(f, "courses[0].completed", pu_from_ymd(2024, 3, 3), err, sizeof err));
     OK(pf_set_number(f, "courses[0].hours", 2.5, err, sizeof err));
 }
 
@@ -540,10 +540,10 @@ END_TEST
 START_TEST(field_by_field_defaults)
 {
     OK(pf_set_text(&F, "id", "C2", err, sizeof err));
-    OK(pf_set_date(&F, "birth_date", pt_from_ymd(2000, 2, 29), err, sizeof err));
+    OK(pf_set_date(&F, "birth_date", pu_from_ymd(2000, 2, 29), err, sizeof err));
     OK(pf_append(&F, "certificates", NULL, err, sizeof err));
     OK(pf_set_text(&F, "certificates[0].id", "usatf-level-1", err, sizeof err));
-    OK(pf_set_date(&F, "certificates[0].issued", pt_from_ymd(2020, 1, 1), err, sizeof err));
+    OK(pf_set_date(&F, "certificates[0].issued", pu_from_ymd(2020, 1, 1), err, sizeof err));
     /* expires is required in an element (though optional): not yet given */
     ck_assert(!pf_complete(&F, err, sizeof err));
     ck_assert_str_eq(err, "`certificates[0]`: missing required field `expires`");
@@ -566,7 +566,7 @@ START_TEST(field_by_field_defaults)
     ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, 4);
     /* a value set then none-d and back */
     OK(pf_set_none(&F, "coaching_since", err, sizeof err));
-    OK(pf_set_date(&F, "coaching_since", pt_from_ymd(2010, 1, 1), err, sizeof err));
+    OK(pf_set_date(&F, "coaching_since", pu_from_ymd(2010, 1, 1), err, sizeof err));
     ck_assert(!F.root[FI_COACHING_SINCE].none);
     /* int into a number field, whole number into an integer field */
     OK(pf_append(&F, "courses", NULL, err, sizeof err));
@@ -663,7 +663,7 @@ START_TEST(field_by_field_errors)
     case 1: ok = pf_set_int(&F, c->path, 1, err, sizeof err); break;
     case 2: ok = pf_set_none(&F, c->path, err, sizeof err); break;
     case 3: ok = pf_append(&F, c->path, NULL, err, sizeof err); break;
-    case 4: ok = pf_set_date(&F, c->path, pt_from_ymd(1799, 12, 31), err, sizeof err); break;
+    case 4: ok = pf_set_date(&F, c->path, pu_from_ymd(1799, 12, 31), err, sizeof err); break;
     case 5: ok = pf_set_number(&F, c->path, strcmp(c->path, "athletes_coached") ? NAN : 2.5, err, sizeof err); break;
     case 6: ok = pf_set_bool(&F, c->path, true, err, sizeof err); break;
     case 7: ok = pf_set_empty(&F, c->path, err, sizeof err); break;

@@ -91,7 +91,7 @@ static void sx(pd_buf *b, const pa_expr *e)
     case PA_E_INT: pd_buf_printf(b, "%lld", (long long)e->u.i); break;
     case PA_E_NUM: pd_buf_printf(b, "%g", e->u.n); break;
     case PA_E_STR: pd_buf_printf(b, "\"%s\"", e->u.str.s); break;
-    case PA_E_DATE: pt_format(e->u.date, date); pd_buf_printf(b, "%s", date); break;
+    case PA_E_DATE: pu_date_format(e->u.date, date); pd_buf_printf(b, "%s", date); break;
     case PA_E_BOOL: pd_buf_printf(b, "%s", e->u.b ? "true" : "false"); break;
     case PA_E_NONE: pd_buf_printf(b, "none"); break;
     case PA_E_TODAY: pd_buf_printf(b, "today"); break;
@@ -603,7 +603,7 @@ END_TEST
 
 /* ---- effective dates, examples and tests ---------------------------------------- */
 
-static int32_t ymd(int y, int m, int d) { return pt_from_ymd(y, m, d); }
+static int32_t ymd(int y, int m, int d) { return pu_from_ymd(y, m, d); }
 
 /* The reasons of an `assuming` list, joined with "|". */
 static const char *assumes_text(const pa_assume *a)
@@ -746,7 +746,7 @@ static void vx(pd_buf *b, const pa_value *v)
     case PA_V_INT: pd_buf_printf(b, "%lld", (long long)v->u.i); break;
     case PA_V_NUM: pd_buf_printf(b, "n:%g", v->u.n); break;
     case PA_V_TEXT: pd_buf_printf(b, "\"%.*s\"", (int)v->u.str.len, v->u.str.s); break;
-    case PA_V_DATE: pt_format(v->u.date, date); pd_buf_printf(b, "%s", date); break;
+    case PA_V_DATE: pu_date_format(v->u.date, date); pd_buf_printf(b, "%s", date); break;
     case PA_V_BOOL: pd_buf_printf(b, "%s", v->u.b ? "true" : "false"); break;
     case PA_V_NONE: pd_buf_printf(b, "none"); break;
     case PA_V_LIST: {

@@ -196,7 +196,7 @@ START_TEST(test_date)
     lex(&f, dates[_i].text);
     ck_assert_int_eq(f.n, 1);
     ck_assert_int_eq(f.toks[0].kind, T_DATE);
-    ck_assert_int_eq(f.toks[0].val.T_DATE, pt_from_ymd(dates[_i].y, dates[_i].m, dates[_i].d));
+    ck_assert_int_eq(f.toks[0].val.T_DATE, pu_from_ymd(dates[_i].y, dates[_i].m, dates[_i].d));
     ck_assert_uint_eq(f.toks[0].end, 10);
     ck_assert_uint_eq(f.diags.errors, 0);
     fx_free(&f);

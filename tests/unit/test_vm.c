@@ -98,7 +98,7 @@ START_TEST(vm_push)
     uint32_t f_num = AH_FN(b, "n", ah_t(PB_T_NUM), 0, NULL, 0, 1, {PB_OP_PUSH_NUM, x, 0}, {PB_OP_RET, 0, 0});
     uint32_t f_str = AH_FN(b, "s", ah_t(PB_T_TEXT), 0, NULL, 0, 1, {PB_OP_PUSH_STR, s, 0}, {PB_OP_RET, 0, 0});
     uint32_t f_date = AH_FN(b, "d", ah_t(PB_T_DATE), 0, NULL, 0, 1,
-                            {PB_OP_PUSH_DATE, (uint32_t)pt_from_ymd(1999, 12, 31), 0}, {PB_OP_RET, 0, 0});
+                            {PB_OP_PUSH_DATE, (uint32_t)pu_from_ymd(1999, 12, 31), 0}, {PB_OP_RET, 0, 0});
     uint32_t f_today = AH_FN(b, "t", ah_t(PB_T_DATE), 0, NULL, 0, 1, {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_RET, 0, 0});
     uint32_t f_true = ah_const_fn(b, "yes", true), f_false = ah_const_fn(b, "no", false);
     uint32_t f_none = AH_FN(b, "none", ah_opt(PB_T_DATE), 0, NULL, 0, 1,
@@ -114,7 +114,7 @@ START_TEST(vm_push)
     ck_assert_int_eq(call(&v, NULL, f_int, NULL).as.i, -42);
     ck_assert(call(&v, NULL, f_num, NULL).as.n == 2.5);
     ck_assert_uint_eq(call(&v, NULL, f_str, NULL).as.s, s);
-    ck_assert_int_eq(call(&v, NULL, f_date, NULL).as.d, pt_from_ymd(1999, 12, 31));
+    ck_assert_int_eq(call(&v, NULL, f_date, NULL).as.d, pu_from_ymd(1999, 12, 31));
     ck_assert_int_eq(call(&v, NULL, f_today, NULL).as.d, TODAY);
     ck_assert(call(&v, NULL, f_true, NULL).as.b);
     ck_assert(!call(&v, NULL, f_false, NULL).as.b);
@@ -346,26 +346,26 @@ START_TEST(vm_dates)
     }
     vm v;
     vm_open(&v, b);
-    int32_t leap = pt_from_ymd(2024, 2, 29);
+    int32_t leap = pu_from_ymd(2024, 2, 29);
     pv_value a[2] = {{.as.d = leap}, {.as.i = 1}};
-    ck_assert_int_eq(call(&v, NULL, add[PT_YEARS], a).as.d, pt_from_ymd(2025, 3, 1));
-    ck_assert_int_eq(call(&v, NULL, add[PT_MONTHS], a).as.d, pt_from_ymd(2024, 3, 29));
-    ck_assert_int_eq(call(&v, NULL, add[PT_DAYS], a).as.d, pt_from_ymd(2024, 3, 1));
+    ck_assert_int_eq(call(&v, NULL, add[PU_YEARS], a).as.d, pu_from_ymd(2025, 3, 1));
+    ck_assert_int_eq(call(&v, NULL, add[PU_MONTHS], a).as.d, pu_from_ymd(2024, 3, 29));
+    ck_assert_int_eq(call(&v, NULL, add[PU_DAYS], a).as.d, pu_from_ymd(2024, 3, 1));
     a[1].as.i = -1;
-    ck_assert_int_eq(call(&v, NULL, add[PT_YEARS], a).as.d, pt_from_ymd(2023, 2, 28));
+    ck_assert_int_eq(call(&v, NULL, add[PU_YEARS], a).as.d, pu_from_ymd(2023, 2, 28));
     a[1].as.i = 200000;
-    ck_assert(call_fails(&v, NULL, add[PT_YEARS], a));
+    ck_assert(call_fails(&v, NULL, add[PU_YEARS], a));
     ck_assert_str_eq(v.err.message, "date out of range");
 
-    pv_value d[2] = {{.as.d = pt_from_ymd(2008, 2, 29)}, {.as.d = pt_from_ymd(2026, 2, 28)}};
-    ck_assert_int_eq(call(&v, NULL, btw[PT_YEARS], d).as.i, 17);
-    d[1].as.d = pt_from_ymd(2026, 3, 1);
-    ck_assert_int_eq(call(&v, NULL, btw[PT_YEARS], d).as.i, 18);
-    ck_assert_int_eq(call(&v, NULL, btw[PT_MONTHS], d).as.i, 18 * 12);
-    ck_assert_int_eq(call(&v, NULL, btw[PT_DAYS], d).as.i, d[1].as.d - d[0].as.d);
+    pv_value d[2] = {{.as.d = pu_from_ymd(2008, 2, 29)}, {.as.d = pu_from_ymd(2026, 2, 28)}};
+    ck_assert_int_eq(call(&v, NULL, btw[PU_YEARS], d).as.i, 17);
+    d[1].as.d = pu_from_ymd(2026, 3, 1);
+    ck_assert_int_eq(call(&v, NULL, btw[PU_YEARS], d).as.i, 18);
+    ck_assert_int_eq(call(&v, NULL, btw[PU_MONTHS], d).as.i, 18 * 12);
+    ck_assert_int_eq(call(&v, NULL, btw[PU_DAYS], d).as.i, d[1].as.d - d[0].as.d);
     /* A wild date from a host is an error, not undefined behaviour. */
     d[1].as.d = INT32_MAX;
-    ck_assert(call_fails(&v, NULL, btw[PT_YEARS], d));
+    ck_assert(call_fails(&v, NULL, btw[PU_YEARS], d));
     ck_assert_str_eq(v.err.message, "date out of range");
     vm_close(&v);
 }
@@ -423,7 +423,7 @@ static void per_issued_day(ah *b)
 {
     ah_emit(b, PB_OP_LOAD_FIELD, REC_CERT, C_ISSUED);
     ah_emit(b, PB_OP_PUSH_DATE, 0, 0); /* 1970-01-01 */
-    ah_emit(b, PB_OP_BETWEEN, PT_DAYS, 0);
+    ah_emit(b, PB_OP_BETWEEN, PU_DAYS, 0);
     ah_emit(b, PB_OP_NEG_INT, 0, 0);
 }
 

@@ -149,7 +149,7 @@ pw_status pwi_compile(const char *name, const char *text, size_t len,
     else
         ok = false;
     if (ok && diags.errors == 0) {
-        img = pg_generate(&checked, &src, msg, sizeof msg);
+        img = pk_generate(&checked, &src, msg, sizeof msg);
         if (!img)
             st = pwi_fail(err, strstr(msg, "memory") ? PW_ERR_NOMEM : PW_ERR_COMPILE, "%s: %s", name, msg);
         else if (!pb_verify(img, msg, sizeof msg)) {

@@ -10,7 +10,7 @@
 /* The format stores some counts in 16 bits. */
 #define PG_MAX_U16 65535u
 
-void *pg_push(pg *g, pg_vec *v)
+void *pk_push(pg *g, pk_vec *v)
 {
     if (v->len == v->cap) {
         uint32_t cap = v->cap ? v->cap * 2 : 64;
@@ -28,7 +28,7 @@ void *pg_push(pg *g, pg_vec *v)
     return p;
 }
 
-static bool pg_map_grow(pg *g, pg_map *m, uint32_t count, uint64_t (*keyof)(pg *, uint32_t))
+static bool pk_map_grow(pg *g, pk_map *m, uint32_t count, uint64_t (*keyof)(pg *, uint32_t))
 {
     if ((count + 1) * 2 <= m->cap)
         return true;
@@ -59,17 +59,17 @@ static bool pg_map_grow(pg *g, pg_map *m, uint32_t count, uint64_t (*keyof)(pg *
     return true;
 }
 
-static uint64_t pg_string_key(pg *g, uint32_t id)
+static uint64_t pk_string_key(pg *g, uint32_t id)
 {
     return pb_hash_bytes(((const char **)g->strings.data)[id], ((uint32_t *)g->string_lens.data)[id]);
 }
 
-uint32_t pg_string(pg *g, const char *s, uint32_t len)
+uint32_t pk_string(pg *g, const char *s, uint32_t len)
 {
-    if (!pg_map_grow(g, &g->string_map, g->strings.len, pg_string_key))
+    if (!pk_map_grow(g, &g->string_map, g->strings.len, pk_string_key))
         return 0;
     uint64_t h = pb_hash_bytes(s, len);
-    pg_map *m = &g->string_map;
+    pk_map *m = &g->string_map;
     uint32_t slot = (uint32_t)(h * 0x9E3779B97F4A7C15ull >> 32) & (m->cap - 1);
     while (m->vals[slot]) {
         uint32_t id = m->vals[slot] - 1;
@@ -78,10 +78,10 @@ uint32_t pg_string(pg *g, const char *s, uint32_t len)
             return id;
         slot = (slot + 1) & (m->cap - 1);
     }
-    const char **ps = pg_push(g, &g->strings);
+    const char **ps = pk_push(g, &g->strings);
     if (!ps)
         return 0;
-    uint32_t *pl = pg_push(g, &g->string_lens);
+    uint32_t *pl = pk_push(g, &g->string_lens);
     if (!pl) {
         /* Keep the two tables in step: an id indexes both, and generation
          * goes on (to be discarded) after running out of memory. */
@@ -95,23 +95,23 @@ uint32_t pg_string(pg *g, const char *s, uint32_t len)
     return g->strings.len - 1;
 }
 
-uint32_t pg_cstring(pg *g, const char *s)
+uint32_t pk_cstring(pg *g, const char *s)
 {
-    return s ? pg_string(g, s, (uint32_t)strlen(s)) : PB_NO_STRING;
+    return s ? pk_string(g, s, (uint32_t)strlen(s)) : PB_NO_STRING;
 }
 
-static uint64_t pg_int_key(pg *g, uint32_t i) { return (uint64_t)((int64_t *)g->ints.data)[i]; }
-static uint64_t pg_num_key(pg *g, uint32_t i)
+static uint64_t pk_int_key(pg *g, uint32_t i) { return (uint64_t)((int64_t *)g->ints.data)[i]; }
+static uint64_t pk_num_key(pg *g, uint32_t i)
 {
     uint64_t k;
     memcpy(&k, &((double *)g->nums.data)[i], sizeof k);
     return k;
 }
 
-static uint32_t pg_const(pg *g, pg_map *m, pg_vec *v, uint64_t key, const void *value,
+static uint32_t pk_const(pg *g, pk_map *m, pk_vec *v, uint64_t key, const void *value,
                          uint64_t (*keyof)(pg *, uint32_t))
 {
-    if (!pg_map_grow(g, m, v->len, keyof))
+    if (!pk_map_grow(g, m, v->len, keyof))
         return 0;
     uint32_t slot = (uint32_t)(key * 0x9E3779B97F4A7C15ull >> 32) & (m->cap - 1);
     while (m->vals[slot]) {
@@ -119,7 +119,7 @@ static uint32_t pg_const(pg *g, pg_map *m, pg_vec *v, uint64_t key, const void *
             return m->vals[slot] - 1;
         slot = (slot + 1) & (m->cap - 1);
     }
-    void *p = pg_push(g, v);
+    void *p = pk_push(g, v);
     if (!p)
         return 0;
     memcpy(p, value, v->item);
@@ -128,23 +128,23 @@ static uint32_t pg_const(pg *g, pg_map *m, pg_vec *v, uint64_t key, const void *
     return v->len - 1;
 }
 
-uint32_t pg_int(pg *g, int64_t v)
+uint32_t pk_int(pg *g, int64_t v)
 {
-    return pg_const(g, &g->int_map, &g->ints, (uint64_t)v, &v, pg_int_key);
+    return pk_const(g, &g->int_map, &g->ints, (uint64_t)v, &v, pk_int_key);
 }
 
-uint32_t pg_num(pg *g, double v)
+uint32_t pk_num(pg *g, double v)
 {
     uint64_t k;
     memcpy(&k, &v, sizeof k);
-    return pg_const(g, &g->num_map, &g->nums, k, &v, pg_num_key);
+    return pk_const(g, &g->num_map, &g->nums, k, &v, pk_num_key);
 }
 
 /* ---- records -------------------------------------------------------------- */
 
 /* A field's default or bound: a literal, possibly negated, in the field's
  * kind (an integer literal in a number field is a number). */
-static pv_value pg_field_value(pg *g, const pc_field *f, const pa_expr *lit)
+static pv_value pk_field_value(pg *g, const pc_field *f, const pa_expr *lit)
 {
     pv_value v;
     memset(&v, 0, sizeof v);
@@ -159,14 +159,14 @@ static pv_value pg_field_value(pg *g, const pc_field *f, const pa_expr *lit)
         break;
     case PA_E_NUM: v.as.n = neg ? -e->u.n : e->u.n; break;
     case PA_E_BOOL: v.as.b = e->u.b; break;
-    case PA_E_STR: v.as.s = pg_string(g, e->u.str.s, e->u.str.len); break;
+    case PA_E_STR: v.as.s = pk_string(g, e->u.str.s, e->u.str.len); break;
     case PA_E_DATE: v.as.d = e->u.date; break;
     default: break;
     }
     return v;
 }
 
-static void pg_records(pg *g, pb_image *img)
+static void pk_records(pg *g, pb_image *img)
 {
     const pc_program *p = g->p;
     uint32_t nfields = 0;
@@ -183,21 +183,21 @@ static void pg_records(pg *g, pb_image *img)
     uint32_t at = 0;
     for (uint32_t r = 0; r < p->nrecords; r++) {
         const pc_record *rec = &p->records[r];
-        img->records[r] = (pb_record){pg_cstring(g, rec->name), at, rec->nfields};
+        img->records[r] = (pb_record){pk_cstring(g, rec->name), at, rec->nfields};
         for (uint32_t i = 0; i < rec->nfields; i++, at++) {
             pb_field *f = &img->fields[at];
-            f->name = pg_cstring(g, rec->fields[i].name);
+            f->name = pk_cstring(g, rec->fields[i].name);
             f->type = rec->fields[i].type;
             f->def = rec->fields[i].def;
             if (f->def == PB_DEF_VALUE)
-                f->defv = pg_field_value(g, &rec->fields[i], rec->fields[i].defexpr);
+                f->defv = pk_field_value(g, &rec->fields[i], rec->fields[i].defexpr);
             if (rec->fields[i].min) {
                 f->bounds |= PB_BOUND_MIN;
-                f->minv = pg_field_value(g, &rec->fields[i], rec->fields[i].min);
+                f->minv = pk_field_value(g, &rec->fields[i], rec->fields[i].min);
             }
             if (rec->fields[i].max) {
                 f->bounds |= PB_BOUND_MAX;
-                f->maxv = pg_field_value(g, &rec->fields[i], rec->fields[i].max);
+                f->maxv = pk_field_value(g, &rec->fields[i], rec->fields[i].max);
             }
         }
     }
@@ -205,22 +205,22 @@ static void pg_records(pg *g, pb_image *img)
 
 /* ---- functions ------------------------------------------------------------ */
 
-static void pg_begin_fn(pg *g, uint32_t nlocals)
+static void pk_begin_fn(pg *g, uint32_t nlocals)
 {
-    g->fn = (pg_fn){g->code.len, 0, 0, nlocals, 0};
+    g->fn = (pk_fn){g->code.len, 0, 0, nlocals, 0};
 }
 
-static void pg_end_fn(pg *g, uint32_t name, uint32_t nparams, const pb_type *params, pb_type result)
+static void pk_end_fn(pg *g, uint32_t name, uint32_t nparams, const pb_type *params, pb_type result)
 {
-    pg_emit(g, PB_OP_RET, 0, 0);
-    pg_thread_jumps(g, g->fn.start);
+    pk_emit(g, PB_OP_RET, 0, 0);
+    pk_thread_jumps(g, g->fn.start);
     uint32_t first = g->params.len;
     for (uint32_t i = 0; i < nparams; i++) {
-        pb_type *t = pg_push(g, &g->params);
+        pb_type *t = pk_push(g, &g->params);
         if (t)
             *t = params[i];
     }
-    pb_func *f = pg_push(g, &g->funcs);
+    pb_func *f = pk_push(g, &g->funcs);
     if (!f)
         return;
     if (g->fn.nlocals > PG_MAX_U16 || g->fn.max > (int)PG_MAX_U16)
@@ -236,20 +236,20 @@ static void pg_end_fn(pg *g, uint32_t name, uint32_t nparams, const pb_type *par
     f->frame = g->fn.nlocals + (uint32_t)g->fn.max + g->fn.callee_frame;
 }
 
-static void pg_defines(pg *g)
+static void pk_defines(pg *g)
 {
     const pc_program *p = g->p;
     for (uint32_t k = 0; k < p->ndefs; k++) {
         const pc_define *def = &p->defs[p->def_order[k]];
         const pa_expr *body = def->decl->u.define.body;
-        pg_begin_fn(g, pg_locals_needed(body, def->nlocals));
-        pg_mark(g, &def->decl->name_span);
-        pg_expr(g, body, def->result.kind == PB_T_NUM);
-        pg_end_fn(g, pg_cstring(g, def->decl->name), def->nparams, def->params, def->result);
+        pk_begin_fn(g, pk_locals_needed(body, def->nlocals));
+        pk_mark(g, &def->decl->name_span);
+        pk_expr(g, body, def->result.kind == PB_T_NUM);
+        pk_end_fn(g, pk_cstring(g, def->decl->name), def->nparams, def->params, def->result);
     }
 }
 
-static uint32_t pg_leaf(pg *g, const pa_decl *prog, const pa_req *r, uint32_t node)
+static uint32_t pk_leaf(pg *g, const pa_decl *prog, const pa_req *r, uint32_t node)
 {
     /* Leaf functions are named after their program and node, for the
      * disassembler and runtime error messages. */
@@ -261,17 +261,17 @@ static uint32_t pg_leaf(pg *g, const pa_decl *prog, const pa_req *r, uint32_t no
         return 0;
     }
     uint32_t fn = g->funcs.len;
-    pg_begin_fn(g, pg_locals_needed(r->cond, 0));
-    pg_mark(g, &r->cond->span);
-    pg_expr(g, r->cond, false);
+    pk_begin_fn(g, pk_locals_needed(r->cond, 0));
+    pk_mark(g, &r->cond->span);
+    pk_expr(g, r->cond, false);
     pb_type result = {PB_T_BOOL, 0, 0};
-    pg_end_fn(g, pg_cstring(g, copy), 0, NULL, result);
+    pk_end_fn(g, pk_cstring(g, copy), 0, NULL, result);
     return fn;
 }
 
 /* ---- programs ------------------------------------------------------------- */
 
-uint32_t pg_file(pg *g, uint32_t file)
+uint32_t pk_file(pg *g, uint32_t file)
 {
     /* The bytecode names files relative to the main rule file's directory
      * (the main file by its base name), so the same rules give the same
@@ -283,40 +283,40 @@ uint32_t pg_file(pg *g, uint32_t file)
     size_t dir = slash ? (size_t)(slash - main) + 1 : 0;
     if (dir && strncmp(name, main, dir) == 0 && name[dir])
         name += dir;
-    return pg_cstring(g, name);
+    return pk_cstring(g, name);
 }
 
-static void pg_position(pg *g, const ps_span *s, uint32_t *file, uint32_t *line, uint32_t *col)
+static void pk_position(pg *g, const ps_span *s, uint32_t *file, uint32_t *line, uint32_t *col)
 {
-    *file = pg_file(g, s->file);
+    *file = pk_file(g, s->file);
     ps_position(g->src, s->file, s->start, line, col);
 }
 
-static uint32_t pg_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_role role,
+static uint32_t pk_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_role role,
                             uint16_t depth, uint32_t first)
 {
     uint32_t at = g->reqs.len;
-    pb_req *q = pg_push(g, &g->reqs);
+    pb_req *q = pk_push(g, &g->reqs);
     if (!q)
         return 0;
     q->kind = r->group == PA_LEAF ? PB_R_LEAF : r->group == PA_ALL_OF ? PB_R_ALL
               : r->group == PA_ANY_OF ? PB_R_ANY : PB_R_ATLEAST;
     q->role = (uint8_t)role;
     q->depth = depth;
-    q->label = pg_cstring(g, r->label);
-    q->cite = pg_cstring(g, r->cite);
-    pg_position(g, &r->label_span, &q->file, &q->line, &q->col);
+    q->label = pk_cstring(g, r->label);
+    q->cite = pk_cstring(g, r->cite);
+    pk_position(g, &r->label_span, &q->file, &q->line, &q->col);
     q->from = r->period.given ? r->period.from : PB_OPEN_FROM;
     q->until = r->period.given ? r->period.until : PB_OPEN_UNTIL;
     uint32_t func = 0, n = 0, min = 0;
     if (r->group == PA_LEAF) {
-        func = pg_leaf(g, prog, r, at - first);
+        func = pk_leaf(g, prog, r, at - first);
     } else {
         for (const pa_req *m = r->members; m; m = m->next, n++)
-            pg_req_tree(g, prog, m, role, (uint16_t)(depth + 1), first);
+            pk_req_tree(g, prog, m, role, (uint16_t)(depth + 1), first);
         min = r->group == PA_ALL_OF ? n : r->group == PA_ANY_OF ? 1 : (uint32_t)r->min;
     }
-    /* pg_push may have moved the vector: find the node again. */
+    /* pk_push may have moved the vector: find the node again. */
     q = &((pb_req *)g->reqs.data)[at];
     q->func = func;
     q->nchildren = n;
@@ -325,7 +325,7 @@ static uint32_t pg_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_
     return at;
 }
 
-static const pa_attr *pg_attr(const pa_decl *d, const char *name)
+static const pa_attr *pk_attr(const pa_decl *d, const char *name)
 {
     for (const pa_attr *a = d->u.program.attrs; a; a = a->next)
         if (strcmp(a->name, name) == 0)
@@ -333,33 +333,33 @@ static const pa_attr *pg_attr(const pa_decl *d, const char *name)
     return NULL;
 }
 
-static uint32_t pg_attr_text(pg *g, const pa_decl *d, const char *name)
+static uint32_t pk_attr_text(pg *g, const pa_decl *d, const char *name)
 {
-    const pa_attr *a = pg_attr(d, name);
-    return a ? pg_string(g, a->value->u.str.s, a->value->u.str.len) : PB_NO_STRING;
+    const pa_attr *a = pk_attr(d, name);
+    return a ? pk_string(g, a->value->u.str.s, a->value->u.str.len) : PB_NO_STRING;
 }
 
-static void pg_program(pg *g, const pa_decl *d)
+static void pk_program(pg *g, const pa_decl *d)
 {
     pb_prog pr;
     memset(&pr, 0, sizeof pr);
-    pr.id = pg_cstring(g, d->name);
-    pr.title = d->u.program.title ? pg_cstring(g, d->u.program.title) : pg_attr_text(g, d, "title");
-    pr.format = pg_attr_text(g, d, "format");
-    pr.provider = pg_attr_text(g, d, "provider");
-    pr.grants = pg_attr_text(g, d, "grants");
-    const pa_attr *a = pg_attr(d, "hours");
+    pr.id = pk_cstring(g, d->name);
+    pr.title = d->u.program.title ? pk_cstring(g, d->u.program.title) : pk_attr_text(g, d, "title");
+    pr.format = pk_attr_text(g, d, "format");
+    pr.provider = pk_attr_text(g, d, "provider");
+    pr.grants = pk_attr_text(g, d, "grants");
+    const pa_attr *a = pk_attr(d, "hours");
     pr.hours = !a ? -1.0 : a->value->kind == PA_E_INT ? (double)a->value->u.i : a->value->u.n;
-    a = pg_attr(d, "duration");
+    a = pk_attr(d, "duration");
     if (a)
         pr.duration = (int32_t)(a->value->kind == PA_E_INT ? a->value->u.i : a->value->u.dur.n);
-    a = pg_attr(d, "grants");
+    a = pk_attr(d, "grants");
     if (a && a->validity) {
         pr.valid_n = (int32_t)a->validity->u.dur.n;
         pr.valid_unit = (uint8_t)a->validity->u.dur.unit;
     }
     uint32_t line, col;
-    pg_position(g, &d->name_span, &pr.file, &line, &col);
+    pk_position(g, &d->name_span, &pr.file, &line, &col);
     pr.line = line;
     pr.from = d->u.program.period.given ? d->u.program.period.from : PB_OPEN_FROM;
     pr.until = d->u.program.period.given ? d->u.program.period.until : PB_OPEN_UNTIL;
@@ -367,17 +367,17 @@ static void pg_program(pg *g, const pa_decl *d)
     for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
         pb_req_role role = r->role == PA_PREFER ? PB_ROLE_PREFER
                          : r->role == PA_ADVISE ? PB_ROLE_ADVISE : PB_ROLE_REQUIRE;
-        pg_req_tree(g, d, r, role, 0, pr.first_req);
+        pk_req_tree(g, d, r, role, 0, pr.first_req);
     }
     pr.nreqs = g->reqs.len - pr.first_req;
-    pb_prog *slot = pg_push(g, &g->progs);
+    pb_prog *slot = pk_push(g, &g->progs);
     if (slot)
         *slot = pr;
 }
 
 /* ---- assembling the image ------------------------------------------------- */
 
-static void *pg_copy(pg *g, pb_image *img, const pg_vec *v)
+static void *pk_copy(pg *g, pb_image *img, const pk_vec *v)
 {
     size_t n = (size_t)(v->len ? v->len : 1) * v->item;
     void *p = pm_alloc(&img->arena, n);
@@ -390,11 +390,11 @@ static void *pg_copy(pg *g, pb_image *img, const pg_vec *v)
     return p;
 }
 
-static void pg_strings_into(pg *g, pb_image *img)
+static void pk_strings_into(pg *g, pb_image *img)
 {
     img->nstrings = g->strings.len;
     img->strings = pm_alloc(&img->arena, sizeof *img->strings * (img->nstrings ? img->nstrings : 1));
-    img->string_len = pg_copy(g, img, &g->string_lens);
+    img->string_len = pk_copy(g, img, &g->string_lens);
     if (!img->strings || !img->string_len) {
         g->oom = true;
         return;
@@ -409,23 +409,23 @@ static void pg_strings_into(pg *g, pb_image *img)
     }
 }
 
-static void pg_finish(pg *g, pb_image *img)
+static void pk_finish(pg *g, pb_image *img)
 {
-    img->ints = pg_copy(g, img, &g->ints);
+    img->ints = pk_copy(g, img, &g->ints);
     img->nints = g->ints.len;
-    img->nums = pg_copy(g, img, &g->nums);
+    img->nums = pk_copy(g, img, &g->nums);
     img->nnums = g->nums.len;
-    img->code = pg_copy(g, img, &g->code);
+    img->code = pk_copy(g, img, &g->code);
     img->ncode = g->code.len;
-    img->funcs = pg_copy(g, img, &g->funcs);
+    img->funcs = pk_copy(g, img, &g->funcs);
     img->nfuncs = g->funcs.len;
-    img->param_types = pg_copy(g, img, &g->params);
+    img->param_types = pk_copy(g, img, &g->params);
     img->nparam_types = g->params.len;
-    img->progs = pg_copy(g, img, &g->progs);
+    img->progs = pk_copy(g, img, &g->progs);
     img->nprogs = g->progs.len;
-    img->reqs = pg_copy(g, img, &g->reqs);
+    img->reqs = pk_copy(g, img, &g->reqs);
     img->nreqs = g->reqs.len;
-    img->lines = pg_copy(g, img, &g->lines);
+    img->lines = pk_copy(g, img, &g->lines);
     img->nlines = g->lines.len;
     /* A failed copy leaves a NULL table behind a non-zero count: stop before
      * reading it (the caller frees the image). */
@@ -437,26 +437,26 @@ static void pg_finish(pg *g, pb_image *img)
     for (uint32_t i = 0; i < img->nprogs; i++)
         if (img->progs[i].nreqs > img->max_reqs)
             img->max_reqs = img->progs[i].nreqs;
-    pg_strings_into(g, img);
+    pk_strings_into(g, img);
     if (!g->oom && !pb_build_hash(img))
         g->oom = true;
 }
 
-static void pg_release(pg *g)
+static void pk_release(pg *g)
 {
     pm_free(&g->names);
-    pg_vec *vecs[] = {&g->strings, &g->string_lens, &g->ints, &g->nums, &g->code, &g->funcs,
+    pk_vec *vecs[] = {&g->strings, &g->string_lens, &g->ints, &g->nums, &g->code, &g->funcs,
                       &g->params, &g->progs, &g->reqs, &g->lines};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         free(vecs[i]->data);
-    pg_map *maps[] = {&g->string_map, &g->int_map, &g->num_map};
+    pk_map *maps[] = {&g->string_map, &g->int_map, &g->num_map};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
         free(maps[i]->keys);
         free(maps[i]->vals);
     }
 }
 
-pb_image *pg_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen)
+pb_image *pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen)
 {
     pg g;
     memset(&g, 0, sizeof g);
@@ -479,15 +479,15 @@ pb_image *pg_generate(const pc_program *p, ps_sources *src, char *err, size_t er
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    pg_records(&g, img);
-    pg_defines(&g);
+    pk_records(&g, img);
+    pk_defines(&g);
     for (uint32_t i = 0; i < p->nprogs && !g.oom; i++)
-        pg_program(&g, p->progs[i]);
+        pk_program(&g, p->progs[i]);
     if (g.funcs.len > PG_MAX_U16 || p->nrecords > PG_MAX_U16)
         g.too_big = true;
     if (!g.oom && !g.too_big)
-        pg_finish(&g, img);
-    pg_release(&g);
+        pk_finish(&g, img);
+    pk_release(&g);
     if (g.oom || g.too_big) {
         snprintf(err, errlen, g.oom ? "out of memory" : "the rule set is too large for the bytecode format "
                                                          "(more than 65535 functions, records or locals)");

@@ -7,7 +7,7 @@
 
 /* ---- emission ------------------------------------------------------------- */
 
-static int pg_stack_effect(pg *g, pb_op op, uint32_t a, int *pops)
+static int pk_stack_effect(pg *g, pb_op op, uint32_t a, int *pops)
 {
     const pb_opinfo *info = &pb_opinfo_table[op];
     if (op == PB_OP_CALL) {
@@ -25,34 +25,34 @@ static int pg_stack_effect(pg *g, pb_op op, uint32_t a, int *pops)
     return (int)strlen(info->pushes);
 }
 
-uint32_t pg_emit(pg *g, pb_op op, uint32_t a, uint32_t b)
+uint32_t pk_emit(pg *g, pb_op op, uint32_t a, uint32_t b)
 {
     uint8_t buf[PB_MAX_INSN];
     uint32_t n = pb_encode(buf, op, a, b);
     uint32_t at = g->code.len;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t *p = pg_push(g, &g->code);
+        uint8_t *p = pk_push(g, &g->code);
         if (!p)
             return at;
         *p = buf[i];
     }
     int pops;
-    int pushes = pg_stack_effect(g, op, a, &pops);
+    int pushes = pk_stack_effect(g, op, a, &pops);
     g->fn.depth += pushes - pops;
     if (g->fn.depth > g->fn.max)
         g->fn.max = g->fn.depth;
     return at;
 }
 
-uint32_t pg_jump(pg *g, pb_op op, uint32_t a)
+uint32_t pk_jump(pg *g, pb_op op, uint32_t a)
 {
-    uint32_t at = pg_emit(g, op, a, 0);
+    uint32_t at = pk_emit(g, op, a, 0);
     const pb_opinfo *info = &pb_opinfo_table[op];
     /* The jump operand is the last operand of the instruction. */
     return at + 1 + (info->b == PB_K_JUMP ? pb_operand_size[info->a] : 0);
 }
 
-void pg_patch(pg *g, uint32_t at)
+void pk_patch(pg *g, uint32_t at)
 {
     if (g->oom)
         return;
@@ -66,20 +66,20 @@ void pg_patch(pg *g, uint32_t at)
 }
 
 /* A backward jump to `target`, from the end of the LOOP instruction. */
-static void pg_loop(pg *g, uint32_t target)
+static void pk_loop(pg *g, uint32_t target)
 {
     uint32_t end = g->code.len + pb_opinfo_table[PB_OP_LOOP].size;
-    pg_emit(g, PB_OP_LOOP, end - target, 0);
+    pk_emit(g, PB_OP_LOOP, end - target, 0);
 }
 
 /* Line-table entries: exact positions before operations that can fail at
  * run time (so errors point at the operator), line starts elsewhere (so the
  * disassembly groups code under its source line). */
-static void pg_mark_at(pg *g, const ps_span *span, bool exact)
+static void pk_mark_at(pg *g, const ps_span *span, bool exact)
 {
     uint32_t line, col;
     ps_position(g->src, span->file, span->start, &line, &col);
-    uint32_t file = pg_file(g, span->file);
+    uint32_t file = pk_file(g, span->file);
     if (g->lines.len) {
         pb_line *last = &((pb_line *)g->lines.data)[g->lines.len - 1];
         if (last->file == file && last->line == line && (!exact || last->col == col))
@@ -89,22 +89,22 @@ static void pg_mark_at(pg *g, const ps_span *span, bool exact)
             return;
         }
     }
-    pb_line *l = pg_push(g, &g->lines);
+    pb_line *l = pk_push(g, &g->lines);
     if (l)
         *l = (pb_line){g->code.len, file, line, col};
 }
 
-void pg_mark(pg *g, const ps_span *span)
+void pk_mark(pg *g, const ps_span *span)
 {
-    pg_mark_at(g, span, true);
+    pk_mark_at(g, span, true);
 }
 
-static uint32_t pg_temp(pg *g)
+static uint32_t pk_temp(pg *g)
 {
     return g->fn.nlocals++;
 }
 
-uint32_t pg_locals_needed(const pa_expr *e, uint32_t floor)
+uint32_t pk_locals_needed(const pa_expr *e, uint32_t floor)
 {
     if (!e)
         return floor;
@@ -112,45 +112,45 @@ uint32_t pg_locals_needed(const pa_expr *e, uint32_t floor)
     if (e->kind == PA_E_QUANT && e->ref_index + PC_QUANT_LOCALS > n)
         n = e->ref_index + PC_QUANT_LOCALS;
     switch (e->kind) {
-    case PA_E_FIELD: return pg_locals_needed(e->u.field.obj, n);
+    case PA_E_FIELD: return pk_locals_needed(e->u.field.obj, n);
     case PA_E_CALL:
         for (const pa_expr *a = e->u.call.args; a; a = a->next)
-            n = pg_locals_needed(a, n);
+            n = pk_locals_needed(a, n);
         return n;
     case PA_E_LIST:
         for (const pa_expr *a = e->u.list.items; a; a = a->next)
-            n = pg_locals_needed(a, n);
+            n = pk_locals_needed(a, n);
         return n;
-    case PA_E_UNARY: return pg_locals_needed(e->u.un.a, n);
-    case PA_E_BINARY: return pg_locals_needed(e->u.bin.b, pg_locals_needed(e->u.bin.a, n));
-    case PA_E_IS_NONE: return pg_locals_needed(e->u.isnone.a, n);
+    case PA_E_UNARY: return pk_locals_needed(e->u.un.a, n);
+    case PA_E_BINARY: return pk_locals_needed(e->u.bin.b, pk_locals_needed(e->u.bin.a, n));
+    case PA_E_IS_NONE: return pk_locals_needed(e->u.isnone.a, n);
     case PA_E_IF:
-        return pg_locals_needed(e->u.cond.b, pg_locals_needed(e->u.cond.a, pg_locals_needed(e->u.cond.c, n)));
-    case PA_E_BETWEEN: return pg_locals_needed(e->u.between.b, pg_locals_needed(e->u.between.a, n));
+        return pk_locals_needed(e->u.cond.b, pk_locals_needed(e->u.cond.a, pk_locals_needed(e->u.cond.c, n)));
+    case PA_E_BETWEEN: return pk_locals_needed(e->u.between.b, pk_locals_needed(e->u.between.a, n));
     case PA_E_QUANT:
-        n = pg_locals_needed(e->u.quant.list, n);
-        n = pg_locals_needed(e->u.quant.where, n);
-        return pg_locals_needed(e->u.quant.value, n);
+        n = pk_locals_needed(e->u.quant.list, n);
+        n = pk_locals_needed(e->u.quant.where, n);
+        return pk_locals_needed(e->u.quant.value, n);
     default: return n;
     }
 }
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static bool pg_is_num(const pa_expr *e) { return e->type.kind == PB_T_NUM; }
+static bool pk_is_num(const pa_expr *e) { return e->type.kind == PB_T_NUM; }
 
 /* Pushes a boolean constant at a join: the two paths into `end` both carry
  * one boolean. */
-static void pg_bool_join(pg *g, uint32_t jump_to_const, bool value, int depth)
+static void pk_bool_join(pg *g, uint32_t jump_to_const, bool value, int depth)
 {
-    uint32_t skip = pg_jump(g, PB_OP_JUMP, 0);
-    pg_patch(g, jump_to_const);
+    uint32_t skip = pk_jump(g, PB_OP_JUMP, 0);
+    pk_patch(g, jump_to_const);
     g->fn.depth = depth;
-    pg_emit(g, value ? PB_OP_PUSH_TRUE : PB_OP_PUSH_FALSE, 0, 0);
-    pg_patch(g, skip);
+    pk_emit(g, value ? PB_OP_PUSH_TRUE : PB_OP_PUSH_FALSE, 0, 0);
+    pk_patch(g, skip);
 }
 
-static pb_op pg_cmp_op(pb_kind k)
+static pb_op pk_cmp_op(pb_kind k)
 {
     switch (k) {
     case PB_T_NUM: return PB_OP_CMP_NUM;
@@ -161,7 +161,7 @@ static pb_op pg_cmp_op(pb_kind k)
     }
 }
 
-static pb_cmp pg_cmp(pa_op op)
+static pb_cmp pk_cmp(pa_op op)
 {
     switch (op) {
     case PA_OP_EQ: return PB_EQ;
@@ -175,61 +175,61 @@ static pb_cmp pg_cmp(pa_op op)
 
 /* ---- expressions ---------------------------------------------------------- */
 
-static void pg_none(pg *g, const pa_expr *e)
+static void pk_none(pg *g, const pa_expr *e)
 {
     pb_type t = e->type;
     t.optional = 1;
-    pg_emit(g, PB_OP_PUSH_NONE, pb_type_pack(t), 0);
+    pk_emit(g, PB_OP_PUSH_NONE, pb_type_pack(t), 0);
 }
 
-static void pg_name(pg *g, const pa_expr *e)
+static void pk_name(pg *g, const pa_expr *e)
 {
     switch (e->ref) {
-    case PA_REF_FACT: pg_emit(g, PB_OP_LOAD_FACT, e->ref_index, 0); break;
-    case PA_REF_DEFINE: pg_emit(g, PB_OP_CALL, g->p->defs[e->ref_index].func, 0); break;
-    default: pg_emit(g, PB_OP_LOAD_LOCAL, e->ref_index, 0); break;
+    case PA_REF_FACT: pk_emit(g, PB_OP_LOAD_FACT, e->ref_index, 0); break;
+    case PA_REF_DEFINE: pk_emit(g, PB_OP_CALL, g->p->defs[e->ref_index].func, 0); break;
+    default: pk_emit(g, PB_OP_LOAD_LOCAL, e->ref_index, 0); break;
     }
 }
 
-static void pg_call(pg *g, const pa_expr *e)
+static void pk_call(pg *g, const pa_expr *e)
 {
     if (e->ref == PA_REF_BUILTIN) {
-        bool num = pg_is_num(e);
-        pg_expr(g, e->u.call.args, num);
-        pg_expr(g, e->u.call.args->next, num);
-        pg_mark(g, &e->span);
+        bool num = pk_is_num(e);
+        pk_expr(g, e->u.call.args, num);
+        pk_expr(g, e->u.call.args->next, num);
+        pk_mark(g, &e->span);
         pb_op op = e->ref_index == PC_BI_MAX ? (num ? PB_OP_MAX_NUM : PB_OP_MAX_INT)
                                              : (num ? PB_OP_MIN_NUM : PB_OP_MIN_INT);
-        pg_emit(g, op, 0, 0);
+        pk_emit(g, op, 0, 0);
         return;
     }
     const pc_define *def = &g->p->defs[e->ref_index];
     uint32_t i = 0;
     for (const pa_expr *a = e->u.call.args; a; a = a->next, i++)
-        pg_expr(g, a, def->params[i].kind == PB_T_NUM);
-    pg_mark(g, &e->span);
-    pg_emit(g, PB_OP_CALL, def->func, 0);
+        pk_expr(g, a, def->params[i].kind == PB_T_NUM);
+    pk_mark(g, &e->span);
+    pk_emit(g, PB_OP_CALL, def->func, 0);
 }
 
-static void pg_logic(pg *g, const pa_expr *e)
+static void pk_logic(pg *g, const pa_expr *e)
 {
     bool is_and = e->u.bin.op == PA_OP_AND;
-    pg_expr(g, e->u.bin.a, false);
+    pk_expr(g, e->u.bin.a, false);
     int depth = g->fn.depth - 1;
-    uint32_t out = pg_jump(g, is_and ? PB_OP_JUMP_FALSE : PB_OP_JUMP_TRUE, 0);
-    pg_expr(g, e->u.bin.b, false);
-    pg_bool_join(g, out, !is_and, depth);
+    uint32_t out = pk_jump(g, is_and ? PB_OP_JUMP_FALSE : PB_OP_JUMP_TRUE, 0);
+    pk_expr(g, e->u.bin.b, false);
+    pk_bool_join(g, out, !is_and, depth);
 }
 
-static void pg_in_list(pg *g, const pa_expr *e)
+static void pk_in_list(pg *g, const pa_expr *e)
 {
     const pa_expr *list = e->u.bin.b;
-    bool num = pg_is_num(e->u.bin.a);
+    bool num = pk_is_num(e->u.bin.a);
     for (const pa_expr *it = list->u.list.items; it; it = it->next)
-        num = num || pg_is_num(it);
-    pg_expr(g, e->u.bin.a, num);
-    uint32_t tmp = pg_temp(g);
-    pg_emit(g, PB_OP_STORE_LOCAL, tmp, 0);
+        num = num || pk_is_num(it);
+    pk_expr(g, e->u.bin.a, num);
+    uint32_t tmp = pk_temp(g);
+    pk_emit(g, PB_OP_STORE_LOCAL, tmp, 0);
     int depth = g->fn.depth;
     /* One forward jump per item to the shared "found" exit. */
     uint32_t *found = pm_alloc(&g->names, sizeof *found * (list->u.list.nitems + 1u));
@@ -238,64 +238,64 @@ static void pg_in_list(pg *g, const pa_expr *e)
         return;
     }
     uint32_t nfound = 0;
-    pb_op cmp = pg_cmp_op(num ? PB_T_NUM : (pb_kind)e->u.bin.a->type.kind);
+    pb_op cmp = pk_cmp_op(num ? PB_T_NUM : (pb_kind)e->u.bin.a->type.kind);
     for (const pa_expr *it = list->u.list.items; it; it = it->next) {
-        pg_emit(g, PB_OP_LOAD_LOCAL, tmp, 0);
-        pg_expr(g, it, num);
-        pg_emit(g, cmp, PB_EQ, 0);
-        found[nfound++] = pg_jump(g, PB_OP_JUMP_TRUE, 0);
+        pk_emit(g, PB_OP_LOAD_LOCAL, tmp, 0);
+        pk_expr(g, it, num);
+        pk_emit(g, cmp, PB_EQ, 0);
+        found[nfound++] = pk_jump(g, PB_OP_JUMP_TRUE, 0);
     }
-    pg_emit(g, PB_OP_PUSH_FALSE, 0, 0);
-    uint32_t end = pg_jump(g, PB_OP_JUMP, 0);
+    pk_emit(g, PB_OP_PUSH_FALSE, 0, 0);
+    uint32_t end = pk_jump(g, PB_OP_JUMP, 0);
     for (uint32_t i = 0; i < nfound; i++)
-        pg_patch(g, found[i]);
+        pk_patch(g, found[i]);
     g->fn.depth = depth;
-    pg_emit(g, PB_OP_PUSH_TRUE, 0, 0);
-    pg_patch(g, end);
+    pk_emit(g, PB_OP_PUSH_TRUE, 0, 0);
+    pk_patch(g, end);
 }
 
-static void pg_binary(pg *g, const pa_expr *e)
+static void pk_binary(pg *g, const pa_expr *e)
 {
     const pa_expr *a = e->u.bin.a, *b = e->u.bin.b;
     pa_op op = e->u.bin.op;
     if (op == PA_OP_AND || op == PA_OP_OR) {
-        pg_logic(g, e);
+        pk_logic(g, e);
         return;
     }
     if (op == PA_OP_IN) {
         if (b->kind == PA_E_LIST) {
-            pg_in_list(g, e);
+            pk_in_list(g, e);
             return;
         }
-        pg_expr(g, b, false);
-        pg_expr(g, a, false);
-        pg_mark(g, &e->u.bin.op_span);
-        pg_emit(g, PB_OP_HAS, 0, 0);
+        pk_expr(g, b, false);
+        pk_expr(g, a, false);
+        pk_mark(g, &e->u.bin.op_span);
+        pk_emit(g, PB_OP_HAS, 0, 0);
         return;
     }
     if (op >= PA_OP_EQ && op <= PA_OP_GE) {
-        bool num = pg_is_num(a) || pg_is_num(b);
-        pg_expr(g, a, num);
-        pg_expr(g, b, num);
-        pg_mark(g, &e->u.bin.op_span);
-        pg_emit(g, pg_cmp_op(num ? PB_T_NUM : (pb_kind)a->type.kind), pg_cmp(op), 0);
+        bool num = pk_is_num(a) || pk_is_num(b);
+        pk_expr(g, a, num);
+        pk_expr(g, b, num);
+        pk_mark(g, &e->u.bin.op_span);
+        pk_emit(g, pk_cmp_op(num ? PB_T_NUM : (pb_kind)a->type.kind), pk_cmp(op), 0);
         return;
     }
     if (a->type.kind == PB_T_DATE && b->type.kind == PC_T_DURATION) {
-        pg_expr(g, a, false);
+        pk_expr(g, a, false);
         const pa_expr *d = b->kind == PA_E_UNARY ? b->u.un.a : b;
         int64_t n = d->u.dur.n;
         if ((b->kind == PA_E_UNARY) != (op == PA_OP_SUB))
             n = -n;
-        pg_emit(g, PB_OP_PUSH_INT, pg_int(g, n), 0);
-        pg_mark(g, &e->u.bin.op_span);
-        pg_emit(g, PB_OP_DATE_ADD, (uint32_t)d->u.dur.unit, 0);
+        pk_emit(g, PB_OP_PUSH_INT, pk_int(g, n), 0);
+        pk_mark(g, &e->u.bin.op_span);
+        pk_emit(g, PB_OP_DATE_ADD, (uint32_t)d->u.dur.unit, 0);
         return;
     }
-    bool num = pg_is_num(e);
-    pg_expr(g, a, num);
-    pg_expr(g, b, num);
-    pg_mark(g, &e->u.bin.op_span);
+    bool num = pk_is_num(e);
+    pk_expr(g, a, num);
+    pk_expr(g, b, num);
+    pk_mark(g, &e->u.bin.op_span);
     pb_op o;
     switch (op) {
     case PA_OP_ADD: o = num ? PB_OP_ADD_NUM : PB_OP_ADD_INT; break;
@@ -303,43 +303,43 @@ static void pg_binary(pg *g, const pa_expr *e)
     case PA_OP_MUL: o = num ? PB_OP_MUL_NUM : PB_OP_MUL_INT; break;
     default: o = PB_OP_OTHERWISE; break;
     }
-    pg_emit(g, o, 0, 0);
+    pk_emit(g, o, 0, 0);
 }
 
-static void pg_unary(pg *g, const pa_expr *e)
+static void pk_unary(pg *g, const pa_expr *e)
 {
     const pa_expr *a = e->u.un.a;
     if (e->u.un.op == PA_OP_NOT) {
-        pg_expr(g, a, false);
-        pg_emit(g, PB_OP_NOT, 0, 0);
+        pk_expr(g, a, false);
+        pk_emit(g, PB_OP_NOT, 0, 0);
         return;
     }
     /* Negative literals are constants, not arithmetic. */
     if (a->kind == PA_E_INT) {
-        pg_emit(g, PB_OP_PUSH_INT, pg_int(g, -a->u.i), 0);
+        pk_emit(g, PB_OP_PUSH_INT, pk_int(g, -a->u.i), 0);
         return;
     }
     if (a->kind == PA_E_NUM) {
-        pg_emit(g, PB_OP_PUSH_NUM, pg_num(g, -a->u.n), 0);
+        pk_emit(g, PB_OP_PUSH_NUM, pk_num(g, -a->u.n), 0);
         return;
     }
-    pg_expr(g, a, false);
-    pg_mark(g, &e->span);
-    pg_emit(g, pg_is_num(a) ? PB_OP_NEG_NUM : PB_OP_NEG_INT, 0, 0);
+    pk_expr(g, a, false);
+    pk_mark(g, &e->span);
+    pk_emit(g, pk_is_num(a) ? PB_OP_NEG_NUM : PB_OP_NEG_INT, 0, 0);
 }
 
-static void pg_if(pg *g, const pa_expr *e)
+static void pk_if(pg *g, const pa_expr *e)
 {
-    bool num = pg_is_num(e);
-    pg_expr(g, e->u.cond.c, false);
+    bool num = pk_is_num(e);
+    pk_expr(g, e->u.cond.c, false);
     int depth = g->fn.depth - 1;
-    uint32_t to_else = pg_jump(g, PB_OP_JUMP_FALSE, 0);
-    pg_expr(g, e->u.cond.a, num);
-    uint32_t to_end = pg_jump(g, PB_OP_JUMP, 0);
-    pg_patch(g, to_else);
+    uint32_t to_else = pk_jump(g, PB_OP_JUMP_FALSE, 0);
+    pk_expr(g, e->u.cond.a, num);
+    uint32_t to_end = pk_jump(g, PB_OP_JUMP, 0);
+    pk_patch(g, to_else);
     g->fn.depth = depth;
-    pg_expr(g, e->u.cond.b, num);
-    pg_patch(g, to_end);
+    pk_expr(g, e->u.cond.b, num);
+    pk_patch(g, to_end);
 }
 
 /* ---- quantifiers ----------------------------------------------------------- */
@@ -348,7 +348,7 @@ static void pg_if(pg *g, const pa_expr *e)
  * once before the loop is the same as computing it for every element: a
  * text literal, a facts field, a parameter or an enclosing loop's variable,
  * or a field of one of those. `var` is this loop's variable. */
-static bool pg_loop_invariant(const pa_expr *k, uint32_t var)
+static bool pk_loop_invariant(const pa_expr *k, uint32_t var)
 {
     if (k->kind == PA_E_FIELD)
         k = k->u.field.obj;
@@ -362,7 +362,7 @@ static bool pg_loop_invariant(const pa_expr *k, uint32_t var)
 }
 
 /* `var.f` for a field f of the loop variable: f's index, else -1. */
-static int32_t pg_var_field(const pa_expr *e, uint32_t var)
+static int32_t pk_var_field(const pa_expr *e, uint32_t var)
 {
     if (e->kind != PA_E_FIELD || e->u.field.obj->kind != PA_E_NAME)
         return -1;
@@ -378,7 +378,7 @@ static int32_t pg_var_field(const pa_expr *e, uint32_t var)
  * body, in `current` and `member`), and the elements it finds pass the
  * test, so the loop's body leaves it out. Sets *field and *key (K) and
  * returns the test, or NULL. */
-static const pa_expr *pg_seek_key(const pa_expr *e, uint32_t var, uint32_t *field, const pa_expr **key)
+static const pa_expr *pk_seek_key(const pa_expr *e, uint32_t var, uint32_t *field, const pa_expr **key)
 {
     if (e->u.quant.q != PA_Q_ANY || e->u.quant.list->type.kind != PB_T_LIST || !e->u.quant.where)
         return NULL;
@@ -389,8 +389,8 @@ static const pa_expr *pg_seek_key(const pa_expr *e, uint32_t var, uint32_t *fiel
         return NULL;
     for (int side = 0; side < 2; side++) {
         const pa_expr *f = side ? t->u.bin.b : t->u.bin.a, *k = side ? t->u.bin.a : t->u.bin.b;
-        int32_t i = pg_var_field(f, var);
-        if (i >= 0 && pg_loop_invariant(k, var)) {
+        int32_t i = pk_var_field(f, var);
+        if (i >= 0 && pk_loop_invariant(k, var)) {
             *field = (uint32_t)i;
             *key = k;
             return t;
@@ -400,129 +400,129 @@ static const pa_expr *pg_seek_key(const pa_expr *e, uint32_t var, uint32_t *fiel
 }
 
 /* The where clause w of a loop over ITER_FIND, without its first test
- * (pg_seek_key), which every element the loop sees passes: `test and b and
+ * (pk_seek_key), which every element the loop sees passes: `test and b and
  * c` is emitted as `b and c`. */
-static void pg_where_rest(pg *g, const pa_expr *w, const pa_expr *test)
+static void pk_where_rest(pg *g, const pa_expr *w, const pa_expr *test)
 {
     if (w == test) {
-        pg_emit(g, PB_OP_PUSH_TRUE, 0, 0);
+        pk_emit(g, PB_OP_PUSH_TRUE, 0, 0);
         return;
     }
     if (w->u.bin.a == test) {
-        pg_expr(g, w->u.bin.b, false);
+        pk_expr(g, w->u.bin.b, false);
         return;
     }
-    pg_where_rest(g, w->u.bin.a, test);
+    pk_where_rest(g, w->u.bin.a, test);
     int depth = g->fn.depth - 1;
-    uint32_t out = pg_jump(g, PB_OP_JUMP_FALSE, 0);
-    pg_expr(g, w->u.bin.b, false);
-    pg_bool_join(g, out, false, depth);
+    uint32_t out = pk_jump(g, PB_OP_JUMP_FALSE, 0);
+    pk_expr(g, w->u.bin.b, false);
+    pk_bool_join(g, out, false, depth);
 }
 
-static void pg_quant(pg *g, const pa_expr *e)
+static void pk_quant(pg *g, const pa_expr *e)
 {
     uint32_t base = e->ref_index, var = base + PC_QUANT_VAR, acc = base + PC_QUANT_VAR + 1;
     pa_quant q = e->u.quant.q;
-    bool num = q == PA_Q_SUM && pg_is_num(e);
+    bool num = q == PA_Q_SUM && pk_is_num(e);
     if (q == PA_Q_COUNT || q == PA_Q_SUM) {
         if (num)
-            pg_emit(g, PB_OP_PUSH_NUM, pg_num(g, 0.0), 0);
+            pk_emit(g, PB_OP_PUSH_NUM, pk_num(g, 0.0), 0);
         else
-            pg_emit(g, PB_OP_PUSH_INT, pg_int(g, 0), 0);
-        pg_emit(g, PB_OP_STORE_LOCAL, acc, 0);
+            pk_emit(g, PB_OP_PUSH_INT, pk_int(g, 0), 0);
+        pk_emit(g, PB_OP_STORE_LOCAL, acc, 0);
     }
-    pg_expr(g, e->u.quant.list, false);
+    pk_expr(g, e->u.quant.list, false);
     pb_type lt = e->u.quant.list->type;
     lt.optional = 0;
-    pg_emit(g, PB_OP_ITER_INIT, base, pb_type_pack(lt));
+    pk_emit(g, PB_OP_ITER_INIT, base, pb_type_pack(lt));
     uint32_t field = 0;
-    const pa_expr *key = NULL, *test = pg_seek_key(e, var, &field, &key);
+    const pa_expr *key = NULL, *test = pk_seek_key(e, var, &field, &key);
     if (test) {
-        pg_expr(g, key, false);
-        pg_emit(g, PB_OP_ITER_KEY, base, field);
+        pk_expr(g, key, false);
+        pk_emit(g, PB_OP_ITER_KEY, base, field);
     }
     int depth = g->fn.depth;
     uint32_t head = g->code.len;
-    uint32_t done = pg_jump(g, test ? PB_OP_ITER_FIND : PB_OP_ITER_NEXT, base);
-    pg_emit(g, PB_OP_STORE_LOCAL, var, 0);
+    uint32_t done = pk_jump(g, test ? PB_OP_ITER_FIND : PB_OP_ITER_NEXT, base);
+    pk_emit(g, PB_OP_STORE_LOCAL, var, 0);
     uint32_t exit = 0, skip = 0;
     bool has_skip = false;
     if (test) {
-        pg_where_rest(g, e->u.quant.where, test);
-        exit = pg_jump(g, PB_OP_JUMP_TRUE, 0);
+        pk_where_rest(g, e->u.quant.where, test);
+        exit = pk_jump(g, PB_OP_JUMP_TRUE, 0);
     } else if (q == PA_Q_ANY || q == PA_Q_ALL) {
-        pg_expr(g, e->u.quant.where, false);
-        exit = pg_jump(g, q == PA_Q_ANY ? PB_OP_JUMP_TRUE : PB_OP_JUMP_FALSE, 0);
+        pk_expr(g, e->u.quant.where, false);
+        exit = pk_jump(g, q == PA_Q_ANY ? PB_OP_JUMP_TRUE : PB_OP_JUMP_FALSE, 0);
     } else {
         if (e->u.quant.where) {
-            pg_expr(g, e->u.quant.where, false);
-            skip = pg_jump(g, PB_OP_JUMP_FALSE, 0);
+            pk_expr(g, e->u.quant.where, false);
+            skip = pk_jump(g, PB_OP_JUMP_FALSE, 0);
             has_skip = true;
         }
-        pg_emit(g, PB_OP_LOAD_LOCAL, acc, 0);
+        pk_emit(g, PB_OP_LOAD_LOCAL, acc, 0);
         if (q == PA_Q_COUNT)
-            pg_emit(g, PB_OP_PUSH_INT, pg_int(g, 1), 0);
+            pk_emit(g, PB_OP_PUSH_INT, pk_int(g, 1), 0);
         else
-            pg_expr(g, e->u.quant.value, num);
-        pg_mark(g, &e->span);
-        pg_emit(g, num ? PB_OP_ADD_NUM : PB_OP_ADD_INT, 0, 0);
-        pg_emit(g, PB_OP_STORE_LOCAL, acc, 0);
+            pk_expr(g, e->u.quant.value, num);
+        pk_mark(g, &e->span);
+        pk_emit(g, num ? PB_OP_ADD_NUM : PB_OP_ADD_INT, 0, 0);
+        pk_emit(g, PB_OP_STORE_LOCAL, acc, 0);
         if (has_skip)
-            pg_patch(g, skip);
+            pk_patch(g, skip);
     }
-    pg_loop(g, head);
-    pg_patch(g, done);
+    pk_loop(g, head);
+    pk_patch(g, done);
     g->fn.depth = depth;
     if (q == PA_Q_ANY || q == PA_Q_ALL) {
-        pg_emit(g, q == PA_Q_ANY ? PB_OP_PUSH_FALSE : PB_OP_PUSH_TRUE, 0, 0);
-        uint32_t end = pg_jump(g, PB_OP_JUMP, 0);
-        pg_patch(g, exit);
+        pk_emit(g, q == PA_Q_ANY ? PB_OP_PUSH_FALSE : PB_OP_PUSH_TRUE, 0, 0);
+        uint32_t end = pk_jump(g, PB_OP_JUMP, 0);
+        pk_patch(g, exit);
         g->fn.depth = depth;
-        pg_emit(g, q == PA_Q_ANY ? PB_OP_PUSH_TRUE : PB_OP_PUSH_FALSE, 0, 0);
-        pg_patch(g, end);
+        pk_emit(g, q == PA_Q_ANY ? PB_OP_PUSH_TRUE : PB_OP_PUSH_FALSE, 0, 0);
+        pk_patch(g, end);
     } else {
-        pg_emit(g, PB_OP_LOAD_LOCAL, acc, 0);
+        pk_emit(g, PB_OP_LOAD_LOCAL, acc, 0);
     }
 }
 
-void pg_expr(pg *g, const pa_expr *e, bool want_num)
+void pk_expr(pg *g, const pa_expr *e, bool want_num)
 {
-    pg_mark_at(g, &e->span, false);
+    pk_mark_at(g, &e->span, false);
     switch (e->kind) {
-    case PA_E_INT: pg_emit(g, PB_OP_PUSH_INT, pg_int(g, e->u.i), 0); break;
-    case PA_E_NUM: pg_emit(g, PB_OP_PUSH_NUM, pg_num(g, e->u.n), 0); break;
-    case PA_E_STR: pg_emit(g, PB_OP_PUSH_STR, pg_string(g, e->u.str.s, e->u.str.len), 0); break;
-    case PA_E_DATE: pg_emit(g, PB_OP_PUSH_DATE, (uint32_t)e->u.date, 0); break;
-    case PA_E_BOOL: pg_emit(g, e->u.b ? PB_OP_PUSH_TRUE : PB_OP_PUSH_FALSE, 0, 0); break;
-    case PA_E_NONE: pg_none(g, e); break;
-    case PA_E_TODAY: pg_emit(g, PB_OP_PUSH_TODAY, 0, 0); break;
-    case PA_E_NAME: pg_name(g, e); break;
+    case PA_E_INT: pk_emit(g, PB_OP_PUSH_INT, pk_int(g, e->u.i), 0); break;
+    case PA_E_NUM: pk_emit(g, PB_OP_PUSH_NUM, pk_num(g, e->u.n), 0); break;
+    case PA_E_STR: pk_emit(g, PB_OP_PUSH_STR, pk_string(g, e->u.str.s, e->u.str.len), 0); break;
+    case PA_E_DATE: pk_emit(g, PB_OP_PUSH_DATE, (uint32_t)e->u.date, 0); break;
+    case PA_E_BOOL: pk_emit(g, e->u.b ? PB_OP_PUSH_TRUE : PB_OP_PUSH_FALSE, 0, 0); break;
+    case PA_E_NONE: pk_none(g, e); break;
+    case PA_E_TODAY: pk_emit(g, PB_OP_PUSH_TODAY, 0, 0); break;
+    case PA_E_NAME: pk_name(g, e); break;
     case PA_E_FIELD:
-        pg_expr(g, e->u.field.obj, false);
-        pg_emit(g, PB_OP_LOAD_FIELD, e->ref_rec, e->ref_index);
+        pk_expr(g, e->u.field.obj, false);
+        pk_emit(g, PB_OP_LOAD_FIELD, e->ref_rec, e->ref_index);
         break;
-    case PA_E_CALL: pg_call(g, e); break;
-    case PA_E_UNARY: pg_unary(g, e); break;
-    case PA_E_BINARY: pg_binary(g, e); break;
+    case PA_E_CALL: pk_call(g, e); break;
+    case PA_E_UNARY: pk_unary(g, e); break;
+    case PA_E_BINARY: pk_binary(g, e); break;
     case PA_E_IS_NONE:
-        pg_expr(g, e->u.isnone.a, false);
-        pg_emit(g, PB_OP_IS_NONE, 0, 0);
+        pk_expr(g, e->u.isnone.a, false);
+        pk_emit(g, PB_OP_IS_NONE, 0, 0);
         if (e->u.isnone.negated)
-            pg_emit(g, PB_OP_NOT, 0, 0);
+            pk_emit(g, PB_OP_NOT, 0, 0);
         break;
-    case PA_E_IF: pg_if(g, e); break;
+    case PA_E_IF: pk_if(g, e); break;
     case PA_E_BETWEEN:
-        pg_expr(g, e->u.between.a, false);
+        pk_expr(g, e->u.between.a, false);
         if (e->u.between.b)
-            pg_expr(g, e->u.between.b, false);
+            pk_expr(g, e->u.between.b, false);
         else
-            pg_emit(g, PB_OP_PUSH_TODAY, 0, 0);
-        pg_mark(g, &e->span);
-        pg_emit(g, PB_OP_BETWEEN, (uint32_t)e->u.between.unit, 0);
+            pk_emit(g, PB_OP_PUSH_TODAY, 0, 0);
+        pk_mark(g, &e->span);
+        pk_emit(g, PB_OP_BETWEEN, (uint32_t)e->u.between.unit, 0);
         break;
-    case PA_E_QUANT: pg_quant(g, e); break;
+    case PA_E_QUANT: pk_quant(g, e); break;
     default: break; /* durations and lists are handled by their parents */
     }
     if (want_num && e->type.kind == PB_T_INT)
-        pg_emit(g, PB_OP_INT_TO_NUM, 0, 0);
+        pk_emit(g, PB_OP_INT_TO_NUM, 0, 0);
 }

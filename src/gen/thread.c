@@ -22,11 +22,11 @@
 #include "gen_int.h"
 
 /* Chains are short in generated code; the cap only bounds the work. */
-#define PG_THREAD_STEPS 16
+#define PK_THREAD_STEPS 16
 
 /* Where the jump operand of the instruction at pc is, or 0 when it has
  * none that the pass may move (LOOP jumps back and must reach its loop's head). */
-static uint32_t pg_jump_operand(const pb_insn *in, uint32_t pc)
+static uint32_t pk_jump_operand(const pb_insn *in, uint32_t pc)
 {
     switch (in->op) {
     case PB_OP_JUMP:
@@ -40,7 +40,7 @@ static uint32_t pg_jump_operand(const pb_insn *in, uint32_t pc)
 
 /* One step along a chain: where a path that arrives at t with the stack
  * unchanged goes next without doing anything observable, or t itself. */
-static uint32_t pg_thread_step(const uint8_t *code, uint32_t end, uint32_t t)
+static uint32_t pk_thread_step(const uint8_t *code, uint32_t end, uint32_t t)
 {
     pb_insn in;
     if (t >= end || !pb_decode(code, end, t, &in))
@@ -60,7 +60,7 @@ static uint32_t pg_thread_step(const uint8_t *code, uint32_t end, uint32_t t)
     return taken ? u + test.size + (uint32_t)test.ja : u + test.size;
 }
 
-static void pg_retarget(uint8_t *code, uint32_t operand, uint32_t insn_end, uint32_t target)
+static void pk_retarget(uint8_t *code, uint32_t operand, uint32_t insn_end, uint32_t target)
 {
     uint32_t off = target - insn_end;
     code[operand] = (uint8_t)off;
@@ -69,7 +69,7 @@ static void pg_retarget(uint8_t *code, uint32_t operand, uint32_t insn_end, uint
     code[operand + 3] = (uint8_t)(off >> 24);
 }
 
-void pg_thread_jumps(pg *g, uint32_t start)
+void pk_thread_jumps(pg *g, uint32_t start)
 {
     if (g->oom)
         return;
@@ -77,20 +77,20 @@ void pg_thread_jumps(pg *g, uint32_t start)
     uint32_t end = g->code.len;
     pb_insn in;
     for (uint32_t pc = start; pc < end && pb_decode(code, end, pc, &in); pc += in.size) {
-        uint32_t operand = pg_jump_operand(&in, pc);
+        uint32_t operand = pk_jump_operand(&in, pc);
         if (!operand)
             continue;
         uint32_t insn_end = pc + in.size;
         int32_t rel = pb_opinfo_table[in.op].b == PB_K_JUMP ? in.jb : in.ja;
         uint32_t t = insn_end + (uint32_t)rel;
         uint32_t first = t;
-        for (int step = 0; step < PG_THREAD_STEPS; step++) {
-            uint32_t next = pg_thread_step(code, end, t);
+        for (int step = 0; step < PK_THREAD_STEPS; step++) {
+            uint32_t next = pk_thread_step(code, end, t);
             if (next == t || next <= pc) /* not a forward jump any more: keep the last */
                 break;
             t = next;
         }
         if (t != first)
-            pg_retarget(code, operand, insn_end, t);
+            pk_retarget(code, operand, insn_end, t);
     }
 }

@@ -83,7 +83,7 @@ char *__real_realpath(const char *path, char *resolved);
 void *__real_pm_alloc(pm_arena *a, size_t size);
 char *__real_pm_strndup(pm_arena *a, const char *s, size_t len);
 bool __real_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
-pb_image *__real_pg_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
+pb_image *__real_pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __real_pb_verify(pb_image *img, char *err, size_t errlen);
 void __real_pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
 void __real_pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
@@ -98,7 +98,7 @@ char *__wrap_realpath(const char *path, char *resolved);
 void *__wrap_pm_alloc(pm_arena *a, size_t size);
 char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len);
 bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
-pb_image *__wrap_pg_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
+pb_image *__wrap_pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __wrap_pb_verify(pb_image *img, char *err, size_t errlen);
 void __wrap_pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
 void __wrap_pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
@@ -331,10 +331,10 @@ bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *
     return ok;
 }
 
-pb_image *__wrap_pg_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen)
+pb_image *__wrap_pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen)
 {
     active_scopes |= SC_GEN;
-    pb_image *img = __real_pg_generate(p, src, err, errlen);
+    pb_image *img = __real_pk_generate(p, src, err, errlen);
     active_scopes &= ~(unsigned)SC_GEN;
     return img;
 }
@@ -1389,7 +1389,7 @@ static pw_status compile_armed(const char *path, const pw_compile_options *opt, 
 
 /* The code generator copied its tables into the image and then read
  * img->funcs even when that copy had failed (NULL with nfuncs set): a crash
- * in pg_finish. Every arena allocation of the code generator, in turn. */
+ * in pk_finish. Every arena allocation of the code generator, in turn. */
 START_TEST(gen_table_copy_failure)
 {
     for (unsigned long k = 1;; k++) {

@@ -45,7 +45,7 @@ static pb_image *build(const char *body)
         ck_abort_msg("does not compile:\n%s", b.data ? b.data : "");
     }
     char err[256];
-    pb_image *img = pg_generate(&p, &sources, err, sizeof err);
+    pb_image *img = pk_generate(&p, &sources, err, sizeof err);
     ck_assert_msg(img != NULL, "%s", err);
     ck_assert_msg(pb_verify(img, err, sizeof err), "verifier: %s", err);
     ps_fini(&sources);

@@ -399,12 +399,16 @@ def main():
     vm = self_timed(vm_cmd + [hot], "vm: ", "vm_only")
     log(f"   Pathway VM, {cold} contexts")
     vm_cold = self_timed(vm_cmd + [cold], "vm: ", "vm_only")
+    log(f"   Pathway, one call per coach (pw_eval_json) and call by call, {int(cold):,} records")
+    co = self_timed([os.path.join(T, "coarse"), pwc, big, "--as-of", ARGS.as_of, "--evals", str(N),
+                     "--coaches", cold], "coarse: ", "coarse")
     if not fl["checksum"] == fr["checksum"] == vm["checksum"]:
         die(f"the floor and the VM decided differently (checksums {fl['checksum']}, {fr['checksum']} "
             f"and {vm['checksum']})")
     for name, kv, key in (("floor", fl, "ns_per_coach"), ("floor_req", fr, "ns_per_coach"),
                           ("vm", vm, "ns_per_coach"), ("vm_cold", vm_cold, "ns_per_coach"),
-                          ("load", vm, "load_ns_per_coach")):
+                          ("load", vm, "load_ns_per_coach"), ("coarse", co, "ns_per_coach"),
+                          ("fine", co, "fine_ns_per_coach")):
         x = float(kv[key])
         rows[name] = {"ns": x, "rps": 1e9 / x, "wall": None, "cpu": None, "rss": None, "busy": kv["busy"]}
 
@@ -461,6 +465,8 @@ def main():
         "vm": f"Pathway VM alone: pw_evaluate_all, {hot} contexts",
         "vm_cold": f"Pathway VM alone, {int(cold):,} contexts",
         "load": "Pathway facts alone: pw_context_set_json",
+        "coarse": "pw_eval_json: record in, eval line out, 1 call",
+        "fine": f"the same call by call ({float(co['fine_calls_per_coach']):.0f} calls per coach)",
         "lines": "read lines only (1 MiB chunks)",
         "parse": "cJSON parse only (no decisions)",
         "eval1": "pathway eval --jobs 1" if jobs else "pathway eval (1 core)",
@@ -487,7 +493,7 @@ def main():
     w = 50
     out.append(f"{'':{w}} {'records/s':>10} {'ns/record':>10} {'wall s':>8} {'cpu s':>8} {'peak RSS':>10} "
                f"{'busy':>5}")
-    order = ["floor", "floor_req", "vm", "vm_cold", "load", "lines", "parse", "eval1", "eval2", "eval_small",
+    order = ["floor", "floor_req", "vm", "vm_cold", "load", "coarse", "fine", "lines", "parse", "eval1", "eval2", "eval_small",
              "report1", "report2", "diff1", "diff2"]
     order += [n for n, _ in peers]
     busy_rows = 0

@@ -131,7 +131,7 @@ fi
 step "building pathway (Release) from $source_dir in $build"
 cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
     -DPATHWAY_WERROR=OFF >"$dir/cmake.log" 2>&1 || { cat "$dir/cmake.log" >&2; exit 1; }
-cmake --build "$build" -j "$(nproc)" --target pathway_cli pathway >>"$dir/cmake.log" 2>&1 \
+cmake --build "$build" -j "$(nproc)" --target pathway_cli pathway_shared_static >>"$dir/cmake.log" 2>&1 \
     || { tail -40 "$dir/cmake.log" >&2; exit 1; }
 
 step "building the benchmark's C programs in $build/bench"
@@ -144,8 +144,12 @@ cc "${cflags[@]}" "$here/gen.c" -o "$tools/gen"
 cc "${cflags[@]}" "$here/spawn.c" -o "$tools/spawn"
 cc "${cflags[@]}" "${cjson_cflags[@]}" "$here/floor.c" -o "$tools/floor" "${cjson_libs[@]}"
 cc "${cflags[@]}" "${cjson_cflags[@]}" "$here/parse_only.c" -o "$tools/parse_only" "${cjson_libs[@]}"
-cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" "$here/vm_only.c" -o "$tools/vm_only" \
-    "$build/libpathway.a" "$build/libpathway_cc.a" "$build/libpathway_rt.a" "${cjson_libs[@]}" -lm
+# libpathway.a is the installed archive: the whole library in one.
+read -r -a yajl_libs <<<"$(pkg-config --libs yajl)"
+for prog in vm_only coarse; do
+    cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" "$here/$prog.c" -o "$tools/$prog" \
+        "$build/libpathway.a" "${cjson_libs[@]}" "${yajl_libs[@]}" -lm
+done
 
 # ---- measure -------------------------------------------------------------------
 args=(--repo "$repo" --source "$source_dir" --pathway "$build/pathway" --tools "$tools" --dir "$dir"

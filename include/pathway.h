@@ -414,12 +414,20 @@ typedef struct pw_explain_options {
     size_t size;             /* sizeof(pw_explain_options); see pw_compile_options */
     pw_date as_of;           /* the evaluation date */
     int32_t horizon_days;    /* days looked ahead (and, for explain, back);
-                              * 0: 20 years, 7305 days. At most 100 years. */
+                              * 0: 20 years, 7305 days. At most 100 years.
+                              * PW_HORIZON_NONE: the evaluation date only */
     const char *const *programs; /* explain: only these identifiers; NULL: all */
     size_t nprograms;
 } pw_explain_options;
 
 #define PW_DEFAULT_HORIZON_DAYS 7305
+/* No day but the evaluation date is looked at: an explanation gives the
+ * values and outcomes of that day without searching for when they change
+ * (met_on, unmet_on, last_met and value_then are left unset), `when` says
+ * whether the coach is eligible on that day, and a plan has no later day to
+ * wait for (what is unmet that day and no program gives is to be arranged).
+ * The cheapest answer. */
+#define PW_HORIZON_NONE (-1)
 
 /* Zeroes the structure and sets its size; as_of is then 0 (1970-01-01):
  * set it. */
@@ -559,6 +567,23 @@ typedef struct pw_plan {
 PW_API pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, const char *target,
                        const pw_explain_options *options, pw_plan **out, pw_error *err);
 PW_API void pw_plan_free(pw_plan *p);
+
+/* The same three questions about the facts already set in a context (by
+ * pw_context_set_json or field by field), for a host that holds no JSON.
+ * The question runs on a copy of the facts: ctx's results from pw_evaluate
+ * stay as they were (the record is completed first, defaults and required
+ * fields, as pw_evaluate completes it). With options NULL the evaluation
+ * date is today and the horizon PW_HORIZON_NONE: the values and verdicts of
+ * that one day, at about the cost of an evaluation; pass options (from
+ * pw_explain_options_init) to look further. The explanation's and
+ * eligibility's `coach` is the facts' `id` field when the rules declare
+ * one, else NULL. Not thread-safe on one context (as pw_evaluate). */
+PW_API pw_status pw_explain_context(pw_context *ctx, const pw_explain_options *options,
+                                    pw_explanation **out, pw_error *err);
+PW_API pw_status pw_when_context(pw_context *ctx, const char *program_id, const pw_explain_options *options,
+                                 pw_eligibility **out, pw_error *err);
+PW_API pw_status pw_plan_find_context(pw_context *ctx, const char *target, const pw_explain_options *options,
+                                      pw_plan **out, pw_error *err);
 
 #ifdef __cplusplus
 }

@@ -304,6 +304,39 @@ static pw_status pw_prepare(pw_context *ctx, pw_error *err)
     return PW_OK;
 }
 
+/* A question about the caller's facts (explain, when, plan) runs on a
+ * context of its own, so that the caller's results stay as they were: the
+ * same program and limits, and the facts copied through JSON, which also
+ * gives the plan search a record to add certificates to. */
+pw_status pwi_context_copy(pw_context *src, pw_context **out, cJSON **record, pw_error *err)
+{
+    *out = NULL;
+    *record = NULL;
+    pw_status st = pw_prepare(src, err);
+    if (st != PW_OK)
+        return st;
+    cJSON *r = pf_to_cjson(&src->facts);
+    if (!r)
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory copying the facts");
+    pw_context *c = NULL;
+    st = pw_context_new(src->program, &c, err);
+    if (st == PW_OK) {
+        c->facts.max_list = src->facts.max_list;
+        c->facts.max_depth = src->facts.max_depth;
+        c->facts.max_string = src->facts.max_string;
+        c->vm.budget = src->vm.budget;
+        st = pwi_context_set_cjson(c, r, err);
+    }
+    if (st != PW_OK) {
+        pw_context_free(c);
+        cJSON_Delete(r);
+        return st;
+    }
+    *out = c;
+    *record = r;
+    return PW_OK;
+}
+
 static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error *err)
 {
     const pb_image *img = ctx->program->img;

@@ -62,6 +62,7 @@ pw_status pwi_vfail(pw_error *err, pw_status st, const char *fmt, va_list ap);
 pw_status pwi_options(const void *given, size_t known, void *copy, const char *what, pw_error *err);
 
 pw_status pwi_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+pw_status pwi_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err);
 void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id, pu_buf *out);
 size_t pwi_result_format_count(const pw_result_format *f);
 size_t pwi_result_format_program(const pw_result_format *f, size_t k);

@@ -51,6 +51,11 @@ pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_e
     return pwi_context_set_cjson(ctx, record, err);
 }
 
+pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err)
+{
+    return pwi_context_copy(src, out, record, err);
+}
+
 const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog)
 {
     return pwi_result_nodes(ctx, prog);

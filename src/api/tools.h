@@ -57,6 +57,12 @@ struct pv_state *pt_context_vm(pw_context *ctx);
  * (the command line, which also needs the record's id when it is bad). */
 pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
 
+/* A new context on src's program and limits holding a copy of src's facts
+ * (completed first, as pw_evaluate completes them), and the copy as a JSON
+ * record in *record (the caller deletes it and frees the context). For
+ * questions about a host's context that must leave its results alone. */
+pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err);
+
 /* The requirement nodes (indices as pw_requirement_info counts them) behind
  * the result lists of the last successful evaluation of prog: the unmet
  * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then

@@ -13,12 +13,34 @@ void pw_explain_options_init(pw_explain_options *options)
     }
 }
 
-/* The caller's options in this release's layout; NULL stays NULL (today,
- * the default horizon, every program). */
-static pw_status px_options(const pw_explain_options *given, pw_explain_options *copy,
-                            const pw_explain_options **use, pw_error *err)
+/* The three questions, asked the same way of a JSON record or a context. */
+typedef enum px_kind { PX_EXPLAIN, PX_WHEN, PX_PLAN } px_kind;
+typedef struct px_question {
+    px_kind kind;
+    const char *call;  /* the public function, for messages */
+    const char *id;    /* when: the program; plan: the target */
+    pw_explanation **explanation;
+    pw_eligibility **eligibility;
+    pw_plan **plan;
+} px_question;
+
+/* Clears the question's result pointer; false when it or a needed id is
+ * NULL. */
+static bool px_start(const px_question *q)
 {
-    *use = NULL;
+    switch (q->kind) {
+    case PX_EXPLAIN: return q->explanation && (*q->explanation = NULL, true);
+    case PX_WHEN: return q->eligibility && q->id && (*q->eligibility = NULL, true);
+    case PX_PLAN: return q->plan && q->id && (*q->plan = NULL, true);
+    }
+    return false;
+}
+
+/* The caller's options in this release's layout; NULL gives `fallback`. */
+static pw_status px_options(const pw_explain_options *given, const pw_explain_options *fallback,
+                            pw_explain_options *copy, const pw_explain_options **use, pw_error *err)
+{
+    *use = fallback;
     if (!given)
         return PW_OK;
     pw_status st = pt_options(given, sizeof *copy, copy, "pw_explain_options", err);
@@ -27,99 +49,110 @@ static pw_status px_options(const pw_explain_options *given, pw_explain_options 
     return st;
 }
 
-/* A context holding the record, for one question. */
-static pw_status px_open(const pw_program *program, const char *json, size_t len, pw_context **ctx,
-                         cJSON **record, pw_error *err)
+static pw_status px_ask(pw_context *ctx, const cJSON *r, const px_question *q, const pw_explain_options *o,
+                        pw_error *err)
 {
-    *ctx = NULL;
-    *record = NULL;
-    if (!program || !json)
-        return pt_fail(err, PW_ERR_USAGE, "NULL argument");
+    switch (q->kind) {
+    case PX_EXPLAIN: return px_explain(ctx, px_coach_id(r), o, q->explanation, err);
+    case PX_WHEN: return px_when(ctx, px_coach_id(r), q->id, o, q->eligibility, err);
+    case PX_PLAN: return px_plan(ctx, r, q->id, o, q->plan, err);
+    }
+    return pt_fail(err, PW_ERR_USAGE, "%s: unknown question", q->call);
+}
+
+/* The question on a context of its own holding the record. */
+static pw_status px_ask_json(const pw_program *program, const char *json, size_t len,
+                             const pw_explain_options *options, const px_question *q, pw_error *err)
+{
+    if (!px_start(q) || !program || !json)
+        return pt_fail(err, PW_ERR_USAGE, "%s: NULL argument", q->call);
+    pw_explain_options copy;
+    const pw_explain_options *o;
+    pw_status st = px_options(options, NULL, &copy, &o, err);
+    if (st != PW_OK)
+        return st;
     cJSON *r = cJSON_ParseWithLength(json, len);
     if (!r)
         return pt_fail(err, PW_ERR_FACTS, "the facts are not valid JSON");
-    if (!pf_json_scan(r, json, len)) {
-        cJSON_Delete(r);
-        return pt_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
-    }
-    if (!cJSON_IsObject(r)) {
-        cJSON_Delete(r);
-        return pt_fail(err, PW_ERR_FACTS, "the facts are not a JSON object");
-    }
-    pw_status st = pw_context_new(program, ctx, err);
-    if (st == PW_OK)
-        st = pt_context_set_cjson(*ctx, r, err);
-    if (st != PW_OK) {
-        pw_context_free(*ctx);
-        *ctx = NULL;
-        cJSON_Delete(r);
+    pw_context *ctx = NULL;
+    if (!pf_json_scan(r, json, len))
+        st = pt_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+    else if (!cJSON_IsObject(r))
+        st = pt_fail(err, PW_ERR_FACTS, "the facts are not a JSON object");
+    else if ((st = pw_context_new(program, &ctx, err)) == PW_OK &&
+             (st = pt_context_set_cjson(ctx, r, err)) == PW_OK)
+        st = px_ask(ctx, r, q, o, err);
+    pw_context_free(ctx);
+    cJSON_Delete(r);
+    return st;
+}
+
+/* The question on a copy of a host's context, whose own results stay as
+ * they were. Without options: the evaluation date is today and no other
+ * day is looked at (the cheap answer). */
+static pw_status px_ask_context(pw_context *host, const pw_explain_options *options, const px_question *q,
+                                pw_error *err)
+{
+    if (!px_start(q) || !host)
+        return pt_fail(err, PW_ERR_USAGE, "%s: NULL argument", q->call);
+    pw_explain_options today, copy;
+    pw_explain_options_init(&today);
+    today.as_of = pw_date_today();
+    today.horizon_days = PW_HORIZON_NONE;
+    const pw_explain_options *o;
+    pw_status st = px_options(options, &today, &copy, &o, err);
+    if (st != PW_OK)
         return st;
-    }
-    *record = r;
-    return PW_OK;
+    pw_context *ctx;
+    cJSON *r;
+    st = pt_context_copy(host, &ctx, &r, err);
+    if (st == PW_OK)
+        st = px_ask(ctx, r, q, o, err);
+    pw_context_free(ctx);
+    cJSON_Delete(r);
+    return st;
 }
 
 pw_status pw_explain(const pw_program *program, const char *json, size_t len, const pw_explain_options *options,
                      pw_explanation **out, pw_error *err)
 {
-    if (!out)
-        return pt_fail(err, PW_ERR_USAGE, "pw_explain: NULL argument");
-    *out = NULL;
-    pw_context *ctx;
-    cJSON *r;
-    pw_explain_options copy;
-    const pw_explain_options *o;
-    pw_status st = px_options(options, &copy, &o, err);
-    if (st != PW_OK)
-        return st;
-    st = px_open(program, json, len, &ctx, &r, err);
-    if (st == PW_OK)
-        st = px_explain(ctx, px_coach_id(r), o, out, err);
-    pw_context_free(ctx);
-    cJSON_Delete(r);
-    return st;
+    px_question q = {PX_EXPLAIN, "pw_explain", NULL, out, NULL, NULL};
+    return px_ask_json(program, json, len, options, &q, err);
 }
 
 pw_status pw_when(const pw_program *program, const char *json, size_t len, const char *program_id,
                   const pw_explain_options *options, pw_eligibility **out, pw_error *err)
 {
-    if (!out || !program_id)
-        return pt_fail(err, PW_ERR_USAGE, "pw_when: NULL argument");
-    *out = NULL;
-    pw_context *ctx;
-    cJSON *r;
-    pw_explain_options copy;
-    const pw_explain_options *o;
-    pw_status st = px_options(options, &copy, &o, err);
-    if (st != PW_OK)
-        return st;
-    st = px_open(program, json, len, &ctx, &r, err);
-    if (st == PW_OK)
-        st = px_when(ctx, px_coach_id(r), program_id, o, out, err);
-    pw_context_free(ctx);
-    cJSON_Delete(r);
-    return st;
+    px_question q = {PX_WHEN, "pw_when", program_id, NULL, out, NULL};
+    return px_ask_json(program, json, len, options, &q, err);
 }
 
 pw_status pw_plan_find(const pw_program *program, const char *json, size_t len, const char *target,
                        const pw_explain_options *options, pw_plan **out, pw_error *err)
 {
-    if (!out || !target)
-        return pt_fail(err, PW_ERR_USAGE, "pw_plan_find: NULL argument");
-    *out = NULL;
-    pw_context *ctx;
-    cJSON *r;
-    pw_explain_options copy;
-    const pw_explain_options *o;
-    pw_status st = px_options(options, &copy, &o, err);
-    if (st != PW_OK)
-        return st;
-    st = px_open(program, json, len, &ctx, &r, err);
-    if (st == PW_OK)
-        st = px_plan(ctx, r, target, o, out, err);
-    pw_context_free(ctx);
-    cJSON_Delete(r);
-    return st;
+    px_question q = {PX_PLAN, "pw_plan_find", target, NULL, NULL, out};
+    return px_ask_json(program, json, len, options, &q, err);
+}
+
+pw_status pw_explain_context(pw_context *ctx, const pw_explain_options *options, pw_explanation **out,
+                             pw_error *err)
+{
+    px_question q = {PX_EXPLAIN, "pw_explain_context", NULL, out, NULL, NULL};
+    return px_ask_context(ctx, options, &q, err);
+}
+
+pw_status pw_when_context(pw_context *ctx, const char *program_id, const pw_explain_options *options,
+                          pw_eligibility **out, pw_error *err)
+{
+    px_question q = {PX_WHEN, "pw_when_context", program_id, NULL, out, NULL};
+    return px_ask_context(ctx, options, &q, err);
+}
+
+pw_status pw_plan_find_context(pw_context *ctx, const char *target, const pw_explain_options *options,
+                               pw_plan **out, pw_error *err)
+{
+    px_question q = {PX_PLAN, "pw_plan_find_context", target, NULL, NULL, out};
+    return px_ask_context(ctx, options, &q, err);
 }
 
 /* Each result lives in one arena, which it points to. */

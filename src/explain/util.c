@@ -23,8 +23,11 @@ pw_status px_span_of(const pw_explain_options *o, px_span *span, pw_error *err)
 {
     pw_date as_of = o ? o->as_of : pw_date_today();
     int32_t h = o && o->horizon_days ? o->horizon_days : PW_DEFAULT_HORIZON_DAYS;
-    if (h < 1 || h > 36525)
-        return pt_fail(err, PW_ERR_USAGE, "the horizon must be from 1 day to 100 years (36525 days), not %ld days",
+    if (h == PW_HORIZON_NONE)
+        h = 0;
+    else if (h < 1 || h > 36525)
+        return pt_fail(err, PW_ERR_USAGE,
+                       "the horizon must be from 1 day to 100 years (36525 days) or PW_HORIZON_NONE, not %ld days",
                        (long)h);
     int32_t lo = pu_from_ymd(PU_YEAR_MIN, 1, 1), hi = pu_from_ymd(PU_YEAR_MAX, 12, 31);
     if (as_of < lo || as_of > hi)

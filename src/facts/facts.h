@@ -86,6 +86,12 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
 bool pf_complete(pf_facts *f, char *err, size_t errlen);
 
 
+/* The facts as a JSON object that pf_load_json reads back to the same
+ * values (integers exactly, dates as YYYY-MM-DD, absent optional values as
+ * null). The record must be complete (pf_complete succeeded: every field
+ * holds a value). NULL when memory runs out. The caller deletes it. */
+struct cJSON *pf_to_cjson(const pf_facts *f);
+
 /* The text of a string id (image or record-local). */
 const char *pf_string(const pf_facts *f, uint32_t id);
 

@@ -508,7 +508,9 @@ START_TEST(test_errors)
     ck_assert_ptr_nonnull(strstr(err.message, "birth_date"));
     const char *json = "{\"id\":\"x\",\"birth_date\":\"1980-01-01\"}";
     ck_assert_int_eq(pw_when(p, json, strlen(json), "level_9", &o, &w, &err), PW_ERR_USAGE);
-    o.horizon_days = -1;
+    o.horizon_days = -2; /* -1 is PW_HORIZON_NONE */
+    ck_assert_int_eq(pw_when(p, json, strlen(json), "level_1", &o, &w, &err), PW_ERR_USAGE);
+    o.horizon_days = 36526;
     ck_assert_int_eq(pw_when(p, json, strlen(json), "level_1", &o, &w, &err), PW_ERR_USAGE);
     pw_program_free(p);
 }

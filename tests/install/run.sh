@@ -104,6 +104,8 @@ runtime)
     needed "$work/rt_host" | grep -qx 'libpathway_runtime.so.0' || fail "runtime host does not link libpathway_runtime.so.0"
     needed "$work/rt_host" | grep -qx 'libpathway.so.0' && fail "runtime host links the full libpathway"
     run_host "$expected_json" "$work/rt_host" "$work/usatf.pwc" "$src/examples/coaches.jsonl"
+    # The one-call eval line is in the runtime: the bytes `pathway eval` prints.
+    run_host "$src/examples/coaches.expected.jsonl" "$work/rt_host" "$work/usatf.pwc" "$src/examples/coaches.jsonl" --json
     cmake_consumer runtime pathway::runtime "$src/tests/install/runtime_host.c" ||
         { cat "$work/runtime.log"; fail "consumer of pathway::runtime"; }
     run_host "$expected_json" "$work/runtime/host" "$work/usatf.pwc" "$src/examples/coaches.jsonl"
@@ -111,9 +113,9 @@ runtime)
         { cat "$work/runtime_static.log"; fail "consumer of pathway::runtime_static"; }
     run_host "$expected_json" "$work/runtime_static/host" "$work/usatf.pwc" "$src/examples/coaches.jsonl"
     # Compiler code: the parser and scanner (pw_yy*, yy*), the front end (pp_,
-    # ps_), the checker (pc_), the generator (pg_), diagnostics (pd_), the
+    # ps_), the checker (pc_), the generator (pk_), diagnostics (pd_), the
     # formatter (fm_).
-    compiler='^(pw_yy|yy|pp_|ps_|pc_|pg_|pd_|fm_)'
+    compiler='^(pw_yy|yy|pp_|ps_|pc_|pk_|pd_|fm_)'
     for f in "$libdir/libpathway_runtime.so.0" "$libdir/libpathway_runtime.a" "$work/runtime_static/host"; do
         found=$(nm --defined-only "$f" 2>/dev/null | awk 'NF == 3 {print $3}' | grep -E "$compiler" | head -5)
         [ -z "$found" ] || fail "compiler code in $(basename "$f"): $found"

@@ -2,7 +2,11 @@
  * evaluates each line of a JSON Lines file, printing what examples/host.c
  * prints for it. It links libpathway_runtime, which has no compiler.
  *
- *   runtime_host RULES.pwc COACHES.jsonl */
+ *   runtime_host RULES.pwc COACHES.jsonl [--json]
+ *
+ * With --json it prints each coach's eval line instead (pw_eval_json), the
+ * bytes `pathway eval --as-of 2026-11-23` prints. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +55,9 @@ static void print_results(const pw_program *prog, const pw_context *ctx)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s RULES.pwc COACHES.jsonl\n", argv[0]);
+    bool json = argc == 4 && strcmp(argv[3], "--json") == 0;
+    if (argc != 3 && !json) {
+        fprintf(stderr, "usage: %s RULES.pwc COACHES.jsonl [--json]\n", argv[0]);
         return 2;
     }
     size_t len;
@@ -85,6 +90,17 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, f)) {
         if (line[0] == '\n')
             continue;
+        if (json) {
+            char *out = NULL;
+            if (pw_eval_json_alloc(ctx, line, strlen(line), as_of, &out, NULL, &err) != PW_OK) {
+                fprintf(stderr, "record skipped: %s\n", err.message);
+                failures++;
+                continue;
+            }
+            fputs(out, stdout);
+            pw_free(out);
+            continue;
+        }
         if (pw_context_set_json(ctx, line, strlen(line), &err) != PW_OK ||
             pw_evaluate_all(ctx, as_of, &err) != PW_OK) {
             fprintf(stderr, "record skipped: %s\n", err.message);

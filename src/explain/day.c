@@ -160,14 +160,6 @@ bool px_memo_init(px_memo *m, const pb_image *img, pm_arena *a)
     return true;
 }
 
-bool px_node_day_free(px_memo *m, const pb_image *img, uint32_t i)
-{
-    for (uint32_t j = i; j < i + img->reqs[i].size; j++)
-        if (img->reqs[j].kind == PB_R_LEAF && px_func_reads_day(m, img, img->reqs[j].func))
-            return false;
-    return true;
-}
-
 /* A boundary b (the first day of a period, or the day after its last) seen
  * from day d: the nearest day beyond d, in the direction of step, whose
  * holding may differ from the day before it in that direction. */
@@ -193,4 +185,40 @@ pw_date px_next_change(const pb_image *img, const pb_prog *p, uint32_t i, pw_dat
             px_consider((int64_t)until + 1, d, step, &best);
     }
     return (pw_date)best;
+}
+
+/* The periods a verdict of program `first` (by id) on day d depends on:
+ * every version's, and every requirement's of the version `ver` applying on
+ * d. The first day after d on which one starts or ends. */
+pw_date px_next_version_change(const pb_image *img, size_t first, size_t ver, pw_date d)
+{
+    int64_t best = PW_DATE_MAX;
+    const int64_t open_from = PB_OPEN_FROM, open_until = PB_OPEN_UNTIL;
+    for (uint32_t k = 0; k < img->nprogs; k++) {
+        const pb_prog *p = &img->progs[k];
+        if (p->id != img->progs[first].id)
+            continue;
+        if (p->from != open_from)
+            px_consider(p->from, d, 1, &best);
+        if (p->until != open_until)
+            px_consider((int64_t)p->until + 1, d, 1, &best);
+    }
+    const pb_prog *v = &img->progs[ver];
+    for (uint32_t j = v->first_req; j < v->first_req + v->nreqs; j++) {
+        if (img->reqs[j].from != open_from)
+            px_consider(img->reqs[j].from, d, 1, &best);
+        if (img->reqs[j].until != open_until)
+            px_consider((int64_t)img->reqs[j].until + 1, d, 1, &best);
+    }
+    return (pw_date)best;
+}
+
+int64_t px_after_window(const struct pv_state *vm, int step, pw_date boundary)
+{
+    int64_t next = boundary;
+    if (step > 0 && (int64_t)vm->win_hi + 1 < next)
+        next = (int64_t)vm->win_hi + 1;
+    if (step < 0 && (int64_t)vm->win_lo - 1 > next)
+        next = (int64_t)vm->win_lo - 1;
+    return next;
 }

@@ -20,9 +20,14 @@ typedef struct px_exp {
  * true) `o`; PW_DATE_MAX / PW_DATE_MIN when there is none. */
 /* Each day costs a full evaluation, which for a requirement over a list is
  * as long as the list, and the span is the horizon both ways (7305 days by
- * default). A requirement that never looks at the date holds the same on
- * every day between the starts and ends of periods (the program's, its
- * members'), so for one the scan jumps from boundary to boundary. */
+ * default). So the scan does not go day by day: after evaluating the node
+ * on day d it jumps past every day on which the evaluation would repeat
+ * exactly: the VM's day window (pv_window_open: the days on which each
+ * comparison with the date comes out the same) cut at the starts and ends
+ * of periods (the program's, its members'). A requirement that never looks
+ * at the date has a window without end; one over certificates jumps from
+ * issue day to expiry day; one that computes with the date (`age`) goes day
+ * by day. */
 static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
                          pw_outcome o, bool want, pw_date *found)
 {
@@ -31,24 +36,22 @@ static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date f
     const pb_prog *p = &img->progs[version];
     uint32_t i = p->first_req + (uint32_t)node;
     px_memo memo = x->memo; /* the same arrays */
-    bool day_free = node < p->nreqs && px_node_day_free(&memo, img, i);
+    struct pv_state *vm = pt_context_vm(x->ctx);
     for (pw_date d = from + step; step > 0 ? d <= to : d >= to;) {
         pw_outcome h;
+        pv_window_open(vm);
         pw_status st = px_holds_at_memo(x->ctx, &memo, version, node, d, &h, NULL, NULL, x->err);
+        pv_window_close(vm);
         if (st != PW_OK)
             return st;
         if ((h == o) == want) {
             *found = d;
             return PW_OK;
         }
-        if (!day_free) {
-            d += step;
-            continue;
-        }
-        pw_date next = px_next_change(img, p, i, d, step);
-        if (next == (step > 0 ? PW_DATE_MAX : PW_DATE_MIN))
+        int64_t next = px_after_window(vm, step, px_next_change(img, p, i, d, step));
+        if (next > PW_DATE_MAX || next < PW_DATE_MIN || next == (step > 0 ? PW_DATE_MAX : PW_DATE_MIN))
             break;
-        d = next;
+        d = (pw_date)next;
     }
     return PW_OK;
 }

@@ -59,14 +59,20 @@ bool px_memo_init(px_memo *m, const pb_image *img, pm_arena *a);
 /* px_holds_at, with leaves that never look at the date evaluated once. */
 pw_status px_holds_at_memo(pw_context *ctx, px_memo *m, size_t version, size_t node, pw_date day,
                            pw_outcome *out, unsigned *met, unsigned *members, pw_error *err);
-/* Whether requirement node i (an index into img->reqs) and its members never
- * look at the evaluation date (no PUSH_TODAY in their functions or any they
- * call): then its holding changes only where a period begins or ends. */
-bool px_node_day_free(px_memo *m, const pb_image *img, uint32_t i);
-/* For such a node of program p: the first day after d in the direction of
- * step (+1 or -1) whose holding may differ from d's; every day between holds
- * as d does. PW_DATE_MAX / PW_DATE_MIN when there is none. */
+/* For node i of program p: the first day after d in the direction of step
+ * (+1 or -1) on which a period (the program's, the node's or a member's)
+ * starts or ends, so that the node's holding may differ from d's for that
+ * reason alone. PW_DATE_MAX / PW_DATE_MIN when there is none. */
 pw_date px_next_change(const pb_image *img, const pb_prog *p, uint32_t i, pw_date d, int step);
+/* For a verdict of program `first` on day d (version `ver`): the first day
+ * after d on which a version or one of ver's requirements starts or ends. */
+pw_date px_next_version_change(const pb_image *img, size_t first, size_t ver, pw_date d);
+/* Day windows (pv_window_open): after an evaluation on day d made with the
+ * window open, every day up to the window's end gives what d gave, unless a
+ * period changes first (`boundary`, from the two functions above). The next
+ * day worth evaluating in the direction of step; PW_DATE_MAX / PW_DATE_MIN
+ * or beyond when there is none. */
+int64_t px_after_window(const struct pv_state *vm, int step, pw_date boundary);
 pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, pw_outcome *out, pw_error *err);
 
 /* ---- what a requirement looked at (seen.c) -------------------------------- */

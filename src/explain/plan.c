@@ -172,6 +172,19 @@ static pw_status px_waits(px_search *x, size_t ver, pw_date from, pw_date day, c
     return PW_OK;
 }
 
+/* The verdict and outcomes of `ver` stay as on day d up to `next`, but
+ * px_ok_on also asks whether an unmet requirement still holds on some later
+ * day (px_arrangeable): the answer changes the day after its last such day.
+ * `next`, or that day when it comes first. */
+static int64_t px_arrange_cut(const px_search *x, size_t ver, pw_date d, int64_t next)
+{
+    const pb_prog *p = &x->scope.img->progs[ver];
+    for (uint32_t r = p->first_req; r < p->first_req + p->nreqs; r++)
+        if (x->scope.known[r] && x->scope.last_met[r] >= d && (int64_t)x->scope.last_met[r] + 1 < next)
+            next = (int64_t)x->scope.last_met[r] + 1;
+    return next;
+}
+
 /* The first day from `from` to `to` on which program `first` may be taken
  * with the facts in the context, and what it waited for. */
 static pw_status px_first_day(px_search *x, size_t first, pw_date from, pw_date to, px_day *out,
@@ -180,20 +193,30 @@ static pw_status px_first_day(px_search *x, size_t first, pw_date from, pw_date 
     out->day = PW_DATE_MAX;
     *waits = NULL;
     *nwaits = 0;
-    for (pw_date d = from; d <= to; d++) {
+    struct pv_state *vm = pt_context_vm(x->ctx);
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
+    for (pw_date d = from; d <= to;) {
         size_t ver;
         pw_verdict v;
         bool ok;
+        pv_window_open(vm);
         pw_status st = px_verdict_at(x->ctx, first, d, &ver, &v, x->err);
+        pv_window_close(vm);
+        /* Read now: px_ok_on opens windows of its own. */
+        int64_t next = st == PW_OK ? px_after_window(vm, 1, px_next_version_change(img, first, ver, d)) : 0;
         if (st == PW_OK)
             st = px_ok_on(x, ver, d, &ok, out);
         if (st != PW_OK)
             return st;
-        if (!ok)
-            continue;
-        out->day = d;
-        out->version = ver;
-        return px_waits(x, ver, from, d, waits, nwaits);
+        if (ok) {
+            out->day = d;
+            out->version = ver;
+            return px_waits(x, ver, from, d, waits, nwaits);
+        }
+        next = px_arrange_cut(x, ver, d, next);
+        if (next > to)
+            break;
+        d = (pw_date)next;
     }
     return PW_OK;
 }

@@ -158,15 +158,24 @@ pw_status px_arrangeable(px_scope *s, pw_context *ctx, size_t version, size_t no
         return PW_OK;
     if (!s->known[r]) {
         s->last_met[r] = PW_DATE_MIN;
-        for (pw_date d = span->last; d >= span->as_of; d--) {
+        struct pv_state *vm = pt_context_vm(ctx);
+        const pb_prog *p = &s->img->progs[version];
+        for (pw_date d = span->last; d >= span->as_of;) {
             pw_outcome o;
+            pv_window_open(vm);
             pw_status st = px_node_at(ctx, version, node, d, &o, err);
+            pv_window_close(vm);
             if (st != PW_OK)
                 return st;
             if (o == PW_MET) {
                 s->last_met[r] = d;
                 break;
             }
+            /* Back past the days on which it would be unmet again. */
+            int64_t next = px_after_window(vm, -1, px_next_change(s->img, p, r, d, -1));
+            if (next < span->as_of)
+                break;
+            d = (pw_date)next;
         }
         s->known[r] = 1;
     }

@@ -176,15 +176,25 @@ static bool px_blocking(px_when_run *w, pw_eligibility *e)
 
 static pw_status px_when_sweep(px_when_run *w, const px_span *span, pw_eligibility *e)
 {
-    for (pw_date d = span->as_of; d <= span->last; d++) {
+    /* Days on which the evaluation would repeat exactly (the VM's day
+     * window, cut where a period changes) change nothing: skipped. */
+    struct pv_state *vm = pt_context_vm(w->ctx);
+    const pb_image *img = pt_program_image(pt_context_program(w->ctx));
+    for (pw_date d = span->as_of; d <= span->last;) {
         size_t ver;
         pw_verdict v;
+        pv_window_open(vm);
         pw_status st = px_verdict_at(w->ctx, w->first, d, &ver, &v, w->err);
+        pv_window_close(vm);
         if (st != PW_OK)
             return st;
         if (!px_when_day(w, d, d == span->as_of, ver, v))
             return px_fail_nomem(w->err);
         px_remember(w, ver, v, d, d == span->as_of);
+        int64_t next = px_after_window(vm, 1, px_next_version_change(img, w->first, ver, d));
+        if (next > span->last)
+            break;
+        d = (pw_date)next;
     }
     if (w->nperiods && w->verdict == PW_ELIGIBLE) {
         w->periods[w->nperiods - 1].until = span->last;

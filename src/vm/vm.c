@@ -68,6 +68,9 @@ static inline pv_value pv_int(int64_t i) { return (pv_value){.as.i = i}; }
 static inline pv_value pv_num(double n) { return (pv_value){.as.n = n}; }
 static inline pv_value pv_bool(bool b) { return (pv_value){.as.b = b}; }
 static inline pv_value pv_date(int32_t d) { return (pv_value){.as.d = d}; }
+/* The evaluation date, marked (count is unused by dates) for day windows. */
+#define PV_TODAY_MARK 1u
+static inline pv_value pv_today(int32_t d) { return (pv_value){.as.d = d, .count = PV_TODAY_MARK}; }
 static inline pv_value pv_text(uint32_t s) { return (pv_value){.as.s = s}; }
 
 /* ---- slow paths ---------------------------------------------------------------- */
@@ -138,6 +141,83 @@ static inline bool pv_test(uint32_t cmp, bool lt, bool eq, bool gt)
     case PB_GT: return gt;
     default: return gt || eq;
     }
+}
+
+static void pv_window_narrow(pv_state *st, int64_t lo, int64_t hi)
+{
+    if (lo > st->win_lo)
+        st->win_lo = (int32_t)lo;
+    if (hi < st->win_hi)
+        st->win_hi = (int32_t)hi;
+}
+
+/* Narrows the day window to the days T on which `T c d` comes out as it
+ * does on `today` (T: the marked side, d: the other). */
+static void pv_window_cmp(pv_state *st, uint32_t c, const pv_value *x, int32_t today)
+{
+    static const uint8_t mirror[PB_CMP_COUNT] = {PB_EQ, PB_NE, PB_GT, PB_GE, PB_LT, PB_LE};
+    bool left = x[0].count == PV_TODAY_MARK, right = x[1].count == PV_TODAY_MARK;
+    if (left == right || x[0].none || x[1].none || c >= PB_CMP_COUNT)
+        return; /* today against today, or against nothing: the same every day */
+    int64_t d = left ? x[1].as.d : x[0].as.d, lo = INT32_MIN, hi = INT32_MAX;
+    if (!left)
+        c = mirror[c];
+    bool r = pv_test(c, today < d, today == d, today > d);
+    switch (c) {
+    case PB_EQ:
+    case PB_NE:
+        if (today == d)
+            lo = hi = d;
+        else if (today < d)
+            hi = d - 1;
+        else
+            lo = d + 1;
+        break;
+    case PB_LT: /* T < d holds up to d - 1 */
+    case PB_GE:
+        if (r == (c == PB_LT))
+            hi = d - 1;
+        else
+            lo = d;
+        break;
+    default: /* PB_LE, PB_GT: T <= d holds up to d */
+        if (r == (c == PB_LE))
+            hi = d;
+        else
+            lo = d + 1;
+        break;
+    }
+    pv_window_narrow(st, lo, hi);
+}
+
+/* A marked date shifted (DATE_ADD): the run may differ any day. */
+static inline void pv_window_day(pv_state *st, const pv_value *x, int32_t today)
+{
+    if (st->track && (x[0].count == PV_TODAY_MARK || x[1].count == PV_TODAY_MARK))
+        st->win_lo = st->win_hi = today;
+}
+
+/* BETWEEN with the date on one side and a date d on the other gave k: the
+ * days on which it gives k again. From d forward (`age`): the k-th to the
+ * (k+1)-th anniversary, less a day (pu_date_add finds the first day a count
+ * is reached); back to d: the days after the last one k + 1 units before d,
+ * up to the last one k units before it. */
+static void pv_window_between(pv_state *st, const pv_value *x, uint32_t unit, int64_t k, int32_t today)
+{
+    bool left = x[0].count == PV_TODAY_MARK, right = x[1].count == PV_TODAY_MARK;
+    if (left == right)
+        return; /* between today and today: 0 every day */
+    int32_t a, b;
+    /* A negative count (the other date after the day, for `age`) is left to
+     * the day itself: pu_date_add's backward rule is not its inverse there. */
+    bool ok = k >= 0 && (right ? pv_date_add(x[0].as.d, k, unit, &a) && pv_date_add(x[0].as.d, k + 1, unit, &b)
+                               : pv_date_add(x[1].as.d, -(k + 1), unit, &a) && pv_date_add(x[1].as.d, -k, unit, &b));
+    if (!ok)
+        pv_window_narrow(st, today, today);
+    else if (right)
+        pv_window_narrow(st, a, (int64_t)b - 1);
+    else
+        pv_window_narrow(st, (int64_t)a + 1, b);
 }
 
 static bool pv_has(const pv_value *set, const pv_value *text)
@@ -296,7 +376,7 @@ static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uin
 {
     pv_memo *keep = NULL;
     const pv_memo *m = NULL;
-    if (st->memo && st->memo_ways[func])
+    if (st->memo && !st->track && st->memo_ways[func])
         m = st->img->funcs[func].nparams ? pv_memo_find(st, func, st->stack, &keep)
                                          : pv_memo_find0(st, func, &keep);
     if (m && m->cost <= st->budget - st->executed) {
@@ -364,12 +444,14 @@ static const char *pv_cmp_symbol(uint32_t cmp)
     }
 
 /* Absent operands: equal only to each other; ordering them is an error (the
- * checker rejects such comparisons, so only unchecked bytecode gets here). */
-#define PV_CMP_OP(name, m)                                                           \
+ * checker rejects such comparisons, so only unchecked bytecode gets here).
+ * `window` runs first (dates: the day window). */
+#define PV_CMP_OP(name, m, window)                                                   \
     PV_OP(name) {                                                                    \
         uint32_t c = ARG_A(name);                                                    \
         pv_value *x = sp - 2;                                                        \
         bool r;                                                                      \
+        window                                                                       \
         if (x[0].none || x[1].none) {                                                \
             if (c > PB_NE)                                                           \
                 PV_FAIL("ordering comparison `%s` with an absent value (the checker " \
@@ -412,7 +494,8 @@ static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t
     uint32_t ncalls = 0;
     uint64_t n = st->executed;
     const uint64_t budget = st->budget;
-    const uint8_t *const memo_ways = st->memo ? st->memo_ways : NULL;
+    /* With a day window open, nothing is reused (pv_window_open). */
+    const uint8_t *const memo_ways = st->memo && !st->track ? st->memo_ways : NULL;
     for (uint32_t i = f->nparams; i < f->nlocals; i++)
         base[i] = (pv_value){0};
 
@@ -433,7 +516,7 @@ dispatch:
     PV_OP(PUSH_NUM) *sp++ = pv_num(img->nums[ARG_A(PUSH_NUM)]); PV_NEXT(PUSH_NUM);
     PV_OP(PUSH_STR) *sp++ = pv_text(ARG_A(PUSH_STR)); PV_NEXT(PUSH_STR);
     PV_OP(PUSH_DATE) *sp++ = pv_date(ARG_SA(PUSH_DATE)); PV_NEXT(PUSH_DATE);
-    PV_OP(PUSH_TODAY) *sp++ = pv_date(today); PV_NEXT(PUSH_TODAY);
+    PV_OP(PUSH_TODAY) *sp++ = pv_today(today); PV_NEXT(PUSH_TODAY);
     PV_OP(LOAD_FACT) *sp++ = facts[ARG_A(LOAD_FACT)]; PV_NEXT(LOAD_FACT);
     /* An element's as.items points at its record's first field. */
     PV_OP(LOAD_FIELD) sp[-1] = sp[-1].as.items[ARG_B(LOAD_FIELD)]; PV_NEXT(LOAD_FIELD);
@@ -477,11 +560,11 @@ dispatch:
         sp[-1].none = none;
         PV_NEXT(INT_TO_NUM);
     }
-    PV_CMP_OP(CMP_INT, i)
-    PV_CMP_OP(CMP_NUM, n)
-    PV_CMP_OP(CMP_DATE, d)
-    PV_CMP_OP(CMP_TEXT, s)
-    PV_CMP_OP(CMP_BOOL, b)
+    PV_CMP_OP(CMP_INT, i, )
+    PV_CMP_OP(CMP_NUM, n, )
+    PV_CMP_OP(CMP_DATE, d, if (st->track) pv_window_cmp(st, c, x, today);)
+    PV_CMP_OP(CMP_TEXT, s, )
+    PV_CMP_OP(CMP_BOOL, b, )
     PV_OP(IS_NONE) sp[-1] = pv_bool(sp[-1].none); PV_NEXT(IS_NONE);
     /* [value, alternative] -> value unless it is absent. */
     PV_OP(OTHERWISE) {
@@ -491,6 +574,7 @@ dispatch:
         PV_NEXT(OTHERWISE);
     }
     PV_OP(DATE_ADD) {
+        pv_window_day(st, sp - 2, today);
         int32_t r;
         if (!pv_date_add(sp[-2].as.d, sp[-1].as.i, ARG_A(DATE_ADD), &r))
             PV_FAIL("date out of range");
@@ -502,6 +586,8 @@ dispatch:
         int64_t r;
         if (!pv_between(sp[-2].as.d, sp[-1].as.d, ARG_A(BETWEEN), &r))
             PV_FAIL("date out of range");
+        if (st->track)
+            pv_window_between(st, sp - 2, ARG_A(BETWEEN), r, today);
         sp[-2] = pv_int(r);
         sp--;
         PV_NEXT(BETWEEN);

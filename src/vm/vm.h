@@ -65,7 +65,33 @@ typedef struct pv_state {
     uint8_t *memo_ways;   /* per function: its class's entries (0: not remembered) */
     uint32_t memo_epoch;
     int32_t memo_today;   /* the day the current epoch's results hold for */
+    /* The day window (pv_window_open): the days around the evaluation date
+     * on which the runs since it was opened take every branch they took. */
+    bool track;
+    int32_t win_lo, win_hi;
 } pv_state;
+
+/* Day windows, for tools that evaluate one requirement day after day
+ * (explain's scans). Between pv_window_open and pv_window_close the VM
+ * notes, for the runs it makes, the days on which they would come out the
+ * same: the evaluation date is pushed marked (PUSH_TODAY), each comparison
+ * of a marked date with one that does not depend on the day narrows
+ * [win_lo, win_hi] to the days on which that comparison gives what it gave,
+ * and any other use of a marked date (DATE_ADD, BETWEEN: `age` is one)
+ * narrows it to the evaluation date alone. Everything else a run computes
+ * depends on the facts only, so on every day of the window the runs repeat
+ * exactly. Remembered calls are not used meanwhile (their comparisons would
+ * go unseen). Costs nothing while closed but one test per date comparison. */
+static inline void pv_window_open(pv_state *st)
+{
+    st->track = true;
+    st->win_lo = INT32_MIN;
+    st->win_hi = INT32_MAX;
+}
+static inline void pv_window_close(pv_state *st)
+{
+    st->track = false;
+}
 
 #define PV_DEFAULT_BUDGET 10000000u
 

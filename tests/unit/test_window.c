@@ -1,0 +1,168 @@
+/* Day windows (pv_window_open): after a run on day d, every day of the
+ * window the VM reports gives exactly what d gave. Checked the slow way: for
+ * requirements that use the date in every way the language allows
+ * (comparisons of each kind on either side, `otherwise today`, counts
+ * between dates in both directions and units, date shifts), facts around
+ * month ends and 29 February, and days over a dozen years, each day of each
+ * reported window (up to 500 days either side) is evaluated without a
+ * window and must agree. And windows must be wide where they can be, or
+ * explain's scans gain nothing. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/tools.h"
+#include "bc/image.h"
+#include "facts/facts.h"
+#include "vm/vm.h"
+#include "check_main.h"
+
+static const char rules[] =
+    "record cert {\n  id: text\n  issued: date\n  expires: date?\n}\n"
+    "facts coach {\n  id: text\n  birth_date: date\n  started: date?\n  certs: list of cert = []\n}\n"
+    "define age: integer = years since birth_date\n"
+    "define current(c: text): boolean =\n"
+    "  any x in certs where x.id = c and x.issued <= today and (x.expires otherwise today) >= today\n"
+    "program p {\n"
+    "  require \"adult\": age >= 18\n"
+    "  require \"months old\": months since birth_date >= 222\n"
+    "  require \"days old\": days since birth_date < 7000\n"
+    "  require \"until\": months between today and 2030-06-15 >= 7\n"
+    "  require \"years until\": years between today and 2031-02-28 = 3\n"
+    "  require \"current\": current(\"a\")\n"
+    "  require \"lt\": today < 2027-03-01\n"
+    "  require \"le\": 2027-03-01 <= today\n"
+    "  require \"gt\": today > birth_date + 30 years\n"
+    "  require \"ne\": today != 2028-02-29\n"
+    "  require \"eq\": 2026-12-31 = today\n"
+    "  require \"started\": years since (started otherwise today) >= 2\n"
+    "  require \"shift\": today + 45 days >= 2027-01-10\n"
+    "  require \"shift back\": today - 1 month <= 2029-01-31\n"
+    "  require \"otherwise\": (started otherwise today) >= today\n"
+    "}\n";
+
+static const char *const records[] = {
+    "{\"id\":\"a\",\"birth_date\":\"2008-02-29\",\"started\":\"2025-01-31\",\"certs\":["
+    "{\"id\":\"a\",\"issued\":\"2024-01-31\",\"expires\":\"2027-02-28\"},"
+    "{\"id\":\"a\",\"issued\":\"2028-03-31\",\"expires\":null},{\"id\":\"b\",\"issued\":\"2020-01-01\",\"expires\":null}]}",
+    "{\"id\":\"b\",\"birth_date\":\"1990-01-31\",\"started\":null}",
+    "{\"id\":\"c\",\"birth_date\":\"2010-12-31\",\"started\":\"2031-03-31\",\"certs\":["
+    "{\"id\":\"a\",\"issued\":\"2026-12-31\",\"expires\":\"2026-12-31\"}]}",
+};
+
+static pv_value run(pv_state *vm, const pv_value *facts, int32_t day, uint32_t func)
+{
+    pv_value v;
+    pv_error err;
+    ck_assert_msg(pv_call(vm, facts, day, func, NULL, &v, &err), "%s", err.message);
+    return v;
+}
+
+START_TEST(test_windows_repeat)
+{
+    pw_program *prog;
+    pw_context *ctx;
+    pw_error err;
+    ck_assert_msg(pw_compile_source("window.pw", rules, strlen(rules), NULL, &prog, &err) == PW_OK, "%s",
+                  err.message);
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    const char *rec = records[_i];
+    ck_assert_msg(pw_context_set_json(ctx, rec, strlen(rec), &err) == PW_OK, "%s", err.message);
+    const pb_image *img = pt_program_image(prog);
+    pv_state *vm = pt_context_vm(ctx);
+    const pv_value *facts = pt_context_facts(ctx)->root;
+    pw_date start, end;
+    ck_assert_int_eq(pw_date_parse("2022-01-01", &start, NULL), PW_OK);
+    ck_assert_int_eq(pw_date_parse("2033-12-31", &end, NULL), PW_OK);
+    long checked = 0, wide = 0;
+    for (uint32_t r = img->progs[0].first_req; r < img->progs[0].first_req + img->progs[0].nreqs; r++) {
+        uint32_t f = img->reqs[r].func;
+        for (pw_date d = start; d <= end; d += 41) {
+            pv_window_open(vm);
+            pv_value v = run(vm, facts, d, f);
+            pv_window_close(vm);
+            int32_t lo = vm->win_lo, hi = vm->win_hi;
+            ck_assert_msg(lo <= d && d <= hi, "the window [%d, %d] misses its own day %d", lo, hi, d);
+            if ((int64_t)hi - lo > 1)
+                wide++;
+            int64_t from = lo > (int64_t)d - 500 ? lo : (int64_t)d - 500;
+            int64_t to = hi < (int64_t)d + 500 ? hi : (int64_t)d + 500;
+            for (int64_t e = from; e <= to; e++, checked++) {
+                pv_value w = run(vm, facts, (int32_t)e, f);
+                if (w.as.b != v.as.b || w.none != v.none) {
+                    char a[11], b[11];
+                    pw_date_format(d, a);
+                    pw_date_format((pw_date)e, b);
+                    ck_abort_msg("record %d, requirement %u: %s on %s but %s on %s, inside the window [%d, %d]", _i,
+                                 r - img->progs[0].first_req, v.as.b ? "met" : "unmet", a,
+                                 w.as.b ? "met" : "unmet", b, lo, hi);
+                }
+            }
+        }
+    }
+    /* Most windows reach past their day: only the date shifts and days
+     * with a count change at them collapse. */
+    ck_assert_int_gt(wide, 0);
+    printf("record %d: %ld days checked inside windows, %ld windows wider than a day\n", _i, checked, wide);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+/* The windows of the shipped rules' requirements over certificates reach
+ * from one issue or expiry day to the next: what makes `pathway explain` of
+ * a coach with a long list cheap. */
+START_TEST(test_certificate_window)
+{
+    pw_program *prog;
+    pw_context *ctx;
+    pw_error err;
+    ck_assert_int_eq(pw_program_open(PW_SOURCE_DIR "/rules/usatf/usatf.pw", NULL, &prog, &err), PW_OK);
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    const char *rec = "{\"id\":\"x\",\"birth_date\":\"1980-01-01\",\"certificates\":[{\"id\":\"usatf-level-1\","
+                      "\"issued\":\"2020-01-01\",\"expires\":\"2030-12-31\"}]}";
+    ck_assert_int_eq(pw_context_set_json(ctx, rec, strlen(rec), &err), PW_OK);
+    const pb_image *img = pt_program_image(prog);
+    size_t l2;
+    ck_assert_int_eq(pw_program_find(prog, "level_2", &l2, &err), PW_OK);
+    pv_state *vm = pt_context_vm(ctx);
+    pw_date d, issued, expires;
+    pw_date_parse("2026-11-23", &d, NULL);
+    pw_date_parse("2020-01-01", &issued, NULL);
+    pw_date_parse("2030-12-31", &expires, NULL);
+    bool found = false;
+    for (uint32_t r = img->progs[l2].first_req; r < img->progs[l2].first_req + img->progs[l2].nreqs; r++) {
+        pw_requirement info;
+        pw_requirement_info(prog, l2, r - img->progs[l2].first_req, &info, NULL);
+        if (strcmp(info.label, "current USATF Level 1 certificate") != 0)
+            continue;
+        pv_window_open(vm);
+        pv_value v = run(vm, pt_context_facts(ctx)->root, d, img->reqs[r].func);
+        pv_window_close(vm);
+        ck_assert(v.as.b);
+        ck_assert_int_eq(vm->win_lo, issued);
+        ck_assert_int_eq(vm->win_hi, expires);
+        found = true;
+    }
+    ck_assert(found);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("window");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_windows_repeat, 0, (int)(sizeof records / sizeof records[0]));
+    tcase_add_test(tc, test_certificate_window);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return pw_run_suite(suite());
+}

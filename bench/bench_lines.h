@@ -82,6 +82,17 @@ static inline void bl_json_string(FILE *out, const char *s)
     putc('"', out);
 }
 
+/* The record's "id" (the population's ids need no unescaping). */
+static inline char *bl_record_id(const char *text)
+{
+    const char *k = strstr(text, "\"id\":\"");
+    if (!k)
+        return strdup("");
+    k += 6;
+    const char *e = strchr(k, '"');
+    return strndup(k, e ? (size_t)(e - k) : strlen(k));
+}
+
 /* The options floor.c and vm_only.c share. bo_parse takes them from argv
  * and gives the positional arguments, in order, to pos[0..npos-1]; an
  * option it does not know (floor's --by-requirement) is left to `extra`,

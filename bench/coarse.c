@@ -60,6 +60,16 @@ static void quoted(out *o, const char *s)
     put(o, "\"", 1);
 }
 
+static void labels(out *o, const pw_context *ctx, size_t p, size_t n,
+                   const char *(*label)(const pw_context *, size_t, size_t))
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(o, ",", 1);
+        quoted(o, label(ctx, p, i));
+    }
+}
+
 /* The eval line through the fine-grained calls; returns the calls made. */
 static long fine(pw_context *ctx, const pw_program *prog, const char *rec, size_t len, pw_date asof,
                  const char *asof_text, const char *id, out *o)
@@ -85,33 +95,15 @@ static long fine(pw_context *ctx, const pw_program *prog, const char *rec, size_
         quoted(o, pw_program_id(prog, p));
         puts_(o, pw_result_eligible(ctx, p) ? ",\"eligible\":true,\"unmet\":[" : ",\"eligible\":false,\"unmet\":[");
         size_t u = pw_result_unmet_count(ctx, p);
-        for (size_t i = 0; i < u; i++) {
-            if (i)
-                put(o, ",", 1);
-            quoted(o, pw_result_unmet_label(ctx, p, i));
-        }
+        labels(o, ctx, p, u, pw_result_unmet_label);
         puts_(o, "],\"preferred_unmet\":[");
         size_t f = pw_result_preferred_unmet_count(ctx, p);
-        for (size_t i = 0; i < f; i++) {
-            if (i)
-                put(o, ",", 1);
-            quoted(o, pw_result_preferred_unmet_label(ctx, p, i));
-        }
+        labels(o, ctx, p, f, pw_result_preferred_unmet_label);
         puts_(o, "]}");
         calls += 5 + (long)u + (long)f;
     }
     puts_(o, "]}\n");
     return calls;
-}
-
-static char *record_id(const char *text)
-{
-    const char *k = strstr(text, "\"id\":\"");
-    if (!k)
-        return strdup("");
-    k += 6;
-    const char *e = strchr(k, '"');
-    return strndup(k, e ? (size_t)(e - k) : strlen(k));
 }
 
 int main(int argc, char **argv)
@@ -141,7 +133,7 @@ int main(int argc, char **argv)
     const char *text;
     while (recs && ids && lens && (long)n < o.coaches && (text = bl_next(&r, &len))) {
         recs[n] = strndup(text, len);
-        ids[n] = record_id(text);
+        ids[n] = bl_record_id(text);
         lens[n++] = len;
     }
     bl_close(&r);

@@ -80,17 +80,6 @@ static void emit(FILE *out, const pw_program *prog, const pw_context *ctx, const
     fputs("]}\n", out);
 }
 
-/* The record's "id", for --emit (the population's ids need no unescaping). */
-static char *record_id(const char *text)
-{
-    const char *k = strstr(text, "\"id\":\"");
-    if (!k)
-        return strdup("");
-    k += 6;
-    const char *e = strchr(k, '"');
-    return strndup(k, e ? (size_t)(e - k) : strlen(k));
-}
-
 int main(int argc, char **argv)
 {
     bo_options o;
@@ -129,7 +118,7 @@ int main(int argc, char **argv)
         if (pw_context_new(prog, &ctx, &err) != PW_OK)
             fail("pw_context_new", &err);
         while ((text = bl_next(&r, &len))) {
-            char *id = record_id(text);
+            char *id = bl_record_id(text);
             if (pw_context_set_json(ctx, text, len, &err) != PW_OK)
                 fail(id, &err);
             if (pw_evaluate_all(ctx, asof, &err) != PW_OK)

@@ -474,44 +474,29 @@ static void pc_edge_add(pc_ctx *c, const char *name, pc_edges *out)
 /* In the order pc_expr meets the names, so that functions keep the numbers
  * checking on first use gives them. Recurses as deep as the tree is high,
  * which the parser bounds. */
+typedef struct pc_edges_walk {
+    pc_ctx *c;
+    pc_edges *out;
+} pc_edges_walk;
+
+static void pc_edges_of(pc_ctx *c, const pa_expr *e, pc_edges *out);
+
+static void pc_edges_child(void *w, const pa_expr *e)
+{
+    pc_edges_walk *x = w;
+    pc_edges_of(x->c, e, x->out);
+}
+
 static void pc_edges_of(pc_ctx *c, const pa_expr *e, pc_edges *out)
 {
     if (!e || c->d->oom)
         return;
-    switch (e->kind) {
-    case PA_E_NAME: pc_edge_add(c, e->u.name.name, out); break;
-    case PA_E_FIELD: pc_edges_of(c, e->u.field.obj, out); break;
-    case PA_E_CALL:
-        for (const pa_expr *a = e->u.call.args; a; a = a->next)
-            pc_edges_of(c, a, out);
+    if (e->kind == PA_E_NAME)
+        pc_edge_add(c, e->u.name.name, out);
+    pc_edges_walk w = {c, out};
+    pa_each_child(e, pc_edges_child, &w);
+    if (e->kind == PA_E_CALL)
         pc_edge_add(c, e->u.call.name, out);
-        break;
-    case PA_E_LIST:
-        for (const pa_expr *a = e->u.list.items; a; a = a->next)
-            pc_edges_of(c, a, out);
-        break;
-    case PA_E_UNARY: pc_edges_of(c, e->u.un.a, out); break;
-    case PA_E_BINARY:
-        pc_edges_of(c, e->u.bin.a, out);
-        pc_edges_of(c, e->u.bin.b, out);
-        break;
-    case PA_E_IS_NONE: pc_edges_of(c, e->u.isnone.a, out); break;
-    case PA_E_IF:
-        pc_edges_of(c, e->u.cond.c, out);
-        pc_edges_of(c, e->u.cond.a, out);
-        pc_edges_of(c, e->u.cond.b, out);
-        break;
-    case PA_E_BETWEEN:
-        pc_edges_of(c, e->u.between.a, out);
-        pc_edges_of(c, e->u.between.b, out);
-        break;
-    case PA_E_QUANT:
-        pc_edges_of(c, e->u.quant.list, out);
-        pc_edges_of(c, e->u.quant.where, out);
-        pc_edges_of(c, e->u.quant.value, out);
-        break;
-    default: break;
-    }
 }
 
 /* Checks every definition, each after the ones it uses (depth first, in

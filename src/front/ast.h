@@ -92,6 +92,33 @@ struct pa_expr {
     uint32_t ref_rec;   /* PA_E_FIELD: record of obj; u.field index in ref_index */
 };
 
+/* Calls fn(ctx, c) for each direct subexpression c of e, in source order
+ * (call arguments and list items included; absent parts skipped), so that
+ * the walkers that treat most kinds alike (the checker's definition graph,
+ * the lint's usage and known-value passes) do not each list the kinds. */
+typedef void pa_child_fn(void *ctx, const pa_expr *child);
+static inline void pa_each_child(const pa_expr *e, pa_child_fn *fn, void *ctx)
+{
+    const pa_expr *k[3] = {NULL, NULL, NULL}, *list = NULL;
+    switch (e->kind) {
+    case PA_E_FIELD: k[0] = e->u.field.obj; break;
+    case PA_E_CALL: list = e->u.call.args; break;
+    case PA_E_LIST: list = e->u.list.items; break;
+    case PA_E_UNARY: k[0] = e->u.un.a; break;
+    case PA_E_BINARY: k[0] = e->u.bin.a, k[1] = e->u.bin.b; break;
+    case PA_E_IS_NONE: k[0] = e->u.isnone.a; break;
+    case PA_E_IF: k[0] = e->u.cond.c, k[1] = e->u.cond.a, k[2] = e->u.cond.b; break;
+    case PA_E_BETWEEN: k[0] = e->u.between.a, k[1] = e->u.between.b; break;
+    case PA_E_QUANT: k[0] = e->u.quant.list, k[1] = e->u.quant.where, k[2] = e->u.quant.value; break;
+    default: break;
+    }
+    for (; list; list = list->next)
+        fn(ctx, list);
+    for (int i = 0; i < 3; i++)
+        if (k[i])
+            fn(ctx, k[i]);
+}
+
 /* A type as written: `integer`, `date?`, `list of certificate`, `set of text`. */
 typedef enum pa_type_form { PA_TY_NAMED, PA_TY_LIST, PA_TY_SET } pa_type_form;
 typedef struct pa_typeref {

@@ -161,6 +161,17 @@ static void pl_known_quant(const pl_kwalk *w, const pa_expr *e, const pl_kscope 
     pl_known_walk(w, e->u.quant.value, &inner);
 }
 
+typedef struct pl_known_step {
+    const pl_kwalk *w;
+    const pl_kscope *sc;
+} pl_known_step;
+
+static void pl_known_child(void *x, const pa_expr *e)
+{
+    const pl_known_step *k = x;
+    pl_known_walk(k->w, e, k->sc);
+}
+
 static void pl_known_walk(const pl_kwalk *w, const pa_expr *e, const pl_kscope *sc)
 {
     if (!e || w->c->oom)
@@ -169,23 +180,11 @@ static void pl_known_walk(const pl_kwalk *w, const pa_expr *e, const pl_kscope *
     case PA_E_BINARY: pl_known_binary(w, e, sc); break;
     case PA_E_CALL: pl_known_call(w, e, sc); break;
     case PA_E_QUANT: pl_known_quant(w, e, sc); break;
-    case PA_E_UNARY: pl_known_walk(w, e->u.un.a, sc); break;
-    case PA_E_FIELD: pl_known_walk(w, e->u.field.obj, sc); break;
-    case PA_E_IS_NONE: pl_known_walk(w, e->u.isnone.a, sc); break;
-    case PA_E_IF:
-        pl_known_walk(w, e->u.cond.c, sc);
-        pl_known_walk(w, e->u.cond.a, sc);
-        pl_known_walk(w, e->u.cond.b, sc);
+    default: {
+        pl_known_step k = {w, sc};
+        pa_each_child(e, pl_known_child, &k);
         break;
-    case PA_E_BETWEEN:
-        pl_known_walk(w, e->u.between.a, sc);
-        pl_known_walk(w, e->u.between.b, sc);
-        break;
-    case PA_E_LIST:
-        for (const pa_expr *it = e->u.list.items; it; it = it->next)
-            pl_known_walk(w, it, sc);
-        break;
-    default: break;
+    }
     }
 }
 

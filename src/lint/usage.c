@@ -53,12 +53,6 @@ static void pl_use_file(pl_usage *u, uint32_t to, uint32_t from)
 
 static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from);
 
-static void pl_use_list(pl_usage *u, const pa_expr *e, uint32_t from)
-{
-    for (; e; e = e->next)
-        pl_use_expr(u, e, from);
-}
-
 static void pl_use_ref(pl_usage *u, const pa_expr *e, uint32_t from)
 {
     const pc_program *p = u->c->p;
@@ -72,48 +66,31 @@ static void pl_use_ref(pl_usage *u, const pa_expr *e, uint32_t from)
     }
 }
 
+typedef struct pl_use_walk {
+    pl_usage *u;
+    uint32_t from;
+} pl_use_walk;
+
+static void pl_use_child(void *w, const pa_expr *e)
+{
+    const pl_use_walk *x = w;
+    pl_use_expr(x->u, e, x->from);
+}
+
 static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from)
 {
     if (!e)
         return;
     const pc_program *p = u->c->p;
-    switch (e->kind) {
-    case PA_E_NAME: pl_use_ref(u, e, from); break;
-    case PA_E_CALL:
+    if (e->kind == PA_E_NAME || e->kind == PA_E_CALL)
         pl_use_ref(u, e, from);
-        pl_use_list(u, e->u.call.args, from);
-        break;
-    case PA_E_FIELD:
-        pl_use_expr(u, e->u.field.obj, from);
-        if (e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < p->nrecords &&
-            e->ref_index < p->records[e->ref_rec].nfields) {
-            u->fields[e->ref_rec][e->ref_index] = true;
-            pl_use_file(u, p->records[e->ref_rec].span.file, from);
-        }
-        break;
-    case PA_E_LIST: pl_use_list(u, e->u.list.items, from); break;
-    case PA_E_UNARY: pl_use_expr(u, e->u.un.a, from); break;
-    case PA_E_BINARY:
-        pl_use_expr(u, e->u.bin.a, from);
-        pl_use_expr(u, e->u.bin.b, from);
-        break;
-    case PA_E_IS_NONE: pl_use_expr(u, e->u.isnone.a, from); break;
-    case PA_E_IF:
-        pl_use_expr(u, e->u.cond.c, from);
-        pl_use_expr(u, e->u.cond.a, from);
-        pl_use_expr(u, e->u.cond.b, from);
-        break;
-    case PA_E_BETWEEN:
-        pl_use_expr(u, e->u.between.a, from);
-        pl_use_expr(u, e->u.between.b, from);
-        break;
-    case PA_E_QUANT:
-        pl_use_expr(u, e->u.quant.list, from);
-        pl_use_expr(u, e->u.quant.where, from);
-        pl_use_expr(u, e->u.quant.value, from);
-        break;
-    default: break;
+    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < p->nrecords &&
+        e->ref_index < p->records[e->ref_rec].nfields) {
+        u->fields[e->ref_rec][e->ref_index] = true;
+        pl_use_file(u, p->records[e->ref_rec].span.file, from);
     }
+    pl_use_walk w = {u, from};
+    pa_each_child(e, pl_use_child, &w);
 }
 
 static void pl_use_reqs(pl_usage *u, const pa_req *r, uint32_t from)

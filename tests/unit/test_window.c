@@ -42,13 +42,14 @@ static const char rules[] =
     "  require \"otherwise\": (started otherwise today) >= today\n"
     "}\n";
 
+/* Each record parenthesized: one literal in pieces, not two elements. */
 static const char *const records[] = {
-    "{\"id\":\"a\",\"birth_date\":\"2008-02-29\",\"started\":\"2025-01-31\",\"certs\":["
-    "{\"id\":\"a\",\"issued\":\"2024-01-31\",\"expires\":\"2027-02-28\"},"
-    "{\"id\":\"a\",\"issued\":\"2028-03-31\",\"expires\":null},{\"id\":\"b\",\"issued\":\"2020-01-01\",\"expires\":null}]}",
+    ("{\"id\":\"a\",\"birth_date\":\"2008-02-29\",\"started\":\"2025-01-31\",\"certs\":["
+     "{\"id\":\"a\",\"issued\":\"2024-01-31\",\"expires\":\"2027-02-28\"},"
+     "{\"id\":\"a\",\"issued\":\"2028-03-31\",\"expires\":null},{\"id\":\"b\",\"issued\":\"2020-01-01\",\"expires\":null}]}"),
     "{\"id\":\"b\",\"birth_date\":\"1990-01-31\",\"started\":null}",
-    "{\"id\":\"c\",\"birth_date\":\"2010-12-31\",\"started\":\"2031-03-31\",\"certs\":["
-    "{\"id\":\"a\",\"issued\":\"2026-12-31\",\"expires\":\"2026-12-31\"}]}",
+    ("{\"id\":\"c\",\"birth_date\":\"2010-12-31\",\"started\":\"2031-03-31\",\"certs\":["
+     "{\"id\":\"a\",\"issued\":\"2026-12-31\",\"expires\":\"2026-12-31\"}]}"),
 };
 
 static pv_value run(pv_state *vm, const pv_value *facts, int32_t day, uint32_t func)

@@ -235,3 +235,19 @@ int pws_is_text(sqlite3_value *v)
     int t = sqlite3_value_type(v);
     return t == SQLITE_TEXT || t == SQLITE_BLOB;
 }
+
+int pws_entry_is(const pws_entry *e, sqlite3_value *rules)
+{
+    switch (sqlite3_value_type(rules)) {
+    case SQLITE_BLOB: {
+        const void *bytes = sqlite3_value_blob(rules);
+        return pws_blob_matches(e, bytes ? bytes : "", (size_t)sqlite3_value_bytes(rules));
+    }
+    case SQLITE_TEXT: {
+        const char *path = (const char *)sqlite3_value_text(rules);
+        return path && e->path && strcmp(e->path, path) == 0;
+    }
+    default:
+        return 0;
+    }
+}

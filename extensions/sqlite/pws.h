@@ -50,6 +50,9 @@ typedef struct pws_state {
  * pws_entry_release. Otherwise an SQLite code and *msg (sqlite3_malloc'd). */
 int pws_rules(pws_state *st, sqlite3_value *rules, pws_entry **out, char **msg);
 void pws_entry_release(void *entry);
+/* Whether `rules` names the entry: the same BLOB bytes, or the same path (its
+ * file not looked at again: a statement keeps the rules it started with). */
+int pws_entry_is(const pws_entry *e, sqlite3_value *rules);
 void pws_state_release(void *state);
 /* The statistics pathway_cache_stats() returns, as a JSON object. */
 char *pws_cache_stats(const pws_state *st);

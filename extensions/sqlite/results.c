@@ -21,18 +21,25 @@ typedef struct pws_vtab {
     pws_state *st;
 } pws_vtab;
 
+/* A program's results, copied out of the context. The labels are the
+ * program's strings (lifetime: the cursor's entry), kept as pointers; the
+ * JSON arrays are made only when a query reads them. */
 typedef struct pws_row {
-    const char *program, *title; /* lifetime: the cursor's entry */
+    size_t p;                    /* the program version */
     int eligible;
     const char *status;
-    char *unmet, *preferred;     /* sqlite3_malloc'd JSON arrays */
+    size_t unmet_at, unmet_n;    /* in the cursor's labels */
+    size_t pref_at, pref_n;
 } pws_row;
 
 typedef struct pws_cursor {
     sqlite3_vtab_cursor base;
-    pws_entry *rules;            /* a reference while rows point into it */
+    pws_entry *rules;            /* a reference, kept from one xFilter to the
+                                  * next while the rules argument is the same */
     pws_row *rows;
-    size_t nrows, at;
+    size_t nrows, rows_cap, at;
+    const char **labels;
+    size_t nlabels, labels_cap;
 } pws_cursor;
 
 static int pws_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -109,23 +116,12 @@ static int pws_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
     return SQLITE_OK;
 }
 
-static void pws_cursor_clear(pws_cursor *cur)
-{
-    for (size_t i = 0; i < cur->nrows; i++) {
-        sqlite3_free(cur->rows[i].unmet);
-        sqlite3_free(cur->rows[i].preferred);
-    }
-    sqlite3_free(cur->rows);
-    cur->rows = NULL;
-    cur->nrows = cur->at = 0;
-    pws_entry_release(cur->rules);
-    cur->rules = NULL;
-}
-
 static int pws_close(sqlite3_vtab_cursor *base)
 {
     pws_cursor *cur = (pws_cursor *)base;
-    pws_cursor_clear(cur);
+    pws_entry_release(cur->rules);
+    sqlite3_free(cur->rows);
+    sqlite3_free(cur->labels);
     sqlite3_free(cur);
     return SQLITE_OK;
 }
@@ -146,22 +142,48 @@ static void pws_json_string(sqlite3_str *out, const char *s)
     sqlite3_str_appendchar(out, 1, '"');
 }
 
-/* The labels as a JSON array ("[]" for none); NULL when out of memory. */
-static char *pws_json_labels(const pw_context *ctx, size_t p,
-                             size_t (*count)(const pw_context *, size_t),
-                             const char *(*label)(const pw_context *, size_t, size_t))
+/* Labels [at, at + n) of the cursor as a JSON array ("[]" for none); NULL
+ * when out of memory. */
+static char *pws_json_labels(const pws_cursor *cur, size_t at, size_t n)
 {
     sqlite3_str *out = sqlite3_str_new(NULL);
     sqlite3_str_appendchar(out, 1, '[');
-    size_t n = count(ctx, p);
     for (size_t i = 0; i < n; i++) {
         if (i)
             sqlite3_str_appendchar(out, 1, ',');
-        const char *l = label(ctx, p, i);
+        const char *l = cur->labels[at + i];
         pws_json_string(out, l ? l : "");
     }
     sqlite3_str_appendchar(out, 1, ']');
     return sqlite3_str_finish(out);
+}
+
+/* Room for n more labels. */
+static int pws_labels_reserve(pws_cursor *cur, size_t n)
+{
+    if (cur->nlabels + n <= cur->labels_cap)
+        return SQLITE_OK;
+    size_t cap = cur->labels_cap ? cur->labels_cap : 32;
+    while (cap < cur->nlabels + n)
+        cap *= 2;
+    const char **l = sqlite3_realloc64(cur->labels, sizeof *l * cap);
+    if (!l)
+        return SQLITE_NOMEM;
+    cur->labels = l;
+    cur->labels_cap = cap;
+    return SQLITE_OK;
+}
+
+/* Appends the n labels label(ctx, p, i); *at gets where they start. */
+static int pws_copy_labels(pws_cursor *cur, const pw_context *ctx, size_t p, size_t n,
+                           const char *(*label)(const pw_context *, size_t, size_t), size_t *at)
+{
+    if (pws_labels_reserve(cur, n) != SQLITE_OK)
+        return SQLITE_NOMEM;
+    *at = cur->nlabels;
+    for (size_t i = 0; i < n; i++)
+        cur->labels[cur->nlabels++] = label(ctx, p, i);
+    return SQLITE_OK;
 }
 
 static const char *pws_status_text(pw_verdict v)
@@ -176,19 +198,22 @@ static const char *pws_status_text(pw_verdict v)
 }
 
 /* Evaluates version p and copies its results into row. */
-static int pws_make_row(pws_entry *e, size_t p, pw_date as_of, pws_row *row, pw_error *err)
+static int pws_make_row(pws_cursor *cur, size_t p, pw_date as_of, pws_row *row, pw_error *err)
 {
+    pws_entry *e = cur->rules;
     pw_status s = pw_evaluate(e->ctx, p, as_of, err);
     if (s != PW_OK)
         return s == PW_ERR_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
-    row->program = pw_program_id(e->prog, p);
-    row->title = pw_program_title(e->prog, p);
+    row->p = p;
     row->eligible = pw_result_eligible(e->ctx, p);
     row->status = pws_status_text(pw_result_verdict(e->ctx, p));
-    row->unmet = pws_json_labels(e->ctx, p, pw_result_unmet_count, pw_result_unmet_label);
-    row->preferred = pws_json_labels(e->ctx, p, pw_result_preferred_unmet_count,
-                                     pw_result_preferred_unmet_label);
-    return row->unmet && row->preferred ? SQLITE_OK : SQLITE_NOMEM;
+    row->unmet_n = pw_result_unmet_count(e->ctx, p);
+    row->pref_n = pw_result_preferred_unmet_count(e->ctx, p);
+    if (pws_copy_labels(cur, e->ctx, p, row->unmet_n, pw_result_unmet_label, &row->unmet_at) != SQLITE_OK ||
+        pws_copy_labels(cur, e->ctx, p, row->pref_n, pw_result_preferred_unmet_label,
+                        &row->pref_at) != SQLITE_OK)
+        return SQLITE_NOMEM;
+    return SQLITE_OK;
 }
 
 /* One row per program, in declaration order: the version applying on the
@@ -198,9 +223,13 @@ static int pws_make_rows(pws_cursor *cur, const char *json, size_t len, pw_date 
 {
     pws_entry *e = cur->rules;
     size_t count = pw_program_count(e->prog);
-    cur->rows = sqlite3_malloc64(sizeof *cur->rows * (count ? count : 1));
-    if (!cur->rows)
-        return SQLITE_NOMEM;
+    if (count > cur->rows_cap) {
+        pws_row *rows = sqlite3_realloc64(cur->rows, sizeof *rows * count);
+        if (!rows)
+            return SQLITE_NOMEM;
+        cur->rows = rows;
+        cur->rows_cap = count;
+    }
     pw_status s = pw_context_set_json(e->ctx, json, len, err);
     if (s != PW_OK)
         return s == PW_ERR_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
@@ -208,8 +237,7 @@ static int pws_make_rows(pws_cursor *cur, const char *json, size_t len, pw_date 
         if (!pw_program_is_first_version(e->prog, p))
             continue;
         pws_row *row = &cur->rows[cur->nrows++];
-        memset(row, 0, sizeof *row);
-        int rc = pws_make_row(e, pw_program_version_at(e->prog, p, as_of), as_of, row, err);
+        int rc = pws_make_row(cur, pw_program_version_at(e->prog, p, as_of), as_of, row, err);
         if (rc != SQLITE_OK)
             return rc;
     }
@@ -222,7 +250,7 @@ static int pws_cursor_fail(pws_cursor *cur, int rc, char *msg)
     sqlite3_free(vt->zErrMsg);
     vt->zErrMsg = msg ? sqlite3_mprintf("pathway_results: %s", msg) : NULL;
     sqlite3_free(msg);
-    pws_cursor_clear(cur);
+    cur->nrows = cur->at = 0;
     return rc;
 }
 
@@ -231,7 +259,7 @@ static int pws_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_st
 {
     (void)idx_str;
     pws_cursor *cur = (pws_cursor *)base;
-    pws_cursor_clear(cur);
+    cur->nrows = cur->at = cur->nlabels = 0;
     if (argc < 2 || !(idx_num & PWS_ARG_RULES) || !(idx_num & PWS_ARG_COACH))
         return SQLITE_ERROR; /* pws_best_index refuses such plans */
     sqlite3_value *rules = argv[0], *coach = argv[1];
@@ -249,10 +277,14 @@ static int pws_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_st
     size_t len = (size_t)sqlite3_value_bytes(coach);
     if (!json)
         return pws_cursor_fail(cur, SQLITE_NOMEM, NULL);
-    pws_vtab *vt = (pws_vtab *)base->pVtab;
-    rc = pws_rules(vt->st, rules, &cur->rules, &msg);
-    if (rc != SQLITE_OK)
-        return pws_cursor_fail(cur, rc, msg);
+    if (!cur->rules || !pws_entry_is(cur->rules, rules)) {
+        pws_entry_release(cur->rules);
+        cur->rules = NULL;
+        pws_vtab *vt = (pws_vtab *)base->pVtab;
+        rc = pws_rules(vt->st, rules, &cur->rules, &msg);
+        if (rc != SQLITE_OK)
+            return pws_cursor_fail(cur, rc, msg);
+    }
     pw_error err;
     rc = pws_make_rows(cur, json, len, as_of, &err);
     if (rc == SQLITE_ERROR)
@@ -282,17 +314,27 @@ static void pws_text(sqlite3_context *f, const char *s)
         sqlite3_result_null(f);
 }
 
+static void pws_json_column(sqlite3_context *f, const pws_cursor *cur, size_t at, size_t n)
+{
+    char *json = pws_json_labels(cur, at, n);
+    if (json)
+        sqlite3_result_text(f, json, -1, sqlite3_free);
+    else
+        sqlite3_result_error_nomem(f);
+}
+
 static int pws_column(sqlite3_vtab_cursor *base, sqlite3_context *f, int col)
 {
     pws_cursor *cur = (pws_cursor *)base;
     const pws_row *row = &cur->rows[cur->at];
+    const pw_program *prog = cur->rules->prog;
     switch (col) {
-    case PWS_COL_PROGRAM: pws_text(f, row->program); break;
-    case PWS_COL_TITLE: pws_text(f, row->title); break;
+    case PWS_COL_PROGRAM: pws_text(f, pw_program_id(prog, row->p)); break;
+    case PWS_COL_TITLE: pws_text(f, pw_program_title(prog, row->p)); break;
     case PWS_COL_ELIGIBLE: sqlite3_result_int(f, row->eligible); break;
-    case PWS_COL_STATUS: pws_text(f, row->status); break;
-    case PWS_COL_UNMET: pws_text(f, row->unmet); break;
-    case PWS_COL_PREFERRED: pws_text(f, row->preferred); break;
+    case PWS_COL_STATUS: sqlite3_result_text(f, row->status, -1, SQLITE_STATIC); break;
+    case PWS_COL_UNMET: pws_json_column(f, cur, row->unmet_at, row->unmet_n); break;
+    case PWS_COL_PREFERRED: pws_json_column(f, cur, row->pref_at, row->pref_n); break;
     default: sqlite3_result_null(f); break; /* the arguments: constraints SQLite omits */
     }
     return SQLITE_OK;

@@ -5,7 +5,7 @@
 #   bash bench/sqlite.sh                  # 100,000 coaches
 #   bash bench/sqlite.sh --records 2000   # a quick check
 #
-# Builds pathway and libpathway_sqlite (Release, in build-bench), generates the
+# Builds pathway and libpathway_sqlite (Release, in build-bench-sqlite), generates the
 # coaches with bench/gen.c into a scratch directory, loads them into a table
 # (members, the record as a JSON text column), checks that pathway_eval gives
 # what `pathway eval` prints, then times each query (the best of --runs) and
@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 records=100000
 dir=${BENCH_DIR:-/tmp/pathway-bench}/sqlite
-build=$repo/build-bench
+build=$repo/build-bench-sqlite  # its own: bench/run.sh configures build-bench without the tests
 as_of=2026-11-23
 seed=20261123
 runs=3
@@ -53,7 +53,7 @@ mkdir -p "$dir"
 step() { printf '== %s\n' "$*" >&2; }
 
 step "building pathway and libpathway_sqlite (Release) in $build"
-cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPATHWAY_WERROR=OFF >"$dir/cmake.log" 2>&1 ||
+cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON -DPATHWAY_WERROR=OFF >"$dir/cmake.log" 2>&1 ||
     { cat "$dir/cmake.log" >&2; exit 1; }
 cmake --build "$build" -j "$(nproc)" --target pathway_cli pathway_sqlite >>"$dir/cmake.log" 2>&1 ||
     { tail -40 "$dir/cmake.log" >&2; exit 1; }

@@ -13,8 +13,9 @@ case "$mode" in
   # Testing: Check (unit tests); python3 (rule-table tests); clang (the second
   # compiler, libFuzzer and the sanitizer runtimes); valgrind; GNU time (peak
   # memory in tests/cli/eval_stream.sh); chromium (pathway report's HTML page
-  # in tests/browser/report_html.sh).
-  test) pkgs+=(check python3 clang valgrind time chromium) ;;
+  # in tests/browser/report_html.sh); libsqlite3-dev and sqlite3 (the SQLite
+  # extension, extensions/sqlite, and its tests through the sqlite3 shell).
+  test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

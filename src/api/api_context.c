@@ -30,6 +30,7 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
         pv_fini(&c->vm);
     if (facts_ok)
         pf_fini(&c->facts);
+    pw_result_format_free(c->json_fmt); /* pw_eval_json's, when it made one */
     free(c->evaluated);
     free(c->eligible);
     free(c->verdict);

@@ -270,8 +270,13 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
 {
     if (!ctx || !json)
         return pwi_fail(err, PW_ERR_USAGE, "pw_eval_json: NULL argument");
-    cJSON *rec = cJSON_ParseWithLength(json, len);
-    if (!rec || !cJSON_IsObject(rec)) {
+    /* Text after the object (a second record, say) is an error, as for
+     * pw_context_set_json, not something to ignore. */
+    const char *end = NULL;
+    cJSON *rec = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    while (rec && end && end < json + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+        end++;
+    if (!rec || !cJSON_IsObject(rec) || (end && end < json + len)) {
         cJSON_Delete(rec);
         return pw_context_set_json(ctx, json, len, err); /* its message, with the place */
     }

@@ -207,7 +207,7 @@ class PlanStep:
     title: str
     version: int
     enrol: Optional[datetime.date]    #: the first day it may be taken
-    granted: Optional[datetime.date]  #: the certificate's issue date
+    granted: Optional[datetime.date]  #: the certificate's issue date (None: grants none)
     grants: Optional[str]             #: the certificate id, or None
     expires: Optional[datetime.date]  #: None: does not expire
     hours: Optional[float]

@@ -407,7 +407,8 @@ def _eligibility(w: _native.Eligibility) -> Eligibility:
 def _plan(p: _native.Plan) -> Plan:
     steps = tuple(
         PlanStep(program=s.program.decode("utf-8"), title=s.title.decode("utf-8"),
-                 version=s.version, enrol=from_pw(s.enrol), granted=from_pw(s.granted),
+                 version=s.version, enrol=from_pw(s.enrol),
+                 granted=from_pw(s.granted) if s.grants else None,
                  grants=_text(s.grants), expires=from_pw(s.expires),
                  hours=s.hours if s.hours >= 0 else None, waits=_texts(s.waits, s.nwaits),
                  arrange=_texts(s.arrange, s.narrange))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Optional, Union
 
 from . import _native
@@ -17,15 +18,20 @@ def to_pw(day: Optional[DateLike]) -> int:
     if day is None:
         day = datetime.date.today()
     elif isinstance(day, str):
-        try:
-            day = datetime.date.fromisoformat(day)
-        except ValueError:
-            raise UsageError(f"not a date: {day!r} (expected YYYY-MM-DD)") from None
+        return _parse(day)
     elif isinstance(day, datetime.datetime):
         day = day.date()
     elif not isinstance(day, datetime.date):
         raise UsageError(f"not a date: {day!r} (expected datetime.date or YYYY-MM-DD)")
     return day.toordinal() - _EPOCH
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(text: str) -> int:
+    try:
+        return datetime.date.fromisoformat(text).toordinal() - _EPOCH
+    except ValueError:
+        raise UsageError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
 def from_pw(day: int) -> Optional[datetime.date]:

@@ -144,8 +144,9 @@ _SIGNATURES = {
     "pw_program_dated": (c_bool, [_P, c_size_t]),
     "pw_context_new": (c_int, [_P, POINTER(_P), _E]),
     "pw_context_free": (None, [_P]),
-    "pw_eval_json": (c_int, [_P, c_char_p, c_size_t, c_int32, c_void_p, c_size_t,
-                             POINTER(c_size_t), _E]),
+    # buffer, needed and err passed as addresses (see _rules._Context)
+    "pw_eval_json": (c_int, [_P, c_char_p, c_size_t, c_int32, c_void_p, c_size_t, c_void_p,
+                             c_void_p]),
     "pw_explain": (c_int, [_P, c_char_p, c_size_t, POINTER(ExplainOptions),
                            POINTER(POINTER(Explanation)), _E]),
     "pw_explanation_free": (None, [POINTER(Explanation)]),

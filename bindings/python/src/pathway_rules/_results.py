@@ -37,17 +37,21 @@ class Result:
     """One coach's results: every program's version applying on ``as_of``,
     in declaration order (iterate, or index by program id)."""
 
-    __slots__ = ("id", "as_of", "programs", "line", "_by_id")
+    __slots__ = ("id", "as_of", "programs", "_line", "_by_id")
 
     def __init__(self, id: Optional[str], as_of: datetime.date,
-                 programs: Tuple[ProgramResult, ...], line: str) -> None:
+                 programs: Tuple[ProgramResult, ...], line: bytes) -> None:
         #: the record's ``id`` when it is text, else None
         self.id = id
         self.as_of = as_of
         self.programs = programs
-        #: the eval line itself, as ``pathway eval`` prints it (ends in "\n")
-        self.line = line
+        self._line = line
         self._by_id: Optional[Dict[str, ProgramResult]] = None
+
+    @property
+    def line(self) -> str:
+        """The eval line itself, as ``pathway eval`` prints it (ends in "\\n")."""
+        return self._line.decode("utf-8")
 
     def __iter__(self) -> Iterator[ProgramResult]:
         return iter(self.programs)

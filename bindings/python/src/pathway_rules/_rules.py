@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import functools
 import json
 import os
 import threading
 from ctypes import byref, c_char_p, c_size_t, c_void_p
-from typing import Any, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._dates import DateLike, from_iso, from_pw, to_pw
@@ -16,6 +17,7 @@ from ._results import (Change, Eligibility, Explanation, Period, Plan, PlanStep,
                        ProgramInfo, ProgramResult, RequirementExplanation, Result, Seen)
 
 _lib = _native.lib
+_eval_json = _lib.pw_eval_json
 
 #: A coach record: a mapping (made JSON with json.dumps; dates become
 #: "YYYY-MM-DD"), or the JSON text itself as str or bytes.
@@ -28,6 +30,17 @@ _VERDICTS = ("eligible", "not_eligible", "not_yet_in_force", "withdrawn", "not_e
              "no_program")
 _CHANGES = ("met", "unmet", "in_force", "out_of_force")
 
+_RESULTS = b',"results":['
+_AS_OF = b',"as_of":"'
+_FIRST = b'{"program":"'
+_NEXT = b'},{"program":"'
+_PARSED_MAX = 4096
+
+
+@functools.lru_cache(maxsize=64)
+def _day(text: bytes) -> datetime.date:
+    return datetime.date.fromisoformat(text.decode("ascii"))
+
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -35,6 +48,10 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"a coach record holds {type(value).__name__}, which JSON cannot carry")
+
+
+_encode = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"),
+                           check_circular=False).encode
 
 
 def _record(coach: Coach) -> bytes:
@@ -46,8 +63,7 @@ def _record(coach: Coach) -> bytes:
     if isinstance(coach, (bytearray, memoryview)):
         return bytes(coach)
     if isinstance(coach, Mapping):
-        return json.dumps(coach, default=_json_default, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        return _encode(coach).encode("utf-8")
     raise TypeError(f"a coach is a dict or JSON text (str or bytes), not {type(coach).__name__}")
 
 
@@ -79,7 +95,7 @@ class _Context:
     It holds its _Program, so the program outlives every context made from
     it (pathway.h: a context must be freed before its program)."""
 
-    __slots__ = ("program", "ptr", "err", "buf", "size", "needed")
+    __slots__ = ("program", "ptr", "err", "buf", "size", "needed", "refs", "addr")
 
     def __init__(self, program: _Program) -> None:
         self.program = program
@@ -92,6 +108,10 @@ class _Context:
         self.size = 8192
         self.buf = ctypes.create_string_buffer(self.size)
         self.needed = c_size_t()
+        # Addresses, not ctypes objects, for the one call made per coach:
+        # they convert faster, and this object keeps what they point to.
+        self.refs = (ctypes.addressof(self.needed), ctypes.addressof(self.err))
+        self.addr = ctypes.addressof(self.buf)
 
     def __del__(self) -> None:
         if getattr(self, "ptr", None) and _lib is not None:
@@ -102,14 +122,14 @@ class _Context:
         """pw_eval_json: the eval line for one record, one call (two when the
         buffer must grow; it then stays grown)."""
         while True:
-            st = _lib.pw_eval_json(self.ptr, record, len(record), as_of, self.buf, self.size,
-                                   byref(self.needed), byref(self.err))
+            st = _eval_json(self.ptr, record, len(record), as_of, self.addr, self.size, *self.refs)
             n = self.needed.value
             if st == _native.PW_OK:
                 return self.buf[:n]
             if st == _native.PW_ERR_USAGE and n >= self.size:
                 self.size = n + 1 + n // 2
                 self.buf = ctypes.create_string_buffer(self.size)
+                self.addr = ctypes.addressof(self.buf)
                 continue
             raise from_error(st, self.err)
 
@@ -130,6 +150,10 @@ class Rules:
         self._local = threading.local()
         self._programs = self._read_programs()
         self._titles = {p.id: p.title for p in self._programs}
+        # What was parsed before: a program's part of an eval line -> its
+        # ProgramResult, and a line's whole results part -> all of them.
+        self._parsed: Dict[bytes, ProgramResult] = {}
+        self._bodies: Dict[bytes, Tuple[ProgramResult, ...]] = {}
 
     # ---- making one ----------------------------------------------------------
 
@@ -268,17 +292,59 @@ class Rules:
             yield self._result(line)
 
     def _result(self, line: bytes) -> Result:
-        d = json.loads(line)
-        titles = self._titles
-        progs = tuple(
-            ProgramResult(p["program"], titles[p["program"]], p["eligible"],
-                          p.get("status") or ("eligible" if p["eligible"] else "not_eligible"),
-                          tuple(p["unmet"]), tuple(p["preferred_unmet"]),
-                          (from_iso(p["in_force"]["from"]), from_iso(p["in_force"]["until"]))
-                          if "in_force" in p else None)
-            for p in d["results"])
-        return Result(d["id"], datetime.date.fromisoformat(d["as_of"]), progs,
-                      line.decode("utf-8"))
+        """The Result of an eval line, at the cost of parsing what is new in it.
+
+        A line is {"id":...,"as_of":"...","results":[{"program":"..."...},...]}.
+        Most programs' results repeat from coach to coach (the same verdict,
+        the same unmet labels), so each program's part of the line is parsed
+        once and its ProgramResult, immutable, is kept under its exact bytes;
+        so is the tuple of them all, under the whole results part (both
+        caches are bounded, and a Rules' threads share them: a dict's get and
+        set are atomic under the GIL, and a lost race only parses twice).
+        Splitting at ',"results":[' and '},{"program":"' is safe: each holds a
+        quote, and a quote inside a JSON string is always escaped."""
+        i = line.find(_RESULTS)
+        if i < 27 or line[i - 21:i - 11] != _AS_OF or not line.endswith(b"]}\n"):
+            raise PathwayError(f"unexpected eval line from the library: {line[:200]!r}")
+        # {"id":ID,"as_of":"YYYY-MM-DD","results":[
+        raw_id = line[6:i - 21]
+        if raw_id == b"null":
+            coach_id = None
+        elif b"\\" in raw_id:
+            coach_id = json.loads(raw_id)
+        else:
+            coach_id = raw_id[1:-1].decode("utf-8")
+        body = line[i + len(_RESULTS):]
+        progs = self._bodies.get(body)
+        if progs is None:
+            progs = self._programs_of(body)
+        return Result(coach_id, _day(line[i - 11:i - 1]), progs, line)
+
+    def _programs_of(self, body: bytes) -> Tuple[ProgramResult, ...]:
+        """The results part of a line, '{"program":"...},...]}\\n', parsed
+        program by program (each part known before is not parsed again)."""
+        parts = body[len(_FIRST):-4].split(_NEXT) if body[0] != 93 else ()
+        progs = list(map(self._parsed.get, parts))
+        if None in progs:
+            progs = [p or self._program_result(part) for p, part in zip(progs, parts)]
+        out = tuple(progs)
+        if len(self._bodies) >= _PARSED_MAX:
+            self._bodies.clear()
+        self._bodies[body] = out
+        return out
+
+    def _program_result(self, part: bytes) -> ProgramResult:
+        p = json.loads(_FIRST + part + b"}")
+        r = ProgramResult(
+            p["program"], self._titles[p["program"]], p["eligible"],
+            p.get("status") or ("eligible" if p["eligible"] else "not_eligible"),
+            tuple(p["unmet"]), tuple(p["preferred_unmet"]),
+            (from_iso(p["in_force"]["from"]), from_iso(p["in_force"]["until"]))
+            if "in_force" in p else None)
+        if len(self._parsed) >= _PARSED_MAX:  # a bound, for rule sets with many label sets
+            self._parsed.clear()
+        self._parsed[part] = r
+        return r
 
     # ---- why, when, how ------------------------------------------------------
 

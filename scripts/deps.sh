@@ -13,8 +13,10 @@ case "$mode" in
   # Testing: Check (unit tests); python3 (rule-table tests); clang (the second
   # compiler, libFuzzer and the sanitizer runtimes); valgrind; GNU time (peak
   # memory in tests/cli/eval_stream.sh); chromium (pathway report's HTML page
-  # in tests/browser/report_html.sh).
-  test) pkgs+=(check python3 clang valgrind time chromium) ;;
+  # in tests/browser/report_html.sh); pytest, pip, setuptools, wheel and venv
+  # (the Python binding's tests, bindings/python: pytest, and pip install
+  # into a venv without network).
+  test) pkgs+=(check python3 clang valgrind time chromium python3-pytest python3-pip python3-setuptools python3-wheel python3-venv) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

@@ -90,20 +90,27 @@ def main() -> int:
     from pathway_rules import _native, _rules
 
     with tempfile.TemporaryDirectory(prefix="pathway-bench-python-") as tmp:
-        t = pathlib.Path(tmp)
-        cflags = ["-std=c11", "-O3", "-DNDEBUG"]
-        sh("cc", *cflags, str(REPO / "bench" / "gen.c"), "-o", str(t / "gen"))
-        sh("cc", *cflags, *pkg("--cflags", "libcjson"), f"-I{REPO / 'include'}",
-           str(REPO / "bench" / "coarse.c"), "-o", str(t / "coarse"), str(archive),
-           *pkg("--libs", "libcjson"), *pkg("--libs", "yajl"), "-lm")
-        facts = t / "coaches.jsonl"
-        sh(str(t / "gen"), "--records", str(a.records), "--seed", str(a.seed), "--as-of", a.as_of,
-           "-o", str(facts))
-        out = sh(str(t / "coarse"), a.rules, str(facts), "--as-of", a.as_of, "--coaches",
-                 str(a.records), "--evals", str(a.evals), "--rounds", str(a.rounds))
-        c = dict(kv.split("=") for kv in out.split(":", 1)[1].split())
-        lines = facts.read_bytes().splitlines()
+        coarse, lines = prepare(a, archive, pathlib.Path(tmp))
+        return measure(a, so, coarse, lines, pathway_rules, _native, _rules)
 
+
+def prepare(a, archive: pathlib.Path, t: pathlib.Path):
+    """Builds gen and coarse into t, generates the records: coarse's command
+    line and the records."""
+    cflags = ["-std=c11", "-O3", "-DNDEBUG"]
+    sh("cc", *cflags, str(REPO / "bench" / "gen.c"), "-o", str(t / "gen"))
+    sh("cc", *cflags, *pkg("--cflags", "libcjson"), f"-I{REPO / 'include'}",
+       str(REPO / "bench" / "coarse.c"), "-o", str(t / "coarse"), str(archive),
+       *pkg("--libs", "libcjson"), *pkg("--libs", "yajl"), "-lm")
+    facts = t / "coaches.jsonl"
+    sh(str(t / "gen"), "--records", str(a.records), "--seed", str(a.seed), "--as-of", a.as_of,
+       "-o", str(facts))
+    coarse = [str(t / "coarse"), a.rules, str(facts), "--as-of", a.as_of, "--coaches",
+              str(a.records), "--evals", str(a.evals), "--rounds", "1"]
+    return coarse, facts.read_bytes().splitlines()
+
+
+def measure(a, so, coarse: list, lines: list, pathway_rules, _native, _rules) -> int:
     rules = pathway_rules.Rules.open(a.rules)
     dicts = [json.loads(x) for x in lines]
 
@@ -138,12 +145,22 @@ def main() -> int:
         assert r == rules.evaluate(json.loads(rec), as_of=day)
     fine_calls = fine.calls / len(lines)
 
+    # The goal's two sides, measured in turn, round after round (best of
+    # each), so that a busy machine slows both alike.
+    c_best: dict = {}
+    py_best = None
+    for _ in range(a.rounds):
+        out = sh(*coarse)
+        c = dict(kv.split("=") for kv in out.split(":", 1)[1].split())
+        for k in ("ns_per_coach", "fine_ns_per_coach"):
+            c_best[k] = min(float(c[k]), c_best.get(k, float("inf")))
+        ns = best_ns(evaluating, lines, a.evals, 1)
+        py_best = ns if py_best is None else min(py_best, ns)
     rows = [
-        ("C coarse", float(c["ns_per_coach"]), "pw_eval_json: 1 call (bench/coarse.c)"),
-        ("C fine", float(c["fine_ns_per_coach"]),
+        ("C coarse", c_best["ns_per_coach"], "pw_eval_json: 1 call (bench/coarse.c)"),
+        ("C fine", c_best["fine_ns_per_coach"],
          f"{float(c['fine_calls_per_coach']):.0f} calls: pw_result_* (bench/coarse.c)"),
-        ("py evaluate", best_ns(evaluating, lines, a.evals, a.rounds),
-         "Rules.evaluate(bytes) + reading every result"),
+        ("py evaluate", py_best, "Rules.evaluate(bytes) + reading every result"),
         ("py from dict", best_ns(evaluating, dicts, a.evals, a.rounds),
          "Rules.evaluate(dict) + reading every result"),
         ("py line only", best_ns(lambda: line_only, lines, a.evals, a.rounds),

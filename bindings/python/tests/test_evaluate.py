@@ -169,3 +169,26 @@ def test_close(coaches):
         rules.evaluate(coaches[0], as_of=AS_OF)
     with pytest.raises(pathway_rules.UsageError, match="closed"):
         rules.evaluate(coaches[0], as_of=AS_OF)
+
+
+@pytest.mark.parametrize("coach_id", ['a"b', "back\\slash", "é✓ 名前", '},{"program":"x",', "",
+                                      ',"results":[', "tab\tnew\nline"])
+def test_ids_that_need_escaping(usatf, coach_id):
+    coach = {"id": coach_id, "birth_date": "1990-01-01"}
+    r = usatf.evaluate(coach, as_of=AS_OF)
+    assert r.id == coach_id
+    assert json.loads(r.line)["id"] == coach_id
+    assert [p.program for p in r] == [p.id for p in usatf.programs]
+    plain = usatf.evaluate({"id": "plain", "birth_date": "1990-01-01"}, as_of=AS_OF)
+    assert r.programs == plain.programs
+
+
+def test_a_record_without_a_text_id():
+    # `id` is required text in the shipped rules; a rule set without one gives id None.
+    rules = pathway_rules.Rules.compile(
+        'facts f {\n  n: integer = 0\n}\nprogram p "P" {\n  require "n": n > 1\n}\n')
+    r = rules.evaluate({"n": 2}, as_of=AS_OF)
+    assert r.id is None
+    assert r["p"] == pathway_rules.ProgramResult("p", "P", True, "eligible", (), ())
+    assert r.line == '{"id":null,"as_of":"2026-11-23","results":[{"program":"p","eligible":true,' \
+        '"unmet":[],"preferred_unmet":[]}]}\n'

@@ -269,8 +269,9 @@ class Rules:
         today) and returns every result, read with one call into the library
         (pw_eval_json). Raises FactsError (with ``field``) for a record that
         does not fit the rule set, EvalError for a runtime error in the rules."""
-        line = self._context().eval_line(_record(coach), to_pw(as_of))
-        return self._result(line)
+        ctx = getattr(self._local, "ctx", None) or self._context()
+        record = coach if type(coach) is bytes else _record(coach)
+        return self._result(ctx.eval_line(record, to_pw(as_of)))
 
     def evaluate_many(self, coaches: Iterable[Coach], as_of: Optional[DateLike] = None,
                       errors: str = "raise") -> Iterator[Union[Result, PathwayError]]:

@@ -3,6 +3,7 @@ carry the library's diagnostic (status, message, file, line, column, field),
 never a crash of the interpreter."""
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -117,6 +118,10 @@ def test_bad_arguments(usatf):
         usatf.evaluate(ADULT, as_of="2026-13-01")
     with pytest.raises(UsageError, match="not a date"):
         usatf.evaluate(ADULT, as_of=20261123)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="outside the years 1800-2999"):
+        usatf.evaluate(ADULT, as_of=datetime.date(1, 1, 1))
+    with pytest.raises(UsageError, match="outside the years 1800-2999"):
+        usatf.evaluate(ADULT, as_of="3000-01-01")
     with pytest.raises(UsageError, match="horizon"):
         usatf.when(ADULT, "level_1", as_of=AS_OF, horizon_days=-3)
     with pytest.raises(UsageError, match="horizon"):

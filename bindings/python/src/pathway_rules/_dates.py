@@ -23,15 +23,23 @@ def to_pw(day: Optional[DateLike]) -> int:
         day = day.date()
     elif not isinstance(day, datetime.date):
         raise UsageError(f"not a date: {day!r} (expected datetime.date or YYYY-MM-DD)")
+    return _checked(day)
+
+
+def _checked(day: datetime.date) -> int:
+    # The years `pathway --as-of` and explain, when and plan accept.
+    if not 1800 <= day.year <= 2999:
+        raise UsageError(f"the evaluation date {day.isoformat()} is outside the years 1800-2999")
     return day.toordinal() - _EPOCH
 
 
 @functools.lru_cache(maxsize=256)
 def _parse(text: str) -> int:
     try:
-        return datetime.date.fromisoformat(text).toordinal() - _EPOCH
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+    return _checked(day)
 
 
 def from_pw(day: int) -> Optional[datetime.date]:

@@ -14,8 +14,11 @@ case "$mode" in
   # compiler, libFuzzer and the sanitizer runtimes); valgrind; GNU time (peak
   # memory in tests/cli/eval_stream.sh); chromium (pathway report's HTML page
   # in tests/browser/report_html.sh); libsqlite3-dev and sqlite3 (the SQLite
-  # extension, extensions/sqlite, and its tests through the sqlite3 shell).
-  test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3) ;;
+  # extension, extensions/sqlite, and its tests through the sqlite3 shell);
+  # pytest, pip, setuptools, wheel and venv (the Python binding's tests,
+  # bindings/python: pytest, and pip install into a venv without network).
+  test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
+               python3-pytest python3-pip python3-setuptools python3-wheel python3-venv) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

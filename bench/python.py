@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""bench/python.py: what one coach costs from Python (bindings/python), next
+to the C API on the same records (docs/python.md, "Cost").
+
+    python3 bench/python.py [--build-dir DIR] [--records K] [--evals N] [--rounds R]
+
+Builds bench/gen.c (the benchmark's population, docs/performance.md) and
+bench/coarse.c against DIR's libpathway.a into a scratch directory, generates
+K records, and times, round-robin over them, N coaches each way (best of R
+rounds):
+
+  C coarse       pw_eval_json into a buffer: record in, eval line out (bench/coarse.c)
+  C fine         the same line from pw_evaluate_all and the pw_result_* calls (coarse.c)
+  py evaluate    Rules.evaluate(json_bytes) and reading every result: each
+                 program's id, title, eligible, status, unmet and preferred-unmet labels;
+                 a new Rules for each round, so what it parsed before counts once
+  py from dict   the same from a dict (json.dumps on the way in)
+  py line only   Rules' one ctypes call alone, without parsing the line
+  py fine        the same results read call by call through ctypes (70-88 calls a coach):
+                 what the one call avoids
+
+The goal (issue 15): py evaluate at most 3x C coarse. DIR defaults to
+build-bench (what bench/run.sh builds, Release) when it exists, else build.
+Nothing is written into the repository; the scratch directory is removed.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import pathlib
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+
+
+def sh(*cmd: str) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def pkg(flag: str, name: str) -> list:
+    return shlex.split(sh("pkg-config", flag, name))
+
+
+def best_ns(make, records: list, evals: int, rounds: int) -> float:
+    """Best of `rounds` runs over `evals` records, round-robin: ns per record.
+    make() gives the function to time, afresh for each round (new Rules:
+    nothing parsed in an earlier round is reused)."""
+    n = len(records)
+    work = [records[i % n] for i in range(evals)]
+    best = None
+    for _ in range(rounds):
+        fn = make()
+        t0 = time.perf_counter_ns()
+        for rec in work:
+            fn(rec)
+        t = time.perf_counter_ns() - t0
+        best = t if best is None or t < best else best
+    return best / evals
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build-dir")
+    ap.add_argument("--records", type=int, default=100000)
+    ap.add_argument("--evals", type=int, default=0, help="default: --records (each record once)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--as-of", default="2026-11-23")
+    ap.add_argument("--seed", type=int, default=20261123)
+    ap.add_argument("--rules", default=str(REPO / "rules" / "usatf" / "usatf.pw"))
+    a = ap.parse_args()
+    a.evals = a.evals or a.records
+    build = pathlib.Path(a.build_dir or (REPO / "build-bench" if (REPO / "build-bench").is_dir()
+                                         else REPO / "build")).resolve()
+    so, archive = build / "libpathway.so", build / "libpathway.a"
+    for f in (so, archive):
+        if not f.exists():
+            print(f"bench/python.py: {f} is missing: build pathway first (cmake --build {build})",
+                  file=sys.stderr)
+            return 1
+    os.environ["PATHWAY_LIBRARY"] = str(so)
+    sys.path.insert(0, str(REPO / "bindings" / "python" / "src"))
+    sys.dont_write_bytecode = True
+    import pathway_rules
+    from pathway_rules import _native, _rules
+
+    with tempfile.TemporaryDirectory(prefix="pathway-bench-python-") as tmp:
+        coarse, lines = prepare(a, archive, pathlib.Path(tmp))
+        return measure(a, so, coarse, lines, pathway_rules, _native, _rules)
+
+
+def prepare(a, archive: pathlib.Path, t: pathlib.Path):
+    """Builds gen and coarse into t, generates the records: coarse's command
+    line and the records."""
+    cflags = ["-std=c11", "-O3", "-DNDEBUG"]
+    sh("cc", *cflags, str(REPO / "bench" / "gen.c"), "-o", str(t / "gen"))
+    sh("cc", *cflags, *pkg("--cflags", "libcjson"), f"-I{REPO / 'include'}",
+       str(REPO / "bench" / "coarse.c"), "-o", str(t / "coarse"), str(archive),
+       *pkg("--libs", "libcjson"), *pkg("--libs", "yajl"), "-lm")
+    facts = t / "coaches.jsonl"
+    sh(str(t / "gen"), "--records", str(a.records), "--seed", str(a.seed), "--as-of", a.as_of,
+       "-o", str(facts))
+    coarse = [str(t / "coarse"), a.rules, str(facts), "--as-of", a.as_of, "--coaches",
+              str(a.records), "--evals", str(a.evals), "--rounds", "1"]
+    return coarse, facts.read_bytes().splitlines()
+
+
+def measure(a, so, coarse: list, lines: list, pathway_rules, _native, _rules) -> int:
+    rules = pathway_rules.Rules.open(a.rules)
+    dicts = [json.loads(x) for x in lines]
+
+    def read_all(result) -> int:
+        n = 0
+        for p in result:
+            n += len(p.program) + len(p.title) + p.eligible + len(p.status) + len(p.unmet) \
+                + len(p.preferred_unmet)
+        return n
+
+    def evaluating():
+        fresh = pathway_rules.Rules.open(a.rules)
+
+        def evaluate(rec) -> None:
+            read_all(fresh.evaluate(rec, as_of=a.as_of))
+        evaluating.last = fresh
+        return evaluate
+
+    import datetime
+    day = datetime.date.fromisoformat(a.as_of)
+    pw_day = day.toordinal() - datetime.date(1970, 1, 1).toordinal()
+    ctx = rules._context()
+
+    def line_only(rec) -> None:
+        ctx.eval_line(rec, pw_day)
+
+    fine = fine_reader(_native.lib, rules, ctx, pw_day)
+    # Every way gives the same results (checked on every record first).
+    for rec in lines:
+        r = rules.evaluate(rec, as_of=day)
+        assert fine(rec) == [(p.program, p.eligible, p.unmet, p.preferred_unmet) for p in r]
+        assert r == rules.evaluate(json.loads(rec), as_of=day)
+    fine_calls = fine.calls / len(lines)
+
+    # The goal's two sides, measured in turn, round after round (best of
+    # each), so that a busy machine slows both alike.
+    c_best: dict = {}
+    py_best = None
+    for _ in range(a.rounds):
+        out = sh(*coarse)
+        c = dict(kv.split("=") for kv in out.split(":", 1)[1].split())
+        for k in ("ns_per_coach", "fine_ns_per_coach"):
+            c_best[k] = min(float(c[k]), c_best.get(k, float("inf")))
+        ns = best_ns(evaluating, lines, a.evals, 1)
+        py_best = ns if py_best is None else min(py_best, ns)
+    rows = [
+        ("C coarse", c_best["ns_per_coach"], "pw_eval_json: 1 call (bench/coarse.c)"),
+        ("C fine", c_best["fine_ns_per_coach"],
+         f"{float(c['fine_calls_per_coach']):.0f} calls: pw_result_* (bench/coarse.c)"),
+        ("py evaluate", py_best, "Rules.evaluate(bytes) + reading every result"),
+        ("py from dict", best_ns(evaluating, dicts, a.evals, a.rounds),
+         "Rules.evaluate(dict) + reading every result"),
+        ("py line only", best_ns(lambda: line_only, lines, a.evals, a.rounds),
+         "the one ctypes call, line not parsed"),
+        ("py fine", best_ns(lambda: fine, lines, max(a.evals // 10, 1), a.rounds),
+         f"ctypes call by call ({fine_calls:.0f} calls a coach)"),
+    ]
+    base = rows[0][1]
+    print(f"rules {pathlib.Path(a.rules).name}, {len(lines)} generated records, as of {a.as_of}, "
+          f"{a.evals} evaluations, best of {a.rounds}; library {so}")
+    last = evaluating.last
+    print(f"distinct results parsed: {len(last._parsed)} program results, "
+          f"{len(last._bodies)} whole-coach results (the caches hold {_rules._PARSED_MAX} each)")
+    print(f"{'':14}{'ns/coach':>10}{'x C':>8}  what")
+    for name, ns, what in rows:
+        print(f"{name:14}{ns:10.0f}{ns / base:8.2f}  {what}")
+    ratio = rows[2][1] / base
+    print(f"goal: py evaluate <= 3x C coarse: {ratio:.2f}x, {'met' if ratio <= 3 else 'NOT met'}")
+    return 0
+
+
+def fine_reader(lib, rules, ctx, day: int):
+    """The results read one ctypes call at a time, as a host without
+    pw_eval_json would (the prototypes of issue 15)."""
+    from ctypes import c_bool, c_char_p, c_int, c_int32, c_size_t, c_void_p
+    from pathway_rules import _native
+    sig = {"pw_context_set_json": (c_int, [c_void_p, c_char_p, c_size_t, ctypes.POINTER(_native.Error)]),
+           "pw_evaluate_all": (c_int, [c_void_p, c_int32, ctypes.POINTER(_native.Error)]),
+           "pw_result_eligible": (c_bool, [c_void_p, c_size_t]),
+           "pw_result_unmet_count": (c_size_t, [c_void_p, c_size_t]),
+           "pw_result_unmet_label": (c_char_p, [c_void_p, c_size_t, c_size_t]),
+           "pw_result_preferred_unmet_count": (c_size_t, [c_void_p, c_size_t]),
+           "pw_result_preferred_unmet_label": (c_char_p, [c_void_p, c_size_t, c_size_t])}
+    for name, (res, args) in sig.items():
+        getattr(lib, name).restype, getattr(lib, name).argtypes = res, args
+    prog = rules._program.ptr
+    err = _native.Error()
+
+    def read(rec):
+        calls = 2
+        if lib.pw_context_set_json(ctx.ptr, rec, len(rec), ctypes.byref(err)) or \
+                lib.pw_evaluate_all(ctx.ptr, day, ctypes.byref(err)):
+            raise RuntimeError(err.message.decode())
+        out = []
+        n = lib.pw_program_count(prog)
+        calls += 1
+        for p in range(n):
+            calls += 1
+            if not lib.pw_program_is_first_version(prog, p):
+                continue
+            pid = lib.pw_program_id(prog, p).decode()
+            ok = lib.pw_result_eligible(ctx.ptr, p)
+            u = lib.pw_result_unmet_count(ctx.ptr, p)
+            unmet = tuple(lib.pw_result_unmet_label(ctx.ptr, p, i).decode() for i in range(u))
+            f = lib.pw_result_preferred_unmet_count(ctx.ptr, p)
+            pref = tuple(lib.pw_result_preferred_unmet_label(ctx.ptr, p, i).decode()
+                         for i in range(f))
+            calls += 4 + u + f
+            out.append((pid, ok, unmet, pref))
+        read.calls += calls
+        return out
+
+    read.calls = 0
+    return read
+
+
+if __name__ == "__main__":
+    sys.exit(main())

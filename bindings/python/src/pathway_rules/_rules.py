@@ -1,0 +1,485 @@
+"""Rules: a compiled rule set, and the questions asked of it."""
+from __future__ import annotations
+
+import ctypes
+import datetime
+import functools
+import json
+import os
+import threading
+from ctypes import byref, c_char_p, c_size_t, c_void_p
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _native
+from ._dates import DateLike, from_iso, from_pw, to_pw
+from ._errors import CompileError, PathwayError, UsageError, from_error
+from ._results import (Change, Eligibility, Explanation, Period, Plan, PlanStep, ProgramExplanation,
+                       ProgramInfo, ProgramResult, RequirementExplanation, Result, Seen)
+
+_lib = _native.lib
+_eval_json = _lib.pw_eval_json
+
+#: A coach record: a mapping (made JSON with json.dumps; dates become
+#: "YYYY-MM-DD"), or the JSON text itself as str or bytes.
+Coach = Union[Mapping[str, Any], str, bytes, bytearray, memoryview]
+
+_KINDS = ("single", "all_of", "any_of", "at_least")
+_ROLES = ("require", "prefer", "advise")
+_OUTCOMES = ("not_evaluated", "met", "unmet", "not_in_force", "no_requirement")
+_VERDICTS = ("eligible", "not_eligible", "not_yet_in_force", "withdrawn", "not_evaluated",
+             "no_program")
+_CHANGES = ("met", "unmet", "in_force", "out_of_force")
+
+_RESULTS = b',"results":['
+_AS_OF = b',"as_of":"'
+_FIRST = b'{"program":"'
+_NEXT = b'},{"program":"'
+_PARSED_MAX = 4096
+
+
+@functools.lru_cache(maxsize=64)
+def _day(text: bytes) -> datetime.date:
+    return datetime.date.fromisoformat(text.decode("ascii"))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"a coach record holds {type(value).__name__}, which JSON cannot carry")
+
+
+_encode = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"),
+                           check_circular=False).encode
+
+
+def _record(coach: Coach) -> bytes:
+    """The coach as JSON bytes: one encoding, no copy for bytes."""
+    if isinstance(coach, bytes):
+        return coach
+    if isinstance(coach, str):
+        return coach.encode("utf-8")
+    if isinstance(coach, (bytearray, memoryview)):
+        return bytes(coach)
+    if isinstance(coach, Mapping):
+        return _encode(coach).encode("utf-8")
+    raise TypeError(f"a coach is a dict or JSON text (str or bytes), not {type(coach).__name__}")
+
+
+def _text(raw: Optional[bytes]) -> Optional[str]:
+    return None if raw is None else raw.decode("utf-8")
+
+
+def _texts(ptr: Any, n: int) -> Tuple[str, ...]:
+    return tuple(ptr[i].decode("utf-8") for i in range(n))
+
+
+class _Program:
+    """Owns a pw_program; freed when the last Rules and context using it are gone."""
+
+    __slots__ = ("ptr",)
+
+    def __init__(self, ptr: int) -> None:
+        self.ptr = ptr
+
+    def __del__(self) -> None:
+        if self.ptr and _lib is not None:
+            _lib.pw_program_free(self.ptr)
+            self.ptr = None
+
+
+class _Context:
+    """One thread's pw_context, its error buffer and its line buffer.
+
+    It holds its _Program, so the program outlives every context made from
+    it (pathway.h: a context must be freed before its program)."""
+
+    __slots__ = ("program", "ptr", "err", "buf", "size", "needed", "refs", "addr")
+
+    def __init__(self, program: _Program) -> None:
+        self.program = program
+        self.err = _native.Error()
+        ptr = c_void_p()
+        st = _lib.pw_context_new(program.ptr, byref(ptr), byref(self.err))
+        if st != _native.PW_OK:
+            raise from_error(st, self.err)
+        self.ptr = ptr.value
+        self.size = 8192
+        self.buf = ctypes.create_string_buffer(self.size)
+        self.needed = c_size_t()
+        # Addresses, not ctypes objects, for the one call made per coach:
+        # they convert faster, and this object keeps what they point to.
+        self.refs = (ctypes.addressof(self.needed), ctypes.addressof(self.err))
+        self.addr = ctypes.addressof(self.buf)
+
+    def __del__(self) -> None:
+        if getattr(self, "ptr", None) and _lib is not None:
+            _lib.pw_context_free(self.ptr)
+            self.ptr = None
+
+    def eval_line(self, record: bytes, as_of: int) -> bytes:
+        """pw_eval_json: the eval line for one record, one call (two when the
+        buffer must grow; it then stays grown)."""
+        while True:
+            st = _eval_json(self.ptr, record, len(record), as_of, self.addr, self.size, *self.refs)
+            n = self.needed.value
+            if st == _native.PW_OK:
+                return self.buf[:n]
+            if st == _native.PW_ERR_USAGE and n >= self.size:
+                self.size = n + 1 + n // 2
+                self.buf = ctypes.create_string_buffer(self.size)
+                self.addr = ctypes.addressof(self.buf)
+                continue
+            raise from_error(st, self.err)
+
+
+class Rules:
+    """A compiled rule set: open, load or compile one, then evaluate coaches.
+
+    A Rules object may be shared between threads: each thread evaluates in
+    its own pw_context, made on its first evaluation and kept (in a
+    threading.local) for the next ones. The library releases the GIL for the
+    duration of each call, so threads evaluate in parallel.
+    """
+
+    def __init__(self, _program: _Program, name: str) -> None:
+        """Use Rules.open, Rules.load or Rules.compile."""
+        self._program = _program
+        self.name = name
+        self._local = threading.local()
+        self._programs = self._read_programs()
+        self._titles = {p.id: p.title for p in self._programs}
+        # What was parsed before: a program's part of an eval line -> its
+        # ProgramResult, and a line's whole results part -> all of them.
+        self._parsed: Dict[bytes, ProgramResult] = {}
+        self._bodies: Dict[bytes, Tuple[ProgramResult, ...]] = {}
+
+    # ---- making one ----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Union[str, os.PathLike]) -> "Rules":
+        """Rules from a file: rule source (.pw, with its includes) or compiled
+        bytecode (.pwc), told apart by their first bytes. Raises CompileError,
+        FormatError or PathwayIOError."""
+        path = os.fspath(path)
+        return cls._build(lambda opts, out, err: _lib.pw_program_open(
+            os.fsencode(path), opts, out, err), path)
+
+    @classmethod
+    def load(cls, data: Union[bytes, bytearray, memoryview], name: str = "<bytes>") -> "Rules":
+        """Rules from compiled bytecode (a .pwc file's bytes, or Rules.save's),
+        verified before it is accepted. Raises FormatError."""
+        data = bytes(data)
+        return cls._build(lambda opts, out, err: _lib.pw_program_load(data, len(data), out, err),
+                          name)
+
+    @classmethod
+    def compile(cls, text: Union[str, bytes], name: str = "<string>") -> "Rules":
+        """Rules from source text. ``name`` is used in messages and anchors
+        relative includes (pass the file's path when the text includes
+        others). Raises CompileError with file, line and column of the first
+        error, and every diagnostic in its ``diagnostics``."""
+        src = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        return cls._build(lambda opts, out, err: _lib.pw_compile_source(
+            name.encode("utf-8"), src, len(src), opts, out, err), name)
+
+    @classmethod
+    def _build(cls, call: Any, name: str) -> "Rules":
+        rendered: List[str] = []
+
+        def on_diagnostics(_user: Any, text: Optional[bytes]) -> None:
+            if text:
+                rendered.append(text.decode("utf-8", "replace"))
+
+        opts = _native.CompileOptions()
+        _lib.pw_compile_options_init(byref(opts))
+        opts.on_diagnostics = _native.DIAG_FN(on_diagnostics)
+        opts.format = _native.PW_DIAG_TEXT
+        ptr = c_void_p()
+        err = _native.Error()
+        st = call(byref(opts), byref(ptr), byref(err))
+        if st != _native.PW_OK:
+            e = from_error(st, err)
+            if isinstance(e, CompileError):
+                e.diagnostics = "".join(rendered)
+            raise e
+        return cls(_Program(ptr.value), name)
+
+    def save(self) -> bytes:
+        """The compiled bytecode (what ``pathway compile`` writes): store it,
+        and give it to Rules.load later, to skip compiling."""
+        data, n, err = c_void_p(), c_size_t(), _native.Error()
+        st = _lib.pw_program_save(self._program.ptr, byref(data), byref(n), byref(err))
+        if st != _native.PW_OK:
+            raise from_error(st, err)
+        try:
+            return ctypes.string_at(data.value, n.value)
+        finally:
+            _lib.pw_free(data)
+
+    def close(self) -> None:
+        """Drops this object's hold on the compiled program; it is freed when
+        no thread's context uses it any more. Further use raises UsageError."""
+        self._program = None  # type: ignore[assignment]
+        self._local = threading.local()
+
+    def __enter__(self) -> "Rules":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _ptr(self) -> int:
+        if self._program is None:
+            raise UsageError("these rules were closed")
+        return self._program.ptr
+
+    # ---- what it declares ----------------------------------------------------
+
+    def _read_programs(self) -> Tuple[ProgramInfo, ...]:
+        p = self._ptr()
+        out = []
+        for i in range(_lib.pw_program_count(p)):
+            if _lib.pw_program_is_first_version(p, i):
+                out.append(ProgramInfo(_lib.pw_program_id(p, i).decode("utf-8"),
+                                       _lib.pw_program_title(p, i).decode("utf-8"),
+                                       bool(_lib.pw_program_dated(p, i))))
+        return tuple(out)
+
+    @property
+    def programs(self) -> Tuple[ProgramInfo, ...]:
+        """Every program (id, title, dated), in declaration order."""
+        return self._programs
+
+    def __repr__(self) -> str:
+        return f"Rules({self.name!r}, {len(self._programs)} programs)"
+
+    # ---- evaluating ----------------------------------------------------------
+
+    def _context(self) -> _Context:
+        ctx = getattr(self._local, "ctx", None)
+        if ctx is None:
+            self._ptr()
+            ctx = self._local.ctx = _Context(self._program)
+        return ctx
+
+    def evaluate(self, coach: Coach, as_of: Optional[DateLike] = None) -> Result:
+        """Evaluates every program for one coach as of a date (default:
+        today) and returns every result, read with one call into the library
+        (pw_eval_json). Raises FactsError (with ``field``) for a record that
+        does not fit the rule set, EvalError for a runtime error in the rules."""
+        ctx = getattr(self._local, "ctx", None) or self._context()
+        record = coach if type(coach) is bytes else _record(coach)
+        return self._result(ctx.eval_line(record, to_pw(as_of)))
+
+    def evaluate_many(self, coaches: Iterable[Coach], as_of: Optional[DateLike] = None,
+                      errors: str = "raise") -> Iterator[Union[Result, PathwayError]]:
+        """Evaluates coaches one after another (a generator, reusing one
+        context per thread). errors="raise" (the default) raises the first
+        record's error; errors="yield" yields the PathwayError in that
+        record's place and goes on, as ``pathway eval`` does."""
+        if errors not in ("raise", "yield"):
+            raise UsageError(f"errors must be 'raise' or 'yield', not {errors!r}")
+        day = to_pw(as_of)
+        for coach in coaches:
+            try:
+                line = self._context().eval_line(_record(coach), day)
+            except PathwayError as e:
+                if errors == "raise":
+                    raise
+                yield e
+                continue
+            yield self._result(line)
+
+    def _result(self, line: bytes) -> Result:
+        """The Result of an eval line, at the cost of parsing what is new in it.
+
+        A line is {"id":...,"as_of":"...","results":[{"program":"..."...},...]}.
+        Most programs' results repeat from coach to coach (the same verdict,
+        the same unmet labels), so each program's part of the line is parsed
+        once and its ProgramResult, immutable, is kept under its exact bytes;
+        so is the tuple of them all, under the whole results part (both
+        caches are bounded, and a Rules' threads share them: a dict's get and
+        set are atomic under the GIL, and a lost race only parses twice).
+        Splitting at ',"results":[' and '},{"program":"' is safe: each holds a
+        quote, and a quote inside a JSON string is always escaped."""
+        i = line.find(_RESULTS)
+        if i < 27 or line[i - 21:i - 11] != _AS_OF or not line.endswith(b"]}\n"):
+            raise PathwayError(f"unexpected eval line from the library: {line[:200]!r}")
+        # {"id":ID,"as_of":"YYYY-MM-DD","results":[
+        raw_id = line[6:i - 21]
+        if raw_id == b"null":
+            coach_id = None
+        elif b"\\" in raw_id:
+            coach_id = json.loads(raw_id)
+        else:
+            coach_id = raw_id[1:-1].decode("utf-8")
+        body = line[i + len(_RESULTS):]
+        progs = self._bodies.get(body)
+        if progs is None:
+            progs = self._programs_of(body)
+        return Result(coach_id, _day(line[i - 11:i - 1]), progs, line)
+
+    def _programs_of(self, body: bytes) -> Tuple[ProgramResult, ...]:
+        """The results part of a line, '{"program":"...},...]}\\n', parsed
+        program by program (each part known before is not parsed again)."""
+        parts = body[len(_FIRST):-4].split(_NEXT) if body[0] != 93 else ()
+        progs = list(map(self._parsed.get, parts))
+        if None in progs:
+            progs = [p or self._program_result(part) for p, part in zip(progs, parts)]
+        out = tuple(progs)
+        if len(self._bodies) >= _PARSED_MAX:
+            self._bodies.clear()
+        self._bodies[body] = out
+        return out
+
+    def _program_result(self, part: bytes) -> ProgramResult:
+        p = json.loads(_FIRST + part + b"}")
+        r = ProgramResult(
+            p["program"], self._titles[p["program"]], p["eligible"],
+            p.get("status") or ("eligible" if p["eligible"] else "not_eligible"),
+            tuple(p["unmet"]), tuple(p["preferred_unmet"]),
+            (from_iso(p["in_force"]["from"]), from_iso(p["in_force"]["until"]))
+            if "in_force" in p else None)
+        if len(self._parsed) >= _PARSED_MAX:  # a bound, for rule sets with many label sets
+            self._parsed.clear()
+        self._parsed[part] = r
+        return r
+
+    # ---- why, when, how ------------------------------------------------------
+
+    @staticmethod
+    def _options(as_of: Optional[DateLike], horizon_days: Optional[int]) -> _native.ExplainOptions:
+        o = _native.ExplainOptions()
+        _lib.pw_explain_options_init(byref(o))
+        o.as_of = to_pw(as_of)
+        if horizon_days is None:
+            o.horizon_days = 0
+        elif horizon_days == 0:
+            o.horizon_days = _native.PW_HORIZON_NONE
+        elif horizon_days > 0:
+            o.horizon_days = horizon_days
+        else:
+            raise UsageError(f"horizon_days must be 0 (the day only) or more, not {horizon_days}")
+        return o
+
+    def explain(self, coach: Coach, as_of: Optional[DateLike] = None,
+                programs: Optional[Sequence[str]] = None,
+                horizon_days: Optional[int] = None) -> Explanation:
+        """Why: every requirement of every program (or of ``programs``) for
+        one coach, met or not, the values it looked at and when it was or
+        will be met (``pathway explain``). ``horizon_days``: days looked
+        ahead and back (None: 20 years; 0: the evaluation date only, the
+        cheapest). Raises UsageError for an unknown program."""
+        rec = _record(coach)
+        o = self._options(as_of, horizon_days)
+        if programs is not None:
+            if isinstance(programs, str):
+                programs = [programs]
+            ids = (c_char_p * len(programs))(*[p.encode("utf-8") for p in programs])
+            o.programs = ctypes.cast(ids, ctypes.POINTER(c_char_p))
+            o.nprograms = len(programs)
+        out, err = ctypes.POINTER(_native.Explanation)(), _native.Error()
+        st = _lib.pw_explain(self._ptr(), rec, len(rec), byref(o), byref(out), byref(err))
+        if st != _native.PW_OK:
+            raise from_error(st, err)
+        try:
+            return _explanation(out.contents)
+        finally:
+            _lib.pw_explanation_free(out)
+
+    def when(self, coach: Coach, program: str, as_of: Optional[DateLike] = None,
+             horizon_days: Optional[int] = None) -> Eligibility:
+        """When: the periods, from ``as_of`` to the horizon's end, in which
+        the coach is eligible for ``program``, with why each starts and ends,
+        assuming no new facts (``pathway when``). Raises UsageError for an
+        unknown program."""
+        rec = _record(coach)
+        o = self._options(as_of, horizon_days)
+        out, err = ctypes.POINTER(_native.Eligibility)(), _native.Error()
+        st = _lib.pw_when(self._ptr(), rec, len(rec), program.encode("utf-8"), byref(o),
+                          byref(out), byref(err))
+        if st != _native.PW_OK:
+            raise from_error(st, err)
+        try:
+            return _eligibility(out.contents)
+        finally:
+            _lib.pw_eligibility_free(out)
+
+    def plan(self, coach: Coach, target: str, as_of: Optional[DateLike] = None,
+             horizon_days: Optional[int] = None) -> Plan:
+        """How: the programs to take, in order, to be eligible for ``target``
+        at the earliest date (``pathway plan``). Raises UsageError for an
+        unknown program."""
+        rec = _record(coach)
+        o = self._options(as_of, horizon_days)
+        out, err = ctypes.POINTER(_native.Plan)(), _native.Error()
+        st = _lib.pw_plan_find(self._ptr(), rec, len(rec), target.encode("utf-8"), byref(o),
+                               byref(out), byref(err))
+        if st != _native.PW_OK:
+            raise from_error(st, err)
+        try:
+            return _plan(out.contents)
+        finally:
+            _lib.pw_plan_free(out)
+
+
+# ---- C structures to Python objects ------------------------------------------------
+
+
+def _seen(s: _native.Seen) -> Seen:
+    return Seen(s.expr.decode("utf-8"), s.value.decode("utf-8"), _text(s.test),
+                _text(s.value_then), _texts(s.entries, s.nentries))
+
+
+def _requirement(r: _native.ReqExplained) -> RequirementExplanation:
+    i = r.info
+    return RequirementExplanation(
+        node=r.node, label=i.label.decode("utf-8"), citation=_text(i.citation),
+        kind=_KINDS[i.kind], role=_ROLES[i.role], depth=i.depth, min=i.min,
+        file=_text(i.file) or "", line=i.line, column=i.column,
+        period=(from_pw(i.from_), from_pw(i.until)), outcome=_OUTCOMES[r.outcome],
+        holds=_OUTCOMES[r.holds], members=r.members, members_met=r.members_met,
+        met_on=from_pw(r.met_on), last_met=from_pw(r.last_met), unmet_on=from_pw(r.unmet_on),
+        seen=tuple(_seen(r.seen[k]) for k in range(r.nseen)))
+
+
+def _explanation(e: _native.Explanation) -> Explanation:
+    progs = []
+    for k in range(e.nprograms):
+        p = e.programs[k]
+        progs.append(ProgramExplanation(
+            program=p.id.decode("utf-8"), title=p.title.decode("utf-8"), version=p.version,
+            verdict=_VERDICTS[p.verdict], period=(from_pw(p.from_), from_pw(p.until)),
+            requirements=tuple(_requirement(p.reqs[i]) for i in range(p.nreqs))))
+    return Explanation(_text(e.coach), from_pw(e.as_of), from_pw(e.first), from_pw(e.last),
+                       tuple(progs))
+
+
+def _changes(ptr: Any, n: int) -> Tuple[Change, ...]:
+    return tuple(Change(_CHANGES[ptr[i].kind], from_pw(ptr[i].day), ptr[i].label.decode("utf-8"),
+                        ptr[i].node) for i in range(n))
+
+
+def _eligibility(w: _native.Eligibility) -> Eligibility:
+    periods = tuple(
+        Period(from_pw(p.from_), from_pw(p.until), bool(p.from_start), bool(p.to_end),
+               _changes(p.start, p.nstart), _changes(p.end, p.nend))
+        for p in (w.periods[i] for i in range(w.nperiods)))
+    return Eligibility(_text(w.coach), w.program.decode("utf-8"), from_pw(w.as_of),
+                       from_pw(w.last), periods, _changes(w.blocking, w.nblocking))
+
+
+def _plan(p: _native.Plan) -> Plan:
+    steps = tuple(
+        PlanStep(program=s.program.decode("utf-8"), title=s.title.decode("utf-8"),
+                 version=s.version, enrol=from_pw(s.enrol),
+                 granted=from_pw(s.granted) if s.grants else None,
+                 grants=_text(s.grants), expires=from_pw(s.expires),
+                 hours=s.hours if s.hours >= 0 else None, waits=_texts(s.waits, s.nwaits),
+                 arrange=_texts(s.arrange, s.narrange))
+        for s in (p.steps[i] for i in range(p.nsteps)))
+    return Plan(_text(p.coach), p.target.decode("utf-8"), from_pw(p.as_of), from_pw(p.last),
+                bool(p.reachable), steps, p.hours if p.hours >= 0 else None,
+                _texts(p.blocking, p.nblocking))

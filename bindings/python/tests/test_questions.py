@@ -1,0 +1,145 @@
+"""explain, when and plan: every field the `pathway` command prints for the
+same questions (--format json) is in the Python objects, equal."""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
+
+import pytest
+
+import pathway_rules
+from conftest import AS_OF, COACHES, ENGLAND, USATF, pathway_cli
+
+SETS = {"usatf": USATF, "england": ENGLAND}
+
+
+def iso(d: Optional[datetime.date]) -> Optional[str]:
+    return None if d is None else d.isoformat()
+
+
+def change(c: pathway_rules.Change) -> dict:
+    return {"kind": c.kind, "day": iso(c.day), "label": c.label}
+
+
+def when_as_printed(w: pathway_rules.Eligibility) -> dict:
+    return {"id": w.coach, "program": w.program, "as_of": iso(w.as_of), "horizon_until": iso(w.last),
+            "eligible_within_horizon": bool(w.periods),
+            "periods": [{"from": iso(p.start), "until": None if p.to_end else iso(p.until),
+                         "from_as_of": p.from_start, "starts": [change(c) for c in p.starts],
+                         "ends": [change(c) for c in p.ends]} for p in w.periods],
+            "blocking": [change(c) for c in w.blocking]}
+
+
+def hours(h: Optional[float]) -> Any:
+    return None if h is None else (int(h) if h == int(h) else h)
+
+
+def plan_as_printed(p: pathway_rules.Plan) -> dict:
+    out = {"id": p.coach, "target": p.target, "as_of": iso(p.as_of), "horizon_until": iso(p.last),
+           "reachable": p.reachable}
+    if p.reachable:
+        out["eligible_on"] = iso(p.steps[-1].enrol)
+    out["steps"] = [{"program": s.program, "title": s.title, "enrol": iso(s.enrol),
+                     "hours": hours(s.hours), "grants": s.grants, "granted": iso(s.granted),
+                     "expires": iso(s.expires), "waits": list(s.waits),
+                     "arrange": list(s.arrange)} for s in p.steps]
+    out["hours"] = hours(p.hours)
+    out["blocking"] = list(p.blocking)
+    return out
+
+
+def requirement_as_printed(r: pathway_rules.RequirementExplanation, printed: dict) -> dict:
+    out = {"label": r.label, "citation": r.citation, "kind": r.kind, "role": r.role,
+           "depth": r.depth, "outcome": r.outcome, "holds": r.holds}
+    if r.kind != "single":
+        out.update(min=r.min, members=r.members, members_met=r.members_met)
+    out.update(met_on=iso(r.met_on), last_met=iso(r.last_met), unmet_on=iso(r.unmet_on))
+    if "in_force" in printed:
+        out["in_force"] = {"from": iso(r.period[0]), "until": iso(r.period[1])}
+    out["seen"] = [{"expr": s.expr, "value": s.value, "test": s.test, "value_then": s.value_then,
+                    "entries": list(s.entries)} for s in r.seen]
+    return {k: out[k] for k in printed}  # the command's order; a key it lacks fails below
+
+
+def explain_as_printed(e: pathway_rules.Explanation, printed: dict) -> dict:
+    progs = []
+    for p, q in zip(e.programs, printed["programs"]):
+        d = {"program": p.program, "title": p.title, "status": p.verdict, "eligible": p.eligible,
+             "in_force": {"from": iso(p.period[0]), "until": iso(p.period[1])},
+             "requirements": [requirement_as_printed(r, x)
+                              for r, x in zip(p.requirements, q["requirements"])]}
+        assert len(p.requirements) == len(q["requirements"])
+        progs.append({k: d[k] for k in q})
+    assert len(e.programs) == len(printed["programs"])
+    return {"id": e.coach, "as_of": iso(e.as_of),
+            "horizon": {"from": iso(e.first), "until": iso(e.last)}, "programs": progs}
+
+
+@pytest.mark.parametrize("which", sorted(SETS))
+def test_when_matches_the_command(which, coaches):
+    rules = pathway_rules.Rules.open(SETS[which])
+    periods = 0
+    for prog in rules.programs:
+        want = pathway_cli("when", str(SETS[which]), "--facts", str(COACHES), "--program", prog.id,
+                           "--as-of", AS_OF, "--format", "json")
+        got = [when_as_printed(rules.when(c, prog.id, as_of=AS_OF)) for c in coaches]
+        assert got == want
+        periods += sum(len(w["periods"]) for w in want)
+    assert periods > 0
+
+
+@pytest.mark.parametrize("which, target", [("usatf", "level_2"), ("usatf", "level_3"),
+                                           ("usatf", "instructor_training"),
+                                           ("england", "coach"), ("england", "advanced_coach")])
+def test_plan_matches_the_command(which, target, coaches):
+    rules = pathway_rules.Rules.open(SETS[which])
+    want = pathway_cli("plan", str(SETS[which]), "--facts", str(COACHES), "--target", target,
+                       "--as-of", AS_OF, "--format", "json")
+    got = [plan_as_printed(rules.plan(c, target, as_of=AS_OF)) for c in coaches]
+    assert got == want
+
+
+@pytest.mark.parametrize("which", sorted(SETS))
+def test_explain_matches_the_command(which, coaches):
+    rules = pathway_rules.Rules.open(SETS[which])
+    want = pathway_cli("explain", str(SETS[which]), "--facts", str(COACHES), "--as-of", AS_OF,
+                       "--format", "json")
+    for c, w in zip(coaches, want):
+        assert explain_as_printed(rules.explain(c, as_of=AS_OF), w) == w
+
+
+def test_explain_specific_values(usatf, coaches):
+    e = usatf.explain(coaches[0], as_of=AS_OF, programs=["level_2"])
+    assert [p.program for p in e.programs] == ["level_2"]
+    lvl2 = e["level_2"]
+    assert lvl2.verdict == "not_eligible" and not lvl2.eligible
+    age = lvl2.requirements[1]
+    assert age.label == "at least 18 years of age"
+    assert (age.holds, age.met_on) == ("unmet", datetime.date(2027, 5, 14))
+    assert age.seen[0] == pathway_rules.Seen("age", "17", "at least 18", "18", ())
+    assert (age.file, age.line) == ("usatf.pw", 76)
+    assert [r.label for r in lvl2.unmet] == ["at least 18 years of age",
+                                            "current USATF Level 1 certificate",
+                                            "at least two years of coaching experience"]
+
+
+def test_the_day_only(usatf, coaches):
+    e = usatf.explain(coaches[0], as_of=AS_OF, programs="level_2", horizon_days=0)
+    age = e["level_2"].requirements[1]
+    assert age.seen[0].value == "17" and age.met_on is None and age.seen[0].value_then is None
+    w = usatf.when(coaches[2], "level_2", as_of=AS_OF, horizon_days=0)
+    assert w.eligible_now and w.last == datetime.date(2026, 11, 23)
+
+
+def test_when_and_plan_specific_values(usatf, coaches):
+    w = usatf.when(coaches[3], "level_2", as_of=AS_OF)
+    assert w.eligible_now
+    assert w.periods[0].until == datetime.date(2027, 12, 31)
+    assert w.periods[0].ends == (pathway_rules.Change("unmet", datetime.date(2028, 1, 1),
+                                                      "USATF membership", 0),)
+    p = usatf.plan(coaches[1], "level_3", as_of=AS_OF)
+    assert p.reachable
+    assert [(s.program, s.enrol) for s in p.steps] == [
+        ("level_2", datetime.date(2027, 8, 15)), ("level_3", datetime.date(2030, 8, 15))]
+    assert p.steps[0].waits == ("at least two years of coaching experience",)
+    assert p.hours == 32.0

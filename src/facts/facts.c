@@ -738,22 +738,37 @@ static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value 
     return true;
 }
 
-/* The first text or key below v that holds U+0000 (pf_json_scan marked the
- * way to it), reported at its path. Facts text may not hold U+0000: cJSON
- * ends strings at it, so "usatf\u0000-expired" would read as "usatf". */
-static bool pf_nul_fail(const cJSON *v, const pf_frame *at, char *err, size_t errlen)
+/* Why a number pf_json_scan marked is not JSON. */
+static const char *pf_bad_number_why(const char *s)
+{
+    s += *s == '-';
+    if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+        return "a leading zero";
+    return "no digit on one side of the decimal point";
+}
+
+/* The first text or key below v that holds U+0000, or number that JSON does
+ * not allow (pf_json_scan marked the way to it), reported at its path. Facts
+ * text may not hold U+0000: cJSON ends strings at it, so "usatf\u0000-expired"
+ * would read as "usatf". A number such as 01 is not JSON (RFC 8259), though
+ * cJSON's strtod reads it. */
+static bool pf_refused_fail(const cJSON *v, const pf_frame *at, char *err, size_t errlen)
 {
     static const char why[] = "which facts text and keys may not contain";
     size_t i = 0;
     for (const cJSON *c = v->child; c; c = c->next, i++) {
-        if (!pf_json_has_nul(c))
+        if (!pf_json_refused(c))
             continue;
         pf_frame fr = {at, cJSON_IsArray(v) ? NULL : c->string, i};
         if (c->type & PF_JSON_NUL_KEY)
             return pf_fail(err, errlen, at, "a key holds \\u0000 (U+0000), %s", why);
         if (c->type & PF_JSON_NUL)
             return pf_fail(err, errlen, &fr, "text holds \\u0000 (U+0000), %s", why);
-        return pf_nul_fail(c, &fr, err, errlen);
+        if (c->type & PF_JSON_BAD_NUMBER)
+            return pf_fail(err, errlen, &fr, "%.40s%s is not a JSON number (RFC 8259): it has %s",
+                           c->valuestring, strlen(c->valuestring) > 40 ? "..." : "",
+                           pf_bad_number_why(c->valuestring));
+        return pf_refused_fail(c, &fr, err, errlen);
     }
     return pf_fail(err, errlen, at, "text holds \\u0000 (U+0000), %s", why);
 }
@@ -770,8 +785,10 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
     if (!obj || !cJSON_IsObject(obj))
         return pf_fail(err, errlen, NULL, "expected a JSON object, got %s",
                        obj ? pf_json_what(obj, what, sizeof what) : "nothing");
-    if (pf_json_has_nul(obj))
-        return pf_nul_fail(obj, NULL, err, errlen);
+    if (obj->type & PF_JSON_INVALID)
+        return pf_fail(err, errlen, NULL, "%s", obj->valuestring);
+    if (pf_json_refused(obj))
+        return pf_refused_fail(obj, NULL, err, errlen);
     pf_load L = {f, err, errlen, pf_lim(f->max_list, PF_DEFAULT_MAX_LIST),
                  pf_lim(f->max_depth, PF_DEFAULT_MAX_DEPTH)};
     if (!pf_load_record(&L, 0, obj, f->root, NULL, 0)) {

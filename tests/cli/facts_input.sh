@@ -66,6 +66,35 @@ done
 expect_grep int out '{"id":"I_ok","as_of"'
 expect_grep int out '{"id":"I_num","as_of"'
 
+# --- numbers JSON does not allow (RFC 8259), though cJSON reads them ----------
+{
+  echo '{"id":"Z01",'"$good"',"athletes_coached":01}'
+  echo '{"id":"Z-01",'"$good"',"athletes_coached":-01}'
+  echo '{"id":"Z007",'"$good"',"athletes_coached":007}'
+  echo '{"id":"Zh",'"$good"',"courses":[{"id":"c","completed":"2020-01-01","hours":00.5}]}'
+  echo '{"id":"Zdot",'"$good"',"athletes_coached":1.}'
+  echo '{"id":"Z0",'"$good"',"athletes_coached":0,"x":-0}'
+  printf '{"id":"Ztab",%s,"advanced_degree":"a\tb"}\n' "$good"
+} >"$tmp/zero.jsonl"
+expect_status zero 1 ev "$tmp/zero.jsonl"
+for n in 01 -01 007; do
+  expect_grep zero out '{"id":"Z'"$n"'","error":"`athletes_coached`: '"$n"' is not a JSON number (RFC 8259): it has a leading zero"}'
+done
+expect_grep zero out '{"id":"Zh","error":"`courses[0].hours`: 00.5 is not a JSON number (RFC 8259): it has a leading zero"}'
+expect_grep zero out '{"id":"Zdot","error":"`athletes_coached`: 1. is not a JSON number (RFC 8259): it has no digit on one side of the decimal point"}'
+expect_grep zero out '{"id":"Ztab","error":"not valid JSON (RFC 8259) at byte 90: invalid character inside string"}'
+expect_grep zero out '{"id":"Z0","as_of"'
+expect_grep zero err 'zero.jsonl:1: error: record "Z01": `athletes_coached`: 01 is not a JSON number'
+if [ "$(grep -c . "$tmp/zero.out")" = 7 ]; then ok "zero: one line per record"; else fail "zero: not one line per record"; fi
+# A file that is one array: the bad record and every one after it are
+# refused (the text is not JSON from there on), the one before is read.
+{ echo '['; sed -n 6p "$tmp/zero.jsonl"; echo ','; sed -n 1p "$tmp/zero.jsonl"; echo ','
+  echo '{"id":"after",'"$good"',"roles":["b\u0000"]}'; echo ']'; } >"$tmp/zero.json"
+expect_status zero_array 1 ev "$tmp/zero.json"
+expect_grep zero_array out '{"id":"Z0","as_of"'
+expect_grep zero_array out '{"id":"Z01","error":"`athletes_coached`: 01 is not a JSON number (RFC 8259): it has a leading zero"}'
+expect_grep zero_array out '{"id":"after","error":"not valid JSON (RFC 8259) at byte'
+
 # --- record-bytes ----------------------------------------------------------------
 {
   echo '{"id":"R1",'"$good"'}'

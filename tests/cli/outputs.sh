@@ -154,6 +154,37 @@ expect_status compile-link 3 "$bin" compile u.pw -o code-link && expect_grep com
 [ -L code-link ] && ok "compile-link: link kept" || fail "compile-link: link replaced"
 no_temp special
 
+# --- report and diff refuse a bad output before they evaluate anything ---------
+# The facts hold a bad record: had the command evaluated them, its error line
+# would come first. Each refusal must be the only line on standard error.
+fixtures
+printf '{"id":"bad"}\n' >>c.jsonl; cp c.jsonl c.orig
+mkdir -p adir
+ln -s c.jsonl flink
+printf 'old\n' >ro.out; chmod 444 ro.out
+targets=(c.jsonl adir adir/ nodir/out flink ro.out)
+if mknod blk b 7 200 2>/dev/null; then targets+=(blk); else ok "early: no block device node (needs root)"; fi
+early() { # NAME TARGET CMD...: refused with status 3, before any evaluation
+  local name=$1 target=$2
+  shift 2
+  expect_status "$name" 3 "$@" || return
+  expect_grep "$name" err "pathway: cannot write $target: "
+  if [ "$(wc -l <"$tmp/$name.err")" -eq 1 ]; then ok "$name: the refusal is the only message"; else
+    fail "$name: the refusal is not the only message (evaluated first?)"; sed 's/^/    /' "$tmp/$name.err" | head -5; fi
+}
+for t in "${targets[@]}"; do
+  n=${t//\//_}
+  early "early-report-$n" "$t" "$bin" report u.pw --facts c.jsonl -o "$t"
+  early "early-diff-o-$n" "$t" "$bin" diff u.pw --to 2027-01-01 --facts c.jsonl -o "$t"
+  early "early-diff-list-$n" "$t" "$bin" diff u.pw --to 2027-01-01 --facts c.jsonl --list "$t"
+done
+unchanged early c.jsonl u.pw inc.pw
+[ -L flink ] && [ -d adir ] && [ ! -e nodir ] && ok "early: link, directory kept, nothing made" \
+  || fail "early: a target was changed"
+grep -qx old ro.out && ok "early: read-only file kept" || fail "early: read-only file changed"
+rm -f blk flink; rm -rf adir; chmod 644 ro.out
+no_temp early
+
 # --- 5. standard output that cannot be written: status 3 for every command --------
 # (standard output closed: the writes fail with EBADF; no /dev node is used)
 fixtures

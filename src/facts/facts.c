@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "../util/date.h"
+#include "../util/escape.h"
 
 #define PF_DEFAULT_MAX_LIST 100000u
 #define PF_DEFAULT_MAX_DEPTH 64u
@@ -226,24 +227,19 @@ static const char *pf_json_what(const cJSON *v, char *buf, size_t len)
     return "an unsupported JSON value";
 }
 
-/* A string quoted for a message: at most 40 bytes of it, with quotes,
- * backslashes and control characters escaped. */
+/* A string quoted for a message: at most 40 bytes of it (cut at a
+ * character's start), between quotes, shown as every text output shows
+ * text from outside (pu_escape_text: controls, bidi and separator
+ * characters and bytes that are not UTF-8 as visible escapes). */
 static void pf_quote(const char *s, char *buf, size_t len)
 {
-    pf_out o = {buf, len, 0};
-    buf[0] = '\0';
-    pf_put(&o, "\"");
-    size_t i = 0;
-    for (; s[i] && i < 40; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            pf_put(&o, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            pf_put(&o, "\\x%02x", c);
-        else
-            pf_put(&o, "%c", c);
-    }
-    pf_put(&o, s[i] ? "...\"" : "\"");
+    size_t n = strlen(s), cut = n > 40 ? 40 : n;
+    while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    pu_buf b = {0};
+    pu_escape_text(&b, s, cut);
+    snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data && !b.oom ? b.data : "", cut < n ? "..." : "");
+    pu_buf_free(&b);
 }
 
 static const char *pf_rec_name(const pf_facts *f, uint32_t rec)

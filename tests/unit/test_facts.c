@@ -253,8 +253,14 @@ static const err_case err_cases[] = {
      "`birth_date`: invalid date \"1990-1-1\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
     {"{\"id\":\"C1\",\"birth_date\":\"1990-01-01T00:00\"}",
      "`birth_date`: invalid date \"1990-01-01T00:00\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+    /* shown as text outputs show text from outside (pu_escape_text):
+     * controls, bidi and bytes that are not UTF-8 visible, the rest as is */
     {"{\"id\":\"C1\",\"birth_date\":\"a\\\"b\\\\c\\nd\"}",
-     "`birth_date`: invalid date \"a\\\"b\\\\c\\x0ad\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+     "`birth_date`: invalid date \"a\"b\\c\\x0ad\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+    {"{\"id\":\"C1\",\"birth_date\":\"x\\u001b[2J\\u202e\\u0085\xff\"}",
+     "`birth_date`: invalid date \"x\\x1b[2J\\u202e\\u0085\\xff\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+    {"{\"id\":\"C1\",\"birth_date\":\"0123456789012345678901234567890123456\u00e9\u00e9\"}",
+     "`birth_date`: invalid date \"0123456789012345678901234567890123456\u00e9...\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
     {"{\"id\":\"C1\",\"birth_date\":\"0123456789012345678901234567890123456789TOO-LONG\"}",
      "`birth_date`: invalid date \"0123456789012345678901234567890123456789...\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
     {"{\"id\":\"C1\",\"birth_date\":19900101}", "`birth_date`: expected a date \"YYYY-MM-DD\", got 19900101"},

@@ -71,7 +71,11 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len);
 #define PF_JSON_BAD_NUMBER (1 << 15)
 #define PF_JSON_BAD_BELOW (1 << 16)
 #define PF_JSON_INVALID (1 << 17)
-/* Whether v, its key or anything inside it holds U+0000 (after pf_json_scan). */
+/* A node past where yajl stopped: its text and key were not checked. */
+#define PF_JSON_UNCHECKED (1 << 18)
+/* Whether v, its key or anything inside it holds U+0000, or may (it was
+ * past where the text stopped being JSON): then an id is not shown as
+ * cJSON read it (after pf_json_scan). */
 bool pf_json_has_nul(const struct cJSON *v);
 /* Whether v, its key or anything inside it holds U+0000 or a number JSON
  * does not allow (after pf_json_scan). */

@@ -127,6 +127,7 @@ typedef struct pf_scan {
     char *bad;        /* yajl stopped inside this number (source text) */
     size_t bad_at;    /* and here it starts; SIZE_MAX when not in a number */
     bool blamed;      /* the bad number's node is marked */
+    const char *blamed_text; /* its text, now the node's */
     cJSON **unread;   /* containers past where yajl stopped */
     size_t nunread, capunread;
 } pf_scan;
@@ -224,6 +225,7 @@ static bool pf_scan_blame(cJSON *node, pf_scan *s, const pf_tok *t)
         return false;
     free(node->valuestring);
     node->valuestring = s->bad; /* the tree owns it now */
+    s->blamed_text = s->bad;
     s->bad = NULL;
     node->type |= PF_JSON_BAD_NUMBER;
     s->blamed = true;
@@ -286,6 +288,10 @@ static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
             below |= PF_JSON_NUL_BELOW;
         }
     }
+    /* Past where the parsers parted, nothing is known of a string or key:
+     * it may hold U+0000 that cJSON cut at, so it is not shown as an id. */
+    if (!*ok)
+        node->type |= PF_JSON_UNCHECKED;
     for (cJSON *c = node->child; c; c = c->next) {
         int m = pf_scan_mark(c, s, k, ok);
         node->type |= m;
@@ -301,10 +307,10 @@ static char *pf_scan_why(const pf_scan *s, yajl_handle h, const char *text, size
 {
     char *msg = NULL;
     if (s->blamed) {
-        /* pf_scan_blame handed the text on; bad_at still says where. */
-        size_t n = 96;
+        size_t n = 128;
         if ((msg = malloc(n)))
-            snprintf(msg, n, "not valid JSON (RFC 8259) at byte %zu: a malformed number", s->bad_at + 1);
+            snprintf(msg, n, "not valid JSON (RFC 8259) at byte %zu: %.40s%s is not a JSON number", s->bad_at + 1,
+                     s->blamed_text, strlen(s->blamed_text) > 40 ? "..." : "");
         return msg;
     }
     unsigned char *why = yajl_get_error(h, 0, (const unsigned char *)text, len);
@@ -380,10 +386,11 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
 
 bool pf_json_has_nul(const struct cJSON *v)
 {
-    return v && (v->type & (PF_JSON_NUL | PF_JSON_NUL_KEY | PF_JSON_NUL_BELOW)) != 0;
+    return v && (v->type & (PF_JSON_NUL | PF_JSON_NUL_KEY | PF_JSON_NUL_BELOW | PF_JSON_UNCHECKED)) != 0;
 }
 
 bool pf_json_refused(const struct cJSON *v)
 {
-    return v && (pf_json_has_nul(v) || (v->type & (PF_JSON_BAD_NUMBER | PF_JSON_BAD_BELOW)) != 0);
+    return v && (v->type & (PF_JSON_NUL | PF_JSON_NUL_KEY | PF_JSON_NUL_BELOW | PF_JSON_BAD_NUMBER |
+                            PF_JSON_BAD_BELOW)) != 0;
 }

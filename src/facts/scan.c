@@ -25,9 +25,10 @@
  *
  * The pass costs a second tokenisation, so it runs only on text that may
  * need it (pf_scan_needed): text holding the six bytes \u0000 or a raw
- * control character (a tab included), or a member whose number has a
- * fraction, an exponent, a leading zero or sixteen digits. Any other record's member numbers are short runs of plain digits
- * without a leading zero, which strtod reads exactly and JSON allows. */
+ * control character (a tab included), or a number with a fraction, an
+ * exponent, a leading zero or sixteen digits. Any other record's numbers
+ * are short runs of plain digits without a leading zero, which strtod reads
+ * exactly and JSON allows. */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -215,13 +216,16 @@ static void pf_scan_stopped(pf_scan *s, const char *text, size_t len, size_t sto
 }
 
 /* Marks node as the number yajl stopped in, when it is: either the number
- * node that met the last token yajl gave (it read 01 as 0, then stopped),
- * or the first number node that met none (it stopped inside 1.). */
+ * node that met the last token yajl gave, shorter than the number written
+ * (it read 01 as 0, then stopped), or the first number node that met none
+ * (it stopped inside 1.). A number yajl read whole, then stopped after
+ * (5 followed by a raw control character, which cJSON skips as white
+ * space), is not to blame. */
 static bool pf_scan_blame(cJSON *node, pf_scan *s, const pf_tok *t)
 {
     if (!s->bad || s->blamed || (node->type & 0xFF) != cJSON_Number)
         return false;
-    if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at))
+    if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at || strlen(t->text) >= strlen(s->bad)))
         return false;
     free(node->valuestring);
     node->valuestring = s->bad; /* the tree owns it now */
@@ -320,8 +324,13 @@ static char *pf_scan_why(const pf_scan *s, yajl_handle h, const char *text, size
     size_t wl = strcspn(w, "\n");
     while (wl > 0 && w[wl - 1] == '.')
         wl--;
+    /* yajl's offset is at the offending byte or just past it; a raw
+     * control character, the usual culprit, says which. */
+    size_t at = stop < len ? stop : len;
+    if ((at == len || !pf_control(text[at])) && at > 0 && pf_control(text[at - 1]))
+        at--;
     if ((msg = malloc(wl + 96)))
-        snprintf(msg, wl + 96, "not valid JSON (RFC 8259) at byte %zu: %.*s", stop + 1, (int)wl, w);
+        snprintf(msg, wl + 96, "not valid JSON (RFC 8259) at byte %zu: %.*s", at + 1, (int)wl, w);
     if (why)
         yajl_free_error(h, why);
     return msg;
@@ -373,6 +382,10 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
     size_t k = 0;
     if (!s.oom)
         pf_scan_mark(root, &s, &k, &ok);
+    /* Stopped after every value was read (5 then a raw control character,
+     * which cJSON skips): all was checked, but the text is not JSON. */
+    if (st != yajl_status_ok && ok && !s.blamed && !s.oom)
+        pf_scan_unread(root, &s);
     if (st != yajl_status_ok && !s.oom)
         pf_scan_refuse_unread(&s, h, text, len, stop);
     yajl_free(h);

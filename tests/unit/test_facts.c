@@ -306,6 +306,12 @@ static const err_case err_cases[] = {
     /* U+0000 before the bad number is found first, in document order */
     {"{\"id\":\"a\\u0000\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":01}",
      "`id`: text holds \\u0000 (U+0000), which facts text and keys may not contain"},
+    /* a number read whole, then a raw control character, which cJSON skips
+     * as white space: the number is not to blame */
+    {"{" BASE ",\"athletes_coached\":5\x01}",
+     "not valid JSON (RFC 8259) at byte 58: invalid char in json text"},
+    {"{" BASE ",\"roles\":[\"a\"],\"x\":[1,22\x01]}",
+     "not valid JSON (RFC 8259) at byte 61: invalid char in json text"},
     /* a raw control character inside text (cJSON takes it, JSON does not) */
     {"{" BASE ",\"advanced_degree\":\"a\tb\"}",
      "not valid JSON (RFC 8259) at byte 58: invalid character inside string"},

@@ -230,16 +230,20 @@ static const char *pf_json_what(const cJSON *v, char *buf, size_t len)
 /* A string quoted for a message: at most 40 bytes of it (cut at a
  * character's start), between quotes, shown as every text output shows
  * text from outside (pu_escape_text: controls, bidi and separator
- * characters and bytes that are not UTF-8 as visible escapes). */
-static void pf_quote(const char *s, char *buf, size_t len)
+ * characters and bytes that are not UTF-8 as visible escapes). False when
+ * memory runs out. */
+static bool pf_quote(const char *s, char *buf, size_t len)
 {
     size_t n = strlen(s), cut = n > 40 ? 40 : n;
     while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xC0) == 0x80)
         cut--;
     pu_buf b = {0};
     pu_escape_text(&b, s, cut);
-    snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data && !b.oom ? b.data : "", cut < n ? "..." : "");
+    bool ok = !b.oom && (b.data || cut == 0);
+    if (ok)
+        snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data ? b.data : "", cut < n ? "..." : "");
     pu_buf_free(&b);
+    return ok;
 }
 
 static const char *pf_rec_name(const pf_facts *f, uint32_t rec)
@@ -548,7 +552,8 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         const char *s = v->valuestring ? v->valuestring : "";
         if (!pt_parse(s, strlen(s), &out->as.d)) {
             char q[200];
-            pf_quote(s, q, sizeof q);
+            if (!pf_quote(s, q, sizeof q))
+                return pf_oom(L->f, L->err, L->errlen, at);
             return pf_fail(L->err, L->errlen, at,
                            "invalid date %s (expected a real day as YYYY-MM-DD, years %d-%d)", q,
                            PT_YEAR_MIN, PT_YEAR_MAX);

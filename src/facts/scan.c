@@ -343,18 +343,20 @@ static void pf_scan_refuse_unread(pf_scan *s, yajl_handle h, const char *text, s
     if (s->nunread == 0)
         return;
     char *why = pf_scan_why(s, h, text, len, stop);
-    for (size_t i = 0; why && i < s->nunread; i++) {
-        cJSON *c = s->unread[i];
-        /* An object's or array's valuestring is free; cJSON_Delete frees it. */
-        if (!(c->valuestring = i + 1 < s->nunread ? strdup(why) : why))
-            break;
-        c->type |= PF_JSON_INVALID;
-        if (i + 1 == s->nunread)
-            why = NULL;
-    }
-    if (why) {
-        free(why);
+    if (!why) {
         s->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < s->nunread; i++) {
+        char *msg = i + 1 == s->nunread ? why : strdup(why); /* the last takes why */
+        if (!msg) {
+            free(why);
+            s->oom = true;
+            return;
+        }
+        /* An object's or array's valuestring is free; cJSON_Delete frees it. */
+        s->unread[i]->valuestring = msg;
+        s->unread[i]->type |= PF_JSON_INVALID;
     }
 }
 

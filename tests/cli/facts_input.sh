@@ -3,7 +3,10 @@
 # docs/robustness.md): text, keys and ids holding \u0000 are bad records
 # (cJSON would cut them short: "usatf\u0000-expired" read as "usatf");
 # integers are checked as written (no fraction, no exponent, nothing rounded
-# past 2^53, the message quotes the number as the record wrote it); and a
+# past 2^53, the message quotes the number as the record wrote it); numbers
+# and text that are not JSON (RFC 8259) although cJSON reads them (01, 1.,
+# a raw tab inside a string) are refused, every spelling from a table
+# agreeing with Python's json module; and a
 # line longer than --limit record-bytes is a bad record at its line number on
 # every command that reads facts, skipped to its newline, while the records
 # around it still get their results.
@@ -103,6 +106,46 @@ expect_grep zero_array out '{"id":"Z01","error":"`athletes_coached`: 01 is not a
 expect_grep zero_array out '{"id":null,"error":"not valid JSON (RFC 8259) at byte 188: 01 is not a JSON number"}'
 if grep -q '"id":"after"' "$tmp/zero_array.out"; then fail "zero_array: an unchecked id is named"; else
   ok "zero_array: the unchecked id is not named"; fi
+
+# The class, not the case: every spelling of a number from a table of signs,
+# integer parts, fractions and exponents, in a field the rules do not read
+# (where any JSON number is fine), is accepted exactly when Python's json
+# module (RFC 8259) accepts it.
+python3 - "$tmp/spell.jsonl" "$tmp/spell.want" <<'PY' || fail "spell: generating the facts"
+import itertools, json, sys
+out, want = open(sys.argv[1], "w"), open(sys.argv[2], "w")
+good = '"birth_date":"1980-01-01"'
+for i, parts in enumerate(itertools.product(["", "-", "+"], ["", "0", "00", "01", "1", "10", "007"],
+                                            ["", ".", ".0", ".5", ".50"], ["", "e", "e5", "E+5", "e-05", "e+"])):
+    n = "".join(parts)
+    line = '{"id":"S%d",%s,"x":%s}' % (i, good, n)
+    try:
+        json.loads(line)
+        ok = True
+    except ValueError:
+        ok = False
+    out.write(line + "\n")
+    want.write("S%d %s %s\n" % (i, "ok" if ok else "refused", n))
+PY
+ev "$tmp/spell.jsonl" >"$tmp/spell.out" 2>/dev/null
+python3 - "$tmp/spell.out" "$tmp/spell.want" <<'PY' && ok "spell: accepted exactly when RFC 8259 allows it" || failed=1
+import json, sys
+got = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    got[o["id"] or ""] = "refused" if "error" in o else "ok"
+bad = 0
+lines = open(sys.argv[2]).read().split("\n")
+for w in filter(None, lines):
+    i, verdict, n = (w.split(" ") + [""])[:3]
+    g = got.get(i, "refused")  # a record without a readable id is refused
+    if g != verdict:
+        bad += 1
+        if bad <= 5:
+            print("FAIL spell: %r is %s, RFC 8259 says %s" % (n, g, verdict))
+print("     %d spellings, %d disagree" % (len(list(filter(None, lines))), bad))
+sys.exit(1 if bad else 0)
+PY
 
 # --- record-bytes ----------------------------------------------------------------
 {

@@ -161,8 +161,9 @@ fixtures
 printf '{"id":"bad"}\n' >>c.jsonl; cp c.jsonl c.orig
 mkdir -p adir
 ln -s c.jsonl flink
+ln -s nowhere dlink
 printf 'old\n' >ro.out; chmod 444 ro.out
-targets=(c.jsonl adir adir/ nodir/out flink ro.out)
+targets=(c.jsonl adir adir/ nodir/out flink dlink dlink/out ro.out)
 if mknod blk b 7 200 2>/dev/null; then targets+=(blk); else ok "early: no block device node (needs root)"; fi
 early() { # NAME TARGET CMD...: refused with status 3, before any evaluation
   local name=$1 target=$2
@@ -182,7 +183,8 @@ unchanged early c.jsonl u.pw inc.pw
 [ -L flink ] && [ -d adir ] && [ ! -e nodir ] && ok "early: link, directory kept, nothing made" \
   || fail "early: a target was changed"
 grep -qx old ro.out && ok "early: read-only file kept" || fail "early: read-only file changed"
-rm -f blk flink; rm -rf adir; chmod 644 ro.out
+[ -L dlink ] && [ ! -e nowhere ] && ok "early: dangling link kept, nothing made" || fail "early: dangling link followed"
+rm -f blk flink dlink; rm -rf adir; chmod 644 ro.out
 no_temp early
 
 # --- 5. standard output that cannot be written: status 3 for every command --------

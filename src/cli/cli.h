@@ -109,7 +109,8 @@ void cli_inputs_fini(cli_inputs *in);
  * analyse, and compiling it would only report its bytes as syntax errors. */
 bool cli_is_bytecode(const char *path);
 /* CLI_OK when `output` (NULL: none, "-": standard output) names none of the
- * inputs; otherwise reports it and returns CLI_WRITE. */
+ * inputs and the writer would take it (pu_out_check); otherwise reports it
+ * and returns CLI_WRITE. Commands call it before their work. */
 int cli_output_check(const cli_inputs *in, const char *output);
 /* Writes data to `path` with pu_write_file; CLI_OK or, after the message,
  * CLI_WRITE. */

@@ -116,15 +116,22 @@ int cli_output_check(const cli_inputs *in, const char *output)
         cli_error("out of memory checking the output %s", output);
         return CLI_WRITE;
     }
-    if (stat(output, &st) != 0)
-        return CLI_OK; /* a new file, or one the writer will report */
-    for (size_t i = 0; i < in->n; i++) {
+    bool exists = stat(output, &st) == 0;
+    for (size_t i = 0; exists && i < in->n; i++) {
         if (!cli_same_file(&st, &in->items[i]))
             continue;
         if (strcmp(in->items[i].name, output) == 0)
             cli_error("cannot write %s: it is an input of this command; choose another output file", output);
         else
             cli_error("cannot write %s: it is the input %s; choose another output file", output, in->items[i].name);
+        return CLI_WRITE;
+    }
+    /* What the writer would refuse at the end (a directory, DIR/, a link, a
+     * block device, a missing directory, a read-only file), refused now,
+     * before the command's work. */
+    char msg[1024];
+    if (!pu_out_check(output, msg, sizeof msg)) {
+        cli_error("%s", msg);
         return CLI_WRITE;
     }
     return CLI_OK;

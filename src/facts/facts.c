@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "../util/date.h"
+#include "../util/escape.h"
 
 #define PF_DEFAULT_MAX_LIST 100000u
 #define PF_DEFAULT_MAX_DEPTH 64u
@@ -226,24 +227,23 @@ static const char *pf_json_what(const cJSON *v, char *buf, size_t len)
     return "an unsupported JSON value";
 }
 
-/* A string quoted for a message: at most 40 bytes of it, with quotes,
- * backslashes and control characters escaped. */
-static void pf_quote(const char *s, char *buf, size_t len)
+/* A string quoted for a message: at most 40 bytes of it (cut at a
+ * character's start), between quotes, shown as every text output shows
+ * text from outside (pu_escape_text: controls, bidi and separator
+ * characters and bytes that are not UTF-8 as visible escapes). False when
+ * memory runs out. */
+static bool pf_quote(const char *s, char *buf, size_t len)
 {
-    pf_out o = {buf, len, 0};
-    buf[0] = '\0';
-    pf_put(&o, "\"");
-    size_t i = 0;
-    for (; s[i] && i < 40; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            pf_put(&o, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            pf_put(&o, "\\x%02x", c);
-        else
-            pf_put(&o, "%c", c);
-    }
-    pf_put(&o, s[i] ? "...\"" : "\"");
+    size_t n = strlen(s), cut = n > 40 ? 40 : n;
+    while (cut > 0 && cut < n && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    pu_buf b = {0};
+    pu_escape_text(&b, s, cut);
+    bool ok = !b.oom && (b.data || cut == 0);
+    if (ok)
+        snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data ? b.data : "", cut < n ? "..." : "");
+    pu_buf_free(&b);
+    return ok;
 }
 
 static const char *pf_rec_name(const pf_facts *f, uint32_t rec)
@@ -552,7 +552,8 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         const char *s = v->valuestring ? v->valuestring : "";
         if (!pu_date_parse(s, strlen(s), &out->as.d)) {
             char q[200];
-            pf_quote(s, q, sizeof q);
+            if (!pf_quote(s, q, sizeof q))
+                return pf_oom(L->f, L->err, L->errlen, at);
             return pf_fail(L->err, L->errlen, at,
                            "invalid date %s (expected a real day as YYYY-MM-DD, years %d-%d)", q,
                            PU_YEAR_MIN, PU_YEAR_MAX);
@@ -738,22 +739,37 @@ static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value 
     return true;
 }
 
-/* The first text or key below v that holds U+0000 (pf_json_scan marked the
- * way to it), reported at its path. Facts text may not hold U+0000: cJSON
- * ends strings at it, so "usatf\u0000-expired" would read as "usatf". */
-static bool pf_nul_fail(const cJSON *v, const pf_frame *at, char *err, size_t errlen)
+/* Why a number pf_json_scan marked is not JSON. */
+static const char *pf_bad_number_why(const char *s)
+{
+    s += *s == '-';
+    if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+        return "a leading zero";
+    return "no digit on one side of the decimal point";
+}
+
+/* The first text or key below v that holds U+0000, or number that JSON does
+ * not allow (pf_json_scan marked the way to it), reported at its path. Facts
+ * text may not hold U+0000: cJSON ends strings at it, so "usatf\u0000-expired"
+ * would read as "usatf". A number such as 01 is not JSON (RFC 8259), though
+ * cJSON's strtod reads it. */
+static bool pf_refused_fail(const cJSON *v, const pf_frame *at, char *err, size_t errlen)
 {
     static const char why[] = "which facts text and keys may not contain";
     size_t i = 0;
     for (const cJSON *c = v->child; c; c = c->next, i++) {
-        if (!pf_json_has_nul(c))
+        if (!pf_json_refused(c))
             continue;
         pf_frame fr = {at, cJSON_IsArray(v) ? NULL : c->string, i};
         if (c->type & PF_JSON_NUL_KEY)
             return pf_fail(err, errlen, at, "a key holds \\u0000 (U+0000), %s", why);
         if (c->type & PF_JSON_NUL)
             return pf_fail(err, errlen, &fr, "text holds \\u0000 (U+0000), %s", why);
-        return pf_nul_fail(c, &fr, err, errlen);
+        if (c->type & PF_JSON_BAD_NUMBER)
+            return pf_fail(err, errlen, &fr, "%.40s%s is not a JSON number (RFC 8259): it has %s",
+                           c->valuestring, strlen(c->valuestring) > 40 ? "..." : "",
+                           pf_bad_number_why(c->valuestring));
+        return pf_refused_fail(c, &fr, err, errlen);
     }
     return pf_fail(err, errlen, at, "text holds \\u0000 (U+0000), %s", why);
 }
@@ -770,8 +786,10 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
     if (!obj || !cJSON_IsObject(obj))
         return pf_fail(err, errlen, NULL, "expected a JSON object, got %s",
                        obj ? pf_json_what(obj, what, sizeof what) : "nothing");
-    if (pf_json_has_nul(obj))
-        return pf_nul_fail(obj, NULL, err, errlen);
+    if (obj->type & PF_JSON_INVALID)
+        return pf_fail(err, errlen, NULL, "%s", obj->valuestring);
+    if (pf_json_refused(obj))
+        return pf_refused_fail(obj, NULL, err, errlen);
     pf_load L = {f, err, errlen, pf_lim(f->max_list, PF_DEFAULT_MAX_LIST),
                  pf_lim(f->max_depth, PF_DEFAULT_MAX_DEPTH)};
     if (!pf_load_record(&L, 0, obj, f->root, NULL, 0)) {

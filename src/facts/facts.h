@@ -55,16 +55,31 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
  * parsed from (scan.c): every number node gets its source text in
  * valuestring, so that integers are checked as written (no fraction, no
  * exponent, no rounding beyond 2^53); strings and keys whose decoded text
- * holds U+0000 are marked, so that pf_load_json refuses them. Cheap when the
- * text has neither: a byte scan decides. False only for want of memory. */
+ * holds U+0000 are marked, and so is a number RFC 8259 does not allow (01,
+ * 1., -.5) that cJSON took, so that pf_load_json refuses them; where the
+ * text is not JSON elsewhere, the root is marked PF_JSON_INVALID with the
+ * reason in its valuestring. Cheap when the text has none of these: a byte
+ * scan decides. False only for want of memory. */
 bool pf_json_scan(struct cJSON *root, const char *text, size_t len);
 /* Type bits pf_json_scan sets (above cJSON's own): a string with U+0000, a
- * member whose key has one, a node with such a one below it. */
+ * member whose key has one, a node with such a one below it; a number JSON
+ * does not allow (valuestring: as written), a node with one below it; a
+ * root whose text is not JSON (valuestring: why). */
 #define PF_JSON_NUL (1 << 12)
 #define PF_JSON_NUL_KEY (1 << 13)
 #define PF_JSON_NUL_BELOW (1 << 14)
-/* Whether v, its key or anything inside it holds U+0000 (after pf_json_scan). */
+#define PF_JSON_BAD_NUMBER (1 << 15)
+#define PF_JSON_BAD_BELOW (1 << 16)
+#define PF_JSON_INVALID (1 << 17)
+/* A node past where yajl stopped: its text and key were not checked. */
+#define PF_JSON_UNCHECKED (1 << 18)
+/* Whether v, its key or anything inside it holds U+0000, or may (it was
+ * past where the text stopped being JSON): then an id is not shown as
+ * cJSON read it (after pf_json_scan). */
 bool pf_json_has_nul(const struct cJSON *v);
+/* Whether v, its key or anything inside it holds U+0000 or a number JSON
+ * does not allow (after pf_json_scan). */
+bool pf_json_refused(const struct cJSON *v);
 
 /* Field by field. `path` names a field of the facts record ("athletes_coached")
  * or of a list element ("certificates[0].id"). */

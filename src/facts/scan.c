@@ -13,29 +13,45 @@
  * holds U+0000 gets PF_JSON_NUL, and every ancestor of one gets
  * PF_JSON_NUL_BELOW, so the loader can name the path.
  *
+ * cJSON is also lenient where RFC 8259 is not: strtod reads 01, -007, 1.,
+ * -.5 and 1.e5, which JSON has no place for. yajl refuses them, and where it
+ * stops tells which number it was: the bad number's node gets its source
+ * text and PF_JSON_BAD_NUMBER, its ancestors PF_JSON_BAD_BELOW, so the loader
+ * names its path. Should yajl stop anywhere else (cJSON also takes raw
+ * control characters inside text), and for every object or array from the
+ * bad number on, the nodes past that point would go unmarked, so those
+ * containers get PF_JSON_INVALID and yajl's reason in their valuestring:
+ * such a record is refused rather than read half-checked.
+ *
  * The pass costs a second tokenisation, so it runs only on text that may
- * need it (pf_scan_needed): text holding the six bytes \u0000, or a member
- * whose number has a fraction, an exponent or sixteen digits. Any other
- * record's member numbers are short runs of plain digits, which strtod reads
- * exactly. */
+ * need it (pf_scan_needed): text holding the six bytes \u0000 or a raw
+ * control character (a tab included), or a number with a fraction, an
+ * exponent, a leading zero or sixteen digits. Any other record's numbers
+ * are short runs of plain digits without a leading zero, which strtod reads
+ * exactly and JSON allows. */
 #include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
 #include "facts.h"
 
-/* Whether the member value starting at p (just after a `:`) is a number
- * that strtod may not have read as written: one with a fraction, an exponent
- * or sixteen digits or more. */
+/* Whether the value starting at p (just after a `:`, `,` or `[`) is a number
+ * that strtod may not have read as written, or that JSON may not allow: one
+ * with a fraction, an exponent, a leading zero or sixteen digits or more. */
 static bool pf_odd_number(const char *p, const char *end)
 {
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
         p++;
     if (p == end || (*p != '-' && (*p < '0' || *p > '9')))
         return false;
+    p += *p == '-';
+    if (end - p >= 2 && p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+        return true;
     unsigned digits = 0;
-    for (p += *p == '-'; p < end; p++) {
+    for (; p < end; p++) {
         if (*p >= '0' && *p <= '9')
             digits++;
         else if (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-')
@@ -46,22 +62,54 @@ static bool pf_odd_number(const char *p, const char *end)
     return digits >= 16;
 }
 
-/* Whether text may hold what only the pass can see: a member's number that
- * is not a short run of plain digits, or the six bytes \u0000. Integers
- * only matter as members' values (facts have no lists of numbers), so only
- * what follows a `:` is looked at; memchr finds those and the backslashes
- * in a few vector steps. False positives (a `:` inside text, an escaped
- * backslash before u0000) cost only the pass. */
+static bool pf_control(char c)
+{
+    return (unsigned char)c < 0x20 && c != '\n' && c != '\r';
+}
+
+/* Whether s holds a raw control character other than a line break. Eight
+ * bytes at a time: (x - 0x2020...) & ~x & 0x8080... is nonzero exactly when
+ * a byte of x is below 0x20 (Hacker's Delight, "has less than"), so only a
+ * word holding one, a line break mostly, is looked at byte by byte. */
+static bool pf_raw_control(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (((x - ones * 0x20) & ~x & highs) == 0)
+            continue;
+        for (size_t j = i; j < i + 8; j++)
+            if (pf_control(s[j]))
+                return true;
+    }
+    for (; i < len; i++)
+        if (pf_control(s[i]))
+            return true;
+    return false;
+}
+
+/* Whether text may hold what only the pass can see: a number that is not a
+ * short run of plain digits (as a member's value or a list's element: what
+ * follows a `:`, `,` or `[`), the six bytes \u0000, or a raw control
+ * character, which JSON allows only as white space between tokens (a tab)
+ * and cJSON also inside text. Line breaks are left out: a JSON Lines record
+ * has none, and a file that is one array has many, between its tokens.
+ * False positives (a `:` inside text, an escaped backslash before u0000, a
+ * tab between tokens) cost only the pass. */
 static bool pf_scan_needed(const char *s, size_t len)
 {
     const char *end = s + len;
-    for (const char *q = s; (q = memchr(q, ':', (size_t)(end - q))) != NULL; q++)
-        if (pf_odd_number(q + 1, end))
-            return true;
+    static const char before[] = ":,[";
+    for (const char *b = before; *b; b++)
+        for (const char *q = s; (q = memchr(q, *b, (size_t)(end - q))) != NULL; q++)
+            if (pf_odd_number(q + 1, end))
+                return true;
     for (const char *q = s; (q = memchr(q, '\\', (size_t)(end - q))) != NULL; q++)
         if (end - q >= 6 && memcmp(q + 1, "u0000", 5) == 0)
             return true;
-    return false;
+    return pf_raw_control(s, len);
 }
 
 /* One token of interest, in document order. */
@@ -69,12 +117,20 @@ typedef struct pf_tok {
     enum { PF_TOK_NUMBER, PF_TOK_STRING, PF_TOK_KEY } kind;
     bool nul;         /* string or key: its decoded text holds U+0000 */
     char *text;       /* number: its source text */
+    size_t at;        /* number: its offset in the source */
 } pf_tok;
 
 typedef struct pf_scan {
     pf_tok *toks;
     size_t n, cap;
     bool oom;
+    const char *src;  /* the text yajl reads, in one piece */
+    char *bad;        /* yajl stopped inside this number (source text) */
+    size_t bad_at;    /* and here it starts; SIZE_MAX when not in a number */
+    bool blamed;      /* the bad number's node is marked */
+    const char *blamed_text; /* its text, now the node's */
+    cJSON **unread;   /* containers past where yajl stopped */
+    size_t nunread, capunread;
 } pf_scan;
 
 static pf_tok *pf_scan_push(pf_scan *s)
@@ -102,6 +158,8 @@ static int pf_on_number(void *ctx, const char *s, size_t len)
         return 0;
     }
     t->kind = PF_TOK_NUMBER;
+    /* One chunk, so yajl's number is a pointer into the source. */
+    t->at = (size_t)(s - ((pf_scan *)ctx)->src);
     memcpy(t->text, s, len);
     t->text[len] = '\0';
     return 1;
@@ -127,45 +185,179 @@ static int pf_on_key(void *ctx, const unsigned char *v, size_t len)
     return pf_on_text(ctx, PF_TOK_KEY, v, len);
 }
 
-/* Hands the tokens to the tree's nodes in document order; returns whether a
- * node below (or node itself) holds U+0000. False in *ok when the two
- * parsers disagree (they cannot on text both accepted; then nothing more is
- * marked). */
-static bool pf_scan_mark(cJSON *node, const pf_scan *s, size_t *k, bool *ok)
+static bool pf_number_char(char c)
 {
-    bool nul = false;
-    if (node->string && *ok) {
-        if (*k >= s->n || s->toks[*k].kind != PF_TOK_KEY) {
-            *ok = false;
-            return false;
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+}
+
+/* Where yajl stopped (stop, an offset into text) on text cJSON accepted:
+ * inside a number cJSON took but RFC 8259 does not (01, 1., -.5), or
+ * elsewhere. yajl stops within or just after such a number, so the run of
+ * number characters around stop is the number as written, the run cJSON's
+ * strtod read. */
+static void pf_scan_stopped(pf_scan *s, const char *text, size_t len, size_t stop)
+{
+    s->bad_at = SIZE_MAX;
+    size_t from = stop < len ? stop : len;
+    while (from > 0 && pf_number_char(text[from - 1]))
+        from--;
+    size_t to = from;
+    while (to < len && pf_number_char(text[to]))
+        to++;
+    if (to == from || (text[from] != '-' && (text[from] < '0' || text[from] > '9')))
+        return;
+    if (!(s->bad = malloc(to - from + 1))) {
+        s->oom = true;
+        return;
+    }
+    memcpy(s->bad, text + from, to - from);
+    s->bad[to - from] = '\0';
+    s->bad_at = from;
+}
+
+/* Marks node as the number yajl stopped in, when it is: either the number
+ * node that met the last token yajl gave, shorter than the number written
+ * (it read 01 as 0, then stopped), or the first number node that met none
+ * (it stopped inside 1.). A number yajl read whole, then stopped after
+ * (5 followed by a raw control character, which cJSON skips as white
+ * space), is not to blame. */
+static bool pf_scan_blame(cJSON *node, pf_scan *s, const pf_tok *t)
+{
+    if (!s->bad || s->blamed || (node->type & 0xFF) != cJSON_Number)
+        return false;
+    if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at || strlen(t->text) >= strlen(s->bad)))
+        return false;
+    free(node->valuestring);
+    node->valuestring = s->bad; /* the tree owns it now */
+    s->blamed_text = s->bad;
+    s->bad = NULL;
+    node->type |= PF_JSON_BAD_NUMBER;
+    s->blamed = true;
+    return true;
+}
+
+/* A container the two parsers did not agree all through (where yajl
+ * stopped, and every one after): its records cannot be vouched for. */
+static void pf_scan_unread(cJSON *node, pf_scan *s)
+{
+    if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+        return;
+    if (!(node->type & PF_JSON_BAD_BELOW)) {
+        if (s->nunread == s->capunread) {
+            size_t cap = s->capunread ? s->capunread * 2 : 16;
+            cJSON **u = realloc(s->unread, cap * sizeof *u);
+            if (!u) {
+                s->oom = true;
+                return;
+            }
+            s->unread = u;
+            s->capunread = cap;
         }
-        if (s->toks[(*k)++].nul) {
+        s->unread[s->nunread++] = node;
+    }
+}
+
+/* Hands the tokens to the tree's nodes in document order; returns the marks
+ * the node's ancestors get (PF_JSON_NUL_BELOW, PF_JSON_BAD_BELOW). False in
+ * *ok once the two parsers part (where yajl stopped); from there on nodes
+ * get no tokens, and containers are listed as unread. */
+static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
+{
+    int below = 0;
+    if (node->string && *ok) {
+        if (*k >= s->n || s->toks[*k].kind != PF_TOK_KEY)
+            *ok = false;
+        else if (s->toks[(*k)++].nul) {
             node->type |= PF_JSON_NUL_KEY;
-            nul = true;
+            below |= PF_JSON_NUL_BELOW;
         }
     }
     int type = node->type & 0xFF;
-    if (type == cJSON_Number || type == cJSON_String) {
+    if ((type == cJSON_Number || type == cJSON_String) && *ok) {
         int want = type == cJSON_Number ? PF_TOK_NUMBER : PF_TOK_STRING;
-        if (!*ok || *k >= s->n || (int)s->toks[*k].kind != want) {
+        if (*k < s->n && (int)s->toks[*k].kind != want)
+            *ok = false; /* the parsers disagree (they cannot on JSON) */
+        pf_tok *t = *ok && *k < s->n ? &s->toks[(*k)++] : NULL;
+        if (*ok && pf_scan_blame(node, s, t)) {
             *ok = false;
-            return nul;
+            return below | PF_JSON_BAD_BELOW;
         }
-        pf_tok *t = &s->toks[(*k)++];
-        if (type == cJSON_Number) {
+        if (!t) {
+            *ok = false;
+        } else if (type == cJSON_Number) {
             node->valuestring = t->text; /* the tree owns it now */
             t->text = NULL;
         } else if (t->nul) {
             node->type |= PF_JSON_NUL;
-            nul = true;
+            below |= PF_JSON_NUL_BELOW;
         }
     }
-    for (cJSON *c = node->child; c && *ok; c = c->next)
-        if (pf_scan_mark(c, s, k, ok)) {
-            node->type |= PF_JSON_NUL_BELOW;
-            nul = true;
+    /* Past where the parsers parted, nothing is known of a string or key:
+     * it may hold U+0000 that cJSON cut at, so it is not shown as an id. */
+    if (!*ok)
+        node->type |= PF_JSON_UNCHECKED;
+    for (cJSON *c = node->child; c; c = c->next) {
+        int m = pf_scan_mark(c, s, k, ok);
+        node->type |= m;
+        below |= m;
+    }
+    if (!*ok)
+        pf_scan_unread(node, s);
+    return below;
+}
+
+/* Why the text is not JSON where yajl stopped, for PF_JSON_INVALID. */
+static char *pf_scan_why(const pf_scan *s, yajl_handle h, const char *text, size_t len, size_t stop)
+{
+    char *msg = NULL;
+    if (s->blamed) {
+        size_t n = 128;
+        if ((msg = malloc(n)))
+            snprintf(msg, n, "not valid JSON (RFC 8259) at byte %zu: %.40s%s is not a JSON number", s->bad_at + 1,
+                     s->blamed_text, strlen(s->blamed_text) > 40 ? "..." : "");
+        return msg;
+    }
+    unsigned char *why = yajl_get_error(h, 0, (const unsigned char *)text, len);
+    const char *w = why ? (const char *)why : "";
+    const char *colon = strstr(w, "error: ");
+    w = colon ? colon + 7 : w;
+    size_t wl = strcspn(w, "\n");
+    while (wl > 0 && w[wl - 1] == '.')
+        wl--;
+    /* yajl's offset is at the offending byte or just past it; a raw
+     * control character, the usual culprit, says which. */
+    size_t at = stop < len ? stop : len;
+    if ((at == len || !pf_control(text[at])) && at > 0 && pf_control(text[at - 1]))
+        at--;
+    if ((msg = malloc(wl + 96)))
+        snprintf(msg, wl + 96, "not valid JSON (RFC 8259) at byte %zu: %.*s", at + 1, (int)wl, w);
+    if (why)
+        yajl_free_error(h, why);
+    return msg;
+}
+
+/* Gives every unread container yajl's reason (PF_JSON_INVALID), so that a
+ * record the marks may have missed is refused rather than read half-checked. */
+static void pf_scan_refuse_unread(pf_scan *s, yajl_handle h, const char *text, size_t len, size_t stop)
+{
+    if (s->nunread == 0)
+        return;
+    char *why = pf_scan_why(s, h, text, len, stop);
+    if (!why) {
+        s->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < s->nunread; i++) {
+        char *msg = i + 1 == s->nunread ? why : strdup(why); /* the last takes why */
+        if (!msg) {
+            free(why);
+            s->oom = true;
+            return;
         }
-    return nul;
+        /* An object's or array's valuestring is free; cJSON_Delete frees it. */
+        s->unread[i]->valuestring = msg;
+        s->unread[i]->type |= PF_JSON_INVALID;
+    }
 }
 
 bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
@@ -174,27 +366,46 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
         return true;
     static const yajl_callbacks cb = {
         .yajl_number = pf_on_number, .yajl_string = pf_on_string, .yajl_map_key = pf_on_key};
-    pf_scan s = {0};
+    pf_scan s = {.src = text, .bad_at = SIZE_MAX};
     yajl_handle h = yajl_alloc(&cb, NULL, &s);
     if (!h)
         return false;
-    /* cJSON decided validity; yajl only reports tokens. */
+    /* cJSON decided the text is one value; yajl says where it is not JSON
+     * and reports the tokens. UTF-8 is not yajl's to judge here. */
     yajl_config(h, yajl_dont_validate_strings, 1);
     yajl_config(h, yajl_allow_trailing_garbage, 1);
-    yajl_parse(h, (const unsigned char *)text, len);
-    yajl_complete_parse(h);
-    yajl_free(h);
-    bool ok = !s.oom;
+    yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    size_t stop = yajl_get_bytes_consumed(h);
+    if (st != yajl_status_ok && !s.oom)
+        pf_scan_stopped(&s, text, len, stop);
+    bool ok = true;
     size_t k = 0;
-    if (ok)
+    if (!s.oom)
         pf_scan_mark(root, &s, &k, &ok);
+    /* Stopped after every value was read (5 then a raw control character,
+     * which cJSON skips): all was checked, but the text is not JSON. */
+    if (st != yajl_status_ok && ok && !s.blamed && !s.oom)
+        pf_scan_unread(root, &s);
+    if (st != yajl_status_ok && !s.oom)
+        pf_scan_refuse_unread(&s, h, text, len, stop);
+    yajl_free(h);
     for (size_t i = 0; i < s.n; i++)
         free(s.toks[i].text);
     free(s.toks);
+    free(s.unread);
+    free(s.bad);
     return !s.oom;
 }
 
 bool pf_json_has_nul(const struct cJSON *v)
 {
-    return v && (v->type & (PF_JSON_NUL | PF_JSON_NUL_KEY | PF_JSON_NUL_BELOW)) != 0;
+    return v && (v->type & (PF_JSON_NUL | PF_JSON_NUL_KEY | PF_JSON_NUL_BELOW | PF_JSON_UNCHECKED)) != 0;
+}
+
+bool pf_json_refused(const struct cJSON *v)
+{
+    return v && (v->type & (PF_JSON_NUL | PF_JSON_NUL_KEY | PF_JSON_NUL_BELOW | PF_JSON_BAD_NUMBER |
+                            PF_JSON_BAD_BELOW)) != 0;
 }

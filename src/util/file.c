@@ -208,45 +208,85 @@ static bool pu_open_temp(pu_out *o, const struct stat *st, bool existed, char *e
     return true;
 }
 
-bool pu_out_open(pu_out *o, const char *path, char *err, size_t errlen)
+/* What the writer does with its target. */
+typedef enum { PU_NEW, PU_IN_PLACE, PU_REPLACE } pu_way;
+
+/* Looks at the target o->base in o->dir without following a link and
+ * decides how it is written, or refuses it: the one set of rules both
+ * pu_out_open and pu_out_check apply. */
+static bool pu_target(pu_out *o, struct stat *st, pu_way *way, char *err, size_t errlen)
+{
+    const char *path = o->path;
+    memset(st, 0, sizeof *st);
+    if (fstatat(o->dir, o->base, st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno != ENOENT)
+            return pu_fail(err, errlen, path, strerror(errno));
+        *way = PU_NEW;
+        return true;
+    }
+    if (S_ISLNK(st->st_mode))
+        return pu_fail(err, errlen, path, "it is a symbolic link; pathway neither follows nor replaces one "
+                                          "(name the file it points to)");
+    if (S_ISDIR(st->st_mode))
+        return pu_fail(err, errlen, path, "it is a directory; give a file name");
+    if (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode)) {
+        *way = PU_IN_PLACE;
+        return true;
+    }
+    if (!S_ISREG(st->st_mode))
+        return pu_fail(err, errlen, path, "it is not a regular file, a character device or a fifo");
+    if (!pu_writable(o, st))
+        return pu_fail(err, errlen, path, "it is read-only; make it writable first (chmod u+w) "
+                                          "if it is to be replaced");
+    *way = st->st_nlink > 1 ? PU_IN_PLACE : PU_REPLACE; /* in place keeps its other names */
+    return true;
+}
+
+/* Opens the directory and judges the target; o->fd stays closed. */
+static bool pu_prepare(pu_out *o, const char *path, struct stat *st, pu_way *way, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
     o->fd = o->dir = -1;
     o->path = path;
+    return pu_open_dir(o, path, err, errlen) && pu_target(o, st, way, err, errlen);
+}
+
+bool pu_out_open(pu_out *o, const char *path, char *err, size_t errlen)
+{
     if (strcmp(path, "-") == 0) {
+        memset(o, 0, sizeof *o);
+        o->dir = -1;
+        o->path = path;
         o->fd = STDOUT_FILENO;
         o->std = o->in_place = true;
         if (fflush(stdout) != 0)
             return pu_fail(err, errlen, "standard output", strerror(errno));
         return true;
     }
-    bool ok = pu_open_dir(o, path, err, errlen);
     struct stat st;
-    memset(&st, 0, sizeof st);
-    if (ok && fstatat(o->dir, o->base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (S_ISLNK(st.st_mode))
-            ok = pu_fail(err, errlen, path, "it is a symbolic link; pathway neither follows nor replaces one "
-                                            "(name the file it points to)");
-        else if (S_ISDIR(st.st_mode))
-            ok = pu_fail(err, errlen, path, "it is a directory; give a file name");
-        else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
-            ok = pu_open_in_place(o, &st, err, errlen);
-        else if (!S_ISREG(st.st_mode))
-            ok = pu_fail(err, errlen, path, "it is not a regular file, a character device or a fifo");
-        else if (!pu_writable(o, &st))
-            ok = pu_fail(err, errlen, path, "it is read-only; make it writable first (chmod u+w) "
-                                            "if it is to be replaced");
-        else if (st.st_nlink > 1)
-            ok = pu_open_in_place(o, &st, err, errlen); /* keeps its other names */
-        else
-            ok = pu_open_temp(o, &st, true, err, errlen);
-    } else if (ok && errno != ENOENT) {
-        ok = pu_fail(err, errlen, path, strerror(errno));
-    } else if (ok) {
-        ok = pu_open_temp(o, &st, false, err, errlen);
-    }
+    pu_way way = PU_NEW;
+    bool ok = pu_prepare(o, path, &st, &way, err, errlen);
+    if (ok)
+        ok = way == PU_IN_PLACE ? pu_open_in_place(o, &st, err, errlen)
+                                : pu_open_temp(o, &st, way == PU_REPLACE, err, errlen);
     if (!ok)
         pu_out_abort(o);
+    return ok;
+}
+
+bool pu_out_check(const char *path, char *err, size_t errlen)
+{
+    if (strcmp(path, "-") == 0)
+        return true;
+    pu_out o;
+    struct stat st;
+    pu_way way = PU_NEW;
+    bool ok = pu_prepare(&o, path, &st, &way, err, errlen);
+    /* The temporary file is made in the directory: the user must be able
+     * to write there (root can, unless the file system is read-only). */
+    if (ok && way != PU_IN_PLACE && faccessat(o.dir, ".", W_OK, AT_EACCESS) != 0)
+        ok = pu_fail(err, errlen, path, strerror(errno));
+    pu_out_abort(&o);
     return ok;
 }
 

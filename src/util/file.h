@@ -40,6 +40,11 @@ bool pu_out_commit(pu_out *o, char *err, size_t errlen);
 /* Removes the temporary file and releases o; the target is untouched. */
 void pu_out_abort(pu_out *o);
 
+/* Whether pu_out_open would take path, judged by the same rules, without
+ * creating or opening anything but its directory (a fifo is not opened, so
+ * nothing waits): for a command to refuse a bad output before its work.
+ * "-" (standard output) passes. On failure err says why, as pu_out_open. */
+bool pu_out_check(const char *path, char *err, size_t errlen);
 /* pu_out_open, pu_out_write and pu_out_commit in one. */
 bool pu_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen);
 

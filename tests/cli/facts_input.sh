@@ -3,7 +3,10 @@
 # docs/robustness.md): text, keys and ids holding \u0000 are bad records
 # (cJSON would cut them short: "usatf\u0000-expired" read as "usatf");
 # integers are checked as written (no fraction, no exponent, nothing rounded
-# past 2^53, the message quotes the number as the record wrote it); and a
+# past 2^53, the message quotes the number as the record wrote it); numbers
+# and text that are not JSON (RFC 8259) although cJSON reads them (01, 1.,
+# a raw tab inside a string) are refused, every spelling from a table
+# agreeing with Python's json module; and a
 # line longer than --limit record-bytes is a bad record at its line number on
 # every command that reads facts, skipped to its newline, while the records
 # around it still get their results.
@@ -65,6 +68,84 @@ for n in 9007199254740993 -9007199254740993 100000000000000000000; do
 done
 expect_grep int out '{"id":"I_ok","as_of"'
 expect_grep int out '{"id":"I_num","as_of"'
+
+# --- numbers JSON does not allow (RFC 8259), though cJSON reads them ----------
+{
+  echo '{"id":"Z01",'"$good"',"athletes_coached":01}'
+  echo '{"id":"Z-01",'"$good"',"athletes_coached":-01}'
+  echo '{"id":"Z007",'"$good"',"athletes_coached":007}'
+  echo '{"id":"Zh",'"$good"',"courses":[{"id":"c","completed":"2020-01-01","hours":00.5}]}'
+  echo '{"id":"Zdot",'"$good"',"athletes_coached":1.}'
+  echo '{"id":"Z0",'"$good"',"athletes_coached":0,"x":-0}'
+  printf '{"id":"Ztab",%s,"advanced_degree":"a\tb"}\n' "$good"
+  # Past the raw tab nothing is checked: this id may be cut short (it is),
+  # so the error line does not name it.
+  printf '{%s,"advanced_degree":"a\tb","id":"Z0\\u0000x"}\n' "$good"
+} >"$tmp/zero.jsonl"
+expect_status zero 1 ev "$tmp/zero.jsonl"
+for n in 01 -01 007; do
+  expect_grep zero out '{"id":"Z'"$n"'","error":"`athletes_coached`: '"$n"' is not a JSON number (RFC 8259): it has a leading zero"}'
+done
+expect_grep zero out '{"id":"Zh","error":"`courses[0].hours`: 00.5 is not a JSON number (RFC 8259): it has a leading zero"}'
+expect_grep zero out '{"id":"Zdot","error":"`athletes_coached`: 1. is not a JSON number (RFC 8259): it has no digit on one side of the decimal point"}'
+expect_grep zero out '{"id":"Ztab","error":"not valid JSON (RFC 8259) at byte 90: invalid character inside string"}'
+expect_grep zero out '{"id":"Z0","as_of"'
+expect_grep zero out '{"id":null,"error":"not valid JSON (RFC 8259) at byte 78: invalid character inside string"}'
+if [ "$(grep -c '"id":"Z0"' "$tmp/zero.out")" = 1 ]; then ok "zero: one record prints as Z0"; else
+  fail "zero: the id Z0\\u0000x printed as Z0"; fi
+expect_grep zero err 'zero.jsonl:1: error: record "Z01": `athletes_coached`: 01 is not a JSON number'
+if [ "$(grep -c . "$tmp/zero.out")" = 8 ]; then ok "zero: one line per record"; else fail "zero: not one line per record"; fi
+# A file that is one array: the bad record and every one after it are
+# refused (the text is not JSON from there on; their ids unchecked, so not
+# named), the one before is read.
+{ echo '['; sed -n 6p "$tmp/zero.jsonl"; echo ','; sed -n 1p "$tmp/zero.jsonl"; echo ','
+  echo '{"id":"after",'"$good"',"roles":["b\u0000"]}'; echo ']'; } >"$tmp/zero.json"
+expect_status zero_array 1 ev "$tmp/zero.json"
+expect_grep zero_array out '{"id":"Z0","as_of"'
+expect_grep zero_array out '{"id":"Z01","error":"`athletes_coached`: 01 is not a JSON number (RFC 8259): it has a leading zero"}'
+expect_grep zero_array out '{"id":null,"error":"not valid JSON (RFC 8259) at byte 188: 01 is not a JSON number"}'
+if grep -q '"id":"after"' "$tmp/zero_array.out"; then fail "zero_array: an unchecked id is named"; else
+  ok "zero_array: the unchecked id is not named"; fi
+
+# The class, not the case: every spelling of a number from a table of signs,
+# integer parts, fractions and exponents, in a field the rules do not read
+# (where any JSON number is fine), is accepted exactly when Python's json
+# module (RFC 8259) accepts it.
+python3 - "$tmp/spell.jsonl" "$tmp/spell.want" <<'PY' || fail "spell: generating the facts"
+import itertools, json, sys
+out, want = open(sys.argv[1], "w"), open(sys.argv[2], "w")
+good = '"birth_date":"1980-01-01"'
+for i, parts in enumerate(itertools.product(["", "-", "+"], ["", "0", "00", "01", "1", "10", "007"],
+                                            ["", ".", ".0", ".5", ".50"], ["", "e", "e5", "E+5", "e-05", "e+"])):
+    n = "".join(parts)
+    line = '{"id":"S%d",%s,"x":%s}' % (i, good, n)
+    try:
+        json.loads(line)
+        ok = True
+    except ValueError:
+        ok = False
+    out.write(line + "\n")
+    want.write("S%d %s %s\n" % (i, "ok" if ok else "refused", n))
+PY
+ev "$tmp/spell.jsonl" >"$tmp/spell.out" 2>/dev/null
+python3 - "$tmp/spell.out" "$tmp/spell.want" <<'PY' && ok "spell: accepted exactly when RFC 8259 allows it" || failed=1
+import json, sys
+got = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    got[o["id"] or ""] = "refused" if "error" in o else "ok"
+bad = 0
+lines = open(sys.argv[2]).read().split("\n")
+for w in filter(None, lines):
+    i, verdict, n = (w.split(" ") + [""])[:3]
+    g = got.get(i, "refused")  # a record without a readable id is refused
+    if g != verdict:
+        bad += 1
+        if bad <= 5:
+            print("FAIL spell: %r is %s, RFC 8259 says %s" % (n, g, verdict))
+print("     %d spellings, %d disagree" % (len(list(filter(None, lines))), bad))
+sys.exit(1 if bad else 0)
+PY
 
 # --- record-bytes ----------------------------------------------------------------
 {

@@ -6,8 +6,9 @@
 # a line, the bidi embeddings, overrides and isolates, U+2028/U+2029, a lone
 # surrogate, raw bytes that are not UTF-8, a 100,000-character id, ids that
 # a spreadsheet runs as a formula (= + - @ TAB CR) and ids with commas and
-# quotes; hostile text also sits in a field's value and in a bad record's
-# message. Every command and format runs on it, and the checker asserts:
+# quotes; every piece also at an id's start and end; U+0000 in ids and
+# values (refused, never cut short); hostile text also sits in a field's
+# value and in a bad record's message. Every command and format runs on it, and the checker asserts:
 #  - no raw control, bidi or separator character and no invalid UTF-8 reaches
 #    standard output or standard error, other than the format's own line
 #    breaks (CSV, a data file, keeps an id's characters inside quotes: it
@@ -55,6 +56,15 @@ ids += ["\u001b[2Jcleared", "\u001b]8;;http://evil.example/\u0007click\u001b]8;;
         "long-" + "x" * 100000 + "\u001b[2J"]
 ids += ["bidi-%04x-%s-end" % (c, chr(c)) for c in list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))]
 ids += ["sep-\u2028-\u2029-end", "caf\u00e9 \u2713 ok"]
+# The class, not only the cases: every hostile piece also at the start and
+# at the end of an id (a bidi override or ESC first, a line break last).
+pieces = ([chr(c) for c in list(range(1, 0x20)) + [0x7F] + list(range(0x80, 0xA0))]
+          + [chr(c) for c in list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))]
+          + ["\u2028", "\u2029", "\u001b[2J", "\u001b]8;;http://evil.example/\u0007", "\u009b31m"])
+for k, p in enumerate(pieces):
+    ids += [p + "start%d" % k, "end%d-" % k + p]
+# The text \u0000 (an escaped backslash): six ordinary characters.
+ids += ["esc-\\u0000-text"]
 lines = []
 for i in ids:
     lines.append(json.dumps({"id": i, "birth_date": "2007-01-01",
@@ -69,6 +79,12 @@ for r in raw:
 out += b'{"id":"lone-\\ud800-end","birth_date":"2007-01-01","memberships":[]}\n'
 out += json.dumps({"id": "bad-\u001b[2J-\u202e", "birth_date": "x\u001b[2J\u202e"}).encode() + b"\n"
 out += json.dumps({"id": "=bad\nrecord", "birth_date": 5}).encode() + b"\n"
+# U+0000 in an id, alone, and in a value: refused (cJSON would cut the text
+# short: "nul-" would pass for the id), never shown raw.
+for r in [{"id": "nul-\u0000-end"}, {"id": "\u0000"},
+          {"id": "nulval-\u202e", "memberships": [{"body": "usatf\u0000x", "expires": None}]}]:
+    r.setdefault("birth_date", "2007-01-01")
+    out += json.dumps(r).encode() + b"\n"
 open(tmp + "/hostile.jsonl", "wb").write(out)
 json.dump(ids, open(tmp + "/ids.json", "w"))
 EOF
@@ -194,6 +210,17 @@ for name, kind in runs:
             fail("%s: a line does not parse as JSON (%s)" % (name, e))
             continue
         check_ids_json(name, objs)
+        cut = [o.get("id") for o in objs if isinstance(o, dict) and o.get("id") in ("nul-", "")]
+        if cut:
+            fail("%s: an id holding U+0000 was read cut short: %r" % (name, cut[0]))
+        else:
+            ok("%s: no id holding U+0000 was read cut short" % name)
+        if name == "eval-jsonl":
+            nul = [o for o in objs if "U+0000" in str(o.get("error", ""))]
+            if len(nul) == 3 and any(o.get("id") == "nulval-\u202e" for o in nul):
+                ok("%s: the three records holding U+0000 are refused" % name)
+            else:
+                fail("%s: %d records refused for U+0000, expected 3" % (name, len(nul)))
     elif kind == "json":
         try:
             json.loads(text)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Outputs (docs/robustness.md, "Outputs"): no output may name an input; the
 # atomic writer is safe in a directory others can write to; symbolic links,
-# directories, devices, fifos, hard links and read-only files are handled as
-# documented; standard output is checked by every command; `-o -` and `--`.
+# directories, devices, fifos (a reader gets the bytes, the fifo stays),
+# hard links and read-only files are handled as documented; standard output
+# is checked by every command; `-o -` and `--`.
 # Everything is written inside this script's own temporary directory.
 # usage: outputs.sh PATHWAY_BINARY REPOSITORY_ROOT
 set -uo pipefail
-bin=$1 root=$2
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$2" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -104,7 +106,46 @@ no_temp atomic
 
 # --- 4. special files: fifos written in place, symlinks and directories refused ----
 fixtures
-# (fifo cases: TODO, the first version hung waiting for a writer; see the report)
+# A fifo is written in place: a reader started before or after the command
+# gets the bytes a regular file would get, and the fifo stays a fifo (the
+# writer opens it as any writer does, and waits for its reader). `timeout`
+# only keeps a broken writer from hanging the test; nothing is timed.
+# fifo_case NAME REF CMD...: CMD (which writes to `fifo`) run with a reader.
+fifo_case() {
+  local name=$1 ref=$2 reader r
+  shift 2
+  rm -f fifo got
+  mkfifo fifo || { fail "$name: mkfifo"; return; }
+  timeout 60 cat fifo >got &
+  reader=$!
+  expect_status "$name" 0 timeout 60 "$@"
+  if [ -p fifo ]; then ok "$name: still a fifo"; else
+    fail "$name: the fifo was replaced by a $(stat -c %F fifo)"
+    kill "$reader" 2>/dev/null  # it waits on the fifo no one will open now
+  fi
+  wait "$reader"; r=$?
+  [ "$r" -eq 0 ] && ok "$name: the reader saw the end" || fail "$name: the reader ended with status $r"
+  if cmp -s got "$ref"; then ok "$name: the reader got the output"; else fail "$name: the reader got other bytes"; fi
+  rm -f fifo got
+}
+day=(--as-of 2026-01-01)
+"$bin" report u.pw --facts c.jsonl "${day[@]}" -o report.ref
+fifo_case fifo-report report.ref "$bin" report u.pw --facts c.jsonl "${day[@]}" -o fifo
+"$bin" report u.pw --facts c.jsonl "${day[@]}" --format json -o report.json.ref
+fifo_case fifo-report-json report.json.ref "$bin" report u.pw --facts c.jsonl "${day[@]}" --format json -o fifo
+"$bin" diff u.pw --to 2027-01-01 --facts c.jsonl --list diff.ref >/dev/null
+fifo_case fifo-diff-list diff.ref "$bin" diff u.pw --to 2027-01-01 --facts c.jsonl --list fifo
+"$bin" lint u.pw -o lint.ref
+fifo_case fifo-lint lint.ref "$bin" lint u.pw -o fifo
+"$bin" compile u.pw -o compile.ref
+fifo_case fifo-compile compile.ref "$bin" compile u.pw -o fifo
+# `-o fifo` where the facts come from it: an input, refused before anything
+# is opened (nothing waits).
+mkfifo infifo
+expect_status fifo-input 3 timeout 60 "$bin" report u.pw --facts infifo -o infifo </dev/null \
+  && expect_grep fifo-input err "cannot write infifo"
+[ -p infifo ] && ok "fifo-input: still a fifo" || fail "fifo-input: replaced"
+rm -f infifo
 mkdir adir
 expect_status dir-slash 3 "$bin" compile u.pw -o adir/ && expect_grep dir-slash err "cannot write adir/: it names a directory"
 expect_status dir 3 "$bin" compile u.pw -o adir && expect_grep dir err "cannot write adir: it is a directory"
@@ -112,6 +153,39 @@ ln -s u.pwc code-link
 expect_status compile-link 3 "$bin" compile u.pw -o code-link && expect_grep compile-link err "symbolic link"
 [ -L code-link ] && ok "compile-link: link kept" || fail "compile-link: link replaced"
 no_temp special
+
+# --- report and diff refuse a bad output before they evaluate anything ---------
+# The facts hold a bad record: had the command evaluated them, its error line
+# would come first. Each refusal must be the only line on standard error.
+fixtures
+printf '{"id":"bad"}\n' >>c.jsonl; cp c.jsonl c.orig
+mkdir -p adir
+ln -s c.jsonl flink
+ln -s nowhere dlink
+printf 'old\n' >ro.out; chmod 444 ro.out
+targets=(c.jsonl adir adir/ nodir/out flink dlink dlink/out ro.out)
+if mknod blk b 7 200 2>/dev/null; then targets+=(blk); else ok "early: no block device node (needs root)"; fi
+early() { # NAME TARGET CMD...: refused with status 3, before any evaluation
+  local name=$1 target=$2
+  shift 2
+  expect_status "$name" 3 "$@" || return
+  expect_grep "$name" err "pathway: cannot write $target: "
+  if [ "$(wc -l <"$tmp/$name.err")" -eq 1 ]; then ok "$name: the refusal is the only message"; else
+    fail "$name: the refusal is not the only message (evaluated first?)"; sed 's/^/    /' "$tmp/$name.err" | head -5; fi
+}
+for t in "${targets[@]}"; do
+  n=${t//\//_}
+  early "early-report-$n" "$t" "$bin" report u.pw --facts c.jsonl -o "$t"
+  early "early-diff-o-$n" "$t" "$bin" diff u.pw --to 2027-01-01 --facts c.jsonl -o "$t"
+  early "early-diff-list-$n" "$t" "$bin" diff u.pw --to 2027-01-01 --facts c.jsonl --list "$t"
+done
+unchanged early c.jsonl u.pw inc.pw
+[ -L flink ] && [ -d adir ] && [ ! -e nodir ] && ok "early: link, directory kept, nothing made" \
+  || fail "early: a target was changed"
+grep -qx old ro.out && ok "early: read-only file kept" || fail "early: read-only file changed"
+[ -L dlink ] && [ ! -e nowhere ] && ok "early: dangling link kept, nothing made" || fail "early: dangling link followed"
+rm -f blk flink dlink; rm -rf adir; chmod 644 ro.out
+no_temp early
 
 # --- 5. standard output that cannot be written: status 3 for every command --------
 # (standard output closed: the writes fail with EBADF; no /dev node is used)

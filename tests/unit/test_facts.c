@@ -9,6 +9,7 @@
 
 #include "check_main.h"
 #include "facts/facts.h"
+#include "pathway.h"
 #include "util/date.h"
 
 #include "facts_image.h"
@@ -207,6 +208,14 @@ START_TEST(valid_edge_cases)
     ck_assert_msg(load(&F, "{\"id\":\"\",\"birth_date\":\"1990-01-01\",\"roles\":[],\"certificates\":[]}"), "%s", err);
     ck_assert_str_eq(text(&F, &F.root[FI_ID]), "");
     ck_assert_uint_eq(F.root[FI_ROLES].count, 0);
+    /* zero, minus zero and a zero before the decimal point are JSON; a
+     * tab between tokens is white space */
+    ck_assert_msg(load(&F, "{\"id\":\"a\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":0}"), "%s", err);
+    ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, 0);
+    ck_assert_msg(load(&F, "{\"id\":\"a\",\t\"birth_date\":\"1990-01-01\",\"athletes_coached\":-0,"
+                           "\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":0.5e0}]}"), "%s", err);
+    ck_assert_int_eq(F.root[FI_ATHLETES_COACHED].as.i, 0);
+    ck_assert_double_eq(F.root[FI_COURSES].as.items[2].as.n, 0.5);
     /* Unicode text passes through */
     ck_assert_msg(load(&F, "{\"id\":\"Zo\\u00eb\",\"birth_date\":\"1990-01-01\"}"), "%s", err);
     ck_assert_str_eq(text(&F, &F.root[FI_ID]), "Zo\xc3\xab");
@@ -244,8 +253,14 @@ static const err_case err_cases[] = {
      "`birth_date`: invalid date \"1990-1-1\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
     {"{\"id\":\"C1\",\"birth_date\":\"1990-01-01T00:00\"}",
      "`birth_date`: invalid date \"1990-01-01T00:00\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+    /* shown as text outputs show text from outside (pu_escape_text):
+     * controls, bidi and bytes that are not UTF-8 visible, the rest as is */
     {"{\"id\":\"C1\",\"birth_date\":\"a\\\"b\\\\c\\nd\"}",
-     "`birth_date`: invalid date \"a\\\"b\\\\c\\x0ad\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+     "`birth_date`: invalid date \"a\"b\\c\\x0ad\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+    {"{\"id\":\"C1\",\"birth_date\":\"x\\u001b[2J\\u202e\\u0085\xff\"}",
+     "`birth_date`: invalid date \"x\\x1b[2J\\u202e\\u0085\\xff\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
+    {"{\"id\":\"C1\",\"birth_date\":\"0123456789012345678901234567890123456\u00e9\u00e9\"}",
+     "`birth_date`: invalid date \"0123456789012345678901234567890123456\u00e9...\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
     {"{\"id\":\"C1\",\"birth_date\":\"0123456789012345678901234567890123456789TOO-LONG\"}",
      "`birth_date`: invalid date \"0123456789012345678901234567890123456789...\" (expected a real day as YYYY-MM-DD, years 1800-2999)"},
     {"{\"id\":\"C1\",\"birth_date\":19900101}", "`birth_date`: expected a date \"YYYY-MM-DD\", got 19900101"},
@@ -267,6 +282,41 @@ static const err_case err_cases[] = {
      "`athletes_coached`: integer 9007199254740993 is out of range (magnitude at most 2^53)"},
     {"{" BASE ",\"athletes_coached\":-9007199254740993}",
      "`athletes_coached`: integer -9007199254740993 is out of range (magnitude at most 2^53)"},
+    /* Numbers RFC 8259 does not allow, though cJSON's strtod reads them:
+     * refused in any field, at the number's path, quoted as written. */
+    {"{" BASE ",\"athletes_coached\":01}",
+     "`athletes_coached`: 01 is not a JSON number (RFC 8259): it has a leading zero"},
+    {"{" BASE ",\"athletes_coached\":-01}",
+     "`athletes_coached`: -01 is not a JSON number (RFC 8259): it has a leading zero"},
+    {"{" BASE ",\"athletes_coached\": 007 }",
+     "`athletes_coached`: 007 is not a JSON number (RFC 8259): it has a leading zero"},
+    {"{" BASE ",\"athletes_coached\":00}",
+     "`athletes_coached`: 00 is not a JSON number (RFC 8259): it has a leading zero"},
+    {"{" BASE ",\"athletes_coached\":1.}",
+     "`athletes_coached`: 1. is not a JSON number (RFC 8259): it has no digit on one side of the decimal point"},
+    {"{" BASE ",\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":00.5}]}",
+     "`courses[0].hours`: 00.5 is not a JSON number (RFC 8259): it has a leading zero"},
+    {"{" BASE ",\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":-.5}]}",
+     "`courses[0].hours`: -.5 is not a JSON number (RFC 8259): it has no digit on one side of the decimal point"},
+    {"{" BASE ",\"courses\":[{\"id\":\"x\",\"completed\":\"2020-01-01\",\"hours\":1.e5}]}",
+     "`courses[0].hours`: 1.e5 is not a JSON number (RFC 8259): it has no digit on one side of the decimal point"},
+    /* in a field the record does not declare, too: the text is not JSON */
+    {"{" BASE ",\"note\":{\"n\":[1,02]}}",
+     "`note.n[1]`: 02 is not a JSON number (RFC 8259): it has a leading zero"},
+    /* U+0000 before the bad number is found first, in document order */
+    {"{\"id\":\"a\\u0000\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":01}",
+     "`id`: text holds \\u0000 (U+0000), which facts text and keys may not contain"},
+    /* a number read whole, then a raw control character, which cJSON skips
+     * as white space: the number is not to blame */
+    {"{" BASE ",\"athletes_coached\":5\x01}",
+     "not valid JSON (RFC 8259) at byte 58: invalid char in json text"},
+    {"{" BASE ",\"roles\":[\"a\"],\"x\":[1,22\x01]}",
+     "not valid JSON (RFC 8259) at byte 61: invalid char in json text"},
+    /* a raw control character inside text (cJSON takes it, JSON does not) */
+    {"{" BASE ",\"advanced_degree\":\"a\tb\"}",
+     "not valid JSON (RFC 8259) at byte 58: invalid character inside string"},
+    {"{" BASE ",\"advanced_degree\":\"a\x1b[2Jb\",\"athletes_coached\":3}",
+     "not valid JSON (RFC 8259) at byte 58: invalid character inside string"},
     /* Text, keys and ids holding U+0000 (cJSON would cut them short). */
     {"{" BASE ",\"memberships\":[{\"body\":\"usatf\\u0000-expired-2001\",\"expires\":null}]}",
      "`memberships[0].body`: text holds \\u0000 (U+0000), which facts text and keys may not contain"},
@@ -332,6 +382,35 @@ START_TEST(load_errors)
     ck_assert_uint_eq(F.nextra, 0);
     ck_assert(!pf_complete(&F, err, sizeof err));
     ck_assert_str_eq(err, "missing required field `id`");
+}
+END_TEST
+
+/* Through the library's entry point: a number JSON does not allow is a
+ * facts error naming the field, and the context keeps no half record. */
+START_TEST(context_set_json_numbers)
+{
+    static const char rules[] = "facts coach {\n  id: text\n  n: integer\n}\n"
+                                "program p \"P\" {\n  require \"some\": n > 0\n}\n";
+    pw_program *p = NULL;
+    pw_context *ctx = NULL;
+    pw_error e;
+    ck_assert_int_eq(pw_compile_source("n.pw", rules, strlen(rules), NULL, &p, &e), PW_OK);
+    ck_assert_int_eq(pw_context_new(p, &ctx, &e), PW_OK);
+    static const char *const bad[][3] = {
+        {"{\"id\":\"a\",\"n\":01}", "n", "`n`: 01 is not a JSON number (RFC 8259): it has a leading zero"},
+        {"{\"id\":\"a\",\n \"n\": -007}", "n", "`n`: -007 is not a JSON number (RFC 8259): it has a leading zero"},
+        {"{\"id\":\"a\",\"n\":1.}", "n",
+         "`n`: 1. is not a JSON number (RFC 8259): it has no digit on one side of the decimal point"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(pw_context_set_json(ctx, bad[i][0], strlen(bad[i][0]), &e), PW_ERR_FACTS);
+        ck_assert_str_eq(e.field, bad[i][1]);
+        ck_assert_msg(strstr(e.message, bad[i][2]) != NULL, "case %zu: %s", i, e.message);
+    }
+    const char *good = "{\"id\":\"a\",\"n\":10}";
+    ck_assert_int_eq(pw_context_set_json(ctx, good, strlen(good), &e), PW_OK);
+    pw_context_free(ctx);
+    pw_program_free(p);
 }
 END_TEST
 
@@ -999,6 +1078,7 @@ static Suite *facts_suite(void)
     tcase_add_test(tc, valid_edge_cases);
     tcase_add_loop_test(tc, load_errors, 0, (int)(sizeof err_cases / sizeof err_cases[0]));
     tcase_add_test(tc, error_buffer_edge_cases);
+    tcase_add_test(tc, context_set_json_numbers);
     tcase_add_test(tc, interning);
     tcase_add_test(tc, interning_many);
     tcase_add_test(tc, many_records);

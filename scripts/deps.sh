@@ -13,8 +13,10 @@ case "$mode" in
   # Testing: Check (unit tests); python3 (rule-table tests); clang (the second
   # compiler, libFuzzer and the sanitizer runtimes); valgrind; GNU time (peak
   # memory in tests/cli/eval_stream.sh); chromium (pathway report's HTML page
-  # in tests/browser/report_html.sh).
-  test) pkgs+=(check python3 clang valgrind time chromium) ;;
+  # in tests/browser/report_html.sh); postgresql and postgresql-server-dev-all
+  # (the PostgreSQL extension: a real server, PGXS and pg_regress, in
+  # extensions/postgresql/tests/run.sh).
+  test) pkgs+=(check python3 clang valgrind time chromium postgresql postgresql-server-dev-all) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# postgresql.regress: builds the `pathway` extension against the build tree's
+# libpathway.a, installs it into the server's extension directories (PGXS
+# `make install`: $(pg_config --sharedir)/extension and --pkglibdir, the one
+# place a server looks; fine on CI's fresh machine), starts a real server of
+# its own (initdb in a temporary directory, a Unix socket there, no TCP) and
+# runs pg_regress over sql/*.sql against expected/*.out, plus the worked
+# example of docs/postgresql.md as written there.
+#
+# Usage: run.sh SOURCE_DIR PATHWAY_BIN LIBPATHWAY_A
+# Exit 77 (skip) when PostgreSQL's server or its headers are missing, unless
+# CI=true, where that is a failure. Run as root (as CI does), the server runs
+# as the `postgres` user: initdb refuses root.
+set -euo pipefail
+src=$(cd "$1" && pwd)
+pathway=$2
+build=$(cd "$(dirname "$3")" && pwd)
+ext=$src/extensions/postgresql
+
+unavailable() {
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL: $* (CI=true: bash scripts/deps.sh installs it)" >&2
+    exit 1
+  fi
+  echo "SKIP: $*"
+  exit 77
+}
+
+command -v pg_config >/dev/null || unavailable "pg_config not found (Debian: postgresql-server-dev-all)"
+pg_config=$(command -v pg_config)
+pgbin=$("$pg_config" --bindir)
+[ -x "$pgbin/initdb" ] && [ -x "$pgbin/pg_ctl" ] || unavailable "no server in $pgbin (Debian: postgresql)"
+[ -f "$("$pg_config" --includedir-server)/postgres.h" ] || unavailable "no server headers (Debian: postgresql-server-dev-all)"
+pg_regress=$(dirname "$("$pg_config" --pgxs)")/../test/regress/pg_regress
+[ -x "$pg_regress" ] || unavailable "no pg_regress (Debian: postgresql-server-dev-all)"
+[ -w "$("$pg_config" --sharedir)/extension" ] && [ -w "$("$pg_config" --pkglibdir)" ] ||
+  unavailable "cannot write the server's extension directories (run as root, as CI does)"
+[ -f "$build/libpathway.a" ] && [ -x "$pathway" ] || { echo "FAIL: no $build/libpathway.a or $pathway" >&2; exit 1; }
+
+# The server and pg_regress run as `postgres` when we are root.
+run_pg() { "$@"; }
+if [ "$(id -u)" -eq 0 ]; then
+  id postgres >/dev/null 2>&1 || unavailable "running as root and there is no postgres user"
+  run_pg() { runuser -u postgres -- "$@"; }
+fi
+
+tmp=$(mktemp -d)
+started=
+cleanup() {
+  if [ -n "$started" ]; then
+    run_pg "$pgbin/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "${PATHWAY_PG_KEEP:-}" ] && { echo "kept $tmp"; return; }
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Build out of the source tree, then install.
+mkdir -p "$tmp/ext"
+make -s -C "$tmp/ext" -f "$ext/Makefile" PG_CONFIG="$pg_config" PATHWAY_BUILD="$build" PATHWAY_WERROR=1 >"$tmp/make.log" 2>&1 ||
+  { cat "$tmp/make.log" >&2; echo "FAIL: the extension does not build" >&2; exit 1; }
+make -s -C "$tmp/ext" -f "$ext/Makefile" PG_CONFIG="$pg_config" PATHWAY_BUILD="$build" install >>"$tmp/make.log" 2>&1 ||
+  { cat "$tmp/make.log" >&2; echo "FAIL: make install" >&2; exit 1; }
+
+# What the SQL reads (server side, so readable by the server's user).
+data=$tmp/data-files
+mkdir -p "$data"
+cp "$src/examples/coaches.jsonl" "$src/examples/coaches.expected.jsonl" "$data/"
+"$pathway" compile "$src/rules/usatf/usatf.pw" -o "$data/usatf.pwc"
+"$pathway" compile "$src/rules/england-athletics/england-athletics.pw" -o "$data/england.pwc"
+# Rule text from SQL cannot include files: the USATF rules as one text, with
+# the record they include in place of the include.
+awk 'FNR==NR{inc=inc $0 "\n"; next} /^include "\.\.\/common\/coach\.pw"$/{printf "%s", inc; done=1; next} {print} END{exit !done}' \
+  "$src/rules/common/coach.pw" "$src/rules/usatf/usatf.pw" >"$data/usatf.pw" ||
+  { echo "FAIL: usatf.pw no longer includes ../common/coach.pw" >&2; exit 1; }
+# The worked example's rule change: Level 2 asks for seven years of
+# coaching instead of two.
+sed 's/"at least two years of coaching experience": experience >= 2/"at least seven years of coaching experience": experience >= 7/' \
+  "$data/usatf.pw" >"$data/usatf-2027.pw"
+cmp -s "$data/usatf.pw" "$data/usatf-2027.pw" && { echo "FAIL: the rule change did not apply" >&2; exit 1; }
+"$pathway" compile "$data/usatf-2027.pw" -o "$data/usatf-2027.pwc"
+printf 'not bytecode' >"$data/junk.pwc"
+
+# pg_regress's inputs: the suite, and the worked example from the docs.
+mkdir -p "$tmp/in/sql" "$tmp/in/expected" "$tmp/out"
+cp "$ext"/sql/*.sql "$tmp/in/sql/"
+cp "$ext"/expected/*.out "$tmp/in/expected/"
+awk '/<!-- example:begin -->/{on=1; next} /<!-- example:end -->/{on=0} on && /^```sql$/{code=1; next} code && /^```$/{code=0; next} code' \
+  "$src/docs/postgresql.md" >"$tmp/in/sql/example.sql"
+[ -s "$tmp/in/sql/example.sql" ] || { echo "FAIL: no worked example in docs/postgresql.md" >&2; exit 1; }
+
+chmod 755 "$tmp"
+[ "$(id -u)" -eq 0 ] && chown -R postgres "$tmp"
+
+run_pg "$pgbin/initdb" -D "$tmp/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$tmp/initdb.log" 2>&1 ||
+  { cat "$tmp/initdb.log" >&2; echo "FAIL: initdb" >&2; exit 1; }
+mkdir -p "$tmp/sock"
+[ "$(id -u)" -eq 0 ] && chown postgres "$tmp/sock"
+cat >>"$tmp/data/postgresql.conf" <<EOF
+listen_addresses = ''
+unix_socket_directories = '$tmp/sock'
+port = 5432
+fsync = off
+max_worker_processes = 8
+max_parallel_workers = 4
+EOF
+run_pg "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 start >/dev/null ||
+  { cat "$tmp/server.log" >&2; echo "FAIL: the server did not start" >&2; exit 1; }
+started=1
+
+tests=(setup results errors cache parallel example)
+status=0
+PATHWAY_DATA=$data run_pg env PATHWAY_DATA="$data" "$pg_regress" \
+  --inputdir="$tmp/in" --outputdir="$tmp/out" --bindir="$pgbin" \
+  --host="$tmp/sock" --port=5432 --user=postgres --dbname=pathway_regression \
+  "${tests[@]}" || status=$?
+if [ "$status" -ne 0 ]; then
+  [ -f "$tmp/out/regression.diffs" ] && cat "$tmp/out/regression.diffs" >&2
+  echo "--- server log" >&2; tail -50 "$tmp/server.log" >&2
+  echo "FAIL: pg_regress" >&2
+  exit 1
+fi
+# A backend that crashed would have restarted the server: say so.
+if grep -q "terminated by signal" "$tmp/server.log"; then
+  grep "terminated by signal" "$tmp/server.log" >&2
+  echo "FAIL: a backend crashed" >&2
+  exit 1
+fi
+echo "postgresql.regress: ${#tests[@]} tests passed"

@@ -26,41 +26,20 @@ unavailable() {
   exit 77
 }
 
-command -v pg_config >/dev/null || unavailable "pg_config not found (Debian: postgresql-server-dev-all)"
-pg_config=$(command -v pg_config)
-pgbin=$("$pg_config" --bindir)
-[ -x "$pgbin/initdb" ] && [ -x "$pgbin/pg_ctl" ] || unavailable "no server in $pgbin (Debian: postgresql)"
-[ -f "$("$pg_config" --includedir-server)/postgres.h" ] || unavailable "no server headers (Debian: postgresql-server-dev-all)"
-pg_regress=$(dirname "$("$pg_config" --pgxs)")/../test/regress/pg_regress
-[ -x "$pg_regress" ] || unavailable "no pg_regress (Debian: postgresql-server-dev-all)"
-[ -w "$("$pg_config" --sharedir)/extension" ] && [ -w "$("$pg_config" --pkglibdir)" ] ||
-  unavailable "cannot write the server's extension directories (run as root, as CI does)"
+. "$ext/tests/pg_lib.sh"
+why=$(pgx_find) || unavailable "$why"
+pgx_find
 [ -f "$build/libpathway.a" ] && [ -x "$pathway" ] || { echo "FAIL: no $build/libpathway.a or $pathway" >&2; exit 1; }
 
-# The server and pg_regress run as `postgres` when we are root.
-run_pg() { "$@"; }
-if [ "$(id -u)" -eq 0 ]; then
-  id postgres >/dev/null 2>&1 || unavailable "running as root and there is no postgres user"
-  run_pg() { runuser -u postgres -- "$@"; }
-fi
-
 tmp=$(mktemp -d)
-started=
 cleanup() {
-  if [ -n "$started" ]; then
-    run_pg "$pgbin/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
+  pgx_stop "$tmp"
   [ -n "${PATHWAY_PG_KEEP:-}" ] && { echo "kept $tmp"; return; }
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-# Build out of the source tree, then install.
-mkdir -p "$tmp/ext"
-make -s -C "$tmp/ext" -f "$ext/Makefile" PG_CONFIG="$pg_config" PATHWAY_BUILD="$build" PATHWAY_WERROR=1 >"$tmp/make.log" 2>&1 ||
-  { cat "$tmp/make.log" >&2; echo "FAIL: the extension does not build" >&2; exit 1; }
-make -s -C "$tmp/ext" -f "$ext/Makefile" PG_CONFIG="$pg_config" PATHWAY_BUILD="$build" install >>"$tmp/make.log" 2>&1 ||
-  { cat "$tmp/make.log" >&2; echo "FAIL: make install" >&2; exit 1; }
+pgx_build_install "$src" "$build" "$tmp/ext" || { echo "FAIL: build" >&2; exit 1; }
 
 # What the SQL reads (server side, so readable by the server's user).
 data=$tmp/data-files
@@ -89,28 +68,11 @@ awk '/<!-- example:begin -->/{on=1; next} /<!-- example:end -->/{on=0} on && /^`
   "$src/docs/postgresql.md" >"$tmp/in/sql/example.sql"
 [ -s "$tmp/in/sql/example.sql" ] || { echo "FAIL: no worked example in docs/postgresql.md" >&2; exit 1; }
 
-chmod 755 "$tmp"
-[ "$(id -u)" -eq 0 ] && chown -R postgres "$tmp"
-
-run_pg "$pgbin/initdb" -D "$tmp/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$tmp/initdb.log" 2>&1 ||
-  { cat "$tmp/initdb.log" >&2; echo "FAIL: initdb" >&2; exit 1; }
-mkdir -p "$tmp/sock"
-[ "$(id -u)" -eq 0 ] && chown postgres "$tmp/sock"
-cat >>"$tmp/data/postgresql.conf" <<EOF
-listen_addresses = ''
-unix_socket_directories = '$tmp/sock'
-port = 5432
-fsync = off
-max_worker_processes = 8
-max_parallel_workers = 4
-EOF
-run_pg "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 start >/dev/null ||
-  { cat "$tmp/server.log" >&2; echo "FAIL: the server did not start" >&2; exit 1; }
-started=1
+pgx_start "$tmp" || { echo "FAIL: server" >&2; exit 1; }
 
 tests=(setup results errors cache parallel example)
 status=0
-PATHWAY_DATA=$data run_pg env PATHWAY_DATA="$data" "$pg_regress" \
+pgx_as_server env PATHWAY_DATA="$data" "$pg_regress" \
   --inputdir="$tmp/in" --outputdir="$tmp/out" --bindir="$pgbin" \
   --host="$tmp/sock" --port=5432 --user=postgres --dbname=pathway_regression \
   "${tests[@]}" || status=$?

@@ -10,8 +10,9 @@
  * which is per thread in the library and a backend is one thread. A call site
  * (one FmgrInfo, so one expression in one execution of a query) also
  * remembers the entry it used last: when the rules argument is a constant or
- * an external parameter, or the same TOAST pointer as last row's, the next
- * row skips hashing altogether.
+ * an external parameter, or the same datum bytes as last row's (a rule set
+ * joined from a table: its compressed image or TOAST pointer), the next row
+ * skips decompressing and hashing altogether.
  *
  * Memory: the library allocates with malloc and frees its own; nothing it
  * returns is kept past the call except programs and contexts, which belong
@@ -88,9 +89,16 @@ typedef struct pgw_site {
     bool rules_stable; /* a Const or an external Param: same value every row */
     int slot;          /* -1: none yet */
     uint64 generation;
-    bool have_toast;
-    struct varatt_external toast; /* the TOAST pointer the entry came from */
+    /* The rules datum as the last row passed it, byte for byte: inline
+     * (maybe compressed) bytes, or an on-disk TOAST pointer. */
+    char *raw;
+    Size raw_len;
+    Size raw_cap;
+    TupleDesc desc; /* pathway_results' row type */
 } pgw_site;
+
+/* The largest rules datum a call site keeps a copy of. */
+#define PGW_SITE_RAW_MAX ((Size) 1 << 20)
 
 void _PG_init(void);
 
@@ -273,13 +281,21 @@ static pgw_site *pgw_site_get(FunctionCallInfo fcinfo)
     return site;
 }
 
+/* Whether the call site may compare this datum's bytes: inline values and
+ * on-disk TOAST pointers (a TOAST value never changes while a query's
+ * snapshot can see it); not in-memory pointers (expanded, indirect). */
+static bool pgw_raw_comparable(struct varlena *raw)
+{
+    return !VARATT_IS_EXTERNAL(raw) || VARATT_IS_EXTERNAL_ONDISK(raw);
+}
+
 /* The call site's remembered entry, when this row's rules are certainly the
- * same bytes: a stable argument, or the same on-disk TOAST pointer (a TOAST
- * value never changes while a query's snapshot can see it). */
+ * same bytes as last row's: a stable argument, or the very same datum bytes
+ * (cheaper than hashing: no decompressing, no fetching from TOAST, and a
+ * memcmp of a compressed image or an 18-byte pointer). */
 static pgw_entry *pgw_site_entry(pgw_site *site, struct varlena *raw)
 {
     pgw_entry *e;
-    struct varatt_external toast;
     if (site->slot < 0)
         return NULL;
     e = &pgw_cache[site->slot];
@@ -287,10 +303,26 @@ static pgw_entry *pgw_site_entry(pgw_site *site, struct varlena *raw)
         return NULL;
     if (site->rules_stable)
         return e;
-    if (!site->have_toast || !VARATT_IS_EXTERNAL_ONDISK(raw))
+    if (site->raw_len == 0 || !pgw_raw_comparable(raw) || VARSIZE_ANY(raw) != site->raw_len)
         return NULL;
-    VARATT_EXTERNAL_GET_POINTER(toast, raw);
-    return memcmp(&toast, &site->toast, sizeof toast) == 0 ? e : NULL;
+    return memcmp(raw, site->raw, site->raw_len) == 0 ? e : NULL;
+}
+
+/* Remembers the datum the call site's entry came from. */
+static void pgw_site_remember(FunctionCallInfo fcinfo, pgw_site *site, struct varlena *raw)
+{
+    Size len = VARSIZE_ANY(raw);
+    site->raw_len = 0;
+    if (site->rules_stable || !pgw_raw_comparable(raw) || len > PGW_SITE_RAW_MAX)
+        return;
+    if (len > site->raw_cap) {
+        if (site->raw)
+            pfree(site->raw);
+        site->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+        site->raw_cap = len;
+    }
+    memcpy(site->raw, raw, len);
+    site->raw_len = len;
 }
 
 /* The cache entry for argument 0, the rules. */
@@ -319,9 +351,7 @@ static pgw_entry *pgw_rules(FunctionCallInfo fcinfo, pgw_kind kind)
     e->last_used = ++pgw_clock;
     site->slot = (int) (e - pgw_cache);
     site->generation = e->generation;
-    site->have_toast = VARATT_IS_EXTERNAL_ONDISK(raw);
-    if (site->have_toast)
-        VARATT_EXTERNAL_GET_POINTER(site->toast, raw);
+    pgw_site_remember(fcinfo, site, raw);
     if (v != raw)
         pfree(v);
     return e;
@@ -490,20 +520,30 @@ static Datum pgw_labels(const pw_context *ctx, size_t prog, size_t n,
 static Tuplestorestate *pgw_materialize(FunctionCallInfo fcinfo, TupleDesc *desc)
 {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+    pgw_site *site = pgw_site_get(fcinfo);
     MemoryContext old;
     Tuplestorestate *store;
 
     if (!rsinfo || !IsA(rsinfo, ReturnSetInfo) || !(rsinfo->allowedModes & SFRM_Materialize))
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("pathway_results: set-valued function called in a context that cannot accept a set")));
+    if (!site->desc) {
+        /* Looked up once per call site: the catalogue lookup costs more
+         * than a row. */
+        TupleDesc found;
+        if (get_call_result_type(fcinfo, NULL, &found) != TYPEFUNC_COMPOSITE)
+            elog(ERROR, "pathway_results: return type must be a row type");
+        old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+        site->desc = CreateTupleDescCopy(found);
+        MemoryContextSwitchTo(old);
+    }
+    *desc = site->desc;
     old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-    if (get_call_result_type(fcinfo, NULL, desc) != TYPEFUNC_COMPOSITE)
-        elog(ERROR, "pathway_results: return type must be a row type");
-    *desc = CreateTupleDescCopy(*desc);
     store = tuplestore_begin_heap(true, false, work_mem);
     rsinfo->returnMode = SFRM_Materialize;
     rsinfo->setResult = store;
-    rsinfo->setDesc = *desc;
+    /* A copy: the executor frees the one it is given. */
+    rsinfo->setDesc = CreateTupleDescCopy(site->desc);
     MemoryContextSwitchTo(old);
     return store;
 }

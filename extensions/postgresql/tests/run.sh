@@ -40,6 +40,13 @@ cleanup() {
 trap cleanup EXIT
 
 pgx_build_install "$src" "$build" "$tmp/ext" || { echo "FAIL: build" >&2; exit 1; }
+# The second compiler: warning-free with clang too (built, not installed).
+if command -v clang >/dev/null; then
+  mkdir -p "$tmp/ext-clang"
+  make -s -C "$tmp/ext-clang" -f "$ext/Makefile" PG_CONFIG="$pg_config" PATHWAY_BUILD="$build" \
+    PATHWAY_WERROR=1 CC=clang >"$tmp/ext-clang/make.log" 2>&1 ||
+    { cat "$tmp/ext-clang/make.log" >&2; echo "FAIL: the extension does not build with clang" >&2; exit 1; }
+fi
 
 # What the SQL reads (server side, so readable by the server's user).
 data=$tmp/data-files

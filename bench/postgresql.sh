@@ -11,9 +11,11 @@
 # a private server in a temporary directory (as the `postgres` user when run
 # as root), loads the records into a table and times each query the best of
 # --runs times, on one backend (no parallel workers) as `pathway eval
-# --jobs 1` runs on one thread. A query's time includes reading the table;
-# "scan" is that alone (count(*) over the same rows, the jsonb read as text
-# for the jsonb-to-text cost), and "net" subtracts it.
+# --jobs 1` runs on one thread, and without JIT compilation (a fixed cost
+# per query, not per row). A query's time includes reading the table;
+# "scan: count(*)" is that alone and "net" subtracts it ("scan: jsonb as
+# text" shows what turning jsonb back into JSON text costs, which the jsonb
+# forms pay per row). "x eval" is ns/row over `pathway eval`'s ns/record.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --records) records=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --build-dir) build=$(cd "$2" && pwd); shift 2 ;;
-    --help|-h) sed -n '2,17p' "$0"; echo "options: --records N (20000) --runs N (3) --build-dir DIR ($repo/build)"; exit 0 ;;
+    --help|-h) sed -n '2,19p' "$0"; echo "options: --records N (20000) --runs N (3) --build-dir DIR ($repo/build)"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -78,7 +80,7 @@ time_query() {
   local sql=$1 best=
   for _ in $(seq "$runs"); do
     local t
-    t=$(printf 'SET max_parallel_workers_per_gather = 0;\n\\timing on\n%s\n' "$sql" |
+    t=$(printf 'SET max_parallel_workers_per_gather = 0;\nSET jit = off;\n\\timing on\n%s\n' "$sql" |
         psql_db -o /dev/null 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
     best=$(printf '%s\n%s\n' "$best" "$t" | grep -v '^$' | sort -g | head -1)
   done

@@ -13,81 +13,83 @@
 --
 -- PARALLEL SAFE: each process (the leader and every parallel worker) keeps
 -- its own cache of compiled rules and reads nothing shared.
--- STRICT: a NULL argument gives NULL. COST 1000: an evaluation costs
--- microseconds, a thousand times a simple operator, so the planner puts
--- cheaper filters first and considers parallel plans earlier.
+-- STRICT: a NULL argument gives NULL. COST 100 (as PostgreSQL's own
+-- to_tsvector): an evaluation costs microseconds, so the planner puts
+-- cheaper filters first and considers parallel plans earlier. Not more: the
+-- JIT compiler starts at a plan cost of 100,000 (jit_above_cost), and at
+-- COST 100 a scan of 40 rows would pay a JIT compilation of its own.
 
 -- The eval line (docs/coach-record.md, section 5) as jsonb.
 CREATE FUNCTION pathway_eval(rules bytea, coach jsonb, as_of date DEFAULT current_date)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'pathway_eval_bj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eval(rules bytea, coach text, as_of date DEFAULT current_date)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'pathway_eval_bt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eval(rules text, coach jsonb, as_of date DEFAULT current_date)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'pathway_eval_tj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eval(rules text, coach text, as_of date DEFAULT current_date)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'pathway_eval_tt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 
 -- The same line as text: byte for byte what `pathway eval` prints, without its newline.
 CREATE FUNCTION pathway_eval_line(rules bytea, coach jsonb, as_of date DEFAULT current_date)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pathway_eval_line_bj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eval_line(rules bytea, coach text, as_of date DEFAULT current_date)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pathway_eval_line_bt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eval_line(rules text, coach jsonb, as_of date DEFAULT current_date)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pathway_eval_line_tj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eval_line(rules text, coach text, as_of date DEFAULT current_date)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pathway_eval_line_tt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 
 -- Whether the coach may enrol in one program (its version applying on as_of).
 CREATE FUNCTION pathway_eligible(rules bytea, coach jsonb, program text, as_of date DEFAULT current_date)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'pathway_eligible_bj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eligible(rules bytea, coach text, program text, as_of date DEFAULT current_date)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'pathway_eligible_bt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eligible(rules text, coach jsonb, program text, as_of date DEFAULT current_date)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'pathway_eligible_tj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 CREATE FUNCTION pathway_eligible(rules text, coach text, program text, as_of date DEFAULT current_date)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'pathway_eligible_tt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 
 -- One row per program, in the rule set's order.
 CREATE FUNCTION pathway_results(rules bytea, coach jsonb, as_of date DEFAULT current_date)
 RETURNS TABLE(program text, title text, eligible boolean, status text, unmet text[], preferred_unmet text[])
 AS 'MODULE_PATHNAME', 'pathway_results_bj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000 ROWS 12;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100 ROWS 12;
 CREATE FUNCTION pathway_results(rules bytea, coach text, as_of date DEFAULT current_date)
 RETURNS TABLE(program text, title text, eligible boolean, status text, unmet text[], preferred_unmet text[])
 AS 'MODULE_PATHNAME', 'pathway_results_bt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000 ROWS 12;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100 ROWS 12;
 CREATE FUNCTION pathway_results(rules text, coach jsonb, as_of date DEFAULT current_date)
 RETURNS TABLE(program text, title text, eligible boolean, status text, unmet text[], preferred_unmet text[])
 AS 'MODULE_PATHNAME', 'pathway_results_tj'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000 ROWS 12;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100 ROWS 12;
 CREATE FUNCTION pathway_results(rules text, coach text, as_of date DEFAULT current_date)
 RETURNS TABLE(program text, title text, eligible boolean, status text, unmet text[], preferred_unmet text[])
 AS 'MODULE_PATHNAME', 'pathway_results_tt'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000 ROWS 12;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100 ROWS 12;
 
 -- The Pathway library this backend runs ("0.1.0").
 CREATE FUNCTION pathway_version()

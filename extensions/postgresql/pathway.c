@@ -405,11 +405,14 @@ static void pgw_set_facts(FunctionCallInfo fcinfo, pgw_entry *e, bool jsonb)
         pgw_raise(st, &err, "facts");
 }
 
+static const char *pgw_status_text(pw_verdict v);
+
 /* ---- pathway_eval: the eval line --------------------------------------- */
 
 /* The eval line for argument 1's facts in pgw_line (NUL-terminated, ending
- * with a newline); returns its length. */
-static Size pgw_eval_line(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
+ * with a newline); returns its length, and the entry and date it used. */
+static Size pgw_eval_line(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb, pgw_entry **entry,
+                          pw_date *date)
 {
     pgw_entry *e = pgw_rules(fcinfo, kind);
     pw_date as_of = pgw_date(PG_GETARG_DATEADT(2));
@@ -435,20 +438,143 @@ static Size pgw_eval_line(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
         pfree(owned);
     if (st != PW_OK)
         pgw_raise(st, &err, "facts");
+    *entry = e;
+    *date = as_of;
     return needed;
+}
+
+/* ---- the eval line as jsonb, built from the results -------------------- *
+ *
+ * Parsing the 2 kB line with jsonb_in would cost more than the evaluation;
+ * the same values are in the context after pw_eval_json, so the jsonb is
+ * built from them (the tests compare it with the line, parsed). */
+
+static void pgw_jb_string(JsonbParseState **st, JsonbIteratorToken token, const char *s)
+{
+    JsonbValue v;
+    v.type = jbvString;
+    v.val.string.val = (char *) s;
+    v.val.string.len = (int) strlen(s);
+    pushJsonbValue(st, token, &v);
+}
+
+static void pgw_jb_key(JsonbParseState **st, const char *key)
+{
+    pgw_jb_string(st, WJB_KEY, key);
+}
+
+/* A date as the line writes it: "YYYY-MM-DD", or null for an open end. */
+static void pgw_jb_date(JsonbParseState **st, pw_date d, pw_date open)
+{
+    JsonbValue v;
+    char *text;
+    if (d == open) {
+        v.type = jbvNull;
+        pushJsonbValue(st, WJB_VALUE, &v);
+        return;
+    }
+    text = palloc(11);
+    pw_date_format(d, text);
+    pgw_jb_string(st, WJB_VALUE, text);
+}
+
+static void pgw_jb_labels(JsonbParseState **st, const pw_context *ctx, size_t prog, size_t n,
+                          const char *(*label)(const pw_context *, size_t, size_t))
+{
+    pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+    for (size_t i = 0; i < n; i++)
+        pgw_jb_string(st, WJB_ELEM, label(ctx, prog, i));
+    pushJsonbValue(st, WJB_END_ARRAY, NULL);
+}
+
+/* One element of "results", for program version v. */
+static void pgw_jb_program(JsonbParseState **st, const pgw_entry *e, size_t v)
+{
+    JsonbValue b;
+    pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+    pgw_jb_key(st, "program");
+    pgw_jb_string(st, WJB_VALUE, pw_program_id(e->prog, v));
+    pgw_jb_key(st, "eligible");
+    b.type = jbvBool;
+    b.val.boolean = pw_result_eligible(e->ctx, v);
+    pushJsonbValue(st, WJB_VALUE, &b);
+    if (pw_program_dated(e->prog, v)) {
+        pw_date from, until;
+        pw_program_period(e->prog, v, &from, &until);
+        pgw_jb_key(st, "status");
+        pgw_jb_string(st, WJB_VALUE, pgw_status_text(pw_result_verdict(e->ctx, v)));
+        pgw_jb_key(st, "in_force");
+        pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+        pgw_jb_key(st, "from");
+        pgw_jb_date(st, from, PW_DATE_MIN);
+        pgw_jb_key(st, "until");
+        pgw_jb_date(st, until, PW_DATE_MAX);
+        pushJsonbValue(st, WJB_END_OBJECT, NULL);
+    }
+    pgw_jb_key(st, "unmet");
+    pgw_jb_labels(st, e->ctx, v, pw_result_unmet_count(e->ctx, v), pw_result_unmet_label);
+    pgw_jb_key(st, "preferred_unmet");
+    pgw_jb_labels(st, e->ctx, v, pw_result_preferred_unmet_count(e->ctx, v),
+                  pw_result_preferred_unmet_label);
+    pushJsonbValue(st, WJB_END_OBJECT, NULL);
+}
+
+/* The record's "id" as the line wrote it: null, or a JSON string (parsed
+ * alone, it is a few bytes). */
+static void pgw_jb_line_id(JsonbParseState **st, const char *line)
+{
+    static const char prefix[] = "{\"id\":";
+    const size_t n = sizeof prefix - 1;
+    JsonbValue v;
+    v.type = jbvNull;
+    if (strncmp(line, prefix, n) == 0 && line[n] == '"') {
+        const char *end = line + n + 1;
+        while (*end && *end != '"')
+            end += *end == '\\' && end[1] ? 2 : 1;
+        if (*end == '"') {
+            char *token = pnstrdup(line + n, end - (line + n) + 1);
+            Jsonb *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(token)));
+            if (!JsonbExtractScalar(&jb->root, &v))
+                v.type = jbvNull;
+        }
+    }
+    pushJsonbValue(st, WJB_VALUE, &v);
 }
 
 static Datum pgw_eval(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
 {
-    pgw_eval_line(fcinfo, kind, jsonb);
-    return DirectFunctionCall1(jsonb_in, CStringGetDatum(pgw_line));
+    JsonbParseState *st = NULL;
+    pgw_entry *e;
+    pw_date as_of;
+    char date[11];
+    size_t count;
+    JsonbValue *res;
+
+    pgw_eval_line(fcinfo, kind, jsonb, &e, &as_of);
+    pw_date_format(as_of, date);
+    count = pw_program_count(e->prog);
+    pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+    pgw_jb_key(&st, "id");
+    pgw_jb_line_id(&st, pgw_line);
+    pgw_jb_key(&st, "as_of");
+    pgw_jb_string(&st, WJB_VALUE, date);
+    pgw_jb_key(&st, "results");
+    pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+    for (size_t p = 0; p < count; p++)
+        if (pw_program_is_first_version(e->prog, p))
+            pgw_jb_program(&st, e, pw_program_version_at(e->prog, p, as_of));
+    pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+    res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+    PG_RETURN_JSONB_P(JsonbValueToJsonb(res));
 }
 
 /* The same line as text, byte for byte what `pathway eval` prints (without
  * the newline). */
 static Datum pgw_eval_text(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
 {
-    Size len = pgw_eval_line(fcinfo, kind, jsonb);
+    pgw_entry *e;
+    pw_date as_of;
+    Size len = pgw_eval_line(fcinfo, kind, jsonb, &e, &as_of);
     if (len > 0 && pgw_line[len - 1] == '\n')
         len--;
     PG_RETURN_TEXT_P(cstring_to_text_with_len(pgw_line, (int) len));

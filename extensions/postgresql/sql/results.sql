@@ -15,6 +15,18 @@ SELECT count(*) AS coaches,
        count(*) FILTER (WHERE pathway_eval_line(s.source, c.facts, :d) = e.line) AS line_text_jsonb
 FROM coaches c JOIN expected e USING (n), rules r, rule_sources s
 WHERE r.name = 'usatf' AND s.name = 'usatf';
+-- The jsonb is built from the results, not parsed from the line: the two
+-- agree for both rule sets on dates around their versions' periods ...
+SELECT r.name, count(*) AS checked,
+       count(*) FILTER (WHERE pathway_eval(r.pwc, c.facts, d) = pathway_eval_line(r.pwc, c.facts, d)::jsonb) AS same
+FROM rules r, coaches c,
+     unnest(ARRAY['2025-01-01', '2026-05-31', '2026-06-01', '2026-09-01', '2027-08-31', '2027-09-01', '2040-01-01']::date[]) d
+WHERE r.name IN ('usatf', 'england') GROUP BY r.name ORDER BY r.name;
+-- ... and for an id the line escapes.
+SELECT pathway_eval(r.pwc, f, :d) -> 'id' AS id,
+       pathway_eval(r.pwc, f, :d) = pathway_eval_line(r.pwc, f, :d)::jsonb AS same
+FROM rules r, (VALUES ('{"id":"C\"1\u00e9/\u0001\\x","birth_date":"1990-01-01"}'::jsonb)) v(f)
+WHERE r.name = 'usatf';
 SELECT jsonb_pretty(pathway_eval(r.pwc, c.facts, :d) -> 'results' -> 3) AS level_2_for_c0002
 FROM coaches c, rules r WHERE r.name = 'usatf' AND c.n = 2;
 -- The as_of default is current_date.

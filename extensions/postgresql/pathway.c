@@ -447,81 +447,103 @@ static Size pgw_eval_line(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb, pg
  *
  * Parsing the 2 kB line with jsonb_in would cost more than the evaluation;
  * the same values are in the context after pw_eval_json, so the jsonb is
- * built from them (the tests compare it with the line, parsed). */
+ * built from them as a tree of JsonbValues, each object's keys already in
+ * jsonb's order (shorter keys first, then bytewise), which JsonbValueToJsonb
+ * turns into the binary form without a sort. The tests compare the result
+ * with the line, parsed. */
 
-static void pgw_jb_string(JsonbParseState **st, JsonbIteratorToken token, const char *s)
+static JsonbValue pgw_jv_string(const char *s)
 {
     JsonbValue v;
     v.type = jbvString;
     v.val.string.val = (char *) s;
     v.val.string.len = (int) strlen(s);
-    pushJsonbValue(st, token, &v);
+    return v;
 }
 
-static void pgw_jb_key(JsonbParseState **st, const char *key)
+static JsonbValue pgw_jv_bool(bool b)
 {
-    pgw_jb_string(st, WJB_KEY, key);
+    JsonbValue v;
+    v.type = jbvBool;
+    v.val.boolean = b;
+    return v;
 }
 
 /* A date as the line writes it: "YYYY-MM-DD", or null for an open end. */
-static void pgw_jb_date(JsonbParseState **st, pw_date d, pw_date open)
+static JsonbValue pgw_jv_date(pw_date d, pw_date open)
 {
     JsonbValue v;
     char *text;
     if (d == open) {
         v.type = jbvNull;
-        pushJsonbValue(st, WJB_VALUE, &v);
-        return;
+        return v;
     }
     text = palloc(11);
     pw_date_format(d, text);
-    pgw_jb_string(st, WJB_VALUE, text);
+    return pgw_jv_string(text);
 }
 
-static void pgw_jb_labels(JsonbParseState **st, const pw_context *ctx, size_t prog, size_t n,
-                          const char *(*label)(const pw_context *, size_t, size_t))
+static JsonbValue pgw_jv_labels(const pw_context *ctx, size_t prog, size_t n,
+                                const char *(*label)(const pw_context *, size_t, size_t))
 {
-    pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+    JsonbValue v;
+    v.type = jbvArray;
+    v.val.array.nElems = (int) n;
+    v.val.array.rawScalar = false;
+    v.val.array.elems = n ? palloc(n * sizeof(JsonbValue)) : NULL;
     for (size_t i = 0; i < n; i++)
-        pgw_jb_string(st, WJB_ELEM, label(ctx, prog, i));
-    pushJsonbValue(st, WJB_END_ARRAY, NULL);
+        v.val.array.elems[i] = pgw_jv_string(label(ctx, prog, i));
+    return v;
+}
+
+/* An object of n pairs whose keys the caller gives in jsonb's order. */
+static JsonbValue pgw_jv_object(JsonbPair *pairs, int n)
+{
+    JsonbValue v;
+    v.type = jbvObject;
+    v.val.object.nPairs = n;
+    v.val.object.pairs = pairs;
+    return v;
+}
+
+static void pgw_jv_pair(JsonbPair *pair, const char *key, JsonbValue value)
+{
+    pair->key = pgw_jv_string(key);
+    pair->value = value;
+    pair->order = 0;
 }
 
 /* One element of "results", for program version v. */
-static void pgw_jb_program(JsonbParseState **st, const pgw_entry *e, size_t v)
+static JsonbValue pgw_jv_program(const pgw_entry *e, size_t v)
 {
-    JsonbValue b;
-    pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-    pgw_jb_key(st, "program");
-    pgw_jb_string(st, WJB_VALUE, pw_program_id(e->prog, v));
-    pgw_jb_key(st, "eligible");
-    b.type = jbvBool;
-    b.val.boolean = pw_result_eligible(e->ctx, v);
-    pushJsonbValue(st, WJB_VALUE, &b);
-    if (pw_program_dated(e->prog, v)) {
+    JsonbPair *pairs = palloc(6 * sizeof(JsonbPair));
+    bool dated = pw_program_dated(e->prog, v);
+    int n = 0;
+
+    pgw_jv_pair(&pairs[n++], "unmet",
+                pgw_jv_labels(e->ctx, v, pw_result_unmet_count(e->ctx, v), pw_result_unmet_label));
+    if (dated)
+        pgw_jv_pair(&pairs[n++], "status",
+                    pgw_jv_string(pgw_status_text(pw_result_verdict(e->ctx, v))));
+    pgw_jv_pair(&pairs[n++], "program", pgw_jv_string(pw_program_id(e->prog, v)));
+    pgw_jv_pair(&pairs[n++], "eligible", pgw_jv_bool(pw_result_eligible(e->ctx, v)));
+    if (dated) {
+        JsonbPair *period = palloc(2 * sizeof(JsonbPair));
         pw_date from, until;
         pw_program_period(e->prog, v, &from, &until);
-        pgw_jb_key(st, "status");
-        pgw_jb_string(st, WJB_VALUE, pgw_status_text(pw_result_verdict(e->ctx, v)));
-        pgw_jb_key(st, "in_force");
-        pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-        pgw_jb_key(st, "from");
-        pgw_jb_date(st, from, PW_DATE_MIN);
-        pgw_jb_key(st, "until");
-        pgw_jb_date(st, until, PW_DATE_MAX);
-        pushJsonbValue(st, WJB_END_OBJECT, NULL);
+        pgw_jv_pair(&period[0], "from", pgw_jv_date(from, PW_DATE_MIN));
+        pgw_jv_pair(&period[1], "until", pgw_jv_date(until, PW_DATE_MAX));
+        pgw_jv_pair(&pairs[n++], "in_force", pgw_jv_object(period, 2));
     }
-    pgw_jb_key(st, "unmet");
-    pgw_jb_labels(st, e->ctx, v, pw_result_unmet_count(e->ctx, v), pw_result_unmet_label);
-    pgw_jb_key(st, "preferred_unmet");
-    pgw_jb_labels(st, e->ctx, v, pw_result_preferred_unmet_count(e->ctx, v),
-                  pw_result_preferred_unmet_label);
-    pushJsonbValue(st, WJB_END_OBJECT, NULL);
+    pgw_jv_pair(&pairs[n++], "preferred_unmet",
+                pgw_jv_labels(e->ctx, v, pw_result_preferred_unmet_count(e->ctx, v),
+                              pw_result_preferred_unmet_label));
+    return pgw_jv_object(pairs, n);
 }
 
 /* The record's "id" as the line wrote it: null, or a JSON string (parsed
  * alone, it is a few bytes). */
-static void pgw_jb_line_id(JsonbParseState **st, const char *line)
+static JsonbValue pgw_jv_line_id(const char *line)
 {
     static const char prefix[] = "{\"id\":";
     const size_t n = sizeof prefix - 1;
@@ -538,34 +560,33 @@ static void pgw_jb_line_id(JsonbParseState **st, const char *line)
                 v.type = jbvNull;
         }
     }
-    pushJsonbValue(st, WJB_VALUE, &v);
+    return v;
 }
 
 static Datum pgw_eval(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
 {
-    JsonbParseState *st = NULL;
     pgw_entry *e;
     pw_date as_of;
-    char date[11];
-    size_t count;
-    JsonbValue *res;
+    char *date = palloc(11);
+    size_t count, nres = 0;
+    JsonbValue results, top;
+    JsonbPair *pairs = palloc(3 * sizeof(JsonbPair));
 
     pgw_eval_line(fcinfo, kind, jsonb, &e, &as_of);
     pw_date_format(as_of, date);
     count = pw_program_count(e->prog);
-    pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-    pgw_jb_key(&st, "id");
-    pgw_jb_line_id(&st, pgw_line);
-    pgw_jb_key(&st, "as_of");
-    pgw_jb_string(&st, WJB_VALUE, date);
-    pgw_jb_key(&st, "results");
-    pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+    results.type = jbvArray;
+    results.val.array.rawScalar = false;
+    results.val.array.elems = palloc((count ? count : 1) * sizeof(JsonbValue));
     for (size_t p = 0; p < count; p++)
         if (pw_program_is_first_version(e->prog, p))
-            pgw_jb_program(&st, e, pw_program_version_at(e->prog, p, as_of));
-    pushJsonbValue(&st, WJB_END_ARRAY, NULL);
-    res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-    PG_RETURN_JSONB_P(JsonbValueToJsonb(res));
+            results.val.array.elems[nres++] = pgw_jv_program(e, pw_program_version_at(e->prog, p, as_of));
+    results.val.array.nElems = (int) nres;
+    pgw_jv_pair(&pairs[0], "id", pgw_jv_line_id(pgw_line));
+    pgw_jv_pair(&pairs[1], "as_of", pgw_jv_string(date));
+    pgw_jv_pair(&pairs[2], "results", results);
+    top = pgw_jv_object(pairs, 3);
+    PG_RETURN_JSONB_P(JsonbValueToJsonb(&top));
 }
 
 /* The same line as text, byte for byte what `pathway eval` prints (without

@@ -64,6 +64,14 @@ typedef struct pgw_entry {
     char *key; /* TopMemoryContext */
     pw_program *prog;
     pw_context *ctx;
+    /* The program versions applying on sel_as_of, in declaration order (what
+     * the eval line lists), and whether each is dated: found once per date,
+     * since finding them compares program ids (TopMemoryContext). */
+    size_t *sel;
+    bool *sel_dated;
+    size_t nsel;
+    pw_date sel_as_of;
+    bool sel_valid;
 } pgw_entry;
 
 typedef struct pgw_stats {
@@ -192,6 +200,10 @@ static void pgw_entry_drop(pgw_entry *e)
     pw_program_free(e->prog);
     if (e->key)
         pfree(e->key);
+    if (e->sel)
+        pfree(e->sel);
+    if (e->sel_dated)
+        pfree(e->sel_dated);
     memset(e, 0, sizeof *e);
 }
 
@@ -267,6 +279,32 @@ static pgw_entry *pgw_cache_load(pgw_kind kind, uint64 hash, const char *bytes, 
     e->ctx = ctx;
     pgw_counts.loads++;
     return e;
+}
+
+/* The entry's selection for as_of (see pgw_entry); returns its length. */
+static size_t pgw_selection(pgw_entry *e, pw_date as_of)
+{
+    size_t count = pw_program_count(e->prog);
+    if (!e->sel) {
+        /* Allocated here, once the entry is in the cache: an error cannot
+         * leave the library's program behind. */
+        e->sel = MemoryContextAlloc(TopMemoryContext, (count ? count : 1) * sizeof *e->sel);
+        e->sel_dated = MemoryContextAlloc(TopMemoryContext, (count ? count : 1) * sizeof *e->sel_dated);
+    }
+    if (!e->sel_valid || e->sel_as_of != as_of) {
+        size_t n = 0;
+        for (size_t p = 0; p < count; p++) {
+            if (!pw_program_is_first_version(e->prog, p))
+                continue;
+            e->sel[n] = pw_program_version_at(e->prog, p, as_of);
+            e->sel_dated[n] = pw_program_dated(e->prog, e->sel[n]);
+            n++;
+        }
+        e->nsel = n;
+        e->sel_as_of = as_of;
+        e->sel_valid = true;
+    }
+    return e->nsel;
 }
 
 static pgw_site *pgw_site_get(FunctionCallInfo fcinfo)
@@ -514,10 +552,9 @@ static void pgw_jv_pair(JsonbPair *pair, const char *key, JsonbValue value)
 }
 
 /* One element of "results", for program version v. */
-static JsonbValue pgw_jv_program(const pgw_entry *e, size_t v)
+static JsonbValue pgw_jv_program(const pgw_entry *e, size_t v, bool dated)
 {
     JsonbPair *pairs = palloc(6 * sizeof(JsonbPair));
-    bool dated = pw_program_dated(e->prog, v);
     int n = 0;
 
     pgw_jv_pair(&pairs[n++], "unmet",
@@ -568,20 +605,19 @@ static Datum pgw_eval(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
     pgw_entry *e;
     pw_date as_of;
     char *date = palloc(11);
-    size_t count, nres = 0;
+    size_t nsel;
     JsonbValue results, top;
     JsonbPair *pairs = palloc(3 * sizeof(JsonbPair));
 
     pgw_eval_line(fcinfo, kind, jsonb, &e, &as_of);
     pw_date_format(as_of, date);
-    count = pw_program_count(e->prog);
+    nsel = pgw_selection(e, as_of);
     results.type = jbvArray;
     results.val.array.rawScalar = false;
-    results.val.array.elems = palloc((count ? count : 1) * sizeof(JsonbValue));
-    for (size_t p = 0; p < count; p++)
-        if (pw_program_is_first_version(e->prog, p))
-            results.val.array.elems[nres++] = pgw_jv_program(e, pw_program_version_at(e->prog, p, as_of));
-    results.val.array.nElems = (int) nres;
+    results.val.array.elems = palloc((nsel ? nsel : 1) * sizeof(JsonbValue));
+    for (size_t k = 0; k < nsel; k++)
+        results.val.array.elems[k] = pgw_jv_program(e, e->sel[k], e->sel_dated[k]);
+    results.val.array.nElems = (int) nsel;
     pgw_jv_pair(&pairs[0], "id", pgw_jv_line_id(pgw_line));
     pgw_jv_pair(&pairs[1], "as_of", pgw_jv_string(date));
     pgw_jv_pair(&pairs[2], "results", results);
@@ -701,22 +737,18 @@ static Datum pgw_results(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
     pw_date as_of = pgw_date(PG_GETARG_DATEADT(2));
     TupleDesc desc;
     Tuplestorestate *store;
-    size_t count = pw_program_count(e->prog);
+    size_t nsel = pgw_selection(e, as_of);
 
     pgw_set_facts(fcinfo, e, jsonb);
     store = pgw_materialize(fcinfo, &desc);
-    for (size_t p = 0; p < count; p++) {
+    for (size_t k = 0; k < nsel; k++) {
+        size_t v = e->sel[k];
         Datum values[6];
         bool nulls[6] = {false, false, false, false, false, false};
         const char *title;
-        size_t v;
         pw_error err;
-        pw_status st;
+        pw_status st = pw_evaluate(e->ctx, v, as_of, &err);
 
-        if (!pw_program_is_first_version(e->prog, p))
-            continue;
-        v = pw_program_version_at(e->prog, p, as_of);
-        st = pw_evaluate(e->ctx, v, as_of, &err);
         if (st != PW_OK)
             pgw_raise(st, &err, "facts");
         title = pw_program_title(e->prog, v);

@@ -117,7 +117,11 @@ void _PG_init(void)
                             "Least recently used rule sets are dropped beyond this.",
                             &pgw_cache_size, 16, 1, PGW_CACHE_MAX, PGC_USERSET, 0, NULL,
                             NULL, NULL);
+#if PG_VERSION_NUM >= 150000
     MarkGUCPrefixReserved("pathway");
+#else
+    EmitWarningsOnPlaceholders("pathway");
+#endif
 }
 
 /* ---- errors ------------------------------------------------------------ */

@@ -44,7 +44,9 @@ if [ ! -x "$build/pathway" ] || [ ! -f "$build/libpathway.a" ]; then
   cmake --build "$build" -j2 --target pathway_cli pathway >/dev/null
 fi
 
-tmp=$(mktemp -d)
+# In /tmp whatever TMPDIR says: the server's user must reach it, and a Unix
+# socket's path must stay under 108 bytes.
+tmp=$(mktemp -d /tmp/pathway-pg.XXXXXX)
 trap 'pgx_stop "$tmp"; rm -rf "$tmp"' EXIT
 pgx_build_install "$repo" "$build" "$tmp/ext"
 

@@ -43,6 +43,8 @@ pgx_start() {
   chmod 755 "$dir"
   mkdir -p "$dir/sock"
   [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+  pgx_as_server test -w "$dir" ||
+    { echo "the server's user cannot reach $dir (a TMPDIR under a private directory?)" >&2; return 1; }
   pgx_as_server "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; echo "initdb failed" >&2; return 1; }
   cat >>"$dir/data/postgresql.conf" <<EOF

@@ -31,7 +31,9 @@ why=$(pgx_find) || unavailable "$why"
 pgx_find
 [ -f "$build/libpathway.a" ] && [ -x "$pathway" ] || { echo "FAIL: no $build/libpathway.a or $pathway" >&2; exit 1; }
 
-tmp=$(mktemp -d)
+# In /tmp whatever TMPDIR says: the server's user must reach it, and a Unix
+# socket's path must stay under 108 bytes.
+tmp=$(mktemp -d /tmp/pathway-pg.XXXXXX)
 cleanup() {
   pgx_stop "$tmp"
   [ -n "${PATHWAY_PG_KEEP:-}" ] && { echo "kept $tmp"; return; }

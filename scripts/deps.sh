@@ -16,9 +16,12 @@ case "$mode" in
   # in tests/browser/report_html.sh); libsqlite3-dev and sqlite3 (the SQLite
   # extension, extensions/sqlite, and its tests through the sqlite3 shell);
   # pytest, pip, setuptools, wheel and venv (the Python binding's tests,
-  # bindings/python: pytest, and pip install into a venv without network).
+  # bindings/python: pytest, and pip install into a venv without network);
+  # postgresql and postgresql-server-dev-all (the PostgreSQL extension: a real
+  # server, PGXS and pg_regress, in extensions/postgresql/tests/run.sh).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
-               python3-pytest python3-pip python3-setuptools python3-wheel python3-venv) ;;
+               python3-pytest python3-pip python3-setuptools python3-wheel python3-venv
+               postgresql postgresql-server-dev-all) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

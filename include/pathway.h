@@ -76,7 +76,9 @@ typedef struct pw_error {
     char message[1024];
     char file[256];         /* compile errors: the rule file */
     unsigned line, column;  /* compile errors: in `file`; facts: in the JSON text */
-    char field[256];        /* facts errors: the field's path in the record */
+    char field[256];        /* facts errors: the field's path in the record, the
+                             * missing one for a required field left out
+                             * (certificates[0].issued) */
 } pw_error;
 
 /* "PW_OK", "PW_ERR_USAGE", ...: the enumerator's name; "PW_UNKNOWN" for a

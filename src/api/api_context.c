@@ -204,10 +204,23 @@ pw_status pw_context_set_limits(pw_context *ctx, const pw_limits *limits, pw_err
 static pw_status pw_facts_fail(const pw_context *ctx, pw_error *err, const char *msg)
 {
     pw_status st = pwi_fail(err, ctx->facts.oom ? PW_ERR_NOMEM : PW_ERR_FACTS, "%s", msg);
-    /* The facts layer starts a message about one field with "`path`: ". */
+    if (!err)
+        return st;
+    /* The facts layer starts a message about one field with "`path`: ";
+     * a required field left out is named after it, under that path when
+     * it is a list element's ("`certificates[0]`: missing required field
+     * `issued`" is certificates[0].issued). */
     const char *end = msg[0] == '`' ? strstr(msg + 1, "`: ") : NULL;
-    if (err && end && (size_t)(end - msg - 1) < sizeof err->field)
-        snprintf(err->field, sizeof err->field, "%.*s", (int)(end - msg - 1), msg + 1);
+    int plen = end ? (int)(end - msg - 1) : 0;
+    static const char missing[] = "missing required field `";
+    const char *m = strstr(end ? end + 3 : msg, missing);
+    const char *name = m ? m + sizeof missing - 1 : NULL;
+    const char *close = name ? strchr(name, '`') : NULL;
+    if (close)
+        snprintf(err->field, sizeof err->field, "%.*s%s%.*s", plen, end ? msg + 1 : "", plen ? "." : "",
+                 (int)(close - name), name);
+    else if (end)
+        snprintf(err->field, sizeof err->field, "%.*s", plen, msg + 1);
     return st;
 }
 
@@ -300,7 +313,7 @@ static pw_status pw_prepare(pw_context *ctx, pw_error *err)
         return PW_OK;
     char msg[512];
     if (!pf_complete(&ctx->facts, msg, sizeof msg))
-        return pwi_fail(err, PW_ERR_FACTS, "%s", msg);
+        return pw_facts_fail(ctx, err, msg);
     ctx->pending = false;
     return PW_OK;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "util/date.h"
 #include "util/escape.h"
 
 /* A piece of precomputed output: bytes [off, off + len) of the store. */
@@ -126,6 +127,11 @@ pw_status pw_result_format_new(const pw_program *program, pw_date as_of, const s
     if (!program || !out || (nprogs && !progs))
         return pwi_fail(err, PW_ERR_USAGE, "pw_result_format_new: NULL argument");
     *out = NULL;
+    /* The line writes the date as YYYY-MM-DD: only the years facts and
+     * --as-of take (explain, when and plan refuse the same). */
+    if (as_of < pu_from_ymd(PU_YEAR_MIN, 1, 1) || as_of > pu_from_ymd(PU_YEAR_MAX, 12, 31))
+        return pwi_fail(err, PW_ERR_USAGE, "the evaluation date is outside the years %d-%d", PU_YEAR_MIN,
+                        PU_YEAR_MAX);
     size_t count = pw_program_count(program);
     for (size_t k = 0; k < nprogs; k++)
         if (progs[k] >= count)

@@ -169,6 +169,37 @@ START_TEST(test_hostile_ids)
 }
 END_TEST
 
+/* A required field left out is named in err.field, at the top level and in
+ * a list element; a date outside the years the line can write is refused. */
+START_TEST(test_field_and_date_errors)
+{
+    pw_program *p = usatf();
+    pw_context *ctx;
+    pw_error err;
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+    char line[4096];
+    const char *rec = "{\"id\":\"C1\"}";
+    ck_assert_int_eq(pw_eval_json(ctx, rec, strlen(rec), day("2026-11-23"), line, sizeof line, NULL, &err),
+                     PW_ERR_FACTS);
+    ck_assert_str_eq(err.field, "birth_date");
+    rec = "{\"id\":\"C1\",\"birth_date\":\"2000-01-01\",\"certificates\":[{\"id\":\"usatf-level-1\"}]}";
+    ck_assert_int_eq(pw_eval_json(ctx, rec, strlen(rec), day("2026-11-23"), line, sizeof line, NULL, &err),
+                     PW_ERR_FACTS);
+    ck_assert_str_eq(err.field, "certificates[0].issued");
+    rec = "{\"id\":\"C1\",\"birth_date\":\"2000-01-01\"}";
+    ck_assert_int_eq(pw_eval_json(ctx, rec, strlen(rec), day("2026-11-23") + 400000, line, sizeof line, NULL, &err),
+                     PW_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "1800-2999"));
+    /* field by field: the same name when evaluating */
+    ck_assert_int_eq(pw_context_reset(ctx, &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_text(ctx, "id", "C2", &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate_all(ctx, day("2026-11-23"), &err), PW_ERR_FACTS);
+    ck_assert_str_eq(err.field, "birth_date");
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 START_TEST(test_calls_per_coach)
 {
     pw_program *p = usatf();
@@ -203,6 +234,7 @@ static Suite *eval_json_suite(void)
     tcase_add_test(tc, test_buffer_too_small);
     tcase_add_test(tc, test_calls_per_coach);
     tcase_add_test(tc, test_hostile_ids);
+    tcase_add_test(tc, test_field_and_date_errors);
     suite_add_tcase(s, tc);
     return s;
 }

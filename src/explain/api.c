@@ -1,4 +1,5 @@
-/* The public entry points: one JSON record in, a structure out. */
+/* The public entry points: one JSON record, or the facts in a context, in;
+ * a structure out. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,23 @@ typedef struct px_question {
     pw_plan **plan;
 } px_question;
 
-/* Clears the question's result pointer; false when it or a needed id is
- * NULL. */
+/* Clears the question's result pointer (whatever else is wrong); false
+ * when it or a needed id is NULL. */
 static bool px_start(const px_question *q)
 {
     switch (q->kind) {
-    case PX_EXPLAIN: return q->explanation && (*q->explanation = NULL, true);
-    case PX_WHEN: return q->eligibility && q->id && (*q->eligibility = NULL, true);
-    case PX_PLAN: return q->plan && q->id && (*q->plan = NULL, true);
+    case PX_EXPLAIN:
+        if (q->explanation)
+            *q->explanation = NULL;
+        return q->explanation != NULL;
+    case PX_WHEN:
+        if (q->eligibility)
+            *q->eligibility = NULL;
+        return q->eligibility && q->id;
+    case PX_PLAN:
+        if (q->plan)
+            *q->plan = NULL;
+        return q->plan && q->id;
     }
     return false;
 }

@@ -321,8 +321,9 @@ START_TEST(test_errors)
     ck_assert_ptr_null(e);
     ck_assert_ptr_nonnull(strstr(err.message, "`id`"));
     ck_assert_int_eq(pw_explain_context(NULL, NULL, &e, &err), PW_ERR_USAGE);
-    pw_eligibility *w;
+    pw_eligibility *w = (pw_eligibility *)&err;
     ck_assert_int_eq(pw_when_context(ctx, NULL, NULL, &w, &err), PW_ERR_USAGE);
+    ck_assert_ptr_null(w);
     pw_context_free(ctx);
     ctx = context_of(p, records[0].json);
     ck_assert_int_eq(pw_when_context(ctx, "no_such_program", NULL, &w, &err), PW_ERR_USAGE);

@@ -62,6 +62,8 @@ typedef struct pv_value {
     uint32_t count; /* list/set: number of elements */
     uint8_t none;   /* 1: absent (only for optional types) */
 } pv_value;
+/* The layout the VM's stack and the facts' arrays are sized by. */
+_Static_assert(sizeof(pv_value) == 16, "pv_value is 16 bytes");
 
 /* ---- tables --------------------------------------------------------------- */
 

@@ -91,6 +91,9 @@ typedef enum pb_op {
     PB_OP_COUNT
 } pb_op;
 
+/* An opcode is one byte of code. */
+_Static_assert(PB_OP_COUNT <= 256, "opcodes fit in a byte");
+
 typedef enum pb_operand {
 #define PB_X(name, bytes) PB_K_##name,
     PB_OPERANDS(PB_X)

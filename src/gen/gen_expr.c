@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gen_int.h"
+#include "../util/assert.h"
 
 /* ---- emission ------------------------------------------------------------- */
 
@@ -58,6 +59,9 @@ void pk_patch(pg *g, uint32_t at)
         return;
     uint8_t *code = g->code.data;
     uint32_t end = at + 4;
+    /* The jump operand written here is the format's: 4 bytes, forward. */
+    _Static_assert(PB_W_JUMP == 4, "a jump operand is 4 bytes");
+    PU_ASSERT(end <= g->code.len);
     uint32_t off = g->code.len - end;
     code[at] = (uint8_t)off;
     code[at + 1] = (uint8_t)(off >> 8);

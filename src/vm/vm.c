@@ -1,7 +1,10 @@
 /* The evaluator. It runs only verified images (pb_verify), so it checks no
- * types, operands or stack bounds itself: the verifier proved them. What only
- * shows at run time is checked here: integer overflow, dates leaving the
- * calendar, comparisons of absent values, and the instruction budget.
+ * types, operands or stack bounds itself: the verifier proved them (builds
+ * with invariants checked, util/assert.h, assert the stack and code bounds
+ * before every instruction, so that a verifier bug stops a fuzzer at once).
+ * What only shows at run time is checked here: integer overflow, dates
+ * leaving the calendar, comparisons of absent values, and the instruction
+ * budget.
  *
  * The dispatch loop follows Lua and wren: handlers are generated from nothing
  * but the opcode table's names (a missing handler fails to compile), dispatch
@@ -19,6 +22,7 @@
 #include <string.h>
 
 #include "../bc/code.h"
+#include "../util/assert.h"
 #include "../util/date.h"
 
 #if defined(__GNUC__) && !defined(PV_NO_COMPUTED_GOTO)
@@ -401,12 +405,21 @@ static const char *pv_cmp_symbol(uint32_t cmp)
 
 /* ---- the loop ------------------------------------------------------------------ */
 
+/* What the verifier promised (assert.h): before every instruction the
+ * operands are within the frame the image sizes, the code within the
+ * function. */
+#define PV_CHECK_STATE()                                                                  \
+    do {                                                                                  \
+        PU_ASSERT(sp >= base && sp <= st->stack + (img->max_frame ? img->max_frame : 1)); \
+        PU_ASSERT(pc >= code && pc < code + img->ncode);                               \
+    } while (0)
 #ifdef PV_COMPUTED_GOTO
 #define PV_OP(name) op_##name:
 #define PV_DISPATCH()                 \
     do {                              \
         if (++n > budget)             \
             goto over_budget;         \
+        PV_CHECK_STATE();             \
         goto *pv_labels[*pc];         \
     } while (0)
 #else
@@ -505,6 +518,7 @@ static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t
 dispatch:
     if (++n > budget)
         goto over_budget;
+    PV_CHECK_STATE();
     switch ((pb_op)*pc) {
 #endif
 
@@ -689,6 +703,7 @@ dispatch:
         }
         for (uint32_t i = g->nparams; i < g->nlocals; i++)
             callee[i] = (pv_value){0};
+        PU_ASSERT(ncalls < (img->max_calls ? img->max_calls : 1u));
         calls[ncalls++] = (pv_return){pc + PV_SIZE_CALL, base, keep, n};
         base = callee;
         sp = callee + g->nlocals;

@@ -4,6 +4,7 @@
  * circuits, eligibility, outcomes). Every image is verified first, as the
  * loader and the code generator do. */
 #include <check.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -900,6 +901,28 @@ START_TEST(vm_threads)
 }
 END_TEST
 
+#ifdef PATHWAY_ASSERTS
+/* Unverified code that pops more than it pushed: in a build with
+ * invariants checked (util/assert.h) the VM stops at the next instruction
+ * instead of reading below its frame. */
+START_TEST(vm_invariant_stops)
+{
+    ah *b = ah_new();
+    base(b);
+    uint32_t f = AH_FN(b, "underflow", ah_t(PB_T_BOOL), 0, NULL, 0, 1, {PB_OP_POP, 0, 0}, {PB_OP_POP, 0, 0},
+                       {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+    ah_prog(b, "none");
+    pb_image *img = ah_image(b); /* not verified: the verifier would refuse it */
+    free(b);
+    pv_state st;
+    ck_assert(img && pv_init(&st, img));
+    pv_value r;
+    pv_error err;
+    pv_call(&st, NULL, TODAY, f, NULL, &r, &err);
+}
+END_TEST
+#endif
+
 static Suite *vm_suite(void)
 {
     Suite *s = suite_create("vm");
@@ -922,6 +945,11 @@ static Suite *vm_suite(void)
     tcase_add_test(reqs, vm_requirement_errors);
     tcase_add_test(reqs, vm_threads);
     suite_add_tcase(s, reqs);
+#ifdef PATHWAY_ASSERTS
+    TCase *inv = tcase_create("invariants");
+    tcase_add_test_raise_signal(inv, vm_invariant_stops, SIGABRT);
+    suite_add_tcase(s, inv);
+#endif
     return s;
 }
 

@@ -36,7 +36,7 @@
 #include "diag/diag.h"
 #include "front/ast.h"
 #include "front/parse.h"
-#include "front/source.h"
+#include "source/source.h"
 #include "util/arena.h"
 
 /* The scanner's handle, declared as flex declares it (same guard). */

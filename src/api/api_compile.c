@@ -13,7 +13,7 @@
 #include "check/check.h"
 #include "diag/diag.h"
 #include "front/parse.h"
-#include "front/source.h"
+#include "source/source.h"
 #include "gen/gen.h"
 #include "util/file.h"
 

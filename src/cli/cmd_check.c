@@ -9,7 +9,7 @@
 #include "vm/vm.h"
 #include "bc/bytecode.h"
 #include "cli.h"
-#include "front/source.h"
+#include "source/source.h"
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 

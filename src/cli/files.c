@@ -8,7 +8,7 @@
 #include "api/tools.h"
 #include "bc/bytecode.h"
 #include "cli.h"
-#include "front/source.h"
+#include "source/source.h"
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../front/source.h"
+#include "../source/source.h"
 #include "../util/escape.h"
 
 typedef enum pd_severity { PD_ERROR, PD_WARNING, PD_NOTE } pd_severity;

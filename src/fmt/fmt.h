@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "../diag/diag.h"
-#include "../front/source.h"
+#include "../source/source.h"
 
 typedef enum fm_status {
     FM_OK = 0,

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "../bc/image.h"
-#include "source.h"
+#include "../source/source.h"
 
 typedef enum pa_unit { PA_DAYS = 0, PA_MONTHS = 1, PA_YEARS = 2 } pa_unit; /* = pu_unit */
 

@@ -10,7 +10,7 @@
 
 #include "../diag/diag.h"
 #include "ast.h"
-#include "source.h"
+#include "../source/source.h"
 
 /* pw_limits.max_nesting bounds brackets open at once, an expression
  * tree's height (in the parser and the checker) and definitions checked

@@ -6,7 +6,7 @@
 
 #include "check_main.h"
 #include "diag/diag.h"
-#include "front/source.h"
+#include "source/source.h"
 
 typedef struct fx {
     pm_arena arena;

@@ -13,7 +13,7 @@
 #include "front/ast.h"
 #include "lint.h"
 
-/* ---- one run (lint.c) ------------------------------------------------------------ */
+/* ---- one run, and the helpers the checks share (share.c) ---------------------------- */
 
 typedef struct pl_ctx {
     const pt_tree *tree;

@@ -108,6 +108,11 @@ static uint32_t pk_temp(pg *g)
     return g->fn.nlocals++;
 }
 
+static void pk_locals_child(void *n, const pa_expr *e)
+{
+    *(uint32_t *)n = pk_locals_needed(e, *(uint32_t *)n);
+}
+
 uint32_t pk_locals_needed(const pa_expr *e, uint32_t floor)
 {
     if (!e)
@@ -115,28 +120,8 @@ uint32_t pk_locals_needed(const pa_expr *e, uint32_t floor)
     uint32_t n = floor;
     if (e->kind == PA_E_QUANT && e->ref_index + PC_QUANT_LOCALS > n)
         n = e->ref_index + PC_QUANT_LOCALS;
-    switch (e->kind) {
-    case PA_E_FIELD: return pk_locals_needed(e->u.field.obj, n);
-    case PA_E_CALL:
-        for (const pa_expr *a = e->u.call.args; a; a = a->next)
-            n = pk_locals_needed(a, n);
-        return n;
-    case PA_E_LIST:
-        for (const pa_expr *a = e->u.list.items; a; a = a->next)
-            n = pk_locals_needed(a, n);
-        return n;
-    case PA_E_UNARY: return pk_locals_needed(e->u.un.a, n);
-    case PA_E_BINARY: return pk_locals_needed(e->u.bin.b, pk_locals_needed(e->u.bin.a, n));
-    case PA_E_IS_NONE: return pk_locals_needed(e->u.isnone.a, n);
-    case PA_E_IF:
-        return pk_locals_needed(e->u.cond.b, pk_locals_needed(e->u.cond.a, pk_locals_needed(e->u.cond.c, n)));
-    case PA_E_BETWEEN: return pk_locals_needed(e->u.between.b, pk_locals_needed(e->u.between.a, n));
-    case PA_E_QUANT:
-        n = pk_locals_needed(e->u.quant.list, n);
-        n = pk_locals_needed(e->u.quant.where, n);
-        return pk_locals_needed(e->u.quant.value, n);
-    default: return n;
-    }
+    pa_each_child(e, pk_locals_child, &n);
+    return n;
 }
 
 /* ---- helpers -------------------------------------------------------------- */

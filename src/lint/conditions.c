@@ -157,10 +157,17 @@ static void pl_report_range(pl_ctx *c, pl_logic *L, const pa_expr *e)
 
 static void pl_ranges_in(pl_ctx *c, pl_logic *L, const pa_expr *e);
 
-static void pl_ranges_in_list(pl_ctx *c, pl_logic *L, const pa_expr *e)
+static void pl_ranges_in(pl_ctx *c, pl_logic *L, const pa_expr *e);
+
+typedef struct pl_ranges_walk {
+    pl_ctx *c;
+    pl_logic *L;
+} pl_ranges_walk;
+
+static void pl_ranges_child(void *w, const pa_expr *e)
 {
-    for (; e; e = e->next)
-        pl_ranges_in(c, L, e);
+    pl_ranges_walk *x = w;
+    pl_ranges_in(x->c, x->L, e);
 }
 
 /* Every comparison inside e. */
@@ -168,32 +175,10 @@ static void pl_ranges_in(pl_ctx *c, pl_logic *L, const pa_expr *e)
 {
     if (!e || c->oom)
         return;
-    switch (e->kind) {
-    case PA_E_BINARY:
+    if (e->kind == PA_E_BINARY)
         pl_report_range(c, L, e);
-        pl_ranges_in(c, L, e->u.bin.a);
-        pl_ranges_in(c, L, e->u.bin.b);
-        break;
-    case PA_E_UNARY: pl_ranges_in(c, L, e->u.un.a); break;
-    case PA_E_CALL: pl_ranges_in_list(c, L, e->u.call.args); break;
-    case PA_E_FIELD: pl_ranges_in(c, L, e->u.field.obj); break;
-    case PA_E_IS_NONE: pl_ranges_in(c, L, e->u.isnone.a); break;
-    case PA_E_IF:
-        pl_ranges_in(c, L, e->u.cond.c);
-        pl_ranges_in(c, L, e->u.cond.a);
-        pl_ranges_in(c, L, e->u.cond.b);
-        break;
-    case PA_E_BETWEEN:
-        pl_ranges_in(c, L, e->u.between.a);
-        pl_ranges_in(c, L, e->u.between.b);
-        break;
-    case PA_E_QUANT:
-        pl_ranges_in(c, L, e->u.quant.list);
-        pl_ranges_in(c, L, e->u.quant.where);
-        pl_ranges_in(c, L, e->u.quant.value);
-        break;
-    default: break;
-    }
+    pl_ranges_walk w = {c, L};
+    pa_each_child(e, pl_ranges_child, &w);
 }
 
 static void pl_ranges_in_reqs(pl_ctx *c, pl_logic *L, const pa_req *r)

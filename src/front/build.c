@@ -1,0 +1,385 @@
+/* The AST constructors of the grammar's actions (build.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "build.h"
+
+void *pp_alloc(pp_parser *p, size_t size)
+{
+    void *m = pm_alloc(p->arena, size);
+    if (!m) {
+        p->oom = true;
+        p->diags->oom = true;
+    }
+    return m;
+}
+
+/* ---- expressions ---------------------------------------------------------- */
+
+uint32_t pp_height(const pa_expr *e) { return e ? e->depth : 0; }
+
+/* The checker and code generator recurse over the tree, so its height is
+ * bounded here, where the message can point at the source. */
+void pp_check_depth(pp_parser *p, pa_expr *e)
+{
+    if (e->depth <= p->max_depth || p->depth_reported)
+        return;
+    p->depth_reported = true;
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0205", &e->span,
+                        "expression is nested too deeply (the limit is %u levels)", p->max_depth);
+    pd_note_add(p->diags, d, NULL, "split it into smaller parts with `define`");
+}
+
+/* A node with up to three children; its height is one more than theirs. */
+pa_expr *pp_node(pp_parser *p, pa_expr_kind kind, ps_span span, const pa_expr *a,
+                        const pa_expr *b, const pa_expr *c)
+{
+    pa_expr *e = pp_alloc(p, sizeof *e);
+    if (!e)
+        return NULL;
+    uint32_t h = pp_height(a);
+    if (pp_height(b) > h)
+        h = pp_height(b);
+    if (pp_height(c) > h)
+        h = pp_height(c);
+    e->kind = kind;
+    e->span = span;
+    e->depth = h + 1;
+    pp_check_depth(p, e);
+    return e;
+}
+
+pa_expr *pp_int(pp_parser *p, ps_span span, int64_t v)
+{
+    pa_expr *e = pp_node(p, PA_E_INT, span, NULL, NULL, NULL);
+    if (e)
+        e->u.i = v;
+    return e;
+}
+
+pa_expr *pp_unary(pp_parser *p, ps_span span, pa_op op, pa_expr *a)
+{
+    pa_expr *e = pp_node(p, PA_E_UNARY, span, a, NULL, NULL);
+    if (e) {
+        e->u.un.op = op;
+        e->u.un.a = a;
+    }
+    return e;
+}
+
+pa_expr *pp_binary(pp_parser *p, ps_span span, pa_op op, ps_span op_span, pa_expr *a,
+                          pa_expr *b)
+{
+    pa_expr *e = pp_node(p, PA_E_BINARY, span, a, b, NULL);
+    if (e) {
+        e->u.bin.op = op;
+        e->u.bin.a = a;
+        e->u.bin.b = b;
+        e->u.bin.op_span = op_span;
+    }
+    return e;
+}
+
+pa_expr *pp_duration(pp_parser *p, ps_span span, int64_t n, pa_unit unit)
+{
+    pa_expr *e = pp_node(p, PA_E_DURATION, span, NULL, NULL, NULL);
+    if (e) {
+        e->u.dur.n = n;
+        e->u.dur.unit = unit;
+    }
+    return e;
+}
+
+pa_expr *pp_between(pp_parser *p, ps_span span, pa_unit unit, pa_expr *a, pa_expr *b)
+{
+    pa_expr *e = pp_node(p, PA_E_BETWEEN, span, a, b, NULL);
+    if (e) {
+        e->u.between.unit = unit;
+        e->u.between.a = a;
+        e->u.between.b = b;
+    }
+    return e;
+}
+
+pa_expr *pp_quant(pp_parser *p, ps_span span, pa_quant q, const char *var, ps_span var_span,
+                         pa_expr *list, pa_expr *where, pa_expr *value)
+{
+    pa_expr *e = pp_node(p, PA_E_QUANT, span, list, where, value);
+    if (e) {
+        e->u.quant.q = q;
+        e->u.quant.var = var;
+        e->u.quant.var_span = var_span;
+        e->u.quant.list = list;
+        e->u.quant.where = where;
+        e->u.quant.value = value;
+    }
+    return e;
+}
+
+/* A call or a list literal: the node's height covers all its items. */
+pa_expr *pp_items_node(pp_parser *p, pa_expr_kind kind, ps_span span, pp_exprs items)
+{
+    pa_expr *e = pp_alloc(p, sizeof *e);
+    if (!e)
+        return NULL;
+    e->kind = kind;
+    e->span = span;
+    e->depth = items.depth + 1;
+    pp_check_depth(p, e);
+    if (kind == PA_E_LIST) {
+        e->u.list.items = items.head;
+        e->u.list.nitems = items.n;
+    } else {
+        e->u.call.args = items.head;
+        e->u.call.nargs = items.n;
+    }
+    return e;
+}
+
+pp_exprs pp_exprs_one(pa_expr *e)
+{
+    pp_exprs l = {e, e, 1, e->depth};
+    return l;
+}
+
+pp_exprs pp_exprs_add(pp_exprs l, pa_expr *e)
+{
+    l.tail->next = e;
+    l.tail = e;
+    l.n++;
+    if (e->depth > l.depth)
+        l.depth = e->depth;
+    return l;
+}
+
+/* `a < b < c` is parsed so that the message can be precise. */
+void pp_chained(pp_parser *p, ps_span op_span)
+{
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0204", &op_span, "comparisons do not chain");
+    pd_note_add(p->diags, d, NULL, "compare two values at a time and join the comparisons "
+                                   "with `and`, e.g. `18 <= age and age < 65`");
+}
+
+/* ---- declarations --------------------------------------------------------- */
+
+pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name,
+                        ps_span name_span)
+{
+    pa_decl *d = pp_alloc(p, sizeof *d);
+    if (d) {
+        d->kind = kind;
+        d->span = span;
+        d->name = name;
+        d->name_span = name_span;
+    }
+    return d;
+}
+
+void pp_append_decl(pp_parser *p, pa_decl *d)
+{
+    if (p->tail)
+        p->tail->next = d;
+    else
+        p->head = d;
+    p->tail = d;
+}
+
+pa_req *pp_leaf(pp_parser *p, pa_expr *cond)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->group = PA_LEAF;
+        r->cond = cond;
+        r->span = cond->span;
+    }
+    return r;
+}
+
+pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->group = g;
+        r->members = members;
+        r->span = span;
+    }
+    return r;
+}
+
+/* Completes a requirement or group member around its body. */
+pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
+                           ps_span label_span, pp_tail tail)
+{
+    r->role = role;
+    r->span = span;
+    r->label = label;
+    r->label_span = label_span;
+    r->cite = tail.cite.s;
+    r->cite_span = tail.cite.span;
+    r->period = tail.period;
+    r->assumes = tail.ahead;
+    return r;
+}
+
+const char *pp_role_word(pa_role role)
+{
+    return role == PA_PREFER ? "prefer" : role == PA_ADVISE ? "advise" : "require";
+}
+
+/* `program x { ...` without its `}` before the next declaration or the end
+ * of the file: the block ends there, so that what follows is still read. */
+void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
+{
+    static const char *const what[] = {
+        [PP_BLOCK_PROGRAM] = "`program` block", [PP_BLOCK_FACTS] = "`facts` block",
+        [PP_BLOCK_RECORD] = "`record` block", [PP_BLOCK_TEST] = "`test` block",
+    };
+    pp_lex *lx = p->lex;
+    const pp_tok *la = &lx->hist[0];
+    if (lx->stop)
+        return; /* the scanner gave up (and said why): the end is not real */
+    pd_diag *d;
+    if (la->kind == T_YYEOF)
+        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span, "unterminated %s: expected `}`",
+                   what[block]);
+    else
+        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span,
+                   "unterminated %s: expected `}` before %s", what[block], pp_token_name(la->kind));
+    pd_note_add(p->diags, d, &brace, "to match this `{`");
+    /* The scanner still counts this brace as open. */
+    if (lx->braces && lx->braces->span.start == brace.start) {
+        pp_brace *b = lx->braces;
+        lx->braces = b->up;
+        b->up = lx->spare;
+        lx->spare = b;
+        if (lx->depth)
+            lx->depth--;
+    }
+}
+
+/* `require age >= 18`: say what the author needs to write. (Parsing the
+ * unlabelled form instead would make `require "x" age` mean a requirement
+ * on the text "x" followed by an attribute named `age`.) */
+void pp_missing_label(pp_parser *p, pa_role role, ps_span where)
+{
+    pd_add(p->diags, PD_ERROR, "E0203", &where,
+           "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
+           pp_role_word(role));
+}
+
+pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
+                          pa_expr *def)
+{
+    pa_field *f = pp_alloc(p, sizeof *f);
+    if (f) {
+        f->name = name;
+        f->span = span;
+        f->type = type;
+        f->def = def;
+    }
+    return f;
+}
+
+pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span)
+{
+    pa_typeref t = {form, name, optional, span, NULL, span};
+    return t;
+}
+
+/* ---- effective dates, assumptions, citations -------------------------------- */
+
+pp_tail pp_tail_empty(ps_span at)
+{
+    pp_tail t = {{NULL, at}, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
+    return t;
+}
+
+pa_period pp_period(ps_span span, int32_t from, int32_t until)
+{
+    pa_period r = {true, from, until, span};
+    return r;
+}
+
+/* A clause written twice keeps the first; the second is an error that
+ * points back at it. */
+void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first)
+{
+    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0207", &again, "`%s` is given twice", what);
+    pd_note_add(p->diags, d, &first, "first given here");
+}
+
+pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span)
+{
+    if (t.cite.s)
+        pp_twice(p, "citing", span, t.cite.span);
+    else
+        t.cite = (pp_opt_str){s, span};
+    return t;
+}
+
+pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period)
+{
+    if (t.period.given)
+        pp_twice(p, "effective", period.span, t.period.span);
+    else
+        t.period = period;
+    return t;
+}
+
+pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span, bool *oom)
+{
+    pa_assume *a = pp_alloc(p, sizeof *a);
+    if (!a) {
+        *oom = true;
+        return t;
+    }
+    a->reason = reason;
+    a->span = span;
+    if (t.atail)
+        t.atail->next = a;
+    else
+        t.ahead = a;
+    t.atail = a;
+    return t;
+}
+
+/* ---- test data ------------------------------------------------------------- */
+
+pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span)
+{
+    pa_value *v = pp_alloc(p, sizeof *v);
+    if (v) {
+        v->kind = kind;
+        v->span = span;
+    }
+    return v;
+}
+
+pa_facts_ref pp_facts_ref(const char *base, ps_span base_span, pa_value *with, ps_span span)
+{
+    pa_facts_ref r = {base, base_span, with, span};
+    return r;
+}
+
+/* `expect p WORD...`: the outcome words are checked here so that a typo gets
+ * a sentence, not a list of tokens. */
+bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span)
+{
+    if (strcmp(word, want) == 0)
+        return true;
+    pd_add(p->diags, PD_ERROR, "E0208", &span,
+                        "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
+                        "after the program name, found `%s`", word);
+    return false;
+}
+
+pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
+{
+    pa_expect *x = pp_alloc(p, sizeof *x);
+    if (x) {
+        x->kind = kind;
+        x->span = span;
+    }
+    return x;
+}

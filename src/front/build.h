@@ -1,0 +1,54 @@
+/* The AST constructors the grammar's actions call (grammar/parser.y): each
+ * allocates from the parse's arena and returns NULL only when memory runs
+ * out (the action then stops the parse, see NEW in parser.y); some report
+ * what shows only while building (nesting too deep, chained comparisons, a
+ * repeated `citing`, an unterminated block). Kept here so that parser.y
+ * holds the grammar. The types (pp_parser, pp_exprs, pp_tail ...) are the
+ * parser's, from its generated header. */
+#ifndef PP_BUILD_H
+#define PP_BUILD_H
+
+#include "parser.h"
+
+void *pp_alloc(pp_parser *p, size_t size);
+uint32_t pp_height(const pa_expr *e);
+void pp_check_depth(pp_parser *p, pa_expr *e);
+pa_expr *pp_node(pp_parser *p, pa_expr_kind kind, ps_span span, const pa_expr *a,
+        const pa_expr *b, const pa_expr *c);
+pa_expr *pp_int(pp_parser *p, ps_span span, int64_t v);
+pa_expr *pp_unary(pp_parser *p, ps_span span, pa_op op, pa_expr *a);
+pa_expr *pp_binary(pp_parser *p, ps_span span, pa_op op, ps_span op_span, pa_expr *a,
+        pa_expr *b);
+pa_expr *pp_duration(pp_parser *p, ps_span span, int64_t n, pa_unit unit);
+pa_expr *pp_between(pp_parser *p, ps_span span, pa_unit unit, pa_expr *a, pa_expr *b);
+pa_expr *pp_quant(pp_parser *p, ps_span span, pa_quant q, const char *var, ps_span var_span,
+        pa_expr *list, pa_expr *where, pa_expr *value);
+pa_expr *pp_items_node(pp_parser *p, pa_expr_kind kind, ps_span span, pp_exprs items);
+pp_exprs pp_exprs_one(pa_expr *e);
+pp_exprs pp_exprs_add(pp_exprs l, pa_expr *e);
+void pp_chained(pp_parser *p, ps_span op_span);
+pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name,
+        ps_span name_span);
+void pp_append_decl(pp_parser *p, pa_decl *d);
+pa_req *pp_leaf(pp_parser *p, pa_expr *cond);
+pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members);
+pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
+        ps_span label_span, pp_tail tail);
+const char *pp_role_word(pa_role role);
+void pp_unterminated(pp_parser *p, pp_block block, ps_span brace);
+void pp_missing_label(pp_parser *p, pa_role role, ps_span where);
+pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
+        pa_expr *def);
+pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span);
+pp_tail pp_tail_empty(ps_span at);
+pa_period pp_period(ps_span span, int32_t from, int32_t until);
+void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first);
+pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
+pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
+pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span, bool *oom);
+pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span);
+pa_facts_ref pp_facts_ref(const char *base, ps_span base_span, pa_value *with, ps_span span);
+bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span);
+pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span);
+
+#endif

@@ -319,14 +319,7 @@ record
 
 fields
     : %empty        { $$ = (pp_fields){NULL, NULL}; }
-    | fields field  {
-        $$ = $1;
-        if ($$.tail)
-            $$.tail->next = $2;
-        else
-            $$.head = $2;
-        $$.tail = $2;
-    }
+    | fields field  { $$ = $1; PP_APPEND($$, head, tail, $2); }
     | fields error  { $$ = $1; }
     ;
 
@@ -427,23 +420,11 @@ opt_result
 
 program
     : PROGRAM IDENT opt_title header LBRACE pbody RBRACE {
-        NEW($$ = pp_decl(p, PA_D_PROGRAM, @$, $2, @2));
-        $$->u.program.title = $3.s;
-        $$->u.program.title_span = $3.span;
-        $$->u.program.period = $4.period;
-        $$->u.program.assumes = $4.ahead;
-        $$->u.program.attrs = $6.ahead;
-        $$->u.program.reqs = $6.rhead;
+        NEW($$ = pp_program(p, @$, $2, @2, $3, $4, $6));
     }
     | PROGRAM IDENT opt_title header LBRACE pbody %prec QUANT {
         pp_unterminated(p, PP_BLOCK_PROGRAM, @5);
-        NEW($$ = pp_decl(p, PA_D_PROGRAM, @$, $2, @2));
-        $$->u.program.title = $3.s;
-        $$->u.program.title_span = $3.span;
-        $$->u.program.period = $4.period;
-        $$->u.program.assumes = $4.ahead;
-        $$->u.program.attrs = $6.ahead;
-        $$->u.program.reqs = $6.rhead;
+        NEW($$ = pp_program(p, @$, $2, @2, $3, $4, $6));
     }
     ;
 
@@ -479,22 +460,8 @@ opt_title
 
 pbody
     : %empty  { $$ = (pp_pbody){NULL, NULL, NULL, NULL}; }
-    | pbody attr {
-        $$ = $1;
-        if ($$.atail)
-            $$.atail->next = $2;
-        else
-            $$.ahead = $2;
-        $$.atail = $2;
-    }
-    | pbody req {
-        $$ = $1;
-        if ($$.rtail)
-            $$.rtail->next = $2;
-        else
-            $$.rhead = $2;
-        $$.rtail = $2;
-    }
+    | pbody attr { $$ = $1; PP_APPEND($$, ahead, atail, $2); }
+    | pbody req { $$ = $1; PP_APPEND($$, rhead, rtail, $2); }
     | pbody error  { $$ = $1; }  /* resynchronise at the next requirement */
     ;
 
@@ -585,14 +552,7 @@ group
 
 members
     : %empty  { $$ = (pp_reqs){NULL, NULL}; }
-    | members member {
-        $$ = $1;
-        if ($$.tail)
-            $$.tail->next = $2;
-        else
-            $$.head = $2;
-        $$.tail = $2;
-    }
+    | members member { $$ = $1; PP_APPEND($$, head, tail, $2); }
     | members error  { $$ = $1; }  /* resynchronise at the next member */
     ;
 
@@ -834,8 +794,8 @@ vrecord
 /* Entries are separated by commas or just by layout. */
 entries
     : %empty               { $$ = (pp_entries){NULL, NULL}; }
-    | entries entry        { $$ = $1; if ($$.tail) $$.tail->next = $2; else $$.head = $2; $$.tail = $2; }
-    | entries entry COMMA  { $$ = $1; if ($$.tail) $$.tail->next = $2; else $$.head = $2; $$.tail = $2; }
+    | entries entry        { $$ = $1; PP_APPEND($$, head, tail, $2); }
+    | entries entry COMMA  { $$ = $1; PP_APPEND($$, head, tail, $2); }
     | entries error        { $$ = $1; }
     ;
 

@@ -176,6 +176,23 @@ pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name
     return d;
 }
 
+/* A `program` declaration, closed or not (an unterminated block still
+ * gives its requirements, so that later errors are about them). */
+pa_decl *pp_program(pp_parser *p, ps_span span, const char *name, ps_span name_span, pp_opt_str title,
+                    pp_tail header, pp_pbody body)
+{
+    pa_decl *d = pp_decl(p, PA_D_PROGRAM, span, name, name_span);
+    if (d) {
+        d->u.program.title = title.s;
+        d->u.program.title_span = title.span;
+        d->u.program.period = header.period;
+        d->u.program.assumes = header.ahead;
+        d->u.program.attrs = body.ahead;
+        d->u.program.reqs = body.rhead;
+    }
+    return d;
+}
+
 void pp_append_decl(pp_parser *p, pa_decl *d)
 {
     if (p->tail)

@@ -10,6 +10,17 @@
 
 #include "parser.h"
 
+/* Appends node x to a list under construction (its head and tail
+ * fields, nodes linked by `next`), in place. */
+#define PP_APPEND(list, head, tail, x) \
+    do {                               \
+        if ((list).tail)               \
+            (list).tail->next = (x);   \
+        else                           \
+            (list).head = (x);         \
+        (list).tail = (x);             \
+    } while (0)
+
 void *pp_alloc(pp_parser *p, size_t size);
 uint32_t pp_height(const pa_expr *e);
 void pp_check_depth(pp_parser *p, pa_expr *e);
@@ -29,6 +40,8 @@ pp_exprs pp_exprs_add(pp_exprs l, pa_expr *e);
 void pp_chained(pp_parser *p, ps_span op_span);
 pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name,
         ps_span name_span);
+pa_decl *pp_program(pp_parser *p, ps_span span, const char *name, ps_span name_span, pp_opt_str title,
+                    pp_tail header, pp_pbody body);
 void pp_append_decl(pp_parser *p, pa_decl *d);
 pa_req *pp_leaf(pp_parser *p, pa_expr *cond);
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members);

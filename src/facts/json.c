@@ -53,125 +53,181 @@ static bool pf_json_int_text(pf_load *L, const char *s, pv_value *out, const pf_
     return true;
 }
 
+/* One kind's loader, for a value that is not null: PF_WRONG when v is not
+ * a JSON value of that kind (the caller then says what was expected),
+ * PF_FAILED after reporting why it does not fit, PF_LOADED. */
+typedef enum pf_got { PF_LOADED, PF_FAILED, PF_WRONG } pf_got;
+typedef pf_got pf_kind_fn(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                          uint32_t depth);
+
+static pf_got pf_ok(bool loaded)
+{
+    return loaded ? PF_LOADED : PF_FAILED;
+}
+
+static pf_got pf_json_int(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                          uint32_t depth)
+{
+    (void)t, (void)depth;
+    if (!pf_is(v, cJSON_Number))
+        return PF_WRONG;
+    if (v->valuestring)
+        return pf_ok(pf_json_int_text(L, v->valuestring, out, at));
+    /* Without pf_json_scan's text (its byte scan found no `.`, `e` or
+     * sixteen-digit run in the record) the number was plain digits that
+     * strtod read exactly. */
+    if (!isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
+        return PF_WRONG;
+    if (fabs(v->valuedouble) > PF_INT_LIMIT) {
+        char what[64];
+        pf_fmt_number(v->valuedouble, what, sizeof what);
+        return pf_ok(pf_fail(L->err, L->errlen, at, "integer %s is out of range (magnitude at most 2^53)", what));
+    }
+    out->as.i = (int64_t)v->valuedouble;
+    return PF_LOADED;
+}
+
+static pf_got pf_json_num(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                          uint32_t depth)
+{
+    (void)L, (void)t, (void)at, (void)depth;
+    if (!pf_is(v, cJSON_Number) || !isfinite(v->valuedouble))
+        return PF_WRONG;
+    out->as.n = v->valuedouble;
+    return PF_LOADED;
+}
+
+static pf_got pf_json_bool(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                           uint32_t depth)
+{
+    (void)L, (void)t, (void)at, (void)depth;
+    if (!pf_is(v, cJSON_True) && !pf_is(v, cJSON_False))
+        return PF_WRONG;
+    out->as.b = pf_is(v, cJSON_True);
+    return PF_LOADED;
+}
+
+static pf_got pf_json_string(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                             uint32_t depth)
+{
+    (void)t, (void)depth;
+    return pf_is(v, cJSON_String) ? pf_ok(pf_json_text(L, v, out, at)) : PF_WRONG;
+}
+
+static pf_got pf_json_date(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                           uint32_t depth)
+{
+    (void)t, (void)depth;
+    if (!pf_is(v, cJSON_String))
+        return PF_WRONG;
+    const char *s = v->valuestring ? v->valuestring : "";
+    if (pu_date_parse(s, strlen(s), &out->as.d))
+        return PF_LOADED;
+    char q[200];
+    if (!pf_quote(s, q, sizeof q))
+        return pf_ok(pf_oom(L->f, L->err, L->errlen, at));
+    return pf_ok(pf_fail(L->err, L->errlen, at, "invalid date %s (expected a real day as YYYY-MM-DD, years %d-%d)",
+                         q, PU_YEAR_MIN, PU_YEAR_MAX));
+}
+
+/* The elements of an array, counted against the limit; false (reported)
+ * past it. */
+static bool pf_json_count(pf_load *L, const cJSON *v, const pf_frame *at, uint32_t *n)
+{
+    *n = 0;
+    for (const cJSON *e = v->child; e; e = e->next)
+        if (++*n > L->max_list)
+            return pf_fail(L->err, L->errlen, at, "more than %u element%s (the limit)", L->max_list,
+                           L->max_list == 1 ? "" : "s");
+    return true;
+}
+
+static pf_got pf_json_list(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                           uint32_t depth)
+{
+    char what[64];
+    if (!pf_is(v, cJSON_Array))
+        return PF_WRONG;
+    if (!pf_record_ok(L->f, t.rec))
+        return pf_ok(pf_fail(L->err, L->errlen, at, "the image's record %u is invalid", (unsigned)t.rec));
+    if (depth >= L->max_depth)
+        return pf_ok(pf_fail(L->err, L->errlen, at, "nested deeper than the limit of %u level%s", L->max_depth,
+                             L->max_depth == 1 ? "" : "s"));
+    uint32_t n;
+    if (!pf_json_count(L, v, at, &n))
+        return PF_FAILED;
+    if (n == 0)
+        return PF_LOADED;
+    uint32_t nf = L->f->img->records[t.rec].nfields;
+    pv_value *items = pf_list_alloc(L->f, n, nf, false);
+    if (!items)
+        return pf_ok(pf_oom(L->f, L->err, L->errlen, at));
+    uint32_t i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, i++) {
+        pf_frame ef = {at, NULL, i};
+        if (!pf_is(e, cJSON_Object))
+            return pf_ok(pf_fail(L->err, L->errlen, &ef, "expected a `%s` object, got %s", pf_rec_name(L->f, t.rec),
+                                 pf_json_what(e, what, sizeof what)));
+        if (!pf_load_record(L, t.rec, e, items + (size_t)i * nf, &ef, depth + 1))
+            return PF_FAILED;
+    }
+    out->as.items = items;
+    out->count = n;
+    return PF_LOADED;
+}
+
+static pf_got pf_json_set(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
+                          uint32_t depth)
+{
+    (void)t, (void)depth;
+    char what[64];
+    if (!pf_is(v, cJSON_Array))
+        return PF_WRONG;
+    uint32_t n;
+    if (!pf_json_count(L, v, at, &n))
+        return PF_FAILED;
+    if (n == 0)
+        return PF_LOADED;
+    pv_value *items = pf_list_alloc(L->f, n, 1, false);
+    if (!items)
+        return pf_ok(pf_oom(L->f, L->err, L->errlen, at));
+    uint32_t i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, i++) {
+        pf_frame ef = {at, NULL, i};
+        if (!pf_is(e, cJSON_String))
+            return pf_ok(pf_fail(L->err, L->errlen, &ef, "expected text, got %s", pf_json_what(e, what, sizeof what)));
+        if (!pf_json_text(L, e, &items[i], &ef))
+            return PF_FAILED;
+    }
+    out->as.items = items;
+    out->count = n;
+    return PF_LOADED;
+}
+
+/* The loader of each kind a field may have (the verifier allows no other). */
+static pf_kind_fn *const pf_loaders[PB_T_COUNT] = {
+    [PB_T_INT] = pf_json_int,   [PB_T_NUM] = pf_json_num,   [PB_T_BOOL] = pf_json_bool,
+    [PB_T_TEXT] = pf_json_string, [PB_T_DATE] = pf_json_date, [PB_T_LIST] = pf_json_list,
+    [PB_T_SET] = pf_json_set,
+};
+
 static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, const pf_frame *at,
                           uint32_t depth)
 {
-    char what[64], exp[160];
     memset(out, 0, sizeof *out);
     if (pf_is(v, cJSON_NULL) && t.optional) {
         out->none = 1;
         return true;
     }
-    switch (t.kind) {
-    case PB_T_INT:
-        if (!pf_is(v, cJSON_Number))
-            break;
-        if (v->valuestring)
-            return pf_json_int_text(L, v->valuestring, out, at);
-        /* Without pf_json_scan's text (its byte scan found no `.`, `e` or
-         * sixteen-digit run in the record) the number was plain digits that
-         * strtod read exactly. */
-        if (!isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
-            break;
-        if (fabs(v->valuedouble) > PF_INT_LIMIT) {
-            pf_fmt_number(v->valuedouble, what, sizeof what);
-            return pf_fail(L->err, L->errlen, at,
-                           "integer %s is out of range (magnitude at most 2^53)", what);
-        }
-        out->as.i = (int64_t)v->valuedouble;
-        return true;
-    case PB_T_NUM:
-        if (!pf_is(v, cJSON_Number) || !isfinite(v->valuedouble))
-            break;
-        out->as.n = v->valuedouble;
-        return true;
-    case PB_T_BOOL:
-        if (!pf_is(v, cJSON_True) && !pf_is(v, cJSON_False))
-            break;
-        out->as.b = pf_is(v, cJSON_True);
-        return true;
-    case PB_T_TEXT:
-        if (!pf_is(v, cJSON_String))
-            break;
-        return pf_json_text(L, v, out, at);
-    case PB_T_DATE: {
-        if (!pf_is(v, cJSON_String))
-            break;
-        const char *s = v->valuestring ? v->valuestring : "";
-        if (!pu_date_parse(s, strlen(s), &out->as.d)) {
-            char q[200];
-            if (!pf_quote(s, q, sizeof q))
-                return pf_oom(L->f, L->err, L->errlen, at);
-            return pf_fail(L->err, L->errlen, at,
-                           "invalid date %s (expected a real day as YYYY-MM-DD, years %d-%d)", q,
-                           PU_YEAR_MIN, PU_YEAR_MAX);
-        }
-        return true;
-    }
-    case PB_T_LIST: {
-        if (!pf_is(v, cJSON_Array))
-            break;
-        if (!pf_record_ok(L->f, t.rec))
-            return pf_fail(L->err, L->errlen, at, "the image's record %u is invalid", (unsigned)t.rec);
-        if (depth >= L->max_depth)
-            return pf_fail(L->err, L->errlen, at, "nested deeper than the limit of %u level%s",
-                           L->max_depth, L->max_depth == 1 ? "" : "s");
-        uint32_t n = 0;
-        for (const cJSON *e = v->child; e; e = e->next)
-            if (++n > L->max_list)
-                return pf_fail(L->err, L->errlen, at, "more than %u element%s (the limit)",
-                               L->max_list, L->max_list == 1 ? "" : "s");
-        if (n == 0)
-            return true;
-        uint32_t nf = L->f->img->records[t.rec].nfields;
-        pv_value *items = pf_list_alloc(L->f, n, nf, false);
-        if (!items)
-            return pf_oom(L->f, L->err, L->errlen, at);
-        uint32_t i = 0;
-        for (const cJSON *e = v->child; e; e = e->next, i++) {
-            pf_frame ef = {at, NULL, i};
-            if (!pf_is(e, cJSON_Object))
-                return pf_fail(L->err, L->errlen, &ef, "expected a `%s` object, got %s",
-                               pf_rec_name(L->f, t.rec), pf_json_what(e, what, sizeof what));
-            if (!pf_load_record(L, t.rec, e, items + (size_t)i * nf, &ef, depth + 1))
-                return false;
-        }
-        out->as.items = items;
-        out->count = n;
-        return true;
-    }
-    case PB_T_SET: {
-        if (!pf_is(v, cJSON_Array))
-            break;
-        uint32_t n = 0;
-        for (const cJSON *e = v->child; e; e = e->next)
-            if (++n > L->max_list)
-                return pf_fail(L->err, L->errlen, at, "more than %u element%s (the limit)",
-                               L->max_list, L->max_list == 1 ? "" : "s");
-        if (n == 0)
-            return true;
-        pv_value *items = pf_list_alloc(L->f, n, 1, false);
-        if (!items)
-            return pf_oom(L->f, L->err, L->errlen, at);
-        uint32_t i = 0;
-        for (const cJSON *e = v->child; e; e = e->next, i++) {
-            pf_frame ef = {at, NULL, i};
-            if (!pf_is(e, cJSON_String))
-                return pf_fail(L->err, L->errlen, &ef, "expected text, got %s",
-                               pf_json_what(e, what, sizeof what));
-            if (!pf_json_text(L, e, &items[i], &ef))
-                return false;
-        }
-        out->as.items = items;
-        out->count = n;
-        return true;
-    }
-    default:
+    pf_kind_fn *load = t.kind < PB_T_COUNT ? pf_loaders[t.kind] : NULL;
+    if (!load)
         return pf_fail(L->err, L->errlen, at, "the image gives this field an invalid type");
-    }
+    pf_got got = load(L, t, v, out, at, depth);
+    if (got != PF_WRONG)
+        return got == PF_LOADED;
+    char what[64], exp[160];
     pf_expected(L->f, t, exp, sizeof exp);
-    return pf_fail(L->err, L->errlen, at, "expected %s, got %s", exp,
-                   pf_json_what(v, what, sizeof what));
+    return pf_fail(L->err, L->errlen, at, "expected %s, got %s", exp, pf_json_what(v, what, sizeof what));
 }
 
 /* A value of a bounded field (`integer >= 0`) inside its bounds; else false

@@ -86,6 +86,12 @@ extern const char cli_limit_help[];
  * printed. False when a directory could not be read. */
 struct pr_strings;
 bool cli_collect_files(const struct pr_strings *args, struct pr_strings *files);
+/* The part of the option loops of the FILE|DIR commands (lint, test) they
+ * share: `--`, an operand (pushed onto args) or a common option. True when
+ * argv[*i] was one of these; *status is then CLI_OK to go on, or the exit
+ * status (-1 after printing help). */
+bool cli_files_arg(int argc, char **argv, int *i, bool *ended, const char *help, cli_limits *limits,
+                   struct pr_strings *args, int *status);
 
 /* The files a command reads, by identity (device and inode), so that no
  * output can name one of them (docs/robustness.md, "Outputs"). */

@@ -94,14 +94,7 @@ static int lint_parse(int argc, char **argv, lint_opts *o)
     bool ended = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (cli_end_of_options(a, &ended))
-            continue;
-        if (ended || a[0] != '-' || !a[1]) {
-            if (!pr_strings_push(&o->args, a)) {
-                cli_error("out of memory");
-                return CLI_USAGE;
-            }
-        } else if (cli_common_option(argc, argv, &i, lint_help, &o->limits, &st)) {
+        if (cli_files_arg(argc, argv, &i, &ended, lint_help, &o->limits, &o->args, &st)) {
             if (st != CLI_OK)
                 return st;
         } else if (cli_is_option(a, "--format")) {

@@ -12,6 +12,23 @@
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 
+bool cli_files_arg(int argc, char **argv, int *i, bool *ended, const char *help, cli_limits *limits,
+                   pr_strings *args, int *status)
+{
+    const char *a = argv[*i];
+    *status = CLI_OK;
+    if (cli_end_of_options(a, ended))
+        return true;
+    if (*ended || a[0] != '-' || !a[1]) {
+        if (!pr_strings_push(args, a)) {
+            cli_error("out of memory");
+            *status = CLI_USAGE;
+        }
+        return true;
+    }
+    return cli_common_option(argc, argv, i, help, limits, status);
+}
+
 bool cli_collect_files(const pr_strings *args, pr_strings *files)
 {
     pr_strings notes = {0};

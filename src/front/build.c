@@ -353,11 +353,7 @@ pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span
     }
     a->reason = reason;
     a->span = span;
-    if (t.atail)
-        t.atail->next = a;
-    else
-        t.ahead = a;
-    t.atail = a;
+    PP_APPEND(t, ahead, atail, a);
     return t;
 }
 
@@ -386,8 +382,8 @@ bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span)
     if (strcmp(word, want) == 0)
         return true;
     pd_add(p->diags, PD_ERROR, "E0208", &span,
-                        "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
-                        "after the program name, found `%s`", word);
+           "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
+           "after the program name, found `%s`", word);
     return false;
 }
 

@@ -42,7 +42,7 @@ unchanged() {
 }
 # no_temp NAME: no temporary file left in the directory.
 no_temp() {
-  if ls -A "$w" | grep -q '\.tmp'; then fail "$1: temporary file left: $(ls -A "$w" | grep '\.tmp')"; else ok "$1: no temporary file left"; fi
+  if [[ "$(ls -A "$w")" == *.tmp* ]]; then fail "$1: temporary file left: $(ls -A "$w" | grep '\.tmp')"; else ok "$1: no temporary file left"; fi
 }
 
 # --- 2. no output may name an input (status 3, nothing written) ------------------

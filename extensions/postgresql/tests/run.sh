@@ -48,13 +48,16 @@ pgx_build_install "$src" "$build" "$tmp/ext" || { echo "FAIL: build" >&2; exit 1
 if command -v cmake >/dev/null && [ -f "$build/cmake_install.cmake" ]; then
   cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log" >&2; echo "FAIL: cmake --install" >&2; exit 1; }
-  pc=$(dirname "$(find "$tmp/prefix" -name pathway.pc | head -1)")
+  pc=$(dirname "$(find "$tmp/prefix" -name pathway.pc -print -quit)")
   mkdir -p "$tmp/ext-installed"
   PKG_CONFIG_PATH=$pc make -s -C "$tmp/ext-installed" -f "$ext/Makefile" PG_CONFIG="$pg_config" \
     PATHWAY_WERROR=1 >"$tmp/ext-installed/make.log" 2>&1 ||
     { cat "$tmp/ext-installed/make.log" >&2; echo "FAIL: the installed-library build" >&2; exit 1; }
-  ldd "$tmp/ext-installed/pathway.so" | grep -q "libpathway.so.0 => $tmp/prefix/" ||
-    { ldd "$tmp/ext-installed/pathway.so" >&2; echo "FAIL: pathway.so does not find the installed libpathway.so.0" >&2; exit 1; }
+  # Not `ldd | grep -q`: grep leaving early makes ldd die of SIGPIPE, and
+  # pipefail then fails a pipeline whose match was found (CI, 2026-12-06).
+  ldd "$tmp/ext-installed/pathway.so" >"$tmp/ldd.out"
+  grep -qF "libpathway.so.0 => $tmp/prefix/" "$tmp/ldd.out" ||
+    { cat "$tmp/ldd.out" >&2; echo "FAIL: pathway.so does not find the installed libpathway.so.0" >&2; exit 1; }
 fi
 # The second compiler: warning-free with clang too (built, not installed).
 if command -v clang >/dev/null; then

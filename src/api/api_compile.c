@@ -84,9 +84,9 @@ static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
 static bool pw_files_missing(const pd_list *diags)
 {
     for (const pd_diag *d = diags->head; d; d = d->next)
-        if (d->severity == PD_ERROR && (strcmp(d->code, "E0001") == 0 || strcmp(d->code, "E0002") == 0 ||
-                                        strcmp(d->code, "E0004") == 0 || strcmp(d->code, "E0005") == 0 ||
-                                        strcmp(d->code, "E0006") == 0))
+        if (d->severity == PD_ERROR && (pd_diag_is(d, PD_E0001) || pd_diag_is(d, PD_E0002) ||
+                                        pd_diag_is(d, PD_E0004) || pd_diag_is(d, PD_E0005) ||
+                                        pd_diag_is(d, PD_E0006)))
             return true;
     return false;
 }

@@ -41,7 +41,7 @@ pb_type pc_resolve_type(pc_ctx *c, const pa_typeref *t)
         uint32_t r;
         if (pc_names_get(&c->records, t->name, &r) && r != 0)
             return pc_ty(PB_T_LIST, false, r);
-        pd_diag *dg = PC_ERR(c, &t->span, "E0301", "unknown record `%s` in `list of %s`",
+        pd_diag *dg = PC_ERR(c, &t->span, PD_E0301, "unknown record `%s` in `list of %s`",
                              t->name, t->name);
         if (pc_names_get(&c->records, t->name, &r) && r == 0)
             pd_note_add(c->d, dg, NULL, "the facts record cannot be a list element");
@@ -50,7 +50,7 @@ pb_type pc_resolve_type(pc_ctx *c, const pa_typeref *t)
     if (t->form == PA_TY_SET) {
         if (strcmp(t->name, "text") == 0)
             return pc_ty(PB_T_SET, false, 0);
-        PC_ERR(c, &t->span, "E0302", "only `set of text` is supported, not `set of %s`", t->name);
+        PC_ERR(c, &t->span, PD_E0302, "only `set of text` is supported, not `set of %s`", t->name);
         return pc_ty(PB_T_VOID, false, 0);
     }
     for (size_t i = 0; i < sizeof pc_base_names / sizeof *pc_base_names; i++)
@@ -63,10 +63,10 @@ pb_type pc_resolve_type(pc_ctx *c, const pa_typeref *t)
     uint32_t r;
     pd_diag *dg;
     if (pc_names_get(&c->records, t->name, &r)) {
-        dg = PC_ERR(c, &t->span, "E0303", "`%s` is a record; a field holds records as `list of %s`",
+        dg = PC_ERR(c, &t->span, PD_E0303, "`%s` is a record; a field holds records as `list of %s`",
                     t->name, t->name);
     } else {
-        dg = PC_ERR(c, &t->span, "E0304", "unknown type `%s`", t->name);
+        dg = PC_ERR(c, &t->span, PD_E0304, "unknown type `%s`", t->name);
         if (pc_suggest_result(&s)) {
             pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
             pd_set_fix(c->d, dg, pc_suggest_result(&s));
@@ -123,7 +123,7 @@ static void pc_field_default(pc_ctx *c, pc_field *f, const pa_expr *def)
         ok = f->type.kind == PB_T_DATE && !neg;
         break;
     default:
-        PC_ERR(c, &def->span, "E0305", "a default must be a literal value, such as 0, false, \"text\", 2026-01-01, none or []");
+        PC_ERR(c, &def->span, PD_E0305, "a default must be a literal value, such as 0, false, \"text\", 2026-01-01, none or []");
         return;
     }
     if (e->kind != PA_E_NONE && e->kind != PA_E_LIST) {
@@ -131,7 +131,7 @@ static void pc_field_default(pc_ctx *c, pc_field *f, const pa_expr *def)
         f->defexpr = def;
     }
     if (!ok && f->type.kind != PB_T_VOID) {
-        pd_diag *dg = PC_ERR(c, &def->span, "E0306", "default does not fit field `%s` of type %s",
+        pd_diag *dg = PC_ERR(c, &def->span, PD_E0306, "default does not fit field `%s` of type %s",
                              f->name, pc_type_name(c, f->type, tb, sizeof tb));
         if (e->kind == PA_E_NONE)
             pd_note_add(c->d, dg, NULL, "only an optional field (`%s?`) can default to none",
@@ -160,7 +160,7 @@ static void pc_record_fields(pc_ctx *c, pc_record *r, const pa_decl *decl)
                 c->d->oom = true;
                 return;
             }
-            pd_diag *dg = PC_ERR(c, &f->span, "E0307", "field `%s` is declared twice in `%s`",
+            pd_diag *dg = PC_ERR(c, &f->span, PD_E0307, "field `%s` is declared twice in `%s`",
                                  f->name, r->name);
             pd_note_add(c->d, dg, &r->fields[old].span, "first declared here");
             continue;
@@ -186,7 +186,7 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
             n++;
         if (d->kind == PA_D_FACTS) {
             if (facts) {
-                pd_diag *dg = PC_ERR(c, &d->name_span, "E0308",
+                pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0308,
                                      "a second `facts` declaration; a rule set has one facts record");
                 pd_note_add(c->d, dg, &facts->name_span, "the facts record is declared here");
             } else {
@@ -200,7 +200,7 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
         return;
     }
     if (!facts) {
-        PC_ERR(c, NULL, "E0309",
+        PC_ERR(c, NULL, PD_E0309,
                "no `facts` declaration: a rule set must declare the record it evaluates, "
                "e.g. `facts coach { birth_date: date }`");
         c->p->records[0].name = "facts";
@@ -225,7 +225,7 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
                 c->d->oom = true;
                 return;
             }
-            pd_diag *dg = PC_ERR(c, &d->name_span, "E0310", "record `%s` is declared twice", d->name);
+            pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0310, "record `%s` is declared twice", d->name);
             pd_note_add(c->d, dg, &c->p->records[old].span, "first declared here");
             continue;
         }
@@ -270,13 +270,13 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
             continue;
         uint32_t old;
         if (pc_names_get(&c->facts, d->name, &old)) {
-            pd_diag *dg = PC_ERR(c, &d->name_span, "E0311",
+            pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0311,
                                  "`%s` is already a field of the facts record", d->name);
             pd_note_add(c->d, dg, &c->p->records[0].fields[old].span, "the field is declared here");
             continue;
         }
         if (strcmp(d->name, "max") == 0 || strcmp(d->name, "min") == 0) {
-            PC_ERR(c, &d->name_span, "E0312", "`%s` is a built-in function and cannot be redefined",
+            PC_ERR(c, &d->name_span, PD_E0312, "`%s` is a built-in function and cannot be redefined",
                    d->name);
             continue;
         }
@@ -285,7 +285,7 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
                 c->d->oom = true;
                 return;
             }
-            pd_diag *dg = PC_ERR(c, &d->name_span, "E0313", "`%s` is defined twice", d->name);
+            pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0313, "`%s` is defined twice", d->name);
             pd_note_add(c->d, dg, &c->p->defs[old].decl->name_span, "first defined here");
             continue;
         }
@@ -309,7 +309,7 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
                 if (old == UINT32_MAX)
                     c->d->oom = true; /* the duplicate check could not be made */
                 else
-                    PC_ERR(c, &pp->span, "E0314", "parameter `%s` appears twice", pp->name);
+                    PC_ERR(c, &pp->span, PD_E0314, "parameter `%s` appears twice", pp->name);
             }
             if (def->params[i].kind == PB_T_LIST || def->params[i].kind == PB_T_SET) {
                 /* Lists are fine as parameters: they are passed by reference. */
@@ -328,7 +328,7 @@ static void pc_report_cycle(pc_ctx *c, pc_define *def, const ps_span *use)
     for (uint32_t i = from; i < c->nstack && len < sizeof chain - 80; i++)
         len += (size_t)snprintf(chain + len, sizeof chain - len, "%s → ", c->stack[i]->decl->name);
     snprintf(chain + len, sizeof chain - len, "%s", def->decl->name);
-    pd_diag *dg = PC_ERR(c, use, "E0315", "definition `%s` depends on itself: %s", def->decl->name,
+    pd_diag *dg = PC_ERR(c, use, PD_E0315, "definition `%s` depends on itself: %s", def->decl->name,
                          chain);
     for (uint32_t i = from; i < c->nstack; i++)
         pd_note_add(c->d, dg, &c->stack[i]->decl->name_span, "`%s` is defined here",
@@ -372,7 +372,7 @@ static bool pc_chain_too_long(pc_ctx *c, pc_define *def, const ps_span *use)
     chain[c->nstack] = def;
     char text[512];
     pc_chain_text(chain, n, text, sizeof text);
-    pd_diag *dg = PC_ERR(c, use, "E0445",
+    pd_diag *dg = PC_ERR(c, use, PD_E0445,
                          "definitions are nested too deeply: %s is a chain of %u definitions, each "
                          "using the next (the limit is %u)", text, n, c->max_nesting);
     if (n > 2) /* else the use is in chain[0], shown already */
@@ -420,7 +420,7 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
         if (want.kind == PB_T_NUM && t.kind == PB_T_INT)
             fits = want.optional || !t.optional;
         if (!fits && want.kind != PB_T_VOID && t.kind != PB_T_VOID)
-            PC_ERR(c, &def->decl->u.define.body->span, "E0316",
+            PC_ERR(c, &def->decl->u.define.body->span, PD_E0316,
                    "`%s` is declared as %s but its value is %s", def->decl->name,
                    pc_type_name(c, want, a, sizeof a), pc_type_name(c, t, b, sizeof b));
         if (want.kind != PB_T_VOID)
@@ -429,7 +429,7 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
     if (t.kind == PB_T_LIST || t.kind == PB_T_SET || t.kind == PB_T_ELEM ||
         t.kind == PC_T_DURATION || t.kind == PC_T_LITLIST) {
         char a[64];
-        PC_ERR(c, &def->decl->u.define.body->span, "E0317",
+        PC_ERR(c, &def->decl->u.define.body->span, PD_E0317,
                "a definition must be a single value, not %s", pc_type_name(c, t, a, sizeof a));
         t = pc_ty(PB_T_VOID, false, 0);
     }
@@ -566,31 +566,31 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     if (strcmp(a->name, "title") == 0 || strcmp(a->name, "format") == 0 ||
         strcmp(a->name, "provider") == 0 || strcmp(a->name, "grants") == 0) {
         if (core->kind != PA_E_STR || neg)
-            PC_ERR(c, &v->span, "E0320", "`%s` takes text in quotes", a->name);
+            PC_ERR(c, &v->span, PD_E0320, "`%s` takes text in quotes", a->name);
         else if (core->u.str.len == 0)
-            PC_ERR(c, &v->span, "E0321", "`%s` cannot be empty", a->name);
+            PC_ERR(c, &v->span, PD_E0321, "`%s` cannot be empty", a->name);
         if (a->validity && (a->validity->kind != PA_E_DURATION || a->validity->u.dur.n <= 0))
-            PC_ERR(c, &a->validity->span, "E0322",
+            PC_ERR(c, &a->validity->span, PD_E0322,
                    "a validity period is a positive duration, e.g. `valid for 4 years`");
         return;
     }
     if (strcmp(a->name, "hours") == 0) {
         if ((core->kind != PA_E_INT && core->kind != PA_E_NUM) || neg)
-            PC_ERR(c, &v->span, "E0323", "`hours` takes a number of hours that is not negative, e.g. `hours 22`");
+            PC_ERR(c, &v->span, PD_E0323, "`hours` takes a number of hours that is not negative, e.g. `hours 22`");
         return;
     }
     if (strcmp(a->name, "duration") == 0) {
         bool ok = (core->kind == PA_E_DURATION && core->u.dur.unit == PA_DAYS) || core->kind == PA_E_INT;
         if (!ok || neg || (core->kind == PA_E_INT && core->u.i > 36500) ||
             (core->kind == PA_E_DURATION && core->u.dur.n > 36500))
-            PC_ERR(c, &v->span, "E0324", "`duration` takes a number of days, e.g. `duration 30 days`");
+            PC_ERR(c, &v->span, PD_E0324, "`duration` takes a number of days, e.g. `duration 30 days`");
         return;
     }
     pc_suggest s;
     pc_suggest_init(&s, a->name);
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         pc_suggest_offer(&s, names[i]);
-    pd_diag *dg = PC_ERR(c, &a->span, "E0325", "unknown program attribute `%s`", a->name);
+    pd_diag *dg = PC_ERR(c, &a->span, PD_E0325, "unknown program attribute `%s`", a->name);
     if (pc_suggest_result(&s)) {
         pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
         pd_set_fix(c->d, dg, pc_suggest_result(&s));
@@ -604,19 +604,19 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
 static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 {
     if (r->group != PA_LEAF && depth >= PB_MAX_GROUP_NESTING) {
-        PC_ERR(c, &r->label_span, "E0334",
+        PC_ERR(c, &r->label_span, PD_E0334,
                "requirement groups are nested too deeply: `%s` is group %u, one inside another "
                "(the limit is %d)", r->label, depth + 1, PB_MAX_GROUP_NESTING);
         return;
     }
     if (r->label[0] == '\0')
-        PC_ERR(c, &r->label_span, "E0330", "a requirement label cannot be empty");
+        PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
     if (r->group == PA_LEAF) {
         pc_fn fn = {NULL, NULL, 0, 0};
         pb_type t = pc_expr(c, &fn, r->cond);
         char b[64];
         if (t.kind != PB_T_VOID && (t.kind != PB_T_BOOL || t.optional)) {
-            pd_diag *dg = PC_ERR(c, &r->cond->span, "E0331",
+            pd_diag *dg = PC_ERR(c, &r->cond->span, PD_E0331,
                                  "a requirement must be a condition (true or false), but this is %s",
                                  pc_type_name(c, t, b, sizeof b));
             if (t.kind == PB_T_BOOL)
@@ -637,9 +637,9 @@ static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
         n++;
     }
     if (n == 0)
-        PC_ERR(c, &r->span, "E0332", "the group `%s` has no members", r->label);
+        PC_ERR(c, &r->span, PD_E0332, "the group `%s` has no members", r->label);
     if (r->group == PA_AT_LEAST && (r->min < 1 || (uint64_t)r->min > n) && n > 0)
-        PC_ERR(c, &r->min_span, "E0333", "`at least %lld of` needs between 1 and %u (the group has %u member%s)",
+        PC_ERR(c, &r->min_span, PD_E0333, "`at least %lld of` needs between 1 and %u (the group has %u member%s)",
                (long long)r->min, n, n, n == 1 ? "" : "s");
 }
 
@@ -671,7 +671,7 @@ static bool pc_period_ok(pc_ctx *c, const pa_period *p)
     if (!p->given || p->from <= p->until)
         return true;
     char b[48];
-    pd_diag *dg = PC_ERR(c, &p->span, "E0344", "this period ends before it begins (%s)",
+    pd_diag *dg = PC_ERR(c, &p->span, PD_E0344, "this period ends before it begins (%s)",
                          pc_period_text(p, b, sizeof b));
     char from[11], until[11];
     pu_date_format(p->from, from);
@@ -699,7 +699,7 @@ static void pc_check_versions(pc_ctx *c, const pa_decl *d, uint32_t first)
             continue;
         const pa_period *theirs = &o->u.program.period;
         if (!mine->given && !theirs->given) {
-            pd_diag *dg = PC_ERR(c, &d->name_span, "E0340", "program `%s` is declared twice", d->name);
+            pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0340, "program `%s` is declared twice", d->name);
             pd_note_add(c->d, dg, &o->name_span, "first declared here");
             pd_note_add(c->d, dg, NULL, "to give a program versions, give each an `effective` "
                                         "period that does not overlap the others'");
@@ -707,7 +707,7 @@ static void pc_check_versions(pc_ctx *c, const pa_decl *d, uint32_t first)
         }
         if (pc_overlap(mine, theirs)) {
             char a[48], b[48];
-            pd_diag *dg = PC_ERR(c, mine->given ? &mine->span : &d->name_span, "E0343",
+            pd_diag *dg = PC_ERR(c, mine->given ? &mine->span : &d->name_span, PD_E0343,
                                  "versions of program `%s` overlap: this one is in force %s, "
                                  "another %s", d->name, pc_period_text(mine, a, sizeof a),
                                  pc_period_text(theirs, b, sizeof b));
@@ -726,7 +726,7 @@ static void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
     const pa_period *pp = &prog->u.program.period;
     if (r->period.given && pc_period_ok(c, &r->period) && pp->given && !pc_overlap(&r->period, pp)) {
         char a[48], b[48];
-        pd_diag *dg = PC_ERR(c, &r->period.span, "E0345",
+        pd_diag *dg = PC_ERR(c, &r->period.span, PD_E0345,
                              "requirement `%s` is never in force while its program is: it is in force "
                              "%s, the program %s", r->label, pc_period_text(&r->period, a, sizeof a),
                              pc_period_text(pp, b, sizeof b));
@@ -766,7 +766,7 @@ static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
                 c->d->oom = true;
                 return;
             }
-            pd_diag *dg = PC_ERR(c, &a->span, "E0341", "attribute `%s` is given twice", a->name);
+            pd_diag *dg = PC_ERR(c, &a->span, PD_E0341, "attribute `%s` is given twice", a->name);
             pd_note_add(c->d, dg, &list[old]->span, "first given here");
         } else {
             list[nlist++] = a;
@@ -774,7 +774,7 @@ static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
         pc_check_attr(c, a);
     }
     if (d->u.program.title && pc_names_get(&attrs, "title", &old)) {
-        pd_diag *dg = PC_ERR(c, &list[old]->span, "E0342", "program `%s` already has a title", d->name);
+        pd_diag *dg = PC_ERR(c, &list[old]->span, PD_E0342, "program `%s` already has a title", d->name);
         pd_note_add(c->d, dg, &d->u.program.title_span, "the title is given here");
     }
     for (pa_req *r = d->u.program.reqs; r; r = r->next) {

@@ -26,7 +26,7 @@ static bool pc_require_plain(pc_ctx *c, const pa_expr *e, pb_type t, const char 
     if (!t.optional)
         return true;
     char b[64];
-    pd_diag *dg = PC_ERR(c, &e->span, "E0401", "%s needs a value, but this is %s and may be none",
+    pd_diag *dg = PC_ERR(c, &e->span, PD_E0401, "%s needs a value, but this is %s and may be none",
                          what, pc_tn(c, t, b));
     pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `(...) otherwise today`, "
                                 "or test it first with `is none`");
@@ -47,7 +47,7 @@ static void pc_unknown_name(pc_ctx *c, pc_fn *fn, pa_expr *e, const char *name)
     for (uint32_t i = 0; i < c->p->records[0].nfields; i++)
         pc_suggest_offer(&s, c->p->records[0].fields[i].name);
     const char *best = pc_suggest_result(&s);
-    pd_diag *dg = PC_ERR(c, &e->span, "E0402", "unknown name `%s`", name);
+    pd_diag *dg = PC_ERR(c, &e->span, PD_E0402, "unknown name `%s`", name);
     if (!best)
         return;
     for (pc_scope *sc = fn->scope; sc && !where; sc = sc->up)
@@ -87,7 +87,7 @@ static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
     uint32_t idx;
     if (pc_names_get(&c->defs, name, &idx)) {
         if (c->p->defs[idx].decl->u.define.has_params) {
-            pd_diag *dg = PC_ERR(c, &e->span, "E0403", "`%s` needs %u argument%s", name,
+            pd_diag *dg = PC_ERR(c, &e->span, PD_E0403, "`%s` needs %u argument%s", name,
                                  c->p->defs[idx].nparams, c->p->defs[idx].nparams == 1 ? "" : "s");
             pd_note_add(c->d, dg, &c->p->defs[idx].decl->name_span, "`%s` is defined here", name);
             return pc_void();
@@ -110,7 +110,7 @@ static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return obj;
     char b[64];
     if (obj.kind != PB_T_ELEM) {
-        pd_diag *dg = PC_ERR(c, &e->u.field.name_span, "E0404", "`.%s` needs a record, but this is %s",
+        pd_diag *dg = PC_ERR(c, &e->u.field.name_span, PD_E0404, "`.%s` needs a record, but this is %s",
                              e->u.field.name, pc_tn(c, obj, b));
         if (obj.kind == PB_T_LIST)
             pd_note_add(c->d, dg, NULL, "to look inside a list, use `any x in LIST where x.%s ...`",
@@ -129,7 +129,7 @@ static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
     pc_suggest_init(&s, e->u.field.name);
     for (uint32_t i = 0; i < r->nfields; i++)
         pc_suggest_offer(&s, r->fields[i].name);
-    pd_diag *dg = PC_ERR(c, &e->u.field.name_span, "E0405", "record `%s` has no field `%s`", r->name,
+    pd_diag *dg = PC_ERR(c, &e->u.field.name_span, PD_E0405, "record `%s` has no field `%s`", r->name,
                          e->u.field.name);
     if (pc_suggest_result(&s)) {
         pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
@@ -157,7 +157,7 @@ static pb_type pc_builtin_call(pc_ctx *c, pc_fn *fn, pa_expr *e, pc_builtin whic
 {
     const char *name = e->u.call.name;
     if (e->u.call.nargs != 2) {
-        PC_ERR(c, &e->span, "E0410", "`%s` takes two numbers, e.g. `%s(0, years since start)`", name,
+        PC_ERR(c, &e->span, PD_E0410, "`%s` takes two numbers, e.g. `%s(0, years since start)`", name,
                name);
         for (pa_expr *a = e->u.call.args; a; a = a->next)
             pc_expr(c, fn, a);
@@ -171,7 +171,7 @@ static pb_type pc_builtin_call(pc_ctx *c, pc_fn *fn, pa_expr *e, pc_builtin whic
         return pc_void();
     char ba[64], bb[64];
     if (!pc_numeric(a) || !pc_numeric(b)) {
-        PC_ERR(c, &e->span, "E0411", "`%s` takes two numbers, not %s and %s", name, pc_tn(c, a, ba),
+        PC_ERR(c, &e->span, PD_E0411, "`%s` takes two numbers, not %s and %s", name, pc_tn(c, a, ba),
                pc_tn(c, b, bb));
         return pc_void();
     }
@@ -201,13 +201,13 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
     }
     pc_define *def = &c->p->defs[idx];
     if (!def->decl->u.define.has_params) {
-        pd_diag *dg = PC_ERR(c, &e->span, "E0412", "`%s` is a value, not a function; write `%s` without parentheses",
+        pd_diag *dg = PC_ERR(c, &e->span, PD_E0412, "`%s` is a value, not a function; write `%s` without parentheses",
                              name, name);
         pd_note_add(c->d, dg, &def->decl->name_span, "`%s` is defined here", name);
         return pc_void();
     }
     if (e->u.call.nargs != def->nparams) {
-        pd_diag *dg = PC_ERR(c, &e->span, "E0413", "`%s` takes %u argument%s, but %u %s given", name,
+        pd_diag *dg = PC_ERR(c, &e->span, PD_E0413, "`%s` takes %u argument%s, but %u %s given", name,
                              def->nparams, def->nparams == 1 ? "" : "s", e->u.call.nargs,
                              e->u.call.nargs == 1 ? "is" : "are");
         pd_note_add(c->d, dg, &def->decl->name_span, "`%s` is defined here", name);
@@ -226,7 +226,7 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
         }
         if (!pc_fits(def->params[i], t)) {
             char bw[64], bh[64];
-            pd_diag *dg = PC_ERR(c, &a->span, "E0414", "argument %u of `%s` must be %s, but this is %s",
+            pd_diag *dg = PC_ERR(c, &a->span, PD_E0414, "argument %u of `%s` must be %s, but this is %s",
                                  i + 1, name, pc_tn(c, def->params[i], bw), pc_tn(c, t, bh));
             pd_note_add(c->d, dg, &pp->span, "parameter `%s` is declared here", pp->name);
             ok = false;
@@ -251,7 +251,7 @@ static pb_type pc_logic(pc_ctx *c, pc_fn *fn, pa_expr *e)
         if (pc_is_void(types[i])) {
             ok = false;
         } else if (types[i].kind != PB_T_BOOL || types[i].optional) {
-            PC_ERR(c, &sides[i]->span, "E0420", "`%s` joins conditions, but this is %s", op,
+            PC_ERR(c, &sides[i]->span, PD_E0420, "`%s` joins conditions, but this is %s", op,
                    pc_tn(c, types[i], buf));
             ok = false;
         }
@@ -279,7 +279,7 @@ static pb_type pc_compare(pc_ctx *c, pc_fn *fn, pa_expr *e)
     pb_type a = pc_operand(c, fn, ea);
     pb_type b = pc_operand(c, fn, eb);
     if (ea->kind == PA_E_NONE && eb->kind == PA_E_NONE) {
-        PC_ERR(c, &e->span, "E0442", "comparing `none` with `none` is always the same");
+        PC_ERR(c, &e->span, PD_E0442, "comparing `none` with `none` is always the same");
         return pc_void();
     }
     /* `x = none` takes the type of x. */
@@ -291,7 +291,7 @@ static pb_type pc_compare(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return pc_void();
     char ba[64], bb[64];
     if (!pc_comparable(a, b)) {
-        pd_diag *dg = PC_ERR(c, &e->u.bin.op_span, "E0421", "cannot compare %s with %s", pc_tn(c, a, ba),
+        pd_diag *dg = PC_ERR(c, &e->u.bin.op_span, PD_E0421, "cannot compare %s with %s", pc_tn(c, a, ba),
                              pc_tn(c, b, bb));
         if (a.kind == PB_T_DATE && pc_numeric(b))
             pd_note_add(c->d, dg, NULL, "to compare a time span, count it: `years since DATE >= N`");
@@ -307,7 +307,7 @@ static pb_type pc_compare(pc_ctx *c, pc_fn *fn, pa_expr *e)
     bool equality = e->u.bin.op == PA_OP_EQ || e->u.bin.op == PA_OP_NE;
     if (!equality) {
         if (a.kind == PB_T_TEXT || a.kind == PB_T_BOOL) {
-            PC_ERR(c, &e->u.bin.op_span, "E0422", "%s can only be compared with `=` and `!=`",
+            PC_ERR(c, &e->u.bin.op_span, PD_E0422, "%s can only be compared with `=` and `!=`",
                    a.kind == PB_T_TEXT ? "text" : "a condition");
             return pc_void();
         }
@@ -338,7 +338,7 @@ static pb_type pc_arith(pc_ctx *c, pc_fn *fn, pa_expr *e)
             return pc_void();
         return pc_ty(a.kind == PB_T_NUM || b.kind == PB_T_NUM ? PB_T_NUM : PB_T_INT, false, 0);
     }
-    pd_diag *dg = PC_ERR(c, &e->u.bin.op_span, "E0423", "cannot apply `%s` to %s and %s", sym,
+    pd_diag *dg = PC_ERR(c, &e->u.bin.op_span, PD_E0423, "cannot apply `%s` to %s and %s", sym,
                          pc_tn(c, a, ba), pc_tn(c, b, bb));
     if (a.kind == PB_T_DATE && b.kind == PB_T_DATE && op == PA_OP_SUB)
         pd_note_add(c->d, dg, NULL, "to count the time between two dates, write `days between A and B` "
@@ -360,28 +360,28 @@ static pb_type pc_in(pc_ctx *c, pc_fn *fn, pa_expr *e)
             if (pc_is_void(t) || pc_is_void(a)) {
                 ok = false;
             } else if (!pc_comparable(a, t) || t.optional) {
-                PC_ERR(c, &it->span, "E0424", "this list item is %s, but the value looked for is %s",
+                PC_ERR(c, &it->span, PD_E0424, "this list item is %s, but the value looked for is %s",
                        pc_tn(c, t, bb), pc_tn(c, a, ba));
                 ok = false;
             }
         }
         pc_set(eb, pc_ty(PC_T_LITLIST, false, 0));
         if (ok && eb->u.list.nitems == 0)
-            PC_ERR(c, &eb->span, "E0425", "nothing is in an empty list; this is always false");
+            PC_ERR(c, &eb->span, PD_E0425, "nothing is in an empty list; this is always false");
         return ok ? pc_ty(PB_T_BOOL, false, 0) : pc_void();
     }
     pb_type b = pc_expr(c, fn, eb);
     if (pc_is_void(a) || pc_is_void(b))
         return pc_void();
     if (b.kind != PB_T_SET) {
-        pd_diag *dg = PC_ERR(c, &eb->span, "E0426", "`in` looks in a set of text or a list like [\"a\", \"b\"], but this is %s",
+        pd_diag *dg = PC_ERR(c, &eb->span, PD_E0426, "`in` looks in a set of text or a list like [\"a\", \"b\"], but this is %s",
                              pc_tn(c, b, bb));
         if (b.kind == PB_T_LIST)
             pd_note_add(c->d, dg, NULL, "for a list of records, use `any x in LIST where ...`");
         return pc_void();
     }
     if (a.kind != PB_T_TEXT) {
-        PC_ERR(c, &e->u.bin.a->span, "E0427", "a set of text holds text, but this is %s", pc_tn(c, a, ba));
+        PC_ERR(c, &e->u.bin.a->span, PD_E0427, "a set of text holds text, but this is %s", pc_tn(c, a, ba));
         return pc_void();
     }
     return pc_ty(PB_T_BOOL, false, 0);
@@ -397,12 +397,12 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
     bool numeric = pc_numeric(a) && pc_numeric(b);
     if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
                      a.kind == PB_T_ELEM || a.kind == PC_T_DURATION || a.kind == PC_T_LITLIST)) {
-        PC_ERR(c, &e->u.bin.op_span, "E0428", "`otherwise` needs a replacement of the same type: %s and %s",
+        PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` needs a replacement of the same type: %s and %s",
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
     if (!a.optional) {
-        PC_ERR(c, &e->u.bin.a->span, "E0429", "this is %s and is never none, so `otherwise` has no effect",
+        PC_ERR(c, &e->u.bin.a->span, PD_E0429, "this is %s and is never none, so `otherwise` has no effect",
                pc_tn(c, a, ba));
         return pc_void();
     }
@@ -437,7 +437,7 @@ static pb_type pc_unary(pc_ctx *c, pc_fn *fn, pa_expr *e)
     char b[64];
     if (e->u.un.op == PA_OP_NOT) {
         if (a.kind != PB_T_BOOL || a.optional) {
-            PC_ERR(c, &e->u.un.a->span, "E0430", "`not` needs a condition, but this is %s", pc_tn(c, a, b));
+            PC_ERR(c, &e->u.un.a->span, PD_E0430, "`not` needs a condition, but this is %s", pc_tn(c, a, b));
             return pc_void();
         }
         return a;
@@ -445,7 +445,7 @@ static pb_type pc_unary(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (a.kind == PC_T_DURATION)
         return a;
     if (!pc_numeric(a)) {
-        PC_ERR(c, &e->u.un.a->span, "E0431", "`-` needs a number, but this is %s", pc_tn(c, a, b));
+        PC_ERR(c, &e->u.un.a->span, PD_E0431, "`-` needs a number, but this is %s", pc_tn(c, a, b));
         return pc_void();
     }
     if (!pc_require_plain(c, e->u.un.a, a, "`-`"))
@@ -460,7 +460,7 @@ static pb_type pc_is_none(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return a;
     char b[64];
     if (!a.optional) {
-        PC_ERR(c, &e->u.isnone.a->span, "E0432", "this is %s and is never none", pc_tn(c, a, b));
+        PC_ERR(c, &e->u.isnone.a->span, PD_E0432, "this is %s and is never none", pc_tn(c, a, b));
         return pc_void();
     }
     return pc_ty(PB_T_BOOL, false, 0);
@@ -474,12 +474,12 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     char ba[64], bb[64];
     bool none_a = e->u.cond.a->kind == PA_E_NONE, none_b = e->u.cond.b->kind == PA_E_NONE;
     if (none_a && none_b) {
-        PC_ERR(c, &e->span, "E0443", "both branches of `if` are `none`");
+        PC_ERR(c, &e->span, PD_E0443, "both branches of `if` are `none`");
         return pc_void();
     }
     bool ok = !pc_is_void(k) && (none_a || !pc_is_void(a)) && (none_b || !pc_is_void(b));
     if (!pc_is_void(k) && (k.kind != PB_T_BOOL || k.optional)) {
-        PC_ERR(c, &e->u.cond.c->span, "E0433", "`if` needs a condition, but this is %s", pc_tn(c, k, ba));
+        PC_ERR(c, &e->u.cond.c->span, PD_E0433, "`if` needs a condition, but this is %s", pc_tn(c, k, ba));
         ok = false;
     }
     if (!ok)
@@ -491,7 +491,7 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     bool numeric = pc_numeric(a) && pc_numeric(b);
     if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
                      a.kind == PB_T_ELEM || a.kind >= PB_T_COUNT)) {
-        PC_ERR(c, &e->span, "E0434", "the two branches of `if` must have the same type: %s and %s",
+        PC_ERR(c, &e->span, PD_E0434, "the two branches of `if` must have the same type: %s and %s",
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
@@ -511,7 +511,7 @@ static pb_type pc_between(pc_ctx *c, pc_fn *fn, pa_expr *e)
         if (pc_is_void(t)) {
             ok = false;
         } else if (t.kind != PB_T_DATE) {
-            PC_ERR(c, &sides[i]->span, "E0435", "counting time needs a date, but this is %s", pc_tn(c, t, b));
+            PC_ERR(c, &sides[i]->span, PD_E0435, "counting time needs a date, but this is %s", pc_tn(c, t, b));
             ok = false;
         } else if (!pc_require_plain(c, sides[i], t, "counting time")) {
             ok = false;
@@ -536,7 +536,7 @@ static bool pc_quant_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
     pb_type inner = pc_expr(c, fn, l->u.bin.a);
     if (inner.kind != PB_T_LIST && inner.kind != PB_T_SET)
         return false;
-    pd_diag *dg = PC_ERR(c, &l->u.bin.op_span, "E0444",
+    pd_diag *dg = PC_ERR(c, &l->u.bin.op_span, PD_E0444,
                          "`%s` takes everything to its right as its list, including this operator",
                          pc_quant_word(e->u.quant.q));
     pd_note_add(c->d, dg, NULL, "put the %s in parentheses: `(%s %s in ...) ...`", pc_quant_word(e->u.quant.q),
@@ -556,7 +556,7 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
     } else if (l.kind == PB_T_SET) {
         elem = pc_ty(PB_T_TEXT, false, 0);
     } else if (!pc_is_void(l)) {
-        PC_ERR(c, &e->u.quant.list->span, "E0436", "`%s` goes through a list or set, but this is %s",
+        PC_ERR(c, &e->u.quant.list->span, PD_E0436, "`%s` goes through a list or set, but this is %s",
                e->u.quant.var, pc_tn(c, l, b));
     }
     uint32_t base = fn->nlocals;
@@ -570,7 +570,7 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
         if (pc_is_void(w)) {
             ok = false;
         } else if (w.kind != PB_T_BOOL || w.optional) {
-            PC_ERR(c, &e->u.quant.where->span, "E0437", "`where` needs a condition, but this is %s",
+            PC_ERR(c, &e->u.quant.where->span, PD_E0437, "`where` needs a condition, but this is %s",
                    pc_tn(c, w, b));
             ok = false;
         }
@@ -583,7 +583,7 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
         if (pc_is_void(v)) {
             ok = false;
         } else if (!pc_numeric(v)) {
-            PC_ERR(c, &e->u.quant.value->span, "E0438", "`sum` adds numbers, but this is %s", pc_tn(c, v, b));
+            PC_ERR(c, &e->u.quant.value->span, PD_E0438, "`sum` adds numbers, but this is %s", pc_tn(c, v, b));
             ok = false;
         } else if (!pc_require_plain(c, e->u.quant.value, v, "`sum`")) {
             ok = false;
@@ -600,7 +600,7 @@ pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e)
      * recursion should a caller hand over a taller tree. */
     if (++fn->depth > c->max_nesting) {
         if (fn->depth == c->max_nesting + 1)
-            PC_ERR(c, &e->span, "E0439", "expression nested too deeply (the limit is %u levels)",
+            PC_ERR(c, &e->span, PD_E0439, "expression nested too deeply (the limit is %u levels)",
                    c->max_nesting);
         fn->depth--;
         return pc_set(e, pc_void());
@@ -618,13 +618,13 @@ pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e)
         /* Only meaningful where the surrounding expression gives it a type. */
         t = e->type.kind ? e->type : pc_ty(PB_T_VOID, false, 0);
         if (!e->type.kind)
-            PC_ERR(c, &e->span, "E0440", "`none` cannot be used here; test for it with `x is none`");
+            PC_ERR(c, &e->span, PD_E0440, "`none` cannot be used here; test for it with `x is none`");
         break;
     case PA_E_NAME: t = pc_name(c, fn, e); break;
     case PA_E_FIELD: t = pc_field_access(c, fn, e); break;
     case PA_E_CALL: t = pc_call(c, fn, e); break;
     case PA_E_LIST:
-        PC_ERR(c, &e->span, "E0441", "a list like [\"a\", \"b\"] can only be used after `in`");
+        PC_ERR(c, &e->span, PD_E0441, "a list like [\"a\", \"b\"] can only be used after `in`");
         t = pc_void();
         break;
     case PA_E_UNARY: t = pc_unary(c, fn, e); break;

@@ -46,7 +46,7 @@ static inline pb_type pc_ty(int kind, bool optional, uint32_t rec)
     return t;
 }
 
-#define PC_ERR(c, span, code, ...) pd_add((c)->d, PD_ERROR, code, span, __VA_ARGS__)
+#define PC_ERR(c, span, code, ...) pd_report((c)->d, code, span, __VA_ARGS__)
 
 /* Writes a readable type name ("date?", "list of certificate") into buf. */
 const char *pc_type_name(const pc_ctx *c, pb_type t, char *buf, size_t len);

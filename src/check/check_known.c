@@ -15,7 +15,7 @@ static void pc_known_values(pc_ctx *c, pc_known *k)
 {
     const pa_expr *list = k->decl->u.known.values;
     if (list->kind != PA_E_LIST || list->u.list.nitems == 0) {
-        PC_ERR(c, &list->span, "E0370", "`known %s` takes a list of texts in brackets, e.g. "
+        PC_ERR(c, &list->span, PD_E0370, "`known %s` takes a list of texts in brackets, e.g. "
                                         "[\"usatf\", \"england-athletics\"]", k->decl->name);
         return;
     }
@@ -26,12 +26,12 @@ static void pc_known_values(pc_ctx *c, pc_known *k)
     }
     for (const pa_expr *e = list->u.list.items; e; e = e->next) {
         if (e->kind != PA_E_STR) {
-            PC_ERR(c, &e->span, "E0371", "a known value is a text in quotes");
+            PC_ERR(c, &e->span, PD_E0371, "a known value is a text in quotes");
             continue;
         }
         for (uint32_t i = 0; i < k->nvalues; i++)
             if (strcmp(k->values[i]->u.str.s, e->u.str.s) == 0) {
-                pd_diag *dg = PC_ERR(c, &e->span, "E0372", "\"%s\" is listed twice", e->u.str.s);
+                pd_diag *dg = PC_ERR(c, &e->span, PD_E0372, "\"%s\" is listed twice", e->u.str.s);
                 pd_note_add(c->d, dg, &k->values[i]->span, "first listed here");
                 break;
             }
@@ -58,7 +58,7 @@ void pc_collect_known(pc_ctx *c, const pa_decl *decls)
                 c->d->oom = true;
                 return;
             }
-            pd_diag *dg = PC_ERR(c, &d->name_span, "E0373", "`known %s` is declared twice", d->name);
+            pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0373, "`known %s` is declared twice", d->name);
             pd_note_add(c->d, dg, &c->p->known[old].decl->name_span, "first declared here");
             continue;
         }
@@ -74,13 +74,13 @@ uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved)
         return 0;
     if (resolved.kind != PB_T_TEXT && resolved.kind != PB_T_SET) {
         if (resolved.kind != PB_T_VOID)
-            PC_ERR(c, &t->known_span, "E0374", "only text and `set of text` can be `in` a known list");
+            PC_ERR(c, &t->known_span, PD_E0374, "only text and `set of text` can be `in` a known list");
         return 0;
     }
     uint32_t k;
     if (pc_names_get(&c->known, t->known, &k))
         return k + 1;
-    pd_diag *dg = PC_ERR(c, &t->known_span, "E0375", "unknown list `%s`", t->known);
+    pd_diag *dg = PC_ERR(c, &t->known_span, PD_E0375, "unknown list `%s`", t->known);
     pc_suggest s;
     pc_suggest_init(&s, t->known);
     for (uint32_t i = 0; i < c->p->nknown; i++)
@@ -125,7 +125,7 @@ static bool pc_bound_fits(pc_ctx *c, const pc_field *f, const pa_expr *b)
               (f->type.kind == PB_T_DATE && v->kind == PA_E_DATE && !neg);
     if (!ok) {
         char tb[64];
-        PC_ERR(c, &b->span, "E0377", "a bound of `%s` must be a literal %s", f->name,
+        PC_ERR(c, &b->span, PD_E0377, "a bound of `%s` must be a literal %s", f->name,
                pc_type_name(c, f->type, tb, sizeof tb));
     }
     return ok;
@@ -137,7 +137,7 @@ void pc_field_bounds(pc_ctx *c, pc_field *f, const pa_field *decl)
         return;
     if (f->type.kind != PB_T_INT && f->type.kind != PB_T_NUM && f->type.kind != PB_T_DATE) {
         if (f->type.kind != PB_T_VOID)
-            PC_ERR(c, decl->min ? &decl->min->span : &decl->max->span, "E0376",
+            PC_ERR(c, decl->min ? &decl->min->span : &decl->max->span, PD_E0376,
                    "only integer, number and date fields can have bounds (`>= 0`)");
         return;
     }
@@ -151,11 +151,11 @@ void pc_field_bounds(pc_ctx *c, pc_field *f, const pa_field *decl)
     if (f->max)
         pc_literal_number(f->max, &hi);
     if (lo > hi) {
-        PC_ERR(c, &f->max->span, "E0378", "no value of `%s` is both >= its minimum and <= this", f->name);
+        PC_ERR(c, &f->max->span, PD_E0378, "no value of `%s` is both >= its minimum and <= this", f->name);
         return;
     }
     if (f->def == PB_DEF_VALUE && pc_literal_number(f->defexpr, &d) && (d < lo || d > hi)) {
-        pd_diag *dg = PC_ERR(c, &f->defexpr->span, "E0379", "the default of `%s` is outside its bounds",
+        pd_diag *dg = PC_ERR(c, &f->defexpr->span, PD_E0379, "the default of `%s` is outside its bounds",
                              f->name);
         pd_note_add(c->d, dg, d < lo ? &f->min->span : &f->max->span, "the bound is given here");
     }

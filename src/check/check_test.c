@@ -37,7 +37,7 @@ static void pc_check_entries(pc_tctx *t, const pa_value *rec, uint32_t r, bool c
 static void pc_mismatch(pc_tctx *t, const pa_value *v, const char *field, pb_type ft)
 {
     char b[64];
-    pd_diag *dg = PC_ERR(t->c, &v->span, "E0353", "`%s` holds %s, but this is %s", field,
+    pd_diag *dg = PC_ERR(t->c, &v->span, PD_E0353, "`%s` holds %s, but this is %s", field,
                          pc_type_name(t->c, ft, b, sizeof b), pc_value_what(v));
     if (ft.kind == PB_T_LIST)
         pd_note_add(t->c->d, dg, NULL, "write a list of records: [{ field: value ... }]");
@@ -70,7 +70,7 @@ static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_
     /* Facts travel as JSON numbers, which hold integers exactly only up to
      * 2^53: past that a test would silently check a different value. */
     if (v->kind == PA_V_INT && (v->u.i > PC_JSON_INT_MAX || v->u.i < -PC_JSON_INT_MAX)) {
-        PC_ERR(t->c, &v->span, "E0357", "%lld is too large for facts (at most %lld either way)",
+        PC_ERR(t->c, &v->span, PD_E0357, "%lld is too large for facts (at most %lld either way)",
                (long long)v->u.i, (long long)PC_JSON_INT_MAX);
         return;
     }
@@ -96,7 +96,7 @@ static const pc_field *pc_record_field(const pc_record *rec, const char *name)
 
 static void pc_unknown_field(pc_tctx *t, const pa_entry *e, const pc_record *rec)
 {
-    pd_diag *dg = PC_ERR(t->c, &e->span, "E0354", "`%s` has no field `%s`", rec->name, e->name);
+    pd_diag *dg = PC_ERR(t->c, &e->span, PD_E0354, "`%s` has no field `%s`", rec->name, e->name);
     pc_suggest s;
     pc_suggest_init(&s, e->name);
     for (uint32_t i = 0; i < rec->nfields; i++)
@@ -127,7 +127,7 @@ static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool com
     for (const pa_entry *e = v->u.record.entries; e; e = e->next) {
         const pa_entry *first = pc_entry(v, e->name);
         if (first != e) {
-            pd_diag *dg = PC_ERR(t->c, &e->span, "E0356", "`%s` is given twice", e->name);
+            pd_diag *dg = PC_ERR(t->c, &e->span, PD_E0356, "`%s` is given twice", e->name);
             pd_note_add(t->c->d, dg, &first->span, "first given here");
             continue;
         }
@@ -142,7 +142,7 @@ static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool com
     for (uint32_t i = 0; i < rec->nfields; i++) {
         if (rec->fields[i].def != PB_DEF_REQUIRED || pc_entry(v, rec->fields[i].name))
             continue;
-        pd_diag *dg = PC_ERR(t->c, &v->span, "E0355", "this `%s` lacks `%s`, which has no default",
+        pd_diag *dg = PC_ERR(t->c, &v->span, PD_E0355, "this `%s` lacks `%s`, which has no default",
                              rec->name, rec->fields[i].name);
         pd_note_add(t->c->d, dg, &rec->fields[i].span, "`%s` is declared here", rec->fields[i].name);
     }
@@ -154,7 +154,7 @@ static bool pc_find_example(pc_tctx *t, const char *name, const ps_span *use, ui
 {
     if (pc_names_get(&t->examples, name, index))
         return true;
-    pd_diag *dg = PC_ERR(t->c, use, "E0351", "unknown example `%s`", name);
+    pd_diag *dg = PC_ERR(t->c, use, PD_E0351, "unknown example `%s`", name);
     pc_suggest s;
     pc_suggest_init(&s, name);
     for (uint32_t i = 0; i < t->nex; i++)
@@ -179,7 +179,7 @@ static void pc_walk_example(pc_tctx *t, uint32_t i)
     uint32_t b;
     if (f->base && pc_find_example(t, f->base, &f->base_span, &b)) {
         if (t->state[b] == 1) {
-            pd_diag *dg = PC_ERR(t->c, &f->base_span, "E0352",
+            pd_diag *dg = PC_ERR(t->c, &f->base_span, PD_E0352,
                                  "example `%s` is built on itself through `%s`", t->ex[i]->name, f->base);
             pd_note_add(t->c->d, dg, &t->ex[b]->name_span, "`%s` is declared here", f->base);
         } else {
@@ -216,7 +216,7 @@ static void pc_check_given(pc_tctx *t, const pa_facts_ref *f)
         const pc_field *fd = &facts->fields[i];
         if (fd->def != PB_DEF_REQUIRED || pc_ref_gives(t, f, fd->name))
             continue;
-        pd_diag *dg = PC_ERR(t->c, &f->span, "E0355", "these facts lack `%s`, which has no default",
+        pd_diag *dg = PC_ERR(t->c, &f->span, PD_E0355, "these facts lack `%s`, which has no default",
                              fd->name);
         pd_note_add(t->c->d, dg, &fd->span, "`%s` is declared here", fd->name);
     }
@@ -229,7 +229,7 @@ static const pa_decl *pc_find_program(pc_tctx *t, const pa_expect *x)
     uint32_t i;
     if (pc_names_get(t->ids, x->program, &i))
         return t->c->p->progs[i];
-    pd_diag *dg = PC_ERR(t->c, &x->program_span, "E0364", "unknown program `%s`", x->program);
+    pd_diag *dg = PC_ERR(t->c, &x->program_span, PD_E0364, "unknown program `%s`", x->program);
     pc_suggest s;
     pc_suggest_init(&s, x->program);
     for (uint32_t k = 0; k < t->c->p->nprogs; k++)
@@ -275,7 +275,7 @@ static void pc_check_labels(pc_tctx *t, const pa_expect *x, const pa_label *labe
     for (const pa_label *l = labels; l; l = l->next) {
         for (const pa_label *e = labels; e != l; e = e->next)
             if (strcmp(e->text, l->text) == 0) {
-                pd_diag *dg = PC_ERR(t->c, &l->span, "E0366", "\"%s\" is listed twice", l->text);
+                pd_diag *dg = PC_ERR(t->c, &l->span, PD_E0366, "\"%s\" is listed twice", l->text);
                 pd_note_add(t->c->d, dg, &e->span, "first listed here");
                 break;
             }
@@ -283,7 +283,7 @@ static void pc_check_labels(pc_tctx *t, const pa_expect *x, const pa_label *labe
         pc_suggest_init(&s, l->text);
         if (pc_has_label(t, x->program, role, l->text, &s))
             continue;
-        pd_diag *dg = PC_ERR(t->c, &l->span, "E0365", "program `%s` has no %s \"%s\"", x->program,
+        pd_diag *dg = PC_ERR(t->c, &l->span, PD_E0365, "program `%s` has no %s \"%s\"", x->program,
                              what[role], l->text);
         static const char *const clause[] = {
             [PA_REQUIRE] = "unmet", [PA_PREFER] = "prefer unmet", [PA_ADVISE] = "advise",
@@ -318,24 +318,24 @@ static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)
 {
     uint32_t old;
     if (d->name[0] == '\0')
-        PC_ERR(t->c, &d->name_span, "E0360", "a test needs a title that says what it checks");
+        PC_ERR(t->c, &d->name_span, PD_E0360, "a test needs a title that says what it checks");
     else if (!pc_names_add(titles, d->name, 0, &old)) {
         if (old == UINT32_MAX)
             t->c->d->oom = true; /* the duplicate check could not be made */
         else
-            PC_ERR(t->c, &d->name_span, "E0360", "another test is already called \"%s\"", d->name);
+            PC_ERR(t->c, &d->name_span, PD_E0360, "another test is already called \"%s\"", d->name);
     }
     if (!d->u.test.has_as_of)
-        PC_ERR(t->c, &d->name_span, "E0361",
+        PC_ERR(t->c, &d->name_span, PD_E0361,
                "test \"%s\" needs an evaluation date: `as of 2026-11-23`", d->name);
     if (!d->u.test.has_given)
-        PC_ERR(t->c, &d->name_span, "E0362",
+        PC_ERR(t->c, &d->name_span, PD_E0362,
                "test \"%s\" needs the coach's facts: `given NAME`, `given { ... }` or `given NAME "
                "with { ... }`", d->name);
     else
         pc_check_given(t, &d->u.test.given);
     if (!d->u.test.expects && !d->u.test.expects_written)
-        PC_ERR(t->c, &d->name_span, "E0363",
+        PC_ERR(t->c, &d->name_span, PD_E0363,
                "test \"%s\" expects nothing: add `expect PROGRAM eligible` or `expect PROGRAM not "
                "eligible`", d->name);
     for (const pa_expect *x = d->u.test.expects; x; x = x->next)
@@ -357,7 +357,7 @@ static bool pc_collect_examples(pc_tctx *t, const pa_decl *decls)
         if (!pc_names_add(&t->examples, d->name, n, &old)) {
             if (old == UINT32_MAX)
                 return false;
-            pd_diag *dg = PC_ERR(t->c, &d->name_span, "E0350", "example `%s` is declared twice", d->name);
+            pd_diag *dg = PC_ERR(t->c, &d->name_span, PD_E0350, "example `%s` is declared twice", d->name);
             pd_note_add(t->c->d, dg, &t->ex[old]->name_span, "first declared here");
         }
         t->ex[n++] = d;

@@ -9,6 +9,7 @@
 
 #include "../source/source.h"
 #include "../util/escape.h"
+#include "codes.h"
 
 typedef enum pd_severity { PD_ERROR, PD_WARNING, PD_NOTE } pd_severity;
 
@@ -22,7 +23,7 @@ struct pd_note {
 
 typedef struct pd_diag pd_diag;
 struct pd_diag {
-    const char *code;     /* stable id, e.g. "E0201" */
+    const char *code;     /* stable id: a compiler code ("E0201", codes.h) or a lint code */
     pd_severity severity;
     ps_span span;
     bool has_span;        /* false for whole-file or command-level problems */
@@ -52,6 +53,21 @@ pd_diag *pd_add(pd_list *l, pd_severity sev, const char *code, const ps_span *sp
     ;
 pd_diag *pd_vadd(pd_list *l, pd_severity sev, const char *code, const ps_span *span,
                  const char *fmt, va_list ap);
+/* Records a compiler diagnostic: its code's text and severity come from the
+ * table (codes.h), so the code must be one of it. As pd_add otherwise. */
+pd_diag *pd_report(pd_list *l, pd_code code, const ps_span *span, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The table's columns for one code. */
+const char *pd_code_name(pd_code code);      /* "E0401" */
+pd_severity pd_code_severity(pd_code code);
+const char *pd_code_summary(pd_code code);   /* one line, no final period */
+/* The code named `name` ("E0401", in any case); false when there is none. */
+bool pd_code_find(const char *name, pd_code *out);
+/* Whether d was recorded under `code`. */
+bool pd_diag_is(const pd_diag *d, pd_code code);
 /* Adds a note to d (ignored when d is NULL). */
 void pd_note_add(pd_list *l, pd_diag *d, const ps_span *span, const char *fmt, ...)
 #if defined(__GNUC__)

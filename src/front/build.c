@@ -26,8 +26,8 @@ void pp_check_depth(pp_parser *p, pa_expr *e)
     if (e->depth <= p->max_depth || p->depth_reported)
         return;
     p->depth_reported = true;
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0205", &e->span,
-                        "expression is nested too deeply (the limit is %u levels)", p->max_depth);
+    pd_diag *d = pd_report(p->diags, PD_E0205, &e->span,
+                           "expression is nested too deeply (the limit is %u levels)", p->max_depth);
     pd_note_add(p->diags, d, NULL, "split it into smaller parts with `define`");
 }
 
@@ -156,7 +156,7 @@ pp_exprs pp_exprs_add(pp_exprs l, pa_expr *e)
 /* `a < b < c` is parsed so that the message can be precise. */
 void pp_chained(pp_parser *p, ps_span op_span)
 {
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0204", &op_span, "comparisons do not chain");
+    pd_diag *d = pd_report(p->diags, PD_E0204, &op_span, "comparisons do not chain");
     pd_note_add(p->diags, d, NULL, "compare two values at a time and join the comparisons "
                                    "with `and`, e.g. `18 <= age and age < 65`");
 }
@@ -258,11 +258,11 @@ void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
         return; /* the scanner gave up (and said why): the end is not real */
     pd_diag *d;
     if (la->kind == T_YYEOF)
-        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span, "unterminated %s: expected `}`",
-                   what[block]);
+        d = pd_report(p->diags, PD_E0202, &la->span, "unterminated %s: expected `}`",
+                      what[block]);
     else
-        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span,
-                   "unterminated %s: expected `}` before %s", what[block], pp_token_name(la->kind));
+        d = pd_report(p->diags, PD_E0202, &la->span,
+                      "unterminated %s: expected `}` before %s", what[block], pp_token_name(la->kind));
     pd_note_add(p->diags, d, &brace, "to match this `{`");
     /* The scanner still counts this brace as open. */
     if (lx->braces && lx->braces->span.start == brace.start) {
@@ -280,9 +280,9 @@ void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
  * on the text "x" followed by an attribute named `age`.) */
 void pp_missing_label(pp_parser *p, pa_role role, ps_span where)
 {
-    pd_add(p->diags, PD_ERROR, "E0203", &where,
-           "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
-           pp_role_word(role));
+    pd_report(p->diags, PD_E0203, &where,
+              "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
+              pp_role_word(role));
 }
 
 pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
@@ -322,7 +322,7 @@ pa_period pp_period(ps_span span, int32_t from, int32_t until)
  * points back at it. */
 void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first)
 {
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0207", &again, "`%s` is given twice", what);
+    pd_diag *d = pd_report(p->diags, PD_E0207, &again, "`%s` is given twice", what);
     pd_note_add(p->diags, d, &first, "first given here");
 }
 
@@ -381,9 +381,9 @@ bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span)
 {
     if (strcmp(word, want) == 0)
         return true;
-    pd_add(p->diags, PD_ERROR, "E0208", &span,
-           "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
-           "after the program name, found `%s`", word);
+    pd_report(p->diags, PD_E0208, &span,
+              "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
+              "after the program name, found `%s`", word);
     return false;
 }
 

@@ -178,7 +178,7 @@ static void pp_cannot_read(pp_loader *L, const ps_span *at, const char *name, in
 {
     char why[128];
     pp_strerror(err, why, sizeof why);
-    pd_add(L->diags, PD_ERROR, "E0001", at, "cannot read `%s`: %s", name, why);
+    pd_report(L->diags, PD_E0001, at, "cannot read `%s`: %s", name, why);
 }
 
 /* Reads a whole file, refusing more than the size limit and anything but a
@@ -191,7 +191,7 @@ static char *pp_slurp(pp_loader *L, const ps_span *at, const char *name, const c
     int fd = ps_open_regular(real, &not_regular);
     if (fd < 0) {
         if (not_regular)
-            pd_add(L->diags, PD_ERROR, "E0001", at, "cannot read `%s`: not a regular file", name);
+            pd_report(L->diags, PD_E0001, at, "cannot read `%s`: not a regular file", name);
         else
             pp_cannot_read(L, at, name, errno);
         return NULL;
@@ -223,8 +223,8 @@ static char *pp_slurp(pp_loader *L, const ps_span *at, const char *name, const c
     }
     close(fd);
     if (err == EFBIG) {
-        pd_add(L->diags, PD_ERROR, "E0002", at, "`%s` is too large: the limit is %zu bytes", name,
-               max);
+        pd_report(L->diags, PD_E0002, at, "`%s` is too large: the limit is %zu bytes", name,
+                  max);
     } else if (err == ENOMEM) {
         pp_oom(L);
     } else if (err) {
@@ -286,7 +286,7 @@ static void pp_cycle(pp_loader *L, const pa_decl *inc, const pp_frame *here, con
         pd_buf_free(&chain);
         return;
     }
-    pd_diag *d = pd_add(L->diags, PD_ERROR, "E0003", &inc->u.include.path_span, "%s", chain.data);
+    pd_diag *d = pd_report(L->diags, PD_E0003, &inc->u.include.path_span, "%s", chain.data);
     pd_buf_free(&chain);
     for (size_t i = n - 1; i-- > 0;) { /* from the first include on the chain */
         const pp_frame *f = path[i];
@@ -311,8 +311,8 @@ static char *pp_include_name(pp_loader *L, const pa_decl *inc, const pp_frame *h
         char *r = L->inc.resolver(L->inc.user, includer, path, why, sizeof why);
         if (!r) {
             why[sizeof why - 1] = '\0';
-            pd_add(L->diags, PD_ERROR, "E0006", at, "include `%s` refused: %s", path,
-                   why[0] ? why : "the include resolver refused it");
+            pd_report(L->diags, PD_E0006, at, "include `%s` refused: %s", path,
+                      why[0] ? why : "the include resolver refused it");
             return NULL;
         }
         char *name = pm_strndup(L->arena, r, strlen(r));
@@ -322,8 +322,8 @@ static char *pp_include_name(pp_loader *L, const pa_decl *inc, const pp_frame *h
         return name;
     }
     if (L->root && path[0] == '/') {
-        pd_add(L->diags, PD_ERROR, "E0006", at,
-               "include `%s` refused: an absolute path is outside the include root", path);
+        pd_report(L->diags, PD_E0006, at,
+                  "include `%s` refused: an absolute path is outside the include root", path);
         return NULL;
     }
     char *name = pp_join(L, includer, path);
@@ -401,8 +401,8 @@ static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, p
          * exists: "no such file" would tell what is outside. */
         const char *lex = L->root ? pp_lexical(L, name) : NULL;
         if (L->root && (!lex || !pp_under_root(L, lex)))
-            pd_add(L->diags, PD_ERROR, "E0006", at,
-                   "include `%s` refused: `%s` is outside the include root", inc->u.include.path, name);
+            pd_report(L->diags, PD_E0006, at,
+                      "include `%s` refused: `%s` is outside the include root", inc->u.include.path, name);
         else
             pp_cannot_read(L, at, name, err);
         return;
@@ -410,8 +410,8 @@ static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, p
     /* Checked on the canonical path, so neither `..` nor a symbolic link
      * leads out; the file outside is never opened. */
     if (L->root && !pp_under_root(L, real)) {
-        pd_add(L->diags, PD_ERROR, "E0006", at, "include `%s` refused: `%s` is outside the include root",
-               inc->u.include.path, name);
+        pd_report(L->diags, PD_E0006, at, "include `%s` refused: `%s` is outside the include root",
+                  inc->u.include.path, name);
         return;
     }
     for (const pp_frame *f = here; f; f = f->up)
@@ -422,8 +422,8 @@ static void pp_include(pp_loader *L, const pa_decl *inc, const pp_frame *here, p
     if (pp_loaded(L, real))
         return; /* each file once: its declarations are already in */
     if (L->src->nfiles >= L->lim.max_includes) {
-        pd_add(L->diags, PD_ERROR, "E0004", at, "too many files: the limit is %u",
-               L->lim.max_includes);
+        pd_report(L->diags, PD_E0004, at, "too many files: the limit is %u",
+                  L->lim.max_includes);
         return;
     }
     int idx = pp_read(L, at, name, real);
@@ -499,9 +499,9 @@ static pa_decl *pp_parse_included(pp_loader *L, uint32_t file, const pa_decl *vi
     local.errors = first ? 1 : 0;
     local.warnings = 0;
     pp_move_diags(L->diags, &local);
-    pd_add(L->diags, PD_ERROR, "E0005", &via->u.include.path_span,
-           "`%s` is not a rule file: diagnostics of an included file stop at its first syntax error",
-           L->src->files[file].name);
+    pd_report(L->diags, PD_E0005, &via->u.include.path_span,
+              "`%s` is not a rule file: diagnostics of an included file stop at its first syntax error",
+              L->src->files[file].name);
     return NULL;
 }
 
@@ -548,8 +548,8 @@ static int pp_root(pp_loader *L, const char *path, const char *text, size_t len)
     if (L->diags->oom)
         return -1; /* no memory to resolve the name */
     if (len > L->lim.max_file_size) {
-        pd_add(L->diags, PD_ERROR, "E0002", NULL, "`%s` is too large: the limit is %zu bytes", path,
-               L->lim.max_file_size);
+        pd_report(L->diags, PD_E0002, NULL, "`%s` is too large: the limit is %zu bytes", path,
+                  L->lim.max_file_size);
         return -1;
     }
     int idx = ps_add(L->src, path, real ? real : path, text, len);
@@ -578,8 +578,8 @@ bool pp_parse_program_with(pm_arena *arena, ps_sources *src, pd_list *diags,
             if (!diags->oom) {
                 char why[128];
                 pp_strerror(errno, why, sizeof why);
-                pd_add(diags, PD_ERROR, "E0006", NULL, "include root `%s`: %s", L.inc.root,
-                       why);
+                pd_report(diags, PD_E0006, NULL, "include root `%s`: %s", L.inc.root,
+                          why);
             }
             return false;
         }

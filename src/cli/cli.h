@@ -33,6 +33,9 @@ int cli_lint(int argc, char **argv);
 int cli_explain(int argc, char **argv); /* cmd_explain.c: explain, when, plan */
 int cli_when(int argc, char **argv);
 int cli_plan(int argc, char **argv);
+/* explain_code.c: `check --explain CODE` prints a compiler code's section of
+ * docs/errors.md; CLI_USAGE for an unknown code. */
+int cli_explain_code(const char *code);
 
 /* Prints "pathway: message" to stderr. */
 void cli_error(const char *fmt, ...)

@@ -15,6 +15,7 @@
 
 static const char check_help[] =
     "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
+    "       pathway check --explain CODE\n"
     "\n"
     "Compiles each rule file (and what it includes) and reports every error,\n"
     "clang-style, on standard error; with --format json, one JSON object per\n"
@@ -24,8 +25,12 @@ static const char check_help[] =
     "                      programs (and of the files it includes), in source\n"
     "                      order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": REASON\n"
     "                      (with --format json, one JSON object per line)\n"
+    "  --explain CODE      print what error CODE (such as E0401) means, an example\n"
+    "                      of a rule file that fails with it, and the fix (the\n"
+    "                      code's section of docs/errors.md), and check nothing\n"
     "\n"
-    "Exit status: 0 all files compile, 1 some file has errors, 2 usage error.\n";
+    "Exit status: 0 all files compile, 1 some file has errors, 2 usage error\n"
+    "(with --explain: an unknown code).\n";
 
 static const char compile_help[] =
     "usage: pathway compile FILE -o OUT.pwc [--limit NAME=N]...\n"
@@ -159,6 +164,10 @@ int cli_check(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--list-assumptions") == 0) {
             list = true;
+        } else if (cli_is_option(argv[i], "--explain")) {
+            const char *code = cli_option_value(argc, argv, &i, "--explain");
+            free(files);
+            return code ? cli_explain_code(code) : CLI_USAGE;
         } else {
             cli_error("unknown option `%s`\n%s", argv[i], check_help);
             free(files);

@@ -49,10 +49,8 @@ endwhile()
 if(count EQUAL 0)
   message(FATAL_ERROR "${IN}: no section `## Ennnn: ...`")
 endif()
-file(WRITE "${OUT}.tmp"
+file(WRITE "${OUT}"
   "/* Generated from docs/errors.md by cmake/errors_doc.cmake: do not edit. */\n"
   "#include \"cli/error_docs.h\"\n\n"
   "const cli_error_doc cli_error_docs[] = {\n${rows}};\n\n"
   "const size_t cli_error_ndocs = sizeof cli_error_docs / sizeof *cli_error_docs;\n")
-file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
-file(REMOVE "${OUT}.tmp")

@@ -217,6 +217,11 @@ def main():
         ok('--explain E9999: a usage error naming the code')
     else:
         fail('--explain E9999: exit %d, stderr %r' % (run.returncode, run.stderr))
+    run = subprocess.run([binary, 'check', '--explain'], capture_output=True, text=True)
+    if run.returncode == 2 and '--explain' in run.stderr:
+        ok('--explain without a code: a usage error')
+    else:
+        fail('--explain without a code: exit %d, stderr %r' % (run.returncode, run.stderr))
     print('%d codes, %d failures' % (len(rows), len(failures)))
     return 1 if failures else 0
 

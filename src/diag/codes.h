@@ -9,9 +9,11 @@
  * `pathway check --explain CODE` prints). The table makes the enum `pd_code`
  * (PD_E0401, ...), and pd_report takes that enum, so a code that is not in
  * the table does not compile. A code kept for later, reported by nothing, is
- * a row whose summary starts with "reserved: " and says why; the
- * errors.catalogue test checks that every other code is reported, has its
- * section, and that the section's failing example reports it.
+ * a row whose summary starts with "reserved: " and says why; one the
+ * compiler reports but no rule file can reach starts with "internal: ". The
+ * errors.catalogue test checks that every code has its section and every
+ * other code is reported, and that each section's failing example reports
+ * its code. Codes are never reused: a retired one stays, reserved.
  *
  * The hundreds say the stage: E00xx files and includes, E01xx the scanner,
  * E02xx the grammar, E03xx declarations (types, fields, definitions,
@@ -140,7 +142,7 @@
     X(E0436, ERROR, "A quantifier over something that is not a list or set")                            \
     X(E0437, ERROR, "`where` that is not a condition")                                                  \
     X(E0438, ERROR, "`sum` of something that is not a number")                                          \
-    X(E0439, ERROR, "internal: An expression nested deeper than the nesting limit, found by the checker")                               \
+    X(E0439, ERROR, "An expression nested deeper than the nesting limit, found by the checker")                               \
     X(E0440, ERROR, "`none` where a value is needed")                                                   \
     X(E0441, ERROR, "A list in brackets anywhere but after `in`")                                       \
     X(E0442, ERROR, "`none` compared with `none`")                                                      \

@@ -12,15 +12,18 @@ section per code. This checks that they agree and that the sections are true:
       starts with "reserved: " (then it is reported nowhere);
   (c) each section's failing example (its one ```pathway-error block),
       compiled with `pathway check`, fails, and every diagnostic it reports
-      in the example's own file carries that code; a code whose summary
-      starts with "reserved: " or "internal: " (reported, but not from any
-      rule file) has no example;
+      in the example's own file carries that code (or is one the example's
+      `# also reports:` line names, each of which it must report); a code
+      whose summary starts with "reserved: " or "internal: " (reported, but
+      not from any rule file) has no example;
   (d) `pathway check --explain CODE` prints the section, and an unknown
       code is a usage error.
 
 A failing example is written to example.pw in a temporary directory. A line
 `# file: NAME` starts another file of the example (an included one); a
-first line `# check with: OPTIONS` gives options for `pathway check`.
+first line `# check with: OPTIONS` gives options for `pathway check`, and a
+line `# also reports: CODE...` the codes reported with the section's own
+(a follow-on error that the example cannot avoid).
 `{{N x TEXT}}` stands for TEXT written N times, `{{NUL}}` for a NUL byte.
 
 usage: catalogue.py PATHWAY_BINARY REPOSITORY_ROOT
@@ -105,9 +108,12 @@ def reported_codes(root):
 def example_files(block):
     """The files of an example ({name: text}, example.pw first) and its options."""
     lines = block.split('\n')
-    opts = []
-    if lines and lines[0].startswith('# check with:'):
-        opts = shlex.split(lines[0][len('# check with:'):])
+    opts, also = [], []
+    for line in lines:
+        if line.startswith('# check with:'):
+            opts = shlex.split(line[len('# check with:'):])
+        elif line.startswith('# also reports:'):
+            also = line[len('# also reports:'):].replace(',', ' ').split()
     files, name = {'example.pw': []}, 'example.pw'
     for line in lines:
         m = re.match(r'^# file: (\S+)$', line)
@@ -116,7 +122,7 @@ def example_files(block):
             files[name] = []
         else:
             files[name].append(line)
-    return {n: expand('\n'.join(ls)) for n, ls in files.items()}, opts
+    return {n: expand('\n'.join(ls)) for n, ls in files.items()}, opts, also
 
 
 def expand(text):
@@ -126,7 +132,7 @@ def expand(text):
 
 
 def check_example(binary, code, block, tmp_root):
-    files, opts = example_files(block)
+    files, opts, also = example_files(block)
     work = tempfile.mkdtemp(dir=tmp_root)
     for name, text in files.items():
         path = os.path.join(work, name)
@@ -146,7 +152,7 @@ def check_example(binary, code, block, tmp_root):
         if d.get('file') in (None, 'example.pw'):
             own.append(d)
     codes = sorted({d['code'] for d in own})
-    if codes == [code]:
+    if codes == sorted(set([code] + also)):
         ok('%s: the example reports %s' % (code, code))
     else:
         fail('%s: the example reports %s in example.pw:\n%s' % (code, codes or 'nothing', run.stdout))

@@ -143,6 +143,52 @@ START_TEST(test_add_and_notes)
 }
 END_TEST
 
+/* pd_report: the code's text and severity from the table (codes.h). */
+START_TEST(test_report_code)
+{
+    fx f;
+    fx_init(&f, 0);
+    ps_span s = sp(0, 1, 2);
+    pd_diag *d = pd_report(&f.diags, PD_E0401, &s, "needs %s", "a value");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->code, "E0401");
+    ck_assert_int_eq(d->severity, PD_ERROR);
+    ck_assert_str_eq(d->message, "needs a value");
+    ck_assert(d->has_span);
+    ck_assert(pd_diag_is(d, PD_E0401));
+    ck_assert(!pd_diag_is(d, PD_E0402));
+    ck_assert_uint_eq(f.diags.errors, 1);
+    fx_free(&f);
+}
+END_TEST
+
+/* The table: codes are unique, written Ennnn, in increasing order; every
+ * summary is one line without a final period; lookup ignores case. */
+START_TEST(test_code_table)
+{
+    for (int i = 0; i < PD_CODE_COUNT; i++) {
+        const char *name = pd_code_name((pd_code)i), *sum = pd_code_summary((pd_code)i);
+        ck_assert_uint_eq(strlen(name), 5);
+        ck_assert_int_eq(name[0], 'E');
+        ck_assert_uint_eq(strspn(name + 1, "0123456789"), 4);
+        if (i > 0)
+            ck_assert_int_lt(strcmp(pd_code_name((pd_code)(i - 1)), name), 0);
+        ck_assert(sum[0] && !strchr(sum, '\n') && sum[strlen(sum) - 1] != '.');
+        pd_code found;
+        ck_assert(pd_code_find(name, &found));
+        ck_assert_int_eq(found, i);
+    }
+    pd_code c;
+    ck_assert(pd_code_find("e0205", &c) && c == PD_E0205);
+    ck_assert_str_eq(pd_code_name(PD_E0001), "E0001");
+    ck_assert(!pd_code_find("E9999", &c));
+    ck_assert(!pd_code_find("E040", &c));
+    ck_assert(!pd_code_find("E04011", &c));
+    ck_assert(!pd_code_find("", &c));
+    ck_assert(!pd_code_find("PW101", &c));
+}
+END_TEST
+
 START_TEST(test_max_errors)
 {
     fx f;
@@ -387,6 +433,8 @@ static Suite *diag_suite(void)
     suite_add_tcase(s, src);
     TCase *rec = tcase_create("record");
     tcase_add_test(rec, test_add_and_notes);
+    tcase_add_test(rec, test_report_code);
+    tcase_add_test(rec, test_code_table);
     tcase_add_test(rec, test_max_errors);
     tcase_add_test(rec, test_oom);
     tcase_add_test(rec, test_buf_printf);

@@ -102,6 +102,12 @@ def reported_codes(root):
                     text = f.read()
                 seen.update(re.findall(r'\bPD_(E\d{4})\b', text))
                 seen.update(re.findall(r'"(E\d{4})"', text))
+                # A code as a literal escapes the table; grammar/parser.y
+                # is the one file still to convert.
+                if not path.endswith('grammar/parser.y'):
+                    for m in re.finditer(r'\bpd_v?add\([^;]*?"(E\d{4})"', text):
+                        fail('%s: %s reported by pd_add with a literal; use pd_report(..., PD_%s, ...)'
+                             % (os.path.relpath(path, root), m.group(1), m.group(1)))
     return seen
 
 

@@ -1,0 +1,53 @@
+# The fenced code blocks of Markdown files, for tests/docs/run.sh.
+# usage: awk -v out=DIR -f extract.awk FILE...
+# Writes each block's text to DIR/N (N counts from 1, in file order, with
+# the fence's indentation taken off each line, as CommonMark does) and
+# prints one line per block: N, file, line of the opening fence, and its
+# info string, separated by tabs. A fence left open at the end of a file is
+# printed with the info string "\tunclosed" after it, for run.sh to report.
+# Only ``` fences of up to three spaces' indentation open a block (the docs
+# use no ~~~ fences); a ``` later in a line is inline code.
+
+function finish_file() {
+    if (open) printf "%d\t%s\t%d\t%s\tunclosed\n", n, file, start, info
+    open = 0
+}
+
+# The number of leading spaces of s.
+function indent(s,    i) {
+    i = 0
+    while (substr(s, i + 1, 1) == " ") i++
+    return i
+}
+
+FNR == 1 { finish_file(); file = FILENAME }
+
+{
+    ind = indent($0)
+    rest = substr($0, ind + 1)
+    if (!open) {
+        if (ind > 3 || substr(rest, 1, 3) != "```") next
+        ticks = 0
+        while (substr(rest, ticks + 1, 1) == "`") ticks++
+        info = substr(rest, ticks + 1)
+        if (index(info, "`")) next  # CommonMark: no backtick in the info string
+        sub(/^[ \t]+/, "", info); sub(/[ \t]+$/, "", info)
+        n++; open = 1; start = FNR; fence_ind = ind; fence_len = ticks
+        body = out "/" n
+        printf "" > body
+        next
+    }
+    if (ind <= 3 && rest ~ /^```+[ \t]*$/) {
+        closing = rest; sub(/[ \t]+$/, "", closing)
+        if (length(closing) >= fence_len) {
+            printf "%d\t%s\t%d\t%s\n", n, file, start, info
+            close(body); open = 0
+            next
+        }
+    }
+    line = $0
+    strip = ind < fence_ind ? ind : fence_ind
+    print substr(line, strip + 1) > body
+}
+
+END { finish_file() }

@@ -2,15 +2,21 @@
 # usage: awk -v out=DIR -f extract.awk FILE...
 # Writes each block's text to DIR/N (N counts from 1, in file order, with
 # the fence's indentation taken off each line, as CommonMark does) and
-# prints one line per block: N, file, line of the opening fence, and its
-# info string, separated by tabs. A fence left open at the end of a file is
-# printed with the info string "\tunclosed" after it, for run.sh to report.
+# prints one line per block, its fields separated by the character \037:
+# N, file, line of the opening fence, its info string, "closed" (or
+# "unclosed" for a fence left open at the end of a file, for run.sh to
+# report), and the command of an `<!-- output of: COMMAND -->` comment on
+# the line just before the fence (or nothing).
 # Only ``` fences of up to three spaces' indentation open a block (the docs
 # use no ~~~ fences); a ``` later in a line is inline code.
 
 function finish_file() {
-    if (open) printf "%d\t%s\t%d\t%s\tunclosed\n", n, file, start, info
+    if (open) report("unclosed")
     open = 0
+}
+
+function report(state) {
+    printf "%d\037%s\037%d\037%s\037%s\037%s\n", n, file, start, info, state, cmd
 }
 
 # The number of leading spaces of s.
@@ -20,10 +26,11 @@ function indent(s,    i) {
     return i
 }
 
-FNR == 1 { finish_file(); file = FILENAME }
+FNR == 1 { finish_file(); file = FILENAME; prev = "" }
 
 {
     ind = indent($0)
+    last = prev; prev = $0
     rest = substr($0, ind + 1)
     if (!open) {
         if (ind > 3 || substr(rest, 1, 3) != "```") next
@@ -31,6 +38,8 @@ FNR == 1 { finish_file(); file = FILENAME }
         while (substr(rest, ticks + 1, 1) == "`") ticks++
         info = substr(rest, ticks + 1)
         if (index(info, "`")) next  # CommonMark: no backtick in the info string
+        cmd = ""
+        if (last ~ /^<!-- output of: .* -->$/) cmd = substr(last, 17, length(last) - 20)
         sub(/^[ \t]+/, "", info); sub(/[ \t]+$/, "", info)
         n++; open = 1; start = FNR; fence_ind = ind; fence_len = ticks
         body = out "/" n
@@ -40,7 +49,7 @@ FNR == 1 { finish_file(); file = FILENAME }
     if (ind <= 3 && rest ~ /^```+[ \t]*$/) {
         closing = rest; sub(/[ \t]+$/, "", closing)
         if (length(closing) >= fence_len) {
-            printf "%d\t%s\t%d\t%s\n", n, file, start, info
+            report("closed")
             close(body); open = 0
             next
         }

@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # docs.examples: every fenced block of README.md, docs/*.md and
 # rules/*/README.md says what it holds, and every example in the rule
-# language does what its label promises (the convention is at the top of
-# docs/language.md; docs/architecture.md has the checklist):
+# language does what its label promises. The labels and the words after
+# them are documented in docs/architecture.md, "Examples in the
+# documentation":
 #   ```pathway           a whole rule file: `pathway check` prints nothing and
 #                        exits 0 (and `pathway test` passes when it has tests)
 #   ```pathway-error     a whole rule file that must not compile: exit 1 with
 #                        an `error:` diagnostic, never a crash (a code after
 #                        the label, ```pathway-error E0401, is for
 #                        docs/errors.md's own test)
-#   ```pathway-fragment  an excerpt: completed (included context, wrapped in a
-#                        program, group or test as its first word asks) and
-#                        checked like ```pathway; `parse` only parses it
-# Words after the label: dir=D (the block is checked as a file in repository
-# directory D, for its relative includes), include=FILE|none (a fragment's
-# context, default rules/common/coach.pw), parse, formatted (`pathway fmt`
-# leaves it as it is), and for ```json facts=RULES (a coach record that
-# RULES loads). Any other block must carry a known label (text, sh, json,
-# ...) and must not look like rules. Each failure names the document's file
-# and line; a compiler's diagnostics for a block carry the document's line
-# numbers too (the block's file is padded to its place in the document).
+#   ```pathway-fragment  an excerpt: its context included and the excerpt
+#                        wrapped in a program, group or test as its first
+#                        word asks, then checked like ```pathway
+#   words after them     dir=D, include=FILE|none, name=N, with=N, parse,
+#                        formatted
+#   ```json [facts=R]    valid JSON or JSON Lines; a coach record R loads
+# Any other block must carry a known label (text, sh, ...) and must not
+# hold rule-language lines. Each failure names the document's file and line;
+# the compiler's diagnostics for a block carry the document's line numbers
+# too (the block's file is padded to its place in the document).
 # usage: run.sh PATHWAY_BINARY REPOSITORY_ROOT [DOC...]
 set -uo pipefail
 bin=$1 root=$2
@@ -124,7 +124,7 @@ check_rule_block() { # BODY DOC LINE LABEL DIRECTIVES...
       parse) parse=1 ;;
       formatted) formatted=1 ;;
       E[0-9][0-9][0-9][0-9]) [ "$label" = pathway-error ] || { fail "$doc" "$line" "\`$d\` is for \`\`\`pathway-error"; return; } ;;
-      *) fail "$doc" "$line" "unknown word \`$d\` after \`\`\`$label (see docs/language.md, \"Examples in these documents\")"; return ;;
+      *) fail "$doc" "$line" "unknown word \`$d\` after \`\`\`$label (see docs/architecture.md, \"Examples in the documentation\")"; return ;;
     esac
   done
   if [ "$label" != pathway-fragment ] && { [ "$parse" = 1 ] || [ "$include" != rules/common/coach.pw ]; }; then
@@ -220,12 +220,59 @@ EOF
   done
 }
 
-while IFS=$'\t' read -r n doc line info unclosed; do
+# `<!-- output of: pathway ARGS [(in DIR)] -->` just above a block: every
+# line of the block is a line of what the command prints (standard output
+# and error), in that order, so that a block may leave lines out (a line
+# `...` says so and is skipped); a line ending in ` ...` is the start of the
+# line printed. The command runs in DIR of the repository (default its
+# root) and may only read.
+check_output() { # BODY DOC LINE COMMAND
+  local body=$1 doc=$2 line=$3 cmd=$4 dir=.
+  if [[ $cmd =~ ^(.*)\ \(in\ ([^\)]+)\)$ ]]; then cmd=${BASH_REMATCH[1]} dir=${BASH_REMATCH[2]}; fi
+  local -a words
+  read -ra words <<<"$cmd"
+  if [ "${words[0]:-}" != pathway ]; then fail "$doc" "$line" "output of: \`$cmd\`: only a pathway command is run"; return; fi
+  local w
+  for w in "${words[@]}"; do
+    case $w in -o|--output|--output=*|-w|--list|--list=*|*\;*|*\|*|*\>*|*\<*|*\$*|*\`*)
+      fail "$doc" "$line" "output of: \`$cmd\`: \`$w\`: the command may only read and print"; return ;;
+    esac
+  done
+  (cd "$root/$dir" && "$bin" "${words[@]:1}") >"$tmp/cmd.out" 2>&1
+  local status=$?
+  if [ "$status" -ge 128 ]; then fail "$doc" "$line" "output of: \`$cmd\`: killed by signal $((status - 128))" "$tmp/cmd.out"; return; fi
+  awk -v want="$body" '
+    # A line of the block that ends in " ..." is the start of a longer one.
+    function same(line, shown,    n) {
+      if (shown !~ / \.\.\.$/) return line == shown
+      n = length(shown) - 4
+      return substr(line, 1, n) == substr(shown, 1, n)
+    }
+    BEGIN { while ((getline l < want) > 0) w[++nw] = l }
+    { got[++ng] = $0 }
+    END {
+      g = 1
+      for (i = 1; i <= nw; i++) {
+        if (w[i] ~ /^[ \t]*\.\.\.[ \t]*$/) continue
+        while (g <= ng && !same(got[g], w[i])) g++
+        if (g > ng) {
+          where = ""
+          if (i > 1) where = " after line " (i - 1)
+          printf "line %d of the block is not printed%s: %s\n", i, where, w[i]
+          exit 1
+        }
+        g++
+      }
+    }' "$tmp/cmd.out" >"$tmp/why" ||
+    fail "$doc" "$line" "not what \`$cmd\` prints" "$tmp/why"
+}
+
+while IFS=$'\037' read -r n doc line info state cmd; do
   body=$tmp/blocks/$n
-  if [ -n "$unclosed" ]; then fail "$doc" "$line" "this fence is never closed"; continue; fi
+  if [ "$state" = unclosed ]; then fail "$doc" "$line" "this fence is never closed"; continue; fi
   read -r label directives <<<"$info"
   if [ -z "$label" ]; then
-    fail "$doc" "$line" "a fenced block without a label: label it (\`\`\`pathway, \`\`\`text, \`\`\`sh, ...: docs/language.md, \"Examples in these documents\")"
+    fail "$doc" "$line" "a fenced block without a label: label it (\`\`\`pathway, \`\`\`text, \`\`\`sh, ...: docs/architecture.md, \"Examples in the documentation\")"
     continue
   fi
   case $known_labels in
@@ -233,6 +280,7 @@ while IFS=$'\t' read -r n doc line info unclosed; do
     *) fail "$doc" "$line" "unknown label \`\`\`$label (known:$known_labels; add one to tests/docs/run.sh)"; continue ;;
   esac
   checked=$((checked + 1))
+  [ -z "$cmd" ] || check_output "$body" "$doc" "$line" "$cmd"
   # shellcheck disable=SC2086 # the directives are words
   case $label in
     pathway|pathway-error|pathway-fragment) check_rule_block "$body" "$doc" "$line" "$label" $directives ;;

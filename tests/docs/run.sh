@@ -220,6 +220,42 @@ EOF
   done
 }
 
+# The pathway commands a block of commands (sh: anywhere in a line; text:
+# a line that starts with one, as a synopsis does) names: each is a command
+# of `pathway --help`, and each --option after it is in that command's
+# --help. In sh, a command ends at | ; & # > or the end of the line; in a
+# synopsis, at the end of the line.
+"$bin" --help >"$tmp/help" 2>&1
+check_commands() { # BODY DOC LINE sh|text
+  local body=$1 doc=$2 line=$3 at=$4 sub opt
+  awk -v at="$at" '
+    {
+      s = $0
+      while (match(s, /(^|[ \/])pathway [a-z]+/)) {
+        if (at == "text" && RSTART != 1) break
+        cmd = substr(s, RSTART, RLENGTH); sub(/.*pathway /, "", cmd)
+        s = substr(s, RSTART + RLENGTH)
+        seg = s
+        if (at == "sh") sub(/[|;&#>].*/, "", seg)
+        print cmd "\t"
+        while (match(seg, /(^|[ [])--[a-z][a-z-]*/)) {
+          o = substr(seg, RSTART, RLENGTH); sub(/^[ []/, "", o)
+          print cmd "\t" o
+          seg = substr(seg, RSTART + RLENGTH)
+        }
+      }
+    }' "$body" | sort -u >"$tmp/commands"
+  while IFS=$'\t' read -r sub opt; do
+    if ! grep -qE "^  $sub " "$tmp/help"; then
+      fail "$doc" "$line" "\`pathway $sub\`: not a pathway command"; continue
+    fi
+    [ -n "$opt" ] || continue
+    [ -f "$tmp/help.$sub" ] || "$bin" "$sub" --help >"$tmp/help.$sub" 2>&1
+    grep -qE -- "$opt([^a-z-]|\$)" "$tmp/help.$sub" ||
+      fail "$doc" "$line" "\`pathway $sub $opt\`: \`pathway $sub --help\` has no $opt"
+  done <"$tmp/commands"
+}
+
 # `<!-- output of: pathway ARGS [(in DIR)] -->` just above a block: every
 # line of the block is a line of what the command prints (standard output
 # and error), in that order, so that a block may leave lines out (a line
@@ -287,6 +323,12 @@ while IFS=$'\037' read -r n doc line info state cmd; do
     *)
       if grep -nE "$rule_line" "$body" >"$tmp/rules"; then
         fail "$doc" "$line" "\`\`\`$label block holds rule-language lines: label it \`\`\`pathway, \`\`\`pathway-error or \`\`\`pathway-fragment" "$tmp/rules"
+      elif [ "$label" = sh ] || [ "$label" = text ]; then
+        check_commands "$body" "$doc" "$line" "$label"
+        if [ "$label" = sh ] && ! bash -n "$body" 2>"$tmp/err"; then
+          fail "$doc" "$line" "\`\`\`sh: not shell syntax (bash -n)" "$tmp/err"
+        fi
+        [ -z "$directives" ] || fail "$doc" "$line" "unknown words \`$directives\` after \`\`\`$label"
       elif [ "$label" = json ]; then
         check_json_block "$body" "$doc" "$line" $directives
       elif [ -n "$directives" ]; then

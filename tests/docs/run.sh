@@ -16,8 +16,12 @@
 #   words after them     dir=D, include=FILE|none, name=N, with=N, parse,
 #                        formatted
 #   ```json [facts=R]    valid JSON or JSON Lines; a coach record R loads
-# Any other block must carry a known label (text, sh, ...) and must not
-# hold rule-language lines. Each failure names the document's file and line;
+#   ```sh, ```text       shell syntax; the pathway commands and options named
+#                        (in sh, or a text synopsis's lines) exist
+#   <!-- output of: pathway ARGS [(in DIR)] -->  on the line above a fence:
+#                        the block's lines are printed by that command
+# Any other block must carry a known label (c, sql, ...) and must not hold
+# rule-language lines. Each failure names the document's file and line;
 # the compiler's diagnostics for a block carry the document's line numbers
 # too (the block's file is padded to its place in the document).
 # usage: run.sh PATHWAY_BINARY REPOSITORY_ROOT [DOC...]
@@ -33,6 +37,7 @@ failed=0 checked=0
 declare -A named  # DOC/NAME: the file of the block that says name=NAME
 
 cd "$root" || exit 1
+shopt -s nullglob
 if [ $# -gt 0 ]; then docs=("$@"); else docs=(README.md docs/*.md rules/*/README.md); fi
 
 known_labels=" pathway pathway-error pathway-fragment text sh json yaml c cmake sql python diff ebnf "

@@ -103,6 +103,22 @@ close_wrapper() { # KIND
   esac
 }
 
+# FILE without its first HEAD and last TAIL lines, and without the
+# indentation all its non-blank lines share.
+dedent() { # FILE HEAD TAIL
+  awk -v head="$2" -v tail="$3" '
+    { line[NR] = $0 }
+    END {
+      min = -1
+      for (i = head + 1; i <= NR - tail; i++) {
+        if (line[i] !~ /[^ ]/) continue
+        match(line[i], /^ */)
+        if (min < 0 || RLENGTH < min) min = RLENGTH
+      }
+      for (i = head + 1; i <= NR - tail; i++) print substr(line[i], min + 1)
+    }' "$1"
+}
+
 # Writes the file a rule block is checked as: the block's lines on their own
 # line numbers in the document (FENCE+1 on), the fragment's context and
 # opening wrapper on the fence's line, its closing after the block.
@@ -181,11 +197,17 @@ check_rule_block() { # BODY DOC LINE LABEL DIRECTIVES...
     esac
   fi
   if [ "$formatted" = 1 ]; then
-    # Formatting is checked without the padding and the context.
+    # Formatting is checked without the padding and the context, and the
+    # block as the wrapper's inside: both with their common indentation
+    # taken off (a fragment of a program is shown from column 1).
     local f=$tmp/fmt.pw
     { open_wrapper "$kind"; cat "$body"; close_wrapper "$kind"; } >"$f"
     "$bin" fmt "$f" >"$tmp/fmt.out" 2>"$tmp/err" || { fail "$doc" "$line" "formatted: pathway fmt fails" "$tmp/err"; return; }
-    diff -u --label "as written" --label "as pathway fmt prints it" "$f" "$tmp/fmt.out" >"$tmp/diff" ||
+    local wrap
+    wrap=$(open_wrapper "$kind" | wc -l)
+    dedent "$body" 0 0 >"$tmp/fmt.want"
+    dedent "$tmp/fmt.out" "$wrap" "$wrap" >"$tmp/fmt.got"
+    diff -u --label "as written" --label "as pathway fmt prints it" "$tmp/fmt.want" "$tmp/fmt.got" >"$tmp/diff" ||
       fail "$doc" "$line" "formatted: pathway fmt changes it" "$tmp/diff"
   fi
 }

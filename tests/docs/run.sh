@@ -144,7 +144,7 @@ check_rule_block() { # BODY DOC LINE LABEL DIRECTIVES...
       with=*) with=${d#with=} ;;
       parse) parse=1 ;;
       formatted) formatted=1 ;;
-      E[0-9][0-9][0-9][0-9]) [ "$label" = pathway-error ] || { fail "$doc" "$line" "\`$d\` is for \`\`\`pathway-error"; return; } ;;
+      E[0-9]*) [ "$label" = pathway-error ] || { fail "$doc" "$line" "\`$d\` is for \`\`\`pathway-error"; return; } ;;
       *) fail "$doc" "$line" "unknown word \`$d\` after \`\`\`$label (see docs/architecture.md, \"Examples in the documentation\")"; return ;;
     esac
   done
@@ -167,18 +167,27 @@ check_rule_block() { # BODY DOC LINE LABEL DIRECTIVES...
     prefix+=$(open_wrapper "$kind")
     suffix=$(close_wrapper "$kind")
   fi
-  write_rule_file "$body" "$line" "$prefix" "$suffix" "$tmp/w/$name"
+  # A failing example is not padded: its size may be what it is about.
+  local at=$line
+  [ "$label" != pathway-error ] || at=1
+  write_rule_file "$body" "$at" "$prefix" "$suffix" "$tmp/w/$name"
   if [ -n "$bname" ]; then  # kept, beside it, for later blocks' with=
     named[$doc/$bname]=$tmp/w/$dir/.docs-block-$bname.pw
     cp "$tmp/w/$name" "${named[$doc/$bname]}"
   fi
-  local status
+  local status opts=()
+  if [ "$label" = pathway-error ]; then
+    # docs/errors.md's notations: `# check with: OPTIONS`, and {{N x TEXT}}
+    # and {{NUL}} for what cannot be printed.
+    read -ra opts < <(sed -n 's/^# check with: //p' "$body")
+    perl -i -pe 's/\{\{(\d+) x (.*?)\}\}/$2 x $1/ge; s/\{\{NUL\}\}/\0/g' "$tmp/w/$name"
+  fi
   if [ "$parse" = 1 ]; then
     (cd "$tmp/w" && "$bin" fmt "$name") >/dev/null 2>"$tmp/err"
     status=$?
     [ "$status" = 0 ] || fail "$doc" "$line" "\`\`\`$label parse: does not parse (pathway fmt: exit $status)" "$tmp/err"
   else
-    (cd "$tmp/w" && "$bin" check "$name") >"$tmp/out" 2>"$tmp/err"
+    (cd "$tmp/w" && "$bin" check "${opts[@]}" "$name") >"$tmp/out" 2>"$tmp/err"
     status=$?
     cat "$tmp/out" >>"$tmp/err"
     case $label in
@@ -330,7 +339,8 @@ check_output() { # BODY DOC LINE COMMAND
     fail "$doc" "$line" "not what \`$cmd\` prints" "$tmp/why"
 }
 
-while IFS=$'\037' read -r n doc line info state cmd; do
+# The index is read on descriptor 3: no command run for a block can read it.
+while IFS=$'\037' read -r -u 3 n doc line info state cmd; do
   body=$tmp/blocks/$n
   if [ "$state" = unclosed ]; then fail "$doc" "$line" "this fence is never closed"; continue; fi
   read -r label directives <<<"$info"
@@ -362,7 +372,7 @@ while IFS=$'\037' read -r n doc line info state cmd; do
         fail "$doc" "$line" "unknown words \`$directives\` after \`\`\`$label"
       fi ;;
   esac
-done <"$tmp/index"
+done 3<"$tmp/index" </dev/null
 
 echo "$checked fenced blocks checked in ${#docs[@]} documents"
 [ "$checked" -gt 0 ] || { echo "FAIL no fenced block found"; failed=1; }

@@ -4,11 +4,12 @@
 # the fence's indentation taken off each line, as CommonMark does) and
 # prints one line per block, its fields separated by the character \037:
 # N, file, line of the opening fence, its info string, "closed" (or
-# "unclosed" for a fence left open at the end of a file, for run.sh to
-# report), and the command of an `<!-- output of: COMMAND -->` comment on
-# the line just before the fence (or nothing).
-# Only ``` fences of up to three spaces' indentation open a block (the docs
-# use no ~~~ fences); a ``` later in a line is inline code.
+# "unclosed" for a fence left open at the end of a file, or "tilde", for
+# run.sh to report), and the command of an `<!-- output of: COMMAND -->`
+# comment on the line just before the fence (or nothing).
+# Only ``` fences of up to three spaces' indentation open a block; a ~~~
+# fence is reported with the state "tilde" (the docs use ```, which
+# run.sh reads), and a ``` later in a line is inline code.
 
 function finish_file() {
     if (open) report("unclosed")
@@ -26,13 +27,24 @@ function indent(s,    i) {
     return i
 }
 
-FNR == 1 { finish_file(); file = FILENAME; prev = "" }
+FNR == 1 { finish_file(); file = FILENAME; prev = ""; tilde = 0 }
 
 {
     ind = indent($0)
     last = prev; prev = $0
     rest = substr($0, ind + 1)
     if (!open) {
+        if (ind <= 3 && substr(rest, 1, 3) == "~~~") {  # not read: reported
+            if (!tilde) {
+                n++; start = FNR; info = ""; cmd = ""
+                printf "" > (out "/" n)
+                close(out "/" n)
+                report("tilde")
+            }
+            tilde = !tilde
+            next
+        }
+        if (tilde) next
         if (ind > 3 || substr(rest, 1, 3) != "```") next
         ticks = 0
         while (substr(rest, ticks + 1, 1) == "`") ticks++

@@ -343,6 +343,7 @@ check_output() { # BODY DOC LINE COMMAND
 while IFS=$'\037' read -r -u 3 n doc line info state cmd; do
   body=$tmp/blocks/$n
   if [ "$state" = unclosed ]; then fail "$doc" "$line" "this fence is never closed"; continue; fi
+  if [ "$state" = tilde ]; then fail "$doc" "$line" "a ~~~ fence: fence blocks with \`\`\` (only those are checked)"; continue; fi
   read -r label directives <<<"$info"
   if [ -z "$label" ]; then
     fail "$doc" "$line" "a fenced block without a label: label it (\`\`\`pathway, \`\`\`text, \`\`\`sh, ...: docs/architecture.md, \"Examples in the documentation\")"

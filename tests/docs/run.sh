@@ -29,6 +29,7 @@ set -uo pipefail
 bin=$1 root=$2
 shift 2
 case $bin in /*) ;; */*) bin=$PWD/$bin ;; esac  # the checks run in other directories
+here=$(cd "$(dirname "$0")" && pwd) || exit 1
 root=$(cd "$root" && pwd) || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -52,7 +53,7 @@ fail() { # DOC LINE MESSAGE [FILE OF DETAILS]
 
 # --- the blocks -------------------------------------------------------------
 mkdir "$tmp/blocks"
-awk -v out="$tmp/blocks" -f "$root/tests/docs/extract.awk" "${docs[@]}" >"$tmp/index" || {
+awk -v out="$tmp/blocks" -f "$here/extract.awk" "${docs[@]}" >"$tmp/index" || {
   echo "FAIL could not read the documents"; exit 1; }
 
 # --- a scratch copy of the repository to check blocks in --------------------

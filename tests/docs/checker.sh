@@ -14,7 +14,7 @@ failed=0
 run=$root/tests/docs/run.sh
 
 expect_status good 0 bash "$run" "$bin" "$root" tests/docs/fixtures/good.md
-expect_grep good out "14 fenced blocks checked in 1 documents"
+expect_grep good out "15 fenced blocks checked in 1 documents"
 expect_status bad 1 bash "$run" "$bin" "$root" tests/docs/fixtures/bad.md
 grep '^FAIL' "$tmp/bad.out" >"$tmp/bad.fail"
 expect_golden bad "$tmp/bad.fail" "$root/tests/docs/fixtures/bad.expected"

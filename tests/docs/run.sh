@@ -20,6 +20,8 @@
 #                        (in sh, or a text synopsis's lines) exist
 #   <!-- output of: pathway ARGS [(in DIR)] -->  on the line above a fence:
 #                        the block's lines are printed by that command
+#   ```console           `$ pathway ARGS` lines, each followed by lines it
+#                        prints
 # Any other block must carry a known label (c, sql, ...) and must not hold
 # rule-language lines. Each failure names the document's file and line;
 # the compiler's diagnostics for a block carry the document's line numbers
@@ -41,7 +43,7 @@ cd "$root" || exit 1
 shopt -s nullglob
 if [ $# -gt 0 ]; then docs=("$@"); else docs=(README.md docs/*.md rules/*/README.md); fi
 
-known_labels=" pathway pathway-error pathway-fragment text sh json yaml c cmake sql python diff ebnf "
+known_labels=" pathway pathway-error pathway-fragment console text sh json yaml c cmake sql python diff ebnf "
 # A line that only a rule file would hold (a declaration, or a requirement).
 rule_line='^[[:space:]]*(program [a-z_][a-z_0-9]*( "| *\{|$)|define [a-z_][a-z_0-9]*[ :(=]|(facts|record) [a-z_][a-z_0-9]* *\{|known [a-z_][a-z_0-9]* *=|(require|prefer|advise) +"|include +"|example [a-z_][a-z_0-9]* *=|test +".*\{)'
 
@@ -304,7 +306,10 @@ check_output() { # BODY DOC LINE COMMAND
   if [[ $cmd =~ ^(.*)\ \(in\ ([^\)]+)\)$ ]]; then cmd=${BASH_REMATCH[1]} dir=${BASH_REMATCH[2]}; fi
   local -a words
   read -ra words <<<"$cmd"
-  if [ "${words[0]:-}" != pathway ]; then fail "$doc" "$line" "output of: \`$cmd\`: only a pathway command is run"; return; fi
+  case ${words[0]:-} in
+    pathway|*/pathway) ;;
+    *) fail "$doc" "$line" "output of: \`$cmd\`: only a pathway command is run"; return ;;
+  esac
   local w
   for w in "${words[@]}"; do
     case $w in -o|--output|--output=*|-w|--list|--list=*|*\;*|*\|*|*\>*|*\<*|*\$*|*\`*)
@@ -340,6 +345,24 @@ check_output() { # BODY DOC LINE COMMAND
     fail "$doc" "$line" "not what \`$cmd\` prints" "$tmp/why"
 }
 
+# A ```console block: each line `$ pathway ARGS` is followed by (some of) the
+# lines it prints, checked as an `output of:` comment's block is; run at
+# the repository's root.
+check_console() { # BODY DOC LINE
+  local body=$1 doc=$2 line=$3 k=0 i
+  rm -f "$tmp/console".*
+  awk -v out="$tmp/console" '
+    /^\$ / { k++; print NR "\t" substr($0, 3) > (out ".cmds"); printf "" > (out "." k); next }
+    k { print > (out "." k) }
+    !k && /[^ \t]/ { print NR "\t" > (out ".cmds") }' "$body"
+  [ -s "$tmp/console.cmds" ] || { fail "$doc" "$line" "\`\`\`console: no \`$ pathway ...\` line"; return; }
+  while IFS=$'\t' read -r i cmd; do
+    if [ -z "$cmd" ]; then fail "$doc" "$((line + i))" "\`\`\`console: output before the first \`$ \` command"; continue; fi
+    k=$((k + 1))
+    check_output "$tmp/console.$k" "$doc" "$((line + i))" "$cmd"
+  done <"$tmp/console.cmds"
+}
+
 # The index is read on descriptor 3: no command run for a block can read it.
 while IFS=$'\037' read -r -u 3 n doc line info state cmd; do
   body=$tmp/blocks/$n
@@ -359,6 +382,9 @@ while IFS=$'\037' read -r -u 3 n doc line info state cmd; do
   # shellcheck disable=SC2086 # the directives are words
   case $label in
     pathway|pathway-error|pathway-fragment) check_rule_block "$body" "$doc" "$line" "$label" $directives ;;
+    console)  # the output is compared with what the commands print
+      check_console "$body" "$doc" "$line"
+      [ -z "$directives" ] || fail "$doc" "$line" "unknown words \`$directives\` after \`\`\`$label" ;;
     *)
       if grep -nE "$rule_line" "$body" >"$tmp/rules"; then
         fail "$doc" "$line" "\`\`\`$label block holds rule-language lines: label it \`\`\`pathway, \`\`\`pathway-error or \`\`\`pathway-fragment" "$tmp/rules"

@@ -1566,41 +1566,6 @@ START_TEST(test_text_root)
 }
 END_TEST
 
-START_TEST(test_example_rules)
-{
-    /* The excerpt in docs/language.md parses as shown there. */
-    dir d;
-    dir_make(&d);
-    dir_write(&d, "common/coach.pw", "facts coach { age: integer  experience: integer }\n");
-    dir_write(&d, "usatf/usatf.pw",
-              "# rules/usatf/usatf.pw (excerpt)\n"
-              "include \"../common/coach.pw\"\n\n"
-              "define member(body: text) =\n"
-              "  any m in memberships where m.body = body and (m.expires otherwise today) >= today\n\n"
-              "program level_2 \"USATF Level 2 Program\" {\n"
-              "  hours 32\n  format \"blended\"\n  provider \"USATF\"\n  grants \"usatf-level-2\"\n\n"
-              "  require \"USATF membership\": member(\"usatf\")\n"
-              "    citing \"USATF membership, at least 18 years of age, current USATF Level 1 "
-              "certificate, and at least two years of coaching experience required to enroll.\"\n"
-              "  require \"at least 18 years of age\": age >= 18\n"
-              "  require \"current USATF Level 1 certificate\": current(\"usatf-level-1\")\n"
-              "  require \"at least two years of coaching experience\": experience >= 2\n"
-              "}\n");
-    fx f;
-    load(&f, &d, "usatf/usatf.pw", NULL);
-    ck_assert(f.ok);
-    char names[128];
-    decl_names(&f, names, sizeof names);
-    ck_assert_str_eq(names, "+../common/coach.pw coach member level_2");
-    int n = 0;
-    for (pa_req *r = f.decls->next->next->next->u.program.reqs; r; r = r->next)
-        n++;
-    ck_assert_int_eq(n, 4);
-    fx_free(&f);
-    dir_remove(&d);
-}
-END_TEST
-
 static Suite *parser_suite(void)
 {
     Suite *s = suite_create("parser");
@@ -1646,7 +1611,6 @@ static Suite *parser_suite(void)
     tcase_add_test(files, test_root_missing);
     tcase_add_test(files, test_limits_files);
     tcase_add_test(files, test_text_root);
-    tcase_add_test(files, test_example_rules);
     suite_add_tcase(s, files);
     return s;
 }

@@ -126,7 +126,7 @@ static const cli_option report_options[] = {
      .help = "text (default), json, csv (one row per program and requirement), or html (a "
              "self-contained page with a bar chart per program)"},
     {.name = "--top", .arg = "N", .kind = CLI_CALL, CLI_DEST(report_opts, top, unsigned), .set = report_top,
-     .help = "text and html: unmet requirements shown per program (default 3); json and csv list them all"},
+     .brief = "unmet requirements shown per program", .help = "text and html: unmet requirements shown per program (default 3); json and csv list them all"},
     POP_OPTIONS(report_opts),
 };
 

@@ -126,21 +126,17 @@ static int check_main(int argc, char **argv)
         free(o.files);
         return st == CLI_HELP ? CLI_OK : st;
     }
-    pw_diag_format format = o.format;
-    bool list = o.list;
-    int nfiles = o.nfiles, failed = 0;
-    const char **files = o.files;
-    cli_limits limits = o.limits;
+    int failed = 0;
     cli_diag_sink sink;
-    pw_compile_options opt = cli_compile_options(format, &sink);
-    cli_apply_limits(&opt, &limits);
+    pw_compile_options opt = cli_compile_options(o.format, &sink);
+    cli_apply_limits(&opt, &o.limits);
     pr_assumptions assumptions = {0};
-    for (int i = 0; i < nfiles; i++)
-        if (!cli_check_file(files[i], &opt, &sink, list ? &assumptions : NULL, format))
+    for (int i = 0; i < o.nfiles; i++)
+        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, o.format))
             failed++;
     pr_assumptions_fini(&assumptions);
-    free(files);
-    if (nfiles == 0)
+    free(o.files);
+    if (o.nfiles == 0)
         return cli_usage_error(&cli_check_cmd, "no rule files given");
     return failed ? CLI_FOUND : CLI_OK;
 }

@@ -367,10 +367,11 @@ const cli_command cli_completion_cmd = {
     .summary = "print the shell completion script",
     .usage = "usage: pathway completion bash|zsh|fish\n",
     .about = "Prints the script that makes the shell complete pathway's commands, their\n"
-             "options, the values of --format and --limit, and file names. To try it:\n"
-             "  source <(pathway completion bash)       # bash\n"
-             "  source <(pathway completion zsh)        # zsh, after compinit\n"
-             "  pathway completion fish | source        # fish\n"
+             "options, the values of --format and --limit, and file names. To load it in\n"
+             "the running shell (or in its startup file):\n"
+             "  source <(pathway completion bash)    in bash\n"
+             "  source <(pathway completion zsh)     in zsh, after compinit\n"
+             "  pathway completion fish | source     in fish\n"
              "Installed, the scripts are in bash-completion's completions directory,\n"
              "zsh's site-functions and fish's vendor_completions.d (docs/cli.md).\n",
     CLI_OPTIONS(completion_options),

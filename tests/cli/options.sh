@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The option tables (src/cli/options.h): what every command accepts is what
-# its --help lists and what each completion script offers; an unknown
+# The option tables (src/cli/options.h): each completion script offers what
+# each command's --help lists (tests/options/accepted.sh: what it accepts); an unknown
 # option and a missing value get the same message and exit status from
 # every command; `--name=VALUE` is `--name VALUE`; the man page list of
 # CMakeLists.txt is the command list of `pathway --help`.
@@ -18,34 +18,10 @@ pw_commands >commands
 [ "$(wc -l <commands)" -ge 13 ] && ok "pathway --help lists $(wc -l <commands) commands" \
   || fail "pathway --help lists too few commands: $(tr '\n' ' ' <commands)"
 
-# --- every option a command accepts is in its help, and no other ---------------------
-# The candidates: every option any help lists, every option named in the
-# command's sources, and a few that no command takes.
-while read -r c; do pw_help_options "$c"; done <commands >all.raw
-grep -ohE '"--?[a-z][a-z-]*' "$root"/src/cli/*.c | tr -d '"' >>all.raw
-printf '%s\n' --verbose --nope -x -q >>all.raw
-sort -u all.raw | grep -vx -- '-' >universe
-while read -r c; do
-  pw_help_options "$c" >"help.$c"
-  bad=""
-  while read -r o; do
-    "$bin" "$c" "$o" </dev/null >run.out 2>run.err
-    grep -qF "unknown option" run.err && bad="$bad $o"
-  done <"help.$c"
-  [ -z "$bad" ] && ok "$c: every option its help lists is accepted" || fail "$c: listed but refused:$bad"
-  bad=""
-  while read -r o; do
-    grep -qxF -- "$o" "help.$c" && continue
-    "$bin" "$c" "$o" </dev/null >run.out 2>run.err
-    st=$?
-    [ "$st" -eq 2 ] && grep -qF "unknown option \`$o\`" run.err || bad="$bad $o($st)"
-  done <universe
-  [ -z "$bad" ] && ok "$c: every option its help does not list is unknown" || fail "$c: accepted, not listed:$bad"
-  grep -qxF -- --help "help.$c" && grep -qxF -- -h "help.$c" && ok "$c: help lists -h, --help" \
-    || fail "$c: help does not list -h, --help"
-done <commands
-
-# --- ... and in each completion script ------------------------------------------------
+# --- each completion script offers the options of each command's help ------------------
+# (tests/options/accepted.sh checks that the help lists every option the
+# command accepts and no other; tests/completion/ runs the scripts.)
+while read -r c; do pw_help_options "$c" >"help.$c"; done <commands
 for sh in bash zsh fish; do
   expect_status "completion-$sh" 0 "$bin" completion "$sh"
 done
@@ -62,6 +38,16 @@ while read -r c; do
     | grep -oE ' -(s [a-z]|l [a-z][-a-z]*)' | sed 's/^ -s /-/; s/^ -l /--/' | sort -u >fish.$c
   same_set "fish completion offers $c's options" "help.$c" "fish.$c"
 done <commands
+
+# The names --limit's help lists are the names it takes (its table, which
+# completion offers).
+"$bin" eval --help >eval.help
+awk '/^  --limit /{on=1} on && /^  -/ && !/^  --limit /{on=0} on' eval.help | tr -s ' \n' ' ' \
+  | sed 's/.*(repeatable): //; s/;.*//' | tr -d ',' | tr ' ' '\n' | grep -v '^$' | sort >limit.help
+sed -n "0,/^        --limit) _pathway_words '\([^']*\)'.*/s//\1/p" "$tmp/completion-bash.out" | tr ' ' '\n' \
+  | sed 's/=$//' | grep -v '^$' | sort >limit.table
+[ "$(wc -l <limit.table)" -ge 10 ] || fail "--limit: completion offers $(wc -l <limit.table) names"
+same_set "--limit's help names the limits it takes" limit.table limit.help
 
 # --- unknown options and missing values: the message and status of today ----------------
 while read -r c; do

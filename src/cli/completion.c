@@ -42,7 +42,7 @@ static void cli_values(FILE *out, const cli_option *o)
 {
     const char *sep = "";
     if (o->kind == CLI_CHOICE) {
-        for (size_t i = 0; o->choices->items[i].name; i++) {
+        for (size_t i = 0; i < CLI_MAX_CHOICES && o->choices->items[i].name; i++) {
             if (!o->choices->items[i].alias) {
                 fprintf(out, "%s%s", sep, o->choices->items[i].name);
                 sep = " ";

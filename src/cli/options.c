@@ -52,16 +52,22 @@ static const cli_option *cli_find(const cli_command *cmd, const char *arg, const
     return NULL;
 }
 
+/* How many choices c has: up to the first without a name. */
+static size_t cli_nchoices(const cli_choices *c)
+{
+    size_t n = 0;
+    while (n < CLI_MAX_CHOICES && c->items[n].name)
+        n++;
+    return n;
+}
+
 /* "a, b or c": the choices offered (not the aliases). */
 static void cli_choice_list(const cli_choices *c, char *buf, size_t len)
 {
-    size_t n = 0, at = 0;
-    while (c->items[n].name)
-        n++;
-    buf[0] = '\0';
-    size_t shown = 0, total = 0;
+    size_t n = cli_nchoices(c), at = 0, shown = 0, total = 0;
     for (size_t i = 0; i < n; i++)
         total += !c->items[i].alias;
+    buf[0] = '\0';
     for (size_t i = 0; i < n && at < len; i++) {
         if (c->items[i].alias)
             continue;
@@ -75,7 +81,7 @@ static void cli_choice_list(const cli_choices *c, char *buf, size_t len)
 static int cli_set_choice(const cli_option *o, void *dest, const char *value)
 {
     const cli_choices *c = o->choices;
-    for (size_t i = 0; c->items[i].name; i++) {
+    for (size_t i = 0, n = cli_nchoices(c); i < n; i++) {
         if (strcmp(value, c->items[i].name) == 0) {
             *(int *)dest = c->items[i].value;
             return CLI_OK;

@@ -38,12 +38,14 @@ typedef struct cli_choice {
     bool alias;
 } cli_choice;
 
+enum { CLI_MAX_CHOICES = 8 };
+
 typedef struct cli_choices {
     /* The error for any other value: "unknown WHAT `VALUE` (expected a, b or
      * c)", after "--option: " when `named`. */
     const char *what;
     bool named;
-    cli_choice items[8]; /* up to the first without a name */
+    cli_choice items[CLI_MAX_CHOICES]; /* up to the first without a name */
 } cli_choices;
 
 typedef struct cli_option cli_option;

@@ -19,20 +19,14 @@ enum {
                        an input, a symbolic link, a read-only file...) */
 };
 
-typedef int (*cli_main_fn)(int argc, char **argv);
+#include "options.h"
 
-int cli_check(int argc, char **argv);
-int cli_compile(int argc, char **argv);
-int cli_eval(int argc, char **argv);
-int cli_report(int argc, char **argv);
-int cli_diff(int argc, char **argv);
-int cli_disasm(int argc, char **argv);
-int cli_test(int argc, char **argv);
-int cli_fmt(int argc, char **argv);
-int cli_lint(int argc, char **argv);
-int cli_explain(int argc, char **argv); /* cmd_explain.c: explain, when, plan */
-int cli_when(int argc, char **argv);
-int cli_plan(int argc, char **argv);
+/* The commands, each with its option table (cmd_*.c). */
+extern const cli_command cli_check_cmd, cli_compile_cmd, cli_disasm_cmd; /* cmd_check.c */
+extern const cli_command cli_eval_cmd, cli_report_cmd, cli_diff_cmd, cli_test_cmd, cli_fmt_cmd,
+    cli_lint_cmd;
+extern const cli_command cli_explain_cmd, cli_when_cmd, cli_plan_cmd; /* cmd_explain.c */
+extern const cli_command cli_completion_cmd;                            /* completion.c */
 /* explain_code.c: `check --explain CODE` prints a compiler code's section of
  * docs/errors.md; CLI_USAGE for an unknown code. */
 int cli_explain_code(const char *code);
@@ -43,11 +37,6 @@ void cli_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
-/* The value of an option given as `--name VALUE` or `--name=VALUE`; advances
- * *i. Returns NULL (after reporting) when the value is missing. */
-const char *cli_option_value(int argc, char **argv, int *i, const char *name);
-/* True when argv[i] is `--name` or `--name=...`. */
-bool cli_is_option(const char *arg, const char *name);
 /* Where compile diagnostics go, and whether any were printed (so a failure
  * without diagnostics still gets its message shown). */
 typedef struct cli_diag_sink {
@@ -68,33 +57,16 @@ typedef struct cli_limits {
 } cli_limits;
 /* A facts line longer than this is a bad record, skipped to its newline. */
 #define CLI_DEFAULT_RECORD_BYTES ((size_t)1 << 20)
-/* When argv[*i] is `--limit` (or `--include-root`, which confines the
- * files rules may include), reads its value into *l (advancing *i) and
- * returns true with *status CLI_OK, or CLI_USAGE after reporting a bad one.
- * Returns false for any other argument. */
-bool cli_limit_option(int argc, char **argv, int *i, cli_limits *l, int *status);
-/* Prints a command's help, a blank line and the paragraph on --limit. */
-void cli_print_help(const char *help);
-/* The options every command over rule files takes: -h/--help (prints help
- * with cli_print_help; *status -1) and --limit (as cli_limit_option). True
- * when argv[*i] is one of them. */
-bool cli_common_option(int argc, char **argv, int *i, const char *help, cli_limits *l, int *status);
 /* Puts the limits into compile options made by cli_compile_options. */
 void cli_apply_limits(pw_compile_options *opt, const cli_limits *l);
-/* The help text's paragraph on --limit. */
-extern const char cli_limit_help[];
-
 /* The rule files FILE|DIR arguments name (a DIR searched for *.pw files,
  * see pr_collect_files), appended to `files`; problems and notes are
  * printed. False when a directory could not be read. */
 struct pr_strings;
 bool cli_collect_files(const struct pr_strings *args, struct pr_strings *files);
-/* The part of the option loops of the FILE|DIR commands (lint, test) they
- * share: `--`, an operand (pushed onto args) or a common option. True when
- * argv[*i] was one of these; *status is then CLI_OK to go on, or the exit
- * status (-1 after printing help). */
-bool cli_files_arg(int argc, char **argv, int *i, bool *ended, const char *help, cli_limits *limits,
-                   struct pr_strings *args, int *status);
+/* A FILE|DIR operand (lint, test, fmt) pushed onto args; CLI_OK, or
+ * CLI_USAGE after reporting a want of memory. */
+int cli_push_operand(struct pr_strings *args, const char *arg);
 
 /* The files a command reads, by identity (device and inode), so that no
  * output can name one of them (docs/robustness.md, "Outputs"). */
@@ -124,10 +96,6 @@ int cli_output_check(const cli_inputs *in, const char *output);
 /* Writes data to `path` with pu_write_file; CLI_OK or, after the message,
  * CLI_WRITE. */
 int cli_write_output(const char *path, const void *data, size_t len);
-/* `--` ends the options: true (and sets *ended) when argv[i] is the first
- * `--`; the arguments after it are operands even when they start with -. */
-bool cli_end_of_options(const char *arg, bool *ended);
-
 /* The command line's output buffer is util/buf.h's (the library's eval
  * line is assembled with the same code). */
 typedef pu_buf cli_buf;

@@ -13,52 +13,6 @@
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 
-static const char check_help[] =
-    "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
-    "       pathway check --explain CODE\n"
-    "\n"
-    "Compiles each rule file (and what it includes) and reports every error,\n"
-    "clang-style, on standard error; with --format json, one JSON object per\n"
-    "diagnostic on standard output. Prints nothing for a clean file.\n"
-    "\n"
-    "  --list-assumptions  when a file compiles, print every `assuming` of its\n"
-    "                      programs (and of the files it includes), in source\n"
-    "                      order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": REASON\n"
-    "                      (with --format json, one JSON object per line)\n"
-    "  --explain CODE      print what error CODE (such as E0401) means, an example\n"
-    "                      of a rule file that fails with it, and the fix (the\n"
-    "                      code's section of docs/errors.md), and check nothing\n"
-    "\n"
-    "Exit status: 0 all files compile, 1 some file has errors, 2 usage error\n"
-    "(with --explain: an unknown code).\n";
-
-static const char compile_help[] =
-    "usage: pathway compile FILE -o OUT.pwc [--limit NAME=N]...\n"
-    "\n"
-    "Compiles a rule file to bytecode (see docs/bytecode.md). The output is\n"
-    "written atomically (docs/robustness.md); `-o -` writes standard output.\n"
-    "Exit status: 0 written, 1 the rules have errors, 2 usage error, 3 the\n"
-    "output cannot be written (or names the rule file or a file it includes).\n";
-
-static const char disasm_help[] =
-    "usage: pathway disasm FILE [--limit NAME=N]...\n"
-    "\n"
-    "Prints the bytecode of a rule file or .pwc file: strings, records,\n"
-    "programs with their requirement trees, and every function's instructions\n"
-    "under the source lines they come from.\n"
-    "Exit status: 0 printed, 1 the file does not load or compile, 2 usage.\n";
-
-static bool cli_wants_help(int argc, char **argv, const char *help)
-{
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            cli_print_help(help);
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Whether a[i] was already printed from an earlier file (two roots may
  * include the same file). */
 static bool cli_assumption_seen(const pr_assumptions *a, size_t i)
@@ -126,103 +80,130 @@ static bool cli_check_file(const char *path, const pw_compile_options *opt, cli_
     return true;
 }
 
-int cli_check(int argc, char **argv)
+/* ---- check ---------------------------------------------------------------------- */
+
+typedef struct check_opts {
+    int format;            /* pw_diag_format */
+    bool list;             /* --list-assumptions */
+    const char *explain;   /* --explain CODE */
+    const char **files;    /* room for argc of them */
+    int nfiles;
+    cli_limits limits;
+} check_opts;
+
+static const cli_choices check_formats = {
+    "format", false, {{"text", PW_DIAG_TEXT, false}, {"json", PW_DIAG_JSON, false}}};
+
+static const cli_option check_options[] = {
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(check_opts, format, int),
+     .choices = &check_formats, .brief = "how errors are reported",
+     .help = "text (default): clang-style, on standard error; json: one JSON object per "
+             "diagnostic, on standard output"},
+    {.name = "--list-assumptions", .kind = CLI_FLAG, CLI_DEST(check_opts, list, bool),
+     .help = "when a file compiles, print every `assuming` of its programs (and of the files it "
+             "includes), in source order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": REASON\n"
+             "(with --format json, one JSON object per line)"},
+    {.name = "--explain", .arg = "CODE", .kind = CLI_STRING, CLI_DEST(check_opts, explain, const char *),
+     .brief = "what a compiler error code means",
+     .help = "print what error CODE (such as E0401) means, an example of a rule file that fails "
+             "with it, and the fix (the code's section of docs/errors.md), and check nothing"},
+    CLI_LIMIT_OPTIONS(check_opts, limits),
+};
+
+static int check_operand(const cli_command *cmd, void *opts, const char *a)
 {
-    if (cli_wants_help(argc, argv, check_help))
-        return CLI_OK;
-    pw_diag_format format = PW_DIAG_TEXT;
-    bool list = false;
-    int nfiles = 0, failed = 0, st;
-    bool ended = false;
-    cli_limits limits = {0};
-    const char **files = calloc((size_t)argc, sizeof *files);
-    if (!files) {
+    (void)cmd;
+    check_opts *o = opts;
+    o->files[o->nfiles++] = a;
+    return CLI_OK;
+}
+
+static int check_main(int argc, char **argv)
+{
+    check_opts o = {.format = PW_DIAG_TEXT};
+    o.files = calloc((size_t)argc, sizeof *o.files);
+    if (!o.files) {
         cli_error("out of memory");
         return CLI_USAGE;
     }
-    for (int i = 1; i < argc; i++) {
-        if (cli_end_of_options(argv[i], &ended))
-            continue;
-        if (ended || argv[i][0] != '-' || !argv[i][1]) {
-            files[nfiles++] = argv[i];
-        } else if (cli_limit_option(argc, argv, &i, &limits, &st)) {
-            if (st != CLI_OK) {
-                free(files);
-                return st;
-            }
-        } else if (cli_is_option(argv[i], "--format")) {
-            const char *v = cli_option_value(argc, argv, &i, "--format");
-            if (v && strcmp(v, "text") == 0) {
-                format = PW_DIAG_TEXT;
-            } else if (v && strcmp(v, "json") == 0) {
-                format = PW_DIAG_JSON;
-            } else {
-                if (v)
-                    cli_error("unknown format `%s` (expected text or json)", v);
-                free(files);
-                return CLI_USAGE;
-            }
-        } else if (strcmp(argv[i], "--list-assumptions") == 0) {
-            list = true;
-        } else if (cli_is_option(argv[i], "--explain")) {
-            const char *code = cli_option_value(argc, argv, &i, "--explain");
-            free(files);
-            return code ? cli_explain_code(code) : CLI_USAGE;
-        } else {
-            cli_error("unknown option `%s`\n%s", argv[i], check_help);
-            free(files);
-            return CLI_USAGE;
-        }
+    int st = cli_parse(&cli_check_cmd, argc, argv, &o);
+    if (st != CLI_OK) {
+        free(o.files);
+        return st == CLI_HELP ? CLI_OK : st;
     }
+    if (o.explain) {
+        free(o.files);
+        return cli_explain_code(o.explain);
+    }
+    int failed = 0;
     cli_diag_sink sink;
-    pw_compile_options opt = cli_compile_options(format, &sink);
-    cli_apply_limits(&opt, &limits);
+    pw_compile_options opt = cli_compile_options(o.format, &sink);
+    cli_apply_limits(&opt, &o.limits);
     pr_assumptions assumptions = {0};
-    for (int i = 0; i < nfiles; i++)
-        if (!cli_check_file(files[i], &opt, &sink, list ? &assumptions : NULL, format))
+    for (int i = 0; i < o.nfiles; i++)
+        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, o.format))
             failed++;
     pr_assumptions_fini(&assumptions);
-    free(files);
-    if (nfiles == 0) {
-        cli_error("no rule files given\n%s", check_help);
-        return CLI_USAGE;
-    }
+    free(o.files);
+    if (o.nfiles == 0)
+        return cli_usage_error(&cli_check_cmd, "no rule files given");
     return failed ? CLI_FOUND : CLI_OK;
 }
 
-int cli_compile(int argc, char **argv)
+const cli_command cli_check_cmd = {
+    .name = "check",
+    .synopsis = "FILE...",
+    .summary = "compile rule files and report every error",
+    .usage = "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
+             "       pathway check --explain CODE\n",
+    .about = "Compiles each rule file (and what it includes) and reports every error,\n"
+             "clang-style, on standard error; with --format json, one JSON object per\n"
+             "diagnostic on standard output. Prints nothing for a clean file.\n",
+    CLI_OPTIONS(check_options),
+    .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 usage error\n"
+            "(with --explain: an unknown code).\n",
+    .operand = check_operand,
+    .help_first = true,
+    .operands = CLI_FILE,
+    .run = check_main,
+};
+
+/* ---- compile -------------------------------------------------------------------- */
+
+typedef struct compile_opts {
+    const char *in, *out;
+    cli_limits limits;
+} compile_opts;
+
+static const cli_option compile_options[] = {
+    {.name = "--output", .short_name = 'o', .arg = "OUT.pwc", .kind = CLI_STRING, .complete = CLI_FILE,
+     CLI_DEST(compile_opts, out, const char *), .help = "the bytecode file to write (`-`: standard output)"},
+    CLI_LIMIT_OPTIONS(compile_opts, limits),
+};
+
+static int compile_operand(const cli_command *cmd, void *opts, const char *a)
 {
-    if (cli_wants_help(argc, argv, compile_help))
-        return CLI_OK;
-    const char *in = NULL, *out = NULL;
-    cli_limits limits = {0};
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        if (cli_end_of_options(argv[i], &ended))
-            continue;
-        if (ended || argv[i][0] != '-' || !argv[i][1]) {
-            if (in) {
-                cli_error("compile takes one rule file (it compiles what that file includes)");
-                return CLI_USAGE;
-            }
-            in = argv[i];
-        } else if (cli_limit_option(argc, argv, &i, &limits, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if (strcmp(argv[i], "-o") == 0 || cli_is_option(argv[i], "--output")) {
-            out = cli_option_value(argc, argv, &i, argv[i][1] == 'o' ? "-o" : "--output");
-            if (!out)
-                return CLI_USAGE;
-        } else {
-            cli_error("unknown option `%s`\n%s", argv[i], compile_help);
-            return CLI_USAGE;
-        }
-    }
-    if (!in || !out) {
-        cli_error("%s\n%s", !in ? "no rule file given" : "no output file given (-o OUT.pwc)", compile_help);
+    (void)cmd;
+    compile_opts *o = opts;
+    if (o->in) {
+        cli_error("compile takes one rule file (it compiles what that file includes)");
         return CLI_USAGE;
     }
+    o->in = a;
+    return CLI_OK;
+}
+
+static int compile_main(int argc, char **argv)
+{
+    compile_opts o = {0};
+    int st = cli_parse(&cli_compile_cmd, argc, argv, &o);
+    if (st != CLI_OK)
+        return st == CLI_HELP ? CLI_OK : st;
+    if (!o.in || !o.out)
+        return cli_usage_error(&cli_compile_cmd, "%s",
+                               !o.in ? "no rule file given" : "no output file given (-o OUT.pwc)");
+    const char *in = o.in, *out = o.out;
+    cli_limits limits = o.limits;
     /* The rule file and what it includes are inputs: -o naming one is
      * refused before anything is compiled or written. */
     cli_inputs inputs = {0};
@@ -253,6 +234,22 @@ int cli_compile(int argc, char **argv)
     pw_program_free(prog);
     return rc;
 }
+
+const cli_command cli_compile_cmd = {
+    .name = "compile",
+    .synopsis = "FILE -o OUT.pwc",
+    .summary = "compile a rule file to bytecode",
+    .usage = "usage: pathway compile FILE -o OUT.pwc [--limit NAME=N]...\n",
+    .about = "Compiles a rule file to bytecode (see docs/bytecode.md). The output is\n"
+             "written atomically (docs/robustness.md); `-o -` writes standard output.\n",
+    CLI_OPTIONS(compile_options),
+    .tail = "Exit status: 0 written, 1 the rules have errors, 2 usage error, 3 the\n"
+            "output cannot be written (or names the rule file or a file it includes).\n",
+    .operand = compile_operand,
+    .help_first = true,
+    .operands = CLI_FILE,
+    .run = compile_main,
+};
 
 /* Source lines for the disassembler, read on demand and kept until exit. */
 typedef struct cli_sources {
@@ -331,32 +328,36 @@ static const char *cli_source_line(void *user, const char *file, uint32_t line)
     return buf;
 }
 
-int cli_disasm(int argc, char **argv)
+/* ---- disasm ---------------------------------------------------------------------- */
+
+typedef struct disasm_opts {
+    const char *file;
+    cli_limits limits;
+} disasm_opts;
+
+static const cli_option disasm_options[] = {
+    CLI_LIMIT_OPTIONS(disasm_opts, limits),
+};
+
+static int disasm_operand(const cli_command *cmd, void *opts, const char *a)
 {
-    if (cli_wants_help(argc, argv, disasm_help))
-        return CLI_OK;
-    const char *file = NULL;
-    cli_limits limits = {0};
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        bool operand = ended || argv[i][0] != '-' || !argv[i][1];
-        if (cli_end_of_options(argv[i], &ended))
-            continue;
-        if (!operand && cli_limit_option(argc, argv, &i, &limits, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if (!operand || file) {
-            cli_error("disasm takes one file\n%s", disasm_help);
-            return CLI_USAGE;
-        } else {
-            file = argv[i];
-        }
-    }
-    if (!file) {
-        cli_error("disasm takes one file\n%s", disasm_help);
-        return CLI_USAGE;
-    }
+    disasm_opts *o = opts;
+    if (o->file)
+        return cli_usage_error(cmd, "disasm takes one file");
+    o->file = a;
+    return CLI_OK;
+}
+
+static int disasm_main(int argc, char **argv)
+{
+    disasm_opts o = {0};
+    int st = cli_parse(&cli_disasm_cmd, argc, argv, &o);
+    if (st != CLI_OK)
+        return st == CLI_HELP ? CLI_OK : st;
+    if (!o.file)
+        return cli_usage_error(&cli_disasm_cmd, "disasm takes one file");
+    const char *file = o.file;
+    cli_limits limits = o.limits;
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
     cli_apply_limits(&opt, &limits);
@@ -377,3 +378,19 @@ int cli_disasm(int argc, char **argv)
     pw_program_free(prog);
     return CLI_OK;
 }
+
+const cli_command cli_disasm_cmd = {
+    .name = "disasm",
+    .synopsis = "FILE",
+    .summary = "print the bytecode of a rule or .pwc file",
+    .usage = "usage: pathway disasm FILE [--limit NAME=N]...\n",
+    .about = "Prints the bytecode of a rule file or .pwc file: strings, records,\n"
+             "programs with their requirement trees, and every function's instructions\n"
+             "under the source lines they come from.\n",
+    CLI_OPTIONS(disasm_options),
+    .tail = "Exit status: 0 printed, 1 the file does not load or compile, 2 usage.\n",
+    .operand = disasm_operand,
+    .help_first = true,
+    .operands = CLI_FILE,
+    .run = disasm_main,
+};

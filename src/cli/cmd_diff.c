@@ -17,44 +17,14 @@
 #include "population.h"
 #include "util/file.h"
 
-static const char diff_help[] =
-    "usage: pathway diff OLD [NEW] --facts FILE [--as-of YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-    "                   [--format text|json] [--list FILE [--list-format jsonl|csv]]\n"
-    "                   [--jobs N] [-o FILE] [--limit NAME=N]...\n"
-    "\n"
-    "Evaluates every coach record in FILE under two versions of the rules and\n"
-    "reports who that changes: the requirements added, removed or changed, then\n"
-    "per program the coaches eligible before and after, how many gain and lose\n"
-    "eligibility, and the requirements that made the difference.\n"
-    "\n"
-    "  OLD, NEW           the rules before and after (.pw or .pwc); without NEW,\n"
-    "                     OLD is both, and --to gives the second date\n"
-    "  --as-of DATE       when the old rules are evaluated (default: today)\n"
-    "  --to DATE          when the new rules are evaluated (default: --as-of)\n"
-    "  --format FORMAT    text (default) or json\n"
-    "  --list FILE        write each affected coach and program, with the reasons,\n"
-    "                     to FILE as it goes, in input order\n"
-    "  --list-format F    jsonl (default) or csv\n";
-
-static const char diff_help_tail[] =
-    "\n"
-    "A record that cannot be evaluated under either version is reported on\n"
-    "standard error with its place, as pathway eval reports it, and left out\n"
-    "of every count and of the list.\n"
-    "Exit status: 0 every record evaluated, 1 some record could not be,\n"
-    "2 usage error, rules that do not compile, or facts that cannot be read,\n"
-    "3 an output cannot be written (or names an input, or -o and --list are\n"
-    "the same file).\n"
-    "\n";
-
 typedef struct diff_opts {
     eval_opts eo;
     const char *old_rules, *new_rules;
     pw_date to;
     bool has_to;
-    pi_format format;
+    int format;        /* pi_format */
     const char *output, *list;
-    bool csv;
+    int csv;           /* --list-format csv */
 } diff_opts;
 
 /* What every thread reads: the plan and the two rule sets. */
@@ -244,46 +214,40 @@ static const eval_hooks diff_hooks = {diff_state_new, diff_state_end, diff_recor
 
 /* ---- options ---------------------------------------------------------------------- */
 
-static int diff_value(int argc, char **argv, int *i, diff_opts *o)
+static int diff_to(const cli_option *opt, void *dest, const char *v)
 {
-    static const char *const formats[] = {"text", "json", NULL};
-    const char *a = argv[*i], *v;
-    pw_error err;
-    if (cli_is_option(a, "--to")) {
-        if (!(v = cli_option_value(argc, argv, i, "--to")))
-            return CLI_USAGE;
-        if (pw_date_parse(v, &o->to, &err) != PW_OK) {
-            cli_error("--to: %s", err.message);
-            return CLI_USAGE;
-        }
-        o->has_to = true;
-    } else if (cli_is_option(a, "--format")) {
-        if (!(v = cli_option_value(argc, argv, i, "--format")))
-            return CLI_USAGE;
-        if (!pop_format(v, formats, &o->format)) {
-            cli_error("unknown format `%s` (expected text or json)", v);
-            return CLI_USAGE;
-        }
-    } else if (cli_is_option(a, "--list")) {
-        if (!(o->list = cli_option_value(argc, argv, i, "--list")))
-            return CLI_USAGE;
-    } else if (cli_is_option(a, "--list-format")) {
-        if (!(v = cli_option_value(argc, argv, i, "--list-format")))
-            return CLI_USAGE;
-        if (strcmp(v, "jsonl") != 0 && strcmp(v, "csv") != 0) {
-            cli_error("unknown list format `%s` (expected jsonl or csv)", v);
-            return CLI_USAGE;
-        }
-        o->csv = strcmp(v, "csv") == 0;
-    } else {
-        cli_error("unknown option `%s`\n%s", a, diff_help);
+    diff_opts *o = dest;
+    if (cli_set_date(opt, &o->to, v) != CLI_OK)
         return CLI_USAGE;
-    }
+    o->has_to = true;
     return CLI_OK;
 }
 
-static int diff_operand(diff_opts *o, const char *a)
+static const cli_choices diff_formats = {"format", false, {{"text", PI_TEXT, false}, {"json", PI_JSON, false}}};
+static const cli_choices diff_list_formats = {"list format", false, {{"jsonl", 0, false}, {"csv", 1, false}}};
+
+static const cli_option diff_options[] = {
+    {.name = "OLD, NEW", .kind = CLI_NOTE,
+     .help = "the rules before and after (.pw or .pwc); without NEW, OLD is both, and --to gives the "
+             "second date"},
+    {.name = "--as-of", .arg = "DATE", .kind = CLI_CALL, CLI_DEST(diff_opts, eo.as_of, pw_date),
+     .set = cli_set_date, .help = "when the old rules are evaluated (default: today)"},
+    {.name = "--to", .arg = "DATE", .kind = CLI_CALL, .set = diff_to,
+     .help = "when the new rules are evaluated (default: --as-of)"},
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(diff_opts, format, int),
+     .choices = &diff_formats, .brief = "the summary's format", .help = "text (default) or json"},
+    {.name = "--list", .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
+     CLI_DEST(diff_opts, list, const char *),
+     .help = "write each affected coach and program, with the reasons, to FILE as it goes, in input order"},
+    {.name = "--list-format", .arg = "F", .kind = CLI_CHOICE, CLI_DEST(diff_opts, csv, int),
+     .choices = &diff_list_formats, .brief = "the list's format", .help = "jsonl (default) or csv"},
+    POP_OPTIONS(diff_opts),
+};
+
+static int diff_operand(const cli_command *cmd, void *opts, const char *a)
 {
+    (void)cmd;
+    diff_opts *o = opts;
     if (!o->old_rules) {
         o->old_rules = a;
     } else if (!o->new_rules) {
@@ -298,33 +262,15 @@ static int diff_operand(diff_opts *o, const char *a)
 static int diff_parse(int argc, char **argv, diff_opts *o)
 {
     o->eo.as_of = pw_date_today();
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_end_of_options(a, &ended))
-            continue;
-        if (ended || a[0] != '-' || !a[1]) {
-            if ((st = diff_operand(o, a)) != CLI_OK)
-                return st;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("%s%s%s%s", diff_help, pop_help, cli_limit_help, diff_help_tail);
-            return -1;
-        } else if (pop_option(argc, argv, &i, &o->eo, &o->output, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if ((st = diff_value(argc, argv, &i, o)) != CLI_OK) {
-            return st;
-        }
-    }
-    if (!o->old_rules || !o->eo.facts) {
-        cli_error("%s\n%s", !o->old_rules ? "no rules file given" : "no facts given (--facts FILE)", diff_help);
-        return CLI_USAGE;
-    }
-    if (!o->new_rules && !o->has_to) {
-        cli_error("diff needs a second rules file, or --to DATE to compare one file at two dates\n%s", diff_help);
-        return CLI_USAGE;
-    }
+    int st = cli_parse(&cli_diff_cmd, argc, argv, o);
+    if (st != CLI_OK)
+        return st;
+    if (!o->old_rules || !o->eo.facts)
+        return cli_usage_error(&cli_diff_cmd, "%s",
+                               !o->old_rules ? "no rules file given" : "no facts given (--facts FILE)");
+    if (!o->new_rules && !o->has_to)
+        return cli_usage_error(&cli_diff_cmd,
+                               "diff needs a second rules file, or --to DATE to compare one file at two dates");
     if (!o->has_to)
         o->to = o->eo.as_of;
     o->eo.rules = o->old_rules;
@@ -427,7 +373,7 @@ static int diff_run(const diff_opts *o, const pi_diff *d)
     return rc;
 }
 
-int cli_diff(int argc, char **argv)
+static int diff_main(int argc, char **argv)
 {
     diff_opts o;
     memset(&o, 0, sizeof o);
@@ -455,3 +401,27 @@ int cli_diff(int argc, char **argv)
     pw_program_free(old);
     return rc;
 }
+
+const cli_command cli_diff_cmd = {
+    .name = "diff",
+    .synopsis = "OLD NEW --facts FILE",
+    .summary = "who a rule change affects, and why",
+    .usage = "usage: pathway diff OLD [NEW] --facts FILE [--as-of YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+             "                   [--format text|json] [--list FILE [--list-format jsonl|csv]]\n"
+             "                   [--jobs N] [-o FILE] [--limit NAME=N]...\n",
+    .about = "Evaluates every coach record in FILE under two versions of the rules and\n"
+             "reports who that changes: the requirements added, removed or changed, then\n"
+             "per program the coaches eligible before and after, how many gain and lose\n"
+             "eligibility, and the requirements that made the difference.\n",
+    CLI_OPTIONS(diff_options),
+    .tail = "A record that cannot be evaluated under either version is reported on\n"
+            "standard error with its place, as pathway eval reports it, and left out\n"
+            "of every count and of the list.\n"
+            "Exit status: 0 every record evaluated, 1 some record could not be,\n"
+            "2 usage error, rules that do not compile, or facts that cannot be read,\n"
+            "3 an output cannot be written (or names an input, or -o and --list are\n"
+            "the same file).\n",
+    .operand = diff_operand,
+    .operands = CLI_FILE,
+    .run = diff_main,
+};

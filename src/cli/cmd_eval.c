@@ -7,30 +7,6 @@
 
 #include "eval.h"
 
-static const char eval_help[] =
-    "usage: pathway eval RULES --facts FILE [--as-of YYYY-MM-DD] [--program ID]...\n"
-    "                   [--format jsonl|text] [--jobs N] [--limit NAME=N]...\n"
-    "\n"
-    "Evaluates every coach record in FILE (\"-\" for standard input) against the\n"
-    "rules (a .pw source file or a compiled .pwc file) as of a date (default:\n"
-    "today). FILE holds one JSON object, a JSON array of objects, or JSON Lines.\n"
-    "\n"
-    "  --facts FILE       the coach records\n"
-    "  --as-of DATE       the evaluation date\n"
-    "  --program ID       only this program (repeatable); default: all, in the\n"
-    "                     order the rule file declares them\n"
-    "  --format FORMAT    jsonl (default when standard output is not a terminal):\n"
-    "                     one JSON object per record; text: a readable report\n"
-    "  --jobs N           evaluate on N threads (default: one per online core,\n"
-    "                     once the input has more than 4096 records); the output\n"
-    "                     is in input order whatever N is\n"
-    "\n"
-    "A record that cannot be evaluated gets {\"id\":...,\"error\":\"...\"} in its place\n"
-    "and a message on standard error; the other records are still evaluated.\n"
-    "Exit status: 0 every record evaluated, 1 some record had an error,\n"
-    "2 usage error or rules that do not compile.\n"
-    "\n";
-
 typedef struct eval_run {
     eval_opts *o;
     pw_program *program;
@@ -39,6 +15,47 @@ typedef struct eval_run {
 
 /* ---- options -------------------------------------------------------------- */
 
+static int eval_program(const cli_option *opt, void *dest, const char *v)
+{
+    (void)opt;
+    eval_opts *o = dest;
+    o->prog_ids[o->nids++] = v; /* room for argc of them */
+    return CLI_OK;
+}
+
+static const cli_choices eval_formats = {
+    "format", false, {{"jsonl", 0, false}, {"text", 1, false}, {"json", 0, true}}};
+
+static const cli_option eval_options[] = {
+    {.name = "--facts", .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
+     CLI_DEST(eval_opts, facts, const char *), .help = "the coach records"},
+    {.name = "--as-of", .arg = "DATE", .kind = CLI_CALL, CLI_DEST(eval_opts, as_of, pw_date),
+     .set = cli_set_date, .help = "the evaluation date"},
+    {.name = "--program", .arg = "ID", .kind = CLI_CALL, .dest = 0, .set = eval_program,
+     .help = "only this program (repeatable); default: all, in the order the rule file declares them"},
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(eval_opts, text, int),
+     .choices = &eval_formats, .brief = "the output's format",
+     .help = "jsonl (default when standard output is not a terminal): one JSON object per record; "
+             "text: a readable report"},
+    {.name = "--jobs", .arg = "N", .kind = CLI_CALL, CLI_DEST(eval_opts, jobs, unsigned),
+     .set = eval_set_jobs,
+     .help = "evaluate on N threads (default: one per online core, once the input has more than "
+             "4096 records); the output is in input order whatever N is"},
+    CLI_LIMIT_OPTIONS(eval_opts, limits),
+};
+
+static int eval_operand(const cli_command *cmd, void *opts, const char *a)
+{
+    (void)cmd;
+    eval_opts *o = opts;
+    if (o->rules) {
+        cli_error("eval takes one rules file; `%s` is a second one", a);
+        return CLI_USAGE;
+    }
+    o->rules = a;
+    return CLI_OK;
+}
+
 static int eval_parse(int argc, char **argv, eval_opts *o)
 {
     o->as_of = pw_date_today();
@@ -46,66 +63,12 @@ static int eval_parse(int argc, char **argv, eval_opts *o)
     o->prog_ids = calloc((size_t)argc, sizeof *o->prog_ids);
     if (!o->prog_ids)
         return CLI_USAGE;
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v;
-        if (cli_end_of_options(a, &ended))
-            continue;
-        if (ended || a[0] != '-' || !a[1]) {
-            if (o->rules) {
-                cli_error("eval takes one rules file; `%s` is a second one", a);
-                return CLI_USAGE;
-            }
-            o->rules = a;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(eval_help, stdout);
-            fputs(cli_limit_help, stdout);
-            return -1;
-        } else if (cli_limit_option(argc, argv, &i, &o->limits, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if (cli_is_option(a, "--facts")) {
-            if (!(o->facts = cli_option_value(argc, argv, &i, "--facts")))
-                return CLI_USAGE;
-        } else if (cli_is_option(a, "--as-of")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--as-of")))
-                return CLI_USAGE;
-            pw_error err;
-            if (pw_date_parse(v, &o->as_of, &err) != PW_OK) {
-                cli_error("--as-of: %s", err.message);
-                return CLI_USAGE;
-            }
-        } else if (cli_is_option(a, "--program")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--program")))
-                return CLI_USAGE;
-            o->prog_ids[o->nids++] = v;
-        } else if (cli_is_option(a, "--jobs")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--jobs")))
-                return CLI_USAGE;
-            if (!eval_parse_jobs(v, &o->jobs))
-                return CLI_USAGE;
-        } else if (cli_is_option(a, "--format")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--format")))
-                return CLI_USAGE;
-            if (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0) {
-                o->text = false;
-            } else if (strcmp(v, "text") == 0) {
-                o->text = true;
-            } else {
-                cli_error("unknown format `%s` (expected jsonl or text)", v);
-                return CLI_USAGE;
-            }
-        } else {
-            cli_error("unknown option `%s`\n%s", a, eval_help);
-            return CLI_USAGE;
-        }
-    }
-    if (!o->rules || !o->facts) {
-        cli_error("%s\n%s", !o->rules ? "no rules file given" : "no facts given (--facts FILE)", eval_help);
-        return CLI_USAGE;
-    }
+    int st = cli_parse(&cli_eval_cmd, argc, argv, o);
+    if (st != CLI_OK)
+        return st;
+    if (!o->rules || !o->facts)
+        return cli_usage_error(&cli_eval_cmd, "%s",
+                               !o->rules ? "no rules file given" : "no facts given (--facts FILE)");
     return CLI_OK;
 }
 
@@ -158,7 +121,7 @@ static int eval_facts(eval_run *r)
     return rc == CLI_OK && bad ? CLI_FOUND : rc;
 }
 
-int cli_eval(int argc, char **argv)
+static int eval_main(int argc, char **argv)
 {
     eval_opts o;
     memset(&o, 0, sizeof o);
@@ -192,3 +155,22 @@ int cli_eval(int argc, char **argv)
     free(o.prog_ids);
     return rc;
 }
+
+const cli_command cli_eval_cmd = {
+    .name = "eval",
+    .synopsis = "RULES --facts FILE",
+    .summary = "decide who may enrol in which program",
+    .usage = "usage: pathway eval RULES --facts FILE [--as-of YYYY-MM-DD] [--program ID]...\n"
+             "                   [--format jsonl|text] [--jobs N] [--limit NAME=N]...\n",
+    .about = "Evaluates every coach record in FILE (\"-\" for standard input) against the\n"
+             "rules (a .pw source file or a compiled .pwc file) as of a date (default:\n"
+             "today). FILE holds one JSON object, a JSON array of objects, or JSON Lines.\n",
+    CLI_OPTIONS(eval_options),
+    .tail = "A record that cannot be evaluated gets {\"id\":...,\"error\":\"...\"} in its place\n"
+            "and a message on standard error; the other records are still evaluated.\n"
+            "Exit status: 0 every record evaluated, 1 some record had an error,\n"
+            "2 usage error or rules that do not compile.\n",
+    .operand = eval_operand,
+    .operands = CLI_FILE,
+    .run = eval_main,
+};

@@ -23,117 +23,82 @@ typedef struct cx_opts {
     pw_date as_of;
     int64_t horizon_n;
     pu_unit horizon_unit;
-    bool json;
+    int json;                            /* --format json */
     cli_limits limits;
     unsigned jobs;                       /* --jobs; 0 = one per online core */
 } cx_opts;
 
-static const char *const cx_help[] = {
-    "usage: pathway explain RULES --facts FILE [--program ID]... [--as-of DATE]\n"
-    "                       [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n"
-    "\n"
-    "For each program (or those named) and each coach record in FILE: every\n"
-    "requirement, met or not, with its citation, the values it looked at and,\n"
-    "for one not met, what is missing and the day it will be met (\"age 17,\n"
-    "needs at least 18: reaches 18 on 2027-03-14\") or was last met.\n"
-    "Exit status: 0 every record explained, 1 some record had an error, 2 usage\n"
-    "error or rules that do not compile.\n",
-    "usage: pathway when RULES --facts FILE --program ID [--as-of DATE]\n"
-    "                    [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n"
-    "\n"
-    "The periods, from the evaluation date to the end of the horizon (default\n"
-    "20 years), in which each coach is eligible for the program, assuming no\n"
-    "new facts, and what starts and ends each; or what blocks it. Every day is\n"
-    "evaluated as `pathway eval --as-of DAY` evaluates it.\n"
-    "Exit status: 0 every coach is eligible on some day of the horizon, 1 some\n"
-    "coach is not or some record had an error, 2 usage error or rules that do\n"
-    "not compile.\n",
-    "usage: pathway plan RULES --facts FILE --target ID [--as-of DATE]\n"
-    "                    [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n"
-    "\n"
-    "The programs to take, and on which days, to be eligible for the target at\n"
-    "the earliest date (ties: fewer programs, then fewer hours): what each\n"
-    "grants, what must be waited for, and what no program grants and the coach\n"
-    "must arrange. Every plan is replayed through the evaluation before it is\n"
-    "printed.\n"
-    "Exit status: 0 every coach can reach the target within the horizon, 1 some\n"
-    "cannot or some record had an error, 2 usage error or rules that do not\n"
-    "compile.\n",
-};
+static const cli_command *const cx_cmds[] = {&cli_explain_cmd, &cli_when_cmd, &cli_plan_cmd};
 
-static const char cx_common_help[] =
-    "\n"
-    "  --facts FILE       coach records: one JSON object, an array, or JSON Lines\n"
-    "  --as-of DATE       the evaluation date (default: today)\n"
-    "  --horizon N(y|m|d) how far to look ahead (and, for explain, back):\n"
-    "                     years, months or days; default 20y\n"
-    "  --format FORMAT    text (default on a terminal) or json (one object per\n"
-    "                     coach, one per line)\n"
-    "  --jobs N           answer on N threads (default: one per online core, once\n"
-    "                     the input has more than 4096 records); the output is in\n"
-    "                     input order whatever N is\n";
-
-static const char *const cx_name[] = {"explain", "when", "plan"};
-
-static bool cx_parse_horizon(const char *v, cx_opts *o)
+static int cx_horizon(const cli_option *opt, void *dest, const char *v)
 {
+    cx_opts *o = dest;
     char *end;
     long n = strtol(v, &end, 10);
     pu_unit u = *end == 'y' ? PU_YEARS : *end == 'm' ? PU_MONTHS : PU_DAYS;
     if (*v < '0' || *v > '9' || n < 1 || n > 36525 || (*end && end[1]) ||
         (*end && *end != 'y' && *end != 'm' && *end != 'd')) {
-        cli_error("--horizon: `%s` needs a whole number of years, months or days, e.g. 20y, 6m, 90d", v);
-        return false;
+        cli_error("%s: `%s` needs a whole number of years, months or days, e.g. 20y, 6m, 90d", opt->name, v);
+        return CLI_USAGE;
     }
     o->horizon_n = n;
     o->horizon_unit = u;
-    return true;
+    return CLI_OK;
 }
 
-/* One option of the three commands; -1 help printed, else a status. */
-static int cx_option(int argc, char **argv, int *i, cx_opts *o)
+/* explain: --program, repeatable (room for argc of them). */
+static int cx_programs(const cli_option *opt, void *dest, const char *v)
 {
-    const char *a = argv[*i], *v;
-    int st;
-    if (cli_limit_option(argc, argv, i, &o->limits, &st))
-        return st;
-    if (cli_is_option(a, "--facts"))
-        return (o->facts = cli_option_value(argc, argv, i, "--facts")) ? CLI_OK : CLI_USAGE;
-    if (cli_is_option(a, "--as-of")) {
-        pw_error err;
-        if (!(v = cli_option_value(argc, argv, i, "--as-of")))
-            return CLI_USAGE;
-        if (pw_date_parse(v, &o->as_of, &err) == PW_OK)
-            return CLI_OK;
-        cli_error("--as-of: %s", err.message);
+    (void)opt;
+    cx_opts *o = dest;
+    o->programs[o->nprograms++] = v;
+    return CLI_OK;
+}
+
+static const cli_choices cx_formats = {"format", false, {{"text", 0, false}, {"json", 1, false}, {"jsonl", 1, true}}};
+
+/* The options of the three commands, after each one's own. */
+#define CX_OPTIONS                                                                                       \
+    {.name = "--facts", .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,                       \
+     CLI_DEST(cx_opts, facts, const char *),                                                           \
+     .help = "coach records: one JSON object, an array, or JSON Lines"},                               \
+    {.name = "--as-of", .arg = "DATE", .kind = CLI_CALL, CLI_DEST(cx_opts, as_of, pw_date),             \
+     .set = cli_set_date, .help = "the evaluation date (default: today)"},                             \
+    {.name = "--horizon", .arg = "N(y|m|d)", .kind = CLI_CALL, .set = cx_horizon,                      \
+     .help = "how far to look ahead (and, for explain, back): years, months or days; default 20y"},    \
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(cx_opts, json, int),             \
+     .choices = &cx_formats, .brief = "the answers' format",                                           \
+     .help = "text (default on a terminal) or json (one object per coach, one per line)"},             \
+    {.name = "--jobs", .arg = "N", .kind = CLI_CALL, CLI_DEST(cx_opts, jobs, unsigned), .set = eval_set_jobs, \
+     .help = "answer on N threads (default: one per online core, once the input has more than 4096 "   \
+             "records); the output is in input order whatever N is"},                                  \
+    CLI_LIMIT_OPTIONS(cx_opts, limits)
+
+static const cli_option explain_options[] = {
+    {.name = "--program", .arg = "ID", .kind = CLI_CALL, .set = cx_programs,
+     .help = "only this program (repeatable); default: all"},
+    CX_OPTIONS,
+};
+static const cli_option when_options[] = {
+    {.name = "--program", .arg = "ID", .kind = CLI_STRING, CLI_DEST(cx_opts, program, const char *),
+     .help = "the program"},
+    CX_OPTIONS,
+};
+static const cli_option plan_options[] = {
+    {.name = "--target", .arg = "ID", .kind = CLI_STRING, CLI_DEST(cx_opts, program, const char *),
+     .help = "the program to become eligible for"},
+    CX_OPTIONS,
+};
+
+static int cx_operand(const cli_command *cmd, void *opts, const char *a)
+{
+    cx_opts *o = opts;
+    if (o->rules) {
+        cli_error("%s takes one rules file; `%s` is a second one", cmd->name, a);
         return CLI_USAGE;
     }
-    if (cli_is_option(a, "--jobs"))
-        return (v = cli_option_value(argc, argv, i, "--jobs")) && eval_parse_jobs(v, &o->jobs) ? CLI_OK : CLI_USAGE;
-    if (cli_is_option(a, "--horizon"))
-        return (v = cli_option_value(argc, argv, i, "--horizon")) && cx_parse_horizon(v, o) ? CLI_OK : CLI_USAGE;
-    if (cli_is_option(a, "--format")) {
-        if (!(v = cli_option_value(argc, argv, i, "--format")))
-            return CLI_USAGE;
-        if (strcmp(v, "json") == 0 || strcmp(v, "jsonl") == 0 || strcmp(v, "text") == 0) {
-            o->json = v[0] == 'j';
-            return CLI_OK;
-        }
-        cli_error("unknown format `%s` (expected text or json)", v);
-        return CLI_USAGE;
-    }
-    const char *name = o->cmd == CX_PLAN ? "--target" : "--program";
-    if (cli_is_option(a, name)) {
-        if (!(v = cli_option_value(argc, argv, i, name)))
-            return CLI_USAGE;
-        if (o->cmd == CX_EXPLAIN)
-            o->programs[o->nprograms++] = v;
-        else
-            o->program = v;
-        return CLI_OK;
-    }
-    cli_error("unknown option `%s`\n%s", a, cx_help[o->cmd]);
-    return CLI_USAGE;
+    o->rules = a;
+    return CLI_OK;
 }
 
 static int cx_parse(int argc, char **argv, cx_opts *o)
@@ -142,37 +107,16 @@ static int cx_parse(int argc, char **argv, cx_opts *o)
     o->json = !isatty(STDOUT_FILENO);
     o->horizon_n = 20;
     o->horizon_unit = PU_YEARS;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_end_of_options(a, &ended))
-            continue;
-        if (!ended && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-            fputs(cx_help[o->cmd], stdout);
-            fputs(cx_common_help, stdout);
-            fputs(cli_limit_help, stdout);
-            return -1;
-        }
-        if (!ended && a[0] == '-' && a[1]) {
-            int st = cx_option(argc, argv, &i, o);
-            if (st != CLI_OK)
-                return st;
-        } else if (o->rules) {
-            cli_error("%s takes one rules file; `%s` is a second one", cx_name[o->cmd], a);
-            return CLI_USAGE;
-        } else {
-            o->rules = a;
-        }
-    }
+    int st = cli_parse(cx_cmds[o->cmd], argc, argv, o);
+    if (st != CLI_OK)
+        return st;
     const char *missing = !o->rules ? "no rules file given"
                           : !o->facts ? "no facts given (--facts FILE)"
                           : o->cmd == CX_WHEN && !o->program ? "no program given (--program ID)"
                           : o->cmd == CX_PLAN && !o->program ? "no target given (--target ID)"
                                                               : NULL;
-    if (missing) {
-        cli_error("%s\n%s", missing, cx_help[o->cmd]);
-        return CLI_USAGE;
-    }
+    if (missing)
+        return cli_usage_error(cx_cmds[o->cmd], "%s", missing);
     return CLI_OK;
 }
 
@@ -354,6 +298,63 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
     return rc;
 }
 
-int cli_explain(int argc, char **argv) { return cx_main(CX_EXPLAIN, argc, argv); }
-int cli_when(int argc, char **argv) { return cx_main(CX_WHEN, argc, argv); }
-int cli_plan(int argc, char **argv) { return cx_main(CX_PLAN, argc, argv); }
+static int explain_main(int argc, char **argv) { return cx_main(CX_EXPLAIN, argc, argv); }
+static int when_main(int argc, char **argv) { return cx_main(CX_WHEN, argc, argv); }
+static int plan_main(int argc, char **argv) { return cx_main(CX_PLAN, argc, argv); }
+
+const cli_command cli_explain_cmd = {
+    .name = "explain",
+    .synopsis = "RULES --facts FILE",
+    .summary = "why: every requirement, met or not, and what is missing",
+    .usage = "usage: pathway explain RULES --facts FILE [--program ID]... [--as-of DATE]\n"
+             "                       [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n",
+    .about = "For each program (or those named) and each coach record in FILE: every\n"
+             "requirement, met or not, with its citation, the values it looked at and,\n"
+             "for one not met, what is missing and the day it will be met (\"age 17,\n"
+             "needs at least 18: reaches 18 on 2027-03-14\") or was last met.\n",
+    CLI_OPTIONS(explain_options),
+    .tail = "Exit status: 0 every record explained, 1 some record had an error, 2 usage\n"
+            "error or rules that do not compile.\n",
+    .operand = cx_operand,
+    .operands = CLI_FILE,
+    .run = explain_main,
+};
+
+const cli_command cli_when_cmd = {
+    .name = "when",
+    .synopsis = "RULES --facts FILE --program ID",
+    .summary = "when: the periods of eligibility",
+    .usage = "usage: pathway when RULES --facts FILE --program ID [--as-of DATE]\n"
+             "                    [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n",
+    .about = "The periods, from the evaluation date to the end of the horizon (default\n"
+             "20 years), in which each coach is eligible for the program, assuming no\n"
+             "new facts, and what starts and ends each; or what blocks it. Every day is\n"
+             "evaluated as `pathway eval --as-of DAY` evaluates it.\n",
+    CLI_OPTIONS(when_options),
+    .tail = "Exit status: 0 every coach is eligible on some day of the horizon, 1 some\n"
+            "coach is not or some record had an error, 2 usage error or rules that do\n"
+            "not compile.\n",
+    .operand = cx_operand,
+    .operands = CLI_FILE,
+    .run = when_main,
+};
+
+const cli_command cli_plan_cmd = {
+    .name = "plan",
+    .synopsis = "RULES --facts FILE --target ID",
+    .summary = "how: the programs to take, and when",
+    .usage = "usage: pathway plan RULES --facts FILE --target ID [--as-of DATE]\n"
+             "                    [--horizon N(y|m|d)] [--format text|json] [--jobs N]\n",
+    .about = "The programs to take, and on which days, to be eligible for the target at\n"
+             "the earliest date (ties: fewer programs, then fewer hours): what each\n"
+             "grants, what must be waited for, and what no program grants and the coach\n"
+             "must arrange. Every plan is replayed through the evaluation before it is\n"
+             "printed.\n",
+    CLI_OPTIONS(plan_options),
+    .tail = "Exit status: 0 every coach can reach the target within the horizon, 1 some\n"
+            "cannot or some record had an error, 2 usage error or rules that do not\n"
+            "compile.\n",
+    .operand = cx_operand,
+    .operands = CLI_FILE,
+    .run = plan_main,
+};

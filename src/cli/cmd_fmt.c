@@ -21,25 +21,6 @@ enum {
     FMT_MAX_ERRORS = 50      /* syntax errors shown per file, as `check` shows */
 };
 
-static const char fmt_help[] =
-    "usage: pathway fmt [--check | -w] FILE|DIR...\n"
-    "\n"
-    "Lays rule files out in the one canonical layout (docs/fmt.md): indentation,\n"
-    "spacing within lines, blank lines, the column of trailing comments. Line\n"
-    "breaks and comments are kept, and the formatted file compiles to the same\n"
-    "program. A file that does not parse is reported, clang-style, and left alone.\n"
-    "\n"
-    "  (no option)   print one FILE formatted (`-` reads standard input)\n"
-    "  --check       print a unified diff for each file that is not formatted\n"
-    "  -w, --write   rewrite the files that are not formatted, in place, atomically\n"
-    "\n"
-    "With --check or -w, a DIR is searched recursively for *.pw files.\n"
-    "-w keeps each file's permissions, owner and hard links, and refuses a\n"
-    "read-only file (docs/robustness.md).\n"
-    "Exit status: 0 done (with --check: every file is formatted), 1 --check found\n"
-    "files that are not formatted, 2 usage error, or a file that cannot be read\n"
-    "or does not parse, 3 a file that cannot be written.\n";
-
 typedef enum fmt_mode { FMT_PRINT, FMT_CHECK, FMT_WRITE } fmt_mode;
 
 typedef struct fmt_run {
@@ -52,37 +33,38 @@ typedef struct fmt_run {
 
 /* ---- options -------------------------------------------------------------------- */
 
-static int fmt_usage(const char *msg)
+typedef struct fmt_opts {
+    bool check, write;
+    pr_strings *args;
+} fmt_opts;
+
+static const cli_option fmt_options[] = {
+    {.name = "(no option)", .kind = CLI_NOTE, .help = "print one FILE formatted (`-` reads standard input)"},
+    {.name = "--check", .kind = CLI_FLAG, CLI_DEST(fmt_opts, check, bool),
+     .help = "print a unified diff for each file that is not formatted"},
+    {.name = "--write", .short_name = 'w', .kind = CLI_FLAG, CLI_DEST(fmt_opts, write, bool),
+     .help = "rewrite the files that are not formatted, in place, atomically"},
+};
+
+static int fmt_operand(const cli_command *cmd, void *opts, const char *a)
 {
-    cli_error("%s\n%s", msg, fmt_help);
-    return CLI_USAGE;
+    (void)cmd;
+    return cli_push_operand(((fmt_opts *)opts)->args, a);
 }
 
-/* Returns -1 after printing help. */
+static int fmt_usage(const char *msg)
+{
+    return cli_usage_error(&cli_fmt_cmd, "%s", msg);
+}
+
+/* Returns CLI_HELP after printing help. */
 static int fmt_parse(int argc, char **argv, fmt_run *r, pr_strings *args)
 {
-    bool check = false, write = false, ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_end_of_options(a, &ended))
-            continue;
-        if (ended || a[0] != '-' || !a[1]) {
-            if (!pr_strings_push(args, a)) {
-                cli_error("out of memory");
-                return CLI_USAGE;
-            }
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(fmt_help, stdout);
-            return -1;
-        } else if (strcmp(a, "--check") == 0) {
-            check = true;
-        } else if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0) {
-            write = true;
-        } else {
-            cli_error("unknown option `%s`\n%s", a, fmt_help);
-            return CLI_USAGE;
-        }
-    }
+    fmt_opts o = {false, false, args};
+    int st = cli_parse(&cli_fmt_cmd, argc, argv, &o);
+    if (st != CLI_OK)
+        return st;
+    bool check = o.check, write = o.write;
     if (check && write)
         return fmt_usage("--check and -w do not go together: --check changes nothing");
     if (args->n == 0)
@@ -193,7 +175,7 @@ static void fmt_file(fmt_run *r, const char *path)
     free(text);
 }
 
-int cli_fmt(int argc, char **argv)
+static int fmt_main(int argc, char **argv)
 {
     fmt_run r;
     memset(&r, 0, sizeof r);
@@ -215,3 +197,24 @@ int cli_fmt(int argc, char **argv)
     pr_strings_fini(&files);
     return rc < 0 ? CLI_OK : rc;
 }
+
+const cli_command cli_fmt_cmd = {
+    .name = "fmt",
+    .synopsis = "FILE|DIR...",
+    .summary = "lay rule files out in the canonical layout",
+    .usage = "usage: pathway fmt [--check | -w] FILE|DIR...\n",
+    .about = "Lays rule files out in the one canonical layout (docs/fmt.md): indentation,\n"
+             "spacing within lines, blank lines, the column of trailing comments. Line\n"
+             "breaks and comments are kept, and the formatted file compiles to the same\n"
+             "program. A file that does not parse is reported, clang-style, and left alone.\n",
+    CLI_OPTIONS(fmt_options),
+    .tail = "With --check or -w, a DIR is searched recursively for *.pw files.\n"
+            "-w keeps each file's permissions, owner and hard links, and refuses a\n"
+            "read-only file (docs/robustness.md).\n"
+            "Exit status: 0 done (with --check: every file is formatted), 1 --check found\n"
+            "files that are not formatted, 2 usage error, or a file that cannot be read\n"
+            "or does not parse, 3 a file that cannot be written.\n",
+    .operand = fmt_operand,
+    .operands = CLI_FILE,
+    .run = fmt_main,
+};

@@ -10,40 +10,13 @@
 #include "lint/lint.h"
 #include "ruletest/ruletest.h"
 
-static const char lint_help[] =
-    "usage: pathway lint [--format text|json|sarif] [--fail-on error|warning|note|never]\n"
-    "                    [-o FILE] FILE|DIR...\n"
-    "\n"
-    "Compiles each rule file and reports what it most likely gets wrong, each\n"
-    "finding with a code (PW101...) documented in docs/lint.md: declarations\n"
-    "nothing uses, requirements that can never be met or are always met,\n"
-    "requirements implied by others, comparisons a field's declared range\n"
-    "decides, text that is not a known value, programs no coach can ever\n"
-    "become eligible for, duplicates, and (on request) missing citations.\n"
-    "Findings are reported for the files named, not for the files they\n"
-    "include. A directory is searched recursively for *.pw files.\n"
-    "\n"
-    "  --format FORMAT     text (default): clang-style, with a closing tally;\n"
-    "                      json: one JSON object per finding;\n"
-    "                      sarif: a SARIF 2.1.0 log (GitHub code scanning)\n"
-    "  --fail-on LEVEL     exit 1 when a finding is at least this severe:\n"
-    "                      error, warning (default), note, or never\n"
-    "  -o, --output FILE   write the findings to FILE, atomically\n"
-    "\n"
-    "Silence a finding with a comment, giving the reason:\n"
-    "  # lint: ignore PW112 -- the handbook states both\n"
-    "\n"
-    "Exit status: 0 no finding at or above --fail-on, 1 some finding is,\n"
-    "2 a file does not compile (its errors are printed as `check` prints\n"
-    "them) or a usage error, 3 the output cannot be written.\n";
-
 typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF } lint_format;
 
 /* --fail-on: findings of this severity or worse fail; PD_NOTE + 1 never. */
 enum { LINT_NEVER = PD_NOTE + 1 };
 
 typedef struct lint_opts {
-    lint_format format;
+    int format;           /* lint_format */
     int fail_on;
     const char *output;
     pr_strings args;
@@ -63,60 +36,43 @@ typedef struct lint_run {
 
 /* ---- options ------------------------------------------------------------------------ */
 
-static int lint_parse_format(const char *v, lint_opts *o)
+static const cli_choices lint_formats = {
+    "format", false, {{"text", LINT_TEXT, false}, {"json", LINT_JSON, false}, {"sarif", LINT_SARIF, false}}};
+
+/* --fail-on: PD_ERROR, PD_WARNING, PD_NOTE, LINT_NEVER. */
+static const cli_choices lint_levels = {
+    "level", true,
+    {{"error", PD_ERROR, false}, {"warning", PD_WARNING, false}, {"note", PD_NOTE, false}, {"never", LINT_NEVER, false}}};
+
+static const cli_option lint_options[] = {
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(lint_opts, format, int),
+     .choices = &lint_formats, .brief = "how findings are reported",
+     .help = "text (default): clang-style, with a closing tally;\njson: one JSON object per finding;\n"
+             "sarif: a SARIF 2.1.0 log (GitHub code scanning)"},
+    {.name = "--fail-on", .arg = "LEVEL", .kind = CLI_CHOICE, CLI_DEST(lint_opts, fail_on, int),
+     .choices = &lint_levels,
+     .help = "exit 1 when a finding is at least this severe: error, warning (default), note, or never"},
+    {.name = "--output", .short_name = 'o', .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
+     CLI_DEST(lint_opts, output, const char *), .help = "write the findings to FILE, atomically"},
+    CLI_LIMIT_OPTIONS(lint_opts, limits),
+};
+
+static int lint_operand(const cli_command *cmd, void *opts, const char *a)
 {
-    static const char *const names[] = {"text", "json", "sarif"};
-    for (int i = 0; i < 3; i++)
-        if (strcmp(v, names[i]) == 0) {
-            o->format = (lint_format)i;
-            return CLI_OK;
-        }
-    cli_error("unknown format `%s` (expected text, json or sarif)", v);
-    return CLI_USAGE;
+    (void)cmd;
+    return cli_push_operand(&((lint_opts *)opts)->args, a);
 }
 
-static int lint_parse_fail_on(const char *v, lint_opts *o)
-{
-    static const char *const names[] = {"error", "warning", "note", "never"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(v, names[i]) == 0) {
-            o->fail_on = i; /* PD_ERROR, PD_WARNING, PD_NOTE, LINT_NEVER */
-            return CLI_OK;
-        }
-    cli_error("--fail-on: unknown level `%s` (expected error, warning, note or never)", v);
-    return CLI_USAGE;
-}
-
-/* Returns -1 after printing help. */
+/* Returns CLI_HELP after printing help. */
 static int lint_parse(int argc, char **argv, lint_opts *o)
 {
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (cli_files_arg(argc, argv, &i, &ended, lint_help, &o->limits, &o->args, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if (cli_is_option(a, "--format")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--format")) || lint_parse_format(v, o) != CLI_OK)
-                return CLI_USAGE;
-        } else if (cli_is_option(a, "--fail-on")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--fail-on")) || lint_parse_fail_on(v, o) != CLI_OK)
-                return CLI_USAGE;
-        } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
-            if (!(o->output = cli_option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")))
-                return CLI_USAGE;
-            if (strcmp(o->output, "-") == 0)
-                o->output = NULL; /* standard output */
-        } else {
-            cli_error("unknown option `%s`\n%s", a, lint_help);
-            return CLI_USAGE;
-        }
-    }
-    if (o->args.n == 0) {
-        cli_error("no rule files or directories given\n%s", lint_help);
-        return CLI_USAGE;
-    }
+    int st = cli_parse(&cli_lint_cmd, argc, argv, o);
+    if (st != CLI_OK)
+        return st;
+    if (o->output && strcmp(o->output, "-") == 0)
+        o->output = NULL; /* standard output */
+    if (o->args.n == 0)
+        return cli_usage_error(&cli_lint_cmd, "no rule files or directories given");
     return CLI_OK;
 }
 
@@ -235,7 +191,7 @@ static void lint_tool(lint_run *r)
     r->tool = (pd_sarif_tool){"pathway", pw_version(), PL_HOMEPAGE, PL_HELP_URI, rules, n};
 }
 
-int cli_lint(int argc, char **argv)
+static int lint_main(int argc, char **argv)
 {
     lint_opts o;
     memset(&o, 0, sizeof o);
@@ -287,3 +243,29 @@ int cli_lint(int argc, char **argv)
         return CLI_USAGE;
     return lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;
 }
+
+const cli_command cli_lint_cmd = {
+    .name = "lint",
+    .synopsis = "FILE|DIR...",
+    .summary = "find likely mistakes in rule files that compile",
+    .usage = "usage: pathway lint [--format text|json|sarif] [--fail-on error|warning|note|never]\n"
+             "                    [-o FILE] FILE|DIR...\n",
+    .about = "Compiles each rule file and reports what it most likely gets wrong, each\n"
+             "finding with a code (PW101...) documented in docs/lint.md: declarations\n"
+             "nothing uses, requirements that can never be met or are always met,\n"
+             "requirements implied by others, comparisons a field's declared range\n"
+             "decides, text that is not a known value, programs no coach can ever\n"
+             "become eligible for, duplicates, and (on request) missing citations.\n"
+             "Findings are reported for the files named, not for the files they\n"
+             "include. A directory is searched recursively for *.pw files.\n",
+    CLI_OPTIONS(lint_options),
+    .tail = "Silence a finding with a comment, giving the reason:\n"
+            "  # lint: ignore PW112 -- the handbook states both\n"
+            "\n"
+            "Exit status: 0 no finding at or above --fail-on, 1 some finding is,\n"
+            "2 a file does not compile (its errors are printed as `check` prints\n"
+            "them) or a usage error, 3 the output cannot be written.\n",
+    .operand = lint_operand,
+    .operands = CLI_FILE,
+    .run = lint_main,
+};

@@ -13,34 +13,9 @@
 #include "vm/vm.h"
 #include "population.h"
 
-static const char report_help[] =
-    "usage: pathway report RULES --facts FILE [--as-of YYYY-MM-DD]\n"
-    "                     [--format text|json|csv|html] [--top N] [--jobs N] [-o FILE]\n"
-    "                     [--limit NAME=N]...\n"
-    "\n"
-    "Evaluates every coach record in FILE against the rules (a .pw or .pwc file)\n"
-    "and summarises the population: per program, the coaches eligible and their\n"
-    "share, and the requirements most often unmet among those who are not.\n"
-    "\n"
-    "  --as-of DATE       the evaluation date, YYYY-MM-DD (default: today)\n"
-    "  --format FORMAT    text (default), json, csv (one row per program and\n"
-    "                     requirement), or html (a self-contained page with a bar\n"
-    "                     chart per program)\n"
-    "  --top N            text and html: unmet requirements shown per program\n"
-    "                     (default 3); json and csv list them all\n";
-
-static const char report_help_tail[] =
-    "\n"
-    "A record that cannot be evaluated is reported on standard error with its\n"
-    "place, as pathway eval reports it, and is left out of every count.\n"
-    "Exit status: 0 every record evaluated, 1 some record could not be,\n"
-    "2 usage error, rules that do not compile, or facts that cannot be read,\n"
-    "3 the output cannot be written.\n"
-    "\n";
-
 typedef struct report_opts {
     eval_opts eo;
-    pi_format format;
+    int format;        /* pi_format */
     unsigned top;
     const char *output;
 } report_opts;
@@ -126,61 +101,57 @@ static const eval_hooks report_hooks = {report_state_new, report_state_end, repo
 
 /* ---- the command ------------------------------------------------------------- */
 
-static bool report_top(const char *v, unsigned *top)
+static int report_top(const cli_option *opt, void *dest, const char *v)
 {
     char *end;
     errno = 0;
     unsigned long n = strtoul(v, &end, 10);
     if (*v < '0' || *v > '9' || *end || errno || n > 1000) {
-        cli_error("--top: `%s` needs a whole number from 0 to 1000", v);
-        return false;
+        cli_error("%s: `%s` needs a whole number from 0 to 1000", opt->name, v);
+        return CLI_USAGE;
     }
-    *top = (unsigned)n;
-    return true;
+    *(unsigned *)dest = (unsigned)n;
+    return CLI_OK;
+}
+
+static const cli_choices report_formats = {
+    "format", false,
+    {{"text", PI_TEXT, false}, {"json", PI_JSON, false}, {"csv", PI_CSV, false}, {"html", PI_HTML, false}}};
+
+static const cli_option report_options[] = {
+    {.name = "--as-of", .arg = "DATE", .kind = CLI_CALL, CLI_DEST(report_opts, eo.as_of, pw_date),
+     .set = cli_set_date, .help = "the evaluation date, YYYY-MM-DD (default: today)"},
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(report_opts, format, int),
+     .choices = &report_formats, .brief = "the summary's format",
+     .help = "text (default), json, csv (one row per program and requirement), or html (a "
+             "self-contained page with a bar chart per program)"},
+    {.name = "--top", .arg = "N", .kind = CLI_CALL, CLI_DEST(report_opts, top, unsigned), .set = report_top,
+     .brief = "unmet requirements shown per program", .help = "text and html: unmet requirements shown per program (default 3); json and csv list them all"},
+    POP_OPTIONS(report_opts),
+};
+
+static int report_operand(const cli_command *cmd, void *opts, const char *a)
+{
+    (void)cmd;
+    report_opts *o = opts;
+    if (o->eo.rules) {
+        cli_error("report takes one rules file; `%s` is a second one", a);
+        return CLI_USAGE;
+    }
+    o->eo.rules = a;
+    return CLI_OK;
 }
 
 static int report_parse(int argc, char **argv, report_opts *o)
 {
-    static const char *const formats[] = {"text", "json", "csv", "html", NULL};
     o->eo.as_of = pw_date_today();
     o->top = 3;
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (cli_end_of_options(a, &ended))
-            continue;
-        if (ended || a[0] != '-' || !a[1]) {
-            if (o->eo.rules) {
-                cli_error("report takes one rules file; `%s` is a second one", a);
-                return CLI_USAGE;
-            }
-            o->eo.rules = a;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("%s%s%s%s", report_help, pop_help, cli_limit_help, report_help_tail);
-            return -1;
-        } else if (pop_option(argc, argv, &i, &o->eo, &o->output, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if (cli_is_option(a, "--format")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--format")))
-                return CLI_USAGE;
-            if (!pop_format(v, formats, &o->format)) {
-                cli_error("unknown format `%s` (expected text, json, csv or html)", v);
-                return CLI_USAGE;
-            }
-        } else if (cli_is_option(a, "--top")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--top")) || !report_top(v, &o->top))
-                return CLI_USAGE;
-        } else {
-            cli_error("unknown option `%s`\n%s", a, report_help);
-            return CLI_USAGE;
-        }
-    }
-    if (!o->eo.rules || !o->eo.facts) {
-        cli_error("%s\n%s", !o->eo.rules ? "no rules file given" : "no facts given (--facts FILE)", report_help);
-        return CLI_USAGE;
-    }
+    int st = cli_parse(&cli_report_cmd, argc, argv, o);
+    if (st != CLI_OK)
+        return st;
+    if (!o->eo.rules || !o->eo.facts)
+        return cli_usage_error(&cli_report_cmd, "%s",
+                               !o->eo.rules ? "no rules file given" : "no facts given (--facts FILE)");
     return CLI_OK;
 }
 
@@ -217,7 +188,7 @@ static int report_run(const report_opts *o, const pw_program *program, const pi_
     return rc;
 }
 
-int cli_report(int argc, char **argv)
+static int report_main(int argc, char **argv)
 {
     report_opts o;
     memset(&o, 0, sizeof o);
@@ -248,3 +219,24 @@ int cli_report(int argc, char **argv)
     pw_program_free(program);
     return rc;
 }
+
+const cli_command cli_report_cmd = {
+    .name = "report",
+    .synopsis = "RULES --facts FILE",
+    .summary = "eligibility across a population, and what is unmet",
+    .usage = "usage: pathway report RULES --facts FILE [--as-of YYYY-MM-DD]\n"
+             "                     [--format text|json|csv|html] [--top N] [--jobs N] [-o FILE]\n"
+             "                     [--limit NAME=N]...\n",
+    .about = "Evaluates every coach record in FILE against the rules (a .pw or .pwc file)\n"
+             "and summarises the population: per program, the coaches eligible and their\n"
+             "share, and the requirements most often unmet among those who are not.\n",
+    CLI_OPTIONS(report_options),
+    .tail = "A record that cannot be evaluated is reported on standard error with its\n"
+            "place, as pathway eval reports it, and is left out of every count.\n"
+            "Exit status: 0 every record evaluated, 1 some record could not be,\n"
+            "2 usage error, rules that do not compile, or facts that cannot be read,\n"
+            "3 the output cannot be written.\n",
+    .operand = report_operand,
+    .operands = CLI_FILE,
+    .run = report_main,
+};

@@ -8,30 +8,8 @@
 #include "cli.h"
 #include "ruletest/ruletest.h"
 
-static const char test_help[] =
-    "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
-    "                    [-o FILE] FILE|DIR...\n"
-    "\n"
-    "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
-    "an included file's tests run when that file is tested). A directory is\n"
-    "searched recursively for *.pw files, in sorted order.\n"
-    "\n"
-    "  --format FORMAT     text (default): a PASS/FAIL line per test and a summary;\n"
-    "                      junit: JUnit XML (the text report then goes to standard\n"
-    "                      error, or to standard output with -o)\n"
-    "  --coverage          after the tests, which requirements the tests saw both\n"
-    "                      met and unmet, per program version\n"
-    "  --min-coverage PCT  fail when fewer than PCT percent of the requirements are\n"
-    "                      covered (0-100)\n"
-    "  -o, --output FILE   write the report (or the XML) to FILE, atomically\n"
-    "                      (not a rule file read: that is refused)\n"
-    "\n"
-    "Exit status: 0 every test passed (and coverage is at least the minimum),\n"
-    "1 a test failed or could not run, a file does not compile, or coverage is\n"
-    "below the minimum, 2 usage error, 3 the output cannot be written.\n";
-
 typedef struct test_opts {
-    bool junit;
+    int junit;        /* --format junit */
     bool coverage;    /* print it */
     bool has_min;
     double min;
@@ -53,69 +31,56 @@ typedef struct test_run {
 
 /* ---- options -------------------------------------------------------------------- */
 
-static bool test_parse_percent(const char *v, double *out)
+static int test_min_coverage(const cli_option *opt, void *dest, const char *v)
 {
+    test_opts *o = dest;
     char *end;
     errno = 0;
     double d = strtod(v, &end);
-    if (end == v || errno || !isfinite(d) || d < 0 || d > 100)
-        return false;
-    if (*end == '%')
+    if (end != v && *end == '%')
         end++;
-    *out = d;
-    return *end == '\0';
-}
-
-static int test_parse_format(const char *v, test_opts *o)
-{
-    if (strcmp(v, "text") == 0) {
-        o->junit = false;
-    } else if (strcmp(v, "junit") == 0) {
-        o->junit = true;
-    } else {
-        cli_error("unknown format `%s` (expected text or junit)", v);
+    if (end == v || errno || !isfinite(d) || d < 0 || d > 100 || *end) {
+        cli_error("%s: `%s` is not a percentage from 0 to 100", opt->name, v);
         return CLI_USAGE;
     }
+    o->min = d;
+    o->has_min = true;
     return CLI_OK;
 }
 
-/* Returns -1 after printing help. */
+static const cli_choices test_formats = {"format", false, {{"text", 0, false}, {"junit", 1, false}}};
+
+static const cli_option test_options[] = {
+    {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(test_opts, junit, int),
+     .choices = &test_formats, .brief = "how the results are reported",
+     .help = "text (default): a PASS/FAIL line per test and a summary;\njunit: JUnit XML (the text "
+             "report then goes to standard error, or to standard output with -o)"},
+    {.name = "--coverage", .kind = CLI_FLAG, CLI_DEST(test_opts, coverage, bool),
+     .help = "after the tests, which requirements the tests saw both met and unmet, per program version"},
+    {.name = "--min-coverage", .arg = "PCT", .kind = CLI_CALL, .set = test_min_coverage,
+     .help = "fail when fewer than PCT percent of the requirements are covered (0-100)"},
+    {.name = "--output", .short_name = 'o', .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
+     CLI_DEST(test_opts, output, const char *),
+     .help = "write the report (or the XML) to FILE, atomically (not a rule file read: that is refused)"},
+    CLI_LIMIT_OPTIONS(test_opts, limits),
+};
+
+static int test_operand(const cli_command *cmd, void *opts, const char *a)
+{
+    (void)cmd;
+    return cli_push_operand(&((test_opts *)opts)->args, a);
+}
+
+/* Returns CLI_HELP after printing help. */
 static int test_parse(int argc, char **argv, test_opts *o)
 {
-    int st;
-    bool ended = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (cli_files_arg(argc, argv, &i, &ended, test_help, &o->limits, &o->args, &st)) {
-            if (st != CLI_OK)
-                return st;
-        } else if (cli_is_option(a, "--format")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--format")) || test_parse_format(v, o) != CLI_OK)
-                return CLI_USAGE;
-        } else if (strcmp(a, "--coverage") == 0) {
-            o->coverage = true;
-        } else if (cli_is_option(a, "--min-coverage")) {
-            if (!(v = cli_option_value(argc, argv, &i, "--min-coverage")))
-                return CLI_USAGE;
-            if (!test_parse_percent(v, &o->min)) {
-                cli_error("--min-coverage: `%s` is not a percentage from 0 to 100", v);
-                return CLI_USAGE;
-            }
-            o->has_min = true;
-        } else if (strcmp(a, "-o") == 0 || cli_is_option(a, "--output")) {
-            if (!(o->output = cli_option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output")))
-                return CLI_USAGE;
-            if (strcmp(o->output, "-") == 0)
-                o->output = NULL; /* standard output, where the report goes anyway */
-        } else {
-            cli_error("unknown option `%s`\n%s", a, test_help);
-            return CLI_USAGE;
-        }
-    }
-    if (o->args.n == 0) {
-        cli_error("no rule files or directories given\n%s", test_help);
-        return CLI_USAGE;
-    }
+    int st = cli_parse(&cli_test_cmd, argc, argv, o);
+    if (st != CLI_OK)
+        return st;
+    if (o->output && strcmp(o->output, "-") == 0)
+        o->output = NULL; /* standard output, where the report goes anyway */
+    if (o->args.n == 0)
+        return cli_usage_error(&cli_test_cmd, "no rule files or directories given");
     return CLI_OK;
 }
 
@@ -295,7 +260,7 @@ static int test_check_output(const test_opts *o, const pr_strings *files)
     return rc;
 }
 
-int cli_test(int argc, char **argv)
+static int test_main(int argc, char **argv)
 {
     test_opts o;
     memset(&o, 0, sizeof o);
@@ -335,3 +300,21 @@ int cli_test(int argc, char **argv)
     pr_strings_fini(&o.args);
     return rc;
 }
+
+const cli_command cli_test_cmd = {
+    .name = "test",
+    .synopsis = "FILE|DIR...",
+    .summary = "run the tests rule files declare",
+    .usage = "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
+             "                    [-o FILE] FILE|DIR...\n",
+    .about = "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
+             "an included file's tests run when that file is tested). A directory is\n"
+             "searched recursively for *.pw files, in sorted order.\n",
+    CLI_OPTIONS(test_options),
+    .tail = "Exit status: 0 every test passed (and coverage is at least the minimum),\n"
+            "1 a test failed or could not run, a file does not compile, or coverage is\n"
+            "below the minimum, 2 usage error, 3 the output cannot be written.\n",
+    .operand = test_operand,
+    .operands = CLI_FILE,
+    .run = test_main,
+};

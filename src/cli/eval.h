@@ -18,7 +18,7 @@ struct cJSON;
 typedef struct eval_opts {
     const char *rules, *facts;
     pw_date as_of;
-    bool text;
+    int text;      /* --format text (a cli_choices number) */
     size_t *progs; /* selected program versions, in declaration order */
     size_t nprogs;
     const char **prog_ids;
@@ -182,9 +182,9 @@ const char *eval_record_id(const struct cJSON *rec);
  * the main thread's (see eval_hooks); worker threads make their own. */
 unsigned long long eval_run_all(const eval_shared *sh, void *state, eval_reader *r, eval_writer *w);
 
-/* The value of --jobs, a whole number from 1 to EVAL_JOBS_MAX; false (and
- * a message) otherwise. */
-bool eval_parse_jobs(const char *v, unsigned *jobs);
+/* --jobs N: a whole number from 1 to EVAL_JOBS_MAX into dest (an
+ * unsigned); CLI_USAGE (and a message) otherwise. A cli_setter. */
+int eval_set_jobs(const cli_option *opt, void *dest, const char *v);
 
 /* Opens sh->o->facts and runs eval_run_all over it, the output going to fd
  * (`output` names it in messages: "the results"). Reports what stopped the

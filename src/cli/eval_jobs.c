@@ -433,15 +433,16 @@ int eval_stream(const eval_shared *sh, void *state, int fd, const char *output, 
     return rc;
 }
 
-bool eval_parse_jobs(const char *v, unsigned *jobs)
+int eval_set_jobs(const cli_option *opt, void *dest, const char *v)
 {
+    (void)opt;
     char *end;
     errno = 0;
     unsigned long n = strtoul(v, &end, 10);
     if (*v < '0' || *v > '9' || *end || errno || n < 1 || n > EVAL_JOBS_MAX) {
         cli_error("--jobs: `%s` needs a whole number from 1 to %u", v, EVAL_JOBS_MAX);
-        return false;
+        return CLI_USAGE;
     }
-    *jobs = (unsigned)n;
-    return true;
+    *(unsigned *)dest = (unsigned)n;
+    return CLI_OK;
 }

@@ -12,21 +12,12 @@
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 
-bool cli_files_arg(int argc, char **argv, int *i, bool *ended, const char *help, cli_limits *limits,
-                   pr_strings *args, int *status)
+int cli_push_operand(pr_strings *args, const char *arg)
 {
-    const char *a = argv[*i];
-    *status = CLI_OK;
-    if (cli_end_of_options(a, ended))
-        return true;
-    if (*ended || a[0] != '-' || !a[1]) {
-        if (!pr_strings_push(args, a)) {
-            cli_error("out of memory");
-            *status = CLI_USAGE;
-        }
-        return true;
-    }
-    return cli_common_option(argc, argv, i, help, limits, status);
+    if (pr_strings_push(args, arg))
+        return CLI_OK;
+    cli_error("out of memory");
+    return CLI_USAGE;
 }
 
 bool cli_collect_files(const pr_strings *args, pr_strings *files)
@@ -162,12 +153,4 @@ int cli_write_output(const char *path, const void *data, size_t len)
         return CLI_WRITE;
     }
     return CLI_OK;
-}
-
-bool cli_end_of_options(const char *arg, bool *ended)
-{
-    if (*ended || strcmp(arg, "--") != 0)
-        return false;
-    *ended = true;
-    return true;
 }

@@ -1,5 +1,5 @@
 /* What pathway report and pathway diff share: the options every command
- * over a population takes (--facts, --as-of, --jobs, --limit, -o), the run
+ * over a population takes (--facts, --jobs, --limit, -o), the run
  * of every record through the streaming layer of pathway eval (eval.h,
  * eval_jobs.c) with a command's own hooks, and writing the summary. */
 #ifndef CLI_POPULATION_H
@@ -8,16 +8,22 @@
 #include "eval.h"
 #include "impact/impact.h"
 
-/* When argv[*i] is one of the shared options, reads it into o (advancing
- * *i) and returns true with *status CLI_OK, or CLI_USAGE after reporting a
- * bad value. False for any other argument. */
-bool pop_option(int argc, char **argv, int *i, eval_opts *o, const char **output, int *status);
-/* The help text's lines on the shared options. */
-extern const char pop_help[];
-
-/* --format: one of `allowed` (a NULL-terminated list of names of
- * pi_format, in its order text, json, csv, html). */
-bool pop_format(const char *v, const char *const *allowed, pi_format *out);
+/* The entries of the options every command over a population takes, in
+ * its table (--as-of is each command's own: what the date means differs):
+ * T's field `eo` is an eval_opts, `output` a const char *. */
+#define POP_OPTIONS(T)                                                                                   \
+    {.name = "--facts", .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,                       \
+     CLI_DEST(T, eo.facts, const char *),                                                              \
+     .help = "the coach records: one JSON object, a JSON array of objects, or JSON Lines (\"-\": "     \
+             "standard input); read as a stream"},                                                     \
+    {.name = "--jobs", .arg = "N", .kind = CLI_CALL, CLI_DEST(T, eo.jobs, unsigned), .set = eval_set_jobs, \
+     .help = "evaluate on N threads (default: one per online core, once the input has more than "      \
+             "4096 records); the output is the same whatever N is"},                                  \
+    {.name = "--output", .short_name = 'o', .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,   \
+     CLI_DEST(T, output, const char *),                                                                \
+     .help = "write the summary to FILE (atomically) instead of standard output; not an input (the "   \
+             "rules, what they include, the facts)"},                                                  \
+    CLI_LIMIT_OPTIONS(T, eo.limits)
 
 /* Compiles or loads a rules file, reporting a failure; NULL then. */
 pw_program *pop_open_rules(const char *path, const cli_limits *limits);

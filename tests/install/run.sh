@@ -7,7 +7,8 @@
 #
 # The environment (tests/install/CMakeLists.txt) gives the configured layout:
 # PW_VERSION PW_CMAKE PW_CC PW_CXX PW_CFLAGS PW_LDFLAGS PW_PREFIX PW_LIBDIR PW_INCLUDEDIR PW_MANDIR PW_DOCDIR
-# PW_MAN (ON when man pages are).
+# PW_MAN (ON when man pages are), PW_DATADIR, PW_COMPLETION (ON when the shell
+# completion scripts are).
 set -u
 test=$1 build=$2 src=$3
 
@@ -194,6 +195,21 @@ man)
         grep -q "^\.TH $up \"1\"" "$man1/pathway-$c.1" || fail "no man page for pathway $c"
         grep -q -- '--help' "$man1/pathway-$c.1" || grep -q 'usage' "$man1/pathway-$c.1" || fail "pathway-$c.1 has no usage"
     done
+    ;;
+completion)
+    # The completion scripts, where bash-completion, zsh and fish look under
+    # the prefix, and each the one `pathway completion SHELL` prints.
+    [ "$PW_COMPLETION" = ON ] || skip "completion scripts are not built (PATHWAY_COMPLETION=OFF)"
+    install_prefix
+    share=$prefix/$PW_DATADIR
+    for f in bash:bash-completion/completions/pathway zsh:zsh/site-functions/_pathway \
+        fish:fish/vendor_completions.d/pathway.fish; do
+        [ -f "$share/${f#*:}" ] || fail "no $share/${f#*:}"
+        "$prefix/bin/pathway" completion "${f%%:*}" >"$work/script" || fail "pathway completion ${f%%:*}"
+        cmp -s "$work/script" "$share/${f#*:}" || fail "$share/${f#*:} is not what pathway completion ${f%%:*} prints"
+    done
+    grep -q '^complete -F _pathway pathway$' "$share/bash-completion/completions/pathway" || fail "bash script registers nothing"
+    grep -q '^#compdef pathway$' "$share/zsh/site-functions/_pathway" || fail "zsh script lacks #compdef"
     ;;
 subdirectory)
     # add_subdirectory(pathway) in another project: builds the libraries there

@@ -12,8 +12,9 @@
  * which makes them non-associative; a chained comparison is parsed anyway
  * (rule `cmp: cmp cmpop oexpr`) to say "comparisons do not chain".
  *
- * Syntax errors are reported by yyreport_syntax_error below, which turns the
- * expected-token set (exact, thanks to LAC) into a clang-like sentence. */
+ * Syntax errors are reported by yyreport_syntax_error below, which hands
+ * the expected-token set (exact, thanks to LAC) to src/front/syntax.c to be
+ * written as a clang-like sentence. */
 
 %require "3.8"
 %define api.pure full
@@ -142,12 +143,11 @@ const char *pp_token_name(int kind);
 }
 
 %code {
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-/* The constructors the actions call. */
+/* The constructors the actions call, and the sentences of syntax errors. */
 #include "front/build.h"
+#include "front/syntax.h"
 
 /* Merges the spans of the right-hand side; an empty rule gets an empty span
  * just after the symbol before it. */
@@ -934,21 +934,11 @@ exprs
 
 /* ---- syntax errors ------------------------------------------------------------ */
 
-/* Messages are built in a bounded buffer; a long list is cut, never overrun. */
-typedef struct pp_msg {
-    char buf[400];
-    size_t len;
-} pp_msg;
+/* The sentences are written in src/front/syntax.c; what bison knows about
+ * the error is static here, so it is handed over in the scanner's token
+ * kinds. */
 
-static void pp_msg_add(pp_msg *m, const char *s)
-{
-    size_t n = strlen(s);
-    if (n > sizeof m->buf - 1 - m->len)
-        n = sizeof m->buf - 1 - m->len;
-    memcpy(m->buf + m->len, s, n);
-    m->len += n;
-    m->buf[m->len] = '\0';
-}
+_Static_assert(YYMAXUTOK < PP_TOKEN_KINDS, "PP_TOKEN_KINDS (front/syntax.h) is too small");
 
 const char *pp_token_name(int kind)
 {
@@ -957,251 +947,32 @@ const char *pp_token_name(int kind)
     return yysymbol_name(YYTRANSLATE(kind));
 }
 
-/* The lookahead as the reader sees it: its own text in backticks, cut short
- * (on a character boundary) when long. */
-static void pp_found(const pp_parser *p, yysymbol_kind_t kind, const ps_span *span, pp_msg *m)
+/* The token kind of a terminal symbol: bison maps only the other way
+ * (YYTRANSLATE), so the map is searched; YYEMPTY (no lookahead) stays. */
+static int pp_token_kind(yysymbol_kind_t sym)
 {
-    if (kind == YYSYMBOL_YYEOF || span->file >= p->lex->src->nfiles) {
-        pp_msg_add(m, "end of file");
-        return;
-    }
-    const ps_file *f = &p->lex->src->files[span->file];
-    uint32_t start = span->start < f->len ? span->start : f->len;
-    uint32_t len = span->end > start ? span->end - start : 0;
-    if (start + len > f->len)
-        len = f->len - start;
-    bool cut = len > 32;
-    if (cut) {
-        len = 29;
-        while (len > 0 && ((unsigned char)f->text[start + len] & 0xC0) == 0x80)
-            len--;
-    }
-    char text[40];
-    memcpy(text, f->text + start, len);
-    text[len] = '\0';
-    pp_msg_add(m, "`");
-    pp_msg_add(m, text);
-    pp_msg_add(m, cut ? "...`" : "`");
-}
-
-static bool pp_starts_expr(int k)
-{
-    switch (k) {
-    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
-    case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_NONE: case YYSYMBOL_TODAY:
-    case YYSYMBOL_IDENT: case YYSYMBOL_LPAREN: case YYSYMBOL_LBRACKET: case YYSYMBOL_MINUS:
-    case YYSYMBOL_NOT: case YYSYMBOL_IF: case YYSYMBOL_ANY: case YYSYMBOL_ALL:
-    case YYSYMBOL_COUNT: case YYSYMBOL_SUM: case YYSYMBOL_YEAR: case YYSYMBOL_YEARS:
-    case YYSYMBOL_MONTH: case YYSYMBOL_MONTHS: case YYSYMBOL_DAY: case YYSYMBOL_DAYS:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_value(int k)
-{
-    switch (k) {
-    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
-    case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_NONE: case YYSYMBOL_MINUS:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_operator(int k)
-{
-    switch (k) {
-    case YYSYMBOL_OR: case YYSYMBOL_AND: case YYSYMBOL_EQ: case YYSYMBOL_NE: case YYSYMBOL_LT:
-    case YYSYMBOL_LE: case YYSYMBOL_GT: case YYSYMBOL_GE: case YYSYMBOL_IN: case YYSYMBOL_IS:
-    case YYSYMBOL_OTHERWISE: case YYSYMBOL_PLUS: case YYSYMBOL_MINUS: case YYSYMBOL_STAR:
-    case YYSYMBOL_DOT: case YYSYMBOL_LPAREN:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_toplevel(int k)
-{
-    return k == YYSYMBOL_INCLUDE || k == YYSYMBOL_FACTS || k == YYSYMBOL_RECORD ||
-           k == YYSYMBOL_DEFINE || k == YYSYMBOL_PROGRAM || k == YYSYMBOL_EXAMPLE ||
-           k == YYSYMBOL_TEST || k == YYSYMBOL_KNOWN;
-}
-
-/* The expected tokens, folded into what a reader thinks of: "an expression"
- * rather than twenty tokens that can start one. */
-typedef struct pp_expect {
-    const char *phrase[YYNTOKENS];
-    int n;
-    bool after_expr;  /* an operator would fit: the parser is after an expression */
-} pp_expect;
-
-static bool pp_is_unit(int k) { return k >= YYSYMBOL_YEAR && k <= YYSYMBOL_DAYS; }
-
-/* Replaces a class of tokens by one phrase (or by nothing when NULL). */
-static void pp_fold(bool has[YYNTOKENS], bool (*member)(int), pp_expect *e, const char *phrase)
-{
-    for (int k = 0; k < YYNTOKENS; k++)
-        if (member(k))
-            has[k] = false;
-    if (phrase)
-        e->phrase[e->n++] = phrase;
-}
-
-static void pp_expectations(bool has[YYNTOKENS], pp_expect *e)
-{
-    e->n = 0;
-    e->after_expr = false;
-    /* End of file and a new declaration are accepted inside a block only to
-     * report it unterminated; they are not what the author should write. */
-    if (has[YYSYMBOL_RBRACE]) {
-        has[YYSYMBOL_YYEOF] = false;
-        for (int k = 0; k < YYNTOKENS; k++)
-            if (pp_is_toplevel(k))
-                has[k] = false;
-    }
-    if (has[YYSYMBOL_PLUS] && has[YYSYMBOL_STAR]) {
-        e->after_expr = true;
-        pp_fold(has, pp_is_operator, e, "an operator");
-        pp_fold(has, pp_is_unit, e, NULL); /* `2 years`: the unit is a detail here */
-    }
-    if (has[YYSYMBOL_LIST] && has[YYSYMBOL_SET] && has[YYSYMBOL_IDENT]) {
-        has[YYSYMBOL_LIST] = has[YYSYMBOL_SET] = has[YYSYMBOL_IDENT] = false;
-        e->phrase[e->n++] = "a type";
-    }
-    if (has[YYSYMBOL_IDENT] && has[YYSYMBOL_INT] && has[YYSYMBOL_LPAREN]) {
-        bool group = has[YYSYMBOL_AT];
-        has[YYSYMBOL_AT] = false;
-        pp_fold(has, pp_starts_expr, e, group ? "an expression or a group" : "an expression");
-    } else if (has[YYSYMBOL_INT] && has[YYSYMBOL_STRING] && has[YYSYMBOL_DATE]) {
-        pp_fold(has, pp_is_value, e, "a value");
-    }
-    if (has[YYSYMBOL_REQUIRE] && has[YYSYMBOL_PREFER] && has[YYSYMBOL_ADVISE]) {
-        has[YYSYMBOL_REQUIRE] = has[YYSYMBOL_PREFER] = has[YYSYMBOL_ADVISE] = false;
-        e->phrase[e->n++] = "a requirement";
-        if (has[YYSYMBOL_IDENT] || has[YYSYMBOL_GRANTS]) {
-            has[YYSYMBOL_IDENT] = has[YYSYMBOL_GRANTS] = false;
-            e->phrase[e->n++] = "an attribute";
-        }
-    }
-    if (has[YYSYMBOL_FACTS] && has[YYSYMBOL_RECORD] && has[YYSYMBOL_DEFINE] &&
-        has[YYSYMBOL_PROGRAM]) {
-        has[YYSYMBOL_YYEOF] = false;
-        pp_fold(has, pp_is_toplevel, e, "a declaration");
-    }
-    for (int k = 0; k < YYNTOKENS; k++)
-        if (has[k])
-            e->phrase[e->n++] = yysymbol_name((yysymbol_kind_t)k);
-}
-
-/* "A", "A or B", "A, B or C". */
-static void pp_list(const pp_expect *e, pp_msg *m)
-{
-    for (int i = 0; i < e->n; i++) {
-        if (i > 0)
-            pp_msg_add(m, i == e->n - 1 ? " or " : ", ");
-        pp_msg_add(m, e->phrase[i]);
-    }
-}
-
-static bool pp_is_role(int tok) { return tok == T_REQUIRE || tok == T_PREFER || tok == T_ADVISE; }
-
-/* What the error comes after, when the last tokens say so ("the requirement
- * label", "`if`"); NULL when a plain "unexpected X" reads better. */
-static const char *pp_context(const pp_lex *lx)
-{
-    int prev = lx->hist[1].kind, before = lx->hist[2].kind;
-    if (prev == T_STRING && pp_is_role(before))
-        return "the requirement label";
-    if (prev == T_IDENT && before == T_PROGRAM)
-        return "the program name";
-    if (prev == T_IDENT && (before == T_FACTS || before == T_RECORD))
-        return "the record name";
-    if (prev == T_IDENT && before == T_DEFINE)
-        return "the definition name";
-    if (prev >= T_INCLUDE && prev <= T_SET)
-        return pp_token_name(prev);
-    return NULL;
-}
-
-static const char *const pp_block_name[] = {
-    [PP_BLOCK_OTHER] = "block", [PP_BLOCK_PROGRAM] = "`program` block",
-    [PP_BLOCK_FACTS] = "`facts` block", [PP_BLOCK_RECORD] = "`record` block",
-    [PP_BLOCK_ALL_OF] = "`all of` group", [PP_BLOCK_ANY_OF] = "`any of` group",
-    [PP_BLOCK_AT_LEAST] = "`at least` group", [PP_BLOCK_TEST] = "`test` block",
-};
-
-/* The end of the file inside a group: name the group and its `{`. */
-static bool pp_report_unclosed(pp_parser *p, yysymbol_kind_t la, const ps_span *at,
-                               const bool has[YYNTOKENS])
-{
-    const pp_brace *b = p->lex->braces;
-    if (la != YYSYMBOL_YYEOF || !b || !has[YYSYMBOL_RBRACE])
-        return false;
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0202", at, "unterminated %s: expected `}`",
-                        pp_block_name[b->block]);
-    pd_note_add(p->diags, d, &b->span, "to match this `{`");
-    return true;
+    if (sym == YYSYMBOL_YYEOF)
+        return T_YYEOF;
+    for (int t = T_PW_YYerror; t <= YYMAXUTOK; t++)
+        if (YYTRANSLATE(t) == sym)
+            return t;
+    return T_PW_YYEMPTY;
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pp_parser *p)
 {
     (void)scanner;
-    if (p->lex->stop || p->oom)
-        return 0; /* already reported (or out of memory): the rest is noise */
+    if (pp_syntax_quiet(p))
+        return 0;
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
     if (n < 0)
         return n == YYENOMEM ? 2 : 0;
-    bool has[YYNTOKENS] = {false};
+    pp_syntax s = {.lookahead = pp_token_kind(yypcontext_token(ctx)),
+                   .at = *yypcontext_location(ctx), .nexpected = n};
     for (int i = 0; i < n; i++)
-        if (exp[i] > YYSYMBOL_YYEMPTY)
-            has[exp[i]] = true;
-    yysymbol_kind_t la = yypcontext_token(ctx);
-    const ps_span *at = yypcontext_location(ctx);
-    if (pp_report_unclosed(p, la, at, has))
-        return 0;
-    int prev = p->lex->hist[1].kind;
-    if (pp_is_role(prev) && la != YYSYMBOL_STRING) {
-        pp_missing_label(p, prev == T_PREFER ? PA_PREFER : prev == T_ADVISE ? PA_ADVISE : PA_REQUIRE,
-                         *at);
-        return 0;
-    }
-    const char *ctx_phrase = pp_context(p->lex);
-    pp_msg found = {.len = 0}, m = {.len = 0};
-    pp_found(p, la, at, &found);
-    pp_expect e;
-    pp_expectations(has, &e);
-    /* A label (of a requirement or a group member) is followed by `:` and
-     * nothing else. */
-    if (ctx_phrase && strcmp(ctx_phrase, "the requirement label") == 0 && has[YYSYMBOL_COLON]) {
-        e.n = 1;
-        e.phrase[0] = yysymbol_name(YYSYMBOL_COLON);
-    } else if (!ctx_phrase && prev == T_STRING && n == 1 && exp[0] == YYSYMBOL_COLON) {
-        ctx_phrase = "the label";
-    }
-    bool listed = e.n > 0 && e.n <= 4;
-    if (listed && ctx_phrase) {
-        pp_msg_add(&m, "expected ");
-        pp_list(&e, &m);
-        pp_msg_add(&m, " after ");
-        pp_msg_add(&m, ctx_phrase);
-        pp_msg_add(&m, ", found ");
-        pp_msg_add(&m, found.buf);
-    } else {
-        pp_msg_add(&m, "unexpected ");
-        pp_msg_add(&m, found.buf);
-        if (listed) {
-            pp_msg_add(&m, "; expected ");
-            pp_list(&e, &m);
-        } else if (ctx_phrase || e.after_expr) {
-            pp_msg_add(&m, " after ");
-            pp_msg_add(&m, ctx_phrase ? ctx_phrase : "an expression");
-        }
-    }
-    pd_add(p->diags, PD_ERROR, "E0201", at, "%s", m.buf);
+        s.expected[pp_token_kind(exp[i])] = true;
+    pp_syntax_error(p, &s);
     return 0;
 }
 
@@ -1212,18 +983,5 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 {
     (void)scanner;
     (void)msg;
-    if (p->oom || p->lex->stop) {
-        p->diags->oom = p->diags->oom || p->oom;
-        return;
-    }
-    /* Bison says "memory exhausted" for both of its own failures; only a
-     * failed malloc sets errno to ENOMEM (pp_run clears errno before the
-     * parse, and nothing the parse calls sets ENOMEM without failing). */
-    if (errno == ENOMEM) {
-        p->diags->oom = true;
-        return;
-    }
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0206", loc, "too deeply nested to parse");
-    pd_note_add(p->diags, d, NULL, "the parser can hold at most %d unfinished constructs",
-                (int)YYMAXDEPTH);
+    pp_parser_failed(p, loc, (int)YYMAXDEPTH);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "syntax.h"
 
 void *pp_alloc(pp_parser *p, size_t size)
 {
@@ -248,22 +249,11 @@ const char *pp_role_word(pa_role role)
  * of the file: the block ends there, so that what follows is still read. */
 void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
 {
-    static const char *const what[] = {
-        [PP_BLOCK_PROGRAM] = "`program` block", [PP_BLOCK_FACTS] = "`facts` block",
-        [PP_BLOCK_RECORD] = "`record` block", [PP_BLOCK_TEST] = "`test` block",
-    };
     pp_lex *lx = p->lex;
     const pp_tok *la = &lx->hist[0];
     if (lx->stop)
         return; /* the scanner gave up (and said why): the end is not real */
-    pd_diag *d;
-    if (la->kind == T_YYEOF)
-        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span, "unterminated %s: expected `}`",
-                   what[block]);
-    else
-        d = pd_add(p->diags, PD_ERROR, "E0202", &la->span,
-                   "unterminated %s: expected `}` before %s", what[block], pp_token_name(la->kind));
-    pd_note_add(p->diags, d, &brace, "to match this `{`");
+    pp_report_unterminated(p, block, &la->span, la->kind, &brace);
     /* The scanner still counts this brace as open. */
     if (lx->braces && lx->braces->span.start == brace.start) {
         pp_brace *b = lx->braces;

@@ -119,12 +119,10 @@ typedef struct pp_bounds { pa_expr *min, *max; } pp_bounds;
 typedef struct pp_entries { pa_entry *head, *tail; } pp_entries;
 typedef struct pp_labels { pa_label *head, *tail; uint32_t n; } pp_labels;
 typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
+/* A list of labels given at most once, and where. */
+typedef struct pp_clause { bool has; pp_labels labels; ps_span span; } pp_clause;
 /* `prefer unmet ...` and `advise ...` after an expectation's outcome. */
-typedef struct pp_xtail {
-    bool has_pref, has_advice;
-    pp_labels pref, advice;
-    ps_span pref_span, advice_span;
-} pp_xtail;
+typedef struct pp_xtail { pp_clause pref, advice; } pp_xtail;
 }
 
 %code provides {
@@ -213,10 +211,10 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
  * so that `years since a.b` takes the field of `a`). A postfix `.` binds
  * tighter than everything.
  *
- * The unterminated-block rules (`program ... { pbody` without `}`) also have
- * QUANT: they end the block at a declaration keyword or the end of the file.
- * `error` ranks above QUANT so that, in the same state, recovering inside
- * the block (`pbody: pbody error`) wins over ending it. */
+ * A missing `}` (the empty `close`, `program ... { pbody` without `}`) also
+ * has QUANT: it ends the block at a declaration keyword or the end of the
+ * file. `error` ranks above QUANT so that, in the same state, recovering
+ * inside the block (`pbody: pbody error`) wins over ending it. */
 %precedence QUANT
 %precedence WHERE error
 %left OR
@@ -229,7 +227,9 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %precedence UMINUS
 %precedence DOT
 
-%nterm <pa_decl *> decl include facts record define program example test known
+%nterm <pa_decl *> decl include record define program example test known
+%nterm <pa_decl_kind> record_kw
+%nterm <bool> close
 %nterm <pp_bounds> bounds
 %nterm <pp_tail> rtail header
 %nterm <pa_period> period
@@ -241,12 +241,14 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_tbody> tbody
 %nterm <pa_expect *> expect outcome
 %nterm <pp_labels> labels some_labels
+%nterm <pa_label *> label
 %nterm <pp_xtail> xtail
 %nterm <pp_fields> fields
 %nterm <pa_field *> field
-%nterm <pa_typeref> type
+%nterm <pa_typeref> type set_of
 %nterm <pa_typeref *> opt_result
-%nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal duration opt_validity
+%nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal constant duration
+%nterm <pa_expr *> opt_validity
 %nterm <pp_params> opt_params params
 %nterm <pa_param *> param
 %nterm <pp_opt_str> opt_title
@@ -272,7 +274,7 @@ file
     | file error  /* resynchronise at the next declaration */
     ;
 
-decl: include | facts | record | define | program | example | test | known ;
+decl: include | record | define | program | example | test | known ;
 
 /* The values a text field is known to take (coach-record.md lists them):
  * the lint checks literals against them; facts may hold others. */
@@ -293,28 +295,28 @@ include
 
 /* ---- records ---------------------------------------------------------------- */
 
-facts
-    : FACTS IDENT LBRACE fields RBRACE {
-        NEW($$ = pp_decl(p, PA_D_FACTS, @$, $2, @2));
-        $$->u.record.fields = $4.head;
-    }
-    | FACTS IDENT LBRACE fields %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_FACTS, @3);
-        NEW($$ = pp_decl(p, PA_D_FACTS, @$, $2, @2));
+/* `facts` (the record the rules decide about) and `record` read alike. */
+record
+    : record_kw IDENT LBRACE fields close {
+        if (!$5)
+            pp_unterminated(p, $1 == PA_D_FACTS ? PP_BLOCK_FACTS : PP_BLOCK_RECORD, @3);
+        NEW($$ = pp_decl(p, $1, @$, $2, @2));
         $$->u.record.fields = $4.head;
     }
     ;
 
-record
-    : RECORD IDENT LBRACE fields RBRACE {
-        NEW($$ = pp_decl(p, PA_D_RECORD, @$, $2, @2));
-        $$->u.record.fields = $4.head;
-    }
-    | RECORD IDENT LBRACE fields %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_RECORD, @3);
-        NEW($$ = pp_decl(p, PA_D_RECORD, @$, $2, @2));
-        $$->u.record.fields = $4.head;
-    }
+record_kw
+    : FACTS   { $$ = PA_D_FACTS; }
+    | RECORD  { $$ = PA_D_RECORD; }
+    ;
+
+/* The `}` of a declaration's block (true), or none (false) when a
+ * declaration keyword or the end of the file comes first (see QUANT): the
+ * block ends there, the action reports it unterminated, and what follows is
+ * still read. */
+close
+    : RBRACE              { $$ = true; }
+    | %empty %prec QUANT  { $$ = false; }
     ;
 
 fields
@@ -360,23 +362,16 @@ type
     : IDENT           { $$ = pp_type(PA_TY_NAMED, $1, false, @$); }
     | IDENT QUESTION  { $$ = pp_type(PA_TY_NAMED, $1, true, @$); }
     | LIST OF IDENT   { $$ = pp_type(PA_TY_LIST, $3, false, @$); }
-    | SET OF IDENT    { $$ = pp_type(PA_TY_SET, $3, false, @$); }
-    | IDENT IN IDENT  {
-        $$ = pp_type(PA_TY_NAMED, $1, false, @1);
-        $$.known = $3;
-        $$.known_span = @3;
-    }
-    | IDENT QUESTION IN IDENT {
-        $$ = pp_type(PA_TY_NAMED, $1, true, @1);
-        $$.known = $4;
-        $$.known_span = @4;
-    }
-    | SET OF IDENT IN IDENT {
-        $$ = pp_type(PA_TY_SET, $3, false, @1);
-        $$.span.end = @3.end;
-        $$.known = $5;
-        $$.known_span = @5;
-    }
+    | set_of
+    /* `in K`: the values are those `known K` lists; the type's own span
+     * stays without the `?` and the `in`. */
+    | IDENT IN IDENT           { $$ = pp_type_in(pp_type(PA_TY_NAMED, $1, false, @1), $3, @3); }
+    | IDENT QUESTION IN IDENT  { $$ = pp_type_in(pp_type(PA_TY_NAMED, $1, true, @1), $4, @4); }
+    | set_of IN IDENT          { $$ = pp_type_in($1, $3, @3); }
+    ;
+
+set_of
+    : SET OF IDENT  { $$ = pp_type(PA_TY_SET, $3, false, @$); }
     ;
 
 /* ---- definitions ------------------------------------------------------------ */
@@ -399,7 +394,7 @@ opt_params
 
 params
     : param               { $$ = (pp_params){$1, $1, true}; }
-    | params COMMA param  { $$ = $1; $$.tail->next = $3; $$.tail = $3; }
+    | params COMMA param  { $$ = $1; PP_APPEND($$, head, tail, $3); }
     ;
 
 param
@@ -419,11 +414,9 @@ opt_result
 /* ---- programs ----------------------------------------------------------------- */
 
 program
-    : PROGRAM IDENT opt_title header LBRACE pbody RBRACE {
-        NEW($$ = pp_program(p, @$, $2, @2, $3, $4, $6));
-    }
-    | PROGRAM IDENT opt_title header LBRACE pbody %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_PROGRAM, @5);
+    : PROGRAM IDENT opt_title header LBRACE pbody close {
+        if (!$7)
+            pp_unterminated(p, PP_BLOCK_PROGRAM, @5);
         NEW($$ = pp_program(p, @$, $2, @2, $3, $4, $6));
     }
     ;
@@ -434,12 +427,7 @@ program
 header
     : %empty  { $$ = pp_tail_empty(@$); }
     | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
-    | header ASSUMING STRING {
-        bool oom = false;
-        $$ = pp_tail_assume(p, $1, $3.s, @3, &oom);
-        if (oom)
-            YYNOMEM;
-    }
+    | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     | header CITING STRING {
         pd_add(p->diags, PD_ERROR, "E0209", &@2,
                "a program has no citation of its own: cite its requirements");
@@ -476,9 +464,7 @@ attr
         NEW($$ = pp_alloc(p, sizeof *$$));
         $$->name = "grants";
         $$->span = @1;
-        NEW($$->value = pp_node(p, PA_E_STR, @2, NULL, NULL, NULL));
-        $$->value->u.str.s = $2.s;
-        $$->value->u.str.len = $2.len;
+        NEW($$->value = pp_text(p, @2, $2));
         $$->validity = $3;
     }
     ;
@@ -491,19 +477,20 @@ opt_validity
 /* An attribute's value: a literal, possibly negated (the checker says which
  * attributes take which literals). */
 literal
+    : constant
+    | MINUS literal  { NEW($$ = pp_unary(p, @$, PA_OP_NEG, $2)); }
+    ;
+
+/* What both an attribute's value and an expression may be. */
+constant
     : INT       { NEW($$ = pp_int(p, @$, $1)); }
     | NUMBER    { NEW($$ = pp_node(p, PA_E_NUM, @$, NULL, NULL, NULL)); $$->u.n = $1; }
-    | STRING    {
-        NEW($$ = pp_node(p, PA_E_STR, @$, NULL, NULL, NULL));
-        $$->u.str.s = $1.s;
-        $$->u.str.len = $1.len;
-    }
+    | STRING    { NEW($$ = pp_text(p, @$, $1)); }
     | DATE      { NEW($$ = pp_node(p, PA_E_DATE, @$, NULL, NULL, NULL)); $$->u.date = $1; }
     | TRUE      { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = true; }
     | FALSE     { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = false; }
     | NONE      { NEW($$ = pp_node(p, PA_E_NONE, @$, NULL, NULL, NULL)); }
     | duration
-    | MINUS literal  { NEW($$ = pp_unary(p, @$, PA_OP_NEG, $2)); }
     ;
 
 duration
@@ -566,12 +553,7 @@ rtail
     : %empty                  { $$ = pp_tail_empty(@$); }
     | rtail CITING STRING     { $$ = pp_tail_cite(p, $1, $3.s, @3); }
     | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
-    | rtail ASSUMING STRING {
-        bool oom = false;
-        $$ = pp_tail_assume(p, $1, $3.s, @3, &oom);
-        if (oom)
-            YYNOMEM;
-    }
+    | rtail ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     ;
 
 /* ---- tests -------------------------------------------------------------------- */
@@ -590,14 +572,9 @@ facts_ref
     ;
 
 test
-    : TEST STRING LBRACE tbody RBRACE {
-        $$ = $4.test;
-        $$->span = @$;
-        $$->name = $2.s;
-        $$->name_span = @2;
-    }
-    | TEST STRING LBRACE tbody %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_TEST, @3);
+    : TEST STRING LBRACE tbody close {
+        if (!$5)
+            pp_unterminated(p, PP_BLOCK_TEST, @3);
         $$ = $4.test;
         $$->span = @$;
         $$->name = $2.s;
@@ -652,43 +629,16 @@ tbody
 expect
     : EXPECT IDENT outcome xtail {
         $$ = $3;
-        if ($$) {
-            $$->program = $2;
-            $$->program_span = @2;
-            $$->span = @$;
-            $$->has_pref = $4.has_pref;
-            $$->pref = $4.pref.head;
-            $$->npref = $4.pref.n;
-            $$->has_advice = $4.has_advice;
-            $$->advice = $4.advice.head;
-            $$->nadvice = $4.advice.n;
-        }
+        if ($$)
+            pp_expect_of($$, $2, @2, @$, $4);
     }
     ;
 
 /* The unmet preferences and the advice shown, each an exact list. */
 xtail
     : %empty  { memset(&$$, 0, sizeof $$); }
-    | xtail PREFER UNMET some_labels {
-        $$ = $1;
-        if ($$.has_pref) {
-            pp_twice(p, "prefer unmet", @2, $$.pref_span);
-        } else {
-            $$.has_pref = true;
-            $$.pref = $4;
-            $$.pref_span = @2;
-        }
-    }
-    | xtail ADVISE some_labels {
-        $$ = $1;
-        if ($$.has_advice) {
-            pp_twice(p, "advise", @2, $$.advice_span);
-        } else {
-            $$.has_advice = true;
-            $$.advice = $3;
-            $$.advice_span = @2;
-        }
-    }
+    | xtail PREFER UNMET some_labels  { $$ = $1; pp_clause_once(p, &$$.pref, "prefer unmet", @2, $4); }
+    | xtail ADVISE some_labels        { $$ = $1; pp_clause_once(p, &$$.advice, "advise", @2, $3); }
     ;
 
 some_labels
@@ -726,22 +676,15 @@ outcome
     ;
 
 labels
+    : label               { $$ = (pp_labels){$1, $1, 1}; }
+    | labels COMMA label  { $$ = $1; PP_APPEND($$, head, tail, $3); $$.n++; }
+    ;
+
+label
     : STRING {
-        pa_label *l;
-        NEW(l = pp_alloc(p, sizeof *l));
-        l->text = $1.s;
-        l->span = @1;
-        $$ = (pp_labels){l, l, 1};
-    }
-    | labels COMMA STRING {
-        pa_label *l;
-        NEW(l = pp_alloc(p, sizeof *l));
-        l->text = $3.s;
-        l->span = @3;
-        $$ = $1;
-        $$.tail->next = l;
-        $$.tail = l;
-        $$.n++;
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->text = $1.s;
+        $$->span = @1;
     }
     ;
 
@@ -764,12 +707,7 @@ value
     | FALSE  { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = false; }
     | NONE   { NEW($$ = pp_value(p, PA_V_NONE, @$)); }
     | LBRACKET RBRACKET  { NEW($$ = pp_value(p, PA_V_LIST, @$)); }
-    | LBRACKET values RBRACKET {
-        NEW($$ = pp_value(p, PA_V_LIST, @$));
-        $$->u.list.items = $2.head;
-        $$->u.list.n = $2.n;
-    }
-    | LBRACKET values COMMA RBRACKET {
+    | LBRACKET values opt_comma RBRACKET {
         NEW($$ = pp_value(p, PA_V_LIST, @$));
         $$->u.list.items = $2.head;
         $$->u.list.n = $2.n;
@@ -779,9 +717,13 @@ value
 
 /* Like a record's entries, list items may be separated by layout alone. */
 values
-    : value               { $$ = (pp_values){$1, $1, 1}; }
-    | values COMMA value  { $$ = $1; $$.tail->next = $3; $$.tail = $3; $$.n++; }
-    | values value        { $$ = $1; $$.tail->next = $2; $$.tail = $2; $$.n++; }
+    : value                   { $$ = (pp_values){$1, $1, 1}; }
+    | values opt_comma value  { $$ = $1; PP_APPEND($$, head, tail, $3); $$.n++; }
+    ;
+
+opt_comma
+    : %empty
+    | COMMA
     ;
 
 vrecord
@@ -793,10 +735,9 @@ vrecord
 
 /* Entries are separated by commas or just by layout. */
 entries
-    : %empty               { $$ = (pp_entries){NULL, NULL}; }
-    | entries entry        { $$ = $1; PP_APPEND($$, head, tail, $2); }
-    | entries entry COMMA  { $$ = $1; PP_APPEND($$, head, tail, $2); }
-    | entries error        { $$ = $1; }
+    : %empty                   { $$ = (pp_entries){NULL, NULL}; }
+    | entries entry opt_comma  { $$ = $1; PP_APPEND($$, head, tail, $2); }
+    | entries error            { $$ = $1; }
     ;
 
 entry
@@ -848,15 +789,8 @@ quant
 
 cmp
     : oexpr cmpop oexpr  { NEW($$ = pp_binary(p, @$, $2, @2, $1, $3)); }
-    | oexpr IS NONE {
-        NEW($$ = pp_node(p, PA_E_IS_NONE, @$, $1, NULL, NULL));
-        $$->u.isnone.a = $1;
-    }
-    | oexpr IS NOT NONE {
-        NEW($$ = pp_node(p, PA_E_IS_NONE, @$, $1, NULL, NULL));
-        $$->u.isnone.a = $1;
-        $$->u.isnone.negated = true;
-    }
+    | oexpr IS NONE      { NEW($$ = pp_is_none(p, @$, $1, false)); }
+    | oexpr IS NOT NONE  { NEW($$ = pp_is_none(p, @$, $1, true)); }
     /* `a < b < c`: reported, and only `a < b` is kept, so that the checker
      * (which runs after syntax errors too) does not add a type error about
      * comparing a boolean. */
@@ -895,19 +829,8 @@ postfix
     ;
 
 primary
-    : INT       { NEW($$ = pp_int(p, @$, $1)); }
-    | NUMBER    { NEW($$ = pp_node(p, PA_E_NUM, @$, NULL, NULL, NULL)); $$->u.n = $1; }
-    | STRING    {
-        NEW($$ = pp_node(p, PA_E_STR, @$, NULL, NULL, NULL));
-        $$->u.str.s = $1.s;
-        $$->u.str.len = $1.len;
-    }
-    | DATE      { NEW($$ = pp_node(p, PA_E_DATE, @$, NULL, NULL, NULL)); $$->u.date = $1; }
-    | TRUE      { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = true; }
-    | FALSE     { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = false; }
-    | NONE      { NEW($$ = pp_node(p, PA_E_NONE, @$, NULL, NULL, NULL)); }
+    : constant
     | TODAY     { NEW($$ = pp_node(p, PA_E_TODAY, @$, NULL, NULL, NULL)); }
-    | duration
     | unit BETWEEN oexpr AND oexpr %prec SPAN  { NEW($$ = pp_between(p, @$, $1, $3, $5)); }
     | unit SINCE oexpr %prec SPAN              { NEW($$ = pp_between(p, @$, $1, $3, NULL)); }
     | IDENT     { NEW($$ = pp_node(p, PA_E_NAME, @$, NULL, NULL, NULL)); $$->u.name.name = $1; }

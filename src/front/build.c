@@ -59,6 +59,26 @@ pa_expr *pp_int(pp_parser *p, ps_span span, int64_t v)
     return e;
 }
 
+pa_expr *pp_is_none(pp_parser *p, ps_span span, pa_expr *a, bool negated)
+{
+    pa_expr *e = pp_node(p, PA_E_IS_NONE, span, a, NULL, NULL);
+    if (e) {
+        e->u.isnone.a = a;
+        e->u.isnone.negated = negated;
+    }
+    return e;
+}
+
+pa_expr *pp_text(pp_parser *p, ps_span span, pp_str s)
+{
+    pa_expr *e = pp_node(p, PA_E_STR, span, NULL, NULL, NULL);
+    if (e) {
+        e->u.str.s = s.s;
+        e->u.str.len = s.len;
+    }
+    return e;
+}
+
 pa_expr *pp_unary(pp_parser *p, ps_span span, pa_op op, pa_expr *a)
 {
     pa_expr *e = pp_node(p, PA_E_UNARY, span, a, NULL, NULL);
@@ -294,6 +314,14 @@ pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span s
     return t;
 }
 
+/* `T in K`: the values of type t are listed by `known K`. */
+pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
+{
+    t.known = known;
+    t.known_span = known_span;
+    return t;
+}
+
 /* ---- effective dates, assumptions, citations -------------------------------- */
 
 pp_tail pp_tail_empty(ps_span at)
@@ -334,17 +362,15 @@ pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period)
     return t;
 }
 
-pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span, bool *oom)
+bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span)
 {
     pa_assume *a = pp_alloc(p, sizeof *a);
-    if (!a) {
-        *oom = true;
-        return t;
-    }
+    if (!a)
+        return false;
     a->reason = reason;
     a->span = span;
-    PP_APPEND(t, ahead, atail, a);
-    return t;
+    PP_APPEND(*t, ahead, atail, a);
+    return true;
 }
 
 /* ---- test data ------------------------------------------------------------- */
@@ -385,4 +411,32 @@ pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
         x->span = span;
     }
     return x;
+}
+
+/* `prefer unmet` or `advise` in an expectation: the second of a kind is
+ * reported and ignored. */
+void pp_clause_once(pp_parser *p, pp_clause *c, const char *what, ps_span span, pp_labels labels)
+{
+    if (c->has) {
+        pp_twice(p, what, span, c->span);
+        return;
+    }
+    c->has = true;
+    c->labels = labels;
+    c->span = span;
+}
+
+/* Completes `expect PROGRAM outcome ...` (x holds the outcome). */
+void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_span span,
+                  pp_xtail tail)
+{
+    x->program = program;
+    x->program_span = program_span;
+    x->span = span;
+    x->has_pref = tail.pref.has;
+    x->pref = tail.pref.labels.head;
+    x->npref = tail.pref.labels.n;
+    x->has_advice = tail.advice.has;
+    x->advice = tail.advice.labels.head;
+    x->nadvice = tail.advice.labels.n;
 }

@@ -337,20 +337,8 @@ field
  * errors, and the lint knows comparisons against them are decided. */
 bounds
     : %empty  { $$ = (pp_bounds){NULL, NULL}; }
-    | bounds GE literal {
-        $$ = $1;
-        if ($$.min)
-            pp_twice(p, ">=", @2, $$.min->span);
-        else
-            $$.min = $3;
-    }
-    | bounds LE literal {
-        $$ = $1;
-        if ($$.max)
-            pp_twice(p, "<=", @2, $$.max->span);
-        else
-            $$.max = $3;
-    }
+    | bounds GE literal  { $$ = $1; pp_bound_once(p, &$$.min, ">=", @2, $3); }
+    | bounds LE literal  { $$ = $1; pp_bound_once(p, &$$.max, "<=", @2, $3); }
     ;
 
 opt_default
@@ -428,11 +416,7 @@ header
     : %empty  { $$ = pp_tail_empty(@$); }
     | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
-    | header CITING STRING {
-        pd_add(p->diags, PD_ERROR, "E0209", &@2,
-               "a program has no citation of its own: cite its requirements");
-        $$ = $1;
-    }
+    | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
     ;
 
 period
@@ -584,45 +568,11 @@ test
 
 tbody
     : %empty  { NEW($$.test = pp_decl(p, PA_D_TEST, @$, NULL, @$)); $$.tail = NULL; }
-    | tbody IDENT OF DATE {
-        $$ = $1;
-        yyerrok;
-        if (strcmp($2, "as") != 0) {
-            pd_add(p->diags, PD_ERROR, "E0201", &@2,
-                   "unexpected `%s`; expected `as of`, `given` or `expect`", $2);
-        } else if ($$.test->u.test.has_as_of) {
-            ps_span clause = @2;
-            clause.end = @4.end;
-            pp_twice(p, "as of", clause, $$.test->u.test.as_of_span);
-        } else {
-            $$.test->u.test.has_as_of = true;
-            $$.test->u.test.as_of = $4;
-            $$.test->u.test.as_of_span = @4;
-        }
-    }
-    | tbody GIVEN facts_ref {
-        $$ = $1;
-        yyerrok;
-        if ($$.test->u.test.has_given) {
-            pp_twice(p, "given", @3, $$.test->u.test.given.span);
-        } else {
-            $$.test->u.test.has_given = true;
-            $$.test->u.test.given = $3;
-        }
-    }
-    | tbody expect {
-        $$ = $1;
-        yyerrok;
-        $$.test->u.test.expects_written = true;
-        if ($2) {
-            if ($$.tail)
-                $$.tail->next = $2;
-            else
-                $$.test->u.test.expects = $2;
-            $$.tail = $2;
-        }
-    }
-    | tbody error  { $$ = $1; }
+    /* `as of DATE` (`as` is not a keyword, so it stays free as a name) */
+    | tbody IDENT OF DATE    { $$ = $1; yyerrok; pp_test_as_of(p, $$.test, $2, @2, $4, @4); }
+    | tbody GIVEN facts_ref  { $$ = $1; yyerrok; pp_test_given(p, $$.test, $3); }
+    | tbody expect           { $$ = $1; yyerrok; pp_test_expect(&$$, $2); }
+    | tbody error            { $$ = $1; }
     ;
 
 /* NULL (after an error was reported) when the outcome words are wrong. */

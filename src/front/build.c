@@ -344,6 +344,23 @@ void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first)
     pd_note_add(p->diags, d, &first, "first given here");
 }
 
+/* `>=` or `<=` after a field's type: the first of each counts. */
+void pp_bound_once(pp_parser *p, pa_expr **bound, const char *op, ps_span op_span, pa_expr *value)
+{
+    if (*bound)
+        pp_twice(p, op, op_span, (*bound)->span);
+    else
+        *bound = value;
+}
+
+/* `citing` between a program's title and its `{`: citations belong to what
+ * they support, the requirements. */
+void pp_program_citing(pp_parser *p, ps_span citing)
+{
+    pd_add(p->diags, PD_ERROR, "E0209", &citing,
+           "a program has no citation of its own: cite its requirements");
+}
+
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span)
 {
     if (t.cite.s)
@@ -411,6 +428,50 @@ pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
         x->span = span;
     }
     return x;
+}
+
+/* `WORD of DATE` in a test, which is `as of DATE` or a mistake; the first
+ * `as of` counts. */
+void pp_test_as_of(pp_parser *p, pa_decl *test, const char *word, ps_span word_span, int32_t date,
+                   ps_span date_span)
+{
+    if (strcmp(word, "as") != 0) {
+        pd_add(p->diags, PD_ERROR, "E0201", &word_span,
+               "unexpected `%s`; expected `as of`, `given` or `expect`", word);
+    } else if (test->u.test.has_as_of) {
+        ps_span clause = word_span;
+        clause.end = date_span.end;
+        pp_twice(p, "as of", clause, test->u.test.as_of_span);
+    } else {
+        test->u.test.has_as_of = true;
+        test->u.test.as_of = date;
+        test->u.test.as_of_span = date_span;
+    }
+}
+
+/* `given FACTS` in a test; the first counts. */
+void pp_test_given(pp_parser *p, pa_decl *test, pa_facts_ref given)
+{
+    if (test->u.test.has_given) {
+        pp_twice(p, "given", given.span, test->u.test.given.span);
+    } else {
+        test->u.test.has_given = true;
+        test->u.test.given = given;
+    }
+}
+
+/* An `expect` in a test; x is NULL when its outcome words were wrong (and
+ * reported): the test still counts as having expectations. */
+void pp_test_expect(pp_tbody *b, pa_expect *x)
+{
+    b->test->u.test.expects_written = true;
+    if (!x)
+        return;
+    if (b->tail)
+        b->tail->next = x;
+    else
+        b->test->u.test.expects = x;
+    b->tail = x;
 }
 
 /* `prefer unmet` or `advise` in an expectation: the second of a kind is

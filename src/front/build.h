@@ -59,6 +59,8 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span);
 pp_tail pp_tail_empty(ps_span at);
 pa_period pp_period(ps_span span, int32_t from, int32_t until);
 void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first);
+void pp_bound_once(pp_parser *p, pa_expr **bound, const char *op, ps_span op_span, pa_expr *value);
+void pp_program_citing(pp_parser *p, ps_span citing);
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
 pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
 /* Appends an assumption to *t; false when memory ran out. */
@@ -67,6 +69,10 @@ pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span);
 pa_facts_ref pp_facts_ref(const char *base, ps_span base_span, pa_value *with, ps_span span);
 bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span);
 pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span);
+void pp_test_as_of(pp_parser *p, pa_decl *test, const char *word, ps_span word_span, int32_t date,
+        ps_span date_span);
+void pp_test_given(pp_parser *p, pa_decl *test, pa_facts_ref given);
+void pp_test_expect(pp_tbody *b, pa_expect *x);
 void pp_clause_once(pp_parser *p, pp_clause *c, const char *what, ps_span span, pp_labels labels);
 void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_span span,
         pp_xtail tail);

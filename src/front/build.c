@@ -1,6 +1,4 @@
 /* The AST constructors of the grammar's actions (build.h). */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "build.h"
@@ -260,11 +258,6 @@ pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
     return r;
 }
 
-const char *pp_role_word(pa_role role)
-{
-    return role == PA_PREFER ? "prefer" : role == PA_ADVISE ? "advise" : "require";
-}
-
 /* `program x { ...` without its `}` before the next declaration or the end
  * of the file: the block ends there, so that what follows is still read. */
 void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
@@ -283,16 +276,6 @@ void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
         if (lx->depth)
             lx->depth--;
     }
-}
-
-/* `require age >= 18`: say what the author needs to write. (Parsing the
- * unlabelled form instead would make `require "x" age` mean a requirement
- * on the text "x" followed by an attribute named `age`.) */
-void pp_missing_label(pp_parser *p, pa_role role, ps_span where)
-{
-    pd_add(p->diags, PD_ERROR, "E0203", &where,
-           "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
-           pp_role_word(role));
 }
 
 pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,

@@ -49,9 +49,7 @@ pa_req *pp_leaf(pp_parser *p, pa_expr *cond);
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members);
 pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
         ps_span label_span, pp_tail tail);
-const char *pp_role_word(pa_role role);
 void pp_unterminated(pp_parser *p, pp_block block, ps_span brace);
-void pp_missing_label(pp_parser *p, pa_role role, ps_span where);
 pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
         pa_expr *def);
 pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span);

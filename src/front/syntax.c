@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "build.h"
 #include "syntax.h"
 
 /* Messages are built in a bounded buffer; a long list is cut, never overrun. */
@@ -226,14 +225,18 @@ static bool pp_report_unclosed(pp_parser *p, const pp_syntax *s)
     return true;
 }
 
-/* `require` followed by anything but its label in quotes. */
+/* `require age >= 18`: say what the author needs to write. (Parsing the
+ * unlabelled form instead would make `require "x" age` mean a requirement
+ * on the text "x" followed by an attribute named `age`.) */
 static bool pp_report_unlabelled(pp_parser *p, const pp_syntax *s)
 {
     int prev = p->lex->hist[1].kind;
     if (!pp_is_role(prev) || s->lookahead == T_STRING)
         return false;
-    pp_missing_label(p, prev == T_PREFER ? PA_PREFER : prev == T_ADVISE ? PA_ADVISE : PA_REQUIRE,
-                     s->at);
+    const char *role = prev == T_PREFER ? "prefer" : prev == T_ADVISE ? "advise" : "require";
+    pd_add(p->diags, PD_ERROR, "E0203", &s->at,
+           "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
+           role);
     return true;
 }
 

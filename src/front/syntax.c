@@ -49,52 +49,39 @@ static void pp_found(const pp_parser *p, int kind, const ps_span *span, pp_msg *
 
 /* ---- classes of tokens, folded into one phrase each ------------------------- */
 
-static bool pp_starts_expr(int k)
-{
-    switch (k) {
-    case T_INT: case T_NUMBER: case T_STRING: case T_DATE:
-    case T_TRUE: case T_FALSE: case T_NONE: case T_TODAY:
-    case T_IDENT: case T_LPAREN: case T_LBRACKET: case T_MINUS:
-    case T_NOT: case T_IF: case T_ANY: case T_ALL:
-    case T_COUNT: case T_SUM: case T_YEAR: case T_YEARS:
-    case T_MONTH: case T_MONTHS: case T_DAY: case T_DAYS:
-        return true;
-    default:
-        return false;
-    }
-}
+/* What a token may be, for folding the expected set: it can start an
+ * expression, it is a value in facts, an operator after an expression, a
+ * declaration keyword, a unit of time. A new token joins its classes here. */
+enum {
+    PP_STARTS_EXPR = 1 << 0,
+    PP_VALUE = 1 << 1,
+    PP_OPERATOR = 1 << 2,
+    PP_TOPLEVEL = 1 << 3,
+    PP_UNIT = 1 << 4,
+};
 
-static bool pp_is_value(int k)
-{
-    switch (k) {
-    case T_INT: case T_NUMBER: case T_STRING: case T_DATE:
-    case T_TRUE: case T_FALSE: case T_NONE: case T_MINUS:
-        return true;
-    default:
-        return false;
-    }
-}
+#define PP_LITERAL (PP_STARTS_EXPR | PP_VALUE)
+#define PP_TIME (PP_STARTS_EXPR | PP_UNIT)
 
-static bool pp_is_operator(int k)
-{
-    switch (k) {
-    case T_OR: case T_AND: case T_EQ: case T_NE: case T_LT:
-    case T_LE: case T_GT: case T_GE: case T_IN: case T_IS:
-    case T_OTHERWISE: case T_PLUS: case T_MINUS: case T_STAR:
-    case T_DOT: case T_LPAREN:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_toplevel(int k)
-{
-    return k == T_INCLUDE || k == T_FACTS || k == T_RECORD || k == T_DEFINE ||
-           k == T_PROGRAM || k == T_EXAMPLE || k == T_TEST || k == T_KNOWN;
-}
-
-static bool pp_is_unit(int k) { return k >= T_YEAR && k <= T_DAYS; }
+static const unsigned char pp_class[PP_TOKEN_KINDS] = {
+    [T_INT] = PP_LITERAL, [T_NUMBER] = PP_LITERAL, [T_STRING] = PP_LITERAL,
+    [T_DATE] = PP_LITERAL, [T_TRUE] = PP_LITERAL, [T_FALSE] = PP_LITERAL,
+    [T_NONE] = PP_LITERAL, [T_MINUS] = PP_LITERAL | PP_OPERATOR,
+    [T_TODAY] = PP_STARTS_EXPR, [T_IDENT] = PP_STARTS_EXPR,
+    [T_LPAREN] = PP_STARTS_EXPR | PP_OPERATOR, [T_LBRACKET] = PP_STARTS_EXPR,
+    [T_NOT] = PP_STARTS_EXPR, [T_IF] = PP_STARTS_EXPR, [T_ANY] = PP_STARTS_EXPR,
+    [T_ALL] = PP_STARTS_EXPR, [T_COUNT] = PP_STARTS_EXPR, [T_SUM] = PP_STARTS_EXPR,
+    [T_YEAR] = PP_TIME, [T_YEARS] = PP_TIME, [T_MONTH] = PP_TIME,
+    [T_MONTHS] = PP_TIME, [T_DAY] = PP_TIME, [T_DAYS] = PP_TIME,
+    [T_OR] = PP_OPERATOR, [T_AND] = PP_OPERATOR, [T_EQ] = PP_OPERATOR,
+    [T_NE] = PP_OPERATOR, [T_LT] = PP_OPERATOR, [T_LE] = PP_OPERATOR,
+    [T_GT] = PP_OPERATOR, [T_GE] = PP_OPERATOR, [T_IN] = PP_OPERATOR,
+    [T_IS] = PP_OPERATOR, [T_OTHERWISE] = PP_OPERATOR, [T_PLUS] = PP_OPERATOR,
+    [T_STAR] = PP_OPERATOR, [T_DOT] = PP_OPERATOR,
+    [T_INCLUDE] = PP_TOPLEVEL, [T_FACTS] = PP_TOPLEVEL, [T_RECORD] = PP_TOPLEVEL,
+    [T_DEFINE] = PP_TOPLEVEL, [T_PROGRAM] = PP_TOPLEVEL, [T_EXAMPLE] = PP_TOPLEVEL,
+    [T_TEST] = PP_TOPLEVEL, [T_KNOWN] = PP_TOPLEVEL,
+};
 
 static bool pp_is_role(int k) { return k == T_REQUIRE || k == T_PREFER || k == T_ADVISE; }
 
@@ -107,11 +94,10 @@ typedef struct pp_expect {
 } pp_expect;
 
 /* Replaces a class of tokens by one phrase (or by nothing when NULL). */
-static void pp_fold(bool has[PP_TOKEN_KINDS], bool (*member)(int), pp_expect *e,
-                    const char *phrase)
+static void pp_fold(bool has[PP_TOKEN_KINDS], unsigned cls, pp_expect *e, const char *phrase)
 {
     for (int k = 0; k < PP_TOKEN_KINDS; k++)
-        if (member(k))
+        if (pp_class[k] & cls)
             has[k] = false;
     if (phrase)
         e->phrase[e->n++] = phrase;
@@ -127,14 +113,12 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
      * report it unterminated; they are not what the author should write. */
     if (has[T_RBRACE]) {
         has[T_YYEOF] = false;
-        for (int k = 0; k < PP_TOKEN_KINDS; k++)
-            if (pp_is_toplevel(k))
-                has[k] = false;
+        pp_fold(has, PP_TOPLEVEL, e, NULL);
     }
     if (has[T_PLUS] && has[T_STAR]) {
         e->after_expr = true;
-        pp_fold(has, pp_is_operator, e, "an operator");
-        pp_fold(has, pp_is_unit, e, NULL); /* `2 years`: the unit is a detail here */
+        pp_fold(has, PP_OPERATOR, e, "an operator");
+        pp_fold(has, PP_UNIT, e, NULL); /* `2 years`: the unit is a detail here */
     }
     if (has[T_LIST] && has[T_SET] && has[T_IDENT]) {
         has[T_LIST] = has[T_SET] = has[T_IDENT] = false;
@@ -143,9 +127,9 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
     if (has[T_IDENT] && has[T_INT] && has[T_LPAREN]) {
         bool group = has[T_AT];
         has[T_AT] = false;
-        pp_fold(has, pp_starts_expr, e, group ? "an expression or a group" : "an expression");
+        pp_fold(has, PP_STARTS_EXPR, e, group ? "an expression or a group" : "an expression");
     } else if (has[T_INT] && has[T_STRING] && has[T_DATE]) {
-        pp_fold(has, pp_is_value, e, "a value");
+        pp_fold(has, PP_VALUE, e, "a value");
     }
     if (has[T_REQUIRE] && has[T_PREFER] && has[T_ADVISE]) {
         has[T_REQUIRE] = has[T_PREFER] = has[T_ADVISE] = false;
@@ -157,7 +141,7 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
     }
     if (has[T_FACTS] && has[T_RECORD] && has[T_DEFINE] && has[T_PROGRAM]) {
         has[T_YYEOF] = false;
-        pp_fold(has, pp_is_toplevel, e, "a declaration");
+        pp_fold(has, PP_TOPLEVEL, e, "a declaration");
     }
     for (int k = 0; k < PP_TOKEN_KINDS; k++)
         if (has[k])

@@ -12,8 +12,9 @@
  * which makes them non-associative; a chained comparison is parsed anyway
  * (rule `cmp: cmp cmpop oexpr`) to say "comparisons do not chain".
  *
- * Syntax errors are reported by yyreport_syntax_error below, which turns the
- * expected-token set (exact, thanks to LAC) into a clang-like sentence. */
+ * Syntax errors are reported by yyreport_syntax_error below, which hands
+ * the expected-token set (exact, thanks to LAC) to src/front/syntax.c to be
+ * written as a clang-like sentence. */
 
 %require "3.8"
 %define api.pure full
@@ -118,12 +119,10 @@ typedef struct pp_bounds { pa_expr *min, *max; } pp_bounds;
 typedef struct pp_entries { pa_entry *head, *tail; } pp_entries;
 typedef struct pp_labels { pa_label *head, *tail; uint32_t n; } pp_labels;
 typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
+/* A list of labels given at most once, and where. */
+typedef struct pp_clause { bool has; pp_labels labels; ps_span span; } pp_clause;
 /* `prefer unmet ...` and `advise ...` after an expectation's outcome. */
-typedef struct pp_xtail {
-    bool has_pref, has_advice;
-    pp_labels pref, advice;
-    ps_span pref_span, advice_span;
-} pp_xtail;
+typedef struct pp_xtail { pp_clause pref, advice; } pp_xtail;
 }
 
 %code provides {
@@ -142,12 +141,11 @@ const char *pp_token_name(int kind);
 }
 
 %code {
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-/* The constructors the actions call. */
+/* The constructors the actions call, and the sentences of syntax errors. */
 #include "front/build.h"
+#include "front/syntax.h"
 
 /* Merges the spans of the right-hand side; an empty rule gets an empty span
  * just after the symbol before it. */
@@ -213,10 +211,10 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
  * so that `years since a.b` takes the field of `a`). A postfix `.` binds
  * tighter than everything.
  *
- * The unterminated-block rules (`program ... { pbody` without `}`) also have
- * QUANT: they end the block at a declaration keyword or the end of the file.
- * `error` ranks above QUANT so that, in the same state, recovering inside
- * the block (`pbody: pbody error`) wins over ending it. */
+ * A missing `}` (the empty `close`, `program ... { pbody` without `}`) also
+ * has QUANT: it ends the block at a declaration keyword or the end of the
+ * file. `error` ranks above QUANT so that, in the same state, recovering
+ * inside the block (`pbody: pbody error`) wins over ending it. */
 %precedence QUANT
 %precedence WHERE error
 %left OR
@@ -229,7 +227,9 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %precedence UMINUS
 %precedence DOT
 
-%nterm <pa_decl *> decl include facts record define program example test known
+%nterm <pa_decl *> decl include record define program example test known
+%nterm <pa_decl_kind> record_kw
+%nterm <bool> close
 %nterm <pp_bounds> bounds
 %nterm <pp_tail> rtail header
 %nterm <pa_period> period
@@ -241,12 +241,14 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_tbody> tbody
 %nterm <pa_expect *> expect outcome
 %nterm <pp_labels> labels some_labels
+%nterm <pa_label *> label
 %nterm <pp_xtail> xtail
 %nterm <pp_fields> fields
 %nterm <pa_field *> field
-%nterm <pa_typeref> type
+%nterm <pa_typeref> type set_of
 %nterm <pa_typeref *> opt_result
-%nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal duration opt_validity
+%nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal constant duration
+%nterm <pa_expr *> opt_validity
 %nterm <pp_params> opt_params params
 %nterm <pa_param *> param
 %nterm <pp_opt_str> opt_title
@@ -272,7 +274,7 @@ file
     | file error  /* resynchronise at the next declaration */
     ;
 
-decl: include | facts | record | define | program | example | test | known ;
+decl: include | record | define | program | example | test | known ;
 
 /* The values a text field is known to take (coach-record.md lists them):
  * the lint checks literals against them; facts may hold others. */
@@ -293,28 +295,28 @@ include
 
 /* ---- records ---------------------------------------------------------------- */
 
-facts
-    : FACTS IDENT LBRACE fields RBRACE {
-        NEW($$ = pp_decl(p, PA_D_FACTS, @$, $2, @2));
-        $$->u.record.fields = $4.head;
-    }
-    | FACTS IDENT LBRACE fields %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_FACTS, @3);
-        NEW($$ = pp_decl(p, PA_D_FACTS, @$, $2, @2));
+/* `facts` (the record the rules decide about) and `record` read alike. */
+record
+    : record_kw IDENT LBRACE fields close {
+        if (!$5)
+            pp_unterminated(p, $1 == PA_D_FACTS ? PP_BLOCK_FACTS : PP_BLOCK_RECORD, @3);
+        NEW($$ = pp_decl(p, $1, @$, $2, @2));
         $$->u.record.fields = $4.head;
     }
     ;
 
-record
-    : RECORD IDENT LBRACE fields RBRACE {
-        NEW($$ = pp_decl(p, PA_D_RECORD, @$, $2, @2));
-        $$->u.record.fields = $4.head;
-    }
-    | RECORD IDENT LBRACE fields %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_RECORD, @3);
-        NEW($$ = pp_decl(p, PA_D_RECORD, @$, $2, @2));
-        $$->u.record.fields = $4.head;
-    }
+record_kw
+    : FACTS   { $$ = PA_D_FACTS; }
+    | RECORD  { $$ = PA_D_RECORD; }
+    ;
+
+/* The `}` of a declaration's block (true), or none (false) when a
+ * declaration keyword or the end of the file comes first (see QUANT): the
+ * block ends there, the action reports it unterminated, and what follows is
+ * still read. */
+close
+    : RBRACE              { $$ = true; }
+    | %empty %prec QUANT  { $$ = false; }
     ;
 
 fields
@@ -335,20 +337,8 @@ field
  * errors, and the lint knows comparisons against them are decided. */
 bounds
     : %empty  { $$ = (pp_bounds){NULL, NULL}; }
-    | bounds GE literal {
-        $$ = $1;
-        if ($$.min)
-            pp_twice(p, ">=", @2, $$.min->span);
-        else
-            $$.min = $3;
-    }
-    | bounds LE literal {
-        $$ = $1;
-        if ($$.max)
-            pp_twice(p, "<=", @2, $$.max->span);
-        else
-            $$.max = $3;
-    }
+    | bounds GE literal  { $$ = $1; pp_bound_once(p, &$$.min, ">=", @2, $3); }
+    | bounds LE literal  { $$ = $1; pp_bound_once(p, &$$.max, "<=", @2, $3); }
     ;
 
 opt_default
@@ -360,23 +350,16 @@ type
     : IDENT           { $$ = pp_type(PA_TY_NAMED, $1, false, @$); }
     | IDENT QUESTION  { $$ = pp_type(PA_TY_NAMED, $1, true, @$); }
     | LIST OF IDENT   { $$ = pp_type(PA_TY_LIST, $3, false, @$); }
-    | SET OF IDENT    { $$ = pp_type(PA_TY_SET, $3, false, @$); }
-    | IDENT IN IDENT  {
-        $$ = pp_type(PA_TY_NAMED, $1, false, @1);
-        $$.known = $3;
-        $$.known_span = @3;
-    }
-    | IDENT QUESTION IN IDENT {
-        $$ = pp_type(PA_TY_NAMED, $1, true, @1);
-        $$.known = $4;
-        $$.known_span = @4;
-    }
-    | SET OF IDENT IN IDENT {
-        $$ = pp_type(PA_TY_SET, $3, false, @1);
-        $$.span.end = @3.end;
-        $$.known = $5;
-        $$.known_span = @5;
-    }
+    | set_of
+    /* `in K`: the values are those `known K` lists; the type's own span
+     * stays without the `?` and the `in`. */
+    | IDENT IN IDENT           { $$ = pp_type_in(pp_type(PA_TY_NAMED, $1, false, @1), $3, @3); }
+    | IDENT QUESTION IN IDENT  { $$ = pp_type_in(pp_type(PA_TY_NAMED, $1, true, @1), $4, @4); }
+    | set_of IN IDENT          { $$ = pp_type_in($1, $3, @3); }
+    ;
+
+set_of
+    : SET OF IDENT  { $$ = pp_type(PA_TY_SET, $3, false, @$); }
     ;
 
 /* ---- definitions ------------------------------------------------------------ */
@@ -399,7 +382,7 @@ opt_params
 
 params
     : param               { $$ = (pp_params){$1, $1, true}; }
-    | params COMMA param  { $$ = $1; $$.tail->next = $3; $$.tail = $3; }
+    | params COMMA param  { $$ = $1; PP_APPEND($$, head, tail, $3); }
     ;
 
 param
@@ -419,11 +402,9 @@ opt_result
 /* ---- programs ----------------------------------------------------------------- */
 
 program
-    : PROGRAM IDENT opt_title header LBRACE pbody RBRACE {
-        NEW($$ = pp_program(p, @$, $2, @2, $3, $4, $6));
-    }
-    | PROGRAM IDENT opt_title header LBRACE pbody %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_PROGRAM, @5);
+    : PROGRAM IDENT opt_title header LBRACE pbody close {
+        if (!$7)
+            pp_unterminated(p, PP_BLOCK_PROGRAM, @5);
         NEW($$ = pp_program(p, @$, $2, @2, $3, $4, $6));
     }
     ;
@@ -434,17 +415,8 @@ program
 header
     : %empty  { $$ = pp_tail_empty(@$); }
     | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
-    | header ASSUMING STRING {
-        bool oom = false;
-        $$ = pp_tail_assume(p, $1, $3.s, @3, &oom);
-        if (oom)
-            YYNOMEM;
-    }
-    | header CITING STRING {
-        pd_add(p->diags, PD_ERROR, "E0209", &@2,
-               "a program has no citation of its own: cite its requirements");
-        $$ = $1;
-    }
+    | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
+    | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
     ;
 
 period
@@ -476,9 +448,7 @@ attr
         NEW($$ = pp_alloc(p, sizeof *$$));
         $$->name = "grants";
         $$->span = @1;
-        NEW($$->value = pp_node(p, PA_E_STR, @2, NULL, NULL, NULL));
-        $$->value->u.str.s = $2.s;
-        $$->value->u.str.len = $2.len;
+        NEW($$->value = pp_text(p, @2, $2));
         $$->validity = $3;
     }
     ;
@@ -491,19 +461,20 @@ opt_validity
 /* An attribute's value: a literal, possibly negated (the checker says which
  * attributes take which literals). */
 literal
+    : constant
+    | MINUS literal  { NEW($$ = pp_unary(p, @$, PA_OP_NEG, $2)); }
+    ;
+
+/* What both an attribute's value and an expression may be. */
+constant
     : INT       { NEW($$ = pp_int(p, @$, $1)); }
     | NUMBER    { NEW($$ = pp_node(p, PA_E_NUM, @$, NULL, NULL, NULL)); $$->u.n = $1; }
-    | STRING    {
-        NEW($$ = pp_node(p, PA_E_STR, @$, NULL, NULL, NULL));
-        $$->u.str.s = $1.s;
-        $$->u.str.len = $1.len;
-    }
+    | STRING    { NEW($$ = pp_text(p, @$, $1)); }
     | DATE      { NEW($$ = pp_node(p, PA_E_DATE, @$, NULL, NULL, NULL)); $$->u.date = $1; }
     | TRUE      { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = true; }
     | FALSE     { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = false; }
     | NONE      { NEW($$ = pp_node(p, PA_E_NONE, @$, NULL, NULL, NULL)); }
     | duration
-    | MINUS literal  { NEW($$ = pp_unary(p, @$, PA_OP_NEG, $2)); }
     ;
 
 duration
@@ -566,12 +537,7 @@ rtail
     : %empty                  { $$ = pp_tail_empty(@$); }
     | rtail CITING STRING     { $$ = pp_tail_cite(p, $1, $3.s, @3); }
     | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
-    | rtail ASSUMING STRING {
-        bool oom = false;
-        $$ = pp_tail_assume(p, $1, $3.s, @3, &oom);
-        if (oom)
-            YYNOMEM;
-    }
+    | rtail ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     ;
 
 /* ---- tests -------------------------------------------------------------------- */
@@ -590,14 +556,9 @@ facts_ref
     ;
 
 test
-    : TEST STRING LBRACE tbody RBRACE {
-        $$ = $4.test;
-        $$->span = @$;
-        $$->name = $2.s;
-        $$->name_span = @2;
-    }
-    | TEST STRING LBRACE tbody %prec QUANT {
-        pp_unterminated(p, PP_BLOCK_TEST, @3);
+    : TEST STRING LBRACE tbody close {
+        if (!$5)
+            pp_unterminated(p, PP_BLOCK_TEST, @3);
         $$ = $4.test;
         $$->span = @$;
         $$->name = $2.s;
@@ -607,88 +568,27 @@ test
 
 tbody
     : %empty  { NEW($$.test = pp_decl(p, PA_D_TEST, @$, NULL, @$)); $$.tail = NULL; }
-    | tbody IDENT OF DATE {
-        $$ = $1;
-        yyerrok;
-        if (strcmp($2, "as") != 0) {
-            pd_add(p->diags, PD_ERROR, "E0201", &@2,
-                   "unexpected `%s`; expected `as of`, `given` or `expect`", $2);
-        } else if ($$.test->u.test.has_as_of) {
-            ps_span clause = @2;
-            clause.end = @4.end;
-            pp_twice(p, "as of", clause, $$.test->u.test.as_of_span);
-        } else {
-            $$.test->u.test.has_as_of = true;
-            $$.test->u.test.as_of = $4;
-            $$.test->u.test.as_of_span = @4;
-        }
-    }
-    | tbody GIVEN facts_ref {
-        $$ = $1;
-        yyerrok;
-        if ($$.test->u.test.has_given) {
-            pp_twice(p, "given", @3, $$.test->u.test.given.span);
-        } else {
-            $$.test->u.test.has_given = true;
-            $$.test->u.test.given = $3;
-        }
-    }
-    | tbody expect {
-        $$ = $1;
-        yyerrok;
-        $$.test->u.test.expects_written = true;
-        if ($2) {
-            if ($$.tail)
-                $$.tail->next = $2;
-            else
-                $$.test->u.test.expects = $2;
-            $$.tail = $2;
-        }
-    }
-    | tbody error  { $$ = $1; }
+    /* `as of DATE` (`as` is not a keyword, so it stays free as a name) */
+    | tbody IDENT OF DATE    { $$ = $1; yyerrok; pp_test_as_of(p, $$.test, $2, @2, $4, @4); }
+    | tbody GIVEN facts_ref  { $$ = $1; yyerrok; pp_test_given(p, $$.test, $3); }
+    | tbody expect           { $$ = $1; yyerrok; pp_test_expect(&$$, $2); }
+    | tbody error            { $$ = $1; }
     ;
 
 /* NULL (after an error was reported) when the outcome words are wrong. */
 expect
     : EXPECT IDENT outcome xtail {
         $$ = $3;
-        if ($$) {
-            $$->program = $2;
-            $$->program_span = @2;
-            $$->span = @$;
-            $$->has_pref = $4.has_pref;
-            $$->pref = $4.pref.head;
-            $$->npref = $4.pref.n;
-            $$->has_advice = $4.has_advice;
-            $$->advice = $4.advice.head;
-            $$->nadvice = $4.advice.n;
-        }
+        if ($$)
+            pp_expect_of($$, $2, @2, @$, $4);
     }
     ;
 
 /* The unmet preferences and the advice shown, each an exact list. */
 xtail
     : %empty  { memset(&$$, 0, sizeof $$); }
-    | xtail PREFER UNMET some_labels {
-        $$ = $1;
-        if ($$.has_pref) {
-            pp_twice(p, "prefer unmet", @2, $$.pref_span);
-        } else {
-            $$.has_pref = true;
-            $$.pref = $4;
-            $$.pref_span = @2;
-        }
-    }
-    | xtail ADVISE some_labels {
-        $$ = $1;
-        if ($$.has_advice) {
-            pp_twice(p, "advise", @2, $$.advice_span);
-        } else {
-            $$.has_advice = true;
-            $$.advice = $3;
-            $$.advice_span = @2;
-        }
-    }
+    | xtail PREFER UNMET some_labels  { $$ = $1; pp_clause_once(p, &$$.pref, "prefer unmet", @2, $4); }
+    | xtail ADVISE some_labels        { $$ = $1; pp_clause_once(p, &$$.advice, "advise", @2, $3); }
     ;
 
 some_labels
@@ -726,22 +626,15 @@ outcome
     ;
 
 labels
+    : label               { $$ = (pp_labels){$1, $1, 1}; }
+    | labels COMMA label  { $$ = $1; PP_APPEND($$, head, tail, $3); $$.n++; }
+    ;
+
+label
     : STRING {
-        pa_label *l;
-        NEW(l = pp_alloc(p, sizeof *l));
-        l->text = $1.s;
-        l->span = @1;
-        $$ = (pp_labels){l, l, 1};
-    }
-    | labels COMMA STRING {
-        pa_label *l;
-        NEW(l = pp_alloc(p, sizeof *l));
-        l->text = $3.s;
-        l->span = @3;
-        $$ = $1;
-        $$.tail->next = l;
-        $$.tail = l;
-        $$.n++;
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->text = $1.s;
+        $$->span = @1;
     }
     ;
 
@@ -764,12 +657,7 @@ value
     | FALSE  { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = false; }
     | NONE   { NEW($$ = pp_value(p, PA_V_NONE, @$)); }
     | LBRACKET RBRACKET  { NEW($$ = pp_value(p, PA_V_LIST, @$)); }
-    | LBRACKET values RBRACKET {
-        NEW($$ = pp_value(p, PA_V_LIST, @$));
-        $$->u.list.items = $2.head;
-        $$->u.list.n = $2.n;
-    }
-    | LBRACKET values COMMA RBRACKET {
+    | LBRACKET values opt_comma RBRACKET {
         NEW($$ = pp_value(p, PA_V_LIST, @$));
         $$->u.list.items = $2.head;
         $$->u.list.n = $2.n;
@@ -779,9 +667,13 @@ value
 
 /* Like a record's entries, list items may be separated by layout alone. */
 values
-    : value               { $$ = (pp_values){$1, $1, 1}; }
-    | values COMMA value  { $$ = $1; $$.tail->next = $3; $$.tail = $3; $$.n++; }
-    | values value        { $$ = $1; $$.tail->next = $2; $$.tail = $2; $$.n++; }
+    : value                   { $$ = (pp_values){$1, $1, 1}; }
+    | values opt_comma value  { $$ = $1; PP_APPEND($$, head, tail, $3); $$.n++; }
+    ;
+
+opt_comma
+    : %empty
+    | COMMA
     ;
 
 vrecord
@@ -793,10 +685,9 @@ vrecord
 
 /* Entries are separated by commas or just by layout. */
 entries
-    : %empty               { $$ = (pp_entries){NULL, NULL}; }
-    | entries entry        { $$ = $1; PP_APPEND($$, head, tail, $2); }
-    | entries entry COMMA  { $$ = $1; PP_APPEND($$, head, tail, $2); }
-    | entries error        { $$ = $1; }
+    : %empty                   { $$ = (pp_entries){NULL, NULL}; }
+    | entries entry opt_comma  { $$ = $1; PP_APPEND($$, head, tail, $2); }
+    | entries error            { $$ = $1; }
     ;
 
 entry
@@ -848,15 +739,8 @@ quant
 
 cmp
     : oexpr cmpop oexpr  { NEW($$ = pp_binary(p, @$, $2, @2, $1, $3)); }
-    | oexpr IS NONE {
-        NEW($$ = pp_node(p, PA_E_IS_NONE, @$, $1, NULL, NULL));
-        $$->u.isnone.a = $1;
-    }
-    | oexpr IS NOT NONE {
-        NEW($$ = pp_node(p, PA_E_IS_NONE, @$, $1, NULL, NULL));
-        $$->u.isnone.a = $1;
-        $$->u.isnone.negated = true;
-    }
+    | oexpr IS NONE      { NEW($$ = pp_is_none(p, @$, $1, false)); }
+    | oexpr IS NOT NONE  { NEW($$ = pp_is_none(p, @$, $1, true)); }
     /* `a < b < c`: reported, and only `a < b` is kept, so that the checker
      * (which runs after syntax errors too) does not add a type error about
      * comparing a boolean. */
@@ -895,19 +779,8 @@ postfix
     ;
 
 primary
-    : INT       { NEW($$ = pp_int(p, @$, $1)); }
-    | NUMBER    { NEW($$ = pp_node(p, PA_E_NUM, @$, NULL, NULL, NULL)); $$->u.n = $1; }
-    | STRING    {
-        NEW($$ = pp_node(p, PA_E_STR, @$, NULL, NULL, NULL));
-        $$->u.str.s = $1.s;
-        $$->u.str.len = $1.len;
-    }
-    | DATE      { NEW($$ = pp_node(p, PA_E_DATE, @$, NULL, NULL, NULL)); $$->u.date = $1; }
-    | TRUE      { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = true; }
-    | FALSE     { NEW($$ = pp_node(p, PA_E_BOOL, @$, NULL, NULL, NULL)); $$->u.b = false; }
-    | NONE      { NEW($$ = pp_node(p, PA_E_NONE, @$, NULL, NULL, NULL)); }
+    : constant
     | TODAY     { NEW($$ = pp_node(p, PA_E_TODAY, @$, NULL, NULL, NULL)); }
-    | duration
     | unit BETWEEN oexpr AND oexpr %prec SPAN  { NEW($$ = pp_between(p, @$, $1, $3, $5)); }
     | unit SINCE oexpr %prec SPAN              { NEW($$ = pp_between(p, @$, $1, $3, NULL)); }
     | IDENT     { NEW($$ = pp_node(p, PA_E_NAME, @$, NULL, NULL, NULL)); $$->u.name.name = $1; }
@@ -934,21 +807,11 @@ exprs
 
 /* ---- syntax errors ------------------------------------------------------------ */
 
-/* Messages are built in a bounded buffer; a long list is cut, never overrun. */
-typedef struct pp_msg {
-    char buf[400];
-    size_t len;
-} pp_msg;
+/* The sentences are written in src/front/syntax.c; what bison knows about
+ * the error is static here, so it is handed over in the scanner's token
+ * kinds. */
 
-static void pp_msg_add(pp_msg *m, const char *s)
-{
-    size_t n = strlen(s);
-    if (n > sizeof m->buf - 1 - m->len)
-        n = sizeof m->buf - 1 - m->len;
-    memcpy(m->buf + m->len, s, n);
-    m->len += n;
-    m->buf[m->len] = '\0';
-}
+_Static_assert(YYMAXUTOK < PP_TOKEN_KINDS, "PP_TOKEN_KINDS (front/syntax.h) is too small");
 
 const char *pp_token_name(int kind)
 {
@@ -957,251 +820,32 @@ const char *pp_token_name(int kind)
     return yysymbol_name(YYTRANSLATE(kind));
 }
 
-/* The lookahead as the reader sees it: its own text in backticks, cut short
- * (on a character boundary) when long. */
-static void pp_found(const pp_parser *p, yysymbol_kind_t kind, const ps_span *span, pp_msg *m)
+/* The token kind of a terminal symbol: bison maps only the other way
+ * (YYTRANSLATE), so the map is searched; YYEMPTY (no lookahead) stays. */
+static int pp_token_kind(yysymbol_kind_t sym)
 {
-    if (kind == YYSYMBOL_YYEOF || span->file >= p->lex->src->nfiles) {
-        pp_msg_add(m, "end of file");
-        return;
-    }
-    const ps_file *f = &p->lex->src->files[span->file];
-    uint32_t start = span->start < f->len ? span->start : f->len;
-    uint32_t len = span->end > start ? span->end - start : 0;
-    if (start + len > f->len)
-        len = f->len - start;
-    bool cut = len > 32;
-    if (cut) {
-        len = 29;
-        while (len > 0 && ((unsigned char)f->text[start + len] & 0xC0) == 0x80)
-            len--;
-    }
-    char text[40];
-    memcpy(text, f->text + start, len);
-    text[len] = '\0';
-    pp_msg_add(m, "`");
-    pp_msg_add(m, text);
-    pp_msg_add(m, cut ? "...`" : "`");
-}
-
-static bool pp_starts_expr(int k)
-{
-    switch (k) {
-    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
-    case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_NONE: case YYSYMBOL_TODAY:
-    case YYSYMBOL_IDENT: case YYSYMBOL_LPAREN: case YYSYMBOL_LBRACKET: case YYSYMBOL_MINUS:
-    case YYSYMBOL_NOT: case YYSYMBOL_IF: case YYSYMBOL_ANY: case YYSYMBOL_ALL:
-    case YYSYMBOL_COUNT: case YYSYMBOL_SUM: case YYSYMBOL_YEAR: case YYSYMBOL_YEARS:
-    case YYSYMBOL_MONTH: case YYSYMBOL_MONTHS: case YYSYMBOL_DAY: case YYSYMBOL_DAYS:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_value(int k)
-{
-    switch (k) {
-    case YYSYMBOL_INT: case YYSYMBOL_NUMBER: case YYSYMBOL_STRING: case YYSYMBOL_DATE:
-    case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_NONE: case YYSYMBOL_MINUS:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_operator(int k)
-{
-    switch (k) {
-    case YYSYMBOL_OR: case YYSYMBOL_AND: case YYSYMBOL_EQ: case YYSYMBOL_NE: case YYSYMBOL_LT:
-    case YYSYMBOL_LE: case YYSYMBOL_GT: case YYSYMBOL_GE: case YYSYMBOL_IN: case YYSYMBOL_IS:
-    case YYSYMBOL_OTHERWISE: case YYSYMBOL_PLUS: case YYSYMBOL_MINUS: case YYSYMBOL_STAR:
-    case YYSYMBOL_DOT: case YYSYMBOL_LPAREN:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool pp_is_toplevel(int k)
-{
-    return k == YYSYMBOL_INCLUDE || k == YYSYMBOL_FACTS || k == YYSYMBOL_RECORD ||
-           k == YYSYMBOL_DEFINE || k == YYSYMBOL_PROGRAM || k == YYSYMBOL_EXAMPLE ||
-           k == YYSYMBOL_TEST || k == YYSYMBOL_KNOWN;
-}
-
-/* The expected tokens, folded into what a reader thinks of: "an expression"
- * rather than twenty tokens that can start one. */
-typedef struct pp_expect {
-    const char *phrase[YYNTOKENS];
-    int n;
-    bool after_expr;  /* an operator would fit: the parser is after an expression */
-} pp_expect;
-
-static bool pp_is_unit(int k) { return k >= YYSYMBOL_YEAR && k <= YYSYMBOL_DAYS; }
-
-/* Replaces a class of tokens by one phrase (or by nothing when NULL). */
-static void pp_fold(bool has[YYNTOKENS], bool (*member)(int), pp_expect *e, const char *phrase)
-{
-    for (int k = 0; k < YYNTOKENS; k++)
-        if (member(k))
-            has[k] = false;
-    if (phrase)
-        e->phrase[e->n++] = phrase;
-}
-
-static void pp_expectations(bool has[YYNTOKENS], pp_expect *e)
-{
-    e->n = 0;
-    e->after_expr = false;
-    /* End of file and a new declaration are accepted inside a block only to
-     * report it unterminated; they are not what the author should write. */
-    if (has[YYSYMBOL_RBRACE]) {
-        has[YYSYMBOL_YYEOF] = false;
-        for (int k = 0; k < YYNTOKENS; k++)
-            if (pp_is_toplevel(k))
-                has[k] = false;
-    }
-    if (has[YYSYMBOL_PLUS] && has[YYSYMBOL_STAR]) {
-        e->after_expr = true;
-        pp_fold(has, pp_is_operator, e, "an operator");
-        pp_fold(has, pp_is_unit, e, NULL); /* `2 years`: the unit is a detail here */
-    }
-    if (has[YYSYMBOL_LIST] && has[YYSYMBOL_SET] && has[YYSYMBOL_IDENT]) {
-        has[YYSYMBOL_LIST] = has[YYSYMBOL_SET] = has[YYSYMBOL_IDENT] = false;
-        e->phrase[e->n++] = "a type";
-    }
-    if (has[YYSYMBOL_IDENT] && has[YYSYMBOL_INT] && has[YYSYMBOL_LPAREN]) {
-        bool group = has[YYSYMBOL_AT];
-        has[YYSYMBOL_AT] = false;
-        pp_fold(has, pp_starts_expr, e, group ? "an expression or a group" : "an expression");
-    } else if (has[YYSYMBOL_INT] && has[YYSYMBOL_STRING] && has[YYSYMBOL_DATE]) {
-        pp_fold(has, pp_is_value, e, "a value");
-    }
-    if (has[YYSYMBOL_REQUIRE] && has[YYSYMBOL_PREFER] && has[YYSYMBOL_ADVISE]) {
-        has[YYSYMBOL_REQUIRE] = has[YYSYMBOL_PREFER] = has[YYSYMBOL_ADVISE] = false;
-        e->phrase[e->n++] = "a requirement";
-        if (has[YYSYMBOL_IDENT] || has[YYSYMBOL_GRANTS]) {
-            has[YYSYMBOL_IDENT] = has[YYSYMBOL_GRANTS] = false;
-            e->phrase[e->n++] = "an attribute";
-        }
-    }
-    if (has[YYSYMBOL_FACTS] && has[YYSYMBOL_RECORD] && has[YYSYMBOL_DEFINE] &&
-        has[YYSYMBOL_PROGRAM]) {
-        has[YYSYMBOL_YYEOF] = false;
-        pp_fold(has, pp_is_toplevel, e, "a declaration");
-    }
-    for (int k = 0; k < YYNTOKENS; k++)
-        if (has[k])
-            e->phrase[e->n++] = yysymbol_name((yysymbol_kind_t)k);
-}
-
-/* "A", "A or B", "A, B or C". */
-static void pp_list(const pp_expect *e, pp_msg *m)
-{
-    for (int i = 0; i < e->n; i++) {
-        if (i > 0)
-            pp_msg_add(m, i == e->n - 1 ? " or " : ", ");
-        pp_msg_add(m, e->phrase[i]);
-    }
-}
-
-static bool pp_is_role(int tok) { return tok == T_REQUIRE || tok == T_PREFER || tok == T_ADVISE; }
-
-/* What the error comes after, when the last tokens say so ("the requirement
- * label", "`if`"); NULL when a plain "unexpected X" reads better. */
-static const char *pp_context(const pp_lex *lx)
-{
-    int prev = lx->hist[1].kind, before = lx->hist[2].kind;
-    if (prev == T_STRING && pp_is_role(before))
-        return "the requirement label";
-    if (prev == T_IDENT && before == T_PROGRAM)
-        return "the program name";
-    if (prev == T_IDENT && (before == T_FACTS || before == T_RECORD))
-        return "the record name";
-    if (prev == T_IDENT && before == T_DEFINE)
-        return "the definition name";
-    if (prev >= T_INCLUDE && prev <= T_SET)
-        return pp_token_name(prev);
-    return NULL;
-}
-
-static const char *const pp_block_name[] = {
-    [PP_BLOCK_OTHER] = "block", [PP_BLOCK_PROGRAM] = "`program` block",
-    [PP_BLOCK_FACTS] = "`facts` block", [PP_BLOCK_RECORD] = "`record` block",
-    [PP_BLOCK_ALL_OF] = "`all of` group", [PP_BLOCK_ANY_OF] = "`any of` group",
-    [PP_BLOCK_AT_LEAST] = "`at least` group", [PP_BLOCK_TEST] = "`test` block",
-};
-
-/* The end of the file inside a group: name the group and its `{`. */
-static bool pp_report_unclosed(pp_parser *p, yysymbol_kind_t la, const ps_span *at,
-                               const bool has[YYNTOKENS])
-{
-    const pp_brace *b = p->lex->braces;
-    if (la != YYSYMBOL_YYEOF || !b || !has[YYSYMBOL_RBRACE])
-        return false;
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0202", at, "unterminated %s: expected `}`",
-                        pp_block_name[b->block]);
-    pd_note_add(p->diags, d, &b->span, "to match this `{`");
-    return true;
+    if (sym == YYSYMBOL_YYEOF)
+        return T_YYEOF;
+    for (int t = T_PW_YYerror; t <= YYMAXUTOK; t++)
+        if (YYTRANSLATE(t) == sym)
+            return t;
+    return T_PW_YYEMPTY;
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pp_parser *p)
 {
     (void)scanner;
-    if (p->lex->stop || p->oom)
-        return 0; /* already reported (or out of memory): the rest is noise */
+    if (pp_syntax_quiet(p))
+        return 0;
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
     if (n < 0)
         return n == YYENOMEM ? 2 : 0;
-    bool has[YYNTOKENS] = {false};
+    pp_syntax s = {.lookahead = pp_token_kind(yypcontext_token(ctx)),
+                   .at = *yypcontext_location(ctx), .nexpected = n};
     for (int i = 0; i < n; i++)
-        if (exp[i] > YYSYMBOL_YYEMPTY)
-            has[exp[i]] = true;
-    yysymbol_kind_t la = yypcontext_token(ctx);
-    const ps_span *at = yypcontext_location(ctx);
-    if (pp_report_unclosed(p, la, at, has))
-        return 0;
-    int prev = p->lex->hist[1].kind;
-    if (pp_is_role(prev) && la != YYSYMBOL_STRING) {
-        pp_missing_label(p, prev == T_PREFER ? PA_PREFER : prev == T_ADVISE ? PA_ADVISE : PA_REQUIRE,
-                         *at);
-        return 0;
-    }
-    const char *ctx_phrase = pp_context(p->lex);
-    pp_msg found = {.len = 0}, m = {.len = 0};
-    pp_found(p, la, at, &found);
-    pp_expect e;
-    pp_expectations(has, &e);
-    /* A label (of a requirement or a group member) is followed by `:` and
-     * nothing else. */
-    if (ctx_phrase && strcmp(ctx_phrase, "the requirement label") == 0 && has[YYSYMBOL_COLON]) {
-        e.n = 1;
-        e.phrase[0] = yysymbol_name(YYSYMBOL_COLON);
-    } else if (!ctx_phrase && prev == T_STRING && n == 1 && exp[0] == YYSYMBOL_COLON) {
-        ctx_phrase = "the label";
-    }
-    bool listed = e.n > 0 && e.n <= 4;
-    if (listed && ctx_phrase) {
-        pp_msg_add(&m, "expected ");
-        pp_list(&e, &m);
-        pp_msg_add(&m, " after ");
-        pp_msg_add(&m, ctx_phrase);
-        pp_msg_add(&m, ", found ");
-        pp_msg_add(&m, found.buf);
-    } else {
-        pp_msg_add(&m, "unexpected ");
-        pp_msg_add(&m, found.buf);
-        if (listed) {
-            pp_msg_add(&m, "; expected ");
-            pp_list(&e, &m);
-        } else if (ctx_phrase || e.after_expr) {
-            pp_msg_add(&m, " after ");
-            pp_msg_add(&m, ctx_phrase ? ctx_phrase : "an expression");
-        }
-    }
-    pd_add(p->diags, PD_ERROR, "E0201", at, "%s", m.buf);
+        s.expected[pp_token_kind(exp[i])] = true;
+    pp_syntax_error(p, &s);
     return 0;
 }
 
@@ -1212,18 +856,5 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 {
     (void)scanner;
     (void)msg;
-    if (p->oom || p->lex->stop) {
-        p->diags->oom = p->diags->oom || p->oom;
-        return;
-    }
-    /* Bison says "memory exhausted" for both of its own failures; only a
-     * failed malloc sets errno to ENOMEM (pp_run clears errno before the
-     * parse, and nothing the parse calls sets ENOMEM without failing). */
-    if (errno == ENOMEM) {
-        p->diags->oom = true;
-        return;
-    }
-    pd_diag *d = pd_add(p->diags, PD_ERROR, "E0206", loc, "too deeply nested to parse");
-    pd_note_add(p->diags, d, NULL, "the parser can hold at most %d unfinished constructs",
-                (int)YYMAXDEPTH);
+    pp_parser_failed(p, loc, (int)YYMAXDEPTH);
 }

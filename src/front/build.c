@@ -1,9 +1,8 @@
 /* The AST constructors of the grammar's actions (build.h). */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "build.h"
+#include "syntax.h"
 
 void *pp_alloc(pp_parser *p, size_t size)
 {
@@ -55,6 +54,26 @@ pa_expr *pp_int(pp_parser *p, ps_span span, int64_t v)
     pa_expr *e = pp_node(p, PA_E_INT, span, NULL, NULL, NULL);
     if (e)
         e->u.i = v;
+    return e;
+}
+
+pa_expr *pp_is_none(pp_parser *p, ps_span span, pa_expr *a, bool negated)
+{
+    pa_expr *e = pp_node(p, PA_E_IS_NONE, span, a, NULL, NULL);
+    if (e) {
+        e->u.isnone.a = a;
+        e->u.isnone.negated = negated;
+    }
+    return e;
+}
+
+pa_expr *pp_text(pp_parser *p, ps_span span, pp_str s)
+{
+    pa_expr *e = pp_node(p, PA_E_STR, span, NULL, NULL, NULL);
+    if (e) {
+        e->u.str.s = s.s;
+        e->u.str.len = s.len;
+    }
     return e;
 }
 
@@ -239,31 +258,15 @@ pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
     return r;
 }
 
-const char *pp_role_word(pa_role role)
-{
-    return role == PA_PREFER ? "prefer" : role == PA_ADVISE ? "advise" : "require";
-}
-
 /* `program x { ...` without its `}` before the next declaration or the end
  * of the file: the block ends there, so that what follows is still read. */
 void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
 {
-    static const char *const what[] = {
-        [PP_BLOCK_PROGRAM] = "`program` block", [PP_BLOCK_FACTS] = "`facts` block",
-        [PP_BLOCK_RECORD] = "`record` block", [PP_BLOCK_TEST] = "`test` block",
-    };
     pp_lex *lx = p->lex;
     const pp_tok *la = &lx->hist[0];
     if (lx->stop)
         return; /* the scanner gave up (and said why): the end is not real */
-    pd_diag *d;
-    if (la->kind == T_YYEOF)
-        d = pd_report(p->diags, PD_E0202, &la->span, "unterminated %s: expected `}`",
-                      what[block]);
-    else
-        d = pd_report(p->diags, PD_E0202, &la->span,
-                      "unterminated %s: expected `}` before %s", what[block], pp_token_name(la->kind));
-    pd_note_add(p->diags, d, &brace, "to match this `{`");
+    pp_report_unterminated(p, block, &la->span, la->kind, &brace);
     /* The scanner still counts this brace as open. */
     if (lx->braces && lx->braces->span.start == brace.start) {
         pp_brace *b = lx->braces;
@@ -273,16 +276,6 @@ void pp_unterminated(pp_parser *p, pp_block block, ps_span brace)
         if (lx->depth)
             lx->depth--;
     }
-}
-
-/* `require age >= 18`: say what the author needs to write. (Parsing the
- * unlabelled form instead would make `require "x" age` mean a requirement
- * on the text "x" followed by an attribute named `age`.) */
-void pp_missing_label(pp_parser *p, pa_role role, ps_span where)
-{
-    pd_report(p->diags, PD_E0203, &where,
-              "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
-              pp_role_word(role));
 }
 
 pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
@@ -301,6 +294,14 @@ pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type
 pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span)
 {
     pa_typeref t = {form, name, optional, span, NULL, span};
+    return t;
+}
+
+/* `T in K`: the values of type t are listed by `known K`. */
+pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
+{
+    t.known = known;
+    t.known_span = known_span;
     return t;
 }
 
@@ -326,6 +327,23 @@ void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first)
     pd_note_add(p->diags, d, &first, "first given here");
 }
 
+/* `>=` or `<=` after a field's type: the first of each counts. */
+void pp_bound_once(pp_parser *p, pa_expr **bound, const char *op, ps_span op_span, pa_expr *value)
+{
+    if (*bound)
+        pp_twice(p, op, op_span, (*bound)->span);
+    else
+        *bound = value;
+}
+
+/* `citing` between a program's title and its `{`: citations belong to what
+ * they support, the requirements. */
+void pp_program_citing(pp_parser *p, ps_span citing)
+{
+    pd_report(p->diags, PD_E0209, &citing,
+           "a program has no citation of its own: cite its requirements");
+}
+
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span)
 {
     if (t.cite.s)
@@ -344,17 +362,15 @@ pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period)
     return t;
 }
 
-pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span, bool *oom)
+bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span)
 {
     pa_assume *a = pp_alloc(p, sizeof *a);
-    if (!a) {
-        *oom = true;
-        return t;
-    }
+    if (!a)
+        return false;
     a->reason = reason;
     a->span = span;
-    PP_APPEND(t, ahead, atail, a);
-    return t;
+    PP_APPEND(*t, ahead, atail, a);
+    return true;
 }
 
 /* ---- test data ------------------------------------------------------------- */
@@ -395,4 +411,76 @@ pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span)
         x->span = span;
     }
     return x;
+}
+
+/* `WORD of DATE` in a test, which is `as of DATE` or a mistake; the first
+ * `as of` counts. */
+void pp_test_as_of(pp_parser *p, pa_decl *test, const char *word, ps_span word_span, int32_t date,
+                   ps_span date_span)
+{
+    if (strcmp(word, "as") != 0) {
+        pd_report(p->diags, PD_E0201, &word_span,
+               "unexpected `%s`; expected `as of`, `given` or `expect`", word);
+    } else if (test->u.test.has_as_of) {
+        ps_span clause = word_span;
+        clause.end = date_span.end;
+        pp_twice(p, "as of", clause, test->u.test.as_of_span);
+    } else {
+        test->u.test.has_as_of = true;
+        test->u.test.as_of = date;
+        test->u.test.as_of_span = date_span;
+    }
+}
+
+/* `given FACTS` in a test; the first counts. */
+void pp_test_given(pp_parser *p, pa_decl *test, pa_facts_ref given)
+{
+    if (test->u.test.has_given) {
+        pp_twice(p, "given", given.span, test->u.test.given.span);
+    } else {
+        test->u.test.has_given = true;
+        test->u.test.given = given;
+    }
+}
+
+/* An `expect` in a test; x is NULL when its outcome words were wrong (and
+ * reported): the test still counts as having expectations. */
+void pp_test_expect(pp_tbody *b, pa_expect *x)
+{
+    b->test->u.test.expects_written = true;
+    if (!x)
+        return;
+    if (b->tail)
+        b->tail->next = x;
+    else
+        b->test->u.test.expects = x;
+    b->tail = x;
+}
+
+/* `prefer unmet` or `advise` in an expectation: the second of a kind is
+ * reported and ignored. */
+void pp_clause_once(pp_parser *p, pp_clause *c, const char *what, ps_span span, pp_labels labels)
+{
+    if (c->has) {
+        pp_twice(p, what, span, c->span);
+        return;
+    }
+    c->has = true;
+    c->labels = labels;
+    c->span = span;
+}
+
+/* Completes `expect PROGRAM outcome ...` (x holds the outcome). */
+void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_span span,
+                  pp_xtail tail)
+{
+    x->program = program;
+    x->program_span = program_span;
+    x->span = span;
+    x->has_pref = tail.pref.has;
+    x->pref = tail.pref.labels.head;
+    x->npref = tail.pref.labels.n;
+    x->has_advice = tail.advice.has;
+    x->advice = tail.advice.labels.head;
+    x->nadvice = tail.advice.labels.n;
 }

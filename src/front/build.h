@@ -27,6 +27,8 @@ void pp_check_depth(pp_parser *p, pa_expr *e);
 pa_expr *pp_node(pp_parser *p, pa_expr_kind kind, ps_span span, const pa_expr *a,
         const pa_expr *b, const pa_expr *c);
 pa_expr *pp_int(pp_parser *p, ps_span span, int64_t v);
+pa_expr *pp_text(pp_parser *p, ps_span span, pp_str s);
+pa_expr *pp_is_none(pp_parser *p, ps_span span, pa_expr *a, bool negated);
 pa_expr *pp_unary(pp_parser *p, ps_span span, pa_op op, pa_expr *a);
 pa_expr *pp_binary(pp_parser *p, ps_span span, pa_op op, ps_span op_span, pa_expr *a,
         pa_expr *b);
@@ -47,21 +49,30 @@ pa_req *pp_leaf(pp_parser *p, pa_expr *cond);
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members);
 pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
         ps_span label_span, pp_tail tail);
-const char *pp_role_word(pa_role role);
 void pp_unterminated(pp_parser *p, pp_block block, ps_span brace);
-void pp_missing_label(pp_parser *p, pa_role role, ps_span where);
 pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type,
         pa_expr *def);
 pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span);
+pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span);
 pp_tail pp_tail_empty(ps_span at);
 pa_period pp_period(ps_span span, int32_t from, int32_t until);
 void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first);
+void pp_bound_once(pp_parser *p, pa_expr **bound, const char *op, ps_span op_span, pa_expr *value);
+void pp_program_citing(pp_parser *p, ps_span citing);
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
 pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
-pp_tail pp_tail_assume(pp_parser *p, pp_tail t, const char *reason, ps_span span, bool *oom);
+/* Appends an assumption to *t; false when memory ran out. */
+bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span);
 pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span);
 pa_facts_ref pp_facts_ref(const char *base, ps_span base_span, pa_value *with, ps_span span);
 bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span);
 pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span);
+void pp_test_as_of(pp_parser *p, pa_decl *test, const char *word, ps_span word_span, int32_t date,
+        ps_span date_span);
+void pp_test_given(pp_parser *p, pa_decl *test, pa_facts_ref given);
+void pp_test_expect(pp_tbody *b, pa_expect *x);
+void pp_clause_once(pp_parser *p, pp_clause *c, const char *what, ps_span span, pp_labels labels);
+void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_span span,
+        pp_xtail tail);
 
 #endif

@@ -7,8 +7,7 @@ section per code. This checks that they agree and that the sections are true:
   (a) every code of the table has its section in docs/errors.md, in the
       table's order, headed by the table's summary, and every section is a
       code of the table;
-  (b) every code is reported somewhere in src/ or grammar/ (PD_Ennnn, or the
-      "Ennnn" literal grammar/parser.y still writes), unless its summary
+  (b) every code is reported somewhere in src/ or grammar/ (PD_Ennnn), unless its summary
       starts with "reserved: " (then it is reported nowhere);
   (c) each section's failing example (its one ```pathway-error block),
       compiled with `pathway check`, fails, and every diagnostic it reports
@@ -101,13 +100,10 @@ def reported_codes(root):
                 with open(path, encoding='utf-8', errors='replace') as f:
                     text = f.read()
                 seen.update(re.findall(r'\bPD_(E\d{4})\b', text))
-                seen.update(re.findall(r'"(E\d{4})"', text))
-                # A code as a literal escapes the table; grammar/parser.y
-                # is the one file still to convert.
-                if not path.endswith('grammar/parser.y'):
-                    for m in re.finditer(r'\bpd_v?add\([^;]*?"(E\d{4})"', text):
-                        fail('%s: %s reported by pd_add with a literal; use pd_report(..., PD_%s, ...)'
-                             % (os.path.relpath(path, root), m.group(1), m.group(1)))
+                # A code as a literal escapes the table.
+                for m in re.finditer(r'\bpd_v?add\([^;]*?"(E\d{4})"', text):
+                    fail('%s: %s reported by pd_add with a literal; use pd_report(..., PD_%s, ...)'
+                         % (os.path.relpath(path, root), m.group(1), m.group(1)))
     return seen
 
 

@@ -7,17 +7,13 @@
 # usage: fish.sh PATHWAY_BINARY REPOSITORY_ROOT
 set -uo pipefail
 bin=$1 root=$2
-if ! command -v fish >/dev/null; then
-  [ "${CI:-}" = true ] && { echo "FAIL fish is not installed (bash scripts/deps.sh test installs it)"; exit 1; }
-  echo "skip: fish is not installed"
-  exit 77
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 here=$(dirname "$0")
 . "$here/../cli/lib/asserts.sh"
 . "$here/../cli/lib/options.sh"
+require_tool fish
 cd "$tmp" || exit 1
 # fish keeps history and variables under HOME: here, nowhere else.
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share \

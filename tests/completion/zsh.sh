@@ -9,17 +9,13 @@
 # usage: zsh.sh PATHWAY_BINARY REPOSITORY_ROOT
 set -uo pipefail
 bin=$1 root=$2
-if ! command -v zsh >/dev/null; then
-  [ "${CI:-}" = true ] && { echo "FAIL zsh is not installed (bash scripts/deps.sh test installs it)"; exit 1; }
-  echo "skip: zsh is not installed"
-  exit 77
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 here=$(dirname "$0")
 . "$here/../cli/lib/asserts.sh"
 . "$here/../cli/lib/options.sh"
+require_tool zsh
 cd "$tmp" || exit 1
 export HOME=$tmp/home
 mkdir -p "$HOME" fpath ws ws/dir1 ws/dir2

@@ -7,6 +7,19 @@
 fail() { echo "FAIL $*"; failed=1; }
 ok() { echo "ok   $*"; }
 
+# require_tool NAME: a test that needs a program the test tier of
+# scripts/deps.sh installs ends here without it: skipped (77) on a
+# developer's machine, failed on CI (CI=true), where it must have run.
+require_tool() {
+  command -v "$1" >/dev/null && return 0
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL $1 is not installed (bash scripts/deps.sh test installs it)"
+    exit 1
+  fi
+  echo "skip: $1 is not installed"
+  exit 77
+}
+
 # expect_status NAME WANT CMD...: runs CMD; its exit status must be WANT.
 # Returns non-zero otherwise, so that `expect_status ... && expect_...`
 # skips checks of output that is not there.

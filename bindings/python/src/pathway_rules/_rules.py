@@ -50,12 +50,41 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"a coach record holds {type(value).__name__}, which JSON cannot carry")
 
 
-_encode = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"),
-                           check_circular=False).encode
+_json_encoder = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"),
+                                 check_circular=False)
+
+
+def _make_encode(encoder: json.JSONEncoder) -> Any:
+    """encoder.encode, without what it repeats on every call: JSONEncoder.encode
+    makes a new C encoder (and its closures) for each object, a fifth of the
+    time a coach record takes. The C encoder is made once here with the very
+    arguments JSONEncoder.iterencode gives it, so the text is the same; where
+    json has no C encoder (another Python), encoder.encode itself."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None or encoder.indent is not None or encoder.check_circular:
+        return encoder.encode  # (circular checks keep state across a call: not shared)
+    strings = (json.encoder.encode_basestring_ascii if encoder.ensure_ascii
+               else json.encoder.encode_basestring)
+    try:
+        c_encode = make(None, encoder.default, strings, None,
+                        encoder.key_separator, encoder.item_separator, encoder.sort_keys,
+                        encoder.skipkeys, encoder.allow_nan)
+    except TypeError:  # a json whose C encoder takes other arguments
+        return encoder.encode
+    join = "".join
+
+    def encode(obj: Any) -> str:
+        return join(c_encode(obj, 0))
+    return encode
+
+
+_encode = _make_encode(_json_encoder)
 
 
 def _record(coach: Coach) -> bytes:
     """The coach as JSON bytes: one encoding, no copy for bytes."""
+    if type(coach) is dict:  # the common case first: isinstance(x, Mapping) costs a microsecond
+        return _encode(coach).encode("utf-8")
     if isinstance(coach, bytes):
         return coach
     if isinstance(coach, str):
@@ -123,9 +152,9 @@ class _Context:
         buffer must grow; it then stays grown)."""
         while True:
             st = _eval_json(self.ptr, record, len(record), as_of, self.addr, self.size, *self.refs)
+            if st == 0:  # PW_OK; the other statuses below (this runs once per coach)
+                return self.buf[:self.needed.value]
             n = self.needed.value
-            if st == _native.PW_OK:
-                return self.buf[:n]
             if st == _native.PW_ERR_USAGE and n >= self.size:
                 self.size = n + 1 + n // 2
                 self.buf = ctypes.create_string_buffer(self.size)
@@ -151,9 +180,10 @@ class Rules:
         self._programs = self._read_programs()
         self._titles = {p.id: p.title for p in self._programs}
         # What was parsed before: a program's part of an eval line -> its
-        # ProgramResult, and a line's whole results part -> all of them.
+        # ProgramResult, and a line's whole part after the id -> its date
+        # and all of them.
         self._parsed: Dict[bytes, ProgramResult] = {}
-        self._bodies: Dict[bytes, Tuple[ProgramResult, ...]] = {}
+        self._bodies: Dict[bytes, Tuple[datetime.date, Tuple[ProgramResult, ...]]] = {}
 
     # ---- making one ----------------------------------------------------------
 
@@ -299,13 +329,14 @@ class Rules:
         Most programs' results repeat from coach to coach (the same verdict,
         the same unmet labels), so each program's part of the line is parsed
         once and its ProgramResult, immutable, is kept under its exact bytes;
-        so is the tuple of them all, under the whole results part (both
-        caches are bounded, and a Rules' threads share them: a dict's get and
-        set are atomic under the GIL, and a lost race only parses twice).
+        so are the date and the tuple of them all, under the line's whole
+        part after the id (both caches are bounded, and a Rules' threads
+        share them: a dict's get and set are atomic under the GIL, and a lost
+        race only parses twice).
         Splitting at ',"results":[' and '},{"program":"' is safe: each holds a
         quote, and a quote inside a JSON string is always escaped."""
         i = line.find(_RESULTS)
-        if i < 27 or line[i - 21:i - 11] != _AS_OF or not line.endswith(b"]}\n"):
+        if i < 27 or not line.startswith(_AS_OF, i - 21) or not line.endswith(b"]}\n"):
             raise PathwayError(f"unexpected eval line from the library: {line[:200]!r}")
         # {"id":ID,"as_of":"YYYY-MM-DD","results":[
         raw_id = line[6:i - 21]
@@ -315,23 +346,27 @@ class Rules:
             coach_id = json.loads(raw_id)
         else:
             coach_id = raw_id[1:-1].decode("utf-8")
-        body = line[i + len(_RESULTS):]
-        progs = self._bodies.get(body)
-        if progs is None:
-            progs = self._programs_of(body)
-        return Result(coach_id, _day(line[i - 11:i - 1]), progs, line)
+        # Everything after the id: the date and the results, looked up at
+        # the cost of one hash.
+        tail = line[i - 21:]
+        known = self._bodies.get(tail)
+        if known is None:
+            known = self._programs_of(tail)
+        return Result(coach_id, known[0], known[1], line)
 
-    def _programs_of(self, body: bytes) -> Tuple[ProgramResult, ...]:
-        """The results part of a line, '{"program":"...},...]}\\n', parsed
+    def _programs_of(self, tail: bytes) -> Tuple[datetime.date, Tuple[ProgramResult, ...]]:
+        """The date and results part of a line,
+        ',"as_of":"YYYY-MM-DD","results":[{"program":"...},...]}\\n', parsed
         program by program (each part known before is not parsed again)."""
+        body = tail[21 + len(_RESULTS):]
         parts = body[len(_FIRST):-4].split(_NEXT) if body[0] != 93 else ()
         progs = list(map(self._parsed.get, parts))
         if None in progs:
             progs = [p or self._program_result(part) for p, part in zip(progs, parts)]
-        out = tuple(progs)
+        out = (_day(tail[10:20]), tuple(progs))
         if len(self._bodies) >= _PARSED_MAX:
             self._bodies.clear()
-        self._bodies[body] = out
+        self._bodies[tail] = out
         return out
 
     def _program_result(self, part: bytes) -> ProgramResult:

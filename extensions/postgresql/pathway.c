@@ -76,8 +76,8 @@ typedef struct pgw_entry {
     /* What the results are built from, made once and kept (see "memos"):
      * in mcxt, a child of TopMemoryContext deleted with the entry. */
     MemoryContext mcxt;
-    struct pgw_memo_slot *results_memo; /* pathway_eval's "results" arrays */
-    struct pgw_memo_slot *rows_memo;    /* pathway_results' rows */
+    struct pgw_memo *results_memo; /* pathway_eval's "results" arrays */
+    struct pgw_memo *rows_memo;    /* pathway_results' rows */
 } pgw_entry;
 
 typedef struct pgw_stats {
@@ -95,8 +95,13 @@ static pgw_stats pgw_counts;
 static uint64 pgw_clock;
 static uint64 pgw_generations;
 static int pgw_cache_size = 16;
+static int pgw_memo_size = 256;
 static char *pgw_line;
 static Size pgw_line_size;
+/* jsonb facts as text, and a memo key: made for every row, so kept and
+ * reused (TopMemoryContext; see pgw_text_buffer). */
+static StringInfoData pgw_text;
+static struct pgw_key *pgw_keybuf;
 
 /* A call site's memo (fn_extra), for the life of its FmgrInfo. */
 typedef struct pgw_site {
@@ -109,6 +114,7 @@ typedef struct pgw_site {
     Size raw_len;
     Size raw_cap;
     TupleDesc desc; /* pathway_results' row type */
+    MemoryContext rows; /* pathway_results' tuplestores (see pgw_materialize) */
 } pgw_site;
 
 /* The largest rules datum a call site keeps a copy of. */
@@ -123,6 +129,11 @@ void _PG_init(void)
                             "Least recently used rule sets are dropped beyond this.",
                             &pgw_cache_size, 16, 1, PGW_CACHE_MAX, PGC_USERSET, 0, NULL,
                             NULL, NULL);
+    DefineCustomIntVariable("pathway.memo_size",
+                            "Distinct results each cached rule set keeps built.",
+                            "pathway_eval's results array and pathway_results' rows are built once "
+                            "per distinct combination of results and kept, this many of each.",
+                            &pgw_memo_size, 256, 1, 65536, PGC_USERSET, 0, NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
     MarkGUCPrefixReserved("pathway");
 #else
@@ -597,6 +608,32 @@ Datum pathway_facts_text(PG_FUNCTION_ARGS)
     PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
 }
 
+/* The backend's buffer for jsonb facts as text, emptied. One that grew past
+ * 1 MB for a huge record is given back rather than kept. */
+static StringInfo pgw_text_buffer(void)
+{
+    if (pgw_text.data && pgw_text.maxlen > (1 << 20)) {
+        pfree(pgw_text.data);
+        pgw_text.data = NULL;
+    }
+    if (!pgw_text.data) {
+        MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+        initStringInfo(&pgw_text);
+        MemoryContextSwitchTo(old);
+    }
+    resetStringInfo(&pgw_text);
+    return &pgw_text;
+}
+
+/* jsonb facts as JSON text, in the backend's buffer (valid until the next
+ * row's). */
+static StringInfo pgw_jsonb_facts_text(Jsonb *jb)
+{
+    StringInfo out = pgw_text_buffer();
+    pgw_jsonb_text(out, &jb->root);
+    return out;
+}
+
 /* ---- arguments --------------------------------------------------------- */
 
 /* The coach's facts (argument 1) as JSON text; *owned is set when the text
@@ -605,16 +642,12 @@ static const char *pgw_facts(FunctionCallInfo fcinfo, bool jsonb, Size *len, voi
 {
     if (jsonb) {
         Jsonb *jb = PG_GETARG_JSONB_P(1);
-        StringInfoData out;
-        initStringInfo(&out);
-        /* Text is about as long as jsonb's binary form: one allocation. */
-        enlargeStringInfo(&out, (int) VARSIZE(jb));
-        pgw_jsonb_text(&out, &jb->root);
-        *len = out.len;
-        *owned = out.data;
+        StringInfo text = pgw_jsonb_facts_text(jb);
+        *len = text->len;
+        *owned = NULL;
         if ((Pointer) jb != DatumGetPointer(PG_GETARG_DATUM(1)))
             pfree(jb);
-        return out.data;
+        return text->data;
     } else {
         struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
         struct varlena *t = pg_detoast_datum_packed(raw);
@@ -840,10 +873,9 @@ static const char *pgw_jsonb_id(Jsonb *jb, int *len)
  * of words naming the results exactly: program version, verdict, and the
  * label pointers (labels have the program's lifetime, so a pointer names a
  * label; two equal labels at two addresses only make two entries). A memo
- * is a direct-mapped table in the entry's memory: a miss builds and
- * replaces, so memory stays bounded whatever the data. */
-
-#define PGW_MEMO_SLOTS 256
+ * is a direct-mapped table of pathway.memo_size slots in the entry's
+ * memory: a miss builds and replaces, so memory stays bounded whatever the
+ * data (a slot holds a few kB). */
 
 typedef struct pgw_memo_slot {
     uint64 hash;
@@ -853,19 +885,49 @@ typedef struct pgw_memo_slot {
     char *bytes;
 } pgw_memo_slot;
 
-/* A growable key of words (in the call's memory). */
+/* pathway.memo_size slots, as it was when the memo was made. */
+typedef struct pgw_memo {
+    int nslots;
+    pgw_memo_slot slots[FLEXIBLE_ARRAY_MEMBER];
+} pgw_memo;
+
+/* A growable key of words: the backend's one (pgw_key_buffer). */
 typedef struct pgw_key {
     uint64 *w;
     int n, cap;
 } pgw_key;
 
+static pgw_key *pgw_key_buffer(void)
+{
+    if (!pgw_keybuf) {
+        pgw_keybuf = MemoryContextAllocZero(TopMemoryContext, sizeof *pgw_keybuf);
+        pgw_keybuf->cap = 256;
+        pgw_keybuf->w = MemoryContextAlloc(TopMemoryContext, pgw_keybuf->cap * sizeof *pgw_keybuf->w);
+    }
+    pgw_keybuf->n = 0;
+    return pgw_keybuf;
+}
+
 static void pgw_key_put(pgw_key *k, uint64 word)
 {
     if (k->n == k->cap) {
-        k->cap = k->cap ? 2 * k->cap : 64;
-        k->w = k->w ? repalloc(k->w, k->cap * sizeof *k->w) : palloc(k->cap * sizeof *k->w);
+        k->cap *= 2;
+        k->w = repalloc(k->w, k->cap * sizeof *k->w);
     }
     k->w[k->n++] = word;
+}
+
+/* The key's hash: a multiply-xor over its words (the slot is picked by it
+ * and the words are compared in full, so it need only spread). */
+static uint64 pgw_key_hash(const pgw_key *k)
+{
+    uint64 h = (uint64) k->n;
+    for (int i = 0; i < k->n; i++) {
+        h ^= k->w[i];
+        h *= UINT64CONST(0x9E3779B97F4A7C15);
+        h ^= h >> 29;
+    }
+    return h;
 }
 
 /* A program version's labels of one kind into the key: count, pointers. */
@@ -877,18 +939,21 @@ static void pgw_key_labels(pgw_key *k, const pw_context *ctx, size_t v, size_t n
         pgw_key_put(k, (uint64) (uintptr_t) label(ctx, v, i));
 }
 
-static pgw_memo_slot *pgw_memo_new(pgw_entry *e)
+static pgw_memo *pgw_memo_new(pgw_entry *e)
 {
+    pgw_memo *m;
     if (!e->mcxt)
         e->mcxt = AllocSetContextCreate(TopMemoryContext, "pathway results", ALLOCSET_DEFAULT_SIZES);
-    return MemoryContextAllocZero(e->mcxt, PGW_MEMO_SLOTS * sizeof(pgw_memo_slot));
+    m = MemoryContextAllocZero(e->mcxt, offsetof(pgw_memo, slots) + pgw_memo_size * sizeof(pgw_memo_slot));
+    m->nslots = pgw_memo_size;
+    return m;
 }
 
 /* The slot for key; *hit says whether it holds the key's bytes. */
-static pgw_memo_slot *pgw_memo_slot_for(pgw_memo_slot *memo, const pgw_key *k, bool *hit)
+static pgw_memo_slot *pgw_memo_slot_for(pgw_memo *memo, const pgw_key *k, bool *hit)
 {
-    uint64 hash = hash_bytes_extended((const unsigned char *) k->w, k->n * sizeof *k->w, 0);
-    pgw_memo_slot *slot = &memo[hash % PGW_MEMO_SLOTS];
+    uint64 hash = pgw_key_hash(k);
+    pgw_memo_slot *slot = &memo->slots[hash % (uint64) memo->nslots];
     *hit = slot->key && slot->hash == hash && slot->nkey == k->n &&
            memcmp(slot->key, k->w, k->n * sizeof *k->w) == 0;
     if (!*hit)
@@ -942,7 +1007,7 @@ static void pgw_results_key(const pgw_entry *e, pgw_key *k)
 /* The "results" array's container (its bytes, *len of them). */
 static const char *pgw_results_array(pgw_entry *e, Size *len)
 {
-    pgw_key k = {0};
+    pgw_key *k = pgw_key_buffer();
     pgw_memo_slot *slot;
     bool hit;
     JsonbValue results;
@@ -950,8 +1015,8 @@ static const char *pgw_results_array(pgw_entry *e, Size *len)
 
     if (!e->results_memo)
         e->results_memo = pgw_memo_new(e);
-    pgw_results_key(e, &k);
-    slot = pgw_memo_slot_for(e->results_memo, &k, &hit);
+    pgw_results_key(e, k);
+    slot = pgw_memo_slot_for(e->results_memo, k, &hit);
     if (hit) {
         *len = slot->len;
         return slot->bytes;
@@ -964,7 +1029,7 @@ static const char *pgw_results_array(pgw_entry *e, Size *len)
     results.val.array.nElems = (int) e->nsel;
     built = JsonbValueToJsonb(&results);
     *len = VARSIZE(built) - VARHDRSZ;
-    return pgw_memo_store(e, slot, &k, &built->root, *len);
+    return pgw_memo_store(e, slot, k, &built->root, *len);
 }
 
 /* {"id": id, "as_of": date, "results": array} in jsonb's binary form; id
@@ -1010,15 +1075,9 @@ static Jsonb *pgw_eval_jsonb(const char *id, int id_len, const char date[10], co
 static void pgw_eval_jsonb_facts(pgw_entry *e, Jsonb *jb, pw_date as_of)
 {
     size_t nsel = pgw_selection(e, as_of);
-    StringInfoData text;
+    StringInfo text = pgw_jsonb_facts_text(jb);
     pw_error err;
-    pw_status st;
-
-    initStringInfo(&text);
-    enlargeStringInfo(&text, (int) VARSIZE(jb));
-    pgw_jsonb_text(&text, &jb->root);
-    st = pw_context_set_json(e->ctx, text.data, text.len, &err);
-    pfree(text.data);
+    pw_status st = pw_context_set_json(e->ctx, text->data, text->len, &err);
     for (size_t j = 0; st == PW_OK && j < nsel; j++)
         st = pw_evaluate(e->ctx, e->sel[j], as_of, &err);
     if (st != PW_OK)
@@ -1148,7 +1207,21 @@ static Tuplestorestate *pgw_materialize(FunctionCallInfo fcinfo, TupleDesc *desc
         MemoryContextSwitchTo(old);
     }
     *desc = site->desc;
-    old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+    if (!site->rows) {
+#if PG_VERSION_NUM >= 150000
+        /* A tuplestore starts with a 16 kB array, which PostgreSQL's usual
+         * allocator takes from malloc for each coach (and glibc then tidies
+         * its free lists each time: a tenth of a row's cost). A generation
+         * context serves it from a block it keeps: freed by the executor
+         * when it has read the rows, reused by the next coach. A child of
+         * the query's memory, as the tuplestore would otherwise be. */
+        site->rows = GenerationContextCreate(rsinfo->econtext->ecxt_per_query_memory,
+                                             "pathway_results rows", 0, 64 * 1024, 1024 * 1024);
+#else
+        site->rows = rsinfo->econtext->ecxt_per_query_memory;
+#endif
+    }
+    old = MemoryContextSwitchTo(site->rows);
     store = tuplestore_begin_heap(true, false, work_mem);
     rsinfo->returnMode = SFRM_Materialize;
     rsinfo->setResult = store;
@@ -1204,19 +1277,19 @@ static const char *pgw_rows_blob(const pgw_entry *e, TupleDesc desc, Size *len)
  * site (pathway_results' OUT columns). */
 static void pgw_put_rows(pgw_entry *e, TupleDesc desc, Tuplestorestate *store)
 {
-    pgw_key k = {0};
+    pgw_key *k = pgw_key_buffer();
     bool hit;
     pgw_memo_slot *slot;
     const char *p;
 
     if (!e->rows_memo)
         e->rows_memo = pgw_memo_new(e);
-    pgw_results_key(e, &k);
-    slot = pgw_memo_slot_for(e->rows_memo, &k, &hit);
+    pgw_results_key(e, k);
+    slot = pgw_memo_slot_for(e->rows_memo, k, &hit);
     if (!hit) {
         Size len;
         const char *blob = pgw_rows_blob(e, desc, &len);
-        pgw_memo_store(e, slot, &k, blob, len);
+        pgw_memo_store(e, slot, k, blob, len);
     }
     p = slot->bytes;
     for (size_t j = 0; j < e->nsel; j++) {

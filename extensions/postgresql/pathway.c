@@ -95,7 +95,7 @@ static pgw_stats pgw_counts;
 static uint64 pgw_clock;
 static uint64 pgw_generations;
 static int pgw_cache_size = 16;
-static int pgw_memo_size = 256;
+static int pgw_memo_size = 1024;
 static char *pgw_line;
 static Size pgw_line_size;
 /* jsonb facts as text, and a memo key: made for every row, so kept and
@@ -133,7 +133,7 @@ void _PG_init(void)
                             "Distinct results each cached rule set keeps built.",
                             "pathway_eval's results array and pathway_results' rows are built once "
                             "per distinct combination of results and kept, this many of each.",
-                            &pgw_memo_size, 256, 1, 65536, PGC_USERSET, 0, NULL, NULL, NULL);
+                            &pgw_memo_size, 1024, 1, 65536, PGC_USERSET, 0, NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
     MarkGUCPrefixReserved("pathway");
 #else
@@ -446,11 +446,15 @@ static inline void pgw_put(StringInfo out, const char *s, int n)
     out->data[out->len] = '\0';
 }
 
-/* The bytes escape_json escapes: ", \ and those below 0x20. */
-static bool pgw_needs_escape(unsigned char c)
-{
-    return c < 0x20 || c == '"' || c == '\\';
-}
+/* The bytes escape_json escapes: ", \ and those below 0x20 (a table: one
+ * load a byte in the loop that copies runs). */
+static const bool pgw_escaped[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+    ['"'] = 1, ['\\'] = 1,
+};
 
 /* A string as escape_json writes it: ", \, \b, \f, \n, \r, \t escaped,
  * other bytes below 0x20 as \u00XX, everything else as it is. A jsonb
@@ -464,7 +468,7 @@ static void pgw_put_string(StringInfo out, const char *s, int len)
     while (s < end) {
         const char *run = s;
         unsigned char c;
-        while (s < end && !pgw_needs_escape((unsigned char) *s))
+        while (s < end && !pgw_escaped[(unsigned char) *s])
             s++;
         memcpy(w, run, s - run);
         w += s - run;
@@ -873,12 +877,14 @@ static const char *pgw_jsonb_id(Jsonb *jb, int *len)
  * of words naming the results exactly: program version, verdict, and the
  * label pointers (labels have the program's lifetime, so a pointer names a
  * label; two equal labels at two addresses only make two entries). A memo
- * is a direct-mapped table of pathway.memo_size slots in the entry's
- * memory: a miss builds and replaces, so memory stays bounded whatever the
- * data (a slot holds a few kB). */
+ * is a table of pathway.memo_size slots in the entry's memory, each key in
+ * one of PGW_MEMO_WAYS places: a miss builds and replaces the least recently
+ * used of them, so memory stays bounded whatever the data (a slot holds a
+ * few kB). */
 
 typedef struct pgw_memo_slot {
     uint64 hash;
+    uint64 used; /* the memo's clock when last found or stored */
     uint64 *key; /* NULL: empty */
     int nkey;
     Size len;
@@ -888,8 +894,14 @@ typedef struct pgw_memo_slot {
 /* pathway.memo_size slots, as it was when the memo was made. */
 typedef struct pgw_memo {
     int nslots;
+    uint64 clock;
     pgw_memo_slot slots[FLEXIBLE_ARRAY_MEMBER];
 } pgw_memo;
+
+/* A key may sit in any of this many slots from the one its hash picks:
+ * with one place only, two common results sharing it would push each other
+ * out at every other coach. */
+#define PGW_MEMO_WAYS 4
 
 /* A growable key of words: the backend's one (pgw_key_buffer). */
 typedef struct pgw_key {
@@ -950,15 +962,32 @@ static pgw_memo *pgw_memo_new(pgw_entry *e)
 }
 
 /* The slot for key; *hit says whether it holds the key's bytes. */
+/* The slot for key; *hit says whether it holds the key's bytes. On a miss,
+ * the slot to store them in: an empty one of the key's places, else the
+ * least recently used. */
 static pgw_memo_slot *pgw_memo_slot_for(pgw_memo *memo, const pgw_key *k, bool *hit)
 {
     uint64 hash = pgw_key_hash(k);
-    pgw_memo_slot *slot = &memo->slots[hash % (uint64) memo->nslots];
-    *hit = slot->key && slot->hash == hash && slot->nkey == k->n &&
-           memcmp(slot->key, k->w, k->n * sizeof *k->w) == 0;
-    if (!*hit)
-        slot->hash = hash;
-    return slot;
+    int ways = Min(PGW_MEMO_WAYS, memo->nslots);
+    int first = (int) (hash % (uint64) memo->nslots);
+    pgw_memo_slot *victim = NULL;
+
+    memo->clock++;
+    for (int w = 0; w < ways; w++) {
+        pgw_memo_slot *slot = &memo->slots[(first + w) % memo->nslots];
+        if (slot->key && slot->hash == hash && slot->nkey == k->n &&
+            memcmp(slot->key, k->w, k->n * sizeof *k->w) == 0) {
+            slot->used = memo->clock;
+            *hit = true;
+            return slot;
+        }
+        if (!victim || (victim->key && (!slot->key || slot->used < victim->used)))
+            victim = slot;
+    }
+    *hit = false;
+    victim->hash = hash;
+    victim->used = memo->clock;
+    return victim;
 }
 
 /* Keeps a copy of bytes in the slot, under key. */

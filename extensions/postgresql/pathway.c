@@ -871,9 +871,10 @@ static const char *pgw_jsonb_id(Jsonb *jb, int *len)
 
 /* ---- memos: what results are built from, kept by the entry ------------- *
  *
- * Coaches share results: among 50,000 generated records about 250 distinct
+ * Coaches share results: among 50,000 generated records 266 distinct
  * combinations of the 11 programs' verdicts and labels. What is built from
- * them (the jsonb "results" array, a text[] of labels) is kept under a key
+ * them (pathway_eval's jsonb "results" array, pathway_results' rows) is
+ * built once and kept under a key
  * of words naming the results exactly: program version, verdict, and the
  * label pointers (labels have the program's lifetime, so a pointer names a
  * label; two equal labels at two addresses only make two entries). A memo

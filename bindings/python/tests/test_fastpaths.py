@@ -96,3 +96,30 @@ def test_the_same_results_on_two_dates_keep_their_own_dates(coaches):
     assert sum(map(len, rules._bodies.values())) == 2  # ... cached once per date
     again = rules.evaluate(coaches[0], as_of="2026-11-23")
     assert again == a and again.as_of == a.as_of and again.line == a.line
+
+
+@pytest.mark.parametrize("coach_id", [
+    'a","as_of":"2026-11-23","results":[', 'back\\slash', 'q"uote', '\\"', '\\', 'null', '',
+    '\u00e9\u2028\U0001f600', '{"id":"x"}'])
+def test_ids_the_quick_path_does_not_read_are_read_the_slow_way(usatf, coaches, coach_id):
+    rec = dict(json.loads(coaches[0]), id=coach_id)
+    r = usatf.evaluate(rec, as_of=AS_OF)
+    assert r.id == coach_id == json.loads(r.line)["id"]
+    assert r.programs == usatf.evaluate(coaches[0], as_of=AS_OF).programs
+
+
+def test_results_sharing_a_fingerprint_are_told_apart(monkeypatch, coaches, expected):
+    # Every part after an id made to share one fingerprint per length: each
+    # is still found by its full bytes, and no list of them grows past 8.
+    monkeypatch.setattr(_rules, "hash", lambda b: 0, raising=False)
+    rules = pathway_rules.Rules.open(USATF)
+    for days in range(0, 3000, 97):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=days)
+        for rec in coaches:
+            r = rules.evaluate(rec, as_of=day)
+            line = json.loads(r.line)
+            assert r.as_of == day and r.id == line["id"]
+            assert [(p.program, p.eligible, list(p.unmet), list(p.preferred_unmet)) for p in r] == \
+                [(p["program"], p["eligible"], p["unmet"], p["preferred_unmet"]) for p in line["results"]]
+    assert max(map(len, rules._bodies.values())) <= 8
+    assert [rules.evaluate(rec, as_of=AS_OF).line for rec in coaches] == [e + "\n" for e in expected]

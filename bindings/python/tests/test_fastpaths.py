@@ -123,3 +123,20 @@ def test_results_sharing_a_fingerprint_are_told_apart(monkeypatch, coaches, expe
                 [(p["program"], p["eligible"], p["unmet"], p["preferred_unmet"]) for p in line["results"]]
     assert max(map(len, rules._bodies.values())) <= 8
     assert [rules.evaluate(rec, as_of=AS_OF).line for rec in coaches] == [e + "\n" for e in expected]
+
+
+def test_the_last_date_is_reused_for_the_same_object_only(coaches):
+    rules = pathway_rules.Rules.open(USATF)
+    day = datetime.date(2026, 11, 23)
+    assert rules.evaluate(coaches[0], as_of=day).as_of == day
+    assert rules._last_day == (day, _dates.to_pw(day))
+    assert rules.evaluate(coaches[0], as_of=day).as_of == day  # from _last_day
+    assert rules.evaluate(coaches[0], as_of="2027-01-31").as_of == datetime.date(2027, 1, 31)
+    assert rules.evaluate(coaches[0], as_of=datetime.date(2025, 2, 1)).as_of == datetime.date(2025, 2, 1)
+    # None is "today", which changes: never taken from the last call.
+    assert rules.evaluate(coaches[0]).as_of == datetime.date.today()
+    assert rules._last_day[0] is None
+    assert rules.evaluate(coaches[0]).as_of == datetime.date.today()
+    with pytest.raises(UsageError):
+        rules.evaluate(coaches[0], as_of="1700-01-01")
+    assert rules.evaluate(coaches[0], as_of=day).as_of == day

@@ -75,10 +75,14 @@ def _make_encode(encoder: json.JSONEncoder) -> Any:
 
     def encode(obj: Any) -> str:
         return join(c_encode(obj, 0))
+    encode.c_encoder = c_encode  # type: ignore[attr-defined]
     return encode
 
 
 _encode = _make_encode(_json_encoder)
+#: json's C encoder itself (None where there is none): Rules.evaluate calls it
+#: without the two Python calls around it.
+_c_encoder = getattr(_encode, "c_encoder", None)
 
 
 def _record(coach: Coach) -> bytes:
@@ -196,6 +200,7 @@ class Rules:
         # (that part, its date, all of its ProgramResults), for each part
         # with that fingerprint (see _result).
         self._parsed: Dict[bytes, ProgramResult] = {}
+        self._last_day: Tuple[Any, int] = (None, 0)
         self._bodies: Dict[int, List[Tuple[bytes, datetime.date, Tuple[ProgramResult, ...]]]] = {}
 
     # ---- making one ----------------------------------------------------------
@@ -313,8 +318,20 @@ class Rules:
         (pw_eval_json). Raises FactsError (with ``field``) for a record that
         does not fit the rule set, EvalError for a runtime error in the rules."""
         ctx = getattr(self._local, "ctx", None) or self._context()
-        record = coach if type(coach) is bytes else _record(coach)
-        day = to_pw(as_of)
+        if type(coach) is bytes:
+            record = coach
+        elif type(coach) is dict and _c_encoder is not None:
+            record = "".join(_c_encoder(coach, 0)).encode("utf-8")  # _record, inline
+        else:
+            record = _record(coach)
+        # The date of the last call, when this is the same object (not None:
+        # "today" changes).
+        last = self._last_day
+        if as_of is last[0] and as_of is not None:
+            day = last[1]
+        else:
+            day = to_pw(as_of)
+            self._last_day = (as_of, day)
         # _Context.eval_line, inline: this runs once per coach.
         st = _eval_json(ctx.ptr, record, len(record), day, ctx.addr, ctx.csize, *ctx.refs)
         line = ctx.buf[:ctx.needed.value] if st == 0 else ctx.finish(st, record, day)

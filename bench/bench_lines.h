@@ -62,6 +62,15 @@ static inline double bl_now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* CPU time of the process in nanoseconds: what the load of other processes
+ * on a shared machine inflates least (a wait for a core is not counted). */
+static inline double bl_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 /* Writes s as a JSON string (quotes, escapes; other bytes as they are). */
 static inline void bl_json_string(FILE *out, const char *s)
 {

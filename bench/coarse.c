@@ -8,20 +8,28 @@
  *   fine    pw_context_set_json, pw_evaluate_all, then for each program its
  *           id, verdict and the labels of its unmet and preferred-unmet
  *           requirements, written as the same line by the host; the calls a
- *           host makes are counted.
+ *           host makes are counted;
+ *   tree    the coarse call for a host that holds the record as a structure
+ *           (a cJSON tree, parsed before timing) and writes it as JSON first
+ *           (cJSON_PrintUnformatted): the C side of a Python host evaluating
+ *           a dict (bench/python.py).
  * Both write the same bytes (checked on every record before timing). In C a
  * call costs nanoseconds, so the two take about the same time; the number of
  * calls is what a host behind a foreign-function interface (Python's ctypes,
  * a database's extension glue) pays for, per call.
  *
  * usage: coarse RULES FILE --as-of YYYY-MM-DD [--coaches K] [--evals N] [--rounds R]
- *        prints  coarse: ns_per_coach=... fine_ns_per_coach=... fine_calls_per_coach=... coaches=K */
+ *        prints  coarse: ns_per_coach=... fine_ns_per_coach=... fine_calls_per_coach=... coaches=K
+ *                ... cpu_ns_per_coach=... fine_cpu_ns_per_coach=... (the process's CPU time)
+ *                ... tree_ns_per_coach=... tree_cpu_ns_per_coach=... */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "pathway.h"
 #include "bench_lines.h"
@@ -148,6 +156,9 @@ int main(int argc, char **argv)
     static char line[1 << 16];
     out mine = {0};
     long calls = 0;
+    cJSON **trees = calloc(n, sizeof *trees);
+    if (!trees)
+        return 1;
     for (size_t k = 0; k < n; k++) {
         calls += fine(ctx, prog, recs[k], lens[k], asof, o.as_of, ids[k], &mine);
         if (pw_eval_json(ctx, recs[k], lens[k], asof, line, sizeof line, NULL, &err) != PW_OK)
@@ -156,36 +167,59 @@ int main(int argc, char **argv)
             fprintf(stderr, "coarse: %s: the lines differ:\n%s%s", ids[k], line, mine.p);
             return 1;
         }
+        if (!(trees[k] = cJSON_ParseWithLength(recs[k], lens[k]))) {
+            fprintf(stderr, "coarse: %s: cJSON does not parse the record\n", ids[k]);
+            return 1;
+        }
+        char *again = cJSON_PrintUnformatted(trees[k]);
+        if (!again || pw_eval_json(ctx, again, strlen(again), asof, line, sizeof line, NULL, &err) != PW_OK ||
+            strcmp(line, mine.p) != 0) {
+            fprintf(stderr, "coarse: %s: the record written again from its tree gives another line\n", ids[k]);
+            return 1;
+        }
+        cJSON_free(again);
     }
-    double best[2] = {0, 0};
+    double best[3] = {0, 0, 0}, best_cpu[3] = {0, 0, 0};
     size_t sum = 0;
     for (long round = 0; round < o.rounds; round++)
-        for (int way = 0; way < 2; way++) {
-            double t0 = bl_now_ns();
+        for (int way = 0; way < 3; way++) {
+            double t0 = bl_now_ns(), c0 = bl_cpu_ns();
             for (long i = 0; i < evals; i++) {
                 size_t k = (size_t)i % n, needed = 0;
                 if (way == 0) {
                     if (pw_eval_json(ctx, recs[k], lens[k], asof, line, sizeof line, &needed, &err) != PW_OK)
                         fail(ids[k], &err);
-                } else {
+                } else if (way == 1) {
                     fine(ctx, prog, recs[k], lens[k], asof, o.as_of, ids[k], &mine);
                     needed = mine.len;
+                } else {
+                    char *json = cJSON_PrintUnformatted(trees[k]);
+                    if (!json || pw_eval_json(ctx, json, strlen(json), asof, line, sizeof line, &needed, &err) != PW_OK)
+                        fail(ids[k], &err);
+                    cJSON_free(json);
                 }
                 sum += needed;
             }
-            double t = bl_now_ns() - t0;
+            double t = bl_now_ns() - t0, c = bl_cpu_ns() - c0;
             if (round == 0 || t < best[way])
                 best[way] = t;
+            if (round == 0 || c < best_cpu[way])
+                best_cpu[way] = c;
         }
     printf("coarse: ns_per_coach=%.0f fine_ns_per_coach=%.0f fine_calls_per_coach=%.1f coaches=%zu evals=%ld "
-           "bytes=%zu\n",
-           best[0] / (double)evals, best[1] / (double)evals, (double)calls / (double)n, n, evals, sum);
+           "bytes=%zu cpu_ns_per_coach=%.0f fine_cpu_ns_per_coach=%.0f tree_ns_per_coach=%.0f "
+           "tree_cpu_ns_per_coach=%.0f\n",
+           best[0] / (double)evals, best[1] / (double)evals, (double)calls / (double)n, n, evals, sum,
+           best_cpu[0] / (double)evals, best_cpu[1] / (double)evals, best[2] / (double)evals,
+           best_cpu[2] / (double)evals);
     pw_context_free(ctx);
     pw_program_free(prog);
     for (size_t k = 0; k < n; k++) {
         free(recs[k]);
         free(ids[k]);
+        cJSON_Delete(trees[k]);
     }
+    free(trees);
     free(recs);
     free(ids);
     free(lens);

@@ -39,6 +39,7 @@
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/tuplestore.h"
 
 #include "pathway.h"
@@ -72,6 +73,11 @@ typedef struct pgw_entry {
     size_t nsel;
     pw_date sel_as_of;
     bool sel_valid;
+    /* What the results are built from, made once and kept (see "memos"):
+     * in mcxt, a child of TopMemoryContext deleted with the entry. */
+    MemoryContext mcxt;
+    struct pgw_memo *results_memo; /* pathway_eval's "results" arrays */
+    struct pgw_memo *rows_memo;    /* pathway_results' rows */
 } pgw_entry;
 
 typedef struct pgw_stats {
@@ -89,8 +95,13 @@ static pgw_stats pgw_counts;
 static uint64 pgw_clock;
 static uint64 pgw_generations;
 static int pgw_cache_size = 16;
+static int pgw_memo_size = 1024;
 static char *pgw_line;
 static Size pgw_line_size;
+/* jsonb facts as text, and a memo key: made for every row, so kept and
+ * reused (TopMemoryContext; see pgw_text_buffer). */
+static StringInfoData pgw_text;
+static struct pgw_key *pgw_keybuf;
 
 /* A call site's memo (fn_extra), for the life of its FmgrInfo. */
 typedef struct pgw_site {
@@ -103,6 +114,7 @@ typedef struct pgw_site {
     Size raw_len;
     Size raw_cap;
     TupleDesc desc; /* pathway_results' row type */
+    MemoryContext rows; /* pathway_results' tuplestores (see pgw_materialize) */
 } pgw_site;
 
 /* The largest rules datum a call site keeps a copy of. */
@@ -117,6 +129,11 @@ void _PG_init(void)
                             "Least recently used rule sets are dropped beyond this.",
                             &pgw_cache_size, 16, 1, PGW_CACHE_MAX, PGC_USERSET, 0, NULL,
                             NULL, NULL);
+    DefineCustomIntVariable("pathway.memo_size",
+                            "Distinct results each cached rule set keeps built.",
+                            "pathway_eval's results array and pathway_results' rows are built once "
+                            "per distinct combination of results and kept, this many of each.",
+                            &pgw_memo_size, 1024, 1, 65536, PGC_USERSET, 0, NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
     MarkGUCPrefixReserved("pathway");
 #else
@@ -200,6 +217,8 @@ static pw_status pgw_compile(const char *text, Size len, pw_program **prog, pw_e
 
 static void pgw_entry_drop(pgw_entry *e)
 {
+    if (e->mcxt)
+        MemoryContextDelete(e->mcxt);
     pw_context_free(e->ctx);
     pw_program_free(e->prog);
     if (e->key)
@@ -399,6 +418,226 @@ static pgw_entry *pgw_rules(FunctionCallInfo fcinfo, pgw_kind kind)
     return e;
 }
 
+/* ---- jsonb as JSON text ------------------------------------------------ *
+ *
+ * The library reads JSON text, so jsonb facts are written out first. These
+ * write exactly what PostgreSQL's JsonbToCString writes (", " and ": "
+ * between items, escape_json's escapes, numeric_out's numbers), so that
+ * nothing a coach's facts say, nor where an error is found in them,
+ * depends on which writer ran; the tests compare the two on every example
+ * record and on hostile values (pathway_facts_text below). Faster because
+ * strings are copied in runs between the bytes that need escaping (not one
+ * character at a time, after a copy of each string), and integers, the most
+ * common numbers in a record, are written without numeric_out. */
+
+/* Room for n more bytes (and the NUL StringInfo keeps): enlargeStringInfo
+ * is a call into the server, so it is called only when the room is short. */
+static inline char *pgw_room(StringInfo out, int n)
+{
+    if (out->maxlen - out->len <= n)
+        enlargeStringInfo(out, n);
+    return out->data + out->len;
+}
+
+static inline void pgw_put(StringInfo out, const char *s, int n)
+{
+    memcpy(pgw_room(out, n), s, n);
+    out->len += n;
+    out->data[out->len] = '\0';
+}
+
+/* The bytes escape_json escapes: ", \ and those below 0x20 (a table: one
+ * load a byte in the loop that copies runs). */
+static const bool pgw_escaped[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* A string as escape_json writes it: ", \, \b, \f, \n, \r, \t escaped,
+ * other bytes below 0x20 as \u00XX, everything else as it is. A jsonb
+ * string never holds a NUL; escape_json would stop at one, and so does this. */
+static void pgw_put_string(StringInfo out, const char *s, int len)
+{
+    /* At most 6 bytes for one (\u00XX), and the quotes. */
+    char *w = pgw_room(out, 6 * len + 2);
+    const char *end = s + len;
+    *w++ = '"';
+    while (s < end) {
+        const char *run = s;
+        unsigned char c;
+        while (s < end && !pgw_escaped[(unsigned char) *s])
+            s++;
+        memcpy(w, run, s - run);
+        w += s - run;
+        if (s == end)
+            break;
+        c = (unsigned char) *s++;
+        if (c == '\0')
+            break;
+        *w++ = '\\';
+        switch (c) {
+        case '\b': *w++ = 'b'; break;
+        case '\f': *w++ = 'f'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        default:
+            /* escape_json's "\\u%04x": lower-case hex digits */
+            *w++ = 'u';
+            *w++ = '0';
+            *w++ = '0';
+            *w++ = "0123456789abcdef"[c >> 4];
+            *w++ = "0123456789abcdef"[c & 15];
+            break;
+        }
+    }
+    *w++ = '"';
+    *w = '\0';
+    out->len = (int) (w - out->data);
+}
+
+/* A number as numeric_out writes it. An integer written without a fraction
+ * (display scale 0) that fits 32 bits is the same digits pg_ltoa writes. */
+static void pgw_put_numeric(StringInfo out, Numeric n)
+{
+    if (!numeric_is_nan(n) && !numeric_is_inf(n) &&
+        DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(n))) == 0) {
+        bool overflow = false;
+        int32 i = numeric_int4_opt_error(n, &overflow);
+        if (!overflow) {
+            char *w = pgw_room(out, 12);
+            out->len += pg_ltoa(i, w);
+            return;
+        }
+    }
+    appendStringInfoString(out, DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n))));
+}
+
+static void pgw_put_scalar(StringInfo out, const JsonbValue *v)
+{
+    switch (v->type) {
+    case jbvString:
+        pgw_put_string(out, v->val.string.val, v->val.string.len);
+        break;
+    case jbvNumeric:
+        pgw_put_numeric(out, v->val.numeric);
+        break;
+    case jbvBool:
+        if (v->val.boolean)
+            pgw_put(out, "true", 4);
+        else
+            pgw_put(out, "false", 5);
+        break;
+    case jbvNull:
+        pgw_put(out, "null", 4);
+        break;
+    default:
+        elog(ERROR, "pathway: unknown jsonb scalar type %d", (int) v->type);
+    }
+}
+
+/* The container as JSON text into out: JsonbToCString's walk, without its
+ * indenting. */
+static void pgw_jsonb_text(StringInfo out, JsonbContainer *root)
+{
+    JsonbIterator *it = JsonbIteratorInit(root);
+    JsonbValue v;
+    JsonbIteratorToken token;
+    bool first = true;       /* no ", " before the next item */
+    bool raw_scalar = false; /* a bare scalar: jsonb holds it as a one-element array */
+
+    while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+        switch (token) {
+        case WJB_BEGIN_ARRAY:
+            if (!first)
+                pgw_put(out, ", ", 2);
+            if (v.val.array.rawScalar)
+                raw_scalar = true;
+            else
+                pgw_put(out, "[", 1);
+            first = true;
+            break;
+        case WJB_BEGIN_OBJECT:
+            if (!first)
+                pgw_put(out, ", ", 2);
+            pgw_put(out, "{", 1);
+            first = true;
+            break;
+        case WJB_KEY:
+            if (!first)
+                pgw_put(out, ", ", 2);
+            pgw_put_scalar(out, &v);
+            pgw_put(out, ": ", 2);
+            first = true; /* its value follows with no comma */
+            break;
+        case WJB_VALUE:
+            pgw_put_scalar(out, &v);
+            first = false;
+            break;
+        case WJB_ELEM:
+            if (!first)
+                pgw_put(out, ", ", 2);
+            pgw_put_scalar(out, &v);
+            first = false;
+            break;
+        case WJB_END_ARRAY:
+            if (!raw_scalar)
+                pgw_put(out, "]", 1);
+            first = false;
+            break;
+        case WJB_END_OBJECT:
+            pgw_put(out, "}", 1);
+            first = false;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* jsonb's text as pgw_jsonb_text writes it, next to the jsonb type's own
+ * output: for the tests (they create it; the extension's SQL does not). */
+PG_FUNCTION_INFO_V1(pathway_facts_text);
+Datum pathway_facts_text(PG_FUNCTION_ARGS)
+{
+    Jsonb *jb = PG_GETARG_JSONB_P(0);
+    StringInfoData out;
+    initStringInfo(&out);
+    pgw_jsonb_text(&out, &jb->root);
+    PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+}
+
+/* The backend's buffer for jsonb facts as text, emptied. One that grew past
+ * 1 MB for a huge record is given back rather than kept. */
+static StringInfo pgw_text_buffer(void)
+{
+    if (pgw_text.data && pgw_text.maxlen > (1 << 20)) {
+        pfree(pgw_text.data);
+        pgw_text.data = NULL;
+    }
+    if (!pgw_text.data) {
+        MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+        initStringInfo(&pgw_text);
+        MemoryContextSwitchTo(old);
+    }
+    resetStringInfo(&pgw_text);
+    return &pgw_text;
+}
+
+/* jsonb facts as JSON text, in the backend's buffer (valid until the next
+ * row's). */
+static StringInfo pgw_jsonb_facts_text(Jsonb *jb)
+{
+    StringInfo out = pgw_text_buffer();
+    pgw_jsonb_text(out, &jb->root);
+    return out;
+}
+
 /* ---- arguments --------------------------------------------------------- */
 
 /* The coach's facts (argument 1) as JSON text; *owned is set when the text
@@ -407,12 +646,12 @@ static const char *pgw_facts(FunctionCallInfo fcinfo, bool jsonb, Size *len, voi
 {
     if (jsonb) {
         Jsonb *jb = PG_GETARG_JSONB_P(1);
-        char *s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-        *len = strlen(s);
-        *owned = s;
+        StringInfo text = pgw_jsonb_facts_text(jb);
+        *len = text->len;
+        *owned = NULL;
         if ((Pointer) jb != DatumGetPointer(PG_GETARG_DATUM(1)))
             pfree(jb);
-        return s;
+        return text->data;
     } else {
         struct varlena *raw = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
         struct varlena *t = pg_detoast_datum_packed(raw);
@@ -583,50 +822,323 @@ static JsonbValue pgw_jv_program(const pgw_entry *e, size_t v, bool dated)
 }
 
 /* The record's "id" as the line wrote it: null, or a JSON string (parsed
- * alone, it is a few bytes). */
-static JsonbValue pgw_jv_line_id(const char *line)
+ * alone when it holds an escape; it is a few bytes). *len is -1 for null. */
+static const char *pgw_line_id(const char *line, int *len)
 {
     static const char prefix[] = "{\"id\":";
     const size_t n = sizeof prefix - 1;
-    JsonbValue v;
-    v.type = jbvNull;
+    *len = -1;
     if (strncmp(line, prefix, n) == 0 && line[n] == '"') {
-        const char *end = line + n + 1;
-        while (*end && *end != '"')
+        const char *start = line + n + 1;
+        const char *end = start;
+        bool escaped = false;
+        while (*end && *end != '"') {
+            escaped |= *end == '\\';
             end += *end == '\\' && end[1] ? 2 : 1;
-        if (*end == '"') {
-            char *token = pnstrdup(line + n, end - (line + n) + 1);
+        }
+        if (*end != '"')
+            return NULL;
+        if (!escaped) {
+            *len = (int) (end - start);
+            return start;
+        } else {
+            char *token = pnstrdup(start - 1, end - start + 2);
             Jsonb *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(token)));
-            if (!JsonbExtractScalar(&jb->root, &v))
-                v.type = jbvNull;
+            JsonbValue v;
+            if (JsonbExtractScalar(&jb->root, &v) && v.type == jbvString) {
+                *len = v.val.string.len;
+                return v.val.string.val;
+            }
         }
     }
-    return v;
+    return NULL;
+}
+
+/* The record's "id" from jsonb facts, as pw_eval_json takes it: a string,
+ * else null (*len -1). jsonb keeps the last of repeated keys and its text
+ * (what the library read) has it alone; no jsonb string holds a NUL. */
+static const char *pgw_jsonb_id(Jsonb *jb, int *len)
+{
+    JsonbValue v;
+    *len = -1;
+    if (JB_ROOT_IS_OBJECT(jb) && getKeyJsonValueFromContainer(&jb->root, "id", 2, &v) &&
+        v.type == jbvString) {
+        *len = v.val.string.len;
+        return v.val.string.val;
+    }
+    return NULL;
+}
+
+/* ---- memos: what results are built from, kept by the entry ------------- *
+ *
+ * Coaches share results: among 50,000 generated records 266 distinct
+ * combinations of the 11 programs' verdicts and labels. What is built from
+ * them (pathway_eval's jsonb "results" array, pathway_results' rows) is
+ * built once and kept under a key
+ * of words naming the results exactly: program version, verdict, and the
+ * label pointers (labels have the program's lifetime, so a pointer names a
+ * label; two equal labels at two addresses only make two entries). A memo
+ * is a table of pathway.memo_size slots in the entry's memory, each key in
+ * one of PGW_MEMO_WAYS places: a miss builds and replaces the least recently
+ * used of them, so memory stays bounded whatever the data (a slot holds a
+ * few kB). */
+
+typedef struct pgw_memo_slot {
+    uint64 hash;
+    uint64 used; /* the memo's clock when last found or stored */
+    uint64 *key; /* NULL: empty */
+    int nkey;
+    Size len;
+    char *bytes;
+} pgw_memo_slot;
+
+/* pathway.memo_size slots, as it was when the memo was made. */
+typedef struct pgw_memo {
+    int nslots;
+    uint64 clock;
+    pgw_memo_slot slots[FLEXIBLE_ARRAY_MEMBER];
+} pgw_memo;
+
+/* A key may sit in any of this many slots from the one its hash picks:
+ * with one place only, two common results sharing it would push each other
+ * out at every other coach. */
+#define PGW_MEMO_WAYS 4
+
+/* A growable key of words: the backend's one (pgw_key_buffer). */
+typedef struct pgw_key {
+    uint64 *w;
+    int n, cap;
+} pgw_key;
+
+static pgw_key *pgw_key_buffer(void)
+{
+    if (!pgw_keybuf) {
+        pgw_keybuf = MemoryContextAllocZero(TopMemoryContext, sizeof *pgw_keybuf);
+        pgw_keybuf->cap = 256;
+        pgw_keybuf->w = MemoryContextAlloc(TopMemoryContext, pgw_keybuf->cap * sizeof *pgw_keybuf->w);
+    }
+    pgw_keybuf->n = 0;
+    return pgw_keybuf;
+}
+
+static void pgw_key_put(pgw_key *k, uint64 word)
+{
+    if (k->n == k->cap) {
+        k->cap *= 2;
+        k->w = repalloc(k->w, k->cap * sizeof *k->w);
+    }
+    k->w[k->n++] = word;
+}
+
+/* The key's hash: a multiply-xor over its words (the slot is picked by it
+ * and the words are compared in full, so it need only spread). */
+static uint64 pgw_key_hash(const pgw_key *k)
+{
+    uint64 h = (uint64) k->n;
+    for (int i = 0; i < k->n; i++) {
+        h ^= k->w[i];
+        h *= UINT64CONST(0x9E3779B97F4A7C15);
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+/* A program version's labels of one kind into the key: count, pointers. */
+static void pgw_key_labels(pgw_key *k, const pw_context *ctx, size_t v, size_t n,
+                           const char *(*label)(const pw_context *, size_t, size_t))
+{
+    pgw_key_put(k, n);
+    for (size_t i = 0; i < n; i++)
+        pgw_key_put(k, (uint64) (uintptr_t) label(ctx, v, i));
+}
+
+static pgw_memo *pgw_memo_new(pgw_entry *e)
+{
+    pgw_memo *m;
+    if (!e->mcxt)
+        e->mcxt = AllocSetContextCreate(TopMemoryContext, "pathway results", ALLOCSET_DEFAULT_SIZES);
+    m = MemoryContextAllocZero(e->mcxt, offsetof(pgw_memo, slots) + pgw_memo_size * sizeof(pgw_memo_slot));
+    m->nslots = pgw_memo_size;
+    return m;
+}
+
+/* The slot for key; *hit says whether it holds the key's bytes. */
+/* The slot for key; *hit says whether it holds the key's bytes. On a miss,
+ * the slot to store them in: an empty one of the key's places, else the
+ * least recently used. */
+static pgw_memo_slot *pgw_memo_slot_for(pgw_memo *memo, const pgw_key *k, bool *hit)
+{
+    uint64 hash = pgw_key_hash(k);
+    int ways = Min(PGW_MEMO_WAYS, memo->nslots);
+    int first = (int) (hash % (uint64) memo->nslots);
+    pgw_memo_slot *victim = NULL;
+
+    memo->clock++;
+    for (int w = 0; w < ways; w++) {
+        pgw_memo_slot *slot = &memo->slots[(first + w) % memo->nslots];
+        if (slot->key && slot->hash == hash && slot->nkey == k->n &&
+            memcmp(slot->key, k->w, k->n * sizeof *k->w) == 0) {
+            slot->used = memo->clock;
+            *hit = true;
+            return slot;
+        }
+        if (!victim || (victim->key && (!slot->key || slot->used < victim->used)))
+            victim = slot;
+    }
+    *hit = false;
+    victim->hash = hash;
+    victim->used = memo->clock;
+    return victim;
+}
+
+/* Keeps a copy of bytes in the slot, under key. */
+static const char *pgw_memo_store(pgw_entry *e, pgw_memo_slot *slot, const pgw_key *k,
+                                  const void *bytes, Size len)
+{
+    if (slot->key) {
+        pfree(slot->key);
+        pfree(slot->bytes);
+        slot->key = NULL;
+    }
+    slot->bytes = MemoryContextAlloc(e->mcxt, len ? len : 1);
+    memcpy(slot->bytes, bytes, len);
+    slot->len = len;
+    slot->key = MemoryContextAlloc(e->mcxt, k->n * sizeof *k->w);
+    memcpy(slot->key, k->w, k->n * sizeof *k->w);
+    slot->nkey = k->n;
+    return slot->bytes;
+}
+
+/* ---- pathway_eval: the jsonb ------------------------------------------- *
+ *
+ * The object is {"id": ..., "as_of": ..., "results": [...]}. Its "results"
+ * array, the bulk of it, is built once per distinct combination of results
+ * (a memo) from a JsonbValue tree; each row then writes the object around
+ * it in jsonb's binary form (utils/jsonb.h, the on-disk format, which
+ * PostgreSQL keeps stable across releases): a header of three pairs, keys
+ * in jsonb's order ("id", "as_of", "results": shorter first), the id and the
+ * date, padding to a 4-byte boundary, then the array's container as it is.
+ * That is byte for byte what JsonbValueToJsonb makes of the whole tree (the
+ * tests compare the two forms and their sizes). */
+
+/* The key naming the selected versions' results. */
+static void pgw_results_key(const pgw_entry *e, pgw_key *k)
+{
+    for (size_t j = 0; j < e->nsel; j++) {
+        size_t v = e->sel[j];
+        pgw_key_put(k, v);
+        pgw_key_put(k, (uint64) pw_result_verdict(e->ctx, v) << 1 | pw_result_eligible(e->ctx, v));
+        pgw_key_labels(k, e->ctx, v, pw_result_unmet_count(e->ctx, v), pw_result_unmet_label);
+        pgw_key_labels(k, e->ctx, v, pw_result_preferred_unmet_count(e->ctx, v),
+                       pw_result_preferred_unmet_label);
+    }
+}
+
+/* The "results" array's container (its bytes, *len of them). */
+static const char *pgw_results_array(pgw_entry *e, Size *len)
+{
+    pgw_key *k = pgw_key_buffer();
+    pgw_memo_slot *slot;
+    bool hit;
+    JsonbValue results;
+    Jsonb *built;
+
+    if (!e->results_memo)
+        e->results_memo = pgw_memo_new(e);
+    pgw_results_key(e, k);
+    slot = pgw_memo_slot_for(e->results_memo, k, &hit);
+    if (hit) {
+        *len = slot->len;
+        return slot->bytes;
+    }
+    results.type = jbvArray;
+    results.val.array.rawScalar = false;
+    results.val.array.elems = palloc((e->nsel ? e->nsel : 1) * sizeof(JsonbValue));
+    for (size_t j = 0; j < e->nsel; j++)
+        results.val.array.elems[j] = pgw_jv_program(e, e->sel[j], e->sel_dated[j]);
+    results.val.array.nElems = (int) e->nsel;
+    built = JsonbValueToJsonb(&results);
+    *len = VARSIZE(built) - VARHDRSZ;
+    return pgw_memo_store(e, slot, k, &built->root, *len);
+}
+
+/* {"id": id, "as_of": date, "results": array} in jsonb's binary form; id
+ * NULL for null. */
+static Jsonb *pgw_eval_jsonb(const char *id, int id_len, const char date[10], const char *array,
+                             Size array_len)
+{
+    static const char keys[] = "idas_ofresults"; /* 2 + 5 + 7 bytes */
+    const Size head = VARHDRSZ + sizeof(uint32) + 6 * sizeof(JEntry);
+    Size idn = id ? (Size) id_len : 0;
+    Size data = head + (sizeof keys - 1) + idn + 10;
+    Size pad = INTALIGN(data) - data;
+    Size total = data + pad + array_len;
+    char *p;
+    JsonbContainer *c;
+
+    if (total > JENTRY_OFFLENMASK)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("pathway: the result is larger than jsonb holds")));
+    p = palloc(total);
+    SET_VARSIZE(p, total);
+    c = (JsonbContainer *) (p + VARHDRSZ);
+    c->header = 3 | JB_FOBJECT;
+    /* Keys, then values; the first child of each stride of
+     * JB_OFFSET_STRIDE holds its end offset instead of its length. */
+    c->children[0] = JENTRY_ISSTRING | JENTRY_HAS_OFF | 2;
+    c->children[1] = JENTRY_ISSTRING | 5;
+    c->children[2] = JENTRY_ISSTRING | 7;
+    c->children[3] = id ? (JENTRY_ISSTRING | (JEntry) idn) : JENTRY_ISNULL;
+    c->children[4] = JENTRY_ISSTRING | 10;
+    c->children[5] = JENTRY_ISCONTAINER | (JEntry) (pad + array_len);
+    memcpy(p + head, keys, sizeof keys - 1);
+    if (idn)
+        memcpy(p + head + sizeof keys - 1, id, idn);
+    memcpy(p + head + sizeof keys - 1 + idn, date, 10);
+    memset(p + data, 0, pad);
+    memcpy(p + data + pad, array, array_len);
+    return (Jsonb *) p;
+}
+
+/* jsonb facts: loaded and the selection evaluated without writing the line
+ * (the jsonb is built from the results, the id read from the jsonb). */
+static void pgw_eval_jsonb_facts(pgw_entry *e, Jsonb *jb, pw_date as_of)
+{
+    size_t nsel = pgw_selection(e, as_of);
+    StringInfo text = pgw_jsonb_facts_text(jb);
+    pw_error err;
+    pw_status st = pw_context_set_json(e->ctx, text->data, text->len, &err);
+    for (size_t j = 0; st == PW_OK && j < nsel; j++)
+        st = pw_evaluate(e->ctx, e->sel[j], as_of, &err);
+    if (st != PW_OK)
+        pgw_raise(st, &err, "facts");
 }
 
 static Datum pgw_eval(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
 {
     pgw_entry *e;
     pw_date as_of;
-    char *date = palloc(11);
-    size_t nsel;
-    JsonbValue results, top;
-    JsonbPair *pairs = palloc(3 * sizeof(JsonbPair));
+    char date[11];
+    const char *id;
+    int id_len;
+    const char *array;
+    Size array_len;
 
-    pgw_eval_line(fcinfo, kind, jsonb, &e, &as_of);
+    if (jsonb) {
+        Jsonb *jb;
+        e = pgw_rules(fcinfo, kind);
+        as_of = pgw_date(PG_GETARG_DATEADT(2));
+        jb = PG_GETARG_JSONB_P(1);
+        pgw_eval_jsonb_facts(e, jb, as_of);
+        id = pgw_jsonb_id(jb, &id_len);
+    } else {
+        pgw_eval_line(fcinfo, kind, jsonb, &e, &as_of);
+        pgw_selection(e, as_of);
+        id = pgw_line_id(pgw_line, &id_len);
+    }
     pw_date_format(as_of, date);
-    nsel = pgw_selection(e, as_of);
-    results.type = jbvArray;
-    results.val.array.rawScalar = false;
-    results.val.array.elems = palloc((nsel ? nsel : 1) * sizeof(JsonbValue));
-    for (size_t k = 0; k < nsel; k++)
-        results.val.array.elems[k] = pgw_jv_program(e, e->sel[k], e->sel_dated[k]);
-    results.val.array.nElems = (int) nsel;
-    pgw_jv_pair(&pairs[0], "id", pgw_jv_line_id(pgw_line));
-    pgw_jv_pair(&pairs[1], "as_of", pgw_jv_string(date));
-    pgw_jv_pair(&pairs[2], "results", results);
-    top = pgw_jv_object(pairs, 3);
-    PG_RETURN_JSONB_P(JsonbValueToJsonb(&top));
+    array = pgw_results_array(e, &array_len);
+    PG_RETURN_JSONB_P(pgw_eval_jsonb(id, id_len, date, array, array_len));
 }
 
 /* The same line as text, byte for byte what `pathway eval` prints (without
@@ -725,7 +1237,21 @@ static Tuplestorestate *pgw_materialize(FunctionCallInfo fcinfo, TupleDesc *desc
         MemoryContextSwitchTo(old);
     }
     *desc = site->desc;
-    old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+    if (!site->rows) {
+#if PG_VERSION_NUM >= 150000
+        /* A tuplestore starts with a 16 kB array, which PostgreSQL's usual
+         * allocator takes from malloc for each coach (and glibc then tidies
+         * its free lists each time: a tenth of a row's cost). A generation
+         * context serves it from a block it keeps: freed by the executor
+         * when it has read the rows, reused by the next coach. A child of
+         * the query's memory, as the tuplestore would otherwise be. */
+        site->rows = GenerationContextCreate(rsinfo->econtext->ecxt_per_query_memory,
+                                             "pathway_results rows", 0, 64 * 1024, 1024 * 1024);
+#else
+        site->rows = rsinfo->econtext->ecxt_per_query_memory;
+#endif
+    }
+    old = MemoryContextSwitchTo(site->rows);
     store = tuplestore_begin_heap(true, false, work_mem);
     rsinfo->returnMode = SFRM_Materialize;
     rsinfo->setResult = store;
@@ -733,6 +1259,79 @@ static Tuplestorestate *pgw_materialize(FunctionCallInfo fcinfo, TupleDesc *desc
     rsinfo->setDesc = CreateTupleDescCopy(site->desc);
     MemoryContextSwitchTo(old);
     return store;
+}
+
+/* Program version v's row. */
+static HeapTuple pgw_result_row(const pgw_entry *e, TupleDesc desc, size_t v)
+{
+    Datum values[6];
+    bool nulls[6] = {false, false, false, false, false, false};
+    const char *title = pw_program_title(e->prog, v);
+    values[0] = CStringGetTextDatum(pw_program_id(e->prog, v));
+    values[1] = title ? CStringGetTextDatum(title) : (Datum) 0;
+    nulls[1] = title == NULL;
+    values[2] = BoolGetDatum(pw_result_eligible(e->ctx, v));
+    values[3] = CStringGetTextDatum(pgw_status_text(pw_result_verdict(e->ctx, v)));
+    values[4] = pgw_labels(e->ctx, v, pw_result_unmet_count(e->ctx, v), pw_result_unmet_label);
+    values[5] = pgw_labels(e->ctx, v, pw_result_preferred_unmet_count(e->ctx, v),
+                           pw_result_preferred_unmet_label);
+    return heap_form_tuple(desc, values, nulls);
+}
+
+/* The selection's rows, as the memo keeps them: one after another, each
+ * its length (a MAXALIGNed word) then its tuple (MAXALIGNed). */
+static const char *pgw_rows_blob(const pgw_entry *e, TupleDesc desc, Size *len)
+{
+    HeapTuple *rows = palloc((e->nsel ? e->nsel : 1) * sizeof(HeapTuple));
+    Size total = 0;
+    char *blob, *p;
+    for (size_t j = 0; j < e->nsel; j++) {
+        rows[j] = pgw_result_row(e, desc, e->sel[j]);
+        total += MAXALIGN(sizeof(uint64)) + MAXALIGN(rows[j]->t_len);
+    }
+    p = blob = palloc0(total ? total : 1);
+    for (size_t j = 0; j < e->nsel; j++) {
+        *(uint64 *) p = rows[j]->t_len;
+        p += MAXALIGN(sizeof(uint64));
+        memcpy(p, rows[j]->t_data, rows[j]->t_len);
+        p += MAXALIGN(rows[j]->t_len);
+    }
+    *len = total;
+    return blob;
+}
+
+/* The rows for the context's results into the tuplestore. A coach's rows
+ * are those of every coach with the same results (the same key as
+ * pathway_eval's array): formed once, kept in a memo, copied into each
+ * coach's tuplestore. The row type is the function's, whatever the call
+ * site (pathway_results' OUT columns). */
+static void pgw_put_rows(pgw_entry *e, TupleDesc desc, Tuplestorestate *store)
+{
+    pgw_key *k = pgw_key_buffer();
+    bool hit;
+    pgw_memo_slot *slot;
+    const char *p;
+
+    if (!e->rows_memo)
+        e->rows_memo = pgw_memo_new(e);
+    pgw_results_key(e, k);
+    slot = pgw_memo_slot_for(e->rows_memo, k, &hit);
+    if (!hit) {
+        Size len;
+        const char *blob = pgw_rows_blob(e, desc, &len);
+        pgw_memo_store(e, slot, k, blob, len);
+    }
+    p = slot->bytes;
+    for (size_t j = 0; j < e->nsel; j++) {
+        HeapTupleData row;
+        row.t_len = (uint32) *(const uint64 *) p;
+        p += MAXALIGN(sizeof(uint64));
+        row.t_data = (HeapTupleHeader) p;
+        ItemPointerSetInvalid(&row.t_self);
+        row.t_tableOid = InvalidOid;
+        tuplestore_puttuple(store, &row);
+        p += MAXALIGN(row.t_len);
+    }
 }
 
 static Datum pgw_results(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
@@ -744,28 +1343,14 @@ static Datum pgw_results(FunctionCallInfo fcinfo, pgw_kind kind, bool jsonb)
     size_t nsel = pgw_selection(e, as_of);
 
     pgw_set_facts(fcinfo, e, jsonb);
-    store = pgw_materialize(fcinfo, &desc);
     for (size_t k = 0; k < nsel; k++) {
-        size_t v = e->sel[k];
-        Datum values[6];
-        bool nulls[6] = {false, false, false, false, false, false};
-        const char *title;
         pw_error err;
-        pw_status st = pw_evaluate(e->ctx, v, as_of, &err);
-
+        pw_status st = pw_evaluate(e->ctx, e->sel[k], as_of, &err);
         if (st != PW_OK)
             pgw_raise(st, &err, "facts");
-        title = pw_program_title(e->prog, v);
-        values[0] = CStringGetTextDatum(pw_program_id(e->prog, v));
-        values[1] = title ? CStringGetTextDatum(title) : (Datum) 0;
-        nulls[1] = title == NULL;
-        values[2] = BoolGetDatum(pw_result_eligible(e->ctx, v));
-        values[3] = CStringGetTextDatum(pgw_status_text(pw_result_verdict(e->ctx, v)));
-        values[4] = pgw_labels(e->ctx, v, pw_result_unmet_count(e->ctx, v), pw_result_unmet_label);
-        values[5] = pgw_labels(e->ctx, v, pw_result_preferred_unmet_count(e->ctx, v),
-                               pw_result_preferred_unmet_label);
-        tuplestore_putvalues(store, desc, values, nulls);
     }
+    store = pgw_materialize(fcinfo, &desc);
+    pgw_put_rows(e, desc, store);
     return (Datum) 0;
 }
 

@@ -96,7 +96,7 @@ awk '/<!-- example:begin -->/{on=1; next} /<!-- example:end -->/{on=0} on && /^`
 
 pgx_start "$tmp" || { echo "FAIL: server" >&2; exit 1; }
 
-tests=(setup results errors cache parallel example)
+tests=(setup results errors cache fastpath parallel example)
 status=0
 pgx_as_server env PATHWAY_DATA="$data" "$pg_regress" \
   --inputdir="$tmp/in" --outputdir="$tmp/out" --bindir="$pgbin" \

@@ -13,8 +13,24 @@ DateLike = Union[datetime.date, str]
 _EPOCH = datetime.date(1970, 1, 1).toordinal()
 
 
+#: Dates converted before (a batch evaluates with one date): a dict lookup
+#: instead of four type checks and the range check. Bounded; shared by
+#: threads (a dict's get and set are atomic under the GIL).
+_DAYS: dict = {}
+
+
 def to_pw(day: Optional[DateLike]) -> int:
     """A date (or "YYYY-MM-DD"; None: today, local time) as a pw_date."""
+    if type(day) is datetime.date:
+        n = _DAYS.get(day)
+        if n is None:
+            n = _checked(day)
+            if len(_DAYS) >= 256:
+                _DAYS.clear()
+            _DAYS[day] = n
+        return n
+    if type(day) is str:
+        return _parse(day)
     if day is None:
         day = datetime.date.today()
     elif isinstance(day, str):

@@ -50,12 +50,45 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"a coach record holds {type(value).__name__}, which JSON cannot carry")
 
 
-_encode = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"),
-                           check_circular=False).encode
+_json_encoder = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"),
+                                 check_circular=False)
+
+
+def _make_encode(encoder: json.JSONEncoder) -> Any:
+    """encoder.encode, without what it repeats on every call: JSONEncoder.encode
+    makes a new C encoder (and its closures) for each object, 0.7 µs of the
+    4.8 a coach record took. The C encoder is made once here with the very
+    arguments JSONEncoder.iterencode gives it, so the text is the same; where
+    json has no C encoder (another Python), encoder.encode itself."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None or encoder.indent is not None or encoder.check_circular:
+        return encoder.encode  # (circular checks keep state across a call: not shared)
+    strings = (json.encoder.encode_basestring_ascii if encoder.ensure_ascii
+               else json.encoder.encode_basestring)
+    try:
+        c_encode = make(None, encoder.default, strings, None,
+                        encoder.key_separator, encoder.item_separator, encoder.sort_keys,
+                        encoder.skipkeys, encoder.allow_nan)
+    except TypeError:  # a json whose C encoder takes other arguments
+        return encoder.encode
+    join = "".join
+
+    def encode(obj: Any) -> str:
+        return join(c_encode(obj, 0))
+    encode.c_encoder = c_encode  # type: ignore[attr-defined]
+    return encode
+
+
+_encode = _make_encode(_json_encoder)
+#: json's C encoder itself (None where there is none): Rules.evaluate calls it
+#: without the two Python calls around it.
+_c_encoder = getattr(_encode, "c_encoder", None)
 
 
 def _record(coach: Coach) -> bytes:
     """The coach as JSON bytes: one encoding, no copy for bytes."""
+    if type(coach) is dict:  # the common case first: the checks below cost 0.7 µs
+        return _encode(coach).encode("utf-8")
     if isinstance(coach, bytes):
         return coach
     if isinstance(coach, str):
@@ -95,7 +128,7 @@ class _Context:
     It holds its _Program, so the program outlives every context made from
     it (pathway.h: a context must be freed before its program)."""
 
-    __slots__ = ("program", "ptr", "err", "buf", "size", "needed", "refs", "addr")
+    __slots__ = ("program", "ptr", "err", "buf", "size", "csize", "needed", "refs", "addr")
 
     def __init__(self, program: _Program) -> None:
         self.program = program
@@ -112,6 +145,9 @@ class _Context:
         # they convert faster, and this object keeps what they point to.
         self.refs = (ctypes.addressof(self.needed), ctypes.addressof(self.err))
         self.addr = ctypes.addressof(self.buf)
+        # The size as a c_size_t made once: ctypes converts an int to one on
+        # every call (a tenth of a microsecond; addresses convert faster).
+        self.csize = c_size_t(self.size)
 
     def __del__(self) -> None:
         if getattr(self, "ptr", None) and _lib is not None:
@@ -121,17 +157,26 @@ class _Context:
     def eval_line(self, record: bytes, as_of: int) -> bytes:
         """pw_eval_json: the eval line for one record, one call (two when the
         buffer must grow; it then stays grown)."""
+        st = _eval_json(self.ptr, record, len(record), as_of, self.addr, self.csize, *self.refs)
+        if st == 0:  # PW_OK
+            return self.buf[:self.needed.value]
+        return self.finish(st, record, as_of)
+
+    def finish(self, st: int, record: bytes, as_of: int) -> bytes:
+        """After a pw_eval_json that did not succeed: grow the buffer and
+        call again when it was too small, else raise the library's error."""
         while True:
-            st = _eval_json(self.ptr, record, len(record), as_of, self.addr, self.size, *self.refs)
             n = self.needed.value
-            if st == _native.PW_OK:
-                return self.buf[:n]
             if st == _native.PW_ERR_USAGE and n >= self.size:
                 self.size = n + 1 + n // 2
                 self.buf = ctypes.create_string_buffer(self.size)
                 self.addr = ctypes.addressof(self.buf)
-                continue
-            raise from_error(st, self.err)
+                self.csize = c_size_t(self.size)
+            elif st != _native.PW_OK:
+                raise from_error(st, self.err)
+            else:
+                return self.buf[:n]
+            st = _eval_json(self.ptr, record, len(record), as_of, self.addr, self.csize, *self.refs)
 
 
 class Rules:
@@ -151,9 +196,12 @@ class Rules:
         self._programs = self._read_programs()
         self._titles = {p.id: p.title for p in self._programs}
         # What was parsed before: a program's part of an eval line -> its
-        # ProgramResult, and a line's whole results part -> all of them.
+        # ProgramResult; and a fingerprint of a line's part after the id ->
+        # (that part, its date, all of its ProgramResults), for each part
+        # with that fingerprint (see _result).
         self._parsed: Dict[bytes, ProgramResult] = {}
-        self._bodies: Dict[bytes, Tuple[ProgramResult, ...]] = {}
+        self._last_day: Tuple[Any, int] = (None, 0)
+        self._bodies: Dict[int, List[Tuple[bytes, datetime.date, Tuple[ProgramResult, ...]]]] = {}
 
     # ---- making one ----------------------------------------------------------
 
@@ -270,8 +318,24 @@ class Rules:
         (pw_eval_json). Raises FactsError (with ``field``) for a record that
         does not fit the rule set, EvalError for a runtime error in the rules."""
         ctx = getattr(self._local, "ctx", None) or self._context()
-        record = coach if type(coach) is bytes else _record(coach)
-        return self._result(ctx.eval_line(record, to_pw(as_of)))
+        if type(coach) is bytes:
+            record = coach
+        elif type(coach) is dict and _c_encoder is not None:
+            record = "".join(_c_encoder(coach, 0)).encode("utf-8")  # _record, inline
+        else:
+            record = _record(coach)
+        # The date of the last call, when this is the same object (not None:
+        # "today" changes).
+        last = self._last_day
+        if as_of is last[0] and as_of is not None:
+            day = last[1]
+        else:
+            day = to_pw(as_of)
+            self._last_day = (as_of, day)
+        # _Context.eval_line, inline: this runs once per coach.
+        st = _eval_json(ctx.ptr, record, len(record), day, ctx.addr, ctx.csize, *ctx.refs)
+        line = ctx.buf[:ctx.needed.value] if st == 0 else ctx.finish(st, record, day)
+        return self._result(line)
 
     def evaluate_many(self, coaches: Iterable[Coach], as_of: Optional[DateLike] = None,
                       errors: str = "raise") -> Iterator[Union[Result, PathwayError]]:
@@ -299,40 +363,70 @@ class Rules:
         Most programs' results repeat from coach to coach (the same verdict,
         the same unmet labels), so each program's part of the line is parsed
         once and its ProgramResult, immutable, is kept under its exact bytes;
-        so is the tuple of them all, under the whole results part (both
-        caches are bounded, and a Rules' threads share them: a dict's get and
-        set are atomic under the GIL, and a lost race only parses twice).
+        so are the date and the tuple of them all, under a fingerprint of the
+        line's whole part after the id, checked in full (both caches are
+        bounded, and a Rules' threads share them: a dict's get and set and a
+        list's append are atomic under the GIL, and a lost race only parses
+        twice).
         Splitting at ',"results":[' and '},{"program":"' is safe: each holds a
         quote, and a quote inside a JSON string is always escaped."""
-        i = line.find(_RESULTS)
-        if i < 27 or line[i - 21:i - 11] != _AS_OF or not line.endswith(b"]}\n"):
-            raise PathwayError(f"unexpected eval line from the library: {line[:200]!r}")
-        # {"id":ID,"as_of":"YYYY-MM-DD","results":[
-        raw_id = line[6:i - 21]
-        if raw_id == b"null":
-            coach_id = None
-        elif b"\\" in raw_id:
-            coach_id = json.loads(raw_id)
+        # {"id":ID,"as_of":"YYYY-MM-DD","results":[...]}\n. The id's end is
+        # the first quote followed by ',"as_of":"' (a quote in an id is
+        # escaped, so that cannot occur inside it): found with memchr, not
+        # by searching for ',"results":['.
+        if line.startswith(b'{"id":"'):  # a string id
+            j = line.find(b'"', 7)
+            if not line.startswith(_AS_OF, j + 1):
+                return self._slow_result(line)
+            raw_id = line[7:j]
+            coach_id = json.loads(line[6:j + 1]) if b"\\" in raw_id else raw_id.decode("utf-8")
+            start = j + 1
+        elif line.startswith(b'{"id":null'):
+            coach_id, start = None, 10
         else:
-            coach_id = raw_id[1:-1].decode("utf-8")
-        body = line[i + len(_RESULTS):]
-        progs = self._bodies.get(body)
-        if progs is None:
-            progs = self._programs_of(body)
-        return Result(coach_id, _day(line[i - 11:i - 1]), progs, line)
+            return self._slow_result(line)
+        # Everything after the id (the date and the results) was most likely
+        # seen before. It is found by a fingerprint, its length and every
+        # 53rd byte, then compared in full: hashing all of its 2 kB would
+        # cost more than the rest of this function. (What is kept was
+        # checked by _new_result, so a line equal to it is well formed.)
+        known = self._bodies.get(hash(line[start::53]) + len(line) - start)
+        if known is not None:
+            for tail, day, progs in known:
+                if len(tail) == len(line) - start and line.endswith(tail):
+                    return Result(coach_id, day, progs, line)
+        return self._new_result(coach_id, line, start)
 
-    def _programs_of(self, body: bytes) -> Tuple[ProgramResult, ...]:
-        """The results part of a line, '{"program":"...},...]}\\n', parsed
-        program by program (each part known before is not parsed again)."""
+    def _slow_result(self, line: bytes) -> Result:
+        """_result for a line whose id is not where it looks for it."""
+        i = line.find(_RESULTS)
+        if i < 27:
+            raise PathwayError(f"unexpected eval line from the library: {line[:200]!r}")
+        raw_id = line[6:i - 21]
+        coach_id = None if raw_id == b"null" else json.loads(raw_id)
+        return self._new_result(coach_id, line, i - 21)
+
+    def _new_result(self, coach_id: Optional[str], line: bytes, start: int) -> Result:
+        """A Result whose part after the id (line[start:], ',"as_of":"...",
+        "results":[{"program":"...},...]}\\n') was not seen before: parsed
+        program by program (each part known before is not parsed again) and
+        kept under its fingerprint."""
+        tail = line[start:]
+        if not (tail.startswith(_AS_OF) and tail.startswith(_RESULTS, 21) and tail.endswith(b"]}\n")):
+            raise PathwayError(f"unexpected eval line from the library: {line[:200]!r}")
+        body = tail[21 + len(_RESULTS):]
         parts = body[len(_FIRST):-4].split(_NEXT) if body[0] != 93 else ()
         progs = list(map(self._parsed.get, parts))
         if None in progs:
             progs = [p or self._program_result(part) for p, part in zip(progs, parts)]
-        out = tuple(progs)
+        day, out = _day(tail[10:20]), tuple(progs)
         if len(self._bodies) >= _PARSED_MAX:
             self._bodies.clear()
-        self._bodies[body] = out
-        return out
+        same = self._bodies.setdefault(hash(tail[::53]) + len(tail), [])
+        if len(same) >= 8:  # parts that share a fingerprint: a few, bounded
+            del same[0]
+        same.append((tail, day, out))
+        return Result(coach_id, day, out, line)
 
     def _program_result(self, part: bytes) -> ProgramResult:
         p = json.loads(_FIRST + part + b"}")

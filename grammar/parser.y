@@ -234,7 +234,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_tail> rtail header
 %nterm <pa_period> period
 %nterm <pa_value *> value vrecord
-%nterm <pp_values> values
+%nterm <pp_values> values args
 %nterm <pp_entries> entries
 %nterm <pa_entry *> entry
 %nterm <pa_facts_ref> facts_ref
@@ -582,6 +582,23 @@ expect
         if ($$)
             pp_expect_of($$, $2, @2, @$, $4);
     }
+    /* `expect points = 19`, `expect pd_points(2020, 2024) = 19`: a definition's value */
+    | EXPECT IDENT EQ value {
+        NEW($$ = pp_expect_value(p, $2, @2, @$, NULL, $4));
+    }
+    | EXPECT IDENT LPAREN RPAREN EQ value {
+        pp_values none = {NULL, NULL, 0};
+        NEW($$ = pp_expect_value(p, $2, @2, @$, &none, $6));
+    }
+    | EXPECT IDENT LPAREN args RPAREN EQ value {
+        NEW($$ = pp_expect_value(p, $2, @2, @$, &$4, $7));
+    }
+    ;
+
+/* A value expectation's arguments: literal values, separated by commas. */
+args
+    : value             { $$ = (pp_values){$1, $1, 1}; }
+    | args COMMA value  { $$ = $1; PP_APPEND($$, head, tail, $3); $$.n++; }
     ;
 
 /* The unmet preferences and the advice shown, each an exact list. */

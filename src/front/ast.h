@@ -246,7 +246,8 @@ typedef enum pa_expect_kind {
     PA_X_NOT_ELIGIBLE,  /* expect p not eligible [unmet "a", "b"] */
     /* Either may add `prefer unmet "c"` and `advise "d"` (or `none`). */
     PA_X_NOT_YET,       /* expect p not yet in force */
-    PA_X_WITHDRAWN      /* expect p withdrawn */
+    PA_X_WITHDRAWN,     /* expect p withdrawn */
+    PA_X_VALUE          /* expect d(args) = v, expect d = v: `program` names the definition */
 } pa_expect_kind;
 
 typedef struct pa_label pa_label;
@@ -271,6 +272,12 @@ struct pa_expect {
     bool has_advice;    /* `advise ...`: the `advise` notes shown, exactly */
     pa_label *advice;
     uint32_t nadvice;
+    /* PA_X_VALUE: the arguments (literal values, in order; `has_args` when
+     * parentheses were written) and the value the definition must give. */
+    bool has_args;
+    pa_value *args;
+    uint32_t nargs;
+    pa_value *value;
     pa_expect *next;
 };
 

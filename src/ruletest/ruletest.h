@@ -57,6 +57,11 @@ typedef struct pr_failure {
     pr_labels lists[PR_NLISTS];
     pw_date from, until;     /* the evaluated version's effective period */
     char *error;             /* evaluation error (then actual is meaningless), or NULL */
+    /* `expect NAME(args) = value`: the expectation as written
+     * ("pd_points(2020, 2024) = 19") and what the definition gave ("17");
+     * NULL for an expectation about a program. */
+    char *value_expected;
+    char *value_actual;
 } pr_failure;
 
 typedef struct pr_test {

@@ -460,8 +460,8 @@ static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)
         pc_check_given(t, &d->u.test.given);
     if (!d->u.test.expects && !d->u.test.expects_written)
         PC_ERR(t->c, &d->name_span, PD_E0363,
-               "test \"%s\" expects nothing: add `expect PROGRAM eligible`, `expect PROGRAM not "
-               "eligible` or `expect DEFINITION = value`", d->name);
+               "test \"%s\" expects nothing: add `expect PROGRAM eligible` or `expect PROGRAM not "
+               "eligible`", d->name);
     for (const pa_expect *x = d->u.test.expects; x; x = x->next)
         pc_check_expect(t, x);
 }

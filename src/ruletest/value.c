@@ -165,10 +165,13 @@ static bool pr_call(pw_context *ctx, const pc_define *def, const pa_expect *x, p
     pv_error verr;
     if (pv_call(pt_context_vm(ctx), facts->root, as_of, def->func, args, result, &verr))
         return true;
-    if (verr.line)
-        pt_fail(e, PW_ERR_EVAL, "%s (line %u, column %u)", verr.message, verr.line, verr.col);
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
+    const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
+    if (file && verr.line)
+        pt_fail(e, PW_ERR_EVAL, "%s:%u:%u: %s (definition `%s`)", file, verr.line, verr.col, verr.message,
+                x->program);
     else
-        pt_fail(e, PW_ERR_EVAL, "%s", verr.message);
+        pt_fail(e, PW_ERR_EVAL, "%s (definition `%s`)", verr.message, x->program);
     return false;
 }
 

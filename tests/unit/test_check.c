@@ -194,6 +194,26 @@ static const bad bads[] = {
     {"program p { require \"adult\": age >= 18 }\n"
      "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p not eligible unmet \"adult\", \"adult\" }",
      "E0366", "\"adult\" is listed twice"},
+    /* value expectations */
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect aeg = 26 }", "E0380",
+     "unknown definition `aeg`"},
+    {"program p { }\ntest \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p = 1 }", "E0380",
+     "unknown definition `p`"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect current = true }", "E0381",
+     "`current` needs 1 argument"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age(1) = 26 }", "E0381",
+     "`age` is a value, not a function"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect current(\"a\", \"b\") = true }",
+     "E0381", "`current` takes 1 argument, but 2 are given"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect current(1) = true }", "E0382",
+     "argument 1 of `current` must be text, but this is an integer"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = 26.5 }", "E0382",
+     "`age` gives integer, but this is a number"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = none }", "E0382",
+     "`age` gives integer, but this is none"},
+    {"define lead(r: set of text) = \"lead\" in r\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect lead([\"lead\"]) = true }", "E0383",
+     "argument 1 of `lead` is set of text, which a test cannot write as a value"},
 };
 
 START_TEST(test_bad)
@@ -216,6 +236,10 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    "define later(d: date?) = d otherwise today\ndefine half(x: number) = x * 0.5\n"
+    "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = 26 expect current(\"a\") = "
+    "false expect later(none) = 2026-01-01 expect later(2020-01-01) = 2020-01-01 expect half(3) = 1.5 "
+    "expect half(2) = 1 }",
     "program p { require \"r\": (coaching_since otherwise today) < today }",
     "program p { require \"r\": coaching_since = none or coaching_since = 2020-01-01 }",
     "program p { require \"r\": age + 0.5 > 18 }",

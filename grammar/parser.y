@@ -669,6 +669,14 @@ value
         $$->u.str.s = $1.s;
         $$->u.str.len = $1.len;
     }
+    /* `"USATF" not known`: a text deliberately outside its field's known list */
+    | STRING NOT KNOWN {
+        NEW($$ = pp_value(p, PA_V_TEXT, @1));
+        $$->u.str.s = $1.s;
+        $$->u.str.len = $1.len;
+        $$->not_known = true;
+        $$->not_known_span = (ps_span){@2.file, @2.start, @3.end};
+    }
     | DATE   { NEW($$ = pp_value(p, PA_V_DATE, @$)); $$->u.date = $1; }
     | TRUE   { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = true; }
     | FALSE  { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = false; }

@@ -49,8 +49,9 @@ static void pc_mismatch(pc_tctx *t, const pa_value *v, const char *field, pb_typ
         pd_note_add(t->c->d, dg, NULL, "write a date without quotes: 2026-11-23");
 }
 
-/* Whether value v fits a field of type ft (named `field` in messages). */
-static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_type ft)
+/* Whether value v fits a field of type ft (named `field` in messages), and
+ * its texts the field's known list (`known`: index + 1, or 0). */
+static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_type ft, uint32_t known)
 {
     bool ok;
     switch (v->kind) {
@@ -74,11 +75,14 @@ static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_
                (long long)v->u.i, (long long)PC_JSON_INT_MAX);
         return;
     }
+    pc_check_known_value(t->c, ft.kind == PB_T_TEXT ? known : 0, v);
     if (v->kind != PA_V_LIST)
         return;
     for (const pa_value *it = v->u.list.items; it; it = it->next) {
         if (ft.kind == PB_T_SET && it->kind != PA_V_TEXT)
             pc_mismatch(t, it, field, ft);
+        else if (ft.kind == PB_T_SET)
+            pc_check_known_value(t->c, known, it);
         else if (ft.kind == PB_T_LIST && it->kind != PA_V_RECORD)
             pc_mismatch(t, it, field, ft);
         else if (ft.kind == PB_T_LIST)
@@ -135,7 +139,7 @@ static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool com
         if (!f)
             pc_unknown_field(t, e, rec);
         else if (f->type.kind != PB_T_VOID)
-            pc_check_value(t, e->value, e->name, f->type);
+            pc_check_value(t, e->value, e->name, f->type, f->known);
     }
     if (!complete)
         return;
@@ -417,12 +421,16 @@ static void pc_check_value_expect(pc_tctx *t, const pa_expect *x)
         snprintf(what, sizeof what, "argument %u of `%s`", i + 1, x->program);
         snprintf(note, sizeof note, "parameter `%s` is declared here", pp->name);
         pc_value_of(t, a, def->params[i], what, false, &pp->span, note);
+        if (def->params[i].kind == PB_T_TEXT)
+            pc_check_known_value(t->c, def->param_known[i], a);
     }
     char what[80], note[96];
     snprintf(what, sizeof what, "`%s`", x->program);
     snprintf(note, sizeof note, "`%s` is defined here", x->program);
     if (x->value)
         pc_value_of(t, x->value, def->result, what, true, &def->decl->name_span, note);
+    if (x->value && x->value->not_known)
+        pc_check_known_value(t->c, 0, x->value);
 }
 
 static void pc_check_expect(pc_tctx *t, const pa_expect *x)

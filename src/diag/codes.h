@@ -116,6 +116,8 @@
     X(E0381, ERROR, "A value expectation with the wrong number of arguments")                           \
     X(E0382, ERROR, "A value in a value expectation that does not fit its type")                        \
     X(E0383, ERROR, "A value expectation of a type a test cannot write")                                \
+    X(E0384, ERROR, "A text in test data that is not a known value")                                    \
+    X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
     /* expressions */                                                                                    \
     X(E0401, ERROR, "A value that may be none used where a value is needed")                            \
     X(E0402, ERROR, "An unknown name")                                                                  \

@@ -220,6 +220,8 @@ struct pa_entry {
 struct pa_value {
     pa_value_kind kind;
     ps_span span;
+    bool not_known;          /* PA_V_TEXT written `"x" not known`: outside its known list on purpose */
+    ps_span not_known_span;  /* the words `not known` */
     pa_value *next;     /* next list item */
     union {
         int64_t i;

@@ -214,6 +214,16 @@ static const bad bads[] = {
     {"define lead(r: set of text) = \"lead\" in r\n"
      "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect lead([\"lead\"]) = true }", "E0383",
      "argument 1 of `lead` is set of text, which a test cannot write as a value"},
+    /* test data against known lists */
+    {"known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"11 v 11\") = false }", "E0384",
+     "\"11 v 11\" is not a known value of `fmt`"},
+    {"known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"7v7\" not known) = true }",
+     "E0385", "\"7v7\" is a known value of `fmt`"},
+    {"program p { }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01, roles: [\"lead\" not known] } expect p "
+     "eligible }", "E0385", "no known list holds this one"},
 };
 
 START_TEST(test_bad)
@@ -236,6 +246,10 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    "known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
+    "program p { grants \"9v9\" }\n"
+    "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"11v11\") = false "
+    "expect f(\"futsal\" not known) = false expect f(\"9v9\") = false }",
     "define later(d: date?) = d otherwise today\ndefine half(x: number) = x * 0.5\n"
     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = 26 expect current(\"a\") = "
     "false expect later(none) = 2026-01-01 expect later(2020-01-01) = 2020-01-01 expect half(3) = 1.5 "

@@ -231,7 +231,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pa_decl_kind> record_kw
 %nterm <bool> close
 %nterm <pp_bounds> bounds
-%nterm <pp_tail> rtail header
+%nterm <pp_tail> rtail header dassumes
 %nterm <pa_period> period
 %nterm <pa_value *> value vrecord
 %nterm <pp_values> values args
@@ -365,13 +365,21 @@ set_of
 /* ---- definitions ------------------------------------------------------------ */
 
 define
-    : DEFINE IDENT opt_params opt_result EQ expr {
+    : DEFINE IDENT opt_params opt_result EQ expr dassumes {
         NEW($$ = pp_decl(p, PA_D_DEFINE, @$, $2, @2));
         $$->u.define.params = $3.head;
         $$->u.define.has_params = $3.has;
         $$->u.define.result = $4;
         $$->u.define.body = $6;
+        $$->u.define.assumes = $7.ahead;
     }
+    ;
+
+/* `define signed = true assuming "..."`: a constant (or any definition) the
+ * handbook does not state, and why it is there. */
+dassumes
+    : %empty                   { $$ = pp_tail_empty(@$); }
+    | dassumes ASSUMING STRING { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     ;
 
 opt_params

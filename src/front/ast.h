@@ -161,8 +161,8 @@ typedef struct pa_period {
     ps_span span;      /* the whole clause */
 } pa_period;
 
-/* `assuming "reason"`: a requirement (or a program's header) that the
- * source document does not state, and why it is there. */
+/* `assuming "reason"`: a requirement (or a program's header, or a
+ * definition) that the source document does not state, and why it is there. */
 typedef struct pa_assume pa_assume;
 struct pa_assume {
     const char *reason;
@@ -303,6 +303,7 @@ struct pa_decl {
             bool has_params;      /* `define f() = ...` vs `define f = ...` */
             pa_typeref *result;   /* `: type`, or NULL */
             pa_expr *body;
+            pa_assume *assumes;   /* `assuming "..."` after the body, in order */
         } define;
         struct {
             const char *title;    /* `program id "title" {`, or NULL */

@@ -161,9 +161,10 @@ typedef struct pr_assumption {
     char *file;              /* display name */
     char *key;               /* resolved path, to drop duplicates across roots */
     unsigned line, column;   /* of `assuming` */
-    char *program;
+    char *program;           /* NULL for a definition's */
     char *version;           /* "from 2026-06-01": the program's period; NULL when undated */
     char *requirement;       /* NULL for the program's header */
+    char *definition;        /* `define NAME ... assuming`: NAME; NULL for a program's */
     char *reason;
 } pr_assumption;
 
@@ -173,7 +174,7 @@ typedef struct pr_assumptions {
 } pr_assumptions;
 
 /* Compiles `path` and, when it compiles, appends every `assuming` of every
- * program it (or an include) declares. Returns the compile status. */
+ * program and definition it (or an include) declares, in source order. Returns the compile status. */
 pw_status pr_list_assumptions(const char *path, const pw_compile_options *options,
                               pr_assumptions *out, pw_error *err);
 void pr_assumptions_fini(pr_assumptions *a);

@@ -231,10 +231,10 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pa_decl_kind> record_kw
 %nterm <bool> close
 %nterm <pp_bounds> bounds
-%nterm <pp_tail> rtail header
+%nterm <pp_tail> rtail header dassumes
 %nterm <pa_period> period
 %nterm <pa_value *> value vrecord
-%nterm <pp_values> values
+%nterm <pp_values> values args
 %nterm <pp_entries> entries
 %nterm <pa_entry *> entry
 %nterm <pa_facts_ref> facts_ref
@@ -365,13 +365,21 @@ set_of
 /* ---- definitions ------------------------------------------------------------ */
 
 define
-    : DEFINE IDENT opt_params opt_result EQ expr {
+    : DEFINE IDENT opt_params opt_result EQ expr dassumes {
         NEW($$ = pp_decl(p, PA_D_DEFINE, @$, $2, @2));
         $$->u.define.params = $3.head;
         $$->u.define.has_params = $3.has;
         $$->u.define.result = $4;
         $$->u.define.body = $6;
+        $$->u.define.assumes = $7.ahead;
     }
+    ;
+
+/* `define signed = true assuming "..."`: a constant (or any definition) the
+ * handbook does not state, and why it is there. */
+dassumes
+    : %empty                   { $$ = pp_tail_empty(@$); }
+    | dassumes ASSUMING STRING { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     ;
 
 opt_params
@@ -582,6 +590,23 @@ expect
         if ($$)
             pp_expect_of($$, $2, @2, @$, $4);
     }
+    /* `expect points = 19`, `expect pd_points(2020, 2024) = 19`: a definition's value */
+    | EXPECT IDENT EQ value {
+        NEW($$ = pp_expect_value(p, $2, @2, @$, NULL, $4));
+    }
+    | EXPECT IDENT LPAREN RPAREN EQ value {
+        pp_values none = {NULL, NULL, 0};
+        NEW($$ = pp_expect_value(p, $2, @2, @$, &none, $6));
+    }
+    | EXPECT IDENT LPAREN args RPAREN EQ value {
+        NEW($$ = pp_expect_value(p, $2, @2, @$, &$4, $7));
+    }
+    ;
+
+/* A value expectation's arguments: literal values, separated by commas. */
+args
+    : value             { $$ = (pp_values){$1, $1, 1}; }
+    | args COMMA value  { $$ = $1; PP_APPEND($$, head, tail, $3); $$.n++; }
     ;
 
 /* The unmet preferences and the advice shown, each an exact list. */
@@ -651,6 +676,14 @@ value
         NEW($$ = pp_value(p, PA_V_TEXT, @$));
         $$->u.str.s = $1.s;
         $$->u.str.len = $1.len;
+    }
+    /* `"USATF" not known`: a text deliberately outside its field's known list */
+    | STRING NOT KNOWN {
+        NEW($$ = pp_value(p, PA_V_TEXT, @1));
+        $$->u.str.s = $1.s;
+        $$->u.str.len = $1.len;
+        $$->not_known = true;
+        $$->not_known_span = (ps_span){@2.file, @2.start, @3.end};
     }
     | DATE   { NEW($$ = pp_value(p, PA_V_DATE, @$)); $$->u.date = $1; }
     | TRUE   { NEW($$ = pp_value(p, PA_V_BOOL, @$)); $$->u.b = true; }

@@ -66,6 +66,12 @@ void pc_collect_known(pc_ctx *c, const pa_decl *decls);
 /* `text in NAME`: the list's index + 1, 0 when none is named (or it is
  * unknown or misapplied, which is reported). */
 uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved);
+/* A text of a test's facts or arguments for something declared `text in
+ * NAME` (known = index + 1; 0 for nothing declared so): not one of the
+ * list's values (nor a certificate a program grants) is E0384, with the
+ * nearest one, unless written `"x" not known`; that mark where no list
+ * holds the text, or where the list has it, is E0385. */
+void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v);
 /* `>= a <= b` after a field's type. */
 void pc_field_bounds(pc_ctx *c, pc_field *f, const pa_field *decl);
 /* A literal (possibly negated) as a number for comparison: false when it is

@@ -5,6 +5,7 @@
  * nothing); they let the lint catch a misspelt id. Bounds do restrict facts:
  * a value outside is an error for that record. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_int.h"
@@ -92,6 +93,84 @@ uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved)
         pd_note_add(c->d, dg, NULL, "declare it with `known %s = [\"a\", \"b\"]`", t->known);
     }
     return 0;
+}
+
+/* ---- test data against the lists ------------------------------------------------- */
+
+/* A certificate id some program grants counts as known, as in the lint's
+ * PW114: `grants "x"` names a value the facts will hold. */
+static bool pc_granted(const pc_ctx *c, const char *s, pc_suggest *sg)
+{
+    for (uint32_t i = 0; i < c->p->nprogs; i++)
+        for (const pa_attr *a = c->p->progs[i]->u.program.attrs; a; a = a->next) {
+            if (strcmp(a->name, "grants") != 0 || !a->value || a->value->kind != PA_E_STR)
+                continue;
+            if (strcmp(a->value->u.str.s, s) == 0)
+                return true;
+            pc_suggest_offer(sg, a->value->u.str.s);
+        }
+    return false;
+}
+
+static bool pc_known_has(const pc_ctx *c, const pc_known *k, const char *s, pc_suggest *sg)
+{
+    for (uint32_t i = 0; i < k->nvalues; i++) {
+        if (strcmp(k->values[i]->u.str.s, s) == 0)
+            return true;
+        pc_suggest_offer(sg, k->values[i]->u.str.s);
+    }
+    return pc_granted(c, s, sg);
+}
+
+/* `"x" not known` where it means nothing: no list checks the text, or the
+ * list holds it. */
+static void pc_needless_not_known(pc_ctx *c, const pc_known *k, const pa_value *v)
+{
+    pd_diag *dg;
+    if (!k) {
+        dg = PC_ERR(c, &v->not_known_span, PD_E0385, "`not known` marks a text outside a known list, "
+                    "but no known list holds this one");
+        pd_note_add(c->d, dg, NULL, "only a field or parameter declared `text in NAME` (or `set of text "
+                    "in NAME`) has known values");
+    } else {
+        dg = PC_ERR(c, &v->not_known_span, PD_E0385, "\"%s\" is a known value of `%s`", v->u.str.s,
+                    k->decl->name);
+        pd_note_add(c->d, dg, &k->decl->name_span, "the known values of `%s` are listed here",
+                    k->decl->name);
+    }
+    pd_note_add(c->d, dg, NULL, "remove `not known`");
+}
+
+void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v)
+{
+    if (v->kind != PA_V_TEXT)
+        return;
+    const pc_known *k = known && known <= c->p->nknown ? &c->p->known[known - 1] : NULL;
+    pc_suggest sg;
+    pc_suggest_init(&sg, v->u.str.s);
+    bool has = k && pc_known_has(c, k, v->u.str.s, &sg);
+    if (v->not_known) {
+        if (!k || has)
+            pc_needless_not_known(c, k, v);
+        return;
+    }
+    if (!k || has)
+        return;
+    const char *s = v->u.str.s;
+    pd_diag *dg = PC_ERR(c, &v->span, PD_E0384, "\"%s\" is not a known value of `%s`", s, k->decl->name);
+    const char *best = pc_suggest_result(&sg);
+    if (best) {
+        pd_note_add(c->d, dg, NULL, "did you mean \"%s\"?", best);
+        size_t n = strlen(best) + 3;
+        char *fix = pm_alloc(c->arena, n);
+        if (fix) {
+            snprintf(fix, n, "\"%s\"", best);
+            pd_set_fix(c->d, dg, fix);
+        }
+    }
+    pd_note_add(c->d, dg, &k->decl->name_span,
+                "the known values of `%s` are listed here; add it there if it is one", k->decl->name);
+    pd_note_add(c->d, dg, NULL, "a test about a value outside the list says so: \"%s\" not known", s);
 }
 
 /* ---- bounds ------------------------------------------------------------------ */

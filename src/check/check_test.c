@@ -49,8 +49,9 @@ static void pc_mismatch(pc_tctx *t, const pa_value *v, const char *field, pb_typ
         pd_note_add(t->c->d, dg, NULL, "write a date without quotes: 2026-11-23");
 }
 
-/* Whether value v fits a field of type ft (named `field` in messages). */
-static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_type ft)
+/* Whether value v fits a field of type ft (named `field` in messages), and
+ * its texts the field's known list (`known`: index + 1, or 0). */
+static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_type ft, uint32_t known)
 {
     bool ok;
     switch (v->kind) {
@@ -74,11 +75,14 @@ static void pc_check_value(pc_tctx *t, const pa_value *v, const char *field, pb_
                (long long)v->u.i, (long long)PC_JSON_INT_MAX);
         return;
     }
+    pc_check_known_value(t->c, ft.kind == PB_T_TEXT ? known : 0, v);
     if (v->kind != PA_V_LIST)
         return;
     for (const pa_value *it = v->u.list.items; it; it = it->next) {
         if (ft.kind == PB_T_SET && it->kind != PA_V_TEXT)
             pc_mismatch(t, it, field, ft);
+        else if (ft.kind == PB_T_SET)
+            pc_check_known_value(t->c, known, it);
         else if (ft.kind == PB_T_LIST && it->kind != PA_V_RECORD)
             pc_mismatch(t, it, field, ft);
         else if (ft.kind == PB_T_LIST)
@@ -135,7 +139,7 @@ static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool com
         if (!f)
             pc_unknown_field(t, e, rec);
         else if (f->type.kind != PB_T_VOID)
-            pc_check_value(t, e->value, e->name, f->type);
+            pc_check_value(t, e->value, e->name, f->type, f->known);
     }
     if (!complete)
         return;
@@ -305,8 +309,136 @@ static void pc_check_labels(pc_tctx *t, const pa_expect *x, const pa_label *labe
     }
 }
 
+/* ---- value expectations ------------------------------------------------------------ */
+
+/* The types a test can write as a literal value: not lists, sets or records. */
+static bool pc_writable(pb_type t)
+{
+    return t.kind == PB_T_INT || t.kind == PB_T_NUM || t.kind == PB_T_TEXT || t.kind == PB_T_DATE ||
+           t.kind == PB_T_BOOL;
+}
+
+static bool pc_value_fits(const pa_value *v, pb_type t)
+{
+    switch (v->kind) {
+    case PA_V_NONE: return t.optional;
+    case PA_V_INT: return t.kind == PB_T_INT || t.kind == PB_T_NUM;
+    case PA_V_NUM: return t.kind == PB_T_NUM;
+    case PA_V_TEXT: return t.kind == PB_T_TEXT;
+    case PA_V_DATE: return t.kind == PB_T_DATE;
+    case PA_V_BOOL: return t.kind == PB_T_BOOL;
+    default: return false;
+    }
+}
+
+static const pc_define *pc_find_define(pc_tctx *t, const pa_expect *x)
+{
+    uint32_t i;
+    if (pc_names_get(&t->c->defs, x->program, &i))
+        return &t->c->p->defs[i];
+    pd_diag *dg = PC_ERR(t->c, &x->program_span, PD_E0380, "unknown definition `%s`", x->program);
+    pc_suggest s;
+    pc_suggest_init(&s, x->program);
+    for (uint32_t k = 0; k < t->c->p->ndefs; k++)
+        pc_suggest_offer(&s, t->c->p->defs[k].decl->name);
+    if (pc_suggest_result(&s)) {
+        pd_note_add(t->c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
+        pd_set_fix(t->c->d, dg, pc_suggest_result(&s));
+    } else if (pc_names_get(&t->c->facts, x->program, &i)) {
+        pd_note_add(t->c->d, dg, NULL, "`%s` is a field of the facts: the test gives it with `given`",
+                    x->program);
+    } else if (pc_names_get(t->ids, x->program, &i)) {
+        pd_note_add(t->c->d, dg, NULL, "`%s` is a program: write `expect %s eligible` or `expect %s "
+                    "not eligible`", x->program, x->program, x->program);
+    } else {
+        pd_note_add(t->c->d, dg, NULL, "`expect NAME = value` checks the value of a `define`");
+    }
+    return NULL;
+}
+
+/* The arguments written against the definition's parameters: as many, in
+ * the same words as a call in the rules. */
+static bool pc_value_arity(pc_tctx *t, const pa_expect *x, const pc_define *def)
+{
+    const char *name = x->program;
+    bool has_params = def->decl->u.define.has_params;
+    pd_diag *dg = NULL;
+    if (!has_params && x->has_args)
+        dg = PC_ERR(t->c, &x->program_span, PD_E0381,
+                    "`%s` is a value, not a function; write `expect %s = ...` without parentheses", name, name);
+    else if (has_params && !x->has_args)
+        dg = PC_ERR(t->c, &x->program_span, PD_E0381, "`%s` needs %u argument%s: write `expect %s(...) = ...`",
+                    name, def->nparams, def->nparams == 1 ? "" : "s", name);
+    else if (x->nargs != def->nparams)
+        dg = PC_ERR(t->c, &x->program_span, PD_E0381, "`%s` takes %u argument%s, but %u %s given", name,
+                    def->nparams, def->nparams == 1 ? "" : "s", x->nargs, x->nargs == 1 ? "is" : "are");
+    if (dg)
+        pd_note_add(t->c->d, dg, &def->decl->name_span, "`%s` is defined here", name);
+    return !dg;
+}
+
+/* One literal against the type it stands for; `what` names it in messages
+ * ("argument 2 of `f`", "`f`"), `decl` is where that type is declared. */
+static void pc_value_of(pc_tctx *t, const pa_value *v, pb_type ty, const char *what, bool result,
+                        const ps_span *decl, const char *decl_note)
+{
+    char b[64];
+    if (ty.kind == PB_T_VOID)
+        return; /* its declaration was reported */
+    if (!pc_writable(ty)) {
+        pd_diag *dg = PC_ERR(t->c, &v->span, PD_E0383, "%s %s %s, which a test cannot write as a value",
+                             what, result ? "gives" : "is", pc_type_name(t->c, ty, b, sizeof b));
+        pd_note_add(t->c->d, dg, decl, "%s", decl_note);
+        pd_note_add(t->c->d, dg, NULL, "`expect` compares integers, numbers, texts, dates and true or "
+                    "false; test a definition over it that gives one of these");
+        return;
+    }
+    if (pc_value_fits(v, ty))
+        return;
+    pd_diag *dg = PC_ERR(t->c, &v->span, PD_E0382, "%s %s %s, but this is %s", what,
+                         result ? "gives" : "must be", pc_type_name(t->c, ty, b, sizeof b), pc_value_what(v));
+    pd_note_add(t->c->d, dg, decl, "%s", decl_note);
+    if (v->kind == PA_V_NONE)
+        pd_note_add(t->c->d, dg, NULL, "only a type that ends in `?` may be none");
+    else if (ty.kind == PB_T_DATE)
+        pd_note_add(t->c->d, dg, NULL, "write a date without quotes: 2026-11-23");
+    else if (ty.kind == PB_T_INT && v->kind == PA_V_NUM)
+        pd_note_add(t->c->d, dg, NULL, "an integer is written without a decimal point");
+}
+
+/* `expect NAME = v`, `expect NAME(args) = v`: a real definition, its
+ * arguments and the expected value each of its parameter or result type. */
+static void pc_check_value_expect(pc_tctx *t, const pa_expect *x)
+{
+    const pc_define *def = pc_find_define(t, x);
+    if (!def || !pc_value_arity(t, x, def))
+        return;
+    const pa_param *pp = def->decl->u.define.params;
+    uint32_t i = 0;
+    for (const pa_value *a = x->args; a && pp; a = a->next, pp = pp->next, i++) {
+        char what[96];
+        char note[96];
+        snprintf(what, sizeof what, "argument %u of `%s`", i + 1, x->program);
+        snprintf(note, sizeof note, "parameter `%s` is declared here", pp->name);
+        pc_value_of(t, a, def->params[i], what, false, &pp->span, note);
+        if (def->params[i].kind == PB_T_TEXT)
+            pc_check_known_value(t->c, def->param_known[i], a);
+    }
+    char what[80], note[96];
+    snprintf(what, sizeof what, "`%s`", x->program);
+    snprintf(note, sizeof note, "`%s` is defined here", x->program);
+    if (x->value)
+        pc_value_of(t, x->value, def->result, what, true, &def->decl->name_span, note);
+    if (x->value && x->value->not_known)
+        pc_check_known_value(t->c, 0, x->value);
+}
+
 static void pc_check_expect(pc_tctx *t, const pa_expect *x)
 {
+    if (x->kind == PA_X_VALUE) {
+        pc_check_value_expect(t, x);
+        return;
+    }
     if (!pc_find_program(t, x))
         return;
     pc_check_labels(t, x, x->unmet, PA_REQUIRE);

@@ -29,8 +29,18 @@ static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
     if (format == PW_DIAG_JSON) {
         fputs("{\"file\":", stdout);
         cli_json_string(stdout, a->file);
-        printf(",\"line\":%u,\"column\":%u,\"program\":", a->line, a->column);
-        cli_json_string(stdout, a->program);
+        printf(",\"line\":%u,\"column\":%u,", a->line, a->column);
+        /* A definition's names it, and has no program. */
+        if (a->definition) {
+            fputs("\"definition\":", stdout);
+            cli_json_string(stdout, a->definition);
+            fputs(",", stdout);
+        }
+        fputs("\"program\":", stdout);
+        if (a->program)
+            cli_json_string(stdout, a->program);
+        else
+            fputs("null", stdout);
         fputs(",\"version\":", stdout);
         if (a->version)
             cli_json_string(stdout, a->version);
@@ -45,8 +55,13 @@ static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
         cli_json_string(stdout, a->reason);
         fputs("}\n", stdout);
     } else {
-        /* file:line:col: program (its period, when dated): "requirement": reason */
-        printf("%s:%u:%u: %s", a->file, a->line, a->column, a->program);
+        /* file:line:col: program (its period, when dated): "requirement": reason
+         * file:line:col: define NAME: reason */
+        if (a->definition) {
+            printf("%s:%u:%u: define %s: %s\n", a->file, a->line, a->column, a->definition, a->reason);
+            return;
+        }
+        printf("%s:%u:%u: %s", a->file, a->line, a->column, a->program ? a->program : "");
         if (a->version)
             printf(" (%s)", a->version);
         if (a->requirement)
@@ -100,8 +115,9 @@ static const cli_option check_options[] = {
      .help = "text (default): clang-style, on standard error; json: one JSON object per "
              "diagnostic, on standard output"},
     {.name = "--list-assumptions", .kind = CLI_FLAG, CLI_DEST(check_opts, list, bool),
-     .help = "when a file compiles, print every `assuming` of its programs (and of the files it "
-             "includes), in source order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": REASON\n"
+     .help = "when a file compiles, print every `assuming` of its programs and definitions (and of "
+             "the files it includes), in source order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": "
+             "REASON, or FILE:LINE:COL: define NAME: REASON\n"
              "(with --format json, one JSON object per line)"},
     {.name = "--explain", .arg = "CODE", .kind = CLI_STRING, CLI_DEST(check_opts, explain, const char *),
      .brief = "what a compiler error code means",

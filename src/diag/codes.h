@@ -112,6 +112,12 @@
     X(E0377, ERROR, "A bound that is not a literal of the field's type")                                \
     X(E0378, ERROR, "Bounds that no value meets")                                                       \
     X(E0379, ERROR, "A default outside its field's bounds")                                             \
+    X(E0380, ERROR, "A test that expects the value of an unknown definition")                           \
+    X(E0381, ERROR, "A value expectation with the wrong number of arguments")                           \
+    X(E0382, ERROR, "A value in a value expectation that does not fit its type")                        \
+    X(E0383, ERROR, "A value expectation of a type a test cannot write")                                \
+    X(E0384, ERROR, "A text in test data that is not a known value")                                    \
+    X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
     /* expressions */                                                                                    \
     X(E0401, ERROR, "A value that may be none used where a value is needed")                            \
     X(E0402, ERROR, "An unknown name")                                                                  \

@@ -126,6 +126,16 @@ bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, const pf_fr
     return true;
 }
 
+bool pf_text_id(pf_facts *f, const char *s, size_t len, uint32_t *id, char *err, size_t errlen)
+{
+    return pf_intern(f, s, len, id, NULL, err, errlen);
+}
+
+void pf_number_text(double d, char *buf, size_t len)
+{
+    pf_fmt_number(d, buf, len);
+}
+
 const char *pf_string(const pf_facts *f, uint32_t id)
 {
     if (!f || !f->img)

@@ -109,5 +109,12 @@ struct cJSON *pf_to_cjson(const pf_facts *f);
 
 /* The text of a string id (image or record-local). */
 const char *pf_string(const pf_facts *f, uint32_t id);
+/* The string id of `s` for this record (the image's, else a record-local
+ * one, added if new), as text read from facts gets: for tools that pass
+ * text of their own to the rules (a rule test's arguments). False with a
+ * message when it is too long or memory runs out. */
+bool pf_text_id(pf_facts *f, const char *s, size_t len, uint32_t *id, char *err, size_t errlen);
+/* A number as its shortest text that reads back the same. */
+void pf_number_text(double d, char *buf, size_t len);
 
 #endif

@@ -161,8 +161,8 @@ typedef struct pa_period {
     ps_span span;      /* the whole clause */
 } pa_period;
 
-/* `assuming "reason"`: a requirement (or a program's header) that the
- * source document does not state, and why it is there. */
+/* `assuming "reason"`: a requirement (or a program's header, or a
+ * definition) that the source document does not state, and why it is there. */
 typedef struct pa_assume pa_assume;
 struct pa_assume {
     const char *reason;
@@ -220,6 +220,8 @@ struct pa_entry {
 struct pa_value {
     pa_value_kind kind;
     ps_span span;
+    bool not_known;          /* PA_V_TEXT written `"x" not known`: outside its known list on purpose */
+    ps_span not_known_span;  /* the words `not known` */
     pa_value *next;     /* next list item */
     union {
         int64_t i;
@@ -246,7 +248,8 @@ typedef enum pa_expect_kind {
     PA_X_NOT_ELIGIBLE,  /* expect p not eligible [unmet "a", "b"] */
     /* Either may add `prefer unmet "c"` and `advise "d"` (or `none`). */
     PA_X_NOT_YET,       /* expect p not yet in force */
-    PA_X_WITHDRAWN      /* expect p withdrawn */
+    PA_X_WITHDRAWN,     /* expect p withdrawn */
+    PA_X_VALUE          /* expect d(args) = v, expect d = v: `program` names the definition */
 } pa_expect_kind;
 
 typedef struct pa_label pa_label;
@@ -271,6 +274,12 @@ struct pa_expect {
     bool has_advice;    /* `advise ...`: the `advise` notes shown, exactly */
     pa_label *advice;
     uint32_t nadvice;
+    /* PA_X_VALUE: the arguments (literal values, in order; `has_args` when
+     * parentheses were written) and the value the definition must give. */
+    bool has_args;
+    pa_value *args;
+    uint32_t nargs;
+    pa_value *value;
     pa_expect *next;
 };
 
@@ -294,6 +303,7 @@ struct pa_decl {
             bool has_params;      /* `define f() = ...` vs `define f = ...` */
             pa_typeref *result;   /* `: type`, or NULL */
             pa_expr *body;
+            pa_assume *assumes;   /* `assuming "..."` after the body, in order */
         } define;
         struct {
             const char *title;    /* `program id "title" {`, or NULL */

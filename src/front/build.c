@@ -484,3 +484,20 @@ void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_sp
     x->advice = tail.advice.labels.head;
     x->nadvice = tail.advice.labels.n;
 }
+
+pa_expect *pp_expect_value(pp_parser *p, const char *name, ps_span name_span, ps_span span,
+                           const pp_values *args, pa_value *value)
+{
+    pa_expect *x = pp_new_expect(p, PA_X_VALUE, span);
+    if (!x)
+        return NULL;
+    x->program = name;
+    x->program_span = name_span;
+    x->value = value;
+    if (args) {
+        x->has_args = true;
+        x->args = args->head;
+        x->nargs = args->n;
+    }
+    return x;
+}

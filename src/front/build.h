@@ -74,5 +74,8 @@ void pp_test_expect(pp_tbody *b, pa_expect *x);
 void pp_clause_once(pp_parser *p, pp_clause *c, const char *what, ps_span span, pp_labels labels);
 void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_span span,
         pp_xtail tail);
+/* `expect NAME = v` (args NULL) or `expect NAME(args) = v`. */
+pa_expect *pp_expect_value(pp_parser *p, const char *name, ps_span name_span, ps_span span,
+        const pp_values *args, pa_value *value);
 
 #endif

@@ -140,7 +140,9 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
         }
     }
     if (has[T_FACTS] && has[T_RECORD] && has[T_DEFINE] && has[T_PROGRAM]) {
-        has[T_YYEOF] = false;
+        /* After a definition's value, `assuming` is a detail (as a unit is
+         * after an expression): the reader is told what usually comes. */
+        has[T_YYEOF] = has[T_ASSUMING] = false;
         pp_fold(has, PP_TOPLEVEL, e, "a declaration");
     }
     for (int k = 0; k < PP_TOKEN_KINDS; k++)

@@ -161,7 +161,8 @@ static void pl_use_tests(pl_usage *u, const pa_decl **used, uint32_t *nused)
         if (d->u.test.has_given)
             pl_use_facts_ref(u, &d->u.test.given, from, used, nused);
         for (const pa_expect *x = d->u.test.expects; x; x = x->next) {
-            const pa_decl *prog = pl_find_decl(u->c, PA_D_PROGRAM, x->program);
+            const pa_decl *prog = pl_find_decl(u->c, x->kind == PA_X_VALUE ? PA_D_DEFINE : PA_D_PROGRAM,
+                                               x->program);
             if (prog)
                 pl_use_file(u, prog->span.file, from);
         }

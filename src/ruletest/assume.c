@@ -1,5 +1,5 @@
 /* Every `assuming "reason"` of a rule set: the requirements (and program
- * headers) its authors added without the source document stating them, for
+ * headers, and definitions) its authors added without the source document stating them, for
  * someone to review. */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@ static void pr_assumption_fini(pr_assumption *a)
     free(a->program);
     free(a->version);
     free(a->requirement);
+    free(a->definition);
     free(a->reason);
 }
 
@@ -29,12 +30,15 @@ void pr_assumptions_fini(pr_assumptions *a)
     memset(a, 0, sizeof *a);
 }
 
+/* One `assuming`: of a program's header or requirement (`prog`, with
+ * `requirement` NULL for the header), or of a definition (`define`, prog
+ * NULL). */
 static void pr_add_assumption(pr_collector *c, const pt_tree *tree, const pa_assume *as,
-                              const pa_decl *prog, const char *requirement)
+                              const pa_decl *prog, const char *requirement, const pa_decl *define)
 {
-    const char *program = prog->name;
+    const char *program = prog ? prog->name : NULL;
     char period[48];
-    bool dated = prog->u.program.period.given;
+    bool dated = prog && prog->u.program.period.given;
     if (dated)
         pc_period_text(&prog->u.program.period, period, sizeof period);
     pr_assumptions *out = c->out;
@@ -51,12 +55,13 @@ static void pr_add_assumption(pr_collector *c, const pt_tree *tree, const pa_ass
     a->column = pos.column;
     a->file = pr_dup(pos.file);
     a->key = pr_dup(pos.key);
-    a->program = pr_dup(program ? program : "");
+    a->program = prog ? pr_dup(program ? program : "") : NULL;
     a->version = dated ? pr_dup(period) : NULL;
     a->requirement = pr_dup(requirement);
+    a->definition = define ? pr_dup(define->name ? define->name : "") : NULL;
     a->reason = pr_dup(as->reason ? as->reason : "");
-    if (!a->file || !a->key || !a->program || (dated && !a->version) ||
-        (requirement && !a->requirement) || !a->reason) {
+    if (!a->file || !a->key || (prog && !a->program) || (dated && !a->version) ||
+        (requirement && !a->requirement) || (define && !a->definition) || !a->reason) {
         pr_assumption_fini(a);
         c->oom = true;
         return;
@@ -70,7 +75,7 @@ static void pr_collect_reqs(pr_collector *c, const pt_tree *tree, const pa_decl 
 {
     for (const pa_req *r = reqs; r && !c->oom; r = r->next) {
         for (const pa_assume *a = r->assumes; a && !c->oom; a = a->next)
-            pr_add_assumption(c, tree, a, program, r->label ? r->label : "");
+            pr_add_assumption(c, tree, a, program, r->label ? r->label : "", NULL);
         pr_collect_reqs(c, tree, program, r->members);
     }
 }
@@ -100,11 +105,14 @@ static void pr_collect(void *user, const pt_tree *tree)
     if (!tree->program)
         return;
     for (const pa_decl *d = tree->decls; d && !c->oom; d = d->next) {
+        if (d->kind == PA_D_DEFINE)
+            for (const pa_assume *a = d->u.define.assumes; a && !c->oom; a = a->next)
+                pr_add_assumption(c, tree, a, NULL, NULL, d);
         if (d->kind != PA_D_PROGRAM)
             continue;
         size_t begin = c->out->n;
         for (const pa_assume *a = d->u.program.assumes; a && !c->oom; a = a->next)
-            pr_add_assumption(c, tree, a, d, NULL);
+            pr_add_assumption(c, tree, a, d, NULL, NULL);
         pr_collect_reqs(c, tree, d, d->u.program.reqs);
         pr_sort_from(c->out, begin);
     }

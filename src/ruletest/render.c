@@ -75,6 +75,16 @@ void pr_render_failure(const pr_failure *f, const char *indent, pd_buf *out)
 {
     char head[32];
     int pad = snprintf(head, sizeof head, "line %u: ", f->line);
+    /* line 15: expected pd_points(2020, 2024) = 19
+     *          got: 17                                             */
+    if (f->value_expected) {
+        pd_buf_printf(out, "%s%sexpected %s\n", indent, head, f->value_expected);
+        if (f->error)
+            pd_buf_printf(out, "%s%*serror: %s\n", indent, pad, "", f->error);
+        else
+            pd_buf_printf(out, "%s%*sgot: %s\n", indent, pad, "", f->value_actual ? f->value_actual : "");
+        return;
+    }
     pd_buf_printf(out, "%s%sexpected %s: %s", indent, head, f->program, pr_verdict_word(f->expected));
     for (int i = 0; i < PR_NLISTS; i++)
         if (f->lists[i].given)
@@ -203,6 +213,10 @@ static void pr_failure_message(const pr_test *t, pd_buf *out)
     const pr_failure *f = t->nfailures ? &t->failures[0] : NULL;
     if (t->error)
         pd_buf_printf(out, "facts error: %s", t->error);
+    else if (f && f->value_expected && f->error)
+        pd_buf_printf(out, "expected %s: %s", f->value_expected, f->error);
+    else if (f && f->value_expected)
+        pd_buf_printf(out, "expected %s, got %s", f->value_expected, f->value_actual ? f->value_actual : "");
     else if (f && f->error)
         pd_buf_printf(out, "%s: %s", f->program, f->error);
     else if (f && f->actual != f->expected)

@@ -57,6 +57,11 @@ typedef struct pr_failure {
     pr_labels lists[PR_NLISTS];
     pw_date from, until;     /* the evaluated version's effective period */
     char *error;             /* evaluation error (then actual is meaningless), or NULL */
+    /* `expect NAME(args) = value`: the expectation as written
+     * ("pd_points(2020, 2024) = 19") and what the definition gave ("17");
+     * NULL for an expectation about a program. */
+    char *value_expected;
+    char *value_actual;
 } pr_failure;
 
 typedef struct pr_test {
@@ -156,9 +161,10 @@ typedef struct pr_assumption {
     char *file;              /* display name */
     char *key;               /* resolved path, to drop duplicates across roots */
     unsigned line, column;   /* of `assuming` */
-    char *program;
+    char *program;           /* NULL for a definition's */
     char *version;           /* "from 2026-06-01": the program's period; NULL when undated */
     char *requirement;       /* NULL for the program's header */
+    char *definition;        /* `define NAME ... assuming`: NAME; NULL for a program's */
     char *reason;
 } pr_assumption;
 
@@ -168,7 +174,7 @@ typedef struct pr_assumptions {
 } pr_assumptions;
 
 /* Compiles `path` and, when it compiles, appends every `assuming` of every
- * program it (or an include) declares. Returns the compile status. */
+ * program and definition it (or an include) declares, in source order. Returns the compile status. */
 pw_status pr_list_assumptions(const char *path, const pw_compile_options *options,
                               pr_assumptions *out, pw_error *err);
 void pr_assumptions_fini(pr_assumptions *a);

@@ -40,6 +40,16 @@ pr_pos pr_position(const pt_tree *tree, ps_span span);
 pw_status pr_build_facts(const pt_tree *tree, const pa_facts_ref *ref, struct cJSON **out,
                          pw_error *err);
 
+/* ---- value expectations (value.c) ---------------------------------------------- */
+
+/* Arguments a test passes at most (a definition with more is an error). */
+#define PR_MAX_ARGS 32
+/* Runs `expect NAME(args) = value` on the facts in ctx as of as_of: sets
+ * *holds, and fills f's value_expected, value_actual, or error (a runtime
+ * error). False only when memory runs out. */
+bool pr_check_value(const pt_tree *tree, pw_context *ctx, const pa_expect *x, pw_date as_of,
+                    pr_failure *f, bool *holds);
+
 /* ---- coverage (coverage.c) ------------------------------------------------------- */
 
 /* Registers every program version of a compiled tree (merging with those a

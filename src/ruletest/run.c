@@ -33,6 +33,8 @@ static void pr_failure_fini(pr_failure *f)
 {
     free(f->program);
     free(f->error);
+    free(f->value_expected);
+    free(f->value_actual);
     for (int i = 0; i < PR_NLISTS; i++) {
         pr_strings_fini(&f->lists[i].expected);
         pr_strings_fini(&f->lists[i].actual);
@@ -86,6 +88,7 @@ static pw_verdict pr_expected_verdict(pa_expect_kind k)
     case PA_X_NOT_ELIGIBLE: return PW_NOT_ELIGIBLE;
     case PA_X_NOT_YET: return PW_NOT_YET_IN_FORCE;
     case PA_X_WITHDRAWN: return PW_WITHDRAWN;
+    case PA_X_VALUE: break;
     }
     return PW_ELIGIBLE;
 }
@@ -190,6 +193,13 @@ static void pr_check_expect(pr_runner *r, const pt_tree *tree, pw_context *ctx, 
     pw_error e;
     if (!pr_failure_start(&f, tree, x)) {
         pr_oom(r);
+    } else if (x->kind == PA_X_VALUE) {
+        if (!pr_check_value(tree, ctx, x, as_of, &f, &holds))
+            pr_oom(r);
+        else if (f.error)
+            t->status = PR_ERROR;
+        else if (!holds && t->status == PR_PASS)
+            t->status = PR_FAIL;
     } else if (pr_evaluate_version(tree->program, ctx, f.program, as_of, &v, &e) != PW_OK) {
         if (e.status == PW_ERR_NOMEM || !(f.error = pr_dup(e.message)))
             pr_oom(r);

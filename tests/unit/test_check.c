@@ -194,6 +194,36 @@ static const bad bads[] = {
     {"program p { require \"adult\": age >= 18 }\n"
      "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p not eligible unmet \"adult\", \"adult\" }",
      "E0366", "\"adult\" is listed twice"},
+    /* value expectations */
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect aeg = 26 }", "E0380",
+     "unknown definition `aeg`"},
+    {"program p { }\ntest \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect p = 1 }", "E0380",
+     "unknown definition `p`"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect current = true }", "E0381",
+     "`current` needs 1 argument"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age(1) = 26 }", "E0381",
+     "`age` is a value, not a function"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect current(\"a\", \"b\") = true }",
+     "E0381", "`current` takes 1 argument, but 2 are given"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect current(1) = true }", "E0382",
+     "argument 1 of `current` must be text, but this is an integer"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = 26.5 }", "E0382",
+     "`age` gives integer, but this is a number"},
+    {"test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = none }", "E0382",
+     "`age` gives integer, but this is none"},
+    {"define lead(r: set of text) = \"lead\" in r\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect lead([\"lead\"]) = true }", "E0383",
+     "argument 1 of `lead` is set of text, which a test cannot write as a value"},
+    /* test data against known lists */
+    {"known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"11 v 11\") = false }", "E0384",
+     "\"11 v 11\" is not a known value of `fmt`"},
+    {"known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"7v7\" not known) = true }",
+     "E0385", "\"7v7\" is a known value of `fmt`"},
+    {"program p { }\n"
+     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01, roles: [\"lead\" not known] } expect p "
+     "eligible }", "E0385", "no known list holds this one"},
 };
 
 START_TEST(test_bad)
@@ -216,6 +246,14 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    "known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
+    "program p { grants \"9v9\" }\n"
+    "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"11v11\") = false "
+    "expect f(\"futsal\" not known) = false expect f(\"9v9\") = false }",
+    "define later(d: date?) = d otherwise today\ndefine half(x: number) = x * 0.5\n"
+    "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect age = 26 expect current(\"a\") = "
+    "false expect later(none) = 2026-01-01 expect later(2020-01-01) = 2020-01-01 expect half(3) = 1.5 "
+    "expect half(2) = 1 }",
     "program p { require \"r\": (coaching_since otherwise today) < today }",
     "program p { require \"r\": coaching_since = none or coaching_since = 2020-01-01 }",
     "program p { require \"r\": age + 0.5 > 18 }",

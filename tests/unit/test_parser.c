@@ -738,6 +738,48 @@ START_TEST(test_effective_periods)
 }
 END_TEST
 
+/* `assuming` after a definition's value; `expect NAME(args) = value` and a
+ * text marked `not known` in a test. */
+START_TEST(test_define_assuming_and_values)
+{
+    fx f;
+    parse(&f, "define signed = true assuming \"w1\" assuming \"w2\"\n"
+              "define f(a: integer) = a + 1\n"
+              "define plain = 1\n"
+              "test \"t\" { as of 2026-01-01 given { body: \"x\" not known }\n"
+              "  expect f(1) = 2 expect plain = 1 expect g() = none }\n");
+    ck_assert_msg(f.ok, "%s", f.diags.head ? f.diags.head->message : "");
+    pa_decl *d = f.decls;
+    ck_assert_str_eq(assumes_text(d->u.define.assumes), "w1|w2");
+    ck_assert_str_eq(span_text(&f, d->u.define.assumes->span), "\"w1\"");
+    ck_assert_int_eq(d->u.define.body->kind, PA_E_BOOL);
+    ck_assert_ptr_null(d->next->u.define.assumes);
+    pa_decl *t = d->next->next->next;
+    const pa_value *body = t->u.test.given.with->u.record.entries->value;
+    ck_assert_int_eq(body->kind, PA_V_TEXT);
+    ck_assert(body->not_known);
+    ck_assert_str_eq(span_text(&f, body->not_known_span), "not known");
+    ck_assert_str_eq(span_text(&f, body->span), "\"x\"");
+    const pa_expect *x = t->u.test.expects;
+    ck_assert_int_eq(x->kind, PA_X_VALUE);
+    ck_assert_str_eq(x->program, "f");
+    ck_assert(x->has_args);
+    ck_assert_uint_eq(x->nargs, 1);
+    ck_assert_int_eq(x->args->u.i, 1);
+    ck_assert_int_eq(x->value->u.i, 2);
+    ck_assert_str_eq(span_text(&f, x->span), "expect f(1) = 2");
+    x = x->next;
+    ck_assert(!x->has_args);
+    ck_assert_str_eq(x->program, "plain");
+    x = x->next;
+    ck_assert(x->has_args);
+    ck_assert_uint_eq(x->nargs, 0);
+    ck_assert_int_eq(x->value->kind, PA_V_NONE);
+    ck_assert_ptr_null(x->next);
+    fx_free(&f);
+}
+END_TEST
+
 /* A facts value as text: 3, n:2.5, "t", 2026-01-01, true, none, [a b], {k=v k=v}. */
 static void vx(pd_buf *b, const pa_value *v)
 {
@@ -1585,6 +1627,7 @@ static Suite *parser_suite(void)
     tcase_add_test(decl, test_empty_file);
     tcase_add_test(decl, test_appends);
     tcase_add_test(decl, test_effective_periods);
+    tcase_add_test(decl, test_define_assuming_and_values);
     tcase_add_test(decl, test_examples);
     tcase_add_test(decl, test_tests);
     suite_add_tcase(s, decl);

@@ -1,6 +1,7 @@
 /* Typing expressions. Each rule states what the language allows and, when it
  * does not, says what the author probably meant. A VOID type marks an
  * expression that already has an error, so one mistake is reported once. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check_int.h"
@@ -20,7 +21,84 @@ static pb_type pc_set(pa_expr *e, pb_type t)
     return t;
 }
 
-/* Optional values must be unwrapped before arithmetic and ordering. */
+/* ---- narrowing ----------------------------------------------------------- */
+
+/* A name or a field path such as `c.expires`: what `is not none` narrows. */
+static bool pc_is_path(const pa_expr *e)
+{
+    while (e->kind == PA_E_FIELD)
+        e = e->u.field.obj;
+    return e->kind == PA_E_NAME;
+}
+
+/* Do two checked paths read the same value? Names by what they resolved to
+ * (each quantifier's variable has its own local), fields by record and index. */
+static bool pc_same_path(const pa_expr *a, const pa_expr *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == PA_E_NAME)
+        return a->ref == b->ref && a->ref_index == b->ref_index;
+    return a->kind == PA_E_FIELD && a->ref_rec == b->ref_rec && a->ref_index == b->ref_index &&
+           pc_same_path(a->u.field.obj, b->u.field.obj);
+}
+
+static bool pc_narrowed(const pc_fn *fn, const pa_expr *e)
+{
+    for (const pc_narrow *n = fn->narrow; n; n = n->up)
+        if (pc_same_path(n->path, e))
+            return true;
+    return false;
+}
+
+static pc_narrow *pc_narrow_push(pc_ctx *c, const pa_expr *path, pc_narrow *up)
+{
+    if (path->type.kind == PB_T_VOID || !pc_is_path(path))
+        return up;
+    pc_narrow *n = pm_alloc(c->arena, sizeof *n);
+    if (!n)
+        return up;
+    n->path = path;
+    n->up = up;
+    return n;
+}
+
+/* The paths that are not none when the checked condition k evaluates to
+ * `holds`, added to `up`: `x is not none` true, `x is none` false, both
+ * sides of a true `and` and of a false `or`, through `not`. The code
+ * generator short-circuits `and`, `or` and `if`, so what depends on these
+ * never runs with none. */
+static pc_narrow *pc_narrow_by(pc_ctx *c, const pa_expr *k, bool holds, pc_narrow *up)
+{
+    switch (k->kind) {
+    case PA_E_IS_NONE:
+        return k->u.isnone.negated == holds ? pc_narrow_push(c, k->u.isnone.a, up) : up;
+    case PA_E_UNARY:
+        return k->u.un.op == PA_OP_NOT ? pc_narrow_by(c, k->u.un.a, !holds, up) : up;
+    case PA_E_BINARY:
+        if ((k->u.bin.op == PA_OP_AND && holds) || (k->u.bin.op == PA_OP_OR && !holds))
+            return pc_narrow_by(c, k->u.bin.b, holds, pc_narrow_by(c, k->u.bin.a, holds, up));
+        return up;
+    default:
+        return up;
+    }
+}
+
+/* Writes a path as the author wrote it (`c.expires`) into buf. */
+static void pc_path_text(const pa_expr *e, char *buf, size_t len)
+{
+    if (e->kind == PA_E_NAME) {
+        snprintf(buf, len, "%s", e->u.name.name);
+        return;
+    }
+    pc_path_text(e->u.field.obj, buf, len);
+    size_t used = strlen(buf);
+    if (used < len)
+        snprintf(buf + used, len - used, ".%s", e->u.field.name);
+}
+
+/* Optional values must be unwrapped before arithmetic and ordering. A name
+ * or field path can be tested first, which narrows it (pc_narrow_by). */
 static bool pc_require_plain(pc_ctx *c, const pa_expr *e, pb_type t, const char *what)
 {
     if (!t.optional)
@@ -28,8 +106,15 @@ static bool pc_require_plain(pc_ctx *c, const pa_expr *e, pb_type t, const char 
     char b[64];
     pd_diag *dg = PC_ERR(c, &e->span, PD_E0401, "%s needs a value, but this is %s and may be none",
                          what, pc_tn(c, t, b));
-    pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `(...) otherwise today`, "
-                                "or test it first with `is none`");
+    const char *stand_in = t.kind == PB_T_DATE ? "today" : t.kind == PB_T_BOOL ? "false" : "0";
+    if (!pc_is_path(e)) {
+        pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `(...) otherwise %s`", stand_in);
+        return false;
+    }
+    char path[96];
+    pc_path_text(e, path, sizeof path);
+    pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `%s otherwise %s`, "
+                                "or test it first: `%s is not none and ...`", path, stand_in, path);
     return false;
 }
 
@@ -74,7 +159,7 @@ static pb_type pc_use_define(pc_ctx *c, pa_expr *e, uint32_t idx)
     return def->typed ? def->result : pc_void();
 }
 
-static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
+static pb_type pc_name_typed(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     const char *name = e->u.name.name;
     for (pc_scope *sc = fn->scope; sc; sc = sc->up) {
@@ -103,7 +188,20 @@ static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
     return pc_void();
 }
 
-static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
+/* A path tested with `is not none` on the way here is a plain value. */
+static pb_type pc_narrow_type(const pc_fn *fn, const pa_expr *e, pb_type t)
+{
+    if (t.optional && pc_narrowed(fn, e))
+        t.optional = 0;
+    return t;
+}
+
+static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    return pc_narrow_type(fn, e, pc_name_typed(c, fn, e));
+}
+
+static pb_type pc_field_typed(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     pb_type obj = pc_expr(c, fn, e->u.field.obj);
     if (pc_is_void(obj))
@@ -137,6 +235,11 @@ static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
     }
     pd_note_add(c->d, dg, &r->span, "`%s` is declared here", r->name);
     return pc_void();
+}
+
+static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    return pc_narrow_type(fn, e, pc_field_typed(c, fn, e));
 }
 
 /* ---- calls ---------------------------------------------------------------- */
@@ -241,7 +344,10 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
 static pb_type pc_logic(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     pb_type a = pc_expr(c, fn, e->u.bin.a);
+    pc_narrow *outer = fn->narrow;
+    fn->narrow = pc_narrow_by(c, e->u.bin.a, e->u.bin.op == PA_OP_AND, outer);
     pb_type b = pc_expr(c, fn, e->u.bin.b);
+    fn->narrow = outer;
     const char *op = e->u.bin.op == PA_OP_AND ? "and" : "or";
     char buf[64];
     bool ok = true;
@@ -401,7 +507,7 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
-    if (!a.optional) {
+    if (!a.optional && !pc_narrowed(fn, e->u.bin.a)) {
         PC_ERR(c, &e->u.bin.a->span, PD_E0429, "this is %s and is never none, so `otherwise` has no effect",
                pc_tn(c, a, ba));
         return pc_void();
@@ -459,7 +565,7 @@ static pb_type pc_is_none(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (pc_is_void(a))
         return a;
     char b[64];
-    if (!a.optional) {
+    if (!a.optional && !pc_narrowed(fn, e->u.isnone.a)) {
         PC_ERR(c, &e->u.isnone.a->span, PD_E0432, "this is %s and is never none", pc_tn(c, a, b));
         return pc_void();
     }
@@ -469,8 +575,12 @@ static pb_type pc_is_none(pc_ctx *c, pc_fn *fn, pa_expr *e)
 static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     pb_type k = pc_expr(c, fn, e->u.cond.c);
+    pc_narrow *outer = fn->narrow;
+    fn->narrow = pc_narrow_by(c, e->u.cond.c, true, outer);
     pb_type a = pc_operand(c, fn, e->u.cond.a);
+    fn->narrow = pc_narrow_by(c, e->u.cond.c, false, outer);
     pb_type b = pc_operand(c, fn, e->u.cond.b);
+    fn->narrow = outer;
     char ba[64], bb[64];
     bool none_a = e->u.cond.a->kind == PA_E_NONE, none_b = e->u.cond.b->kind == PA_E_NONE;
     if (none_a && none_b) {
@@ -579,7 +689,12 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (e->u.quant.q == PA_Q_COUNT)
         result = pc_ty(PB_T_INT, false, 0);
     if (e->u.quant.q == PA_Q_SUM) {
+        /* The value is added only for the elements that pass `where`. */
+        pc_narrow *outer = fn->narrow;
+        if (e->u.quant.where)
+            fn->narrow = pc_narrow_by(c, e->u.quant.where, true, outer);
         pb_type v = pc_expr(c, fn, e->u.quant.value);
+        fn->narrow = outer;
         if (pc_is_void(v)) {
             ok = false;
         } else if (!pc_numeric(v)) {

@@ -98,6 +98,8 @@ typedef struct pp_parser {
     pa_decl *head, *tail; /* declarations parsed so far, in order */
     bool depth_reported;  /* one "nested too deeply" per text is enough */
     bool oom;             /* an allocation failed: stop quietly */
+    const char *defining; /* the definition being read (its name), until it ends */
+    ps_span defining_span;
 } pp_parser;
 
 /* Lists under construction. */
@@ -250,6 +252,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal constant duration
 %nterm <pa_expr *> opt_validity
 %nterm <pp_params> opt_params params
+%nterm <const char *> define_name
 %nterm <pa_param *> param
 %nterm <pp_opt_str> opt_title
 %nterm <pp_pbody> pbody
@@ -271,7 +274,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 file
     : %empty
     | file decl   { pp_append_decl(p, $2); }
-    | file error  /* resynchronise at the next declaration */
+    | file error  { pp_define_failed(p); } /* resynchronise at the next declaration */
     ;
 
 decl: include | record | define | program | example | test | known ;
@@ -364,14 +367,22 @@ set_of
 
 /* ---- definitions ------------------------------------------------------------ */
 
+/* The name is noted as soon as it is read, so that a syntax error later in
+ * the definition still declares it (pp_define_failed): its uses are then
+ * not reported as unknown names. */
 define
-    : DEFINE IDENT opt_params opt_result EQ expr {
+    : DEFINE define_name opt_params opt_result EQ expr {
+        p->defining = NULL;
         NEW($$ = pp_decl(p, PA_D_DEFINE, @$, $2, @2));
         $$->u.define.params = $3.head;
         $$->u.define.has_params = $3.has;
         $$->u.define.result = $4;
         $$->u.define.body = $6;
     }
+    ;
+
+define_name
+    : IDENT  { $$ = $1; p->defining = $1; p->defining_span = @1; }
     ;
 
 opt_params

@@ -399,6 +399,14 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
         pc_report_cycle(c, def, use ? use : &def->decl->name_span);
         return;
     }
+    if (def->decl->u.define.failed) {
+        /* Its syntax error is reported: it has no type, and its uses are
+         * not errors of their own. */
+        def->result = pc_ty(PB_T_VOID, false, 0);
+        def->typed = true;
+        def->state = 2;
+        return;
+    }
     def->state = 1;
     c->stack[c->nstack++] = def;
     pc_fn fn = {def, NULL, def->nparams, 0, NULL};

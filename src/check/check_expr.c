@@ -171,6 +171,8 @@ static pb_type pc_name_typed(pc_ctx *c, pc_fn *fn, pa_expr *e)
     }
     uint32_t idx;
     if (pc_names_get(&c->defs, name, &idx)) {
+        if (c->p->defs[idx].decl->u.define.failed)
+            return pc_use_define(c, e, idx);
         if (c->p->defs[idx].decl->u.define.has_params) {
             pd_diag *dg = PC_ERR(c, &e->span, PD_E0403, "`%s` needs %u argument%s", name,
                                  c->p->defs[idx].nparams, c->p->defs[idx].nparams == 1 ? "" : "s");
@@ -303,6 +305,13 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return pc_void();
     }
     pc_define *def = &c->p->defs[idx];
+    if (def->decl->u.define.failed) {
+        /* A syntax error cut its declaration short; only the arguments'
+         * own mistakes are news. */
+        for (pa_expr *a = e->u.call.args; a; a = a->next)
+            pc_expr(c, fn, a);
+        return pc_use_define(c, e, idx);
+    }
     if (!def->decl->u.define.has_params) {
         pd_diag *dg = PC_ERR(c, &e->span, PD_E0412, "`%s` is a value, not a function; write `%s` without parentheses",
                              name, name);

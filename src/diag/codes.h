@@ -48,6 +48,7 @@
     X(E0207, ERROR, "A clause of a test given twice")                                                   \
     X(E0208, ERROR, "An expected outcome of a test that is not one of the outcomes")                    \
     X(E0209, ERROR, "A citation on a program rather than on its requirements")                          \
+    X(E0210, ERROR, "A reserved word of the language where a name is written")                          \
     /* types, fields and records */                                                                      \
     X(E0301, ERROR, "A list of a record that is not declared")                                          \
     X(E0302, ERROR, "A set of something other than text")                                              \

@@ -294,6 +294,7 @@ struct pa_decl {
             bool has_params;      /* `define f() = ...` vs `define f = ...` */
             pa_typeref *result;   /* `: type`, or NULL */
             pa_expr *body;
+            bool failed;          /* a syntax error cut it short: only its name is known */
         } define;
         struct {
             const char *title;    /* `program id "title" {`, or NULL */

@@ -207,7 +207,10 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 
 /* Loosest first. QUANT is the precedence of `if`/`else` and the quantifier
  * rules: lower than every operator, so they reach as far right as they can.
- * An optional `where` (count, sum) binds to the nearest quantifier. SPAN is
+ * (A `count` or `sum` without `where` is a primary, and its list a postfix:
+ * it ends where the list does. A `where` after the list is always the
+ * quantifier's own: the list of a quantifier cannot hold one with `where`,
+ * so no precedence is needed for it.) SPAN is
  * the precedence of `years since A` and `years between A and B`, whose last
  * operand reaches over `otherwise` and arithmetic (and of `oexpr: postfix`,
  * so that `years since a.b` takes the field of `a`). A postfix `.` binds
@@ -218,7 +221,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
  * file. `error` ranks above QUANT so that, in the same state, recovering
  * inside the block (`pbody: pbody error`) wins over ending it. */
 %precedence QUANT
-%precedence WHERE error
+%precedence error
 %left OR
 %left AND
 %precedence NOT
@@ -727,23 +730,21 @@ expr
     | oexpr
     ;
 
+/* A quantifier's list is a name, a field or a call (`postfix`): no list
+ * value is anything else. With `where`, the condition reaches as far right
+ * as it can; without it, `count` and `sum` are values like any other (a
+ * `primary` below), so `count c in certificates >= 2` compares the count. */
 quant
-    : ANY IDENT IN expr WHERE expr %prec QUANT {
+    : ANY IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_ANY, $2, @2, $4, $6, NULL));
     }
-    | ALL IDENT IN expr WHERE expr %prec QUANT {
+    | ALL IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_ALL, $2, @2, $4, $6, NULL));
     }
-    | COUNT IDENT IN expr %prec QUANT {
-        NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, NULL, NULL));
-    }
-    | COUNT IDENT IN expr WHERE expr %prec QUANT {
+    | COUNT IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, $6, NULL));
     }
-    | SUM expr FOR IDENT IN expr %prec QUANT {
-        NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, NULL, $2));
-    }
-    | SUM expr FOR IDENT IN expr WHERE expr %prec QUANT {
+    | SUM expr FOR IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, $8, $2));
     }
     ;
@@ -794,6 +795,14 @@ primary
     | TODAY     { NEW($$ = pp_node(p, PA_E_TODAY, @$, NULL, NULL, NULL)); }
     | unit BETWEEN oexpr AND oexpr %prec SPAN  { NEW($$ = pp_between(p, @$, $1, $3, $5)); }
     | unit SINCE oexpr %prec SPAN              { NEW($$ = pp_between(p, @$, $1, $3, NULL)); }
+    /* Without `where` (see quant): a `where` after the list is the
+     * quantifier's own (WHERE ranks above QUANT). */
+    | COUNT IDENT IN postfix %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, NULL, NULL));
+    }
+    | SUM expr FOR IDENT IN postfix %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, NULL, $2));
+    }
     | IDENT     { NEW($$ = pp_node(p, PA_E_NAME, @$, NULL, NULL, NULL)); $$->u.name.name = $1; }
     | IDENT LPAREN opt_exprs RPAREN {
         NEW($$ = pp_items_node(p, PA_E_CALL, @$, $3));

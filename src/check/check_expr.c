@@ -618,8 +618,126 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     return pc_ty(kind, a.optional || b.optional, 0);
 }
 
+/* ---- reach: what an operand takes in ------------------------------------ */
+
+static const char *pc_op_text(pa_op op)
+{
+    switch (op) {
+    case PA_OP_EQ: return "=";
+    case PA_OP_NE: return "!=";
+    case PA_OP_LT: return "<";
+    case PA_OP_LE: return "<=";
+    case PA_OP_GT: return ">";
+    case PA_OP_GE: return ">=";
+    case PA_OP_ADD: return "+";
+    case PA_OP_SUB: return "-";
+    default: return "*";
+    }
+}
+
+/* `(whole up to inner) rest`: the source of `whole` with a closing
+ * parenthesis after `inner`, which `whole` starts with, into buf; false when
+ * it does not fit on a line (or spans another line), to say it in words. */
+static bool pc_paren_text(const pc_ctx *c, const ps_span *whole, const ps_span *inner, char *buf, size_t len)
+{
+    const ps_file *f = &c->src->files[whole->file];
+    if (whole->end > f->len || inner->end > whole->end || inner->file != whole->file)
+        return false;
+    int head = (int)(inner->end - whole->start), tail = (int)(whole->end - inner->end);
+    if (memchr(f->text + whole->start, '\n', (size_t)(whole->end - whole->start)) || head + tail + 3 >= (int)len)
+        return false;
+    const char *rest = f->text + inner->end;
+    while (tail > 0 && *rest == ' ')
+        rest++, tail--;
+    snprintf(buf, len, "(%.*s) %.*s", head, f->text + whole->start, tail, rest);
+    return true;
+}
+
+/* Was e written in parentheses? Their span covers them, so it starts before
+ * its left operand. */
+static bool pc_parenthesised(const pa_expr *e)
+{
+    return e->kind == PA_E_BINARY && e->span.start < e->u.bin.a->span.start;
+}
+
+static bool pc_reach_op(pa_op op)
+{
+    return (op >= PA_OP_EQ && op <= PA_OP_GE) || op == PA_OP_ADD || op == PA_OP_SUB || op == PA_OP_MUL;
+}
+
+static bool pc_is_duration(const pa_expr *e)
+{
+    return e->kind == PA_E_DURATION || (e->kind == PA_E_UNARY && e->u.un.a->kind == PA_E_DURATION);
+}
+
+/* An operand's arithmetic as the reader sees it: `b - 12 * x` unparenthesised. */
+static bool pc_arith_chain(const pa_expr *e)
+{
+    return e->kind == PA_E_BINARY && !pc_parenthesised(e) &&
+           (e->u.bin.op == PA_OP_ADD || e->u.bin.op == PA_OP_SUB || e->u.bin.op == PA_OP_MUL);
+}
+
+/* In a chain such as `d + 1 year - 2`, the first operation (from the left)
+ * that does not add or take a duration: where a date's arithmetic stops. */
+static pa_expr *pc_first_break(pa_expr *e)
+{
+    if (!pc_arith_chain(e))
+        return NULL;
+    pa_expr *below = pc_first_break(e->u.bin.a);
+    if (below)
+        return below;
+    return pc_is_duration(e->u.bin.b) && e->u.bin.op != PA_OP_MUL ? NULL : e;
+}
+
+/* Types every operand of an arithmetic chain once, leftmost first. */
+static void pc_check_chain(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    if (!pc_arith_chain(e)) {
+        pc_expr(c, fn, e);
+        return;
+    }
+    pc_check_chain(c, fn, e->u.bin.a);
+    pc_operand(c, fn, e->u.bin.b);
+}
+
+/* `months between a and b - 12 * x` reads as the count less 12 * x, but the
+ * last date of `between` (and the date of `since`) reaches over arithmetic,
+ * so that `days between a and today + 90 days` is a date: the date is
+ * `b - 12 * x`. A date's only arithmetic adds or takes a duration, so any
+ * other arithmetic there is this mistake: say so, with the parenthesised
+ * form, from the first operation that is not a date's. */
+static bool pc_between_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    pa_expr *last = e->u.between.b ? e->u.between.b : e->u.between.a;
+    pa_expr *parent = pc_first_break(last);
+    if (!parent)
+        return false;
+    if (e->u.between.b)
+        pc_expr(c, fn, e->u.between.a);
+    pc_check_chain(c, fn, last);
+    const ps_file *f = &c->src->files[e->span.file];
+    int wlen = 0;
+    while (e->span.start + (uint32_t)wlen < f->len && f->text[e->span.start + (uint32_t)wlen] >= 'a' &&
+           f->text[e->span.start + (uint32_t)wlen] <= 'z')
+        wlen++;
+    const char *word = f->text + e->span.start;
+    const char *how = e->u.between.b ? "between" : "since";
+    pd_diag *dg = PC_ERR(c, &parent->u.bin.op_span, PD_E0460,
+                         "`%.*s %s` takes everything to its right as its %sdate, including this `%s`", wlen, word,
+                         how, e->u.between.b ? "second " : "", pc_op_text(parent->u.bin.op));
+    char fixed[160];
+    if (pc_paren_text(c, &e->span, &parent->u.bin.a->span, fixed, sizeof fixed))
+        pd_note_add(c->d, dg, NULL, "to apply it to the count, put the count in parentheses: `%s`", fixed);
+    else
+        pd_note_add(c->d, dg, NULL, "to apply it to the count, put the count in parentheses: `(%.*s %s ...) %s ...`",
+                    wlen, word, how, pc_op_text(parent->u.bin.op));
+    return true;
+}
+
 static pb_type pc_between(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
+    if (pc_between_swallowed(c, fn, e))
+        return pc_void();
     pa_expr *sides[2] = {e->u.between.a, e->u.between.b};
     bool ok = true;
     char b[64];
@@ -644,29 +762,46 @@ static const char *pc_quant_word(pa_quant q)
     return q == PA_Q_ANY ? "any" : q == PA_Q_ALL ? "all" : q == PA_Q_COUNT ? "count" : "sum";
 }
 
-/* `count c in certificates >= 2` reads naturally but parses as a count over
- * `certificates >= 2`: quantifiers reach as far right as they can. Say so,
- * instead of complaining about comparing a list. */
-static bool pc_quant_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
+/* `count c in certificates where c.current >= 2` reads as a comparison of
+ * the count, but `where` takes everything to its right: the condition is
+ * `c.current >= 2`. Say so, instead of complaining about comparing a
+ * condition with a number. (Without `where`, a count or sum ends with its
+ * list: the grammar stops it there.) Returns 1 when reported, -1 when a
+ * side already had an error (reported), 0 when this is not that case and
+ * nothing was reported. */
+static int pc_where_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
-    pa_expr *l = e->u.quant.list;
-    if (l->kind != PA_E_BINARY || l->u.bin.op == PA_OP_IN || l->u.bin.op == PA_OP_OTHERWISE)
-        return false;
-    pb_type inner = pc_expr(c, fn, l->u.bin.a);
-    if (inner.kind != PB_T_LIST && inner.kind != PB_T_SET)
-        return false;
-    pd_diag *dg = PC_ERR(c, &l->u.bin.op_span, PD_E0444,
-                         "`%s` takes everything to its right as its list, including this operator",
-                         pc_quant_word(e->u.quant.q));
-    pd_note_add(c->d, dg, NULL, "put the %s in parentheses: `(%s %s in ...) ...`", pc_quant_word(e->u.quant.q),
-                pc_quant_word(e->u.quant.q), e->u.quant.var);
-    return true;
+    pa_expr *w = e->u.quant.where;
+    if ((e->u.quant.q != PA_Q_COUNT && e->u.quant.q != PA_Q_SUM) || w->kind != PA_E_BINARY ||
+        !pc_reach_op(w->u.bin.op) || pc_parenthesised(w))
+        return 0;
+    pb_type a = pc_expr(c, fn, w->u.bin.a);
+    if (pc_is_void(a)) {
+        pc_operand(c, fn, w->u.bin.b);
+        return -1;
+    }
+    if (a.kind != PB_T_BOOL)
+        return 0;
+    pb_type b = pc_expr(c, fn, w->u.bin.b);
+    if (pc_is_void(b))
+        return -1;
+    if (!pc_numeric(b))
+        return 0;
+    const char *q = pc_quant_word(e->u.quant.q);
+    pd_diag *dg = PC_ERR(c, &w->u.bin.op_span, PD_E0444,
+                         "`where` takes everything to its right as its condition, including this `%s`",
+                         pc_op_text(w->u.bin.op));
+    char fixed[160];
+    if (pc_paren_text(c, &e->span, &w->u.bin.a->span, fixed, sizeof fixed))
+        pd_note_add(c->d, dg, NULL, "to apply it to the %s, put the %s in parentheses: `%s`", q, q, fixed);
+    else
+        pd_note_add(c->d, dg, NULL, "to apply it to the %s, put the %s in parentheses: `(%s ... where ...) %s ...`",
+                    q, q, q, pc_op_text(w->u.bin.op));
+    return 1;
 }
 
 static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
-    if (pc_quant_swallowed(c, fn, e))
-        return pc_void();
     pb_type l = pc_expr(c, fn, e->u.quant.list);
     char b[64];
     pb_type elem = pc_void();
@@ -684,7 +819,10 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
     pc_scope sc = {e->u.quant.var, e->u.quant.var_span, elem, base + PC_QUANT_VAR, PA_REF_LOCAL, fn->scope};
     fn->scope = &sc;
     bool ok = !pc_is_void(elem);
-    if (e->u.quant.where) {
+    int swallowed = e->u.quant.where ? pc_where_swallowed(c, fn, e) : 0;
+    if (swallowed) {
+        ok = false;
+    } else if (e->u.quant.where) {
         pb_type w = pc_expr(c, fn, e->u.quant.where);
         if (pc_is_void(w)) {
             ok = false;

@@ -148,8 +148,9 @@
     X(E0441, ERROR, "A list in brackets anywhere but after `in`")                                       \
     X(E0442, ERROR, "`none` compared with `none`")                                                      \
     X(E0443, ERROR, "`if` whose branches are both `none`")                                              \
-    X(E0444, ERROR, "A quantifier's list that takes in the operator after it")                          \
-    X(E0445, ERROR, "A chain of definitions longer than the nesting limit")
+    X(E0444, ERROR, "A quantifier's `where` that takes in the operator after it")                       \
+    X(E0445, ERROR, "A chain of definitions longer than the nesting limit")                             \
+    X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

@@ -97,7 +97,15 @@ static const bad bads[] = {
     {"program p { require \"r\": any x in age where true }", "E0436", "goes through a list or set"},
     {"program p { require \"r\": (sum c.id for c in certificates) > 1 }", "E0438", "`sum` adds numbers"},
     {"program p { require \"r\": max(1) > 0 }", "E0410", "takes two numbers"},
-    {"program p { require \"r\": count c in certificates >= 2 }", "E0444", "`count` takes everything to its right"},
+    {"program p { require \"r\": count c in certificates where current(c.id) >= 2 }", "E0444",
+     "`where` takes everything to its right as its condition, including this `>=`"},
+    {"program p { require \"r\": sum 1 for c in certificates where current(c.id) > 2 }", "E0444",
+     "including this `>`"},
+    {"program p { require \"r\": months between birth_date and today - 12 * athletes_coached > 1 }", "E0460",
+     "`months between` takes everything to its right as its second date, including this `-`"},
+    {"program p { require \"r\": years since birth_date + 1 year - 2 > 1 }", "E0460",
+     "`years since` takes everything to its right as its date, including this `-`"},
+    {"program p { require \"r\": days between birth_date and today * 2 > 1 }", "E0460", "including this `*`"},
     {"program p { require \"r\": [1, 2] }", "E0441", "only be used after `in`"},
     {"program p { require \"r\": none }", "E0440", "`none` cannot be used here"},
     {"program p { require \"r\": not age }", "E0430", "`not` needs a condition"},
@@ -231,6 +239,14 @@ END_TEST
 static const char *const goods[] = {
     "program p { }",
     "program p { require \"r\": (coaching_since otherwise today) < today }",
+    /* without `where`, `count` and `sum` end with their list (issue 17) */
+    "program p { require \"r\": count c in certificates >= 2 }",
+    "program p { require \"r\": count c in certificates - 1 >= athletes_coached }",
+    "program p { require \"r\": sum days between c.issued and today for c in certificates >= 2 }",
+    /* the last date of `between` still takes a duration */
+    "program p { require \"r\": days between birth_date and today + 90 days > 1 }",
+    "program p { require \"r\": years since birth_date - 1 year + 2 days >= 18 }",
+    "program p { require \"r\": (months between birth_date and today) - 12 * athletes_coached > 1 }",
     /* `x is not none` narrows x (a name, a parameter, a field path) */
     "program p { require \"r\": coaching_since is not none and years since coaching_since < 5 }",
     "program p { require \"r\": coaching_since is none or coaching_since < today }",

@@ -256,7 +256,15 @@ static const struct {
     {"a and any x in l where p", "(and a (any x l where p))"},
     {"any x in a.items where x in s", "(any x (. a items) where (in x s))"},
     {"any x in l where any y in x.l where y", "(any x l where (any y (. x l) where y))"},
-    {"any x in count y in l where p where q", "(any x (count y l where p) where q)"},
+    {"any x in (count y in l where p) where q", "(any x (count y l where p) where q)"},
+    /* without `where`, `count` and `sum` end with their list (issue 17) */
+    {"count c in certs >= 2", "(>= (count c certs) 2)"},
+    {"count c in a.certs + 1 > n", "(> (+ (count c (. a certs)) 1) n)"},
+    {"count c in certs(x) = 0 and ok", "(and (= (count c (call certs x)) 0) ok)"},
+    {"sum c.h for c in l >= 20 or x", "(or (>= (sum c (. c h) l) 20) x)"},
+    {"2 * count c in certs", "(* 2 (count c certs))"},
+    /* with `where`, the condition still reaches as far as it can */
+    {"count c in certs where c.ok and x", "(count c certs where (and (. c ok) x))"},
     {"any m in memberships where m.body = body and (m.expires otherwise today) >= today",
      "(any m memberships where (and (= (. m body) body) "
      "(>= (otherwise (. m expires) today) today)))"},
@@ -1058,7 +1066,8 @@ static const struct {
     {"define x = (a", "unexpected end of file; expected an operator or `)`", 1, 14, 1},
     {"define x = [1, 2", "unexpected end of file; expected an operator, `]` or `,`", 1, 17, 1},
     {"define x = if a then b", "unexpected end of file; expected an operator or `else`", 1, 23, 1},
-    {"define x = any y in z", "unexpected end of file; expected an operator or `where`", 1, 22, 1},
+    {"define x = any y in z", "unexpected end of file; expected `where`, `(` or `.`", 1, 22, 1},
+    {"define x = any y in z + 1 where true", "unexpected `+`; expected `where`, `(` or `.`", 1, 23, 1},
     {"define x = sum a for", "expected identifier after `for`, found end of file", 1, 21, 1},
     {"program p { require \"x\": age >= 18 18 }", "unexpected `18` after an expression", 1, 36,
      1},

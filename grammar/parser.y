@@ -98,6 +98,8 @@ typedef struct pp_parser {
     pa_decl *head, *tail; /* declarations parsed so far, in order */
     bool depth_reported;  /* one "nested too deeply" per text is enough */
     bool oom;             /* an allocation failed: stop quietly */
+    const char *defining; /* the definition being read (its name), until it ends */
+    ps_span defining_span;
 } pp_parser;
 
 /* Lists under construction. */
@@ -205,7 +207,10 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 
 /* Loosest first. QUANT is the precedence of `if`/`else` and the quantifier
  * rules: lower than every operator, so they reach as far right as they can.
- * An optional `where` (count, sum) binds to the nearest quantifier. SPAN is
+ * (A `count` or `sum` without `where` is a primary, and its list a postfix:
+ * it ends where the list does. A `where` after the list is always the
+ * quantifier's own: the list of a quantifier cannot hold one with `where`,
+ * so no precedence is needed for it.) SPAN is
  * the precedence of `years since A` and `years between A and B`, whose last
  * operand reaches over `otherwise` and arithmetic (and of `oexpr: postfix`,
  * so that `years since a.b` takes the field of `a`). A postfix `.` binds
@@ -216,7 +221,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
  * file. `error` ranks above QUANT so that, in the same state, recovering
  * inside the block (`pbody: pbody error`) wins over ending it. */
 %precedence QUANT
-%precedence WHERE error
+%precedence error
 %left OR
 %left AND
 %precedence NOT
@@ -250,6 +255,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal constant duration
 %nterm <pa_expr *> opt_validity
 %nterm <pp_params> opt_params params
+%nterm <const char *> define_name
 %nterm <pa_param *> param
 %nterm <pp_opt_str> opt_title
 %nterm <pp_pbody> pbody
@@ -271,7 +277,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 file
     : %empty
     | file decl   { pp_append_decl(p, $2); }
-    | file error  /* resynchronise at the next declaration */
+    | file error  { pp_define_failed(p); } /* resynchronise at the next declaration */
     ;
 
 decl: include | record | define | program | example | test | known ;
@@ -364,8 +370,12 @@ set_of
 
 /* ---- definitions ------------------------------------------------------------ */
 
+/* The name is noted as soon as it is read, so that a syntax error later in
+ * the definition still declares it (pp_define_failed): its uses are then
+ * not reported as unknown names. */
 define
-    : DEFINE IDENT opt_params opt_result EQ expr dassumes {
+    : DEFINE define_name opt_params opt_result EQ expr dassumes {
+        p->defining = NULL;
         NEW($$ = pp_decl(p, PA_D_DEFINE, @$, $2, @2));
         $$->u.define.params = $3.head;
         $$->u.define.has_params = $3.has;
@@ -380,6 +390,10 @@ define
 dassumes
     : %empty                   { $$ = pp_tail_empty(@$); }
     | dassumes ASSUMING STRING { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
+    ;
+
+define_name
+    : IDENT  { $$ = $1; p->defining = $1; p->defining_span = @1; }
     ;
 
 opt_params
@@ -749,23 +763,21 @@ expr
     | oexpr
     ;
 
+/* A quantifier's list is a name, a field or a call (`postfix`): no list
+ * value is anything else. With `where`, the condition reaches as far right
+ * as it can; without it, `count` and `sum` are values like any other (a
+ * `primary` below), so `count c in certificates >= 2` compares the count. */
 quant
-    : ANY IDENT IN expr WHERE expr %prec QUANT {
+    : ANY IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_ANY, $2, @2, $4, $6, NULL));
     }
-    | ALL IDENT IN expr WHERE expr %prec QUANT {
+    | ALL IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_ALL, $2, @2, $4, $6, NULL));
     }
-    | COUNT IDENT IN expr %prec QUANT {
-        NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, NULL, NULL));
-    }
-    | COUNT IDENT IN expr WHERE expr %prec QUANT {
+    | COUNT IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, $6, NULL));
     }
-    | SUM expr FOR IDENT IN expr %prec QUANT {
-        NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, NULL, $2));
-    }
-    | SUM expr FOR IDENT IN expr WHERE expr %prec QUANT {
+    | SUM expr FOR IDENT IN postfix WHERE expr %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, $8, $2));
     }
     ;
@@ -816,6 +828,14 @@ primary
     | TODAY     { NEW($$ = pp_node(p, PA_E_TODAY, @$, NULL, NULL, NULL)); }
     | unit BETWEEN oexpr AND oexpr %prec SPAN  { NEW($$ = pp_between(p, @$, $1, $3, $5)); }
     | unit SINCE oexpr %prec SPAN              { NEW($$ = pp_between(p, @$, $1, $3, NULL)); }
+    /* Without `where` (see quant): a `where` after the list is the
+     * quantifier's own (WHERE ranks above QUANT). */
+    | COUNT IDENT IN postfix %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_COUNT, $2, @2, $4, NULL, NULL));
+    }
+    | SUM expr FOR IDENT IN postfix %prec QUANT {
+        NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, NULL, $2));
+    }
     | IDENT     { NEW($$ = pp_node(p, PA_E_NAME, @$, NULL, NULL, NULL)); $$->u.name.name = $1; }
     | IDENT LPAREN opt_exprs RPAREN {
         NEW($$ = pp_items_node(p, PA_E_CALL, @$, $3));

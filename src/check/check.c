@@ -399,9 +399,17 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
         pc_report_cycle(c, def, use ? use : &def->decl->name_span);
         return;
     }
+    if (def->decl->u.define.failed) {
+        /* Its syntax error is reported: it has no type, and its uses are
+         * not errors of their own. */
+        def->result = pc_ty(PB_T_VOID, false, 0);
+        def->typed = true;
+        def->state = 2;
+        return;
+    }
     def->state = 1;
     c->stack[c->nstack++] = def;
-    pc_fn fn = {def, NULL, def->nparams, 0};
+    pc_fn fn = {def, NULL, def->nparams, 0, NULL};
     uint32_t i = 0;
     pc_scope *scopes = pm_alloc(c->arena, sizeof *scopes * (def->nparams ? def->nparams : 1));
     if (!scopes) {
@@ -612,7 +620,7 @@ static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
     if (r->label[0] == '\0')
         PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
     if (r->group == PA_LEAF) {
-        pc_fn fn = {NULL, NULL, 0, 0};
+        pc_fn fn = {NULL, NULL, 0, 0, NULL};
         pb_type t = pc_expr(c, &fn, r->cond);
         char b[64];
         if (t.kind != PB_T_VOID && (t.kind != PB_T_BOOL || t.optional)) {

@@ -1,6 +1,7 @@
 /* Typing expressions. Each rule states what the language allows and, when it
  * does not, says what the author probably meant. A VOID type marks an
  * expression that already has an error, so one mistake is reported once. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check_int.h"
@@ -20,7 +21,84 @@ static pb_type pc_set(pa_expr *e, pb_type t)
     return t;
 }
 
-/* Optional values must be unwrapped before arithmetic and ordering. */
+/* ---- narrowing ----------------------------------------------------------- */
+
+/* A name or a field path such as `c.expires`: what `is not none` narrows. */
+static bool pc_is_path(const pa_expr *e)
+{
+    while (e->kind == PA_E_FIELD)
+        e = e->u.field.obj;
+    return e->kind == PA_E_NAME;
+}
+
+/* Do two checked paths read the same value? Names by what they resolved to
+ * (each quantifier's variable has its own local), fields by record and index. */
+static bool pc_same_path(const pa_expr *a, const pa_expr *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == PA_E_NAME)
+        return a->ref == b->ref && a->ref_index == b->ref_index;
+    return a->kind == PA_E_FIELD && a->ref_rec == b->ref_rec && a->ref_index == b->ref_index &&
+           pc_same_path(a->u.field.obj, b->u.field.obj);
+}
+
+static bool pc_narrowed(const pc_fn *fn, const pa_expr *e)
+{
+    for (const pc_narrow *n = fn->narrow; n; n = n->up)
+        if (pc_same_path(n->path, e))
+            return true;
+    return false;
+}
+
+static pc_narrow *pc_narrow_push(pc_ctx *c, const pa_expr *path, pc_narrow *up)
+{
+    if (path->type.kind == PB_T_VOID || !pc_is_path(path))
+        return up;
+    pc_narrow *n = pm_alloc(c->arena, sizeof *n);
+    if (!n)
+        return up;
+    n->path = path;
+    n->up = up;
+    return n;
+}
+
+/* The paths that are not none when the checked condition k evaluates to
+ * `holds`, added to `up`: `x is not none` true, `x is none` false, both
+ * sides of a true `and` and of a false `or`, through `not`. The code
+ * generator short-circuits `and`, `or` and `if`, so what depends on these
+ * never runs with none. */
+static pc_narrow *pc_narrow_by(pc_ctx *c, const pa_expr *k, bool holds, pc_narrow *up)
+{
+    switch (k->kind) {
+    case PA_E_IS_NONE:
+        return k->u.isnone.negated == holds ? pc_narrow_push(c, k->u.isnone.a, up) : up;
+    case PA_E_UNARY:
+        return k->u.un.op == PA_OP_NOT ? pc_narrow_by(c, k->u.un.a, !holds, up) : up;
+    case PA_E_BINARY:
+        if ((k->u.bin.op == PA_OP_AND && holds) || (k->u.bin.op == PA_OP_OR && !holds))
+            return pc_narrow_by(c, k->u.bin.b, holds, pc_narrow_by(c, k->u.bin.a, holds, up));
+        return up;
+    default:
+        return up;
+    }
+}
+
+/* Writes a path as the author wrote it (`c.expires`) into buf. */
+static void pc_path_text(const pa_expr *e, char *buf, size_t len)
+{
+    if (e->kind == PA_E_NAME) {
+        snprintf(buf, len, "%s", e->u.name.name);
+        return;
+    }
+    pc_path_text(e->u.field.obj, buf, len);
+    size_t used = strlen(buf);
+    if (used < len)
+        snprintf(buf + used, len - used, ".%s", e->u.field.name);
+}
+
+/* Optional values must be unwrapped before arithmetic and ordering. A name
+ * or field path can be tested first, which narrows it (pc_narrow_by). */
 static bool pc_require_plain(pc_ctx *c, const pa_expr *e, pb_type t, const char *what)
 {
     if (!t.optional)
@@ -28,8 +106,15 @@ static bool pc_require_plain(pc_ctx *c, const pa_expr *e, pb_type t, const char 
     char b[64];
     pd_diag *dg = PC_ERR(c, &e->span, PD_E0401, "%s needs a value, but this is %s and may be none",
                          what, pc_tn(c, t, b));
-    pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `(...) otherwise today`, "
-                                "or test it first with `is none`");
+    const char *stand_in = t.kind == PB_T_DATE ? "today" : t.kind == PB_T_BOOL ? "false" : "0";
+    if (!pc_is_path(e)) {
+        pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `(...) otherwise %s`", stand_in);
+        return false;
+    }
+    char path[96];
+    pc_path_text(e, path, sizeof path);
+    pd_note_add(c->d, dg, NULL, "say what to use when it is none, e.g. `%s otherwise %s`, "
+                                "or test it first: `%s is not none and ...`", path, stand_in, path);
     return false;
 }
 
@@ -74,7 +159,7 @@ static pb_type pc_use_define(pc_ctx *c, pa_expr *e, uint32_t idx)
     return def->typed ? def->result : pc_void();
 }
 
-static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
+static pb_type pc_name_typed(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     const char *name = e->u.name.name;
     for (pc_scope *sc = fn->scope; sc; sc = sc->up) {
@@ -86,6 +171,8 @@ static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
     }
     uint32_t idx;
     if (pc_names_get(&c->defs, name, &idx)) {
+        if (c->p->defs[idx].decl->u.define.failed)
+            return pc_use_define(c, e, idx);
         if (c->p->defs[idx].decl->u.define.has_params) {
             pd_diag *dg = PC_ERR(c, &e->span, PD_E0403, "`%s` needs %u argument%s", name,
                                  c->p->defs[idx].nparams, c->p->defs[idx].nparams == 1 ? "" : "s");
@@ -103,7 +190,20 @@ static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
     return pc_void();
 }
 
-static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
+/* A path tested with `is not none` on the way here is a plain value. */
+static pb_type pc_narrow_type(const pc_fn *fn, const pa_expr *e, pb_type t)
+{
+    if (t.optional && pc_narrowed(fn, e))
+        t.optional = 0;
+    return t;
+}
+
+static pb_type pc_name(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    return pc_narrow_type(fn, e, pc_name_typed(c, fn, e));
+}
+
+static pb_type pc_field_typed(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     pb_type obj = pc_expr(c, fn, e->u.field.obj);
     if (pc_is_void(obj))
@@ -137,6 +237,11 @@ static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
     }
     pd_note_add(c->d, dg, &r->span, "`%s` is declared here", r->name);
     return pc_void();
+}
+
+static pb_type pc_field_access(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    return pc_narrow_type(fn, e, pc_field_typed(c, fn, e));
 }
 
 /* ---- calls ---------------------------------------------------------------- */
@@ -200,6 +305,13 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return pc_void();
     }
     pc_define *def = &c->p->defs[idx];
+    if (def->decl->u.define.failed) {
+        /* A syntax error cut its declaration short; only the arguments'
+         * own mistakes are news. */
+        for (pa_expr *a = e->u.call.args; a; a = a->next)
+            pc_expr(c, fn, a);
+        return pc_use_define(c, e, idx);
+    }
     if (!def->decl->u.define.has_params) {
         pd_diag *dg = PC_ERR(c, &e->span, PD_E0412, "`%s` is a value, not a function; write `%s` without parentheses",
                              name, name);
@@ -241,7 +353,10 @@ static pb_type pc_call(pc_ctx *c, pc_fn *fn, pa_expr *e)
 static pb_type pc_logic(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     pb_type a = pc_expr(c, fn, e->u.bin.a);
+    pc_narrow *outer = fn->narrow;
+    fn->narrow = pc_narrow_by(c, e->u.bin.a, e->u.bin.op == PA_OP_AND, outer);
     pb_type b = pc_expr(c, fn, e->u.bin.b);
+    fn->narrow = outer;
     const char *op = e->u.bin.op == PA_OP_AND ? "and" : "or";
     char buf[64];
     bool ok = true;
@@ -401,7 +516,7 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
-    if (!a.optional) {
+    if (!a.optional && !pc_narrowed(fn, e->u.bin.a)) {
         PC_ERR(c, &e->u.bin.a->span, PD_E0429, "this is %s and is never none, so `otherwise` has no effect",
                pc_tn(c, a, ba));
         return pc_void();
@@ -459,7 +574,7 @@ static pb_type pc_is_none(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (pc_is_void(a))
         return a;
     char b[64];
-    if (!a.optional) {
+    if (!a.optional && !pc_narrowed(fn, e->u.isnone.a)) {
         PC_ERR(c, &e->u.isnone.a->span, PD_E0432, "this is %s and is never none", pc_tn(c, a, b));
         return pc_void();
     }
@@ -469,8 +584,12 @@ static pb_type pc_is_none(pc_ctx *c, pc_fn *fn, pa_expr *e)
 static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
     pb_type k = pc_expr(c, fn, e->u.cond.c);
+    pc_narrow *outer = fn->narrow;
+    fn->narrow = pc_narrow_by(c, e->u.cond.c, true, outer);
     pb_type a = pc_operand(c, fn, e->u.cond.a);
+    fn->narrow = pc_narrow_by(c, e->u.cond.c, false, outer);
     pb_type b = pc_operand(c, fn, e->u.cond.b);
+    fn->narrow = outer;
     char ba[64], bb[64];
     bool none_a = e->u.cond.a->kind == PA_E_NONE, none_b = e->u.cond.b->kind == PA_E_NONE;
     if (none_a && none_b) {
@@ -499,8 +618,126 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     return pc_ty(kind, a.optional || b.optional, 0);
 }
 
+/* ---- reach: what an operand takes in ------------------------------------ */
+
+static const char *pc_op_text(pa_op op)
+{
+    switch (op) {
+    case PA_OP_EQ: return "=";
+    case PA_OP_NE: return "!=";
+    case PA_OP_LT: return "<";
+    case PA_OP_LE: return "<=";
+    case PA_OP_GT: return ">";
+    case PA_OP_GE: return ">=";
+    case PA_OP_ADD: return "+";
+    case PA_OP_SUB: return "-";
+    default: return "*";
+    }
+}
+
+/* `(whole up to inner) rest`: the source of `whole` with a closing
+ * parenthesis after `inner`, which `whole` starts with, into buf; false when
+ * it does not fit on a line (or spans another line), to say it in words. */
+static bool pc_paren_text(const pc_ctx *c, const ps_span *whole, const ps_span *inner, char *buf, size_t len)
+{
+    const ps_file *f = &c->src->files[whole->file];
+    if (whole->end > f->len || inner->end > whole->end || inner->file != whole->file)
+        return false;
+    int head = (int)(inner->end - whole->start), tail = (int)(whole->end - inner->end);
+    if (memchr(f->text + whole->start, '\n', (size_t)(whole->end - whole->start)) || head + tail + 3 >= (int)len)
+        return false;
+    const char *rest = f->text + inner->end;
+    while (tail > 0 && *rest == ' ')
+        rest++, tail--;
+    snprintf(buf, len, "(%.*s) %.*s", head, f->text + whole->start, tail, rest);
+    return true;
+}
+
+/* Was e written in parentheses? Their span covers them, so it starts before
+ * its left operand. */
+static bool pc_parenthesised(const pa_expr *e)
+{
+    return e->kind == PA_E_BINARY && e->span.start < e->u.bin.a->span.start;
+}
+
+static bool pc_reach_op(pa_op op)
+{
+    return (op >= PA_OP_EQ && op <= PA_OP_GE) || op == PA_OP_ADD || op == PA_OP_SUB || op == PA_OP_MUL;
+}
+
+static bool pc_is_duration(const pa_expr *e)
+{
+    return e->kind == PA_E_DURATION || (e->kind == PA_E_UNARY && e->u.un.a->kind == PA_E_DURATION);
+}
+
+/* An operand's arithmetic as the reader sees it: `b - 12 * x` unparenthesised. */
+static bool pc_arith_chain(const pa_expr *e)
+{
+    return e->kind == PA_E_BINARY && !pc_parenthesised(e) &&
+           (e->u.bin.op == PA_OP_ADD || e->u.bin.op == PA_OP_SUB || e->u.bin.op == PA_OP_MUL);
+}
+
+/* In a chain such as `d + 1 year - 2`, the first operation (from the left)
+ * that does not add or take a duration: where a date's arithmetic stops. */
+static pa_expr *pc_first_break(pa_expr *e)
+{
+    if (!pc_arith_chain(e))
+        return NULL;
+    pa_expr *below = pc_first_break(e->u.bin.a);
+    if (below)
+        return below;
+    return pc_is_duration(e->u.bin.b) && e->u.bin.op != PA_OP_MUL ? NULL : e;
+}
+
+/* Types every operand of an arithmetic chain once, leftmost first. */
+static void pc_check_chain(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    if (!pc_arith_chain(e)) {
+        pc_expr(c, fn, e);
+        return;
+    }
+    pc_check_chain(c, fn, e->u.bin.a);
+    pc_operand(c, fn, e->u.bin.b);
+}
+
+/* `months between a and b - 12 * x` reads as the count less 12 * x, but the
+ * last date of `between` (and the date of `since`) reaches over arithmetic,
+ * so that `days between a and today + 90 days` is a date: the date is
+ * `b - 12 * x`. A date's only arithmetic adds or takes a duration, so any
+ * other arithmetic there is this mistake: say so, with the parenthesised
+ * form, from the first operation that is not a date's. */
+static bool pc_between_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    pa_expr *last = e->u.between.b ? e->u.between.b : e->u.between.a;
+    pa_expr *parent = pc_first_break(last);
+    if (!parent)
+        return false;
+    if (e->u.between.b)
+        pc_expr(c, fn, e->u.between.a);
+    pc_check_chain(c, fn, last);
+    const ps_file *f = &c->src->files[e->span.file];
+    int wlen = 0;
+    while (e->span.start + (uint32_t)wlen < f->len && f->text[e->span.start + (uint32_t)wlen] >= 'a' &&
+           f->text[e->span.start + (uint32_t)wlen] <= 'z')
+        wlen++;
+    const char *word = f->text + e->span.start;
+    const char *how = e->u.between.b ? "between" : "since";
+    pd_diag *dg = PC_ERR(c, &parent->u.bin.op_span, PD_E0460,
+                         "`%.*s %s` takes everything to its right as its %sdate, including this `%s`", wlen, word,
+                         how, e->u.between.b ? "second " : "", pc_op_text(parent->u.bin.op));
+    char fixed[160];
+    if (pc_paren_text(c, &e->span, &parent->u.bin.a->span, fixed, sizeof fixed))
+        pd_note_add(c->d, dg, NULL, "to apply it to the count, put the count in parentheses: `%s`", fixed);
+    else
+        pd_note_add(c->d, dg, NULL, "to apply it to the count, put the count in parentheses: `(%.*s %s ...) %s ...`",
+                    wlen, word, how, pc_op_text(parent->u.bin.op));
+    return true;
+}
+
 static pb_type pc_between(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
+    if (pc_between_swallowed(c, fn, e))
+        return pc_void();
     pa_expr *sides[2] = {e->u.between.a, e->u.between.b};
     bool ok = true;
     char b[64];
@@ -525,29 +762,46 @@ static const char *pc_quant_word(pa_quant q)
     return q == PA_Q_ANY ? "any" : q == PA_Q_ALL ? "all" : q == PA_Q_COUNT ? "count" : "sum";
 }
 
-/* `count c in certificates >= 2` reads naturally but parses as a count over
- * `certificates >= 2`: quantifiers reach as far right as they can. Say so,
- * instead of complaining about comparing a list. */
-static bool pc_quant_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
+/* `count c in certificates where c.current >= 2` reads as a comparison of
+ * the count, but `where` takes everything to its right: the condition is
+ * `c.current >= 2`. Say so, instead of complaining about comparing a
+ * condition with a number. (Without `where`, a count or sum ends with its
+ * list: the grammar stops it there.) Returns 1 when reported, -1 when a
+ * side already had an error (reported), 0 when this is not that case and
+ * nothing was reported. */
+static int pc_where_swallowed(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
-    pa_expr *l = e->u.quant.list;
-    if (l->kind != PA_E_BINARY || l->u.bin.op == PA_OP_IN || l->u.bin.op == PA_OP_OTHERWISE)
-        return false;
-    pb_type inner = pc_expr(c, fn, l->u.bin.a);
-    if (inner.kind != PB_T_LIST && inner.kind != PB_T_SET)
-        return false;
-    pd_diag *dg = PC_ERR(c, &l->u.bin.op_span, PD_E0444,
-                         "`%s` takes everything to its right as its list, including this operator",
-                         pc_quant_word(e->u.quant.q));
-    pd_note_add(c->d, dg, NULL, "put the %s in parentheses: `(%s %s in ...) ...`", pc_quant_word(e->u.quant.q),
-                pc_quant_word(e->u.quant.q), e->u.quant.var);
-    return true;
+    pa_expr *w = e->u.quant.where;
+    if ((e->u.quant.q != PA_Q_COUNT && e->u.quant.q != PA_Q_SUM) || w->kind != PA_E_BINARY ||
+        !pc_reach_op(w->u.bin.op) || pc_parenthesised(w))
+        return 0;
+    pb_type a = pc_expr(c, fn, w->u.bin.a);
+    if (pc_is_void(a)) {
+        pc_operand(c, fn, w->u.bin.b);
+        return -1;
+    }
+    if (a.kind != PB_T_BOOL)
+        return 0;
+    pb_type b = pc_expr(c, fn, w->u.bin.b);
+    if (pc_is_void(b))
+        return -1;
+    if (!pc_numeric(b))
+        return 0;
+    const char *q = pc_quant_word(e->u.quant.q);
+    pd_diag *dg = PC_ERR(c, &w->u.bin.op_span, PD_E0444,
+                         "`where` takes everything to its right as its condition, including this `%s`",
+                         pc_op_text(w->u.bin.op));
+    char fixed[160];
+    if (pc_paren_text(c, &e->span, &w->u.bin.a->span, fixed, sizeof fixed))
+        pd_note_add(c->d, dg, NULL, "to apply it to the %s, put the %s in parentheses: `%s`", q, q, fixed);
+    else
+        pd_note_add(c->d, dg, NULL, "to apply it to the %s, put the %s in parentheses: `(%s ... where ...) %s ...`",
+                    q, q, q, pc_op_text(w->u.bin.op));
+    return 1;
 }
 
 static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
 {
-    if (pc_quant_swallowed(c, fn, e))
-        return pc_void();
     pb_type l = pc_expr(c, fn, e->u.quant.list);
     char b[64];
     pb_type elem = pc_void();
@@ -565,7 +819,10 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
     pc_scope sc = {e->u.quant.var, e->u.quant.var_span, elem, base + PC_QUANT_VAR, PA_REF_LOCAL, fn->scope};
     fn->scope = &sc;
     bool ok = !pc_is_void(elem);
-    if (e->u.quant.where) {
+    int swallowed = e->u.quant.where ? pc_where_swallowed(c, fn, e) : 0;
+    if (swallowed) {
+        ok = false;
+    } else if (e->u.quant.where) {
         pb_type w = pc_expr(c, fn, e->u.quant.where);
         if (pc_is_void(w)) {
             ok = false;
@@ -579,7 +836,12 @@ static pb_type pc_quant(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (e->u.quant.q == PA_Q_COUNT)
         result = pc_ty(PB_T_INT, false, 0);
     if (e->u.quant.q == PA_Q_SUM) {
+        /* The value is added only for the elements that pass `where`. */
+        pc_narrow *outer = fn->narrow;
+        if (e->u.quant.where)
+            fn->narrow = pc_narrow_by(c, e->u.quant.where, true, outer);
         pb_type v = pc_expr(c, fn, e->u.quant.value);
+        fn->narrow = outer;
         if (pc_is_void(v)) {
             ok = false;
         } else if (!pc_numeric(v)) {

@@ -16,12 +16,21 @@ struct pc_scope {
     pc_scope *up;
 };
 
+/* A name or field path (`crc`, `c.expires`) known not to be none where the
+ * checker is: the right of `x is not none and`, a branch of `if`. */
+typedef struct pc_narrow pc_narrow;
+struct pc_narrow {
+    const pa_expr *path;
+    pc_narrow *up;
+};
+
 /* The function being checked: a definition's body or a requirement. */
 typedef struct pc_fn {
     pc_define *def;    /* NULL for a requirement */
     pc_scope *scope;
     uint32_t nlocals;
     unsigned depth;    /* expression nesting, to bound recursion */
+    pc_narrow *narrow; /* paths known not to be none here */
 } pc_fn;
 
 typedef struct pc_ctx {

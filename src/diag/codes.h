@@ -48,6 +48,7 @@
     X(E0207, ERROR, "A clause of a test given twice")                                                   \
     X(E0208, ERROR, "An expected outcome of a test that is not one of the outcomes")                    \
     X(E0209, ERROR, "A citation on a program rather than on its requirements")                          \
+    X(E0210, ERROR, "A reserved word of the language where a name is written")                          \
     /* types, fields and records */                                                                      \
     X(E0301, ERROR, "A list of a record that is not declared")                                          \
     X(E0302, ERROR, "A set of something other than text")                                              \
@@ -153,8 +154,9 @@
     X(E0441, ERROR, "A list in brackets anywhere but after `in`")                                       \
     X(E0442, ERROR, "`none` compared with `none`")                                                      \
     X(E0443, ERROR, "`if` whose branches are both `none`")                                              \
-    X(E0444, ERROR, "A quantifier's list that takes in the operator after it")                          \
-    X(E0445, ERROR, "A chain of definitions longer than the nesting limit")
+    X(E0444, ERROR, "A quantifier's `where` that takes in the operator after it")                       \
+    X(E0445, ERROR, "A chain of definitions longer than the nesting limit")                             \
+    X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

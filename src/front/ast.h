@@ -304,6 +304,7 @@ struct pa_decl {
             pa_typeref *result;   /* `: type`, or NULL */
             pa_expr *body;
             pa_assume *assumes;   /* `assuming "..."` after the body, in order */
+            bool failed;          /* a syntax error cut it short: only its name is known */
         } define;
         struct {
             const char *title;    /* `program id "title" {`, or NULL */

@@ -221,6 +221,22 @@ void pp_append_decl(pp_parser *p, pa_decl *d)
     p->tail = d;
 }
 
+void pp_define_failed(pp_parser *p)
+{
+    if (!p->defining)
+        return;
+    pa_decl *d = pp_decl(p, PA_D_DEFINE, p->defining_span, p->defining, p->defining_span);
+    pa_expr *body = pp_node(p, PA_E_BOOL, p->defining_span, NULL, NULL, NULL);
+    p->defining = NULL;
+    if (!d || !body) {
+        p->oom = true;
+        return;
+    }
+    d->u.define.body = body;
+    d->u.define.failed = true;
+    pp_append_decl(p, d);
+}
+
 pa_req *pp_leaf(pp_parser *p, pa_expr *cond)
 {
     pa_req *r = pp_alloc(p, sizeof *r);

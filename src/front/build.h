@@ -45,6 +45,10 @@ pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name
 pa_decl *pp_program(pp_parser *p, ps_span span, const char *name, ps_span name_span, pp_opt_str title,
                     pp_tail header, pp_pbody body);
 void pp_append_decl(pp_parser *p, pa_decl *d);
+/* After a syntax error: the definition being read, if any, is declared
+ * without a body (pa_decl.u.define.failed), so that the checker treats its
+ * uses as already reported. */
+void pp_define_failed(pp_parser *p);
 pa_req *pp_leaf(pp_parser *p, pa_expr *cond);
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members);
 pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,

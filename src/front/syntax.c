@@ -1,5 +1,6 @@
 /* The sentences of syntax errors (syntax.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "syntax.h"
@@ -226,6 +227,113 @@ static bool pp_report_unlabelled(pp_parser *p, const pp_syntax *s)
     return true;
 }
 
+/* ---- reserved words ----------------------------------------------------------- */
+
+static bool pp_is_word(int k) { return k >= T_INCLUDE && k <= T_SET; }
+
+static bool pp_is_unit(int k)
+{
+    return k == T_YEAR || k == T_YEARS || k == T_MONTH || k == T_MONTHS || k == T_DAY || k == T_DAYS;
+}
+
+/* What a name written at this point names, from the token before it. */
+static const char *pp_name_role(int prev)
+{
+    switch (prev) {
+    case T_DEFINE: return "a definition's name";
+    case T_LPAREN: case T_COMMA: return "a parameter's name";
+    case T_PROGRAM: return "a program's name";
+    case T_FACTS: case T_RECORD: return "a record's name";
+    case T_ANY: case T_ALL: case T_COUNT: case T_FOR: return "a quantifier's variable";
+    case T_EXAMPLE: return "an example's name";
+    case T_KNOWN: return "a list's name";
+    default: return "a name";
+    }
+}
+
+/* Two spellings that are names, for the word (`n_months`, `month_count`):
+ * what the author most likely means by it. */
+static void pp_reserved_spellings(const char *word, char *a, char *b, size_t len)
+{
+    static const struct { const char *word, *a, *b; } named[] = {
+        {"count", "n", "how_many"}, {"sum", "total", "sum_of"}, {"today", "as_of", "on_day"},
+        {"from", "start", "from_date"}, {"until", "end", "until_date"}, {"test", "check", "test_name"},
+        {"set", "set_name", "group"}, {"list", "items", "list_name"}, {"record", "entry", "record_name"},
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        if (strcmp(word, named[i].word) == 0) {
+            snprintf(a, len, "%s", named[i].a);
+            snprintf(b, len, "%s", named[i].b);
+            return;
+        }
+    }
+    size_t n = strlen(word);
+    bool unit = strncmp(word, "year", 4) == 0 || strncmp(word, "month", 5) == 0 || strncmp(word, "day", 3) == 0;
+    if (unit) {
+        int stem = (int)(word[n - 1] == 's' ? n - 1 : n);
+        snprintf(a, len, "n_%.*ss", stem, word);
+        snprintf(b, len, "%.*s_count", stem, word);
+        return;
+    }
+    snprintf(a, len, "the_%s", word);
+    snprintf(b, len, "%s_value", word);
+}
+
+/* The text of a keyword token at `at` (short: a keyword), into bare. */
+static void pp_word_at(const pp_parser *p, const ps_span *at, char *bare, size_t len)
+{
+    pp_msg word = {.len = 0};
+    pp_found(p, T_IDENT, at, &word);
+    /* pp_found quotes it; the bare word is between the backticks. */
+    size_t n = word.len >= 2 ? word.len - 2 : 0;
+    if (n >= len)
+        n = len - 1;
+    memcpy(bare, word.buf + 1, n);
+    bare[n] = '\0';
+}
+
+/* E0210: the word, that it is reserved, and two names to use instead. */
+static pd_diag *pp_reserved_report(pp_parser *p, const ps_span *at, const char *role)
+{
+    char bare[40], a[48], b[48];
+    pp_word_at(p, at, bare, sizeof bare);
+    pp_reserved_spellings(bare, a, b, sizeof a);
+    pd_diag *d = pd_report(p->diags, PD_E0210, at, "`%s` is a reserved word of the language and cannot be %s",
+                           bare, role);
+    pd_note_add(p->diags, d, NULL, "choose another spelling, e.g. `%s` or `%s`", a, b);
+    pd_set_fix(p->diags, d, a);
+    return d;
+}
+
+/* `define held_for(licence: text, months: integer)`: a word of the language
+ * where only a name fits. Its definition is then declared without a body
+ * (pp_define_failed), so its uses add nothing. */
+static bool pp_report_reserved(pp_parser *p, const pp_syntax *s)
+{
+    if (!pp_is_word(s->lookahead) || !s->expected[T_IDENT] || s->expected[T_INT] || s->expected[T_STRING])
+        return false;
+    int prev = p->lex->hist[1].kind;
+    if (prev == T_COLON || prev == T_OF || prev == T_QUESTION)
+        return false; /* a type's place: "expected a type" says it better */
+    pp_reserved_report(p, &s->at, pp_name_role(prev));
+    return true;
+}
+
+/* `months > 1`, `months` meant as a name: the unit starts `months since D`
+ * or `months between A and B`, and nothing else fits after it. */
+static bool pp_report_unit_as_name(pp_parser *p, const pp_syntax *s)
+{
+    const pp_tok *unit = &p->lex->hist[1];
+    if (!pp_is_unit(unit->kind) || s->nexpected != 2 || !s->expected[T_SINCE] || !s->expected[T_BETWEEN])
+        return false;
+    char bare[40];
+    pp_word_at(p, &unit->span, bare, sizeof bare);
+    pd_diag *d = pp_reserved_report(p, &unit->span, "a name");
+    pd_note_add(p->diags, d, NULL, "here it starts a count of time, such as `%s since D` or `%s between A and B`",
+                bare, bare);
+    return true;
+}
+
 /* "expected A or B after C, found D" when both the list and C are known,
  * else "unexpected D", then "; expected A or B" or " after C". */
 static void pp_sentence(const pp_expect *e, const char *after, const char *found, pp_msg *m)
@@ -281,7 +389,8 @@ bool pp_syntax_quiet(const pp_parser *p)
 
 void pp_syntax_error(pp_parser *p, const pp_syntax *s)
 {
-    if (!pp_report_unclosed(p, s) && !pp_report_unlabelled(p, s))
+    if (!pp_report_unclosed(p, s) && !pp_report_unlabelled(p, s) && !pp_report_reserved(p, s) &&
+        !pp_report_unit_as_name(p, s))
         pp_report_unexpected(p, s);
 }
 

@@ -378,8 +378,12 @@ pl_term *pl_term_of(pl_logic *L, const pa_expr *e)
 {
     for (uint32_t i = 0; i < L->nterms; i++) {
         pl_term *t = L->terms[i];
-        if (!t->opaque && !t->rhs && t->e && pl_expr_equal(t->e, e))
+        if (!t->opaque && !t->rhs && t->e && pl_expr_equal(t->e, e)) {
+            /* After `x is not none`, the checker types x as plain; the
+             * term may still be none wherever it is not tested. */
+            t->optional |= e->type.optional;
             return t;
+        }
     }
     pl_term *t = pl_term_add(L);
     if (!t)

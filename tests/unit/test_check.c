@@ -62,6 +62,20 @@ static const bad bads[] = {
     {"program p { require \"r\": agee >= 18 }", "E0402", "unknown name `agee`"},
     {"program p { require \"r\": age >= \"18\" }", "E0421", "cannot compare integer with text"},
     {"program p { require \"r\": coaching_since < today }", "E0401", "may be none"},
+    /* narrowing: only where the test has been made, and only the path tested */
+    {"program p { require \"r\": coaching_since is none and coaching_since < today }", "E0401", "may be none"},
+    {"program p { require \"r\": coaching_since is not none or coaching_since < today }", "E0401", "may be none"},
+    {"program p { require \"r\": (coaching_since is not none) = true and coaching_since < today }", "E0401",
+     "may be none"},
+    {"program p { require \"r\": if coaching_since is none then coaching_since < today else true }", "E0401",
+     "may be none"},
+    {"program p { require \"r\": any c in certificates where c.expires is not none and "
+     "(any c in certificates where c.expires < today) }", "E0401", "may be none"},
+    {"program p { require \"r\": any c in certificates where c.expires is not none and "
+     "(any d in certificates where d.expires < today) }", "E0401", "may be none"},
+    {"program p { require \"r\": (any c in certificates where c.expires is not none) and "
+     "any c in certificates where c.expires < today }", "E0401", "may be none"},
+    {"program p { require \"r\": (max(1, 2) otherwise 3) > 1 }", "E0429", "never none"},
     {"program p { require \"r\": age }", "E0331", "must be a condition"},
     {"program p { require \"r\": age >= 18 and 3 }", "E0420", "`and` joins conditions"},
     {"program p { require \"r\": birth_date - birth_date > 2 }", "E0423", "cannot apply `-` to date and date"},
@@ -83,7 +97,15 @@ static const bad bads[] = {
     {"program p { require \"r\": any x in age where true }", "E0436", "goes through a list or set"},
     {"program p { require \"r\": (sum c.id for c in certificates) > 1 }", "E0438", "`sum` adds numbers"},
     {"program p { require \"r\": max(1) > 0 }", "E0410", "takes two numbers"},
-    {"program p { require \"r\": count c in certificates >= 2 }", "E0444", "`count` takes everything to its right"},
+    {"program p { require \"r\": count c in certificates where current(c.id) >= 2 }", "E0444",
+     "`where` takes everything to its right as its condition, including this `>=`"},
+    {"program p { require \"r\": sum 1 for c in certificates where current(c.id) > 2 }", "E0444",
+     "including this `>`"},
+    {"program p { require \"r\": months between birth_date and today - 12 * athletes_coached > 1 }", "E0460",
+     "`months between` takes everything to its right as its second date, including this `-`"},
+    {"program p { require \"r\": years since birth_date + 1 year - 2 > 1 }", "E0460",
+     "`years since` takes everything to its right as its date, including this `-`"},
+    {"program p { require \"r\": days between birth_date and today * 2 > 1 }", "E0460", "including this `*`"},
     {"program p { require \"r\": [1, 2] }", "E0441", "only be used after `in`"},
     {"program p { require \"r\": none }", "E0440", "`none` cannot be used here"},
     {"program p { require \"r\": not age }", "E0430", "`not` needs a condition"},
@@ -255,6 +277,32 @@ static const char *const goods[] = {
     "false expect later(none) = 2026-01-01 expect later(2020-01-01) = 2020-01-01 expect half(3) = 1.5 "
     "expect half(2) = 1 }",
     "program p { require \"r\": (coaching_since otherwise today) < today }",
+    /* without `where`, `count` and `sum` end with their list (issue 17) */
+    "program p { require \"r\": count c in certificates >= 2 }",
+    "program p { require \"r\": count c in certificates - 1 >= athletes_coached }",
+    "program p { require \"r\": sum days between c.issued and today for c in certificates >= 2 }",
+    /* the last date of `between` still takes a duration */
+    "program p { require \"r\": days between birth_date and today + 90 days > 1 }",
+    "program p { require \"r\": years since birth_date - 1 year + 2 days >= 18 }",
+    "program p { require \"r\": (months between birth_date and today) - 12 * athletes_coached > 1 }",
+    /* `x is not none` narrows x (a name, a parameter, a field path) */
+    "program p { require \"r\": coaching_since is not none and years since coaching_since < 5 }",
+    "program p { require \"r\": coaching_since is none or coaching_since < today }",
+    "program p { require \"r\": not (coaching_since is none) and coaching_since < today }",
+    "program p { require \"r\": if coaching_since is none then false else coaching_since < today }",
+    "program p { require \"r\": if coaching_since is not none then coaching_since < today else true }",
+    "program p { require \"r\": any c in certificates where c.expires is not none and c.expires > today }",
+    "program p { require \"r\": (sum days between c.issued and c.expires for c in certificates "
+    "where c.expires is not none) > 1 }",
+    "define left(d: date?) = d is not none and days between today and d > 0\n"
+    "program p { require \"r\": left(coaching_since) }",
+    "define plain(d: date) = d > today\n"
+    "program p { require \"r\": coaching_since is not none and plain(coaching_since) }",
+    "define since2: date = if coaching_since is none then today else coaching_since\n"
+    "program p { require \"r\": since2 < today }",
+    /* a narrowed value still accepts what an optional one does */
+    "program p { require \"r\": coaching_since is not none and (coaching_since otherwise today) < today }",
+    "program p { require \"r\": coaching_since is none or coaching_since is not none }",
     "program p { require \"r\": coaching_since = none or coaching_since = 2020-01-01 }",
     "program p { require \"r\": age + 0.5 > 18 }",
     "program p { require \"r\": (if age > 18 then none else 2020-01-01) is none }",

@@ -256,7 +256,15 @@ static const struct {
     {"a and any x in l where p", "(and a (any x l where p))"},
     {"any x in a.items where x in s", "(any x (. a items) where (in x s))"},
     {"any x in l where any y in x.l where y", "(any x l where (any y (. x l) where y))"},
-    {"any x in count y in l where p where q", "(any x (count y l where p) where q)"},
+    {"any x in (count y in l where p) where q", "(any x (count y l where p) where q)"},
+    /* without `where`, `count` and `sum` end with their list (issue 17) */
+    {"count c in certs >= 2", "(>= (count c certs) 2)"},
+    {"count c in a.certs + 1 > n", "(> (+ (count c (. a certs)) 1) n)"},
+    {"count c in certs(x) = 0 and ok", "(and (= (count c (call certs x)) 0) ok)"},
+    {"sum c.h for c in l >= 20 or x", "(or (>= (sum c (. c h) l) 20) x)"},
+    {"2 * count c in certs", "(* 2 (count c certs))"},
+    /* with `where`, the condition still reaches as far as it can */
+    {"count c in certs where c.ok and x", "(count c certs where (and (. c ok) x))"},
     {"any m in memberships where m.body = body and (m.expires otherwise today) >= today",
      "(any m memberships where (and (= (. m body) body) "
      "(>= (otherwise (. m expires) today) today)))"},
@@ -1100,7 +1108,8 @@ static const struct {
     {"define x = (a", "unexpected end of file; expected an operator or `)`", 1, 14, 1},
     {"define x = [1, 2", "unexpected end of file; expected an operator, `]` or `,`", 1, 17, 1},
     {"define x = if a then b", "unexpected end of file; expected an operator or `else`", 1, 23, 1},
-    {"define x = any y in z", "unexpected end of file; expected an operator or `where`", 1, 22, 1},
+    {"define x = any y in z", "unexpected end of file; expected `where`, `(` or `.`", 1, 22, 1},
+    {"define x = any y in z + 1 where true", "unexpected `+`; expected `where`, `(` or `.`", 1, 23, 1},
     {"define x = sum a for", "expected identifier after `for`, found end of file", 1, 21, 1},
     {"program p { require \"x\": age >= 18 18 }", "unexpected `18` after an expression", 1, 36,
      1},
@@ -1236,14 +1245,59 @@ START_TEST(test_recovery_keeps_decls)
               "program p {\n  require \"x\": >\n  require \"y\": ok\n}\n");
     ck_assert(!f.ok);
     ck_assert_uint_eq(f.diags.errors, 2);
-    const char *names[] = {"a", "c", "p"};
+    /* `b` stays declared, without a body, so that its uses are not unknown names */
+    const char *names[] = {"a", "b", "c", "p"};
     pa_decl *d = f.decls;
-    for (int i = 0; i < 3; i++, d = d->next) {
+    for (int i = 0; i < 4; i++, d = d->next) {
         ck_assert_ptr_nonnull(d);
         ck_assert_str_eq(d->name, names[i]);
+        ck_assert(d->kind != PA_D_DEFINE || d->u.define.failed == (i == 1));
     }
     ck_assert_ptr_null(d);
-    ck_assert_str_eq(f.decls->next->next->u.program.reqs->label, "y");
+    ck_assert_str_eq(f.decls->next->next->next->u.program.reqs->label, "y");
+    fx_free(&f);
+}
+END_TEST
+
+/* A keyword where a name is written: one E0210 naming the word, two
+ * spellings, and the definition still declared. */
+START_TEST(test_reserved_word_as_name)
+{
+    static const struct { const char *text, *word, *message, *fix; } cases[] = {
+        {"define held_for(licence: text, months: integer) = licence = \"b\"", "months",
+         "`months` is a reserved word of the language and cannot be a parameter's name", "n_months"},
+        {"define year = 3", "year", "`year` is a reserved word of the language and cannot be a definition's name",
+         "n_years"},
+        {"define f(count: integer) = count", "count",
+         "`count` is a reserved word of the language and cannot be a parameter's name", "n"},
+        {"define where = 3", "where", "`where` is a reserved word of the language and cannot be a definition's name",
+         "the_where"},
+        {"program p {\n  require \"x\": days > 1\n}", "days",
+         "`days` is a reserved word of the language and cannot be a name", "n_days"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fx f;
+        parse(&f, cases[i].text);
+        ck_assert(!f.ok);
+        ck_assert_uint_eq(f.diags.errors, 1);
+        pd_diag *d = f.diags.head;
+        ck_assert_str_eq(d->code, "E0210");
+        ck_assert_str_eq(span_text(&f, d->span), cases[i].word);
+        ck_assert_str_eq(d->message, cases[i].message);
+        ck_assert_str_eq(d->fix, cases[i].fix);
+        fx_free(&f);
+    }
+    /* the definition whose parameter failed is declared, marked failed */
+    fx f;
+    parse(&f, "define held_for(licence: text, months: integer) = 1\ndefine b = held_for(\"x\", 2)");
+    ck_assert_str_eq(f.decls->name, "held_for");
+    ck_assert(f.decls->u.define.failed);
+    ck_assert_str_eq(f.decls->next->name, "b");
+    ck_assert(!f.decls->next->u.define.failed);
+    fx_free(&f);
+    /* an operator where an expression is needed is not a name */
+    parse(&f, "define x = 1 + where");
+    ck_assert_str_eq(f.diags.head->code, "E0201");
     fx_free(&f);
 }
 END_TEST
@@ -1636,6 +1690,7 @@ static Suite *parser_suite(void)
     tcase_add_test(err, test_unterminated_note);
     tcase_add_test(err, test_chain_note);
     tcase_add_test(err, test_recovery_keeps_decls);
+    tcase_add_test(err, test_reserved_word_as_name);
     tcase_add_test(err, test_lexical_errors_fail);
     tcase_add_loop_test(err, test_clause_twice, 0, (int)(sizeof twice / sizeof *twice));
     tcase_add_test(err, test_as_of_twice);

@@ -148,7 +148,11 @@
     X(E0442, ERROR, "`none` compared with `none`")                                                      \
     X(E0443, ERROR, "`if` whose branches are both `none`")                                              \
     X(E0444, ERROR, "A quantifier's list that takes in the operator after it")                          \
-    X(E0445, ERROR, "A chain of definitions longer than the nesting limit")
+    X(E0445, ERROR, "A chain of definitions longer than the nesting limit")                              \
+    X(E0450, ERROR, "A duration whose count is not a whole number")                                     \
+    X(E0451, ERROR, "A day that the month never has")                                                   \
+    X(E0452, ERROR, "`year of`, `month of`, `day of` or `following` without a date")                \
+    X(E0453, ERROR, "A date built from parts that are not whole numbers")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

@@ -73,6 +73,7 @@ static const unsigned char pp_class[PP_TOKEN_KINDS] = {
     [T_ALL] = PP_STARTS_EXPR, [T_COUNT] = PP_STARTS_EXPR, [T_SUM] = PP_STARTS_EXPR,
     [T_YEAR] = PP_TIME, [T_YEARS] = PP_TIME, [T_MONTH] = PP_TIME,
     [T_MONTHS] = PP_TIME, [T_DAY] = PP_TIME, [T_DAYS] = PP_TIME,
+    [T_MONTHNAME] = PP_UNIT, /* `31 August`: a detail after a number, as a unit is */
     [T_OR] = PP_OPERATOR, [T_AND] = PP_OPERATOR, [T_EQ] = PP_OPERATOR,
     [T_NE] = PP_OPERATOR, [T_LT] = PP_OPERATOR, [T_LE] = PP_OPERATOR,
     [T_GT] = PP_OPERATOR, [T_GE] = PP_OPERATOR, [T_IN] = PP_OPERATOR,

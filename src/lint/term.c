@@ -67,7 +67,9 @@ static bool pl_same(const pa_expr *a, const pa_expr *b, const pl_env *env)
     case PA_E_BOOL: return a->u.b == b->u.b;
     case PA_E_NONE:
     case PA_E_TODAY: return true;
-    case PA_E_DURATION: return a->u.dur.n == b->u.dur.n && a->u.dur.unit == b->u.dur.unit;
+    case PA_E_DURATION:
+        return a->u.dur.n == b->u.dur.n && a->u.dur.unit == b->u.dur.unit &&
+               pl_same(a->u.dur.count, b->u.dur.count, env);
     case PA_E_NAME: return pl_same_name(a, b, env);
     case PA_E_FIELD:
         return a->ref_rec == b->ref_rec && strcmp(a->u.field.name, b->u.field.name) == 0 &&
@@ -87,6 +89,10 @@ static bool pl_same(const pa_expr *a, const pa_expr *b, const pl_env *env)
         return a->u.between.unit == b->u.between.unit && pl_same(a->u.between.a, b->u.between.a, env) &&
                pl_same(a->u.between.b, b->u.between.b, env);
     case PA_E_QUANT: return pl_same_quant(a, b, env);
+    case PA_E_DATE_PART: return a->u.part.unit == b->u.part.unit && pl_same(a->u.part.a, b->u.part.a, env);
+    case PA_E_MAKE_DATE:
+        return pl_same(a->u.make.y, b->u.make.y, env) && pl_same(a->u.make.m, b->u.make.m, env) &&
+               pl_same(a->u.make.d, b->u.make.d, env) && pl_same(a->u.make.after, b->u.make.after, env);
     }
     return false;
 }

@@ -96,7 +96,27 @@ static void sx(pd_buf *b, const pa_expr *e)
     case PA_E_NONE: pd_buf_printf(b, "none"); break;
     case PA_E_TODAY: pd_buf_printf(b, "today"); break;
     case PA_E_DURATION:
-        pd_buf_printf(b, "(%lld %s)", (long long)e->u.dur.n, unit_name(e->u.dur.unit));
+        if (e->u.dur.count) {
+            pd_buf_printf(b, "(");
+            sx(b, e->u.dur.count);
+            pd_buf_printf(b, " %s)", unit_name(e->u.dur.unit));
+        } else {
+            pd_buf_printf(b, "(%lld %s)", (long long)e->u.dur.n, unit_name(e->u.dur.unit));
+        }
+        break;
+    case PA_E_DATE_PART:
+        pd_buf_printf(b, "(%s-of ", unit_name(e->u.part.unit));
+        sx(b, e->u.part.a);
+        pd_buf_printf(b, ")");
+        break;
+    case PA_E_MAKE_DATE:
+        pd_buf_printf(b, "(date ");
+        sx(b, e->u.make.d);
+        pd_buf_printf(b, " ");
+        sx(b, e->u.make.m);
+        pd_buf_printf(b, e->u.make.after ? " following " : " ");
+        sx(b, e->u.make.after ? e->u.make.after : e->u.make.y);
+        pd_buf_printf(b, ")");
         break;
     case PA_E_NAME: pd_buf_printf(b, "%s", e->u.name.name); break;
     case PA_E_FIELD:

@@ -344,6 +344,10 @@ static pb_type pc_arith(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (a.kind == PB_T_DATE && b.kind == PB_T_DATE && op == PA_OP_SUB)
         pd_note_add(c->d, dg, NULL, "to count the time between two dates, write `days between A and B` "
                                     "(or months, years)");
+    else if (e->u.bin.a->kind == PA_E_MAKE_DATE && pc_numeric(b))
+        pd_note_add(c->d, dg, NULL, "the year of `31 August of Y` ends before any operator: "
+                                    "write `31 August of (Y %s ...)`",
+                    sym);
     else if (b.kind == PC_T_DURATION || a.kind == PC_T_DURATION)
         pd_note_add(c->d, dg, NULL, "a duration such as `2 years` can only be added to or taken from a date");
     return pc_void();

@@ -225,6 +225,18 @@ static const struct {
      "(years-between (otherwise a today) (+ b 1))"},
     {"x and years between a and b > 2 or y", "(or (and x (> (years-between a b) 2)) y)"},
     {"(years since a) + 1", "(+ (years-since a) 1)"},
+    /* issue 17's date forms: a computed count, the parts of a date, dates
+     * from parts; their operands end before any operator */
+    {"today - n months", "(- today (n months))"},
+    {"today - (2 * k) years", "(- today ((* 2 k) years))"},
+    {"year of today + 1", "(+ (years-of today) 1)"},
+    {"month of a.start", "(months-of (. a start))"},
+    {"day of f(x) < 15", "(< (days-of (call f x)) 15)"},
+    {"31 August of course_year", "(date 31 8 course_year)"},
+    {"1 January of (year of d + 1)", "(date 1 1 (+ (years-of d) 1))"},
+    {"31 August of year of today", "(date 31 8 (years-of today))"},
+    {"1 January following c.issued + 5 years", "(+ (date 1 1 following (. c issued)) (5 years))"},
+    {"day d of month m of year y", "(date d m y)"},
     /* fields and calls */
     {"a.b", "(. a b)"}, {"a.b.c", "(. (. a b) c)"}, {"f()", "(call f)"},
     {"member(\"usatf\")", "(call member \"usatf\")"}, {"max(a, b + 1)", "(call max a (+ b 1))"},

@@ -252,6 +252,19 @@ static void pl_between_range(const pa_expr *e, pl_range *r)
     r->lo_why = r->hi_why = pl_why_at(&e->span, "the time between two dates of the years 1800-2999 is bounded");
 }
 
+/* `month of D` is 1-12 and `day of D` 1-31 for any date; `year of D` is
+ * left open (a date shifted past the calendar still has a year). */
+static void pl_part_range(const pa_expr *e, pl_range *r)
+{
+    if (e->u.part.unit == PA_YEARS)
+        return;
+    bool month = e->u.part.unit == PA_MONTHS;
+    r->has_lo = r->has_hi = true;
+    r->lo = pl_int_val(1);
+    r->hi = pl_int_val(month ? 12 : 31);
+    r->lo_why = r->hi_why = pl_why_at(&e->span, month ? "a month is 1 to 12" : "a day of the month is 1 to 31");
+}
+
 static void pl_define_range(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth)
 {
     const pc_define *def = &c->p->defs[e->ref_index];
@@ -306,6 +319,9 @@ static void pl_range_of(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth
         break;
     case PA_E_BETWEEN:
         pl_between_range(e, r);
+        break;
+    case PA_E_DATE_PART:
+        pl_part_range(e, r);
         break;
     case PA_E_QUANT:
         if (e->u.quant.q == PA_Q_COUNT) {

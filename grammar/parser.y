@@ -452,6 +452,15 @@ attr
         NEW($$->value = pp_text(p, @2, $2));
         $$->validity = $3;
     }
+    /* `valid until 1 January following granted + 5 years - 1 day`: the
+     * certificate's last day, computed from the day it is granted. */
+    | GRANTS STRING VALID UNTIL expr {
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->name = "grants";
+        $$->span = @1;
+        NEW($$->value = pp_text(p, @2, $2));
+        $$->valid_until = $5;
+    }
     ;
 
 opt_validity

@@ -152,7 +152,8 @@
     X(E0450, ERROR, "A duration whose count is not a whole number")                                     \
     X(E0451, ERROR, "A day that the month never has")                                                   \
     X(E0452, ERROR, "`year of`, `month of`, `day of` or `following` without a date")                \
-    X(E0453, ERROR, "A date built from parts that are not whole numbers")
+    X(E0453, ERROR, "A date built from parts that are not whole numbers")                               \
+    X(E0454, ERROR, "A computed validity (`valid until`) that is not a date")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

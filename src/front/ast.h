@@ -213,6 +213,10 @@ struct pa_attr {
     ps_span span;       /* the attribute name */
     pa_expr *value;
     pa_expr *validity;  /* grants only: a PA_E_DURATION, or NULL */
+    /* grants only: `valid until EXPR`, the last day the certificate is
+     * valid, computed from the parameter `granted` (a date); or NULL. */
+    pa_expr *valid_until;
+    uint32_t valid_nlocals; /* set by the checker: `granted` and EXPR's loop variables */
     pa_attr *next;
 };
 

@@ -87,6 +87,8 @@ static const bad bads[] = {
     {"program p { require \"r\": 31 August of \"2026\" < today }", "E0453", "year of a date is a whole number"},
     {"program p { require \"r\": 31 August of coaching_since < today }", "E0453", "year of a date is a whole number"},
     {"program p { require \"r\": 1 January of year of birth_date + 1 < today }", "E0423", "cannot apply `+` to date"},
+    {"program p { grants \"x\" valid until years since granted }", "E0454", "`valid until` needs the certificate's last day"},
+    {"program p { grants \"x\" valid until coaching_since }", "E0454", "but this is date?"},
     {"program p { require \"r\": any x in age where true }", "E0436", "goes through a list or set"},
     {"program p { require \"r\": (sum c.id for c in certificates) > 1 }", "E0438", "`sum` adds numbers"},
     {"program p { require \"r\": max(1) > 0 }", "E0410", "takes two numbers"},

@@ -506,6 +506,17 @@ START_TEST(test_date_part_ranges)
         n += *p == '\n';
     snprintf(want, sizeof want, "PW110@%d PW111@%d", n - 2, n - 1);
     ck_assert_str_eq(got, want);
+    /* A definition that only a `valid until` uses is used. */
+    snprintf(text, sizeof text,
+             "%sdefine end_of(d: date): date = 1 January following d + 5 years - 1 day\n"
+             "program p \"P\" { grants \"x\" valid until end_of(granted) require \"a\": age >= 18 }\n",
+             lib);
+    findings(text, "PW101", got, sizeof got);
+    int line = 0;
+    for (const char *p = text; *p; p++)
+        line += *p == '\n';
+    snprintf(want, sizeof want, "PW101@%d", line - 1);
+    ck_assert_msg(!strstr(got, want), "end_of reported unused: %s", got);
 }
 END_TEST
 

@@ -1111,7 +1111,7 @@ static const struct {
     {"define x = 1 \"a very long piece of text that goes on\"",
      "unexpected `\"a very long piece of text th...`; expected an operator or a declaration",
      1, 14, 1},
-    {"program p { grants \"x\" valid 4 years }", "expected `for` after `valid`, found `4`", 1, 30,
+    {"program p { grants \"x\" valid 4 years }", "expected `for` or `until` after `valid`, found `4`", 1, 30,
      1},
     /* effective dates, examples and tests */
     {"test \"t\" { expect p eligble }",

@@ -336,6 +336,11 @@ END_TEST
 START_TEST(test_sweep_england_athletics) { sweep_rules(EA, 24, 2200); }
 END_TEST
 
+/* Issue 17's date forms computed from `today` (year of, 1 January
+ * following, 31 August of, computed counts): their day windows are exact. */
+START_TEST(test_sweep_dates) { sweep_rules("tests/explain/dates-sweep.pw", 24, 1500); }
+END_TEST
+
 /* The full 20-year horizon for a few coaches. */
 START_TEST(test_sweep_full_horizon)
 {
@@ -568,6 +573,7 @@ static Suite *explain_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_sweep_usatf);
     tcase_add_test(tc, test_sweep_england_athletics);
+    tcase_add_test(tc, test_sweep_dates);
     tcase_add_test(tc, test_sweep_full_horizon);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");

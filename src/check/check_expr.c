@@ -344,6 +344,11 @@ static pb_type pc_arith(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (a.kind == PB_T_DATE && b.kind == PB_T_DATE && op == PA_OP_SUB)
         pd_note_add(c->d, dg, NULL, "to count the time between two dates, write `days between A and B` "
                                     "(or months, years)");
+    else if (a.kind == PB_T_DATE && b.kind == PB_T_INT && op != PA_OP_MUL && e->u.bin.a->kind != PA_E_MAKE_DATE &&
+             e->u.bin.b->kind != PA_E_INT)
+        pd_note_add(c->d, dg, NULL, "to move a date by a computed count, give its unit: `%s %s months` "
+                                    "(or days, years)",
+                    sym, e->u.bin.b->kind == PA_E_NAME ? e->u.bin.b->u.name.name : "(...)");
     else if (e->u.bin.a->kind == PA_E_MAKE_DATE && pc_numeric(b))
         pd_note_add(c->d, dg, NULL, "the year of `31 August of Y` ends before any operator: "
                                     "write `31 August of (Y %s ...)`",

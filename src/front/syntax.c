@@ -250,6 +250,42 @@ static void pp_sentence(const pp_expect *e, const char *after, const char *found
     }
 }
 
+/* Whether `w` (n bytes) could be month `m` misspelt or cut short: the same
+ * first letter, and the month's next two among the word's first four. */
+static bool pp_like_month(const char *w, uint32_t n, const char *m)
+{
+    if (n < 3 || (w[0] | 0x20) != (m[0] | 0x20))
+        return false;
+    bool second = false, third = false;
+    for (uint32_t i = 1; i < n && i < 4; i++) {
+        second = second || (w[i] | 0x20) == m[1];
+        third = third || (w[i] | 0x20) == m[2];
+    }
+    return second && third;
+}
+
+/* `31 august of Y`, `1 Jan following D` after a number: a month's name is
+ * written out and capitalised. */
+static void pp_month_note(pp_parser *p, const pp_syntax *s, pd_diag *d)
+{
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    if (p->lex->hist[1].kind != T_INT || s->lookahead != T_IDENT || !s->expected[T_MONTHNAME] ||
+        s->at.file >= p->lex->src->nfiles)
+        return;
+    const ps_file *f = &p->lex->src->files[s->at.file];
+    if (s->at.end > f->len || s->at.end <= s->at.start)
+        return;
+    const char *w = f->text + s->at.start;
+    for (int i = 0; i < 12; i++) {
+        if (pp_like_month(w, s->at.end - s->at.start, months[i])) {
+            pd_note_add(p->diags, d, NULL, "did you mean `%s`? A month is named in full, capitalised: `1 %s of Y`",
+                        months[i], months[i]);
+            return;
+        }
+    }
+}
+
 /* E0201: what was found, what would have fit, and after what. */
 static void pp_report_unexpected(pp_parser *p, const pp_syntax *s)
 {
@@ -270,7 +306,7 @@ static void pp_report_unexpected(pp_parser *p, const pp_syntax *s)
         after = "the label";
     }
     pp_sentence(&e, after, found.buf, &m);
-    pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf);
+    pp_month_note(p, s, pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf));
 }
 
 bool pp_syntax_quiet(const pp_parser *p)

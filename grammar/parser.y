@@ -188,7 +188,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     COUNT "`count`" SUM "`sum`" IN "`in`" WHERE "`where`"
     IF "`if`" THEN "`then`" ELSE "`else`" AND "`and`" OR "`or`" NOT "`not`"
     IS "`is`" NONE "`none`" TRUE "`true`" FALSE "`false`" TODAY "`today`"
-    SINCE "`since`" BETWEEN "`between`"
+    SINCE "`since`" BETWEEN "`between`" FOLLOWING "`following`"
     YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
     EXAMPLE "`example`" TEST "`test`" GIVEN "`given`" EXPECT "`expect`" WITH "`with`"
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
@@ -204,6 +204,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %token <double> NUMBER "number"
 %token <pp_str> STRING "text in quotes"
 %token <int32_t> DATE "date"
+%token <int> MONTHNAME "a month's name"
 
 /* Loosest first. QUANT is the precedence of `if`/`else` and the quantifier
  * rules: lower than every operator, so they reach as far right as they can.
@@ -263,7 +264,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pa_req *> req body group member
 %nterm <pp_reqs> members
 %nterm <pa_role> role
-%nterm <pa_unit> unit
+%nterm <pa_unit> unit part
 %nterm <pa_op> cmpop
 %nterm <pp_exprs> exprs opt_exprs
 
@@ -473,6 +474,15 @@ attr
         NEW($$->value = pp_text(p, @2, $2));
         $$->validity = $3;
     }
+    /* `valid until 1 January following granted + 5 years - 1 day`: the
+     * certificate's last day, computed from the day it is granted. */
+    | GRANTS STRING VALID UNTIL expr {
+        NEW($$ = pp_alloc(p, sizeof *$$));
+        $$->name = "grants";
+        $$->span = @1;
+        NEW($$->value = pp_text(p, @2, $2));
+        $$->valid_until = $5;
+    }
     ;
 
 opt_validity
@@ -510,6 +520,13 @@ unit
     | MONTHS  { $$ = PA_MONTHS; }
     | DAY     { $$ = PA_DAYS; }
     | DAYS    { $$ = PA_DAYS; }
+    ;
+
+/* The part of a date `year of D`, `month of D`, `day of D` takes. */
+part
+    : YEAR   { $$ = PA_YEARS; }
+    | MONTH  { $$ = PA_MONTHS; }
+    | DAY    { $$ = PA_DAYS; }
     ;
 
 /* ---- requirements ------------------------------------------------------------ */
@@ -835,6 +852,29 @@ primary
     }
     | SUM expr FOR IDENT IN postfix %prec QUANT {
         NEW($$ = pp_quant(p, @$, PA_Q_SUM, $4, @4, $6, NULL, $2));
+    }
+    | part OF postfix %prec SPAN  { NEW($$ = pp_date_part(p, @$, $1, $3)); }
+    | INT MONTHNAME OF postfix %prec SPAN {
+        pa_expr *d;
+        NEW(d = pp_int(p, @1, $1));
+        NEW($$ = pp_named_date(p, @$, d, $2, @2, $4, NULL));
+    }
+    | INT MONTHNAME FOLLOWING postfix %prec SPAN {
+        pa_expr *d;
+        NEW(d = pp_int(p, @1, $1));
+        NEW($$ = pp_named_date(p, @$, d, $2, @2, NULL, $4));
+    }
+    | DAY postfix OF MONTH postfix OF YEAR postfix %prec SPAN  { NEW($$ = pp_parts_date(p, @$, $2, $5, $8)); }
+    /* A duration with a computed count: `n months`, `(2 * k) years`. */
+    | IDENT unit {
+        pa_expr *n;
+        NEW(n = pp_node(p, PA_E_NAME, @1, NULL, NULL, NULL));
+        n->u.name.name = $1;
+        NEW($$ = pp_count_duration(p, @$, n, $2));
+    }
+    | LPAREN expr RPAREN unit {
+        $2->span = (ps_span){@1.file, @1.start, @3.end}; /* the parentheses included */
+        NEW($$ = pp_count_duration(p, @$, $2, $4));
     }
     | IDENT     { NEW($$ = pp_node(p, PA_E_NAME, @$, NULL, NULL, NULL)); $$->u.name.name = $1; }
     | IDENT LPAREN opt_exprs RPAREN {

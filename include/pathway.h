@@ -52,7 +52,7 @@ extern "C" {
 #define PW_VERSION_PATCH 0
 #define PW_VERSION_NUMBER (PW_VERSION_MAJOR * 10000 + PW_VERSION_MINOR * 100 + PW_VERSION_PATCH)
 /* The .pwc bytecode format version this header's library reads and writes. */
-#define PW_BYTECODE_FORMAT 4u
+#define PW_BYTECODE_FORMAT 5u
 
 typedef enum pw_status {
     PW_OK = 0,

@@ -281,7 +281,9 @@ static void d_program(FILE *out, const pb_image *img, uint32_t pi)
     if (p->grants != PB_NO_STRING) {
         fputs("  grants ", out);
         d_quoted_id(out, img, p->grants);
-        if (p->valid_n)
+        if (p->valid_unit == PB_VALID_COMPUTED)
+            fprintf(out, " valid until function %u (of the day granted)", (uint32_t)p->valid_n);
+        else if (p->valid_n)
             fprintf(out, " valid for %d %s", (int)p->valid_n, d_unit(p->valid_unit, p->valid_n == 1));
         fputc('\n', out);
     }

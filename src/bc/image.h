@@ -130,6 +130,11 @@ typedef struct pb_req {
                           * PB_OPEN_FROM / PB_OPEN_UNTIL when open */
 } pb_req;
 
+/* pb_prog.valid_unit of `grants "id" valid until EXPR`: valid_n is then the
+ * function (one date parameter, the day of the grant; a date result, the
+ * last valid day) that computes the certificate's expiry. */
+#define PB_VALID_COMPUTED 3
+
 typedef struct pb_prog {
     uint32_t id;        /* string id: the program identifier */
     uint32_t title;     /* string id or PB_NO_STRING */
@@ -139,7 +144,7 @@ typedef struct pb_prog {
     int32_t duration;   /* days from enrolment to the certificate; 0 if not given */
     uint32_t grants;    /* certificate id granted (string id) or PB_NO_STRING */
     int32_t valid_n;    /* validity of the granted certificate; 0 = no expiry */
-    uint8_t valid_unit; /* pu_unit */
+    uint8_t valid_unit; /* pu_unit, or PB_VALID_COMPUTED */
     uint32_t first_req; /* index into reqs */
     uint32_t nreqs;     /* nodes, all levels */
     uint32_t file, line;

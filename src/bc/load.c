@@ -421,6 +421,12 @@ static bool load_header(pb_loader *l, const uint8_t *data, size_t len, uint32_t 
         return ld_fail(l, "truncated file: the header needs %u bytes, %zu remain", PB_HEADER_LEN,
                        len);
     uint32_t version = pb_rd32(data + 8), flags = pb_rd32(data + 12);
+    /* An older file was written by an older build: its source compiles
+     * again, and saying so is the whole fix. */
+    if (version < PB_FORMAT_VERSION)
+        return ld_fail(l, "bytecode format version %u is older than this build's (version %u): "
+                          "recompile the rules from their source",
+                       version, PB_FORMAT_VERSION);
     if (version != PB_FORMAT_VERSION)
         return ld_fail(l, "bytecode format version %u is not supported (this build reads version %u)",
                        version, PB_FORMAT_VERSION);

@@ -65,7 +65,10 @@
     X(CALL,        FUNC,  NONE,  "@",  "@", "call function A with its parameters on the stack") \
     X(RET,         NONE,  NONE,  "@",  "",  "return the top value to the caller")        \
     X(ITER_KEY,    LOCAL, FIELD, "s",  "",  "pop the text that ITER_FIND A looks for in field B of its elements") \
-    X(ITER_FIND,   LOCAL, JUMP,  "",   "@", "like ITER_NEXT, but skip the elements whose field differs from the ITER_KEY")
+    X(ITER_FIND,   LOCAL, JUMP,  "",   "@", "like ITER_NEXT, but skip the elements whose field differs from the ITER_KEY") \
+    X(DATE_PART,   UNIT,  NONE,  "d",  "i", "the year, month or day (unit A: 2, 1, 0) of a date") \
+    X(DATE_MAKE,   NONE,  NONE,  "iii", "d", "the date of year, month and day (error when there is no such day)") \
+    X(DATE_NEXT,   NONE,  NONE,  "dii", "d", "the first day after the date that has the month and day (error when none)")
 
 /* Operand kinds: X(NAME, encoded bytes) */
 #define PB_OPERANDS(X) \

@@ -9,6 +9,18 @@
 /* ---- effective periods -------------------------------------------------------- */
 
 /* A period is two days in the date range, or an open end, in order. */
+/* The function of a computed validity: one date parameter, a plain date
+ * result (the checker allows nothing else). */
+static bool v_valid_func(const pb_image *img, uint32_t f)
+{
+    if (f >= img->nfuncs)
+        return false;
+    const pb_func *fn = &img->funcs[f];
+    return fn->nparams == 1 && (uint64_t)fn->first_param < img->nparam_types &&
+           img->param_types[fn->first_param].kind == PB_T_DATE && !img->param_types[fn->first_param].optional &&
+           fn->result.kind == PB_T_DATE && !fn->result.optional;
+}
+
 static bool v_period_ok(vc *c, int32_t from, int32_t until)
 {
     bool from_ok = from == PB_OPEN_FROM || pbv_date(c, from);
@@ -198,8 +210,11 @@ static bool v_program(vc *c, uint32_t p, uint32_t *owner)
     if (!v_period_ok(c, pr->from, pr->until))
         return pbv_fail(c, "program %u: invalid effective period (day %d to day %d)", p, (int)pr->from,
                         (int)pr->until);
-    if (pr->valid_unit > PU_YEARS)
+    if (pr->valid_unit > PB_VALID_COMPUTED)
         return pbv_fail(c, "program %u has an invalid validity unit %u", p, pr->valid_unit);
+    if (pr->valid_unit == PB_VALID_COMPUTED && !v_valid_func(img, (uint32_t)pr->valid_n))
+        return pbv_fail(c, "program %u: validity function %u is not a function of one date that gives a date", p,
+                        (uint32_t)pr->valid_n);
     if ((uint64_t)pr->first_req + pr->nreqs > img->nreqs)
         return pbv_fail(c, "program %u: requirements %u..%u out of range (image has %u requirement nodes)",
                      p, pr->first_req, pr->first_req + pr->nreqs, img->nreqs);

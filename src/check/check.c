@@ -565,6 +565,25 @@ static void pc_check_defines(pc_ctx *c)
 
 /* ---- programs ------------------------------------------------------------- */
 
+/* `grants "id" valid until EXPR`: EXPR is checked as the body of a
+ * function of one date, `granted`, the day the certificate is granted, and
+ * must give a plain date, the certificate's last valid day. */
+static void pc_check_valid_until(pc_ctx *c, pa_attr *a)
+{
+    pc_scope granted = {"granted", a->value->span, pc_ty(PB_T_DATE, false, 0), 0, PA_REF_PARAM, NULL};
+    pc_fn fn = {NULL, &granted, 1, 0, NULL};
+    pb_type t = pc_expr(c, &fn, a->valid_until);
+    a->valid_nlocals = fn.nlocals;
+    char b[64];
+    if (t.kind != PB_T_VOID && (t.kind != PB_T_DATE || t.optional)) {
+        pd_diag *dg = PC_ERR(c, &a->valid_until->span, PD_E0454,
+                             "`valid until` needs the certificate's last day, a date, but this is %s",
+                             pc_type_name(c, t, b, sizeof b));
+        pd_note_add(c->d, dg, NULL, "compute it from `granted`, the day the certificate is granted, e.g. "
+                                    "`valid until 1 January following granted + 5 years - 1 day`");
+    }
+}
+
 static void pc_check_attr(pc_ctx *c, const pa_attr *a)
 {
     static const char *const names[] = {"title", "hours", "format", "provider", "duration", "grants"};
@@ -577,6 +596,8 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
             PC_ERR(c, &v->span, PD_E0320, "`%s` takes text in quotes", a->name);
         else if (core->u.str.len == 0)
             PC_ERR(c, &v->span, PD_E0321, "`%s` cannot be empty", a->name);
+        if (a->valid_until)
+            pc_check_valid_until(c, (pa_attr *)a);
         if (a->validity && (a->validity->kind != PA_E_DURATION || a->validity->u.dur.n <= 0))
             PC_ERR(c, &a->validity->span, PD_E0322,
                    "a validity period is a positive duration, e.g. `valid for 4 years`");

@@ -1,6 +1,7 @@
 /* Typing expressions. Each rule states what the language allows and, when it
  * does not, says what the author probably meant. A VOID type marks an
  * expression that already has an error, so one mistake is reported once. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -458,6 +459,15 @@ static pb_type pc_arith(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (a.kind == PB_T_DATE && b.kind == PB_T_DATE && op == PA_OP_SUB)
         pd_note_add(c->d, dg, NULL, "to count the time between two dates, write `days between A and B` "
                                     "(or months, years)");
+    else if (a.kind == PB_T_DATE && b.kind == PB_T_INT && op != PA_OP_MUL && e->u.bin.a->kind != PA_E_MAKE_DATE &&
+             e->u.bin.b->kind != PA_E_INT)
+        pd_note_add(c->d, dg, NULL, "to move a date by a computed count, give its unit: `%s %s months` "
+                                    "(or days, years)",
+                    sym, e->u.bin.b->kind == PA_E_NAME ? e->u.bin.b->u.name.name : "(...)");
+    else if (e->u.bin.a->kind == PA_E_MAKE_DATE && pc_numeric(b))
+        pd_note_add(c->d, dg, NULL, "the year of `31 August of Y` ends before any operator: "
+                                    "write `31 August of (Y %s ...)`",
+                    sym);
     else if (b.kind == PC_T_DURATION || a.kind == PC_T_DURATION)
         pd_note_add(c->d, dg, NULL, "a duration such as `2 years` can only be added to or taken from a date");
     return pc_void();
@@ -757,6 +767,77 @@ static pb_type pc_between(pc_ctx *c, pc_fn *fn, pa_expr *e)
     return ok ? pc_ty(PB_T_INT, false, 0) : pc_void();
 }
 
+/* An integer that a date form needs: a duration's count, a part of a date. */
+static bool pc_whole(pc_ctx *c, pc_fn *fn, pa_expr *e, pd_code code, const char *what)
+{
+    pb_type t = pc_expr(c, fn, e);
+    if (pc_is_void(t))
+        return false;
+    char b[64];
+    if (t.kind != PB_T_INT) {
+        PC_ERR(c, &e->span, code, "%s is a whole number, but this is %s", what, pc_tn(c, t, b));
+        return false;
+    }
+    return pc_require_plain(c, e, t, what);
+}
+
+/* A plain date that `year of`, `month of`, `day of` or `following` reads. */
+static bool pc_date_operand(pc_ctx *c, pc_fn *fn, pa_expr *e, const char *what)
+{
+    pb_type t = pc_expr(c, fn, e);
+    if (pc_is_void(t))
+        return false;
+    char b[64];
+    if (t.kind != PB_T_DATE) {
+        PC_ERR(c, &e->span, PD_E0452, "%s needs a date, but this is %s", what, pc_tn(c, t, b));
+        return false;
+    }
+    return pc_require_plain(c, e, t, what);
+}
+
+static pb_type pc_duration(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    if (e->u.dur.count && !pc_whole(c, fn, e->u.dur.count, PD_E0450, "the count of a duration"))
+        return pc_void();
+    return pc_ty(PC_T_DURATION, false, 0);
+}
+
+static pb_type pc_date_part(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    static const char *const what[] = {"`day of`", "`month of`", "`year of`"};
+    if (!pc_date_operand(c, fn, e->u.part.a, what[e->u.part.unit]))
+        return pc_void();
+    return pc_ty(PB_T_INT, false, 0);
+}
+
+/* A literal month or day of `day D of month M of year Y` out of range. */
+static bool pc_part_literal(pc_ctx *c, const pa_expr *e, int64_t most, const char *what)
+{
+    if (e->kind != PA_E_INT || (e->u.i >= 1 && e->u.i <= most))
+        return true;
+    PC_ERR(c, &e->span, PD_E0451, "there is no %s %" PRId64 " (%ss are 1 to %" PRId64 ")", what, e->u.i, what,
+           most);
+    return false;
+}
+
+static pb_type pc_make_date(pc_ctx *c, pc_fn *fn, pa_expr *e)
+{
+    bool ok = true;
+    if (e->u.make.after)
+        ok = pc_date_operand(c, fn, e->u.make.after, "`following`");
+    else
+        ok = pc_whole(c, fn, e->u.make.y, PD_E0453, "the year of a date");
+    if (e->u.make.form == PA_MAKE_PARTS) {
+        ok = pc_whole(c, fn, e->u.make.m, PD_E0453, "the month of a date") && ok;
+        ok = pc_whole(c, fn, e->u.make.d, PD_E0453, "the day of a date") && ok;
+        ok = ok && pc_part_literal(c, e->u.make.m, 12, "month") && pc_part_literal(c, e->u.make.d, 31, "day");
+    } else {
+        pc_set(e->u.make.m, pc_ty(PB_T_INT, false, 0));
+        pc_set(e->u.make.d, pc_ty(PB_T_INT, false, 0));
+    }
+    return ok ? pc_ty(PB_T_DATE, false, 0) : pc_void();
+}
+
 static const char *pc_quant_word(pa_quant q)
 {
     return q == PA_Q_ANY ? "any" : q == PA_Q_ALL ? "all" : q == PA_Q_COUNT ? "count" : "sum";
@@ -875,7 +956,7 @@ pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e)
     case PA_E_DATE: t = pc_ty(PB_T_DATE, false, 0); break;
     case PA_E_BOOL: t = pc_ty(PB_T_BOOL, false, 0); break;
     case PA_E_TODAY: t = pc_ty(PB_T_DATE, false, 0); break;
-    case PA_E_DURATION: t = pc_ty(PC_T_DURATION, false, 0); break;
+    case PA_E_DURATION: t = pc_duration(c, fn, e); break;
     case PA_E_NONE:
         /* Only meaningful where the surrounding expression gives it a type. */
         t = e->type.kind ? e->type : pc_ty(PB_T_VOID, false, 0);
@@ -895,6 +976,8 @@ pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e)
     case PA_E_IF: t = pc_if(c, fn, e); break;
     case PA_E_BETWEEN: t = pc_between(c, fn, e); break;
     case PA_E_QUANT: t = pc_quant(c, fn, e); break;
+    case PA_E_DATE_PART: t = pc_date_part(c, fn, e); break;
+    case PA_E_MAKE_DATE: t = pc_make_date(c, fn, e); break;
     default: t = pc_void(); break;
     }
     fn->depth--;

@@ -156,6 +156,11 @@
     X(E0443, ERROR, "`if` whose branches are both `none`")                                              \
     X(E0444, ERROR, "A quantifier's `where` that takes in the operator after it")                       \
     X(E0445, ERROR, "A chain of definitions longer than the nesting limit")                             \
+    X(E0450, ERROR, "A duration whose count is not a whole number")                                     \
+    X(E0451, ERROR, "A day that the month never has")                                                   \
+    X(E0452, ERROR, "`year of`, `month of`, `day of` or `following` without a date")                    \
+    X(E0453, ERROR, "A date built from parts that are not whole numbers")                               \
+    X(E0454, ERROR, "A computed validity (`valid until`) that is not a date")                           \
     X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")
 
 typedef enum pd_code {

@@ -255,6 +255,26 @@ static double px_hours(const pb_image *img, size_t ver)
     return img->progs[ver].hours > 0 ? img->progs[ver].hours : 0;
 }
 
+/* The last valid day of a certificate granted on `granted` by a program
+ * whose `grants` says `valid until EXPR` (PB_VALID_COMPUTED): its
+ * function, called with the day of the grant, on that day. */
+static pw_status px_valid_until(px_search *x, const pb_prog *p, pw_date granted, pw_date *expires)
+{
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
+    pv_value arg = {.as.d = granted}, res;
+    pv_error verr;
+    if (!pv_call(pt_context_vm(x->ctx), pt_context_facts(x->ctx)->root, granted, (uint32_t)p->valid_n, &arg, &res,
+                 &verr)) {
+        const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
+        if (file && verr.line)
+            return pt_fail(x->err, PW_ERR_EVAL, "%s:%u:%u: %s (the validity of `%s`)", file, verr.line, verr.col,
+                           verr.message, img->strings[p->id]);
+        return pt_fail(x->err, PW_ERR_EVAL, "%s (the validity of `%s`)", verr.message, img->strings[p->id]);
+    }
+    *expires = res.as.d;
+    return PW_OK;
+}
+
 /* A step: program `first` taken from state `from` on its first day. */
 static pw_status px_step(px_search *x, int32_t from, size_t first, bool target, uint64_t bit)
 {
@@ -273,9 +293,15 @@ static pw_status px_step(px_search *x, int32_t from, size_t first, bool target, 
                   s.hours + px_hours(img, day.version), s.taken | bit, waits, day.arrange, nwaits,
                   day.narrange, target};
     const pb_prog *p = &img->progs[day.version];
-    if (!pu_date_add(n.enrol, p->duration, PU_DAYS, &n.granted) ||
-        (p->valid_n && !pu_date_add(n.granted, p->valid_n, (pu_unit)p->valid_unit, &n.expires)))
+    if (!pu_date_add(n.enrol, p->duration, PU_DAYS, &n.granted))
         return PW_OK; /* past the calendar: not a plan */
+    if (p->valid_unit == PB_VALID_COMPUTED) {
+        st = px_valid_until(x, p, n.granted, &n.expires);
+        if (st != PW_OK)
+            return st;
+    } else if (p->valid_n && !pu_date_add(n.granted, p->valid_n, (pu_unit)p->valid_unit, &n.expires)) {
+        return PW_OK;
+    }
     if (target ? !px_better(x, n.enrol, n.nsteps, n.hours) : !px_better(x, n.enrol, n.nsteps + 1, n.hours))
         return PW_OK;
     int32_t k = px_new_state(x, &n);

@@ -63,6 +63,7 @@ typedef struct fm_layout {
     size_t n, cap;
     size_t line;        /* the line being placed */
     int prev;           /* the previous code token's kind; 0 at the start */
+    int prev2;          /* the one before it */
     bool leading;       /* only closing brackets so far on this line */
 } fm_layout;
 
@@ -80,6 +81,7 @@ static bool fm_open_ended(int k)
     case T_LBRACKET: case T_AND: case T_OR: case T_NOT: case T_IF: case T_THEN: case T_ELSE:
     case T_WHERE: case T_IN: case T_OF: case T_IS: case T_OTHERWISE: case T_SINCE:
     case T_BETWEEN: case T_FOR: case T_ANY: case T_ALL: case T_COUNT: case T_SUM: case T_WITH:
+    case T_FOLLOWING: case T_MONTHNAME:
     case T_CITING: case T_ASSUMING: case T_EFFECTIVE: case T_FROM: case T_UNTIL: case T_VALID:
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
     case T_RECORD: case T_DEFINE: case T_PROGRAM: case T_EXAMPLE: case T_TEST: case T_KNOWN:
@@ -243,10 +245,17 @@ static bool fm_is_clause(const fm_frame *b, int k, int prev)
     }
 }
 
+/* `day d of month m of year y`: a unit word that no number comes before
+ * names a part of a date, and the operand after it follows. */
+static bool fm_part_word(const fm_layout *L)
+{
+    return (L->prev == T_DAY || L->prev == T_MONTH || L->prev == T_YEAR) && L->prev2 != T_INT;
+}
+
 static fm_role fm_role_of(fm_layout *L, const fm_frame *b, size_t i)
 {
     int k = L->doc->toks[i].kind;
-    bool more = fm_open_ended(L->prev);
+    bool more = fm_open_ended(L->prev) || fm_part_word(L);
     bool starts = false;
     switch ((fm_kind)b->kind) {
     case FK_TOP:
@@ -333,6 +342,7 @@ static bool fm_take(fm_layout *L, size_t i)
             ln->inner = f.inner;
         if (L->leading)
             ln->indent = f.outer;
+        L->prev2 = L->prev;
         L->prev = k;
         return true;
     }
@@ -354,6 +364,7 @@ static bool fm_take(fm_layout *L, size_t i)
     if (k == T_MINUS)
         L->doc->unary[i] = fm_is_sign(L, b);
     bool ok = !fm_is_opener(k) || fm_open(L, k); /* looks at the token before */
+    L->prev2 = L->prev;
     L->prev = k;
     return ok;
 }

@@ -20,7 +20,7 @@ typedef enum pa_expr_kind {
     PA_E_BOOL,     /* u.b */
     PA_E_NONE,     /* `none` */
     PA_E_TODAY,    /* `today` */
-    PA_E_DURATION, /* u.dur: `2 years` */
+    PA_E_DURATION, /* u.dur: `2 years`, `n months` (count set) */
     PA_E_NAME,     /* u.name: a field, definition, parameter or loop variable */
     PA_E_FIELD,    /* u.field: obj.name */
     PA_E_CALL,     /* u.call: name(args) */
@@ -30,8 +30,18 @@ typedef enum pa_expr_kind {
     PA_E_IS_NONE,  /* u.isnone: a is none / a is not none */
     PA_E_IF,       /* u.cond: if c then a else b */
     PA_E_BETWEEN,  /* u.between: years between a and b; years since a (b NULL) */
-    PA_E_QUANT     /* u.quant: any/all/count/sum */
+    PA_E_QUANT,    /* u.quant: any/all/count/sum */
+    PA_E_DATE_PART, /* u.part: year of a, month of a, day of a */
+    PA_E_MAKE_DATE  /* u.make: 31 August of y; day d of month m of year y;
+                       1 January following a */
 } pa_expr_kind;
+
+/* How a PA_E_MAKE_DATE was written (fmt and messages only; all build a date). */
+typedef enum pa_make_form {
+    PA_MAKE_NAMED,     /* `31 August of Y`: d, m literal PA_E_INT, y */
+    PA_MAKE_PARTS,     /* `day D of month M of year Y` */
+    PA_MAKE_FOLLOWING  /* `1 January following A`: d, m literal, after */
+} pa_make_form;
 
 typedef enum pa_op {
     PA_OP_NOT, PA_OP_NEG,                                           /* unary */
@@ -66,7 +76,7 @@ struct pa_expr {
         struct { const char *s; uint32_t len; } str;
         int32_t date;
         bool b;
-        struct { int64_t n; pa_unit unit; } dur;
+        struct { int64_t n; pa_unit unit; pa_expr *count; } dur; /* count NULL: n */
         struct { const char *name; } name;
         struct { pa_expr *obj; const char *name; ps_span name_span; } field;
         struct { const char *name; ps_span name_span; pa_expr *args; uint32_t nargs; } call;
@@ -76,6 +86,8 @@ struct pa_expr {
         struct { pa_expr *a; bool negated; } isnone;
         struct { pa_expr *c, *a, *b; } cond;
         struct { pa_unit unit; pa_expr *a, *b; } between;
+        struct { pa_unit unit; pa_expr *a; } part;
+        struct { pa_make_form form; pa_expr *y, *m, *d, *after; ps_span month_span; } make;
         struct {
             pa_quant q;
             const char *var;
@@ -110,6 +122,11 @@ static inline void pa_each_child(const pa_expr *e, pa_child_fn *fn, void *ctx)
     case PA_E_IF: k[0] = e->u.cond.c, k[1] = e->u.cond.a, k[2] = e->u.cond.b; break;
     case PA_E_BETWEEN: k[0] = e->u.between.a, k[1] = e->u.between.b; break;
     case PA_E_QUANT: k[0] = e->u.quant.list, k[1] = e->u.quant.where, k[2] = e->u.quant.value; break;
+    case PA_E_DURATION: k[0] = e->u.dur.count; break;
+    case PA_E_DATE_PART: k[0] = e->u.part.a; break;
+    case PA_E_MAKE_DATE:
+        k[0] = e->u.make.after ? e->u.make.after : e->u.make.y, k[1] = e->u.make.m, k[2] = e->u.make.d;
+        break;
     default: break;
     }
     for (; list; list = list->next)
@@ -196,6 +213,10 @@ struct pa_attr {
     ps_span span;       /* the attribute name */
     pa_expr *value;
     pa_expr *validity;  /* grants only: a PA_E_DURATION, or NULL */
+    /* grants only: `valid until EXPR`, the last day the certificate is
+     * valid, computed from the parameter `granted` (a date); or NULL. */
+    pa_expr *valid_until;
+    uint32_t valid_nlocals; /* set by the checker: `granted` and EXPR's loop variables */
     pa_attr *next;
 };
 

@@ -1,4 +1,5 @@
 /* The AST constructors of the grammar's actions (build.h). */
+#include <inttypes.h>
 #include <string.h>
 
 #include "build.h"
@@ -106,6 +107,68 @@ pa_expr *pp_duration(pp_parser *p, ps_span span, int64_t n, pa_unit unit)
     if (e) {
         e->u.dur.n = n;
         e->u.dur.unit = unit;
+    }
+    return e;
+}
+
+/* `n months`, `(2 * k) years`: a duration whose count is computed. */
+pa_expr *pp_count_duration(pp_parser *p, ps_span span, pa_expr *count, pa_unit unit)
+{
+    pa_expr *e = pp_node(p, PA_E_DURATION, span, count, NULL, NULL);
+    if (e) {
+        e->u.dur.unit = unit;
+        e->u.dur.count = count;
+    }
+    return e;
+}
+
+pa_expr *pp_date_part(pp_parser *p, ps_span span, pa_unit unit, pa_expr *a)
+{
+    pa_expr *e = pp_node(p, PA_E_DATE_PART, span, a, NULL, NULL);
+    if (e) {
+        e->u.part.unit = unit;
+        e->u.part.a = a;
+    }
+    return e;
+}
+
+/* `31 August of Y` (after NULL) and `1 January following A`: the day and
+ * the month are literals, so a day the month never has is reported here. */
+pa_expr *pp_named_date(pp_parser *p, ps_span span, pa_expr *day, int month, ps_span month_span,
+                       pa_expr *year, pa_expr *after)
+{
+    static const char *const names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
+    static const int most[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (day->u.i < 1 || day->u.i > most[month - 1])
+        pd_note_add(p->diags,
+                    pd_report(p->diags, PD_E0451, &day->span, "there is no %" PRId64 " %s", day->u.i,
+                              names[month - 1]),
+                    NULL, "%s has %d days%s", names[month - 1], most[month - 1],
+                    month == 2 ? " in a leap year, 28 in the others" : "");
+    pa_expr *me = pp_int(p, month_span, month);
+    pa_expr *e = pp_node(p, PA_E_MAKE_DATE, span, year ? year : after, NULL, NULL);
+    if (!me || !e)
+        return NULL;
+    e->u.make.form = after ? PA_MAKE_FOLLOWING : PA_MAKE_NAMED;
+    e->u.make.d = day;
+    e->u.make.m = me;
+    e->u.make.y = year;
+    e->u.make.after = after;
+    e->u.make.month_span = month_span;
+    return e;
+}
+
+/* `day D of month M of year Y`. */
+pa_expr *pp_parts_date(pp_parser *p, ps_span span, pa_expr *d, pa_expr *m, pa_expr *y)
+{
+    pa_expr *e = pp_node(p, PA_E_MAKE_DATE, span, d, m, y);
+    if (e) {
+        e->u.make.form = PA_MAKE_PARTS;
+        e->u.make.d = d;
+        e->u.make.m = m;
+        e->u.make.y = y;
+        e->u.make.month_span = m->span;
     }
     return e;
 }

@@ -34,6 +34,11 @@ pa_expr *pp_binary(pp_parser *p, ps_span span, pa_op op, ps_span op_span, pa_exp
         pa_expr *b);
 pa_expr *pp_duration(pp_parser *p, ps_span span, int64_t n, pa_unit unit);
 pa_expr *pp_between(pp_parser *p, ps_span span, pa_unit unit, pa_expr *a, pa_expr *b);
+pa_expr *pp_count_duration(pp_parser *p, ps_span span, pa_expr *count, pa_unit unit);
+pa_expr *pp_date_part(pp_parser *p, ps_span span, pa_unit unit, pa_expr *a);
+pa_expr *pp_named_date(pp_parser *p, ps_span span, pa_expr *day, int month, ps_span month_span,
+        pa_expr *year, pa_expr *after);
+pa_expr *pp_parts_date(pp_parser *p, ps_span span, pa_expr *d, pa_expr *m, pa_expr *y);
 pa_expr *pp_quant(pp_parser *p, ps_span span, pa_quant q, const char *var, ps_span var_span,
         pa_expr *list, pa_expr *where, pa_expr *value);
 pa_expr *pp_items_node(pp_parser *p, pa_expr_kind kind, ps_span span, pp_exprs items);

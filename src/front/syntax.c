@@ -74,6 +74,7 @@ static const unsigned char pp_class[PP_TOKEN_KINDS] = {
     [T_ALL] = PP_STARTS_EXPR, [T_COUNT] = PP_STARTS_EXPR, [T_SUM] = PP_STARTS_EXPR,
     [T_YEAR] = PP_TIME, [T_YEARS] = PP_TIME, [T_MONTH] = PP_TIME,
     [T_MONTHS] = PP_TIME, [T_DAY] = PP_TIME, [T_DAYS] = PP_TIME,
+    [T_MONTHNAME] = PP_UNIT, /* `31 August`: a detail after a number, as a unit is */
     [T_OR] = PP_OPERATOR, [T_AND] = PP_OPERATOR, [T_EQ] = PP_OPERATOR,
     [T_NE] = PP_OPERATOR, [T_LT] = PP_OPERATOR, [T_LE] = PP_OPERATOR,
     [T_GT] = PP_OPERATOR, [T_GE] = PP_OPERATOR, [T_IN] = PP_OPERATOR,
@@ -104,6 +105,24 @@ static void pp_fold(bool has[PP_TOKEN_KINDS], unsigned cls, pp_expect *e, const 
         e->phrase[e->n++] = phrase;
 }
 
+/* `n months`: after a name, a unit may follow (a duration with a computed
+ * count), but the reader is told what usually comes; the units are listed
+ * only when nothing else would fit (`valid for 4`). */
+static void pp_fold_units_beside(bool has[PP_TOKEN_KINDS], pp_expect *e)
+{
+    bool unit = false, other = false;
+    for (int k = 0; k < PP_TOKEN_KINDS; k++) {
+        if (!has[k])
+            continue;
+        if (pp_class[k] & PP_UNIT)
+            unit = true;
+        else
+            other = true;
+    }
+    if (unit && other)
+        pp_fold(has, PP_UNIT, e, NULL);
+}
+
 /* Folds the classes in `has` (clearing them there) and lists what is left
  * by name, in the order the tokens are declared. */
 static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
@@ -121,6 +140,7 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
         pp_fold(has, PP_OPERATOR, e, "an operator");
         pp_fold(has, PP_UNIT, e, NULL); /* `2 years`: the unit is a detail here */
     }
+    pp_fold_units_beside(has, e);
     if (has[T_LIST] && has[T_SET] && has[T_IDENT]) {
         has[T_LIST] = has[T_SET] = has[T_IDENT] = false;
         e->phrase[e->n++] = "a type";
@@ -359,6 +379,42 @@ static void pp_sentence(const pp_expect *e, const char *after, const char *found
     }
 }
 
+/* Whether `w` (n bytes) could be month `m` misspelt or cut short: the same
+ * first letter, and the month's next two among the word's first four. */
+static bool pp_like_month(const char *w, uint32_t n, const char *m)
+{
+    if (n < 3 || (w[0] | 0x20) != (m[0] | 0x20))
+        return false;
+    bool second = false, third = false;
+    for (uint32_t i = 1; i < n && i < 4; i++) {
+        second = second || (w[i] | 0x20) == m[1];
+        third = third || (w[i] | 0x20) == m[2];
+    }
+    return second && third;
+}
+
+/* `31 august of Y`, `1 Jan following D` after a number: a month's name is
+ * written out and capitalised. */
+static void pp_month_note(pp_parser *p, const pp_syntax *s, pd_diag *d)
+{
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    if (p->lex->hist[1].kind != T_INT || s->lookahead != T_IDENT || !s->expected[T_MONTHNAME] ||
+        s->at.file >= p->lex->src->nfiles)
+        return;
+    const ps_file *f = &p->lex->src->files[s->at.file];
+    if (s->at.end > f->len || s->at.end <= s->at.start)
+        return;
+    const char *w = f->text + s->at.start;
+    for (int i = 0; i < 12; i++) {
+        if (pp_like_month(w, s->at.end - s->at.start, months[i])) {
+            pd_note_add(p->diags, d, NULL, "did you mean `%s`? A month is named in full, capitalised: `1 %s of Y`",
+                        months[i], months[i]);
+            return;
+        }
+    }
+}
+
 /* E0201: what was found, what would have fit, and after what. */
 static void pp_report_unexpected(pp_parser *p, const pp_syntax *s)
 {
@@ -379,7 +435,7 @@ static void pp_report_unexpected(pp_parser *p, const pp_syntax *s)
         after = "the label";
     }
     pp_sentence(&e, after, found.buf, &m);
-    pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf);
+    pp_month_note(p, s, pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf));
 }
 
 bool pp_syntax_quiet(const pp_parser *p)

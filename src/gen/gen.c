@@ -339,6 +339,26 @@ static uint32_t pk_attr_text(pg *g, const pa_decl *d, const char *name)
     return a ? pk_string(g, a->value->u.str.s, a->value->u.str.len) : PB_NO_STRING;
 }
 
+/* The function of `grants "id" valid until EXPR`: `granted` is its one
+ * parameter (local 0), its result the certificate's last valid day. */
+static uint32_t pk_valid_until(pg *g, const pa_decl *prog, const pa_attr *a)
+{
+    char name[160];
+    int len = snprintf(name, sizeof name, "%s#valid", prog->name);
+    char *copy = pm_strndup(&g->names, name, (size_t)(len < (int)sizeof name ? len : (int)sizeof name - 1));
+    if (!copy) {
+        g->oom = true;
+        return 0;
+    }
+    uint32_t fn = g->funcs.len;
+    pk_begin_fn(g, pk_locals_needed(a->valid_until, a->valid_nlocals));
+    pk_mark(g, &a->valid_until->span);
+    pk_expr(g, a->valid_until, false);
+    pb_type date = {PB_T_DATE, 0, 0};
+    pk_end_fn(g, pk_cstring(g, copy), 1, &date, date);
+    return fn;
+}
+
 static void pk_program(pg *g, const pa_decl *d)
 {
     pb_prog pr;
@@ -370,6 +390,11 @@ static void pk_program(pg *g, const pa_decl *d)
         pk_req_tree(g, d, r, role, 0, pr.first_req);
     }
     pr.nreqs = g->reqs.len - pr.first_req;
+    a = pk_attr(d, "grants");
+    if (a && a->valid_until) {
+        pr.valid_unit = PB_VALID_COMPUTED;
+        pr.valid_n = (int32_t)pk_valid_until(g, d, a);
+    }
     pb_prog *slot = pk_push(g, &g->progs);
     if (slot)
         *slot = pr;

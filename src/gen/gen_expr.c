@@ -273,10 +273,18 @@ static void pk_binary(pg *g, const pa_expr *e)
     if (a->type.kind == PB_T_DATE && b->type.kind == PC_T_DURATION) {
         pk_expr(g, a, false);
         const pa_expr *d = b->kind == PA_E_UNARY ? b->u.un.a : b;
-        int64_t n = d->u.dur.n;
-        if ((b->kind == PA_E_UNARY) != (op == PA_OP_SUB))
-            n = -n;
-        pk_emit(g, PB_OP_PUSH_INT, pk_int(g, n), 0);
+        bool back = (b->kind == PA_E_UNARY) != (op == PA_OP_SUB);
+        if (d->u.dur.count) {
+            /* `n months`: the count is computed; taking it away negates it
+             * (an error on overflow, as any negation). */
+            pk_expr(g, d->u.dur.count, false);
+            if (back) {
+                pk_mark(g, &d->u.dur.count->span);
+                pk_emit(g, PB_OP_NEG_INT, 0, 0);
+            }
+        } else {
+            pk_emit(g, PB_OP_PUSH_INT, pk_int(g, back ? -d->u.dur.n : d->u.dur.n), 0);
+        }
         pk_mark(g, &e->u.bin.op_span);
         pk_emit(g, PB_OP_DATE_ADD, (uint32_t)d->u.dur.unit, 0);
         return;
@@ -293,6 +301,17 @@ static void pk_binary(pg *g, const pa_expr *e)
     default: o = PB_OP_OTHERWISE; break;
     }
     pk_emit(g, o, 0, 0);
+}
+
+/* `31 August of Y`, `day D of month M of year Y`: DATE_MAKE on the three
+ * parts; `1 January following A`: DATE_NEXT on A, the month and the day. */
+static void pk_make_date(pg *g, const pa_expr *e)
+{
+    pk_expr(g, e->u.make.after ? e->u.make.after : e->u.make.y, false);
+    pk_expr(g, e->u.make.m, false);
+    pk_expr(g, e->u.make.d, false);
+    pk_mark(g, &e->span);
+    pk_emit(g, e->u.make.after ? PB_OP_DATE_NEXT : PB_OP_DATE_MAKE, 0, 0);
 }
 
 static void pk_unary(pg *g, const pa_expr *e)
@@ -510,6 +529,12 @@ void pk_expr(pg *g, const pa_expr *e, bool want_num)
         pk_emit(g, PB_OP_BETWEEN, (uint32_t)e->u.between.unit, 0);
         break;
     case PA_E_QUANT: pk_quant(g, e); break;
+    case PA_E_DATE_PART:
+        pk_expr(g, e->u.part.a, false);
+        pk_mark(g, &e->span);
+        pk_emit(g, PB_OP_DATE_PART, (uint32_t)e->u.part.unit, 0);
+        break;
+    case PA_E_MAKE_DATE: pk_make_date(g, e); break;
     default: break; /* durations and lists are handled by their parents */
     }
     if (want_num && e->type.kind == PB_T_INT)

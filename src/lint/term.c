@@ -67,7 +67,9 @@ static bool pl_same(const pa_expr *a, const pa_expr *b, const pl_env *env)
     case PA_E_BOOL: return a->u.b == b->u.b;
     case PA_E_NONE:
     case PA_E_TODAY: return true;
-    case PA_E_DURATION: return a->u.dur.n == b->u.dur.n && a->u.dur.unit == b->u.dur.unit;
+    case PA_E_DURATION:
+        return a->u.dur.n == b->u.dur.n && a->u.dur.unit == b->u.dur.unit &&
+               pl_same(a->u.dur.count, b->u.dur.count, env);
     case PA_E_NAME: return pl_same_name(a, b, env);
     case PA_E_FIELD:
         return a->ref_rec == b->ref_rec && strcmp(a->u.field.name, b->u.field.name) == 0 &&
@@ -87,6 +89,10 @@ static bool pl_same(const pa_expr *a, const pa_expr *b, const pl_env *env)
         return a->u.between.unit == b->u.between.unit && pl_same(a->u.between.a, b->u.between.a, env) &&
                pl_same(a->u.between.b, b->u.between.b, env);
     case PA_E_QUANT: return pl_same_quant(a, b, env);
+    case PA_E_DATE_PART: return a->u.part.unit == b->u.part.unit && pl_same(a->u.part.a, b->u.part.a, env);
+    case PA_E_MAKE_DATE:
+        return pl_same(a->u.make.y, b->u.make.y, env) && pl_same(a->u.make.m, b->u.make.m, env) &&
+               pl_same(a->u.make.d, b->u.make.d, env) && pl_same(a->u.make.after, b->u.make.after, env);
     }
     return false;
 }
@@ -246,6 +252,19 @@ static void pl_between_range(const pa_expr *e, pl_range *r)
     r->lo_why = r->hi_why = pl_why_at(&e->span, "the time between two dates of the years 1800-2999 is bounded");
 }
 
+/* `month of D` is 1-12 and `day of D` 1-31 for any date; `year of D` is
+ * left open (a date shifted past the calendar still has a year). */
+static void pl_part_range(const pa_expr *e, pl_range *r)
+{
+    if (e->u.part.unit == PA_YEARS)
+        return;
+    bool month = e->u.part.unit == PA_MONTHS;
+    r->has_lo = r->has_hi = true;
+    r->lo = pl_int_val(1);
+    r->hi = pl_int_val(month ? 12 : 31);
+    r->lo_why = r->hi_why = pl_why_at(&e->span, month ? "a month is 1 to 12" : "a day of the month is 1 to 31");
+}
+
 static void pl_define_range(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth)
 {
     const pc_define *def = &c->p->defs[e->ref_index];
@@ -300,6 +319,9 @@ static void pl_range_of(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth
         break;
     case PA_E_BETWEEN:
         pl_between_range(e, r);
+        break;
+    case PA_E_DATE_PART:
+        pl_part_range(e, r);
         break;
     case PA_E_QUANT:
         if (e->u.quant.q == PA_Q_COUNT) {

@@ -102,6 +102,15 @@ static void pl_use_reqs(pl_usage *u, const pa_req *r, uint32_t from)
 }
 
 /* `list of R` and `text in K` in a field's or a parameter's type. */
+/* A program uses what its requirements and its `valid until` name. */
+static void pl_use_program(pl_usage *u, const pa_decl *d)
+{
+    pl_use_reqs(u, d->u.program.reqs, d->span.file);
+    for (const pa_attr *a = d->u.program.attrs; a; a = a->next)
+        if (a->valid_until)
+            pl_use_expr(u, a->valid_until, d->span.file);
+}
+
 static void pl_use_type(pl_usage *u, pb_type type, uint32_t known, uint32_t from)
 {
     const pc_program *p = u->c->p;
@@ -367,7 +376,7 @@ void pl_check_usage(pl_ctx *c)
         if (d->kind == PA_D_DEFINE)
             pl_use_expr(&u, d->u.define.body, d->span.file);
         else if (d->kind == PA_D_PROGRAM)
-            pl_use_reqs(&u, d->u.program.reqs, d->span.file);
+            pl_use_program(&u, d);
     }
     pl_use_types(&u);
     const pa_decl **examples = pl_alloc(c, sizeof *examples * (2 * ndecls + 1));

@@ -133,3 +133,49 @@ bool pu_date_add(int32_t from, int64_t n, pu_unit unit, int32_t *out)
     }
     return true;
 }
+
+int64_t pu_date_part(int32_t days, pu_unit unit)
+{
+    int y, m, d;
+    pu_to_ymd(days, &y, &m, &d);
+    return unit == PU_YEARS ? y : unit == PU_MONTHS ? m : d;
+}
+
+bool pu_date_make(int64_t y, int64_t m, int64_t d, int32_t *out)
+{
+    if (y < PU_YEAR_MIN || y > PU_YEAR_MAX || m < 1 || m > 12 || d < 1 || d > 31 ||
+        !pu_valid_ymd((int)y, (int)m, (int)d))
+        return false;
+    *out = pu_from_ymd((int)y, (int)m, (int)d);
+    return true;
+}
+
+/* A leap day recurs within 8 years (1896 to 1904); any other day yearly. */
+#define PU_RECUR_YEARS 8
+
+static bool pu_date_step(int32_t from, int m, int d, int dir, int32_t *out)
+{
+    int y, fm, fd;
+    pu_to_ymd(from, &y, &fm, &fd);
+    for (int i = 0; i <= PU_RECUR_YEARS; i++) {
+        int64_t yy = (int64_t)y + dir * i;
+        if (yy < PU_YEAR_MIN || yy > PU_YEAR_MAX || !pu_valid_ymd((int)yy, m, d))
+            continue;
+        int32_t r = pu_from_ymd((int)yy, m, d);
+        if (dir > 0 ? r > from : r < from) {
+            *out = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool pu_date_following(int32_t from, int m, int d, int32_t *out)
+{
+    return pu_date_step(from, m, d, 1, out);
+}
+
+bool pu_date_preceding(int32_t from, int m, int d, int32_t *out)
+{
+    return pu_date_step(from, m, d, -1, out);
+}

@@ -31,5 +31,17 @@ int64_t pu_date_between(int32_t a, int32_t b, pu_unit unit);
  * Returns false when
  * the result leaves the representable range. */
 bool pu_date_add(int32_t from, int64_t n, pu_unit unit, int32_t *out);
+/* The year, month or day of a date (unit PU_YEARS, PU_MONTHS, PU_DAYS). */
+int64_t pu_date_part(int32_t days, pu_unit unit);
+/* The day y-m-d. Returns false when there is no such day or its year is
+ * outside PU_YEAR_MIN..PU_YEAR_MAX (no clamping: `31 February` is an error,
+ * not 3 March). */
+bool pu_date_make(int64_t y, int64_t m, int64_t d, int32_t *out);
+/* The first day after `from` (strictly) that is day d of month m: for
+ * 29 February, the next leap day. Returns false when there is none in the
+ * years PU_YEAR_MIN..PU_YEAR_MAX. pu_date_preceding is the same backwards
+ * (the last such day strictly before `from`). */
+bool pu_date_following(int32_t from, int m, int d, int32_t *out);
+bool pu_date_preceding(int32_t from, int m, int d, int32_t *out);
 
 #endif

@@ -16,6 +16,7 @@
  * remembered calls (see vm.h). */
 #include "vm.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,35 @@ static inline void pv_window_day(pv_state *st, const pv_value *x, int32_t today)
 {
     if (st->track && (x[0].count == PV_TODAY_MARK || x[1].count == PV_TODAY_MARK))
         st->win_lo = st->win_hi = today;
+}
+
+/* The day window of a date part of `today` (DATE_PART): the year's or the
+ * month's days, or the day itself. */
+static void pv_window_part(pv_state *st, uint32_t unit, int32_t today)
+{
+    if (unit == PU_DAYS) {
+        pv_window_narrow(st, today, today);
+        return;
+    }
+    int y, m, d;
+    pu_to_ymd(today, &y, &m, &d);
+    int32_t lo, hi;
+    if (unit == PU_YEARS)
+        lo = pu_from_ymd(y, 1, 1), hi = pu_from_ymd(y + 1, 1, 1) - 1;
+    else
+        lo = pu_from_ymd(y, m, 1), hi = pu_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+    pv_window_narrow(st, lo, hi);
+}
+
+/* DATE_NEXT of `today` gave r: the days from the previous such day up to
+ * the day before r give r again. */
+static void pv_window_next(pv_state *st, int32_t r, int m, int d, int32_t today)
+{
+    int32_t prev;
+    if (pu_date_preceding(r, m, d, &prev))
+        pv_window_narrow(st, prev, (int64_t)r - 1);
+    else
+        pv_window_narrow(st, today, (int64_t)r - 1);
 }
 
 /* BETWEEN with the date on one side and a date d on the other gave k: the
@@ -605,6 +635,43 @@ dispatch:
         sp[-2] = pv_int(r);
         sp--;
         PV_NEXT(BETWEEN);
+    }
+    PV_OP(DATE_PART) {
+        if (!pv_day_ok(sp[-1].as.d))
+            PV_FAIL("date out of range");
+        if (st->track && sp[-1].count == PV_TODAY_MARK)
+            pv_window_part(st, ARG_A(DATE_PART), today);
+        sp[-1] = pv_int(pu_date_part(sp[-1].as.d, (pu_unit)ARG_A(DATE_PART)));
+        PV_NEXT(DATE_PART);
+    }
+    PV_OP(DATE_MAKE) {
+        int32_t r;
+        int64_t y = sp[-3].as.i, m = sp[-2].as.i, d = sp[-1].as.i;
+        if (!pu_date_make(y, m, d, &r)) {
+            if (y < PU_YEAR_MIN || y > PU_YEAR_MAX)
+                PV_FAIL("no date in the year %" PRId64 " (dates are in the years %d-%d)", y, PU_YEAR_MIN,
+                        PU_YEAR_MAX);
+            static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                                 "July",    "August",   "September", "October", "November", "December"};
+            if (m < 1 || m > 12)
+                PV_FAIL("no month %" PRId64 " in a year (months are 1-12)", m);
+            PV_FAIL("no day %" PRId64 " in %s %" PRId64, d, months[m - 1], y);
+        }
+        sp -= 2;
+        sp[-1] = pv_date(r);
+        PV_NEXT(DATE_MAKE);
+    }
+    PV_OP(DATE_NEXT) {
+        int32_t r, from = sp[-3].as.d;
+        int64_t m = sp[-2].as.i, d = sp[-1].as.i;
+        if (!pv_day_ok(from) || m < 1 || m > 12 || d < 1 || d > 31 || !pu_date_following(from, (int)m, (int)d, &r))
+            PV_FAIL("no day %" PRId64 "/%" PRId64 " (day/month) follows that date in the years %d-%d", d, m,
+                    PU_YEAR_MIN, PU_YEAR_MAX);
+        if (st->track && sp[-3].count == PV_TODAY_MARK)
+            pv_window_next(st, r, (int)m, (int)d, today);
+        sp -= 2;
+        sp[-1] = pv_date(r);
+        PV_NEXT(DATE_NEXT);
     }
     PV_OP(HAS) {
         sp[-2] = pv_bool(pv_has(&sp[-2], &sp[-1]));

@@ -347,6 +347,7 @@ static size_t raw_section(const hraw *r, unsigned i)
 static void x_empty(hraw *r) { r->n = 0; }
 static void x_magic(hraw *r) { r->p[1] = 'Q'; }
 static void x_version(hraw *r) { put32(r->p + 8, 7); }
+static void x_old_version(hraw *r) { put32(r->p + 8, PB_FORMAT_VERSION - 1); }
 static void x_flags(hraw *r) { put32(r->p + 12, 2); }
 static void x_cut_header(hraw *r) { r->n = 13; }
 static void x_cut_magic(hraw *r) { r->n = 5; }
@@ -469,6 +470,7 @@ static const hcase cases[] = {
     LOAD("load-empty", NULL, x_empty, "not a Pathway bytecode file (bad magic)"),
     LOAD("load-bad-magic", NULL, x_magic, "not a Pathway bytecode file (bad magic)"),
     LOAD("load-truncated-magic", NULL, x_cut_magic, "truncated file: the header needs 20 bytes, 5 remain"),
+    LOAD("load-old-version", NULL, x_old_version, "bytecode format version 4 is older than this build's (version " FORMAT "): recompile the rules from their source"),
     LOAD("load-version", NULL, x_version, "bytecode format version 7 is not supported (this build reads version " FORMAT ")"),
     LOAD("load-flags", NULL, x_flags, "unsupported header flags 0x00000002 (this build knows none)"),
     LOAD("load-truncated-header", NULL, x_cut_header, "truncated file: the header needs 20 bytes, 13 remain"),
@@ -583,6 +585,11 @@ static const hcase cases[] = {
     VERIFY("code-iterator-locals", c_iter_local, NULL, "local 2 out of range (function has 2 locals)"),
     VERIFY("code-call-self", c_self_call, NULL, "call to function 1: only lower-numbered functions may be called"),
     VERIFY("code-unit", c_unit, NULL, "invalid unit 3"),
+    VERIFY("code-date-part-unit", c_date_part_unit, NULL, "invalid unit 3"),
+    VERIFY("code-date-part-type", c_date_part_type, NULL, "expected date, found integer (value 1 of the 1 it pops)"),
+    VERIFY("code-date-make-type", c_date_make_type, NULL, "expected integer, found date (value 3 of the 3 it pops)"),
+    VERIFY("code-date-next-type", c_date_next_type, NULL, "expected date, found integer (value 1 of the 3 it pops)"),
+    VERIFY("code-date-make-short", c_date_make_short, NULL, "DATE_MAKE"),
     VERIFY("code-comparison", c_cmp, NULL, "invalid comparison 6"),
     VERIFY("code-text-ordering", c_cmp_text_order, NULL, "only eq and ne apply to text, not lt"),
     VERIFY("code-boolean-ordering", c_cmp_bool_order, NULL, "only eq and ne apply to booleans, not gt"),

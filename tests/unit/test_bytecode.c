@@ -307,7 +307,7 @@ START_TEST(bc_header_layout)
     size_t len;
     save(img, &d, &len);
     ck_assert(memcmp(d, "\x89PWC\r\n\x1a\n", 8) == 0);
-    static const uint8_t rest[12] = {4, 0, 0, 0, 0, 0, 0, 0, PB_NSECTIONS, 0, 0, 0};
+    static const uint8_t rest[12] = {5, 0, 0, 0, 0, 0, 0, 0, PB_NSECTIONS, 0, 0, 0};
     ck_assert(memcmp(d + 8, rest, sizeof rest) == 0);
     ck_assert(memcmp(d + 20, "STRS", 4) == 0);
     uint32_t strs_len = pb_rd32(d + 24);
@@ -397,7 +397,7 @@ START_TEST(bc_version_and_flags)
     size_t len;
     save(img, &d, &len);
     put32(d + 8, 7);
-    expect_load_error(d, len, NULL, "bytecode format version 7 is not supported (this build reads version 4)");
+    expect_load_error(d, len, NULL, "bytecode format version 7 is not supported (this build reads version 5)");
     put32(d + 8, PB_FORMAT_VERSION);
     put32(d + 12, 2);
     expect_load_error(d, len, NULL, "unsupported header flags 0x00000002 (this build knows none)");
@@ -478,9 +478,9 @@ START_TEST(bc_bad_sections)
     find_sections(d, sec);
     uint8_t *tag = d + sec[PB_SEC_KINT].at;
     memcpy(tag, "XYZW", 4);
-    expect_load_error(d, len, NULL, "unknown section 'XYZW' (format version 4 has no such section)");
+    expect_load_error(d, len, NULL, "unknown section 'XYZW' (format version 5 has no such section)");
     memcpy(tag, "\x01Z'W", 4);
-    expect_load_error(d, len, NULL, "unknown section '\\x01Z\\x27W' (format version 4 has no such section)");
+    expect_load_error(d, len, NULL, "unknown section '\\x01Z\\x27W' (format version 5 has no such section)");
     memcpy(tag, "KNUM", 4);
     expect_load_error(d, len, NULL, "section 'KNUM' out of order or repeated (expected 'KINT')");
     memcpy(tag, "KINT", 4);
@@ -747,7 +747,7 @@ static char *disasm(const pb_image *img, pb_source_line_fn fn)
 /* The whole listing of rich(), reviewed by hand: a change here is a change
  * to what golden disassembly tests and users see. */
 static const char *const golden =
-    "; Pathway bytecode (format version 4)\n"
+    "; Pathway bytecode (format version 5)\n"
     "; 37 strings, 2 records, 13 fields, 2 integers, 2 numbers, 66 code bytes\n"
     "; 4 functions, 1 parameter types, 2 programs, 11 requirement nodes, 3 line entries\n"
     "; max frame 7, max requirements 10, max call depth 2\n"

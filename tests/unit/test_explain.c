@@ -336,6 +336,11 @@ END_TEST
 START_TEST(test_sweep_england_athletics) { sweep_rules(EA, 24, 2200); }
 END_TEST
 
+/* Issue 17's date forms computed from `today` (year of, 1 January
+ * following, 31 August of, computed counts): their day windows are exact. */
+START_TEST(test_sweep_dates) { sweep_rules("tests/explain/dates-sweep.pw", 24, 1500); }
+END_TEST
+
 /* The full 20-year horizon for a few coaches. */
 START_TEST(test_sweep_full_horizon)
 {
@@ -399,6 +404,44 @@ START_TEST(test_plans_england_athletics)
 {
     static const char *const targets[] = {"advanced_coach", "coach", "sessional_coach"};
     plan_rules(EA, targets, 3, 10);
+}
+END_TEST
+
+/* `grants "l1" valid until EXPR`: the plan's certificate expires on the day
+ * EXPR computes from the day of the grant ("the five year period starting
+ * January 1st following the date of certification"), and the plan replays. */
+START_TEST(test_plan_computed_validity)
+{
+    static const char rules[] =
+        "record certificate { id: text  issued: date  expires: date? }\n"
+        "facts coach { id: text  birth_date: date  certificates: list of certificate = [] }\n"
+        "define current(c: text): boolean =\n"
+        "  any x in certificates where x.id = c and x.issued <= today and (x.expires otherwise today) >= today\n"
+        "program l1 \"L1\" {\n"
+        "  grants \"l1\" valid until 1 January following granted + 5 years - 1 day\n"
+        "  require \"adult\": years since birth_date >= 18\n"
+        "}\n"
+        "program l2 \"L2\" { require \"l1\": current(\"l1\") }\n";
+    pw_program *p;
+    pw_error err;
+    ck_assert_msg(pw_compile_source("valid.pw", rules, strlen(rules), NULL, &p, &err) == PW_OK, "%s", err.message);
+    const char *json = "{\"id\":\"V1\",\"birth_date\":\"1990-01-01\"}";
+    pw_explain_options o = {.as_of = day_of("2026-06-10"), .horizon_days = 0};
+    pw_plan *plan;
+    ck_assert_int_eq(pw_plan_find(p, json, strlen(json), "l2", &o, &plan, &err), PW_OK);
+    ck_assert(plan->reachable);
+    ck_assert_uint_eq(plan->nsteps, 2);
+    ck_assert_str_eq(plan->steps[0].grants, "l1");
+    ck_assert_int_eq(plan->steps[0].granted, day_of("2026-06-10"));
+    ck_assert_int_eq(plan->steps[0].expires, day_of("2031-12-31"));
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    cJSON *record = cJSON_Parse(json);
+    ck_assert_msg(px_plan_replay(ctx, record, plan, &err) == PW_OK, "%s", err.message);
+    cJSON_Delete(record);
+    pw_context_free(ctx);
+    pw_plan_free(plan);
+    pw_program_free(p);
 }
 END_TEST
 
@@ -530,6 +573,7 @@ static Suite *explain_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_sweep_usatf);
     tcase_add_test(tc, test_sweep_england_athletics);
+    tcase_add_test(tc, test_sweep_dates);
     tcase_add_test(tc, test_sweep_full_horizon);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");
@@ -537,6 +581,7 @@ static Suite *explain_suite(void)
     tcase_add_test(tc, test_plans_usatf);
     tcase_add_test(tc, test_plans_england_athletics);
     tcase_add_test(tc, test_plan_waits_and_arrangements);
+    tcase_add_test(tc, test_plan_computed_validity);
     tcase_add_test(tc, test_plan_unreachable_and_durations);
     suite_add_tcase(s, tc);
     return s;

@@ -93,6 +93,15 @@ static const row spacing[] = {
     {"program p { }", "program p {}\n"},
     {"program p{hours -1}", "program p { hours -1 }\n"},
     {"program p { grants \"x\" valid for 4 years }", "program p { grants \"x\" valid for 4 years }\n"},
+    /* the date forms: an operand after `following` or a part word is not
+     * an attribute, and `-` after it subtracts */
+    {"program p { grants \"x\" valid until 1 January following granted+5 years-1 day }",
+     "program p { grants \"x\" valid until 1 January following granted + 5 years - 1 day }\n"},
+    {"program p {\nrequire \"a\": day d of month m of year y-1 day > today\nhours 3\n}\n",
+     "program p {\n  require \"a\": day d of month m of year y - 1 day > today\n  hours 3\n}\n"},
+    {"program p {\nduration 1 day\nhours 3\n}\n", "program p {\n  duration 1 day\n  hours 3\n}\n"},
+    {"define x = today-n months", "define x = today - n months\n"},
+    {"define x = 31 August of(year of today+1)", "define x = 31 August of (year of today + 1)\n"},
     {"program p { require \"a\" : x>=1 citing \"c\" }",
      "program p { require \"a\": x >= 1 citing \"c\" }\n"},
     {"example e = {a:1,b:[1 -2],c:{d:-2.5}}", "example e = { a: 1, b: [1 -2], c: { d: -2.5 } }\n"},

@@ -489,6 +489,37 @@ START_TEST(test_reach_versions)
 }
 END_TEST
 
+/* The parts of a date have known ranges: a month over 12 never comes, a
+ * day of at least 1 always does; the year is left open. */
+START_TEST(test_date_part_ranges)
+{
+    char text[4096], got[512];
+    snprintf(text, sizeof text,
+             "%sprogram p \"P\" { require \"m\": month of birth_date > 12 }\n"
+             "program q \"Q\" { require \"d\": day of today >= 1 }\n"
+             "program r \"R\" { require \"y\": year of today > 2999 }\n",
+             lib);
+    findings(text, "PW110 PW111", got, sizeof got);
+    char want[64];
+    int n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    snprintf(want, sizeof want, "PW110@%d PW111@%d", n - 2, n - 1);
+    ck_assert_str_eq(got, want);
+    /* A definition that only a `valid until` uses is used. */
+    snprintf(text, sizeof text,
+             "%sdefine end_of(d: date): date = 1 January following d + 5 years - 1 day\n"
+             "program p \"P\" { grants \"x\" valid until end_of(granted) require \"a\": age >= 18 }\n",
+             lib);
+    findings(text, "PW101", got, sizeof got);
+    int line = 0;
+    for (const char *p = text; *p; p++)
+        line += *p == '\n';
+    snprintf(want, sizeof want, "PW101@%d", line - 1);
+    ck_assert_msg(!strstr(got, want), "end_of reported unused: %s", got);
+}
+END_TEST
+
 START_TEST(test_unused_only_in_program_files)
 {
     char got[512];
@@ -617,6 +648,7 @@ static Suite *lint_suite(void)
     Suite *s = suite_create("lint");
     TCase *t = tcase_create("reasoning");
     tcase_add_test(t, test_decide_table);
+    tcase_add_test(t, test_date_part_ranges);
     tcase_add_test(t, test_implies_table);
     tcase_add_test(t, test_structural_equality);
     suite_add_tcase(s, t);

@@ -96,7 +96,27 @@ static void sx(pd_buf *b, const pa_expr *e)
     case PA_E_NONE: pd_buf_printf(b, "none"); break;
     case PA_E_TODAY: pd_buf_printf(b, "today"); break;
     case PA_E_DURATION:
-        pd_buf_printf(b, "(%lld %s)", (long long)e->u.dur.n, unit_name(e->u.dur.unit));
+        if (e->u.dur.count) {
+            pd_buf_printf(b, "(");
+            sx(b, e->u.dur.count);
+            pd_buf_printf(b, " %s)", unit_name(e->u.dur.unit));
+        } else {
+            pd_buf_printf(b, "(%lld %s)", (long long)e->u.dur.n, unit_name(e->u.dur.unit));
+        }
+        break;
+    case PA_E_DATE_PART:
+        pd_buf_printf(b, "(%s-of ", unit_name(e->u.part.unit));
+        sx(b, e->u.part.a);
+        pd_buf_printf(b, ")");
+        break;
+    case PA_E_MAKE_DATE:
+        pd_buf_printf(b, "(date ");
+        sx(b, e->u.make.d);
+        pd_buf_printf(b, " ");
+        sx(b, e->u.make.m);
+        pd_buf_printf(b, e->u.make.after ? " following " : " ");
+        sx(b, e->u.make.after ? e->u.make.after : e->u.make.y);
+        pd_buf_printf(b, ")");
         break;
     case PA_E_NAME: pd_buf_printf(b, "%s", e->u.name.name); break;
     case PA_E_FIELD:
@@ -205,6 +225,18 @@ static const struct {
      "(years-between (otherwise a today) (+ b 1))"},
     {"x and years between a and b > 2 or y", "(or (and x (> (years-between a b) 2)) y)"},
     {"(years since a) + 1", "(+ (years-since a) 1)"},
+    /* issue 17's date forms: a computed count, the parts of a date, dates
+     * from parts; their operands end before any operator */
+    {"today - n months", "(- today (n months))"},
+    {"today - (2 * k) years", "(- today ((* 2 k) years))"},
+    {"year of today + 1", "(+ (years-of today) 1)"},
+    {"month of a.start", "(months-of (. a start))"},
+    {"day of f(x) < 15", "(< (days-of (call f x)) 15)"},
+    {"31 August of course_year", "(date 31 8 course_year)"},
+    {"1 January of (year of d + 1)", "(date 1 1 (+ (years-of d) 1))"},
+    {"31 August of year of today", "(date 31 8 (years-of today))"},
+    {"1 January following c.issued + 5 years", "(+ (date 1 1 following (. c issued)) (5 years))"},
+    {"day d of month m of year y", "(date d m y)"},
     /* fields and calls */
     {"a.b", "(. a b)"}, {"a.b.c", "(. (. a b) c)"}, {"f()", "(call f)"},
     {"member(\"usatf\")", "(call member \"usatf\")"}, {"max(a, b + 1)", "(call max a (+ b 1))"},
@@ -1130,7 +1162,7 @@ static const struct {
     {"define x = 1 \"a very long piece of text that goes on\"",
      "unexpected `\"a very long piece of text th...`; expected an operator or a declaration",
      1, 14, 1},
-    {"program p { grants \"x\" valid 4 years }", "expected `for` after `valid`, found `4`", 1, 30,
+    {"program p { grants \"x\" valid 4 years }", "expected `for` or `until` after `valid`, found `4`", 1, 30,
      1},
     /* effective dates, examples and tests */
     {"test \"t\" { expect p eligble }",

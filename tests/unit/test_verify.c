@@ -9,6 +9,20 @@
 #include "check_main.h"
 #include "verify_cases.h"
 
+/* `valid until`: the program names the function that computes the expiry,
+ * which must exist and take and give a date. */
+static void p_prog_valid_func(pb_image *img)
+{
+    img->progs[0].valid_unit = PB_VALID_COMPUTED;
+    img->progs[0].valid_n = 0;
+}
+
+static void p_prog_valid_range(pb_image *img)
+{
+    img->progs[0].valid_unit = PB_VALID_COMPUTED;
+    img->progs[0].valid_n = 999;
+}
+
 /* The base image and the invalid cases shared with the hostile corpus are in
  * verify_cases.h; the valid shapes and the cases only this test makes (the
  * loader stops a file before the verifier would see them) are here. */
@@ -289,6 +303,11 @@ static const vcase cases[] = {
     {"iterator needs two locals", c_iter_local, NULL, "local 2 out of range (function has 2 locals)"},
     {"call to itself", c_self_call, NULL, "call to function 1: only lower-numbered functions may be called"},
     {"unit operand", c_unit, NULL, "invalid unit 3"},
+    {"DATE_PART unit operand", c_date_part_unit, NULL, "invalid unit 3"},
+    {"DATE_PART of an integer", c_date_part_type, NULL, "expected date, found integer (value 1 of the 1 it pops)"},
+    {"DATE_MAKE of a date", c_date_make_type, NULL, "expected integer, found date (value 3 of the 3 it pops)"},
+    {"DATE_NEXT of an integer", c_date_next_type, NULL, "expected date, found integer (value 1 of the 3 it pops)"},
+    {"DATE_MAKE short of values", c_date_make_short, NULL, "DATE_MAKE"},
     {"comparison operand", c_cmp, NULL, "invalid comparison 6"},
     {"text ordering", c_cmp_text_order, NULL, "only eq and ne apply to text, not lt"},
     {"boolean ordering", c_cmp_bool_order, NULL, "only eq and ne apply to booleans, not gt"},
@@ -362,6 +381,10 @@ static const vcase cases[] = {
     /* programs and requirement trees */
     {"program string", NULL, p_prog_string, "string 12345 out of range (image has 17 strings) in program 0"},
     {"program validity unit", NULL, p_prog_unit, "program 0 has an invalid validity unit 7"},
+    {"validity function signature", NULL, p_prog_valid_func,
+     "program 0: validity function 0 is not a function of one date that gives a date"},
+    {"validity function range", NULL, p_prog_valid_range,
+     "program 0: validity function 999 is not a function of one date that gives a date"},
     {"program requirement range", NULL, p_prog_range, "program 0: requirements 0..50 out of range (image has 1 requirement nodes)"},
     {"programs overlap", r_overlap, p_overlap, "program 1: requirement nodes 0..1 overlap those of program 0"},
     {"requirement kind", NULL, p_req_kind, "requirement 0 of program 0 has an invalid kind 9"},

@@ -372,6 +372,62 @@ START_TEST(vm_dates)
 }
 END_TEST
 
+/* DATE_PART, DATE_MAKE, DATE_NEXT: the parts of a date, a date from parts
+ * (no clamping: a day the month lacks is an error), the next given day. */
+START_TEST(vm_date_parts)
+{
+    ah *b = ah_new();
+    base(b);
+    pb_type pd[1] = {ah_t(PB_T_DATE)}, piii[3] = {t_int(), t_int(), t_int()},
+            pdii[3] = {ah_t(PB_T_DATE), t_int(), t_int()};
+    uint32_t part[3];
+    for (uint32_t u = 0; u < 3; u++)
+        part[u] = AH_FN(b, "part", t_int(), 1, pd, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_DATE_PART, u, 0},
+                        {PB_OP_RET, 0, 0});
+    uint32_t make = AH_FN(b, "make", ah_t(PB_T_DATE), 3, piii, 3, 3, {PB_OP_LOAD_LOCAL, 0, 0},
+                          {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_LOAD_LOCAL, 2, 0}, {PB_OP_DATE_MAKE, 0, 0},
+                          {PB_OP_RET, 0, 0});
+    uint32_t next = AH_FN(b, "next", ah_t(PB_T_DATE), 3, pdii, 3, 3, {PB_OP_LOAD_LOCAL, 0, 0},
+                          {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_LOAD_LOCAL, 2, 0}, {PB_OP_DATE_NEXT, 0, 0},
+                          {PB_OP_RET, 0, 0});
+    vm v;
+    vm_open(&v, b);
+    pv_value d = {.as.d = pu_from_ymd(2024, 2, 29)};
+    ck_assert_int_eq(call(&v, NULL, part[PU_YEARS], &d).as.i, 2024);
+    ck_assert_int_eq(call(&v, NULL, part[PU_MONTHS], &d).as.i, 2);
+    ck_assert_int_eq(call(&v, NULL, part[PU_DAYS], &d).as.i, 29);
+
+    pv_value ymd[3] = {{.as.i = 2026}, {.as.i = 8}, {.as.i = 31}};
+    ck_assert_int_eq(call(&v, NULL, make, ymd).as.d, pu_from_ymd(2026, 8, 31));
+    ymd[1].as.i = 2, ymd[2].as.i = 29;
+    ck_assert(call_fails(&v, NULL, make, ymd));
+    ck_assert_str_eq(v.err.message, "no day 29 in February 2026");
+    ymd[0].as.i = 2028;
+    ck_assert_int_eq(call(&v, NULL, make, ymd).as.d, pu_from_ymd(2028, 2, 29));
+    ymd[0].as.i = 3000;
+    ck_assert(call_fails(&v, NULL, make, ymd));
+    ck_assert_str_eq(v.err.message, "no date in the year 3000 (dates are in the years 1800-2999)");
+    ymd[0].as.i = INT64_MIN, ymd[1].as.i = INT64_MAX;
+    ck_assert(call_fails(&v, NULL, make, ymd));
+    ymd[0].as.i = 2026, ymd[1].as.i = 13;
+    ck_assert(call_fails(&v, NULL, make, ymd));
+    ck_assert_str_eq(v.err.message, "no month 13 in a year (months are 1-12)");
+
+    /* Strictly after: 1 January following 1 January is a year later. */
+    pv_value a[3] = {{.as.d = pu_from_ymd(2024, 1, 1)}, {.as.i = 1}, {.as.i = 1}};
+    ck_assert_int_eq(call(&v, NULL, next, a).as.d, pu_from_ymd(2025, 1, 1));
+    a[0].as.d = pu_from_ymd(2024, 12, 31);
+    ck_assert_int_eq(call(&v, NULL, next, a).as.d, pu_from_ymd(2025, 1, 1));
+    a[0].as.d = pu_from_ymd(2024, 3, 1), a[1].as.i = 2, a[2].as.i = 29;
+    ck_assert_int_eq(call(&v, NULL, next, a).as.d, pu_from_ymd(2028, 2, 29));
+    a[0].as.d = pu_from_ymd(2999, 6, 1), a[1].as.i = 1, a[2].as.i = 1;
+    ck_assert(call_fails(&v, NULL, next, a));
+    a[0].as.d = INT32_MAX;
+    ck_assert(call_fails(&v, NULL, next, a));
+    vm_close(&v);
+}
+END_TEST
+
 /* ---- facts, lists and sets --------------------------------------------------------- */
 
 /* b2i(x: boolean): integer = if x then 1 else 0 (function 0). */
@@ -934,6 +990,7 @@ static Suite *vm_suite(void)
     tcase_add_test(ops, vm_compare);
     tcase_add_test(ops, vm_none_ops);
     tcase_add_test(ops, vm_dates);
+    tcase_add_test(ops, vm_date_parts);
     tcase_add_test(ops, vm_iteration);
     tcase_add_test(ops, vm_has);
     tcase_add_test(ops, vm_calls);

@@ -24,6 +24,7 @@ static const char rules[] =
     "define age: integer = years since birth_date\n"
     "define current(c: text): boolean =\n"
     "  any x in certs where x.id = c and x.issued <= today and (x.expires otherwise today) >= today\n"
+    "define held_for(c: text, n: integer): boolean = any x in certs where x.id = c and x.issued <= today - n months\n"
     "program p {\n"
     "  require \"adult\": age >= 18\n"
     "  require \"months old\": months since birth_date >= 222\n"
@@ -40,6 +41,15 @@ static const char rules[] =
     "  require \"shift\": today + 45 days >= 2027-01-10\n"
     "  require \"shift back\": today - 1 month <= 2029-01-31\n"
     "  require \"otherwise\": (started otherwise today) >= today\n"
+    "  require \"year of\": year of today >= 2027\n"
+    "  require \"month of\": month of today = 3\n"
+    "  require \"day of\": day of today < 15\n"
+    "  require \"31 August of\": years between birth_date and 31 August of year of today >= 18\n"
+    "  require \"following\": 1 January following today <= 2029-01-01\n"
+    "  require \"leap following\": 29 February following today = 2032-02-29\n"
+    "  require \"following back\": 1 March following birth_date + (year of today - 2020) years < today\n"
+    "  require \"held for\": held_for(\"a\", year of today - 2020)\n"
+    "  require \"parts\": day 1 of month month of today of year 2030 > today\n"
     "}\n";
 
 /* Each record parenthesized: one literal in pieces, not two elements. */
@@ -152,6 +162,45 @@ START_TEST(test_certificate_window)
 }
 END_TEST
 
+/* `year of today` is the same all year, `month of today` all month: the
+ * windows are exactly the year and the month, so explain's scans step over
+ * them; `1 January following today` is the same from one 1 January to the
+ * day before the next. */
+START_TEST(test_date_part_windows)
+{
+    static const char src[] = "facts coach { id: text }\n"
+                              "program p {\n"
+                              "  require \"year\": year of today = 2026\n"
+                              "  require \"month\": month of today = 2\n"
+                              "  require \"following\": 1 January following today = 2027-01-01\n"
+                              "}\n";
+    static const char *const want[][2] = {
+        {"2026-01-01", "2026-12-31"}, {"2024-02-01", "2024-02-29"}, {"2026-01-01", "2026-12-31"}};
+    static const char *const days[] = {"2026-07-04", "2024-02-10", "2026-01-01"};
+    pw_program *prog;
+    pw_context *ctx;
+    pw_error err;
+    ck_assert_msg(pw_compile_source("part.pw", src, strlen(src), NULL, &prog, &err) == PW_OK, "%s", err.message);
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, "{\"id\":\"x\"}", 10, &err), PW_OK);
+    const pb_image *img = pt_program_image(prog);
+    pv_state *vm = pt_context_vm(ctx);
+    for (uint32_t r = 0; r < 3; r++) {
+        pw_date d, lo, hi;
+        pw_date_parse(days[r], &d, NULL);
+        pw_date_parse(want[r][0], &lo, NULL);
+        pw_date_parse(want[r][1], &hi, NULL);
+        pv_window_open(vm);
+        (void)run(vm, pt_context_facts(ctx)->root, d, img->reqs[img->progs[0].first_req + r].func);
+        pv_window_close(vm);
+        ck_assert_int_eq(vm->win_lo, lo);
+        ck_assert_int_eq(vm->win_hi, hi);
+    }
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("window");
@@ -159,6 +208,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_windows_repeat, 0, (int)(sizeof records / sizeof records[0]));
     tcase_add_test(tc, test_certificate_window);
+    tcase_add_test(tc, test_date_part_windows);
     suite_add_tcase(s, tc);
     return s;
 }

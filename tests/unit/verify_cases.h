@@ -115,6 +115,43 @@ static void c_unit(ah *b)
           {PB_OP_DATE_ADD, 3, 0}, {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
 }
 
+/* The date instructions of format version 5: their operand and stack
+ * types come from the opcode table like every other's. */
+static void c_date_part_unit(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_DATE_PART, 3, 0},
+          {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_date_part_type(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_DATE_PART, 2, 0},
+          {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+static void c_date_make_type(ah *b)
+{
+    uint32_t k = ah_int(b, 1);
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 3, {PB_OP_PUSH_INT, k, 0}, {PB_OP_PUSH_INT, k, 0},
+          {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_DATE_MAKE, 0, 0}, {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0},
+          {PB_OP_RET, 0, 0});
+}
+
+static void c_date_next_type(ah *b)
+{
+    uint32_t k = ah_int(b, 1);
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 3, {PB_OP_PUSH_INT, k, 0}, {PB_OP_PUSH_INT, k, 0},
+          {PB_OP_PUSH_INT, k, 0}, {PB_OP_DATE_NEXT, 0, 0}, {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0},
+          {PB_OP_RET, 0, 0});
+}
+
+static void c_date_make_short(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 2, {PB_OP_PUSH_INT, ah_int(b, 1), 0},
+          {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_DATE_MAKE, 0, 0}, {PB_OP_POP, 0, 0},
+          {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
 static void c_cmp(ah *b)
 {
     uint32_t k = ah_int(b, 1);

@@ -67,7 +67,11 @@ static void cli_usage(FILE *out)
         const cli_command *c = cli_commands[i];
         char label[128];
         snprintf(label, sizeof label, "%s%s%s", c->name, *c->synopsis ? " " : "", c->synopsis);
-        fprintf(out, "  %-28s  %s\n", label, c->summary);
+        /* A synopsis too long for the column puts its summary on the next line. */
+        if (strlen(label) > 28)
+            fprintf(out, "  %s\n  %-28s  %s\n", label, "", c->summary);
+        else
+            fprintf(out, "  %-28s  %s\n", label, c->summary);
     }
     fputs("\n"
           "Run `pathway <command> --help` for a command's options.\n"

@@ -110,7 +110,11 @@ expect_status eval-help-in-order 2 "$bin" eval --nope --help && expect_grep eval
 expect_status help-after-dashes 1 "$bin" check -- --help
 
 # --- the man pages: CMakeLists.txt names every command `pathway --help` lists ----------------
-sed -n 's/^  \([a-z][a-z]*\) .*  \([^ ].*\)$/\1|\2/p' "$tmp/.commands.help" >listed
+# NAME|SUMMARY per command; a long synopsis has its summary on the next line.
+awk '/^Commands:/ {on = 1; next}
+     on && /^$/ {exit}
+     on && /^  [a-z]/ {name = $1; if (split($0, f, /  +/) >= 3) {print name "|" f[3]; name = ""}; next}
+     on && name != "" {sub(/^ +/, ""); print name "|" $0; name = ""}' "$tmp/.commands.help" >listed
 sed -n '/^set(PW_MAN_COMMANDS/,/)$/s/^ *"\([^"]*\)".*/\1/p' "$root/CMakeLists.txt" >man
 same_set "CMakeLists.txt's PW_MAN_COMMANDS are pathway --help's commands and summaries" listed man
 

@@ -91,6 +91,18 @@ static bool pw_files_missing(const pd_list *diags)
     return false;
 }
 
+/* An expression taller than the nesting limit (E0205): the parser reports it
+ * but keeps the tree, and every pass after it recurses over trees, so checking
+ * stops there (a chain of 100,000 `.field`s or `and`s must not overflow a
+ * pass's stack: tests/cli/deep.sh). */
+static bool pw_too_deep(const pd_list *diags)
+{
+    for (const pd_diag *d = diags->head; d; d = d->next)
+        if (d->severity == PD_ERROR && pd_diag_is(d, PD_E0205))
+            return true;
+    return false;
+}
+
 /* The caller's options in this release's layout, limits included. */
 typedef struct pwi_compile_opts {
     pw_compile_options opt;
@@ -144,7 +156,7 @@ pw_status pwi_compile(const char *name, const char *text, size_t len,
      * worked, and one run should report as much as it can. */
     /* An empty file has no declarations but still deserves its "no facts"
      * error; after syntax errors with nothing parsed, that would be noise. */
-    if ((decls || diags.errors == 0) && !diags.oom && !pw_files_missing(&diags))
+    if ((decls || diags.errors == 0) && !diags.oom && !pw_files_missing(&diags) && !pw_too_deep(&diags))
         ok = pc_check(&arena, &src, &diags, decls, limits.max_depth, &checked) && ok;
     else
         ok = false;

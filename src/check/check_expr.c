@@ -68,21 +68,31 @@ static pc_narrow *pc_narrow_push(pc_ctx *c, const pa_expr *path, pc_narrow *up)
  * `holds`, added to `up`: `x is not none` true, `x is none` false, both
  * sides of a true `and` and of a false `or`, through `not`. The code
  * generator short-circuits `and`, `or` and `if`, so what depends on these
- * never runs with none. */
-static pc_narrow *pc_narrow_by(pc_ctx *c, const pa_expr *k, bool holds, pc_narrow *up)
+ * never runs with none. `left` bounds the walk: a condition deeper than the
+ * nesting limit is refused anyway (E0439), and a chain of 100,000 `and`s
+ * must not overflow the stack here (tests/cli/deep.sh). */
+static pc_narrow *pc_narrow_walk(pc_ctx *c, const pa_expr *k, bool holds, pc_narrow *up, unsigned left)
 {
+    if (left == 0)
+        return up;
     switch (k->kind) {
     case PA_E_IS_NONE:
         return k->u.isnone.negated == holds ? pc_narrow_push(c, k->u.isnone.a, up) : up;
     case PA_E_UNARY:
-        return k->u.un.op == PA_OP_NOT ? pc_narrow_by(c, k->u.un.a, !holds, up) : up;
+        return k->u.un.op == PA_OP_NOT ? pc_narrow_walk(c, k->u.un.a, !holds, up, left - 1) : up;
     case PA_E_BINARY:
         if ((k->u.bin.op == PA_OP_AND && holds) || (k->u.bin.op == PA_OP_OR && !holds))
-            return pc_narrow_by(c, k->u.bin.b, holds, pc_narrow_by(c, k->u.bin.a, holds, up));
+            return pc_narrow_walk(c, k->u.bin.b, holds, pc_narrow_walk(c, k->u.bin.a, holds, up, left - 1),
+                                  left - 1);
         return up;
     default:
         return up;
     }
+}
+
+static pc_narrow *pc_narrow_by(pc_ctx *c, const pa_expr *k, bool holds, pc_narrow *up)
+{
+    return pc_narrow_walk(c, k, holds, up, c->max_nesting);
 }
 
 /* Writes a path as the author wrote it (`c.expires`) into buf. */

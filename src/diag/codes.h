@@ -149,7 +149,7 @@
     X(E0436, ERROR, "A quantifier over something that is not a list or set")                            \
     X(E0437, ERROR, "`where` that is not a condition")                                                  \
     X(E0438, ERROR, "`sum` of something that is not a number")                                          \
-    X(E0439, ERROR, "An expression nested deeper than the nesting limit, found by the checker")                               \
+    X(E0439, ERROR, "internal: an expression deeper than the nesting limit, found by the checker")      \
     X(E0440, ERROR, "`none` where a value is needed")                                                   \
     X(E0441, ERROR, "A list in brackets anywhere but after `in`")                                       \
     X(E0442, ERROR, "`none` compared with `none`")                                                      \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deep shapes of every kind (tests/cli/gen/deep.py: chains of definitions
 # in both orders and in a cycle, parentheses, `and`/`or` chains, `not`,
-# unary minus, sums, `if`, nested quantifiers, requirement groups) at sizes
+# unary minus, sums, `.field` chains, `if`, nested quantifiers, requirement groups) at sizes
 # around and far past the limits, through every command that reads rules:
 # each ends with a result or a clean diagnostic, never a signal
 # (docs/robustness.md: the checker cannot overflow the stack).
@@ -32,7 +32,7 @@ run() {
   fi
 }
 
-shapes="chain-down chain-up chain-tall cycle parens and or not minus plus if quant groups"
+shapes="chain-down chain-up chain-tall cycle parens and or not minus plus field if quant groups"
 for shape in $shapes; do
   for n in 10 63 64 200 201 10000 100000; do
     f=$tmp/$shape-$n.pw

@@ -12,6 +12,7 @@ Shapes (N is the depth, or the length of the chain):
   not          N `not`s before a comparison
   minus        N unary minuses before a number
   plus         a sum of N+1 terms
+  field        N `.a` after a name (`n.a.a.a > 1`)
   if           N nested `if ... then ... else`
   quant        N nested `any x in xs where`
   groups       N requirement groups, one inside another
@@ -76,6 +77,8 @@ def shape(name, n):
         return req("n > " + "-" * n + "1")
     if name == "plus":
         return req(" + ".join(["n"] * (n + 1)) + " > 1")
+    if name == "field":
+        return req("n" + ".a" * n + " > 1")
     if name == "if":
         return req("if n > 1 then " * n + "true" + " else false" * n)
     if name == "quant":

@@ -112,6 +112,7 @@ typedef struct pp_pbody { pa_attr *ahead, *atail; pa_req *rhead, *rtail; } pp_pb
  * `effective` and `assuming` clauses, each optional, in any order. */
 typedef struct pp_tail {
     pp_opt_str cite;
+    const char *cite_name; /* `citing NAME`: cite.span is the name's */
     pa_period period;
     pa_assume *ahead, *atail;
 } pp_tail;
@@ -192,7 +193,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
     EXAMPLE "`example`" TEST "`test`" GIVEN "`given`" EXPECT "`expect`" WITH "`with`"
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
-    KNOWN "`known`"
+    KNOWN "`known`" SOURCE "`source`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
@@ -233,7 +234,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %precedence UMINUS
 %precedence DOT
 
-%nterm <pa_decl *> decl include record define program example test known
+%nterm <pa_decl *> decl include record define program example test known source
 %nterm <pa_decl_kind> record_kw
 %nterm <bool> close
 %nterm <pp_bounds> bounds
@@ -281,7 +282,18 @@ file
     | file error  { pp_define_failed(p); } /* resynchronise at the next declaration */
     ;
 
-decl: include | record | define | program | example | test | known ;
+decl: include | record | define | program | example | test | known | source ;
+
+/* `source enrol_18 = "USATF membership and ... required to enroll."`: a
+ * sentence of the handbook, quoted once and cited by name (`citing
+ * enrol_18`) by every requirement that comes from it. */
+source
+    : SOURCE IDENT EQ STRING {
+        NEW($$ = pp_decl(p, PA_D_SOURCE, @$, $2, @2));
+        $$->u.source.text = $4.s;
+        $$->u.source.text_span = @4;
+    }
+    ;
 
 /* The values a text field is known to take (coach-record.md lists them):
  * the lint checks literals against them; facts may hold others. */
@@ -440,6 +452,7 @@ header
     | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
+    | header CITING IDENT      { $$ = $1; pp_program_citing(p, @2); }
     ;
 
 period
@@ -575,6 +588,7 @@ member
 rtail
     : %empty                  { $$ = pp_tail_empty(@$); }
     | rtail CITING STRING     { $$ = pp_tail_cite(p, $1, $3.s, @3); }
+    | rtail CITING IDENT      { $$ = pp_tail_cite_name(p, $1, $3, @3); }
     | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | rtail ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     ;

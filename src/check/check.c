@@ -638,6 +638,7 @@ static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
                "(the limit is %d)", r->label, depth + 1, PB_MAX_GROUP_NESTING);
         return;
     }
+    pc_resolve_cite(c, r);
     if (r->label[0] == '\0')
         PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
     if (r->group == PA_LEAF) {
@@ -822,9 +823,13 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     pc_names_init(&c.defs, arena);
     pc_names_init(&c.facts, arena);
     pc_names_init(&c.known, arena);
+    pc_names_init(&c.sources, arena);
     unsigned errors = diags->errors;
 
     pc_collect_known(&c, decls);
+    if (diags->oom)
+        return false;
+    pc_collect_sources(&c, decls);
     if (diags->oom)
         return false;
     pc_collect_records(&c, decls);

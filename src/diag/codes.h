@@ -119,6 +119,10 @@
     X(E0383, ERROR, "A value expectation of a type a test cannot write")                                \
     X(E0384, ERROR, "A text in test data that is not a known value")                                    \
     X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
+    /* named sources */                                                                                 \
+    X(E0390, ERROR, "A source declared twice")                                                          \
+    X(E0391, ERROR, "A citation of an unknown source")                                                  \
+    X(E0392, ERROR, "An empty source")                                                                  \
     /* expressions */                                                                                    \
     X(E0401, ERROR, "A value that may be none used where a value is needed")                            \
     X(E0402, ERROR, "An unknown name")                                                                  \

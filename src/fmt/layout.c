@@ -85,7 +85,7 @@ static bool fm_open_ended(int k)
     case T_CITING: case T_ASSUMING: case T_EFFECTIVE: case T_FROM: case T_UNTIL: case T_VALID:
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
     case T_RECORD: case T_DEFINE: case T_PROGRAM: case T_EXAMPLE: case T_TEST: case T_KNOWN:
-    case T_GIVEN: case T_EXPECT: case T_UNMET: case T_AT: case T_LEAST: case T_LIST: case T_SET:
+    case T_SOURCE: case T_GIVEN: case T_EXPECT: case T_UNMET: case T_AT: case T_LEAST: case T_LIST: case T_SET:
         return true;
     default:
         return false;
@@ -109,7 +109,7 @@ static bool fm_ends_operand(int k)
 static bool fm_is_declaration(int k)
 {
     return k == T_INCLUDE || k == T_FACTS || k == T_RECORD || k == T_DEFINE || k == T_PROGRAM ||
-           k == T_EXAMPLE || k == T_TEST || k == T_KNOWN;
+           k == T_EXAMPLE || k == T_TEST || k == T_KNOWN || k == T_SOURCE;
 }
 
 static bool fm_is_word(const fm_layout *L, size_t i, const char *word)

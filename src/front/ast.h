@@ -198,7 +198,8 @@ struct pa_req {
     pa_req *members;    /* groups */
     int64_t min;        /* PA_AT_LEAST */
     ps_span min_span;
-    const char *cite;   /* `citing "..."`, or NULL */
+    const char *cite;   /* `citing "..."`, or NULL; the checker sets it for `citing NAME` */
+    const char *cite_name; /* `citing NAME`: a `source` declaration's name, or NULL */
     ps_span cite_span;
     pa_period period;   /* `effective ...` */
     pa_assume *assumes; /* `assuming "..."`, in order */
@@ -306,7 +307,8 @@ struct pa_expect {
 
 typedef enum pa_decl_kind {
     PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM, PA_D_EXAMPLE, PA_D_TEST,
-    PA_D_KNOWN
+    PA_D_KNOWN,
+    PA_D_SOURCE  /* `source NAME = "sentence"` */
 } pa_decl_kind;
 
 typedef struct pa_decl pa_decl;
@@ -337,6 +339,7 @@ struct pa_decl {
         } program;
         struct { pa_facts_ref facts; } example;   /* name = the example's */
         struct { pa_expr *values; } known;        /* `known NAME = ["a", "b"]` */
+        struct { const char *text; ps_span text_span; } source; /* `source NAME = "..."` */
         struct {
             /* name = the test's title (a text); name_span its quotes */
             bool has_as_of;

@@ -331,6 +331,7 @@ pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
     r->label = label;
     r->label_span = label_span;
     r->cite = tail.cite.s;
+    r->cite_name = tail.cite_name;
     r->cite_span = tail.cite.span;
     r->period = tail.period;
     r->assumes = tail.ahead;
@@ -388,7 +389,7 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
 
 pp_tail pp_tail_empty(ps_span at)
 {
-    pp_tail t = {{NULL, at}, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
+    pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
     return t;
 }
 
@@ -425,10 +426,22 @@ void pp_program_citing(pp_parser *p, ps_span citing)
 
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span)
 {
-    if (t.cite.s)
+    if (t.cite.s || t.cite_name)
         pp_twice(p, "citing", span, t.cite.span);
     else
         t.cite = (pp_opt_str){s, span};
+    return t;
+}
+
+/* `citing NAME`: the checker finds the `source` it names. */
+pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span span)
+{
+    if (t.cite.s || t.cite_name)
+        pp_twice(p, "citing", span, t.cite.span);
+    else {
+        t.cite_name = name;
+        t.cite.span = span;
+    }
     return t;
 }
 

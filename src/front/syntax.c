@@ -82,7 +82,7 @@ static const unsigned char pp_class[PP_TOKEN_KINDS] = {
     [T_STAR] = PP_OPERATOR, [T_DOT] = PP_OPERATOR,
     [T_INCLUDE] = PP_TOPLEVEL, [T_FACTS] = PP_TOPLEVEL, [T_RECORD] = PP_TOPLEVEL,
     [T_DEFINE] = PP_TOPLEVEL, [T_PROGRAM] = PP_TOPLEVEL, [T_EXAMPLE] = PP_TOPLEVEL,
-    [T_TEST] = PP_TOPLEVEL, [T_KNOWN] = PP_TOPLEVEL,
+    [T_TEST] = PP_TOPLEVEL, [T_KNOWN] = PP_TOPLEVEL, [T_SOURCE] = PP_TOPLEVEL,
 };
 
 static bool pp_is_role(int k) { return k == T_REQUIRE || k == T_PREFER || k == T_ADVISE; }
@@ -267,6 +267,7 @@ static const char *pp_name_role(int prev)
     case T_ANY: case T_ALL: case T_COUNT: case T_FOR: return "a quantifier's variable";
     case T_EXAMPLE: return "an example's name";
     case T_KNOWN: return "a list's name";
+    case T_SOURCE: return "a source's name";
     default: return "a name";
     }
 }

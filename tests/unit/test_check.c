@@ -255,6 +255,12 @@ static const bad bads[] = {
     {"program p { }\n"
      "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01, roles: [\"lead\" not known] } expect p "
      "eligible }", "E0385", "no known list holds this one"},
+    /* named sources */
+    {"source s = \"a\"\nsource s = \"b\"\nprogram p { }", "E0390", "source `s` is declared twice"},
+    {"source enrol_18 = \"a\"\nprogram p { require \"r\": true citing enrol18 }", "E0391",
+     "unknown source `enrol18`"},
+    {"program p { require \"g\": any of { \"m\": true citing age } }", "E0391", "unknown source `age`"},
+    {"source s = \"\"\nprogram p { require \"r\": true citing s }", "E0392", "source `s` is empty"},
 };
 
 START_TEST(test_bad)
@@ -277,6 +283,9 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    /* a source cited by name, before or after its declaration, inside a group too */
+    "program p { require \"r\": true citing s  require \"g\": any of { \"m\": true citing s } citing t }\n"
+    "source s = \"a sentence\"\nsource t = \"another\"",
     "known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
     "program p { grants \"9v9\" }\n"
     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"11v11\") = false "

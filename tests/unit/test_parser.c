@@ -1031,6 +1031,10 @@ static const struct {
     {"program p { require \"r\": ok effective from 2026-01-01 assuming \"x\" effective until 2027-01-01 }",
      "until 2027-01-01", "from 2026-01-01", "effective"},
     {"program p { require \"g\": all of { \"m\": ok citing \"a\" citing \"b\" } }", "\"b\"", "\"a\"", "citing"},
+    /* a source cited by name, and a quote or another name */
+    {"program p { require \"r\": ok citing enrol citing \"b\" }", "\"b\"", "enrol", "citing"},
+    {"program p { require \"r\": ok citing \"a\" citing enrol }", "enrol", "\"a\"", "citing"},
+    {"program p { require \"r\": ok citing enrol citing other }", "other", "enrol", "citing"},
     {"test \"t\" { given a given { x: 1 } }", "{ x: 1 }", "a", "given"},
 };
 

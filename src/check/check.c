@@ -630,8 +630,10 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
 }
 
 /* `depth`: the groups around r. */
-static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
+void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 {
+    if (r->shared)
+        return; /* checked with its block */
     if (r->group != PA_LEAF && depth >= PB_MAX_GROUP_NESTING) {
         PC_ERR(c, &r->label_span, PD_E0334,
                "requirement groups are nested too deeply: `%s` is group %u, one inside another "
@@ -824,6 +826,7 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     pc_names_init(&c.facts, arena);
     pc_names_init(&c.known, arena);
     pc_names_init(&c.sources, arena);
+    pc_names_init(&c.blocks, arena);
     unsigned errors = diags->errors;
 
     pc_collect_known(&c, decls);
@@ -839,6 +842,10 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     if (diags->oom)
         return false;
     pc_check_defines(&c);
+    if (diags->oom)
+        return false;
+
+    pc_expand_blocks(&c, decls);
     if (diags->oom)
         return false;
 

@@ -53,24 +53,27 @@ static bool pc_cite_other(pc_ctx *c, pd_diag *dg, const char *name)
 
 void pc_resolve_cite(pc_ctx *c, pa_req *r)
 {
-    if (!r->cite_name)
-        return;
+    if (r->cite_name)
+        r->cite = pc_source_text(c, r->cite_name, &r->cite_span);
+}
+
+const char *pc_source_text(pc_ctx *c, const char *name, const ps_span *span)
+{
     uint32_t i;
-    if (pc_names_get(&c->sources, r->cite_name, &i)) {
-        r->cite = c->sources_decl[i]->u.source.text;
-        return;
-    }
-    pd_diag *dg = PC_ERR(c, &r->cite_span, PD_E0391, "unknown source `%s`", r->cite_name);
+    if (pc_names_get(&c->sources, name, &i))
+        return c->sources_decl[i]->u.source.text;
+    pd_diag *dg = PC_ERR(c, span, PD_E0391, "unknown source `%s`", name);
     pc_suggest s;
-    pc_suggest_init(&s, r->cite_name);
+    pc_suggest_init(&s, name);
     for (uint32_t k = 0; k < c->nsources; k++)
         pc_suggest_offer(&s, c->sources_decl[k]->name);
     if (pc_suggest_result(&s)) {
         pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
         pd_set_fix(c->d, dg, pc_suggest_result(&s));
-        return;
+        return NULL;
     }
-    if (!pc_cite_other(c, dg, r->cite_name))
+    if (!pc_cite_other(c, dg, name))
         pd_note_add(c->d, dg, NULL, "declare it once with `source %s = \"the handbook's sentence\"`, "
-                                    "or quote the sentence here: `citing \"...\"`", r->cite_name);
+                                    "or quote the sentence here: `citing \"...\"`", name);
+    return NULL;
 }

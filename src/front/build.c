@@ -311,6 +311,23 @@ pa_req *pp_leaf(pp_parser *p, pa_expr *cond)
     return r;
 }
 
+pa_req *pp_use(pp_parser *p, ps_span span, const char *name, ps_span name_span)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->role = PA_REQUIRE;
+        r->group = PA_USE;
+        r->use = name;
+        r->label = name;
+        r->label_span = name_span;
+        r->span = span;
+        r->period.span = span;
+        r->period.from = PA_DATE_OPEN_FROM;
+        r->period.until = PA_DATE_OPEN_UNTIL;
+    }
+    return r;
+}
+
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members)
 {
     pa_req *r = pp_alloc(p, sizeof *r);

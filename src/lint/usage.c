@@ -103,6 +103,9 @@ static void pl_use_reqs(pl_usage *u, const pa_req *r, uint32_t from)
         const pa_decl *s = r->cite_name ? pl_find_decl(u->c, PA_D_SOURCE, r->cite_name) : NULL;
         if (s)
             pl_use_file(u, s->span.file, from);
+        /* A copy of a `requirements` block's requirement uses the block's file. */
+        if (r->shared)
+            pl_use_file(u, r->span.file, from);
         pl_use_reqs(u, r->members, from);
     }
 }
@@ -219,10 +222,45 @@ static void pl_unused_sources(pl_usage *u)
             continue;
         bool cited = false;
         for (const pa_decl *q = c->tree->decls; q && !cited; q = q->next)
-            cited = q->kind == PA_D_PROGRAM && pl_cites(q->u.program.reqs, d->name);
+            cited = (q->kind == PA_D_PROGRAM && pl_cites(q->u.program.reqs, d->name)) ||
+                    (q->kind == PA_D_REQUIREMENTS &&
+                     ((q->u.block.cite_name && strcmp(q->u.block.cite_name, d->name) == 0) ||
+                      pl_cites(q->u.block.reqs, d->name)));
         if (!cited)
             pl_report(c, "PW101", &d->name_span, "source `%s` is never cited: no requirement says "
                                                  "`citing %s`", d->name, d->name);
+    }
+}
+
+static bool pl_uses_block(const pa_req *r, const char *name)
+{
+    for (; r; r = r->next)
+        if (r->group == PA_USE && r->use && strcmp(r->use, name) == 0)
+            return true;
+    return false;
+}
+
+/* A `requirements` block no program or other block uses. (The checker
+ * replaced the uses in programs by copies; a block's own list keeps them.
+ * A copy's span is in its block: one inside the block's braces counts.) */
+static void pl_unused_blocks(pl_usage *u)
+{
+    pl_ctx *c = u->c;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_REQUIREMENTS || !pl_in_root(c, d->name_span))
+            continue;
+        bool used = false;
+        for (const pa_decl *q = c->tree->decls; q && !used; q = q->next) {
+            if (q->kind == PA_D_REQUIREMENTS)
+                used = pl_uses_block(q->u.block.reqs, d->name);
+            else if (q->kind == PA_D_PROGRAM)
+                for (const pa_req *r = q->u.program.reqs; r && !used; r = r->next)
+                    used = r->shared && r->span.file == d->span.file && r->span.start >= d->span.start &&
+                           r->span.end <= d->span.end;
+        }
+        if (!used)
+            pl_report(c, "PW101", &d->name_span, "requirements `%s` are never used: no program says "
+                                                 "`require %s`", d->name, d->name);
     }
 }
 
@@ -416,6 +454,7 @@ void pl_check_usage(pl_ctx *c)
     if (!c->oom) {
         pl_unused_defines(&u);
         pl_unused_sources(&u);
+        pl_unused_blocks(&u);
         pl_unused_fields(&u);
         pl_unused_examples(&u, examples, nexamples);
         pl_unused_includes(&u);

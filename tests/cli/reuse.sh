@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Named sources (`source NAME = "..."`, `citing NAME`): a rule set that cites
-# its sources by name compiles to the bytecode of the same rule set with the
-# sentences quoted in place (`pathway disasm` identical but for the listing
-# of each requirement's source line, which shows what was written), so eval
-# and explain are unchanged; explain shows the quoted sentence; fmt
-# keeps the form.
+# Named sources (`source NAME = "..."`, `citing NAME`) and named
+# requirements (`requirements NAME { ... }`, `require NAME`): a rule set
+# written with them compiles to the bytecode of the same rule set written
+# out, each sentence quoted in place and each block's requirements in each
+# program (`pathway disasm` identical but for where each requirement is
+# written), so eval and explain are unchanged; explain shows the quoted
+# sentence; fmt keeps the forms.
 # usage: reuse.sh PATHWAY_BINARY REPOSITORY_ROOT
 set -uo pipefail
 bin=$1 root=$2
@@ -15,8 +16,10 @@ failed=0
 export NO_COLOR=1
 named=$root/tests/rules/handbooks/reuse.pw
 
-# The same file with each `citing NAME` replaced by its sentence, and each
-# `source` line kept as a comment (so that every line keeps its number).
+# The same file written out: each `require BLOCK` replaced by the block's
+# requirements (with the block's citation where one cites nothing), each
+# `citing NAME` by its sentence, and the `source` and `requirements`
+# declarations removed.
 mkdir "$tmp/named" "$tmp/inline"
 cp "$named" "$tmp/named/reuse.pw"
 python3 - "$named" "$tmp/inline/reuse.pw" <<'PY'
@@ -24,22 +27,44 @@ import re, sys
 text = open(sys.argv[1]).read()
 sources = dict(re.findall(r'^source (\w+) = ("[^"\n]*")$', text, re.M))
 assert sources, "no source declarations"
-text = re.sub(r'^source (\w+) = .*$', r'# source \1', text, flags=re.M)
+text = re.sub(r'^source \w+ = .*\n', '', text, flags=re.M)
+blocks = {}
+def block(m):
+    name, cite, body = m.group(1), m.group(3), m.group(4)
+    lines = []
+    for line in body.splitlines():
+        if re.match(r'^  require [a-z_]', line):
+            lines.extend(blocks[line.split()[1]])
+        elif cite and ' citing ' not in line:
+            lines.append(line + ' citing ' + cite)
+        else:
+            lines.append(line)
+    blocks[name] = lines
+    return ''
+text = re.sub(r'^requirements (\w+)( citing (\w+))? \{\n(.*?)\n\}\n\n', block, text, flags=re.M | re.S)
+assert blocks, "no requirements blocks"
+text = re.sub(r'^  require ([a-z_]\w*)$', lambda m: '\n'.join(blocks[m.group(1)]), text, flags=re.M)
 text = re.sub(r'\bciting ([a-z_][a-z0-9_]*)\b', lambda m: 'citing ' + sources[m.group(1)], text)
 open(sys.argv[2], 'w').write(text)
 PY
 grep -q 'citing "all courses require a COACH membership"' "$tmp/inline/reuse.pw" \
   && ok "inline: sentences quoted in place" || fail "inline: the rewrite did not quote"
+grep -q '^requirements\|^source\|^  require [a-z]' "$tmp/inline/reuse.pw" \
+  && fail "inline: a block or a source is left" || ok "inline: blocks written out"
+expect_status inline-test 0 "$bin" test --coverage --min-coverage 100 "$tmp/inline/reuse.pw"
 
 expect_status disasm-named 0 "$bin" disasm "$tmp/named/reuse.pw"
 expect_status disasm-inline 0 "$bin" disasm "$tmp/inline/reuse.pw"
-# `; reuse.pw:46: require ... citing NAME` lists the line as written.
-for f in named inline; do grep -v '^; reuse\.pw:' "$tmp/disasm-$f.out" >"$tmp/code-$f"; done
+# The code, the strings and the requirements are the same; only where each
+# requirement is written differs (`; reuse.pw:46:11` after a requirement,
+# the listing `; reuse.pw:46: require ...`, and the count of line entries).
+for f in named inline; do
+  sed -E -e '/^; reuse\.pw:/d' -e 's/   ; reuse\.pw:[0-9:]+$//' -e 's/, [0-9]+ line entries$//' \
+    "$tmp/disasm-$f.out" >"$tmp/code-$f"
+done
 diff "$tmp/code-named" "$tmp/code-inline" >"$tmp/code.diff" \
-  && ok "disasm: citing by name compiles to the quoted form" \
+  && ok "disasm: sources and blocks compile to the written-out form" \
   || { fail "disasm: the forms differ"; head -20 "$tmp/code.diff"; }
-n=$(diff "$tmp/disasm-named.out" "$tmp/disasm-inline.out" | grep -c '^< ; reuse\.pw:[0-9]*: require .* citing [a-z_]*$')
-[ "$n" -eq 6 ] && ok "disasm: only the 6 listed source lines differ" || fail "disasm: $n listed lines differ, expected 6"
 expect_grep disasm-named out 'citing "a current criminal record check at 19 and over"'
 
 cat >"$tmp/coach.json" <<'JSON'

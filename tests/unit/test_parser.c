@@ -1207,9 +1207,10 @@ static const struct {
      1, 40, 1},
     {"example e = [1, 2]", "unexpected `[`; expected `{` or identifier", 1, 13, 1},
     /* recovery: one run reports the errors of several requirements and declarations */
+    /* (`require c` alone uses the block `c`: a syntax error no more) */
     {"program p {\n  require \"a\": x >=\n  require \"b\": y <\n  require c\n}\n"
      "define z = * 2\nprogram q { require \"d\": ) }\n",
-     "unexpected `require`; expected an expression", 3, 3, 5},
+     "unexpected `require`; expected an expression", 3, 3, 4},
     {"define a = (\ndefine b = )\ndefine c = 1 +\n", "unexpected `define`; expected an expression",
      2, 1, 3},
 };

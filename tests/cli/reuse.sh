@@ -110,4 +110,36 @@ PW
 expect_status include 0 "$bin" disasm "$tmp/main.pw"
 expect_grep include out 'citing "USATF membership required to enroll."'
 
+# The shipped USATF rules rewritten with named sources and a block
+# (tests/reuse/usatf-named.pw; with the shipped header, 193 lines and 8,473 bytes against 200 and
+# 10,775) decide exactly as rules/usatf/usatf.pw: its tests, the examples'
+# expected decisions, a generated population on two dates, and explain.
+mkdir -p "$tmp/rules/usatf" "$tmp/rules/common"
+cp "$root/rules/common/"*.pw "$tmp/rules/common/"
+cp "$root/tests/reuse/usatf-named.pw" "$tmp/rules/usatf/usatf.pw"
+cp "$root/rules/usatf/usatf.test.pw" "$tmp/rules/usatf/"
+expect_status usatf-test 0 "$bin" test --coverage --min-coverage 100 "$tmp/rules/usatf/usatf.test.pw"
+expect_status usatf-fmt 0 "$bin" fmt --check "$tmp/rules/usatf/usatf.pw"
+expect_status usatf-lint 0 "$bin" lint "$tmp/rules/usatf/usatf.pw"
+expect_status usatf-examples 0 "$bin" eval "$tmp/rules/usatf/usatf.pw" --facts "$root/examples/coaches.jsonl" \
+  --as-of 2026-11-23 --format jsonl
+expect_status usatf-examples-shipped 0 "$bin" eval "$root/rules/usatf/usatf.pw" \
+  --facts "$root/examples/coaches.jsonl" --as-of 2026-11-23 --format jsonl
+cmp -s "$tmp/usatf-examples.out" "$tmp/usatf-examples-shipped.out" \
+  && ok "usatf: the examples decide as with the shipped rules" || fail "usatf: the examples differ"
+for asof in 2026-11-23 2028-02-29; do
+  python3 "$root/tests/rules/gen_population.py" 1000 7 "$asof" >"$tmp/pop.jsonl"
+  for f in named shipped; do
+    rules=$tmp/rules/usatf/usatf.pw
+    [ "$f" = shipped ] && rules=$root/rules/usatf/usatf.pw
+    "$bin" eval "$rules" --facts "$tmp/pop.jsonl" --as-of "$asof" --format jsonl >"$tmp/pop-$f.jsonl" 2>&1
+    "$bin" explain "$rules" --facts "$tmp/pop.jsonl" --as-of "$asof" --format text 2>&1 \
+      | sed -E 's/usatf\.pw:[0-9]+(:[0-9]+)?/usatf.pw/g' >"$tmp/why-$f.txt"
+  done
+  cmp -s "$tmp/pop-named.jsonl" "$tmp/pop-shipped.jsonl" \
+    && ok "usatf: 1000 generated coaches decide alike as of $asof" || fail "usatf: decisions differ as of $asof"
+  cmp -s "$tmp/why-named.txt" "$tmp/why-shipped.txt" \
+    && ok "usatf: explain alike as of $asof" || fail "usatf: explain differs as of $asof"
+done
+
 exit $failed

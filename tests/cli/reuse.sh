@@ -110,15 +110,25 @@ PW
 expect_status include 0 "$bin" disasm "$tmp/main.pw"
 expect_grep include out 'citing "USATF membership required to enroll."'
 
-# The shipped USATF rules rewritten with named sources and a block
-# (tests/reuse/usatf-named.pw; with the shipped header, 193 lines and 8,473 bytes against 200 and
-# 10,775) decide exactly as rules/usatf/usatf.pw: its tests, the examples'
-# expected decisions, a generated population on two dates, and explain.
+# The shipped USATF rules, written with named sources and a block (194
+# lines, 8,477 bytes), decide exactly as they did written out
+# (tests/reuse/usatf-written-out.pw: 200 lines, 10,775 bytes without its
+# own header): the rule tests, the examples, a generated population on two
+# dates, and explain.
 mkdir -p "$tmp/rules/usatf" "$tmp/rules/common"
 cp "$root/rules/common/"*.pw "$tmp/rules/common/"
-cp "$root/tests/reuse/usatf-named.pw" "$tmp/rules/usatf/usatf.pw"
+cp "$root/tests/reuse/usatf-written-out.pw" "$tmp/rules/usatf/usatf.pw"
 cp "$root/rules/usatf/usatf.test.pw" "$tmp/rules/usatf/"
 expect_status usatf-test 0 "$bin" test --coverage --min-coverage 100 "$tmp/rules/usatf/usatf.test.pw"
+expect_status usatf-disasm-out 0 "$bin" disasm "$tmp/rules/usatf/usatf.pw"
+expect_status usatf-disasm 0 "$bin" disasm "$root/rules/usatf/usatf.pw"
+for f in usatf-disasm-out usatf-disasm; do
+  sed -E -e '/^; usatf\.pw:/d' -e 's/   ; usatf\.pw:[0-9:]+$//' -e 's/, [0-9]+ line entries$//' \
+    "$tmp/$f.out" >"$tmp/$f.code"
+done
+diff "$tmp/usatf-disasm-out.code" "$tmp/usatf-disasm.code" >"$tmp/usatf.diff" \
+  && ok "usatf: the same bytecode but for where requirements are written" \
+  || { fail "usatf: the bytecode differs"; head -20 "$tmp/usatf.diff"; }
 expect_status usatf-fmt 0 "$bin" fmt --check "$tmp/rules/usatf/usatf.pw"
 expect_status usatf-lint 0 "$bin" lint "$tmp/rules/usatf/usatf.pw"
 expect_status usatf-examples 0 "$bin" eval "$tmp/rules/usatf/usatf.pw" --facts "$root/examples/coaches.jsonl" \
@@ -126,7 +136,7 @@ expect_status usatf-examples 0 "$bin" eval "$tmp/rules/usatf/usatf.pw" --facts "
 expect_status usatf-examples-shipped 0 "$bin" eval "$root/rules/usatf/usatf.pw" \
   --facts "$root/examples/coaches.jsonl" --as-of 2026-11-23 --format jsonl
 cmp -s "$tmp/usatf-examples.out" "$tmp/usatf-examples-shipped.out" \
-  && ok "usatf: the examples decide as with the shipped rules" || fail "usatf: the examples differ"
+  && ok "usatf: the examples decide as with the rules written out" || fail "usatf: the examples differ"
 for asof in 2026-11-23 2028-02-29; do
   python3 "$root/tests/rules/gen_population.py" 1000 7 "$asof" >"$tmp/pop.jsonl"
   for f in named shipped; do

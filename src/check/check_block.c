@@ -110,12 +110,12 @@ static void pc_unknown_block(pc_ctx *c, const pa_req *use)
 
 /* ---- expansion ---------------------------------------------------------------- */
 
-static bool pc_block_expand(pc_ctx *c, pc_block *b, const pa_req *use);
+static bool pc_block_expand(pc_ctx *c, pc_block *b, const pa_req *use, const pc_block *owner);
 
-/* Replaces the uses in *list by copies of the blocks' requirements; drops a
- * use that cannot be expanded (reported). False when some block used is
- * not clean. */
-static bool pc_expand_list(pc_ctx *c, pa_req **list)
+/* Replaces the uses in *list (of the block `owner`, or of a program when
+ * NULL) by copies of the blocks' requirements; drops a use that cannot be
+ * expanded (reported). False when some block used is not clean. */
+static bool pc_expand_list(pc_ctx *c, pa_req **list, const pc_block *owner)
 {
     bool ok = true;
     pa_req **link = list;
@@ -135,7 +135,7 @@ static bool pc_expand_list(pc_ctx *c, pa_req **list)
             continue;
         }
         pc_block *b = &c->blocks_of[i];
-        if (!pc_block_expand(c, b, r) || !b->ok) {
+        if (!pc_block_expand(c, b, r, owner) || !b->ok) {
             ok = false;
             continue;
         }
@@ -150,22 +150,28 @@ static bool pc_expand_list(pc_ctx *c, pa_req **list)
     return ok;
 }
 
-/* The chain of blocks being expanded, for a cycle's message. */
-static void pc_block_cycle(pc_ctx *c, const pc_block *b, const pa_req *use)
+/* A use, in the block `owner`, of the block b being expanded. */
+static void pc_block_cycle(pc_ctx *c, const pc_block *b, const pa_req *use, const pc_block *owner)
 {
-    pd_diag *dg = PC_ERR(c, &use->label_span, PD_E0395,
-                         "requirements `%s` use themselves: a block cannot hold itself", b->decl->name);
+    pd_diag *dg;
+    if (owner && owner != b)
+        dg = PC_ERR(c, &use->label_span, PD_E0395,
+                    "requirements `%s` use themselves, through `%s`: a block cannot hold itself",
+                    b->decl->name, owner->decl->name);
+    else
+        dg = PC_ERR(c, &use->label_span, PD_E0395,
+                    "requirements `%s` use themselves: a block cannot hold itself", b->decl->name);
     pd_note_add(c->d, dg, &b->decl->name_span, "`%s` is declared here", b->decl->name);
 }
 
 /* Checks b's own requirements once, then expands its uses. False when
  * the use at `use` closes a cycle (reported). */
-static bool pc_block_expand(pc_ctx *c, pc_block *b, const pa_req *use)
+static bool pc_block_expand(pc_ctx *c, pc_block *b, const pa_req *use, const pc_block *owner)
 {
     if (b->state == PC_BLOCK_DONE)
         return true;
     if (b->state == PC_BLOCK_EXPANDING) {
-        pc_block_cycle(c, b, use);
+        pc_block_cycle(c, b, use, owner);
         b->ok = false;
         return false;
     }
@@ -189,7 +195,7 @@ static bool pc_block_expand(pc_ctx *c, pc_block *b, const pa_req *use)
     if (n == 0)
         PC_ERR(c, &d->name_span, PD_E0396, "requirements `%s` hold no requirement", d->name);
     b->reqs = d->u.block.reqs;
-    if (!pc_expand_list(c, &b->reqs))
+    if (!pc_expand_list(c, &b->reqs, b))
         b->ok = false;
     if (c->d->errors != errors)
         b->ok = false;
@@ -201,8 +207,8 @@ void pc_expand_blocks(pc_ctx *c, pa_decl *decls)
 {
     pc_collect_blocks(c, decls);
     for (uint32_t i = 0; i < c->nblocks && !c->d->oom; i++)
-        pc_block_expand(c, &c->blocks_of[i], NULL);
+        pc_block_expand(c, &c->blocks_of[i], NULL, NULL);
     for (pa_decl *d = decls; d && !c->d->oom; d = d->next)
         if (d->kind == PA_D_PROGRAM)
-            pc_expand_list(c, &d->u.program.reqs);
+            pc_expand_list(c, &d->u.program.reqs, NULL);
 }

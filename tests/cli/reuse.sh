@@ -96,19 +96,67 @@ expect_status fmt2 0 "$bin" fmt "$tmp/once.pw"
 cmp -s "$tmp/fmt1.out" "$tmp/fmt2.out" && ok "fmt: idempotent" || fail "fmt: not idempotent"
 expect_status check-once 0 "$bin" check "$tmp/once.pw"
 
-# A source declared in an included file is cited by name.
+# fmt lays out a block of requirements like a program's.
+cat >"$tmp/messy-block.pw" <<'PW'
+facts coach { member: boolean }
+source enrol = "USATF membership required to enroll."
+  requirements   adult   citing enrol   {
+      require "membership": member
+        require "member again": member
+}
+program p "P" {
+      require    adult
+}
+PW
+expect_status fmt-block 0 "$bin" fmt "$tmp/messy-block.pw" && cp "$tmp/fmt-block.out" "$tmp/block-once.pw"
+expect_grep fmt-block out 'requirements adult citing enrol {'
+expect_grep fmt-block out '  require "member again": member'
+expect_grep fmt-block out '  require adult'
+expect_status fmt-block2 0 "$bin" fmt --check "$tmp/block-once.pw"
+
+# A source and a block declared in an included file are used by name, and
+# the include counts as used (no PW103).
 cat >"$tmp/sources.pw" <<'PW'
 facts coach { member: boolean }
 source enrol = "USATF membership required to enroll."
+requirements adult citing enrol {
+  require "USATF membership": member
+}
 PW
 cat >"$tmp/main.pw" <<'PW'
 include "sources.pw"
 program p "P" {
   require "membership": member citing enrol
 }
+program q "Q" {
+  require adult
+}
 PW
 expect_status include 0 "$bin" disasm "$tmp/main.pw"
 expect_grep include out 'citing "USATF membership required to enroll."'
+expect_grep include out 'require "USATF membership": function'
+expect_status include-lint 0 "$bin" lint "$tmp/main.pw"
+[ -s "$tmp/include-lint.out" ] && fail "include-lint: findings: $(cat "$tmp/include-lint.out")" \
+  || ok "include-lint: no findings"
+
+# The lint reports a finding inside a block once, however many programs use
+# the block.
+cat >"$tmp/never.pw" <<'PW'
+facts coach { birth_date: date }
+define age = years since birth_date
+requirements odd {
+  require "a young adult": age >= 18 and age < 16
+}
+program p "P" {
+  require odd
+}
+program q "Q" {
+  require odd
+}
+PW
+expect_status never-lint 1 "$bin" lint "$tmp/never.pw"
+n=$(grep -c 'can never be met \[PW110\]' "$tmp/never-lint.out")
+[ "$n" -eq 1 ] && ok "lint: the block's finding once" || fail "lint: the block's finding $n times"
 
 # The shipped USATF rules, written with named sources and a block (194
 # lines, 8,477 bytes), decide exactly as they did written out

@@ -54,7 +54,7 @@ typedef struct pp_opt_str { const char *s; ps_span span; } pp_opt_str;
 /* Which block an open `{` belongs to, for "unterminated ... block" errors. */
 typedef enum pp_block {
     PP_BLOCK_OTHER, PP_BLOCK_PROGRAM, PP_BLOCK_FACTS, PP_BLOCK_RECORD,
-    PP_BLOCK_ALL_OF, PP_BLOCK_ANY_OF, PP_BLOCK_AT_LEAST, PP_BLOCK_TEST
+    PP_BLOCK_ALL_OF, PP_BLOCK_ANY_OF, PP_BLOCK_AT_LEAST, PP_BLOCK_TEST, PP_BLOCK_REQUIREMENTS
 } pp_block;
 
 typedef struct pp_brace pp_brace;
@@ -99,6 +99,7 @@ typedef struct pp_parser {
     bool depth_reported;  /* one "nested too deeply" per text is enough */
     bool oom;             /* an allocation failed: stop quietly */
     const char *defining; /* the definition being read (its name), until it ends */
+    pa_req *last_use;     /* the last `require NAME` read: a syntax error right after it voids it */
     ps_span defining_span;
 } pp_parser;
 
@@ -112,6 +113,7 @@ typedef struct pp_pbody { pa_attr *ahead, *atail; pa_req *rhead, *rtail; } pp_pb
  * `effective` and `assuming` clauses, each optional, in any order. */
 typedef struct pp_tail {
     pp_opt_str cite;
+    const char *cite_name; /* `citing NAME`: cite.span is the name's */
     pa_period period;
     pa_assume *ahead, *atail;
 } pp_tail;
@@ -192,7 +194,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
     EXAMPLE "`example`" TEST "`test`" GIVEN "`given`" EXPECT "`expect`" WITH "`with`"
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
-    KNOWN "`known`"
+    KNOWN "`known`" SOURCE "`source`" REQUIREMENTS "`requirements`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
@@ -233,7 +235,10 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %precedence UMINUS
 %precedence DOT
 
-%nterm <pa_decl *> decl include record define program example test known
+%nterm <pa_decl *> decl include record define program example test known source requirements
+%nterm <pp_tail> bcite
+%nterm <pp_reqs> breqs
+%nterm <pa_req *> use
 %nterm <pa_decl_kind> record_kw
 %nterm <bool> close
 %nterm <pp_bounds> bounds
@@ -281,7 +286,18 @@ file
     | file error  { pp_define_failed(p); } /* resynchronise at the next declaration */
     ;
 
-decl: include | record | define | program | example | test | known ;
+decl: include | record | define | program | example | test | known | source | requirements ;
+
+/* `source enrol_18 = "USATF membership and ... required to enroll."`: a
+ * sentence of the handbook, quoted once and cited by name (`citing
+ * enrol_18`) by every requirement that comes from it. */
+source
+    : SOURCE IDENT EQ STRING {
+        NEW($$ = pp_decl(p, PA_D_SOURCE, @$, $2, @2));
+        $$->u.source.text = $4.s;
+        $$->u.source.text_span = @4;
+    }
+    ;
 
 /* The values a text field is known to take (coach-record.md lists them):
  * the lint checks literals against them; facts may hold others. */
@@ -298,6 +314,40 @@ include
         $$->u.include.path = $2.s;
         $$->u.include.path_span = @2;
     }
+    ;
+
+/* `requirements adult_member citing enrol_18 { require ... }`: requirements
+ * several programs share, declared once and used by name (`require
+ * adult_member`). The block's citation is that of each requirement in it
+ * that cites nothing of its own. */
+requirements
+    : REQUIREMENTS IDENT bcite LBRACE breqs close {
+        if (!$6)
+            pp_unterminated(p, PP_BLOCK_REQUIREMENTS, @4);
+        NEW($$ = pp_decl(p, PA_D_REQUIREMENTS, @$, $2, @2));
+        $$->u.block.reqs = $5.head;
+        $$->u.block.cite = $3.cite.s;
+        $$->u.block.cite_name = $3.cite_name;
+        $$->u.block.cite_span = $3.cite.span;
+    }
+    ;
+
+bcite
+    : %empty              { $$ = pp_tail_empty(@$); }
+    | CITING STRING       { $$ = pp_tail_cite(p, pp_tail_empty(@$), $2.s, @2); }
+    | CITING IDENT        { $$ = pp_tail_cite_name(p, pp_tail_empty(@$), $2, @2); }
+    ;
+
+breqs
+    : %empty  { $$ = (pp_reqs){NULL, NULL}; }
+    | breqs req  { $$ = $1; PP_APPEND($$, head, tail, $2); }
+    | breqs use  { $$ = $1; PP_APPEND($$, head, tail, $2); }
+    | breqs error  { $$ = $1; }  /* resynchronise at the next requirement */
+    ;
+
+/* `require adult_member`: the requirements of a `requirements` block. */
+use
+    : REQUIRE IDENT  { yyerrok; NEW($$ = pp_use(p, @$, $2, @2)); p->last_use = $$; }
     ;
 
 /* ---- records ---------------------------------------------------------------- */
@@ -440,6 +490,7 @@ header
     | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
+    | header CITING IDENT      { $$ = $1; pp_program_citing(p, @2); }
     ;
 
 period
@@ -457,6 +508,7 @@ pbody
     : %empty  { $$ = (pp_pbody){NULL, NULL, NULL, NULL}; }
     | pbody attr { $$ = $1; PP_APPEND($$, ahead, atail, $2); }
     | pbody req { $$ = $1; PP_APPEND($$, rhead, rtail, $2); }
+    | pbody use { $$ = $1; PP_APPEND($$, rhead, rtail, $2); }
     | pbody error  { $$ = $1; }  /* resynchronise at the next requirement */
     ;
 
@@ -575,6 +627,7 @@ member
 rtail
     : %empty                  { $$ = pp_tail_empty(@$); }
     | rtail CITING STRING     { $$ = pp_tail_cite(p, $1, $3.s, @3); }
+    | rtail CITING IDENT      { $$ = pp_tail_cite_name(p, $1, $3, @3); }
     | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | rtail ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     ;

@@ -630,14 +630,17 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
 }
 
 /* `depth`: the groups around r. */
-static void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
+void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 {
+    if (r->shared)
+        return; /* checked with its block */
     if (r->group != PA_LEAF && depth >= PB_MAX_GROUP_NESTING) {
         PC_ERR(c, &r->label_span, PD_E0334,
                "requirement groups are nested too deeply: `%s` is group %u, one inside another "
                "(the limit is %d)", r->label, depth + 1, PB_MAX_GROUP_NESTING);
         return;
     }
+    pc_resolve_cite(c, r);
     if (r->label[0] == '\0')
         PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
     if (r->group == PA_LEAF) {
@@ -822,9 +825,14 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     pc_names_init(&c.defs, arena);
     pc_names_init(&c.facts, arena);
     pc_names_init(&c.known, arena);
+    pc_names_init(&c.sources, arena);
+    pc_names_init(&c.blocks, arena);
     unsigned errors = diags->errors;
 
     pc_collect_known(&c, decls);
+    if (diags->oom)
+        return false;
+    pc_collect_sources(&c, decls);
     if (diags->oom)
         return false;
     pc_collect_records(&c, decls);
@@ -834,6 +842,10 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     if (diags->oom)
         return false;
     pc_check_defines(&c);
+    if (diags->oom)
+        return false;
+
+    pc_expand_blocks(&c, decls);
     if (diags->oom)
         return false;
 

@@ -42,6 +42,12 @@ typedef struct pc_ctx {
     pc_names defs;     /* definition name -> index into p->defs */
     pc_names facts;    /* facts field name -> index */
     pc_names known;    /* known-list name -> index into p->known */
+    pc_names sources;  /* source name -> index into sources_decl */
+    const pa_decl **sources_decl;
+    uint32_t nsources;
+    pc_names blocks;   /* `requirements` block name -> index into blocks_of */
+    struct pc_block *blocks_of;
+    uint32_t nblocks;
     pc_define **stack; /* definitions being checked, for cycle reports */
     uint32_t nstack;
     unsigned max_nesting; /* expression height and definition chain length */
@@ -66,6 +72,19 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use);
 bool pc_check_use(pc_ctx *c, pc_define *def, const ps_span *use);
 /* Types an expression; returns its type (PB_T_VOID after an error). */
 pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e);
+/* Named sources (check_source.c): collects the `source` declarations, and
+ * gives a `citing NAME` requirement its source's text (reports unknown names). */
+void pc_collect_sources(pc_ctx *c, const pa_decl *decls);
+void pc_resolve_cite(pc_ctx *c, pa_req *r);
+/* The text of the source `name` cited at `span`, or NULL (reported). */
+const char *pc_source_text(pc_ctx *c, const char *name, const ps_span *span);
+/* Named requirements (check_block.c): checks each `requirements` block once,
+ * then replaces every `require NAME` in the programs by copies of the
+ * block's requirements (reports unknown names, names declared twice, and
+ * blocks that use themselves). */
+void pc_expand_blocks(pc_ctx *c, pa_decl *decls);
+/* Checks one requirement (and its members): `depth` groups around it. */
+void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth);
 /* Examples and tests (check_test.c): names, values against the facts
  * record, expectations against the programs (`ids`: program name -> the
  * index of its first version in p->progs). */

@@ -119,6 +119,15 @@
     X(E0383, ERROR, "A value expectation of a type a test cannot write")                                \
     X(E0384, ERROR, "A text in test data that is not a known value")                                    \
     X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
+    /* named sources */                                                                                \
+    X(E0390, ERROR, "A source declared twice")                                                          \
+    X(E0391, ERROR, "A citation of an unknown source")                                                  \
+    X(E0392, ERROR, "An empty source")                                                                  \
+    /* named requirements */                                                                            \
+    X(E0393, ERROR, "A use of unknown requirements")                                                    \
+    X(E0394, ERROR, "Requirements declared twice under one name")                                       \
+    X(E0395, ERROR, "Requirements that use themselves")                                                 \
+    X(E0396, ERROR, "Requirements declared with none in them")                                          \
     /* expressions */                                                                                    \
     X(E0401, ERROR, "A value that may be none used where a value is needed")                            \
     X(E0402, ERROR, "An unknown name")                                                                  \

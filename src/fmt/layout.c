@@ -85,7 +85,7 @@ static bool fm_open_ended(int k)
     case T_CITING: case T_ASSUMING: case T_EFFECTIVE: case T_FROM: case T_UNTIL: case T_VALID:
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
     case T_RECORD: case T_DEFINE: case T_PROGRAM: case T_EXAMPLE: case T_TEST: case T_KNOWN:
-    case T_GIVEN: case T_EXPECT: case T_UNMET: case T_AT: case T_LEAST: case T_LIST: case T_SET:
+    case T_SOURCE: case T_REQUIREMENTS: case T_GIVEN: case T_EXPECT: case T_UNMET: case T_AT: case T_LEAST: case T_LIST: case T_SET:
         return true;
     default:
         return false;
@@ -109,7 +109,8 @@ static bool fm_ends_operand(int k)
 static bool fm_is_declaration(int k)
 {
     return k == T_INCLUDE || k == T_FACTS || k == T_RECORD || k == T_DEFINE || k == T_PROGRAM ||
-           k == T_EXAMPLE || k == T_TEST || k == T_KNOWN;
+           k == T_EXAMPLE || k == T_TEST || k == T_KNOWN || k == T_SOURCE ||
+           k == T_REQUIREMENTS;
 }
 
 static bool fm_is_word(const fm_layout *L, size_t i, const char *word)
@@ -192,7 +193,7 @@ static fm_kind fm_brace_kind(fm_layout *L)
     if (f->kind != FK_TOP)
         return FK_VALUE;
     switch (f->stmt.head) {
-    case T_PROGRAM: return FK_PROGRAM;
+    case T_PROGRAM: case T_REQUIREMENTS: return FK_PROGRAM;
     case T_FACTS: case T_RECORD: return FK_FIELDS;
     case T_TEST: return FK_TEST;
     default: return FK_VALUE;
@@ -228,6 +229,7 @@ typedef enum fm_tail {
 static fm_tail fm_tail_of(const fm_frame *b, int head)
 {
     if (head == T_REQUIRE || head == T_PREFER || head == T_ADVISE || head == T_PROGRAM ||
+        head == T_REQUIREMENTS ||
         (head == T_STRING && b->kind == FK_GROUP))
         return FT_REQUIREMENT;
     return head == T_EXPECT ? FT_EXPECT : FT_NONE;

@@ -166,7 +166,7 @@ struct pa_param {
 };
 
 typedef enum pa_role { PA_REQUIRE, PA_PREFER, PA_ADVISE, PA_MEMBER } pa_role;
-typedef enum pa_group { PA_LEAF, PA_ALL_OF, PA_ANY_OF, PA_AT_LEAST } pa_group;
+typedef enum pa_group { PA_LEAF, PA_ALL_OF, PA_ANY_OF, PA_AT_LEAST, PA_USE } pa_group;
 
 /* `effective from D until D`: both days inclusive; an open end is
  * PA_DATE_OPEN_FROM / PA_DATE_OPEN_UNTIL. */
@@ -198,10 +198,15 @@ struct pa_req {
     pa_req *members;    /* groups */
     int64_t min;        /* PA_AT_LEAST */
     ps_span min_span;
-    const char *cite;   /* `citing "..."`, or NULL */
+    const char *cite;   /* `citing "..."`, or NULL; the checker sets it for `citing NAME` */
+    const char *cite_name; /* `citing NAME`: a `source` declaration's name, or NULL */
     ps_span cite_span;
     pa_period period;   /* `effective ...` */
     pa_assume *assumes; /* `assuming "..."`, in order */
+    /* `require NAME` (PA_USE): the `requirements` block it stands for; the
+     * checker replaces it by copies of the block's requirements. */
+    const char *use;
+    bool shared;        /* a copy of a block's requirement, checked with the block */
     pa_req *next;
 };
 
@@ -306,7 +311,9 @@ struct pa_expect {
 
 typedef enum pa_decl_kind {
     PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM, PA_D_EXAMPLE, PA_D_TEST,
-    PA_D_KNOWN
+    PA_D_KNOWN,
+    PA_D_SOURCE,  /* `source NAME = "sentence"` */
+    PA_D_REQUIREMENTS  /* `requirements NAME [citing ...] { ... }` */
 } pa_decl_kind;
 
 typedef struct pa_decl pa_decl;
@@ -337,6 +344,13 @@ struct pa_decl {
         } program;
         struct { pa_facts_ref facts; } example;   /* name = the example's */
         struct { pa_expr *values; } known;        /* `known NAME = ["a", "b"]` */
+        struct { const char *text; ps_span text_span; } source; /* `source NAME = "..."` */
+        struct {
+            pa_req *reqs;          /* in order; may hold uses (`require NAME`) */
+            const char *cite;      /* `citing "..."` after the name, or NULL */
+            const char *cite_name; /* `citing NAME`, or NULL */
+            ps_span cite_span;
+        } block;                   /* `requirements NAME { ... }` */
         struct {
             /* name = the test's title (a text); name_span its quotes */
             bool has_as_of;

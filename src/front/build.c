@@ -311,6 +311,23 @@ pa_req *pp_leaf(pp_parser *p, pa_expr *cond)
     return r;
 }
 
+pa_req *pp_use(pp_parser *p, ps_span span, const char *name, ps_span name_span)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->role = PA_REQUIRE;
+        r->group = PA_USE;
+        r->use = name;
+        r->label = name;
+        r->label_span = name_span;
+        r->span = span;
+        r->period.span = span;
+        r->period.from = PA_DATE_OPEN_FROM;
+        r->period.until = PA_DATE_OPEN_UNTIL;
+    }
+    return r;
+}
+
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members)
 {
     pa_req *r = pp_alloc(p, sizeof *r);
@@ -331,6 +348,7 @@ pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
     r->label = label;
     r->label_span = label_span;
     r->cite = tail.cite.s;
+    r->cite_name = tail.cite_name;
     r->cite_span = tail.cite.span;
     r->period = tail.period;
     r->assumes = tail.ahead;
@@ -388,7 +406,7 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
 
 pp_tail pp_tail_empty(ps_span at)
 {
-    pp_tail t = {{NULL, at}, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
+    pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
     return t;
 }
 
@@ -425,10 +443,22 @@ void pp_program_citing(pp_parser *p, ps_span citing)
 
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span)
 {
-    if (t.cite.s)
+    if (t.cite.s || t.cite_name)
         pp_twice(p, "citing", span, t.cite.span);
     else
         t.cite = (pp_opt_str){s, span};
+    return t;
+}
+
+/* `citing NAME`: the checker finds the `source` it names. */
+pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span span)
+{
+    if (t.cite.s || t.cite_name)
+        pp_twice(p, "citing", span, t.cite.span);
+    else {
+        t.cite_name = name;
+        t.cite.span = span;
+    }
     return t;
 }
 

@@ -69,6 +69,9 @@ void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first);
 void pp_bound_once(pp_parser *p, pa_expr **bound, const char *op, ps_span op_span, pa_expr *value);
 void pp_program_citing(pp_parser *p, ps_span citing);
 pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
+/* `require NAME`: a use of a `requirements` block. */
+pa_req *pp_use(pp_parser *p, ps_span span, const char *name, ps_span name_span);
+pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span span);
 pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
 /* Appends an assumption to *t; false when memory ran out. */
 bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span);

@@ -82,7 +82,8 @@ static const unsigned char pp_class[PP_TOKEN_KINDS] = {
     [T_STAR] = PP_OPERATOR, [T_DOT] = PP_OPERATOR,
     [T_INCLUDE] = PP_TOPLEVEL, [T_FACTS] = PP_TOPLEVEL, [T_RECORD] = PP_TOPLEVEL,
     [T_DEFINE] = PP_TOPLEVEL, [T_PROGRAM] = PP_TOPLEVEL, [T_EXAMPLE] = PP_TOPLEVEL,
-    [T_TEST] = PP_TOPLEVEL, [T_KNOWN] = PP_TOPLEVEL,
+    [T_TEST] = PP_TOPLEVEL, [T_KNOWN] = PP_TOPLEVEL, [T_SOURCE] = PP_TOPLEVEL,
+    [T_REQUIREMENTS] = PP_TOPLEVEL,
 };
 
 static bool pp_is_role(int k) { return k == T_REQUIRE || k == T_PREFER || k == T_ADVISE; }
@@ -206,6 +207,7 @@ static const char *const pp_block_name[] = {
     [PP_BLOCK_FACTS] = "`facts` block", [PP_BLOCK_RECORD] = "`record` block",
     [PP_BLOCK_ALL_OF] = "`all of` group", [PP_BLOCK_ANY_OF] = "`any of` group",
     [PP_BLOCK_AT_LEAST] = "`at least` group", [PP_BLOCK_TEST] = "`test` block",
+    [PP_BLOCK_REQUIREMENTS] = "`requirements` block",
 };
 
 void pp_report_unterminated(pp_parser *p, pp_block block, const ps_span *at, int before,
@@ -238,10 +240,19 @@ static bool pp_report_unclosed(pp_parser *p, const pp_syntax *s)
 static bool pp_report_unlabelled(pp_parser *p, const pp_syntax *s)
 {
     int prev = p->lex->hist[1].kind;
-    if (!pp_is_role(prev) || s->lookahead == T_STRING)
+    const ps_span *at = &s->at;
+    /* `require age >= 18` reads `require age` as the use of a block of
+     * requirements (`require adult_member`) up to the `>=`. */
+    if (prev == T_IDENT && p->lex->hist[2].kind == T_REQUIRE) {
+        prev = T_REQUIRE;
+        at = &p->lex->hist[1].span;
+        if (p->last_use)
+            p->last_use->use = NULL; /* not a use: the checker drops it */
+    } else if (!pp_is_role(prev) || s->lookahead == T_STRING) {
         return false;
+    }
     const char *role = prev == T_PREFER ? "prefer" : prev == T_ADVISE ? "advise" : "require";
-    pd_report(p->diags, PD_E0203, &s->at,
+    pd_report(p->diags, PD_E0203, at,
            "a requirement needs a label in quotes: %s \"at least 18 years of age\": age >= 18",
            role);
     return true;
@@ -267,6 +278,8 @@ static const char *pp_name_role(int prev)
     case T_ANY: case T_ALL: case T_COUNT: case T_FOR: return "a quantifier's variable";
     case T_EXAMPLE: return "an example's name";
     case T_KNOWN: return "a list's name";
+    case T_SOURCE: return "a source's name";
+    case T_REQUIREMENTS: return "a block's name";
     default: return "a name";
     }
 }

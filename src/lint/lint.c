@@ -112,8 +112,23 @@ static int pl_order(const void *x, const void *y)
     return strcmp(a->code, b->code);
 }
 
+/* The same finding among kept[0..n) (in order of place): a requirement of
+ * a `requirements` block is checked in each program that uses it. */
+static bool pl_repeated(pd_diag *const *kept, size_t n, const pd_diag *d)
+{
+    for (size_t j = n; j-- > 0;) {
+        const pd_diag *e = kept[j];
+        if (e->span.file != d->span.file || e->span.start != d->span.start || e->has_span != d->has_span)
+            return false;
+        if (e->span.end == d->span.end && strcmp(e->code, d->code) == 0 &&
+            strcmp(e->message, d->message) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Moves what no suppression silences from c->found to out, in order of
- * place (the checks report check by check). */
+ * place (the checks report check by check), each finding once. */
 static bool pl_finish(pl_ctx *c, pl_directives *dirs, pd_list *out)
 {
     size_t n = 0;
@@ -127,6 +142,11 @@ static bool pl_finish(pl_ctx *c, pl_directives *dirs, pd_list *out)
         if (!pl_silenced(c, dirs, d))
             all[kept++] = d;
     qsort(all, kept, sizeof *all, pl_order);
+    size_t unique = 0;
+    for (size_t i = 0; i < kept; i++)
+        if (!pl_repeated(all, unique, all[i]))
+            all[unique++] = all[i];
+    kept = unique;
     for (size_t i = 0; i < kept; i++) {
         all[i]->next = NULL;
         if (out->tail)

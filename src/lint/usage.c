@@ -93,10 +93,19 @@ static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from)
     pa_each_child(e, pl_use_child, &w);
 }
 
+static const pa_decl *pl_find_decl(const pl_ctx *c, pa_decl_kind kind, const char *name);
+
 static void pl_use_reqs(pl_usage *u, const pa_req *r, uint32_t from)
 {
     for (; r; r = r->next) {
         pl_use_expr(u, r->cond, from);
+        /* `citing NAME` uses the file that declares the source. */
+        const pa_decl *s = r->cite_name ? pl_find_decl(u->c, PA_D_SOURCE, r->cite_name) : NULL;
+        if (s)
+            pl_use_file(u, s->span.file, from);
+        /* A copy of a `requirements` block's requirement uses the block's file. */
+        if (r->shared)
+            pl_use_file(u, r->span.file, from);
         pl_use_reqs(u, r->members, from);
     }
 }
@@ -193,6 +202,65 @@ static void pl_unused_defines(pl_usage *u)
         if (!u->known[i] && pl_in_root(c, d->name_span))
             pl_report(c, "PW101", &d->name_span, "known list `%s` is never used: no field or parameter is "
                                                  "declared `text in %s`", d->name, d->name);
+    }
+}
+
+static bool pl_cites(const pa_req *r, const char *name)
+{
+    for (; r; r = r->next)
+        if ((r->cite_name && strcmp(r->cite_name, name) == 0) || pl_cites(r->members, name))
+            return true;
+    return false;
+}
+
+/* A `source` no requirement cites by name. */
+static void pl_unused_sources(pl_usage *u)
+{
+    pl_ctx *c = u->c;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_SOURCE || !pl_in_root(c, d->name_span))
+            continue;
+        bool cited = false;
+        for (const pa_decl *q = c->tree->decls; q && !cited; q = q->next)
+            cited = (q->kind == PA_D_PROGRAM && pl_cites(q->u.program.reqs, d->name)) ||
+                    (q->kind == PA_D_REQUIREMENTS &&
+                     ((q->u.block.cite_name && strcmp(q->u.block.cite_name, d->name) == 0) ||
+                      pl_cites(q->u.block.reqs, d->name)));
+        if (!cited)
+            pl_report(c, "PW101", &d->name_span, "source `%s` is never cited: no requirement says "
+                                                 "`citing %s`", d->name, d->name);
+    }
+}
+
+static bool pl_uses_block(const pa_req *r, const char *name)
+{
+    for (; r; r = r->next)
+        if (r->group == PA_USE && r->use && strcmp(r->use, name) == 0)
+            return true;
+    return false;
+}
+
+/* A `requirements` block no program or other block uses. (The checker
+ * replaced the uses in programs by copies; a block's own list keeps them.
+ * A copy's span is in its block: one inside the block's braces counts.) */
+static void pl_unused_blocks(pl_usage *u)
+{
+    pl_ctx *c = u->c;
+    for (const pa_decl *d = c->tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_REQUIREMENTS || !pl_in_root(c, d->name_span))
+            continue;
+        bool used = false;
+        for (const pa_decl *q = c->tree->decls; q && !used; q = q->next) {
+            if (q->kind == PA_D_REQUIREMENTS)
+                used = pl_uses_block(q->u.block.reqs, d->name);
+            else if (q->kind == PA_D_PROGRAM)
+                for (const pa_req *r = q->u.program.reqs; r && !used; r = r->next)
+                    used = r->shared && r->span.file == d->span.file && r->span.start >= d->span.start &&
+                           r->span.end <= d->span.end;
+        }
+        if (!used)
+            pl_report(c, "PW101", &d->name_span, "requirements `%s` are never used: no program says "
+                                                 "`require %s`", d->name, d->name);
     }
 }
 
@@ -385,6 +453,8 @@ void pl_check_usage(pl_ctx *c)
         pl_use_tests(&u, examples, &nexamples);
     if (!c->oom) {
         pl_unused_defines(&u);
+        pl_unused_sources(&u);
+        pl_unused_blocks(&u);
         pl_unused_fields(&u);
         pl_unused_examples(&u, examples, nexamples);
         pl_unused_includes(&u);

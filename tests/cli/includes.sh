@@ -131,7 +131,7 @@ same "pwc: the same from rules/usatf" "$tmp/a.pwc" "$tmp/c.pwc"
 same "pwc: the same by absolute path" "$tmp/a.pwc" "$tmp/d.pwc"
 expect_status pwc-names 0 "$bin" disasm "$tmp/d.pwc" &&
   expect_grep pwc-names out '"../common/coach.pw"' &&
-  expect_grep pwc-names out '; usatf.pw:34:11'
+  expect_grep pwc-names out '; usatf.pw:37:11'
 # disasm finds the source lines from the rule file's directory, whatever the
 # working directory.
 (cd "$tmp" && "$bin" disasm "$root/rules/usatf/usatf.pw" >"$tmp/disasm-src.out" 2>&1)

@@ -71,7 +71,7 @@ expect_status missing-value 2 "$bin" lint PW101.bad.pw -o
 
 # --- text: the closing tally --------------------------------------------------------------------
 expect_status tally 1 "$bin" lint PW101.bad.pw PW110.bad.pw PW191.bad.pw
-expect_grep tally out "3 warnings, 6 errors and 4 notes generated."
+expect_grep tally out "5 warnings, 6 errors and 4 notes generated."
 expect_status tally-notes 0 "$bin" lint PW191.bad.pw && expect_grep tally-notes out "4 notes generated."
 expect_status tally-mixed 1 "$bin" lint PW110.bad.pw PW191.bad.pw
 expect_grep tally-mixed out "6 errors and 4 notes generated."

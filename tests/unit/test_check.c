@@ -255,6 +255,24 @@ static const bad bads[] = {
     {"program p { }\n"
      "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01, roles: [\"lead\" not known] } expect p "
      "eligible }", "E0385", "no known list holds this one"},
+    /* named sources */
+    {"source s = \"a\"\nsource s = \"b\"\nprogram p { }", "E0390", "source `s` is declared twice"},
+    {"source enrol_18 = \"a\"\nprogram p { require \"r\": true citing enrol18 }", "E0391",
+     "unknown source `enrol18`"},
+    {"program p { require \"g\": any of { \"m\": true citing age } }", "E0391", "unknown source `age`"},
+    {"source s = \"\"\nprogram p { require \"r\": true citing s }", "E0392", "source `s` is empty"},
+    /* named requirements */
+    {"requirements adult { require \"r\": age >= 18 }\nprogram p { require adlut }", "E0393",
+     "unknown requirements `adlut`"},
+    {"program p { require age }", "E0393", "unknown requirements `age`"},
+    {"requirements a { require \"r\": true }\nrequirements a { require \"s\": true }", "E0394",
+     "requirements `a` are declared twice"},
+    {"requirements a { require b }\nrequirements b { require c }\nrequirements c { require a }", "E0395",
+     "use themselves"},
+    {"requirements a { require a }", "E0395", "requirements `a` use themselves"},
+    {"requirements a { }", "E0396", "requirements `a` hold no requirement"},
+    {"requirements a { require \"r\": agee >= 18 }\nprogram p { require a }", "E0402", "agee"},
+    {"requirements a citing nowhere { require \"r\": true }", "E0391", "unknown source `nowhere`"},
 };
 
 START_TEST(test_bad)
@@ -277,6 +295,16 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    /* a source cited by name, before or after its declaration, inside a group too */
+    "program p { require \"r\": true citing s  require \"g\": any of { \"m\": true citing s } citing t }\n"
+    "source s = \"a sentence\"\nsource t = \"another\"",
+    /* blocks used before they are declared, one inside another */
+    "program p { require a  require \"own\": true }\nprogram q { require b }\n"
+    "requirements b citing s { require a  prefer \"pre\": age > 30 }\n"
+    "requirements a { require \"r\": age >= 18  require \"g\": any of { \"m\": true \"n\": false } }\n"
+    "source s = \"x\"\n"
+    "test \"t\" { as of 2026-01-01 given { birth_date: 2010-01-01 } expect q not eligible unmet \"r\" "
+    "prefer unmet \"pre\" }",
     "known fmt = [\"7v7\", \"11v11\"]\ndefine f(x: text in fmt) = x = \"7v7\"\n"
     "program p { grants \"9v9\" }\n"
     "test \"t\" { as of 2026-01-01 given { birth_date: 2000-01-01 } expect f(\"11v11\") = false "

@@ -1031,6 +1031,10 @@ static const struct {
     {"program p { require \"r\": ok effective from 2026-01-01 assuming \"x\" effective until 2027-01-01 }",
      "until 2027-01-01", "from 2026-01-01", "effective"},
     {"program p { require \"g\": all of { \"m\": ok citing \"a\" citing \"b\" } }", "\"b\"", "\"a\"", "citing"},
+    /* a source cited by name, and a quote or another name */
+    {"program p { require \"r\": ok citing enrol citing \"b\" }", "\"b\"", "enrol", "citing"},
+    {"program p { require \"r\": ok citing \"a\" citing enrol }", "enrol", "\"a\"", "citing"},
+    {"program p { require \"r\": ok citing enrol citing other }", "other", "enrol", "citing"},
     {"test \"t\" { given a given { x: 1 } }", "{ x: 1 }", "a", "given"},
 };
 
@@ -1203,9 +1207,10 @@ static const struct {
      1, 40, 1},
     {"example e = [1, 2]", "unexpected `[`; expected `{` or identifier", 1, 13, 1},
     /* recovery: one run reports the errors of several requirements and declarations */
+    /* (`require c` alone uses the block `c`: a syntax error no more) */
     {"program p {\n  require \"a\": x >=\n  require \"b\": y <\n  require c\n}\n"
      "define z = * 2\nprogram q { require \"d\": ) }\n",
-     "unexpected `require`; expected an expression", 3, 3, 5},
+     "unexpected `require`; expected an expression", 3, 3, 4},
     {"define a = (\ndefine b = )\ndefine c = 1 +\n", "unexpected `define`; expected an expression",
      2, 1, 3},
 };

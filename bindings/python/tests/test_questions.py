@@ -117,7 +117,7 @@ def test_explain_specific_values(usatf, coaches):
     assert age.label == "at least 18 years of age"
     assert (age.holds, age.met_on) == ("unmet", datetime.date(2027, 5, 14))
     assert age.seen[0] == pathway_rules.Seen("age", "17", "at least 18", "18", ())
-    assert (age.file, age.line) == ("usatf.pw", 76)
+    assert (age.file, age.line) == ("usatf.pw", 84)
     assert [r.label for r in lvl2.unmet] == ["at least 18 years of age",
                                             "current USATF Level 1 certificate",
                                             "at least two years of coaching experience"]

@@ -753,7 +753,7 @@ static void pc_check_versions(pc_ctx *c, const pa_decl *d, uint32_t first)
 }
 
 /* A requirement dated outside its program's period would never apply. */
-static void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
+void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
 {
     const pa_period *pp = &prog->u.program.period;
     if (r->period.given && pc_period_ok(c, &r->period) && pp->given && !pc_overlap(&r->period, pp)) {
@@ -862,6 +862,8 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     for (const pa_decl *d = decls; d; d = d->next)
         if (d->kind == PA_D_PROGRAM)
             pc_check_program(&c, d, &ids);
+    if (!diags->oom)
+        pc_expand_amendments(&c, decls);
     if (!diags->oom)
         pc_check_tests(&c, decls, &ids);
     return diags->errors == errors && !diags->oom;

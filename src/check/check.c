@@ -620,7 +620,11 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         pc_suggest_offer(&s, names[i]);
     pd_diag *dg = PC_ERR(c, &a->span, PD_E0325, "unknown program attribute `%s`", a->name);
-    if (pc_suggest_result(&s)) {
+    if (strcmp(a->name, "replace") == 0 || strcmp(a->name, "drop") == 0) {
+        /* `replace "label" cond` without its colon, or `drop` without a label */
+        pd_note_add(c->d, dg, NULL, "a version that amends the previous version changes a requirement "
+                                    "with `drop \"LABEL\"` or `replace \"LABEL\": CONDITION`");
+    } else if (pc_suggest_result(&s)) {
         pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
         pd_set_fix(c->d, dg, pc_suggest_result(&s));
     } else {

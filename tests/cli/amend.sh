@@ -132,6 +132,16 @@ same "when: the same for both forms" "$tmp/when-amended.out" "$tmp/when-written.
 same "plan: the same for both forms" "$tmp/plan-amended.out" "$tmp/plan-written.out"
 expect_grep plan-amended out '"hours":12,"grants":"coach"'
 
+# diff sees the expanded versions: one rule file against itself across the
+# change (--to) reports the requirements the amendment changes, the same for
+# both forms.
+for f in amended written; do
+  expect_status "diff-$f" 0 "$bin" diff "$tmp/$f/coach.pw" --facts "$tmp/coaches.jsonl" --as-of 2027-08-31 --to 2027-09-01
+  sed -E -e "s#$tmp/$f/##g" -e 's/coach\.pw:[0-9]+(:[0-9]+)?/coach.pw/g' "$tmp/diff-$f.out" >"$tmp/diff-$f.txt"
+done
+same "diff: the same for both forms" "$tmp/diff-amended.txt" "$tmp/diff-written.txt"
+expect_grep diff-amended out 'a current DBS check'
+
 # A test names the labels of the expanded version.
 cat >"$tmp/tested.pw" <<PW
 $(cat "$tmp/amended/coach.pw")

@@ -204,7 +204,9 @@ static bool pc_changes_nothing(const pa_decl *d, const pa_decl *prev)
 
 static void pc_amend(pc_ctx *c, pa_decl *d, pa_decl *prev)
 {
-    if (pc_changes_nothing(d, prev)) {
+    /* After another error (a change that did not parse), "nothing" may
+     * only be what was lost. */
+    if (c->d->errors == 0 && pc_changes_nothing(d, prev)) {
         pd_diag *dg = PC_ERR(c, &d->u.program.amends_span, PD_E0399,
                              "this version of `%s` changes nothing in the version it amends", d->name);
         pd_note_add(c->d, dg, &prev->u.program.period.span, "the version it amends is in force until here");

@@ -108,7 +108,11 @@ typedef struct pp_exprs { pa_expr *head, *tail; uint32_t n; uint32_t depth; } pp
 typedef struct pp_fields { pa_field *head, *tail; } pp_fields;
 typedef struct pp_params { pa_param *head, *tail; bool has; } pp_params;
 typedef struct pp_reqs { pa_req *head, *tail; } pp_reqs;
-typedef struct pp_pbody { pa_attr *ahead, *atail; pa_req *rhead, *rtail; } pp_pbody;
+typedef struct pp_pbody {
+    pa_attr *ahead, *atail;
+    pa_req *rhead, *rtail;
+    pa_change *chead, *ctail; /* `drop`, `replace` */
+} pp_pbody;
 /* What may follow a requirement's body, or a program's title: `citing`,
  * `effective` and `assuming` clauses, each optional, in any order. */
 typedef struct pp_tail {
@@ -116,6 +120,10 @@ typedef struct pp_tail {
     const char *cite_name; /* `citing NAME`: cite.span is the name's */
     pa_period period;
     pa_assume *ahead, *atail;
+    bool amends;           /* a program's header: `amends the previous version` */
+    ps_span amends_span;
+    int words;             /* words of that phrase read since the last whole one; -1: others */
+    ps_span words_span;
 } pp_tail;
 typedef struct pp_values { pa_value *head, *tail; uint32_t n; } pp_values;
 /* `>= a <= b` after a field's type. */
@@ -269,6 +277,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pa_req *> req body group member
 %nterm <pp_reqs> members
 %nterm <pa_role> role
+%nterm <pa_change *> change
 %nterm <pa_unit> unit part
 %nterm <pa_op> cmpop
 %nterm <pp_exprs> exprs opt_exprs
@@ -491,6 +500,9 @@ header
     | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
     | header CITING IDENT      { $$ = $1; pp_program_citing(p, @2); }
+    /* `amends the previous version`: words, not keywords (each may still
+     * name a field or a definition); pp_program checks the phrase. */
+    | header IDENT             { $$ = pp_tail_word(p, $1, $2, @2); }
     ;
 
 period
@@ -505,8 +517,16 @@ opt_title
     ;
 
 pbody
-    : %empty  { $$ = (pp_pbody){NULL, NULL, NULL, NULL}; }
-    | pbody attr { $$ = $1; PP_APPEND($$, ahead, atail, $2); }
+    : %empty  { $$ = (pp_pbody){NULL, NULL, NULL, NULL, NULL, NULL}; }
+    | pbody attr {
+        $$ = $1;
+        pa_change *drop = pp_drop(p, $2);  /* `drop "label"` reads as an attribute */
+        if (drop)
+            PP_APPEND($$, chead, ctail, drop);
+        else
+            PP_APPEND($$, ahead, atail, $2);
+    }
+    | pbody change { $$ = $1; PP_APPEND($$, chead, ctail, $2); }
     | pbody req { $$ = $1; PP_APPEND($$, rhead, rtail, $2); }
     | pbody use { $$ = $1; PP_APPEND($$, rhead, rtail, $2); }
     | pbody error  { $$ = $1; }  /* resynchronise at the next requirement */
@@ -534,6 +554,15 @@ attr
         $$->span = @1;
         NEW($$->value = pp_text(p, @2, $2));
         $$->valid_until = $5;
+    }
+    ;
+
+/* `replace "at least 16 years of age": age >= 18` in a version that
+ * amends the previous one (`drop "label"` is read as an attribute). */
+change
+    : IDENT STRING COLON body rtail {
+        yyerrok;
+        NEW($$ = pp_replace(p, @$, $1, @1, $2.s, @2, $4, $5));
     }
     ;
 

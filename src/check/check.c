@@ -620,7 +620,11 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         pc_suggest_offer(&s, names[i]);
     pd_diag *dg = PC_ERR(c, &a->span, PD_E0325, "unknown program attribute `%s`", a->name);
-    if (pc_suggest_result(&s)) {
+    if (strcmp(a->name, "replace") == 0 || strcmp(a->name, "drop") == 0) {
+        /* `replace "label" cond` without its colon, or `drop` without a label */
+        pd_note_add(c->d, dg, NULL, "a version that amends the previous version changes a requirement "
+                                    "with `drop \"LABEL\"` or `replace \"LABEL\": CONDITION`");
+    } else if (pc_suggest_result(&s)) {
         pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
         pd_set_fix(c->d, dg, pc_suggest_result(&s));
     } else {
@@ -753,7 +757,7 @@ static void pc_check_versions(pc_ctx *c, const pa_decl *d, uint32_t first)
 }
 
 /* A requirement dated outside its program's period would never apply. */
-static void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
+void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
 {
     const pa_period *pp = &prog->u.program.period;
     if (r->period.given && pc_period_ok(c, &r->period) && pp->given && !pc_overlap(&r->period, pp)) {
@@ -862,6 +866,8 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     for (const pa_decl *d = decls; d; d = d->next)
         if (d->kind == PA_D_PROGRAM)
             pc_check_program(&c, d, &ids);
+    if (!diags->oom)
+        pc_expand_amendments(&c, decls);
     if (!diags->oom)
         pc_check_tests(&c, decls, &ids);
     return diags->errors == errors && !diags->oom;

@@ -21,8 +21,6 @@ typedef struct pc_block {
 
 /* ---- copies ------------------------------------------------------------------- */
 
-static pa_req *pc_copy_reqs(pc_ctx *c, const pa_req *r, pa_req **tail);
-
 static pa_req *pc_copy_req(pc_ctx *c, const pa_req *r)
 {
     pa_req *q = pm_alloc(c->arena, sizeof *q);
@@ -38,7 +36,7 @@ static pa_req *pc_copy_req(pc_ctx *c, const pa_req *r)
 }
 
 /* A copy of the list r (its `next`s), with its last element in *tail. */
-static pa_req *pc_copy_reqs(pc_ctx *c, const pa_req *r, pa_req **tail)
+pa_req *pc_copy_reqs(pc_ctx *c, const pa_req *r, pa_req **tail)
 {
     pa_req *head = NULL, *last = NULL;
     for (; r && !c->d->oom; r = r->next) {

@@ -83,6 +83,16 @@ const char *pc_source_text(pc_ctx *c, const char *name, const ps_span *span);
  * block's requirements (reports unknown names, names declared twice, and
  * blocks that use themselves). */
 void pc_expand_blocks(pc_ctx *c, pa_decl *decls);
+/* Copies of the requirements r (its `next`s; marked shared: checked where
+ * they are written), the last in *tail (when not NULL). */
+pa_req *pc_copy_reqs(pc_ctx *c, const pa_req *r, pa_req **tail);
+/* Amending versions (check_amend.c): after the programs are checked, makes
+ * each version that amends the previous one what it says (reports `amends`
+ * with no version before, drops and replacements of labels that version
+ * lacks, and an amendment that changes nothing). */
+void pc_expand_amendments(pc_ctx *c, pa_decl *decls);
+/* A requirement dated outside its program's period (E0345). */
+void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog);
 /* Checks one requirement (and its members): `depth` groups around it. */
 void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth);
 /* Examples and tests (check_test.c): names, values against the facts

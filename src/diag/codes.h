@@ -67,6 +67,9 @@
     X(E0315, ERROR, "A definition that depends on itself")                                              \
     X(E0316, ERROR, "A definition whose value is not of its declared type")                             \
     X(E0317, ERROR, "A definition whose value is a list or a set")                                      \
+    /* versions that amend the previous version */                                                      \
+    X(E0318, ERROR, "A `drop` or `replace` in a version that amends nothing")                           \
+    X(E0319, ERROR, "A requirement dropped or replaced twice in one version")                           \
     /* program attributes and requirements */                                                           \
     X(E0320, ERROR, "A program attribute that takes text given something else")                         \
     X(E0321, ERROR, "An empty program attribute")                                                       \
@@ -74,6 +77,8 @@
     X(E0323, ERROR, "Hours that are not a number that is not negative")                                 \
     X(E0324, ERROR, "A duration that is not a number of days")                                          \
     X(E0325, ERROR, "An unknown program attribute")                                                     \
+    X(E0326, ERROR, "A new requirement with a label the amended version has")                           \
+    X(E0327, ERROR, "Words in a program that are not part of an amendment")                             \
     X(E0330, ERROR, "An empty requirement label")                                                       \
     X(E0331, ERROR, "A requirement that is not a condition")                                            \
     X(E0332, ERROR, "A requirement group without members")                                              \
@@ -128,6 +133,10 @@
     X(E0394, ERROR, "Requirements declared twice under one name")                                       \
     X(E0395, ERROR, "Requirements that use themselves")                                                 \
     X(E0396, ERROR, "Requirements declared with none in them")                                          \
+    /* versions that amend the previous version */                                                      \
+    X(E0397, ERROR, "A version that amends when no version comes before it")                              \
+    X(E0398, ERROR, "A `drop` or `replace` of a label the previous version lacks")                        \
+    X(E0399, ERROR, "An amendment that changes nothing")                                                  \
     /* expressions */                                                                                    \
     X(E0401, ERROR, "A value that may be none used where a value is needed")                            \
     X(E0402, ERROR, "An unknown name")                                                                  \

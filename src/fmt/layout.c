@@ -283,7 +283,9 @@ static fm_role fm_role_of(fm_layout *L, const fm_frame *b, size_t i)
         return FR_STMT;
     if (k == T_LBRACE)
         return FR_BRACE;
-    return fm_is_clause(b, k, L->prev) ? FR_CLAUSE : FR_CONT;
+    /* `amends the previous version` is a clause of a program's header. */
+    bool amends = b->stmt.head == T_PROGRAM && fm_is_word(L, i, "amends");
+    return fm_is_clause(b, k, L->prev) || amends ? FR_CLAUSE : FR_CONT;
 }
 
 /* Requirements and headers: clauses +2, the condition's lines +4 (deeper
@@ -357,7 +359,8 @@ static bool fm_take(fm_layout *L, size_t i)
         if (i == ln->first)
             ln->indent = fm_place(L, b, r);
         if (r == FR_STMT)
-            fm_start(L, b, k);
+            /* `replace "label": ...` reads like a requirement, not an attribute. */
+            fm_start(L, b, b->kind == FK_PROGRAM && fm_is_word(L, i, "replace") ? T_REQUIRE : k);
         else if (r == FR_CLAUSE)
             b->stmt.clause_indent = ln->indent;
     } else if (i == ln->first) {

@@ -222,7 +222,21 @@ struct pa_attr {
      * valid, computed from the parameter `granted` (a date); or NULL. */
     pa_expr *valid_until;
     uint32_t valid_nlocals; /* set by the checker: `granted` and EXPR's loop variables */
+    bool inherited;     /* copied from the version it amends, checked there */
     pa_attr *next;
+};
+
+/* `drop "label"` and `replace "label": CONDITION` in a version that amends
+ * the previous version: the checker applies them to a copy of that
+ * version's requirements. */
+typedef struct pa_change pa_change;
+struct pa_change {
+    bool drop;          /* `drop`; else `replace` */
+    const char *label;
+    ps_span label_span;
+    ps_span span;       /* the whole line */
+    pa_req *req;        /* replace: the requirement that takes the label's place */
+    pa_change *next;
 };
 
 /* ---- test data ------------------------------------------------------------------ */
@@ -341,6 +355,11 @@ struct pa_decl {
             pa_assume *assumes;   /* `assuming "..."` in the header */
             pa_attr *attrs;
             pa_req *reqs;
+            /* `amends the previous version` in the header: the version
+             * whose period comes just before, changed by `changes`. */
+            bool amends;
+            ps_span amends_span;
+            pa_change *changes;   /* `drop` and `replace`, in order */
         } program;
         struct { pa_facts_ref facts; } example;   /* name = the example's */
         struct { pa_expr *values; } known;        /* `known NAME = ["a", "b"]` */

@@ -260,9 +260,27 @@ pa_decl *pp_decl(pp_parser *p, pa_decl_kind kind, ps_span span, const char *name
 
 /* A `program` declaration, closed or not (an unterminated block still
  * gives its requirements, so that later errors are about them). */
+/* ---- amending versions -------------------------------------------------------- */
+
+static const char *const pp_amend_phrase[] = {"amends", "the", "previous", "version"};
+enum { PP_AMEND_WORDS = sizeof pp_amend_phrase / sizeof pp_amend_phrase[0] };
+
+/* Words left over in a header: not the phrase. */
+static void pp_header_words(pp_parser *p, const pp_tail *t)
+{
+    if (t->words == 0)
+        return;
+    pd_diag *d = pd_report(p->diags, PD_E0327, &t->words_span,
+                           "a program's header takes `effective`, `assuming` and `amends the "
+                           "previous version`, not these words");
+    pd_note_add(p->diags, d, NULL, "a version that changes the one before it says "
+                                   "`amends the previous version`, word for word");
+}
+
 pa_decl *pp_program(pp_parser *p, ps_span span, const char *name, ps_span name_span, pp_opt_str title,
                     pp_tail header, pp_pbody body)
 {
+    pp_header_words(p, &header);
     pa_decl *d = pp_decl(p, PA_D_PROGRAM, span, name, name_span);
     if (d) {
         d->u.program.title = title.s;
@@ -271,8 +289,74 @@ pa_decl *pp_program(pp_parser *p, ps_span span, const char *name, ps_span name_s
         d->u.program.assumes = header.ahead;
         d->u.program.attrs = body.ahead;
         d->u.program.reqs = body.rhead;
+        d->u.program.amends = header.amends;
+        d->u.program.amends_span = header.amends_span;
+        d->u.program.changes = body.chead;
     }
     return d;
+}
+
+/* One word between a program's title and `{`: the phrase `amends the
+ * previous version` is read word by word. */
+pp_tail pp_tail_word(pp_parser *p, pp_tail t, const char *word, ps_span span)
+{
+    if (t.words == 0)
+        t.words_span = span;
+    else
+        t.words_span.end = span.end;
+    if (t.words < 0 || strcmp(word, pp_amend_phrase[t.words]) != 0) {
+        t.words = -1;
+        return t;
+    }
+    if (++t.words < PP_AMEND_WORDS)
+        return t;
+    t.words = 0;
+    if (t.amends)
+        pp_twice(p, "amends the previous version", t.words_span, t.amends_span);
+    else {
+        t.amends = true;
+        t.amends_span = t.words_span;
+    }
+    return t;
+}
+
+/* `drop "label"`, read by the grammar as an attribute named `drop`: the
+ * change it is, or NULL for any other attribute. */
+pa_change *pp_drop(pp_parser *p, const pa_attr *a)
+{
+    if (strcmp(a->name, "drop") != 0 || !a->value || a->value->kind != PA_E_STR)
+        return NULL;
+    pa_change *c = pp_alloc(p, sizeof *c);
+    if (!c)
+        return NULL; /* the attribute stays: the checker reports it */
+    c->drop = true;
+    c->label = a->value->u.str.s;
+    c->label_span = a->value->span;
+    c->span = (ps_span){a->span.file, a->span.start, a->value->span.end};
+    return c;
+}
+
+/* `replace "label": CONDITION ...`; another word before a label and `:` is
+ * reported, and the change dropped (its label NULL). */
+pa_change *pp_replace(pp_parser *p, ps_span span, const char *word, ps_span word_span, const char *label,
+                      ps_span label_span, pa_req *body, pp_tail tail)
+{
+    pa_change *c = pp_alloc(p, sizeof *c);
+    if (!c)
+        return NULL;
+    c->span = span;
+    c->label_span = label_span;
+    if (strcmp(word, "replace") != 0) {
+        pd_diag *d = pd_report(p->diags, PD_E0327, &word_span,
+                               "`%s` does not start a requirement: a program's requirement starts "
+                               "with `require`, `prefer` or `advise`", word);
+        pd_note_add(p->diags, d, NULL, "in a version that amends the previous version, "
+                                       "`replace \"...\": ...` changes a requirement it inherits");
+        return c;
+    }
+    c->label = label;
+    c->req = pp_labelled(body, PA_REQUIRE, span, label, label_span, tail);
+    return c;
 }
 
 void pp_append_decl(pp_parser *p, pa_decl *d)
@@ -406,7 +490,7 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
 
 pp_tail pp_tail_empty(ps_span at)
 {
-    pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL};
+    pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL, false, at, 0, at};
     return t;
 }
 

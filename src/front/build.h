@@ -64,6 +64,11 @@ pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type
 pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span);
 pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span);
 pp_tail pp_tail_empty(ps_span at);
+/* Amending versions: `amends the previous version`, `drop`, `replace`. */
+pp_tail pp_tail_word(pp_parser *p, pp_tail t, const char *word, ps_span span);
+pa_change *pp_drop(pp_parser *p, const pa_attr *a);
+pa_change *pp_replace(pp_parser *p, ps_span span, const char *word, ps_span word_span, const char *label,
+                      ps_span label_span, pa_req *body, pp_tail tail);
 pa_period pp_period(ps_span span, int32_t from, int32_t until);
 void pp_twice(pp_parser *p, const char *what, ps_span again, ps_span first);
 void pp_bound_once(pp_parser *p, pa_expr **bound, const char *op, ps_span op_span, pa_expr *value);

@@ -273,6 +273,25 @@ static const bad bads[] = {
     {"requirements a { }", "E0396", "requirements `a` hold no requirement"},
     {"requirements a { require \"r\": agee >= 18 }\nprogram p { require a }", "E0402", "agee"},
     {"requirements a citing nowhere { require \"r\": true }", "E0391", "unknown source `nowhere`"},
+    /* versions that amend the previous version */
+    {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
+     "program p effective from 2027-01-01 { drop \"s\" }", "E0318", "does not amend it"},
+    {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
+     "program p effective from 2027-01-01 amends the previous version { drop \"s\" drop \"s\" }", "E0319",
+     "\"s\" is already dropped"},
+    {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
+     "program p effective from 2027-01-01 amends the previous version { require \"r\": true }", "E0326",
+     "already has the requirement \"r\""},
+    {"program p effective from 2027-01-01 amends the previous version { require \"r\": true }", "E0397",
+     "no version comes before it"},
+    {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
+     "program p effective from 2027-01-01 amends the previous version { replace \"t\": true }", "E0398",
+     "cannot replace \"t\""},
+    {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
+     "program p effective from 2027-01-01 amends the previous version { }", "E0399", "changes nothing"},
+    {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
+     "program p effective from 2027-01-01 amends the previous version { replace \"r\": agee >= 18 }",
+     "E0402", "agee"},
 };
 
 START_TEST(test_bad)
@@ -295,6 +314,11 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    /* an amending version, and one that amends an amendment */
+    "program p effective until 2026-12-31 { hours 3 require \"r\": age >= 16  require \"s\": true }\n"
+    "program p effective from 2027-01-01 until 2027-12-31 amends the previous version {\n"
+    "  drop \"s\" replace \"r\": age >= 18 require \"t\": true }\n"
+    "program p effective from 2028-01-01 amends the previous version { drop \"t\" require \"s\": true }",
     /* a source cited by name, before or after its declaration, inside a group too */
     "program p { require \"r\": true citing s  require \"g\": any of { \"m\": true citing s } citing t }\n"
     "source s = \"a sentence\"\nsource t = \"another\"",

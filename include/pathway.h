@@ -52,7 +52,7 @@ extern "C" {
 #define PW_VERSION_PATCH 0
 #define PW_VERSION_NUMBER (PW_VERSION_MAJOR * 10000 + PW_VERSION_MINOR * 100 + PW_VERSION_PATCH)
 /* The .pwc bytecode format version this header's library reads and writes. */
-#define PW_BYTECODE_FORMAT 5u
+#define PW_BYTECODE_FORMAT 6u
 
 typedef enum pw_status {
     PW_OK = 0,
@@ -240,6 +240,13 @@ PW_API pw_status pw_program_find(const pw_program *program, const char *id, size
  * Every version has its own index. A program without dates has one version,
  * in force from PW_DATE_MIN to PW_DATE_MAX. */
 PW_API void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw_date *until);
+/* The version's enrolment window (`enrolment open from D until D`, both
+ * days inclusive): PW_DATE_MIN / PW_DATE_MAX for an open end, both when the
+ * version has no window. pw_program_has_window says whether one was
+ * written. Inside the version's effective period but outside the window,
+ * pw_result_verdict is PW_NOT_YET_OPEN or PW_CLOSED. */
+PW_API void pw_program_window(const pw_program *program, size_t prog, pw_date *opens, pw_date *closes);
+PW_API bool pw_program_has_window(const pw_program *program, size_t prog);
 /* True when any version of prog's identifier carries effective dates. */
 PW_API bool pw_program_dated(const pw_program *program, size_t prog);
 /* True for the first-declared version of each identifier: visit these to see
@@ -334,13 +341,20 @@ typedef enum pw_verdict {
     PW_VERDICT_NOT_EVALUATED, /* the program has no result: not evaluated since
                                * the context was made or its facts changed, or
                                * its last evaluation failed */
-    PW_VERDICT_NO_PROGRAM     /* no such program index (or a NULL context) */
+    PW_VERDICT_NO_PROGRAM,    /* no such program index (or a NULL context) */
+    /* The version is in force but the day is outside its enrolment window
+     * (`enrolment open from D until D`): eligible is false, and the
+     * requirements were evaluated all the same (the unmet lists are filled). */
+    PW_NOT_YET_OPEN = 6,      /* the window opens after the evaluation date */
+    PW_CLOSED = 7             /* the window closed before it */
 } pw_verdict;
 
 /* After an evaluation of `prog`: */
 PW_API bool pw_result_eligible(const pw_context *ctx, size_t prog);
 /* Eligible, not eligible, or not in force on the evaluation date (then no
- * requirement was evaluated and eligible is false).
+ * requirement was evaluated and eligible is false), or in force but not yet
+ * open or closed for enrolment (then eligible is false but the requirements
+ * were evaluated).
  * PW_VERDICT_NOT_EVALUATED when the program has no result,
  * PW_VERDICT_NO_PROGRAM for an index past pw_program_count. */
 PW_API pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog);

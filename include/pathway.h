@@ -487,6 +487,8 @@ typedef struct pw_program_explained {
     pw_date from, until;    /* the version's period */
     size_t nreqs;
     const pw_req_explained *reqs; /* every node, in pre-order */
+    bool windowed;          /* the version has an enrolment window: */
+    pw_date opens, closes;  /* its days (PW_DATE_MIN / PW_DATE_MAX when open) */
 } pw_program_explained;
 
 typedef struct pw_explanation {
@@ -507,7 +509,9 @@ typedef enum pw_change_kind {
     PW_CHANGE_MET = 0,      /* the requirement holds from this day */
     PW_CHANGE_UNMET,        /* it no longer holds from this day */
     PW_CHANGE_IN_FORCE,     /* a version of the program comes into force */
-    PW_CHANGE_OUT_OF_FORCE  /* the version in force ends (or is replaced) */
+    PW_CHANGE_OUT_OF_FORCE, /* the version in force ends (or is replaced) */
+    PW_CHANGE_OPENS,        /* its enrolment window opens on this day */
+    PW_CHANGE_CLOSES        /* its enrolment window closed the day before */
 } pw_change_kind;
 
 /* Why eligibility changed on a day: a requirement (label) or the program's

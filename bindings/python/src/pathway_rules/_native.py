@@ -73,7 +73,8 @@ class ProgramExplained(Structure):
     """pw_program_explained."""
     _fields_ = [("version", c_size_t), ("id", c_char_p), ("title", c_char_p), ("verdict", c_int),
                 ("from_", c_int32), ("until", c_int32), ("nreqs", c_size_t),
-                ("reqs", POINTER(ReqExplained))]
+                ("reqs", POINTER(ReqExplained)), ("windowed", c_bool), ("opens", c_int32),
+                ("closes", c_int32)]
 
 
 class Explanation(Structure):

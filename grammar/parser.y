@@ -497,7 +497,7 @@ header
     | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
     | header ENROLMENT IDENT window  {
         ps_span clause = {@2.file, @2.start, @4.end};
-        $$ = pp_tail_window(p, $1, $3, @3, $4, clause);
+        $$ = pp_tail_window(p, $1, @2, $3, @3, $4, clause);
     }
     | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
     | header CITING IDENT      { $$ = $1; pp_program_citing(p, @2); }

@@ -502,13 +502,14 @@ pp_wday pp_wday_shift(pp_parser *p, ps_span span, int32_t day, int sign, int64_t
     return (pp_wday){day, span};
 }
 
-pp_tail pp_tail_window(pp_parser *p, pp_tail t, const char *word, ps_span word_span, pa_window w,
-                       ps_span clause)
+pp_tail pp_tail_window(pp_parser *p, pp_tail t, ps_span kw_span, const char *word, ps_span word_span,
+                       pa_window w, ps_span clause)
 {
     if (strcmp(word, "open") != 0) {
-        pd_diag *d = pd_report(p->diags, PD_E0472, &word_span,
-                               "expected `open` after `enrolment`, found `%s`", word);
-        pd_note_add(p->diags, d, NULL, "an enrolment window reads `enrolment open from D until D`");
+        /* The keyword as written: the two spellings differ in length. */
+        const char *kw = kw_span.end - kw_span.start == 10 ? "enrollment" : "enrolment";
+        pd_diag *d = pd_report(p->diags, PD_E0472, &word_span, "expected `open` after `%s`, found `%s`", kw, word);
+        pd_note_add(p->diags, d, NULL, "an enrolment window reads `%s open from D until D`", kw);
         return t;
     }
     w.span = clause;

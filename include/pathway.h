@@ -578,6 +578,10 @@ typedef struct pw_plan {
     size_t nblocking;       /* unreachable: the target's requirements never met */
     const char *const *blocking;
     void *internal;
+    /* The first nwindows entries of blocking are not labels but say which
+     * program's enrolment window is shut ("Level 1 closed for enrolment on
+     * 2027-06-15"); the requirements unmet, if any, follow. */
+    size_t nwindows;
 } pw_plan;
 
 /* How: the sequence of programs that makes the coach eligible for `target`

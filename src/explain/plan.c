@@ -506,10 +506,14 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
     }
     /* Nothing unmet with every step's certificate: a step that cannot be
      * taken within the horizon for its enrolment window is what blocks. */
-    if (!n && (st = px_window_blocking(x, &labels, &n)) != PW_OK)
-        return st;
+    if (!n) {
+        if ((st = px_window_blocking(x, &labels, &n)) != PW_OK)
+            return st;
+        nwindow = n;
+    }
     plan->blocking = labels;
     plan->nblocking = n;
+    plan->nwindows = nwindow;
     return PW_OK;
 }
 

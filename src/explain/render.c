@@ -443,8 +443,13 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
     px_emit(&o, "%s: plan for %s as of %s\n", px_text(&o, 0, p->coach ? p->coach : "(no id)"), p->target, px_day(p->as_of, b));
     if (!p->reachable) {
         px_emit(&o, "  not reachable by %s:\n", px_day(p->last, b));
-        for (size_t i = 0; i < p->nblocking; i++)
-            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", px_text(&o, 0, p->blocking[i]));
+        for (size_t i = 0; i < p->nblocking; i++) {
+            if (i < p->nwindows) /* a sentence, not a requirement's label */
+                px_emit(&o, "    %s\n", px_text(&o, 0, p->blocking[i]));
+            else
+                px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n",
+                        px_text(&o, 0, p->blocking[i]));
+        }
         return px_done(&o);
     }
     for (size_t i = 0; i < p->nsteps; i++)

@@ -128,7 +128,7 @@ expect_grep plan-before out "  1. 2027-03-01: level_1 (Level 1 course)"
 expect_status plan-after 1 "$bin" plan "$tmp/w.pw" --facts "$tmp/a.json" --target level_2 --as-of 2027-06-16 \
   --horizon 6m --format text
 expect_grep plan-after out "not reachable by 2027-12-16"
-expect_grep plan-after out "Level 1 course closed for enrolment on 2027-06-15"
+expect_grep plan-after out "    Level 1 course closed for enrolment on 2027-06-15"
 
 # ---- report and diff: closed is neither not eligible nor not in force ------------------
 expect_status report 0 "$bin" report "$tmp/w.pw" --facts "$tmp/coaches.jsonl" --as-of 2027-06-16

@@ -124,7 +124,10 @@ typedef struct pp_tail {
     ps_span amends_span;
     int words;             /* words of that phrase read since the last whole one; -1: others */
     ps_span words_span;
+    pa_window window;      /* program headers only */
 } pp_tail;
+/* One end of an enrolment window: its day and where it is written. */
+typedef struct pp_wday { int32_t day; ps_span span; } pp_wday;
 typedef struct pp_values { pa_value *head, *tail; uint32_t n; } pp_values;
 /* `>= a <= b` after a field's type. */
 typedef struct pp_bounds { pa_expr *min, *max; } pp_bounds;
@@ -202,6 +205,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     YEAR "`year`" YEARS "`years`" MONTH "`month`" MONTHS "`months`" DAY "`day`" DAYS "`days`"
     EXAMPLE "`example`" TEST "`test`" GIVEN "`given`" EXPECT "`expect`" WITH "`with`"
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
+    ENROLMENT "`enrolment`" YET "`yet`"
     KNOWN "`known`" SOURCE "`source`" REQUIREMENTS "`requirements`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
@@ -252,6 +256,8 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_bounds> bounds
 %nterm <pp_tail> rtail header dassumes
 %nterm <pa_period> period
+%nterm <pa_window> window
+%nterm <pp_wday> wday
 %nterm <pa_value *> value vrecord
 %nterm <pp_values> values args
 %nterm <pp_entries> entries
@@ -498,6 +504,10 @@ header
     : %empty  { $$ = pp_tail_empty(@$); }
     | header EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | header ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
+    | header ENROLMENT IDENT window  {
+        ps_span clause = {@2.file, @2.start, @4.end};
+        $$ = pp_tail_window(p, $1, @2, $3, @3, $4, clause);
+    }
     | header CITING STRING     { $$ = $1; pp_program_citing(p, @2); }
     | header CITING IDENT      { $$ = $1; pp_program_citing(p, @2); }
     /* `amends the previous version`: words, not keywords (each may still
@@ -509,6 +519,21 @@ period
     : FROM DATE             { $$ = pp_period(@$, $2, PA_DATE_OPEN_UNTIL); }
     | UNTIL DATE            { $$ = pp_period(@$, PA_DATE_OPEN_FROM, $2); }
     | FROM DATE UNTIL DATE  { $$ = pp_period(@$, $2, $4); }
+    ;
+
+/* `enrolment open from D until D` (`open` is checked in the action, so
+ * it stays a name elsewhere). An end may be a date moved by a literal
+ * duration, worked out here: `until 2027-09-15 - 3 months`. */
+window
+    : FROM wday             { $$ = pp_window(@$, $2, (pp_wday){PA_DATE_OPEN_UNTIL, @$}); }
+    | UNTIL wday            { $$ = pp_window(@$, (pp_wday){PA_DATE_OPEN_FROM, @$}, $2); }
+    | FROM wday UNTIL wday  { $$ = pp_window(@$, $2, $4); }
+    ;
+
+wday
+    : DATE                  { $$ = (pp_wday){$1, @$}; }
+    | DATE MINUS INT unit   { $$ = pp_wday_shift(p, @$, $1, -1, $3, $4); }
+    | DATE PLUS INT unit    { $$ = pp_wday_shift(p, @$, $1, 1, $3, $4); }
     ;
 
 opt_title
@@ -739,6 +764,8 @@ outcome
         $$ = NULL;
         if (strcmp($1, "withdrawn") == 0)
             NEW($$ = pp_new_expect(p, PA_X_WITHDRAWN, @$));
+        else if (strcmp($1, "closed") == 0)
+            NEW($$ = pp_new_expect(p, PA_X_CLOSED, @$));
         else if (pp_word_is(p, $1, "eligible", @1))
             NEW($$ = pp_new_expect(p, PA_X_ELIGIBLE, @$));
     }
@@ -756,10 +783,41 @@ outcome
             $$->nunmet = $4.n;
         }
     }
-    | NOT IDENT IN IDENT {
+    /* `yet` is a word of its own: after `not eligible` a test's next
+     * clause may start with a name (`as of`). */
+    | NOT YET IN IDENT {
         $$ = NULL;
-        if (pp_word_is(p, $2, "yet", @2) && pp_word_is(p, $4, "force", @4))
+        if (pp_word_is(p, $4, "force", @4))
             NEW($$ = pp_new_expect(p, PA_X_NOT_YET, @$));
+    }
+    | NOT IDENT IN IDENT {  /* a misspelt `yet`: say which words may follow */
+        $$ = NULL;
+        pp_word_is(p, $2, "yet", @2);
+    }
+    | NOT YET IDENT {
+        $$ = NULL;
+        if (pp_word_is(p, $3, "open", @3))
+            NEW($$ = pp_new_expect(p, PA_X_NOT_YET_OPEN, @$));
+    }
+    /* Outside an enrolment window the requirements are still evaluated:
+     * a test may pin what else is unmet. */
+    | IDENT UNMET labels {
+        $$ = NULL;
+        if (pp_word_is(p, $1, "closed", @1)) {
+            NEW($$ = pp_new_expect(p, PA_X_CLOSED, @$));
+            $$->has_unmet = true;
+            $$->unmet = $3.head;
+            $$->nunmet = $3.n;
+        }
+    }
+    | NOT YET IDENT UNMET labels {
+        $$ = NULL;
+        if (pp_word_is(p, $3, "open", @3)) {
+            NEW($$ = pp_new_expect(p, PA_X_NOT_YET_OPEN, @$));
+            $$->has_unmet = true;
+            $$->unmet = $5.head;
+            $$->nunmet = $5.n;
+        }
     }
     ;
 

@@ -52,7 +52,7 @@ extern "C" {
 #define PW_VERSION_PATCH 0
 #define PW_VERSION_NUMBER (PW_VERSION_MAJOR * 10000 + PW_VERSION_MINOR * 100 + PW_VERSION_PATCH)
 /* The .pwc bytecode format version this header's library reads and writes. */
-#define PW_BYTECODE_FORMAT 5u
+#define PW_BYTECODE_FORMAT 6u
 
 typedef enum pw_status {
     PW_OK = 0,
@@ -240,6 +240,13 @@ PW_API pw_status pw_program_find(const pw_program *program, const char *id, size
  * Every version has its own index. A program without dates has one version,
  * in force from PW_DATE_MIN to PW_DATE_MAX. */
 PW_API void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw_date *until);
+/* The version's enrolment window (`enrolment open from D until D`, both
+ * days inclusive): PW_DATE_MIN / PW_DATE_MAX for an open end, both when the
+ * version has no window. pw_program_has_window says whether one was
+ * written. Inside the version's effective period but outside the window,
+ * pw_result_verdict is PW_NOT_YET_OPEN or PW_CLOSED. */
+PW_API void pw_program_window(const pw_program *program, size_t prog, pw_date *opens, pw_date *closes);
+PW_API bool pw_program_has_window(const pw_program *program, size_t prog);
 /* True when any version of prog's identifier carries effective dates. */
 PW_API bool pw_program_dated(const pw_program *program, size_t prog);
 /* True for the first-declared version of each identifier: visit these to see
@@ -334,13 +341,20 @@ typedef enum pw_verdict {
     PW_VERDICT_NOT_EVALUATED, /* the program has no result: not evaluated since
                                * the context was made or its facts changed, or
                                * its last evaluation failed */
-    PW_VERDICT_NO_PROGRAM     /* no such program index (or a NULL context) */
+    PW_VERDICT_NO_PROGRAM,    /* no such program index (or a NULL context) */
+    /* The version is in force but the day is outside its enrolment window
+     * (`enrolment open from D until D`): eligible is false, and the
+     * requirements were evaluated all the same (the unmet lists are filled). */
+    PW_NOT_YET_OPEN = 6,      /* the window opens after the evaluation date */
+    PW_CLOSED = 7             /* the window closed before it */
 } pw_verdict;
 
 /* After an evaluation of `prog`: */
 PW_API bool pw_result_eligible(const pw_context *ctx, size_t prog);
 /* Eligible, not eligible, or not in force on the evaluation date (then no
- * requirement was evaluated and eligible is false).
+ * requirement was evaluated and eligible is false), or in force but not yet
+ * open or closed for enrolment (then eligible is false but the requirements
+ * were evaluated).
  * PW_VERDICT_NOT_EVALUATED when the program has no result,
  * PW_VERDICT_NO_PROGRAM for an index past pw_program_count. */
 PW_API pw_verdict pw_result_verdict(const pw_context *ctx, size_t prog);
@@ -473,6 +487,8 @@ typedef struct pw_program_explained {
     pw_date from, until;    /* the version's period */
     size_t nreqs;
     const pw_req_explained *reqs; /* every node, in pre-order */
+    bool windowed;          /* the version has an enrolment window: */
+    pw_date opens, closes;  /* its days (PW_DATE_MIN / PW_DATE_MAX when open) */
 } pw_program_explained;
 
 typedef struct pw_explanation {
@@ -493,7 +509,9 @@ typedef enum pw_change_kind {
     PW_CHANGE_MET = 0,      /* the requirement holds from this day */
     PW_CHANGE_UNMET,        /* it no longer holds from this day */
     PW_CHANGE_IN_FORCE,     /* a version of the program comes into force */
-    PW_CHANGE_OUT_OF_FORCE  /* the version in force ends (or is replaced) */
+    PW_CHANGE_OUT_OF_FORCE, /* the version in force ends (or is replaced) */
+    PW_CHANGE_OPENS,        /* its enrolment window opens on this day */
+    PW_CHANGE_CLOSES        /* its enrolment window closed the day before */
 } pw_change_kind;
 
 /* Why eligibility changed on a day: a requirement (label) or the program's
@@ -560,6 +578,10 @@ typedef struct pw_plan {
     size_t nblocking;       /* unreachable: the target's requirements never met */
     const char *const *blocking;
     void *internal;
+    /* The first nwindows entries of blocking are not labels but say which
+     * program's enrolment window is shut ("Level 1 closed for enrolment on
+     * 2027-06-15"); the requirements unmet, if any, follow. */
+    size_t nwindows;
 } pw_plan;
 
 /* How: the sequence of programs that makes the coach eligible for `target`

@@ -1196,6 +1196,10 @@ static const char *pgw_status_text(pw_verdict v)
         return "not_yet_in_force";
     case PW_WITHDRAWN:
         return "withdrawn";
+    case PW_NOT_YET_OPEN:
+        return "not_yet_open";
+    case PW_CLOSED:
+        return "closed";
     default:
         return "not_evaluated";
     }

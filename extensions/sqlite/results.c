@@ -193,6 +193,8 @@ static const char *pws_status_text(pw_verdict v)
     case PW_NOT_ELIGIBLE: return "not_eligible";
     case PW_NOT_YET_IN_FORCE: return "not_yet_in_force";
     case PW_WITHDRAWN: return "withdrawn";
+    case PW_NOT_YET_OPEN: return "not_yet_open";
+    case PW_CLOSED: return "closed";
     default: return "not_evaluated";
     }
 }

@@ -376,7 +376,13 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
     switch (pv_force_at(img->progs[p].from, img->progs[p].until, as_of)) {
     case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_IN_FORCE; break;
     case PV_WITHDRAWN: ctx->verdict[p] = PW_WITHDRAWN; break;
-    default: ctx->verdict[p] = eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE; break;
+    default:
+        switch (pv_force_at(img->progs[p].opens, img->progs[p].closes, as_of)) {
+        case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_OPEN; break;
+        case PV_WITHDRAWN: ctx->verdict[p] = PW_CLOSED; break;
+        default: ctx->verdict[p] = eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE; break;
+        }
+        break;
     }
     ctx->evaluated[p] = 1;
     pw_collect(ctx, p);

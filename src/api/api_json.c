@@ -23,9 +23,11 @@ typedef struct pwj_piece {
 typedef struct pwj_prog {
     size_t p;               /* the program version */
     bool dated;
-    /* Per eligible (0, 1) and, for a dated program, pw_verdict:
-     * [,]{"program":"level_2","eligible":false[,"status":...,"in_force":{...}],"unmet":[ */
-    pwj_piece open[2][4];
+    bool windowed;          /* the version has an enrolment window */
+    /* Per eligible (0, 1) and, for a dated or windowed program, pw_verdict:
+     * [,]{"program":"level_2","eligible":false[,"status":...[,"in_force":{...}]
+     * [,"enrolment":{...}]],"unmet":[ */
+    pwj_piece open[2][PW_CLOSED + 1];
     const pwj_piece *labels; /* per requirement node: its label as a JSON string */
 } pwj_prog;
 
@@ -52,6 +54,7 @@ static inline void pwj_put_piece(pu_buf *out, const pw_result_format *f, pwj_pie
 static const char *const pwj_status[] = {
     [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not_eligible",
     [PW_NOT_YET_IN_FORCE] = "not_yet_in_force", [PW_WITHDRAWN] = "withdrawn",
+    [PW_NOT_YET_OPEN] = "not_yet_open", [PW_CLOSED] = "closed",
 };
 
 static void pwj_date(pu_buf *b, pw_date d, pw_date open)
@@ -69,15 +72,39 @@ static void pwj_date(pu_buf *b, pw_date d, pw_date open)
  * none is in force, why the coach cannot enrol ("status"). Undated programs
  * keep exactly the contract's shape. The period is the version's own, so
  * this depends only on the verdict. */
-static void pwj_fmt_status(pw_result_format *f, size_t p, pw_verdict v)
+static void pwj_fmt_status(pw_result_format *f, const pwj_prog *pf, pw_verdict v)
 {
     pw_date from, until;
-    pw_program_period(f->program, p, &from, &until);
-    pu_buf_printf(&f->store, ",\"status\":\"%s\",\"in_force\":{\"from\":", pwj_status[v]);
-    pwj_date(&f->store, from, PW_DATE_MIN);
-    pu_buf_puts(&f->store, ",\"until\":");
-    pwj_date(&f->store, until, PW_DATE_MAX);
-    pu_buf_puts(&f->store, "}");
+    pu_buf_printf(&f->store, ",\"status\":\"%s\"", pwj_status[v]);
+    if (pf->dated) {
+        pw_program_period(f->program, pf->p, &from, &until);
+        pu_buf_puts(&f->store, ",\"in_force\":{\"from\":");
+        pwj_date(&f->store, from, PW_DATE_MIN);
+        pu_buf_puts(&f->store, ",\"until\":");
+        pwj_date(&f->store, until, PW_DATE_MAX);
+        pu_buf_puts(&f->store, "}");
+    }
+    /* A program with an enrolment window says when it opens and closes, so
+     * that "closed" comes with its day. */
+    if (pf->windowed) {
+        pw_program_window(f->program, pf->p, &from, &until);
+        pu_buf_puts(&f->store, ",\"enrolment\":{\"opens\":");
+        pwj_date(&f->store, from, PW_DATE_MIN);
+        pu_buf_puts(&f->store, ",\"closes\":");
+        pwj_date(&f->store, until, PW_DATE_MAX);
+        pu_buf_puts(&f->store, "}");
+    }
+}
+
+/* Whether a verdict can be a status line of this program (its slot in open[][]
+ * is filled): every verdict the VM gives a dated or windowed program. */
+static bool pwj_has_status(const pwj_prog *pf, int v)
+{
+    if (v == PW_ELIGIBLE || v == PW_NOT_ELIGIBLE)
+        return true;
+    if (v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN)
+        return pf->dated;
+    return (v == PW_NOT_YET_OPEN || v == PW_CLOSED) && pf->windowed;
 }
 
 /* A program's output up to its first unmet label, for each way it can
@@ -87,14 +114,20 @@ static void pwj_fmt_program(pw_result_format *f, size_t k, size_t p, pwj_piece *
     pwj_prog *pf = &f->progs[k];
     pf->p = p;
     pf->dated = pw_program_dated(f->program, p);
+    pf->windowed = pw_program_has_window(f->program, p);
     for (int e = 0; e < 2; e++) {
-        for (int v = PW_ELIGIBLE; v <= (pf->dated ? PW_WITHDRAWN : PW_ELIGIBLE); v++) {
+        for (int v = PW_ELIGIBLE; v <= PW_CLOSED; v++) {
+            /* Undated programs without a window have one shape, the contract's. */
+            if (v > PW_ELIGIBLE && !pf->dated && !pf->windowed)
+                break;
+            if (!pwj_has_status(pf, v))
+                continue;
             size_t at = f->store.len;
             pu_buf_puts(&f->store, k ? ",{\"program\":" : "{\"program\":");
             pu_buf_json_string(&f->store, pw_program_id(f->program, p));
             pu_buf_puts(&f->store, e ? ",\"eligible\":true" : ",\"eligible\":false");
-            if (pf->dated)
-                pwj_fmt_status(f, p, (pw_verdict)v);
+            if (pf->dated || pf->windowed)
+                pwj_fmt_status(f, pf, (pw_verdict)v);
             pu_buf_puts(&f->store, ",\"unmet\":[");
             pf->open[e][v] = pwj_mark(&f->store, at);
         }
@@ -218,9 +251,9 @@ void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, 
     pwj_put_piece(out, f, f->results);
     for (size_t k = 0; k < f->nprogs; k++) {
         const pwj_prog *pf = &f->progs[k];
-        int v = pf->dated ? (int)pw_result_verdict(ctx, pf->p) : PW_ELIGIBLE;
-        if (v > PW_WITHDRAWN) /* not evaluated: as the contract has always said, not eligible */
-            v = PW_NOT_ELIGIBLE;
+        int v = pf->dated || pf->windowed ? (int)pw_result_verdict(ctx, pf->p) : PW_ELIGIBLE;
+        if (v == PW_VERDICT_NOT_EVALUATED || v == PW_VERDICT_NO_PROGRAM || !pwj_has_status(pf, v))
+            v = PW_NOT_ELIGIBLE; /* not evaluated: as the contract has always said, not eligible */
         pwj_put_piece(out, f, pf->open[pw_result_eligible(ctx, pf->p)][v]);
         const uint32_t *nodes = pwi_result_nodes(ctx, pf->p);
         size_t unmet = pw_result_unmet_count(ctx, pf->p);

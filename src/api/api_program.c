@@ -283,6 +283,23 @@ void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw
         *until = ok ? program->img->progs[prog].until : PW_DATE_MAX;
 }
 
+void pw_program_window(const pw_program *program, size_t prog, pw_date *opens, pw_date *closes)
+{
+    bool ok = program && prog < program->img->nprogs;
+    if (opens)
+        *opens = ok ? program->img->progs[prog].opens : PW_DATE_MIN;
+    if (closes)
+        *closes = ok ? program->img->progs[prog].closes : PW_DATE_MAX;
+}
+
+bool pw_program_has_window(const pw_program *program, size_t prog)
+{
+    if (!program || prog >= program->img->nprogs)
+        return false;
+    const pb_prog *p = &program->img->progs[prog];
+    return p->opens != PB_OPEN_FROM || p->closes != PB_OPEN_UNTIL;
+}
+
 bool pw_program_dated(const pw_program *program, size_t prog)
 {
     if (!program || prog >= program->img->nprogs)

@@ -13,7 +13,7 @@
 
 #define PB_MAGIC "\x89PWC\r\n\x1a\n" /* 8 bytes; catches text-mode and 7-bit mangling */
 #define PB_MAGIC_LEN 8
-#define PB_FORMAT_VERSION 5
+#define PB_FORMAT_VERSION 6
 
 /* The sections of a .pwc file, in the order they are written and must be
  * read (docs/bytecode.md gives each one's layout). */

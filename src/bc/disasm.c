@@ -287,6 +287,19 @@ static void d_program(FILE *out, const pb_image *img, uint32_t pi)
             fprintf(out, " valid for %d %s", (int)p->valid_n, d_unit(p->valid_unit, p->valid_n == 1));
         fputc('\n', out);
     }
+    if (p->opens != PB_OPEN_FROM || p->closes != PB_OPEN_UNTIL) {
+        /* Only a window that was written: programs without one print as before. */
+        fputs("  enrolment open", out);
+        if (p->opens != PB_OPEN_FROM) {
+            d_date(buf, sizeof buf, p->opens);
+            fprintf(out, " from %s", buf);
+        }
+        if (p->closes != PB_OPEN_UNTIL) {
+            d_date(buf, sizeof buf, p->closes);
+            fprintf(out, " until %s", buf);
+        }
+        fputc('\n', out);
+    }
     fprintf(out, "  requirements (%u nodes from %u):\n", p->nreqs, p->first_req);
     if ((uint64_t)p->first_req + p->nreqs > img->nreqs) {
         fputs("    <out of range>\n", out);

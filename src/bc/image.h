@@ -149,6 +149,8 @@ typedef struct pb_prog {
     uint32_t nreqs;     /* nodes, all levels */
     uint32_t file, line;
     int32_t from, until; /* the version's effective period (see pb_req) */
+    int32_t opens, closes; /* its enrolment window, both days included (format 6);
+                            * PB_OPEN_FROM / PB_OPEN_UNTIL when open or not given */
 } pb_prog;
 
 typedef struct pb_line {

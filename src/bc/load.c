@@ -25,7 +25,7 @@ enum {
     PB_SZ_CODE = 1,
     PB_SZ_FUNC = 30,
     PB_SZ_PARAM = 4,
-    PB_SZ_PROG = 61,
+    PB_SZ_PROG = 69,
     PB_SZ_REQ = 48,
     PB_SZ_LINE = 16,
 };
@@ -287,6 +287,8 @@ static bool load_progs(pb_loader *l)
         p->line = ld_u32(l);
         p->from = ld_i32(l);
         p->until = ld_i32(l);
+        p->opens = ld_i32(l);
+        p->closes = ld_i32(l);
     }
     return !l->bad;
 }

@@ -190,6 +190,8 @@ static void save_progs(pb_buf *b, const pb_image *img)
         put_u32(b, p->line);
         put_u32(b, (uint32_t)p->from);
         put_u32(b, (uint32_t)p->until);
+        put_u32(b, (uint32_t)p->opens);
+        put_u32(b, (uint32_t)p->closes);
     }
 }
 

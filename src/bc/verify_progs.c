@@ -210,6 +210,9 @@ static bool v_program(vc *c, uint32_t p, uint32_t *owner)
     if (!v_period_ok(c, pr->from, pr->until))
         return pbv_fail(c, "program %u: invalid effective period (day %d to day %d)", p, (int)pr->from,
                         (int)pr->until);
+    if (!v_period_ok(c, pr->opens, pr->closes))
+        return pbv_fail(c, "program %u: invalid enrolment window (day %d to day %d)", p, (int)pr->opens,
+                        (int)pr->closes);
     if (pr->valid_unit > PB_VALID_COMPUTED)
         return pbv_fail(c, "program %u has an invalid validity unit %u", p, pr->valid_unit);
     if (pr->valid_unit == PB_VALID_COMPUTED && !v_valid_func(img, (uint32_t)pr->valid_n))

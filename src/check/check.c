@@ -772,6 +772,45 @@ void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog)
         pc_check_req_period(c, m, prog);
 }
 
+/* ---- enrolment windows ------------------------------------------------------ */
+
+/* "from D until D" for a window, its open ends left out. */
+static const char *pc_window_text(const pa_window *w, char *buf, size_t len)
+{
+    pa_period p = {true, w->opens, w->closes, w->span};
+    return pc_period_text(&p, buf, len);
+}
+
+/* A window must open before it closes, and be open on some day the
+ * version is in force: otherwise no coach could ever enrol in it. */
+static void pc_check_window(pc_ctx *c, const pa_decl *d, bool period_ok)
+{
+    const pa_window *w = &d->u.program.window;
+    if (!w->given)
+        return;
+    char a[48], b[48];
+    if (w->opens > w->closes) {
+        char from[11], until[11];
+        pu_date_format(w->opens, from);
+        pu_date_format(w->closes, until);
+        pd_diag *dg = PC_ERR(c, &w->closes_span, PD_E0470,
+                             "this enrolment window closes on %s, before it opens on %s", until, from);
+        pd_note_add(c->d, dg, &w->opens_span, "it opens here");
+        pd_note_add(c->d, dg, NULL, "did you mean `enrolment open from %s until %s`? Both days are "
+                                    "included", until, from);
+        return;
+    }
+    const pa_period *pp = &d->u.program.period;
+    pa_period wp = {true, w->opens, w->closes, w->span};
+    if (period_ok && pp->given && !pc_overlap(&wp, pp)) {
+        pd_diag *dg = PC_ERR(c, &w->span, PD_E0471,
+                             "program `%s` is never open for enrolment while it is in force: enrolment is "
+                             "open %s, the program is in force %s", d->name,
+                             pc_window_text(w, a, sizeof a), pc_period_text(pp, b, sizeof b));
+        pd_note_add(c->d, dg, &pp->span, "the program's period is given here");
+    }
+}
+
 static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
 {
     uint32_t old;
@@ -784,6 +823,7 @@ static void pc_check_program(pc_ctx *c, const pa_decl *d, pc_names *ids)
         if (period_ok) /* a reversed period was reported; overlap would be noise */
             pc_check_versions(c, d, old);
     }
+    pc_check_window(c, d, period_ok);
     c->p->progs[c->p->nprogs++] = d;
     pc_names attrs;
     pc_names_init(&attrs, c->arena);

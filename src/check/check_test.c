@@ -245,6 +245,26 @@ static const pa_decl *pc_find_program(pc_tctx *t, const pa_expect *x)
     return NULL;
 }
 
+/* `closed` and `not yet open` are a window's statuses: a program none of
+ * whose versions has one can never give them, so the test could only fail. */
+static void pc_check_window_expect(pc_tctx *t, const pa_expect *x, const pa_decl *prog)
+{
+    if (x->kind != PA_X_CLOSED && x->kind != PA_X_NOT_YET_OPEN)
+        return;
+    for (uint32_t k = 0; k < t->c->p->nprogs; k++) {
+        const pa_decl *v = t->c->p->progs[k];
+        if (strcmp(v->name, prog->name) == 0 && v->u.program.window.given)
+            return;
+    }
+    pd_diag *dg = PC_ERR(t->c, &x->span, PD_E0358,
+                         "program `%s` has no enrolment window, so it is never %s", prog->name,
+                         x->kind == PA_X_CLOSED ? "closed" : "not yet open");
+    pd_note_add(t->c->d, dg, &prog->name_span, "the program is declared here");
+    pd_note_add(t->c->d, dg, NULL,
+                "give it one in its header (`enrolment open from D until D`), or expect `withdrawn` or "
+                "`not yet in force` for a version out of force");
+}
+
 /* A label of a top-level requirement of the given role in any version of
  * the program. */
 static bool pc_has_label(const pc_tctx *t, const char *prog, pa_role role, const char *label,
@@ -439,8 +459,10 @@ static void pc_check_expect(pc_tctx *t, const pa_expect *x)
         pc_check_value_expect(t, x);
         return;
     }
-    if (!pc_find_program(t, x))
+    const pa_decl *prog = pc_find_program(t, x);
+    if (!prog)
         return;
+    pc_check_window_expect(t, x, prog);
     pc_check_labels(t, x, x->unmet, PA_REQUIRE);
     pc_check_labels(t, x, x->pref, PA_PREFER);
     pc_check_labels(t, x, x->advice, PA_ADVISE);

@@ -114,11 +114,41 @@ static void eval_write_period(const eval_report *r, size_t p)
     cli_buf_put(r->out, "\n", 1);
 }
 
+/* "closed for enrolment on 2027-06-15", "opens for enrolment on
+ * 2027-03-01", or the window while it is open, for programs with one. */
+static void eval_write_window(const eval_report *r, size_t p)
+{
+    pw_date opens, closes;
+    pw_program_window(r->f->program, p, &opens, &closes);
+    char a[11] = "", b[11] = "";
+    if (opens != PW_DATE_MIN)
+        pw_date_format(opens, a);
+    if (closes != PW_DATE_MAX)
+        pw_date_format(closes, b);
+    pw_verdict v = pw_result_verdict(r->ctx, p);
+    if (v == PW_CLOSED) {
+        cli_buf_printf(r->out, "                     closed for enrolment on %s\n", b);
+        return;
+    }
+    if (v == PW_NOT_YET_OPEN) {
+        cli_buf_printf(r->out, "                     opens for enrolment on %s\n", a);
+        return;
+    }
+    cli_buf_puts(r->out, "                     open for enrolment");
+    if (opens != PW_DATE_MIN)
+        cli_buf_printf(r->out, " from %s", a);
+    if (closes != PW_DATE_MAX)
+        cli_buf_printf(r->out, " until %s", b);
+    cli_buf_put(r->out, "\n", 1);
+}
+
 static void eval_write_text(const eval_report *r, const char *id)
 {
     static const char *const word[] = {
         [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not eligible",
         [PW_NOT_YET_IN_FORCE] = "not yet in force", [PW_WITHDRAWN] = "withdrawn",
+        [PW_VERDICT_NOT_EVALUATED] = "not eligible", [PW_VERDICT_NO_PROGRAM] = "not eligible",
+        [PW_NOT_YET_OPEN] = "not yet open", [PW_CLOSED] = "closed",
     };
     const pw_program *prog = r->f->program;
     cli_buf_text(r->out, id ? id : "(record without id)");
@@ -136,6 +166,8 @@ static void eval_write_text(const eval_report *r, const char *id)
         cli_buf_put(r->out, "\n", 1);
         if (pw_program_dated(prog, p))
             eval_write_period(r, p);
+        if (pw_program_has_window(prog, p) && v != PW_NOT_YET_IN_FORCE && v != PW_WITHDRAWN)
+            eval_write_window(r, p);
         eval_write_reasons(r, p);
     }
     cli_buf_put(r->out, "\n", 1);

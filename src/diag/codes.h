@@ -100,6 +100,7 @@
     X(E0355, ERROR, "Facts that lack a field without a default")                                        \
     X(E0356, ERROR, "A field given twice in facts")                                                     \
     X(E0357, ERROR, "An integer in facts too large for JSON")                                           \
+    X(E0358, ERROR, "A test that expects an enrolment status of a program without a window")            \
     X(E0360, ERROR, "A test without a title, or with the title of another")                             \
     X(E0361, ERROR, "A test without `as of`")                                                           \
     X(E0362, ERROR, "A test without `given`")                                                           \
@@ -179,7 +180,12 @@
     X(E0452, ERROR, "`year of`, `month of`, `day of` or `following` without a date")                    \
     X(E0453, ERROR, "A date built from parts that are not whole numbers")                               \
     X(E0454, ERROR, "A computed validity (`valid until`) that is not a date")                           \
-    X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")
+    X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")                 \
+    /* enrolment windows */                                                                              \
+    X(E0470, ERROR, "An enrolment window that closes before it opens")                                  \
+    X(E0471, ERROR, "An enrolment window outside its program's effective period")                       \
+    X(E0472, ERROR, "`enrolment` not followed by `open`")                                               \
+    X(E0473, ERROR, "A window's end moved outside the years of a date")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

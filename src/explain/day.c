@@ -203,7 +203,12 @@ pw_date px_next_version_change(const pb_image *img, size_t first, size_t ver, pw
         if (p->until != open_until)
             px_consider((int64_t)p->until + 1, d, 1, &best);
     }
+    /* The enrolment window's ends: the verdict changes there too. */
     const pb_prog *v = &img->progs[ver];
+    if (v->opens != open_from)
+        px_consider(v->opens, d, 1, &best);
+    if (v->closes != open_until)
+        px_consider((int64_t)v->closes + 1, d, 1, &best);
     for (uint32_t j = v->first_req; j < v->first_req + v->nreqs; j++) {
         if (img->reqs[j].from != open_from)
             px_consider(img->reqs[j].from, d, 1, &best);

@@ -103,12 +103,17 @@ static pw_status px_explain_prog(const px_exp *x, size_t first, pw_program_expla
     pe->id = pw_program_id(prog, pe->version);
     pe->title = pw_program_title(prog, pe->version);
     pw_program_period(prog, pe->version, &pe->from, &pe->until);
+    pe->windowed = pw_program_has_window(prog, pe->version);
+    pw_program_window(prog, pe->version, &pe->opens, &pe->closes);
     pe->nreqs = pw_requirement_count(prog, pe->version);
     pw_req_explained *reqs = pm_alloc(x->a, (pe->nreqs ? pe->nreqs : 1) * sizeof *reqs);
     if (!reqs)
         return px_fail_nomem(x->err);
     pe->reqs = reqs;
-    bool in_force = pe->verdict == PW_ELIGIBLE || pe->verdict == PW_NOT_ELIGIBLE;
+    /* Outside its enrolment window a version is in force: its requirements
+     * are explained as on any other day. */
+    bool in_force = pe->verdict == PW_ELIGIBLE || pe->verdict == PW_NOT_ELIGIBLE ||
+                    pe->verdict == PW_NOT_YET_OPEN || pe->verdict == PW_CLOSED;
     for (size_t n = 0; n < pe->nreqs; n++) {
         if (!in_force) {
             reqs[n].node = n;

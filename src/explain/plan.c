@@ -402,6 +402,50 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
     return PW_OK;
 }
 
+/* Whether some version of `first` is open for enrolment on a day from..to
+ * (in force and inside its window). */
+static bool px_enrollable(const pw_program *prog, size_t first, pw_date from, pw_date to)
+{
+    for (size_t v = 0; v < pw_program_count(prog); v++) {
+        if (strcmp(pw_program_id(prog, v), pw_program_id(prog, first)) != 0)
+            continue;
+        pw_date a, b, opens, closes;
+        pw_program_period(prog, v, &a, &b);
+        pw_program_window(prog, v, &opens, &closes);
+        a = a > opens ? a : opens;
+        b = b < closes ? b : closes;
+        a = a > from ? a : from;
+        b = b < to ? b : to;
+        if (a <= b)
+            return true;
+    }
+    return false;
+}
+
+/* No step could be taken because its enrolment is closed (or not yet open)
+ * through the whole horizon: say so, with the window of its last version. */
+static pw_status px_window_blocking(px_search *x, const char ***labels, size_t *n)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    for (unsigned k = 0; k < x->scope.ncand; k++) {
+        size_t c = x->scope.cand[k];
+        if (px_enrollable(prog, c, x->span.as_of, x->span.last))
+            continue;
+        size_t ver = pw_program_version_at(prog, c, x->span.last);
+        if (!pw_program_has_window(prog, ver))
+            continue;
+        pw_date opens, closes;
+        pw_program_window(prog, ver, &opens, &closes);
+        const char *title = pw_program_title(prog, ver) ? pw_program_title(prog, ver) : pw_program_id(prog, ver);
+        const char *why = closes < x->span.as_of
+                              ? pm_printf(x->a, "%s closed for enrolment on %s", title, px_date_text(x->a, closes))
+                              : pm_printf(x->a, "%s opens for enrolment on %s", title, px_date_text(x->a, opens));
+        if (!why || !px_push_label(x->a, labels, n, why))
+            return px_fail_nomem(x->err);
+    }
+    return PW_OK;
+}
+
 /* Unreachable: the target's requirements unmet on the horizon's last day
  * that a step could change (those it could not are arranged, so they do
  * not block), or all of them when none could. */
@@ -432,7 +476,23 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
         if (!why || !px_push_label(x->a, &labels, &n, why))
             return px_fail_nomem(x->err);
     }
-    for (int pass = 0; pass < 2 && !n; pass++) {
+    /* Outside the enrolment window: the window, and then what else is
+     * unmet (the requirements were evaluated). */
+    size_t nwindow = 0;
+    if (v == PW_NOT_YET_OPEN || v == PW_CLOSED) {
+        pw_date opens, closes;
+        pw_program_window(pt_context_program(x->ctx), ver, &opens, &closes);
+        const char *title = pw_program_title(pt_context_program(x->ctx), ver);
+        if (!title)
+            title = pw_program_id(pt_context_program(x->ctx), ver);
+        const char *why = v == PW_CLOSED
+                              ? pm_printf(x->a, "%s closed for enrolment on %s", title, px_date_text(x->a, closes))
+                              : pm_printf(x->a, "%s opens for enrolment on %s", title, px_date_text(x->a, opens));
+        if (!why || !px_push_label(x->a, &labels, &n, why))
+            return px_fail_nomem(x->err);
+        nwindow = n;
+    }
+    for (int pass = 0; pass < 2 && n == nwindow; pass++) {
         for (size_t i = 0; i < pw_requirement_count(pt_context_program(x->ctx), ver); i++) {
             pw_requirement info;
             pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);
@@ -444,8 +504,16 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
                 return px_fail_nomem(x->err);
         }
     }
+    /* Nothing unmet with every step's certificate: a step that cannot be
+     * taken within the horizon for its enrolment window is what blocks. */
+    if (!n) {
+        if ((st = px_window_blocking(x, &labels, &n)) != PW_OK)
+            return st;
+        nwindow = n;
+    }
     plan->blocking = labels;
     plan->nblocking = n;
+    plan->nwindows = nwindow;
     return PW_OK;
 }
 
@@ -552,7 +620,10 @@ pw_status px_plan_replay(pw_context *ctx, const cJSON *record, const pw_plan *pl
                 st = pt_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) on %s: \"%s\" is not met", k + 1,
                              s->program, day, pw_result_unmet_label(ctx, s->version, i));
         pw_verdict v = pw_result_verdict(ctx, s->version);
-        if (st == PW_OK && v != PW_ELIGIBLE && v != PW_NOT_ELIGIBLE)
+        if (st == PW_OK && (v == PW_NOT_YET_OPEN || v == PW_CLOSED))
+            st = pt_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not open for enrolment on %s", k + 1, s->program,
+                         day);
+        else if (st == PW_OK && v != PW_ELIGIBLE && v != PW_NOT_ELIGIBLE)
             st = pt_fail(err, PW_ERR_EVAL, "replay: step %zu (%s) is not in force on %s", k + 1, s->program, day);
         if (s->grants && n < PX_MAX_CANDIDATES)
             certs[n++] = (px_cert){s->grants, s->granted, s->expires};

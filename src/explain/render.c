@@ -114,11 +114,14 @@ static cJSON *px_json_strings(const char *const *v, size_t n)
     return a;
 }
 
-static const char *const px_verdict_name[] = {"eligible", "not_eligible", "not_yet_in_force", "withdrawn"};
+static const char *const px_verdict_name[] = {
+    [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not_eligible", [PW_NOT_YET_IN_FORCE] = "not_yet_in_force",
+    [PW_WITHDRAWN] = "withdrawn", [PW_VERDICT_NOT_EVALUATED] = "not_eligible",
+    [PW_VERDICT_NO_PROGRAM] = "not_eligible", [PW_NOT_YET_OPEN] = "not_yet_open", [PW_CLOSED] = "closed"};
 static const char *const px_outcome_name[] = {"not_evaluated", "met", "unmet", "not_in_force"};
 static const char *const px_kind_name[] = {"single", "all_of", "any_of", "at_least"};
 static const char *const px_role_name[] = {"require", "prefer", "advise"};
-static const char *const px_change_name[] = {"met", "unmet", "in_force", "out_of_force"};
+static const char *const px_change_name[] = {"met", "unmet", "in_force", "out_of_force", "opens", "closes"};
 
 /* ---- explain ----------------------------------------------------------- */
 
@@ -178,15 +181,31 @@ static void px_text_req(px_out *o, const pw_req_explained *r)
 
 static void px_text_program(px_out *o, const pw_program_explained *p)
 {
-    static const char *const verdict[] = {"eligible", "not eligible", "not yet in force", "withdrawn"};
-    char b[11];
+    static const char *const verdict[] = {
+        [PW_ELIGIBLE] = "eligible", [PW_NOT_ELIGIBLE] = "not eligible",
+        [PW_NOT_YET_IN_FORCE] = "not yet in force", [PW_WITHDRAWN] = "withdrawn",
+        [PW_VERDICT_NOT_EVALUATED] = "not eligible", [PW_VERDICT_NO_PROGRAM] = "not eligible",
+        [PW_NOT_YET_OPEN] = "not yet open", [PW_CLOSED] = "closed"};
+    char b[11], c[11];
     px_emit(o, "  %s (%s): %s", p->id, px_text(o, 0, p->title), verdict[p->verdict]);
+    bool in_force = p->verdict != PW_NOT_YET_IN_FORCE && p->verdict != PW_WITHDRAWN;
     if (p->verdict == PW_NOT_YET_IN_FORCE)
         px_emit(o, ", in force from %s", px_day(p->from, b));
     else if (p->verdict == PW_WITHDRAWN)
         px_emit(o, ", in force until %s", px_day(p->until, b));
+    else if (p->verdict == PW_NOT_YET_OPEN)
+        px_emit(o, ", opens for enrolment on %s", px_day(p->opens, b));
+    else if (p->verdict == PW_CLOSED)
+        px_emit(o, ", closed for enrolment on %s", px_day(p->closes, b));
+    else if (p->windowed && p->opens != PW_DATE_MIN && p->closes != PW_DATE_MAX)
+        px_emit(o, ", open for enrolment from %s until %s", px_day(p->opens, b), px_day(p->closes, c));
+    else if (p->windowed && p->closes != PW_DATE_MAX)
+        px_emit(o, ", open for enrolment until %s", px_day(p->closes, b));
+    else if (p->windowed)
+        px_emit(o, ", open for enrolment from %s", px_day(p->opens, b));
     px_emit(o, "\n");
-    for (size_t i = 0; i < p->nreqs && (p->verdict == PW_ELIGIBLE || p->verdict == PW_NOT_ELIGIBLE); i++)
+    /* Outside the window the requirements still say what else is missing. */
+    for (size_t i = 0; i < p->nreqs && in_force; i++)
         px_text_req(o, &p->reqs[i]);
 }
 
@@ -232,6 +251,11 @@ static cJSON *px_json_program(const pw_program_explained *p)
     cJSON *f = cJSON_AddObjectToObject(j, "in_force");
     cJSON_AddItemToObject(f, "from", px_json_date(p->from));
     cJSON_AddItemToObject(f, "until", px_json_date(p->until));
+    if (p->windowed) { /* only then: other programs' objects stay as they were */
+        cJSON *w = cJSON_AddObjectToObject(j, "enrolment");
+        cJSON_AddItemToObject(w, "opens", px_json_date(p->opens));
+        cJSON_AddItemToObject(w, "closes", px_json_date(p->closes));
+    }
     cJSON *reqs = cJSON_AddArrayToObject(j, "requirements");
     for (size_t i = 0; reqs && i < p->nreqs; i++)
         cJSON_AddItemToArray(reqs, px_json_req(&p->reqs[i]));
@@ -267,7 +291,8 @@ bool px_render_explain(const pw_explanation *e, bool json, char **buf, size_t *l
 static void px_text_changes(px_out *o, const pw_change *c, size_t n)
 {
     static const char *const what[] = {"\"%s\" is met", "\"%s\" is no longer met", "%s comes into force",
-                                       "%s is no longer in force"};
+                                       "%s is no longer in force", "%s opens for enrolment",
+                                       "%s closes for enrolment"};
     for (size_t i = 0; i < n; i++) {
         px_emit(o, i ? (i + 1 == n ? " and " : ", ") : ", when ");
         px_emit(o, what[c[i].kind], px_text(o, 0, c[i].label));
@@ -339,6 +364,12 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
             if (ch->kind == PW_CHANGE_UNMET)
                 px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", px_text(&o, 0, ch->label),
                         px_day(ch->day, b));
+            else if (ch->kind == PW_CHANGE_OPENS)
+                px_emit(&o, "    %s is not yet open for enrolment (it opens on %s)\n", px_text(&o, 0, ch->label),
+                        px_day(ch->day, b));
+            else if (ch->kind == PW_CHANGE_CLOSES)
+                px_emit(&o, "    %s is closed for enrolment (it closed on %s)\n", px_text(&o, 0, ch->label),
+                        px_day(ch->day - 1, b));
             else
                 px_emit(&o, "    %s is not in force (%s %s)\n", px_text(&o, 0, ch->label),
                         ch->kind == PW_CHANGE_IN_FORCE ? "it comes into force on" : "it ended on", px_day(ch->day, b));
@@ -412,8 +443,13 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
     px_emit(&o, "%s: plan for %s as of %s\n", px_text(&o, 0, p->coach ? p->coach : "(no id)"), p->target, px_day(p->as_of, b));
     if (!p->reachable) {
         px_emit(&o, "  not reachable by %s:\n", px_day(p->last, b));
-        for (size_t i = 0; i < p->nblocking; i++)
-            px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n", px_text(&o, 0, p->blocking[i]));
+        for (size_t i = 0; i < p->nblocking; i++) {
+            if (i < p->nwindows) /* a sentence, not a requirement's label */
+                px_emit(&o, "    %s\n", px_text(&o, 0, p->blocking[i]));
+            else
+                px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n",
+                        px_text(&o, 0, p->blocking[i]));
+        }
         return px_done(&o);
     }
     for (size_t i = 0; i < p->nsteps; i++)

@@ -51,9 +51,15 @@ static bool px_top_require(const pw_program *prog, size_t ver, size_t node)
            info.role == PW_ROLE_REQUIRE;
 }
 
+/* The version is in force (whether or not its enrolment window is open). */
 static bool px_in_force(pw_verdict v)
 {
-    return v == PW_ELIGIBLE || v == PW_NOT_ELIGIBLE;
+    return v == PW_ELIGIBLE || v == PW_NOT_ELIGIBLE || v == PW_NOT_YET_OPEN || v == PW_CLOSED;
+}
+
+static bool px_window_shut(pw_verdict v)
+{
+    return v == PW_NOT_YET_OPEN || v == PW_CLOSED;
 }
 
 /* Why the verdict changed between the day before and `day` (verdict `now`
@@ -66,6 +72,12 @@ static bool px_reasons(px_when_run *w, pw_date day, size_t ver, pw_verdict now, 
     if (version_change) {
         size_t v = to_met ? ver : w->ver;
         pw_change ch = {to_met ? PW_CHANGE_IN_FORCE : PW_CHANGE_OUT_OF_FORCE, day, pw_program_title(prog, v), 0};
+        return px_add_change(w->a, c, ch);
+    }
+    /* The enrolment window opening (a period starts) or closing (one ends)
+     * is the reason when the day before was outside it, or the day is. */
+    if (to_met ? px_window_shut(w->verdict) : px_window_shut(now)) {
+        pw_change ch = {to_met ? PW_CHANGE_OPENS : PW_CHANGE_CLOSES, day, pw_program_title(prog, ver), 0};
         return px_add_change(w->a, c, ch);
     }
     size_t n = pw_requirement_count(prog, ver);
@@ -159,8 +171,17 @@ static bool px_blocking(px_when_run *w, pw_eligibility *e)
         if (!px_add_change(w->a, &c, ch))
             return false;
     }
+    if (px_window_shut(w->verdict)) {
+        pw_date opens, closes;
+        pw_program_window(prog, w->ver, &opens, &closes);
+        pw_change ch = {w->verdict == PW_CLOSED ? PW_CHANGE_CLOSES : PW_CHANGE_OPENS,
+                        w->verdict == PW_CLOSED ? closes + 1 : opens, pw_program_title(prog, w->ver), 0};
+        if (!px_add_change(w->a, &c, ch))
+            return false;
+    }
+    /* Outside the window too: the coach still sees what else is missing. */
     size_t n = pw_requirement_count(prog, w->ver);
-    for (size_t i = 0; i < n && w->verdict == PW_NOT_ELIGIBLE; i++) {
+    for (size_t i = 0; i < n && (w->verdict == PW_NOT_ELIGIBLE || px_window_shut(w->verdict)); i++) {
         if (!px_top_require(prog, w->ver, i) || w->prev[i] != PW_UNMET)
             continue;
         pw_requirement info;

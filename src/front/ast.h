@@ -178,6 +178,16 @@ typedef struct pa_period {
     ps_span span;      /* the whole clause */
 } pa_period;
 
+/* `enrolment open from D until D` in a program's header: the days a coach
+ * may enrol in the version, both included; an open end as pa_period's.
+ * The ends are dates the parser computed (`2027-09-15 - 3 months`). */
+typedef struct pa_window {
+    bool given;        /* the clause was written */
+    int32_t opens, closes;
+    ps_span span;      /* the whole clause */
+    ps_span opens_span, closes_span; /* each end as written (empty when open) */
+} pa_window;
+
 /* `assuming "reason"`: a requirement (or a program's header, or a
  * definition) that the source document does not state, and why it is there. */
 typedef struct pa_assume pa_assume;
@@ -289,6 +299,8 @@ typedef enum pa_expect_kind {
     /* Either may add `prefer unmet "c"` and `advise "d"` (or `none`). */
     PA_X_NOT_YET,       /* expect p not yet in force */
     PA_X_WITHDRAWN,     /* expect p withdrawn */
+    PA_X_NOT_YET_OPEN,  /* expect p not yet open (an enrolment window) */
+    PA_X_CLOSED,        /* expect p closed */
     PA_X_VALUE          /* expect d(args) = v, expect d = v: `program` names the definition */
 } pa_expect_kind;
 
@@ -352,6 +364,7 @@ struct pa_decl {
             const char *title;    /* `program id "title" {`, or NULL */
             ps_span title_span;
             pa_period period;     /* `effective ...` in the header */
+            pa_window window;     /* `enrolment open ...` in the header */
             pa_assume *assumes;   /* `assuming "..."` in the header */
             pa_attr *attrs;
             pa_req *reqs;

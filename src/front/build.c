@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "util/date.h"
 #include "syntax.h"
 
 void *pp_alloc(pp_parser *p, size_t size)
@@ -286,6 +287,7 @@ pa_decl *pp_program(pp_parser *p, ps_span span, const char *name, ps_span name_s
         d->u.program.title = title.s;
         d->u.program.title_span = title.span;
         d->u.program.period = header.period;
+        d->u.program.window = header.window;
         d->u.program.assumes = header.ahead;
         d->u.program.attrs = body.ahead;
         d->u.program.reqs = body.rhead;
@@ -490,7 +492,8 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
 
 pp_tail pp_tail_empty(ps_span at)
 {
-    pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL, false, at, 0, at};
+    pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL,
+                 false, at, 0, at, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at, at, at}};
     return t;
 }
 
@@ -555,6 +558,52 @@ pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period)
     return t;
 }
 
+/* ---- enrolment windows ------------------------------------------------------ */
+
+pa_window pp_window(ps_span span, pp_wday opens, pp_wday closes)
+{
+    pa_window w = {true, opens.day, closes.day, span, opens.span, closes.span};
+    if (opens.day == PA_DATE_OPEN_FROM)
+        w.opens_span.end = w.opens_span.start;
+    if (closes.day == PA_DATE_OPEN_UNTIL)
+        w.closes_span.start = w.closes_span.end;
+    return w;
+}
+
+pp_wday pp_wday_shift(pp_parser *p, ps_span span, int32_t day, int sign, int64_t n, pa_unit unit)
+{
+    static const char *const units[] = {"days", "months", "years"};
+    int32_t out;
+    /* n is a literal (at most INT64_MAX): negating it cannot overflow. */
+    if (pu_date_add(day, sign * n, (pu_unit)unit, &out) && out >= pu_from_ymd(PU_YEAR_MIN, 1, 1) &&
+        out <= pu_from_ymd(PU_YEAR_MAX, 12, 31))
+        return (pp_wday){out, span};
+    pd_diag *d = pd_report(p->diags, PD_E0473, &span,
+                           "this day is outside the years %d-%d that a date may take", PU_YEAR_MIN,
+                           PU_YEAR_MAX);
+    pd_note_add(p->diags, d, NULL, "a window's end is a date, or a date %s a number of %s",
+                sign < 0 ? "minus" : "plus", units[unit]);
+    return (pp_wday){day, span};
+}
+
+pp_tail pp_tail_window(pp_parser *p, pp_tail t, ps_span kw_span, const char *word, ps_span word_span,
+                       pa_window w, ps_span clause)
+{
+    if (strcmp(word, "open") != 0) {
+        /* The keyword as written: the two spellings differ in length. */
+        const char *kw = kw_span.end - kw_span.start == 10 ? "enrollment" : "enrolment";
+        pd_diag *d = pd_report(p->diags, PD_E0472, &word_span, "expected `open` after `%s`, found `%s`", kw, word);
+        pd_note_add(p->diags, d, NULL, "an enrolment window reads `%s open from D until D`", kw);
+        return t;
+    }
+    w.span = clause;
+    if (t.window.given)
+        pp_twice(p, "enrolment open", clause, t.window.span);
+    else
+        t.window = w;
+    return t;
+}
+
 bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span)
 {
     pa_assume *a = pp_alloc(p, sizeof *a);
@@ -591,7 +640,7 @@ bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span)
     if (strcmp(word, want) == 0)
         return true;
     pd_report(p->diags, PD_E0208, &span,
-              "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` "
+              "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` "
               "after the program name, found `%s`", word);
     return false;
 }

@@ -78,6 +78,14 @@ pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
 pa_req *pp_use(pp_parser *p, ps_span span, const char *name, ps_span name_span);
 pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span span);
 pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
+/* `enrolment WORD window` in a program's header: WORD must be `open`
+ * (E0472); a second window is E0207. */
+pp_tail pp_tail_window(pp_parser *p, pp_tail t, ps_span kw_span, const char *word, ps_span word_span,
+                       pa_window w, ps_span clause);
+pa_window pp_window(ps_span span, pp_wday opens, pp_wday closes);
+/* `D - n unit` / `D + n unit` (sign -1 or 1) as a window's end: the day,
+ * or D itself after E0473 when the result leaves the years of a date. */
+pp_wday pp_wday_shift(pp_parser *p, ps_span span, int32_t day, int sign, int64_t n, pa_unit unit);
 /* Appends an assumption to *t; false when memory ran out. */
 bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span);
 pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span);

@@ -383,6 +383,8 @@ static void pk_program(pg *g, const pa_decl *d)
     pr.line = line;
     pr.from = d->u.program.period.given ? d->u.program.period.from : PB_OPEN_FROM;
     pr.until = d->u.program.period.given ? d->u.program.period.until : PB_OPEN_UNTIL;
+    pr.opens = d->u.program.window.given ? d->u.program.window.opens : PB_OPEN_FROM;
+    pr.closes = d->u.program.window.given ? d->u.program.window.closes : PB_OPEN_UNTIL;
     pr.first_req = g->reqs.len;
     for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
         pb_req_role role = r->role == PA_PREFER ? PB_ROLE_PREFER

@@ -26,6 +26,7 @@ typedef struct pi_prog {
     size_t *reqs;          /* its top-level `require` nodes, declaration order */
     const char **labels;   /* and their labels */
     size_t nreqs;
+    bool windowed;         /* the version has an enrolment window */
 } pi_prog;
 
 /* Fills `out` with the version of `first` (a first version) that applies on
@@ -44,9 +45,10 @@ typedef struct pi_report {
     size_t ncounters;
 } pi_report;
 
-/* Counters of a report: per program, eligible, not in force, then per
- * top-level require the coaches not eligible for whom it is unmet. */
-enum { PI_R_ELIGIBLE, PI_R_NOT_IN_FORCE, PI_R_UNMET };
+/* Counters of a report: per program, eligible, not in force, closed and not
+ * yet open for enrolment (in force, outside its window), then per top-level
+ * require the coaches not eligible for whom it is unmet. */
+enum { PI_R_ELIGIBLE, PI_R_NOT_IN_FORCE, PI_R_CLOSED, PI_R_NOT_YET_OPEN, PI_R_UNMET };
 
 bool pi_report_init(pi_report *r, const pw_program *program, pw_date as_of, pw_error *err);
 void pi_report_fini(pi_report *r);
@@ -64,7 +66,8 @@ enum {
     PI_W_ROLE = 2,      /* require / prefer / advise */
     PI_W_CITATION = 4,
     PI_W_PERIOD = 8,    /* effective period */
-    PI_W_TITLE = 16     /* programs only */
+    PI_W_TITLE = 16,    /* programs only */
+    PI_W_WINDOW = 32    /* enrolment window; programs only */
 };
 
 typedef enum pi_req_change_kind { PI_REQ_ADDED, PI_REQ_REMOVED, PI_REQ_CHANGED } pi_req_change_kind;

@@ -156,6 +156,10 @@ static unsigned pi_prog_diff(const pi_diff *d, const pi_pair *pr)
     pw_program_period(d->new, pr->new.p, &nf, &nu);
     if (of != nf || ou != nu)
         what |= PI_W_PERIOD;
+    pw_program_window(d->old, pr->old.p, &of, &ou);
+    pw_program_window(d->new, pr->new.p, &nf, &nu);
+    if (of != nf || ou != nu)
+        what |= PI_W_WINDOW;
     return what;
 }
 

@@ -12,6 +12,7 @@ bool pi_prog_init(pi_prog *out, const pw_program *program, size_t first, pw_date
     out->p = pw_program_version_at(program, first, date);
     out->id = pw_program_id(program, out->p);
     out->title = pw_program_title(program, out->p);
+    out->windowed = pw_program_has_window(program, out->p);
     size_t n = pw_requirement_count(program, out->p);
     out->reqs = calloc(n ? n : 1, sizeof *out->reqs);
     out->labels = calloc(n ? n : 1, sizeof *out->labels);
@@ -91,6 +92,10 @@ void pi_report_record(const pi_report *r, const pw_context *ctx, uint64_t *count
         pw_verdict v = pw_result_verdict(ctx, p->p);
         if (v == PW_ELIGIBLE) {
             c[PI_R_ELIGIBLE]++;
+        } else if (v == PW_CLOSED) {
+            c[PI_R_CLOSED]++;
+        } else if (v == PW_NOT_YET_OPEN) {
+            c[PI_R_NOT_YET_OPEN]++;
         } else if (!pi_in_force(v)) {
             c[PI_R_NOT_IN_FORCE]++;
         } else {

@@ -16,6 +16,25 @@ typedef struct pi_reason {
     uint64_t count;
 } pi_reason;
 
+/* Why a side's version decided nobody by its requirements: it was not in
+ * force on that side's date, or it was but its enrolment window was shut
+ * (the same for every coach: the window is the version's). */
+static const char *pi_side_reason(const pi_diff_view *v, const pi_prog *p, pi_change ch)
+{
+    const pw_program *prog = ch == PI_LOST ? v->d->new : v->d->old;
+    pw_date date = ch == PI_LOST ? v->d->new_date : v->d->old_date;
+    pw_date from, until, opens, closes;
+    pw_program_period(prog, p->p, &from, &until);
+    pw_program_window(prog, p->p, &opens, &closes);
+    if (date < from || date > until)
+        return "(not in force)";
+    if (date > closes)
+        return "(closed for enrolment)";
+    if (date < opens)
+        return "(not yet open for enrolment)";
+    return "(not in force)";
+}
+
 /* The reasons of one direction of a pair, labels merged (a rule file may
  * repeat a label), most common first, ties in declaration order; the side's
  * own reason ("(not in force)", "(program added)") last among equals. NULL
@@ -41,7 +60,7 @@ static pi_reason *pi_reasons(const pi_diff_view *v, const pi_pair *pr, pi_change
         r[i].count += c[j];
     }
     if (other)
-        r[(*n)++] = (pi_reason){has ? "(not in force)" : ch == PI_LOST ? "(program removed)" : "(program added)",
+        r[(*n)++] = (pi_reason){has ? pi_side_reason(v, p, ch) : ch == PI_LOST ? "(program removed)" : "(program added)",
                                 other};
     for (size_t i = 1; i < *n; i++) {
         pi_reason x = r[i];
@@ -66,7 +85,8 @@ static void pi_what_words(unsigned what, char *buf, size_t len)
         unsigned bit;
         const char *word;
     } words[] = {{PI_W_TITLE, "title"}, {PI_W_CONDITION, "condition"}, {PI_W_ROLE, "role"},
-                 {PI_W_CITATION, "citation"}, {PI_W_PERIOD, "effective period"}};
+                 {PI_W_CITATION, "citation"}, {PI_W_PERIOD, "effective period"},
+                 {PI_W_WINDOW, "enrolment window"}};
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
         if (!(what & words[i].bit))
@@ -217,7 +237,7 @@ static cJSON *pi_json_what(unsigned what)
         unsigned bit;
         const char *word;
     } words[] = {{PI_W_TITLE, "title"}, {PI_W_CONDITION, "condition"}, {PI_W_ROLE, "role"},
-                 {PI_W_CITATION, "citation"}, {PI_W_PERIOD, "period"}};
+                 {PI_W_CITATION, "citation"}, {PI_W_PERIOD, "period"}, {PI_W_WINDOW, "enrolment"}};
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (what & words[i].bit)

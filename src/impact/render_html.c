@@ -84,6 +84,10 @@ static bool pi_html_prog(FILE *out, const pi_report_view *v, size_t k)
             (unsigned long long)all, 100.0 * pi_share(c[PI_R_ELIGIBLE], all));
     if (c[PI_R_NOT_IN_FORCE])
         fprintf(out, "; not in force for %llu", (unsigned long long)c[PI_R_NOT_IN_FORCE]);
+    if (c[PI_R_CLOSED])
+        fprintf(out, "; closed for enrolment for %llu", (unsigned long long)c[PI_R_CLOSED]);
+    if (c[PI_R_NOT_YET_OPEN])
+        fprintf(out, "; not yet open for enrolment for %llu", (unsigned long long)c[PI_R_NOT_YET_OPEN]);
     fputs(".</p>\n", out);
     unsigned rows = 2 + (unsigned)shown;
     fprintf(out, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%u\" "

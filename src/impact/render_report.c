@@ -47,7 +47,17 @@ size_t *pi_report_order(const pi_report_view *v, size_t k)
 uint64_t pi_report_not_eligible(const pi_report_view *v, size_t k)
 {
     const uint64_t *c = v->counts + v->r->base[k];
-    return v->totals.records - c[PI_R_ELIGIBLE] - c[PI_R_NOT_IN_FORCE];
+    return v->totals.records - c[PI_R_ELIGIBLE] - c[PI_R_NOT_IN_FORCE] - c[PI_R_CLOSED] - c[PI_R_NOT_YET_OPEN];
+}
+
+/* Whether any program of the report has an enrolment window: only then do
+ * the CSV rows carry its columns (other reports keep their shape). */
+static bool pi_report_windowed(const pi_report_view *v)
+{
+    for (size_t k = 0; k < v->r->nprogs; k++)
+        if (v->r->progs[k].windowed)
+            return true;
+    return false;
 }
 
 /* ---- text ------------------------------------------------------------------------ */
@@ -76,6 +86,11 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
                 (unsigned long long)v->totals.records, 100.0 * pi_share(c[PI_R_ELIGIBLE], v->totals.records));
         if (c[PI_R_NOT_IN_FORCE])
             fprintf(out, "  not in force on %s for %llu\n", date, (unsigned long long)c[PI_R_NOT_IN_FORCE]);
+        if (c[PI_R_CLOSED])
+            fprintf(out, "  closed for enrolment on %s for %llu\n", date, (unsigned long long)c[PI_R_CLOSED]);
+        if (c[PI_R_NOT_YET_OPEN])
+            fprintf(out, "  not yet open for enrolment on %s for %llu\n", date,
+                    (unsigned long long)c[PI_R_NOT_YET_OPEN]);
         if (!not_eligible)
             continue;
         fprintf(out, "  not eligible: %llu\n", (unsigned long long)not_eligible);
@@ -118,6 +133,10 @@ static cJSON *pi_report_json_prog(const pi_report_view *v, size_t k)
     cJSON_AddNumberToObject(o, "eligible_share", pi_round4(pi_share(c[PI_R_ELIGIBLE], v->totals.records)));
     cJSON_AddNumberToObject(o, "not_eligible", (double)not_eligible);
     cJSON_AddNumberToObject(o, "not_in_force", (double)c[PI_R_NOT_IN_FORCE]);
+    if (p->windowed) {
+        cJSON_AddNumberToObject(o, "closed", (double)c[PI_R_CLOSED]);
+        cJSON_AddNumberToObject(o, "not_yet_open", (double)c[PI_R_NOT_YET_OPEN]);
+    }
     for (size_t i = 0; i < p->nreqs; i++) {
         uint64_t n = c[PI_R_UNMET + order[i]];
         cJSON *u = cJSON_CreateObject();
@@ -173,9 +192,11 @@ static bool pi_report_json(FILE *out, const pi_report_view *v)
  * one row with the requirement columns empty): spreadsheets want one table. */
 static bool pi_report_csv(FILE *out, const pi_report_view *v)
 {
+    bool windowed = pi_report_windowed(v);
     fputs("program,title,records,eligible,eligible_share,not_eligible,not_in_force,requirement,unmet,"
-          "unmet_share\r\n",
+          "unmet_share",
           out);
+    fputs(windowed ? ",closed,not_yet_open\r\n" : "\r\n", out);
     for (size_t k = 0; k < v->r->nprogs; k++) {
         const pi_prog *p = &v->r->progs[k];
         const uint64_t *c = v->counts + v->r->base[k];
@@ -197,6 +218,8 @@ static bool pi_report_csv(FILE *out, const pi_report_view *v)
             } else {
                 fputs(",,", out);
             }
+            if (windowed)
+                fprintf(out, ",%llu,%llu", (unsigned long long)c[PI_R_CLOSED], (unsigned long long)c[PI_R_NOT_YET_OPEN]);
             fputs("\r\n", out);
         }
         free(order);

@@ -13,6 +13,8 @@ static const char *pr_verdict_word(pw_verdict v)
     case PW_NOT_ELIGIBLE: return "not eligible";
     case PW_NOT_YET_IN_FORCE: return "not yet in force";
     case PW_WITHDRAWN: return "withdrawn";
+    case PW_NOT_YET_OPEN: return "not yet open";
+    case PW_CLOSED: return "closed";
     case PW_VERDICT_NOT_EVALUATED: return "not evaluated";
     case PW_VERDICT_NO_PROGRAM: return "no such program";
     }
@@ -50,11 +52,34 @@ static void pr_render_period(pw_date from, pw_date until, pd_buf *out)
         pd_buf_printf(out, " (in force from %s until %s)", a, b);
 }
 
+/* " (open for enrolment from D until D)"; nothing without a window. */
+static void pr_render_window(pw_date opens, pw_date closes, pd_buf *out)
+{
+    char a[11] = "", b[11] = "";
+    if (opens == PW_DATE_MIN && closes == PW_DATE_MAX)
+        return;
+    if (opens != PW_DATE_MIN)
+        pw_date_format(opens, a);
+    if (closes != PW_DATE_MAX)
+        pw_date_format(closes, b);
+    pd_buf_printf(out, " (open for enrolment");
+    if (opens != PW_DATE_MIN)
+        pd_buf_printf(out, " from %s", a);
+    if (closes != PW_DATE_MAX)
+        pd_buf_printf(out, " until %s", b);
+    pd_buf_printf(out, ")");
+}
+
 /* ---- text ---------------------------------------------------------------------- */
 
 static bool pr_out_of_force(pw_verdict v)
 {
     return v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN;
+}
+
+static bool pr_out_of_window(pw_verdict v)
+{
+    return v == PW_NOT_YET_OPEN || v == PW_CLOSED;
 }
 
 static const char *const pr_list_word[PR_NLISTS] = {"unmet", "prefer unmet", "advise"};
@@ -103,6 +128,8 @@ void pr_render_failure(const pr_failure *f, const char *indent, pd_buf *out)
     /* The dates explain a version in or out of force, nothing else. */
     if (f->actual != f->expected && (pr_out_of_force(f->actual) || pr_out_of_force(f->expected)))
         pr_render_period(f->from, f->until, out);
+    if (f->actual != f->expected && (pr_out_of_window(f->actual) || pr_out_of_window(f->expected)))
+        pr_render_window(f->opens, f->closes, out);
     pd_buf_printf(out, "\n");
     for (int i = 0; i < PR_NLISTS; i++) {
         const pr_labels *l = &f->lists[i];

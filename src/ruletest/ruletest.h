@@ -56,6 +56,7 @@ typedef struct pr_failure {
     pw_verdict actual;
     pr_labels lists[PR_NLISTS];
     pw_date from, until;     /* the evaluated version's effective period */
+    pw_date opens, closes;   /* its enrolment window (open ends when none) */
     char *error;             /* evaluation error (then actual is meaningless), or NULL */
     /* `expect NAME(args) = value`: the expectation as written
      * ("pd_points(2020, 2024) = 19") and what the definition gave ("17");

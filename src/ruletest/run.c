@@ -88,6 +88,8 @@ static pw_verdict pr_expected_verdict(pa_expect_kind k)
     case PA_X_NOT_ELIGIBLE: return PW_NOT_ELIGIBLE;
     case PA_X_NOT_YET: return PW_NOT_YET_IN_FORCE;
     case PA_X_WITHDRAWN: return PW_WITHDRAWN;
+    case PA_X_NOT_YET_OPEN: return PW_NOT_YET_OPEN;
+    case PA_X_CLOSED: return PW_CLOSED;
     case PA_X_VALUE: break;
     }
     return PW_ELIGIBLE;
@@ -112,6 +114,8 @@ static bool pr_failure_start(pr_failure *f, const pt_tree *tree, const pa_expect
     f->expected = pr_expected_verdict(x->kind);
     f->from = PW_DATE_MIN;
     f->until = PW_DATE_MAX;
+    f->opens = PW_DATE_MIN;
+    f->closes = PW_DATE_MAX;
     return (f->program = pr_dup(x->program ? x->program : "")) &&
            pr_expect_labels(&f->lists[PR_UNMET], x->has_unmet, x->unmet) &&
            pr_expect_labels(&f->lists[PR_PREFERRED], x->has_pref, x->pref) &&
@@ -157,6 +161,7 @@ static bool pr_compare(const pw_program *prog, const pw_context *ctx, size_t v, 
     static const pr_label_fn labels[PR_NLISTS] = {
         pw_result_unmet_label, pw_result_preferred_unmet_label, pw_result_advice};
     pw_program_period(prog, v, &f->from, &f->until);
+    pw_program_window(prog, v, &f->opens, &f->closes);
     f->actual = pw_result_verdict(ctx, v);
     bool verdict = f->actual == f->expected;
     *holds = verdict;

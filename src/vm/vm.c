@@ -913,7 +913,9 @@ bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, b
         if (img->reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
             all = false;
     }
-    *eligible = all;
+    /* Outside the enrolment window nobody may enrol; the requirements were
+     * still evaluated, so their outcomes show what else stands in the way. */
+    *eligible = all && pv_force_at(p->opens, p->closes, today) == PV_IN_FORCE;
     return true;
 }
 

@@ -125,7 +125,10 @@ void pv_memo_forget(pv_state *st);
  * requirement outside its effective period is PV_NOT_IN_FORCE and counts
  * neither way; a program outside its own period is not evaluated at all
  * (every node PV_NOT_EVALUATED, *eligible false): callers check
- * pv_force_at first to say why. On a runtime
+ * pv_force_at first to say why. Outside the program's enrolment window
+ * (opens..closes) the requirements are evaluated as usual but *eligible is
+ * false: pv_force_at on the window says whether it is not yet open or
+ * closed. On a runtime
  * error (integer overflow, instruction budget) returns false with err set. */
 bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog,
             bool *eligible, pv_error *err);

@@ -181,6 +181,8 @@ static inline uint32_t ah_prog(ah *b, const char *id)
     p->hours = -1;
     p->from = PB_OPEN_FROM;
     p->until = PB_OPEN_UNTIL;
+    p->opens = PB_OPEN_FROM;
+    p->closes = PB_OPEN_UNTIL;
     p->first_req = b->nreqs;
     b->nopen = 0;
     return b->nprogs++;

@@ -199,6 +199,8 @@ static void check_same(const pb_image *a, const pb_image *b)
         ck_assert_uint_eq(x->line, y->line);
         ck_assert_int_eq(x->from, y->from);
         ck_assert_int_eq(x->until, y->until);
+        ck_assert_int_eq(x->opens, y->opens);
+        ck_assert_int_eq(x->closes, y->closes);
     }
     ck_assert_uint_eq(a->nreqs, b->nreqs);
     ck_assert(a->nreqs == 0 || memcmp(a->reqs, b->reqs, sizeof *a->reqs * a->nreqs) == 0); /* no padding */
@@ -247,6 +249,9 @@ START_TEST(bc_periods_round_trip)
     img->reqs[2].from = first;                            /* l1, a member */
     img->reqs[2].until = last;
     img->reqs[4].until = pu_from_ymd(2026, 12, 31);       /* y1, in a nested group */
+    img->progs[0].opens = pu_from_ymd(2026, 3, 1);        /* an enrolment window (format 6) */
+    img->progs[0].closes = pu_from_ymd(2026, 6, 15);
+    img->progs[1].closes = last;                          /* open at the start */
     char err[256];
     ck_assert_msg(pb_verify(img, err, sizeof err), "%s", err);
     uint8_t *data;
@@ -259,6 +264,10 @@ START_TEST(bc_periods_round_trip)
     ck_assert_int_eq(back->progs[0].until, pu_from_ymd(2027, 8, 31));
     ck_assert_int_eq(back->progs[1].from, PB_OPEN_FROM);
     ck_assert_int_eq(back->progs[1].until, pu_from_ymd(2026, 5, 31));
+    ck_assert_int_eq(back->progs[0].opens, pu_from_ymd(2026, 3, 1));
+    ck_assert_int_eq(back->progs[0].closes, pu_from_ymd(2026, 6, 15));
+    ck_assert_int_eq(back->progs[1].opens, PB_OPEN_FROM);
+    ck_assert_int_eq(back->progs[1].closes, last);
     ck_assert_int_eq(back->reqs[0].from, pu_from_ymd(2026, 9, 1));
     ck_assert_int_eq(back->reqs[0].until, PB_OPEN_UNTIL);
     ck_assert_int_eq(back->reqs[1].from, PB_OPEN_FROM);
@@ -307,7 +316,7 @@ START_TEST(bc_header_layout)
     size_t len;
     save(img, &d, &len);
     ck_assert(memcmp(d, "\x89PWC\r\n\x1a\n", 8) == 0);
-    static const uint8_t rest[12] = {5, 0, 0, 0, 0, 0, 0, 0, PB_NSECTIONS, 0, 0, 0};
+    static const uint8_t rest[12] = {6, 0, 0, 0, 0, 0, 0, 0, PB_NSECTIONS, 0, 0, 0};
     ck_assert(memcmp(d + 8, rest, sizeof rest) == 0);
     ck_assert(memcmp(d + 20, "STRS", 4) == 0);
     uint32_t strs_len = pb_rd32(d + 24);
@@ -397,7 +406,7 @@ START_TEST(bc_version_and_flags)
     size_t len;
     save(img, &d, &len);
     put32(d + 8, 7);
-    expect_load_error(d, len, NULL, "bytecode format version 7 is not supported (this build reads version 5)");
+    expect_load_error(d, len, NULL, "bytecode format version 7 is not supported (this build reads version 6)");
     put32(d + 8, PB_FORMAT_VERSION);
     put32(d + 12, 2);
     expect_load_error(d, len, NULL, "unsupported header flags 0x00000002 (this build knows none)");
@@ -478,9 +487,9 @@ START_TEST(bc_bad_sections)
     find_sections(d, sec);
     uint8_t *tag = d + sec[PB_SEC_KINT].at;
     memcpy(tag, "XYZW", 4);
-    expect_load_error(d, len, NULL, "unknown section 'XYZW' (format version 5 has no such section)");
+    expect_load_error(d, len, NULL, "unknown section 'XYZW' (format version 6 has no such section)");
     memcpy(tag, "\x01Z'W", 4);
-    expect_load_error(d, len, NULL, "unknown section '\\x01Z\\x27W' (format version 5 has no such section)");
+    expect_load_error(d, len, NULL, "unknown section '\\x01Z\\x27W' (format version 6 has no such section)");
     memcpy(tag, "KNUM", 4);
     expect_load_error(d, len, NULL, "section 'KNUM' out of order or repeated (expected 'KINT')");
     memcpy(tag, "KINT", 4);
@@ -571,6 +580,20 @@ START_TEST(bc_bad_periods)
     free(d);
     img->progs[1].from = PB_OPEN_FROM;
     img->progs[1].until = PB_OPEN_UNTIL;
+
+    /* An enrolment window that closes before it opens, or ends outside the
+     * years of a date (format 6). */
+    img->progs[0].opens = pu_from_ymd(2026, 6, 1);
+    img->progs[0].closes = pu_from_ymd(2026, 5, 31);
+    save(img, &d, &len);
+    expect_load_error(d, len, NULL, "program 0: invalid enrolment window (day 20605 to day 20604)");
+    free(d);
+    img->progs[0].opens = PB_OPEN_FROM;
+    img->progs[0].closes = pu_from_ymd(3000, 1, 1);
+    save(img, &d, &len);
+    expect_load_error(d, len, NULL, "program 0: invalid enrolment window (day -2147483648 to day 376200)");
+    free(d);
+    img->progs[0].closes = PB_OPEN_UNTIL;
 
     img->reqs[3].until = pu_from_ymd(3000, 1, 1);
     save(img, &d, &len);
@@ -747,7 +770,7 @@ static char *disasm(const pb_image *img, pb_source_line_fn fn)
 /* The whole listing of rich(), reviewed by hand: a change here is a change
  * to what golden disassembly tests and users see. */
 static const char *const golden =
-    "; Pathway bytecode (format version 5)\n"
+    "; Pathway bytecode (format version 6)\n"
     "; 37 strings, 2 records, 13 fields, 2 integers, 2 numbers, 66 code bytes\n"
     "; 4 functions, 1 parameter types, 2 programs, 11 requirement nodes, 3 line entries\n"
     "; max frame 7, max requirements 10, max call depth 2\n"

@@ -423,6 +423,84 @@ START_TEST(test_version_switch)
 }
 END_TEST
 
+static const char *const windows_src =
+    "program course \"Course\" effective from 2027-01-01 until 2027-12-31\n"
+    "  enrolment open from 2027-03-01 until 2027-09-15 - 3 months {\n"
+    "  require \"at least 30 years of age\": age >= 30\n"
+    "}\n"
+    "program deadline enrollment open until 2027-06-15 { require \"adult\": age >= 18 }\n"
+    "program other { require \"adult\": age >= 18 }\n";
+
+/* Enrolment windows: in force first, then open or not; outside the window
+ * the requirements are evaluated all the same. */
+START_TEST(test_enrolment_window)
+{
+    pw_program *prog = compile_body(windows_src);
+    pw_date opens, closes;
+    pw_program_window(prog, 0, &opens, &closes);
+    ck_assert_int_eq(opens, day("2027-03-01"));
+    ck_assert_int_eq(closes, day("2027-06-15")); /* 2027-09-15 - 3 months */
+    ck_assert(pw_program_has_window(prog, 0));
+    pw_program_window(prog, 1, &opens, &closes);
+    ck_assert_int_eq(opens, PW_DATE_MIN);
+    ck_assert_int_eq(closes, day("2027-06-15"));
+    ck_assert(pw_program_has_window(prog, 1));
+    pw_program_window(prog, 2, &opens, &closes);
+    ck_assert_int_eq(opens, PW_DATE_MIN);
+    ck_assert_int_eq(closes, PW_DATE_MAX);
+    ck_assert(!pw_program_has_window(prog, 2));
+    ck_assert(!pw_program_has_window(prog, 3));
+
+    pw_context *ctx = context_for(prog, AGED_20);
+    /* Not in force: the period's statuses, nothing evaluated. */
+    evaluate_on(ctx, 0, "2026-12-31");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_YET_IN_FORCE);
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 0), PW_NOT_EVALUATED);
+    /* In force, before the window: not yet open, the requirement evaluated. */
+    evaluate_on(ctx, 0, "2027-02-28");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_YET_OPEN);
+    ck_assert(!pw_result_eligible(ctx, 0));
+    ck_assert_int_eq(pw_result_outcome(ctx, 0, 0), PW_UNMET);
+    ck_assert_str_eq(unmet_text(ctx, 0), "at least 30 years of age");
+    /* Both ends are days of the window. */
+    evaluate_on(ctx, 0, "2027-03-01");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_NOT_ELIGIBLE);
+    evaluate_on(ctx, 0, "2027-06-16");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_CLOSED);
+    ck_assert_str_eq(unmet_text(ctx, 0), "at least 30 years of age");
+    evaluate_on(ctx, 0, "2028-01-01");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_WITHDRAWN);
+    /* Every requirement met, but closed: not eligible, nothing unmet. */
+    evaluate_on(ctx, 1, "2027-06-15");
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_ELIGIBLE);
+    ck_assert(pw_result_eligible(ctx, 1));
+    evaluate_on(ctx, 1, "2027-06-16");
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_CLOSED);
+    ck_assert(!pw_result_eligible(ctx, 1));
+    ck_assert_uint_eq(pw_result_unmet_count(ctx, 1), 0);
+    ck_assert_int_eq(pw_result_outcome(ctx, 1, 0), PW_MET);
+
+    /* The JSON line: status and window only for programs with a window. */
+    pw_error err;
+    char line[1024];
+    size_t needed;
+    ck_assert_msg(pw_eval_json(ctx, AGED_20, strlen(AGED_20), day("2027-06-16"), line, sizeof line, &needed,
+                               &err) == PW_OK, "%s", err.message);
+    ck_assert_str_eq(line,
+                     "{\"id\":\"T\",\"as_of\":\"2027-06-16\",\"results\":["
+                     "{\"program\":\"course\",\"eligible\":false,\"status\":\"closed\","
+                     "\"in_force\":{\"from\":\"2027-01-01\",\"until\":\"2027-12-31\"},"
+                     "\"enrolment\":{\"opens\":\"2027-03-01\",\"closes\":\"2027-06-15\"},"
+                     "\"unmet\":[\"at least 30 years of age\"],\"preferred_unmet\":[]},"
+                     "{\"program\":\"deadline\",\"eligible\":false,\"status\":\"closed\","
+                     "\"enrolment\":{\"opens\":null,\"closes\":\"2027-06-15\"},"
+                     "\"unmet\":[],\"preferred_unmet\":[]},"
+                     "{\"program\":\"other\",\"eligible\":true,\"unmet\":[],\"preferred_unmet\":[]}]}\n");
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
 static const char *const dated_reqs_src =
     "program from_june {\n"
     "  require \"adult\": age >= 18\n"
@@ -858,6 +936,7 @@ static Suite *compile_suite(void)
     tcase_add_loop_test(tc, test_rows, 0, (int)(sizeof rows / sizeof *rows));
     tcase_add_test(tc, test_groups_and_roles);
     tcase_add_test(tc, test_save_load_round_trip);
+    tcase_add_test(tc, test_enrolment_window);
     tcase_add_test(tc, test_compile_errors_reported);
     tcase_add_test(tc, test_recursion_refused);
     tcase_add_test(tc, test_group_depth_limit);

@@ -341,6 +341,10 @@ END_TEST
 START_TEST(test_sweep_dates) { sweep_rules("tests/explain/dates-sweep.pw", 24, 1500); }
 END_TEST
 
+/* Enrolment windows: their ends are day boundaries of `when` exactly. */
+START_TEST(test_sweep_windows) { sweep_rules("tests/explain/windows-sweep.pw", 24, 1200); }
+END_TEST
+
 /* The full 20-year horizon for a few coaches. */
 START_TEST(test_sweep_full_horizon)
 {
@@ -574,6 +578,7 @@ static Suite *explain_suite(void)
     tcase_add_test(tc, test_sweep_usatf);
     tcase_add_test(tc, test_sweep_england_athletics);
     tcase_add_test(tc, test_sweep_dates);
+    tcase_add_test(tc, test_sweep_windows);
     tcase_add_test(tc, test_sweep_full_horizon);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");

@@ -1170,20 +1170,28 @@ static const struct {
      1},
     /* effective dates, examples and tests */
     {"test \"t\" { expect p eligble }",
-     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` after the program name, "
      "found `eligble`", 1, 21, 1},
     {"test \"t\" { expect p not eligble }",
-     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` after the program name, "
      "found `eligble`", 1, 25, 1},
     {"test \"t\" { expect p not yet in forse }",
-     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` after the program name, "
      "found `forse`", 1, 32, 1},
     {"test \"t\" { expect p not yt in force }",
-     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` after the program name, "
      "found `yt`", 1, 25, 1},
     {"test \"t\" { expect p eligble expect q withdrawn expect r not eligibel unmet \"x\" }",
-     "expected `eligible`, `not eligible`, `not yet in force` or `withdrawn` after the program name, "
+     "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` after the program name, "
      "found `eligble`", 1, 21, 2},
+    {"test \"t\" { expect p not yet opn }",
+     "expected `eligible`, `not eligible`, `not yet in force`, `withdrawn`, `not yet open` or `closed` after the program name, "
+     "found `opn`", 1, 29, 1},
+    {"program p enrolment opens from 2026-01-01 { }", "expected `open` after `enrolment`, found `opens`", 1, 21, 1},
+    {"program p enrolment open until 2999-12-01 + 1 month { }",
+     "this day is outside the years 1800-2999 that a date may take", 1, 32, 1},
+    {"program p enrolment open from 2026-01-01 enrollment open until 2026-02-01 { }",
+     "`enrolment open` is given twice", 1, 42, 1},
     {"program p \"T\" citing \"x\" { }",
      "a program has no citation of its own: cite its requirements", 1, 15, 1},
     {"program p effective from 2026-01-01 citing \"x\" citing \"y\" { }",

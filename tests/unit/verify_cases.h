@@ -471,6 +471,17 @@ static void p_prog_from_range(pb_image *img) { img->progs[0].from = D_1800_01_01
 
 static void p_prog_until_range(pb_image *img) { img->progs[0].until = D_2999_12_31 + 1; }
 
+/* Enrolment windows (format 6): checked as effective periods are. */
+static void p_window_order(pb_image *img)
+{
+    img->progs[0].opens = D_2026_06_01;
+    img->progs[0].closes = D_2026_05_31;
+}
+
+static void p_window_opens_range(pb_image *img) { img->progs[0].opens = D_1800_01_01 - 1; }
+
+static void p_window_closes_range(pb_image *img) { img->progs[0].closes = D_2999_12_31 + 1; }
+
 static void p_req_period_order(pb_image *img)
 {
     img->reqs[0].from = D_2026_06_01;

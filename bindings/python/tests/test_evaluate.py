@@ -115,6 +115,38 @@ def test_dated_programs_match_pathway_eval(england, coaches, as_of):
     assert "eligible" in statuses and "not_eligible" in statuses
 
 
+WINDOWED = """include "../common/coach.pw"
+program course "Course" enrolment open from 2027-03-01 until 2027-09-15 - 3 months {
+  require "adult": age >= 18
+}
+program always "Always" {
+  require "adult": age >= 18
+}
+"""
+
+
+def test_enrolment_window_statuses():
+    rules = pathway_rules.Rules.compile(WINDOWED, name=str(USATF.parent / "windowed.pw"))
+    window = (datetime.date(2027, 3, 1), datetime.date(2027, 6, 15))
+    young = {"id": "Y", "birth_date": "2012-01-01"}
+    r = rules.evaluate(young, as_of="2027-06-16")
+    # Closed, and the requirements still evaluated: the coach sees what else is missing.
+    assert r["course"] == pathway_rules.ProgramResult(
+        "course", "Course", False, "closed", ("adult",), (), None, window)
+    assert r["always"] == pathway_rules.ProgramResult("always", "Always", False, "not_eligible", ("adult",), ())
+    r = rules.evaluate({"id": "A", "birth_date": "1990-01-01"}, as_of="2027-02-28")
+    assert r["course"].status == "not_yet_open" and not r["course"].eligible and r["course"].unmet == ()
+    r = rules.evaluate({"id": "A", "birth_date": "1990-01-01"}, as_of="2027-06-15")
+    assert r["course"].status == "eligible" and r["course"].enrolment == window
+    e = rules.explain(young, as_of="2027-06-16", programs=["course"])
+    assert e.programs[0].verdict == "closed" and e.programs[0].enrolment == window
+    assert [x.label for x in e.programs[0].unmet] == ["adult"]
+    w = rules.when({"id": "A", "birth_date": "1990-01-01"}, "course", as_of="2027-01-01", horizon_days=365)
+    assert [(p.start, p.until) for p in w.periods] == [window]
+    assert [c.kind for c in w.periods[0].starts] == ["opens"]
+    assert [c.kind for c in w.periods[0].ends] == ["closes"]
+
+
 MINI = """include "../common/coach.pw"
 program old "Old" effective until 2026-01-31 {
   require "adult": age >= 18

@@ -68,6 +68,8 @@ def explain_as_printed(e: pathway_rules.Explanation, printed: dict) -> dict:
              "in_force": {"from": iso(p.period[0]), "until": iso(p.period[1])},
              "requirements": [requirement_as_printed(r, x)
                               for r, x in zip(p.requirements, q["requirements"])]}
+        if p.enrolment:
+            d["enrolment"] = {"opens": iso(p.enrolment[0]), "closes": iso(p.enrolment[1])}
         assert len(p.requirements) == len(q["requirements"])
         progs.append({k: d[k] for k in q})
     assert len(e.programs) == len(printed["programs"])

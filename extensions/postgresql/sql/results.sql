@@ -85,3 +85,8 @@ FROM coaches c, rules r WHERE r.name = 'england' AND c.n = 3;
 -- In the select list, too.
 SELECT (pathway_results(r.pwc, c.facts, :d)).program
 FROM coaches c, rules r WHERE r.name = 'usatf' AND c.n = 1 LIMIT 3;
+-- Enrolment windows: closed and not yet open, the requirements still evaluated.
+SELECT to_char(d, 'YYYY-MM-DD') AS as_of, x.status, x.eligible, x.unmet
+FROM unnest(ARRAY['2027-02-28', '2027-03-01', '2027-06-16']::date[]) d,
+     pathway_results(E'facts coach { age: integer }\nprogram course "Course" enrolment open from 2027-03-01 until 2027-09-15 - 3 months {\n  require "adult": age >= 18\n}\n',
+                     '{"age": 17}'::jsonb, d) x;

@@ -83,6 +83,24 @@ class Answers(Base):
                 self.assertEqual(json.loads(unmet), w["unmet"])
                 self.assertEqual(json.loads(preferred), w["preferred_unmet"])
 
+    def test_enrolment_window_statuses(self):
+        # A program outside its enrolment window: closed or not yet open, with
+        # its requirements still evaluated (docs/language.md, "Enrolment windows").
+        rules = os.path.join(self.tmp, "windows.pw")
+        with open(rules, "w", encoding="utf-8") as f:
+            f.write('facts coach { age: integer }\n'
+                    'program course "Course" enrolment open from 2027-03-01 until 2027-09-15 - 3 months {\n'
+                    '  require "adult": age >= 18\n}\n')
+        coach = '{"age": 17}'
+        got = [self.db.execute("SELECT status, eligible, unmet FROM pathway_results(?, ?, ?)",
+                               (rules, coach, d)).fetchall() for d in ("2027-02-28", "2027-03-01", "2027-06-16")]
+        self.assertEqual(got, [[("not_yet_open", 0, '["adult"]')], [("not_eligible", 0, '["adult"]')],
+                               [("closed", 0, '["adult"]')]])
+        line = json.loads(self.db.execute("SELECT pathway_eval(?, '{\"age\": 30}', '2027-06-16')",
+                                          (rules,)).fetchone()[0])
+        self.assertEqual(line["results"][0]["status"], "closed")
+        self.assertEqual(line["results"][0]["enrolment"], {"opens": "2027-03-01", "closes": "2027-06-15"})
+
     def test_eligible_and_group_by(self):
         want = {}
         for line in EXPECTED:

@@ -73,7 +73,8 @@ class ProgramExplained(Structure):
     """pw_program_explained."""
     _fields_ = [("version", c_size_t), ("id", c_char_p), ("title", c_char_p), ("verdict", c_int),
                 ("from_", c_int32), ("until", c_int32), ("nreqs", c_size_t),
-                ("reqs", POINTER(ReqExplained))]
+                ("reqs", POINTER(ReqExplained)), ("windowed", c_bool), ("opens", c_int32),
+                ("closes", c_int32)]
 
 
 class Explanation(Structure):
@@ -116,7 +117,7 @@ class Plan(Structure):
     _fields_ = [("coach", c_char_p), ("target", c_char_p), ("as_of", c_int32), ("last", c_int32),
                 ("reachable", c_bool), ("nsteps", c_size_t), ("steps", POINTER(PlanStep)),
                 ("hours", c_double), ("nblocking", c_size_t), ("blocking", POINTER(c_char_p)),
-                ("internal", c_void_p)]
+                ("internal", c_void_p), ("nwindows", c_size_t)]
 
 
 _P = c_void_p  # pw_program *, pw_context *: opaque handles

@@ -22,7 +22,8 @@ class ProgramResult(NamedTuple):
     program: str
     title: str
     eligible: bool
-    #: "eligible", "not_eligible", "not_yet_in_force" or "withdrawn"
+    #: "eligible", "not_eligible", "not_yet_in_force", "withdrawn", or for a
+    #: program with an enrolment window "not_yet_open" or "closed"
     status: str
     #: labels of the unmet ``require`` clauses, in declaration order
     unmet: Tuple[str, ...]
@@ -31,6 +32,9 @@ class ProgramResult(NamedTuple):
     #: for a program with effective dates: the period of the version that
     #: applies (None at an open end); None for a program without dates
     in_force: Optional[Tuple[Optional[datetime.date], Optional[datetime.date]]] = None
+    #: for a program with an enrolment window: the days it opens and closes
+    #: (None at an open end); None for a program without one
+    enrolment: Optional[Tuple[Optional[datetime.date], Optional[datetime.date]]] = None
 
 
 class Result:
@@ -127,9 +131,13 @@ class ProgramExplanation:
     program: str
     title: str
     version: int
-    verdict: str               #: "eligible", "not_eligible", "not_yet_in_force", "withdrawn"
+    verdict: str               #: "eligible", "not_eligible", "not_yet_in_force", "withdrawn",
+                               #: "not_yet_open", "closed"
     period: Tuple[Optional[datetime.date], Optional[datetime.date]]
     requirements: Tuple[RequirementExplanation, ...]
+    #: the version's enrolment window (opens, closes; None at an open end),
+    #: or None when it has none
+    enrolment: Optional[Tuple[Optional[datetime.date], Optional[datetime.date]]] = None
 
     @property
     def eligible(self) -> bool:

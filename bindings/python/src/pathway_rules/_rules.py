@@ -27,8 +27,8 @@ _KINDS = ("single", "all_of", "any_of", "at_least")
 _ROLES = ("require", "prefer", "advise")
 _OUTCOMES = ("not_evaluated", "met", "unmet", "not_in_force", "no_requirement")
 _VERDICTS = ("eligible", "not_eligible", "not_yet_in_force", "withdrawn", "not_evaluated",
-             "no_program")
-_CHANGES = ("met", "unmet", "in_force", "out_of_force")
+             "no_program", "not_yet_open", "closed")
+_CHANGES = ("met", "unmet", "in_force", "out_of_force", "opens", "closes")
 
 _RESULTS = b',"results":['
 _AS_OF = b',"as_of":"'
@@ -435,7 +435,9 @@ class Rules:
             p.get("status") or ("eligible" if p["eligible"] else "not_eligible"),
             tuple(p["unmet"]), tuple(p["preferred_unmet"]),
             (from_iso(p["in_force"]["from"]), from_iso(p["in_force"]["until"]))
-            if "in_force" in p else None)
+            if "in_force" in p else None,
+            (from_iso(p["enrolment"]["opens"]), from_iso(p["enrolment"]["closes"]))
+            if "enrolment" in p else None)
         if len(self._parsed) >= _PARSED_MAX:  # a bound, for rule sets with many label sets
             self._parsed.clear()
         self._parsed[part] = r
@@ -546,7 +548,8 @@ def _explanation(e: _native.Explanation) -> Explanation:
         progs.append(ProgramExplanation(
             program=p.id.decode("utf-8"), title=p.title.decode("utf-8"), version=p.version,
             verdict=_VERDICTS[p.verdict], period=(from_pw(p.from_), from_pw(p.until)),
-            requirements=tuple(_requirement(p.reqs[i]) for i in range(p.nreqs))))
+            requirements=tuple(_requirement(p.reqs[i]) for i in range(p.nreqs)),
+            enrolment=(from_pw(p.opens), from_pw(p.closes)) if p.windowed else None))
     return Explanation(_text(e.coach), from_pw(e.as_of), from_pw(e.first), from_pw(e.last),
                        tuple(progs))
 

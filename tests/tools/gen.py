@@ -54,6 +54,26 @@ define in_cycle(d: date): boolean = d >= cycle_start
 """
 
 
+# Value expectations and test data with `not known`, for fmt and lint.
+TRAILER = """
+example e0 = {
+  birth_date: 2008-05-05
+  d1: 2025-01-31  # the day the cycle starts
+  certificates: [{ id: "c" not known, issued: 2024-02-29 }]
+}
+
+test "the values the handbook works out" {
+  as of 2026-03-01
+  given e0
+  expect age = 17
+  expect cycle_start = 2026-01-01
+  expect lapses(2024-02-29) = 2026-12-31
+  expect held(13) = true
+  expect held(14) = false
+}
+"""
+
+
 def _cmp(r):
     return r.choice([">=", "<=", ">", "<", "=", "!="])
 
@@ -145,6 +165,8 @@ def rules(seed, nreqs=8, with_tests=False):
         for i in picks:
             out.append(f"  require \"r{i}\": {conds[i]}\n")
         out.append("}\n")
+    if with_tests:
+        out.append(TRAILER)
     return "".join(out), progs, conds, block
 
 

@@ -1,0 +1,199 @@
+"""The tools on the constructs of issue 17 (tools.newconstructs).
+
+On the handbook rule sets (tests/rules/handbooks/*.pw, rules/usatf) and on
+generated ones (tests/tools/gen.py, fixed seeds):
+- fmt: the formatter's properties (tests/fmt/properties.c --dir: idempotent,
+  tokens and comments kept, the same bytecode, messy layouts and other line
+  breaks formatted alike); every generated file is already formatted;
+- lint, in every format: never crashes, and each finding that decides a
+  condition (PW110, PW111, PW112, PW120) holds for the generated records on
+  every day of four years (the verdicts `when` gives, which
+  tools.when.differential checks against the evaluation);
+- explain (text and json), when, plan, eval --format text, test --coverage,
+  check --list-assumptions: run without an error on every rule set;
+- the regressions of the bugs this suite found, each with its own check.
+
+usage: newconstructs.py PATHWAY_BINARY REPOSITORY_ROOT FMT_PROPERTIES_BINARY
+"""
+import datetime
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen  # noqa: E402
+import when_differential as wd  # noqa: E402
+
+SEEDS = range(12)
+problems = []
+
+
+def run(args, ok=(0, 1), stdin=None):
+    p = subprocess.run(args, capture_output=True, text=True, input=stdin)
+    if p.returncode not in ok:
+        problems.append(f"{' '.join(args)} exited {p.returncode}\n{p.stderr[:1500]}")
+    return p
+
+
+def check(cond, what):
+    if not cond:
+        problems.append(what)
+
+
+def truth_of(bin_, rules, facts, progs):
+    truth = {}
+    horizon = f"{(wd.LAST - wd.FIRST).days + 1}d"
+    for pid in progs:
+        out = run([bin_, "when", rules, "--facts", facts, "--program", pid, "--as-of", str(wd.FIRST),
+                   "--horizon", horizon, "--format", "json"]).stdout
+        for line in out.splitlines():
+            w = json.loads(line)
+            truth[(w["id"], pid)] = wd.eligible_days(w["periods"])
+    return truth
+
+
+def all_days():
+    d = wd.FIRST
+    while d <= wd.LAST:
+        yield d
+        d += datetime.timedelta(days=1)
+
+
+def check_lint_finding(seed, f, recs, truth):
+    """A deciding finding against the records' verdicts on every day."""
+    code, msg = f["code"], f["message"]
+    labels = re.findall(r'"(r\d+)"', msg)
+    ids = [r["id"] for r in recs]
+    where = f"seed {seed}: lint {code} {msg!r}"
+    if code in ("PW110", "PW111") and labels:
+        pid = "only_" + labels[0][1:]
+        for rid in ids:
+            met = truth[(rid, pid)]
+            if code == "PW110":
+                check(not met, f"{where}: met for {rid} on {min(met) if met else None}")
+            else:
+                check(len(met) == (wd.LAST - wd.FIRST).days + 1, f"{where}: unmet for {rid} on some day")
+    elif code == "PW112" and len(labels) == 2:
+        a, b = ("only_" + x[1:] for x in labels)
+        same = "says the same as" in msg
+        for rid in ids:
+            ma, mb = truth[(rid, a)], truth[(rid, b)]
+            bad = mb - ma
+            if same:
+                bad |= ma - mb
+            check(not bad, f"{where}: for {rid} on {min(bad) if bad else None}")
+    elif code == "PW120":
+        pid = re.search(r"`([a-z_0-9]+)`", msg).group(1)
+        for rid in ids:
+            met = truth[(rid, pid)]
+            check(not met, f"{where}: {rid} eligible on {min(met) if met else None}")
+
+
+def generated(bin_, fmt_props, tmp):
+    gdir = os.path.join(tmp, "generated")
+    os.mkdir(gdir)
+    for seed in SEEDS:
+        text, progs, _, _ = gen.rules(seed, with_tests=True)
+        text = text.rstrip("\n") + "\n"
+        rules = os.path.join(gdir, f"g{seed}.pw")
+        with open(rules, "w") as f:
+            f.write(text)
+        facts = os.path.join(tmp, f"g{seed}.jsonl")
+        with open(facts, "w") as f:
+            f.write(gen.records(seed))
+        recs = [json.loads(x) for x in gen.records(seed).splitlines()]
+        run([bin_, "fmt", "--check", rules], ok=(0,))
+        run([bin_, "test", "--coverage", rules], ok=(0, 1))
+        tools(bin_, rules, facts, progs)
+        truth = truth_of(bin_, rules, facts, progs)
+        for fmt in ("text", "sarif"):
+            run([bin_, "lint", "--format", fmt, rules])
+        out = run([bin_, "lint", "--format", "json", rules]).stdout
+        for line in out.splitlines():
+            check_lint_finding(seed, json.loads(line), recs, truth)
+    p = run([fmt_props, "--dir", gdir], ok=(0,))
+    check("0 failures" in p.stdout, f"fmt properties on the generated rule sets:\n{p.stdout[-2000:]}")
+
+
+def tools(bin_, rules, facts, progs):
+    """Every tool runs on the rule set without an error (exit 0 or 1 with
+    no record in error)."""
+    for args in (["explain", "--format", "text"], ["explain", "--format", "json"],
+                 ["eval", "--format", "text"], ["eval", "--format", "jsonl"]):
+        p = run([bin_, args[0], rules, "--facts", facts, "--as-of", "2026-11-20"] + args[1:])
+        check("error" not in p.stderr, f"{args[0]} {rules}: {p.stderr[:500]}")
+    for pid in progs[:3]:
+        for cmd, opt in (("when", "--program"), ("plan", "--target")):
+            p = run([bin_, cmd, rules, "--facts", facts, opt, pid, "--as-of", "2026-11-20", "--format", "json"])
+            check("error" not in p.stderr, f"{cmd} {pid} {rules}: {p.stderr[:500]}")
+    run([bin_, "check", "--list-assumptions", rules], ok=(0,))
+
+
+def handbooks(bin_, root, fmt_props):
+    files = sorted(glob.glob(os.path.join(root, "tests/rules/handbooks/*.pw")))
+    files.append(os.path.join(root, "rules/usatf/usatf.pw"))
+    for f in files:
+        run([bin_, "fmt", "--check", f], ok=(0,))
+        for fmt in ("text", "json", "sarif"):
+            run([bin_, "lint", "--format", fmt, f], ok=(0,))
+        run([bin_, "check", "--list-assumptions", f], ok=(0,))
+        run([bin_, "check", "--list-assumptions", "--format", "json", f], ok=(0,))
+
+
+# ---- regressions ----------------------------------------------------------------
+
+BLOCK_ASSUMING = """\
+facts coach {
+  n: integer = 0
+}
+
+requirements shared {
+  require "n at least 3": n >= 3
+    assuming "the handbook's three"
+}
+
+program p "P" {
+  require shared
+}
+
+program q "Q" {
+  require shared
+}
+"""
+
+
+def regressions(bin_, tmp):
+    # `check --list-assumptions`: a block's `assuming` is an assumption of
+    # every program that uses the block, not only of the first.
+    path = os.path.join(tmp, "block_assuming.pw")
+    with open(path, "w") as f:
+        f.write(BLOCK_ASSUMING)
+    out = run([bin_, "check", "--list-assumptions", path], ok=(0,)).stdout
+    want = (f'{path}:7:14: p: "n at least 3": the handbook\'s three\n'
+            f'{path}:7:14: q: "n at least 3": the handbook\'s three\n')
+    check(out == want, f"list-assumptions of a block:\n{out}wanted:\n{want}")
+    out = run([bin_, "check", "--list-assumptions", path, path], ok=(0,)).stdout
+    check(out == want, f"list-assumptions of a file given twice:\n{out}")
+
+
+def main():
+    bin_ = os.path.abspath(sys.argv[1])
+    root = os.path.abspath(sys.argv[2])
+    fmt_props = os.path.abspath(sys.argv[3])
+    with tempfile.TemporaryDirectory() as tmp:
+        regressions(bin_, tmp)
+        handbooks(bin_, root, fmt_props)
+        generated(bin_, fmt_props, tmp)
+    for p in problems:
+        print("FAIL:", p)
+    if problems:
+        raise SystemExit(1)
+    print(f"ok: handbooks and {len(SEEDS)} generated rule sets")
+
+
+if __name__ == "__main__":
+    main()

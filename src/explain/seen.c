@@ -164,6 +164,29 @@ static void px_model_other(px_leaf *l, const pb_insn *in)
         px_push(l, (px_item){PX_UNKNOWN, {0, 0, 0}, {.count = 0}, -1});
 }
 
+/* Integer arithmetic on constants gives a constant, so that a call with a
+ * computed argument (`held_for("c-licence", 2 * 12)`) is shown like one
+ * with a literal; on anything else, or on overflow (an evaluation error the
+ * outcome reports), the result is unknown. */
+static void px_model_int(px_leaf *l, const pb_insn *in)
+{
+    px_item b = px_pop(l), a = in->op == PB_OP_NEG_INT ? px_const(PB_T_INT, (pv_value){.as.i = 0}) : px_pop(l);
+    int64_t r = 0;
+    bool overflow = true;
+    if (a.kind == PX_CONST && b.kind == PX_CONST) {
+        if (in->op == PB_OP_ADD_INT)
+            overflow = __builtin_add_overflow(a.v.as.i, b.v.as.i, &r);
+        else if (in->op == PB_OP_MUL_INT)
+            overflow = __builtin_mul_overflow(a.v.as.i, b.v.as.i, &r);
+        else
+            overflow = __builtin_sub_overflow(a.v.as.i, b.v.as.i, &r);
+    }
+    if (overflow)
+        px_push(l, (px_item){PX_UNKNOWN, {PB_T_INT, 0, 0}, {.count = 0}, -1});
+    else
+        px_push(l, px_const(PB_T_INT, (pv_value){.as.i = r}));
+}
+
 static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
 {
     switch (in->op) {
@@ -180,6 +203,10 @@ static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
     case PB_OP_CMP_DATE:
     case PB_OP_CMP_TEXT:
     case PB_OP_CMP_BOOL: px_model_cmp(l, in->a); break;
+    case PB_OP_NEG_INT:
+    case PB_OP_ADD_INT:
+    case PB_OP_SUB_INT:
+    case PB_OP_MUL_INT: px_model_int(l, in); break;
     case PB_OP_INT_TO_NUM: {
         px_item it = px_pop(l);
         if (it.kind == PX_CONST) {

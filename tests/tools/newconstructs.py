@@ -166,7 +166,43 @@ program q "Q" {
 """
 
 
+HELD_FOR = """\
+record licence {
+  id: text
+  issued: date
+}
+
+facts coach {
+  birth_date: date
+  licences: list of licence = []
+}
+
+define held_for(id: text, n: integer): boolean =
+  any l in licences where l.id = id and l.issued <= today - n months
+
+program a_licence "A License" {
+  require "held the C License for 24 months": held_for("c-licence", 2 * 12)
+  require "16 or over": years since birth_date >= 2 * 8
+}
+"""
+
+
 def regressions(bin_, tmp):
+    # explain shows a call whose argument is computed from constants (a
+    # computed duration's count, `2 * 12`) with its value, like a literal
+    # one, and a comparison with `2 * 8` as "at least 16".
+    path = os.path.join(tmp, "held_for.pw")
+    with open(path, "w") as f:
+        f.write(HELD_FOR)
+    facts = '{"id":"x","birth_date":"2012-01-01","licences":[{"id":"c-licence","issued":"2025-01-01"}]}'
+    out = run([bin_, "explain", path, "--facts", "-", "--as-of", "2026-03-15", "--format", "json"],
+              stdin=facts).stdout
+    reqs = json.loads(out)["programs"][0]["requirements"]
+    seen = [(s["expr"], s["value"], s["test"]) for r in reqs for s in r["seen"]]
+    check(seen == [('held_for("c-licence", 24)', "false", None), ("birth_date", "2012-01-01", None)],
+          f"explain of computed arguments: {seen}")
+    check(reqs[0]["met_on"] == "2027-01-01", f"explain of held_for: met_on {reqs[0]['met_on']}")
+
     # `check --list-assumptions`: a block's `assuming` is an assumption of
     # every program that uses the block, not only of the first.
     path = os.path.join(tmp, "block_assuming.pw")

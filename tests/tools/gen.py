@@ -121,11 +121,27 @@ def _atom(r):
         lambda: f"age >= {r.randint(14, 20)}",
         lambda: f"today >= {y}-{m:02d}-{d:02d}",
         lambda: f"31 {r.choice(['January', 'March', 'December'])} of (year of d1 + {r.randint(0, 3)}) >= today",
+        lambda: (f"(any c in certificates where c.issued <= today - {n} days) and "
+                 f"(any c in certificates where c.issued > today)"),
+        lambda: f"any c in certificates where month of c.issued {_cmp(r)} {m}",
+        lambda: f"(count c in certificates where year of c.issued >= year of today - {r.randint(0, 3)}) >= 1",
     ]
     return r.choice(choices)()
 
 
 def _cond(r, depth=0):
+    roll = r.random()
+    # Now and then a condition lint decides (PW110, PW111): checked against
+    # the verdicts like every other finding.
+    if depth == 0 and roll < 0.04:
+        a = _atom(r)
+        return f"({a}) and not ({a})"
+    if depth == 0 and roll < 0.08:
+        a = _atom(r)
+        return f"({a}) or not ({a})"
+    if depth == 0 and roll < 0.1:
+        return r.choice(["month of d1 <= 12", "day of today >= 1", "month of today > 12",
+                         "day of (1 January following today) = 1"])
     roll = r.random()
     if depth < 2 and roll < 0.25:
         return f"({_cond(r, depth + 1)}) and ({_cond(r, depth + 1)})"

@@ -187,6 +187,58 @@ program a_licence "A License" {
 """
 
 
+def plans(bin_, root, tmp):
+    # plan on the reuse handbook, whose certificates have `id` and `issued`
+    # but no `expires`: Community Coach is a step towards Competition Coach
+    # (it said "no program gives it").
+    rules = os.path.join(root, "tests/rules/handbooks/reuse.pw")
+    facts = '{"id":"b","birth_date":"1990-01-01","coach_member":true,"crc":"2024-01-01","safesport":true}'
+    out = run([bin_, "plan", rules, "--facts", "-", "--target", "competition_coach", "--as-of", "2026-11-23",
+               "--format", "json"], ok=(0,), stdin=facts).stdout
+    steps = [(s["program"], s["enrol"], s["arrange"]) for s in json.loads(out)["steps"]] if out else []
+    check(steps == [("community_coach", "2026-11-23", []), ("competition_coach", "2026-11-23", [])],
+          f"plan on reuse.pw: {steps}")
+    # A computed expiry (`valid until`) in the facts a later step sees: the
+    # certificate granted on 2026-06-20 (10 days' course) lasts to 31
+    # December of the next year, and the target reads `expires`.
+    path = os.path.join(tmp, "valid_until.pw")
+    with open(path, "w") as f:
+        f.write(VALID_UNTIL)
+    out = run([bin_, "plan", path, "--facts", "-", "--target", "top", "--as-of", "2026-06-10",
+               "--format", "json"], ok=(0,), stdin='{"birth_date":"1990-01-01"}').stdout
+    steps = [(s["program"], s["granted"], s["expires"]) for s in json.loads(out)["steps"]] if out else []
+    check(steps == [("base", "2026-06-20", "2027-12-31"), ("top", None, None)],
+          f"plan with valid until: {steps}")
+
+
+VALID_UNTIL = """\
+record certificate {
+  id: text
+  issued: date
+  expires: date? = none
+}
+
+facts coach {
+  birth_date: date
+  certificates: list of certificate = []
+}
+
+define current(id: text) =
+  any c in certificates where c.id = id and c.issued <= today and (c.expires is none or today <= c.expires)
+
+program base "Base" {
+  duration 10 days
+  grants "x" valid until 31 December of (year of granted + 1)
+  require "adult": years since birth_date >= 18
+}
+
+program top "Top" {
+  require "a current x": current("x")
+  require "from 2027-06-01": today >= 2027-06-01
+}
+"""
+
+
 def regressions(bin_, tmp):
     # explain shows a call whose argument is computed from constants (a
     # computed duration's count, `2 * 12`) with its value, like a literal
@@ -222,6 +274,7 @@ def main():
     fmt_props = os.path.abspath(sys.argv[3])
     with tempfile.TemporaryDirectory() as tmp:
         regressions(bin_, tmp)
+        plans(bin_, root, tmp)
         handbooks(bin_, root, fmt_props)
         generated(bin_, fmt_props, tmp)
     for p in problems:

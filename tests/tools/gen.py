@@ -181,6 +181,15 @@ def rules(seed, nreqs=8, with_tests=False):
         for i in picks:
             out.append(f"  require \"r{i}\": {conds[i]}\n")
         out.append("}\n")
+    # Groups of the same conditions: any of, at least 2 of.
+    for j, kind in enumerate(["any of", "at least 2 of"]):
+        pid = f"group_{j}"
+        progs.append(pid)
+        picks = r.sample(range(nreqs), 3)
+        out.append(f"\nprogram {pid} \"Group {j}\" {{\n  require \"g{j}\": {kind} {{\n")
+        for i in picks:
+            out.append(f"    \"m{i}\": {conds[i]}\n")
+        out.append("  }\n}\n")
     if with_tests:
         out.append(TRAILER)
     return "".join(out), progs, conds, block

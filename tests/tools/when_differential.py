@@ -9,7 +9,8 @@ and `pathway test` (the evaluation itself, no day windows) must pass it.
 Then `explain` on a day in the middle must agree with those (now checked)
 periods: each requirement's outcome, the day it next changes (`met_on` /
 `unmet_on`) and the last day it was met before (`last_met`), since every
-requirement is a program of its own (`only_N`).
+requirement is a program of its own (`only_N`), and so is each group
+(`group_N`).
 
 usage: when_differential.py PATHWAY_BINARY REPOSITORY_ROOT [SEEDS]
 """
@@ -90,7 +91,7 @@ def check_explain(bin_, rules, facts, recs, progs, truth, problems):
         ex = json.loads(line)
         for prog in ex["programs"]:
             pid = prog["program"]
-            if not pid.startswith("only_"):
+            if not pid.startswith(("only_", "group_")):
                 continue
             met = truth[(ex["id"], pid)]
             req = prog["requirements"][0]

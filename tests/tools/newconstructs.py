@@ -187,6 +187,49 @@ program a_licence "A License" {
 """
 
 
+def diffs(bin_, root, tmp):
+    """diff between versions of the reuse and dates handbooks."""
+    text = open(os.path.join(root, "tests/rules/handbooks/reuse.pw")).read()
+    rules = text[:text.index("\nexample ")]
+    old = os.path.join(tmp, "reuse-old.pw")
+    with open(old, "w") as f:
+        f.write(rules)
+    facts = os.path.join(tmp, "reuse.jsonl")
+    with open(facts, "w") as f:
+        f.write('{"id":"a","birth_date":"2008-01-01","coach_member":true}\n'
+                '{"id":"b","birth_date":"1990-01-01","coach_member":true,"crc":"2024-01-01","safesport":true}\n')
+
+    def structure(new_text):
+        new = os.path.join(tmp, "reuse-new.pw")
+        with open(new, "w") as f:
+            f.write(new_text)
+        out = run([bin_, "diff", old, new, "--facts", facts, "--as-of", "2026-11-23", "--format", "json"],
+                  ok=(0,)).stdout
+        return sorted((p["program"], r["change"], r["requirement"], tuple(r["what"]))
+                      for p in json.loads(out)["programs"] for r in p["requirements"]) if out else None
+
+    # The blocks and sources written out in full: the same rules.
+    srcs = dict(re.findall(r'^source (\w+) = (".*")$', rules, re.M))
+    inline = re.sub(r"^source .*\n", "", rules, flags=re.M)
+    blocks = dict(re.findall(r"^requirements (\w+)[^{]*\{\n((?:  .*\n)*)\}\n", inline, re.M))
+    cites = dict(re.findall(r"^requirements (\w+) citing (\w+)", inline, re.M))
+    inline = re.sub(r"^requirements \w+[^{]*\{\n(?:  .*\n)*\}\n", "", inline, flags=re.M)
+    for _ in range(3):
+        for name, body in blocks.items():
+            if name in cites:
+                body = re.sub(r"^(  require \"[^\"]*\": (?:(?!citing).)*)$", r"\1 citing " + cites[name], body,
+                              flags=re.M)
+            inline = inline.replace(f"  require {name}\n", body)
+    for name, sentence in srcs.items():
+        inline = re.sub(rf"citing {name}\b", "citing " + sentence.replace("\\", "\\\\"), inline)
+    check(structure(inline) == [], f"diff of the reuse handbook written out: {structure(inline)}")
+    # One source's sentence changed: a citation change wherever it is cited.
+    changed = rules.replace("at 19 and over\"\n", "at 18 and over\"\n", 1)
+    want = [(p, "changed", "a current criminal record check at 19 and over", ("citation",))
+            for p in ("community_coach", "competition_coach")]
+    check(structure(changed) == want, f"diff of a source's sentence: {structure(changed)}")
+
+
 def plans(bin_, root, tmp):
     # plan on the reuse handbook, whose certificates have `id` and `issued`
     # but no `expires`: Community Coach is a step towards Competition Coach
@@ -275,6 +318,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         regressions(bin_, tmp)
         plans(bin_, root, tmp)
+        diffs(bin_, root, tmp)
         handbooks(bin_, root, fmt_props)
         generated(bin_, fmt_props, tmp)
     for p in problems:

@@ -17,6 +17,8 @@ import random
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December"]
+# The first day program `dated_0` is in force.
+DATED_FROM = "2026-03-01"
 # Days every month has, and the names the rules may write.
 SAFE_DAY = 28
 
@@ -190,6 +192,15 @@ def rules(seed, nreqs=8, with_tests=False):
         for i in picks:
             out.append(f"    \"m{i}\": {conds[i]}\n")
         out.append("  }\n}\n")
+    # Two versions of a program, one with a requirement of its own period:
+    # not yet in force before 2026-03-01 (DATED_FROM), then always in force.
+    a, b, c = r.sample(range(nreqs), 3)
+    progs.append("dated_0")
+    out.append(f"\nprogram dated_0 \"Dated 0\"\n  effective from {DATED_FROM} until 2027-09-30\n{{\n"
+               f"  require \"d{a}\": {conds[a]}\n"
+               f"  require \"d{b}\": {conds[b]}\n    effective from 2026-09-01\n}}\n")
+    out.append(f"\nprogram dated_0 \"Dated 0\"\n  effective from 2027-10-01\n{{\n"
+               f"  require \"d{c}\": {conds[c]}\n}}\n")
     if with_tests:
         out.append(TRAILER)
     return "".join(out), progs, conds, block

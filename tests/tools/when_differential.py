@@ -78,6 +78,8 @@ def write_tests(path, rules_name, recs, progs, truth):
                 f.write(f'test "{rec["id"]} {d}" {{\n  as of {d}\n  given {rec["id"]}\n')
                 for pid in progs:
                     word = "eligible" if d in truth[(rec["id"], pid)] else "not eligible"
+                    if pid == "dated_0" and d < datetime.date.fromisoformat(gen.DATED_FROM):
+                        word = "not yet in force"
                     f.write(f"  expect {pid} {word}\n")
                 f.write("}\n")
 

@@ -88,8 +88,13 @@ def check_lint_finding(seed, f, recs, truth):
             check(not bad, f"{where}: for {rid} on {min(bad) if bad else None}")
     elif code == "PW120":
         pid = re.search(r"`([a-z_0-9]+)`", msg).group(1)
+        # A version's finding holds on that version's days.
+        lo = re.search(r"from (\d{4}-\d\d-\d\d)", msg)
+        hi = re.search(r"until (\d{4}-\d\d-\d\d)", msg)
+        lo = datetime.date.fromisoformat(lo.group(1)) if lo else wd.FIRST
+        hi = datetime.date.fromisoformat(hi.group(1)) if hi else wd.LAST
         for rid in ids:
-            met = truth[(rid, pid)]
+            met = {d for d in truth[(rid, pid)] if lo <= d <= hi}
             check(not met, f"{where}: {rid} eligible on {min(met) if met else None}")
 
 

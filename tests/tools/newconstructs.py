@@ -192,6 +192,58 @@ program a_licence "A License" {
 """
 
 
+LINT_DATES = """\
+facts coach {
+  d1: date
+  d2: date? = none
+  extra: integer = 0
+}
+
+define period_end(d: date): date = 31 December of (year of d + extra)
+
+requirements shared {
+  require "a real month": month of d1 <= 12
+  require "a month past December": month of d1 > 12
+}
+
+program p "P" {
+  grants "x" valid until period_end(granted)
+  require shared
+  require "from 2027": year of today >= 2027
+  require "not 2026": year of today != 2026
+  require "d2 passed": d2 is not none and d2 <= today
+  require "d2 passed, again": d2 is not none and d2 <= today
+  require "a year after d1": today >= d1 + (extra + 1) years
+}
+"""
+
+
+def lint_dates(bin_, tmp):
+    # What lint says of the date forms: the ranges of `month of`, `year of
+    # today` as one term, a narrowed field, a finding inside a block once;
+    # nothing about the computed duration or `valid until` (a definition
+    # only it uses is used).
+    path = os.path.join(tmp, "lint_dates.pw")
+    with open(path, "w") as f:
+        f.write(LINT_DATES)
+    out = run([bin_, "lint", "--format", "json", path]).stdout
+    got = [(f["line"], f["code"], f["message"], [n["message"] for n in f["notes"]])
+           for f in map(json.loads, out.splitlines())]
+    want = [
+        (10, "PW111", 'requirement "a real month" is always met, whatever the coach\'s facts',
+         ["`month of d1 <= 12` holds for every value it can take", "a month is 1 to 12"]),
+        (11, "PW110", 'requirement "a month past December" can never be met',
+         ["it needs `month of d1 > 12`", "a month is 1 to 12"]),
+        (14, "PW120", "no coach can ever become eligible for program `p`",
+         ['requirement "a month past December" can never be met']),
+        (18, "PW112", 'requirement "not 2026" is implied by requirement "from 2027"',
+         ['whenever "from 2027" is met, so is "not 2026"']),
+        (20, "PW112", 'requirement "d2 passed, again" says the same as requirement "d2 passed"',
+         ['"d2 passed" is required here']),
+    ]
+    check(got == want, "lint of the date forms:\n" + "\n".join(map(str, got)))
+
+
 def diffs(bin_, root, tmp):
     """diff between versions of the reuse and dates handbooks."""
     text = open(os.path.join(root, "tests/rules/handbooks/reuse.pw")).read()
@@ -324,6 +376,7 @@ def main():
         regressions(bin_, tmp)
         plans(bin_, root, tmp)
         diffs(bin_, root, tmp)
+        lint_dates(bin_, tmp)
         handbooks(bin_, root, fmt_props)
         generated(bin_, fmt_props, tmp)
     for p in problems:

@@ -339,6 +339,19 @@ program top "Top" {
 """
 
 
+PARTS = """\
+facts coach {
+  birth_date: date
+}
+
+program p "P" {
+  require "from 2027": year of today >= 2027
+  require "from June": month of today >= 6
+  require "turns 16 this year": year of today - year of birth_date >= 16
+}
+"""
+
+
 def regressions(bin_, tmp):
     # explain shows a call whose argument is computed from constants (a
     # computed duration's count, `2 * 12`) with its value, like a literal
@@ -354,6 +367,23 @@ def regressions(bin_, tmp):
     check(seen == [('held_for("c-licence", 24)', "false", None), ("birth_date", "2012-01-01", None)],
           f"explain of computed arguments: {seen}")
     check(reqs[0]["met_on"] == "2027-01-01", f"explain of held_for: met_on {reqs[0]['met_on']}")
+    # explain shows a part of the date (`year of today`) with its value, its
+    # test and its value on the day the requirement changes.
+    path = os.path.join(tmp, "parts.pw")
+    with open(path, "w") as f:
+        f.write(PARTS)
+    out = run([bin_, "explain", path, "--facts", "-", "--as-of", "2026-03-15", "--format", "json"],
+              stdin='{"id":"x","birth_date":"2010-08-15"}').stdout
+    reqs = json.loads(out)["programs"][0]["requirements"]
+    seen = [[(s["expr"], s["value"], s["test"], s["value_then"]) for s in r["seen"]] for r in reqs]
+    check(seen == [[("year of today", "2026", "at least 2027", "2027")],
+                   [("month of today", "3", "at least 6", "6")],
+                   [("year of today", "2026", None, None), ("birth_date", "2010-08-15", None, None)]],
+          f"explain of date parts: {seen}")
+    out = run([bin_, "explain", path, "--facts", "-", "--as-of", "2026-03-15", "--format", "text"],
+              stdin='{"id":"x","birth_date":"2010-08-15"}').stdout
+    check("year of today 2026, needs at least 2027: reaches 2027 on 2027-01-01" in out,
+          f"explain text of date parts:\n{out}")
 
     # `check --list-assumptions`: a block's `assuming` is an assumption of
     # every program that uses the block, not only of the first.

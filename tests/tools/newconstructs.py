@@ -309,6 +309,17 @@ def plans(bin_, root, tmp):
     steps = [(s["program"], s["granted"], s["expires"]) for s in json.loads(out)["steps"]] if out else []
     check(steps == [("base", "2026-06-20", "2027-12-31"), ("top", None, None)],
           f"plan with valid until: {steps}")
+    # The target opens after the computed expiry: the plan (each step on its
+    # first day) cannot reach it, and says why instead of listing nothing.
+    late = os.path.join(tmp, "valid_until_late.pw")
+    with open(late, "w") as f:
+        f.write(VALID_UNTIL.replace("2027-06-01", "2029-06-01"))
+    out = run([bin_, "plan", late, "--facts", "-", "--target", "top", "--as-of", "2026-06-10",
+               "--format", "text"], ok=(1,), stdin='{"birth_date":"1990-01-01"}').stdout
+    check(out.endswith("not reachable by 2046-06-10:\n    each requirement can be met with the certificates the "
+                       "steps grant, but no steps taken on the first day they may be meet them all on one day "
+                       "(a step cannot be taken, or a certificate lapses first)\n"),
+          f"plan not reachable through a lapsed certificate:\n{out}")
 
 
 VALID_UNTIL = """\

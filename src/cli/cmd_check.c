@@ -19,9 +19,9 @@ static bool cli_same_text(const char *a, const char *b)
 }
 
 /* Whether a[i] was already printed from an earlier file (two roots may
- * include the same file). The same `assuming` of a `requirements` block is
- * listed once for each program (and version) that uses the block: it is an
- * assumption of each of them. */
+ * include the same file). The same `assuming` shared by several programs
+ * or versions (a `requirements` block's, or one a version inherits) is
+ * listed once for each of them: it is an assumption of each. */
 static bool cli_assumption_seen(const pr_assumptions *a, size_t i)
 {
     const pr_assumption *x = &a->items[i];

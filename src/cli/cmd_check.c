@@ -13,14 +13,24 @@
 #include "ruletest/ruletest.h"
 #include "util/file.h"
 
+static bool cli_same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* Whether a[i] was already printed from an earlier file (two roots may
- * include the same file). */
+ * include the same file). The same `assuming` shared by several programs
+ * or versions (a `requirements` block's, or one a version inherits) is
+ * listed once for each of them: it is an assumption of each. */
 static bool cli_assumption_seen(const pr_assumptions *a, size_t i)
 {
-    for (size_t j = 0; j < i; j++)
-        if (a->items[j].line == a->items[i].line && a->items[j].column == a->items[i].column &&
-            strcmp(a->items[j].key, a->items[i].key) == 0)
+    const pr_assumption *x = &a->items[i];
+    for (size_t j = 0; j < i; j++) {
+        const pr_assumption *y = &a->items[j];
+        if (y->line == x->line && y->column == x->column && strcmp(y->key, x->key) == 0 &&
+            cli_same_text(y->program, x->program) && cli_same_text(y->version, x->version))
             return true;
+    }
     return false;
 }
 

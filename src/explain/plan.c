@@ -44,7 +44,7 @@ typedef struct px_search {
 
 /* ---- facts of a state -------------------------------------------------- */
 
-static bool px_add_cert(cJSON *certs, const char *id, pw_date issued, pw_date expires)
+static bool px_add_cert(cJSON *certs, const char *id, pw_date issued, pw_date expires, bool has_expires)
 {
     char d[11];
     cJSON *c = cJSON_CreateObject();
@@ -52,6 +52,8 @@ static bool px_add_cert(cJSON *certs, const char *id, pw_date issued, pw_date ex
         return cJSON_Delete(c), false;
     pw_date_format(issued, d);
     bool ok = cJSON_AddStringToObject(c, "id", id) && cJSON_AddStringToObject(c, "issued", d);
+    if (!has_expires)
+        return ok; /* a record without `expires`: its rules compute any expiry from `issued` */
     if (expires == PW_DATE_MAX) {
         ok = ok && cJSON_AddNullToObject(c, "expires");
     } else {
@@ -81,8 +83,9 @@ static pw_status px_load_certs(pw_context *ctx, const cJSON *record, const px_ce
         cJSON_DeleteItemFromObjectCaseSensitive(copy, "certificates");
         ok = (list = cJSON_AddArrayToObject(copy, "certificates")) != NULL;
     }
+    bool has_expires = px_cert_has_expires(pt_program_image(pt_context_program(ctx)));
     for (size_t i = 0; ok && i < n; i++)
-        ok = px_add_cert(list, certs[i].id, certs[i].issued, certs[i].expires);
+        ok = px_add_cert(list, certs[i].id, certs[i].issued, certs[i].expires, has_expires);
     pw_status st = ok ? pt_context_set_cjson(ctx, copy, err) : px_fail_nomem(err);
     cJSON_Delete(copy);
     return st;

@@ -22,6 +22,10 @@ typedef struct px_scope {
     uint8_t *known;             /* per node: last_met computed */
 } px_scope;
 
+/* Whether the certificates list's record has the field `expires` (the
+ * plan then records each step's expiry there). */
+bool px_cert_has_expires(const pb_image *img);
+
 /* Finds the certificates list, the programs whose certificates the target's
  * rules (transitively) name, and which requirements read certificates. */
 pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *err);

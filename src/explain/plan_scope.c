@@ -33,8 +33,10 @@ static bool px_scan_func(const pb_image *img, uint32_t f, int32_t slot, uint8_t 
     return reads;
 }
 
-/* The `certificates` list with text `id`, date `issued`, date `expires`. */
-static int32_t px_cert_slot(const pb_image *img)
+/* Which of text `id` (1), date `issued` (2) and optional date `expires`
+ * (4) the record of the facts field `certificates` has; -1 without such a
+ * list. */
+static int px_cert_fields(const pb_image *img, int32_t *slot)
 {
     const pb_record *facts = &img->records[0];
     for (uint32_t i = 0; i < facts->nfields; i++) {
@@ -50,9 +52,27 @@ static int32_t px_cert_slot(const pb_image *img)
             found |= (strcmp(n, "issued") == 0 && g->type.kind == PB_T_DATE) ? 2u : 0u;
             found |= (strcmp(n, "expires") == 0 && g->type.kind == PB_T_DATE && g->type.optional) ? 4u : 0u;
         }
-        return found == 7 ? (int32_t)i : -1;
+        *slot = (int32_t)i;
+        return (int)found;
     }
     return -1;
+}
+
+/* The `certificates` list with text `id` and date `issued` (and optional
+ * date `expires`, or none: rules that say how long a certificate lasts
+ * from its `issued` day, as `valid until` does, need no such field). */
+static int32_t px_cert_slot(const pb_image *img)
+{
+    int32_t slot = -1;
+    int found = px_cert_fields(img, &slot);
+    return found >= 0 && (found & 3) == 3 ? slot : -1;
+}
+
+bool px_cert_has_expires(const pb_image *img)
+{
+    int32_t slot;
+    int found = px_cert_fields(img, &slot);
+    return found >= 0 && (found & 4);
 }
 
 /* Every version of the program whose first version is `first`: the strings

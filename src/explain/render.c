@@ -450,6 +450,14 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
                 px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n",
                         px_text(&o, 0, p->blocking[i]));
         }
+        /* Every requirement can be met with the steps' certificates: what
+         * fails is the steps (one that cannot be taken, or a certificate
+         * that lapses before the others are met: steps are taken on their
+         * first day). */
+        if (!p->nblocking)
+            px_emit(&o, "    each requirement can be met with the certificates the steps grant, but no steps taken "
+                        "on the first day they may be meet them all on one day (a step cannot be taken, or a "
+                        "certificate lapses first)\n");
         return px_done(&o);
     }
     for (size_t i = 0; i < p->nsteps; i++)

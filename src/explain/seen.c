@@ -12,11 +12,12 @@
 
 #include "bc/code.h"
 #include "explain.h"
+#include "util/date.h"
 
 #define PX_MAX_TERMS 16
 #define PX_MAX_MODEL 32
 
-typedef enum px_item_kind { PX_UNKNOWN = 0, PX_CONST, PX_TERM } px_item_kind;
+typedef enum px_item_kind { PX_UNKNOWN = 0, PX_CONST, PX_TERM, PX_TODAY } px_item_kind;
 
 /* A value on the modelled stack: unknown, a constant, or a term. */
 typedef struct px_item {
@@ -26,10 +27,12 @@ typedef struct px_item {
     int term;     /* PX_TERM: index into px_leaf.terms */
 } px_item;
 
-/* A call with constant arguments or a facts field, and the comparison it
- * was put to (cmp < 0: none; PB_CMP_COUNT: `in`, set membership). */
+/* A call with constant arguments, a facts field or a part of the date
+ * (`year of today`), and the comparison it was put to (cmp < 0: none;
+ * PB_CMP_COUNT: `in`, set membership). */
 typedef struct px_term {
     bool call;
+    uint8_t part;   /* `year of today`: its pu_unit + 1; 0 for the others */
     uint32_t func, slot;
     pv_value args[PV_MEMO_ARGS];
     pb_type type;
@@ -69,7 +72,7 @@ static px_item px_term_item(px_leaf *l, const px_term *t)
     px_item it = {PX_UNKNOWN, t->type, {.count = 0}, -1};
     for (unsigned i = 0; i < l->nterms; i++) {
         const px_term *u = &l->terms[i];
-        if (u->call == t->call && u->func == t->func && u->slot == t->slot && u->cmp < 0 &&
+        if (u->call == t->call && u->func == t->func && u->slot == t->slot && u->part == t->part && u->cmp < 0 &&
             memcmp(u->args, t->args, sizeof t->args) == 0) {
             it.kind = PX_TERM;
             it.term = (int)i;
@@ -164,6 +167,45 @@ static void px_model_other(px_leaf *l, const pb_insn *in)
         px_push(l, (px_item){PX_UNKNOWN, {0, 0, 0}, {.count = 0}, -1});
 }
 
+/* Integer arithmetic on constants gives a constant, so that a call with a
+ * computed argument (`held_for("c-licence", 2 * 12)`) is shown like one
+ * with a literal; on anything else, or on overflow (an evaluation error the
+ * outcome reports), the result is unknown. */
+static void px_model_int(px_leaf *l, const pb_insn *in)
+{
+    px_item b = px_pop(l), a = in->op == PB_OP_NEG_INT ? px_const(PB_T_INT, (pv_value){.as.i = 0}) : px_pop(l);
+    int64_t r = 0;
+    bool overflow = true;
+    if (a.kind == PX_CONST && b.kind == PX_CONST) {
+        if (in->op == PB_OP_ADD_INT)
+            overflow = __builtin_add_overflow(a.v.as.i, b.v.as.i, &r);
+        else if (in->op == PB_OP_MUL_INT)
+            overflow = __builtin_mul_overflow(a.v.as.i, b.v.as.i, &r);
+        else
+            overflow = __builtin_sub_overflow(a.v.as.i, b.v.as.i, &r);
+    }
+    if (overflow)
+        px_push(l, (px_item){PX_UNKNOWN, {PB_T_INT, 0, 0}, {.count = 0}, -1});
+    else
+        px_push(l, px_const(PB_T_INT, (pv_value){.as.i = r}));
+}
+
+/* `year of today`, `month of today`, `day of today`: a term of its own. */
+static void px_model_part(px_leaf *l, const pb_insn *in)
+{
+    px_item d = px_pop(l);
+    if (d.kind != PX_TODAY || in->a > PU_YEARS) {
+        px_push(l, (px_item){PX_UNKNOWN, {PB_T_INT, 0, 0}, {.count = 0}, -1});
+        return;
+    }
+    px_term t;
+    memset(&t, 0, sizeof t);
+    t.part = (uint8_t)(in->a + 1);
+    t.cmp = -1;
+    t.type = (pb_type){PB_T_INT, 0, 0};
+    px_push(l, px_term_item(l, &t));
+}
+
 static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
 {
     switch (in->op) {
@@ -174,12 +216,18 @@ static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
     case PB_OP_PUSH_TRUE: px_push(l, px_const(PB_T_BOOL, (pv_value){.as.b = true})); break;
     case PB_OP_PUSH_FALSE: px_push(l, px_const(PB_T_BOOL, (pv_value){.as.b = false})); break;
     case PB_OP_LOAD_FACT: px_model_fact(l, img, in->a); break;
+    case PB_OP_PUSH_TODAY: px_push(l, (px_item){PX_TODAY, {PB_T_DATE, 0, 0}, {.count = 0}, -1}); break;
+    case PB_OP_DATE_PART: px_model_part(l, in); break;
     case PB_OP_CALL: px_model_call(l, img, in->a); break;
     case PB_OP_CMP_INT:
     case PB_OP_CMP_NUM:
     case PB_OP_CMP_DATE:
     case PB_OP_CMP_TEXT:
     case PB_OP_CMP_BOOL: px_model_cmp(l, in->a); break;
+    case PB_OP_NEG_INT:
+    case PB_OP_ADD_INT:
+    case PB_OP_SUB_INT:
+    case PB_OP_MUL_INT: px_model_int(l, in); break;
     case PB_OP_INT_TO_NUM: {
         px_item it = px_pop(l);
         if (it.kind == PX_CONST) {
@@ -252,6 +300,11 @@ static void px_term_expr(const pw_context *ctx, const px_term *t, char *buf, siz
 {
     const pb_image *img = pt_program_image(pt_context_program(ctx));
     size_t at = 0;
+    if (t->part) {
+        static const char *const parts[] = {"day of today", "month of today", "year of today"};
+        px_put(buf, n, &at, "%s", parts[t->part - 1]);
+        return;
+    }
     if (!t->call) {
         px_put(buf, n, &at, "%s", img->strings[img->fields[img->records[0].first_field + t->slot].name]);
         return;
@@ -284,6 +337,10 @@ static void px_test_text(const pw_context *ctx, const px_term *t, char *buf, siz
 
 static bool px_term_value(pw_context *ctx, const px_term *t, pw_date day, pv_value *out)
 {
+    if (t->part) {
+        *out = (pv_value){.as.i = pu_date_part(day, (pu_unit)(t->part - 1))};
+        return true;
+    }
     if (!t->call) {
         *out = pt_context_facts(ctx)->root[t->slot];
         return true;
@@ -385,7 +442,7 @@ static pw_status px_seen_one(pw_context *ctx, const px_term *t, pw_date day, pw_
         if (!(s->test = pm_strndup(a, buf, strlen(buf))))
             return px_fail_nomem(err);
     }
-    if (then != PW_DATE_MAX && then != PW_DATE_MIN && t->call) {
+    if (then != PW_DATE_MAX && then != PW_DATE_MIN && (t->call || t->part)) {
         if (!px_term_value(ctx, t, then, &v))
             return pt_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
         px_value_text(ctx, t->type, &v, buf, sizeof buf);
@@ -413,6 +470,7 @@ pw_status px_seen(pw_context *ctx, size_t version, size_t node, pw_date day, pw_
         for (unsigned j = 0; j < l.nterms && !shown[i]; j++)
             if (j != i && l.terms[i].cmp < 0 && l.terms[j].cmp >= 0 && l.terms[j].call == l.terms[i].call &&
                 l.terms[j].func == l.terms[i].func && l.terms[j].slot == l.terms[i].slot &&
+                l.terms[j].part == l.terms[i].part &&
                 memcmp(l.terms[j].args, l.terms[i].args, sizeof l.terms[i].args) == 0)
                 shown[i] = true; /* hidden: its compared twin stands for it */
         count += !shown[i];

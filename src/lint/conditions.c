@@ -62,8 +62,12 @@ static void pl_note_never(pl_ctx *c, pd_diag *d, const pl_clash *why)
  * the parts of the condition that between them cover every case. */
 static void pl_note_always(pl_ctx *c, pd_diag *d, const pl_clash *why)
 {
+    /* One comparison against its term's range (`month of d <= 12`) holds
+     * for every value; two parts cover the cases between them. */
+    bool one = (why->a.why != NULL) != (why->b.why != NULL);
     if (why->found)
-        pl_note_sides(c, d, why, "`%s` holds in some cases", "and `%s` in all the others");
+        pl_note_sides(c, d, why, one ? "`%s` holds for every value it can take" : "`%s` holds in some cases",
+                      "and `%s` in all the others");
 }
 
 /* The quantifiers in e whose `where` decides them: `any` with a condition

@@ -47,6 +47,7 @@ static const set sets[] = {
     {"tests/golden/disasm", true},
     {"tests/golden/diag", false}, /* some are syntax errors on purpose */
     {"tests/fmt/corpus", true},
+    {"tests/rules/handbooks", true}, /* the rule sets of issue 17 */
 };
 
 typedef struct tally {
@@ -436,21 +437,27 @@ static void check_file(tally *t, const char *path, bool must_parse)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: fmt_properties ROOT\n");
+    /* `--dir DIR`: every file of DIR alone, each of which must parse (the
+     * generated rule sets of tests/tools/newconstructs.py). */
+    bool one_dir = argc == 3 && strcmp(argv[1], "--dir") == 0;
+    if (argc != 2 && !one_dir) {
+        fprintf(stderr, "usage: fmt_properties ROOT | --dir DIR\n");
         return 2;
     }
     tally t;
     memset(&t, 0, sizeof t);
-    for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
+    for (size_t s = 0; s < (one_dir ? 1 : sizeof sets / sizeof *sets); s++) {
         char dir[4096];
-        snprintf(dir, sizeof dir, "%s/%s", argv[1], sets[s].dir);
+        if (one_dir)
+            snprintf(dir, sizeof dir, "%s", argv[2]);
+        else
+            snprintf(dir, sizeof dir, "%s/%s", argv[1], sets[s].dir);
         pr_strings args = {0}, files = {0}, notes = {0};
         pr_strings_push(&args, dir);
         if (!pr_collect_files(&args, &files, &notes) || files.n == 0)
             fail(&t, dir, "no rule files found");
         for (size_t i = 0; i < files.n; i++)
-            check_file(&t, files.items[i], sets[s].must_parse);
+            check_file(&t, files.items[i], one_dir || sets[s].must_parse);
         pr_strings_fini(&args);
         pr_strings_fini(&files);
         pr_strings_fini(&notes);

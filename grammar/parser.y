@@ -196,6 +196,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
     KNOWN "`known`" SOURCE "`source`" REQUIREMENTS "`requirements`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
+    DECIDED "`decided`" AS "`as`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
     EQ "`=`" NE "`!=`" LT "`<`" LE "`<=`" GT "`>`" GE "`>=`"
@@ -266,7 +267,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_opt_str> opt_title
 %nterm <pp_pbody> pbody
 %nterm <pa_attr *> attr
-%nterm <pa_req *> req body group member
+%nterm <pa_req *> req body group member decided
 %nterm <pp_reqs> members
 %nterm <pa_role> role
 %nterm <pa_unit> unit part
@@ -586,6 +587,7 @@ part
 req
     : role STRING COLON body rtail {
         $$ = pp_labelled($4, $1, @$, $2.s, @2, $5);
+        NEW(pp_decision(p, $$));
     }
     ;
 
@@ -600,6 +602,19 @@ role
 body
     : expr   { NEW($$ = pp_leaf(p, $1)); }
     | group
+    | decided
+    ;
+
+/* `decided by "WHO"`, `decided by "WHO" as "KEY"`: a requirement a person
+ * decides; its condition is made from the label (or KEY) by pp_decision. */
+decided
+    : DECIDED IDENT STRING {
+        /* The scanner gives `decided` only before `by`. */
+        NEW($$ = pp_decided(p, @$, $3.s, @3, NULL, @3));
+    }
+    | DECIDED IDENT STRING AS STRING {
+        NEW($$ = pp_decided(p, @$, $3.s, @3, $5.s, @5));
+    }
     ;
 
 group
@@ -621,6 +636,7 @@ members
 member
     : STRING COLON body rtail {
         $$ = pp_labelled($3, PA_MEMBER, @$, $1.s, @1, $4);
+        NEW(pp_decision(p, $$));
     }
     ;
 

@@ -70,6 +70,16 @@ pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **reco
  * once per run) and so need the node, not the label. */
 const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog);
 
+/* For node `node` of prog in the last successful evaluation: what the facts
+ * record for a requirement a person decides that was not met (the decider's
+ * name in *who): PB_DECIDED_NOTHING (it awaits a decision) or
+ * PB_DECIDED_NO (refused). -1 for any other node, and for a decided one
+ * that was met or not evaluated. */
+int pt_result_decision(const pw_context *ctx, size_t prog, size_t node, const char **who);
+/* Whether prog has a requirement a person decides (its eval line then says
+ * which await a decision). */
+bool pt_program_decided(const pw_context *ctx, size_t prog);
+
 /* ---- the eval line -------------------------------------------------------- */
 
 /* Appends one eval line (pw_result_format_json's text) to out, for the

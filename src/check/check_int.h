@@ -53,6 +53,7 @@ typedef struct pc_ctx {
     unsigned max_nesting; /* expression height and definition chain length */
     bool chain_reported;  /* one E0445 per compilation is enough */
     uint32_t next_func;
+    struct pc_keys *decision_keys; /* decision key -> its first requirement (check_decision.c) */
 } pc_ctx;
 
 static inline pb_type pc_ty(int kind, bool optional, uint32_t rec)
@@ -85,6 +86,14 @@ const char *pc_source_text(pc_ctx *c, const char *name, const ps_span *span);
 void pc_expand_blocks(pc_ctx *c, pa_decl *decls);
 /* Checks one requirement (and its members): `depth` groups around it. */
 void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth);
+/* Requirements a person decides (check_decision.c): the facts field
+ * `decisions` and the made conditions of one requirement; then, over the
+ * whole rule set, one decider per decision key. */
+void pc_check_decided(pc_ctx *c, pa_req *r);
+void pc_check_decision_keys(pc_ctx *c, const pa_decl *decls);
+/* A test's `decisions: [...]` when the rule set decides requirements: a
+ * key no requirement is decided under is E0386, with the nearest key. */
+void pc_check_decision_value(pc_ctx *c, const pa_value *list);
 /* Examples and tests (check_test.c): names, values against the facts
  * record, expectations against the programs (`ids`: program name -> the
  * index of its first version in p->progs). */

@@ -140,6 +140,8 @@ static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool com
             pc_unknown_field(t, e, rec);
         else if (f->type.kind != PB_T_VOID)
             pc_check_value(t, e->value, e->name, f->type, f->known);
+        if (f && r == 0 && strcmp(e->name, "decisions") == 0)
+            pc_check_decision_value(t->c, e->value);
     }
     if (!complete)
         return;

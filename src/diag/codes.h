@@ -119,6 +119,7 @@
     X(E0383, ERROR, "A value expectation of a type a test cannot write")                                \
     X(E0384, ERROR, "A text in test data that is not a known value")                                    \
     X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
+    X(E0386, ERROR, "A decision in test data under a key no requirement is decided by")                 \
     /* named sources */                                                                                \
     X(E0390, ERROR, "A source declared twice")                                                          \
     X(E0391, ERROR, "A citation of an unknown source")                                                  \
@@ -170,7 +171,12 @@
     X(E0452, ERROR, "`year of`, `month of`, `day of` or `following` without a date")                    \
     X(E0453, ERROR, "A date built from parts that are not whole numbers")                               \
     X(E0454, ERROR, "A computed validity (`valid until`) that is not a date")                           \
-    X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")
+    X(E0460, ERROR, "A count of time whose last date takes in the arithmetic after it")                 \
+    /* requirements a person decides */                                                               \
+    X(E0476, ERROR, "A decided requirement in a rule set with no `decisions` field")                    \
+    X(E0477, ERROR, "A `decisions` field that cannot record decisions")                                 \
+    X(E0478, ERROR, "One decision made by two different deciders")                                      \
+    X(E0479, ERROR, "A decision with no one to decide it, or an empty key")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

@@ -207,6 +207,17 @@ struct pa_req {
      * checker replaces it by copies of the block's requirements. */
     const char *use;
     bool shared;        /* a copy of a block's requirement, checked with the block */
+    /* `decided by "WHO" [as "KEY"]` (PA_LEAF): a requirement a person decides.
+     * The parser makes `cond` (a yes is recorded for the key in the facts
+     * field `decisions`) and `decision` (0: nothing recorded, 1: yes, 2: no)
+     * from the key, the label when no `as` is written. */
+    const char *decided_by;
+    ps_span decided_span;  /* the whole `decided by ...` */
+    ps_span by_span;       /* WHO */
+    const char *decision_key;
+    ps_span key_span;      /* KEY, or WHO's when there is no `as` */
+    bool key_given;
+    pa_expr *decision;
     pa_req *next;
 };
 

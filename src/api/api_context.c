@@ -526,3 +526,25 @@ bool pt_program_decided(const pw_context *ctx, size_t prog)
 {
     return ctx && prog < ctx->program->img->nprogs && ctx->has_decision[prog];
 }
+
+pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date day, const char **who,
+                         int *decided, pw_error *err)
+{
+    *decided = -1;
+    const pb_image *img = ctx->program->img;
+    if (version >= img->nprogs || node >= img->progs[version].nreqs)
+        return pwi_fail(err, PW_ERR_USAGE, "no requirement %zu in program %zu", node, version);
+    uint32_t fn = pb_decision(img, img->progs[version].first_req + (uint32_t)node, who);
+    if (fn == PB_NO_DECISION)
+        return PW_OK;
+    pw_status st = pw_prepare(ctx, err);
+    if (st != PW_OK)
+        return st;
+    pv_value v;
+    pv_error verr;
+    if (!pv_call(&ctx->vm, ctx->facts.root, day, fn, NULL, &v, &verr))
+        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[version].id]);
+    *decided = v.as.i == PB_DECIDED_YES ? PB_DECIDED_YES : v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO
+                                                                              : PB_DECIDED_NOTHING;
+    return PW_OK;
+}

@@ -76,6 +76,12 @@ const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog);
  * PB_DECIDED_NO (refused). -1 for any other node, and for a decided one
  * that was met or not evaluated. */
 int pt_result_decision(const pw_context *ctx, size_t prog, size_t node, const char **who);
+/* For node `node` of program version `version` on `day`: when it is a
+ * requirement a person decides, what the facts record (*decided: a
+ * pb_decided) and who decides (*who); else *decided is -1. Evaluates only
+ * the decision, with the context's facts. */
+pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date day, const char **who,
+                         int *decided, pw_error *err);
 /* Whether prog has a requirement a person decides (its eval line then says
  * which await a decision). */
 bool pt_program_decided(const pw_context *ctx, size_t prog);

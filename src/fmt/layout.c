@@ -257,7 +257,8 @@ static bool fm_part_word(const fm_layout *L)
 static fm_role fm_role_of(fm_layout *L, const fm_frame *b, size_t i)
 {
     int k = L->doc->toks[i].kind;
-    bool more = fm_open_ended(L->prev) || fm_part_word(L);
+    /* `decided by "WHO"`: the text after `by` is the decider, not a label. */
+    bool more = fm_open_ended(L->prev) || fm_part_word(L) || L->prev2 == T_DECIDED;
     bool starts = false;
     switch ((fm_kind)b->kind) {
     case FK_TOP:

@@ -19,13 +19,14 @@ static bool pc_decisions_field(pc_ctx *c, const pa_req *r)
 {
     const ps_span *use = &r->decided_span;
     uint32_t slot;
-    if (!c->p->has_facts)
-        return false; /* E0309 said it */
+    if (!c->p->has_facts || c->decisions_reported)
+        return false; /* E0309 said it, or the first decided requirement did */
     if (!pc_names_get(&c->facts, "decisions", &slot)) {
         pd_diag *dg = PC_ERR(c, use, PD_E0476,
                              "`%s` is decided by a person, but the facts record has no field "
                              "`decisions` to record decisions in", r->label);
         pd_note_add(c->d, dg, NULL, "declare `" PC_DECISION_SHAPE "`");
+        c->decisions_reported = true;
         return false;
     }
     const pc_record *facts = &c->p->records[0];
@@ -54,6 +55,7 @@ static bool pc_decisions_field(pc_ctx *c, const pa_req *r)
                          r->label, pc_type_name(c, f->type, b, sizeof b), missing);
     pd_note_add(c->d, dg, &f->span, "`decisions` is declared here");
     pd_note_add(c->d, dg, NULL, "a rule set records decisions as `" PC_DECISION_SHAPE "`");
+    c->decisions_reported = true;
     return false;
 }
 

@@ -54,6 +54,7 @@ typedef struct pc_ctx {
     bool chain_reported;  /* one E0445 per compilation is enough */
     uint32_t next_func;
     struct pc_keys *decision_keys; /* decision key -> its first requirement (check_decision.c) */
+    bool decisions_reported;       /* E0476 or E0477 is said once */
 } pc_ctx;
 
 static inline pb_type pc_ty(int kind, bool optional, uint32_t rec)

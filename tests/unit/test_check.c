@@ -273,6 +273,11 @@ static const bad bads[] = {
     {"requirements a { }", "E0396", "requirements `a` hold no requirement"},
     {"requirements a { require \"r\": agee >= 18 }\nprogram p { require a }", "E0402", "agee"},
     {"requirements a citing nowhere { require \"r\": true }", "E0391", "unknown source `nowhere`"},
+    /* requirements a person decides: the prelude's facts have no `decisions` */
+    {"program p { require \"r\": decided by \"the committee\" }", "E0476",
+     "`r` is decided by a person, but the facts record has no field `decisions`"},
+    {"program p { require \"g\": any of { \"m\": decided by \"the committee\" as \"k\" } }", "E0476",
+     "`m` is decided by a person"},
 };
 
 START_TEST(test_bad)
@@ -295,6 +300,8 @@ END_TEST
 
 static const char *const goods[] = {
     "program p { }",
+    /* `decided` and `as` are words only in `decided by "WHO" as "KEY"` */
+    "define decided = true\ndefine as = 1\nprogram p { require \"r\": decided and as >= 1 }",
     /* a source cited by name, before or after its declaration, inside a group too */
     "program p { require \"r\": true citing s  require \"g\": any of { \"m\": true citing s } citing t }\n"
     "source s = \"a sentence\"\nsource t = \"another\"",

@@ -126,7 +126,7 @@ typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
 /* A list of labels given at most once, and where. */
 typedef struct pp_clause { bool has; pp_labels labels; ps_span span; } pp_clause;
 /* `prefer unmet ...` and `advise ...` after an expectation's outcome. */
-typedef struct pp_xtail { pp_clause pref, advice; } pp_xtail;
+typedef struct pp_xtail { pp_clause pref, advice, awaiting; } pp_xtail;
 }
 
 %code provides {
@@ -196,7 +196,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
     KNOWN "`known`" SOURCE "`source`" REQUIREMENTS "`requirements`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
-    DECIDED "`decided`" AS "`as`"
+    DECIDED "`decided`" AS "`as`" AWAITING "`awaiting`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
     EQ "`=`" NE "`!=`" LT "`<`" LE "`<=`" GT "`>`" GE "`>=`"
@@ -714,6 +714,11 @@ xtail
     : %empty  { memset(&$$, 0, sizeof $$); }
     | xtail PREFER UNMET some_labels  { $$ = $1; pp_clause_once(p, &$$.pref, "prefer unmet", @2, $4); }
     | xtail ADVISE some_labels        { $$ = $1; pp_clause_once(p, &$$.advice, "advise", @2, $3); }
+    /* The scanner gives `awaiting` only before `decision`. */
+    | xtail AWAITING IDENT some_labels {
+        $$ = $1;
+        pp_clause_once(p, &$$.awaiting, "awaiting decision", @2, $4);
+    }
     ;
 
 some_labels

@@ -548,3 +548,36 @@ pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date d
                                                                               : PB_DECIDED_NOTHING;
     return PW_OK;
 }
+
+/* The i-th awaiting node of prog, or the count when i is SIZE_MAX. */
+static size_t pw_awaiting(const pw_context *ctx, size_t prog, size_t i, const char **label)
+{
+    size_t n = 0;
+    if (!pw_has_result(ctx, prog) || !ctx->has_decision[prog])
+        return 0;
+    const pb_image *img = ctx->program->img;
+    const pb_prog *pr = &img->progs[prog];
+    for (uint32_t k = 0; k < pr->nreqs; k++) {
+        uint32_t at = pr->first_req + k;
+        if (img->reqs[at].role != PB_ROLE_REQUIRE || ctx->decided[at] != 1 + PB_DECIDED_NOTHING)
+            continue;
+        if (n++ == i) {
+            *label = img->strings[img->reqs[at].label];
+            return n;
+        }
+    }
+    return n;
+}
+
+size_t pt_result_awaiting_count(const pw_context *ctx, size_t prog)
+{
+    const char *label;
+    return pw_awaiting(ctx, prog, SIZE_MAX, &label);
+}
+
+const char *pt_result_awaiting_label(const pw_context *ctx, size_t prog, size_t i)
+{
+    const char *label = NULL;
+    pw_awaiting(ctx, prog, i, &label);
+    return label;
+}

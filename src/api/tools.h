@@ -82,6 +82,11 @@ int pt_result_decision(const pw_context *ctx, size_t prog, size_t node, const ch
  * the decision, with the context's facts. */
 pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date day, const char **who,
                          int *decided, pw_error *err);
+/* The `require`s (or their members) a person decides with no decision
+ * recorded, in the last successful evaluation of prog, in order: eval's
+ * "awaiting_decision". */
+size_t pt_result_awaiting_count(const pw_context *ctx, size_t prog);
+const char *pt_result_awaiting_label(const pw_context *ctx, size_t prog, size_t i);
 /* Whether prog has a requirement a person decides (its eval line then says
  * which await a decision). */
 bool pt_program_decided(const pw_context *ctx, size_t prog);

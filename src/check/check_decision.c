@@ -188,3 +188,46 @@ void pc_check_decision_value(pc_ctx *c, const pa_value *list)
         }
     }
 }
+
+/* ---- `awaiting decision` in tests ---------------------------------------------- */
+
+static const pa_req *pc_decided_label(const pa_req *r, const char *label, pc_suggest *s, const pa_req **any)
+{
+    for (; r; r = r->next) {
+        if (r->role == PA_PREFER || r->role == PA_ADVISE)
+            continue;
+        if (strcmp(r->label, label) == 0 && !*any)
+            *any = r;
+        if (r->decided_by) {
+            if (strcmp(r->label, label) == 0)
+                return r;
+            pc_suggest_offer(s, r->label);
+        } else if (r->group != PA_LEAF && r->group != PA_USE) {
+            const pa_req *m = pc_decided_label(r->members, label, s, any);
+            if (m)
+                return m;
+        }
+    }
+    return NULL;
+}
+
+void pc_check_awaiting_label(pc_ctx *c, const char *prog, const pa_label *l)
+{
+    pc_suggest s;
+    pc_suggest_init(&s, l->text);
+    const pa_req *any = NULL;
+    for (uint32_t k = 0; k < c->p->nprogs; k++) {
+        const pa_decl *d = c->p->progs[k];
+        if (strcmp(d->name, prog) == 0 && pc_decided_label(d->u.program.reqs, l->text, &s, &any))
+            return;
+    }
+    pd_diag *dg = PC_ERR(c, &l->span, PD_E0387, "program `%s` has no requirement \"%s\" that a person decides",
+                         prog, l->text);
+    if (any)
+        pd_note_add(c->d, dg, &any->label_span, "\"%s\" is decided by its condition, not by a person",
+                    l->text);
+    else if (pc_suggest_result(&s))
+        pd_note_add(c->d, dg, NULL, "did you mean \"%s\"?", pc_suggest_result(&s));
+    pd_note_add(c->d, dg, NULL, "`awaiting decision` lists the `decided by` requirements no decision "
+                "is recorded for");
+}

@@ -95,6 +95,9 @@ void pc_check_decision_keys(pc_ctx *c, const pa_decl *decls);
 /* A test's `decisions: [...]` when the rule set decides requirements: a
  * key no requirement is decided under is E0386, with the nearest key. */
 void pc_check_decision_value(pc_ctx *c, const pa_value *list);
+/* A label after `awaiting decision` in an expectation of `prog`: it must
+ * label a `require` (or a member of one) that a person decides (E0387). */
+void pc_check_awaiting_label(pc_ctx *c, const char *prog, const pa_label *l);
 /* Examples and tests (check_test.c): names, values against the facts
  * record, expectations against the programs (`ids`: program name -> the
  * index of its first version in p->progs). */

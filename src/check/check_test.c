@@ -446,6 +446,8 @@ static void pc_check_expect(pc_tctx *t, const pa_expect *x)
     pc_check_labels(t, x, x->unmet, PA_REQUIRE);
     pc_check_labels(t, x, x->pref, PA_PREFER);
     pc_check_labels(t, x, x->advice, PA_ADVISE);
+    for (const pa_label *l = x->awaiting; l; l = l->next)
+        pc_check_awaiting_label(t->c, x->program, l);
 }
 
 static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)

@@ -120,6 +120,7 @@
     X(E0384, ERROR, "A text in test data that is not a known value")                                    \
     X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
     X(E0386, ERROR, "A decision in test data under a key no requirement is decided by")                 \
+    X(E0387, ERROR, "`awaiting decision` with a label no person decides")                               \
     /* named sources */                                                                                \
     X(E0390, ERROR, "A source declared twice")                                                          \
     X(E0391, ERROR, "A citation of an unknown source")                                                  \

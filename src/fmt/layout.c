@@ -81,7 +81,7 @@ static bool fm_open_ended(int k)
     case T_LBRACKET: case T_AND: case T_OR: case T_NOT: case T_IF: case T_THEN: case T_ELSE:
     case T_WHERE: case T_IN: case T_OF: case T_IS: case T_OTHERWISE: case T_SINCE:
     case T_BETWEEN: case T_FOR: case T_ANY: case T_ALL: case T_COUNT: case T_SUM: case T_WITH:
-    case T_FOLLOWING: case T_MONTHNAME: case T_DECIDED: case T_AS:
+    case T_FOLLOWING: case T_MONTHNAME: case T_DECIDED: case T_AS: case T_AWAITING:
     case T_CITING: case T_ASSUMING: case T_EFFECTIVE: case T_FROM: case T_UNTIL: case T_VALID:
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
     case T_RECORD: case T_DEFINE: case T_PROGRAM: case T_EXAMPLE: case T_TEST: case T_KNOWN:
@@ -223,7 +223,7 @@ typedef enum fm_tail {
     FT_NONE,
     FT_REQUIREMENT, /* requirements, members: `citing`, `effective`, `assuming`;
                      * program headers: `effective`, `assuming` */
-    FT_EXPECT       /* expectations: `unmet`, `prefer unmet`, `advise` */
+    FT_EXPECT       /* expectations: `unmet`, `prefer unmet`, `advise`, `awaiting decision` */
 } fm_tail;
 
 static fm_tail fm_tail_of(const fm_frame *b, int head)
@@ -241,7 +241,7 @@ static bool fm_is_clause(const fm_frame *b, int k, int prev)
     case FT_REQUIREMENT:
         return k == T_CITING || k == T_EFFECTIVE || k == T_ASSUMING;
     case FT_EXPECT:
-        return k == T_ADVISE || k == T_PREFER || (k == T_UNMET && prev != T_PREFER);
+        return k == T_ADVISE || k == T_PREFER || k == T_AWAITING || (k == T_UNMET && prev != T_PREFER);
     default:
         return false;
     }

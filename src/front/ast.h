@@ -311,6 +311,9 @@ struct pa_expect {
     bool has_advice;    /* `advise ...`: the `advise` notes shown, exactly */
     pa_label *advice;
     uint32_t nadvice;
+    bool has_awaiting;  /* `awaiting decision ...`: the decided `require`s with no decision, exactly */
+    pa_label *awaiting;
+    uint32_t nawaiting;
     /* PA_X_VALUE: the arguments (literal values, in order; `has_args` when
      * parentheses were written) and the value the definition must give. */
     bool has_args;

@@ -592,6 +592,9 @@ void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_sp
     x->has_advice = tail.advice.has;
     x->advice = tail.advice.labels.head;
     x->nadvice = tail.advice.labels.n;
+    x->has_awaiting = tail.awaiting.has;
+    x->awaiting = tail.awaiting.labels.head;
+    x->nawaiting = tail.awaiting.labels.n;
 }
 
 pa_expect *pp_expect_value(pp_parser *p, const char *name, ps_span name_span, ps_span span,

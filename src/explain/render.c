@@ -342,7 +342,11 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
         px_emit(&o, "  not eligible within the horizon\n");
         for (size_t i = 0; i < e->nblocking; i++) {
             const pw_change *ch = &e->blocking[i];
-            if (ch->kind == PW_CHANGE_UNMET)
+            /* Past nblocking, px_when says what a person decided, if one decides. */
+            const char *decision = e->blocking[e->nblocking + i].label;
+            if (ch->kind == PW_CHANGE_UNMET && decision)
+                px_emit(&o, "    blocked by \"%s\": %s\n", px_text(&o, 0, ch->label), px_text(&o, 1, decision));
+            else if (ch->kind == PW_CHANGE_UNMET)
                 px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", px_text(&o, 0, ch->label),
                         px_day(ch->day, b));
             else

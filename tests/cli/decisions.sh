@@ -56,7 +56,7 @@ expect_grep explain-json out '"seen":[{"expr":null,"value":"needs a decision by 
 
 expect_status when 1 "$bin" when "$rules" --facts "$tmp/one.json" --as-of 2026-11-23 \
   --program b_licence --format text
-expect_grep when out 'blocked by "meets the 3.2 Rule"'
+expect_grep when out 'blocked by "meets the 3.2 Rule": needs a decision by the national coaching committee'
 
 expect_status plan 0 "$bin" plan "$rules" --facts "$tmp/coaches.jsonl" --as-of 2026-11-23 \
   --target b_licence --format text

@@ -75,6 +75,15 @@ if grep -q "decided by" "$tmp/disasm-usatf.out"; then fail "usatf: a decision fu
 expect_status disasm 0 "$bin" disasm "$rules"
 expect_grep disasm out "decided by the national coaching committee(): integer"
 
+# diff: a new decider (same key) changes the requirement; the coaches'
+# eligibility does not change with it.
+sed '/^example/,$d' "$rules" >"$tmp/old.pw"
+sed 's/decided by "the national coaching committee"/decided by "the licensing committee"/' "$tmp/old.pw" >"$tmp/new.pw"
+expect_status diff 0 "$bin" diff "$tmp/old.pw" "$tmp/new.pw" --facts "$tmp/coaches.jsonl" --as-of 2026-11-23 --format text
+expect_grep diff out 'b_licence: require "meets the 3.2 Rule" changed (condition)'
+expect_status diff-same 0 "$bin" diff "$tmp/old.pw" "$tmp/old.pw" --facts "$tmp/coaches.jsonl" --as-of 2026-11-23 --format text
+expect_grep diff-same out 'no program or requirement changed'
+
 # fmt keeps `decided by ... as ...`, and is idempotent on it.
 cat >"$tmp/messy.pw" <<'PW'
 record decision { key: text

@@ -145,7 +145,7 @@ def test_when_and_plan_specific_values(usatf, coaches):
     assert p.hours == 32.0
 
 
-def test_explain_a_decision():  # noqa: D401
+def test_explain_a_decision():
     """A requirement a person decides: one seen entry, with no expression,
     that says who decides and what is recorded."""
     rules = pathway_rules.Rules.open(REPO / "tests" / "rules" / "handbooks" / "decisions.pw")

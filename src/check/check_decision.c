@@ -12,9 +12,9 @@
     "record decision { key: text  accepted: boolean }` and, in the facts record, " \
     "`decisions: list of decision = []"
 
-/* The record of the facts field `decisions` when it has the shape a
- * decision needs (a list of records with `key: text` and `accepted:
- * boolean`); reports E0476 or E0477 at `use` and returns false otherwise. */
+/* Whether the facts field `decisions` has the shape a decision needs (a
+ * list of records with `key: text` and `accepted: boolean`); reports E0476
+ * or E0477 at r's `decided by` otherwise, once per rule set. */
 static bool pc_decisions_field(pc_ctx *c, const pa_req *r)
 {
     const ps_span *use = &r->decided_span;

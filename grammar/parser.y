@@ -137,7 +137,7 @@ typedef struct pp_tbody { pa_decl *test; pa_expect *tail; } pp_tbody;
 /* A list of labels given at most once, and where. */
 typedef struct pp_clause { bool has; pp_labels labels; ps_span span; } pp_clause;
 /* `prefer unmet ...` and `advise ...` after an expectation's outcome. */
-typedef struct pp_xtail { pp_clause pref, advice; } pp_xtail;
+typedef struct pp_xtail { pp_clause pref, advice, awaiting; } pp_xtail;
 }
 
 %code provides {
@@ -208,6 +208,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     ENROLMENT "`enrolment`" YET "`yet`"
     KNOWN "`known`" SOURCE "`source`" REQUIREMENTS "`requirements`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
+    DECIDED "`decided`" AS "`as`" AWAITING "`awaiting`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
     EQ "`=`" NE "`!=`" LT "`<`" LE "`<=`" GT "`>`" GE "`>=`"
@@ -280,7 +281,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_opt_str> opt_title
 %nterm <pp_pbody> pbody
 %nterm <pa_attr *> attr
-%nterm <pa_req *> req body group member
+%nterm <pa_req *> req body group member decided
 %nterm <pp_reqs> members
 %nterm <pa_role> role
 %nterm <pa_change *> change
@@ -640,6 +641,7 @@ part
 req
     : role STRING COLON body rtail {
         $$ = pp_labelled($4, $1, @$, $2.s, @2, $5);
+        NEW(pp_decision(p, $$));
     }
     ;
 
@@ -654,6 +656,19 @@ role
 body
     : expr   { NEW($$ = pp_leaf(p, $1)); }
     | group
+    | decided
+    ;
+
+/* `decided by "WHO"`, `decided by "WHO" as "KEY"`: a requirement a person
+ * decides; its condition is made from the label (or KEY) by pp_decision. */
+decided
+    : DECIDED IDENT STRING {
+        /* The scanner gives `decided` only before `by`. */
+        NEW($$ = pp_decided(p, @$, $3.s, @3, NULL, @3));
+    }
+    | DECIDED IDENT STRING AS STRING {
+        NEW($$ = pp_decided(p, @$, $3.s, @3, $5.s, @5));
+    }
     ;
 
 group
@@ -675,6 +690,7 @@ members
 member
     : STRING COLON body rtail {
         $$ = pp_labelled($3, PA_MEMBER, @$, $1.s, @1, $4);
+        NEW(pp_decision(p, $$));
     }
     ;
 
@@ -752,6 +768,11 @@ xtail
     : %empty  { memset(&$$, 0, sizeof $$); }
     | xtail PREFER UNMET some_labels  { $$ = $1; pp_clause_once(p, &$$.pref, "prefer unmet", @2, $4); }
     | xtail ADVISE some_labels        { $$ = $1; pp_clause_once(p, &$$.advice, "advise", @2, $3); }
+    /* The scanner gives `awaiting` only before `decision`. */
+    | xtail AWAITING IDENT some_labels {
+        $$ = $1;
+        pp_clause_once(p, &$$.awaiting, "awaiting decision", @2, $4);
+    }
     ;
 
 some_labels

@@ -453,7 +453,9 @@ PW_API void pw_explain_options_init(pw_explain_options *options);
  * arguments (`age`, `member("usatf")`) or a field of the facts it read,
  * with its value as evaluated by the VM on the evaluation date. */
 typedef struct pw_seen {
-    const char *expr;       /* as the rules write it: age, member("usatf"), roles */
+    const char *expr;       /* as the rules write it: age, member("usatf"), roles; NULL for
+                             * the decision of a requirement a person decides, whose
+                             * value then says it: "needs a decision by ..." */
     const char *value;      /* 17, false, none, "sport-science", [], 2024-06-30 */
     const char *test;       /* the comparison it is put to ("at least 18"), or NULL */
     const char *value_then; /* the value on the day the requirement becomes (or stops

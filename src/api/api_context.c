@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api_int.h"
+#include "bc/decision.h"
 #include "util/date.h"
 
 pw_date pw_date_today(void)
@@ -41,6 +42,8 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
     free(c->nadvice);
     free(c->order);
     free(c->ntop);
+    free(c->has_decision);
+    free(c->decided);
     free(c);
 }
 
@@ -56,6 +59,8 @@ static void pw_order_init(pw_context *c)
                 if (img->reqs[pr->first_req + i].role == role)
                     c->order[pr->first_req + n++] = i;
         c->ntop[p] = n;
+        for (uint32_t i = 0; i < pr->nreqs && !c->has_decision[p]; i++)
+            c->has_decision[p] = pb_decision(img, pr->first_req + i, NULL) != PB_NO_DECISION;
     }
 }
 
@@ -83,6 +88,10 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     c->nadvice = calloc(np, sizeof *c->nadvice);
     c->order = calloc(nr, sizeof *c->order);
     c->ntop = calloc(np, sizeof *c->ntop);
+    c->has_decision = calloc(np, 1);
+    c->decided = calloc(nr, 1);
+    if (!c->has_decision || !c->decided)
+        memo_ok = false;
     if (!memo_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
         !c->npref || !c->nadvice || !c->order || !c->ntop) {
         pw_context_release(c, facts_ok, vm_ok);
@@ -351,13 +360,38 @@ pw_status pwi_context_copy(pw_context *src, pw_context **out, cJSON **record, pw
     return PW_OK;
 }
 
+/* For each unmet requirement a person decides: what the facts record,
+ * from its decision function (pb_decision). */
+static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *verr)
+{
+    const pb_image *img = ctx->program->img;
+    const pb_prog *pr = &img->progs[p];
+    for (uint32_t i = 0; i < pr->nreqs; i++) {
+        uint32_t node = pr->first_req + i;
+        ctx->decided[node] = 0;
+        uint32_t fn;
+        if (ctx->outcomes[node] != PV_UNMET || (fn = pb_decision(img, node, NULL)) == PB_NO_DECISION)
+            continue;
+        pv_value v;
+        if (!pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr))
+            return false;
+        ctx->decided[node] = (uint8_t)(1 + (v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO : PB_DECIDED_NOTHING));
+    }
+    return true;
+}
+
 static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error *err)
 {
     const pb_image *img = ctx->program->img;
     bool eligible = false;
     pv_error verr;
     ctx->evaluated[p] = 0;
-    if (!pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr)) {
+    bool ran = pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr);
+    if (ran) {
+        memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
+        ran = !ctx->has_decision[p] || pw_decisions(ctx, p, as_of, &verr);
+    }
+    if (!ran) {
         const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
         if (file && verr.line) {
             pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
@@ -371,7 +405,6 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error
         }
         return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
     }
-    memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
     ctx->eligible[p] = eligible;
     switch (pv_force_at(img->progs[p].from, img->progs[p].until, as_of)) {
     case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_IN_FORCE; break;
@@ -481,4 +514,76 @@ const char *pw_result_advice(const pw_context *ctx, size_t prog, size_t i)
     return pw_has_result(ctx, prog)
                ? pw_list_label(ctx, prog, ctx->nunmet[prog] + ctx->npref[prog], i, ctx->nadvice[prog])
                : NULL;
+}
+
+int pt_result_decision(const pw_context *ctx, size_t prog, size_t node, const char **who)
+{
+    if (!pw_has_result(ctx, prog) || !ctx->has_decision[prog] ||
+        node >= ctx->program->img->progs[prog].nreqs)
+        return -1;
+    uint32_t at = ctx->program->img->progs[prog].first_req + (uint32_t)node;
+    if (!ctx->decided[at])
+        return -1;
+    pb_decision(ctx->program->img, at, who);
+    return ctx->decided[at] - 1;
+}
+
+bool pt_program_decided(const pw_context *ctx, size_t prog)
+{
+    return ctx && prog < ctx->program->img->nprogs && ctx->has_decision[prog];
+}
+
+pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date day, const char **who,
+                         int *decided, pw_error *err)
+{
+    *decided = -1;
+    const pb_image *img = ctx->program->img;
+    if (version >= img->nprogs || node >= img->progs[version].nreqs)
+        return pwi_fail(err, PW_ERR_USAGE, "no requirement %zu in program %zu", node, version);
+    uint32_t fn = pb_decision(img, img->progs[version].first_req + (uint32_t)node, who);
+    if (fn == PB_NO_DECISION)
+        return PW_OK;
+    pw_status st = pw_prepare(ctx, err);
+    if (st != PW_OK)
+        return st;
+    pv_value v;
+    pv_error verr;
+    if (!pv_call(&ctx->vm, ctx->facts.root, day, fn, NULL, &v, &verr))
+        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[version].id]);
+    *decided = v.as.i == PB_DECIDED_YES ? PB_DECIDED_YES : v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO
+                                                                              : PB_DECIDED_NOTHING;
+    return PW_OK;
+}
+
+/* The i-th awaiting node of prog, or the count when i is SIZE_MAX. */
+static size_t pw_awaiting(const pw_context *ctx, size_t prog, size_t i, const char **label)
+{
+    size_t n = 0;
+    if (!pw_has_result(ctx, prog) || !ctx->has_decision[prog])
+        return 0;
+    const pb_image *img = ctx->program->img;
+    const pb_prog *pr = &img->progs[prog];
+    for (uint32_t k = 0; k < pr->nreqs; k++) {
+        uint32_t at = pr->first_req + k;
+        if (img->reqs[at].role != PB_ROLE_REQUIRE || ctx->decided[at] != 1 + PB_DECIDED_NOTHING)
+            continue;
+        if (n++ == i) {
+            *label = img->strings[img->reqs[at].label];
+            return n;
+        }
+    }
+    return n;
+}
+
+size_t pt_result_awaiting_count(const pw_context *ctx, size_t prog)
+{
+    const char *label;
+    return pw_awaiting(ctx, prog, SIZE_MAX, &label);
+}
+
+const char *pt_result_awaiting_label(const pw_context *ctx, size_t prog, size_t i)
+{
+    const char *label = NULL;
+    pw_awaiting(ctx, prog, i, &label);
+    return label;
 }

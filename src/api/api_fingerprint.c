@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "bc/decision.h"
 #include "bc/code.h"
 
 /* FNV-1a over a value's bytes: stable across builds and hosts. */
@@ -201,6 +202,10 @@ static uint64_t fp_node(fp_state *st, uint32_t at)
     fp_u64(&f, r->kind);
     if (r->kind == PB_R_LEAF) {
         fp_u64(&f, fp_func(st, r->func));
+        /* Who decides is part of a decided requirement's meaning. */
+        uint32_t decision = pb_decision(st->img, at, NULL);
+        if (decision != PB_NO_DECISION)
+            fp_str(&f, st->img, st->img->funcs[decision].name);
         return f.h;
     }
     fp_u64(&f, r->min);

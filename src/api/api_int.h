@@ -32,6 +32,10 @@ struct pw_context {
      * declaration order), so that sorting the unmet ones is one pass. */
     uint32_t *order;     /* img->nreqs, per program from its first_req */
     uint32_t *ntop;      /* nprogs: entries of order */
+    /* Requirements a person decides: per program whether it has one, and
+     * per node, for an unmet one, 1 + what the facts record (pb_decided). */
+    uint8_t *has_decision; /* nprogs */
+    uint8_t *decided;      /* img->nreqs */
     /* pw_eval_json's format, made for json_as_of on first use. */
     pw_result_format *json_fmt;
     pw_date json_as_of;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "bc/decision.h"
 #include "util/date.h"
 #include "util/escape.h"
 
@@ -24,6 +25,7 @@ typedef struct pwj_prog {
     size_t p;               /* the program version */
     bool dated;
     bool windowed;          /* the version has an enrolment window */
+    bool decided;           /* has a requirement a person decides: "awaiting_decision" */
     /* Per eligible (0, 1) and, for a dated or windowed program, pw_verdict:
      * [,]{"program":"level_2","eligible":false[,"status":...[,"in_force":{...}]
      * [,"enrolment":{...}]],"unmet":[ */
@@ -107,6 +109,35 @@ static bool pwj_has_status(const pwj_prog *pf, int v)
     return (v == PW_NOT_YET_OPEN || v == PW_CLOSED) && pf->windowed;
 }
 
+static bool pwj_program_decided(const pw_program *program, size_t p)
+{
+    const pb_prog *pr = &program->img->progs[p];
+    for (uint32_t i = 0; i < pr->nreqs; i++)
+        if (pb_decision(program->img, pr->first_req + i, NULL) != PB_NO_DECISION)
+            return true;
+    return false;
+}
+
+/* `,"awaiting_decision":[...]`: the `require`s (or their members) a
+ * person decides that no decision has been recorded for, in order. */
+static void pwj_awaiting(pu_buf *out, const pw_result_format *f, const pwj_prog *pf, const pw_context *ctx)
+{
+    pu_buf_put(out, ",\"awaiting_decision\":[", 22);
+    const pb_image *img = f->program->img;
+    const pb_prog *pr = &img->progs[pf->p];
+    bool first = true;
+    for (uint32_t i = 0; i < pr->nreqs; i++) {
+        if (img->reqs[pr->first_req + i].role != PB_ROLE_REQUIRE ||
+            pt_result_decision(ctx, pf->p, i, NULL) != PB_DECIDED_NOTHING)
+            continue;
+        if (!first)
+            pu_buf_put(out, ",", 1);
+        first = false;
+        pwj_put_piece(out, f, pf->labels[i]);
+    }
+    pu_buf_put(out, "]", 1);
+}
+
 /* A program's output up to its first unmet label, for each way it can
  * start, and every requirement label, escaped. */
 static void pwj_fmt_program(pw_result_format *f, size_t k, size_t p, pwj_piece *labels)
@@ -115,6 +146,7 @@ static void pwj_fmt_program(pw_result_format *f, size_t k, size_t p, pwj_piece *
     pf->p = p;
     pf->dated = pw_program_dated(f->program, p);
     pf->windowed = pw_program_has_window(f->program, p);
+    pf->decided = pwj_program_decided(f->program, p);
     for (int e = 0; e < 2; e++) {
         for (int v = PW_ELIGIBLE; v <= PW_CLOSED; v++) {
             /* Undated programs without a window have one shape, the contract's. */
@@ -260,7 +292,10 @@ void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, 
         pwj_labels(out, f, pf, nodes, unmet);
         pu_buf_put(out, "],\"preferred_unmet\":[", 21);
         pwj_labels(out, f, pf, nodes + unmet, pw_result_preferred_unmet_count(ctx, pf->p));
-        pu_buf_put(out, "]}", 2);
+        pu_buf_put(out, "]", 1);
+        if (pf->decided)
+            pwj_awaiting(out, f, pf, ctx);
+        pu_buf_put(out, "}", 1);
     }
     pu_buf_put(out, "]}\n", 3);
 }

@@ -70,6 +70,27 @@ pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **reco
  * once per run) and so need the node, not the label. */
 const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog);
 
+/* For node `node` of prog in the last successful evaluation: what the facts
+ * record for a requirement a person decides that was not met (the decider's
+ * name in *who): PB_DECIDED_NOTHING (it awaits a decision) or
+ * PB_DECIDED_NO (refused). -1 for any other node, and for a decided one
+ * that was met or not evaluated. */
+int pt_result_decision(const pw_context *ctx, size_t prog, size_t node, const char **who);
+/* For node `node` of program version `version` on `day`: when it is a
+ * requirement a person decides, what the facts record (*decided: a
+ * pb_decided) and who decides (*who); else *decided is -1. Evaluates only
+ * the decision, with the context's facts. */
+pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date day, const char **who,
+                         int *decided, pw_error *err);
+/* The `require`s (or their members) a person decides with no decision
+ * recorded, in the last successful evaluation of prog, in order: eval's
+ * "awaiting_decision". */
+size_t pt_result_awaiting_count(const pw_context *ctx, size_t prog);
+const char *pt_result_awaiting_label(const pw_context *ctx, size_t prog, size_t i);
+/* Whether prog has a requirement a person decides (its eval line then says
+ * which await a decision). */
+bool pt_program_decided(const pw_context *ctx, size_t prog);
+
 /* ---- the eval line -------------------------------------------------------- */
 
 /* Appends one eval line (pw_result_format_json's text) to out, for the

@@ -647,6 +647,10 @@ void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
     pc_resolve_cite(c, r);
     if (r->label[0] == '\0')
         PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
+    if (r->group == PA_LEAF && r->decided_by) {
+        pc_check_decided(c, r);
+        return;
+    }
     if (r->group == PA_LEAF) {
         pc_fn fn = {NULL, NULL, 0, 0, NULL};
         pb_type t = pc_expr(c, &fn, r->cond);
@@ -908,6 +912,8 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
             pc_check_program(&c, d, &ids);
     if (!diags->oom)
         pc_expand_amendments(&c, decls);
+    if (!diags->oom)
+        pc_check_decision_keys(&c, decls);
     if (!diags->oom)
         pc_check_tests(&c, decls, &ids);
     return diags->errors == errors && !diags->oom;

@@ -53,6 +53,8 @@ typedef struct pc_ctx {
     unsigned max_nesting; /* expression height and definition chain length */
     bool chain_reported;  /* one E0445 per compilation is enough */
     uint32_t next_func;
+    struct pc_keys *decision_keys; /* decision key -> its first requirement (check_decision.c) */
+    bool decisions_reported;       /* E0476 or E0477 is said once */
 } pc_ctx;
 
 static inline pb_type pc_ty(int kind, bool optional, uint32_t rec)
@@ -95,6 +97,17 @@ void pc_expand_amendments(pc_ctx *c, pa_decl *decls);
 void pc_check_req_period(pc_ctx *c, const pa_req *r, const pa_decl *prog);
 /* Checks one requirement (and its members): `depth` groups around it. */
 void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth);
+/* Requirements a person decides (check_decision.c): the facts field
+ * `decisions` and the made conditions of one requirement; then, over the
+ * whole rule set, one decider per decision key. */
+void pc_check_decided(pc_ctx *c, pa_req *r);
+void pc_check_decision_keys(pc_ctx *c, const pa_decl *decls);
+/* A test's `decisions: [...]` when the rule set decides requirements: a
+ * key no requirement is decided under is E0386, with the nearest key. */
+void pc_check_decision_value(pc_ctx *c, const pa_value *list);
+/* A label after `awaiting decision` in an expectation of `prog`: it must
+ * label a `require` (or a member of one) that a person decides (E0387). */
+void pc_check_awaiting_label(pc_ctx *c, const char *prog, const pa_label *l);
 /* Examples and tests (check_test.c): names, values against the facts
  * record, expectations against the programs (`ids`: program name -> the
  * index of its first version in p->progs). */

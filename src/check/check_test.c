@@ -140,6 +140,8 @@ static void pc_check_entries(pc_tctx *t, const pa_value *v, uint32_t r, bool com
             pc_unknown_field(t, e, rec);
         else if (f->type.kind != PB_T_VOID)
             pc_check_value(t, e->value, e->name, f->type, f->known);
+        if (f && r == 0 && strcmp(e->name, "decisions") == 0)
+            pc_check_decision_value(t->c, e->value);
     }
     if (!complete)
         return;
@@ -466,6 +468,8 @@ static void pc_check_expect(pc_tctx *t, const pa_expect *x)
     pc_check_labels(t, x, x->unmet, PA_REQUIRE);
     pc_check_labels(t, x, x->pref, PA_PREFER);
     pc_check_labels(t, x, x->advice, PA_ADVISE);
+    for (const pa_label *l = x->awaiting; l; l = l->next)
+        pc_check_awaiting_label(t->c, x->program, l);
 }
 
 static void pc_check_test(pc_tctx *t, const pa_decl *d, pc_names *titles)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api/tools.h"
+#include "bc/decision.h"
 #include "bc/image.h"
 #include "facts/facts.h"
 #include "vm/vm.h"
@@ -67,7 +68,15 @@ static void eval_write_members(const eval_report *r, size_t p, size_t group, uns
         pw_outcome o = pw_result_outcome(r->ctx, p, i);
         cli_buf_printf(r->out, "%*s- ", 21 + 2 * (int)depth, "");
         cli_buf_text(r->out, info.label);
-        cli_buf_printf(r->out, ": %s\n", eval_outcome_word(o));
+        cli_buf_printf(r->out, ": %s", eval_outcome_word(o));
+        const char *who = NULL;
+        int decided = pt_result_decision(r->ctx, p, i, &who);
+        if (decided >= 0) {
+            cli_buf_printf(r->out, " (%s", decided == PB_DECIDED_NO ? "refused by " : "needs a decision by ");
+            cli_buf_text(r->out, who);
+            cli_buf_put(r->out, ")", 1);
+        }
+        cli_buf_put(r->out, "\n", 1);
         if (info.kind != PW_REQ_SINGLE && o == PW_UNMET)
             eval_write_members(r, p, i, depth + 1);
     }
@@ -85,7 +94,17 @@ static void eval_write_reasons(const eval_report *r, size_t p)
             continue;
         const char *what = info.role == PW_ROLE_REQUIRE ? "missing"
                            : info.role == PW_ROLE_PREFER ? "preferred, not met" : "note";
-        cli_buf_printf(r->out, "                     %s: ", what);
+        const char *who = NULL;
+        int decided = pt_result_decision(r->ctx, p, i, &who);
+        if (decided >= 0) {
+            /* A decision to be made is not a missing fact. */
+            cli_buf_printf(r->out, "                     %s",
+                           decided == PB_DECIDED_NO ? "refused by " : "needs a decision by ");
+            cli_buf_text(r->out, who);
+            cli_buf_put(r->out, ": ", 2);
+        } else {
+            cli_buf_printf(r->out, "                     %s: ", what);
+        }
         cli_buf_text(r->out, info.label); /* a label may hold "\n" */
         cli_buf_put(r->out, "\n", 1);
         if (info.kind != PW_REQ_SINGLE && info.role != PW_ROLE_ADVISE)

@@ -125,6 +125,8 @@
     X(E0383, ERROR, "A value expectation of a type a test cannot write")                                \
     X(E0384, ERROR, "A text in test data that is not a known value")                                    \
     X(E0385, ERROR, "A text marked `not known` that no list holds or that its list has")                \
+    X(E0386, ERROR, "A decision in test data under a key no requirement is decided by")                 \
+    X(E0387, ERROR, "`awaiting decision` with a label no person decides")                               \
     /* named sources */                                                                                \
     X(E0390, ERROR, "A source declared twice")                                                          \
     X(E0391, ERROR, "A citation of an unknown source")                                                  \
@@ -185,7 +187,12 @@
     X(E0470, ERROR, "An enrolment window that closes before it opens")                                  \
     X(E0471, ERROR, "An enrolment window outside its program's effective period")                       \
     X(E0472, ERROR, "`enrolment` not followed by `open`")                                               \
-    X(E0473, ERROR, "A window's end moved outside the years of a date")
+    X(E0473, ERROR, "A window's end moved outside the years of a date") \
+    /* requirements a person decides */                                                               \
+    X(E0476, ERROR, "A decided requirement in a rule set with no `decisions` field")                    \
+    X(E0477, ERROR, "A `decisions` field that cannot record decisions")                                 \
+    X(E0478, ERROR, "One decision made by two different deciders")                                      \
+    X(E0479, ERROR, "A decision with no one to decide it, or an empty key")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "explain.h"
+#include "bc/decision.h"
 
 typedef struct px_exp {
     pw_context *ctx;
@@ -56,6 +59,27 @@ static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date f
     return PW_OK;
 }
 
+/* A requirement a person decides looks at one thing, the decision: one
+ * line that says who decides and what the facts record (an entry whose
+ * `expr` is NULL: a statement, not a value). It never changes with the
+ * day. */
+static pw_status px_decision_seen(const px_exp *x, const char *who, int decided, pw_req_explained *r)
+{
+    pw_seen *s = pm_alloc(x->a, sizeof *s);
+    const char *what = decided == PB_DECIDED_YES ? "accepted by " : decided == PB_DECIDED_NO ? "refused by "
+                                                                                          : "needs a decision by ";
+    size_t len = strlen(what) + strlen(who) + 1;
+    char *value = pm_alloc(x->a, len);
+    if (!s || !value)
+        return px_fail_nomem(x->err);
+    memset(s, 0, sizeof *s);
+    snprintf(value, len, "%s%s", what, who);
+    s->value = value;
+    r->seen = s;
+    r->nseen = 1;
+    return PW_OK;
+}
+
 static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw_req_explained *r)
 {
     const pw_program *prog = pt_context_program(x->ctx);
@@ -88,6 +112,11 @@ static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw
     }
     if (st != PW_OK || r->holds == PW_NOT_IN_FORCE)
         return st;
+    int decided;
+    const char *who;
+    st = pt_decision_at(x->ctx, version, node, as_of, &who, &decided, x->err);
+    if (st != PW_OK || decided >= 0)
+        return st != PW_OK ? st : px_decision_seen(x, who, decided, r);
     pw_seen *seen;
     st = px_seen(x->ctx, version, node, as_of, then, x->a, &seen, &r->nseen, x->err);
     r->seen = seen;

@@ -9,10 +9,12 @@
  * The plan found is replayed (px_plan_replay) before it is returned. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan_int.h"
+#include "bc/decision.h"
 #include "util/date.h"
 
 /* A state of the search: the steps taken, as a chain to the root. */
@@ -125,6 +127,42 @@ static bool px_push_label(pm_arena *a, const char ***v, size_t *n, const char *l
     nv[(*n)++] = label;
     *v = nv;
     return true;
+}
+
+/* A step's `arrange` labels, followed (past narrange, where only the text
+ * report looks: px_render_plan) by, for each, what the coach asks of whom
+ * when it is a requirement a person decides ("ask WHO for a decision on",
+ * "ask WHO to review its refusal of"), else NULL. NULL when out of memory. */
+static const char *const *px_with_deciders(px_search *x, size_t ver, pw_date day, const char *const *labels,
+                                           size_t n)
+{
+    const char **v = pm_alloc(x->a, (2 * n + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    const pw_program *prog = pt_context_program(x->ctx);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = labels[i];
+        v[n + i] = NULL;
+        for (size_t k = 0; k < pw_requirement_count(prog, ver); k++) {
+            pw_requirement info;
+            const char *who;
+            int decided;
+            if (pw_requirement_info(prog, ver, k, &info, NULL) != PW_OK || info.depth ||
+                strcmp(info.label, labels[i]) != 0)
+                continue;
+            if (pt_decision_at(x->ctx, ver, k, day, &who, &decided, NULL) != PW_OK || decided < 0)
+                break;
+            const char *lead = decided == PB_DECIDED_NO ? "ask %s to review its refusal of" : "ask %s for a decision on";
+            size_t len = strlen(lead) + strlen(who) + 1;
+            char *t = pm_alloc(x->a, len);
+            if (!t)
+                return NULL;
+            snprintf(t, len, lead, who);
+            v[n + i] = t;
+            break;
+        }
+    }
+    return v;
 }
 
 /* Whether the version evaluated on `day` is eligible once the coach
@@ -394,8 +432,10 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
         o->hours = p->hours;
         o->waits = st->waits;
         o->nwaits = st->nwaits;
-        o->arrange = st->arrange;
         o->narrange = st->narrange;
+        o->arrange = px_with_deciders(x, st->version, st->enrol, st->arrange, st->narrange);
+        if (!o->arrange)
+            return px_fail_nomem(x->err);
         if (p->hours > 0)
             plan->hours += p->hours;
     }

@@ -131,6 +131,12 @@ static void px_text_seen(px_out *o, const pw_req_explained *r, const char *pad)
     bool dated = false;
     for (size_t i = 0; i < r->nseen; i++) {
         const pw_seen *s = &r->seen[i];
+        if (!s->expr) {
+            /* A decision ("needs a decision by ..."): it does not change
+             * with the day, so no day is said either. */
+            px_emit(o, "%s%s\n", pad, px_text(o, 0, s->value));
+            return;
+        }
         if (s->test && r->holds == PW_UNMET) {
             px_emit(o, "%s%s %s, needs %s", pad, px_text(o, 0, s->expr), px_text(o, 1, s->value),
                     px_text(o, 2, s->test));
@@ -361,7 +367,11 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
         px_emit(&o, "  not eligible within the horizon\n");
         for (size_t i = 0; i < e->nblocking; i++) {
             const pw_change *ch = &e->blocking[i];
-            if (ch->kind == PW_CHANGE_UNMET)
+            /* Past nblocking, px_when says what a person decided, if one decides. */
+            const char *decision = e->blocking[e->nblocking + i].label;
+            if (ch->kind == PW_CHANGE_UNMET && decision)
+                px_emit(&o, "    blocked by \"%s\": %s\n", px_text(&o, 0, ch->label), px_text(&o, 1, decision));
+            else if (ch->kind == PW_CHANGE_UNMET)
                 px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", px_text(&o, 0, ch->label),
                         px_day(ch->day, b));
             else if (ch->kind == PW_CHANGE_OPENS)
@@ -393,9 +403,16 @@ static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
             px_emit(o, "%s \"%s\"", i ? "," : "", px_text(o, 0, s->waits[i]));
         px_emit(o, "\n");
     }
-    for (size_t i = 0; i < s->narrange; i++)
-        px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
-                px_text(o, 0, s->arrange[i]));
+    for (size_t i = 0; i < s->narrange; i++) {
+        /* Past narrange, px_plan says who decides the requirement, if a
+         * person does: a decision to ask for, not an impossibility. */
+        const char *decision = s->arrange[s->narrange + i];
+        if (decision)
+            px_emit(o, "       arrange first: %s \"%s\"\n", px_text(o, 1, decision), px_text(o, 0, s->arrange[i]));
+        else
+            px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
+                    px_text(o, 0, s->arrange[i]));
+    }
     if (s->grants) {
         px_emit(o, "       grants %s on %s", s->grants, px_day(s->granted, b));
         if (s->expires != PW_DATE_MAX)

@@ -5,9 +5,11 @@
  * construction; a boundary's reason is the top-level requirement whose
  * outcome, as the VM recorded it, flips on that day, or the version. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "explain.h"
+#include "bc/decision.h"
 
 typedef struct px_changes {
     pw_change *v;
@@ -157,6 +159,33 @@ static bool px_when_day(px_when_run *w, pw_date day, bool first_day, size_t ver,
     return true;
 }
 
+/* After the n blocking changes, where only the text report looks
+ * (px_render_when), one more for each: its label says what the facts
+ * record of a requirement a person decides ("needs a decision by WHO",
+ * "refused by WHO"), NULL for any other. */
+static bool px_blocking_deciders(px_when_run *w, px_changes *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        pw_change ch = {PW_CHANGE_UNMET, 0, NULL, 0};
+        const char *who;
+        int decided = -1;
+        if (c->v[k].kind == PW_CHANGE_UNMET &&
+            pt_decision_at(w->ctx, w->ver, c->v[k].node, c->v[k].day, &who, &decided, NULL) == PW_OK &&
+            decided >= 0) {
+            const char *lead = decided == PB_DECIDED_NO ? "refused by " : "needs a decision by ";
+            size_t len = strlen(lead) + strlen(who) + 1;
+            char *t = pm_alloc(w->a, len);
+            if (!t)
+                return false;
+            snprintf(t, len, "%s%s", lead, who);
+            ch.label = t;
+        }
+        if (!px_add_change(w->a, c, ch))
+            return false;
+    }
+    return true;
+}
+
 /* No period: what is unmet on the horizon's last day, and since when. */
 static bool px_blocking(px_when_run *w, pw_eligibility *e)
 {
@@ -190,8 +219,11 @@ static bool px_blocking(px_when_run *w, pw_eligibility *e)
         if (!px_add_change(w->a, &c, ch))
             return false;
     }
+    size_t shown = c.n;
+    if (!px_blocking_deciders(w, &c, shown))
+        return false;
     e->blocking = c.v;
-    e->nblocking = c.n;
+    e->nblocking = shown;
     return true;
 }
 

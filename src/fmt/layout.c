@@ -81,7 +81,7 @@ static bool fm_open_ended(int k)
     case T_LBRACKET: case T_AND: case T_OR: case T_NOT: case T_IF: case T_THEN: case T_ELSE:
     case T_WHERE: case T_IN: case T_OF: case T_IS: case T_OTHERWISE: case T_SINCE:
     case T_BETWEEN: case T_FOR: case T_ANY: case T_ALL: case T_COUNT: case T_SUM: case T_WITH:
-    case T_FOLLOWING: case T_MONTHNAME:
+    case T_FOLLOWING: case T_MONTHNAME: case T_DECIDED: case T_AS: case T_AWAITING:
     case T_CITING: case T_ASSUMING: case T_EFFECTIVE: case T_ENROLMENT: case T_YET: case T_FROM:
     case T_UNTIL: case T_VALID:
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
@@ -224,7 +224,7 @@ typedef enum fm_tail {
     FT_NONE,
     FT_REQUIREMENT, /* requirements, members: `citing`, `effective`, `assuming`;
                      * program headers: `effective`, `assuming` */
-    FT_EXPECT       /* expectations: `unmet`, `prefer unmet`, `advise` */
+    FT_EXPECT       /* expectations: `unmet`, `prefer unmet`, `advise`, `awaiting decision` */
 } fm_tail;
 
 static fm_tail fm_tail_of(const fm_frame *b, int head)
@@ -242,7 +242,7 @@ static bool fm_is_clause(const fm_frame *b, int k, int prev)
     case FT_REQUIREMENT:
         return k == T_CITING || k == T_EFFECTIVE || k == T_ASSUMING || k == T_ENROLMENT;
     case FT_EXPECT:
-        return k == T_ADVISE || k == T_PREFER || (k == T_UNMET && prev != T_PREFER);
+        return k == T_ADVISE || k == T_PREFER || k == T_AWAITING || (k == T_UNMET && prev != T_PREFER);
     default:
         return false;
     }
@@ -258,7 +258,8 @@ static bool fm_part_word(const fm_layout *L)
 static fm_role fm_role_of(fm_layout *L, const fm_frame *b, size_t i)
 {
     int k = L->doc->toks[i].kind;
-    bool more = fm_open_ended(L->prev) || fm_part_word(L);
+    /* `decided by "WHO"`: the text after `by` is the decider, not a label. */
+    bool more = fm_open_ended(L->prev) || fm_part_word(L) || L->prev2 == T_DECIDED;
     bool starts = false;
     switch ((fm_kind)b->kind) {
     case FK_TOP:

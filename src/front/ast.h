@@ -217,6 +217,17 @@ struct pa_req {
      * checker replaces it by copies of the block's requirements. */
     const char *use;
     bool shared;        /* a copy of a block's requirement, checked with the block */
+    /* `decided by "WHO" [as "KEY"]` (PA_LEAF): a requirement a person decides.
+     * The parser makes `cond` (a yes is recorded for the key in the facts
+     * field `decisions`) and `decision` (0: nothing recorded, 1: yes, 2: no)
+     * from the key, the label when no `as` is written. */
+    const char *decided_by;
+    ps_span decided_span;  /* the whole `decided by ...` */
+    ps_span by_span;       /* WHO */
+    const char *decision_key;
+    ps_span key_span;      /* KEY, or WHO's when there is no `as` */
+    bool key_given;
+    pa_expr *decision;
     pa_req *next;
 };
 
@@ -326,6 +337,9 @@ struct pa_expect {
     bool has_advice;    /* `advise ...`: the `advise` notes shown, exactly */
     pa_label *advice;
     uint32_t nadvice;
+    bool has_awaiting;  /* `awaiting decision ...`: the decided `require`s with no decision, exactly */
+    pa_label *awaiting;
+    uint32_t nawaiting;
     /* PA_X_VALUE: the arguments (literal values, in order; `has_args` when
      * parentheses were written) and the value the definition must give. */
     bool has_args;

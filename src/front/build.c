@@ -725,6 +725,9 @@ void pp_expect_of(pa_expect *x, const char *program, ps_span program_span, ps_sp
     x->has_advice = tail.advice.has;
     x->advice = tail.advice.labels.head;
     x->nadvice = tail.advice.labels.n;
+    x->has_awaiting = tail.awaiting.has;
+    x->awaiting = tail.awaiting.labels.head;
+    x->nawaiting = tail.awaiting.labels.n;
 }
 
 pa_expect *pp_expect_value(pp_parser *p, const char *name, ps_span name_span, ps_span span,
@@ -742,4 +745,89 @@ pa_expect *pp_expect_value(pp_parser *p, const char *name, ps_span name_span, ps
         x->nargs = args->n;
     }
     return x;
+}
+
+/* ---- requirements a person decides ------------------------------------------ */
+
+pa_req *pp_decided(pp_parser *p, ps_span span, const char *who, ps_span who_span, const char *key,
+                   ps_span key_span)
+{
+    pa_req *r = pp_alloc(p, sizeof *r);
+    if (r) {
+        r->group = PA_LEAF;
+        r->span = span;
+        r->decided_by = who;
+        r->decided_span = span;
+        r->by_span = who_span;
+        r->decision_key = key;
+        r->key_span = key_span;
+        r->key_given = key != NULL;
+    }
+    return r;
+}
+
+/* The loop variable of the made conditions: a name no rule can write, so
+ * it hides nothing the author wrote. */
+#define PP_DECISION_VAR "the decision"
+
+static pa_expr *pp_decision_field(pp_parser *p, ps_span at, const char *name)
+{
+    pa_expr *var = pp_node(p, PA_E_NAME, at, NULL, NULL, NULL);
+    if (!var)
+        return NULL;
+    var->u.name.name = PP_DECISION_VAR;
+    pa_expr *e = pp_node(p, PA_E_FIELD, at, var, NULL, NULL);
+    if (e) {
+        e->u.field.obj = var;
+        e->u.field.name = name;
+        e->u.field.name_span = at;
+    }
+    return e;
+}
+
+/* `any the decision in decisions where the decision.key = KEY [and the
+ * decision.accepted]`. */
+static pa_expr *pp_decision_any(pp_parser *p, ps_span at, const char *key, bool accepted)
+{
+    pa_expr *list = pp_node(p, PA_E_NAME, at, NULL, NULL, NULL);
+    pa_expr *k = pp_decision_field(p, at, "key");
+    pa_expr *text = pp_text(p, at, (pp_str){key, (uint32_t)strlen(key)});
+    if (!list || !k || !text)
+        return NULL;
+    list->u.name.name = "decisions";
+    pa_expr *where = pp_binary(p, at, PA_OP_EQ, at, k, text);
+    if (where && accepted) {
+        pa_expr *yes = pp_decision_field(p, at, "accepted");
+        where = yes ? pp_binary(p, at, PA_OP_AND, at, where, yes) : NULL;
+    }
+    if (!where)
+        return NULL;
+    return pp_quant(p, at, PA_Q_ANY, PP_DECISION_VAR, at, list, where, NULL);
+}
+
+bool pp_decision(pp_parser *p, pa_req *r)
+{
+    if (!r->decided_by)
+        return true;
+    if (!r->key_given)
+        r->decision_key = r->label;
+    ps_span at = r->decided_span;
+    /* cond: a yes is recorded. decision: if yes then 1 else if recorded then 2 else 0. */
+    r->cond = pp_decision_any(p, at, r->decision_key, true);
+    pa_expr *recorded = pp_decision_any(p, at, r->decision_key, false);
+    pa_expr *one = pp_int(p, at, 1), *two = pp_int(p, at, 2), *zero = pp_int(p, at, 0);
+    if (!r->cond || !recorded || !one || !two || !zero)
+        return false;
+    pa_expr *inner = pp_node(p, PA_E_IF, at, recorded, two, zero);
+    if (!inner)
+        return false;
+    inner->u.cond.c = recorded, inner->u.cond.a = two, inner->u.cond.b = zero;
+    pa_expr *yes = pp_decision_any(p, at, r->decision_key, true);
+    if (!yes)
+        return false;
+    r->decision = pp_node(p, PA_E_IF, at, yes, one, inner);
+    if (!r->decision)
+        return false;
+    r->decision->u.cond.c = yes, r->decision->u.cond.a = one, r->decision->u.cond.b = inner;
+    return true;
 }

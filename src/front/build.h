@@ -56,6 +56,12 @@ void pp_append_decl(pp_parser *p, pa_decl *d);
 void pp_define_failed(pp_parser *p);
 pa_req *pp_leaf(pp_parser *p, pa_expr *cond);
 pa_req *pp_group(pp_parser *p, ps_span span, pa_group g, pa_req *members);
+/* `decided by "WHO" [as "KEY"]`: a leaf whose conditions pp_decision makes
+ * once the label is known (after pp_labelled); pp_decision does nothing for
+ * other requirements, and returns false only when out of memory. */
+pa_req *pp_decided(pp_parser *p, ps_span span, const char *who, ps_span who_span, const char *key,
+                   ps_span key_span);
+bool pp_decision(pp_parser *p, pa_req *r);
 pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
         ps_span label_span, pp_tail tail);
 void pp_unterminated(pp_parser *p, pp_block block, ps_span brace);

@@ -149,6 +149,7 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
     if (has[T_IDENT] && has[T_INT] && has[T_LPAREN]) {
         bool group = has[T_AT];
         has[T_AT] = false;
+        has[T_DECIDED] = false; /* `decided by "WHO"`: a detail, as a unit is */
         pp_fold(has, PP_STARTS_EXPR, e, group ? "an expression or a group" : "an expression");
     } else if (has[T_INT] && has[T_STRING] && has[T_DATE]) {
         pp_fold(has, PP_VALUE, e, "a value");

@@ -6,6 +6,7 @@
 
 #include "../util/date.h"
 #include "gen_int.h"
+#include "../bc/decision.h"
 
 /* The format stores some counts in 16 bits. */
 #define PG_MAX_U16 65535u
@@ -249,6 +250,26 @@ static void pk_defines(pg *g)
     }
 }
 
+/* A decided requirement's leaf is followed by the function that says what
+ * was decided (0: nothing recorded, 1: yes, 2: no), named `decided by WHO`:
+ * the tools find the decider there (pb_decision), and the format needs no
+ * new field. */
+static void pk_decision(pg *g, const pa_req *r)
+{
+    size_t len = strlen(r->decided_by) + sizeof PB_DECISION_PREFIX;
+    char *name = pm_alloc(&g->names, len);
+    if (!name) {
+        g->oom = true;
+        return;
+    }
+    snprintf(name, len, PB_DECISION_PREFIX "%s", r->decided_by);
+    pk_begin_fn(g, pk_locals_needed(r->decision, 0));
+    pk_mark(g, &r->decided_span);
+    pk_expr(g, r->decision, false);
+    pb_type result = {PB_T_INT, 0, 0};
+    pk_end_fn(g, pk_cstring(g, name), 0, NULL, result);
+}
+
 static uint32_t pk_leaf(pg *g, const pa_decl *prog, const pa_req *r, uint32_t node)
 {
     /* Leaf functions are named after their program and node, for the
@@ -266,6 +287,8 @@ static uint32_t pk_leaf(pg *g, const pa_decl *prog, const pa_req *r, uint32_t no
     pk_expr(g, r->cond, false);
     pb_type result = {PB_T_BOOL, 0, 0};
     pk_end_fn(g, pk_cstring(g, copy), 0, NULL, result);
+    if (r->decided_by)
+        pk_decision(g, r);
     return fn;
 }
 

@@ -82,7 +82,8 @@ static bool pr_out_of_window(pw_verdict v)
     return v == PW_NOT_YET_OPEN || v == PW_CLOSED;
 }
 
-static const char *const pr_list_word[PR_NLISTS] = {"unmet", "prefer unmet", "advise"};
+static const char *const pr_list_word[PR_NLISTS] = {"unmet", "prefer unmet", "advise",
+                                                    "awaiting decision"};
 
 static void pr_render_list(const pr_strings *l, const char *word, pd_buf *out)
 {
@@ -123,7 +124,7 @@ void pr_render_failure(const pr_failure *f, const char *indent, pd_buf *out)
     /* Unmet requirements always (they say why); the other lists when the
      * expectation asked about them. */
     for (int i = 0; i < PR_NLISTS; i++)
-        if (f->lists[i].actual.n || (i != PR_UNMET && f->lists[i].given))
+        if ((f->lists[i].actual.n && i != PR_AWAITING) || (i != PR_UNMET && f->lists[i].given))
             pr_render_list(&f->lists[i].actual, pr_list_word[i], out);
     /* The dates explain a version in or out of force, nothing else. */
     if (f->actual != f->expected && (pr_out_of_force(f->actual) || pr_out_of_force(f->expected)))

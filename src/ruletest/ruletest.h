@@ -38,7 +38,7 @@ typedef enum pr_status {
 
 /* The label lists an expectation can pin exactly: unmet `require`s
  * (`unmet`), unmet `prefer`s (`prefer unmet`), advice shown (`advise`). */
-typedef enum pr_list { PR_UNMET = 0, PR_PREFERRED, PR_ADVICE, PR_NLISTS } pr_list;
+typedef enum pr_list { PR_UNMET = 0, PR_PREFERRED, PR_ADVICE, PR_AWAITING, PR_NLISTS } pr_list;
 
 typedef struct pr_labels {
     bool given;              /* written in the expectation: `expected` is exact */

@@ -119,7 +119,8 @@ static bool pr_failure_start(pr_failure *f, const pt_tree *tree, const pa_expect
     return (f->program = pr_dup(x->program ? x->program : "")) &&
            pr_expect_labels(&f->lists[PR_UNMET], x->has_unmet, x->unmet) &&
            pr_expect_labels(&f->lists[PR_PREFERRED], x->has_pref, x->pref) &&
-           pr_expect_labels(&f->lists[PR_ADVICE], x->has_advice, x->advice);
+           pr_expect_labels(&f->lists[PR_ADVICE], x->has_advice, x->advice) &&
+           pr_expect_labels(&f->lists[PR_AWAITING], x->has_awaiting, x->awaiting);
 }
 
 typedef size_t (*pr_count_fn)(const pw_context *, size_t);
@@ -157,9 +158,11 @@ static bool pr_compare(const pw_program *prog, const pw_context *ctx, size_t v, 
                        bool *holds)
 {
     static const pr_count_fn counts[PR_NLISTS] = {
-        pw_result_unmet_count, pw_result_preferred_unmet_count, pw_result_advice_count};
+        pw_result_unmet_count, pw_result_preferred_unmet_count, pw_result_advice_count,
+        pt_result_awaiting_count};
     static const pr_label_fn labels[PR_NLISTS] = {
-        pw_result_unmet_label, pw_result_preferred_unmet_label, pw_result_advice};
+        pw_result_unmet_label, pw_result_preferred_unmet_label, pw_result_advice,
+        pt_result_awaiting_label};
     pw_program_period(prog, v, &f->from, &f->until);
     pw_program_window(prog, v, &f->opens, &f->closes);
     f->actual = pw_result_verdict(ctx, v);

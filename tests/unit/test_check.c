@@ -292,6 +292,11 @@ static const bad bads[] = {
     {"program p effective until 2026-12-31 { require \"r\": age >= 16  require \"s\": true }\n"
      "program p effective from 2027-01-01 amends the previous version { replace \"r\": agee >= 18 }",
      "E0402", "agee"},
+    /* requirements a person decides: the prelude's facts have no `decisions` */
+    {"program p { require \"r\": decided by \"the committee\" }", "E0476",
+     "`r` is decided by a person, but the facts record has no field `decisions`"},
+    {"program p { require \"g\": any of { \"m\": decided by \"the committee\" as \"k\" } }", "E0476",
+     "`m` is decided by a person"},
 };
 
 START_TEST(test_bad)
@@ -319,6 +324,8 @@ static const char *const goods[] = {
     "program p effective from 2027-01-01 until 2027-12-31 amends the previous version {\n"
     "  drop \"s\" replace \"r\": age >= 18 require \"t\": true }\n"
     "program p effective from 2028-01-01 amends the previous version { drop \"t\" require \"s\": true }",
+    /* `decided` and `as` are words only in `decided by "WHO" as "KEY"` */
+    "define decided = true\ndefine as = 1\nprogram p { require \"r\": decided and as >= 1 }",
     /* a source cited by name, before or after its declaration, inside a group too */
     "program p { require \"r\": true citing s  require \"g\": any of { \"m\": true citing s } citing t }\n"
     "source s = \"a sentence\"\nsource t = \"another\"",

@@ -274,6 +274,39 @@ START_TEST(test_adjacent)
 }
 END_TEST
 
+/* `decided`, `as` and `awaiting` are words only before what makes them
+ * one (`by`, a text, `decision`), across layout and comments; elsewhere
+ * they are names. */
+static const struct {
+    const char *text;
+    int want[6];
+} contextual[] = {
+    {"decided by \"x\"", {T_DECIDED, T_IDENT, T_STRING}},
+    {"decided\n  # why\n  by\"x\"", {T_DECIDED, T_IDENT, T_STRING}},
+    {"decided", {T_IDENT}},
+    {"decided byway", {T_IDENT, T_IDENT}},
+    {"decided = by", {T_IDENT, T_EQ, T_IDENT}},
+    {"as \"k\"", {T_AS, T_STRING}},
+    {"as of 2026-01-01", {T_IDENT, T_OF, T_DATE}},
+    {"awaiting decision none", {T_AWAITING, T_IDENT, T_NONE}},
+    {"awaiting decisions", {T_IDENT, T_IDENT}},
+};
+
+START_TEST(test_contextual)
+{
+    fx f;
+    lex(&f, contextual[_i].text);
+    int n = 0;
+    while (n < 6 && contextual[_i].want[n])
+        n++;
+    ck_assert_int_eq(f.n, n);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(f.toks[i].kind, contextual[_i].want[i]);
+    ck_assert_uint_eq(f.diags.errors, 0);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_empty)
 {
     fx f;
@@ -532,6 +565,7 @@ static Suite *scanner_suite(void)
     tcase_add_test(tokens, test_spans);
     tcase_add_test(tokens, test_adjacent);
     tcase_add_test(tokens, test_empty);
+    tcase_add_loop_test(tokens, test_contextual, 0, (int)(sizeof contextual / sizeof *contextual));
     suite_add_tcase(s, tokens);
     TCase *errs = tcase_create("errors");
     tcase_add_loop_test(errs, test_error, 0, (int)(sizeof errors / sizeof *errors));

@@ -8,7 +8,7 @@ from typing import Any, Optional
 import pytest
 
 import pathway_rules
-from conftest import AS_OF, COACHES, ENGLAND, USATF, pathway_cli
+from conftest import AS_OF, COACHES, ENGLAND, REPO, USATF, pathway_cli
 
 SETS = {"usatf": USATF, "england": ENGLAND}
 
@@ -145,3 +145,18 @@ def test_when_and_plan_specific_values(usatf, coaches):
         ("level_2", datetime.date(2027, 8, 15)), ("level_3", datetime.date(2030, 8, 15))]
     assert p.steps[0].waits == ("at least two years of coaching experience",)
     assert p.hours == 32.0
+
+
+def test_explain_a_decision():
+    """A requirement a person decides: one seen entry, with no expression,
+    that says who decides and what is recorded."""
+    rules = pathway_rules.Rules.open(REPO / "tests" / "rules" / "handbooks" / "decisions.pw")
+    coach = {"id": "pending", "birth_date": "1990-06-15",
+             "licences": [{"id": "c-licence", "issued": "2024-03-01"}]}
+    rule = rules.explain(coach, as_of=AS_OF, programs=["b_licence"])["b_licence"].requirements[1]
+    assert (rule.label, rule.holds) == ("meets the 3.2 Rule", "unmet")
+    assert rule.seen == (pathway_rules.Seen(None, "needs a decision by the national coaching committee",
+                                            None, None, ()),)
+    coach["decisions"] = [{"key": "meets the 3.2 Rule", "accepted": False}]
+    rule = rules.explain(coach, as_of=AS_OF, programs=["b_licence"])["b_licence"].requirements[1]
+    assert rule.seen[0].value == "refused by the national coaching committee"

@@ -94,7 +94,7 @@ class Result:
 @dataclass(frozen=True)
 class Seen:
     """A value a requirement looked at, as the VM evaluated it."""
-    expr: str                  #: as the rules write it: age, member("usatf")
+    expr: Optional[str]        #: as the rules write it: age, member("usatf"); None for a decision
     value: str                 #: 17, false, none, "sport-science", 2024-06-30
     test: Optional[str]        #: the comparison it is put to ("at least 18"), or None
     value_then: Optional[str]  #: its value on the day the requirement changes, or None

@@ -525,7 +525,7 @@ class Rules:
 
 
 def _seen(s: _native.Seen) -> Seen:
-    return Seen(s.expr.decode("utf-8"), s.value.decode("utf-8"), _text(s.test),
+    return Seen(_text(s.expr), s.value.decode("utf-8"), _text(s.test),
                 _text(s.value_then), _texts(s.entries, s.nentries))
 
 

@@ -61,6 +61,9 @@ void pc_collect_known(pc_ctx *c, const pa_decl *decls)
             }
             pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0373, "`known %s` is declared twice", d->name);
             pd_note_add(c->d, dg, &c->p->known[old].decl->name_span, "first declared here");
+            if (c->p->known[old].decl->span.file != d->span.file)
+                pd_note_add(c->d, dg, NULL, "to add values to it, write `extend known %s with [\"a\", \"b\"]`",
+                            d->name);
             continue;
         }
         pc_known *k = &c->p->known[c->p->nknown++];
@@ -168,8 +171,13 @@ void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v)
             pd_set_fix(c->d, dg, fix);
         }
     }
-    pd_note_add(c->d, dg, &k->decl->name_span,
-                "the known values of `%s` are listed here; add it there if it is one", k->decl->name);
+    if (k->decl->span.file == v->span.file)
+        pd_note_add(c->d, dg, &k->decl->name_span,
+                    "the known values of `%s` are listed here; add it there if it is one", k->decl->name);
+    else
+        pd_note_add(c->d, dg, &k->decl->name_span,
+                    "the known values of `%s` are listed here; if it is one, add it there, or in this "
+                    "file with `extend known %s with [\"%s\"]`", k->decl->name, k->decl->name, s);
     pd_note_add(c->d, dg, NULL, "a test about a value outside the list says so: \"%s\" not known", s);
 }
 

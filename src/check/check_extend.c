@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../bc/bytecode.h"
 #include "check_int.h"
 
 /* E0339: the declaration is in the extension's own file. */
@@ -241,9 +242,13 @@ static void pc_extend_fields(pc_ctx *c, pc_ext_names *x, uint32_t r, const pa_de
             pd_note_add(c->d, dg, &rec->fields[old].span, "`%s` is declared here", f->name);
             continue;
         }
-        if (!f->def && !same_file)
-            pc_required_field(c, f, rec);
         pc_add_field(c, rec, f);
+        if (!f->def && !same_file) {
+            pc_required_field(c, f, rec);
+            /* Reported once: facts that leave it out are not errors too
+             * (nothing runs after an error, so the default is never used). */
+            rec->fields[rec->nfields - 1].def = PB_DEF_NONE;
+        }
     }
 }
 

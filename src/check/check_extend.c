@@ -186,8 +186,10 @@ static const char *pc_with_default(pc_ctx *c, const pa_field *f)
         def = "false", question = false;
     size_t n = strlen(f->name) + strlen(t->name) + (t->known ? strlen(t->known) : 0) + 32;
     char *text = pm_alloc(c->arena, n);
-    if (!text)
+    if (!text) {
+        c->d->oom = true;
         return "a default";
+    }
     snprintf(text, n, "`%s: %s%s%s%s%s = %s`", f->name, form, t->name, question ? "?" : "",
              t->known ? " in " : "", t->known ? t->known : "", def);
     return text;

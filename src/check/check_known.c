@@ -169,6 +169,8 @@ void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v)
         if (fix) {
             snprintf(fix, n, "\"%s\"", best);
             pd_set_fix(c->d, dg, fix);
+        } else {
+            c->d->oom = true; /* the message would lack its fix */
         }
     }
     if (k->decl->span.file == v->span.file)

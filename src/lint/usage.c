@@ -321,7 +321,7 @@ static void pl_unused_fields(pl_usage *u)
             continue;
         }
         for (uint32_t i = 0; i < rec->nfields; i++)
-            if (!u->fields[r][i] && !pl_echoed(r, &rec->fields[i]))
+            if (!u->fields[r][i] && !pl_echoed(r, &rec->fields[i]) && pl_in_root(c, rec->fields[i].span))
                 pl_report(c, "PW102", &rec->fields[i].span, "field `%s` of %s `%s` is never read",
                           rec->fields[i].name, r == 0 ? "facts" : "record", rec->name);
     }

@@ -140,6 +140,21 @@ expect_grep lint out '"usatf-coaches-registy" is not a known value of `membershi
 grep -q 'games\|us-soccer\|PW103' "$tmp/lint.out" && fail "lint: a finding about what is read: $(cat "$tmp/lint.out")" \
   || ok "lint: the added field read, the added value known, the include used"
 
+# A root's own facts record extended by a file it includes: a field added
+# there is that file's, reported nowhere when unread (the include is, PW103).
+mkdir "$tmp/plugin"
+cat >"$tmp/plugin/main.pw" <<'PW'
+include "plugin.pw"
+facts coach { n: integer = 0 }
+program p "P" { require "r": n > 1 citing "x" }
+PW
+printf 'extend facts coach { m: integer = 0 }\n' >"$tmp/plugin/plugin.pw"
+expect_status lint-plugin 1 "$bin" lint "$tmp/plugin/main.pw"
+expect_grep lint-plugin out 'nothing from "plugin.pw" is used [PW103]'
+grep -q 'PW102' "$tmp/lint-plugin.out" && fail "lint-plugin: PW102 in the included file" || ok "lint-plugin: no PW102"
+sed -i 's/n > 1/n + m > 1/' "$tmp/plugin/main.pw"
+expect_status lint-plugin-used 0 "$bin" lint "$tmp/plugin/main.pw"
+
 # fmt: an extension laid out like the declaration it extends (a `}` stays
 # on its line, as in a `facts` block), idempotent.
 cat >"$tmp/messy.pw" <<'PW'

@@ -45,13 +45,18 @@ static void pc_no_known(pc_ctx *c, const pa_decl *ext)
     }
 }
 
-/* The index in k->values of the text s, or UINT32_MAX. */
-static uint32_t pc_known_index(const pc_known *k, const char *s)
+/* The list's values by text (to their index), so that a long list and a
+ * long extension cost time in proportion to their lengths. */
+static bool pc_known_names(pc_ctx *c, const pc_known *k, pc_names *names)
 {
+    pc_names_init(names, c->arena);
+    uint32_t old;
     for (uint32_t i = 0; i < k->nvalues; i++)
-        if (strcmp(k->values[i]->u.str.s, s) == 0)
-            return i;
-    return UINT32_MAX;
+        if (!pc_names_add(names, k->values[i]->u.str.s, i, &old) && old == UINT32_MAX) {
+            c->d->oom = true;
+            return false;
+        }
+    return true;
 }
 
 static void pc_extend_list(pc_ctx *c, pc_known *k, const pa_decl *ext)
@@ -75,13 +80,20 @@ static void pc_extend_list(pc_ctx *c, pc_known *k, const pa_decl *ext)
     if (k->nvalues)
         memcpy(values, k->values, sizeof *values * k->nvalues);
     k->values = values;
+    pc_names names;
+    if (!pc_known_names(c, k, &names))
+        return;
     for (const pa_expr *e = list->u.list.items; e; e = e->next) {
         if (e->kind != PA_E_STR) {
             PC_ERR(c, &e->span, PD_E0371, "a known value is a text in quotes");
             continue;
         }
-        uint32_t at = pc_known_index(k, e->u.str.s);
-        if (at != UINT32_MAX) {
+        uint32_t at;
+        if (!pc_names_add(&names, e->u.str.s, k->nvalues, &at)) {
+            if (at == UINT32_MAX) {
+                c->d->oom = true;
+                return;
+            }
             pd_diag *dg = PC_ERR(c, &e->span, PD_E0337, "\"%s\" is already a known value of `%s`",
                                  e->u.str.s, ext->name);
             pd_note_add(c->d, dg, &k->values[at]->span, "listed here");

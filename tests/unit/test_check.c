@@ -133,6 +133,21 @@ static const bad bads[] = {
     {"record r2 { x: integer = none }\nprogram p { require \"r\": true }", "E0306", "does not fit"},
     {"record r2 { x: integer = 1 + 1 }\nprogram p { require \"r\": true }", "E0305", "literal value"},
     {"record certificate { x: integer }\nprogram p { require \"r\": true }", "E0310", "declared twice"},
+    /* `extend` (issue 17); its other-file cases are in golden/diag/extend.pw */
+    {"extend record certificat { x: integer = 0 }", "E0335", "no record `certificat` to extend"},
+    {"extend facts certificate { x: integer = 0 }", "E0335", "no facts record `certificate`"},
+    {"extend known ids with [\"a\"]", "E0335", "no known list `ids` to extend"},
+    {"extend record certificate { issued: date? = none }", "E0336", "`certificate` already has a field `issued`"},
+    {"extend facts coach { x: integer = 0 }\nextend facts coach { x: integer = 1 }", "E0336",
+     "`coach` already has a field `x`"},
+    {"known k = [\"a\"]\nextend known k with [\"b\", \"a\"]", "E0337", "\"a\" is already a known value of `k`"},
+    {"known k = [\"a\"]\nextend known k with [\"b\"]", "E0339", "in the file that declares `k`"},
+    {"extend facts coach { }", "E0346", "`extend facts coach` adds no field"},
+    {"known k = [\"a\"]\nextend known k with []", "E0346", "adds no value"},
+    {"known k = [\"a\"]\nextend known k with [1]", "E0371", "a known value is a text"},
+    {"known k = [\"a\"]\nextend known k with \"b\"", "E0370", "takes a list of texts"},
+    /* an added field is a field: a definition cannot take its name */
+    {"extend facts coach { games: integer = 0 }\ndefine games = 3", "E0311", "already a field"},
     {"facts other { x: integer }\nprogram p { require \"r\": true }", "E0308", "second `facts`"},
     {"program p { title 3 }", "E0320", "takes text"},
     {"program p { hours \"x\" }", "E0323", "`hours` takes a number"},
@@ -273,21 +288,6 @@ static const bad bads[] = {
     {"requirements a { }", "E0396", "requirements `a` hold no requirement"},
     {"requirements a { require \"r\": agee >= 18 }\nprogram p { require a }", "E0402", "agee"},
     {"requirements a citing nowhere { require \"r\": true }", "E0391", "unknown source `nowhere`"},
-    /* `extend` (issue 17); its other-file cases are in golden/diag/extend.pw */
-    {"extend record certificat { x: integer = 0 }", "E0335", "no record `certificat` to extend"},
-    {"extend facts certificate { x: integer = 0 }", "E0335", "no facts record `certificate`"},
-    {"extend known ids with [\"a\"]", "E0335", "no known list `ids` to extend"},
-    {"extend record certificate { issued: date? = none }", "E0336", "`certificate` already has a field `issued`"},
-    {"extend facts coach { x: integer = 0 }\nextend facts coach { x: integer = 1 }", "E0336",
-     "`coach` already has a field `x`"},
-    {"known k = [\"a\"]\nextend known k with [\"b\", \"a\"]", "E0337", "\"a\" is already a known value of `k`"},
-    {"known k = [\"a\"]\nextend known k with [\"b\"]", "E0339", "in the file that declares `k`"},
-    {"extend facts coach { }", "E0346", "`extend facts coach` adds no field"},
-    {"known k = [\"a\"]\nextend known k with []", "E0346", "adds no value"},
-    {"known k = [\"a\"]\nextend known k with [1]", "E0371", "a known value is a text"},
-    {"known k = [\"a\"]\nextend known k with \"b\"", "E0370", "takes a list of texts"},
-    /* an added field is a field: a definition cannot take its name */
-    {"extend facts coach { games: integer = 0 }\ndefine games = 3", "E0311", "already a field"},
 };
 
 START_TEST(test_bad)

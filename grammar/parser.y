@@ -207,6 +207,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     UNMET "`unmet`" EFFECTIVE "`effective`" FROM "`from`" UNTIL "`until`" ASSUMING "`assuming`"
     ENROLMENT "`enrolment`" YET "`yet`"
     KNOWN "`known`" SOURCE "`source`" REQUIREMENTS "`requirements`"
+    EXTEND "`extend`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     DECIDED "`decided`" AS "`as`" AWAITING "`awaiting`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
@@ -249,6 +250,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %precedence DOT
 
 %nterm <pa_decl *> decl include record define program example test known source requirements
+%nterm <pa_decl *> extend
 %nterm <pp_tail> bcite
 %nterm <pp_reqs> breqs
 %nterm <pa_req *> use
@@ -302,7 +304,7 @@ file
     | file error  { pp_define_failed(p); } /* resynchronise at the next declaration */
     ;
 
-decl: include | record | define | program | example | test | known | source | requirements ;
+decl: include | record | define | program | example | test | known | source | requirements | extend ;
 
 /* `source enrol_18 = "USATF membership and ... required to enroll."`: a
  * sentence of the handbook, quoted once and cited by name (`citing
@@ -321,6 +323,27 @@ known
     : KNOWN IDENT EQ expr {
         NEW($$ = pp_decl(p, PA_D_KNOWN, @$, $2, @2));
         $$->u.known.values = $4;
+    }
+    ;
+
+/* `extend facts coach { licences: list of licence = [] }`, `extend record
+ * certificate { ... }`, `extend known certificate_id with ["ussf-d"]`: a
+ * body adds its own fields and known values to a record or list another
+ * file declares (rules/common/coach.pw), without copying it. */
+extend
+    : EXTEND record_kw IDENT LBRACE fields close {
+        if (!$6)
+            pp_unterminated(p, $2 == PA_D_FACTS ? PP_BLOCK_FACTS : PP_BLOCK_RECORD, @4);
+        NEW($$ = pp_decl(p, PA_D_EXTEND, @$, $3, @3));
+        $$->u.extend.what = $2;
+        $$->u.extend.what_span = @2;
+        $$->u.extend.fields = $5.head;
+    }
+    | EXTEND KNOWN IDENT WITH expr {
+        NEW($$ = pp_decl(p, PA_D_EXTEND, @$, $3, @3));
+        $$->u.extend.what = PA_D_KNOWN;
+        $$->u.extend.what_span = @2;
+        $$->u.extend.values = $5;
     }
     ;
 

@@ -165,16 +165,21 @@ static void pc_record_fields(pc_ctx *c, pc_record *r, const pa_decl *decl)
             pd_note_add(c->d, dg, &r->fields[old].span, "first declared here");
             continue;
         }
-        pc_field *pf = &r->fields[r->nfields++];
-        pf->name = f->name;
-        pf->span = f->span;
-        pf->type = pc_resolve_type(c, &f->type);
-        pf->known = pc_resolve_known(c, &f->type, pf->type);
-        pf->def = PB_DEF_REQUIRED;
-        if (f->def)
-            pc_field_default(c, pf, f->def);
-        pc_field_bounds(c, pf, f);
+        pc_add_field(c, r, f);
     }
+}
+
+void pc_add_field(pc_ctx *c, pc_record *r, const pa_field *f)
+{
+    pc_field *pf = &r->fields[r->nfields++];
+    pf->name = f->name;
+    pf->span = f->span;
+    pf->type = pc_resolve_type(c, &f->type);
+    pf->known = pc_resolve_known(c, &f->type, pf->type);
+    pf->def = PB_DEF_REQUIRED;
+    if (f->def)
+        pc_field_default(c, pf, f->def);
+    pc_field_bounds(c, pf, f);
 }
 
 static void pc_collect_records(pc_ctx *c, pa_decl *decls)
@@ -189,6 +194,9 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
                 pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0308,
                                      "a second `facts` declaration; a rule set has one facts record");
                 pd_note_add(c->d, dg, &facts->name_span, "the facts record is declared here");
+                if (facts->span.file != d->span.file)
+                    pd_note_add(c->d, dg, NULL, "to add fields to it, write `extend facts %s { ... }`",
+                                facts->name);
             } else {
                 facts = d;
             }
@@ -227,6 +235,9 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
             }
             pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0310, "record `%s` is declared twice", d->name);
             pd_note_add(c->d, dg, &c->p->records[old].span, "first declared here");
+            if (c->p->records[old].span.file != d->span.file)
+                pd_note_add(c->d, dg, NULL, "to add fields to it, write `extend %s %s { ... }`",
+                            old ? "record" : "facts", d->name);
             continue;
         }
         pc_record *r = &c->p->records[c->p->nrecords++];
@@ -244,6 +255,9 @@ static void pc_collect_records(pc_ctx *c, pa_decl *decls)
             c->p->records[idx].span.file == d->name_span.file)
             pc_record_fields(c, &c->p->records[idx], d);
     }
+    pc_extend_records(c, decls);
+    if (c->d->oom)
+        return;
     for (uint32_t i = 0; i < c->p->records[0].nfields; i++)
         if (!pc_names_add(&c->facts, c->p->records[0].fields[i].name, i, &old) && old == UINT32_MAX) {
             c->d->oom = true;
@@ -878,6 +892,9 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     unsigned errors = diags->errors;
 
     pc_collect_known(&c, decls);
+    if (diags->oom)
+        return false;
+    pc_extend_known(&c, decls);
     if (diags->oom)
         return false;
     pc_collect_sources(&c, decls);

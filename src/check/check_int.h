@@ -123,6 +123,18 @@ uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved);
  * nearest one, unless written `"x" not known`; that mark where no list
  * holds the text, or where the list has it, is E0385. */
 void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v);
+/* Extensions (check_extend.c): `extend known NAME with [...]` appends
+ * values to a known list (after pc_collect_known); `extend facts NAME { ... }`
+ * and `extend record NAME { ... }` append fields to a record, after every
+ * record's own fields, so that the fields a declaration has keep their
+ * places (and the code that reads them its bytes). Unknown targets, fields
+ * and values given twice, a field without a default added to a record of
+ * another file, and an extension in the declaring file are reported. */
+void pc_extend_known(pc_ctx *c, const pa_decl *decls);
+void pc_extend_records(pc_ctx *c, const pa_decl *decls);
+/* Appends the field `f` to r->fields (which has room): its type, known
+ * list, default and bounds. */
+void pc_add_field(pc_ctx *c, pc_record *r, const pa_field *f);
 /* `>= a <= b` after a field's type. */
 void pc_field_bounds(pc_ctx *c, pc_field *f, const pa_field *decl);
 /* A literal (possibly negated) as a number for comparison: false when it is

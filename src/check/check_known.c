@@ -25,17 +25,23 @@ static void pc_known_values(pc_ctx *c, pc_known *k)
         c->d->oom = true;
         return;
     }
+    /* By name, so that a list of 100,000 values is not 10^10 comparisons. */
+    pc_names seen;
+    pc_names_init(&seen, c->arena);
     for (const pa_expr *e = list->u.list.items; e; e = e->next) {
         if (e->kind != PA_E_STR) {
             PC_ERR(c, &e->span, PD_E0371, "a known value is a text in quotes");
             continue;
         }
-        for (uint32_t i = 0; i < k->nvalues; i++)
-            if (strcmp(k->values[i]->u.str.s, e->u.str.s) == 0) {
-                pd_diag *dg = PC_ERR(c, &e->span, PD_E0372, "\"%s\" is listed twice", e->u.str.s);
-                pd_note_add(c->d, dg, &k->values[i]->span, "first listed here");
-                break;
+        uint32_t i;
+        if (!pc_names_add(&seen, e->u.str.s, k->nvalues, &i)) {
+            if (i == UINT32_MAX) {
+                c->d->oom = true;
+                return;
             }
+            pd_diag *dg = PC_ERR(c, &e->span, PD_E0372, "\"%s\" is listed twice", e->u.str.s);
+            pd_note_add(c->d, dg, &k->values[i]->span, "first listed here");
+        }
         k->values[k->nvalues++] = e;
     }
 }
@@ -61,6 +67,9 @@ void pc_collect_known(pc_ctx *c, const pa_decl *decls)
             }
             pd_diag *dg = PC_ERR(c, &d->name_span, PD_E0373, "`known %s` is declared twice", d->name);
             pd_note_add(c->d, dg, &c->p->known[old].decl->name_span, "first declared here");
+            if (c->p->known[old].decl->span.file != d->span.file)
+                pd_note_add(c->d, dg, NULL, "to add values to it, write `extend known %s with [\"a\", \"b\"]`",
+                            d->name);
             continue;
         }
         pc_known *k = &c->p->known[c->p->nknown++];
@@ -166,10 +175,17 @@ void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v)
         if (fix) {
             snprintf(fix, n, "\"%s\"", best);
             pd_set_fix(c->d, dg, fix);
+        } else {
+            c->d->oom = true; /* the message would lack its fix */
         }
     }
-    pd_note_add(c->d, dg, &k->decl->name_span,
-                "the known values of `%s` are listed here; add it there if it is one", k->decl->name);
+    if (k->decl->span.file == v->span.file)
+        pd_note_add(c->d, dg, &k->decl->name_span,
+                    "the known values of `%s` are listed here; add it there if it is one", k->decl->name);
+    else
+        pd_note_add(c->d, dg, &k->decl->name_span,
+                    "the known values of `%s` are listed here; if it is one, add it there, or in this "
+                    "file with `extend known %s with [\"%s\"]`", k->decl->name, k->decl->name, s);
     pd_note_add(c->d, dg, NULL, "a test about a value outside the list says so: \"%s\" not known", s);
 }
 

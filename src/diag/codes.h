@@ -84,6 +84,12 @@
     X(E0332, ERROR, "A requirement group without members")                                              \
     X(E0333, ERROR, "`at least N of` with N out of range")                                              \
     X(E0334, ERROR, "Requirement groups nested too deeply")                                             \
+    /* extending a declaration of another file */                                                        \
+    X(E0335, ERROR, "An extension of a record or known list that does not exist")                       \
+    X(E0336, ERROR, "An extension that adds a field the record already has")                            \
+    X(E0337, ERROR, "An extension that adds a value the known list already has")                        \
+    X(E0338, ERROR, "A field without a default added to a record of another file")                      \
+    X(E0339, ERROR, "An extension in the file that declares what it extends")                           \
     /* programs and their versions */                                                                    \
     X(E0340, ERROR, "A program declared twice")                                                         \
     X(E0341, ERROR, "A program attribute given twice")                                                  \
@@ -91,6 +97,8 @@
     X(E0343, ERROR, "Versions of a program in force at the same time")                                  \
     X(E0344, ERROR, "A period that ends before it begins")                                              \
     X(E0345, ERROR, "A requirement never in force while its program is")                                \
+    /* extending a declaration of another file (continued) */                                            \
+    X(E0346, ERROR, "An extension that adds nothing")                                                   \
     /* examples and tests */                                                                             \
     X(E0350, ERROR, "An example declared twice")                                                        \
     X(E0351, ERROR, "An unknown example")                                                               \

@@ -87,6 +87,7 @@ static bool fm_open_ended(int k)
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
     case T_RECORD: case T_DEFINE: case T_PROGRAM: case T_EXAMPLE: case T_TEST: case T_KNOWN:
     case T_SOURCE: case T_REQUIREMENTS: case T_GIVEN: case T_EXPECT: case T_UNMET: case T_AT: case T_LEAST: case T_LIST: case T_SET:
+    case T_EXTEND:
         return true;
     default:
         return false;
@@ -111,7 +112,7 @@ static bool fm_is_declaration(int k)
 {
     return k == T_INCLUDE || k == T_FACTS || k == T_RECORD || k == T_DEFINE || k == T_PROGRAM ||
            k == T_EXAMPLE || k == T_TEST || k == T_KNOWN || k == T_SOURCE ||
-           k == T_REQUIREMENTS;
+           k == T_REQUIREMENTS || k == T_EXTEND;
 }
 
 static bool fm_is_word(const fm_layout *L, size_t i, const char *word)
@@ -195,7 +196,7 @@ static fm_kind fm_brace_kind(fm_layout *L)
         return FK_VALUE;
     switch (f->stmt.head) {
     case T_PROGRAM: case T_REQUIREMENTS: return FK_PROGRAM;
-    case T_FACTS: case T_RECORD: return FK_FIELDS;
+    case T_FACTS: case T_RECORD: case T_EXTEND: return FK_FIELDS; /* `extend facts coach {` */
     case T_TEST: return FK_TEST;
     default: return FK_VALUE;
     }
@@ -263,7 +264,7 @@ static fm_role fm_role_of(fm_layout *L, const fm_frame *b, size_t i)
     bool starts = false;
     switch ((fm_kind)b->kind) {
     case FK_TOP:
-        starts = fm_is_declaration(k);
+        starts = fm_is_declaration(k) && L->prev != T_EXTEND; /* `extend facts` is one */
         break;
     case FK_PROGRAM:
         starts = k == T_REQUIRE || k == T_PREFER || k == T_ADVISE || k == T_GRANTS ||

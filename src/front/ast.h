@@ -353,7 +353,8 @@ typedef enum pa_decl_kind {
     PA_D_INCLUDE, PA_D_FACTS, PA_D_RECORD, PA_D_DEFINE, PA_D_PROGRAM, PA_D_EXAMPLE, PA_D_TEST,
     PA_D_KNOWN,
     PA_D_SOURCE,  /* `source NAME = "sentence"` */
-    PA_D_REQUIREMENTS  /* `requirements NAME [citing ...] { ... }` */
+    PA_D_REQUIREMENTS, /* `requirements NAME [citing ...] { ... }` */
+    PA_D_EXTEND        /* `extend facts|record NAME { ... }`, `extend known NAME with [...]` */
 } pa_decl_kind;
 
 typedef struct pa_decl pa_decl;
@@ -391,6 +392,12 @@ struct pa_decl {
         struct { pa_facts_ref facts; } example;   /* name = the example's */
         struct { pa_expr *values; } known;        /* `known NAME = ["a", "b"]` */
         struct { const char *text; ps_span text_span; } source; /* `source NAME = "..."` */
+        struct {
+            pa_decl_kind what;  /* PA_D_FACTS, PA_D_RECORD or PA_D_KNOWN: what it extends */
+            ps_span what_span;  /* the word `facts`, `record` or `known` */
+            pa_field *fields;   /* facts and record: the fields it adds, in order */
+            pa_expr *values;    /* known: the list after `with` */
+        } extend;
         struct {
             pa_req *reqs;          /* in order; may hold uses (`require NAME`) */
             const char *cite;      /* `citing "..."` after the name, or NULL */

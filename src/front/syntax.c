@@ -83,7 +83,7 @@ static const unsigned char pp_class[PP_TOKEN_KINDS] = {
     [T_INCLUDE] = PP_TOPLEVEL, [T_FACTS] = PP_TOPLEVEL, [T_RECORD] = PP_TOPLEVEL,
     [T_DEFINE] = PP_TOPLEVEL, [T_PROGRAM] = PP_TOPLEVEL, [T_EXAMPLE] = PP_TOPLEVEL,
     [T_TEST] = PP_TOPLEVEL, [T_KNOWN] = PP_TOPLEVEL, [T_SOURCE] = PP_TOPLEVEL,
-    [T_REQUIREMENTS] = PP_TOPLEVEL,
+    [T_REQUIREMENTS] = PP_TOPLEVEL, [T_EXTEND] = PP_TOPLEVEL,
 };
 
 static bool pp_is_role(int k) { return k == T_REQUIRE || k == T_PREFER || k == T_ADVISE; }

@@ -120,6 +120,21 @@ static void pl_use_program(pl_usage *u, const pa_decl *d)
             pl_use_expr(u, a->valid_until, d->span.file);
 }
 
+/* `extend facts|record|known NAME` uses the file that declares NAME. */
+static void pl_use_extend(pl_usage *u, const pa_decl *d)
+{
+    const pc_program *p = u->c->p;
+    if (d->u.extend.what == PA_D_KNOWN) {
+        for (uint32_t i = 0; i < p->nknown; i++)
+            if (strcmp(p->known[i].decl->name, d->name) == 0)
+                pl_use_file(u, p->known[i].decl->span.file, d->span.file);
+        return;
+    }
+    for (uint32_t r = 0; r < p->nrecords; r++)
+        if ((r == 0) == (d->u.extend.what == PA_D_FACTS) && strcmp(p->records[r].name, d->name) == 0)
+            pl_use_file(u, p->records[r].span.file, d->span.file);
+}
+
 static void pl_use_type(pl_usage *u, pb_type type, uint32_t known, uint32_t from)
 {
     const pc_program *p = u->c->p;
@@ -290,8 +305,14 @@ static void pl_unused_fields(pl_usage *u)
     pl_ctx *c = u->c;
     for (uint32_t r = 0; r < c->p->nrecords; r++) {
         const pc_record *rec = &c->p->records[r];
-        if (!pl_in_root(c, rec->span))
+        if (!pl_in_root(c, rec->span)) {
+            /* Fields the root adds to a record of another file (`extend`). */
+            for (uint32_t i = 0; i < rec->nfields; i++)
+                if (!u->fields[r][i] && pl_in_root(c, rec->fields[i].span))
+                    pl_report(c, "PW102", &rec->fields[i].span, "field `%s` of %s `%s` is never read",
+                              rec->fields[i].name, r == 0 ? "facts" : "record", rec->name);
             continue;
+        }
         uint32_t read = 0;
         for (uint32_t i = 0; i < rec->nfields; i++)
             read += u->fields[r][i];
@@ -300,7 +321,7 @@ static void pl_unused_fields(pl_usage *u)
             continue;
         }
         for (uint32_t i = 0; i < rec->nfields; i++)
-            if (!u->fields[r][i] && !pl_echoed(r, &rec->fields[i]))
+            if (!u->fields[r][i] && !pl_echoed(r, &rec->fields[i]) && pl_in_root(c, rec->fields[i].span))
                 pl_report(c, "PW102", &rec->fields[i].span, "field `%s` of %s `%s` is never read",
                           rec->fields[i].name, r == 0 ? "facts" : "record", rec->name);
     }
@@ -445,6 +466,8 @@ void pl_check_usage(pl_ctx *c)
             pl_use_expr(&u, d->u.define.body, d->span.file);
         else if (d->kind == PA_D_PROGRAM)
             pl_use_program(&u, d);
+        else if (d->kind == PA_D_EXTEND)
+            pl_use_extend(&u, d);
     }
     pl_use_types(&u);
     const pa_decl **examples = pl_alloc(c, sizeof *examples * (2 * ndecls + 1));

@@ -45,7 +45,7 @@ if [ $# -gt 0 ]; then docs=("$@"); else docs=(README.md docs/*.md rules/*/README
 
 known_labels=" pathway pathway-error pathway-fragment console text sh json yaml c cmake sql python diff ebnf "
 # A line that only a rule file would hold (a declaration, or a requirement).
-rule_line='^[[:space:]]*(program [a-z_][a-z_0-9]*( "| *\{|$)|define [a-z_][a-z_0-9]*[ :(=]|(facts|record) [a-z_][a-z_0-9]* *\{|known [a-z_][a-z_0-9]* *=|(require|prefer|advise) +"|include +"|example [a-z_][a-z_0-9]* *=|test +".*\{)'
+rule_line='^[[:space:]]*(program [a-z_][a-z_0-9]*( "| *\{|$)|define [a-z_][a-z_0-9]*[ :(=]|(facts|record) [a-z_][a-z_0-9]* *\{|known [a-z_][a-z_0-9]* *=|extend (facts|record|known) [a-z_]|(require|prefer|advise) +"|include +"|example [a-z_][a-z_0-9]* *=|test +".*\{)'
 
 fail() { # DOC LINE MESSAGE [FILE OF DETAILS]
   echo "FAIL $1:$2: $3"

@@ -505,6 +505,7 @@ static const char *const bad_sources[] = {
     PW_SOURCE_DIR "/tests/golden/diag/include_cycle.pw",
     PW_SOURCE_DIR "/tests/golden/diag/unterminated_program.pw",
     PW_SOURCE_DIR "/tests/golden/diag/duplicates.pw",
+    PW_SOURCE_DIR "/tests/golden/diag/extend.pw", /* extensions of an included file's declarations */
 };
 #define NBAD (sizeof bad_sources / sizeof bad_sources[0])
 

@@ -1347,6 +1347,52 @@ START_TEST(test_reserved_word_as_name)
 }
 END_TEST
 
+/* `extend facts|record NAME { fields }` and `extend known NAME with [...]`:
+ * what is extended, its name and the fields or values, each with its span;
+ * `extend` is a reserved word. */
+START_TEST(test_extend)
+{
+    fx f;
+    parse(&f, "extend facts coach {\n  licences: list of licence = []\n  games: integer >= 0 = 0\n}\n"
+              "extend record certificate { in_person: boolean = false }\n"
+              "extend known certificate_id with [\"ussf-d\", \"ussf-c\"]\n");
+    ck_assert_msg(f.ok, "%s", f.diags.head ? f.diags.head->message : "");
+    pa_decl *d = f.decls;
+    ck_assert_int_eq(d->kind, PA_D_EXTEND);
+    ck_assert_int_eq(d->u.extend.what, PA_D_FACTS);
+    ck_assert_str_eq(d->name, "coach");
+    ck_assert_str_eq(span_text(&f, d->name_span), "coach");
+    ck_assert_str_eq(span_text(&f, d->u.extend.what_span), "facts");
+    ck_assert_str_eq(d->u.extend.fields->name, "licences");
+    ck_assert_int_eq(d->u.extend.fields->type.form, PA_TY_LIST);
+    ck_assert_str_eq(d->u.extend.fields->next->name, "games");
+    ck_assert_ptr_nonnull(d->u.extend.fields->next->min);
+    ck_assert_ptr_null(d->u.extend.fields->next->next);
+    d = d->next;
+    ck_assert_int_eq(d->u.extend.what, PA_D_RECORD);
+    ck_assert_str_eq(d->name, "certificate");
+    ck_assert_str_eq(d->u.extend.fields->name, "in_person");
+    d = d->next;
+    ck_assert_int_eq(d->kind, PA_D_EXTEND);
+    ck_assert_int_eq(d->u.extend.what, PA_D_KNOWN);
+    ck_assert_str_eq(d->name, "certificate_id");
+    ck_assert_str_eq(span_text(&f, d->span), "extend known certificate_id with [\"ussf-d\", \"ussf-c\"]");
+    ck_assert_int_eq(d->u.extend.values->kind, PA_E_LIST);
+    ck_assert_uint_eq(d->u.extend.values->u.list.nitems, 2);
+    ck_assert_ptr_null(d->next);
+    fx_free(&f);
+    parse(&f, "define extend = 3");
+    ck_assert(!f.ok);
+    ck_assert_str_eq(f.diags.head->code, "E0210");
+    fx_free(&f);
+    /* an unterminated block says whose */
+    parse(&f, "extend facts coach {\n  games: integer = 0\nprogram p { }");
+    ck_assert(!f.ok);
+    ck_assert_msg(strstr(f.diags.head->message, "`facts` block") != NULL, "%s", f.diags.head->message);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_lexical_errors_fail)
 {
     fx f;
@@ -1727,6 +1773,7 @@ static Suite *parser_suite(void)
     tcase_add_test(decl, test_appends);
     tcase_add_test(decl, test_effective_periods);
     tcase_add_test(decl, test_define_assuming_and_values);
+    tcase_add_test(decl, test_extend);
     tcase_add_test(decl, test_examples);
     tcase_add_test(decl, test_tests);
     suite_add_tcase(s, decl);

@@ -544,6 +544,10 @@ typedef struct pw_eligibility {
     const pw_change *blocking; /* kind PW_CHANGE_UNMET; day = the first day of the
                                 * run of days, to the horizon's end, it is unmet */
     void *internal;
+    /* Parallel to blocking: for a requirement a person decides (`decided by
+     * "WHO"`), what the facts record: "needs a decision by WHO" or "refused
+     * by WHO"; NULL for every other entry. */
+    const char *const *blocking_decision;
 } pw_eligibility;
 
 /* When: the periods from as_of to the horizon's end in which the coach is
@@ -567,6 +571,10 @@ typedef struct pw_plan_step {
                              * hold again in the horizon: the coach must arrange
                              * them (a membership, a role); the plan assumes they do */
     const char *const *arrange;
+    /* Parallel to arrange: for a requirement a person decides, what to ask
+     * of whom, "ask WHO for a decision on" or "ask WHO to review its refusal
+     * of" (the label follows); NULL for every other entry. */
+    const char *const *arrange_decision;
 } pw_plan_step;
 
 typedef struct pw_plan {

@@ -129,9 +129,9 @@ static bool px_push_label(pm_arena *a, const char ***v, size_t *n, const char *l
     return true;
 }
 
-/* A step's `arrange` labels, followed (past narrange, where only the text
- * report looks: px_render_plan) by, for each, what the coach asks of whom
- * when it is a requirement a person decides ("ask WHO for a decision on",
+/* A step's `arrange` labels, followed (past n: the step's arrange_decision)
+ * by, for each, what the coach asks of whom when it is a requirement a
+ * person decides ("ask WHO for a decision on",
  * "ask WHO to review its refusal of"), else NULL. NULL when out of memory. */
 static const char *const *px_with_deciders(px_search *x, size_t ver, pw_date day, const char *const *labels,
                                            size_t n)
@@ -436,6 +436,7 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
         o->arrange = px_with_deciders(x, st->version, st->enrol, st->arrange, st->narrange);
         if (!o->arrange)
             return px_fail_nomem(x->err);
+        o->arrange_decision = o->arrange + st->narrange;
         if (p->hours > 0)
             plan->hours += p->hours;
     }

@@ -305,7 +305,8 @@ static void px_text_changes(px_out *o, const pw_change *c, size_t n)
     }
 }
 
-static cJSON *px_json_changes(const pw_change *c, size_t n)
+/* decision: NULL, or parallel to c (pw_eligibility.blocking_decision). */
+static cJSON *px_json_changes(const pw_change *c, size_t n, const char *const *decision)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; a && i < n; i++) {
@@ -313,6 +314,8 @@ static cJSON *px_json_changes(const pw_change *c, size_t n)
         cJSON_AddItemToObject(j, "kind", px_json_str(px_change_name[c[i].kind]));
         cJSON_AddItemToObject(j, "day", px_json_date(c[i].day));
         cJSON_AddItemToObject(j, "label", px_json_str(c[i].label));
+        if (decision && decision[i])
+            cJSON_AddItemToObject(j, "decision", px_json_str(decision[i]));
         cJSON_AddItemToArray(a, j);
     }
     return a;
@@ -333,11 +336,11 @@ static bool px_when_json(px_out *o, const pw_eligibility *e)
         cJSON_AddItemToObject(jp, "from", px_json_date(p->from));
         cJSON_AddItemToObject(jp, "until", p->to_end ? cJSON_CreateNull() : px_json_date(p->until));
         cJSON_AddBoolToObject(jp, "from_as_of", p->from_start);
-        cJSON_AddItemToObject(jp, "starts", px_json_changes(p->start, p->nstart));
-        cJSON_AddItemToObject(jp, "ends", px_json_changes(p->end, p->nend));
+        cJSON_AddItemToObject(jp, "starts", px_json_changes(p->start, p->nstart, NULL));
+        cJSON_AddItemToObject(jp, "ends", px_json_changes(p->end, p->nend, NULL));
         cJSON_AddItemToArray(ps, jp);
     }
-    cJSON_AddItemToObject(j, "blocking", px_json_changes(e->blocking, e->nblocking));
+    cJSON_AddItemToObject(j, "blocking", px_json_changes(e->blocking, e->nblocking, e->blocking_decision));
     return px_emit_json(o, j);
 }
 
@@ -367,8 +370,7 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
         px_emit(&o, "  not eligible within the horizon\n");
         for (size_t i = 0; i < e->nblocking; i++) {
             const pw_change *ch = &e->blocking[i];
-            /* Past nblocking, px_when says what a person decided, if one decides. */
-            const char *decision = e->blocking[e->nblocking + i].label;
+            const char *decision = e->blocking_decision ? e->blocking_decision[i] : NULL;
             if (ch->kind == PW_CHANGE_UNMET && decision)
                 px_emit(&o, "    blocked by \"%s\": %s\n", px_text(&o, 0, ch->label), px_text(&o, 1, decision));
             else if (ch->kind == PW_CHANGE_UNMET)
@@ -404,9 +406,8 @@ static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
         px_emit(o, "\n");
     }
     for (size_t i = 0; i < s->narrange; i++) {
-        /* Past narrange, px_plan says who decides the requirement, if a
-         * person does: a decision to ask for, not an impossibility. */
-        const char *decision = s->arrange[s->narrange + i];
+        /* A decision to ask for, not an impossibility. */
+        const char *decision = s->arrange_decision ? s->arrange_decision[i] : NULL;
         if (decision)
             px_emit(o, "       arrange first: %s \"%s\"\n", px_text(o, 1, decision), px_text(o, 0, s->arrange[i]));
         else
@@ -444,6 +445,14 @@ static bool px_plan_json(px_out *o, const pw_plan *p)
         cJSON_AddItemToObject(js, "expires", px_json_date(s->expires));
         cJSON_AddItemToObject(js, "waits", px_json_strings(s->waits, s->nwaits));
         cJSON_AddItemToObject(js, "arrange", px_json_strings(s->arrange, s->narrange));
+        /* Only where a person decides, so that other plans print as before. */
+        bool decided = false;
+        for (size_t k = 0; s->arrange_decision && k < s->narrange; k++)
+            decided |= s->arrange_decision[k] != NULL;
+        cJSON *ad = decided ? cJSON_AddArrayToObject(js, "arrange_decision") : NULL;
+        for (size_t k = 0; ad && k < s->narrange; k++)
+            cJSON_AddItemToArray(ad, s->arrange_decision && s->arrange_decision[k] ? px_json_str(s->arrange_decision[k])
+                                                                                    : cJSON_CreateNull());
         cJSON_AddItemToArray(steps, js);
     }
     cJSON_AddNumberToObject(j, "hours", p->hours);

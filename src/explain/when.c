@@ -159,18 +159,20 @@ static bool px_when_day(px_when_run *w, pw_date day, bool first_day, size_t ver,
     return true;
 }
 
-/* After the n blocking changes, where only the text report looks
- * (px_render_when), one more for each: its label says what the facts
- * record of a requirement a person decides ("needs a decision by WHO",
- * "refused by WHO"), NULL for any other. */
-static bool px_blocking_deciders(px_when_run *w, px_changes *c, size_t n)
+/* e->blocking_decision: for each blocking change, what the facts record of
+ * a requirement a person decides ("needs a decision by WHO", "refused by
+ * WHO"), NULL for any other. */
+static bool px_blocking_deciders(px_when_run *w, pw_eligibility *e)
 {
-    for (size_t k = 0; k < n; k++) {
-        pw_change ch = {PW_CHANGE_UNMET, 0, NULL, 0};
+    const char **v = pm_alloc(w->a, (e->nblocking + 1) * sizeof *v);
+    if (!v)
+        return false;
+    for (size_t k = 0; k < e->nblocking; k++) {
+        const pw_change *c = &e->blocking[k];
         const char *who;
         int decided = -1;
-        if (c->v[k].kind == PW_CHANGE_UNMET &&
-            pt_decision_at(w->ctx, w->ver, c->v[k].node, c->v[k].day, &who, &decided, NULL) == PW_OK &&
+        v[k] = NULL;
+        if (c->kind == PW_CHANGE_UNMET && pt_decision_at(w->ctx, w->ver, c->node, c->day, &who, &decided, NULL) == PW_OK &&
             decided >= 0) {
             const char *lead = decided == PB_DECIDED_NO ? "refused by " : "needs a decision by ";
             size_t len = strlen(lead) + strlen(who) + 1;
@@ -178,11 +180,10 @@ static bool px_blocking_deciders(px_when_run *w, px_changes *c, size_t n)
             if (!t)
                 return false;
             snprintf(t, len, "%s%s", lead, who);
-            ch.label = t;
+            v[k] = t;
         }
-        if (!px_add_change(w->a, c, ch))
-            return false;
     }
+    e->blocking_decision = v;
     return true;
 }
 
@@ -219,12 +220,9 @@ static bool px_blocking(px_when_run *w, pw_eligibility *e)
         if (!px_add_change(w->a, &c, ch))
             return false;
     }
-    size_t shown = c.n;
-    if (!px_blocking_deciders(w, &c, shown))
-        return false;
     e->blocking = c.v;
-    e->nblocking = shown;
-    return true;
+    e->nblocking = c.n;
+    return px_blocking_deciders(w, e);
 }
 
 static pw_status px_when_sweep(px_when_run *w, const px_span *span, pw_eligibility *e)

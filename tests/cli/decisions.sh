@@ -62,6 +62,14 @@ expect_status plan 0 "$bin" plan "$rules" --facts "$tmp/coaches.jsonl" --as-of 2
   --target b_licence --format text
 expect_grep plan out 'arrange first: ask the national coaching committee for a decision on "meets the 3.2 Rule"'
 expect_grep plan out 'arrange first: ask the national coaching committee to review its refusal of "meets the 3.2 Rule"'
+# The same in JSON, through the public fields (blocking_decision,
+# arrange_decision), not only in the text report.
+expect_status when-json 1 "$bin" when "$rules" --facts "$tmp/one.json" --as-of 2026-11-23 \
+  --program b_licence --format json
+expect_grep when-json out '"label":"meets the 3.2 Rule","decision":"needs a decision by the national coaching committee"'
+expect_status plan-json 0 "$bin" plan "$rules" --facts "$tmp/coaches.jsonl" --as-of 2026-11-23 \
+  --target b_licence --format json
+expect_grep plan-json out '"arrange_decision":["ask the national coaching committee for a decision on"]'
 if grep -q "not reachable" "$tmp/plan.out"; then
   fail "plan: a pending decision made the target unreachable"; else ok "plan: a decision is arranged, not impossible"; fi
 

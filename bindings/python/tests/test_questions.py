@@ -160,3 +160,21 @@ def test_explain_a_decision():
     coach["decisions"] = [{"key": "meets the 3.2 Rule", "accepted": False}]
     rule = rules.explain(coach, as_of=AS_OF, programs=["b_licence"])["b_licence"].requirements[1]
     assert rule.seen[0].value == "refused by the national coaching committee"
+
+
+def test_when_and_plan_name_the_decision():
+    """when's blocking and plan's arrange say who decides, as the text
+    report does: pw_eligibility.blocking_decision and
+    pw_plan_step.arrange_decision, read through the struct layout (a plan
+    of several steps proves the stride)."""
+    rules = pathway_rules.Rules.open(REPO / "tests" / "rules" / "handbooks" / "decisions.pw")
+    coach = {"id": "pending", "birth_date": "1990-06-15",
+             "licences": [{"id": "c-licence", "issued": "2024-03-01"}]}
+    w = rules.when(coach, "b_licence", as_of=AS_OF)
+    decided = [c for c in w.blocking if c.label == "meets the 3.2 Rule"]
+    assert decided and decided[0].decision == "needs a decision by the national coaching committee"
+    assert all(c.decision is None for c in w.blocking if c.label != "meets the 3.2 Rule")
+    p = rules.plan(coach, "b_licence", as_of=AS_OF)
+    asks = [(a, d) for s in p.steps for a, d in zip(s.arrange, s.arrange_decision) if d]
+    assert asks == [("meets the 3.2 Rule", "ask the national coaching committee for a decision on")]
+    assert all(len(s.arrange_decision) == len(s.arrange) for s in p.steps)

@@ -100,7 +100,8 @@ class Eligibility(Structure):
     """pw_eligibility."""
     _fields_ = [("coach", c_char_p), ("program", c_char_p), ("as_of", c_int32), ("last", c_int32),
                 ("nperiods", c_size_t), ("periods", POINTER(Period)), ("nblocking", c_size_t),
-                ("blocking", POINTER(Change)), ("internal", c_void_p)]
+                ("blocking", POINTER(Change)), ("internal", c_void_p),
+                ("blocking_decision", POINTER(c_char_p))]
 
 
 class PlanStep(Structure):
@@ -109,7 +110,7 @@ class PlanStep(Structure):
                 ("enrol", c_int32), ("granted", c_int32), ("grants", c_char_p),
                 ("expires", c_int32), ("hours", c_double), ("nwaits", c_size_t),
                 ("waits", POINTER(c_char_p)), ("narrange", c_size_t),
-                ("arrange", POINTER(c_char_p))]
+                ("arrange", POINTER(c_char_p)), ("arrange_decision", POINTER(c_char_p))]
 
 
 class Plan(Structure):

@@ -176,6 +176,9 @@ class Change:
     day: Optional[datetime.date]  #: the first day of the new state
     label: str                 #: the requirement's label, or the program's title
     node: int
+    #: blocking only, for a requirement a person decides: "needs a decision
+    #: by WHO" or "refused by WHO"; else None
+    decision: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,9 @@ class PlanStep:
     hours: Optional[float]
     waits: Tuple[str, ...]    #: requirements met by waiting
     arrange: Tuple[str, ...]  #: requirements no program gives: the coach arranges them
+    #: parallel to arrange: for a requirement a person decides, what to ask of
+    #: whom ("ask WHO for a decision on"); else None
+    arrange_decision: Tuple[Optional[str], ...] = ()
 
 
 @dataclass(frozen=True)

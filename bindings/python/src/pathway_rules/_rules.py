@@ -554,9 +554,9 @@ def _explanation(e: _native.Explanation) -> Explanation:
                        tuple(progs))
 
 
-def _changes(ptr: Any, n: int) -> Tuple[Change, ...]:
+def _changes(ptr: Any, n: int, decisions: Any = None) -> Tuple[Change, ...]:
     return tuple(Change(_CHANGES[ptr[i].kind], from_pw(ptr[i].day), ptr[i].label.decode("utf-8"),
-                        ptr[i].node) for i in range(n))
+                        ptr[i].node, _text(decisions[i]) if decisions else None) for i in range(n))
 
 
 def _eligibility(w: _native.Eligibility) -> Eligibility:
@@ -565,7 +565,8 @@ def _eligibility(w: _native.Eligibility) -> Eligibility:
                _changes(p.start, p.nstart), _changes(p.end, p.nend))
         for p in (w.periods[i] for i in range(w.nperiods)))
     return Eligibility(_text(w.coach), w.program.decode("utf-8"), from_pw(w.as_of),
-                       from_pw(w.last), periods, _changes(w.blocking, w.nblocking))
+                       from_pw(w.last), periods,
+                       _changes(w.blocking, w.nblocking, w.blocking_decision))
 
 
 def _plan(p: _native.Plan) -> Plan:
@@ -575,7 +576,9 @@ def _plan(p: _native.Plan) -> Plan:
                  granted=from_pw(s.granted) if s.grants else None,
                  grants=_text(s.grants), expires=from_pw(s.expires),
                  hours=s.hours if s.hours >= 0 else None, waits=_texts(s.waits, s.nwaits),
-                 arrange=_texts(s.arrange, s.narrange))
+                 arrange=_texts(s.arrange, s.narrange),
+                 arrange_decision=tuple(_text(s.arrange_decision[k]) if s.arrange_decision else None
+                                        for k in range(s.narrange)))
         for s in (p.steps[i] for i in range(p.nsteps)))
     return Plan(_text(p.coach), p.target.decode("utf-8"), from_pw(p.as_of), from_pw(p.last),
                 bool(p.reachable), steps, p.hours if p.hours >= 0 else None,

@@ -33,16 +33,7 @@ static void pc_same_file(pc_ctx *c, const pa_decl *ext, const ps_span *decl, con
 static void pc_no_known(pc_ctx *c, const pa_decl *ext)
 {
     pd_diag *dg = PC_ERR(c, &ext->name_span, PD_E0335, "no known list `%s` to extend", ext->name);
-    pc_suggest s;
-    pc_suggest_init(&s, ext->name);
-    for (uint32_t i = 0; i < c->p->nknown; i++)
-        pc_suggest_offer(&s, c->p->known[i].decl->name);
-    if (pc_suggest_result(&s)) {
-        pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
-        pd_set_fix(c->d, dg, pc_suggest_result(&s));
-    } else {
-        pd_note_add(c->d, dg, NULL, "a new list is declared with `known %s = [\"a\", \"b\"]`", ext->name);
-    }
+    pc_note_known_name(c, dg, ext->name, "a new list is declared with");
 }
 
 /* The list's values by text (to their index), so that a long list and a

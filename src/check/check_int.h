@@ -123,6 +123,9 @@ uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved);
  * nearest one, unless written `"x" not known`; that mark where no list
  * holds the text, or where the list has it, is E0385. */
 void pc_check_known_value(pc_ctx *c, uint32_t known, const pa_value *v);
+/* On dg, about a known list `name` that does not exist: "did you mean" the
+ * nearest list (with the fix), else "LEAD `known NAME = [...]`". */
+void pc_note_known_name(pc_ctx *c, pd_diag *dg, const char *name, const char *lead);
 /* Extensions (check_extend.c): `extend known NAME with [...]` appends
  * values to a known list (after pc_collect_known); `extend facts NAME { ... }`
  * and `extend record NAME { ... }` append fields to a record, after every

@@ -91,17 +91,22 @@ uint32_t pc_resolve_known(pc_ctx *c, const pa_typeref *t, pb_type resolved)
     if (pc_names_get(&c->known, t->known, &k))
         return k + 1;
     pd_diag *dg = PC_ERR(c, &t->known_span, PD_E0375, "unknown list `%s`", t->known);
+    pc_note_known_name(c, dg, t->known, "declare it with");
+    return 0;
+}
+
+void pc_note_known_name(pc_ctx *c, pd_diag *dg, const char *name, const char *lead)
+{
     pc_suggest s;
-    pc_suggest_init(&s, t->known);
+    pc_suggest_init(&s, name);
     for (uint32_t i = 0; i < c->p->nknown; i++)
         pc_suggest_offer(&s, c->p->known[i].decl->name);
     if (pc_suggest_result(&s)) {
         pd_note_add(c->d, dg, NULL, "did you mean `%s`?", pc_suggest_result(&s));
         pd_set_fix(c->d, dg, pc_suggest_result(&s));
     } else {
-        pd_note_add(c->d, dg, NULL, "declare it with `known %s = [\"a\", \"b\"]`", t->known);
+        pd_note_add(c->d, dg, NULL, "%s `known %s = [\"a\", \"b\"]`", lead, name);
     }
-    return 0;
 }
 
 /* ---- test data against the lists ------------------------------------------------- */

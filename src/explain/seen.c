@@ -304,7 +304,7 @@ static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func)
     size_t pc = f->code_off;
     while (pc < end) {
         px_quant q;
-        if (px_quant_at(img, pc, end, &q)) {
+        if (px_quant_at(img, pc, end, f->nparams, &q)) {
             px_model_total(l, &q);
             pc = q.end;
             continue;

@@ -23,9 +23,10 @@ typedef struct px_quant {
     pb_type type;        /* integer or number */
 } px_quant;
 
-/* Whether the code of a function (ending at `end`) holds a total starting at
- * byte `pc`; *q says which. */
-bool px_quant_at(const pb_image *img, size_t pc, size_t end, px_quant *q);
+/* Whether the code of a function (ending at `end`, with `nparams`
+ * parameters) holds a total starting at byte `pc` that reads no local it
+ * does not write but the parameters; *q says which. */
+bool px_quant_at(const pb_image *img, size_t pc, size_t end, uint32_t nparams, px_quant *q);
 /* Whether function `func` is one total and nothing else (`define points =
  * sum c.points for c in courses where ...`). */
 bool px_quant_func(const pb_image *img, uint32_t func, px_quant *q);

@@ -58,6 +58,53 @@ static bool px_jumps_inside(const pb_insn *in, size_t pc, size_t lo, size_t hi)
     return to >= lo && to < hi;
 }
 
+/* The locals a total's code has written so far. A total that reads a local
+ * it does not write (the variable of a quantifier around it: `any l in
+ * licences where (count c in courses where c.completed >= l.issued) > 1`)
+ * is not a value of its own, and is not taken for one. */
+#define PX_LOCALS 64
+typedef struct px_locals {
+    uint32_t nparams; /* the function's parameters: set by its caller */
+    unsigned n;
+    uint32_t set[PX_LOCALS];
+} px_locals;
+
+static bool px_local_known(const px_locals *k, uint32_t a)
+{
+    if (a < k->nparams)
+        return true;
+    for (unsigned i = 0; i < k->n; i++)
+        if (k->set[i] == a)
+            return true;
+    return false;
+}
+
+static bool px_local_write(px_locals *k, uint32_t a)
+{
+    if (px_local_known(k, a))
+        return true;
+    if (k->n == PX_LOCALS)
+        return false;
+    k->set[k->n++] = a;
+    return true;
+}
+
+/* Whether instruction `in` reads only locals written before it (or
+ * parameters); notes those it writes. */
+static bool px_locals_ok(px_locals *k, const pb_insn *in)
+{
+    switch (in->op) {
+    case PB_OP_LOAD_LOCAL: return px_local_known(k, in->a);
+    case PB_OP_STORE_LOCAL: return px_local_write(k, in->a);
+    case PB_OP_ITER_INIT: return px_local_write(k, in->a) && px_local_write(k, in->a + 1);
+    case PB_OP_ITER_KEY: return px_local_known(k, in->a) && px_local_write(k, in->a + 2);
+    case PB_OP_ITER_NEXT: return px_local_known(k, in->a) && px_local_known(k, in->a + 1);
+    case PB_OP_ITER_FIND:
+        return px_local_known(k, in->a) && px_local_known(k, in->a + 1) && px_local_known(k, in->a + 2);
+    default: return true;
+    }
+}
+
 /* What the last instructions of the body say: a count adds 1, a sum adds
  * its value (a field of the entry: its name is shown). `tail` holds the
  * last n instructions, the LOOP last. */
@@ -87,11 +134,12 @@ static bool px_tail(const pb_image *img, const pb_insn *tail, unsigned n, uint32
     return true;
 }
 
-bool px_quant_at(const pb_image *img, size_t pc, size_t end, px_quant *q)
+bool px_quant_at(const pb_image *img, size_t pc, size_t end, uint32_t nparams, px_quant *q)
 {
     enum { TAIL = 8 };
     pb_insn zero, acc, list, init, next, var, in, fin;
     size_t p = pc;
+    px_locals k = {.nparams = nparams};
     if (!px_dec(img, end, p, &zero) || !px_zero(img, &zero))
         return false;
     p += zero.size;
@@ -111,12 +159,15 @@ bool px_quant_at(const pb_image *img, size_t pc, size_t end, px_quant *q)
     p = head + next.size;
     if (done >= end || !px_dec(img, end, p, &var) || var.op != PB_OP_STORE_LOCAL)
         return false;
+    if (!px_locals_ok(&k, &acc) || !px_locals_ok(&k, &init) || !px_locals_ok(&k, &next) ||
+        !px_locals_ok(&k, &var))
+        return false;
     memset(q, 0, sizeof *q);
     q->type = (pb_type){zero.op == PB_OP_PUSH_NUM ? PB_T_NUM : PB_T_INT, 0, 0};
     pb_insn tail[TAIL];
     unsigned n = 0;
     for (p += var.size; p < done; p += in.size) {
-        if (!px_dec(img, end, p, &in) || !px_jumps_inside(&in, p, pc, done))
+        if (!px_dec(img, end, p, &in) || !px_jumps_inside(&in, p, pc, done) || !px_locals_ok(&k, &in))
             return false;
         if (n == TAIL)
             memmove(tail, tail + 1, (TAIL - 1) * sizeof *tail);
@@ -124,7 +175,7 @@ bool px_quant_at(const pb_image *img, size_t pc, size_t end, px_quant *q)
     }
     if (p != done || !n || tail[n - 1].op != PB_OP_LOOP || done - tail[n - 1].a != head)
         return false;
-    if (!px_dec(img, end, done, &fin) || fin.op != PB_OP_LOAD_LOCAL || fin.a != acc.a)
+    if (!px_dec(img, end, done, &fin) || fin.op != PB_OP_LOAD_LOCAL || fin.a != acc.a || !px_locals_ok(&k, &fin))
         return false;
     if (!px_tail(img, tail, n, acc.a, var.a, q))
         return false;
@@ -138,7 +189,7 @@ bool px_quant_func(const pb_image *img, uint32_t func, px_quant *q)
 {
     const pb_func *f = &img->funcs[func];
     size_t end = (size_t)f->code_off + f->code_len;
-    return px_quant_at(img, f->code_off, end, q) && q->end + 1 == end && img->code[q->end] == PB_OP_RET;
+    return px_quant_at(img, f->code_off, end, f->nparams, q) && q->end + 1 == end && img->code[q->end] == PB_OP_RET;
 }
 
 /* ---- running totals ---------------------------------------------------- */

@@ -31,11 +31,19 @@ expect_grep text out 'held_for_months("ussf-b", 12) is false'
 expect_grep text out '            {id: "ussf-b", issued: 2026-01-10}'
 expect_grep text out 'held_for_months(current_licence, 12) is false'
 expect_grep text out 'points_earned(2020-01-01, 2024-12-31) 19, needs at least 20'
-expect_grep text out '{title: "course b", completed: 2023-02-01, points: 11, in_person: false} adds 11'
+expect_grep text out '{title: "course b", completed: 2023-02-01, points: 11, hours: 4, in_person: false} adds 11'
 expect_grep text out 'sum of points over courses 6, needs at least 10'
 expect_grep text out 'count of courses 1, needs at least 2'
-if grep -q 'courses is [0-9]* entr' "$tmp/text.out"; then
+sed -n '/^  renewal/,/^  shapes/p' "$tmp/text.out" >"$tmp/renewal.txt"
+if grep -q 'courses is [0-9]* entr' "$tmp/renewal.txt"; then
   fail "text: a total shown as the size of its list"; else ok "text: no total shown as the size of its list"; fi
+# A total inside a quantifier over another list is not a value of its own.
+grep -A2 'a course after each licence' "$tmp/text.out" >"$tmp/nested.txt"
+if grep -q 'count of' "$tmp/nested.txt"; then
+  fail "text: a count that depends on another list's entry shown as a value"; else
+  ok "text: a count that depends on another list's entry is not shown as a value"; fi
+expect_grep text out 'sum of hours over courses 10.75 (needs at least 10)'
+expect_grep text out 'sum of points over courses 11 (needs at least 10)' 
 
 # In JSON, a sum's entries add up to its value and a count's are as many as
 # its value, for every requirement and coach.

@@ -294,7 +294,8 @@ static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
     }
 }
 
-static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func)
+/* The leaf's model; with `totals`, a total in its code is one term. */
+static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func, bool totals)
 {
     memset(l, 0, sizeof *l);
     l->func = func;
@@ -304,7 +305,7 @@ static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func)
     size_t pc = f->code_off;
     while (pc < end) {
         px_quant q;
-        if (px_quant_at(img, pc, end, f->nparams, &q)) {
+        if (totals && px_quant_at(img, pc, end, f->nparams, &q)) {
             px_model_total(l, &q);
             pc = q.end;
             continue;
@@ -667,13 +668,18 @@ pw_status px_seen(pw_context *ctx, size_t version, size_t node, pw_date day, pw_
     if (r->kind != PB_R_LEAF)
         return PW_OK;
     px_leaf l;
-    px_read_leaf(&l, img, r->func);
+    px_read_leaf(&l, img, r->func, true);
     px_runner run;
     px_env e = {ctx, &l, NULL, img->nfuncs};
     if (px_has_total(img, &l)) {
         if (!px_runner_init(&run, img, r->func, l.totals, l.ntotals))
             return px_fail_nomem(err);
-        e.run = &run;
+        if (run.rejected) { /* the totals in its code are read as before */
+            px_read_leaf(&l, img, r->func, false);
+            if (px_has_total(img, &l) && !px_runner_init(&run, img, r->func, NULL, 0))
+                return px_fail_nomem(err);
+        }
+        e.run = run.st.img ? &run : NULL;
     }
     pw_status st = px_seen_terms(&e, day, then, a, out, n, err);
     if (e.run)

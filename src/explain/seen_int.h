@@ -42,10 +42,13 @@ typedef struct px_runner {
     pb_func *funcs;
     pv_state st;
     pv_value *root; /* the facts' fields, one list cut to one entry */
+    bool rejected;  /* the totals on their own did not pass the verifier */
 } px_runner;
 
 /* nq totals of the code of function `owner` (its parameters are theirs)
- * become functions img->nfuncs + 0 .. nq-1. False when out of memory. */
+ * become functions img->nfuncs + 0 .. nq-1, when the image with them
+ * passes the verifier (pb_verify); else r->rejected is set and r holds
+ * nothing. False when out of memory. */
 bool px_runner_init(px_runner *r, const pb_image *img, uint32_t owner, const px_quant *qs, size_t nq);
 void px_runner_fini(px_runner *r);
 

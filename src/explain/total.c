@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bc/bytecode.h"
 #include "bc/code.h"
 #include "seen_int.h"
 
@@ -230,6 +231,16 @@ bool px_runner_init(px_runner *r, const pb_image *img, uint32_t owner, const px_
         r->img.ncode = (uint32_t)at;
         r->img.funcs = r->funcs;
         r->img.nfuncs = img->nfuncs + (uint32_t)nq;
+        /* The copied code ran in the requirement with its state at that
+         * point; on its own it must be proved safe again (code the
+         * requirement never reaches was never type-checked). The
+         * verifier's word is the one the VM trusts. */
+        char err[256];
+        if (!pb_verify(&r->img, err, sizeof err)) {
+            r->rejected = true;
+            px_runner_fini(r);
+            return true;
+        }
     }
     if (!pv_init(&r->st, &r->img)) {
         px_runner_fini(r);
@@ -240,12 +251,14 @@ bool px_runner_init(px_runner *r, const pb_image *img, uint32_t owner, const px_
 
 void px_runner_fini(px_runner *r)
 {
+    bool rejected = r->rejected;
     if (r->st.img)
         pv_fini(&r->st);
     free(r->code);
     free(r->funcs);
     free(r->root);
     memset(r, 0, sizeof *r);
+    r->rejected = rejected;
 }
 
 /* Whether function `func` reads facts field `slot` anywhere but at its one

@@ -460,9 +460,11 @@ typedef struct pw_seen {
     const char *test;       /* the comparison it is put to ("at least 18"), or NULL */
     const char *value_then; /* the value on the day the requirement becomes (or stops
                              * being) met, when that day is in the horizon; or NULL */
-    size_t nentries;        /* a call with a text argument: the entries of the list
-                             * the definition reads that hold that text */
-    const char *const *entries; /* each as {id: "usatf-level-1", issued: ..., ...} */
+    size_t nentries;        /* a call with text arguments: the entries of the lists
+                             * the definition reads that hold one of those texts;
+                             * a sum or count: the entries that counted */
+    const char *const *entries; /* each as {id: "usatf-level-1", issued: ..., ...}; a
+                             * sum's followed by what it adds: "{...} adds 8" */
 } pw_seen;
 
 typedef struct pw_req_explained {

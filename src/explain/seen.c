@@ -1,21 +1,26 @@
 /* What a requirement looked at. A leaf requirement is a function of no
  * parameters returning boolean; its bytecode says which definitions it calls
- * and with which constant arguments (`member("usatf")`), which fields of the
- * facts it reads (`roles`) and which constants it compares them with
- * (`age >= 18`). This file reads that from the code, with a model of the
- * operand stack over the straight-line instructions, and asks the VM for
- * each value: the values shown are computed exactly as the rule computes
- * them. A shape it does not recognise is simply not shown (the outcome and
- * its dates never depend on this file). */
+ * and with which arguments (`member("usatf")`, `held_for("b", 12)`,
+ * `held_for(sought, 12)`), which fields of the facts it reads (`roles`),
+ * which totals it computes (`(sum c.points for c in courses where ...)`)
+ * and which constants it compares them with (`age >= 18`). This file reads
+ * that from the code, with a model of the operand stack over the
+ * straight-line instructions, and asks the VM for each value: the values
+ * shown are computed exactly as the rule computes them. A shape it does not
+ * recognise is simply not shown (the outcome and its dates never depend on
+ * this file). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bc/code.h"
-#include "explain.h"
+#include "seen_int.h"
 #include "util/date.h"
 
 #define PX_MAX_TERMS 16
 #define PX_MAX_MODEL 32
+#define PX_MAX_ARGS 8 /* a call with more parameters is not shown */
+#define PX_MAX_TOTALS 8
 
 typedef enum px_item_kind { PX_UNKNOWN = 0, PX_CONST, PX_TERM, PX_TODAY } px_item_kind;
 
@@ -27,14 +32,17 @@ typedef struct px_item {
     int term;     /* PX_TERM: index into px_leaf.terms */
 } px_item;
 
-/* A call with constant arguments, a facts field or a part of the date
- * (`year of today`), and the comparison it was put to (cmp < 0: none;
- * PB_CMP_COUNT: `in`, set membership). */
+/* A call whose arguments are constants or other terms, a facts field, a
+ * part of the date (`year of today`) or a total written in the requirement
+ * itself, and the comparison it was put to (cmp < 0: none; PB_CMP_COUNT:
+ * `in`, set membership). */
 typedef struct px_term {
     bool call;
     uint8_t part;   /* `year of today`: its pu_unit + 1; 0 for the others */
+    int8_t total;   /* a total in the requirement: its index in px_leaf.totals; else -1 */
     uint32_t func, slot;
-    pv_value args[PV_MEMO_ARGS];
+    pv_value args[PX_MAX_ARGS];    /* the constant arguments */
+    int8_t argterm[PX_MAX_ARGS];   /* an argument computed by another term: its index; else -1 */
     pb_type type;
     int cmp;
     pv_value k;
@@ -46,7 +54,18 @@ typedef struct px_leaf {
     unsigned depth;
     px_term terms[PX_MAX_TERMS];
     unsigned nterms;
+    uint32_t func;                   /* the requirement's function */
+    px_quant totals[PX_MAX_TOTALS]; /* the totals in its code */
+    unsigned ntotals;
 } px_leaf;
+
+/* Whether two terms compute the same value (their comparisons aside). */
+static bool px_same(const px_term *u, const px_term *t)
+{
+    return u->call == t->call && u->func == t->func && u->slot == t->slot && u->part == t->part &&
+           u->total == t->total && memcmp(u->args, t->args, sizeof t->args) == 0 &&
+           memcmp(u->argterm, t->argterm, sizeof t->argterm) == 0;
+}
 
 static void px_push(px_leaf *l, px_item it)
 {
@@ -72,8 +91,7 @@ static px_item px_term_item(px_leaf *l, const px_term *t)
     px_item it = {PX_UNKNOWN, t->type, {.count = 0}, -1};
     for (unsigned i = 0; i < l->nterms; i++) {
         const px_term *u = &l->terms[i];
-        if (u->call == t->call && u->func == t->func && u->slot == t->slot && u->part == t->part && u->cmp < 0 &&
-            memcmp(u->args, t->args, sizeof t->args) == 0) {
+        if (u->cmp < 0 && px_same(u, t)) {
             it.kind = PX_TERM;
             it.term = (int)i;
             return it;
@@ -123,35 +141,64 @@ static void px_model_cmp(px_leaf *l, uint32_t cmp)
     px_push(l, (px_item){PX_UNKNOWN, {PB_T_BOOL, 0, 0}, {.count = 0}, -1});
 }
 
+static void px_term_init(px_term *t)
+{
+    memset(t, 0, sizeof *t);
+    t->total = -1;
+    t->cmp = -1;
+    memset(t->argterm, -1, sizeof t->argterm);
+}
+
+/* A call is a term when each argument is a constant or a term itself (a
+ * field of the facts, a call: `held_for(sought, 12)`), so that the VM can
+ * compute its arguments and then it, on any day. */
 static void px_model_call(px_leaf *l, const pb_image *img, uint32_t f)
 {
     const pb_func *fn = &img->funcs[f];
     px_term t;
-    memset(&t, 0, sizeof t);
+    px_term_init(&t);
     t.call = true;
     t.func = f;
-    t.cmp = -1;
     t.type = fn->result;
-    bool constant = fn->nparams <= PV_MEMO_ARGS;
+    bool known = fn->nparams <= PX_MAX_ARGS;
     for (unsigned i = fn->nparams; i-- > 0;) {
         px_item a = px_pop(l);
-        if (a.kind != PX_CONST)
-            constant = false;
-        else if (i < PV_MEMO_ARGS)
+        if (a.kind == PX_CONST && i < PX_MAX_ARGS)
             t.args[i] = a.v;
+        else if (a.kind == PX_TERM && i < PX_MAX_ARGS)
+            t.argterm[i] = (int8_t)a.term;
+        else
+            known = false;
     }
-    if (constant)
+    if (known)
         px_push(l, px_term_item(l, &t));
     else
         px_push(l, (px_item){PX_UNKNOWN, fn->result, {.count = 0}, -1});
 }
 
+/* A total written in the requirement (`(sum ...) >= 20`): a term, in place
+ * of the list it reads. */
+static void px_model_total(px_leaf *l, const px_quant *q)
+{
+    if (l->ntotals == PX_MAX_TOTALS) {
+        px_push(l, (px_item){PX_UNKNOWN, q->type, {.count = 0}, -1});
+        return;
+    }
+    l->totals[l->ntotals] = *q;
+    px_term t;
+    px_term_init(&t);
+    t.total = (int8_t)l->ntotals++;
+    t.func = l->func;
+    t.slot = q->slot;
+    t.type = q->type;
+    px_push(l, px_term_item(l, &t));
+}
+
 static void px_model_fact(px_leaf *l, const pb_image *img, uint32_t slot)
 {
     px_term t;
-    memset(&t, 0, sizeof t);
+    px_term_init(&t);
     t.slot = slot;
-    t.cmp = -1;
     t.type = img->fields[img->records[0].first_field + slot].type;
     px_push(l, px_term_item(l, &t));
 }
@@ -199,9 +246,8 @@ static void px_model_part(px_leaf *l, const pb_insn *in)
         return;
     }
     px_term t;
-    memset(&t, 0, sizeof t);
+    px_term_init(&t);
     t.part = (uint8_t)(in->a + 1);
-    t.cmp = -1;
     t.type = (pb_type){PB_T_INT, 0, 0};
     px_push(l, px_term_item(l, &t));
 }
@@ -248,14 +294,27 @@ static void px_model(px_leaf *l, const pb_image *img, const pb_insn *in)
     }
 }
 
-static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func)
+/* The leaf's model; with `totals`, a total in its code is one term. */
+static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func, bool totals)
 {
     memset(l, 0, sizeof *l);
+    l->func = func;
     const pb_func *f = &img->funcs[func];
     size_t end = (size_t)f->code_off + f->code_len;
     pb_insn in;
-    for (size_t pc = f->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size)
+    size_t pc = f->code_off;
+    while (pc < end) {
+        px_quant q;
+        if (totals && px_quant_at(img, pc, end, f->nparams, &q)) {
+            px_model_total(l, &q);
+            pc = q.end;
+            continue;
+        }
+        if (!pb_decode(img->code, end, pc, &in))
+            break;
         px_model(l, img, &in);
+        pc += in.size;
+    }
 }
 
 /* ---- values as text ------------------------------------------------------ */
@@ -268,7 +327,7 @@ static void px_put(char *buf, size_t n, size_t *at, const char *fmt, const char 
     }
 }
 
-static void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, char *buf, size_t n)
+void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, char *buf, size_t n)
 {
     char d[11];
     if (v->none) {
@@ -295,18 +354,52 @@ static void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, c
     }
 }
 
-/* The term as the rules write it: `age`, `member("usatf")`, `roles`. */
-static void px_term_expr(const pw_context *ctx, const px_term *t, char *buf, size_t n)
+/* What a term is computed with: the context's VM for calls, and for
+ * totals a runner of their own (seen_int.h). */
+typedef struct px_env {
+    pw_context *ctx;
+    const px_leaf *l;
+    px_runner *run; /* NULL when the requirement has no total in sight */
+    uint32_t nfuncs; /* the program's functions: the leaf's totals follow them in run */
+} px_env;
+
+/* The field of the facts record in slot `slot`. */
+static const pb_field *px_fact_field(const pb_image *img, uint32_t slot)
 {
-    const pb_image *img = pt_program_image(pt_context_program(ctx));
+    return &img->fields[img->records[0].first_field + slot];
+}
+
+/* A total as the language would say it without its `where`: `sum of
+ * points over courses`, `count of courses`; the entries shown under it say
+ * which counted. */
+static void px_total_expr(const pb_image *img, const px_quant *q, char *buf, size_t n)
+{
+    const char *list = img->strings[px_fact_field(img, q->slot)->name];
+    if (q->kind == PX_COUNT)
+        snprintf(buf, n, "count of %s", list);
+    else if (q->field >= 0)
+        snprintf(buf, n, "sum of %s over %s", img->strings[img->fields[q->field].name], list);
+    else
+        snprintf(buf, n, "sum over %s", list);
+}
+
+/* The term as the rules write it: `age`, `member("usatf")`, `roles`,
+ * `held_for(sought, 12)`. */
+static void px_term_expr(const px_env *e, const px_term *t, char *buf, size_t n)
+{
+    const pb_image *img = pt_program_image(pt_context_program(e->ctx));
     size_t at = 0;
     if (t->part) {
         static const char *const parts[] = {"day of today", "month of today", "year of today"};
         px_put(buf, n, &at, "%s", parts[t->part - 1]);
         return;
     }
+    if (t->total >= 0) {
+        px_total_expr(img, &e->l->totals[t->total], buf, n);
+        return;
+    }
     if (!t->call) {
-        px_put(buf, n, &at, "%s", img->strings[img->fields[img->records[0].first_field + t->slot].name]);
+        px_put(buf, n, &at, "%s", img->strings[px_fact_field(img, t->slot)->name]);
         return;
     }
     const pb_func *f = &img->funcs[t->func];
@@ -314,9 +407,12 @@ static void px_term_expr(const pw_context *ctx, const px_term *t, char *buf, siz
     if (!f->nparams)
         return;
     px_put(buf, n, &at, "%s", "(");
-    for (unsigned i = 0; i < f->nparams && i < PV_MEMO_ARGS; i++) {
+    for (unsigned i = 0; i < f->nparams && i < PX_MAX_ARGS; i++) {
         char v[256];
-        px_value_text(ctx, img->param_types[f->first_param + i], &t->args[i], v, sizeof v);
+        if (t->argterm[i] >= 0) /* an earlier term: the recursion ends */
+            px_term_expr(e, &e->l->terms[t->argterm[i]], v, sizeof v);
+        else
+            px_value_text(e->ctx, img->param_types[f->first_param + i], &t->args[i], v, sizeof v);
         px_put(buf, n, &at, i ? ", %s" : "%s", v);
     }
     px_put(buf, n, &at, "%s", ")");
@@ -335,22 +431,42 @@ static void px_test_text(const pw_context *ctx, const px_term *t, char *buf, siz
 
 /* ---- evaluating terms ---------------------------------------------------- */
 
-static bool px_term_value(pw_context *ctx, const px_term *t, pw_date day, pv_value *out)
+static bool px_term_value(const px_env *e, const px_term *t, pw_date day, pv_value *out);
+
+/* A call's arguments on `day`: the constants, and the terms computed. */
+static bool px_args(const px_env *e, const px_term *t, pw_date day, pv_value *args)
 {
+    for (unsigned i = 0; i < PX_MAX_ARGS; i++) {
+        if (t->argterm[i] < 0)
+            args[i] = t->args[i];
+        else if (!px_term_value(e, &e->l->terms[t->argterm[i]], day, &args[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool px_term_value(const px_env *e, const px_term *t, pw_date day, pv_value *out)
+{
+    pv_error verr;
     if (t->part) {
         *out = (pv_value){.as.i = pu_date_part(day, (pu_unit)(t->part - 1))};
         return true;
     }
+    if (t->total >= 0)
+        return e->run && pv_call(&e->run->st, pt_context_facts(e->ctx)->root, day, e->nfuncs + (uint32_t)t->total,
+                                 t->args, out, &verr);
     if (!t->call) {
-        *out = pt_context_facts(ctx)->root[t->slot];
+        *out = pt_context_facts(e->ctx)->root[t->slot];
         return true;
     }
-    pv_error verr;
-    return pv_call(pt_context_vm(ctx), pt_context_facts(ctx)->root, day, t->func, t->args, out, &verr);
+    pv_value args[PX_MAX_ARGS];
+    return px_args(e, t, day, args) &&
+           pv_call(pt_context_vm(e->ctx), pt_context_facts(e->ctx)->root, day, t->func, args, out, &verr);
 }
 
-/* A list entry as {field: value, ...}. */
-static const char *px_entry_text(pm_arena *a, const pw_context *ctx, uint32_t rec, const pv_value *fields)
+/* A list entry as {field: value, ...}, followed by `suffix`. */
+const char *px_entry_text(pm_arena *a, const pw_context *ctx, uint32_t rec, const pv_value *fields,
+                          const char *suffix)
 {
     const pb_image *img = pt_program_image(pt_context_program(ctx));
     const pb_record *r = &img->records[rec];
@@ -365,29 +481,41 @@ static const char *px_entry_text(pm_arena *a, const pw_context *ctx, uint32_t re
         px_put(buf, sizeof buf, &at, ": %s", v);
     }
     px_put(buf, sizeof buf, &at, "%s", "}");
+    px_put(buf, sizeof buf, &at, "%s", suffix);
     return pm_strndup(a, buf, strlen(buf));
 }
 
 /* Whether an element of record `rec` (its fields) has a text field equal to
- * `text`. */
-static bool px_entry_holds(const pb_image *img, uint32_t rec, const pv_value *fields, uint32_t text)
+ * one of the texts. */
+static bool px_entry_holds(const pb_image *img, uint32_t rec, const pv_value *fields, const uint32_t *texts,
+                           size_t ntexts)
 {
     const pb_record *r = &img->records[rec];
-    for (uint32_t i = 0; i < r->nfields; i++)
-        if (img->fields[r->first_field + i].type.kind == PB_T_TEXT && !fields[i].none && fields[i].as.s == text)
-            return true;
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        if (img->fields[r->first_field + i].type.kind != PB_T_TEXT || fields[i].none)
+            continue;
+        for (size_t j = 0; j < ntexts; j++)
+            if (fields[i].as.s == texts[j])
+                return true;
+    }
     return false;
 }
 
-/* For a call with a text argument: the entries of each list of the facts
- * the definition reads that hold that text in one of their fields. */
-static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_seen *s)
+/* For a call with text arguments (`member("usatf")`, `held_for("b",
+ * 12)`): the entries of each list of the facts the definition reads that
+ * hold one of those texts in one of their fields. */
+static bool px_text_entries(pm_arena *a, const pw_context *ctx, const px_term *t, const pv_value *args,
+                            pw_seen *s)
 {
     const pb_image *img = pt_program_image(pt_context_program(ctx));
-    if (!t->call || img->funcs[t->func].nparams != 1 ||
-        img->param_types[img->funcs[t->func].first_param].kind != PB_T_TEXT)
-        return true;
     const pb_func *f = &img->funcs[t->func];
+    uint32_t texts[PX_MAX_ARGS];
+    size_t ntexts = 0;
+    for (unsigned i = 0; i < f->nparams && i < PX_MAX_ARGS; i++)
+        if (img->param_types[f->first_param + i].kind == PB_T_TEXT && !args[i].none)
+            texts[ntexts++] = args[i].as.s;
+    if (!ntexts)
+        return true;
     const char **list = NULL;
     size_t n = 0, cap = 0;
     pb_insn in;
@@ -395,14 +523,14 @@ static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_
     for (size_t pc = f->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size) {
         if (in.op != PB_OP_LOAD_FACT)
             continue;
-        const pb_field *fd = &img->fields[img->records[0].first_field + in.a];
+        const pb_field *fd = px_fact_field(img, in.a);
         const pv_value *lv = &pt_context_cfacts(ctx)->root[in.a];
         if (fd->type.kind != PB_T_LIST)
             continue;
         uint32_t nf = img->records[fd->type.rec].nfields;
         for (uint32_t k = 0; k < lv->count && nf; k++) {
             const pv_value *fields = lv->as.items + (size_t)k * nf; /* elements lie flat, field after field */
-            if (!px_entry_holds(img, fd->type.rec, fields, t->args[0].as.s))
+            if (!px_entry_holds(img, fd->type.rec, fields, texts, ntexts))
                 continue;
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 4;
@@ -414,7 +542,7 @@ static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_
                 list = nl;
                 cap = ncap;
             }
-            if (!(list[n++] = px_entry_text(a, ctx, fd->type.rec, fields)))
+            if (!(list[n++] = px_entry_text(a, ctx, fd->type.rec, fields, "")))
                 return false;
         }
     }
@@ -423,33 +551,111 @@ static bool px_entries(pm_arena *a, const pw_context *ctx, const px_term *t, pw_
     return true;
 }
 
-static pw_status px_seen_one(pw_context *ctx, const px_term *t, pw_date day, pw_date then, pm_arena *a,
+/* The entries a term looked at: for a total (written in the requirement,
+ * or a definition that is one), those that counted and what each added;
+ * for a call with text arguments, those that hold the text. */
+static bool px_entries(const px_env *e, pm_arena *a, const px_term *t, pw_date day, pw_seen *s)
+{
+    const pb_image *img = pt_program_image(pt_context_program(e->ctx));
+    const char **list = NULL;
+    size_t n = 0;
+    if (t->total >= 0) {
+        if (!e->run)
+            return true;
+        if (!px_total_entries(e->run, e->ctx, e->nfuncs + (uint32_t)t->total, &e->l->totals[t->total], t->args,
+                              day, a, &list, &n))
+            return false;
+        s->entries = list;
+        s->nentries = n;
+        return true;
+    }
+    if (!t->call || (!img->funcs[t->func].nparams && !e->run))
+        return true;
+    pv_value args[PX_MAX_ARGS];
+    if (!px_args(e, t, day, args))
+        return true; /* the value itself failed: px_seen_one says so */
+    px_quant q;
+    if (e->run && px_quant_func(img, t->func, &q)) {
+        if (!px_total_entries(e->run, e->ctx, t->func, &q, args, day, a, &list, &n))
+            return false;
+        s->entries = list;
+        s->nentries = n;
+        return true;
+    }
+    return px_text_entries(a, e->ctx, t, args, s);
+}
+
+static pw_status px_seen_one(const px_env *e, const px_term *t, pw_date day, pw_date then, pm_arena *a,
                              pw_seen *s, pw_error *err)
 {
     char buf[1024];
     pv_value v;
     memset(s, 0, sizeof *s);
-    px_term_expr(ctx, t, buf, sizeof buf);
+    px_term_expr(e, t, buf, sizeof buf);
     if (!(s->expr = pm_strndup(a, buf, strlen(buf))))
         return px_fail_nomem(err);
-    if (!px_term_value(ctx, t, day, &v))
+    if (!px_term_value(e, t, day, &v))
         return pt_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
-    px_value_text(ctx, t->type, &v, buf, sizeof buf);
+    px_value_text(e->ctx, t->type, &v, buf, sizeof buf);
     if (!(s->value = pm_strndup(a, buf, strlen(buf))))
         return px_fail_nomem(err);
     if (t->cmp >= 0) {
-        px_test_text(ctx, t, buf, sizeof buf);
+        px_test_text(e->ctx, t, buf, sizeof buf);
         if (!(s->test = pm_strndup(a, buf, strlen(buf))))
             return px_fail_nomem(err);
     }
-    if (then != PW_DATE_MAX && then != PW_DATE_MIN && (t->call || t->part)) {
-        if (!px_term_value(ctx, t, then, &v))
+    if (then != PW_DATE_MAX && then != PW_DATE_MIN && (t->call || t->part || t->total >= 0)) {
+        if (!px_term_value(e, t, then, &v))
             return pt_fail(err, PW_ERR_EVAL, "evaluating %s failed", s->expr);
-        px_value_text(ctx, t->type, &v, buf, sizeof buf);
+        px_value_text(e->ctx, t->type, &v, buf, sizeof buf);
         if (!(s->value_then = pm_strndup(a, buf, strlen(buf))))
             return px_fail_nomem(err);
     }
-    return px_entries(a, ctx, t, s) ? PW_OK : px_fail_nomem(err);
+    return px_entries(e, a, t, day, s) ? PW_OK : px_fail_nomem(err);
+}
+
+/* Whether the leaf computes a total: in its own code, or by calling a
+ * definition that is one. */
+static bool px_has_total(const pb_image *img, const px_leaf *l)
+{
+    px_quant q;
+    if (l->ntotals)
+        return true;
+    for (unsigned i = 0; i < l->nterms; i++)
+        if (l->terms[i].call && px_quant_func(img, l->terms[i].func, &q))
+            return true;
+    return false;
+}
+
+static pw_status px_seen_terms(const px_env *e, pw_date day, pw_date then, pm_arena *a, pw_seen **out,
+                               size_t *n, pw_error *err)
+{
+    const px_leaf *l = e->l;
+    /* A term that is also compared is shown once, with its comparison. */
+    bool shown[PX_MAX_TERMS] = {false};
+    size_t count = 0;
+    for (unsigned i = 0; i < l->nterms; i++) {
+        for (unsigned j = 0; j < l->nterms && !shown[i]; j++)
+            if (j != i && l->terms[i].cmp < 0 && l->terms[j].cmp >= 0 && px_same(&l->terms[j], &l->terms[i]))
+                shown[i] = true; /* hidden: its compared twin stands for it */
+        count += !shown[i];
+    }
+    if (!count)
+        return PW_OK;
+    pw_seen *s = pm_alloc(a, count * sizeof *s);
+    if (!s)
+        return px_fail_nomem(err);
+    size_t k = 0;
+    for (unsigned i = 0; i < l->nterms; i++) {
+        if (shown[i])
+            continue;
+        pw_status st = px_seen_one(e, &l->terms[i], day, then, a, &s[k++], err);
+        if (st != PW_OK)
+            return st;
+    }
+    *out = s;
+    *n = count;
+    return PW_OK;
 }
 
 pw_status px_seen(pw_context *ctx, size_t version, size_t node, pw_date day, pw_date then, pm_arena *a,
@@ -462,33 +668,21 @@ pw_status px_seen(pw_context *ctx, size_t version, size_t node, pw_date day, pw_
     if (r->kind != PB_R_LEAF)
         return PW_OK;
     px_leaf l;
-    px_read_leaf(&l, img, r->func);
-    /* A term that is also compared is shown once, with its comparison. */
-    bool shown[PX_MAX_TERMS] = {false};
-    size_t count = 0;
-    for (unsigned i = 0; i < l.nterms; i++) {
-        for (unsigned j = 0; j < l.nterms && !shown[i]; j++)
-            if (j != i && l.terms[i].cmp < 0 && l.terms[j].cmp >= 0 && l.terms[j].call == l.terms[i].call &&
-                l.terms[j].func == l.terms[i].func && l.terms[j].slot == l.terms[i].slot &&
-                l.terms[j].part == l.terms[i].part &&
-                memcmp(l.terms[j].args, l.terms[i].args, sizeof l.terms[i].args) == 0)
-                shown[i] = true; /* hidden: its compared twin stands for it */
-        count += !shown[i];
+    px_read_leaf(&l, img, r->func, true);
+    px_runner run;
+    px_env e = {ctx, &l, NULL, img->nfuncs};
+    if (px_has_total(img, &l)) {
+        if (!px_runner_init(&run, img, r->func, l.totals, l.ntotals))
+            return px_fail_nomem(err);
+        if (run.rejected) { /* the totals in its code are read as before */
+            px_read_leaf(&l, img, r->func, false);
+            if (px_has_total(img, &l) && !px_runner_init(&run, img, r->func, NULL, 0))
+                return px_fail_nomem(err);
+        }
+        e.run = run.st.img ? &run : NULL;
     }
-    if (!count)
-        return PW_OK;
-    pw_seen *s = pm_alloc(a, count * sizeof *s);
-    if (!s)
-        return px_fail_nomem(err);
-    size_t k = 0;
-    for (unsigned i = 0; i < l.nterms; i++) {
-        if (shown[i])
-            continue;
-        pw_status st = px_seen_one(ctx, &l.terms[i], day, then, a, &s[k++], err);
-        if (st != PW_OK)
-            return st;
-    }
-    *out = s;
-    *n = count;
-    return PW_OK;
+    pw_status st = px_seen_terms(&e, day, then, a, out, n, err);
+    if (e.run)
+        px_runner_fini(&run);
+    return st;
 }

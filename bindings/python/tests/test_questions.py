@@ -3,6 +3,7 @@ same questions (--format json) is in the Python objects, equal."""
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any, Optional
 
 import pytest
@@ -178,3 +179,21 @@ def test_when_and_plan_name_the_decision():
     asks = [(a, d) for s in p.steps for a, d in zip(s.arrange, s.arrange_decision) if d]
     assert asks == [("meets the 3.2 Rule", "ask the national coaching committee for a decision on")]
     assert all(len(s.arrange_decision) == len(s.arrange) for s in p.steps)
+
+
+def test_explain_totals_and_several_arguments():
+    """What a definition with several arguments looked at, and the entries
+    behind a computed total ("{...} adds 8"), read through the binding as
+    the command prints them (tests/explain/seen-ladder.pw)."""
+    path = REPO / "tests" / "explain" / "seen-ladder.pw"
+    facts = REPO / "tests" / "golden" / "explain" / "seen.jsonl"
+    rules = pathway_rules.Rules.open(path)
+    want = pathway_cli("explain", str(path), "--facts", str(facts), "--as-of", "2026-06-01",
+                       "--format", "json")
+    coaches = [json.loads(line) for line in facts.read_text().splitlines()]
+    for c, w in zip(coaches, want):
+        assert explain_as_printed(rules.explain(c, as_of="2026-06-01"), w) == w
+    e = rules.explain(coaches[0], as_of="2026-06-01", programs=["renewal"])
+    points = e["renewal"].requirements[0].seen[0]
+    assert (points.expr, points.value) == ("points_earned(2020-01-01, 2024-12-31)", "19")
+    assert [x.rsplit(" adds ", 1)[1] for x in points.entries] == ["8", "11"]

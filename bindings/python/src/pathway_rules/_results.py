@@ -98,7 +98,7 @@ class Seen:
     value: str                 #: 17, false, none, "sport-science", 2024-06-30
     test: Optional[str]        #: the comparison it is put to ("at least 18"), or None
     value_then: Optional[str]  #: its value on the day the requirement changes, or None
-    entries: Tuple[str, ...]   #: for a call with a text argument: the list entries with it
+    entries: Tuple[str, ...]   #: a call's entries holding its text arguments; a total's that counted
 
 
 @dataclass(frozen=True)

@@ -588,9 +588,12 @@ typedef struct pw_plan {
     size_t nblocking;       /* unreachable: the target's requirements never met */
     const char *const *blocking;
     void *internal;
-    /* The first nwindows entries of blocking are not labels but say which
-     * program's enrolment window is shut ("Level 1 closed for enrolment on
-     * 2027-06-15"); the requirements unmet, if any, follow. */
+    /* The first nwindows entries of blocking are not labels but sentences:
+     * the target not in force on the horizon's last day ("Level 1 is not
+     * in force (it ended on 2027-06-15)", the version's last day in force,
+     * or "(it comes into force on D)"), or which program's enrolment window
+     * is shut ("Level 1 closed for enrolment on 2027-06-15"); the
+     * requirements unmet, if any, follow. */
     size_t nwindows;
 } pw_plan;
 

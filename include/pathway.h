@@ -542,7 +542,13 @@ typedef struct pw_eligibility {
     size_t nblocking;       /* no period: the requirements unmet on the
                              * horizon's last day (or the program not in force) */
     const pw_change *blocking; /* kind PW_CHANGE_UNMET; day = the first day of the
-                                * run of days, to the horizon's end, it is unmet */
+                                * run of days, to the horizon's end, it is unmet.
+                                * A program that left force within the horizon:
+                                * PW_CHANGE_OUT_OF_FORCE (day = its first day out
+                                * of force), then the requirements unmet on its
+                                * last day in force (their runs end that day),
+                                * then PW_CHANGE_IN_FORCE for a version after the
+                                * horizon, if any. */
     void *internal;
     /* Parallel to blocking: for a requirement a person decides (`decided by
      * "WHO"`), what the facts record: "needs a decision by WHO" or "refused

@@ -319,17 +319,19 @@ def _world_versions(r):
     return [tuple(v) for v in vs]
 
 
-def world(seed, nprogs=6):
+def world(seed, nprogs=6, names=None):
     """(source text, facts records as dicts, info). info["programs"] maps
     each program id to its versions [(from, until, opens, closes)] (dates or
     None); info["list"], info["id"], info["issued"], info["expires"] name
-    the certificate list and its fields."""
+    the certificate list and its fields. names: "shipped" or "random" for
+    the certificate list's names, else the seed chooses; the rest of the
+    rule set is the same whichever is chosen."""
     r = random.Random(seed * 104729 + 7)
     name = _Names(r)
-    shipped = r.random() < 0.5
+    shipped = r.random() < 0.5 if names is None else names == "shipped"
     facts, cert = name("f_"), name("r_")
-    lst, fid, fiss, fexp = (("certificates", "id", "issued", "expires") if shipped else
-                            (name("l_"), name("i_"), name("s_"), name("e_")))
+    drawn = (name("l_"), name("i_"), name("s_"), name("e_"))
+    lst, fid, fiss, fexp = ("certificates", "id", "issued", "expires") if shipped else drawn
     born, flag1, flag2, dd, num = name("b_"), name("g_"), name("h_"), name("d_"), name("n_")
     age, holds, held = name("a_"), name("q_"), name("c_")
     kids = [f"k{j}-{r.choice(_WORDS)}" for j in range(nprogs)]

@@ -19,7 +19,10 @@ For each rule set and every coach record:
   added to the record's list (whatever the list and its fields are named):
   each step eligible, or unmet only in what the plan says to arrange.
 
-usage: world_differential.py PATHWAY_BINARY [--seeds N] [--first S] [--keep DIR]
+usage: world_differential.py PATHWAY_BINARY [--seeds N] [--first S] [--keep DIR] [--names]
+
+--names also plans the same rule set with the certificate list named as
+shipped and at random, and expects the same plans (issue 18, item 1).
 """
 import argparse
 import datetime
@@ -101,11 +104,12 @@ def literal(v):
     return "{ " + ", ".join(f"{k}: {literal(x)}" for k, x in v.items()) + " }"
 
 
-def check_blocking(w, versions, problems, extra):
-    """when's blocking list, for a coach with no period; adds to `extra`
-    the expectation (day, word, labels) the evaluation must confirm."""
-    tag = f"{w['id']} {w['program']}"
-    inforce = [d for d in days(FIRST, LAST) if version_on(versions, d)[1] is not None]
+def check_blocking(w, versions, problems, extra, start=FIRST):
+    """when's blocking list (from `start`), for a coach with no period; adds
+    to `extra` the expectation (day, word, labels) the evaluation must
+    confirm."""
+    tag = f"{w['id']} {w['program']} from {start}"
+    inforce = [d for d in days(start, LAST) if version_on(versions, d)[1] is not None]
     b = w["blocking"]
     kinds = [c["kind"] for c in b]
     if not inforce:
@@ -203,21 +207,30 @@ def one(bin_, tmp, seed, problems, stats):
         f.write(text)
     with open(facts, "w") as f:
         f.write("".join(json.dumps(x) + "\n" for x in recs))
+    # `when` from FIRST gives the days checked below; from a day in the
+    # middle (the seed's), the same days from then on, and its own blocking.
+    mid = FIRST + datetime.timedelta(days=(seed * 37) % ((LAST - FIRST).days + 1))
     truth, extra, first = {}, {}, {}
-    for pid in info["order"]:
-        out = run([bin_, "when", rules, "--facts", facts, "--program", pid, "--as-of", str(FIRST),
-                   "--horizon", HORIZON, "--format", "json"])
-        for line in out.splitlines():
-            w = json.loads(line)
-            if "error" in w:
-                raise SystemExit(f"FAIL: seed {seed}: when {pid}: {w['error']}")
-            if day(w["horizon_until"]) != LAST:
-                raise SystemExit(f"FAIL: horizon ends {w['horizon_until']}, expected {LAST}")
-            truth[(w["id"], pid)] = eligible_days(w["periods"])
-            first[(w["id"], pid)] = day(w["periods"][0]["from"]) if w["periods"] else None
-            if not w["periods"]:
-                check_blocking(w, info["programs"][pid], problems, extra)
-                stats["blocking"] += 1
+    for start in (FIRST, mid):
+        for pid in info["order"]:
+            out = run([bin_, "when", rules, "--facts", facts, "--program", pid, "--as-of", str(start),
+                       "--horizon", f"{(LAST - start).days}d", "--format", "json"])
+            for line in out.splitlines():
+                w = json.loads(line)
+                if "error" in w:
+                    raise SystemExit(f"FAIL: seed {seed}: when {pid}: {w['error']}")
+                if day(w["horizon_until"]) != LAST:
+                    raise SystemExit(f"FAIL: horizon ends {w['horizon_until']}, expected {LAST}")
+                key = (w["id"], pid)
+                got = eligible_days(w["periods"])
+                if start == FIRST:
+                    truth[key] = got
+                elif got != {d for d in truth[key] if d >= start}:
+                    problems.append(f"seed {seed}: {key}: `when` from {start} differs from `when` from {FIRST}")
+                first[key + (start,)] = day(w["periods"][0]["from"]) if w["periods"] else None
+                if not w["periods"]:
+                    check_blocking(w, info["programs"][pid], problems, extra, start)
+                    stats["blocking"] += 1
     tests = os.path.join(tmp, f"w{seed}.test.pw")
     write_tests(tests, os.path.basename(rules), recs, info, truth, extra)
     p = subprocess.run([bin_, "test", tests], capture_output=True, text=True)
@@ -227,28 +240,60 @@ def one(bin_, tmp, seed, problems, stats):
                         "\n  ".join(fails) + ("\n" + p.stderr[:2000] if not fails else ""))
     stats["days"] += len(recs) * len(info["order"]) * ((LAST - FIRST).days + 1)
     byid = {x["id"]: x for x in recs}
-    for pid in info["order"]:
-        out = run([bin_, "plan", rules, "--facts", facts, "--target", pid, "--as-of", str(FIRST),
-                   "--horizon", HORIZON, "--format", "json"])
-        for line in out.splitlines():
-            plan = json.loads(line)
-            if "error" in plan:
-                problems.append(f"seed {seed}: plan {pid} {plan.get('id')}: {plan['error']}")
-                continue
-            key = (plan["id"], pid)
-            stats["plans"] += 1
-            if not plan["reachable"]:
-                if first[key] is not None:
-                    problems.append(f"seed {seed}: {key}: plan unreachable, `when` eligible from {first[key]}")
-                for k, b in enumerate(plan["blocking"]):
-                    if "is not in force on" in b:
-                        problems.append(f"seed {seed}: {key}: plan blocking {b!r}")
-                continue
-            on = day(plan["eligible_on"])
-            if first[key] is not None and on > first[key]:
-                problems.append(f"seed {seed}: {key}: plan eligible on {on}, `when` from {first[key]}")
-            stats["steps"] += len(plan["steps"])
-            replay(bin_, tmp, rules, byid[plan["id"]], plan, info, problems)
+    for start in (FIRST, mid):
+        for pid in info["order"]:
+            out = run([bin_, "plan", rules, "--facts", facts, "--target", pid, "--as-of", str(start),
+                       "--horizon", f"{(LAST - start).days}d", "--format", "json"])
+            for line in out.splitlines():
+                check_plan(bin_, tmp, seed, rules, json.loads(line), pid, start, first, byid, info, problems, stats)
+
+
+def check_plan(bin_, tmp, seed, rules, plan, pid, start, first, byid, info, problems, stats):
+    """A plan from `start` against `when` from the same day, then replayed."""
+    if "error" in plan:
+        problems.append(f"seed {seed}: plan {pid} {plan.get('id')}: {plan['error']}")
+        return
+    key = (plan["id"], pid)
+    when_first = first[key + (start,)]
+    stats["plans"] += 1
+    if not plan["reachable"]:
+        if when_first is not None:
+            problems.append(f"seed {seed}: {key} from {start}: plan unreachable, `when` eligible from {when_first}")
+        for b in plan["blocking"]:
+            if "is not in force on" in b:
+                problems.append(f"seed {seed}: {key}: plan blocking {b!r}")
+        return
+    on = day(plan["eligible_on"])
+    if when_first is not None and on > when_first:
+        problems.append(f"seed {seed}: {key} from {start}: plan eligible on {on}, `when` from {when_first}")
+    stats["steps"] += len(plan["steps"])
+    replay(bin_, tmp, rules, byid[plan["id"]], plan, info, problems)
+
+
+def plan_lines(bin_, tmp, seed, names):
+    """Every plan of world(seed) with the certificate list named `names`."""
+    text, recs, info = gen.world(seed, names=names)
+    rules = os.path.join(tmp, f"n{seed}.pw")
+    facts = os.path.join(tmp, f"n{seed}.jsonl")
+    with open(rules, "w") as f:
+        f.write(text)
+    with open(facts, "w") as f:
+        f.write("".join(json.dumps(x) + "\n" for x in recs))
+    return {pid: run([bin_, "plan", rules, "--facts", facts, "--target", pid, "--as-of", str(FIRST),
+                      "--horizon", HORIZON, "--format", "json"]).splitlines() for pid in info["order"]}
+
+
+def same_plans(bin_, tmp, seed, problems):
+    """The same rule set with the certificate list and its fields named as
+    shipped and at random: the same plans (plan must not depend on a
+    field's name)."""
+    a, b = plan_lines(bin_, tmp, seed, "shipped"), plan_lines(bin_, tmp, seed, "random")
+    for pid in a:
+        for x, y in zip(a[pid], b[pid]):
+            if x != y:
+                problems.append(f"seed {seed}: plan {pid} depends on the list's names:\n  shipped: {x[:300]}\n"
+                                f"  random:  {y[:300]}")
+                return
 
 
 def main():
@@ -257,6 +302,8 @@ def main():
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--first", type=int, default=0)
     ap.add_argument("--keep", help="a directory to keep the rule sets of failing seeds in")
+    ap.add_argument("--names", action="store_true",
+                    help="also: the same plans with the certificate list named as shipped and at random")
     a = ap.parse_args()
     bin_ = os.path.abspath(a.binary)
     problems = []
@@ -266,6 +313,8 @@ def main():
         for seed in seeds:
             n = len(problems)
             one(bin_, tmp, seed, problems, stats)
+            if a.names:
+                same_plans(bin_, tmp, seed, problems)
             if len(problems) > n:
                 print(f"seed {seed}: {len(problems) - n} problem(s)", file=sys.stderr)
                 if a.keep:

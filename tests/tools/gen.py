@@ -359,14 +359,22 @@ def world(seed, nprogs=6, names=None):
             choices += [lambda: f"{holds}(\"{kids[r.choice(ladder)]}\")"] * 4
         return r.choice(choices)()
 
-    def requirement(j, k):
+    def requirement(j, k, within=None):
+        """A require line; within: (from, until) of the only version, for a
+        requirement of its own period inside it (E0467 otherwise)."""
         label = f"{r.choice(_WORDS)} {j}.{k}"
         roll = r.random()
         if roll < 0.2:
             kind = r.choice(["any of", "at least 2 of"])
             ms = "".join(f"    \"{label} m{m}\": {atom(j)}\n" for m in range(3))
             return label, f"  require \"{label}\": {kind} {{\n{ms}  }}\n"
-        return label, f"  require \"{label}\": {atom(j)}\n"
+        own = ""
+        if roll > 0.85 and within is not None:
+            import datetime
+            lo = within[0] or datetime.date(2025, 1, 1)
+            hi = within[1] or datetime.date(2028, 6, 1)
+            own = f"\n    effective from {_iso(lo + datetime.timedelta(days=r.randint(0, max(0, (hi - lo).days))))}"
+        return label, f"  require \"{label}\": {atom(j)}{own}\n"
 
     progs = {}
     order = []
@@ -389,7 +397,8 @@ def world(seed, nprogs=6, names=None):
             grants += "\n"
         dur = f"  duration {r.randint(1, 60)} days\n" if r.random() < 0.3 else ""
         hours = f"  hours {r.randint(1, 40)}\n" if r.random() < 0.5 else ""
-        reqs = [requirement(j, k) for k in range(r.randint(1, 3))]
+        within = versions[0][:2] if len(versions) == 1 else None
+        reqs = [requirement(j, k, within) for k in range(r.randint(1, 3))]
         for vi, (a, b, o, c) in enumerate(versions):
             head = f"\nprogram {pid} \"{title}\""
             if a is not None:
@@ -397,8 +406,22 @@ def world(seed, nprogs=6, names=None):
             if o is not None or c is not None:
                 head += "\n  enrolment open" + (f" from {_iso(o)}" if o is not None else "") + \
                         (f" until {_iso(c)}" if c is not None else "")
+            roll = r.random()
+            if vi and roll < 0.4:
+                # The previous version, amended: one requirement dropped,
+                # replaced, or a new one after the inherited ones.
+                head += "\n  amends the previous version"
+                how = r.random()
+                if how < 0.3 and len(reqs) > 1:
+                    body = f"  drop \"{r.choice(reqs)[0]}\"\n"
+                elif how < 0.65:
+                    body = f"  replace \"{r.choice(reqs)[0]}\": {atom(j)}\n"
+                else:
+                    body = requirement(j, 5)[1]
+                out.append(head + "\n{\n" + body + "}\n")
+                continue
             body = grants + dur + hours
-            vreqs = reqs if vi == 0 or r.random() < 0.5 else [requirement(j, 5 + k) for k in range(r.randint(1, 2))]
+            vreqs = reqs if vi == 0 or roll < 0.7 else [requirement(j, 5 + k) for k in range(r.randint(1, 2))]
             body += "".join(t for _, t in vreqs)
             out.append(head + "\n{\n" + body + "}\n")
 

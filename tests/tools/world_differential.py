@@ -141,6 +141,11 @@ def check_blocking(w, versions, problems, extra, start=FIRST):
         if day(b[k]["day"]) > f:
             problems.append(f"{tag}: unmet {b[k]['label']!r} since {b[k]['day']}, after {f}")
         unmet.append(b[k]["label"])
+        since = day(b[k]["day"])
+        checks = extra.setdefault("since", [])
+        checks.append((w["id"], w["program"], b[k]["label"], since, True))
+        if since > start and version_on(versions, since - ONE)[0] == i:
+            checks.append((w["id"], w["program"], b[k]["label"], since - ONE, False))
         k += 1
     rest = [c["kind"] for c in b[k:]]
     later = [x[0] for x in versions[i + 1:] if x[0] is not None and x[0] > LAST]
@@ -149,6 +154,24 @@ def check_blocking(w, versions, problems, extra, start=FIRST):
     if f < LAST and later and rest == ["in_force"] and day(b[-1]["day"]) != later[0]:
         problems.append(f"{tag}: next version in force on {b[-1]['day']}, the rules say {later[0]}")
     extra.setdefault((w["id"], f), []).append((w["program"], word, unmet))
+
+
+def check_since(bin_, rules, facts, checks, problems):
+    """Each blocking requirement is unmet from the day `when` says, and, in
+    the same version, was not unmet the day before: through eval."""
+    byday = {}
+    for c in checks:
+        byday.setdefault(c[3], []).append(c)
+    for d, cs in sorted(byday.items()):
+        res = {}
+        for line in run([bin_, "eval", rules, "--facts", facts, "--as-of", str(d), "--format", "json"]).splitlines():
+            x = json.loads(line)
+            for r in x.get("results", []):
+                res[(x["id"], r["program"])] = r.get("unmet", [])
+        for rid, pid, label, _, want in cs:
+            if (label in res.get((rid, pid), [])) != want:
+                problems.append(f"{rid} {pid}: blocking says {label!r} unmet from "
+                                f"{d if want else d + ONE}, eval on {d} says unmet {res.get((rid, pid))}")
 
 
 def write_tests(path, rules_name, recs, info, truth, extra):
@@ -160,7 +183,7 @@ def write_tests(path, rules_name, recs, info, truth, extra):
         for rec in recs:
             for d in days(FIRST, LAST):
                 out.write(f'test "{rec["id"]} {d}" {{\n  as of {d}\n  given {rec["id"]}\n')
-                pinned = {p: (wd, u) for p, wd, u in extra.get((rec["id"], d), [])}
+                pinned = {p: (wd, u) for p, wd, u in extra.get((rec["id"], d), ())}
                 for pid in info["order"]:
                     word = status(info["programs"][pid], d, truth[(rec["id"], pid)])
                     # `closed unmet none` is not in the language: a shut
@@ -231,6 +254,7 @@ def one(bin_, tmp, seed, problems, stats):
                 if not w["periods"]:
                     check_blocking(w, info["programs"][pid], problems, extra, start)
                     stats["blocking"] += 1
+    check_since(bin_, rules, facts, extra.pop("since", []), problems)
     tests = os.path.join(tmp, f"w{seed}.test.pw")
     write_tests(tests, os.path.basename(rules), recs, info, truth, extra)
     p = subprocess.run([bin_, "test", tests], capture_output=True, text=True)

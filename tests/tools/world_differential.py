@@ -13,8 +13,13 @@ For each rule set and every coach record:
   in force (`last_day`), the window, and the requirements it names unmet,
   which the test file then expects, exactly, from the evaluation on that
   day (the horizon's last day, or the last day a version was in force).
-- `plan` for every program: unreachable only when `when` finds no period,
-  never later than `when`'s first day, and every step replayed through
+- Each blocking requirement is unmet (eval) from the day `when` gives,
+  and not the day before when the same version was in force.
+- `when` from a day in the middle: the same eligible days from then on.
+- `plan` for every program (from FIRST and the middle): unreachable only
+  when `when` finds no period, never later than `when`'s first day (that
+  very day when the plan is the target alone, nothing arranged), and every
+  step replayed through
   `pathway eval` on its day with the certificates of the steps before it
   added to the record's list (whatever the list and its fields are named):
   each step eligible, or unmet only in what the plan says to arrange.
@@ -290,6 +295,11 @@ def check_plan(bin_, tmp, seed, rules, plan, pid, start, first, byid, info, prob
     on = day(plan["eligible_on"])
     if when_first is not None and on > when_first:
         problems.append(f"seed {seed}: {key} from {start}: plan eligible on {on}, `when` from {when_first}")
+    # The target alone, nothing arranged: exactly `when`'s first day.
+    alone = len(plan["steps"]) == 1 and not plan["steps"][0]["arrange"]
+    if alone and on != when_first:
+        problems.append(f"seed {seed}: {key} from {start}: plan takes the target alone on {on}, "
+                        f"`when` eligible from {when_first}")
     stats["steps"] += len(plan["steps"])
     replay(bin_, tmp, rules, byid[plan["id"]], plan, info, problems)
 

@@ -237,7 +237,7 @@ def one(bin_, tmp, seed, problems, stats):
         f.write("".join(json.dumps(x) + "\n" for x in recs))
     # `when` from FIRST gives the days checked below; from a day in the
     # middle (the seed's), the same days from then on, and its own blocking.
-    mid = FIRST + datetime.timedelta(days=(seed * 37) % ((LAST - FIRST).days + 1))
+    mid = FIRST + datetime.timedelta(days=(seed * 37) % (LAST - FIRST).days)  # before LAST: --horizon 1d at least
     truth, extra, first = {}, {}, {}
     for start in (FIRST, mid):
         for pid in info["order"]:

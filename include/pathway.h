@@ -544,7 +544,13 @@ typedef struct pw_eligibility {
     size_t nblocking;       /* no period: the requirements unmet on the
                              * horizon's last day (or the program not in force) */
     const pw_change *blocking; /* kind PW_CHANGE_UNMET; day = the first day of the
-                                * run of days, to the horizon's end, it is unmet */
+                                * run of days, to the horizon's end, it is unmet.
+                                * A program that left force within the horizon:
+                                * PW_CHANGE_OUT_OF_FORCE (day = its first day out
+                                * of force), then the requirements unmet on its
+                                * last day in force (their runs end that day),
+                                * then PW_CHANGE_IN_FORCE for a version after the
+                                * horizon, if any. */
     void *internal;
     /* Parallel to blocking: for a requirement a person decides (`decided by
      * "WHO"`), what the facts record: "needs a decision by WHO" or "refused
@@ -590,9 +596,12 @@ typedef struct pw_plan {
     size_t nblocking;       /* unreachable: the target's requirements never met */
     const char *const *blocking;
     void *internal;
-    /* The first nwindows entries of blocking are not labels but say which
-     * program's enrolment window is shut ("Level 1 closed for enrolment on
-     * 2027-06-15"); the requirements unmet, if any, follow. */
+    /* The first nwindows entries of blocking are not labels but sentences:
+     * the target not in force on the horizon's last day ("Level 1 is not
+     * in force (it ended on 2027-06-15)", the version's last day in force,
+     * or "(it comes into force on D)"), or which program's enrolment window
+     * is shut ("Level 1 closed for enrolment on 2027-06-15"); the
+     * requirements unmet, if any, follow. */
     size_t nwindows;
 } pw_plan;
 

@@ -514,15 +514,26 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
         return st;
     const char **labels = NULL;
     size_t n = 0;
+    /* The target not in force on the horizon's last day: a sentence with the
+     * day it ended (its last day in force) or comes into force, counted
+     * with the window sentences, never a requirement's label. */
+    size_t nwindow = 0;
     if (v == PW_NOT_YET_IN_FORCE || v == PW_WITHDRAWN) {
-        const char *why = pm_printf(x->a, "%s is not in force on %s", pw_program_title(pt_context_program(x->ctx), ver),
-                                    px_date_text(x->a, x->span.last));
+        pw_date from, until;
+        pw_program_period(pt_context_program(x->ctx), ver, &from, &until);
+        const char *title = pw_program_title(pt_context_program(x->ctx), ver);
+        if (!title)
+            title = pw_program_id(pt_context_program(x->ctx), ver);
+        const char *why = v == PW_WITHDRAWN
+                              ? pm_printf(x->a, "%s is not in force (it ended on %s)", title, px_date_text(x->a, until))
+                              : pm_printf(x->a, "%s is not in force (it comes into force on %s)", title,
+                                          px_date_text(x->a, from));
         if (!why || !px_push_label(x->a, &labels, &n, why))
             return px_fail_nomem(x->err);
+        nwindow = n;
     }
     /* Outside the enrolment window: the window, and then what else is
      * unmet (the requirements were evaluated). */
-    size_t nwindow = 0;
     if (v == PW_NOT_YET_OPEN || v == PW_CLOSED) {
         pw_date opens, closes;
         pw_program_window(pt_context_program(x->ctx), ver, &opens, &closes);

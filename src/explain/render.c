@@ -305,15 +305,32 @@ static void px_text_changes(px_out *o, const pw_change *c, size_t n)
     }
 }
 
-/* decision: NULL, or parallel to c (pw_eligibility.blocking_decision). */
+/* decision: NULL, or parallel to c (pw_eligibility.blocking_decision).
+ * A change's day is the first day of the new state; for a version leaving
+ * force or a window closing, "last_day" is the day a reader means (the
+ * version's last day in force, the window's last open day). In blocking,
+ * requirements listed after a version that left force were unmet on its
+ * last day in force: "until" says which day that was. */
 static cJSON *px_json_changes(const pw_change *c, size_t n, const char *const *decision)
 {
     cJSON *a = cJSON_CreateArray();
+    pw_date ended = 0;
+    bool after_end = false;
     for (size_t i = 0; a && i < n; i++) {
         cJSON *j = cJSON_CreateObject();
         cJSON_AddItemToObject(j, "kind", px_json_str(px_change_name[c[i].kind]));
         cJSON_AddItemToObject(j, "day", px_json_date(c[i].day));
+        if (c[i].kind == PW_CHANGE_OUT_OF_FORCE || c[i].kind == PW_CHANGE_CLOSES)
+            cJSON_AddItemToObject(j, "last_day", px_json_date(c[i].day - 1));
+        if (c[i].kind == PW_CHANGE_OUT_OF_FORCE) {
+            ended = c[i].day - 1;
+            after_end = true;
+        } else if (c[i].kind == PW_CHANGE_IN_FORCE) {
+            after_end = false;
+        }
         cJSON_AddItemToObject(j, "label", px_json_str(c[i].label));
+        if (decision && after_end && c[i].kind == PW_CHANGE_UNMET)
+            cJSON_AddItemToObject(j, "until", px_json_date(ended));
         if (decision && decision[i])
             cJSON_AddItemToObject(j, "decision", px_json_str(decision[i]));
         cJSON_AddItemToArray(a, j);
@@ -368,11 +385,18 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
     }
     if (!e->nperiods) {
         px_emit(&o, "  not eligible within the horizon\n");
+        /* Requirements after a version that left force blocked while it
+         * was in force: their run ends on its last day, not the horizon's. */
+        bool after_end = false;
+        pw_date ended = 0;
         for (size_t i = 0; i < e->nblocking; i++) {
             const pw_change *ch = &e->blocking[i];
             const char *decision = e->blocking_decision ? e->blocking_decision[i] : NULL;
             if (ch->kind == PW_CHANGE_UNMET && decision)
                 px_emit(&o, "    blocked by \"%s\": %s\n", px_text(&o, 0, ch->label), px_text(&o, 1, decision));
+            else if (ch->kind == PW_CHANGE_UNMET && after_end)
+                px_emit(&o, "    blocked by \"%s\": not met from %s to %s, its last day in force\n",
+                        px_text(&o, 0, ch->label), px_day(ch->day, b), px_day(ended, c));
             else if (ch->kind == PW_CHANGE_UNMET)
                 px_emit(&o, "    blocked by \"%s\": not met from %s to the end of the horizon\n", px_text(&o, 0, ch->label),
                         px_day(ch->day, b));
@@ -382,9 +406,16 @@ bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len,
             else if (ch->kind == PW_CHANGE_CLOSES)
                 px_emit(&o, "    %s is closed for enrolment (it closed on %s)\n", px_text(&o, 0, ch->label),
                         px_day(ch->day - 1, b));
-            else
-                px_emit(&o, "    %s is not in force (%s %s)\n", px_text(&o, 0, ch->label),
-                        ch->kind == PW_CHANGE_IN_FORCE ? "it comes into force on" : "it ended on", px_day(ch->day, b));
+            else if (ch->kind == PW_CHANGE_OUT_OF_FORCE) {
+                /* day is the first day out of force; the reader wants the last in. */
+                ended = ch->day - 1;
+                after_end = true;
+                px_emit(&o, "    %s is not in force (it ended on %s)\n", px_text(&o, 0, ch->label), px_day(ended, b));
+            } else {
+                after_end = false;
+                px_emit(&o, "    %s is not in force (it comes into force on %s)\n", px_text(&o, 0, ch->label),
+                        px_day(ch->day, b));
+            }
         }
     }
     return px_done(&o);

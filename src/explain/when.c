@@ -26,6 +26,14 @@ typedef struct px_when_run {
     pw_verdict verdict;
     uint8_t *prev;      /* per node of ver */
     pw_date *since;     /* per node of ver: first day of its current run */
+    /* The last day evaluated on which a version was in force (fseen): that
+     * version, verdict, outcomes and runs, so that a program that closes
+     * within the horizon still names what blocked the coach while open. */
+    bool fseen;
+    size_t fver;
+    pw_verdict fverdict;
+    uint8_t *fprev;
+    pw_date *fsince;
     pw_period *periods;
     size_t nperiods, cap;
 } px_when_run;
@@ -130,6 +138,13 @@ static void px_remember(px_when_run *w, size_t ver, pw_verdict v, pw_date day, b
     }
     w->ver = ver;
     w->verdict = v;
+    if (px_in_force(v)) {
+        w->fseen = true;
+        w->fver = ver;
+        w->fverdict = v;
+        memcpy(w->fprev, w->prev, n);
+        memcpy(w->fsince, w->since, n * sizeof *w->since);
+    }
 }
 
 /* One day: opens or closes a period when the verdict changes. */
@@ -161,18 +176,22 @@ static bool px_when_day(px_when_run *w, pw_date day, bool first_day, size_t ver,
 
 /* e->blocking_decision: for each blocking change, what the facts record of
  * a requirement a person decides ("needs a decision by WHO", "refused by
- * WHO"), NULL for any other. */
+ * WHO"), NULL for any other. The requirements listed after a version that
+ * left force are that version's (px_blocking). */
 static bool px_blocking_deciders(px_when_run *w, pw_eligibility *e)
 {
     const char **v = pm_alloc(w->a, (e->nblocking + 1) * sizeof *v);
     if (!v)
         return false;
+    size_t ver = w->ver;
     for (size_t k = 0; k < e->nblocking; k++) {
         const pw_change *c = &e->blocking[k];
         const char *who;
         int decided = -1;
         v[k] = NULL;
-        if (c->kind == PW_CHANGE_UNMET && pt_decision_at(w->ctx, w->ver, c->node, c->day, &who, &decided, NULL) == PW_OK &&
+        if (c->kind == PW_CHANGE_OUT_OF_FORCE && w->fseen)
+            ver = w->fver;
+        if (c->kind == PW_CHANGE_UNMET && pt_decision_at(w->ctx, ver, c->node, c->day, &who, &decided, NULL) == PW_OK &&
             decided >= 0) {
             const char *lead = decided == PB_DECIDED_NO ? "refused by " : "needs a decision by ";
             size_t len = strlen(lead) + strlen(who) + 1;
@@ -187,39 +206,65 @@ static bool px_blocking_deciders(px_when_run *w, pw_eligibility *e)
     return true;
 }
 
-/* No period: what is unmet on the horizon's last day, and since when. */
+/* What blocked on the last day `ver` was evaluated in force (verdict v,
+ * outcomes prev, runs since): its enrolment window when shut, then each
+ * top-level requirement unmet, and since when. */
+static bool px_blocking_in_force(px_when_run *w, px_changes *c, size_t ver, pw_verdict v, const uint8_t *prev,
+                                 const pw_date *since)
+{
+    const pw_program *prog = pt_context_program(w->ctx);
+    if (px_window_shut(v)) {
+        pw_date opens, closes;
+        pw_program_window(prog, ver, &opens, &closes);
+        pw_change ch = {v == PW_CLOSED ? PW_CHANGE_CLOSES : PW_CHANGE_OPENS, v == PW_CLOSED ? closes + 1 : opens,
+                        pw_program_title(prog, ver), 0};
+        if (!px_add_change(w->a, c, ch))
+            return false;
+    }
+    /* Outside the window too: the coach still sees what else is missing. */
+    size_t n = pw_requirement_count(prog, ver);
+    for (size_t i = 0; i < n; i++) {
+        if (!px_top_require(prog, ver, i) || prev[i] != PW_UNMET)
+            continue;
+        pw_requirement info;
+        pw_requirement_info(prog, ver, i, &info, NULL);
+        pw_change ch = {PW_CHANGE_UNMET, since[i], info.label, i};
+        if (!px_add_change(w->a, c, ch))
+            return false;
+    }
+    return true;
+}
+
+/* No period: what is unmet on the horizon's last day, and since when. A
+ * program not in force then but in force earlier in the horizon: the day
+ * it left force, then what blocked on its last day in force (so that a
+ * coach does not read the date as the only obstacle), then the version
+ * still to come, if any. */
 static bool px_blocking(px_when_run *w, pw_eligibility *e)
 {
     const pw_program *prog = pt_context_program(w->ctx);
     px_changes c = {NULL, 0, 0};
-    if (w->verdict == PW_NOT_YET_IN_FORCE || w->verdict == PW_WITHDRAWN) {
-        pw_change ch = {w->verdict == PW_WITHDRAWN ? PW_CHANGE_OUT_OF_FORCE : PW_CHANGE_IN_FORCE, 0,
-                        pw_program_title(prog, w->ver), 0};
-        pw_date from, until;
-        pw_program_period(prog, w->ver, &from, &until);
-        ch.day = w->verdict == PW_WITHDRAWN ? until + 1 : from;
-        if (!px_add_change(w->a, &c, ch))
-            return false;
+    pw_date from, until;
+    bool ok = true;
+    if (px_in_force(w->verdict)) {
+        ok = px_blocking_in_force(w, &c, w->ver, w->verdict, w->prev, w->since);
+    } else {
+        size_t ended = w->fseen ? w->fver : w->ver;
+        if (w->fseen || w->verdict == PW_WITHDRAWN) {
+            pw_program_period(prog, ended, &from, &until);
+            pw_change ch = {PW_CHANGE_OUT_OF_FORCE, until + 1, pw_program_title(prog, ended), 0};
+            ok = px_add_change(w->a, &c, ch);
+        }
+        if (ok && w->fseen)
+            ok = px_blocking_in_force(w, &c, w->fver, w->fverdict, w->fprev, w->fsince);
+        if (ok && w->verdict == PW_NOT_YET_IN_FORCE) {
+            pw_program_period(prog, w->ver, &from, &until);
+            pw_change ch = {PW_CHANGE_IN_FORCE, from, pw_program_title(prog, w->ver), 0};
+            ok = px_add_change(w->a, &c, ch);
+        }
     }
-    if (px_window_shut(w->verdict)) {
-        pw_date opens, closes;
-        pw_program_window(prog, w->ver, &opens, &closes);
-        pw_change ch = {w->verdict == PW_CLOSED ? PW_CHANGE_CLOSES : PW_CHANGE_OPENS,
-                        w->verdict == PW_CLOSED ? closes + 1 : opens, pw_program_title(prog, w->ver), 0};
-        if (!px_add_change(w->a, &c, ch))
-            return false;
-    }
-    /* Outside the window too: the coach still sees what else is missing. */
-    size_t n = pw_requirement_count(prog, w->ver);
-    for (size_t i = 0; i < n && (w->verdict == PW_NOT_ELIGIBLE || px_window_shut(w->verdict)); i++) {
-        if (!px_top_require(prog, w->ver, i) || w->prev[i] != PW_UNMET)
-            continue;
-        pw_requirement info;
-        pw_requirement_info(prog, w->ver, i, &info, NULL);
-        pw_change ch = {PW_CHANGE_UNMET, w->since[i], info.label, i};
-        if (!px_add_change(w->a, &c, ch))
-            return false;
-    }
+    if (!ok)
+        return false;
     e->blocking = c.v;
     e->nblocking = c.n;
     return px_blocking_deciders(w, e);
@@ -275,9 +320,10 @@ pw_status px_when(pw_context *ctx, const char *coach, const char *program_id, co
         return px_fail_nomem(err);
     pm_init(a, 16384);
     px_when_run w = {ctx, a, err, first, first, PW_NOT_ELIGIBLE, pm_alloc(a, maxr),
+                     pm_alloc(a, maxr * sizeof(pw_date)), false, first, PW_NOT_ELIGIBLE, pm_alloc(a, maxr),
                      pm_alloc(a, maxr * sizeof(pw_date)), NULL, 0, 0};
     pw_eligibility *e = pm_alloc(a, sizeof *e);
-    st = e && w.prev && w.since ? PW_OK : px_fail_nomem(err);
+    st = e && w.prev && w.since && w.fprev && w.fsince ? PW_OK : px_fail_nomem(err);
     if (st == PW_OK) {
         e->internal = a;
         e->as_of = span.as_of;

@@ -119,7 +119,7 @@ B: level_1, from 2026-06-01 to 2026-12-01
 OUT
 expect_status when-closed 1 "$bin" when "$tmp/w.pw" --facts "$tmp/a.json" --program level_1 --as-of 2027-06-16 \
   --horizon 1m --format json
-expect_grep when-closed out '"blocking":[{"kind":"closes","day":"2027-06-16","label":"Level 1 course"}]'
+expect_grep when-closed out '"blocking":[{"kind":"closes","day":"2027-06-16","last_day":"2027-06-15","label":"Level 1 course"}]'
 
 # ---- plan: no step in a closed window --------------------------------------------------
 expect_status plan-before 0 "$bin" plan "$tmp/w.pw" --facts "$tmp/a.json" --target level_2 --as-of 2027-01-10 \

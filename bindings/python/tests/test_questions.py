@@ -19,7 +19,27 @@ def iso(d: Optional[datetime.date]) -> Optional[str]:
 
 
 def change(c: pathway_rules.Change) -> dict:
-    return {"kind": c.kind, "day": iso(c.day), "label": c.label}
+    out = {"kind": c.kind, "day": iso(c.day)}
+    if c.last_day is not None:
+        out["last_day"] = iso(c.last_day)
+    out["label"] = c.label
+    return out
+
+
+def blocking(cs) -> list:
+    """Requirements listed after a version that left force carry "until",
+    its last day in force."""
+    out, ended = [], None
+    for c in cs:
+        d = change(c)
+        if c.kind == "out_of_force":
+            ended = c.last_day
+        elif c.kind == "in_force":
+            ended = None
+        elif c.kind == "unmet" and ended is not None:
+            d["until"] = iso(ended)
+        out.append(d)
+    return out
 
 
 def when_as_printed(w: pathway_rules.Eligibility) -> dict:
@@ -28,7 +48,7 @@ def when_as_printed(w: pathway_rules.Eligibility) -> dict:
             "periods": [{"from": iso(p.start), "until": None if p.to_end else iso(p.until),
                          "from_as_of": p.from_start, "starts": [change(c) for c in p.starts],
                          "ends": [change(c) for c in p.ends]} for p in w.periods],
-            "blocking": [change(c) for c in w.blocking]}
+            "blocking": blocking(w.blocking)}
 
 
 def hours(h: Optional[float]) -> Any:

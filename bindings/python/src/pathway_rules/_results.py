@@ -180,6 +180,15 @@ class Change:
     #: by WHO" or "refused by WHO"; else None
     decision: Optional[str] = None
 
+    @property
+    def last_day(self) -> Optional[datetime.date]:
+        """For "out_of_force" and "closes", the last day of the old state
+        (the version's last day in force, the window's last open day), the
+        day ``pathway when`` prints; else None."""
+        if self.kind not in ("out_of_force", "closes") or self.day is None:
+            return None
+        return self.day - datetime.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Period:

@@ -305,8 +305,9 @@ static void px_text_changes(px_out *o, const pw_change *c, size_t n)
     }
 }
 
-/* decision: NULL, or parallel to c (pw_eligibility.blocking_decision).
- * A change's day is the first day of the new state; for a version leaving
+/* decision: NULL for a period's changes; for a blocking list, parallel to
+ * c (pw_eligibility.blocking_decision, never NULL there), so it also says
+ * which list this is. A change's day is the first day of the new state; for a version leaving
  * force or a window closing, "last_day" is the day a reader means (the
  * version's last day in force, the window's last open day). In blocking,
  * requirements listed after a version that left force were unmet on its

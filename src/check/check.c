@@ -176,6 +176,7 @@ void pc_add_field(pc_ctx *c, pc_record *r, const pa_field *f)
     pf->span = f->span;
     pf->type = pc_resolve_type(c, &f->type);
     pf->known = pc_resolve_known(c, &f->type, pf->type);
+    pf->grant = f->grant;
     pf->def = PB_DEF_REQUIRED;
     if (f->def)
         pc_field_default(c, pf, f->def);
@@ -901,6 +902,9 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     if (diags->oom)
         return false;
     pc_collect_records(&c, decls);
+    if (diags->oom)
+        return false;
+    pc_check_grants(&c);
     if (diags->oom)
         return false;
     pc_collect_defines(&c, decls);

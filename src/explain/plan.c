@@ -46,21 +46,21 @@ typedef struct px_search {
 
 /* ---- facts of a state -------------------------------------------------- */
 
-static bool px_add_cert(cJSON *certs, const char *id, pw_date issued, pw_date expires, bool has_expires)
+static bool px_add_cert(cJSON *certs, const px_land *land, const char *id, pw_date issued, pw_date expires)
 {
     char d[11];
     cJSON *c = cJSON_CreateObject();
     if (!c || !cJSON_AddItemToArray(certs, c))
         return cJSON_Delete(c), false;
     pw_date_format(issued, d);
-    bool ok = cJSON_AddStringToObject(c, "id", id) && cJSON_AddStringToObject(c, "issued", d);
-    if (!has_expires)
-        return ok; /* a record without `expires`: its rules compute any expiry from `issued` */
+    bool ok = cJSON_AddStringToObject(c, land->id, id) && cJSON_AddStringToObject(c, land->issued, d);
+    if (!land->expires)
+        return ok; /* a record without an expiry: its rules compute any expiry from the issue day */
     if (expires == PW_DATE_MAX) {
-        ok = ok && cJSON_AddNullToObject(c, "expires");
+        ok = ok && cJSON_AddNullToObject(c, land->expires);
     } else {
         pw_date_format(expires, d);
-        ok = ok && cJSON_AddStringToObject(c, "expires", d);
+        ok = ok && cJSON_AddStringToObject(c, land->expires, d);
     }
     return ok;
 }
@@ -79,15 +79,18 @@ static pw_status px_load_certs(pw_context *ctx, const cJSON *record, const px_ce
     cJSON *copy = cJSON_Duplicate(record, 1);
     if (!copy)
         return px_fail_nomem(err);
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(copy, "certificates");
+    px_land land;
     bool ok = true;
-    if (n && !cJSON_IsArray(list)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(copy, "certificates");
-        ok = (list = cJSON_AddArrayToObject(copy, "certificates")) != NULL;
+    cJSON *list = NULL;
+    if (n && px_landing(pt_program_image(pt_context_program(ctx)), &land)) {
+        list = cJSON_GetObjectItemCaseSensitive(copy, land.list);
+        if (!cJSON_IsArray(list)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(copy, land.list);
+            ok = (list = cJSON_AddArrayToObject(copy, land.list)) != NULL;
+        }
     }
-    bool has_expires = px_cert_has_expires(pt_program_image(pt_context_program(ctx)));
-    for (size_t i = 0; ok && i < n; i++)
-        ok = px_add_cert(list, certs[i].id, certs[i].issued, certs[i].expires, has_expires);
+    for (size_t i = 0; ok && list && i < n; i++)
+        ok = px_add_cert(list, &land, certs[i].id, certs[i].issued, certs[i].expires);
     pw_status st = ok ? pt_context_set_cjson(ctx, copy, err) : px_fail_nomem(err);
     cJSON_Delete(copy);
     return st;
@@ -584,6 +587,12 @@ static pw_status px_plan_build(px_search *x, const char *coach, pw_plan *plan)
     pw_status st = px_scope_init(&x->scope, x->ctx, x->scope.target, x->err);
     if (st != PW_OK)
         return st;
+    if (x->scope.cert_slot < 0 && px_any_grants(x->scope.img)) {
+        px_scope_fini(&x->scope);
+        return pt_fail(x->err, PW_ERR_EVAL,
+                       "the rules do not say where a certificate a program grants lands: mark the facts list "
+                       "with `granted here` (docs/language.md, \"Where a granted certificate lands\")");
+    }
     plan->as_of = x->span.as_of;
     plan->last = x->span.last;
     plan->target = pw_program_id(pt_context_program(x->ctx), x->scope.target);

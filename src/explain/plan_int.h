@@ -11,7 +11,7 @@
  * target and coach. */
 typedef struct px_scope {
     const pb_image *img;
-    int32_t cert_slot;          /* the facts field `certificates`, or -1 */
+    int32_t cert_slot;          /* the facts list grants land in (px_landing), or -1 */
     size_t target;              /* the target's first version */
     size_t cand[PX_MAX_CANDIDATES]; /* first versions of programs that may be steps */
     unsigned ncand;
@@ -22,9 +22,21 @@ typedef struct px_scope {
     uint8_t *known;             /* per node: last_met computed */
 } px_scope;
 
-/* Whether the certificates list's record has the field `expires` (the
- * plan then records each step's expiry there). */
-bool px_cert_has_expires(const pb_image *img);
+/* Where a step's certificate lands in the coach's facts: the list marked
+ * `granted here` (docs/language.md), or by convention the shipped coach
+ * record's `certificates` list of records with text `id` and date
+ * `issued`; the JSON keys of the list and of its record's id, issue day
+ * and expiry (NULL: none, the rules compute any expiry themselves). */
+typedef struct px_land {
+    int32_t slot; /* facts field index, -1 when the rules do not say */
+    const char *list, *id, *issued, *expires;
+    bool marked;  /* `granted here`, not the convention */
+} px_land;
+
+/* Fills *out; false when the rules say of no list where grants land. */
+bool px_landing(const pb_image *img, px_land *out);
+/* Whether some program grants a certificate. */
+bool px_any_grants(const pb_image *img);
 
 /* Finds the certificates list, the programs whose certificates the target's
  * rules (transitively) name, and which requirements read certificates. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bc/code.h"
+#include "bc/granted.h"
 #include "plan_int.h"
 
 /* Marks the strings function f pushes and whether it (or what it calls)
@@ -33,10 +34,19 @@ static bool px_scan_func(const pb_image *img, uint32_t f, int32_t slot, uint8_t 
     return reads;
 }
 
-/* Which of text `id` (1), date `issued` (2) and optional date `expires`
- * (4) the record of the facts field `certificates` has; -1 without such a
- * list. */
-static int px_cert_fields(const pb_image *img, int32_t *slot)
+/* The field `name` of the facts record's field `slot`'s record. */
+static const char *px_field_name(const pb_image *img, uint32_t slot, uint32_t k)
+{
+    const pb_field *list = &img->fields[img->records[0].first_field + slot];
+    return img->strings[img->fields[img->records[list->type.rec].first_field + k].name];
+}
+
+/* Without `granted here`: the shipped coach record's `certificates` list,
+ * with text `id`, date `issued` and optional date `expires` (or no
+ * `expires`: rules that say how long a certificate lasts from its `issued`
+ * day, as `valid until` does, need no such field). Any other shape is not
+ * guessed at. */
+static bool px_conventional(const pb_image *img, pb_granted *g)
 {
     const pb_record *facts = &img->records[0];
     for (uint32_t i = 0; i < facts->nfields; i++) {
@@ -44,35 +54,46 @@ static int px_cert_fields(const pb_image *img, int32_t *slot)
         if (strcmp(img->strings[f->name], "certificates") != 0 || f->type.kind != PB_T_LIST)
             continue;
         const pb_record *r = &img->records[f->type.rec];
-        unsigned found = 0;
+        *g = (pb_granted){i, PB_NO_GRANT_FIELD, PB_NO_GRANT_FIELD, PB_NO_GRANT_FIELD};
         for (uint32_t k = 0; k < r->nfields; k++) {
-            const pb_field *g = &img->fields[r->first_field + k];
-            const char *n = img->strings[g->name];
-            found |= (strcmp(n, "id") == 0 && g->type.kind == PB_T_TEXT) ? 1u : 0u;
-            found |= (strcmp(n, "issued") == 0 && g->type.kind == PB_T_DATE) ? 2u : 0u;
-            found |= (strcmp(n, "expires") == 0 && g->type.kind == PB_T_DATE && g->type.optional) ? 4u : 0u;
+            const pb_field *h = &img->fields[r->first_field + k];
+            const char *n = img->strings[h->name];
+            if (strcmp(n, "id") == 0 && h->type.kind == PB_T_TEXT)
+                g->id = k;
+            else if (strcmp(n, "issued") == 0 && h->type.kind == PB_T_DATE)
+                g->issued = k;
+            else if (strcmp(n, "expires") == 0 && h->type.kind == PB_T_DATE && h->type.optional)
+                g->expires = k;
         }
-        *slot = (int32_t)i;
-        return (int)found;
+        return g->id != PB_NO_GRANT_FIELD && g->issued != PB_NO_GRANT_FIELD;
     }
-    return -1;
+    return false;
 }
 
-/* The `certificates` list with text `id` and date `issued` (and optional
- * date `expires`, or none: rules that say how long a certificate lasts
- * from its `issued` day, as `valid until` does, need no such field). */
-static int32_t px_cert_slot(const pb_image *img)
+bool px_landing(const pb_image *img, px_land *out)
 {
-    int32_t slot = -1;
-    int found = px_cert_fields(img, &slot);
-    return found >= 0 && (found & 3) == 3 ? slot : -1;
+    pb_granted g;
+    memset(out, 0, sizeof *out);
+    out->slot = -1;
+    if (!img->nrecords)
+        return false;
+    out->marked = pb_granted_find(img, &g);
+    if (!out->marked && !px_conventional(img, &g))
+        return false;
+    out->slot = (int32_t)g.slot;
+    out->list = img->strings[img->fields[img->records[0].first_field + g.slot].name];
+    out->id = px_field_name(img, g.slot, g.id);
+    out->issued = px_field_name(img, g.slot, g.issued);
+    out->expires = g.expires == PB_NO_GRANT_FIELD ? NULL : px_field_name(img, g.slot, g.expires);
+    return true;
 }
 
-bool px_cert_has_expires(const pb_image *img)
+bool px_any_grants(const pb_image *img)
 {
-    int32_t slot;
-    int found = px_cert_fields(img, &slot);
-    return found >= 0 && (found & 4);
+    for (uint32_t p = 0; p < img->nprogs; p++)
+        if (img->progs[p].grants != PB_NO_STRING)
+            return true;
+    return false;
 }
 
 /* Every version of the program whose first version is `first`: the strings
@@ -131,7 +152,8 @@ pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *e
     const pb_image *img = pt_program_image(pt_context_program(ctx));
     s->img = img;
     s->target = target;
-    s->cert_slot = px_cert_slot(img);
+    px_land land;
+    s->cert_slot = px_landing(img, &land) ? land.slot : -1;
     size_t nr = img->nreqs ? img->nreqs : 1;
     uint8_t *strings = calloc(img->nstrings ? img->nstrings : 1, 1);
     uint8_t *seen = calloc(img->nfuncs ? img->nfuncs : 1, 1);

@@ -474,6 +474,37 @@ pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type
     return f;
 }
 
+pa_grant *pp_grant(pp_parser *p, ps_span span, const char *here, ps_span here_span)
+{
+    (void)here; /* the scanner gives `granted` only before `here` */
+    (void)here_span;
+    pa_grant *g = pp_alloc(p, sizeof *g);
+    if (g)
+        g->span = span;
+    return g;
+}
+
+pa_gkey *pp_grant_key(pp_parser *p, const char *key, ps_span key_span, const char *field, ps_span field_span)
+{
+    pa_gkey *k = pp_alloc(p, sizeof *k);
+    if (k) {
+        k->key = key;
+        k->key_span = key_span;
+        k->field = field;
+        k->field_span = field_span;
+    }
+    return k;
+}
+
+void pp_grant_key_add(pa_grant *g, pa_gkey *k)
+{
+    if (g->keys_tail)
+        g->keys_tail->next = k;
+    else
+        g->keys = k;
+    g->keys_tail = k;
+}
+
 pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span)
 {
     pa_typeref t = {form, name, optional, span, NULL, span};

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# pathway plan on a rule set written for it (issue 18; not the shipped
+# rules): tests/plan/ladder.pw, a soccer licence ladder whose licences land
+# in `licences` (`granted here with id: code, ...`), with "held for 12
+# months" prerequisites. The plans are pinned as golden files
+# (tests/golden/plan/), and each is replayed by `plan` itself before it is
+# printed.
+# usage: plan_rules.sh PATHWAY_BINARY REPOSITORY_ROOT
+set -uo pipefail
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$2" && pwd)
+rules=$root/tests/plan/ladder.pw
+facts=$root/tests/plan/coaches.jsonl
+gold=$root/tests/golden/plan
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+. "$(dirname "$0")/lib/asserts.sh"
+cd "$root"
+
+golden() {
+  local name=$1 want=$2 file=$3
+  shift 3
+  expect_status "$name" "$want" "$bin" "$@" && expect_golden "$name" "$tmp/$name.out" "$gold/$file"
+}
+
+# Item 1: a program's certificate lands in the list the rules mark. Before
+# the marker, `ana` was told to arrange "the B Licence held for at least 12
+# months" (no program gives it) on 2026-06-01.
+grep '"ana"' "$facts" >"$tmp/ana.jsonl"
+golden ana-text 0 ana.txt plan "$rules" --facts "$tmp/ana.jsonl" --as-of 2026-06-01 --target national_a --format text
+golden ana-json 0 ana.jsonl plan "$rules" --facts "$tmp/ana.jsonl" --as-of 2026-06-01 --target national_a --format json
+expect_grep ana-json out '"grants":"ussf-b","granted":"2026-06-01"'
+
+# The same rules without the marker: `licences` is not where certificates
+# land by convention (that is a `certificates` list with `id` and
+# `issued`), so plan says so rather than give a wrong plan.
+sed 's/ granted here with id: code, issued: awarded, expires: lapses//' "$rules" >"$tmp/unmarked.pw"
+expect_status unmarked 1 "$bin" plan "$tmp/unmarked.pw" --facts "$tmp/ana.jsonl" --as-of 2026-06-01 \
+  --target national_a --format text &&
+  expect_grep unmarked out 'the rules do not say where a certificate a program grants lands' &&
+  expect_grep unmarked err 'mark the facts list with `granted here`'
+
+# The marker, spelled for the conventional list, changes nothing: a
+# `certificates` list with `id`, `issued`, `expires` plans the same.
+sed -e 's/code: text/id: text/; s/awarded: date/issued: date/; s/lapses: date?/expires: date?/' \
+    -e 's/c\.code/c.id/g; s/c\.awarded/c.issued/g; s/c\.lapses/c.expires/g' \
+    -e 's/licences: list of licence = \[\] granted here with id: code, issued: awarded, expires: lapses/certificates: list of licence = []/' \
+    -e 's/in licences where/in certificates where/g' "$rules" >"$tmp/conventional.pw"
+sed -e 's/"licences"/"certificates"/; s/"code"/"id"/g; s/"awarded"/"issued"/g; s/"lapses"/"expires"/g' \
+  "$tmp/ana.jsonl" >"$tmp/ana-conv.jsonl"
+expect_status conventional 0 "$bin" plan "$tmp/conventional.pw" --facts "$tmp/ana-conv.jsonl" --as-of 2026-06-01 \
+  --target national_a --format text && same conventional-same "$tmp/ana-text.out" "$tmp/conventional.out"
+
+# The compiled marker is an ordinary definition: the .pwc plans the same.
+expect_status compile 0 "$bin" compile "$rules" -o "$tmp/ladder.pwc" &&
+  expect_status ana-pwc 0 "$bin" plan "$tmp/ladder.pwc" --facts "$tmp/ana.jsonl" --as-of 2026-06-01 \
+    --target national_a --format text && same pwc-same "$tmp/ana-text.out" "$tmp/ana-pwc.out"
+
+exit $failed

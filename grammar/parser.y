@@ -125,6 +125,7 @@ typedef struct pp_tail {
     int words;             /* words of that phrase read since the last whole one; -1: others */
     ps_span words_span;
     pa_window window;      /* program headers only */
+    pp_opt_str arrange;    /* requirements only: `arrange "..."` */
 } pp_tail;
 /* One end of an enrolment window: its day and where it is written. */
 typedef struct pp_wday { int32_t day; ps_span span; } pp_wday;
@@ -752,6 +753,7 @@ rtail
     | rtail CITING IDENT      { $$ = pp_tail_cite_name(p, $1, $3, @3); }
     | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | rtail ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
+    | rtail ARRANGE STRING    { $$ = pp_tail_arrange(p, $1, $3.s, @3); }
     ;
 
 /* ---- tests -------------------------------------------------------------------- */

@@ -575,6 +575,9 @@ typedef struct pw_plan_step {
      * of whom, "ask WHO for a decision on" or "ask WHO to review its refusal
      * of" (the label follows); NULL for every other entry. */
     const char *const *arrange_decision;
+    /* Parallel to arrange: what the rules say the coach does to meet it
+     * (`arrange "renew your membership"`), or NULL where they say nothing. */
+    const char *const *arrange_how;
 } pw_plan_step;
 
 typedef struct pw_plan {

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "code.h"
@@ -56,4 +57,22 @@ bool pb_granted_find(const pb_image *img, pb_granted *out)
         return pb_granted_names(img, fn->result.rec, img->strings[fn->name] + sizeof PB_GRANTED_PREFIX - 1, out);
     }
     return false;
+}
+
+void pb_arrange_texts(const pb_image *img, const char **texts)
+{
+    for (uint32_t r = 0; r < img->nreqs; r++)
+        texts[r] = NULL;
+    for (uint32_t f = 0; f < img->nfuncs; f++) {
+        const pb_func *fn = &img->funcs[f];
+        if (fn->nparams != 0 || fn->result.kind != PB_T_BOOL || fn->name >= img->nstrings)
+            continue;
+        const char *name = img->strings[fn->name];
+        if (strncmp(name, PB_ARRANGE_PREFIX, sizeof PB_ARRANGE_PREFIX - 1) != 0)
+            continue;
+        char *end;
+        unsigned long node = strtoul(name + sizeof PB_ARRANGE_PREFIX - 1, &end, 10);
+        if (end != name + sizeof PB_ARRANGE_PREFIX - 1 && end[0] == ':' && end[1] == ' ' && node < img->nreqs)
+            texts[node] = end + 2;
+    }
 }

@@ -24,6 +24,15 @@ typedef struct pb_granted {
     uint32_t id, issued, expires;
 } pb_granted;
 
+/* A requirement's `arrange "TEXT"` (what a coach does to meet it, for
+ * `pathway plan`), compiled the same way: a function of no parameters
+ * giving true, named "arrange N: TEXT" where N is the requirement node's
+ * index in the image. */
+#define PB_ARRANGE_PREFIX "arrange "
+
+/* Fills texts[0..img->nreqs) with each node's arrange text, or NULL. */
+void pb_arrange_texts(const pb_image *img, const char **texts);
+
 /* Whether the image has the marker; fills *out when it has. A marker that
  * does not resolve (names no field of the list's record) is not one. */
 bool pb_granted_find(const pb_image *img, pb_granted *out);

@@ -648,6 +648,23 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     }
 }
 
+/* E0485: `arrange "..."` says what the coach does to meet a requirement
+ * that blocks enrolment, so it is a program's own `require`, with words. */
+static void pc_check_arrange(pc_ctx *c, const pa_req *r, unsigned depth)
+{
+    const ps_span *at = &r->arrange_span;
+    if (r->arrange[strspn(r->arrange, " \t")] == '\0') {
+        PC_ERR(c, at, PD_E0485, "`arrange` on `%s` says nothing: write what the coach does", r->label);
+    } else if (depth) {
+        pd_diag *dg = PC_ERR(c, at, PD_E0485,
+                             "`arrange` is on `%s`, a member of a group: a plan arranges a program's own requirements",
+                             r->label);
+        pd_note_add(c->d, dg, NULL, "put `arrange` after the group's own `require \"LABEL\": ...`");
+    } else if (r->role != PA_REQUIRE) {
+        PC_ERR(c, at, PD_E0485, "`arrange` is on `%s`, which never blocks enrolment (`prefer`, `advise`)", r->label);
+    }
+}
+
 /* `depth`: the groups around r. */
 void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 {
@@ -662,6 +679,8 @@ void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
     pc_resolve_cite(c, r);
     if (r->label[0] == '\0')
         PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
+    if (r->arrange)
+        pc_check_arrange(c, r, depth);
     if (r->group == PA_LEAF && r->decided_by) {
         pc_check_decided(c, r);
         return;

@@ -206,7 +206,8 @@
     X(E0481, ERROR, "`granted here` on more than one list")                                             \
     X(E0482, ERROR, "`granted here with` naming something other than `id`, `issued` or `expires`")      \
     X(E0483, ERROR, "`granted here` without a field for the id or the issue day")                       \
-    X(E0484, ERROR, "A field `granted here` cannot hold: the id not text, the issue day not a date")
+    X(E0484, ERROR, "A field `granted here` cannot hold: the id not text, the issue day not a date")    \
+    X(E0485, ERROR, "An `arrange` clause that says nothing, or on what a plan never arranges")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

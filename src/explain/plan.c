@@ -168,6 +168,29 @@ static const char *const *px_with_deciders(px_search *x, size_t ver, pw_date day
     return v;
 }
 
+/* For each of a step's `arrange` labels, the requirement's own `arrange
+ * "..."` text, or NULL. NULL when out of memory. */
+static const char *const *px_arrange_how(px_search *x, size_t ver, const char *const *labels, size_t n)
+{
+    const char **v = pm_alloc(x->a, (n + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    const pw_program *prog = pt_context_program(x->ctx);
+    uint32_t first = x->scope.img->progs[ver].first_req;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = NULL;
+        for (size_t k = 0; k < pw_requirement_count(prog, ver); k++) {
+            pw_requirement info;
+            if (pw_requirement_info(prog, ver, k, &info, NULL) == PW_OK && !info.depth &&
+                strcmp(info.label, labels[i]) == 0) {
+                v[i] = x->scope.arrange_how[first + (uint32_t)k];
+                break;
+            }
+        }
+    }
+    return v;
+}
+
 /* Whether the version evaluated on `day` is eligible once the coach
  * arranges what no step can give; *arranged gets those labels. */
 static pw_status px_ok_on(px_search *x, size_t ver, pw_date day, bool *ok, px_day *out)
@@ -440,6 +463,8 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
         if (!o->arrange)
             return px_fail_nomem(x->err);
         o->arrange_decision = o->arrange + st->narrange;
+        if (!(o->arrange_how = px_arrange_how(x, st->version, st->arrange, st->narrange)))
+            return px_fail_nomem(x->err);
         if (p->hours > 0)
             plan->hours += p->hours;
     }
@@ -539,13 +564,17 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
             return px_fail_nomem(x->err);
         nwindow = n;
     }
-    for (int pass = 0; pass < 2 && n == nwindow; pass++) {
+    /* Pass 0: what a step could change; 1: what the coach can neither
+     * arrange nor change (an age past the horizon, experience with no start
+     * day), so that an arrangement is never named as the block; 2: all. */
+    for (int pass = 0; pass < 3 && n == nwindow; pass++) {
         for (size_t i = 0; i < pw_requirement_count(pt_context_program(x->ctx), ver); i++) {
             pw_requirement info;
             pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);
             uint32_t r = pt_program_image(pt_context_program(x->ctx))->progs[ver].first_req + (uint32_t)i;
             if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET ||
-                (pass == 0 && !x->scope.influenced[r]))
+                (pass == 0 && !x->scope.influenced[r]) ||
+                (pass == 1 && (x->scope.influenced[r] || !x->scope.fixed[r] || x->scope.arrange_how[r])))
                 continue;
             if (!px_push_label(x->a, &labels, &n, info.label))
                 return px_fail_nomem(x->err);
@@ -587,7 +616,10 @@ static pw_status px_plan_build(px_search *x, const char *coach, pw_plan *plan)
     pw_status st = px_scope_init(&x->scope, x->ctx, x->scope.target, x->err);
     if (st != PW_OK)
         return st;
-    if (x->scope.cert_slot < 0 && px_any_grants(x->scope.img)) {
+    /* A program grants a certificate the target's rules name (so it is a
+     * step), but the rules do not say where it lands: a plan without it
+     * would blame the target for what the step gives. */
+    if (x->scope.cert_slot < 0 && x->scope.ncand > 0) {
         px_scope_fini(&x->scope);
         return pt_fail(x->err, PW_ERR_EVAL,
                        "the rules do not say where a certificate a program grants lands: mark the facts list "

@@ -17,6 +17,10 @@ typedef struct px_scope {
     unsigned ncand;
     uint8_t *influenced;        /* per requirement node of the image: its code reads
                                  * the certificates, so a step may change it */
+    uint8_t *fixed;             /* per node: its code reads a date of the facts record
+                                 * (a birth date, the day coaching began): what the
+                                 * coach cannot change, so never arranged by default */
+    const char **arrange_how;   /* per node: its `arrange "..."`, or NULL */
     pw_date *last_met;          /* per node: for those not influenced, the last day
                                  * in [as_of, last] it holds (PW_DATE_MIN: never) */
     uint8_t *known;             /* per node: last_met computed */
@@ -35,8 +39,6 @@ typedef struct px_land {
 
 /* Fills *out; false when the rules say of no list where grants land. */
 bool px_landing(const pb_image *img, px_land *out);
-/* Whether some program grants a certificate. */
-bool px_any_grants(const pb_image *img);
 
 /* Finds the certificates list, the programs whose certificates the target's
  * rules (transitively) name, and which requirements read certificates. */
@@ -45,8 +47,10 @@ void px_scope_fini(px_scope *s);
 
 /* Whether top-level node `node` of `version`, unmet on `day`, is something
  * the coach must arrange: no step can change it (it does not read the
- * certificates) and it does not hold on any day from `day` to the horizon's
- * end (so waiting does not help either; the requirement is evaluated on
+ * certificates), the coach can (its rules say `arrange "..."`, or it reads
+ * no date of the facts record: an age or years of experience is waited
+ * for, never arranged) and it does not hold on any day from `day` to the
+ * horizon's end (so waiting does not help either; the requirement is evaluated on
  * those days whether or not the version is still in force, so that an age
  * reached after a version ends is a wait, not an arrangement). Its outcome
  * does not depend on certificates, so any state's facts give it. */

@@ -88,12 +88,52 @@ bool px_landing(const pb_image *img, px_land *out)
     return true;
 }
 
-bool px_any_grants(const pb_image *img)
+/* Whether function f (or what it calls) reads a date field of the facts
+ * record (dates[slot] set); `seen` as px_scan_func's. */
+static bool px_scan_dates(const pb_image *img, uint32_t f, const uint8_t *dates, uint8_t *seen)
 {
-    for (uint32_t p = 0; p < img->nprogs; p++)
-        if (img->progs[p].grants != PB_NO_STRING)
-            return true;
-    return false;
+    if (seen[f])
+        return seen[f] == 2;
+    seen[f] = 1;
+    bool reads = false;
+    const pb_func *fn = &img->funcs[f];
+    size_t end = (size_t)fn->code_off + fn->code_len;
+    pb_insn in;
+    for (size_t pc = fn->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size) {
+        if (in.op == PB_OP_LOAD_FACT && in.a < img->records[0].nfields && dates[in.a])
+            reads = true;
+        else if (in.op == PB_OP_CALL && in.a < f && px_scan_dates(img, in.a, dates, seen))
+            reads = true;
+    }
+    seen[f] = reads ? 2 : 3;
+    return reads;
+}
+
+/* Per node: whether it reads a date field of the facts record. */
+static bool px_find_fixed(px_scope *s)
+{
+    const pb_image *img = s->img;
+    uint32_t nf = img->nrecords ? img->records[0].nfields : 0;
+    uint8_t *dates = calloc(nf ? nf : 1, 1);
+    uint8_t *seen = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+    if (!dates || !seen) {
+        free(dates);
+        free(seen);
+        return false;
+    }
+    for (uint32_t i = 0; i < nf; i++)
+        dates[i] = img->fields[img->records[0].first_field + i].type.kind == PB_T_DATE;
+    for (uint32_t r = img->nreqs; r-- > 0;) {
+        const pb_req *q = &img->reqs[r];
+        if (q->kind == PB_R_LEAF)
+            s->fixed[r] = px_scan_dates(img, q->func, dates, seen);
+        else
+            for (uint32_t j = r + 1; j < r + q->size; j++)
+                s->fixed[r] |= s->fixed[j];
+    }
+    free(dates);
+    free(seen);
+    return true;
 }
 
 /* Every version of the program whose first version is `first`: the strings
@@ -129,7 +169,7 @@ static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings)
     const pw_program *prog = pt_context_program(ctx);
     px_mark_program(s->img, s->target, strings);
     bool grew = true;
-    while (grew && s->cert_slot >= 0) {
+    while (grew) { /* with no list to land in, px_plan_build refuses any candidate */
         grew = false;
         for (size_t i = 0; i < pw_program_count(prog) && s->ncand < PX_MAX_CANDIDATES; i++) {
             if (!pw_program_is_first_version(prog, i) || i == s->target)
@@ -160,12 +200,16 @@ pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *e
     s->influenced = calloc(nr, 1);
     s->last_met = calloc(nr, sizeof *s->last_met);
     s->known = calloc(nr, 1);
-    if (!strings || !seen || !s->influenced || !s->last_met || !s->known) {
+    s->fixed = calloc(nr, 1);
+    s->arrange_how = calloc(nr, sizeof *s->arrange_how);
+    if (!strings || !seen || !s->influenced || !s->last_met || !s->known || !s->fixed || !s->arrange_how ||
+        !px_find_fixed(s)) {
         free(strings);
         free(seen);
         px_scope_fini(s);
         return px_fail_nomem(err);
     }
+    pb_arrange_texts(img, s->arrange_how);
     px_find_candidates(s, ctx, strings);
     /* A group reads the certificates when one of its members does. */
     for (uint32_t r = img->nreqs; r-- > 0;) {
@@ -187,7 +231,10 @@ void px_scope_fini(px_scope *s)
     free(s->influenced);
     free(s->last_met);
     free(s->known);
-    s->influenced = s->known = NULL;
+    free(s->fixed);
+    free((void *)s->arrange_how);
+    s->influenced = s->known = s->fixed = NULL;
+    s->arrange_how = NULL;
     s->last_met = NULL;
 }
 
@@ -196,7 +243,7 @@ pw_status px_arrangeable(px_scope *s, pw_context *ctx, size_t version, size_t no
 {
     uint32_t r = s->img->progs[version].first_req + (uint32_t)node;
     *out = false;
-    if (s->influenced[r])
+    if (s->influenced[r] || (s->fixed[r] && !s->arrange_how[r]))
         return PW_OK;
     if (!s->known[r]) {
         s->last_met[r] = PW_DATE_MIN;

@@ -232,6 +232,8 @@ struct pa_req {
     ps_span cite_span;
     pa_period period;   /* `effective ...` */
     pa_assume *assumes; /* `assuming "..."`, in order */
+    const char *arrange; /* `arrange "..."`: what the coach does to meet it, or NULL */
+    ps_span arrange_span;
     /* `require NAME` (PA_USE): the `requirements` block it stands for; the
      * checker replaces it by copies of the block's requirements. */
     const char *use;

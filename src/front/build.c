@@ -438,6 +438,8 @@ pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
     r->cite_span = tail.cite.span;
     r->period = tail.period;
     r->assumes = tail.ahead;
+    r->arrange = tail.arrange.s;
+    r->arrange_span = tail.arrange.span;
     return r;
 }
 
@@ -524,7 +526,7 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
 pp_tail pp_tail_empty(ps_span at)
 {
     pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL,
-                 false, at, 0, at, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at, at, at}};
+                 false, at, 0, at, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at, at, at}, {NULL, at}};
     return t;
 }
 
@@ -577,6 +579,15 @@ pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span spa
         t.cite_name = name;
         t.cite.span = span;
     }
+    return t;
+}
+
+pp_tail pp_tail_arrange(pp_parser *p, pp_tail t, const char *s, ps_span span)
+{
+    if (t.arrange.s)
+        pp_twice(p, "arrange", span, t.arrange.span);
+    else
+        t.arrange = (pp_opt_str){s, span};
     return t;
 }
 

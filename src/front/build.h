@@ -84,6 +84,8 @@ pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
 pa_req *pp_use(pp_parser *p, ps_span span, const char *name, ps_span name_span);
 pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span span);
 pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
+/* `arrange "renew your membership"`: what a coach does to meet it. */
+pp_tail pp_tail_arrange(pp_parser *p, pp_tail t, const char *s, ps_span span);
 /* `enrolment WORD window` in a program's header: WORD must be `open`
  * (E0472); a second window is E0207. */
 pp_tail pp_tail_window(pp_parser *p, pp_tail t, ps_span kw_span, const char *word, ps_span word_span,

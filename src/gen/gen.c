@@ -316,6 +316,20 @@ static void pk_position(pg *g, const ps_span *s, uint32_t *file, uint32_t *line,
     ps_position(g->src, s->file, s->start, line, col);
 }
 
+/* `arrange "TEXT"` on node `at`: the function bc/granted.h describes. */
+static void pk_arrange(pg *g, const pa_req *r, uint32_t at)
+{
+    char *name = pm_printf(&g->names, PB_ARRANGE_PREFIX "%u: %s", at, r->arrange);
+    if (!name) {
+        g->oom = true;
+        return;
+    }
+    pk_begin_fn(g, 0);
+    pk_emit(g, PB_OP_PUSH_TRUE, 0, 0);
+    pb_type result = {PB_T_BOOL, 0, 0};
+    pk_end_fn(g, pk_cstring(g, name), 0, NULL, result);
+}
+
 static uint32_t pk_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_role role,
                             uint16_t depth, uint32_t first)
 {
@@ -340,6 +354,8 @@ static uint32_t pk_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_
             pk_req_tree(g, prog, m, role, (uint16_t)(depth + 1), first);
         min = r->group == PA_ALL_OF ? n : r->group == PA_ANY_OF ? 1 : (uint32_t)r->min;
     }
+    if (r->arrange)
+        pk_arrange(g, r, at);
     /* pk_push may have moved the vector: find the node again. */
     q = &((pb_req *)g->reqs.data)[at];
     q->func = func;

@@ -57,4 +57,35 @@ expect_status compile 0 "$bin" compile "$rules" -o "$tmp/ladder.pwc" &&
   expect_status ana-pwc 0 "$bin" plan "$tmp/ladder.pwc" --facts "$tmp/ana.jsonl" --as-of 2026-06-01 \
     --target national_a --format text && same pwc-same "$tmp/ana-text.out" "$tmp/ana-pwc.out"
 
+# Item 7: waiting is not arranging. `ben` turns 18 after a six-month
+# horizon: the age blocks (it was "arrange first: at least 18 years of
+# age"); `cal` has no `coaching_since`: the experience blocks (it was
+# "arrange first: two years of coaching experience"); `dee`'s membership
+# has lapsed, and the rules say how to arrange it (`arrange "..."`).
+for c in ben cal dee; do grep "\"$c\"" "$facts" >"$tmp/$c.jsonl"; done
+golden ben-text 1 ben.txt plan "$rules" --facts "$tmp/ben.jsonl" --as-of 2026-06-01 --horizon 6m --target ussf_d \
+  --format text
+golden cal-text 1 cal.txt plan "$rules" --facts "$tmp/cal.jsonl" --as-of 2026-06-01 --target ussf_b --format text
+golden dee-text 0 dee.txt plan "$rules" --facts "$tmp/dee.jsonl" --as-of 2026-06-01 --target ussf_c --format text
+golden dee-json 0 dee.jsonl plan "$rules" --facts "$tmp/dee.jsonl" --as-of 2026-06-01 --target ussf_c --format json
+for c in ben cal; do
+  if grep -q "arrange first" "$tmp/$c-text.out"; then fail "$c: a wait or a fixed fact is arranged"
+  else ok "$c: nothing arranged"; fi
+done
+expect_grep ben-text out '"at least 18 years of age" is not met on any day'
+expect_grep cal-text out '"two years of coaching experience" is not met on any day'
+expect_grep dee-text out 'arrange first: renew your U.S. Soccer membership (for "a U.S. Soccer membership")'
+expect_grep dee-json out '"arrange":["a U.S. Soccer membership"],"arrange_how":["renew your U.S. Soccer membership"]'
+# The same age over the whole horizon is a wait, with its day.
+expect_status ben-wait 0 "$bin" plan "$rules" --facts "$tmp/ben.jsonl" --as-of 2026-06-01 --target ussf_d \
+  --format text && expect_grep ben-wait out '2027-01-20: ussf_d' &&
+  expect_grep ben-wait out 'after waiting for: "at least 18 years of age"'
+# An author who says how experience is arranged gets it arranged, in
+# those words.
+sed 's/years since coaching_since >= 2$/years since coaching_since >= 2 arrange "record the day you began coaching"/' \
+  "$rules" >"$tmp/arrange-exp.pw"
+expect_status cal-arranged 0 "$bin" plan "$tmp/arrange-exp.pw" --facts "$tmp/cal.jsonl" --as-of 2026-06-01 \
+  --target ussf_b --format text &&
+  expect_grep cal-arranged out 'arrange first: record the day you began coaching (for "two years of coaching experience")'
+
 exit $failed

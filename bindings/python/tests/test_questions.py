@@ -37,8 +37,8 @@ def hours(h: Optional[float]) -> Any:
 def plan_as_printed(p: pathway_rules.Plan) -> dict:
     out = {"id": p.coach, "target": p.target, "as_of": iso(p.as_of), "horizon_until": iso(p.last),
            "reachable": p.reachable}
-    if p.reachable:
-        out["eligible_on"] = iso(p.steps[-1].enrol)
+    # The command prints null for a plan that does not reach the target.
+    out["eligible_on"] = iso(p.steps[-1].enrol) if p.reachable else None
     out["steps"] = [{"program": s.program, "title": s.title, "enrol": iso(s.enrol),
                      "hours": hours(s.hours), "grants": s.grants, "granted": iso(s.granted),
                      "expires": iso(s.expires), "waits": list(s.waits),

@@ -591,9 +591,13 @@ typedef struct pw_plan {
     size_t nblocking;       /* unreachable: the target's requirements never met */
     const char *const *blocking;
     void *internal;
-    /* The first nwindows entries of blocking are not labels but say which
-     * program's enrolment window is shut ("Level 1 closed for enrolment on
-     * 2027-06-15"); the requirements unmet, if any, follow. */
+    /* The first nwindows entries of blocking are not labels but sentences:
+     * which program's enrolment window is shut ("Level 1 closed for
+     * enrolment on 2027-06-15"), or which earlier step's requirement is
+     * never met, and the chain from the target to that step ("\"at least
+     * 18 years of age\" of ussf_d (...) is not met on any day, ...:
+     * national_a needs ussf-b from ussf_b, which needs ..."); the
+     * requirements unmet, if any, follow. */
     size_t nwindows;
 } pw_plan;
 

@@ -518,6 +518,92 @@ static pw_status px_window_blocking(px_search *x, const char ***labels, size_t *
     return PW_OK;
 }
 
+/* ---- why a step is never taken ------------------------------------------- */
+
+/* The program (the target, or a candidate) whose rules name the certificate
+ * of candidate `k` (at its version on `day`): the step it leads to. */
+static size_t px_needed_by(const px_search *x, unsigned k, pw_date day)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    uint32_t g = x->scope.img->progs[pw_program_version_at(prog, x->scope.cand[k], day)].grants;
+    if (px_names_string(x->scope.img, x->scope.target, g))
+        return x->scope.target;
+    for (unsigned j = 0; j < x->scope.ncand; j++)
+        if (j != k && px_names_string(x->scope.img, x->scope.cand[j], g))
+            return x->scope.cand[j];
+    return x->scope.target;
+}
+
+/* "national_a needs ussf-b from ussf_b, which needs ussf-c from ussf_c":
+ * the chain from the target down to candidate k. NULL when out of memory. */
+static const char *px_chain(px_search *x, unsigned k, pw_date day)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    const char *tail = NULL;
+    size_t at = x->scope.cand[k];
+    for (unsigned hops = 0; hops <= x->scope.ncand; hops++) {
+        unsigned idx = 0;
+        while (idx < x->scope.ncand && x->scope.cand[idx] != at)
+            idx++;
+        if (idx == x->scope.ncand)
+            break;
+        size_t up = px_needed_by(x, idx, day);
+        uint32_t g = x->scope.img->progs[pw_program_version_at(prog, at, day)].grants;
+        const char *link = pm_printf(x->a, "%s needs %s from %s", pw_program_id(prog, up),
+                                     x->scope.img->strings[g], pw_program_id(prog, at));
+        if (!link)
+            return NULL;
+        tail = tail ? pm_printf(x->a, "%s, which %s", link, strchr(tail, ' ') + 1) : link;
+        if (!tail)
+            return NULL;
+        if (up == x->scope.target)
+            break;
+        at = up;
+    }
+    return tail;
+}
+
+/* Unreachable, with every certificate loaded: a step the search never took
+ * whose own requirement, one no step can change, is unmet on the horizon's
+ * last day blocks the target, not the target's own requirement that needs
+ * the step's certificate. Adds a sentence per such requirement. */
+static pw_status px_step_blocking(px_search *x, const char ***labels, size_t *n)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    uint64_t ever = 0;
+    for (size_t i = 0; i < x->nstates; i++)
+        ever |= x->states[i].taken;
+    for (unsigned k = 0; k < x->scope.ncand; k++) {
+        if (ever & ((uint64_t)1 << k))
+            continue;
+        size_t ver;
+        pw_verdict v;
+        pw_status st = px_verdict_at(x->ctx, x->scope.cand[k], x->span.last, &ver, &v, x->err);
+        if (st != PW_OK)
+            return st;
+        if (v != PW_NOT_ELIGIBLE)
+            continue;
+        for (size_t i = 0; i < pw_requirement_count(prog, ver); i++) {
+            pw_requirement info;
+            pw_requirement_info(prog, ver, i, &info, NULL);
+            uint32_t r = x->scope.img->progs[ver].first_req + (uint32_t)i;
+            /* What the coach could arrange, the search would have. */
+            if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET ||
+                x->scope.influenced[r] || !x->scope.fixed[r] || x->scope.arrange_how[r])
+                continue;
+            const char *chain = px_chain(x, k, x->span.last);
+            const char *title = pw_program_title(prog, ver) ? pw_program_title(prog, ver) : pw_program_id(prog, ver);
+            const char *why = chain ? pm_printf(x->a, "\"%s\" of %s (%s) is not met on any day, whatever programs "
+                                                      "are taken: %s",
+                                                info.label, pw_program_id(prog, ver), title, chain)
+                                    : NULL;
+            if (!why || !px_push_label(x->a, labels, n, why))
+                return px_fail_nomem(x->err);
+        }
+    }
+    return PW_OK;
+}
+
 /* Unreachable: the target's requirements unmet on the horizon's last day
  * that a step could change (those it could not are arranged, so they do
  * not block), or all of them when none could. */
@@ -564,10 +650,24 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
             return px_fail_nomem(x->err);
         nwindow = n;
     }
+    /* A step that is never taken, and why (before the target's own
+     * requirements that need its certificate). */
+    bool chained = false;
+    if (n == 0 && v == PW_NOT_ELIGIBLE) {
+        if ((st = px_step_blocking(x, &labels, &n)) != PW_OK)
+            return st;
+        nwindow = n;
+        chained = n > 0;
+        /* The candidates' evaluations replaced the target's results. */
+        if ((st = px_verdict_at(x->ctx, x->scope.target, x->span.last, &ver, &v, x->err)) != PW_OK)
+            return st;
+    }
     /* Pass 0: what a step could change; 1: what the coach can neither
      * arrange nor change (an age past the horizon, experience with no start
      * day), so that an arrangement is never named as the block; 2: all. */
-    for (int pass = 0; pass < 3 && n == nwindow; pass++) {
+    /* After a step that blocks, only what else the target lacks that the
+     * coach cannot change (pass 1): the rest needs the step's certificate. */
+    for (int pass = chained ? 1 : 0; pass < (chained ? 2 : 3) && n == nwindow; pass++) {
         for (size_t i = 0; i < pw_requirement_count(pt_context_program(x->ctx), ver); i++) {
             pw_requirement info;
             pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);

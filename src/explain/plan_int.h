@@ -40,6 +40,10 @@ typedef struct px_land {
 /* Fills *out; false when the rules say of no list where grants land. */
 bool px_landing(const pb_image *img, px_land *out);
 
+/* Whether some version of program `first` names text `str` (a string id)
+ * in its requirements: it needs the certificate of that id. */
+bool px_names_string(const pb_image *img, size_t first, uint32_t str);
+
 /* Finds the certificates list, the programs whose certificates the target's
  * rules (transitively) name, and which requirements read certificates. */
 pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *err);

@@ -154,6 +154,17 @@ static void px_mark_program(const pb_image *img, size_t first, uint8_t *strings)
     free(seen);
 }
 
+bool px_names_string(const pb_image *img, size_t first, uint32_t str)
+{
+    uint8_t *strings = calloc(img->nstrings ? img->nstrings : 1, 1);
+    if (!strings)
+        return false;
+    px_mark_program(img, first, strings);
+    bool named = str < img->nstrings && strings[str];
+    free(strings);
+    return named;
+}
+
 /* Whether some version of `first` grants a certificate marked in strings. */
 static bool px_grants_marked(const pb_image *img, size_t first, const uint8_t *strings)
 {

@@ -88,4 +88,22 @@ expect_status cal-arranged 0 "$bin" plan "$tmp/arrange-exp.pw" --facts "$tmp/cal
   --target ussf_b --format text &&
   expect_grep cal-arranged out 'arrange first: record the day you began coaching (for "two years of coaching experience")'
 
+# Item 5: an earlier step blocks, not the target. `fay` turns 18 after a
+# one-year horizon, so the D Licence is never taken: the plan names its
+# requirement and the chain to the target (it said "the B Licence held for
+# at least 12 months" is not met on any day). `eve` needs one more
+# in-person course, a fact that is not a certificate: she arranges it.
+for c in eve fay; do grep "\"$c\"" "$facts" >"$tmp/$c.jsonl"; done
+golden fay-text 1 fay.txt plan "$rules" --facts "$tmp/fay.jsonl" --as-of 2026-06-01 --horizon 1y \
+  --target national_a --format text
+golden fay-json 1 fay.jsonl plan "$rules" --facts "$tmp/fay.jsonl" --as-of 2026-06-01 --horizon 1y \
+  --target national_a --format json
+expect_grep fay-text out '"at least 18 years of age" of ussf_d (National D Licence) is not met on any day'
+expect_grep fay-text out 'national_a needs ussf-b from ussf_b, which needs ussf-c from ussf_c, which needs ussf-d from ussf_d'
+if grep -q '"the B Licence held for at least 12 months" is not met' "$tmp/fay-text.out"; then
+  fail "fay: the target is blamed"; else ok "fay: the target is not blamed"; fi
+golden eve-text 0 eve.txt plan "$rules" --facts "$tmp/eve.jsonl" --as-of 2026-06-01 --target national_a --format text
+expect_grep eve-text out 'arrange first: "two in-person grassroots courses"'
+expect_grep eve-text out 'eligible for national_a on 2029-06-01: 4 programs'
+
 exit $failed

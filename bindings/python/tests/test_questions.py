@@ -178,3 +178,16 @@ def test_when_and_plan_name_the_decision():
     asks = [(a, d) for s in p.steps for a, d in zip(s.arrange, s.arrange_decision) if d]
     assert asks == [("meets the 3.2 Rule", "ask the national coaching committee for a decision on")]
     assert all(len(s.arrange_decision) == len(s.arrange) for s in p.steps)
+
+
+def test_plan_says_how_to_arrange():
+    """pw_plan_step.arrange_how: the words of a requirement's `arrange
+    "..."` (tests/plan/ladder.pw), after arrange_decision in the struct."""
+    rules = pathway_rules.Rules.open(REPO / "tests" / "plan" / "ladder.pw")
+    coach = {"id": "dee", "birth_date": "1985-09-09", "coaching_since": "2015-01-01",
+             "membership_expires": "2025-12-31",
+             "licences": [{"code": "ussf-d", "awarded": "2023-05-01", "lapses": None}]}
+    p = rules.plan(coach, "ussf_c", as_of="2026-06-01")
+    assert [s.arrange for s in p.steps] == [("a U.S. Soccer membership",)]
+    assert [s.arrange_how for s in p.steps] == [("renew your U.S. Soccer membership",)]
+    assert [s.arrange_decision for s in p.steps] == [(None,)]

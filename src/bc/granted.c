@@ -53,6 +53,10 @@ bool pb_granted_find(const pb_image *img, pb_granted *out)
         if (!pb_decode(img->code, (size_t)fn->code_off + fn->code_len, fn->code_off, &in) ||
             in.op != PB_OP_LOAD_FACT || in.a >= facts->nfields || fn->result.rec >= img->nrecords)
             return false;
+        /* The list it loads is of the record its names are fields of. */
+        const pb_field *list = &img->fields[facts->first_field + in.a];
+        if (list->type.kind != PB_T_LIST || list->type.rec != fn->result.rec)
+            return false;
         *out = (pb_granted){in.a, PB_NO_GRANT_FIELD, PB_NO_GRANT_FIELD, PB_NO_GRANT_FIELD};
         return pb_granted_names(img, fn->result.rec, img->strings[fn->name] + sizeof PB_GRANTED_PREFIX - 1, out);
     }

@@ -125,6 +125,7 @@ typedef struct pp_tail {
     int words;             /* words of that phrase read since the last whole one; -1: others */
     ps_span words_span;
     pa_window window;      /* program headers only */
+    pp_opt_str arrange;    /* requirements only: `arrange "..."` */
 } pp_tail;
 /* One end of an enrolment window: its day and where it is written. */
 typedef struct pp_wday { int32_t day; ps_span span; } pp_wday;
@@ -210,6 +211,7 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
     EXTEND "`extend`"
     OTHERWISE "`otherwise`" LIST "`list`" SET "`set`"
     DECIDED "`decided`" AS "`as`" AWAITING "`awaiting`"
+    GRANTED "`granted`" ARRANGE "`arrange`"
     LBRACE "`{`" RBRACE "`}`" LPAREN "`(`" RPAREN "`)`" LBRACKET "`[`" RBRACKET "`]`"
     COMMA "`,`" COLON "`:`" DOT "`.`" QUESTION "`?`"
     EQ "`=`" NE "`!=`" LT "`<`" LE "`<=`" GT "`>`" GE "`>=`"
@@ -273,6 +275,8 @@ static void pw_yyerror(PW_YYLTYPE *loc, yyscan_t scanner, pp_parser *p, const ch
 %nterm <pp_xtail> xtail
 %nterm <pp_fields> fields
 %nterm <pa_field *> field
+%nterm <pa_grant *> granted gkeys
+%nterm <pa_gkey *> gkey
 %nterm <pa_typeref> type set_of
 %nterm <pa_typeref *> opt_result
 %nterm <pa_expr *> opt_default expr quant cmp oexpr postfix primary literal constant duration
@@ -427,6 +431,32 @@ field
         $$->min = $4.min;
         $$->max = $4.max;
     }
+    | IDENT COLON type bounds opt_default granted {
+        NEW($$ = pp_field(p, $1, @1, $3, $5));
+        $$->min = $4.min;
+        $$->max = $4.max;
+        $$->grant = $6;
+    }
+    ;
+
+/* `granted here`, `granted here with issued: awarded, expires: lapses`:
+ * the facts list a program's `grants` adds its certificate to, and which
+ * of its record's fields hold the id, the issue day and the expiry. */
+granted
+    : GRANTED IDENT {
+        /* The scanner gives `granted` only before `here`. */
+        NEW($$ = pp_grant(p, @$, $2, @2));
+    }
+    | gkeys
+    ;
+
+gkeys
+    : GRANTED IDENT WITH gkey  { NEW($$ = pp_grant(p, @$, $2, @2)); pp_grant_key_add($$, $4); }
+    | gkeys COMMA gkey         { $$ = $1; pp_grant_key_add($$, $3); $$->span.end = @3.end; }
+    ;
+
+gkey
+    : IDENT COLON IDENT { NEW($$ = pp_grant_key(p, $1, @1, $3, @3)); }
     ;
 
 /* The range a number or date field may hold: values outside are facts
@@ -723,6 +753,7 @@ rtail
     | rtail CITING IDENT      { $$ = pp_tail_cite_name(p, $1, $3, @3); }
     | rtail EFFECTIVE period  { $$ = pp_tail_period(p, $1, $3); }
     | rtail ASSUMING STRING   { $$ = $1; NEW(pp_tail_assume(p, &$$, $3.s, @3)); }
+    | rtail ARRANGE STRING    { $$ = pp_tail_arrange(p, $1, $3.s, @3); }
     ;
 
 /* ---- tests -------------------------------------------------------------------- */

@@ -583,6 +583,9 @@ typedef struct pw_plan_step {
      * of whom, "ask WHO for a decision on" or "ask WHO to review its refusal
      * of" (the label follows); NULL for every other entry. */
     const char *const *arrange_decision;
+    /* Parallel to arrange: what the rules say the coach does to meet it
+     * (`arrange "renew your membership"`), or NULL where they say nothing. */
+    const char *const *arrange_how;
 } pw_plan_step;
 
 typedef struct pw_plan {
@@ -599,8 +602,12 @@ typedef struct pw_plan {
     /* The first nwindows entries of blocking are not labels but sentences:
      * the target not in force on the horizon's last day ("Level 1 is not
      * in force (it ended on 2027-06-15)", the version's last day in force,
-     * or "(it comes into force on D)"), or which program's enrolment window
-     * is shut ("Level 1 closed for enrolment on 2027-06-15"); the
+     * or "(it comes into force on D)"), which program's enrolment window is
+     * shut ("Level 1 closed for enrolment on 2027-06-15"), or which earlier
+     * step's requirement is never met, and the chain from the target to
+     * that step ("\"at least 18 years of age\" of ussf_d (...) is not met
+     * on any day, ...: national_a needs ussf-b from ussf_b, which needs
+     * ..."); the
      * requirements unmet, if any, follow. */
     size_t nwindows;
 } pw_plan;

@@ -176,6 +176,7 @@ void pc_add_field(pc_ctx *c, pc_record *r, const pa_field *f)
     pf->span = f->span;
     pf->type = pc_resolve_type(c, &f->type);
     pf->known = pc_resolve_known(c, &f->type, pf->type);
+    pf->grant = f->grant;
     pf->def = PB_DEF_REQUIRED;
     if (f->def)
         pc_field_default(c, pf, f->def);
@@ -647,6 +648,23 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     }
 }
 
+/* E0485: `arrange "..."` says what the coach does to meet a requirement
+ * that blocks enrolment, so it is a program's own `require`, with words. */
+static void pc_check_arrange(pc_ctx *c, const pa_req *r, unsigned depth)
+{
+    const ps_span *at = &r->arrange_span;
+    if (r->arrange[strspn(r->arrange, " \t")] == '\0') {
+        PC_ERR(c, at, PD_E0485, "`arrange` on `%s` says nothing: write what the coach does", r->label);
+    } else if (depth) {
+        pd_diag *dg = PC_ERR(c, at, PD_E0485,
+                             "`arrange` is on `%s`, a member of a group: a plan arranges a program's own requirements",
+                             r->label);
+        pd_note_add(c->d, dg, NULL, "put `arrange` after the group's own `require \"LABEL\": ...`");
+    } else if (r->role != PA_REQUIRE) {
+        PC_ERR(c, at, PD_E0485, "`arrange` is on `%s`, which never blocks enrolment (`prefer`, `advise`)", r->label);
+    }
+}
+
 /* `depth`: the groups around r. */
 void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
 {
@@ -661,6 +679,8 @@ void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
     pc_resolve_cite(c, r);
     if (r->label[0] == '\0')
         PC_ERR(c, &r->label_span, PD_E0330, "a requirement label cannot be empty");
+    if (r->arrange)
+        pc_check_arrange(c, r, depth);
     if (r->group == PA_LEAF && r->decided_by) {
         pc_check_decided(c, r);
         return;
@@ -901,6 +921,9 @@ bool pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, 
     if (diags->oom)
         return false;
     pc_collect_records(&c, decls);
+    if (diags->oom)
+        return false;
+    pc_check_grants(&c);
     if (diags->oom)
         return false;
     pc_collect_defines(&c, decls);

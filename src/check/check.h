@@ -29,7 +29,20 @@ typedef struct pc_field {
     const pa_expr *defexpr; /* PB_DEF_VALUE: the literal (possibly negated) */
     const pa_expr *min, *max; /* `>= a`, `<= b`: literals of the field's type, or NULL */
     uint32_t known;     /* `text in NAME`: index into pc_program.known + 1; 0 for none */
+    const pa_grant *grant; /* `granted here ...` after it, or NULL */
 } pc_field;
+
+#define PC_NO_FIELD UINT32_MAX
+
+/* Where a program's `grants` lands (`granted here` on a facts list, or by
+ * convention a `certificates` list with `id` and `issued`): the facts
+ * field, and the fields of its record for the id, the issue day and the
+ * expiry (PC_NO_FIELD: none). `marked`: the rules say it. */
+typedef struct pc_grants {
+    uint32_t slot;      /* PC_NO_FIELD: the rules do not say */
+    uint32_t id, issued, expires;
+    bool marked;
+} pc_grants;
 
 /* `known NAME = ["a", "b"]`: the values a text is known to take. */
 typedef struct pc_known {
@@ -68,6 +81,7 @@ typedef struct pc_program {
     uint32_t nprogs;
     pc_known *known;     /* in declaration order */
     uint32_t nknown;
+    pc_grants grants;    /* `granted here` (check_grant.c) */
 } pc_program;
 
 /* "from 2026-06-01 until 2027-08-31", "from ...", "until ...", "always". */

@@ -135,6 +135,9 @@ void pc_note_known_name(pc_ctx *c, pd_diag *dg, const char *name, const char *le
  * another file, and an extension in the declaring file are reported. */
 void pc_extend_known(pc_ctx *c, const pa_decl *decls);
 void pc_extend_records(pc_ctx *c, const pa_decl *decls);
+/* `granted here` (check_grant.c): validates the marker and fills
+ * pc_program.grants (or finds the `certificates` list by convention). */
+void pc_check_grants(pc_ctx *c);
 /* Appends the field `f` to r->fields (which has room): its type, known
  * list, default and bounds. */
 void pc_add_field(pc_ctx *c, pc_record *r, const pa_field *f);

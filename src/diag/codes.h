@@ -200,7 +200,14 @@
     X(E0476, ERROR, "A decided requirement in a rule set with no `decisions` field")                    \
     X(E0477, ERROR, "A `decisions` field that cannot record decisions")                                 \
     X(E0478, ERROR, "One decision made by two different deciders")                                      \
-    X(E0479, ERROR, "A decision with no one to decide it, or an empty key")
+    X(E0479, ERROR, "A decision with no one to decide it, or an empty key")                             \
+    /* where a program's certificate lands, and what a coach arranges */                              \
+    X(E0480, ERROR, "`granted here` on a field that is not a list of the facts record")                 \
+    X(E0481, ERROR, "`granted here` on more than one list")                                             \
+    X(E0482, ERROR, "`granted here with` naming something other than `id`, `issued` or `expires`")      \
+    X(E0483, ERROR, "`granted here` without a field for the id or the issue day")                       \
+    X(E0484, ERROR, "A field `granted here` cannot hold: the id not text, the issue day not a date")    \
+    X(E0485, ERROR, "An `arrange` clause that says nothing, or on what a plan never arranges")
 
 typedef enum pd_code {
 #define PD_CODE_ENUM(code, sev, summary) PD_##code,

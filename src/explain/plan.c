@@ -46,21 +46,21 @@ typedef struct px_search {
 
 /* ---- facts of a state -------------------------------------------------- */
 
-static bool px_add_cert(cJSON *certs, const char *id, pw_date issued, pw_date expires, bool has_expires)
+static bool px_add_cert(cJSON *certs, const px_land *land, const char *id, pw_date issued, pw_date expires)
 {
     char d[11];
     cJSON *c = cJSON_CreateObject();
     if (!c || !cJSON_AddItemToArray(certs, c))
         return cJSON_Delete(c), false;
     pw_date_format(issued, d);
-    bool ok = cJSON_AddStringToObject(c, "id", id) && cJSON_AddStringToObject(c, "issued", d);
-    if (!has_expires)
-        return ok; /* a record without `expires`: its rules compute any expiry from `issued` */
+    bool ok = cJSON_AddStringToObject(c, land->id, id) && cJSON_AddStringToObject(c, land->issued, d);
+    if (!land->expires)
+        return ok; /* a record without an expiry: its rules compute any expiry from the issue day */
     if (expires == PW_DATE_MAX) {
-        ok = ok && cJSON_AddNullToObject(c, "expires");
+        ok = ok && cJSON_AddNullToObject(c, land->expires);
     } else {
         pw_date_format(expires, d);
-        ok = ok && cJSON_AddStringToObject(c, "expires", d);
+        ok = ok && cJSON_AddStringToObject(c, land->expires, d);
     }
     return ok;
 }
@@ -79,15 +79,18 @@ static pw_status px_load_certs(pw_context *ctx, const cJSON *record, const px_ce
     cJSON *copy = cJSON_Duplicate(record, 1);
     if (!copy)
         return px_fail_nomem(err);
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(copy, "certificates");
+    px_land land;
     bool ok = true;
-    if (n && !cJSON_IsArray(list)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(copy, "certificates");
-        ok = (list = cJSON_AddArrayToObject(copy, "certificates")) != NULL;
+    cJSON *list = NULL;
+    if (n && px_landing(pt_program_image(pt_context_program(ctx)), &land)) {
+        list = cJSON_GetObjectItemCaseSensitive(copy, land.list);
+        if (!cJSON_IsArray(list)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(copy, land.list);
+            ok = (list = cJSON_AddArrayToObject(copy, land.list)) != NULL;
+        }
     }
-    bool has_expires = px_cert_has_expires(pt_program_image(pt_context_program(ctx)));
-    for (size_t i = 0; ok && i < n; i++)
-        ok = px_add_cert(list, certs[i].id, certs[i].issued, certs[i].expires, has_expires);
+    for (size_t i = 0; ok && list && i < n; i++)
+        ok = px_add_cert(list, &land, certs[i].id, certs[i].issued, certs[i].expires);
     pw_status st = ok ? pt_context_set_cjson(ctx, copy, err) : px_fail_nomem(err);
     cJSON_Delete(copy);
     return st;
@@ -160,6 +163,29 @@ static const char *const *px_with_deciders(px_search *x, size_t ver, pw_date day
             snprintf(t, len, lead, who);
             v[n + i] = t;
             break;
+        }
+    }
+    return v;
+}
+
+/* For each of a step's `arrange` labels, the requirement's own `arrange
+ * "..."` text, or NULL. NULL when out of memory. */
+static const char *const *px_arrange_how(px_search *x, size_t ver, const char *const *labels, size_t n)
+{
+    const char **v = pm_alloc(x->a, (n + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    const pw_program *prog = pt_context_program(x->ctx);
+    uint32_t first = x->scope.img->progs[ver].first_req;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = NULL;
+        for (size_t k = 0; k < pw_requirement_count(prog, ver); k++) {
+            pw_requirement info;
+            if (pw_requirement_info(prog, ver, k, &info, NULL) == PW_OK && !info.depth &&
+                strcmp(info.label, labels[i]) == 0) {
+                v[i] = x->scope.arrange_how[first + (uint32_t)k];
+                break;
+            }
         }
     }
     return v;
@@ -437,6 +463,8 @@ static pw_status px_fill_steps(px_search *x, pw_plan *plan)
         if (!o->arrange)
             return px_fail_nomem(x->err);
         o->arrange_decision = o->arrange + st->narrange;
+        if (!(o->arrange_how = px_arrange_how(x, st->version, st->arrange, st->narrange)))
+            return px_fail_nomem(x->err);
         if (p->hours > 0)
             plan->hours += p->hours;
     }
@@ -486,6 +514,92 @@ static pw_status px_window_blocking(px_search *x, const char ***labels, size_t *
                               : pm_printf(x->a, "%s opens for enrolment on %s", title, px_date_text(x->a, opens));
         if (!why || !px_push_label(x->a, labels, n, why))
             return px_fail_nomem(x->err);
+    }
+    return PW_OK;
+}
+
+/* ---- why a step is never taken ------------------------------------------- */
+
+/* The program (the target, or a candidate) whose rules name the certificate
+ * of candidate `k` (at its version on `day`): the step it leads to. */
+static size_t px_needed_by(const px_search *x, unsigned k, pw_date day)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    uint32_t g = x->scope.img->progs[pw_program_version_at(prog, x->scope.cand[k], day)].grants;
+    if (px_names_string(x->scope.img, x->scope.target, g))
+        return x->scope.target;
+    for (unsigned j = 0; j < x->scope.ncand; j++)
+        if (j != k && px_names_string(x->scope.img, x->scope.cand[j], g))
+            return x->scope.cand[j];
+    return x->scope.target;
+}
+
+/* "national_a needs ussf-b from ussf_b, which needs ussf-c from ussf_c":
+ * the chain from the target down to candidate k. NULL when out of memory. */
+static const char *px_chain(px_search *x, unsigned k, pw_date day)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    const char *tail = NULL;
+    size_t at = x->scope.cand[k];
+    for (unsigned hops = 0; hops <= x->scope.ncand; hops++) {
+        unsigned idx = 0;
+        while (idx < x->scope.ncand && x->scope.cand[idx] != at)
+            idx++;
+        if (idx == x->scope.ncand)
+            break;
+        size_t up = px_needed_by(x, idx, day);
+        uint32_t g = x->scope.img->progs[pw_program_version_at(prog, at, day)].grants;
+        const char *link = pm_printf(x->a, "%s needs %s from %s", pw_program_id(prog, up),
+                                     x->scope.img->strings[g], pw_program_id(prog, at));
+        if (!link)
+            return NULL;
+        tail = tail ? pm_printf(x->a, "%s, which %s", link, strchr(tail, ' ') + 1) : link;
+        if (!tail)
+            return NULL;
+        if (up == x->scope.target)
+            break;
+        at = up;
+    }
+    return tail;
+}
+
+/* Unreachable, with every certificate loaded: a step the search never took
+ * whose own requirement, one no step can change, is unmet on the horizon's
+ * last day blocks the target, not the target's own requirement that needs
+ * the step's certificate. Adds a sentence per such requirement. */
+static pw_status px_step_blocking(px_search *x, const char ***labels, size_t *n)
+{
+    const pw_program *prog = pt_context_program(x->ctx);
+    uint64_t ever = 0;
+    for (size_t i = 0; i < x->nstates; i++)
+        ever |= x->states[i].taken;
+    for (unsigned k = 0; k < x->scope.ncand; k++) {
+        if (ever & ((uint64_t)1 << k))
+            continue;
+        size_t ver;
+        pw_verdict v;
+        pw_status st = px_verdict_at(x->ctx, x->scope.cand[k], x->span.last, &ver, &v, x->err);
+        if (st != PW_OK)
+            return st;
+        if (v != PW_NOT_ELIGIBLE)
+            continue;
+        for (size_t i = 0; i < pw_requirement_count(prog, ver); i++) {
+            pw_requirement info;
+            pw_requirement_info(prog, ver, i, &info, NULL);
+            uint32_t r = x->scope.img->progs[ver].first_req + (uint32_t)i;
+            /* What the coach could arrange, the search would have. */
+            if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET ||
+                x->scope.influenced[r] || !x->scope.fixed[r] || x->scope.arrange_how[r])
+                continue;
+            const char *chain = px_chain(x, k, x->span.last);
+            const char *title = pw_program_title(prog, ver) ? pw_program_title(prog, ver) : pw_program_id(prog, ver);
+            const char *why = chain ? pm_printf(x->a, "\"%s\" of %s (%s) is not met on any day, whatever programs "
+                                                      "are taken: %s",
+                                                info.label, pw_program_id(prog, ver), title, chain)
+                                    : NULL;
+            if (!why || !px_push_label(x->a, labels, n, why))
+                return px_fail_nomem(x->err);
+        }
     }
     return PW_OK;
 }
@@ -547,13 +661,31 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
             return px_fail_nomem(x->err);
         nwindow = n;
     }
-    for (int pass = 0; pass < 2 && n == nwindow; pass++) {
+    /* A step that is never taken, and why (before the target's own
+     * requirements that need its certificate). */
+    bool chained = false;
+    if (n == 0 && v == PW_NOT_ELIGIBLE) {
+        if ((st = px_step_blocking(x, &labels, &n)) != PW_OK)
+            return st;
+        nwindow = n;
+        chained = n > 0;
+        /* The candidates' evaluations replaced the target's results. */
+        if ((st = px_verdict_at(x->ctx, x->scope.target, x->span.last, &ver, &v, x->err)) != PW_OK)
+            return st;
+    }
+    /* Pass 0: what a step could change; 1: what the coach can neither
+     * arrange nor change (an age past the horizon, experience with no start
+     * day), so that an arrangement is never named as the block; 2: all. */
+    /* After a step that blocks, only what else the target lacks that the
+     * coach cannot change (pass 1): the rest needs the step's certificate. */
+    for (int pass = chained ? 1 : 0; pass < (chained ? 2 : 3) && n == nwindow; pass++) {
         for (size_t i = 0; i < pw_requirement_count(pt_context_program(x->ctx), ver); i++) {
             pw_requirement info;
             pw_requirement_info(pt_context_program(x->ctx), ver, i, &info, NULL);
             uint32_t r = pt_program_image(pt_context_program(x->ctx))->progs[ver].first_req + (uint32_t)i;
             if (info.depth || info.role != PW_ROLE_REQUIRE || pw_result_outcome(x->ctx, ver, i) != PW_UNMET ||
-                (pass == 0 && !x->scope.influenced[r]))
+                (pass == 0 && !x->scope.influenced[r]) ||
+                (pass == 1 && (x->scope.influenced[r] || !x->scope.fixed[r] || x->scope.arrange_how[r])))
                 continue;
             if (!px_push_label(x->a, &labels, &n, info.label))
                 return px_fail_nomem(x->err);
@@ -595,6 +727,15 @@ static pw_status px_plan_build(px_search *x, const char *coach, pw_plan *plan)
     pw_status st = px_scope_init(&x->scope, x->ctx, x->scope.target, x->err);
     if (st != PW_OK)
         return st;
+    /* A program grants a certificate the target's rules name (so it is a
+     * step), but the rules do not say where it lands: a plan without it
+     * would blame the target for what the step gives. */
+    if (x->scope.cert_slot < 0 && x->scope.ncand > 0) {
+        px_scope_fini(&x->scope);
+        return pt_fail(x->err, PW_ERR_EVAL,
+                       "the rules do not say where a certificate a program grants lands: mark the facts list "
+                       "with `granted here` (docs/language.md, \"Where a granted certificate lands\")");
+    }
     plan->as_of = x->span.as_of;
     plan->last = x->span.last;
     plan->target = pw_program_id(pt_context_program(x->ctx), x->scope.target);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bc/code.h"
+#include "bc/granted.h"
 #include "plan_int.h"
 
 /* Marks the strings function f pushes and whether it (or what it calls)
@@ -33,10 +34,19 @@ static bool px_scan_func(const pb_image *img, uint32_t f, int32_t slot, uint8_t 
     return reads;
 }
 
-/* Which of text `id` (1), date `issued` (2) and optional date `expires`
- * (4) the record of the facts field `certificates` has; -1 without such a
- * list. */
-static int px_cert_fields(const pb_image *img, int32_t *slot)
+/* The field `name` of the facts record's field `slot`'s record. */
+static const char *px_field_name(const pb_image *img, uint32_t slot, uint32_t k)
+{
+    const pb_field *list = &img->fields[img->records[0].first_field + slot];
+    return img->strings[img->fields[img->records[list->type.rec].first_field + k].name];
+}
+
+/* Without `granted here`: the shipped coach record's `certificates` list,
+ * with text `id`, date `issued` and optional date `expires` (or no
+ * `expires`: rules that say how long a certificate lasts from its `issued`
+ * day, as `valid until` does, need no such field). Any other shape is not
+ * guessed at. */
+static bool px_conventional(const pb_image *img, pb_granted *g)
 {
     const pb_record *facts = &img->records[0];
     for (uint32_t i = 0; i < facts->nfields; i++) {
@@ -44,35 +54,86 @@ static int px_cert_fields(const pb_image *img, int32_t *slot)
         if (strcmp(img->strings[f->name], "certificates") != 0 || f->type.kind != PB_T_LIST)
             continue;
         const pb_record *r = &img->records[f->type.rec];
-        unsigned found = 0;
+        *g = (pb_granted){i, PB_NO_GRANT_FIELD, PB_NO_GRANT_FIELD, PB_NO_GRANT_FIELD};
         for (uint32_t k = 0; k < r->nfields; k++) {
-            const pb_field *g = &img->fields[r->first_field + k];
-            const char *n = img->strings[g->name];
-            found |= (strcmp(n, "id") == 0 && g->type.kind == PB_T_TEXT) ? 1u : 0u;
-            found |= (strcmp(n, "issued") == 0 && g->type.kind == PB_T_DATE) ? 2u : 0u;
-            found |= (strcmp(n, "expires") == 0 && g->type.kind == PB_T_DATE && g->type.optional) ? 4u : 0u;
+            const pb_field *h = &img->fields[r->first_field + k];
+            const char *n = img->strings[h->name];
+            if (strcmp(n, "id") == 0 && h->type.kind == PB_T_TEXT)
+                g->id = k;
+            else if (strcmp(n, "issued") == 0 && h->type.kind == PB_T_DATE)
+                g->issued = k;
+            else if (strcmp(n, "expires") == 0 && h->type.kind == PB_T_DATE && h->type.optional)
+                g->expires = k;
         }
-        *slot = (int32_t)i;
-        return (int)found;
+        return g->id != PB_NO_GRANT_FIELD && g->issued != PB_NO_GRANT_FIELD;
     }
-    return -1;
+    return false;
 }
 
-/* The `certificates` list with text `id` and date `issued` (and optional
- * date `expires`, or none: rules that say how long a certificate lasts
- * from its `issued` day, as `valid until` does, need no such field). */
-static int32_t px_cert_slot(const pb_image *img)
+bool px_landing(const pb_image *img, px_land *out)
 {
-    int32_t slot = -1;
-    int found = px_cert_fields(img, &slot);
-    return found >= 0 && (found & 3) == 3 ? slot : -1;
+    pb_granted g;
+    memset(out, 0, sizeof *out);
+    out->slot = -1;
+    if (!img->nrecords)
+        return false;
+    out->marked = pb_granted_find(img, &g);
+    if (!out->marked && !px_conventional(img, &g))
+        return false;
+    out->slot = (int32_t)g.slot;
+    out->list = img->strings[img->fields[img->records[0].first_field + g.slot].name];
+    out->id = px_field_name(img, g.slot, g.id);
+    out->issued = px_field_name(img, g.slot, g.issued);
+    out->expires = g.expires == PB_NO_GRANT_FIELD ? NULL : px_field_name(img, g.slot, g.expires);
+    return true;
 }
 
-bool px_cert_has_expires(const pb_image *img)
+/* Whether function f (or what it calls) reads a date field of the facts
+ * record (dates[slot] set); `seen` as px_scan_func's. */
+static bool px_scan_dates(const pb_image *img, uint32_t f, const uint8_t *dates, uint8_t *seen)
 {
-    int32_t slot;
-    int found = px_cert_fields(img, &slot);
-    return found >= 0 && (found & 4);
+    if (seen[f])
+        return seen[f] == 2;
+    seen[f] = 1;
+    bool reads = false;
+    const pb_func *fn = &img->funcs[f];
+    size_t end = (size_t)fn->code_off + fn->code_len;
+    pb_insn in;
+    for (size_t pc = fn->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size) {
+        if (in.op == PB_OP_LOAD_FACT && in.a < img->records[0].nfields && dates[in.a])
+            reads = true;
+        else if (in.op == PB_OP_CALL && in.a < f && px_scan_dates(img, in.a, dates, seen))
+            reads = true;
+    }
+    seen[f] = reads ? 2 : 3;
+    return reads;
+}
+
+/* Per node: whether it reads a date field of the facts record. */
+static bool px_find_fixed(px_scope *s)
+{
+    const pb_image *img = s->img;
+    uint32_t nf = img->nrecords ? img->records[0].nfields : 0;
+    uint8_t *dates = calloc(nf ? nf : 1, 1);
+    uint8_t *seen = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+    if (!dates || !seen) {
+        free(dates);
+        free(seen);
+        return false;
+    }
+    for (uint32_t i = 0; i < nf; i++)
+        dates[i] = img->fields[img->records[0].first_field + i].type.kind == PB_T_DATE;
+    for (uint32_t r = img->nreqs; r-- > 0;) {
+        const pb_req *q = &img->reqs[r];
+        if (q->kind == PB_R_LEAF)
+            s->fixed[r] = px_scan_dates(img, q->func, dates, seen);
+        else
+            for (uint32_t j = r + 1; j < r + q->size; j++)
+                s->fixed[r] |= s->fixed[j];
+    }
+    free(dates);
+    free(seen);
+    return true;
 }
 
 /* Every version of the program whose first version is `first`: the strings
@@ -93,6 +154,17 @@ static void px_mark_program(const pb_image *img, size_t first, uint8_t *strings)
     free(seen);
 }
 
+bool px_names_string(const pb_image *img, size_t first, uint32_t str)
+{
+    uint8_t *strings = calloc(img->nstrings ? img->nstrings : 1, 1);
+    if (!strings)
+        return false;
+    px_mark_program(img, first, strings);
+    bool named = str < img->nstrings && strings[str];
+    free(strings);
+    return named;
+}
+
 /* Whether some version of `first` grants a certificate marked in strings. */
 static bool px_grants_marked(const pb_image *img, size_t first, const uint8_t *strings)
 {
@@ -108,7 +180,7 @@ static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings)
     const pw_program *prog = pt_context_program(ctx);
     px_mark_program(s->img, s->target, strings);
     bool grew = true;
-    while (grew && s->cert_slot >= 0) {
+    while (grew) { /* with no list to land in, px_plan_build refuses any candidate */
         grew = false;
         for (size_t i = 0; i < pw_program_count(prog) && s->ncand < PX_MAX_CANDIDATES; i++) {
             if (!pw_program_is_first_version(prog, i) || i == s->target)
@@ -131,19 +203,24 @@ pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *e
     const pb_image *img = pt_program_image(pt_context_program(ctx));
     s->img = img;
     s->target = target;
-    s->cert_slot = px_cert_slot(img);
+    px_land land;
+    s->cert_slot = px_landing(img, &land) ? land.slot : -1;
     size_t nr = img->nreqs ? img->nreqs : 1;
     uint8_t *strings = calloc(img->nstrings ? img->nstrings : 1, 1);
     uint8_t *seen = calloc(img->nfuncs ? img->nfuncs : 1, 1);
     s->influenced = calloc(nr, 1);
     s->last_met = calloc(nr, sizeof *s->last_met);
     s->known = calloc(nr, 1);
-    if (!strings || !seen || !s->influenced || !s->last_met || !s->known) {
+    s->fixed = calloc(nr, 1);
+    s->arrange_how = calloc(nr, sizeof *s->arrange_how);
+    if (!strings || !seen || !s->influenced || !s->last_met || !s->known || !s->fixed || !s->arrange_how ||
+        !px_find_fixed(s)) {
         free(strings);
         free(seen);
         px_scope_fini(s);
         return px_fail_nomem(err);
     }
+    pb_arrange_texts(img, s->arrange_how);
     px_find_candidates(s, ctx, strings);
     /* A group reads the certificates when one of its members does. */
     for (uint32_t r = img->nreqs; r-- > 0;) {
@@ -165,7 +242,10 @@ void px_scope_fini(px_scope *s)
     free(s->influenced);
     free(s->last_met);
     free(s->known);
-    s->influenced = s->known = NULL;
+    free(s->fixed);
+    free((void *)s->arrange_how);
+    s->influenced = s->known = s->fixed = NULL;
+    s->arrange_how = NULL;
     s->last_met = NULL;
 }
 
@@ -174,7 +254,7 @@ pw_status px_arrangeable(px_scope *s, pw_context *ctx, size_t version, size_t no
 {
     uint32_t r = s->img->progs[version].first_req + (uint32_t)node;
     *out = false;
-    if (s->influenced[r])
+    if (s->influenced[r] || (s->fixed[r] && !s->arrange_how[r]))
         return PW_OK;
     if (!s->known[r]) {
         s->last_met[r] = PW_DATE_MIN;

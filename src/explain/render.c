@@ -440,8 +440,11 @@ static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
     for (size_t i = 0; i < s->narrange; i++) {
         /* A decision to ask for, not an impossibility. */
         const char *decision = s->arrange_decision ? s->arrange_decision[i] : NULL;
+        const char *how = s->arrange_how ? s->arrange_how[i] : NULL;
         if (decision)
             px_emit(o, "       arrange first: %s \"%s\"\n", px_text(o, 1, decision), px_text(o, 0, s->arrange[i]));
+        else if (how) /* the rules' own words (`arrange "..."`) */
+            px_emit(o, "       arrange first: %s (for \"%s\")\n", px_text(o, 1, how), px_text(o, 0, s->arrange[i]));
         else
             px_emit(o, "       arrange first: \"%s\" (no program gives it, and with these facts it is not met again in the horizon)\n",
                     px_text(o, 0, s->arrange[i]));
@@ -485,6 +488,13 @@ static bool px_plan_json(px_out *o, const pw_plan *p)
         for (size_t k = 0; ad && k < s->narrange; k++)
             cJSON_AddItemToArray(ad, s->arrange_decision && s->arrange_decision[k] ? px_json_str(s->arrange_decision[k])
                                                                                     : cJSON_CreateNull());
+        /* Likewise only where the rules say how (`arrange "..."`). */
+        bool how = false;
+        for (size_t k = 0; s->arrange_how && k < s->narrange; k++)
+            how |= s->arrange_how[k] != NULL;
+        cJSON *ah = how ? cJSON_AddArrayToObject(js, "arrange_how") : NULL;
+        for (size_t k = 0; ah && k < s->narrange; k++)
+            cJSON_AddItemToArray(ah, s->arrange_how[k] ? px_json_str(s->arrange_how[k]) : cJSON_CreateNull());
         cJSON_AddItemToArray(steps, js);
     }
     cJSON_AddNumberToObject(j, "hours", p->hours);

@@ -82,7 +82,7 @@ static bool fm_open_ended(int k)
     case T_WHERE: case T_IN: case T_OF: case T_IS: case T_OTHERWISE: case T_SINCE:
     case T_BETWEEN: case T_FOR: case T_ANY: case T_ALL: case T_COUNT: case T_SUM: case T_WITH:
     case T_FOLLOWING: case T_MONTHNAME: case T_DECIDED: case T_AS: case T_AWAITING:
-    case T_CITING: case T_ASSUMING: case T_EFFECTIVE: case T_ENROLMENT: case T_YET: case T_FROM:
+    case T_CITING: case T_ASSUMING: case T_ARRANGE: case T_GRANTED: case T_EFFECTIVE: case T_ENROLMENT: case T_YET: case T_FROM:
     case T_UNTIL: case T_VALID:
     case T_GRANTS: case T_REQUIRE: case T_PREFER: case T_ADVISE: case T_INCLUDE: case T_FACTS:
     case T_RECORD: case T_DEFINE: case T_PROGRAM: case T_EXAMPLE: case T_TEST: case T_KNOWN:
@@ -241,7 +241,7 @@ static bool fm_is_clause(const fm_frame *b, int k, int prev)
 {
     switch (fm_tail_of(b, b->stmt.head)) {
     case FT_REQUIREMENT:
-        return k == T_CITING || k == T_EFFECTIVE || k == T_ASSUMING || k == T_ENROLMENT;
+        return k == T_CITING || k == T_EFFECTIVE || k == T_ASSUMING || k == T_ENROLMENT || k == T_ARRANGE;
     case FT_EXPECT:
         return k == T_ADVISE || k == T_PREFER || k == T_AWAITING || (k == T_UNMET && prev != T_PREFER);
     default:

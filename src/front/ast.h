@@ -147,6 +147,24 @@ typedef struct pa_typeref {
     ps_span known_span;
 } pa_typeref;
 
+/* `issued: awarded` after `granted here with`: which field of the list's
+ * record holds the certificate's id, issue day or expiry. */
+typedef struct pa_gkey pa_gkey;
+struct pa_gkey {
+    const char *key;   /* `id`, `issued` or `expires` (the checker says so) */
+    ps_span key_span;
+    const char *field; /* a field of the list's record */
+    ps_span field_span;
+    pa_gkey *next;
+};
+
+/* `granted here [with KEY: FIELD, ...]` after a facts list: where the
+ * certificate a program `grants` lands when a plan takes it. */
+typedef struct pa_grant {
+    ps_span span;      /* from `granted` to the last field name */
+    pa_gkey *keys, *keys_tail;
+} pa_grant;
+
 typedef struct pa_field pa_field;
 struct pa_field {
     const char *name;
@@ -154,6 +172,7 @@ struct pa_field {
     pa_typeref type;
     pa_expr *min, *max; /* `>= value`, `<= value` after the type, or NULL */
     pa_expr *def; /* `= value`, or NULL */
+    pa_grant *grant; /* `granted here ...`, or NULL */
     pa_field *next;
 };
 
@@ -213,6 +232,8 @@ struct pa_req {
     ps_span cite_span;
     pa_period period;   /* `effective ...` */
     pa_assume *assumes; /* `assuming "..."`, in order */
+    const char *arrange; /* `arrange "..."`: what the coach does to meet it, or NULL */
+    ps_span arrange_span;
     /* `require NAME` (PA_USE): the `requirements` block it stands for; the
      * checker replaces it by copies of the block's requirements. */
     const char *use;

@@ -438,6 +438,8 @@ pa_req *pp_labelled(pa_req *r, pa_role role, ps_span span, const char *label,
     r->cite_span = tail.cite.span;
     r->period = tail.period;
     r->assumes = tail.ahead;
+    r->arrange = tail.arrange.s;
+    r->arrange_span = tail.arrange.span;
     return r;
 }
 
@@ -474,6 +476,37 @@ pa_field *pp_field(pp_parser *p, const char *name, ps_span span, pa_typeref type
     return f;
 }
 
+pa_grant *pp_grant(pp_parser *p, ps_span span, const char *here, ps_span here_span)
+{
+    (void)here; /* the scanner gives `granted` only before `here` */
+    (void)here_span;
+    pa_grant *g = pp_alloc(p, sizeof *g);
+    if (g)
+        g->span = span;
+    return g;
+}
+
+pa_gkey *pp_grant_key(pp_parser *p, const char *key, ps_span key_span, const char *field, ps_span field_span)
+{
+    pa_gkey *k = pp_alloc(p, sizeof *k);
+    if (k) {
+        k->key = key;
+        k->key_span = key_span;
+        k->field = field;
+        k->field_span = field_span;
+    }
+    return k;
+}
+
+void pp_grant_key_add(pa_grant *g, pa_gkey *k)
+{
+    if (g->keys_tail)
+        g->keys_tail->next = k;
+    else
+        g->keys = k;
+    g->keys_tail = k;
+}
+
 pa_typeref pp_type(pa_type_form form, const char *name, bool optional, ps_span span)
 {
     pa_typeref t = {form, name, optional, span, NULL, span};
@@ -493,7 +526,7 @@ pa_typeref pp_type_in(pa_typeref t, const char *known, ps_span known_span)
 pp_tail pp_tail_empty(ps_span at)
 {
     pp_tail t = {{NULL, at}, NULL, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at}, NULL, NULL,
-                 false, at, 0, at, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at, at, at}};
+                 false, at, 0, at, {false, PA_DATE_OPEN_FROM, PA_DATE_OPEN_UNTIL, at, at, at}, {NULL, at}};
     return t;
 }
 
@@ -546,6 +579,15 @@ pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span spa
         t.cite_name = name;
         t.cite.span = span;
     }
+    return t;
+}
+
+pp_tail pp_tail_arrange(pp_parser *p, pp_tail t, const char *s, ps_span span)
+{
+    if (t.arrange.s)
+        pp_twice(p, "arrange", span, t.arrange.span);
+    else
+        t.arrange = (pp_opt_str){s, span};
     return t;
 }
 

@@ -84,6 +84,8 @@ pp_tail pp_tail_cite(pp_parser *p, pp_tail t, const char *s, ps_span span);
 pa_req *pp_use(pp_parser *p, ps_span span, const char *name, ps_span name_span);
 pp_tail pp_tail_cite_name(pp_parser *p, pp_tail t, const char *name, ps_span span);
 pp_tail pp_tail_period(pp_parser *p, pp_tail t, pa_period period);
+/* `arrange "renew your membership"`: what a coach does to meet it. */
+pp_tail pp_tail_arrange(pp_parser *p, pp_tail t, const char *s, ps_span span);
 /* `enrolment WORD window` in a program's header: WORD must be `open`
  * (E0472); a second window is E0207. */
 pp_tail pp_tail_window(pp_parser *p, pp_tail t, ps_span kw_span, const char *word, ps_span word_span,
@@ -96,6 +98,10 @@ pp_wday pp_wday_shift(pp_parser *p, ps_span span, int32_t day, int sign, int64_t
 bool pp_tail_assume(pp_parser *p, pp_tail *t, const char *reason, ps_span span);
 pa_value *pp_value(pp_parser *p, pa_value_kind kind, ps_span span);
 pa_facts_ref pp_facts_ref(const char *base, ps_span base_span, pa_value *with, ps_span span);
+/* `granted here`, and its `KEY: FIELD` pairs (see pa_grant). */
+pa_grant *pp_grant(pp_parser *p, ps_span span, const char *here, ps_span here_span);
+pa_gkey *pp_grant_key(pp_parser *p, const char *key, ps_span key_span, const char *field, ps_span field_span);
+void pp_grant_key_add(pa_grant *g, pa_gkey *k);
 bool pp_word_is(pp_parser *p, const char *word, const char *want, ps_span span);
 pa_expect *pp_new_expect(pp_parser *p, pa_expect_kind kind, ps_span span);
 void pp_test_as_of(pp_parser *p, pa_decl *test, const char *word, ps_span word_span, int32_t date,

@@ -130,6 +130,9 @@ static void pp_expectations(bool has[PP_TOKEN_KINDS], pp_expect *e)
 {
     e->n = 0;
     e->after_expr = false;
+    /* `granted here` and `arrange "..."` are words only in their places (the
+     * scanner decides): details, never what the reader is told must come. */
+    has[T_GRANTED] = has[T_ARRANGE] = false;
     /* End of file and a new declaration are accepted inside a block only to
      * report it unterminated; they are not what the author should write. */
     if (has[T_RBRACE]) {

@@ -7,6 +7,7 @@
 #include "../util/date.h"
 #include "gen_int.h"
 #include "../bc/decision.h"
+#include "../bc/granted.h"
 
 /* The format stores some counts in 16 bits. */
 #define PG_MAX_U16 65535u
@@ -315,6 +316,20 @@ static void pk_position(pg *g, const ps_span *s, uint32_t *file, uint32_t *line,
     ps_position(g->src, s->file, s->start, line, col);
 }
 
+/* `arrange "TEXT"` on node `at`: the function bc/granted.h describes. */
+static void pk_arrange(pg *g, const pa_req *r, uint32_t at)
+{
+    char *name = pm_printf(&g->names, PB_ARRANGE_PREFIX "%u: %s", at, r->arrange);
+    if (!name) {
+        g->oom = true;
+        return;
+    }
+    pk_begin_fn(g, 0);
+    pk_emit(g, PB_OP_PUSH_TRUE, 0, 0);
+    pb_type result = {PB_T_BOOL, 0, 0};
+    pk_end_fn(g, pk_cstring(g, name), 0, NULL, result);
+}
+
 static uint32_t pk_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_role role,
                             uint16_t depth, uint32_t first)
 {
@@ -339,6 +354,8 @@ static uint32_t pk_req_tree(pg *g, const pa_decl *prog, const pa_req *r, pb_req_
             pk_req_tree(g, prog, m, role, (uint16_t)(depth + 1), first);
         min = r->group == PA_ALL_OF ? n : r->group == PA_ANY_OF ? 1 : (uint32_t)r->min;
     }
+    if (r->arrange)
+        pk_arrange(g, r, at);
     /* pk_push may have moved the vector: find the node again. */
     q = &((pb_req *)g->reqs.data)[at];
     q->func = func;
@@ -423,6 +440,27 @@ static void pk_program(pg *g, const pa_decl *d)
     pb_prog *slot = pk_push(g, &g->progs);
     if (slot)
         *slot = pr;
+}
+
+/* `granted here`: the function bc/granted.h describes, after every other
+ * (so that no index a rule set without the marker has moves). */
+static void pk_granted(pg *g)
+{
+    const pc_grants *gr = &g->p->grants;
+    if (!gr->marked || gr->slot == PC_NO_FIELD)
+        return;
+    const pc_field *list = &g->p->records[0].fields[gr->slot];
+    const pc_record *rec = &g->p->records[list->type.rec];
+    const char *exp = gr->expires == PC_NO_FIELD ? NULL : rec->fields[gr->expires].name;
+    char *name = pm_printf(&g->names, PB_GRANTED_PREFIX "id: %s, issued: %s%s%s", rec->fields[gr->id].name,
+                           rec->fields[gr->issued].name, exp ? ", expires: " : "", exp ? exp : "");
+    if (!name) {
+        g->oom = true;
+        return;
+    }
+    pk_begin_fn(g, 0);
+    pk_emit(g, PB_OP_LOAD_FACT, gr->slot, 0);
+    pk_end_fn(g, pk_cstring(g, name), 0, NULL, list->type);
 }
 
 /* ---- assembling the image ------------------------------------------------- */
@@ -533,6 +571,8 @@ pb_image *pk_generate(const pc_program *p, ps_sources *src, char *err, size_t er
     pk_defines(&g);
     for (uint32_t i = 0; i < p->nprogs && !g.oom; i++)
         pk_program(&g, p->progs[i]);
+    if (!g.oom)
+        pk_granted(&g);
     if (g.funcs.len > PG_MAX_U16 || p->nrecords > PG_MAX_U16)
         g.too_big = true;
     if (!g.oom && !g.too_big)

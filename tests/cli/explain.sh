@@ -52,9 +52,9 @@ golden examples-explain 0 examples-explain.jsonl explain "$usatf" --facts exampl
   --as-of 2026-11-23 --format json
 golden examples-when 1 examples-when.jsonl when "$usatf" --facts examples/coaches.jsonl --as-of 2026-11-23 \
   --format json --program level_2
-golden examples-plan 0 examples-plan.jsonl plan "$usatf" --facts examples/coaches.jsonl --as-of 2026-11-23 \
+golden examples-plan 1 examples-plan.jsonl plan "$usatf" --facts examples/coaches.jsonl --as-of 2026-11-23 \
   --format json --target level_3
-golden examples-plan-text 0 examples-plan.txt plan "$usatf" --facts examples/coaches.jsonl --as-of 2026-11-23 \
+golden examples-plan-text 1 examples-plan.txt plan "$usatf" --facts examples/coaches.jsonl --as-of 2026-11-23 \
   --format text --target instructor_training
 
 # The worked examples of docs/explain.md are the golden files, verbatim.

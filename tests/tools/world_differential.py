@@ -27,7 +27,8 @@ For each rule set and every coach record:
 usage: world_differential.py PATHWAY_BINARY [--seeds N] [--first S] [--keep DIR] [--names]
 
 --names also plans the same rule set with the certificate list named as
-shipped and at random, and expects the same plans (issue 18, item 1).
+shipped (unmarked) and at random (marked `granted here`), and expects the
+same plans: plan must not depend on a field's name.
 """
 import argparse
 import datetime

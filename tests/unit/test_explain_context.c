@@ -233,16 +233,15 @@ START_TEST(test_one_day)
     ck_assert_int_eq(w->periods[0].until, later.as_of);
     pw_eligibility_free(w);
 
-    /* plan: no later day to wait for, so the age the coach lacks today is
-     * something to arrange, as a requirement no step gives always is */
+    /* plan: no later day to wait for, and an age is waited for, never
+     * arranged (issue 18): the target is not reachable within the one
+     * day, and the age is what blocks */
     pw_plan *pl;
     ck_assert_int_eq(pw_plan_find_context(ctx, "level_1", &o, &pl, &err), PW_OK);
-    ck_assert(pl->reachable);
-    ck_assert_uint_eq(pl->nsteps, 1);
-    ck_assert_int_eq(pl->steps[0].enrol, o.as_of);
-    ck_assert_uint_eq(pl->steps[0].nwaits, 0);
-    ck_assert_uint_eq(pl->steps[0].narrange, 1);
-    ck_assert_str_eq(pl->steps[0].arrange[0], "at least 18 years of age");
+    ck_assert(!pl->reachable);
+    ck_assert_uint_eq(pl->nsteps, 0);
+    ck_assert_uint_eq(pl->nblocking, 1);
+    ck_assert_str_eq(pl->blocking[0], "at least 18 years of age");
     pw_plan_free(pl);
 
     /* NULL options: today, one day */

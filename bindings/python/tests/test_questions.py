@@ -58,8 +58,8 @@ def hours(h: Optional[float]) -> Any:
 def plan_as_printed(p: pathway_rules.Plan) -> dict:
     out = {"id": p.coach, "target": p.target, "as_of": iso(p.as_of), "horizon_until": iso(p.last),
            "reachable": p.reachable}
-    if p.reachable:
-        out["eligible_on"] = iso(p.steps[-1].enrol)
+    # The command prints null for a plan that does not reach the target.
+    out["eligible_on"] = iso(p.steps[-1].enrol) if p.reachable else None
     out["steps"] = [{"program": s.program, "title": s.title, "enrol": iso(s.enrol),
                      "hours": hours(s.hours), "grants": s.grants, "granted": iso(s.granted),
                      "expires": iso(s.expires), "waits": list(s.waits),
@@ -217,3 +217,16 @@ def test_explain_totals_and_several_arguments():
     points = e["renewal"].requirements[0].seen[0]
     assert (points.expr, points.value) == ("points_earned(2020-01-01, 2024-12-31)", "19")
     assert [x.rsplit(" adds ", 1)[1] for x in points.entries] == ["8", "11"]
+
+
+def test_plan_says_how_to_arrange():
+    """pw_plan_step.arrange_how: the words of a requirement's `arrange
+    "..."` (tests/plan/ladder.pw), after arrange_decision in the struct."""
+    rules = pathway_rules.Rules.open(REPO / "tests" / "plan" / "ladder.pw")
+    coach = {"id": "dee", "birth_date": "1985-09-09", "coaching_since": "2015-01-01",
+             "membership_expires": "2025-12-31",
+             "licences": [{"code": "ussf-d", "awarded": "2023-05-01", "lapses": None}]}
+    p = rules.plan(coach, "ussf_c", as_of="2026-06-01")
+    assert [s.arrange for s in p.steps] == [("a U.S. Soccer membership",)]
+    assert [s.arrange_how for s in p.steps] == [("renew your U.S. Soccer membership",)]
+    assert [s.arrange_decision for s in p.steps] == [(None,)]

@@ -110,7 +110,8 @@ class PlanStep(Structure):
                 ("enrol", c_int32), ("granted", c_int32), ("grants", c_char_p),
                 ("expires", c_int32), ("hours", c_double), ("nwaits", c_size_t),
                 ("waits", POINTER(c_char_p)), ("narrange", c_size_t),
-                ("arrange", POINTER(c_char_p)), ("arrange_decision", POINTER(c_char_p))]
+                ("arrange", POINTER(c_char_p)), ("arrange_decision", POINTER(c_char_p)),
+                ("arrange_how", POINTER(c_char_p))]
 
 
 class Plan(Structure):

@@ -240,6 +240,9 @@ class PlanStep:
     #: parallel to arrange: for a requirement a person decides, what to ask of
     #: whom ("ask WHO for a decision on"); else None
     arrange_decision: Tuple[Optional[str], ...] = ()
+    #: parallel to arrange: what the rules say the coach does
+    #: (`arrange "renew your membership"`); else None
+    arrange_how: Tuple[Optional[str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -578,7 +578,9 @@ def _plan(p: _native.Plan) -> Plan:
                  hours=s.hours if s.hours >= 0 else None, waits=_texts(s.waits, s.nwaits),
                  arrange=_texts(s.arrange, s.narrange),
                  arrange_decision=tuple(_text(s.arrange_decision[k]) if s.arrange_decision else None
-                                        for k in range(s.narrange)))
+                                        for k in range(s.narrange)),
+                 arrange_how=tuple(_text(s.arrange_how[k]) if s.arrange_how else None
+                                   for k in range(s.narrange)))
         for s in (p.steps[i] for i in range(p.nsteps)))
     return Plan(_text(p.coach), p.target.decode("utf-8"), from_pw(p.as_of), from_pw(p.last),
                 bool(p.reachable), steps, p.hours if p.hours >= 0 else None,

@@ -599,7 +599,7 @@ typedef struct pw_plan {
     size_t nblocking;       /* unreachable: the target's requirements never met */
     const char *const *blocking;
     void *internal;
-    /* The first nwindows entries of blocking are not labels but sentences:
+    /* The first nsentences entries of blocking are not labels but sentences:
      * the target not in force on the horizon's last day ("Level 1 is not
      * in force (it ended on 2027-06-15)", the version's last day in force,
      * or "(it comes into force on D)"), which program's enrolment window is
@@ -609,7 +609,7 @@ typedef struct pw_plan {
      * on any day, ...: national_a needs ussf-b from ussf_b, which needs
      * ..."); the
      * requirements unmet, if any, follow. */
-    size_t nwindows;
+    size_t nsentences;
 } pw_plan;
 
 /* How: the sequence of programs that makes the coach eligible for `target`

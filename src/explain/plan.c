@@ -700,7 +700,7 @@ static pw_status px_fill_blocking(px_search *x, pw_plan *plan)
     }
     plan->blocking = labels;
     plan->nblocking = n;
-    plan->nwindows = nwindow;
+    plan->nsentences = nwindow;
     return PW_OK;
 }
 

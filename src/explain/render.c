@@ -457,6 +457,18 @@ static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
     }
 }
 
+/* obj[key] = v's n strings, NULL entries as null; left out when v has no
+ * string at all, so that plans without one print as before. */
+static void px_json_sparse(cJSON *obj, const char *key, const char *const *v, size_t n)
+{
+    bool any = false;
+    for (size_t k = 0; v && k < n; k++)
+        any |= v[k] != NULL;
+    cJSON *a = any ? cJSON_AddArrayToObject(obj, key) : NULL;
+    for (size_t k = 0; a && k < n; k++)
+        cJSON_AddItemToArray(a, v[k] ? px_json_str(v[k]) : cJSON_CreateNull());
+}
+
 static bool px_plan_json(px_out *o, const pw_plan *p)
 {
     cJSON *j = cJSON_CreateObject();
@@ -480,25 +492,15 @@ static bool px_plan_json(px_out *o, const pw_plan *p)
         cJSON_AddItemToObject(js, "expires", px_json_date(s->expires));
         cJSON_AddItemToObject(js, "waits", px_json_strings(s->waits, s->nwaits));
         cJSON_AddItemToObject(js, "arrange", px_json_strings(s->arrange, s->narrange));
-        /* Only where a person decides, so that other plans print as before. */
-        bool decided = false;
-        for (size_t k = 0; s->arrange_decision && k < s->narrange; k++)
-            decided |= s->arrange_decision[k] != NULL;
-        cJSON *ad = decided ? cJSON_AddArrayToObject(js, "arrange_decision") : NULL;
-        for (size_t k = 0; ad && k < s->narrange; k++)
-            cJSON_AddItemToArray(ad, s->arrange_decision && s->arrange_decision[k] ? px_json_str(s->arrange_decision[k])
-                                                                                    : cJSON_CreateNull());
-        /* Likewise only where the rules say how (`arrange "..."`). */
-        bool how = false;
-        for (size_t k = 0; s->arrange_how && k < s->narrange; k++)
-            how |= s->arrange_how[k] != NULL;
-        cJSON *ah = how ? cJSON_AddArrayToObject(js, "arrange_how") : NULL;
-        for (size_t k = 0; ah && k < s->narrange; k++)
-            cJSON_AddItemToArray(ah, s->arrange_how[k] ? px_json_str(s->arrange_how[k]) : cJSON_CreateNull());
+        px_json_sparse(js, "arrange_decision", s->arrange_decision, s->narrange);
+        px_json_sparse(js, "arrange_how", s->arrange_how, s->narrange);
         cJSON_AddItemToArray(steps, js);
     }
     cJSON_AddNumberToObject(j, "hours", p->hours);
     cJSON_AddItemToObject(j, "blocking", px_json_strings(p->blocking, p->nblocking));
+    /* How many of them, first, are sentences rather than labels. */
+    if (p->nsentences)
+        cJSON_AddNumberToObject(j, "blocking_sentences", (double)p->nsentences);
     return px_emit_json(o, j);
 }
 
@@ -512,7 +514,7 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
     if (!p->reachable) {
         px_emit(&o, "  not reachable by %s:\n", px_day(p->last, b));
         for (size_t i = 0; i < p->nblocking; i++) {
-            if (i < p->nwindows) /* a sentence, not a requirement's label */
+            if (i < p->nsentences) /* a sentence, not a requirement's label */
                 px_emit(&o, "    %s\n", px_text(&o, 0, p->blocking[i]));
             else
                 px_emit(&o, "    \"%s\" is not met on any day, whatever programs are taken\n",

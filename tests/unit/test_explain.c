@@ -484,7 +484,7 @@ START_TEST(test_plan_waits_and_arrangements)
     ck_assert_uint_eq(plan->nblocking, 2);
     /* Level 3, the step towards it that is never taken, and why; then the
      * target's own experience. */
-    ck_assert_uint_eq(plan->nwindows, 1);
+    ck_assert_uint_eq(plan->nsentences, 1);
     ck_assert_str_eq(plan->blocking[0], "\"at least five years of coaching experience\" of level_3 (USATF Level 3 "
                                         "Program) is not met on any day, whatever programs are taken: "
                                         "instructor_training needs usatf-level-3 from level_3");

@@ -66,6 +66,8 @@ def plan_as_printed(p: pathway_rules.Plan) -> dict:
                      "arrange": list(s.arrange)} for s in p.steps]
     out["hours"] = hours(p.hours)
     out["blocking"] = list(p.blocking)
+    if p.blocking_sentences:
+        out["blocking_sentences"] = p.blocking_sentences
     return out
 
 

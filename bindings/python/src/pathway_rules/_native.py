@@ -119,7 +119,7 @@ class Plan(Structure):
     _fields_ = [("coach", c_char_p), ("target", c_char_p), ("as_of", c_int32), ("last", c_int32),
                 ("reachable", c_bool), ("nsteps", c_size_t), ("steps", POINTER(PlanStep)),
                 ("hours", c_double), ("nblocking", c_size_t), ("blocking", POINTER(c_char_p)),
-                ("internal", c_void_p), ("nwindows", c_size_t)]
+                ("internal", c_void_p), ("nsentences", c_size_t)]
 
 
 _P = c_void_p  # pw_program *, pw_context *: opaque handles

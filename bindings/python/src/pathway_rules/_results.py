@@ -256,3 +256,6 @@ class Plan:
     steps: Tuple[PlanStep, ...]  #: the target last
     hours: Optional[float]
     blocking: Tuple[str, ...]    #: unreachable: the target's requirements never met
+    #: how many of blocking, first, are sentences rather than requirement labels
+    #: (a shut window, a target not in force, an earlier step never taken)
+    blocking_sentences: int = 0

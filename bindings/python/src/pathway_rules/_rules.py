@@ -584,4 +584,4 @@ def _plan(p: _native.Plan) -> Plan:
         for s in (p.steps[i] for i in range(p.nsteps)))
     return Plan(_text(p.coach), p.target.decode("utf-8"), from_pw(p.as_of), from_pw(p.last),
                 bool(p.reachable), steps, p.hours if p.hours >= 0 else None,
-                _texts(p.blocking, p.nblocking))
+                _texts(p.blocking, p.nblocking), p.nsentences)

@@ -81,7 +81,10 @@ static void pl_note_witness(pl_ctx *c, pd_diag *d, const char *lead, const pl_cl
     }
     const char *term = why->t && why->t->e ? pl_format(c, " of `%s`", pl_source(c, why->t->e->span, 40)) : "";
     const pl_side *at = why->a.lit && why->a.lit->atom ? &why->a : why->b.lit && why->b.lit->atom ? &why->b : NULL;
-    pl_note(c, d, at ? &at->lit->atom->span : NULL, "%s%s and %s: no value%s meets both", lead, a, b, term);
+    if (why->t && why->t->cls == PL_C_BOOL)
+        pl_note(c, d, at ? &at->lit->atom->span : NULL, "%s%s and %s: they cannot both be true", lead, a, b);
+    else
+        pl_note(c, d, at ? &at->lit->atom->span : NULL, "%s%s and %s: no value%s meets both", lead, a, b, term);
 }
 
 /* For a group in the conflict: each member that cannot hold alongside the

@@ -158,6 +158,8 @@ static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size)
             pl_note_group(W, d, k, prog);
 }
 
+static void pl_group_given(pl_whole *W, uint32_t g, const pa_decl *prog);
+
 static void pl_check_version(pl_whole *W, const pa_decl *d)
 {
     pl_ctx *c = W->c;
@@ -184,11 +186,81 @@ static void pl_check_version(pl_whole *W, const pa_decl *d)
         W->fs[W->n] = f;
         W->in[W->n++] = true;
     }
-    if (W->n < 2 || !pl_unsat(W, pl_conj(W, UINT32_MAX, NULL), NULL))
+    if (W->n < 2)
         return;
+    if (!pl_unsat(W, pl_conj(W, UINT32_MAX, NULL), NULL)) {
+        for (uint32_t k = 0; k < W->n && !c->oom; k++)
+            if (W->reqs[k]->group == PA_ANY_OF)
+                pl_group_given(W, k, d);
+        return;
+    }
     uint32_t size = pl_shrink(W);
     if (size >= 2 && !c->oom)
         pl_report_conflict(W, d, size);
+}
+
+/* ---- PW151: a group member that the other requirements make redundant ------------------- */
+
+/* Whether, given the requirements in the set other than `g`, `a` implies
+ * `b` (and `a` can hold with them: else it is not redundant but dead). */
+static bool pl_implied_given(pl_whole *W, uint32_t g, const pl_formula *fa, const pl_formula *fb)
+{
+    const pl_formula *ctx = pl_conj(W, g, fa);
+    if (!ctx || pl_satisfiable(&W->L, ctx, true, NULL) != PL_SAT)
+        return false;
+    return pl_unsat(W, pl_and(&W->L, ctx, pl_not(&W->L, fb)), NULL);
+}
+
+/* Shrinks the context of an implication to the requirements it needs. */
+static void pl_shrink_given(pl_whole *W, uint32_t g, const pl_formula *fa, const pl_formula *fb)
+{
+    for (uint32_t k = 0; k < W->n && !W->c->oom; k++) {
+        if (k == g || !W->in[k])
+            continue;
+        W->in[k] = false;
+        if (!pl_implied_given(W, g, fa, fb))
+            W->in[k] = true;
+    }
+}
+
+static void pl_report_given(pl_whole *W, uint32_t g, const pa_req *strong, const pa_req *weak)
+{
+    pl_ctx *c = W->c;
+    const pa_req *r = W->reqs[g];
+    ps_span at = pl_req_span(c, strong), there = pl_req_span(c, weak);
+    pd_diag *d = pl_report(c, "PW151", &at,
+                           "member \"%s\" of group \"%s\" changes nothing: alongside the program's other "
+                           "requirements, whenever it is met so is \"%s\"",
+                           strong->label, r->label, weak->label);
+    pl_note(c, d, &there, "\"%s\" is here", weak->label);
+    for (uint32_t k = 0; k < W->n; k++)
+        if (W->in[k] && k != g) {
+            ps_span s = pl_req_span(c, W->reqs[k]);
+            pl_note(c, d, &s, "given requirement \"%s\"", W->reqs[k]->label);
+        }
+}
+
+/* In a required `any of` group, a member that, given the other
+ * requirements, implies another member adds nothing. Pairs that imply
+ * each other without them are PW134's. */
+static void pl_group_given(pl_whole *W, uint32_t g, const pa_decl *prog)
+{
+    const pa_req *r = W->reqs[g];
+    for (const pa_req *a = r->members; a && !W->c->oom; a = a->next) {
+        for (const pa_req *b = r->members; b && !W->c->oom; b = b->next) {
+            if (a == b || !pl_always_in_force(a, prog) || !pl_always_in_force(b, prog))
+                continue;
+            const pl_formula *fa = pl_formula_req(&W->L, a, prog), *fb = pl_formula_req(&W->L, b, prog);
+            if (!fa || !fb || pl_decide(&W->L, fa, NULL) != PL_MAYBE || pl_decide(&W->L, fb, NULL) != PL_MAYBE ||
+                pl_implies(&W->L, fa, fb) || pl_implies(&W->L, fb, fa) || !pl_implied_given(W, g, fa, fb))
+                continue;
+            pl_shrink_given(W, g, fa, fb);
+            pl_report_given(W, g, a, b);
+            for (uint32_t k = 0; k < W->n; k++)
+                W->in[k] = true;
+            break; /* one finding per member */
+        }
+    }
 }
 
 void pl_check_whole(pl_ctx *c)

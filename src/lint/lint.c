@@ -176,6 +176,7 @@ static void pl_run_checks(pl_ctx *c, bool citations)
     pl_check_conditions(c);
     pl_check_known(c);
     pl_check_reach(c);
+    pl_check_whole(c);
     pl_check_duplicates(c);
     if (citations)
         pl_check_citations(c);

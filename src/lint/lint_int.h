@@ -66,6 +66,7 @@ void pl_check_usage(pl_ctx *c);       /* PW101-PW103, usage.c */
 void pl_check_conditions(pl_ctx *c);  /* PW110-PW113, conditions.c */
 void pl_check_known(pl_ctx *c);       /* PW114, known.c */
 void pl_check_reach(pl_ctx *c);       /* PW120, reach.c */
+void pl_check_whole(pl_ctx *c);       /* PW150, PW151, whole.c */
 void pl_check_duplicates(pl_ctx *c);  /* PW130-PW134, duplicates.c */
 void pl_check_citations(pl_ctx *c);   /* PW140, duplicates.c */
 

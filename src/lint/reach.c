@@ -1,5 +1,5 @@
 /* PW120: programs no coach can ever become eligible for. A program version
- * is reachable when each of its `require`s can be met, given which
+ * is reachable when its `require`s can be met, each and together, given which
  * certificates can be had: a certificate that some program grants can be
  * had only by completing a reachable version of such a program; one that
  * no program grants is taken to come from outside the pathway. Starting
@@ -79,12 +79,42 @@ static bool pl_version_init(pl_reach *R, pl_version *v, const pa_decl *d)
     return true;
 }
 
+/* The conjunction of the version's requirements (true when it has none). */
+static const pl_formula *pl_version_all(pl_reach *R, const pl_version *v)
+{
+    const pl_formula *f = NULL;
+    for (uint32_t k = 0; k < v->nreqs; k++)
+        f = f ? pl_and(&R->L, f, v->fs[k]) : v->fs[k];
+    return f;
+}
+
+/* Each requirement can be met, and all of them together (PW150: a version
+ * whose requirements exclude each other grants nothing). */
 static bool pl_version_meetable(pl_reach *R, const pl_version *v)
 {
     for (uint32_t k = 0; k < v->nreqs; k++)
         if (pl_satisfiable(&R->L, v->fs[k], true, NULL) == PL_UNSAT)
             return false;
-    return true;
+    const pl_formula *all = pl_version_all(R, v);
+    return !all || pl_satisfiable(&R->L, all, true, NULL) != PL_UNSAT;
+}
+
+/* Its requirements cannot hold together whatever certificates a coach
+ * has: PW150 reports that, so PW120 does not. */
+static bool pl_conflicting(pl_reach *R, const pl_version *v)
+{
+    R->L.unobtainable = NULL;
+    /* The requirements PW150 weighs: those it can tell can be met alone. */
+    const pl_formula *all = NULL;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < v->nreqs; k++)
+        if (pl_satisfiable(&R->L, v->fs[k], true, NULL) == PL_SAT) {
+            all = all ? pl_and(&R->L, all, v->fs[k]) : v->fs[k];
+            n++;
+        }
+    bool conflict = n >= 2 && all && pl_satisfiable(&R->L, all, true, NULL) == PL_UNSAT;
+    R->L.unobtainable = pl_unobtainable;
+    return conflict;
 }
 
 static void pl_fixpoint(pl_reach *R)
@@ -155,9 +185,15 @@ static void pl_version_edges(pl_reach *R, pl_version *v)
     v->edges = pl_alloc(R->c, sizeof *v->edges * ((size_t)room * R->n + 1));
     if (!v->edges)
         return;
+    bool one = false;
     for (uint32_t k = 0; k < v->nreqs; k++)
-        if (pl_satisfiable(&R->L, v->fs[k], true, NULL) == PL_UNSAT)
+        if (pl_satisfiable(&R->L, v->fs[k], true, NULL) == PL_UNSAT) {
             pl_edges_in(R, v, v->fs[k]);
+            one = true;
+        }
+    /* Only together do they fail: every certificate they need counts. */
+    for (uint32_t k = 0; k < v->nreqs && !one; k++)
+        pl_edges_in(R, v, v->fs[k]);
 }
 
 /* A path from `at` back to `goal` through unreachable versions: the edge
@@ -232,6 +268,8 @@ static void pl_report_version(pl_reach *R, uint32_t i, bool *seen, const pl_edge
 {
     pl_ctx *c = R->c;
     pl_version *v = &R->v[i];
+    if (!pl_never_met(R, v) && pl_conflicting(R, v))
+        return;
     pd_diag *d = pl_report(c, "PW120", &v->d->name_span, "no coach can ever become eligible for program %s",
                            pl_program_name(c, v->d));
     const pa_req *never = pl_never_met(R, v);

@@ -26,6 +26,8 @@ static const pd_rule pl_rule_table[] = {
     {"PW133", PD_WARNING, "A group with one member"},
     {"PW134", PD_WARNING, "Members of a group that overlap"},
     {"PW140", PD_WARNING, "A requirement without a citation"},
+    {"PW150", PD_ERROR, "A program whose requirements cannot all hold together"},
+    {"PW151", PD_WARNING, "A member of a required group that the program's other requirements make redundant"},
     {"PW190", PD_WARNING, "A suppression without a reason or a known code"},
     {"PW191", PD_NOTE, "A suppression that silences nothing"},
 };

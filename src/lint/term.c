@@ -288,6 +288,59 @@ static void pl_define_range(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned d
     }
 }
 
+/* x + y or x - y as exact integers, or as doubles (rounding is monotonic,
+ * so the bounds of the parts bound the rounded result); false on overflow. */
+static bool pl_combine(bool integral, pl_val x, pl_val y, bool sub, pl_val *out)
+{
+    if (!integral) {
+        pl_val v = {0, sub ? x.d - y.d : x.d + y.d};
+        *out = v;
+        return isfinite(v.d);
+    }
+    bool over = sub ? (y.i < 0 && x.i > INT64_MAX + y.i) || (y.i > 0 && x.i < INT64_MIN + y.i)
+                    : (y.i > 0 && x.i > INT64_MAX - y.i) || (y.i < 0 && x.i < INT64_MIN - y.i);
+    if (over)
+        return false;
+    *out = pl_int_val(sub ? x.i - y.i : x.i + y.i);
+    return true;
+}
+
+static bool pl_is_quantity(const pa_expr *e)
+{
+    return (e->type.kind == PB_T_INT || e->type.kind == PB_T_NUM) && !e->type.optional;
+}
+
+/* `a + b` and `a - b` of numbers: the parts' bounds combined, so a total
+ * of fields that are never negative is never negative. */
+static void pl_arith_range(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth)
+{
+    bool sub = e->u.bin.op == PA_OP_SUB;
+    if ((!sub && e->u.bin.op != PA_OP_ADD) || !pl_is_quantity(e) || !pl_is_quantity(e->u.bin.a) ||
+        !pl_is_quantity(e->u.bin.b))
+        return;
+    pl_range a, b;
+    pl_range_of(c, e->u.bin.a, &a, depth + 1);
+    pl_range_of(c, e->u.bin.b, &b, depth + 1);
+    bool integral = e->type.kind == PB_T_INT;
+    /* The least of a - b is a's least less b's most. */
+    bool b_lo = sub ? b.has_hi : b.has_lo, b_hi = sub ? b.has_lo : b.has_hi;
+    pl_val least = sub ? b.hi : b.lo, most = sub ? b.lo : b.hi;
+    const char *text = pl_source(c, e->span, 40);
+    pl_val v;
+    if (a.has_lo && b_lo && pl_combine(integral, a.lo, least, sub, &v)) {
+        r->has_lo = true;
+        r->lo = v;
+        r->lo_why = pl_why_at(&e->span, pl_format(c, "`%s` is never below %s, by the bounds of its parts", text,
+                                                     pl_bound_text(c, integral, false, v)));
+    }
+    if (a.has_hi && b_hi && pl_combine(integral, a.hi, most, sub, &v)) {
+        r->has_hi = true;
+        r->hi = v;
+        r->hi_why = pl_why_at(&e->span, pl_format(c, "`%s` is never above %s, by the bounds of its parts", text,
+                                                     pl_bound_text(c, integral, false, v)));
+    }
+}
+
 /* What is known of the values of e. Dates always; declared bounds of
  * fields; the results of count, max, min, time between dates, and of a
  * named value's definition. */
@@ -299,7 +352,7 @@ static void pl_range_of(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth
     if (e->type.kind == PB_T_DATE)
         pl_date_range(r);
     switch (e->kind) {
-    case PA_E_INT: case PA_E_DATE:
+    case PA_E_INT: case PA_E_DATE: case PA_E_NUM:
         r->has_lo = r->has_hi = pl_literal_val(e, &r->lo);
         r->hi = r->lo;
         break;
@@ -316,6 +369,9 @@ static void pl_range_of(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth
     case PA_E_CALL:
         if (e->ref == PA_REF_BUILTIN && e->u.call.nargs == 2 && !e->type.optional)
             pl_minmax_range(c, e, r, depth);
+        break;
+    case PA_E_BINARY:
+        pl_arith_range(c, e, r, depth);
         break;
     case PA_E_BETWEEN:
         pl_between_range(e, r);

@@ -71,10 +71,10 @@ expect_status missing-value 2 "$bin" lint PW101.bad.pw -o
 
 # --- text: the closing tally --------------------------------------------------------------------
 expect_status tally 1 "$bin" lint PW101.bad.pw PW110.bad.pw PW191.bad.pw
-expect_grep tally out "5 warnings, 6 errors and 4 notes generated."
+expect_grep tally out "5 warnings, 7 errors and 4 notes generated."
 expect_status tally-notes 0 "$bin" lint PW191.bad.pw && expect_grep tally-notes out "4 notes generated."
 expect_status tally-mixed 1 "$bin" lint PW110.bad.pw PW191.bad.pw
-expect_grep tally-mixed out "6 errors and 4 notes generated."
+expect_grep tally-mixed out "7 errors and 4 notes generated."
 [ -s "$tmp/tally.err" ] && fail "tally: wrote to standard error" || ok "tally: quiet on standard error"
 
 # --- --fail-on -------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ expect_status fail-on-warning 1 "$bin" lint --fail-on=warning PW101.bad.pw
 expect_status fail-on-error-warnings 0 "$bin" lint --fail-on error PW101.bad.pw
 expect_status fail-on-error-errors 1 "$bin" lint --fail-on error PW110.bad.pw
 expect_status fail-on-never 0 "$bin" lint --fail-on never PW110.bad.pw
-expect_grep fail-on-never out "6 errors generated."
+expect_grep fail-on-never out "7 errors generated."
 
 # --- -o: the findings to a file, atomically -----------------------------------------------------------
 expect_status output 1 "$bin" lint -o "$tmp/report.txt" PW101.bad.pw

@@ -1,0 +1,76 @@
+/* Reports of `pathway test --mutate`: text for people, JSON for tools. */
+#include "ruletest_int.h"
+
+double pr_mutation_score(size_t killed, size_t counted)
+{
+    if (counted == 0)
+        return 100.0;
+    /* Rounded down to a tenth: 99.96% must not read as 100%. */
+    return (double)((killed * 1000) / counted) / 10.0;
+}
+
+static const char *pr_outcome_word(pr_outcome o)
+{
+    return o == PR_KILLED ? "KILLED" : o == PR_SURVIVED ? "SURVIVED" : "NOT COMPILED";
+}
+
+void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
+{
+    if (m->error) {
+        pd_buf_printf(out, "ERROR %s: %s: no mutants run\n", m->path, m->error);
+        return;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        const pr_mutant *u = &m->mutants[i];
+        if (u->outcome == PR_KILLED && !all)
+            continue;
+        pd_buf_printf(out, "%s %s:%u:%u `%s` -> `%s`", pr_outcome_word(u->outcome), u->file, u->line,
+                      u->column, u->before, u->after[0] ? u->after : "(removed)");
+        if (u->outcome == PR_KILLED)
+            pd_buf_printf(out, " (by \"%s\")", u->killed_by ? u->killed_by : "");
+        pd_buf_printf(out, "\n");
+    }
+    size_t counted = m->killed + m->survived;
+    pd_buf_printf(out, "%s: %zu mutant%s: %zu killed, %zu survived", m->path, m->n, m->n == 1 ? "" : "s",
+                  m->killed, m->survived);
+    if (m->uncompiled)
+        pd_buf_printf(out, ", %zu not compiled (not counted)", m->uncompiled);
+    pd_buf_printf(out, "; mutation score %.1f%% (%.2f s)\n", pr_mutation_score(m->killed, counted),
+                  m->seconds);
+}
+
+static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
+{
+    pd_buf_printf(out, "{\"file\":");
+    pd_json_str(out, u->file);
+    pd_buf_printf(out, ",\"line\":%u,\"column\":%u,\"outcome\":\"%s\",\"before\":", u->line, u->column,
+                  u->outcome == PR_KILLED ? "killed" : u->outcome == PR_SURVIVED ? "survived" : "not_compiled");
+    pd_json_str(out, u->before);
+    pd_buf_printf(out, ",\"after\":");
+    pd_json_str(out, u->after);
+    if (u->killed_by) {
+        pd_buf_printf(out, ",\"killed_by\":");
+        pd_json_str(out, u->killed_by);
+    }
+    pd_buf_printf(out, "}");
+}
+
+void pr_render_mutation_json(const pr_mutation *m, pd_buf *out)
+{
+    pd_buf_printf(out, "{\"path\":");
+    pd_json_str(out, m->path);
+    if (m->error) {
+        pd_buf_printf(out, ",\"error\":");
+        pd_json_str(out, m->error);
+    }
+    pd_buf_printf(out, ",\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,\"not_compiled\":%zu,\"score\":%.1f,"
+                       "\"seconds\":%.3f,\"results\":[",
+                  m->n, m->killed, m->survived, m->uncompiled,
+                  pr_mutation_score(m->killed, m->killed + m->survived), m->seconds);
+    for (size_t i = 0; i < m->n; i++) {
+        if (i)
+            pd_buf_printf(out, ",");
+        pr_json_mutant(&m->mutants[i], out);
+    }
+    pd_buf_printf(out, "]}");
+}

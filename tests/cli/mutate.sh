@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `pathway test --mutate`: a weak test (the age boundary seen met and unmet
+# but not pinned) leaves its mutants alive at their exact line and column; a
+# strong one (a coach on each side of the boundary) kills every mutant; JSON,
+# --min-mutation-score, usage errors, and no file written.
+# usage: mutate.sh PATHWAY_BINARY REPOSITORY_ROOT
+set -uo pipefail
+bin=$1 root=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+. "$(dirname "$0")/lib/asserts.sh"
+export NO_COLOR=1
+
+# Run on a copy, so that "nothing written" can be checked on the whole directory.
+mkdir "$tmp/m" && cp "$root"/tests/mutate/*.pw "$tmp/m/" || exit 1
+cd "$tmp/m" || exit 1
+(ls -l --time-style=full-iso; cat ./*.pw) >"$tmp/before"
+
+# --- the weak test: the boundary of `age >= 16` (rules.pw line 15) survives ---------
+expect_status weak 0 "$bin" test --mutate weak.test.pw
+expect_grep weak out 'SURVIVED rules.pw:15:43 `age >= 16` -> `age > 16`'
+expect_grep weak out 'SURVIVED rules.pw:15:46 `age >= 16` -> `age >= 15`'
+expect_grep weak out 'SURVIVED rules.pw:15:46 `age >= 16` -> `age >= 17`'
+expect_grep weak out 'weak.test.pw: 6 mutants: 3 killed, 3 survived; mutation score 50.0%'
+# Killed mutants are not listed.
+if grep -q 'not banned' "$tmp/weak.out"; then fail "weak: lists a killed mutant"; else ok "weak: killed mutants not listed"; fi
+
+# --min-mutation-score: below it, exit 1 and say so.
+expect_status weak-min 1 "$bin" test --mutate --min-mutation-score 100 weak.test.pw
+expect_grep weak-min out "FAIL mutation score 50.0% is below the minimum of 100%"
+expect_status weak-min-50 0 "$bin" test --mutate --min-mutation-score 50% weak.test.pw
+
+# JSON: every mutant with its outcome.
+expect_status weak-json 1 "$bin" test --mutate --format json --min-mutation-score 60 weak.test.pw
+expect_grep weak-json out '{"file":"rules.pw","line":15,"column":46,"outcome":"survived","before":"age >= 16","after":"age >= 17"}'
+expect_grep weak-json out '"outcome":"killed","before":"not banned","after":"(banned)","killed_by":"an adult may help"}'
+expect_grep weak-json out '"mutants":6,"killed":3,"survived":3,"not_compiled":0,"score":50.0}'
+if command -v python3 >/dev/null; then
+  if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/weak-json.out"; then ok "weak-json: valid JSON"
+  else fail "weak-json: not valid JSON"; fi
+fi
+
+# --- the strong test: a coach on each side of the boundary kills every mutant -------
+expect_status strong 0 "$bin" test --mutate --min-mutation-score 100 strong.test.pw
+expect_grep strong out 'strong.test.pw: 6 mutants: 6 killed, 0 survived; mutation score 100.0%'
+if grep -q SURVIVED "$tmp/strong.out"; then fail "strong: a survivor"; else ok "strong: no survivor"; fi
+
+# Both files: a total line.
+expect_status both 0 "$bin" test --mutate weak.test.pw strong.test.pw
+expect_grep both out "12 mutants: 9 killed, 3 survived, 0 not compiled; mutation score 75.0%"
+
+# --- files whose tests cannot serve ----------------------------------------------
+expect_status no-tests 1 "$bin" test --mutate rules.pw
+expect_grep no-tests out "ERROR rules.pw: declares no tests: no mutants run"
+printf 'include "rules.pw"\ntest "wrong" {\n  as of 2026-06-01\n  given { id: "x", birth_date: 2020-01-01 }\n  expect helper eligible\n}\n' >failing.test.pw
+expect_status failing 1 "$bin" test --mutate failing.test.pw
+expect_grep failing out "ERROR failing.test.pw: has tests that fail on the rules as written"
+rm failing.test.pw
+
+# --- usage ----------------------------------------------------------------------
+expect_status json-no-mutate 2 "$bin" test --format json weak.test.pw
+expect_grep json-no-mutate err "--format json and --min-mutation-score need --mutate"
+expect_status score-no-mutate 2 "$bin" test --min-mutation-score 90 weak.test.pw
+expect_status mutate-junit 2 "$bin" test --mutate --format junit weak.test.pw
+expect_status mutate-coverage 2 "$bin" test --mutate --coverage weak.test.pw
+expect_status bad-score 2 "$bin" test --mutate --min-mutation-score 101 weak.test.pw
+expect_grep bad-score err "--min-mutation-score"
+
+# --- the mutants were compiled in memory: no file written or changed --------------
+(ls -l --time-style=full-iso; cat ./*.pw) >"$tmp/after"
+same "nothing written in the rules' directory" "$tmp/before" "$tmp/after"
+
+# --- the shipped rules -------------------------------------------------------------
+expect_status usatf 0 "$bin" test --mutate --min-mutation-score 100 "$root/rules/usatf/usatf.test.pw"
+expect_status england 0 "$bin" test --mutate --min-mutation-score 100 \
+  "$root/rules/england-athletics/england-athletics.test.pw"
+
+exit $failed

@@ -92,10 +92,16 @@ static const char *pr_unit_word(pa_unit u, int64_t n)
     return (n == 1 || n == -1) ? one[u] : many[u];
 }
 
-/* A literal operand of a comparison moved by one (a day, a unit). */
+/* A literal operand of a comparison moved by one (a day, a unit); also a
+ * literal one `+` or `-` away (`today - 2 years`). */
 static void pr_plan_literal(pr_menum *m, const pa_expr *lit, ps_span ctx)
 {
     char buf[64];
+    if (lit->kind == PA_E_BINARY && (lit->u.bin.op == PA_OP_ADD || lit->u.bin.op == PA_OP_SUB)) {
+        pr_plan_literal(m, lit->u.bin.a, ctx);
+        pr_plan_literal(m, lit->u.bin.b, ctx);
+        return;
+    }
     for (int d = -1; d <= 1; d += 2) {
         if (lit->kind == PA_E_INT) {
             snprintf(buf, sizeof buf, "%" PRId64, lit->u.i + d);
@@ -387,7 +393,7 @@ static pw_status pr_baseline(const char *path, const pw_compile_options *options
     if (!res.compiled)
         why = "does not compile";
     else if (res.ntests == 0)
-        why = "declares no tests";
+        out->no_tests = true; /* nothing to measure, as `pathway test` passes it */
     else if (failed)
         why = "has tests that fail on the rules as written (run `pathway test` first)";
     if (why && !(out->error = pr_dup(why)))
@@ -406,7 +412,7 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr
     if (!(out->path = pr_dup(path)))
         return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     pw_status st = pr_baseline(path, options, out, err);
-    if (st != PW_OK || out->error) {
+    if (st != PW_OK || out->error || out->no_tests) {
         out->seconds = pr_mnow() - start;
         return st;
     }

@@ -20,6 +20,10 @@ void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
         pd_buf_printf(out, "ERROR %s: %s: no mutants run\n", m->path, m->error);
         return;
     }
+    if (m->no_tests) {
+        pd_buf_printf(out, "SKIP %s: declares no tests\n", m->path);
+        return;
+    }
     for (size_t i = 0; i < m->n; i++) {
         const pr_mutant *u = &m->mutants[i];
         if (u->outcome == PR_KILLED && !all)
@@ -63,6 +67,8 @@ void pr_render_mutation_json(const pr_mutation *m, pd_buf *out)
         pd_buf_printf(out, ",\"error\":");
         pd_json_str(out, m->error);
     }
+    if (m->no_tests)
+        pd_buf_printf(out, ",\"no_tests\":true");
     pd_buf_printf(out, ",\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,\"not_compiled\":%zu,\"score\":%.1f,"
                        "\"seconds\":%.3f,\"results\":[",
                   m->n, m->killed, m->survived, m->uncompiled,

@@ -173,7 +173,8 @@ typedef struct pr_mutant {
 
 typedef struct pr_mutation {
     char *path;
-    char *error;             /* the mutants were not run: why (no tests, tests fail...) */
+    char *error;             /* the mutants were not run: why (does not compile, tests fail) */
+    bool no_tests;           /* the file declares no tests: nothing run, not a failure */
     pr_mutant *mutants;      /* in source order of enumeration */
     size_t n, killed, survived, uncompiled;
     double seconds;

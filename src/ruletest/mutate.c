@@ -254,6 +254,9 @@ static void pr_enumerate(void *user, const pt_tree *tree)
                     pr_walk_req(m, c->req, false);
         } else if (d->kind == PA_D_REQUIREMENTS) {
             pr_walk_reqs(m, d->u.block.reqs);
+        } else if (d->kind == PA_D_DEFINE && d->u.define.body && !d->u.define.failed) {
+            /* The words the requirements are written in decide as much. */
+            pr_walk_expr(m, d->u.define.body);
         }
     }
     m->tree = NULL;

@@ -9,7 +9,7 @@
 #include "ruletest/ruletest.h"
 
 typedef struct test_opts {
-    int junit;        /* --format: 0 text, 1 junit, 2 json (--mutate only) */
+    int junit;        /* --format: 0 text, 1 junit, 2 json, 3 sarif (json and sarif: --mutate only) */
     bool coverage;    /* print it */
     bool has_min;
     double min;
@@ -64,14 +64,15 @@ static int test_min_score(const cli_option *opt, void *dest, const char *v)
     return test_percent(opt, v, &o->min_score);
 }
 
-static const cli_choices test_formats = {"format", false, {{"text", 0, false}, {"junit", 1, false}, {"json", 2, false}}};
+static const cli_choices test_formats = {"format", false, {{"text", 0, false}, {"junit", 1, false}, {"json", 2, false}, {"sarif", 3, false}}};
 
 static const cli_option test_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(test_opts, junit, int),
      .choices = &test_formats, .brief = "how the results are reported",
      .help = "text (default): a PASS/FAIL line per test and a summary;\njunit: JUnit XML (the text "
              "report then goes to standard error, or to standard output with -o);\njson: with --mutate "
-             "only, one JSON document with every mutant's outcome"},
+             "only, one JSON document with every mutant's outcome;\nsarif: with --mutate only, a SARIF 2.1.0 "
+             "log with a result per surviving mutant"},
     {.name = "--coverage", .kind = CLI_FLAG, CLI_DEST(test_opts, coverage, bool),
      .help = "after the tests, which requirements the tests saw both met and unmet, per program version"},
     {.name = "--min-coverage", .arg = "PCT", .kind = CLI_CALL, .set = test_min_coverage,
@@ -108,8 +109,8 @@ static int test_parse(int argc, char **argv, test_opts *o)
     if (o->mutate && (o->junit == 1 || o->coverage || o->has_min))
         return cli_usage_error(&cli_test_cmd, "--mutate reports as text or json; it takes no "
                                               "--coverage, --min-coverage or --format junit");
-    if (!o->mutate && (o->junit == 2 || o->has_min_score))
-        return cli_usage_error(&cli_test_cmd, "--format json and --min-mutation-score need --mutate");
+    if (!o->mutate && (o->junit >= 2 || o->has_min_score))
+        return cli_usage_error(&cli_test_cmd, "--format json|sarif and --min-mutation-score need --mutate");
     return CLI_OK;
 }
 
@@ -281,7 +282,8 @@ static int test_finish(test_run *r)
 typedef struct mutate_run {
     size_t mutants, killed, survived, uncompiled;
     bool errors;      /* a file whose tests cannot serve, or a failure */
-    pd_buf text, json;
+    pd_buf text, json, sarif;
+    size_t nsarif;    /* SARIF results so far */
 } mutate_run;
 
 static void mutate_one(mutate_run *m, const char *path, const pw_compile_options *opt)
@@ -301,6 +303,7 @@ static void mutate_one(mutate_run *m, const char *path, const pw_compile_options
     if (m->json.len)
         pd_buf_printf(&m->json, ",");
     pr_render_mutation_json(&res, &m->json);
+    pr_mutation_sarif_results(&res, &m->sarif, &m->nsarif);
     pr_mutation_fini(&res);
 }
 
@@ -314,7 +317,11 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
     double score = pr_mutation_score(m.killed, m.killed + m.survived);
     bool low = o->has_min_score && (double)m.killed * 100.0 < o->min_score * (double)(m.killed + m.survived);
     pd_buf out = {0};
-    if (o->junit == 2) {
+    if (o->junit == 3) {
+        pd_sarif_tool tool = {"pathway", pw_version(), "https://pathway.example/",
+                              "https://pathway.example/docs/cli.md", &pr_mutation_rule, 1};
+        pd_render_sarif(&tool, m.sarif.data, &out);
+    } else if (o->junit == 2) {
         pd_buf_printf(&out, "{\"files\":[%s],\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,"
                             "\"not_compiled\":%zu,\"score\":%.1f}\n",
                       m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, score);
@@ -328,7 +335,7 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
                           o->min_score);
     }
     bool written = true;
-    if (out.oom || m.text.oom || m.json.oom) {
+    if (out.oom || m.text.oom || m.json.oom || m.sarif.oom) {
         cli_error("out of memory");
         m.errors = true;
     } else if (o->output) {
@@ -339,6 +346,7 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
     pd_buf_free(&out);
     pd_buf_free(&m.text);
     pd_buf_free(&m.json);
+    pd_buf_free(&m.sarif);
     return !written ? CLI_WRITE : (low || m.errors || broken) ? CLI_FOUND : CLI_OK;
 }
 
@@ -409,7 +417,7 @@ const cli_command cli_test_cmd = {
     .summary = "run the tests rule files declare",
     .usage = "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
              "                    [-o FILE] FILE|DIR...\n"
-             "       pathway test --mutate [--format text|json] [--min-mutation-score PCT]\n"
+             "       pathway test --mutate [--format text|json|sarif] [--min-mutation-score PCT]\n"
              "                    [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
              "an included file's tests run when that file is tested). A directory is\n"

@@ -23,7 +23,7 @@ typedef struct pr_mplan {
     uint32_t file, start, end;
     char *repl;
     uint32_t ctx_start, ctx_end; /* the text shown before and after */
-    unsigned line, column;
+    unsigned line, column, cp_column;
 } pr_mplan;
 
 typedef struct pr_menum {
@@ -83,6 +83,10 @@ static void pr_plan(pr_menum *m, ps_span at, ps_span ctx, const char *repl)
     ps_position(m->tree->src, at.file, at.start, &line, &col);
     p->line = line;
     p->column = col;
+    /* UTF-8 continuation bytes start no code point. */
+    p->cp_column = 1;
+    for (uint32_t i = at.start - (col - 1); i < at.start; i++)
+        p->cp_column += ((unsigned char)text[i] & 0xC0) != 0x80;
 }
 
 static const char *pr_unit_word(pa_unit u, int64_t n)
@@ -330,6 +334,7 @@ static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet
     }
     out->line = p->line;
     out->column = p->column;
+    out->cp_column = p->cp_column;
     pt_overlay ov = {f->real, text, len};
     pr_file res;
     pw_status st = pr_run_file_overlay(path, quiet, &ov, NULL, &res, err);

@@ -80,3 +80,32 @@ void pr_render_mutation_json(const pr_mutation *m, pd_buf *out)
     }
     pd_buf_printf(out, "]}");
 }
+
+const pd_rule pr_mutation_rule = {
+    "mutation-testing", PD_WARNING,
+    "A mutant of the rules that every test passes: the tests do not pin what it changed"};
+
+void pr_mutation_sarif_results(const pr_mutation *m, pd_buf *results, size_t *count)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const pr_mutant *u = &m->mutants[i];
+        if (u->outcome != PR_SURVIVED)
+            continue;
+        if ((*count)++)
+            pd_buf_printf(results, ",");
+        pd_buf_printf(results, "{\"ruleId\":\"%s\",\"ruleIndex\":0,\"level\":\"warning\",\"message\":{\"text\":",
+                      pr_mutation_rule.code);
+        pd_buf msg = {0};
+        pd_buf_printf(&msg, "mutant survived: `%s` -> `%s`: every test of %s still passes; add a test "
+                            "on each side of what it changed",
+                      u->before, u->after, m->path);
+        pd_json_str(results, msg.data ? msg.data : "");
+        if (msg.oom)
+            results->oom = true;
+        pd_buf_free(&msg);
+        pd_buf_printf(results, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+        pd_sarif_uri(results, u->file);
+        pd_buf_printf(results, "},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]}", u->line,
+                      u->cp_column);
+    }
+}

@@ -165,7 +165,8 @@ typedef enum pr_outcome { PR_KILLED = 0, PR_SURVIVED, PR_UNCOMPILED } pr_outcome
  * removed) and what the file's tests made of it. */
 typedef struct pr_mutant {
     char *file;              /* display name of the file changed */
-    unsigned line, column;   /* of the changed text */
+    unsigned line, column;   /* of the changed text (column in bytes) */
+    unsigned cp_column;      /* the column in code points, as SARIF counts it */
     char *before, *after;    /* the surrounding text, as written and as mutated */
     pr_outcome outcome;
     char *killed_by;         /* the first test that failed, when killed */
@@ -194,6 +195,11 @@ double pr_mutation_score(size_t killed, size_t counted);
 void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out);
 /* One JSON object: the tally and every mutant's outcome. */
 void pr_render_mutation_json(const pr_mutation *m, pd_buf *out);
+/* SARIF: the rule survivors are reported under, and one result per
+ * survivor appended to `results` (comma-separated; *count updated), for
+ * pd_render_sarif. */
+extern const pd_rule pr_mutation_rule;
+void pr_mutation_sarif_results(const pr_mutation *m, pd_buf *results, size_t *count);
 
 /* ---- assumptions ------------------------------------------------------------- */
 

@@ -41,6 +41,16 @@ if command -v python3 >/dev/null; then
   else fail "weak-json: not valid JSON"; fi
 fi
 
+# SARIF: a result per survivor, at its line and column.
+expect_status weak-sarif 0 "$bin" test --mutate --format sarif weak.test.pw
+expect_grep weak-sarif out '"version":"2.1.0"'
+expect_grep weak-sarif out '"helpUri":"https://pathway.example/docs/cli.md#mutation-testing"'
+expect_grep weak-sarif out '"artifactLocation":{"uri":"rules.pw"},"region":{"startLine":15,"startColumn":46}'
+if command -v python3 >/dev/null; then
+  if python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["runs"][0]["results"]; assert len(r) == 3, len(r)' \
+      "$tmp/weak-sarif.out"; then ok "weak-sarif: valid JSON, 3 results"; else fail "weak-sarif: not 3 results in valid JSON"; fi
+fi
+
 # --- the strong test: a coach on each side of the boundary kills every mutant -------
 expect_status strong 0 "$bin" test --mutate --min-mutation-score 100 strong.test.pw
 expect_grep strong out 'strong.test.pw: 6 mutants: 6 killed, 0 survived; mutation score 100.0%'
@@ -64,7 +74,8 @@ rm failing.test.pw
 
 # --- usage ----------------------------------------------------------------------
 expect_status json-no-mutate 2 "$bin" test --format json weak.test.pw
-expect_grep json-no-mutate err "--format json and --min-mutation-score need --mutate"
+expect_grep json-no-mutate err "--format json|sarif and --min-mutation-score need --mutate"
+expect_status sarif-no-mutate 2 "$bin" test --format sarif weak.test.pw
 expect_status score-no-mutate 2 "$bin" test --min-mutation-score 90 weak.test.pw
 expect_status mutate-junit 2 "$bin" test --mutate --format junit weak.test.pw
 expect_status mutate-coverage 2 "$bin" test --mutate --coverage weak.test.pw
@@ -74,6 +85,28 @@ expect_grep bad-score err "--min-mutation-score"
 # --- the mutants were compiled in memory: no file written or changed --------------
 (ls -l --time-style=full-iso; cat ./*.pw) >"$tmp/after"
 same "nothing written in the rules' directory" "$tmp/before" "$tmp/after"
+
+# SARIF counts columns in code points, the text report in bytes: a label
+# with a non-ASCII character before the comparison.
+mkdir "$tmp/u" && cd "$tmp/u" || exit 1
+cat >u.test.pw <<'PW'
+facts coach {
+  id: text
+  n: integer
+}
+program p "P" {
+  require "n ≥ 2": n >= 2
+}
+test "t" {
+  as of 2026-01-01
+  given { id: "a", n: 5 }
+  expect p eligible
+}
+PW
+expect_status utf8 0 "$bin" test --mutate u.test.pw
+expect_grep utf8 out 'SURVIVED u.test.pw:6:27 `n >= 2` -> `n >= 3`'
+expect_status utf8-sarif 0 "$bin" test --mutate --format sarif u.test.pw
+expect_grep utf8-sarif out '"region":{"startLine":6,"startColumn":25}'
 
 # The shipped rules are held to 100% by ctest entry rules.mutate.
 

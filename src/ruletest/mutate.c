@@ -195,8 +195,8 @@ static void pr_plan_group(pr_menum *m, const pa_req *r)
 
 static void pr_walk_req(pr_menum *m, const pa_req *r, bool top)
 {
-    if (r->role == PA_PREFER || r->role == PA_ADVISE || r->group == PA_USE || r->shared)
-        return; /* only what decides eligibility; a block's copy is mutated in the block */
+    if (r->group == PA_USE || r->shared)
+        return; /* a block's copy is mutated in the block; a `require NAME` is only its name */
     /* A requirement removed: its condition made `true`, which keeps the
      * label the tests name (deleting the line would not compile). */
     if (r->group == PA_LEAF && r->cond && !r->decided_by) {

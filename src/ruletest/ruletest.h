@@ -182,8 +182,8 @@ typedef struct pr_mutation {
 } pr_mutation;
 
 /* Compiles `path`, checks that its tests pass, then compiles every mutant of
- * the `require`s it and its includes declare in memory (no file is written)
- * and runs the tests against each. A file whose tests cannot serve is a
+ * the requirements and definitions it and its includes declare, in memory
+ * (no file is written), and runs the tests against each. A file whose tests cannot serve is a
  * result (out->error), not a failure of this call. */
 pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr_mutation *out,
                          pw_error *err);

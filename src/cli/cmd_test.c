@@ -64,7 +64,8 @@ static int test_min_score(const cli_option *opt, void *dest, const char *v)
     return test_percent(opt, v, &o->min_score);
 }
 
-static const cli_choices test_formats = {"format", false, {{"text", 0, false}, {"junit", 1, false}, {"json", 2, false}, {"sarif", 3, false}}};
+static const cli_choices test_formats = {
+    "format", false, {{"text", 0, false}, {"junit", 1, false}, {"json", 2, false}, {"sarif", 3, false}}};
 
 static const cli_option test_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(test_opts, junit, int),
@@ -78,9 +79,10 @@ static const cli_option test_options[] = {
     {.name = "--min-coverage", .arg = "PCT", .kind = CLI_CALL, .set = test_min_coverage,
      .help = "fail when fewer than PCT percent of the requirements are covered (0-100)"},
     {.name = "--mutate", .kind = CLI_FLAG, CLI_DEST(test_opts, mutate, bool),
-     .help = "mutation testing: change the requirements one small step at a time (an operator, a literal "
-             "by one, and/or, all of/any of, at least N, a `not` or a `require` removed), compile each "
-             "mutant in memory and run the tests against it; report the mutants the tests do not kill"},
+     .help = "mutation testing: change the requirements one small step at a time (an operator, a "
+             "literal by one, and/or, all of/any of, at least N, a `not` or a requirement removed, a "
+             "known value replaced), compile each mutant in memory and run the tests against it; "
+             "report the mutants the tests do not kill"},
     {.name = "--min-mutation-score", .arg = "PCT", .kind = CLI_CALL, .set = test_min_score,
      .help = "with --mutate: fail when fewer than PCT percent of the mutants that compile are killed "
              "(0-100)"},
@@ -328,7 +330,8 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
     } else {
         pd_buf_printf(&out, "%s", m.text.data ? m.text.data : "");
         if (files->n > 1)
-            pd_buf_printf(&out, "\n%zu mutants: %zu killed, %zu survived, %zu not compiled; mutation score %.1f%%\n",
+            pd_buf_printf(&out,
+                          "\n%zu mutants: %zu killed, %zu survived, %zu not compiled; mutation score %.1f%%\n",
                           m.mutants, m.killed, m.survived, m.uncompiled, score);
         if (low)
             pd_buf_printf(&out, "FAIL mutation score %.1f%% is below the minimum of %g%%\n", score,

@@ -162,9 +162,76 @@ static void pr_plan_not(pr_menum *m, const pa_expr *e)
     free(repl);
 }
 
+/* The declaration of definition `name`, or NULL. */
+static const pa_decl *pr_find_define(const pr_menum *m, const char *name)
+{
+    for (const pa_decl *d = m->tree->decls; d; d = d->next)
+        if (d->kind == PA_D_DEFINE && d->name && strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+/* The value after `s` in known list `name` (its extensions included),
+ * cyclically; NULL when the list has no other value. */
+static const pa_expr *pr_next_known(const pr_menum *m, const char *name, const pa_expr *s)
+{
+    const pa_expr *first = NULL, *next = NULL;
+    bool seen = false;
+    for (const pa_decl *d = m->tree->decls; d && !next; d = d->next) {
+        const pa_expr *v = d->kind == PA_D_KNOWN ? d->u.known.values
+                           : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_KNOWN ? d->u.extend.values
+                                                                                     : NULL;
+        if (!d->name || strcmp(d->name, name) != 0 || !v)
+            continue;
+        if (v->kind == PA_E_LIST)
+            v = v->u.list.items;
+        for (; v && !next; v = v->next) {
+            if (v->kind != PA_E_STR)
+                continue;
+            bool same = v->u.str.len == s->u.str.len && memcmp(v->u.str.s, s->u.str.s, s->u.str.len) == 0;
+            if (!first && !same)
+                first = v;
+            if (seen && !same)
+                next = v;
+            seen = seen || same;
+        }
+    }
+    return next ? next : first;
+}
+
+/* `member("usatf")` with `body: text in membership_body`: the argument
+ * replaced by another known value, `member("usatf-coaches-registry")`. */
+static void pr_plan_known(pr_menum *m, const pa_expr *call)
+{
+    const pa_decl *d = pr_find_define(m, call->u.call.name);
+    if (!d)
+        return;
+    const pa_param *p = d->u.define.params;
+    for (const pa_expr *a = call->u.call.args; a && p; a = a->next, p = p->next) {
+        if (a->kind != PA_E_STR || !p->type.known)
+            continue;
+        const pa_expr *v = pr_next_known(m, p->type.known, a);
+        if (!v || memchr(v->u.str.s, '"', v->u.str.len) || memchr(v->u.str.s, '\\', v->u.str.len))
+            continue;
+        char *repl = malloc(v->u.str.len + 3);
+        if (!repl) {
+            m->oom = true;
+            return;
+        }
+        repl[0] = '"';
+        memcpy(repl + 1, v->u.str.s, v->u.str.len);
+        repl[v->u.str.len + 1] = '"';
+        repl[v->u.str.len + 2] = '\0';
+        pr_plan(m, a->span, call->span, repl);
+        free(repl);
+    }
+}
+
 static void pr_walk_expr(void *user, const pa_expr *e)
 {
     pr_menum *m = user;
+    if (e->kind == PA_E_CALL && e->ref == PA_REF_DEFINE)
+        pr_plan_known(m, e);
     if (e->kind == PA_E_BINARY && pr_is_comparison(e->u.bin.op)) {
         pr_plan(m, e->u.bin.op_span, e->span, pr_neighbour(e->u.bin.op));
         pr_plan_literal(m, e->u.bin.a, e->span);

@@ -47,8 +47,9 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
 {
     pd_buf_printf(out, "{\"file\":");
     pd_json_str(out, u->file);
+    const char *word = u->outcome == PR_KILLED ? "killed" : u->outcome == PR_SURVIVED ? "survived" : "not_compiled";
     pd_buf_printf(out, ",\"line\":%u,\"column\":%u,\"outcome\":\"%s\",\"before\":", u->line, u->column,
-                  u->outcome == PR_KILLED ? "killed" : u->outcome == PR_SURVIVED ? "survived" : "not_compiled");
+                  word);
     pd_json_str(out, u->before);
     pd_buf_printf(out, ",\"after\":");
     pd_json_str(out, u->after);
@@ -93,7 +94,8 @@ void pr_mutation_sarif_results(const pr_mutation *m, pd_buf *results, size_t *co
             continue;
         if ((*count)++)
             pd_buf_printf(results, ",");
-        pd_buf_printf(results, "{\"ruleId\":\"%s\",\"ruleIndex\":0,\"level\":\"warning\",\"message\":{\"text\":",
+        pd_buf_printf(results,
+                      "{\"ruleId\":\"%s\",\"ruleIndex\":0,\"level\":\"warning\",\"message\":{\"text\":",
                       pr_mutation_rule.code);
         pd_buf msg = {0};
         pd_buf_printf(&msg, "mutant survived: `%s` -> `%s`: every test of %s still passes; add a test "

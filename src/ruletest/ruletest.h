@@ -160,9 +160,10 @@ bool pr_collect_files(const pr_strings *args, pr_strings *files, pr_strings *not
 
 typedef enum pr_outcome { PR_KILLED = 0, PR_SURVIVED, PR_UNCOMPILED } pr_outcome;
 
-/* One small change to a requirement (an operator, a literal moved by one,
- * `and`/`or`, `all of`/`any of`, `at least N`, a `not` or a `require`
- * removed) and what the file's tests made of it. */
+/* One small change to a requirement or definition (an operator, a literal
+ * moved by one, `and`/`or`, `all of`/`any of`, `at least N`, a `not` or a
+ * requirement removed, a known value replaced) and what the file's tests
+ * made of it. */
 typedef struct pr_mutant {
     char *file;              /* display name of the file changed */
     unsigned line, column;   /* of the changed text (column in bytes) */

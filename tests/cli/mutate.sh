@@ -108,6 +108,11 @@ expect_grep utf8 out 'SURVIVED u.test.pw:6:27 `n >= 2` -> `n >= 3`'
 expect_status utf8-sarif 0 "$bin" test --mutate --format sarif u.test.pw
 expect_grep utf8-sarif out '"region":{"startLine":6,"startColumn":25}'
 
+# A known value replaced by the next of its list (usatf.pw line 85), killed
+# by the shipped tests.
+expect_status usatf-json 0 "$bin" test --mutate --format json "$root/rules/usatf/usatf.test.pw"
+expect_grep usatf-json out '"line":85,"column":56,"outcome":"killed","before":"current(\"usatf-level-1\")","after":"current(\"usatf-level-2\")"'
+
 # The shipped rules are held to 100% by ctest entry rules.mutate.
 
 exit $failed

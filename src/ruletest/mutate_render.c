@@ -47,7 +47,9 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
 {
     pd_buf_printf(out, "{\"file\":");
     pd_json_str(out, u->file);
-    const char *word = u->outcome == PR_KILLED ? "killed" : u->outcome == PR_SURVIVED ? "survived" : "not_compiled";
+    const char *word = u->outcome == PR_KILLED     ? "killed"
+                       : u->outcome == PR_SURVIVED ? "survived"
+                                                   : "not_compiled";
     pd_buf_printf(out, ",\"line\":%u,\"column\":%u,\"outcome\":\"%s\",\"before\":", u->line, u->column,
                   word);
     pd_json_str(out, u->before);

@@ -122,6 +122,13 @@ pw_status pwi_compile(const char *name, const char *text, size_t len,
                             const pw_compile_options *given, pt_tree_fn inspect, void *user,
                             pw_program **out, pw_error *err)
 {
+    return pwi_compile_overlay(name, text, len, given, NULL, inspect, user, out, err);
+}
+
+pw_status pwi_compile_overlay(const char *name, const char *text, size_t len,
+                              const pw_compile_options *given, const pt_overlay *overlay,
+                              pt_tree_fn inspect, void *user, pw_program **out, pw_error *err)
+{
     if (!name || !out)
         return pwi_fail(err, PW_ERR_USAGE, "pw_compile: NULL argument");
     *out = NULL;
@@ -143,7 +150,10 @@ pw_status pwi_compile(const char *name, const char *text, size_t len,
     pp_limits limits = {lim ? lim->max_source_bytes : 0, lim ? lim->max_nesting : 0,
                         lim ? lim->max_includes : 0};
     pp_includes inc = {opt ? opt->include_root : NULL, opt ? opt->include_resolver : NULL,
-                       opt ? opt->include_user : NULL};
+                       opt ? opt->include_user : NULL,
+                       overlay ? overlay->path : NULL,
+                       overlay ? overlay->text : NULL,
+                       overlay ? overlay->len : 0};
     pa_decl *decls = NULL;
     pc_program checked;
     memset(&checked, 0, sizeof checked);

@@ -49,6 +49,10 @@ pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err);
  * pt_compile_tree describes. In api_compile.c. */
 pw_status pwi_compile(const char *name, const char *text, size_t len, const pw_compile_options *given,
                       pt_tree_fn inspect, void *user, pw_program **out, pw_error *err);
+/* The same, with one file's text taken from memory (pt_compile_tree_overlay). */
+pw_status pwi_compile_overlay(const char *name, const char *text, size_t len,
+                              const pw_compile_options *given, const pt_overlay *overlay,
+                              pt_tree_fn inspect, void *user, pw_program **out, pw_error *err);
 
 /* pw_error with a formatted message; returns st. */
 pw_status pwi_fail(pw_error *err, pw_status st, const char *fmt, ...)

@@ -120,5 +120,16 @@ typedef struct pt_tree {
 typedef void (*pt_tree_fn)(void *user, const pt_tree *tree);
 pw_status pt_compile_tree(const char *path, const pw_compile_options *options, pt_tree_fn inspect,
                           void *user, pw_program **out, pw_error *err);
+/* One file's text held in memory: the file (the root or an include) whose
+ * resolved path (realpath) is `path` is read from `text` instead of the
+ * disk. Mutation testing compiles each mutant so, writing no file. */
+typedef struct pt_overlay {
+    const char *path;
+    const char *text;
+    size_t len;
+} pt_overlay;
+pw_status pt_compile_tree_overlay(const char *path, const pw_compile_options *options,
+                                  const pt_overlay *overlay, pt_tree_fn inspect, void *user,
+                                  pw_program **out, pw_error *err);
 
 #endif

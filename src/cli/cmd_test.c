@@ -9,10 +9,13 @@
 #include "ruletest/ruletest.h"
 
 typedef struct test_opts {
-    int junit;        /* --format junit */
+    int junit;        /* --format: 0 text, 1 junit, 2 json, 3 sarif (json and sarif: --mutate only) */
     bool coverage;    /* print it */
     bool has_min;
     double min;
+    bool mutate;      /* --mutate: mutation testing instead of a test run */
+    bool has_min_score;
+    double min_score;
     const char *output;
     pr_strings args;  /* FILE|DIR as given */
     cli_limits limits;
@@ -31,9 +34,9 @@ typedef struct test_run {
 
 /* ---- options -------------------------------------------------------------------- */
 
-static int test_min_coverage(const cli_option *opt, void *dest, const char *v)
+/* A percentage from 0 to 100, `%` allowed after it. */
+static int test_percent(const cli_option *opt, const char *v, double *out)
 {
-    test_opts *o = dest;
     char *end;
     errno = 0;
     double d = strtod(v, &end);
@@ -43,22 +46,46 @@ static int test_min_coverage(const cli_option *opt, void *dest, const char *v)
         cli_error("%s: `%s` is not a percentage from 0 to 100", opt->name, v);
         return CLI_USAGE;
     }
-    o->min = d;
-    o->has_min = true;
+    *out = d;
     return CLI_OK;
 }
 
-static const cli_choices test_formats = {"format", false, {{"text", 0, false}, {"junit", 1, false}}};
+static int test_min_coverage(const cli_option *opt, void *dest, const char *v)
+{
+    test_opts *o = dest;
+    o->has_min = true;
+    return test_percent(opt, v, &o->min);
+}
+
+static int test_min_score(const cli_option *opt, void *dest, const char *v)
+{
+    test_opts *o = dest;
+    o->has_min_score = true;
+    return test_percent(opt, v, &o->min_score);
+}
+
+static const cli_choices test_formats = {
+    "format", false, {{"text", 0, false}, {"junit", 1, false}, {"json", 2, false}, {"sarif", 3, false}}};
 
 static const cli_option test_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(test_opts, junit, int),
      .choices = &test_formats, .brief = "how the results are reported",
      .help = "text (default): a PASS/FAIL line per test and a summary;\njunit: JUnit XML (the text "
-             "report then goes to standard error, or to standard output with -o)"},
+             "report then goes to standard error, or to standard output with -o);\njson: with --mutate "
+             "only, one JSON document with every mutant's outcome;\nsarif: with --mutate only, a SARIF 2.1.0 "
+             "log with a result per surviving mutant"},
     {.name = "--coverage", .kind = CLI_FLAG, CLI_DEST(test_opts, coverage, bool),
      .help = "after the tests, which requirements the tests saw both met and unmet, per program version"},
     {.name = "--min-coverage", .arg = "PCT", .kind = CLI_CALL, .set = test_min_coverage,
      .help = "fail when fewer than PCT percent of the requirements are covered (0-100)"},
+    {.name = "--mutate", .kind = CLI_FLAG, CLI_DEST(test_opts, mutate, bool),
+     .help = "mutation testing: change the requirements one small step at a time (an operator, a "
+             "literal by one, and/or, all of/any of, at least N, a `not` or a requirement removed, a "
+             "known value replaced), compile each mutant in memory and run the tests against it; "
+             "report the mutants the tests do not kill"},
+    {.name = "--min-mutation-score", .arg = "PCT", .kind = CLI_CALL, .set = test_min_score,
+     .help = "with --mutate: fail when fewer than PCT percent of the mutants that compile are killed "
+             "(0-100)"},
     {.name = "--output", .short_name = 'o', .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
      CLI_DEST(test_opts, output, const char *),
      .help = "write the report (or the XML) to FILE, atomically (not a rule file read: that is refused)"},
@@ -81,6 +108,11 @@ static int test_parse(int argc, char **argv, test_opts *o)
         o->output = NULL; /* standard output, where the report goes anyway */
     if (o->args.n == 0)
         return cli_usage_error(&cli_test_cmd, "no rule files or directories given");
+    if (o->mutate && (o->junit == 1 || o->coverage || o->has_min))
+        return cli_usage_error(&cli_test_cmd, "--mutate reports as text or json; it takes no "
+                                              "--coverage, --min-coverage or --format junit");
+    if (!o->mutate && (o->junit >= 2 || o->has_min_score))
+        return cli_usage_error(&cli_test_cmd, "--format json|sarif and --min-mutation-score need --mutate");
     return CLI_OK;
 }
 
@@ -247,6 +279,80 @@ static int test_finish(test_run *r)
     return !written ? CLI_WRITE : ok ? CLI_OK : CLI_FOUND;
 }
 
+/* ---- --mutate ---------------------------------------------------------------------- */
+
+typedef struct mutate_run {
+    size_t mutants, killed, survived, uncompiled;
+    bool errors;      /* a file whose tests cannot serve, or a failure */
+    pd_buf text, json, sarif;
+    size_t nsarif;    /* SARIF results so far */
+} mutate_run;
+
+static void mutate_one(mutate_run *m, const char *path, const pw_compile_options *opt)
+{
+    pr_mutation res;
+    pw_error err;
+    if (pr_mutate_file(path, opt, &res, &err) != PW_OK) {
+        cli_error("%s: %s", path, err.message);
+        m->errors = true;
+    }
+    m->errors = m->errors || res.error;
+    m->mutants += res.n;
+    m->killed += res.killed;
+    m->survived += res.survived;
+    m->uncompiled += res.uncompiled;
+    pr_render_mutation(&res, false, &m->text);
+    if (m->json.len)
+        pd_buf_printf(&m->json, ",");
+    pr_render_mutation_json(&res, &m->json);
+    pr_mutation_sarif_results(&res, &m->sarif, &m->nsarif);
+    pr_mutation_fini(&res);
+}
+
+static int mutate_main(const test_opts *o, const pr_strings *files, const pw_compile_options *opt,
+                       bool broken)
+{
+    mutate_run m;
+    memset(&m, 0, sizeof m);
+    for (size_t i = 0; i < files->n; i++)
+        mutate_one(&m, files->items[i], opt);
+    double score = pr_mutation_score(m.killed, m.killed + m.survived);
+    bool low = o->has_min_score && (double)m.killed * 100.0 < o->min_score * (double)(m.killed + m.survived);
+    pd_buf out = {0};
+    if (o->junit == 3) {
+        pd_sarif_tool tool = {"pathway", pw_version(), "https://pathway.example/",
+                              "https://pathway.example/docs/cli.md", &pr_mutation_rule, 1};
+        pd_render_sarif(&tool, m.sarif.data, &out);
+    } else if (o->junit == 2) {
+        pd_buf_printf(&out, "{\"files\":[%s],\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,"
+                            "\"not_compiled\":%zu,\"score\":%.1f}\n",
+                      m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, score);
+    } else {
+        pd_buf_printf(&out, "%s", m.text.data ? m.text.data : "");
+        if (files->n > 1)
+            pd_buf_printf(&out,
+                          "\n%zu mutants: %zu killed, %zu survived, %zu not compiled; mutation score %.1f%%\n",
+                          m.mutants, m.killed, m.survived, m.uncompiled, score);
+        if (low)
+            pd_buf_printf(&out, "FAIL mutation score %.1f%% is below the minimum of %g%%\n", score,
+                          o->min_score);
+    }
+    bool written = true;
+    if (out.oom || m.text.oom || m.json.oom || m.sarif.oom) {
+        cli_error("out of memory");
+        m.errors = true;
+    } else if (o->output) {
+        written = test_write(o->output, &out);
+    } else if (out.data) {
+        fputs(out.data, stdout);
+    }
+    pd_buf_free(&out);
+    pd_buf_free(&m.text);
+    pd_buf_free(&m.json);
+    pd_buf_free(&m.sarif);
+    return !written ? CLI_WRITE : (low || m.errors || broken) ? CLI_FOUND : CLI_OK;
+}
+
 /* -o may not name a rule file tested or one it includes. */
 static int test_check_output(const test_opts *o, const pr_strings *files)
 {
@@ -288,6 +394,13 @@ static int test_main(int argc, char **argv)
     cli_diag_sink sink;
     pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
     cli_apply_limits(&opt, &o.limits);
+    if (o.mutate) {
+        rc = mutate_main(&o, &files, &opt, r.broken);
+        pr_strings_fini(&files);
+        pr_strings_fini(&o.args);
+        pr_coverage_fini(&r.cov);
+        return rc;
+    }
     for (size_t i = 0; i < files.n; i++)
         test_one(&r, files.items[i], &opt, &sink);
     rc = test_finish(&r);
@@ -306,6 +419,8 @@ const cli_command cli_test_cmd = {
     .synopsis = "FILE|DIR...",
     .summary = "run the tests rule files declare",
     .usage = "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
+             "                    [-o FILE] FILE|DIR...\n"
+             "       pathway test --mutate [--format text|json|sarif] [--min-mutation-score PCT]\n"
              "                    [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
              "an included file's tests run when that file is tested). A directory is\n"
@@ -313,7 +428,8 @@ const cli_command cli_test_cmd = {
     CLI_OPTIONS(test_options),
     .tail = "Exit status: 0 every test passed (and coverage is at least the minimum),\n"
             "1 a test failed or could not run, a file does not compile, or coverage is\n"
-            "below the minimum, 2 usage error, 3 the output cannot be written.\n",
+            "below the minimum (with --mutate: a mutation score below the minimum, or a\n"
+            "file whose tests cannot serve), 2 usage error, 3 the output cannot be written.\n",
     .operand = test_operand,
     .operands = CLI_FILE,
     .run = test_main,

@@ -128,6 +128,10 @@ typedef struct pd_sarif_tool {
  * relatedLocations; a fix becomes a SARIF fix. */
 void pd_sarif_results(const pd_list *l, ps_sources *src, const pd_sarif_tool *tool, pd_buf *results,
                       size_t *count);
+/* A file name as a SARIF artifact URI (a JSON string): relative names stay
+ * relative, folded; absolute ones become file: URIs. For the reports that
+ * are not diagnostics (`pathway test --mutate`). */
+void pd_sarif_uri(pd_buf *b, const char *name);
 /* The SARIF log: one run of `tool` holding `results` (from pd_sarif_results;
  * NULL for none). */
 void pd_render_sarif(const pd_sarif_tool *tool, const char *results, pd_buf *out);

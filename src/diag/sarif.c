@@ -35,7 +35,7 @@ static bool pd_uri_plain(unsigned char c)
  * the tool ran (GitHub resolves them against the checkout), with `.` and
  * `dir/..` segments folded as a shell would see them; absolute ones become
  * file: URIs. Other bytes are percent-encoded. */
-static void pd_sarif_uri(pd_buf *b, const char *name)
+void pd_sarif_uri(pd_buf *b, const char *name)
 {
     size_t n = strlen(name);
     pd_buf folded = {0};

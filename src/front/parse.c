@@ -241,6 +241,17 @@ static char *pp_slurp(pp_loader *L, const ps_span *at, const char *name, const c
 /* Reads a file into the sources; its index, or -1 after reporting. */
 static int pp_read(pp_loader *L, const ps_span *at, const char *name, const char *real)
 {
+    if (L->inc.overlay_path && strcmp(real, L->inc.overlay_path) == 0) {
+        if (L->inc.overlay_len > L->lim.max_file_size) {
+            pd_report(L->diags, PD_E0002, at, "`%s` is too large: the limit is %zu bytes", name,
+                      L->lim.max_file_size);
+            return -1;
+        }
+        int idx = ps_add(L->src, name, real, L->inc.overlay_text, L->inc.overlay_len);
+        if (idx < 0)
+            pp_oom(L);
+        return idx;
+    }
     size_t len = 0;
     char *text = pp_slurp(L, at, name, real, &len);
     if (!text)
@@ -568,7 +579,7 @@ bool pp_parse_program_with(pm_arena *arena, ps_sources *src, pd_list *diags,
                            const pp_limits *limits, const pp_includes *inc, const char *path,
                            const char *text, size_t len, pa_decl **decls)
 {
-    pp_loader L = {arena, src, diags, pp_limits_of(limits), {NULL, NULL, NULL}, NULL};
+    pp_loader L = {arena, src, diags, pp_limits_of(limits), {NULL, NULL, NULL, NULL, NULL, 0}, NULL};
     if (inc)
         L.inc = *inc;
     unsigned errors = diags->errors;

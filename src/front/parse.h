@@ -33,6 +33,12 @@ typedef struct pp_includes {
     const char *root;          /* NULL, or every include must resolve under it */
     pp_include_fn resolver;    /* NULL: includes are relative to their file */
     void *user;                /* passed to the resolver */
+    /* The text of one file held in memory (`pathway test --mutate`
+     * compiles each mutant so, writing no file): the file whose resolved
+     * path is overlay_path is read from overlay_text instead. NULL: none. */
+    const char *overlay_path;
+    const char *overlay_text;
+    size_t overlay_len;
 } pp_includes;
 
 /* Parses one text; appends its declarations to *decls (in order). Syntax

@@ -156,6 +156,52 @@ void pr_render_junit(const pr_file *files, size_t nfiles, pd_buf *out);
  * but a CI job pointed at the wrong place should not pass unnoticed). */
 bool pr_collect_files(const pr_strings *args, pr_strings *files, pr_strings *notes);
 
+/* ---- mutation testing ---------------------------------------------------------- */
+
+typedef enum pr_outcome { PR_KILLED = 0, PR_SURVIVED, PR_UNCOMPILED } pr_outcome;
+
+/* One small change to a requirement or definition (an operator, a literal
+ * moved by one, `and`/`or`, `all of`/`any of`, `at least N`, a `not` or a
+ * requirement removed, a known value replaced) and what the file's tests
+ * made of it. */
+typedef struct pr_mutant {
+    char *file;              /* display name of the file changed */
+    unsigned line, column;   /* of the changed text (column in bytes) */
+    unsigned cp_column;      /* the column in code points, as SARIF counts it */
+    char *before, *after;    /* the surrounding text, as written and as mutated */
+    pr_outcome outcome;
+    char *killed_by;         /* the first test that failed, when killed */
+} pr_mutant;
+
+typedef struct pr_mutation {
+    char *path;
+    char *error;             /* the mutants were not run: why (does not compile, tests fail) */
+    bool no_tests;           /* the file declares no tests: nothing run, not a failure */
+    pr_mutant *mutants;      /* in source order of enumeration */
+    size_t n, killed, survived, uncompiled;
+    double seconds;
+} pr_mutation;
+
+/* Compiles `path`, checks that its tests pass, then compiles every mutant of
+ * the requirements and definitions it and its includes declare, in memory
+ * (no file is written), and runs the tests against each. A file whose tests cannot serve is a
+ * result (out->error), not a failure of this call. */
+pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr_mutation *out,
+                         pw_error *err);
+void pr_mutation_fini(pr_mutation *m);
+/* killed * 100 / counted, rounded down to a tenth; 100 when nothing counts. */
+double pr_mutation_score(size_t killed, size_t counted);
+/* A line per survivor and per mutant that did not compile (per mutant with
+ * `all`), then the file's tally and score. */
+void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out);
+/* One JSON object: the tally and every mutant's outcome. */
+void pr_render_mutation_json(const pr_mutation *m, pd_buf *out);
+/* SARIF: the rule survivors are reported under, and one result per
+ * survivor appended to `results` (comma-separated; *count updated), for
+ * pd_render_sarif. */
+extern const pd_rule pr_mutation_rule;
+void pr_mutation_sarif_results(const pr_mutation *m, pd_buf *results, size_t *count);
+
 /* ---- assumptions ------------------------------------------------------------- */
 
 typedef struct pr_assumption {

@@ -50,6 +50,12 @@ pw_status pr_build_facts(const pt_tree *tree, const pa_facts_ref *ref, struct cJ
 bool pr_check_value(const pt_tree *tree, pw_context *ctx, const pa_expect *x, pw_date as_of,
                     pr_failure *f, bool *holds);
 
+/* ---- running (run.c) ------------------------------------------------------------ */
+
+/* pr_run_file with one file's text taken from memory (a mutant). */
+pw_status pr_run_file_overlay(const char *path, const pw_compile_options *options,
+                              const pt_overlay *overlay, pr_coverage *cov, pr_file *out, pw_error *err);
+
 /* ---- coverage (coverage.c) ------------------------------------------------------- */
 
 /* Registers every program version of a compiled tree (merging with those a

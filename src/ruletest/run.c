@@ -323,6 +323,12 @@ static void pr_inspect(void *user, const pt_tree *tree)
 pw_status pr_run_file(const char *path, const pw_compile_options *options, pr_coverage *cov,
                       pr_file *out, pw_error *err)
 {
+    return pr_run_file_overlay(path, options, NULL, cov, out, err);
+}
+
+pw_status pr_run_file_overlay(const char *path, const pw_compile_options *options,
+                              const pt_overlay *overlay, pr_coverage *cov, pr_file *out, pw_error *err)
+{
     if (!out)
         return pt_fail(err, PW_ERR_USAGE, "pr_run_file: NULL argument");
     memset(out, 0, sizeof *out);
@@ -337,7 +343,7 @@ pw_status pr_run_file(const char *path, const pw_compile_options *options, pr_co
         return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     pw_program *prog = NULL;
     pw_error cerr;
-    pw_status st = pt_compile_tree(path, options, pr_inspect, &r, &prog, &cerr);
+    pw_status st = pt_compile_tree_overlay(path, options, overlay, pr_inspect, &r, &prog, &cerr);
     pw_program_free(prog);
     free(r.map);
     out->seconds = pr_now() - start;

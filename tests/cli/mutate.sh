@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `pathway test --mutate`: a weak test (the age boundary seen met and unmet
+# but not pinned) leaves its mutants alive at their exact line and column; a
+# strong one (a coach on each side of the boundary) kills every mutant; JSON,
+# --min-mutation-score, usage errors, and no file written.
+# usage: mutate.sh PATHWAY_BINARY REPOSITORY_ROOT
+set -uo pipefail
+bin=$1 root=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+. "$(dirname "$0")/lib/asserts.sh"
+export NO_COLOR=1
+
+# Run on a copy, so that "nothing written" can be checked on the whole directory.
+mkdir "$tmp/m" && cp "$root"/tests/mutate/*.pw "$tmp/m/" || exit 1
+cd "$tmp/m" || exit 1
+(ls -l --time-style=full-iso; cat ./*.pw) >"$tmp/before"
+
+# --- the weak test: the boundary of `age >= 16` (rules.pw line 15) survives ---------
+expect_status weak 0 "$bin" test --mutate weak.test.pw
+expect_grep weak out 'SURVIVED rules.pw:15:43 `age >= 16` -> `age > 16`'
+expect_grep weak out 'SURVIVED rules.pw:15:46 `age >= 16` -> `age >= 15`'
+expect_grep weak out 'SURVIVED rules.pw:15:46 `age >= 16` -> `age >= 17`'
+expect_grep weak out 'weak.test.pw: 6 mutants: 3 killed, 3 survived; mutation score 50.0%'
+# Killed mutants are not listed.
+if grep -q 'not banned' "$tmp/weak.out"; then fail "weak: lists a killed mutant"; else ok "weak: killed mutants not listed"; fi
+
+# --min-mutation-score: below it, exit 1 and say so.
+expect_status weak-min 1 "$bin" test --mutate --min-mutation-score 100 weak.test.pw
+expect_grep weak-min out "FAIL mutation score 50.0% is below the minimum of 100%"
+expect_status weak-min-50 0 "$bin" test --mutate --min-mutation-score 50% weak.test.pw
+
+# JSON: every mutant with its outcome.
+expect_status weak-json 1 "$bin" test --mutate --format json --min-mutation-score 60 weak.test.pw
+expect_grep weak-json out '{"file":"rules.pw","line":15,"column":46,"outcome":"survived","before":"age >= 16","after":"age >= 17"}'
+expect_grep weak-json out '"outcome":"killed","before":"not banned","after":"(banned)","killed_by":"an adult may help"}'
+expect_grep weak-json out '"mutants":6,"killed":3,"survived":3,"not_compiled":0,"score":50.0}'
+if command -v python3 >/dev/null; then
+  if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/weak-json.out"; then ok "weak-json: valid JSON"
+  else fail "weak-json: not valid JSON"; fi
+fi
+
+# SARIF: a result per survivor, at its line and column.
+expect_status weak-sarif 0 "$bin" test --mutate --format sarif weak.test.pw
+expect_grep weak-sarif out '"version":"2.1.0"'
+expect_grep weak-sarif out '"helpUri":"https://pathway.example/docs/cli.md#mutation-testing"'
+expect_grep weak-sarif out '"artifactLocation":{"uri":"rules.pw"},"region":{"startLine":15,"startColumn":46}'
+if command -v python3 >/dev/null; then
+  if python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["runs"][0]["results"]; assert len(r) == 3, len(r)' \
+      "$tmp/weak-sarif.out"; then ok "weak-sarif: valid JSON, 3 results"; else fail "weak-sarif: not 3 results in valid JSON"; fi
+fi
+
+# --- the strong test: a coach on each side of the boundary kills every mutant -------
+expect_status strong 0 "$bin" test --mutate --min-mutation-score 100 strong.test.pw
+expect_grep strong out 'strong.test.pw: 6 mutants: 6 killed, 0 survived; mutation score 100.0%'
+if grep -q SURVIVED "$tmp/strong.out"; then fail "strong: a survivor"; else ok "strong: no survivor"; fi
+
+# Both files: a total line.
+expect_status both 0 "$bin" test --mutate weak.test.pw strong.test.pw
+expect_grep both out "12 mutants: 9 killed, 3 survived, 0 not compiled; mutation score 75.0%"
+
+# --- files whose tests cannot serve ----------------------------------------------
+# A file without tests is skipped (as `pathway test` passes it): a directory works.
+expect_status no-tests 0 "$bin" test --mutate rules.pw
+expect_grep no-tests out "SKIP rules.pw: declares no tests"
+expect_status dir 0 "$bin" test --mutate .
+expect_grep dir out "SURVIVED ./rules.pw:15:46 \`age >= 16\` -> \`age >= 17\`"
+expect_grep dir out "12 mutants: 9 killed, 3 survived, 0 not compiled; mutation score 75.0%"
+printf 'include "rules.pw"\ntest "wrong" {\n  as of 2026-06-01\n  given { id: "x", birth_date: 2020-01-01 }\n  expect helper eligible\n}\n' >failing.test.pw
+expect_status failing 1 "$bin" test --mutate failing.test.pw
+expect_grep failing out "ERROR failing.test.pw: has tests that fail on the rules as written"
+rm failing.test.pw
+
+# --- usage ----------------------------------------------------------------------
+expect_status json-no-mutate 2 "$bin" test --format json weak.test.pw
+expect_grep json-no-mutate err "--format json|sarif and --min-mutation-score need --mutate"
+expect_status sarif-no-mutate 2 "$bin" test --format sarif weak.test.pw
+expect_status score-no-mutate 2 "$bin" test --min-mutation-score 90 weak.test.pw
+expect_status mutate-junit 2 "$bin" test --mutate --format junit weak.test.pw
+expect_status mutate-coverage 2 "$bin" test --mutate --coverage weak.test.pw
+expect_status bad-score 2 "$bin" test --mutate --min-mutation-score 101 weak.test.pw
+expect_grep bad-score err "--min-mutation-score"
+
+# --- the mutants were compiled in memory: no file written or changed --------------
+(ls -l --time-style=full-iso; cat ./*.pw) >"$tmp/after"
+same "nothing written in the rules' directory" "$tmp/before" "$tmp/after"
+
+# SARIF counts columns in code points, the text report in bytes: a label
+# with a non-ASCII character before the comparison.
+mkdir "$tmp/u" && cd "$tmp/u" || exit 1
+cat >u.test.pw <<'PW'
+facts coach {
+  id: text
+  n: integer
+}
+program p "P" {
+  require "n ≥ 2": n >= 2
+}
+test "t" {
+  as of 2026-01-01
+  given { id: "a", n: 5 }
+  expect p eligible
+}
+PW
+expect_status utf8 0 "$bin" test --mutate u.test.pw
+expect_grep utf8 out 'SURVIVED u.test.pw:6:27 `n >= 2` -> `n >= 3`'
+expect_status utf8-sarif 0 "$bin" test --mutate --format sarif u.test.pw
+expect_grep utf8-sarif out '"region":{"startLine":6,"startColumn":25}'
+
+# A known value replaced by the next of its list (usatf.pw line 85), killed
+# by the shipped tests.
+expect_status usatf-json 0 "$bin" test --mutate --format json "$root/rules/usatf/usatf.test.pw"
+expect_grep usatf-json out '"line":85,"column":56,"outcome":"killed","before":"current(\"usatf-level-1\")","after":"current(\"usatf-level-2\")"'
+
+# The shipped rules are held to 100% by ctest entry rules.mutate.
+
+exit $failed

@@ -11,9 +11,12 @@
 #include "bc/granted.h"
 #include "plan_int.h"
 
-/* Marks the strings function f pushes and whether it (or what it calls)
- * reads facts field `slot`; `seen` keeps each function once. */
-static bool px_scan_func(const pb_image *img, uint32_t f, int32_t slot, uint8_t *seen, uint8_t *strings)
+/* Marks the strings function f pushes (when `strings` is given) and says
+ * whether it (or what it calls) reads facts field `slot`, or a facts field
+ * set in `fields` (when given); `seen` keeps each function once, so one
+ * `seen` serves one question. */
+static bool px_scan_func(const pb_image *img, uint32_t f, int32_t slot, const uint8_t *fields, uint8_t *seen,
+                         uint8_t *strings)
 {
     if (seen[f])
         return seen[f] == 2;
@@ -25,9 +28,10 @@ static bool px_scan_func(const pb_image *img, uint32_t f, int32_t slot, uint8_t 
     for (size_t pc = fn->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size) {
         if (in.op == PB_OP_PUSH_STR && strings && in.a < img->nstrings)
             strings[in.a] = 1;
-        else if (in.op == PB_OP_LOAD_FACT && (int32_t)in.a == slot)
+        else if (in.op == PB_OP_LOAD_FACT &&
+                 ((int32_t)in.a == slot || (fields && in.a < img->records[0].nfields && fields[in.a])))
             reads = true;
-        else if (in.op == PB_OP_CALL && in.a < f && px_scan_func(img, in.a, slot, seen, strings))
+        else if (in.op == PB_OP_CALL && in.a < f && px_scan_func(img, in.a, slot, fields, seen, strings))
             reads = true;
     }
     seen[f] = reads ? 2 : 3;
@@ -88,27 +92,6 @@ bool px_landing(const pb_image *img, px_land *out)
     return true;
 }
 
-/* Whether function f (or what it calls) reads a date field of the facts
- * record (dates[slot] set); `seen` as px_scan_func's. */
-static bool px_scan_dates(const pb_image *img, uint32_t f, const uint8_t *dates, uint8_t *seen)
-{
-    if (seen[f])
-        return seen[f] == 2;
-    seen[f] = 1;
-    bool reads = false;
-    const pb_func *fn = &img->funcs[f];
-    size_t end = (size_t)fn->code_off + fn->code_len;
-    pb_insn in;
-    for (size_t pc = fn->code_off; pc < end && pb_decode(img->code, end, pc, &in); pc += in.size) {
-        if (in.op == PB_OP_LOAD_FACT && in.a < img->records[0].nfields && dates[in.a])
-            reads = true;
-        else if (in.op == PB_OP_CALL && in.a < f && px_scan_dates(img, in.a, dates, seen))
-            reads = true;
-    }
-    seen[f] = reads ? 2 : 3;
-    return reads;
-}
-
 /* Per node: whether it reads a date field of the facts record. */
 static bool px_find_fixed(px_scope *s)
 {
@@ -126,7 +109,7 @@ static bool px_find_fixed(px_scope *s)
     for (uint32_t r = img->nreqs; r-- > 0;) {
         const pb_req *q = &img->reqs[r];
         if (q->kind == PB_R_LEAF)
-            s->fixed[r] = px_scan_dates(img, q->func, dates, seen);
+            s->fixed[r] = px_scan_func(img, q->func, -1, dates, seen, NULL);
         else
             for (uint32_t j = r + 1; j < r + q->size; j++)
                 s->fixed[r] |= s->fixed[j];
@@ -149,7 +132,7 @@ static void px_mark_program(const pb_image *img, size_t first, uint8_t *strings)
             continue;
         for (uint32_t r = img->progs[p].first_req; r < img->progs[p].first_req + img->progs[p].nreqs; r++)
             if (img->reqs[r].kind == PB_R_LEAF)
-                px_scan_func(img, img->reqs[r].func, -1, seen, strings);
+                px_scan_func(img, img->reqs[r].func, -1, NULL, seen, strings);
     }
     free(seen);
 }
@@ -226,7 +209,7 @@ pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *e
     for (uint32_t r = img->nreqs; r-- > 0;) {
         const pb_req *q = &img->reqs[r];
         if (q->kind == PB_R_LEAF) {
-            s->influenced[r] = s->cert_slot >= 0 && px_scan_func(img, q->func, s->cert_slot, seen, NULL);
+            s->influenced[r] = s->cert_slot >= 0 && px_scan_func(img, q->func, s->cert_slot, NULL, seen, NULL);
         } else {
             for (uint32_t j = r + 1; j < r + q->size; j++)
                 s->influenced[r] |= s->influenced[j];

@@ -11,25 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_helpers.h"
 #include "check_main.h"
 #include "explain/explain.h"
-
-static pw_program *open_rules(const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", PW_SOURCE_DIR, rel);
-    pw_program *p;
-    pw_error err;
-    ck_assert_msg(pw_program_open(path, NULL, &p, &err) == PW_OK, "%s", err.message);
-    return p;
-}
-
-static pw_date day_of(const char *text)
-{
-    pw_date d;
-    ck_assert_int_eq(pw_date_parse(text, &d, NULL), PW_OK);
-    return d;
-}
 
 static const char *text_of(pw_date d, char buf[11])
 {
@@ -53,7 +37,7 @@ static const pw_req_explained *req_of(const pw_explanation *e, const char *id, c
 
 static pw_explanation *explain(pw_program *p, const char *json, const char *as_of)
 {
-    pw_explain_options o = {.as_of = day_of(as_of), .horizon_days = 0};
+    pw_explain_options o = {.as_of = pw_test_day(as_of), .horizon_days = 0};
     pw_explanation *e;
     pw_error err;
     ck_assert_msg(pw_explain(p, json, strlen(json), &o, &e, &err) == PW_OK, "%s", err.message);
@@ -126,7 +110,7 @@ static const gap_row gap_rows[] = {
 START_TEST(test_gap_kinds)
 {
     const gap_row *r = &gap_rows[_i];
-    pw_program *p = open_rules(r->rules);
+    pw_program *p = pw_test_open(r->rules);
     pw_explanation *e = explain(p, r->json, r->as_of);
     const pw_req_explained *q = req_of(e, r->program, r->label);
     char b[11];
@@ -155,7 +139,7 @@ END_TEST
 /* A group: how many members hold, and each member's own gap. */
 START_TEST(test_any_of_group)
 {
-    pw_program *p = open_rules(USATF);
+    pw_program *p = pw_test_open(USATF);
     pw_explanation *e = explain(p,
                                 "{\"id\":\"g\",\"birth_date\":\"1980-01-01\",\"memberships\":[{\"body\":"
                                 "\"usatf-coaches-registry\",\"expires\":null}],\"roles\":[\"national-team-staff-coach\"]}",
@@ -210,7 +194,7 @@ START_TEST(test_at_least_group)
     ck_assert_int_eq(req_of(e, "panel", "new rule")->holds, PW_NOT_IN_FORCE);
     pw_explanation_free(e);
     /* when: eligible from the 18th birthday, because the group is met. */
-    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 3000};
+    pw_explain_options o = {.as_of = pw_test_day("2026-11-23"), .horizon_days = 3000};
     pw_eligibility *w;
     ck_assert_int_eq(pw_when(p, json, strlen(json), "panel", &o, &w, &err), PW_OK);
     ck_assert_uint_eq(w->nperiods, 1);
@@ -226,7 +210,7 @@ END_TEST
 /* Effective dates: a program not yet in force, and its start as a reason. */
 START_TEST(test_effective_dates)
 {
-    pw_program *p = open_rules(EA);
+    pw_program *p = pw_test_open(EA);
     const char *json = "{\"id\":\"ea\",\"birth_date\":\"1980-01-01\",\"coaching_since\":\"2020-01-01\","
                        "\"certificates\":[{\"id\":\"ea-coach\",\"issued\":\"2022-01-01\",\"expires\":null}]}";
     pw_explanation *e = explain(p, json, "2026-08-01");
@@ -234,7 +218,7 @@ START_TEST(test_effective_dates)
         if (strcmp(e->programs[i].id, "advanced_coach") == 0)
             ck_assert_int_eq(e->programs[i].verdict, PW_NOT_YET_IN_FORCE);
     pw_explanation_free(e);
-    pw_explain_options o = {.as_of = day_of("2026-08-01"), .horizon_days = 1000};
+    pw_explain_options o = {.as_of = pw_test_day("2026-08-01"), .horizon_days = 1000};
     pw_eligibility *w;
     pw_error err;
     char b[11];
@@ -315,13 +299,13 @@ static void sweep_one(pw_program *p, pw_context *ctx, const char *json, size_t f
 
 static void sweep_rules(const char *rules, unsigned coaches, int32_t days)
 {
-    pw_program *p = open_rules(rules);
+    pw_program *p = pw_test_open(rules);
     pw_context *ctx;
     ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
     char json[2048];
     for (unsigned c = 0; c < coaches; c++) {
         make_coach(c, json, sizeof json);
-        pw_date as_of = day_of("2026-01-15") + (pw_date)(c * 37 % 400);
+        pw_date as_of = pw_test_day("2026-01-15") + (pw_date)(c * 37 % 400);
         for (size_t i = 0; i < pw_program_count(p); i++)
             if (pw_program_is_first_version(p, i))
                 sweep_one(p, ctx, json, i, as_of, days);
@@ -348,13 +332,13 @@ END_TEST
 /* The full 20-year horizon for a few coaches. */
 START_TEST(test_sweep_full_horizon)
 {
-    pw_program *p = open_rules(USATF);
+    pw_program *p = pw_test_open(USATF);
     pw_context *ctx;
     ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
     char json[2048];
     for (unsigned c = 0; c < 3; c++)
         for (size_t i = 0; i < pw_program_count(p); i++)
-            sweep_one(p, ctx, make_coach(c * 5 + 1, json, sizeof json), i, day_of("2026-11-23"),
+            sweep_one(p, ctx, make_coach(c * 5 + 1, json, sizeof json), i, pw_test_day("2026-11-23"),
                       PW_DEFAULT_HORIZON_DAYS);
     pw_context_free(ctx);
     pw_program_free(p);
@@ -365,7 +349,7 @@ END_TEST
 
 static void plan_rules(const char *rules, const char *const *targets, size_t ntargets, unsigned coaches)
 {
-    pw_program *p = open_rules(rules);
+    pw_program *p = pw_test_open(rules);
     pw_context *ctx;
     ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
     char json[2048];
@@ -374,7 +358,7 @@ static void plan_rules(const char *rules, const char *const *targets, size_t nta
         make_coach(c, json, sizeof json);
         cJSON *record = cJSON_Parse(json);
         for (size_t t = 0; t < ntargets; t++) {
-            pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 3653};
+            pw_explain_options o = {.as_of = pw_test_day("2026-11-23"), .horizon_days = 3653};
             pw_plan *plan;
             pw_error err;
             ck_assert_msg(pw_plan_find(p, json, strlen(json), targets[t], &o, &plan, &err) == PW_OK, "%s",
@@ -430,14 +414,14 @@ START_TEST(test_plan_computed_validity)
     pw_error err;
     ck_assert_msg(pw_compile_source("valid.pw", rules, strlen(rules), NULL, &p, &err) == PW_OK, "%s", err.message);
     const char *json = "{\"id\":\"V1\",\"birth_date\":\"1990-01-01\"}";
-    pw_explain_options o = {.as_of = day_of("2026-06-10"), .horizon_days = 0};
+    pw_explain_options o = {.as_of = pw_test_day("2026-06-10"), .horizon_days = 0};
     pw_plan *plan;
     ck_assert_int_eq(pw_plan_find(p, json, strlen(json), "l2", &o, &plan, &err), PW_OK);
     ck_assert(plan->reachable);
     ck_assert_uint_eq(plan->nsteps, 2);
     ck_assert_str_eq(plan->steps[0].grants, "l1");
-    ck_assert_int_eq(plan->steps[0].granted, day_of("2026-06-10"));
-    ck_assert_int_eq(plan->steps[0].expires, day_of("2031-12-31"));
+    ck_assert_int_eq(plan->steps[0].granted, pw_test_day("2026-06-10"));
+    ck_assert_int_eq(plan->steps[0].expires, pw_test_day("2031-12-31"));
     pw_context *ctx;
     ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
     cJSON *record = cJSON_Parse(json);
@@ -453,11 +437,11 @@ END_TEST
  * five, and the membership that expires first must be renewed. */
 START_TEST(test_plan_waits_and_arrangements)
 {
-    pw_program *p = open_rules(USATF);
+    pw_program *p = pw_test_open(USATF);
     const char *json = "{\"id\":\"C0002\",\"birth_date\":\"1990-07-02\",\"coaching_since\":\"2025-08-15\","
                        "\"memberships\":[{\"body\":\"usatf\",\"expires\":\"2027-08-14\"}],\"certificates\":[{\"id\":"
                        "\"usatf-level-1\",\"issued\":\"2025-10-04\",\"expires\":\"2029-10-04\"}]}";
-    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 0};
+    pw_explain_options o = {.as_of = pw_test_day("2026-11-23"), .horizon_days = 0};
     pw_plan *plan;
     pw_error err;
     char b[11];
@@ -528,7 +512,7 @@ START_TEST(test_plan_unreachable_and_durations)
     ck_assert_msg(pw_compile_source("u.pw", unreachable_rules, strlen(unreachable_rules), NULL, &p, &err) == PW_OK,
                   "%s", err.message);
     const char *json = "{\"id\":\"u\",\"birth_date\":\"1990-01-01\"}";
-    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 0};
+    pw_explain_options o = {.as_of = pw_test_day("2026-11-23"), .horizon_days = 0};
     pw_plan *plan;
     char b[11];
     ck_assert_int_eq(pw_plan_find(p, json, strlen(json), "master", &o, &plan, &err), PW_OK);
@@ -551,11 +535,11 @@ END_TEST
 
 START_TEST(test_errors)
 {
-    pw_program *p = open_rules(USATF);
+    pw_program *p = pw_test_open(USATF);
     pw_explanation *e;
     pw_eligibility *w;
     pw_error err;
-    pw_explain_options o = {.as_of = day_of("2026-11-23"), .horizon_days = 0};
+    pw_explain_options o = {.as_of = pw_test_day("2026-11-23"), .horizon_days = 0};
     ck_assert_int_eq(pw_explain(p, "[1]", 3, &o, &e, &err), PW_ERR_FACTS);
     ck_assert_int_eq(pw_explain(p, "{\"id\":\"x\"}", 10, &o, &e, &err), PW_ERR_FACTS);
     ck_assert_ptr_nonnull(strstr(err.message, "birth_date"));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_helpers.h"
 #include "check_main.h"
 #include "pathway.h"
 
@@ -22,18 +23,11 @@ static pw_program *open_rules(const char *path)
     return p;
 }
 
-static pw_date day_of(const char *text)
-{
-    pw_date d;
-    ck_assert_int_eq(pw_date_parse(text, &d, NULL), PW_OK);
-    return d;
-}
-
 static pw_explain_options opts(const char *as_of, int32_t horizon)
 {
     pw_explain_options o;
     pw_explain_options_init(&o);
-    o.as_of = day_of(as_of);
+    o.as_of = pw_test_day(as_of);
     o.horizon_days = horizon;
     return o;
 }
@@ -154,7 +148,7 @@ START_TEST(test_field_by_field)
     size_t i;
     ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
     ck_assert_int_eq(pw_context_set_text(ctx, "id", "a", &err), PW_OK);
-    ck_assert_int_eq(pw_context_set_date(ctx, "birth_date", day_of("2009-03-14"), &err), PW_OK);
+    ck_assert_int_eq(pw_context_set_date(ctx, "birth_date", pw_test_day("2009-03-14"), &err), PW_OK);
     ck_assert_int_eq(pw_context_add(ctx, "memberships", &i, &err), PW_OK);
     ck_assert_int_eq(pw_context_set_text(ctx, "memberships[0].body", "usatf", &err), PW_OK);
     ck_assert_int_eq(pw_context_set_none(ctx, "memberships[0].expires", &err), PW_OK);
@@ -179,7 +173,7 @@ START_TEST(test_results_kept)
     pw_error err;
     size_t l1;
     ck_assert_int_eq(pw_program_find(p, "level_1", &l1, &err), PW_OK);
-    ck_assert_int_eq(pw_evaluate(ctx, l1, day_of("2027-06-01"), &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, l1, pw_test_day("2027-06-01"), &err), PW_OK);
     ck_assert_int_eq(pw_result_verdict(ctx, l1), PW_ELIGIBLE);
     pw_explain_options o = opts("2026-11-23", 0);
     pw_explanation *e;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_helpers.h"
 #include "check_main.h"
 #include "pathway.h"
 
@@ -27,23 +28,6 @@ static const char *const ana =
     "{\"title\":\"course c\",\"completed\":\"2019-06-01\",\"points\":5,\"in_person\":true},"
     "{\"title\":\"course d\",\"completed\":\"2025-09-01\",\"points\":6,\"hours\":1.25},"
     "{\"title\":\"course e\",\"completed\":\"2022-01-01\",\"points\":0,\"hours\":3,\"in_person\":false}]}";
-
-static pw_program *open_rules(void)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", PW_SOURCE_DIR, RULES);
-    pw_program *p;
-    pw_error err;
-    ck_assert_msg(pw_program_open(path, NULL, &p, &err) == PW_OK, "%s", err.message);
-    return p;
-}
-
-static pw_date day_of(const char *text)
-{
-    pw_date d;
-    ck_assert_int_eq(pw_date_parse(text, &d, NULL), PW_OK);
-    return d;
-}
 
 static pw_explanation *explain(pw_program *p, const char *json, pw_date as_of, int32_t horizon)
 {
@@ -77,8 +61,8 @@ static const pw_seen *seen_of(const pw_explanation *e, const char *label, const 
 
 START_TEST(test_several_arguments)
 {
-    pw_program *p = open_rules();
-    pw_explanation *e = explain(p, ana, day_of("2026-06-01"), 0);
+    pw_program *p = pw_test_open(RULES);
+    pw_explanation *e = explain(p, ana, pw_test_day("2026-06-01"), 0);
     /* One argument, as before. */
     const pw_seen *s = seen_of(e, "holds the UEFA B", "holds(\"uefa-b\")");
     ck_assert_uint_eq(s->nentries, 1);
@@ -107,8 +91,8 @@ END_TEST
 
 START_TEST(test_totals)
 {
-    pw_program *p = open_rules();
-    pw_explanation *e = explain(p, ana, day_of("2026-06-01"), 0);
+    pw_program *p = pw_test_open(RULES);
+    pw_explanation *e = explain(p, ana, pw_test_day("2026-06-01"), 0);
     /* A definition with two date arguments that is a sum: the courses in
      * the cycle that add points (course e adds 0 and is not listed). */
     const pw_seen *s = seen_of(e, "20 points earned 2020-2024", "points_earned(2020-01-01, 2024-12-31)");
@@ -215,11 +199,11 @@ static void check_totals(const pw_explanation *e, const char *json, pw_date day)
 
 START_TEST(test_totals_every_day)
 {
-    pw_program *p = open_rules();
+    pw_program *p = pw_test_open(RULES);
     char json[4096];
     for (unsigned k = 0; k < 14; k++) {
         make_coach(k, json, sizeof json);
-        for (pw_date d = day_of("2019-01-01"); d <= day_of("2031-12-31"); d += 23) {
+        for (pw_date d = pw_test_day("2019-01-01"); d <= pw_test_day("2031-12-31"); d += 23) {
             pw_explanation *e = explain(p, json, d, PW_HORIZON_NONE);
             check_totals(e, json, d);
             pw_explanation_free(e);

@@ -603,7 +603,19 @@ void fz_check_results(const pw_context *ctx, const pw_program *program, size_t p
                 all = false;
             r = next;
         }
-        if (eligible != all)
+        /* Outside its enrolment window a version is evaluated but never
+         * eligible: the verdict must match the window, and eligibility the
+         * requirements only inside it. */
+        pw_date opens, closes;
+        pw_program_window(program, p, &opens, &closes);
+        pw_verdict shut = date < opens ? PW_NOT_YET_OPEN : date > closes ? PW_CLOSED : PW_ELIGIBLE;
+        if (shut != PW_ELIGIBLE && v != shut)
+            fz_die("program %zu: outside its window on day %d (%d..%d) but verdict %d", p, (int)date,
+                   (int)opens, (int)closes, (int)v);
+        if (shut == PW_ELIGIBLE && (v == PW_NOT_YET_OPEN || v == PW_CLOSED))
+            fz_die("program %zu: inside its window on day %d (%d..%d) but verdict %d", p, (int)date,
+                   (int)opens, (int)closes, (int)v);
+        if (shut == PW_ELIGIBLE && eligible != all)
             fz_die("program %zu: eligible %d but the top-level requirements say %d", p, (int)eligible,
                    (int)all);
     }

@@ -19,10 +19,12 @@ case "$mode" in
   # bindings/python: pytest, and pip install into a venv without network);
   # postgresql and postgresql-server-dev-all (the PostgreSQL extension: a real
   # server, PGXS and pg_regress, in extensions/postgresql/tests/run.sh); zsh
-  # and fish (the completion scripts driven in real shells, tests/completion).
+  # and fish (the completion scripts driven in real shells, tests/completion);
+  # lintian and help2man (the Debian packages and their man pages,
+  # tests/package/deb.sh).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
                python3-pytest python3-pip python3-setuptools python3-wheel python3-venv
-               postgresql postgresql-server-dev-all zsh fish) ;;
+               postgresql postgresql-server-dev-all zsh fish lintian help2man) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

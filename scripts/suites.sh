@@ -10,7 +10,7 @@ want=(
   unit.test_vm golden.diag.bad_date golden.disasm.small cli.commands cli.options rules.test docs.examples
   errors.catalogue fuzz.replay.compile hostile.corpus install.symbols
   install.completion cli.completion.bash cli.completion.zsh cli.completion.fish
-  browser.report_html python.evaluate sqlite.shell sqlite.python postgresql.regress
+  browser.report_html python.evaluate sqlite.shell sqlite.python postgresql.regress package.deb
 )
 ctest --test-dir "$build" -N >"$build/ctest-list.txt"
 missing=0

@@ -40,7 +40,9 @@ ok "npm ci: vscode-textmate and vscode-oniguruma installed"
 cd "$root" || exit 1
 # The extension's manifest: the language, its files, its grammar and
 # language configuration, and the settings that start `pathway lsp`.
-if node - >"$tmp/manifest" 2>&1 <<'JS'
+rulefiles=$(find rules tests/editors -name '*.pw' ! -name invalid.pw | LC_ALL=C sort)
+# shellcheck disable=SC2086
+if node - $rulefiles >"$tmp/manifest" 2>&1 <<'JS'
 const fs = require('fs');
 const dir = 'editors/vscode';
 const pkg = JSON.parse(fs.readFileSync(`${dir}/package.json`, 'utf8'));
@@ -54,8 +56,28 @@ const p = c.configuration.properties;
 want(p['pathway.server.path'].default === 'pathway', 'pathway.server.path defaults to pathway');
 want(JSON.stringify(p['pathway.server.args'].default) === '["lsp"]', 'pathway.server.args defaults to ["lsp"]');
 want(pkg.dependencies['vscode-languageclient'] && pkg.main === './extension.js', 'client');
+// The indentation rules agree with `pathway fmt`: in every formatted rule
+// file, the line after one that opens a bracket is one level (2 spaces)
+// in, or back out when it closes one.
+const inc = new RegExp(conf.indentationRules.increaseIndentPattern);
+const dec = new RegExp(conf.indentationRules.decreaseIndentPattern);
+const indent = (l) => l.match(/^ */)[0].length;
+let opened = 0;
+for (const f of process.argv.slice(2)) {
+  const lines = fs.readFileSync(f, 'utf8').split('\n');
+  lines.forEach((l, i) => {
+    if (!inc.test(l)) return;
+    opened++;
+    const next = lines.slice(i + 1).find((n) => n.trim());
+    const expected = indent(l) + (dec.test(next) ? 0 : 2);
+    want(indent(next) === expected, `${f}: after line ${i + 1}: indented ${indent(next)}, the rules say ${expected}`);
+  });
+}
+want(opened > 100, `only ${opened} lines open a block`);
+console.log(`${opened} blocks`);
 JS
-then ok "editors/vscode/package.json declares the language, grammar and server settings"
+then ok "editors/vscode/package.json declares the language, grammar and server settings;"\
+  "the indentation rules agree with fmt ($(cat "$tmp/manifest"))"
 else fail "editors/vscode/package.json:"; cat "$tmp/manifest"; fi
 expect_status extension.syntax 0 node --check editors/vscode/extension.js
 # The fixture is real Pathway: it compiles, lints clean and its tests pass.

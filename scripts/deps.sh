@@ -21,10 +21,15 @@ case "$mode" in
   # server, PGXS and pg_regress, in extensions/postgresql/tests/run.sh); zsh
   # and fish (the completion scripts driven in real shells, tests/completion);
   # lintian and help2man (the Debian packages and their man pages,
-  # tests/package/deb.sh).
+  # tests/package/deb.sh); nodejs and npm (the VS Code grammar through
+  # vscode-textmate, installed by npm ci in tests/editors/textmate.sh) and vim
+  # (the Vim syntax file, tests/editors/vim.sh).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
                python3-pytest python3-pip python3-setuptools python3-wheel python3-venv
-               postgresql postgresql-server-dev-all zsh fish lintian help2man) ;;
+               postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim)
+        # Debian's npm, unless the nodejs installed brings its own (NodeSource's
+        # does, and conflicts with Debian's).
+        command -v npm >/dev/null || pkgs+=(npm) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
 missing=()

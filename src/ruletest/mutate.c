@@ -390,8 +390,8 @@ static bool pr_describe(const pr_mfile *f, const pr_mplan *p, pr_mutant *out)
 }
 
 /* Runs the tests against one mutant: killed, survived, or not compiled. */
-static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet, const pr_mfile *f,
-                               const pr_mplan *p, pr_mutant *out, pw_error *err)
+static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet, pr_suggester *sg,
+                               const pr_mfile *f, const pr_mplan *p, pr_mutant *out, pw_error *err)
 {
     char *text;
     size_t len;
@@ -405,8 +405,8 @@ static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet
     pt_overlay ov = {f->real, text, len};
     pr_file res;
     pw_status st = pr_run_file_overlay(path, quiet, &ov, NULL, &res, err);
-    free(text);
     if (st != PW_OK) {
+        free(text);
         pr_file_fini(&res);
         return st;
     }
@@ -419,6 +419,9 @@ static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet
             break;
         }
     pr_file_fini(&res);
+    if (st == PW_OK && out->outcome == PR_SURVIVED && sg)
+        st = pr_suggest(sg, &ov, quiet, out, err);
+    free(text);
     return st;
 }
 
@@ -431,6 +434,8 @@ void pr_mutation_fini(pr_mutation *m)
         free(m->mutants[i].before);
         free(m->mutants[i].after);
         free(m->mutants[i].killed_by);
+        free(m->mutants[i].witness);
+        free(m->mutants[i].suggestion);
     }
     free(m->mutants);
     free(m->path);
@@ -505,13 +510,17 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr
     pw_program_free(prog);
     if (m.oom || (m.n && !(out->mutants = calloc(m.n, sizeof *out->mutants))))
         st = pt_fail(err, PW_ERR_NOMEM, "out of memory");
+    pr_suggester *sg = NULL;
+    if (st == PW_OK && m.n)
+        st = pr_suggester_new(path, &quiet, &sg, err);
     for (size_t i = 0; st == PW_OK && i < m.n; i++) {
         pr_mutant *mu = &out->mutants[out->n++];
-        st = pr_run_mutant(path, &quiet, &m.files[m.plans[i].file], &m.plans[i], mu, err);
+        st = pr_run_mutant(path, &quiet, sg, &m.files[m.plans[i].file], &m.plans[i], mu, err);
         out->killed += mu->outcome == PR_KILLED;
         out->survived += mu->outcome == PR_SURVIVED;
         out->uncompiled += mu->outcome == PR_UNCOMPILED;
     }
+    pr_suggester_free(sg);
     pr_menum_fini(&m);
     out->seconds = pr_mnow() - start;
     return st;

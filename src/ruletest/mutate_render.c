@@ -1,4 +1,6 @@
 /* Reports of `pathway test --mutate`: text for people, JSON for tools. */
+#include <string.h>
+
 #include "ruletest_int.h"
 
 double pr_mutation_score(size_t killed, size_t counted)
@@ -12,6 +14,34 @@ double pr_mutation_score(size_t killed, size_t counted)
 static const char *pr_outcome_word(pr_outcome o)
 {
     return o == PR_KILLED ? "KILLED" : o == PR_SURVIVED ? "SURVIVED" : "NOT COMPILED";
+}
+
+/* Text with every line after a newline indented by `indent`. */
+static void pr_indented(const char *text, const char *indent, pd_buf *out)
+{
+    pd_buf_printf(out, "%s", indent);
+    for (const char *p = text; *p; p++) {
+        pd_buf_printf(out, "%c", *p);
+        if (*p == '\n' && p[1] && p[1] != '\n')
+            pd_buf_printf(out, "%s", indent);
+    }
+}
+
+/* Under a survivor: the coach and day that tell it from the rules, and the
+ * tests to paste; or that none was found. */
+static void pr_render_suggestion(const pr_mutant *u, pd_buf *out)
+{
+    if (u->outcome != PR_SURVIVED)
+        return;
+    if (u->no_witness) {
+        pd_buf_printf(out, "  no coach and day found on which it changes a decision (from the file's tests' "
+                           "coaches, within the search's horizon): a candidate equivalent mutant\n");
+        return;
+    }
+    if (!u->witness || !u->suggestion)
+        return;
+    pd_buf_printf(out, "  %s; suggested test%s:\n", u->witness, strstr(u->suggestion, "\n\n") ? "s" : "");
+    pr_indented(u->suggestion, "    ", out);
 }
 
 void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
@@ -33,6 +63,7 @@ void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
         if (u->outcome == PR_KILLED)
             pd_buf_printf(out, " (by \"%s\")", u->killed_by ? u->killed_by : "");
         pd_buf_printf(out, "\n");
+        pr_render_suggestion(u, out);
     }
     size_t counted = m->killed + m->survived;
     pd_buf_printf(out, "%s: %zu mutant%s: %zu killed, %zu survived", m->path, m->n, m->n == 1 ? "" : "s",
@@ -58,6 +89,14 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
     if (u->killed_by) {
         pd_buf_printf(out, ",\"killed_by\":");
         pd_json_str(out, u->killed_by);
+    }
+    if (u->outcome == PR_SURVIVED && u->witness && u->suggestion) {
+        pd_buf_printf(out, ",\"witness\":");
+        pd_json_str(out, u->witness);
+        pd_buf_printf(out, ",\"suggested_tests\":");
+        pd_json_str(out, u->suggestion);
+    } else if (u->outcome == PR_SURVIVED && u->no_witness) {
+        pd_buf_printf(out, ",\"witness\":null");
     }
     pd_buf_printf(out, "}");
 }
@@ -100,16 +139,26 @@ void pr_mutation_sarif_results(const pr_mutation *m, pd_buf *results, size_t *co
                       "{\"ruleId\":\"%s\",\"ruleIndex\":0,\"level\":\"warning\",\"message\":{\"text\":",
                       pr_mutation_rule.code);
         pd_buf msg = {0};
-        pd_buf_printf(&msg, "mutant survived: `%s` -> `%s`: every test of %s still passes; add a test "
-                            "on each side of what it changed",
-                      u->before, u->after, m->path);
+        pd_buf_printf(&msg, "mutant survived: `%s` -> `%s`: every test of %s still passes; ", u->before,
+                      u->after, m->path);
+        if (u->witness && u->suggestion)
+            pd_buf_printf(&msg, "%s; suggested tests:\n%s", u->witness, u->suggestion);
+        else
+            pd_buf_printf(&msg, "no coach and day found on which it changes a decision: a candidate "
+                                "equivalent mutant");
         pd_json_str(results, msg.data ? msg.data : "");
         if (msg.oom)
             results->oom = true;
         pd_buf_free(&msg);
         pd_buf_printf(results, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
         pd_sarif_uri(results, u->file);
-        pd_buf_printf(results, "},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]}", u->line,
+        pd_buf_printf(results, "},\"region\":{\"startLine\":%u,\"startColumn\":%u}}}]", u->line,
                       u->cp_column);
+        if (u->suggestion) {
+            pd_buf_printf(results, ",\"properties\":{\"suggestedTests\":");
+            pd_json_str(results, u->suggestion);
+            pd_buf_printf(results, "}");
+        }
+        pd_buf_printf(results, "}");
     }
 }

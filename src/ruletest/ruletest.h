@@ -171,6 +171,14 @@ typedef struct pr_mutant {
     char *before, *after;    /* the surrounding text, as written and as mutated */
     pr_outcome outcome;
     char *killed_by;         /* the first test that failed, when killed */
+    /* A survivor: a coach and day on which the rules as written and the
+     * mutant disagree, found from the file's tests (mutate_suggest.c): a
+     * sentence saying so and the tests to paste (one, or two on either
+     * side of the boundary), or no_witness when none was found within the
+     * search's horizon (a candidate equivalent mutant, not a proof). */
+    char *witness;
+    char *suggestion;
+    bool no_witness;
 } pr_mutant;
 
 typedef struct pr_mutation {

@@ -26,6 +26,13 @@ expect_grep weak out 'weak.test.pw: 6 mutants: 3 killed, 3 survived; mutation sc
 # Killed mutants are not listed.
 if grep -q 'not banned' "$tmp/weak.out"; then fail "weak: lists a killed mutant"; else ok "weak: killed mutants not listed"; fi
 
+# A suggested test per survivor: the coach of a test with its dates moved to
+# the boundary (a 16th birthday on the test's date), on both sides of it.
+expect_grep weak out "  \`helper\` is eligible as written and not eligible as mutated as of 2026-06-01 for the coach of test \"a child may not\" with every date of the record moved 3501 days earlier; with the record's dates a day later, it is not eligible either way; suggested tests:"
+expect_grep weak out '      given adult with { birth_date: 2010-06-01 }'
+expect_grep weak out '      given adult with { birth_date: 2010-06-02 }'
+expect_grep weak out '    test "helper not eligible (mutant rules.pw:15:46, other side)" {'
+
 # --min-mutation-score: below it, exit 1 and say so.
 expect_status weak-min 1 "$bin" test --mutate --min-mutation-score 100 weak.test.pw
 expect_grep weak-min out "FAIL mutation score 50.0% is below the minimum of 100%"
@@ -33,7 +40,7 @@ expect_status weak-min-50 0 "$bin" test --mutate --min-mutation-score 50% weak.t
 
 # JSON: every mutant with its outcome.
 expect_status weak-json 1 "$bin" test --mutate --format json --min-mutation-score 60 weak.test.pw
-expect_grep weak-json out '{"file":"rules.pw","line":15,"column":46,"outcome":"survived","before":"age >= 16","after":"age >= 17"}'
+expect_grep weak-json out '{"file":"rules.pw","line":15,"column":46,"outcome":"survived","before":"age >= 16","after":"age >= 17","witness":"`helper` is eligible as written and not eligible as mutated as of 2026-06-01'
 expect_grep weak-json out '"outcome":"killed","before":"not banned","after":"(banned)","killed_by":"an adult may help"}'
 expect_grep weak-json out '"mutants":6,"killed":3,"survived":3,"not_compiled":0,"score":50.0}'
 if command -v python3 >/dev/null; then
@@ -50,6 +57,43 @@ if command -v python3 >/dev/null; then
   if python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["runs"][0]["results"]; assert len(r) == 3, len(r)' \
       "$tmp/weak-sarif.out"; then ok "weak-sarif: valid JSON, 3 results"; else fail "weak-sarif: not 3 results in valid JSON"; fi
 fi
+
+# The suggested tests, pasted into the weak file, kill every survivor.
+if command -v python3 >/dev/null; then
+  mkdir "$tmp/p" && cp rules.pw weak.test.pw "$tmp/p/" || exit 1
+  python3 -c 'import json, sys
+seen = set()
+for r in json.load(open(sys.argv[1]))["files"][0]["results"]:
+    if r["outcome"] == "survived" and r["suggested_tests"] not in seen:
+        seen.add(r["suggested_tests"]); print(r["suggested_tests"])' "$tmp/weak-json.out" >>"$tmp/p/weak.test.pw"
+  expect_status pasted 0 "$bin" test --mutate --min-mutation-score 100 "$tmp/p/weak.test.pw"
+  expect_grep pasted out 'weak.test.pw: 6 mutants: 6 killed, 0 survived; mutation score 100.0%'
+fi
+
+# SARIF: the suggested tests as a property of the result.
+expect_status weak-sarif2 0 "$bin" test --mutate --format sarif weak.test.pw
+expect_grep weak-sarif2 out '"properties":{"suggestedTests":"test \"helper eligible (mutant rules.pw:15:43)\" {\n  as of 2026-06-01\n  given adult with { birth_date: 2010-06-01 }'
+
+# A survivor no test's coach tells apart on any day: said so, never called
+# equivalent (no test's coach is banned and nothing moves that).
+mkdir "$tmp/e" && cat >"$tmp/e/e.test.pw" <<'PW'
+facts coach {
+  id: text
+  n: integer
+}
+program p "P" {
+  require "n at least 2": n >= 2
+}
+test "t" {
+  as of 2026-01-01
+  given { id: "a", n: 5 }
+  expect p eligible
+}
+PW
+expect_status nowitness 0 "$bin" test --mutate "$tmp/e/e.test.pw"
+expect_grep nowitness out "  no coach and day found on which it changes a decision (from the file's tests' coaches, within the search's horizon): a candidate equivalent mutant"
+expect_status nowitness-json 0 "$bin" test --mutate --format json "$tmp/e/e.test.pw"
+expect_grep nowitness-json out '"after":"n >= 3","witness":null}'
 
 # --- the strong test: a coach on each side of the boundary kills every mutant -------
 expect_status strong 0 "$bin" test --mutate --min-mutation-score 100 strong.test.pw

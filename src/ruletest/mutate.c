@@ -121,6 +121,26 @@ static void pr_plan_literal(pr_menum *m, const pa_expr *lit, ps_span ctx)
     }
 }
 
+/* Every date written in the clause at `at` (`effective from D until D`,
+ * `enrolment open from D until D - 3 months`) moved by a day either way. */
+static void pr_plan_clause_dates(pr_menum *m, ps_span at)
+{
+    const char *text = pr_file_text(m, at.file);
+    char buf[16];
+    for (uint32_t i = at.start; i + 10 <= at.end; i++) {
+        int32_t d;
+        bool edge = (i == at.start || !(text[i - 1] >= '0' && text[i - 1] <= '9')) &&
+                    (i + 10 == at.end || !(text[i + 10] >= '0' && text[i + 10] <= '9'));
+        if (!edge || text[i + 4] != '-' || text[i + 7] != '-' || !pu_date_parse(text + i, 10, &d))
+            continue;
+        for (int k = -1; k <= 1; k += 2) {
+            pu_date_format(d + k, buf);
+            pr_plan(m, (ps_span){at.file, i, i + 10}, at, buf);
+        }
+        i += 9;
+    }
+}
+
 static bool pr_is_comparison(pa_op op)
 {
     return op == PA_OP_LT || op == PA_OP_LE || op == PA_OP_GT || op == PA_OP_GE || op == PA_OP_EQ ||
@@ -227,9 +247,65 @@ static void pr_plan_known(pr_menum *m, const pa_expr *call)
     }
 }
 
+/* The `known` list of field `name` of the coach record or any record, when
+ * every field of that name declares the same one; else NULL. */
+static const char *pr_field_known(const pr_menum *m, const char *name)
+{
+    const char *known = NULL;
+    for (const pa_decl *d = m->tree->decls; d; d = d->next) {
+        const pa_field *f = d->kind == PA_D_FACTS || d->kind == PA_D_RECORD ? d->u.record.fields
+                            : d->kind == PA_D_EXTEND && d->u.extend.what != PA_D_KNOWN ? d->u.extend.fields
+                                                                                        : NULL;
+        for (; f; f = f->next) {
+            if (!f->name || strcmp(f->name, name) != 0)
+                continue;
+            if (!f->type.known || (known && strcmp(known, f->type.known) != 0))
+                return NULL;
+            known = f->type.known;
+        }
+    }
+    return known;
+}
+
+/* A text literal as the language writes it; NULL when it would need an escape. */
+static char *pr_quoted(const pa_expr *v)
+{
+    if (memchr(v->u.str.s, '"', v->u.str.len) || memchr(v->u.str.s, '\\', v->u.str.len))
+        return NULL;
+    char *repl = malloc(v->u.str.len + 3);
+    if (repl) {
+        repl[0] = '"';
+        memcpy(repl + 1, v->u.str.s, v->u.str.len);
+        repl[v->u.str.len + 1] = '"';
+        repl[v->u.str.len + 2] = '\0';
+    }
+    return repl;
+}
+
+/* `advanced_degree = "sport-science"`, `"x" in roles`, `c.kind = "dbs"`: a
+ * known value compared with a field replaced by the next of the field's
+ * `known` list. */
+static void pr_plan_compared_known(pr_menum *m, const pa_expr *e)
+{
+    const pa_expr *lit = e->u.bin.a->kind == PA_E_STR ? e->u.bin.a : e->u.bin.b;
+    const pa_expr *other = lit == e->u.bin.a ? e->u.bin.b : e->u.bin.a;
+    if (lit->kind != PA_E_STR || (other->kind != PA_E_NAME && other->kind != PA_E_FIELD))
+        return;
+    const char *known = pr_field_known(m, other->kind == PA_E_NAME ? other->u.name.name : other->u.field.name);
+    const pa_expr *v = known ? pr_next_known(m, known, lit) : NULL;
+    char *repl = v ? pr_quoted(v) : NULL;
+    if (v && !repl && !memchr(v->u.str.s, '"', v->u.str.len) && !memchr(v->u.str.s, '\\', v->u.str.len))
+        m->oom = true;
+    if (repl)
+        pr_plan(m, lit->span, e->span, repl);
+    free(repl);
+}
+
 static void pr_walk_expr(void *user, const pa_expr *e)
 {
     pr_menum *m = user;
+    if (e->kind == PA_E_BINARY && (e->u.bin.op == PA_OP_EQ || e->u.bin.op == PA_OP_NE || e->u.bin.op == PA_OP_IN))
+        pr_plan_compared_known(m, e);
     if (e->kind == PA_E_CALL && e->ref == PA_REF_DEFINE)
         pr_plan_known(m, e);
     if (e->kind == PA_E_BINARY && pr_is_comparison(e->u.bin.op)) {
@@ -264,6 +340,8 @@ static void pr_walk_req(pr_menum *m, const pa_req *r, bool top)
 {
     if (r->group == PA_USE || r->shared)
         return; /* a block's copy is mutated in the block; a `require NAME` is only its name */
+    if (r->period.given)
+        pr_plan_clause_dates(m, r->period.span);
     /* A requirement removed: its condition made `true`, which keeps the
      * label the tests name (deleting the line would not compile). */
     if (r->group == PA_LEAF && r->cond && !r->decided_by) {
@@ -319,6 +397,10 @@ static void pr_enumerate(void *user, const pt_tree *tree)
     }
     for (const pa_decl *d = tree->decls; d; d = d->next) {
         if (d->kind == PA_D_PROGRAM) {
+            if (d->u.program.period.given)
+                pr_plan_clause_dates(m, d->u.program.period.span);
+            if (d->u.program.window.given)
+                pr_plan_clause_dates(m, d->u.program.window.span);
             pr_walk_reqs(m, d->u.program.reqs);
             for (const pa_change *c = d->u.program.changes; c; c = c->next)
                 if (!c->drop && c->req)

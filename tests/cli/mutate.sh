@@ -95,6 +95,46 @@ expect_grep nowitness out "  no coach and day found on which it changes a decisi
 expect_status nowitness-json 0 "$bin" test --mutate --format json "$tmp/e/e.test.pw"
 expect_grep nowitness-json out '"after":"n >= 3","witness":null}'
 
+# Dates of a version's effective period and enrolment window moved by a
+# day, and a known value compared with a field replaced by the next of its
+# list; their suggested tests found by moving the day (the coach as written).
+mkdir "$tmp/d" && cat >"$tmp/d/d.test.pw" <<'PW'
+known role = ["official", "coach", "volunteer"]
+facts coach {
+  id: text
+  roles: set of text in role = []
+  kind: text in role
+}
+program p "P"
+  effective from 2026-01-01
+  enrolment open from 2026-03-01 until 2026-09-30
+{
+  require "a coach": "coach" in roles
+  require "kind": kind = "official"
+}
+test "open" {
+  as of 2026-06-01
+  given { id: "a", roles: ["coach"], kind: "official" }
+  expect p eligible
+}
+test "before" {
+  as of 2025-06-01
+  given { id: "a", roles: ["coach"], kind: "official" }
+  expect p not yet in force
+}
+PW
+cd "$tmp/d" || exit 1
+expect_status dates 0 "$bin" test --mutate d.test.pw
+expect_grep dates out 'SURVIVED d.test.pw:8:18 `from 2026-01-01` -> `from 2025-12-31`'
+expect_grep dates out 'SURVIVED d.test.pw:9:40 `enrolment open from 2026-03-01 until 2026-09-30` -> `enrolment open from 2026-03-01 until 2026-10-01`'
+expect_grep dates out '  `p` is closed as written and eligible as mutated as of 2026-10-01 for the coach of test "open"; as of 2026-09-30 it is eligible either way; suggested tests:'
+expect_grep dates out '      expect p closed'
+expect_grep dates out 'd.test.pw: 11 mutants: 3 killed, 8 survived; mutation score 27.2%'
+expect_status dates-json 0 "$bin" test --mutate --format json d.test.pw
+expect_grep dates-json out '"line":11,"column":22,"outcome":"killed","before":"\"coach\" in roles","after":"\"volunteer\" in roles","killed_by":"open"}'
+expect_grep dates-json out '"line":12,"column":26,"outcome":"killed","before":"kind = \"official\"","after":"kind = \"coach\"","killed_by":"open"}'
+cd "$tmp/m" || exit 1
+
 # --- the strong test: a coach on each side of the boundary kills every mutant -------
 expect_status strong 0 "$bin" test --mutate --min-mutation-score 100 strong.test.pw
 expect_grep strong out 'strong.test.pw: 6 mutants: 6 killed, 0 survived; mutation score 100.0%'

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "eval.h"
 #include "ruletest/ruletest.h"
 
 typedef struct test_opts {
@@ -16,6 +17,7 @@ typedef struct test_opts {
     bool mutate;      /* --mutate: mutation testing instead of a test run */
     bool has_min_score;
     double min_score;
+    unsigned jobs;    /* --jobs: threads for --mutate */
     const char *output;
     pr_strings args;  /* FILE|DIR as given */
     cli_limits limits;
@@ -83,6 +85,8 @@ static const cli_option test_options[] = {
              "literal by one, and/or, all of/any of, at least N, a `not` or a requirement removed, a "
              "known value replaced), compile each mutant in memory and run the tests against it; "
              "report the mutants the tests do not kill"},
+    {.name = "--jobs", .arg = "N", .kind = CLI_CALL, CLI_DEST(test_opts, jobs, unsigned), .set = eval_set_jobs,
+     .help = "with --mutate: run the mutants on N threads (default 1); the report is the same whatever N is"},
     {.name = "--min-mutation-score", .arg = "PCT", .kind = CLI_CALL, .set = test_min_score,
      .help = "with --mutate: fail when fewer than PCT percent of the mutants that compile are killed "
              "(0-100)"},
@@ -111,8 +115,9 @@ static int test_parse(int argc, char **argv, test_opts *o)
     if (o->mutate && (o->junit == 1 || o->coverage || o->has_min))
         return cli_usage_error(&cli_test_cmd, "--mutate reports as text or json; it takes no "
                                               "--coverage, --min-coverage or --format junit");
-    if (!o->mutate && (o->junit >= 2 || o->has_min_score))
-        return cli_usage_error(&cli_test_cmd, "--format json|sarif and --min-mutation-score need --mutate");
+    if (!o->mutate && (o->junit >= 2 || o->has_min_score || o->jobs))
+        return cli_usage_error(&cli_test_cmd,
+                               "--format json|sarif, --min-mutation-score and --jobs need --mutate");
     return CLI_OK;
 }
 
@@ -288,11 +293,11 @@ typedef struct mutate_run {
     size_t nsarif;    /* SARIF results so far */
 } mutate_run;
 
-static void mutate_one(mutate_run *m, const char *path, const pw_compile_options *opt)
+static void mutate_one(mutate_run *m, const char *path, const pw_compile_options *opt, unsigned jobs)
 {
     pr_mutation res;
     pw_error err;
-    if (pr_mutate_file(path, opt, &res, &err) != PW_OK) {
+    if (pr_mutate_file(path, opt, jobs, &res, &err) != PW_OK) {
         cli_error("%s: %s", path, err.message);
         m->errors = true;
     }
@@ -315,7 +320,7 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
     mutate_run m;
     memset(&m, 0, sizeof m);
     for (size_t i = 0; i < files->n; i++)
-        mutate_one(&m, files->items[i], opt);
+        mutate_one(&m, files->items[i], opt, o->jobs);
     double score = pr_mutation_score(m.killed, m.killed + m.survived);
     bool low = o->has_min_score && (double)m.killed * 100.0 < o->min_score * (double)(m.killed + m.survived);
     pd_buf out = {0};

@@ -2,6 +2,7 @@
  * in memory and run against the file's own tests. A mutant the tests still
  * pass survives: the tests do not pin what was changed. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,7 +473,7 @@ static bool pr_describe(const pr_mfile *f, const pr_mplan *p, pr_mutant *out)
 }
 
 /* Runs the tests against one mutant: killed, survived, or not compiled. */
-static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet, pr_suggester *sg,
+static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet, pr_suggester **sg,
                                const pr_mfile *f, const pr_mplan *p, pr_mutant *out, pw_error *err)
 {
     char *text;
@@ -501,8 +502,10 @@ static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet
             break;
         }
     pr_file_fini(&res);
-    if (st == PW_OK && out->outcome == PR_SURVIVED && sg)
-        st = pr_suggest(sg, &ov, quiet, out, err);
+    if (st == PW_OK && out->outcome == PR_SURVIVED && !*sg)
+        st = pr_suggester_new(path, quiet, sg, err);
+    if (st == PW_OK && out->outcome == PR_SURVIVED)
+        st = pr_suggest(*sg, &ov, quiet, out, err);
     free(text);
     return st;
 }
@@ -564,8 +567,68 @@ static pw_status pr_baseline(const char *path, const pw_compile_options *options
     return st;
 }
 
-pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr_mutation *out,
-                         pw_error *err)
+/* The mutants shared by the jobs: each takes the next one not yet taken
+ * and writes its result into its own slot, so the order is the plans'. */
+typedef struct pr_mpool {
+    const char *path;
+    const pw_compile_options *quiet;
+    const pr_menum *m;
+    pr_mutant *slots;
+    pthread_mutex_t mu;
+    size_t next;
+    pw_status st; /* the first failure (memory) */
+    pw_error err;
+} pr_mpool;
+
+/* One job: its own compilations and contexts, and its own suggester, made
+ * when it first meets a survivor. */
+static void *pr_mworker(void *arg)
+{
+    pr_mpool *pool = arg;
+    pr_suggester *sg = NULL;
+    pw_status st = PW_OK;
+    pw_error err;
+    for (;;) {
+        pthread_mutex_lock(&pool->mu);
+        size_t i = pool->st == PW_OK ? pool->next++ : pool->m->n;
+        pthread_mutex_unlock(&pool->mu);
+        if (i >= pool->m->n)
+            break;
+        const pr_mplan *p = &pool->m->plans[i];
+        st = pr_run_mutant(pool->path, pool->quiet, &sg, &pool->m->files[p->file], p, &pool->slots[i], &err);
+        if (st != PW_OK) {
+            pthread_mutex_lock(&pool->mu);
+            if (pool->st == PW_OK) {
+                pool->st = st;
+                pool->err = err;
+            }
+            pthread_mutex_unlock(&pool->mu);
+            break;
+        }
+    }
+    pr_suggester_free(sg);
+    return NULL;
+}
+
+/* Runs every planned mutant on `jobs` threads (the calling one among them). */
+static pw_status pr_run_mutants(pr_mpool *pool, unsigned jobs, pw_error *err)
+{
+    if (pthread_mutex_init(&pool->mu, NULL) != 0)
+        return pt_fail(err, PW_ERR_NOMEM, "cannot create a lock for the jobs");
+    pthread_t *threads = jobs > 1 ? calloc(jobs - 1, sizeof *threads) : NULL;
+    unsigned started = 0;
+    while (threads && started < jobs - 1 && pthread_create(&threads[started], NULL, pr_mworker, pool) == 0)
+        started++; /* a thread that cannot start leaves its share to the others */
+    pr_mworker(pool);
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    free(threads);
+    pthread_mutex_destroy(&pool->mu);
+    return pool->st == PW_OK ? PW_OK : pt_fail(err, pool->st, "%s", pool->err.message);
+}
+
+pw_status pr_mutate_file(const char *path, const pw_compile_options *options, unsigned jobs,
+                         pr_mutation *out, pw_error *err)
 {
     if (!out || !path)
         return pt_fail(err, PW_ERR_USAGE, "pr_mutate_file: NULL argument");
@@ -592,17 +655,21 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr
     pw_program_free(prog);
     if (m.oom || (m.n && !(out->mutants = calloc(m.n, sizeof *out->mutants))))
         st = pt_fail(err, PW_ERR_NOMEM, "out of memory");
-    pr_suggester *sg = NULL;
-    if (st == PW_OK && m.n)
-        st = pr_suggester_new(path, &quiet, &sg, err);
-    for (size_t i = 0; st == PW_OK && i < m.n; i++) {
-        pr_mutant *mu = &out->mutants[out->n++];
-        st = pr_run_mutant(path, &quiet, sg, &m.files[m.plans[i].file], &m.plans[i], mu, err);
-        out->killed += mu->outcome == PR_KILLED;
-        out->survived += mu->outcome == PR_SURVIVED;
-        out->uncompiled += mu->outcome == PR_UNCOMPILED;
+    if (st == PW_OK && m.n) {
+        pr_mpool pool;
+        memset(&pool, 0, sizeof pool);
+        pool.path = path;
+        pool.quiet = &quiet;
+        pool.m = &m;
+        pool.slots = out->mutants;
+        out->n = m.n;
+        st = pr_run_mutants(&pool, jobs ? jobs : 1, err);
     }
-    pr_suggester_free(sg);
+    for (size_t i = 0; i < out->n; i++) {
+        out->killed += out->mutants[i].outcome == PR_KILLED;
+        out->survived += out->mutants[i].outcome == PR_SURVIVED;
+        out->uncompiled += out->mutants[i].outcome == PR_UNCOMPILED;
+    }
     pr_menum_fini(&m);
     out->seconds = pr_mnow() - start;
     return st;

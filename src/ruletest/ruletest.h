@@ -192,10 +192,12 @@ typedef struct pr_mutation {
 
 /* Compiles `path`, checks that its tests pass, then compiles every mutant of
  * the requirements and definitions it and its includes declare, in memory
- * (no file is written), and runs the tests against each. A file whose tests cannot serve is a
+ * (no file is written), and runs the tests against each, on `jobs` threads
+ * (each with its own compilations and contexts; 0 is 1), the results in the
+ * same order whatever `jobs` is. A file whose tests cannot serve is a
  * result (out->error), not a failure of this call. */
-pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr_mutation *out,
-                         pw_error *err);
+pw_status pr_mutate_file(const char *path, const pw_compile_options *options, unsigned jobs,
+                         pr_mutation *out, pw_error *err);
 void pr_mutation_fini(pr_mutation *m);
 /* killed * 100 / counted, rounded down to a tenth; 100 when nothing counts. */
 double pr_mutation_score(size_t killed, size_t counted);

@@ -158,7 +158,10 @@ rm failing.test.pw
 
 # --- usage ----------------------------------------------------------------------
 expect_status json-no-mutate 2 "$bin" test --format json weak.test.pw
-expect_grep json-no-mutate err "--format json|sarif and --min-mutation-score need --mutate"
+expect_grep json-no-mutate err "--format json|sarif, --min-mutation-score and --jobs need --mutate"
+expect_status jobs-no-mutate 2 "$bin" test --jobs 2 weak.test.pw
+expect_status jobs-zero 2 "$bin" test --mutate --jobs 0 weak.test.pw
+expect_grep jobs-zero err "--jobs: \`0\` needs a whole number from 1 to"
 expect_status sarif-no-mutate 2 "$bin" test --format sarif weak.test.pw
 expect_status score-no-mutate 2 "$bin" test --min-mutation-score 90 weak.test.pw
 expect_status mutate-junit 2 "$bin" test --mutate --format junit weak.test.pw
@@ -196,6 +199,21 @@ expect_grep utf8-sarif out '"region":{"startLine":6,"startColumn":25}'
 # by the shipped tests.
 expect_status usatf-json 0 "$bin" test --mutate --format json "$root/rules/usatf/usatf.test.pw"
 expect_grep usatf-json out '"line":85,"column":56,"outcome":"killed","before":"current(\"usatf-level-1\")","after":"current(\"usatf-level-2\")"'
+
+# --jobs: the same report, in the same order, whatever the number of threads
+# (the seconds aside).
+for j in 1 2 3; do
+  expect_status "jobs$j" 0 "$bin" test --mutate --jobs "$j" --format json "$root/rules"
+  sed 's/"seconds":[0-9.]*//g' "$tmp/jobs$j.out" >"$tmp/jobs$j.norm"
+done
+same "--jobs 2: the report of --jobs 1" "$tmp/jobs1.norm" "$tmp/jobs2.norm"
+same "--jobs 3: the report of --jobs 1" "$tmp/jobs1.norm" "$tmp/jobs3.norm"
+expect_status jobs-weak 0 "$bin" test --mutate --jobs 2 "$tmp/m/weak.test.pw"
+expect_status jobs-weak1 0 "$bin" test --mutate --jobs 1 "$tmp/m/weak.test.pw"
+sed 's/ ([0-9.]* s)$//' "$tmp/jobs-weak.out" >"$tmp/jobs-weak.norm"
+sed 's/ ([0-9.]* s)$//' "$tmp/jobs-weak1.out" >"$tmp/jobs-weak1.norm"
+same "--jobs 2: the suggested tests of --jobs 1" "$tmp/jobs-weak1.norm" "$tmp/jobs-weak.norm"
+expect_grep jobs-weak out "m/rules.pw:15:46, other side)\" {"
 
 # The shipped rules are held to 100% by ctest entry rules.mutate.
 

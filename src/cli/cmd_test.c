@@ -82,9 +82,11 @@ static const cli_option test_options[] = {
      .help = "fail when fewer than PCT percent of the requirements are covered (0-100)"},
     {.name = "--mutate", .kind = CLI_FLAG, CLI_DEST(test_opts, mutate, bool),
      .help = "mutation testing: change the requirements one small step at a time (an operator, a "
-             "literal by one, and/or, all of/any of, at least N, a `not` or a requirement removed, a "
-             "known value replaced), compile each mutant in memory and run the tests against it; "
-             "report the mutants the tests do not kill"},
+             "literal or an effective or enrolment date by one, and/or, all of/any of, at least N, a "
+             "`not` or a requirement removed, a known value replaced), compile each mutant in memory "
+             "and run the tests against it; report the mutants the tests do not kill, each with the "
+             "tests to paste (a coach and day on either side of the boundary, found from the file's "
+             "tests)"},
     {.name = "--jobs", .arg = "N", .kind = CLI_CALL, CLI_DEST(test_opts, jobs, unsigned), .set = eval_set_jobs,
      .help = "with --mutate: run the mutants on N threads (default 1); the report is the same whatever N is"},
     {.name = "--min-mutation-score", .arg = "PCT", .kind = CLI_CALL, .set = test_min_score,
@@ -426,7 +428,7 @@ const cli_command cli_test_cmd = {
     .usage = "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
              "                    [-o FILE] FILE|DIR...\n"
              "       pathway test --mutate [--format text|json|sarif] [--min-mutation-score PCT]\n"
-             "                    [-o FILE] FILE|DIR...\n",
+             "                    [--jobs N] [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
              "an included file's tests run when that file is tested). A directory is\n"
              "searched recursively for *.pw files, in sorted order.\n",

@@ -289,7 +289,7 @@ static int test_finish(test_run *r)
 /* ---- --mutate ---------------------------------------------------------------------- */
 
 typedef struct mutate_run {
-    size_t mutants, killed, survived, uncompiled;
+    size_t mutants, killed, survived, uncompiled, equivalent;
     bool errors;      /* a file whose tests cannot serve, or a failure */
     pd_buf text, json, sarif;
     size_t nsarif;    /* SARIF results so far */
@@ -308,6 +308,7 @@ static void mutate_one(mutate_run *m, const char *path, const pw_compile_options
     m->killed += res.killed;
     m->survived += res.survived;
     m->uncompiled += res.uncompiled;
+    m->equivalent += res.equivalent;
     pr_render_mutation(&res, false, &m->text);
     if (m->json.len)
         pd_buf_printf(&m->json, ",");
@@ -332,14 +333,18 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
         pd_render_sarif(&tool, m.sarif.data, &out);
     } else if (o->junit == 2) {
         pd_buf_printf(&out, "{\"files\":[%s],\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,"
-                            "\"not_compiled\":%zu,\"score\":%.1f}\n",
-                      m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, score);
+                            "\"not_compiled\":%zu,\"equivalent\":%zu,\"score\":%.1f}\n",
+                      m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, m.equivalent,
+                      score);
     } else {
         pd_buf_printf(&out, "%s", m.text.data ? m.text.data : "");
-        if (files->n > 1)
-            pd_buf_printf(&out,
-                          "\n%zu mutants: %zu killed, %zu survived, %zu not compiled; mutation score %.1f%%\n",
-                          m.mutants, m.killed, m.survived, m.uncompiled, score);
+        if (files->n > 1) {
+            pd_buf_printf(&out, "\n%zu mutants: %zu killed, %zu survived, %zu not compiled", m.mutants, m.killed,
+                          m.survived, m.uncompiled);
+            if (m.equivalent)
+                pd_buf_printf(&out, ", %zu equivalent", m.equivalent);
+            pd_buf_printf(&out, "; mutation score %.1f%%\n", score);
+        }
         if (low)
             pd_buf_printf(&out, "FAIL mutation score %.1f%% is below the minimum of %g%%\n", score,
                           o->min_score);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ruletest_int.h"
+#include "lint/lint.h"
 #include "util/date.h"
 
 /* One file of the compilation, as it was read. */
@@ -23,6 +24,7 @@ typedef struct pr_mfile {
 typedef struct pr_mplan {
     uint32_t file, start, end;
     char *repl;
+    char *equivalent; /* proved to change no decision (pl_conditions_equivalent): why; else NULL */
     uint32_t ctx_start, ctx_end; /* the text shown before and after */
     unsigned line, column, cp_column;
 } pr_mplan;
@@ -34,6 +36,7 @@ typedef struct pr_menum {
     pr_mplan *plans;
     size_t n, cap;
     bool oom;
+    const pa_req *req;   /* the requirement whose condition is being walked, or NULL */
 } pr_menum;
 
 static double pr_mnow(void)
@@ -49,6 +52,152 @@ static double pr_mnow(void)
 static const char *pr_file_text(const pr_menum *m, uint32_t file)
 {
     return m->tree->src->files[file].text;
+}
+
+/* ---- equivalent mutants ---------------------------------------------------------- */
+
+/* The copies one mutated condition is made of. */
+typedef struct pr_eqcopy {
+    pa_expr *nodes[64];
+    size_t n;
+    char text[256]; /* a replaced text literal */
+} pr_eqcopy;
+
+static pa_expr *pr_eq_node(pr_eqcopy *k, const pa_expr *e)
+{
+    if (k->n == sizeof k->nodes / sizeof k->nodes[0])
+        return NULL;
+    pa_expr *c = malloc(sizeof *c);
+    if (c) {
+        memcpy(c, e, sizeof *c);
+        k->nodes[k->n++] = c;
+    }
+    return c;
+}
+
+static bool pr_span_in(ps_span at, ps_span in)
+{
+    return at.file == in.file && at.start >= in.start && at.end <= in.end;
+}
+
+static bool pr_span_is(ps_span a, ps_span b)
+{
+    return a.file == b.file && a.start == b.start && a.end == b.end;
+}
+
+/* The operator `repl` spells, for a change of operator. */
+static bool pr_op_of(const char *repl, pa_op *op)
+{
+    static const struct { const char *s; pa_op op; } ops[] = {
+        {"<", PA_OP_LT}, {"<=", PA_OP_LE}, {">", PA_OP_GT}, {">=", PA_OP_GE}, {"=", PA_OP_EQ},
+        {"!=", PA_OP_NE}, {"and", PA_OP_AND}, {"or", PA_OP_OR}};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(repl, ops[i].s) == 0) {
+            *op = ops[i].op;
+            return true;
+        }
+    return false;
+}
+
+/* A literal node changed as `repl` writes it; false when it is not one
+ * this models. */
+static bool pr_eq_literal(pr_eqcopy *k, pa_expr *c, const char *repl)
+{
+    char *end;
+    size_t n = strlen(repl);
+    if (c->kind == PA_E_INT || c->kind == PA_E_DURATION) {
+        long long v = strtoll(repl, &end, 10);
+        if (end == repl)
+            return false;
+        if (c->kind == PA_E_INT)
+            c->u.i = v;
+        else
+            c->u.dur.n = v;
+        return true;
+    }
+    if (c->kind == PA_E_DATE)
+        return pu_date_parse(repl, n, &c->u.date);
+    if (c->kind == PA_E_STR && n >= 2 && n - 2 < sizeof k->text && repl[0] == '"') {
+        memcpy(k->text, repl + 1, n - 2);
+        k->text[n - 2] = '\0';
+        c->u.str.s = k->text;
+        c->u.str.len = (uint32_t)(n - 2);
+        return true;
+    }
+    return false;
+}
+
+/* `e` with the change of the bytes `at` into `repl` made on copies of the
+ * nodes from e down to the one changed (the rest shared); NULL when the
+ * change is not one this models (then nothing is claimed). Only `and`,
+ * `or`, `not` and comparisons are walked through. */
+static const pa_expr *pr_eq_copy(pr_eqcopy *k, const pa_expr *e, ps_span at, const char *repl)
+{
+    if (!pr_span_in(at, e->span))
+        return NULL;
+    if (e->kind == PA_E_UNARY && e->u.un.op == PA_OP_NOT && pr_span_is(at, e->span))
+        return e->u.un.a; /* `not X` -> `(X)` */
+    pa_expr *c = pr_eq_node(k, e);
+    if (!c)
+        return NULL;
+    if (e->kind == PA_E_BINARY && pr_span_is(at, e->u.bin.op_span))
+        return pr_op_of(repl, &c->u.bin.op) ? c : NULL;
+    if (e->kind == PA_E_BINARY && pr_span_in(at, e->u.bin.a->span))
+        return (c->u.bin.a = (pa_expr *)pr_eq_copy(k, e->u.bin.a, at, repl)) ? c : NULL;
+    if (e->kind == PA_E_BINARY && pr_span_in(at, e->u.bin.b->span))
+        return (c->u.bin.b = (pa_expr *)pr_eq_copy(k, e->u.bin.b, at, repl)) ? c : NULL;
+    if (e->kind == PA_E_UNARY && pr_span_in(at, e->u.un.a->span))
+        return (c->u.un.a = (pa_expr *)pr_eq_copy(k, e->u.un.a, at, repl)) ? c : NULL;
+    if (pr_span_is(at, e->span) && pr_eq_literal(k, c, repl))
+        return c;
+    return NULL;
+}
+
+/* Whether changing the bytes `at` of condition `cond` into `repl` provably
+ * leaves the condition true for exactly the same coaches and days. */
+static bool pr_plan_equivalent(pr_menum *m, const pa_expr *cond, ps_span at, const char *repl)
+{
+    pr_eqcopy k;
+    k.n = 0;
+    pa_expr yes;
+    const pa_expr *mutated;
+    if (pr_span_is(at, cond->span) && strcmp(repl, "true") == 0) {
+        memset(&yes, 0, sizeof yes); /* the requirement removed: `true` */
+        yes.kind = PA_E_BOOL;
+        yes.span = cond->span;
+        yes.depth = 1;
+        yes.u.b = true;
+        mutated = &yes;
+    } else {
+        mutated = pr_eq_copy(&k, cond, at, repl);
+    }
+    bool oom = false;
+    bool same = mutated && pl_conditions_equivalent(m->tree, cond, mutated, &oom);
+    for (size_t i = 0; i < k.n; i++)
+        free(k.nodes[i]);
+    m->oom = m->oom || oom;
+    return same;
+}
+
+static char *pr_squeeze(const char *s, size_t n);
+
+/* The reason a proved mutant is given: the condition that does not change. */
+static char *pr_equivalent_why(pr_menum *m, const pa_req *r)
+{
+    const pa_expr *c = r->cond;
+    char *cond = pr_squeeze(pr_file_text(m, c->span.file) + c->span.start, c->span.end - c->span.start);
+    pd_buf b = {0};
+    if (cond)
+        pd_buf_printf(&b, "the condition of \"%s\", `%s`, holds as mutated for exactly the same values "
+                          "(the lint's reasoning, within the record's declared ranges): it changes no decision",
+                      r->label ? r->label : "", cond);
+    free(cond);
+    if (!cond || b.oom || !b.data) {
+        pd_buf_free(&b);
+        m->oom = true;
+        return NULL;
+    }
+    return b.data;
 }
 
 /* Adds a mutant unless the same change is already planned (an amended
@@ -84,6 +233,8 @@ static void pr_plan(pr_menum *m, ps_span at, ps_span ctx, const char *repl)
     ps_position(m->tree->src, at.file, at.start, &line, &col);
     p->line = line;
     p->column = col;
+    if (m->req && pr_plan_equivalent(m, m->req->cond, at, repl))
+        p->equivalent = pr_equivalent_why(m, m->req);
     /* UTF-8 continuation bytes start no code point. */
     p->cp_column = 1;
     for (uint32_t i = at.start - (col - 1); i < at.start; i++)
@@ -346,9 +497,11 @@ static void pr_walk_req(pr_menum *m, const pa_req *r, bool top)
     /* A requirement removed: its condition made `true`, which keeps the
      * label the tests name (deleting the line would not compile). */
     if (r->group == PA_LEAF && r->cond && !r->decided_by) {
+        m->req = r;
         if (top)
             pr_plan(m, r->cond->span, r->cond->span, "true");
         pr_walk_expr(m, r->cond);
+        m->req = NULL;
     }
     if (r->group == PA_ALL_OF || r->group == PA_ANY_OF)
         pr_plan_group(m, r);
@@ -486,6 +639,10 @@ static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet
     out->column = p->column;
     out->cp_column = p->cp_column;
     pt_overlay ov = {f->real, text, len};
+    if (p->equivalent && !(out->equivalent = pr_dup(p->equivalent))) {
+        free(text);
+        return pt_fail(err, PW_ERR_NOMEM, "out of memory");
+    }
     pr_file res;
     pw_status st = pr_run_file_overlay(path, quiet, &ov, NULL, &res, err);
     if (st != PW_OK) {
@@ -502,6 +659,8 @@ static pw_status pr_run_mutant(const char *path, const pw_compile_options *quiet
             break;
         }
     pr_file_fini(&res);
+    if (st == PW_OK && out->outcome == PR_SURVIVED && p->equivalent)
+        out->outcome = PR_EQUIVALENT; /* proved: no test could kill it */
     if (st == PW_OK && out->outcome == PR_SURVIVED && !*sg)
         st = pr_suggester_new(path, quiet, sg, err);
     if (st == PW_OK && out->outcome == PR_SURVIVED)
@@ -520,6 +679,7 @@ void pr_mutation_fini(pr_mutation *m)
         free(m->mutants[i].after);
         free(m->mutants[i].killed_by);
         free(m->mutants[i].witness);
+        free(m->mutants[i].equivalent);
         free(m->mutants[i].suggestion);
     }
     free(m->mutants);
@@ -536,8 +696,10 @@ static void pr_menum_fini(pr_menum *m)
         free(m->files[i].text);
     }
     free(m->files);
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; i < m->n; i++) {
         free(m->plans[i].repl);
+        free(m->plans[i].equivalent);
+    }
     free(m->plans);
 }
 
@@ -669,6 +831,7 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, un
         out->killed += out->mutants[i].outcome == PR_KILLED;
         out->survived += out->mutants[i].outcome == PR_SURVIVED;
         out->uncompiled += out->mutants[i].outcome == PR_UNCOMPILED;
+        out->equivalent += out->mutants[i].outcome == PR_EQUIVALENT;
     }
     pr_menum_fini(&m);
     out->seconds = pr_mnow() - start;

@@ -13,7 +13,7 @@ double pr_mutation_score(size_t killed, size_t counted)
 
 static const char *pr_outcome_word(pr_outcome o)
 {
-    return o == PR_KILLED ? "KILLED" : o == PR_SURVIVED ? "SURVIVED" : "NOT COMPILED";
+    return o == PR_KILLED ? "KILLED" : o == PR_SURVIVED ? "SURVIVED" : o == PR_EQUIVALENT ? "EQUIVALENT" : "NOT COMPILED";
 }
 
 /* Text with every line after a newline indented by `indent`. */
@@ -62,6 +62,8 @@ void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
                       u->column, u->before, u->after[0] ? u->after : "(removed)");
         if (u->outcome == PR_KILLED)
             pd_buf_printf(out, " (by \"%s\")", u->killed_by ? u->killed_by : "");
+        if (u->outcome == PR_EQUIVALENT)
+            pd_buf_printf(out, "\n  %s; not counted", u->equivalent ? u->equivalent : "");
         pd_buf_printf(out, "\n");
         pr_render_suggestion(u, out);
     }
@@ -70,6 +72,8 @@ void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
                   m->killed, m->survived);
     if (m->uncompiled)
         pd_buf_printf(out, ", %zu not compiled (not counted)", m->uncompiled);
+    if (m->equivalent)
+        pd_buf_printf(out, ", %zu equivalent (not counted)", m->equivalent);
     pd_buf_printf(out, "; mutation score %.1f%% (%.2f s)\n", pr_mutation_score(m->killed, counted),
                   m->seconds);
 }
@@ -78,9 +82,10 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
 {
     pd_buf_printf(out, "{\"file\":");
     pd_json_str(out, u->file);
-    const char *word = u->outcome == PR_KILLED     ? "killed"
-                       : u->outcome == PR_SURVIVED ? "survived"
-                                                   : "not_compiled";
+    const char *word = u->outcome == PR_KILLED       ? "killed"
+                       : u->outcome == PR_SURVIVED   ? "survived"
+                       : u->outcome == PR_EQUIVALENT ? "equivalent"
+                                                     : "not_compiled";
     pd_buf_printf(out, ",\"line\":%u,\"column\":%u,\"outcome\":\"%s\",\"before\":", u->line, u->column,
                   word);
     pd_json_str(out, u->before);
@@ -89,6 +94,10 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
     if (u->killed_by) {
         pd_buf_printf(out, ",\"killed_by\":");
         pd_json_str(out, u->killed_by);
+    }
+    if (u->outcome == PR_EQUIVALENT) {
+        pd_buf_printf(out, ",\"equivalent_because\":");
+        pd_json_str(out, u->equivalent ? u->equivalent : "");
     }
     if (u->outcome == PR_SURVIVED && u->witness && u->suggestion) {
         pd_buf_printf(out, ",\"witness\":");
@@ -111,9 +120,9 @@ void pr_render_mutation_json(const pr_mutation *m, pd_buf *out)
     }
     if (m->no_tests)
         pd_buf_printf(out, ",\"no_tests\":true");
-    pd_buf_printf(out, ",\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,\"not_compiled\":%zu,\"score\":%.1f,"
-                       "\"seconds\":%.3f,\"results\":[",
-                  m->n, m->killed, m->survived, m->uncompiled,
+    pd_buf_printf(out, ",\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,\"not_compiled\":%zu,\"equivalent\":%zu,"
+                       "\"score\":%.1f,\"seconds\":%.3f,\"results\":[",
+                  m->n, m->killed, m->survived, m->uncompiled, m->equivalent,
                   pr_mutation_score(m->killed, m->killed + m->survived), m->seconds);
     for (size_t i = 0; i < m->n; i++) {
         if (i)

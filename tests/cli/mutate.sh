@@ -42,7 +42,7 @@ expect_status weak-min-50 0 "$bin" test --mutate --min-mutation-score 50% weak.t
 expect_status weak-json 1 "$bin" test --mutate --format json --min-mutation-score 60 weak.test.pw
 expect_grep weak-json out '{"file":"rules.pw","line":15,"column":46,"outcome":"survived","before":"age >= 16","after":"age >= 17","witness":"`helper` is eligible as written and not eligible as mutated as of 2026-06-01'
 expect_grep weak-json out '"outcome":"killed","before":"not banned","after":"(banned)","killed_by":"an adult may help"}'
-expect_grep weak-json out '"mutants":6,"killed":3,"survived":3,"not_compiled":0,"score":50.0}'
+expect_grep weak-json out '"mutants":6,"killed":3,"survived":3,"not_compiled":0,"equivalent":0,"score":50.0}'
 if command -v python3 >/dev/null; then
   if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/weak-json.out"; then ok "weak-json: valid JSON"
   else fail "weak-json: not valid JSON"; fi
@@ -133,6 +133,53 @@ expect_grep dates out 'd.test.pw: 11 mutants: 3 killed, 8 survived; mutation sco
 expect_status dates-json 0 "$bin" test --mutate --format json d.test.pw
 expect_grep dates-json out '"line":11,"column":22,"outcome":"killed","before":"\"coach\" in roles","after":"\"volunteer\" in roles","killed_by":"open"}'
 expect_grep dates-json out '"line":12,"column":26,"outcome":"killed","before":"kind = \"official\"","after":"kind = \"coach\"","killed_by":"open"}'
+cd "$tmp/m" || exit 1
+
+# Equivalent mutants: proved by the lint's reasoning to change no decision
+# (a redundant `age >= 14` beside `age >= 16`; a bound the record declares),
+# listed with the reason and left out of the score. The rest are killed.
+mkdir "$tmp/q" && cat >"$tmp/q/q.test.pw" <<'PW'
+facts coach {
+  id: text
+  birth_date: date
+  athletes: integer >= 0 = 0
+}
+define age = years since birth_date
+program p "P" {
+  require "old enough": age >= 16 and age >= 14
+  require "athletes": athletes >= 0
+  require "some athletes": athletes >= 1
+}
+test "16 today" {
+  as of 2026-06-01
+  given { id: "a", birth_date: 2010-06-01, athletes: 1 }
+  expect p eligible
+}
+test "15" {
+  as of 2026-06-01
+  given { id: "a", birth_date: 2010-06-02, athletes: 1 }
+  expect p not eligible unmet "old enough"
+}
+test "no athletes" {
+  as of 2026-06-01
+  given { id: "a", birth_date: 2000-06-02, athletes: 0 }
+  expect p not eligible unmet "some athletes"
+}
+PW
+cd "$tmp/q" || exit 1
+expect_status equiv 0 "$bin" test --mutate --min-mutation-score 100 q.test.pw
+expect_grep equiv out 'EQUIVALENT q.test.pw:8:46 `age >= 14` -> `age >= 15`'
+expect_grep equiv out '  the condition of "old enough", `age >= 16 and age >= 14`, holds as mutated for exactly the same values (the lint'"'"'s reasoning, within the record'"'"'s declared ranges): it changes no decision; not counted'
+expect_grep equiv out 'EQUIVALENT q.test.pw:8:43 `age >= 14` -> `age > 14`'
+expect_grep equiv out 'EQUIVALENT q.test.pw:8:46 `age >= 14` -> `age >= 13`'
+expect_grep equiv out 'EQUIVALENT q.test.pw:9:23 `athletes >= 0` -> `true`'
+expect_grep equiv out 'EQUIVALENT q.test.pw:9:35 `athletes >= 0` -> `athletes >= -1`'
+expect_grep equiv out 'q.test.pw: 16 mutants: 11 killed, 0 survived, 5 equivalent (not counted); mutation score 100.0%'
+# Never a claim without a proof: `age >= 16`'s own boundary is killed, not equivalent.
+if grep -q 'EQUIVALENT q.test.pw:8:3[0-9]' "$tmp/equiv.out"; then fail "equiv: age >= 16 called equivalent"; else ok "equiv: age >= 16 not equivalent"; fi
+expect_status equiv-json 0 "$bin" test --mutate --format json q.test.pw
+expect_grep equiv-json out '"line":9,"column":35,"outcome":"equivalent","before":"athletes >= 0","after":"athletes >= -1","equivalent_because":"the condition of \"athletes\", `athletes >= 0`, holds as mutated'
+expect_grep equiv-json out '"mutants":16,"killed":11,"survived":0,"not_compiled":0,"equivalent":5,"score":100.0}'
 cd "$tmp/m" || exit 1
 
 # --- the strong test: a coach on each side of the boundary kills every mutant -------

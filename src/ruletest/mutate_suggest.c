@@ -185,6 +185,7 @@ typedef struct pr_sg_run {
     pr_sg_side orig, mut;
     const pr_sg_test *t;
     const pr_strings *dates;
+    long only; /* the one date moved (an index into dates), or -1: all of them */
     long budget;
     pw_status st; /* PW_ERR_NOMEM only: an evaluation error is a day with no answer */
 } pr_sg_run;
@@ -205,12 +206,14 @@ static bool pr_sg_verdict(pr_sg_run *r, pr_sg_side *side, pw_date day, pw_verdic
     return true;
 }
 
-/* The coach's record with every top-level date moved by `shift` days;
- * NULL when memory runs out. */
+/* The coach's record with its top-level dates (or the one r->only names)
+ * moved by `shift` days; NULL when memory runs out. */
 static cJSON *pr_sg_shifted(const pr_sg_run *r, long shift)
 {
     cJSON *rec = cJSON_Duplicate(r->t->facts, true);
     for (size_t i = 0; rec && i < r->dates->n; i++) {
+        if (r->only >= 0 && (size_t)r->only != i)
+            continue;
         cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, r->dates->items[i]);
         int32_t d;
         if (!cJSON_IsString(f) || !pu_date_parse(f->valuestring, strlen(f->valuestring), &d))
@@ -342,6 +345,15 @@ static const char *pr_sg_verdict_words(pw_verdict v)
     }
 }
 
+/* Whether the search moves field `name`. */
+static bool pr_sg_moved(const pr_sg_run *r, const char *name)
+{
+    for (size_t i = 0; i < r->dates->n; i++)
+        if (strcmp(r->dates->items[i], name) == 0)
+            return r->only < 0 || (size_t)r->only == i;
+    return false;
+}
+
 /* The `given` clause for the test's coach with dates moved by shift. */
 static void pr_sg_given(pr_sg_run *r, long shift, pd_buf *out)
 {
@@ -354,8 +366,7 @@ static void pr_sg_given(pr_sg_run *r, long shift, pd_buf *out)
     pd_buf_printf(out, "%s%s{ ", t->base ? t->base : "", t->base ? " with " : "");
     size_t n = 0;
     for (size_t k = 0; k < t->nwith; k++) {
-        cJSON *f = pr_strings_has(r->dates, t->names[k]) ? cJSON_GetObjectItemCaseSensitive(rec, t->names[k])
-                                                         : NULL;
+        cJSON *f = pr_sg_moved(r, t->names[k]) ? cJSON_GetObjectItemCaseSensitive(rec, t->names[k]) : NULL;
         pd_buf_printf(out, "%s%s: %s", n++ ? ", " : "", t->names[k],
                       cJSON_IsString(f) ? f->valuestring : t->values[k]);
     }
@@ -365,7 +376,8 @@ static void pr_sg_given(pr_sg_run *r, long shift, pd_buf *out)
             written = written || strcmp(t->names[k], r->dates->items[i]) == 0;
         cJSON *f = rec ? cJSON_GetObjectItemCaseSensitive(rec, r->dates->items[i]) : NULL;
         int32_t d;
-        if (!written && cJSON_IsString(f) && pu_date_parse(f->valuestring, strlen(f->valuestring), &d))
+        if (!written && (r->only < 0 || (size_t)r->only == i) && cJSON_IsString(f) &&
+            pu_date_parse(f->valuestring, strlen(f->valuestring), &d))
             pd_buf_printf(out, "%s%s: %s", n++ ? ", " : "", r->dates->items[i], f->valuestring);
     }
     pd_buf_printf(out, " }");
@@ -433,9 +445,14 @@ static void pr_sg_report(pr_sg_run *r, const char *prog, const pr_sg_point *hit,
         pd_buf_printf(&why, " labels differ");
     }
     pd_buf_printf(&why, " as of %s for the coach of test \"%s\"", day, r->t->title);
+    char what[128];
+    if (r->only >= 0)
+        snprintf(what, sizeof what, "its `%s`", r->dates->items[r->only]);
+    else
+        snprintf(what, sizeof what, "every date of the record");
     if (hit->shift)
-        pd_buf_printf(&why, " with every date of the record moved %ld day%s %s", labs(hit->shift),
-                      labs(hit->shift) == 1 ? "" : "s", hit->shift > 0 ? "later" : "earlier");
+        pd_buf_printf(&why, " with %s moved %ld day%s %s", what, labs(hit->shift), labs(hit->shift) == 1 ? "" : "s",
+                      hit->shift > 0 ? "later" : "earlier");
     char title[256];
     snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u)", prog, pr_sg_verdict_words(hit->orig), out->file,
              out->line, out->column);
@@ -446,7 +463,7 @@ static void pr_sg_report(pr_sg_run *r, const char *prog, const pr_sg_point *hit,
         if (beyond->day != hit->day)
             pd_buf_printf(&why, "; as of %s it is %s either way", other, pr_sg_verdict_words(beyond->orig));
         else
-            pd_buf_printf(&why, "; with the record's dates a day %s, it is %s either way",
+            pd_buf_printf(&why, "; with %s a day %s, it is %s either way", what,
                           beyond->shift > hit->shift ? "later" : "earlier", pr_sg_verdict_words(beyond->orig));
         snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u, other side)", prog, pr_sg_verdict_words(beyond->orig),
                  out->file, out->line, out->column);
@@ -490,6 +507,22 @@ static bool pr_sg_search(pr_sg_run *r, const char *prog, bool by_day, long lo, l
     return true;
 }
 
+/* Whether the test's record holds a date in field `name`. */
+static bool pr_sg_has_date(const pr_sg_test *t, const char *name)
+{
+    cJSON *f = t->facts ? cJSON_GetObjectItemCaseSensitive(t->facts, name) : NULL;
+    int32_t d;
+    return cJSON_IsString(f) && pu_date_parse(f->valuestring, strlen(f->valuestring), &d);
+}
+
+static size_t pr_sg_dates_present(const pr_sg_test *t, const pr_strings *dates)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < dates->n; i++)
+        n += pr_sg_has_date(t, dates->items[i]);
+    return n;
+}
+
 pw_status pr_suggest(pr_suggester *s, const pt_overlay *ov, const pw_compile_options *quiet, pr_mutant *out,
                      pw_error *err)
 {
@@ -501,18 +534,33 @@ pw_status pr_suggest(pr_suggester *s, const pt_overlay *ov, const pw_compile_opt
         pw_program_free(mprog);
         return e.status == PW_ERR_NOMEM ? pt_fail(err, PW_ERR_NOMEM, "out of memory") : PW_OK;
     }
-    pr_sg_run r = {{s->prog, s->ctx, 0, 0}, {mprog, mctx, 0, 0}, NULL, &s->dates, PR_SG_BUDGET, PW_OK};
+    pr_sg_run r = {{s->prog, s->ctx, 0, 0}, {mprog, mctx, 0, 0}, NULL, &s->dates, -1, PR_SG_BUDGET, PW_OK};
     bool found = false;
     /* Every test by day first (the coach as the test wrote it), then by
      * shift, a year of shifts of every test at a time: the nearest coach
-     * of any test is found before a far one of the first. */
+     * of any test is found before a far one of the first. Each date of the
+     * record is moved alone first (a coach born later, the rest as
+     * written), then all of them together. */
     for (long lo = 0; !found && lo <= PR_SG_SHIFT; lo += lo ? PR_SG_BLOCK : 1) {
         bool by_day = lo == 0;
         long hi = by_day ? PR_SG_DAYS + 1 : lo + PR_SG_BLOCK;
         for (size_t i = 0; i < s->ntests && !found && r.st == PW_OK && r.budget > 0; i++) {
             r.t = &s->tests[i];
-            for (size_t k = 0; r.t->facts && k < r.t->progs.n && !found; k++)
-                found = pr_sg_search(&r, r.t->progs.items[k], by_day, by_day ? 0 : lo, hi, out);
+            size_t present = pr_sg_dates_present(r.t, &s->dates);
+            for (long only = by_day ? -1 : 0; only < (long)s->dates.n && !found; only++) {
+                if (only >= 0 && !pr_sg_has_date(r.t, s->dates.items[only]))
+                    continue;
+                r.only = only;
+                for (size_t k = 0; r.t->facts && k < r.t->progs.n && !found; k++)
+                    found = pr_sg_search(&r, r.t->progs.items[k], by_day, by_day ? 0 : lo, hi, out);
+                if (by_day)
+                    break;
+            }
+            if (!by_day && !found && present >= 2) {
+                r.only = -1;
+                for (size_t k = 0; r.t->facts && k < r.t->progs.n && !found; k++)
+                    found = pr_sg_search(&r, r.t->progs.items[k], false, lo, hi, out);
+            }
         }
     }
     out->no_witness = !found;

@@ -28,7 +28,7 @@ if grep -q 'not banned' "$tmp/weak.out"; then fail "weak: lists a killed mutant"
 
 # A suggested test per survivor: the coach of a test with its dates moved to
 # the boundary (a 16th birthday on the test's date), on both sides of it.
-expect_grep weak out "  \`helper\` is eligible as written and not eligible as mutated as of 2026-06-01 for the coach of test \"a child may not\" with every date of the record moved 3501 days earlier; with the record's dates a day later, it is not eligible either way; suggested tests:"
+expect_grep weak out "  \`helper\` is eligible as written and not eligible as mutated as of 2026-06-01 for the coach of test \"a child may not\" with its \`birth_date\` moved 3501 days earlier; with its \`birth_date\` a day later, it is not eligible either way; suggested tests:"
 expect_grep weak out '      given adult with { birth_date: 2010-06-01 }'
 expect_grep weak out '      given adult with { birth_date: 2010-06-02 }'
 expect_grep weak out '    test "helper not eligible (mutant rules.pw:15:46, other side)" {'

@@ -420,7 +420,9 @@ static void pr_sg_test_text(pr_sg_run *r, const char *prog, const pr_sg_point *p
 {
     char day[16];
     pu_date_format(r->t->as_of + (pw_date)p->day, day);
-    pd_buf_printf(out, "test \"%s\" {\n  as of %s\n  given ", title, day);
+    pd_buf_printf(out, "test ");
+    pr_sg_quoted(title, out); /* a file name may hold a quote */
+    pd_buf_printf(out, " {\n  as of %s\n  given ", day);
     pr_sg_given(r, p->shift, out);
     pd_buf_printf(out, "\n");
     pr_sg_expect(r, prog, p, lists, out);

@@ -34,8 +34,9 @@ static void pr_render_suggestion(const pr_mutant *u, pd_buf *out)
     if (u->outcome != PR_SURVIVED)
         return;
     if (u->no_witness) {
-        pd_buf_printf(out, "  no coach and day found on which it changes a decision (from the file's tests' "
-                           "coaches, within the search's horizon): a candidate equivalent mutant\n");
+        pd_buf_printf(out, "  no coach and day found on which it changes a decision (the file's tests' coaches "
+                           "on other days, with one field changed or their dates moved, within the search's "
+                           "horizon): a candidate equivalent mutant\n");
         return;
     }
     if (!u->witness || !u->suggestion)

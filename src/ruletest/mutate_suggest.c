@@ -41,8 +41,19 @@ typedef struct pr_sg_test {
     pr_strings progs; /* programs its expectations name */
 } pr_sg_test;
 
+/* A top-level field of the coach record the search may give another value:
+ * a boolean, an integer, a text or set of texts of a `known` list. */
+typedef enum pr_sg_vkind { PR_SG_BOOL, PR_SG_INT, PR_SG_TEXT, PR_SG_SET } pr_sg_vkind;
+typedef struct pr_sg_vfield {
+    char *name;
+    pr_sg_vkind kind;
+    pr_strings known; /* PR_SG_TEXT, PR_SG_SET: the list's values */
+} pr_sg_vfield;
+
 struct pr_suggester {
     char *path;       /* the file compiled (its mutants too) */
+    pr_sg_vfield *vary;
+    size_t nvary, vcap;
     pw_program *prog; /* the rules as written */
     pw_context *ctx;
     pr_sg_test *tests;
@@ -75,6 +86,71 @@ static void pr_sg_date_fields(pr_suggester *s, const pt_tree *tree)
     }
 }
 
+/* The values of known list `name` and its extensions. */
+static bool pr_sg_known_values(const pt_tree *tree, const char *name, pr_strings *out)
+{
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        const pa_expr *v = d->kind == PA_D_KNOWN                                       ? d->u.known.values
+                           : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_KNOWN ? d->u.extend.values
+                                                                                     : NULL;
+        if (!d->name || strcmp(d->name, name) != 0 || !v)
+            continue;
+        if (v->kind == PA_E_LIST)
+            v = v->u.list.items;
+        for (; v; v = v->next) {
+            if (v->kind != PA_E_STR || memchr(v->u.str.s, '\0', v->u.str.len))
+                continue;
+            char *text = malloc(v->u.str.len + 1);
+            if (!text)
+                return false;
+            memcpy(text, v->u.str.s, v->u.str.len);
+            text[v->u.str.len] = '\0';
+            bool ok = pr_strings_has(out, text) || pr_strings_push(out, text);
+            free(text);
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The fields of `facts coach` the search may give other values. */
+static void pr_sg_vary_fields(pr_suggester *s, const pt_tree *tree)
+{
+    for (const pa_decl *d = tree->decls; d && !s->oom; d = d->next) {
+        const pa_field *f = d->kind == PA_D_FACTS                                     ? d->u.record.fields
+                            : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_FACTS ? d->u.extend.fields
+                                                                                       : NULL;
+        for (; f && !s->oom; f = f->next) {
+            const pa_typeref *ty = &f->type;
+            pr_sg_vkind kind;
+            if (!ty->name || !f->name)
+                continue;
+            if (ty->form == PA_TY_NAMED && strcmp(ty->name, "boolean") == 0)
+                kind = PR_SG_BOOL;
+            else if (ty->form == PA_TY_NAMED && strcmp(ty->name, "integer") == 0)
+                kind = PR_SG_INT;
+            else if (ty->form == PA_TY_NAMED && ty->known && strcmp(ty->name, "text") == 0)
+                kind = PR_SG_TEXT;
+            else if (ty->form == PA_TY_SET && ty->known)
+                kind = PR_SG_SET;
+            else
+                continue;
+            pr_sg_vfield *v = pr_reserve(s->vary, &s->vcap, s->nvary, sizeof *v);
+            if (!v) {
+                s->oom = true;
+                return;
+            }
+            s->vary = v;
+            v = &s->vary[s->nvary++];
+            memset(v, 0, sizeof *v);
+            v->kind = kind;
+            if (!(v->name = pr_dup(f->name)) || (ty->known && !pr_sg_known_values(tree, ty->known, &v->known)))
+                s->oom = true;
+        }
+    }
+}
+
 static bool pr_sg_keep_test(pr_sg_test *t, const pt_tree *tree, const pa_decl *d)
 {
     const pa_facts_ref *g = &d->u.test.given;
@@ -104,6 +180,7 @@ static void pr_sg_inspect(void *user, const pt_tree *tree)
     if (!tree->program)
         return;
     pr_sg_date_fields(s, tree);
+    pr_sg_vary_fields(s, tree);
     size_t n = 0;
     for (const pa_decl *d = tree->decls; d; d = d->next)
         n += d->kind == PA_D_TEST && d->span.file == 0;
@@ -141,6 +218,11 @@ void pr_suggester_free(pr_suggester *s)
         pr_strings_fini(&t->progs);
     }
     free(s->tests);
+    for (size_t i = 0; i < s->nvary; i++) {
+        free(s->vary[i].name);
+        pr_strings_fini(&s->vary[i].known);
+    }
+    free(s->vary);
     free(s->path);
     pr_strings_fini(&s->dates);
     pw_context_free(s->ctx);
@@ -186,6 +268,9 @@ typedef struct pr_sg_run {
     const pr_sg_test *t;
     const pr_strings *dates;
     long only; /* the one date moved (an index into dates), or -1: all of them */
+    const char *vary_name; /* a field given another value, or NULL */
+    const cJSON *vary_value;
+    bool no_follow; /* the point found is reported alone */
     long budget;
     pw_status st; /* PW_ERR_NOMEM only: an evaluation error is a day with no answer */
 } pr_sg_run;
@@ -221,6 +306,17 @@ static cJSON *pr_sg_shifted(const pr_sg_run *r, long shift)
         char buf[16];
         pu_date_format(d + (int32_t)shift, buf);
         if (!cJSON_ReplaceItemInObjectCaseSensitive(rec, r->dates->items[i], cJSON_CreateString(buf))) {
+            cJSON_Delete(rec);
+            return NULL;
+        }
+    }
+    if (rec && r->vary_name) {
+        cJSON *v = cJSON_Duplicate(r->vary_value, true);
+        bool ok = v && (cJSON_GetObjectItemCaseSensitive(rec, r->vary_name)
+                            ? cJSON_ReplaceItemInObjectCaseSensitive(rec, r->vary_name, v)
+                            : cJSON_AddItemToObject(rec, r->vary_name, v));
+        if (!ok) {
+            cJSON_Delete(v);
             cJSON_Delete(rec);
             return NULL;
         }
@@ -355,22 +451,54 @@ static bool pr_sg_moved(const pr_sg_run *r, const char *name)
 }
 
 /* The `given` clause for the test's coach with dates moved by shift. */
+static void pr_sg_quoted(const char *s, pd_buf *out);
+
+/* A value of the record as the language writes it. */
+static void pr_sg_literal(const cJSON *v, pd_buf *out)
+{
+    if (cJSON_IsBool(v)) {
+        pd_buf_printf(out, cJSON_IsTrue(v) ? "true" : "false");
+    } else if (cJSON_IsNumber(v)) {
+        pd_buf_printf(out, "%lld", (long long)v->valuedouble);
+    } else if (cJSON_IsString(v)) {
+        pr_sg_quoted(v->valuestring, out);
+    } else if (cJSON_IsArray(v)) {
+        pd_buf_printf(out, "[");
+        for (const cJSON *e = v->child; e; e = e->next) {
+            pr_sg_literal(e, out);
+            pd_buf_printf(out, e->next ? ", " : "");
+        }
+        pd_buf_printf(out, "]");
+    } else {
+        pd_buf_printf(out, "none");
+    }
+}
+
+/* The `given` clause for the test's coach as the search changed it: the
+ * test's own `with` fields (changed where the search changed them), then
+ * the fields it changed that the test does not write. */
 static void pr_sg_given(pr_sg_run *r, long shift, pd_buf *out)
 {
     const pr_sg_test *t = r->t;
-    if (shift == 0) {
+    if (shift == 0 && !r->vary_name) {
         pd_buf_printf(out, "%s", t->given);
         return;
     }
     cJSON *rec = pr_sg_shifted(r, shift);
     pd_buf_printf(out, "%s%s{ ", t->base ? t->base : "", t->base ? " with " : "");
     size_t n = 0;
+    bool vary_written = false;
     for (size_t k = 0; k < t->nwith; k++) {
-        cJSON *f = pr_sg_moved(r, t->names[k]) ? cJSON_GetObjectItemCaseSensitive(rec, t->names[k]) : NULL;
-        pd_buf_printf(out, "%s%s: %s", n++ ? ", " : "", t->names[k],
-                      cJSON_IsString(f) ? f->valuestring : t->values[k]);
+        bool varied = r->vary_name && strcmp(t->names[k], r->vary_name) == 0;
+        vary_written = vary_written || varied;
+        cJSON *f = shift && pr_sg_moved(r, t->names[k]) ? cJSON_GetObjectItemCaseSensitive(rec, t->names[k]) : NULL;
+        pd_buf_printf(out, "%s%s: ", n++ ? ", " : "", t->names[k]);
+        if (varied)
+            pr_sg_literal(r->vary_value, out);
+        else
+            pd_buf_printf(out, "%s", cJSON_IsString(f) ? f->valuestring : t->values[k]);
     }
-    for (size_t i = 0; i < r->dates->n; i++) {
+    for (size_t i = 0; shift && i < r->dates->n; i++) {
         bool written = false;
         for (size_t k = 0; k < t->nwith; k++)
             written = written || strcmp(t->names[k], r->dates->items[i]) == 0;
@@ -379,6 +507,10 @@ static void pr_sg_given(pr_sg_run *r, long shift, pd_buf *out)
         if (!written && (r->only < 0 || (size_t)r->only == i) && cJSON_IsString(f) &&
             pu_date_parse(f->valuestring, strlen(f->valuestring), &d))
             pd_buf_printf(out, "%s%s: %s", n++ ? ", " : "", r->dates->items[i], f->valuestring);
+    }
+    if (r->vary_name && !vary_written) {
+        pd_buf_printf(out, "%s%s: ", n++ ? ", " : "", r->vary_name);
+        pr_sg_literal(r->vary_value, out);
     }
     pd_buf_printf(out, " }");
     if (!rec)
@@ -455,6 +587,10 @@ static void pr_sg_report(pr_sg_run *r, const char *prog, const pr_sg_point *hit,
     if (hit->shift)
         pd_buf_printf(&why, " with %s moved %ld day%s %s", what, labs(hit->shift), labs(hit->shift) == 1 ? "" : "s",
                       hit->shift > 0 ? "later" : "earlier");
+    if (r->vary_name) {
+        pd_buf_printf(&why, " with its `%s` set to ", r->vary_name);
+        pr_sg_literal(r->vary_value, &why);
+    }
     char title[256];
     snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u)", prog, pr_sg_verdict_words(hit->orig), out->file,
              out->line, out->column);
@@ -496,7 +632,7 @@ static bool pr_sg_search(pr_sg_run *r, const char *prog, bool by_day, long lo, l
      * back toward it, to where the rules as written flip. */
     long at = by_day ? hit.day : hit.shift;
     bool flips = false;
-    for (int step = at < 0 ? -1 : 1, tries = 2; tries-- > 0 && !flips; step = -step) {
+    for (int step = at < 0 ? -1 : 1, tries = r->no_follow ? 0 : 2; tries-- > 0 && !flips; step = -step) {
         pr_sg_point p = hit;
         if (!by_day && !pr_sg_set(r, p.shift))
             break;
@@ -507,6 +643,82 @@ static bool pr_sg_search(pr_sg_run *r, const char *prog, bool by_day, long lo, l
     if (r->st == PW_OK)
         pr_sg_report(r, prog, &hit, &beyond, flips, out);
     return true;
+}
+
+/* The other values field v of the test's record is tried with: a boolean
+ * flipped, an integer from 0 to 5 or within 2 of its own, another value of
+ * its known list, a known value added to or taken from a set. A cJSON
+ * array (NULL when memory runs out). */
+static cJSON *pr_sg_alternatives(const pr_sg_vfield *v, const cJSON *cur)
+{
+    cJSON *alts = cJSON_CreateArray();
+    if (!alts)
+        return NULL;
+    bool ok = true;
+    if (v->kind == PR_SG_BOOL) {
+        if (!cJSON_IsFalse(cur))
+            ok = cJSON_AddItemToArray(alts, cJSON_CreateFalse());
+        if (!cJSON_IsTrue(cur))
+            ok = ok && cJSON_AddItemToArray(alts, cJSON_CreateTrue());
+    } else if (v->kind == PR_SG_INT) {
+        bool has = cJSON_IsNumber(cur);
+        long long own = has ? (long long)cur->valuedouble : 0;
+        for (long long x = 0; ok && x <= 5; x++)
+            if (!(has && x == own))
+                ok = cJSON_AddItemToArray(alts, cJSON_CreateNumber((double)x));
+        for (long long x = own - 2; ok && has && x <= own + 2; x++)
+            if (x > 5 && x != own)
+                ok = cJSON_AddItemToArray(alts, cJSON_CreateNumber((double)x));
+    } else {
+        for (size_t i = 0; ok && i < v->known.n; i++) {
+            const char *k = v->known.items[i];
+            if (v->kind == PR_SG_TEXT) {
+                if (!(cJSON_IsString(cur) && strcmp(cur->valuestring, k) == 0))
+                    ok = cJSON_AddItemToArray(alts, cJSON_CreateString(k));
+                continue;
+            }
+            cJSON *set = cJSON_IsArray(cur) ? cJSON_Duplicate(cur, true) : cJSON_CreateArray();
+            bool had = false;
+            for (cJSON *e = set ? set->child : NULL; e && !had; e = e->next)
+                if (cJSON_IsString(e) && strcmp(e->valuestring, k) == 0) {
+                    cJSON_Delete(cJSON_DetachItemViaPointer(set, e));
+                    had = true;
+                }
+            ok = set && (had || cJSON_AddItemToArray(set, cJSON_CreateString(k))) && cJSON_AddItemToArray(alts, set);
+        }
+    }
+    if (!ok) {
+        cJSON_Delete(alts);
+        return NULL;
+    }
+    return alts;
+}
+
+/* The test's coach on its own day with one field given each other value
+ * it may take: true when the rules and the mutant disagree on one. */
+static bool pr_sg_vary_test(pr_suggester *s, pr_sg_run *r, pr_mutant *out)
+{
+    bool found = false;
+    r->no_follow = true;
+    for (size_t i = 0; i < s->nvary && !found && r->st == PW_OK && r->budget > 0; i++) {
+        const pr_sg_vfield *v = &s->vary[i];
+        cJSON *alts = pr_sg_alternatives(v, cJSON_GetObjectItemCaseSensitive(r->t->facts, v->name));
+        if (!alts) {
+            r->st = PW_ERR_NOMEM;
+            break;
+        }
+        r->vary_name = v->name;
+        for (const cJSON *a = alts->child; a && !found && r->budget > 0; a = a->next) {
+            r->vary_value = a;
+            for (size_t k = 0; k < r->t->progs.n && !found; k++)
+                found = pr_sg_search(r, r->t->progs.items[k], true, 0, 1, out);
+        }
+        cJSON_Delete(alts);
+    }
+    r->vary_name = NULL;
+    r->vary_value = NULL;
+    r->no_follow = false;
+    return found;
 }
 
 /* Whether the test's record holds a date in field `name`. */
@@ -536,14 +748,20 @@ pw_status pr_suggest(pr_suggester *s, const pt_overlay *ov, const pw_compile_opt
         pw_program_free(mprog);
         return e.status == PW_ERR_NOMEM ? pt_fail(err, PW_ERR_NOMEM, "out of memory") : PW_OK;
     }
-    pr_sg_run r = {{s->prog, s->ctx, 0, 0}, {mprog, mctx, 0, 0}, NULL, &s->dates, -1, PR_SG_BUDGET, PW_OK};
+    pr_sg_run r = {{s->prog, s->ctx, 0, 0}, {mprog, mctx, 0, 0}, NULL, &s->dates, -1, NULL, NULL, false,
+                   PR_SG_BUDGET, PW_OK};
     bool found = false;
     /* Every test by day first (the coach as the test wrote it), then by
      * shift, a year of shifts of every test at a time: the nearest coach
      * of any test is found before a far one of the first. Each date of the
      * record is moved alone first (a coach born later, the rest as
      * written), then all of them together. */
-    for (long lo = 0; !found && lo <= PR_SG_SHIFT; lo += lo ? PR_SG_BLOCK : 1) {
+    for (long lo = 0; !found && lo <= PR_SG_SHIFT && r.st == PW_OK; lo += lo ? PR_SG_BLOCK : 1) {
+        /* Between the days and the dates: each test's coach with one field
+         * changed, on its own day. */
+        for (size_t i = 0; lo == 1 && i < s->ntests && !found && r.st == PW_OK && r.budget > 0; i++)
+            if ((r.t = &s->tests[i])->facts)
+                found = pr_sg_vary_test(s, &r, out);
         bool by_day = lo == 0;
         long hi = by_day ? PR_SG_DAYS + 1 : lo + PR_SG_BLOCK;
         for (size_t i = 0; i < s->ntests && !found && r.st == PW_OK && r.budget > 0; i++) {

@@ -74,26 +74,26 @@ fi
 expect_status weak-sarif2 0 "$bin" test --mutate --format sarif weak.test.pw
 expect_grep weak-sarif2 out '"properties":{"suggestedTests":"test \"helper eligible (mutant rules.pw:15:43)\" {\n  as of 2026-06-01\n  given adult with { birth_date: 2010-06-01 }'
 
-# A survivor no test's coach tells apart on any day: said so, never called
-# equivalent (no test's coach is banned and nothing moves that).
+# A survivor no test's coach tells apart: said so, never called equivalent
+# (a number is not among the fields the search changes).
 mkdir "$tmp/e" && cat >"$tmp/e/e.test.pw" <<'PW'
 facts coach {
   id: text
-  n: integer
+  score: number
 }
 program p "P" {
-  require "n at least 2": n >= 2
+  require "score at least 2.5": score >= 2.5
 }
 test "t" {
   as of 2026-01-01
-  given { id: "a", n: 5 }
+  given { id: "a", score: 5.0 }
   expect p eligible
 }
 PW
 expect_status nowitness 0 "$bin" test --mutate "$tmp/e/e.test.pw"
-expect_grep nowitness out "  no coach and day found on which it changes a decision (from the file's tests' coaches, within the search's horizon): a candidate equivalent mutant"
+expect_grep nowitness out "  no coach and day found on which it changes a decision (the file's tests' coaches on other days, with one field changed or their dates moved, within the search's horizon): a candidate equivalent mutant"
 expect_status nowitness-json 0 "$bin" test --mutate --format json "$tmp/e/e.test.pw"
-expect_grep nowitness-json out '"after":"n >= 3","witness":null}'
+expect_grep nowitness-json out '"after":"score > 2.5","witness":null}'
 
 # Dates of a version's effective period and enrolment window moved by a
 # day, and a known value compared with a field replaced by the next of its
@@ -129,6 +129,9 @@ expect_grep dates out 'SURVIVED d.test.pw:8:18 `from 2026-01-01` -> `from 2025-1
 expect_grep dates out 'SURVIVED d.test.pw:9:40 `enrolment open from 2026-03-01 until 2026-09-30` -> `enrolment open from 2026-03-01 until 2026-10-01`'
 expect_grep dates out '  `p` is closed as written and eligible as mutated as of 2026-10-01 for the coach of test "open"; as of 2026-09-30 it is eligible either way; suggested tests:'
 expect_grep dates out '      expect p closed'
+# A field of the coach changed: another known value, a set without a value.
+expect_grep dates out '  `p` is not eligible as written and eligible as mutated as of 2026-06-01 for the coach of test "open" with its `kind` set to "coach"; suggested test:'
+expect_grep dates out '      given { id: "a", roles: [], kind: "official" }'
 expect_grep dates out 'd.test.pw: 11 mutants: 3 killed, 8 survived; mutation score 27.2%'
 expect_status dates-json 0 "$bin" test --mutate --format json d.test.pw
 expect_grep dates-json out '"line":11,"column":22,"outcome":"killed","before":"\"coach\" in roles","after":"\"volunteer\" in roles","killed_by":"open"}'

@@ -3,10 +3,11 @@
  *
  * The search is the one `pathway when` makes: every day evaluated with
  * pw_evaluate, in the version in force that day. From each test's coach
- * and date it tries, nearest first, (a) the same coach on other days and
- * (b) the same day with every date of the coach's record moved together
- * (a coach born later or earlier), so a boundary outside a version's
- * effective period is still reached. Once a disagreeing day is found, it
+ * and date it tries, nearest first, (a) the same coach on other days, (b)
+ * the coach on its own day with one top-level field given another value,
+ * and (c) the same day with a date of the coach's record moved (each alone,
+ * then all together: a coach born later or earlier), so a boundary outside
+ * a version's effective period is still reached. Once a disagreement is found, it
  * follows the disagreement to its far end, where the rules as written flip:
  * the two tests on either side of that boundary pin it. Nothing found
  * within the horizon is said so: a candidate equivalent mutant, never a
@@ -21,7 +22,7 @@
 
 /* Days either way the same coach is tried on (about three years), and
  * days the coach's dates are moved either way (about eighty years: an age
- * limit is reached from any adult's record). */
+ * limit is reached from any adult's record), a year of moves at a time. */
 #define PR_SG_DAYS 1100
 #define PR_SG_SHIFT 29300
 #define PR_SG_BLOCK 366

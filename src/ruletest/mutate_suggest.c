@@ -43,8 +43,9 @@ typedef struct pr_sg_test {
 } pr_sg_test;
 
 /* A top-level field of the coach record the search may give another value:
- * a boolean, an integer, a text or set of texts of a `known` list. */
-typedef enum pr_sg_vkind { PR_SG_BOOL, PR_SG_INT, PR_SG_TEXT, PR_SG_SET } pr_sg_vkind;
+ * a boolean, an integer, a text or set of texts of a `known` list, a list
+ * (emptied: a coach without memberships, without certificates). */
+typedef enum pr_sg_vkind { PR_SG_BOOL, PR_SG_INT, PR_SG_TEXT, PR_SG_SET, PR_SG_LIST } pr_sg_vkind;
 typedef struct pr_sg_vfield {
     char *name;
     pr_sg_vkind kind;
@@ -135,6 +136,8 @@ static void pr_sg_vary_fields(pr_suggester *s, const pt_tree *tree)
                 kind = PR_SG_TEXT;
             else if (ty->form == PA_TY_SET && ty->known)
                 kind = PR_SG_SET;
+            else if (ty->form == PA_TY_LIST)
+                kind = PR_SG_LIST;
             else
                 continue;
             pr_sg_vfield *v = pr_reserve(s->vary, &s->vcap, s->nvary, sizeof *v);
@@ -648,7 +651,8 @@ static bool pr_sg_search(pr_sg_run *r, const char *prog, bool by_day, long lo, l
 
 /* The other values field v of the test's record is tried with: a boolean
  * flipped, an integer from 0 to 5 or within 2 of its own, another value of
- * its known list, a known value added to or taken from a set. A cJSON
+ * its known list, a known value added to or taken from a set, a list
+ * emptied. A cJSON
  * array (NULL when memory runs out). */
 static cJSON *pr_sg_alternatives(const pr_sg_vfield *v, const cJSON *cur)
 {
@@ -661,6 +665,9 @@ static cJSON *pr_sg_alternatives(const pr_sg_vfield *v, const cJSON *cur)
             ok = cJSON_AddItemToArray(alts, cJSON_CreateFalse());
         if (!cJSON_IsTrue(cur))
             ok = ok && cJSON_AddItemToArray(alts, cJSON_CreateTrue());
+    } else if (v->kind == PR_SG_LIST) {
+        if (cJSON_GetArraySize(cur) > 0)
+            ok = cJSON_AddItemToArray(alts, cJSON_CreateArray());
     } else if (v->kind == PR_SG_INT) {
         bool has = cJSON_IsNumber(cur);
         long long own = has ? (long long)cur->valuedouble : 0;

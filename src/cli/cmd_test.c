@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "eval.h"
 #include "ruletest/ruletest.h"
 
 typedef struct test_opts {
@@ -16,6 +17,7 @@ typedef struct test_opts {
     bool mutate;      /* --mutate: mutation testing instead of a test run */
     bool has_min_score;
     double min_score;
+    unsigned jobs;    /* --jobs: threads for --mutate */
     const char *output;
     pr_strings args;  /* FILE|DIR as given */
     cli_limits limits;
@@ -80,9 +82,13 @@ static const cli_option test_options[] = {
      .help = "fail when fewer than PCT percent of the requirements are covered (0-100)"},
     {.name = "--mutate", .kind = CLI_FLAG, CLI_DEST(test_opts, mutate, bool),
      .help = "mutation testing: change the requirements one small step at a time (an operator, a "
-             "literal by one, and/or, all of/any of, at least N, a `not` or a requirement removed, a "
-             "known value replaced), compile each mutant in memory and run the tests against it; "
-             "report the mutants the tests do not kill"},
+             "literal or an effective or enrolment date by one, and/or, all of/any of, at least N, a "
+             "`not` or a requirement removed, a known value replaced), compile each mutant in memory "
+             "and run the tests against it; report the mutants the tests do not kill, each with the "
+             "tests to paste (a coach and day on either side of the boundary, found from the file's "
+             "tests)"},
+    {.name = "--jobs", .arg = "N", .kind = CLI_CALL, CLI_DEST(test_opts, jobs, unsigned), .set = eval_set_jobs,
+     .help = "with --mutate: run the mutants on N threads (default 1); the report is the same whatever N is"},
     {.name = "--min-mutation-score", .arg = "PCT", .kind = CLI_CALL, .set = test_min_score,
      .help = "with --mutate: fail when fewer than PCT percent of the mutants that compile are killed "
              "(0-100)"},
@@ -111,8 +117,9 @@ static int test_parse(int argc, char **argv, test_opts *o)
     if (o->mutate && (o->junit == 1 || o->coverage || o->has_min))
         return cli_usage_error(&cli_test_cmd, "--mutate reports as text or json; it takes no "
                                               "--coverage, --min-coverage or --format junit");
-    if (!o->mutate && (o->junit >= 2 || o->has_min_score))
-        return cli_usage_error(&cli_test_cmd, "--format json|sarif and --min-mutation-score need --mutate");
+    if (!o->mutate && (o->junit >= 2 || o->has_min_score || o->jobs))
+        return cli_usage_error(&cli_test_cmd,
+                               "--format json|sarif, --min-mutation-score and --jobs need --mutate");
     return CLI_OK;
 }
 
@@ -282,17 +289,17 @@ static int test_finish(test_run *r)
 /* ---- --mutate ---------------------------------------------------------------------- */
 
 typedef struct mutate_run {
-    size_t mutants, killed, survived, uncompiled;
+    size_t mutants, killed, survived, uncompiled, equivalent;
     bool errors;      /* a file whose tests cannot serve, or a failure */
     pd_buf text, json, sarif;
     size_t nsarif;    /* SARIF results so far */
 } mutate_run;
 
-static void mutate_one(mutate_run *m, const char *path, const pw_compile_options *opt)
+static void mutate_one(mutate_run *m, const char *path, const pw_compile_options *opt, unsigned jobs)
 {
     pr_mutation res;
     pw_error err;
-    if (pr_mutate_file(path, opt, &res, &err) != PW_OK) {
+    if (pr_mutate_file(path, opt, jobs, &res, &err) != PW_OK) {
         cli_error("%s: %s", path, err.message);
         m->errors = true;
     }
@@ -301,6 +308,7 @@ static void mutate_one(mutate_run *m, const char *path, const pw_compile_options
     m->killed += res.killed;
     m->survived += res.survived;
     m->uncompiled += res.uncompiled;
+    m->equivalent += res.equivalent;
     pr_render_mutation(&res, false, &m->text);
     if (m->json.len)
         pd_buf_printf(&m->json, ",");
@@ -315,7 +323,7 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
     mutate_run m;
     memset(&m, 0, sizeof m);
     for (size_t i = 0; i < files->n; i++)
-        mutate_one(&m, files->items[i], opt);
+        mutate_one(&m, files->items[i], opt, o->jobs);
     double score = pr_mutation_score(m.killed, m.killed + m.survived);
     bool low = o->has_min_score && (double)m.killed * 100.0 < o->min_score * (double)(m.killed + m.survived);
     pd_buf out = {0};
@@ -325,14 +333,18 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
         pd_render_sarif(&tool, m.sarif.data, &out);
     } else if (o->junit == 2) {
         pd_buf_printf(&out, "{\"files\":[%s],\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,"
-                            "\"not_compiled\":%zu,\"score\":%.1f}\n",
-                      m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, score);
+                            "\"not_compiled\":%zu,\"equivalent\":%zu,\"score\":%.1f}\n",
+                      m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, m.equivalent,
+                      score);
     } else {
         pd_buf_printf(&out, "%s", m.text.data ? m.text.data : "");
-        if (files->n > 1)
-            pd_buf_printf(&out,
-                          "\n%zu mutants: %zu killed, %zu survived, %zu not compiled; mutation score %.1f%%\n",
-                          m.mutants, m.killed, m.survived, m.uncompiled, score);
+        if (files->n > 1) {
+            pd_buf_printf(&out, "\n%zu mutants: %zu killed, %zu survived, %zu not compiled", m.mutants, m.killed,
+                          m.survived, m.uncompiled);
+            if (m.equivalent)
+                pd_buf_printf(&out, ", %zu equivalent", m.equivalent);
+            pd_buf_printf(&out, "; mutation score %.1f%%\n", score);
+        }
         if (low)
             pd_buf_printf(&out, "FAIL mutation score %.1f%% is below the minimum of %g%%\n", score,
                           o->min_score);
@@ -421,7 +433,7 @@ const cli_command cli_test_cmd = {
     .usage = "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
              "                    [-o FILE] FILE|DIR...\n"
              "       pathway test --mutate [--format text|json|sarif] [--min-mutation-score PCT]\n"
-             "                    [-o FILE] FILE|DIR...\n",
+             "                    [--jobs N] [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
              "an included file's tests run when that file is tested). A directory is\n"
              "searched recursively for *.pw files, in sorted order.\n",

@@ -26,6 +26,16 @@
  * A build may point it at its own copy of the documentation. */
 #ifndef PL_HOMEPAGE
 #define PL_HOMEPAGE "https://pathway.example/"
+/* Whether conditions a and b (expressions of the checked `tree`; b may be a
+ * copy of a with one node changed, sharing the rest) hold for exactly the
+ * same values of what they read, within the declared ranges: true only with
+ * a proof (src/lint/equiv.c). For mutation testing's equivalent mutants.
+ * *oom set when memory ran out (then false). */
+struct pt_tree;
+struct pa_expr;
+bool pl_conditions_equivalent(const struct pt_tree *tree, const struct pa_expr *a, const struct pa_expr *b,
+                              bool *oom);
+
 #endif
 #define PL_HELP_URI PL_HOMEPAGE "docs/lint.md"
 
@@ -48,5 +58,15 @@ typedef void (*pl_emit_fn)(void *user, const pd_list *findings, ps_sources *src)
  * does not compile; PW_ERR_NOMEM when memory runs out. */
 pw_status pl_lint_file(const char *path, const pw_compile_options *options, pl_emit_fn emit, void *user,
                        pl_counts *counts, pw_error *err);
+
+/* Whether conditions a and b (expressions of the checked `tree`; b may be a
+ * copy of a with one node changed, sharing the rest) hold for exactly the
+ * same values of what they read, within the declared ranges: true only with
+ * a proof (src/lint/equiv.c). For mutation testing's equivalent mutants.
+ * *oom set when memory ran out (then false). */
+struct pt_tree;
+struct pa_expr;
+bool pl_conditions_equivalent(const struct pt_tree *tree, const struct pa_expr *a, const struct pa_expr *b,
+                              bool *oom);
 
 #endif

@@ -158,7 +158,10 @@ bool pr_collect_files(const pr_strings *args, pr_strings *files, pr_strings *not
 
 /* ---- mutation testing ---------------------------------------------------------- */
 
-typedef enum pr_outcome { PR_KILLED = 0, PR_SURVIVED, PR_UNCOMPILED } pr_outcome;
+/* PR_EQUIVALENT: the tests pass it, but the lint's reasoning proves that
+ * its condition holds for exactly the coaches and days the original's does
+ * (pl_conditions_equivalent): no test could kill it; not counted. */
+typedef enum pr_outcome { PR_KILLED = 0, PR_SURVIVED, PR_UNCOMPILED, PR_EQUIVALENT } pr_outcome;
 
 /* One small change to a requirement or definition (an operator, a literal
  * moved by one, `and`/`or`, `all of`/`any of`, `at least N`, a `not` or a
@@ -170,7 +173,16 @@ typedef struct pr_mutant {
     unsigned cp_column;      /* the column in code points, as SARIF counts it */
     char *before, *after;    /* the surrounding text, as written and as mutated */
     pr_outcome outcome;
+    char *equivalent;        /* proved equivalent (whatever the tests made of it): why; else NULL */
     char *killed_by;         /* the first test that failed, when killed */
+    /* A survivor: a coach and day on which the rules as written and the
+     * mutant disagree, found from the file's tests (mutate_suggest.c): a
+     * sentence saying so and the tests to paste (one, or two on either
+     * side of the boundary), or no_witness when none was found within the
+     * search's horizon (a candidate equivalent mutant, not a proof). */
+    char *witness;
+    char *suggestion;
+    bool no_witness;
 } pr_mutant;
 
 typedef struct pr_mutation {
@@ -178,16 +190,18 @@ typedef struct pr_mutation {
     char *error;             /* the mutants were not run: why (does not compile, tests fail) */
     bool no_tests;           /* the file declares no tests: nothing run, not a failure */
     pr_mutant *mutants;      /* in source order of enumeration */
-    size_t n, killed, survived, uncompiled;
+    size_t n, killed, survived, uncompiled, equivalent;
     double seconds;
 } pr_mutation;
 
 /* Compiles `path`, checks that its tests pass, then compiles every mutant of
  * the requirements and definitions it and its includes declare, in memory
- * (no file is written), and runs the tests against each. A file whose tests cannot serve is a
+ * (no file is written), and runs the tests against each, on `jobs` threads
+ * (each with its own compilations and contexts; 0 is 1), the results in the
+ * same order whatever `jobs` is. A file whose tests cannot serve is a
  * result (out->error), not a failure of this call. */
-pw_status pr_mutate_file(const char *path, const pw_compile_options *options, pr_mutation *out,
-                         pw_error *err);
+pw_status pr_mutate_file(const char *path, const pw_compile_options *options, unsigned jobs,
+                         pr_mutation *out, pw_error *err);
 void pr_mutation_fini(pr_mutation *m);
 /* killed * 100 / counted, rounded down to a tenth; 100 when nothing counts. */
 double pr_mutation_score(size_t killed, size_t counted);

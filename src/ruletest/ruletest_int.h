@@ -56,6 +56,20 @@ bool pr_check_value(const pt_tree *tree, pw_context *ctx, const pa_expect *x, pw
 pw_status pr_run_file_overlay(const char *path, const pw_compile_options *options,
                               const pt_overlay *overlay, pr_coverage *cov, pr_file *out, pw_error *err);
 
+/* ---- suggested tests (mutate_suggest.c) ---------------------------------------- */
+
+/* The rules as written and the tests of one file, compiled once. */
+typedef struct pr_suggester pr_suggester;
+pw_status pr_suggester_new(const char *path, const pw_compile_options *quiet, pr_suggester **out,
+                           pw_error *err);
+void pr_suggester_free(pr_suggester *s);
+/* Compiles the mutant (`ov` over the suggester's file) and searches the
+ * tests' coaches and days for one where it and the rules disagree: sets
+ * out->witness and out->suggestion, or out->no_witness. Fails only when
+ * memory runs out. */
+pw_status pr_suggest(pr_suggester *s, const pt_overlay *ov, const pw_compile_options *quiet, pr_mutant *out,
+                     pw_error *err);
+
 /* ---- coverage (coverage.c) ------------------------------------------------------- */
 
 /* Registers every program version of a compiled tree (merging with those a

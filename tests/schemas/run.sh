@@ -225,4 +225,23 @@ for t in '"outcome":"killed"' '"outcome":"survived"' '"killed_by":"' '"no_tests"
   need "$t" mutate.rules mutate.edge
 done
 
+# ---- the schemas themselves ------------------------------------------------------
+# Each is named by its $id (the base of docs/schemas/README.md, its version
+# directory, its file name) and listed in the README; the commands that
+# offer a JSON format are exactly those above (a new one needs a schema).
+for f in "$S"/*.schema.json; do
+  name=$(basename "$f")
+  grep -qF "\"\$id\": \"https://pathway.example/schemas/v1/$name\"" "$f" || fail "$f: \$id is not .../schemas/v1/$name"
+  grep -qF "(v1/$name)" docs/schemas/README.md || fail "docs/schemas/README.md does not list v1/$name"
+done
+grep -l '{"json"\|{"jsonl"' src/cli/cmd_*.c | LC_ALL=C sort >"$tmp/json-commands"
+printf '%s\n' src/cli/cmd_check.c src/cli/cmd_diff.c src/cli/cmd_eval.c src/cli/cmd_explain.c \
+  src/cli/cmd_lint.c src/cli/cmd_report.c src/cli/cmd_test.c >"$tmp/json-commands.want"
+if diff -u "$tmp/json-commands.want" "$tmp/json-commands" >"$tmp/diff"; then
+  ok "the commands with a JSON format are those validated here"
+else
+  fail "the commands with a JSON format changed: give the new output a schema"
+  cat "$tmp/diff"
+fi
+
 exit $failed

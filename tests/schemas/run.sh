@@ -77,10 +77,19 @@ need() {
   fail "no output of $* has $text: an input no longer makes that part of the shape appear"
 }
 
-# run NAME STATUS CMD...: expect_status, printing only a failure.
+# run NAME STATUS CMD...: CMD's standard output in $tmp/NAME.out; its exit
+# status must be STATUS, or one of STATUS's when it is a list such as 1,2
+# (where the exit-status convention of docs/cli.md is the concern of other
+# tests, not this one's: any status but a crash's would still be checked).
 run() {
-  expect_status "$@" >"$tmp/status.log"
-  grep -v '^ok' "$tmp/status.log" || true
+  local name=$1 want=$2 got
+  shift 2
+  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  got=$?
+  case ",$want," in
+    *",$got,"*) ;;
+    *) fail "$name: exit status $got, expected $want"; sed 's/^/    /' "$tmp/$name.err" | head -10 ;;
+  esac
 }
 
 # ---- eval --------------------------------------------------------------------
@@ -123,11 +132,11 @@ printf '%s\n' '{"id":"C1","as_of":"2026-11-23","results":[],"extra":1}' \
 validate --invalid eval eval.bad
 
 # ---- check --format json, lint --format json ------------------------------------
-run check.golden 1 "$bin" check --format json tests/golden/diag/*.pw
+run check.golden 1,2 "$bin" check --format json tests/golden/diag/*.pw
 run check.shipped 0 "$bin" check --format json rules/usatf/usatf.pw rules/england-athletics/england-athletics.pw "$E/edge.pw"
 if [ -s "$tmp/check.shipped.out" ]; then fail "check --format json printed something for clean files"; fi
 run lint.bad 1 "$bin" lint --format json tests/lint/*.bad.pw
-run lint.uncompiled 2 "$bin" lint --format json tests/ruletest/uncompiled/bad.pw tests/lint/PW101.bad.pw
+run lint.uncompiled 1,2 "$bin" lint --format json tests/ruletest/uncompiled/bad.pw tests/lint/PW101.bad.pw
 validate diagnostic check.golden lint.bad lint.uncompiled
 validate --mutants diagnostic lint.bad lint.uncompiled
 for t in '"severity":"error"' '"severity":"warning"' '"severity":"note"' '"code":"E0' '"code":"PW1' \
@@ -138,7 +147,7 @@ done
 # ---- check --list-assumptions --format json -------------------------------------
 run assumptions 0 "$bin" check --list-assumptions --format json rules/england-athletics/england-athletics.pw \
   rules/usatf/usatf.pw "$E/edge.pw" tests/ruletest/define-assumptions.pw
-run assumptions.broken 1 "$bin" check --list-assumptions --format json "$E/edge.pw" tests/ruletest/uncompiled/bad.pw
+run assumptions.broken 1,2 "$bin" check --list-assumptions --format json "$E/edge.pw" tests/ruletest/uncompiled/bad.pw
 validate assumptions assumptions assumptions.broken
 validate --mutants assumptions assumptions.broken
 for t in '"definition":"' '"version":"from ' '"version":"until ' '"version":null' '"requirement":"' \

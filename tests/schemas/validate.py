@@ -25,6 +25,7 @@ import re
 import sys
 
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
 
 
 def documents(path):
@@ -120,9 +121,12 @@ def main(argv):
                 failed = 1
             elif not invalid and errors:
                 failed = 1
-                for e in errors[:5]:
-                    where = "/".join(str(p) for p in e.absolute_path)
-                    print(f"FAIL {path}: document {n}: at /{where}: {e.message}")
+                # The deepest error that explains the failure (a oneOf's
+                # own message names no field), quoted briefly.
+                e = best_match(errors)
+                where = "/".join(str(p) for p in e.absolute_path)
+                msg = e.message if len(e.message) <= 300 else e.message[:300] + "..."
+                print(f"FAIL {path}: document {n}: at /{where}: {msg}")
             if muts and not errors and n <= 3:
                 made = 0
                 for what, m in mutants(doc):

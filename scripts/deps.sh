@@ -23,9 +23,11 @@ case "$mode" in
   # lintian and help2man (the Debian packages and their man pages,
   # tests/package/deb.sh); nodejs and npm (the VS Code grammar through
   # vscode-textmate, installed by npm ci in tests/editors/textmate.sh) and vim
-  # (the Vim syntax file, tests/editors/vim.sh).
+  # (the Vim syntax file, tests/editors/vim.sh); python3-jsonschema (every
+  # JSON output validated against its schema in docs/schemas, draft 2020-12,
+  # tests/schemas/run.sh).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
-               python3-pytest python3-pip python3-setuptools python3-wheel python3-venv
+               python3-pytest python3-pip python3-setuptools python3-wheel python3-venv python3-jsonschema
                postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim)
         # Debian's npm, unless the nodejs installed brings its own (NodeSource's
         # does, and conflicts with Debian's).

@@ -228,10 +228,13 @@ done
 # ---- test --mutate --format json ----------------------------------------------------
 run mutate.rules 0 "$bin" test --mutate --format json rules/
 run mutate.edge 1 "$bin" test --mutate --format json tests/mutate/weak.test.pw tests/ruletest/broken.test.pw tests/mutate/rules.pw
-validate mutation mutate.rules mutate.edge
-validate --mutants mutation mutate.edge
-for t in '"outcome":"killed"' '"outcome":"survived"' '"killed_by":"' '"no_tests":true' '"error":"'; do
-  need "$t" mutate.rules mutate.edge
+# Equivalent mutants and survivors with and without a witness.
+cd tests/mutate && run mutate.golden 0 "$bin" test --mutate --format json weak.test.pw golden/dates.test.pw golden/equivalent.test.pw; cd "$root" || exit 1
+validate mutation mutate.rules mutate.edge mutate.golden
+validate --mutants mutation mutate.edge mutate.golden
+for t in '"outcome":"killed"' '"outcome":"survived"' '"killed_by":"' '"no_tests":true' '"error":"' \
+  '"outcome":"equivalent"' '"equivalent_because":"' '"witness":"' '"suggested_tests":"'; do
+  need "$t" mutate.rules mutate.edge mutate.golden
 done
 
 # ---- the schemas themselves ------------------------------------------------------

@@ -80,6 +80,8 @@ typedef struct ls_doc {
     size_t len;
     int version;
     bool dirty;      /* changed since its diagnostics were published */
+    struct ls_index *index; /* names and places, for navigation (index.h) */
+    bool index_stale;       /* the text changed since the index was built */
 } ls_doc;
 
 typedef struct ls_server {
@@ -128,5 +130,14 @@ cJSON *ls_diagnose(const ls_doc *doc);
 bool ls_format(const ls_doc *doc, cJSON **result, ls_error *e);
 /* textDocument/documentSymbol (symbols.c). */
 bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e);
+/* navigate.c: hover, definition, references, completion, codeAction. */
+bool ls_hover(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);
+bool ls_definition(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);
+bool ls_references(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);
+bool ls_completion(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);
+bool ls_code_action(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);
+/* index.c */
+struct ls_index;
+void ls_index_free(struct ls_index *x);
 
 #endif

@@ -28,6 +28,7 @@ static void ls_doc_free(ls_doc *d)
     free(d->uri);
     free(d->path);
     free(d->text);
+    ls_index_free(d->index);
     free(d);
 }
 
@@ -76,6 +77,7 @@ static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
     d->text = t;
     d->len = len;
     d->dirty = true;
+    d->index_stale = true;
     return true;
 }
 
@@ -145,6 +147,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     d->text = t;
     d->len = n;
     d->dirty = true;
+    d->index_stale = true;
     return true;
 }
 
@@ -201,6 +204,7 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
     if (!d)
         return false;
     d->dirty = true; /* an included file saved may change what this one reports */
+    d->index_stale = true;
     return true;
 }
 
@@ -236,6 +240,16 @@ static cJSON *ls_capabilities(void)
     cJSON_AddBoolToObject(save, "includeText", false);
     cJSON_AddBoolToObject(caps, "documentFormattingProvider", true);
     cJSON_AddBoolToObject(caps, "documentSymbolProvider", true);
+    cJSON_AddBoolToObject(caps, "hoverProvider", true);
+    cJSON_AddBoolToObject(caps, "definitionProvider", true);
+    cJSON_AddBoolToObject(caps, "referencesProvider", true);
+    cJSON *completion = cJSON_AddObjectToObject(caps, "completionProvider");
+    cJSON *triggers = cJSON_AddArrayToObject(completion, "triggerCharacters");
+    cJSON_AddItemToArray(triggers, cJSON_CreateString("."));
+    cJSON_AddItemToArray(triggers, cJSON_CreateString("\""));
+    cJSON *actions = cJSON_AddObjectToObject(caps, "codeActionProvider");
+    cJSON *kinds = cJSON_AddArrayToObject(actions, "codeActionKinds");
+    cJSON_AddItemToArray(kinds, cJSON_CreateString("quickfix"));
     return caps;
 }
 
@@ -287,6 +301,11 @@ static const struct {
     {"shutdown", ls_shutdown},
     {"textDocument/formatting", ls_formatting},
     {"textDocument/documentSymbol", ls_document_symbol},
+    {"textDocument/hover", ls_hover},
+    {"textDocument/definition", ls_definition},
+    {"textDocument/references", ls_references},
+    {"textDocument/completion", ls_completion},
+    {"textDocument/codeAction", ls_code_action},
 };
 
 static const struct {

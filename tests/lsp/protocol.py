@@ -120,7 +120,24 @@ program level_1 "Level 1 Course" {
   require "at least 18 years of age": adult citing enrol
   require "r\u00e9gion \U0001F600": regoin = "north"
 }
+
+define north_member: boolean = any m in memberships where m.body = "north"
+
+test "an adult may enrol" {
+  as of 2026-11-23
+  given { age: 30, region: "north" }
+  expect level_1 not eligible unmet "r\u00e9gion \U0001F600"
+}
 """
+
+
+def position(text, needle, after=0):
+    """The LSP position (UTF-16 characters) `after` characters into the
+    first occurrence of needle."""
+    at = text.index(needle) + after
+    line = text.count("\n", 0, at)
+    start = text.rfind("\n", 0, at) + 1
+    return {"line": line, "character": len(text[start:at].encode("utf-16-le")) // 2}
 
 
 def main():
@@ -171,7 +188,8 @@ def run(pathway, here, tmp):
 
     s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "pathway",
                                                         "version": 1, "text": BROKEN}})
-    step("open a buffer with unsaved errors", s.diagnostics())
+    broken_diags = s.diagnostics()
+    step("open a buffer with unsaved errors", broken_diags)
 
     # A burst of changes in one write: checked once, at its last version.
     fixed = BROKEN.replace("agee", "age").replace("regoin", "region")
@@ -179,7 +197,33 @@ def run(pathway, here, tmp):
         "textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": t}]}})
         for v, t in ((2, BROKEN + "\n"), (3, BROKEN + "\n\n"), (4, fixed)))
     s.raw(burst)
-    step("a burst of changes, fixed at version 4", s.diagnostics())
+    fixed_diags = s.diagnostics()
+    step("a burst of changes, fixed at version 4", fixed_diags)
+
+    def at(needle, after=0):
+        return {"textDocument": doc, "position": position(fixed, needle, after)}
+
+    for name, method, params in (
+            ("hover: a field declared in an include", "textDocument/hover", at("age >= 18")),
+            ("hover: a definition", "textDocument/hover", at(": adult", 3)),
+            ("hover: a program", "textDocument/hover", at("level_1 not", 2)),
+            ("hover: a requirement's label in a test", "textDocument/hover", at('unmet "', 8)),
+            ("hover: a source", "textDocument/hover", at("citing enrol", 9)),
+            ("hover: nothing there", "textDocument/hover", at("hours")),
+            ("definition: into the include", "textDocument/definition", at("age >= 18")),
+            ("definition: a record's field", "textDocument/definition", at("m.body", 3)),
+            ("references of a definition", "textDocument/references",
+             dict(at("define adult", 8), context={"includeDeclaration": True})),
+            ("completion: fields after a dot", "textDocument/completion", at("m.body", 2)),
+            ("completion: known values in a string", "textDocument/completion", at('region = "', 10)),
+            ("completion: known values of a record's field", "textDocument/completion",
+             at('m.body = "', 10)),
+            ("completion: program ids after expect", "textDocument/completion", at("expect ", 7)),
+            ("completion: requirement labels in a test", "textDocument/completion", at('unmet "', 7)),
+            ("completion: in code", "textDocument/completion", at("age >= 18")),
+            ("completion: in a comment", "textDocument/completion", at("# lint", 3))):
+        rid = s.request(method, params)
+        step(name, s.response(rid))
 
     ugly = fixed.replace("  hours 6", "hours    6").replace("define adult", "define   adult")
     s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 5},
@@ -200,6 +244,12 @@ def run(pathway, here, tmp):
 
     rid = s.request("textDocument/documentSymbol", {"textDocument": doc})
     step("documentSymbol", s.response(rid))
+
+    # The diagnostics' fix-its and the lint's suppression as quick fixes.
+    wanted = (broken_diags[-1]["params"]["diagnostics"][:1] + fixed_diags[-1]["params"]["diagnostics"])
+    rid = s.request("textDocument/codeAction", {"textDocument": doc, "range": wanted[0]["range"],
+                                                "context": {"diagnostics": wanted}})
+    step("codeAction: a fix-it and a lint suppression", s.response(rid))
 
     # Malformed input: each gets an error response and the server stays up.
     s.raw(b"Content-Length: x\r\n\r\n")

@@ -82,6 +82,8 @@ typedef struct ls_doc {
     bool dirty;      /* changed since its diagnostics were published */
     struct ls_index *index; /* names and places, for navigation (index.h) */
     bool index_stale;       /* the text changed since the index was built */
+    cJSON *test_diags;      /* the failures of the file's tests when last saved,
+                               until the text changes; or NULL */
 } ls_doc;
 
 typedef struct ls_server {
@@ -130,6 +132,9 @@ cJSON *ls_diagnose(const ls_doc *doc);
 bool ls_format(const ls_doc *doc, cJSON **result, ls_error *e);
 /* textDocument/documentSymbol (symbols.c). */
 bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e);
+/* The diagnostics of the file's tests, run as `pathway test` runs them,
+ * on the saved file (tests.c). */
+cJSON *ls_run_tests(const ls_doc *doc);
 /* navigate.c: hover, definition, references, completion, codeAction. */
 bool ls_hover(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);
 bool ls_definition(ls_server *s, const cJSON *params, cJSON **result, ls_error *e);

@@ -29,6 +29,7 @@ static void ls_doc_free(ls_doc *d)
     free(d->path);
     free(d->text);
     ls_index_free(d->index);
+    cJSON_Delete(d->test_diags);
     free(d);
 }
 
@@ -65,6 +66,13 @@ ls_doc *ls_param_doc(ls_server *s, const cJSON *params, ls_error *e)
     return d;
 }
 
+/* The tests' results describe the saved text; an edit makes them stale. */
+static void ls_forget_tests(ls_doc *d)
+{
+    cJSON_Delete(d->test_diags);
+    d->test_diags = NULL;
+}
+
 /* Replaces a document's text with a copy of `text`. */
 static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
 {
@@ -78,6 +86,7 @@ static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
     d->len = len;
     d->dirty = true;
     d->index_stale = true;
+    ls_forget_tests(d);
     return true;
 }
 
@@ -148,6 +157,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     d->len = n;
     d->dirty = true;
     d->index_stale = true;
+    ls_forget_tests(d);
     return true;
 }
 
@@ -205,6 +215,8 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
         return false;
     d->dirty = true; /* an included file saved may change what this one reports */
     d->index_stale = true;
+    ls_forget_tests(d);
+    d->test_diags = ls_run_tests(d);
     return true;
 }
 
@@ -216,7 +228,11 @@ static void ls_publish_dirty(ls_server *s)
         if (!d->dirty)
             continue;
         d->dirty = false;
-        ls_publish(s, d->uri, ls_diagnose(d), d->version, true);
+        cJSON *diags = ls_diagnose(d);
+        const cJSON *t;
+        if (diags)
+            cJSON_ArrayForEach(t, d->test_diags) cJSON_AddItemToArray(diags, cJSON_Duplicate(t, true));
+        ls_publish(s, d->uri, diags, d->version, true);
     }
 }
 

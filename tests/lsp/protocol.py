@@ -225,6 +225,12 @@ def run(pathway, here, tmp):
         rid = s.request(method, params)
         step(name, s.response(rid))
 
+    # Saved: the file's tests run, and the failed expectation is a diagnostic.
+    with open(rules, "w", encoding="utf-8") as f:
+        f.write(fixed)
+    s.notify("textDocument/didSave", {"textDocument": doc})
+    step("save: the tests run, a failure on its expectation", s.diagnostics())
+
     ugly = fixed.replace("  hours 6", "hours    6").replace("define adult", "define   adult")
     s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 5},
                                         "contentChanges": [{"text": ugly}]})

@@ -144,7 +144,7 @@ def main():
     pathway, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     here = os.path.join(source, "tests", "lsp")
     golden = os.path.join(here, "golden", "protocol.json")
-    tmp = tempfile.mkdtemp()
+    tmp = os.path.realpath(tempfile.mkdtemp())  # the server names includes by realpath
     try:
         transcript = run(pathway, here, tmp)
     finally:
@@ -260,12 +260,16 @@ def run(pathway, here, tmp):
     # Malformed input: each gets an error response and the server stays up.
     s.raw(b"Content-Length: x\r\n\r\n")
     step("a header without a number", [s.receive()])
+    s.raw(b"Content-Length: 99999999999999999999999\r\n\r\n")
+    step("a length past any size", [s.receive()])
     s.raw(b"Content-Type: text/plain\r\n\r\n")
     step("a header without Content-Length", [s.receive()])
     s.raw(b"Content-Length: 9\r\n\r\n{\"jsonrpc")
     step("a body that is not JSON", [s.receive()])
     s.raw(Server.frame([1, 2]))
     step("an array, not a request", [s.receive()])
+    s.raw(Server.frame({"jsonrpc": "2.0", "id": "s1", "method": "textDocument/hover", "params": "x"}))
+    step("params that are a string", [s.receive()])
     rid = s.request("pathway/nonesuch", {})
     step("an unknown method", s.response(rid))
     rid = s.request("textDocument/formatting", {"textDocument": {}})

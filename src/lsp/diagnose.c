@@ -82,19 +82,19 @@ static char *ls_resolve(const ls_doc *doc, const char *name)
 }
 
 /* The range a diagnostic's JSON position gives in `text`. */
-static cJSON *ls_range(const cJSON *j, const char *text, size_t len, bool has_end)
+static cJSON *ls_range(const cJSON *j, const ls_lines *lines, bool has_end)
 {
     const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
     const cJSON *col = cJSON_GetObjectItemCaseSensitive(j, "column");
-    if (!text || !cJSON_IsNumber(line) || !cJSON_IsNumber(col))
+    if (!lines || !cJSON_IsNumber(line) || !cJSON_IsNumber(col))
         return ls_json_range((ls_pos){0, 0}, (ls_pos){0, 0});
-    size_t a = ls_offset_of_line_col(text, len, (uint32_t)line->valueint, (uint32_t)col->valueint);
+    size_t a = ls_lines_offset(lines, (uint32_t)line->valueint, (uint32_t)col->valueint);
     size_t b = a;
     const cJSON *eline = cJSON_GetObjectItemCaseSensitive(j, "end_line");
     const cJSON *ecol = cJSON_GetObjectItemCaseSensitive(j, "end_column");
     if (has_end && cJSON_IsNumber(eline) && cJSON_IsNumber(ecol))
-        b = ls_offset_of_line_col(text, len, (uint32_t)eline->valueint, (uint32_t)ecol->valueint);
-    return ls_json_span(text, len, a, b < a ? a : b);
+        b = ls_lines_offset(lines, (uint32_t)eline->valueint, (uint32_t)ecol->valueint);
+    return ls_lines_span(lines, a, b < a ? a : b);
 }
 
 /* Where the documentation of a code is: docs/errors.md for the compiler's
@@ -119,7 +119,8 @@ static int ls_severity(const char *s)
 
 /* A note with a place becomes related information; one without is added to
  * the message (the client has nowhere else to show it). */
-static void ls_note(const ls_doc *doc, const cJSON *n, cJSON *related, pu_buf *message)
+static void ls_note(const ls_doc *doc, const ls_lines *lines, const cJSON *n, cJSON *related,
+                    pu_buf *message)
 {
     const cJSON *file = cJSON_GetObjectItemCaseSensitive(n, "file");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(n, "message");
@@ -132,15 +133,21 @@ static void ls_note(const ls_doc *doc, const cJSON *n, cJSON *related, pu_buf *m
     char *uri = path ? (strcmp(path, doc->path) == 0 ? strdup(doc->uri) : ls_path_uri(path)) : NULL;
     char *owned = NULL;
     size_t len = 0;
-    const char *text = path ? ls_text_of(doc, path, &len, &owned) : NULL;
+    bool here = path && strcmp(path, doc->path) == 0;
+    const char *text = path && !here ? ls_text_of(doc, path, &len, &owned) : NULL;
+    ls_lines other;
+    if (text)
+        ls_lines_init(&other, text, len);
     if (uri) {
         cJSON *info = cJSON_CreateObject();
         cJSON *loc = cJSON_AddObjectToObject(info, "location");
         cJSON_AddStringToObject(loc, "uri", uri);
-        cJSON_AddItemToObject(loc, "range", ls_range(n, text, len, false));
+        cJSON_AddItemToObject(loc, "range", ls_range(n, here ? lines : text ? &other : NULL, false));
         cJSON_AddStringToObject(info, "message", text_msg);
         cJSON_AddItemToArray(related, info);
     }
+    if (text)
+        ls_lines_fini(&other);
     free(owned);
     free(uri);
     free(path);
@@ -149,7 +156,7 @@ static void ls_note(const ls_doc *doc, const cJSON *n, cJSON *related, pu_buf *m
 /* One diagnostic's JSON line as an LSP Diagnostic on the document. One in
  * another file (an include) is shown at the top of the document, named by
  * its place, since the client shows a document's diagnostics only. */
-static cJSON *ls_diagnostic(const ls_doc *doc, const cJSON *j)
+static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSON *j)
 {
     const cJSON *file = cJSON_GetObjectItemCaseSensitive(j, "file");
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
@@ -167,7 +174,7 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const cJSON *j)
     const char *m = cJSON_IsString(msg) ? msg->valuestring : "";
     pu_buf_append(&message, m, strlen(m)); /* keeps the NUL */
     cJSON *d = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "range", ls_range(j, here ? doc->text : NULL, doc->len, true));
+    cJSON_AddItemToObject(d, "range", ls_range(j, here ? lines : NULL, true));
     cJSON_AddNumberToObject(d, "severity", cJSON_IsString(sev) ? ls_severity(sev->valuestring) : 1);
     if (cJSON_IsString(code)) {
         cJSON_AddStringToObject(d, "code", code->valuestring);
@@ -176,7 +183,7 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const cJSON *j)
     cJSON_AddStringToObject(d, "source", "pathway");
     cJSON *related = cJSON_CreateArray();
     const cJSON *n;
-    cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(j, "notes")) ls_note(doc, n, related, &message);
+    cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(j, "notes")) ls_note(doc, lines, n, related, &message);
     pu_buf_append(&message, "", 0); /* printf leaves no NUL */
     cJSON_AddStringToObject(d, "message", message.data && !message.oom ? message.data : "");
     pu_buf_free(&message);
@@ -197,15 +204,18 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const cJSON *j)
 static cJSON *ls_convert(const ls_doc *doc, const char *lines, size_t len)
 {
     cJSON *out = cJSON_CreateArray();
+    ls_lines doc_lines;
+    ls_lines_init(&doc_lines, doc->text, doc->len);
     for (size_t i = 0; out && i < len;) {
         const char *nl = memchr(lines + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - lines) : len;
         cJSON *j = cJSON_ParseWithLength(lines + i, e - i);
         if (j)
-            cJSON_AddItemToArray(out, ls_diagnostic(doc, j));
+            cJSON_AddItemToArray(out, ls_diagnostic(doc, &doc_lines, j));
         cJSON_Delete(j);
         i = e + 1;
     }
+    ls_lines_fini(&doc_lines);
     return out;
 }
 

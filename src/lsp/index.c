@@ -25,7 +25,68 @@ enum { LS_HOVER_LINES = 8 };
 typedef struct ls_build {
     ls_index *x;
     const pt_tree *tree;
+    ls_lines *lines;     /* per file */
 } ls_build;
+
+/* ---- the string table ------------------------------------------------------------- */
+
+static size_t ls_hash(const char *s)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+size_t ls_map_get(const ls_map *m, const char *key)
+{
+    if (!m->cap)
+        return SIZE_MAX;
+    for (size_t i = ls_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->keys[i])
+            return SIZE_MAX;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+static bool ls_map_grow(ls_map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    ls_map n = {calloc(cap, sizeof *n.keys), calloc(cap, sizeof *n.vals), cap, 0};
+    if (!n.keys || !n.vals) {
+        ls_map_fini(&n);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            ls_map_put(&n, m->keys[i], m->vals[i]);
+    ls_map_fini(m);
+    *m = n;
+    return true;
+}
+
+bool ls_map_put(ls_map *m, const char *key, size_t val)
+{
+    if ((m->count + 1) * 2 > m->cap && !ls_map_grow(m))
+        return false;
+    size_t i = ls_hash(key) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) {
+        m->keys[i] = key;
+        m->vals[i] = val;
+        m->count++;
+    }
+    return true;
+}
+
+void ls_map_fini(ls_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
 
 /* ---- growing arrays --------------------------------------------------------------- */
 
@@ -88,10 +149,9 @@ static char *ls_take(ls_index *x, pu_buf *b)
 
 static ls_place ls_place_of(const ls_build *b, ps_span span)
 {
-    const ps_file *f = &b->tree->src->files[span.file];
     ls_place p = {span.file, span.start, span.end, {0, 0}, {0, 0}};
-    p.a = ls_pos_of(f->text, f->len, span.start);
-    p.b = ls_pos_of(f->text, f->len, span.end);
+    p.a = ls_lines_pos(&b->lines[span.file], span.start);
+    p.b = ls_lines_pos(&b->lines[span.file], span.end);
     return p;
 }
 
@@ -138,10 +198,7 @@ static ps_span ls_line_span(const ls_build *bd, ps_span span)
 
 static size_t ls_find_key(const ls_index *x, const char *key)
 {
-    for (size_t i = 0; i < x->nents; i++)
-        if (strcmp(x->ents[i].key, key) == 0)
-            return i;
-    return SIZE_MAX;
+    return ls_map_get(&x->by_key, key);
 }
 
 static void ls_use_add(ls_build *b, size_t ent, ps_span span)
@@ -173,6 +230,13 @@ static size_t ls_declare(ls_build *b, char *key, const char *name, ls_kind kind,
         if (i != SIZE_MAX)
             ls_use_add(b, i, at);
         return i;
+    }
+    if (!ls_map_put(&x->by_key, key, x->nents)) {
+        x->oom = true;
+        free(key);
+        free(hover);
+        free(detail);
+        return SIZE_MAX;
     }
     i = x->nents++;
     x->ents[i] = (ls_entity){key, ls_strdup(x, name), kind, hover, detail, NULL, NULL, 0, ls_place_of(b, at)};
@@ -478,16 +542,26 @@ static void ls_inspect(void *user, const pt_tree *tree)
         x->oom = true;
         return;
     }
+    b->lines = calloc(tree->src->nfiles ? tree->src->nfiles : 1, sizeof *b->lines);
+    if (!b->lines) {
+        x->oom = true;
+        return;
+    }
     x->nfiles = tree->src->nfiles;
     for (uint32_t i = 0; i < x->nfiles; i++) {
         const ps_file *f = &tree->src->files[i];
         x->uris[i] = ls_path_uri(f->path ? f->path : f->name);
         if (!x->uris[i])
             x->oom = true;
+        ls_lines_init(&b->lines[i], f->text, f->len);
     }
     ls_declarations(b);
     ls_known_values(b);
     ls_uses(b);
+    for (uint32_t i = 0; i < x->nfiles; i++)
+        ls_lines_fini(&b->lines[i]);
+    free(b->lines);
+    b->lines = NULL;
 }
 
 ls_index *ls_index_build(const ls_doc *doc)
@@ -495,7 +569,7 @@ ls_index *ls_index_build(const ls_doc *doc)
     ls_index *x = calloc(1, sizeof *x);
     if (!x || !doc->path)
         return x;
-    ls_build b = {x, NULL};
+    ls_build b = {x, NULL, NULL};
     pw_compile_options o;
     pw_compile_options_init(&o);
     pw_program *prog = NULL;
@@ -539,6 +613,7 @@ void ls_index_free(ls_index *x)
         free(x->ents[i].values);
     }
     free(x->ents);
+    ls_map_fini(&x->by_key);
     free(x->uses);
     free(x->tests);
     free(x);

@@ -12,6 +12,20 @@ typedef enum ls_kind {
     LS_K_BLOCK, LS_K_RECORD, LS_K_EXAMPLE
 } ls_kind;
 
+/* A string -> index table (open addressing; keys are borrowed, not
+ * copied): entities by key, and completion's labels offered once. */
+typedef struct ls_map {
+    const char **keys;
+    size_t *vals;
+    size_t cap, count;   /* cap is 0 or a power of two */
+} ls_map;
+
+/* SIZE_MAX when absent. */
+size_t ls_map_get(const ls_map *m, const char *key);
+/* False without memory; a key already there keeps its value. */
+bool ls_map_put(ls_map *m, const char *key, size_t val);
+void ls_map_fini(ls_map *m);
+
 /* A place in a file of the compilation. */
 typedef struct ls_place {
     uint32_t file;          /* index into ls_index.uris */
@@ -44,6 +58,7 @@ struct ls_index {
     uint32_t nfiles;
     ls_entity *ents;
     size_t nents, cap_ents;
+    ls_map by_key;          /* entity index by key */
     ls_use *uses;
     size_t nuses, cap_uses;
     /* The document's tests (bytes of file 0), for completion. */

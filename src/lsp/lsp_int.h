@@ -57,6 +57,22 @@ size_t ls_offset_of(const char *text, size_t len, ls_pos pos);
 /* The byte offset of a 1-based line and 1-based byte column (the
  * diagnostics' positions), clamped to the text. */
 size_t ls_offset_of_line_col(const char *text, size_t len, uint32_t line, uint32_t col);
+/* A text's line starts, for positions in a large text without scanning it
+ * from the start each time. Without memory for the table, the positions
+ * are computed by scanning (slower, still right). */
+typedef struct ls_lines {
+    const char *text;
+    size_t len;
+    size_t *starts;  /* byte offset of each line */
+    size_t n;
+} ls_lines;
+void ls_lines_init(ls_lines *l, const char *text, size_t len);
+void ls_lines_fini(ls_lines *l);
+ls_pos ls_lines_pos(const ls_lines *l, size_t offset);
+/* As ls_offset_of_line_col. */
+size_t ls_lines_offset(const ls_lines *l, uint32_t line, uint32_t col);
+cJSON *ls_lines_span(const ls_lines *l, size_t start, size_t end);
+
 /* {"line":..,"character":..} and {"start":..,"end":..}. */
 cJSON *ls_json_pos(ls_pos p);
 cJSON *ls_json_range(ls_pos start, ls_pos end);

@@ -103,21 +103,23 @@ bool ls_references(ls_server *s, const cJSON *params, cJSON **result, ls_error *
 
 /* ---- completion ------------------------------------------------------------------- */
 
-static void ls_item(cJSON *items, const char *label, int kind, const char *detail)
+/* The items offered, each label once (a field of two records, a label of
+ * two versions); labels are the index's strings, which outlive the list. */
+typedef struct ls_items {
+    cJSON *list;
+    ls_map seen;
+} ls_items;
+
+static void ls_item(ls_items *items, const char *label, int kind, const char *detail)
 {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-    {
-        const cJSON *l = cJSON_GetObjectItemCaseSensitive(it, "label");
-        if (cJSON_IsString(l) && strcmp(l->valuestring, label) == 0)
-            return; /* once: a field of two records, a label of two versions */
-    }
+    if (ls_map_get(&items->seen, label) != SIZE_MAX || !ls_map_put(&items->seen, label, 0))
+        return;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "label", label);
     cJSON_AddNumberToObject(o, "kind", kind);
     if (detail && *detail)
         cJSON_AddStringToObject(o, "detail", detail);
-    cJSON_AddItemToArray(items, o);
+    cJSON_AddItemToArray(items->list, o);
 }
 
 static bool ls_in_test(const ls_index *x, size_t offset)
@@ -197,7 +199,7 @@ static bool ls_compared_name(const char *t, size_t line, size_t quote, char *buf
 }
 
 /* The values of the `known` list of a field named `name`. */
-static void ls_known_items(const ls_index *x, const char *name, cJSON *items)
+static void ls_known_items(const ls_index *x, const char *name, ls_items *items)
 {
     for (size_t i = 0; i < x->nents; i++) {
         const ls_entity *f = &x->ents[i];
@@ -211,7 +213,7 @@ static void ls_known_items(const ls_index *x, const char *name, cJSON *items)
     }
 }
 
-static void ls_kind_items(const ls_index *x, ls_kind kind, int ci, cJSON *items)
+static void ls_kind_items(const ls_index *x, ls_kind kind, int ci, ls_items *items)
 {
     for (size_t i = 0; i < x->nents; i++)
         if (x->ents[i].kind == kind)
@@ -228,7 +230,7 @@ static const char *ls_facts_name(const ls_index *x)
 }
 
 /* Fields: of the facts record (top), or of the other records (after a dot). */
-static void ls_field_items(const ls_index *x, bool after_dot, cJSON *items)
+static void ls_field_items(const ls_index *x, bool after_dot, ls_items *items)
 {
     const char *facts = ls_facts_name(x);
     size_t flen = strlen(facts);
@@ -242,7 +244,7 @@ static void ls_field_items(const ls_index *x, bool after_dot, cJSON *items)
     }
 }
 
-static void ls_complete_code(const ls_index *x, const char *t, size_t line, size_t offset, cJSON *items)
+static void ls_complete_code(const ls_index *x, const char *t, size_t line, size_t offset, ls_items *items)
 {
     size_t w = offset;
     while (w > line && ls_word_char(t[w - 1]))
@@ -277,19 +279,21 @@ bool ls_completion(ls_server *s, const cJSON *params, cJSON **result, ls_error *
     size_t line = offset;
     while (line > 0 && t[line - 1] != '\n')
         line--;
-    *result = cJSON_CreateArray();
+    ls_items items = {cJSON_CreateArray(), {0}};
+    *result = items.list;
     bool comment;
     size_t quote = ls_string_start(t, line, offset, &comment);
     char name[128];
-    if (comment)
-        return true;
-    if (quote == SIZE_MAX) {
-        ls_complete_code(x, t, line, offset, *result);
+    if (comment) {
+        /* nothing to offer in a comment */
+    } else if (quote == SIZE_MAX) {
+        ls_complete_code(x, t, line, offset, &items);
     } else if (ls_compared_name(t, line, quote, name, sizeof name)) {
-        ls_known_items(x, name, *result);
+        ls_known_items(x, name, &items);
     } else if (ls_in_test(x, offset)) {
-        ls_kind_items(x, LS_K_REQUIREMENT, LS_CI_TEXT, *result);
+        ls_kind_items(x, LS_K_REQUIREMENT, LS_CI_TEXT, &items);
     }
+    ls_map_fini(&items.seen);
     return true;
 }
 

@@ -17,7 +17,7 @@ enum {
     LS_SYM_OBJECT = 19, LS_SYM_KEY = 20, LS_SYM_STRUCT = 23, LS_SYM_EVENT = 24
 };
 
-static cJSON *ls_symbol(const ls_doc *doc, const char *name, const char *detail, int kind,
+static cJSON *ls_symbol(const ls_lines *doc, const char *name, const char *detail, int kind,
                         ps_span range, ps_span sel)
 {
     cJSON *s = cJSON_CreateObject();
@@ -31,8 +31,8 @@ static cJSON *ls_symbol(const ls_doc *doc, const char *name, const char *detail,
     /* The selection must lie inside the range. */
     if (sel.start < range.start || sel.end > range.end || sel.end < sel.start)
         sel = range;
-    cJSON_AddItemToObject(s, "range", ls_json_span(doc->text, doc->len, range.start, range.end));
-    cJSON_AddItemToObject(s, "selectionRange", ls_json_span(doc->text, doc->len, sel.start, sel.end));
+    cJSON_AddItemToObject(s, "range", ls_lines_span(doc, range.start, range.end));
+    cJSON_AddItemToObject(s, "selectionRange", ls_lines_span(doc, sel.start, sel.end));
     return s;
 }
 
@@ -55,7 +55,7 @@ static const char *ls_role(pa_role role)
 }
 
 /* Requirements (a group's members as its children). */
-static void ls_reqs(const ls_doc *doc, const pa_req *r, cJSON *parent)
+static void ls_reqs(const ls_lines *doc, const pa_req *r, cJSON *parent)
 {
     for (; r; r = r->next) {
         if (r->span.file != 0 || r->shared)
@@ -68,13 +68,13 @@ static void ls_reqs(const ls_doc *doc, const pa_req *r, cJSON *parent)
     }
 }
 
-static void ls_fields(const ls_doc *doc, const pa_field *f, cJSON *parent)
+static void ls_fields(const ls_lines *doc, const pa_field *f, cJSON *parent)
 {
     for (; f; f = f->next)
         ls_add_child(parent, ls_symbol(doc, f->name, NULL, LS_SYM_FIELD, f->span, f->span));
 }
 
-static cJSON *ls_decl(const ls_doc *doc, const pa_decl *d)
+static cJSON *ls_decl(const ls_lines *doc, const pa_decl *d)
 {
     switch (d->kind) {
     case PA_D_INCLUDE:
@@ -135,12 +135,15 @@ bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e)
         ok = !diags.oom;
     }
     if (ok) {
+        ls_lines lines;
+        ls_lines_init(&lines, doc->text, doc->len);
         *result = cJSON_CreateArray();
         for (const pa_decl *d = decls; d; d = d->next) {
-            cJSON *s = ls_decl(doc, d);
+            cJSON *s = ls_decl(&lines, d);
             if (s)
                 cJSON_AddItemToArray(*result, s);
         }
+        ls_lines_fini(&lines);
     } else {
         ls_fail(e, LS_INTERNAL_ERROR, "out of memory reading the outline");
     }

@@ -76,6 +76,77 @@ size_t ls_offset_of_line_col(const char *text, size_t len, uint32_t line, uint32
     return at < end ? at : end;
 }
 
+void ls_lines_init(ls_lines *l, const char *text, size_t len)
+{
+    l->text = text;
+    l->len = len;
+    l->n = 1;
+    for (size_t i = 0; i < len; i++)
+        l->n += text[i] == '\n';
+    l->starts = malloc(l->n * sizeof *l->starts);
+    if (!l->starts)
+        return;
+    size_t k = 0;
+    l->starts[k++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            l->starts[k++] = i + 1;
+}
+
+void ls_lines_fini(ls_lines *l)
+{
+    free(l->starts);
+    l->starts = NULL;
+}
+
+/* The UTF-16 length of text[from, to) on one line. */
+static uint32_t ls_units(const char *text, size_t from, size_t to)
+{
+    uint32_t ch = 0;
+    for (size_t i = from; i < to;) {
+        uint32_t units;
+        size_t n = ls_seq_len((unsigned char)text[i], &units);
+        if (i + n > to)
+            break;
+        ch += units;
+        i += n;
+    }
+    return ch;
+}
+
+ls_pos ls_lines_pos(const ls_lines *l, size_t offset)
+{
+    if (!l->starts)
+        return ls_pos_of(l->text, l->len, offset);
+    if (offset > l->len)
+        offset = l->len;
+    size_t lo = 0, hi = l->n; /* the last line starting at or before offset */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (ls_pos){(uint32_t)lo, ls_units(l->text, l->starts[lo], offset)};
+}
+
+size_t ls_lines_offset(const ls_lines *l, uint32_t line, uint32_t col)
+{
+    if (!l->starts || line == 0 || line > l->n)
+        return ls_offset_of_line_col(l->text, l->len, line, col);
+    size_t i = l->starts[line - 1], end = i;
+    while (end < l->len && l->text[end] != '\n')
+        end++;
+    size_t at = i + (col > 0 ? col - 1 : 0);
+    return at < end ? at : end;
+}
+
+cJSON *ls_lines_span(const ls_lines *l, size_t start, size_t end)
+{
+    return ls_json_range(ls_lines_pos(l, start), ls_lines_pos(l, end));
+}
+
 cJSON *ls_json_pos(ls_pos p)
 {
     cJSON *o = cJSON_CreateObject();

@@ -63,8 +63,10 @@ const cli_command cli_lsp_cmd = {
     .summary = "serve the Language Server Protocol to an editor",
     .usage = "usage: pathway lsp [--stdio] [--debounce MS]\n",
     .about = "A language server for editors (docs/lsp.md): diagnostics from check and lint\n"
-             "as a rule file changes, formatting, and the file's outline. It speaks\n"
-             "JSON-RPC with Content-Length framing on standard input and output.\n",
+             "as a rule file changes and from its tests when it is saved, hover, go to\n"
+             "definition, references, completion, quick fixes, formatting and the\n"
+             "outline. It speaks JSON-RPC with Content-Length framing on standard input\n"
+             "and output.\n",
     CLI_OPTIONS(lsp_options),
     .tail = "Exit status: 0 after the client's `shutdown` and `exit`, 1 when the input\n"
             "ends or `exit` comes without `shutdown`, 3 when the output cannot be written.\n",

@@ -231,18 +231,29 @@ cJSON *ls_diagnose(const ls_doc *doc)
     o.user = &c;
     pw_program *prog = NULL;
     pw_error err;
+    pw_status st;
     char *real = realpath(doc->path, NULL);
     if (real) {
         pt_overlay overlay = {real, doc->text, doc->len};
-        pt_compile_tree_overlay(doc->path, &o, &overlay, ls_lint, &c, &prog, &err);
+        st = pt_compile_tree_overlay(doc->path, &o, &overlay, ls_lint, &c, &prog, &err);
     } else {
         /* A new file, never saved: its text alone (its includes resolve
          * from its directory all the same). */
-        pw_compile_source(doc->path, doc->text, doc->len, &o, &prog, &err);
+        st = pw_compile_source(doc->path, doc->text, doc->len, &o, &prog, &err);
     }
     pw_program_free(prog);
     free(real);
     cJSON *out = ls_convert(doc, c.lines.data ? c.lines.data : "", c.lines.len);
+    if (out && st != PW_OK && cJSON_GetArraySize(out) == 0) {
+        /* A failure with nothing rendered (memory ran out): say so, or the
+         * buffer would pass for clean. */
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddItemToObject(d, "range", ls_json_range((ls_pos){0, 0}, (ls_pos){0, 0}));
+        cJSON_AddNumberToObject(d, "severity", 1);
+        cJSON_AddStringToObject(d, "source", "pathway");
+        cJSON_AddStringToObject(d, "message", err.message);
+        cJSON_AddItemToArray(out, d);
+    }
     pu_buf_free(&c.lines);
     return out;
 }

@@ -213,8 +213,12 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
     ls_doc *d = ls_param_doc(s, params, e);
     if (!d)
         return false;
-    d->dirty = true; /* an included file saved may change what this one reports */
-    d->index_stale = true;
+    /* The saved file may be an include of the others: they are checked
+     * again too (the debounce makes it one check each). */
+    for (size_t i = 0; i < s->ndocs; i++) {
+        s->docs[i]->dirty = true;
+        s->docs[i]->index_stale = true;
+    }
     ls_forget_tests(d);
     d->test_diags = ls_run_tests(d);
     return true;

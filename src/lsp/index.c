@@ -239,7 +239,7 @@ static size_t ls_declare(ls_build *b, char *key, const char *name, ls_kind kind,
         return SIZE_MAX;
     }
     i = x->nents++;
-    x->ents[i] = (ls_entity){key, ls_strdup(x, name), kind, hover, detail, NULL, NULL, 0, ls_place_of(b, at)};
+    x->ents[i] = (ls_entity){key, ls_strdup(x, name), kind, hover, detail, NULL, NULL, 0, NULL, 0, ls_place_of(b, at)};
     ls_use_add(b, i, at);
     return i;
 }
@@ -322,12 +322,33 @@ static void ls_program(ls_build *b, const pa_decl *d)
 }
 
 /* A declaration quoted as its hover. */
-static void ls_quoted(ls_build *b, const pa_decl *d, const char *prefix, ls_kind kind, const char *what)
+static size_t ls_quoted(ls_build *b, const pa_decl *d, const char *prefix, ls_kind kind, const char *what)
 {
     pu_buf h = {0};
     ls_quote(b, d->span, &h);
-    ls_declare(b, ls_printf(b->x, "%s:%s", prefix, d->name), d->name, kind, d->name_span, ls_take(b->x, &h),
-               ls_strdup(b->x, what));
+    return ls_declare(b, ls_printf(b->x, "%s:%s", prefix, d->name), d->name, kind, d->name_span,
+                      ls_take(b->x, &h), ls_strdup(b->x, what));
+}
+
+/* A definition: its text, and the known list of each parameter (`body:
+ * text in membership_body`), for completion inside its calls. */
+static void ls_define(ls_build *b, const pa_decl *d)
+{
+    size_t i = ls_quoted(b, d, "d", LS_K_DEFINE, "define");
+    if (i == SIZE_MAX || b->x->ents[i].param_known || d->span.file != b->x->ents[i].at.file ||
+        d->name_span.start != b->x->ents[i].at.start)
+        return; /* not this declaration's entity */
+    size_t n = 0;
+    for (const pa_param *p = d->u.define.params; p; p = p->next)
+        n++;
+    ls_entity *e = &b->x->ents[i];
+    if (n == 0 || !(e->param_known = calloc(n, sizeof *e->param_known))) {
+        b->x->oom = n > 0;
+        return;
+    }
+    for (const pa_param *p = d->u.define.params; p; p = p->next, e->nparams++)
+        if (p->type.known)
+            e->param_known[e->nparams] = ls_strdup(b->x, p->type.known);
 }
 
 static void ls_declarations(ls_build *b)
@@ -346,7 +367,7 @@ static void ls_declarations(ls_build *b)
             for (const pa_field *f = d->u.extend.fields; f; f = f->next)
                 ls_field(b, d->name, f);
             break;
-        case PA_D_DEFINE: ls_quoted(b, d, "d", LS_K_DEFINE, "define"); break;
+        case PA_D_DEFINE: ls_define(b, d); break;
         case PA_D_PROGRAM: ls_program(b, d); break;
         case PA_D_REQUIREMENTS:
             ls_quoted(b, d, "b", LS_K_BLOCK, "requirements");
@@ -611,6 +632,9 @@ void ls_index_free(ls_index *x)
         for (size_t k = 0; k < x->ents[i].nvalues; k++)
             free(x->ents[i].values[k]);
         free(x->ents[i].values);
+        for (size_t k = 0; k < x->ents[i].nparams; k++)
+            free(x->ents[i].param_known[k]);
+        free(x->ents[i].param_known);
     }
     free(x->ents);
     ls_map_fini(&x->by_key);

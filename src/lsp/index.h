@@ -44,6 +44,9 @@ typedef struct ls_entity {
     char *known;            /* a field's `known` list, or NULL */
     char **values;          /* a `known` list's values (extensions too) */
     size_t nvalues;
+    char **param_known;     /* a definition's parameters: each one's `known`
+                               list, or NULL */
+    size_t nparams;
     ls_place at;            /* its name where declared */
 } ls_entity;
 

@@ -198,6 +198,64 @@ static bool ls_compared_name(const char *t, size_t line, size_t quote, char *buf
     return true;
 }
 
+/* The values of the `known` list named `known`. */
+static void ls_list_items(const ls_index *x, const char *known, ls_items *items)
+{
+    char key[512];
+    snprintf(key, sizeof key, "k:%s", known);
+    const ls_entity *k = ls_index_find(x, key);
+    for (size_t v = 0; k && v < k->nvalues; v++)
+        ls_item(items, k->values[v], LS_CI_VALUE, k->name);
+}
+
+/* A string that is argument `arg` of a call to `name(`: the known list of
+ * that parameter. Scans back from the quote on its line for the call's
+ * open parenthesis, counting the commas between. */
+static bool ls_call_arg(const char *t, size_t line, size_t quote, char *buf, size_t size, size_t *arg)
+{
+    size_t i = quote, depth = 0;
+    bool in_str = false;
+    *arg = 0;
+    while (i > line) {
+        char c = t[--i];
+        if (c == '"')
+            in_str = !in_str;
+        else if (in_str)
+            continue;
+        else if (c == ')' || c == ']')
+            depth++;
+        else if ((c == '(' || c == '[') && depth > 0)
+            depth--;
+        else if (c == ',' && depth == 0)
+            ++*arg;
+        else if (c == '(' && depth == 0)
+            break;
+        else if (c == '[' && depth == 0)
+            return false;
+        if (i == line)
+            return false;
+    }
+    if (i == quote || t[i] != '(')
+        return false;
+    size_t end = i;
+    while (i > line && ls_word_char(t[i - 1]))
+        i--;
+    if (i == end || end - i >= size)
+        return false;
+    memcpy(buf, t + i, end - i);
+    buf[end - i] = '\0';
+    return true;
+}
+
+static void ls_param_items(const ls_index *x, const char *name, size_t arg, ls_items *items)
+{
+    char key[512];
+    snprintf(key, sizeof key, "d:%s", name);
+    const ls_entity *d = ls_index_find(x, key);
+    if (d && arg < d->nparams && d->param_known[arg])
+        ls_list_items(x, d->param_known[arg], items);
+}
+
 /* The values of the `known` list of a field named `name`. */
 static void ls_known_items(const ls_index *x, const char *name, ls_items *items)
 {
@@ -205,11 +263,7 @@ static void ls_known_items(const ls_index *x, const char *name, ls_items *items)
         const ls_entity *f = &x->ents[i];
         if (f->kind != LS_K_FIELD || !f->known || strcmp(f->name, name) != 0)
             continue;
-        char key[512];
-        snprintf(key, sizeof key, "k:%s", f->known);
-        const ls_entity *k = ls_index_find(x, key);
-        for (size_t v = 0; k && v < k->nvalues; v++)
-            ls_item(items, k->values[v], LS_CI_VALUE, k->name);
+        ls_list_items(x, f->known, items);
     }
 }
 
@@ -284,12 +338,15 @@ bool ls_completion(ls_server *s, const cJSON *params, cJSON **result, ls_error *
     bool comment;
     size_t quote = ls_string_start(t, line, offset, &comment);
     char name[128];
+    size_t arg;
     if (comment) {
         /* nothing to offer in a comment */
     } else if (quote == SIZE_MAX) {
         ls_complete_code(x, t, line, offset, &items);
     } else if (ls_compared_name(t, line, quote, name, sizeof name)) {
         ls_known_items(x, name, &items);
+    } else if (ls_call_arg(t, line, quote, name, sizeof name, &arg)) {
+        ls_param_items(x, name, arg, &items);
     } else if (ls_in_test(x, offset)) {
         ls_kind_items(x, LS_K_REQUIREMENT, LS_CI_TEXT, &items);
     }

@@ -123,6 +123,10 @@ program level_1 "Level 1 Course" {
 
 define north_member: boolean = any m in memberships where m.body = "north"
 
+define in_region(r: text in regions): boolean = region = r
+
+define northern: boolean = in_region("north") and north_member
+
 test "an adult may enrol" {
   as of 2026-11-23
   given { age: 30, region: "north" }
@@ -218,6 +222,8 @@ def run(pathway, here, tmp):
             ("completion: known values in a string", "textDocument/completion", at('region = "', 10)),
             ("completion: known values of a record's field", "textDocument/completion",
              at('m.body = "', 10)),
+            ("completion: known values of a parameter, in a call", "textDocument/completion",
+             at('in_region("', 11)),
             ("completion: program ids after expect", "textDocument/completion", at("expect ", 7)),
             ("completion: requirement labels in a test", "textDocument/completion", at('unmet "', 7)),
             ("completion: in code", "textDocument/completion", at("age >= 18")),

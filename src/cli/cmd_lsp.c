@@ -1,6 +1,7 @@
 /* pathway lsp: the language server over standard input and output
  * (docs/lsp.md). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -50,6 +51,12 @@ static int lsp_main(int argc, char **argv)
     int st = cli_parse(&cli_lsp_cmd, argc, argv, &o);
     if (st != CLI_OK)
         return st < 0 ? CLI_OK : st;
+    /* A client gone away is a failed write (exit 3), not a kill by SIGPIPE. */
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, NULL);
     ls_options lo = {o.debounce_ms, 0};
     int rc = ls_serve(STDIN_FILENO, STDOUT_FILENO, &lo);
     if (rc == 2)

@@ -303,6 +303,14 @@ def run(pathway, here, tmp):
 
     s = Server(pathway, tmp)
     step("input ends without exit: status", [{"status": s.finish()}])
+
+    # The client goes away: the answer cannot be written (no SIGPIPE kill).
+    p = subprocess.Popen([pathway, "lsp"], cwd=tmp, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdout.close()
+    p.stdin.write(Server.frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}))
+    p.stdin.close()
+    step("output closed by the client: status", [{"status": p.wait(timeout=WAIT)}])
     return steps
 
 

@@ -283,8 +283,10 @@ static const char *ls_source_text(const ls_build *b, const char *name)
     return NULL;
 }
 
-static void ls_reqs(ls_build *b, const char *owner, const pa_req *r)
+static void ls_reqs(ls_build *b, const char *owner, const pa_req *r, unsigned depth)
 {
+    if (depth > PW_MAX_NESTING)
+        return; /* groups nested past the limit (E0205): not walked */
     for (; r; r = r->next) {
         if (r->shared || r->use) {
             continue;
@@ -300,7 +302,7 @@ static void ls_reqs(ls_build *b, const char *owner, const pa_req *r)
             ls_declare(b, ls_printf(b->x, "r:%s:%s", owner, r->label), r->label, LS_K_REQUIREMENT,
                        r->label_span, ls_take(b->x, &h), ls_strdup(b->x, owner));
         }
-        ls_reqs(b, owner, r->members);
+        ls_reqs(b, owner, r->members, depth + 1);
     }
 }
 
@@ -318,7 +320,7 @@ static void ls_program(ls_build *b, const pa_decl *d)
     }
     ls_declare(b, ls_printf(b->x, "p:%s", d->name), d->name, LS_K_PROGRAM, d->name_span, ls_take(b->x, &h),
                ls_strdup(b->x, d->u.program.title ? d->u.program.title : ""));
-    ls_reqs(b, d->name, d->u.program.reqs);
+    ls_reqs(b, d->name, d->u.program.reqs, 0);
 }
 
 /* A declaration quoted as its hover. */
@@ -371,7 +373,7 @@ static void ls_declarations(ls_build *b)
         case PA_D_PROGRAM: ls_program(b, d); break;
         case PA_D_REQUIREMENTS:
             ls_quoted(b, d, "b", LS_K_BLOCK, "requirements");
-            ls_reqs(b, d->name, d->u.block.reqs);
+            ls_reqs(b, d->name, d->u.block.reqs, 0);
             break;
         case PA_D_KNOWN: ls_quoted(b, d, "k", LS_K_KNOWN, "known"); break;
         case PA_D_SOURCE: ls_quoted(b, d, "s", LS_K_SOURCE, "source"); break;
@@ -438,14 +440,19 @@ static void ls_expr(void *ctx, const pa_expr *e)
     pa_each_child(e, ls_expr, b);
 }
 
+/* A tree taller than any the compiler accepts is kept by the parser after
+ * E0205 (and nothing checked it): it is not walked, so that walking cannot
+ * exhaust the stack. */
 static void ls_expr_root(ls_build *b, const pa_expr *e)
 {
-    if (e)
+    if (e && e->depth <= PW_MAX_NESTING)
         ls_expr(b, e);
 }
 
-static void ls_req_uses(ls_build *b, const pa_req *r)
+static void ls_req_uses(ls_build *b, const pa_req *r, unsigned depth)
 {
+    if (depth > PW_MAX_NESTING)
+        return;
     for (; r; r = r->next) {
         if (r->shared)
             continue;
@@ -454,7 +461,7 @@ static void ls_req_uses(ls_build *b, const pa_req *r)
         if (r->cite_name)
             ls_use_key(b, r->cite_span, "s:%s", r->cite_name);
         ls_expr_root(b, r->cond);
-        ls_req_uses(b, r->members);
+        ls_req_uses(b, r->members, depth + 1);
     }
 }
 
@@ -506,12 +513,12 @@ static void ls_uses(ls_build *b)
             for (const pa_attr *a = d->u.program.attrs; a; a = a->next)
                 if (!a->inherited)
                     ls_expr_root(b, a->valid_until);
-            ls_req_uses(b, d->u.program.reqs);
+            ls_req_uses(b, d->u.program.reqs, 0);
             break;
         case PA_D_REQUIREMENTS:
             if (d->u.block.cite_name)
                 ls_use_key(b, d->u.block.cite_span, "s:%s", d->u.block.cite_name);
-            ls_req_uses(b, d->u.block.reqs);
+            ls_req_uses(b, d->u.block.reqs, 0);
             break;
         case PA_D_FACTS:
         case PA_D_RECORD: ls_field_uses(b, d->u.record.fields); break;

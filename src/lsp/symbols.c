@@ -55,15 +55,17 @@ static const char *ls_role(pa_role role)
 }
 
 /* Requirements (a group's members as its children). */
-static void ls_reqs(const ls_lines *doc, const pa_req *r, cJSON *parent)
+static void ls_reqs(const ls_lines *doc, const pa_req *r, cJSON *parent, unsigned depth)
 {
+    if (depth > PW_MAX_NESTING)
+        return; /* groups nested past the limit (E0205): the outline stops */
     for (; r; r = r->next) {
         if (r->span.file != 0 || r->shared)
             continue;
         cJSON *s = r->use ? ls_symbol(doc, r->use, "require (block)", LS_SYM_NAMESPACE, r->span, r->span)
                           : ls_symbol(doc, r->label, r->cite ? r->cite : ls_role(r->role), LS_SYM_KEY,
                                       r->span, r->label_span);
-        ls_reqs(doc, r->members, s);
+        ls_reqs(doc, r->members, s, depth + 1);
         ls_add_child(parent, s);
     }
 }
@@ -96,12 +98,12 @@ static cJSON *ls_decl(const ls_lines *doc, const pa_decl *d)
                          d->span, d->name_span);
     case PA_D_PROGRAM: {
         cJSON *s = ls_symbol(doc, d->name, d->u.program.title, LS_SYM_MODULE, d->span, d->name_span);
-        ls_reqs(doc, d->u.program.reqs, s);
+        ls_reqs(doc, d->u.program.reqs, s, 0);
         return s;
     }
     case PA_D_REQUIREMENTS: {
         cJSON *s = ls_symbol(doc, d->name, "requirements", LS_SYM_NAMESPACE, d->span, d->name_span);
-        ls_reqs(doc, d->u.block.reqs, s);
+        ls_reqs(doc, d->u.block.reqs, s, 0);
         return s;
     }
     case PA_D_EXAMPLE:

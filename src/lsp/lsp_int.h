@@ -38,6 +38,8 @@ void ls_conn_fini(ls_conn *c);
 /* The next message; timeout_ms < 0 waits for ever. The body stays valid
  * until the next call. */
 ls_read_status ls_conn_read(ls_conn *c, int timeout_ms, const char **body, size_t *len);
+/* Whether bytes past the message handed out last are already read. */
+bool ls_conn_buffered(const ls_conn *c);
 /* Sends one message (the JSON text of `msg`); false when it could not be
  * written (then every later write fails too). */
 bool ls_conn_send(ls_conn *c, const cJSON *msg);
@@ -96,6 +98,7 @@ typedef struct ls_doc {
     size_t len;
     int version;
     bool dirty;      /* changed since its diagnostics were published */
+    uint64_t changed_at; /* when it last changed (ms, monotonic clock) */
     struct ls_index *index; /* names and places, for navigation (index.h) */
     bool index_stale;       /* the text changed since the index was built */
     cJSON *test_diags;      /* the failures of the file's tests when last saved,

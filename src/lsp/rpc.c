@@ -160,6 +160,11 @@ ls_read_status ls_conn_read(ls_conn *c, int timeout_ms, const char **body, size_
     }
 }
 
+bool ls_conn_buffered(const ls_conn *c)
+{
+    return c->len > c->consumed;
+}
+
 static bool ls_write_all(ls_conn *c, const char *p, size_t n)
 {
     while (n > 0 && !c->write_failed) {

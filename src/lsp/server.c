@@ -5,9 +5,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lsp_int.h"
 #include "pathway.h"
+
+/* Milliseconds on a clock that only goes forward. */
+static uint64_t ls_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A document's text (or an include) changed: it is checked once no change
+ * has come for the debounce time. */
+static void ls_touch(ls_doc *d)
+{
+    d->dirty = true;
+    d->changed_at = ls_now_ms();
+}
 
 bool ls_fail(ls_error *e, int code, const char *fmt, ...)
 {
@@ -84,7 +101,7 @@ static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
     free(d->text);
     d->text = t;
     d->len = len;
-    d->dirty = true;
+    ls_touch(d);
     d->index_stale = true;
     ls_forget_tests(d);
     return true;
@@ -155,7 +172,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     free(d->text);
     d->text = t;
     d->len = n;
-    d->dirty = true;
+    ls_touch(d);
     d->index_stale = true;
     ls_forget_tests(d);
     return true;
@@ -216,7 +233,7 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
     /* The saved file may be an include of the others: they are checked
      * again too (the debounce makes it one check each). */
     for (size_t i = 0; i < s->ndocs; i++) {
-        s->docs[i]->dirty = true;
+        ls_touch(s->docs[i]);
         s->docs[i]->index_stale = true;
     }
     ls_forget_tests(d);
@@ -224,12 +241,14 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
     return true;
 }
 
-/* Checks every changed document and publishes its diagnostics. */
-static void ls_publish_dirty(ls_server *s)
+/* Checks every changed document whose last change is at least the debounce
+ * time old, and publishes its diagnostics. */
+static void ls_publish_due(ls_server *s)
 {
+    uint64_t now = ls_now_ms();
     for (size_t i = 0; i < s->ndocs; i++) {
         ls_doc *d = s->docs[i];
-        if (!d->dirty)
+        if (!d->dirty || now - d->changed_at < s->opt.debounce_ms)
             continue;
         d->dirty = false;
         cJSON *diags = ls_diagnose(d);
@@ -240,12 +259,23 @@ static void ls_publish_dirty(ls_server *s)
     }
 }
 
-static bool ls_any_dirty(const ls_server *s)
+/* How long the next read may wait: until the first changed document is due
+ * (0: one is due now), or for ever (-1) when none changed. Counted from the
+ * last change, not the last message, so that a stream of requests (hover,
+ * code actions as the cursor moves) never holds the diagnostics back. */
+static int ls_wait_ms(const ls_server *s)
 {
-    for (size_t i = 0; i < s->ndocs; i++)
-        if (s->docs[i]->dirty)
-            return true;
-    return false;
+    uint64_t now = ls_now_ms(), wait = UINT64_MAX;
+    for (size_t i = 0; i < s->ndocs; i++) {
+        const ls_doc *d = s->docs[i];
+        if (!d->dirty)
+            continue;
+        uint64_t due = d->changed_at + s->opt.debounce_ms;
+        uint64_t left = due > now ? due - now : 0;
+        if (left < wait)
+            wait = left;
+    }
+    return wait == UINT64_MAX ? -1 : (int)wait;
 }
 
 /* ---- lifecycle ------------------------------------------------------------------- */
@@ -471,12 +501,18 @@ int ls_serve(int in_fd, int out_fd, const ls_options *options)
     while (!s.exited && !s.conn.write_failed && !s.oom) {
         const char *body;
         size_t len;
-        int timeout = ls_any_dirty(&s) ? (int)s.opt.debounce_ms : -1;
+        int timeout = ls_wait_ms(&s);
+        /* Due, and no message read ahead (a burst already here is taken in
+         * whole first, so that only its last version is checked). */
+        if (timeout == 0 && !ls_conn_buffered(&s.conn)) {
+            ls_publish_due(&s);
+            continue;
+        }
         ls_read_status st = ls_conn_read(&s.conn, timeout, &body, &len);
         if (st == LS_READ_EOF)
             break;
         if (st == LS_READ_TIMEOUT)
-            ls_publish_dirty(&s);
+            ls_publish_due(&s);
         else if (st == LS_READ_BAD_HEADER)
             ls_respond_error(&s, NULL, LS_PARSE_ERROR, "a message header without a valid Content-Length");
         else if (st == LS_READ_TOO_BIG)

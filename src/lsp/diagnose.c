@@ -183,7 +183,8 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSO
     cJSON_AddStringToObject(d, "source", "pathway");
     cJSON *related = cJSON_CreateArray();
     const cJSON *n;
-    cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(j, "notes")) ls_note(doc, lines, n, related, &message);
+    const cJSON *notes = cJSON_GetObjectItemCaseSensitive(j, "notes");
+    cJSON_ArrayForEach(n, notes) ls_note(doc, lines, n, related, &message);
     pu_buf_append(&message, "", 0); /* printf leaves no NUL */
     cJSON_AddStringToObject(d, "message", message.data && !message.oom ? message.data : "");
     pu_buf_free(&message);

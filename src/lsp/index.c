@@ -239,7 +239,13 @@ static size_t ls_declare(ls_build *b, char *key, const char *name, ls_kind kind,
         return SIZE_MAX;
     }
     i = x->nents++;
-    x->ents[i] = (ls_entity){key, ls_strdup(x, name), kind, hover, detail, NULL, NULL, 0, NULL, 0, ls_place_of(b, at)};
+    memset(&x->ents[i], 0, sizeof x->ents[i]);
+    x->ents[i].key = key;
+    x->ents[i].name = ls_strdup(x, name);
+    x->ents[i].kind = kind;
+    x->ents[i].hover = hover;
+    x->ents[i].detail = detail;
+    x->ents[i].at = ls_place_of(b, at);
     ls_use_add(b, i, at);
     return i;
 }

@@ -400,9 +400,8 @@ static cJSON *ls_suppress(const ls_doc *d, const cJSON *diag, const char *code)
     snprintf(text, n, "%.*s# lint: ignore %s -- reason\n", (int)(end - at), d->text + at, code);
     char title[96];
     snprintf(title, sizeof title, "Silence %s on this line (# lint: ignore)", code);
-    cJSON *a = ls_action(title, diag,
-                         ls_edit(d->uri, ls_json_range((ls_pos){start.line, 0}, (ls_pos){start.line, 0}), text),
-                         false);
+    ls_pos bol = {start.line, 0};
+    cJSON *a = ls_action(title, diag, ls_edit(d->uri, ls_json_range(bol, bol), text), false);
     free(text);
     return a;
 }
@@ -420,15 +419,15 @@ bool ls_code_action(ls_server *s, const cJSON *params, cJSON **result, ls_error 
     const cJSON *diag;
     cJSON_ArrayForEach(diag, diags)
     {
-        const cJSON *fix = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(diag, "data"), "fix");
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(diag, "data");
+        const cJSON *fix = cJSON_GetObjectItemCaseSensitive(data, "fix");
         const cJSON *range = cJSON_GetObjectItemCaseSensitive(diag, "range");
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(diag, "code");
         if (cJSON_IsString(fix) && range) {
             char title[160];
             snprintf(title, sizeof title, "Replace with `%.100s`", fix->valuestring);
-            cJSON_AddItemToArray(*result, ls_action(title, diag,
-                                                    ls_edit(d->uri, cJSON_Duplicate(range, true), fix->valuestring),
-                                                    true));
+            cJSON *edit = ls_edit(d->uri, cJSON_Duplicate(range, true), fix->valuestring);
+            cJSON_AddItemToArray(*result, ls_action(title, diag, edit, true));
         }
         if (cJSON_IsString(code) && strncmp(code->valuestring, "PW", 2) == 0) {
             cJSON *a = ls_suppress(d, diag, code->valuestring);

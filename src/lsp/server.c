@@ -470,7 +470,8 @@ static void ls_message(ls_server *s, const char *body, size_t len)
         params = NULL;
     bool id_ok = !id || cJSON_IsNumber(id) || cJSON_IsString(id);
     if (!cJSON_IsObject(msg) || !id_ok) {
-        ls_respond_error(s, NULL, LS_INVALID_REQUEST, "a message must be an object with a number or string id");
+        ls_respond_error(s, NULL, LS_INVALID_REQUEST,
+                         "a message must be an object with a number or string id");
     } else if (!method) {
         /* A response to a request of ours (we send none that want one). */
         if (!cJSON_GetObjectItemCaseSensitive(msg, "result") &&

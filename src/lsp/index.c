@@ -219,24 +219,20 @@ static size_t ls_declare(ls_build *b, char *key, const char *name, ls_kind kind,
                          char *hover, char *detail)
 {
     ls_index *x = b->x;
-    size_t i = key ? ls_find_key(x, key) : SIZE_MAX;
-    if (!key || i != SIZE_MAX || !ls_span_ok(b, at) ||
-        !ls_grow((void **)&x->ents, &x->cap_ents, x->nents, sizeof *x->ents)) {
-        if (key && i == SIZE_MAX)
-            x->oom = true;
+    size_t i = key ? ls_find_key(x, key) : SIZE_MAX; /* no key: memory ran out (flagged) */
+    bool add = key && i == SIZE_MAX && ls_span_ok(b, at);
+    if (add && (!ls_grow((void **)&x->ents, &x->cap_ents, x->nents, sizeof *x->ents) ||
+                !ls_map_put(&x->by_key, key, x->nents))) {
+        x->oom = true;
+        add = false;
+    }
+    if (!add) {
         free(key);
         free(hover);
         free(detail);
         if (i != SIZE_MAX)
-            ls_use_add(b, i, at);
+            ls_use_add(b, i, at); /* a later version of a program: a use */
         return i;
-    }
-    if (!ls_map_put(&x->by_key, key, x->nents)) {
-        x->oom = true;
-        free(key);
-        free(hover);
-        free(detail);
-        return SIZE_MAX;
     }
     i = x->nents++;
     memset(&x->ents[i], 0, sizeof x->ents[i]);

@@ -34,6 +34,11 @@ case "$mode" in
         command -v npm >/dev/null || pkgs+=(npm) ;;
   *) echo "usage: bash scripts/deps.sh [build|test]" >&2; exit 2 ;;
 esac
+# Testing the language server: Neovim's built-in LSP client, headless
+# (tests/lsp/neovim.sh).
+if [ "$mode" = test ]; then
+  pkgs+=(neovim)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")

@@ -28,6 +28,7 @@ extern const cli_command cli_eval_cmd, cli_report_cmd, cli_diff_cmd, cli_test_cm
     cli_lint_cmd;
 extern const cli_command cli_explain_cmd, cli_when_cmd, cli_plan_cmd; /* cmd_explain.c */
 extern const cli_command cli_completion_cmd;                            /* completion.c */
+extern const cli_command cli_lsp_cmd;                                   /* cmd_lsp.c */
 /* explain_code.c: `check --explain CODE` prints a compiler code's section of
  * docs/errors.md; CLI_USAGE for an unknown code. */
 int cli_explain_code(const char *code);

@@ -55,7 +55,7 @@ pw_compile_options cli_compile_options(pw_diag_format format, cli_diag_sink *sin
 const cli_command *const cli_commands[] = {
     &cli_check_cmd, &cli_compile_cmd, &cli_eval_cmd, &cli_report_cmd, &cli_diff_cmd,
     &cli_disasm_cmd, &cli_test_cmd, &cli_fmt_cmd, &cli_lint_cmd, &cli_explain_cmd,
-    &cli_when_cmd, &cli_plan_cmd, &cli_completion_cmd,
+    &cli_when_cmd, &cli_plan_cmd, &cli_lsp_cmd, &cli_completion_cmd,
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof *cli_commands;
 

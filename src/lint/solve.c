@@ -20,6 +20,7 @@ typedef struct pl_search {
     unsigned steps;
     bool gave_up;
     const pl_lit **scratch; /* the literals of one branch, sorted by term */
+    const pl_lit **ne;      /* scratch: one term's `!=` literals */
     bool *used;             /* scratch for the relations between terms */
     uint32_t nscratch;
     pl_clash *why;          /* the first contradiction found, or NULL */
@@ -136,7 +137,7 @@ static bool pl_num_ok(pl_search *s, const pl_term *t, const pl_lit **lits, uint3
 {
     pl_bound lo = {0}, hi = {0};
     const pl_lit *is_none = NULL, *not_none = NULL, *valued = NULL;
-    const pl_lit **ne = lits; /* reused in place: NE literals are gathered at the front */
+    const pl_lit **ne = s->ne; /* the NE literals, apart: the branch's own stay for the relations */
     uint32_t nne = 0;
     for (uint32_t i = 0; i < n; i++) {
         const pl_lit *l = lits[i];
@@ -334,11 +335,13 @@ pl_sat pl_satisfiable(pl_logic *L, const pl_formula *f, bool ranges, pl_clash *w
         memset(why, 0, sizeof *why);
     if (!f || f->size > PL_MAX_NODES)
         return PL_GAVE_UP;
-    pl_search s = {L, ranges, 0, false, NULL, NULL, f->size, NULL};
+    pl_search s = {L, ranges, 0, false, NULL, NULL, NULL, f->size, NULL};
     s.scratch = malloc(sizeof *s.scratch * (f->size ? f->size : 1));
+    s.ne = malloc(sizeof *s.ne * (f->size ? f->size : 1));
     s.used = malloc(sizeof *s.used * (f->size ? f->size : 1));
-    if (!s.scratch || !s.used) {
+    if (!s.scratch || !s.ne || !s.used) {
         free(s.scratch);
+        free(s.ne);
         free(s.used);
         L->c->oom = true;
         return PL_GAVE_UP;
@@ -349,6 +352,7 @@ pl_sat pl_satisfiable(pl_logic *L, const pl_formula *f, bool ranges, pl_clash *w
     pl_pending top = {f, NULL};
     pl_sat r = pl_search_from(&s, &top, NULL);
     free(s.scratch);
+    free(s.ne);
     free(s.used);
     if (why && r == PL_UNSAT)
         *why = found;

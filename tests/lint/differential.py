@@ -84,6 +84,13 @@ def atom(r):
         "d2 is not none and d2 <= today", f"month of today {r.choice(OPS)} {r.randint(1, 12)}",
         f"today >= 2026-{r.randint(1, 12):02d}-15", "current(\"a\")", "k >= n", "age > experience",
         "(count c in certificates where c.id = \"b\") >= 1",
+        # Terms the record relates: the lint's relations (relate.c).
+        f"years since birth_date {r.choice(OPS)} {r.randint(12, 22)}",
+        f"birth_date {r.choice(['<=', '>='])} {r.randint(2002, 2015)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}",
+        f"today {r.choice(['<=', '>='])} {r.randint(2025, 2028)}-{r.randint(1, 12):02d}-01",
+        f"coaching_since is not none and coaching_since {r.choice(['<=', '>='])} {r.randint(2014, 2027)}-06-01",
+        "age >= experience", "total > k", "n + k <= 3", f"x + k >= {r.choice(REALS)}",
+        f"max(k, n) {r.choice(OPS)} {r.randint(0, 10)}", f"years between birth_date and today >= {r.randint(12, 22)}",
     ])
 
 
@@ -201,6 +208,29 @@ class RuleSet:
         while t in other or "total" in other or "age > experience" in other or given.split()[0] in other:
             other = cond(r)  # not one that makes the member impossible
         self.planted.append(("PW151", self.program(self.req(given) + g + self.req(other))))
+        # Planted conflicts the record's relations show: a computed term
+        # beyond what its parts allow.
+        # Each also just satisfiable (`sat`: one value more): met only by a
+        # coach on the boundary, whom the sampled days and coaches hold, so
+        # that a bound off by one is a finding evaluation refutes.
+        y, now, since, until = r.randint(2004, 2012), r.choice([2025, 2026]), r.randint(2020, 2024), 2026
+        a, b = r.randint(0, 3), r.randint(0, 3)
+        young = r.randint(14, 16)
+        plants = [
+            lambda sat: [f"birth_date <= {y}-12-31", f"today >= {now}-01-01",
+                         f"age < {now - y - (0 if sat else 1 + r.randint(0, 2))}"],
+            lambda sat: [f"coaching_since is not none and coaching_since >= {since}-01-01",
+                         f"today <= {until}-12-31", f"experience >= {until - since + (0 if sat else 1)}"],
+            lambda sat: [f"k <= {a}", f"n <= {b}", f"total >= {a + b + (0 if sat else 1 + r.randint(0, 2))}"],
+            lambda sat: [f"age < {young}", f"experience >= {young - (1 if sat else 0)}", "age >= experience"],
+        ]
+        for p in r.sample(plants, 3):
+            sat = r.random() < 0.4
+            reqs = [self.req(c) for c in p(sat)] + [self.req(cond(r))]
+            r.shuffle(reqs)
+            pid = self.program("".join(reqs))
+            if not sat:
+                self.planted.append(("PW150", pid))
         # A block of requirements, used by two programs, conflicting with one.
         a, b = bound_pair(r)
         self.out.append("\nrequirements shared {\n" + self.req(a) + self.req(cond(r)) + "}\n")
@@ -219,9 +249,18 @@ def coaches(seed, n=240):
     recs = []
     for i in range(n):
         born = day(r, 2002, 2015)
+        # Birthdays on a sampled day, and the ends of a year, where a
+        # wrong count of full years would show.
+        roll = r.random()
+        if roll < 0.3:
+            born = f"{r.randint(2002, 2015)}{r.choice(DAYS)[4:]}"
+        elif roll < 0.4:
+            born = f"{r.randint(2002, 2015)}-{r.choice(['01-01', '12-31'])}"
         rec = {"id": f"c{i}", "birth_date": born}
         if r.random() < 0.7:
             rec["coaching_since"] = day(r, min(2028, int(born[:4]) + r.choice([-1, 8, 10, 12, 14])), 2028)
+            if r.random() < 0.3:
+                rec["coaching_since"] = f"{r.randint(2014, 2027)}{r.choice(DAYS)[4:]}"
         rec["k"] = r.choice([0, 1, 2, 3, 5, 8, 10, 20, 39, 40, r.randint(0, 40)])
         rec["n"] = r.randint(-4, 9)
         rec["x"] = r.choice([-0.5, 0, 0.25, 0.5, 1, 1.5, 2, 2.5, 3])
@@ -290,18 +329,28 @@ class Probes:
     def text(self):
         out = []
         for pid, conds, _ in self.items:
-            body = "".join(f"  require \"q{i}\": {c}\n" for i, c in enumerate(conds))
+            # One condition, so that `x is not none and` narrows what follows.
+            groups = [c for c in conds if c.startswith(("any of", "all of", "at least"))]
+            plain = [c for c in conds if c not in groups]
+            body = ("  require \"q\": " + " and ".join(f"({c})" for c in plain) + "\n" if plain else "") + \
+                "".join(f"  require \"q{i}\": {g}\n" for i, g in enumerate(groups))
             out.append(f"\nprogram {pid} \"Probe {pid}\" {{\n{body}}}\n")
         return "".join(out)
 
 
+def is_condition(text):
+    return bool(re.search(r"[<>=]| is | in |^not |^current\(", text)) or text in ("flag", "other")
+
+
 def witness_conditions(note):
-    """The comparisons a witness note names (`a` and `b`: ...), when the
-    note is one."""
-    m = re.match(r"^`([^`]*)` and (`([^`]*)`|[^`:]*): ", note)
-    if not m or "..." in note:
+    """The conditions a witness note names (`a` and `b`: ..., `a` and `t`
+    is at least N when `c` and `d`: ...), which no coach meets together;
+    a bare value (`t`) is not one."""
+    if not re.search(r": (no value|they cannot both be true)", note) or "..." in note:
         return None
-    return [m.group(1)] + ([m.group(3)] if m.group(3) else [])
+    head = note[:note.rindex(": ")]
+    conds = [p for p in re.findall(r"`([^`]*)`", head) if is_condition(p)]
+    return conds or None
 
 
 def check_finding(seed, f, text, res, probes, removals):
@@ -388,7 +437,10 @@ def one_seed(bin_, tmp, seed):
     for code, pid in rs.planted:
         # A requirement that cannot be met on its own (a constant out of
         # range) makes it PW110's and PW120's instead.
-        check(any(f["code"] in (code, "PW120") and pid in finding_programs(rs, f) for f in findings),
+        # A planted redundancy beside requirements that cannot hold
+        # together is PW150's instead.
+        also = ("PW120", "PW150") if code == "PW151" else ("PW120",)
+        check(any(f["code"] in (code,) + also and pid in finding_programs(rs, f) for f in findings),
               f"seed {seed}: the planted {code} in program `{pid}` was not reported")
     if probes.items:
         ppath = os.path.join(tmp, f"s{seed}.probes.pw")

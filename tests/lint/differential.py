@@ -105,13 +105,13 @@ def cond(r, depth=0):
     return atom(r)
 
 
-def bound_pair(r):
+def bound_pair(r, each_met=False):
     """Two comparisons of one integer term that exclude each other (the
     first is met by some values, the second by others), and a third that
     holds beside the first."""
     t = r.choice(["age", "experience", "k", "n", "total"])
     lo, hi = INT_TERMS[t]
-    c = r.randint(max(lo, 1), hi - 1)
+    c = r.randint(max(lo, 4 if each_met else 1), hi - 1)  # each_met: both within the term's range
     gap = r.randint(0, 2)
     a = f"{t} >= {c}"
     b = r.choice([f"{t} < {c - gap}", f"{t} <= {c - 1 - gap}"])
@@ -196,6 +196,13 @@ class RuleSet:
         # Requirements in force on different days only: no conflict.
         a, b = bound_pair(r)
         self.program(self.req(a, "\n    effective until 2026-05-31") + self.req(b, "\n    effective from 2026-06-01"))
+        # In force together on some days of the version only: a conflict
+        # on those days (PW150 with its stretch of days).
+        a, b = bound_pair(r, each_met=True)
+        reqs = [self.req(a, "\n    effective until 2026-12-31"), self.req(b, "\n    effective from 2026-03-01"),
+                self.req(cond(r))]
+        r.shuffle(reqs)
+        self.planted.append(("PW150", self.program("".join(reqs))))
         # A planted redundant member: `t >= c` is met only when `t >= c - j
         # and G` is, given `G`.
         t = r.choice(["age", "experience", "k", "total"])
@@ -306,9 +313,11 @@ def evaluate(bin_, path, facts):
 
 
 def in_version(d, msg):
-    lo = re.search(r"from (\d{4}-\d\d-\d\d)", msg)
-    hi = re.search(r"until (\d{4}-\d\d-\d\d)", msg)
-    return (not lo or d >= lo.group(1)) and (not hi or d <= hi.group(1))
+    """Whether day d is within the version's days and the stretch of them a
+    finding names (each `from` and `until` of its message)."""
+    los = re.findall(r"from (\d{4}-\d\d-\d\d)", msg)
+    his = re.findall(r"until (\d{4}-\d\d-\d\d)", msg)
+    return all(d >= x for x in los) and all(d <= x for x in his)
 
 
 def program_of(msg):
@@ -339,6 +348,8 @@ class Probes:
 
 
 def is_condition(text):
+    if re.match(r"[<>=!]", text):
+        return False  # a declared bound (`>= 0`), not a condition
     return bool(re.search(r"[<>=]| is | in |^not |^current\(", text)) or text in ("flag", "other")
 
 

@@ -125,6 +125,30 @@ static uint32_t pl_last_in(const pl_whole *W)
     return last;
 }
 
+/* The `requirements` block all of the set's requirements are copies of
+ * (none with a period of its own), or NULL: a conflict of the block by
+ * itself, the same in every program that uses it, is the block's. */
+static const pa_decl *pl_block_of_set(const pl_whole *W)
+{
+    const pa_decl *block = NULL;
+    for (uint32_t k = 0; k < W->n; k++) {
+        if (!W->in[k])
+            continue;
+        const pa_req *r = W->reqs[k];
+        if (!r->shared || r->period.given)
+            return NULL;
+        const pa_decl *in = NULL;
+        for (const pa_decl *d = W->c->tree->decls; d; d = d->next)
+            if (d->kind == PA_D_REQUIREMENTS && d->span.file == r->span.file && d->span.start <= r->span.start &&
+                r->span.end <= d->span.end && (!in || d->span.start >= in->span.start))
+                in = d;
+        if (!in || (block && in != block))
+            return NULL;
+        block = in;
+    }
+    return block;
+}
+
 /* `period`: the days of the version the conflict is on, when not all of
  * them (NULL: the whole version). */
 static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size, const pa_period *period)
@@ -140,7 +164,12 @@ static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size, 
     }
     ps_span span = pl_req_span(c, W->reqs[at]);
     char days[48];
-    pd_diag *d = period ? pl_report(c, "PW150", &span,
+    const pa_decl *block = period ? NULL : pl_block_of_set(W);
+    pd_diag *d = block ? pl_report(c, "PW150", &span,
+                                   "requirements %s of `requirements %s` cannot hold together: no coach can ever "
+                                   "become eligible for a program that uses them",
+                                   names, block->name)
+               : period ? pl_report(c, "PW150", &span,
                                     "requirements %s of program %s cannot hold together %s: no coach can become "
                                     "eligible for it on those days",
                                     names, pl_program_name(c, prog), pc_period_text(period, days, sizeof days))

@@ -243,6 +243,14 @@ class RuleSet:
         self.out.append("\nrequirements shared {\n" + self.req(a) + self.req(cond(r)) + "}\n")
         self.program("  require shared\n" + self.req(cond(r)))
         self.planted.append(("PW150", self.program("  require shared\n" + self.req(b))))
+        # A block whose requirements conflict by themselves: reported once,
+        # at the block, and it holds in every program that uses it.
+        a, b = bound_pair(r)
+        reqs = [self.req(a), self.req(cond(r)), self.req(b)]
+        r.shuffle(reqs)
+        self.out.append("\nrequirements juniors {\n" + "".join(reqs) + "}\n")
+        for _ in range(2):
+            self.planted.append(("PW150", self.program("  require juniors\n" + self.req(cond(r)))))
         return "".join(self.out)
 
 
@@ -324,6 +332,15 @@ def program_of(msg):
     return re.search(r"program `(\w+)`", msg).group(1)
 
 
+def programs_of(rs, msg):
+    """The program a finding names, or each that uses the block it names."""
+    m = re.search(r"of `requirements (\w+)`", msg)
+    if not m:
+        return [program_of(msg)]
+    return [re.match(r"\nprogram (\w+) ", chunk).group(1) for chunk in rs.out
+            if chunk.startswith("\nprogram ") and f"  require {m.group(1)}\n" in chunk]
+
+
 class Probes:
     """Programs of their own, added to the rule set, that must never be
     eligible: `require "p": <condition>` for each condition given."""
@@ -382,10 +399,11 @@ def check_finding(seed, f, text, res, probes, removals):
                 check(not bad, f"{where}: {bad[:1]} eligible on {d}")
         counts[code] = counts.get(code, 0) + 1
     elif code == "PW150":
-        pid = program_of(msg)
-        named = set(re.findall(r"\"(\w+)\"", msg.split(" of program ")[0]))
+        pids = programs_of(text, msg)
+        check(pids, f"{where}: names no program that uses the block")
+        named = set(re.findall(r"\"(\w+)\"", re.split(r" of (?:program|`requirements)", msg)[0]))
         for (d, p), by in res.items():
-            if p == pid and in_version(d, msg):
+            if p in pids and in_version(d, msg):
                 bad = [cid for cid, (_, unmet) in by.items() if not unmet & named]
                 check(not bad, f"{where}: {bad[:1]} meets every one of {sorted(named)} on {d}")
         for n in notes:
@@ -423,8 +441,8 @@ def program_of_member(text, member):
 
 def finding_programs(rs, f):
     """The programs a finding is about: named, or holding its member."""
-    if "program `" in f["message"]:
-        return [program_of(f["message"])]
+    if "program `" in f["message"] or "of `requirements " in f["message"]:
+        return programs_of(rs, f["message"])
     m = re.search(r"member \"(\w+)\" of group", f["message"])
     return program_of_member(rs, m.group(1)) if m else []
 

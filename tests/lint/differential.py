@@ -7,6 +7,9 @@ deciding finding the lint makes is checked against evaluation of
 generated coaches on sampled days (`pathway eval`):
 
 - PW110: the requirement (or member) named is met by no coach on any day;
+- PW111, PW112, PW134: the condition said to be always met is unmet, the
+  stronger requirement (or member) met without the weaker, by no coach on
+  any day;
 - PW120: no coach is eligible for the program (version) on any of its days;
 - PW150: on every day of the version, every coach fails one of the
   requirements named; each witness (`a` and `b`: no value meets both) is
@@ -19,7 +22,7 @@ generated coaches on sampled days (`pathway eval`):
 Each planted conflict must also be found (so the check is never vacuous).
 A failure prints the seed, the finding and a coach and day that refute it.
 
-usage: differential.py PATHWAY_BINARY [--seeds N] [--first S]
+usage: differential.py PATHWAY_BINARY [--seeds N] [--first S] [--keep]
 """
 import datetime
 import json
@@ -390,6 +393,24 @@ def check_finding(seed, f, text, res, probes, removals):
         c = text.cond.get(lab)
         if c is not None:
             probes.add([c] if not c.startswith(("any of", "all of", "at least")) else [c], where)
+            counts[code] = counts.get(code, 0) + 1
+    elif code in ("PW111", "PW112", "PW134"):
+        # Always met: its negation never is. Implied: the stronger without
+        # the weaker never is; the same: neither without the other.
+        labels = re.findall(r"\"(\w+)\"", msg)
+        if code == "PW111":
+            pairs = [(None, labels[0])]
+        elif "same" in msg:
+            a, b = labels[0], labels[1]
+            pairs = [(a, b), (b, a)]
+        else:
+            weak, strong = (labels[0], labels[1]) if code == "PW112" else (labels[4], labels[3])
+            pairs = [(strong, weak)]
+        for strong, weak in pairs:
+            conds = ([text.cond.get(strong)] if strong else []) + [text.cond.get(weak)]
+            if None in conds or any(c.startswith(("any of", "all of", "at least")) for c in conds):
+                continue
+            probes.add(conds[:-1] + [f"not ({conds[-1]})"], f"{where}: \"{weak}\" unmet")
             counts[code] = counts.get(code, 0) + 1
     elif code == "PW120":
         pid = program_of(msg)

@@ -287,6 +287,17 @@ static const char *pl_num_text(pl_ctx *c, const pl_term *t, double v)
     return t->integral ? pl_format(c, "%lld", (long long)v) : pl_format(c, "%g", v);
 }
 
+/* A value of e as the rules write it: a date for a date. */
+static const char *pl_expr_num_text(pl_ctx *c, const pa_expr *e, double v)
+{
+    if (e->type.kind == PB_T_DATE) {
+        char b[11];
+        pu_date_format((int32_t)v, b);
+        return pl_format(c, "%s", b);
+    }
+    return e->type.kind == PB_T_INT ? pl_format(c, "%lld", (long long)v) : pl_format(c, "%g", v);
+}
+
 /* The side of a term's own bounds that the computed values miss: the
  * literal that set it, or its range. */
 static pl_side pl_own_side(pl_rel_ctx *x, const pl_term *t, bool upper)
@@ -362,7 +373,16 @@ static bool pl_pair_ok(pl_rel_ctx *x, const pl_lit *l, pl_clash *why)
     if (!w)
         return false;
     const char *used = pl_used_text(x);
-    w->text = *used ? pl_format(c, "the bounds %s", used) : "the ranges of its two sides";
+    const char *an = pl_source(c, t->e->span, 40), *bn = pl_source(c, t->rhs->span, 40);
+    /* a's most below b's least, or a's least at or above b's most. */
+    bool below = a.hi_ok && b.lo_ok && a.hi < b.lo && (l->b || t->op != PA_OP_GE);
+    const char *how = t->op == PA_OP_EQ && !l->b
+                          ? pl_format(c, "`%s` and `%s` are both %s", an, bn, pl_expr_num_text(c, t->e, a.lo))
+                      : below ? pl_format(c, "`%s` is at most %s and `%s` at least %s", an,
+                                          pl_expr_num_text(c, t->e, a.hi), bn, pl_expr_num_text(c, t->rhs, b.lo))
+                              : pl_format(c, "`%s` is at least %s and `%s` at most %s", an,
+                                          pl_expr_num_text(c, t->e, a.lo), bn, pl_expr_num_text(c, t->rhs, b.hi));
+    w->text = *used ? pl_format(c, "%s when %s", how, used) : pl_format(c, "%s by their ranges", how);
     w->has_span = false;
     why->found = true;
     why->t = t;

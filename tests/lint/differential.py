@@ -2,7 +2,12 @@
 
 On generated rule sets with planted conflicts (two requirements of a
 program that exclude each other, a required group none of whose members
-can hold beside the rest) and planted redundant group members, every
+can hold beside the rest, two requirements whose own periods overlap
+partially, a `requirements` block that conflicts by itself, and conflicts
+only the relations between terms show: an age from a birth date and the
+day, experience from coaching_since, a sum, two terms compared, each also
+planted one value short of a conflict, met only by a coach on the
+boundary) and planted redundant group members, every
 deciding finding the lint makes is checked against evaluation of
 generated coaches on sampled days (`pathway eval`):
 

@@ -457,8 +457,10 @@ const pa_expr *pl_canon(const pl_ctx *c, const pa_expr *e)
     for (unsigned depth = 0; depth < 16 && e->kind == PA_E_NAME && e->ref == PA_REF_DEFINE; depth++) {
         const pc_define *def = &c->p->defs[e->ref_index];
         const pa_expr *body = def->decl->u.define.body;
-        /* Same type, so the same value: not a number made of an integer. */
-        if (def->nparams || !body || body->type.kind != e->type.kind || body->type.optional != e->type.optional)
+        /* The same kind of value: not a number made of an integer. (A name
+         * after `x is not none` is typed plain where the body may be none:
+         * still the same value.) */
+        if (def->nparams || !body || body->type.kind != e->type.kind)
             break;
         e = body;
     }

@@ -386,6 +386,11 @@ def witness_conditions(note):
         return None
     head = note[:note.rindex(": ")]
     conds = [p for p in re.findall(r"`([^`]*)`", head) if is_condition(p)]
+    # "No value of `x`" speaks of x's values: a field that may be none is
+    # tested first, as the requirements it comes from do.
+    for opt in ("coaching_since", "d2"):
+        if any(re.search(rf"\b{opt}\b", c) for c in conds) and not any(f"{opt} is not none" in c for c in conds):
+            conds.insert(0, f"{opt} is not none")
     return conds or None
 
 

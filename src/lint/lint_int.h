@@ -106,7 +106,9 @@ typedef enum pl_class {
 /* A term is what a condition compares: a field, a definition, a call with
  * constant arguments, any expression that is not a constant. Terms are
  * shared by structural equality, so `age >= 18` and `age < 16` talk about
- * one `age`. Different terms are taken to vary independently. */
+ * one `age`, and a named value is its definition (`age` is `years since
+ * birth_date`). Different terms vary independently, except as the solver's
+ * relations say (solve.c: a term computed from others). */
 typedef struct pl_term {
     uint32_t id;
     pl_class cls;
@@ -114,6 +116,7 @@ typedef struct pl_term {
     bool is_date;
     bool optional;           /* may be none */
     const pa_expr *e;        /* the expression; NULL for an opaque group */
+    const pa_expr *canon;    /* e with named values replaced by their definitions */
     const pa_expr *rhs;      /* a comparison of two terms: e op rhs */
     pa_op op;
     const void *opaque;      /* a group that is not modelled (keyed by identity) */
@@ -164,6 +167,9 @@ typedef struct pl_logic {
 void pl_logic_init(pl_logic *L, pl_ctx *c);
 void pl_logic_fini(pl_logic *L);
 
+/* A named value without parameters stands for its definition's body (of
+ * the same type): `age` and `years since birth_date` are one term. */
+const pa_expr *pl_canon(const pl_ctx *c, const pa_expr *e);
 /* The term of an expression (created on first use); NULL when out of memory. */
 pl_term *pl_term_of(pl_logic *L, const pa_expr *e);
 /* An opaque boolean term, one per key. */
@@ -204,6 +210,12 @@ typedef enum pl_verdict { PL_MAYBE, PL_NEVER, PL_ALWAYS } pl_verdict;
  * terms' ranges. When f is one conjunction and cannot hold, *why (may be
  * NULL) says which two parts contradict. */
 pl_sat pl_satisfiable(pl_logic *L, const pl_formula *f, bool ranges, pl_clash *why);
+/* Relations between the terms of one branch's literals (relate.c): a
+ * term computed from others (`total` is `k + n`, `age` the years from
+ * `birth_date` to `today`) takes a value its parts allow, and `a >= b`
+ * between two terms can hold with their bounds. False, with *why (may be
+ * NULL; filled when not yet found), when not. `used` holds n flags. */
+bool pl_relations_ok(pl_logic *L, const pl_lit **lits, uint32_t n, bool *used, pl_clash *why);
 /* Never true, always true, or either (also when the search gave up). */
 pl_verdict pl_decide(pl_logic *L, const pl_formula *f, pl_clash *why);
 /* a implies b (every value that makes a true makes b true). */

@@ -1,9 +1,10 @@
 /* Deciding formulas: a search over the branches of the `or`s, each branch a
  * conjunction of literals checked term by term: intervals for numbers and
  * dates (integers and dates exactly, numbers as reals), one value or
- * excluded values for text, a value for a boolean term. Terms are
- * independent of each other, so a conjunction holds exactly when each
- * term's literals can hold together. */
+ * excluded values for text, a value for a boolean term; then the
+ * relations between terms (relate.c): a term computed from others, and a
+ * comparison of two terms, within what the others' literals allow. A
+ * branch is refused only when that is proved impossible. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ typedef struct pl_search {
     unsigned steps;
     bool gave_up;
     const pl_lit **scratch; /* the literals of one branch, sorted by term */
+    const pl_lit **ne;      /* scratch: one term's `!=` literals */
+    bool *used;             /* scratch for the relations between terms */
     uint32_t nscratch;
     pl_clash *why;          /* the first contradiction found, or NULL */
 } pl_search;
@@ -134,7 +137,7 @@ static bool pl_num_ok(pl_search *s, const pl_term *t, const pl_lit **lits, uint3
 {
     pl_bound lo = {0}, hi = {0};
     const pl_lit *is_none = NULL, *not_none = NULL, *valued = NULL;
-    const pl_lit **ne = lits; /* reused in place: NE literals are gathered at the front */
+    const pl_lit **ne = s->ne; /* the NE literals, apart: the branch's own stay for the relations */
     uint32_t nne = 0;
     for (uint32_t i = 0; i < n; i++) {
         const pl_lit *l = lits[i];
@@ -274,7 +277,8 @@ static bool pl_branch_ok(pl_search *s, const pl_assign *as)
             return false;
         i = j;
     }
-    return true;
+    /* Each term can hold; those computed from others as their parts allow. */
+    return !s->ranges || pl_relations_ok(s->L, s->scratch, n, s->used, s->why);
 }
 
 /* ---- the search -------------------------------------------------------------------------- */
@@ -331,9 +335,14 @@ pl_sat pl_satisfiable(pl_logic *L, const pl_formula *f, bool ranges, pl_clash *w
         memset(why, 0, sizeof *why);
     if (!f || f->size > PL_MAX_NODES)
         return PL_GAVE_UP;
-    pl_search s = {L, ranges, 0, false, NULL, f->size, NULL};
+    pl_search s = {L, ranges, 0, false, NULL, NULL, NULL, f->size, NULL};
     s.scratch = malloc(sizeof *s.scratch * (f->size ? f->size : 1));
-    if (!s.scratch) {
+    s.ne = malloc(sizeof *s.ne * (f->size ? f->size : 1));
+    s.used = malloc(sizeof *s.used * (f->size ? f->size : 1));
+    if (!s.scratch || !s.ne || !s.used) {
+        free(s.scratch);
+        free(s.ne);
+        free(s.used);
         L->c->oom = true;
         return PL_GAVE_UP;
     }
@@ -343,6 +352,8 @@ pl_sat pl_satisfiable(pl_logic *L, const pl_formula *f, bool ranges, pl_clash *w
     pl_pending top = {f, NULL};
     pl_sat r = pl_search_from(&s, &top, NULL);
     free(s.scratch);
+    free(s.ne);
+    free(s.used);
     if (why && r == PL_UNSAT)
         *why = found;
     return r;

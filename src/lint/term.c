@@ -452,11 +452,27 @@ static void pl_term_class(pl_term *t, pb_type type)
     }
 }
 
+const pa_expr *pl_canon(const pl_ctx *c, const pa_expr *e)
+{
+    for (unsigned depth = 0; depth < 16 && e->kind == PA_E_NAME && e->ref == PA_REF_DEFINE; depth++) {
+        const pc_define *def = &c->p->defs[e->ref_index];
+        const pa_expr *body = def->decl->u.define.body;
+        /* The same kind of value: not a number made of an integer. (A name
+         * after `x is not none` is typed plain where the body may be none:
+         * still the same value.) */
+        if (def->nparams || !body || body->type.kind != e->type.kind)
+            break;
+        e = body;
+    }
+    return e;
+}
+
 pl_term *pl_term_of(pl_logic *L, const pa_expr *e)
 {
+    const pa_expr *canon = pl_canon(L->c, e);
     for (uint32_t i = 0; i < L->nterms; i++) {
         pl_term *t = L->terms[i];
-        if (!t->opaque && !t->rhs && t->e && pl_expr_equal(t->e, e)) {
+        if (!t->opaque && !t->rhs && t->e && pl_expr_equal(t->canon, canon)) {
             /* After `x is not none`, the checker types x as plain; the
              * term may still be none wherever it is not tested. */
             t->optional |= e->type.optional;
@@ -467,6 +483,7 @@ pl_term *pl_term_of(pl_logic *L, const pa_expr *e)
     if (!t)
         return NULL;
     t->e = e;
+    t->canon = canon;
     pl_term_class(t, e->type);
     if (t->cls == PL_C_NUM) {
         pl_range r;
@@ -491,9 +508,11 @@ pl_term *pl_term_pair(pl_logic *L, const pa_expr *a, pa_op op, const pa_expr *b)
         pl_term *t = L->terms[i];
         if (!t->rhs || t->op != op)
             continue;
-        if (pl_expr_equal(t->e, a) && pl_expr_equal(t->rhs, b))
+        const pa_expr *ta = pl_canon(L->c, t->e), *tb = pl_canon(L->c, t->rhs);
+        const pa_expr *ca = pl_canon(L->c, a), *cb = pl_canon(L->c, b);
+        if (pl_expr_equal(ta, ca) && pl_expr_equal(tb, cb))
             return t;
-        if (op == PA_OP_EQ && pl_expr_equal(t->e, b) && pl_expr_equal(t->rhs, a))
+        if (op == PA_OP_EQ && pl_expr_equal(ta, cb) && pl_expr_equal(tb, ca))
             return t;
     }
     pl_term *t = pl_term_add(L);
@@ -501,6 +520,7 @@ pl_term *pl_term_pair(pl_logic *L, const pa_expr *a, pa_op op, const pa_expr *b)
         return NULL;
     t->cls = PL_C_BOOL;
     t->e = a;
+    t->canon = pl_canon(L->c, a);
     t->rhs = b;
     t->op = op;
     return t;

@@ -9,6 +9,7 @@
  * needed for the conflict), with the two comparisons that exclude each
  * other when the reasoning finds them, and for a group, why each of its
  * members fails alongside the others. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lint_int.h"
@@ -124,7 +125,33 @@ static uint32_t pl_last_in(const pl_whole *W)
     return last;
 }
 
-static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size)
+/* The `requirements` block all of the set's requirements are copies of
+ * (none with a period of its own), or NULL: a conflict of the block by
+ * itself, the same in every program that uses it, is the block's. */
+static const pa_decl *pl_block_of_set(const pl_whole *W)
+{
+    const pa_decl *block = NULL;
+    for (uint32_t k = 0; k < W->n; k++) {
+        if (!W->in[k])
+            continue;
+        const pa_req *r = W->reqs[k];
+        if (!r->shared || r->period.given)
+            return NULL;
+        const pa_decl *in = NULL;
+        for (const pa_decl *d = W->c->tree->decls; d; d = d->next)
+            if (d->kind == PA_D_REQUIREMENTS && d->span.file == r->span.file && d->span.start <= r->span.start &&
+                r->span.end <= d->span.end && (!in || d->span.start >= in->span.start))
+                in = d;
+        if (!in || (block && in != block))
+            return NULL;
+        block = in;
+    }
+    return block;
+}
+
+/* `period`: the days of the version the conflict is on, when not all of
+ * them (NULL: the whole version). */
+static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size, const pa_period *period)
 {
     pl_ctx *c = W->c;
     uint32_t at = pl_last_in(W);
@@ -136,10 +163,20 @@ static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size)
         names = pl_format(c, "%s%s\"%s\"", names, seen == 1 ? "" : seen == size ? " and " : ", ", W->reqs[k]->label);
     }
     ps_span span = pl_req_span(c, W->reqs[at]);
-    pd_diag *d = pl_report(c, "PW150", &span,
-                           "requirements %s of program %s cannot hold together: no coach can ever become "
-                           "eligible for it",
-                           names, pl_program_name(c, prog));
+    char days[48];
+    const pa_decl *block = period ? NULL : pl_block_of_set(W);
+    pd_diag *d = block ? pl_report(c, "PW150", &span,
+                                   "requirements %s of `requirements %s` cannot hold together: no coach can ever "
+                                   "become eligible for a program that uses them",
+                                   names, block->name)
+               : period ? pl_report(c, "PW150", &span,
+                                    "requirements %s of program %s cannot hold together %s: no coach can become "
+                                    "eligible for it on those days",
+                                    names, pl_program_name(c, prog), pc_period_text(period, days, sizeof days))
+                        : pl_report(c, "PW150", &span,
+                                    "requirements %s of program %s cannot hold together: no coach can ever become "
+                                    "eligible for it",
+                                    names, pl_program_name(c, prog));
     if (!d)
         return;
     for (uint32_t k = 0; k < W->n; k++) {
@@ -160,6 +197,82 @@ static void pl_report_conflict(pl_whole *W, const pa_decl *prog, uint32_t size)
 
 static void pl_group_given(pl_whole *W, uint32_t g, const pa_decl *prog);
 
+/* A requirement in force on every day of [from, until]. */
+static bool pl_in_force_over(const pa_req *r, int32_t from, int32_t until)
+{
+    return !r->period.given || (r->period.from <= from && r->period.until >= until);
+}
+
+/* Gathers the `require`s in force on every day of [from, until] that can
+ * be met alone (one that cannot is PW110's). `partial`: whether one of
+ * them has a period of its own. */
+static void pl_gather(pl_whole *W, const pa_decl *d, int32_t from, int32_t until, bool *partial)
+{
+    W->n = 0;
+    *partial = false;
+    for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
+        if (r->role != PA_REQUIRE || !pl_in_force_over(r, from, until))
+            continue;
+        const pl_formula *f = pl_formula_req(&W->L, r, d);
+        if (!f || pl_satisfiable(&W->L, f, true, NULL) != PL_SAT)
+            continue;
+        *partial |= r->period.given;
+        W->reqs[W->n] = r;
+        W->fs[W->n] = f;
+        W->in[W->n++] = true;
+    }
+}
+
+/* Whether the gathered requirements conflict; reports a smallest set. */
+static bool pl_conflict(pl_whole *W, const pa_decl *d, const pa_period *period)
+{
+    if (W->n < 2 || !pl_unsat(W, pl_conj(W, UINT32_MAX, NULL), NULL))
+        return false;
+    uint32_t size = pl_shrink(W);
+    if (size >= 2 && !W->c->oom)
+        pl_report_conflict(W, d, size, period);
+    return true;
+}
+
+static int pl_cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The days of the version split where a requirement's own period starts
+ * or ends: on each stretch the same requirements are in force. A stretch
+ * whose requirements (some in force only part of the version) conflict is
+ * reported with its days, the first one only. */
+static void pl_check_periods(pl_whole *W, const pa_decl *d, int32_t vfrom, int32_t vuntil, uint32_t nreqs)
+{
+    int32_t *at = pl_alloc(W->c, sizeof *at * (2 * nreqs + 1));
+    if (!at)
+        return;
+    uint32_t n = 0;
+    at[n++] = vfrom;
+    for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
+        if (r->role != PA_REQUIRE || !r->period.given)
+            continue;
+        if (r->period.from > vfrom && r->period.from <= vuntil)
+            at[n++] = r->period.from;
+        if (r->period.until >= vfrom && r->period.until < vuntil)
+            at[n++] = r->period.until + 1;
+    }
+    qsort(at, n, sizeof *at, pl_cmp_day);
+    for (uint32_t i = 0; i < n && !W->c->oom; i++) {
+        if (i + 1 < n && at[i + 1] == at[i])
+            continue;
+        uint32_t j = i + 1;
+        int32_t until = j < n ? at[j] - 1 : vuntil;
+        bool partial;
+        pl_gather(W, d, at[i], until, &partial);
+        pa_period days = {true, at[i], until, {0, 0, 0}};
+        if (partial && pl_conflict(W, d, &days))
+            return;
+    }
+}
+
 static void pl_check_version(pl_whole *W, const pa_decl *d)
 {
     pl_ctx *c = W->c;
@@ -173,30 +286,17 @@ static void pl_check_version(pl_whole *W, const pa_decl *d)
     W->in = pl_alloc(c, sizeof *W->in * n);
     if (!W->reqs || !W->fs || !W->in)
         return;
-    W->n = 0;
-    for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
-        /* Only what is in force on every day of the version is in force
-         * together; one that cannot be met alone is PW110's. */
-        if (r->role != PA_REQUIRE || !pl_always_in_force(r, d))
-            continue;
-        const pl_formula *f = pl_formula_req(&W->L, r, d);
-        if (!f || pl_satisfiable(&W->L, f, true, NULL) != PL_SAT)
-            continue;
-        W->reqs[W->n] = r;
-        W->fs[W->n] = f;
-        W->in[W->n++] = true;
-    }
-    if (W->n < 2)
+    const pa_period *p = &d->u.program.period;
+    int32_t vfrom = p->given ? p->from : PA_DATE_OPEN_FROM, vuntil = p->given ? p->until : PA_DATE_OPEN_UNTIL;
+    /* What is in force on every day of the version is in force together. */
+    bool partial;
+    pl_gather(W, d, vfrom, vuntil, &partial);
+    if (pl_conflict(W, d, NULL))
         return;
-    if (!pl_unsat(W, pl_conj(W, UINT32_MAX, NULL), NULL)) {
-        for (uint32_t k = 0; k < W->n && !c->oom; k++)
-            if (W->reqs[k]->group == PA_ANY_OF)
-                pl_group_given(W, k, d);
-        return;
-    }
-    uint32_t size = pl_shrink(W);
-    if (size >= 2 && !c->oom)
-        pl_report_conflict(W, d, size);
+    for (uint32_t k = 0; k < W->n && !c->oom; k++)
+        if (W->reqs[k]->group == PA_ANY_OF)
+            pl_group_given(W, k, d);
+    pl_check_periods(W, d, vfrom, vuntil, n);
 }
 
 /* ---- PW151: a group member that the other requirements make redundant ------------------- */

@@ -1,13 +1,17 @@
 /* pathway lint: static analysis of rule files that compile (src/lint,
  * docs/lint.md), printed clang-style, as JSON lines, or as a SARIF log for
  * code scanning. */
+#include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bc/bytecode.h"
 #include "cli.h"
+#include "error_docs.h"
 #include "lint/lint.h"
+#include "lint_docs.h"
 #include "ruletest/ruletest.h"
 
 typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF } lint_format;
@@ -28,6 +32,14 @@ typedef struct lint_run {
     pd_buf out;               /* the report (text, JSON lines) or the SARIF results */
     size_t nresults;          /* SARIF results so far */
     pd_sarif_tool tool;
+    /* SARIF: the lint's rules, then each compiler code a file that does not
+     * compile was reported under, with their documentation. */
+    pd_rule *rules;
+    pd_rule_doc *docs;
+    size_t nrules, ndocs;
+    const char *(*error_text)[2]; /* a compiler code's docs/errors.md section, as lines */
+    pd_sarif_extra extra;
+    char srcroot[PATH_MAX];
     pl_counts counts;
     bool color;
     bool uncompiled;          /* some file does not compile */
@@ -102,6 +114,124 @@ static void lint_compile_json(void *user, const char *rendered)
     js->sink.printed = true;
 }
 
+/* ---- SARIF: files that do not compile ------------------------------------------------ */
+
+/* A compile error is a result of the log under its code (E0402 ...), so
+ * that code scanning shows it where it is, as it shows a finding: the
+ * reason a file has no findings is then in the log, not only on standard
+ * error (docs/lint.md, "SARIF and GitHub code scanning"). Its rule is added
+ * to the driver's rules with docs/errors.md's section as its help. */
+static void lint_error_rule(lint_run *r, const char *code)
+{
+    pd_code c;
+    if (!code || !pd_code_find(code, &c))
+        return;
+    for (size_t i = 0; i < r->nrules; i++)
+        if (strcmp(r->rules[i].code, pd_code_name(c)) == 0)
+            return;
+    r->rules[r->nrules++] = (pd_rule){pd_code_name(c), pd_code_severity(c), pd_code_summary(c)};
+    for (size_t i = 0; i < cli_error_ndocs; i++)
+        if (strcmp(cli_error_docs[i].code, pd_code_name(c)) == 0) {
+            r->error_text[c][0] = cli_error_docs[i].text;
+            r->docs[r->ndocs++] = (pd_rule_doc){pd_code_name(c), pd_code_summary(c), r->error_text[c],
+                                                PL_HOMEPAGE "docs/errors.md"};
+        }
+    r->tool.rules = r->rules;
+    r->tool.nrules = r->nrules;
+    r->extra.ndocs = r->ndocs;
+}
+
+/* Line `line` (1-based) of file `path` into *out; false when there is none. */
+static bool lint_source_line(const char *path, uint32_t line, pd_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    uint32_t at = 1;
+    int c;
+    while (at < line && (c = getc(f)) != EOF)
+        if (c == '\n')
+            at++;
+    while (at == line && (c = getc(f)) != EOF && c != '\n')
+        pd_buf_printf(out, "%c", c);
+    fclose(f);
+    return at == line;
+}
+
+static uint32_t lint_json_uint(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 4e9 ? (uint32_t)v->valuedouble : 0;
+}
+
+/* One compile diagnostic (a line of `check --format json`) as a result;
+ * its notes are folded into the message, with their places. */
+static void lint_compile_result(lint_run *r, const cJSON *d)
+{
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "code"));
+    const char *sev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "severity"));
+    const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "file"));
+    pd_buf msg = {0}, src = {0};
+    const char *message = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "message"));
+    pd_buf_printf(&msg, "%s", message ? message : "");
+    const cJSON *note;
+    cJSON_ArrayForEach(note, cJSON_GetObjectItemCaseSensitive(d, "notes")) {
+        const char *nf = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(note, "file"));
+        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(note, "message"));
+        if (nf)
+            pd_buf_printf(&msg, "\n%s:%u:%u: %s", nf, lint_json_uint(note, "line"), lint_json_uint(note, "column"),
+                          nm ? nm : "");
+        else
+            pd_buf_printf(&msg, "\n%s", nm ? nm : "");
+    }
+    lint_error_rule(r, code);
+    pd_sarif_plain p = {code ? code : "", sev && strcmp(sev, "warning") == 0 ? PD_WARNING : PD_ERROR,
+                        msg.data ? msg.data : "", NULL, 0, 0, 0, 0, NULL, 0};
+    uint32_t line = lint_json_uint(d, "line"), end_line = lint_json_uint(d, "end_line");
+    if (file && line) {
+        p.file = file;
+        p.line = line;
+        p.end_line = end_line >= line ? end_line : line;
+        pd_buf end = {0};
+        lint_source_line(file, line, &src);
+        if (p.end_line != line)
+            lint_source_line(file, p.end_line, &end);
+        const pd_buf *last = p.end_line != line ? &end : &src;
+        uint32_t col = lint_json_uint(d, "column"), end_col = lint_json_uint(d, "end_column");
+        p.column = pd_sarif_codepoint_column(src.data, src.len, col ? col : 1);
+        p.end_column = pd_sarif_codepoint_column(last->data, last->len, end_col ? end_col : 1);
+        if (p.end_line == p.line && p.end_column <= p.column)
+            p.end_column = p.column + 1;
+        p.line_text = src.data;
+        p.line_len = src.len;
+        pd_sarif_plain_result(&p, &r->tool, &r->out, &r->nresults);
+        pd_buf_free(&end);
+    } else {
+        pd_sarif_plain_result(&p, &r->tool, &r->out, &r->nresults);
+    }
+    if (msg.oom || src.oom)
+        r->out.oom = true;
+    pd_buf_free(&msg);
+    pd_buf_free(&src);
+}
+
+/* on_diagnostics in SARIF: the compile errors as JSON lines, read back. */
+static void lint_compile_sarif(void *user, const char *rendered)
+{
+    lint_run *r = user;
+    for (const char *line = rendered; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        cJSON *d = cJSON_ParseWithLength(line, len);
+        if (d)
+            lint_compile_result(r, d);
+        else
+            r->out.oom = true;
+        cJSON_Delete(d);
+        line += len + (end != NULL);
+    }
+}
+
 static void lint_one(lint_run *r, const char *path, const pw_compile_options *opt, cli_diag_sink *sink)
 {
     if (cli_is_bytecode(path)) {
@@ -166,7 +296,8 @@ static bool lint_finish(lint_run *r, bool *unwritten)
     if (r->o->format == LINT_JSON)
         return lint_write(r, &r->out, unwritten);
     pd_buf log = {0};
-    pd_render_sarif(&r->tool, r->out.data, &log);
+    r->extra.failed = r->uncompiled || r->broken;
+    pd_render_sarif_log(&r->tool, &r->extra, r->out.data, &log);
     if (r->out.oom)
         log.oom = true;
     bool ok = lint_write(r, &log, unwritten);
@@ -184,11 +315,37 @@ static bool lint_fails(const lint_opts *o, const pl_counts *n)
     }
 }
 
-static void lint_tool(lint_run *r)
+/* The driver: the lint's rules with docs/lint.md's sections, room for the
+ * compiler's codes, and the directory relative names resolve against.
+ * False when memory runs out. */
+static bool lint_tool(lint_run *r)
 {
     size_t n;
     const pd_rule *rules = pl_rules(&n);
     r->tool = (pd_sarif_tool){"pathway", pw_version(), PL_HOMEPAGE, PL_HELP_URI, rules, n};
+    if (r->o->format != LINT_SARIF)
+        return true;
+    r->rules = calloc(n + PD_CODE_COUNT, sizeof *r->rules);
+    r->docs = calloc(cli_lint_ndocs + PD_CODE_COUNT, sizeof *r->docs);
+    r->error_text = calloc(PD_CODE_COUNT, sizeof *r->error_text);
+    if (!r->rules || !r->docs || !r->error_text)
+        return false;
+    memcpy(r->rules, rules, n * sizeof *rules);
+    memcpy(r->docs, cli_lint_docs, cli_lint_ndocs * sizeof *cli_lint_docs);
+    r->nrules = n;
+    r->ndocs = cli_lint_ndocs;
+    r->tool.rules = r->rules;
+    r->extra = (pd_sarif_extra){r->docs, r->ndocs, NULL, false};
+    if (getcwd(r->srcroot, sizeof r->srcroot))
+        r->extra.srcroot = r->srcroot;
+    return true;
+}
+
+static void lint_tool_free(lint_run *r)
+{
+    free(r->rules);
+    free(r->docs);
+    free(r->error_text);
 }
 
 static int lint_main(int argc, char **argv)
@@ -204,7 +361,12 @@ static int lint_main(int argc, char **argv)
     lint_run r;
     memset(&r, 0, sizeof r);
     r.o = &o;
-    lint_tool(&r);
+    if (!lint_tool(&r)) {
+        lint_tool_free(&r);
+        pr_strings_fini(&o.args);
+        cli_error("out of memory");
+        return CLI_USAGE;
+    }
     r.color = o.format == LINT_TEXT && !o.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     pr_strings files = {0};
     if (!cli_collect_files(&o.args, &files))
@@ -216,6 +378,7 @@ static int lint_main(int argc, char **argv)
         rc = cli_output_check(&inputs, o.output);
         cli_inputs_fini(&inputs);
         if (rc != CLI_OK) {
+            lint_tool_free(&r);
             pr_strings_fini(&files);
             pr_strings_fini(&o.args);
             return rc;
@@ -228,6 +391,11 @@ static int lint_main(int argc, char **argv)
         opt.color = false;
         opt.on_diagnostics = lint_compile_json;
         opt.user = &js;
+    } else if (o.format == LINT_SARIF) {
+        opt.format = PW_DIAG_JSON;
+        opt.color = false;
+        opt.on_diagnostics = lint_compile_sarif;
+        opt.user = &r;
     }
     cli_apply_limits(&opt, &o.limits);
     for (size_t i = 0; i < files.n; i++)
@@ -235,6 +403,7 @@ static int lint_main(int argc, char **argv)
     bool unwritten = false;
     bool written = lint_finish(&r, &unwritten);
     pd_buf_free(&r.out);
+    lint_tool_free(&r);
     pr_strings_fini(&files);
     pr_strings_fini(&o.args);
     if (unwritten)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "annotate.h"
 #include "api/tools.h"
 #include "bc/image.h"
 #include "facts/facts.h"
@@ -116,14 +117,33 @@ typedef struct check_opts {
     cli_limits limits;
 } check_opts;
 
+/* --format github: GitHub Actions annotations, from the JSON diagnostics. */
+enum { CHECK_GITHUB = PW_DIAG_JSON + 1 };
+
 static const cli_choices check_formats = {
-    "format", false, {{"text", PW_DIAG_TEXT, false}, {"json", PW_DIAG_JSON, false}}};
+    "format", false, {{"text", PW_DIAG_TEXT, false}, {"json", PW_DIAG_JSON, false}, {"github", CHECK_GITHUB, false}}};
+
+/* on_diagnostics with --format github: each diagnostic as a workflow
+ * command on standard output, where the runner reads them. */
+static void check_annotate(void *user, const char *rendered)
+{
+    cli_diag_sink *sink = user;
+    pd_buf out = {0};
+    if (!cli_annotate_json(rendered, &out) || out.oom) {
+        fputs(rendered, stderr); /* never lose an error: as JSON, then */
+    } else if (out.data) {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    pd_buf_free(&out);
+    sink->printed = true;
+}
 
 static const cli_option check_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(check_opts, format, int),
      .choices = &check_formats, .brief = "how errors are reported",
      .help = "text (default): clang-style, on standard error; json: one JSON object per "
-             "diagnostic, on standard output"},
+             "diagnostic, on standard output; github: GitHub Actions annotations "
+             "(::error file=...::message), on standard output"},
     {.name = "--list-assumptions", .kind = CLI_FLAG, CLI_DEST(check_opts, list, bool),
      .help = "when a file compiles, print every `assuming` of its programs and definitions (and of "
              "the files it includes), in source order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": "
@@ -163,11 +183,17 @@ static int check_main(int argc, char **argv)
     }
     int failed = 0;
     cli_diag_sink sink;
-    pw_compile_options opt = cli_compile_options(o.format, &sink);
+    bool github = o.format == CHECK_GITHUB;
+    pw_diag_format format = github ? PW_DIAG_JSON : (pw_diag_format)o.format;
+    pw_compile_options opt = cli_compile_options(format, &sink);
+    if (github)
+        opt.on_diagnostics = check_annotate;
     cli_apply_limits(&opt, &o.limits);
     pr_assumptions assumptions = {0};
+    /* Assumptions are not diagnostics: with github, listed as text. */
+    pw_diag_format listed = github ? PW_DIAG_TEXT : format;
     for (int i = 0; i < o.nfiles; i++)
-        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, o.format))
+        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, listed))
             failed++;
     pr_assumptions_fini(&assumptions);
     free(o.files);
@@ -180,7 +206,7 @@ const cli_command cli_check_cmd = {
     .name = "check",
     .synopsis = "FILE...",
     .summary = "compile rule files and report every error",
-    .usage = "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
+    .usage = "usage: pathway check [--format text|json|github] [--list-assumptions] [--limit NAME=N]... FILE...\n"
              "       pathway check --explain CODE\n",
     .about = "Compiles each rule file (and what it includes) and reports every error,\n"
              "clang-style, on standard error; with --format json, one JSON object per\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "annotate.h"
 #include "bc/bytecode.h"
 #include "cli.h"
 #include "error_docs.h"
@@ -14,7 +15,7 @@
 #include "lint_docs.h"
 #include "ruletest/ruletest.h"
 
-typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF } lint_format;
+typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF, LINT_GITHUB } lint_format;
 
 /* --fail-on: findings of this severity or worse fail; PD_NOTE + 1 never. */
 enum { LINT_NEVER = PD_NOTE + 1 };
@@ -49,7 +50,9 @@ typedef struct lint_run {
 /* ---- options ------------------------------------------------------------------------ */
 
 static const cli_choices lint_formats = {
-    "format", false, {{"text", LINT_TEXT, false}, {"json", LINT_JSON, false}, {"sarif", LINT_SARIF, false}}};
+    "format",
+    false,
+    {{"text", LINT_TEXT, false}, {"json", LINT_JSON, false}, {"sarif", LINT_SARIF, false}, {"github", LINT_GITHUB, false}}};
 
 /* --fail-on: PD_ERROR, PD_WARNING, PD_NOTE, LINT_NEVER. */
 static const cli_choices lint_levels = {
@@ -60,7 +63,8 @@ static const cli_option lint_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(lint_opts, format, int),
      .choices = &lint_formats, .brief = "how findings are reported",
      .help = "text (default): clang-style, with a closing tally;\njson: one JSON object per finding;\n"
-             "sarif: a SARIF 2.1.0 log (GitHub code scanning)"},
+             "sarif: a SARIF 2.1.0 log (GitHub code scanning);\n"
+             "github: GitHub Actions annotations (::warning file=...::message)"},
     {.name = "--fail-on", .arg = "LEVEL", .kind = CLI_CHOICE, CLI_DEST(lint_opts, fail_on, int),
      .choices = &lint_levels,
      .help = "exit 1 when a finding is at least this severe: error, warning (default), note, or never"},
@@ -90,6 +94,25 @@ static int lint_parse(int argc, char **argv, lint_opts *o)
 
 /* ---- findings ----------------------------------------------------------------------- */
 
+/* Findings as annotations: through their JSON, the path compile errors
+ * take too (annotate.h). */
+static void lint_annotate(lint_run *r, const pd_list *findings, ps_sources *src)
+{
+    pd_buf json = {0};
+    pd_render_json(findings, src, &json);
+    if (json.oom || !cli_annotate_json(json.data, &r->out))
+        r->out.oom = true;
+    pd_buf_free(&json);
+}
+
+/* on_diagnostics with --format github: a file's compile errors. */
+static void lint_compile_github(void *user, const char *rendered)
+{
+    lint_run *r = user;
+    if (!cli_annotate_json(rendered, &r->out))
+        r->out.oom = true;
+}
+
 static void lint_emit(void *user, const pd_list *findings, ps_sources *src)
 {
     lint_run *r = user;
@@ -97,6 +120,7 @@ static void lint_emit(void *user, const pd_list *findings, ps_sources *src)
     case LINT_TEXT: pd_render_text_coded(findings, src, r->color, true, &r->out); break;
     case LINT_JSON: pd_render_json(findings, src, &r->out); break;
     case LINT_SARIF: pd_sarif_results(findings, src, &r->tool, &r->out, &r->nresults); break;
+    case LINT_GITHUB: lint_annotate(r, findings, src); break;
     }
 }
 
@@ -141,23 +165,6 @@ static void lint_error_rule(lint_run *r, const char *code)
     r->extra.ndocs = r->ndocs;
 }
 
-/* Line `line` (1-based) of file `path` into *out; false when there is none. */
-static bool lint_source_line(const char *path, uint32_t line, pd_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    uint32_t at = 1;
-    int c;
-    while (at < line && (c = getc(f)) != EOF)
-        if (c == '\n')
-            at++;
-    while (at == line && (c = getc(f)) != EOF && c != '\n')
-        pd_buf_printf(out, "%c", c);
-    fclose(f);
-    return at == line;
-}
-
 static uint32_t lint_json_uint(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -193,9 +200,9 @@ static void lint_compile_result(lint_run *r, const cJSON *d)
         p.line = line;
         p.end_line = end_line >= line ? end_line : line;
         pd_buf end = {0};
-        lint_source_line(file, line, &src);
+        cli_read_line(file, line, &src);
         if (p.end_line != line)
-            lint_source_line(file, p.end_line, &end);
+            cli_read_line(file, p.end_line, &end);
         const pd_buf *last = p.end_line != line ? &end : &src;
         uint32_t col = lint_json_uint(d, "column"), end_col = lint_json_uint(d, "end_column");
         p.column = pd_sarif_codepoint_column(src.data, src.len, col ? col : 1);
@@ -293,7 +300,7 @@ static bool lint_finish(lint_run *r, bool *unwritten)
         lint_tally(&r->counts, &r->out);
         return lint_write(r, &r->out, unwritten);
     }
-    if (r->o->format == LINT_JSON)
+    if (r->o->format == LINT_JSON || r->o->format == LINT_GITHUB)
         return lint_write(r, &r->out, unwritten);
     pd_buf log = {0};
     r->extra.failed = r->uncompiled || r->broken;
@@ -391,10 +398,10 @@ static int lint_main(int argc, char **argv)
         opt.color = false;
         opt.on_diagnostics = lint_compile_json;
         opt.user = &js;
-    } else if (o.format == LINT_SARIF) {
+    } else if (o.format == LINT_SARIF || o.format == LINT_GITHUB) {
         opt.format = PW_DIAG_JSON;
         opt.color = false;
-        opt.on_diagnostics = lint_compile_sarif;
+        opt.on_diagnostics = o.format == LINT_SARIF ? lint_compile_sarif : lint_compile_github;
         opt.user = &r;
     }
     cli_apply_limits(&opt, &o.limits);
@@ -417,7 +424,7 @@ const cli_command cli_lint_cmd = {
     .name = "lint",
     .synopsis = "FILE|DIR...",
     .summary = "find likely mistakes in rule files that compile",
-    .usage = "usage: pathway lint [--format text|json|sarif] [--fail-on error|warning|note|never]\n"
+    .usage = "usage: pathway lint [--format text|json|sarif|github] [--fail-on error|warning|note|never]\n"
              "                    [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and reports what it most likely gets wrong, each\n"
              "finding with a code (PW101...) documented in docs/lint.md: declarations\n"

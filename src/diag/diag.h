@@ -100,6 +100,21 @@ void pd_render_text_coded(const pd_list *l, ps_sources *src, bool color, bool co
  * becomes null. */
 void pd_json_str(pd_buf *b, const char *s);
 
+/* ---- GitHub Actions annotations (github.c) ---------------------------------- */
+
+/* One diagnostic as a workflow command; the notes already folded into the
+ * message (a line each). Columns in code points, 0 for none. */
+typedef struct pd_annotation {
+    pd_severity severity;
+    const char *code;             /* the title; NULL for none */
+    const char *file;             /* NULL: no place */
+    uint32_t line, column, end_line, end_column;
+    const char *message;
+} pd_annotation;
+/* "::error file=..,line=..,endLine=..,col=..,endColumn=..,title=CODE::message\n",
+ * escaped as GitHub asks. */
+void pd_render_github(const pd_annotation *a, pd_buf *out);
+
 /* ---- SARIF 2.1.0 (sarif.c) -------------------------------------------------- */
 
 /* A rule a tool reports under one code: its one-line summary and the

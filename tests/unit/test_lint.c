@@ -584,8 +584,12 @@ START_TEST(test_sarif_places)
     ck_assert_ptr_nonnull(strstr(s, "\"ruleId\":\"PW114\",\"ruleIndex\":1,\"level\":\"warning\""));
     ck_assert_ptr_nonnull(strstr(s, "\"uri\":\"rules/caf%C3%A9%20y.pw\""));
     ck_assert_ptr_nonnull(strstr(s, "\"startLine\":2,\"startColumn\":21,\"endLine\":2,\"endColumn\":29"));
-    ck_assert_ptr_nonnull(strstr(s, "\"text\":\"\\\"usatff\\\" is not known\\ndid you mean \\\"usatf\\\"?\""));
-    ck_assert_ptr_nonnull(strstr(s, "\"relatedLocations\":[{\"id\":0,"));
+    /* Notes a line each; one with a place as a link to its related location. */
+    ck_assert_ptr_nonnull(
+        strstr(s, "\"text\":\"\\\"usatff\\\" is not known\\ndid you mean \\\"usatf\\\"?\\n[here](1)\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"relatedLocations\":[{\"id\":1,"));
+    ck_assert_ptr_nonnull(strstr(s, "\"uriBaseId\":\"%SRCROOT%\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"partialFingerprints\":{\"primaryLocationLineHash\":\""));
     ck_assert_ptr_nonnull(strstr(s, "\"insertedContent\":{\"text\":\"\\\"usatf\\\"\"}"));
     ck_assert_ptr_nonnull(strstr(s, "{\"ruleId\":\"PW999\",\"level\":\"note\",\"message\":{\"text\":\"no place, no rule\"}}"));
     pd_buf log = {0};

@@ -1,0 +1,102 @@
+/* Diagnostics in JSON read back as GitHub Actions annotations (annotate.h). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "annotate.h"
+
+bool cli_read_line(const char *path, uint32_t line, pd_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    uint32_t at = 1;
+    int c = 0;
+    while (at < line && (c = getc(f)) != EOF)
+        if (c == '\n')
+            at++;
+    while (at == line && (c = getc(f)) != EOF && c != '\n')
+        pd_buf_printf(out, "%c", c);
+    fclose(f);
+    return at == line;
+}
+
+uint32_t cli_codepoint_column(const char *path, uint32_t line, uint32_t col)
+{
+    pd_buf text = {0};
+    uint32_t cp = col;
+    if (col > 1 && cli_read_line(path, line, &text) && !text.oom)
+        cp = pd_sarif_codepoint_column(text.data ? text.data : "", text.len, col);
+    pd_buf_free(&text);
+    return cp;
+}
+
+static uint32_t cli_json_uint(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 4e9 ? (uint32_t)v->valuedouble : 0;
+}
+
+static const char *cli_json_text(const cJSON *o, const char *key)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static pd_severity cli_json_severity(const cJSON *d)
+{
+    const char *s = cli_json_text(d, "severity");
+    return s && strcmp(s, "warning") == 0 ? PD_WARNING : s && strcmp(s, "note") == 0 ? PD_NOTE : PD_ERROR;
+}
+
+/* The message, then each note on its own line, "file:line:col: note: text"
+ * as the text renderer writes it when it has a place. */
+static void cli_fold_notes(const cJSON *d, pd_buf *msg)
+{
+    const char *message = cli_json_text(d, "message");
+    pd_buf_printf(msg, "%s", message ? message : "");
+    const cJSON *note;
+    cJSON_ArrayForEach(note, cJSON_GetObjectItemCaseSensitive(d, "notes")) {
+        const char *file = cli_json_text(note, "file"), *text = cli_json_text(note, "message");
+        if (file)
+            pd_buf_printf(msg, "\n%s:%u:%u: note: %s", file, cli_json_uint(note, "line"),
+                          cli_json_uint(note, "column"), text ? text : "");
+        else
+            pd_buf_printf(msg, "\nnote: %s", text ? text : "");
+    }
+}
+
+static void cli_annotate_one(const cJSON *d, pd_buf *out)
+{
+    pd_buf msg = {0};
+    cli_fold_notes(d, &msg);
+    pd_annotation a = {cli_json_severity(d), cli_json_text(d, "code"), cli_json_text(d, "file"), 0, 0, 0, 0,
+                       msg.data ? msg.data : ""};
+    if (a.file) {
+        a.line = cli_json_uint(d, "line");
+        a.end_line = cli_json_uint(d, "end_line");
+        uint32_t col = cli_json_uint(d, "column"), end_col = cli_json_uint(d, "end_column");
+        a.column = col ? cli_codepoint_column(a.file, a.line, col) : 0;
+        a.end_column = end_col ? cli_codepoint_column(a.file, a.end_line ? a.end_line : a.line, end_col) : 0;
+    }
+    pd_render_github(&a, out);
+    if (msg.oom)
+        out->oom = true;
+    pd_buf_free(&msg);
+}
+
+bool cli_annotate_json(const char *rendered, pd_buf *out)
+{
+    bool ok = true;
+    for (const char *line = rendered; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        cJSON *d = len ? cJSON_ParseWithLength(line, len) : NULL;
+        if (d)
+            cli_annotate_one(d, out);
+        else if (len)
+            ok = false;
+        cJSON_Delete(d);
+        line += len + (end != NULL);
+    }
+    return ok && !out->oom;
+}

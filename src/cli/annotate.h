@@ -1,0 +1,24 @@
+/* `--format github` for check and lint: diagnostics as GitHub Actions
+ * workflow commands (pd_render_github), read back from their JSON lines so
+ * that compile errors and lint findings take one path. */
+#ifndef CLI_ANNOTATE_H
+#define CLI_ANNOTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag/diag.h"
+
+/* Each JSON line of `rendered` (as `check --format json` prints them) as an
+ * annotation appended to `out`: notes folded into the message, a line
+ * each, with their places; byte columns turned into code points by
+ * reading the file. False when a line is not such JSON or memory ran out. */
+bool cli_annotate_json(const char *rendered, pd_buf *out);
+/* Line `line` (1-based) of file `path`, without its newline, into *out;
+ * false when the file or the line is not there. */
+bool cli_read_line(const char *path, uint32_t line, pd_buf *out);
+/* The code-point column of byte column `col` of line `line` of `path`
+ * (col when the line cannot be read). */
+uint32_t cli_codepoint_column(const char *path, uint32_t line, uint32_t col);
+
+#endif

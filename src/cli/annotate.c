@@ -1,9 +1,35 @@
 /* Diagnostics in JSON read back as GitHub Actions annotations (annotate.h). */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "annotate.h"
+#include "cli.h"
+
+bool cli_named_readable(const char *path)
+{
+    /* stat first: opening a FIFO would wait for a writer. */
+    struct stat st;
+    const char *why = NULL;
+    if (stat(path, &st) != 0)
+        why = strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        why = strerror(EISDIR);
+    else if (!S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else {
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            why = strerror(errno);
+        else
+            fclose(f);
+    }
+    if (why)
+        cli_error("cannot read `%s`: %s", path, why);
+    return why == NULL;
+}
 
 bool cli_read_line(const char *path, uint32_t line, pd_buf *out)
 {

@@ -21,4 +21,10 @@ bool cli_read_line(const char *path, uint32_t line, pd_buf *out);
  * (col when the line cannot be read). */
 uint32_t cli_codepoint_column(const char *path, uint32_t line, uint32_t col);
 
+/* Whether a file named on the command line can be read; prints
+ * "pathway: cannot read `F`: reason" when not. check and lint exit 2 for
+ * such a file (docs/cli.md, "Exit status"), where an include that cannot
+ * be read is an error in the rules (1). */
+bool cli_named_readable(const char *path);
+
 #endif

@@ -81,9 +81,11 @@ static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
     }
 }
 
-/* Compiles one file; with `assumptions`, collects and prints the new ones. */
-static bool cli_check_file(const char *path, const pw_compile_options *opt, cli_diag_sink *sink,
-                           pr_assumptions *assumptions, pw_diag_format format)
+/* Compiles one file; with `assumptions`, collects and prints the new ones.
+ * PW_ERR_COMPILE when the rules have errors; another status when the file
+ * could not be checked at all (it cannot be read, memory ran out). */
+static pw_status cli_check_file(const char *path, const pw_compile_options *opt, cli_diag_sink *sink,
+                                pr_assumptions *assumptions, pw_diag_format format)
 {
     pw_error err;
     sink->printed = false;
@@ -93,17 +95,18 @@ static bool cli_check_file(const char *path, const pw_compile_options *opt, cli_
         pw_program_free(prog);
         if (st != PW_OK)
             cli_report_failure(sink, &err);
-        return st == PW_OK;
+        return st;
     }
     size_t before = assumptions->n;
-    if (pr_list_assumptions(path, opt, assumptions, &err) != PW_OK) {
+    pw_status st = pr_list_assumptions(path, opt, assumptions, &err);
+    if (st != PW_OK) {
         cli_report_failure(sink, &err);
-        return false;
+        return st;
     }
     for (size_t i = before; i < assumptions->n; i++)
         if (!cli_assumption_seen(assumptions, i))
             cli_print_assumption(&assumptions->items[i], format);
-    return true;
+    return PW_OK;
 }
 
 /* ---- check ---------------------------------------------------------------------- */
@@ -192,14 +195,25 @@ static int check_main(int argc, char **argv)
     pr_assumptions assumptions = {0};
     /* Assumptions are not diagnostics: with github, listed as text. */
     pw_diag_format listed = github ? PW_DIAG_TEXT : format;
-    for (int i = 0; i < o.nfiles; i++)
-        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, listed))
+    bool unchecked = false; /* a file that could not be checked at all */
+    for (int i = 0; i < o.nfiles; i++) {
+        if (!cli_named_readable(o.files[i])) {
+            unchecked = true;
+            continue;
+        }
+        pw_status fst = cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, listed);
+        if (fst == PW_ERR_COMPILE)
             failed++;
+        else if (fst != PW_OK)
+            unchecked = true;
+    }
     pr_assumptions_fini(&assumptions);
     free(o.files);
     if (o.nfiles == 0)
         return cli_usage_error(&cli_check_cmd, "no rule files given");
-    return failed ? CLI_FOUND : CLI_OK;
+    /* docs/cli.md, "Exit status": errors in the rules are 1; a file that
+     * cannot be read is 2, as for lint, fmt and test. */
+    return unchecked ? CLI_USAGE : failed ? CLI_FOUND : CLI_OK;
 }
 
 const cli_command cli_check_cmd = {
@@ -212,8 +226,8 @@ const cli_command cli_check_cmd = {
              "clang-style, on standard error; with --format json, one JSON object per\n"
              "diagnostic on standard output. Prints nothing for a clean file.\n",
     CLI_OPTIONS(check_options),
-    .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 usage error\n"
-            "(with --explain: an unknown code).\n",
+    .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 a usage error\n"
+            "or a file that cannot be read (with --explain: an unknown code).\n",
     .operand = check_operand,
     .help_first = true,
     .operands = CLI_FILE,

@@ -44,6 +44,7 @@ typedef struct lint_run {
     pl_counts counts;
     bool color;
     bool uncompiled;          /* some file does not compile */
+    bool bytecode;            /* some file is compiled bytecode, not source */
     bool broken;              /* something else failed: a directory, memory */
 } lint_run;
 
@@ -243,7 +244,11 @@ static void lint_one(lint_run *r, const char *path, const pw_compile_options *op
 {
     if (cli_is_bytecode(path)) {
         cli_error("%s is compiled bytecode; lint reads rule source (.pw)", path);
-        r->uncompiled = true;
+        r->bytecode = true;
+        return;
+    }
+    if (!cli_named_readable(path)) {
+        r->broken = true;
         return;
     }
     pw_error err;
@@ -303,7 +308,7 @@ static bool lint_finish(lint_run *r, bool *unwritten)
     if (r->o->format == LINT_JSON || r->o->format == LINT_GITHUB)
         return lint_write(r, &r->out, unwritten);
     pd_buf log = {0};
-    r->extra.failed = r->uncompiled || r->broken;
+    r->extra.failed = r->uncompiled || r->bytecode || r->broken;
     pd_render_sarif_log(&r->tool, &r->extra, r->out.data, &log);
     if (r->out.oom)
         log.oom = true;
@@ -415,9 +420,13 @@ static int lint_main(int argc, char **argv)
     pr_strings_fini(&o.args);
     if (unwritten)
         return CLI_WRITE;
-    if (r.uncompiled || r.broken || !written)
+    /* docs/cli.md, "Exit status": a file that does not compile is a problem
+     * in the rules (1, whatever --fail-on says, as `check` and `test` exit);
+     * bytecode, a directory that cannot be read or memory running out is
+     * one lint could not work on (2). */
+    if (r.bytecode || r.broken || !written)
         return CLI_USAGE;
-    return lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;
+    return r.uncompiled || lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;
 }
 
 const cli_command cli_lint_cmd = {
@@ -438,9 +447,10 @@ const cli_command cli_lint_cmd = {
     .tail = "Silence a finding with a comment, giving the reason:\n"
             "  # lint: ignore PW112 -- the handbook states both\n"
             "\n"
-            "Exit status: 0 no finding at or above --fail-on, 1 some finding is,\n"
-            "2 a file does not compile (its errors are printed as `check` prints\n"
-            "them) or a usage error, 3 the output cannot be written.\n",
+            "Exit status: 0 no finding at or above --fail-on, 1 some finding is or a\n"
+            "file does not compile (its errors are printed as `check` prints them),\n"
+            "2 a usage error or a file or directory that cannot be read, 3 the\n"
+            "output cannot be written.\n",
     .operand = lint_operand,
     .operands = CLI_FILE,
     .run = lint_main,

@@ -75,7 +75,7 @@ cp -r tests/lint/lib "$tmp/work/lib"
 cp tests/lint/PW112.bad.pw "$tmp/work/"
 printf 'include "lib/coach.pw"\n\nprogram broken "Broken" {\n  require "x": nosuch >= 1\n}\n' >"$tmp/work/broken.pw"
 cd "$tmp/work" || exit 1
-expect_status lint_broken 2 "$bin" lint --format sarif -o "$tmp/logs/broken.sarif" \
+expect_status lint_broken 1 "$bin" lint --format sarif -o "$tmp/logs/broken.sarif" \
   PW112.bad.pw broken.pw
 validate broken "$tmp/logs/broken.sarif"
 

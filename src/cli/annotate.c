@@ -91,26 +91,30 @@ static void cli_fold_notes(const cJSON *d, pd_buf *msg)
     }
 }
 
-static void cli_annotate_one(const cJSON *d, pd_buf *out)
+/* One JSON line as a diagnostic, to `fn`. False when memory ran out. */
+static bool cli_read_one(const cJSON *d, cli_json_diag_fn fn, void *user)
 {
     pd_buf msg = {0};
     cli_fold_notes(d, &msg);
-    pd_annotation a = {cli_json_severity(d), cli_json_text(d, "code"), cli_json_text(d, "file"), 0, 0, 0, 0,
-                       msg.data ? msg.data : ""};
-    if (a.file) {
-        a.line = cli_json_uint(d, "line");
-        a.end_line = cli_json_uint(d, "end_line");
+    const char *code = cli_json_text(d, "code");
+    cli_json_diag diag = {code ? code : "", cli_json_severity(d), cli_json_text(d, "file"), 0, 0, 0, 0,
+                          msg.data ? msg.data : ""};
+    if (diag.file) {
+        diag.line = cli_json_uint(d, "line");
+        diag.end_line = cli_json_uint(d, "end_line");
+        if (diag.end_line < diag.line)
+            diag.end_line = diag.line;
         uint32_t col = cli_json_uint(d, "column"), end_col = cli_json_uint(d, "end_column");
-        a.column = col ? cli_codepoint_column(a.file, a.line, col) : 0;
-        a.end_column = end_col ? cli_codepoint_column(a.file, a.end_line ? a.end_line : a.line, end_col) : 0;
+        diag.column = col ? cli_codepoint_column(diag.file, diag.line, col) : 0;
+        diag.end_column = end_col ? cli_codepoint_column(diag.file, diag.end_line, end_col) : 0;
     }
-    pd_render_github(&a, out);
-    if (msg.oom)
-        out->oom = true;
+    fn(user, &diag);
+    bool ok = !msg.oom;
     pd_buf_free(&msg);
+    return ok;
 }
 
-bool cli_annotate_json(const char *rendered, pd_buf *out)
+bool cli_read_json_diags(const char *rendered, cli_json_diag_fn fn, void *user)
 {
     bool ok = true;
     for (const char *line = rendered; line && *line;) {
@@ -118,11 +122,22 @@ bool cli_annotate_json(const char *rendered, pd_buf *out)
         size_t len = end ? (size_t)(end - line) : strlen(line);
         cJSON *d = len ? cJSON_ParseWithLength(line, len) : NULL;
         if (d)
-            cli_annotate_one(d, out);
+            ok = cli_read_one(d, fn, user) && ok;
         else if (len)
             ok = false;
         cJSON_Delete(d);
         line += len + (end != NULL);
     }
-    return ok && !out->oom;
+    return ok;
+}
+
+static void cli_annotate_one(void *user, const cli_json_diag *d)
+{
+    pd_annotation a = {d->severity, d->code, d->file, d->line, d->column, d->end_line, d->end_column, d->message};
+    pd_render_github(&a, user);
+}
+
+bool cli_annotate_json(const char *rendered, pd_buf *out)
+{
+    return cli_read_json_diags(rendered, cli_annotate_one, out) && !out->oom;
 }

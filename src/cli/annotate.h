@@ -9,10 +9,22 @@
 
 #include "diag/diag.h"
 
-/* Each JSON line of `rendered` (as `check --format json` prints them) as an
- * annotation appended to `out`: notes folded into the message, a line
- * each, with their places; byte columns turned into code points by
- * reading the file. False when a line is not such JSON or memory ran out. */
+/* A diagnostic read back from its JSON line (`check --format json`). */
+typedef struct cli_json_diag {
+    const char *code;       /* "" for none */
+    pd_severity severity;
+    const char *file;       /* NULL: no place */
+    uint32_t line, column, end_line, end_column; /* columns in code points; 0 for none */
+    const char *message;    /* the notes folded in, a line each:
+                             * "file:line:col: note: text" or "note: text" */
+} cli_json_diag;
+typedef void (*cli_json_diag_fn)(void *user, const cli_json_diag *d);
+/* Calls `fn` with each JSON line of `rendered`, byte columns turned into
+ * code points by reading the file. False when a line is not such JSON or
+ * memory ran out (the others are still passed on). */
+bool cli_read_json_diags(const char *rendered, cli_json_diag_fn fn, void *user);
+/* Each JSON line of `rendered` as an annotation (pd_render_github) appended
+ * to `out`. False as cli_read_json_diags. */
 bool cli_annotate_json(const char *rendered, pd_buf *out);
 /* Line `line` (1-based) of file `path`, without its newline, into *out;
  * false when the file or the line is not there. */

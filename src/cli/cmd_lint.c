@@ -1,7 +1,6 @@
 /* pathway lint: static analysis of rule files that compile (src/lint,
  * docs/lint.md), printed clang-style, as JSON lines, or as a SARIF log for
  * code scanning. */
-#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,60 +165,30 @@ static void lint_error_rule(lint_run *r, const char *code)
     r->extra.ndocs = r->ndocs;
 }
 
-static uint32_t lint_json_uint(const cJSON *o, const char *key)
+/* One compile diagnostic as a result, its rule added to the driver's; the
+ * source line goes into the fingerprint. */
+static void lint_compile_result(void *user, const cli_json_diag *d)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 4e9 ? (uint32_t)v->valuedouble : 0;
-}
-
-/* One compile diagnostic (a line of `check --format json`) as a result;
- * its notes are folded into the message, with their places. */
-static void lint_compile_result(lint_run *r, const cJSON *d)
-{
-    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "code"));
-    const char *sev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "severity"));
-    const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "file"));
-    pd_buf msg = {0}, src = {0};
-    const char *message = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "message"));
-    pd_buf_printf(&msg, "%s", message ? message : "");
-    const cJSON *note;
-    cJSON_ArrayForEach(note, cJSON_GetObjectItemCaseSensitive(d, "notes")) {
-        const char *nf = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(note, "file"));
-        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(note, "message"));
-        if (nf)
-            pd_buf_printf(&msg, "\n%s:%u:%u: %s", nf, lint_json_uint(note, "line"), lint_json_uint(note, "column"),
-                          nm ? nm : "");
-        else
-            pd_buf_printf(&msg, "\n%s", nm ? nm : "");
-    }
-    lint_error_rule(r, code);
-    pd_sarif_plain p = {code ? code : "", sev && strcmp(sev, "warning") == 0 ? PD_WARNING : PD_ERROR,
-                        msg.data ? msg.data : "", NULL, 0, 0, 0, 0, NULL, 0};
-    uint32_t line = lint_json_uint(d, "line"), end_line = lint_json_uint(d, "end_line");
-    if (file && line) {
-        p.file = file;
-        p.line = line;
-        p.end_line = end_line >= line ? end_line : line;
-        pd_buf end = {0};
-        cli_read_line(file, line, &src);
-        if (p.end_line != line)
-            cli_read_line(file, p.end_line, &end);
-        const pd_buf *last = p.end_line != line ? &end : &src;
-        uint32_t col = lint_json_uint(d, "column"), end_col = lint_json_uint(d, "end_column");
-        p.column = pd_sarif_codepoint_column(src.data, src.len, col ? col : 1);
-        p.end_column = pd_sarif_codepoint_column(last->data, last->len, end_col ? end_col : 1);
+    lint_run *r = user;
+    lint_error_rule(r, d->code);
+    pd_sarif_plain p = {d->code, d->severity, d->message, NULL, 0, 0, 0, 0, NULL, 0};
+    pd_buf src = {0};
+    if (d->file && d->line) {
+        p.file = d->file;
+        p.line = d->line;
+        p.end_line = d->end_line;
+        p.column = d->column ? d->column : 1;
+        p.end_column = d->end_column;
+        /* SARIF wants a region that is not empty. */
         if (p.end_line == p.line && p.end_column <= p.column)
             p.end_column = p.column + 1;
+        cli_read_line(d->file, d->line, &src);
         p.line_text = src.data;
         p.line_len = src.len;
-        pd_sarif_plain_result(&p, &r->tool, &r->out, &r->nresults);
-        pd_buf_free(&end);
-    } else {
-        pd_sarif_plain_result(&p, &r->tool, &r->out, &r->nresults);
     }
-    if (msg.oom || src.oom)
+    pd_sarif_plain_result(&p, &r->tool, &r->out, &r->nresults);
+    if (src.oom)
         r->out.oom = true;
-    pd_buf_free(&msg);
     pd_buf_free(&src);
 }
 
@@ -227,17 +196,8 @@ static void lint_compile_result(lint_run *r, const cJSON *d)
 static void lint_compile_sarif(void *user, const char *rendered)
 {
     lint_run *r = user;
-    for (const char *line = rendered; *line;) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        cJSON *d = cJSON_ParseWithLength(line, len);
-        if (d)
-            lint_compile_result(r, d);
-        else
-            r->out.oom = true;
-        cJSON_Delete(d);
-        line += len + (end != NULL);
-    }
+    if (!cli_read_json_diags(rendered, lint_compile_result, r))
+        r->out.oom = true;
 }
 
 static void lint_one(lint_run *r, const char *path, const pw_compile_options *opt, cli_diag_sink *sink)

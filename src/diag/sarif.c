@@ -202,9 +202,14 @@ static void pd_sarif_related(pd_buf *b, const pd_diag *d, ps_sources *src)
             continue;
         pd_buf_printf(b, "%s{\"id\":%u,\"physicalLocation\":", id ? "," : ",\"relatedLocations\":[", id + 1);
         pd_sarif_physical(b, src, &n->span);
+        pd_buf text = {0};
+        pd_sarif_text(&text, n->message);
         pd_buf_printf(b, ",\"message\":{\"text\":");
-        pd_json_str(b, n->message);
+        pd_json_str(b, text.data ? text.data : "");
         pd_buf_printf(b, "}}");
+        if (text.oom)
+            b->oom = true;
+        pd_buf_free(&text);
         id++;
     }
     if (id)

@@ -25,10 +25,13 @@ case "$mode" in
   # vscode-textmate, installed by npm ci in tests/editors/textmate.sh) and vim
   # (the Vim syntax file, tests/editors/vim.sh); python3-jsonschema (every
   # JSON output validated against its schema in docs/schemas, draft 2020-12,
-  # tests/schemas/run.sh).
+  # tests/schemas/run.sh); libxml2-utils (xmllint) and python3-junitparser
+  # (`pathway test --format junit` against the Jenkins junit-10 schema and
+  # read by a JUnit consumer, tests/junit/schema.sh).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
                python3-pytest python3-pip python3-setuptools python3-wheel python3-venv python3-jsonschema
-               postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim)
+               postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim
+               libxml2-utils python3-junitparser)
         # Debian's npm, unless the nodejs installed brings its own (NodeSource's
         # does, and conflicts with Debian's).
         command -v npm >/dev/null || pkgs+=(npm) ;;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "annotate.h"
 #include "api/tools.h"
 #include "bc/image.h"
 #include "facts/facts.h"
@@ -80,9 +81,11 @@ static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
     }
 }
 
-/* Compiles one file; with `assumptions`, collects and prints the new ones. */
-static bool cli_check_file(const char *path, const pw_compile_options *opt, cli_diag_sink *sink,
-                           pr_assumptions *assumptions, pw_diag_format format)
+/* Compiles one file; with `assumptions`, collects and prints the new ones.
+ * PW_ERR_COMPILE when the rules have errors; another status when the file
+ * could not be checked at all (it cannot be read, memory ran out). */
+static pw_status cli_check_file(const char *path, const pw_compile_options *opt, cli_diag_sink *sink,
+                                pr_assumptions *assumptions, pw_diag_format format)
 {
     pw_error err;
     sink->printed = false;
@@ -92,17 +95,18 @@ static bool cli_check_file(const char *path, const pw_compile_options *opt, cli_
         pw_program_free(prog);
         if (st != PW_OK)
             cli_report_failure(sink, &err);
-        return st == PW_OK;
+        return st;
     }
     size_t before = assumptions->n;
-    if (pr_list_assumptions(path, opt, assumptions, &err) != PW_OK) {
+    pw_status st = pr_list_assumptions(path, opt, assumptions, &err);
+    if (st != PW_OK) {
         cli_report_failure(sink, &err);
-        return false;
+        return st;
     }
     for (size_t i = before; i < assumptions->n; i++)
         if (!cli_assumption_seen(assumptions, i))
             cli_print_assumption(&assumptions->items[i], format);
-    return true;
+    return PW_OK;
 }
 
 /* ---- check ---------------------------------------------------------------------- */
@@ -116,14 +120,33 @@ typedef struct check_opts {
     cli_limits limits;
 } check_opts;
 
+/* --format github: GitHub Actions annotations, from the JSON diagnostics. */
+enum { CHECK_GITHUB = PW_DIAG_JSON + 1 };
+
 static const cli_choices check_formats = {
-    "format", false, {{"text", PW_DIAG_TEXT, false}, {"json", PW_DIAG_JSON, false}}};
+    "format", false, {{"text", PW_DIAG_TEXT, false}, {"json", PW_DIAG_JSON, false}, {"github", CHECK_GITHUB, false}}};
+
+/* on_diagnostics with --format github: each diagnostic as a workflow
+ * command on standard output, where the runner reads them. */
+static void check_annotate(void *user, const char *rendered)
+{
+    cli_diag_sink *sink = user;
+    pd_buf out = {0};
+    if (!cli_annotate_json(rendered, &out) || out.oom) {
+        fputs(rendered, stderr); /* never lose an error: as JSON, then */
+    } else if (out.data) {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    pd_buf_free(&out);
+    sink->printed = true;
+}
 
 static const cli_option check_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(check_opts, format, int),
      .choices = &check_formats, .brief = "how errors are reported",
      .help = "text (default): clang-style, on standard error; json: one JSON object per "
-             "diagnostic, on standard output"},
+             "diagnostic, on standard output; github: GitHub Actions annotations "
+             "(::error file=...::message), on standard output"},
     {.name = "--list-assumptions", .kind = CLI_FLAG, CLI_DEST(check_opts, list, bool),
      .help = "when a file compiles, print every `assuming` of its programs and definitions (and of "
              "the files it includes), in source order: FILE:LINE:COL: PROGRAM: \"REQUIREMENT\": "
@@ -163,31 +186,48 @@ static int check_main(int argc, char **argv)
     }
     int failed = 0;
     cli_diag_sink sink;
-    pw_compile_options opt = cli_compile_options(o.format, &sink);
+    bool github = o.format == CHECK_GITHUB;
+    pw_diag_format format = github ? PW_DIAG_JSON : (pw_diag_format)o.format;
+    pw_compile_options opt = cli_compile_options(format, &sink);
+    if (github)
+        opt.on_diagnostics = check_annotate;
     cli_apply_limits(&opt, &o.limits);
     pr_assumptions assumptions = {0};
-    for (int i = 0; i < o.nfiles; i++)
-        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, o.format))
+    /* Assumptions are not diagnostics: with github, listed as text. */
+    pw_diag_format listed = github ? PW_DIAG_TEXT : format;
+    bool unchecked = false; /* a file that could not be checked at all */
+    for (int i = 0; i < o.nfiles; i++) {
+        if (!cli_named_readable(o.files[i])) {
+            unchecked = true;
+            continue;
+        }
+        pw_status fst = cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, listed);
+        if (fst == PW_ERR_COMPILE)
             failed++;
+        else if (fst != PW_OK)
+            unchecked = true;
+    }
     pr_assumptions_fini(&assumptions);
     free(o.files);
     if (o.nfiles == 0)
         return cli_usage_error(&cli_check_cmd, "no rule files given");
-    return failed ? CLI_FOUND : CLI_OK;
+    /* docs/cli.md, "Exit status": errors in the rules are 1; a file that
+     * cannot be read is 2, as for lint, fmt and test. */
+    return unchecked ? CLI_USAGE : failed ? CLI_FOUND : CLI_OK;
 }
 
 const cli_command cli_check_cmd = {
     .name = "check",
     .synopsis = "FILE...",
     .summary = "compile rule files and report every error",
-    .usage = "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
+    .usage = "usage: pathway check [--format text|json|github] [--list-assumptions] [--limit NAME=N]... FILE...\n"
              "       pathway check --explain CODE\n",
     .about = "Compiles each rule file (and what it includes) and reports every error,\n"
              "clang-style, on standard error; with --format json, one JSON object per\n"
              "diagnostic on standard output. Prints nothing for a clean file.\n",
     CLI_OPTIONS(check_options),
-    .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 usage error\n"
-            "(with --explain: an unknown code).\n",
+    .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 a usage error\n"
+            "or a file that cannot be read (with --explain: an unknown code).\n",
     .operand = check_operand,
     .help_first = true,
     .operands = CLI_FILE,

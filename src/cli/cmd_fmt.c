@@ -27,7 +27,8 @@ typedef struct fmt_run {
     fmt_mode mode;
     bool color;          /* diagnostics in colour (standard error is a terminal) */
     size_t unformatted;  /* --check: files that would change */
-    bool failed;         /* a file could not be read or parsed */
+    bool failed;         /* a file or directory could not be read, memory ran out */
+    bool unparsed;       /* a file does not parse */
     bool unwritten;      /* a file could not be written */
 } fmt_run;
 
@@ -163,11 +164,13 @@ static void fmt_file(fmt_run *r, const char *path)
     if (st == FM_OK) {
         fmt_result(r, name, path, text, len, &out);
     } else {
-        if (st == FM_SYNTAX)
+        if (st == FM_SYNTAX) {
             fmt_report(&diags, &src, r->color);
-        else
+            r->unparsed = true;
+        } else {
             cli_error("%s: out of memory", name);
-        r->failed = true;
+            r->failed = true;
+        }
     }
     pd_buf_free(&out);
     ps_fini(&src);
@@ -191,7 +194,10 @@ static int fmt_main(int argc, char **argv)
             cli_error("%zu file%s not formatted (`pathway fmt -w` rewrites %s)", r.unformatted,
                       r.unformatted == 1 ? " is" : "s are", r.unformatted == 1 ? "it" : "them");
         /* Standard output is checked by main, as every command's. */
-        rc = r.unwritten ? CLI_WRITE : r.failed ? CLI_USAGE : r.unformatted ? CLI_FOUND : CLI_OK;
+        /* docs/cli.md, "Exit status": a file that does not parse is a
+         * problem in the rules (1), as `check` and `lint` say; one that
+         * cannot be read is one fmt could not work on (2). */
+        rc = r.unwritten ? CLI_WRITE : r.failed ? CLI_USAGE : r.unformatted || r.unparsed ? CLI_FOUND : CLI_OK;
     }
     pr_strings_fini(&args);
     pr_strings_fini(&files);
@@ -212,8 +218,8 @@ const cli_command cli_fmt_cmd = {
             "-w keeps each file's permissions, owner and hard links, and refuses a\n"
             "read-only file (docs/robustness.md).\n"
             "Exit status: 0 done (with --check: every file is formatted), 1 --check found\n"
-            "files that are not formatted, 2 usage error, or a file that cannot be read\n"
-            "or does not parse, 3 a file that cannot be written.\n",
+            "files that are not formatted, or a file does not parse, 2 a usage error or\n"
+            "a file that cannot be read, 3 a file that cannot be written.\n",
     .operand = fmt_operand,
     .operands = CLI_FILE,
     .run = fmt_main,

@@ -1,16 +1,20 @@
 /* pathway lint: static analysis of rule files that compile (src/lint,
  * docs/lint.md), printed clang-style, as JSON lines, or as a SARIF log for
  * code scanning. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "annotate.h"
 #include "bc/bytecode.h"
 #include "cli.h"
+#include "error_docs.h"
 #include "lint/lint.h"
+#include "lint_docs.h"
 #include "ruletest/ruletest.h"
 
-typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF } lint_format;
+typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF, LINT_GITHUB } lint_format;
 
 /* --fail-on: findings of this severity or worse fail; PD_NOTE + 1 never. */
 enum { LINT_NEVER = PD_NOTE + 1 };
@@ -28,16 +32,27 @@ typedef struct lint_run {
     pd_buf out;               /* the report (text, JSON lines) or the SARIF results */
     size_t nresults;          /* SARIF results so far */
     pd_sarif_tool tool;
+    /* SARIF: the lint's rules, then each compiler code a file that does not
+     * compile was reported under, with their documentation. */
+    pd_rule *rules;
+    pd_rule_doc *docs;
+    size_t nrules, ndocs;
+    const char *(*error_text)[2]; /* a compiler code's docs/errors.md section, as lines */
+    pd_sarif_extra extra;
+    char srcroot[PATH_MAX];
     pl_counts counts;
     bool color;
     bool uncompiled;          /* some file does not compile */
+    bool bytecode;            /* some file is compiled bytecode, not source */
     bool broken;              /* something else failed: a directory, memory */
 } lint_run;
 
 /* ---- options ------------------------------------------------------------------------ */
 
 static const cli_choices lint_formats = {
-    "format", false, {{"text", LINT_TEXT, false}, {"json", LINT_JSON, false}, {"sarif", LINT_SARIF, false}}};
+    "format",
+    false,
+    {{"text", LINT_TEXT, false}, {"json", LINT_JSON, false}, {"sarif", LINT_SARIF, false}, {"github", LINT_GITHUB, false}}};
 
 /* --fail-on: PD_ERROR, PD_WARNING, PD_NOTE, LINT_NEVER. */
 static const cli_choices lint_levels = {
@@ -48,7 +63,8 @@ static const cli_option lint_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(lint_opts, format, int),
      .choices = &lint_formats, .brief = "how findings are reported",
      .help = "text (default): clang-style, with a closing tally;\njson: one JSON object per finding;\n"
-             "sarif: a SARIF 2.1.0 log (GitHub code scanning)"},
+             "sarif: a SARIF 2.1.0 log (GitHub code scanning);\n"
+             "github: GitHub Actions annotations (::warning file=...::message)"},
     {.name = "--fail-on", .arg = "LEVEL", .kind = CLI_CHOICE, CLI_DEST(lint_opts, fail_on, int),
      .choices = &lint_levels,
      .help = "exit 1 when a finding is at least this severe: error, warning (default), note, or never"},
@@ -78,6 +94,25 @@ static int lint_parse(int argc, char **argv, lint_opts *o)
 
 /* ---- findings ----------------------------------------------------------------------- */
 
+/* Findings as annotations: through their JSON, the path compile errors
+ * take too (annotate.h). */
+static void lint_annotate(lint_run *r, const pd_list *findings, ps_sources *src)
+{
+    pd_buf json = {0};
+    pd_render_json(findings, src, &json);
+    if (json.oom || !cli_annotate_json(json.data, &r->out))
+        r->out.oom = true;
+    pd_buf_free(&json);
+}
+
+/* on_diagnostics with --format github: a file's compile errors. */
+static void lint_compile_github(void *user, const char *rendered)
+{
+    lint_run *r = user;
+    if (!cli_annotate_json(rendered, &r->out))
+        r->out.oom = true;
+}
+
 static void lint_emit(void *user, const pd_list *findings, ps_sources *src)
 {
     lint_run *r = user;
@@ -85,6 +120,7 @@ static void lint_emit(void *user, const pd_list *findings, ps_sources *src)
     case LINT_TEXT: pd_render_text_coded(findings, src, r->color, true, &r->out); break;
     case LINT_JSON: pd_render_json(findings, src, &r->out); break;
     case LINT_SARIF: pd_sarif_results(findings, src, &r->tool, &r->out, &r->nresults); break;
+    case LINT_GITHUB: lint_annotate(r, findings, src); break;
     }
 }
 
@@ -102,11 +138,77 @@ static void lint_compile_json(void *user, const char *rendered)
     js->sink.printed = true;
 }
 
+/* ---- SARIF: files that do not compile ------------------------------------------------ */
+
+/* A compile error is a result of the log under its code (E0402 ...), so
+ * that code scanning shows it where it is, as it shows a finding: the
+ * reason a file has no findings is then in the log, not only on standard
+ * error (docs/lint.md, "SARIF and GitHub code scanning"). Its rule is added
+ * to the driver's rules with docs/errors.md's section as its help. */
+static void lint_error_rule(lint_run *r, const char *code)
+{
+    pd_code c;
+    if (!code || !pd_code_find(code, &c))
+        return;
+    for (size_t i = 0; i < r->nrules; i++)
+        if (strcmp(r->rules[i].code, pd_code_name(c)) == 0)
+            return;
+    r->rules[r->nrules++] = (pd_rule){pd_code_name(c), pd_code_severity(c), pd_code_summary(c)};
+    for (size_t i = 0; i < cli_error_ndocs; i++)
+        if (strcmp(cli_error_docs[i].code, pd_code_name(c)) == 0) {
+            r->error_text[c][0] = cli_error_docs[i].text;
+            r->docs[r->ndocs++] = (pd_rule_doc){pd_code_name(c), pd_code_summary(c), r->error_text[c],
+                                                PL_HOMEPAGE "docs/errors.md"};
+        }
+    r->tool.rules = r->rules;
+    r->tool.nrules = r->nrules;
+    r->extra.ndocs = r->ndocs;
+}
+
+/* One compile diagnostic as a result, its rule added to the driver's; the
+ * source line goes into the fingerprint. */
+static void lint_compile_result(void *user, const cli_json_diag *d)
+{
+    lint_run *r = user;
+    lint_error_rule(r, d->code);
+    pd_sarif_plain p = {d->code, d->severity, d->message, NULL, 0, 0, 0, 0, NULL, 0};
+    pd_buf src = {0};
+    if (d->file && d->line) {
+        p.file = d->file;
+        p.line = d->line;
+        p.end_line = d->end_line;
+        p.column = d->column ? d->column : 1;
+        p.end_column = d->end_column;
+        /* SARIF wants a region that is not empty. */
+        if (p.end_line == p.line && p.end_column <= p.column)
+            p.end_column = p.column + 1;
+        cli_read_line(d->file, d->line, &src);
+        p.line_text = src.data;
+        p.line_len = src.len;
+    }
+    pd_sarif_plain_result(&p, &r->tool, &r->out, &r->nresults);
+    if (src.oom)
+        r->out.oom = true;
+    pd_buf_free(&src);
+}
+
+/* on_diagnostics in SARIF: the compile errors as JSON lines, read back. */
+static void lint_compile_sarif(void *user, const char *rendered)
+{
+    lint_run *r = user;
+    if (!cli_read_json_diags(rendered, lint_compile_result, r))
+        r->out.oom = true;
+}
+
 static void lint_one(lint_run *r, const char *path, const pw_compile_options *opt, cli_diag_sink *sink)
 {
     if (cli_is_bytecode(path)) {
         cli_error("%s is compiled bytecode; lint reads rule source (.pw)", path);
-        r->uncompiled = true;
+        r->bytecode = true;
+        return;
+    }
+    if (!cli_named_readable(path)) {
+        r->broken = true;
         return;
     }
     pw_error err;
@@ -163,10 +265,11 @@ static bool lint_finish(lint_run *r, bool *unwritten)
         lint_tally(&r->counts, &r->out);
         return lint_write(r, &r->out, unwritten);
     }
-    if (r->o->format == LINT_JSON)
+    if (r->o->format == LINT_JSON || r->o->format == LINT_GITHUB)
         return lint_write(r, &r->out, unwritten);
     pd_buf log = {0};
-    pd_render_sarif(&r->tool, r->out.data, &log);
+    r->extra.failed = r->uncompiled || r->bytecode || r->broken;
+    pd_render_sarif_log(&r->tool, &r->extra, r->out.data, &log);
     if (r->out.oom)
         log.oom = true;
     bool ok = lint_write(r, &log, unwritten);
@@ -184,11 +287,37 @@ static bool lint_fails(const lint_opts *o, const pl_counts *n)
     }
 }
 
-static void lint_tool(lint_run *r)
+/* The driver: the lint's rules with docs/lint.md's sections, room for the
+ * compiler's codes, and the directory relative names resolve against.
+ * False when memory runs out. */
+static bool lint_tool(lint_run *r)
 {
     size_t n;
     const pd_rule *rules = pl_rules(&n);
     r->tool = (pd_sarif_tool){"pathway", pw_version(), PL_HOMEPAGE, PL_HELP_URI, rules, n};
+    if (r->o->format != LINT_SARIF)
+        return true;
+    r->rules = calloc(n + PD_CODE_COUNT, sizeof *r->rules);
+    r->docs = calloc(cli_lint_ndocs + PD_CODE_COUNT, sizeof *r->docs);
+    r->error_text = calloc(PD_CODE_COUNT, sizeof *r->error_text);
+    if (!r->rules || !r->docs || !r->error_text)
+        return false;
+    memcpy(r->rules, rules, n * sizeof *rules);
+    memcpy(r->docs, cli_lint_docs, cli_lint_ndocs * sizeof *cli_lint_docs);
+    r->nrules = n;
+    r->ndocs = cli_lint_ndocs;
+    r->tool.rules = r->rules;
+    r->extra = (pd_sarif_extra){r->docs, r->ndocs, NULL, false};
+    if (getcwd(r->srcroot, sizeof r->srcroot))
+        r->extra.srcroot = r->srcroot;
+    return true;
+}
+
+static void lint_tool_free(lint_run *r)
+{
+    free(r->rules);
+    free(r->docs);
+    free(r->error_text);
 }
 
 static int lint_main(int argc, char **argv)
@@ -204,7 +333,12 @@ static int lint_main(int argc, char **argv)
     lint_run r;
     memset(&r, 0, sizeof r);
     r.o = &o;
-    lint_tool(&r);
+    if (!lint_tool(&r)) {
+        lint_tool_free(&r);
+        pr_strings_fini(&o.args);
+        cli_error("out of memory");
+        return CLI_USAGE;
+    }
     r.color = o.format == LINT_TEXT && !o.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     pr_strings files = {0};
     if (!cli_collect_files(&o.args, &files))
@@ -216,6 +350,7 @@ static int lint_main(int argc, char **argv)
         rc = cli_output_check(&inputs, o.output);
         cli_inputs_fini(&inputs);
         if (rc != CLI_OK) {
+            lint_tool_free(&r);
             pr_strings_fini(&files);
             pr_strings_fini(&o.args);
             return rc;
@@ -228,6 +363,11 @@ static int lint_main(int argc, char **argv)
         opt.color = false;
         opt.on_diagnostics = lint_compile_json;
         opt.user = &js;
+    } else if (o.format == LINT_SARIF || o.format == LINT_GITHUB) {
+        opt.format = PW_DIAG_JSON;
+        opt.color = false;
+        opt.on_diagnostics = o.format == LINT_SARIF ? lint_compile_sarif : lint_compile_github;
+        opt.user = &r;
     }
     cli_apply_limits(&opt, &o.limits);
     for (size_t i = 0; i < files.n; i++)
@@ -235,20 +375,25 @@ static int lint_main(int argc, char **argv)
     bool unwritten = false;
     bool written = lint_finish(&r, &unwritten);
     pd_buf_free(&r.out);
+    lint_tool_free(&r);
     pr_strings_fini(&files);
     pr_strings_fini(&o.args);
     if (unwritten)
         return CLI_WRITE;
-    if (r.uncompiled || r.broken || !written)
+    /* docs/cli.md, "Exit status": a file that does not compile is a problem
+     * in the rules (1, whatever --fail-on says, as `check` and `test` exit);
+     * bytecode, a directory that cannot be read or memory running out is
+     * one lint could not work on (2). */
+    if (r.bytecode || r.broken || !written)
         return CLI_USAGE;
-    return lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;
+    return r.uncompiled || lint_fails(&o, &r.counts) ? CLI_FOUND : CLI_OK;
 }
 
 const cli_command cli_lint_cmd = {
     .name = "lint",
     .synopsis = "FILE|DIR...",
     .summary = "find likely mistakes in rule files that compile",
-    .usage = "usage: pathway lint [--format text|json|sarif] [--fail-on error|warning|note|never]\n"
+    .usage = "usage: pathway lint [--format text|json|sarif|github] [--fail-on error|warning|note|never]\n"
              "                    [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and reports what it most likely gets wrong, each\n"
              "finding with a code (PW101...) documented in docs/lint.md: declarations\n"
@@ -262,9 +407,10 @@ const cli_command cli_lint_cmd = {
     .tail = "Silence a finding with a comment, giving the reason:\n"
             "  # lint: ignore PW112 -- the handbook states both\n"
             "\n"
-            "Exit status: 0 no finding at or above --fail-on, 1 some finding is,\n"
-            "2 a file does not compile (its errors are printed as `check` prints\n"
-            "them) or a usage error, 3 the output cannot be written.\n",
+            "Exit status: 0 no finding at or above --fail-on, 1 some finding is or a\n"
+            "file does not compile (its errors are printed as `check` prints them),\n"
+            "2 a usage error or a file or directory that cannot be read, 3 the\n"
+            "output cannot be written.\n",
     .operand = lint_operand,
     .operands = CLI_FILE,
     .run = lint_main,

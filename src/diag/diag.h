@@ -100,6 +100,21 @@ void pd_render_text_coded(const pd_list *l, ps_sources *src, bool color, bool co
  * becomes null. */
 void pd_json_str(pd_buf *b, const char *s);
 
+/* ---- GitHub Actions annotations (github.c) ---------------------------------- */
+
+/* One diagnostic as a workflow command; the notes already folded into the
+ * message (a line each). Columns in code points, 0 for none. */
+typedef struct pd_annotation {
+    pd_severity severity;
+    const char *code;             /* the title; NULL for none */
+    const char *file;             /* NULL: no place */
+    uint32_t line, column, end_line, end_column;
+    const char *message;
+} pd_annotation;
+/* "::error file=..,line=..,endLine=..,col=..,endColumn=..,title=CODE::message\n",
+ * escaped as GitHub asks. */
+void pd_render_github(const pd_annotation *a, pd_buf *out);
+
 /* ---- SARIF 2.1.0 (sarif.c) -------------------------------------------------- */
 
 /* A rule a tool reports under one code: its one-line summary and the
@@ -121,6 +136,28 @@ typedef struct pd_sarif_tool {
     size_t nrules;
 } pd_sarif_tool;
 
+/* A rule's documentation, for code scanning: runs[0].tool.driver.rules[]
+ * fullDescription (`title`), help (`markdown`, a line each; its text form
+ * leaves out the code fences) and helpUri (`page`, or the tool's help_uri
+ * when NULL, followed by "#" and the code in lower case). */
+typedef struct pd_rule_doc {
+    const char *code;
+    const char *title;
+    const char *const *markdown; /* NULL-terminated */
+    const char *page;
+} pd_rule_doc;
+
+/* What a log says beyond its tool and results (pd_render_sarif_log). */
+typedef struct pd_sarif_extra {
+    const pd_rule_doc *docs;     /* each rule's documentation, by code */
+    size_t ndocs;
+    /* The absolute directory the relative artifact URIs are relative to
+     * (where the tool ran): originalUriBaseIds["%SRCROOT%"]. NULL: left
+     * for the consumer to resolve (GitHub: the checkout). */
+    const char *srcroot;
+    bool failed;                 /* invocations[0].executionSuccessful false */
+} pd_sarif_extra;
+
 /* Appends one SARIF result object per diagnostic of `l` to `results`,
  * separated by commas; *count is how many `results` already holds (updated).
  * Compilations free their sources, so each is rendered while it lives and
@@ -132,8 +169,27 @@ void pd_sarif_results(const pd_list *l, ps_sources *src, const pd_sarif_tool *to
  * relative, folded; absolute ones become file: URIs. For the reports that
  * are not diagnostics (`pathway test --mutate`). */
 void pd_sarif_uri(pd_buf *b, const char *name);
+/* A diagnostic known only by its place (a file's compile errors, read
+ * back from their JSON), as a SARIF result appended to `results`. */
+typedef struct pd_sarif_plain {
+    const char *code;
+    pd_severity severity;
+    const char *message;         /* notes already folded in */
+    const char *file;            /* NULL: no place */
+    uint32_t line, column, end_line, end_column; /* columns in code points */
+    const char *line_text;       /* the source line, for the fingerprint (may be NULL) */
+    size_t line_len;
+} pd_sarif_plain;
+void pd_sarif_plain_result(const pd_sarif_plain *p, const pd_sarif_tool *tool, pd_buf *results,
+                           size_t *count);
+/* The code-point column of 1-based byte column `bytecol` of a line. */
+uint32_t pd_sarif_codepoint_column(const char *line, size_t len, uint32_t bytecol);
 /* The SARIF log: one run of `tool` holding `results` (from pd_sarif_results;
  * NULL for none). */
 void pd_render_sarif(const pd_sarif_tool *tool, const char *results, pd_buf *out);
+/* The same, with each rule's documentation, the source root and whether
+ * the run succeeded (`extra` may be NULL). */
+void pd_render_sarif_log(const pd_sarif_tool *tool, const pd_sarif_extra *extra, const char *results,
+                         pd_buf *out);
 
 #endif

@@ -23,7 +23,10 @@
 #include "pathway.h"
 
 /* Where each rule is documented: the docs/lint.md anchors are #pw101 ...
- * A build may point it at its own copy of the documentation. */
+ * The command is built with the CMake cache variable PATHWAY_DOCS_URL
+ * (ending in `/`), which defines PL_HOMEPAGE; a release points it at its
+ * repository's tree at the release tag (docs/lint.md, "SARIF and GitHub
+ * code scanning"). The default is a placeholder. */
 #ifndef PL_HOMEPAGE
 #define PL_HOMEPAGE "https://pathway.example/"
 /* Whether conditions a and b (expressions of the checked `tree`; b may be a

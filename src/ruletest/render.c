@@ -280,8 +280,9 @@ static void pr_junit_test(const pr_file *f, const pr_test *t, pd_buf *out)
     pd_buf_printf(out, "    <testcase");
     pr_attr(out, "name", t->title);
     pr_attr(out, "classname", f->path);
-    pr_attr(out, "file", t->file);
-    pd_buf_printf(out, " line=\"%u\" time=\"%.3f\"", t->line, t->seconds);
+    /* No `file` or `line`: the Jenkins junit-10 schema allows neither on a
+     * testcase (the suite has the file; the details give each line). */
+    pd_buf_printf(out, " time=\"%.3f\"", t->seconds);
     if (t->status == PR_PASS) {
         pd_buf_printf(out, "/>\n");
         return;
@@ -296,7 +297,6 @@ static void pr_junit_uncompiled(const pr_file *f, pd_buf *out)
 {
     pd_buf_printf(out, "    <testcase name=\"compile\"");
     pr_attr(out, "classname", f->path);
-    pr_attr(out, "file", f->path);
     pd_buf_printf(out, " time=\"%.3f\">\n      <error", f->seconds);
     pr_attr(out, "message", f->error ? f->error : "does not compile");
     pd_buf_printf(out, " type=\"compile\">");
@@ -312,6 +312,7 @@ static void pr_junit_suite(const pr_file *f, pd_buf *out)
     pr_counts c = pr_count_file(f);
     pd_buf_printf(out, "  <testsuite");
     pr_attr(out, "name", f->path);
+    pr_attr(out, "file", f->path);
     pd_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\">\n",
                   c.tests, c.failures, c.errors, c.seconds);
     if (!f->compiled)

@@ -43,7 +43,7 @@ expect_status check-json 1 "$bin" check --format json "$tmp/bad.pw" && expect_gr
 expect_status check-many 1 "$bin" check "$tmp/many.pw" && expect_grep check-many err "stopped reporting after 50"
 expect_grep check-many err "60 errors generated."
 [ "$(grep -c ': error: unknown name' "$tmp/check-many.err")" -eq 50 ] && ok "check-many: 50 shown" || fail "check-many: expected 50 errors shown"
-expect_status check-missing 1 "$bin" check "$tmp/none.pw" && expect_grep check-missing err "none.pw"
+expect_status check-missing 2 "$bin" check "$tmp/none.pw" && expect_grep check-missing err "none.pw"
 
 # --- eval: framing ---------------------------------------------------------------
 one='{"id":"S1","birth_date":"1990-01-01","memberships":[{"body":"usatf","expires":null}]}'

@@ -31,8 +31,8 @@ expect_status dir 1 run "$bin" check "$tmp/inc_dir.pw" &&
 expect_status devnull 1 run "$bin" check "$tmp/inc_null.pw" &&
   expect_grep devnull err "inc_null.pw:1:9: error: cannot read \`/dev/null\`: not a regular file"
 # The main rule file too, through the compiler and through eval's loader.
-expect_status main-fifo 1 run "$bin" check "$tmp/fifo" &&
-  expect_grep main-fifo err "not a regular file"
+expect_status main-fifo 2 run "$bin" check "$tmp/fifo" &&
+  expect_grep main-fifo err "cannot read \`$tmp/fifo\`: not a regular file"
 expect_status main-fifo-eval 2 run "$bin" eval "$tmp/fifo" --facts "$root/examples/coaches.jsonl" &&
   expect_grep main-fifo-eval err "cannot read $tmp/fifo: not a regular file"
 

@@ -96,7 +96,7 @@ expect_status eval-json 0 "$bin" eval r.pw --facts=f.jsonl --format=json && expe
 expect_status explain-jsonl 0 "$bin" explain r.pw --facts f.jsonl --format jsonl && expect_grep explain-jsonl out '"id":"a"'
 
 # `--` ends the options, once; `-` is an operand.
-expect_status after-dashes 1 "$bin" check -- --nope && expect_grep after-dashes err "--nope"
+expect_status after-dashes 2 "$bin" check -- --nope && expect_grep after-dashes err "--nope"
 [ -s "$tmp/after-dashes.err" ] && ! grep -qF "unknown option" "$tmp/after-dashes.err" \
   && ok "after-dashes: --nope is a file" || fail "after-dashes: --nope taken as an option"
 expect_status stdin-operand 0 "$bin" fmt - <r.pw
@@ -107,7 +107,7 @@ for c in check compile disasm; do
   expect_status "$c-help-first" 0 "$bin" "$c" --nope --help && expect_grep "$c-help-first" out "usage: pathway $c"
 done
 expect_status eval-help-in-order 2 "$bin" eval --nope --help && expect_grep eval-help-in-order err "unknown option \`--nope\`"
-expect_status help-after-dashes 1 "$bin" check -- --help
+expect_status help-after-dashes 2 "$bin" check -- --help
 
 # --- the man pages: CMakeLists.txt names every command `pathway --help` lists ----------------
 # NAME|SUMMARY per command; a long synopsis has its summary on the next line.

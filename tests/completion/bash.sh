@@ -64,7 +64,7 @@ expect_offers after-operand "--facts --format" pathway eval rules.pw --as-of 202
 expect_offers format "jsonl text" pathway eval --format ""
 expect_offers format-eq "jsonl text" pathway eval --format = ""
 expect_offers format-eq-prefix "text" pathway eval --format = t
-expect_offers lint-format "json sarif text" pathway lint --format ""
+expect_offers lint-format "github json sarif text" pathway lint --format ""
 expect_offers fail-on "error never note warning" pathway lint --fail-on ""
 offers limit pathway check --limit ""
 grep -qx 'nesting=' "$tmp/limit" && grep -qx 'record-bytes=' "$tmp/limit" && ok "--limit offers NAME=" \

@@ -584,8 +584,12 @@ START_TEST(test_sarif_places)
     ck_assert_ptr_nonnull(strstr(s, "\"ruleId\":\"PW114\",\"ruleIndex\":1,\"level\":\"warning\""));
     ck_assert_ptr_nonnull(strstr(s, "\"uri\":\"rules/caf%C3%A9%20y.pw\""));
     ck_assert_ptr_nonnull(strstr(s, "\"startLine\":2,\"startColumn\":21,\"endLine\":2,\"endColumn\":29"));
-    ck_assert_ptr_nonnull(strstr(s, "\"text\":\"\\\"usatff\\\" is not known\\ndid you mean \\\"usatf\\\"?\""));
-    ck_assert_ptr_nonnull(strstr(s, "\"relatedLocations\":[{\"id\":0,"));
+    /* Notes a line each; one with a place as a link to its related location. */
+    ck_assert_ptr_nonnull(
+        strstr(s, "\"text\":\"\\\"usatff\\\" is not known\\ndid you mean \\\"usatf\\\"?\\n[here](1)\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"relatedLocations\":[{\"id\":1,"));
+    ck_assert_ptr_nonnull(strstr(s, "\"uriBaseId\":\"%SRCROOT%\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"partialFingerprints\":{\"primaryLocationLineHash\":\""));
     ck_assert_ptr_nonnull(strstr(s, "\"insertedContent\":{\"text\":\"\\\"usatf\\\"\"}"));
     ck_assert_ptr_nonnull(strstr(s, "{\"ruleId\":\"PW999\",\"level\":\"note\",\"message\":{\"text\":\"no place, no rule\"}}"));
     pd_buf log = {0};
@@ -621,6 +625,61 @@ START_TEST(test_sarif_uris)
         ck_assert_msg(strstr(f.out.data, cases[i].uri), "%s: %s", cases[i].name, f.out.data);
         sarif_free(&f);
     }
+}
+END_TEST
+
+/* The primaryLocationLineHash of the results of one finding per span of
+ * `text` in file `name`, each under `code`: into hash[] ("hex:n"). */
+static void sarif_hashes(const char *name, const char *text, const char *const *at, size_t n, const char *code,
+                         char hash[][32])
+{
+    sarif_fx f;
+    sarif_init(&f);
+    ck_assert_int_eq(ps_add(&f.src, name, NULL, text, strlen(text)), 0);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = strstr(text, at[i]);
+        ck_assert_ptr_nonnull(p);
+        ps_span span = {0, (uint32_t)(p - text), (uint32_t)(p - text + strlen(at[i]))};
+        pd_add(&f.diags, PD_WARNING, code, &span, "m");
+    }
+    size_t count = 0;
+    pd_sarif_results(&f.diags, &f.src, &sarif_tool, &f.out, &count);
+    const char *s = f.out.data;
+    for (size_t i = 0; i < n; i++) {
+        s = strstr(s, "\"primaryLocationLineHash\":\"");
+        ck_assert_ptr_nonnull(s);
+        s += strlen("\"primaryLocationLineHash\":\"");
+        size_t len = strcspn(s, "\"");
+        ck_assert_uint_lt(len, 32);
+        memcpy(hash[i], s, len);
+        hash[i][len] = '\0';
+    }
+    sarif_free(&f);
+}
+
+/* Fingerprints: the line's text counts, not its number or indentation;
+ * the rule and the file count; alike findings are numbered apart. */
+START_TEST(test_sarif_fingerprints)
+{
+    const char *at[] = {"age >= 18"};
+    char a[1][32], moved[1][32], other_rule[1][32], other_file[1][32], edited[1][32];
+    sarif_hashes("x.pw", "# one\n  require \"adult\": age >= 18\n", at, 1, "PW111", a);
+    sarif_hashes("x.pw", "# one\n# two\n\n      require   \"adult\":  age >= 18  \n", at, 1, "PW111", moved);
+    sarif_hashes("x.pw", "# one\n  require \"adult\": age >= 18\n", at, 1, "PW110", other_rule);
+    sarif_hashes("y.pw", "# one\n  require \"adult\": age >= 18\n", at, 1, "PW111", other_file);
+    sarif_hashes("x.pw", "# one\n  require \"grown\": age >= 18\n", at, 1, "PW111", edited);
+    ck_assert_str_eq(a[0], moved[0]);
+    ck_assert(strcmp(a[0] + strlen(a[0]) - 2, ":1") == 0);
+    ck_assert_str_ne(a[0], other_rule[0]);
+    ck_assert_str_ne(a[0], other_file[0]);
+    ck_assert_str_ne(a[0], edited[0]);
+    /* Two findings on lines alike: the same hash, numbered 1 and 2. */
+    const char *twice[] = {"age >= 18", "age >= 21"};
+    char two[2][32];
+    sarif_hashes("x.pw", "f(age >= 18, age >= 21)\n", twice, 2, "PW111", two);
+    size_t h = strcspn(two[0], ":");
+    ck_assert(strncmp(two[0], two[1], h) == 0);
+    ck_assert(strcmp(two[0] + h, ":1") == 0 && strcmp(two[1] + h, ":2") == 0);
 }
 END_TEST
 
@@ -666,6 +725,7 @@ static Suite *lint_suite(void)
     t = tcase_create("sarif");
     tcase_add_test(t, test_sarif_places);
     tcase_add_test(t, test_sarif_uris);
+    tcase_add_test(t, test_sarif_fingerprints);
     suite_add_tcase(s, t);
     return s;
 }

@@ -23,10 +23,12 @@ case "$mode" in
   # lintian and help2man (the Debian packages and their man pages,
   # tests/package/deb.sh); nodejs and npm (the VS Code grammar through
   # vscode-textmate, installed by npm ci in tests/editors/textmate.sh) and vim
-  # (the Vim syntax file, tests/editors/vim.sh).
+  # (the Vim syntax file, tests/editors/vim.sh); pre-commit, git and
+  # python3-yaml (the hooks and workflow of docs/ci.md, tests/ci).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
                python3-pytest python3-pip python3-setuptools python3-wheel python3-venv
-               postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim)
+               postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim
+               pre-commit git python3-yaml)
         # Debian's npm, unless the nodejs installed brings its own (NodeSource's
         # does, and conflicts with Debian's).
         command -v npm >/dev/null || pkgs+=(npm) ;;

@@ -11,7 +11,7 @@ want=(
   errors.catalogue fuzz.replay.compile hostile.corpus install.symbols
   install.completion cli.completion.bash cli.completion.zsh cli.completion.fish
   browser.report_html python.evaluate sqlite.shell sqlite.python postgresql.regress package.deb
-  editors.textmate editors.vim
+  editors.textmate editors.vim ci.workflow ci.hooks ci.precommit
 )
 ctest --test-dir "$build" -N >"$build/ctest-list.txt"
 missing=0

@@ -111,8 +111,8 @@ typedef struct check_opts {
     int format;            /* pw_diag_format */
     bool list;             /* --list-assumptions */
     const char *explain;   /* --explain CODE */
-    const char **files;    /* room for argc of them */
-    int nfiles;
+    pr_strings args;       /* FILE|DIR as given */
+    pr_strings changed;    /* --changed */
     cli_limits limits;
 } check_opts;
 
@@ -133,6 +133,7 @@ static const cli_option check_options[] = {
      .brief = "what a compiler error code means",
      .help = "print what error CODE (such as E0401) means, an example of a rule file that fails "
              "with it, and the fix (the code's section of docs/errors.md), and check nothing"},
+    CLI_CHANGED_OPTION(check_opts, changed),
     CLI_LIMIT_OPTIONS(check_opts, limits),
 };
 
@@ -140,51 +141,58 @@ static int check_operand(const cli_command *cmd, void *opts, const char *a)
 {
     (void)cmd;
     check_opts *o = opts;
-    o->files[o->nfiles++] = a;
-    return CLI_OK;
+    return cli_push_operand(&o->args, a);
+}
+
+static int check_files(const check_opts *o, const pr_strings *files)
+{
+    int failed = 0;
+    cli_diag_sink sink;
+    pw_compile_options opt = cli_compile_options(o->format, &sink);
+    cli_apply_limits(&opt, &o->limits);
+    pr_assumptions assumptions = {0};
+    for (size_t i = 0; i < files->n; i++)
+        if (!cli_check_file(files->items[i], &opt, &sink, o->list ? &assumptions : NULL, o->format))
+            failed++;
+    pr_assumptions_fini(&assumptions);
+    return failed ? CLI_FOUND : CLI_OK;
 }
 
 static int check_main(int argc, char **argv)
 {
     check_opts o = {.format = PW_DIAG_TEXT};
-    o.files = calloc((size_t)argc, sizeof *o.files);
-    if (!o.files) {
-        cli_error("out of memory");
-        return CLI_USAGE;
-    }
     int st = cli_parse(&cli_check_cmd, argc, argv, &o);
-    if (st != CLI_OK) {
-        free(o.files);
-        return st == CLI_HELP ? CLI_OK : st;
+    if (st == CLI_OK && o.explain) {
+        st = cli_explain_code(o.explain);
+    } else if (st == CLI_OK && o.args.n == 0) {
+        st = cli_usage_error(&cli_check_cmd, "no rule files given");
+    } else if (st == CLI_OK) {
+        pr_strings files = {0};
+        bool listed = cli_collect_files(&o.args, &files) &&
+                      (!o.changed.n || cli_keep_changed(&files, &o.changed, &o.limits));
+        st = check_files(&o, &files);
+        if (!listed)
+            st = CLI_FOUND;
+        pr_strings_fini(&files);
+    } else if (st == CLI_HELP) {
+        st = CLI_OK;
     }
-    if (o.explain) {
-        free(o.files);
-        return cli_explain_code(o.explain);
-    }
-    int failed = 0;
-    cli_diag_sink sink;
-    pw_compile_options opt = cli_compile_options(o.format, &sink);
-    cli_apply_limits(&opt, &o.limits);
-    pr_assumptions assumptions = {0};
-    for (int i = 0; i < o.nfiles; i++)
-        if (!cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, o.format))
-            failed++;
-    pr_assumptions_fini(&assumptions);
-    free(o.files);
-    if (o.nfiles == 0)
-        return cli_usage_error(&cli_check_cmd, "no rule files given");
-    return failed ? CLI_FOUND : CLI_OK;
+    pr_strings_fini(&o.args);
+    pr_strings_fini(&o.changed);
+    return st;
 }
 
 const cli_command cli_check_cmd = {
     .name = "check",
-    .synopsis = "FILE...",
+    .synopsis = "FILE|DIR...",
     .summary = "compile rule files and report every error",
-    .usage = "usage: pathway check [--format text|json] [--list-assumptions] [--limit NAME=N]... FILE...\n"
+    .usage = "usage: pathway check [--format text|json] [--list-assumptions] [--changed FILE]...\n"
+             "                     [--limit NAME=N]... FILE|DIR...\n"
              "       pathway check --explain CODE\n",
     .about = "Compiles each rule file (and what it includes) and reports every error,\n"
              "clang-style, on standard error; with --format json, one JSON object per\n"
-             "diagnostic on standard output. Prints nothing for a clean file.\n",
+             "diagnostic on standard output. Prints nothing for a clean file. A DIR\n"
+             "stands for every *.pw file under it, in sorted order.\n",
     CLI_OPTIONS(check_options),
     .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 usage error\n"
             "(with --explain: an unknown code).\n",

@@ -11,7 +11,8 @@ want=(
   errors.catalogue fuzz.replay.compile hostile.corpus install.symbols
   install.completion cli.completion.bash cli.completion.zsh cli.completion.fish
   browser.report_html python.evaluate sqlite.shell sqlite.python postgresql.regress package.deb
-  editors.textmate editors.vim schemas.outputs
+  editors.textmate editors.vim schemas.outputs ci.workflow ci.hooks ci.precommit
+  lsp.protocol lsp.neovim sarif.multitool junit.schema github.annotations lint.differential mutate.golden
 )
 ctest --test-dir "$build" -N >"$build/ctest-list.txt"
 missing=0

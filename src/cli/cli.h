@@ -95,6 +95,10 @@ void cli_inputs_add(cli_inputs *in, const char *path);
  * learn their names; bytecode includes nothing). */
 void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *limits);
 void cli_inputs_fini(cli_inputs *in);
+/* --changed (CLI_CHANGED_OPTION): keeps the files of `files` that are one of
+ * `changed` or include one, at any depth; every file when one of `changed`
+ * no longer exists. False (with a message) when memory runs out. */
+bool cli_keep_changed(struct pr_strings *files, const struct pr_strings *changed, const cli_limits *limits);
 /* True when the file starts with the bytecode magic: it has no source to
  * analyse, and compiling it would only report its bytes as syntax errors. */
 bool cli_is_bytecode(const char *path);

@@ -115,8 +115,8 @@ typedef struct check_opts {
     int format;            /* pw_diag_format */
     bool list;             /* --list-assumptions */
     const char *explain;   /* --explain CODE */
-    const char **files;    /* room for argc of them */
-    int nfiles;
+    pr_strings args;       /* FILE|DIR as given */
+    pr_strings changed;    /* --changed */
     cli_limits limits;
 } check_opts;
 
@@ -156,6 +156,7 @@ static const cli_option check_options[] = {
      .brief = "what a compiler error code means",
      .help = "print what error CODE (such as E0401) means, an example of a rule file that fails "
              "with it, and the fix (the code's section of docs/errors.md), and check nothing"},
+    CLI_CHANGED_OPTION(check_opts, changed),
     CLI_LIMIT_OPTIONS(check_opts, limits),
 };
 
@@ -163,68 +164,75 @@ static int check_operand(const cli_command *cmd, void *opts, const char *a)
 {
     (void)cmd;
     check_opts *o = opts;
-    o->files[o->nfiles++] = a;
-    return CLI_OK;
+    return cli_push_operand(&o->args, a);
 }
 
-static int check_main(int argc, char **argv)
+/* Compiles each file. docs/cli.md, "Exit status": errors in the rules are
+ * 1; a file that cannot be read is 2, as for lint, fmt and test. */
+static int check_files(const check_opts *o, const pr_strings *files)
 {
-    check_opts o = {.format = PW_DIAG_TEXT};
-    o.files = calloc((size_t)argc, sizeof *o.files);
-    if (!o.files) {
-        cli_error("out of memory");
-        return CLI_USAGE;
-    }
-    int st = cli_parse(&cli_check_cmd, argc, argv, &o);
-    if (st != CLI_OK) {
-        free(o.files);
-        return st == CLI_HELP ? CLI_OK : st;
-    }
-    if (o.explain) {
-        free(o.files);
-        return cli_explain_code(o.explain);
-    }
     int failed = 0;
+    bool unchecked = false; /* a file that could not be checked at all */
     cli_diag_sink sink;
-    bool github = o.format == CHECK_GITHUB;
-    pw_diag_format format = github ? PW_DIAG_JSON : (pw_diag_format)o.format;
+    bool github = o->format == CHECK_GITHUB;
+    pw_diag_format format = github ? PW_DIAG_JSON : (pw_diag_format)o->format;
     pw_compile_options opt = cli_compile_options(format, &sink);
     if (github)
         opt.on_diagnostics = check_annotate;
-    cli_apply_limits(&opt, &o.limits);
+    cli_apply_limits(&opt, &o->limits);
     pr_assumptions assumptions = {0};
     /* Assumptions are not diagnostics: with github, listed as text. */
     pw_diag_format listed = github ? PW_DIAG_TEXT : format;
-    bool unchecked = false; /* a file that could not be checked at all */
-    for (int i = 0; i < o.nfiles; i++) {
-        if (!cli_named_readable(o.files[i])) {
+    for (size_t i = 0; i < files->n; i++) {
+        if (!cli_named_readable(files->items[i])) {
             unchecked = true;
             continue;
         }
-        pw_status fst = cli_check_file(o.files[i], &opt, &sink, o.list ? &assumptions : NULL, listed);
+        pw_status fst = cli_check_file(files->items[i], &opt, &sink, o->list ? &assumptions : NULL, listed);
         if (fst == PW_ERR_COMPILE)
             failed++;
         else if (fst != PW_OK)
             unchecked = true;
     }
     pr_assumptions_fini(&assumptions);
-    free(o.files);
-    if (o.nfiles == 0)
-        return cli_usage_error(&cli_check_cmd, "no rule files given");
-    /* docs/cli.md, "Exit status": errors in the rules are 1; a file that
-     * cannot be read is 2, as for lint, fmt and test. */
     return unchecked ? CLI_USAGE : failed ? CLI_FOUND : CLI_OK;
+}
+
+static int check_main(int argc, char **argv)
+{
+    check_opts o = {.format = PW_DIAG_TEXT};
+    int st = cli_parse(&cli_check_cmd, argc, argv, &o);
+    if (st == CLI_OK && o.explain) {
+        st = cli_explain_code(o.explain);
+    } else if (st == CLI_OK && o.args.n == 0) {
+        st = cli_usage_error(&cli_check_cmd, "no rule files given");
+    } else if (st == CLI_OK) {
+        pr_strings files = {0};
+        bool listed = cli_collect_files(&o.args, &files) &&
+                      (!o.changed.n || cli_keep_changed(&files, &o.changed, &o.limits));
+        st = check_files(&o, &files);
+        if (!listed)
+            st = CLI_USAGE;
+        pr_strings_fini(&files);
+    } else if (st == CLI_HELP) {
+        st = CLI_OK;
+    }
+    pr_strings_fini(&o.args);
+    pr_strings_fini(&o.changed);
+    return st;
 }
 
 const cli_command cli_check_cmd = {
     .name = "check",
-    .synopsis = "FILE...",
+    .synopsis = "FILE|DIR...",
     .summary = "compile rule files and report every error",
-    .usage = "usage: pathway check [--format text|json|github] [--list-assumptions] [--limit NAME=N]... FILE...\n"
+    .usage = "usage: pathway check [--format text|json|github] [--list-assumptions] [--changed FILE]...\n"
+             "                     [--limit NAME=N]... FILE|DIR...\n"
              "       pathway check --explain CODE\n",
     .about = "Compiles each rule file (and what it includes) and reports every error,\n"
              "clang-style, on standard error; with --format json, one JSON object per\n"
-             "diagnostic on standard output. Prints nothing for a clean file.\n",
+             "diagnostic on standard output. Prints nothing for a clean file. A DIR\n"
+             "stands for every *.pw file under it, in sorted order.\n",
     CLI_OPTIONS(check_options),
     .tail = "Exit status: 0 all files compile, 1 some file has errors, 2 a usage error\n"
             "or a file that cannot be read (with --explain: an unknown code).\n",

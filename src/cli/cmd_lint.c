@@ -24,6 +24,7 @@ typedef struct lint_opts {
     int fail_on;
     const char *output;
     pr_strings args;
+    pr_strings changed; /* --changed */
     cli_limits limits;
 } lint_opts;
 
@@ -70,6 +71,7 @@ static const cli_option lint_options[] = {
      .help = "exit 1 when a finding is at least this severe: error, warning (default), note, or never"},
     {.name = "--output", .short_name = 'o', .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
      CLI_DEST(lint_opts, output, const char *), .help = "write the findings to FILE, atomically"},
+    CLI_CHANGED_OPTION(lint_opts, changed),
     CLI_LIMIT_OPTIONS(lint_opts, limits),
 };
 
@@ -328,6 +330,7 @@ static int lint_main(int argc, char **argv)
     int rc = lint_parse(argc, argv, &o);
     if (rc != CLI_OK) {
         pr_strings_fini(&o.args);
+        pr_strings_fini(&o.changed);
         return rc < 0 ? CLI_OK : rc;
     }
     lint_run r;
@@ -341,7 +344,8 @@ static int lint_main(int argc, char **argv)
     }
     r.color = o.format == LINT_TEXT && !o.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     pr_strings files = {0};
-    if (!cli_collect_files(&o.args, &files))
+    if (!cli_collect_files(&o.args, &files) ||
+        (o.changed.n && !cli_keep_changed(&files, &o.changed, &o.limits)))
         r.broken = true;
     if (o.output) { /* -o may not name a file linted or one it includes */
         cli_inputs inputs = {0};
@@ -353,6 +357,7 @@ static int lint_main(int argc, char **argv)
             lint_tool_free(&r);
             pr_strings_fini(&files);
             pr_strings_fini(&o.args);
+            pr_strings_fini(&o.changed);
             return rc;
         }
     }
@@ -378,6 +383,7 @@ static int lint_main(int argc, char **argv)
     lint_tool_free(&r);
     pr_strings_fini(&files);
     pr_strings_fini(&o.args);
+    pr_strings_fini(&o.changed);
     if (unwritten)
         return CLI_WRITE;
     /* docs/cli.md, "Exit status": a file that does not compile is a problem

@@ -20,6 +20,7 @@ typedef struct test_opts {
     unsigned jobs;    /* --jobs: threads for --mutate */
     const char *output;
     pr_strings args;  /* FILE|DIR as given */
+    pr_strings changed; /* --changed */
     cli_limits limits;
 } test_opts;
 
@@ -95,6 +96,7 @@ static const cli_option test_options[] = {
     {.name = "--output", .short_name = 'o', .arg = "FILE", .kind = CLI_STRING, .complete = CLI_FILE,
      CLI_DEST(test_opts, output, const char *),
      .help = "write the report (or the XML) to FILE, atomically (not a rule file read: that is refused)"},
+    CLI_CHANGED_OPTION(test_opts, changed),
     CLI_LIMIT_OPTIONS(test_opts, limits),
 };
 
@@ -385,6 +387,7 @@ static int test_main(int argc, char **argv)
     int rc = test_parse(argc, argv, &o);
     if (rc != CLI_OK) {
         pr_strings_fini(&o.args);
+        pr_strings_fini(&o.changed);
         return rc < 0 ? CLI_OK : rc;
     }
     test_run r;
@@ -395,11 +398,13 @@ static int test_main(int argc, char **argv)
      * goes to standard error. A text report with -o is kept for the file. */
     r.report = o.junit ? (o.output ? stdout : stderr) : (o.output ? NULL : stdout);
     pr_strings files = {0};
-    if (!cli_collect_files(&o.args, &files))
+    if (!cli_collect_files(&o.args, &files) ||
+        (o.changed.n && !cli_keep_changed(&files, &o.changed, &o.limits)))
         r.broken = true;
     if ((rc = test_check_output(&o, &files)) != CLI_OK) {
         pr_strings_fini(&files);
         pr_strings_fini(&o.args);
+        pr_strings_fini(&o.changed);
         pr_coverage_fini(&r.cov);
         return rc;
     }
@@ -410,6 +415,7 @@ static int test_main(int argc, char **argv)
         rc = mutate_main(&o, &files, &opt, r.broken);
         pr_strings_fini(&files);
         pr_strings_fini(&o.args);
+        pr_strings_fini(&o.changed);
         pr_coverage_fini(&r.cov);
         return rc;
     }
@@ -423,6 +429,7 @@ static int test_main(int argc, char **argv)
     pr_coverage_fini(&r.cov);
     pr_strings_fini(&files);
     pr_strings_fini(&o.args);
+    pr_strings_fini(&o.changed);
     return rc;
 }
 

@@ -154,3 +154,78 @@ int cli_write_output(const char *path, const void *data, size_t len)
     }
     return CLI_OK;
 }
+
+/* ---- --changed: the rule files a change touches ------------------------------------ */
+
+int cli_set_changed(const cli_option *opt, void *dest, const char *value)
+{
+    (void)opt;
+    return cli_push_operand(dest, value);
+}
+
+typedef struct cli_touch {
+    const cli_inputs *changed;
+    bool inspected, hit;
+} cli_touch;
+
+static void cli_touch_tree(void *user, const pt_tree *tree)
+{
+    cli_touch *t = user;
+    t->inspected = true;
+    for (uint32_t i = 0; i < tree->src->nfiles && !t->hit; i++) {
+        struct stat st;
+        const char *path = tree->src->files[i].path;
+        if (!path || stat(path, &st) != 0)
+            continue;
+        for (size_t k = 0; k < t->changed->n; k++)
+            t->hit = t->hit || cli_same_file(&st, &t->changed->items[k]);
+    }
+}
+
+/* Whether rule file `path` is one of `changed` or includes one. A file that
+ * does not parse is kept: it fails either way, and what it would include
+ * cannot be told. */
+static bool cli_touches(const char *path, const cli_inputs *changed, const cli_limits *limits)
+{
+    cli_touch t = {changed, false, false};
+    pw_compile_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.on_diagnostics = cli_inputs_quiet;
+    if (limits)
+        cli_apply_limits(&opt, limits);
+    pw_program *prog = NULL;
+    pw_error err;
+    pt_compile_tree(path, &opt, cli_touch_tree, &t, &prog, &err);
+    pw_program_free(prog);
+    return t.hit || !t.inspected;
+}
+
+bool cli_keep_changed(pr_strings *files, const pr_strings *changed, const cli_limits *limits)
+{
+    cli_inputs want = {0};
+    for (size_t i = 0; i < changed->n; i++) {
+        struct stat st;
+        /* A deleted file: which files included it can no longer be told
+         * (each now fails to compile), so every file is kept. */
+        if (stat(changed->items[i], &st) != 0) {
+            cli_inputs_fini(&want);
+            return true;
+        }
+        cli_inputs_add(&want, changed->items[i]);
+    }
+    if (want.oom) {
+        cli_inputs_fini(&want);
+        cli_error("out of memory");
+        return false;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        if (cli_touches(files->items[i], &want, limits))
+            files->items[kept++] = files->items[i];
+        else
+            free(files->items[i]);
+    }
+    files->n = kept;
+    cli_inputs_fini(&want);
+    return true;
+}

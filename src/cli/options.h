@@ -126,6 +126,7 @@ const char *cli_limit_name(size_t i);
 int cli_set_date(const cli_option *opt, void *dest, const char *value);   /* a pw_date */
 int cli_set_limit(const cli_option *opt, void *dest, const char *value);  /* a cli_limits */
 int cli_set_include_root(const cli_option *opt, void *dest, const char *value); /* a cli_limits */
+int cli_set_changed(const cli_option *opt, void *dest, const char *value);  /* a pr_strings */
 
 /* --limit and --include-root, the entries of every command over rule files
  * (T's field `limits` is a cli_limits). */
@@ -139,5 +140,14 @@ int cli_set_include_root(const cli_option *opt, void *dest, const char *value); 
      CLI_DEST(T, field, cli_limits), .set = cli_set_include_root,                                    \
      .help = "every file the rules include must be under DIR (for rules you did not write; see "    \
              "docs/robustness.md)"}
+
+/* --changed FILE (repeatable): only the rule files that are FILE or include
+ * it (cli_keep_changed); for hooks and CI on large repositories. */
+#define CLI_CHANGED_OPTION(T, field)                                                                 \
+    {.name = "--changed", .arg = "FILE", .kind = CLI_CALL, .complete = CLI_FILE,                     \
+     CLI_DEST(T, field, pr_strings), .set = cli_set_changed,                                         \
+     .help = "only the rule files (of those given) that are FILE or include it, directly or "       \
+             "through other files (repeatable; a FILE that no longer exists keeps every file); "     \
+             "see docs/ci.md"}
 
 #endif

@@ -83,9 +83,9 @@ echo notes >"$r/README.md"
 expect_status t_none 0 "$bin" test --changed "$r/README.md" "$r" && expect_grep t_none out "0 tests"
 # A deleted file: every file, since what included it can no longer be told.
 expect_status t_deleted 0 "$bin" test --changed "$r/common/gone.pw" "$r" && expect_grep t_deleted out "3 tests: 3 passed"
-# A file that does not parse is kept, whatever changed.
+# A file that does not parse is kept, whatever changed (a finding: status 1).
 printf 'program {\n' >"$r/b/broken.pw"
-expect_status l_broken 2 "$bin" lint --changed "$r/common/adult.pw" "$r" &&
+expect_status l_broken 1 "$bin" lint --changed "$r/common/adult.pw" "$r" &&
   expect_grep l_broken err "broken.pw"
 rm "$r/b/broken.pw"
 # lint: only a.pw and its test file are linted for a change to adult.pw.

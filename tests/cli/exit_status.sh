@@ -33,7 +33,10 @@ for format in json github; do
   expect_status "check_broken_$format" 1 "$bin" check --format "$format" broken.pw
 done
 expect_status check_missing 2 "$bin" check none.pw clean.pw && expect_grep check_missing err "cannot read \`none.pw\`"
-expect_status check_dir 2 "$bin" check dir && expect_grep check_dir err "cannot read \`dir\`"
+# A directory stands for its *.pw files (none here: a note, as for lint and test).
+expect_status check_dir 0 "$bin" check dir && expect_grep check_dir err "no *.pw files under dir"
+cp broken.pw dir/
+expect_status check_dir_broken 1 "$bin" check dir
 expect_status check_missing_and_broken 2 "$bin" check none.pw broken.pw
 expect_status check_usage 2 "$bin" check --nope clean.pw
 

@@ -141,3 +141,16 @@ bool cli_annotate_json(const char *rendered, pd_buf *out)
 {
     return cli_read_json_diags(rendered, cli_annotate_one, out) && !out->oom;
 }
+
+void cli_annotate_sink(void *user, const char *rendered)
+{
+    cli_diag_sink *sink = user;
+    pd_buf out = {0};
+    if (!cli_annotate_json(rendered, &out) || out.oom) {
+        fputs(rendered, stderr); /* never lose an error: as JSON, then */
+    } else if (out.data) {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    pd_buf_free(&out);
+    sink->printed = true;
+}

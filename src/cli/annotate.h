@@ -1,4 +1,4 @@
-/* `--format github` for check and lint: diagnostics as GitHub Actions
+/* `--format github` for check, lint and test: diagnostics as GitHub Actions
  * workflow commands (pd_render_github), read back from their JSON lines so
  * that compile errors and lint findings take one path. */
 #ifndef CLI_ANNOTATE_H
@@ -26,6 +26,10 @@ bool cli_read_json_diags(const char *rendered, cli_json_diag_fn fn, void *user);
 /* Each JSON line of `rendered` as an annotation (pd_render_github) appended
  * to `out`. False as cli_read_json_diags. */
 bool cli_annotate_json(const char *rendered, pd_buf *out);
+/* pw_compile_options.on_diagnostics for --format github (the options' format
+ * PW_DIAG_JSON, `user` a cli_diag_sink): each diagnostic as a workflow
+ * command on standard output, where the runner reads them. */
+void cli_annotate_sink(void *user, const char *rendered);
 /* Line `line` (1-based) of file `path`, without its newline, into *out;
  * false when the file or the line is not there. */
 bool cli_read_line(const char *path, uint32_t line, pd_buf *out);

@@ -126,21 +126,6 @@ enum { CHECK_GITHUB = PW_DIAG_JSON + 1 };
 static const cli_choices check_formats = {
     "format", false, {{"text", PW_DIAG_TEXT, false}, {"json", PW_DIAG_JSON, false}, {"github", CHECK_GITHUB, false}}};
 
-/* on_diagnostics with --format github: each diagnostic as a workflow
- * command on standard output, where the runner reads them. */
-static void check_annotate(void *user, const char *rendered)
-{
-    cli_diag_sink *sink = user;
-    pd_buf out = {0};
-    if (!cli_annotate_json(rendered, &out) || out.oom) {
-        fputs(rendered, stderr); /* never lose an error: as JSON, then */
-    } else if (out.data) {
-        fwrite(out.data, 1, out.len, stdout);
-    }
-    pd_buf_free(&out);
-    sink->printed = true;
-}
-
 static const cli_option check_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(check_opts, format, int),
      .choices = &check_formats, .brief = "how errors are reported",
@@ -178,7 +163,7 @@ static int check_files(const check_opts *o, const pr_strings *files)
     pw_diag_format format = github ? PW_DIAG_JSON : (pw_diag_format)o->format;
     pw_compile_options opt = cli_compile_options(format, &sink);
     if (github)
-        opt.on_diagnostics = check_annotate;
+        opt.on_diagnostics = cli_annotate_sink;
     cli_apply_limits(&opt, &o->limits);
     pr_assumptions assumptions = {0};
     /* Assumptions are not diagnostics: with github, listed as text. */

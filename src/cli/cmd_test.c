@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "cli.h"
 #include "eval.h"
+#include "lint/lint.h"
 #include "ruletest/ruletest.h"
 
 typedef struct test_opts {
-    int junit;        /* --format: 0 text, 1 junit, 2 json, 3 sarif (json and sarif: --mutate only) */
+    int junit;        /* --format: TEST_TEXT, TEST_JUNIT, ... (test_formats) */
+    bool quiet;       /* --quiet: no PASS lines */
     bool coverage;    /* print it */
     bool has_min;
     double min;
@@ -33,6 +36,7 @@ typedef struct test_run {
     pd_buf saved;
     size_t tests, passed, failed, errors, uncompiled;
     bool broken;      /* something failed outside the tests: a directory, memory */
+    bool unreadable;  /* a file named that cannot be read (exit status 2) */
 } test_run;
 
 /* ---- options -------------------------------------------------------------------- */
@@ -67,8 +71,15 @@ static int test_min_score(const cli_option *opt, void *dest, const char *v)
     return test_percent(opt, v, &o->min_score);
 }
 
-static const cli_choices test_formats = {
-    "format", false, {{"text", 0, false}, {"junit", 1, false}, {"json", 2, false}, {"sarif", 3, false}}};
+/* json and sarif are for --mutate only; github for a test run only. */
+enum { TEST_TEXT, TEST_JUNIT, TEST_JSON, TEST_SARIF, TEST_GITHUB };
+static const cli_choices test_formats = {"format",
+                                         false,
+                                         {{"text", TEST_TEXT, false},
+                                          {"junit", TEST_JUNIT, false},
+                                          {"json", TEST_JSON, false},
+                                          {"sarif", TEST_SARIF, false},
+                                          {"github", TEST_GITHUB, false}}};
 
 static const cli_option test_options[] = {
     {.name = "--format", .arg = "FORMAT", .kind = CLI_CHOICE, CLI_DEST(test_opts, junit, int),
@@ -76,7 +87,10 @@ static const cli_option test_options[] = {
      .help = "text (default): a PASS/FAIL line per test and a summary;\njunit: JUnit XML (the text "
              "report then goes to standard error, or to standard output with -o);\njson: with --mutate "
              "only, one JSON document with every mutant's outcome;\nsarif: with --mutate only, a SARIF 2.1.0 "
-             "log with a result per surviving mutant"},
+             "log with a result per surviving mutant;\ngithub: the text report, and each test that did not "
+             "pass (and each compile error) as a GitHub Actions annotation at its place"},
+    {.name = "--quiet", .short_name = 'q', .kind = CLI_FLAG, CLI_DEST(test_opts, quiet, bool),
+     .help = "report only the tests that did not pass, and the summary (no PASS lines)"},
     {.name = "--coverage", .kind = CLI_FLAG, CLI_DEST(test_opts, coverage, bool),
      .help = "after the tests, which requirements the tests saw both met and unmet, per program version"},
     {.name = "--min-coverage", .arg = "PCT", .kind = CLI_CALL, .set = test_min_coverage,
@@ -116,10 +130,10 @@ static int test_parse(int argc, char **argv, test_opts *o)
         o->output = NULL; /* standard output, where the report goes anyway */
     if (o->args.n == 0)
         return cli_usage_error(&cli_test_cmd, "no rule files or directories given");
-    if (o->mutate && (o->junit == 1 || o->coverage || o->has_min))
-        return cli_usage_error(&cli_test_cmd, "--mutate reports as text or json; it takes no "
-                                              "--coverage, --min-coverage or --format junit");
-    if (!o->mutate && (o->junit >= 2 || o->has_min_score || o->jobs))
+    if (o->mutate && (o->junit == TEST_JUNIT || o->junit == TEST_GITHUB || o->coverage || o->has_min))
+        return cli_usage_error(&cli_test_cmd, "--mutate reports as text, json or sarif; it takes no "
+                                              "--coverage, --min-coverage or --format junit|github");
+    if (!o->mutate && (o->junit == TEST_JSON || o->junit == TEST_SARIF || o->has_min_score || o->jobs))
         return cli_usage_error(&cli_test_cmd,
                                "--format json|sarif, --min-mutation-score and --jobs need --mutate");
     return CLI_OK;
@@ -143,13 +157,43 @@ static void test_emit(test_run *r, pd_buf *chunk)
     pd_buf_free(chunk);
 }
 
+/* --format github: a test that did not pass as an annotation at each
+ * expectation that failed (at the test when nothing was evaluated), its
+ * message the report's lines for it. */
+static void test_annotate(const pr_test *t, pd_buf *out)
+{
+    pd_buf msg = {0};
+    pr_render_test(t, &msg);
+    while (msg.len && msg.data[msg.len - 1] == '\n')
+        msg.data[--msg.len] = '\0';
+    pd_buf title = {0};
+    pd_buf_printf(&title, "%s: %s", pr_status_word(t->status), t->title);
+    pd_annotation a = {PD_ERROR, title.data, t->file, t->line, 0, 0, 0, msg.data};
+    for (size_t i = 0; i < t->nfailures; i++) {
+        a.line = t->failures[i].line;
+        a.column = cli_codepoint_column(t->file, a.line, t->failures[i].column);
+        pd_render_github(&a, out);
+    }
+    if (t->nfailures == 0) {
+        a.column = cli_codepoint_column(t->file, a.line, t->column);
+        pd_render_github(&a, out);
+    }
+    pd_buf_free(&title);
+    pd_buf_free(&msg);
+}
+
 static void test_report_file(test_run *r, const pr_file *f)
 {
     pd_buf b = {0};
     if (!f->compiled)
         pd_buf_printf(&b, "FAIL %s: does not compile\n", f->path);
-    for (size_t i = 0; i < f->ntests; i++)
+    for (size_t i = 0; i < f->ntests; i++) {
+        if (r->o->quiet && f->tests[i].status == PR_PASS)
+            continue;
         pr_render_test(&f->tests[i], &b);
+        if (r->o->junit == TEST_GITHUB && f->tests[i].status != PR_PASS)
+            test_annotate(&f->tests[i], &b);
+    }
     test_emit(r, &b);
 }
 
@@ -224,6 +268,10 @@ static void test_one(test_run *r, const char *path, const pw_compile_options *op
     pr_file f;
     pw_error err;
     sink->printed = false;
+    if (!cli_named_readable(path)) {
+        r->unreadable = true;
+        return;
+    }
     bool want_cov = r->o->coverage || r->o->has_min;
     if (pr_run_file(path, opt, want_cov ? &r->cov : NULL, &f, &err) != PW_OK) {
         cli_error("%s: %s", path, err.message);
@@ -280,12 +328,13 @@ static int test_finish(test_run *r)
     test_emit(r, &b);
     ok = ok && !r->broken && r->failed == 0 && r->errors == 0 && r->uncompiled == 0;
     bool written = true;
-    if (r->o->junit)
+    if (r->o->junit == TEST_JUNIT)
         written = test_write_junit(r);
     else if (r->o->output)
         written = test_write(r->o->output, &r->saved);
     /* Standard output is checked by main, as every command's. */
-    return !written ? CLI_WRITE : ok ? CLI_OK : CLI_FOUND;
+    /* docs/cli.md, "Exit status": a file named that cannot be read is 2. */
+    return !written ? CLI_WRITE : r->unreadable ? CLI_USAGE : ok ? CLI_OK : CLI_FOUND;
 }
 
 /* ---- --mutate ---------------------------------------------------------------------- */
@@ -329,11 +378,11 @@ static int mutate_main(const test_opts *o, const pr_strings *files, const pw_com
     double score = pr_mutation_score(m.killed, m.killed + m.survived);
     bool low = o->has_min_score && (double)m.killed * 100.0 < o->min_score * (double)(m.killed + m.survived);
     pd_buf out = {0};
-    if (o->junit == 3) {
-        pd_sarif_tool tool = {"pathway", pw_version(), "https://pathway.example/",
-                              "https://pathway.example/docs/cli.md", &pr_mutation_rule, 1};
+    if (o->junit == TEST_SARIF) {
+        pd_sarif_tool tool = {"pathway", pw_version(), PL_HOMEPAGE, PL_HOMEPAGE "docs/cli.md", &pr_mutation_rule,
+                              1};
         pd_render_sarif(&tool, m.sarif.data, &out);
-    } else if (o->junit == 2) {
+    } else if (o->junit == TEST_JSON) {
         pd_buf_printf(&out, "{\"files\":[%s],\"mutants\":%zu,\"killed\":%zu,\"survived\":%zu,"
                             "\"not_compiled\":%zu,\"equivalent\":%zu,\"score\":%.1f}\n",
                       m.json.data ? m.json.data : "", m.mutants, m.killed, m.survived, m.uncompiled, m.equivalent,
@@ -396,7 +445,7 @@ static int test_main(int argc, char **argv)
     pr_coverage_init(&r.cov);
     /* The XML owns standard output unless it goes to a file; the report then
      * goes to standard error. A text report with -o is kept for the file. */
-    r.report = o.junit ? (o.output ? stdout : stderr) : (o.output ? NULL : stdout);
+    r.report = o.junit == TEST_JUNIT ? (o.output ? stdout : stderr) : (o.output ? NULL : stdout);
     pr_strings files = {0};
     if (!cli_collect_files(&o.args, &files) ||
         (o.changed.n && !cli_keep_changed(&files, &o.changed, &o.limits)))
@@ -409,7 +458,10 @@ static int test_main(int argc, char **argv)
         return rc;
     }
     cli_diag_sink sink;
-    pw_compile_options opt = cli_compile_options(PW_DIAG_TEXT, &sink);
+    bool github = o.junit == TEST_GITHUB;
+    pw_compile_options opt = cli_compile_options(github ? PW_DIAG_JSON : PW_DIAG_TEXT, &sink);
+    if (github)
+        opt.on_diagnostics = cli_annotate_sink;
     cli_apply_limits(&opt, &o.limits);
     if (o.mutate) {
         rc = mutate_main(&o, &files, &opt, r.broken);
@@ -437,8 +489,8 @@ const cli_command cli_test_cmd = {
     .name = "test",
     .synopsis = "FILE|DIR...",
     .summary = "run the tests rule files declare",
-    .usage = "usage: pathway test [--format text|junit] [--coverage] [--min-coverage PCT]\n"
-             "                    [-o FILE] FILE|DIR...\n"
+    .usage = "usage: pathway test [--format text|junit|github] [--quiet] [--coverage] [--min-coverage PCT]\n"
+             "                    [--changed FILE]... [-o FILE] FILE|DIR...\n"
              "       pathway test --mutate [--format text|json|sarif] [--min-mutation-score PCT]\n"
              "                    [--jobs N] [-o FILE] FILE|DIR...\n",
     .about = "Compiles each rule file and runs the tests it declares (`test \"...\" { ... }`;\n"
@@ -448,7 +500,8 @@ const cli_command cli_test_cmd = {
     .tail = "Exit status: 0 every test passed (and coverage is at least the minimum),\n"
             "1 a test failed or could not run, a file does not compile, or coverage is\n"
             "below the minimum (with --mutate: a mutation score below the minimum, or a\n"
-            "file whose tests cannot serve), 2 usage error, 3 the output cannot be written.\n",
+            "file whose tests cannot serve), 2 usage error or a file named that cannot be\n"
+            "read, 3 the output cannot be written.\n",
     .operand = test_operand,
     .operands = CLI_FILE,
     .run = test_main,

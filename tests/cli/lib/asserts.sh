@@ -64,3 +64,21 @@ same() {
   if cmp -s "$2" "$3"; then ok "$1"; else
     fail "$1: $(basename "$2") and $(basename "$3") differ"; diff "$2" "$3" | head -6 | cut -c1-200; fi
 }
+
+# npm_ci DIR: the npm packages pinned in DIR/package.json and
+# DIR/package-lock.json, installed with `npm ci` into $tmp/npm (their
+# programs in $tmp/npm/node_modules/.bin). npm writes only its cache, in
+# $tmp too unless PW_NPM_CACHE names a filled one; it still reads the user's
+# ~/.npmrc, where a registry mirror or a proxy may be set. The network (or
+# that cache) is needed; a failure ends the test.
+npm_ci() {
+  export npm_config_cache=${PW_NPM_CACHE:-$tmp/npm-cache}
+  export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+  mkdir -p "$tmp/npm"
+  cp "$1/package.json" "$1/package-lock.json" "$tmp/npm/"
+  if ! npm ci --prefix "$tmp/npm" --no-progress >"$tmp/npm.log" 2>&1; then
+    echo "FAIL npm ci ($1/package-lock.json) did not install:"
+    tail -20 "$tmp/npm.log"
+    exit 1
+  fi
+}

@@ -345,19 +345,23 @@ static const pa_decl *pr_find_define(const pr_menum *m, const char *name)
 
 /* The value after `s` in known list `name` (its extensions included),
  * cyclically; NULL when the list has no other value. */
+/* ruletest_int.h */
+const pa_expr *pr_known_items(const pa_decl *d, const char *name)
+{
+    const pa_expr *v = d->kind == PA_D_KNOWN                                       ? d->u.known.values
+                       : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_KNOWN ? d->u.extend.values
+                                                                                 : NULL;
+    if (!d->name || strcmp(d->name, name) != 0 || !v)
+        return NULL;
+    return v->kind == PA_E_LIST ? v->u.list.items : v;
+}
+
 static const pa_expr *pr_next_known(const pr_menum *m, const char *name, const pa_expr *s)
 {
     const pa_expr *first = NULL, *next = NULL;
     bool seen = false;
     for (const pa_decl *d = m->tree->decls; d && !next; d = d->next) {
-        const pa_expr *v = d->kind == PA_D_KNOWN ? d->u.known.values
-                           : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_KNOWN ? d->u.extend.values
-                                                                                     : NULL;
-        if (!d->name || strcmp(d->name, name) != 0 || !v)
-            continue;
-        if (v->kind == PA_E_LIST)
-            v = v->u.list.items;
-        for (; v && !next; v = v->next) {
+        for (const pa_expr *v = pr_known_items(d, name); v && !next; v = v->next) {
             if (v->kind != PA_E_STR)
                 continue;
             bool same = v->u.str.len == s->u.str.len && memcmp(v->u.str.s, s->u.str.s, s->u.str.len) == 0;

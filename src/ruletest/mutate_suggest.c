@@ -92,14 +92,7 @@ static void pr_sg_date_fields(pr_suggester *s, const pt_tree *tree)
 static bool pr_sg_known_values(const pt_tree *tree, const char *name, pr_strings *out)
 {
     for (const pa_decl *d = tree->decls; d; d = d->next) {
-        const pa_expr *v = d->kind == PA_D_KNOWN                                       ? d->u.known.values
-                           : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_KNOWN ? d->u.extend.values
-                                                                                     : NULL;
-        if (!d->name || strcmp(d->name, name) != 0 || !v)
-            continue;
-        if (v->kind == PA_E_LIST)
-            v = v->u.list.items;
-        for (; v; v = v->next) {
+        for (const pa_expr *v = pr_known_items(d, name); v; v = v->next) {
             if (v->kind != PA_E_STR || memchr(v->u.str.s, '\0', v->u.str.len))
                 continue;
             char *text = malloc(v->u.str.len + 1);
@@ -432,19 +425,6 @@ static bool pr_sg_scan(pr_sg_run *r, bool by_day, long lo, long hi, pr_sg_point 
     return false;
 }
 
-static const char *pr_sg_verdict_words(pw_verdict v)
-{
-    switch (v) {
-    case PW_ELIGIBLE: return "eligible";
-    case PW_NOT_ELIGIBLE: return "not eligible";
-    case PW_NOT_YET_IN_FORCE: return "not yet in force";
-    case PW_WITHDRAWN: return "withdrawn";
-    case PW_NOT_YET_OPEN: return "not yet open";
-    case PW_CLOSED: return "closed";
-    default: return NULL;
-    }
-}
-
 /* Whether the search moves field `name`. */
 static bool pr_sg_moved(const pr_sg_run *r, const char *name)
 {
@@ -535,7 +515,7 @@ static void pr_sg_quoted(const char *s, pd_buf *out)
  * `lists` exactly, as the rules as written give it there. */
 static void pr_sg_expect(pr_sg_run *r, const char *prog, const pr_sg_point *p, unsigned lists, pd_buf *out)
 {
-    pd_buf_printf(out, "  expect %s %s", prog, pr_sg_verdict_words(p->orig));
+    pd_buf_printf(out, "  expect %s %s", prog, pr_verdict_word(p->orig));
     pw_verdict v;
     if (!lists || !pr_sg_set(r, p->shift) || !pr_sg_verdict(r, &r->orig, r->t->as_of + (pw_date)p->day, &v))
         return;
@@ -573,10 +553,10 @@ static void pr_sg_report(pr_sg_run *r, const char *prog, const pr_sg_point *hit,
     char day[16];
     pu_date_format(r->t->as_of + (pw_date)hit->day, day);
     if (hit->orig != hit->mut) {
-        pd_buf_printf(&why, "`%s` is %s as written and %s as mutated", prog, pr_sg_verdict_words(hit->orig),
-                      pr_sg_verdict_words(hit->mut));
+        pd_buf_printf(&why, "`%s` is %s as written and %s as mutated", prog, pr_verdict_word(hit->orig),
+                      pr_verdict_word(hit->mut));
     } else {
-        pd_buf_printf(&why, "`%s` is %s either way, but its", prog, pr_sg_verdict_words(hit->orig));
+        pd_buf_printf(&why, "`%s` is %s either way, but its", prog, pr_verdict_word(hit->orig));
         for (size_t i = 0, n = 0; i < PR_SG_NLISTS; i++)
             if (hit->lists & (1u << i))
                 pd_buf_printf(&why, "%s `%s`", n++ ? " and" : "", pr_sg_lists[i].words);
@@ -596,18 +576,18 @@ static void pr_sg_report(pr_sg_run *r, const char *prog, const pr_sg_point *hit,
         pr_sg_literal(r->vary_value, &why);
     }
     char title[256];
-    snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u)", prog, pr_sg_verdict_words(hit->orig), out->file,
+    snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u)", prog, pr_verdict_word(hit->orig), out->file,
              out->line, out->column);
     pr_sg_test_text(r, prog, hit, hit->lists, title, &tests);
     if (flips) {
         char other[16];
         pu_date_format(r->t->as_of + (pw_date)beyond->day, other);
         if (beyond->day != hit->day)
-            pd_buf_printf(&why, "; as of %s it is %s either way", other, pr_sg_verdict_words(beyond->orig));
+            pd_buf_printf(&why, "; as of %s it is %s either way", other, pr_verdict_word(beyond->orig));
         else
             pd_buf_printf(&why, "; with %s a day %s, it is %s either way", what,
-                          beyond->shift > hit->shift ? "later" : "earlier", pr_sg_verdict_words(beyond->orig));
-        snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u, other side)", prog, pr_sg_verdict_words(beyond->orig),
+                          beyond->shift > hit->shift ? "later" : "earlier", pr_verdict_word(beyond->orig));
+        snprintf(title, sizeof title, "%s %s (mutant %s:%u:%u, other side)", prog, pr_verdict_word(beyond->orig),
                  out->file, out->line, out->column);
         pd_buf_printf(&tests, "\n");
         pr_sg_test_text(r, prog, beyond, hit->lists, title, &tests);

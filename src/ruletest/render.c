@@ -6,7 +6,7 @@
 
 #include "ruletest_int.h"
 
-static const char *pr_verdict_word(pw_verdict v)
+const char *pr_verdict_word(pw_verdict v)
 {
     switch (v) {
     case PW_ELIGIBLE: return "eligible";

@@ -17,6 +17,12 @@ struct cJSON;
 /* A malloc'd copy; NULL for NULL, and NULL when memory runs out. */
 char *pr_dup(const char *s);
 bool pr_strings_has(const pr_strings *s, const char *text);
+/* The values of `known name = [...]` (or of `extend known name with [...]`)
+ * when d is that declaration: the first item, linked through `next`; else
+ * NULL. A known list and its extensions are several declarations. */
+const pa_expr *pr_known_items(const pa_decl *d, const char *name);
+/* "eligible", "not eligible", ... as tests write a verdict. */
+const char *pr_verdict_word(pw_verdict v);
 /* Makes room for one more element of `size` bytes in an array with n used of
  * *cap allocated: returns the (possibly moved) array, or NULL when memory runs
  * out (the old array is then still valid). */

@@ -146,7 +146,7 @@ cc "${cflags[@]}" "${cjson_cflags[@]}" "$here/floor.c" -o "$tools/floor" "${cjso
 cc "${cflags[@]}" "${cjson_cflags[@]}" "$here/parse_only.c" -o "$tools/parse_only" "${cjson_libs[@]}"
 # libpathway.a is the installed archive: the whole library in one.
 read -r -a yajl_libs <<<"$(pkg-config --libs yajl)"
-for prog in vm_only coarse; do
+for prog in vm_only coarse horizon; do
     cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" "$here/$prog.c" -o "$tools/$prog" \
         "$build/libpathway.a" "${cjson_libs[@]}" "${yajl_libs[@]}" -lm
 done

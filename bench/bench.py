@@ -199,6 +199,9 @@ def instructions_per_eval(cmd_of, what, extra=(), counts=None):
     and the rest of the program cancel out."""
     a, b = counts or CG_EVALS
     ir = [callgrind_dumps(cmd_of(e), what, extra)["Program termination"] for e in (a, b)]
+    if ir[1] <= ir[0]:
+        die(f"{what}: callgrind counted {ir[0]:,} instructions for {a:,} and {ir[1]:,} for {b:,}: "
+            f"nothing to divide (is the function it counts still there?)")
     return (ir[1] - ir[0]) / (b - a)
 
 
@@ -400,6 +403,30 @@ def check_agreement(pwc, files, peers, eval_cmd, jobs):
     return [name for name, _ in witnesses]
 
 
+def horizon(pwc, sample, n_hz, n_sample):
+    """bench/horizon.c in time, then in instructions when valgrind is there:
+    ({coach: times}, {coach: instructions}, the timed Run). ({}, {}, None)
+    when horizon.c was not built (a --source tree without the calls)."""
+    exe = os.path.join(ARGS.tools, "horizon")
+    if not os.path.exists(exe):
+        log("\n== bench/horizon.c was not built: the when and explain goals are NOT MEASURED")
+        return {}, {}, None
+    log(f"\n== pathway when (every program, 20-year horizon) and explain (all programs) against one "
+        f"evaluation, {n_hz} coaches of the first {n_sample:,}")
+    cmd = [exe, pwc, sample, "--as-of", ARGS.as_of, "--coaches", str(n_hz)]
+    out = os.path.join(ARGS.dir, "horizon.out")
+    r = run(cmd + ["--rounds", str(max(ARGS.runs, 3))], out=out, what="horizon")
+    times = {}
+    with open(out) as f:
+        for line in f:
+            if line.startswith("horizon: "):
+                kv = dict(x.split("=", 1) for x in line[len("horizon: "):].split())
+                times[int(kv["coach"])] = {k: (float(v) if k.endswith("_ns") else v) for k, v in kv.items()}
+    if len(times) != n_hz:
+        die(f"horizon printed {len(times)} coaches, expected {n_hz}")
+    return times, horizon_instructions(cmd) if shutil.which("valgrind") else {}, r
+
+
 def horizon_ratios(per, key):
     """Per coach, cost(key) / cost(one evaluation): (median, worst, worst coach's entry)."""
     ratios = sorted((c[key] / c["eval"], i) for i, c in per.items())
@@ -412,6 +439,9 @@ def horizon_goals(goal, hz_time, hz_cg, busy):
     coach's, in instructions when callgrind counted them (time drifts), else
     in time."""
     n = len(hz_time)
+    if not n:
+        goal("when and explain (20 years) / 1 eval", "not built", f"<= {GOAL_HORIZON:g}x", None, False)
+        return
     for key in ("when", "explain"):
         if hz_cg:
             med, worst, c = horizon_ratios(hz_cg, key)
@@ -530,20 +560,7 @@ def main():
         log("\n== valgrind is missing: the goals counted in instructions are NOT MEASURED (apt-get install valgrind)")
 
     n_hz = min(5 if ARGS.smoke else HORIZON_COACHES, n_sample)
-    log(f"\n== pathway when (every program, 20-year horizon) and explain (all programs) against one "
-        f"evaluation, {n_hz} coaches of the first {n_sample:,}")
-    hz_cmd = [os.path.join(T, "horizon"), pwc, sample, "--as-of", ARGS.as_of, "--coaches", str(n_hz)]
-    hz_out = os.path.join(d, "horizon.out")
-    hz_run = run(hz_cmd + ["--rounds", str(max(ARGS.runs, 3))], out=hz_out, what="horizon")
-    hz_time = {}
-    with open(hz_out) as f:
-        for line in f:
-            if line.startswith("horizon: "):
-                kv = dict(x.split("=", 1) for x in line[len("horizon: "):].split())
-                hz_time[int(kv["coach"])] = {k: (float(v) if k.endswith("_ns") else v) for k, v in kv.items()}
-    if len(hz_time) != n_hz:
-        die(f"horizon printed {len(hz_time)} coaches, expected {n_hz}")
-    hz_cg = horizon_instructions(hz_cmd) if shutil.which("valgrind") else {}
+    hz_time, hz_cg, hz_run = horizon(pwc, sample, n_hz, n_sample)
 
     log(f"\n== end to end over {os.path.basename(big)} (best of {ARGS.runs})")
     process_row("lines", best_of("read lines", [os.path.join(T, "parse_only"), "--lines", big], ARGS.runs))
@@ -702,7 +719,7 @@ def main():
     x = st_eval / st_cat
     goal(f"start-up: eval of 1 coach / cat usatf.pwc ({st_eval:.2f} / {st_cat:.2f} ms)", f"{x:.2f}x",
          f"< {GOAL_STARTUP:g}x", x < GOAL_STARTUP, is_busy(st_eval_busy) or is_busy(st_cat_busy))
-    horizon_goals(goal, hz_time, hz_cg, is_busy(hz_run.busy))
+    horizon_goals(goal, hz_time, hz_cg, hz_run is not None and is_busy(hz_run.busy))
     x = rows["vm"]["ns"] / rows["floor_req"]["ns"]
     out.append(f"{'(information) VM / C floor requirement by requirement':{w + 20}} {x:>9.1f}x")
     if hz_cg:

@@ -723,9 +723,12 @@ def main():
     x = rows["vm"]["ns"] / rows["floor_req"]["ns"]
     out.append(f"{'(information) VM / C floor requirement by requirement':{w + 20}} {x:>9.1f}x")
     if hz_cg:
+        def worst_coach(key):
+            return hz_time[max(hz_cg, key=lambda i: hz_cg[i][key] / hz_cg[i]["eval"])]["id"]
         _, _, c = horizon_ratios(hz_cg, "when")
-        out.append(f"when: one program's periods (the slowest of a coach's, worst coach: {c['when_worst']}); "
-                   f"explain: all programs; one eval: pw_evaluate_all, all programs")
+        out.append(f"when: one program's periods, the slowest of a coach's (worst: {worst_coach('when')}, "
+                   f"{c['when_worst']}); explain: all programs (worst: {worst_coach('explain')}); "
+                   f"1 eval: pw_evaluate_all")
     met = sum(1 for g in goals if g)
     out.append("")
     read = rows["lines"]["ns"]

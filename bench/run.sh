@@ -150,6 +150,14 @@ for prog in vm_only coarse; do
     cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" "$here/$prog.c" -o "$tools/$prog" \
         "$build/libpathway.a" "${cjson_libs[@]}" "${yajl_libs[@]}" -lm
 done
+# horizon needs pw_when_context and pw_explain_context: a --source tree older
+# than them has its when/explain goals NOT MEASURED rather than no benchmark.
+rm -f "$tools/horizon"
+if ! cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" "$here/horizon.c" -o "$tools/horizon" \
+        "$build/libpathway.a" "${cjson_libs[@]}" "${yajl_libs[@]}" -lm 2>"$dir/horizon-build.log"; then
+    echo "bench/run.sh: bench/horizon.c does not build against $source_dir (see $dir/horizon-build.log):" \
+        "the when and explain goals are not measured" >&2
+fi
 
 # ---- measure -------------------------------------------------------------------
 args=(--repo "$repo" --source "$source_dir" --pathway "$build/pathway" --tools "$tools" --dir "$dir"

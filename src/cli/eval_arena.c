@@ -16,7 +16,9 @@
  * after the tree is deleted); any other pointer goes to free(), so trees
  * and text allocated elsewhere (pf_json_scan's number texts, what a
  * command's hooks build while a record is evaluated) are freed as before.
- * The arena is the thread's own: no lock, no sharing between threads. */
+ * The arena is the thread's own: no lock, no sharing between threads.
+ * Not a pm_arena (src/util/arena.h): that one zeroes what it hands out, and
+ * the free hook must tell the arena's pointers from malloc's. */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>

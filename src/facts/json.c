@@ -73,11 +73,17 @@ static pf_got pf_json_int(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         return PF_WRONG;
     if (v->valuestring)
         return pf_ok(pf_json_int_text(L, v->valuestring, out, at));
-    /* Without pf_json_scan's text (its byte scan found no `.`, `e` or
-     * sixteen-digit run in the record) the number was plain digits that
-     * strtod read exactly. */
-    if (!isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
+    /* Without pf_json_scan's text (its byte scan found no exponent, odd
+     * fraction or sixteen-digit run in the record) the number was plain
+     * digits that strtod read exactly, or a plain fraction, which
+     * pf_fmt_number writes as written: refused as the text would be. */
+    if (!isfinite(v->valuedouble))
         return PF_WRONG;
+    if (v->valuedouble != floor(v->valuedouble)) {
+        char written[64];
+        pf_fmt_number(v->valuedouble, written, sizeof written);
+        return pf_ok(pf_json_int_text(L, written, out, at));
+    }
     if (fabs(v->valuedouble) > PF_INT_LIMIT) {
         char what[64];
         pf_fmt_number(v->valuedouble, what, sizeof what);

@@ -25,10 +25,12 @@
  *
  * The pass costs a second tokenisation, so it runs only on text that may
  * need it (pf_scan_needed): text holding the six bytes \u0000 or a raw
- * control character (a tab included), or a number with a fraction, an
- * exponent, a leading zero or sixteen digits. Any other record's numbers
- * are short runs of plain digits without a leading zero, which strtod reads
- * exactly and JSON allows. */
+ * control character (a tab included), or a number with an exponent, a
+ * leading zero, sixteen integer digits or a fraction that is not plain.
+ * Any other record's numbers are short runs of plain digits without a
+ * leading zero, which strtod reads exactly and JSON allows, or plain
+ * fractions such as 6.5, which strtod reads to no integer and
+ * pf_fmt_number writes back as written (pf_plain_fraction). */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,9 +40,41 @@
 
 #include "facts.h"
 
+/* Whether the fraction with integer digits ip[0..idigits) and fraction
+ * digits fp[0..fdigits) is one the loader needs no source text for: a digit
+ * on each side of the point, the last not 0, at most 15 significant digits,
+ * and at most three zeros after "0.". strtod reads such a text to a double
+ * that is no integer (an integer field refuses it from the double alone),
+ * and pf_fmt_number writes that double back as the very text: 15 digits
+ * round-trip (DBL_DIG), so no shorter text reads back the same double, and
+ * %g prints it without an exponent (the exponent is -4 at least and below
+ * the digit count). Benchmark records carry such numbers ("hours": 6.5),
+ * and every one of them used to cost the record the whole pass. */
+static bool pf_plain_fraction(const char *ip, size_t idigits, const char *fp, size_t fdigits)
+{
+    if (idigits == 0 || fdigits == 0 || fp[fdigits - 1] == '0' || idigits + fdigits > 15)
+        return false;
+    if (idigits == 1 && ip[0] == '0') {
+        size_t zeros = 0;
+        while (zeros < fdigits && fp[zeros] == '0')
+            zeros++;
+        return zeros <= 3;
+    }
+    return true;
+}
+
+static size_t pf_digits(const char *p, const char *end)
+{
+    const char *q = p;
+    while (q < end && *q >= '0' && *q <= '9')
+        q++;
+    return (size_t)(q - p);
+}
+
 /* Whether the value starting at p (just after a `:`, `,` or `[`) is a number
  * that strtod may not have read as written, or that JSON may not allow: one
- * with a fraction, an exponent, a leading zero or sixteen digits or more. */
+ * with an exponent, a leading zero or sixteen integer digits or more, or a
+ * fraction other than a plain one (pf_plain_fraction). */
 static bool pf_odd_number(const char *p, const char *end)
 {
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
@@ -50,16 +84,17 @@ static bool pf_odd_number(const char *p, const char *end)
     p += *p == '-';
     if (end - p >= 2 && p[0] == '0' && p[1] >= '0' && p[1] <= '9')
         return true;
-    unsigned digits = 0;
-    for (; p < end; p++) {
-        if (*p >= '0' && *p <= '9')
-            digits++;
-        else if (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-')
+    size_t idigits = pf_digits(p, end);
+    const char *q = p + idigits;
+    if (q < end && *q == '.') {
+        size_t fdigits = pf_digits(q + 1, end);
+        if (!pf_plain_fraction(p, idigits, q + 1, fdigits))
             return true;
-        else
-            break;
+        q += 1 + fdigits;
     }
-    return digits >= 16;
+    if (q < end && (*q == '.' || *q == 'e' || *q == 'E' || *q == '+' || *q == '-'))
+        return true;
+    return idigits >= 16;
 }
 
 static bool pf_control(char c)

@@ -1067,6 +1067,93 @@ START_TEST(init_guards)
     ck_assert(pf_init(&F, img));
 }
 END_TEST
+/* pf_json_scan skips its pass for a record whose only numbers beyond plain
+ * digits are plain fractions (6.5): for those the loader needs no source
+ * text, because strtod reads them to a double that is no integer and that
+ * pf_number_text writes back exactly as written. Every spelling below is
+ * checked either way: skipped (no text) only when both hold; and the ones
+ * the scan must not skip (trailing zero, too many digits, 0.00001, which
+ * prints as 1e-05) keep their text. */
+START_TEST(scan_plain_fractions)
+{
+    static const char *const ints[] = {"0", "1", "9", "10", "123", "99999", "1234567",
+                                       "12345678901234", "123456789012345", "-0", "-42"};
+    static const char *const fracs[] = {"5", "25", "05", "0001", "00001", "000123", "1", "9",
+                                        "99999999", "123456789012345", "50", "0", "3333333333333"};
+    size_t skipped = 0, kept = 0;
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        for (size_t k = 0; k < sizeof fracs / sizeof fracs[0]; k++) {
+            char num[64], json[96], back[64];
+            snprintf(num, sizeof num, "%s.%s", ints[i], fracs[k]);
+            snprintf(json, sizeof json, "{\"hours\":%s}", num);
+            cJSON *j = parse(json);
+            ck_assert(pf_json_scan(j, json, strlen(json)));
+            const cJSON *n = j->child;
+            if (n->valuestring) {
+                ck_assert_str_eq(n->valuestring, num);
+                kept++;
+            } else {
+                pf_number_text(n->valuedouble, back, sizeof back);
+                ck_assert_msg(strcmp(back, num) == 0, "%s skipped but prints as %s", num, back);
+                ck_assert_msg(n->valuedouble != floor(n->valuedouble), "%s skipped but is an integer", num);
+                skipped++;
+            }
+            cJSON_Delete(j);
+        }
+    }
+    ck_assert_uint_gt(skipped, 50);
+    ck_assert_uint_gt(kept, 20);
+    /* The benchmark's shape, and the ones that must keep their text. */
+    static const struct { const char *json; bool text; } cases[] = {
+        {"{\"a\":21,\"hours\":6.5}", false},
+        {"{\"hours\":[0.25,2.5,-0.0001]}", false},
+        {"{\"hours\":6.50}", true},
+        {"{\"hours\":0.00001}", true},
+        {"{\"hours\":6.5e0}", true},
+        {"{\"hours\":1234567890123456.5}", true},
+        {"{\"hours\":12345678901234.56}", true},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cJSON *j = parse(cases[c].json);
+        ck_assert(pf_json_scan(j, cases[c].json, strlen(cases[c].json)));
+        const cJSON *n = cJSON_IsArray(j->child) ? j->child->child : j->child;
+        while (n && !cJSON_IsNumber(n))
+            n = n->next;
+        for (const cJSON *v = n; v; v = v->next)
+            if (cJSON_IsNumber(v) && strcmp(v->string ? v->string : "hours", "hours") == 0)
+                ck_assert_msg((v->valuestring != NULL) == cases[c].text, "case %zu: %s", c, cases[c].json);
+        cJSON_Delete(j);
+    }
+}
+END_TEST
+
+/* An integer field given a plain fraction, with the pass skipped, is
+ * refused as the text path refuses it: the same message whether or not the
+ * field is optional (not "expected an integer or null"). */
+START_TEST(plain_fraction_in_integer_field)
+{
+    static const char rules[] = "facts coach {\n  id: text\n  n: integer\n  m: integer? = none\n}\n"
+                                "program p \"P\" {\n  require \"some\": n > 0\n}\n";
+    pw_program *p = NULL;
+    pw_context *ctx = NULL;
+    pw_error e;
+    ck_assert_int_eq(pw_compile_source("n.pw", rules, strlen(rules), NULL, &p, &e), PW_OK);
+    ck_assert_int_eq(pw_context_new(p, &ctx, &e), PW_OK);
+    static const char *const bad[][2] = {
+        {"{\"id\":\"a\",\"n\":6.5}", "`n`: expected an integer, got 6.5"},
+        {"{\"id\":\"a\",\"n\":1,\"m\":-0.25}", "`m`: expected an integer, got -0.25"},
+        {"{\"id\":\"a\",\"n\":1,\"m\":0.00001}", "`m`: expected an integer, got 0.00001"},
+        {"{\"id\":\"a\",\"n\":1,\"m\":2.50}", "`m`: expected an integer, got 2.50"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(pw_context_set_json(ctx, bad[i][0], strlen(bad[i][0]), &e), PW_ERR_FACTS);
+        ck_assert_msg(strstr(e.message, bad[i][1]) != NULL, "case %zu: %s", i, e.message);
+    }
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 
 static Suite *facts_suite(void)
 {
@@ -1079,6 +1166,8 @@ static Suite *facts_suite(void)
     tcase_add_loop_test(tc, load_errors, 0, (int)(sizeof err_cases / sizeof err_cases[0]));
     tcase_add_test(tc, error_buffer_edge_cases);
     tcase_add_test(tc, context_set_json_numbers);
+    tcase_add_test(tc, scan_plain_fractions);
+    tcase_add_test(tc, plain_fraction_in_integer_field);
     tcase_add_test(tc, interning);
     tcase_add_test(tc, interning_many);
     tcase_add_test(tc, many_records);

@@ -43,16 +43,9 @@ typedef struct eval_arena {
 
 static _Thread_local eval_arena eval_tls_arena;
 
-/* Each chunk at least twice the one before: a record of many megabytes
- * (up to --limit record-bytes) takes a few dozen chunks, not thousands,
- * and eval_arena_free looks through them all. */
 static void *eval_chunk_alloc(eval_arena *a, size_t n)
 {
-    size_t want = a->top ? a->top->size * 2 : EVAL_ARENA_CHUNK;
-    if (want < n)
-        want = n;
-    if (want > SIZE_MAX - sizeof(eval_chunk))
-        return NULL;
+    size_t want = n > EVAL_ARENA_CHUNK / 4 ? n : EVAL_ARENA_CHUNK;
     eval_chunk *c = malloc(sizeof *c + want);
     if (!c)
         return NULL;

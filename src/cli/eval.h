@@ -186,17 +186,6 @@ unsigned long long eval_run_all(const eval_shared *sh, void *state, eval_reader 
  * unsigned); CLI_USAGE (and a message) otherwise. A cli_setter. */
 int eval_set_jobs(const cli_option *opt, void *dest, const char *v);
 
-/* A JSON Lines record's tree from the calling thread's bump arena
- * (eval_arena.c): eval_arena_install sets cJSON's hooks once, before any
- * thread starts (without it the calls below are plain cJSON);
- * eval_arena_parse parses as cJSON_ParseWithLengthOpts does; its tree goes
- * with eval_arena_delete, which empties the arena; eval_arena_release
- * frees the thread's arena when the thread is done. */
-void eval_arena_install(void);
-struct cJSON *eval_arena_parse(const char *p, size_t len, const char **after);
-void eval_arena_delete(struct cJSON *rec);
-void eval_arena_release(void);
-
 /* Opens sh->o->facts and runs eval_run_all over it, the output going to fd
  * (`output` names it in messages: "the results"). Reports what stopped the
  * run and returns CLI_USAGE when the facts could not be read, `write_rc`

@@ -137,7 +137,7 @@ static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const ch
         eval_fail(sh, s, w, NULL, msg);
         return;
     }
-    cJSON *rec = eval_arena_parse(p, len, &after);
+    cJSON *rec = cJSON_ParseWithLengthOpts(p, len, &after, 0);
     if (!rec) {
         snprintf(msg, sizeof msg, "invalid JSON at column %u",
                  (unsigned)((after && after >= p ? after : p) - p) + 1);
@@ -151,7 +151,7 @@ static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const ch
     } else {
         sh->hooks->record(sh, state, s, rec, w);
     }
-    eval_arena_delete(rec);
+    cJSON_Delete(rec);
 }
 
 /* Evaluates a batch into its sink; returns the records it held. */
@@ -222,7 +222,6 @@ static void *eval_worker_main(void *arg)
         pthread_cond_signal(&pl->done);
     }
     pthread_mutex_unlock(&pl->mu);
-    eval_arena_release();
     return NULL;
 }
 
@@ -414,10 +413,8 @@ int eval_stream(const eval_shared *sh, void *state, int fd, const char *output, 
         return CLI_USAGE;
     }
     eval_writer out = {fd, false, false};
-    eval_arena_install();
     eval_reader_start(&in);
     *bad = eval_run_all(sh, state, &in, &out);
-    eval_arena_release();
     int rc = CLI_OK;
     if (in.error == ENOMEM) {
         cli_error("out of memory reading %s", sh->o->facts);

@@ -443,6 +443,17 @@ static const char *pv_cmp_symbol(uint32_t cmp)
         PU_ASSERT(sp >= base && sp <= st->stack + (img->max_frame ? img->max_frame : 1)); \
         PU_ASSERT(pc >= code && pc < code + img->ncode);                               \
     } while (0)
+/* Opcode pairs, in PV_STATS builds only (vm.h: st->pairs). */
+#ifdef PV_STATS
+#define PV_COUNT_PAIR()                                              \
+    do {                                                             \
+        if (st->pairs)                                               \
+            st->pairs[(size_t)stats_prev * PB_OP_COUNT + *pc]++;     \
+        stats_prev = *pc;                                            \
+    } while (0)
+#else
+#define PV_COUNT_PAIR() ((void)0)
+#endif
 #ifdef PV_COMPUTED_GOTO
 #define PV_OP(name) op_##name:
 #define PV_DISPATCH()                 \
@@ -450,6 +461,7 @@ static const char *pv_cmp_symbol(uint32_t cmp)
         if (++n > budget)             \
             goto over_budget;         \
         PV_CHECK_STATE();             \
+        PV_COUNT_PAIR();              \
         goto *pv_labels[*pc];         \
     } while (0)
 #else
@@ -541,6 +553,9 @@ static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t
     const uint8_t *const memo_ways = st->memo && !st->track ? st->memo_ways : NULL;
     for (uint32_t i = f->nparams; i < f->nlocals; i++)
         base[i] = (pv_value){0};
+#ifdef PV_STATS
+    unsigned stats_prev = PB_OP_COUNT; /* the row of first instructions */
+#endif
 
 #ifdef PV_COMPUTED_GOTO
     PV_DISPATCH();
@@ -549,6 +564,7 @@ dispatch:
     if (++n > budget)
         goto over_budget;
     PV_CHECK_STATE();
+    PV_COUNT_PAIR();
     switch ((pb_op)*pc) {
 #endif
 
@@ -949,6 +965,13 @@ bool pv_init(pv_state *st, const pb_image *img)
     st->stack = calloc(img->max_frame ? img->max_frame : 1, sizeof *st->stack);
     st->outcomes = calloc(img->max_reqs ? img->max_reqs : 1, sizeof *st->outcomes);
     st->calls = calloc(img->max_calls ? img->max_calls : 1, sizeof *st->calls);
+#ifdef PV_STATS
+    st->pairs = calloc((size_t)(PB_OP_COUNT + 1) * PB_OP_COUNT, sizeof *st->pairs);
+    if (!st->pairs) {
+        pv_fini(st);
+        return false;
+    }
+#endif
     if (!st->stack || !st->outcomes || !st->calls) {
         pv_fini(st);
         return false;
@@ -1025,8 +1048,32 @@ bool pv_memo_init(pv_state *st)
     return true;
 }
 
+#ifdef PV_STATS
+/* Appends "FIRST SECOND COUNT" lines (FIRST "-" for a function's first
+ * instruction) to $PATHWAY_STATS; bench/pairs.py adds them up. A measuring
+ * build's own output, so a file that cannot be opened is skipped silently. */
+static void pv_stats_dump(const pv_state *st)
+{
+    const char *path = getenv("PATHWAY_STATS");
+    FILE *out = st->pairs && path ? fopen(path, "a") : NULL;
+    if (!out)
+        return;
+    for (size_t a = 0; a <= PB_OP_COUNT; a++)
+        for (size_t b = 0; b < PB_OP_COUNT; b++)
+            if (st->pairs[a * PB_OP_COUNT + b])
+                fprintf(out, "%s %s %" PRIu64 "\n", a < PB_OP_COUNT ? pb_opinfo_table[a].name : "-",
+                        pb_opinfo_table[b].name, st->pairs[a * PB_OP_COUNT + b]);
+    fclose(out);
+}
+#endif
+
 void pv_fini(pv_state *st)
 {
+#ifdef PV_STATS
+    pv_stats_dump(st);
+#endif
+    free(st->pairs);
+    st->pairs = NULL;
     free(st->stack);
     free(st->outcomes);
     free(st->calls);

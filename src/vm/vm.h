@@ -69,6 +69,12 @@ typedef struct pv_state {
      * on which the runs since it was opened take every branch they took. */
     bool track;
     int32_t win_lo, win_hi;
+    /* Builds with PV_STATS (cmake -DPATHWAY_STATS=ON) count each executed
+     * pair of opcodes here, (PB_OP_COUNT + 1) rows of PB_OP_COUNT, the last
+     * row for a function's first instruction, and pv_fini appends them to
+     * the file named by $PATHWAY_STATS. Always declared, so that the layout
+     * does not depend on the option; NULL otherwise. */
+    uint64_t *pairs;
 } pv_state;
 
 /* Day windows, for tools that evaluate one requirement day after day

@@ -32,7 +32,7 @@ cc -std=c11 -O2 -g -DNDEBUG "${cj_c[@]}" -I"$here/../include" "$here/vm_only.c" 
 if grep -q '^PATHWAY_STATS:BOOL=ON' "$build/CMakeCache.txt"; then
     PATHWAY_STATS="$tmp/pairs.txt" "$tmp/vm_only" "$tmp/rules.pwc" "$tmp/coaches.jsonl" --as-of 2026-11-23 \
         --evals "$evals" --rounds 1 >"$tmp/vm.txt"
-    python3 "$here/pairs.py" --dynamic "$tmp/pairs.txt" >"$tmp/pairs.out"
+    python3 "$here/pairs.py" --dynamic "$tmp/pairs.txt" --top 40 >"$tmp/pairs.out"
     executed=$(awk 'NR == 1 {sub("instructions=", "", $2); print $2}' "$tmp/pairs.out")
     echo "bytecode_per_coach=$((executed / evals)) evals=$evals rules=$(basename "$rules") (includes loading)"
     cat "$tmp/pairs.out"
@@ -45,4 +45,4 @@ valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" --toggle-collect=pw
 total=$(awk '/^summary:/ {print $2}' "$tmp/cg.out")
 echo "insns_per_coach=$((total / evals)) evals=$evals rules=$(basename "$rules")"
 "$build/pathway" disasm "$tmp/rules.pwc" >"$tmp/dis.txt"
-python3 "$here/pairs.py" "$tmp/dis.txt"
+python3 "$here/pairs.py" "$tmp/dis.txt" --top 40

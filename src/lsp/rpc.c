@@ -32,6 +32,8 @@ static void ls_drop(ls_conn *c, size_t n)
 {
     if (n > c->len)
         n = c->len;
+    if (n == 0)
+        return; /* also an empty buffer, which may be NULL */
     memmove(c->buf, c->buf + n, c->len - n);
     c->len -= n;
 }

@@ -667,10 +667,12 @@ static cJSON *pr_sg_alternatives(const pr_sg_vfield *v, const cJSON *cur)
             }
             cJSON *set = cJSON_IsArray(cur) ? cJSON_Duplicate(cur, true) : cJSON_CreateArray();
             bool had = false;
-            for (cJSON *e = set ? set->child : NULL; e && !had; e = e->next)
+            for (cJSON *e = set ? set->child : NULL; e; e = e->next)
                 if (cJSON_IsString(e) && strcmp(e->valuestring, k) == 0) {
+                    /* e is freed: the loop must not step on from it */
                     cJSON_Delete(cJSON_DetachItemViaPointer(set, e));
                     had = true;
+                    break;
                 }
             ok = set && (had || cJSON_AddItemToArray(set, cJSON_CreateString(k))) && cJSON_AddItemToArray(alts, set);
         }

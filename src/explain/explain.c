@@ -10,13 +10,102 @@
 #include "explain.h"
 #include "bc/decision.h"
 
+/* A scan of a single requirement already made: the programs of a rule set
+ * repeat the same few (`member("usatf")`, `age >= 18` in most of USATF's),
+ * each compiled to a function of its own with the same code, and a scan's
+ * result depends only on that code, the periods it is cut at and where it
+ * starts, ends and what it looks for. */
+typedef struct px_scanned {
+    uint32_t func;
+    int32_t from, until, pfrom, puntil; /* the node's and its program's periods */
+    pw_date start, to, found;
+    int step;
+    pw_outcome o;
+    bool want;
+} px_scanned;
+
+typedef struct px_scans {
+    px_scanned *items;
+    size_t n, cap;
+} px_scans;
+
 typedef struct px_exp {
     pw_context *ctx;
     px_span span;
     pm_arena *a;
     pw_error *err;
-    px_memo memo; /* this record's: leaves without the date, once */
+    px_memo memo;     /* this record's: leaves without the date, once */
+    px_scans *scans;  /* this record's single requirements scanned */
 } px_exp;
+
+/* Whether functions f and g compute the same: the same code, byte for byte
+ * (a verified function's jumps stay inside it, so equal bytes at two places
+ * cannot reach different code), and the same frame. */
+static bool px_same_func(const pb_image *img, uint32_t f, uint32_t g)
+{
+    const pb_func *a = &img->funcs[f], *b = &img->funcs[g];
+    return f == g || (a->code_len == b->code_len && a->nparams == b->nparams && a->nlocals == b->nlocals &&
+                      memcmp(img->code + a->code_off, img->code + b->code_off, a->code_len) == 0);
+}
+
+/* The scan of `probe` made before, or NULL. */
+static const px_scanned *px_scan_seen(const pb_image *img, const px_scans *seen, const px_scanned *probe)
+{
+    for (size_t k = 0; seen && k < seen->n; k++) {
+        const px_scanned *q = &seen->items[k];
+        if (q->from == probe->from && q->until == probe->until && q->pfrom == probe->pfrom &&
+            q->puntil == probe->puntil && q->start == probe->start && q->to == probe->to && q->step == probe->step &&
+            q->o == probe->o && q->want == probe->want && px_same_func(img, q->func, probe->func))
+            return q;
+    }
+    return NULL;
+}
+
+/* Remembers a scan (when memory allows: forgetting only costs time). */
+static void px_scan_keep(const px_exp *x, const px_scanned *done)
+{
+    px_scans *seen = x->scans;
+    if (!seen)
+        return;
+    if (seen->n == seen->cap) {
+        size_t cap = seen->cap ? seen->cap * 2 : 32;
+        px_scanned *items = pm_alloc(x->a, cap * sizeof *items);
+        if (!items)
+            return;
+        if (seen->n)
+            memcpy(items, seen->items, seen->n * sizeof *items);
+        seen->items = items;
+        seen->cap = cap;
+    }
+    seen->items[seen->n++] = *done;
+}
+
+static pw_status px_scan_days(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
+                              pw_outcome o, bool want, pw_date *found);
+
+/* px_scan_days, made once for each single requirement of the same code
+ * and periods (px_scanned). */
+static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
+                         pw_outcome o, bool want, pw_date *found)
+{
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
+    const pb_prog *p = &img->progs[version];
+    const pb_req *r = &img->reqs[p->first_req + (uint32_t)node];
+    if (r->kind != PB_R_LEAF)
+        return px_scan_days(x, version, node, from, to, step, o, want, found);
+    px_scanned probe = {r->func, r->from, r->until, p->from, p->until, from, to, 0, step, o, want};
+    const px_scanned *seen = px_scan_seen(img, x->scans, &probe);
+    if (seen) {
+        *found = seen->found;
+        return PW_OK;
+    }
+    pw_status st = px_scan_days(x, version, node, from, to, step, o, want, found);
+    if (st == PW_OK) {
+        probe.found = *found;
+        px_scan_keep(x, &probe);
+    }
+    return st;
+}
 
 /* The first day after `from` up to `to` (step +1) or down to it (step -1)
  * on which the node's holding differs from (want false) or equals (want
@@ -31,8 +120,8 @@ typedef struct px_exp {
  * at the date has a window without end; one over certificates jumps from
  * issue day to expiry day; one that computes with the date (`age`) goes day
  * by day. */
-static pw_status px_scan(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
-                         pw_outcome o, bool want, pw_date *found)
+static pw_status px_scan_days(const px_exp *x, size_t version, size_t node, pw_date from, pw_date to, int step,
+                              pw_outcome o, bool want, pw_date *found)
 {
     *found = step > 0 ? PW_DATE_MAX : PW_DATE_MIN;
     const pb_image *img = pt_program_image(pt_context_program(x->ctx));
@@ -207,7 +296,8 @@ pw_status px_explain(pw_context *ctx, const char *coach, const pw_explain_option
         return px_fail_nomem(err);
     pm_init(a, 16384);
     pw_explanation *e = pm_alloc(a, sizeof *e);
-    px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}};
+    px_scans scans = {NULL, 0, 0};
+    px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}, &scans};
     pw_status st = e && px_memo_init(&x.memo, pt_program_image(pt_context_program(ctx)), a) ? px_span_of(o, &x.span, err)
                                                                      : px_fail_nomem(err);
     if (st == PW_OK) {

@@ -236,18 +236,63 @@ static void pv_window_next(pv_state *st, int32_t r, int m, int d, int32_t today)
  * (k+1)-th anniversary, less a day (pu_date_add finds the first day a count
  * is reached); back to d: the days after the last one k + 1 units before d,
  * up to the last one k units before it. */
+/* The count between `other` and day t, the day on the right (`right`) or on
+ * the left. */
+static int64_t pv_count_at(int32_t other, int32_t t, bool right, uint32_t unit)
+{
+    return right ? pu_date_between(other, t, (pu_unit)unit) : pu_date_between(t, other, (pu_unit)unit);
+}
+
+/* The days around `today` on which that count is k again, by bisection
+ * inside the window so far: the count is monotone in the day (it does not
+ * fall as the day moves on when the day is on the right, nor rise when it
+ * is on the left), so those days are one run, and the count itself says
+ * where it ends; no inverse of it is assumed. */
+static void pv_window_count_run(pv_state *st, int32_t other, bool right, uint32_t unit, int64_t k, int32_t today)
+{
+    int32_t lo = st->win_lo > -PV_DAY_LIMIT ? st->win_lo : -PV_DAY_LIMIT;
+    int32_t hi = st->win_hi < PV_DAY_LIMIT ? st->win_hi : PV_DAY_LIMIT;
+    if (lo > today || hi < today)
+        return;
+    /* The first day of the run: every day in [b, today] gives k, a does not. */
+    int32_t a = lo, b = today;
+    if (pv_count_at(other, a, right, unit) == k)
+        b = a;
+    while (b - a > 1) {
+        int32_t mid = a + (b - a) / 2;
+        if (pv_count_at(other, mid, right, unit) == k)
+            b = mid;
+        else
+            a = mid;
+    }
+    int32_t first = b;
+    /* The last day: every day in [today, a] gives k, b does not. */
+    a = today, b = hi;
+    if (pv_count_at(other, b, right, unit) == k)
+        a = b;
+    while (b - a > 1) {
+        int32_t mid = a + (b - a) / 2;
+        if (pv_count_at(other, mid, right, unit) == k)
+            a = mid;
+        else
+            b = mid;
+    }
+    pv_window_narrow(st, first, a);
+}
+
 static void pv_window_between(pv_state *st, const pv_value *x, uint32_t unit, int64_t k, int32_t today)
 {
     bool left = x[0].count == PV_TODAY_MARK, right = x[1].count == PV_TODAY_MARK;
     if (left == right)
         return; /* between today and today: 0 every day */
     int32_t a, b;
-    /* A negative count (the other date after the day, for `age`) is left to
-     * the day itself: pu_date_add's backward rule is not its inverse there. */
+    /* A negative count (the other date after the day, for `age`) has no
+     * closed form here (pu_date_add's backward rule is not the inverse of
+     * the count there): its run is searched for. */
     bool ok = k >= 0 && (right ? pv_date_add(x[0].as.d, k, unit, &a) && pv_date_add(x[0].as.d, k + 1, unit, &b)
                                : pv_date_add(x[1].as.d, -(k + 1), unit, &a) && pv_date_add(x[1].as.d, -k, unit, &b));
     if (!ok)
-        pv_window_narrow(st, today, today);
+        pv_window_count_run(st, right ? x[0].as.d : x[1].as.d, right, unit, k, today);
     else if (right)
         pv_window_narrow(st, a, (int64_t)b - 1);
     else

@@ -326,6 +326,75 @@ START_TEST(test_sweep_dates) { sweep_rules("tests/explain/dates-sweep.pw", 24, 1
 END_TEST
 
 /* Enrolment windows: their ends are day boundaries of `when` exactly. */
+/* ---- explain's days against evaluation, day by day ------------------------ */
+
+/* For each single requirement of each program explain gives, the days
+ * evaluation gives: the first later day it holds (met_on) or does not
+ * (unmet_on), the last earlier day it held (last_met), within the days
+ * explain looked at and the version's period. */
+static void brute_days(pw_context *ctx, const pw_explanation *e, const char *json)
+{
+    pw_error err;
+    char b[11], c[11];
+    for (size_t k = 0; k < e->nprograms; k++) {
+        const pw_program_explained *pe = &e->programs[k];
+        pw_date hi = pe->until < e->last ? pe->until : e->last, lo = pe->from > e->first ? pe->from : e->first;
+        for (size_t n = 0; n < pe->nreqs; n++) {
+            const pw_req_explained *r = &pe->reqs[n];
+            if (r->info.depth != 0 || r->info.kind != PW_REQ_SINGLE || r->holds == PW_NOT_IN_FORCE)
+                continue;
+            pw_date met_on = PW_DATE_MAX, unmet_on = PW_DATE_MAX, last_met = PW_DATE_MIN;
+            for (pw_date d = e->as_of + 1; d <= hi && met_on == PW_DATE_MAX && unmet_on == PW_DATE_MAX; d++) {
+                ck_assert_int_eq(pw_evaluate(ctx, pe->version, d, &err), PW_OK);
+                bool met = pw_result_outcome(ctx, pe->version, r->node) == PW_MET;
+                if (r->holds == PW_UNMET && met)
+                    met_on = d;
+                if (r->holds == PW_MET && !met)
+                    unmet_on = d;
+            }
+            for (pw_date d = e->as_of - 1; r->holds == PW_UNMET && d >= lo && last_met == PW_DATE_MIN; d--) {
+                ck_assert_int_eq(pw_evaluate(ctx, pe->version, d, &err), PW_OK);
+                if (pw_result_outcome(ctx, pe->version, r->node) == PW_MET)
+                    last_met = d;
+            }
+            ck_assert_msg(r->met_on == met_on && r->unmet_on == unmet_on && r->last_met == last_met,
+                          "%s: %s \"%s\": explain says met on %s / unmet on %s / last met %s; evaluation: %s / %s / %s",
+                          json, pe->id, r->info.label, r->met_on == PW_DATE_MAX ? "-" : text_of(r->met_on, b),
+                          r->unmet_on == PW_DATE_MAX ? "-" : text_of(r->unmet_on, c),
+                          r->last_met == PW_DATE_MIN ? "-" : text_of(r->last_met, b),
+                          met_on == PW_DATE_MAX ? "-" : text_of(met_on, c),
+                          unmet_on == PW_DATE_MAX ? "-" : text_of(unmet_on, b),
+                          last_met == PW_DATE_MIN ? "-" : text_of(last_met, c));
+        }
+    }
+}
+
+static void explain_rules_brute(const char *rules, unsigned coaches, int32_t days)
+{
+    pw_program *p = pw_test_open(rules);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    char json[2048];
+    pw_error err;
+    for (unsigned c = 0; c < coaches; c++) {
+        make_coach(c, json, sizeof json);
+        pw_explain_options o = {.as_of = pw_test_day("2026-01-15") + (pw_date)(c * 37 % 400), .horizon_days = days};
+        pw_explanation *e;
+        ck_assert_msg(pw_explain(p, json, strlen(json), &o, &e, &err) == PW_OK, "%s", err.message);
+        ck_assert_int_eq(pw_context_set_json(ctx, json, strlen(json), &err), PW_OK);
+        brute_days(ctx, e, json);
+        pw_explanation_free(e);
+    }
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+
+START_TEST(test_explain_days_shared) { explain_rules_brute("tests/explain/shared-leaves.pw", 24, 900); }
+END_TEST
+
+START_TEST(test_explain_days_usatf) { explain_rules_brute(USATF, 16, 900); }
+END_TEST
+
 START_TEST(test_sweep_windows) { sweep_rules("tests/explain/windows-sweep.pw", 24, 1200); }
 END_TEST
 
@@ -569,6 +638,8 @@ static Suite *explain_suite(void)
     tcase_add_test(tc, test_sweep_england_athletics);
     tcase_add_test(tc, test_sweep_dates);
     tcase_add_test(tc, test_sweep_windows);
+    tcase_add_test(tc, test_explain_days_shared);
+    tcase_add_test(tc, test_explain_days_usatf);
     tcase_add_test(tc, test_sweep_full_horizon);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");

@@ -61,11 +61,17 @@ static const px_scanned *px_scan_seen(const pb_image *img, const px_scans *seen,
     return NULL;
 }
 
+/* At most this many scans are remembered: looking one up is a walk of the
+ * list, and a rule set of thousands of programs must not make every scan
+ * pay for thousands of comparisons. The repeats worth finding (a handful
+ * of shared requirements) are among the first. */
+#define PX_SCANS_KEPT 256
+
 /* Remembers a scan (when memory allows: forgetting only costs time). */
 static void px_scan_keep(const px_exp *x, const px_scanned *done)
 {
     px_scans *seen = x->scans;
-    if (!seen)
+    if (!seen || seen->n >= PX_SCANS_KEPT)
         return;
     if (seen->n == seen->cap) {
         size_t cap = seen->cap ? seen->cap * 2 : 32;

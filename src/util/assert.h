@@ -23,4 +23,26 @@
 #define PU_ASSERT(cond) ((void)0)
 #endif
 
+/* Defensive branches that cannot be taken, in the spirit of SQLite's
+ * NEVER() and ALWAYS(): `if (PU_NEVER(n > cap)) return pu_fail(...)`. The
+ * condition is one the surrounding code already rules out (the verifier
+ * proved it, a caller checked it), kept so that a release build still
+ * returns an error instead of misbehaving if that reasoning is ever wrong.
+ *   - With PATHWAY_ASSERTS (Debug, sanitizers, fuzzing) a taken branch is a
+ *     broken invariant and stops the process, as PU_ASSERT does.
+ *   - In a coverage build (PATHWAY_COVERAGE) the branch is compiled out,
+ *     so that coverage counts only branches tests can reach; every use is
+ *     listed with its reason in docs/robustness.md.
+ *   - Elsewhere the condition is evaluated and the branch kept. */
+#if defined(PATHWAY_COVERAGE)
+#define PU_ALWAYS(cond) ((void)sizeof(cond), 1)
+#define PU_NEVER(cond) ((void)sizeof(cond), 0)
+#elif defined(PATHWAY_ASSERTS)
+#define PU_ALWAYS(cond) ((cond) ? 1 : (PU_ASSERT(!"PU_ALWAYS: " #cond), 0))
+#define PU_NEVER(cond) ((cond) ? (PU_ASSERT(!"PU_NEVER: " #cond), 1) : 0)
+#else
+#define PU_ALWAYS(cond) ((cond) ? 1 : 0)
+#define PU_NEVER(cond) ((cond) ? 1 : 0)
+#endif
+
 #endif

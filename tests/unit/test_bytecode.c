@@ -943,6 +943,58 @@ START_TEST(bc_disasm_unverified)
 }
 END_TEST
 
+/* The loader's remaining refusals, each at the read that notices it. */
+START_TEST(bc_loader_edges)
+{
+    pb_image *img = rich();
+    uint8_t *d, *o;
+    size_t len, olen;
+    save(img, &d, &len);
+
+    /* A section too short for its own count. */
+    o = replace_payload(d, len, PB_SEC_STRS, (const uint8_t *)"", 0, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'STRS': an entry needs 4 more bytes, 0 remain");
+    free(o);
+
+    /* Two strings fit the count check (4 bytes each at least), but the
+     * first one's text takes the bytes of the second's length. */
+    static const uint8_t strings_short[] = {2, 0, 0, 0, 4, 0, 0, 0, 'a', 'b', 'c', 'd'};
+    o = replace_payload(d, len, PB_SEC_STRS, strings_short, sizeof strings_short, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'STRS': an entry needs 4 more bytes, 0 remain");
+    free(o);
+
+    /* No records; one integer field whose 8-byte default leaves no byte
+     * for its bounds. */
+    static const uint8_t no_bounds[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, PB_T_INT, 0, 0, 0,
+                                        PB_DEF_VALUE, 1, 2, 3, 4, 5, 6, 7, 8};
+    o = replace_payload(d, len, PB_SEC_RECS, no_bounds, sizeof no_bounds, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'RECS': an entry needs 1 more bytes, 0 remain");
+    free(o);
+
+    /* A maximum (alone) on a list field. */
+    static const uint8_t list_max[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, PB_T_LIST, 0, 0, 0,
+                                       PB_DEF_REQUIRED, PB_BOUND_MAX};
+    o = replace_payload(d, len, PB_SEC_RECS, list_max, sizeof list_max, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'RECS': field 0 of type list of record 0 cannot have bounds");
+    free(o);
+
+    /* A tag byte past ASCII is shown escaped. */
+    section sec[PB_NSECTIONS];
+    find_sections(d, sec);
+    memcpy(d + sec[PB_SEC_KINT].at, "\x80\xff" "AB", 4);
+    expect_load_error(d, len, NULL, "unknown section '\\x80\\xffAB' (format version 6 has no such section)");
+    memcpy(d + sec[PB_SEC_KINT].at, "KINT", 4);
+
+    /* No room for a message: refused all the same, nothing written. */
+    ck_assert_ptr_null(pb_load(d, 3, NULL, NULL, 0));
+    char err[8] = "keep";
+    ck_assert_ptr_null(pb_load(d, 3, NULL, err, 0));
+    ck_assert_str_eq(err, "keep");
+    free(d);
+    pb_image_free(img);
+}
+END_TEST
+
 static Suite *bytecode_suite(void)
 {
     Suite *s = suite_create("bytecode");
@@ -959,6 +1011,7 @@ static Suite *bytecode_suite(void)
     tcase_add_test(tc, bc_flipped_bytes);
     tcase_add_test(tc, bc_bad_sections);
     tcase_add_test(tc, bc_malformed_payloads);
+    tcase_add_test(tc, bc_loader_edges);
     tcase_add_test(tc, bc_limits);
     tcase_add_test(tc, bc_out_of_range);
     tcase_add_test(tc, bc_mutations_are_safe);

@@ -166,7 +166,8 @@ static bool v_field_bounds(vc *c, uint32_t i, const pb_field *f)
                         pb_type_str(c->img, f->type, tb, sizeof tb));
     if (has_lo && has_hi && lo > hi)
         return pbv_fail(c, "field %u: its minimum is above its maximum", i);
-    if (f->def == PB_DEF_VALUE && v_scalar(c, f, &f->defv, &d) && ((has_lo && d < lo) || (has_hi && d > hi)))
+    /* A NaN default (v_scalar refuses it) is within no bounds. */
+    if (f->def == PB_DEF_VALUE && (!v_scalar(c, f, &f->defv, &d) || (has_lo && d < lo) || (has_hi && d > hi)))
         return pbv_fail(c, "field %u: its default is outside its bounds", i);
     return true;
 }

@@ -30,7 +30,7 @@ static void teardown(void)
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
-        char p[1024];
+        char p[512];
         while ((e = readdir(d)))
             if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
                 snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
@@ -43,7 +43,7 @@ static void teardown(void)
 
 static const char *in_dir(const char *name)
 {
-    static char p[1024];
+    static char p[256];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     return p;
 }
@@ -75,7 +75,7 @@ START_TEST(read_limits)
 {
     char err[4096], *data;
     size_t len;
-    char path[1024];
+    char path[256];
     snprintf(path, sizeof path, "%s", in_dir("big"));
     write_bytes(path, 65536);
     ck_assert_msg(pu_read_file(path, 65536, &data, &len, err, sizeof err), "%s", err);
@@ -120,13 +120,13 @@ START_TEST(out_bad_names)
     char err[4096], want[4096];
     ck_assert(!pu_out_check("", err, sizeof err));
     ck_assert_str_eq(err, "cannot write ``: no file name");
-    char p[1024];
+    char p[512];
     snprintf(p, sizeof p, "%s/..", dir);
     ck_assert(!pu_out_check(p, err, sizeof err));
     snprintf(want, sizeof want, "cannot write %s: it names a directory; give a file name", p);
     ck_assert_str_eq(err, want);
 
-    char file[512];
+    char file[256];
     snprintf(file, sizeof file, "%s", in_dir("plain"));
     write_bytes(file, 1);
     snprintf(p, sizeof p, "%s/x", file);
@@ -150,7 +150,7 @@ START_TEST(out_check_kinds)
 {
     char err[512] = "";
     ck_assert(pu_out_check("-", err, sizeof err));
-    char fifo[1024];
+    char fifo[256];
     snprintf(fifo, sizeof fifo, "%s", in_dir("fifo"));
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
     ck_assert_msg(pu_out_check(fifo, err, sizeof err), "%s", err);
@@ -171,7 +171,7 @@ START_TEST(out_abort)
 {
     char err[512];
     pu_out o;
-    char target[1024];
+    char target[256];
     snprintf(target, sizeof target, "%s", in_dir("out.txt"));
     ck_assert_msg(pu_out_open(&o, target, err, sizeof err), "%s", err);
     ck_assert(pu_out_write(&o, "abc", 3, err, sizeof err));

@@ -316,6 +316,73 @@ static void p_both_below_default(pb_image *img)
     img->fields[F_N].maxv.as.i = -1;
 }
 
+/* A number field with bounds and a NaN default (h: number, default 1.5). */
+static void p_default_nan(pb_image *img)
+{
+    img->fields[F_H].bounds = PB_BOUND_MIN;
+    img->fields[F_H].minv.as.n = 0;
+    img->fields[F_H].defv.as.n = NAN;
+}
+
+/* A loop whose body overwrites the iterator's position (local 1). */
+static void c_loop_position_overwritten(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 1, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* A finding loop whose body overwrites the key (local 2). */
+static void c_loop_key_overwritten(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, C_ID);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Local 3 is an integer at the loop head; the body makes it text on one
+ * path only, so that on the back edge its type is unknown (unset). */
+static void c_loop_local_unset(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 4, 2);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    uint32_t skip = ah_emit(b, PB_OP_JUMP_FALSE, 0, 0);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "s"), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_patch(b, skip, b->ncode);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
 /* LOAD_FIELD pops a list element, not an integer. */
 static void c_field_of_int(ah *b)
 {
@@ -490,6 +557,12 @@ static const vcase cases[] = {
     {"maximum alone, below the default", NULL, p_max_below_default, "field 5: its default is outside its bounds"},
     {"maximum alone, above the default", NULL, p_max_above_default, NULL},
     {"both bounds below the default", NULL, p_both_below_default, "field 5: its default is outside its bounds"},
+    {"NaN default within bounds", NULL, p_default_nan, "field 6: its default is outside its bounds"},
+    {"iterator position overwritten in the loop", c_loop_position_overwritten, NULL,
+     "local 1 is integer, but an iterator position at the ITER_NEXT"},
+    {"iterator key overwritten in the loop", c_loop_key_overwritten, NULL,
+     "local 2 is integer, but an iterator key at the ITER_FIND"},
+    {"local unset on the back edge", c_loop_local_unset, NULL, "local 3 is unset, but integer at the ITER_NEXT"},
     {"field of an integer", c_field_of_int, NULL, "expected a list element, found integer (value 1 of the 1 it pops)"},
     {"ITER_KEY without ITER_INIT", c_key_without_iter, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},
     {"ITER_FIND without ITER_INIT", c_find_without_iter, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},

@@ -1076,6 +1076,7 @@ START_TEST(bc_disasm_wild)
     img->progs[0].valid_unit = 7;
     img->progs[0].valid_n = 2;
     img->progs[0].opens = 20454; /* 2026-01-01 */
+    img->progs[0].duration = 1;
     img->reqs[0].role = 5;
     img->reqs[0].line = 5;
     img->reqs[1].kind = 9;
@@ -1092,6 +1093,7 @@ START_TEST(bc_disasm_wild)
         "\n     0  nan\n",                         /* no decimal reads back as NaN */
         "program 0 ?\n",
         "  grants \"a\\\\b\\tc\\x01\\x7f\" valid for 2 <bad unit>\n",
+        "  duration 1 day\n",                   /* one, not "days" */
         "  enrolment open from 2026-01-01\n",
         "<bad role> \"r\": function 99 '?'   ; ?:5\n",
         "\"k\": <bad kind 9>\n",

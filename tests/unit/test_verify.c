@@ -383,6 +383,79 @@ static void c_loop_local_unset(ah *b)
     ah_end(b);
 }
 
+/* A third record, course, whose list the patch below makes `deg`. */
+static void with_courses(ah *b)
+{
+    ah_record(b, "course");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, NONE_V);
+}
+static void p_deg_courses(pb_image *img)
+{
+    img->fields[F_DEG].type = ah_list(2);
+    img->fields[F_DEG].def = PB_DEF_EMPTY;
+}
+
+/* The iterator's list replaced by a list of another record. */
+static void c_iter_list_other_record(ah *b)
+{
+    with_courses(b);
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_LOAD_FACT, F_DEG, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 0, 0);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* A key made for certificates, then an iterator over courses. */
+static void c_key_other_record(ah *b)
+{
+    with_courses(b);
+    ah_func(b, "bad", t_bool(), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, C_ID);
+    ah_emit(b, PB_OP_LOAD_FACT, F_DEG, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(2)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Two paths meet with an iterator over a list on one and over a set on
+ * the other: no iterator after the join. */
+static void c_iter_two_kinds(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    uint32_t to_set = ah_emit(b, PB_OP_JUMP_FALSE, 0, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t to_join = ah_emit(b, PB_OP_JUMP, 0, 0);
+    ah_patch(b, to_set, b->ncode);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    ah_patch(b, to_join, b->ncode);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
 /* LOAD_FIELD pops a list element, not an integer. */
 static void c_field_of_int(ah *b)
 {
@@ -563,6 +636,12 @@ static const vcase cases[] = {
     {"iterator key overwritten in the loop", c_loop_key_overwritten, NULL,
      "local 2 is integer, but an iterator key at the ITER_FIND"},
     {"local unset on the back edge", c_loop_local_unset, NULL, "local 3 is unset, but integer at the ITER_NEXT"},
+    {"iterator list of another record", c_iter_list_other_record, p_deg_courses,
+     "locals 0 and 1 are not an iterator set up by ITER_INIT"},
+    {"key for another record", c_key_other_record, p_deg_courses,
+     "local 2 is not a key for the elements of the iterator at local 0 (ITER_KEY sets it)"},
+    {"iterators over a list and a set joined", c_iter_two_kinds, NULL,
+     "locals 0 and 1 are not an iterator set up by ITER_INIT"},
     {"field of an integer", c_field_of_int, NULL, "expected a list element, found integer (value 1 of the 1 it pops)"},
     {"ITER_KEY without ITER_INIT", c_key_without_iter, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},
     {"ITER_FIND without ITER_INIT", c_find_without_iter, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},

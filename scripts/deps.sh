@@ -28,11 +28,12 @@ case "$mode" in
   # tests/schemas/run.sh); libxml2-utils (xmllint) and python3-junitparser
   # (`pathway test --format junit` against the Jenkins junit-10 schema and
   # read by a JUnit consumer, tests/junit/schema.sh); pre-commit, git and
-  # python3-yaml (the hooks and workflow of docs/ci.md, tests/ci).
+  # python3-yaml (the hooks and workflow of docs/ci.md, tests/ci); gcovr
+  # (line and branch coverage per directory, scripts/coverage.sh).
   test) pkgs+=(check python3 clang valgrind time chromium libsqlite3-dev sqlite3
                python3-pytest python3-pip python3-setuptools python3-wheel python3-venv python3-jsonschema
                postgresql postgresql-server-dev-all zsh fish lintian help2man nodejs vim
-               libxml2-utils python3-junitparser pre-commit git python3-yaml)
+               libxml2-utils python3-junitparser pre-commit git python3-yaml gcovr)
         # Debian's npm, unless the nodejs installed brings its own (NodeSource's
         # does, and conflicts with Debian's).
         command -v npm >/dev/null || pkgs+=(npm) ;;

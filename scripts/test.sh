@@ -2,8 +2,8 @@
 # Builds and runs the whole test suite; then, where clang is installed, builds
 # and tests again with clang (both compilers must stay warning-free); then
 # the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-# command-line tests under valgrind memcheck, and a bounded fuzzing run
-# (docs/robustness.md).
+# command-line tests under valgrind memcheck, then the coverage build
+# checked against its floors, and a bounded fuzzing run (docs/robustness.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -32,6 +32,10 @@ if command -v clang >/dev/null; then
 fi
 bash scripts/sanitize.sh build-asan
 bash scripts/valgrind.sh build
+# Line and branch coverage of src/ per directory from the whole suite (gcc
+# --coverage), failing below the floors of tests/coverage-floor.txt
+# (docs/robustness.md, "Coverage").
+bash scripts/coverage.sh build-cov
 # Each libFuzzer harness for a bounded time from the committed corpus, two at
 # a time (docs/fuzzing.md has the long runs).
 FUZZ_JOBS=2 bash tests/fuzz/run.sh "${PATHWAY_FUZZ_SECONDS:-60}"

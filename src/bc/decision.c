@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "../util/assert.h"
 #include "bytecode.h"
 #include "decision.h"
 
@@ -9,7 +10,7 @@ uint32_t pb_decision(const pb_image *img, uint32_t req, const char **who)
         return PB_NO_DECISION;
     uint32_t f = img->reqs[req].func + 1;
     if (f >= img->nfuncs || img->funcs[f].nparams != 0 || img->funcs[f].result.kind != PB_T_INT ||
-        img->funcs[f].result.optional || img->funcs[f].name >= img->nstrings)
+        img->funcs[f].result.optional || PU_NEVER(img->funcs[f].name >= img->nstrings)) /* verified */
         return PB_NO_DECISION;
     const char *name = img->strings[img->funcs[f].name];
     size_t n = sizeof PB_DECISION_PREFIX - 1;

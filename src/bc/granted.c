@@ -1,16 +1,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/assert.h"
 #include "code.h"
 #include "granted.h"
 
-/* The field of record `rec` whose name is text[0..len), or PB_NO_GRANT_FIELD. */
+/* The field of record `rec` whose name is text[0..len), or PB_NO_GRANT_FIELD.
+ * Here and below the image is verified (every caller holds a loaded or
+ * compiled program): its records' fields, names and types are in range. */
 static uint32_t pb_field_of(const pb_image *img, uint32_t rec, const char *text, size_t len)
 {
     const pb_record *r = &img->records[rec];
-    for (uint32_t i = 0; i < r->nfields && r->first_field + i < img->nfields; i++) {
+    for (uint32_t i = 0; i < r->nfields && PU_ALWAYS(r->first_field + i < img->nfields); i++) {
         uint32_t name = img->fields[r->first_field + i].name;
-        if (name < img->nstrings && strlen(img->strings[name]) == len && memcmp(img->strings[name], text, len) == 0)
+        if (PU_ALWAYS(name < img->nstrings) && strlen(img->strings[name]) == len && memcmp(img->strings[name], text, len) == 0)
             return i;
     }
     return PB_NO_GRANT_FIELD;
@@ -41,17 +44,18 @@ static bool pb_granted_names(const pb_image *img, uint32_t rec, const char *s, p
 
 bool pb_granted_find(const pb_image *img, pb_granted *out)
 {
-    if (!img->nrecords)
+    if (PU_NEVER(!img->nrecords))
         return false;
     const pb_record *facts = &img->records[0];
     for (uint32_t f = 0; f < img->nfuncs; f++) {
         const pb_func *fn = &img->funcs[f];
-        if (fn->nparams != 0 || fn->result.kind != PB_T_LIST || fn->name >= img->nstrings ||
+        if (fn->nparams != 0 || fn->result.kind != PB_T_LIST || PU_NEVER(fn->name >= img->nstrings) ||
             strncmp(img->strings[fn->name], PB_GRANTED_PREFIX, sizeof PB_GRANTED_PREFIX - 1) != 0)
             continue;
         pb_insn in;
-        if (!pb_decode(img->code, (size_t)fn->code_off + fn->code_len, fn->code_off, &in) ||
-            in.op != PB_OP_LOAD_FACT || in.a >= facts->nfields || fn->result.rec >= img->nrecords)
+        bool decoded = pb_decode(img->code, (size_t)fn->code_off + fn->code_len, fn->code_off, &in);
+        if (PU_NEVER(!decoded) || in.op != PB_OP_LOAD_FACT || PU_NEVER(in.a >= facts->nfields) ||
+            PU_NEVER(fn->result.rec >= img->nrecords))
             return false;
         /* The list it loads is of the record its names are fields of. */
         const pb_field *list = &img->fields[facts->first_field + in.a];
@@ -69,7 +73,7 @@ void pb_arrange_texts(const pb_image *img, const char **texts)
         texts[r] = NULL;
     for (uint32_t f = 0; f < img->nfuncs; f++) {
         const pb_func *fn = &img->funcs[f];
-        if (fn->nparams != 0 || fn->result.kind != PB_T_BOOL || fn->name >= img->nstrings)
+        if (fn->nparams != 0 || fn->result.kind != PB_T_BOOL || PU_NEVER(fn->name >= img->nstrings))
             continue;
         const char *name = img->strings[fn->name];
         if (strncmp(name, PB_ARRANGE_PREFIX, sizeof PB_ARRANGE_PREFIX - 1) != 0)

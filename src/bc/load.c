@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "code.h"
+#include "../util/assert.h"
 
 #define PB_DEFAULT_MAX_FILE ((size_t)64 << 20)
 #define PB_DEFAULT_MAX_CODE (16u << 20)
@@ -183,7 +184,9 @@ static bool load_records(pb_loader *l)
         r->first_field = ld_u32(l);
         r->nfields = ld_u32(l);
     }
-    if (l->bad)
+    /* ld_table made sure count * PB_SZ_RECORD bytes remain, and a record is
+     * exactly that many: no read above ran past the payload. */
+    if (PU_NEVER(l->bad))
         return false;
     img->fields = ld_table(l, &img->nfields, PB_SZ_FIELD, sizeof *img->fields, "fields");
     if (!img->fields)
@@ -253,7 +256,9 @@ static bool load_funcs(pb_loader *l)
         f->result = pb_type_unpack(ld_u32(l));
         f->frame = ld_u32(l);
     }
-    if (l->bad)
+    /* As for records: a function is exactly PB_SZ_FUNC bytes, all checked
+     * to remain by ld_table. */
+    if (PU_NEVER(l->bad))
         return false;
     img->param_types = ld_table(l, &img->nparam_types, PB_SZ_PARAM, sizeof *img->param_types,
                                 "parameter types");

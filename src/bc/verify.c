@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/assert.h"
 #include "../util/date.h"
 #include "code.h"
 
@@ -165,7 +166,8 @@ static bool v_field_bounds(vc *c, uint32_t i, const pb_field *f)
                         pb_type_str(c->img, f->type, tb, sizeof tb));
     if (has_lo && has_hi && lo > hi)
         return pbv_fail(c, "field %u: its minimum is above its maximum", i);
-    if (f->def == PB_DEF_VALUE && v_scalar(c, f, &f->defv, &d) && ((has_lo && d < lo) || (has_hi && d > hi)))
+    /* A NaN default (v_scalar refuses it) is within no bounds. */
+    if (f->def == PB_DEF_VALUE && (!v_scalar(c, f, &f->defv, &d) || (has_lo && d < lo) || (has_hi && d > hi)))
         return pbv_fail(c, "field %u: its default is outside its bounds", i);
     return true;
 }
@@ -362,9 +364,10 @@ static bool v_operand(vc *c, const pb_insn *in, pb_operand k, uint32_t v, int32_
             return pbv_fail_code(c, "date %d out of range (years %d to %d)", (int)sv, PU_YEAR_MIN, PU_YEAR_MAX);
         return true;
     case PB_K_SLOT:
-        if (!img->nrecords || v >= img->records[0].nfields)
+        /* v_records refused an image without record 0 before any code. */
+        if (PU_NEVER(!img->nrecords) || v >= img->records[0].nfields)
             return pbv_fail_code(c, "facts field %u out of range (the facts record has %u fields)", v,
-                              img->nrecords ? img->records[0].nfields : 0);
+                              PU_ALWAYS(img->nrecords) ? img->records[0].nfields : 0);
         return true;
     case PB_K_REC:
         if (v >= img->nrecords)
@@ -449,7 +452,10 @@ static bool v_target(vc *c, const pb_insn *in, uint32_t dist, uint32_t *target)
 static bool v_loop_shape(vc *c, const pb_insn *in, uint32_t head)
 {
     pb_insn h;
-    if (!pb_decode(c->img->code, c->end, head, &h) || !v_loop_head(h.op))
+    /* v_target checked that head is the boundary of an instruction this
+     * pass already decoded: it decodes again. */
+    bool decoded = pb_decode(c->img->code, c->end, head, &h);
+    if (PU_NEVER(!decoded) || !v_loop_head(h.op))
         return pbv_fail_code(c, "LOOP to offset %u, which is not an ITER_NEXT or ITER_FIND", head);
     uint64_t exit = (uint64_t)head + h.size + h.b;
     if (exit < (uint64_t)c->pc + in->size)
@@ -877,7 +883,8 @@ bool pb_verify(pb_image *img, char *err, size_t errlen)
     if (ok) {
         c.need = calloc(img->nfuncs ? img->nfuncs : 1, sizeof *c.need);
         c.calls = calloc(img->nfuncs ? img->nfuncs : 1, sizeof *c.calls);
-        ok = (c.need && c.calls) || pbv_fail(&c, "out of memory");
+        if (!c.need || !c.calls)
+            ok = pbv_fail(&c, "out of memory");
     }
     ok = ok && v_functions(&c) && pbv_programs(&c) && pbv_lines(&c);
     if (ok)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/assert.h"
 #include "../util/date.h"
 #include "verify_int.h"
 
@@ -16,7 +17,8 @@ static bool v_valid_func(const pb_image *img, uint32_t f)
     if (f >= img->nfuncs)
         return false;
     const pb_func *fn = &img->funcs[f];
-    return fn->nparams == 1 && (uint64_t)fn->first_param < img->nparam_types &&
+    /* v_functions checked first_param + nparams <= nparam_types. */
+    return fn->nparams == 1 && PU_ALWAYS((uint64_t)fn->first_param < img->nparam_types) &&
            img->param_types[fn->first_param].kind == PB_T_DATE && !img->param_types[fn->first_param].optional &&
            fn->result.kind == PB_T_DATE && !fn->result.optional;
 }

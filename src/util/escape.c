@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assert.h"
 #include "escape.h"
 #include "grow.h"
 #include "utf8.h"
@@ -83,7 +84,9 @@ static pu_plain pu_plain_but(const char *specials)
     pu_plain m = {0, 0};
     for (; *specials; specials++) {
         unsigned bit = (unsigned char)*specials - 0x20u;
-        if (bit < 64)
+        /* Every format's specials (" \\ & < > ') are below 0x60; the other
+         * half of the mask is there for a format that needs more. */
+        if (PU_ALWAYS(bit < 64))
             m.lo |= (uint64_t)1 << bit;
         else
             m.hi |= (uint64_t)1 << (bit - 64);

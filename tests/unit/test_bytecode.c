@@ -4,6 +4,7 @@
  * unknown or misplaced sections, hostile counts, out-of-range indices. Also
  * pins the disassembler's output. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -943,6 +944,193 @@ START_TEST(bc_disasm_unverified)
 }
 END_TEST
 
+/* The loader's remaining refusals, each at the read that notices it. */
+START_TEST(bc_loader_edges)
+{
+    pb_image *img = rich();
+    uint8_t *d, *o;
+    size_t len, olen;
+    save(img, &d, &len);
+
+    /* A section too short for its own count. */
+    o = replace_payload(d, len, PB_SEC_STRS, (const uint8_t *)"", 0, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'STRS': an entry needs 4 more bytes, 0 remain");
+    free(o);
+
+    /* Two strings fit the count check (4 bytes each at least), but the
+     * first one's text takes the bytes of the second's length. */
+    static const uint8_t strings_short[] = {2, 0, 0, 0, 4, 0, 0, 0, 'a', 'b', 'c', 'd'};
+    o = replace_payload(d, len, PB_SEC_STRS, strings_short, sizeof strings_short, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'STRS': an entry needs 4 more bytes, 0 remain");
+    free(o);
+
+    /* No records; one integer field whose 8-byte default leaves no byte
+     * for its bounds. */
+    static const uint8_t no_bounds[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, PB_T_INT, 0, 0, 0,
+                                        PB_DEF_VALUE, 1, 2, 3, 4, 5, 6, 7, 8};
+    o = replace_payload(d, len, PB_SEC_RECS, no_bounds, sizeof no_bounds, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'RECS': an entry needs 1 more bytes, 0 remain");
+    free(o);
+
+    /* A maximum (alone) on a list field. */
+    static const uint8_t list_max[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, PB_T_LIST, 0, 0, 0,
+                                       PB_DEF_REQUIRED, PB_BOUND_MAX};
+    o = replace_payload(d, len, PB_SEC_RECS, list_max, sizeof list_max, &olen);
+    expect_load_error(o, olen, NULL, "malformed section 'RECS': field 0 of type list of record 0 cannot have bounds");
+    free(o);
+
+    /* A tag byte past ASCII is shown escaped. */
+    section sec[PB_NSECTIONS];
+    find_sections(d, sec);
+    memcpy(d + sec[PB_SEC_KINT].at, "\x80\xff" "AB", 4);
+    expect_load_error(d, len, NULL, "unknown section '\\x80\\xffAB' (format version 6 has no such section)");
+    memcpy(d + sec[PB_SEC_KINT].at, "KINT", 4);
+
+    /* No room for a message: refused all the same, nothing written. */
+    ck_assert_ptr_null(pb_load(d, 3, NULL, NULL, 0));
+    char err[8] = "keep";
+    ck_assert_ptr_null(pb_load(d, 3, NULL, err, 0));
+    ck_assert_str_eq(err, "keep");
+    free(d);
+    pb_image_free(img);
+}
+END_TEST
+
+/* What a source line looks like with leading blanks: they are dropped. */
+static const char *wild_line(void *user, const char *file, uint32_t line)
+{
+    (void)user;
+    (void)line;
+    return strcmp(file, "w.pw") == 0 ? "\t  tabbed" : NULL;
+}
+
+/* Every fallback of the listing for a damaged, unverified image: each
+ * index out of range, each kind the format does not have, strings that
+ * need escapes or are cut in a comment. */
+START_TEST(bc_disasm_wild)
+{
+    ah *b = ah_new();
+    ah_str(b, "w.pw");
+    uint32_t esc = ah_str(b, "a\\b\tc\x01\x7f");
+    uint32_t lng = ah_str(b, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9z"); /* é across byte 48 */
+    uint32_t gone = ah_str(b, "gone");
+    /* Not UTF-8: no character boundary before byte 48 to cut at. */
+    uint32_t tail = ah_str(b, "a\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80"
+                              "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80"
+                              "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80");
+    ah_record(b, "coach");
+    ah_field(b, "n", ah_t(PB_T_INT), PB_DEF_VALUE, (pv_value){.as.i = 3});
+    ah_field(b, "odd", ah_t(PB_T_INT), PB_DEF_REQUIRED, (pv_value){0});
+    ah_field(b, "bad", ah_t(PB_T_INT), PB_DEF_REQUIRED, (pv_value){0});
+    ah_field(b, "gone", ah_t(PB_T_INT), PB_DEF_REQUIRED, (pv_value){0});
+    ah_record(b, "cert");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, (pv_value){0});
+    ah_num(b, 0.5);
+    ah_func(b, "main", t_bool(), 0, NULL, 0, 4);
+    ah_emit(b, PB_OP_PUSH_DATE, (uint32_t)9999999, 0);
+    uint32_t second = ah_emit(b, PB_OP_PUSH_DATE, (uint32_t)-9999999, 0);
+    uint32_t third = ah_emit(b, PB_OP_PUSH_STR, lng, 0);
+    ah_emit(b, PB_OP_PUSH_STR, gone, 0);
+    ah_emit(b, PB_OP_PUSH_STR, tail, 0);
+    ah_emit(b, PB_OP_LOAD_FIELD, 0, 3);
+    ah_emit(b, PB_OP_PUSH_INT, 99, 0);
+    ah_emit(b, PB_OP_PUSH_NUM, 99, 0);
+    ah_emit(b, PB_OP_LOAD_FIELD, 9, 0);
+    ah_emit(b, PB_OP_LOAD_FIELD, 1, 2);
+    ah_emit(b, PB_OP_LOAD_FIELD, 1, 7);
+    ah_emit(b, PB_OP_LOAD_FIELD, 1, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, 3, 0);
+    ah_emit(b, PB_OP_CALL, 99, 0);
+    ah_emit(b, PB_OP_CALL, 1, 0);
+    ah_emit(b, PB_OP_DATE_ADD, 7, 0);
+    ah_emit(b, PB_OP_CMP_INT, 99, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    pb_type two[2] = {t_bool(), t_bool()};
+    AH_FN(b, "renamed", t_bool(), 2, two, 2, 1, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+    ah_const_fn(b, "moved", true);
+    ah_line(b, 0, "w.pw", 3, 0);
+    ah_line(b, second, "x.pw", 3, 0);
+    ah_line(b, third, "w.pw", 4, 0);
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "r", 99);
+    ah_leaf(b, PB_ROLE_REQUIRE, "k", 0);
+    pb_image *img = ah_image(b);
+    free(b);
+    ck_assert_ptr_nonnull(img);
+    img->fields[0].bounds = PB_BOUND_MAX;
+    img->fields[0].maxv.as.i = 10;
+    img->fields[1].type.kind = 42;
+    img->fields[1].def = PB_DEF_VALUE;
+    img->fields[2].def = 9;
+    img->strings[gone] = NULL;
+    img->records[1].nfields = 3;
+    img->records[1].name = 7777;
+    img->nums[0] = NAN;
+    img->funcs[1].name = 5000;
+    img->funcs[1].first_param = 999;
+    img->funcs[2].code_off = 60000;
+    img->lines[1].file = 888;
+    img->progs[0].id = 6000;
+    img->progs[0].grants = esc;
+    img->progs[0].valid_unit = 7;
+    img->progs[0].valid_n = 2;
+    img->progs[0].opens = 20454; /* 2026-01-01 */
+    img->progs[0].duration = 1;
+    img->reqs[0].role = 5;
+    img->reqs[0].line = 5;
+    img->reqs[1].kind = 9;
+
+    char *text = disasm(img, wild_line);
+    static const char *const want[] = {
+        "\"a\\\\b\\tc\\x01\\x7f\"",            /* escapes in the string table */
+        "  <no string>\n",                       /* a string missing */
+        "n: integer <= 10 = 3\n",                /* a maximum alone */
+        "odd: <kind 42> = <value>\n",            /* a value of no kind */
+        "bad: integer = <bad default kind 9>\n", /* a default of no kind */
+        "?: integer\n",                          /* a field without a name */
+        "       1  <field out of range>\n",
+        "\n     0  nan\n",                         /* no decimal reads back as NaN */
+        "program 0 ?\n",
+        "  grants \"a\\\\b\\tc\\x01\\x7f\" valid for 2 <bad unit>\n",
+        "  duration 1 day\n",                   /* one, not "days" */
+        "  enrolment open from 2026-01-01\n",
+        "<bad role> \"r\": function 99 '?'   ; ?:5\n",
+        "\"k\": <bad kind 9>\n",
+        "; w.pw:3: tabbed\n",
+        "PUSH_DATE      day 9999999\n",
+        "; ?:3\n",                               /* another file, the same line */
+        "PUSH_DATE      day -9999999\n",
+        "; \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"\n", /* cut before the é */
+        "PUSH_STR       3\n",
+        "PUSH_STR       4        ; \"...\"\n",
+        "LOAD_FIELD     0, 3     ; coach.?\n",
+        "PUSH_INT       99\n",
+        "PUSH_NUM       99\n",
+        "LOAD_FIELD     9, 0     ; record 9\n", /* no such record: no field named */
+        "LOAD_FIELD     1, 2     ; record 1\n", /* past the fields table */
+        "LOAD_FIELD     1, 7     ; record 1\n", /* past the record's fields */
+        "; ?.id\n",
+        "; ?\n",
+        "CALL           99\n",
+        "CALL           1\n",
+        "DATE_ADD       <unit 7>\n",
+        "CMP_INT        <cmp 99>\n",
+        "function 1 ?(?): boolean\n",
+        "  <code out of range>\n",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_msg(strstr(text, want[i]), "missing: %s\n%s", want[i], text);
+    free(text);
+    /* Without a line table, no line is announced. */
+    img->lines = NULL;
+    text = disasm(img, wild_line);
+    ck_assert_ptr_null(strstr(text, "; w.pw:3"));
+    free(text);
+    pb_image_free(img);
+}
+END_TEST
+
 static Suite *bytecode_suite(void)
 {
     Suite *s = suite_create("bytecode");
@@ -959,6 +1147,7 @@ static Suite *bytecode_suite(void)
     tcase_add_test(tc, bc_flipped_bytes);
     tcase_add_test(tc, bc_bad_sections);
     tcase_add_test(tc, bc_malformed_payloads);
+    tcase_add_test(tc, bc_loader_edges);
     tcase_add_test(tc, bc_limits);
     tcase_add_test(tc, bc_out_of_range);
     tcase_add_test(tc, bc_mutations_are_safe);
@@ -966,6 +1155,7 @@ static Suite *bytecode_suite(void)
     TCase *dis = tcase_create("disasm");
     tcase_add_test(dis, bc_disasm);
     tcase_add_test(dis, bc_disasm_unverified);
+    tcase_add_test(dis, bc_disasm_wild);
     suite_add_tcase(s, dis);
     return s;
 }

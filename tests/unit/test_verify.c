@@ -268,6 +268,213 @@ static void r_versions_back_to_back(ah *b)
 
 /* ---- the table ---------------------------------------------------------------------- */
 
+/* ---- branches the cases above leave untaken (docs/robustness.md, "Coverage") -- */
+
+/* A computed validity's function must take one plain date and give one. */
+static void r_valid_with(ah *b, pb_type param, pb_type result)
+{
+    pb_type p[1] = {param};
+    AH_FN(b, "v", result, 1, p, 1, 1, {PB_OP_PUSH_NONE, ty(result), 0}, {PB_OP_RET, 0, 0});
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "always", 0);
+}
+static void r_valid_opt_param(ah *b) { r_valid_with(b, ah_opt(PB_T_DATE), ah_t(PB_T_DATE)); }
+static void r_valid_int_param(ah *b) { r_valid_with(b, t_int(), ah_t(PB_T_DATE)); }
+static void r_valid_opt_result(ah *b) { r_valid_with(b, ah_t(PB_T_DATE), ah_opt(PB_T_DATE)); }
+static void r_valid_int_result(ah *b) { r_valid_with(b, ah_t(PB_T_DATE), t_int()); }
+static void p_valid_func1(pb_image *img)
+{
+    img->progs[0].valid_unit = PB_VALID_COMPUTED;
+    img->progs[0].valid_n = 1;
+}
+
+/* Two top-level leaves; the first claims the second as its member. */
+static void r_two_leaves(ah *b)
+{
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "a", 0);
+    ah_leaf(b, PB_ROLE_REQUIRE, "b", 0);
+}
+static void p_leaf_size(pb_image *img) { img->reqs[0].size = 2; }
+static void p_string_missing(pb_image *img) { img->strings[1] = NULL; }
+
+/* Bounds with a maximum alone (n: integer, default 0). */
+static void p_max_below_default(pb_image *img)
+{
+    img->fields[F_N].bounds = PB_BOUND_MAX;
+    img->fields[F_N].maxv.as.i = -1;
+}
+static void p_max_above_default(pb_image *img)
+{
+    img->fields[F_N].bounds = PB_BOUND_MAX;
+    img->fields[F_N].maxv.as.i = 10;
+}
+static void p_both_below_default(pb_image *img)
+{
+    img->fields[F_N].bounds = PB_BOUND_MIN | PB_BOUND_MAX;
+    img->fields[F_N].minv.as.i = -5;
+    img->fields[F_N].maxv.as.i = -1;
+}
+
+/* A number field with bounds and a NaN default (h: number, default 1.5). */
+static void p_default_nan(pb_image *img)
+{
+    img->fields[F_H].bounds = PB_BOUND_MIN;
+    img->fields[F_H].minv.as.n = 0;
+    img->fields[F_H].defv.as.n = NAN;
+}
+
+/* A loop whose body overwrites the iterator's position (local 1). */
+static void c_loop_position_overwritten(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 1, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* A finding loop whose body overwrites the key (local 2). */
+static void c_loop_key_overwritten(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, C_ID);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Local 3 is an integer at the loop head; the body makes it text on one
+ * path only, so that on the back edge its type is unknown (unset). */
+static void c_loop_local_unset(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 4, 2);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    uint32_t skip = ah_emit(b, PB_OP_JUMP_FALSE, 0, 0);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "s"), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 3, 0);
+    ah_patch(b, skip, b->ncode);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* A third record, course, whose list the patch below makes `deg`. */
+static void with_courses(ah *b)
+{
+    ah_record(b, "course");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, NONE_V);
+}
+static void p_deg_courses(pb_image *img)
+{
+    img->fields[F_DEG].type = ah_list(2);
+    img->fields[F_DEG].def = PB_DEF_EMPTY;
+}
+
+/* The iterator's list replaced by a list of another record. */
+static void c_iter_list_other_record(ah *b)
+{
+    with_courses(b);
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_LOAD_FACT, F_DEG, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 0, 0);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* A key made for certificates, then an iterator over courses. */
+static void c_key_other_record(ah *b)
+{
+    with_courses(b);
+    ah_func(b, "bad", t_bool(), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, C_ID);
+    ah_emit(b, PB_OP_LOAD_FACT, F_DEG, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(2)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* Two paths meet with an iterator over a list on one and over a set on
+ * the other: no iterator after the join. */
+static void c_iter_two_kinds(ah *b)
+{
+    ah_func(b, "bad", t_bool(), 0, NULL, 2, 1);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    uint32_t to_set = ah_emit(b, PB_OP_JUMP_FALSE, 0, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, F_CERTS, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_list(REC_CERT)));
+    uint32_t to_join = ah_emit(b, PB_OP_JUMP, 0, 0);
+    ah_patch(b, to_set, b->ncode);
+    ah_emit(b, PB_OP_LOAD_FACT, F_ROLES, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, ty(ah_t(PB_T_SET)));
+    ah_patch(b, to_join, b->ncode);
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+}
+
+/* LOAD_FIELD pops a list element, not an integer. */
+static void c_field_of_int(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 0, 1, {PB_OP_PUSH_INT, ah_int(b, 1), 0}, {PB_OP_LOAD_FIELD, REC_CERT, 0},
+          {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+
+/* ITER_KEY and ITER_FIND need an iterator that ITER_INIT set up. */
+static void c_key_without_iter(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 3, 1, {PB_OP_PUSH_STR, ah_str(b, "x"), 0}, {PB_OP_ITER_KEY, 0, 0},
+          {PB_OP_PUSH_TRUE, 0, 0}, {PB_OP_RET, 0, 0});
+}
+static void c_find_without_iter(ah *b)
+{
+    AH_FN(b, "bad", t_bool(), 0, NULL, 3, 1, {PB_OP_ITER_FIND, 0, 0}, {PB_OP_POP, 0, 0}, {PB_OP_PUSH_TRUE, 0, 0},
+          {PB_OP_RET, 0, 0});
+}
+
 typedef struct vcase {
     const char *name;
     void (*build)(ah *b);
@@ -408,6 +615,36 @@ static const vcase cases[] = {
     {"line file", with_lines, p_line_file, "string 777 out of range (image has 17 strings) in line entry 0"},
     {"line offset", with_lines, p_line_pc, "line entry 0: code offset 5000 out of range (image has 2 code bytes)"},
     {"lines sorted", with_lines, p_lines_unsorted, "line entry 1: code offset 0 is before the previous entry's 1 (not sorted)"},
+
+    /* branches the cases above leave untaken */
+    {"validity function: optional date parameter", r_valid_opt_param, p_valid_func1,
+     "program 0: validity function 1 is not a function of one date that gives a date"},
+    {"validity function: integer parameter", r_valid_int_param, p_valid_func1,
+     "program 0: validity function 1 is not a function of one date that gives a date"},
+    {"validity function: optional date result", r_valid_opt_result, p_valid_func1,
+     "program 0: validity function 1 is not a function of one date that gives a date"},
+    {"validity function: integer result", r_valid_int_result, p_valid_func1,
+     "program 0: validity function 1 is not a function of one date that gives a date"},
+    {"leaf size", r_two_leaves, p_leaf_size, "requirement 0 of program 0: a single requirement with 0 members (size 2)"},
+    {"string missing", NULL, p_string_missing, "string 1 missing"},
+    {"maximum alone, below the default", NULL, p_max_below_default, "field 5: its default is outside its bounds"},
+    {"maximum alone, above the default", NULL, p_max_above_default, NULL},
+    {"both bounds below the default", NULL, p_both_below_default, "field 5: its default is outside its bounds"},
+    {"NaN default within bounds", NULL, p_default_nan, "field 6: its default is outside its bounds"},
+    {"iterator position overwritten in the loop", c_loop_position_overwritten, NULL,
+     "local 1 is integer, but an iterator position at the ITER_NEXT"},
+    {"iterator key overwritten in the loop", c_loop_key_overwritten, NULL,
+     "local 2 is integer, but an iterator key at the ITER_FIND"},
+    {"local unset on the back edge", c_loop_local_unset, NULL, "local 3 is unset, but integer at the ITER_NEXT"},
+    {"iterator list of another record", c_iter_list_other_record, p_deg_courses,
+     "locals 0 and 1 are not an iterator set up by ITER_INIT"},
+    {"key for another record", c_key_other_record, p_deg_courses,
+     "local 2 is not a key for the elements of the iterator at local 0 (ITER_KEY sets it)"},
+    {"iterators over a list and a set joined", c_iter_two_kinds, NULL,
+     "locals 0 and 1 are not an iterator set up by ITER_INIT"},
+    {"field of an integer", c_field_of_int, NULL, "expected a list element, found integer (value 1 of the 1 it pops)"},
+    {"ITER_KEY without ITER_INIT", c_key_without_iter, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},
+    {"ITER_FIND without ITER_INIT", c_find_without_iter, NULL, "locals 0 and 1 are not an iterator set up by ITER_INIT"},
 };
 
 /* Effective periods and versions: the whole message is pinned. */
@@ -542,6 +779,18 @@ START_TEST(verify_empty_image)
 }
 END_TEST
 
+/* Without room for a message the verdict is the same, and nothing is written. */
+START_TEST(verify_no_message)
+{
+    pb_image *img = pb_image_new();
+    ck_assert(!pb_verify(img, NULL, 0));
+    char err[8] = "keep";
+    ck_assert(!pb_verify(img, err, 0));
+    ck_assert_str_eq(err, "keep");
+    pb_image_free(img);
+}
+END_TEST
+
 static Suite *verify_suite(void)
 {
     Suite *s = suite_create("verify");
@@ -550,6 +799,7 @@ static Suite *verify_suite(void)
     tcase_add_loop_test(tc, verify_period_case, 0, (int)(sizeof periods / sizeof periods[0]));
     tcase_add_test(tc, verify_summary);
     tcase_add_test(tc, verify_empty_image);
+    tcase_add_test(tc, verify_no_message);
     suite_add_tcase(s, tc);
     return s;
 }

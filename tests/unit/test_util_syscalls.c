@@ -1,0 +1,400 @@
+/* src/util/file.c when the system calls themselves fail: each test fails
+ * one call (fsync, close, rename, write, ...) on request and checks the
+ * message and that the target and the directory are as the failure
+ * requires. The calls are replaced at link time, as test_allocfail.c
+ * replaces the allocator (GNU ld's --wrap, tests/CMakeLists.txt); unarmed,
+ * every wrapper is the real call. Everything is written in the test's own
+ * mkdtemp directory. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "util/file.h"
+
+/* ---- the failures ----------------------------------------------------------------- */
+
+/* Call `fn` fails `times` times with errno `err` (returning `ret`) after
+ * `skip` calls pass. */
+static struct {
+    const char *fn;
+    int skip, times, err;
+    long ret;
+} arm;
+
+static void arm_fail(const char *fn, int skip, int times, int err, long ret)
+{
+    arm.fn = fn;
+    arm.skip = skip;
+    arm.times = times;
+    arm.err = err;
+    arm.ret = ret;
+}
+
+static bool failing(const char *fn)
+{
+    if (!arm.fn || strcmp(fn, arm.fn) != 0)
+        return false;
+    if (arm.skip > 0) {
+        arm.skip--;
+        return false;
+    }
+    if (arm.times <= 0)
+        return false;
+    arm.times--;
+    errno = arm.err;
+    return true;
+}
+
+int __real_fsync(int fd);
+int __real_close(int fd);
+int __real_renameat(int a, const char *p, int b, const char *q);
+int __real_ftruncate(int fd, off_t n);
+int __real_fchmod(int fd, mode_t m);
+int __real_fchown(int fd, uid_t u, gid_t g);
+ssize_t __real_write(int fd, const void *p, size_t n);
+ssize_t __real_read(int fd, void *p, size_t n);
+int __real_openat(int dir, const char *p, int flags, ...);
+int __real_open(const char *p, int flags, ...);
+void *__real_realloc(void *p, size_t n);
+int __real_fflush(FILE *f);
+int __real_faccessat(int dir, const char *p, int mode, int flags);
+uid_t __real_geteuid(void);
+int __real_fstat(int fd, struct stat *st);
+
+int __wrap_fsync(int fd) { return failing("fsync") ? (int)arm.ret : __real_fsync(fd); }
+int __wrap_close(int fd)
+{
+    /* A failing close has closed the descriptor all the same (POSIX leaves
+     * it unspecified; Linux closes it). */
+    int r = __real_close(fd);
+    return failing("close") ? (int)arm.ret : r;
+}
+int __wrap_renameat(int a, const char *p, int b, const char *q)
+{
+    return failing("renameat") ? (int)arm.ret : __real_renameat(a, p, b, q);
+}
+int __wrap_ftruncate(int fd, off_t n) { return failing("ftruncate") ? (int)arm.ret : __real_ftruncate(fd, n); }
+int __wrap_fchmod(int fd, mode_t m) { return failing("fchmod") ? (int)arm.ret : __real_fchmod(fd, m); }
+int __wrap_fchown(int fd, uid_t u, gid_t g) { return failing("fchown") ? (int)arm.ret : __real_fchown(fd, u, g); }
+ssize_t __wrap_write(int fd, const void *p, size_t n) { return failing("write") ? arm.ret : __real_write(fd, p, n); }
+ssize_t __wrap_read(int fd, void *p, size_t n) { return failing("read") ? arm.ret : __real_read(fd, p, n); }
+int __wrap_openat(int dir, const char *p, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
+    va_end(ap);
+    return failing("openat") ? (int)arm.ret : __real_openat(dir, p, flags, mode);
+}
+int __wrap_open(const char *p, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
+    va_end(ap);
+    /* Only /dev/urandom: the directory opens go on. */
+    if (strcmp(p, "/dev/urandom") == 0 && failing("open"))
+        return (int)arm.ret;
+    return __real_open(p, flags, mode);
+}
+void *__wrap_realloc(void *p, size_t n) { return failing("realloc") ? NULL : __real_realloc(p, n); }
+int __wrap_fflush(FILE *f) { return failing("fflush") ? (int)arm.ret : __real_fflush(f); }
+int __wrap_faccessat(int dir, const char *p, int mode, int flags)
+{
+    return failing("faccessat") ? (int)arm.ret : __real_faccessat(dir, p, mode, flags);
+}
+/* Set, the process is user 1000, not root. */
+static bool as_user;
+uid_t __wrap_geteuid(void) { return as_user ? 1000 : __real_geteuid(); }
+int __wrap_fstat(int fd, struct stat *st) { return failing("fstat") ? (int)arm.ret : __real_fstat(fd, st); }
+
+/* ---- the directory ------------------------------------------------------------------ */
+
+static char dir[64];
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/pw_util_syscalls.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    memset(&arm, 0, sizeof arm);
+    as_user = false;
+}
+
+static void teardown(void)
+{
+    memset(&arm, 0, sizeof arm);
+    as_user = false;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[512];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static char target[128];
+
+static const char *in_dir(const char *name)
+{
+    snprintf(target, sizeof target, "%s/%s", dir, name);
+    return target;
+}
+
+static size_t entries(void)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static void expect_err(const char *err, const char *path, const char *why)
+{
+    char want[512];
+    snprintf(want, sizeof want, "cannot write %s: %s", path, why);
+    ck_assert_str_eq(err, want);
+}
+
+/* ---- a new file: every step of the commit ------------------------------------------ */
+
+/* pu_write_file of a new file with `fn` failing: refused with the
+ * message, and nothing left in the directory. */
+static void new_file_fails(const char *fn, int skip, int err, long ret, const char *why)
+{
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail(fn, skip, 1, err, ret);
+    ck_assert_msg(!pu_write_file(p, "abc", 3, e, sizeof e), "%s: written", fn);
+    expect_err(e, p, why);
+    ck_assert_uint_eq(entries(), 0);
+}
+
+START_TEST(commit_failures)
+{
+    new_file_fails("fsync", 0, EIO, -1, strerror(EIO));
+    new_file_fails("close", 1, EIO, -1, strerror(EIO)); /* the first closes /dev/urandom */
+    new_file_fails("renameat", 0, EXDEV, -1, strerror(EXDEV));
+    new_file_fails("write", 0, ENOSPC, -1, strerror(ENOSPC));
+    new_file_fails("write", 0, 0, 0, "nothing written");
+    /* The directory's fsync: after the rename, so the file is there. */
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail("fsync", 1, 1, EIO, -1);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, strerror(EIO));
+    ck_assert_uint_eq(entries(), 1);
+}
+END_TEST
+
+/* What is no failure: a write interrupted before it wrote (retried), a
+ * directory that cannot be synced (EINVAL, EROFS). */
+START_TEST(commit_tolerated)
+{
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail("write", 0, 1, EINTR, -1);
+    ck_assert_msg(pu_write_file(p, "abc", 3, e, sizeof e), "%s", e);
+    arm_fail("fsync", 1, 1, EINVAL, -1);
+    ck_assert_msg(pu_write_file(p, "abcd", 4, e, sizeof e), "%s", e);
+    arm_fail("fsync", 1, 1, EROFS, -1);
+    ck_assert_msg(pu_write_file(p, "abcde", 5, e, sizeof e), "%s", e);
+    struct stat st;
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_int_eq(st.st_size, 5);
+    ck_assert_uint_eq(entries(), 1);
+}
+END_TEST
+
+/* ---- the temporary file ------------------------------------------------------------ */
+
+START_TEST(temp_names)
+{
+    char e[512] = "";
+    const char *p = in_dir("t.txt");
+    /* No /dev/urandom (a chroot), or a short read from it: the name comes
+     * from the clock; the write succeeds. */
+    arm_fail("open", 0, 1, ENOENT, -1);
+    ck_assert_msg(pu_write_file(p, "a", 1, e, sizeof e), "%s", e);
+    arm_fail("read", 0, 1, EIO, -1);
+    ck_assert_msg(pu_write_file(p, "b", 1, e, sizeof e), "%s", e);
+    /* A name taken is tried again with another; 100 taken is an error. */
+    unlink(p);
+    arm_fail("openat", 0, 3, EEXIST, -1);
+    ck_assert_msg(pu_write_file(p, "c", 1, e, sizeof e), "%s", e);
+    unlink(p);
+    arm_fail("openat", 0, 100, EEXIST, -1);
+    ck_assert(!pu_write_file(p, "d", 1, e, sizeof e));
+    expect_err(e, p, strerror(EEXIST));
+    ck_assert_uint_eq(entries(), 0);
+}
+END_TEST
+
+/* Replacing a file keeps its owner and permissions, or fails saying so. */
+START_TEST(keep_owner_and_mode)
+{
+    char e[512] = "";
+    const char *p = in_dir("old.txt");
+    ck_assert(pu_write_file(p, "old", 3, e, sizeof e));
+    ck_assert_int_eq(chmod(p, 0640), 0);
+    arm_fail("fchmod", 0, 1, EPERM, -1);
+    ck_assert(!pu_write_file(p, "new", 3, e, sizeof e));
+    expect_err(e, p, "cannot keep its permissions");
+    arm_fail("fchown", 0, 1, EPERM, -1);
+    if (geteuid() == 0) {
+        ck_assert(!pu_write_file(p, "new", 3, e, sizeof e));
+        expect_err(e, p, "cannot keep its owner");
+    }
+    ck_assert_uint_eq(entries(), 1);
+    char buf[8] = "";
+    FILE *f = fopen(p, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(buf, 1, sizeof buf - 1, f), 3);
+    fclose(f);
+    ck_assert_str_eq(buf, "old");
+}
+END_TEST
+
+/* As a user other than root: a file the access check finds not writable
+ * is read-only, another error of the check is no refusal; a group that
+ * cannot be kept is a failure unless the user may not give it (EPERM). */
+START_TEST(not_root)
+{
+    char e[512] = "";
+    const char *p = in_dir("mine.txt");
+    ck_assert(pu_write_file(p, "x", 1, e, sizeof e));
+    as_user = true;
+    arm_fail("faccessat", 0, 1, EACCES, -1);
+    ck_assert(!pu_out_check(p, e, sizeof e));
+    expect_err(e, p, "it is read-only; make it writable first (chmod u+w) if it is to be replaced");
+    arm_fail("faccessat", 0, 1, EIO, -1);
+    ck_assert_msg(pu_out_check(p, e, sizeof e), "%s", e);
+    if (__real_geteuid() == 0) { /* a group of another's needs root to set up */
+        ck_assert_int_eq(chown(p, (uid_t)-1, 1234), 0);
+        arm_fail("fchown", 0, 1, EPERM, -1);
+        ck_assert_msg(pu_write_file(p, "y", 1, e, sizeof e), "%s", e);
+        ck_assert_int_eq(chown(p, (uid_t)-1, 1234), 0);
+        arm_fail("fchown", 0, 1, EIO, -1);
+        ck_assert(!pu_write_file(p, "z", 1, e, sizeof e));
+        expect_err(e, p, "cannot keep its owner");
+    }
+    as_user = false;
+    /* The directory the temporary file would go in is not writable. */
+    arm_fail("faccessat", 0, 1, EACCES, -1);
+    ck_assert(!pu_out_check(p, e, sizeof e));
+    expect_err(e, p, strerror(EACCES));
+    ck_assert_uint_eq(entries(), 1);
+}
+END_TEST
+
+/* ---- in place, standard output, reading -------------------------------------------- */
+
+/* A file with another hard link is written in place: a failing truncate
+ * or close is an error; a failing open or a file that changed too. */
+START_TEST(in_place_failures)
+{
+    char e[512] = "", other[128];
+    const char *p = in_dir("linked.txt");
+    ck_assert(pu_write_file(p, "abc", 3, e, sizeof e));
+    snprintf(other, sizeof other, "%s/other.txt", dir);
+    ck_assert_int_eq(link(p, other), 0);
+    arm_fail("ftruncate", 0, 1, EIO, -1);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, strerror(EIO));
+    arm_fail("close", 0, 1, EIO, -1);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, strerror(EIO));
+    arm_fail("openat", 0, 1, EACCES, -1);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, strerror(EACCES));
+    arm_fail("fsync", 0, 1, EIO, -1);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, strerror(EIO));
+    arm_fail("fstat", 0, 1, EIO, -1);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, "it changed while it was being opened");
+    ck_assert_uint_eq(entries(), 2);
+}
+END_TEST
+
+START_TEST(stdout_flush)
+{
+    char e[512] = "";
+    pu_out o;
+    arm_fail("fflush", 0, 1, EIO, EOF);
+    ck_assert(!pu_out_open(&o, "-", e, sizeof e));
+    char want[256];
+    snprintf(want, sizeof want, "cannot write standard output: %s", strerror(EIO));
+    ck_assert_str_eq(e, want);
+    /* A write to standard output that fails names it; abandoning standard
+     * output leaves it open. Nothing reaches the real standard output. */
+    ck_assert(pu_out_open(&o, "-", e, sizeof e));
+    arm_fail("write", 0, 1, ENOSPC, -1);
+    ck_assert(!pu_out_write(&o, "x", 1, e, sizeof e));
+    snprintf(want, sizeof want, "cannot write standard output: %s", strerror(ENOSPC));
+    ck_assert_str_eq(e, want);
+    pu_out_abort(&o);
+    ck_assert_int_ne(fcntl(STDOUT_FILENO, F_GETFD), -1);
+}
+END_TEST
+
+/* Out of memory while a file grows past the first buffer: ENOMEM, and the
+ * message says so. */
+START_TEST(read_out_of_memory)
+{
+    const char *p = in_dir("big");
+    FILE *f = fopen(p, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 70000; i++)
+        fputc('x', f);
+    fclose(f);
+    char e[512] = "", *data = NULL, want[256];
+    size_t len;
+    arm_fail("realloc", 0, 1, ENOMEM, 0);
+    errno = 0;
+    ck_assert(!pu_read_file(p, 0, &data, &len, e, sizeof e));
+    ck_assert_int_eq(errno, ENOMEM);
+    snprintf(want, sizeof want, "out of memory reading %s", p);
+    ck_assert_str_eq(e, want);
+}
+END_TEST
+
+static Suite *syscalls_suite(void)
+{
+    Suite *s = suite_create("util_syscalls");
+    TCase *tc = tcase_create("failures");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, commit_failures);
+    tcase_add_test(tc, commit_tolerated);
+    tcase_add_test(tc, temp_names);
+    tcase_add_test(tc, keep_owner_and_mode);
+    tcase_add_test(tc, not_root);
+    tcase_add_test(tc, in_place_failures);
+    tcase_add_test(tc, stdout_flush);
+    tcase_add_test(tc, read_out_of_memory);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return pw_run_suite(syscalls_suite());
+}

@@ -7,7 +7,8 @@ usage: coverage_floor.py SUMMARY.json FLOOR.txt [--update]
 Prints a table (lines and branches, covered/total and %, per directory and
 for all of src/), then fails (exit 1) naming each directory whose lines or
 branches are below its floor. --update rewrites the floor file with this
-measurement rounded down to 0.1, keeping any floor that is higher."""
+measurement less SLACK points, rounded down to 0.1, keeping any floor that
+is higher."""
 import json
 import math
 import sys
@@ -29,6 +30,12 @@ def per_directory(summary):
 
 def pct(covered, total):
     return 100.0 * covered / total if total else 100.0
+
+
+# A floor is written this far below the measurement: a few branches depend
+# on timing (the language server's debounce, which worker thread takes a
+# batch), and a floor that an unchanged tree can miss would make CI flaky.
+SLACK = 0.3
 
 
 def floor1(x):
@@ -56,7 +63,7 @@ def write_floors(path, dirs, old):
                  "# raised (COVERAGE_UPDATE_FLOOR=1 bash scripts/coverage.sh).\n")
         for d in sorted(dirs):
             c = dirs[d]
-            lf, bf = floor1(pct(c[0], c[1])), floor1(pct(c[2], c[3]))
+            lf, bf = floor1(pct(c[0], c[1]) - SLACK), floor1(pct(c[2], c[3]) - SLACK)
             if d in old:
                 lf, bf = max(lf, old[d][0]), max(bf, old[d][1])
             fh.write(f"{d:<14} {lf:5.1f} {bf:5.1f}\n")

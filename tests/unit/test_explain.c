@@ -325,6 +325,13 @@ END_TEST
 START_TEST(test_sweep_dates) { sweep_rules("tests/explain/dates-sweep.pw", 24, 1500); }
 END_TEST
 
+/* Counts between `today` and the facts' dates, compared with constants
+ * (the day window spans the days the comparison holds the same), clamped,
+ * and used in arithmetic, dates and numbers (the days the count is the
+ * same): `when` exact on every day of eight years. */
+START_TEST(test_sweep_counts) { sweep_rules("tests/explain/counts-sweep.pw", 24, 3000); }
+END_TEST
+
 /* Enrolment windows: their ends are day boundaries of `when` exactly. */
 /* ---- explain's days against evaluation, day by day ------------------------ */
 
@@ -393,6 +400,11 @@ START_TEST(test_explain_days_shared) { explain_rules_brute("tests/explain/shared
 END_TEST
 
 START_TEST(test_explain_days_usatf) { explain_rules_brute(USATF, 16, 900); }
+END_TEST
+
+/* The same for counts used every way (tests/explain/counts-sweep.pw), over
+ * eight years each way. */
+START_TEST(test_explain_days_counts) { explain_rules_brute("tests/explain/counts-sweep.pw", 24, 3000); }
 END_TEST
 
 START_TEST(test_sweep_windows) { sweep_rules("tests/explain/windows-sweep.pw", 24, 1200); }
@@ -637,9 +649,11 @@ static Suite *explain_suite(void)
     tcase_add_test(tc, test_sweep_usatf);
     tcase_add_test(tc, test_sweep_england_athletics);
     tcase_add_test(tc, test_sweep_dates);
+    tcase_add_test(tc, test_sweep_counts);
     tcase_add_test(tc, test_sweep_windows);
     tcase_add_test(tc, test_explain_days_shared);
     tcase_add_test(tc, test_explain_days_usatf);
+    tcase_add_test(tc, test_explain_days_counts);
     tcase_add_test(tc, test_sweep_full_horizon);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");

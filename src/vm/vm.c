@@ -498,6 +498,71 @@ static uint32_t pv_window_count_clamp(pv_state *st, const pv_value *x, bool is_m
     return PV_RUN_MARK + st->nruns++;
 }
 
+pv_count_role pv_window_count_role(unsigned op)
+{
+    switch ((pb_op)op) {
+    /* Read the integer, and narrow the window for a marked one. */
+    case PB_OP_NEG_INT:
+    case PB_OP_ADD_INT:
+    case PB_OP_SUB_INT:
+    case PB_OP_MUL_INT:
+    case PB_OP_MIN_INT:
+    case PB_OP_MAX_INT:
+    case PB_OP_INT_TO_NUM:
+    case PB_OP_CMP_INT:
+    case PB_OP_DATE_ADD:
+    case PB_OP_DATE_MAKE:
+    case PB_OP_DATE_NEXT:
+        return PV_COUNT_READ;
+    /* Move values whole (or look only at whether one is absent). */
+    case PB_OP_STORE_LOCAL:
+    case PB_OP_DUP:
+    case PB_OP_POP:
+    case PB_OP_IS_NONE:
+    case PB_OP_OTHERWISE:
+    case PB_OP_CALL:
+    case PB_OP_RET:
+        return PV_COUNT_MOVE;
+    case PB_OP_NOP:
+    case PB_OP_PUSH_TRUE:
+    case PB_OP_PUSH_FALSE:
+    case PB_OP_PUSH_NONE:
+    case PB_OP_PUSH_INT:
+    case PB_OP_PUSH_NUM:
+    case PB_OP_PUSH_STR:
+    case PB_OP_PUSH_DATE:
+    case PB_OP_PUSH_TODAY:
+    case PB_OP_LOAD_FACT:
+    case PB_OP_LOAD_FIELD:
+    case PB_OP_LOAD_LOCAL:
+    case PB_OP_NOT:
+    case PB_OP_NEG_NUM:
+    case PB_OP_ADD_NUM:
+    case PB_OP_SUB_NUM:
+    case PB_OP_MUL_NUM:
+    case PB_OP_MIN_NUM:
+    case PB_OP_MAX_NUM:
+    case PB_OP_CMP_NUM:
+    case PB_OP_CMP_DATE:
+    case PB_OP_CMP_TEXT:
+    case PB_OP_CMP_BOOL:
+    case PB_OP_BETWEEN:
+    case PB_OP_HAS:
+    case PB_OP_JUMP:
+    case PB_OP_JUMP_FALSE:
+    case PB_OP_JUMP_TRUE:
+    case PB_OP_ITER_INIT:
+    case PB_OP_ITER_NEXT:
+    case PB_OP_LOOP:
+    case PB_OP_ITER_KEY:
+    case PB_OP_ITER_FIND:
+    case PB_OP_DATE_PART:
+    case PB_OP_COUNT:
+        return PV_COUNT_NONE;
+    }
+    return PV_COUNT_NONE;
+}
+
 static bool pv_has(const pv_value *set, const pv_value *text)
 {
     if (set->none || text->none)

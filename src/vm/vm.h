@@ -116,6 +116,17 @@ static inline void pv_window_close(pv_state *st)
     st->track = false;
 }
 
+/* What an instruction does with a count marked while a day window is open
+ * (pv_state.runs), for the check that every instruction is accounted for:
+ * the window is exact only if each instruction that reads an integer
+ * narrows it for a marked one (PV_COUNT_READ), the instructions that move
+ * values whole keep the mark (PV_COUNT_MOVE), and the rest take no integer.
+ * A switch without a default: a new opcode does not compile (-Wswitch)
+ * until it is given its role here, and unit.test_window checks the roles
+ * against the operand shapes of the opcode table. */
+typedef enum pv_count_role { PV_COUNT_NONE, PV_COUNT_MOVE, PV_COUNT_READ } pv_count_role;
+pv_count_role pv_window_count_role(unsigned op); /* a pb_op */
+
 #define PV_DEFAULT_BUDGET 10000000u
 
 /* Returns false when out of memory. */

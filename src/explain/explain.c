@@ -332,11 +332,11 @@ static pw_status px_explain_all(const px_exp *x, const pw_explain_options *o, pw
     for (size_t i = 0; i < n; i++) {
         if (!pw_program_is_first_version(prog, i) || !px_selected(o, pw_program_id(prog, i)))
             continue;
+        /* The scans call the VM directly (px_node), never pw_evaluate: the
+         * context's results stay the evaluation date's of each version, as
+         * px_verdict_at left them, with nothing to restore. */
         pw_status st = px_explain_prog(x, i, &pe[k]);
         if (st != PW_OK)
-            return st;
-        /* Restore the evaluation date's outcomes after the scans' calls. */
-        if ((st = pw_evaluate(x->ctx, pe[k].version, x->span.as_of, x->err)) != PW_OK)
             return st;
         k++;
     }

@@ -360,6 +360,70 @@ pw_status pwi_context_copy(pw_context *src, pw_context **out, cJSON **record, pw
     return PW_OK;
 }
 
+/* A context's results, saved (pwi_context_save): the per-program and
+ * per-node arrays an evaluation fills, one block after this header. */
+struct pwi_saved {
+    uint64_t executed;
+};
+
+/* The arrays saved, in the block's order: where each lives and its size. */
+static size_t pwi_saved_parts(pw_context *ctx, void **where[9], size_t size[9])
+{
+    size_t np = ctx->program->img->nprogs, nr = ctx->program->img->nreqs;
+    void **w[9] = {(void **)&ctx->nunmet, (void **)&ctx->npref, (void **)&ctx->nadvice, (void **)&ctx->lists,
+                   (void **)&ctx->evaluated, (void **)&ctx->eligible, (void **)&ctx->verdict,
+                   (void **)&ctx->outcomes, (void **)&ctx->decided};
+    size_t z[9] = {np * sizeof *ctx->nunmet, np * sizeof *ctx->npref, np * sizeof *ctx->nadvice,
+                   nr * sizeof *ctx->lists, np, np, np, nr, nr};
+    size_t total = 0;
+    for (int i = 0; i < 9; i++) {
+        where[i] = w[i];
+        size[i] = z[i];
+        total += z[i];
+    }
+    return total;
+}
+
+pw_status pwi_context_save(pw_context *ctx, struct pwi_saved **out, pw_error *err)
+{
+    *out = NULL;
+    pw_status st = pw_prepare(ctx, err);
+    if (st != PW_OK)
+        return st;
+    void **where[9];
+    size_t size[9];
+    size_t total = pwi_saved_parts(ctx, where, size);
+    struct pwi_saved *s = malloc(sizeof *s + total);
+    if (!s)
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory saving the context's results");
+    s->executed = ctx->vm.executed;
+    unsigned char *at = (unsigned char *)(s + 1);
+    for (int i = 0; i < 9; i++) {
+        if (size[i])
+            memcpy(at, *where[i], size[i]);
+        at += size[i];
+    }
+    *out = s;
+    return PW_OK;
+}
+
+void pwi_context_restore(pw_context *ctx, struct pwi_saved *s)
+{
+    if (!s)
+        return;
+    void **where[9];
+    size_t size[9];
+    pwi_saved_parts(ctx, where, size);
+    const unsigned char *at = (const unsigned char *)(s + 1);
+    for (int i = 0; i < 9; i++) {
+        if (size[i])
+            memcpy(*where[i], at, size[i]);
+        at += size[i];
+    }
+    ctx->vm.executed = s->executed;
+    free(s);
+}
+
 /* For each unmet requirement a person decides: what the facts record,
  * from its decision function (pb_decision). */
 static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *verr)

@@ -71,6 +71,9 @@ pw_status pwi_options(const void *given, size_t known, void *copy, const char *w
 
 pw_status pwi_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
 pw_status pwi_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err);
+struct pwi_saved;
+pw_status pwi_context_save(pw_context *ctx, struct pwi_saved **out, pw_error *err);
+void pwi_context_restore(pw_context *ctx, struct pwi_saved *saved);
 void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id, pu_buf *out);
 size_t pwi_result_format_count(const pw_result_format *f);
 size_t pwi_result_format_program(const pw_result_format *f, size_t k);

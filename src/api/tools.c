@@ -56,6 +56,16 @@ pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **reco
     return pwi_context_copy(src, out, record, err);
 }
 
+pw_status pt_context_save(pw_context *ctx, struct pwi_saved **saved, pw_error *err)
+{
+    return pwi_context_save(ctx, saved, err);
+}
+
+void pt_context_restore(pw_context *ctx, struct pwi_saved *saved)
+{
+    pwi_context_restore(ctx, saved);
+}
+
 const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog)
 {
     return pwi_result_nodes(ctx, prog);

@@ -63,6 +63,16 @@ pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_e
  * questions about a host's context that must leave its results alone. */
 pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err);
 
+/* For questions that evaluate but never change the facts (explain, when),
+ * asked of the host's context itself, which costs no copy (a copy through
+ * JSON cost explain and when several evaluations of the coach): its facts
+ * completed, its results (everything pw_evaluate leaves to read) saved in
+ * *saved, and restored (and *saved freed) by pt_context_restore, whatever
+ * the question gave. */
+struct pwi_saved;
+pw_status pt_context_save(pw_context *ctx, struct pwi_saved **saved, pw_error *err);
+void pt_context_restore(pw_context *ctx, struct pwi_saved *saved);
+
 /* The requirement nodes (indices as pw_requirement_info counts them) behind
  * the result lists of the last successful evaluation of prog: the unmet
  * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then

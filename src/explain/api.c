@@ -97,9 +97,12 @@ static pw_status px_ask_json(const pw_program *program, const char *json, size_t
     return st;
 }
 
-/* The question on a copy of a host's context, whose own results stay as
- * they were. Without options: the evaluation date is today and no other
- * day is looked at (the cheap answer). */
+/* The question on a host's context, whose own results stay as they were:
+ * explain and when on the context itself, its results saved and restored
+ * (a copy through JSON cost them several evaluations of the coach), a plan
+ * on a copy (it adds certificates to the record). Without options: the
+ * evaluation date is today and no other day is looked at (the cheap
+ * answer). */
 static pw_status px_ask_context(pw_context *host, const pw_explain_options *options, const px_question *q,
                                 pw_error *err)
 {
@@ -113,6 +116,17 @@ static pw_status px_ask_context(pw_context *host, const pw_explain_options *opti
     pw_status st = px_options(options, &today, &copy, &o, err);
     if (st != PW_OK)
         return st;
+    if (q->kind != PX_PLAN) { /* explain and when never change the facts */
+        struct pwi_saved *saved;
+        st = pt_context_save(host, &saved, err);
+        if (st != PW_OK)
+            return st;
+        const char *coach = px_context_coach_id(host);
+        st = q->kind == PX_EXPLAIN ? px_explain(host, coach, o, q->explanation, err)
+                                   : px_when(host, coach, q->id, o, q->eligibility, err);
+        pt_context_restore(host, saved);
+        return st;
+    }
     pw_context *ctx;
     cJSON *r;
     st = pt_context_copy(host, &ctx, &r, err);

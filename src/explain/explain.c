@@ -29,6 +29,22 @@ typedef struct px_scans {
     size_t n, cap;
 } px_scans;
 
+/* What a single requirement looked at (px_seen), already read: it depends
+ * only on the leaf's code, the evaluation date and the day it changes
+ * (`then`), and the same leaf (`member("usatf")`, `age >= 18`) is explained
+ * in program after program. The entries are shared, never written after. */
+typedef struct px_looked {
+    uint32_t func;
+    pw_date then;
+    pw_seen *seen;
+    size_t nseen;
+} px_looked;
+
+typedef struct px_lookeds {
+    px_looked *items;
+    size_t n, cap;
+} px_lookeds;
+
 typedef struct px_exp {
     pw_context *ctx;
     px_span span;
@@ -36,6 +52,7 @@ typedef struct px_exp {
     pw_error *err;
     px_memo memo;     /* this record's: leaves without the date, once */
     px_scans *scans;  /* this record's single requirements scanned */
+    px_lookeds *looked; /* this record's single requirements' px_seen */
 } px_exp;
 
 /* Whether functions f and g compute the same: the same code, byte for byte
@@ -154,6 +171,41 @@ static pw_status px_scan_days(const px_exp *x, size_t version, size_t node, pw_d
     return PW_OK;
 }
 
+/* At most this many px_seen results are remembered (px_scan_keep says why). */
+#define PX_LOOKED_KEPT 256
+
+/* px_seen of the leaf (version, node) on the evaluation date, with `then`,
+ * read once for each leaf code and `then` (px_looked). */
+static pw_status px_seen_once(const px_exp *x, size_t version, size_t node, pw_date then, pw_seen **seen,
+                              size_t *nseen)
+{
+    const pb_image *img = pt_program_image(pt_context_program(x->ctx));
+    const pb_req *r = &img->reqs[img->progs[version].first_req + (uint32_t)node];
+    px_lookeds *l = x->looked;
+    for (size_t k = 0; r->kind == PB_R_LEAF && k < l->n; k++) {
+        if (l->items[k].then == then && px_same_func(img, l->items[k].func, r->func)) {
+            *seen = l->items[k].seen;
+            *nseen = l->items[k].nseen;
+            return PW_OK;
+        }
+    }
+    pw_status st = px_seen(x->ctx, version, node, x->span.as_of, then, x->a, seen, nseen, x->err);
+    if (st != PW_OK || r->kind != PB_R_LEAF || l->n >= PX_LOOKED_KEPT)
+        return st;
+    if (l->n == l->cap) { /* when memory allows: forgetting only costs time */
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        px_looked *items = pm_alloc(x->a, cap * sizeof *items);
+        if (!items)
+            return st;
+        if (l->n)
+            memcpy(items, l->items, l->n * sizeof *items);
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = (px_looked){r->func, then, *seen, *nseen};
+    return st;
+}
+
 /* A requirement a person decides looks at one thing, the decision: one
  * line that says who decides and what the facts record (an entry whose
  * `expr` is NULL: a statement, not a value). It never changes with the
@@ -213,7 +265,7 @@ static pw_status px_explain_req(const px_exp *x, size_t version, size_t node, pw
     if (st != PW_OK || decided >= 0)
         return st != PW_OK ? st : px_decision_seen(x, who, decided, r);
     pw_seen *seen;
-    st = px_seen(x->ctx, version, node, as_of, then, x->a, &seen, &r->nseen, x->err);
+    st = px_seen_once(x, version, node, then, &seen, &r->nseen);
     r->seen = seen;
     return st;
 }
@@ -280,11 +332,11 @@ static pw_status px_explain_all(const px_exp *x, const pw_explain_options *o, pw
     for (size_t i = 0; i < n; i++) {
         if (!pw_program_is_first_version(prog, i) || !px_selected(o, pw_program_id(prog, i)))
             continue;
+        /* The scans call the VM directly (px_node), never pw_evaluate: the
+         * context's results stay the evaluation date's of each version, as
+         * px_verdict_at left them, with nothing to restore. */
         pw_status st = px_explain_prog(x, i, &pe[k]);
         if (st != PW_OK)
-            return st;
-        /* Restore the evaluation date's outcomes after the scans' calls. */
-        if ((st = pw_evaluate(x->ctx, pe[k].version, x->span.as_of, x->err)) != PW_OK)
             return st;
         k++;
     }
@@ -303,7 +355,8 @@ pw_status px_explain(pw_context *ctx, const char *coach, const pw_explain_option
     pm_init(a, 16384);
     pw_explanation *e = pm_alloc(a, sizeof *e);
     px_scans scans = {NULL, 0, 0};
-    px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}, &scans};
+    px_lookeds looked = {NULL, 0, 0};
+    px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}, &scans, &looked};
     pw_status st = e && px_memo_init(&x.memo, pt_program_image(pt_context_program(ctx)), a) ? px_span_of(o, &x.span, err)
                                                                      : px_fail_nomem(err);
     if (st == PW_OK) {

@@ -117,6 +117,10 @@ bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t
 const char *px_date_text(pm_arena *a, pw_date d);
 /* The record's `id` when it is text, else NULL. */
 const char *px_coach_id(const struct cJSON *record);
+/* The same of the facts in a context: its `id` field when the facts declare
+ * one of type text and it is not absent (what px_coach_id finds in the
+ * facts copied to JSON), else NULL. */
+const char *px_context_coach_id(pw_context *ctx);
 /* Turns a VM error of the last evaluation into a pw_error. */
 pw_status px_fail_nomem(pw_error *err);
 

@@ -319,27 +319,61 @@ static void px_read_leaf(px_leaf *l, const pb_image *img, uint32_t func, bool to
 
 /* ---- values as text ------------------------------------------------------ */
 
+/* Appends fmt to buf[*at..n) with its one "%s" replaced by s, as
+ * snprintf(buf + *at, n - *at, fmt, s) would (cut at n, always ended by a
+ * NUL, *at moved on by the whole length): explain writes thousands of
+ * these, and snprintf's parsing of the format was most of their cost. */
 static void px_put(char *buf, size_t n, size_t *at, const char *fmt, const char *s)
 {
-    if (*at < n) {
-        int k = snprintf(buf + *at, n - *at, fmt, s);
-        *at += k > 0 ? (size_t)k : 0;
+    if (*at >= n)
+        return;
+    size_t w = *at;
+    for (const char *f = fmt; *f; f++) {
+        const char *from = f, *to = f + 1;
+        if (f[0] == '%' && f[1] == 's') {
+            from = s;
+            to = s + strlen(s);
+            f++;
+        }
+        for (const char *c = from; c < to; c++, w++)
+            if (w + 1 < n)
+                buf[w] = *c;
     }
+    buf[w + 1 < n ? w : n - 1] = '\0';
+    *at = w;
+}
+
+/* The decimal digits of i. */
+static void px_int_text(int64_t i, char *buf, size_t n)
+{
+    char d[24];
+    size_t k = sizeof d;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    d[--k] = '\0';
+    do {
+        d[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        d[--k] = '-';
+    size_t at = 0;
+    px_put(buf, n, &at, "%s", d + k);
 }
 
 void px_value_text(const pw_context *ctx, pb_type t, const pv_value *v, char *buf, size_t n)
 {
     char d[11];
+    size_t at = 0;
     if (v->none) {
-        snprintf(buf, n, "none");
+        px_put(buf, n, &at, "%s", "none");
         return;
     }
     switch (t.kind) {
-    case PB_T_INT: snprintf(buf, n, "%lld", (long long)v->as.i); break;
+    case PB_T_INT: px_int_text(v->as.i, buf, n); break;
     case PB_T_NUM: snprintf(buf, n, "%g", v->as.n); break;
-    case PB_T_BOOL: snprintf(buf, n, "%s", v->as.b ? "true" : "false"); break;
-    case PB_T_TEXT: snprintf(buf, n, "\"%s\"", pf_string(pt_context_cfacts(ctx), v->as.s)); break;
-    case PB_T_DATE: pw_date_format(v->as.d, d); snprintf(buf, n, "%s", d); break;
+    case PB_T_BOOL: px_put(buf, n, &at, "%s", v->as.b ? "true" : "false"); break;
+    case PB_T_TEXT: px_put(buf, n, &at, "\"%s\"", pf_string(pt_context_cfacts(ctx), v->as.s)); break;
+    case PB_T_DATE: pw_date_format(v->as.d, d); px_put(buf, n, &at, "%s", d); break;
     case PB_T_SET: {
         size_t at = 0;
         px_put(buf, n, &at, "%s", "[");
@@ -422,11 +456,10 @@ static void px_test_text(const pw_context *ctx, const px_term *t, char *buf, siz
 {
     static const char *const words[] = {"equal to", "not", "less than", "at most", "more than", "at least"};
     char k[256];
+    size_t at = 0;
     px_value_text(ctx, t->ktype, &t->k, k, sizeof k);
-    if (t->cmp == PB_CMP_COUNT)
-        snprintf(buf, n, "holding %s", k);
-    else
-        snprintf(buf, n, "%s %s", words[t->cmp], k);
+    px_put(buf, n, &at, "%s", t->cmp == PB_CMP_COUNT ? "holding" : words[t->cmp]);
+    px_put(buf, n, &at, " %s", k);
 }
 
 /* ---- evaluating terms ---------------------------------------------------- */

@@ -141,6 +141,9 @@ bool px_quant_at(const pb_image *img, size_t pc, size_t end, uint32_t nparams, p
     pb_insn zero, acc, list, init, next, var, in, fin;
     size_t p = pc;
     px_locals k = {.nparams = nparams};
+    /* Tried at every instruction of a leaf: most are not even a push. */
+    if (pc >= end || (img->code[pc] != PB_OP_PUSH_INT && img->code[pc] != PB_OP_PUSH_NUM))
+        return false;
     if (!px_dec(img, end, p, &zero) || !px_zero(img, &zero))
         return false;
     p += zero.size;

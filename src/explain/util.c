@@ -1,6 +1,7 @@
 /* Small helpers shared by the explain library. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "explain.h"
 #include "util/date.h"
@@ -43,4 +44,22 @@ const char *px_coach_id(const cJSON *record)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(record, "id");
     return cJSON_IsString(id) ? id->valuestring : NULL;
+}
+
+const char *px_context_coach_id(pw_context *ctx)
+{
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
+    const pf_facts *f = pt_context_cfacts(ctx);
+    if (!img->nrecords || !f->root)
+        return NULL;
+    const pb_record *r = &img->records[0];
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const pb_field *fld = &img->fields[r->first_field + i];
+        if (strcmp(img->strings[fld->name], "id") != 0)
+            continue;
+        if (fld->type.kind != PB_T_TEXT || (f->root[i].none && fld->type.optional))
+            return NULL;
+        return pf_string(f, f->root[i].as.s);
+    }
+    return NULL;
 }

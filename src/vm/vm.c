@@ -299,6 +299,270 @@ static void pv_window_between(pv_state *st, const pv_value *x, uint32_t unit, in
         pv_window_narrow(st, (int64_t)a + 1, b);
 }
 
+/* ---- counts marked (pv_state.runs) ----------------------------------------------
+ * A count between the marked date and another (BETWEEN) is a function of the
+ * day t, h(t) = the count clamped to [lo, hi], that never falls as t moves on
+ * when t is the later date (`age`) and never rises when t is the earlier one.
+ * So any class of its values that keeps their order (below k or not, its
+ * sign against k, the value itself) is a run of days around the evaluation
+ * date, found by probing h: the window narrows to that run where the count
+ * is used (pv_window_count_cmp, pv_window_count_use), not at BETWEEN. */
+#define PV_RUN_MARK 0xFFFFFF00u
+#define PV_RUNS_MAX ((uint32_t)(sizeof ((pv_state *)0)->runs / sizeof ((pv_state *)0)->runs[0]))
+
+enum { PV_CLS_VALUE, PV_CLS_LT, PV_CLS_LE, PV_CLS_SIGN };
+typedef struct pv_cls {
+    int mode;
+    int64_t k;
+} pv_cls;
+
+/* The entry of a marked count, or NULL for any other value. */
+static inline const struct pv_run *pv_run_of(const pv_state *st, const pv_value *v)
+{
+    uint32_t i = v->count - PV_RUN_MARK;
+    return v->count >= PV_RUN_MARK && i < st->nruns ? &st->runs[i] : NULL;
+}
+
+/* The raw count on day t, and clamped (h(t)). */
+static int64_t pv_run_raw(const struct pv_run *r, int32_t t)
+{
+    return pv_count_at(r->other, t, r->right, r->unit);
+}
+static int64_t pv_run_clamp(const struct pv_run *r, int64_t c)
+{
+    c = c < r->lo ? r->lo : c;
+    return c > r->hi ? r->hi : c;
+}
+static int64_t pv_cls_of(pv_cls cls, int64_t h)
+{
+    switch (cls.mode) {
+    case PV_CLS_LT: return h < cls.k;
+    case PV_CLS_LE: return h <= cls.k;
+    case PV_CLS_SIGN: return (h > cls.k) - (h < cls.k);
+    default: return h;
+    }
+}
+static bool pv_run_same(const struct pv_run *r, pv_cls cls, int64_t c0, int32_t t)
+{
+    return pv_cls_of(cls, pv_run_clamp(r, pv_run_raw(r, t))) == c0;
+}
+
+/* A first guess of the edge of today's run toward `bound` (dir +1 or -1),
+ * as a distance from today, or -1: the count n at which the class first
+ * changes (found among the counts, no dates), and the day the count reaches
+ * n by pu_date_add. Only a guess: pv_run_edge checks it day by day. */
+static int64_t pv_run_guess(const struct pv_run *r, pv_cls cls, int64_t c0, int32_t today, int32_t bound, int dir)
+{
+    int64_t a = pv_run_raw(r, today), b = pv_run_raw(r, bound); /* class c0 at a, not at b */
+    int s = b > a ? 1 : -1;
+    while ((b - a) * s > 1) {
+        int64_t mid = a + (b - a) / 2;
+        if (pv_cls_of(cls, pv_run_clamp(r, mid)) == c0)
+            a = mid;
+        else
+            b = mid;
+    }
+    /* The count first reaches b (rising) or falls to b. */
+    int64_t n = r->right ? (s > 0 ? b : b + 1) : (s > 0 ? -b : -(b + 1));
+    int32_t day;
+    if (n < INT32_MIN || n > INT32_MAX || !pv_date_add(r->other, n, r->unit, &day))
+        return -1;
+    if (r->right && s < 0)
+        day -= 1; /* the last day still below b + 1 */
+    int64_t g = ((int64_t)day - today) * dir;
+    return g > 0 ? g : -1;
+}
+
+/* The farthest day from today toward `bound` (dir +1 or -1) up to which
+ * every day's class is c0 (today's). The class is monotone in the day, so
+ * it is one run: from the guess, outward by doubling steps until the class
+ * flips, then by bisection; the answer is checked on both sides whatever
+ * the guess was. */
+static int32_t pv_run_edge(const struct pv_run *r, pv_cls cls, int64_t c0, int32_t today, int32_t bound, int dir)
+{
+    int64_t n = ((int64_t)bound - today) * dir;
+    if (n <= 0 || pv_run_same(r, cls, c0, bound))
+        return bound;
+    int64_t good = 0, bad = n; /* class c0 at good, not at bad */
+    int64_t g = pv_run_guess(r, cls, c0, today, bound, dir);
+    bool up = true;
+    if (g > good && g < bad) {
+        up = pv_run_same(r, cls, c0, (int32_t)(today + dir * g));
+        if (up)
+            good = g;
+        else
+            bad = g;
+    }
+    for (int64_t step = 1; bad - good > 1; step *= 2) {
+        int64_t p = up ? good + step : bad - step;
+        if (p <= good || p >= bad)
+            break;
+        bool same = pv_run_same(r, cls, c0, (int32_t)(today + dir * p));
+        if (same)
+            good = p;
+        else
+            bad = p;
+        if (same != up)
+            break;
+    }
+    while (bad - good > 1) {
+        int64_t mid = good + (bad - good) / 2;
+        if (pv_run_same(r, cls, c0, (int32_t)(today + dir * mid)))
+            good = mid;
+        else
+            bad = mid;
+    }
+    return (int32_t)(today + dir * good);
+}
+
+/* Narrows the day window to the days around today on which the class of
+ * the count is today's. */
+static void pv_window_run(pv_state *st, const struct pv_run *r, pv_cls cls, int32_t today)
+{
+    int32_t lo = st->win_lo > -PV_DAY_LIMIT ? st->win_lo : -PV_DAY_LIMIT;
+    int32_t hi = st->win_hi < PV_DAY_LIMIT ? st->win_hi : PV_DAY_LIMIT;
+    if (lo > today || hi < today)
+        return;
+    int64_t c0 = pv_cls_of(cls, pv_run_clamp(r, pv_run_raw(r, today)));
+    int32_t first = pv_run_edge(r, cls, c0, today, lo, -1);
+    int32_t last = pv_run_edge(r, cls, c0, today, hi, 1);
+    pv_window_narrow(st, first, last);
+}
+
+/* BETWEEN gave k with the window open: the mark its result is pushed with
+ * (0: none, the window narrowed here as before when no entry is free). */
+static uint32_t pv_window_count(pv_state *st, const pv_value *x, uint32_t unit, int64_t k, int32_t today)
+{
+    bool left = x[0].count == PV_TODAY_MARK, right = x[1].count == PV_TODAY_MARK;
+    if (left == right)
+        return 0; /* between today and today: 0 every day */
+    if (st->nruns == PV_RUNS_MAX) {
+        pv_window_between(st, x, unit, k, today);
+        return 0;
+    }
+    st->runs[st->nruns] = (struct pv_run){right ? x[0].as.d : x[1].as.d, right, (uint8_t)unit, INT64_MIN, INT64_MAX};
+    return PV_RUN_MARK + st->nruns++;
+}
+
+/* Integers x[0..n) used by an instruction that does not follow marks: each
+ * marked count narrows the window to the days on which it is the same. */
+static void pv_window_count_use(pv_state *st, const pv_value *x, int n, int32_t today)
+{
+    for (int i = 0; i < n; i++) {
+        const struct pv_run *r = pv_run_of(st, &x[i]);
+        if (r)
+            pv_window_run(st, r, (pv_cls){PV_CLS_VALUE, 0}, today);
+    }
+}
+
+/* CMP_INT of x[0] and x[1] (condition c): a marked count against an
+ * integer that does not depend on the day narrows the window to the days on
+ * which the comparison comes out the same. */
+static void pv_window_count_cmp(pv_state *st, uint32_t c, const pv_value *x, int32_t today)
+{
+    static const uint8_t mirror[PB_CMP_COUNT] = {PB_EQ, PB_NE, PB_GT, PB_GE, PB_LT, PB_LE};
+    const struct pv_run *a = pv_run_of(st, &x[0]), *b = pv_run_of(st, &x[1]);
+    if (!a == !b || x[0].none || x[1].none || c >= PB_CMP_COUNT) {
+        pv_window_count_use(st, x, 2, today);
+        return;
+    }
+    if (!a)
+        c = mirror[c];
+    int mode = c == PB_LT || c == PB_GE ? PV_CLS_LT : c == PB_LE || c == PB_GT ? PV_CLS_LE : PV_CLS_SIGN;
+    pv_window_run(st, a ? a : b, (pv_cls){mode, a ? x[1].as.i : x[0].as.i}, today);
+}
+
+/* MIN_INT / MAX_INT (is_max) of x[0] and x[1]: a marked count against an
+ * integer that does not depend on the day is still a count, clamped; the
+ * mark the result is pushed with (0: none, the window narrowed here). */
+static uint32_t pv_window_count_clamp(pv_state *st, const pv_value *x, bool is_max, int32_t today)
+{
+    const struct pv_run *a = pv_run_of(st, &x[0]), *b = pv_run_of(st, &x[1]);
+    if (!a && !b)
+        return 0;
+    if ((a && b) || x[0].none || x[1].none || st->nruns == PV_RUNS_MAX) {
+        pv_window_count_use(st, x, 2, today);
+        return 0;
+    }
+    struct pv_run r = a ? *a : *b;
+    int64_t k = a ? x[1].as.i : x[0].as.i;
+    /* max(k, min(hi, max(lo, c))) = min(max(hi, k), max(lo, k, c)); min alike. */
+    if (is_max) {
+        r.lo = r.lo > k ? r.lo : k;
+        r.hi = r.hi > k ? r.hi : k;
+    } else {
+        r.lo = r.lo < k ? r.lo : k;
+        r.hi = r.hi < k ? r.hi : k;
+    }
+    st->runs[st->nruns] = r;
+    return PV_RUN_MARK + st->nruns++;
+}
+
+pv_count_role pv_window_count_role(unsigned op)
+{
+    switch ((pb_op)op) {
+    /* Read the integer, and narrow the window for a marked one. */
+    case PB_OP_NEG_INT:
+    case PB_OP_ADD_INT:
+    case PB_OP_SUB_INT:
+    case PB_OP_MUL_INT:
+    case PB_OP_MIN_INT:
+    case PB_OP_MAX_INT:
+    case PB_OP_INT_TO_NUM:
+    case PB_OP_CMP_INT:
+    case PB_OP_DATE_ADD:
+    case PB_OP_DATE_MAKE:
+    case PB_OP_DATE_NEXT:
+        return PV_COUNT_READ;
+    /* Move values whole (or look only at whether one is absent). */
+    case PB_OP_STORE_LOCAL:
+    case PB_OP_DUP:
+    case PB_OP_POP:
+    case PB_OP_IS_NONE:
+    case PB_OP_OTHERWISE:
+    case PB_OP_CALL:
+    case PB_OP_RET:
+        return PV_COUNT_MOVE;
+    case PB_OP_NOP:
+    case PB_OP_PUSH_TRUE:
+    case PB_OP_PUSH_FALSE:
+    case PB_OP_PUSH_NONE:
+    case PB_OP_PUSH_INT:
+    case PB_OP_PUSH_NUM:
+    case PB_OP_PUSH_STR:
+    case PB_OP_PUSH_DATE:
+    case PB_OP_PUSH_TODAY:
+    case PB_OP_LOAD_FACT:
+    case PB_OP_LOAD_FIELD:
+    case PB_OP_LOAD_LOCAL:
+    case PB_OP_NOT:
+    case PB_OP_NEG_NUM:
+    case PB_OP_ADD_NUM:
+    case PB_OP_SUB_NUM:
+    case PB_OP_MUL_NUM:
+    case PB_OP_MIN_NUM:
+    case PB_OP_MAX_NUM:
+    case PB_OP_CMP_NUM:
+    case PB_OP_CMP_DATE:
+    case PB_OP_CMP_TEXT:
+    case PB_OP_CMP_BOOL:
+    case PB_OP_BETWEEN:
+    case PB_OP_HAS:
+    case PB_OP_JUMP:
+    case PB_OP_JUMP_FALSE:
+    case PB_OP_JUMP_TRUE:
+    case PB_OP_ITER_INIT:
+    case PB_OP_ITER_NEXT:
+    case PB_OP_LOOP:
+    case PB_OP_ITER_KEY:
+    case PB_OP_ITER_FIND:
+    case PB_OP_DATE_PART:
+    case PB_OP_COUNT:
+        return PV_COUNT_NONE;
+    }
+    return PV_COUNT_NONE;
+}
+
 static bool pv_has(const pv_value *set, const pv_value *text)
 {
     if (set->none || text->none)
@@ -528,6 +792,8 @@ static const char *pv_cmp_symbol(uint32_t cmp)
 #define PV_INT_OP(name, check, sym)                              \
     PV_OP(name) {                                                \
         int64_t r;                                               \
+        if (st->track)                                           \
+            pv_window_count_use(st, sp - 2, 2, today);           \
         if (check(sp[-2].as.i, sp[-1].as.i, &r))                 \
             PV_FAIL("integer overflow in `%s`", sym);            \
         sp--;                                                    \
@@ -632,6 +898,8 @@ dispatch:
     PV_OP(NOT) sp[-1] = pv_bool(!sp[-1].as.b); PV_NEXT(NOT);
     PV_OP(NEG_INT) {
         int64_t r;
+        if (st->track)
+            pv_window_count_use(st, sp - 1, 1, today);
         if (pv_sub_overflows(0, sp[-1].as.i, &r))
             PV_FAIL("integer overflow in unary `-`");
         sp[-1] = pv_int(r);
@@ -642,13 +910,17 @@ dispatch:
     PV_INT_OP(MUL_INT, pv_mul_overflows, "*")
     PV_OP(MIN_INT) {
         int64_t x = sp[-2].as.i, y = sp[-1].as.i;
+        uint32_t mark = st->track ? pv_window_count_clamp(st, sp - 2, false, today) : 0;
         sp[-2] = pv_int(x < y ? x : y);
+        sp[-2].count = mark;
         sp--;
         PV_NEXT(MIN_INT);
     }
     PV_OP(MAX_INT) {
         int64_t x = sp[-2].as.i, y = sp[-1].as.i;
+        uint32_t mark = st->track ? pv_window_count_clamp(st, sp - 2, true, today) : 0;
         sp[-2] = pv_int(x > y ? x : y);
+        sp[-2].count = mark;
         sp--;
         PV_NEXT(MAX_INT);
     }
@@ -661,11 +933,13 @@ dispatch:
     PV_OP(INT_TO_NUM) {
         /* An absent optional integer stays absent as a number. */
         uint8_t none = sp[-1].none;
+        if (st->track)
+            pv_window_count_use(st, sp - 1, 1, today);
         sp[-1] = pv_num((double)sp[-1].as.i);
         sp[-1].none = none;
         PV_NEXT(INT_TO_NUM);
     }
-    PV_CMP_OP(CMP_INT, i, )
+    PV_CMP_OP(CMP_INT, i, if (st->track) pv_window_count_cmp(st, c, x, today);)
     PV_CMP_OP(CMP_NUM, n, )
     PV_CMP_OP(CMP_DATE, d, if (st->track) pv_window_cmp(st, c, x, today);)
     PV_CMP_OP(CMP_TEXT, s, )
@@ -680,6 +954,8 @@ dispatch:
     }
     PV_OP(DATE_ADD) {
         pv_window_day(st, sp - 2, today);
+        if (st->track)
+            pv_window_count_use(st, sp - 1, 1, today);
         int32_t r;
         if (!pv_date_add(sp[-2].as.d, sp[-1].as.i, ARG_A(DATE_ADD), &r))
             PV_FAIL("date out of range");
@@ -691,9 +967,9 @@ dispatch:
         int64_t r;
         if (!pv_between(sp[-2].as.d, sp[-1].as.d, ARG_A(BETWEEN), &r))
             PV_FAIL("date out of range");
-        if (st->track)
-            pv_window_between(st, sp - 2, ARG_A(BETWEEN), r, today);
+        uint32_t mark = st->track ? pv_window_count(st, sp - 2, ARG_A(BETWEEN), r, today) : 0;
         sp[-2] = pv_int(r);
+        sp[-2].count = mark;
         sp--;
         PV_NEXT(BETWEEN);
     }
@@ -707,6 +983,8 @@ dispatch:
     }
     PV_OP(DATE_MAKE) {
         int32_t r;
+        if (st->track)
+            pv_window_count_use(st, sp - 3, 3, today);
         int64_t y = sp[-3].as.i, m = sp[-2].as.i, d = sp[-1].as.i;
         if (!pu_date_make(y, m, d, &r)) {
             if (y < PU_YEAR_MIN || y > PU_YEAR_MAX)
@@ -724,6 +1002,8 @@ dispatch:
     }
     PV_OP(DATE_NEXT) {
         int32_t r, from = sp[-3].as.d;
+        if (st->track)
+            pv_window_count_use(st, sp - 2, 2, today);
         int64_t m = sp[-2].as.i, d = sp[-1].as.i;
         if (!pv_day_ok(from) || m < 1 || m > 12 || d < 1 || d > 31 || !pu_date_following(from, (int)m, (int)d, &r))
             PV_FAIL("no day %" PRId64 "/%" PRId64 " (day/month) follows that date in the years %d-%d", d, m,

@@ -69,6 +69,18 @@ typedef struct pv_state {
      * on which the runs since it was opened take every branch they took. */
     bool track;
     int32_t win_lo, win_hi;
+    /* Counts of units between a marked date and another (BETWEEN) while
+     * the window is open: each such integer is pushed marked with its entry
+     * here (pv_window_open), and narrows the window only where it is used:
+     * to the days on which a comparison with it comes out the same, or,
+     * used any other way, on which it has the same value. */
+    struct pv_run {
+        int32_t other;  /* the unmarked date */
+        uint8_t right;  /* the marked date is the second operand */
+        uint8_t unit;   /* pu_unit */
+        int64_t lo, hi; /* the count clamped to [lo, hi] (MAX_INT/MIN_INT) */
+    } runs[16];
+    uint32_t nruns;
     /* Builds with PV_STATS (cmake -DPATHWAY_STATS=ON) count each executed
      * pair of opcodes here, (PB_OP_COUNT + 1) rows of PB_OP_COUNT, the last
      * row for a function's first instruction, and pv_fini appends them to
@@ -83,8 +95,12 @@ typedef struct pv_state {
  * same: the evaluation date is pushed marked (PUSH_TODAY), each comparison
  * of a marked date with one that does not depend on the day narrows
  * [win_lo, win_hi] to the days on which that comparison gives what it gave,
- * and any other use of a marked date (DATE_ADD, BETWEEN: `age` is one)
- * narrows it to the evaluation date alone. Everything else a run computes
+ * a shifted marked date (DATE_ADD) narrows it to the evaluation date alone,
+ * and a count between a marked date and another (BETWEEN: `age` is one) is
+ * pushed marked too (pv_state.runs): compared with a value that does not
+ * depend on the day, it narrows the window to the days on which the
+ * comparison comes out the same (`age >= 18`: from the 18th birthday on,
+ * not one year); used any other way, to the days on which it is the same. Everything else a run computes
  * depends on the facts only, so on every day of the window the runs repeat
  * exactly. Remembered calls are not used meanwhile (their comparisons would
  * go unseen). Costs nothing while closed but one test per date comparison. */
@@ -93,11 +109,23 @@ static inline void pv_window_open(pv_state *st)
     st->track = true;
     st->win_lo = INT32_MIN;
     st->win_hi = INT32_MAX;
+    st->nruns = 0;
 }
 static inline void pv_window_close(pv_state *st)
 {
     st->track = false;
 }
+
+/* What an instruction does with a count marked while a day window is open
+ * (pv_state.runs), for the check that every instruction is accounted for:
+ * the window is exact only if each instruction that reads an integer
+ * narrows it for a marked one (PV_COUNT_READ), the instructions that move
+ * values whole keep the mark (PV_COUNT_MOVE), and the rest take no integer.
+ * A switch without a default: a new opcode does not compile (-Wswitch)
+ * until it is given its role here, and unit.test_window checks the roles
+ * against the operand shapes of the opcode table. */
+typedef enum pv_count_role { PV_COUNT_NONE, PV_COUNT_MOVE, PV_COUNT_READ } pv_count_role;
+pv_count_role pv_window_count_role(unsigned op); /* a pb_op */
 
 #define PV_DEFAULT_BUDGET 10000000u
 

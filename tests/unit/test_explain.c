@@ -325,6 +325,13 @@ END_TEST
 START_TEST(test_sweep_dates) { sweep_rules("tests/explain/dates-sweep.pw", 24, 1500); }
 END_TEST
 
+/* Counts between `today` and the facts' dates, compared with constants
+ * (the day window spans the days the comparison holds the same), clamped,
+ * and used in arithmetic, dates and numbers (the days the count is the
+ * same): `when` exact on every day of eight years. */
+START_TEST(test_sweep_counts) { sweep_rules("tests/explain/counts-sweep.pw", 24, 3000); }
+END_TEST
+
 /* Enrolment windows: their ends are day boundaries of `when` exactly. */
 /* ---- explain's days against evaluation, day by day ------------------------ */
 
@@ -395,6 +402,11 @@ END_TEST
 START_TEST(test_explain_days_usatf) { explain_rules_brute(USATF, 16, 900); }
 END_TEST
 
+/* The same for counts used every way (tests/explain/counts-sweep.pw), over
+ * eight years each way. */
+START_TEST(test_explain_days_counts) { explain_rules_brute("tests/explain/counts-sweep.pw", 24, 3000); }
+END_TEST
+
 START_TEST(test_sweep_windows) { sweep_rules("tests/explain/windows-sweep.pw", 24, 1200); }
 END_TEST
 
@@ -449,6 +461,51 @@ static void plan_rules(const char *rules, const char *const *targets, size_t nta
     pw_context_free(ctx);
     pw_program_free(p);
 }
+
+/* Plans search days with the same day windows as `when`: on rules with
+ * no grants, a plan that arranges nothing is the target alone, taken on the
+ * first day of `when`'s first period (itself checked against every day by
+ * test_sweep_counts), and every plan replays. */
+static void plans_match_when(const char *rules, unsigned coaches, int32_t days)
+{
+    pw_program *p = pw_test_open(rules);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    char json[2048], b[11], c[11];
+    unsigned compared = 0;
+    for (unsigned k = 0; k < coaches; k++) {
+        make_coach(k, json, sizeof json);
+        cJSON *record = cJSON_Parse(json);
+        pw_explain_options o = {.as_of = pw_test_day("2026-01-15") + (pw_date)(k * 37 % 400), .horizon_days = days};
+        for (size_t i = 0; i < pw_program_count(p); i++) {
+            if (!pw_program_is_first_version(p, i))
+                continue;
+            pw_error err;
+            pw_plan *plan;
+            pw_eligibility *w;
+            const char *id = pw_program_id(p, i);
+            ck_assert_msg(pw_plan_find(p, json, strlen(json), id, &o, &plan, &err) == PW_OK, "%s", err.message);
+            ck_assert_msg(pw_when(p, json, strlen(json), id, &o, &w, &err) == PW_OK, "%s", err.message);
+            if (plan->reachable)
+                ck_assert_msg(px_plan_replay(ctx, record, plan, &err) == PW_OK, "%s", err.message);
+            if (plan->reachable && plan->nsteps == 1 && plan->steps[0].narrange == 0) {
+                ck_assert_msg(w->nperiods > 0 && w->periods[0].from == plan->steps[0].enrol,
+                              "%s: %s: plan enrols on %s, when's first day is %s", json, id,
+                              text_of(plan->steps[0].enrol, b), w->nperiods ? text_of(w->periods[0].from, c) : "-");
+                compared++;
+            }
+            pw_eligibility_free(w);
+            pw_plan_free(plan);
+        }
+        cJSON_Delete(record);
+    }
+    ck_assert_uint_gt(compared, 0);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+
+START_TEST(test_plans_counts) { plans_match_when("tests/explain/counts-sweep.pw", 24, 3000); }
+END_TEST
 
 START_TEST(test_plans_usatf)
 {
@@ -637,9 +694,12 @@ static Suite *explain_suite(void)
     tcase_add_test(tc, test_sweep_usatf);
     tcase_add_test(tc, test_sweep_england_athletics);
     tcase_add_test(tc, test_sweep_dates);
+    tcase_add_test(tc, test_sweep_counts);
     tcase_add_test(tc, test_sweep_windows);
     tcase_add_test(tc, test_explain_days_shared);
     tcase_add_test(tc, test_explain_days_usatf);
+    tcase_add_test(tc, test_explain_days_counts);
+    tcase_add_test(tc, test_plans_counts);
     tcase_add_test(tc, test_sweep_full_horizon);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");

@@ -186,6 +186,65 @@ START_TEST(test_results_kept)
 }
 END_TEST
 
+/* Everything an evaluation of every program leaves to read, as text. */
+static char *results_text(const pw_program *p, const pw_context *ctx)
+{
+    size_t cap = 65536, at = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    for (size_t k = 0; k < pw_program_count(p); k++) {
+        at += (size_t)snprintf(t + at, cap - at, "%s %d %d unmet", pw_program_id(p, k), pw_result_verdict(ctx, k),
+                               pw_result_eligible(ctx, k));
+        for (size_t i = 0; i < pw_result_unmet_count(ctx, k); i++)
+            at += (size_t)snprintf(t + at, cap - at, " [%s]", pw_result_unmet_label(ctx, k, i));
+        for (size_t i = 0; i < pw_result_preferred_unmet_count(ctx, k); i++)
+            at += (size_t)snprintf(t + at, cap - at, " p[%s]", pw_result_preferred_unmet_label(ctx, k, i));
+        for (size_t i = 0; i < pw_result_advice_count(ctx, k); i++)
+            at += (size_t)snprintf(t + at, cap - at, " a[%s]", pw_result_advice(ctx, k, i));
+        for (size_t n = 0; n < pw_requirement_count(p, k); n++)
+            at += (size_t)snprintf(t + at, cap - at, " %d", pw_result_outcome(ctx, k, n));
+        at += (size_t)snprintf(t + at, cap - at, "\n");
+        ck_assert_uint_lt(at, cap);
+    }
+    return t;
+}
+
+/* Every program's results, every outcome and list, are as the host's
+ * evaluation left them after explain, when for every program (over 20
+ * years, many days evaluated on the host's own context), a plan, and a
+ * question that fails part way (an unknown program). */
+START_TEST(test_all_results_kept)
+{
+    pw_program *p = open_rules(USATF);
+    pw_error err;
+    for (size_t c = 0; c < sizeof records / sizeof records[0]; c++) {
+        pw_context *ctx = context_of(p, records[c].json);
+        ck_assert_int_eq(pw_evaluate_all(ctx, pw_test_day("2027-06-01"), &err), PW_OK);
+        char *before = results_text(p, ctx);
+        pw_explain_options o = opts("2026-11-23", 0);
+        pw_explanation *e;
+        ck_assert_int_eq(pw_explain_context(ctx, &o, &e, &err), PW_OK);
+        pw_explanation_free(e);
+        for (size_t k = 0; k < pw_program_count(p); k++) {
+            pw_eligibility *w;
+            ck_assert_int_eq(pw_when_context(ctx, pw_program_id(p, k), &o, &w, &err), PW_OK);
+            pw_eligibility_free(w);
+        }
+        pw_eligibility *w;
+        ck_assert_int_eq(pw_when_context(ctx, "no_such_program", &o, &w, &err), PW_ERR_USAGE);
+        pw_plan *plan;
+        if (pw_plan_find_context(ctx, "level_2", &o, &plan, &err) == PW_OK)
+            pw_plan_free(plan);
+        char *after = results_text(p, ctx);
+        ck_assert_str_eq(before, after);
+        free(before);
+        free(after);
+        pw_context_free(ctx);
+    }
+    pw_program_free(p);
+}
+END_TEST
+
 /* PW_HORIZON_NONE (and NULL options: today) look at one day: outcomes as an
  * evaluation gives them, no day searched for. */
 START_TEST(test_one_day)
@@ -337,6 +396,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_same_as_json, 0, (int)(sizeof records / sizeof records[0]));
     tcase_add_test(tc, test_field_by_field);
     tcase_add_test(tc, test_results_kept);
+    tcase_add_test(tc, test_all_results_kept);
     tcase_add_test(tc, test_one_day);
     tcase_add_test(tc, test_every_kind_copied);
     tcase_add_test(tc, test_errors);

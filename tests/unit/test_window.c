@@ -14,6 +14,7 @@
 
 #include "api/tools.h"
 #include "bc/image.h"
+#include "bc/opcodes.h"
 #include "facts/facts.h"
 #include "vm/vm.h"
 #include "check_main.h"
@@ -50,6 +51,12 @@ static const char rules[] =
     "  require \"following back\": 1 March following birth_date + (year of today - 2020) years < today\n"
     "  require \"held for\": held_for(\"a\", year of today - 2020)\n"
     "  require \"parts\": day 1 of month month of today of year 2030 > today\n"
+    "  require \"started, added to\": (years since (started otherwise today)) + 1 >= 3\n"
+    "  require \"age eq\": age = 20\n"
+    "  require \"age ne\": 30 != age\n"
+    "  require \"clamped\": min(40, max(age, 18)) < 25\n"
+    "  require \"months to go\": months between today and birth_date + 25 years > 2\n"
+    "  require \"two counts\": age > months since (started otherwise today)\n"
     "}\n";
 
 /* Each record parenthesized: one literal in pieces, not two elements. */
@@ -121,12 +128,83 @@ START_TEST(test_windows_repeat)
 }
 END_TEST
 
+/* The function of requirement `label` of program 0. */
+static uint32_t req_func(const pb_image *img, const char *label)
+{
+    for (uint32_t r = img->progs[0].first_req; r < img->progs[0].first_req + img->progs[0].nreqs; r++)
+        if (strcmp(img->strings[img->reqs[r].label], label) == 0)
+            return img->reqs[r].func;
+    ck_abort_msg("no requirement \"%s\"", label);
+    return 0;
+}
+
+/* The window of requirement `label` on `day` is [lo, hi]. */
+static void expect_window(pv_state *vm, const pv_value *facts, uint32_t func, const char *day, const char *lo,
+                          const char *hi)
+{
+    pw_date d, l, h;
+    ck_assert_int_eq(pw_date_parse(day, &d, NULL), PW_OK);
+    ck_assert_int_eq(pw_date_parse(lo, &l, NULL), PW_OK);
+    ck_assert_int_eq(pw_date_parse(hi, &h, NULL), PW_OK);
+    pv_window_open(vm);
+    run(vm, facts, d, func);
+    pv_window_close(vm);
+    ck_assert_int_eq(vm->win_lo, l);
+    ck_assert_int_eq(vm->win_hi, h);
+}
+
+/* A count compared with a constant (`age >= 18`) narrows the window to the
+ * days on which the comparison comes out the same, not to the year of the
+ * count: the whole time before the 18th birthday, and all after it (to the
+ * VM's last day), so `when` and explain's scans step over years at once.
+ * The days inside are checked by test_windows_repeat. */
+START_TEST(test_count_compared_window)
+{
+    pw_program *prog;
+    pw_context *ctx;
+    pw_error err;
+    ck_assert_msg(pw_compile_source("window.pw", rules, strlen(rules), NULL, &prog, &err) == PW_OK, "%s",
+                  err.message);
+    ck_assert_int_eq(pw_context_new(prog, &ctx, &err), PW_OK);
+    const char *rec = records[0]; /* born 2008-02-29: 18 on 2026-03-01 */
+    ck_assert_msg(pw_context_set_json(ctx, rec, strlen(rec), &err) == PW_OK, "%s", err.message);
+    const pb_image *img = pt_program_image(prog);
+    pv_state *vm = pt_context_vm(ctx);
+    const pv_value *facts = pt_context_facts(ctx)->root;
+    pw_date first, last;
+    ck_assert_int_eq(pw_date_parse("2026-03-01", &first, NULL), PW_OK);
+    pv_window_open(vm);
+    run(vm, facts, first - 2000, req_func(img, "adult"));
+    pv_window_close(vm);
+    ck_assert_int_lt(vm->win_lo, first - 365 * 100);
+    ck_assert_int_eq(vm->win_hi, first - 1);
+    pv_window_open(vm);
+    run(vm, facts, first + 400, req_func(img, "adult"));
+    pv_window_close(vm);
+    ck_assert_int_eq(vm->win_lo, first);
+    ck_assert_int_gt(vm->win_hi, first + 365 * 100);
+    /* age = 20: the year of 20 (2028-02-29 to 2029-02-28), and the days
+     * before it and after it; clamped to [18, 40] and below 25: from the
+     * 25th birthday on. */
+    expect_window(vm, facts, req_func(img, "age eq"), "2028-07-01", "2028-02-29", "2029-02-28");
+    ck_assert_int_eq(pw_date_parse("2033-03-01", &last, NULL), PW_OK);
+    pv_window_open(vm);
+    run(vm, facts, last + 10, req_func(img, "clamped"));
+    pv_window_close(vm);
+    ck_assert_int_eq(vm->win_lo, last);
+    pw_context_free(ctx);
+    pw_program_free(prog);
+}
+END_TEST
+
 /* A count to a date after the day (`years since started` before the coach
  * started: negative) has no closed form for its window; the VM searches for
  * the run of days that give the same count. Before, such a window was the
  * day alone, and explain's scan went day by day over the horizon (2 ms a
  * coach instead of 0.1). The days inside are checked by
- * test_windows_repeat; here the run must be the whole year of that count. */
+ * test_windows_repeat; here, used in arithmetic, the run must be the whole
+ * year of that count, and compared with 2, every day before the count
+ * reaches 2 (2033-03-31). */
 START_TEST(test_negative_count_window)
 {
     pw_program *prog;
@@ -152,9 +230,15 @@ START_TEST(test_negative_count_window)
     ck_assert_int_eq(pw_date_parse("2026-03-31", &lo, NULL), PW_OK);
     ck_assert_int_eq(pw_date_parse("2027-03-30", &hi, NULL), PW_OK);
     pv_window_open(vm);
-    run(vm, facts, day, started);
+    run(vm, facts, day, req_func(img, "started, added to"));
     pv_window_close(vm);
     ck_assert_int_eq(vm->win_lo, lo);
+    ck_assert_int_eq(vm->win_hi, hi);
+    ck_assert_int_eq(pw_date_parse("2033-03-30", &hi, NULL), PW_OK);
+    pv_window_open(vm);
+    run(vm, facts, day, started);
+    pv_window_close(vm);
+    ck_assert_int_lt(vm->win_lo, lo - 365 * 100);
     ck_assert_int_eq(vm->win_hi, hi);
     pw_context_free(ctx);
     pw_program_free(prog);
@@ -241,6 +325,28 @@ START_TEST(test_date_part_windows)
 }
 END_TEST
 
+/* Every instruction that reads an integer narrows the window for a marked
+ * count (pv_window_count_role), and every one that may move an integer
+ * keeps the mark: checked against the operand shapes of the opcode table,
+ * so that a new instruction (a superinstruction comparing with a constant)
+ * cannot silently lose a count's window. */
+START_TEST(test_count_roles)
+{
+    for (int op = 0; op < PB_OP_COUNT; op++) {
+        const pb_opinfo *info = &pb_opinfo_table[op];
+        pv_count_role role = pv_window_count_role((unsigned)op);
+        if (strchr(info->pops, 'i'))
+            ck_assert_msg(role == PV_COUNT_READ, "%s reads an integer but does not follow marked counts",
+                          info->name);
+        else if (strpbrk(info->pops, "@*"))
+            ck_assert_msg(role != PV_COUNT_NONE, "%s takes any value but has no role for marked counts",
+                          info->name);
+        else
+            ck_assert_msg(role == PV_COUNT_NONE, "%s takes no integer", info->name);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("window");
@@ -249,6 +355,8 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_windows_repeat, 0, (int)(sizeof records / sizeof records[0]));
     tcase_add_test(tc, test_certificate_window);
     tcase_add_test(tc, test_negative_count_window);
+    tcase_add_test(tc, test_count_compared_window);
+    tcase_add_test(tc, test_count_roles);
     tcase_add_test(tc, test_date_part_windows);
     suite_add_tcase(s, tc);
     return s;

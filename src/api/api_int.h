@@ -13,6 +13,8 @@
 
 struct pw_program {
     pb_image *img;
+    /* The rule set compiled to C (pw_program_use_native), or NULL. */
+    const struct pw_native *native;
 };
 
 struct pw_context {
@@ -36,6 +38,11 @@ struct pw_context {
      * per node, for an unmet one, 1 + what the facts record (pb_decided). */
     uint8_t *has_decision; /* nprogs */
     uint8_t *decided;      /* img->nreqs */
+    /* The native entry's results (pw_program_use_native), copied program
+     * by program as pw_evaluate_all reaches each, as the VM's are. */
+    uint8_t *fallback;     /* nprogs: the native entry left the program to the VM */
+    uint8_t *native_eligible; /* nprogs */
+    uint8_t *native_outcomes; /* img->nreqs */
     /* pw_eval_json's format, made for json_as_of on first use. */
     pw_result_format *json_fmt;
     pw_date json_as_of;

@@ -9,6 +9,7 @@
 # and a small instruction budget make the generated code fall back to the
 # VM, whose errors must then be reported unchanged; compiled rules of other
 # rules are refused. The C comes from the .pwc file, the runtime reads it.
+# A small rule set's C is pinned (tests/native/golden.c).
 # usage: native.sh PATHWAY_BINARY REPOSITORY_ROOT RUNTIME_LIBRARY
 set -uo pipefail
 bin=$1 root=$2 lib=$3
@@ -94,6 +95,12 @@ for seed in 1 2 3 4 5 6; do
       run "$kind-$seed" "$tmp/$kind-$seed.jsonl" 2024-01-01 2031-12-31 11 "" "ended in an error"
   done
 done
+
+# The C of a small rule set, pinned (review the diff: UPDATE_GOLDEN=1); it
+# changes with the bytecode the compiler makes, since it records its hash.
+(cd "$root/tests/native" && "$bin" compile golden.pw --emit c -o "$tmp/golden.c") &&
+  expect_golden "golden.pw as C" "$tmp/golden.c" "$root/tests/native/golden.c"
+cc "${cflags[@]}" -c "$root/tests/native/golden.c" -o "$tmp/golden.o" || fail "golden.c does not compile"
 
 # The C of a rule file and of its .pwc are the same but for the header comment.
 "$bin" compile "$root/rules/usatf/usatf.pw" --emit c -o "$tmp/from-source.c"

@@ -10,23 +10,26 @@
 # VM, whose errors must then be reported unchanged; compiled rules of other
 # rules are refused. The C comes from the .pwc file, the runtime reads it.
 # A small rule set's C is pinned (tests/native/golden.c).
-# usage: native.sh PATHWAY_BINARY REPOSITORY_ROOT RUNTIME_LIBRARY
+# usage: native.sh PATHWAY_BINARY REPOSITORY_ROOT RUNTIME_LIBRARY [CC [CFLAGS]]
+#   CC and CFLAGS: the build's compiler and flags (a sanitizer build's
+#   library needs the driver built the same way); default cc.
 set -uo pipefail
-bin=$1 root=$2 lib=$3
+bin=$1 root=$2 lib=$3 cc=${4:-cc}
+read -r -a build_flags <<<"${5:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 . "$root/tests/cli/lib/asserts.sh"
-require_tool cc
+require_tool "$cc"
 
-cflags=(-std=c11 -O1 -Wall -Wextra -Wpedantic -Werror -I"$root/include")
+cflags=("${build_flags[@]}" -std=c11 -O1 -Wall -Wextra -Wpedantic -Werror -I"$root/include")
 # build NAME RULES: NAME.pwc, NAME.c (from the .pwc) and the driver NAME.drv.
 build() {
   local name=$1 rules=$2
   "$bin" compile "$rules" -o "$tmp/$name.pwc" >"$tmp/$name.compile.err" 2>&1 &&
     "$bin" compile "$tmp/$name.pwc" --emit c -o "$tmp/$name.c" >>"$tmp/$name.compile.err" 2>&1 ||
     { fail "$name: pathway compile"; cat "$tmp/$name.compile.err"; return 1; }
-  cc "${cflags[@]}" "$root/tests/native/driver.c" "$tmp/$name.c" "$lib" -Wl,-rpath,"$(dirname "$lib")" \
+  "$cc" "${cflags[@]}" "$root/tests/native/driver.c" "$tmp/$name.c" "$lib" -Wl,-rpath,"$(dirname "$lib")" \
     -o "$tmp/$name.drv" >"$tmp/$name.cc.err" 2>&1 || { fail "$name: cc"; head -20 "$tmp/$name.cc.err"; return 1; }
 }
 # run NAME FACTS FROM TO STEP [BUDGET] PATTERN: the driver's summary must match PATTERN.
@@ -100,7 +103,7 @@ done
 # changes with the bytecode the compiler makes, since it records its hash.
 (cd "$root/tests/native" && "$bin" compile golden.pw --emit c -o "$tmp/golden.c") &&
   expect_golden "golden.pw as C" "$tmp/golden.c" "$root/tests/native/golden.c"
-cc "${cflags[@]}" -c "$root/tests/native/golden.c" -o "$tmp/golden.o" || fail "golden.c does not compile"
+"$cc" "${cflags[@]}" -c "$root/tests/native/golden.c" -o "$tmp/golden.o" || fail "golden.c does not compile"
 
 # The C of a rule file and of its .pwc are the same but for the header comment.
 "$bin" compile "$root/rules/usatf/usatf.pw" --emit c -o "$tmp/from-source.c"

@@ -35,7 +35,7 @@ cc "${cflags[@]}" "${cj_c[@]}" -I"$here/../include" -DVM_ONLY_NATIVE "$here/vm_o
     -o "$tmp/native_only" "$build/libpathway.a" "${cj_l[@]}" "${yj_l[@]}" -lm
 "$tmp/gen" --records 100 --as-of "$as_of" -o "$tmp/coaches.jsonl"
 
-field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$2"; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$2"; }  # " NAME=": not load_NAME=
 "$tmp/floor" "$tmp/coaches.jsonl" --as-of "$as_of" --evals "$evals" --rounds "$rounds" >"$tmp/floor.txt"
 "$tmp/vm_only" "$tmp/rules.pwc" "$tmp/coaches.jsonl" --as-of "$as_of" --evals "$evals" --rounds "$rounds" >"$tmp/vm.txt"
 "$tmp/native_only" "$tmp/rules.pwc" "$tmp/coaches.jsonl" --as-of "$as_of" --evals "$evals" --rounds "$rounds" \

@@ -49,6 +49,7 @@ typedef struct pw_native_run {
     uint8_t *outcomes;            /* every requirement node of the rule set (pw_outcome) */
     uint8_t *eligible;            /* per program: 0 or 1 */
     uint8_t *fallback;            /* per program: 1 when the VM must evaluate it */
+    void *scratch;                /* scratch_size bytes (malloc-aligned) the entry may use */
 } pw_native_run;
 
 typedef struct pw_native {
@@ -56,6 +57,7 @@ typedef struct pw_native {
     uint32_t nprogs;     /* programs of the rule set */
     uint32_t nreqs;      /* requirement nodes, all programs */
     uint64_t image_hash; /* of the bytecode it was generated from */
+    size_t scratch_size; /* bytes of pw_native_run.scratch (what it remembers during a run) */
     void (*entry)(pw_native_run *run);
 } pw_native;
 

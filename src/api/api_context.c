@@ -48,6 +48,7 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
     free(c->fallback);
     free(c->native_eligible);
     free(c->native_outcomes);
+    free(c->native_scratch);
     free(c);
 }
 
@@ -451,12 +452,23 @@ pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
         return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
     pw_status st = pw_prepare(ctx, err);
     const pw_native *native = ctx->program->native;
+    if (st == PW_OK && native && ctx->native_scratch_size < native->scratch_size) {
+        /* Once per context and compiled rule set. */
+        void *s = malloc(native->scratch_size);
+        if (!s) {
+            st = pwi_fail(err, PW_ERR_NOMEM, "out of memory");
+        } else {
+            free(ctx->native_scratch);
+            ctx->native_scratch = s;
+            ctx->native_scratch_size = native->scratch_size;
+        }
+    }
     if (st == PW_OK && native) {
         /* Every program at once; the VM only for those the generated code
          * gave up on (a runtime error or the budget: the VM then reports it
          * exactly as it always does). */
         pw_native_run run = {(const pw_native_value *)ctx->facts.root, as_of, ctx->vm.budget,
-                             ctx->native_outcomes, ctx->native_eligible, ctx->fallback};
+                             ctx->native_outcomes, ctx->native_eligible, ctx->fallback, ctx->native_scratch};
         native->entry(&run);
     }
     for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)

@@ -43,6 +43,8 @@ struct pw_context {
     uint8_t *fallback;     /* nprogs: the native entry left the program to the VM */
     uint8_t *native_eligible; /* nprogs */
     uint8_t *native_outcomes; /* img->nreqs */
+    void *native_scratch;     /* the entry's (pw_native.scratch_size bytes) */
+    size_t native_scratch_size;
     /* pw_eval_json's format, made for json_as_of on first use. */
     pw_result_format *json_fmt;
     pw_date json_as_of;

@@ -558,14 +558,16 @@ static bool pn_emit(pn_gen *g, const char *origin)
             return false;
     for (uint32_t p = 0; p < img->nprogs; p++)
         pn_program(g, p);
-    P("\nstatic void entry(pw_native_run *run)\n{\n    X x;\n    x.facts = (const V *)run->facts;\n"
-      "    x.today = run->today;\n    x.budget = run->budget;\n    memset(x.have, 0, sizeof x.have);\n");
+    /* What the entry remembers lives in the caller's scratch (sized by the
+     * descriptor), not on the stack: a large rule set remembers a lot. */
+    P("\nstatic void entry(pw_native_run *run)\n{\n    X *x = (X *)run->scratch;\n    x->facts = (const V *)run->facts;\n"
+      "    x->today = run->today;\n    x->budget = run->budget;\n    memset(x->have, 0, sizeof x->have);\n");
     for (uint32_t p = 0; p < img->nprogs; p++) {
-        P("    x.n = 0;\n    x.fail = 0;\n");
-        P("    run->fallback[%u] = (uint8_t)(P%u(&x, run->outcomes + %" PRIu32 "u, run->eligible + %u) || x.fail || x.n > x.budget);\n",
+        P("    x->n = 0;\n    x->fail = 0;\n");
+        P("    run->fallback[%u] = (uint8_t)(P%u(x, run->outcomes + %" PRIu32 "u, run->eligible + %u) || x->fail || x->n > x->budget);\n",
           p, p, img->progs[p].first_req, p);
     }
-    P("}\n\nconst pw_native pathway_native_rules = {PW_NATIVE_ABI, %uu, %uu, UINT64_C(0x%" PRIx64 "), entry};\n",
+    P("}\n\nconst pw_native pathway_native_rules = {PW_NATIVE_ABI, %uu, %uu, UINT64_C(0x%" PRIx64 "), sizeof(X), entry};\n",
       img->nprogs, img->nreqs, hash);
     return !g->out->oom || pn_fail(g, "out of memory");
 }

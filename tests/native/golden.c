@@ -490,17 +490,17 @@ static int P1(X *x, uint8_t *o, uint8_t *eligible)
 
 static void entry(pw_native_run *run)
 {
-    X x;
-    x.facts = (const V *)run->facts;
-    x.today = run->today;
-    x.budget = run->budget;
-    memset(x.have, 0, sizeof x.have);
-    x.n = 0;
-    x.fail = 0;
-    run->fallback[0] = (uint8_t)(P0(&x, run->outcomes + 0u, run->eligible + 0) || x.fail || x.n > x.budget);
-    x.n = 0;
-    x.fail = 0;
-    run->fallback[1] = (uint8_t)(P1(&x, run->outcomes + 4u, run->eligible + 1) || x.fail || x.n > x.budget);
+    X *x = (X *)run->scratch;
+    x->facts = (const V *)run->facts;
+    x->today = run->today;
+    x->budget = run->budget;
+    memset(x->have, 0, sizeof x->have);
+    x->n = 0;
+    x->fail = 0;
+    run->fallback[0] = (uint8_t)(P0(x, run->outcomes + 0u, run->eligible + 0) || x->fail || x->n > x->budget);
+    x->n = 0;
+    x->fail = 0;
+    run->fallback[1] = (uint8_t)(P1(x, run->outcomes + 4u, run->eligible + 1) || x->fail || x->n > x->budget);
 }
 
-const pw_native pathway_native_rules = {PW_NATIVE_ABI, 2u, 6u, UINT64_C(0x7249b28f126ba10a), entry};
+const pw_native pathway_native_rules = {PW_NATIVE_ABI, 2u, 6u, UINT64_C(0x7249b28f126ba10a), sizeof(X), entry};

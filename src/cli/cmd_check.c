@@ -241,7 +241,8 @@ static const cli_choices compile_emits = {"output kind", false, {{"bytecode", 0,
 
 static const cli_option compile_options[] = {
     {.name = "--output", .short_name = 'o', .arg = "OUT.pwc", .kind = CLI_STRING, .complete = CLI_FILE,
-     CLI_DEST(compile_opts, out, const char *), .help = "the bytecode file to write (`-`: standard output)"},
+     CLI_DEST(compile_opts, out, const char *),
+     .help = "the file to write: bytecode, or C with --emit c (`-`: standard output)"},
     {.name = "--emit", .arg = "KIND", .kind = CLI_CHOICE, CLI_DEST(compile_opts, emit, int),
      .choices = &compile_emits, .brief = "what to write",
      .help = "bytecode (default): a .pwc file; c: C source implementing pathway_native.h, for "

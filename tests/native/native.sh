@@ -66,6 +66,8 @@ with open(sys.argv[1], "w") as out:
         if r.random() < 0.7:
             rec["club"] = r.choice(["c1", "c2", "none", "x"])
         rec["roles"] = r.sample(["coach", "official", "x", "y"], r.randint(0, 3))
+        rec["decisions"] = [{"key": k, "accepted": r.random() < 0.5}
+                            for k in r.sample(["foreign", "review", "other"], r.randint(0, 2))]
         rec["certs"] = [{"id": r.choice(["l1", "l2", "l3", "l4"]), "issued": d(2020, 2028),
                          **({"expires": d(2025, 2030)} if r.random() < 0.5 else {}), "level": r.randint(1, 3)}
                         for _ in range(r.randint(0, 5))]
@@ -82,7 +84,7 @@ if build edge "$root/tests/native/edge.pw"; then
     fail "edge (budget 60): no evaluation exceeded the budget"
   # Compiled rules of other rules are refused, naming both.
   "$tmp/edge.drv" --refuse "$tmp/usatf.pwc" >"$tmp/refuse.out" 2>&1
-  if [ $? -eq 0 ] && grep -q "generated from other rules (6 programs, .*) than this program (11 programs" "$tmp/refuse.out"; then
+  if [ $? -eq 0 ] && grep -q "generated from other rules (7 programs, .*) than this program (11 programs" "$tmp/refuse.out"; then
     ok "compiled rules of other rules refused: $(cat "$tmp/refuse.out")"
   else
     fail "compiled rules of other rules not refused:"

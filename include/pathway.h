@@ -225,7 +225,7 @@ PW_API void pw_program_free(pw_program *program);
 
 /* A rule set compiled to C (`pathway compile RULES --emit c`, see
  * pathway_native.h and docs/embedding.md). After this call pw_evaluate_all
- * on the program's contexts runs the compiled code, which gives the VM's
+ * (and pw_eval_json) on the program's contexts runs the compiled code, which gives the VM's
  * results exactly, and the VM for any program it leaves to it (a runtime
  * error, the instruction budget). Refused (PW_ERR_USAGE) when `native` was
  * generated from other rules or by an incompatible release; NULL goes back

@@ -446,10 +446,9 @@ pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err
     return st == PW_OK ? pw_done(err) : st;
 }
 
-pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
+pw_status pwi_native_run(pw_context *ctx, pw_date as_of, bool *ran, pw_error *err)
 {
-    if (!ctx)
-        return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
+    *ran = false;
     pw_status st = pw_prepare(ctx, err);
     const pw_native *native = ctx->program->native;
     if (st == PW_OK && native && ctx->native_scratch_size < native->scratch_size) {
@@ -470,7 +469,23 @@ pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
         pw_native_run run = {(const pw_native_value *)ctx->facts.root, as_of, ctx->vm.budget,
                              ctx->native_outcomes, ctx->native_eligible, ctx->fallback, ctx->native_scratch};
         native->entry(&run);
+        *ran = true;
     }
+    return st;
+}
+
+pw_status pwi_native_result(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
+{
+    pw_status st = pw_run_one(ctx, (uint32_t)prog, as_of, !ctx->fallback[prog], err);
+    return st == PW_OK ? pw_done(err) : st;
+}
+
+pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
+{
+    if (!ctx)
+        return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
+    bool native;
+    pw_status st = pwi_native_run(ctx, as_of, &native, err);
     for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)
         st = pw_run_one(ctx, p, as_of, native && !ctx->fallback[p], err);
     return st == PW_OK ? pw_done(err) : st;

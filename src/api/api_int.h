@@ -90,6 +90,14 @@ static inline const uint32_t *pwi_result_nodes(const pw_context *ctx, size_t pro
     return ctx->lists + ctx->program->img->progs[prog].first_req;
 }
 
+/* With compiled rules (pw_program_use_native): prepares the facts and runs
+ * the compiled entry for every program, *ran then true; without, only
+ * prepares. pwi_native_result then gives program prog's results from it
+ * (or from the VM where the entry left the program to it), as pw_evaluate
+ * would. */
+pw_status pwi_native_run(pw_context *ctx, pw_date as_of, bool *ran, pw_error *err);
+pw_status pwi_native_result(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err);
+
 /* Success: clears the caller's error, structured fields included. */
 pw_status pwi_ok(pw_error *err);
 

@@ -7,7 +7,8 @@
  *   once by the VM and once through the compiled rules (pw_program_use_native
  *   on a second copy of RULES), and compares everything the API reports:
  *   status and message, and per program its verdict, eligibility, every
- *   requirement node's outcome and the unmet, preferred and advice lists.
+ *   requirement node's outcome and the unmet, preferred and advice lists;
+ *   and pw_eval_json's line for each record on FROM and on TO.
  *   Prints "compared N evaluations, E ended in an error" or the first
  *   difference (exit 1).
  * usage: driver --refuse OTHER_RULES.pwc
@@ -113,6 +114,27 @@ static int compare(const pw_program *prog, pw_context *vm, pw_context *nat, cons
     return 0;
 }
 
+/* The one-call eval line (pw_eval_json), which evaluates the programs
+ * applying on the day, one by one, from the compiled entry's results. */
+static int compare_line(pw_context *vm, pw_context *nat, const char *line, size_t len, const char *rec, pw_date day)
+{
+    static char a[1 << 16], b[1 << 16];
+    size_t na = 0, nb = 0;
+    pw_error ea, eb;
+    pw_status sa = pw_eval_json(vm, line, len, day, a, sizeof a, &na, &ea);
+    pw_status sb = pw_eval_json(nat, line, len, day, b, sizeof b, &nb, &eb);
+    char ds[11];
+    pw_date_format(day, ds);
+    if (sa != sb)
+        return differ(rec, ds, "pw_eval_json status", sa, sb);
+    if (sa != PW_OK ? strcmp(ea.message, eb.message) != 0 : na != nb || strcmp(a, b) != 0) {
+        printf("DIFFERENCE on %s for %s: pw_eval_json:\n  vm     %s\n  native %s\n", ds, rec,
+               sa != PW_OK ? ea.message : a, sa != PW_OK ? eb.message : b);
+        return 1;
+    }
+    return 0;
+}
+
 static int refuse(const char *other)
 {
     pw_program *p = open_rules(other);
@@ -171,6 +193,8 @@ int main(int argc, char **argv)
         snprintf(rec, sizeof rec, "record %lu", records);
         for (pw_date d = from; !bad && d <= to; d += (pw_date)step, n++)
             bad = compare(vm_prog, vm, nat, rec, d, &errors);
+        /* The eval line on the first and the last day of the range. */
+        bad = bad || compare_line(vm, nat, line, (size_t)len, rec, from) || compare_line(vm, nat, line, (size_t)len, rec, to);
     }
     free(line);
     fclose(in);

@@ -450,7 +450,8 @@ pw_status pwi_native_run(pw_context *ctx, pw_date as_of, bool *ran, pw_error *er
 {
     *ran = false;
     pw_status st = pw_prepare(ctx, err);
-    const pw_native *native = ctx->program->native;
+    /* A tool noting day windows (pv_window_open) needs the VM's runs. */
+    const pw_native *native = ctx->vm.track ? NULL : ctx->program->native;
     if (st == PW_OK && native && ctx->native_scratch_size < native->scratch_size) {
         /* Once per context and compiled rule set. */
         void *s = malloc(native->scratch_size);

@@ -31,6 +31,17 @@
 #include "pathway.h"
 #include "bench_lines.h"
 
+/* Built with -DVM_ONLY_NATIVE and a file from `pathway compile --emit c`
+ * (bench/native.sh), it measures the compiled rules through the same API
+ * (pw_program_use_native) and prints "native:" instead of "vm:". */
+#ifdef VM_ONLY_NATIVE
+#include "pathway_native.h"
+extern const pw_native pathway_native_rules;
+#define VM_ONLY_TAG "native"
+#else
+#define VM_ONLY_TAG "vm"
+#endif
+
 static _Noreturn void usage(void)
 {
     fputs("usage: vm_only RULES FILE --as-of YYYY-MM-DD [--coaches K] [--evals N] [--rounds R] "
@@ -96,6 +107,10 @@ int main(int argc, char **argv)
     pw_program *prog;
     if (pw_program_open(rules, NULL, &prog, &err) != PW_OK)
         fail(rules, &err);
+#ifdef VM_ONLY_NATIVE
+    if (pw_program_use_native(prog, &pathway_native_rules, &err) != PW_OK)
+        fail(rules, &err);
+#endif
     for (size_t p = 0; p < pw_program_count(prog); p++)
         if (emit_mode && pw_program_dated(prog, p)) {
             fprintf(stderr, "vm_only: --emit supports rule sets without effective dates\n");
@@ -233,7 +248,7 @@ int main(int argc, char **argv)
             sum = sum * 31 + bits;
         }
     }
-    printf("vm: ns_per_coach=%.2f load_ns_per_coach=%.2f coaches=%zu evals=%ld checksum=%016llx\n",
+    printf(VM_ONLY_TAG ": ns_per_coach=%.2f load_ns_per_coach=%.2f coaches=%zu evals=%ld checksum=%016llx\n",
            best / (double)evals, best_load / (double)loads, n, evals, (unsigned long long)sum);
     for (size_t i = 0; i < n; i++) {
         pw_context_free(ctxs[i]);

@@ -223,6 +223,17 @@ PW_API pw_status pw_program_open(const char *path, const pw_compile_options *opt
 PW_API pw_status pw_program_save(const pw_program *program, void **bytes, size_t *len, pw_error *err);
 PW_API void pw_program_free(pw_program *program);
 
+/* A rule set compiled to C (`pathway compile RULES --emit c`, see
+ * pathway_native.h and docs/embedding.md). After this call pw_evaluate_all
+ * (and pw_eval_json) on the program's contexts runs the compiled code, which gives the VM's
+ * results exactly, and the VM for any program it leaves to it (a runtime
+ * error, the instruction budget). Refused (PW_ERR_USAGE) when `native` was
+ * generated from other rules or by an incompatible release; NULL goes back
+ * to the VM alone. Call it before evaluating, not while other threads use
+ * the program's contexts. */
+typedef struct pw_native pw_native;
+PW_API pw_status pw_program_use_native(pw_program *program, const pw_native *native, pw_error *err);
+
 /* ---- what a program declares ---------------------------------------------- */
 
 PW_API size_t pw_program_count(const pw_program *program);

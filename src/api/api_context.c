@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api_int.h"
+#include "pathway_native.h"
 #include "bc/decision.h"
 #include "util/date.h"
 
@@ -44,6 +45,10 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
     free(c->ntop);
     free(c->has_decision);
     free(c->decided);
+    free(c->fallback);
+    free(c->native_eligible);
+    free(c->native_outcomes);
+    free(c->native_scratch);
     free(c);
 }
 
@@ -90,7 +95,10 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     c->ntop = calloc(np, sizeof *c->ntop);
     c->has_decision = calloc(np, 1);
     c->decided = calloc(nr, 1);
-    if (!c->has_decision || !c->decided)
+    c->fallback = calloc(np, 1);
+    c->native_eligible = calloc(np, 1);
+    c->native_outcomes = calloc(nr, 1);
+    if (!c->has_decision || !c->decided || !c->fallback || !c->native_eligible || !c->native_outcomes)
         memo_ok = false;
     if (!memo_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
         !c->npref || !c->nadvice || !c->order || !c->ntop) {
@@ -444,15 +452,18 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
     return true;
 }
 
-static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, pw_error *err)
+/* Program p, by the VM, or from the native entry's outcomes and
+ * eligibility when `native` (pw_evaluate_all). */
+static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool native, pw_error *err)
 {
     const pb_image *img = ctx->program->img;
-    bool eligible = false;
+    bool eligible = native && ctx->native_eligible[p];
     pv_error verr;
     ctx->evaluated[p] = 0;
-    bool ran = pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr);
+    bool ran = native || pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr);
     if (ran) {
-        memcpy(ctx->outcomes + img->progs[p].first_req, ctx->vm.outcomes, img->progs[p].nreqs);
+        const uint8_t *from = native ? ctx->native_outcomes + img->progs[p].first_req : ctx->vm.outcomes;
+        memcpy(ctx->outcomes + img->progs[p].first_req, from, img->progs[p].nreqs);
         ran = !ctx->has_decision[p] || pw_decisions(ctx, p, as_of, &verr);
     }
     if (!ran) {
@@ -495,7 +506,42 @@ pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err
                        ctx->program->img->nprogs);
     pw_status st = pw_prepare(ctx, err);
     if (st == PW_OK)
-        st = pw_run_one(ctx, (uint32_t)prog, as_of, err);
+        st = pw_run_one(ctx, (uint32_t)prog, as_of, false, err);
+    return st == PW_OK ? pw_done(err) : st;
+}
+
+pw_status pwi_native_run(pw_context *ctx, pw_date as_of, bool *ran, pw_error *err)
+{
+    *ran = false;
+    pw_status st = pw_prepare(ctx, err);
+    /* A tool noting day windows (pv_window_open) needs the VM's runs. */
+    const pw_native *native = ctx->vm.track ? NULL : ctx->program->native;
+    if (st == PW_OK && native && ctx->native_scratch_size < native->scratch_size) {
+        /* Once per context and compiled rule set. */
+        void *s = malloc(native->scratch_size);
+        if (!s) {
+            st = pwi_fail(err, PW_ERR_NOMEM, "out of memory");
+        } else {
+            free(ctx->native_scratch);
+            ctx->native_scratch = s;
+            ctx->native_scratch_size = native->scratch_size;
+        }
+    }
+    if (st == PW_OK && native) {
+        /* Every program at once; the VM only for those the generated code
+         * gave up on (a runtime error or the budget: the VM then reports it
+         * exactly as it always does). */
+        pw_native_run run = {(const pw_native_value *)ctx->facts.root, as_of, ctx->vm.budget,
+                             ctx->native_outcomes, ctx->native_eligible, ctx->fallback, ctx->native_scratch};
+        native->entry(&run);
+        *ran = true;
+    }
+    return st;
+}
+
+pw_status pwi_native_result(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
+{
+    pw_status st = pw_run_one(ctx, (uint32_t)prog, as_of, !ctx->fallback[prog], err);
     return st == PW_OK ? pw_done(err) : st;
 }
 
@@ -503,9 +549,10 @@ pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
 {
     if (!ctx)
         return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
-    pw_status st = pw_prepare(ctx, err);
+    bool native;
+    pw_status st = pwi_native_run(ctx, as_of, &native, err);
     for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)
-        st = pw_run_one(ctx, p, as_of, err);
+        st = pw_run_one(ctx, p, as_of, native && !ctx->fallback[p], err);
     return st == PW_OK ? pw_done(err) : st;
 }
 

@@ -13,6 +13,8 @@
 
 struct pw_program {
     pb_image *img;
+    /* The rule set compiled to C (pw_program_use_native), or NULL. */
+    const struct pw_native *native;
 };
 
 struct pw_context {
@@ -36,6 +38,13 @@ struct pw_context {
      * per node, for an unmet one, 1 + what the facts record (pb_decided). */
     uint8_t *has_decision; /* nprogs */
     uint8_t *decided;      /* img->nreqs */
+    /* The native entry's results (pw_program_use_native), copied program
+     * by program as pw_evaluate_all reaches each, as the VM's are. */
+    uint8_t *fallback;     /* nprogs: the native entry left the program to the VM */
+    uint8_t *native_eligible; /* nprogs */
+    uint8_t *native_outcomes; /* img->nreqs */
+    void *native_scratch;     /* the entry's (pw_native.scratch_size bytes) */
+    size_t native_scratch_size;
     /* pw_eval_json's format, made for json_as_of on first use. */
     pw_result_format *json_fmt;
     pw_date json_as_of;
@@ -83,6 +92,14 @@ static inline const uint32_t *pwi_result_nodes(const pw_context *ctx, size_t pro
 {
     return ctx->lists + ctx->program->img->progs[prog].first_req;
 }
+
+/* With compiled rules (pw_program_use_native): prepares the facts and runs
+ * the compiled entry for every program, *ran then true; without, only
+ * prepares. pwi_native_result then gives program prog's results from it
+ * (or from the VM where the entry left the program to it), as pw_evaluate
+ * would. */
+pw_status pwi_native_run(pw_context *ctx, pw_date as_of, bool *ran, pw_error *err);
+pw_status pwi_native_result(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err);
 
 /* Success: clears the caller's error, structured fields included. */
 pw_status pwi_ok(pw_error *err);

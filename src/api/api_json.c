@@ -363,8 +363,12 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
     if (st == PW_OK)
         st = pwj_context_format(ctx, as_of, err);
     const pw_result_format *f = ctx->json_fmt;
+    /* With compiled rules, one call computes every program (docs/embedding.md). */
+    bool native = false;
+    if (st == PW_OK)
+        st = pwi_native_run(ctx, as_of, &native, err);
     for (size_t k = 0; st == PW_OK && k < f->nprogs; k++)
-        st = pw_evaluate(ctx, f->progs[k].p, as_of, err);
+        st = native ? pwi_native_result(ctx, f->progs[k].p, as_of, err) : pw_evaluate(ctx, f->progs[k].p, as_of, err);
     if (st == PW_OK) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
         /* An id holding U+0000 would print cut short, as another record's. */

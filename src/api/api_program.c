@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "api_int.h"
+#include "native/native.h"
+#include "pathway_native.h"
 #include "bc/bytecode.h"
 #include "util/date.h"
 
@@ -160,6 +162,7 @@ pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err)
         return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     }
     p->img = img;
+    p->native = NULL;
     *out = p;
     return pwi_ok(err);
 }
@@ -184,6 +187,34 @@ pw_status pw_program_save(const pw_program *program, void **bytes, size_t *len, 
     if (!pb_save(program->img, &out, len))
         return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     *bytes = out;
+    return pwi_ok(err);
+}
+
+pw_status pw_program_use_native(pw_program *program, const pw_native *native, pw_error *err)
+{
+    if (!program)
+        return pwi_fail(err, PW_ERR_USAGE, "pw_program_use_native: NULL program");
+    if (!native) {
+        program->native = NULL;
+        return pwi_ok(err);
+    }
+    const pb_image *img = program->img;
+    if (native->abi != PW_NATIVE_ABI || !native->entry)
+        return pwi_fail(err, PW_ERR_USAGE,
+                        "the compiled rule set was generated for native interface %u; this library has %u "
+                        "(generate it again with this release's `pathway compile --emit c`)",
+                        native->abi, (unsigned)PW_NATIVE_ABI);
+    uint64_t hash;
+    if (!pn_image_hash(img, &hash))
+        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
+    if (native->nprogs != img->nprogs || native->nreqs != img->nreqs || native->image_hash != hash)
+        return pwi_fail(err, PW_ERR_USAGE,
+                        "the compiled rule set was generated from other rules (%u programs, %u requirements, "
+                        "image %016llx) than this program (%u programs, %u requirements, image %016llx): "
+                        "generate it again from the same rules",
+                        native->nprogs, native->nreqs, (unsigned long long)native->image_hash, img->nprogs,
+                        img->nreqs, (unsigned long long)hash);
+    program->native = native;
     return pwi_ok(err);
 }
 

@@ -9,6 +9,8 @@
 #include "facts/facts.h"
 #include "vm/vm.h"
 #include "bc/bytecode.h"
+#include "native/native.h"
+#include "util/buf.h"
 #include "cli.h"
 #include "source/source.h"
 #include "ruletest/ruletest.h"
@@ -231,12 +233,20 @@ const cli_command cli_check_cmd = {
 
 typedef struct compile_opts {
     const char *in, *out;
+    int emit; /* 0 bytecode, 1 C */
     cli_limits limits;
 } compile_opts;
 
+static const cli_choices compile_emits = {"output kind", false, {{"bytecode", 0, false}, {"c", 1, false}}};
+
 static const cli_option compile_options[] = {
     {.name = "--output", .short_name = 'o', .arg = "OUT.pwc", .kind = CLI_STRING, .complete = CLI_FILE,
-     CLI_DEST(compile_opts, out, const char *), .help = "the bytecode file to write (`-`: standard output)"},
+     CLI_DEST(compile_opts, out, const char *),
+     .help = "the file to write: bytecode, or C with --emit c (`-`: standard output)"},
+    {.name = "--emit", .arg = "KIND", .kind = CLI_CHOICE, CLI_DEST(compile_opts, emit, int),
+     .choices = &compile_emits, .brief = "what to write",
+     .help = "bytecode (default): a .pwc file; c: C source implementing pathway_native.h, for "
+             "pw_program_use_native (docs/embedding.md); FILE may then be a .pwc file too"},
     CLI_LIMIT_OPTIONS(compile_opts, limits),
 };
 
@@ -250,6 +260,23 @@ static int compile_operand(const cli_command *cmd, void *opts, const char *a)
     }
     o->in = a;
     return CLI_OK;
+}
+
+/* --emit c: the program as C source (src/native). */
+static int compile_emit_c(pw_program *prog, const char *in, const char *out)
+{
+    pu_buf c = {0};
+    char msg[256];
+    int rc;
+    if (!pn_emit_c(pt_program_image(prog), in, &c, msg, sizeof msg)) {
+        cli_error("%s: %s", in, msg);
+        rc = CLI_FOUND;
+    } else {
+        rc = cli_write_output(out, c.data, c.len);
+    }
+    pu_buf_free(&c);
+    pw_program_free(prog);
+    return rc;
 }
 
 static int compile_main(int argc, char **argv)
@@ -276,10 +303,12 @@ static int compile_main(int argc, char **argv)
     cli_apply_limits(&opt, &limits);
     pw_program *prog = NULL;
     pw_error err;
-    if (pw_compile_file(in, &opt, &prog, &err) != PW_OK) {
+    if ((o.emit ? pw_program_open(in, &opt, &prog, &err) : pw_compile_file(in, &opt, &prog, &err)) != PW_OK) {
         cli_report_failure(&sink, &err);
         return CLI_FOUND;
     }
+    if (o.emit)
+        return compile_emit_c(prog, in, out);
     void *bytes = NULL;
     size_t len = 0;
     int rc = CLI_OK;
@@ -298,7 +327,7 @@ const cli_command cli_compile_cmd = {
     .name = "compile",
     .synopsis = "FILE -o OUT.pwc",
     .summary = "compile a rule file to bytecode",
-    .usage = "usage: pathway compile FILE -o OUT.pwc [--limit NAME=N]...\n",
+    .usage = "usage: pathway compile FILE -o OUT.pwc [--emit c] [--limit NAME=N]...\n",
     .about = "Compiles a rule file to bytecode (see docs/bytecode.md). The output is\n"
              "written atomically (docs/robustness.md); `-o -` writes standard output.\n",
     CLI_OPTIONS(compile_options),

@@ -157,11 +157,13 @@ symbols)
             awk '$5 == "GLOBAL" && $6 == "DEFAULT" && $7 != "UND" {print $8}' | grep -v '^pw_' | sort -u)
         [ -z "$visible" ] || fail "$lib.a has visible symbols outside the API: ${visible//$'\n'/ }"
     done
-    grep -o '\bpw_[a-z0-9_]*(' "$prefix/$PW_INCLUDEDIR/pathway.h" | tr -d '(' | sort -u >"$work/declared"
+    # pathway_native.h declares the helpers that compiled rule sets call.
+    cat "$prefix/$PW_INCLUDEDIR/pathway.h" "$prefix/$PW_INCLUDEDIR/pathway_native.h" |
+        grep -o '\bpw_[a-z0-9_]*(' | tr -d '(' | sort -u >"$work/declared"
     missing=$(comm -23 "$work/declared" <(exports "$libdir/libpathway.so"))
-    [ -z "$missing" ] || fail "declared in pathway.h, not exported by libpathway.so: ${missing//$'\n'/ }"
+    [ -z "$missing" ] || fail "declared in pathway.h or pathway_native.h, not exported by libpathway.so: ${missing//$'\n'/ }"
     extra=$(comm -13 "$work/declared" <(exports "$libdir/libpathway.so"))
-    [ -z "$extra" ] || fail "exported by libpathway.so, not declared in pathway.h: ${extra//$'\n'/ }"
+    [ -z "$extra" ] || fail "exported by libpathway.so, not declared in pathway.h or pathway_native.h: ${extra//$'\n'/ }"
     extra=$(comm -13 <(exports "$libdir/libpathway.so") <(exports "$libdir/libpathway_runtime.so"))
     [ -z "$extra" ] || fail "libpathway_runtime.so exports what libpathway.so does not: ${extra//$'\n'/ }"
     ;;

@@ -114,7 +114,9 @@ bool pf_oom(pf_facts *f, char *err, size_t errlen, const pf_frame *at)
     return pf_fail(err, errlen, at, "out of memory");
 }
 
-/* The shortest "%.*g" form that reads back as d. */
+/* The shortest "%.*g" form that reads back as d, without an exponent for
+ * a whole number below 10^15 or a number from 10^-4 on, so that a bound
+ * written 100 is quoted as 100, not as 1e+02. */
 void pf_fmt_number(double d, char *buf, size_t len)
 {
     if (isnan(d)) {
@@ -125,9 +127,11 @@ void pf_fmt_number(double d, char *buf, size_t len)
         snprintf(buf, len, d < 0 ? "-Infinity" : "Infinity");
         return;
     }
+    double mag = fabs(d);
+    bool plain = mag < 1e15 && (mag >= 1e-4 || d == 0);
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, len, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
+        if (strtod(buf, NULL) == d && (!plain || !strchr(buf, 'e')))
             return;
     }
 }

@@ -150,9 +150,11 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
     }
 }
 
-static bool pf_wrong_setter(const char *path, pb_type t, const char *fn, char *err, size_t errlen)
+/* Names the kind of value the caller gave, not the internal setter: the
+ * message reaches hosts through pw_context_set_*, which never see pf_set_*. */
+static bool pf_wrong_setter(const char *path, pb_type t, const char *given, char *err, size_t errlen)
 {
-    return pf_fail(err, errlen, NULL, "`%s` is %s field; %s cannot set it", path, pf_type_noun(t), fn);
+    return pf_fail(err, errlen, NULL, "`%s` is %s field; it cannot be set to %s", path, pf_type_noun(t), given);
 }
 
 static void pf_mark(pf_target *t)
@@ -188,7 +190,7 @@ bool pf_set_int(pf_facts *f, const char *path, int64_t v, char *err, size_t errl
     } else if (t.type.kind == PB_T_NUM) {
         t.v->as.n = (double)v; /* a number field takes an integer, as JSON does */
     } else {
-        return pf_wrong_setter(path, t.type, "pf_set_int", err, errlen);
+        return pf_wrong_setter(path, t.type, "an integer", err, errlen);
     }
     return pf_keep_in_bounds(&t, old, path, err, errlen);
 }
@@ -200,7 +202,7 @@ bool pf_set_number(pf_facts *f, const char *path, double v, char *err, size_t er
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_NUM && t.type.kind != PB_T_INT)
-        return pf_wrong_setter(path, t.type, "pf_set_number", err, errlen);
+        return pf_wrong_setter(path, t.type, "a number", err, errlen);
     pv_value old = *t.v;
     if (!isfinite(v)) {
         pf_fmt_number(v, num, sizeof num);
@@ -227,7 +229,7 @@ bool pf_set_bool(pf_facts *f, const char *path, bool v, char *err, size_t errlen
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_BOOL)
-        return pf_wrong_setter(path, t.type, "pf_set_bool", err, errlen);
+        return pf_wrong_setter(path, t.type, "true or false", err, errlen);
     t.v->as.b = v;
     pf_mark(&t);
     return true;
@@ -239,7 +241,7 @@ bool pf_set_text(pf_facts *f, const char *path, const char *v, char *err, size_t
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_TEXT)
-        return pf_wrong_setter(path, t.type, "pf_set_text", err, errlen);
+        return pf_wrong_setter(path, t.type, "text", err, errlen);
     if (!v)
         return pf_fail(err, errlen, NULL, "`%s`: no text given (NULL)", path);
     uint32_t id;
@@ -257,7 +259,7 @@ bool pf_set_date(pf_facts *f, const char *path, int32_t day, char *err, size_t e
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_DATE)
-        return pf_wrong_setter(path, t.type, "pf_set_date", err, errlen);
+        return pf_wrong_setter(path, t.type, "a date", err, errlen);
     if (day < pu_from_ymd(PU_YEAR_MIN, 1, 1) || day > pu_from_ymd(PU_YEAR_MAX, 12, 31))
         return pf_fail(err, errlen, NULL, "`%s`: day %ld is outside the years %d-%d", path, (long)day,
                        PU_YEAR_MIN, PU_YEAR_MAX);
@@ -272,7 +274,7 @@ bool pf_set_none(pf_facts *f, const char *path, char *err, size_t errlen)
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (!t.type.optional || t.type.kind == PB_T_LIST || t.type.kind == PB_T_SET)
-        return pf_fail(err, errlen, NULL, "`%s` is %s field, not optional; pf_set_none cannot set it",
+        return pf_fail(err, errlen, NULL, "`%s` is %s field, not optional; it cannot be set to none",
                        path, pf_type_noun(t.type));
     memset(t.v, 0, sizeof *t.v);
     t.v->none = 1;
@@ -287,7 +289,7 @@ bool pf_set_empty(pf_facts *f, const char *path, char *err, size_t errlen)
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_LIST && t.type.kind != PB_T_SET)
-        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; pf_set_empty cannot set it",
+        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; it cannot be set to empty",
                        path, pf_type_noun(t.type));
     memset(t.v, 0, sizeof *t.v);
     if (t.given)
@@ -301,7 +303,7 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_LIST && t.type.kind != PB_T_SET)
-        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; pf_append cannot grow it",
+        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; no element can be added to it",
                        path, pf_type_noun(t.type));
     bool is_set = t.type.kind == PB_T_SET;
     if (!is_set && !pf_record_ok(f, t.type.rec))

@@ -270,6 +270,115 @@ START_TEST(test_set_json_positions)
 }
 END_TEST
 
+/* pw_eval_json's buffer: too small is PW_ERR_USAGE with the line cut and
+ * the size needed; no buffer at all asks only the size. */
+START_TEST(test_eval_json_buffer)
+{
+    pw_program *p = pw_test_open(USATF);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    pw_date day = pw_test_day("2026-11-23");
+    char full[8192];
+    size_t needed = 0;
+    ck_assert_int_eq(pw_eval_json(ctx, coach, strlen(coach), day, full, sizeof full, &needed, NULL), PW_OK);
+    ck_assert_uint_eq(needed, strlen(full));
+    ck_assert_uint_gt(needed, 10);
+    char small[8];
+    size_t again = 0;
+    char want[160];
+    snprintf(want, sizeof want, "pw_eval_json: the line needs %zu bytes and a NUL; the buffer has 8", needed);
+    EXPECT(pw_eval_json(ctx, coach, strlen(coach), day, small, sizeof small, &again, err), PW_ERR_USAGE, want);
+    ck_assert_uint_eq(again, needed);
+    ck_assert_int_eq(strncmp(small, full, 7), 0);
+    ck_assert_uint_eq(strlen(small), 7);
+    /* Exactly the line's length leaves no room for the NUL. */
+    char *exact = malloc(needed);
+    snprintf(want, sizeof want, "pw_eval_json: the line needs %zu bytes and a NUL; the buffer has %zu", needed, needed);
+    EXPECT(pw_eval_json(ctx, coach, strlen(coach), day, exact, needed, NULL, err), PW_ERR_USAGE, want);
+    free(exact);
+    snprintf(want, sizeof want, "pw_eval_json: the line needs %zu bytes and a NUL; the buffer has 0", needed);
+    again = 0;
+    EXPECT(pw_eval_json(ctx, coach, strlen(coach), day, NULL, 0, &again, err), PW_ERR_USAGE, want);
+    ck_assert_uint_eq(again, needed);
+    /* A later date makes a new format; the line is that date's. */
+    char later[8192];
+    ck_assert_int_eq(pw_eval_json(ctx, coach, strlen(coach), pw_test_day("2030-01-01"), later, sizeof later, NULL, NULL),
+                     PW_OK);
+    ck_assert_str_ne(later, full);
+    ck_assert_int_eq(pw_eval_json(ctx, coach, strlen(coach), day, later, sizeof later, NULL, NULL), PW_OK);
+    ck_assert_str_eq(later, full);
+    /* The allocated form, with and without the length. */
+    char *line = NULL;
+    ck_assert_int_eq(pw_eval_json_alloc(ctx, coach, strlen(coach), day, &line, NULL, NULL), PW_OK);
+    ck_assert_str_eq(line, full);
+    pw_free(line);
+    /* An evaluation date out of range is refused by the format. */
+    EXPECT(pw_eval_json(ctx, coach, strlen(coach), pw_test_day("1800-01-01") - 1, full, sizeof full, NULL, err),
+           PW_ERR_USAGE, "the evaluation date is outside the years 1800-2999");
+    line = (char *)full;
+    EXPECT(pw_eval_json_alloc(ctx, "[1]", 3, day, &line, NULL, err), PW_ERR_FACTS,
+           "expected a JSON object, got an array");
+    ck_assert_ptr_null(line);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
+/* Records pw_eval_json cannot take: its errors are pw_context_set_json's,
+ * with the place in the text. */
+START_TEST(test_eval_json_bad_records)
+{
+    pw_program *p = pw_test_open(USATF);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    pw_date day = pw_test_day("2026-11-23");
+    char buf[4096];
+    EXPECT(pw_eval_json(ctx, "[]", 2, day, buf, sizeof buf, NULL, err), PW_ERR_FACTS,
+           "expected a JSON object, got an array");
+    EXPECT(pw_eval_json(ctx, "{} {}", 5, day, buf, sizeof buf, NULL, err), PW_ERR_FACTS,
+           "unexpected text after the JSON value at byte 3");
+    EXPECT(pw_eval_json(ctx, "{\"id\":", 6, day, buf, sizeof buf, NULL, err), PW_ERR_FACTS,
+           "invalid JSON at byte 5");
+    /* White space after the record is fine. */
+    char rec[1024];
+    snprintf(rec, sizeof rec, "%s \t\r\n", coach);
+    ck_assert_int_eq(pw_eval_json(ctx, rec, strlen(rec), day, buf, sizeof buf, NULL, NULL), PW_OK);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
+/* A rule set whose record has no `id` field: the line's id is null, whatever
+ * the record's `id` key holds (here a number). */
+START_TEST(test_eval_json_without_id_field)
+{
+    static const char src[] = "facts coach {\n  n: integer = 0\n}\nprogram p \"P\" {\n  require \"n\": n >= 1\n}\n";
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_compile_source("noid.pw", src, strlen(src), NULL, &p, &e) == PW_OK, "%s", e.message);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    char a[1024], b[1024];
+    pw_date day = pw_test_day("2026-11-23");
+    ck_assert_int_eq(pw_eval_json(ctx, "{\"id\":5,\"n\":1}", 14, day, a, sizeof a, NULL, &e), PW_OK);
+    ck_assert_int_eq(pw_eval_json(ctx, "{\"n\":1}", 7, day, b, sizeof b, NULL, &e), PW_OK);
+    ck_assert_str_eq(a, b);
+    ck_assert_ptr_nonnull(strstr(a, "\"id\":null"));
+    /* pw_result_format_json: the line's length whatever the buffer. */
+    pw_result_format *f;
+    ck_assert_int_eq(pw_result_format_new(p, day, NULL, 0, &f, NULL), PW_OK);
+    size_t n = pw_result_format_json(f, ctx, NULL, NULL, 0);
+    ck_assert_uint_eq(n, strlen(b));
+    char cut[5];
+    ck_assert_uint_eq(pw_result_format_json(f, ctx, NULL, cut, sizeof cut), n);
+    ck_assert_int_eq(strncmp(cut, b, 4), 0);
+    ck_assert_uint_eq(strlen(cut), 4);
+    pw_result_format_free(f);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("api_branches");
@@ -280,6 +389,9 @@ int main(void)
     tcase_add_test(tc, test_results_without_evaluation);
     tcase_add_test(tc, test_result_format_arguments);
     tcase_add_test(tc, test_set_json_positions);
+    tcase_add_test(tc, test_eval_json_buffer);
+    tcase_add_test(tc, test_eval_json_bad_records);
+    tcase_add_test(tc, test_eval_json_without_id_field);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);
 }

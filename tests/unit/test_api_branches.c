@@ -379,6 +379,85 @@ START_TEST(test_eval_json_without_id_field)
 }
 END_TEST
 
+/* Arguments of the smaller calls: header probing, saving, initialisers,
+ * fingerprints of a program out of range, result buffers of size 0. */
+START_TEST(test_small_calls)
+{
+    uint32_t fmt = 0;
+    EXPECT(pw_bytecode_format_of("PWCXxxxxxxxxxxxxxxxx", 20, &fmt, err), PW_ERR_FORMAT,
+           "not a .pwc image: no bytecode header");
+    EXPECT(pw_bytecode_format_of("", 0, &fmt, err), PW_ERR_FORMAT, "not a .pwc image: no bytecode header");
+    pw_program *p = pw_test_open(USATF);
+    void *bytes = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pw_program_save(p, &bytes, &len, NULL), PW_OK);
+    ck_assert_int_eq(pw_bytecode_format_of(bytes, len, &fmt, NULL), PW_OK);
+    ck_assert_uint_gt(fmt, 0);
+    pw_free(bytes);
+    bytes = NULL;
+    EXPECT(pw_program_save(p, NULL, &len, err), PW_ERR_USAGE, "pw_program_save: NULL argument");
+    EXPECT(pw_program_save(p, &bytes, NULL, err), PW_ERR_USAGE, "pw_program_save: NULL argument");
+    ck_assert_ptr_null(bytes);
+    pw_limits_init(NULL);          /* documented as harmless */
+    pw_compile_options_init(NULL);
+    size_t n = pw_program_count(p);
+    uint64_t fp = 5;
+    char want[128];
+    snprintf(want, sizeof want, "pw_requirement_fingerprint: no requirement 0 in program %zu", n);
+    EXPECT(pw_requirement_fingerprint(p, n, 0, &fp, err), PW_ERR_USAGE, want);
+    ck_assert_uint_eq(fp, 5);
+    /* Size 0: nothing written, the length still told. */
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    pw_date day = pw_test_day("2026-11-23");
+    ck_assert_int_eq(pw_context_set_json(ctx, coach, strlen(coach), NULL), PW_OK);
+    ck_assert_int_eq(pw_evaluate_all(ctx, day, NULL), PW_OK);
+    pw_result_format *f;
+    ck_assert_int_eq(pw_result_format_new(p, day, NULL, 0, &f, NULL), PW_OK);
+    char keep[4] = "abc";
+    size_t line = pw_result_format_json(f, ctx, "C1", keep, 0);
+    ck_assert_uint_gt(line, 0);
+    ck_assert_str_eq(keep, "abc");
+    size_t needed = 0;
+    snprintf(want, sizeof want, "pw_eval_json: the line needs %zu bytes and a NUL; the buffer has 0",
+             (size_t)pw_result_format_json(f, ctx, "C0001", NULL, 0));
+    EXPECT(pw_eval_json(ctx, coach, strlen(coach), day, keep, 0, &needed, err), PW_ERR_USAGE, want);
+    ck_assert_str_eq(keep, "abc");
+    pw_result_format_free(f);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
+/* An evaluation that runs out of its instruction budget: PW_ERR_EVAL,
+ * naming the program, with the rule file's place when there is one. */
+START_TEST(test_evaluation_error)
+{
+    static const char src[] = "facts coach {\n  n: integer = 0\n}\n"
+                              "program p \"P\" {\n  require \"n\": n >= 1\n}\n";
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_compile_source("budget.pw", src, strlen(src), NULL, &p, &e) == PW_OK, "%s", e.message);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    pw_limits lim;
+    pw_limits_init(&lim);
+    lim.max_instructions = 1;
+    ck_assert_int_eq(pw_context_set_limits(ctx, &lim, NULL), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, "{\"n\":1}", 7, NULL), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, pw_test_day("2026-01-01"), &e), PW_ERR_EVAL);
+    ck_assert_str_eq(e.message, "budget.pw:5:16: instruction budget exceeded (1 instructions) (program `p`)");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_VERDICT_NOT_EVALUATED);
+    ck_assert_str_eq(e.file, "budget.pw");
+    ck_assert_uint_eq(e.line, 5);
+    ck_assert_uint_eq(e.column, 16);
+    /* Without a pw_error: the status alone. */
+    ck_assert_int_eq(pw_evaluate(ctx, 0, pw_test_day("2026-01-01"), NULL), PW_ERR_EVAL);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("api_branches");
@@ -392,6 +471,8 @@ int main(void)
     tcase_add_test(tc, test_eval_json_buffer);
     tcase_add_test(tc, test_eval_json_bad_records);
     tcase_add_test(tc, test_eval_json_without_id_field);
+    tcase_add_test(tc, test_small_calls);
+    tcase_add_test(tc, test_evaluation_error);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);
 }

@@ -10,7 +10,10 @@
 
 #include "api_helpers.h"
 #include "check_main.h"
+#include "facts/facts.h"
 #include "pathway.h"
+
+#include "facts_image.h"
 
 static const char rules[] =
     "facts coach {\n"
@@ -24,6 +27,9 @@ static const char rules[] =
     "  ratio: number? = none\n"
     "  active: boolean = true\n"
     "  certificates: list of certificate = []\n"
+    "  level: integer? <= 5 = none\n"
+    "  weight: number <= 10 = 0\n"
+    "  last_seen: date? <= 2100-01-01 = none\n"
     "}\n"
     "record certificate {\n"
     "  id: text\n"
@@ -259,6 +265,130 @@ START_TEST(test_append_grows)
 }
 END_TEST
 
+/* Bounds with only a maximum, and optional bounded fields left null. */
+START_TEST(test_one_sided_and_optional_bounds)
+{
+    json_ok("{" BASE ",\"level\":null,\"weight\":-5,\"last_seen\":null}");
+    json_ok("{" BASE ",\"level\":-7,\"weight\":10,\"last_seen\":\"1800-01-01\"}");
+    json_fails("{" BASE ",\"level\":6}", PW_ERR_FACTS, "`level`: 6 is above the maximum 5", "level");
+    json_fails("{" BASE ",\"weight\":10.25}", PW_ERR_FACTS, "`weight`: 10.25 is above the maximum 10", "weight");
+    json_fails("{" BASE ",\"last_seen\":\"2100-01-02\"}", PW_ERR_FACTS,
+               "`last_seen`: 2100-01-02 is above the maximum 2100-01-01", "last_seen");
+    pw_error e;
+    ck_assert_int_eq(pw_context_set_none(ctx, "level", &e), PW_OK);
+    ck_assert_int_eq(pw_context_set_int(ctx, "level", -100, &e), PW_OK);
+    ck_assert_int_eq(pw_context_set_int(ctx, "level", 6, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "`level`: 6 is above the maximum 5");
+}
+END_TEST
+
+/* More values of the wrong kind, and numbers only quoted in part. */
+START_TEST(test_more_wrong_values)
+{
+    json_fails("{" BASE ",\"athletes\":\"3\"}", PW_ERR_FACTS, "`athletes`: expected an integer, got a string", "athletes");
+    json_fails("{" BASE ",\"athletes\":true}", PW_ERR_FACTS, "`athletes`: expected an integer, got true", "athletes");
+    json_fails("{" BASE ",\"certificates\":{}}", PW_ERR_FACTS,
+               "`certificates`: expected a list of `certificate` objects, got an object", "certificates");
+    json_fails("{" BASE ",\"roles\":\"a\"}", PW_ERR_FACTS, "`roles`: expected a set of text, got a string", "roles");
+    json_fails("{" BASE ",\"nickname\":[]}", PW_ERR_FACTS, "`nickname`: expected text or null, got an array", "nickname");
+    json_fails("{" BASE ",\"coaching_since\":1}", PW_ERR_FACTS,
+               "`coaching_since`: expected a date \"YYYY-MM-DD\" or null, got 1", "coaching_since");
+    /* A number past 40 characters is quoted by its first 40 and "...". */
+    json_fails("{" BASE ",\"athletes\":123456789012345678901234567890123456789012345}", PW_ERR_FACTS,
+               "`athletes`: integer 1234567890123456789012345678901234567890... is out of range (magnitude at most 2^53)",
+               "athletes");
+    json_fails("{" BASE ",\"athletes\":0123456789012345678901234567890123456789012345}", PW_ERR_FACTS,
+               "`athletes`: 0123456789012345678901234567890123456789... is not a JSON number (RFC 8259): it has a "
+               "leading zero",
+               "athletes");
+    /* A text past 40 bytes is cut at a character's start. */
+    char rec[512], want[256];
+    snprintf(rec, sizeof rec, "{\"id\":\"a\",\"birth_date\":\"%s\"}",
+             "2000-01-01xxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xc3\xa9\xc3\xa9");
+    snprintf(want, sizeof want,
+             "`birth_date`: invalid date \"2000-01-01xxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" (expected a real day as "
+             "YYYY-MM-DD, years 1800-2999)");
+    json_fails(rec, PW_ERR_FACTS, want, "birth_date");
+    /* Very small numbers keep their exponent. */
+    pw_error e;
+    ck_assert_int_eq(pw_context_set_number(ctx, "athletes", 1e-5, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "`athletes` is an integer field; 1e-05 is not an integer");
+    ck_assert_int_eq(pw_context_set_number(ctx, "athletes", 0.25, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "`athletes` is an integer field; 0.25 is not an integer");
+}
+END_TEST
+
+/* Lists from JSON hold no per-field given flags: setting a field of one of
+ * their elements, setting it to none, and adding to a list inside one all
+ * work on them. */
+START_TEST(test_setters_on_json_lists)
+{
+    json_ok("{" BASE ",\"certificates\":[{\"id\":\"x\",\"issued\":\"2020-01-01\",\"expires\":\"2030-01-01\","
+            "\"modules\":[{\"code\":\"m\",\"hours\":1}]}]}");
+    pw_error e;
+    ck_assert_int_eq(pw_context_set_text(ctx, "certificates[0].id", "y", &e), PW_OK);
+    ck_assert_int_eq(pw_context_set_none(ctx, "certificates[0].expires", &e), PW_OK);
+    ck_assert_int_eq(pw_context_set_number(ctx, "certificates[0].modules[0].hours", 3, &e), PW_OK);
+    size_t i;
+    ck_assert_int_eq(pw_context_add(ctx, "certificates[0].modules", &i, &e), PW_OK);
+    ck_assert_uint_eq(i, 1);
+    ck_assert_int_eq(pw_context_set_text(ctx, "certificates[0].modules[1].code", "n", &e), PW_OK);
+    ck_assert_int_eq(pw_evaluate_all(ctx, pw_test_day("2026-01-01"), &e), PW_OK);
+    /* Setters whose path does not resolve say so, whatever their kind. */
+    ck_assert_int_eq(pw_context_set_number(ctx, "nope", 1, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "no field `nope` in record `coach`");
+    ck_assert_int_eq(pw_context_set_date(ctx, "nope", 1, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "no field `nope` in record `coach`");
+    ck_assert_int_eq(pw_context_set_none(ctx, "nope", &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "no field `nope` in record `coach`");
+    ck_assert_int_eq(pw_context_set_bool(ctx, "nope", 1, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "no field `nope` in record `coach`");
+}
+END_TEST
+
+/* The facts layer called directly, as the API never calls it: no path, no
+ * error buffer, a buffer too small, facts never initialised. */
+START_TEST(test_facts_layer_arguments)
+{
+    (void)fi_nested_image, (void)fi_node_image, (void)fi_req_image; /* facts_image.h's other layouts */
+    pb_image *img = fi_coach_image();
+    ck_assert_ptr_nonnull(img);
+    pf_facts f;
+    ck_assert(pf_init(&f, img));
+    char err[128];
+    ck_assert(!pf_set_int(&f, NULL, 1, err, sizeof err));
+    ck_assert_str_eq(err, "no field path given");
+    ck_assert(!pf_set_empty(&f, "nope", err, sizeof err));
+    ck_assert_str_eq(err, "no field `nope` in record `coach`");
+    ck_assert(!pf_set_empty(&f, "certificates[0].x", err, sizeof err));
+    ck_assert_str_eq(err, "`certificates[0]`: index out of range (`certificates` has 0 elements)");
+    /* No buffer, or none to write into: the answer alone. */
+    ck_assert(!pf_set_int(&f, "nope", 1, NULL, 0));
+    ck_assert(!pf_set_int(&f, "nope", 1, err, 0));
+    ck_assert(!pf_load_json(&f, NULL, NULL, 0));
+    /* A buffer too small holds the start of the message, NUL-terminated. */
+    char tiny[8];
+    ck_assert(!pf_set_int(&f, "nope", 1, tiny, sizeof tiny));
+    ck_assert_str_eq(tiny, "no fiel");
+    ck_assert(!pf_set_int(&f, "roles[0]", 1, tiny, sizeof tiny));
+    ck_assert_str_eq(tiny, "`roles[");
+    pf_fini(&f);
+    pf_facts none;
+    memset(&none, 0, sizeof none);
+    ck_assert(!pf_set_int(&none, "id", 1, err, sizeof err));
+    ck_assert_str_eq(err, "facts not initialised");
+    ck_assert(!pf_load_json(&none, NULL, err, sizeof err));
+    ck_assert_str_eq(err, "facts not initialised");
+    ck_assert(!pf_complete(&none, err, sizeof err));
+    ck_assert_str_eq(err, "facts not initialised");
+    ck_assert_ptr_null(pf_string(&none, 0));
+    ck_assert_ptr_null(pf_string(NULL, 0));
+    ck_assert_ptr_null(pf_to_cjson(&none));
+    ck_assert_ptr_null(pf_to_cjson(NULL));
+    pb_image_free(img);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("facts_branches");
@@ -269,6 +399,12 @@ int main(void)
     tcase_add_test(tc, test_refused_text_and_numbers);
     tcase_add_test(tc, test_setter_paths);
     tcase_add_test(tc, test_append_grows);
+    tcase_add_test(tc, test_one_sided_and_optional_bounds);
+    tcase_add_test(tc, test_more_wrong_values);
+    tcase_add_test(tc, test_setters_on_json_lists);
     suite_add_tcase(s, tc);
+    TCase *tl = tcase_create("layer");
+    tcase_add_test(tl, test_facts_layer_arguments);
+    suite_add_tcase(s, tl);
     return pw_run_suite(s);
 }

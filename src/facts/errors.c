@@ -182,13 +182,15 @@ bool pf_quote(const char *s, char *buf, size_t len)
 
 const char *pf_rec_name(const pf_facts *f, uint32_t rec)
 {
-    uint32_t id = rec < f->img->nrecords ? f->img->records[rec].name : PB_NO_STRING;
-    return id < f->img->nstrings ? f->img->strings[id] : "?";
+    /* Records named by a field's type or 0, and their names, are the
+     * image's (the verifier: v_type, v_records). */
+    uint32_t id = PU_ALWAYS(rec < f->img->nrecords) ? f->img->records[rec].name : PB_NO_STRING;
+    return PU_ALWAYS(id < f->img->nstrings) ? f->img->strings[id] : "?";
 }
 
 const char *pf_field_name(const pf_facts *f, const pb_field *fld)
 {
-    return fld->name < f->img->nstrings ? f->img->strings[fld->name] : "?";
+    return PU_ALWAYS(fld->name < f->img->nstrings) ? f->img->strings[fld->name] : "?"; /* v_field */
 }
 
 /* What a JSON value for type t must be, after "expected". */

@@ -36,14 +36,15 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
         if (nlen == 0)
             return pf_fail(err, errlen, NULL, "invalid field path `%s`: expected a field name at offset %zu",
                            path, (size_t)(name - path));
-        if (!pf_record_ok(f, rec))
+        if (PU_NEVER(!pf_record_ok(f, rec)))
             return pf_fail(err, errlen, NULL, "the image's record %u is invalid", (unsigned)rec);
         const pb_record *r = &img->records[rec];
         const pb_field *fld = NULL;
         uint32_t j = 0;
         for (; j < r->nfields; j++) {
             const pb_field *c = &img->fields[r->first_field + j];
-            if (c->name < img->nstrings && img->string_len[c->name] == nlen &&
+            /* Field names are strings of the image (the verifier, v_field). */
+            if (PU_ALWAYS(c->name < img->nstrings) && img->string_len[c->name] == nlen &&
                 memcmp(img->strings[c->name], name, nlen) == 0) {
                 fld = c;
                 break;
@@ -60,7 +61,7 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
             const char *sugg = NULL;
             for (uint32_t k = 0; k < r->nfields; k++) {
                 const pb_field *c = &img->fields[r->first_field + k];
-                if (c->name >= img->nstrings)
+                if (PU_NEVER(c->name >= img->nstrings))
                     continue;
                 size_t d = pu_distance(name, nlen, img->strings[c->name], img->string_len[c->name]);
                 if (d < best) {
@@ -133,14 +134,14 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
             return pf_fail(err, errlen, NULL,
                            "`%s` is a `%s` element; name one of its fields, as in `%s.%s`", path,
                            pf_rec_name(f, t.rec), path,
-                           pf_record_ok(f, t.rec) && img->records[t.rec].nfields
+                           PU_ALWAYS(pf_record_ok(f, t.rec)) && img->records[t.rec].nfields
                                ? pf_field_name(f, &img->fields[img->records[t.rec].first_field])
                                : "field");
         if (*p != '.')
             return pf_fail(err, errlen, NULL, "invalid field path `%s`: expected `.` at offset %zu",
                            path, (size_t)(p - path));
         p++;
-        if (!pf_record_ok(f, t.rec))
+        if (PU_NEVER(!pf_record_ok(f, t.rec)))
             return pf_fail(err, errlen, NULL, "the image's record %u is invalid", (unsigned)t.rec);
         uint32_t nf = img->records[t.rec].nfields;
         pf_list *h = pf_list_of(v);
@@ -171,7 +172,8 @@ static bool pf_keep_in_bounds(pf_target *t, pv_value old, const char *path, char
     char msg[160];
     pv_value now = *t->v;
     now.none = 0;
-    if (!t->field || pf_in_bounds(t->field, &now, msg, sizeof msg)) {
+    /* Only a set's element has no field, and it is text: never bounded. */
+    if (PU_NEVER(!t->field) || pf_in_bounds(t->field, &now, msg, sizeof msg)) {
         pf_mark(t);
         return true;
     }
@@ -306,7 +308,7 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
         return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; no element can be added to it",
                        path, pf_type_noun(t.type));
     bool is_set = t.type.kind == PB_T_SET;
-    if (!is_set && !pf_record_ok(f, t.type.rec))
+    if (!is_set && PU_NEVER(!pf_record_ok(f, t.type.rec)))
         return pf_fail(err, errlen, NULL, "the image's record %u is invalid", (unsigned)t.type.rec);
     uint32_t width = is_set ? 1 : f->img->records[t.type.rec].nfields;
     uint32_t max = pf_lim(f->max_list, PF_DEFAULT_MAX_LIST);

@@ -458,6 +458,43 @@ START_TEST(test_evaluation_error)
 }
 END_TEST
 
+/* A format asked of a context whose dated or windowed programs were not
+ * evaluated: "not_eligible", as the contract has always said, never a
+ * status the program cannot have. */
+START_TEST(test_format_not_evaluated)
+{
+    static const char src[] = "facts coach {\n  age: integer\n}\n"
+                              "program fall \"Fall\"\n  enrolment open from 2027-03-01 until 2027-06-15\n"
+                              "{\n  require \"adult\": age >= 18\n}\n"
+                              "program spring \"Spring\"\n  effective from 2027-01-01\n"
+                              "{\n  require \"adult\": age >= 18\n}\n";
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_compile_source("dated.pw", src, strlen(src), NULL, &p, &e) == PW_OK, "%s", e.message);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    pw_date day = pw_test_day("2026-11-23");
+    pw_result_format *f;
+    ck_assert_int_eq(pw_result_format_new(p, day, NULL, 0, &f, NULL), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, "{\"age\":30}", 10, NULL), PW_OK);
+    char line[2048];
+    ck_assert_uint_lt(pw_result_format_json(f, ctx, "x", line, sizeof line), sizeof line);
+    const char *first = strstr(line, "\"status\":\"not_eligible\"");
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_nonnull(strstr(first + 1, "\"status\":\"not_eligible\""));
+    ck_assert_ptr_null(strstr(line, "\"status\":\"eligible\""));
+    ck_assert_ptr_null(strstr(line, "not_yet"));
+    /* Evaluated on the same day, their real statuses. */
+    ck_assert_int_eq(pw_evaluate_all(ctx, day, NULL), PW_OK);
+    ck_assert_uint_lt(pw_result_format_json(f, ctx, "x", line, sizeof line), sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, "\"status\":\"not_yet_open\""));
+    ck_assert_ptr_nonnull(strstr(line, "\"status\":\"not_yet_in_force\""));
+    pw_result_format_free(f);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("api_branches");
@@ -473,6 +510,7 @@ int main(void)
     tcase_add_test(tc, test_eval_json_without_id_field);
     tcase_add_test(tc, test_small_calls);
     tcase_add_test(tc, test_evaluation_error);
+    tcase_add_test(tc, test_format_not_evaluated);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);
 }

@@ -373,6 +373,11 @@ START_TEST(test_eval_json_without_id_field)
     ck_assert_uint_eq(pw_result_format_json(f, ctx, NULL, cut, sizeof cut), n);
     ck_assert_int_eq(strncmp(cut, b, 4), 0);
     ck_assert_uint_eq(strlen(cut), 4);
+    /* An `id` key holding U+0000 is refused even where no field reads it:
+     * no line could name the record without cutting its id short. */
+    static const char nul_id[] = "{\"id\":\"a\\u0000b\",\"n\":1}";
+    ck_assert_int_eq(pw_eval_json(ctx, nul_id, strlen(nul_id), day, a, sizeof a, NULL, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "`id`: text holds \\u0000 (U+0000), which facts text and keys may not contain");
     pw_result_format_free(f);
     pw_context_free(ctx);
     pw_program_free(p);

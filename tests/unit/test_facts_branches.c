@@ -389,6 +389,23 @@ START_TEST(test_facts_layer_arguments)
 }
 END_TEST
 
+/* Numbers in every form JSON allows: a number field takes them all, an
+ * integer field refuses each that is not written as an integer, quoting it
+ * as written, whatever white space comes before it. */
+START_TEST(test_number_forms)
+{
+    json_ok("{" BASE ",\"score\":1E2,\"weight\":-2.5e-1,\"athletes\":\t7}");
+    json_ok("{" BASE ",\"score\":\r\n 1e+1,\"weight\":1.25E+0}");
+    json_fails("{" BASE ",\"athletes\":1E2}", PW_ERR_FACTS, "`athletes`: expected an integer, got 1E2", "athletes");
+    json_fails("{" BASE ",\"athletes\":\t1e+2}", PW_ERR_FACTS, "`athletes`: expected an integer, got 1e+2", "athletes");
+    json_fails("{" BASE ",\"athletes\":\r\n2.0}", PW_ERR_FACTS, "`athletes`: expected an integer, got 2.0", "athletes");
+    json_fails("{" BASE ",\"athletes\": 1.50}", PW_ERR_FACTS, "`athletes`: expected an integer, got 1.50", "athletes");
+    json_fails("{" BASE ",\"athletes\":0.00001}", PW_ERR_FACTS, "`athletes`: expected an integer, got 0.00001", "athletes");
+    json_fails("{" BASE ",\"athletes\":-0.5}", PW_ERR_FACTS, "`athletes`: expected an integer, got -0.5", "athletes");
+    json_fails("{" BASE ",\"roles\":[1E2]}", PW_ERR_FACTS, "`roles[0]`: expected text, got 1E2", "roles[0]");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("facts_branches");
@@ -402,6 +419,7 @@ int main(void)
     tcase_add_test(tc, test_one_sided_and_optional_bounds);
     tcase_add_test(tc, test_more_wrong_values);
     tcase_add_test(tc, test_setters_on_json_lists);
+    tcase_add_test(tc, test_number_forms);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("layer");
     tcase_add_test(tl, test_facts_layer_arguments);

@@ -639,11 +639,6 @@ int pt_result_decision(const pw_context *ctx, size_t prog, size_t node, const ch
     return ctx->decided[at] - 1;
 }
 
-bool pt_program_decided(const pw_context *ctx, size_t prog)
-{
-    return ctx && prog < ctx->program->img->nprogs && ctx->has_decision[prog];
-}
-
 pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date day, const char **who,
                          int *decided, pw_error *err)
 {

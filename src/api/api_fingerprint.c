@@ -14,6 +14,7 @@
 #include "api_int.h"
 #include "bc/decision.h"
 #include "bc/code.h"
+#include "util/assert.h"
 
 /* FNV-1a over a value's bytes: stable across builds and hosts. */
 typedef struct fp_hash {
@@ -127,11 +128,12 @@ static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k
         fp_str(f, img, v);
         break;
     case PB_K_KINT:
-        fp_u64(f, v < img->nints ? (uint64_t)img->ints[v] : UINT64_MAX);
+        /* Constant operands are inside their tables (the verifier, v_operand). */
+        fp_u64(f, PU_ALWAYS(v < img->nints) ? (uint64_t)img->ints[v] : UINT64_MAX);
         break;
     case PB_K_KNUM: {
         uint64_t bits = UINT64_MAX;
-        if (v < img->nnums)
+        if (PU_ALWAYS(v < img->nnums))
             memcpy(&bits, &img->nums[v], sizeof bits);
         fp_u64(f, bits);
         break;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "util/assert.h"
 #include "bc/decision.h"
 #include "util/date.h"
 #include "util/escape.h"
@@ -371,8 +372,10 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
         st = native ? pwi_native_result(ctx, f->progs[k].p, as_of, err) : pw_evaluate(ctx, f->progs[k].p, as_of, err);
     if (st == PW_OK) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
-        /* An id holding U+0000 would print cut short, as another record's. */
-        bool named = cJSON_IsString(id) && !pf_json_has_nul(id);
+        /* An id holding U+0000 would print cut short, as another record's;
+         * but the record was loaded, and pf_load_json refuses one with
+         * U+0000 anywhere (or left unchecked, as invalid), so it cannot. */
+        bool named = cJSON_IsString(id) && !PU_NEVER(pf_json_has_nul(id));
         pwi_result_format_append(f, ctx, named ? id->valuestring : NULL, out);
         if (out->oom)
             st = pwi_fail(err, PW_ERR_NOMEM, "out of memory");

@@ -97,9 +97,6 @@ pw_status pt_decision_at(pw_context *ctx, size_t version, size_t node, pw_date d
  * "awaiting_decision". */
 size_t pt_result_awaiting_count(const pw_context *ctx, size_t prog);
 const char *pt_result_awaiting_label(const pw_context *ctx, size_t prog, size_t i);
-/* Whether prog has a requirement a person decides (its eval line then says
- * which await a decision). */
-bool pt_program_decided(const pw_context *ctx, size_t prog);
 
 /* ---- the eval line -------------------------------------------------------- */
 

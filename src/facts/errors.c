@@ -114,7 +114,9 @@ bool pf_oom(pf_facts *f, char *err, size_t errlen, const pf_frame *at)
     return pf_fail(err, errlen, at, "out of memory");
 }
 
-/* The shortest "%.*g" form that reads back as d. */
+/* The shortest "%.*g" form that reads back as d, without an exponent for
+ * a whole number below 10^15 or a number from 10^-4 on, so that a bound
+ * written 100 is quoted as 100, not as 1e+02. */
 void pf_fmt_number(double d, char *buf, size_t len)
 {
     if (isnan(d)) {
@@ -125,9 +127,11 @@ void pf_fmt_number(double d, char *buf, size_t len)
         snprintf(buf, len, d < 0 ? "-Infinity" : "Infinity");
         return;
     }
+    double mag = fabs(d);
+    bool plain = mag < 1e15 && (mag >= 1e-4 || d == 0);
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, len, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
+        if (strtod(buf, NULL) == d && (!plain || !strchr(buf, 'e')))
             return;
     }
 }
@@ -178,13 +182,15 @@ bool pf_quote(const char *s, char *buf, size_t len)
 
 const char *pf_rec_name(const pf_facts *f, uint32_t rec)
 {
-    uint32_t id = rec < f->img->nrecords ? f->img->records[rec].name : PB_NO_STRING;
-    return id < f->img->nstrings ? f->img->strings[id] : "?";
+    /* Records named by a field's type or 0, and their names, are the
+     * image's (the verifier: v_type, v_records). */
+    uint32_t id = PU_ALWAYS(rec < f->img->nrecords) ? f->img->records[rec].name : PB_NO_STRING;
+    return PU_ALWAYS(id < f->img->nstrings) ? f->img->strings[id] : "?";
 }
 
 const char *pf_field_name(const pf_facts *f, const pb_field *fld)
 {
-    return fld->name < f->img->nstrings ? f->img->strings[fld->name] : "?";
+    return PU_ALWAYS(fld->name < f->img->nstrings) ? f->img->strings[fld->name] : "?"; /* v_field */
 }
 
 /* What a JSON value for type t must be, after "expected". */

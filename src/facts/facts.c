@@ -192,13 +192,6 @@ bool pf_apply_default(const pb_field *fld, pv_value *v)
     }
 }
 
-bool pf_record_ok(const pf_facts *f, uint32_t rec)
-{
-    const pb_image *img = f->img;
-    return rec < img->nrecords && img->records[rec].first_field <= img->nfields &&
-           img->records[rec].nfields <= img->nfields - img->records[rec].first_field;
-}
-
 /* ---- lifetime ------------------------------------------------------------- */
 
 /* Whether no two fields of r have the same name. A compiled image never has
@@ -219,7 +212,7 @@ bool pf_init(pf_facts *f, const pb_image *img)
     if (!img || img->nrecords == 0)
         return false;
     f->img = img;
-    if (!pf_record_ok(f, 0)) {
+    if (PU_NEVER(!pf_record_ok(f, 0))) {
         f->img = NULL;
         return false;
     }
@@ -230,7 +223,7 @@ bool pf_init(pf_facts *f, const pb_image *img)
     pm_init(&f->arena, 65536);
     if (f->distinct)
         for (uint32_t rec = 0; rec < img->nrecords; rec++)
-            f->distinct[rec] = pf_record_ok(f, rec) && pf_names_distinct(f, &img->records[rec]);
+            f->distinct[rec] = PU_ALWAYS(pf_record_ok(f, rec)) && pf_names_distinct(f, &img->records[rec]);
     if (!f->root || !f->given || !f->distinct) {
         pf_fini(f);
         return false;
@@ -282,7 +275,7 @@ static bool pf_complete_record(pf_facts *f, uint32_t rec, pv_value *vals, uint8_
         }
         if (fld->type.kind != PB_T_LIST || vals[j].count == 0)
             continue;
-        if (!pf_record_ok(f, fld->type.rec))
+        if (PU_NEVER(!pf_record_ok(f, fld->type.rec)))
             return pf_fail(err, errlen, at, "the image's record %u is invalid", (unsigned)fld->type.rec);
         pf_frame ff = {at, name, 0};
         uint32_t nf = f->img->records[fld->type.rec].nfields;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/assert.h"
 #include "../util/date.h"
 #include "../util/escape.h"
 
@@ -78,7 +79,16 @@ bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, const pf_fr
                size_t errlen);
 pv_value *pf_list_alloc(pf_facts *f, uint32_t cap, uint32_t width, bool with_given);
 pf_list *pf_list_of(const pv_value *v);
-bool pf_record_ok(const pf_facts *f, uint32_t rec);
+/* Whether record `rec` and its fields are inside the image's tables. The
+ * verifier rejects an image where one is not (v_records, v_type), so every
+ * use is a PU_NEVER / PU_ALWAYS mark (docs/robustness.md); inline, so that
+ * a coverage build, where marks are compiled out, counts no dead body. */
+static inline bool pf_record_ok(const pf_facts *f, uint32_t rec)
+{
+    const pb_image *img = f->img;
+    return rec < img->nrecords && img->records[rec].first_field <= img->nfields &&
+           img->records[rec].nfields <= img->nfields - img->records[rec].first_field;
+}
 /* json.c: a value against its field's bounds (the setters check them too). */
 bool pf_in_bounds(const pb_field *fld, const pv_value *v, char *msg, size_t len);
 

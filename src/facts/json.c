@@ -154,7 +154,7 @@ static pf_got pf_json_list(pf_load *L, pb_type t, const cJSON *v, pv_value *out,
     char what[64];
     if (!pf_is(v, cJSON_Array))
         return PF_WRONG;
-    if (!pf_record_ok(L->f, t.rec))
+    if (PU_NEVER(!pf_record_ok(L->f, t.rec)))
         return pf_ok(pf_fail(L->err, L->errlen, at, "the image's record %u is invalid", (unsigned)t.rec));
     if (depth >= L->max_depth)
         return pf_ok(pf_fail(L->err, L->errlen, at, "nested deeper than the limit of %u level%s", L->max_depth,
@@ -225,9 +225,10 @@ static bool pf_json_value(pf_load *L, pb_type t, const cJSON *v, pv_value *out, 
         out->none = 1;
         return true;
     }
-    pf_kind_fn *load = t.kind < PB_T_COUNT ? pf_loaders[t.kind] : NULL;
-    if (!load)
+    /* The verifier gives every field a value kind (v_type): each has a loader. */
+    if (PU_NEVER(t.kind >= PB_T_COUNT || !pf_loaders[t.kind]))
         return pf_fail(L->err, L->errlen, at, "the image gives this field an invalid type");
+    pf_kind_fn *load = pf_loaders[t.kind];
     pf_got got = load(L, t, v, out, at, depth);
     if (got != PF_WRONG)
         return got == PF_LOADED;

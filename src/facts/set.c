@@ -36,14 +36,15 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
         if (nlen == 0)
             return pf_fail(err, errlen, NULL, "invalid field path `%s`: expected a field name at offset %zu",
                            path, (size_t)(name - path));
-        if (!pf_record_ok(f, rec))
+        if (PU_NEVER(!pf_record_ok(f, rec)))
             return pf_fail(err, errlen, NULL, "the image's record %u is invalid", (unsigned)rec);
         const pb_record *r = &img->records[rec];
         const pb_field *fld = NULL;
         uint32_t j = 0;
         for (; j < r->nfields; j++) {
             const pb_field *c = &img->fields[r->first_field + j];
-            if (c->name < img->nstrings && img->string_len[c->name] == nlen &&
+            /* Field names are strings of the image (the verifier, v_field). */
+            if (PU_ALWAYS(c->name < img->nstrings) && img->string_len[c->name] == nlen &&
                 memcmp(img->strings[c->name], name, nlen) == 0) {
                 fld = c;
                 break;
@@ -60,7 +61,7 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
             const char *sugg = NULL;
             for (uint32_t k = 0; k < r->nfields; k++) {
                 const pb_field *c = &img->fields[r->first_field + k];
-                if (c->name >= img->nstrings)
+                if (PU_NEVER(c->name >= img->nstrings))
                     continue;
                 size_t d = pu_distance(name, nlen, img->strings[c->name], img->string_len[c->name]);
                 if (d < best) {
@@ -133,14 +134,14 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
             return pf_fail(err, errlen, NULL,
                            "`%s` is a `%s` element; name one of its fields, as in `%s.%s`", path,
                            pf_rec_name(f, t.rec), path,
-                           pf_record_ok(f, t.rec) && img->records[t.rec].nfields
+                           PU_ALWAYS(pf_record_ok(f, t.rec)) && img->records[t.rec].nfields
                                ? pf_field_name(f, &img->fields[img->records[t.rec].first_field])
                                : "field");
         if (*p != '.')
             return pf_fail(err, errlen, NULL, "invalid field path `%s`: expected `.` at offset %zu",
                            path, (size_t)(p - path));
         p++;
-        if (!pf_record_ok(f, t.rec))
+        if (PU_NEVER(!pf_record_ok(f, t.rec)))
             return pf_fail(err, errlen, NULL, "the image's record %u is invalid", (unsigned)t.rec);
         uint32_t nf = img->records[t.rec].nfields;
         pf_list *h = pf_list_of(v);
@@ -150,9 +151,11 @@ static bool pf_resolve(pf_facts *f, const char *path, pf_target *out, char *err,
     }
 }
 
-static bool pf_wrong_setter(const char *path, pb_type t, const char *fn, char *err, size_t errlen)
+/* Names the kind of value the caller gave, not the internal setter: the
+ * message reaches hosts through pw_context_set_*, which never see pf_set_*. */
+static bool pf_wrong_setter(const char *path, pb_type t, const char *given, char *err, size_t errlen)
 {
-    return pf_fail(err, errlen, NULL, "`%s` is %s field; %s cannot set it", path, pf_type_noun(t), fn);
+    return pf_fail(err, errlen, NULL, "`%s` is %s field; it cannot be set to %s", path, pf_type_noun(t), given);
 }
 
 static void pf_mark(pf_target *t)
@@ -169,7 +172,8 @@ static bool pf_keep_in_bounds(pf_target *t, pv_value old, const char *path, char
     char msg[160];
     pv_value now = *t->v;
     now.none = 0;
-    if (!t->field || pf_in_bounds(t->field, &now, msg, sizeof msg)) {
+    /* Only a set's element has no field, and it is text: never bounded. */
+    if (PU_NEVER(!t->field) || pf_in_bounds(t->field, &now, msg, sizeof msg)) {
         pf_mark(t);
         return true;
     }
@@ -188,7 +192,7 @@ bool pf_set_int(pf_facts *f, const char *path, int64_t v, char *err, size_t errl
     } else if (t.type.kind == PB_T_NUM) {
         t.v->as.n = (double)v; /* a number field takes an integer, as JSON does */
     } else {
-        return pf_wrong_setter(path, t.type, "pf_set_int", err, errlen);
+        return pf_wrong_setter(path, t.type, "an integer", err, errlen);
     }
     return pf_keep_in_bounds(&t, old, path, err, errlen);
 }
@@ -200,7 +204,7 @@ bool pf_set_number(pf_facts *f, const char *path, double v, char *err, size_t er
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_NUM && t.type.kind != PB_T_INT)
-        return pf_wrong_setter(path, t.type, "pf_set_number", err, errlen);
+        return pf_wrong_setter(path, t.type, "a number", err, errlen);
     pv_value old = *t.v;
     if (!isfinite(v)) {
         pf_fmt_number(v, num, sizeof num);
@@ -227,7 +231,7 @@ bool pf_set_bool(pf_facts *f, const char *path, bool v, char *err, size_t errlen
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_BOOL)
-        return pf_wrong_setter(path, t.type, "pf_set_bool", err, errlen);
+        return pf_wrong_setter(path, t.type, "true or false", err, errlen);
     t.v->as.b = v;
     pf_mark(&t);
     return true;
@@ -239,7 +243,7 @@ bool pf_set_text(pf_facts *f, const char *path, const char *v, char *err, size_t
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_TEXT)
-        return pf_wrong_setter(path, t.type, "pf_set_text", err, errlen);
+        return pf_wrong_setter(path, t.type, "text", err, errlen);
     if (!v)
         return pf_fail(err, errlen, NULL, "`%s`: no text given (NULL)", path);
     uint32_t id;
@@ -257,7 +261,7 @@ bool pf_set_date(pf_facts *f, const char *path, int32_t day, char *err, size_t e
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_DATE)
-        return pf_wrong_setter(path, t.type, "pf_set_date", err, errlen);
+        return pf_wrong_setter(path, t.type, "a date", err, errlen);
     if (day < pu_from_ymd(PU_YEAR_MIN, 1, 1) || day > pu_from_ymd(PU_YEAR_MAX, 12, 31))
         return pf_fail(err, errlen, NULL, "`%s`: day %ld is outside the years %d-%d", path, (long)day,
                        PU_YEAR_MIN, PU_YEAR_MAX);
@@ -272,7 +276,7 @@ bool pf_set_none(pf_facts *f, const char *path, char *err, size_t errlen)
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (!t.type.optional || t.type.kind == PB_T_LIST || t.type.kind == PB_T_SET)
-        return pf_fail(err, errlen, NULL, "`%s` is %s field, not optional; pf_set_none cannot set it",
+        return pf_fail(err, errlen, NULL, "`%s` is %s field, not optional; it cannot be set to none",
                        path, pf_type_noun(t.type));
     memset(t.v, 0, sizeof *t.v);
     t.v->none = 1;
@@ -287,7 +291,7 @@ bool pf_set_empty(pf_facts *f, const char *path, char *err, size_t errlen)
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_LIST && t.type.kind != PB_T_SET)
-        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; pf_set_empty cannot set it",
+        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; it cannot be set to empty",
                        path, pf_type_noun(t.type));
     memset(t.v, 0, sizeof *t.v);
     if (t.given)
@@ -301,10 +305,10 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
     if (!pf_resolve(f, path, &t, err, errlen))
         return false;
     if (t.type.kind != PB_T_LIST && t.type.kind != PB_T_SET)
-        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; pf_append cannot grow it",
+        return pf_fail(err, errlen, NULL, "`%s` is %s field, not a list or set; no element can be added to it",
                        path, pf_type_noun(t.type));
     bool is_set = t.type.kind == PB_T_SET;
-    if (!is_set && !pf_record_ok(f, t.type.rec))
+    if (!is_set && PU_NEVER(!pf_record_ok(f, t.type.rec)))
         return pf_fail(err, errlen, NULL, "the image's record %u is invalid", (unsigned)t.type.rec);
     uint32_t width = is_set ? 1 : f->img->records[t.type.rec].nfields;
     uint32_t max = pf_lim(f->max_list, PF_DEFAULT_MAX_LIST);

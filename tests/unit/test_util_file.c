@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "tmpdir.h"
 #include "util/file.h"
 
 static char dir[64];
@@ -27,18 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char p[512];
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        closedir(d);
-    }
-    rmdir(dir);
+    ut_tmpdir_remove(dir);
 }
 
 static const char *in_dir(const char *name)

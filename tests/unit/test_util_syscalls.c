@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "tmpdir.h"
 #include "util/file.h"
 
 /* ---- the failures ----------------------------------------------------------------- */
@@ -133,18 +134,7 @@ static void teardown(void)
 {
     memset(&arm, 0, sizeof arm);
     as_user = false;
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char p[512];
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        closedir(d);
-    }
-    rmdir(dir);
+    ut_tmpdir_remove(dir);
 }
 
 static char target[128];

@@ -91,14 +91,10 @@ static void px_scan_keep(const px_exp *x, const px_scanned *done)
     if (!seen || seen->n >= PX_SCANS_KEPT)
         return;
     if (seen->n == seen->cap) {
-        size_t cap = seen->cap ? seen->cap * 2 : 32;
-        px_scanned *items = pm_alloc(x->a, cap * sizeof *items);
+        px_scanned *items = pm_grow(x->a, seen->items, seen->n, &seen->cap, sizeof *items, 32);
         if (!items)
             return;
-        if (seen->n)
-            memcpy(items, seen->items, seen->n * sizeof *items);
         seen->items = items;
-        seen->cap = cap;
     }
     seen->items[seen->n++] = *done;
 }
@@ -193,14 +189,10 @@ static pw_status px_seen_once(const px_exp *x, size_t version, size_t node, pw_d
     if (st != PW_OK || r->kind != PB_R_LEAF || l->n >= PX_LOOKED_KEPT)
         return st;
     if (l->n == l->cap) { /* when memory allows: forgetting only costs time */
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        px_looked *items = pm_alloc(x->a, cap * sizeof *items);
+        px_looked *items = pm_grow(x->a, l->items, l->n, &l->cap, sizeof *items, 32);
         if (!items)
             return st;
-        if (l->n)
-            memcpy(items, l->items, l->n * sizeof *items);
         l->items = items;
-        l->cap = cap;
     }
     l->items[l->n++] = (px_looked){r->func, then, *seen, *nseen};
     return st;

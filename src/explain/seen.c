@@ -566,14 +566,10 @@ static bool px_text_entries(pm_arena *a, const pw_context *ctx, const px_term *t
             if (!px_entry_holds(img, fd->type.rec, fields, texts, ntexts))
                 continue;
             if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 4;
-                const char **nl = pm_alloc(a, ncap * sizeof *nl);
+                const char **nl = pm_grow(a, list, n, &cap, sizeof *nl, 4);
                 if (!nl)
                     return false;
-                if (n)
-                    memcpy(nl, list, n * sizeof *nl);
                 list = nl;
-                cap = ncap;
             }
             if (!(list[n++] = px_entry_text(a, ctx, fd->type.rec, fields, "")))
                 return false;

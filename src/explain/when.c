@@ -41,14 +41,10 @@ typedef struct px_when_run {
 static bool px_add_change(pm_arena *a, px_changes *c, pw_change ch)
 {
     if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 4;
-        pw_change *nv = pm_alloc(a, ncap * sizeof *nv);
+        pw_change *nv = pm_grow(a, c->v, c->n, &c->cap, sizeof *nv, 4);
         if (!nv)
             return false;
-        if (c->n)
-            memcpy(nv, c->v, c->n * sizeof *nv);
         c->v = nv;
-        c->cap = ncap;
     }
     c->v[c->n++] = ch;
     return true;
@@ -111,14 +107,10 @@ static bool px_reasons(px_when_run *w, pw_date day, size_t ver, pw_verdict now, 
 static pw_period *px_new_period(px_when_run *w)
 {
     if (w->nperiods == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 4;
-        pw_period *np = pm_alloc(w->a, ncap * sizeof *np);
+        pw_period *np = pm_grow(w->a, w->periods, w->nperiods, &w->cap, sizeof *np, 4);
         if (!np)
             return NULL;
-        if (w->nperiods)
-            memcpy(np, w->periods, w->nperiods * sizeof *np);
         w->periods = np;
-        w->cap = ncap;
     }
     pw_period *p = &w->periods[w->nperiods++];
     memset(p, 0, sizeof *p);

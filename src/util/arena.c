@@ -1,6 +1,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ void pm_init(pm_arena *a, size_t chunk_size)
 
 static pm_chunk *pm_new_chunk(size_t size)
 {
+    if (size > SIZE_MAX - sizeof(pm_chunk)) /* the header would wrap the size */
+        return NULL;
     pm_chunk *c = malloc(sizeof *c + size);
     if (!c)
         return NULL;
@@ -61,6 +64,20 @@ void *pm_alloc(pm_arena *a, size_t size)
     c->used += need;
     a->used_total += need;
     memset(p, 0, size);
+    return p;
+}
+
+void *pm_grow(pm_arena *a, const void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t ncap = *cap ? *cap * 2 : first;
+    if (ncap < *cap || (size && ncap > SIZE_MAX / size))
+        return NULL;
+    void *p = pm_alloc(a, ncap * size);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, items, n * size);
+    *cap = ncap;
     return p;
 }
 

@@ -19,6 +19,12 @@ typedef struct pm_arena {
 void pm_init(pm_arena *a, size_t chunk_size);
 /* Returns zeroed, max-aligned memory or NULL. */
 void *pm_alloc(pm_arena *a, size_t size);
+/* An array of `size`-byte elements growing in the arena: returns a copy of
+ * the `n` in use of `items` with room for *cap doubled (or `first` when
+ * *cap is 0), and sets *cap; the old array stays in the arena until the
+ * arena goes. NULL, *cap unchanged, when memory runs out or the size would
+ * overflow. */
+void *pm_grow(pm_arena *a, const void *items, size_t n, size_t *cap, size_t size, size_t first);
 /* Copies len bytes and appends a NUL. */
 char *pm_strndup(pm_arena *a, const char *s, size_t len);
 /* printf into the arena; NULL when out of memory. */

@@ -28,6 +28,9 @@ START_TEST(arena_size_overflow)
     pm_init(&a, 0);
     ck_assert_ptr_null(pm_alloc(&a, SIZE_MAX));
     ck_assert_ptr_null(pm_alloc(&a, SIZE_MAX - 3));
+    /* Aligned without overflow, but the chunk's header would wrap it
+     * (this once allocated a few bytes and wrote past them). */
+    ck_assert_ptr_null(pm_alloc(&a, SIZE_MAX - 20));
     ck_assert_uint_eq(a.used_total, 0);
     pm_free(&a);
 }
@@ -35,6 +38,34 @@ END_TEST
 
 /* printf into an arena at its limit gives NULL; a conversion that fails
  * (a wide character the C locale cannot encode) gives NULL too. */
+/* pm_grow: the first capacity, doubling with the elements in use copied,
+ * and a size that would overflow refused with the capacity kept. */
+START_TEST(arena_grow)
+{
+    pm_arena a;
+    pm_init(&a, 0);
+    size_t cap = 0;
+    int *v = pm_grow(&a, NULL, 0, &cap, sizeof *v, 4);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(cap, 4);
+    for (int i = 0; i < 4; i++)
+        v[i] = i + 10;
+    int *w = pm_grow(&a, v, 3, &cap, sizeof *w, 4);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_uint_eq(cap, 8);
+    ck_assert_int_eq(w[0], 10);
+    ck_assert_int_eq(w[2], 12);
+    ck_assert_int_eq(w[3], 0); /* only the 3 in use are copied */
+    size_t huge = SIZE_MAX / 2 + 1;
+    ck_assert_ptr_null(pm_grow(&a, w, 0, &huge, 1, 4));
+    ck_assert_uint_eq(huge, SIZE_MAX / 2 + 1);
+    size_t big = SIZE_MAX / 32;
+    ck_assert_ptr_null(pm_grow(&a, w, 0, &big, 16, 4));
+    ck_assert_uint_eq(big, SIZE_MAX / 32);
+    pm_free(&a);
+}
+END_TEST
+
 START_TEST(arena_printf_failures)
 {
     pm_arena a;
@@ -287,6 +318,7 @@ static Suite *util_suite(void)
     Suite *s = suite_create("util");
     TCase *tc = tcase_create("edges");
     tcase_add_test(tc, arena_size_overflow);
+    tcase_add_test(tc, arena_grow);
     tcase_add_test(tc, arena_printf_failures);
     tcase_add_test(tc, buf_reserve_limits);
     tcase_add_test(tc, grow_overflow);

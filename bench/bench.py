@@ -528,6 +528,16 @@ def main():
     vm = self_timed(vm_cmd + [hot], "vm: ", "vm_only")
     log(f"   Pathway VM, {cold} contexts")
     vm_cold = self_timed(vm_cmd + [cold], "vm: ", "vm_only")
+    native_bin = os.path.join(T, "native_only")
+    native = None
+    if os.path.exists(native_bin):
+        log(f"   Pathway, the rules compiled to C (compile --emit c), {hot} contexts")
+        native = self_timed([native_bin] + vm_cmd[1:] + [hot], "native: ", "native_only")
+        if native["checksum"] != vm["checksum"]:
+            die(f"the compiled rules and the VM decided differently (checksums {native['checksum']} "
+                f"and {vm['checksum']})")
+        rows["native"] = {"ns": float(native["ns_per_coach"]), "rps": 1e9 / float(native["ns_per_coach"]),
+                          "wall": None, "cpu": None, "rss": None, "busy": native["busy"]}
     log(f"   Pathway, one call per coach (pw_eval_json) and call by call, {int(cold):,} records")
     co = self_timed([os.path.join(T, "coarse"), pwc, big, "--as-of", ARGS.as_of, "--evals", str(N),
                      "--coaches", cold], "coarse: ", "coarse")
@@ -551,6 +561,10 @@ def main():
         cg["vm"] = instructions_per_eval(
             lambda e: [os.path.join(T, "vm_only"), pwc, hot_file, "--as-of", ARGS.as_of, "--coaches", hot,
                        "--evals", str(e), "--rounds", "1"], "vm_only", ["--toggle-collect=pw_evaluate_all"])
+        if native:
+            cg["native"] = instructions_per_eval(
+                lambda e: [native_bin, pwc, hot_file, "--as-of", ARGS.as_of, "--coaches", hot,
+                           "--evals", str(e), "--rounds", "1"], "native_only", ["--toggle-collect=pw_evaluate_all"])
         if N >= max(CG_RECORDS):
             log(f"   pathway eval --jobs 1 and cJSON parse only, {CG_RECORDS[0]:,} and {CG_RECORDS[1]:,} records")
             cg["eval"] = instructions_per_eval(lambda n: eval_cmd(heads[n], 1 if jobs else None), "pathway eval",
@@ -624,6 +638,7 @@ def main():
         "floor_req": "C floor, requirement by requirement",
         "vm": f"Pathway VM alone: pw_evaluate_all, {hot} contexts",
         "vm_cold": f"Pathway VM alone, {int(cold):,} contexts",
+        "native": f"rules compiled to C (--emit c), {hot} contexts",
         "load": "Pathway facts alone: pw_context_set_json",
         "coarse": "pw_eval_json: record in, eval line out, 1 call",
         "fine": f"the same call by call ({float(co['fine_calls_per_coach']):.0f} calls per coach)",
@@ -654,7 +669,7 @@ def main():
     w = 50
     out.append(f"{'':{w}} {'records/s':>10} {'ns/record':>10} {'wall s':>8} {'cpu s':>8} {'peak RSS':>10} "
                f"{'busy':>5}")
-    order = ["floor", "floor_req", "vm", "vm_cold", "load", "coarse", "fine", "lines", "parse", "eval1", "eval2", "eval1x2",
+    order = ["floor", "floor_req", "vm", "vm_cold", "native", "load", "coarse", "fine", "lines", "parse", "eval1", "eval2", "eval1x2",
              "eval_small",
              "report1", "report2", "diff1", "diff2"]
     order += [n for n, _ in peers]
@@ -691,6 +706,16 @@ def main():
              f"<= {GOAL_VM_VS_FLOOR:g}x", x <= GOAL_VM_VS_FLOOR, False)
     else:
         goal("  the same in instructions (callgrind)", "no valgrind", f"<= {GOAL_VM_VS_FLOOR:g}x", None, False)
+    if "native" in rows:
+        x = rows["native"]["ns"] / rows["floor"]["ns"]
+        goal(f"evaluation alone: compiled C / C floor ({ns(rows['native']['ns'])} / {ns(rows['floor']['ns'])} ns)",
+             f"{x:.1f}x", f"<= {GOAL_VM_VS_FLOOR:g}x", x <= GOAL_VM_VS_FLOOR, busy_of("native", "floor"))
+    else:
+        goal("evaluation alone: compiled C / C floor", "not built", f"<= {GOAL_VM_VS_FLOOR:g}x", None, False)
+    if "native" in cg:
+        x = cg["native"] / cg["floor"]
+        goal(f"  the same in instructions (callgrind: {cg['native']:,.0f} / {cg['floor']:,.0f})", f"{x:.1f}x",
+             f"<= {GOAL_VM_VS_FLOOR:g}x", x <= GOAL_VM_VS_FLOOR, False)
     x = rows[fastest]["wall"] / rows["eval1"]["wall"]
     goal(f"end to end, 1 core: fastest peer ({fastest}) / pathway eval", f"{x:.2f}x",
          f">= {GOAL_VS_PEER_1:g}x", x >= GOAL_VS_PEER_1, busy_of(fastest, "eval1"))

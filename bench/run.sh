@@ -150,6 +150,19 @@ for prog in vm_only coarse; do
     cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" "$here/$prog.c" -o "$tools/$prog" \
         "$build/libpathway.a" "${cjson_libs[@]}" "${yajl_libs[@]}" -lm
 done
+# The rules compiled to C (`pathway compile --emit c`), hosted through
+# pw_program_use_native in vm_only built with -DVM_ONLY_NATIVE: the same
+# measurement on the C back end. From the same rule file and the same
+# pathway as bench.py's usatf.pwc, so its bytecode hash matches. A --source
+# tree without the back end has its native lines NOT MEASURED.
+rm -f "$tools/native_only"
+if ! { "$build/pathway" compile "$repo/rules/usatf/usatf.pw" --emit c -o "$tools/usatf.c" &&
+       cc "${cflags[@]}" "${cjson_cflags[@]}" -I"$source_dir/include" -DVM_ONLY_NATIVE "$here/vm_only.c" \
+           "$tools/usatf.c" -o "$tools/native_only" "$build/libpathway.a" "${cjson_libs[@]}" "${yajl_libs[@]}" \
+           -lm; } 2>"$dir/native-build.log"; then
+    rm -f "$tools/native_only"
+    echo "bench/run.sh: the C back end does not build (see $dir/native-build.log): not measured" >&2
+fi
 # horizon needs pw_when_context and pw_explain_context: a --source tree older
 # than them has its when/explain goals NOT MEASURED rather than no benchmark.
 rm -f "$tools/horizon"

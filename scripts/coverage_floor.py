@@ -60,7 +60,8 @@ def write_floors(path, dirs, old):
     with open(path, "w") as fh:
         fh.write("# Coverage floors per directory of src/ (lines% branches%), checked by\n"
                  "# scripts/coverage.sh: a directory below its floor fails CI. Only ever\n"
-                 "# raised (COVERAGE_UPDATE_FLOOR=1 bash scripts/coverage.sh).\n")
+                 "# raised (COVERAGE_UPDATE_FLOOR=1 bash scripts/coverage.sh), to 0.3 below\n"
+                 "# the measurement: a few branches depend on timing.\n")
         for d in sorted(dirs):
             c = dirs[d]
             lf, bf = floor1(pct(c[0], c[1]) - SLACK), floor1(pct(c[2], c[3]) - SLACK)

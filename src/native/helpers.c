@@ -4,12 +4,11 @@
 #include "pathway_native.h"
 
 #include "../util/date.h"
+#include "../vm/vm.h"
 
-/* The VM's limit on day numbers (src/vm/vm.c, PV_DAY_LIMIT): beyond it the
- * VM reports an error, and so the generated code falls back to it. */
-#define PN_DAY_LIMIT 4000000
-
-static bool pn_day_ok(int32_t d) { return d >= -PN_DAY_LIMIT && d <= PN_DAY_LIMIT; }
+/* Beyond the VM's limit on day numbers the VM reports an error, and so the
+ * generated code falls back to it. */
+static bool pn_day_ok(int32_t d) { return d >= -PV_DAY_LIMIT && d <= PV_DAY_LIMIT; }
 
 bool pw_native_date_add(int32_t day, int64_t n, unsigned unit, int32_t *out)
 {

@@ -63,12 +63,6 @@ static inline uint32_t pv_operand(const uint8_t *p, unsigned width)
  * ITER_KEY and ITER_FIND use a third local, the key (see ITER_KEY). */
 #define PV_ITER_SET UINT32_MAX
 
-/* Day numbers far beyond any date facts or date arithmetic can produce, but
- * small enough that the calendar code's arithmetic cannot overflow. A host
- * passing a wild `today` or date gets an error rather than undefined
- * behaviour. */
-#define PV_DAY_LIMIT 4000000
-
 static inline pv_value pv_int(int64_t i) { return (pv_value){.as.i = i}; }
 static inline pv_value pv_num(double n) { return (pv_value){.as.n = n}; }
 static inline pv_value pv_bool(bool b) { return (pv_value){.as.b = b}; }

@@ -127,6 +127,12 @@ static inline void pv_window_close(pv_state *st)
 typedef enum pv_count_role { PV_COUNT_NONE, PV_COUNT_MOVE, PV_COUNT_READ } pv_count_role;
 pv_count_role pv_window_count_role(unsigned op); /* a pb_op */
 
+/* Day numbers far beyond any date facts or date arithmetic can produce, but
+ * small enough that the calendar code's arithmetic cannot overflow. A host
+ * passing a wild `today` or date gets an error rather than undefined
+ * behaviour; the compiled rules (src/native) give up at the same limit. */
+#define PV_DAY_LIMIT 4000000
+
 #define PV_DEFAULT_BUDGET 10000000u
 
 /* Returns false when out of memory. */

@@ -109,6 +109,21 @@ done
 expect_status eval-help-in-order 2 "$bin" eval --nope --help && expect_grep eval-help-in-order err "unknown option \`--nope\`"
 expect_status help-after-dashes 2 "$bin" check -- --help
 
+# One rules file per command: a second operand is named, exit 2, nothing run.
+expect_status eval-two 2 "$bin" eval r.pw r2.pw --facts f.jsonl \
+  && expect_grep eval-two err "eval takes one rules file; \`r2.pw\` is a second one"
+for c in explain when; do
+  expect_status "$c-two" 2 "$bin" "$c" r.pw r2.pw --facts f.jsonl \
+    && expect_grep "$c-two" err "$c takes one rules file; \`r2.pw\` is a second one"
+done
+expect_status report-two 2 "$bin" report r.pw r2.pw --facts f.jsonl \
+  && expect_grep report-two err "report takes one rules file; \`r2.pw\` is a second one"
+expect_status compile-two 2 "$bin" compile r.pw r2.pw \
+  && expect_grep compile-two err "compile takes one rule file (it compiles what that file includes)"
+expect_status disasm-two 2 "$bin" disasm a.pwc b.pwc && expect_grep disasm-two err "disasm takes one file"
+expect_status completion-two 2 "$bin" completion bash zsh \
+  && expect_grep completion-two err "completion takes one shell; \`zsh\` is a second one"
+
 # --- the man pages: CMakeLists.txt names every command `pathway --help` lists ----------------
 # NAME|SUMMARY per command; a long synopsis has its summary on the next line.
 awk '/^Commands:/ {on = 1; next}

@@ -428,6 +428,87 @@ START_TEST(vm_date_parts)
 }
 END_TEST
 
+/* The edges of the date opcodes that the other tests leave one way only: a
+ * wild date from a host below the range (not only above), a month or day below
+ * 1 or above its limit for DATE_MAKE and DATE_NEXT, and MIN/MAX of numbers with
+ * the operands in either order (issue 23). */
+START_TEST(vm_date_edges)
+{
+    ah *b = ah_new();
+    base(b);
+    pb_type pd[1] = {ah_t(PB_T_DATE)}, pdi[2] = {ah_t(PB_T_DATE), t_int()},
+            pdd[2] = {ah_t(PB_T_DATE), ah_t(PB_T_DATE)}, piii[3] = {t_int(), t_int(), t_int()},
+            pdii[3] = {ah_t(PB_T_DATE), t_int(), t_int()}, num = ah_t(PB_T_NUM);
+    uint32_t part = AH_FN(b, "part", t_int(), 1, pd, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0},
+                          {PB_OP_DATE_PART, PU_YEARS, 0}, {PB_OP_RET, 0, 0});
+    uint32_t add = AH_FN(b, "add", ah_t(PB_T_DATE), 2, pdi, 2, 2, {PB_OP_LOAD_LOCAL, 0, 0},
+                         {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_DATE_ADD, PU_DAYS, 0}, {PB_OP_RET, 0, 0});
+    uint32_t btw = AH_FN(b, "between", t_int(), 2, pdd, 2, 2, {PB_OP_LOAD_LOCAL, 0, 0},
+                         {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_BETWEEN, PU_DAYS, 0}, {PB_OP_RET, 0, 0});
+    uint32_t make = AH_FN(b, "make", ah_t(PB_T_DATE), 3, piii, 3, 3, {PB_OP_LOAD_LOCAL, 0, 0},
+                          {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_LOAD_LOCAL, 2, 0}, {PB_OP_DATE_MAKE, 0, 0},
+                          {PB_OP_RET, 0, 0});
+    uint32_t next = AH_FN(b, "next", ah_t(PB_T_DATE), 3, pdii, 3, 3, {PB_OP_LOAD_LOCAL, 0, 0},
+                          {PB_OP_LOAD_LOCAL, 1, 0}, {PB_OP_LOAD_LOCAL, 2, 0}, {PB_OP_DATE_NEXT, 0, 0},
+                          {PB_OP_RET, 0, 0});
+    uint32_t mn = binary_fn(b, PB_OP_MIN_NUM, num, num), mx = binary_fn(b, PB_OP_MAX_NUM, num, num);
+    vm v;
+    vm_open(&v, b);
+
+    /* Below the range: each date opcode refuses, as it does above it. */
+    pv_value low = {.as.d = INT32_MIN};
+    ck_assert(call_fails(&v, NULL, part, &low));
+    ck_assert_str_eq(v.err.message, "date out of range");
+    pv_value a[2] = {{.as.d = INT32_MIN}, {.as.i = 1}};
+    ck_assert(call_fails(&v, NULL, add, a));
+    ck_assert_str_eq(v.err.message, "date out of range");
+    pv_value d[2] = {{.as.d = INT32_MIN}, {.as.d = pu_from_ymd(2026, 3, 1)}};
+    ck_assert(call_fails(&v, NULL, btw, d));
+    ck_assert_str_eq(v.err.message, "date out of range");
+    d[0].as.d = pu_from_ymd(2026, 3, 1), d[1].as.d = INT32_MIN;
+    ck_assert(call_fails(&v, NULL, btw, d));
+    ck_assert_str_eq(v.err.message, "date out of range");
+    d[1].as.d = pu_from_ymd(2026, 3, 11);
+    ck_assert_int_eq(call(&v, NULL, btw, d).as.i, 10);
+    pv_value next_low[3] = {{.as.d = INT32_MIN}, {.as.i = 1}, {.as.i = 1}};
+    ck_assert(call_fails(&v, NULL, next, next_low));
+    ck_assert_str_eq(v.err.message, "no day 1/1 (day/month) follows that date in the years 1800-2999");
+
+    /* A month below 1 is named as such, not read before the table of names. */
+    pv_value ymd[3] = {{.as.i = 2026}, {.as.i = 0}, {.as.i = 1}};
+    ck_assert(call_fails(&v, NULL, make, ymd));
+    ck_assert_str_eq(v.err.message, "no month 0 in a year (months are 1-12)");
+
+    /* DATE_NEXT: each bound of the month and the day, on both sides. */
+    static const struct {
+        int64_t m, d;
+        const char *message;
+    } bad[] = {
+        {0, 1, "no day 1/0 (day/month) follows that date in the years 1800-2999"},
+        {13, 1, "no day 1/13 (day/month) follows that date in the years 1800-2999"},
+        {1, 0, "no day 0/1 (day/month) follows that date in the years 1800-2999"},
+        {1, 32, "no day 32/1 (day/month) follows that date in the years 1800-2999"},
+        {2, 30, "no day 30/2 (day/month) follows that date in the years 1800-2999"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pv_value n[3] = {{.as.d = pu_from_ymd(2024, 1, 1)}, {.as.i = bad[i].m}, {.as.i = bad[i].d}};
+        ck_assert_msg(call_fails(&v, NULL, next, n), "case %zu", i);
+        ck_assert_str_eq(v.err.message, bad[i].message);
+    }
+    pv_value n[3] = {{.as.d = pu_from_ymd(2024, 1, 1)}, {.as.i = 12}, {.as.i = 31}};
+    ck_assert_int_eq(call(&v, NULL, next, n).as.d, pu_from_ymd(2024, 12, 31));
+
+    /* MIN and MAX with the smaller operand first, and with equal operands. */
+    pv_value x[2] = {{.as.n = -4.25}, {.as.n = 1.5}};
+    ck_assert(call(&v, NULL, mn, x).as.n == -4.25);
+    ck_assert(call(&v, NULL, mx, x).as.n == 1.5);
+    x[1].as.n = -4.25;
+    ck_assert(call(&v, NULL, mn, x).as.n == -4.25);
+    ck_assert(call(&v, NULL, mx, x).as.n == -4.25);
+    vm_close(&v);
+}
+END_TEST
+
 /* ---- facts, lists and sets --------------------------------------------------------- */
 
 /* b2i(x: boolean): integer = if x then 1 else 0 (function 0). */
@@ -991,6 +1072,7 @@ static Suite *vm_suite(void)
     tcase_add_test(ops, vm_none_ops);
     tcase_add_test(ops, vm_dates);
     tcase_add_test(ops, vm_date_parts);
+    tcase_add_test(ops, vm_date_edges);
     tcase_add_test(ops, vm_iteration);
     tcase_add_test(ops, vm_has);
     tcase_add_test(ops, vm_calls);

@@ -156,7 +156,8 @@ static void pv_window_cmp(pv_state *st, uint32_t c, const pv_value *x, int32_t t
 {
     static const uint8_t mirror[PB_CMP_COUNT] = {PB_EQ, PB_NE, PB_GT, PB_GE, PB_LT, PB_LE};
     bool left = x[0].count == PV_TODAY_MARK, right = x[1].count == PV_TODAY_MARK;
-    if (left == right || x[0].none || x[1].none || c >= PB_CMP_COUNT)
+    /* c < PB_CMP_COUNT: the verifier refuses any other comparison operand. */
+    if (left == right || x[0].none || x[1].none || PU_NEVER(c >= PB_CMP_COUNT))
         return; /* today against today, or against nothing: the same every day */
     int64_t d = left ? x[1].as.d : x[0].as.d, lo = INT32_MIN, hi = INT32_MAX;
     if (!left)
@@ -456,7 +457,8 @@ static void pv_window_count_cmp(pv_state *st, uint32_t c, const pv_value *x, int
 {
     static const uint8_t mirror[PB_CMP_COUNT] = {PB_EQ, PB_NE, PB_GT, PB_GE, PB_LT, PB_LE};
     const struct pv_run *a = pv_run_of(st, &x[0]), *b = pv_run_of(st, &x[1]);
-    if (!a == !b || x[0].none || x[1].none || c >= PB_CMP_COUNT) {
+    /* c < PB_CMP_COUNT: the verifier refuses any other comparison operand. */
+    if (!a == !b || x[0].none || x[1].none || PU_NEVER(c >= PB_CMP_COUNT)) {
         pv_window_count_use(st, x, 2, today);
         return;
     }
@@ -733,7 +735,8 @@ static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uin
 static const char *pv_cmp_symbol(uint32_t cmp)
 {
     static const char *const sym[PB_CMP_COUNT] = {"=", "!=", "<", "<=", ">", ">="};
-    return cmp < PB_CMP_COUNT ? sym[cmp] : "?";
+    /* The verifier refuses a comparison operand outside the table. */
+    return PU_ALWAYS(cmp < PB_CMP_COUNT) ? sym[cmp] : "?";
 }
 
 /* ---- the loop ------------------------------------------------------------------ */

@@ -656,6 +656,49 @@ START_TEST(vm_iteration)
 }
 END_TEST
 
+/* The memo's edges (issue 23): forgetting without a memo does nothing; when
+ * the epoch counter wraps, every entry is invalidated, so that an entry from
+ * an old epoch with the same number is never reused; and a definition with
+ * more parameters than PV_MEMO_ARGS is run every time, never remembered. */
+START_TEST(vm_memo_edges)
+{
+    ah *b = ah_new();
+    base(b);
+    pb_type p3[3] = {t_int(), t_int(), t_int()};
+    uint32_t sum3 = AH_FN(b, "sum3", t_int(), 3, p3, 3, 3, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_LOAD_LOCAL, 1, 0},
+                          {PB_OP_ADD_INT, 0, 0}, {PB_OP_LOAD_LOCAL, 2, 0}, {PB_OP_ADD_INT, 0, 0},
+                          {PB_OP_RET, 0, 0});
+    uint32_t caller = AH_FN(b, "caller", t_int(), 0, NULL, 0, 3, {PB_OP_PUSH_INT, ah_int(b, 1), 0},
+                            {PB_OP_PUSH_INT, ah_int(b, 20), 0}, {PB_OP_PUSH_INT, ah_int(b, 300), 0},
+                            {PB_OP_CALL, sum3, 0}, {PB_OP_RET, 0, 0});
+    vm v;
+    vm_open(&v, b);
+    pv_memo_forget(&v.st);
+    ck_assert_ptr_null(v.st.memo);
+    ck_assert_uint_eq(v.st.memo_epoch, 0);
+
+    ck_assert(pv_memo_init(&v.st));
+    ck_assert_uint_eq(v.st.memo_ways[sum3], 0);
+    ck_assert_int_eq(call(&v, NULL, caller, NULL).as.i, 321);
+    uint64_t first = v.st.executed;
+    ck_assert_uint_eq(first, 11); /* 4 in caller, 6 in sum3 and its RET, 1 for caller's RET */
+    ck_assert_int_eq(call(&v, NULL, caller, NULL).as.i, 321);
+    ck_assert_uint_eq(v.st.executed, first); /* sum3 ran again: not remembered */
+
+    ck_assert_uint_gt(v.st.memo_count, 0);
+    uint32_t epoch = v.st.memo_epoch;
+    pv_memo_forget(&v.st);
+    ck_assert_uint_eq(v.st.memo_epoch, epoch + 1);
+    v.st.memo[0].epoch = 1; /* an entry from the first epoch */
+    v.st.memo_epoch = UINT32_MAX;
+    pv_memo_forget(&v.st);
+    ck_assert_uint_eq(v.st.memo_epoch, 1);
+    for (size_t i = 0; i < v.st.memo_count; i++)
+        ck_assert_uint_eq(v.st.memo[i].epoch, 0);
+    vm_close(&v);
+}
+END_TEST
+
 START_TEST(vm_has)
 {
     ah *b = ah_new();
@@ -1075,6 +1118,7 @@ static Suite *vm_suite(void)
     tcase_add_test(ops, vm_date_edges);
     tcase_add_test(ops, vm_iteration);
     tcase_add_test(ops, vm_has);
+    tcase_add_test(ops, vm_memo_edges);
     tcase_add_test(ops, vm_calls);
     tcase_add_test(ops, vm_budget);
     tcase_add_test(ops, vm_find);

@@ -699,6 +699,34 @@ START_TEST(vm_memo_edges)
 }
 END_TEST
 
+/* Look-alike functions share memo entries only when they behave alike: the
+ * same code bytes are not enough if the locals or the parameter types
+ * differ (pv_same_code). And pv_call and pv_run accept a NULL error. */
+START_TEST(vm_memo_classes)
+{
+    ah *b = ah_new();
+    base(b);
+    pb_type pi[1] = {t_int()}, pn[1] = {ah_t(PB_T_NUM)};
+    uint32_t id_a = AH_FN(b, "id_a", t_int(), 1, pi, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+    uint32_t id_b = AH_FN(b, "id_b", t_int(), 1, pi, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+    uint32_t id_locals = AH_FN(b, "id_locals", t_int(), 1, pi, 2, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+    uint32_t id_num = AH_FN(b, "id_num", ah_t(PB_T_NUM), 1, pn, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+    vm v;
+    vm_open(&v, b);
+    ck_assert(pv_memo_init(&v.st));
+    ck_assert_uint_eq(v.st.memo_class[id_a], id_a);
+    ck_assert_uint_eq(v.st.memo_class[id_b], id_a);
+    ck_assert_uint_eq(v.st.memo_class[id_locals], id_locals);
+    ck_assert_uint_eq(v.st.memo_class[id_num], id_num);
+
+    pv_value r;
+    ck_assert(!pv_call(&v.st, NULL, TODAY, 999, NULL, &r, NULL));
+    bool eligible = true;
+    ck_assert(!pv_run(&v.st, NULL, TODAY, 7, &eligible, NULL));
+    vm_close(&v);
+}
+END_TEST
+
 START_TEST(vm_has)
 {
     ah *b = ah_new();
@@ -1119,6 +1147,7 @@ static Suite *vm_suite(void)
     tcase_add_test(ops, vm_iteration);
     tcase_add_test(ops, vm_has);
     tcase_add_test(ops, vm_memo_edges);
+    tcase_add_test(ops, vm_memo_classes);
     tcase_add_test(ops, vm_calls);
     tcase_add_test(ops, vm_budget);
     tcase_add_test(ops, vm_find);

@@ -727,6 +727,42 @@ START_TEST(vm_memo_classes)
 }
 END_TEST
 
+/* A list of records without fields (nothing to point into): the loop still
+ * runs once per element, and not at all for an empty list (issue 23). */
+START_TEST(vm_iter_fieldless)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    ah_record(b, "coach");
+    ah_field(b, "blanks", ah_list(1), PB_DEF_EMPTY, ZERO);
+    ah_record(b, "blank");
+    uint32_t f = ah_func(b, "count", t_int(), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 0), 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, 0, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, pb_type_pack(ah_list(1)));
+    uint32_t next = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 2, 0);
+    ah_emit(b, PB_OP_PUSH_INT, ah_int(b, 1), 0);
+    ah_emit(b, PB_OP_ADD_INT, 0, 0);
+    ah_emit(b, PB_OP_STORE_LOCAL, 2, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), next);
+    ah_patch(b, next, b->ncode);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 2, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    vm v;
+    vm_open(&v, b);
+    pv_value item = {0};
+    pv_value facts[1] = {{.as.items = &item, .count = 3}};
+    ck_assert_int_eq(call(&v, facts, f, NULL).as.i, 3);
+    facts[0] = (pv_value){.as.items = NULL, .count = 0};
+    ck_assert_int_eq(call(&v, facts, f, NULL).as.i, 0);
+    vm_close(&v);
+}
+END_TEST
+
 START_TEST(vm_has)
 {
     ah *b = ah_new();
@@ -736,6 +772,9 @@ START_TEST(vm_has)
                                {PB_OP_PUSH_STR, coach, 0}, {PB_OP_HAS, 0, 0}, {PB_OP_RET, 0, 0});
     uint32_t has_judge = AH_FN(b, "has_judge", t_bool(), 0, NULL, 0, 2, {PB_OP_LOAD_FACT, F_ROLES, 0},
                                {PB_OP_PUSH_STR, judge, 0}, {PB_OP_HAS, 0, 0}, {PB_OP_RET, 0, 0});
+    pb_type pt[1] = {ah_opt(PB_T_TEXT)};
+    uint32_t has_text = AH_FN(b, "has_text", t_bool(), 1, pt, 1, 2, {PB_OP_LOAD_FACT, F_ROLES, 0},
+                              {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_HAS, 0, 0}, {PB_OP_RET, 0, 0});
     vm v;
     vm_open(&v, b);
     pv_value roles[2] = {{.as.s = 99}, {.as.s = coach}};
@@ -745,6 +784,12 @@ START_TEST(vm_has)
     ck_assert(!call(&v, facts, has_judge, NULL).as.b);
     facts[F_ROLES] = (pv_value){.none = 1};
     ck_assert(!call(&v, facts, has_coach, NULL).as.b);
+    /* An absent text is in no set, even one holding the same text id. */
+    facts[F_ROLES] = (pv_value){.as.items = roles, .count = 2};
+    pv_value absent = {.none = 1, .as.s = coach};
+    ck_assert(!call(&v, facts, has_text, &absent).as.b);
+    pv_value present = {.as.s = coach};
+    ck_assert(call(&v, facts, has_text, &present).as.b);
     vm_close(&v);
 }
 END_TEST
@@ -1146,6 +1191,7 @@ static Suite *vm_suite(void)
     tcase_add_test(ops, vm_date_edges);
     tcase_add_test(ops, vm_iteration);
     tcase_add_test(ops, vm_has);
+    tcase_add_test(ops, vm_iter_fieldless);
     tcase_add_test(ops, vm_memo_edges);
     tcase_add_test(ops, vm_memo_classes);
     tcase_add_test(ops, vm_calls);

@@ -763,6 +763,32 @@ START_TEST(vm_iter_fieldless)
 }
 END_TEST
 
+/* A requirement whose boolean is absent is unmet, whatever bits the absent
+ * value carries (issue 23). */
+START_TEST(vm_absent_requirement)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    ah_record(b, "coach");
+    ah_field(b, "maybe", ah_opt(PB_T_BOOL), PB_DEF_NONE, ZERO);
+    uint32_t f = AH_FN(b, "maybe", ah_opt(PB_T_BOOL), 0, NULL, 0, 1, {PB_OP_LOAD_FACT, 0, 0}, {PB_OP_RET, 0, 0});
+    uint32_t prog = ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "maybe", f);
+    vm v;
+    vm_open(&v, b);
+    pv_value facts[1] = {{.none = 1, .as.b = true}};
+    bool eligible = true;
+    ck_assert(pv_run(&v.st, facts, TODAY, prog, &eligible, &v.err));
+    ck_assert(!eligible);
+    ck_assert_uint_eq(v.st.outcomes[0], PV_UNMET);
+    facts[0] = (pv_value){.as.b = true};
+    ck_assert(pv_run(&v.st, facts, TODAY, prog, &eligible, &v.err));
+    ck_assert(eligible);
+    ck_assert_uint_eq(v.st.outcomes[0], PV_MET);
+    vm_close(&v);
+}
+END_TEST
+
 START_TEST(vm_has)
 {
     ah *b = ah_new();
@@ -1200,6 +1226,7 @@ static Suite *vm_suite(void)
     suite_add_tcase(s, ops);
     TCase *reqs = tcase_create("requirements");
     tcase_add_test(reqs, vm_requirements);
+    tcase_add_test(reqs, vm_absent_requirement);
     tcase_add_test(reqs, vm_requirement_errors);
     tcase_add_test(reqs, vm_threads);
     suite_add_tcase(s, reqs);

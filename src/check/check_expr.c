@@ -57,8 +57,12 @@ static pc_narrow *pc_narrow_push(pc_ctx *c, const pa_expr *path, pc_narrow *up)
     if (path->type.kind == PB_T_VOID || !pc_is_path(path))
         return up;
     pc_narrow *n = pm_alloc(c->arena, sizeof *n);
-    if (!n)
+    if (!n) {
+        /* Without the note the path would look optional, and the rules
+         * would be refused for a reason they do not have. */
+        c->d->oom = true;
         return up;
+    }
     n->path = path;
     n->up = up;
     return n;

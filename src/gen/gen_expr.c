@@ -28,6 +28,11 @@ static int pk_stack_effect(pg *g, pb_op op, uint32_t a, int *pops)
 
 uint32_t pk_emit(pg *g, pb_op op, uint32_t a, uint32_t b)
 {
+    /* Out of memory, the tables may lack what an operand names (a function
+     * whose entry could not be added, which CALL's stack effect reads):
+     * nothing more is emitted, and the image is discarded. */
+    if (g->oom)
+        return g->code.len;
     uint8_t buf[PB_MAX_INSN];
     uint32_t n = pb_encode(buf, op, a, b);
     uint32_t at = g->code.len;

@@ -80,10 +80,10 @@ static pv_value call(vm *v, const pv_value *facts, uint32_t f, const pv_value *a
 /* ---- the budget, after every kind of instruction ------------------------------------ */
 
 /* One straight function through every instruction that does not jump or
- * call (and an ITER_NEXT over an empty list, which jumps at once), each on
- * its own source line (its index + 1). With a budget of b instructions the
- * run stops before the (b + 1)-th, whichever instruction that is, and the
- * error names its line. */
+ * call, then a loop over a list of one certificate, each instruction on its
+ * own source line (its index + 1). With a budget of b instructions the run
+ * stops before the (b + 1)-th, whichever instruction that is, and the error
+ * names its line. */
 START_TEST(budget_after_each_instruction)
 {
     ah *b = ah_new();
@@ -95,6 +95,8 @@ START_TEST(budget_after_each_instruction)
     uint32_t f = ah_func(b, "everything", t_bool(), 0, NULL, 3, 4);
     const ah_op body[] = {
         {PB_OP_NOP, 0, 0},
+        {PB_OP_PUSH_DATE, (uint32_t)TODAY, 0},
+        {PB_OP_POP, 0, 0},
         {PB_OP_PUSH_NONE, pb_type_pack(ah_opt(PB_T_INT)), 0},
         {PB_OP_IS_NONE, 0, 0}, /* true */
         {PB_OP_NOT, 0, 0},     /* false */
@@ -153,19 +155,28 @@ START_TEST(budget_after_each_instruction)
         {PB_OP_LOAD_FACT, F_CERTS, 0},
         {PB_OP_ITER_INIT, 1, pb_type_pack(ah_list(REC_CERT))},
     };
-    uint32_t n = 0;
-    for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
-        ah_line(b, ah_emit(b, body[i].op, body[i].a, body[i].b), "b.pw", ++n, 1);
-    uint32_t next = ah_emit(b, PB_OP_ITER_NEXT, 1, 0);
-    ah_line(b, next, "b.pw", ++n, 1);
-    ah_line(b, ah_emit(b, PB_OP_POP, 0, 0), "b.pw", 1000, 1); /* never run: the list is empty */
-    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), next);
+    /* The line of each instruction in the order they run. */
+    uint32_t order[128], n = 0, line = 0;
+    for (size_t i = 0; i < sizeof body / sizeof body[0]; i++) {
+        ah_line(b, ah_emit(b, body[i].op, body[i].a, body[i].b), "b.pw", ++line, 1);
+        order[n++] = line;
+    }
+    uint32_t next = ah_emit(b, PB_OP_ITER_NEXT, 1, 0), l_next = ++line;
+    ah_line(b, next, "b.pw", l_next, 1);
+    ah_line(b, ah_emit(b, PB_OP_POP, 0, 0), "b.pw", ++line, 1);
+    uint32_t loop = ah_emit(b, PB_OP_LOOP, 0, 0);
+    ah_line(b, loop, "b.pw", ++line, 1);
+    ah_patch(b, loop, next);
     ah_patch(b, next, b->ncode);
-    ah_line(b, ah_emit(b, PB_OP_RET, 0, 0), "b.pw", ++n, 1);
+    ah_line(b, ah_emit(b, PB_OP_RET, 0, 0), "b.pw", ++line, 1);
     ah_end(b);
+    /* ITER_NEXT gives the certificate, POP, LOOP, ITER_NEXT is done, RET. */
+    order[n++] = l_next, order[n++] = l_next + 1, order[n++] = l_next + 2, order[n++] = l_next;
+    order[n++] = l_next + 3;
     vm v;
     vm_open(&v, b);
-    pv_value facts[NFACTS] = {0};
+    pv_value certs[NCERT] = {{.as.s = 0}, {.as.d = TODAY}};
+    pv_value facts[NFACTS] = {{.as.items = certs, .count = 1}};
     ck_assert(call(&v, facts, f, NULL).as.b);
     ck_assert_uint_eq(v.st.executed, n);
     for (uint32_t budget = 1; budget < n; budget++) {
@@ -175,7 +186,7 @@ START_TEST(budget_after_each_instruction)
         char want[64];
         snprintf(want, sizeof want, "instruction budget exceeded (%u instructions)", budget);
         ck_assert_str_eq(v.err.message, want);
-        ck_assert_uint_eq(v.err.line, budget + 1);
+        ck_assert_uint_eq(v.err.line, order[budget]);
         ck_assert_uint_eq(v.st.executed, budget + 1);
     }
     v.st.budget = n;
@@ -389,6 +400,40 @@ START_TEST(memo_requirement_over_budget)
 }
 END_TEST
 
+/* With a day window open a remembered requirement is not used (its date
+ * comparisons would go unseen): a changed fact shows at once, and after the
+ * window closes the remembered result is back. */
+START_TEST(memo_requirement_in_window)
+{
+    ah *b = ah_new();
+    base(b);
+    uint32_t k1 = ah_int(b, 1);
+    uint32_t f = AH_FN(b, "n_is_1", t_bool(), 0, NULL, 0, 2, {PB_OP_LOAD_FACT, F_N, 0}, {PB_OP_PUSH_INT, k1, 0},
+                       {PB_OP_CMP_INT, PB_EQ, 0}, {PB_OP_RET, 0, 0});
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "n is 1", f);
+    vm v;
+    vm_open(&v, b);
+    ck_assert(pv_memo_init(&v.st));
+    pv_value facts[NFACTS] = {0};
+    facts[F_N].as.i = 1;
+    bool eligible = false;
+    ck_assert(pv_run(&v.st, facts, TODAY, 0, &eligible, &v.err));
+    ck_assert(eligible);
+    facts[F_N].as.i = 2; /* not forgotten: the owner's mistake, made visible */
+    ck_assert(pv_run(&v.st, facts, TODAY, 0, &eligible, &v.err));
+    ck_assert(eligible);
+    pv_window_open(&v.st);
+    ck_assert(pv_run(&v.st, facts, TODAY, 0, &eligible, &v.err));
+    pv_window_close(&v.st);
+    ck_assert(!eligible);
+    ck_assert_uint_eq(v.st.outcomes[0], PV_UNMET);
+    ck_assert(pv_run(&v.st, facts, TODAY, 0, &eligible, &v.err));
+    ck_assert(eligible);
+    vm_close(&v);
+}
+END_TEST
+
 /* ---- day windows ------------------------------------------------------------------------ */
 
 /* Runs f on `today` with a window open; returns the result. */
@@ -541,17 +586,69 @@ START_TEST(window_count_with_absent_or_count)
 }
 END_TEST
 
-/* `age < 1500`: true until the 1500th birthday, in 3500, past the
- * calendar, where no date can be added: the edge is searched for, and is
- * still the day before the count reaches 1500. */
+/* A count multiplied, or made a number: the days on which it is the same
+ * (the year of the age); max of an absent integer and a count: the same.
+ * After a shift of today (the day alone), a count compared: still the day
+ * alone, nothing to search. */
+START_TEST(window_count_used)
+{
+    ah *b = ah_new();
+    base(b);
+    pb_type oi[1] = {ah_opt(PB_T_INT)};
+    uint32_t k2 = ah_int(b, 2), k18 = ah_int(b, 18), k1 = ah_int(b, 1);
+    uint32_t twice = ah_func(b, "twice", t_int(), 0, NULL, 0, 3);
+    emit_age(b);
+    ah_emit(b, PB_OP_PUSH_INT, k2, 0);
+    ah_emit(b, PB_OP_MUL_INT, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    uint32_t num = ah_func(b, "num", ah_t(PB_T_NUM), 0, NULL, 0, 3);
+    emit_age(b);
+    ah_emit(b, PB_OP_INT_TO_NUM, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    uint32_t mx = ah_func(b, "max_absent", t_int(), 1, oi, 1, 3);
+    ah_emit(b, PB_OP_LOAD_LOCAL, 0, 0);
+    emit_age(b);
+    ah_emit(b, PB_OP_MAX_INT, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    uint32_t shifted = ah_func(b, "shifted", t_bool(), 0, NULL, 0, 3);
+    ah_emit(b, PB_OP_PUSH_TODAY, 0, 0);
+    ah_emit(b, PB_OP_PUSH_INT, k1, 0);
+    ah_emit(b, PB_OP_DATE_ADD, PU_DAYS, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    emit_age(b);
+    ah_emit(b, PB_OP_PUSH_INT, k18, 0);
+    ah_emit(b, PB_OP_CMP_INT, PB_GE, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_end(b);
+    vm v;
+    vm_open(&v, b);
+    pv_value none = {.none = 1};
+    ck_assert_int_eq(windowed(&v, twice, NULL, TODAY).as.i, 48);
+    ck_window(&v, ymd(2024, 3, 1), ymd(2025, 2, 28));
+    ck_assert(windowed(&v, num, NULL, TODAY).as.n == 24.0);
+    ck_window(&v, ymd(2024, 3, 1), ymd(2025, 2, 28));
+    ck_assert_int_eq(windowed(&v, mx, &none, TODAY).as.i, 24);
+    ck_window(&v, ymd(2024, 3, 1), ymd(2025, 2, 28));
+    ck_assert(windowed(&v, shifted, NULL, TODAY).as.b);
+    ck_window(&v, TODAY, TODAY);
+    vm_close(&v);
+}
+END_TEST
+
+/* `age < 2500`: true until the 2500th birthday, in 4500, past the years
+ * pu_date_add reaches: the edge is searched for, and is still the day
+ * before the count reaches 2500. */
 START_TEST(window_edge_past_calendar)
 {
     ah *b = ah_new();
     base(b);
-    uint32_t k1500 = ah_int(b, 1500);
-    uint32_t f = ah_func(b, "under_1500", t_bool(), 0, NULL, 0, 3);
+    uint32_t k2500 = ah_int(b, 2500);
+    uint32_t f = ah_func(b, "under_2500", t_bool(), 0, NULL, 0, 3);
     emit_age(b);
-    ah_emit(b, PB_OP_PUSH_INT, k1500, 0);
+    ah_emit(b, PB_OP_PUSH_INT, k2500, 0);
     ah_emit(b, PB_OP_CMP_INT, PB_LT, 0);
     ah_emit(b, PB_OP_RET, 0, 0);
     ah_end(b);
@@ -560,8 +657,8 @@ START_TEST(window_edge_past_calendar)
     ck_assert(windowed(&v, f, NULL, TODAY).as.b);
     ck_assert_int_eq(v.st.win_lo, -PV_DAY_LIMIT);
     int32_t hi = v.st.win_hi, birth = ymd(2000, 3, 1);
-    ck_assert_int_eq(pu_date_between(birth, hi, PU_YEARS), 1499);
-    ck_assert_int_eq(pu_date_between(birth, hi + 1, PU_YEARS), 1500);
+    ck_assert_int_eq(pu_date_between(birth, hi, PU_YEARS), 2499);
+    ck_assert_int_eq(pu_date_between(birth, hi + 1, PU_YEARS), 2500);
     vm_close(&v);
 }
 END_TEST
@@ -570,11 +667,10 @@ END_TEST
  * narrowing: POP moves a value whole), then runs `tail`: a BETWEEN there
  * finds pv_state.runs full and narrows the window at once, to the days on
  * which its count is the same. */
-static uint32_t full_runs_fn(ah *b, const char *name, pb_type result, uint32_t nparams, const pb_type *params,
-                             const ah_op *tail, size_t n)
+static uint32_t full_runs_fn(ah *b, const char *name, pb_type result, int counts, const ah_op *tail, size_t n)
 {
-    uint32_t f = ah_func(b, name, result, nparams, params, nparams, 3);
-    for (int i = 0; i < 16; i++) {
+    uint32_t f = ah_func(b, name, result, 0, NULL, 0, 3);
+    for (int i = 0; i < counts; i++) {
         ah_emit(b, PB_OP_PUSH_DATE, (uint32_t)ymd(2024, 1, 1), 0);
         ah_emit(b, PB_OP_PUSH_TODAY, 0, 0);
         ah_emit(b, PB_OP_BETWEEN, PU_DAYS, 0);
@@ -585,9 +681,10 @@ static uint32_t full_runs_fn(ah *b, const char *name, pb_type result, uint32_t n
     ah_end(b);
     return f;
 }
-#define FULL_RUNS(b, name, result, ...)                                                        \
-    full_runs_fn(b, name, result, 0, NULL, (const ah_op[]){__VA_ARGS__},                      \
+#define RUNS_THEN(b, name, result, counts, ...)                                                \
+    full_runs_fn(b, name, result, counts, (const ah_op[]){__VA_ARGS__},                       \
                  sizeof((const ah_op[]){__VA_ARGS__}) / sizeof(ah_op))
+#define FULL_RUNS(b, name, result, ...) RUNS_THEN(b, name, result, 16, __VA_ARGS__)
 
 START_TEST(window_runs_full)
 {
@@ -612,7 +709,23 @@ START_TEST(window_runs_full)
         {PB_OP_PUSH_DATE, (uint32_t)ymd(2025, 1, 31), 0}, {PB_OP_CMP_DATE, PB_LE, 0}, {PB_OP_POP, 0, 0},
         {PB_OP_PUSH_DATE, (uint32_t)ymd(2030, 6, 15), 0}, {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_BETWEEN, PU_YEARS, 0},
         {PB_OP_RET, 0, 0});
-    /* A count and a constant: min does not keep the mark when runs is full. */
+    /* months between today and 2020-01-01: negative, today on the left. */
+    uint32_t past = FULL_RUNS(b, "past", t_int(), {PB_OP_PUSH_TODAY, 0, 0},
+                              {PB_OP_PUSH_DATE, (uint32_t)ymd(2020, 1, 1), 0}, {PB_OP_BETWEEN, PU_MONTHS, 0},
+                              {PB_OP_RET, 0, 0});
+    /* Days since 1800-01-01 and until 2030-06-15: more than 100000 days
+     * cannot be added (pu_date_add), so the runs are searched for. */
+    uint32_t days_since = FULL_RUNS(b, "days_since", t_int(), {PB_OP_PUSH_DATE, (uint32_t)ymd(1800, 1, 1), 0},
+                                    {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_BETWEEN, PU_DAYS, 0}, {PB_OP_RET, 0, 0});
+    uint32_t days_until = FULL_RUNS(b, "days_until", t_int(), {PB_OP_PUSH_TODAY, 0, 0},
+                                    {PB_OP_PUSH_DATE, (uint32_t)ymd(2030, 6, 15), 0}, {PB_OP_BETWEEN, PU_DAYS, 0},
+                                    {PB_OP_RET, 0, 0});
+    /* A count and a constant: min does not keep the mark when runs is full,
+     * whether the count came too late for an entry or took the last one. */
+    uint32_t last = RUNS_THEN(b, "last", t_bool(), 15, {PB_OP_PUSH_DATE, (uint32_t)ymd(2000, 3, 1), 0},
+                              {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_BETWEEN, PU_YEARS, 0}, {PB_OP_PUSH_INT, k30, 0},
+                              {PB_OP_MIN_INT, 0, 0}, {PB_OP_PUSH_INT, k30, 0}, {PB_OP_CMP_INT, PB_LT, 0},
+                              {PB_OP_RET, 0, 0});
     uint32_t clamp = FULL_RUNS(b, "clamp", t_int(), {PB_OP_PUSH_DATE, (uint32_t)ymd(2000, 3, 1), 0},
                                {PB_OP_PUSH_TODAY, 0, 0}, {PB_OP_BETWEEN, PU_YEARS, 0}, {PB_OP_PUSH_INT, k30, 0},
                                {PB_OP_MIN_INT, 0, 0}, {PB_OP_RET, 0, 0});
@@ -637,10 +750,34 @@ START_TEST(window_runs_full)
     ck_window(&v, ymd(2024, 8, 1), ymd(2025, 1, 31));
     ck_assert_int_eq(windowed(&v, clamp, NULL, TODAY).as.i, 24);
     ck_window(&v, ymd(2024, 3, 1), ymd(2025, 2, 28));
-    /* In the calendar's last year, the day after the count's run cannot be
-     * added: searched for, up to the last day of 2999. */
-    ck_assert_int_eq(windowed(&v, since, NULL, ymd(2999, 6, 1)).as.i, 999);
-    ck_window(&v, ymd(2999, 3, 1), pu_from_ymd(3000, 2, 28));
+    /* In 4000 (a day the VM takes, past the calendar), the end of the
+     * count's run is in 4001, past the years pu_date_add reaches: searched
+     * for. */
+    ck_assert_int_eq(windowed(&v, since, NULL, ymd(4000, 6, 1)).as.i, 2000);
+    ck_window(&v, ymd(4000, 3, 1), ymd(4001, 2, 28));
+    /* A negative count, today on the left: the run of days that give it. */
+    k = windowed(&v, past, NULL, TODAY).as.i;
+    ck_assert_int_eq(k, pu_date_between(TODAY, ymd(2020, 1, 1), PU_MONTHS));
+    lo = v.st.win_lo, hi = v.st.win_hi;
+    ck_assert_int_le(lo, TODAY);
+    ck_assert_int_ge(hi, TODAY);
+    ck_assert_int_eq(pu_date_between(lo, ymd(2020, 1, 1), PU_MONTHS), k);
+    ck_assert_int_ne(pu_date_between(lo - 1, ymd(2020, 1, 1), PU_MONTHS), k);
+    ck_assert_int_eq(pu_date_between(hi, ymd(2020, 1, 1), PU_MONTHS), k);
+    ck_assert_int_ne(pu_date_between(hi + 1, ymd(2020, 1, 1), PU_MONTHS), k);
+    int32_t day = ymd(1800, 1, 1) + 150000;
+    ck_assert_int_eq(windowed(&v, days_since, NULL, day).as.i, 150000);
+    ck_window(&v, day, day);
+    day = ymd(2030, 6, 15) - 150000;
+    ck_assert_int_eq(windowed(&v, days_until, NULL, day).as.i, 150000);
+    ck_window(&v, day, day);
+    /* 100000 days back can be added, 100001 not. */
+    day = ymd(2030, 6, 15) - 100000;
+    ck_assert_int_eq(windowed(&v, days_until, NULL, day).as.i, 100000);
+    ck_window(&v, day, day);
+    ck_assert(windowed(&v, last, NULL, TODAY).as.b);
+    ck_assert_uint_eq(v.st.nruns, 16);
+    ck_window(&v, ymd(2024, 3, 1), ymd(2025, 2, 28));
     vm_close(&v);
 }
 END_TEST
@@ -649,6 +786,7 @@ END_TEST
 START_TEST(window_role_out_of_table)
 {
     ck_assert_int_eq(pv_window_count_role(PB_OP_COUNT), PV_COUNT_NONE);
+    ck_assert_int_eq(pv_window_count_role(255), PV_COUNT_NONE);
     ck_assert_int_eq(pv_window_count_role(PB_OP_CMP_INT), PV_COUNT_READ);
 }
 END_TEST
@@ -662,11 +800,13 @@ static Suite *suite(void)
     tcase_add_test(tc, compare_absent_equality);
     tcase_add_test(tc, memo_argument_types);
     tcase_add_test(tc, memo_requirement_over_budget);
+    tcase_add_test(tc, memo_requirement_in_window);
     tcase_add_test(tc, window_following_first_year);
     tcase_add_test(tc, window_compare_same_every_day);
     tcase_add_test(tc, window_stray_mark);
     tcase_add_test(tc, window_count_with_absent_or_count);
     tcase_add_test(tc, window_edge_past_calendar);
+    tcase_add_test(tc, window_count_used);
     tcase_add_test(tc, window_runs_full);
     tcase_add_test(tc, window_role_out_of_table);
     suite_add_tcase(s, tc);

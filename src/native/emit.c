@@ -569,7 +569,9 @@ static bool pn_emit(pn_gen *g, const char *origin)
     }
     P("}\n\nconst pw_native pathway_native_rules = {PW_NATIVE_ABI, %uu, %uu, UINT64_C(0x%" PRIx64 "), sizeof(X), entry};\n",
       img->nprogs, img->nreqs, hash);
-    return !g->out->oom || pn_fail(g, "out of memory");
+    if (g->out->oom)
+        return pn_fail(g, "out of memory");
+    return true;
 }
 
 bool pn_emit_c(const pb_image *img, const char *origin, pu_buf *out, char *err, size_t errlen)

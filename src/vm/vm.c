@@ -286,9 +286,9 @@ static void pv_window_between(pv_state *st, const pv_value *x, uint32_t unit, in
     int32_t a, b;
     /* A negative count (the other date after the day, for `age`) has no
      * closed form here (pu_date_add's backward rule is not the inverse of
-     * the count there): its run is searched for. */
-    /* The nearer day first: when it cannot be added, neither can the
-     * farther one. */
+     * the count there): its run is searched for; so is a count whose run
+     * ends beyond what pu_date_add reaches. The nearer day first: when it
+     * cannot be added, neither can the farther one. */
     bool ok = k >= 0 && (right ? pv_date_add(x[0].as.d, k, unit, &a) && pv_date_add(x[0].as.d, k + 1, unit, &b)
                                : pv_date_add(x[1].as.d, -k, unit, &b) && pv_date_add(x[1].as.d, -(k + 1), unit, &a));
     if (!ok)

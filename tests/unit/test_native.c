@@ -140,6 +140,7 @@ static void shapes_build(shapes *s, const char *origin)
     ck_assert_msg(pb_verify(s->img, err, sizeof err), "not verified: %s", err);
     pu_buf out = {0};
     ck_assert_msg(pn_emit_c(s->img, origin, &out, err, sizeof err), "%s", err);
+    pu_buf_append(&out, "", 0); /* the text, as a C string */
     s->c = out.data;
 }
 
@@ -213,6 +214,7 @@ START_TEST(emit_classes)
     pu_buf again = {0};
     char err[256];
     ck_assert(pn_emit_c(s.img, "n.pw", &again, err, sizeof err));
+    pu_buf_append(&again, "", 0);
     ck_assert_str_eq(again.data, s.c);
     pu_buf_free(&again);
     shapes_free(&s);
@@ -255,6 +257,7 @@ START_TEST(emit_many_classes)
     ck_assert_msg(pb_verify(img, err, sizeof err), "%s", err);
     pu_buf out = {0};
     ck_assert_msg(pn_emit_c(img, "many.pw", &out, err, sizeof err), "%s", err);
+    pu_buf_append(&out, "", 0);
     for (int i = 0; i < NF; i++) {
         char want[64];
         snprintf(want, sizeof want, "\nstatic V F%u(X *x, const V *a)\n{", f[i]);
@@ -300,6 +303,7 @@ START_TEST(emit_same_bucket)
     ck_assert_msg(pb_verify(img, err, sizeof err), "%s", err);
     pu_buf out = {0};
     ck_assert_msg(pn_emit_c(img, "bucket.pw", &out, err, sizeof err), "%s", err);
+    pu_buf_append(&out, "", 0);
     char line[96];
     snprintf(line, sizeof line, "static V F%u(X *x, const V *a)\n{\n    uint64_t n = 0;\n", f1);
     ck_has(out.data, line);

@@ -434,6 +434,28 @@ START_TEST(memo_requirement_in_window)
 }
 END_TEST
 
+/* An image without functions or requirements (a program that asks for
+ * nothing): the context still gets buffers, remembering has no entries, and
+ * the program is met. */
+START_TEST(empty_image)
+{
+    ah *b = ah_new();
+    base(b);
+    ah_prog(b, "nothing");
+    vm v;
+    vm_open(&v, b);
+    ck_assert_uint_eq(v.img->nfuncs, 0);
+    ck_assert_uint_eq(v.img->max_frame, 0);
+    ck_assert(pv_memo_init(&v.st));
+    ck_assert_uint_eq(v.st.memo_count, 0);
+    bool eligible = false;
+    ck_assert(pv_run(&v.st, NULL, TODAY, 0, &eligible, &v.err));
+    ck_assert(eligible);
+    ck_assert_uint_eq(v.st.executed, 0);
+    vm_close(&v);
+}
+END_TEST
+
 /* ---- day windows ------------------------------------------------------------------------ */
 
 /* Runs f on `today` with a window open; returns the result. */
@@ -801,6 +823,7 @@ static Suite *suite(void)
     tcase_add_test(tc, memo_argument_types);
     tcase_add_test(tc, memo_requirement_over_budget);
     tcase_add_test(tc, memo_requirement_in_window);
+    tcase_add_test(tc, empty_image);
     tcase_add_test(tc, window_following_first_year);
     tcase_add_test(tc, window_compare_same_every_day);
     tcase_add_test(tc, window_stray_mark);

@@ -29,6 +29,7 @@
 #include "../bc/bytecode.h"
 #include "../bc/code.h"
 #include "../bc/opcodes.h"
+#include "../util/assert.h"
 
 typedef struct pn_gen {
     const pb_image *img;
@@ -179,9 +180,8 @@ static uint32_t pn_depths(pn_gen *g, const pb_func *f)
             max = (uint32_t)after;
         d = (*pc == PB_OP_JUMP || *pc == PB_OP_LOOP || *pc == PB_OP_RET) ? -1 : after;
     }
-    for (uint32_t at = 0; at < f->code_len; at += pb_opinfo_table[code[at]].size)
-        if (g->depth[at] > (int32_t)max)
-            max = (uint32_t)g->depth[at];
+    /* Every depth before an instruction is 0 or one left by the instruction
+     * before it or by a jump, at most `max` either way. */
     return max;
 }
 
@@ -217,14 +217,16 @@ static void pn_call(pn_gen *g, uint32_t fi, int32_t d)
     P("        if (x->fail)\n            goto fail;\n");
 }
 
-static bool pn_insn(pn_gen *g, const pb_func *f, const uint8_t *pc, uint32_t at, int32_t d, bool *fails)
+static void pn_insn(pn_gen *g, const uint8_t *pc, uint32_t at, int32_t d, bool *fails)
 {
     const pb_image *img = g->img;
     uint32_t a = pn_arg(pc, 0), b = pn_arg(pc, 1), to = 0;
     pn_jump(pc, at, &to);
     int t = d - 1, u = d - 2; /* top, the one beneath */
     switch ((pb_op)*pc) {
-    case PB_OP_NOP: break;
+    case PB_OP_NOP:
+    case PB_OP_COUNT: /* not an opcode: pn_depths has already looked each one up in the table */
+        break;
     case PB_OP_PUSH_TRUE: P("        s%d = B(1);\n", d); break;
     case PB_OP_PUSH_FALSE: P("        s%d = B(0);\n", d); break;
     case PB_OP_PUSH_NONE: P("        s%d = NONE_;\n", d); break;
@@ -346,12 +348,10 @@ static bool pn_insn(pn_gen *g, const pb_func *f, const uint8_t *pc, uint32_t at,
           d - 3, u, t, d - 3);
         *fails = true;
         break;
-    case PB_OP_COUNT: return pn_fail(g, "function %u: invalid opcode", (unsigned)(f - img->funcs));
     }
-    return true;
 }
 
-static bool pn_function(pn_gen *g, uint32_t fi)
+static void pn_function(pn_gen *g, uint32_t fi)
 {
     const pb_image *img = g->img;
     const pb_func *f = &img->funcs[fi];
@@ -375,8 +375,7 @@ static bool pn_function(pn_gen *g, uint32_t fi)
         if (g->target[at])
             P("L%u:\n", at);
         P("    n++; /* %s */\n", pb_opinfo_table[code[at]].name);
-        if (!pn_insn(g, f, code + at, at, g->depth[at], &fails))
-            return false;
+        pn_insn(g, code + at, at, g->depth[at], &fails);
     }
     if (fails)
         P("fail:\n    x->n += n;\n    x->fail = 1;\n    return ZERO_;\n");
@@ -389,7 +388,6 @@ static bool pn_function(pn_gen *g, uint32_t fi)
         P("        x->have[%u] = 1;\n        x->cost[%u] = x->n - n0;\n        x->v[%u] = r;\n    }\n    return r;\n}\n",
           z, z, z);
     }
-    return true;
 }
 
 /* ---- requirement trees ------------------------------------------------------------- */
@@ -533,8 +531,10 @@ static void pn_reach(pn_gen *g)
 static bool pn_emit(pn_gen *g, const char *origin)
 {
     const pb_image *img = g->img;
+    /* The verifier refuses a requirement whose function has parameters
+     * (verify_progs.c): Z<f> wrappers take none. */
     for (uint32_t i = 0; i < img->nreqs; i++)
-        if (img->reqs[i].kind == PB_R_LEAF && img->funcs[img->reqs[i].func].nparams)
+        if (PU_NEVER(img->reqs[i].kind == PB_R_LEAF && img->funcs[img->reqs[i].func].nparams))
             return pn_fail(g, "requirement %u: its function has parameters", i);
     uint64_t hash;
     if (!pn_classes(g) || !pn_image_hash(img, &hash))
@@ -554,8 +554,8 @@ static bool pn_emit(pn_gen *g, const char *origin)
         if (g->used[f])
             P("static V F%u(X *x, const V *a);\n", f);
     for (uint32_t f = 0; f < img->nfuncs; f++)
-        if (g->used[f] && !pn_function(g, f))
-            return false;
+        if (g->used[f])
+            pn_function(g, f);
     for (uint32_t p = 0; p < img->nprogs; p++)
         pn_program(g, p);
     /* What the entry remembers lives in the caller's scratch (sized by the
@@ -569,7 +569,9 @@ static bool pn_emit(pn_gen *g, const char *origin)
     }
     P("}\n\nconst pw_native pathway_native_rules = {PW_NATIVE_ABI, %uu, %uu, UINT64_C(0x%" PRIx64 "), sizeof(X), entry};\n",
       img->nprogs, img->nreqs, hash);
-    return !g->out->oom || pn_fail(g, "out of memory");
+    if (g->out->oom)
+        return pn_fail(g, "out of memory");
+    return true;
 }
 
 bool pn_emit_c(const pb_image *img, const char *origin, pu_buf *out, char *err, size_t errlen)

@@ -190,10 +190,11 @@ static void pv_window_cmp(pv_state *st, uint32_t c, const pv_value *x, int32_t t
     pv_window_narrow(st, lo, hi);
 }
 
-/* A marked date shifted (DATE_ADD): the run may differ any day. */
+/* A marked date shifted (DATE_ADD: x[0] the date, x[1] the count, whose
+ * own mark pv_window_count_use follows): the run may differ any day. */
 static inline void pv_window_day(pv_state *st, const pv_value *x, int32_t today)
 {
-    if (st->track && (x[0].count == PV_TODAY_MARK || x[1].count == PV_TODAY_MARK))
+    if (st->track && x[0].count == PV_TODAY_MARK)
         st->win_lo = st->win_hi = today;
 }
 
@@ -247,7 +248,9 @@ static void pv_window_count_run(pv_state *st, int32_t other, bool right, uint32_
 {
     int32_t lo = st->win_lo > -PV_DAY_LIMIT ? st->win_lo : -PV_DAY_LIMIT;
     int32_t hi = st->win_hi < PV_DAY_LIMIT ? st->win_hi : PV_DAY_LIMIT;
-    if (lo > today || hi < today)
+    /* Every narrowing keeps today (each is to the days that give what today
+     * gave), and BETWEEN refused a today beyond PV_DAY_LIMIT. */
+    if (PU_NEVER(lo > today || hi < today))
         return;
     /* The first day of the run: every day in [b, today] gives k, a does not. */
     int32_t a = lo, b = today;
@@ -277,15 +280,17 @@ static void pv_window_count_run(pv_state *st, int32_t other, bool right, uint32_
 
 static void pv_window_between(pv_state *st, const pv_value *x, uint32_t unit, int64_t k, int32_t today)
 {
-    bool left = x[0].count == PV_TODAY_MARK, right = x[1].count == PV_TODAY_MARK;
-    if (left == right)
-        return; /* between today and today: 0 every day */
+    /* One side is the marked date: pv_window_count returned for today
+     * against today (0 every day) before calling here. */
+    bool right = x[1].count == PV_TODAY_MARK;
     int32_t a, b;
     /* A negative count (the other date after the day, for `age`) has no
      * closed form here (pu_date_add's backward rule is not the inverse of
-     * the count there): its run is searched for. */
+     * the count there): its run is searched for; so is a count whose run
+     * ends beyond what pu_date_add reaches. The nearer day first: when it
+     * cannot be added, neither can the farther one. */
     bool ok = k >= 0 && (right ? pv_date_add(x[0].as.d, k, unit, &a) && pv_date_add(x[0].as.d, k + 1, unit, &b)
-                               : pv_date_add(x[1].as.d, -(k + 1), unit, &a) && pv_date_add(x[1].as.d, -k, unit, &b));
+                               : pv_date_add(x[1].as.d, -k, unit, &b) && pv_date_add(x[1].as.d, -(k + 1), unit, &a));
     if (!ok)
         pv_window_count_run(st, right ? x[0].as.d : x[1].as.d, right, unit, k, today);
     else if (right)
@@ -360,7 +365,8 @@ static int64_t pv_run_guess(const struct pv_run *r, pv_cls cls, int64_t c0, int3
     /* The count first reaches b (rising) or falls to b. */
     int64_t n = r->right ? (s > 0 ? b : b + 1) : (s > 0 ? -b : -(b + 1));
     int32_t day;
-    if (n < INT32_MIN || n > INT32_MAX || !pv_date_add(r->other, n, r->unit, &day))
+    /* n is a count between two days within PV_DAY_LIMIT, far inside int32. */
+    if (!pv_date_add(r->other, n, r->unit, &day))
         return -1;
     if (r->right && s < 0)
         day -= 1; /* the last day still below b + 1 */
@@ -416,7 +422,8 @@ static void pv_window_run(pv_state *st, const struct pv_run *r, pv_cls cls, int3
 {
     int32_t lo = st->win_lo > -PV_DAY_LIMIT ? st->win_lo : -PV_DAY_LIMIT;
     int32_t hi = st->win_hi < PV_DAY_LIMIT ? st->win_hi : PV_DAY_LIMIT;
-    if (lo > today || hi < today)
+    /* As in pv_window_count_run: the window holds today, within the limit. */
+    if (PU_NEVER(lo > today || hi < today))
         return;
     int64_t c0 = pv_cls_of(cls, pv_run_clamp(r, pv_run_raw(r, today)));
     int32_t first = pv_run_edge(r, cls, c0, today, lo, -1);
@@ -611,8 +618,7 @@ static bool pv_same(pb_type t, const pv_value *a, const pv_value *b)
     case PB_T_DATE: return a->as.d == b->as.d;
     case PB_T_LIST:
     case PB_T_SET: return a->as.items == b->as.items && a->count == b->count;
-    case PB_T_ELEM: return a->as.items == b->as.items;
-    default: return false;
+    default: return a->as.items == b->as.items; /* PB_T_ELEM: the verifier allows no other parameter type */
     }
 }
 
@@ -626,10 +632,7 @@ static uint64_t pv_key(pb_type t, const pv_value *v)
     case PB_T_BOOL: k = v->as.b; break;
     case PB_T_TEXT: k = v->as.s; break;
     case PB_T_DATE: k = (uint32_t)v->as.d; break;
-    case PB_T_LIST:
-    case PB_T_SET:
-    case PB_T_ELEM: k = (uint64_t)(uintptr_t)v->as.items; break;
-    default: k = 0; break;
+    default: k = (uint64_t)(uintptr_t)v->as.items; break; /* PB_T_LIST, PB_T_SET, PB_T_ELEM */
     }
     return k ^ v->none;
 }
@@ -715,9 +718,10 @@ static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uin
 {
     pv_memo *keep = NULL;
     const pv_memo *m = NULL;
-    if (st->memo && !st->track && st->memo_ways[func])
-        m = st->img->funcs[func].nparams ? pv_memo_find(st, func, st->stack, &keep)
-                                         : pv_memo_find0(st, func, &keep);
+    /* A requirement's function has no parameters (the verifier refuses
+     * others, verify_progs.c), so it has its one entry. */
+    if (st->memo && !st->track)
+        m = pv_memo_find0(st, func, &keep);
     if (m && m->cost <= st->budget - st->executed) {
         st->executed += m->cost;
         *result = m->result;
@@ -825,6 +829,18 @@ static const char *pv_cmp_symbol(uint32_t cmp)
                         x[0].as.m > x[1].as.m);                                      \
         }                                                                            \
         x[0] = pv_bool(r);                                                           \
+        sp--;                                                                        \
+        PV_NEXT(name);                                                               \
+    }
+
+/* Equality of texts or booleans: the verifier allows them no ordering
+ * (condition eq or ne only), so absent or not, only equality decides. */
+#define PV_EQ_OP(name, m)                                                            \
+    PV_OP(name) {                                                                    \
+        pv_value *x = sp - 2;                                                        \
+        bool eq = x[0].none || x[1].none ? x[0].none && x[1].none                    \
+                                         : x[0].as.m == x[1].as.m;                   \
+        x[0] = pv_bool(eq == (ARG_A(name) == PB_EQ));                                \
         sp--;                                                                        \
         PV_NEXT(name);                                                               \
     }
@@ -939,8 +955,8 @@ dispatch:
     PV_CMP_OP(CMP_INT, i, if (st->track) pv_window_count_cmp(st, c, x, today);)
     PV_CMP_OP(CMP_NUM, n, )
     PV_CMP_OP(CMP_DATE, d, if (st->track) pv_window_cmp(st, c, x, today);)
-    PV_CMP_OP(CMP_TEXT, s, )
-    PV_CMP_OP(CMP_BOOL, b, )
+    PV_EQ_OP(CMP_TEXT, s)
+    PV_EQ_OP(CMP_BOOL, b)
     PV_OP(IS_NONE) sp[-1] = pv_bool(sp[-1].none); PV_NEXT(IS_NONE);
     /* [value, alternative] -> value unless it is absent. */
     PV_OP(OTHERWISE) {

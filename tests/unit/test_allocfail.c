@@ -65,11 +65,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/tools.h"
 #include "bc/bytecode.h"
 #include "check_main.h"
 #include "diag/diag.h"
 #include "facts/facts.h"
 #include "gen/gen.h"
+#include "native/native.h"
 #include "pathway.h"
 #include "util/arena.h"
 
@@ -1709,6 +1711,42 @@ START_TEST(facts_failure_is_nomem)
 }
 END_TEST
 
+/* The C back end (pathway compile --emit c) on the first rule set, with
+ * each of its allocations failing in turn (the class tables, the image's
+ * .pwc encoding for its hash, the growing text), alone and from there on:
+ * each failure is reported as "out of memory", nothing leaks, and a run
+ * that meets no failure gives the reference text. */
+START_TEST(native_emit_failure_is_reported)
+{
+    const pb_image *img = pt_program_image(rulesets[0].prog);
+    pu_buf ref = {0};
+    char err[256];
+    ck_assert_msg(pn_emit_c(img, "rules.pw", &ref, err, sizeof err), "%s", err);
+    for (int sticky = 0; sticky < 2; sticky++) {
+        for (unsigned long k = 1;; k++) {
+            size_t before = nlive;
+            pu_buf out = {0};
+            strcpy(err, "(none)");
+            arm(SRC_LIBC, 0, k, sticky);
+            bool ok = pn_emit_c(img, "rules.pw", &out, err, sizeof err);
+            disarm();
+            unsigned long failed = inj.failed;
+            bool same = ok && out.len == ref.len && memcmp(out.data, ref.data, ref.len) == 0;
+            pu_buf_free(&out);
+            ck_assert_msg(nlive == before, "k=%lu: %ld allocation(s) not freed", k, (long)nlive - (long)before);
+            if (!failed) {
+                ck_assert_msg(same, "k=%lu%s: not the reference text", k, sticky ? " (sticky)" : "");
+                ck_assert_uint_gt(k, 3);
+                break;
+            }
+            ck_assert_msg(!ok, "k=%lu%s: a failed allocation went unreported", k, sticky ? " (sticky)" : "");
+            ck_assert_str_eq(err, "out of memory");
+        }
+    }
+    pu_buf_free(&ref);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------ */
 
 static Suite *allocfail_suite(void)
@@ -1733,6 +1771,7 @@ static Suite *allocfail_suite(void)
     tcase_add_test(tc, read_file_failure_is_nomem);
     tcase_add_test(tc, cjson_failure_is_refused_cleanly);
     tcase_add_test(tc, facts_failure_is_nomem);
+    tcase_add_test(tc, native_emit_failure_is_reported);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -711,6 +711,9 @@ START_TEST(vm_memo_classes)
     uint32_t id_b = AH_FN(b, "id_b", t_int(), 1, pi, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
     uint32_t id_locals = AH_FN(b, "id_locals", t_int(), 1, pi, 2, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
     uint32_t id_num = AH_FN(b, "id_num", ah_t(PB_T_NUM), 1, pn, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+    /* The first of two parameters: the same bytes, another number of them. */
+    pb_type pii[2] = {t_int(), t_int()};
+    uint32_t id_two = AH_FN(b, "id_two", t_int(), 2, pii, 2, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
     vm v;
     vm_open(&v, b);
     ck_assert(pv_memo_init(&v.st));
@@ -718,6 +721,7 @@ START_TEST(vm_memo_classes)
     ck_assert_uint_eq(v.st.memo_class[id_b], id_a);
     ck_assert_uint_eq(v.st.memo_class[id_locals], id_locals);
     ck_assert_uint_eq(v.st.memo_class[id_num], id_num);
+    ck_assert_uint_eq(v.st.memo_class[id_two], id_two);
 
     pv_value r;
     ck_assert(!pv_call(&v.st, NULL, TODAY, 999, NULL, &r, NULL));

@@ -57,6 +57,8 @@ static const char rules[] =
     "  require \"clamped\": min(40, max(age, 18)) < 25\n"
     "  require \"months to go\": months between today and birth_date + 25 years > 2\n"
     "  require \"two counts\": age > months since (started otherwise today)\n"
+    "  require \"seventeen counts\": age + age + age + age + age + age + age + age + age + age + age + age\n"
+    "    + age + age + age + age + months between today and 2030-06-15 > 500\n"
     "}\n";
 
 /* Each record parenthesized: one literal in pieces, not two elements. */
@@ -187,6 +189,10 @@ START_TEST(test_count_compared_window)
      * before it and after it; clamped to [18, 40] and below 25: from the
      * 25th birthday on. */
     expect_window(vm, facts, req_func(img, "age eq"), "2028-07-01", "2028-02-29", "2029-02-28");
+    /* Sixteen counts fill pv_state.runs: the seventeenth narrows the
+     * window at once to the days on which it is the same (23 months to
+     * 2030-06-15 from 2028-06-16 to 2028-07-15), inside the year of 20. */
+    expect_window(vm, facts, req_func(img, "seventeen counts"), "2028-07-01", "2028-06-16", "2028-07-15");
     ck_assert_int_eq(pw_date_parse("2033-03-01", &last, NULL), PW_OK);
     pv_window_open(vm);
     run(vm, facts, last + 10, req_func(img, "clamped"));

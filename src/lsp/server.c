@@ -10,9 +10,12 @@
 #include "lsp_int.h"
 #include "pathway.h"
 
-/* Milliseconds on a clock that only goes forward. */
-static uint64_t ls_now_ms(void)
+/* Milliseconds on a clock that only goes forward (the options' own, if
+ * they give one). */
+static uint64_t ls_now_ms(const ls_server *s)
 {
+    if (s->opt.clock_ms)
+        return s->opt.clock_ms(s->opt.clock_user);
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -20,10 +23,10 @@ static uint64_t ls_now_ms(void)
 
 /* A document's text (or an include) changed: it is checked once no change
  * has come for the debounce time. */
-static void ls_touch(ls_doc *d)
+static void ls_touch(const ls_server *s, ls_doc *d)
 {
     d->dirty = true;
-    d->changed_at = ls_now_ms();
+    d->changed_at = ls_now_ms(s);
 }
 
 bool ls_fail(ls_error *e, int code, const char *fmt, ...)
@@ -91,7 +94,7 @@ static void ls_forget_tests(ls_doc *d)
 }
 
 /* Replaces a document's text with a copy of `text`. */
-static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
+static bool ls_doc_set(const ls_server *s, ls_doc *d, const char *text, size_t len)
 {
     char *t = malloc(len + 1);
     if (!t)
@@ -101,7 +104,7 @@ static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
     free(d->text);
     d->text = t;
     d->len = len;
-    ls_touch(d);
+    ls_touch(s, d);
     d->index_stale = true;
     ls_forget_tests(d);
     return true;
@@ -136,7 +139,7 @@ static bool ls_did_open(ls_server *s, const cJSON *params, ls_error *e)
         s->docs[s->ndocs++] = d;
     }
     d->version = cJSON_IsNumber(version) ? version->valueint : 0;
-    if (!ls_doc_set(d, text->valuestring, strlen(text->valuestring)))
+    if (!ls_doc_set(s, d, text->valuestring, strlen(text->valuestring)))
         return ls_fail(e, LS_INTERNAL_ERROR, "out of memory");
     return true;
 }
@@ -144,7 +147,7 @@ static bool ls_did_open(ls_server *s, const cJSON *params, ls_error *e)
 /* Full sync (the capabilities say so): the last change holding the whole
  * text wins. A ranged change is applied too, for a client that sends one
  * anyway. */
-static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
+static bool ls_apply_change(const ls_server *s, ls_doc *d, const cJSON *ch, ls_error *e)
 {
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(ch, "text");
     if (!cJSON_IsString(text))
@@ -152,7 +155,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     size_t tlen = strlen(text->valuestring);
     const cJSON *range = cJSON_GetObjectItemCaseSensitive(ch, "range");
     if (!range)
-        return ls_doc_set(d, text->valuestring, tlen) ||
+        return ls_doc_set(s, d, text->valuestring, tlen) ||
                ls_fail(e, LS_INTERNAL_ERROR, "out of memory");
     ls_pos a, b;
     if (!ls_read_pos(cJSON_GetObjectItemCaseSensitive(range, "start"), &a) ||
@@ -172,7 +175,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     free(d->text);
     d->text = t;
     d->len = n;
-    ls_touch(d);
+    ls_touch(s, d);
     d->index_stale = true;
     ls_forget_tests(d);
     return true;
@@ -187,7 +190,7 @@ static bool ls_did_change(ls_server *s, const cJSON *params, ls_error *e)
     if (!cJSON_IsArray(changes))
         return ls_fail(e, LS_INVALID_PARAMS, "params.contentChanges: an array is required");
     const cJSON *ch;
-    cJSON_ArrayForEach(ch, changes) if (!ls_apply_change(d, ch, e)) return false;
+    cJSON_ArrayForEach(ch, changes) if (!ls_apply_change(s, d, ch, e)) return false;
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "version");
     if (cJSON_IsNumber(version))
@@ -233,7 +236,7 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
     /* The saved file may be an include of the others: they are checked
      * again too (the debounce makes it one check each). */
     for (size_t i = 0; i < s->ndocs; i++) {
-        ls_touch(s->docs[i]);
+        ls_touch(s, s->docs[i]);
         s->docs[i]->index_stale = true;
     }
     ls_forget_tests(d);
@@ -245,7 +248,7 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
  * time old, and publishes its diagnostics. */
 static void ls_publish_due(ls_server *s)
 {
-    uint64_t now = ls_now_ms();
+    uint64_t now = ls_now_ms(s);
     for (size_t i = 0; i < s->ndocs; i++) {
         ls_doc *d = s->docs[i];
         if (!d->dirty || now - d->changed_at < s->opt.debounce_ms)
@@ -265,7 +268,7 @@ static void ls_publish_due(ls_server *s)
  * code actions as the cursor moves) never holds the diagnostics back. */
 static int ls_wait_ms(const ls_server *s)
 {
-    uint64_t now = ls_now_ms(), wait = UINT64_MAX;
+    uint64_t now = ls_now_ms(s), wait = UINT64_MAX;
     for (size_t i = 0; i < s->ndocs; i++) {
         const ls_doc *d = s->docs[i];
         if (!d->dirty)

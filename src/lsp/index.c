@@ -17,6 +17,7 @@
 #include "api/tools.h"
 #include "check/check.h"
 #include "front/ast.h"
+#include "front/parse.h"
 #include "index.h"
 #include "util/buf.h"
 
@@ -458,8 +459,6 @@ static void ls_req_uses(ls_build *b, const pa_req *r, unsigned depth)
     for (; r; r = r->next) {
         if (r->shared)
             continue;
-        if (r->use)
-            ls_use_key(b, r->span, "b:%s", r->use);
         if (r->cite_name)
             ls_use_key(b, r->cite_span, "s:%s", r->cite_name);
         ls_expr_root(b, r->cond);
@@ -562,6 +561,46 @@ static void ls_known_values(ls_build *b)
     }
 }
 
+static void ls_block_uses_in(ls_build *b, const pa_req *r, unsigned depth)
+{
+    if (depth > PW_MAX_NESTING)
+        return;
+    for (; r; r = r->next) {
+        if (r->use)
+            ls_use_key(b, r->label_span, "b:%s", r->use);
+        ls_block_uses_in(b, r->members, depth + 1);
+    }
+}
+
+/* `require NAME`, a block's use: the checker replaces each by copies of the
+ * block's requirements, so that the checked tree holds none; they are found
+ * in the document's own parse (its text is file 0's). */
+static void ls_block_uses(ls_build *b)
+{
+    const ps_file *f = &b->tree->src->files[0];
+    pm_arena arena;
+    pm_init(&arena, 0);
+    ps_sources src;
+    ps_init(&src, &arena);
+    pd_list diags;
+    pd_init(&diags, &arena, 50);
+    pp_limits limits;
+    memset(&limits, 0, sizeof limits);
+    pa_decl *decls = NULL;
+    int file = ps_add(&src, f->name, f->name, f->text, f->len);
+    if (file >= 0)
+        pp_parse_text(&arena, &src, (uint32_t)file, &diags, &limits, &decls);
+    if (file < 0 || diags.oom)
+        b->x->oom = true;
+    for (const pa_decl *d = decls; d && !b->x->oom; d = d->next)
+        if (d->kind == PA_D_PROGRAM)
+            ls_block_uses_in(b, d->u.program.reqs, 0);
+        else if (d->kind == PA_D_REQUIREMENTS)
+            ls_block_uses_in(b, d->u.block.reqs, 0);
+    ps_fini(&src);
+    pm_free(&arena);
+}
+
 static void ls_inspect(void *user, const pt_tree *tree)
 {
     ls_build *b = user;
@@ -588,6 +627,8 @@ static void ls_inspect(void *user, const pt_tree *tree)
     ls_declarations(b);
     ls_known_values(b);
     ls_uses(b);
+    if (x->nfiles > 0)
+        ls_block_uses(b);
     for (uint32_t i = 0; i < x->nfiles; i++)
         ls_lines_fini(&b->lines[i]);
     free(b->lines);

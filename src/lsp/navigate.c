@@ -168,8 +168,9 @@ static bool ls_compared_name(const char *t, size_t line, size_t quote, char *buf
         } else if (t[k - 1] == ']') {
             break;
         }
-    while (i > line && t[i - 1] == ' ')
-        i--;
+    if (i == quote) /* not in a list: the blanks before the string */
+        while (i > line && t[i - 1] == ' ')
+            i--;
     if (i < quote && t[i] == '[') {
         /* `in [` */
         if (i < line + 2 || strncmp(t + i - 2, "in", 2) != 0) {

@@ -142,9 +142,9 @@ static void ls_note(const ls_doc *doc, const ls_lines *lines, const cJSON *n, cJ
         cJSON *info = cJSON_CreateObject();
         cJSON *loc = cJSON_AddObjectToObject(info, "location");
         cJSON_AddStringToObject(loc, "uri", uri);
-        cJSON_AddItemToObject(loc, "range", ls_range(n, here ? lines : text ? &other : NULL, false));
+        ls_put(loc, "range", ls_range(n, here ? lines : text ? &other : NULL, false));
         cJSON_AddStringToObject(info, "message", text_msg);
-        cJSON_AddItemToArray(related, info);
+        ls_push(related, info);
     }
     if (text)
         ls_lines_fini(&other);
@@ -174,11 +174,11 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSO
     const char *m = cJSON_IsString(msg) ? msg->valuestring : "";
     pu_buf_append(&message, m, strlen(m)); /* keeps the NUL */
     cJSON *d = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "range", ls_range(j, here ? lines : NULL, true));
+    ls_put(d, "range", ls_range(j, here ? lines : NULL, true));
     cJSON_AddNumberToObject(d, "severity", cJSON_IsString(sev) ? ls_severity(sev->valuestring) : 1);
     if (cJSON_IsString(code)) {
         cJSON_AddStringToObject(d, "code", code->valuestring);
-        cJSON_AddItemToObject(d, "codeDescription", ls_code_description(code->valuestring));
+        ls_put(d, "codeDescription", ls_code_description(code->valuestring));
     }
     cJSON_AddStringToObject(d, "source", "pathway");
     cJSON *related = cJSON_CreateArray();
@@ -189,7 +189,7 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSO
     cJSON_AddStringToObject(d, "message", message.data && !message.oom ? message.data : "");
     pu_buf_free(&message);
     if (cJSON_GetArraySize(related) > 0)
-        cJSON_AddItemToObject(d, "relatedInformation", related);
+        ls_put(d, "relatedInformation", related);
     else
         cJSON_Delete(related);
     /* The fix-it, for the code action that applies it (its range is the
@@ -212,7 +212,7 @@ static cJSON *ls_convert(const ls_doc *doc, const char *lines, size_t len)
         size_t e = nl ? (size_t)(nl - lines) : len;
         cJSON *j = cJSON_ParseWithLength(lines + i, e - i);
         if (j)
-            cJSON_AddItemToArray(out, ls_diagnostic(doc, &doc_lines, j));
+            ls_push(out, ls_diagnostic(doc, &doc_lines, j));
         cJSON_Delete(j);
         i = e + 1;
     }
@@ -249,11 +249,11 @@ cJSON *ls_diagnose(const ls_doc *doc)
         /* A failure with nothing rendered (memory ran out): say so, or the
          * buffer would pass for clean. */
         cJSON *d = cJSON_CreateObject();
-        cJSON_AddItemToObject(d, "range", ls_json_range((ls_pos){0, 0}, (ls_pos){0, 0}));
+        ls_put(d, "range", ls_json_range((ls_pos){0, 0}, (ls_pos){0, 0}));
         cJSON_AddNumberToObject(d, "severity", 1);
         cJSON_AddStringToObject(d, "source", "pathway");
         cJSON_AddStringToObject(d, "message", err.message);
-        cJSON_AddItemToArray(out, d);
+        ls_push(out, d);
     }
     pu_buf_free(&c.lines);
     return out;

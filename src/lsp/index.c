@@ -348,7 +348,8 @@ static void ls_define(ls_build *b, const pa_decl *d)
         n++;
     ls_entity *e = &b->x->ents[i];
     if (n == 0 || !(e->param_known = calloc(n, sizeof *e->param_known))) {
-        b->x->oom = n > 0;
+        if (n > 0)
+            b->x->oom = true; /* not `= n > 0`: that cleared an earlier failure */
         return;
     }
     for (const pa_param *p = d->u.define.params; p; p = p->next, e->nparams++)
@@ -713,6 +714,6 @@ cJSON *ls_index_location(const ls_index *x, const ls_place *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "uri", p->file < x->nfiles && x->uris[p->file] ? x->uris[p->file] : "");
-    cJSON_AddItemToObject(o, "range", ls_json_range(p->a, p->b));
+    ls_put(o, "range", ls_json_range(p->a, p->b));
     return o;
 }

@@ -47,8 +47,10 @@ static bool ls_fill(ls_conn *c)
         while (cap - c->len < LS_READ_CHUNK)
             cap *= 2;
         char *b = realloc(c->buf, cap + 1);
-        if (!b)
+        if (!b) {
+            c->oom = true;
             return false;
+        }
         c->buf = b;
         c->cap = cap;
     }

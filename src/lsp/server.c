@@ -207,7 +207,7 @@ static void ls_publish(ls_server *s, const char *uri, cJSON *diags, int version,
     cJSON_AddStringToObject(params, "uri", uri);
     if (has_version)
         cJSON_AddNumberToObject(params, "version", version);
-    cJSON_AddItemToObject(params, "diagnostics", diags ? diags : cJSON_CreateArray());
+    ls_put(params, "diagnostics", diags ? diags : cJSON_CreateArray());
     ls_conn_send(&s->conn, msg);
     cJSON_Delete(msg);
 }
@@ -257,7 +257,7 @@ static void ls_publish_due(ls_server *s)
         cJSON *diags = ls_diagnose(d);
         const cJSON *t;
         if (diags)
-            cJSON_ArrayForEach(t, d->test_diags) cJSON_AddItemToArray(diags, cJSON_Duplicate(t, true));
+            cJSON_ArrayForEach(t, d->test_diags) ls_push(diags, cJSON_Duplicate(t, true));
         ls_publish(s, d->uri, diags, d->version, true);
     }
 }
@@ -298,11 +298,11 @@ static cJSON *ls_capabilities(void)
     cJSON_AddBoolToObject(caps, "referencesProvider", true);
     cJSON *completion = cJSON_AddObjectToObject(caps, "completionProvider");
     cJSON *triggers = cJSON_AddArrayToObject(completion, "triggerCharacters");
-    cJSON_AddItemToArray(triggers, cJSON_CreateString("."));
-    cJSON_AddItemToArray(triggers, cJSON_CreateString("\""));
+    ls_push(triggers, cJSON_CreateString("."));
+    ls_push(triggers, cJSON_CreateString("\""));
     cJSON *actions = cJSON_AddObjectToObject(caps, "codeActionProvider");
     cJSON *kinds = cJSON_AddArrayToObject(actions, "codeActionKinds");
-    cJSON_AddItemToArray(kinds, cJSON_CreateString("quickfix"));
+    ls_push(kinds, cJSON_CreateString("quickfix"));
     return caps;
 }
 
@@ -313,7 +313,7 @@ static bool ls_initialize(ls_server *s, const cJSON *params, cJSON **result, ls_
         return ls_fail(e, LS_INVALID_REQUEST, "initialize was already received");
     s->initialized = true;
     *result = cJSON_CreateObject();
-    cJSON_AddItemToObject(*result, "capabilities", ls_capabilities());
+    ls_put(*result, "capabilities", ls_capabilities());
     cJSON *info = cJSON_AddObjectToObject(*result, "serverInfo");
     cJSON_AddStringToObject(info, "name", "pathway");
     cJSON_AddStringToObject(info, "version", pw_version());
@@ -377,14 +377,14 @@ static void ls_respond(ls_server *s, const cJSON *id, cJSON *result, const ls_er
 {
     cJSON *msg = cJSON_CreateObject();
     cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
-    cJSON_AddItemToObject(msg, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+    ls_put(msg, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
     if (e) {
         cJSON *err = cJSON_AddObjectToObject(msg, "error");
         cJSON_AddNumberToObject(err, "code", e->code);
         cJSON_AddStringToObject(err, "message", e->message);
         cJSON_Delete(result);
     } else {
-        cJSON_AddItemToObject(msg, "result", result ? result : cJSON_CreateNull());
+        ls_put(msg, "result", result ? result : cJSON_CreateNull());
     }
     if (!ls_conn_send(&s->conn, msg) && !s->conn.write_failed)
         s->oom = true;
@@ -451,10 +451,154 @@ static void ls_notify(ls_server *s, const char *method, const cJSON *params)
     /* `initialized`, `$/...` and anything unknown: nothing to do. */
 }
 
+/* A JSON syntax check that allocates nothing, no more lenient than cJSON's
+ * parser: when cJSON fails on a text this accepts, memory ran out (cJSON
+ * does not say which). */
+typedef struct ls_scan {
+    const char *p, *end;
+} ls_scan;
+
+static void ls_scan_blanks(ls_scan *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+        j->p++;
+}
+
+static bool ls_scan_hex4(ls_scan *j, unsigned *out)
+{
+    *out = 0;
+    for (int i = 0; i < 4; i++, j->p++) {
+        if (j->p >= j->end)
+            return false;
+        char c = *j->p;
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (v < 0)
+            return false;
+        *out = *out * 16 + (unsigned)v;
+    }
+    return true;
+}
+
+static bool ls_scan_string(ls_scan *j)
+{
+    j->p++; /* the opening quote */
+    while (j->p < j->end && *j->p != '"') {
+        unsigned char c = (unsigned char)*j->p++;
+        if (c < 0x20)
+            return false;
+        if (c != '\\')
+            continue;
+        if (j->p >= j->end)
+            return false;
+        c = (unsigned char)*j->p++;
+        if (c == 'u') {
+            unsigned u, lo;
+            if (!ls_scan_hex4(j, &u) || (u >= 0xDC00 && u <= 0xDFFF))
+                return false;
+            if (u >= 0xD800 && u <= 0xDBFF && (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u' ||
+                                                (j->p += 2, !ls_scan_hex4(j, &lo)) || lo < 0xDC00 || lo > 0xDFFF))
+                return false;
+        } else if (!strchr("\"\\/bfnrt", (char)c) || c == '\0') {
+            return false;
+        }
+    }
+    if (j->p >= j->end)
+        return false;
+    j->p++;
+    return true;
+}
+
+static bool ls_scan_digits(ls_scan *j)
+{
+    const char *from = j->p;
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+        j->p++;
+    return j->p > from;
+}
+
+static bool ls_scan_number(ls_scan *j)
+{
+    if (*j->p == '-')
+        j->p++;
+    if (j->p < j->end && *j->p == '0')
+        j->p++;
+    else if (!ls_scan_digits(j))
+        return false;
+    if (j->p < j->end && *j->p == '.' && (j->p++, !ls_scan_digits(j)))
+        return false;
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+            j->p++;
+        if (!ls_scan_digits(j))
+            return false;
+    }
+    return true;
+}
+
+static bool ls_scan_value(ls_scan *j, unsigned depth)
+{
+    ls_scan_blanks(j);
+    if (j->p >= j->end)
+        return false;
+    char c = *j->p;
+    if (c == '"')
+        return ls_scan_string(j);
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return ls_scan_number(j);
+    static const char *const words[] = {"null", "true", "false"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(words[i]);
+        if ((size_t)(j->end - j->p) >= n && memcmp(j->p, words[i], n) == 0) {
+            j->p += n;
+            return true;
+        }
+    }
+    if ((c != '[' && c != '{') || depth >= 999) /* cJSON's nesting limit: 1000 */
+        return false;
+    char close = c == '[' ? ']' : '}';
+    j->p++;
+    ls_scan_blanks(j);
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return true;
+    }
+    for (;;) {
+        if (close == '}') {
+            ls_scan_blanks(j);
+            if (j->p >= j->end || *j->p != '"' || !ls_scan_string(j))
+                return false;
+            ls_scan_blanks(j);
+            if (j->p >= j->end || *j->p++ != ':')
+                return false;
+        }
+        if (!ls_scan_value(j, depth + 1))
+            return false;
+        ls_scan_blanks(j);
+        if (j->p >= j->end)
+            return false;
+        c = *j->p++;
+        if (c == close)
+            return true;
+        if (c != ',')
+            return false;
+    }
+}
+
+static bool ls_json_valid(const char *body, size_t len)
+{
+    ls_scan j = {body, body + len};
+    return ls_scan_value(&j, 0);
+}
+
 static void ls_message(ls_server *s, const char *body, size_t len)
 {
     const char *end = NULL;
     cJSON *msg = cJSON_ParseWithLengthOpts(body, len, &end, false);
+    if (!msg && ls_json_valid(body, len)) {
+        s->oom = true; /* not a syntax error: memory ran out */
+        return;
+    }
     if (msg && end) /* only blanks may follow the value */
         for (; end < body + len; end++)
             if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') {
@@ -527,7 +671,7 @@ int ls_serve(int in_fd, int out_fd, const ls_options *options)
     for (size_t i = 0; i < s.ndocs; i++)
         ls_doc_free(s.docs[i]);
     free(s.docs);
-    bool failed = s.conn.write_failed || s.oom;
+    bool failed = s.conn.write_failed || s.oom || s.conn.oom;
     ls_conn_fini(&s.conn);
     if (failed)
         return 2;

@@ -31,8 +31,8 @@ static cJSON *ls_symbol(const ls_lines *doc, const char *name, const char *detai
     /* The selection must lie inside the range. */
     if (sel.start < range.start || sel.end > range.end || sel.end < sel.start)
         sel = range;
-    cJSON_AddItemToObject(s, "range", ls_lines_span(doc, range.start, range.end));
-    cJSON_AddItemToObject(s, "selectionRange", ls_lines_span(doc, sel.start, sel.end));
+    ls_put(s, "range", ls_lines_span(doc, range.start, range.end));
+    ls_put(s, "selectionRange", ls_lines_span(doc, sel.start, sel.end));
     return s;
 }
 
@@ -41,7 +41,7 @@ static void ls_add_child(cJSON *parent, cJSON *child)
     cJSON *kids = cJSON_GetObjectItemCaseSensitive(parent, "children");
     if (!kids)
         kids = cJSON_AddArrayToObject(parent, "children");
-    cJSON_AddItemToArray(kids, child);
+    ls_push(kids, child);
 }
 
 static const char *ls_role(pa_role role)
@@ -143,7 +143,7 @@ bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e)
         for (const pa_decl *d = decls; d; d = d->next) {
             cJSON *s = ls_decl(&lines, d);
             if (s)
-                cJSON_AddItemToArray(*result, s);
+                ls_push(*result, s);
         }
         ls_lines_fini(&lines);
     } else {

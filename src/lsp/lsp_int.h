@@ -157,6 +157,11 @@ bool ls_fail(ls_error *e, int code, const char *fmt, ...)
 /* The open document params.textDocument.uri names; NULL after ls_fail. */
 ls_doc *ls_param_doc(ls_server *s, const cJSON *params, ls_error *e);
 
+/* Whether body is JSON by a syntax check that allocates nothing and is no
+ * more lenient than cJSON's parser (server.c): when cJSON refuses a text
+ * this accepts, memory ran out. */
+bool ls_json_valid(const char *body, size_t len);
+
 /* ---- features ---------------------------------------------------------------- */
 
 /* The diagnostics of a document's current text: check, then lint when it

@@ -458,23 +458,26 @@ typedef struct ls_scan {
     const char *p, *end;
 } ls_scan;
 
+/* Whether the next byte is one of set (never the NUL that ends it). */
+static bool ls_scan_at(const ls_scan *j, const char *set)
+{
+    return j->p < j->end && *j->p && strchr(set, *j->p);
+}
+
 static void ls_scan_blanks(ls_scan *j)
 {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+    while (ls_scan_at(j, " \t\r\n"))
         j->p++;
 }
 
 static bool ls_scan_hex4(ls_scan *j, unsigned *out)
 {
+    static const char hex[] = "0123456789abcdef0123456789ABCDEF";
     *out = 0;
     for (int i = 0; i < 4; i++, j->p++) {
-        if (j->p >= j->end)
+        if (!ls_scan_at(j, hex))
             return false;
-        char c = *j->p;
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (v < 0)
-            return false;
-        *out = *out * 16 + (unsigned)v;
+        *out = *out * 16 + (unsigned)((strchr(hex, *j->p) - hex) & 15);
     }
     return true;
 }
@@ -482,28 +485,30 @@ static bool ls_scan_hex4(ls_scan *j, unsigned *out)
 static bool ls_scan_string(ls_scan *j)
 {
     j->p++; /* the opening quote */
-    while (j->p < j->end && *j->p != '"') {
-        unsigned char c = (unsigned char)*j->p++;
-        if (c < 0x20)
+    while (!ls_scan_at(j, "\"")) {
+        if (j->p >= j->end || (unsigned char)*j->p < 0x20)
             return false;
-        if (c != '\\')
+        if (*j->p++ != '\\')
             continue;
-        if (j->p >= j->end)
-            return false;
-        c = (unsigned char)*j->p++;
-        if (c == 'u') {
-            unsigned u, lo;
-            if (!ls_scan_hex4(j, &u) || (u >= 0xDC00 && u <= 0xDFFF))
-                return false;
-            if (u >= 0xD800 && u <= 0xDBFF && (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u' ||
-                                                (j->p += 2, !ls_scan_hex4(j, &lo)) || lo < 0xDC00 || lo > 0xDFFF))
-                return false;
-        } else if (!strchr("\"\\/bfnrt", (char)c) || c == '\0') {
-            return false;
+        if (ls_scan_at(j, "\"\\/bfnrt")) {
+            j->p++;
+            continue;
         }
+        if (!ls_scan_at(j, "u"))
+            return false;
+        j->p++;
+        unsigned u, lo;
+        if (!ls_scan_hex4(j, &u) || (u >= 0xDC00 && u <= 0xDFFF))
+            return false;
+        if (u < 0xD800 || u > 0xDBFF)
+            continue;
+        /* A high surrogate: a low one follows (cJSON refuses it alone). */
+        if (!ls_scan_at(j, "\\") || (j->p++, !ls_scan_at(j, "u")))
+            return false;
+        j->p++;
+        if (!ls_scan_hex4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return false;
     }
-    if (j->p >= j->end)
-        return false;
     j->p++;
     return true;
 }
@@ -511,24 +516,25 @@ static bool ls_scan_string(ls_scan *j)
 static bool ls_scan_digits(ls_scan *j)
 {
     const char *from = j->p;
-    while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+    while (ls_scan_at(j, "0123456789"))
         j->p++;
     return j->p > from;
 }
 
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 static bool ls_scan_number(ls_scan *j)
 {
-    if (*j->p == '-')
+    if (ls_scan_at(j, "-"))
         j->p++;
-    if (j->p < j->end && *j->p == '0')
+    if (ls_scan_at(j, "0"))
         j->p++;
     else if (!ls_scan_digits(j))
         return false;
-    if (j->p < j->end && *j->p == '.' && (j->p++, !ls_scan_digits(j)))
+    if (ls_scan_at(j, ".") && (j->p++, !ls_scan_digits(j)))
         return false;
-    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+    if (ls_scan_at(j, "eE")) {
         j->p++;
-        if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+        if (ls_scan_at(j, "+-"))
             j->p++;
         if (!ls_scan_digits(j))
             return false;
@@ -544,7 +550,7 @@ static bool ls_scan_value(ls_scan *j, unsigned depth)
     char c = *j->p;
     if (c == '"')
         return ls_scan_string(j);
-    if (c == '-' || (c >= '0' && c <= '9'))
+    if (ls_scan_at(j, "-0123456789"))
         return ls_scan_number(j);
     static const char *const words[] = {"null", "true", "false"};
     for (size_t i = 0; i < 3; i++) {
@@ -566,26 +572,27 @@ static bool ls_scan_value(ls_scan *j, unsigned depth)
     for (;;) {
         if (close == '}') {
             ls_scan_blanks(j);
-            if (j->p >= j->end || *j->p != '"' || !ls_scan_string(j))
+            if (!ls_scan_at(j, "\"") || !ls_scan_string(j))
                 return false;
             ls_scan_blanks(j);
-            if (j->p >= j->end || *j->p++ != ':')
+            if (!ls_scan_at(j, ":"))
                 return false;
+            j->p++;
         }
         if (!ls_scan_value(j, depth + 1))
             return false;
         ls_scan_blanks(j);
-        if (j->p >= j->end)
-            return false;
-        c = *j->p++;
-        if (c == close)
+        if (ls_scan_at(j, close == ']' ? "]" : "}")) {
+            j->p++;
             return true;
-        if (c != ',')
+        }
+        if (!ls_scan_at(j, ","))
             return false;
+        j->p++;
     }
 }
 
-static bool ls_json_valid(const char *body, size_t len)
+bool ls_json_valid(const char *body, size_t len)
 {
     ls_scan j = {body, body + len};
     return ls_scan_value(&j, 0);

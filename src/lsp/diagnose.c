@@ -47,38 +47,14 @@ static void ls_lint(void *user, const pt_tree *tree)
     pm_free(&arena);
 }
 
-/* A file's text to place a diagnostic in: the buffer, or the file on disk
- * (an include); NULL when it cannot be read. *owned is set when the caller
- * frees it. */
-static const char *ls_text_of(const ls_doc *doc, const char *path, size_t *len, char **owned)
+/* An include's text, to place a note in (the buffer's own notes use the
+ * buffer); NULL when it cannot be read. The caller frees *owned. */
+static const char *ls_text_of(const char *path, size_t *len, char **owned)
 {
-    *owned = NULL;
-    if (!path || strcmp(path, doc->path) == 0) {
-        *len = doc->len;
-        return doc->text;
-    }
     char msg[256];
     if (!pu_read_file(path, LS_MAX_OTHER_FILE, owned, len, msg, sizeof msg))
         return NULL;
     return *owned;
-}
-
-/* The path of a file a diagnostic names: as the compiler named it (the
- * root, absolute, or relative to the working directory or to the root's
- * directory); malloc'd. */
-static char *ls_resolve(const ls_doc *doc, const char *name)
-{
-    if (strcmp(name, doc->path) == 0 || name[0] == '/')
-        return strdup(name);
-    char *real = realpath(name, NULL);
-    if (real)
-        return real;
-    const char *slash = strrchr(doc->path, '/');
-    size_t dir = slash ? (size_t)(slash - doc->path) : 0;
-    char *joined = malloc(dir + strlen(name) + 2);
-    if (joined)
-        sprintf(joined, "%.*s/%s", (int)dir, doc->path, name);
-    return joined;
 }
 
 /* The range a diagnostic's JSON position gives in `text`. */
@@ -129,12 +105,14 @@ static void ls_note(const ls_doc *doc, const ls_lines *lines, const cJSON *n, cJ
         pu_buf_printf(message, "\nnote: %s", text_msg);
         return;
     }
-    char *path = ls_resolve(doc, file->valuestring);
+    /* Every name the compiler gives is absolute: the root's path comes from
+     * a file: URI, and an include is found from the root's directory. */
+    char *path = strdup(file->valuestring);
     char *uri = path ? (strcmp(path, doc->path) == 0 ? strdup(doc->uri) : ls_path_uri(path)) : NULL;
     char *owned = NULL;
     size_t len = 0;
     bool here = path && strcmp(path, doc->path) == 0;
-    const char *text = path && !here ? ls_text_of(doc, path, &len, &owned) : NULL;
+    const char *text = path && !here ? ls_text_of(path, &len, &owned) : NULL;
     ls_lines other;
     if (text)
         ls_lines_init(&other, text, len);

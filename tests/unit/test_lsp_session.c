@@ -61,6 +61,10 @@ static const char SYM[] = "include \"sbase.pw\"\n"
                           "}\n"
                           "program p \"P\" {\n"
                           "  require grown\n"
+                          "  require \"cited\": adult citing \"The book.\"\n"
+                          "}\n"
+                          "record tag {\n"
+                          "  label: text\n"
                           "}\n"
                           "example kid = { age: 10, colour: \"red\" }\n"
                           "test \"kid\" {\n"
@@ -556,7 +560,15 @@ START_TEST(outline_every_kind)
     ck_assert_str_eq(got, "sbase.pw|include|1;colours|extend|23;rule|Adults only.|15;"
                           "person|extend|23[height||8;];adult|define|14;"
                           "grown|requirements|3[adult|require|20;likes red|prefer|20;tall|advise|20;];"
-                          "p|P|2[grown|require (block)|3;];kid|example|19;kid|test|24;sizes|known|10;");
+                          "p|P|2[grown|require (block)|3;cited|The book.|20;];tag|record|23[label||8;];kid|example|19;"
+                          "kid|test|24;sizes|known|10;");
+    /* A requirement with an empty label: "(unnamed)". */
+    ut_change(&s, u, 2, "program p \"P\" {\n  require \"\": 1 = 1\n}\n");
+    r = ut_result(&s, ut_request(&s, "textDocument/documentSymbol", params));
+    got[0] = '\0';
+    outline(r, got, sizeof got);
+    ck_assert_str_eq(got, "p|P|2[(unnamed)|require|20;];");
+    cJSON_Delete(r);
     ut_stop(&s);
 }
 END_TEST
@@ -741,6 +753,62 @@ START_TEST(navigation)
 }
 END_TEST
 
+/* Saved: the file's tests run; a failing one is a diagnostic on its
+ * expectation, a passing one none; an edit drops them (they describe the
+ * saved text). */
+START_TEST(save_runs_tests)
+{
+    static const char T[] = "include \"sbase.pw\"\n"
+                            "define adult: boolean = age >= 18\n"
+                            "test \"passes\" {\n"
+                            "  as of 2026-01-01\n"
+                            "  given { age: 30, colour: \"red\" }\n"
+                            "  expect adult = true\n"
+                            "}\n"
+                            "test \"fails\" {\n"
+                            "  as of 2026-01-01\n"
+                            "  given { age: 3, colour: \"red\" }\n"
+                            "  expect adult = true\n"
+                            "}\n";
+    write_file("t.pw", T);
+    ut_session s;
+    ut_start(&s);
+    ut_initialize(&s);
+    char u[600], p[700];
+    snprintf(u, sizeof u, "%s", uri_of("t.pw"));
+    snprintf(p, sizeof p, "{'textDocument':{'uri':'%s'}}", u);
+    ut_open(&s, u, 1, T);
+    ut_advance(&s, UT_DEBOUNCE);
+    cJSON *d = ut_diagnostics(&s, u, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(d), 0);
+    cJSON_Delete(d);
+    ut_notify(&s, "textDocument/didSave", p);
+    ut_advance(&s, UT_DEBOUNCE);
+    d = ut_diagnostics(&s, u, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(d), 1);
+    const cJSON *t = cJSON_GetArrayItem(d, 0);
+    ck_assert_str_eq(str(t, "code"), "test");
+    ck_assert_str_eq(str(t, "source"), "pathway test");
+    ck_assert_str_eq(str(t, "message"), "test \"fails\" failed:\nline 11: expected adult = true\n         got: false");
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "range"), "start");
+    ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(start, "line")->valueint, 10);
+    cJSON_Delete(d);
+    ut_change(&s, u, 2, T);
+    ut_advance(&s, UT_DEBOUNCE);
+    d = ut_diagnostics(&s, u, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(d), 0);
+    cJSON_Delete(d);
+    /* A buffer that is not a local file has no tests to run. */
+    ut_open(&s, "untitled:2", 1, T);
+    ut_notify(&s, "textDocument/didSave", "{'textDocument':{'uri':'untitled:2'}}");
+    ut_advance(&s, UT_DEBOUNCE);
+    d = ut_diagnostics(&s, "untitled:2", NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(d), 0);
+    cJSON_Delete(d);
+    ut_stop(&s);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
     Suite *s = suite_create("lsp_session");
@@ -756,6 +824,7 @@ static Suite *session_suite(void)
     tcase_add_test(tc, diagnostics_elsewhere);
     tcase_add_test(tc, outline_every_kind);
     tcase_add_test(tc, navigation);
+    tcase_add_test(tc, save_runs_tests);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -236,9 +236,7 @@ static bool ls_call_arg(const char *t, size_t line, size_t quote, char *buf, siz
         if (i == line)
             return false;
     }
-    if (i == quote || t[i] != '(')
-        return false;
-    size_t end = i;
+    size_t end = i; /* at the call's `(`: the loop stops nowhere else */
     while (i > line && ls_word_char(t[i - 1]))
         i--;
     if (i == end || end - i >= size)

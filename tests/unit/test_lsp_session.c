@@ -598,7 +598,7 @@ static const char NAV[] =
     "example kid = { age: 10, colour: \"red\" }\n"
     "test \"kid\" {\n"
     "  as of 2026-01-01\n"
-    "  given kid with { height: 100 }\n"
+    "  given kid with { height: 100, colour: \"blue\" }\n"
     "  expect p not eligible unmet \"adult\"\n"
     "  expect adult = false\n"
     "}\n";
@@ -747,6 +747,36 @@ START_TEST(navigation)
     expect_completion(&s, u, "\"a,(b\", \"s", 9, "s m");
     expect_completion(&s, u, "\"a,(b", 2, "");
     expect_completion(&s, u, "in [\"s\", \"m", 10, "");
+    /* A list closed before the string: the comparison after it. */
+    expect_completion(&s, u, "colour = \"q", 10, "red blue");
+    /* A record literal's field. */
+    expect_completion(&s, u, "colour: \"blue", 9, "red blue");
+    /* Text that names nothing to complete (a buffer never saved, so no
+     * index): a list not after `in`, a call of no known function, a
+     * bracket with no name before it. */
+    char probe[600];
+    snprintf(probe, sizeof probe, "%s", uri_of("probe.pw"));
+    ut_open(&s, probe, 1, "x = [\"\n f([1], \"\n (\"x\", \"\n");
+    static const int lines[][2] = {{0, 6}, {1, 9}, {2, 9}};
+    for (size_t i = 0; i < 3; i++) {
+        char q[800];
+        snprintf(q, sizeof q, "{'textDocument':{'uri':'%s'},'position':{'line':%d,'character':%d}}", probe,
+                 lines[i][0], lines[i][1]);
+        r = ut_result(&s, ut_request(&s, "textDocument/completion", q));
+        ck_assert_int_eq(cJSON_GetArraySize(r), 0);
+        cJSON_Delete(r);
+    }
+    /* Code actions for diagnostics that give no place, or no usable code:
+     * none. */
+    char ca[1200];
+    snprintf(ca, sizeof ca,
+             "{'textDocument':{'uri':'%s'},'range':{'start':{'line':0,'character':0},'end':{'line':0,"
+             "'character':0}},'context':{'diagnostics':[{'code':'PW101'},{'data':{'fix':'x'},'code':5},"
+             "{'range':{'start':{'line':0,'character':0},'end':{'line':0,'character':1}},'code':'E0402'}]}}",
+             u);
+    r = ut_result(&s, ut_request(&s, "textDocument/codeAction", ca));
+    ck_assert_int_eq(cJSON_GetArraySize(r), 0);
+    cJSON_Delete(r);
     /* In a test, not after expect: programs and definitions. */
     expect_completion(&s, u, "  given kid", 0, "p adult sized both tall esc lst");
     ut_stop(&s);

@@ -19,6 +19,7 @@
 #include "front/ast.h"
 #include "front/parse.h"
 #include "index.h"
+#include "util/assert.h"
 #include "util/buf.h"
 
 enum { LS_HOVER_LINES = 8 };
@@ -72,13 +73,11 @@ bool ls_map_put(ls_map *m, const char *key, size_t val)
     if ((m->count + 1) * 2 > m->cap && !ls_map_grow(m))
         return false;
     size_t i = ls_hash(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    while (m->keys[i])
         i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i]) {
-        m->keys[i] = key;
-        m->vals[i] = val;
-        m->count++;
-    }
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->count++;
     return true;
 }
 
@@ -156,10 +155,12 @@ static ls_place ls_place_of(const ls_build *b, ps_span span)
     return p;
 }
 
+/* The compilation's own spans: each names one of its files and lies within
+ * that file's text (docs/robustness.md). */
 static bool ls_span_ok(const ls_build *b, ps_span span)
 {
-    return span.file < b->x->nfiles && span.end >= span.start &&
-           span.end <= b->tree->src->files[span.file].len;
+    return PU_ALWAYS(span.file < b->x->nfiles && span.end >= span.start &&
+                     span.end <= b->tree->src->files[span.file].len);
 }
 
 /* The source text of a span, up to LS_HOVER_LINES lines, into b. */

@@ -601,7 +601,25 @@ static const char NAV[] =
     "  given kid with { height: 100, colour: \"blue\" }\n"
     "  expect p not eligible unmet \"adult\"\n"
     "  expect adult = false\n"
-    "}\n";
+    "}\n"
+    "program v \"V\" effective until 2026-12-31 {\n"
+    "  hours 6\n"
+    "  require \"a\": adult\n"
+    "}\n"
+    "program v \"V\" effective from 2027-01-01 amends the previous version {\n"
+    "  drop \"a\"\n"
+    "  advise \"b\": tall\n"
+    "}\n"
+    "define long: boolean =\n"
+    "  age > 1\n"
+    "  and age > 2\n"
+    "  and age > 3\n"
+    "  and age > 4\n"
+    "  and age > 5\n"
+    "  and age > 6\n"
+    "  and age > 7\n"
+    "  and age > 8\n"
+    "  and age > 9\n";
 
 /* params for a request at the position `after` bytes into the first
  * occurrence of needle in NAV (ASCII: bytes are UTF-16 units), with `extra`
@@ -712,14 +730,35 @@ START_TEST(navigation)
     ck_assert(cJSON_IsNull(r));
     cJSON_Delete(r);
 
+    /* A long declaration: its first lines, then "...". */
+    h = hover(&s, u, "define long", 8);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_nonnull(strstr(h, "and age > 7\n...\n```\n"));
+    ck_assert_ptr_null(strstr(h, "age > 8"));
+    free(h);
+    /* A program's later version is a use of the program; the amending
+     * version's inherited attributes are not listed again. */
+    h = hover(&s, u, "program v \"V\" effective from", 8);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_str_eq(h, "**V** (program `v`)\n\n- hours 6\n");
+    free(h);
+    r = ut_result(&s, ut_request(&s, "textDocument/references",
+                                  at(u, "program v", 8, "'context':{'includeDeclaration':true}")));
+    ck_assert_msg(cJSON_GetArraySize(r) == 2, "%s", cJSON_PrintUnformatted(r));
+    cJSON_Delete(r);
+    /* An advice's hover names its role. */
+    h = hover(&s, u, "advise \"b", 8);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_nonnull(strstr(h, "**advise** \"b\" (in `v`)"));
+    free(h);
     /* References without the declaration. */
     r = ut_result(&s, ut_request(&s, "textDocument/references",
                                   at(u, "define adult", 8, "'context':{'includeDeclaration':false}")));
-    ck_assert_int_eq(cJSON_GetArraySize(r), 2); /* the requirement and the test */
+    ck_assert_int_eq(cJSON_GetArraySize(r), 3); /* two requirements and the test */
     cJSON_Delete(r);
     r = ut_result(&s, ut_request(&s, "textDocument/references",
                                   at(u, "define adult", 8, "'context':{'includeDeclaration':true}")));
-    ck_assert_int_eq(cJSON_GetArraySize(r), 3);
+    ck_assert_int_eq(cJSON_GetArraySize(r), 4);
     cJSON_Delete(r);
     /* A block's use (`require grown`): the checker replaces it by the
      * block's requirements, so it was missing from the index (a bug: hover
@@ -778,7 +817,7 @@ START_TEST(navigation)
     ck_assert_int_eq(cJSON_GetArraySize(r), 0);
     cJSON_Delete(r);
     /* In a test, not after expect: programs and definitions. */
-    expect_completion(&s, u, "  given kid", 0, "p adult sized both tall esc lst");
+    expect_completion(&s, u, "  given kid", 0, "p v adult sized both tall esc lst long");
     ut_stop(&s);
 }
 END_TEST

@@ -460,8 +460,8 @@ START_TEST(due_behind_buffered)
     char in[2048] = "";
     const char *msgs[] = {
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
-        "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":"
-        "{\"uri\":\"untitled:1\",\"version\":3,\"text\":\"\"}}}",
+        ("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":"
+         "{\"uri\":\"untitled:1\",\"version\":3,\"text\":\"\"}}}"),
         "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"pathway/x\"}"};
     for (size_t i = 0; i < 3; i++) {
         size_t n = strlen(in);

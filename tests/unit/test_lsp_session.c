@@ -596,6 +596,7 @@ static const char NAV[] =
     "  require \"tall\": tall citing rule\n"
     "}\n"
     "example kid = { age: 10, colour: \"red\" }\n"
+    "example kid2 = kid with { age: 11 }\n"
     "test \"kid\" {\n"
     "  as of 2026-01-01\n"
     "  given kid with { height: 100, colour: \"blue\" }\n"
@@ -730,6 +731,11 @@ START_TEST(navigation)
     ck_assert(cJSON_IsNull(r));
     cJSON_Delete(r);
 
+    /* An example another is made from. */
+    h = hover(&s, u, "= kid with", 3);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_nonnull(strstr(h, "example kid = {"));
+    free(h);
     /* A long declaration: its first lines, then "...". */
     h = hover(&s, u, "define long", 8);
     ck_assert_ptr_nonnull(h);
@@ -805,6 +811,21 @@ START_TEST(navigation)
         ck_assert_int_eq(cJSON_GetArraySize(r), 0);
         cJSON_Delete(r);
     }
+    /* A buffer that does not parse to the end: what was read is indexed,
+     * unchecked (a requirement's citation found by the source's name). */
+    char broken[600];
+    snprintf(broken, sizeof broken, "%s", uri_of("broken.pw"));
+    write_file("broken.pw", "");
+    ut_open(&s, broken, 1,
+            "include \"sbase.pw\"\nsource rule = \"Adults only.\"\n"
+            "program p \"P\" {\n  require \"grown\": age >= 18 citing rule\n}\nprogram {\n");
+    char q[800];
+    snprintf(q, sizeof q, "{'textDocument':{'uri':'%s'},'position':{'line':3,'character':12}}", broken);
+    r = ut_result(&s, ut_request(&s, "textDocument/hover", q));
+    ck_assert_msg(!cJSON_IsNull(r), "no hover on a requirement of a buffer that does not parse");
+    ck_assert_ptr_nonnull(strstr(str(cJSON_GetObjectItemCaseSensitive(r, "contents"), "value"),
+                                 "citing rule: \"Adults only.\""));
+    cJSON_Delete(r);
     /* Code actions for diagnostics that give no place, or no usable code:
      * none. */
     char ca[1200];

@@ -811,18 +811,18 @@ START_TEST(navigation)
         ck_assert_int_eq(cJSON_GetArraySize(r), 0);
         cJSON_Delete(r);
     }
-    /* A buffer that does not parse to the end: what was read is indexed,
-     * unchecked (a requirement's citation found by the source's name). */
+    /* A buffer whose include is missing: indexed unchecked (the checker
+     * does not run), a requirement's citation found by the source's name. */
     char broken[600];
     snprintf(broken, sizeof broken, "%s", uri_of("broken.pw"));
     write_file("broken.pw", "");
     ut_open(&s, broken, 1,
-            "include \"sbase.pw\"\nsource rule = \"Adults only.\"\n"
+            "include \"nosuch.pw\"\nsource rule = \"Adults only.\"\n"
             "program p \"P\" {\n  require \"grown\": age >= 18 citing rule\n}\nprogram {\n");
     char q[800];
     snprintf(q, sizeof q, "{'textDocument':{'uri':'%s'},'position':{'line':3,'character':12}}", broken);
     r = ut_result(&s, ut_request(&s, "textDocument/hover", q));
-    ck_assert_msg(!cJSON_IsNull(r), "no hover on a requirement of a buffer that does not parse");
+    ck_assert_msg(!cJSON_IsNull(r), "no hover on a requirement of a buffer with a missing include");
     ck_assert_ptr_nonnull(strstr(str(cJSON_GetObjectItemCaseSensitive(r, "contents"), "value"),
                                  "citing rule: \"Adults only.\""));
     cJSON_Delete(r);

@@ -352,7 +352,17 @@ START_TEST(documents)
              uri);
     ut_notify(&s, "textDocument/didChange", m);
     ut_expect_log(&s, "textDocument/didChange: contentChanges[].range: a range is required");
+    snprintf(m, sizeof m,
+             "{'textDocument':{'uri':'%s'},'contentChanges':[{'range':{'start':{'line':0,'character':0},"
+             "'end':{'line':0}},'text':'Q'}]}",
+             uri);
+    ut_notify(&s, "textDocument/didChange", m);
+    ut_expect_log(&s, "textDocument/didChange: contentChanges[].range: a range is required");
+    /* No change at all: nothing to do, nothing said. */
+    snprintf(m, sizeof m, "{'textDocument':{'uri':'%s'},'contentChanges':[]}", uri);
+    ut_notify(&s, "textDocument/didChange", m);
     expect_detail(&s, uri, "s", "\xf0\x9f\x98\x80" "ZYb");
+    ck_assert(!ut_pending(&s, ut_is_method, "window/logMessage"));
 
     /* Published at the version of the last change that gave one (2); the
      * file does not exist: its text alone is checked. */
@@ -366,6 +376,12 @@ START_TEST(documents)
                      "`facts coach { birth_date: date }`");
     cJSON_Delete(d);
 
+    /* Opened without a version: version 0. */
+    snprintf(m, sizeof m, "{'textDocument':{'uri':'%s','text':''}}", uri_of("nover.pw"));
+    ut_notify(&s, "textDocument/didOpen", m);
+    ut_advance(&s, UT_DEBOUNCE);
+    cJSON_Delete(ut_diagnostics(&s, uri_of("nover.pw"), &version));
+    ck_assert_int_eq(version, 0);
     /* Opened again: the new text and version replace the old. */
     ut_open(&s, uri, 7, "source s = \"again\"\n");
     expect_detail(&s, uri, "s", "again");

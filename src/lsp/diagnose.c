@@ -88,6 +88,12 @@ static cJSON *ls_code_description(const char *code)
     return o;
 }
 
+/* A member that is a string, or `absent`. */
+static const char *ls_str(const cJSON *j, const char *absent)
+{
+    return cJSON_IsString(j) ? j->valuestring : absent;
+}
+
 static int ls_severity(const char *s)
 {
     return strcmp(s, "error") == 0 ? 1 : strcmp(s, "warning") == 0 ? 2 : 3;
@@ -100,7 +106,7 @@ static void ls_note(const ls_doc *doc, const ls_lines *lines, const cJSON *n, cJ
 {
     const cJSON *file = cJSON_GetObjectItemCaseSensitive(n, "file");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(n, "message");
-    const char *text_msg = cJSON_IsString(msg) ? msg->valuestring : "";
+    const char *text_msg = ls_str(msg, "");
     if (!cJSON_IsString(file)) {
         pu_buf_printf(message, "\nnote: %s", text_msg);
         return;
@@ -149,11 +155,11 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSO
         pu_buf_printf(&message, "%s:%d:%d: ", file->valuestring, line ? line->valueint : 0,
                       col ? col->valueint : 0);
     }
-    const char *m = cJSON_IsString(msg) ? msg->valuestring : "";
+    const char *m = ls_str(msg, "");
     pu_buf_append(&message, m, strlen(m)); /* keeps the NUL */
     cJSON *d = cJSON_CreateObject();
     ls_put(d, "range", ls_range(j, here ? lines : NULL, true));
-    cJSON_AddNumberToObject(d, "severity", cJSON_IsString(sev) ? ls_severity(sev->valuestring) : 1);
+    cJSON_AddNumberToObject(d, "severity", ls_severity(ls_str(sev, "error")));
     if (cJSON_IsString(code)) {
         cJSON_AddStringToObject(d, "code", code->valuestring);
         ls_put(d, "codeDescription", ls_code_description(code->valuestring));

@@ -187,9 +187,12 @@ static cJSON *ut_read(ut_session *s)
             if (memcmp(s->buf + i, "\r\n\r\n", 4) == 0)
                 end = s->buf + i;
         if (end) {
-            size_t n = 0;
-            ck_assert(sscanf(s->buf, "Content-Length: %zu", &n) == 1);
-            size_t hlen = (size_t)(end - s->buf) + 4;
+            size_t n = 0, hlen = (size_t)(end - s->buf) + 4;
+            char head[256]; /* the header, NUL-terminated for sscanf */
+            ck_assert_uint_lt(hlen, sizeof head);
+            memcpy(head, s->buf, hlen);
+            head[hlen] = '\0';
+            ck_assert(sscanf(head, "Content-Length: %zu", &n) == 1);
             if (s->len >= hlen + n) {
                 cJSON *j = cJSON_ParseWithLength(s->buf + hlen, n);
                 if (getenv("UT_LSP_TRACE"))

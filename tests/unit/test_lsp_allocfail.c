@@ -474,6 +474,9 @@ static void teardown(void)
 {
     ut_tmpdir_remove(dir);
     cJSON_InitHooks(NULL);
+    __real_free(live);
+    live = NULL;
+    nlive = 0;
 }
 
 /* The reference: the exchange as it should go (checked in part, so that
@@ -538,7 +541,7 @@ static void run_injected(bool sticky)
     }
     __real_free(ref);
     ck_assert_msg(nproblems == 0, "%u runs of %lu failed:\n%s", nproblems, runs, problems);
-    ck_assert(only || runs > 100);
+    ck_assert(only || runs > 64); /* the first 64 always run */
 }
 
 START_TEST(single_failures) { run_injected(false); }

@@ -904,6 +904,31 @@ START_TEST(save_runs_tests)
     d = ut_diagnostics(&s, u, NULL);
     ck_assert_int_eq(cJSON_GetArraySize(d), 0);
     cJSON_Delete(d);
+    /* A test whose facts break the record's bounds could not run: said on
+     * the test's name. */
+    static const char NEG[] = "facts person {\n"
+                              "  age: integer >= 0\n"
+                              "}\n"
+                              "define adult: boolean = age >= 18\n"
+                              "test \"neg\" {\n"
+                              "  as of 2026-01-01\n"
+                              "  given { age: -1 }\n"
+                              "  expect adult = false\n"
+                              "}";
+    write_file("neg.pw", NEG);
+    char nu[600], np[700];
+    snprintf(nu, sizeof nu, "%s", uri_of("neg.pw"));
+    snprintf(np, sizeof np, "{'textDocument':{'uri':'%s'}}", nu);
+    ut_open(&s, nu, 1, NEG);
+    ut_notify(&s, "textDocument/didSave", np);
+    ut_advance(&s, UT_DEBOUNCE);
+    d = ut_diagnostics(&s, nu, NULL);
+    ck_assert_int_eq(cJSON_GetArraySize(d), 1);
+    t = cJSON_GetArrayItem(d, 0);
+    ck_assert_str_eq(str(t, "message"), "test \"neg\" could not run: `age`: -1 is below the minimum 0");
+    start = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "range"), "start");
+    ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(start, "line")->valueint, 4);
+    cJSON_Delete(d);
     /* A buffer that is not a local file has no tests to run. */
     ut_open(&s, "untitled:2", 1, T);
     ut_notify(&s, "textDocument/didSave", "{'textDocument':{'uri':'untitled:2'}}");

@@ -57,7 +57,7 @@ static int lsp_main(int argc, char **argv)
     ign.sa_handler = SIG_IGN;
     sigemptyset(&ign.sa_mask);
     sigaction(SIGPIPE, &ign, NULL);
-    ls_options lo = {o.debounce_ms, 0};
+    ls_options lo = {.debounce_ms = o.debounce_ms};
     int rc = ls_serve(STDIN_FILENO, STDOUT_FILENO, &lo);
     if (rc == 2)
         cli_error("lsp: the output could not be written, or memory ran out");

@@ -47,38 +47,14 @@ static void ls_lint(void *user, const pt_tree *tree)
     pm_free(&arena);
 }
 
-/* A file's text to place a diagnostic in: the buffer, or the file on disk
- * (an include); NULL when it cannot be read. *owned is set when the caller
- * frees it. */
-static const char *ls_text_of(const ls_doc *doc, const char *path, size_t *len, char **owned)
+/* An include's text, to place a note in (the buffer's own notes use the
+ * buffer); NULL when it cannot be read. The caller frees *owned. */
+static const char *ls_text_of(const char *path, size_t *len, char **owned)
 {
-    *owned = NULL;
-    if (!path || strcmp(path, doc->path) == 0) {
-        *len = doc->len;
-        return doc->text;
-    }
     char msg[256];
     if (!pu_read_file(path, LS_MAX_OTHER_FILE, owned, len, msg, sizeof msg))
         return NULL;
     return *owned;
-}
-
-/* The path of a file a diagnostic names: as the compiler named it (the
- * root, absolute, or relative to the working directory or to the root's
- * directory); malloc'd. */
-static char *ls_resolve(const ls_doc *doc, const char *name)
-{
-    if (strcmp(name, doc->path) == 0 || name[0] == '/')
-        return strdup(name);
-    char *real = realpath(name, NULL);
-    if (real)
-        return real;
-    const char *slash = strrchr(doc->path, '/');
-    size_t dir = slash ? (size_t)(slash - doc->path) : 0;
-    char *joined = malloc(dir + strlen(name) + 2);
-    if (joined)
-        sprintf(joined, "%.*s/%s", (int)dir, doc->path, name);
-    return joined;
 }
 
 /* The range a diagnostic's JSON position gives in `text`. */
@@ -112,6 +88,12 @@ static cJSON *ls_code_description(const char *code)
     return o;
 }
 
+/* A member that is a string, or `absent`. */
+static const char *ls_str(const cJSON *j, const char *absent)
+{
+    return cJSON_IsString(j) ? j->valuestring : absent;
+}
+
 static int ls_severity(const char *s)
 {
     return strcmp(s, "error") == 0 ? 1 : strcmp(s, "warning") == 0 ? 2 : 3;
@@ -124,17 +106,19 @@ static void ls_note(const ls_doc *doc, const ls_lines *lines, const cJSON *n, cJ
 {
     const cJSON *file = cJSON_GetObjectItemCaseSensitive(n, "file");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(n, "message");
-    const char *text_msg = cJSON_IsString(msg) ? msg->valuestring : "";
+    const char *text_msg = ls_str(msg, "");
     if (!cJSON_IsString(file)) {
         pu_buf_printf(message, "\nnote: %s", text_msg);
         return;
     }
-    char *path = ls_resolve(doc, file->valuestring);
+    /* Every name the compiler gives is absolute: the root's path comes from
+     * a file: URI, and an include is found from the root's directory. */
+    char *path = strdup(file->valuestring);
     char *uri = path ? (strcmp(path, doc->path) == 0 ? strdup(doc->uri) : ls_path_uri(path)) : NULL;
     char *owned = NULL;
     size_t len = 0;
     bool here = path && strcmp(path, doc->path) == 0;
-    const char *text = path && !here ? ls_text_of(doc, path, &len, &owned) : NULL;
+    const char *text = path && !here ? ls_text_of(path, &len, &owned) : NULL;
     ls_lines other;
     if (text)
         ls_lines_init(&other, text, len);
@@ -142,9 +126,9 @@ static void ls_note(const ls_doc *doc, const ls_lines *lines, const cJSON *n, cJ
         cJSON *info = cJSON_CreateObject();
         cJSON *loc = cJSON_AddObjectToObject(info, "location");
         cJSON_AddStringToObject(loc, "uri", uri);
-        cJSON_AddItemToObject(loc, "range", ls_range(n, here ? lines : text ? &other : NULL, false));
+        ls_put(loc, "range", ls_range(n, here ? lines : text ? &other : NULL, false));
         cJSON_AddStringToObject(info, "message", text_msg);
-        cJSON_AddItemToArray(related, info);
+        ls_push(related, info);
     }
     if (text)
         ls_lines_fini(&other);
@@ -171,14 +155,14 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSO
         pu_buf_printf(&message, "%s:%d:%d: ", file->valuestring, line ? line->valueint : 0,
                       col ? col->valueint : 0);
     }
-    const char *m = cJSON_IsString(msg) ? msg->valuestring : "";
+    const char *m = ls_str(msg, "");
     pu_buf_append(&message, m, strlen(m)); /* keeps the NUL */
     cJSON *d = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "range", ls_range(j, here ? lines : NULL, true));
-    cJSON_AddNumberToObject(d, "severity", cJSON_IsString(sev) ? ls_severity(sev->valuestring) : 1);
+    ls_put(d, "range", ls_range(j, here ? lines : NULL, true));
+    cJSON_AddNumberToObject(d, "severity", ls_severity(ls_str(sev, "error")));
     if (cJSON_IsString(code)) {
         cJSON_AddStringToObject(d, "code", code->valuestring);
-        cJSON_AddItemToObject(d, "codeDescription", ls_code_description(code->valuestring));
+        ls_put(d, "codeDescription", ls_code_description(code->valuestring));
     }
     cJSON_AddStringToObject(d, "source", "pathway");
     cJSON *related = cJSON_CreateArray();
@@ -189,7 +173,7 @@ static cJSON *ls_diagnostic(const ls_doc *doc, const ls_lines *lines, const cJSO
     cJSON_AddStringToObject(d, "message", message.data && !message.oom ? message.data : "");
     pu_buf_free(&message);
     if (cJSON_GetArraySize(related) > 0)
-        cJSON_AddItemToObject(d, "relatedInformation", related);
+        ls_put(d, "relatedInformation", related);
     else
         cJSON_Delete(related);
     /* The fix-it, for the code action that applies it (its range is the
@@ -212,7 +196,7 @@ static cJSON *ls_convert(const ls_doc *doc, const char *lines, size_t len)
         size_t e = nl ? (size_t)(nl - lines) : len;
         cJSON *j = cJSON_ParseWithLength(lines + i, e - i);
         if (j)
-            cJSON_AddItemToArray(out, ls_diagnostic(doc, &doc_lines, j));
+            ls_push(out, ls_diagnostic(doc, &doc_lines, j));
         cJSON_Delete(j);
         i = e + 1;
     }
@@ -249,11 +233,11 @@ cJSON *ls_diagnose(const ls_doc *doc)
         /* A failure with nothing rendered (memory ran out): say so, or the
          * buffer would pass for clean. */
         cJSON *d = cJSON_CreateObject();
-        cJSON_AddItemToObject(d, "range", ls_json_range((ls_pos){0, 0}, (ls_pos){0, 0}));
+        ls_put(d, "range", ls_json_range((ls_pos){0, 0}, (ls_pos){0, 0}));
         cJSON_AddNumberToObject(d, "severity", 1);
         cJSON_AddStringToObject(d, "source", "pathway");
         cJSON_AddStringToObject(d, "message", err.message);
-        cJSON_AddItemToArray(out, d);
+        ls_push(out, d);
     }
     pu_buf_free(&c.lines);
     return out;

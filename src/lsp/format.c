@@ -44,10 +44,10 @@ bool ls_format(const ls_doc *doc, cJSON **result, ls_error *e)
         const char *formatted = out.data ? out.data : "";
         if (out.len != doc->len || memcmp(formatted, doc->text, doc->len) != 0) {
             cJSON *edit = cJSON_CreateObject();
-            cJSON_AddItemToObject(edit, "range", ls_json_span(doc->text, doc->len, 0, doc->len));
+            ls_put(edit, "range", ls_json_span(doc->text, doc->len, 0, doc->len));
             cJSON *text = cJSON_CreateString(formatted);
-            cJSON_AddItemToObject(edit, "newText", text);
-            cJSON_AddItemToArray(*result, edit);
+            ls_put(edit, "newText", text);
+            ls_push(*result, edit);
         }
     }
     pd_buf_free(&out);

@@ -17,7 +17,9 @@
 #include "api/tools.h"
 #include "check/check.h"
 #include "front/ast.h"
+#include "front/parse.h"
 #include "index.h"
+#include "util/assert.h"
 #include "util/buf.h"
 
 enum { LS_HOVER_LINES = 8 };
@@ -71,13 +73,11 @@ bool ls_map_put(ls_map *m, const char *key, size_t val)
     if ((m->count + 1) * 2 > m->cap && !ls_map_grow(m))
         return false;
     size_t i = ls_hash(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    while (m->keys[i])
         i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i]) {
-        m->keys[i] = key;
-        m->vals[i] = val;
-        m->count++;
-    }
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->count++;
     return true;
 }
 
@@ -155,10 +155,12 @@ static ls_place ls_place_of(const ls_build *b, ps_span span)
     return p;
 }
 
+/* The compilation's own spans: each names one of its files and lies within
+ * that file's text (docs/robustness.md). */
 static bool ls_span_ok(const ls_build *b, ps_span span)
 {
-    return span.file < b->x->nfiles && span.end >= span.start &&
-           span.end <= b->tree->src->files[span.file].len;
+    return PU_ALWAYS(span.file < b->x->nfiles && span.end >= span.start &&
+                     span.end <= b->tree->src->files[span.file].len);
 }
 
 /* The source text of a span, up to LS_HOVER_LINES lines, into b. */
@@ -347,7 +349,8 @@ static void ls_define(ls_build *b, const pa_decl *d)
         n++;
     ls_entity *e = &b->x->ents[i];
     if (n == 0 || !(e->param_known = calloc(n, sizeof *e->param_known))) {
-        b->x->oom = n > 0;
+        if (n > 0)
+            b->x->oom = true; /* not `= n > 0`: that cleared an earlier failure */
         return;
     }
     for (const pa_param *p = d->u.define.params; p; p = p->next, e->nparams++)
@@ -458,8 +461,6 @@ static void ls_req_uses(ls_build *b, const pa_req *r, unsigned depth)
     for (; r; r = r->next) {
         if (r->shared)
             continue;
-        if (r->use)
-            ls_use_key(b, r->span, "b:%s", r->use);
         if (r->cite_name)
             ls_use_key(b, r->cite_span, "s:%s", r->cite_name);
         ls_expr_root(b, r->cond);
@@ -562,6 +563,46 @@ static void ls_known_values(ls_build *b)
     }
 }
 
+static void ls_block_uses_in(ls_build *b, const pa_req *r, unsigned depth)
+{
+    if (depth > PW_MAX_NESTING)
+        return;
+    for (; r; r = r->next) {
+        if (r->use)
+            ls_use_key(b, r->label_span, "b:%s", r->use);
+        ls_block_uses_in(b, r->members, depth + 1);
+    }
+}
+
+/* `require NAME`, a block's use: the checker replaces each by copies of the
+ * block's requirements, so that the checked tree holds none; they are found
+ * in the document's own parse (its text is file 0's). */
+static void ls_block_uses(ls_build *b)
+{
+    const ps_file *f = &b->tree->src->files[0];
+    pm_arena arena;
+    pm_init(&arena, 0);
+    ps_sources src;
+    ps_init(&src, &arena);
+    pd_list diags;
+    pd_init(&diags, &arena, 50);
+    pp_limits limits;
+    memset(&limits, 0, sizeof limits);
+    pa_decl *decls = NULL;
+    int file = ps_add(&src, f->name, f->name, f->text, f->len);
+    if (file >= 0)
+        pp_parse_text(&arena, &src, (uint32_t)file, &diags, &limits, &decls);
+    if (file < 0 || diags.oom)
+        b->x->oom = true;
+    for (const pa_decl *d = decls; d && !b->x->oom; d = d->next)
+        if (d->kind == PA_D_PROGRAM)
+            ls_block_uses_in(b, d->u.program.reqs, 0);
+        else if (d->kind == PA_D_REQUIREMENTS)
+            ls_block_uses_in(b, d->u.block.reqs, 0);
+    ps_fini(&src);
+    pm_free(&arena);
+}
+
 static void ls_inspect(void *user, const pt_tree *tree)
 {
     ls_build *b = user;
@@ -588,6 +629,8 @@ static void ls_inspect(void *user, const pt_tree *tree)
     ls_declarations(b);
     ls_known_values(b);
     ls_uses(b);
+    if (x->nfiles > 0)
+        ls_block_uses(b);
     for (uint32_t i = 0; i < x->nfiles; i++)
         ls_lines_fini(&b->lines[i]);
     free(b->lines);
@@ -672,6 +715,6 @@ cJSON *ls_index_location(const ls_index *x, const ls_place *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "uri", p->file < x->nfiles && x->uris[p->file] ? x->uris[p->file] : "");
-    cJSON_AddItemToObject(o, "range", ls_json_range(p->a, p->b));
+    ls_put(o, "range", ls_json_range(p->a, p->b));
     return o;
 }

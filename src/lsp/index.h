@@ -22,7 +22,8 @@ typedef struct ls_map {
 
 /* SIZE_MAX when absent. */
 size_t ls_map_get(const ls_map *m, const char *key);
-/* False without memory; a key already there keeps its value. */
+/* Adds a key that is not in the map (the callers look it up first); false
+ * without memory. */
 bool ls_map_put(ls_map *m, const char *key, size_t val);
 void ls_map_fini(ls_map *m);
 

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ls_options {
     /* How long the server waits for more input after a change before it
@@ -21,6 +22,11 @@ typedef struct ls_options {
     /* Messages larger than this are refused with an error response (and
      * skipped); 0: LS_DEFAULT_MAX_MESSAGE. */
     size_t max_message;
+    /* The clock the debounce reads, in milliseconds, never going back;
+     * NULL: CLOCK_MONOTONIC. Tests drive it, to check the debounce without
+     * waiting on the real clock. */
+    uint64_t (*clock_ms)(void *user);
+    void *clock_user;
 } ls_options;
 
 enum { LS_DEFAULT_DEBOUNCE_MS = 200 };

@@ -12,6 +12,20 @@
 
 #include "lsp.h"
 
+/* cJSON_AddItemToObject and cJSON_AddItemToArray, freeing the item when it
+ * cannot be added (memory ran out copying the key, or the container could
+ * not be made): cJSON leaves it to the caller, and dropping it leaked. */
+static inline void ls_put(cJSON *object, const char *key, cJSON *item)
+{
+    if (!cJSON_AddItemToObject(object, key, item))
+        cJSON_Delete(item);
+}
+static inline void ls_push(cJSON *array, cJSON *item)
+{
+    if (!cJSON_AddItemToArray(array, item))
+        cJSON_Delete(item);
+}
+
 /* ---- the connection (rpc.c) ------------------------------------------------ */
 
 typedef struct ls_conn {
@@ -23,6 +37,7 @@ typedef struct ls_conn {
     size_t max_message;
     bool eof;
     bool write_failed;
+    bool oom;           /* no memory for the input buffer (then eof too) */
 } ls_conn;
 
 typedef enum ls_read_status {
@@ -141,6 +156,11 @@ bool ls_fail(ls_error *e, int code, const char *fmt, ...)
 
 /* The open document params.textDocument.uri names; NULL after ls_fail. */
 ls_doc *ls_param_doc(ls_server *s, const cJSON *params, ls_error *e);
+
+/* Whether body is JSON by a syntax check that allocates nothing and is no
+ * more lenient than cJSON's parser (server.c): when cJSON refuses a text
+ * this accepts, memory ran out. */
+bool ls_json_valid(const char *body, size_t len);
 
 /* ---- features ---------------------------------------------------------------- */
 

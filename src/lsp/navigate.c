@@ -67,7 +67,7 @@ bool ls_hover(ls_server *s, const cJSON *params, cJSON **result, ls_error *e)
     cJSON *contents = cJSON_AddObjectToObject(*result, "contents");
     cJSON_AddStringToObject(contents, "kind", "markdown");
     cJSON_AddStringToObject(contents, "value", ent->hover ? ent->hover : ent->name);
-    cJSON_AddItemToObject(*result, "range", ls_json_range(u->at.a, u->at.b));
+    ls_put(*result, "range", ls_json_range(u->at.a, u->at.b));
     return true;
 }
 
@@ -96,7 +96,7 @@ bool ls_references(ls_server *s, const cJSON *params, cJSON **result, ls_error *
         const ls_use *v = &x->uses[i];
         bool is_decl = v->at.file == ent->at.file && v->at.start == ent->at.start;
         if (v->entity == u->entity && (with_decl || !is_decl))
-            cJSON_AddItemToArray(*result, ls_index_location(x, &v->at));
+            ls_push(*result, ls_index_location(x, &v->at));
     }
     return true;
 }
@@ -119,7 +119,7 @@ static void ls_item(ls_items *items, const char *label, int kind, const char *de
     cJSON_AddNumberToObject(o, "kind", kind);
     if (detail && *detail)
         cJSON_AddStringToObject(o, "detail", detail);
-    cJSON_AddItemToArray(items->list, o);
+    ls_push(items->list, o);
 }
 
 static bool ls_in_test(const ls_index *x, size_t offset)
@@ -168,8 +168,9 @@ static bool ls_compared_name(const char *t, size_t line, size_t quote, char *buf
         } else if (t[k - 1] == ']') {
             break;
         }
-    while (i > line && t[i - 1] == ' ')
-        i--;
+    if (i == quote) /* not in a list: the blanks before the string */
+        while (i > line && t[i - 1] == ' ')
+            i--;
     if (i < quote && t[i] == '[') {
         /* `in [` */
         if (i < line + 2 || strncmp(t + i - 2, "in", 2) != 0) {
@@ -235,9 +236,7 @@ static bool ls_call_arg(const char *t, size_t line, size_t quote, char *buf, siz
         if (i == line)
             return false;
     }
-    if (i == quote || t[i] != '(')
-        return false;
-    size_t end = i;
+    size_t end = i; /* at the call's `(`: the loop stops nowhere else */
     while (i > line && ls_word_char(t[i - 1]))
         i--;
     if (i == end || end - i >= size)
@@ -363,9 +362,9 @@ static cJSON *ls_edit(const char *uri, cJSON *range, const char *text)
     cJSON *changes = cJSON_AddObjectToObject(edit, "changes");
     cJSON *list = cJSON_AddArrayToObject(changes, uri);
     cJSON *te = cJSON_CreateObject();
-    cJSON_AddItemToObject(te, "range", range);
+    ls_put(te, "range", range);
     cJSON_AddStringToObject(te, "newText", text);
-    cJSON_AddItemToArray(list, te);
+    ls_push(list, te);
     return edit;
 }
 
@@ -375,10 +374,10 @@ static cJSON *ls_action(const char *title, const cJSON *diag, cJSON *edit, bool 
     cJSON_AddStringToObject(a, "title", title);
     cJSON_AddStringToObject(a, "kind", "quickfix");
     cJSON *diags = cJSON_AddArrayToObject(a, "diagnostics");
-    cJSON_AddItemToArray(diags, cJSON_Duplicate(diag, true));
+    ls_push(diags, cJSON_Duplicate(diag, true));
     if (preferred)
         cJSON_AddBoolToObject(a, "isPreferred", true);
-    cJSON_AddItemToObject(a, "edit", edit);
+    ls_put(a, "edit", edit);
     return a;
 }
 
@@ -427,12 +426,12 @@ bool ls_code_action(ls_server *s, const cJSON *params, cJSON **result, ls_error 
             char title[160];
             snprintf(title, sizeof title, "Replace with `%.100s`", fix->valuestring);
             cJSON *edit = ls_edit(d->uri, cJSON_Duplicate(range, true), fix->valuestring);
-            cJSON_AddItemToArray(*result, ls_action(title, diag, edit, true));
+            ls_push(*result, ls_action(title, diag, edit, true));
         }
         if (cJSON_IsString(code) && strncmp(code->valuestring, "PW", 2) == 0) {
             cJSON *a = ls_suppress(d, diag, code->valuestring);
             if (a)
-                cJSON_AddItemToArray(*result, a);
+                ls_push(*result, a);
         }
     }
     return true;

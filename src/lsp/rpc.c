@@ -27,11 +27,10 @@ void ls_conn_fini(ls_conn *c)
     c->buf = NULL;
 }
 
-/* Drops the first n bytes of the buffer. */
+/* Drops the first n bytes of the buffer (n <= len: a message handed out, a
+ * header block, or bytes of a refused body, all in the buffer). */
 static void ls_drop(ls_conn *c, size_t n)
 {
-    if (n > c->len)
-        n = c->len;
     if (n == 0)
         return; /* also an empty buffer, which may be NULL */
     memmove(c->buf, c->buf + n, c->len - n);
@@ -43,12 +42,14 @@ static void ls_drop(ls_conn *c, size_t n)
 static bool ls_fill(ls_conn *c)
 {
     if (c->cap - c->len < LS_READ_CHUNK) {
+        /* Twice the old capacity leaves at least a chunk free: len <= cap,
+         * and cap >= 2 chunks. */
         size_t cap = c->cap ? c->cap * 2 : LS_READ_CHUNK * 2;
-        while (cap - c->len < LS_READ_CHUNK)
-            cap *= 2;
         char *b = realloc(c->buf, cap + 1);
-        if (!b)
+        if (!b) {
+            c->oom = true;
             return false;
+        }
         c->buf = b;
         c->cap = cap;
     }

@@ -10,9 +10,12 @@
 #include "lsp_int.h"
 #include "pathway.h"
 
-/* Milliseconds on a clock that only goes forward. */
-static uint64_t ls_now_ms(void)
+/* Milliseconds on a clock that only goes forward (the options' own, if
+ * they give one). */
+static uint64_t ls_now_ms(const ls_server *s)
 {
+    if (s->opt.clock_ms)
+        return s->opt.clock_ms(s->opt.clock_user);
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -20,10 +23,10 @@ static uint64_t ls_now_ms(void)
 
 /* A document's text (or an include) changed: it is checked once no change
  * has come for the debounce time. */
-static void ls_touch(ls_doc *d)
+static void ls_touch(const ls_server *s, ls_doc *d)
 {
     d->dirty = true;
-    d->changed_at = ls_now_ms();
+    d->changed_at = ls_now_ms(s);
 }
 
 bool ls_fail(ls_error *e, int code, const char *fmt, ...)
@@ -91,7 +94,7 @@ static void ls_forget_tests(ls_doc *d)
 }
 
 /* Replaces a document's text with a copy of `text`. */
-static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
+static bool ls_doc_set(const ls_server *s, ls_doc *d, const char *text, size_t len)
 {
     char *t = malloc(len + 1);
     if (!t)
@@ -101,7 +104,7 @@ static bool ls_doc_set(ls_doc *d, const char *text, size_t len)
     free(d->text);
     d->text = t;
     d->len = len;
-    ls_touch(d);
+    ls_touch(s, d);
     d->index_stale = true;
     ls_forget_tests(d);
     return true;
@@ -136,7 +139,7 @@ static bool ls_did_open(ls_server *s, const cJSON *params, ls_error *e)
         s->docs[s->ndocs++] = d;
     }
     d->version = cJSON_IsNumber(version) ? version->valueint : 0;
-    if (!ls_doc_set(d, text->valuestring, strlen(text->valuestring)))
+    if (!ls_doc_set(s, d, text->valuestring, strlen(text->valuestring)))
         return ls_fail(e, LS_INTERNAL_ERROR, "out of memory");
     return true;
 }
@@ -144,7 +147,7 @@ static bool ls_did_open(ls_server *s, const cJSON *params, ls_error *e)
 /* Full sync (the capabilities say so): the last change holding the whole
  * text wins. A ranged change is applied too, for a client that sends one
  * anyway. */
-static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
+static bool ls_apply_change(const ls_server *s, ls_doc *d, const cJSON *ch, ls_error *e)
 {
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(ch, "text");
     if (!cJSON_IsString(text))
@@ -152,7 +155,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     size_t tlen = strlen(text->valuestring);
     const cJSON *range = cJSON_GetObjectItemCaseSensitive(ch, "range");
     if (!range)
-        return ls_doc_set(d, text->valuestring, tlen) ||
+        return ls_doc_set(s, d, text->valuestring, tlen) ||
                ls_fail(e, LS_INTERNAL_ERROR, "out of memory");
     ls_pos a, b;
     if (!ls_read_pos(cJSON_GetObjectItemCaseSensitive(range, "start"), &a) ||
@@ -172,7 +175,7 @@ static bool ls_apply_change(ls_doc *d, const cJSON *ch, ls_error *e)
     free(d->text);
     d->text = t;
     d->len = n;
-    ls_touch(d);
+    ls_touch(s, d);
     d->index_stale = true;
     ls_forget_tests(d);
     return true;
@@ -187,7 +190,7 @@ static bool ls_did_change(ls_server *s, const cJSON *params, ls_error *e)
     if (!cJSON_IsArray(changes))
         return ls_fail(e, LS_INVALID_PARAMS, "params.contentChanges: an array is required");
     const cJSON *ch;
-    cJSON_ArrayForEach(ch, changes) if (!ls_apply_change(d, ch, e)) return false;
+    cJSON_ArrayForEach(ch, changes) if (!ls_apply_change(s, d, ch, e)) return false;
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "version");
     if (cJSON_IsNumber(version))
@@ -204,7 +207,7 @@ static void ls_publish(ls_server *s, const char *uri, cJSON *diags, int version,
     cJSON_AddStringToObject(params, "uri", uri);
     if (has_version)
         cJSON_AddNumberToObject(params, "version", version);
-    cJSON_AddItemToObject(params, "diagnostics", diags ? diags : cJSON_CreateArray());
+    ls_put(params, "diagnostics", diags ? diags : cJSON_CreateArray());
     ls_conn_send(&s->conn, msg);
     cJSON_Delete(msg);
 }
@@ -233,7 +236,7 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
     /* The saved file may be an include of the others: they are checked
      * again too (the debounce makes it one check each). */
     for (size_t i = 0; i < s->ndocs; i++) {
-        ls_touch(s->docs[i]);
+        ls_touch(s, s->docs[i]);
         s->docs[i]->index_stale = true;
     }
     ls_forget_tests(d);
@@ -245,7 +248,7 @@ static bool ls_did_save(ls_server *s, const cJSON *params, ls_error *e)
  * time old, and publishes its diagnostics. */
 static void ls_publish_due(ls_server *s)
 {
-    uint64_t now = ls_now_ms();
+    uint64_t now = ls_now_ms(s);
     for (size_t i = 0; i < s->ndocs; i++) {
         ls_doc *d = s->docs[i];
         if (!d->dirty || now - d->changed_at < s->opt.debounce_ms)
@@ -254,7 +257,7 @@ static void ls_publish_due(ls_server *s)
         cJSON *diags = ls_diagnose(d);
         const cJSON *t;
         if (diags)
-            cJSON_ArrayForEach(t, d->test_diags) cJSON_AddItemToArray(diags, cJSON_Duplicate(t, true));
+            cJSON_ArrayForEach(t, d->test_diags) ls_push(diags, cJSON_Duplicate(t, true));
         ls_publish(s, d->uri, diags, d->version, true);
     }
 }
@@ -265,7 +268,7 @@ static void ls_publish_due(ls_server *s)
  * code actions as the cursor moves) never holds the diagnostics back. */
 static int ls_wait_ms(const ls_server *s)
 {
-    uint64_t now = ls_now_ms(), wait = UINT64_MAX;
+    uint64_t now = ls_now_ms(s), wait = UINT64_MAX;
     for (size_t i = 0; i < s->ndocs; i++) {
         const ls_doc *d = s->docs[i];
         if (!d->dirty)
@@ -295,11 +298,11 @@ static cJSON *ls_capabilities(void)
     cJSON_AddBoolToObject(caps, "referencesProvider", true);
     cJSON *completion = cJSON_AddObjectToObject(caps, "completionProvider");
     cJSON *triggers = cJSON_AddArrayToObject(completion, "triggerCharacters");
-    cJSON_AddItemToArray(triggers, cJSON_CreateString("."));
-    cJSON_AddItemToArray(triggers, cJSON_CreateString("\""));
+    ls_push(triggers, cJSON_CreateString("."));
+    ls_push(triggers, cJSON_CreateString("\""));
     cJSON *actions = cJSON_AddObjectToObject(caps, "codeActionProvider");
     cJSON *kinds = cJSON_AddArrayToObject(actions, "codeActionKinds");
-    cJSON_AddItemToArray(kinds, cJSON_CreateString("quickfix"));
+    ls_push(kinds, cJSON_CreateString("quickfix"));
     return caps;
 }
 
@@ -310,7 +313,7 @@ static bool ls_initialize(ls_server *s, const cJSON *params, cJSON **result, ls_
         return ls_fail(e, LS_INVALID_REQUEST, "initialize was already received");
     s->initialized = true;
     *result = cJSON_CreateObject();
-    cJSON_AddItemToObject(*result, "capabilities", ls_capabilities());
+    ls_put(*result, "capabilities", ls_capabilities());
     cJSON *info = cJSON_AddObjectToObject(*result, "serverInfo");
     cJSON_AddStringToObject(info, "name", "pathway");
     cJSON_AddStringToObject(info, "version", pw_version());
@@ -374,14 +377,14 @@ static void ls_respond(ls_server *s, const cJSON *id, cJSON *result, const ls_er
 {
     cJSON *msg = cJSON_CreateObject();
     cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
-    cJSON_AddItemToObject(msg, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+    ls_put(msg, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
     if (e) {
         cJSON *err = cJSON_AddObjectToObject(msg, "error");
         cJSON_AddNumberToObject(err, "code", e->code);
         cJSON_AddStringToObject(err, "message", e->message);
         cJSON_Delete(result);
     } else {
-        cJSON_AddItemToObject(msg, "result", result ? result : cJSON_CreateNull());
+        ls_put(msg, "result", result ? result : cJSON_CreateNull());
     }
     if (!ls_conn_send(&s->conn, msg) && !s->conn.write_failed)
         s->oom = true;
@@ -448,10 +451,161 @@ static void ls_notify(ls_server *s, const char *method, const cJSON *params)
     /* `initialized`, `$/...` and anything unknown: nothing to do. */
 }
 
+/* A JSON syntax check that allocates nothing, no more lenient than cJSON's
+ * parser: when cJSON fails on a text this accepts, memory ran out (cJSON
+ * does not say which). */
+typedef struct ls_scan {
+    const char *p, *end;
+} ls_scan;
+
+/* Whether the next byte is one of set (never the NUL that ends it). */
+static bool ls_scan_at(const ls_scan *j, const char *set)
+{
+    return j->p < j->end && *j->p && strchr(set, *j->p);
+}
+
+static void ls_scan_blanks(ls_scan *j)
+{
+    while (ls_scan_at(j, " \t\r\n"))
+        j->p++;
+}
+
+static bool ls_scan_hex4(ls_scan *j, unsigned *out)
+{
+    static const char hex[] = "0123456789abcdef0123456789ABCDEF";
+    *out = 0;
+    for (int i = 0; i < 4; i++, j->p++) {
+        if (!ls_scan_at(j, hex))
+            return false;
+        *out = *out * 16 + (unsigned)((strchr(hex, *j->p) - hex) & 15);
+    }
+    return true;
+}
+
+static bool ls_scan_string(ls_scan *j)
+{
+    j->p++; /* the opening quote */
+    while (!ls_scan_at(j, "\"")) {
+        if (j->p >= j->end || (unsigned char)*j->p < 0x20)
+            return false;
+        if (*j->p++ != '\\')
+            continue;
+        if (ls_scan_at(j, "\"\\/bfnrt")) {
+            j->p++;
+            continue;
+        }
+        if (!ls_scan_at(j, "u"))
+            return false;
+        j->p++;
+        unsigned u, lo;
+        if (!ls_scan_hex4(j, &u) || (u >= 0xDC00 && u <= 0xDFFF))
+            return false;
+        if (u < 0xD800 || u > 0xDBFF)
+            continue;
+        /* A high surrogate: a low one follows (cJSON refuses it alone). */
+        if (!ls_scan_at(j, "\\") || (j->p++, !ls_scan_at(j, "u")))
+            return false;
+        j->p++;
+        if (!ls_scan_hex4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return false;
+    }
+    j->p++;
+    return true;
+}
+
+static bool ls_scan_digits(ls_scan *j)
+{
+    const char *from = j->p;
+    while (ls_scan_at(j, "0123456789"))
+        j->p++;
+    return j->p > from;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool ls_scan_number(ls_scan *j)
+{
+    if (ls_scan_at(j, "-"))
+        j->p++;
+    if (ls_scan_at(j, "0"))
+        j->p++;
+    else if (!ls_scan_digits(j))
+        return false;
+    if (ls_scan_at(j, ".") && (j->p++, !ls_scan_digits(j)))
+        return false;
+    if (ls_scan_at(j, "eE")) {
+        j->p++;
+        if (ls_scan_at(j, "+-"))
+            j->p++;
+        if (!ls_scan_digits(j))
+            return false;
+    }
+    return true;
+}
+
+static bool ls_scan_value(ls_scan *j, unsigned depth)
+{
+    ls_scan_blanks(j);
+    if (j->p >= j->end)
+        return false;
+    char c = *j->p;
+    if (c == '"')
+        return ls_scan_string(j);
+    if (ls_scan_at(j, "-0123456789"))
+        return ls_scan_number(j);
+    static const char *const words[] = {"null", "true", "false"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(words[i]);
+        if ((size_t)(j->end - j->p) >= n && memcmp(j->p, words[i], n) == 0) {
+            j->p += n;
+            return true;
+        }
+    }
+    if ((c != '[' && c != '{') || depth >= 999) /* cJSON's nesting limit: 1000 */
+        return false;
+    char close = c == '[' ? ']' : '}';
+    j->p++;
+    ls_scan_blanks(j);
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return true;
+    }
+    for (;;) {
+        if (close == '}') {
+            ls_scan_blanks(j);
+            if (!ls_scan_at(j, "\"") || !ls_scan_string(j))
+                return false;
+            ls_scan_blanks(j);
+            if (!ls_scan_at(j, ":"))
+                return false;
+            j->p++;
+        }
+        if (!ls_scan_value(j, depth + 1))
+            return false;
+        ls_scan_blanks(j);
+        if (ls_scan_at(j, close == ']' ? "]" : "}")) {
+            j->p++;
+            return true;
+        }
+        if (!ls_scan_at(j, ","))
+            return false;
+        j->p++;
+    }
+}
+
+bool ls_json_valid(const char *body, size_t len)
+{
+    ls_scan j = {body, body + len};
+    return ls_scan_value(&j, 0);
+}
+
 static void ls_message(ls_server *s, const char *body, size_t len)
 {
     const char *end = NULL;
     cJSON *msg = cJSON_ParseWithLengthOpts(body, len, &end, false);
+    if (!msg && ls_json_valid(body, len)) {
+        s->oom = true; /* not a syntax error: memory ran out */
+        return;
+    }
     if (msg && end) /* only blanks may follow the value */
         for (; end < body + len; end++)
             if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') {
@@ -524,7 +678,7 @@ int ls_serve(int in_fd, int out_fd, const ls_options *options)
     for (size_t i = 0; i < s.ndocs; i++)
         ls_doc_free(s.docs[i]);
     free(s.docs);
-    bool failed = s.conn.write_failed || s.oom;
+    bool failed = s.conn.write_failed || s.oom || s.conn.oom;
     ls_conn_fini(&s.conn);
     if (failed)
         return 2;

@@ -9,6 +9,7 @@
 #include "front/ast.h"
 #include "front/parse.h"
 #include "lsp_int.h"
+#include "util/assert.h"
 
 /* LSP SymbolKind values. */
 enum {
@@ -26,13 +27,15 @@ static cJSON *ls_symbol(const ls_lines *doc, const char *name, const char *detai
     if (detail)
         cJSON_AddStringToObject(s, "detail", detail);
     cJSON_AddNumberToObject(s, "kind", kind);
-    if (range.end < range.start)
+    /* The parser's spans: each ends after it starts, and a name or label
+     * lies within its declaration's (docs/robustness.md). */
+    if (PU_NEVER(range.end < range.start))
         range.end = range.start;
     /* The selection must lie inside the range. */
-    if (sel.start < range.start || sel.end > range.end || sel.end < sel.start)
+    if (PU_NEVER(sel.start < range.start || sel.end > range.end || sel.end < sel.start))
         sel = range;
-    cJSON_AddItemToObject(s, "range", ls_lines_span(doc, range.start, range.end));
-    cJSON_AddItemToObject(s, "selectionRange", ls_lines_span(doc, sel.start, sel.end));
+    ls_put(s, "range", ls_lines_span(doc, range.start, range.end));
+    ls_put(s, "selectionRange", ls_lines_span(doc, sel.start, sel.end));
     return s;
 }
 
@@ -41,17 +44,12 @@ static void ls_add_child(cJSON *parent, cJSON *child)
     cJSON *kids = cJSON_GetObjectItemCaseSensitive(parent, "children");
     if (!kids)
         kids = cJSON_AddArrayToObject(parent, "children");
-    cJSON_AddItemToArray(kids, child);
+    ls_push(kids, child);
 }
 
 static const char *ls_role(pa_role role)
 {
-    switch (role) {
-    case PA_REQUIRE: return "require";
-    case PA_PREFER: return "prefer";
-    case PA_ADVISE: return "advise";
-    default: return NULL;
-    }
+    return role == PA_PREFER ? "prefer" : role == PA_ADVISE ? "advise" : "require";
 }
 
 /* Requirements (a group's members as its children). */
@@ -59,9 +57,9 @@ static void ls_reqs(const ls_lines *doc, const pa_req *r, cJSON *parent, unsigne
 {
     if (depth > PW_MAX_NESTING)
         return; /* groups nested past the limit (E0205): the outline stops */
+    /* Only the buffer is parsed (file 0), and nothing is checked, so no
+     * requirement is a block's shared copy. */
     for (; r; r = r->next) {
-        if (r->span.file != 0 || r->shared)
-            continue;
         cJSON *s = r->use ? ls_symbol(doc, r->use, "require (block)", LS_SYM_NAMESPACE, r->span, r->span)
                           : ls_symbol(doc, r->label, r->cite ? r->cite : ls_role(r->role), LS_SYM_KEY,
                                       r->span, r->label_span);
@@ -143,7 +141,7 @@ bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e)
         for (const pa_decl *d = decls; d; d = d->next) {
             cJSON *s = ls_decl(&lines, d);
             if (s)
-                cJSON_AddItemToArray(*result, s);
+                ls_push(*result, s);
         }
         ls_lines_fini(&lines);
     } else {

@@ -16,7 +16,7 @@ static cJSON *ls_test_diag(const ls_doc *doc, unsigned line, unsigned col, const
     while (b < doc->len && doc->text[b] != '\n' && doc->text[b] != ' ')
         b++;
     cJSON *d = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "range", ls_json_span(doc->text, doc->len, a, b));
+    ls_put(d, "range", ls_json_span(doc->text, doc->len, a, b));
     cJSON_AddNumberToObject(d, "severity", 1);
     cJSON_AddStringToObject(d, "code", "test");
     cJSON_AddStringToObject(d, "source", "pathway test");
@@ -33,7 +33,7 @@ static void ls_test_failures(const ls_doc *doc, const pr_test *t, cJSON *out)
         pd_buf_printf(&b, "test \"%s\" could not run: %s", t->title ? t->title : "",
                       t->error ? t->error : "an error");
         pu_buf_append(&b, "", 0);
-        cJSON_AddItemToArray(out, ls_test_diag(doc, t->line, t->column, b.data && !b.oom ? b.data : ""));
+        ls_push(out, ls_test_diag(doc, t->line, t->column, b.data && !b.oom ? b.data : ""));
         pd_buf_free(&b);
         return;
     }
@@ -45,7 +45,7 @@ static void ls_test_failures(const ls_doc *doc, const pr_test *t, cJSON *out)
         /* The renderer ends in a newline: the client shows none. */
         while (b.len > 0 && b.data[b.len - 1] == '\n')
             b.data[--b.len] = '\0';
-        cJSON_AddItemToArray(out, ls_test_diag(doc, f->line, f->column, b.data && !b.oom ? b.data : ""));
+        ls_push(out, ls_test_diag(doc, f->line, f->column, b.data && !b.oom ? b.data : ""));
         pd_buf_free(&b);
     }
 }

@@ -158,8 +158,8 @@ cJSON *ls_json_pos(ls_pos p)
 cJSON *ls_json_range(ls_pos start, ls_pos end)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "start", ls_json_pos(start));
-    cJSON_AddItemToObject(o, "end", ls_json_pos(end));
+    ls_put(o, "start", ls_json_pos(start));
+    ls_put(o, "end", ls_json_pos(end));
     return o;
 }
 

@@ -2,6 +2,7 @@
  * positions, file: URIs and the Content-Length framing, over a pipe. The
  * whole exchange is tests/lsp/protocol.py's. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -161,6 +162,155 @@ START_TEST(test_send)
 }
 END_TEST
 
+/* A three-byte character is one UTF-16 unit; a text cut inside a character
+ * ends there; offsets past the end are the end. */
+START_TEST(test_pos_edges)
+{
+    static const char euro[] = "\xe2\x82\xac" "x"; /* "€x" */
+    ck_assert_uint_eq(ls_pos_of(euro, 4, 3).character, 1);
+    ck_assert_uint_eq(ls_offset_of(euro, 4, (ls_pos){0, 1}), 3);
+    static const char cut[] = "a\xf0\x9f"; /* a 4-byte sequence cut after 2 */
+    ck_assert_uint_eq(ls_offset_of(cut, 3, (ls_pos){0, 9}), 3);
+    ls_lines l;
+    ls_lines_init(&l, euro, 4);
+    ls_pos p = ls_lines_pos(&l, 99);
+    ck_assert_uint_eq(p.line, 0);
+    ck_assert_uint_eq(p.character, 2);
+    ls_lines_fini(&l);
+}
+END_TEST
+
+static bool read_pos(const char *json, ls_pos *p)
+{
+    cJSON *j = cJSON_Parse(json);
+    bool ok = ls_read_pos(j, p);
+    cJSON_Delete(j);
+    return ok;
+}
+
+START_TEST(test_read_pos)
+{
+    ls_pos p;
+    ck_assert(read_pos("{\"line\":3,\"character\":4000000000}", &p));
+    ck_assert_uint_eq(p.line, 3);
+    ck_assert_uint_eq(p.character, 4000000000u);
+    ck_assert(!read_pos("{\"line\":-1,\"character\":0}", &p));
+    ck_assert(!read_pos("{\"line\":0,\"character\":-1}", &p));
+    ck_assert(!read_pos("{\"line\":5e9,\"character\":0}", &p));
+    ck_assert(!read_pos("{\"line\":0,\"character\":5e9}", &p));
+    ck_assert(!read_pos("{\"line\":\"0\",\"character\":0}", &p));
+    ck_assert(!read_pos("{\"line\":0}", &p));
+    ck_assert(!read_pos("[]", &p));
+}
+END_TEST
+
+/* Percent-escapes in either case; a bad or cut one is kept as it is; the
+ * query and fragment are not part of the path. */
+START_TEST(test_uri_escapes)
+{
+    char *p = ls_uri_path("file:///a%c3%A9%zz%4?q=1");
+    ck_assert_str_eq(p, "/a\xc3\xa9%zz%4");
+    free(p);
+    p = ls_uri_path("file:///b%2fc#frag");
+    ck_assert_str_eq(p, "/b/c");
+    free(p);
+    ck_assert_ptr_null(ls_uri_path(NULL));
+    ck_assert_ptr_null(ls_uri_path("http:///x"));
+}
+END_TEST
+
+/* The syntax check behind "memory ran out parsing a message" (server.c):
+ * it must never accept what cJSON refuses (a bad message would then be
+ * taken for a failure of memory), and it accepts the JSON a client sends. */
+START_TEST(test_json_valid)
+{
+    static const char *const good[] = {
+        "{}", "[]", " {\"a\" : [1, -2.5e+3, 0, 1E2, true, false, null, \"\\u00e9\\ud83d\\ude00\\n\\\"\\\\\\/\\b\\f\\r\\t\"]}\t",
+        "\"x\"", "0", "-0.5", "[[],{}]", "{\"a\":{\"b\":[{}]}}", "1e-7", "{\"\":\"\\uABCD\"}"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        cJSON *j = cJSON_ParseWithLengthOpts(good[i], strlen(good[i]), NULL, false);
+        ck_assert_msg(j != NULL, "cJSON refuses %s", good[i]);
+        cJSON_Delete(j);
+        ck_assert_msg(ls_json_valid(good[i], strlen(good[i])), "refused: %s", good[i]);
+    }
+    static const char *const bad[] = {
+        "", " ", "{", "[", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":1,", "[1", "[1,", "[1 2]", "[1,]", "{\"a\":1,}",
+        "{1:2}", "{\"a\" 1}", "tru", "nul", "fals", "\"abc", "\"a\\", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"",
+        "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\ud800x\"", "\"\\ud800\\x\"", "\"\\ud800\\",
+        "\"a\nb\"", "-", "-a", "1.", "1.e3", "1e", "1e+", "+1", ".5", "{\"a\":-}", "}", "x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        ck_assert_msg(!ls_json_valid(bad[i], strlen(bad[i])), "accepted: %s", bad[i]);
+    /* A NUL inside a string, and one where a value starts. */
+    ck_assert(!ls_json_valid("\"a\0b\"", 5));
+    ck_assert(!ls_json_valid("[\0]", 3));
+    /* Nesting: cJSON's limit is 1000; deeper is refused by both. */
+    char deep[2100];
+    memset(deep, '[', 1000);
+    memset(deep + 1000, ']', 1000);
+    ck_assert(!ls_json_valid(deep, 2000));
+    ck_assert(ls_json_valid(deep + 10, 1980)); /* 990 deep */
+}
+END_TEST
+
+/* Framing: a Content-Length without a value, with two, and a header block
+ * that never ends (dropped past 8 KiB). */
+START_TEST(test_bad_headers)
+{
+    static const char stream[] = "Content-Length:   \r\n\r\n"
+                                 "Content-Length: 1 2\r\n\r\n"
+                                 "Content-Length: 2\r\n\r\nok";
+    int fd = pipe_with(stream, sizeof stream - 1);
+    ls_conn c;
+    ls_conn_init(&c, fd, -1, 0);
+    const char *body;
+    size_t len;
+    ck_assert_int_eq(ls_conn_read(&c, -1, &body, &len), LS_READ_BAD_HEADER);
+    ck_assert_int_eq(ls_conn_read(&c, -1, &body, &len), LS_READ_BAD_HEADER);
+    expect_message(&c, "ok");
+    ls_conn_fini(&c);
+    close(fd);
+    char *endless = malloc(9000);
+    memset(endless, 'x', 9000);
+    fd = pipe_with(endless, 9000);
+    free(endless);
+    ls_conn_init(&c, fd, -1, 0);
+    ck_assert_int_eq(ls_conn_read(&c, -1, &body, &len), LS_READ_BAD_HEADER);
+    ck_assert_int_eq(ls_conn_read(&c, -1, &body, &len), LS_READ_EOF);
+    ls_conn_fini(&c);
+    close(fd);
+}
+END_TEST
+
+/* A message larger than the buffer's first size (128 KiB): it grows. */
+START_TEST(test_large_message)
+{
+    char path[] = "/tmp/pw-lsp-large-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    size_t n = 300000;
+    char head[64];
+    int h = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", n);
+    ck_assert_int_eq(write(fd, head, (size_t)h), h);
+    char *body = malloc(n);
+    memset(body, 'y', n);
+    ck_assert_int_eq(write(fd, body, n), (ssize_t)n);
+    lseek(fd, 0, SEEK_SET);
+    ls_conn c;
+    ls_conn_init(&c, fd, -1, 0);
+    const char *got;
+    size_t len;
+    ck_assert_int_eq(ls_conn_read(&c, -1, &got, &len), LS_READ_MESSAGE);
+    ck_assert_uint_eq(len, n);
+    ck_assert(memcmp(got, body, n) == 0);
+    ck_assert(!ls_conn_buffered(&c));
+    ck_assert_int_eq(ls_conn_read(&c, -1, &got, &len), LS_READ_EOF);
+    ls_conn_fini(&c);
+    free(body);
+    close(fd);
+}
+END_TEST
+
 static Suite *lsp_suite(void)
 {
     Suite *s = suite_create("lsp");
@@ -169,11 +319,17 @@ static Suite *lsp_suite(void)
     tcase_add_test(pos, test_offset_of);
     tcase_add_test(pos, test_lines_agree);
     tcase_add_test(pos, test_uris);
+    tcase_add_test(pos, test_pos_edges);
+    tcase_add_test(pos, test_read_pos);
+    tcase_add_test(pos, test_uri_escapes);
+    tcase_add_test(pos, test_json_valid);
     suite_add_tcase(s, pos);
     TCase *rpc = tcase_create("framing");
     tcase_add_test(rpc, test_framing);
     tcase_add_test(rpc, test_timeout);
     tcase_add_test(rpc, test_send);
+    tcase_add_test(rpc, test_bad_headers);
+    tcase_add_test(rpc, test_large_message);
     suite_add_tcase(s, rpc);
     return s;
 }

@@ -12,12 +12,6 @@ static int pk_stack_effect(pg *g, pb_op op, uint32_t a, int *pops)
 {
     const pb_opinfo *info = &pb_opinfo_table[op];
     if (op == PB_OP_CALL) {
-        if (a >= g->funcs.len) {
-            /* The callee's entry was never added: memory ran out (g->oom),
-             * and the image is dropped. Reading it was out of bounds. */
-            *pops = 0;
-            return 1;
-        }
         const pb_func *f = &((const pb_func *)g->funcs.data)[a];
         *pops = f->nparams;
         if (f->frame > g->fn.callee_frame)

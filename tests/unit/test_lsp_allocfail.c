@@ -314,14 +314,17 @@ static void add_boundary(void)
 static void add_request(const char *method, const char *params)
 {
     char m[8192];
-    snprintf(m, sizeof m, "{'jsonrpc':'2.0','id':%d,'method':'%s','params':%s}", ++next_id, method, params);
+    int n = snprintf(m, sizeof m, "{'jsonrpc':'2.0','id':%d,'method':'%s','params':%s}", ++next_id, method,
+                     params);
+    ck_assert(n > 0 && (size_t)n < sizeof m);
     add_msg(m);
 }
 
 static void add_notify(const char *method, const char *params)
 {
     char m[8192];
-    snprintf(m, sizeof m, "{'jsonrpc':'2.0','method':'%s','params':%s}", method, params);
+    int n = snprintf(m, sizeof m, "{'jsonrpc':'2.0','method':'%s','params':%s}", method, params);
+    ck_assert(n > 0 && (size_t)n < sizeof m);
     add_msg(m);
 }
 

@@ -15,28 +15,39 @@
 
 /* ---- compiling a rule file ------------------------------------------------------------ */
 
-static const char lib[] =
-    "known body = [\"usatf\", \"england-athletics\"]\n"
-    "record membership { body: text in body  expires: date? }\n"
-    "record certificate { id: text  issued: date }\n"
-    "facts coach {\n"
-    "  id: text\n"
-    "  birth_date: date\n"
-    "  coaching_since: date? = none\n"
-    "  memberships: list of membership = []\n"
-    "  certificates: list of certificate = []\n"
-    "  roles: set of text = []\n"
-    "  athletes_coached: integer >= 0 = 0\n"
-    "  score: number = 0\n"
-    "  ratio: number >= 0 <= 1 = 0\n"
-    "  teaching_experience: boolean = false\n"
-    "  advanced_degree: text? = none\n"
+#define LIB_FACTS \
+    "known body = [\"usatf\", \"england-athletics\"]\n" \
+    "record membership { body: text in body  expires: date? }\n" \
+    "record certificate { id: text  issued: date }\n" \
+    "facts coach {\n" \
+    "  id: text\n" \
+    "  birth_date: date\n" \
+    "  coaching_since: date? = none\n" \
+    "  memberships: list of membership = []\n" \
+    "  certificates: list of certificate = []\n" \
+    "  roles: set of text = []\n" \
+    "  athletes_coached: integer >= 0 = 0\n" \
+    "  score: number = 0\n" \
+    "  ratio: number >= 0 <= 1 = 0\n" \
+    "  teaching_experience: boolean = false\n" \
+    "  advanced_degree: text? = none\n" \
     "  level: integer? = none\n"
-    "}\n"
-    "define age: integer = years since birth_date\n"
-    "define experience: integer = max(0, years since (coaching_since otherwise today))\n"
-    "define member(b: text in body): boolean = any m in memberships where m.body = b\n"
-    "define current(cert: text): boolean = any c in certificates where c.id = cert\n";
+#define LIB_DEFINES \
+    "define age: integer = years since birth_date\n" \
+    "define experience: integer = max(0, years since (coaching_since otherwise today))\n" \
+    "define member(b: text in body): boolean = any m in memberships where m.body = b\n" \
+    "define current(cert: text): boolean = any c in certificates where c.id = cert\n"
+
+static const char lib[] = LIB_FACTS "}\n" LIB_DEFINES;
+
+/* The same, with fields of more kinds of bounds, for the table of conditions. */
+static const char decide_lib[] = LIB_FACTS
+    "  small: integer >= -5 <= 5 = 0\n"
+    "  fraction: number >= -0.5 <= 2.5 = 0\n"
+    "  joined: date >= 2000-01-01 <= 2010-12-31 = 2000-01-01\n"
+    "  huge: integer >= 9000000000000000000 = 9000000000000000000\n"
+    "  flag: boolean? = none\n"
+    "}\n" LIB_DEFINES;
 
 /* Writes `text` to a temporary file and compiles it; `inspect` sees the tree. */
 static void compile_with(const char *text, pt_tree_fn inspect, void *user)
@@ -52,7 +63,9 @@ static void compile_with(const char *text, pt_tree_fn inspect, void *user)
     pw_error err;
     pw_status st = pt_compile_tree(path, NULL, inspect, user, &prog, &err);
     unlink(path);
-    ck_assert_msg(st == PW_OK, "does not compile: %s\n%s", err.message, text);
+    if (st != PW_OK)
+        fprintf(stderr, "%s\n", text);
+    ck_assert_msg(st == PW_OK, "does not compile: %s", err.message);
     pw_program_free(prog);
 }
 
@@ -156,6 +169,84 @@ static const decide_case decide_cases[] = {
     {"age >= experience or experience > age", PL_ALWAYS},
     {"age = experience and experience != age", PL_NEVER},
     {"age <= experience and experience <= age", PL_MAYBE},
+    /* negative, fractional and date bounds a field declares */
+    {"small < -5", PL_NEVER},
+    {"small >= -5 and small <= 5", PL_ALWAYS},
+    {"small > 5", PL_NEVER},
+    {"fraction < -0.5", PL_NEVER},
+    {"fraction <= 2.5", PL_ALWAYS},
+    {"fraction > 2.4", PL_MAYBE},
+    {"joined < 2000-01-01", PL_NEVER},
+    {"joined <= 2010-12-31", PL_ALWAYS},
+    /* sums and differences: their parts' bounds, unless they overflow */
+    {"huge + small >= 8999999999999999995", PL_ALWAYS},
+    {"huge + huge < 0", PL_MAYBE},
+    {"small - huge <= -8999999999999999995", PL_ALWAYS},
+    {"athletes_coached + small >= -5", PL_ALWAYS},
+    {"athletes_coached + small > 1000", PL_MAYBE},
+    {"ratio + fraction > 3.5", PL_NEVER},
+    {"ratio - fraction < -2.5", PL_NEVER},
+    {"ratio - fraction > 1.5", PL_NEVER},
+    {"ratio - fraction >= 1.4", PL_MAYBE},
+    /* max and min: the better bound of either, or of both */
+    {"max(athletes_coached, 5) < 5", PL_NEVER},
+    {"max(age, experience) < 0", PL_NEVER},
+    {"min(age, 5) > 5", PL_NEVER},
+    {"min(ratio, fraction) > 1", PL_NEVER},
+    {"min(fraction, ratio) > 1", PL_NEVER},
+    {"min(score, score) > 5", PL_MAYBE},
+    {"max(score, score) < 5", PL_MAYBE},
+    /* the same term, written again: durations, negation, if, dates made of parts, sums */
+    {"birth_date + 2 years >= 2000-01-01 and birth_date + 2 years < 2000-01-01", PL_NEVER},
+    {"birth_date + 2 years >= 2000-01-01 and birth_date + 3 years < 2000-01-01", PL_MAYBE},
+    {"birth_date + 2 years >= 2000-01-01 and birth_date + 2 months < 2000-01-01", PL_MAYBE},
+    {"birth_date + small years >= 2000-01-01 and birth_date + small years < 2000-01-01", PL_NEVER},
+    {"birth_date + small years >= 2000-01-01 and birth_date + athletes_coached years < 2000-01-01", PL_MAYBE},
+    {"-age >= 3 and -age < 3", PL_NEVER},
+    {"-age >= 3 and -experience < 3", PL_MAYBE},
+    {"(if advanced_degree is none then age else 0) >= 3 and (if advanced_degree is none then age else 0) < 3",
+     PL_NEVER},
+    {"(if advanced_degree is none then age else 0) >= 3 and (if advanced_degree is not none then age else 0) < 3",
+     PL_MAYBE},
+    {"(if teaching_experience then age else 0) >= 3 and (if teaching_experience then age else 1) < 3", PL_MAYBE},
+    {"(if teaching_experience then age else 0) >= 3 and (if teaching_experience then experience else 0) < 3",
+     PL_MAYBE},
+    {"1 January following birth_date >= 2000-01-01 and 1 January following birth_date < 2000-01-01", PL_NEVER},
+    {"1 January following birth_date >= 2000-01-01 and 1 February following birth_date < 2000-01-01", PL_MAYBE},
+    {"1 January following birth_date >= 2000-01-01 and 1 January following joined < 2000-01-01", PL_MAYBE},
+    {"day 1 of month 2 of year (year of birth_date) >= 2000-01-01 and day 1 of month 2 of year (year of birth_date) "
+     "< 2000-01-01",
+     PL_NEVER},
+    {"day 1 of month 2 of year (year of birth_date) >= 2000-01-01 and day 1 of month 3 of year (year of birth_date) "
+     "< 2000-01-01",
+     PL_MAYBE},
+    {"day 1 of month 2 of year (year of birth_date) >= 2000-01-01 and day 2 of month 2 of year (year of birth_date) "
+     "< 2000-01-01",
+     PL_MAYBE},
+    {"(sum 1 for c in certificates) >= 0 and (sum 1 for c in certificates) < 0", PL_NEVER},
+    {"(sum 1 for c in certificates) >= 0 and (sum 2 for c in certificates) < 0", PL_MAYBE},
+    /* constants on both sides */
+    {"true = false", PL_NEVER},
+    {"true != false", PL_ALWAYS},
+    {"2.5 < 3", PL_ALWAYS},
+    {"2 <= 2", PL_ALWAYS},
+    {"3 > 2.5", PL_ALWAYS},
+    {"2000-01-01 >= 2000-01-02", PL_NEVER},
+    {"3 in [1, 2]", PL_NEVER},
+    {"2 in [1, 2]", PL_ALWAYS},
+    {"age in [1, small]", PL_MAYBE},
+    /* integers against numbers beyond them */
+    {"age > 10000000000000000000.5", PL_NEVER},
+    {"age < 10000000000000000000.5", PL_ALWAYS},
+    {"age > -10000000000000000000.5", PL_ALWAYS},
+    {"age = 10000000000000000000.0", PL_NEVER},
+    {"age > 9223372036854775807", PL_NEVER},
+    {"age <= 9223372036854775807", PL_ALWAYS},
+    /* an optional boolean is no literal; none against a boolean neither */
+    {"flag = true and flag = false", PL_MAYBE},
+    {"flag is none and flag = true", PL_MAYBE},
+    {"teaching_experience != true and teaching_experience", PL_NEVER},
+    {"all m in memberships where m.body = \"usatf\" and m.body != \"usatf\"", PL_MAYBE},
     /* if, constants */
     {"if age >= 18 then age < 10 else false", PL_NEVER},
     {"if teaching_experience then age >= 18 else age >= 21", PL_MAYBE},
@@ -191,12 +282,12 @@ static void decide_inspect(void *user, const pt_tree *tree)
 START_TEST(test_decide_table)
 {
     size_t n = sizeof decide_cases / sizeof *decide_cases;
-    size_t size = sizeof lib + 64;
+    size_t size = sizeof decide_lib + 64;
     for (size_t i = 0; i < n; i++)
         size += strlen(decide_cases[i].cond) + 32;
     char *text = malloc(size);
     ck_assert_ptr_nonnull(text);
-    size_t len = (size_t)snprintf(text, size, "%sprogram p \"P\" {\n", lib);
+    size_t len = (size_t)snprintf(text, size, "%sprogram p \"P\" {\n", decide_lib);
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(text + len, size - len, "  advise \"c%zu\": %s\n", i, decide_cases[i].cond);
     snprintf(text + len, size - len, "}\n");

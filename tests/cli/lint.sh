@@ -55,6 +55,17 @@ for f in PW*.bad.pw; do
   grep -q "^## $code" "$root/docs/lint.md" && ok "$code: documented" || fail "$code: not in docs/lint.md"
 done
 
+# --- each check at its edges: more findings of one code, pinned (tests/lint/edges) -------
+for f in edges/*.pw; do
+  name=edge-$(basename "$f" .pw)
+  if expect_status "$name" 1 "$bin" lint --fail-on note "$f"; then
+    expect_golden "$name" "$tmp/$name.out" "${f%.pw}.expected"
+    code=$(basename "$f" | cut -c1-5)
+    [ "$(count_findings "$tmp/$name.out")" = "$(grep -cE "^[^ ].*: (error|warning|note): .* \\[$code\\]$" "$tmp/$name.out")" ] \
+      && ok "$name: only $code" || fail "$name: findings of other codes"
+  fi
+done
+
 # --- the shipped rules ----------------------------------------------------------------------
 expect_status shipped 0 "$bin" lint --fail-on note "$root/rules"
 [ -s "$tmp/shipped.out" ] && { fail "shipped: findings"; sed 's/^/    /' "$tmp/shipped.out" | head -40; } \

@@ -225,6 +225,20 @@ static const decide_case decide_cases[] = {
      PL_MAYBE},
     {"(sum 1 for c in certificates) >= 0 and (sum 1 for c in certificates) < 0", PL_NEVER},
     {"(sum 1 for c in certificates) >= 0 and (sum 2 for c in certificates) < 0", PL_MAYBE},
+    /* two terms compared, each with its range: equal, unequal, min and max */
+    {"small = athletes_coached + 6", PL_NEVER},
+    {"athletes_coached + 6 = small", PL_NEVER},
+    {"small = huge", PL_MAYBE}, /* beyond the doubles that are exact integers: not reasoned about */
+    {"small = athletes_coached", PL_MAYBE},
+    {"small != athletes_coached", PL_MAYBE},
+    {"small = 3 and athletes_coached = 3 and small != athletes_coached", PL_NEVER},
+    {"small = 3 and athletes_coached = 4 and small != athletes_coached", PL_MAYBE},
+    {"min(small, huge) >= small + 11", PL_NEVER},
+    {"min(score, small) >= small + 11", PL_NEVER},
+    {"min(score, small) >= small + 10", PL_MAYBE},
+    {"max(score, small) < small - 11", PL_NEVER},
+    {"max(small, athletes_coached) < small - 11", PL_NEVER},
+    {"birth_date + 2 years >= joined", PL_MAYBE},
     /* constants on both sides */
     {"true = false", PL_NEVER},
     {"true != false", PL_ALWAYS},

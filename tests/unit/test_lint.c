@@ -415,6 +415,54 @@ START_TEST(test_structural_equality)
 }
 END_TEST
 
+/* ---- equivalent conditions (mutation testing) ------------------------------------------ */
+
+typedef struct equiv_run {
+    bool same, different, stronger, none, oom_same, oom_different;
+} equiv_run;
+
+static void equiv_inspect(void *user, const pt_tree *tree)
+{
+    equiv_run *r = user;
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_PROGRAM)
+            continue;
+        const pa_req *a = d->u.program.reqs, *b = a->next, *c = b->next, *e = c->next;
+        bool oom = true;
+        r->same = pl_conditions_equivalent(tree, a->cond, b->cond, &oom);
+        r->oom_same = oom;
+        r->different = pl_conditions_equivalent(tree, a->cond, c->cond, &oom);
+        r->oom_different = oom;
+        /* One implies the other, not the other way round. */
+        r->stronger = pl_conditions_equivalent(tree, e->cond, a->cond, &oom);
+        r->none = pl_conditions_equivalent(NULL, a->cond, b->cond, &oom) ||
+                  pl_conditions_equivalent(tree, NULL, b->cond, &oom) ||
+                  pl_conditions_equivalent(tree, a->cond, NULL, &oom) || oom;
+    }
+}
+
+START_TEST(test_conditions_equivalent)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "%sprogram p \"P\" {\n"
+             "  require \"a\": age >= 18 and teaching_experience\n"
+             "  require \"b\": not (age < 18 or not teaching_experience)\n"
+             "  require \"c\": age > 18 and teaching_experience\n"
+             "  require \"e\": age >= 21 and teaching_experience\n"
+             "}\n",
+             lib);
+    equiv_run r = {0};
+    compile_with(text, equiv_inspect, &r);
+    ck_assert(r.same);
+    ck_assert(!r.oom_same);
+    ck_assert(!r.different);
+    ck_assert(!r.oom_different);
+    ck_assert(!r.stronger);
+    ck_assert(!r.none);
+}
+END_TEST
+
 /* ---- `# lint:` comments ------------------------------------------------------------------ */
 
 static pl_directives parse(pm_arena *a, const char *text)
@@ -815,6 +863,7 @@ static Suite *lint_suite(void)
     tcase_add_test(t, test_date_part_ranges);
     tcase_add_test(t, test_implies_table);
     tcase_add_test(t, test_structural_equality);
+    tcase_add_test(t, test_conditions_equivalent);
     suite_add_tcase(s, t);
     t = tcase_create("directives");
     tcase_add_test(t, test_directive_targets);

@@ -239,6 +239,22 @@ static const decide_case decide_cases[] = {
     {"max(score, small) < small - 11", PL_NEVER},
     {"max(small, athletes_coached) < small - 11", PL_NEVER},
     {"birth_date + 2 years >= joined", PL_MAYBE},
+    /* a computed value whose own bounds miss what its parts give */
+    {"ratio >= 0.75 and ratio + fraction < 0.1", PL_NEVER},
+    {"ratio >= 0.75 and ratio + fraction < 0.5", PL_MAYBE},
+    {"small >= 3 and small + athletes_coached < 2", PL_NEVER},
+    {"small <= -3 and small - athletes_coached > 0", PL_NEVER},
+    {"athletes_coached >= 3 and athletes_coached + count c in certificates < 2", PL_NEVER},
+    {"athletes_coached >= 3 and athletes_coached - count c in certificates < 2", PL_MAYBE},
+    {"ratio + 2 = fraction", PL_MAYBE},
+    {"ratio + 3 = fraction", PL_NEVER},
+    {"fraction = ratio + 3", PL_NEVER},
+    {"small != athletes_coached and small = 2", PL_MAYBE},
+    /* `otherwise` where the branch says whether the value is none */
+    {"level is none and (level otherwise 0) > small + 5", PL_NEVER},
+    {"(level otherwise 0) > small + 5", PL_MAYBE},
+    {"level is not none and (level otherwise 0) > small + 5", PL_MAYBE},
+    {"level is not none and level >= 20 and (level otherwise 0) < small + 5", PL_NEVER},
     /* constants on both sides */
     {"true = false", PL_NEVER},
     {"true != false", PL_ALWAYS},

@@ -9,6 +9,7 @@
 #define _XOPEN_SOURCE 700
 #endif
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,19 +330,25 @@ static void pl_unused_fields(pl_usage *u)
 
 /* ---- PW103 --------------------------------------------------------------------------------- */
 
-/* The file an include names, as the parser resolved it. */
-static bool pl_include_target(const pl_ctx *c, const pa_decl *inc, uint32_t *out)
+/* The file an include names, as the parser resolved it. Out of memory
+ * (c->oom), it is not found. */
+static bool pl_include_target(pl_ctx *c, const pa_decl *inc, uint32_t *out)
 {
     const ps_sources *src = c->src;
     const char *includer = src->files[inc->span.file].name, *path = inc->u.include.path;
     const char *slash = strrchr(includer, '/');
     size_t dir = path[0] != '/' && slash ? (size_t)(slash - includer) + 1 : 0;
     char *name = malloc(dir + strlen(path) + 1);
-    if (!name)
+    if (!name) {
+        c->oom = true;
         return false;
+    }
     memcpy(name, includer, dir);
     strcpy(name + dir, path);
+    errno = 0;
     char *real = realpath(name, NULL);
+    if (!real && errno == ENOMEM)
+        c->oom = true; /* else the file is matched by the name it was read under */
     bool found = false;
     for (uint32_t i = 0; i < src->nfiles && !found; i++) {
         found = strcmp(src->files[i].name, name) == 0 || (real && strcmp(src->files[i].path, real) == 0);
@@ -354,7 +361,7 @@ static bool pl_include_target(const pl_ctx *c, const pa_decl *inc, uint32_t *out
 }
 
 /* The files an include brings in: the target and what it includes. */
-static void pl_include_closure(const pl_ctx *c, uint32_t target, bool *in)
+static void pl_include_closure(pl_ctx *c, uint32_t target, bool *in)
 {
     if (in[target])
         return;
@@ -384,7 +391,7 @@ static bool pl_include_used(const pl_usage *u, const bool *only)
  * of the root does: what removing it would remove. When other includes
  * bring them all, the include is redundant, which is not this check's
  * business: then all of them. */
-static void pl_brought_only_by(const pl_ctx *c, const pa_decl *inc, uint32_t target, bool *only, bool *others)
+static void pl_brought_only_by(pl_ctx *c, const pa_decl *inc, uint32_t target, bool *only, bool *others)
 {
     uint32_t n = c->src->nfiles;
     memset(only, 0, sizeof *only * n);

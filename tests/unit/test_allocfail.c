@@ -1759,12 +1759,31 @@ static void lint_inject(void *user, const pt_tree *tree)
 START_TEST(lint_failure_is_refused)
 {
     static const char *const files[] = {
-        PW_SOURCE_DIR "/tests/lint/PW101.bad.pw", PW_SOURCE_DIR "/tests/lint/PW110.bad.pw",
-        PW_SOURCE_DIR "/tests/lint/PW111.bad.pw", PW_SOURCE_DIR "/tests/lint/PW112.bad.pw",
-        PW_SOURCE_DIR "/tests/lint/PW113.bad.pw", PW_SOURCE_DIR "/tests/lint/PW120.bad.pw",
-        PW_SOURCE_DIR "/tests/lint/PW130.bad.pw", PW_SOURCE_DIR "/tests/lint/PW134.bad.pw",
-        PW_SOURCE_DIR "/tests/lint/PW150.bad.pw", PW_SOURCE_DIR "/tests/lint/PW151.bad.pw",
-        PW_SOURCE_DIR "/tests/lint/PW190.bad.pw", PW_SOURCE_DIR "/tests/lint/PW191.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW101.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW102.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW103.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW110.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW111.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW112.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW113.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW114.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW120.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW130.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW131.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW132.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW133.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW134.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW140.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW150.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW151.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW190.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW191.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW110-parts.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW110-source.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW111-all.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW114-texts.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW133-groups.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW134-groups.pw",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         lint_failures r = {files[i], 0, 0, ""};

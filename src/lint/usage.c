@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lint_int.h"
+#include "util/assert.h"
 
 /* One file's declaration used from another file. */
 typedef struct pl_file_use {
@@ -57,11 +58,11 @@ static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from);
 static void pl_use_ref(pl_usage *u, const pa_expr *e, uint32_t from)
 {
     const pc_program *p = u->c->p;
-    if (e->ref == PA_REF_DEFINE && e->ref_index < p->ndefs) {
+    if (e->ref == PA_REF_DEFINE && PU_ALWAYS(e->ref_index < p->ndefs)) {
         u->defs[e->ref_index] = true;
         pl_use_file(u, p->defs[e->ref_index].decl->span.file, from);
-    } else if (e->kind == PA_E_NAME && e->ref == PA_REF_FACT && p->nrecords &&
-               e->ref_index < p->records[0].nfields) {
+    } else if (e->kind == PA_E_NAME && e->ref == PA_REF_FACT &&
+               PU_ALWAYS(p->nrecords && e->ref_index < p->records[0].nfields)) {
         u->fields[0][e->ref_index] = true;
         pl_use_file(u, p->records[0].fields[e->ref_index].span.file, from);
     }
@@ -85,8 +86,8 @@ static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from)
     const pc_program *p = u->c->p;
     if (e->kind == PA_E_NAME || e->kind == PA_E_CALL)
         pl_use_ref(u, e, from);
-    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < p->nrecords &&
-        e->ref_index < p->records[e->ref_rec].nfields) {
+    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM &&
+        PU_ALWAYS(e->ref_rec < p->nrecords && e->ref_index < p->records[e->ref_rec].nfields)) {
         u->fields[e->ref_rec][e->ref_index] = true;
         pl_use_file(u, p->records[e->ref_rec].span.file, from);
     }
@@ -139,11 +140,11 @@ static void pl_use_extend(pl_usage *u, const pa_decl *d)
 static void pl_use_type(pl_usage *u, pb_type type, uint32_t known, uint32_t from)
 {
     const pc_program *p = u->c->p;
-    if (type.kind == PB_T_LIST && type.rec < p->nrecords) {
+    if (type.kind == PB_T_LIST && PU_ALWAYS(type.rec < p->nrecords)) {
         u->records[type.rec] = true;
         pl_use_file(u, p->records[type.rec].span.file, from);
     }
-    if (known && known <= p->nknown) {
+    if (known && PU_ALWAYS(known <= p->nknown)) {
         u->known[known - 1] = true;
         pl_use_file(u, p->known[known - 1].decl->span.file, from);
     }

@@ -255,6 +255,9 @@ static const decide_case decide_cases[] = {
     {"(level otherwise 0) > small + 5", PL_MAYBE},
     {"level is not none and (level otherwise 0) > small + 5", PL_MAYBE},
     {"level is not none and level >= 20 and (level otherwise 0) < small + 5", PL_NEVER},
+    /* a field of a record element: its declared range (a date's calendar) */
+    {"any c in certificates where c.issued < 1800-01-01", PL_NEVER},
+    {"all c in certificates where c.issued <= 2999-12-31", PL_ALWAYS},
     /* constants on both sides */
     {"true = false", PL_NEVER},
     {"true != false", PL_ALWAYS},

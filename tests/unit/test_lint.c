@@ -561,6 +561,45 @@ START_TEST(test_directive_forms)
 }
 END_TEST
 
+/* Words that are almost a directive's, every blank a line may hold, codes
+ * too long to be one, strings and comments at the end of the text. */
+START_TEST(test_directive_edges)
+{
+    pm_arena a;
+    pm_init(&a, 0);
+    const char *text = "# lint:\f\vignore\tPW112\r-- blanks\v\f\n"  /* 0 */
+                       "# lint: ignorance PW112 -- r\n"            /* 1 */
+                       "# lint: ignore-fila PW112 -- r\n"          /* 2 */
+                       "# lint: reqiure citations\n"               /* 3 */
+                       "# lint: require citations please\n"        /* 4 */
+                       "# lint: Ignore PW112 -- r\n"               /* 5 */
+                       "# lint: ignore PW1120000000000000000000 -- too long\n" /* 6 */
+                       "require \"a\\\"#\": x  # lint: ignore PW112 -- after a string\n" /* 7 */
+                       "s = \"open\\\n"
+                       "# lint: ignore PW113 -- at the end";       /* 8, no newline */
+    pl_directives d = parse(&a, text);
+    ck_assert_uint_eq(d.n, 9);
+    ck_assert_int_eq(d.items[0].kind, PL_DIR_IGNORE);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NONE);
+    ck_assert_uint_eq(d.items[0].ncodes, 1);
+    ck_assert_str_eq(d.items[0].codes[0].code, "PW112");
+    ck_assert(d.items[0].codes[0].known);
+    for (int i = 1; i <= 5; i++) {
+        ck_assert_int_eq(d.items[i].kind, PL_DIR_UNKNOWN);
+        ck_assert_int_eq(d.items[i].problem, PL_DP_UNKNOWN);
+    }
+    ck_assert_uint_eq(d.items[6].ncodes, 1);
+    ck_assert(!d.items[6].codes[0].known); /* cut to fit, and not taken for PW112 */
+    ck_assert_int_eq(d.items[7].problem, PL_DP_NONE);
+    ck_assert(d.items[7].trailing);
+    ck_assert_str_eq(d.items[7].codes[0].code, "PW112");
+    ck_assert_uint_eq(d.items[8].line, 10);
+    ck_assert_str_eq(d.items[8].codes[0].code, "PW113");
+    ck_assert_uint_eq(d.items[8].end, strlen(text));
+    pm_free(&a);
+}
+END_TEST
+
 START_TEST(test_directive_strings)
 {
     pm_arena a;
@@ -887,6 +926,7 @@ static Suite *lint_suite(void)
     t = tcase_create("directives");
     tcase_add_test(t, test_directive_targets);
     tcase_add_test(t, test_directive_forms);
+    tcase_add_test(t, test_directive_edges);
     tcase_add_test(t, test_directive_strings);
     suite_add_tcase(s, t);
     t = tcase_create("runs");

@@ -482,6 +482,56 @@ START_TEST(test_conditions_equivalent)
 }
 END_TEST
 
+/* ---- pl_lint_file ------------------------------------------------------------------------- */
+
+static void count_emits(void *user, const pd_list *findings, ps_sources *src)
+{
+    (void)findings;
+    (void)src;
+    (*(int *)user)++;
+}
+
+/* No path is a usage error; a file that does not compile is not linted (its
+ * errors go to the compile options' callback, the emitter is not called);
+ * neither an emitter nor counts are needed. */
+START_TEST(test_lint_file_calls)
+{
+    pw_error err;
+    pl_counts counts = {0, 0, 0};
+    int emits = 0;
+    ck_assert_int_eq(pl_lint_file(NULL, NULL, count_emits, &emits, &counts, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pl_lint_file: NULL path");
+
+    char dir[] = "/tmp/pw_lint_file_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char good[64], bad[64];
+    snprintf(good, sizeof good, "%s/good.pw", dir);
+    snprintf(bad, sizeof bad, "%s/bad.pw", dir);
+    FILE *f = fopen(good, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("facts coach {\n  id: text\n  birth_date: date\n}\ndefine unused: integer = 1\n"
+          "program p \"P\" {\n  require \"adult\": years since birth_date >= 18\n}\n",
+          f);
+    fclose(f);
+    f = fopen(bad, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("program p \"P\" {\n  require \"x\": nothing >= 1\n}\n", f);
+    fclose(f);
+
+    ck_assert_int_eq(pl_lint_file(good, NULL, count_emits, &emits, &counts, &err), PW_OK);
+    ck_assert_int_eq(emits, 1);
+    ck_assert_uint_eq(counts.warnings, 1); /* PW101: `unused` */
+    ck_assert_uint_eq(counts.errors, 0);
+    ck_assert_int_eq(pl_lint_file(good, NULL, NULL, NULL, NULL, &err), PW_OK);
+    ck_assert_int_eq(pl_lint_file(bad, NULL, count_emits, &emits, &counts, &err), PW_ERR_COMPILE);
+    ck_assert_int_eq(emits, 1);
+    ck_assert_uint_eq(counts.warnings, 1);
+    unlink(good);
+    unlink(bad);
+    rmdir(dir);
+}
+END_TEST
+
 /* ---- `# lint:` comments ------------------------------------------------------------------ */
 
 static pl_directives parse(pm_arena *a, const char *text)
@@ -922,6 +972,7 @@ static Suite *lint_suite(void)
     tcase_add_test(t, test_implies_table);
     tcase_add_test(t, test_structural_equality);
     tcase_add_test(t, test_conditions_equivalent);
+    tcase_add_test(t, test_lint_file_calls);
     suite_add_tcase(s, t);
     t = tcase_create("directives");
     tcase_add_test(t, test_directive_targets);

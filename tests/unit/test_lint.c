@@ -47,7 +47,10 @@ static const char decide_lib[] = LIB_FACTS
     "  joined: date >= 2000-01-01 <= 2010-12-31 = 2000-01-01\n"
     "  huge: integer >= 9000000000000000000 = 9000000000000000000\n"
     "  flag: boolean? = none\n"
-    "}\n" LIB_DEFINES;
+    "}\n" LIB_DEFINES
+    "define as_number: number = athletes_coached\n"
+    "define maybe_level: number? = level\n"
+    "define d0: number = athletes_coached\n";
 
 /* Writes `text` to a temporary file and compiles it; `inspect` sees the tree. */
 static void compile_with(const char *text, pt_tree_fn inspect, void *user)
@@ -258,6 +261,18 @@ static const decide_case decide_cases[] = {
     /* a field of a record element: its declared range (a date's calendar) */
     {"any c in certificates where c.issued < 1800-01-01", PL_NEVER},
     {"all c in certificates where c.issued <= 2999-12-31", PL_ALWAYS},
+    /* a value defined as another type, an optional one */
+    {"as_number < 0", PL_NEVER},
+    {"(maybe_level otherwise 0) >= 0", PL_MAYBE},
+    /* groups: each kind; a member not always in force stands for anything;
+     * too many ways to choose, or too deep a condition, is not taken apart */
+    {"all of { \"a\": age >= 18 \"b\": age < 10 }", PL_NEVER},
+    {"any of { \"a\": small > 5 \"b\": athletes_coached < 0 }", PL_NEVER},
+    {"at least 2 of { \"a\": small > 5 \"b\": small > 5 \"c\": age >= 18 }", PL_NEVER},
+    {"at least 2 of { \"a\": small <= 5 \"b\": small <= 5 \"c\": small > 5 }", PL_ALWAYS},
+    {"any of { \"a\": small > 5 effective from 2027-01-01 \"b\": small > 5 }", PL_MAYBE},
+    {"at least 3 of { \"m0\": small > 5 \"m1\": small > 5 \"m2\": small > 5 \"m3\": small > 5 \"m4\": small > 5 \"m5\": small > 5 \"m6\": small > 5 \"m7\": small > 5 \"m8\": small > 5 \"m9\": small > 5 }", PL_MAYBE},
+    {"age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age < 0", PL_MAYBE},
     /* constants on both sides */
     {"true = false", PL_NEVER},
     {"true != false", PL_ALWAYS},

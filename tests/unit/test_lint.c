@@ -273,6 +273,21 @@ static const decide_case decide_cases[] = {
     {"any of { \"a\": small > 5 effective from 2027-01-01 \"b\": small > 5 }", PL_MAYBE},
     {"at least 3 of { \"m0\": small > 5 \"m1\": small > 5 \"m2\": small > 5 \"m3\": small > 5 \"m4\": small > 5 \"m5\": small > 5 \"m6\": small > 5 \"m7\": small > 5 \"m8\": small > 5 \"m9\": small > 5 }", PL_MAYBE},
     {"age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age < 0", PL_MAYBE},
+    /* real bounds: strict and not at one value, a point not excluded */
+    {"score >= 2.5 and score <= 2.5 and score != 3", PL_MAYBE},
+    {"score >= 2 and score <= 3 and score != 2.5", PL_MAYBE},
+    {"score > 2.5 and score >= 2.5 and score <= 2.5", PL_NEVER},
+    {"score < 2.5 and score <= 2.5 and score >= 2.5", PL_NEVER},
+    {"score >= 2.5 and score > 2.5 and score <= 2.5", PL_NEVER},
+    {"score <= 2.5 and score < 2.5 and score >= 2.5", PL_NEVER},
+    /* texts: the same value twice; none and a text */
+    {"advanced_degree = \"a\" and advanced_degree = \"a\"", PL_MAYBE},
+    {"advanced_degree = none and advanced_degree = \"a\"", PL_NEVER},
+    {"advanced_degree = \"a\" and advanced_degree = none", PL_NEVER},
+    /* two terms compared where one is a call of a definition, or dates */
+    {"current(\"x\") and age >= experience", PL_MAYBE},
+    {"days between birth_date and joined >= days between joined and birth_date", PL_MAYBE},
+    {"age + as_number >= small", PL_MAYBE},
     /* constants on both sides */
     {"true = false", PL_NEVER},
     {"true != false", PL_ALWAYS},

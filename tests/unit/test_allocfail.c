@@ -1691,7 +1691,8 @@ START_TEST(facts_failure_is_nomem)
 }
 END_TEST
 
-/* The lint (src/lint) over a checked tree: every allocation it makes (its
+/* The lint (src/lint) over a checked tree, every lint fixture
+ * (tests/lint/PW*.bad.pw, tests/lint/edges): every allocation it makes (its
  * arena's and the C allocator's), in turn, failing alone. Each run either
  * says it ran out of memory (pl_lint_tree false), or gives exactly the
  * findings of a clean run: a failure swallowed on the way would drop or
@@ -1754,6 +1755,25 @@ static void lint_inject(void *user, const pt_tree *tree)
             break;
     }
     sb_free(&ref);
+    /* Equivalent mutants: the first requirement against itself, each
+     * allocation failing in turn: a proof, or out of memory said. */
+    const pa_expr *cond = NULL;
+    for (const pa_decl *d = tree->decls; d && !cond; d = d->next)
+        if (d->kind == PA_D_PROGRAM && d->u.program.reqs && d->u.program.reqs->group == PA_LEAF)
+            cond = d->u.program.reqs->cond;
+    for (unsigned long k = 1; cond && !r->problem[0]; k++) {
+        size_t before = nlive;
+        bool oom = false;
+        arm(SRC_SYS | SRC_ARENA, 0, k, false);
+        bool same = pl_conditions_equivalent(tree, cond, cond, &oom);
+        disarm();
+        if (nlive != before)
+            snprintf(r->problem, sizeof r->problem, "%s equivalence k=%lu: not freed", r->path, k);
+        else if (same == oom)
+            snprintf(r->problem, sizeof r->problem, "%s equivalence k=%lu: same=%d oom=%d", r->path, k, same, oom);
+        if (!inj.failed)
+            break;
+    }
 }
 
 START_TEST(lint_failure_is_refused)
@@ -1781,9 +1801,12 @@ START_TEST(lint_failure_is_refused)
         PW_SOURCE_DIR "/tests/lint/edges/PW110-parts.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW110-source.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW111-all.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW113-sides.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW114-texts.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW120-grants.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW133-groups.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW134-groups.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW191-ends.pw",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         lint_failures r = {files[i], 0, 0, ""};

@@ -484,7 +484,10 @@ static void equiv_inspect(void *user, const pt_tree *tree)
         r->oom_different = oom;
         /* One implies the other, not the other way round. */
         r->stronger = pl_conditions_equivalent(tree, e->cond, a->cond, &oom);
+        pt_tree unchecked = *tree;
+        unchecked.checked = NULL;
         r->none = pl_conditions_equivalent(NULL, a->cond, b->cond, &oom) ||
+                  pl_conditions_equivalent(&unchecked, a->cond, b->cond, &oom) ||
                   pl_conditions_equivalent(tree, NULL, b->cond, &oom) ||
                   pl_conditions_equivalent(tree, a->cond, NULL, &oom) || oom;
     }

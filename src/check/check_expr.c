@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check_int.h"
+#include "util/assert.h"
 
 static pb_type pc_void(void) { return pc_ty(PB_T_VOID, false, 0); }
 static bool pc_is_void(pb_type t) { return t.kind == PB_T_VOID; }
@@ -530,15 +531,22 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return pc_void();
     char ba[64], bb[64];
     bool numeric = pc_numeric(a) && pc_numeric(b);
-    if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
-                     a.kind == PB_T_ELEM || a.kind == PC_T_DURATION || a.kind == PC_T_LITLIST)) {
+    if (!numeric && a.kind != b.kind) {
         PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` needs a replacement of the same type: %s and %s",
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
+    /* Lists, sets, elements, durations and literal lists are never none:
+     * `roles otherwise roles` is said to have no effect (it said "needs a
+     * replacement of the same type: set of text and set of text"). */
     if (!a.optional && !pc_narrowed(fn, e->u.bin.a)) {
         PC_ERR(c, &e->u.bin.a->span, PD_E0429, "this is %s and is never none, so `otherwise` has no effect",
                pc_tn(c, a, ba));
+        return pc_void();
+    }
+    if (PU_NEVER(a.kind == PB_T_LIST || a.kind == PB_T_SET || a.kind == PB_T_ELEM || a.kind == PC_T_DURATION ||
+                 a.kind == PC_T_LITLIST)) {
+        PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` needs a single value: %s", pc_tn(c, a, ba));
         return pc_void();
     }
     int kind = numeric && (a.kind == PB_T_NUM || b.kind == PB_T_NUM) ? PB_T_NUM : a.kind;

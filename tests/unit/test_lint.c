@@ -288,6 +288,16 @@ static const decide_case decide_cases[] = {
     {"current(\"x\") and age >= experience", PL_MAYBE},
     {"days between birth_date and joined >= days between joined and birth_date", PL_MAYBE},
     {"age + as_number >= small", PL_MAYBE},
+    /* terms that differ only deep inside: a list's length, a `where`, a date part, a tested value */
+    {"(any c in certificates where c.id in [\"a\", \"b\"]) and not (any d in certificates where d.id in [\"a\", \"b\"])",
+     PL_NEVER},
+    {"(any c in certificates where c.id in [\"a\", \"b\"]) and not (any d in certificates where d.id in [\"a\", \"b\", "
+     "\"c\"])",
+     PL_MAYBE},
+    {"(count c in certificates) >= 1 and (count d in certificates where d.id = \"a\") < 1", PL_MAYBE},
+    {"month of birth_date >= 3 and day of birth_date < 3", PL_MAYBE},
+    {"month of birth_date >= 3 and month of joined < 3", PL_MAYBE},
+    {"(if advanced_degree is none then age else 0) >= 3 and (if level is none then age else 0) < 3", PL_MAYBE},
     /* constants on both sides */
     {"true = false", PL_NEVER},
     {"true != false", PL_ALWAYS},
@@ -651,15 +661,16 @@ START_TEST(test_directive_edges)
     pm_arena a;
     pm_init(&a, 0);
     const char *text = "# lint:\f\vignore\tPW112\r-- blanks\v\f\n"  /* 0 */
-                       "# lint: ignorance PW112 -- r\n"            /* 1 */
-                       "# lint: ignore-fila PW112 -- r\n"          /* 2 */
+                       "# lint: ignora PW112 -- r\n"               /* 1 */
+                       "# lint: ignore-fila PW112 -- r   \n"       /* 2 */
                        "# lint: reqiure citations\n"               /* 3 */
                        "# lint: require citations please\n"        /* 4 */
                        "# lint: Ignore PW112 -- r\n"               /* 5 */
                        "# lint: ignore PW1120000000000000000000 -- too long\n" /* 6 */
                        "require \"a\\\"#\": x  # lint: ignore PW112 -- after a string\n" /* 7 */
                        "s = \"open\\\n"
-                       "# lint: ignore PW113 -- at the end";       /* 8, no newline */
+                       "# lint: ignore PW113 -- at the end\n"      /* 8 */
+                       "x = \"open\\";                               /* a string open at the end */
     pl_directives d = parse(&a, text);
     ck_assert_uint_eq(d.n, 9);
     ck_assert_int_eq(d.items[0].kind, PL_DIR_IGNORE);
@@ -678,7 +689,8 @@ START_TEST(test_directive_edges)
     ck_assert_str_eq(d.items[7].codes[0].code, "PW112");
     ck_assert_uint_eq(d.items[8].line, 10);
     ck_assert_str_eq(d.items[8].codes[0].code, "PW113");
-    ck_assert_uint_eq(d.items[8].end, strlen(text));
+    ck_assert_uint_eq(d.items[8].end, strlen(text) - strlen("\nx = \"open\\"));
+    ck_assert_uint_eq(d.items[2].end - d.items[2].start, strlen("# lint: ignore-fila PW112 -- r"));
     pm_free(&a);
 }
 END_TEST

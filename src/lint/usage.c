@@ -193,12 +193,12 @@ static void pl_use_tests(pl_usage *u, const pa_decl **used, uint32_t *nused)
             pl_use_facts_ref(u, &d->u.example.facts, from, used, nused);
         if (d->kind != PA_D_TEST)
             continue;
-        if (d->u.test.has_given)
+        if (PU_ALWAYS(d->u.test.has_given))
             pl_use_facts_ref(u, &d->u.test.given, from, used, nused);
         for (const pa_expect *x = d->u.test.expects; x; x = x->next) {
             const pa_decl *prog = pl_find_decl(u->c, x->kind == PA_X_VALUE ? PA_D_DEFINE : PA_D_PROGRAM,
                                                x->program);
-            if (prog)
+            if (PU_ALWAYS(prog))
                 pl_use_file(u, prog->span.file, from);
         }
     }

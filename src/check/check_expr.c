@@ -475,7 +475,7 @@ static pb_type pc_arith(pc_ctx *c, pc_fn *fn, pa_expr *e)
         pd_note_add(c->d, dg, NULL, "to move a date by a computed count, give its unit: `%s %s months` "
                                     "(or days, years)",
                     sym, e->u.bin.b->kind == PA_E_NAME ? e->u.bin.b->u.name.name : "(...)");
-    else if (e->u.bin.a->kind == PA_E_MAKE_DATE && pc_numeric(b))
+    else if (e->u.bin.a->kind == PA_E_MAKE_DATE && e->u.bin.a->u.make.form == PA_MAKE_NAMED && pc_numeric(b))
         pd_note_add(c->d, dg, NULL, "the year of `31 August of Y` ends before any operator: "
                                     "write `31 August of (Y %s ...)`",
                     sym);
@@ -636,10 +636,15 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (none_b)
         b = pc_set(e->u.cond.b, pc_ty(a.kind, true, a.rec));
     bool numeric = pc_numeric(a) && pc_numeric(b);
-    if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
-                     a.kind == PB_T_ELEM || a.kind >= PB_T_COUNT)) {
+    if (!numeric && a.kind != b.kind) {
         PC_ERR(c, &e->span, PD_E0434, "the two branches of `if` must have the same type: %s and %s",
                pc_tn(c, a, ba), pc_tn(c, b, bb));
+        return pc_void();
+    }
+    /* It said "must have the same type: set of text and set of text". */
+    if (a.kind == PB_T_LIST || a.kind == PB_T_SET || a.kind == PB_T_ELEM || a.kind >= PB_T_COUNT) {
+        PC_ERR(c, &e->span, PD_E0434, "`if` chooses between single values (numbers, text, dates, conditions), not %s",
+               pc_tn(c, a, ba));
         return pc_void();
     }
     int kind = numeric && (a.kind == PB_T_NUM || b.kind == PB_T_NUM) ? PB_T_NUM : a.kind;

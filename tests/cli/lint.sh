@@ -2,7 +2,8 @@
 # `pathway lint`: for every check a rule file that triggers it and one that
 # does not (tests/lint/PWnnn.bad.pw, PWnnn.good.pw), the findings pinned as
 # text (PWnnn.bad.expected); every code documented in docs/lint.md has its
-# pair; JSON lines and SARIF (checked by tests/lint/sarif_check.py against
+# pair; more findings of a code at its edges (tests/lint/edges/PWnnn-*.pw,
+# pinned as *.expected); JSON lines and SARIF (checked by tests/lint/sarif_check.py against
 # the SARIF 2.1.0 schema's rules); --fail-on, -o, directories, files that
 # do not compile, exit statuses; and the shipped rules lint clean.
 # usage: lint.sh PATHWAY_BINARY REPOSITORY_ROOT

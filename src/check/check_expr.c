@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "check_int.h"
-#include "util/assert.h"
 
 static pb_type pc_void(void) { return pc_ty(PB_T_VOID, false, 0); }
 static bool pc_is_void(pb_type t) { return t.kind == PB_T_VOID; }
@@ -536,17 +535,15 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
-    /* Lists, sets, elements, durations and literal lists are never none:
-     * `roles otherwise roles` is said to have no effect (it said "needs a
-     * replacement of the same type: set of text and set of text"). */
-    if (!a.optional && !pc_narrowed(fn, e->u.bin.a)) {
+    /* Lists, sets, elements, durations and literal lists are never none,
+     * even after `x is not none` (which says so too): `roles otherwise
+     * roles` has no effect (it said "needs a replacement of the same type:
+     * set of text and set of text"). */
+    bool composite = a.kind == PB_T_LIST || a.kind == PB_T_SET || a.kind == PB_T_ELEM ||
+                     a.kind == PC_T_DURATION || a.kind == PC_T_LITLIST;
+    if (composite || (!a.optional && !pc_narrowed(fn, e->u.bin.a))) {
         PC_ERR(c, &e->u.bin.a->span, PD_E0429, "this is %s and is never none, so `otherwise` has no effect",
                pc_tn(c, a, ba));
-        return pc_void();
-    }
-    if (PU_NEVER(a.kind == PB_T_LIST || a.kind == PB_T_SET || a.kind == PB_T_ELEM || a.kind == PC_T_DURATION ||
-                 a.kind == PC_T_LITLIST)) {
-        PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` needs a single value: %s", pc_tn(c, a, ba));
         return pc_void();
     }
     int kind = numeric && (a.kind == PB_T_NUM || b.kind == PB_T_NUM) ? PB_T_NUM : a.kind;

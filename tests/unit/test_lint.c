@@ -692,6 +692,16 @@ START_TEST(test_directive_edges)
     ck_assert_str_eq(d.items[8].codes[0].code, "PW113");
     ck_assert_uint_eq(d.items[8].end, strlen(text) - strlen("\nx = \"open\\"));
     ck_assert_uint_eq(d.items[2].end - d.items[2].start, strlen("# lint: ignore-fila PW112 -- r"));
+    /* The text ends inside the directive: after its word, after its reason. */
+    d = parse(&a, "# lint: ignore");
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_int_eq(d.items[0].kind, PL_DIR_IGNORE);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NO_CODE);
+    d = parse(&a, "x\n# lint: ignore PW112 -- the end");
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NONE);
+    ck_assert_uint_eq(d.items[0].line, 2);
+    ck_assert_uint_eq(d.items[0].end, strlen("x\n# lint: ignore PW112 -- the end"));
     pm_free(&a);
 }
 END_TEST

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "lint_int.h"
-#include "util/assert.h"
 
 typedef struct pl_whole {
     pl_ctx *c;
@@ -255,9 +254,9 @@ static void pl_check_periods(pl_whole *W, const pa_decl *d, int32_t vfrom, int32
     for (const pa_req *r = d->u.program.reqs; r; r = r->next) {
         if (r->role != PA_REQUIRE || !r->period.given)
             continue;
-        if (r->period.from > vfrom && PU_ALWAYS(r->period.from <= vuntil))
+        if (r->period.from > vfrom && r->period.from <= vuntil)
             at[n++] = r->period.from;
-        if (PU_ALWAYS(r->period.until >= vfrom) && r->period.until < vuntil)
+        if (r->period.until >= vfrom && r->period.until < vuntil)
             at[n++] = r->period.until + 1;
     }
     qsort(at, n, sizeof *at, pl_cmp_day);

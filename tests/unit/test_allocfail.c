@@ -1806,6 +1806,8 @@ START_TEST(lint_failure_is_refused)
         PW_SOURCE_DIR "/tests/lint/edges/PW120-grants.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW133-groups.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW134-groups.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW150-amended.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW150-periods.pw",
         PW_SOURCE_DIR "/tests/lint/edges/PW191-ends.pw",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

@@ -120,8 +120,10 @@ static void pc_unknown_label(pc_ctx *c, const pa_change *ch, const pa_decl *prev
     }
     pd_note_add(c->d, dg, &prev->name_span, "the version it amends is declared here");
     char list[512];
-    size_t n = 0, shown = 0;
+    size_t n = 0, shown = 0, total = 0;
     list[0] = '\0';
+    for (const pa_req *r = inherited; r; r = r->next)
+        total++;
     for (const pa_req *r = inherited; r && n + 8 < sizeof list; r = r->next) {
         int w = snprintf(list + n, sizeof list - n, "%s\"%s\"", shown ? ", " : "", r->label);
         if (w < 0 || (size_t)w >= sizeof list - n) {
@@ -131,7 +133,11 @@ static void pc_unknown_label(pc_ctx *c, const pa_change *ch, const pa_decl *prev
         n += (size_t)w;
         shown++;
     }
-    if (shown)
+    /* Too many to list: say how many are left out (the note read as if
+     * the ones shown were all of them). */
+    if (shown && shown < total)
+        pd_note_add(c->d, dg, NULL, "its requirements are %s and %zu more", list, total - shown);
+    else if (shown)
         pd_note_add(c->d, dg, NULL, "its requirements are %s", list);
 }
 

@@ -478,7 +478,7 @@ static pb_type pc_arith(pc_ctx *c, pc_fn *fn, pa_expr *e)
         pd_note_add(c->d, dg, NULL, "to move a date by a computed count, give its unit: `%s %s months` "
                                     "(or days, years)",
                     sym, e->u.bin.b->kind == PA_E_NAME ? e->u.bin.b->u.name.name : "(...)");
-    else if (e->u.bin.a->kind == PA_E_MAKE_DATE && pc_numeric(b))
+    else if (e->u.bin.a->kind == PA_E_MAKE_DATE && e->u.bin.a->u.make.form == PA_MAKE_NAMED && pc_numeric(b))
         pd_note_add(c->d, dg, NULL, "the year of `31 August of Y` ends before any operator: "
                                     "write `31 August of (Y %s ...)`",
                     sym);
@@ -534,13 +534,18 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
         return pc_void();
     char ba[64], bb[64];
     bool numeric = pc_numeric(a) && pc_numeric(b);
-    if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
-                     a.kind == PB_T_ELEM || a.kind == PC_T_DURATION || a.kind == PC_T_LITLIST)) {
+    if (!numeric && a.kind != b.kind) {
         PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` needs a replacement of the same type: %s and %s",
                pc_tn(c, a, ba), pc_tn(c, b, bb));
         return pc_void();
     }
-    if (!a.optional && !pc_narrowed(fn, e->u.bin.a)) {
+    /* Lists, sets, elements, durations and literal lists are never none,
+     * even after `x is not none` (which says so too): `roles otherwise
+     * roles` has no effect (it said "needs a replacement of the same type:
+     * set of text and set of text"). */
+    bool composite = a.kind == PB_T_LIST || a.kind == PB_T_SET || a.kind == PB_T_ELEM ||
+                     a.kind == PC_T_DURATION || a.kind == PC_T_LITLIST;
+    if (composite || (!a.optional && !pc_narrowed(fn, e->u.bin.a))) {
         PC_ERR(c, &e->u.bin.a->span, PD_E0429, "this is %s and is never none, so `otherwise` has no effect",
                pc_tn(c, a, ba));
         return pc_void();
@@ -632,10 +637,15 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (none_b)
         b = pc_set(e->u.cond.b, pc_ty(a.kind, true, a.rec));
     bool numeric = pc_numeric(a) && pc_numeric(b);
-    if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
-                     a.kind == PB_T_ELEM || a.kind >= PB_T_COUNT)) {
+    if (!numeric && a.kind != b.kind) {
         PC_ERR(c, &e->span, PD_E0434, "the two branches of `if` must have the same type: %s and %s",
                pc_tn(c, a, ba), pc_tn(c, b, bb));
+        return pc_void();
+    }
+    /* It said "must have the same type: set of text and set of text". */
+    if (a.kind == PB_T_LIST || a.kind == PB_T_SET || a.kind == PB_T_ELEM || a.kind >= PB_T_COUNT) {
+        PC_ERR(c, &e->span, PD_E0434, "`if` chooses between single values (numbers, text, dates, conditions), not %s",
+               pc_tn(c, a, ba));
         return pc_void();
     }
     int kind = numeric && (a.kind == PB_T_NUM || b.kind == PB_T_NUM) ? PB_T_NUM : a.kind;

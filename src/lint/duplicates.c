@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lint_int.h"
+#include "util/assert.h"
 
 static const char *pl_group_word(pa_group g)
 {
@@ -112,7 +113,7 @@ static void pl_prefer_required(pl_ctx *c, const pa_decl *prog)
 /* The exact source of a span (no layout folded): a fix's replacement. */
 static const char *pl_raw(pl_ctx *c, ps_span s)
 {
-    if (s.file >= c->src->nfiles || s.end > c->src->files[s.file].len || s.end < s.start)
+    if (PU_NEVER(s.file >= c->src->nfiles || s.end > c->src->files[s.file].len || s.end < s.start))
         return NULL;
     char *out = pl_alloc(c, (size_t)(s.end - s.start) + 1);
     if (out)

@@ -7,6 +7,7 @@
 
 #include "check/names.h"
 #include "lint_int.h"
+#include "util/assert.h"
 
 /* A loop variable over a set whose values are known. */
 typedef struct pl_kscope {
@@ -24,13 +25,14 @@ typedef struct pl_kwalk {
 static uint32_t pl_known_of(const pl_kwalk *w, const pa_expr *e, const pl_kscope *sc)
 {
     const pc_program *p = w->c->p;
-    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < p->nrecords)
+    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM && PU_ALWAYS(e->ref_rec < p->nrecords))
         return p->records[e->ref_rec].fields[e->ref_index].known;
     if (e->kind != PA_E_NAME)
         return 0;
     switch (e->ref) {
-    case PA_REF_FACT: return p->nrecords ? p->records[0].fields[e->ref_index].known : 0;
-    case PA_REF_PARAM: return w->def && e->ref_index < w->def->nparams ? w->def->param_known[e->ref_index] : 0;
+    case PA_REF_FACT: return PU_ALWAYS(p->nrecords) ? p->records[0].fields[e->ref_index].known : 0;
+    case PA_REF_PARAM:
+        return w->def && PU_ALWAYS(e->ref_index < w->def->nparams) ? w->def->param_known[e->ref_index] : 0;
     case PA_REF_LOCAL:
         for (; sc; sc = sc->up)
             if (sc->local == e->ref_index)
@@ -105,7 +107,7 @@ static const char *pl_closest(const pl_ctx *c, const pc_known *k, const char *te
 static void pl_check_literal(const pl_kwalk *w, const pa_expr *lit, uint32_t known)
 {
     pl_ctx *c = w->c;
-    if (!known || lit->kind != PA_E_STR || known > c->p->nknown || pl_is_known(c, known, lit->u.str.s))
+    if (!known || lit->kind != PA_E_STR || PU_NEVER(known > c->p->nknown) || pl_is_known(c, known, lit->u.str.s))
         return;
     const pc_known *k = &c->p->known[known - 1];
     pd_diag *d = pl_report(c, "PW114", &lit->span, "%s is not a known value of `%s`",
@@ -143,7 +145,8 @@ static void pl_known_binary(const pl_kwalk *w, const pa_expr *e, const pl_kscope
 static void pl_known_call(const pl_kwalk *w, const pa_expr *e, const pl_kscope *sc)
 {
     const pc_program *p = w->c->p;
-    const pc_define *def = e->ref == PA_REF_DEFINE && e->ref_index < p->ndefs ? &p->defs[e->ref_index] : NULL;
+    const pc_define *def =
+        e->ref == PA_REF_DEFINE && PU_ALWAYS(e->ref_index < p->ndefs) ? &p->defs[e->ref_index] : NULL;
     uint32_t i = 0;
     for (const pa_expr *a = e->u.call.args; a; a = a->next, i++) {
         if (def && i < def->nparams)

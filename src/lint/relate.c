@@ -243,6 +243,14 @@ static pl_ival pl_ival_structure(pl_rel_ctx *x, const pa_expr *e, bool maybe_non
         if (e->u.bin.op == PA_OP_ADD || e->u.bin.op == PA_OP_SUB)
             return pl_ival_arith(x, e, depth);
         return pl_unknown;
+    case PA_E_QUANT:
+        /* A count is never negative (the other quantifiers are no numbers,
+         * or sums of anything). */
+        if (e->u.quant.q == PA_Q_COUNT) {
+            pl_ival r = {true, false, 0, 0};
+            return r;
+        }
+        return pl_unknown;
     default: return pl_unknown;
     }
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lint_int.h"
+#include "util/assert.h"
 
 /* ---- the rules ---------------------------------------------------------------------- */
 
@@ -53,7 +54,7 @@ pd_diag *pl_report(pl_ctx *c, const char *code, const ps_span *span, const char 
     const pd_rule *r = pl_rule(code);
     va_list ap;
     va_start(ap, fmt);
-    pd_diag *d = pd_vadd(c->found, r ? r->severity : PD_WARNING, code, span, fmt, ap);
+    pd_diag *d = pd_vadd(c->found, PU_ALWAYS(r) ? r->severity : PD_WARNING, code, span, fmt, ap);
     va_end(ap);
     if (!d)
         c->oom = true;
@@ -103,7 +104,7 @@ static size_t pl_whole_chars(const char *out, size_t n)
 
 const char *pl_source(pl_ctx *c, ps_span span, size_t max)
 {
-    if (span.file >= c->src->nfiles || span.end > c->src->files[span.file].len || span.end < span.start)
+    if (PU_NEVER(span.file >= c->src->nfiles || span.end > c->src->files[span.file].len || span.end < span.start))
         return "";
     const char *t = c->src->files[span.file].text;
     char *out = pl_alloc(c, max + 4);

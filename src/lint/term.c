@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lint_int.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 /* ---- structural equality ----------------------------------------------------------- */
@@ -363,7 +364,7 @@ static void pl_range_of(pl_ctx *c, const pa_expr *e, pl_range *r, unsigned depth
             pl_define_range(c, e, r, depth);
         break;
     case PA_E_FIELD:
-        if (e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < c->p->nrecords)
+        if (e->u.field.obj->type.kind == PB_T_ELEM && PU_ALWAYS(e->ref_rec < c->p->nrecords))
             pl_field_range(c, &c->p->records[e->ref_rec].fields[e->ref_index], r);
         break;
     case PA_E_CALL:

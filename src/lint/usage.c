@@ -9,10 +9,12 @@
 #define _XOPEN_SOURCE 700
 #endif
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lint_int.h"
+#include "util/assert.h"
 
 /* One file's declaration used from another file. */
 typedef struct pl_file_use {
@@ -56,11 +58,11 @@ static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from);
 static void pl_use_ref(pl_usage *u, const pa_expr *e, uint32_t from)
 {
     const pc_program *p = u->c->p;
-    if (e->ref == PA_REF_DEFINE && e->ref_index < p->ndefs) {
+    if (e->ref == PA_REF_DEFINE && PU_ALWAYS(e->ref_index < p->ndefs)) {
         u->defs[e->ref_index] = true;
         pl_use_file(u, p->defs[e->ref_index].decl->span.file, from);
-    } else if (e->kind == PA_E_NAME && e->ref == PA_REF_FACT && p->nrecords &&
-               e->ref_index < p->records[0].nfields) {
+    } else if (e->kind == PA_E_NAME && e->ref == PA_REF_FACT &&
+               PU_ALWAYS(p->nrecords && e->ref_index < p->records[0].nfields)) {
         u->fields[0][e->ref_index] = true;
         pl_use_file(u, p->records[0].fields[e->ref_index].span.file, from);
     }
@@ -84,8 +86,8 @@ static void pl_use_expr(pl_usage *u, const pa_expr *e, uint32_t from)
     const pc_program *p = u->c->p;
     if (e->kind == PA_E_NAME || e->kind == PA_E_CALL)
         pl_use_ref(u, e, from);
-    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM && e->ref_rec < p->nrecords &&
-        e->ref_index < p->records[e->ref_rec].nfields) {
+    if (e->kind == PA_E_FIELD && e->u.field.obj->type.kind == PB_T_ELEM &&
+        PU_ALWAYS(e->ref_rec < p->nrecords && e->ref_index < p->records[e->ref_rec].nfields)) {
         u->fields[e->ref_rec][e->ref_index] = true;
         pl_use_file(u, p->records[e->ref_rec].span.file, from);
     }
@@ -138,11 +140,11 @@ static void pl_use_extend(pl_usage *u, const pa_decl *d)
 static void pl_use_type(pl_usage *u, pb_type type, uint32_t known, uint32_t from)
 {
     const pc_program *p = u->c->p;
-    if (type.kind == PB_T_LIST && type.rec < p->nrecords) {
+    if (type.kind == PB_T_LIST && PU_ALWAYS(type.rec < p->nrecords)) {
         u->records[type.rec] = true;
         pl_use_file(u, p->records[type.rec].span.file, from);
     }
-    if (known && known <= p->nknown) {
+    if (known && PU_ALWAYS(known <= p->nknown)) {
         u->known[known - 1] = true;
         pl_use_file(u, p->known[known - 1].decl->span.file, from);
     }
@@ -191,12 +193,12 @@ static void pl_use_tests(pl_usage *u, const pa_decl **used, uint32_t *nused)
             pl_use_facts_ref(u, &d->u.example.facts, from, used, nused);
         if (d->kind != PA_D_TEST)
             continue;
-        if (d->u.test.has_given)
+        if (PU_ALWAYS(d->u.test.has_given))
             pl_use_facts_ref(u, &d->u.test.given, from, used, nused);
         for (const pa_expect *x = d->u.test.expects; x; x = x->next) {
             const pa_decl *prog = pl_find_decl(u->c, x->kind == PA_X_VALUE ? PA_D_DEFINE : PA_D_PROGRAM,
                                                x->program);
-            if (prog)
+            if (PU_ALWAYS(prog))
                 pl_use_file(u, prog->span.file, from);
         }
     }
@@ -329,19 +331,25 @@ static void pl_unused_fields(pl_usage *u)
 
 /* ---- PW103 --------------------------------------------------------------------------------- */
 
-/* The file an include names, as the parser resolved it. */
-static bool pl_include_target(const pl_ctx *c, const pa_decl *inc, uint32_t *out)
+/* The file an include names, as the parser resolved it. Out of memory
+ * (c->oom), it is not found. */
+static bool pl_include_target(pl_ctx *c, const pa_decl *inc, uint32_t *out)
 {
     const ps_sources *src = c->src;
     const char *includer = src->files[inc->span.file].name, *path = inc->u.include.path;
     const char *slash = strrchr(includer, '/');
     size_t dir = path[0] != '/' && slash ? (size_t)(slash - includer) + 1 : 0;
     char *name = malloc(dir + strlen(path) + 1);
-    if (!name)
+    if (!name) {
+        c->oom = true;
         return false;
+    }
     memcpy(name, includer, dir);
     strcpy(name + dir, path);
+    errno = 0;
     char *real = realpath(name, NULL);
+    if (!real && errno == ENOMEM)
+        c->oom = true; /* else the file is matched by the name it was read under */
     bool found = false;
     for (uint32_t i = 0; i < src->nfiles && !found; i++) {
         found = strcmp(src->files[i].name, name) == 0 || (real && strcmp(src->files[i].path, real) == 0);
@@ -354,7 +362,7 @@ static bool pl_include_target(const pl_ctx *c, const pa_decl *inc, uint32_t *out
 }
 
 /* The files an include brings in: the target and what it includes. */
-static void pl_include_closure(const pl_ctx *c, uint32_t target, bool *in)
+static void pl_include_closure(pl_ctx *c, uint32_t target, bool *in)
 {
     if (in[target])
         return;
@@ -384,7 +392,7 @@ static bool pl_include_used(const pl_usage *u, const bool *only)
  * of the root does: what removing it would remove. When other includes
  * bring them all, the include is redundant, which is not this check's
  * business: then all of them. */
-static void pl_brought_only_by(const pl_ctx *c, const pa_decl *inc, uint32_t target, bool *only, bool *others)
+static void pl_brought_only_by(pl_ctx *c, const pa_decl *inc, uint32_t target, bool *only, bool *others)
 {
     uint32_t n = c->src->nfiles;
     memset(only, 0, sizeof *only * n);

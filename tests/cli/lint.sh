@@ -2,7 +2,8 @@
 # `pathway lint`: for every check a rule file that triggers it and one that
 # does not (tests/lint/PWnnn.bad.pw, PWnnn.good.pw), the findings pinned as
 # text (PWnnn.bad.expected); every code documented in docs/lint.md has its
-# pair; JSON lines and SARIF (checked by tests/lint/sarif_check.py against
+# pair; more findings of a code at its edges (tests/lint/edges/PWnnn-*.pw,
+# pinned as *.expected); JSON lines and SARIF (checked by tests/lint/sarif_check.py against
 # the SARIF 2.1.0 schema's rules); --fail-on, -o, directories, files that
 # do not compile, exit statuses; and the shipped rules lint clean.
 # usage: lint.sh PATHWAY_BINARY REPOSITORY_ROOT
@@ -53,6 +54,15 @@ done
 for f in PW*.bad.pw; do
   code=${f%.bad.pw}
   grep -q "^## $code" "$root/docs/lint.md" && ok "$code: documented" || fail "$code: not in docs/lint.md"
+done
+
+# --- each check at its edges: more findings of the code a file is named after, pinned -------
+for f in edges/*.pw; do
+  name=edge-$(basename "$f" .pw)
+  if expect_status "$name" 1 "$bin" lint --fail-on note "$f"; then
+    expect_golden "$name" "$tmp/$name.out" "${f%.pw}.expected"
+    expect_grep "$name" out "[$(basename "$f" | cut -c1-5)]"
+  fi
 done
 
 # --- the shipped rules ----------------------------------------------------------------------

@@ -72,6 +72,7 @@
 #include "facts/facts.h"
 #include "gen/gen.h"
 #include "native/native.h"
+#include "lint/lint_int.h"
 #include "pathway.h"
 #include "util/arena.h"
 
@@ -1747,6 +1748,139 @@ START_TEST(native_emit_failure_is_reported)
 }
 END_TEST
 
+/* The lint (src/lint) over a checked tree, every lint fixture
+ * (tests/lint/PW*.bad.pw, tests/lint/edges): every allocation it makes (its
+ * arena's and the C allocator's), in turn, failing alone. Each run either
+ * says it ran out of memory (pl_lint_tree false), or gives exactly the
+ * findings of a clean run: a failure swallowed on the way would drop or
+ * change a finding. Nothing leaks. The tree is compiled once per file. */
+typedef struct lint_failures {
+    const char *path;
+    unsigned long runs, refused;
+    char problem[512];
+} lint_failures;
+
+/* The findings as `pathway lint` prints them; false when out of memory. */
+static bool lint_render(const pt_tree *tree, unsigned long fail_at, sb *text, size_t *live_change)
+{
+    size_t before = nlive;
+    pm_arena arena;
+    pm_init(&arena, 65536);
+    pd_list out;
+    arm(SRC_SYS | SRC_ARENA, 0, fail_at, false);
+    bool ok = pl_lint_tree(tree, &arena, &out);
+    disarm();
+    if (ok) {
+        pd_buf b = {0};
+        pd_render_text_coded(&out, tree->src, false, true, &b);
+        sb_printf(text, "%s", b.data ? b.data : "");
+        pd_buf_free(&b);
+    }
+    pm_free(&arena);
+    *live_change = nlive - before;
+    return ok;
+}
+
+static void lint_inject(void *user, const pt_tree *tree)
+{
+    lint_failures *r = user;
+    if (!tree->program || !tree->checked)
+        return;
+    sb ref = {NULL, 0, 0};
+    size_t leaked;
+    if (!lint_render(tree, 0, &ref, &leaked) || leaked || !ref.len) {
+        snprintf(r->problem, sizeof r->problem, "%s: the clean run failed or found nothing", r->path);
+        sb_free(&ref);
+        return;
+    }
+    for (unsigned long k = 1;; k++) {
+        sb got = {NULL, 0, 0};
+        bool ok = lint_render(tree, k, &got, &leaked);
+        unsigned long failed = inj.failed;
+        bool same = ok && strcmp(sb_str(&got), sb_str(&ref)) == 0;
+        sb_free(&got);
+        r->runs++;
+        r->refused += !ok;
+        if (leaked)
+            snprintf(r->problem, sizeof r->problem, "%s k=%lu: %zu allocation(s) not freed", r->path, k, leaked);
+        else if (!failed && !same)
+            snprintf(r->problem, sizeof r->problem, "%s k=%lu: a run with no failure differs", r->path, k);
+        else if (ok && !same)
+            snprintf(r->problem, sizeof r->problem, "%s k=%lu: a failure was swallowed: the findings differ",
+                     r->path, k);
+        if (!failed || r->problem[0])
+            break;
+    }
+    sb_free(&ref);
+    /* Equivalent mutants: the first requirement against itself, each
+     * allocation failing in turn: a proof, or out of memory said. */
+    const pa_expr *cond = NULL;
+    for (const pa_decl *d = tree->decls; d && !cond; d = d->next)
+        if (d->kind == PA_D_PROGRAM && d->u.program.reqs && d->u.program.reqs->group == PA_LEAF)
+            cond = d->u.program.reqs->cond;
+    for (unsigned long k = 1; cond && !r->problem[0]; k++) {
+        size_t before = nlive;
+        bool oom = false;
+        arm(SRC_SYS | SRC_ARENA, 0, k, false);
+        bool same = pl_conditions_equivalent(tree, cond, cond, &oom);
+        disarm();
+        if (nlive != before)
+            snprintf(r->problem, sizeof r->problem, "%s equivalence k=%lu: not freed", r->path, k);
+        else if (same == oom)
+            snprintf(r->problem, sizeof r->problem, "%s equivalence k=%lu: same=%d oom=%d", r->path, k, same, oom);
+        if (!inj.failed)
+            break;
+    }
+}
+
+START_TEST(lint_failure_is_refused)
+{
+    static const char *const files[] = {
+        PW_SOURCE_DIR "/tests/lint/PW101.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW102.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW103.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW110.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW111.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW112.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW113.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW114.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW120.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW130.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW131.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW132.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW133.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW134.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW140.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW150.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW151.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW190.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/PW191.bad.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW110-parts.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW110-source.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW111-all.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW113-sides.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW114-texts.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW120-grants.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW133-groups.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW134-groups.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW150-amended.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW150-periods.pw",
+        PW_SOURCE_DIR "/tests/lint/edges/PW191-ends.pw",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        lint_failures r = {files[i], 0, 0, ""};
+        pw_program *prog = NULL;
+        pw_error err;
+        pw_status st = pt_compile_tree(files[i], NULL, lint_inject, &r, &prog, &err);
+        pw_program_free(prog);
+        ck_assert_msg(st == PW_OK, "%s: %s", files[i], err.message);
+        ck_assert_msg(!r.problem[0], "%s", r.problem);
+        /* Every allocation was reached and failed once; most are fatal. */
+        ck_assert_msg(r.runs > 10 && r.refused > 0, "%s: %lu runs, %lu refused", files[i], r.runs, r.refused);
+    }
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------ */
 
 static Suite *allocfail_suite(void)
@@ -1772,6 +1906,12 @@ static Suite *allocfail_suite(void)
     tcase_add_test(tc, cjson_failure_is_refused_cleanly);
     tcase_add_test(tc, facts_failure_is_nomem);
     tcase_add_test(tc, native_emit_failure_is_reported);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("lint");
+    tcase_add_unchecked_fixture(tc, fixture_up, fixture_down);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, lint_failure_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,28 +15,42 @@
 
 /* ---- compiling a rule file ------------------------------------------------------------ */
 
-static const char lib[] =
-    "known body = [\"usatf\", \"england-athletics\"]\n"
-    "record membership { body: text in body  expires: date? }\n"
-    "record certificate { id: text  issued: date }\n"
-    "facts coach {\n"
-    "  id: text\n"
-    "  birth_date: date\n"
-    "  coaching_since: date? = none\n"
-    "  memberships: list of membership = []\n"
-    "  certificates: list of certificate = []\n"
-    "  roles: set of text = []\n"
-    "  athletes_coached: integer >= 0 = 0\n"
-    "  score: number = 0\n"
-    "  ratio: number >= 0 <= 1 = 0\n"
-    "  teaching_experience: boolean = false\n"
-    "  advanced_degree: text? = none\n"
+#define LIB_FACTS \
+    "known body = [\"usatf\", \"england-athletics\"]\n" \
+    "record membership { body: text in body  expires: date? }\n" \
+    "record certificate { id: text  issued: date }\n" \
+    "facts coach {\n" \
+    "  id: text\n" \
+    "  birth_date: date\n" \
+    "  coaching_since: date? = none\n" \
+    "  memberships: list of membership = []\n" \
+    "  certificates: list of certificate = []\n" \
+    "  roles: set of text = []\n" \
+    "  athletes_coached: integer >= 0 = 0\n" \
+    "  score: number = 0\n" \
+    "  ratio: number >= 0 <= 1 = 0\n" \
+    "  teaching_experience: boolean = false\n" \
+    "  advanced_degree: text? = none\n" \
     "  level: integer? = none\n"
-    "}\n"
-    "define age: integer = years since birth_date\n"
-    "define experience: integer = max(0, years since (coaching_since otherwise today))\n"
-    "define member(b: text in body): boolean = any m in memberships where m.body = b\n"
-    "define current(cert: text): boolean = any c in certificates where c.id = cert\n";
+#define LIB_DEFINES \
+    "define age: integer = years since birth_date\n" \
+    "define experience: integer = max(0, years since (coaching_since otherwise today))\n" \
+    "define member(b: text in body): boolean = any m in memberships where m.body = b\n" \
+    "define current(cert: text): boolean = any c in certificates where c.id = cert\n"
+
+static const char lib[] = LIB_FACTS "}\n" LIB_DEFINES;
+
+/* The same, with fields of more kinds of bounds, for the table of conditions. */
+static const char decide_lib[] = LIB_FACTS
+    "  small: integer >= -5 <= 5 = 0\n"
+    "  fraction: number >= -0.5 <= 2.5 = 0\n"
+    "  joined: date >= 2000-01-01 <= 2010-12-31 = 2000-01-01\n"
+    "  huge: integer >= 9000000000000000000 = 9000000000000000000\n"
+    "  flag: boolean? = none\n"
+    "}\n" LIB_DEFINES
+    "define as_number: number = athletes_coached\n"
+    "define maybe_level: number? = level\n"
+    "define d0: number = athletes_coached\n";
 
 /* Writes `text` to a temporary file and compiles it; `inspect` sees the tree. */
 static void compile_with(const char *text, pt_tree_fn inspect, void *user)
@@ -52,7 +66,9 @@ static void compile_with(const char *text, pt_tree_fn inspect, void *user)
     pw_error err;
     pw_status st = pt_compile_tree(path, NULL, inspect, user, &prog, &err);
     unlink(path);
-    ck_assert_msg(st == PW_OK, "does not compile: %s\n%s", err.message, text);
+    if (st != PW_OK)
+        fprintf(stderr, "%s\n", text);
+    ck_assert_msg(st == PW_OK, "does not compile: %s", err.message);
     pw_program_free(prog);
 }
 
@@ -156,6 +172,155 @@ static const decide_case decide_cases[] = {
     {"age >= experience or experience > age", PL_ALWAYS},
     {"age = experience and experience != age", PL_NEVER},
     {"age <= experience and experience <= age", PL_MAYBE},
+    /* negative, fractional and date bounds a field declares */
+    {"small < -5", PL_NEVER},
+    {"small >= -5 and small <= 5", PL_ALWAYS},
+    {"small > 5", PL_NEVER},
+    {"fraction < -0.5", PL_NEVER},
+    {"fraction <= 2.5", PL_ALWAYS},
+    {"fraction > 2.4", PL_MAYBE},
+    {"joined < 2000-01-01", PL_NEVER},
+    {"joined <= 2010-12-31", PL_ALWAYS},
+    /* sums and differences: their parts' bounds, unless they overflow */
+    {"huge + small >= 8999999999999999995", PL_ALWAYS},
+    {"huge + huge < 0", PL_MAYBE},
+    {"small - huge <= -8999999999999999995", PL_ALWAYS},
+    {"athletes_coached + small >= -5", PL_ALWAYS},
+    {"athletes_coached + small > 1000", PL_MAYBE},
+    {"ratio + fraction > 3.5", PL_NEVER},
+    {"ratio - fraction < -2.5", PL_NEVER},
+    {"ratio - fraction > 1.5", PL_NEVER},
+    {"ratio - fraction >= 1.4", PL_MAYBE},
+    /* max and min: the better bound of either, or of both */
+    {"max(athletes_coached, 5) < 5", PL_NEVER},
+    {"max(age, experience) < 0", PL_NEVER},
+    {"min(age, 5) > 5", PL_NEVER},
+    {"min(ratio, fraction) > 1", PL_NEVER},
+    {"min(fraction, ratio) > 1", PL_NEVER},
+    {"min(score, score) > 5", PL_MAYBE},
+    {"max(score, score) < 5", PL_MAYBE},
+    /* the same term, written again: durations, negation, if, dates made of parts, sums */
+    {"birth_date + 2 years >= 2000-01-01 and birth_date + 2 years < 2000-01-01", PL_NEVER},
+    {"birth_date + 2 years >= 2000-01-01 and birth_date + 3 years < 2000-01-01", PL_MAYBE},
+    {"birth_date + 2 years >= 2000-01-01 and birth_date + 2 months < 2000-01-01", PL_MAYBE},
+    {"birth_date + small years >= 2000-01-01 and birth_date + small years < 2000-01-01", PL_NEVER},
+    {"birth_date + small years >= 2000-01-01 and birth_date + athletes_coached years < 2000-01-01", PL_MAYBE},
+    {"-age >= 3 and -age < 3", PL_NEVER},
+    {"-age >= 3 and -experience < 3", PL_MAYBE},
+    {"(if advanced_degree is none then age else 0) >= 3 and (if advanced_degree is none then age else 0) < 3",
+     PL_NEVER},
+    {"(if advanced_degree is none then age else 0) >= 3 and (if advanced_degree is not none then age else 0) < 3",
+     PL_MAYBE},
+    {"(if teaching_experience then age else 0) >= 3 and (if teaching_experience then age else 1) < 3", PL_MAYBE},
+    {"(if teaching_experience then age else 0) >= 3 and (if teaching_experience then experience else 0) < 3",
+     PL_MAYBE},
+    {"1 January following birth_date >= 2000-01-01 and 1 January following birth_date < 2000-01-01", PL_NEVER},
+    {"1 January following birth_date >= 2000-01-01 and 1 February following birth_date < 2000-01-01", PL_MAYBE},
+    {"1 January following birth_date >= 2000-01-01 and 1 January following joined < 2000-01-01", PL_MAYBE},
+    {"day 1 of month 2 of year (year of birth_date) >= 2000-01-01 and day 1 of month 2 of year (year of birth_date) "
+     "< 2000-01-01",
+     PL_NEVER},
+    {"day 1 of month 2 of year (year of birth_date) >= 2000-01-01 and day 1 of month 3 of year (year of birth_date) "
+     "< 2000-01-01",
+     PL_MAYBE},
+    {"day 1 of month 2 of year (year of birth_date) >= 2000-01-01 and day 2 of month 2 of year (year of birth_date) "
+     "< 2000-01-01",
+     PL_MAYBE},
+    {"(sum 1 for c in certificates) >= 0 and (sum 1 for c in certificates) < 0", PL_NEVER},
+    {"(sum 1 for c in certificates) >= 0 and (sum 2 for c in certificates) < 0", PL_MAYBE},
+    /* two terms compared, each with its range: equal, unequal, min and max */
+    {"small = athletes_coached + 6", PL_NEVER},
+    {"athletes_coached + 6 = small", PL_NEVER},
+    {"small = huge", PL_MAYBE}, /* beyond the doubles that are exact integers: not reasoned about */
+    {"small = athletes_coached", PL_MAYBE},
+    {"small != athletes_coached", PL_MAYBE},
+    {"small = 3 and athletes_coached = 3 and small != athletes_coached", PL_NEVER},
+    {"small = 3 and athletes_coached = 4 and small != athletes_coached", PL_MAYBE},
+    {"min(small, huge) >= small + 11", PL_NEVER},
+    {"min(score, small) >= small + 11", PL_NEVER},
+    {"min(score, small) >= small + 10", PL_MAYBE},
+    {"max(score, small) < small - 11", PL_NEVER},
+    {"max(small, athletes_coached) < small - 11", PL_NEVER},
+    {"birth_date + 2 years >= joined", PL_MAYBE},
+    /* a computed value whose own bounds miss what its parts give */
+    {"ratio >= 0.75 and ratio + fraction < 0.1", PL_NEVER},
+    {"ratio >= 0.75 and ratio + fraction < 0.5", PL_MAYBE},
+    {"small >= 3 and small + athletes_coached < 2", PL_NEVER},
+    {"small <= -3 and small - athletes_coached > 0", PL_NEVER},
+    {"athletes_coached >= 3 and athletes_coached + count c in certificates < 2", PL_NEVER},
+    {"athletes_coached >= 3 and athletes_coached - count c in certificates < 2", PL_MAYBE},
+    {"ratio + 2 = fraction", PL_MAYBE},
+    {"ratio + 3 = fraction", PL_NEVER},
+    {"fraction = ratio + 3", PL_NEVER},
+    {"small != athletes_coached and small = 2", PL_MAYBE},
+    /* `otherwise` where the branch says whether the value is none */
+    {"level is none and (level otherwise 0) > small + 5", PL_NEVER},
+    {"(level otherwise 0) > small + 5", PL_MAYBE},
+    {"level is not none and (level otherwise 0) > small + 5", PL_MAYBE},
+    {"level is not none and level >= 20 and (level otherwise 0) < small + 5", PL_NEVER},
+    /* a field of a record element: its declared range (a date's calendar) */
+    {"any c in certificates where c.issued < 1800-01-01", PL_NEVER},
+    {"all c in certificates where c.issued <= 2999-12-31", PL_ALWAYS},
+    /* a value defined as another type, an optional one */
+    {"as_number < 0", PL_NEVER},
+    {"(maybe_level otherwise 0) >= 0", PL_MAYBE},
+    /* groups: each kind; a member not always in force stands for anything;
+     * too many ways to choose, or too deep a condition, is not taken apart */
+    {"all of { \"a\": age >= 18 \"b\": age < 10 }", PL_NEVER},
+    {"any of { \"a\": small > 5 \"b\": athletes_coached < 0 }", PL_NEVER},
+    {"at least 2 of { \"a\": small > 5 \"b\": small > 5 \"c\": age >= 18 }", PL_NEVER},
+    {"at least 2 of { \"a\": small <= 5 \"b\": small <= 5 \"c\": small > 5 }", PL_ALWAYS},
+    {"any of { \"a\": small > 5 effective from 2027-01-01 \"b\": small > 5 }", PL_MAYBE},
+    {"any of { \"a\": small > 5 effective until 2027-01-01 \"b\": small > 5 }", PL_MAYBE},
+    {"at least 3 of { \"m0\": small > 5 \"m1\": small > 5 \"m2\": small > 5 \"m3\": small > 5 \"m4\": small > 5 \"m5\": small > 5 \"m6\": small > 5 \"m7\": small > 5 \"m8\": small > 5 \"m9\": small > 5 }", PL_MAYBE},
+    {"age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age >= 1 and age < 0", PL_MAYBE},
+    /* real bounds: strict and not at one value, a point not excluded */
+    {"score >= 2.5 and score <= 2.5 and score != 3", PL_MAYBE},
+    {"score >= 2 and score <= 3 and score != 2.5", PL_MAYBE},
+    {"score > 2.5 and score >= 2.5 and score <= 2.5", PL_NEVER},
+    {"score < 2.5 and score <= 2.5 and score >= 2.5", PL_NEVER},
+    {"score >= 2.5 and score > 2.5 and score <= 2.5", PL_NEVER},
+    {"score <= 2.5 and score < 2.5 and score >= 2.5", PL_NEVER},
+    /* texts: the same value twice; none and a text */
+    {"advanced_degree = \"a\" and advanced_degree = \"a\"", PL_MAYBE},
+    {"advanced_degree = none and advanced_degree = \"a\"", PL_NEVER},
+    {"advanced_degree = \"a\" and advanced_degree = none", PL_NEVER},
+    /* two terms compared where one is a call of a definition, or dates */
+    {"current(\"x\") and age >= experience", PL_MAYBE},
+    {"days between birth_date and joined >= days between joined and birth_date", PL_MAYBE},
+    {"age + as_number >= small", PL_MAYBE},
+    /* terms that differ only deep inside: a list's length, a `where`, a date part, a tested value */
+    {"(any c in certificates where c.id in [\"a\", \"b\"]) and not (any d in certificates where d.id in [\"a\", \"b\"])",
+     PL_NEVER},
+    {"(any c in certificates where c.id in [\"a\", \"b\"]) and not (any d in certificates where d.id in [\"a\", \"b\", "
+     "\"c\"])",
+     PL_MAYBE},
+    {"(count c in certificates) >= 1 and (count d in certificates where d.id = \"a\") < 1", PL_MAYBE},
+    {"month of birth_date >= 3 and day of birth_date < 3", PL_MAYBE},
+    {"month of birth_date >= 3 and month of joined < 3", PL_MAYBE},
+    {"(if advanced_degree is none then age else 0) >= 3 and (if level is none then age else 0) < 3", PL_MAYBE},
+    /* constants on both sides */
+    {"true = false", PL_NEVER},
+    {"true != false", PL_ALWAYS},
+    {"2.5 < 3", PL_ALWAYS},
+    {"2 <= 2", PL_ALWAYS},
+    {"3 > 2.5", PL_ALWAYS},
+    {"2000-01-01 >= 2000-01-02", PL_NEVER},
+    {"3 in [1, 2]", PL_NEVER},
+    {"2 in [1, 2]", PL_ALWAYS},
+    {"age in [1, small]", PL_MAYBE},
+    /* integers against numbers beyond them */
+    {"age > 10000000000000000000.5", PL_NEVER},
+    {"age < 10000000000000000000.5", PL_ALWAYS},
+    {"age > -10000000000000000000.5", PL_ALWAYS},
+    {"age = 10000000000000000000.0", PL_NEVER},
+    {"age > 9223372036854775807", PL_NEVER},
+    {"age <= 9223372036854775807", PL_ALWAYS},
+    /* an optional boolean is no literal; none against a boolean neither */
+    {"flag = true and flag = false", PL_MAYBE},
+    {"flag is none and flag = true", PL_MAYBE},
+    {"teaching_experience != true and teaching_experience", PL_NEVER},
+    {"all m in memberships where m.body = \"usatf\" and m.body != \"usatf\"", PL_MAYBE},
     /* if, constants */
     {"if age >= 18 then age < 10 else false", PL_NEVER},
     {"if teaching_experience then age >= 18 else age >= 21", PL_MAYBE},
@@ -191,12 +356,12 @@ static void decide_inspect(void *user, const pt_tree *tree)
 START_TEST(test_decide_table)
 {
     size_t n = sizeof decide_cases / sizeof *decide_cases;
-    size_t size = sizeof lib + 64;
+    size_t size = sizeof decide_lib + 64;
     for (size_t i = 0; i < n; i++)
         size += strlen(decide_cases[i].cond) + 32;
     char *text = malloc(size);
     ck_assert_ptr_nonnull(text);
-    size_t len = (size_t)snprintf(text, size, "%sprogram p \"P\" {\n", lib);
+    size_t len = (size_t)snprintf(text, size, "%sprogram p \"P\" {\n", decide_lib);
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(text + len, size - len, "  advise \"c%zu\": %s\n", i, decide_cases[i].cond);
     snprintf(text + len, size - len, "}\n");
@@ -310,6 +475,107 @@ START_TEST(test_structural_equality)
 }
 END_TEST
 
+/* ---- equivalent conditions (mutation testing) ------------------------------------------ */
+
+typedef struct equiv_run {
+    bool same, different, stronger, none, oom_same, oom_different;
+} equiv_run;
+
+static void equiv_inspect(void *user, const pt_tree *tree)
+{
+    equiv_run *r = user;
+    for (const pa_decl *d = tree->decls; d; d = d->next) {
+        if (d->kind != PA_D_PROGRAM)
+            continue;
+        const pa_req *a = d->u.program.reqs, *b = a->next, *c = b->next, *e = c->next;
+        bool oom = true;
+        r->same = pl_conditions_equivalent(tree, a->cond, b->cond, &oom);
+        r->oom_same = oom;
+        r->different = pl_conditions_equivalent(tree, a->cond, c->cond, &oom);
+        r->oom_different = oom;
+        /* One implies the other, not the other way round. */
+        r->stronger = pl_conditions_equivalent(tree, e->cond, a->cond, &oom);
+        pt_tree unchecked = *tree;
+        unchecked.checked = NULL;
+        r->none = pl_conditions_equivalent(NULL, a->cond, b->cond, &oom) ||
+                  pl_conditions_equivalent(&unchecked, a->cond, b->cond, &oom) ||
+                  pl_conditions_equivalent(tree, NULL, b->cond, &oom) ||
+                  pl_conditions_equivalent(tree, a->cond, NULL, &oom) || oom;
+    }
+}
+
+START_TEST(test_conditions_equivalent)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "%sprogram p \"P\" {\n"
+             "  require \"a\": age >= 18 and teaching_experience\n"
+             "  require \"b\": not (age < 18 or not teaching_experience)\n"
+             "  require \"c\": age > 18 and teaching_experience\n"
+             "  require \"e\": age >= 21 and teaching_experience\n"
+             "}\n",
+             lib);
+    equiv_run r = {0};
+    compile_with(text, equiv_inspect, &r);
+    ck_assert(r.same);
+    ck_assert(!r.oom_same);
+    ck_assert(!r.different);
+    ck_assert(!r.oom_different);
+    ck_assert(!r.stronger);
+    ck_assert(!r.none);
+}
+END_TEST
+
+/* ---- pl_lint_file ------------------------------------------------------------------------- */
+
+static void count_emits(void *user, const pd_list *findings, ps_sources *src)
+{
+    (void)findings;
+    (void)src;
+    (*(int *)user)++;
+}
+
+/* No path is a usage error; a file that does not compile is not linted (its
+ * errors go to the compile options' callback, the emitter is not called);
+ * neither an emitter nor counts are needed. */
+START_TEST(test_lint_file_calls)
+{
+    pw_error err;
+    pl_counts counts = {0, 0, 0};
+    int emits = 0;
+    ck_assert_int_eq(pl_lint_file(NULL, NULL, count_emits, &emits, &counts, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pl_lint_file: NULL path");
+
+    char dir[] = "/tmp/pw_lint_file_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char good[64], bad[64];
+    snprintf(good, sizeof good, "%s/good.pw", dir);
+    snprintf(bad, sizeof bad, "%s/bad.pw", dir);
+    FILE *f = fopen(good, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("facts coach {\n  id: text\n  birth_date: date\n}\ndefine unused: integer = 1\n"
+          "program p \"P\" {\n  require \"adult\": years since birth_date >= 18\n}\n",
+          f);
+    fclose(f);
+    f = fopen(bad, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("program p \"P\" {\n  require \"x\": nothing >= 1\n}\n", f);
+    fclose(f);
+
+    ck_assert_int_eq(pl_lint_file(good, NULL, count_emits, &emits, &counts, &err), PW_OK);
+    ck_assert_int_eq(emits, 1);
+    ck_assert_uint_eq(counts.warnings, 1); /* PW101: `unused` */
+    ck_assert_uint_eq(counts.errors, 0);
+    ck_assert_int_eq(pl_lint_file(good, NULL, NULL, NULL, NULL, &err), PW_OK);
+    ck_assert_int_eq(pl_lint_file(bad, NULL, count_emits, &emits, &counts, &err), PW_ERR_COMPILE);
+    ck_assert_int_eq(emits, 1);
+    ck_assert_uint_eq(counts.warnings, 1);
+    unlink(good);
+    unlink(bad);
+    rmdir(dir);
+}
+END_TEST
+
 /* ---- `# lint:` comments ------------------------------------------------------------------ */
 
 static pl_directives parse(pm_arena *a, const char *text)
@@ -385,6 +651,57 @@ START_TEST(test_directive_forms)
     ck_assert_int_eq(d.items[8].kind, PL_DIR_UNKNOWN);
     ck_assert_int_eq(d.items[9].problem, PL_DP_NONE);
     ck_assert_str_eq(d.items[9].codes[0].code, "PW112");
+    pm_free(&a);
+}
+END_TEST
+
+/* Words that are almost a directive's, every blank a line may hold, codes
+ * too long to be one, strings and comments at the end of the text. */
+START_TEST(test_directive_edges)
+{
+    pm_arena a;
+    pm_init(&a, 0);
+    const char *text = "# lint:\f\vignore\tPW112\r-- blanks\v\f\n"  /* 0 */
+                       "# lint: ignora PW112 -- r\n"               /* 1 */
+                       "# lint: ignore-fila PW112 -- r   \n"       /* 2 */
+                       "# lint: reqiure citations\n"               /* 3 */
+                       "# lint: require citations please\n"        /* 4 */
+                       "# lint: Ignore PW112 -- r\n"               /* 5 */
+                       "# lint: ignore PW1120000000000000000000 -- too long\n" /* 6 */
+                       "require \"a\\\"#\": x  # lint: ignore PW112 -- after a string\n" /* 7 */
+                       "s = \"open\\\n"
+                       "# lint: ignore PW113 -- at the end\n"      /* 8 */
+                       "x = \"open\\";                               /* a string open at the end */
+    pl_directives d = parse(&a, text);
+    ck_assert_uint_eq(d.n, 9);
+    ck_assert_int_eq(d.items[0].kind, PL_DIR_IGNORE);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NONE);
+    ck_assert_uint_eq(d.items[0].ncodes, 1);
+    ck_assert_str_eq(d.items[0].codes[0].code, "PW112");
+    ck_assert(d.items[0].codes[0].known);
+    for (int i = 1; i <= 5; i++) {
+        ck_assert_int_eq(d.items[i].kind, PL_DIR_UNKNOWN);
+        ck_assert_int_eq(d.items[i].problem, PL_DP_UNKNOWN);
+    }
+    ck_assert_uint_eq(d.items[6].ncodes, 1);
+    ck_assert(!d.items[6].codes[0].known); /* cut to fit, and not taken for PW112 */
+    ck_assert_int_eq(d.items[7].problem, PL_DP_NONE);
+    ck_assert(d.items[7].trailing);
+    ck_assert_str_eq(d.items[7].codes[0].code, "PW112");
+    ck_assert_uint_eq(d.items[8].line, 10);
+    ck_assert_str_eq(d.items[8].codes[0].code, "PW113");
+    ck_assert_uint_eq(d.items[8].end, strlen(text) - strlen("\nx = \"open\\"));
+    ck_assert_uint_eq(d.items[2].end - d.items[2].start, strlen("# lint: ignore-fila PW112 -- r"));
+    /* The text ends inside the directive: after its word, after its reason. */
+    d = parse(&a, "# lint: ignore");
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_int_eq(d.items[0].kind, PL_DIR_IGNORE);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NO_CODE);
+    d = parse(&a, "x\n# lint: ignore PW112 -- the end");
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_int_eq(d.items[0].problem, PL_DP_NONE);
+    ck_assert_uint_eq(d.items[0].line, 2);
+    ck_assert_uint_eq(d.items[0].end, strlen("x\n# lint: ignore PW112 -- the end"));
     pm_free(&a);
 }
 END_TEST
@@ -710,10 +1027,13 @@ static Suite *lint_suite(void)
     tcase_add_test(t, test_date_part_ranges);
     tcase_add_test(t, test_implies_table);
     tcase_add_test(t, test_structural_equality);
+    tcase_add_test(t, test_conditions_equivalent);
+    tcase_add_test(t, test_lint_file_calls);
     suite_add_tcase(s, t);
     t = tcase_create("directives");
     tcase_add_test(t, test_directive_targets);
     tcase_add_test(t, test_directive_forms);
+    tcase_add_test(t, test_directive_edges);
     tcase_add_test(t, test_directive_strings);
     suite_add_tcase(s, t);
     t = tcase_create("runs");

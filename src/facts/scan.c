@@ -39,6 +39,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "facts.h"
+#include "util/assert.h"
 
 /* Whether the fraction with integer digits ip[0..idigits) and fraction
  * digits fp[0..fdigits) is one the loader needs no source text for: a digit
@@ -55,8 +56,8 @@ static bool pf_plain_fraction(const char *ip, size_t idigits, const char *fp, si
     if (idigits == 0 || fdigits == 0 || fp[fdigits - 1] == '0' || idigits + fdigits > 15)
         return false;
     if (idigits == 1 && ip[0] == '0') {
-        size_t zeros = 0;
-        while (zeros < fdigits && fp[zeros] == '0')
+        size_t zeros = 0; /* stops before fp[fdigits - 1], which is not 0 */
+        while (fp[zeros] == '0')
             zeros++;
         return zeros <= 3;
     }
@@ -258,7 +259,7 @@ static void pf_scan_stopped(pf_scan *s, const char *text, size_t len, size_t sto
  * space), is not to blame. */
 static bool pf_scan_blame(cJSON *node, pf_scan *s, const pf_tok *t)
 {
-    if (!s->bad || s->blamed || (node->type & 0xFF) != cJSON_Number)
+    if (!s->bad || (node->type & 0xFF) != cJSON_Number) /* once blamed, s->bad is NULL */
         return false;
     if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at || strlen(t->text) >= strlen(s->bad)))
         return false;
@@ -300,7 +301,7 @@ static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
 {
     int below = 0;
     if (node->string && *ok) {
-        if (*k >= s->n || s->toks[*k].kind != PF_TOK_KEY)
+        if (*k >= s->n || PU_NEVER(s->toks[*k].kind != PF_TOK_KEY))
             *ok = false;
         else if (s->toks[(*k)++].nul) {
             node->type |= PF_JSON_NUL_KEY;
@@ -310,10 +311,12 @@ static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
     int type = node->type & 0xFF;
     if ((type == cJSON_Number || type == cJSON_String) && *ok) {
         int want = type == cJSON_Number ? PF_TOK_NUMBER : PF_TOK_STRING;
-        if (*k < s->n && (int)s->toks[*k].kind != want)
-            *ok = false; /* the parsers disagree (they cannot on JSON) */
-        pf_tok *t = *ok && *k < s->n ? &s->toks[(*k)++] : NULL;
-        if (*ok && pf_scan_blame(node, s, t)) {
+        pf_tok *t = *k < s->n ? &s->toks[(*k)++] : NULL;
+        /* Up to where yajl stopped, both parsers read the same JSON text
+         * and meet its values in the same order: a token is the node's. */
+        if (t && PU_NEVER((int)t->kind != want)) {
+            t = NULL; /* parted: as past where yajl stopped */
+        } else if (pf_scan_blame(node, s, t)) {
             *ok = false;
             return below | PF_JSON_BAD_BELOW;
         }

@@ -412,10 +412,17 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
      * and reports the tokens. UTF-8 is not yajl's to judge here. */
     yajl_config(h, yajl_dont_validate_strings, 1);
     yajl_config(h, yajl_allow_trailing_garbage, 1);
-    yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
+    /* A UTF-8 byte order mark, which cJSON skips (RFC 8259 lets a parser
+     * ignore it), would stop yajl at once: a record that loads without the
+     * pass would be refused with it. */
+    size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    yajl_status st = yajl_parse(h, (const unsigned char *)text + bom, len - bom);
+    size_t stop = bom + yajl_get_bytes_consumed(h);
+    /* The end of the input can still fail (a number cut off there, 1.); the
+     * count yajl keeps is then that of the empty last chunk, so stop stays
+     * at the end of the text. */
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
-    size_t stop = yajl_get_bytes_consumed(h);
     if (st != yajl_status_ok && !s.oom)
         pf_scan_stopped(&s, text, len, stop);
     bool ok = true;
@@ -424,7 +431,7 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
         pf_scan_mark(root, &s, &k, &ok);
     /* Stopped after every value was read (5 then a raw control character,
      * which cJSON skips): all was checked, but the text is not JSON. */
-    if (st != yajl_status_ok && ok && !s.blamed && !s.oom)
+    if (st != yajl_status_ok && ok && !s.oom) /* a blamed number parted them */
         pf_scan_unread(root, &s);
     if (st != yajl_status_ok && !s.oom)
         pf_scan_refuse_unread(&s, h, text, len, stop);

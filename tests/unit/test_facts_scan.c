@@ -78,6 +78,22 @@ END_TEST
 
 /* yajl reads a number whole, then stops at the control character after it:
  * the number is not to blame (it is as written), the record is refused. */
+/* A UTF-8 byte order mark before the record, which cJSON skips: the record
+ * loads with the pass as without it (a tab between tokens calls for the
+ * pass), and bytes are still counted from the text's first. */
+START_TEST(test_byte_order_mark)
+{
+    pw_error e;
+    static const char plain[] = "\xEF\xBB\xBF{\"a\":0,\"b\":2}";
+    static const char tab[] = "\xEF\xBB\xBF{\"a\":0,\t\"b\":2}";
+    ck_assert_int_eq(pw_context_set_json(ctx, plain, sizeof plain - 1, &e), PW_OK);
+    ck_assert_msg(pw_context_set_json(ctx, tab, sizeof tab - 1, &e) == PW_OK, "%s", e.message);
+    REFUSED("\xEF\xBB\xBF{\"a\":1,\x01\"b\":2}", "not valid JSON (RFC 8259) at byte 11: invalid char in json text");
+    static const char bad[] = "\xEF\xBB\xBF{\"a\":01}";
+    refused(bad, sizeof bad - 1, "`a`: 01 is not a JSON number (RFC 8259): it has a leading zero", "a");
+}
+END_TEST
+
 START_TEST(test_control_after_number)
 {
     REFUSED("{\"a\":5\x01}", "not valid JSON (RFC 8259) at byte 7: invalid char in json text");
@@ -147,7 +163,7 @@ END_TEST
 
 /* A text that is one number (pf_json_scan takes any value cJSON read):
  * yajl stops inside it, and the number, running to the end of the text, is
- * blamed with its whole text. */
+ * blamed with its whole text, as a record's number is. */
 START_TEST(test_number_alone)
 {
     cJSON *j = scanned("\t1.e5");
@@ -155,7 +171,18 @@ START_TEST(test_number_alone)
     ck_assert(pf_json_refused(j));
     ck_assert_str_eq(j->valuestring, "1.e5");
     cJSON_Delete(j);
-    /* The same from the first byte on. */
+    /* Cut off at the end of the text: yajl fails when told the text is
+     * complete, and the number is blamed all the same. */
+    j = scanned("\t1.");
+    ck_assert(j->type & PF_JSON_BAD_NUMBER);
+    ck_assert_str_eq(j->valuestring, "1.");
+    cJSON_Delete(j);
+    /* Shorter than a byte order mark, and JSON: the number as written. */
+    j = scanned("\t7");
+    ck_assert(!pf_json_refused(j));
+    ck_assert_str_eq(j->valuestring, "7");
+    cJSON_Delete(j);
+    /* From the first byte on. */
     j = scanned("1.e5\t");
     ck_assert(j->type & PF_JSON_BAD_NUMBER);
     ck_assert_str_eq(j->valuestring, "1.e5");
@@ -201,6 +228,11 @@ START_TEST(test_layer_arguments)
     ck_assert(pf_json_scan(NULL, "01", 2));
     ck_assert(!pf_json_has_nul(NULL));
     ck_assert(!pf_json_refused(NULL));
+    /* No facts, or facts never initialised (or finished): no JSON. */
+    pf_facts none;
+    memset(&none, 0, sizeof none);
+    ck_assert_ptr_null(pf_to_cjson(NULL));
+    ck_assert_ptr_null(pf_to_cjson(&none));
 }
 END_TEST
 
@@ -210,6 +242,7 @@ int main(void)
     TCase *tc = tcase_create("api");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_control_between_tokens);
+    tcase_add_test(tc, test_byte_order_mark);
     tcase_add_test(tc, test_control_after_number);
     tcase_add_test(tc, test_control_inside_text);
     tcase_add_test(tc, test_bad_number_before_containers);

@@ -91,6 +91,9 @@ START_TEST(test_byte_order_mark)
     REFUSED("\xEF\xBB\xBF{\"a\":1,\x01\"b\":2}", "not valid JSON (RFC 8259) at byte 11: invalid char in json text");
     static const char bad[] = "\xEF\xBB\xBF{\"a\":01}";
     refused(bad, sizeof bad - 1, "`a`: 01 is not a JSON number (RFC 8259): it has a leading zero", "a");
+    static const char zero_point[] = "{\"a\":0.}";
+    refused(zero_point, sizeof zero_point - 1,
+            "`a`: 0. is not a JSON number (RFC 8259): it has no digit on one side of the decimal point", "a");
 }
 END_TEST
 

@@ -115,6 +115,10 @@ START_TEST(out_bad_names)
     ck_assert(!pu_out_check(p, err, sizeof err));
     snprintf(want, sizeof want, "cannot write %s: it names a directory; give a file name", p);
     ck_assert_str_eq(err, want);
+    snprintf(p, sizeof p, "%s/.", dir);
+    ck_assert(!pu_out_check(p, err, sizeof err));
+    snprintf(want, sizeof want, "cannot write %s: it names a directory; give a file name", p);
+    ck_assert_str_eq(err, want);
 
     char file[256];
     snprintf(file, sizeof file, "%s", in_dir("plain"));

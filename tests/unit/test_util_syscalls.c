@@ -66,6 +66,7 @@ ssize_t __real_read(int fd, void *p, size_t n);
 int __real_openat(int dir, const char *p, int flags, ...);
 int __real_open(const char *p, int flags, ...);
 void *__real_realloc(void *p, size_t n);
+void *__real_malloc(size_t n);
 int __real_fflush(FILE *f);
 int __real_faccessat(int dir, const char *p, int mode, int flags);
 uid_t __real_geteuid(void);
@@ -108,6 +109,7 @@ int __wrap_open(const char *p, int flags, ...)
     return __real_open(p, flags, mode);
 }
 void *__wrap_realloc(void *p, size_t n) { return failing("realloc") ? NULL : __real_realloc(p, n); }
+void *__wrap_malloc(size_t n) { return failing("malloc") ? NULL : __real_malloc(n); }
 int __wrap_fflush(FILE *f) { return failing("fflush") ? (int)arm.ret : __real_fflush(f); }
 int __wrap_faccessat(int dir, const char *p, int mode, int flags)
 {
@@ -367,6 +369,39 @@ START_TEST(read_out_of_memory)
 }
 END_TEST
 
+/* Every temporary name taken (EEXIST, 100 times): the writer gives up with
+ * that error, and leaves nothing; another error ends the tries at once. */
+START_TEST(temp_names_exhausted)
+{
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail("openat", 0, 100, EEXIST, -1);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, strerror(EEXIST));
+    ck_assert_int_eq(arm.times, 0);
+    ck_assert_uint_eq(entries(), 0);
+    /* Any other error is not retried. */
+    arm_fail("openat", 0, 2, EDQUOT, -1);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, strerror(EDQUOT));
+    ck_assert_int_eq(arm.times, 1);
+    ck_assert_uint_eq(entries(), 0);
+}
+END_TEST
+
+/* Out of memory for the name of the target's directory: refused before
+ * anything is opened or written. */
+START_TEST(out_of_memory_for_directory)
+{
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail("malloc", 0, 1, ENOMEM, 0);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, "out of memory");
+    ck_assert_uint_eq(entries(), 0);
+}
+END_TEST
+
 static Suite *syscalls_suite(void)
 {
     Suite *s = suite_create("util_syscalls");
@@ -380,6 +415,8 @@ static Suite *syscalls_suite(void)
     tcase_add_test(tc, in_place_failures);
     tcase_add_test(tc, stdout_flush);
     tcase_add_test(tc, read_out_of_memory);
+    tcase_add_test(tc, out_of_memory_for_directory);
+    tcase_add_test(tc, temp_names_exhausted);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,7 +3,7 @@
  * pf_to_cjson; pf_load_json takes any), and loaded images the verifier
  * accepts but the compiler never makes (two fields of one name, a record
  * with no fields). Each gets the exact message or values; also the
- * setters' messages for an integer field, a message cut to the caller's
+ * setters' messages for an integer and a number field, a message cut to the caller's
  * buffer, and a quoted text that is not UTF-8. */
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -156,11 +156,15 @@ START_TEST(test_list_too_big)
 }
 END_TEST
 
-/* The setters name an integer field's type. */
-START_TEST(test_integer_field_named)
+/* The setters name an integer or a number field's type. */
+START_TEST(test_field_kinds_named)
 {
     ck_assert(!pf_set_text(&f, "athletes_coached", "x", err, sizeof err));
     ck_assert_str_eq(err, "`athletes_coached` is an integer field; it cannot be set to text");
+    size_t at;
+    ck_assert_msg(pf_append(&f, "courses", &at, err, sizeof err), "%s", err);
+    ck_assert(!pf_set_text(&f, "courses[0].hours", "x", err, sizeof err));
+    ck_assert_str_eq(err, "`courses[0].hours` is a number field; it cannot be set to text");
 }
 END_TEST
 
@@ -263,6 +267,37 @@ START_TEST(test_long_field_names)
 }
 END_TEST
 
+/* Field types the verifier never lets through (void, a list's element):
+ * the facts layer's words for them, a bound on a kind that has none (no
+ * refusal), and no JSON for a record holding one. */
+static const fi_field void_fields[] = {
+    {"v", PB_T_VOID, 0, 0, PB_DEF_NONE, {{0}, 0, 0}},
+};
+static const fi_record void_records[] = {{"r", void_fields, 1}};
+
+START_TEST(test_invalid_types)
+{
+    char buf[96];
+    pb_type elem = {PB_T_ELEM, 1, 0};
+    pf_expected(NULL, elem, buf, sizeof buf);
+    ck_assert_str_eq(buf, "nothing (the image's field type is invalid) or null");
+    ck_assert_str_eq(pf_type_noun((pb_type){PB_T_VOID, 0, 0}), "an invalid");
+    pb_field text = {0};
+    text.type = (pb_type){PB_T_TEXT, 0, 0};
+    text.bounds = PB_BOUND_MIN | PB_BOUND_MAX;
+    pv_value v;
+    memset(&v, 0, sizeof v);
+    ck_assert(pf_in_bounds(&text, &v, buf, sizeof buf));
+    pb_image *vi = fi_build(void_records, 1, NULL, 0);
+    ck_assert_ptr_nonnull(vi);
+    pf_facts g;
+    ck_assert(pf_init(&g, vi));
+    ck_assert_ptr_null(pf_to_cjson(&g));
+    pf_fini(&g);
+    pb_image_free(vi);
+}
+END_TEST
+
 /* The shortest form that reads back: some doubles need all 17 digits. */
 START_TEST(test_number_seventeen_digits)
 {
@@ -285,7 +320,7 @@ int main(void)
     tcase_add_test(tc, test_odd_members);
     tcase_add_test(tc, test_quote_not_utf8);
     tcase_add_test(tc, test_message_cut);
-    tcase_add_test(tc, test_integer_field_named);
+    tcase_add_test(tc, test_field_kinds_named);
     tcase_add_test(tc, test_list_too_big);
     suite_add_tcase(s, tc);
     TCase *ti = tcase_create("images");
@@ -293,6 +328,7 @@ int main(void)
     tcase_add_test(ti, test_empty_record);
     tcase_add_test(ti, test_long_field_names);
     tcase_add_test(ti, test_number_seventeen_digits);
+    tcase_add_test(ti, test_invalid_types);
     suite_add_tcase(s, ti);
     return pw_run_suite(s);
 }

@@ -182,7 +182,7 @@ bool pf_quote(const char *s, char *buf, size_t len)
         cut--;
     pu_buf b = {0};
     pu_escape_text(&b, s, cut);
-    bool ok = !b.oom; /* else pu_escape_text left b.data NUL-terminated */
+    bool ok = !b.oom; /* then b.data is a string: pu_escape_text NUL-terminates */
     if (ok)
         snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data, cut < n ? "..." : "");
     pu_buf_free(&b);

@@ -19,8 +19,9 @@
  *
  * Each pipeline (compile + save; load + open + describe; context + JSON facts
  * + evaluation + results; context + field-by-field facts + ...; all of them
- * chained from source to results; the rule files' test declarations; rule
- * files with errors, their diagnostics rendered as text and as JSON) is first
+ * chained from source to results; the rule files' test declarations;
+ * records that take the second pass over their text, copied through JSON;
+ * rule files with errors, their diagnostics rendered as text and as JSON) is first
  * run clean to get a reference transcript: one line per API call with its
  * status, message and every output. Then, for N = 1, 2, 3, ... it is run with
  * the Nth allocation failing ("single"), or every allocation from the Nth on

@@ -36,9 +36,12 @@ bool pbv_fail(vc *c, const char *fmt, ...)
     return false;
 }
 
+/* Every name a message quotes was checked (pbv_str) before: records' in
+ * v_records, a function's first in v_func_header, programs' ids before
+ * v_versions compares them. */
 const char *pbv_name(const pb_image *img, uint32_t id)
 {
-    return id < img->nstrings ? img->strings[id] : "?";
+    return PU_ALWAYS(id < img->nstrings) ? img->strings[id] : "?";
 }
 
 /* A failure inside code: the message, then where. */

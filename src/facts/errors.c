@@ -8,7 +8,9 @@ static void pf_vput(pf_out *o, const char *fmt, va_list ap)
     if (!o->buf || o->len == 0 || o->pos + 1 >= o->len)
         return;
     int n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
-    if (n < 0)
+    /* The layer's own formats (no wide characters), into buffers far below
+     * INT_MAX: vsnprintf has no error to report. */
+    if (PU_NEVER(n < 0))
         return;
     o->pos += (size_t)n;
     if (o->pos >= o->len)
@@ -71,17 +73,21 @@ static void pf_put_path(pf_out *o, const pf_frame *leaf)
             pf_put_seg(o, fr);
             shown += pf_seg_len(fr);
         }
-        pf_put(o, "...");
-        size_t rest = total - shown;
-        for (; k < n; k++) {
-            const pf_frame *fr = pf_frame_at(leaf, n, k);
-            if (rest <= PF_PATH_SHOWN - PF_PATH_HEAD && fr->name)
-                break;
-            rest -= pf_seg_len(fr);
-        }
-        if (k < n) {
-            pf_put(o, "%s", pf_frame_at(leaf, n, k)->name);
-            k++;
+        if (k < n) { /* else the head was all of it (a long field name) */
+            pf_put(o, "...");
+            size_t rest = total - shown;
+            /* The tail starts at a field name, or at the leaf. */
+            for (; k + 1 < n; k++) {
+                const pf_frame *fr = pf_frame_at(leaf, n, k);
+                if (rest <= PF_PATH_SHOWN - PF_PATH_HEAD && fr->name)
+                    break;
+                rest -= pf_seg_len(fr);
+            }
+            const pf_frame *fr = pf_frame_at(leaf, n, k++);
+            if (fr->name)
+                pf_put(o, "%s", fr->name);
+            else
+                pf_put_seg(o, fr);
         }
     }
     for (; k < n; k++)
@@ -129,11 +135,14 @@ void pf_fmt_number(double d, char *buf, size_t len)
     }
     double mag = fabs(d);
     bool plain = mag < 1e15 && (mag >= 1e-4 || d == 0);
-    for (int prec = 1; prec <= 17; prec++) {
+    for (int prec = 1; prec < 17; prec++) {
         snprintf(buf, len, "%.*g", prec, d);
         if (strtod(buf, NULL) == d && (!plain || !strchr(buf, 'e')))
             return;
     }
+    /* 17 significant digits read back as any double (DBL_DECIMAL_DIG); a
+     * plain one of them is below 10^15, so %g writes it without exponent. */
+    snprintf(buf, len, "%.17g", d);
 }
 
 /* How an unexpected JSON value is named after "got". */
@@ -173,9 +182,9 @@ bool pf_quote(const char *s, char *buf, size_t len)
         cut--;
     pu_buf b = {0};
     pu_escape_text(&b, s, cut);
-    bool ok = !b.oom && (b.data || cut == 0);
+    bool ok = !b.oom; /* then b.data is a string: pu_escape_text NUL-terminates */
     if (ok)
-        snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data ? b.data : "", cut < n ? "..." : "");
+        snprintf(buf, len, "\"%.*s%s\"", (int)b.len, b.data, cut < n ? "..." : "");
     pu_buf_free(&b);
     return ok;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 static cJSON *pf_record_json(const pf_facts *f, uint32_t rec, const pv_value *vals);
@@ -38,18 +39,19 @@ static cJSON *pf_items_json(const pf_facts *f, pb_type t, const pv_value *v)
         const pv_value *item = v->as.items + (size_t)i * nf;
         cJSON *e = t.kind == PB_T_LIST ? pf_record_json(f, t.rec, item)
                                        : cJSON_CreateString(pf_string(f, item->as.s));
-        if (!e || !cJSON_AddItemToArray(a, e)) {
-            cJSON_Delete(e);
+        if (!e) {
             cJSON_Delete(a);
             return NULL;
         }
+        /* Fails only for a NULL item or array, or the array itself. */
+        (void)cJSON_AddItemToArray(a, e);
     }
     return a;
 }
 
 static cJSON *pf_value_json(const pf_facts *f, pb_type t, const pv_value *v)
 {
-    if (v->none && t.optional)
+    if (v->none && PU_ALWAYS(t.optional)) /* pf_complete gave every required field a value */
         return cJSON_CreateNull();
     char day[11];
     switch ((pb_kind)t.kind) {
@@ -82,5 +84,6 @@ static cJSON *pf_record_json(const pf_facts *f, uint32_t rec, const pv_value *va
 
 cJSON *pf_to_cjson(const pf_facts *f)
 {
-    return f && f->img && f->root ? pf_record_json(f, 0, f->root) : NULL;
+    /* pf_init gives an image a root, or leaves no image (pf_fini). */
+    return f && f->img && PU_ALWAYS(f->root) ? pf_record_json(f, 0, f->root) : NULL;
 }

@@ -158,9 +158,7 @@ pf_list *pf_list_of(const pv_value *v)
  * with_given; returns the items. */
 pv_value *pf_list_alloc(pf_facts *f, uint32_t cap, uint32_t width, bool with_given)
 {
-    size_t n = (size_t)cap * width;
-    if (width && n / width != cap)
-        return NULL;
+    uint64_t n = (uint64_t)cap * width; /* below 2^64 */
     if (n > (SIZE_MAX - PF_HDR_SIZE) / (sizeof(pv_value) + 1))
         return NULL;
     char *blk = pm_alloc(&f->arena, PF_HDR_SIZE + n * sizeof(pv_value) + (with_given ? n : 0));

@@ -1,5 +1,7 @@
 /* Facts from a cJSON object: each field by the image's type, with the
  * checks docs/coach-record.md promises. */
+#include <ctype.h>
+
 #include "facts_int.h"
 
 typedef struct pf_load {
@@ -354,7 +356,7 @@ static bool pf_load_record(pf_load *L, uint32_t rec, const cJSON *obj, pv_value 
 static const char *pf_bad_number_why(const char *s)
 {
     s += *s == '-';
-    if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+    if (s[0] == '0' && isdigit((unsigned char)s[1]))
         return "a leading zero";
     return "no digit on one side of the decimal point";
 }
@@ -368,7 +370,9 @@ static bool pf_refused_fail(const cJSON *v, const pf_frame *at, char *err, size_
 {
     static const char why[] = "which facts text and keys may not contain";
     size_t i = 0;
-    for (const cJSON *c = v->child; c; c = c->next, i++) {
+    /* pf_json_scan marks a container only for a child it marked: v, refused,
+     * has a refused child. */
+    for (const cJSON *c = v->child; PU_ALWAYS(c); c = c->next, i++) {
         if (!pf_json_refused(c))
             continue;
         pf_frame fr = {at, cJSON_IsArray(v) ? NULL : c->string, i};

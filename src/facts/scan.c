@@ -39,6 +39,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "facts.h"
+#include "util/assert.h"
 
 /* Whether the fraction with integer digits ip[0..idigits) and fraction
  * digits fp[0..fdigits) is one the loader needs no source text for: a digit
@@ -55,8 +56,8 @@ static bool pf_plain_fraction(const char *ip, size_t idigits, const char *fp, si
     if (idigits == 0 || fdigits == 0 || fp[fdigits - 1] == '0' || idigits + fdigits > 15)
         return false;
     if (idigits == 1 && ip[0] == '0') {
-        size_t zeros = 0;
-        while (zeros < fdigits && fp[zeros] == '0')
+        size_t zeros = 0; /* stops before fp[fdigits - 1], which is not 0 */
+        while (fp[zeros] == '0')
             zeros++;
         return zeros <= 3;
     }
@@ -258,7 +259,7 @@ static void pf_scan_stopped(pf_scan *s, const char *text, size_t len, size_t sto
  * space), is not to blame. */
 static bool pf_scan_blame(cJSON *node, pf_scan *s, const pf_tok *t)
 {
-    if (!s->bad || s->blamed || (node->type & 0xFF) != cJSON_Number)
+    if (!s->bad || (node->type & 0xFF) != cJSON_Number) /* once blamed, s->bad is NULL */
         return false;
     if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at || strlen(t->text) >= strlen(s->bad)))
         return false;
@@ -300,7 +301,7 @@ static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
 {
     int below = 0;
     if (node->string && *ok) {
-        if (*k >= s->n || s->toks[*k].kind != PF_TOK_KEY)
+        if (*k >= s->n || PU_NEVER(s->toks[*k].kind != PF_TOK_KEY))
             *ok = false;
         else if (s->toks[(*k)++].nul) {
             node->type |= PF_JSON_NUL_KEY;
@@ -310,10 +311,12 @@ static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
     int type = node->type & 0xFF;
     if ((type == cJSON_Number || type == cJSON_String) && *ok) {
         int want = type == cJSON_Number ? PF_TOK_NUMBER : PF_TOK_STRING;
-        if (*k < s->n && (int)s->toks[*k].kind != want)
-            *ok = false; /* the parsers disagree (they cannot on JSON) */
-        pf_tok *t = *ok && *k < s->n ? &s->toks[(*k)++] : NULL;
-        if (*ok && pf_scan_blame(node, s, t)) {
+        pf_tok *t = *k < s->n ? &s->toks[(*k)++] : NULL;
+        /* Up to where yajl stopped, both parsers read the same JSON text
+         * and meet its values in the same order: a token is the node's. */
+        if (t && PU_NEVER((int)t->kind != want)) {
+            t = NULL; /* parted: as past where yajl stopped */
+        } else if (pf_scan_blame(node, s, t)) {
             *ok = false;
             return below | PF_JSON_BAD_BELOW;
         }
@@ -409,10 +412,17 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
      * and reports the tokens. UTF-8 is not yajl's to judge here. */
     yajl_config(h, yajl_dont_validate_strings, 1);
     yajl_config(h, yajl_allow_trailing_garbage, 1);
-    yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
+    /* A UTF-8 byte order mark, which cJSON skips (RFC 8259 lets a parser
+     * ignore it), would stop yajl at once: a record that loads without the
+     * pass would be refused with it. */
+    size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    yajl_status st = yajl_parse(h, (const unsigned char *)text + bom, len - bom);
+    size_t stop = bom + yajl_get_bytes_consumed(h);
+    /* The end of the input can still fail (a number cut off there, 1.); the
+     * count yajl keeps is then that of the empty last chunk, so stop stays
+     * at the end of the text. */
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
-    size_t stop = yajl_get_bytes_consumed(h);
     if (st != yajl_status_ok && !s.oom)
         pf_scan_stopped(&s, text, len, stop);
     bool ok = true;
@@ -421,7 +431,7 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
         pf_scan_mark(root, &s, &k, &ok);
     /* Stopped after every value was read (5 then a raw control character,
      * which cJSON skips): all was checked, but the text is not JSON. */
-    if (st != yajl_status_ok && ok && !s.blamed && !s.oom)
+    if (st != yajl_status_ok && ok && !s.oom) /* a blamed number parted them */
         pf_scan_unread(root, &s);
     if (st != yajl_status_ok && !s.oom)
         pf_scan_refuse_unread(&s, h, text, len, stop);

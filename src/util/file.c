@@ -145,7 +145,10 @@ static bool pu_open_dir(pu_out *o, const char *path, char *err, size_t errlen)
     if (!ok) {
         char why[512];
         struct stat ls;
-        if (e == ELOOP || (e == ENOTDIR && lstat(dir, &ls) == 0 && S_ISLNK(ls.st_mode)))
+        /* O_NOFOLLOW on a link: ENOTDIR (Linux, with O_DIRECTORY) or ELOOP
+         * (POSIX). ELOOP is also a loop of links on the way, not the
+         * directory's own: lstat tells. */
+        if ((e == ELOOP || e == ENOTDIR) && lstat(dir, &ls) == 0 && S_ISLNK(ls.st_mode))
             snprintf(why, sizeof why, "its directory %s is a symbolic link; name the directory it points to", dir);
         else
             snprintf(why, sizeof why, "cannot open its directory %s: %s", dir, strerror(e));

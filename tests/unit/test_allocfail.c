@@ -19,8 +19,9 @@
  *
  * Each pipeline (compile + save; load + open + describe; context + JSON facts
  * + evaluation + results; context + field-by-field facts + ...; all of them
- * chained from source to results; the rule files' test declarations; rule
- * files with errors, their diagnostics rendered as text and as JSON) is first
+ * chained from source to results; the rule files' test declarations;
+ * records that take the second pass over their text, copied through JSON;
+ * rule files with errors, their diagnostics rendered as text and as JSON) is first
  * run clean to get a reference transcript: one line per API call with its
  * status, message and every output. Then, for N = 1, 2, 3, ... it is run with
  * the Nth allocation failing ("single"), or every allocation from the Nth on
@@ -73,6 +74,7 @@
 #include "gen/gen.h"
 #include "native/native.h"
 #include "lint/lint_int.h"
+#include "api/tools.h"
 #include "pathway.h"
 #include "util/arena.h"
 
@@ -964,13 +966,58 @@ static void do_field_records(run *r, const char *prefix, pw_context *ctx, const 
     }
 }
 
+/* Records that take the second pass over the text (src/facts/scan.c): many
+ * tokens (its table grows), numbers as written, a number that is not JSON
+ * before two containers, a raw control character inside text with
+ * containers after it, U+0000; each record that loads is then copied
+ * through JSON (pf_to_cjson, as explain, when and plan copy the host's
+ * facts), the copy printed into a fixed buffer (no allocation). */
+#define ROLES10(d) "\"r" d "0\",\"r" d "1\",\"r" d "2\",\"r" d "3\",\"r" d "4\",\"r" d "5\",\"r" d "6\",\"r" d "7\",\"r" d "8\",\"r" d "9\""
+static const char *const scan_records[] = {
+    /* 62 roles after the key: the table of tokens grows at the number. */
+    "{\"roles\":[" ROLES10("0") "," ROLES10("1") "," ROLES10("2") "," ROLES10("3") "," ROLES10("4") ","
+    ROLES10("5") ",\"r60\",\"r61\"],\"athletes_coached\":12,\"id\":\"S-many\",\"birth_date\":\"1990-01-01\","
+    "\"memberships\":[{\"body\":\"usatf\",\"expires\":null},{\"body\":\"x\",\"expires\":\"2030-01-01\"}],"
+    "\"courses\":[{\"id\":\"c\",\"completed\":\"2020-01-01\",\"hours\":1.5e1}],\"teaching_experience\":true}",
+    "{\"id\":\"S-bad-number\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":01,\"memberships\":[],"
+    "\"roles\":[]}",
+    /* Past the stop, more containers than the list of them first holds. */
+    "{\"id\":\"S-control\",\"birth_date\":\"1990-01-01\",\"roles\":[\"a\x01\"],\"courses\":[],"
+    "\"memberships\":[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]}",
+    "{\"id\":\"S-nul\\u0000\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":1e0}",
+};
+#define NSCAN (sizeof scan_records / sizeof scan_records[0])
+
+static void do_scan_records(run *r, pw_context *ctx)
+{
+    static char printed[8192];
+    for (size_t i = 0; i < NSCAN; i++) {
+        pw_error err;
+        /* The refused ones are expected to fail (test_inject). */
+        const char *key = i == 0 ? "scan:json" : "scan:bad:json";
+        step_begin(r, "%s:%zu:set", key, i + 1);
+        pw_status st = pw_context_set_json(ctx, scan_records[i], strlen(scan_records[i]), &err);
+        if (step_end(r, st, &err) != PW_OK)
+            continue;
+        pw_context *copy = NULL;
+        cJSON *rec = NULL;
+        step_begin(r, "%s:%zu:copy", key, i + 1);
+        st = pt_context_copy(ctx, &copy, &rec, &err);
+        if (st == PW_OK)
+            step_printf(r, " %s", cJSON_PrintPreallocated(rec, printed, (int)sizeof printed, 0) ? printed : "?");
+        step_end(r, st, &err);
+        pw_context_free(copy);
+        cJSON_Delete(rec);
+    }
+}
+
 /* ---- pipelines ---------------------------------------------------------------- */
 
-typedef enum pipeline { P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_DIAGS } pipeline;
+typedef enum pipeline { P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_SCAN, P_DIAGS } pipeline;
 
 static const char *const pipeline_names[] = {"compile+save",        "load+open", "context+json+eval",
                                              "context+fields+eval", "whole",     "rule tests",
-                                             "other sources"};
+                                             "context+scan+copy",   "other sources"};
 
 static void pipe_compile(run *r, const ruleset *rs)
 {
@@ -1038,6 +1085,14 @@ static void pipe_tests(run *r, const ruleset *rs)
     pw_program_free(prog);
 }
 
+static void pipe_scan(run *r, const ruleset *rs)
+{
+    pw_context *ctx;
+    if (do_context(r, "context", rs->prog, &ctx) == PW_OK)
+        do_scan_records(r, ctx);
+    pw_context_free(ctx);
+}
+
 static void pipe_diags(run *r)
 {
     char key[64];
@@ -1066,6 +1121,7 @@ static void run_pipeline(run *r, pipeline p, const ruleset *rs)
     case P_FIELDS: pipe_fields(r, rs); break;
     case P_WHOLE: pipe_whole(r, rs); break;
     case P_TESTS: pipe_tests(r, rs); break;
+    case P_SCAN: pipe_scan(r, rs); break;
     case P_DIAGS: pipe_diags(r); break;
     }
 }
@@ -1171,7 +1227,7 @@ static size_t nconfigs;
 
 static void make_configs(void)
 {
-    static const pipeline per_ruleset[] = {P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS};
+    static const pipeline per_ruleset[] = {P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_SCAN};
     nconfigs = 0;
     for (size_t k = 0; k < sizeof per_ruleset / sizeof per_ruleset[0] + 1; k++)
         for (int rs = 0; rs < (int)NRULESETS; rs++)

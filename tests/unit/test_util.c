@@ -62,6 +62,15 @@ START_TEST(arena_grow)
     size_t big = SIZE_MAX / 32;
     ck_assert_ptr_null(pm_grow(&a, w, 0, &big, 16, 4));
     ck_assert_uint_eq(big, SIZE_MAX / 32);
+    /* Twice the capacity, in bytes, beyond SIZE_MAX (the case above only
+     * asks the arena for more than it can give). */
+    size_t over = SIZE_MAX / 16;
+    ck_assert_ptr_null(pm_grow(&a, w, 0, &over, 16, 4));
+    ck_assert_uint_eq(over, SIZE_MAX / 16);
+    /* Elements of no size: only the capacity grows (no division by 0). */
+    size_t none = 0;
+    pm_grow(&a, NULL, 0, &none, 0, 4);
+    ck_assert_uint_eq(none, 4);
     pm_free(&a);
 }
 END_TEST

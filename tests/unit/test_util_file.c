@@ -115,6 +115,10 @@ START_TEST(out_bad_names)
     ck_assert(!pu_out_check(p, err, sizeof err));
     snprintf(want, sizeof want, "cannot write %s: it names a directory; give a file name", p);
     ck_assert_str_eq(err, want);
+    snprintf(p, sizeof p, "%s/.", dir);
+    ck_assert(!pu_out_check(p, err, sizeof err));
+    snprintf(want, sizeof want, "cannot write %s: it names a directory; give a file name", p);
+    ck_assert_str_eq(err, want);
 
     char file[256];
     snprintf(file, sizeof file, "%s", in_dir("plain"));
@@ -122,6 +126,36 @@ START_TEST(out_bad_names)
     snprintf(p, sizeof p, "%s/x", file);
     ck_assert(!pu_out_check(p, err, sizeof err));
     snprintf(want, sizeof want, "cannot write %s: cannot open its directory %s: %s", p, file, strerror(ENOTDIR));
+    ck_assert_str_eq(err, want);
+    /* Deeper below a file: the directory cannot even be looked at. */
+    char sub[sizeof file + 8];
+    snprintf(sub, sizeof sub, "%s/sub", file);
+    snprintf(p, sizeof p, "%s/x", sub);
+    ck_assert(!pu_out_check(p, err, sizeof err));
+    snprintf(want, sizeof want, "cannot write %s: cannot open its directory %s: %s", p, sub, strerror(ENOTDIR));
+    ck_assert_str_eq(err, want);
+    /* A loop of symbolic links on the way (ELOOP) is no link to name. */
+    char loop[256];
+    snprintf(loop, sizeof loop, "%s", in_dir("loop"));
+    ck_assert_int_eq(symlink("loop", loop), 0);
+    snprintf(sub, sizeof sub, "%s/sub", loop);
+    snprintf(p, sizeof p, "%s/x", sub);
+    ck_assert(!pu_out_check(p, err, sizeof err));
+    snprintf(want, sizeof want, "cannot write %s: cannot open its directory %s: %s", p, sub, strerror(ELOOP));
+    ck_assert_str_eq(err, want);
+    /* A directory that is a link (named, not followed), one that is not. */
+    char link_dir[256];
+    snprintf(link_dir, sizeof link_dir, "%s", in_dir("link"));
+    ck_assert_int_eq(symlink(".", link_dir), 0);
+    snprintf(p, sizeof p, "%s/x", link_dir);
+    ck_assert(!pu_out_check(p, err, sizeof err));
+    snprintf(want, sizeof want, "cannot write %s: its directory %s is a symbolic link; name the directory it points to",
+             p, link_dir);
+    ck_assert_str_eq(err, want);
+    snprintf(sub, sizeof sub, "%s", in_dir("missing"));
+    snprintf(p, sizeof p, "%s/x", sub);
+    ck_assert(!pu_out_check(p, err, sizeof err));
+    snprintf(want, sizeof want, "cannot write %s: cannot open its directory %s: %s", p, sub, strerror(ENOENT));
     ck_assert_str_eq(err, want);
 
     char name[300];

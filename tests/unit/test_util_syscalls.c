@@ -24,35 +24,55 @@
 /* ---- the failures ----------------------------------------------------------------- */
 
 /* Call `fn` fails `times` times with errno `err` (returning `ret`) after
- * `skip` calls pass. */
-static struct {
+ * `skip` calls pass; a second call may be armed too (arm_also), for a
+ * failure that follows another. */
+typedef struct armed {
     const char *fn;
     int skip, times, err;
     long ret;
-} arm;
+} armed;
+static armed arm, arm2;
+static long fail_ret; /* what the failing call returns */
+
+static void arm_set(armed *a, const char *fn, int skip, int times, int err, long ret)
+{
+    a->fn = fn;
+    a->skip = skip;
+    a->times = times;
+    a->err = err;
+    a->ret = ret;
+}
 
 static void arm_fail(const char *fn, int skip, int times, int err, long ret)
 {
-    arm.fn = fn;
-    arm.skip = skip;
-    arm.times = times;
-    arm.err = err;
-    arm.ret = ret;
+    arm_set(&arm, fn, skip, times, err, ret);
+    memset(&arm2, 0, sizeof arm2);
+}
+
+static void arm_also(const char *fn, int skip, int times, int err, long ret)
+{
+    arm_set(&arm2, fn, skip, times, err, ret);
+}
+
+static bool failing_at(armed *a, const char *fn)
+{
+    if (!a->fn || strcmp(fn, a->fn) != 0)
+        return false;
+    if (a->skip > 0) {
+        a->skip--;
+        return false;
+    }
+    if (a->times <= 0)
+        return false;
+    a->times--;
+    errno = a->err;
+    fail_ret = a->ret;
+    return true;
 }
 
 static bool failing(const char *fn)
 {
-    if (!arm.fn || strcmp(fn, arm.fn) != 0)
-        return false;
-    if (arm.skip > 0) {
-        arm.skip--;
-        return false;
-    }
-    if (arm.times <= 0)
-        return false;
-    arm.times--;
-    errno = arm.err;
-    return true;
+    return failing_at(&arm, fn) || failing_at(&arm2, fn);
 }
 
 int __real_fsync(int fd);
@@ -66,35 +86,36 @@ ssize_t __real_read(int fd, void *p, size_t n);
 int __real_openat(int dir, const char *p, int flags, ...);
 int __real_open(const char *p, int flags, ...);
 void *__real_realloc(void *p, size_t n);
+void *__real_malloc(size_t n);
 int __real_fflush(FILE *f);
 int __real_faccessat(int dir, const char *p, int mode, int flags);
 uid_t __real_geteuid(void);
 int __real_fstat(int fd, struct stat *st);
 
-int __wrap_fsync(int fd) { return failing("fsync") ? (int)arm.ret : __real_fsync(fd); }
+int __wrap_fsync(int fd) { return failing("fsync") ? (int)fail_ret : __real_fsync(fd); }
 int __wrap_close(int fd)
 {
     /* A failing close has closed the descriptor all the same (POSIX leaves
      * it unspecified; Linux closes it). */
     int r = __real_close(fd);
-    return failing("close") ? (int)arm.ret : r;
+    return failing("close") ? (int)fail_ret : r;
 }
 int __wrap_renameat(int a, const char *p, int b, const char *q)
 {
-    return failing("renameat") ? (int)arm.ret : __real_renameat(a, p, b, q);
+    return failing("renameat") ? (int)fail_ret : __real_renameat(a, p, b, q);
 }
-int __wrap_ftruncate(int fd, off_t n) { return failing("ftruncate") ? (int)arm.ret : __real_ftruncate(fd, n); }
-int __wrap_fchmod(int fd, mode_t m) { return failing("fchmod") ? (int)arm.ret : __real_fchmod(fd, m); }
-int __wrap_fchown(int fd, uid_t u, gid_t g) { return failing("fchown") ? (int)arm.ret : __real_fchown(fd, u, g); }
-ssize_t __wrap_write(int fd, const void *p, size_t n) { return failing("write") ? arm.ret : __real_write(fd, p, n); }
-ssize_t __wrap_read(int fd, void *p, size_t n) { return failing("read") ? arm.ret : __real_read(fd, p, n); }
+int __wrap_ftruncate(int fd, off_t n) { return failing("ftruncate") ? (int)fail_ret : __real_ftruncate(fd, n); }
+int __wrap_fchmod(int fd, mode_t m) { return failing("fchmod") ? (int)fail_ret : __real_fchmod(fd, m); }
+int __wrap_fchown(int fd, uid_t u, gid_t g) { return failing("fchown") ? (int)fail_ret : __real_fchown(fd, u, g); }
+ssize_t __wrap_write(int fd, const void *p, size_t n) { return failing("write") ? fail_ret : __real_write(fd, p, n); }
+ssize_t __wrap_read(int fd, void *p, size_t n) { return failing("read") ? fail_ret : __real_read(fd, p, n); }
 int __wrap_openat(int dir, const char *p, int flags, ...)
 {
     va_list ap;
     va_start(ap, flags);
     mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
     va_end(ap);
-    return failing("openat") ? (int)arm.ret : __real_openat(dir, p, flags, mode);
+    return failing("openat") ? (int)fail_ret : __real_openat(dir, p, flags, mode);
 }
 int __wrap_open(const char *p, int flags, ...)
 {
@@ -104,19 +125,31 @@ int __wrap_open(const char *p, int flags, ...)
     va_end(ap);
     /* Only /dev/urandom: the directory opens go on. */
     if (strcmp(p, "/dev/urandom") == 0 && failing("open"))
-        return (int)arm.ret;
+        return (int)fail_ret;
     return __real_open(p, flags, mode);
 }
 void *__wrap_realloc(void *p, size_t n) { return failing("realloc") ? NULL : __real_realloc(p, n); }
-int __wrap_fflush(FILE *f) { return failing("fflush") ? (int)arm.ret : __real_fflush(f); }
+void *__wrap_malloc(size_t n) { return failing("malloc") ? NULL : __real_malloc(n); }
+int __wrap_fflush(FILE *f) { return failing("fflush") ? (int)fail_ret : __real_fflush(f); }
 int __wrap_faccessat(int dir, const char *p, int mode, int flags)
 {
-    return failing("faccessat") ? (int)arm.ret : __real_faccessat(dir, p, mode, flags);
+    return failing("faccessat") ? (int)fail_ret : __real_faccessat(dir, p, mode, flags);
 }
 /* Set, the process is user 1000, not root. */
 static bool as_user;
 uid_t __wrap_geteuid(void) { return as_user ? 1000 : __real_geteuid(); }
-int __wrap_fstat(int fd, struct stat *st) { return failing("fstat") ? (int)arm.ret : __real_fstat(fd, st); }
+int __wrap_fstat(int fd, struct stat *st)
+{
+    if (failing("fstat"))
+        return (int)fail_ret;
+    int r = __real_fstat(fd, st);
+    /* Another file than the one examined, on another device or not. */
+    if (r == 0 && failing("fstat-dev"))
+        st->st_dev ^= 1;
+    if (r == 0 && failing("fstat-ino"))
+        st->st_ino ^= 1;
+    return r;
+}
 
 /* ---- the directory ------------------------------------------------------------------ */
 
@@ -127,6 +160,7 @@ static void setup(void)
     strcpy(dir, "/tmp/pw_util_syscalls.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     memset(&arm, 0, sizeof arm);
+    memset(&arm2, 0, sizeof arm2);
     as_user = false;
 }
 
@@ -185,6 +219,18 @@ START_TEST(commit_failures)
     new_file_fails("renameat", 0, EXDEV, -1, strerror(EXDEV));
     new_file_fails("write", 0, ENOSPC, -1, strerror(ENOSPC));
     new_file_fails("write", 0, 0, 0, "nothing written");
+    /* The temporary file's close failing after its fsync did: the fsync's
+     * error is reported (the first close is /dev/urandom's). */
+    {
+        char e2[512] = "";
+        const char *p2 = in_dir("new.txt");
+        arm_fail("fsync", 0, 1, EIO, -1);
+        arm_also("close", 1, 1, ENOSPC, -1);
+        ck_assert(!pu_write_file(p2, "abc", 3, e2, sizeof e2));
+        expect_err(e2, p2, strerror(EIO));
+        ck_assert_int_eq(arm2.times, 0);
+        ck_assert_uint_eq(entries(), 0);
+    }
     /* The directory's fsync: after the rename, so the file is there. */
     char e[512] = "";
     const char *p = in_dir("new.txt");
@@ -285,6 +331,11 @@ START_TEST(not_root)
         arm_fail("fchown", 0, 1, EIO, -1);
         ck_assert(!pu_write_file(p, "z", 1, e, sizeof e));
         expect_err(e, p, "cannot keep its owner");
+        /* The user's own group: nothing to keep, fchown is not called. */
+        ck_assert_int_eq(chown(p, (uid_t)-1, getegid()), 0);
+        arm_fail("fchown", 0, 1, EIO, -1);
+        ck_assert_msg(pu_write_file(p, "w", 1, e, sizeof e), "%s", e);
+        ck_assert_int_eq(arm.times, 1);
     }
     as_user = false;
     /* The directory the temporary file would go in is not writable. */
@@ -321,6 +372,19 @@ START_TEST(in_place_failures)
     arm_fail("fstat", 0, 1, EIO, -1);
     ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
     expect_err(e, p, "it changed while it was being opened");
+    arm_fail("fstat-dev", 0, 1, 0, 0);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, "it changed while it was being opened");
+    arm_fail("fstat-ino", 0, 1, 0, 0);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, "it changed while it was being opened");
+    /* A close that fails after the truncation failed: the first failure
+     * is the one reported. */
+    arm_fail("ftruncate", 0, 1, EIO, -1);
+    arm_also("close", 0, 1, ENOSPC, -1);
+    ck_assert(!pu_write_file(p, "x", 1, e, sizeof e));
+    expect_err(e, p, strerror(EIO));
+    ck_assert_int_eq(arm2.times, 0);
     ck_assert_uint_eq(entries(), 2);
 }
 END_TEST
@@ -367,6 +431,39 @@ START_TEST(read_out_of_memory)
 }
 END_TEST
 
+/* Every temporary name taken (EEXIST, 100 times): the writer gives up with
+ * that error, and leaves nothing; another error ends the tries at once. */
+START_TEST(temp_names_exhausted)
+{
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail("openat", 0, 100, EEXIST, -1);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, strerror(EEXIST));
+    ck_assert_int_eq(arm.times, 0);
+    ck_assert_uint_eq(entries(), 0);
+    /* Any other error is not retried. */
+    arm_fail("openat", 0, 2, EDQUOT, -1);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, strerror(EDQUOT));
+    ck_assert_int_eq(arm.times, 1);
+    ck_assert_uint_eq(entries(), 0);
+}
+END_TEST
+
+/* Out of memory for the name of the target's directory: refused before
+ * anything is opened or written. */
+START_TEST(out_of_memory_for_directory)
+{
+    char e[512] = "";
+    const char *p = in_dir("new.txt");
+    arm_fail("malloc", 0, 1, ENOMEM, 0);
+    ck_assert(!pu_write_file(p, "abc", 3, e, sizeof e));
+    expect_err(e, p, "out of memory");
+    ck_assert_uint_eq(entries(), 0);
+}
+END_TEST
+
 static Suite *syscalls_suite(void)
 {
     Suite *s = suite_create("util_syscalls");
@@ -380,6 +477,8 @@ static Suite *syscalls_suite(void)
     tcase_add_test(tc, in_place_failures);
     tcase_add_test(tc, stdout_flush);
     tcase_add_test(tc, read_out_of_memory);
+    tcase_add_test(tc, out_of_memory_for_directory);
+    tcase_add_test(tc, temp_names_exhausted);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -74,7 +74,6 @@
 #include "gen/gen.h"
 #include "native/native.h"
 #include "lint/lint_int.h"
-#include "api/tools.h"
 #include "pathway.h"
 #include "util/arena.h"
 

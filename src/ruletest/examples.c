@@ -44,14 +44,30 @@ static cJSON *pr_list_json(const pa_value *v)
     return arr;
 }
 
-/* Sets (or replaces) one field of a JSON object; takes `item`. */
-static bool pr_set_field(cJSON *obj, const char *name, cJSON *item)
+/* Not cJSON_ReplaceItemInObjectCaseSensitive: cJSON 1.7
+ * does not check the copy of the name it makes there, and a replacement
+ * whose name could not be copied took the field's place nameless, so the
+ * field was silently lost ("missing required field" instead of out of
+ * memory; tests/unit/test_ruletest_allocfail.c). The name is copied here,
+ * checked, and the item put in the old one's place (order kept). */
+bool pr_json_set(cJSON *obj, const char *name, cJSON *item)
 {
     if (!item)
         return false;
-    bool ok = cJSON_GetObjectItemCaseSensitive(obj, name)
-                  ? cJSON_ReplaceItemInObjectCaseSensitive(obj, name, item)
-                  : cJSON_AddItemToObject(obj, name, item);
+    cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, name);
+    bool ok;
+    if (old) {
+        size_t n = strlen(name) + 1;
+        char *key = cJSON_malloc(n);
+        if ((ok = key != NULL)) {
+            memcpy(key, name, n);
+            item->string = key; /* a new item: no name of its own yet */
+            item->type &= ~cJSON_StringIsConst;
+            cJSON_ReplaceItemViaPointer(obj, old, item); /* fails only on NULL arguments */
+        }
+    } else {
+        ok = cJSON_AddItemToObject(obj, name, item);
+    }
     if (!ok)
         cJSON_Delete(item);
     return ok;
@@ -61,7 +77,7 @@ static bool pr_set_field(cJSON *obj, const char *name, cJSON *item)
 static bool pr_record_into(cJSON *obj, const pa_value *rec)
 {
     for (const pa_entry *e = rec->u.record.entries; e; e = e->next)
-        if (!pr_set_field(obj, e->name, pr_value_json(e->value)))
+        if (!pr_json_set(obj, e->name, pr_value_json(e->value)))
             return false;
     return true;
 }

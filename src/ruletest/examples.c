@@ -11,9 +11,9 @@
 /* The checker rejects cycles; this bound only keeps a tree it did not check
  * from recursing without end. */
 #define PR_MAX_CHAIN 256
-/* The largest integer a JSON number holds exactly, as the facts loader
- * accepts it (a larger one would silently become another number here). */
-#define PR_INT_LIMIT 9007199254740992LL
+/* An integer JSON cannot hold exactly (beyond 2^53 either way) would become
+ * another number here: the checker refuses one in an example or a test's
+ * `with` (E0357) before a test runs. */
 
 static cJSON *pr_value_json(const pa_value *v);
 
@@ -117,25 +117,6 @@ static const pa_decl *pr_find_example(const pa_decl *decls, const char *name)
     return NULL;
 }
 
-/* Fails on an integer that JSON, and so the facts, cannot hold exactly. */
-static pw_status pr_check_ints(const pt_tree *tree, const pa_value *v, pw_error *err)
-{
-    if (v->kind == PA_V_INT && (v->u.i > PR_INT_LIMIT || v->u.i < -PR_INT_LIMIT)) {
-        pr_pos pos = pr_position(tree, v->span);
-        return pt_fail(err, PW_ERR_FACTS,
-                       "%s:%u:%u: integer %lld is too large for the facts (the limit is %lld)", pos.file,
-                       pos.line, pos.column, (long long)v->u.i, PR_INT_LIMIT);
-    }
-    pw_status st = PW_OK;
-    if (v->kind == PA_V_LIST)
-        for (const pa_value *it = v->u.list.items; it && st == PW_OK; it = it->next)
-            st = pr_check_ints(tree, it, err);
-    if (v->kind == PA_V_RECORD)
-        for (const pa_entry *e = v->u.record.entries; e && st == PW_OK; e = e->next)
-            st = pr_check_ints(tree, e->value, err);
-    return st;
-}
-
 /* Applies ref to obj: its base's fields first, then its own `with`. */
 static pw_status pr_apply(const pt_tree *tree, const pa_facts_ref *ref, cJSON *obj, unsigned depth,
                           pw_error *err)
@@ -150,8 +131,6 @@ static pw_status pr_apply(const pt_tree *tree, const pa_facts_ref *ref, cJSON *o
         st = pr_apply(tree, &ex->u.example.facts, obj, depth + 1, err);
     }
     if (st != PW_OK || !ref->with || ref->with->kind != PA_V_RECORD)
-        return st;
-    if ((st = pr_check_ints(tree, ref->with, err)) != PW_OK)
         return st;
     if (!pr_record_into(obj, ref->with))
         return pt_fail(err, PW_ERR_NOMEM, "out of memory");

@@ -707,6 +707,186 @@ START_TEST(test_junit_document)
 }
 END_TEST
 
+/* ---- values, windows and mutants ------------------------------------------------------------ */
+
+/* `expect NAME(args) = value` with every kind of literal as an argument
+ * and as the value, each failing on purpose: the expectation is written
+ * back as the language writes it (text escaped) and the result beside it. */
+START_TEST(test_value_literals)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "v.test.pw",
+                                  "facts coach {\n  id: text\n  start: date? = none\n}\n"
+                                  "define echo(s: text) = s\n"
+                                  "define half(x: number) = x * 0.5\n"
+                                  "define flip(b: boolean) = not b\n"
+                                  "define later(d: date) = d\n"
+                                  "define maybe(s: text?) = s\n"
+                                  "define started = start\n"
+                                  "test \"values\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n"
+                                  "  expect echo(\"q\\\"b\\\\c\\nd\\te\") = \"x\"\n"
+                                  "  expect half(1.5) = 0.7\n"
+                                  "  expect flip(true) = true\n"
+                                  "  expect later(2020-01-01) = 2020-01-02\n"
+                                  "  expect maybe(none) = \"x\"\n"
+                                  "  expect started = 2020-01-01\n"
+                                  "  expect echo(\"z\") = \"z\"\n"
+                                  "  expect half(1) = 0.5\n"
+                                  "  expect flip(false) = true\n"
+                                  "}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    ck_assert_uint_eq(f.ntests, 1);
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_FAIL);
+    static const char *const want[][2] = {
+        {"echo(\"q\\\"b\\\\c\\nd\\te\") = \"x\"", "\"q\\\"b\\\\c\\nd\\te\""},
+        {"half(1.5) = 0.7", "0.75"},
+        {"flip(true) = true", "false"},
+        {"later(2020-01-01) = 2020-01-02", "2020-01-01"},
+        {"maybe(none) = \"x\"", "none"},
+        {"started = 2020-01-01", "none"},
+    };
+    ck_assert_uint_eq(t->nexpects, 9);
+    ck_assert_uint_eq(t->nfailures, sizeof want / sizeof *want); /* the last three hold */
+    for (size_t i = 0; i < t->nfailures; i++) {
+        ck_assert_str_eq(t->failures[i].value_expected, want[i][0]);
+        ck_assert_str_eq(t->failures[i].value_actual, want[i][1]);
+        ck_assert_ptr_null(t->failures[i].error);
+    }
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A verdict about an enrolment window that is wrong shows the window,
+ * whichever of its ends are given. */
+START_TEST(test_window_shown)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "w.test.pw",
+                                  "facts coach { id: text }\n"
+                                  "program early \"Early\" enrolment open from 2026-01-01 {\n  require \"any\": true\n}\n"
+                                  "program late \"Late\" enrolment open until 2026-12-31 {\n  require \"any\": true\n}\n"
+                                  "program both \"Both\" enrolment open from 2026-03-01 until 2026-04-30 {\n"
+                                  "  require \"any\": true\n}\n"
+                                  "test \"windows\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n"
+                                  "  expect early closed\n  expect late not yet open\n  expect both eligible\n}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    pd_buf b = {0};
+    pr_render_test(&f.tests[0], &b);
+    ck_assert_ptr_nonnull(b.data);
+    ck_assert_ptr_nonnull(strstr(b.data, "expected early: closed\n"
+                                         "             got: eligible (open for enrolment from 2026-01-01)\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "expected late: not yet open\n"
+                                         "             got: eligible (open for enrolment until 2026-12-31)\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "expected both: eligible\n"
+                                         "             got: closed (open for enrolment from 2026-03-01 until "
+                                         "2026-04-30)\n"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Every kind of change `--mutate` makes to a comparison, a literal and a
+ * group, in source order: `<`, `>` and `!=` to their neighbours, a date,
+ * an integer and a duration moved by one (`1 year`, singular), `at least
+ * N` moved by one (3 of 2 members does not compile), a requirement's own
+ * period moved by a day, a requirement made `true`; each survivor with
+ * the coach and day that tells it from the rules. */
+START_TEST(test_mutation_kinds)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "m.test.pw",
+                                  "facts coach {\n  id: text\n  birth_date: date\n"
+                                  "  athletes_coached: integer = 0\n  first_day: date = 2020-01-01\n}\n"
+                                  "program p \"P\" {\n"
+                                  "  require \"born before 2000\": birth_date < 2000-01-01\n"
+                                  "  require \"more than two\": athletes_coached > 2\n"
+                                  "  require \"not four\": athletes_coached != 4\n"
+                                  "  require \"long since\": first_day <= today - 2 years\n"
+                                  "  require \"two of two\": at least 2 of {\n"
+                                  "    \"coaches\": athletes_coached >= 1\n"
+                                  "    \"recent\": first_day >= 2024-04-01 effective from 2026-01-01\n"
+                                  "  }\n}\n"
+                                  "test \"a coach\" {\n  as of 2026-06-01\n"
+                                  "  given { id: \"a\", birth_date: 1999-12-01, athletes_coached: 3, "
+                                  "first_day: 2024-05-01 }\n"
+                                  "  expect p eligible\n}\n");
+    static const struct {
+        unsigned line, column;
+        pr_outcome outcome;
+        const char *after;
+    } want[] = {
+        {8, 31, PR_SURVIVED, "true"},
+        {8, 42, PR_SURVIVED, "birth_date <= 2000-01-01"},
+        {8, 44, PR_SURVIVED, "birth_date < 1999-12-31"},
+        {8, 44, PR_SURVIVED, "birth_date < 2000-01-02"},
+        {9, 28, PR_SURVIVED, "true"},
+        {9, 45, PR_SURVIVED, "athletes_coached >= 2"},
+        {9, 47, PR_SURVIVED, "athletes_coached > 1"},
+        {9, 47, PR_KILLED, "athletes_coached > 3"},
+        {10, 23, PR_SURVIVED, "true"},
+        {10, 40, PR_KILLED, "athletes_coached = 4"},
+        {10, 43, PR_KILLED, "athletes_coached != 3"},
+        {10, 43, PR_SURVIVED, "athletes_coached != 5"},
+        {11, 25, PR_SURVIVED, "true"},
+        {11, 35, PR_SURVIVED, "first_day < today - 2 years"},
+        {11, 46, PR_SURVIVED, "first_day <= today - 1 year"},
+        {11, 46, PR_KILLED, "first_day <= today - 3 years"},
+        {12, 34, PR_SURVIVED, NULL}, /* at least 1 of */
+        {12, 34, PR_UNCOMPILED, NULL}, /* at least 3 of */
+        {13, 33, PR_SURVIVED, "athletes_coached > 1"},
+        {13, 36, PR_SURVIVED, "athletes_coached >= 0"},
+        {13, 36, PR_SURVIVED, "athletes_coached >= 2"},
+        {14, 54, PR_SURVIVED, "from 2025-12-31"},
+        {14, 54, PR_SURVIVED, "from 2026-01-02"},
+        {14, 25, PR_SURVIVED, "first_day > 2024-04-01"},
+        {14, 28, PR_SURVIVED, "first_day >= 2024-03-31"},
+        {14, 28, PR_SURVIVED, "first_day >= 2024-04-02"},
+    };
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert_uint_eq(m.n, sizeof want / sizeof *want);
+    ck_assert_uint_eq(m.killed, 4);
+    ck_assert_uint_eq(m.uncompiled, 1);
+    ck_assert_uint_eq(m.survived, 21);
+    for (size_t i = 0; i < m.n; i++) {
+        const pr_mutant *x = &m.mutants[i];
+        ck_assert_uint_eq(x->line, want[i].line);
+        ck_assert_uint_eq(x->column, want[i].column);
+        ck_assert_int_eq(x->outcome, want[i].outcome);
+        if (want[i].after)
+            ck_assert_str_eq(x->after, want[i].after);
+        if (x->outcome == PR_KILLED)
+            ck_assert_str_eq(x->killed_by, "a coach");
+        /* Every survivor here has a coach and day that tells it apart. */
+        if (x->outcome == PR_SURVIVED)
+            ck_assert_msg(!x->no_witness && x->witness && x->suggestion, "mutant %zu", i);
+    }
+    ck_assert_ptr_nonnull(strstr(m.mutants[16].after, "at least 1 of {"));
+    ck_assert_ptr_nonnull(strstr(m.mutants[17].after, "at least 3 of {"));
+    ck_assert_str_eq(m.mutants[12].witness, "`p` is not eligible as written and eligible as mutated as of "
+                                            "2026-04-30 for the coach of test \"a coach\"; as of 2026-05-01 "
+                                            "it is eligible either way");
+    ck_assert_ptr_nonnull(strstr(m.mutants[0].witness, "with its `birth_date` moved 31 days later"));
+    ck_assert_ptr_nonnull(strstr(m.mutants[8].witness, "with its `athletes_coached` set to 4"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -732,6 +912,11 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_assumptions);
     tcase_add_test(tc, test_xml_escape);
     tcase_add_test(tc, test_junit_document);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("values, windows and mutants");
+    tcase_add_test(tc, test_value_literals);
+    tcase_add_test(tc, test_window_shown);
+    tcase_add_test(tc, test_mutation_kinds);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ruletest_int.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 /* The checker rejects cycles; this bound only keeps a tree it did not check
@@ -126,7 +127,8 @@ static pw_status pr_apply(const pt_tree *tree, const pa_facts_ref *ref, cJSON *o
     pw_status st = PW_OK;
     if (ref->base) {
         const pa_decl *ex = pr_find_example(tree->decls, ref->base);
-        if (!ex)
+        /* The checker refuses an unknown example (E0351). */
+        if (PU_NEVER(!ex))
             return pt_fail(err, PW_ERR_FACTS, "no example `%s`", ref->base);
         st = pr_apply(tree, &ex->u.example.facts, obj, depth + 1, err);
     }

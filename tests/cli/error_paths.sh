@@ -6,7 +6,7 @@
 # or not JSON, a record whose evaluation fails, a facts file that is a
 # directory, an unknown program, an output that is a directory, in a
 # directory that does not exist, the same file as another output or as an
-# input. Everything is written under the test's own temporary directory.
+# input; a test that cannot run, annotated for GitHub. Everything is written under the test's own temporary directory.
 # usage: error_paths.sh PATHWAY_BINARY
 set -uo pipefail
 bin=$1
@@ -87,6 +87,26 @@ expect_status explain_unknown_program 2 "$bin" explain clean.pw --facts one.json
   expect_grep explain_unknown_program err "pathway: no program \`nope\` in clean.pw"
 expect_status explain_horizon 2 "$bin" explain --horizon 101y clean.pw --facts one.jsonl &&
   expect_grep explain_horizon err "pathway: --horizon: at most 100 years, within the years 1800-2999"
+
+# ---- a test that cannot run (examples nested past 256: nothing evaluated)
+# is an ERROR, annotated at the test itself with --format github
+{
+  printf 'facts coach {\n  id: text\n  n: integer = 0\n}\nprogram q "Q" {\n  require "any": n >= 0\n}\n'
+  echo 'example e0 = { id: "a" }'
+  for i in $(seq 1 299); do echo "example e$i = e$((i - 1)) with { n: $i }"; done
+  printf 'test "deep" {\n  as of 2026-06-01\n  given e299\n  expect q eligible\n}\n'
+} >deep.test.pw
+expect_status test_error_github 1 "$bin" test --format github deep.test.pw &&
+  expect_out test_error_github <<'EOF'
+ERROR deep.test.pw:308 deep
+    facts error: examples are nested more than 256 deep
+::error file=deep.test.pw,line=308,endLine=308,col=1,title=ERROR%3A deep::ERROR deep.test.pw:308 deep%0A    facts error: examples are nested more than 256 deep
+
+not passed:
+    ERROR deep.test.pw:308 deep
+
+1 test: 0 passed, 0 failed, 1 error
+EOF
 
 # ---- outputs that cannot be written: 3, nothing made
 expect_status report_output_dir 3 "$bin" report clean.pw --facts one.jsonl -o dir &&

@@ -887,6 +887,111 @@ START_TEST(test_mutation_kinds)
 }
 END_TEST
 
+/* A chain of examples deeper than 256 (the checker allows any depth
+ * without a cycle) cannot be resolved: the test is an error, said so in
+ * the report and in JUnit, and nothing is evaluated. */
+START_TEST(test_examples_too_deep)
+{
+    tdir d;
+    tdir_make(&d);
+    static char src[300 * 48 + 512];
+    size_t n = (size_t)snprintf(src, sizeof src,
+                                "facts coach {\n  id: text\n  n: integer = 0\n}\n"
+                                "program q \"Q\" {\n  require \"any\": n >= 0\n}\n"
+                                "example e0 = { id: \"a\" }\n");
+    for (int i = 1; i < 300; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, "example e%d = e%d with { n: %d }\n", i, i - 1, i);
+    snprintf(src + n, sizeof src - n, "test \"deep\" {\n  as of 2026-06-01\n  given e299\n  expect q eligible\n}\n");
+    const char *path = tdir_write(&d, "deep.test.pw", src);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_ERROR);
+    ck_assert_str_eq(t->error, "examples are nested more than 256 deep");
+    ck_assert_uint_eq(t->nfailures, 0);
+    pd_buf b = {0};
+    pr_render_test(t, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "    facts error: examples are nested more than 256 deep\n"));
+    pd_buf_free(&b);
+    pr_render_junit(&f, 1, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "<error message=\"facts error: examples are nested more than 256 deep\" "
+                                         "type=\"facts\">"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A requirement whose own period no test's date falls in is never
+ * evaluated, and the coverage report says why. */
+START_TEST(test_coverage_requirement_period)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "c.test.pw",
+                                  "facts coach {\n  id: text\n  age: integer\n}\n"
+                                  "program p \"P\" {\n  require \"adult\": age >= 18\n"
+                                  "  require \"later\": age >= 21 effective from 2030-01-01\n}\n"
+                                  "test \"adult\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 20 }\n"
+                                  "  expect p eligible\n}\n"
+                                  "test \"kid\" {\n  as of 2026-06-01\n  given { id: \"k\", age: 10 }\n"
+                                  "  expect p not eligible\n}\n");
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, &cov, &f, &err), PW_OK);
+    ck_assert_uint_eq(cov.n, 1);
+    ck_assert_uint_eq(cov.progs[0].nreqs, 2);
+    ck_assert(cov.progs[0].reqs[0].met && cov.progs[0].reqs[0].unmet);
+    ck_assert(!cov.progs[0].reqs[1].met && !cov.progs[0].reqs[1].unmet);
+    ck_assert(cov.progs[0].reqs[1].out_of_force);
+    pd_buf b = {0};
+    pr_render_coverage(&cov, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, ": p: 1/2 requirements covered\n"
+                                         "    line 7: \"later\": never evaluated (not in force on any test's date)\n"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    pr_coverage_fini(&cov);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Under a directory (named with a trailing slash): a rule file, a link to
+ * one (listed, under the link's name), not a dangling link, not a link to
+ * a directory (not followed, as find does), not another kind of file. */
+START_TEST(test_collect_links)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "a.pw", "facts coach { id: text }\n");
+    tdir_write(&d, "notes.txt", "not rules\n");
+    static const char *const links[][2] = {{"a.pw", "link.pw"}, {"nowhere.pw", "dangling.pw"}, {".", "self.pw"}};
+    for (size_t i = 0; i < 3; i++) {
+        char *p = d.files[d.n++];
+        snprintf(p, sizeof d.files[0], "%s/%s", d.path, links[i][1]);
+        ck_assert_int_eq(symlink(links[i][0], p), 0);
+    }
+    char arg[80], want[2][128];
+    snprintf(arg, sizeof arg, "%s/", d.path);
+    snprintf(want[0], sizeof want[0], "%s/a.pw", d.path);
+    snprintf(want[1], sizeof want[1], "%s/link.pw", d.path);
+    pr_strings args = {0}, files = {0}, notes = {0};
+    ck_assert(pr_strings_push(&args, arg));
+    ck_assert(pr_collect_files(&args, &files, &notes));
+    ck_assert_uint_eq(notes.n, 0);
+    ck_assert_uint_eq(files.n, 2);
+    ck_assert_str_eq(files.items[0], want[0]);
+    ck_assert_str_eq(files.items[1], want[1]);
+    pr_strings_fini(&args);
+    pr_strings_fini(&files);
+    pr_strings_fini(&notes);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -917,6 +1022,9 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_value_literals);
     tcase_add_test(tc, test_window_shown);
     tcase_add_test(tc, test_mutation_kinds);
+    tcase_add_test(tc, test_examples_too_deep);
+    tcase_add_test(tc, test_coverage_requirement_period);
+    tcase_add_test(tc, test_collect_links);
     suite_add_tcase(s, tc);
     return s;
 }

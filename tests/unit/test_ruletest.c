@@ -992,6 +992,151 @@ START_TEST(test_collect_links)
 }
 END_TEST
 
+/* A definition with more parameters than a test can pass (PR_MAX_ARGS):
+ * the rules may call it, a test's `expect` cannot, and says so. */
+START_TEST(test_value_too_many_args)
+{
+    tdir d;
+    tdir_make(&d);
+    char params[33 * 16], body[33 * 8], args[33 * 4], src[2048];
+    size_t np = 0, nb = 0, na = 0;
+    for (int i = 0; i <= PR_MAX_ARGS; i++) {
+        np += (size_t)snprintf(params + np, sizeof params - np, "%sa%d: integer", i ? ", " : "", i);
+        nb += (size_t)snprintf(body + nb, sizeof body - nb, "%sa%d", i ? " + " : "", i);
+        na += (size_t)snprintf(args + na, sizeof args - na, "%s1", i ? ", " : "");
+    }
+    snprintf(src, sizeof src,
+             "facts coach { id: text }\ndefine total(%s) = %s\n"
+             "program q \"Q\" {\n  require \"any\": total(%s) >= 1\n}\n"
+             "test \"many\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n  expect total(%s) = 33\n}\n",
+             params, body, args, args);
+    const char *path = tdir_write(&d, "many.test.pw", src);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_ERROR);
+    ck_assert_uint_eq(t->nfailures, 1);
+    ck_assert_str_eq(t->failures[0].error, "`total` takes more arguments than a test can pass");
+    ck_assert_ptr_null(t->failures[0].value_actual);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* The entry points refuse what they cannot use, with a message. */
+START_TEST(test_api_arguments)
+{
+    pw_error err;
+    pr_file f;
+    ck_assert_int_eq(pr_run_file("x.pw", NULL, NULL, NULL, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_run_file: NULL argument");
+    ck_assert_int_eq(pr_run_file(NULL, NULL, NULL, &f, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_run_file: NULL argument");
+    ck_assert_uint_eq(f.ntests, 0);
+    pr_file_fini(&f);
+    pr_file_fini(NULL);
+    pr_mutation m;
+    ck_assert_int_eq(pr_mutate_file(NULL, NULL, 1, &m, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_mutate_file: NULL argument");
+    ck_assert_int_eq(pr_mutate_file("x.pw", NULL, 1, NULL, &err), PW_ERR_USAGE);
+    pr_mutation_fini(NULL);
+    pr_assumptions a = {0};
+    ck_assert_int_eq(pr_list_assumptions(NULL, NULL, &a, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_list_assumptions: NULL argument");
+    ck_assert_int_eq(pr_list_assumptions("x.pw", NULL, NULL, &err), PW_ERR_USAGE);
+}
+END_TEST
+
+/* Mutation testing needs rules that compile and tests that pass on them;
+ * a file with no tests has nothing to measure and is not a failure. */
+START_TEST(test_mutate_cannot_serve)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *bad = tdir_write(&d, "bad.pw", "facts coach { id: text }\nprogram p \"P\" { require \"x\": nope }\n");
+    const char *failing = tdir_write(&d, "failing.test.pw",
+                                     "facts coach { id: text }\nprogram p \"P\" {\n  require \"x\": false\n}\n"
+                                     "test \"t\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n  expect p eligible\n}\n");
+    const char *none = tdir_write(&d, "none.pw", "facts coach { id: text }\nprogram p \"P\" {\n  require \"x\": true\n}\n");
+    pw_compile_options quiet;
+    pw_compile_options_init(&quiet);
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(bad, &quiet, 1, &m, &err), PW_OK);
+    ck_assert_str_eq(m.error, "does not compile");
+    ck_assert_uint_eq(m.n, 0);
+    pr_mutation_fini(&m);
+    ck_assert_int_eq(pr_mutate_file(failing, &quiet, 1, &m, &err), PW_OK);
+    ck_assert_str_eq(m.error, "has tests that fail on the rules as written (run `pathway test` first)");
+    pr_mutation_fini(&m);
+    ck_assert_int_eq(pr_mutate_file(none, &quiet, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert(m.no_tests);
+    ck_assert_uint_eq(m.n, 0);
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Known values: an argument of a `text in LIST` parameter and a text
+ * compared with such a field replaced by the list's next value (an
+ * extension's values too); `not (X)` removed, and its comparison changed
+ * inside; an extended record's field; the text shown with a tab and a
+ * carriage return as one space. */
+START_TEST(test_mutation_known_values)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "base.pw",
+               "facts coach {\n  id: text\n  level: text in levels = \"bronze\"\n  age: integer\n}\n"
+               "known levels = [\"bronze\", \"silver\"]\n");
+    const char *path = tdir_write(&d, "k.test.pw",
+                                  "include \"base.pw\"\nextend known levels with [\"gold\"]\n"
+                                  "extend facts coach {\n  active: boolean = true\n}\n"
+                                  "define at_level(l: text in levels) = level = l\n"
+                                  "program p \"P\" {\n  require \"silver\":\tat_level(\"silver\")\n"
+                                  "  require \"not young\": not (age < 18)\n"
+                                  "  require \"gold\": level = \"gold\"\r\n  require \"on\": active\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", level: \"silver\", age: 30 }\n"
+                                  "  expect p not eligible unmet \"gold\"\n}\n");
+    static const struct {
+        unsigned line, column;
+        pr_outcome outcome;
+        const char *before, *after;
+    } want[] = {
+        {6, 44, PR_KILLED, "level = l", "level != l"},
+        {8, 21, PR_SURVIVED, "at_level(\"silver\")", "true"},
+        {8, 30, PR_KILLED, "at_level(\"silver\")", "at_level(\"gold\")"},
+        {9, 24, PR_SURVIVED, "not (age < 18)", "true"},
+        {9, 24, PR_KILLED, "not (age < 18)", "((age < 18))"},
+        {9, 33, PR_SURVIVED, "(age < 18)", "(age <= 18)"},
+        {9, 35, PR_SURVIVED, "(age < 18)", "(age < 17)"},
+        {9, 35, PR_SURVIVED, "(age < 18)", "(age < 19)"},
+        {10, 19, PR_KILLED, "level = \"gold\"", "true"},
+        {10, 27, PR_SURVIVED, "level = \"gold\"", "level = \"bronze\""},
+        {10, 25, PR_KILLED, "level = \"gold\"", "level != \"gold\""},
+        {11, 17, PR_SURVIVED, "active", "true"},
+    };
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert_uint_eq(m.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < m.n; i++) {
+        const pr_mutant *x = &m.mutants[i];
+        ck_assert_uint_eq(x->line, want[i].line);
+        ck_assert_uint_eq(x->column, want[i].column);
+        ck_assert_int_eq(x->outcome, want[i].outcome);
+        ck_assert_str_eq(x->before, want[i].before);
+        ck_assert_str_eq(x->after, want[i].after);
+    }
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1025,6 +1170,10 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_examples_too_deep);
     tcase_add_test(tc, test_coverage_requirement_period);
     tcase_add_test(tc, test_collect_links);
+    tcase_add_test(tc, test_value_too_many_args);
+    tcase_add_test(tc, test_api_arguments);
+    tcase_add_test(tc, test_mutate_cannot_serve);
+    tcase_add_test(tc, test_mutation_known_values);
     suite_add_tcase(s, tc);
     return s;
 }

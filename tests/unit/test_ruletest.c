@@ -1137,6 +1137,91 @@ START_TEST(test_mutation_known_values)
 }
 END_TEST
 
+/* The mutation report from results as a host might hold them: a removal
+ * shown as "(removed)", every outcome's word, a survivor whose search found
+ * nothing (a candidate equivalent mutant) in text, JSON and SARIF, one
+ * without a witness written (nothing under it, none in the JSON). */
+START_TEST(test_mutation_render_kinds)
+{
+    pr_mutant u[4];
+    memset(u, 0, sizeof u);
+    char f[] = "f.pw", b0[] = "x and y", a0[] = "", b1[] = "a < 1", a1[] = "a <= 1", why[] = "same values";
+    u[0] = (pr_mutant){f, 1, 2, 2, b0, a0, PR_KILLED, NULL, NULL, NULL, NULL, false};
+    u[1] = (pr_mutant){f, 3, 4, 4, b1, a1, PR_SURVIVED, NULL, NULL, NULL, NULL, true};
+    u[2] = (pr_mutant){f, 5, 6, 6, b1, a1, PR_SURVIVED, NULL, NULL, NULL, NULL, false};
+    u[3] = (pr_mutant){f, 7, 8, 8, b1, a1, PR_EQUIVALENT, why, NULL, NULL, NULL, false};
+    char path[] = "f.test.pw";
+    pr_mutation m = {path, NULL, false, u, 4, 1, 2, 0, 1, 0.0};
+    pd_buf b = {0};
+    pr_render_mutation(&m, true, &b);
+    ck_assert_str_eq(b.data,
+                     "KILLED f.pw:1:2 `x and y` -> `(removed)` (by \"\")\n"
+                     "SURVIVED f.pw:3:4 `a < 1` -> `a <= 1`\n"
+                     "  no coach and day found on which it changes a decision (the file's tests' coaches on "
+                     "other days, with one field changed or their dates moved, within the search's horizon): "
+                     "a candidate equivalent mutant\n"
+                     "SURVIVED f.pw:5:6 `a < 1` -> `a <= 1`\n"
+                     "EQUIVALENT f.pw:7:8 `a < 1` -> `a <= 1`\n  same values; not counted\n"
+                     "f.test.pw: 4 mutants: 1 killed, 2 survived, 1 equivalent (not counted); "
+                     "mutation score 33.3% (0.00 s)\n");
+    pd_buf_free(&b);
+    pr_render_mutation_json(&m, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"outcome\":\"survived\",\"before\":\"a < 1\",\"after\":\"a <= 1\","
+                                         "\"witness\":null}"));
+    ck_assert_ptr_nonnull(strstr(b.data, "\"line\":5,\"column\":6,\"outcome\":\"survived\",\"before\":\"a < 1\","
+                                         "\"after\":\"a <= 1\"}"));
+    ck_assert_ptr_nonnull(strstr(b.data, "\"outcome\":\"equivalent\",\"before\":\"a < 1\",\"after\":\"a <= 1\","
+                                         "\"equivalent_because\":\"same values\"}"));
+    pd_buf_free(&b);
+    size_t count = 0;
+    pr_mutation_sarif_results(&m, &b, &count);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_ptr_nonnull(strstr(b.data, "no coach and day found on which it changes a decision: a candidate "
+                                         "equivalent mutant"));
+    ck_assert_ptr_null(strstr(b.data, "suggestedTests"));
+    pd_buf_free(&b);
+    /* One mutant: no plural. */
+    m.n = 1;
+    m.survived = m.equivalent = 0;
+    pr_render_mutation(&m, false, &b);
+    ck_assert_str_eq(b.data, "f.test.pw: 1 mutant: 1 killed, 0 survived; mutation score 100.0% (0.00 s)\n");
+    pd_buf_free(&b);
+}
+END_TEST
+
+/* The words for every verdict, one the library does not know as "?", and
+ * a file that did not compile without a message in JUnit. */
+START_TEST(test_words_and_bare_results)
+{
+    ck_assert_str_eq(pr_verdict_word(PW_VERDICT_NOT_EVALUATED), "not evaluated");
+    ck_assert_str_eq(pr_verdict_word(PW_VERDICT_NO_PROGRAM), "no such program");
+    ck_assert_str_eq(pr_verdict_word(PW_NOT_YET_OPEN), "not yet open");
+    ck_assert_str_eq(pr_verdict_word((pw_verdict)99), "?");
+    char path[] = "bad.pw";
+    pr_file f;
+    memset(&f, 0, sizeof f);
+    f.path = path;
+    pd_buf b = {0};
+    pr_render_junit(&f, 1, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "<testcase name=\"compile\" classname=\"bad.pw\" time=\"0.000\">\n"
+                                         "      <error message=\"does not compile\" type=\"compile\">does not "
+                                         "compile</error>\n"));
+    pd_buf_free(&b);
+    /* Marks for no coverage, or an entry it does not have, are ignored. */
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_coverage_mark(NULL, 0, NULL, NULL, 0);
+    pr_coverage_mark(&cov, 3, NULL, NULL, 0);
+    ck_assert_uint_eq(cov.n, 0);
+    pr_coverage_fini(&cov);
+    /* A copy of no text is an empty text. */
+    pr_strings s = {0};
+    ck_assert(pr_strings_push(&s, NULL));
+    ck_assert_str_eq(s.items[0], "");
+    pr_strings_fini(&s);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1174,6 +1259,8 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_api_arguments);
     tcase_add_test(tc, test_mutate_cannot_serve);
     tcase_add_test(tc, test_mutation_known_values);
+    tcase_add_test(tc, test_mutation_render_kinds);
+    tcase_add_test(tc, test_words_and_bare_results);
     suite_add_tcase(s, tc);
     return s;
 }

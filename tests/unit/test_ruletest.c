@@ -1222,6 +1222,42 @@ START_TEST(test_words_and_bare_results)
 }
 END_TEST
 
+/* A survivor told apart by a set of known values: the test's coach with a
+ * known value taken out of the set, or another put in, written back as a
+ * list in the suggested test. */
+START_TEST(test_suggest_set_values)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "s.test.pw",
+                                  "facts coach {\n  id: text\n  roles: set of text in role_names = []\n}\n"
+                                  "known role_names = [\"coach\", \"judge\"]\n"
+                                  "program p \"P\" {\n  require \"coach\": \"coach\" in roles\n"
+                                  "  require \"no judge\": not (\"judge\" in roles)\n}\n"
+                                  "test \"a coach\" {\n  as of 2026-06-01\n  given { id: \"a\", roles: [\"coach\"] }\n"
+                                  "  expect p eligible\n}\n");
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_uint_eq(m.n, 5);
+    ck_assert_uint_eq(m.killed, 3);
+    ck_assert_uint_eq(m.survived, 2);
+    const pr_mutant *a = NULL, *b = NULL;
+    for (size_t i = 0; i < m.n; i++)
+        if (m.mutants[i].outcome == PR_SURVIVED)
+            *(a ? &b : &a) = &m.mutants[i];
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(a->after, "true");
+    ck_assert_ptr_nonnull(strstr(a->witness, "is not eligible as written and eligible as mutated as of 2026-06-01 "
+                                             "for the coach of test \"a coach\" with its `roles` set to []"));
+    ck_assert_ptr_nonnull(strstr(a->suggestion, "  given { id: \"a\", roles: [] }\n  expect p not eligible\n"));
+    ck_assert_ptr_nonnull(strstr(b->witness, "with its `roles` set to [\"coach\", \"judge\"]"));
+    ck_assert_ptr_nonnull(strstr(b->suggestion, "  given { id: \"a\", roles: [\"coach\", \"judge\"] }\n"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1261,6 +1297,7 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_mutation_known_values);
     tcase_add_test(tc, test_mutation_render_kinds);
     tcase_add_test(tc, test_words_and_bare_results);
+    tcase_add_test(tc, test_suggest_set_values);
     suite_add_tcase(s, tc);
     return s;
 }

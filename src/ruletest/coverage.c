@@ -5,6 +5,7 @@
 
 #include "check/check.h"
 #include "ruletest_int.h"
+#include "util/assert.h"
 
 void pr_coverage_init(pr_coverage *cov)
 {
@@ -47,14 +48,17 @@ void pr_coverage_totals(const pr_coverage *cov, size_t *covered, size_t *total)
 }
 
 /* Where program p is declared. The checker's table lists the declarations in
- * image order; should it ever disagree, the first requirement's position
- * still tells versions apart. */
+ * image order: the generator writes one image program per checked program,
+ * in the table's order, with the declaration's name as its id
+ * (src/gen/gen.c, pk_generate and pk_program), and this runs only on a tree
+ * it compiled. Should that ever change, the first requirement's position
+ * still tells versions apart (docs/robustness.md, marks). */
 static pr_pos pr_program_pos(const pt_tree *tree, size_t p)
 {
     const pc_program *c = tree->checked;
     const char *id = pw_program_id(tree->program, p);
-    if (c && c->nprogs == pw_program_count(tree->program) && c->progs[p]->name && id &&
-        strcmp(c->progs[p]->name, id) == 0)
+    if (PU_ALWAYS(c && c->nprogs == pw_program_count(tree->program) && c->progs[p]->name && id &&
+                  strcmp(c->progs[p]->name, id) == 0))
         return pr_position(tree, c->progs[p]->span);
     pr_pos pos = {"", "", 0, 0};
     pw_requirement info;

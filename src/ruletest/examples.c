@@ -6,14 +6,15 @@
 #include <string.h>
 
 #include "ruletest_int.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 /* The checker rejects cycles; this bound only keeps a tree it did not check
  * from recursing without end. */
 #define PR_MAX_CHAIN 256
-/* The largest integer a JSON number holds exactly, as the facts loader
- * accepts it (a larger one would silently become another number here). */
-#define PR_INT_LIMIT 9007199254740992LL
+/* An integer JSON cannot hold exactly (beyond 2^53 either way) would become
+ * another number here: the checker refuses one in an example or a test's
+ * `with` (E0357) before a test runs. */
 
 static cJSON *pr_value_json(const pa_value *v);
 
@@ -44,14 +45,30 @@ static cJSON *pr_list_json(const pa_value *v)
     return arr;
 }
 
-/* Sets (or replaces) one field of a JSON object; takes `item`. */
-static bool pr_set_field(cJSON *obj, const char *name, cJSON *item)
+/* Not cJSON_ReplaceItemInObjectCaseSensitive: cJSON 1.7
+ * does not check the copy of the name it makes there, and a replacement
+ * whose name could not be copied took the field's place nameless, so the
+ * field was silently lost ("missing required field" instead of out of
+ * memory; tests/unit/test_ruletest_allocfail.c). The name is copied here,
+ * checked, and the item put in the old one's place (order kept). */
+bool pr_json_set(cJSON *obj, const char *name, cJSON *item)
 {
     if (!item)
         return false;
-    bool ok = cJSON_GetObjectItemCaseSensitive(obj, name)
-                  ? cJSON_ReplaceItemInObjectCaseSensitive(obj, name, item)
-                  : cJSON_AddItemToObject(obj, name, item);
+    cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, name);
+    bool ok;
+    if (old) {
+        size_t n = strlen(name) + 1;
+        char *key = cJSON_malloc(n);
+        if ((ok = key != NULL)) {
+            memcpy(key, name, n);
+            item->string = key; /* a new item: no name of its own yet */
+            item->type &= ~cJSON_StringIsConst;
+            cJSON_ReplaceItemViaPointer(obj, old, item); /* fails only on NULL arguments */
+        }
+    } else {
+        ok = cJSON_AddItemToObject(obj, name, item);
+    }
     if (!ok)
         cJSON_Delete(item);
     return ok;
@@ -61,7 +78,7 @@ static bool pr_set_field(cJSON *obj, const char *name, cJSON *item)
 static bool pr_record_into(cJSON *obj, const pa_value *rec)
 {
     for (const pa_entry *e = rec->u.record.entries; e; e = e->next)
-        if (!pr_set_field(obj, e->name, pr_value_json(e->value)))
+        if (!pr_json_set(obj, e->name, pr_value_json(e->value)))
             return false;
     return true;
 }
@@ -101,25 +118,6 @@ static const pa_decl *pr_find_example(const pa_decl *decls, const char *name)
     return NULL;
 }
 
-/* Fails on an integer that JSON, and so the facts, cannot hold exactly. */
-static pw_status pr_check_ints(const pt_tree *tree, const pa_value *v, pw_error *err)
-{
-    if (v->kind == PA_V_INT && (v->u.i > PR_INT_LIMIT || v->u.i < -PR_INT_LIMIT)) {
-        pr_pos pos = pr_position(tree, v->span);
-        return pt_fail(err, PW_ERR_FACTS,
-                       "%s:%u:%u: integer %lld is too large for the facts (the limit is %lld)", pos.file,
-                       pos.line, pos.column, (long long)v->u.i, PR_INT_LIMIT);
-    }
-    pw_status st = PW_OK;
-    if (v->kind == PA_V_LIST)
-        for (const pa_value *it = v->u.list.items; it && st == PW_OK; it = it->next)
-            st = pr_check_ints(tree, it, err);
-    if (v->kind == PA_V_RECORD)
-        for (const pa_entry *e = v->u.record.entries; e && st == PW_OK; e = e->next)
-            st = pr_check_ints(tree, e->value, err);
-    return st;
-}
-
 /* Applies ref to obj: its base's fields first, then its own `with`. */
 static pw_status pr_apply(const pt_tree *tree, const pa_facts_ref *ref, cJSON *obj, unsigned depth,
                           pw_error *err)
@@ -129,13 +127,12 @@ static pw_status pr_apply(const pt_tree *tree, const pa_facts_ref *ref, cJSON *o
     pw_status st = PW_OK;
     if (ref->base) {
         const pa_decl *ex = pr_find_example(tree->decls, ref->base);
-        if (!ex)
+        /* The checker refuses an unknown example (E0351). */
+        if (PU_NEVER(!ex))
             return pt_fail(err, PW_ERR_FACTS, "no example `%s`", ref->base);
         st = pr_apply(tree, &ex->u.example.facts, obj, depth + 1, err);
     }
     if (st != PW_OK || !ref->with || ref->with->kind != PA_V_RECORD)
-        return st;
-    if ((st = pr_check_ints(tree, ref->with, err)) != PW_OK)
         return st;
     if (!pr_record_into(obj, ref->with))
         return pt_fail(err, PW_ERR_NOMEM, "out of memory");

@@ -214,13 +214,13 @@ static void pr_plan(pr_menum *m, ps_span at, ps_span ctx, const char *repl)
             strcmp(m->plans[i].repl, repl) == 0)
             return;
     pr_mplan *p = pr_reserve(m->plans, &m->cap, m->n, sizeof *p);
-    char *r = pr_dup(repl);
-    if (!p || !r) {
-        free(r);
+    if (p)
+        m->plans = p; /* before anything else can fail: the old array may be gone */
+    char *r = p ? pr_dup(repl) : NULL;
+    if (!r) {
         m->oom = true;
         return;
     }
-    m->plans = p;
     p = &m->plans[m->n++];
     memset(p, 0, sizeof *p);
     p->file = at.file;
@@ -529,9 +529,11 @@ static void pr_walk_reqs(pr_menum *m, const pa_req *r)
 
 static bool pr_keep_files(pr_menum *m, const pt_tree *tree)
 {
-    m->nfiles = tree->src->nfiles;
-    if (!(m->files = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->files)))
+    /* nfiles only once the array is there: pr_menum_fini walks it. */
+    size_t n = tree->src->nfiles;
+    if (!(m->files = calloc(n ? n : 1, sizeof *m->files)))
         return false;
+    m->nfiles = n;
     for (size_t i = 0; i < m->nfiles; i++) {
         const ps_file *f = &tree->src->files[i];
         pr_mfile *k = &m->files[i];
@@ -817,9 +819,13 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, un
     memset(&m, 0, sizeof m);
     pw_program *prog = NULL;
     pw_error cerr;
-    pt_compile_tree(path, &quiet, pr_enumerate, &m, &prog, &cerr);
+    /* The baseline compiled: this compile fails only when memory runs out,
+     * maybe before the tree was enumerated (then no mutant is not an answer). */
+    pw_status cst = pt_compile_tree(path, &quiet, pr_enumerate, &m, &prog, &cerr);
     pw_program_free(prog);
-    if (m.oom || (m.n && !(out->mutants = calloc(m.n, sizeof *out->mutants))))
+    if (cst != PW_OK)
+        st = pt_fail(err, cst, "%s", cerr.message);
+    else if (m.oom || (m.n && !(out->mutants = calloc(m.n, sizeof *out->mutants))))
         st = pt_fail(err, PW_ERR_NOMEM, "out of memory");
     if (st == PW_OK && m.n) {
         pr_mpool pool;

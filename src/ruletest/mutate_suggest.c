@@ -161,9 +161,13 @@ static bool pr_sg_keep_test(pr_sg_test *t, const pt_tree *tree, const pa_decl *d
         n++;
     if (n && (!(t->names = calloc(n, sizeof *t->names)) || !(t->values = calloc(n, sizeof *t->values))))
         return false;
-    for (const pa_entry *e = g->with ? g->with->u.record.entries : NULL; e; e = e->next, t->nwith++)
-        if (!(t->names[t->nwith] = pr_dup(e->name)) || !(t->values[t->nwith] = pr_sg_text(tree, e->value->span)))
+    /* nwith counts an entry before its copies are made (the arrays are
+     * zeroed), so pr_suggester_free frees a name whose value ran out. */
+    for (const pa_entry *e = g->with ? g->with->u.record.entries : NULL; e; e = e->next) {
+        size_t k = t->nwith++;
+        if (!(t->names[k] = pr_dup(e->name)) || !(t->values[k] = pr_sg_text(tree, e->value->span)))
             return false;
+    }
     for (const pa_expect *x = d->u.test.expects; x; x = x->next)
         if (x->kind != PA_X_VALUE && x->program && !pr_strings_has(&t->progs, x->program) &&
             !pr_strings_push(&t->progs, x->program))
@@ -302,21 +306,14 @@ static cJSON *pr_sg_shifted(const pr_sg_run *r, long shift)
             continue;
         char buf[16];
         pu_date_format(d + (int32_t)shift, buf);
-        if (!cJSON_ReplaceItemInObjectCaseSensitive(rec, r->dates->items[i], cJSON_CreateString(buf))) {
+        if (!pr_json_set(rec, r->dates->items[i], cJSON_CreateString(buf))) {
             cJSON_Delete(rec);
             return NULL;
         }
     }
-    if (rec && r->vary_name) {
-        cJSON *v = cJSON_Duplicate(r->vary_value, true);
-        bool ok = v && (cJSON_GetObjectItemCaseSensitive(rec, r->vary_name)
-                            ? cJSON_ReplaceItemInObjectCaseSensitive(rec, r->vary_name, v)
-                            : cJSON_AddItemToObject(rec, r->vary_name, v));
-        if (!ok) {
-            cJSON_Delete(v);
-            cJSON_Delete(rec);
-            return NULL;
-        }
+    if (rec && r->vary_name && !pr_json_set(rec, r->vary_name, cJSON_Duplicate(r->vary_value, true))) {
+        cJSON_Delete(rec);
+        return NULL;
     }
     return rec;
 }
@@ -327,7 +324,8 @@ static bool pr_sg_set(pr_sg_run *r, long shift)
     pw_error e;
     bool ok = rec && pt_context_set_cjson(r->orig.ctx, rec, &e) == PW_OK &&
               pt_context_set_cjson(r->mut.ctx, rec, &e) == PW_OK;
-    if (!rec)
+    /* Facts that do not fit are a coach with no answer; memory is not. */
+    if (!rec || (!ok && e.status == PW_ERR_NOMEM))
         r->st = PW_ERR_NOMEM;
     cJSON_Delete(rec);
     return ok;
@@ -593,6 +591,8 @@ static void pr_sg_report(pr_sg_run *r, const char *prog, const pr_sg_point *hit,
         pr_sg_test_text(r, prog, beyond, hit->lists, title, &tests);
     }
     if (why.oom || tests.oom || !why.data || !tests.data) {
+        /* Not a survivor without a witness: the search found one. */
+        r->st = PW_ERR_NOMEM;
         pd_buf_free(&why);
         pd_buf_free(&tests);
         return;

@@ -45,6 +45,10 @@ pr_pos pr_position(const pt_tree *tree, ps_span span);
  * resolved or holds an integer JSON cannot carry exactly; PW_ERR_NOMEM. */
 pw_status pr_build_facts(const pt_tree *tree, const pa_facts_ref *ref, struct cJSON **out,
                          pw_error *err);
+/* Sets (or replaces, in its place) the field `name` of a JSON object to
+ * `item`, which it takes (NULL is memory that ran out). False when memory
+ * runs out: the field is then as it was. */
+bool pr_json_set(struct cJSON *obj, const char *name, struct cJSON *item);
 
 /* ---- value expectations (value.c) ---------------------------------------------- */
 

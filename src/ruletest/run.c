@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "ruletest_int.h"
+#include "util/assert.h"
 
 typedef struct pr_runner {
     pr_coverage *cov;
@@ -235,9 +236,11 @@ static bool pr_load_facts(pr_runner *r, const pt_tree *tree, pw_context *ctx, co
     cJSON *facts = NULL;
     pw_error e;
     pw_status st;
-    if (!d->u.test.has_given)
+    /* The checker refuses a test without `given` or `as of`, and tests run
+     * only on a tree that checked (docs/robustness.md, marks). */
+    if (PU_NEVER(!d->u.test.has_given))
         st = pt_fail(&e, PW_ERR_FACTS, "the test gives no facts (`given`)");
-    else if (!d->u.test.has_as_of)
+    else if (PU_NEVER(!d->u.test.has_as_of))
         st = pt_fail(&e, PW_ERR_FACTS, "the test gives no date (`as of`)");
     else if ((st = pr_build_facts(tree, &d->u.test.given, &facts, &e)) == PW_OK)
         st = pt_context_set_cjson(ctx, facts, &e);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ruletest_int.h"
+#include "util/assert.h"
 
 /* ---- the expectation as text --------------------------------------------------- */
 
@@ -187,7 +188,7 @@ bool pr_check_value(const pt_tree *tree, pw_context *ctx, const pa_expect *x, pw
     bool ok = !want.oom && (f->value_expected = pr_dup(want.data)) != NULL;
     if (!ok) {
         /* out of memory */
-    } else if (!def) {
+    } else if (PU_NEVER(!def)) { /* the checker refuses an unknown definition (E0380) */
         ok = (f->error = pr_dup("no such definition")) != NULL;
     } else if (!pr_call(ctx, def, x, as_of, &result, &e)) {
         ok = e.status != PW_ERR_NOMEM && (f->error = pr_dup(e.message)) != NULL;

@@ -707,6 +707,557 @@ START_TEST(test_junit_document)
 }
 END_TEST
 
+/* ---- values, windows and mutants ------------------------------------------------------------ */
+
+/* `expect NAME(args) = value` with every kind of literal as an argument
+ * and as the value, each failing on purpose: the expectation is written
+ * back as the language writes it (text escaped) and the result beside it. */
+START_TEST(test_value_literals)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "v.test.pw",
+                                  "facts coach {\n  id: text\n  start: date? = none\n}\n"
+                                  "define echo(s: text) = s\n"
+                                  "define half(x: number) = x * 0.5\n"
+                                  "define flip(b: boolean) = not b\n"
+                                  "define later(d: date) = d\n"
+                                  "define maybe(s: text?) = s\n"
+                                  "define started = start\n"
+                                  "test \"values\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n"
+                                  "  expect echo(\"q\\\"b\\\\c\\nd\\te\") = \"x\"\n"
+                                  "  expect half(1.5) = 0.7\n"
+                                  "  expect flip(true) = true\n"
+                                  "  expect later(2020-01-01) = 2020-01-02\n"
+                                  "  expect maybe(none) = \"x\"\n"
+                                  "  expect started = 2020-01-01\n"
+                                  "  expect echo(\"z\") = \"z\"\n"
+                                  "  expect half(1) = 0.5\n"
+                                  "  expect flip(false) = true\n"
+                                  "}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    ck_assert_uint_eq(f.ntests, 1);
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_FAIL);
+    static const char *const want[][2] = {
+        {"echo(\"q\\\"b\\\\c\\nd\\te\") = \"x\"", "\"q\\\"b\\\\c\\nd\\te\""},
+        {"half(1.5) = 0.7", "0.75"},
+        {"flip(true) = true", "false"},
+        {"later(2020-01-01) = 2020-01-02", "2020-01-01"},
+        {"maybe(none) = \"x\"", "none"},
+        {"started = 2020-01-01", "none"},
+    };
+    ck_assert_uint_eq(t->nexpects, 9);
+    ck_assert_uint_eq(t->nfailures, sizeof want / sizeof *want); /* the last three hold */
+    for (size_t i = 0; i < t->nfailures; i++) {
+        ck_assert_str_eq(t->failures[i].value_expected, want[i][0]);
+        ck_assert_str_eq(t->failures[i].value_actual, want[i][1]);
+        ck_assert_ptr_null(t->failures[i].error);
+    }
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A verdict about an enrolment window that is wrong shows the window,
+ * whichever of its ends are given. */
+START_TEST(test_window_shown)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "w.test.pw",
+                                  "facts coach { id: text }\n"
+                                  "program early \"Early\" enrolment open from 2026-01-01 {\n  require \"any\": true\n}\n"
+                                  "program late \"Late\" enrolment open until 2026-12-31 {\n  require \"any\": true\n}\n"
+                                  "program both \"Both\" enrolment open from 2026-03-01 until 2026-04-30 {\n"
+                                  "  require \"any\": true\n}\n"
+                                  "test \"windows\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n"
+                                  "  expect early closed\n  expect late not yet open\n  expect both eligible\n}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    pd_buf b = {0};
+    pr_render_test(&f.tests[0], &b);
+    ck_assert_ptr_nonnull(b.data);
+    ck_assert_ptr_nonnull(strstr(b.data, "expected early: closed\n"
+                                         "             got: eligible (open for enrolment from 2026-01-01)\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "expected late: not yet open\n"
+                                         "             got: eligible (open for enrolment until 2026-12-31)\n"));
+    ck_assert_ptr_nonnull(strstr(b.data, "expected both: eligible\n"
+                                         "             got: closed (open for enrolment from 2026-03-01 until "
+                                         "2026-04-30)\n"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Every kind of change `--mutate` makes to a comparison, a literal and a
+ * group, in source order: `<`, `>` and `!=` to their neighbours, a date,
+ * an integer and a duration moved by one (`1 year`, singular), `at least
+ * N` moved by one (3 of 2 members does not compile), a requirement's own
+ * period moved by a day, a requirement made `true`; each survivor with
+ * the coach and day that tells it from the rules. */
+START_TEST(test_mutation_kinds)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "m.test.pw",
+                                  "facts coach {\n  id: text\n  birth_date: date\n"
+                                  "  athletes_coached: integer = 0\n  first_day: date = 2020-01-01\n}\n"
+                                  "program p \"P\" {\n"
+                                  "  require \"born before 2000\": birth_date < 2000-01-01\n"
+                                  "  require \"more than two\": athletes_coached > 2\n"
+                                  "  require \"not four\": athletes_coached != 4\n"
+                                  "  require \"long since\": first_day <= today - 2 years\n"
+                                  "  require \"two of two\": at least 2 of {\n"
+                                  "    \"coaches\": athletes_coached >= 1\n"
+                                  "    \"recent\": first_day >= 2024-04-01 effective from 2026-01-01\n"
+                                  "  }\n}\n"
+                                  "test \"a coach\" {\n  as of 2026-06-01\n"
+                                  "  given { id: \"a\", birth_date: 1999-12-01, athletes_coached: 3, "
+                                  "first_day: 2024-05-01 }\n"
+                                  "  expect p eligible\n}\n");
+    static const struct {
+        unsigned line, column;
+        pr_outcome outcome;
+        const char *after;
+    } want[] = {
+        {8, 31, PR_SURVIVED, "true"},
+        {8, 42, PR_SURVIVED, "birth_date <= 2000-01-01"},
+        {8, 44, PR_SURVIVED, "birth_date < 1999-12-31"},
+        {8, 44, PR_SURVIVED, "birth_date < 2000-01-02"},
+        {9, 28, PR_SURVIVED, "true"},
+        {9, 45, PR_SURVIVED, "athletes_coached >= 2"},
+        {9, 47, PR_SURVIVED, "athletes_coached > 1"},
+        {9, 47, PR_KILLED, "athletes_coached > 3"},
+        {10, 23, PR_SURVIVED, "true"},
+        {10, 40, PR_KILLED, "athletes_coached = 4"},
+        {10, 43, PR_KILLED, "athletes_coached != 3"},
+        {10, 43, PR_SURVIVED, "athletes_coached != 5"},
+        {11, 25, PR_SURVIVED, "true"},
+        {11, 35, PR_SURVIVED, "first_day < today - 2 years"},
+        {11, 46, PR_SURVIVED, "first_day <= today - 1 year"},
+        {11, 46, PR_KILLED, "first_day <= today - 3 years"},
+        {12, 34, PR_SURVIVED, NULL}, /* at least 1 of */
+        {12, 34, PR_UNCOMPILED, NULL}, /* at least 3 of */
+        {13, 33, PR_SURVIVED, "athletes_coached > 1"},
+        {13, 36, PR_SURVIVED, "athletes_coached >= 0"},
+        {13, 36, PR_SURVIVED, "athletes_coached >= 2"},
+        {14, 54, PR_SURVIVED, "from 2025-12-31"},
+        {14, 54, PR_SURVIVED, "from 2026-01-02"},
+        {14, 25, PR_SURVIVED, "first_day > 2024-04-01"},
+        {14, 28, PR_SURVIVED, "first_day >= 2024-03-31"},
+        {14, 28, PR_SURVIVED, "first_day >= 2024-04-02"},
+    };
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert_uint_eq(m.n, sizeof want / sizeof *want);
+    ck_assert_uint_eq(m.killed, 4);
+    ck_assert_uint_eq(m.uncompiled, 1);
+    ck_assert_uint_eq(m.survived, 21);
+    for (size_t i = 0; i < m.n; i++) {
+        const pr_mutant *x = &m.mutants[i];
+        ck_assert_uint_eq(x->line, want[i].line);
+        ck_assert_uint_eq(x->column, want[i].column);
+        ck_assert_int_eq(x->outcome, want[i].outcome);
+        if (want[i].after)
+            ck_assert_str_eq(x->after, want[i].after);
+        if (x->outcome == PR_KILLED)
+            ck_assert_str_eq(x->killed_by, "a coach");
+        /* Every survivor here has a coach and day that tells it apart. */
+        if (x->outcome == PR_SURVIVED)
+            ck_assert_msg(!x->no_witness && x->witness && x->suggestion, "mutant %zu", i);
+    }
+    ck_assert_ptr_nonnull(strstr(m.mutants[16].after, "at least 1 of {"));
+    ck_assert_ptr_nonnull(strstr(m.mutants[17].after, "at least 3 of {"));
+    ck_assert_str_eq(m.mutants[12].witness, "`p` is not eligible as written and eligible as mutated as of "
+                                            "2026-04-30 for the coach of test \"a coach\"; as of 2026-05-01 "
+                                            "it is eligible either way");
+    ck_assert_ptr_nonnull(strstr(m.mutants[0].witness, "with its `birth_date` moved 31 days later"));
+    ck_assert_ptr_nonnull(strstr(m.mutants[8].witness, "with its `athletes_coached` set to 4"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A chain of examples deeper than 256 (the checker allows any depth
+ * without a cycle) cannot be resolved: the test is an error, said so in
+ * the report and in JUnit, and nothing is evaluated. */
+START_TEST(test_examples_too_deep)
+{
+    tdir d;
+    tdir_make(&d);
+    static char src[300 * 48 + 512];
+    size_t n = (size_t)snprintf(src, sizeof src,
+                                "facts coach {\n  id: text\n  n: integer = 0\n}\n"
+                                "program q \"Q\" {\n  require \"any\": n >= 0\n}\n"
+                                "example e0 = { id: \"a\" }\n");
+    for (int i = 1; i < 300; i++)
+        n += (size_t)snprintf(src + n, sizeof src - n, "example e%d = e%d with { n: %d }\n", i, i - 1, i);
+    snprintf(src + n, sizeof src - n, "test \"deep\" {\n  as of 2026-06-01\n  given e299\n  expect q eligible\n}\n");
+    const char *path = tdir_write(&d, "deep.test.pw", src);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_ERROR);
+    ck_assert_str_eq(t->error, "examples are nested more than 256 deep");
+    ck_assert_uint_eq(t->nfailures, 0);
+    pd_buf b = {0};
+    pr_render_test(t, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "    facts error: examples are nested more than 256 deep\n"));
+    pd_buf_free(&b);
+    pr_render_junit(&f, 1, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "<error message=\"facts error: examples are nested more than 256 deep\" "
+                                         "type=\"facts\">"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A requirement whose own period no test's date falls in is never
+ * evaluated, and the coverage report says why. */
+START_TEST(test_coverage_requirement_period)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "c.test.pw",
+                                  "facts coach {\n  id: text\n  age: integer\n}\n"
+                                  "program p \"P\" {\n  require \"adult\": age >= 18\n"
+                                  "  require \"later\": age >= 21 effective from 2030-01-01\n}\n"
+                                  "test \"adult\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 20 }\n"
+                                  "  expect p eligible\n}\n"
+                                  "test \"kid\" {\n  as of 2026-06-01\n  given { id: \"k\", age: 10 }\n"
+                                  "  expect p not eligible\n}\n");
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, &cov, &f, &err), PW_OK);
+    ck_assert_uint_eq(cov.n, 1);
+    ck_assert_uint_eq(cov.progs[0].nreqs, 2);
+    ck_assert(cov.progs[0].reqs[0].met && cov.progs[0].reqs[0].unmet);
+    ck_assert(!cov.progs[0].reqs[1].met && !cov.progs[0].reqs[1].unmet);
+    ck_assert(cov.progs[0].reqs[1].out_of_force);
+    pd_buf b = {0};
+    pr_render_coverage(&cov, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, ": p: 1/2 requirements covered\n"
+                                         "    line 7: \"later\": never evaluated (not in force on any test's date)\n"));
+    pd_buf_free(&b);
+    pr_file_fini(&f);
+    pr_coverage_fini(&cov);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Under a directory (named with a trailing slash): a rule file, a link to
+ * one (listed, under the link's name), not a dangling link, not a link to
+ * a directory (not followed, as find does), not another kind of file. */
+START_TEST(test_collect_links)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "a.pw", "facts coach { id: text }\n");
+    tdir_write(&d, "notes.txt", "not rules\n");
+    static const char *const links[][2] = {{"a.pw", "link.pw"}, {"nowhere.pw", "dangling.pw"}, {".", "self.pw"}};
+    for (size_t i = 0; i < 3; i++) {
+        char *p = d.files[d.n++];
+        snprintf(p, sizeof d.files[0], "%s/%s", d.path, links[i][1]);
+        ck_assert_int_eq(symlink(links[i][0], p), 0);
+    }
+    char arg[80], want[2][128];
+    snprintf(arg, sizeof arg, "%s/", d.path);
+    snprintf(want[0], sizeof want[0], "%s/a.pw", d.path);
+    snprintf(want[1], sizeof want[1], "%s/link.pw", d.path);
+    pr_strings args = {0}, files = {0}, notes = {0};
+    ck_assert(pr_strings_push(&args, arg));
+    ck_assert(pr_collect_files(&args, &files, &notes));
+    ck_assert_uint_eq(notes.n, 0);
+    ck_assert_uint_eq(files.n, 2);
+    ck_assert_str_eq(files.items[0], want[0]);
+    ck_assert_str_eq(files.items[1], want[1]);
+    pr_strings_fini(&args);
+    pr_strings_fini(&files);
+    pr_strings_fini(&notes);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A definition with more parameters than a test can pass (PR_MAX_ARGS):
+ * the rules may call it, a test's `expect` cannot, and says so. */
+START_TEST(test_value_too_many_args)
+{
+    tdir d;
+    tdir_make(&d);
+    char params[33 * 16], body[33 * 8], args[33 * 4], src[2048];
+    size_t np = 0, nb = 0, na = 0;
+    for (int i = 0; i <= PR_MAX_ARGS; i++) {
+        np += (size_t)snprintf(params + np, sizeof params - np, "%sa%d: integer", i ? ", " : "", i);
+        nb += (size_t)snprintf(body + nb, sizeof body - nb, "%sa%d", i ? " + " : "", i);
+        na += (size_t)snprintf(args + na, sizeof args - na, "%s1", i ? ", " : "");
+    }
+    snprintf(src, sizeof src,
+             "facts coach { id: text }\ndefine total(%s) = %s\n"
+             "program q \"Q\" {\n  require \"any\": total(%s) >= 1\n}\n"
+             "test \"many\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n  expect total(%s) = 33\n}\n",
+             params, body, args, args);
+    const char *path = tdir_write(&d, "many.test.pw", src);
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_ERROR);
+    ck_assert_uint_eq(t->nfailures, 1);
+    ck_assert_str_eq(t->failures[0].error, "`total` takes more arguments than a test can pass");
+    ck_assert_ptr_null(t->failures[0].value_actual);
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* The entry points refuse what they cannot use, with a message. */
+START_TEST(test_api_arguments)
+{
+    pw_error err;
+    pr_file f;
+    ck_assert_int_eq(pr_run_file("x.pw", NULL, NULL, NULL, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_run_file: NULL argument");
+    ck_assert_int_eq(pr_run_file(NULL, NULL, NULL, &f, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_run_file: NULL argument");
+    ck_assert_uint_eq(f.ntests, 0);
+    pr_file_fini(&f);
+    pr_file_fini(NULL);
+    pr_mutation m;
+    ck_assert_int_eq(pr_mutate_file(NULL, NULL, 1, &m, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_mutate_file: NULL argument");
+    ck_assert_int_eq(pr_mutate_file("x.pw", NULL, 1, NULL, &err), PW_ERR_USAGE);
+    pr_mutation_fini(NULL);
+    pr_assumptions a = {0};
+    ck_assert_int_eq(pr_list_assumptions(NULL, NULL, &a, &err), PW_ERR_USAGE);
+    ck_assert_str_eq(err.message, "pr_list_assumptions: NULL argument");
+    ck_assert_int_eq(pr_list_assumptions("x.pw", NULL, NULL, &err), PW_ERR_USAGE);
+}
+END_TEST
+
+/* Mutation testing needs rules that compile and tests that pass on them;
+ * a file with no tests has nothing to measure and is not a failure. */
+START_TEST(test_mutate_cannot_serve)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *bad = tdir_write(&d, "bad.pw", "facts coach { id: text }\nprogram p \"P\" { require \"x\": nope }\n");
+    const char *failing = tdir_write(&d, "failing.test.pw",
+                                     "facts coach { id: text }\nprogram p \"P\" {\n  require \"x\": false\n}\n"
+                                     "test \"t\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n  expect p eligible\n}\n");
+    const char *none = tdir_write(&d, "none.pw", "facts coach { id: text }\nprogram p \"P\" {\n  require \"x\": true\n}\n");
+    pw_compile_options quiet;
+    pw_compile_options_init(&quiet);
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(bad, &quiet, 1, &m, &err), PW_OK);
+    ck_assert_str_eq(m.error, "does not compile");
+    ck_assert_uint_eq(m.n, 0);
+    pr_mutation_fini(&m);
+    ck_assert_int_eq(pr_mutate_file(failing, &quiet, 1, &m, &err), PW_OK);
+    ck_assert_str_eq(m.error, "has tests that fail on the rules as written (run `pathway test` first)");
+    pr_mutation_fini(&m);
+    ck_assert_int_eq(pr_mutate_file(none, &quiet, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert(m.no_tests);
+    ck_assert_uint_eq(m.n, 0);
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* Known values: an argument of a `text in LIST` parameter and a text
+ * compared with such a field replaced by the list's next value (an
+ * extension's values too); `not (X)` removed, and its comparison changed
+ * inside; an extended record's field; the text shown with a tab and a
+ * carriage return as one space. */
+START_TEST(test_mutation_known_values)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "base.pw",
+               "facts coach {\n  id: text\n  level: text in levels = \"bronze\"\n  age: integer\n}\n"
+               "known levels = [\"bronze\", \"silver\"]\n");
+    const char *path = tdir_write(&d, "k.test.pw",
+                                  "include \"base.pw\"\nextend known levels with [\"gold\"]\n"
+                                  "extend facts coach {\n  active: boolean = true\n}\n"
+                                  "define at_level(l: text in levels) = level = l\n"
+                                  "program p \"P\" {\n  require \"silver\":\tat_level(\"silver\")\n"
+                                  "  require \"not young\": not (age < 18)\n"
+                                  "  require \"gold\": level = \"gold\"\r\n  require \"on\": active\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", level: \"silver\", age: 30 }\n"
+                                  "  expect p not eligible unmet \"gold\"\n}\n");
+    static const struct {
+        unsigned line, column;
+        pr_outcome outcome;
+        const char *before, *after;
+    } want[] = {
+        {6, 44, PR_KILLED, "level = l", "level != l"},
+        {8, 21, PR_SURVIVED, "at_level(\"silver\")", "true"},
+        {8, 30, PR_KILLED, "at_level(\"silver\")", "at_level(\"gold\")"},
+        {9, 24, PR_SURVIVED, "not (age < 18)", "true"},
+        {9, 24, PR_KILLED, "not (age < 18)", "((age < 18))"},
+        {9, 33, PR_SURVIVED, "(age < 18)", "(age <= 18)"},
+        {9, 35, PR_SURVIVED, "(age < 18)", "(age < 17)"},
+        {9, 35, PR_SURVIVED, "(age < 18)", "(age < 19)"},
+        {10, 19, PR_KILLED, "level = \"gold\"", "true"},
+        {10, 27, PR_SURVIVED, "level = \"gold\"", "level = \"bronze\""},
+        {10, 25, PR_KILLED, "level = \"gold\"", "level != \"gold\""},
+        {11, 17, PR_SURVIVED, "active", "true"},
+    };
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert_uint_eq(m.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < m.n; i++) {
+        const pr_mutant *x = &m.mutants[i];
+        ck_assert_uint_eq(x->line, want[i].line);
+        ck_assert_uint_eq(x->column, want[i].column);
+        ck_assert_int_eq(x->outcome, want[i].outcome);
+        ck_assert_str_eq(x->before, want[i].before);
+        ck_assert_str_eq(x->after, want[i].after);
+    }
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* The mutation report from results as a host might hold them: a removal
+ * shown as "(removed)", every outcome's word, a survivor whose search found
+ * nothing (a candidate equivalent mutant) in text, JSON and SARIF, one
+ * without a witness written (nothing under it, none in the JSON). */
+START_TEST(test_mutation_render_kinds)
+{
+    pr_mutant u[4];
+    memset(u, 0, sizeof u);
+    char f[] = "f.pw", b0[] = "x and y", a0[] = "", b1[] = "a < 1", a1[] = "a <= 1", why[] = "same values";
+    u[0] = (pr_mutant){f, 1, 2, 2, b0, a0, PR_KILLED, NULL, NULL, NULL, NULL, false};
+    u[1] = (pr_mutant){f, 3, 4, 4, b1, a1, PR_SURVIVED, NULL, NULL, NULL, NULL, true};
+    u[2] = (pr_mutant){f, 5, 6, 6, b1, a1, PR_SURVIVED, NULL, NULL, NULL, NULL, false};
+    u[3] = (pr_mutant){f, 7, 8, 8, b1, a1, PR_EQUIVALENT, why, NULL, NULL, NULL, false};
+    char path[] = "f.test.pw";
+    pr_mutation m = {path, NULL, false, u, 4, 1, 2, 0, 1, 0.0};
+    pd_buf b = {0};
+    pr_render_mutation(&m, true, &b);
+    ck_assert_str_eq(b.data,
+                     "KILLED f.pw:1:2 `x and y` -> `(removed)` (by \"\")\n"
+                     "SURVIVED f.pw:3:4 `a < 1` -> `a <= 1`\n"
+                     "  no coach and day found on which it changes a decision (the file's tests' coaches on "
+                     "other days, with one field changed or their dates moved, within the search's horizon): "
+                     "a candidate equivalent mutant\n"
+                     "SURVIVED f.pw:5:6 `a < 1` -> `a <= 1`\n"
+                     "EQUIVALENT f.pw:7:8 `a < 1` -> `a <= 1`\n  same values; not counted\n"
+                     "f.test.pw: 4 mutants: 1 killed, 2 survived, 1 equivalent (not counted); "
+                     "mutation score 33.3% (0.00 s)\n");
+    pd_buf_free(&b);
+    pr_render_mutation_json(&m, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"outcome\":\"survived\",\"before\":\"a < 1\",\"after\":\"a <= 1\","
+                                         "\"witness\":null}"));
+    ck_assert_ptr_nonnull(strstr(b.data, "\"line\":5,\"column\":6,\"outcome\":\"survived\",\"before\":\"a < 1\","
+                                         "\"after\":\"a <= 1\"}"));
+    ck_assert_ptr_nonnull(strstr(b.data, "\"outcome\":\"equivalent\",\"before\":\"a < 1\",\"after\":\"a <= 1\","
+                                         "\"equivalent_because\":\"same values\"}"));
+    pd_buf_free(&b);
+    size_t count = 0;
+    pr_mutation_sarif_results(&m, &b, &count);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_ptr_nonnull(strstr(b.data, "no coach and day found on which it changes a decision: a candidate "
+                                         "equivalent mutant"));
+    ck_assert_ptr_null(strstr(b.data, "suggestedTests"));
+    pd_buf_free(&b);
+    /* One mutant: no plural. */
+    m.n = 1;
+    m.survived = m.equivalent = 0;
+    pr_render_mutation(&m, false, &b);
+    ck_assert_str_eq(b.data, "f.test.pw: 1 mutant: 1 killed, 0 survived; mutation score 100.0% (0.00 s)\n");
+    pd_buf_free(&b);
+}
+END_TEST
+
+/* The words for every verdict, one the library does not know as "?", and
+ * a file that did not compile without a message in JUnit. */
+START_TEST(test_words_and_bare_results)
+{
+    ck_assert_str_eq(pr_verdict_word(PW_VERDICT_NOT_EVALUATED), "not evaluated");
+    ck_assert_str_eq(pr_verdict_word(PW_VERDICT_NO_PROGRAM), "no such program");
+    ck_assert_str_eq(pr_verdict_word(PW_NOT_YET_OPEN), "not yet open");
+    ck_assert_str_eq(pr_verdict_word((pw_verdict)99), "?");
+    char path[] = "bad.pw";
+    pr_file f;
+    memset(&f, 0, sizeof f);
+    f.path = path;
+    pd_buf b = {0};
+    pr_render_junit(&f, 1, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "<testcase name=\"compile\" classname=\"bad.pw\" time=\"0.000\">\n"
+                                         "      <error message=\"does not compile\" type=\"compile\">does not "
+                                         "compile</error>\n"));
+    pd_buf_free(&b);
+    /* Marks for no coverage, or an entry it does not have, are ignored. */
+    pr_coverage cov;
+    pr_coverage_init(&cov);
+    pr_coverage_mark(NULL, 0, NULL, NULL, 0);
+    pr_coverage_mark(&cov, 3, NULL, NULL, 0);
+    ck_assert_uint_eq(cov.n, 0);
+    pr_coverage_fini(&cov);
+    /* A copy of no text is an empty text. */
+    pr_strings s = {0};
+    ck_assert(pr_strings_push(&s, NULL));
+    ck_assert_str_eq(s.items[0], "");
+    pr_strings_fini(&s);
+}
+END_TEST
+
+/* A survivor told apart by a set of known values: the test's coach with a
+ * known value taken out of the set, or another put in, written back as a
+ * list in the suggested test. */
+START_TEST(test_suggest_set_values)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "s.test.pw",
+                                  "facts coach {\n  id: text\n  roles: set of text in role_names = []\n}\n"
+                                  "known role_names = [\"coach\", \"judge\"]\n"
+                                  "program p \"P\" {\n  require \"coach\": \"coach\" in roles\n"
+                                  "  require \"no judge\": not (\"judge\" in roles)\n}\n"
+                                  "test \"a coach\" {\n  as of 2026-06-01\n  given { id: \"a\", roles: [\"coach\"] }\n"
+                                  "  expect p eligible\n}\n");
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_uint_eq(m.n, 5);
+    ck_assert_uint_eq(m.killed, 3);
+    ck_assert_uint_eq(m.survived, 2);
+    const pr_mutant *a = NULL, *b = NULL;
+    for (size_t i = 0; i < m.n; i++)
+        if (m.mutants[i].outcome == PR_SURVIVED)
+            *(a ? &b : &a) = &m.mutants[i];
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(a->after, "true");
+    ck_assert_ptr_nonnull(strstr(a->witness, "is not eligible as written and eligible as mutated as of 2026-06-01 "
+                                             "for the coach of test \"a coach\" with its `roles` set to []"));
+    ck_assert_ptr_nonnull(strstr(a->suggestion, "  given { id: \"a\", roles: [] }\n  expect p not eligible\n"));
+    ck_assert_ptr_nonnull(strstr(b->witness, "with its `roles` set to [\"coach\", \"judge\"]"));
+    ck_assert_ptr_nonnull(strstr(b->suggestion, "  given { id: \"a\", roles: [\"coach\", \"judge\"] }\n"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -732,6 +1283,21 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_assumptions);
     tcase_add_test(tc, test_xml_escape);
     tcase_add_test(tc, test_junit_document);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("values, windows and mutants");
+    tcase_add_test(tc, test_value_literals);
+    tcase_add_test(tc, test_window_shown);
+    tcase_add_test(tc, test_mutation_kinds);
+    tcase_add_test(tc, test_examples_too_deep);
+    tcase_add_test(tc, test_coverage_requirement_period);
+    tcase_add_test(tc, test_collect_links);
+    tcase_add_test(tc, test_value_too_many_args);
+    tcase_add_test(tc, test_api_arguments);
+    tcase_add_test(tc, test_mutate_cannot_serve);
+    tcase_add_test(tc, test_mutation_known_values);
+    tcase_add_test(tc, test_mutation_render_kinds);
+    tcase_add_test(tc, test_words_and_bare_results);
+    tcase_add_test(tc, test_suggest_set_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -284,6 +284,7 @@ static const char *pp_name_role(int prev)
     case T_KNOWN: return "a list's name";
     case T_SOURCE: return "a source's name";
     case T_REQUIREMENTS: return "a block's name";
+    case T_DOT: return "a field's name";
     default: return "a name";
     }
 }
@@ -348,6 +349,11 @@ static pd_diag *pp_reserved_report(pp_parser *p, const ps_span *at, const char *
 static bool pp_report_reserved(pp_parser *p, const pp_syntax *s)
 {
     if (!pp_is_word(s->lookahead) || !s->expected[T_IDENT] || s->expected[T_INT] || s->expected[T_STRING])
+        return false;
+    /* After an expression a name fits only as the start of what follows
+     * (a program's attribute): the word is not meant as a name there
+     * (`n months since D`). */
+    if (s->expected[T_PLUS] && s->expected[T_STAR])
         return false;
     int prev = p->lex->hist[1].kind;
     if (prev == T_COLON || prev == T_OF || prev == T_QUESTION)
@@ -452,7 +458,16 @@ static void pp_report_unexpected(pp_parser *p, const pp_syntax *s)
         after = "the label";
     }
     pp_sentence(&e, after, found.buf, &m);
-    pp_month_note(p, s, pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf));
+    pd_diag *d = pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf);
+    pp_month_note(p, s, d);
+    /* `n months since D`: the count made `n months` a length of time. */
+    if ((s->lookahead == T_SINCE || s->lookahead == T_BETWEEN) && pp_is_unit(prev)) {
+        char unit[40];
+        pp_word_at(p, &p->lex->hist[1].span, unit, sizeof unit);
+        pd_note_add(p->diags, d, NULL, "a number before `%s` makes a length of time; `%s %s` counts whole %s "
+                    "by itself, without one", unit, unit, s->lookahead == T_SINCE ? "since D" : "between A and B",
+                    unit);
+    }
 }
 
 bool pp_syntax_quiet(const pp_parser *p)

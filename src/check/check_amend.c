@@ -131,7 +131,12 @@ static void pc_unknown_label(pc_ctx *c, const pa_change *ch, const pa_decl *prev
         n += (size_t)w;
         shown++;
     }
-    if (shown)
+    size_t total = 0;
+    for (const pa_req *r = inherited; r; r = r->next)
+        total++;
+    if (shown && shown < total)
+        pd_note_add(c->d, dg, NULL, "its requirements are %s and %zu more", list, total - shown);
+    else if (shown)
         pd_note_add(c->d, dg, NULL, "its requirements are %s", list);
 }
 

@@ -367,13 +367,22 @@ static bool pp_report_reserved(pp_parser *p, const pp_syntax *s)
 static bool pp_report_unit_as_name(pp_parser *p, const pp_syntax *s)
 {
     const pp_tok *unit = &p->lex->hist[1];
-    if (!pp_is_unit(unit->kind) || s->nexpected != 2 || !s->expected[T_SINCE] || !s->expected[T_BETWEEN])
+    if (!pp_is_unit(unit->kind) || !s->expected[T_SINCE] || !s->expected[T_BETWEEN])
+        return false;
+    /* `year`, `month` and `day` also start `year of D` (and `day D of ...`):
+     * then only an operator after the word says it was meant as a name. */
+    bool part = s->expected[T_OF];
+    if (s->nexpected != 2 && !(part && s->lookahead < PP_TOKEN_KINDS && (pp_class[s->lookahead] & PP_OPERATOR)))
         return false;
     char bare[40];
     pp_word_at(p, &unit->span, bare, sizeof bare);
     pd_diag *d = pp_reserved_report(p, &unit->span, "a name");
-    pd_note_add(p->diags, d, NULL, "here it starts a count of time, such as `%s since D` or `%s between A and B`",
-                bare, bare);
+    if (part)
+        pd_note_add(p->diags, d, NULL, "here it starts a part of a date, `%s of D`, or a count of time, such as "
+                    "`%ss since D`", bare, bare);
+    else
+        pd_note_add(p->diags, d, NULL, "here it starts a count of time, such as `%s since D` or `%s between A and B`",
+                    bare, bare);
     return true;
 }
 

@@ -165,6 +165,15 @@ static const struct {
     {"require \"x\" age", T_REQUIRE, T_STRING, T_IDENT, 12, {T_LBRACE, END},
      "expected `{` after the requirement label, found `age`"},
     {"\"m\" age", T_LBRACE, T_STRING, T_IDENT, 4, {T_COMMA, END}, "unexpected `age`; expected `,`"},
+    {"year )", T_COLON, T_YEAR, T_RPAREN, 5, {T_SINCE, T_BETWEEN, T_OF, END},
+     "expected `of`, `since` or `between` after `year`, found `)`"},
+    {"p { 7", T_IDENT, T_LBRACE, T_INT, 4, {T_REQUIRE, T_PREFER, T_ADVISE, T_RBRACE, END},
+     "unexpected `7`; expected a requirement or `}`"},
+    {"x y", T_COLON, T_IDENT, T_IDENT, 2, {T_ARRANGE, END}, "unexpected `y`"},
+    {"x y", T_COLON, T_IDENT, T_IDENT, 2, {T_COMMA, T_RPAREN, T_RBRACKET, T_COLON, T_LBRACE, END},
+     "unexpected `y`"},
+    {"x since", T_COLON, T_IDENT, T_SINCE, 2, {T_PLUS, T_STAR, T_MINUS, END},
+     "unexpected `since`; expected an operator"},
 };
 
 START_TEST(test_sentence)
@@ -257,6 +266,20 @@ START_TEST(test_parser_failed)
     ck_assert_str_eq(f.diags.head->message, "too deeply nested to parse");
     ck_assert_str_eq(f.diags.head->notes->message,
                      "the parser can hold at most 10000 unfinished constructs");
+    ck_assert(!f.diags.oom);
+    fx_free(&f);
+    /* After memory ran out in the parser, or the scanner gave up, nothing
+     * more is said; only the first counts as out of memory. */
+    fx_init(&f, "x", T_COLON, T_IDENT);
+    f.p.oom = true;
+    pp_parser_failed(&f.p, &at, 10000);
+    ck_assert_ptr_null(f.diags.head);
+    ck_assert(f.diags.oom);
+    fx_free(&f);
+    fx_init(&f, "x", T_COLON, T_IDENT);
+    f.lx.stop = true;
+    pp_parser_failed(&f.p, &at, 10000);
+    ck_assert_ptr_null(f.diags.head);
     ck_assert(!f.diags.oom);
     fx_free(&f);
     /* A failed malloc is out of memory, not nesting. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "syntax.h"
+#include "util/assert.h"
 
 /* Messages are built in a bounded buffer; a long list is cut, never overrun. */
 typedef struct pp_msg {
@@ -14,7 +15,9 @@ typedef struct pp_msg {
 static void pp_msg_add(pp_msg *m, const char *s)
 {
     size_t n = strlen(s);
-    if (n > sizeof m->buf - 1 - m->len)
+    /* A sentence is at most four phrases, a context and a quote of 36
+     * bytes: far under the buffer. The cut stays for safety. */
+    if (PU_NEVER(n > sizeof m->buf - 1 - m->len))
         n = sizeof m->buf - 1 - m->len;
     memcpy(m->buf + m->len, s, n);
     m->len += n;
@@ -25,14 +28,15 @@ static void pp_msg_add(pp_msg *m, const char *s)
  * (on a character boundary) when long. */
 static void pp_found(const pp_parser *p, int kind, const ps_span *span, pp_msg *m)
 {
-    if (kind == T_YYEOF || span->file >= p->lex->src->nfiles) {
+    /* Any other token was read by the scanner from its file: its span is in it. */
+    if (kind == T_YYEOF || PU_NEVER(span->file >= p->lex->src->nfiles)) {
         pp_msg_add(m, "end of file");
         return;
     }
     const ps_file *f = &p->lex->src->files[span->file];
     uint32_t start = span->start < f->len ? span->start : f->len;
     uint32_t len = span->end > start ? span->end - start : 0;
-    if (start + len > f->len)
+    if (PU_NEVER(start + len > f->len))
         len = f->len - start;
     bool cut = len > 32;
     if (cut) {
@@ -324,7 +328,7 @@ static void pp_word_at(const pp_parser *p, const ps_span *at, char *bare, size_t
     pp_found(p, T_IDENT, at, &word);
     /* pp_found quotes it; the bare word is between the backticks. */
     size_t n = word.len >= 2 ? word.len - 2 : 0;
-    if (n >= len)
+    if (PU_NEVER(n >= len)) /* the quote is at most 35 bytes */
         n = len - 1;
     memcpy(bare, word.buf + 1, n);
     bare[n] = '\0';
@@ -431,11 +435,13 @@ static void pp_month_note(pp_parser *p, const pp_syntax *s, pd_diag *d)
 {
     static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
                                          "July",    "August",   "September", "October", "November", "December"};
-    if (p->lex->hist[1].kind != T_INT || s->lookahead != T_IDENT || !s->expected[T_MONTHNAME] ||
-        s->at.file >= p->lex->src->nfiles)
+    if (p->lex->hist[1].kind != T_INT || s->lookahead != T_IDENT || !s->expected[T_MONTHNAME])
+        return;
+    /* The lookahead is a name the scanner read from its file. */
+    if (PU_NEVER(s->at.file >= p->lex->src->nfiles))
         return;
     const ps_file *f = &p->lex->src->files[s->at.file];
-    if (s->at.end > f->len || s->at.end <= s->at.start)
+    if (PU_NEVER(s->at.end > f->len || s->at.end <= s->at.start))
         return;
     const char *w = f->text + s->at.start;
     for (int i = 0; i < 12; i++) {

@@ -1858,6 +1858,46 @@ END_TEST
  * written: `.` and empty parts are skipped, `..` past `/` stays at `/`
  * (outside the root: refused, not "no such file"); a root of `/` admits
  * every path. */
+/* A note without a place (E0210's other spellings) stays on the one error
+ * kept of an included file that is not rule source. */
+START_TEST(test_include_note_no_span)
+{
+    dir d;
+    dir_make(&d);
+    dir_write(&d, "a.pw", "include \"b.txt\"\n");
+    dir_write(&d, "b.txt", "define count = 1\n");
+    char main[256];
+    snprintf(main, sizeof main, "%s/a.pw", d.path);
+    fx f;
+    fx_init(&f);
+    f.ok = pp_parse_program(&f.arena, &f.src, &f.diags, NULL, main, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    pd_diag *e = f.diags.head;
+    ck_assert_str_eq(e->code, "E0210");
+    ck_assert_ptr_nonnull(e->notes);
+    ck_assert(!e->notes->has_span);
+    ck_assert_str_eq(e->notes->message, "choose another spelling, e.g. `n` or `how_many`");
+    ck_assert_str_eq(e->next->code, "E0005");
+    fx_free(&f);
+    dir_remove(&d);
+}
+END_TEST
+
+/* A second program read into the same list is appended after the first. */
+START_TEST(test_program_appends)
+{
+    fx f;
+    fx_init(&f);
+    const char *one = "define a = 1\n", *two = "define b = 2\n";
+    ck_assert(pp_parse_program(&f.arena, &f.src, &f.diags, NULL, "one.pw", one, strlen(one), &f.decls));
+    ck_assert(pp_parse_program(&f.arena, &f.src, &f.diags, NULL, "two.pw", two, strlen(two), &f.decls));
+    char names[64];
+    decl_names(&f, names, sizeof names);
+    ck_assert_str_eq(names, "a b");
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_include_root_lexical)
 {
     dir d;
@@ -1911,6 +1951,25 @@ START_TEST(test_include_root_lexical)
     snprintf(want, sizeof want, "include `../subx/y.pw` refused: `%s/sub/../subx/y.pw` is outside the include root",
              d.path);
     ck_assert_str_eq(f.diags.head->message, want);
+    fx_free(&f);
+    /* Names of one and two letters are names; a path through a directory
+     * that does not exist is judged as written (here it leads to `/`). */
+    dir_write(&d, "sub/g.pw", "include \"./ab/x/../../gone.pw\"\ninclude \"../../../../../../../../../../nowhere/..\"\n"
+                              "include \".\"\n");
+    inc.root = d.path;
+    snprintf(path, sizeof path, "%s/sub/g.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    snprintf(want, sizeof want, "cannot read `%s/sub/./ab/x/../../gone.pw`: No such file or directory", d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    snprintf(want, sizeof want,
+             "include `../../../../../../../../../../nowhere/..` refused: "
+             "`%s/sub/../../../../../../../../../../nowhere/..` is outside the include root", d.path);
+    ck_assert_str_eq(f.diags.head->next->message, want);
+    /* The root itself is under the root, but not a file. */
+    snprintf(want, sizeof want, "cannot read `%s/sub/.`: not a regular file", d.path);
+    ck_assert_str_eq(f.diags.head->next->next->message, want);
     fx_free(&f);
     inc.root = "/";
     snprintf(path, sizeof path, "%s/c.pw", d.path);
@@ -1977,6 +2036,8 @@ static Suite *parser_suite(void)
     tcase_add_test(files, test_include_max_errors);
     tcase_add_test(files, test_include_note_same_line);
     tcase_add_test(files, test_include_root_lexical);
+    tcase_add_test(files, test_include_note_no_span);
+    tcase_add_test(files, test_program_appends);
     suite_add_tcase(s, files);
     return s;
 }

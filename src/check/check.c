@@ -626,7 +626,8 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
         bool ok = (core->kind == PA_E_DURATION && core->u.dur.unit == PA_DAYS) || core->kind == PA_E_INT;
         if (!ok || neg)
             PC_ERR(c, &v->span, PD_E0324, "`duration` takes a number of days, e.g. `duration 30 days`");
-        else if ((core->kind == PA_E_INT && core->u.i > 36500) || (core->kind == PA_E_DURATION && core->u.dur.n > 36500))
+        else if ((core->kind == PA_E_INT && core->u.i > 36500) ||
+                 (core->kind == PA_E_DURATION && core->u.dur.n > 36500))
             PC_ERR(c, &v->span, PD_E0324, "`duration` is at most 36500 days (a hundred years)");
         return;
     }

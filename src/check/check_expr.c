@@ -537,7 +537,8 @@ static pb_type pc_otherwise(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
                      a.kind == PB_T_ELEM || a.kind == PC_T_DURATION || a.kind == PC_T_LITLIST)) {
         if (a.kind == b.kind) /* the same type, but not a single value */
-            PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` replaces a number, a text, a date or a condition, not %s", pc_tn(c, a, ba));
+            PC_ERR(c, &e->u.bin.op_span, PD_E0428,
+                   "`otherwise` replaces a number, a text, a date or a condition, not %s", pc_tn(c, a, ba));
         else
             PC_ERR(c, &e->u.bin.op_span, PD_E0428, "`otherwise` needs a replacement of the same type: %s and %s",
                    pc_tn(c, a, ba), pc_tn(c, b, bb));
@@ -638,7 +639,8 @@ static pb_type pc_if(pc_ctx *c, pc_fn *fn, pa_expr *e)
     if (!numeric && (a.kind != b.kind || a.kind == PB_T_LIST || a.kind == PB_T_SET ||
                      a.kind == PB_T_ELEM || a.kind >= PB_T_COUNT)) {
         if (a.kind == b.kind) /* the same type, but not a single value */
-            PC_ERR(c, &e->span, PD_E0434, "the branches of `if` give a number, a text, a date or a condition, not %s", pc_tn(c, a, ba));
+            PC_ERR(c, &e->span, PD_E0434,
+                   "the branches of `if` give a number, a text, a date or a condition, not %s", pc_tn(c, a, ba));
         else
             PC_ERR(c, &e->span, PD_E0434, "the two branches of `if` must have the same type: %s and %s",
                    pc_tn(c, a, ba), pc_tn(c, b, bb));

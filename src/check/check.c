@@ -136,6 +136,8 @@ static void pc_field_default(pc_ctx *c, pc_field *f, const pa_expr *def)
         if (e->kind == PA_E_NONE)
             pd_note_add(c->d, dg, NULL, "only an optional field (`%s?`) can default to none",
                         pc_type_name(c, f->type, tb, sizeof tb));
+        else if (e->kind == PA_E_LIST && (f->type.kind == PB_T_LIST || f->type.kind == PB_T_SET))
+            pd_note_add(c->d, dg, NULL, "a list or set defaults to the empty `[]`; its items come with the facts");
         else if (e->kind == PA_E_LIST)
             pd_note_add(c->d, dg, NULL, "only a list or set can default to `[]`");
     }
@@ -325,9 +327,6 @@ static void pc_collect_defines(pc_ctx *c, pa_decl *decls)
                     c->d->oom = true; /* the duplicate check could not be made */
                 else
                     PC_ERR(c, &pp->span, PD_E0314, "parameter `%s` appears twice", pp->name);
-            }
-            if (def->params[i].kind == PB_T_LIST || def->params[i].kind == PB_T_SET) {
-                /* Lists are fine as parameters: they are passed by reference. */
             }
         }
     }
@@ -625,9 +624,11 @@ static void pc_check_attr(pc_ctx *c, const pa_attr *a)
     }
     if (strcmp(a->name, "duration") == 0) {
         bool ok = (core->kind == PA_E_DURATION && core->u.dur.unit == PA_DAYS) || core->kind == PA_E_INT;
-        if (!ok || neg || (core->kind == PA_E_INT && core->u.i > 36500) ||
-            (core->kind == PA_E_DURATION && core->u.dur.n > 36500))
+        if (!ok || neg)
             PC_ERR(c, &v->span, PD_E0324, "`duration` takes a number of days, e.g. `duration 30 days`");
+        else if ((core->kind == PA_E_INT && core->u.i > 36500) ||
+                 (core->kind == PA_E_DURATION && core->u.dur.n > 36500))
+            PC_ERR(c, &v->span, PD_E0324, "`duration` is at most 36500 days (a hundred years)");
         return;
     }
     pc_suggest s;
@@ -696,10 +697,14 @@ void pc_check_req(pc_ctx *c, pa_req *r, unsigned depth)
             if (t.kind == PB_T_BOOL)
                 pd_note_add(c->d, dg, NULL,
                             "say what it means when the value is none: `(...) otherwise false`");
-            else if (r->cond->kind == PA_E_QUANT)
+            else if (r->cond->kind == PA_E_QUANT && r->cond->u.quant.where)
                 pd_note_add(c->d, dg, NULL,
                             "a `%s` reaches as far right as it can; to compare it, put it in "
                             "parentheses: `(%s ...) >= 2`",
+                            r->cond->u.quant.q == PA_Q_COUNT ? "count" : "sum",
+                            r->cond->u.quant.q == PA_Q_COUNT ? "count" : "sum");
+            else if (r->cond->kind == PA_E_QUANT)
+                pd_note_add(c->d, dg, NULL, "a `%s` is a number: compare it to make a condition, e.g. `%s ... >= 1`",
                             r->cond->u.quant.q == PA_Q_COUNT ? "count" : "sum",
                             r->cond->u.quant.q == PA_Q_COUNT ? "count" : "sum");
         }

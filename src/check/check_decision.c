@@ -194,10 +194,10 @@ void pc_check_decision_value(pc_ctx *c, const pa_value *list)
 static const pa_req *pc_decided_label(const pa_req *r, const char *label, pc_suggest *s, const pa_req **any)
 {
     for (; r; r = r->next) {
-        if (r->role == PA_PREFER || r->role == PA_ADVISE)
-            continue;
         if (strcmp(r->label, label) == 0 && !*any)
             *any = r;
+        if (r->role == PA_PREFER || r->role == PA_ADVISE)
+            continue; /* never awaited: it does not block eligibility */
         if (r->decided_by) {
             if (strcmp(r->label, label) == 0)
                 return r;
@@ -223,7 +223,10 @@ void pc_check_awaiting_label(pc_ctx *c, const char *prog, const pa_label *l)
     }
     pd_diag *dg = PC_ERR(c, &l->span, PD_E0387, "program `%s` has no requirement \"%s\" that a person decides",
                          prog, l->text);
-    if (any)
+    if (any && (any->role == PA_PREFER || any->role == PA_ADVISE))
+        pd_note_add(c->d, dg, &any->label_span, "\"%s\" is %s, which never holds up eligibility", l->text,
+                    any->role == PA_PREFER ? "a preference (`prefer`)" : "advice (`advise`)");
+    else if (any)
         pd_note_add(c->d, dg, &any->label_span, "\"%s\" is decided by its condition, not by a person",
                     l->text);
     else if (pc_suggest_result(&s))

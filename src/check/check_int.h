@@ -52,6 +52,7 @@ typedef struct pc_ctx {
     uint32_t nstack;
     unsigned max_nesting; /* expression height and definition chain length */
     bool chain_reported;  /* one E0445 per compilation is enough */
+    bool depth_reported;  /* and one E0439 */
     uint32_t next_func;
     struct pc_keys *decision_keys; /* decision key -> its first requirement (check_decision.c) */
     bool decisions_reported;       /* E0476 or E0477 is said once */

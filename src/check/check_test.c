@@ -321,8 +321,8 @@ static void pc_check_labels(pc_tctx *t, const pa_expect *x, const pa_label *labe
             if (o == role || !pc_has_label(t, x->program, o, l->text, &other))
                 continue;
             elsewhere = true;
-            pd_note_add(t->c->d, dg, NULL, "\"%s\" labels a `%s` of `%s`: list it after `%s`",
-                        l->text, o == PA_REQUIRE ? "require" : o == PA_PREFER ? "prefer" : "advise",
+            pd_note_add(t->c->d, dg, NULL, "\"%s\" labels %s of `%s`: list it after `%s`", l->text,
+                        o == PA_REQUIRE ? "a `require`" : o == PA_PREFER ? "a `prefer`" : "an `advise`",
                         x->program, clause[o]);
         }
         if (!elsewhere && pc_suggest_result(&s))

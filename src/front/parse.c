@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "parser.h"
+#include "util/assert.h"
 
 enum {
     PP_DEFAULT_FILE_SIZE = 4 << 20,
@@ -130,7 +131,10 @@ typedef struct pp_loader {
 
 static void pp_strerror(int err, char *buf, size_t len)
 {
-    if (strerror_r(err, buf, len) != 0)
+    /* err is the errno of a failed system call, which has a message, and
+     * every buffer here holds the longest (128 bytes). */
+    int rc = strerror_r(err, buf, len);
+    if (PU_NEVER(rc != 0))
         snprintf(buf, len, "error %d", err);
 }
 
@@ -448,7 +452,7 @@ static void pp_move_diags(pd_list *to, pd_list *from)
     for (pd_diag *d = from->head, *next; d; d = next) {
         next = d->next;
         d->next = NULL;
-        if (d->severity == PD_ERROR) {
+        if (PU_ALWAYS(d->severity == PD_ERROR)) { /* the parser reports errors only */
             to->errors++;
             if (to->max_errors && to->errors > to->max_errors) {
                 to->truncated = true;
@@ -499,15 +503,16 @@ static pa_decl *pp_parse_included(pp_loader *L, uint32_t file, const pa_decl *vi
         pp_move_diags(L->diags, &local);
         return list;
     }
+    /* The parser reports errors only, and `local` records the first of them
+     * (max_errors 1): its head is that error, alone. */
     pd_diag *first = local.head;
-    while (first && first->severity != PD_ERROR)
-        first = first->next;
-    local.head = local.tail = first;
-    if (first) {
-        first->next = NULL;
+    if (PU_NEVER(!first || first->severity != PD_ERROR || first->next)) {
+        local.head = local.tail = NULL;
+        local.errors = 0;
+    } else {
         pp_keep_line_notes(L, first);
+        local.errors = 1;
     }
-    local.errors = first ? 1 : 0;
     local.warnings = 0;
     pp_move_diags(L->diags, &local);
     pd_report(L->diags, PD_E0005, &via->u.include.path_span,

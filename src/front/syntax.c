@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "syntax.h"
+#include "util/assert.h"
 
 /* Messages are built in a bounded buffer; a long list is cut, never overrun. */
 typedef struct pp_msg {
@@ -14,7 +15,9 @@ typedef struct pp_msg {
 static void pp_msg_add(pp_msg *m, const char *s)
 {
     size_t n = strlen(s);
-    if (n > sizeof m->buf - 1 - m->len)
+    /* A sentence is at most four phrases, a context and a quote of 36
+     * bytes: far under the buffer. The cut stays for safety. */
+    if (PU_NEVER(n > sizeof m->buf - 1 - m->len))
         n = sizeof m->buf - 1 - m->len;
     memcpy(m->buf + m->len, s, n);
     m->len += n;
@@ -25,14 +28,15 @@ static void pp_msg_add(pp_msg *m, const char *s)
  * (on a character boundary) when long. */
 static void pp_found(const pp_parser *p, int kind, const ps_span *span, pp_msg *m)
 {
-    if (kind == T_YYEOF || span->file >= p->lex->src->nfiles) {
+    /* Any other token was read by the scanner from its file: its span is in it. */
+    if (kind == T_YYEOF || PU_NEVER(span->file >= p->lex->src->nfiles)) {
         pp_msg_add(m, "end of file");
         return;
     }
     const ps_file *f = &p->lex->src->files[span->file];
     uint32_t start = span->start < f->len ? span->start : f->len;
     uint32_t len = span->end > start ? span->end - start : 0;
-    if (start + len > f->len)
+    if (PU_NEVER(start + len > f->len))
         len = f->len - start;
     bool cut = len > 32;
     if (cut) {
@@ -284,6 +288,7 @@ static const char *pp_name_role(int prev)
     case T_KNOWN: return "a list's name";
     case T_SOURCE: return "a source's name";
     case T_REQUIREMENTS: return "a block's name";
+    case T_DOT: return "a field's name";
     default: return "a name";
     }
 }
@@ -323,7 +328,7 @@ static void pp_word_at(const pp_parser *p, const ps_span *at, char *bare, size_t
     pp_found(p, T_IDENT, at, &word);
     /* pp_found quotes it; the bare word is between the backticks. */
     size_t n = word.len >= 2 ? word.len - 2 : 0;
-    if (n >= len)
+    if (PU_NEVER(n >= len)) /* the quote is at most 35 bytes */
         n = len - 1;
     memcpy(bare, word.buf + 1, n);
     bare[n] = '\0';
@@ -349,6 +354,11 @@ static bool pp_report_reserved(pp_parser *p, const pp_syntax *s)
 {
     if (!pp_is_word(s->lookahead) || !s->expected[T_IDENT] || s->expected[T_INT] || s->expected[T_STRING])
         return false;
+    /* After an expression a name fits only as the start of what follows
+     * (a program's attribute): the word is not meant as a name there
+     * (`n months since D`). */
+    if (s->expected[T_PLUS] && s->expected[T_STAR])
+        return false;
     int prev = p->lex->hist[1].kind;
     if (prev == T_COLON || prev == T_OF || prev == T_QUESTION)
         return false; /* a type's place: "expected a type" says it better */
@@ -361,13 +371,22 @@ static bool pp_report_reserved(pp_parser *p, const pp_syntax *s)
 static bool pp_report_unit_as_name(pp_parser *p, const pp_syntax *s)
 {
     const pp_tok *unit = &p->lex->hist[1];
-    if (!pp_is_unit(unit->kind) || s->nexpected != 2 || !s->expected[T_SINCE] || !s->expected[T_BETWEEN])
+    if (!pp_is_unit(unit->kind) || !s->expected[T_SINCE] || !s->expected[T_BETWEEN])
+        return false;
+    /* `year`, `month` and `day` also start `year of D` (and `day D of ...`):
+     * then only an operator after the word says it was meant as a name. */
+    bool part = s->expected[T_OF];
+    if (s->nexpected != 2 && !(part && s->lookahead < PP_TOKEN_KINDS && (pp_class[s->lookahead] & PP_OPERATOR)))
         return false;
     char bare[40];
     pp_word_at(p, &unit->span, bare, sizeof bare);
     pd_diag *d = pp_reserved_report(p, &unit->span, "a name");
-    pd_note_add(p->diags, d, NULL, "here it starts a count of time, such as `%s since D` or `%s between A and B`",
-                bare, bare);
+    if (part)
+        pd_note_add(p->diags, d, NULL, "here it starts a part of a date, `%s of D`, or a count of time, such as "
+                    "`%ss since D`", bare, bare);
+    else
+        pd_note_add(p->diags, d, NULL, "here it starts a count of time, such as `%s since D` or `%s between A and B`",
+                    bare, bare);
     return true;
 }
 
@@ -416,11 +435,13 @@ static void pp_month_note(pp_parser *p, const pp_syntax *s, pd_diag *d)
 {
     static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
                                          "July",    "August",   "September", "October", "November", "December"};
-    if (p->lex->hist[1].kind != T_INT || s->lookahead != T_IDENT || !s->expected[T_MONTHNAME] ||
-        s->at.file >= p->lex->src->nfiles)
+    if (p->lex->hist[1].kind != T_INT || s->lookahead != T_IDENT || !s->expected[T_MONTHNAME])
+        return;
+    /* The lookahead is a name the scanner read from its file. */
+    if (PU_NEVER(s->at.file >= p->lex->src->nfiles))
         return;
     const ps_file *f = &p->lex->src->files[s->at.file];
-    if (s->at.end > f->len || s->at.end <= s->at.start)
+    if (PU_NEVER(s->at.end > f->len || s->at.end <= s->at.start))
         return;
     const char *w = f->text + s->at.start;
     for (int i = 0; i < 12; i++) {
@@ -452,7 +473,16 @@ static void pp_report_unexpected(pp_parser *p, const pp_syntax *s)
         after = "the label";
     }
     pp_sentence(&e, after, found.buf, &m);
-    pp_month_note(p, s, pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf));
+    pd_diag *d = pd_report(p->diags, PD_E0201, &s->at, "%s", m.buf);
+    pp_month_note(p, s, d);
+    /* `n months since D`: the count made `n months` a length of time. */
+    if ((s->lookahead == T_SINCE || s->lookahead == T_BETWEEN) && pp_is_unit(prev)) {
+        char unit[40];
+        pp_word_at(p, &p->lex->hist[1].span, unit, sizeof unit);
+        pd_note_add(p->diags, d, NULL, "a number before `%s` makes a length of time; `%s %s` counts whole %s "
+                    "by itself, without one", unit, unit, s->lookahead == T_SINCE ? "since D" : "between A and B",
+                    unit);
+    }
 }
 
 bool pp_syntax_quiet(const pp_parser *p)

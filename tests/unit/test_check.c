@@ -452,6 +452,46 @@ START_TEST(test_keeps_going)
 }
 END_TEST
 
+/* The checker's nesting limit (pw_limits.max_nesting): a chain of
+ * definitions (here along a cycle) longer than it is reported once, naming
+ * its first three and last three links; an expression deeper than it is
+ * reported once. */
+static void run_limited(result *r, const char *text, unsigned max_nesting)
+{
+    pm_init(&r->arena, 0);
+    ps_init(&r->src, &r->arena);
+    pd_init(&r->diags, &r->arena, 50);
+    pa_decl *decls = NULL;
+    pc_program p;
+    r->ok = pp_parse_program(&r->arena, &r->src, &r->diags, NULL, "t.pw", text, strlen(text), &decls);
+    ck_assert(r->ok);
+    r->ok = pc_check(&r->arena, &r->src, &r->diags, decls, max_nesting, &p);
+}
+
+START_TEST(test_nesting_limit)
+{
+    result r;
+    run_limited(&r,
+                "facts f { n: integer = 0 }\ndefine d1 = d2\ndefine d2 = d3\ndefine d3 = d4\ndefine d4 = d5\ndefine d5 = d6\n"
+                "define d6 = d7\ndefine d7 = d8\ndefine d8 = d9\ndefine d9 = d10\ndefine d10 = d1\n",
+                8);
+    ck_assert(!r.ok);
+    ck_assert_uint_eq(r.diags.errors, 1);
+    const pd_diag *d = r.diags.head;
+    ck_assert_str_eq(d->code, "E0445");
+    ck_assert_str_eq(d->message, "definitions are nested too deeply: `d1` → `d2` → `d3` → … → `d7` → `d8` → `d9` "
+                                 "is a chain of 9 definitions, each using the next (the limit is 8)");
+    ck_assert_str_eq(d->notes->message, "the chain starts at `d1`");
+    done(&r);
+    run_limited(&r, "facts f { n: integer = 0 }\ndefine e = true and (true and (true and (true and true)))\n", 3);
+    ck_assert(!r.ok);
+    ck_assert_uint_eq(r.diags.errors, 1);
+    ck_assert_str_eq(r.diags.head->code, "E0439");
+    ck_assert_str_eq(r.diags.head->message, "expression nested too deeply (the limit is 3 levels)");
+    done(&r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("check");
@@ -459,6 +499,7 @@ int main(void)
     tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof bads / sizeof *bads));
     tcase_add_loop_test(tc, test_good, 0, (int)(sizeof goods / sizeof *goods));
     tcase_add_test(tc, test_keeps_going);
+    tcase_add_test(tc, test_nesting_limit);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);
 }

@@ -230,6 +230,27 @@ static char *resolve(void *user, const char *includer, const char *include, char
     return p; /* the library frees it */
 }
 
+/* A resolver that refuses without saying why. */
+static char *refuse(void *user, const char *includer, const char *include, char *why, size_t why_size)
+{
+    (void)user, (void)includer, (void)include, (void)why, (void)why_size;
+    return NULL;
+}
+
+START_TEST(test_include_resolver_silent)
+{
+    tdir d;
+    tdir_make(&d);
+    tdir_write(&d, "common.pw", rules);
+    tdir_write(&d, "a.pw", "include \"common.pw\"\n");
+    pw_compile_options opt = {.include_resolver = refuse};
+    diags out;
+    ck_assert_int_eq(compile(&d, "a.pw", &opt, &out), PW_ERR_COMPILE);
+    ck_assert_ptr_nonnull(strstr(out.text, "a.pw:1:9: error: include `common.pw` refused: the include resolver refused it"));
+    tdir_remove(&d);
+}
+END_TEST
+
 START_TEST(test_include_resolver)
 {
     tdir d;
@@ -264,6 +285,7 @@ static Suite *include_suite(void)
     tcase_add_test(tc, test_not_rule_source_quoted_once);
     tcase_add_test(tc, test_include_root);
     tcase_add_test(tc, test_include_resolver);
+    tcase_add_test(tc, test_include_resolver_silent);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,7 +2,9 @@
  * the tree built for every construct of the grammar summary, precedence and
  * the ambiguous cases, spans, the exact syntax-error messages, recovery, the
  * limits, and includes (dedupe, cycles, missing files) with real files. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1753,6 +1755,235 @@ START_TEST(test_text_root)
 }
 END_TEST
 
+/* The file held in memory (pathway test --mutate): an include of it reads
+ * the overlay, not the file on disk; an overlay over the size limit is
+ * refused as a file would be. */
+START_TEST(test_include_overlay)
+{
+    dir d;
+    dir_make(&d);
+    dir_write(&d, "a.pw", "include \"b.pw\"\n");
+    dir_write(&d, "b.pw", "define on_disk = 1\n");
+    char b[256], real[PATH_MAX], main[256];
+    snprintf(b, sizeof b, "%s/b.pw", d.path);
+    snprintf(main, sizeof main, "%s/a.pw", d.path);
+    ck_assert_ptr_nonnull(realpath(b, real));
+    const char *mutant = "define in_memory = 2\n";
+    pp_includes inc = {.overlay_path = real, .overlay_text = mutant, .overlay_len = strlen(mutant)};
+    fx f;
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, main, NULL, 0, &f.decls);
+    ck_assert(f.ok);
+    char names[128];
+    decl_names(&f, names, sizeof names);
+    ck_assert_str_eq(names, "+b.pw in_memory");
+    fx_free(&f);
+    pp_limits lim = {16, 0, 0}; /* a.pw has 15 bytes, the overlay 21 */
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, &lim, &inc, main, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    char want[300];
+    snprintf(want, sizeof want, "`%s/b.pw` is too large: the limit is 16 bytes", d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    ck_assert_str_eq(f.diags.head->code, "E0002");
+    ck_assert_str_eq(span_text(&f, f.diags.head->span), "\"b.pw\"");
+    fx_free(&f);
+    dir_remove(&d);
+}
+END_TEST
+
+/* Under max_errors, an included file's error past the limit is counted but
+ * not recorded: the list says it was cut short. */
+START_TEST(test_include_max_errors)
+{
+    dir d;
+    dir_make(&d);
+    dir_write(&d, "a.pw", "define a = \ninclude \"b.pw\"\n");
+    dir_write(&d, "b.pw", "define b = )\n");
+    char main[256];
+    snprintf(main, sizeof main, "%s/a.pw", d.path);
+    fx f;
+    pm_init(&f.arena, 0);
+    ps_init(&f.src, &f.arena);
+    pd_init(&f.diags, &f.arena, 1);
+    f.decls = NULL;
+    f.ok = pp_parse_program(&f.arena, &f.src, &f.diags, NULL, main, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    ck_assert_str_eq(f.diags.head->message, "unexpected `include`; expected an expression");
+    ck_assert_ptr_null(f.diags.head->next);
+    ck_assert(f.diags.truncated);
+    ck_assert_uint_ge(f.diags.errors, 2);
+    fx_free(&f);
+    /* Without the limit, the included file's error follows the root's. */
+    fx_init(&f);
+    f.ok = pp_parse_program(&f.arena, &f.src, &f.diags, NULL, main, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    ck_assert_str_eq(f.diags.head->message, "unexpected `include`; expected an expression");
+    ck_assert_str_eq(f.diags.head->next->message, "unexpected `)`; expected an expression");
+    ck_assert_uint_eq(f.diags.head->next->span.file, 1);
+    ck_assert_str_eq(f.diags.head->next->next->code, "E0005");
+    ck_assert_uint_eq(f.diags.errors, 3);
+    fx_free(&f);
+    dir_remove(&d);
+}
+END_TEST
+
+/* An included file that is not rule source: its first error keeps a note
+ * on its own line (the `{` it quotes anyway) and drops one on another. */
+START_TEST(test_include_note_same_line)
+{
+    dir d;
+    dir_make(&d);
+    dir_write(&d, "a.pw", "include \"b.txt\"\n");
+    dir_write(&d, "b.txt", "program p { require \"r\": true");
+    char main[256];
+    snprintf(main, sizeof main, "%s/a.pw", d.path);
+    fx f;
+    fx_init(&f);
+    f.ok = pp_parse_program(&f.arena, &f.src, &f.diags, NULL, main, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    pd_diag *e = f.diags.head;
+    ck_assert_str_eq(e->message, "unterminated `program` block: expected `}`");
+    ck_assert_uint_eq(e->span.file, 1);
+    ck_assert_ptr_nonnull(e->notes);
+    ck_assert_str_eq(e->notes->message, "to match this `{`");
+    ck_assert_str_eq(span_text(&f, e->notes->span), "{");
+    ck_assert_str_eq(e->next->code, "E0005");
+    fx_free(&f);
+    dir_remove(&d);
+}
+END_TEST
+
+/* Under an include root, a missing include is judged on its path as
+ * written: `.` and empty parts are skipped, `..` past `/` stays at `/`
+ * (outside the root: refused, not "no such file"); a root of `/` admits
+ * every path. */
+/* A note without a place (E0210's other spellings) stays on the one error
+ * kept of an included file that is not rule source. */
+START_TEST(test_include_note_no_span)
+{
+    dir d;
+    dir_make(&d);
+    dir_write(&d, "a.pw", "include \"b.txt\"\n");
+    dir_write(&d, "b.txt", "define count = 1\n");
+    char main[256];
+    snprintf(main, sizeof main, "%s/a.pw", d.path);
+    fx f;
+    fx_init(&f);
+    f.ok = pp_parse_program(&f.arena, &f.src, &f.diags, NULL, main, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    pd_diag *e = f.diags.head;
+    ck_assert_str_eq(e->code, "E0210");
+    ck_assert_ptr_nonnull(e->notes);
+    ck_assert(!e->notes->has_span);
+    ck_assert_str_eq(e->notes->message, "choose another spelling, e.g. `n` or `how_many`");
+    ck_assert_str_eq(e->next->code, "E0005");
+    fx_free(&f);
+    dir_remove(&d);
+}
+END_TEST
+
+/* A second program read into the same list is appended after the first. */
+START_TEST(test_program_appends)
+{
+    fx f;
+    fx_init(&f);
+    const char *one = "define a = 1\n", *two = "define b = 2\n";
+    ck_assert(pp_parse_program(&f.arena, &f.src, &f.diags, NULL, "one.pw", one, strlen(one), &f.decls));
+    ck_assert(pp_parse_program(&f.arena, &f.src, &f.diags, NULL, "two.pw", two, strlen(two), &f.decls));
+    char names[64];
+    decl_names(&f, names, sizeof names);
+    ck_assert_str_eq(names, "a b");
+    fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_include_root_lexical)
+{
+    dir d;
+    dir_make(&d);
+    dir_write(&d, "a.pw", "include \"./sub//../gone.pw\"\n");
+    dir_write(&d, "b.pw", "include \"../../../../../../../../../../gone.pw\"\n");
+    dir_write(&d, "c.pw", "include \"sub/x.pw\"\n");
+    dir_write(&d, "sub/x.pw", "define x = 1\n");
+    char path[256], want[512];
+    pp_includes inc = {.root = d.path};
+    fx f;
+    snprintf(path, sizeof path, "%s/a.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    snprintf(want, sizeof want, "cannot read `%s/./sub//../gone.pw`: No such file or directory", d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    fx_free(&f);
+    snprintf(path, sizeof path, "%s/b.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    snprintf(want, sizeof want,
+             "include `../../../../../../../../../../gone.pw` refused: `%s/../../../../../../../../../../gone.pw` "
+             "is outside the include root", d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    fx_free(&f);
+    /* `.x` is a name, not `..`; `..` past `/` leaves `/` itself. */
+    dir_write(&d, "e.pw", "include \".x/gone.pw\"\ninclude \"../../../../../../../../../..\"\n");
+    snprintf(path, sizeof path, "%s/e.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    snprintf(want, sizeof want, "cannot read `%s/.x/gone.pw`: No such file or directory", d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    snprintf(want, sizeof want,
+             "include `../../../../../../../../../..` refused: `%s/../../../../../../../../../..` "
+             "is outside the include root", d.path);
+    ck_assert_str_eq(f.diags.head->next->message, want);
+    fx_free(&f);
+    /* A sibling whose name starts with the root's is outside it. */
+    dir_write(&d, "subx/y.pw", "define y = 1\n");
+    dir_write(&d, "sub/f.pw", "include \"../subx/y.pw\"\n");
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s/sub", d.path);
+    inc.root = sub;
+    snprintf(path, sizeof path, "%s/sub/f.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    snprintf(want, sizeof want, "include `../subx/y.pw` refused: `%s/sub/../subx/y.pw` is outside the include root",
+             d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    fx_free(&f);
+    /* Names of one and two letters are names; a path through a directory
+     * that does not exist is judged as written (here it leads to `/`). */
+    dir_write(&d, "sub/g.pw", "include \"./ab/x/../../gone.pw\"\ninclude \"../../../../../../../../../../nowhere/..\"\n"
+                              "include \".\"\n");
+    inc.root = d.path;
+    snprintf(path, sizeof path, "%s/sub/g.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(!f.ok);
+    snprintf(want, sizeof want, "cannot read `%s/sub/./ab/x/../../gone.pw`: No such file or directory", d.path);
+    ck_assert_str_eq(f.diags.head->message, want);
+    snprintf(want, sizeof want,
+             "include `../../../../../../../../../../nowhere/..` refused: "
+             "`%s/sub/../../../../../../../../../../nowhere/..` is outside the include root", d.path);
+    ck_assert_str_eq(f.diags.head->next->message, want);
+    /* The root itself is under the root, but not a file. */
+    snprintf(want, sizeof want, "cannot read `%s/sub/.`: not a regular file", d.path);
+    ck_assert_str_eq(f.diags.head->next->next->message, want);
+    fx_free(&f);
+    inc.root = "/";
+    snprintf(path, sizeof path, "%s/c.pw", d.path);
+    fx_init(&f);
+    f.ok = pp_parse_program_with(&f.arena, &f.src, &f.diags, NULL, &inc, path, NULL, 0, &f.decls);
+    ck_assert(f.ok);
+    char names[64];
+    decl_names(&f, names, sizeof names);
+    ck_assert_str_eq(names, "+sub/x.pw x");
+    fx_free(&f);
+    dir_remove(&d);
+}
+END_TEST
+
 static Suite *parser_suite(void)
 {
     Suite *s = suite_create("parser");
@@ -1801,6 +2032,12 @@ static Suite *parser_suite(void)
     tcase_add_test(files, test_root_missing);
     tcase_add_test(files, test_limits_files);
     tcase_add_test(files, test_text_root);
+    tcase_add_test(files, test_include_overlay);
+    tcase_add_test(files, test_include_max_errors);
+    tcase_add_test(files, test_include_note_same_line);
+    tcase_add_test(files, test_include_root_lexical);
+    tcase_add_test(files, test_include_note_no_span);
+    tcase_add_test(files, test_program_appends);
     suite_add_tcase(s, files);
     return s;
 }

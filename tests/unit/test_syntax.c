@@ -116,6 +116,64 @@ static const struct {
      "unexpected `abcdefghijklmnopqrstuvwxyzabc...`; expected `:`"},
     {"x abcdefghijklmnopqrstuvwxyzab\xc3\xa9xxxxxxxx", T_COLON, T_IDENT, T_IDENT, 2,
      {T_COLON, END}, "unexpected `abcdefghijklmnopqrstuvwxyzab...`; expected `:`"},
+    /* Units alone are listed; beside other tokens they are a detail. */
+    {"for x", T_VALID, T_FOR, T_IDENT, 4, {T_YEAR, T_YEARS, T_MONTH, T_MONTHS, T_DAY, T_DAYS, END},
+     "unexpected `x` after `for`"},
+    /* Partial classes are named token by token. */
+    {"a x", T_COLON, T_IDENT, T_IDENT, 2, {T_PLUS, T_MINUS, T_RPAREN, END},
+     "unexpected `x`; expected `)`, `+` or `-`"},
+    {"a: x", T_IDENT, T_COLON, T_INT, 3, {T_LIST, T_SET, END}, "unexpected `x`; expected `list` or `set`"},
+    {"a: 1", T_IDENT, T_COLON, T_INT, 3, {T_LIST, T_IDENT, END},
+     "unexpected `1`; expected `list` or identifier"},
+    {"a = )", T_IDENT, T_EQ, T_RPAREN, 4, {T_IDENT, T_INT, END},
+     "unexpected `)`; expected identifier or integer"},
+    {"a = )", T_IDENT, T_EQ, T_RPAREN, 4, {T_INT, T_STRING, END},
+     "unexpected `)`; expected integer or text in quotes"},
+    {"p { 7", T_IDENT, T_LBRACE, T_INT, 4, {T_REQUIRE, T_PREFER, T_RBRACE, END},
+     "unexpected `7`; expected `require`, `prefer` or `}`"},
+    {"p { 7", T_IDENT, T_LBRACE, T_INT, 4, {T_REQUIRE, T_RBRACE, END},
+     "unexpected `7`; expected `require` or `}`"},
+    {"p { 7", T_IDENT, T_LBRACE, T_INT, 4, {T_REQUIRE, T_PREFER, T_ADVISE, T_GRANTS, T_RBRACE, END},
+     "unexpected `7`; expected a requirement, an attribute or `}`"},
+    {"} 7", T_RBRACE, T_RBRACE, T_INT, 2, {T_FACTS, T_RECORD, T_DEFINE, END},
+     "unexpected `7`; expected `facts`, `record` or `define`"},
+    {"} 7", T_RBRACE, T_RBRACE, T_INT, 2, {T_FACTS, T_RECORD, END},
+     "unexpected `7`; expected `facts` or `record`"},
+    {"} 7", T_RBRACE, T_RBRACE, T_INT, 2, {T_FACTS, T_DEFINE, END},
+     "unexpected `7`; expected `facts` or `define`"},
+    /* After a name, what it names. */
+    {"record r x", T_RECORD, T_IDENT, T_IDENT, 9, {T_LBRACE, END},
+     "expected `{` after the record name, found `x`"},
+    {"require \"x\"", T_LBRACE, T_REQUIRE, T_STRING, 8, {T_IDENT, END},
+     "expected identifier after `require`, found `\"x\"`"},
+    /* A word in a type's place is not taken for a name. */
+    {"list of count", T_LIST, T_OF, T_COUNT, 8, {T_IDENT, END},
+     "expected identifier after `of`, found `count`"},
+    {"a: text? count", T_IDENT, T_QUESTION, T_COUNT, 9, {T_IDENT, T_EQ, END},
+     "unexpected `count`; expected `=` or identifier"},
+    /* A unit before something other than `since` and `between`. */
+    {"year )", T_COLON, T_YEAR, T_RPAREN, 5, {T_SINCE, T_OF, END},
+     "expected `of` or `since` after `year`, found `)`"},
+    {"month since", T_INT, T_MONTH, T_SINCE, 6, {T_PLUS, T_STAR, T_MINUS, T_RBRACE, END},
+     "expected an operator or `}` after `month`, found `since`"},
+    {"day between", T_INT, T_DAY, T_BETWEEN, 4, {T_PLUS, T_STAR, T_MINUS, T_RBRACE, END},
+     "expected an operator or `}` after `day`, found `between`"},
+    /* A word that is no month: no note. */
+    {"1 Jaxx", T_COLON, T_INT, T_IDENT, 2, {T_MONTHNAME, T_PLUS, T_STAR, END},
+     "unexpected `Jaxx`; expected an operator"},
+    /* After a label, something other than `:` would fit only. */
+    {"require \"x\" age", T_REQUIRE, T_STRING, T_IDENT, 12, {T_LBRACE, END},
+     "expected `{` after the requirement label, found `age`"},
+    {"\"m\" age", T_LBRACE, T_STRING, T_IDENT, 4, {T_COMMA, END}, "unexpected `age`; expected `,`"},
+    {"year )", T_COLON, T_YEAR, T_RPAREN, 5, {T_SINCE, T_BETWEEN, T_OF, END},
+     "expected `of`, `since` or `between` after `year`, found `)`"},
+    {"p { 7", T_IDENT, T_LBRACE, T_INT, 4, {T_REQUIRE, T_PREFER, T_ADVISE, T_RBRACE, END},
+     "unexpected `7`; expected a requirement or `}`"},
+    {"x y", T_COLON, T_IDENT, T_IDENT, 2, {T_ARRANGE, END}, "unexpected `y`"},
+    {"x y", T_COLON, T_IDENT, T_IDENT, 2, {T_COMMA, T_RPAREN, T_RBRACKET, T_COLON, T_LBRACE, END},
+     "unexpected `y`"},
+    {"x since", T_COLON, T_IDENT, T_SINCE, 2, {T_PLUS, T_STAR, T_MINUS, END},
+     "unexpected `since`; expected an operator"},
 };
 
 START_TEST(test_sentence)
@@ -208,6 +266,20 @@ START_TEST(test_parser_failed)
     ck_assert_str_eq(f.diags.head->message, "too deeply nested to parse");
     ck_assert_str_eq(f.diags.head->notes->message,
                      "the parser can hold at most 10000 unfinished constructs");
+    ck_assert(!f.diags.oom);
+    fx_free(&f);
+    /* After memory ran out in the parser, or the scanner gave up, nothing
+     * more is said; only the first counts as out of memory. */
+    fx_init(&f, "x", T_COLON, T_IDENT);
+    f.p.oom = true;
+    pp_parser_failed(&f.p, &at, 10000);
+    ck_assert_ptr_null(f.diags.head);
+    ck_assert(f.diags.oom);
+    fx_free(&f);
+    fx_init(&f, "x", T_COLON, T_IDENT);
+    f.lx.stop = true;
+    pp_parser_failed(&f.p, &at, 10000);
+    ck_assert_ptr_null(f.diags.head);
     ck_assert(!f.diags.oom);
     fx_free(&f);
     /* A failed malloc is out of memory, not nesting. */

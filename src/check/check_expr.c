@@ -966,9 +966,10 @@ pb_type pc_expr(pc_ctx *c, pc_fn *fn, pa_expr *e)
     /* The parser bounds a tree's height by the same limit; this guards the
      * recursion should a caller hand over a taller tree. */
     if (++fn->depth > c->max_nesting) {
-        if (fn->depth == c->max_nesting + 1)
+        if (!c->depth_reported) /* not again for each node past the limit */
             PC_ERR(c, &e->span, PD_E0439, "expression nested too deeply (the limit is %u levels)",
                    c->max_nesting);
+        c->depth_reported = true;
         fn->depth--;
         return pc_set(e, pc_void());
     }

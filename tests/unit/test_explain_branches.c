@@ -4,7 +4,9 @@
  * look at (the calendar's ends clip the horizon); the coach's `id` as the
  * context's facts give it; a program list naming an unknown program; and a
  * runtime error met on a later day of the horizon, worded as pw_evaluate
- * words it on that day. */
+ * words it on that day; and the totals explain recognises in the code
+ * (a `sum` or `count` of the code generator's exact shape), each change to
+ * that shape refused. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,9 @@
 
 #include "api_helpers.h"
 #include "check_main.h"
+#include "bc/code.h"
 #include "explain/explain.h"
+#include "explain/seen_int.h"
 
 static pw_program *compile(const char *src)
 {
@@ -347,6 +351,178 @@ START_TEST(test_node_at)
 }
 END_TEST
 
+/* ---- totals: the code generator's shape, and nothing else ------------------------ */
+
+static const char *const totals_rules = "record course {\n"
+                                        "  completed: date\n"
+                                        "  hours: number\n"
+                                        "  points: integer\n"
+                                        "  in_person: boolean = false\n"
+                                        "}\n"
+                                        "facts coach {\n"
+                                        "  id: text\n"
+                                        "  birth_date: date\n"
+                                        "  courses: list of course = []\n"
+                                        "}\n"
+                                        "define in_person_courses: integer = count c in courses where c.in_person\n"
+                                        "define hours: number = sum c.hours for c in courses\n"
+                                        "define points: integer = sum c.points for c in courses where c.completed <= today\n"
+                                        "program p \"P\" {\n"
+                                        "  require \"two in person\": in_person_courses >= 2\n"
+                                        "  require \"ten hours\": hours >= 10.0\n"
+                                        "  require \"five points\": points >= 5\n"
+                                        "}\n";
+
+typedef struct decoded {
+    pb_insn in[64];
+    size_t pc[64];
+    size_t n;
+} decoded;
+
+static void decode_func(const pb_image *img, uint32_t f, decoded *d)
+{
+    const pb_func *fn = &img->funcs[f];
+    size_t end = (size_t)fn->code_off + fn->code_len;
+    d->n = 0;
+    for (size_t pc = fn->code_off; pc < end; pc += d->in[d->n++].size) {
+        ck_assert_uint_lt(d->n, 64);
+        ck_assert(pb_decode(img->code, end, pc, &d->in[d->n]));
+        d->pc[d->n] = pc;
+    }
+}
+
+/* The function named `name`. */
+static uint32_t func_named(const pb_image *img, const char *name)
+{
+    for (uint32_t f = 0; f < img->nfuncs; f++)
+        if (strcmp(img->strings[img->funcs[f].name], name) == 0)
+            return f;
+    ck_abort_msg("no function %s", name);
+    return 0;
+}
+
+/* The k-th instruction (from 0) with opcode op; -1: the last. */
+static size_t nth(const decoded *d, pb_op op, int k)
+{
+    size_t found = SIZE_MAX;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->in[i].op == op && (found = i, k-- == 0))
+            return i;
+    ck_assert_msg(k < 0 && found != SIZE_MAX, "no such instruction");
+    return found;
+}
+
+/* Function f of a copy of img with instruction i re-encoded as (op, a, b)
+ * (the same size: the jumps stay right): whether it is still a total. */
+static bool total_with(const pb_image *img, uint32_t f, const decoded *d, size_t i, pb_op op, uint32_t a,
+                       uint32_t b)
+{
+    pb_image m = *img;
+    uint8_t *code = malloc(img->ncode);
+    ck_assert_ptr_nonnull(code);
+    memcpy(code, img->code, img->ncode);
+    ck_assert_uint_eq(pb_encode(code + d->pc[i], op, a, b), d->in[i].size);
+    m.code = code;
+    px_quant q;
+    bool total = px_quant_func(&m, f, &q);
+    free(code);
+    return total;
+}
+
+START_TEST(test_totals_shape)
+{
+    pw_program *p = compile(totals_rules);
+    const pb_image *img = pt_program_image(p);
+    px_quant q;
+    decoded d;
+
+    /* The three shapes are totals: a count, a sum of numbers, a sum of
+     * integers with a where clause; the sums name the field they add. */
+    uint32_t count = func_named(img, "in_person_courses"), hours = func_named(img, "hours"),
+             points = func_named(img, "points");
+    ck_assert(px_quant_func(img, count, &q));
+    ck_assert_int_eq(q.kind, PX_COUNT);
+    ck_assert_int_eq(q.type.kind, PB_T_INT);
+    ck_assert(px_quant_func(img, hours, &q));
+    ck_assert_int_eq(q.kind, PX_SUM);
+    ck_assert_int_eq(q.type.kind, PB_T_NUM);
+    ck_assert_str_eq(img->strings[img->fields[q.field].name], "hours");
+    ck_assert(px_quant_func(img, points, &q));
+    ck_assert_int_eq(q.kind, PX_SUM);
+    ck_assert_str_eq(img->strings[img->fields[q.field].name], "points");
+    /* Not at any other instruction of the function. */
+    decode_func(img, points, &d);
+    for (size_t i = 1; i < d.n; i++)
+        ck_assert(!px_quant_at(img, d.pc[i], d.pc[d.n - 1] + d.in[d.n - 1].size, 0, &q));
+
+    /* Each change of the count's shape is refused. */
+    decode_func(img, count, &d);
+    size_t i0 = 0;
+    ck_assert_int_eq(d.in[i0].op, PB_OP_PUSH_INT);
+    uint32_t one = d.in[nth(&d, PB_OP_PUSH_INT, 1)].a; /* the 1 a count adds */
+    ck_assert(!total_with(img, count, &d, i0, PB_OP_PUSH_INT, one, 0));          /* starts from 1 */
+    ck_assert(!total_with(img, count, &d, i0, PB_OP_PUSH_INT, img->nints, 0));   /* no such constant */
+    ck_assert(!total_with(img, count, &d, i0, PB_OP_PUSH_NUM, img->nnums, 0));   /* no such number */
+    size_t acc = nth(&d, PB_OP_STORE_LOCAL, 0);
+    ck_assert(!total_with(img, count, &d, acc, PB_OP_LOAD_LOCAL, d.in[acc].a, 0)); /* no accumulator */
+    size_t list = nth(&d, PB_OP_LOAD_FACT, 0);
+    ck_assert(!total_with(img, count, &d, list, PB_OP_LOAD_FACT, 1, 0)); /* birth_date: no list */
+    ck_assert(!total_with(img, count, &d, list, PB_OP_LOAD_FACT, img->records[0].nfields, 0));
+    ck_assert(!total_with(img, count, &d, list, PB_OP_LOAD_LOCAL, 0, 0));
+    size_t init = nth(&d, PB_OP_ITER_INIT, 0);
+    ck_assert(!total_with(img, count, &d, init, PB_OP_ITER_NEXT, d.in[init].a, 0));
+    size_t next = nth(&d, PB_OP_ITER_NEXT, 0);
+    ck_assert(!total_with(img, count, &d, next, PB_OP_ITER_FIND, d.in[next].a, d.in[next].b));
+    ck_assert(!total_with(img, count, &d, next, PB_OP_ITER_NEXT, d.in[next].a + 7, d.in[next].b));
+    ck_assert(!total_with(img, count, &d, next, PB_OP_ITER_NEXT, d.in[next].a, 4096)); /* done past the end */
+    size_t var = nth(&d, PB_OP_STORE_LOCAL, 1);
+    ck_assert(!total_with(img, count, &d, var, PB_OP_LOAD_LOCAL, d.in[var].a, 0));
+    /* Inside the body: a jump out of it, a local never written. */
+    size_t jf = nth(&d, PB_OP_JUMP_FALSE, 0);
+    ck_assert(!total_with(img, count, &d, jf, PB_OP_JUMP_FALSE, 4096, 0));
+    ck_assert(!total_with(img, count, &d, jf, PB_OP_JUMP, 4096, 0));
+    ck_assert(!total_with(img, count, &d, jf, PB_OP_JUMP_TRUE, 4096, 0));
+    size_t ld = nth(&d, PB_OP_LOAD_LOCAL, 0);
+    ck_assert(!total_with(img, count, &d, ld, PB_OP_LOAD_LOCAL, 40, 0));
+    /* The loop back, and what comes after it. */
+    size_t loop = nth(&d, PB_OP_LOOP, 0);
+    ck_assert(!total_with(img, count, &d, loop, PB_OP_LOOP, d.in[loop].a + 4096, 0)); /* before the code */
+    ck_assert(!total_with(img, count, &d, loop, PB_OP_LOOP, d.in[loop].a - 1, 0));    /* not to the head */
+    ck_assert(!total_with(img, count, &d, loop, PB_OP_JUMP, 0, 0));                   /* no loop last */
+    size_t fin = nth(&d, PB_OP_LOAD_LOCAL, -1);
+    ck_assert(!total_with(img, count, &d, fin, PB_OP_LOAD_LOCAL, d.in[var].a, 0));   /* not the accumulator */
+    ck_assert(!total_with(img, count, &d, fin, PB_OP_LOAD_LOCAL, 40, 0));            /* a local never written */
+    ck_assert(!total_with(img, count, &d, fin, PB_OP_STORE_LOCAL, d.in[fin].a, 0));
+    /* The tail: the accumulator stored, by the right addition. */
+    size_t store = nth(&d, PB_OP_STORE_LOCAL, -1);
+    ck_assert(!total_with(img, count, &d, store, PB_OP_STORE_LOCAL, d.in[var].a, 0));
+    size_t add = nth(&d, PB_OP_ADD_INT, 0);
+    ck_assert(!total_with(img, count, &d, add, PB_OP_SUB_INT, 0, 0));
+    /* Adding something other than 1 is a sum, of no field. */
+    {
+        pb_image m = *img;
+        uint8_t *code = malloc(img->ncode);
+        memcpy(code, img->code, img->ncode);
+        m.code = code;
+        size_t k = nth(&d, PB_OP_PUSH_INT, 1);
+        pb_encode(code + d.pc[k], PB_OP_PUSH_INT, d.in[i0].a, 0); /* adds 0 */
+        ck_assert(px_quant_func(&m, count, &q));
+        ck_assert_int_eq(q.kind, PX_SUM);
+        ck_assert_int_eq(q.field, -1);
+        free(code);
+    }
+    /* A function that is a total and then more is not one total. */
+    ck_assert(!total_with(img, count, &d, d.n - 1, PB_OP_NOP, 0, 0));
+
+    /* The sum of numbers: its zero, and its addition of numbers. */
+    decode_func(img, hours, &d);
+    ck_assert_int_eq(d.in[0].op, PB_OP_PUSH_NUM);
+    ck_assert(!total_with(img, hours, &d, 0, PB_OP_PUSH_NUM, img->nnums, 0));
+    ck_assert(!total_with(img, hours, &d, nth(&d, PB_OP_ADD_NUM, 0), PB_OP_ADD_INT, 0, 0));
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -359,6 +535,9 @@ static Suite *explain_branches_suite(void)
     tcase_add_test(tc, test_unknown_program_in_list);
     tcase_add_test(tc, test_error_on_a_later_day);
     tcase_add_test(tc, test_node_at);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("totals");
+    tcase_add_test(tc, test_totals_shape);
     suite_add_tcase(s, tc);
     return s;
 }

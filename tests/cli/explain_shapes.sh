@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# What explain shows of values in less usual shapes (issue 23), on
+# tests/explain/shapes.pw: a definition compared twice in one requirement
+# (shown once per comparison), comparisons written with the constant on the
+# left (said the other way round: `18 <= age` is "at least 18", `70 > age`
+# "less than 70"), and a sum of an expression rather than of a field ("sum
+# over courses", with what each entry adds). Text and JSON pinned exactly.
+# usage: explain_shapes.sh PATHWAY_BINARY REPOSITORY_ROOT
+set -uo pipefail
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$2" && pwd)
+rules=$root/tests/explain/shapes.pw
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+. "$(dirname "$0")/lib/asserts.sh"
+export NO_COLOR=1
+echo '{"id":"a","birth_date":"2010-03-01","courses":[{"completed":"2025-01-01","points":2}]}' >"$tmp/a.jsonl"
+q() { "$bin" explain "$rules" --facts "$tmp/a.jsonl" --as-of 2026-06-01 --horizon 5y "$@"; }
+
+expect_status text 0 q --format text && expect_out text <<'OUT'
+a as of 2026-06-01 (looking from 2021-06-01 to 2031-06-01)
+  p (P): not eligible
+    [not met] between 18 and 65
+          age 16, needs at least 18: reaches 18 on 2028-03-01
+          age 16, needs at most 65: reaches 18 on 2028-03-01
+    [not met] at least 18, constant first
+          age 16, needs at least 18: reaches 18 on 2028-03-01
+    [not met] older than 20, constant first
+          age 16, needs more than 20: reaches 21 on 2031-03-01
+    [met] at most 65, constant first
+          age 16 (needs at most 65)
+    [met] younger than 70, constant first
+          age 16 (needs less than 70)
+    [not met] double points
+          sum over courses 4, needs at least 10
+            {completed: 2025-01-01, points: 2} adds 4
+          not met on any day up to the horizon
+OUT
+expect_status json 0 q --format json && expect_out json <<'OUT'
+{"id":"a","as_of":"2026-06-01","horizon":{"from":"2021-06-01","until":"2031-06-01"},"programs":[{"program":"p","title":"P","status":"not_eligible","eligible":false,"in_force":{"from":null,"until":null},"requirements":[{"label":"between 18 and 65","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":"2028-03-01","last_met":null,"unmet_on":null,"seen":[{"expr":"age","value":"16","test":"at least 18","value_then":"18","entries":[]},{"expr":"age","value":"16","test":"at most 65","value_then":"18","entries":[]}]},{"label":"at least 18, constant first","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":"2028-03-01","last_met":null,"unmet_on":null,"seen":[{"expr":"age","value":"16","test":"at least 18","value_then":"18","entries":[]}]},{"label":"older than 20, constant first","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":"2031-03-01","last_met":null,"unmet_on":null,"seen":[{"expr":"age","value":"16","test":"more than 20","value_then":"21","entries":[]}]},{"label":"at most 65, constant first","citation":null,"kind":"single","role":"require","depth":0,"outcome":"met","holds":"met","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"age","value":"16","test":"at most 65","value_then":null,"entries":[]}]},{"label":"younger than 70, constant first","citation":null,"kind":"single","role":"require","depth":0,"outcome":"met","holds":"met","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"age","value":"16","test":"less than 70","value_then":null,"entries":[]}]},{"label":"double points","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"sum over courses","value":"4","test":"at least 10","value_then":null,"entries":["{completed: 2025-01-01, points: 2} adds 4"]}]}]}]}
+OUT
+exit $failed

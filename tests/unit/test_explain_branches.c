@@ -8,6 +8,7 @@
  * (a `sum` or `count` of the code generator's exact shape), each change to
  * that shape refused. */
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +524,102 @@ START_TEST(test_totals_shape)
 }
 END_TEST
 
+/* ---- replaying a plan ------------------------------------------------------------ */
+
+/* A course open for enrolment in the autumn, an award in force from
+ * October that needs the course's certificate, and a target that needs the
+ * award's. */
+static const char *const replay_rules = "record certificate {\n"
+                                        "  id: text\n"
+                                        "  issued: date\n"
+                                        "  expires: date? = none\n"
+                                        "}\n"
+                                        "facts coach {\n"
+                                        "  id: text\n"
+                                        "  certificates: list of certificate = []\n"
+                                        "}\n"
+                                        "define holds(c: text): boolean =\n"
+                                        "  any x in certificates where x.id = c and x.issued <= today\n"
+                                        "program course \"Course\"\n"
+                                        "  enrolment open from 2026-09-01 until 2026-12-31\n"
+                                        "{\n"
+                                        "  grants \"course-cert\"\n"
+                                        "  require \"a coach\": id != \"\"\n"
+                                        "}\n"
+                                        "program award \"Award\"\n"
+                                        "  effective from 2026-10-01\n"
+                                        "{\n"
+                                        "  grants \"award-cert\"\n"
+                                        "  require \"the course\": holds(\"course-cert\")\n"
+                                        "}\n"
+                                        "program top \"Top\" {\n"
+                                        "  require \"the award\": holds(\"award-cert\")\n"
+                                        "}\n";
+
+/* The plan found is replayed before it is returned; px_plan_replay is the
+ * check, and each way a plan can be wrong is caught with its own message:
+ * a step taken before its window opens, before its program is in force,
+ * before the certificate it needs is granted, or under another version. */
+START_TEST(test_plan_replay)
+{
+    pw_program *p = compile(replay_rules);
+    const char *json = "{\"id\": \"a\"}";
+    pw_explain_options o = options("2026-06-01", 730);
+    pw_plan *plan;
+    pw_error err;
+    char b[11];
+    ck_assert_msg(pw_plan_find(p, json, strlen(json), "top", &o, &plan, &err) == PW_OK, "%s", err.message);
+    ck_assert(plan->reachable);
+    ck_assert_uint_eq(plan->nsteps, 3);
+    ck_assert_str_eq(plan->steps[0].program, "course");
+    ck_assert_str_eq(text_of(plan->steps[0].enrol, b), "2026-09-01");
+    ck_assert_str_eq(plan->steps[1].program, "award");
+    ck_assert_str_eq(text_of(plan->steps[1].enrol, b), "2026-10-01");
+    ck_assert_str_eq(plan->steps[2].program, "top");
+
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+    cJSON *record = cJSON_Parse(json);
+    ck_assert_ptr_nonnull(record);
+    ck_assert_int_eq(pt_context_set_cjson(ctx, record, &err), PW_OK);
+    ck_assert_int_eq(px_plan_replay(ctx, record, plan, &err), PW_OK);
+
+    pw_plan_step steps[3];
+    memcpy(steps, plan->steps, sizeof steps);
+    pw_plan wrong = *plan;
+    wrong.steps = steps;
+
+    steps[0].enrol = pw_test_day("2026-08-31");
+    ck_assert_int_eq(px_plan_replay(ctx, record, &wrong, &err), PW_ERR_EVAL);
+    ck_assert_str_eq(err.message, "replay: step 1 (course) is not open for enrolment on 2026-08-31");
+    steps[0] = plan->steps[0];
+
+    steps[1].enrol = pw_test_day("2026-09-15");
+    ck_assert_int_eq(px_plan_replay(ctx, record, &wrong, &err), PW_ERR_EVAL);
+    ck_assert_str_eq(err.message, "replay: step 2 (award) is not in force on 2026-09-15");
+    steps[1] = plan->steps[1];
+
+    steps[2].enrol = pw_test_day("2026-09-20");
+    ck_assert_int_eq(px_plan_replay(ctx, record, &wrong, &err), PW_ERR_EVAL);
+    ck_assert_str_eq(err.message, "replay: step 3 (top) on 2026-09-20: \"the award\" is not met");
+    steps[2] = plan->steps[2];
+
+    steps[2].version = steps[1].version; /* top, said to be award's version */
+    ck_assert_int_eq(px_plan_replay(ctx, record, &wrong, &err), PW_ERR_EVAL);
+    ck_assert_str_eq(err.message, "replay: step 3 (top) is not the version in force on 2026-10-01");
+    steps[2] = plan->steps[2];
+
+    /* The facts are the record's again after each replay. */
+    ck_assert_int_eq(px_plan_replay(ctx, record, &wrong, &err), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, steps[2].version, steps[2].enrol, &err), PW_OK);
+    ck_assert_int_eq(pw_result_verdict(ctx, steps[2].version), PW_NOT_ELIGIBLE);
+    cJSON_Delete(record);
+    pw_context_free(ctx);
+    pw_plan_free(plan);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -538,6 +635,9 @@ static Suite *explain_branches_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("totals");
     tcase_add_test(tc, test_totals_shape);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("plan");
+    tcase_add_test(tc, test_plan_replay);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -620,6 +620,56 @@ START_TEST(test_plan_replay)
 }
 END_TEST
 
+/* ---- more requirements than explain remembers ------------------------------------- */
+
+/* 300 programs, each with a requirement of its own (`years since
+ * birth_date >= K`, K = 1..300): more than the 256 scans and values explain
+ * keeps to share between programs. Those past the limit are computed
+ * afresh, and every answer is still right. */
+START_TEST(test_many_requirements)
+{
+    size_t cap = 64 * 1024, at = 0;
+    char *src = malloc(cap);
+    ck_assert_ptr_nonnull(src);
+    at += (size_t)snprintf(src + at, cap - at, "facts coach {\n  id: text\n  birth_date: date\n}\n");
+    for (int k = 1; k <= 300; k++)
+        at += (size_t)snprintf(src + at, cap - at,
+                               "program p%d \"P%d\" {\n  require \"%d years\": years since birth_date >= %d\n}\n", k, k,
+                               k, k);
+    ck_assert_uint_lt(at, cap);
+    pw_program *p = compile(src);
+    free(src);
+    const char *json = "{\"id\": \"a\", \"birth_date\": \"2000-01-01\"}";
+    pw_explain_options o = options("2026-06-01", 0);
+    pw_explanation *e;
+    pw_error err;
+    ck_assert_msg(pw_explain(p, json, strlen(json), &o, &e, &err) == PW_OK, "%s", err.message);
+    ck_assert_uint_eq(e->nprograms, 300);
+    for (int k = 1; k <= 300; k++) {
+        const pw_program_explained *pe = &e->programs[k - 1];
+        const pw_req_explained *r = &pe->reqs[0];
+        char want[11], got[11];
+        if (k <= 26) {
+            ck_assert_int_eq(pe->verdict, PW_ELIGIBLE);
+            ck_assert_int_eq(r->holds, PW_MET);
+            ck_assert_int_eq(r->unmet_on, PW_DATE_MAX);
+        } else if (k <= 46) { /* within the 20 years ahead */
+            ck_assert_int_eq(r->holds, PW_UNMET);
+            snprintf(want, sizeof want, "%04d-01-01", 2000 + k);
+            ck_assert_str_eq(text_of(r->met_on, got), want);
+        } else {
+            ck_assert_int_eq(r->holds, PW_UNMET);
+            ck_assert_int_eq(r->met_on, PW_DATE_MAX);
+        }
+        ck_assert_uint_eq(r->nseen, 1);
+        ck_assert_str_eq(r->seen[0].expr, "birth_date");
+        ck_assert_str_eq(r->seen[0].value, "2000-01-01");
+    }
+    pw_explanation_free(e);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -632,6 +682,7 @@ static Suite *explain_branches_suite(void)
     tcase_add_test(tc, test_unknown_program_in_list);
     tcase_add_test(tc, test_error_on_a_later_day);
     tcase_add_test(tc, test_node_at);
+    tcase_add_test(tc, test_many_requirements);
     suite_add_tcase(s, tc);
     tc = tcase_create("totals");
     tcase_add_test(tc, test_totals_shape);

@@ -236,6 +236,22 @@ START_TEST(test_context_coach_id)
                                    "program p \"P\" {\n  require \"n\": n >= 0\n}\n",
                                    "{\"n\": 1}"),
                      "(null)");
+    /* A context whose facts were never set: the defaults, completed first. */
+    {
+        pw_program *p = compile("facts coach {\n  id: text = \"dflt\"\n  n: integer = 0\n}\n"
+                                "program p \"P\" {\n  require \"n\": n >= 0\n}\n");
+        pw_context *ctx;
+        pw_error err;
+        ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+        pw_explain_options o = options("2026-06-01", PW_HORIZON_NONE);
+        pw_explanation *e;
+        ck_assert_msg(pw_explain_context(ctx, &o, &e, &err) == PW_OK, "%s", err.message);
+        ck_assert_str_eq(e->coach ? e->coach : "(null)", "dflt");
+        ck_assert_int_eq(e->programs[0].verdict, PW_ELIGIBLE);
+        pw_explanation_free(e);
+        pw_context_free(ctx);
+        pw_program_free(p);
+    }
     /* No field called id at all. */
     ck_assert_str_eq(context_coach("facts coach {\n  n: integer = 0\n}\n"
                                    "program p \"P\" {\n  require \"n\": n >= 0\n}\n",

@@ -71,6 +71,7 @@
 #include "explain/explain.h"
 #include "facts/facts.h"
 #include "gen/gen.h"
+#include "impact/impact.h"
 #include "pathway.h"
 #include "util/arena.h"
 
@@ -953,11 +954,12 @@ static void do_field_records(run *r, const char *prefix, pw_context *ctx, const 
 
 /* ---- pipelines ---------------------------------------------------------------- */
 
-typedef enum pipeline { P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_DIAGS, P_EXPLAIN } pipeline;
+typedef enum pipeline { P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_DIAGS, P_EXPLAIN, P_IMPACT } pipeline;
 
 static const char *const pipeline_names[] = {"compile+save",        "load+open", "context+json+eval",
                                              "context+fields+eval", "whole",     "rule tests",
-                                             "other sources", "explain+when+plan"};
+                                             "other sources", "explain+when+plan",
+                                             "report+diff"};
 
 static void pipe_compile(run *r, const ruleset *rs)
 {
@@ -1150,6 +1152,173 @@ static void pipe_explain(run *r)
                 400, false);
 }
 
+/* ---- report and diff (src/impact) --------------------------------------------- */
+
+/* The fixtures of tests/cli/impact_windows.sh: windows and programs out of
+ * force for a report, and a change of rules for a diff, over seven coaches. */
+static const char *const impact_paths[] = {
+    PW_SOURCE_DIR "/tests/impact/windows.pw",
+    PW_SOURCE_DIR "/tests/impact/changes-old.pw",
+    PW_SOURCE_DIR "/tests/impact/changes-new.pw",
+};
+static pw_program *impact_prog[3];
+static const char *const impact_coaches[] = {
+    "{\"id\":\"a\",\"n\":0}", "{\"id\":\"b\",\"n\":1}", "{\"id\":\"c\",\"n\":3}", "{\"id\":\"d\",\"n\":4}",
+    "{\"id\":\"e\",\"n\":6}", "{\"id\":\"f\",\"n\":2}", "{\"id\":\"g\",\"n\":3}",
+};
+#define NIMPACT_COACHES (sizeof impact_coaches / sizeof impact_coaches[0])
+
+static pw_status nomem_status(pw_error *err, const char *what)
+{
+    err->status = PW_ERR_NOMEM;
+    snprintf(err->message, sizeof err->message, "%s: out of memory", what);
+    return PW_ERR_NOMEM;
+}
+
+/* A renderer's output, read back from a memory stream (whose buffer libc
+ * allocates itself: it is released with the real free). */
+typedef bool (*render_fn)(FILE *out, const void *view, int format);
+
+static bool render_report(FILE *out, const void *view, int format)
+{
+    return format == PI_HTML ? pi_render_report_html(out, view) : pi_render_report(out, view, (pi_format)format);
+}
+
+static bool render_diff(FILE *out, const void *view, int format)
+{
+    return pi_render_diff(out, view, (pi_format)format);
+}
+
+static void do_render(run *r, const char *key, render_fn fn, const void *view, int format)
+{
+    pw_error err;
+    memset(&err, 0, sizeof err);
+    step_begin(r, "%s", key);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    pw_status st = PW_OK;
+    if (!f) {
+        st = nomem_status(&err, "open_memstream");
+    } else {
+        bool ok = fn(f, view, format);
+        fclose(f);
+        if (ok)
+            step_printf(r, "%zu bytes, fnv %016llx", len, (unsigned long long)fnv(buf, len));
+        else
+            st = nomem_status(&err, "rendering");
+    }
+    __real_free(buf);
+    step_end(r, st, &err);
+}
+
+static void pipe_report(run *r, pw_date day)
+{
+    pw_error err;
+    memset(&err, 0, sizeof err);
+    pi_report rep;
+    step_begin(r, "report:init");
+    pw_status st = pi_report_init(&rep, impact_prog[0], day, &err) ? PW_OK : err.status;
+    if (st == PW_OK)
+        step_printf(r, "%zu programs, %zu counters", rep.nprogs, rep.ncounters);
+    uint64_t *counts = NULL;
+    pw_context *ctx = NULL;
+    if (step_end(r, st, &err) == PW_OK) {
+        step_begin(r, "report:json:count");
+        counts = calloc(rep.ncounters ? rep.ncounters : 1, sizeof *counts);
+        st = counts ? pw_context_new(impact_prog[0], &ctx, &err) : nomem_status(&err, "counters");
+        for (size_t i = 0; st == PW_OK && i < NIMPACT_COACHES; i++) {
+            st = pw_context_set_json(ctx, impact_coaches[i], strlen(impact_coaches[i]), &err);
+            for (size_t k = 0; st == PW_OK && k < rep.nprogs; k++)
+                st = pw_evaluate(ctx, rep.progs[k].p, day, &err);
+            if (st == PW_OK)
+                pi_report_record(&rep, ctx, counts);
+        }
+        for (size_t k = 0; st == PW_OK && k < rep.ncounters; k++)
+            step_printf(r, "%llu ", (unsigned long long)counts[k]);
+        if (step_end(r, st, &err) == PW_OK) {
+            pi_report_view v = {&rep, counts, {NIMPACT_COACHES, 0}, "windows.pw", 2};
+            static const char *const names[] = {"text", "json", "csv", "html"};
+            for (int fmt = PI_TEXT; fmt <= PI_HTML; fmt++) {
+                char key[64];
+                snprintf(key, sizeof key, "report:%s", names[fmt]);
+                do_render(r, key, render_report, &v, fmt);
+            }
+        }
+    }
+    pw_context_free(ctx);
+    free(counts);
+    pi_report_fini(&rep);
+}
+
+static void note_affected(void *user, const pi_affected *a)
+{
+    run *r = user;
+    step_printf(r, "%s %s:", a->change == PI_LOST ? "lost" : "gained",
+                a->pair->has_new ? a->pair->new.id : a->pair->old.id);
+    for (size_t i = 0; i < a->nreasons; i++)
+        step_printf(r, " \"%s\"", a->reasons[i]);
+    step_printf(r, "; ");
+}
+
+static void pipe_diff(run *r, pw_date from, pw_date to)
+{
+    pw_error err;
+    memset(&err, 0, sizeof err);
+    pi_diff d;
+    step_begin(r, "diff:init");
+    pw_status st = pi_diff_init(&d, impact_prog[1], from, impact_prog[2], to, &err) ? PW_OK : err.status;
+    if (st == PW_OK)
+        step_printf(r, "%zu pairs, %zu counters", d.npairs, d.ncounters);
+    if (step_end(r, st, &err) != PW_OK) {
+        pi_diff_fini(&d);
+        return;
+    }
+    pw_context *before = NULL, *after = NULL;
+    step_begin(r, "diff:json:count");
+    uint64_t *counts = calloc(d.ncounters ? d.ncounters : 1, sizeof *counts);
+    const char **scratch = calloc(d.max_reasons + 1, sizeof *scratch);
+    st = counts && scratch ? pw_context_new(impact_prog[1], &before, &err) : nomem_status(&err, "counters");
+    if (st == PW_OK)
+        st = pw_context_new(impact_prog[2], &after, &err);
+    for (size_t i = 0; st == PW_OK && i < NIMPACT_COACHES; i++) {
+        const char *json = impact_coaches[i];
+        st = pw_context_set_json(before, json, strlen(json), &err);
+        if (st == PW_OK)
+            st = pw_context_set_json(after, json, strlen(json), &err);
+        for (size_t k = 0; st == PW_OK && k < d.npairs; k++) {
+            const pi_pair *pr = &d.pairs[k];
+            if (pr->has_old)
+                st = pw_evaluate(before, pr->old.p, from, &err);
+            if (st == PW_OK && pr->has_new)
+                st = pw_evaluate(after, pr->new.p, to, &err);
+        }
+        if (st == PW_OK)
+            pi_diff_record(&d, before, after, counts, scratch, note_affected, r);
+    }
+    if (step_end(r, st, &err) == PW_OK) {
+        pi_diff_view v = {&d, counts, {NIMPACT_COACHES, 0}, "changes-old.pw", "changes-new.pw"};
+        do_render(r, "diff:text", render_diff, &v, PI_TEXT);
+        do_render(r, "diff:json", render_diff, &v, PI_JSON);
+    }
+    pw_context_free(before);
+    pw_context_free(after);
+    free(counts);
+    free(scratch);
+    pi_diff_fini(&d);
+}
+
+/* A report of windows.pw in every format, and the diff of the changed rules
+ * as text and JSON (tests/cli/impact_windows.sh pins their outputs). */
+static void pipe_impact(run *r)
+{
+    pw_date day, to;
+    pw_date_parse("2026-06-15", &day, NULL);
+    pw_date_parse("2026-10-01", &to, NULL);
+    pipe_report(r, day);
+    pipe_diff(r, day, to);
+}
+
 static void run_pipeline(run *r, pipeline p, const ruleset *rs)
 {
     switch (p) {
@@ -1161,6 +1330,7 @@ static void run_pipeline(run *r, pipeline p, const ruleset *rs)
     case P_TESTS: pipe_tests(r, rs); break;
     case P_DIAGS: pipe_diags(r); break;
     case P_EXPLAIN: pipe_explain(r); break;
+    case P_IMPACT: pipe_impact(r); break;
     }
 }
 
@@ -1255,7 +1425,8 @@ typedef struct config {
 } config;
 
 /* Every pipeline of both rule sets, at both levels, single and sticky; then
- * explain, when and plan (their own rule set), at both levels. */
+ * explain, when and plan, and report and diff (their own rule sets), at
+ * both levels. */
 static config configs[96];
 static size_t nconfigs;
 
@@ -1277,7 +1448,8 @@ static void make_configs(void)
                 }
     for (int lvl = 0; lvl < 2; lvl++)
         for (int sticky = 0; sticky < 2; sticky++)
-            configs[nconfigs++] = (config){P_EXPLAIN, -1, lvl == 1, sticky == 1};
+            for (int p = P_EXPLAIN; p <= P_IMPACT; p++)
+                configs[nconfigs++] = (config){(pipeline)p, -1, lvl == 1, sticky == 1};
 }
 
 static unsigned long stride = 1;
@@ -1421,12 +1593,18 @@ static void fixture_up(void)
     }
     pw_error err;
     ck_assert_msg(pw_compile_file(ladder_path, NULL, &ladder_prog, &err) == PW_OK, "%s", err.message);
+    for (size_t i = 0; i < sizeof impact_paths / sizeof impact_paths[0]; i++)
+        ck_assert_msg(pw_compile_file(impact_paths[i], NULL, &impact_prog[i], &err) == PW_OK, "%s", err.message);
 }
 
 static void fixture_down(void)
 {
     pw_program_free(ladder_prog);
     ladder_prog = NULL;
+    for (size_t i = 0; i < sizeof impact_paths / sizeof impact_paths[0]; i++) {
+        pw_program_free(impact_prog[i]);
+        impact_prog[i] = NULL;
+    }
     for (size_t i = 0; i < NRULESETS; i++) {
         ruleset *rs = &rulesets[i];
         remove(rs->pwc);

@@ -686,6 +686,45 @@ START_TEST(test_many_requirements)
 }
 END_TEST
 
+/* A certificate's validity computed from the facts (`valid until granted +
+ * n years`) that leaves the calendar: the plan fails with the VM's message,
+ * its place, and which program's validity it was. */
+START_TEST(test_plan_validity_error)
+{
+    pw_program *p = compile("record certificate {\n"
+                            "  id: text\n"
+                            "  issued: date\n"
+                            "  expires: date? = none\n"
+                            "}\n"
+                            "facts coach {\n"
+                            "  id: text\n"
+                            "  n: integer = 1\n"
+                            "  certificates: list of certificate = []\n"
+                            "}\n"
+                            "program course \"Course\" {\n"
+                            "  grants \"c\" valid until granted + n years\n"
+                            "  require \"a coach\": id != \"\"\n"
+                            "}\n"
+                            "program top \"Top\" {\n"
+                            "  require \"the course\": any x in certificates where x.id = \"c\"\n"
+                            "}\n");
+    pw_explain_options o = options("2026-06-01", 365);
+    pw_plan *plan;
+    pw_error err;
+    const char *fine = "{\"id\": \"a\", \"n\": 2}", *huge = "{\"id\": \"a\", \"n\": 5000}";
+    ck_assert_msg(pw_plan_find(p, fine, strlen(fine), "top", &o, &plan, &err) == PW_OK, "%s", err.message);
+    char b[11];
+    ck_assert_uint_eq(plan->nsteps, 2);
+    ck_assert_str_eq(text_of(plan->steps[0].expires, b), "2028-06-01");
+    pw_plan_free(plan);
+    ck_assert_int_eq(pw_plan_find(p, huge, strlen(huge), "top", &o, &plan, &err), PW_ERR_EVAL);
+    ck_assert_ptr_null(plan);
+    ck_assert_ptr_nonnull(strstr(err.message, "(the validity of `course`)"));
+    ck_assert_msg(strncmp(err.message, "t.pw:12:", 8) == 0, "%s", err.message);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -705,6 +744,7 @@ static Suite *explain_branches_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");
     tcase_add_test(tc, test_plan_replay);
+    tcase_add_test(tc, test_plan_validity_error);
     suite_add_tcase(s, tc);
     return s;
 }

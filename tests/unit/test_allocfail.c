@@ -1,7 +1,7 @@
 /* Allocation-failure injection, as SQLite does it.
  *
  * The test binary is linked with GNU ld's --wrap for malloc, calloc, realloc,
- * free, strdup, strndup, realpath, pm_alloc and pm_strndup, and for four
+ * free, strdup, strndup, realpath, pm_alloc, pm_strndup and pm_grow, and for four
  * internal entry points that only mark a scope (tests/CMakeLists.txt), so
  * every allocation the static Pathway libraries make comes through the
  * wrappers below. libcjson is a shared library: its allocations are routed
@@ -11,7 +11,7 @@
  *   malloc  the C allocator: malloc, calloc, realloc, strdup, strndup, the
  *           buffer realpath returns (glibc allocates it internally, so the
  *           wrapper fails the call itself, with ENOMEM) and cJSON's nodes;
- *   arena   pm_alloc / pm_strndup calls from outside the arena: the arena
+ *   arena   pm_alloc / pm_strndup / pm_grow calls from outside the arena: the arena
  *           takes 64 KiB chunks from malloc, so most of its allocations never
  *           reach the C allocator, yet each is a place that must handle NULL
  *           (every AST node, scanner buffer, diagnostic, image table, list of
@@ -84,6 +84,7 @@ void __real_free(void *p);
 char *__real_realpath(const char *path, char *resolved);
 void *__real_pm_alloc(pm_arena *a, size_t size);
 char *__real_pm_strndup(pm_arena *a, const char *s, size_t len);
+void *__real_pm_grow(pm_arena *a, const void *items, size_t n, size_t *cap, size_t size, size_t first);
 bool __real_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
 pb_image *__real_pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __real_pb_verify(pb_image *img, char *err, size_t errlen);
@@ -312,6 +313,12 @@ void *__wrap_pm_alloc(pm_arena *a, size_t size)
 char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len)
 {
     return inj_fail(SRC_ARENA) ? NULL : __real_pm_strndup(a, s, len);
+}
+
+/* The arena's growing arrays (src/explain's scans, changes and values). */
+void *__wrap_pm_grow(pm_arena *a, const void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+    return inj_fail(SRC_ARENA) ? NULL : __real_pm_grow(a, items, n, cap, size, first);
 }
 
 static void *cjson_malloc(size_t n)
@@ -1049,7 +1056,7 @@ static void pipe_diags(run *r)
 /* ---- explain, when and plan (src/explain) ------------------------------------- */
 
 /* The plan tests' licence ladder (tests/plan/), whose certificates land in a
- * list of the rules' choosing, and two of its coaches; and one USATF coach
+ * list of the rules' choosing, and three of its coaches; and one USATF coach
  * whose requirements read lists through definitions with text arguments and
  * counts (the values explain shows with their entries). */
 static const char *const ladder_path = PW_SOURCE_DIR "/tests/plan/ladder.pw";
@@ -1061,6 +1068,9 @@ static const char *const ladder_coaches[] = {
     "{\"id\": \"ben\", \"birth_date\": \"2009-01-20\", \"coaching_since\": \"2025-01-01\", \"licences\": "
     "[{\"code\": \"grassroots\", \"awarded\": \"2025-03-01\", \"lapses\": null}], \"courses\": "
     "[{\"completed\": \"2025-04-01\", \"in_person\": true}, {\"completed\": \"2025-05-01\", \"in_person\": true}]}",
+    /* Eligible for ussf_c from 2026-09-01 until the membership ends. */
+    "{\"id\": \"dee\", \"birth_date\": \"1990-01-01\", \"membership_expires\": \"2027-06-30\", "
+    "\"licences\": [{\"code\": \"ussf-d\", \"awarded\": \"2025-09-01\", \"lapses\": null}]}",
 };
 
 /* A step's product, rendered as text and (with_json) as JSON (px_render_*;
@@ -1135,6 +1145,7 @@ static void pipe_explain(run *r)
     const char *ana = ladder_coaches[0], *ben = ladder_coaches[1];
     do_question(r, "ladder:json:explain", Q_EXPLAIN, ladder_prog, NULL, ana, NULL, 800, true);
     do_question(r, "ladder:json:when", Q_WHEN, ladder_prog, NULL, ben, "ussf_c", 800, true);
+    do_question(r, "ladder:json:when-period", Q_WHEN, ladder_prog, NULL, ladder_coaches[2], "ussf_c", 800, true);
     do_question(r, "ladder:json:plan", Q_PLAN, ladder_prog, NULL, ben, "national_a", 1500, true);
     pw_context *ctx;
     if (do_context(r, "ladder:context", ladder_prog, &ctx) == PW_OK) {

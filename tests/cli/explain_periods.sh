@@ -2,8 +2,10 @@
 # when, plan and explain about programs not in force on the evaluation date
 # (issue 23), on tests/explain/periods.pw: a program withdrawn before it and
 # never in force within the horizon (its last day is what blocks), and one
-# that comes into force after the horizon (the day it does is what blocks).
-# The outputs are pinned exactly.
+# that comes into force after the horizon (the day it does is what blocks);
+# and explain of programs with enrolment windows (open from and until, until
+# only, from only, not yet open), each said with its days. The outputs are
+# pinned exactly.
 # usage: explain_periods.sh PATHWAY_BINARY REPOSITORY_ROOT
 set -uo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -42,5 +44,24 @@ expect_status explain 0 q explain --format text && expect_out explain <<'OUT'
 a as of 2026-06-01 (looking from 2025-06-01 to 2027-06-01)
   old (Old Award): withdrawn, in force until 2026-05-31
   future (Future Award): not yet in force, in force from 2030-01-01
+  term (Term Course): not eligible, open for enrolment from 2026-05-01 until 2026-07-31
+    [not met] n at least 1
+          n 0, needs at least 1
+          not met on any day up to the horizon
+  rolling (Rolling Course): not eligible, open for enrolment until 2026-12-31
+    [not met] n at least 1
+          n 0, needs at least 1
+          not met on any day up to the horizon
+  opened (Opened Course): not eligible, open for enrolment from 2026-01-01
+    [not met] n at least 1
+          n 0, needs at least 1
+          not met on any day up to the horizon
+  autumn (Autumn Course): not yet open, opens for enrolment on 2026-09-01
+    [not met] n at least 1
+          n 0, needs at least 1
+          not met on any day up to the horizon
+OUT
+expect_status explain_json 0 q explain --format json && expect_out explain_json <<'OUT'
+{"id":"a","as_of":"2026-06-01","horizon":{"from":"2025-06-01","until":"2027-06-01"},"programs":[{"program":"old","title":"Old Award","status":"withdrawn","eligible":false,"in_force":{"from":null,"until":"2026-05-31"},"requirements":[{"label":"n at least 1","citation":null,"kind":"single","role":"require","depth":0,"outcome":"not_evaluated","holds":"not_in_force","met_on":null,"last_met":null,"unmet_on":null,"seen":[]}]},{"program":"future","title":"Future Award","status":"not_yet_in_force","eligible":false,"in_force":{"from":"2030-01-01","until":null},"requirements":[{"label":"n at least 1","citation":null,"kind":"single","role":"require","depth":0,"outcome":"not_evaluated","holds":"not_in_force","met_on":null,"last_met":null,"unmet_on":null,"seen":[]}]},{"program":"term","title":"Term Course","status":"not_eligible","eligible":false,"in_force":{"from":null,"until":null},"enrolment":{"opens":"2026-05-01","closes":"2026-07-31"},"requirements":[{"label":"n at least 1","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"n","value":"0","test":"at least 1","value_then":null,"entries":[]}]}]},{"program":"rolling","title":"Rolling Course","status":"not_eligible","eligible":false,"in_force":{"from":null,"until":null},"enrolment":{"opens":null,"closes":"2026-12-31"},"requirements":[{"label":"n at least 1","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"n","value":"0","test":"at least 1","value_then":null,"entries":[]}]}]},{"program":"opened","title":"Opened Course","status":"not_eligible","eligible":false,"in_force":{"from":null,"until":null},"enrolment":{"opens":"2026-01-01","closes":null},"requirements":[{"label":"n at least 1","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"n","value":"0","test":"at least 1","value_then":null,"entries":[]}]}]},{"program":"autumn","title":"Autumn Course","status":"not_yet_open","eligible":false,"in_force":{"from":null,"until":null},"enrolment":{"opens":"2026-09-01","closes":null},"requirements":[{"label":"n at least 1","citation":null,"kind":"single","role":"require","depth":0,"outcome":"unmet","holds":"unmet","met_on":null,"last_met":null,"unmet_on":null,"seen":[{"expr":"n","value":"0","test":"at least 1","value_then":null,"entries":[]}]}]}]}
 OUT
 exit $failed

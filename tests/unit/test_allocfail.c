@@ -1147,6 +1147,9 @@ static void pipe_explain(run *r)
     do_question(r, "ladder:json:when", Q_WHEN, ladder_prog, NULL, ben, "ussf_c", 800, true);
     do_question(r, "ladder:json:when-period", Q_WHEN, ladder_prog, NULL, ladder_coaches[2], "ussf_c", 800, true);
     do_question(r, "ladder:json:plan", Q_PLAN, ladder_prog, NULL, ben, "national_a", 1500, true);
+    /* Not reachable in 200 days: the steps never taken, and the chain of
+     * certificates from the target down to each, as sentences. */
+    do_question(r, "ladder:json:plan-blocked", Q_PLAN, ladder_prog, NULL, ben, "national_a", 200, true);
     pw_context *ctx;
     if (do_context(r, "ladder:context", ladder_prog, &ctx) == PW_OK) {
         pw_error err;

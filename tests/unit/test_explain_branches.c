@@ -384,10 +384,12 @@ static const char *const totals_rules = "record course {\n"
                                         "define in_person_courses: integer = count c in courses where c.in_person\n"
                                         "define hours: number = sum c.hours for c in courses\n"
                                         "define points: integer = sum c.points for c in courses where c.completed <= today\n"
+                                        "define points_as_number: number = sum c.points for c in courses\n"
                                         "program p \"P\" {\n"
                                         "  require \"two in person\": in_person_courses >= 2\n"
                                         "  require \"ten hours\": hours >= 10.0\n"
                                         "  require \"five points\": points >= 5\n"
+                                        "  require \"five and a half\": points_as_number >= 5.5\n"
                                         "}\n";
 
 typedef struct decoded {
@@ -530,6 +532,17 @@ START_TEST(test_totals_shape)
     }
     /* A function that is a total and then more is not one total. */
     ck_assert(!total_with(img, count, &d, d.n - 1, PB_OP_NOP, 0, 0));
+    /* A return inside the body. */
+    ck_assert(!total_with(img, count, &d, nth(&d, PB_OP_ADD_INT, 0), PB_OP_RET, 0, 0));
+    /* An integer sum made a number: a total, then a conversion, so the
+     * function as a whole is not one. */
+    {
+        uint32_t f = func_named(img, "points_as_number");
+        const pb_func *fn = &img->funcs[f];
+        ck_assert(px_quant_at(img, fn->code_off, (size_t)fn->code_off + fn->code_len, fn->nparams, &q));
+        ck_assert_int_eq(q.type.kind, PB_T_INT);
+        ck_assert(!px_quant_func(img, f, &q));
+    }
 
     /* The sum of numbers: its zero, and its addition of numbers. */
     decode_func(img, hours, &d);

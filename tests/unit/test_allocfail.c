@@ -1062,15 +1062,15 @@ static void pipe_diags(run *r)
 static const char *const ladder_path = PW_SOURCE_DIR "/tests/plan/ladder.pw";
 static pw_program *ladder_prog;
 static const char *const ladder_coaches[] = {
-    "{\"id\": \"ana\", \"birth_date\": \"1990-04-02\", \"coaching_since\": \"2018-01-01\", "
-    "\"membership_expires\": \"2040-12-31\", \"licences\": [{\"code\": \"ussf-c\", \"awarded\": "
-    "\"2025-03-01\", \"lapses\": \"2028-02-29\"}]}",
-    "{\"id\": \"ben\", \"birth_date\": \"2009-01-20\", \"coaching_since\": \"2025-01-01\", \"licences\": "
-    "[{\"code\": \"grassroots\", \"awarded\": \"2025-03-01\", \"lapses\": null}], \"courses\": "
-    "[{\"completed\": \"2025-04-01\", \"in_person\": true}, {\"completed\": \"2025-05-01\", \"in_person\": true}]}",
+    ("{\"id\": \"ana\", \"birth_date\": \"1990-04-02\", \"coaching_since\": \"2018-01-01\", "
+     "\"membership_expires\": \"2040-12-31\", \"licences\": [{\"code\": \"ussf-c\", \"awarded\": "
+     "\"2025-03-01\", \"lapses\": \"2028-02-29\"}]}"),
+    ("{\"id\": \"ben\", \"birth_date\": \"2009-01-20\", \"coaching_since\": \"2025-01-01\", \"licences\": "
+     "[{\"code\": \"grassroots\", \"awarded\": \"2025-03-01\", \"lapses\": null}], \"courses\": "
+     "[{\"completed\": \"2025-04-01\", \"in_person\": true}, {\"completed\": \"2025-05-01\", \"in_person\": true}]}"),
     /* Eligible for ussf_c from 2026-09-01 until the membership ends. */
-    "{\"id\": \"dee\", \"birth_date\": \"1990-01-01\", \"membership_expires\": \"2027-06-30\", "
-    "\"licences\": [{\"code\": \"ussf-d\", \"awarded\": \"2025-09-01\", \"lapses\": null}]}",
+    ("{\"id\": \"dee\", \"birth_date\": \"1990-01-01\", \"membership_expires\": \"2027-06-30\", "
+     "\"licences\": [{\"code\": \"ussf-d\", \"awarded\": \"2025-09-01\", \"lapses\": null}]}"),
 };
 
 /* A step's product, rendered as text and (with_json) as JSON (px_render_*;

@@ -252,6 +252,42 @@ START_TEST(test_context_coach_id)
         pw_context_free(ctx);
         pw_program_free(p);
     }
+    /* No field called id at all; the answers, as text, say so. */
+    {
+        pw_program *p = compile("facts coach {\n  n: integer = 0\n}\n"
+                                "program p \"P\" {\n  require \"n\": n >= 0\n}\n");
+        pw_context *ctx;
+        pw_error err;
+        ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+        ck_assert_int_eq(pw_context_set_json(ctx, "{\"n\": 1}", 8, &err), PW_OK);
+        pw_explain_options o = options("2026-06-01", PW_HORIZON_NONE);
+        pw_explanation *e;
+        pw_eligibility *w;
+        pw_plan *plan;
+        char *buf = NULL;
+        size_t len = 0, cap = 0;
+        ck_assert_int_eq(pw_explain_context(ctx, &o, &e, &err), PW_OK);
+        ck_assert(px_render_explain(e, false, &buf, &len, &cap));
+        ck_assert_int_eq(pw_when_context(ctx, "p", &o, &w, &err), PW_OK);
+        ck_assert(px_render_when(w, false, &buf, &len, &cap));
+        ck_assert_int_eq(pw_plan_find_context(ctx, "p", &o, &plan, &err), PW_OK);
+        ck_assert(px_render_plan(plan, false, &buf, &len, &cap));
+        ck_assert_str_eq(buf, "(no id) as of 2026-06-01 (looking from 2026-06-01 to 2026-06-01)\n"
+                              "  p (P): eligible\n"
+                              "    [met] n\n"
+                              "          n 1 (needs at least 0)\n"
+                              "(no id): p, from 2026-06-01 to 2026-06-01\n"
+                              "  eligible from 2026-06-01 (the evaluation date), to the end of the horizon\n"
+                              "(no id): plan for p as of 2026-06-01\n"
+                              "  1. 2026-06-01: p (P)\n"
+                              "  eligible for p on 2026-06-01: 1 program\n");
+        free(buf);
+        pw_plan_free(plan);
+        pw_eligibility_free(w);
+        pw_explanation_free(e);
+        pw_context_free(ctx);
+        pw_program_free(p);
+    }
     /* No field called id at all. */
     ck_assert_str_eq(context_coach("facts coach {\n  n: integer = 0\n}\n"
                                    "program p \"P\" {\n  require \"n\": n >= 0\n}\n",

@@ -580,11 +580,55 @@ START_TEST(test_totals_shape)
         ck_assert(!px_quant_func(img, f, &q));
     }
 
+    /* Code cut short anywhere inside the total is not one. */
+    {
+        size_t start = d.pc[0];
+        ck_assert(!px_quant_at(img, start, start, 0, &q));
+        for (size_t i = 0; i + 1 < d.n; i++) /* the last is the function's RET, after the total */
+            ck_assert_msg(!px_quant_at(img, start, d.pc[i] + d.in[i].size - 1, 0, &q), "cut inside instruction %zu", i);
+        ck_assert(px_quant_at(img, start, d.pc[d.n - 1], 0, &q));
+    }
+    /* A loop whose body is empty, or that ends inside an instruction. */
+    ck_assert(!total_with(img, count, &d, next, PB_OP_ITER_NEXT, d.in[next].a, d.in[var].size));
+    ck_assert(!total_with(img, count, &d, next, PB_OP_ITER_NEXT, d.in[next].a, 0));
+    /* The tail: the accumulator not stored last. */
+    ck_assert(!total_with(img, count, &d, store, PB_OP_LOAD_LOCAL, d.in[store].a, 0));
+    /* Adding 1 to something other than the accumulator is a sum. */
+    {
+        size_t k = nth(&d, PB_OP_PUSH_INT, 1), before = k - 1;
+        ck_assert_int_eq(d.in[before].op, PB_OP_LOAD_LOCAL);
+        pb_image m = *img;
+        uint8_t *code = malloc(img->ncode);
+        memcpy(code, img->code, img->ncode);
+        m.code = code;
+        pb_encode(code + d.pc[before], PB_OP_LOAD_LOCAL, d.in[var].a, 0);
+        ck_assert(px_quant_func(&m, count, &q));
+        ck_assert_int_eq(q.kind, PX_SUM);
+        ck_assert_int_eq(q.field, -1);
+        free(code);
+    }
+
     /* The sum of numbers: its zero, and its addition of numbers. */
     decode_func(img, hours, &d);
     ck_assert_int_eq(d.in[0].op, PB_OP_PUSH_NUM);
     ck_assert(!total_with(img, hours, &d, 0, PB_OP_PUSH_NUM, img->nnums, 0));
     ck_assert(!total_with(img, hours, &d, nth(&d, PB_OP_ADD_NUM, 0), PB_OP_ADD_INT, 0, 0));
+    /* A field of something other than the entry, or added to something
+     * other than the accumulator: a sum of no field. */
+    for (int k = 0; k < 2; k++) {
+        size_t f = nth(&d, PB_OP_LOAD_FIELD, 0), at = f - 1 - (size_t)k; /* the entry, then the accumulator */
+        ck_assert_int_eq(d.in[at].op, PB_OP_LOAD_LOCAL);
+        uint32_t other = d.in[f - 1].a == d.in[at].a ? d.in[f - 2].a : d.in[f - 1].a;
+        pb_image m = *img;
+        uint8_t *code = malloc(img->ncode);
+        memcpy(code, img->code, img->ncode);
+        m.code = code;
+        pb_encode(code + d.pc[at], PB_OP_LOAD_LOCAL, other, 0);
+        ck_assert(px_quant_func(&m, hours, &q));
+        ck_assert_int_eq(q.kind, PX_SUM);
+        ck_assert_int_eq(q.field, -1);
+        free(code);
+    }
     pw_program_free(p);
 }
 END_TEST

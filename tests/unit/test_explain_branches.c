@@ -818,6 +818,62 @@ START_TEST(test_plan_validity_error)
 }
 END_TEST
 
+/* A count whose where clause looks through another list by key
+ * (ITER_KEY, ITER_FIND inside the body): a total; with the inner lookup
+ * reading an iterator never set up, not one. */
+START_TEST(test_totals_nested)
+{
+    pw_program *p = compile("record course {\n  points: integer\n  code: text = \"\"\n}\n"
+                            "record licence {\n  code: text\n}\n"
+                            "facts coach {\n  id: text\n  courses: list of course = []\n"
+                            "  licences: list of licence = []\n}\n"
+                            "define with_licence: integer =\n"
+                            "  count c in courses where any l in licences where l.code = c.code\n"
+                            "program p \"P\" {\n  require \"x\": with_licence >= 1\n}\n");
+    const pb_image *img = pt_program_image(p);
+    uint32_t f = func_named(img, "with_licence");
+    px_quant q;
+    decoded d;
+    ck_assert(px_quant_func(img, f, &q));
+    ck_assert_int_eq(q.kind, PX_COUNT);
+    decode_func(img, f, &d);
+    size_t key = nth(&d, PB_OP_ITER_KEY, 0), find = nth(&d, PB_OP_ITER_FIND, 0);
+    uint32_t it = d.in[nth(&d, PB_OP_ITER_INIT, 1)].a; /* the inner iterator */
+    ck_assert(!total_with(img, f, &d, key, PB_OP_ITER_KEY, 40, d.in[key].b));
+    ck_assert(!total_with(img, f, &d, find, PB_OP_ITER_FIND, 40, d.in[find].b));
+    ck_assert(!total_with(img, f, &d, find, PB_OP_ITER_FIND, it + 1, d.in[find].b)); /* its third local unset */
+    ck_assert(!total_with(img, f, &d, find, PB_OP_ITER_NEXT, 40, d.in[find].b));
+    pw_program_free(p);
+}
+END_TEST
+
+/* Without options: today, and the default horizon of twenty years. */
+START_TEST(test_no_options)
+{
+    pw_program *p = compile(simple_rules);
+    size_t n = strlen(simple_json);
+    pw_explanation *e;
+    pw_eligibility *w;
+    pw_plan *plan;
+    pw_error err;
+    ck_assert_int_eq(pw_explain(p, simple_json, n, NULL, &e, &err), PW_OK);
+    ck_assert_int_eq(e->as_of, pw_date_today());
+    ck_assert_uint_eq(e->nprograms, 1);
+    ck_assert_int_eq(e->programs[0].verdict, PW_ELIGIBLE);
+    pw_explanation_free(e);
+    ck_assert_int_eq(pw_when(p, simple_json, n, "p", NULL, &w, &err), PW_OK);
+    ck_assert_int_eq(w->last - w->as_of, PW_DEFAULT_HORIZON_DAYS);
+    ck_assert_uint_eq(w->nperiods, 1);
+    ck_assert(w->periods[0].from_start && w->periods[0].to_end);
+    pw_eligibility_free(w);
+    ck_assert_int_eq(pw_plan_find(p, simple_json, n, "p", NULL, &plan, &err), PW_OK);
+    ck_assert(plan->reachable);
+    ck_assert_uint_eq(plan->nsteps, 1);
+    pw_plan_free(plan);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -831,9 +887,11 @@ static Suite *explain_branches_suite(void)
     tcase_add_test(tc, test_error_on_a_later_day);
     tcase_add_test(tc, test_node_at);
     tcase_add_test(tc, test_many_requirements);
+    tcase_add_test(tc, test_no_options);
     suite_add_tcase(s, tc);
     tc = tcase_create("totals");
     tcase_add_test(tc, test_totals_shape);
+    tcase_add_test(tc, test_totals_nested);
     suite_add_tcase(s, tc);
     tc = tcase_create("plan");
     tcase_add_test(tc, test_plan_replay);

@@ -874,6 +874,52 @@ START_TEST(test_no_options)
 }
 END_TEST
 
+/* Requirements a person decides (tests/rules/handbooks/decisions.pw): what
+ * explain shows and what blocks `when`, for a refusal and an acceptance. */
+START_TEST(test_decisions)
+{
+    pw_program *p = pw_test_open("tests/rules/handbooks/decisions.pw");
+    const char *refused = "{\"id\":\"refused\",\"birth_date\":\"1990-06-15\",\"licences\":[{\"id\":\"c-licence\","
+                          "\"issued\":\"2024-03-01\"}],\"decisions\":[{\"key\":\"meets the 3.2 Rule\","
+                          "\"accepted\":false},{\"key\":\"foreign-licence\",\"accepted\":false}]}";
+    const char *accepted = "{\"id\":\"accepted\",\"birth_date\":\"1990-06-15\",\"licences\":[{\"id\":\"c-licence\","
+                           "\"issued\":\"2024-03-01\"}],\"decisions\":[{\"key\":\"meets the 3.2 Rule\","
+                           "\"accepted\":true}]}";
+    pw_explain_options o = options("2026-11-23", 365);
+    pw_eligibility *w;
+    pw_explanation *e;
+    pw_error err;
+    ck_assert_msg(pw_when(p, refused, strlen(refused), "b_licence", &o, &w, &err) == PW_OK, "%s", err.message);
+    ck_assert_uint_eq(w->nperiods, 0);
+    bool found = false;
+    for (size_t i = 0; i < w->nblocking; i++)
+        if (strcmp(w->blocking[i].label, "meets the 3.2 Rule") == 0) {
+            ck_assert_str_eq(w->blocking_decision[i], "refused by the national coaching committee");
+            found = true;
+        }
+    ck_assert(found);
+    pw_eligibility_free(w);
+    const char *const b_only[] = {"b_licence"};
+    o.programs = b_only;
+    o.nprograms = 1;
+    ck_assert_msg(pw_explain(p, accepted, strlen(accepted), &o, &e, &err) == PW_OK, "%s", err.message);
+    found = false;
+    for (size_t k = 0; k < e->programs[0].nreqs; k++) {
+        const pw_req_explained *r = &e->programs[0].reqs[k];
+        if (strcmp(r->info.label, "meets the 3.2 Rule") == 0) {
+            ck_assert_int_eq(r->holds, PW_MET);
+            ck_assert_uint_eq(r->nseen, 1);
+            ck_assert_ptr_null(r->seen[0].expr);
+            ck_assert_str_eq(r->seen[0].value, "accepted by the national coaching committee");
+            found = true;
+        }
+    }
+    ck_assert(found);
+    pw_explanation_free(e);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -888,6 +934,7 @@ static Suite *explain_branches_suite(void)
     tcase_add_test(tc, test_node_at);
     tcase_add_test(tc, test_many_requirements);
     tcase_add_test(tc, test_no_options);
+    tcase_add_test(tc, test_decisions);
     suite_add_tcase(s, tc);
     tc = tcase_create("totals");
     tcase_add_test(tc, test_totals_shape);

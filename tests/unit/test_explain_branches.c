@@ -920,6 +920,44 @@ START_TEST(test_decisions)
 }
 END_TEST
 
+/* Plans with untitled programs (the sentences name them by id) and with
+ * certificates that have no expiry field. */
+START_TEST(test_plan_untitled)
+{
+    const char *json = "{\"id\": \"a\"}";
+    pw_explain_options o = options("2027-02-01", 30);
+    pw_plan *plan;
+    pw_error err;
+    /* The course's window closed before the horizon; the target needs it. */
+    pw_program *p = compile("record certificate {\n  id: text\n  issued: date\n}\n"
+                            "facts coach {\n  id: text\n  certificates: list of certificate = []\n}\n"
+                            "program course\n  enrolment open until 2026-12-31\n{\n"
+                            "  grants \"course-cert\"\n  require \"a coach\": id != \"\"\n}\n"
+                            "program top {\n"
+                            "  require \"the course\": any x in certificates where x.id = \"course-cert\"\n}\n"
+                            "program gone\n  effective until 2026-12-31\n{\n  require \"a coach\": id != \"\"\n}\n");
+    ck_assert_int_eq(pw_plan_find(p, json, strlen(json), "top", &o, &plan, &err), PW_OK);
+    ck_assert(!plan->reachable);
+    ck_assert_uint_ge(plan->nsentences, 1);
+    ck_assert_str_eq(plan->blocking[0], "course closed for enrolment on 2026-12-31");
+    pw_plan_free(plan);
+    ck_assert_int_eq(pw_plan_find(p, json, strlen(json), "gone", &o, &plan, &err), PW_OK);
+    ck_assert(!plan->reachable);
+    ck_assert_str_eq(plan->blocking[0], "gone is not in force (it ended on 2026-12-31)");
+    pw_plan_free(plan);
+    /* In its window, the course's certificate (no expiry field) lands and
+     * the plan replays. */
+    o = options("2026-06-01", 30);
+    ck_assert_msg(pw_plan_find(p, json, strlen(json), "top", &o, &plan, &err) == PW_OK, "%s", err.message);
+    ck_assert(plan->reachable);
+    ck_assert_uint_eq(plan->nsteps, 2);
+    ck_assert_str_eq(plan->steps[0].grants, "course-cert");
+    ck_assert_int_eq(plan->steps[0].expires, PW_DATE_MAX);
+    pw_plan_free(plan);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -943,6 +981,7 @@ static Suite *explain_branches_suite(void)
     tc = tcase_create("plan");
     tcase_add_test(tc, test_plan_replay);
     tcase_add_test(tc, test_plan_validity_error);
+    tcase_add_test(tc, test_plan_untitled);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -958,6 +958,25 @@ START_TEST(test_plan_untitled)
 }
 END_TEST
 
+/* Equality written with the constant first reads the same either way. */
+START_TEST(test_equality_constant_first)
+{
+    pw_program *p = compile("facts coach {\n  id: text\n  n: integer = 0\n}\n"
+                            "program p \"P\" {\n  require \"n is two\": 2 = n\n"
+                            "  require \"n is not three\": 3 != n\n}\n");
+    const char *json = "{\"id\": \"a\", \"n\": 2}";
+    pw_explain_options o = options("2026-06-01", 365);
+    pw_explanation *e;
+    pw_error err;
+    ck_assert_int_eq(pw_explain(p, json, strlen(json), &o, &e, &err), PW_OK);
+    ck_assert_str_eq(e->programs[0].reqs[0].seen[0].test, "equal to 2");
+    ck_assert_str_eq(e->programs[0].reqs[1].seen[0].test, "not 3");
+    ck_assert_str_eq(e->programs[0].reqs[1].seen[0].value, "2");
+    pw_explanation_free(e);
+    pw_program_free(p);
+}
+END_TEST
+
 static Suite *explain_branches_suite(void)
 {
     Suite *s = suite_create("explain_branches");
@@ -973,6 +992,7 @@ static Suite *explain_branches_suite(void)
     tcase_add_test(tc, test_many_requirements);
     tcase_add_test(tc, test_no_options);
     tcase_add_test(tc, test_decisions);
+    tcase_add_test(tc, test_equality_constant_first);
     suite_add_tcase(s, tc);
     tc = tcase_create("totals");
     tcase_add_test(tc, test_totals_shape);

@@ -958,12 +958,14 @@ START_TEST(test_plan_untitled)
 }
 END_TEST
 
-/* Equality written with the constant first reads the same either way. */
+/* Equality written with the constant first reads the same either way; a
+ * requirement not yet in force. */
 START_TEST(test_equality_constant_first)
 {
     pw_program *p = compile("facts coach {\n  id: text\n  n: integer = 0\n}\n"
                             "program p \"P\" {\n  require \"n is two\": 2 = n\n"
-                            "  require \"n is not three\": 3 != n\n}\n");
+                            "  require \"n is not three\": 3 != n\n"
+                            "  require \"later\": n >= 0\n    effective from 2027-01-01\n}\n");
     const char *json = "{\"id\": \"a\", \"n\": 2}";
     pw_explain_options o = options("2026-06-01", 365);
     pw_explanation *e;
@@ -972,6 +974,14 @@ START_TEST(test_equality_constant_first)
     ck_assert_str_eq(e->programs[0].reqs[0].seen[0].test, "equal to 2");
     ck_assert_str_eq(e->programs[0].reqs[1].seen[0].test, "not 3");
     ck_assert_str_eq(e->programs[0].reqs[1].seen[0].value, "2");
+    /* A requirement not yet in force says so, and nothing else. */
+    ck_assert_int_eq(e->programs[0].reqs[2].holds, PW_NOT_IN_FORCE);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    ck_assert(px_render_explain(e, false, &buf, &len, &cap));
+    ck_assert_ptr_nonnull(strstr(buf, "    [not in force] later\n"));
+    ck_assert_ptr_null(strstr(buf, "later\n      "));
+    free(buf);
     pw_explanation_free(e);
     pw_program_free(p);
 }

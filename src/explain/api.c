@@ -29,21 +29,19 @@ typedef struct px_question {
  * when it or a needed id is NULL. */
 static bool px_start(const px_question *q)
 {
-    switch (q->kind) {
-    case PX_EXPLAIN:
+    if (q->kind == PX_EXPLAIN) {
         if (q->explanation)
             *q->explanation = NULL;
         return q->explanation != NULL;
-    case PX_WHEN:
+    }
+    if (q->kind == PX_WHEN) {
         if (q->eligibility)
             *q->eligibility = NULL;
         return q->eligibility && q->id;
-    case PX_PLAN:
-        if (q->plan)
-            *q->plan = NULL;
-        return q->plan && q->id;
     }
-    return false;
+    if (q->plan) /* PX_PLAN: the public functions make no other kind */
+        *q->plan = NULL;
+    return q->plan && q->id;
 }
 
 /* The caller's options in this release's layout; NULL gives `fallback`. */
@@ -62,12 +60,11 @@ static pw_status px_options(const pw_explain_options *given, const pw_explain_op
 static pw_status px_ask(pw_context *ctx, const cJSON *r, const px_question *q, const pw_explain_options *o,
                         pw_error *err)
 {
-    switch (q->kind) {
-    case PX_EXPLAIN: return px_explain(ctx, px_coach_id(r), o, q->explanation, err);
-    case PX_WHEN: return px_when(ctx, px_coach_id(r), q->id, o, q->eligibility, err);
-    case PX_PLAN: return px_plan(ctx, r, q->id, o, q->plan, err);
-    }
-    return pt_fail(err, PW_ERR_USAGE, "%s: unknown question", q->call);
+    if (q->kind == PX_EXPLAIN)
+        return px_explain(ctx, px_coach_id(r), o, q->explanation, err);
+    if (q->kind == PX_WHEN)
+        return px_when(ctx, px_coach_id(r), q->id, o, q->eligibility, err);
+    return px_plan(ctx, r, q->id, o, q->plan, err);
 }
 
 /* The question on a context of its own holding the record. */

@@ -88,7 +88,7 @@ static const px_scanned *px_scan_seen(const pb_image *img, const px_scans *seen,
 static void px_scan_keep(const px_exp *x, const px_scanned *done)
 {
     px_scans *seen = x->scans;
-    if (!seen || seen->n >= PX_SCANS_KEPT)
+    if (seen->n >= PX_SCANS_KEPT)
         return;
     if (seen->n == seen->cap) {
         px_scanned *items = pm_grow(x->a, seen->items, seen->n, &seen->cap, sizeof *items, 32);

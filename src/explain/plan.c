@@ -9,6 +9,7 @@
  * The plan found is replayed (px_plan_replay) before it is returned. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,16 +522,18 @@ static pw_status px_window_blocking(px_search *x, const char ***labels, size_t *
 /* ---- why a step is never taken ------------------------------------------- */
 
 /* The program (the target, or a candidate) whose rules name the certificate
- * of candidate `k` (at its version on `day`): the step it leads to. */
+ * of candidate `k` (at its version on `day`): the step it leads to;
+ * SIZE_MAX when out of memory. */
 static size_t px_needed_by(const px_search *x, unsigned k, pw_date day)
 {
     const pw_program *prog = pt_context_program(x->ctx);
     uint32_t g = x->scope.img->progs[pw_program_version_at(prog, x->scope.cand[k], day)].grants;
-    if (px_names_string(x->scope.img, x->scope.target, g))
-        return x->scope.target;
+    int named = px_names_string(x->scope.img, x->scope.target, g);
+    if (named)
+        return named < 0 ? SIZE_MAX : x->scope.target;
     for (unsigned j = 0; j < x->scope.ncand; j++)
-        if (j != k && px_names_string(x->scope.img, x->scope.cand[j], g))
-            return x->scope.cand[j];
+        if (j != k && (named = px_names_string(x->scope.img, x->scope.cand[j], g)) != 0)
+            return named < 0 ? SIZE_MAX : x->scope.cand[j];
     return x->scope.target;
 }
 
@@ -548,6 +551,8 @@ static const char *px_chain(px_search *x, unsigned k, pw_date day)
         if (idx == x->scope.ncand)
             break;
         size_t up = px_needed_by(x, idx, day);
+        if (up == SIZE_MAX)
+            return NULL;
         uint32_t g = x->scope.img->progs[pw_program_version_at(prog, at, day)].grants;
         const char *link = pm_printf(x->a, "%s needs %s from %s", pw_program_id(prog, up),
                                      x->scope.img->strings[g], pw_program_id(prog, at));

@@ -41,8 +41,9 @@ typedef struct px_land {
 bool px_landing(const pb_image *img, px_land *out);
 
 /* Whether some version of program `first` names text `str` (a string id)
- * in its requirements: it needs the certificate of that id. */
-bool px_names_string(const pb_image *img, size_t first, uint32_t str);
+ * in its requirements: it needs the certificate of that id. 1 when it
+ * does, 0 when not, -1 when out of memory. */
+int px_names_string(const pb_image *img, size_t first, uint32_t str);
 
 /* Finds the certificates list, the programs whose certificates the target's
  * rules (transitively) name, and which requirements read certificates. */

@@ -120,13 +120,11 @@ static bool px_find_fixed(px_scope *s)
 }
 
 /* Every version of the program whose first version is `first`: the strings
- * their leaves push. */
-static void px_mark_program(const pb_image *img, size_t first, uint8_t *strings)
+ * their leaves push. `seen` is scratch of img->nfuncs bytes (at least 1). */
+static void px_mark_program(const pb_image *img, size_t first, uint8_t *strings, uint8_t *seen)
 {
     uint32_t id = img->progs[first].id;
-    uint8_t *seen = calloc(img->nfuncs ? img->nfuncs : 1, 1);
-    if (!seen)
-        return; /* fewer candidates: the plan is still replayed and valid */
+    memset(seen, 0, img->nfuncs ? img->nfuncs : 1);
     for (uint32_t p = 0; p < img->nprogs; p++) {
         if (img->progs[p].id != id)
             continue;
@@ -134,16 +132,16 @@ static void px_mark_program(const pb_image *img, size_t first, uint8_t *strings)
             if (img->reqs[r].kind == PB_R_LEAF)
                 px_scan_func(img, img->reqs[r].func, -1, NULL, seen, strings);
     }
-    free(seen);
 }
 
-bool px_names_string(const pb_image *img, size_t first, uint32_t str)
+int px_names_string(const pb_image *img, size_t first, uint32_t str)
 {
-    uint8_t *strings = calloc(img->nstrings ? img->nstrings : 1, 1);
+    size_t ns = img->nstrings ? img->nstrings : 1;
+    uint8_t *strings = calloc(ns + (img->nfuncs ? img->nfuncs : 1), 1);
     if (!strings)
-        return false;
-    px_mark_program(img, first, strings);
-    bool named = str < img->nstrings && strings[str];
+        return -1;
+    px_mark_program(img, first, strings, strings + ns);
+    int named = str < img->nstrings && strings[str];
     free(strings);
     return named;
 }
@@ -158,10 +156,10 @@ static bool px_grants_marked(const pb_image *img, size_t first, const uint8_t *s
     return false;
 }
 
-static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings)
+static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings, uint8_t *mark)
 {
     const pw_program *prog = pt_context_program(ctx);
-    px_mark_program(s->img, s->target, strings);
+    px_mark_program(s->img, s->target, strings, mark);
     bool grew = true;
     while (grew) { /* with no list to land in, px_plan_build refuses any candidate */
         grew = false;
@@ -174,7 +172,7 @@ static void px_find_candidates(px_scope *s, pw_context *ctx, uint8_t *strings)
             if (have || !px_grants_marked(s->img, i, strings))
                 continue;
             s->cand[s->ncand++] = i;
-            px_mark_program(s->img, i, strings);
+            px_mark_program(s->img, i, strings, mark);
             grew = true;
         }
     }
@@ -191,20 +189,23 @@ pw_status px_scope_init(px_scope *s, pw_context *ctx, size_t target, pw_error *e
     size_t nr = img->nreqs ? img->nreqs : 1;
     uint8_t *strings = calloc(img->nstrings ? img->nstrings : 1, 1);
     uint8_t *seen = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+    uint8_t *mark = calloc(img->nfuncs ? img->nfuncs : 1, 1);
     s->influenced = calloc(nr, 1);
     s->last_met = calloc(nr, sizeof *s->last_met);
     s->known = calloc(nr, 1);
     s->fixed = calloc(nr, 1);
     s->arrange_how = calloc(nr, sizeof *s->arrange_how);
-    if (!strings || !seen || !s->influenced || !s->last_met || !s->known || !s->fixed || !s->arrange_how ||
+    if (!strings || !seen || !mark || !s->influenced || !s->last_met || !s->known || !s->fixed || !s->arrange_how ||
         !px_find_fixed(s)) {
         free(strings);
         free(seen);
+        free(mark);
         px_scope_fini(s);
         return px_fail_nomem(err);
     }
     pb_arrange_texts(img, s->arrange_how);
-    px_find_candidates(s, ctx, strings);
+    px_find_candidates(s, ctx, strings, mark);
+    free(mark);
     /* A group reads the certificates when one of its members does. */
     for (uint32_t r = img->nreqs; r-- > 0;) {
         const pb_req *q = &img->reqs[r];

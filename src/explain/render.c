@@ -81,10 +81,11 @@ static const char *px_day(pw_date d, char buf[11])
     return buf;
 }
 
-/* Appends a cJSON tree as one line; frees it. */
-static bool px_emit_json(px_out *o, cJSON *root)
+/* Appends a cJSON tree as one line (false, nothing appended, when oom:
+ * a part of it could not be built); frees it. */
+static bool px_emit_json(px_out *o, cJSON *root, bool oom)
 {
-    char *s = root ? cJSON_PrintUnformatted(root) : NULL;
+    char *s = root && !oom ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     if (!s)
         return false;
@@ -106,11 +107,31 @@ static cJSON *px_json_str(const char *s)
     return pu_json_cjson(s);
 }
 
-static cJSON *px_json_strings(const char *const *v, size_t n)
+/* A JSON answer is built with every failure noted in *oom: an item that
+ * cannot be made (NULL) or added (cJSON copies each key) is freed and the
+ * answer refused, never printed with a member missing. */
+static cJSON *px_put(bool *oom, cJSON *obj, const char *key, cJSON *item)
+{
+    if (obj && item && cJSON_AddItemToObject(obj, key, item))
+        return item;
+    cJSON_Delete(item);
+    *oom = true;
+    return NULL;
+}
+
+static void px_push(bool *oom, cJSON *array, cJSON *item)
+{
+    if (array && item && cJSON_AddItemToArray(array, item))
+        return;
+    cJSON_Delete(item);
+    *oom = true;
+}
+
+static cJSON *px_json_strings(bool *oom, const char *const *v, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; a && i < n; i++)
-        cJSON_AddItemToArray(a, px_json_str(v[i]));
+        px_push(oom, a, px_json_str(v[i]));
     return a;
 }
 
@@ -215,56 +236,56 @@ static void px_text_program(px_out *o, const pw_program_explained *p)
         px_text_req(o, &p->reqs[i]);
 }
 
-static cJSON *px_json_req(const pw_req_explained *r)
+static cJSON *px_json_req(bool *oom, const pw_req_explained *r)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "label", px_json_str(r->info.label));
-    cJSON_AddItemToObject(j, "citation", px_json_str(r->info.citation));
-    cJSON_AddItemToObject(j, "kind", px_json_str(px_kind_name[r->info.kind]));
-    cJSON_AddItemToObject(j, "role", px_json_str(px_role_name[r->info.role]));
-    cJSON_AddNumberToObject(j, "depth", r->info.depth);
-    cJSON_AddItemToObject(j, "outcome", px_json_str(px_outcome_name[r->outcome]));
-    cJSON_AddItemToObject(j, "holds", px_json_str(px_outcome_name[r->holds]));
+    px_put(oom, j, "label", px_json_str(r->info.label));
+    px_put(oom, j, "citation", px_json_str(r->info.citation));
+    px_put(oom, j, "kind", px_json_str(px_kind_name[r->info.kind]));
+    px_put(oom, j, "role", px_json_str(px_role_name[r->info.role]));
+    px_put(oom, j, "depth", cJSON_CreateNumber(r->info.depth));
+    px_put(oom, j, "outcome", px_json_str(px_outcome_name[r->outcome]));
+    px_put(oom, j, "holds", px_json_str(px_outcome_name[r->holds]));
     if (r->info.kind != PW_REQ_SINGLE) {
-        cJSON_AddNumberToObject(j, "min", r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min);
-        cJSON_AddNumberToObject(j, "members", r->members);
-        cJSON_AddNumberToObject(j, "members_met", r->members_met);
+        px_put(oom, j, "min", cJSON_CreateNumber(r->info.kind == PW_REQ_ALL_OF ? r->members : r->info.min));
+        px_put(oom, j, "members", cJSON_CreateNumber(r->members));
+        px_put(oom, j, "members_met", cJSON_CreateNumber(r->members_met));
     }
-    cJSON_AddItemToObject(j, "met_on", px_json_date(r->met_on));
-    cJSON_AddItemToObject(j, "last_met", px_json_date(r->last_met));
-    cJSON_AddItemToObject(j, "unmet_on", px_json_date(r->unmet_on));
-    cJSON *seen = cJSON_AddArrayToObject(j, "seen");
+    px_put(oom, j, "met_on", px_json_date(r->met_on));
+    px_put(oom, j, "last_met", px_json_date(r->last_met));
+    px_put(oom, j, "unmet_on", px_json_date(r->unmet_on));
+    cJSON *seen = px_put(oom, j, "seen", cJSON_CreateArray());
     for (size_t i = 0; seen && i < r->nseen; i++) {
         const pw_seen *s = &r->seen[i];
         cJSON *js = cJSON_CreateObject();
-        cJSON_AddItemToObject(js, "expr", px_json_str(s->expr));
-        cJSON_AddItemToObject(js, "value", px_json_str(s->value));
-        cJSON_AddItemToObject(js, "test", px_json_str(s->test));
-        cJSON_AddItemToObject(js, "value_then", px_json_str(s->value_then));
-        cJSON_AddItemToObject(js, "entries", px_json_strings(s->entries, s->nentries));
-        cJSON_AddItemToArray(seen, js);
+        px_put(oom, js, "expr", px_json_str(s->expr));
+        px_put(oom, js, "value", px_json_str(s->value));
+        px_put(oom, js, "test", px_json_str(s->test));
+        px_put(oom, js, "value_then", px_json_str(s->value_then));
+        px_put(oom, js, "entries", px_json_strings(oom, s->entries, s->nentries));
+        px_push(oom, seen, js);
     }
     return j;
 }
 
-static cJSON *px_json_program(const pw_program_explained *p)
+static cJSON *px_json_program(bool *oom, const pw_program_explained *p)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "program", px_json_str(p->id));
-    cJSON_AddItemToObject(j, "title", px_json_str(p->title));
-    cJSON_AddItemToObject(j, "status", px_json_str(px_verdict_name[p->verdict]));
-    cJSON_AddBoolToObject(j, "eligible", p->verdict == PW_ELIGIBLE);
-    cJSON *f = cJSON_AddObjectToObject(j, "in_force");
-    cJSON_AddItemToObject(f, "from", px_json_date(p->from));
-    cJSON_AddItemToObject(f, "until", px_json_date(p->until));
+    px_put(oom, j, "program", px_json_str(p->id));
+    px_put(oom, j, "title", px_json_str(p->title));
+    px_put(oom, j, "status", px_json_str(px_verdict_name[p->verdict]));
+    px_put(oom, j, "eligible", cJSON_CreateBool(p->verdict == PW_ELIGIBLE));
+    cJSON *f = px_put(oom, j, "in_force", cJSON_CreateObject());
+    px_put(oom, f, "from", px_json_date(p->from));
+    px_put(oom, f, "until", px_json_date(p->until));
     if (p->windowed) { /* only then: other programs' objects stay as they were */
-        cJSON *w = cJSON_AddObjectToObject(j, "enrolment");
-        cJSON_AddItemToObject(w, "opens", px_json_date(p->opens));
-        cJSON_AddItemToObject(w, "closes", px_json_date(p->closes));
+        cJSON *w = px_put(oom, j, "enrolment", cJSON_CreateObject());
+        px_put(oom, w, "opens", px_json_date(p->opens));
+        px_put(oom, w, "closes", px_json_date(p->closes));
     }
-    cJSON *reqs = cJSON_AddArrayToObject(j, "requirements");
+    cJSON *reqs = px_put(oom, j, "requirements", cJSON_CreateArray());
     for (size_t i = 0; reqs && i < p->nreqs; i++)
-        cJSON_AddItemToArray(reqs, px_json_req(&p->reqs[i]));
+        px_push(oom, reqs, px_json_req(oom, &p->reqs[i]));
     return j;
 }
 
@@ -273,16 +294,17 @@ bool px_render_explain(const pw_explanation *e, bool json, char **buf, size_t *l
     px_out o = {buf, len, cap, false, {{0}}};
     char b[11], c[11];
     if (json) {
+        bool failed = false, *oom = &failed;
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddItemToObject(j, "id", px_json_str(e->coach));
-        cJSON_AddItemToObject(j, "as_of", px_json_date(e->as_of));
-        cJSON *h = cJSON_AddObjectToObject(j, "horizon");
-        cJSON_AddItemToObject(h, "from", px_json_date(e->first));
-        cJSON_AddItemToObject(h, "until", px_json_date(e->last));
-        cJSON *ps = cJSON_AddArrayToObject(j, "programs");
+        px_put(oom, j, "id", px_json_str(e->coach));
+        px_put(oom, j, "as_of", px_json_date(e->as_of));
+        cJSON *h = px_put(oom, j, "horizon", cJSON_CreateObject());
+        px_put(oom, h, "from", px_json_date(e->first));
+        px_put(oom, h, "until", px_json_date(e->last));
+        cJSON *ps = px_put(oom, j, "programs", cJSON_CreateArray());
         for (size_t i = 0; ps && i < e->nprograms; i++)
-            cJSON_AddItemToArray(ps, px_json_program(&e->programs[i]));
-        return px_emit_json(&o, j); /* no scratch used */
+            px_push(oom, ps, px_json_program(oom, &e->programs[i]));
+        return px_emit_json(&o, j, *oom); /* no scratch used */
     }
     char d[11];
     px_emit(&o, "%s as of %s (looking from %s to %s)\n", px_text(&o, 0, e->coach ? e->coach : "(no id)"), px_day(e->as_of, b),
@@ -312,54 +334,55 @@ static void px_text_changes(px_out *o, const pw_change *c, size_t n)
  * version's last day in force, the window's last open day). In blocking,
  * requirements listed after a version that left force were unmet on its
  * last day in force: "until" says which day that was. */
-static cJSON *px_json_changes(const pw_change *c, size_t n, const char *const *decision)
+static cJSON *px_json_changes(bool *oom, const pw_change *c, size_t n, const char *const *decision)
 {
     cJSON *a = cJSON_CreateArray();
     pw_date ended = 0;
     bool after_end = false;
     for (size_t i = 0; a && i < n; i++) {
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddItemToObject(j, "kind", px_json_str(px_change_name[c[i].kind]));
-        cJSON_AddItemToObject(j, "day", px_json_date(c[i].day));
+        px_put(oom, j, "kind", px_json_str(px_change_name[c[i].kind]));
+        px_put(oom, j, "day", px_json_date(c[i].day));
         if (c[i].kind == PW_CHANGE_OUT_OF_FORCE || c[i].kind == PW_CHANGE_CLOSES)
-            cJSON_AddItemToObject(j, "last_day", px_json_date(c[i].day - 1));
+            px_put(oom, j, "last_day", px_json_date(c[i].day - 1));
         if (c[i].kind == PW_CHANGE_OUT_OF_FORCE) {
             ended = c[i].day - 1;
             after_end = true;
         } else if (c[i].kind == PW_CHANGE_IN_FORCE) {
             after_end = false;
         }
-        cJSON_AddItemToObject(j, "label", px_json_str(c[i].label));
+        px_put(oom, j, "label", px_json_str(c[i].label));
         if (decision && after_end && c[i].kind == PW_CHANGE_UNMET)
-            cJSON_AddItemToObject(j, "until", px_json_date(ended));
+            px_put(oom, j, "until", px_json_date(ended));
         if (decision && decision[i])
-            cJSON_AddItemToObject(j, "decision", px_json_str(decision[i]));
-        cJSON_AddItemToArray(a, j);
+            px_put(oom, j, "decision", px_json_str(decision[i]));
+        px_push(oom, a, j);
     }
     return a;
 }
 
 static bool px_when_json(px_out *o, const pw_eligibility *e)
 {
+    bool failed = false, *oom = &failed;
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "id", px_json_str(e->coach));
-    cJSON_AddItemToObject(j, "program", px_json_str(e->program));
-    cJSON_AddItemToObject(j, "as_of", px_json_date(e->as_of));
-    cJSON_AddItemToObject(j, "horizon_until", px_json_date(e->last));
-    cJSON_AddBoolToObject(j, "eligible_within_horizon", e->nperiods > 0);
-    cJSON *ps = cJSON_AddArrayToObject(j, "periods");
+    px_put(oom, j, "id", px_json_str(e->coach));
+    px_put(oom, j, "program", px_json_str(e->program));
+    px_put(oom, j, "as_of", px_json_date(e->as_of));
+    px_put(oom, j, "horizon_until", px_json_date(e->last));
+    px_put(oom, j, "eligible_within_horizon", cJSON_CreateBool(e->nperiods > 0));
+    cJSON *ps = px_put(oom, j, "periods", cJSON_CreateArray());
     for (size_t i = 0; ps && i < e->nperiods; i++) {
         const pw_period *p = &e->periods[i];
         cJSON *jp = cJSON_CreateObject();
-        cJSON_AddItemToObject(jp, "from", px_json_date(p->from));
-        cJSON_AddItemToObject(jp, "until", p->to_end ? cJSON_CreateNull() : px_json_date(p->until));
-        cJSON_AddBoolToObject(jp, "from_as_of", p->from_start);
-        cJSON_AddItemToObject(jp, "starts", px_json_changes(p->start, p->nstart, NULL));
-        cJSON_AddItemToObject(jp, "ends", px_json_changes(p->end, p->nend, NULL));
-        cJSON_AddItemToArray(ps, jp);
+        px_put(oom, jp, "from", px_json_date(p->from));
+        px_put(oom, jp, "until", p->to_end ? cJSON_CreateNull() : px_json_date(p->until));
+        px_put(oom, jp, "from_as_of", cJSON_CreateBool(p->from_start));
+        px_put(oom, jp, "starts", px_json_changes(oom, p->start, p->nstart, NULL));
+        px_put(oom, jp, "ends", px_json_changes(oom, p->end, p->nend, NULL));
+        px_push(oom, ps, jp);
     }
-    cJSON_AddItemToObject(j, "blocking", px_json_changes(e->blocking, e->nblocking, e->blocking_decision));
-    return px_emit_json(o, j);
+    px_put(oom, j, "blocking", px_json_changes(oom, e->blocking, e->nblocking, e->blocking_decision));
+    return px_emit_json(o, j, *oom);
 }
 
 bool px_render_when(const pw_eligibility *e, bool json, char **buf, size_t *len, size_t *cap)
@@ -459,49 +482,50 @@ static void px_text_step(px_out *o, size_t k, const pw_plan_step *s)
 
 /* obj[key] = v's n strings, NULL entries as null; left out when v has no
  * string at all, so that plans without one print as before. */
-static void px_json_sparse(cJSON *obj, const char *key, const char *const *v, size_t n)
+static void px_json_sparse(bool *oom, cJSON *obj, const char *key, const char *const *v, size_t n)
 {
     bool any = false;
     for (size_t k = 0; v && k < n; k++)
         any |= v[k] != NULL;
-    cJSON *a = any ? cJSON_AddArrayToObject(obj, key) : NULL;
+    cJSON *a = any ? px_put(oom, obj, key, cJSON_CreateArray()) : NULL;
     for (size_t k = 0; a && k < n; k++)
-        cJSON_AddItemToArray(a, v[k] ? px_json_str(v[k]) : cJSON_CreateNull());
+        px_push(oom, a, v[k] ? px_json_str(v[k]) : cJSON_CreateNull());
 }
 
 static bool px_plan_json(px_out *o, const pw_plan *p)
 {
+    bool failed = false, *oom = &failed;
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "id", px_json_str(p->coach));
-    cJSON_AddItemToObject(j, "target", px_json_str(p->target));
-    cJSON_AddItemToObject(j, "as_of", px_json_date(p->as_of));
-    cJSON_AddItemToObject(j, "horizon_until", px_json_date(p->last));
-    cJSON_AddBoolToObject(j, "reachable", p->reachable);
-    cJSON_AddItemToObject(j, "eligible_on", p->nsteps ? px_json_date(p->steps[p->nsteps - 1].enrol)
+    px_put(oom, j, "id", px_json_str(p->coach));
+    px_put(oom, j, "target", px_json_str(p->target));
+    px_put(oom, j, "as_of", px_json_date(p->as_of));
+    px_put(oom, j, "horizon_until", px_json_date(p->last));
+    px_put(oom, j, "reachable", cJSON_CreateBool(p->reachable));
+    px_put(oom, j, "eligible_on", p->nsteps ? px_json_date(p->steps[p->nsteps - 1].enrol)
                                                       : cJSON_CreateNull());
-    cJSON *steps = cJSON_AddArrayToObject(j, "steps");
+    cJSON *steps = px_put(oom, j, "steps", cJSON_CreateArray());
     for (size_t i = 0; steps && i < p->nsteps; i++) {
         const pw_plan_step *s = &p->steps[i];
         cJSON *js = cJSON_CreateObject();
-        cJSON_AddItemToObject(js, "program", px_json_str(s->program));
-        cJSON_AddItemToObject(js, "title", px_json_str(s->title));
-        cJSON_AddItemToObject(js, "enrol", px_json_date(s->enrol));
-        cJSON_AddItemToObject(js, "hours", s->hours > 0 ? cJSON_CreateNumber(s->hours) : cJSON_CreateNull());
-        cJSON_AddItemToObject(js, "grants", px_json_str(s->grants));
-        cJSON_AddItemToObject(js, "granted", s->grants ? px_json_date(s->granted) : cJSON_CreateNull());
-        cJSON_AddItemToObject(js, "expires", px_json_date(s->expires));
-        cJSON_AddItemToObject(js, "waits", px_json_strings(s->waits, s->nwaits));
-        cJSON_AddItemToObject(js, "arrange", px_json_strings(s->arrange, s->narrange));
-        px_json_sparse(js, "arrange_decision", s->arrange_decision, s->narrange);
-        px_json_sparse(js, "arrange_how", s->arrange_how, s->narrange);
-        cJSON_AddItemToArray(steps, js);
+        px_put(oom, js, "program", px_json_str(s->program));
+        px_put(oom, js, "title", px_json_str(s->title));
+        px_put(oom, js, "enrol", px_json_date(s->enrol));
+        px_put(oom, js, "hours", s->hours > 0 ? cJSON_CreateNumber(s->hours) : cJSON_CreateNull());
+        px_put(oom, js, "grants", px_json_str(s->grants));
+        px_put(oom, js, "granted", s->grants ? px_json_date(s->granted) : cJSON_CreateNull());
+        px_put(oom, js, "expires", px_json_date(s->expires));
+        px_put(oom, js, "waits", px_json_strings(oom, s->waits, s->nwaits));
+        px_put(oom, js, "arrange", px_json_strings(oom, s->arrange, s->narrange));
+        px_json_sparse(oom, js, "arrange_decision", s->arrange_decision, s->narrange);
+        px_json_sparse(oom, js, "arrange_how", s->arrange_how, s->narrange);
+        px_push(oom, steps, js);
     }
-    cJSON_AddNumberToObject(j, "hours", p->hours);
-    cJSON_AddItemToObject(j, "blocking", px_json_strings(p->blocking, p->nblocking));
+    px_put(oom, j, "hours", cJSON_CreateNumber(p->hours));
+    px_put(oom, j, "blocking", px_json_strings(oom, p->blocking, p->nblocking));
     /* How many of them, first, are sentences rather than labels. */
     if (p->nsentences)
-        cJSON_AddNumberToObject(j, "blocking_sentences", (double)p->nsentences);
-    return px_emit_json(o, j);
+        px_put(oom, j, "blocking_sentences", cJSON_CreateNumber((double)p->nsentences));
+    return px_emit_json(o, j, *oom);
 }
 
 bool px_render_plan(const pw_plan *p, bool json, char **buf, size_t *len, size_t *cap)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 #include <cjson/cJSON.h>
@@ -50,7 +51,9 @@ const char *px_context_coach_id(pw_context *ctx)
 {
     const pb_image *img = pt_program_image(pt_context_program(ctx));
     const pf_facts *f = pt_context_cfacts(ctx);
-    if (!img->nrecords || !f->root)
+    /* Record 0 exists (the checker and the verifier refuse a program
+     * without one) and the context's facts were allocated with it. */
+    if (PU_NEVER(!img->nrecords || !f->root))
         return NULL;
     const pb_record *r = &img->records[0];
     for (uint32_t i = 0; i < r->nfields; i++) {

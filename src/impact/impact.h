@@ -163,6 +163,6 @@ bool pi_render_diff(FILE *out, const pi_diff_view *v, pi_format format);
 
 /* Shared by the renderers: "62.0%" style shares and CSV fields. */
 double pi_share(uint64_t part, uint64_t whole);
-void pi_csv_field(FILE *out, const char *s);
+bool pi_csv_field(FILE *out, const char *s); /* false: out of memory */
 
 #endif

@@ -16,8 +16,10 @@ bool pi_prog_init(pi_prog *out, const pw_program *program, size_t first, pw_date
     size_t n = pw_requirement_count(program, out->p);
     out->reqs = calloc(n ? n : 1, sizeof *out->reqs);
     out->labels = calloc(n ? n : 1, sizeof *out->labels);
-    if (!out->reqs || !out->labels)
+    if (!out->reqs || !out->labels) {
+        pi_prog_fini(out); /* the caller does not count a program it failed */
         return false;
+    }
     for (size_t i = 0; i < n; i++) {
         pw_requirement info;
         if (pw_requirement_info(program, out->p, i, &info, NULL) == PW_OK && info.depth == 0 &&

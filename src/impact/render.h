@@ -9,6 +9,9 @@
 /* Adds item to object `to` under key, or to array `to` when key is NULL;
  * false (item freed) when item is NULL or adding it failed: out of memory. */
 bool pi_json_add(cJSON *to, const char *key, cJSON *item);
+/* item when ok, else NULL (item freed): a JSON value one of whose members
+ * could not be made is not returned without it. */
+cJSON *pi_json_done(cJSON *item, bool ok);
 /* Prints root as one line of JSON and frees it. False when `ok` is false
  * (building root ran out of memory) or printing it did. */
 bool pi_json_print(FILE *out, cJSON *root, bool ok);

@@ -103,18 +103,20 @@ static const char *pi_pair_id(const pi_pair *pr)
 
 /* ---- text ---------------------------------------------------------------------------- */
 
-static void pi_text_side(FILE *out, const char *rules, pw_date date)
+/* False when memory ran out escaping the name. */
+static bool pi_text_side(FILE *out, const char *rules, pw_date date)
 {
     char d[11];
     pw_date_format(date, d);
-    pu_escape_fputs(out, pu_escape_text, rules);
+    bool ok = pu_escape_fputs(out, pu_escape_text, rules);
     fprintf(out, " (as of %s)", d);
+    return ok;
 }
 
-static void pi_text_structure(FILE *out, const pi_diff *d)
+static bool pi_text_structure(FILE *out, const pi_diff *d)
 {
     fputs("\nStructure\n", out);
-    bool any = false;
+    bool any = false, ok = true;
     char what[96];
     for (size_t k = 0; k < d->npairs; k++) {
         const pi_pair *pr = &d->pairs[k];
@@ -131,7 +133,7 @@ static void pi_text_structure(FILE *out, const pi_diff *d)
         for (size_t i = 0; i < pr->nchanges; i++) {
             const pi_req_change *c = &pr->changes[i];
             fprintf(out, "  %s: %s \"", pi_pair_id(pr), c->role);
-            pu_escape_fputs(out, pu_escape_text, c->label);
+            ok = pu_escape_fputs(out, pu_escape_text, c->label) && ok;
             fputs("\" ", out);
             if (c->kind == PI_REQ_CHANGED) {
                 pi_what_words(c->what, what, sizeof what);
@@ -144,6 +146,7 @@ static void pi_text_structure(FILE *out, const pi_diff *d)
     }
     if (!any)
         fputs("  no program or requirement changed\n", out);
+    return ok;
 }
 
 static void pi_text_count(FILE *out, bool has, uint64_t n)
@@ -174,7 +177,7 @@ static void pi_text_table(FILE *out, const pi_diff_view *v)
 static bool pi_text_reasons(FILE *out, const pi_diff_view *v)
 {
     fputs("\nWho changed, and why\n", out);
-    bool any = false;
+    bool any = false, ok = true;
     for (size_t k = 0; k < v->d->npairs; k++) {
         const pi_pair *pr = &v->d->pairs[k];
         for (int ch = PI_GAINED; ch <= PI_LOST; ch++) {
@@ -190,7 +193,7 @@ static bool pi_text_reasons(FILE *out, const pi_diff_view *v)
                     ch == PI_LOST ? "what they lack now" : "what they lacked before");
             for (size_t i = 0; i < n; i++) {
                 fprintf(out, "    %8llu  ", (unsigned long long)r[i].count);
-                pu_escape_fputs(out, pu_escape_text, r[i].label);
+                ok = pu_escape_fputs(out, pu_escape_text, r[i].label) && ok;
                 fputs("\n", out);
             }
             free(r);
@@ -199,24 +202,24 @@ static bool pi_text_reasons(FILE *out, const pi_diff_view *v)
     }
     if (!any)
         fputs("  nobody: every coach is eligible for the same programs as before\n", out);
-    return true;
+    return ok;
 }
 
 static bool pi_diff_text(FILE *out, const pi_diff_view *v)
 {
     fputs("Impact of a rule change: ", out);
-    pi_text_side(out, v->old_rules, v->d->old_date);
+    bool ok = pi_text_side(out, v->old_rules, v->d->old_date);
     fputs(" -> ", out);
-    pi_text_side(out, v->new_rules, v->d->new_date);
+    ok = pi_text_side(out, v->new_rules, v->d->new_date) && ok;
     fprintf(out, "\n%llu coaches evaluated", (unsigned long long)v->totals.records);
     if (v->totals.bad)
         fprintf(out, "; %llu record%s could not be evaluated and %s not counted",
                 (unsigned long long)v->totals.bad, v->totals.bad == 1 ? "" : "s",
                 v->totals.bad == 1 ? "is" : "are");
     fputs("\n", out);
-    pi_text_structure(out, v->d);
+    ok = pi_text_structure(out, v->d) && ok;
     pi_text_table(out, v);
-    return pi_text_reasons(out, v);
+    return pi_text_reasons(out, v) && ok;
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */
@@ -226,9 +229,9 @@ static cJSON *pi_json_side(const char *rules, pw_date date)
     char d[11];
     pw_date_format(date, d);
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "rules", pu_json_cjson(rules));
-    cJSON_AddItemToObject(o, "as_of", pu_json_cjson(d));
-    return o;
+    bool ok = pi_json_add(o, "rules", pu_json_cjson(rules));
+    ok = pi_json_add(o, "as_of", pu_json_cjson(d)) && ok;
+    return pi_json_done(o, ok);
 }
 
 static cJSON *pi_json_what(unsigned what)
@@ -239,26 +242,28 @@ static cJSON *pi_json_what(unsigned what)
     } words[] = {{PI_W_TITLE, "title"}, {PI_W_CONDITION, "condition"}, {PI_W_ROLE, "role"},
                  {PI_W_CITATION, "citation"}, {PI_W_PERIOD, "period"}, {PI_W_WINDOW, "enrolment"}};
     cJSON *a = cJSON_CreateArray();
+    bool ok = a != NULL;
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (what & words[i].bit)
-            cJSON_AddItemToArray(a, pu_json_cjson(words[i].word));
-    return a;
+            ok = pi_json_add(a, NULL, pu_json_cjson(words[i].word)) && ok;
+    return pi_json_done(a, ok);
 }
 
 static cJSON *pi_json_changes(const pi_pair *pr)
 {
     static const char *const kind[] = {"added", "removed", "changed"};
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < pr->nchanges; i++) {
+    bool ok = a != NULL;
+    for (size_t i = 0; ok && i < pr->nchanges; i++) {
         const pi_req_change *c = &pr->changes[i];
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToArray(a, o);
-        cJSON_AddItemToObject(o, "change", pu_json_cjson(kind[c->kind]));
-        cJSON_AddItemToObject(o, "requirement", pu_json_cjson(c->label));
-        cJSON_AddItemToObject(o, "role", pu_json_cjson(c->role));
-        cJSON_AddItemToObject(o, "what", pi_json_what(c->what));
+        bool made = pi_json_add(o, "change", pu_json_cjson(kind[c->kind]));
+        made = pi_json_add(o, "requirement", pu_json_cjson(c->label)) && made;
+        made = pi_json_add(o, "role", pu_json_cjson(c->role)) && made;
+        made = pi_json_add(o, "what", pi_json_what(c->what)) && made;
+        ok = pi_json_add(a, NULL, pi_json_done(o, made));
     }
-    return a;
+    return pi_json_done(a, ok);
 }
 
 static cJSON *pi_json_reasons(const pi_diff_view *v, const pi_pair *pr, pi_change ch)
@@ -268,42 +273,43 @@ static cJSON *pi_json_reasons(const pi_diff_view *v, const pi_pair *pr, pi_chang
     if (!r)
         return NULL;
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
+    bool ok = a != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToArray(a, o);
-        cJSON_AddItemToObject(o, "requirement", pu_json_cjson(r[i].label));
-        cJSON_AddNumberToObject(o, "count", (double)r[i].count);
+        bool made = pi_json_add(o, "requirement", pu_json_cjson(r[i].label));
+        made = pi_json_add(o, "count", cJSON_CreateNumber((double)r[i].count)) && made;
+        ok = pi_json_add(a, NULL, pi_json_done(o, made));
     }
     free(r);
-    return a;
+    return pi_json_done(a, ok);
 }
 
 static cJSON *pi_json_pair(const pi_diff_view *v, const pi_pair *pr)
 {
     const uint64_t *c = v->counts + pr->base;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "program", pu_json_cjson(pi_pair_id(pr)));
+    bool ok = pi_json_add(o, "program", pu_json_cjson(pi_pair_id(pr)));
     if (pr->has_old)
-        cJSON_AddItemToObject(o, "old_program", pu_json_cjson(pr->old.id));
+        ok = pi_json_add(o, "old_program", pu_json_cjson(pr->old.id)) && ok;
     else
-        cJSON_AddNullToObject(o, "old_program");
-    cJSON_AddItemToObject(o, "status", pu_json_cjson(pi_pair_word(pr->kind)));
+        ok = pi_json_add(o, "old_program", cJSON_CreateNull()) && ok;
+    ok = pi_json_add(o, "status", pu_json_cjson(pi_pair_word(pr->kind))) && ok;
     if (pr->renamed_by)
-        cJSON_AddItemToObject(o, "renamed_by", pu_json_cjson(pr->renamed_by));
+        ok = pi_json_add(o, "renamed_by", pu_json_cjson(pr->renamed_by)) && ok;
     else
-        cJSON_AddNullToObject(o, "renamed_by");
-    cJSON_AddItemToObject(o, "program_changes", pi_json_what(pr->what));
-    cJSON_AddItemToObject(o, "requirements", pi_json_changes(pr));
+        ok = pi_json_add(o, "renamed_by", cJSON_CreateNull()) && ok;
+    ok = pi_json_add(o, "program_changes", pi_json_what(pr->what)) && ok;
+    ok = pi_json_add(o, "requirements", pi_json_changes(pr)) && ok;
     if (pr->has_old)
-        cJSON_AddNumberToObject(o, "before", (double)c[PI_D_BEFORE]);
+        ok = pi_json_add(o, "before", cJSON_CreateNumber((double)c[PI_D_BEFORE])) && ok;
     else
-        cJSON_AddNullToObject(o, "before");
+        ok = pi_json_add(o, "before", cJSON_CreateNull()) && ok;
     if (pr->has_new)
-        cJSON_AddNumberToObject(o, "after", (double)c[PI_D_AFTER]);
+        ok = pi_json_add(o, "after", cJSON_CreateNumber((double)c[PI_D_AFTER])) && ok;
     else
-        cJSON_AddNullToObject(o, "after");
-    cJSON_AddNumberToObject(o, "gained", (double)c[PI_D_GAINED]);
-    cJSON_AddNumberToObject(o, "lost", (double)c[PI_D_LOST]);
+        ok = pi_json_add(o, "after", cJSON_CreateNull()) && ok;
+    ok = pi_json_add(o, "gained", cJSON_CreateNumber((double)c[PI_D_GAINED])) && ok;
+    ok = pi_json_add(o, "lost", cJSON_CreateNumber((double)c[PI_D_LOST])) && ok;
     cJSON *g = pi_json_reasons(v, pr, PI_GAINED), *l = pi_json_reasons(v, pr, PI_LOST);
     if (!g || !l) {
         cJSON_Delete(g);
@@ -311,9 +317,9 @@ static cJSON *pi_json_pair(const pi_diff_view *v, const pi_pair *pr)
         cJSON_Delete(o);
         return NULL;
     }
-    cJSON_AddItemToObject(o, "gained_because", g);
-    cJSON_AddItemToObject(o, "lost_because", l);
-    return o;
+    ok = pi_json_add(o, "gained_because", g) && ok;
+    ok = pi_json_add(o, "lost_because", l) && ok;
+    return pi_json_done(o, ok);
 }
 
 static bool pi_diff_json(FILE *out, const pi_diff_view *v)

@@ -32,29 +32,30 @@ static const char pi_html_head[] =
     "</style>\n</head>\n<body>\n";
 
 /* Text as HTML element content or a quoted attribute value
- * (pu_escape_markup). */
-static void pi_html(FILE *out, const char *s)
+ * (pu_escape_markup); *ok becomes false when memory ran out escaping it. */
+static void pi_html(FILE *out, const char *s, bool *ok)
 {
-    pu_escape_fputs(out, pu_escape_markup, s);
+    if (!pu_escape_fputs(out, pu_escape_markup, s))
+        *ok = false;
 }
 
 /* One bar: its label, a track the width of the whole population, the bar
  * and its value. */
 static void pi_html_bar(FILE *out, unsigned row, const char *cls, const char *label, uint64_t n,
-                        uint64_t scale, const char *value)
+                        uint64_t scale, const char *value, bool *ok)
 {
     unsigned y = H_TOP + row * H_ROW;
     double w = scale ? (double)H_BAR * (double)n / (double)scale : 0.0;
     fprintf(out, "<text x=\"0\" y=\"%u\">", y + 15);
-    pi_html(out, label);
+    pi_html(out, label, ok);
     fprintf(out, "</text>\n<rect class=\"track\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"18\"/>\n", H_LABEL,
             y + 2, H_BAR);
     fprintf(out, "<rect class=\"bar %s\" x=\"%u\" y=\"%u\" width=\"%.1f\" height=\"18\" data-count=\"%llu\" "
                  "data-label=\"",
             cls, H_LABEL, y + 2, w, (unsigned long long)n);
-    pi_html(out, label);
+    pi_html(out, label, ok);
     fputs("\"><title>", out);
-    pi_html(out, label);
+    pi_html(out, label, ok);
     fprintf(out, ": %s</title></rect>\n<text x=\"%u\" y=\"%u\">%s</text>\n", value, H_LABEL + H_BAR + 8, y + 15,
             value);
 }
@@ -68,16 +69,17 @@ static bool pi_html_prog(FILE *out, const pi_report_view *v, size_t k)
     size_t *order = pi_report_order(v, k);
     if (!order)
         return false;
+    bool escaped = true, *ok = &escaped;
     size_t shown = 0;
     while (shown < p->nreqs && shown < v->top && c[PI_R_UNMET + order[shown]])
         shown++;
     fputs("<section class=\"program\" id=\"program-", out);
-    pi_html(out, p->id);
+    pi_html(out, p->id, ok);
     fputs("\">\n<h2>", out);
-    pi_html(out, p->id);
+    pi_html(out, p->id, ok);
     if (p->title) {
         fputs(" <small>", out);
-        pi_html(out, p->title);
+        pi_html(out, p->title, ok);
         fputs("</small>", out);
     }
     fprintf(out, "</h2>\n<p>%llu of %llu coaches eligible (%.1f%%)", (unsigned long long)c[PI_R_ELIGIBLE],
@@ -94,26 +96,26 @@ static bool pi_html_prog(FILE *out, const pi_report_view *v, size_t k)
                  "height=\"%u\" viewBox=\"0 0 %u %u\">\n<title>",
             H_LABEL + H_BAR + H_VALUE, H_TOP * 2 + rows * H_ROW, H_LABEL + H_BAR + H_VALUE,
             H_TOP * 2 + rows * H_ROW);
-    pi_html(out, p->id);
+    pi_html(out, p->id, ok);
     fputs(": eligibility</title>\n", out);
     char value[96];
     snprintf(value, sizeof value, "%llu (%.1f%%)", (unsigned long long)c[PI_R_ELIGIBLE],
              100.0 * pi_share(c[PI_R_ELIGIBLE], all));
-    pi_html_bar(out, 0, "eligible", "eligible", c[PI_R_ELIGIBLE], all, value);
+    pi_html_bar(out, 0, "eligible", "eligible", c[PI_R_ELIGIBLE], all, value, ok);
     snprintf(value, sizeof value, "%llu (%.1f%%)", (unsigned long long)ne, 100.0 * pi_share(ne, all));
-    pi_html_bar(out, 1, "not-eligible", "not eligible", ne, all, value);
+    pi_html_bar(out, 1, "not-eligible", "not eligible", ne, all, value, ok);
     for (size_t i = 0; i < shown; i++) {
         uint64_t n = c[PI_R_UNMET + order[i]];
         snprintf(value, sizeof value, "%llu (%.1f%% of not eligible)", (unsigned long long)n,
                  100.0 * pi_share(n, ne));
-        pi_html_bar(out, 2 + (unsigned)i, "unmet", p->labels[order[i]], n, all, value);
+        pi_html_bar(out, 2 + (unsigned)i, "unmet", p->labels[order[i]], n, all, value, ok);
     }
     fputs("</svg>\n</section>\n", out);
     free(order);
-    return true;
+    return escaped;
 }
 
-static void pi_html_summary(FILE *out, const pi_report_view *v)
+static void pi_html_summary(FILE *out, const pi_report_view *v, bool *ok)
 {
     fputs("<table class=\"summary\">\n<tr><th>program</th><th>title</th><th>eligible</th><th>share</th></tr>\n",
           out);
@@ -121,11 +123,11 @@ static void pi_html_summary(FILE *out, const pi_report_view *v)
         const pi_prog *p = &v->r->progs[k];
         uint64_t e = v->counts[v->r->base[k] + PI_R_ELIGIBLE];
         fputs("<tr><td><a href=\"#program-", out);
-        pi_html(out, p->id);
+        pi_html(out, p->id, ok);
         fputs("\">", out);
-        pi_html(out, p->id);
+        pi_html(out, p->id, ok);
         fputs("</a></td><td>", out);
-        pi_html(out, p->title);
+        pi_html(out, p->title, ok);
         fprintf(out, "</td><td class=\"n\">%llu</td><td class=\"n\">%.1f%%</td></tr>\n", (unsigned long long)e,
                 100.0 * pi_share(e, v->totals.records));
     }
@@ -136,9 +138,10 @@ bool pi_render_report_html(FILE *out, const pi_report_view *v)
 {
     char date[11];
     pw_date_format(v->r->as_of, date);
+    bool escaped = true, *ok = &escaped;
     fputs(pi_html_head, out);
     fputs("<h1>Eligibility report</h1>\n<p class=\"meta\">Rules <code>", out);
-    pi_html(out, v->rules);
+    pi_html(out, v->rules, ok);
     fprintf(out, "</code>, as of %s: %llu coaches evaluated", date, (unsigned long long)v->totals.records);
     if (v->totals.bad)
         fprintf(out, "; %llu record%s could not be evaluated and %s not counted", (unsigned long long)v->totals.bad,
@@ -147,10 +150,10 @@ bool pi_render_report_html(FILE *out, const pi_report_view *v)
           "<span style=\"background:#757575\"></span>not eligible"
           "<span style=\"background:#c62828\"></span>coaches not eligible who lack the requirement</p>\n",
           out);
-    pi_html_summary(out, v);
+    pi_html_summary(out, v, ok);
     for (size_t k = 0; k < v->r->nprogs; k++)
         if (!pi_html_prog(out, v, k))
             return false;
     fputs("</body>\n</html>\n", out);
-    return true;
+    return escaped;
 }

@@ -22,9 +22,9 @@ static double pi_round4(double x)
     return round(x * 10000.0) / 10000.0;
 }
 
-void pi_csv_field(FILE *out, const char *s)
+bool pi_csv_field(FILE *out, const char *s)
 {
-    pu_escape_fputs(out, pu_escape_csv, s);
+    return pu_escape_fputs(out, pu_escape_csv, s);
 }
 
 size_t *pi_report_order(const pi_report_view *v, size_t k)
@@ -67,7 +67,7 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
     char date[11];
     pw_date_format(v->r->as_of, date);
     fputs("Eligibility report: ", out);
-    pu_escape_fputs(out, pu_escape_text, v->rules);
+    bool ok = pu_escape_fputs(out, pu_escape_text, v->rules); /* false: out of memory */
     fprintf(out, ", as of %s\n", date);
     fprintf(out, "%llu coaches evaluated", (unsigned long long)v->totals.records);
     if (v->totals.bad)
@@ -80,7 +80,7 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
         const uint64_t *c = v->counts + v->r->base[k];
         uint64_t not_eligible = pi_report_not_eligible(v, k);
         fprintf(out, "\n%s%s", p->id, p->title ? " - " : "");
-        pu_escape_fputs(out, pu_escape_text, p->title); /* rules text may hold "\n" */
+        ok = pu_escape_fputs(out, pu_escape_text, p->title) && ok; /* rules text may hold "\n" */
         fputs("\n", out);
         fprintf(out, "  eligible: %llu of %llu (%.1f%%)\n", (unsigned long long)c[PI_R_ELIGIBLE],
                 (unsigned long long)v->totals.records, 100.0 * pi_share(c[PI_R_ELIGIBLE], v->totals.records));
@@ -100,12 +100,12 @@ static bool pi_report_text(FILE *out, const pi_report_view *v)
         for (size_t i = 0; i < p->nreqs && i < v->top && c[PI_R_UNMET + order[i]]; i++) {
             uint64_t n = c[PI_R_UNMET + order[i]];
             fprintf(out, "    %5.1f%% (%llu) lack: ", 100.0 * pi_share(n, not_eligible), (unsigned long long)n);
-            pu_escape_fputs(out, pu_escape_text, p->labels[order[i]]);
+            ok = pu_escape_fputs(out, pu_escape_text, p->labels[order[i]]) && ok;
             fputs("\n", out);
         }
         free(order);
     }
-    return true;
+    return ok;
 }
 
 /* ---- JSON -------------------------------------------------------------------------- */
@@ -124,30 +124,36 @@ static cJSON *pi_report_json_prog(const pi_report_view *v, size_t k)
         cJSON_Delete(unmet);
         return NULL;
     }
-    cJSON_AddItemToObject(o, "program", pu_json_cjson(p->id));
+    bool ok = true;
+    ok = pi_json_add(o, "program", pu_json_cjson(p->id)) && ok;
     if (p->title)
-        cJSON_AddItemToObject(o, "title", pu_json_cjson(p->title));
+        ok = pi_json_add(o, "title", pu_json_cjson(p->title)) && ok;
     else
-        cJSON_AddNullToObject(o, "title");
-    cJSON_AddNumberToObject(o, "eligible", (double)c[PI_R_ELIGIBLE]);
-    cJSON_AddNumberToObject(o, "eligible_share", pi_round4(pi_share(c[PI_R_ELIGIBLE], v->totals.records)));
-    cJSON_AddNumberToObject(o, "not_eligible", (double)not_eligible);
-    cJSON_AddNumberToObject(o, "not_in_force", (double)c[PI_R_NOT_IN_FORCE]);
+        ok = pi_json_add(o, "title", cJSON_CreateNull()) && ok;
+    ok = pi_json_add(o, "eligible", cJSON_CreateNumber((double)c[PI_R_ELIGIBLE])) && ok;
+    ok = pi_json_add(o, "eligible_share",
+                     cJSON_CreateNumber(pi_round4(pi_share(c[PI_R_ELIGIBLE], v->totals.records)))) &&
+         ok;
+    ok = pi_json_add(o, "not_eligible", cJSON_CreateNumber((double)not_eligible)) && ok;
+    ok = pi_json_add(o, "not_in_force", cJSON_CreateNumber((double)c[PI_R_NOT_IN_FORCE])) && ok;
     if (p->windowed) {
-        cJSON_AddNumberToObject(o, "closed", (double)c[PI_R_CLOSED]);
-        cJSON_AddNumberToObject(o, "not_yet_open", (double)c[PI_R_NOT_YET_OPEN]);
+        ok = pi_json_add(o, "closed", cJSON_CreateNumber((double)c[PI_R_CLOSED])) && ok;
+        ok = pi_json_add(o, "not_yet_open", cJSON_CreateNumber((double)c[PI_R_NOT_YET_OPEN])) && ok;
     }
     for (size_t i = 0; i < p->nreqs; i++) {
         uint64_t n = c[PI_R_UNMET + order[i]];
         cJSON *u = cJSON_CreateObject();
-        cJSON_AddItemToArray(unmet, u);
-        cJSON_AddItemToObject(u, "requirement", pu_json_cjson(p->labels[order[i]]));
-        cJSON_AddNumberToObject(u, "count", (double)n);
-        cJSON_AddNumberToObject(u, "share", pi_round4(pi_share(n, not_eligible)));
+        if (!pi_json_add(unmet, NULL, u)) { /* u is gone (or never was) */
+            ok = false;
+            break;
+        }
+        ok = pi_json_add(u, "requirement", pu_json_cjson(p->labels[order[i]])) && ok;
+        ok = pi_json_add(u, "count", cJSON_CreateNumber((double)n)) && ok;
+        ok = pi_json_add(u, "share", cJSON_CreateNumber(pi_round4(pi_share(n, not_eligible)))) && ok;
     }
-    cJSON_AddItemToObject(o, "unmet", unmet);
+    ok = pi_json_add(o, "unmet", unmet) && ok;
     free(order);
-    return o;
+    return pi_json_done(o, ok);
 }
 
 bool pi_json_add(cJSON *to, const char *key, cJSON *item)
@@ -156,6 +162,14 @@ bool pi_json_add(cJSON *to, const char *key, cJSON *item)
         return true;
     cJSON_Delete(item);
     return false;
+}
+
+cJSON *pi_json_done(cJSON *item, bool ok)
+{
+    if (ok)
+        return item;
+    cJSON_Delete(item);
+    return NULL;
 }
 
 bool pi_json_print(FILE *out, cJSON *root, bool ok)
@@ -176,8 +190,8 @@ static bool pi_report_json(FILE *out, const pi_report_view *v)
     pw_date_format(v->r->as_of, date);
     cJSON *root = cJSON_CreateObject();
     cJSON *progs = NULL;
-    bool ok = root && cJSON_AddItemToObject(root, "rules", pu_json_cjson(v->rules)) &&
-              cJSON_AddItemToObject(root, "as_of", pu_json_cjson(date)) &&
+    bool ok = root && pi_json_add(root, "rules", pu_json_cjson(v->rules)) &&
+              pi_json_add(root, "as_of", pu_json_cjson(date)) &&
               cJSON_AddNumberToObject(root, "records", (double)v->totals.records) &&
               cJSON_AddNumberToObject(root, "bad_records", (double)v->totals.bad) &&
               (progs = cJSON_AddArrayToObject(root, "programs")) != NULL;
@@ -192,7 +206,7 @@ static bool pi_report_json(FILE *out, const pi_report_view *v)
  * one row with the requirement columns empty): spreadsheets want one table. */
 static bool pi_report_csv(FILE *out, const pi_report_view *v)
 {
-    bool windowed = pi_report_windowed(v);
+    bool windowed = pi_report_windowed(v), ok = true;
     fputs("program,title,records,eligible,eligible_share,not_eligible,not_in_force,requirement,unmet,"
           "unmet_share",
           out);
@@ -205,15 +219,15 @@ static bool pi_report_csv(FILE *out, const pi_report_view *v)
         if (!order)
             return false;
         for (size_t i = 0; i < (p->nreqs ? p->nreqs : 1); i++) {
-            pi_csv_field(out, p->id);
+            ok = pi_csv_field(out, p->id) && ok;
             fputc(',', out);
-            pi_csv_field(out, p->title);
+            ok = pi_csv_field(out, p->title) && ok;
             fprintf(out, ",%llu,%llu,%.4f,%llu,%llu,", (unsigned long long)v->totals.records,
                     (unsigned long long)c[PI_R_ELIGIBLE], pi_share(c[PI_R_ELIGIBLE], v->totals.records),
                     (unsigned long long)not_eligible, (unsigned long long)c[PI_R_NOT_IN_FORCE]);
             if (p->nreqs) {
                 uint64_t n = c[PI_R_UNMET + order[i]];
-                pi_csv_field(out, p->labels[order[i]]);
+                ok = pi_csv_field(out, p->labels[order[i]]) && ok;
                 fprintf(out, ",%llu,%.4f", (unsigned long long)n, pi_share(n, not_eligible));
             } else {
                 fputs(",,", out);
@@ -224,7 +238,7 @@ static bool pi_report_csv(FILE *out, const pi_report_view *v)
         }
         free(order);
     }
-    return true;
+    return ok;
 }
 
 bool pi_render_report(FILE *out, const pi_report_view *v, pi_format format)

@@ -347,7 +347,12 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
         end++;
     if (!rec || !cJSON_IsObject(rec) || end < json + len) {
         cJSON_Delete(rec);
-        return pw_context_set_json(ctx, json, len, err); /* its message, with the place */
+        pw_status st = pw_context_set_json(ctx, json, len, err); /* its message, with the place */
+        /* Read this time: the first parse ran out of memory (cJSON fails
+         * alike for both), and the line was not made. */
+        if (st == PW_OK)
+            st = pwi_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+        return st;
     }
     /* Integers as written, and no U+0000 in text (docs/coach-record.md). */
     if (!pf_json_scan(rec, json, len)) {

@@ -19,7 +19,8 @@
  *
  * Each pipeline (compile + save; load + open + describe; context + JSON facts
  * + evaluation + results; context + field-by-field facts + ...; all of them
- * chained from source to results; the rule files' test declarations; rule
+ * chained from source to results; the rule files' test declarations; the
+ * coarse calls: eval lines, result formats and fingerprints; rule
  * files with errors, their diagnostics rendered as text and as JSON) is first
  * run clean to get a reference transcript: one line per API call with its
  * status, message and every output. Then, for N = 1, 2, 3, ... it is run with
@@ -952,11 +953,11 @@ static void do_field_records(run *r, const char *prefix, pw_context *ctx, const 
 
 /* ---- pipelines ---------------------------------------------------------------- */
 
-typedef enum pipeline { P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_DIAGS } pipeline;
+typedef enum pipeline { P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_COARSE, P_DIAGS } pipeline;
 
 static const char *const pipeline_names[] = {"compile+save",        "load+open", "context+json+eval",
                                              "context+fields+eval", "whole",     "rule tests",
-                                             "other sources"};
+                                             "coarse calls",        "other sources"};
 
 static void pipe_compile(run *r, const ruleset *rs)
 {
@@ -1024,6 +1025,81 @@ static void pipe_tests(run *r, const ruleset *rs)
     pw_program_free(prog);
 }
 
+static pw_status format_nomem(pw_error *err)
+{
+    err->status = PW_ERR_NOMEM;
+    snprintf(err->message, sizeof err->message, "pw_result_format_json: 0 (out of memory)");
+    return PW_ERR_NOMEM;
+}
+
+/* The coarse calls: the eval line of each record (pw_eval_json_alloc, then
+ * pw_eval_json into a buffer), a format of its own for every program
+ * (pw_result_format_new and _json), and every requirement's fingerprint. */
+static void pipe_coarse(run *r, const ruleset *rs)
+{
+    pw_context *ctx;
+    if (do_context(r, "context", rs->prog, &ctx) != PW_OK)
+        return;
+    char key[256];
+    const facts_file *ff = &facts_files[0];
+    for (size_t i = 0; i < ff->nrecs && i < 3; i++) {
+        pw_error err;
+        char *line = NULL;
+        size_t len = 0;
+        snprintf(key, sizeof key, "json:alloc:%zu", i + 1);
+        step_begin(r, "%s", key);
+        pw_status st = pw_eval_json_alloc(ctx, ff->recs[i].json, ff->recs[i].len, as_of, &line, &len, &err);
+        if (st == PW_OK)
+            step_printf(r, "%zu<<%s>>", len, line);
+        free(line);
+        step_end(r, st, &err);
+        char buf[4096];
+        size_t needed = 0;
+        snprintf(key, sizeof key, "json:buffer:%zu", i + 1);
+        step_begin(r, "%s", key);
+        st = pw_eval_json(ctx, ff->recs[i].json, ff->recs[i].len, as_of, buf, sizeof buf, &needed, &err);
+        if (st == PW_OK)
+            step_printf(r, "%zu<<%s>>", needed, buf);
+        step_end(r, st, &err);
+    }
+    size_t n = pw_program_count(rs->prog);
+    for (size_t p = 0; p < n; p++) {
+        pw_error err;
+        pw_result_format *f = NULL;
+        snprintf(key, sizeof key, "json:format:%zu", p);
+        step_begin(r, "%s", key);
+        /* The context's results are the step's own, whatever came before. */
+        pw_status st = pw_context_set_json(ctx, ff->recs[0].json, ff->recs[0].len, &err);
+        if (st == PW_OK)
+            st = pw_evaluate_all(ctx, as_of, &err);
+        if (st == PW_OK)
+            st = pw_result_format_new(rs->prog, as_of, &p, 1, &f, &err);
+        if (st == PW_OK) {
+            char buf[4096];
+            size_t len = pw_result_format_json(f, ctx, "C", buf, sizeof buf);
+            /* 0 only for want of memory here (pathway.h). */
+            if (len == 0)
+                st = format_nomem(&err);
+            else
+                step_printf(r, "%zu<<%s>>", len, buf);
+        }
+        pw_result_format_free(f);
+        step_end(r, st, &err);
+        snprintf(key, sizeof key, "fingerprints:%zu", p);
+        step_begin(r, "%s", key);
+        st = PW_OK;
+        err.status = PW_OK;
+        for (size_t q = 0; st == PW_OK && q < pw_requirement_count(rs->prog, p); q++) {
+            uint64_t fp = 0;
+            st = pw_requirement_fingerprint(rs->prog, p, q, &fp, &err);
+            if (st == PW_OK)
+                step_printf(r, " %016llx", (unsigned long long)fp);
+        }
+        step_end(r, st, &err);
+    }
+    pw_context_free(ctx);
+}
+
 static void pipe_diags(run *r)
 {
     char key[64];
@@ -1052,6 +1128,7 @@ static void run_pipeline(run *r, pipeline p, const ruleset *rs)
     case P_FIELDS: pipe_fields(r, rs); break;
     case P_WHOLE: pipe_whole(r, rs); break;
     case P_TESTS: pipe_tests(r, rs); break;
+    case P_COARSE: pipe_coarse(r, rs); break;
     case P_DIAGS: pipe_diags(r); break;
     }
 }
@@ -1151,7 +1228,7 @@ static size_t nconfigs;
 
 static void make_configs(void)
 {
-    static const pipeline per_ruleset[] = {P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS};
+    static const pipeline per_ruleset[] = {P_COMPILE, P_LOAD, P_JSON, P_FIELDS, P_WHOLE, P_TESTS, P_COARSE};
     nconfigs = 0;
     for (size_t k = 0; k < sizeof per_ruleset / sizeof per_ruleset[0] + 1; k++)
         for (int rs = 0; rs < (int)NRULESETS; rs++)

@@ -95,6 +95,22 @@ START_TEST(test_line_text)
     ck_assert_str_eq(ps_line_text(&f.src, file, 5, &len), "");
     ck_assert_uint_eq(len, 0);
     ck_assert_str_eq(ps_line_text(&f.src, 9, 1, &len), "");
+    /* Lines count from 1: line 0 is empty, as one past the end. */
+    len = 7;
+    ck_assert_str_eq(ps_line_text(&f.src, file, 0, &len), "");
+    ck_assert_uint_eq(len, 0);
+    /* A position in a file that is not there is 1:1. */
+    uint32_t line = 0, col = 0;
+    ps_position(&f.src, 9, 3, &line, &col);
+    ck_assert_uint_eq(line, 1);
+    ck_assert_uint_eq(col, 1);
+    /* A file added without text (a name only) is empty, under its name as path. */
+    int none = ps_add(&f.src, "none.pw", NULL, NULL, 5);
+    ck_assert_int_ge(none, 0);
+    ck_assert_uint_eq(f.src.files[none].len, 0);
+    ck_assert_str_eq(f.src.files[none].text, "");
+    ck_assert_str_eq(f.src.files[none].path, "none.pw");
+    ck_assert_str_eq(ps_line_text(&f.src, (uint32_t)none, 1, &len), "");
     fx_free(&f);
 }
 END_TEST

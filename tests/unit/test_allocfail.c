@@ -72,6 +72,7 @@
 #include "facts/facts.h"
 #include "gen/gen.h"
 #include "pathway.h"
+#include "source/source.h"
 #include "util/arena.h"
 
 /* ---- the wrappers ---------------------------------------------------------- */
@@ -1769,6 +1770,100 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------------ */
 
+/* The SARIF renderer (src/diag/sarif.c) builds its URIs, messages and
+ * fingerprints in buffers of its own: when one of them cannot grow, the
+ * buffer the caller reads says so (oom), nothing leaks, and otherwise the
+ * output is the reference's. Every allocation of a rendering, in turn,
+ * single and sticky. */
+typedef struct sarif_out {
+    pd_buf results, log, uri, plain;
+    size_t count;
+} sarif_out;
+
+static void sarif_render(ps_sources *src, const pd_list *l, sarif_out *o)
+{
+    static const pd_rule rules[] = {{"E0402", PD_ERROR, "An unknown name"},
+                                    {"W1", PD_WARNING, "A warning [with] brackets\\"}};
+    static const char *const md[] = {"Some *text*.", "```pathway", "x: y", "```", NULL};
+    static const pd_rule_doc docs[] = {{"E0402", "An unknown name.", md, NULL},
+                                       {"W1", "A warning", md, "https://example.org/w"}};
+    pd_sarif_tool tool = {"pathway", "0.1.0", "https://example.org", "https://example.org/errors",
+                          rules, 2};
+    pd_sarif_extra extra = {docs, 2, "/src/dir", true};
+    memset(o, 0, sizeof *o);
+    pd_sarif_results(l, src, &tool, &o->results, &o->count);
+    pd_sarif_plain plain = {"W1", PD_WARNING, "plain [message]", "./sub/../p q.pw", 3, 2, 3, 5,
+                            "  the line", 10};
+    pd_sarif_plain_result(&plain, &tool, &o->plain, &o->count);
+    pd_sarif_uri(&o->uri, "../up/./x%.pw");
+    pd_render_sarif_log(&tool, &extra, o->results.data, &o->log);
+}
+
+static void sarif_free(sarif_out *o)
+{
+    pd_buf_free(&o->results);
+    pd_buf_free(&o->log);
+    pd_buf_free(&o->uri);
+    pd_buf_free(&o->plain);
+}
+
+static bool sarif_same(const pd_buf *a, const pd_buf *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+START_TEST(sarif_failure_is_flagged)
+{
+    pm_arena arena;
+    pm_init(&arena, 65536);
+    ps_sources src;
+    ps_init(&src, &arena);
+    pd_list l;
+    pd_init(&l, &arena, 50);
+    static const char a[] = "facts coach { id: text }\nprogram p { require \"x\": nope }\n";
+    int fa = ps_add(&src, "dir/../a b.pw", NULL, a, strlen(a));
+    int fb = ps_add(&src, "/abs/b\xc3\xa9.pw", NULL, "x\n", 2);
+    ck_assert(fa >= 0 && fb >= 0);
+    ps_span s1 = {(uint32_t)fa, 53, 57}, s2 = {(uint32_t)fb, 0, 1};
+    pd_diag *d = pd_report(&l, PD_E0402, &s1, "unknown name `nope` [a] \\ b");
+    pd_note_add(&l, d, &s2, "declared here");
+    pd_note_add(&l, d, NULL, "a note without a place");
+    pd_set_fix(&l, d, "none");
+    pd_report(&l, PD_E0402, NULL, "no place at all");
+    ck_assert(!l.oom);
+
+    sarif_out ref;
+    sarif_render(&src, &l, &ref);
+    ck_assert(!ref.results.oom && !ref.log.oom && !ref.uri.oom && !ref.plain.oom);
+    ck_assert_uint_eq(ref.count, 3);
+    for (int sticky = 0; sticky < 2; sticky++) {
+        for (unsigned long k = 1;; k++) {
+            size_t before = nlive;
+            sarif_out got;
+            arm(SRC_LIBC, 0, k, sticky == 1);
+            sarif_render(&src, &l, &got);
+            disarm();
+            unsigned long failed = inj.failed;
+            bool flagged = got.results.oom || got.log.oom || got.uri.oom || got.plain.oom;
+            bool same = sarif_same(&got.results, &ref.results) && sarif_same(&got.log, &ref.log) &&
+                        sarif_same(&got.uri, &ref.uri) && sarif_same(&got.plain, &ref.plain);
+            sarif_free(&got);
+            ck_assert_msg((long)nlive - (long)before == 0, "k=%lu: leak", k);
+            if (!failed) {
+                ck_assert(same && !flagged);
+                ck_assert_uint_gt(k, 10);
+                break;
+            }
+            /* The table of line starts is not needed: failing it changes nothing. */
+            ck_assert_msg(flagged || same, "k=%lu sticky=%d: a failure neither flagged nor harmless", k, sticky);
+        }
+    }
+    sarif_free(&ref);
+    ps_fini(&src);
+    pm_free(&arena);
+}
+END_TEST
+
 static Suite *allocfail_suite(void)
 {
     make_configs();
@@ -1791,6 +1886,7 @@ static Suite *allocfail_suite(void)
     tcase_add_test(tc, read_file_failure_is_nomem);
     tcase_add_test(tc, cjson_failure_is_refused_cleanly);
     tcase_add_test(tc, facts_failure_is_nomem);
+    tcase_add_test(tc, sarif_failure_is_flagged);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -439,6 +439,35 @@ START_TEST(test_json_empty_span)
 }
 END_TEST
 
+/* GitHub workflow commands: the three levels; a place only with a file and
+ * a line, columns only within one line; a title only for a code; `%`, CR
+ * and LF escaped everywhere, `:` and `,` in properties only. */
+START_TEST(test_github_annotations)
+{
+    static const struct {
+        pd_annotation a;
+        const char *want;
+    } cases[] = {
+        {{PD_NOTE, NULL, NULL, 0, 0, 0, 0, "plain"}, "::notice ::plain\n"},
+        {{PD_WARNING, "", "f.pw", 0, 3, 0, 0, "no line: no place"}, "::warning ::no line: no place\n"},
+        {{PD_ERROR, "E0402", "a,b:c.pw", 2, 3, 4, 9, "across lines"},
+         "::error file=a%2Cb%3Ac.pw,line=2,endLine=4,title=E0402::across lines\n"},
+        {{PD_ERROR, "E:1,2", "f.pw", 2, 3, 0, 0, "100%, a:b\r\nnext"},
+         "::error file=f.pw,line=2,endLine=2,col=3,title=E%3A1%2C2::100%25, a:b%0D%0Anext\n"},
+        {{PD_ERROR, NULL, "f.pw", 5, 0, 3, 0, "no column, end before start"},
+         "::error file=f.pw,line=5,endLine=5::no column, end before start\n"},
+        {{PD_ERROR, NULL, "f.pw", 5, 2, 5, 2, "one column"}, "::error file=f.pw,line=5,endLine=5,col=2::one column\n"},
+        {{PD_ERROR, NULL, "f.pw", 5, 2, 5, 7, NULL}, "::error file=f.pw,line=5,endLine=5,col=2,endColumn=7::\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pd_buf b = {0};
+        pd_render_github(&cases[i].a, &b);
+        ck_assert_msg(b.data && strcmp(b.data, cases[i].want) == 0, "case %zu: %s", i, b.data ? b.data : "(null)");
+        pd_buf_free(&b);
+    }
+}
+END_TEST
+
 static Suite *diag_suite(void)
 {
     Suite *s = suite_create("diag");
@@ -465,6 +494,7 @@ static Suite *diag_suite(void)
     TCase *json = tcase_create("json");
     tcase_add_test(json, test_json);
     tcase_add_test(json, test_json_empty_span);
+    tcase_add_test(json, test_github_annotations);
     suite_add_tcase(s, json);
     return s;
 }

@@ -468,6 +468,148 @@ START_TEST(test_github_annotations)
 }
 END_TEST
 
+static char *sarif_uri(const char *name)
+{
+    static char out[2048];
+    pd_buf b = {0};
+    pd_sarif_uri(&b, name);
+    ck_assert(b.data && !b.oom);
+    snprintf(out, sizeof out, "%s", b.data);
+    pd_buf_free(&b);
+    return out;
+}
+
+/* File names as SARIF URIs: `.` and `dir/..` folded as a shell sees them,
+ * a `..` with nothing to fold kept, absolute names as file: URIs, other
+ * bytes percent-encoded. A name deeper than the folding keeps track of
+ * (256 segments) keeps its `..` as written: it was folded into the wrong
+ * directory, 46 segments up, before. */
+START_TEST(test_sarif_uris)
+{
+    ck_assert_str_eq(sarif_uri("a/./b"), "\"a/b\"");
+    ck_assert_str_eq(sarif_uri("a/."), "\"a/.\"");
+    ck_assert_str_eq(sarif_uri("../../x"), "\"../../x\"");
+    ck_assert_str_eq(sarif_uri("a/../.."), "\"..\"");
+    ck_assert_str_eq(sarif_uri("a/b/../../../c"), "\"../c\"");
+    ck_assert_str_eq(sarif_uri("."), "\".\"");
+    ck_assert_str_eq(sarif_uri("/abs/./x"), "\"file:///abs/x\"");
+    ck_assert_str_eq(sarif_uri("a b%"), "\"a%20b%25\"");
+    char deep[700], want[710];
+    int at = 0;
+    for (int i = 0; i < 300; i++)
+        at += snprintf(deep + at, sizeof deep - (size_t)at, "d/");
+    snprintf(deep + at, sizeof deep - (size_t)at, "../../f");
+    snprintf(want, sizeof want, "\"%s\"", deep);
+    ck_assert_str_eq(sarif_uri(deep), want);
+}
+END_TEST
+
+/* Code-point columns: UTF-8 continuation bytes take none, a column past
+ * the line's end counts on. */
+START_TEST(test_sarif_columns)
+{
+    ck_assert_uint_eq(pd_sarif_codepoint_column("abc", 3, 2), 2);
+    ck_assert_uint_eq(pd_sarif_codepoint_column("\xc3\xa9x", 3, 3), 2);
+    ck_assert_uint_eq(pd_sarif_codepoint_column("abc", 3, 4), 4);
+    ck_assert_uint_eq(pd_sarif_codepoint_column("abc", 3, 6), 6);
+}
+END_TEST
+
+static const pd_rule edge_rules[] = {{"E0402", PD_ERROR, "An unknown name"},
+                                     {"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", PD_NOTE, "long"}};
+
+/* Results without a code, a message or a place; a code no rule has; the
+ * fingerprint folds runs of blanks (tabs, CR, LF) and ignores them at the
+ * ends, and a missing line is an empty one. */
+START_TEST(test_sarif_plain_edges)
+{
+    pd_sarif_tool tool = {"t", NULL, NULL, NULL, edge_rules, 2};
+    pd_buf r = {0};
+    size_t count = 0;
+    pd_sarif_plain p0 = {NULL, PD_NOTE, NULL, NULL, 0, 0, 0, 0, NULL, 0};
+    pd_sarif_plain_result(&p0, &tool, &r, &count);
+    ck_assert_str_eq(r.data, "{\"ruleId\":\"\",\"level\":\"note\",\"message\":{\"text\":\"\"}}");
+    pd_buf_free(&r);
+    static const char *const lines[] = {"\t a \r\n b\t", "a b", NULL, ""};
+    char hash[4][40];
+    for (int i = 0; i < 4; i++) {
+        pd_buf b = {0};
+        size_t n = 0;
+        pd_sarif_plain p = {"X9", PD_WARNING, "m", "f.pw", 1, 1, 1, 2, lines[i], lines[i] ? strlen(lines[i]) : 0};
+        pd_sarif_plain_result(&p, &tool, &b, &n);
+        ck_assert_ptr_null(strstr(b.data, "ruleIndex"));
+        const char *h = strstr(b.data, "\"primaryLocationLineHash\":\"");
+        ck_assert_ptr_nonnull(h);
+        snprintf(hash[i], sizeof hash[i], "%.19s", h + 27);
+        ck_assert_str_eq(hash[i] + 16, ":1\"");
+        pd_buf_free(&b);
+    }
+    ck_assert_str_eq(hash[0], hash[1]);
+    ck_assert_str_eq(hash[2], hash[3]);
+    ck_assert_str_ne(hash[0], hash[2]);
+}
+END_TEST
+
+/* A diagnostic without a code, and one whose span names a file the
+ * sources do not hold: no place, no fingerprint. */
+START_TEST(test_sarif_unplaced)
+{
+    fx f;
+    fx_init(&f, 0);
+    fx_file(&f, "s.pw", "abc\n");
+    ps_span bad = sp(9, 0, 1);
+    pd_add(&f.diags, PD_NOTE, NULL, &bad, "no code, no file");
+    pd_sarif_tool tool = {"t", NULL, NULL, NULL, edge_rules, 2};
+    size_t count = 0;
+    pd_sarif_results(&f.diags, &f.src, &tool, &f.out, &count);
+    ck_assert_str_eq(f.out.data, "{\"ruleId\":\"\",\"level\":\"note\",\"message\":{\"text\":\"no code, no file\"}}");
+    fx_free(&f);
+}
+END_TEST
+
+/* The log's driver without a version or an information URI; rules without
+ * a help page; a title that is a sentence already; a code longer than the
+ * anchor; the source root only when absolute ("/" stays "file:///"). */
+START_TEST(test_sarif_log_edges)
+{
+    static const char *const md[] = {"Line.", NULL};
+    static const pd_rule_doc docs[] = {{"E0402", "Ends with a period.", md, NULL}};
+    static const char head[] =
+        "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":"
+        "{\"driver\":{\"name\":\"t\",\"rules\":[{\"id\":\"E0402\",\"shortDescription\":{\"text\":\"An unknown name\"}";
+    static const char tail[] = "{\"id\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\",\"shortDescription\":{\"text\":\"long\"},"
+                               "\"defaultConfiguration\":{\"level\":\"note\"}}]}}";
+    static const char end[] = "\"columnKind\":\"unicodeCodePoints\",\"results\":[]}]}\n";
+    pd_sarif_tool tool = {"t", NULL, NULL, NULL, edge_rules, 2};
+    char want[2048];
+    pd_buf b = {0};
+    pd_render_sarif(&tool, NULL, &b);
+    snprintf(want, sizeof want, "%s,\"defaultConfiguration\":{\"level\":\"error\"}},%s,%s", head, tail, end);
+    ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+
+    pd_sarif_extra rel = {docs, 1, "rel/dir", false};
+    pd_render_sarif_log(&tool, &rel, "", &b);
+    snprintf(want, sizeof want,
+             "%s,\"fullDescription\":{\"text\":\"Ends with a period.\"},\"help\":{\"text\":\"Line.\",\"markdown\":"
+             "\"Line.\"},\"defaultConfiguration\":{\"level\":\"error\"}},%s,\"invocations\":[{"
+             "\"executionSuccessful\":true}],%s",
+             head, tail, end);
+    ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+
+    pd_sarif_extra root = {NULL, 0, "/", true};
+    pd_render_sarif_log(&tool, &root, NULL, &b);
+    snprintf(want, sizeof want,
+             "%s,\"defaultConfiguration\":{\"level\":\"error\"}},%s,\"invocations\":[{\"executionSuccessful\":false}],"
+             "\"originalUriBaseIds\":{\"%%SRCROOT%%\":{\"uri\":\"file:///\",\"description\":{\"text\":\"The directory "
+             "pathway ran in: relative file names are relative to it.\"}}},%s",
+             head, tail, end);
+    ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+}
+END_TEST
+
 static Suite *diag_suite(void)
 {
     Suite *s = suite_create("diag");
@@ -495,6 +637,11 @@ static Suite *diag_suite(void)
     tcase_add_test(json, test_json);
     tcase_add_test(json, test_json_empty_span);
     tcase_add_test(json, test_github_annotations);
+    tcase_add_test(json, test_sarif_uris);
+    tcase_add_test(json, test_sarif_columns);
+    tcase_add_test(json, test_sarif_plain_edges);
+    tcase_add_test(json, test_sarif_unplaced);
+    tcase_add_test(json, test_sarif_log_edges);
     suite_add_tcase(s, json);
     return s;
 }

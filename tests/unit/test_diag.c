@@ -398,6 +398,32 @@ START_TEST(test_render_without_span)
 }
 END_TEST
 
+/* A span in a file the sources do not hold is shown without a place (no
+ * header position, no snippet, nulls in JSON); a fix of several lines is
+ * not drawn under the snippet; DEL shows as `?`; a diagnostic without a
+ * code is none of the table's. */
+START_TEST(test_render_odd_spans)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "o.pw", "a\x7f" "b = c\n");
+    ps_span nowhere = sp(9, 0, 1), s = sp(file, 4, 5);
+    pd_add(&f.diags, PD_ERROR, NULL, &nowhere, "lost");
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, NULL, &s, "two-line fix");
+    pd_set_fix(&f.diags, d, "x\ny");
+    ck_assert(!pd_diag_is(d, PD_E0402));
+    ck_assert_str_eq(fx_text(&f, false), "error: lost\n"
+                                         "o.pw:1:5: error: two-line fix\n"
+                                         "    1 | a?b = c\n"
+                                         "      |     ^\n");
+    f.out.len = 0;
+    const char *json = fx_json(&f);
+    ck_assert_msg(strstr(json, "\"file\":null,\"line\":null,\"column\":null,\"end_line\":null,\"end_column\":null") !=
+                      NULL, "%s", json);
+    fx_free(&f);
+}
+END_TEST
+
 /* ---- JSON ---------------------------------------------------------------------- */
 
 START_TEST(test_json)
@@ -632,6 +658,7 @@ static Suite *diag_suite(void)
     tcase_add_loop_test(text, test_render_snippets, 0, (int)(sizeof snippets / sizeof *snippets));
     tcase_add_test(text, test_render_gutter);
     tcase_add_test(text, test_render_without_span);
+    tcase_add_test(text, test_render_odd_spans);
     suite_add_tcase(s, text);
     TCase *json = tcase_create("json");
     tcase_add_test(json, test_json);

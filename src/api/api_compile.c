@@ -28,7 +28,7 @@ static pw_status pw_summarize(const pd_list *diags, ps_sources *src, pw_error *e
     pw_status st = diags->oom ? PW_ERR_NOMEM : PW_ERR_COMPILE;
     const pd_diag *first = NULL;
     for (const pd_diag *d = diags->head; d && !first; d = d->next)
-        if (d->severity == PD_ERROR)
+        if (PU_ALWAYS(d->severity == PD_ERROR)) /* every compiler code is an error (codes.h) */
             first = d;
     unsigned more = diags->errors ? diags->errors - 1 : 0;
     char tail[64] = "";
@@ -67,14 +67,14 @@ static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
         /* The closing tally, as clang prints it. */
         if (diags->truncated)
             pd_buf_printf(&buf, "error: too many errors; stopped reporting after %u\n", diags->max_errors);
-        if (diags->warnings)
+        if (PU_NEVER(diags->warnings)) /* the compiler has no warning codes (codes.h) */
             pd_buf_printf(&buf, "%u warning%s%s", diags->warnings, diags->warnings == 1 ? "" : "s",
                           diags->errors ? " and " : " generated.\n");
-        if (diags->errors)
+        if (PU_ALWAYS(diags->errors)) /* the list is not empty, and all errors */
             pd_buf_printf(&buf, "%u error%s generated.\n", diags->errors, diags->errors == 1 ? "" : "s");
     }
     bool ok = !buf.oom;
-    if (ok && buf.data)
+    if (ok && PU_ALWAYS(buf.data)) /* a list that is not empty renders its first header */
         opt->on_diagnostics(opt->user, buf.data);
     pd_buf_free(&buf);
     return ok;
@@ -87,9 +87,8 @@ static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
 static bool pw_files_missing(const pd_list *diags)
 {
     for (const pd_diag *d = diags->head; d; d = d->next)
-        if (d->severity == PD_ERROR && (pd_diag_is(d, PD_E0001) || pd_diag_is(d, PD_E0002) ||
-                                        pd_diag_is(d, PD_E0004) || pd_diag_is(d, PD_E0005) ||
-                                        pd_diag_is(d, PD_E0006)))
+        if (pd_diag_is(d, PD_E0001) || pd_diag_is(d, PD_E0002) || pd_diag_is(d, PD_E0004) ||
+            pd_diag_is(d, PD_E0005) || pd_diag_is(d, PD_E0006))
             return true;
     return false;
 }
@@ -101,7 +100,7 @@ static bool pw_files_missing(const pd_list *diags)
 static bool pw_too_deep(const pd_list *diags)
 {
     for (const pd_diag *d = diags->head; d; d = d->next)
-        if (d->severity == PD_ERROR && pd_diag_is(d, PD_E0205))
+        if (pd_diag_is(d, PD_E0205))
             return true;
     return false;
 }

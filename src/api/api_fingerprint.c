@@ -193,7 +193,10 @@ static uint64_t fp_func(fp_state *st, uint32_t fi)
     const uint8_t *code = img->code + fn->code_off;
     pb_insn in;
     fp_iters iters = {{0}, {0}, 0, 0};
-    for (size_t pc = 0; pc < fn->code_len && pb_decode(code, fn->code_len, pc, &in); pc += in.size) {
+    for (size_t pc = 0; pc < fn->code_len; pc += in.size) {
+        bool decoded = pb_decode(code, fn->code_len, pc, &in);
+        if (PU_NEVER(!decoded)) /* verified image: the code is whole instructions */
+            break;
         const pb_opinfo *oi = &pb_opinfo_table[in.op];
         fp_u64(&f, (uint64_t)in.op);
         fp_operand(st, &f, &in, oi->a, in.a, &iters);

@@ -20,7 +20,8 @@
  * Each pipeline (compile + save; load + open + describe; context + JSON facts
  * + evaluation + results; context + field-by-field facts + ...; all of them
  * chained from source to results; the rule files' test declarations; the
- * coarse calls: eval lines, result formats and fingerprints; rule
+ * coarse calls: eval lines, result formats, fingerprints, the tools' copies
+ * of a context and a compiled rule set refused; rule
  * files with errors, their diagnostics rendered as text and as JSON) is first
  * run clean to get a reference transcript: one line per API call with its
  * status, message and every output. Then, for N = 1, 2, 3, ... it is run with
@@ -71,7 +72,9 @@
 #include "diag/diag.h"
 #include "facts/facts.h"
 #include "gen/gen.h"
+#include "api/tools.h"
 #include "pathway.h"
+#include "pathway_native.h"
 #include "source/source.h"
 #include "util/arena.h"
 
@@ -1026,6 +1029,11 @@ static void pipe_tests(run *r, const ruleset *rs)
     pw_program_free(prog);
 }
 
+static void native_never(pw_native_run *run)
+{
+    (void)run;
+}
+
 static pw_status format_nomem(pw_error *err)
 {
     err->status = PW_ERR_NOMEM;
@@ -1061,6 +1069,38 @@ static void pipe_coarse(run *r, const ruleset *rs)
         st = pw_eval_json(ctx, ff->recs[i].json, ff->recs[i].len, as_of, buf, sizeof buf, &needed, &err);
         if (st == PW_OK)
             step_printf(r, "%zu<<%s>>", needed, buf);
+        step_end(r, st, &err);
+    }
+    /* The tools' copy of a context's facts, and its saved results. */
+    {
+        pw_error err;
+        step_begin(r, "json:copy");
+        pw_status st = pw_context_set_json(ctx, ff->recs[0].json, ff->recs[0].len, &err);
+        if (st == PW_OK)
+            st = pw_evaluate_all(ctx, as_of, &err);
+        pw_context *copy = NULL;
+        cJSON *rec = NULL;
+        if (st == PW_OK)
+            st = pt_context_copy(ctx, &copy, &rec, &err);
+        if (st == PW_OK && (st = pw_evaluate_all(copy, as_of, &err)) == PW_OK)
+            step_printf(r, "copy %d", pw_result_eligible(copy, 0));
+        pw_context_free(copy);
+        cJSON_Delete(rec);
+        struct pwi_saved *saved = NULL;
+        if (st == PW_OK)
+            st = pt_context_save(ctx, &saved, &err);
+        if (st == PW_OK) {
+            pt_context_restore(ctx, saved);
+            step_printf(r, " saved %zu", pw_result_unmet_count(ctx, 0));
+        }
+        step_end(r, st, &err);
+    }
+    /* A compiled rule set from other rules: refused, with the image's hash. */
+    {
+        pw_error err;
+        pw_native other = {PW_NATIVE_ABI, 0, 0, 0, 0, native_never};
+        step_begin(r, "bad:use-native"); /* refused: "bad" lets the reference fail */
+        pw_status st = pw_program_use_native(rs->prog, &other, &err);
         step_end(r, st, &err);
     }
     size_t n = pw_program_count(rs->prog);

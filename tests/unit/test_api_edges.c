@@ -169,6 +169,13 @@ START_TEST(tools_copy_save_restore)
     EXPECT(pt_context_set_cjson(NULL, NULL, err), PW_ERR_USAGE, "pwi_context_set_cjson: NULL argument");
     EXPECT(pt_context_set_cjson(ctx, NULL, err), PW_ERR_USAGE, "pwi_context_set_cjson: NULL argument");
 
+    /* Nothing evaluated yet: no decisions, nothing awaited. */
+    const char *nobody = NULL;
+    ck_assert_int_eq(pt_result_decision(ctx, 1, 0, &nobody), -1);
+    ck_assert_ptr_null(nobody);
+    ck_assert_uint_eq(pt_result_awaiting_count(ctx, 1), 0);
+    ck_assert_ptr_null(pt_result_awaiting_label(ctx, 1, 0));
+
     /* Facts given field by field and not complete: the copy says which is missing. */
     pw_context *copy = (pw_context *)(uintptr_t)1;
     cJSON *rec = (cJSON *)(uintptr_t)1;
@@ -238,6 +245,10 @@ START_TEST(tools_copy_save_restore)
     ck_assert_int_eq(decided, -1);
     ck_assert_int_eq(pt_decision_at(ctx, 1, 1, day("2026-01-01"), &who, &decided, NULL), PW_OK);
     ck_assert_int_eq(decided, PB_DECIDED_NO);
+    ck_assert_str_eq(who, "the panel");
+    ck_assert_int_eq(pt_decision_at(ctx, 1, 0, day("2026-01-01"), &who, &decided, NULL), PW_OK);
+    ck_assert_int_eq(decided, PB_DECIDED_NOTHING);
+    ck_assert_str_eq(who, "the committee");
     ck_assert_int_eq(pw_context_reset(ctx, NULL), PW_OK);
     EXPECT(pt_decision_at(ctx, 1, 0, day("2026-01-01"), &who, &decided, err), PW_ERR_FACTS,
            "missing required field `id`");
@@ -441,6 +452,25 @@ START_TEST(fingerprint_numbers_sets_many_loops)
     ck_assert(fingerprint(m, 0) == fingerprint(m, 0));
     pw_program_free(m);
     pw_program_free(m2);
+
+    /* Who decides is part of a decided requirement's meaning. */
+    static const char dec[] = "record decision { key: text  accepted: boolean }\n"
+                              "facts coach { id: text  decisions: list of decision = [] }\n";
+    snprintf(text, sizeof text, "%sprogram a \"A\" {\n  require \"r\": decided by \"the board\"\n}\n", dec);
+    pw_program *d1 = compile(text);
+    snprintf(text, sizeof text, "%sprogram a \"A\" {\n  require \"r\": decided by \"the panel\"\n}\n", dec);
+    pw_program *d2 = compile(text);
+    snprintf(text, sizeof text,
+             "%sprogram z \"Z\" { require \"q\": decided by \"x\" }\n"
+             "program a \"A\" {\n  require \"r\": decided by \"the board\"\n}\n", dec);
+    pw_program *d3 = compile(text);
+    ck_assert(fingerprint(d1, 0) != fingerprint(d2, 0));
+    ck_assert_int_eq(pw_program_find(d3, "a", &a, NULL), PW_OK);
+    ck_assert_int_eq(pw_requirement_fingerprint(d3, a, 0, &fr0, NULL), PW_OK);
+    ck_assert(fingerprint(d1, 0) == fr0);
+    pw_program_free(d1);
+    pw_program_free(d2);
+    pw_program_free(d3);
     pw_program_free(p);
     pw_program_free(q);
     pw_program_free(r);

@@ -452,7 +452,12 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
         if (ctx->outcomes[node] != PV_UNMET || (fn = pb_decision(img, node, NULL)) == PB_NO_DECISION)
             continue;
         pv_value v;
-        if (!pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr))
+        /* The requirement's leaf is this function's `= yes` (bc/decision.h):
+         * pv_run just ran it within the same budget, counted afresh by
+         * pv_call, and it can fail no other way (it reads the decisions
+         * and compares texts). */
+        bool ran = pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr);
+        if (PU_NEVER(!ran))
             return false;
         ctx->decided[node] = (uint8_t)(1 + (v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO : PB_DECIDED_NOTHING));
     }

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "api/tools.h"
+#include "asm_helpers.h"
+#include "bc/bytecode.h"
 #include "check_main.h"
 #include "bc/decision.h"
 #include "native/native.h"
@@ -356,6 +358,43 @@ START_TEST(eval_errors_with_and_without_place)
 }
 END_TEST
 
+/* Bytecode without a line table (made by hand, not by the compiler): a
+ * runtime error has no place in the rules, and the message says only the
+ * program. */
+START_TEST(eval_error_without_place)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    ah_record(b, "coach");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    uint32_t big = ah_int(b, INT64_MAX), none = ah_int(b, 0);
+    uint32_t f = AH_FN(b, "overflow", ah_t(PB_T_BOOL), 0, NULL, 0, 2, {PB_OP_PUSH_INT, big, 0},
+                       {PB_OP_PUSH_INT, big, 0}, {PB_OP_ADD_INT, 0, 0}, {PB_OP_PUSH_INT, none, 0},
+                       {PB_OP_CMP_INT, PB_GT, 0}, {PB_OP_RET, 0, 0});
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "big", f);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    ck_assert_int_eq(pw_context_set_json(ctx, "{\"id\":\"x\"}", 10, NULL), PW_OK);
+    EXPECT(pw_evaluate(ctx, 0, day("2026-01-01"), err), PW_ERR_EVAL, "integer overflow in `+` (program `p`)");
+    ck_assert_int_eq(pw_evaluate(ctx, 0, day("2026-01-01"), NULL), PW_ERR_EVAL);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 /* ---- the eval line ------------------------------------------------------------ */
 
 /* A rule set without programs: the line has no results. */
@@ -550,6 +589,7 @@ int main(void)
     tcase_add_test(tc, decision_over_budget);
     tcase_add_test(tc, save_without_requirements);
     tcase_add_test(tc, eval_errors_with_and_without_place);
+    tcase_add_test(tc, eval_error_without_place);
     tcase_add_test(tc, format_without_programs);
     tcase_add_test(tc, version_at_before_all);
     tcase_add_test(tc, fingerprint_numbers_sets_many_loops);

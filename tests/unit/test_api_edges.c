@@ -20,6 +20,7 @@
 #include "check_main.h"
 #include "bc/decision.h"
 #include "native/native.h"
+#include "vm/vm.h"
 #include "pathway.h"
 #include "pathway_native.h"
 #include "tmpdir.h"
@@ -518,8 +519,11 @@ END_TEST
 
 /* ---- compiled rules ----------------------------------------------------------- */
 
+static int native_calls;
+
 static void native_fallback(pw_native_run *run)
 {
+    native_calls++;
     /* Gives up on the program (the rule set has one): the VM evaluates it. */
     run->fallback[0] = 1;
 }
@@ -571,6 +575,17 @@ START_TEST(use_native_checks)
     ck_assert_str_eq(line, "{\"id\":\"c\",\"as_of\":\"2026-01-01\",\"results\":[{\"program\":\"a\",\"eligible\":true,"
                            "\"unmet\":[],\"preferred_unmet\":[]}]}\n");
     pw_free(line);
+    ck_assert_int_eq(native_calls, 1);
+    /* A tool noting the VM's day windows gets the VM's runs, not the
+     * compiled code's. */
+    struct pv_state *vm = pt_context_vm(ctx);
+    pv_window_open(vm);
+    ck_assert_int_eq(pw_evaluate_all(ctx, day("2026-01-01"), NULL), PW_OK);
+    pv_window_close(vm);
+    ck_assert_int_eq(native_calls, 1);
+    ck_assert(pw_result_eligible(ctx, 0));
+    ck_assert_int_eq(pw_evaluate_all(ctx, day("2026-01-01"), NULL), PW_OK);
+    ck_assert_int_eq(native_calls, 2);
     pw_context_free(ctx);
     EXPECT(pw_program_use_native(p, NULL, err), PW_OK, "");
     pw_program_free(p);

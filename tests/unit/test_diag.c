@@ -1,6 +1,7 @@
 /* Diagnostics and sources: recording, positions, and the exact text and JSON
  * the renderers produce. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,10 @@ START_TEST(test_line_text)
     ck_assert_str_eq(f.src.files[none].text, "");
     ck_assert_str_eq(f.src.files[none].path, "none.pw");
     ck_assert_str_eq(ps_line_text(&f.src, (uint32_t)none, 1, &len), "");
+    /* Offsets are 32-bit: a text of 4 GiB or more is refused before it is read. */
+    uint32_t nfiles = f.src.nfiles;
+    ck_assert_int_eq(ps_add(&f.src, "huge.pw", NULL, "x", (size_t)UINT32_MAX), -1);
+    ck_assert_uint_eq(f.src.nfiles, nfiles);
     fx_free(&f);
 }
 END_TEST

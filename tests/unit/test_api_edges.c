@@ -396,6 +396,44 @@ START_TEST(eval_error_without_place)
 }
 END_TEST
 
+/* Versions are told apart by their id's text, not its string number: an
+ * image not made by the compiler may hold the same id twice. */
+START_TEST(versions_by_text)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    ah_record(b, "coach");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    uint32_t yes = ah_const_fn(b, "yes", true);
+    uint32_t first = ah_prog(b, "p");
+    b->progs[first].until = day("2026-12-31");
+    ah_leaf(b, PB_ROLE_REQUIRE, "x", yes);
+    uint32_t second = ah_prog(b, "q");
+    b->strs[b->nstrs] = "p"; /* a second string "p", not interned */
+    b->progs[second].id = b->nstrs++;
+    b->progs[second].from = day("2027-01-01");
+    ah_leaf(b, PB_ROLE_REQUIRE, "x", yes);
+    ck_assert_uint_ne(b->progs[first].id, b->progs[second].id);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    ck_assert_uint_eq(pw_program_version_at(p, 0, day("2027-06-01")), 1);
+    ck_assert_uint_eq(pw_program_version_at(p, 1, day("2026-06-01")), 0);
+    ck_assert(pw_program_is_first_version(p, 0));
+    ck_assert(!pw_program_is_first_version(p, 1));
+    pw_program_free(p);
+}
+END_TEST
+
 /* ---- the eval line ------------------------------------------------------------ */
 
 /* A rule set without programs: the line has no results. */
@@ -605,6 +643,7 @@ int main(void)
     tcase_add_test(tc, save_without_requirements);
     tcase_add_test(tc, eval_errors_with_and_without_place);
     tcase_add_test(tc, eval_error_without_place);
+    tcase_add_test(tc, versions_by_text);
     tcase_add_test(tc, format_without_programs);
     tcase_add_test(tc, version_at_before_all);
     tcase_add_test(tc, fingerprint_numbers_sets_many_loops);

@@ -555,6 +555,71 @@ START_TEST(fingerprint_numbers_sets_many_loops)
 }
 END_TEST
 
+/* A keyed loop in an image made by hand: its key names the older of two
+ * iterators (found a step back), or one set up more than FP_ITERS (8)
+ * iterators before (no longer known: hashed by the field's index). The
+ * record's fields are given in either order. */
+static pw_program *keyed_image(bool swapped, unsigned between)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    ah_record(b, "coach");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, "certs", ah_list(1), PB_DEF_EMPTY, zero);
+    ah_record(b, "cert");
+    ah_field(b, swapped ? "kind" : "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, swapped ? "id" : "kind", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    uint32_t list = pb_type_pack(ah_list(1));
+    ah_func(b, "keyed", ah_t(PB_T_BOOL), 0, NULL, 3 * (between + 1), 1);
+    ah_emit(b, PB_OP_LOAD_FACT, 1, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, list);
+    for (unsigned k = 1; k <= between; k++) {
+        ah_emit(b, PB_OP_LOAD_FACT, 1, 0);
+        ah_emit(b, PB_OP_ITER_INIT, 3 * k, list);
+    }
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, swapped ? 1 : 0);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_patch(b, ah_emit(b, PB_OP_LOOP, 0, 0), head);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    uint32_t f = ah_end(b);
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    return p;
+}
+
+START_TEST(fingerprint_hand_made_keys)
+{
+    /* One iterator between: the key's field is still named. */
+    pw_program *a = keyed_image(false, 1), *b = keyed_image(true, 1);
+    ck_assert(fingerprint(a, 0) == fingerprint(b, 0));
+    pw_program_free(a);
+    pw_program_free(b);
+    /* Eight between: the key's iterator has dropped out, its field is a
+     * number, and the same condition looks different. */
+    a = keyed_image(false, 8);
+    b = keyed_image(true, 8);
+    ck_assert(fingerprint(a, 0) != fingerprint(b, 0));
+    pw_program_free(a);
+    pw_program_free(b);
+}
+END_TEST
+
 /* ---- compiled rules ----------------------------------------------------------- */
 
 static int native_calls;
@@ -647,6 +712,7 @@ int main(void)
     tcase_add_test(tc, format_without_programs);
     tcase_add_test(tc, version_at_before_all);
     tcase_add_test(tc, fingerprint_numbers_sets_many_loops);
+    tcase_add_test(tc, fingerprint_hand_made_keys);
     tcase_add_test(tc, use_native_checks);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);

@@ -125,6 +125,36 @@ START_TEST(open_decides_by_name_and_magic)
 }
 END_TEST
 
+/* Options from another release, a file larger than both limits, and a
+ * source shorter than the bytecode magic. */
+START_TEST(open_options_limits_and_short_files)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/rules.pw", tmp);
+    write_file(path, SMALL, strlen(SMALL));
+    pw_compile_options opt;
+    pw_compile_options_init(&opt);
+    opt.size = 1;
+    pw_program *p = NULL;
+    EXPECT(pw_program_open(path, &opt, &p, err), PW_ERR_USAGE,
+           "pw_compile_options: size 1 is too small (initialise it with pw_compile_options_init)");
+    pw_compile_options_init(&opt);
+    pw_limits lim;
+    pw_limits_init(&lim);
+    lim.max_bytecode_bytes = 8;
+    lim.max_source_bytes = 8;
+    opt.limits = &lim;
+    pw_error e;
+    ck_assert_int_eq(pw_program_open(path, &opt, &p, &e), PW_ERR_IO);
+    ck_assert_msg(strstr(e.message, path) != NULL, "%s", e.message);
+    ck_assert_ptr_null(p);
+    snprintf(path, sizeof path, "%s/x.pw", tmp);
+    write_file(path, "x", 1);
+    ck_assert_int_eq(pw_program_open(path, NULL, &p, &e), PW_ERR_COMPILE);
+    ck_assert_msg(strncmp(e.message, path, strlen(path)) == 0, "%s", e.message);
+}
+END_TEST
+
 /* "-" is standard input; a name shorter than ".pwc" is read as any other. */
 START_TEST(open_stdin_and_short_names)
 {
@@ -152,6 +182,39 @@ START_TEST(compile_error_without_pw_error)
     pw_program *p = (pw_program *)(uintptr_t)1;
     ck_assert_int_eq(pw_compile_source("bad.pw", bad, strlen(bad), NULL, &p, NULL), PW_ERR_COMPILE);
     ck_assert_ptr_null(p);
+}
+END_TEST
+
+static void keep_text(void *user, const char *rendered)
+{
+    snprintf(user, 4096, "%s", rendered);
+}
+
+/* An included file that is not rule source: its first syntax error, then
+ * the include's own error, and checking stops there (no error for the
+ * names the file would have declared). */
+START_TEST(include_not_rule_source)
+{
+    char path[128], main_path[128];
+    snprintf(path, sizeof path, "%s/notes.pw", tmp);
+    static const char notes[] = "these are meeting notes, not rules\n";
+    write_file(path, notes, strlen(notes));
+    snprintf(main_path, sizeof main_path, "%s/main.pw", tmp);
+    static const char text[] = "include \"notes.pw\"\nfacts coach { id: text }\n"
+                               "program a \"A\" { require \"x\": declared_in_notes }\n";
+    char rendered[4096] = "";
+    pw_compile_options opt;
+    pw_compile_options_init(&opt);
+    opt.on_diagnostics = keep_text;
+    opt.user = rendered;
+    pw_program *p = (pw_program *)(uintptr_t)1;
+    pw_error e;
+    ck_assert_int_eq(pw_compile_source(main_path, text, strlen(text), &opt, &p, &e), PW_ERR_COMPILE);
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(e.message, "notes.pw:1:") != NULL && strstr(e.message, "(and 1 more error)") != NULL, "%s",
+                  e.message);
+    ck_assert_msg(strstr(rendered, "declared_in_notes") == NULL, "%s", rendered);
+    ck_assert_msg(strstr(rendered, "2 errors generated.\n") != NULL, "%s", rendered);
 }
 END_TEST
 
@@ -702,7 +765,9 @@ int main(void)
     tcase_add_checked_fixture(tc, tmp_up, tmp_down);
     tcase_add_test(tc, open_decides_by_name_and_magic);
     tcase_add_test(tc, open_stdin_and_short_names);
+    tcase_add_test(tc, open_options_limits_and_short_files);
     tcase_add_test(tc, compile_error_without_pw_error);
+    tcase_add_test(tc, include_not_rule_source);
     tcase_add_test(tc, tools_copy_save_restore);
     tcase_add_test(tc, decision_over_budget);
     tcase_add_test(tc, save_without_requirements);

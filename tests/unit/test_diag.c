@@ -489,6 +489,7 @@ START_TEST(test_github_annotations)
          "::error file=f.pw,line=5,endLine=5::no column, end before start\n"},
         {{PD_ERROR, NULL, "f.pw", 5, 2, 5, 2, "one column"}, "::error file=f.pw,line=5,endLine=5,col=2::one column\n"},
         {{PD_ERROR, NULL, "f.pw", 5, 2, 5, 7, NULL}, "::error file=f.pw,line=5,endLine=5,col=2,endColumn=7::\n"},
+        {{PD_NOTE, "X1", NULL, 0, 0, 0, 0, "m"}, "::notice title=X1::m\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pd_buf b = {0};
@@ -578,6 +579,17 @@ START_TEST(test_sarif_plain_edges)
     ck_assert_str_eq(hash[0], hash[1]);
     ck_assert_str_eq(hash[2], hash[3]);
     ck_assert_str_ne(hash[0], hash[2]);
+    /* Without a code: no rule, and a fingerprint of its own. */
+    pd_buf c = {0};
+    size_t nc = 0;
+    pd_sarif_plain pc = {NULL, PD_ERROR, "m", "f.pw", 1, 1, 1, 2, "a b", 3};
+    pd_sarif_plain_result(&pc, &tool, &c, &nc);
+    static const char start[] = "{\"ruleId\":\"\",\"level\":\"error\",\"message\"";
+    ck_assert_msg(strncmp(c.data, start, strlen(start)) == 0, "%s", c.data);
+    const char *hc = strstr(c.data, "\"primaryLocationLineHash\":\"");
+    ck_assert_ptr_nonnull(hc);
+    ck_assert(strncmp(hc + 27, hash[1], 16) != 0);
+    pd_buf_free(&c);
 }
 END_TEST
 
@@ -627,6 +639,14 @@ START_TEST(test_sarif_log_edges)
              "\"executionSuccessful\":true}],%s",
              head, tail, end);
     ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+
+    /* No source root, and a rule whose title is empty: a period alone. */
+    static const pd_rule_doc untitled[] = {{"E0402", "", md, NULL}};
+    pd_sarif_extra none = {untitled, 1, NULL, false};
+    pd_render_sarif_log(&tool, &none, NULL, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"fullDescription\":{\"text\":\".\"}"));
+    ck_assert_ptr_null(strstr(b.data, "originalUriBaseIds"));
     pd_buf_free(&b);
 
     pd_sarif_extra root = {NULL, 0, "/", true};

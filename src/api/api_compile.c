@@ -57,7 +57,7 @@ static pw_status pw_summarize(const pd_list *diags, ps_sources *src, pw_error *e
  * truncated rendering would pass for the whole list. */
 static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_sources *src)
 {
-    if (!opt || !opt->on_diagnostics || !diags->head)
+    if (!opt->on_diagnostics || !diags->head) /* opt: the caller's, read into a copy */
         return true;
     pd_buf buf = {0};
     if (opt->format == PW_DIAG_JSON) {

@@ -1904,6 +1904,39 @@ START_TEST(sarif_failure_is_flagged)
 }
 END_TEST
 
+/* pw_compile took its status from the pw_error: without one, a compilation
+ * that lost diagnostics for want of memory returned PW_ERR_COMPILE where
+ * the same call with a pw_error returned PW_ERR_NOMEM. Every arena
+ * allocation of a file with errors, from the Nth on, both ways. */
+START_TEST(nomem_without_pw_error)
+{
+    unsigned long nomem = 0;
+    for (unsigned long k = 1;; k++) {
+        pw_program *p = NULL;
+        pw_error err;
+        arm(SRC_ARENA, 0, k, true);
+        pw_status with = pw_compile_file(bad_sources[0], NULL, &p, &err);
+        disarm();
+        unsigned long failed = inj.failed;
+        pw_program_free(p);
+        p = NULL;
+        arm(SRC_ARENA, 0, k, true);
+        pw_status without = pw_compile_file(bad_sources[0], NULL, &p, NULL);
+        disarm();
+        pw_program_free(p);
+        ck_assert_msg(with == without, "k=%lu: %s with a pw_error, %s without", k, status_name(with),
+                      status_name(without));
+        if (!failed) {
+            ck_assert_int_eq(with, PW_ERR_COMPILE);
+            break;
+        }
+        ck_assert_msg(with == PW_ERR_NOMEM || with == PW_ERR_COMPILE, "k=%lu: %s", k, status_name(with));
+        nomem += with == PW_ERR_NOMEM;
+    }
+    ck_assert_uint_gt(nomem, 0);
+}
+END_TEST
+
 static Suite *allocfail_suite(void)
 {
     make_configs();
@@ -1927,6 +1960,7 @@ static Suite *allocfail_suite(void)
     tcase_add_test(tc, cjson_failure_is_refused_cleanly);
     tcase_add_test(tc, facts_failure_is_nomem);
     tcase_add_test(tc, sarif_failure_is_flagged);
+    tcase_add_test(tc, nomem_without_pw_error);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -160,7 +160,7 @@ static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k
          * record of the iterator in operand A is known. */
         if (pb_opinfo_table[in->op].a == PB_K_REC)
             fp_field(f, img, in->a, v);
-        else if (in->op == PB_OP_ITER_KEY && fp_iter_rec(iters, in->a) != UINT32_MAX)
+        else if (PU_ALWAYS(in->op == PB_OP_ITER_KEY) && fp_iter_rec(iters, in->a) != UINT32_MAX)
             fp_field(f, img, fp_iter_rec(iters, in->a), v);
         else
             fp_u64(f, v);

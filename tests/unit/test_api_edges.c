@@ -218,6 +218,33 @@ START_TEST(include_not_rule_source)
 }
 END_TEST
 
+/* An included file over the source limit: E0002 at the include, and
+ * checking stops there (no error for the names it would have declared). */
+START_TEST(include_too_large)
+{
+    char path[128], main_path[128];
+    snprintf(path, sizeof path, "%s/big.pw", tmp);
+    char big[400];
+    memset(big, '#', sizeof big - 1);
+    big[sizeof big - 1] = '\n';
+    write_file(path, big, sizeof big);
+    snprintf(main_path, sizeof main_path, "%s/main.pw", tmp);
+    static const char text[] = "include \"big.pw\"\nfacts coach { id: text }\n"
+                               "program a \"A\" { require \"x\": declared_in_big }\n";
+    pw_limits lim;
+    pw_limits_init(&lim);
+    lim.max_source_bytes = 200;
+    pw_compile_options opt;
+    pw_compile_options_init(&opt);
+    opt.limits = &lim;
+    pw_program *p = NULL;
+    char want[400];
+    snprintf(want, sizeof want, "%s:1:9: `%s` is too large: the limit is 200 bytes", main_path, path);
+    EXPECT(pw_compile_source(main_path, text, strlen(text), &opt, &p, err), PW_ERR_COMPILE, want);
+    ck_assert_ptr_null(p);
+}
+END_TEST
+
 /* ---- the tools' context calls ------------------------------------------------ */
 
 #define DECIDED                                                                                          \
@@ -768,6 +795,7 @@ int main(void)
     tcase_add_test(tc, open_options_limits_and_short_files);
     tcase_add_test(tc, compile_error_without_pw_error);
     tcase_add_test(tc, include_not_rule_source);
+    tcase_add_test(tc, include_too_large);
     tcase_add_test(tc, tools_copy_save_restore);
     tcase_add_test(tc, decision_over_budget);
     tcase_add_test(tc, save_without_requirements);

@@ -15,38 +15,41 @@
 #include "front/parse.h"
 #include "source/source.h"
 #include "gen/gen.h"
+#include "util/assert.h"
 #include "util/file.h"
 
 /* ---- compiling ------------------------------------------------------------ */
 
-/* The first error as one line, for callers that only read pw_error. */
-static void pw_summarize(const pd_list *diags, ps_sources *src, pw_error *err)
+/* The first error as one line, for callers that only read pw_error; the
+ * status, PW_ERR_NOMEM when a diagnostic was lost for want of memory,
+ * whether or not the caller passed a pw_error. */
+static pw_status pw_summarize(const pd_list *diags, ps_sources *src, pw_error *err)
 {
+    pw_status st = diags->oom ? PW_ERR_NOMEM : PW_ERR_COMPILE;
     const pd_diag *first = NULL;
     for (const pd_diag *d = diags->head; d && !first; d = d->next)
-        if (d->severity == PD_ERROR)
+        if (PU_ALWAYS(d->severity == PD_ERROR)) /* every compiler code is an error (codes.h) */
             first = d;
     unsigned more = diags->errors ? diags->errors - 1 : 0;
     char tail[64] = "";
     if (more)
         snprintf(tail, sizeof tail, " (and %u more error%s)", more, more == 1 ? "" : "s");
     if (!first) {
-        pwi_fail(err, PW_ERR_COMPILE, "compilation failed%s", diags->oom ? ": out of memory" : "");
+        pwi_fail(err, st, "compilation failed%s", diags->oom ? ": out of memory" : "");
     } else if (first->has_span) {
         uint32_t line, col;
         ps_position(src, first->span.file, first->span.start, &line, &col);
         const char *file = src->files[first->span.file].name;
-        pwi_fail(err, PW_ERR_COMPILE, "%s:%u:%u: %s%s", file, line, col, first->message, tail);
+        pwi_fail(err, st, "%s:%u:%u: %s%s", file, line, col, first->message, tail);
         if (err) {
             snprintf(err->file, sizeof err->file, "%s", file);
             err->line = line;
             err->column = col;
         }
     } else {
-        pwi_fail(err, PW_ERR_COMPILE, "%s%s", first->message, tail);
+        pwi_fail(err, st, "%s%s", first->message, tail);
     }
-    if (diags->oom && err)
-        err->status = PW_ERR_NOMEM;
+    return st;
 }
 
 /* Hands the rendered diagnostics to the caller. Returns false, without
@@ -54,7 +57,7 @@ static void pw_summarize(const pd_list *diags, ps_sources *src, pw_error *err)
  * truncated rendering would pass for the whole list. */
 static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_sources *src)
 {
-    if (!opt || !opt->on_diagnostics || !diags->head)
+    if (!opt->on_diagnostics || !diags->head) /* opt: the caller's, read into a copy */
         return true;
     pd_buf buf = {0};
     if (opt->format == PW_DIAG_JSON) {
@@ -64,14 +67,14 @@ static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
         /* The closing tally, as clang prints it. */
         if (diags->truncated)
             pd_buf_printf(&buf, "error: too many errors; stopped reporting after %u\n", diags->max_errors);
-        if (diags->warnings)
+        if (PU_NEVER(diags->warnings)) /* the compiler has no warning codes (codes.h) */
             pd_buf_printf(&buf, "%u warning%s%s", diags->warnings, diags->warnings == 1 ? "" : "s",
                           diags->errors ? " and " : " generated.\n");
-        if (diags->errors)
+        if (PU_ALWAYS(diags->errors)) /* the list is not empty, and all errors */
             pd_buf_printf(&buf, "%u error%s generated.\n", diags->errors, diags->errors == 1 ? "" : "s");
     }
     bool ok = !buf.oom;
-    if (ok && buf.data)
+    if (ok && PU_ALWAYS(buf.data)) /* a list that is not empty renders its first header */
         opt->on_diagnostics(opt->user, buf.data);
     pd_buf_free(&buf);
     return ok;
@@ -84,9 +87,8 @@ static bool pw_report(const pw_compile_options *opt, const pd_list *diags, ps_so
 static bool pw_files_missing(const pd_list *diags)
 {
     for (const pd_diag *d = diags->head; d; d = d->next)
-        if (d->severity == PD_ERROR && (pd_diag_is(d, PD_E0001) || pd_diag_is(d, PD_E0002) ||
-                                        pd_diag_is(d, PD_E0004) || pd_diag_is(d, PD_E0005) ||
-                                        pd_diag_is(d, PD_E0006)))
+        if (pd_diag_is(d, PD_E0001) || pd_diag_is(d, PD_E0002) || pd_diag_is(d, PD_E0004) ||
+            pd_diag_is(d, PD_E0005) || pd_diag_is(d, PD_E0006))
             return true;
     return false;
 }
@@ -98,7 +100,7 @@ static bool pw_files_missing(const pd_list *diags)
 static bool pw_too_deep(const pd_list *diags)
 {
     for (const pd_diag *d = diags->head; d; d = d->next)
-        if (d->severity == PD_ERROR && pd_diag_is(d, PD_E0205))
+        if (pd_diag_is(d, PD_E0205))
             return true;
     return false;
 }
@@ -137,20 +139,18 @@ pw_status pwi_compile_overlay(const char *name, const char *text, size_t len,
     if (ost != PW_OK)
         return ost;
     const pw_compile_options *opt = &o.opt;
-    if (opt && opt->limits && opt->limits->max_nesting > PW_MAX_NESTING)
+    const pw_limits *lim = &o.limits;
+    if (lim->max_nesting > PW_MAX_NESTING)
         return pwi_fail(err, PW_ERR_USAGE, "max_nesting %u is above %u, the most the stack is sized for",
-                       opt->limits->max_nesting, PW_MAX_NESTING);
+                       lim->max_nesting, PW_MAX_NESTING);
     pm_arena arena;
     pm_init(&arena, 65536);
     ps_sources src;
     ps_init(&src, &arena);
     pd_list diags;
-    pd_init(&diags, &arena, opt && opt->max_errors ? opt->max_errors : 50);
-    const pw_limits *lim = opt->limits;
-    pp_limits limits = {lim ? lim->max_source_bytes : 0, lim ? lim->max_nesting : 0,
-                        lim ? lim->max_includes : 0};
-    pp_includes inc = {opt ? opt->include_root : NULL, opt ? opt->include_resolver : NULL,
-                       opt ? opt->include_user : NULL,
+    pd_init(&diags, &arena, opt->max_errors ? opt->max_errors : 50);
+    pp_limits limits = {lim->max_source_bytes, lim->max_nesting, lim->max_includes};
+    pp_includes inc = {opt->include_root, opt->include_resolver, opt->include_user,
                        overlay ? overlay->path : NULL,
                        overlay ? overlay->text : NULL,
                        overlay ? overlay->len : 0};
@@ -178,7 +178,10 @@ pw_status pwi_compile_overlay(const char *name, const char *text, size_t len,
             /* The verifier allocates too; running out there says nothing
              * about the bytecode. Its messages are its own text, never the
              * rules'. */
-            if (strncmp(msg, "out of memory", 13) == 0)
+            bool nomem = strncmp(msg, "out of memory", 13) == 0;
+            /* The code generator's output verifies (the fuzzers and every
+             * rule file of the tests hold it to that). */
+            if (PU_ALWAYS(nomem))
                 st = pwi_fail(err, PW_ERR_NOMEM, "%s: %s", name, msg);
             else
                 st = pwi_fail(err, PW_ERR_COMPILE,
@@ -188,10 +191,7 @@ pw_status pwi_compile_overlay(const char *name, const char *text, size_t len,
             st = pwi_wrap(img, out, err); /* frees the image when it fails */
         }
     } else {
-        pw_summarize(&diags, &src, err);
-        st = err ? err->status : PW_ERR_COMPILE;
-        if (st == PW_OK)
-            st = PW_ERR_COMPILE;
+        st = pw_summarize(&diags, &src, err);
     }
     if (!pw_report(opt, &diags, &src)) {
         /* The caller asked for the diagnostics and cannot have them. */
@@ -233,8 +233,8 @@ pw_status pw_program_open(const char *path, const pw_compile_options *options, p
     if (ost != PW_OK)
         return ost;
     const pw_limits *lim = &o.limits;
-    size_t max_bc = lim && lim->max_bytecode_bytes ? lim->max_bytecode_bytes : PW_DEFAULT_MAX_BYTECODE_BYTES;
-    size_t max_src = lim && lim->max_source_bytes ? lim->max_source_bytes : PW_DEFAULT_MAX_SOURCE_BYTES;
+    size_t max_bc = lim->max_bytecode_bytes ? lim->max_bytecode_bytes : PW_DEFAULT_MAX_BYTECODE_BYTES;
+    size_t max_src = lim->max_source_bytes ? lim->max_source_bytes : PW_DEFAULT_MAX_SOURCE_BYTES;
     char *data;
     size_t len;
     char msg[512];

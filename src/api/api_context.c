@@ -9,13 +9,16 @@
 #include "api_int.h"
 #include "pathway_native.h"
 #include "bc/decision.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 pw_date pw_date_today(void)
 {
     time_t now = time(NULL);
     struct tm tm;
-    if (!localtime_r(&now, &tm))
+    /* localtime_r fails only for a year beyond int; time() gives -1 at worst. */
+    bool ok = localtime_r(&now, &tm) != NULL;
+    if (PU_NEVER(!ok))
         return 0;
     return pu_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
@@ -130,8 +133,11 @@ pw_status pw_context_reset(pw_context *ctx, pw_error *err)
         return pwi_fail(err, PW_ERR_USAGE, "pw_context_reset: NULL context");
     pw_forget_results(ctx);
     ctx->pending = true; /* nothing is given: evaluating says which field is missing */
-    if (!pf_reset(&ctx->facts))
-        return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
+    /* pf_reset fails only for facts without an image, and pw_context_new
+     * gave the context's facts its program's. */
+    bool reset = pf_reset(&ctx->facts);
+    if (PU_NEVER(!reset))
+        return pwi_fail(err, PW_ERR_USAGE, "pw_context_reset: the context has no program");
     return pw_done(err);
 }
 
@@ -160,7 +166,8 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
         return pwi_fail(err, PW_ERR_USAGE, "pw_context_set_json: NULL argument");
     pw_forget_results(ctx);
     ctx->pending = false;
-    const char *end = NULL;
+    /* cJSON sets end whether it succeeds or not (to where it stopped). */
+    const char *end = json;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {
         pf_reset(&ctx->facts);
@@ -168,13 +175,13 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
         /* cJSON fails the same way for bad JSON and for want of memory (a
          * known limit, docs/robustness.md): either way the record is refused
          * cleanly, at the place the parser stopped. */
-        size_t at = end && end >= json ? (size_t)(end - json) : 0;
+        size_t at = (size_t)(end - json);
         pwi_fail(err, PW_ERR_FACTS, "invalid JSON at byte %zu", at);
         pw_json_position(json, at, err);
         return PW_ERR_FACTS;
     }
     /* Anything but white space after the value is an error too. */
-    for (const char *p = end; p && p < json + len; p++) {
+    for (const char *p = end; p < json + len; p++) {
         if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
             cJSON_Delete(root);
             pf_reset(&ctx->facts);
@@ -445,7 +452,12 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
         if (ctx->outcomes[node] != PV_UNMET || (fn = pb_decision(img, node, NULL)) == PB_NO_DECISION)
             continue;
         pv_value v;
-        if (!pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr))
+        /* The requirement's leaf is this function's `= yes` (bc/decision.h):
+         * pv_run just ran it within the same budget, counted afresh by
+         * pv_call, and it can fail no other way (it reads the decisions
+         * and compares texts). */
+        bool ran = pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr);
+        if (PU_NEVER(!ran))
             return false;
         ctx->decided[node] = (uint8_t)(1 + (v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO : PB_DECIDED_NOTHING));
     }
@@ -586,7 +598,7 @@ pw_outcome pw_result_outcome(const pw_context *ctx, size_t prog, size_t req)
 
 static const char *pw_list_label(const pw_context *ctx, size_t prog, size_t skip, size_t i, uint32_t n)
 {
-    if (!pw_has_result(ctx, prog) || i >= n)
+    if (i >= n) /* the callers checked pw_has_result */
         return NULL;
     const pb_image *img = ctx->program->img;
     uint32_t first = img->progs[prog].first_req;

@@ -38,9 +38,11 @@ static void fp_u64(fp_hash *f, uint64_t v)
     fp_bytes(f, b, sizeof b);
 }
 
+/* Every string id it is given was checked by the verifier (string operands,
+ * labels, record, field and function names), or by fp_record. */
 static void fp_str(fp_hash *f, const pb_image *img, uint32_t id)
 {
-    if (id >= img->nstrings) {
+    if (PU_NEVER(id >= img->nstrings)) {
         fp_u64(f, UINT64_MAX);
         return;
     }
@@ -50,7 +52,9 @@ static void fp_str(fp_hash *f, const pb_image *img, uint32_t id)
 
 static void fp_record(fp_hash *f, const pb_image *img, uint32_t rec)
 {
-    fp_str(f, img, rec < img->nrecords ? img->records[rec].name : PB_NO_STRING);
+    /* Verified image: a list or element type's record, and a REC operand,
+     * are in range (v_type, v_operand). */
+    fp_str(f, img, PU_ALWAYS(rec < img->nrecords) ? img->records[rec].name : PB_NO_STRING);
 }
 
 /* A type, with its record by name. */
@@ -65,7 +69,12 @@ static void fp_type(fp_hash *f, const pb_image *img, pb_type t)
 static void fp_field(fp_hash *f, const pb_image *img, uint32_t rec, uint32_t field)
 {
     fp_record(f, img, rec);
-    if (rec >= img->nrecords || field >= img->records[rec].nfields) {
+    /* Verified image: the record is record 0 (SLOT), a REC operand or the
+     * record of a list type (v_operand, v_type). The field is checked: an
+     * ITER_KEY's is in range for the record its iterator walks when the
+     * key runs, which in an image not made by the compiler need not be
+     * the record of the ITER_INIT written last before it. */
+    if (PU_NEVER(rec >= img->nrecords) || field >= img->records[rec].nfields) {
         fp_u64(f, UINT64_MAX);
         return;
     }
@@ -151,7 +160,7 @@ static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k
          * record of the iterator in operand A is known. */
         if (pb_opinfo_table[in->op].a == PB_K_REC)
             fp_field(f, img, in->a, v);
-        else if (in->op == PB_OP_ITER_KEY && fp_iter_rec(iters, in->a) != UINT32_MAX)
+        else if (PU_ALWAYS(in->op == PB_OP_ITER_KEY) && fp_iter_rec(iters, in->a) != UINT32_MAX)
             fp_field(f, img, fp_iter_rec(iters, in->a), v);
         else
             fp_u64(f, v);
@@ -171,7 +180,9 @@ static void fp_operand(fp_state *st, fp_hash *f, const pb_insn *in, pb_operand k
 static uint64_t fp_func(fp_state *st, uint32_t fi)
 {
     const pb_image *img = st->img;
-    if (fi >= img->nfuncs)
+    /* Verified image: a call goes to a lower-numbered function, a leaf to
+     * one of the image's (v_operand, the requirement table's checks). */
+    if (PU_NEVER(fi >= img->nfuncs))
         return UINT64_MAX;
     if (st->known[fi])
         return st->memo[fi];
@@ -182,7 +193,10 @@ static uint64_t fp_func(fp_state *st, uint32_t fi)
     const uint8_t *code = img->code + fn->code_off;
     pb_insn in;
     fp_iters iters = {{0}, {0}, 0, 0};
-    for (size_t pc = 0; pc < fn->code_len && pb_decode(code, fn->code_len, pc, &in); pc += in.size) {
+    for (size_t pc = 0; pc < fn->code_len; pc += in.size) {
+        bool decoded = pb_decode(code, fn->code_len, pc, &in);
+        if (PU_NEVER(!decoded)) /* verified image: the code is whole instructions */
+            break;
         const pb_opinfo *oi = &pb_opinfo_table[in.op];
         fp_u64(&f, (uint64_t)in.op);
         fp_operand(st, &f, &in, oi->a, in.a, &iters);

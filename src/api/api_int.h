@@ -84,10 +84,11 @@ struct pwi_saved;
 pw_status pwi_context_save(pw_context *ctx, struct pwi_saved **out, pw_error *err);
 void pwi_context_restore(pw_context *ctx, struct pwi_saved *saved);
 void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id, pu_buf *out);
-size_t pwi_result_format_count(const pw_result_format *f);
-size_t pwi_result_format_program(const pw_result_format *f, size_t k);
 
-/* See pt_result_nodes. */
+/* The requirement nodes (indices as pw_requirement_info counts them) behind
+ * the result lists of the last successful evaluation of prog: the unmet
+ * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then
+ * the advice. */
 static inline const uint32_t *pwi_result_nodes(const pw_context *ctx, size_t prog)
 {
     return ctx->lists + ctx->program->img->progs[prog].first_req;

@@ -169,7 +169,8 @@ static void pwj_fmt_program(pw_result_format *f, size_t k, size_t p, pwj_piece *
     for (size_t i = 0; i < n; i++) {
         pw_requirement info;
         size_t at = f->store.len;
-        if (pw_requirement_info(f->program, p, i, &info, NULL) == PW_OK)
+        pw_status st = pw_requirement_info(f->program, p, i, &info, NULL);
+        if (PU_ALWAYS(st == PW_OK)) /* i < n */
             pu_buf_json_string(&f->store, info.label);
         labels[i] = pwj_mark(&f->store, at);
     }
@@ -251,16 +252,6 @@ void pw_result_format_free(pw_result_format *f)
     free(f);
 }
 
-size_t pwi_result_format_count(const pw_result_format *f)
-{
-    return f->nprogs;
-}
-
-size_t pwi_result_format_program(const pw_result_format *f, size_t k)
-{
-    return f->progs[k].p;
-}
-
 /* ---- one line --------------------------------------------------------------- */
 
 /* The labels of nodes[0..n), comma-separated. */
@@ -285,7 +276,10 @@ void pwi_result_format_append(const pw_result_format *f, const pw_context *ctx, 
     for (size_t k = 0; k < f->nprogs; k++) {
         const pwj_prog *pf = &f->progs[k];
         int v = pf->dated || pf->windowed ? (int)pw_result_verdict(ctx, pf->p) : PW_ELIGIBLE;
-        if (v == PW_VERDICT_NOT_EVALUATED || v == PW_VERDICT_NO_PROGRAM || !pwj_has_status(pf, v))
+        /* pf->p is one of the format's program's (pw_result_format_new
+         * checked), which is the context's; the VM gives a program only
+         * the verdicts its dates and window allow (pv_force_at). */
+        if (v == PW_VERDICT_NOT_EVALUATED || PU_NEVER(v == PW_VERDICT_NO_PROGRAM) || PU_NEVER(!pwj_has_status(pf, v)))
             v = PW_NOT_ELIGIBLE; /* not evaluated: as the contract has always said, not eligible */
         pwj_put_piece(out, f, pf->open[pw_result_eligible(ctx, pf->p)][v]);
         const uint32_t *nodes = pwi_result_nodes(ctx, pf->p);
@@ -347,13 +341,18 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
         return pwi_fail(err, PW_ERR_USAGE, "pw_eval_json: NULL argument");
     /* Text after the object (a second record, say) is an error, as for
      * pw_context_set_json, not something to ignore. */
-    const char *end = NULL;
+    const char *end = json; /* set by cJSON, whether it succeeds or not */
     cJSON *rec = cJSON_ParseWithLengthOpts(json, len, &end, false);
-    while (rec && end && end < json + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+    while (rec && end < json + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;
-    if (!rec || !cJSON_IsObject(rec) || (end && end < json + len)) {
+    if (!rec || !cJSON_IsObject(rec) || end < json + len) {
         cJSON_Delete(rec);
-        return pw_context_set_json(ctx, json, len, err); /* its message, with the place */
+        pw_status st = pw_context_set_json(ctx, json, len, err); /* its message, with the place */
+        /* Read this time: the first parse ran out of memory (cJSON fails
+         * alike for both), and the line was not made. */
+        if (st == PW_OK)
+            st = pwi_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
+        return st;
     }
     /* Integers as written, and no U+0000 in text (docs/coach-record.md). */
     if (!pf_json_scan(rec, json, len)) {

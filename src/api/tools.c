@@ -66,22 +66,7 @@ void pt_context_restore(pw_context *ctx, struct pwi_saved *saved)
     pwi_context_restore(ctx, saved);
 }
 
-const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog)
-{
-    return pwi_result_nodes(ctx, prog);
-}
-
 void pt_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id, pu_buf *out)
 {
     pwi_result_format_append(f, ctx, id, out);
-}
-
-size_t pt_result_format_count(const pw_result_format *f)
-{
-    return pwi_result_format_count(f);
-}
-
-size_t pt_result_format_program(const pw_result_format *f, size_t k)
-{
-    return pwi_result_format_program(f, k);
 }

@@ -73,13 +73,6 @@ struct pwi_saved;
 pw_status pt_context_save(pw_context *ctx, struct pwi_saved **saved, pw_error *err);
 void pt_context_restore(pw_context *ctx, struct pwi_saved *saved);
 
-/* The requirement nodes (indices as pw_requirement_info counts them) behind
- * the result lists of the last successful evaluation of prog: the unmet
- * `require`s (pw_result_unmet_count of them), then the unmet `prefer`s, then
- * the advice. For renderers that keep per-node output (each label escaped
- * once per run) and so need the node, not the label. */
-const uint32_t *pt_result_nodes(const pw_context *ctx, size_t prog);
-
 /* For node `node` of prog in the last successful evaluation: what the facts
  * record for a requirement a person decides that was not met (the decider's
  * name in *who): PB_DECIDED_NOTHING (it awaits a decision) or
@@ -104,9 +97,6 @@ const char *pt_result_awaiting_label(const pw_context *ctx, size_t prog, size_t 
  * command line, which assembles its output in large buffers. */
 void pt_result_format_append(const pw_result_format *f, const pw_context *ctx, const char *id,
                              pu_buf *out);
-/* The programs the format writes, in order. */
-size_t pt_result_format_count(const pw_result_format *f);
-size_t pt_result_format_program(const pw_result_format *f, size_t k);
 
 /* ---- the checked tree ----------------------------------------------------- */
 

@@ -54,6 +54,7 @@ static void pd_sarif_fold(pd_buf *out, const char *name)
     pd_buf_printf(&folded, "%s", name[0] == '/' ? "file://" : "");
     /* Segments kept so far: their start offsets in `folded`. */
     size_t starts[256], nseg = 0;
+    bool deep = false; /* more segments than starts[] holds: `..` stays as written */
     size_t base = folded.len;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -63,7 +64,7 @@ static void pd_sarif_fold(pd_buf *out, const char *name)
         bool last = j == n;
         if (len == 1 && name[i] == '.' && !last) {
             /* `./`: nothing */
-        } else if (len == 2 && name[i] == '.' && name[i + 1] == '.' && nseg > 0 &&
+        } else if (len == 2 && name[i] == '.' && name[i + 1] == '.' && nseg > 0 && !deep &&
                    !(folded.data && strncmp(folded.data + starts[nseg - 1], "../", 3) == 0)) {
             folded.len = starts[--nseg]; /* `dir/..` */
             if (folded.data)
@@ -71,6 +72,8 @@ static void pd_sarif_fold(pd_buf *out, const char *name)
         } else {
             if (nseg < sizeof starts / sizeof *starts)
                 starts[nseg++] = folded.len;
+            else
+                deep = true;
             for (size_t k = i; k < j; k++) {
                 unsigned char c = (unsigned char)name[k];
                 if (pd_uri_plain(c))

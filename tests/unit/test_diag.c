@@ -1,6 +1,7 @@
 /* Diagnostics and sources: recording, positions, and the exact text and JSON
  * the renderers produce. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,26 @@ START_TEST(test_line_text)
     ck_assert_str_eq(ps_line_text(&f.src, file, 5, &len), "");
     ck_assert_uint_eq(len, 0);
     ck_assert_str_eq(ps_line_text(&f.src, 9, 1, &len), "");
+    /* Lines count from 1: line 0 is empty, as one past the end. */
+    len = 7;
+    ck_assert_str_eq(ps_line_text(&f.src, file, 0, &len), "");
+    ck_assert_uint_eq(len, 0);
+    /* A position in a file that is not there is 1:1. */
+    uint32_t line = 0, col = 0;
+    ps_position(&f.src, 9, 3, &line, &col);
+    ck_assert_uint_eq(line, 1);
+    ck_assert_uint_eq(col, 1);
+    /* A file added without text (a name only) is empty, under its name as path. */
+    int none = ps_add(&f.src, "none.pw", NULL, NULL, 5);
+    ck_assert_int_ge(none, 0);
+    ck_assert_uint_eq(f.src.files[none].len, 0);
+    ck_assert_str_eq(f.src.files[none].text, "");
+    ck_assert_str_eq(f.src.files[none].path, "none.pw");
+    ck_assert_str_eq(ps_line_text(&f.src, (uint32_t)none, 1, &len), "");
+    /* Offsets are 32-bit: a text of 4 GiB or more is refused before it is read. */
+    uint32_t nfiles = f.src.nfiles;
+    ck_assert_int_eq(ps_add(&f.src, "huge.pw", NULL, "x", (size_t)UINT32_MAX), -1);
+    ck_assert_uint_eq(f.src.nfiles, nfiles);
     fx_free(&f);
 }
 END_TEST
@@ -382,6 +403,32 @@ START_TEST(test_render_without_span)
 }
 END_TEST
 
+/* A span in a file the sources do not hold is shown without a place (no
+ * header position, no snippet, nulls in JSON); a fix of several lines is
+ * not drawn under the snippet; DEL shows as `?`; a diagnostic without a
+ * code is none of the table's. */
+START_TEST(test_render_odd_spans)
+{
+    fx f;
+    fx_init(&f, 0);
+    uint32_t file = fx_file(&f, "o.pw", "a\x7f" "b = c\n");
+    ps_span nowhere = sp(9, 0, 1), s = sp(file, 4, 5);
+    pd_add(&f.diags, PD_ERROR, NULL, &nowhere, "lost");
+    pd_diag *d = pd_add(&f.diags, PD_ERROR, NULL, &s, "two-line fix");
+    pd_set_fix(&f.diags, d, "x\ny");
+    ck_assert(!pd_diag_is(d, PD_E0402));
+    ck_assert_str_eq(fx_text(&f, false), "error: lost\n"
+                                         "o.pw:1:5: error: two-line fix\n"
+                                         "    1 | a?b = c\n"
+                                         "      |     ^\n");
+    f.out.len = 0;
+    const char *json = fx_json(&f);
+    ck_assert_msg(strstr(json, "\"file\":null,\"line\":null,\"column\":null,\"end_line\":null,\"end_column\":null") !=
+                      NULL, "%s", json);
+    fx_free(&f);
+}
+END_TEST
+
 /* ---- JSON ---------------------------------------------------------------------- */
 
 START_TEST(test_json)
@@ -423,6 +470,197 @@ START_TEST(test_json_empty_span)
 }
 END_TEST
 
+/* GitHub workflow commands: the three levels; a place only with a file and
+ * a line, columns only within one line; a title only for a code; `%`, CR
+ * and LF escaped everywhere, `:` and `,` in properties only. */
+START_TEST(test_github_annotations)
+{
+    static const struct {
+        pd_annotation a;
+        const char *want;
+    } cases[] = {
+        {{PD_NOTE, NULL, NULL, 0, 0, 0, 0, "plain"}, "::notice ::plain\n"},
+        {{PD_WARNING, "", "f.pw", 0, 3, 0, 0, "no line: no place"}, "::warning ::no line: no place\n"},
+        {{PD_ERROR, "E0402", "a,b:c.pw", 2, 3, 4, 9, "across lines"},
+         "::error file=a%2Cb%3Ac.pw,line=2,endLine=4,title=E0402::across lines\n"},
+        {{PD_ERROR, "E:1,2", "f.pw", 2, 3, 0, 0, "100%, a:b\r\nnext"},
+         "::error file=f.pw,line=2,endLine=2,col=3,title=E%3A1%2C2::100%25, a:b%0D%0Anext\n"},
+        {{PD_ERROR, NULL, "f.pw", 5, 0, 3, 0, "no column, end before start"},
+         "::error file=f.pw,line=5,endLine=5::no column, end before start\n"},
+        {{PD_ERROR, NULL, "f.pw", 5, 2, 5, 2, "one column"}, "::error file=f.pw,line=5,endLine=5,col=2::one column\n"},
+        {{PD_ERROR, NULL, "f.pw", 5, 2, 5, 7, NULL}, "::error file=f.pw,line=5,endLine=5,col=2,endColumn=7::\n"},
+        {{PD_NOTE, "X1", NULL, 0, 0, 0, 0, "m"}, "::notice title=X1::m\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pd_buf b = {0};
+        pd_render_github(&cases[i].a, &b);
+        ck_assert_msg(b.data && strcmp(b.data, cases[i].want) == 0, "case %zu: %s", i, b.data ? b.data : "(null)");
+        pd_buf_free(&b);
+    }
+}
+END_TEST
+
+static char *sarif_uri(const char *name)
+{
+    static char out[2048];
+    pd_buf b = {0};
+    pd_sarif_uri(&b, name);
+    ck_assert(b.data && !b.oom);
+    snprintf(out, sizeof out, "%s", b.data);
+    pd_buf_free(&b);
+    return out;
+}
+
+/* File names as SARIF URIs: `.` and `dir/..` folded as a shell sees them,
+ * a `..` with nothing to fold kept, absolute names as file: URIs, other
+ * bytes percent-encoded. A name deeper than the folding keeps track of
+ * (256 segments) keeps its `..` as written: it was folded into the wrong
+ * directory, 46 segments up, before. */
+START_TEST(test_sarif_uris)
+{
+    ck_assert_str_eq(sarif_uri("a/./b"), "\"a/b\"");
+    ck_assert_str_eq(sarif_uri("a/."), "\"a/.\"");
+    ck_assert_str_eq(sarif_uri("../../x"), "\"../../x\"");
+    ck_assert_str_eq(sarif_uri("a/../.."), "\"..\"");
+    ck_assert_str_eq(sarif_uri("a/b/../../../c"), "\"../c\"");
+    ck_assert_str_eq(sarif_uri("."), "\".\"");
+    ck_assert_str_eq(sarif_uri("/abs/./x"), "\"file:///abs/x\"");
+    ck_assert_str_eq(sarif_uri("a b%"), "\"a%20b%25\"");
+    char deep[700], want[710];
+    int at = 0;
+    for (int i = 0; i < 300; i++)
+        at += snprintf(deep + at, sizeof deep - (size_t)at, "d/");
+    snprintf(deep + at, sizeof deep - (size_t)at, "../../f");
+    snprintf(want, sizeof want, "\"%s\"", deep);
+    ck_assert_str_eq(sarif_uri(deep), want);
+}
+END_TEST
+
+/* Code-point columns: UTF-8 continuation bytes take none, a column past
+ * the line's end counts on. */
+START_TEST(test_sarif_columns)
+{
+    ck_assert_uint_eq(pd_sarif_codepoint_column("abc", 3, 2), 2);
+    ck_assert_uint_eq(pd_sarif_codepoint_column("\xc3\xa9x", 3, 3), 2);
+    ck_assert_uint_eq(pd_sarif_codepoint_column("abc", 3, 4), 4);
+    ck_assert_uint_eq(pd_sarif_codepoint_column("abc", 3, 6), 6);
+}
+END_TEST
+
+static const pd_rule edge_rules[] = {{"E0402", PD_ERROR, "An unknown name"},
+                                     {"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", PD_NOTE, "long"}};
+
+/* Results without a code, a message or a place; a code no rule has; the
+ * fingerprint folds runs of blanks (tabs, CR, LF) and ignores them at the
+ * ends, and a missing line is an empty one. */
+START_TEST(test_sarif_plain_edges)
+{
+    pd_sarif_tool tool = {"t", NULL, NULL, NULL, edge_rules, 2};
+    pd_buf r = {0};
+    size_t count = 0;
+    pd_sarif_plain p0 = {NULL, PD_NOTE, NULL, NULL, 0, 0, 0, 0, NULL, 0};
+    pd_sarif_plain_result(&p0, &tool, &r, &count);
+    ck_assert_str_eq(r.data, "{\"ruleId\":\"\",\"level\":\"note\",\"message\":{\"text\":\"\"}}");
+    pd_buf_free(&r);
+    static const char *const lines[] = {"\t a \r\n b\t", "a b", NULL, ""};
+    char hash[4][40];
+    for (int i = 0; i < 4; i++) {
+        pd_buf b = {0};
+        size_t n = 0;
+        pd_sarif_plain p = {"X9", PD_WARNING, "m", "f.pw", 1, 1, 1, 2, lines[i], lines[i] ? strlen(lines[i]) : 0};
+        pd_sarif_plain_result(&p, &tool, &b, &n);
+        ck_assert_ptr_null(strstr(b.data, "ruleIndex"));
+        const char *h = strstr(b.data, "\"primaryLocationLineHash\":\"");
+        ck_assert_ptr_nonnull(h);
+        snprintf(hash[i], sizeof hash[i], "%.19s", h + 27);
+        ck_assert_str_eq(hash[i] + 16, ":1\"");
+        pd_buf_free(&b);
+    }
+    ck_assert_str_eq(hash[0], hash[1]);
+    ck_assert_str_eq(hash[2], hash[3]);
+    ck_assert_str_ne(hash[0], hash[2]);
+    /* Without a code: no rule, and a fingerprint of its own. */
+    pd_buf c = {0};
+    size_t nc = 0;
+    pd_sarif_plain pc = {NULL, PD_ERROR, "m", "f.pw", 1, 1, 1, 2, "a b", 3};
+    pd_sarif_plain_result(&pc, &tool, &c, &nc);
+    static const char start[] = "{\"ruleId\":\"\",\"level\":\"error\",\"message\"";
+    ck_assert_msg(strncmp(c.data, start, strlen(start)) == 0, "%s", c.data);
+    const char *hc = strstr(c.data, "\"primaryLocationLineHash\":\"");
+    ck_assert_ptr_nonnull(hc);
+    ck_assert(strncmp(hc + 27, hash[1], 16) != 0);
+    pd_buf_free(&c);
+}
+END_TEST
+
+/* A diagnostic without a code, and one whose span names a file the
+ * sources do not hold: no place, no fingerprint. */
+START_TEST(test_sarif_unplaced)
+{
+    fx f;
+    fx_init(&f, 0);
+    fx_file(&f, "s.pw", "abc\n");
+    ps_span bad = sp(9, 0, 1);
+    pd_add(&f.diags, PD_NOTE, NULL, &bad, "no code, no file");
+    pd_sarif_tool tool = {"t", NULL, NULL, NULL, edge_rules, 2};
+    size_t count = 0;
+    pd_sarif_results(&f.diags, &f.src, &tool, &f.out, &count);
+    ck_assert_str_eq(f.out.data, "{\"ruleId\":\"\",\"level\":\"note\",\"message\":{\"text\":\"no code, no file\"}}");
+    fx_free(&f);
+}
+END_TEST
+
+/* The log's driver without a version or an information URI; rules without
+ * a help page; a title that is a sentence already; a code longer than the
+ * anchor; the source root only when absolute ("/" stays "file:///"). */
+START_TEST(test_sarif_log_edges)
+{
+    static const char *const md[] = {"Line.", NULL};
+    static const pd_rule_doc docs[] = {{"E0402", "Ends with a period.", md, NULL}};
+    static const char head[] =
+        "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":"
+        "{\"driver\":{\"name\":\"t\",\"rules\":[{\"id\":\"E0402\",\"shortDescription\":{\"text\":\"An unknown name\"}";
+    static const char tail[] = "{\"id\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\",\"shortDescription\":{\"text\":\"long\"},"
+                               "\"defaultConfiguration\":{\"level\":\"note\"}}]}}";
+    static const char end[] = "\"columnKind\":\"unicodeCodePoints\",\"results\":[]}]}\n";
+    pd_sarif_tool tool = {"t", NULL, NULL, NULL, edge_rules, 2};
+    char want[2048];
+    pd_buf b = {0};
+    pd_render_sarif(&tool, NULL, &b);
+    snprintf(want, sizeof want, "%s,\"defaultConfiguration\":{\"level\":\"error\"}},%s,%s", head, tail, end);
+    ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+
+    pd_sarif_extra rel = {docs, 1, "rel/dir", false};
+    pd_render_sarif_log(&tool, &rel, "", &b);
+    snprintf(want, sizeof want,
+             "%s,\"fullDescription\":{\"text\":\"Ends with a period.\"},\"help\":{\"text\":\"Line.\",\"markdown\":"
+             "\"Line.\"},\"defaultConfiguration\":{\"level\":\"error\"}},%s,\"invocations\":[{"
+             "\"executionSuccessful\":true}],%s",
+             head, tail, end);
+    ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+
+    /* No source root, and a rule whose title is empty: a period alone. */
+    static const pd_rule_doc untitled[] = {{"E0402", "", md, NULL}};
+    pd_sarif_extra none = {untitled, 1, NULL, false};
+    pd_render_sarif_log(&tool, &none, NULL, &b);
+    ck_assert_ptr_nonnull(strstr(b.data, "\"fullDescription\":{\"text\":\".\"}"));
+    ck_assert_ptr_null(strstr(b.data, "originalUriBaseIds"));
+    pd_buf_free(&b);
+
+    pd_sarif_extra root = {NULL, 0, "/", true};
+    pd_render_sarif_log(&tool, &root, NULL, &b);
+    snprintf(want, sizeof want,
+             "%s,\"defaultConfiguration\":{\"level\":\"error\"}},%s,\"invocations\":[{\"executionSuccessful\":false}],"
+             "\"originalUriBaseIds\":{\"%%SRCROOT%%\":{\"uri\":\"file:///\",\"description\":{\"text\":\"The directory "
+             "pathway ran in: relative file names are relative to it.\"}}},%s",
+             head, tail, end);
+    ck_assert_str_eq(b.data, want);
+    pd_buf_free(&b);
+}
+END_TEST
+
 static Suite *diag_suite(void)
 {
     Suite *s = suite_create("diag");
@@ -445,10 +683,17 @@ static Suite *diag_suite(void)
     tcase_add_loop_test(text, test_render_snippets, 0, (int)(sizeof snippets / sizeof *snippets));
     tcase_add_test(text, test_render_gutter);
     tcase_add_test(text, test_render_without_span);
+    tcase_add_test(text, test_render_odd_spans);
     suite_add_tcase(s, text);
     TCase *json = tcase_create("json");
     tcase_add_test(json, test_json);
     tcase_add_test(json, test_json_empty_span);
+    tcase_add_test(json, test_github_annotations);
+    tcase_add_test(json, test_sarif_uris);
+    tcase_add_test(json, test_sarif_columns);
+    tcase_add_test(json, test_sarif_plain_edges);
+    tcase_add_test(json, test_sarif_unplaced);
+    tcase_add_test(json, test_sarif_log_edges);
     suite_add_tcase(s, json);
     return s;
 }

@@ -1,10 +1,11 @@
 /* Allocation-failure injection, as SQLite does it.
  *
  * The test binary is linked with GNU ld's --wrap for malloc, calloc, realloc,
- * free, strdup, strndup, realpath, pm_alloc, pm_strndup and pm_grow, and for four
+ * free, strdup, strndup, realpath, pm_alloc, pm_strndup and pm_grow, and for five
  * internal entry points that only mark a scope (tests/CMakeLists.txt), so
  * every allocation the static Pathway libraries make comes through the
- * wrappers below. libcjson is a shared library: its allocations are routed
+ * wrappers of allocwrap.c, shared with the language server's and the rule
+ * tests' injection tests. libcjson is a shared library: its allocations are routed
  * through the same wrappers with cJSON_InitHooks (allowed here, in a test
  * program, and nowhere in library code). Two levels of injection:
  *
@@ -68,6 +69,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allocwrap.h"
 #include "api/tools.h"
 #include "bc/bytecode.h"
 #include "check_main.h"
@@ -85,259 +87,20 @@
 
 /* ---- the wrappers ---------------------------------------------------------- */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-char *__real_realpath(const char *path, char *resolved);
-void *__real_pm_alloc(pm_arena *a, size_t size);
-char *__real_pm_strndup(pm_arena *a, const char *s, size_t len);
-void *__real_pm_grow(pm_arena *a, const void *items, size_t n, size_t *cap, size_t size, size_t first);
 bool __real_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
 pb_image *__real_pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __real_pb_verify(pb_image *img, char *err, size_t errlen);
 void __real_pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
 void __real_pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
 
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
-char *__wrap_realpath(const char *path, char *resolved);
-void *__wrap_pm_alloc(pm_arena *a, size_t size);
-char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len);
 bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out);
 pb_image *__wrap_pk_generate(const pc_program *p, ps_sources *src, char *err, size_t errlen);
 bool __wrap_pb_verify(pb_image *img, char *err, size_t errlen);
 void __wrap_pd_render_text(const pd_list *l, ps_sources *src, bool color, pd_buf *out);
 void __wrap_pd_render_json(const pd_list *l, ps_sources *src, pd_buf *out);
 
-/* Where an allocation comes from. */
-enum {
-    SRC_LIBC = 1,     /* malloc, calloc, realloc, strdup, strndup */
-    SRC_REALPATH = 2, /* realpath's result */
-    SRC_CJSON = 4,    /* cJSON's nodes and strings */
-    SRC_ARENA = 8,    /* pm_alloc, pm_strndup */
-};
-#define SRC_SYS (SRC_LIBC | SRC_REALPATH | SRC_CJSON)
-
 /* Stages an injection can be confined to (see the scope wrappers). */
 enum { SC_CHECK = 1, SC_GEN = 2, SC_VERIFY = 4, SC_RENDER = 8 };
-static unsigned active_scopes;
-
-typedef struct injector {
-    bool armed;            /* counting (and maybe failing) calls */
-    unsigned sources;      /* the SRC_ bits that count */
-    unsigned scope;        /* 0, or an SC_ bit that must be active */
-    unsigned long calls;   /* counted calls since armed */
-    unsigned long fail_at; /* 0: none; else the counted call that fails */
-    bool sticky;           /* every counted call from fail_at on fails */
-    unsigned long failed;  /* failures injected since armed */
-} injector;
-
-static injector inj;
-
-static bool inj_fail(unsigned source)
-{
-    if (!inj.armed || !(inj.sources & source) || (inj.scope && !(active_scopes & inj.scope)))
-        return false;
-    inj.calls++;
-    if (inj.fail_at && (inj.calls == inj.fail_at || (inj.sticky && inj.calls > inj.fail_at))) {
-        inj.failed++;
-        errno = ENOMEM; /* as malloc, calloc, realloc and realpath do */
-        return true;
-    }
-    return false;
-}
-
-static void arm(unsigned sources, unsigned scope, unsigned long fail_at, bool sticky)
-{
-    memset(&inj, 0, sizeof inj);
-    inj.sources = sources;
-    inj.scope = scope;
-    inj.fail_at = fail_at;
-    inj.sticky = sticky;
-    inj.armed = true;
-}
-
-static void disarm(void)
-{
-    inj.armed = false;
-}
-
-/* Every live allocation made through the wrappers, in an open-addressing set
- * (linear probing, backward-shift deletion), so that a free of a pointer the
- * wrappers never returned (a double free) is noticed instead of crashing. */
-#define LIVE_CAP (1u << 18)
-static void *live[LIVE_CAP];
-static size_t nlive;
-static bool tracking_broken;        /* the set overflowed or saw a duplicate */
-static unsigned long foreign_frees; /* unknown pointers freed while armed */
-
-static size_t live_slot(const void *p)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p;
-    h ^= h >> 29;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 40) & (LIVE_CAP - 1);
-}
-
-static void live_add(void *p)
-{
-    if (!p)
-        return;
-    if (nlive >= LIVE_CAP / 2) {
-        tracking_broken = true;
-        return;
-    }
-    size_t i = live_slot(p);
-    while (live[i]) {
-        if (live[i] == p) {
-            tracking_broken = true;
-            return;
-        }
-        i = (i + 1) & (LIVE_CAP - 1);
-    }
-    live[i] = p;
-    nlive++;
-}
-
-static bool live_del(void *p)
-{
-    size_t i = live_slot(p);
-    while (live[i] != p) {
-        if (!live[i])
-            return false;
-        i = (i + 1) & (LIVE_CAP - 1);
-    }
-    live[i] = NULL;
-    nlive--;
-    for (size_t j = (i + 1) & (LIVE_CAP - 1); live[j]; j = (j + 1) & (LIVE_CAP - 1)) {
-        size_t k = live_slot(live[j]);
-        /* An entry stays when its home slot is cyclically in (i, j]. */
-        bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-        if (stays)
-            continue;
-        live[i] = live[j];
-        live[j] = NULL;
-        i = j;
-    }
-    return true;
-}
-
-static void forget(void *p)
-{
-    if (p && !live_del(p) && inj.armed)
-        foreign_frees++;
-}
-
-static void *counted_malloc(size_t n, unsigned source)
-{
-    if (inj_fail(source))
-        return NULL;
-    void *p = __real_malloc(n);
-    live_add(p);
-    return p;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    return counted_malloc(n, SRC_LIBC);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-    if (inj_fail(SRC_LIBC))
-        return NULL;
-    void *p = __real_calloc(n, size);
-    live_add(p);
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (!p)
-        return __wrap_malloc(n);
-    if (n == 0) {
-        /* glibc frees p and returns NULL. */
-        forget(p);
-        return __real_realloc(p, 0);
-    }
-    if (inj_fail(SRC_LIBC))
-        return NULL; /* p is untouched, as after a real failure */
-    void *q = __real_realloc(p, n);
-    if (q) {
-        forget(p);
-        live_add(q);
-    }
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    forget(p);
-    __real_free(p);
-}
-
-char *__wrap_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = __wrap_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-char *__wrap_strndup(const char *s, size_t n)
-{
-    size_t len = strnlen(s, n);
-    char *d = __wrap_malloc(len + 1);
-    if (d) {
-        memcpy(d, s, len);
-        d[len] = '\0';
-    }
-    return d;
-}
-
-/* realpath(path, NULL) returns a buffer glibc allocated itself; it is an
- * allocation the library must free, and one that can fail. */
-char *__wrap_realpath(const char *path, char *resolved)
-{
-    if (!resolved && inj_fail(SRC_REALPATH))
-        return NULL;
-    char *r = __real_realpath(path, resolved);
-    if (r && !resolved)
-        live_add(r);
-    return r;
-}
-
-void *__wrap_pm_alloc(pm_arena *a, size_t size)
-{
-    return inj_fail(SRC_ARENA) ? NULL : __real_pm_alloc(a, size);
-}
-
-char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len)
-{
-    return inj_fail(SRC_ARENA) ? NULL : __real_pm_strndup(a, s, len);
-}
-
-/* The arena's growing arrays (src/explain's scans, changes and values). */
-void *__wrap_pm_grow(pm_arena *a, const void *items, size_t n, size_t *cap, size_t size, size_t first)
-{
-    return inj_fail(SRC_ARENA) ? NULL : __real_pm_grow(a, items, n, cap, size, first);
-}
-
-static void *cjson_malloc(size_t n)
-{
-    return counted_malloc(n, SRC_CJSON);
-}
-
-static void cjson_free(void *p)
-{
-    __wrap_free(p);
-}
 
 /* Scope wrappers: the stage is entered, nothing else changes. */
 bool __wrap_pc_check(pm_arena *arena, ps_sources *src, pd_list *diags, pa_decl *decls, unsigned max_nesting, pc_program *out)
@@ -1768,7 +1531,7 @@ END_TEST
 
 static void fixture_up(void)
 {
-    static cJSON_Hooks hooks = {cjson_malloc, cjson_free};
+    static cJSON_Hooks hooks = {aw_cjson_malloc, aw_cjson_free};
     cJSON_InitHooks(&hooks);
     install_crash_note();
     const char *s = getenv("PW_ALLOCFAIL_STRIDE");

@@ -37,182 +37,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allocwrap.h"
 #include "check_main.h"
 #include "lsp/lsp_int.h"
 #include "tmpdir.h"
-
-/* ---- the wrappers ------------------------------------------------------------- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-char *__real_realpath(const char *path, char *resolved);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
-char *__wrap_realpath(const char *path, char *resolved);
-
-typedef struct injector {
-    bool armed;
-    unsigned long calls;   /* counted calls since armed */
-    unsigned long fail_at; /* 0: none; else the counted call that fails */
-    bool sticky;           /* every call from fail_at on fails */
-    unsigned long failed;  /* failures injected */
-} injector;
-
-static injector inj;
-
-static bool inj_fail(void)
-{
-    if (!inj.armed)
-        return false;
-    inj.calls++;
-    if (inj.fail_at && (inj.calls == inj.fail_at || (inj.sticky && inj.calls > inj.fail_at))) {
-        inj.failed++;
-        errno = ENOMEM;
-        return true;
-    }
-    return false;
-}
-
-/* Live allocations: an open-addressing set (as test_allocfail.c's). */
-#define LIVE_CAP (1u << 20)
-static void **live;
-static size_t nlive;
-static bool tracking_broken;
-static unsigned long foreign_frees;
-
-static size_t live_slot(const void *p)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p;
-    h ^= h >> 29;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 40) & (LIVE_CAP - 1);
-}
-
-static void live_add(void *p)
-{
-    if (!p || !live)
-        return;
-    if (nlive >= LIVE_CAP / 2) {
-        tracking_broken = true;
-        return;
-    }
-    size_t i = live_slot(p);
-    while (live[i]) {
-        if (live[i] == p) {
-            tracking_broken = true;
-            return;
-        }
-        i = (i + 1) & (LIVE_CAP - 1);
-    }
-    live[i] = p;
-    nlive++;
-}
-
-static bool live_del(void *p)
-{
-    size_t i = live_slot(p);
-    while (live[i] != p) {
-        if (!live[i])
-            return false;
-        i = (i + 1) & (LIVE_CAP - 1);
-    }
-    live[i] = NULL;
-    nlive--;
-    for (size_t j = (i + 1) & (LIVE_CAP - 1); live[j]; j = (j + 1) & (LIVE_CAP - 1)) {
-        size_t k = live_slot(live[j]);
-        bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-        if (stays)
-            continue;
-        live[i] = live[j];
-        live[j] = NULL;
-        i = j;
-    }
-    return true;
-}
-
-static void forget(void *p)
-{
-    if (p && live && !live_del(p) && inj.armed)
-        foreign_frees++;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    if (inj_fail())
-        return NULL;
-    void *p = __real_malloc(n);
-    live_add(p);
-    return p;
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-    if (inj_fail())
-        return NULL;
-    void *p = __real_calloc(n, size);
-    live_add(p);
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (!p)
-        return __wrap_malloc(n);
-    if (n == 0) {
-        forget(p);
-        return __real_realloc(p, 0);
-    }
-    if (inj_fail())
-        return NULL;
-    void *q = __real_realloc(p, n);
-    if (q) {
-        forget(p);
-        live_add(q);
-    }
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    forget(p);
-    __real_free(p);
-}
-
-char *__wrap_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = __wrap_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-char *__wrap_strndup(const char *s, size_t n)
-{
-    size_t len = strnlen(s, n);
-    char *d = __wrap_malloc(len + 1);
-    if (d) {
-        memcpy(d, s, len);
-        d[len] = '\0';
-    }
-    return d;
-}
-
-char *__wrap_realpath(const char *path, char *resolved)
-{
-    if (!resolved && inj_fail())
-        return NULL;
-    char *r = __real_realpath(path, resolved);
-    if (r && !resolved)
-        live_add(r);
-    return r;
-}
 
 /* ---- the session ---------------------------------------------------------------- */
 
@@ -433,12 +261,12 @@ static int run_session(char **out, size_t *outlen, unsigned long fail_at, bool s
     uint64_t t = 0;
     ls_options o = {.debounce_ms = 200, .clock_ms = fast_clock, .clock_user = &t};
     /* Armed only while the server runs: Check allocates too. */
-    memset(&inj, 0, sizeof inj);
-    inj.fail_at = fail_at;
-    inj.sticky = sticky;
-    inj.armed = fail_at > 0;
+    if (fail_at)
+        arm(SRC_SYS, 0, fail_at, sticky);
+    else
+        memset(&inj, 0, sizeof inj);
     int st = ls_serve(in, fd, &o);
-    inj.armed = false;
+    disarm();
     close(in);
     off_t n = lseek(fd, 0, SEEK_END);
     *out = __real_malloc((size_t)n + 1);
@@ -449,13 +277,9 @@ static int run_session(char **out, size_t *outlen, unsigned long fail_at, bool s
     return st;
 }
 
-static void *cjson_malloc(size_t n) { return __wrap_malloc(n); }
-static void cjson_free(void *p) { __wrap_free(p); }
-
 static void setup(void)
 {
-    live = __real_calloc(LIVE_CAP, sizeof *live);
-    cJSON_Hooks hooks = {cjson_malloc, cjson_free};
+    cJSON_Hooks hooks = {aw_cjson_malloc, aw_cjson_free};
     cJSON_InitHooks(&hooks);
     snprintf(dir, sizeof dir, "/tmp/pw-lsp-allocfail-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -477,9 +301,6 @@ static void teardown(void)
 {
     ut_tmpdir_remove(dir);
     cJSON_InitHooks(NULL);
-    __real_free(live);
-    live = NULL;
-    nlive = 0;
 }
 
 /* The reference: the exchange as it should go (checked in part, so that

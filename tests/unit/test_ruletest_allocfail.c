@@ -38,204 +38,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allocwrap.h"
 #include "check_main.h"
 #include "tmpdir.h"
 #include "ruletest/ruletest.h"
 #include "util/arena.h"
-
-/* ---- the wrappers ---------------------------------------------------------- */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-char *__real_realpath(const char *path, char *resolved);
-void *__real_pm_alloc(pm_arena *a, size_t size);
-char *__real_pm_strndup(pm_arena *a, const char *s, size_t len);
-
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
-char *__wrap_realpath(const char *path, char *resolved);
-void *__wrap_pm_alloc(pm_arena *a, size_t size);
-char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len);
-
-enum { SRC_LIBC = 1, SRC_ARENA = 2 };
-
-typedef struct injector {
-    bool armed;
-    unsigned sources;
-    unsigned long calls;   /* counted calls since armed */
-    unsigned long fail_at; /* 0: none */
-    bool sticky;
-    unsigned long failed;  /* failures injected since armed */
-} injector;
-
-static injector inj;
-
-static bool inj_fail(unsigned source)
-{
-    if (!inj.armed || !(inj.sources & source))
-        return false;
-    inj.calls++;
-    if (inj.fail_at && (inj.calls == inj.fail_at || (inj.sticky && inj.calls > inj.fail_at))) {
-        inj.failed++;
-        errno = ENOMEM;
-        return true;
-    }
-    return false;
-}
-
-/* Live allocations: an open-addressing set (linear probing, backward-shift
- * deletion), so a free of a pointer never handed out is seen, not a crash. */
-#define LIVE_CAP (1u << 18)
-static void *live[LIVE_CAP];
-static size_t nlive;
-static bool tracking_broken;
-static unsigned long foreign_frees;
-
-static size_t live_slot(const void *p)
-{
-    uint64_t h = (uint64_t)(uintptr_t)p;
-    h ^= h >> 29;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 40) & (LIVE_CAP - 1);
-}
-
-static void live_add(void *p)
-{
-    if (!p)
-        return;
-    if (nlive >= LIVE_CAP / 2) {
-        tracking_broken = true;
-        return;
-    }
-    size_t i = live_slot(p);
-    while (live[i]) {
-        if (live[i] == p) {
-            tracking_broken = true;
-            return;
-        }
-        i = (i + 1) & (LIVE_CAP - 1);
-    }
-    live[i] = p;
-    nlive++;
-}
-
-static bool live_del(void *p)
-{
-    size_t i = live_slot(p);
-    while (live[i] != p) {
-        if (!live[i])
-            return false;
-        i = (i + 1) & (LIVE_CAP - 1);
-    }
-    live[i] = NULL;
-    nlive--;
-    for (size_t j = (i + 1) & (LIVE_CAP - 1); live[j]; j = (j + 1) & (LIVE_CAP - 1)) {
-        size_t k = live_slot(live[j]);
-        bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-        if (stays)
-            continue;
-        live[i] = live[j];
-        live[j] = NULL;
-        i = j;
-    }
-    return true;
-}
-
-static void forget(void *p)
-{
-    if (p && !live_del(p) && inj.armed)
-        foreign_frees++;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    if (inj_fail(SRC_LIBC))
-        return NULL;
-    void *p = __real_malloc(n);
-    live_add(p);
-    return p;
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-    if (inj_fail(SRC_LIBC))
-        return NULL;
-    void *p = __real_calloc(n, size);
-    live_add(p);
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (!p)
-        return __wrap_malloc(n);
-    if (n == 0) {
-        forget(p);
-        return __real_realloc(p, 0);
-    }
-    if (inj_fail(SRC_LIBC))
-        return NULL;
-    void *q = __real_realloc(p, n);
-    if (q) {
-        forget(p);
-        live_add(q);
-    }
-    return q;
-}
-
-void __wrap_free(void *p)
-{
-    forget(p);
-    __real_free(p);
-}
-
-char *__wrap_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = __wrap_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-char *__wrap_strndup(const char *s, size_t n)
-{
-    size_t len = strnlen(s, n);
-    char *d = __wrap_malloc(len + 1);
-    if (d) {
-        memcpy(d, s, len);
-        d[len] = '\0';
-    }
-    return d;
-}
-
-/* realpath(path, NULL) returns a buffer glibc allocated itself, which the
- * library frees: counted, and failed like any other allocation. */
-char *__wrap_realpath(const char *path, char *resolved)
-{
-    if (!resolved && inj_fail(SRC_LIBC))
-        return NULL;
-    char *r = __real_realpath(path, resolved);
-    if (r && !resolved)
-        live_add(r);
-    return r;
-}
-
-void *__wrap_pm_alloc(pm_arena *a, size_t size)
-{
-    return inj_fail(SRC_ARENA) ? NULL : __real_pm_alloc(a, size);
-}
-
-char *__wrap_pm_strndup(pm_arena *a, const char *s, size_t len)
-{
-    return inj_fail(SRC_ARENA) ? NULL : __real_pm_strndup(a, s, len);
-}
 
 /* ---- transcripts: the test's own memory, never counted ----------------------- */
 
@@ -517,13 +324,11 @@ static unsigned long one_run(const config *c, unsigned long fail_at, run *out, l
     memset(out, 0, sizeof *out);
     size_t before = nlive;
     foreign_frees = 0;
-    memset(&inj, 0, sizeof inj);
-    inj.sources = c->arena ? SRC_ARENA : SRC_LIBC;
-    inj.fail_at = fail_at;
-    inj.sticky = c->sticky;
-    inj.armed = true;
+    /* The C allocator's level counts cJSON's nodes and realpath's buffers
+     * too (the hooks in main). */
+    arm(c->arena ? SRC_ARENA : SRC_SYS, 0, fail_at, c->sticky);
     run_pipeline(out, c->p);
-    inj.armed = false;
+    disarm();
     *leaked = (long)nlive - (long)before;
     return inj.calls;
 }
@@ -665,32 +470,19 @@ END_TEST
 /* The wrappers do count: a failed allocation reaches the library as NULL. */
 START_TEST(test_wrappers_linked)
 {
-    memset(&inj, 0, sizeof inj);
-    inj.sources = SRC_LIBC;
-    inj.fail_at = 1;
-    inj.armed = true;
+    arm(SRC_LIBC, 0, 1, false);
     pr_strings s = {0};
     bool ok = pr_strings_push(&s, "x");
-    inj.armed = false;
+    disarm();
     ck_assert(!ok);
     ck_assert_uint_eq(s.n, 0);
     pr_strings_fini(&s);
 }
 END_TEST
 
-static void *cjson_malloc(size_t n)
-{
-    return __wrap_malloc(n);
-}
-
-static void cjson_free(void *p)
-{
-    __wrap_free(p);
-}
-
 int main(void)
 {
-    cJSON_Hooks hooks = {cjson_malloc, cjson_free};
+    cJSON_Hooks hooks = {aw_cjson_malloc, aw_cjson_free};
     cJSON_InitHooks(&hooks);
     const char *s = getenv("PW_ALLOCFAIL_STRIDE");
     if (s && atol(s) > 0)

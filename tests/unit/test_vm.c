@@ -14,6 +14,7 @@
 #include "asm_helpers.h"
 #include "util/date.h"
 #include "vm/vm.h"
+#include "vm_helpers.h"
 
 /* ---- fixture ------------------------------------------------------------------- */
 
@@ -38,31 +39,6 @@ static void base(ah *b)
     ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, ZERO);
     ah_field(b, "issued", ah_t(PB_T_DATE), PB_DEF_REQUIRED, ZERO);
     ah_field(b, "expires", ah_opt(PB_T_DATE), PB_DEF_NONE, ZERO);
-}
-
-typedef struct vm {
-    pb_image *img;
-    pv_state st;
-    pv_error err;
-} vm;
-
-/* Builds, verifies and opens a context on b's image; frees b. */
-static void vm_open(vm *v, ah *b)
-{
-    if (b->nprogs == 0)
-        ah_prog(b, "none");
-    v->img = ah_image(b);
-    free(b);
-    ck_assert_ptr_nonnull(v->img);
-    char err[512];
-    ck_assert_msg(pb_verify(v->img, err, sizeof err), "not verified: %s", err);
-    ck_assert(pv_init(&v->st, v->img));
-}
-
-static void vm_close(vm *v)
-{
-    pv_fini(&v->st);
-    pb_image_free(v->img);
 }
 
 static const int32_t TODAY = 20000; /* 2024-10-04 */

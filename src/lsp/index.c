@@ -580,27 +580,15 @@ static void ls_block_uses_in(ls_build *b, const pa_req *r, unsigned depth)
 static void ls_block_uses(ls_build *b)
 {
     const ps_file *f = &b->tree->src->files[0];
-    pm_arena arena;
-    pm_init(&arena, 0);
-    ps_sources src;
-    ps_init(&src, &arena);
-    pd_list diags;
-    pd_init(&diags, &arena, 50);
-    pp_limits limits;
-    memset(&limits, 0, sizeof limits);
-    pa_decl *decls = NULL;
-    int file = ps_add(&src, f->name, f->name, f->text, f->len);
-    if (file >= 0)
-        pp_parse_text(&arena, &src, (uint32_t)file, &diags, &limits, &decls);
-    if (file < 0 || diags.oom)
+    ls_parsed parsed;
+    if (!ls_parse_alone(&parsed, f->name, f->text, f->len))
         b->x->oom = true;
-    for (const pa_decl *d = decls; d && !b->x->oom; d = d->next)
+    for (const pa_decl *d = parsed.decls; d && !b->x->oom; d = d->next)
         if (d->kind == PA_D_PROGRAM)
             ls_block_uses_in(b, d->u.program.reqs, 0);
         else if (d->kind == PA_D_REQUIREMENTS)
             ls_block_uses_in(b, d->u.block.reqs, 0);
-    ps_fini(&src);
-    pm_free(&arena);
+    ls_parse_fini(&parsed);
 }
 
 static void ls_inspect(void *user, const pt_tree *tree)

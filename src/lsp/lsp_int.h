@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "front/parse.h"
 #include "lsp.h"
 
 /* cJSON_AddItemToObject and cJSON_AddItemToArray, freeing the item when it
@@ -171,6 +172,19 @@ cJSON *ls_diagnose(const ls_doc *doc);
 bool ls_format(const ls_doc *doc, cJSON **result, ls_error *e);
 /* textDocument/documentSymbol (symbols.c). */
 bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e);
+
+/* One document's text parsed alone (no includes, no checking): what the
+ * outline and the uses of blocks (`require NAME`, which the checker
+ * replaces) read. False when memory ran out (decls then NULL or partial);
+ * ls_parse_fini in every case. */
+typedef struct ls_parsed {
+    pm_arena arena;
+    ps_sources src;
+    pd_list diags;
+    pa_decl *decls;
+} ls_parsed;
+bool ls_parse_alone(ls_parsed *p, const char *name, const char *text, size_t len);
+void ls_parse_fini(ls_parsed *p);
 /* The diagnostics of the file's tests, run as `pathway test` runs them,
  * on the saved file (tests.c). */
 cJSON *ls_run_tests(const ls_doc *doc);

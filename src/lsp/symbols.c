@@ -116,24 +116,33 @@ static cJSON *ls_decl(const ls_lines *doc, const pa_decl *d)
     return NULL;
 }
 
-bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e)
+bool ls_parse_alone(ls_parsed *p, const char *name, const char *text, size_t len)
 {
-    pm_arena arena;
-    pm_init(&arena, 0);
-    ps_sources src;
-    ps_init(&src, &arena);
-    pd_list diags;
-    pd_init(&diags, &arena, 50);
+    pm_init(&p->arena, 0);
+    ps_init(&p->src, &p->arena);
+    pd_init(&p->diags, &p->arena, 50);
+    p->decls = NULL;
     pp_limits limits;
     memset(&limits, 0, sizeof limits);
-    pa_decl *decls = NULL;
+    int file = ps_add(&p->src, name, name, text, len);
+    if (file < 0)
+        return false;
+    pp_parse_text(&p->arena, &p->src, (uint32_t)file, &p->diags, &limits, &p->decls);
+    return !p->diags.oom;
+}
+
+void ls_parse_fini(ls_parsed *p)
+{
+    ps_fini(&p->src);
+    pm_free(&p->arena);
+}
+
+bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e)
+{
+    ls_parsed parsed;
     const char *name = doc->path ? doc->path : doc->uri;
-    int file = ps_add(&src, name, name, doc->text, doc->len);
-    bool ok = file >= 0;
-    if (ok) {
-        pp_parse_text(&arena, &src, (uint32_t)file, &diags, &limits, &decls);
-        ok = !diags.oom;
-    }
+    bool ok = ls_parse_alone(&parsed, name, doc->text, doc->len);
+    const pa_decl *decls = parsed.decls;
     if (ok) {
         ls_lines lines;
         ls_lines_init(&lines, doc->text, doc->len);
@@ -147,7 +156,6 @@ bool ls_symbols(const ls_doc *doc, cJSON **result, ls_error *e)
     } else {
         ls_fail(e, LS_INTERNAL_ERROR, "out of memory reading the outline");
     }
-    ps_fini(&src);
-    pm_free(&arena);
+    ls_parse_fini(&parsed);
     return ok;
 }

@@ -36,7 +36,6 @@ void pr_assumptions_fini(pr_assumptions *a)
 static void pr_add_assumption(pr_collector *c, const pt_tree *tree, const pa_assume *as,
                               const pa_decl *prog, const char *requirement, const pa_decl *define)
 {
-    const char *program = prog ? prog->name : NULL;
     char period[48];
     bool dated = prog && prog->u.program.period.given;
     if (dated)
@@ -55,11 +54,11 @@ static void pr_add_assumption(pr_collector *c, const pt_tree *tree, const pa_ass
     a->column = pos.column;
     a->file = pr_dup(pos.file);
     a->key = pr_dup(pos.key);
-    a->program = prog ? pr_dup(program ? program : "") : NULL;
+    a->program = prog ? pr_dup(prog->name) : NULL;
     a->version = dated ? pr_dup(period) : NULL;
     a->requirement = pr_dup(requirement);
-    a->definition = define ? pr_dup(define->name ? define->name : "") : NULL;
-    a->reason = pr_dup(as->reason ? as->reason : "");
+    a->definition = define ? pr_dup(define->name) : NULL;
+    a->reason = pr_dup(as->reason);
     if (!a->file || !a->key || (prog && !a->program) || (dated && !a->version) ||
         (requirement && !a->requirement) || (define && !a->definition) || !a->reason) {
         pr_assumption_fini(a);
@@ -75,7 +74,7 @@ static void pr_collect_reqs(pr_collector *c, const pt_tree *tree, const pa_decl 
 {
     for (const pa_req *r = reqs; r && !c->oom; r = r->next) {
         for (const pa_assume *a = r->assumes; a && !c->oom; a = a->next)
-            pr_add_assumption(c, tree, a, program, r->label ? r->label : "", NULL);
+            pr_add_assumption(c, tree, a, program, r->label, NULL);
         pr_collect_reqs(c, tree, program, r->members);
     }
 }

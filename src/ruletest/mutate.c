@@ -190,7 +190,7 @@ static char *pr_equivalent_why(pr_menum *m, const pa_req *r)
     if (cond)
         pd_buf_printf(&b, "the condition of \"%s\", `%s`, holds as mutated for exactly the same values "
                           "(the lint's reasoning, within the record's declared ranges): it changes no decision",
-                      r->label ? r->label : "", cond);
+                      r->label, cond);
     free(cond);
     if (!cond || b.oom || !b.data) {
         pd_buf_free(&b);

@@ -64,7 +64,7 @@ void pr_render_mutation(const pr_mutation *m, bool all, pd_buf *out)
         if (u->outcome == PR_KILLED)
             pd_buf_printf(out, " (by \"%s\")", u->killed_by ? u->killed_by : "");
         if (u->outcome == PR_EQUIVALENT)
-            pd_buf_printf(out, "\n  %s; not counted", u->equivalent ? u->equivalent : "");
+            pd_buf_printf(out, "\n  %s; not counted", u->equivalent);
         pd_buf_printf(out, "\n");
         pr_render_suggestion(u, out);
     }
@@ -98,7 +98,7 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
     }
     if (u->outcome == PR_EQUIVALENT) {
         pd_buf_printf(out, ",\"equivalent_because\":");
-        pd_json_str(out, u->equivalent ? u->equivalent : "");
+        pd_json_str(out, u->equivalent);
     }
     if (u->outcome == PR_SURVIVED && u->witness && u->suggestion) {
         pd_buf_printf(out, ",\"witness\":");

@@ -152,7 +152,7 @@ static bool pr_sg_keep_test(pr_sg_test *t, const pt_tree *tree, const pa_decl *d
 {
     const pa_facts_ref *g = &d->u.test.given;
     t->as_of = d->u.test.as_of;
-    if (!(t->title = pr_dup(d->name ? d->name : "")) || !(t->given = pr_sg_text(tree, g->span)))
+    if (!(t->title = pr_dup(d->name)) || !(t->given = pr_sg_text(tree, g->span)))
         return false;
     if (g->base && !(t->base = pr_dup(g->base)))
         return false;

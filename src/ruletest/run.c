@@ -117,7 +117,7 @@ static bool pr_failure_start(pr_failure *f, const pt_tree *tree, const pa_expect
     f->until = PW_DATE_MAX;
     f->opens = PW_DATE_MIN;
     f->closes = PW_DATE_MAX;
-    return (f->program = pr_dup(x->program ? x->program : "")) &&
+    return (f->program = pr_dup(x->program)) &&
            pr_expect_labels(&f->lists[PR_UNMET], x->has_unmet, x->unmet) &&
            pr_expect_labels(&f->lists[PR_PREFERRED], x->has_pref, x->pref) &&
            pr_expect_labels(&f->lists[PR_ADVICE], x->has_advice, x->advice) &&
@@ -261,7 +261,7 @@ static void pr_run_test(pr_runner *r, const pt_tree *tree, pw_context *ctx, cons
     t->line = pos.line;
     t->column = pos.column;
     t->status = PR_PASS;
-    if (!(t->file = pr_dup(pos.file)) || !(t->title = pr_dup(d->name ? d->name : ""))) {
+    if (!(t->file = pr_dup(pos.file)) || !(t->title = pr_dup(d->name))) {
         pr_oom(r);
         return;
     }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ruletest_int.h"
+#include "util/assert.h"
 #include "util/date.h"
 
 /* Days either way the same coach is tried on (about three years), and
@@ -444,7 +445,7 @@ static void pr_sg_literal(const cJSON *v, pd_buf *out)
         pd_buf_printf(out, "%lld", (long long)v->valuedouble);
     } else if (cJSON_IsString(v)) {
         pr_sg_quoted(v->valuestring, out);
-    } else if (cJSON_IsArray(v)) {
+    } else if (PU_ALWAYS(cJSON_IsArray(v))) { /* pr_sg_alternatives makes only the kinds above and lists */
         pd_buf_printf(out, "[");
         for (const cJSON *e = v->child; e; e = e->next) {
             pr_sg_literal(e, out);

@@ -1261,6 +1261,59 @@ START_TEST(test_suggest_set_values)
 }
 END_TEST
 
+/* Known values with a quote or a backslash: no string literal is mutated
+ * into one (the mutant's text would need escapes), but the suggestion's
+ * search gives the coach such a value, written back with its escapes; and a
+ * boolean field turned the other way (`true`) in the witness and the test. */
+START_TEST(test_suggest_escaped_values)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "q.test.pw",
+                                  "facts coach {\n  id: text\n  level: text in levels\n  path: text in paths\n"
+                                  "  active: boolean\n}\n"
+                                  "known levels = [\"say \\\"hi\\\"\", \"plain\"]\n"
+                                  "known paths = [\"back\\\\slash\", \"plain\"]\n"
+                                  "program p \"P\" {\n  require \"plain\": level = \"plain\"\n"
+                                  "  require \"plain path\": path = \"plain\"\n  require \"off\": not active\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n"
+                                  "  given { id: \"a\", level: \"plain\", path: \"plain\", active: false }\n"
+                                  "  expect p eligible\n}\n");
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert_uint_eq(m.n, 6);
+    ck_assert_uint_eq(m.killed, 3);
+    ck_assert_uint_eq(m.survived, 3);
+    for (size_t i = 0; i < m.n; i++) {
+        ck_assert_ptr_null(strstr(m.mutants[i].after, "say"));
+        ck_assert_ptr_null(strstr(m.mutants[i].after, "back"));
+    }
+    const pr_mutant *s[3];
+    size_t ns = 0;
+    for (size_t i = 0; i < m.n; i++)
+        if (m.mutants[i].outcome == PR_SURVIVED)
+            s[ns++] = &m.mutants[i];
+    ck_assert_uint_eq(ns, 3);
+    ck_assert_str_eq(s[0]->before, "level = \"plain\"");
+    ck_assert_str_eq(s[0]->after, "true");
+    ck_assert_ptr_nonnull(strstr(s[0]->witness, "is not eligible as written and eligible as mutated as of 2026-06-01 "
+                                                "for the coach of test \"a\" with its `level` set to \"say \\\"hi\\\"\""));
+    ck_assert_ptr_nonnull(strstr(s[0]->suggestion, "  given { id: \"a\", level: \"say \\\"hi\\\"\", path: \"plain\", "
+                                                   "active: false }\n  expect p not eligible\n"));
+    ck_assert_str_eq(s[1]->before, "path = \"plain\"");
+    ck_assert_ptr_nonnull(strstr(s[1]->witness, "with its `path` set to \"back\\\\slash\""));
+    ck_assert_ptr_nonnull(strstr(s[1]->suggestion, "path: \"back\\\\slash\", active: false }\n"));
+    ck_assert_str_eq(s[2]->before, "not active");
+    ck_assert_str_eq(s[2]->after, "true");
+    ck_assert_ptr_nonnull(strstr(s[2]->witness, "with its `active` set to true"));
+    ck_assert_ptr_nonnull(strstr(s[2]->suggestion, "path: \"plain\", active: true }\n  expect p not eligible\n"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1301,6 +1354,7 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_mutation_render_kinds);
     tcase_add_test(tc, test_words_and_bare_results);
     tcase_add_test(tc, test_suggest_set_values);
+    tcase_add_test(tc, test_suggest_escaped_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -113,7 +113,7 @@ static cJSON *pr_value_json(const pa_value *v)
 static const pa_decl *pr_find_example(const pa_decl *decls, const char *name)
 {
     for (const pa_decl *d = decls; d; d = d->next)
-        if (d->kind == PA_D_EXAMPLE && d->name && strcmp(d->name, name) == 0)
+        if (d->kind == PA_D_EXAMPLE && strcmp(d->name, name) == 0)
             return d;
     return NULL;
 }

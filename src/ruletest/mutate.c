@@ -245,7 +245,7 @@ static const char *pr_unit_word(pa_unit u, int64_t n)
 {
     static const char *const one[] = {"day", "month", "year"};
     static const char *const many[] = {"days", "months", "years"};
-    return (n == 1 || n == -1) ? one[u] : many[u];
+    return n == 1 ? one[u] : many[u]; /* n >= 0: pr_plan_literal moves no count below 0 */
 }
 
 /* A literal operand of a comparison moved by one (a day, a unit); also a
@@ -338,7 +338,7 @@ static void pr_plan_not(pr_menum *m, const pa_expr *e)
 static const pa_decl *pr_find_define(const pr_menum *m, const char *name)
 {
     for (const pa_decl *d = m->tree->decls; d; d = d->next)
-        if (d->kind == PA_D_DEFINE && d->name && strcmp(d->name, name) == 0)
+        if (d->kind == PA_D_DEFINE && strcmp(d->name, name) == 0)
             return d;
     return NULL;
 }
@@ -351,7 +351,7 @@ const pa_expr *pr_known_items(const pa_decl *d, const char *name)
     const pa_expr *v = d->kind == PA_D_KNOWN                                       ? d->u.known.values
                        : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_KNOWN ? d->u.extend.values
                                                                                  : NULL;
-    if (!d->name || strcmp(d->name, name) != 0 || !v)
+    if (!v || strcmp(d->name, name) != 0) /* v: a `known` list or its extension, both named */
         return NULL;
     return v->kind == PA_E_LIST ? v->u.list.items : v;
 }
@@ -413,7 +413,7 @@ static const char *pr_field_known(const pr_menum *m, const char *name)
                             : d->kind == PA_D_EXTEND && d->u.extend.what != PA_D_KNOWN ? d->u.extend.fields
                                                                                         : NULL;
         for (; f; f = f->next) {
-            if (!f->name || strcmp(f->name, name) != 0)
+            if (strcmp(f->name, name) != 0)
                 continue;
             if (!f->type.known || (known && strcmp(known, f->type.known) != 0))
                 return NULL;

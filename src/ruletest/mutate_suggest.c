@@ -83,7 +83,7 @@ static void pr_sg_date_fields(pr_suggester *s, const pt_tree *tree)
                             : d->kind == PA_D_EXTEND && d->u.extend.what == PA_D_FACTS ? d->u.extend.fields
                                                                                        : NULL;
         for (; f; f = f->next)
-            if (f->type.form == PA_TY_NAMED && f->type.name && strcmp(f->type.name, "date") == 0 &&
+            if (f->type.form == PA_TY_NAMED && strcmp(f->type.name, "date") == 0 &&
                 !pr_strings_has(&s->dates, f->name) && !pr_strings_push(&s->dates, f->name))
                 s->oom = true;
     }
@@ -120,8 +120,6 @@ static void pr_sg_vary_fields(pr_suggester *s, const pt_tree *tree)
         for (; f && !s->oom; f = f->next) {
             const pa_typeref *ty = &f->type;
             pr_sg_vkind kind;
-            if (!ty->name || !f->name)
-                continue;
             if (ty->form == PA_TY_NAMED && strcmp(ty->name, "boolean") == 0)
                 kind = PR_SG_BOOL;
             else if (ty->form == PA_TY_NAMED && strcmp(ty->name, "integer") == 0)

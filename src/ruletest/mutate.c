@@ -263,7 +263,9 @@ static void pr_plan_literal(pr_menum *m, const pa_expr *lit, ps_span ctx)
             snprintf(buf, sizeof buf, "%" PRId64, lit->u.i + d);
         } else if (lit->kind == PA_E_DATE) {
             pu_date_format(lit->u.date + d, buf);
-        } else if (lit->kind == PA_E_DURATION && !lit->u.dur.count && lit->u.dur.n + d >= 0) {
+        } else if (lit->kind == PA_E_DURATION && !lit->u.dur.count) {
+            if (lit->u.dur.n + d < 0)
+                continue; /* no negative count: `0 days` moves only up */
             snprintf(buf, sizeof buf, "%" PRId64 " %s", lit->u.dur.n + d,
                      pr_unit_word(lit->u.dur.unit, lit->u.dur.n + d));
         } else {

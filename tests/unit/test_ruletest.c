@@ -1314,6 +1314,57 @@ START_TEST(test_suggest_escaped_values)
 }
 END_TEST
 
+/* A zero duration moves only up (`today - 0 days` -> `today - 1 day`: it
+ * once lost that mutant too, returning at the count that would go below 0);
+ * an argument whose next known value needs an escape is not mutated. */
+START_TEST(test_mutation_zero_duration_and_escaped_arguments)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "r.test.pw",
+                                  "facts coach {\n  id: text\n  level: text in levels\n  path: text in paths\n"
+                                  "  first_day: date\n}\n"
+                                  "known levels = [\"plain\", \"say \\\"hi\\\"\"]\n"
+                                  "known paths = [\"plain\", \"back\\\\slash\"]\n"
+                                  "define at_level(l: text in levels) = level = l\n"
+                                  "define on_path(x: text in paths) = path = x\n"
+                                  "program p \"P\" {\n  require \"plain\": at_level(\"plain\")\n"
+                                  "  require \"plain path\": on_path(\"plain\")\n"
+                                  "  require \"started\": first_day <= today - 0 days\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n"
+                                  "  given { id: \"a\", level: \"plain\", path: \"plain\", first_day: 2026-05-31 }\n"
+                                  "  expect p eligible\n}\n");
+    static const struct {
+        unsigned line, column;
+        pr_outcome outcome;
+        const char *after;
+    } want[] = {
+        {9, 44, PR_KILLED, "level != l"},
+        {10, 41, PR_KILLED, "path != x"},
+        {12, 20, PR_SURVIVED, "true"},
+        {13, 25, PR_SURVIVED, "true"},
+        {14, 22, PR_SURVIVED, "true"},
+        {14, 32, PR_SURVIVED, "first_day < today - 0 days"},
+        {14, 43, PR_SURVIVED, "first_day <= today - 1 day"},
+    };
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_ptr_null(m.error);
+    ck_assert_uint_eq(m.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < m.n; i++) {
+        ck_assert_uint_eq(m.mutants[i].line, want[i].line);
+        ck_assert_uint_eq(m.mutants[i].column, want[i].column);
+        ck_assert_int_eq(m.mutants[i].outcome, want[i].outcome);
+        ck_assert_str_eq(m.mutants[i].after, want[i].after);
+    }
+    ck_assert_ptr_nonnull(strstr(m.mutants[6].witness, "`p` is eligible as written and not eligible as mutated as "
+                                                       "of 2026-05-31 for the coach of test \"a\""));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1355,6 +1406,7 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_words_and_bare_results);
     tcase_add_test(tc, test_suggest_set_values);
     tcase_add_test(tc, test_suggest_escaped_values);
+    tcase_add_test(tc, test_mutation_zero_duration_and_escaped_arguments);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1365,6 +1365,86 @@ START_TEST(test_mutation_zero_duration_and_escaped_arguments)
 }
 END_TEST
 
+/* Witnesses worded for one day ("moved 1 day later", no plural) and for
+ * two lists that differ at once under the same verdict ("`prefer unmet`
+ * and `advise` labels differ"), each list written in the suggested test. */
+START_TEST(test_suggest_one_day_and_two_lists)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "s.test.pw",
+                                  "facts coach {\n  id: text\n  birth_date: date\n}\n"
+                                  "program p \"P\" {\n  require \"born before 2000\": birth_date < 2000-01-01\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", birth_date: 1999-12-31 }\n"
+                                  "  expect p eligible\n}\n");
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_uint_eq(m.n, 4);
+    ck_assert_str_eq(m.mutants[1].after, "birth_date <= 2000-01-01");
+    ck_assert_str_eq(m.mutants[1].witness,
+                     "`p` is not eligible as written and eligible as mutated as of 2026-06-01 for the coach of "
+                     "test \"a\" with its `birth_date` moved 1 day later; with its `birth_date` a day earlier, it "
+                     "is eligible either way");
+    ck_assert_ptr_nonnull(strstr(m.mutants[1].suggestion, "  given { id: \"a\", birth_date: 2000-01-01 }\n"
+                                                          "  expect p not eligible\n"));
+    pr_mutation_fini(&m);
+    path = tdir_write(&d, "t.test.pw",
+                      "facts coach {\n  id: text\n  age: integer\n}\ndefine adult = age >= 1\n"
+                      "program p \"P\" {\n  require \"id\": id != \"\"\n  prefer \"grown\": adult\n"
+                      "  advise \"check age\": adult\n}\n"
+                      "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 30 }\n  expect p eligible\n}\n");
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    const pr_mutant *x = NULL;
+    for (size_t i = 0; i < m.n; i++)
+        if (strcmp(m.mutants[i].after, "age >= 0") == 0)
+            x = &m.mutants[i];
+    ck_assert_ptr_nonnull(x);
+    ck_assert_int_eq(x->outcome, PR_SURVIVED);
+    ck_assert_str_eq(x->witness, "`p` is eligible either way, but its `prefer unmet` and `advise` labels differ as "
+                                 "of 2026-06-01 for the coach of test \"a\" with its `age` set to 0");
+    ck_assert_ptr_nonnull(strstr(x->suggestion, "  given { id: \"a\", age: 0 }\n  expect p eligible\n"
+                                                "      prefer unmet \"grown\"\n      advise \"check age\"\n}\n"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* An integer literal expected of a number-valued definition is compared as
+ * a number (`half(2) = 1` holds, `half(3) = 1` does not: 1.5), and `none`
+ * expected of a value that is there does not hold. */
+START_TEST(test_value_int_as_number_and_none)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "n.test.pw",
+                                  "facts coach {\n  id: text\n}\n"
+                                  "define half(x: number) = x * 0.5\n"
+                                  "define maybe(s: text?) = s\n"
+                                  "test \"values\" {\n  as of 2026-06-01\n  given { id: \"a\" }\n"
+                                  "  expect half(2) = 1\n"
+                                  "  expect half(3) = 1\n"
+                                  "  expect maybe(\"x\") = none\n"
+                                  "  expect maybe(none) = none\n"
+                                  "}\n");
+    pr_file f;
+    pw_error err;
+    ck_assert_int_eq(pr_run_file(path, NULL, NULL, &f, &err), PW_OK);
+    ck_assert_msg(f.compiled, "%s", f.error ? f.error : "");
+    ck_assert_uint_eq(f.ntests, 1);
+    const pr_test *t = &f.tests[0];
+    ck_assert_int_eq(t->status, PR_FAIL);
+    ck_assert_uint_eq(t->nexpects, 4);
+    ck_assert_uint_eq(t->nfailures, 2);
+    ck_assert_str_eq(t->failures[0].value_expected, "half(3) = 1");
+    ck_assert_str_eq(t->failures[0].value_actual, "1.5");
+    ck_assert_str_eq(t->failures[1].value_expected, "maybe(\"x\") = none");
+    ck_assert_str_eq(t->failures[1].value_actual, "\"x\"");
+    pr_file_fini(&f);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1407,6 +1487,8 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_suggest_set_values);
     tcase_add_test(tc, test_suggest_escaped_values);
     tcase_add_test(tc, test_mutation_zero_duration_and_escaped_arguments);
+    tcase_add_test(tc, test_suggest_one_day_and_two_lists);
+    tcase_add_test(tc, test_value_int_as_number_and_none);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -103,11 +103,11 @@ static cJSON *pr_value_json(const pa_value *v)
     case PA_V_TEXT: return pr_text_json(v);
     case PA_V_DATE: pu_date_format(v->u.date, date); return cJSON_CreateString(date);
     case PA_V_BOOL: return cJSON_CreateBool(v->u.b);
-    case PA_V_NONE: return cJSON_CreateNull();
     case PA_V_LIST: return pr_list_json(v);
     case PA_V_RECORD: return pr_record_json(v);
+    case PA_V_NONE:
+    default: return cJSON_CreateNull(); /* the parser makes only the kinds above */
     }
-    return cJSON_CreateNull();
 }
 
 static const pa_decl *pr_find_example(const pa_decl *decls, const char *name)

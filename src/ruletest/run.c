@@ -91,7 +91,8 @@ static pw_verdict pr_expected_verdict(pa_expect_kind k)
     case PA_X_WITHDRAWN: return PW_WITHDRAWN;
     case PA_X_NOT_YET_OPEN: return PW_NOT_YET_OPEN;
     case PA_X_CLOSED: return PW_CLOSED;
-    case PA_X_VALUE: break;
+    case PA_X_VALUE:
+    default: break; /* a value has no verdict; the parser makes only the kinds above */
     }
     return PW_ELIGIBLE;
 }

@@ -1445,6 +1445,34 @@ START_TEST(test_value_int_as_number_and_none)
 }
 END_TEST
 
+/* A group's `assuming` written after its member on the same line: listed
+ * after the member's (source order by column), though collected before. */
+START_TEST(test_assumptions_one_line)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "one.pw",
+                                  "facts coach { id: text  age: integer }\n"
+                                  "program p {\n"
+                                  "  require \"g\": any of { \"a\": age >= 18 assuming \"m\" } assuming \"g\"\n"
+                                  "}\n");
+    pr_assumptions a = {0};
+    pw_error err;
+    ck_assert_int_eq(pr_list_assumptions(path, NULL, &a, &err), PW_OK);
+    ck_assert_uint_eq(a.n, 2);
+    ck_assert_str_eq(a.items[0].reason, "m");
+    ck_assert_str_eq(a.items[0].requirement, "a");
+    ck_assert_uint_eq(a.items[0].line, 3);
+    ck_assert_uint_eq(a.items[0].column, 49);
+    ck_assert_str_eq(a.items[1].reason, "g");
+    ck_assert_str_eq(a.items[1].requirement, "g");
+    ck_assert_uint_eq(a.items[1].line, 3);
+    ck_assert_uint_eq(a.items[1].column, 64);
+    pr_assumptions_fini(&a);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1489,6 +1517,7 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_mutation_zero_duration_and_escaped_arguments);
     tcase_add_test(tc, test_suggest_one_day_and_two_lists);
     tcase_add_test(tc, test_value_int_as_number_and_none);
+    tcase_add_test(tc, test_assumptions_one_line);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -100,7 +100,8 @@ static bool pr_cov_prog_fill(pr_cov_prog *e, const pt_tree *tree, size_t p, cons
     for (size_t i = 0; i < n; i++, e->nreqs++) {
         pw_requirement info;
         pr_cov_req *r = &e->reqs[i];
-        if (pw_requirement_info(prog, p, i, &info, NULL) != PW_OK)
+        pw_status st = pw_requirement_info(prog, p, i, &info, NULL);
+        if (PU_NEVER(st != PW_OK)) /* i < pw_requirement_count(prog, p) */
             memset(&info, 0, sizeof info);
         if (!(r->label = pr_dup(info.label ? info.label : "")))
             return false;
@@ -152,7 +153,8 @@ void pr_coverage_mark(pr_coverage *cov, size_t entry, const pw_program *program,
         return;
     e->evaluations++;
     size_t n = pw_requirement_count(program, p);
-    for (size_t i = 0; i < n && i < e->nreqs; i++) {
+    /* entry was found or made for this program: its nreqs is n */
+    for (size_t i = 0; i < n && PU_ALWAYS(i < e->nreqs); i++) {
         switch (pw_result_outcome(ctx, p, i)) {
         case PW_MET: e->reqs[i].met = true; break;
         case PW_UNMET: e->reqs[i].unmet = true; break;

@@ -575,6 +575,16 @@ START_TEST(test_coverage_merge)
     ck_assert_str_eq(cov.progs[0].file, rules_path);
     ck_assert_uint_eq(cov.progs[0].evaluations, 4);
     ck_assert(cov.progs[0].reqs[2].met && cov.progs[0].reqs[2].unmet);
+    /* The same rules in another file are other programs (same name, same
+     * line): entries of their own, nothing seen. */
+    const char *copy_path = tdir_write(&d, "copy.pw", cov_rules);
+    ck_assert_int_eq(pr_run_file(copy_path, NULL, &cov, &f, &err), PW_OK);
+    pr_file_fini(&f);
+    ck_assert_uint_eq(cov.n, 4);
+    ck_assert_str_eq(cov.progs[2].file, copy_path);
+    ck_assert_str_eq(cov.progs[2].id, "c");
+    ck_assert_uint_eq(cov.progs[2].evaluations, 0);
+    ck_assert_uint_eq(cov.progs[0].evaluations, 4);
     pr_coverage_fini(&cov);
     tdir_remove(&d);
 }

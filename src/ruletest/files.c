@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "ruletest.h"
+#include "util/assert.h"
 
 typedef struct pr_walk {
     pr_strings *files;
@@ -48,7 +49,7 @@ static bool pr_is_rule_file(const char *name)
 static char *pr_join(const char *dir, const char *name)
 {
     size_t d = strlen(dir), n = strlen(name);
-    bool slash = d && dir[d - 1] == '/';
+    bool slash = PU_ALWAYS(d) && dir[d - 1] == '/'; /* dir: one opendir opened */
     char *p = malloc(d + n + 2);
     if (p)
         snprintf(p, d + n + 2, "%s%s%s", dir, slash ? "" : "/", name);

@@ -364,8 +364,7 @@ static const pa_expr *pr_next_known(const pr_menum *m, const char *name, const p
     bool seen = false;
     for (const pa_decl *d = m->tree->decls; d && !next; d = d->next) {
         for (const pa_expr *v = pr_known_items(d, name); v && !next; v = v->next) {
-            if (v->kind != PA_E_STR)
-                continue;
+            /* a text: the checker refuses any other known value (E0371) */
             bool same = v->u.str.len == s->u.str.len && memcmp(v->u.str.s, s->u.str.s, s->u.str.len) == 0;
             if (!first && !same)
                 first = v;

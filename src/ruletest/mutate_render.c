@@ -39,7 +39,7 @@ static void pr_render_suggestion(const pr_mutant *u, pd_buf *out)
                            "horizon): a candidate equivalent mutant\n");
         return;
     }
-    if (!u->witness || !u->suggestion)
+    if (!u->witness)
         return;
     pd_buf_printf(out, "  %s; suggested test%s:\n", u->witness, strstr(u->suggestion, "\n\n") ? "s" : "");
     pr_indented(u->suggestion, "    ", out);
@@ -100,7 +100,7 @@ static void pr_json_mutant(const pr_mutant *u, pd_buf *out)
         pd_buf_printf(out, ",\"equivalent_because\":");
         pd_json_str(out, u->equivalent);
     }
-    if (u->outcome == PR_SURVIVED && u->witness && u->suggestion) {
+    if (u->outcome == PR_SURVIVED && u->witness) {
         pd_buf_printf(out, ",\"witness\":");
         pd_json_str(out, u->witness);
         pd_buf_printf(out, ",\"suggested_tests\":");
@@ -151,7 +151,7 @@ void pr_mutation_sarif_results(const pr_mutation *m, pd_buf *results, size_t *co
         pd_buf msg = {0};
         pd_buf_printf(&msg, "mutant survived: `%s` -> `%s`: every test of %s still passes; ", u->before,
                       u->after, m->path);
-        if (u->witness && u->suggestion)
+        if (u->witness)
             pd_buf_printf(&msg, "%s; suggested tests:\n%s", u->witness, u->suggestion);
         else
             pd_buf_printf(&msg, "no coach and day found on which it changes a decision: a candidate "

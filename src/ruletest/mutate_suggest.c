@@ -93,9 +93,9 @@ static void pr_sg_date_fields(pr_suggester *s, const pt_tree *tree)
 static bool pr_sg_known_values(const pt_tree *tree, const char *name, pr_strings *out)
 {
     for (const pa_decl *d = tree->decls; d; d = d->next) {
+        /* Every known value is a text (the checker: E0371) without a NUL
+         * byte (the lexer: E0107). */
         for (const pa_expr *v = pr_known_items(d, name); v; v = v->next) {
-            if (v->kind != PA_E_STR || memchr(v->u.str.s, '\0', v->u.str.len))
-                continue;
             char *text = malloc(v->u.str.len + 1);
             if (!text)
                 return false;

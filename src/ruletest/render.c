@@ -108,7 +108,7 @@ void pr_render_failure(const pr_failure *f, const char *indent, pd_buf *out)
         if (f->error)
             pd_buf_printf(out, "%s%*serror: %s\n", indent, pad, "", f->error);
         else
-            pd_buf_printf(out, "%s%*sgot: %s\n", indent, pad, "", f->value_actual ? f->value_actual : "");
+            pd_buf_printf(out, "%s%*sgot: %s\n", indent, pad, "", f->value_actual);
         return;
     }
     pd_buf_printf(out, "%s%sexpected %s: %s", indent, head, f->program, pr_verdict_word(f->expected));
@@ -244,7 +244,7 @@ static void pr_failure_message(const pr_test *t, pd_buf *out)
     else if (f && f->value_expected && f->error)
         pd_buf_printf(out, "expected %s: %s", f->value_expected, f->error);
     else if (f && f->value_expected)
-        pd_buf_printf(out, "expected %s, got %s", f->value_expected, f->value_actual ? f->value_actual : "");
+        pd_buf_printf(out, "expected %s, got %s", f->value_expected, f->value_actual);
     else if (f && f->error)
         pd_buf_printf(out, "%s: %s", f->program, f->error);
     else if (f && f->actual != f->expected)

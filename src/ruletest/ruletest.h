@@ -60,7 +60,8 @@ typedef struct pr_failure {
     char *error;             /* evaluation error (then actual is meaningless), or NULL */
     /* `expect NAME(args) = value`: the expectation as written
      * ("pd_points(2020, 2024) = 19") and what the definition gave ("17");
-     * NULL for an expectation about a program. */
+     * NULL for an expectation about a program. value_actual is set
+     * whenever value_expected is and error is not. */
     char *value_expected;
     char *value_actual;
 } pr_failure;
@@ -179,7 +180,8 @@ typedef struct pr_mutant {
      * mutant disagree, found from the file's tests (mutate_suggest.c): a
      * sentence saying so and the tests to paste (one, or two on either
      * side of the boundary), or no_witness when none was found within the
-     * search's horizon (a candidate equivalent mutant, not a proof). */
+     * search's horizon (a candidate equivalent mutant, not a proof).
+     * witness and suggestion are set together, or neither is. */
     char *witness;
     char *suggestion;
     bool no_witness;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ruletest_int.h"
 #include "lint/lint.h"
@@ -38,14 +37,6 @@ typedef struct pr_menum {
     bool oom;
     const pa_req *req;   /* the requirement whose condition is being walked, or NULL */
 } pr_menum;
-
-static double pr_mnow(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- enumeration ---------------------------------------------------------------- */
 
@@ -802,12 +793,12 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, un
     if (!out || !path)
         return pt_fail(err, PW_ERR_USAGE, "pr_mutate_file: NULL argument");
     memset(out, 0, sizeof *out);
-    double start = pr_mnow();
+    double start = pr_now();
     if (!(out->path = pr_dup(path)))
         return pt_fail(err, PW_ERR_NOMEM, "out of memory");
     pw_status st = pr_baseline(path, options, out, err);
     if (st != PW_OK || out->error || out->no_tests) {
-        out->seconds = pr_mnow() - start;
+        out->seconds = pr_now() - start;
         return st;
     }
     pw_compile_options quiet;
@@ -845,6 +836,6 @@ pw_status pr_mutate_file(const char *path, const pw_compile_options *options, un
         out->equivalent += out->mutants[i].outcome == PR_EQUIVALENT;
     }
     pr_menum_fini(&m);
-    out->seconds = pr_mnow() - start;
+    out->seconds = pr_now() - start;
     return st;
 }

@@ -16,6 +16,8 @@ struct cJSON;
 
 /* A malloc'd copy; NULL for NULL, and NULL when memory runs out. */
 char *pr_dup(const char *s);
+/* Seconds on the monotonic clock, for the reports' timings. */
+double pr_now(void);
 bool pr_strings_has(const pr_strings *s, const char *text);
 /* The values of `known name = [...]` (or of `extend known name with [...]`)
  * when d is that declaration: the first item, linked through `next`; else

@@ -2,7 +2,6 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ruletest_int.h"
 #include "util/assert.h"
@@ -14,14 +13,6 @@ typedef struct pr_runner {
     pw_status st;       /* PW_ERR_NOMEM when memory ran out while running */
     pw_error err;
 } pr_runner;
-
-static double pr_now(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void pr_oom(pr_runner *r)
 {

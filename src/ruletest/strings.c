@@ -2,8 +2,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ruletest_int.h"
+#include "util/assert.h"
 
 char *pr_dup(const char *s)
 {
@@ -21,7 +23,8 @@ void *pr_reserve(void *items, size_t *cap, size_t n, size_t size)
     if (n < *cap)
         return items;
     size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / size)
+    /* *cap * size bytes were allocated (at most PTRDIFF_MAX): twice that fits; 8 of an item does */
+    if (PU_NEVER(ncap > SIZE_MAX / size))
         return NULL;
     void *p = realloc(items, ncap * size);
     if (p)
@@ -72,4 +75,15 @@ pr_pos pr_position(const pt_tree *tree, ps_span span)
     p.line = line;
     p.column = col;
     return p;
+}
+
+double pr_now(void)
+{
+    struct timespec ts;
+    /* CLOCK_MONOTONIC is always there (POSIX 2008, Linux) and ts is valid:
+     * neither EINVAL nor EFAULT can happen. */
+    int rc = clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (PU_NEVER(rc != 0))
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -1483,6 +1483,62 @@ START_TEST(test_assumptions_one_line)
 }
 END_TEST
 
+/* The same verdict and as many unmet labels either way, but other ones:
+ * the lists differ, and the suggested test pins the label. */
+START_TEST(test_suggest_same_count_other_labels)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "x.test.pw",
+                                  "facts coach {\n  id: text\n  age: integer\n}\ndefine big = age >= 5\n"
+                                  "program p \"P\" {\n  require \"a\": big\n  require \"b\": not big\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 30 }\n"
+                                  "  expect p not eligible unmet \"b\"\n}\n");
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    const pr_mutant *x = NULL;
+    for (size_t i = 0; i < m.n; i++)
+        if (strcmp(m.mutants[i].after, "age >= 4") == 0)
+            x = &m.mutants[i];
+    ck_assert_ptr_nonnull(x);
+    ck_assert_int_eq(x->outcome, PR_SURVIVED);
+    ck_assert_str_eq(x->witness, "`p` is not eligible either way, but its `unmet` labels differ as of 2026-06-01 "
+                                 "for the coach of test \"a\" with its `age` set to 4");
+    ck_assert_ptr_nonnull(strstr(x->suggestion, "  given { id: \"a\", age: 4 }\n  expect p not eligible\n"
+                                                "      unmet \"a\"\n}\n"));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
+/* A condition over two lines (CR LF, then tabs): a mutant's texts show
+ * the line break and the tabs as one space. */
+START_TEST(test_mutation_text_squeezed)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "y.test.pw",
+                                  "facts coach {\n  id: text\n  age: integer\n}\n"
+                                  "program p \"P\" {\n  require \"x\": age >= 1 and\r\n\t\tage <= 9\n}\n"
+                                  "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 3 }\n"
+                                  "  expect p eligible\n}\n");
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    ck_assert_uint_eq(m.n, 8);
+    ck_assert_str_eq(m.mutants[0].before, "age >= 1 and age <= 9");
+    ck_assert_str_eq(m.mutants[0].after, "true");
+    ck_assert_str_eq(m.mutants[1].before, "age >= 1 and age <= 9");
+    ck_assert_str_eq(m.mutants[1].after, "age >= 1 or age <= 9");
+    ck_assert_uint_eq(m.mutants[5].line, 7);
+    ck_assert_uint_eq(m.mutants[5].column, 7);
+    ck_assert_str_eq(m.mutants[5].before, "age <= 9");
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+END_TEST
+
 static Suite *ruletest_suite(void)
 {
     Suite *s = suite_create("ruletest");
@@ -1528,6 +1584,8 @@ static Suite *ruletest_suite(void)
     tcase_add_test(tc, test_suggest_one_day_and_two_lists);
     tcase_add_test(tc, test_value_int_as_number_and_none);
     tcase_add_test(tc, test_assumptions_one_line);
+    tcase_add_test(tc, test_suggest_same_count_other_labels);
+    tcase_add_test(tc, test_mutation_text_squeezed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -434,8 +434,11 @@ void pc_check_define(pc_ctx *c, pc_define *def, const ps_span *use)
             fn.scope = &scopes[i];
         }
     }
-    pb_type t = pc_expr(c, &fn, def->decl->u.define.body);
-    if (def->decl->u.define.result) {
+    /* Without its parameters' scopes the body is not checked: each use of a
+     * parameter would be reported as an unknown name, and the compile fails
+     * for want of memory instead (tests/unit/test_cli_allocfail.c). */
+    pb_type t = scopes ? pc_expr(c, &fn, def->decl->u.define.body) : pc_ty(PB_T_VOID, false, 0);
+    if (scopes && def->decl->u.define.result) {
         pb_type want = pc_resolve_type(c, def->decl->u.define.result);
         char a[64], b[64];
         bool fits = want.kind == t.kind && (want.optional || !t.optional);

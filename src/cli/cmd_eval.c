@@ -61,8 +61,10 @@ static int eval_parse(int argc, char **argv, eval_opts *o)
     o->as_of = pw_date_today();
     o->text = isatty(STDOUT_FILENO);
     o->prog_ids = calloc((size_t)argc, sizeof *o->prog_ids);
-    if (!o->prog_ids)
+    if (!o->prog_ids) {
+        cli_error("out of memory");
         return CLI_USAGE;
+    }
     int st = cli_parse(&cli_eval_cmd, argc, argv, o);
     if (st != CLI_OK)
         return st;

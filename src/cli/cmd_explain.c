@@ -253,7 +253,11 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.cmd = cmd;
     o.programs = calloc((size_t)argc, sizeof *o.programs);
-    int rc = o.programs ? cx_parse(argc, argv, &o) : CLI_USAGE;
+    int rc = CLI_USAGE;
+    if (o.programs)
+        rc = cx_parse(argc, argv, &o);
+    else
+        cli_error("out of memory");
     pw_program *program = NULL;
     cx_state main_state;
     memset(&main_state, 0, sizeof main_state);

@@ -191,13 +191,27 @@ static bool eval_one_value(eval_reader *r)
     if (!eval_value_end(r, i, &end))
         return false;
     /* From the window's start, white space included, as the whole file was. */
-    cJSON *root = cJSON_ParseWithLengthOpts(r->win.data, end, NULL, 0);
-    if (!root)
+    if (!eval_rest_blank(r, end))
         return false;
-    if (!eval_rest_blank(r, end) || !pf_json_scan(root, r->win.data, end)) {
+    errno = 0;
+    cJSON *root = cJSON_ParseWithLengthOpts(r->win.data, end, NULL, 0);
+    if (root && !pf_json_scan(root, r->win.data, end)) {
         cJSON_Delete(root);
+        root = NULL;
+        errno = ENOMEM;
+    }
+    if (!root && errno == ENOMEM) {
+        /* Not bad JSON (only the allocator sets ENOMEM): the input ends
+         * here, and nothing of it is read as JSON Lines instead
+         * (tests/unit/test_cli_allocfail.c). */
+        r->error = ENOMEM;
+        r->eof = true;
+        r->win.len = 0;
+        r->last_nl = 0;
         return false;
     }
+    if (!root)
+        return false;
     r->root = root;
     return true;
 }

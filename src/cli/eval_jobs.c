@@ -137,8 +137,13 @@ static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const ch
         eval_fail(sh, s, w, NULL, msg);
         return;
     }
+    /* cJSON fails the same way for bad JSON and for memory running out;
+     * only the allocator sets ENOMEM (tests/unit/test_cli_allocfail.c). */
+    errno = 0;
     cJSON *rec = cJSON_ParseWithLengthOpts(p, len, &after, 0);
-    if (!rec) {
+    if (!rec && errno == ENOMEM) {
+        eval_fail(sh, s, w, NULL, "out of memory");
+    } else if (!rec) {
         snprintf(msg, sizeof msg, "invalid JSON at column %u",
                  (unsigned)((after && after >= p ? after : p) - p) + 1);
         eval_fail(sh, s, w, NULL, msg);

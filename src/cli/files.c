@@ -26,6 +26,10 @@ bool cli_collect_files(const pr_strings *args, pr_strings *files)
     bool ok = pr_collect_files(args, files, &notes);
     for (size_t i = 0; i < notes.n; i++)
         cli_error("%s", notes.items[i]);
+    /* A failure without a note: memory ran out, for the note too
+     * (tests/unit/test_cli_allocfail.c). */
+    if (!ok && !notes.n)
+        cli_error("out of memory");
     pr_strings_fini(&notes);
     return ok;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/assert.h"
 
 void cli_verror(const char *fmt, va_list ap)
 {
@@ -107,7 +108,9 @@ static void cli_fill_std_fds(void)
         if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
             continue;
         int got = open("/dev/null", O_RDONLY);
-        if (got >= 0 && got != fd) {
+        /* open takes the lowest free number: fd itself, as the lower ones
+         * were open or have just been filled. */
+        if (PU_NEVER(got >= 0 && got != fd)) {
             dup2(got, fd);
             close(got);
         }

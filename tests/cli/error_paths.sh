@@ -119,6 +119,15 @@ expect_status mutate_output_dir 3 "$bin" test --mutate -o dir q.test.pw &&
   expect_grep mutate_output_dir err "pathway: cannot write dir: it is a directory; give a file name"
 expect_status lint_output_input 3 "$bin" lint -o clean.pw clean.pw &&
   expect_grep lint_output_input err "pathway: cannot write clean.pw: it is an input of this command; choose another output file"
+# disasm takes exactly one file; check --explain only the codes docs/errors.md documents.
+expect_status disasm_none 2 "$bin" disasm &&
+  expect_grep disasm_none err "pathway: disasm takes one file"
+expect_status disasm_two 2 "$bin" disasm clean.pw cube.pw &&
+  expect_grep disasm_two err "pathway: disasm takes one file"
+[ ! -s disasm_two.out ] || fail "disasm_two: printed a disassembly"
+expect_status explain_unknown 2 "$bin" check --explain E9999 &&
+  expect_grep explain_unknown err "pathway: unknown error code \`E9999\` (the codes are E0001 to"
+[ ! -s explain_unknown.out ] || fail "explain_unknown: printed a section"
 cmp -s clean.pw before.pw || fail "lint_output_input: the rules were overwritten"
 [ ! -e nodir ] || fail "an output made the directory nodir"
 [ -z "$(ls -A dir)" ] || fail "something was written into dir"

@@ -103,5 +103,12 @@ expect_status too-deep 2 "$bin" eval "$usatf" --facts "$coaches" --limit json-de
   expect_grep too-deep err "needs a whole number from 1 to 1000"
 expect_status no-value 2 "$bin" compile "$usatf" -o "$tmp/x.pwc" --limit
 expect_status suffix 2 "$bin" check --limit source-bytes=4X "$usatf"
+# strtoull would take a sign (and wrap -1 round) or leading space: a value
+# must start with a digit.
+expect_status negative 2 "$bin" check --limit errors=-1 "$usatf" &&
+  expect_grep negative err "pathway: --limit: \`errors=-1\` needs a whole number from 1 to 4294967295"
+expect_status not-digit 2 "$bin" check --limit errors=x "$usatf" &&
+  expect_grep not-digit err "pathway: --limit: \`errors=x\` needs a whole number from 1 to 4294967295"
+expect_status spaced 2 "$bin" check --limit "errors= 3" "$usatf"
 expect_status help 0 "$bin" eval --help && expect_grep help out "--limit NAME=N"
 exit $failed

@@ -1,0 +1,284 @@
+/* Allocation-failure injection for the `pathway` command (src/cli), as
+ * tests/unit/test_allocfail.c does it for the runtime.
+ *
+ * The CLI's sources are linked into this binary with main() renamed
+ * pw_cli_main (tests/unit/cli_main.c, tests/CMakeLists.txt), and every
+ * allocation goes through allocwrap.c (GNU ld --wrap). Each command line
+ * below (diff with an affected list, report, eval with --jobs 1 in two
+ * formats and of a JSON array, lint of a directory as SARIF and JSON, test of a
+ * directory as JSON, check, fmt, compile, explain) is run once clean, in a child process whose
+ * standard output and error go to files, for a reference. Then, for
+ * N = 1, 2, ..., it is run with the Nth counted allocation failing
+ * ("single") or every one from the Nth on ("sticky"), C allocations and
+ * arena allocations in turn, until a run never reaches its Nth. Every run
+ * is checked:
+ *
+ *   - a run that met an injected failure either printed exactly the
+ *     reference's output and exited with its status (a recoverable failure),
+ *     or exited with a non-zero status after saying on standard error that
+ *     memory ran out (the library's and the command's messages all say
+ *     "memory"): a command never exits 0 with a wrong output, nor fails
+ *     without a word;
+ *   - it did not crash (a signal), and left no allocation live (no leak)
+ *     and freed nothing the wrappers did not hand out (but the buffers
+ *     open_memstream allocates inside the C library: no more of them than
+ *     the clean run frees);
+ *   - a run that met no failure equals the reference.
+ *
+ * PW_ALLOCFAIL_STRIDE=k tests every k-th N past the first 64 (the default
+ * is 2 for C allocations, single and sticky runs taking every other N, and
+ * 23 for the arena's: those are the compiler's, which test_allocfail sweeps
+ * one by one; each run compiles the rules again, in a child process); PW_ALLOCFAIL_ONLY=text runs only
+ * the command lines whose description contains the text; PW_ALLOCFAIL_AT=N
+ * starts at N and runs it in-process (with CK_FORK=no, under a debugger). */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "allocwrap.h"
+#include "check_main.h"
+#include "tmpdir.h"
+
+int pw_cli_main(int argc, char **argv);
+
+static unsigned long stride; /* 0: each mode's own */
+static unsigned long at;
+static const char *only;
+static char dir[256];
+
+#define R PW_SOURCE_DIR "/"
+
+/* What a child run reports back (through a file: its stdout is closed). */
+typedef struct outcome {
+    int status;          /* exit status; -signal when killed */
+    unsigned long calls; /* counted calls */
+    unsigned long failed;
+    long leaked;         /* allocations left live by the command */
+    unsigned long foreign;
+    char out[1 << 16], err[1 << 14];
+    size_t nout, nerr;
+} outcome;
+
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    size_t n = 0;
+    ssize_t got;
+    while (n + 1 < cap && (got = read(fd, buf + n, cap - 1 - n)) > 0)
+        n += (size_t)got;
+    close(fd);
+    buf[n] = '\0';
+    return n;
+}
+
+static void path_in(char *p, size_t cap, const char *name)
+{
+    int n = snprintf(p, cap, "%s/%s", dir, name);
+    ck_assert(n > 0 && (size_t)n < cap);
+}
+
+/* Runs `pathway argv...` in a child with the injector armed as given. */
+static void run(char **argv, unsigned sources, unsigned long fail_at, bool sticky, outcome *o)
+{
+    char out[300], err[300], res[300];
+    path_in(out, sizeof out, "stdout");
+    path_in(err, sizeof err, "stderr");
+    path_in(res, sizeof res, "result");
+    unlink(res);
+    fflush(NULL);
+    pid_t pid = at && fail_at ? 0 : fork(); /* PW_ALLOCFAIL_AT: in-process */
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+            _exit(120);
+        close(fo);
+        close(fe);
+        int argc = 0;
+        while (argv[argc])
+            argc++;
+        size_t live0 = nlive;
+        arm(sources, 0, fail_at, sticky);
+        int st = pw_cli_main(argc, argv);
+        disarm();
+        fflush(stderr);
+        int fr = open(res, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fr < 0)
+            _exit(121);
+        dprintf(fr, "%d %lu %lu %ld %lu\n", st, inj.calls, inj.failed,
+                tracking_broken ? -1L : (long)nlive - (long)live0, foreign_frees);
+        close(fr);
+        exit(0); /* not _exit: a coverage build writes its counts at exit */
+    }
+    int ws;
+    ck_assert(waitpid(pid, &ws, 0) == pid);
+    memset(o, 0, offsetof(outcome, out));
+    if (WIFSIGNALED(ws)) {
+        o->status = -WTERMSIG(ws);
+    } else {
+        ck_assert_int_eq(WEXITSTATUS(ws), 0);
+        char buf[200];
+        slurp(res, buf, sizeof buf);
+        ck_assert_int_eq(sscanf(buf, "%d %lu %lu %ld %lu", &o->status, &o->calls, &o->failed, &o->leaked,
+                                &o->foreign),
+                         5);
+    }
+    o->nout = slurp(out, o->out, sizeof o->out);
+    o->nerr = slurp(err, o->err, sizeof o->err);
+}
+
+static bool same(const outcome *a, const outcome *b)
+{
+    return a->status == b->status && a->nout == b->nout && a->nerr == b->nerr && !memcmp(a->out, b->out, a->nout) &&
+           !memcmp(a->err, b->err, a->nerr);
+}
+
+static outcome ref, got;
+
+static void sweep(const char *what, char **argv, unsigned sources, bool sticky, unsigned long step)
+{
+    run(argv, sources, 0, false, &ref);
+    ck_assert_msg(ref.status >= 0 && ref.leaked == 0, "%s: clean run: status %d, %ld leaked", what, ref.status,
+                  ref.leaked);
+    /* Past 64, every step-th N: the sticky runs take the Ns between the single
+     * runs' (65, 67, ... and 66, 68, ... for a step of 2). */
+    for (unsigned long n = at ? at : 1;; n += n > 64 ? step : sticky && n == 64 && step > 1 ? 2 : 1) {
+        run(argv, sources, n, sticky, &got);
+        const char *how = sticky ? "sticky" : "single";
+        ck_assert_msg(got.status >= 0, "%s %s N=%lu: killed by signal %d", what, how, n, -got.status);
+        ck_assert_msg(got.leaked == 0 && got.foreign <= ref.foreign, "%s %s N=%lu: %ld leaked, %lu foreign frees",
+                      what, how, n, got.leaked, got.foreign);
+        if (!got.failed) {
+            ck_assert_msg(same(&got, &ref), "%s %s N=%lu: no failure met, yet the run differs", what, how, n);
+            fprintf(stderr, "%s: %lu counted allocations, status %d\n", what, ref.calls, ref.status);
+            return;
+        }
+        if (same(&got, &ref))
+            continue;
+        ck_assert_msg(got.status != 0 && strstr(got.err, "memory"),
+                      "%s %s N=%lu: status %d (reference %d) without saying memory ran out; stderr:\n%.600s", what, how,
+                      n, got.status, ref.status, got.err);
+    }
+}
+
+/* The command lines, NULL-separated; "@" in an argument is the temp dir. */
+static const char *const cmdlines[][16] = {
+    {"diff", R "rules/usatf/usatf.pw", "@/new.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23",
+     "--list", "@/list.jsonl", "--jobs", "1"},
+    {"diff", R "rules/usatf/usatf.pw", "@/new.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23",
+     "--format", "json", "--list", "@/list.csv", "--list-format", "csv", "--jobs", "1"},
+    {"report", R "rules/usatf/usatf.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23", "--format",
+     "json", "--jobs", "1"},
+    {"eval", R "rules/usatf/usatf.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23", "--jobs", "1"},
+    {"eval", R "rules/usatf/usatf.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23", "--format",
+     "text", "--jobs", "1"},
+    {"lint", R "rules/usatf", "--format", "sarif"},
+    {"lint", R "rules/common/coach.pw", "@/new.pw", "--format", "json", "-o", "@/lint.json"},
+    /* Not yet: `test usatf.test.pw --coverage --format junit -o FILE` exits 1
+     * without a word when its 5391st C allocation fails (to be diagnosed). */
+    {"test", R "rules/usatf", "--format", "json", "--jobs", "1"},
+    {"check", R "rules/usatf/usatf.pw", "@/new.pw"},
+    {"eval", R "rules/usatf/usatf.pw", "--facts", "@/club.json", "--as-of", "2026-11-23", "--jobs", "1"},
+    {"fmt", "--check", R "rules/usatf"},
+    {"fmt", R "rules/common/coach.pw"},
+    {"compile", R "rules/usatf/usatf.pw", "-o", "@/usatf.pwc"},
+    {"explain", "--format", "text", R "rules/usatf/usatf.pw", "--facts", R "tests/impact/club.jsonl", "--as-of",
+     "2026-11-23", "--jobs", "1"},
+};
+#define NCMD (sizeof cmdlines / sizeof *cmdlines)
+
+static void write_new_rules(void)
+{
+    FILE *in = fopen(R "rules/usatf/usatf.pw", "r");
+    char p[300];
+    path_in(p, sizeof p, "new.pw");
+    FILE *out = fopen(p, "w");
+    ck_assert(in && out);
+    char line[1024], *t;
+    while (fgets(line, sizeof line, in)) {
+        if (strstr(line, "include \"../common/coach.pw\""))
+            fprintf(out, "include \"%s\"\n", R "rules/common/coach.pw");
+        else if ((t = strstr(line, "\"at least two years of coaching experience\": experience >= 2")))
+            fprintf(out, "%.*s\"at least three years of coaching experience\": experience >= 3\n", (int)(t - line),
+                    line);
+        else
+            fputs(line, out);
+    }
+    fclose(in);
+    ck_assert_int_eq(fclose(out), 0);
+    /* The same facts as one JSON array, a record a line. */
+    in = fopen(R "tests/impact/club.jsonl", "r");
+    path_in(p, sizeof p, "club.json");
+    out = fopen(p, "w");
+    ck_assert(in && out);
+    for (const char *sep = "[\n"; fgets(line, sizeof line, in); sep = ",\n")
+        fprintf(out, "%s%.*s", sep, (int)strcspn(line, "\n"), line);
+    fputs("\n]\n", out);
+    fclose(in);
+    ck_assert_int_eq(fclose(out), 0);
+}
+
+static const struct {
+    const char *name;
+    unsigned sources;
+    bool sticky;
+    unsigned long stride; /* the arena's are the compiler's, swept by test_allocfail */
+} modes[] = {
+    {"malloc single", SRC_SYS, false, 2},
+    {"malloc sticky", SRC_SYS, true, 2},
+    {"arena single", SRC_ARENA, false, 23},
+    {"arena sticky", SRC_ARENA, true, 23},
+};
+
+START_TEST(cli_allocfail)
+{
+    size_t c = (size_t)_i / (sizeof modes / sizeof *modes), m = (size_t)_i % (sizeof modes / sizeof *modes);
+    strcpy(dir, "/tmp/pw-cli-allocfail-XXXXXX");
+    ck_assert(mkdtemp(dir));
+    write_new_rules();
+    char what[512], args[16][300];
+    char *argv[18] = {"pathway"};
+    int w = snprintf(what, sizeof what, "%s:", modes[m].name);
+    size_t k = 0;
+    for (; k < 16 && cmdlines[c][k]; k++) {
+        const char *a = cmdlines[c][k];
+        if (a[0] == '@')
+            snprintf(args[k], sizeof args[k], "%s%s", dir, a + 1);
+        else
+            snprintf(args[k], sizeof args[k], "%s", a);
+        argv[k + 1] = args[k];
+        if (w > 0 && (size_t)w < sizeof what)
+            w += snprintf(what + w, sizeof what - (size_t)w, " %s", a);
+    }
+    argv[k + 1] = NULL;
+    if (!only || strstr(what, only))
+        sweep(what, argv, modes[m].sources, modes[m].sticky, stride ? stride : modes[m].stride);
+    ut_tmpdir_remove(dir);
+}
+END_TEST
+
+int main(void)
+{
+    cJSON_Hooks hooks = {aw_cjson_malloc, aw_cjson_free};
+    cJSON_InitHooks(&hooks);
+    const char *s = getenv("PW_ALLOCFAIL_STRIDE");
+    if (s && atol(s) > 0)
+        stride = (unsigned long)atol(s);
+    only = getenv("PW_ALLOCFAIL_ONLY");
+    if ((s = getenv("PW_ALLOCFAIL_AT")))
+        at = strtoul(s, NULL, 10);
+    Suite *su = suite_create("cli_allocfail");
+    TCase *tc = tcase_create("commands");
+    tcase_set_timeout(tc, 1800);
+    tcase_add_loop_test(tc, cli_allocfail, 0, (int)(NCMD * (sizeof modes / sizeof *modes)));
+    suite_add_tcase(su, tc);
+    return pw_run_suite(su);
+}

@@ -42,7 +42,8 @@ bool ls_format(const ls_doc *doc, cJSON **result, ls_error *e)
     } else {
         *result = cJSON_CreateArray();
         const char *formatted = out.data ? out.data : "";
-        if (out.len != doc->len || memcmp(formatted, doc->text, doc->len) != 0) {
+        /* An empty document's text may be NULL: no memcmp of it. */
+        if (out.len != doc->len || (doc->len && memcmp(formatted, doc->text, doc->len) != 0)) {
             cJSON *edit = cJSON_CreateObject();
             ls_put(edit, "range", ls_json_span(doc->text, doc->len, 0, doc->len));
             cJSON *text = cJSON_CreateString(formatted);

@@ -62,7 +62,11 @@ bool pr_json_set(cJSON *obj, const char *name, cJSON *item)
         char *key = cJSON_malloc(n);
         if ((ok = key != NULL)) {
             memcpy(key, name, n);
-            item->string = key; /* a new item: no name of its own yet */
+            /* A duplicated item keeps its original's name: freed, as
+             * cJSON_AddItemToObject frees it (it leaked). */
+            if (item->string && !(item->type & cJSON_StringIsConst))
+                cJSON_free(item->string);
+            item->string = key;
             item->type &= ~cJSON_StringIsConst;
             cJSON_ReplaceItemViaPointer(obj, old, item); /* fails only on NULL arguments */
         }

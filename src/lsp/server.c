@@ -121,7 +121,8 @@ static bool ls_did_open(ls_server *s, const cJSON *params, ls_error *e)
     if (!cJSON_IsString(text))
         return ls_fail(e, LS_INVALID_PARAMS, "params.textDocument.text: a string is required");
     ls_doc *d = ls_find(s, uri, NULL);
-    if (!d) {
+    bool fresh = !d;
+    if (fresh) {
         if (s->ndocs == s->cap) {
             size_t cap = s->cap ? s->cap * 2 : 8;
             ls_doc **docs = realloc(s->docs, cap * sizeof *docs);
@@ -136,11 +137,17 @@ static bool ls_did_open(ls_server *s, const cJSON *params, ls_error *e)
             return ls_fail(e, LS_INTERNAL_ERROR, "out of memory");
         }
         d->path = ls_uri_path(uri);
-        s->docs[s->ndocs++] = d;
     }
     d->version = cJSON_IsNumber(version) ? version->valueint : 0;
-    if (!ls_doc_set(s, d, text->valuestring, strlen(text->valuestring)))
+    if (!ls_doc_set(s, d, text->valuestring, strlen(text->valuestring))) {
+        /* A new document is open only with its text: every feature reads
+         * d->text, which would be NULL. */
+        if (fresh)
+            ls_doc_free(d);
         return ls_fail(e, LS_INTERNAL_ERROR, "out of memory");
+    }
+    if (fresh)
+        s->docs[s->ndocs++] = d;
     return true;
 }
 

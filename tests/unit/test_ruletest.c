@@ -1375,6 +1375,29 @@ START_TEST(test_mutation_zero_duration_and_escaped_arguments)
 }
 END_TEST
 
+/* Mutation-tests RULES (one file with its test), finds the mutant whose
+ * text became AFTER, and holds it to surviving with exactly WITNESS and a
+ * suggested test containing SUGGESTION. */
+static void survivor(const char *rules_text, const char *after, const char *witness, const char *suggestion)
+{
+    tdir d;
+    tdir_make(&d);
+    const char *path = tdir_write(&d, "x.test.pw", rules_text);
+    pr_mutation m;
+    pw_error err;
+    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
+    const pr_mutant *x = NULL;
+    for (size_t i = 0; i < m.n; i++)
+        if (strcmp(m.mutants[i].after, after) == 0)
+            x = &m.mutants[i];
+    ck_assert_msg(x != NULL, "no mutant became `%s`", after);
+    ck_assert_int_eq(x->outcome, PR_SURVIVED);
+    ck_assert_str_eq(x->witness, witness);
+    ck_assert_ptr_nonnull(strstr(x->suggestion, suggestion));
+    pr_mutation_fini(&m);
+    tdir_remove(&d);
+}
+
 /* Witnesses worded for one day ("moved 1 day later", no plural) and for
  * two lists that differ at once under the same verdict ("`prefer unmet`
  * and `advise` labels differ"), each list written in the suggested test. */
@@ -1399,24 +1422,16 @@ START_TEST(test_suggest_one_day_and_two_lists)
     ck_assert_ptr_nonnull(strstr(m.mutants[1].suggestion, "  given { id: \"a\", birth_date: 2000-01-01 }\n"
                                                           "  expect p not eligible\n"));
     pr_mutation_fini(&m);
-    path = tdir_write(&d, "t.test.pw",
-                      "facts coach {\n  id: text\n  age: integer\n}\ndefine adult = age >= 1\n"
-                      "program p \"P\" {\n  require \"id\": id != \"\"\n  prefer \"grown\": adult\n"
-                      "  advise \"check age\": adult\n}\n"
-                      "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 30 }\n  expect p eligible\n}\n");
-    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
-    const pr_mutant *x = NULL;
-    for (size_t i = 0; i < m.n; i++)
-        if (strcmp(m.mutants[i].after, "age >= 0") == 0)
-            x = &m.mutants[i];
-    ck_assert_ptr_nonnull(x);
-    ck_assert_int_eq(x->outcome, PR_SURVIVED);
-    ck_assert_str_eq(x->witness, "`p` is eligible either way, but its `prefer unmet` and `advise` labels differ as "
-                                 "of 2026-06-01 for the coach of test \"a\" with its `age` set to 0");
-    ck_assert_ptr_nonnull(strstr(x->suggestion, "  given { id: \"a\", age: 0 }\n  expect p eligible\n"
-                                                "      prefer unmet \"grown\"\n      advise \"check age\"\n}\n"));
-    pr_mutation_fini(&m);
     tdir_remove(&d);
+    survivor("facts coach {\n  id: text\n  age: integer\n}\ndefine adult = age >= 1\n"
+             "program p \"P\" {\n  require \"id\": id != \"\"\n  prefer \"grown\": adult\n"
+             "  advise \"check age\": adult\n}\n"
+             "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 30 }\n  expect p eligible\n}\n",
+             "age >= 0",
+             "`p` is eligible either way, but its `prefer unmet` and `advise` labels differ as "
+             "of 2026-06-01 for the coach of test \"a\" with its `age` set to 0",
+             "  given { id: \"a\", age: 0 }\n  expect p eligible\n"
+             "      prefer unmet \"grown\"\n      advise \"check age\"\n}\n");
 }
 END_TEST
 
@@ -1487,28 +1502,14 @@ END_TEST
  * the lists differ, and the suggested test pins the label. */
 START_TEST(test_suggest_same_count_other_labels)
 {
-    tdir d;
-    tdir_make(&d);
-    const char *path = tdir_write(&d, "x.test.pw",
-                                  "facts coach {\n  id: text\n  age: integer\n}\ndefine big = age >= 5\n"
-                                  "program p \"P\" {\n  require \"a\": big\n  require \"b\": not big\n}\n"
-                                  "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 30 }\n"
-                                  "  expect p not eligible unmet \"b\"\n}\n");
-    pr_mutation m;
-    pw_error err;
-    ck_assert_int_eq(pr_mutate_file(path, NULL, 1, &m, &err), PW_OK);
-    const pr_mutant *x = NULL;
-    for (size_t i = 0; i < m.n; i++)
-        if (strcmp(m.mutants[i].after, "age >= 4") == 0)
-            x = &m.mutants[i];
-    ck_assert_ptr_nonnull(x);
-    ck_assert_int_eq(x->outcome, PR_SURVIVED);
-    ck_assert_str_eq(x->witness, "`p` is not eligible either way, but its `unmet` labels differ as of 2026-06-01 "
-                                 "for the coach of test \"a\" with its `age` set to 4");
-    ck_assert_ptr_nonnull(strstr(x->suggestion, "  given { id: \"a\", age: 4 }\n  expect p not eligible\n"
-                                                "      unmet \"a\"\n}\n"));
-    pr_mutation_fini(&m);
-    tdir_remove(&d);
+    survivor("facts coach {\n  id: text\n  age: integer\n}\ndefine big = age >= 5\n"
+             "program p \"P\" {\n  require \"a\": big\n  require \"b\": not big\n}\n"
+             "test \"a\" {\n  as of 2026-06-01\n  given { id: \"a\", age: 30 }\n"
+             "  expect p not eligible unmet \"b\"\n}\n",
+             "age >= 4",
+             "`p` is not eligible either way, but its `unmet` labels differ as of 2026-06-01 "
+             "for the coach of test \"a\" with its `age` set to 4",
+             "  given { id: \"a\", age: 4 }\n  expect p not eligible\n      unmet \"a\"\n}\n");
 }
 END_TEST
 

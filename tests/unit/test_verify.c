@@ -27,6 +27,39 @@ static void p_prog_valid_range(pb_image *img)
  * verify_cases.h; the valid shapes and the cases only this test makes (the
  * loader stops a file before the verifier would see them) are here. */
 
+/* A frame of 2^32 values, one more than a frame can count: function 0
+ * (one local, 65,535 stack) returns true, and each of the next 65,536
+ * (65,535 stack) calls the one before, the most a CALL operand can name, so
+ * the last needs 65,536 + 65,536 * 65,535 values. Every frame but the last is
+ * declared as needed; a frame field cannot hold the last's. About 2 MB. */
+static void p_frame_chain(pb_image *img)
+{
+    enum { N = 65537 };
+    pb_func *f = pm_alloc(&img->arena, sizeof *f * N);
+    uint8_t *code = pm_alloc(&img->arena, (size_t)4 * N);
+    ck_assert(f && code);
+    uint32_t ncode = 0;
+    uint64_t need = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        f[i] = img->funcs[0]; /* 'yes': no parameters, a boolean */
+        f[i].code_off = ncode;
+        f[i].nlocals = i == 0;
+        f[i].max_stack = UINT16_MAX;
+        if (i == 0)
+            ncode += pb_encode(code + ncode, PB_OP_PUSH_TRUE, 0, 0);
+        else
+            ncode += pb_encode(code + ncode, PB_OP_CALL, i - 1, 0);
+        ncode += pb_encode(code + ncode, PB_OP_RET, 0, 0);
+        f[i].code_len = ncode - f[i].code_off;
+        need += (uint64_t)f[i].nlocals + f[i].max_stack;
+        f[i].frame = need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+    }
+    img->funcs = f;
+    img->nfuncs = N;
+    img->code = code;
+    img->ncode = ncode;
+}
+
 /* ---- valid code ---------------------------------------------------------------- */
 
 /* any c in certificates where c.id = "x", as the code generator lays it out. */
@@ -555,6 +588,7 @@ static const vcase cases[] = {
     /* frames */
     {"frame too small", NULL, p_func_frame, "function 0 'yes' declares a frame of 0 values but needs 1 (0 locals + 1 stack + 0 for calls)"},
     {"frame without the callee's", with_callee_frame, p_callee_frame, "function 2 'caller' declares a frame of 8 values but needs 9"},
+    {"a frame of 2^32 values", NULL, p_frame_chain, "function 65536 'yes' needs a frame of 4294967296 values, too many"},
 
     /* strings, records, fields */
     {"string with NUL", NULL, p_string_nul, "string 0 contains a NUL byte"},

@@ -363,7 +363,8 @@ static void d_render(d_operand *o, const pb_image *img, const pb_insn *in, pb_op
 {
     o->text[0] = o->note[0] = '\0';
     switch (k) {
-    case PB_K_NONE: break;
+    case PB_K_NONE:
+    default: break; /* no operand (the opcode table holds no other kind) */
     case PB_K_TYPE: pb_type_str(img, pb_type_unpack(v), o->text, sizeof o->text); break;
     case PB_K_KINT:
         snprintf(o->text, sizeof o->text, "%u", v);
@@ -425,7 +426,6 @@ static void d_render(d_operand *o, const pb_image *img, const pb_insn *in, pb_op
         else
             snprintf(o->text, sizeof o->text, "<cmp %u>", v);
         break;
-    case PB_K_COUNT: break;
     }
 }
 
@@ -435,12 +435,12 @@ static void d_insn(FILE *out, const pb_image *img, const pb_insn *in, uint32_t p
     d_operand a, b;
     d_render(&a, img, in, info->a, in->a, in->ja, pc);
     d_render(&b, img, in, info->b, in->b, in->jb, pc);
-    /* A REC operand's name is part of its FIELD operand's `record.field`. */
-    if (info->b == PB_K_FIELD && b.note[0])
-        a.note[0] = '\0';
-    char ops[2 * sizeof a.text + 4], note[2 * sizeof a.note + 4];
+    /* One note per instruction: only LOAD_FIELD has two operands that name
+     * something, and its FIELD operand's `record.field` names the REC
+     * operand's record too; the record alone when the field names nothing. */
+    const char *note = b.note[0] ? b.note : a.note;
+    char ops[2 * sizeof a.text + 4];
     snprintf(ops, sizeof ops, "%s%s%s", a.text, b.text[0] ? ", " : "", b.text);
-    snprintf(note, sizeof note, "%s%s%s", a.note, a.note[0] && b.note[0] ? ", " : "", b.note);
     if (!ops[0]) {
         fprintf(out, "  %04u  %s\n", pc, info->name);
         return;

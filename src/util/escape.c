@@ -29,11 +29,16 @@ static uint32_t pu_code_point(const unsigned char *p, size_t k)
     return cp;
 }
 
-/* Controls, separators and bidi controls (escape.h's list). */
+/* lo <= cp <= hi, as one unsigned comparison. */
+static inline bool pu_in(uint32_t cp, uint32_t lo, uint32_t hi) { return cp - lo <= hi - lo; }
+
+/* Controls, separators and bidi controls (escape.h's list). Printable ASCII
+ * never comes here (each format copies it or escapes it itself), so a
+ * two-sided test of the C1 range would have a side no character takes. */
 static bool pu_unsafe(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || pu_in(cp, 0x7F, 0x9F) || cp == 0x2028 || cp == 0x2029 || pu_in(cp, 0x202A, 0x202E) ||
+           pu_in(cp, 0x2066, 0x2069);
 }
 
 static const char pu_hex[] = "0123456789abcdef";

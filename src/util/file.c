@@ -9,6 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A read of path failed (ferror): the message, and in *why the errno the
+ * caller leaves (stdio may fail without setting one). */
+static bool pu_read_failed(const char *path, int *why, char *err, size_t errlen)
+{
+    *why = errno ? errno : EIO;
+    snprintf(err, errlen, "cannot read %s: %s", path, strerror(*why));
+    return false;
+}
+
 bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *err, size_t errlen)
 {
     bool is_stdin = strcmp(path, "-") == 0;
@@ -25,13 +34,18 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
     int why = buf ? 0 : ENOMEM; /* errno on failure: callers tell ENOMEM apart */
     while (ok) {
         if (n == cap) {
-            char probe;
-            if (max && cap >= max && fread(&probe, 1, 1, f) == 0 && !ferror(f))
-                break; /* exactly full: a file of the limit's size is allowed */
             if (max && cap >= max) {
-                snprintf(err, errlen, "%s is larger than the limit of %zu bytes", path, max);
-                ok = false;
-                why = EFBIG;
+                /* Exactly full: a file of the limit's size is allowed, one
+                 * more byte is not, and a failing read is no size at all. */
+                char probe;
+                errno = 0;
+                if (fread(&probe, 1, 1, f) == 1) {
+                    snprintf(err, errlen, "%s is larger than the limit of %zu bytes", path, max);
+                    ok = false;
+                    why = EFBIG;
+                } else if (ferror(f)) {
+                    ok = pu_read_failed(path, &why, err, errlen);
+                }
                 break;
             }
             size_t ncap = cap * 2;
@@ -45,14 +59,12 @@ bool pu_read_file(const char *path, size_t max, char **data, size_t *len, char *
             buf = nb;
             cap = ncap;
         }
+        errno = 0;
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (got == 0) {
-            if (ferror(f)) {
-                why = errno ? errno : EIO;
-                snprintf(err, errlen, "cannot read %s: %s", path, strerror(why));
-                ok = false;
-            }
+            if (ferror(f))
+                ok = pu_read_failed(path, &why, err, errlen);
             break;
         }
     }
@@ -352,7 +364,7 @@ void pu_out_abort(pu_out *o)
     if (o->fd >= 0 && !o->std)
         close(o->fd);
     o->fd = -1;
-    if (o->tmp[0] && o->dir >= 0)
+    if (o->tmp[0]) /* made only in the open directory (pu_open_temp) */
         unlinkat(o->dir, o->tmp, 0);
     o->tmp[0] = '\0';
     if (o->dir >= 0)

@@ -1044,6 +1044,7 @@ START_TEST(bc_disasm_wild)
     ah_emit(b, PB_OP_CALL, 1, 0);
     ah_emit(b, PB_OP_DATE_ADD, 7, 0);
     ah_emit(b, PB_OP_CMP_INT, 99, 0);
+    ah_emit(b, PB_OP_ITER_KEY, 65535, 65535);
     ah_emit(b, PB_OP_RET, 0, 0);
     ah_end(b);
     pb_type two[2] = {t_bool(), t_bool()};
@@ -1116,6 +1117,8 @@ START_TEST(bc_disasm_wild)
         "CALL           1\n",
         "DATE_ADD       <unit 7>\n",
         "CMP_INT        <cmp 99>\n",
+        /* wider than the comment column: the note one space after */
+        "  0073  ITER_KEY       65535, 65535 ; field 65535 of the elements\n",
         "function 1 ?(?): boolean\n",
         "  <code out of range>\n",
     };
@@ -1128,6 +1131,35 @@ START_TEST(bc_disasm_wild)
     ck_assert_ptr_null(strstr(text, "; w.pw:3"));
     free(text);
     pb_image_free(img);
+}
+END_TEST
+
+/* The verifier reads the opcode table's POPS and PUSHES strings letter by
+ * letter (verify.c: letter_name, letter_fits, letter_type, v_at_push); it
+ * names only these letters, and has a rule for the type of each instruction
+ * that pushes '@'. A new letter or '@' instruction must be taught there. */
+START_TEST(bc_opcode_letters)
+{
+    static const pb_op at_push[] = {PB_OP_PUSH_NONE, PB_OP_LOAD_FACT, PB_OP_LOAD_FIELD, PB_OP_LOAD_LOCAL,
+                                    PB_OP_ITER_NEXT, PB_OP_ITER_FIND, PB_OP_CALL,      PB_OP_OTHERWISE};
+    unsigned nat = 0;
+    for (unsigned op = 0; op < PB_OP_COUNT; op++) {
+        const pb_opinfo *in = &pb_opinfo_table[op];
+        ck_assert_msg(in->a < PB_K_COUNT && in->b < PB_K_COUNT, "%s", in->name);
+        if (strcmp(in->pops, "@") != 0)
+            ck_assert_msg(strspn(in->pops, "inbsdle*") == strlen(in->pops), "%s pops %s", in->name, in->pops);
+        if (strcmp(in->pushes, "@") == 0) {
+            bool known = false;
+            for (size_t i = 0; i < sizeof at_push / sizeof *at_push; i++)
+                known = known || at_push[i] == op;
+            ck_assert_msg(known, "%s pushes @", in->name);
+            nat++;
+        } else {
+            ck_assert_msg(strspn(in->pushes, "inbsd") == strlen(in->pushes) || strcmp(in->pushes, "**") == 0,
+                          "%s pushes %s", in->name, in->pushes);
+        }
+    }
+    ck_assert_uint_eq(nat, sizeof at_push / sizeof *at_push);
 }
 END_TEST
 
@@ -1151,6 +1183,7 @@ static Suite *bytecode_suite(void)
     tcase_add_test(tc, bc_limits);
     tcase_add_test(tc, bc_out_of_range);
     tcase_add_test(tc, bc_mutations_are_safe);
+    tcase_add_test(tc, bc_opcode_letters);
     suite_add_tcase(s, tc);
     TCase *dis = tcase_create("disasm");
     tcase_add_test(dis, bc_disasm);

@@ -35,6 +35,9 @@ START_TEST(test_text)
     ck_assert_str_eq(ESC(pu_escape_text, "\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0"), "\\u0080\\u009b\\u009f\xc2\xa0");
     ck_assert_str_eq(ESC(pu_escape_text, "\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9"), "\\u202a\\u202e\\u2066\\u2069");
     ck_assert_str_eq(ESC(pu_escape_text, "\xe2\x80\xa8\xe2\x80\xa9"), "\\u2028\\u2029");
+    /* The neighbours of each range stay: U+2027, U+202F, U+2065, U+206A. */
+    ck_assert_str_eq(ESC(pu_escape_text, "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa"),
+                     "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
     ck_assert_str_eq(ESC(pu_escape_text, "\xe2\x80\xaf\xe2\x81\xa5"), "\xe2\x80\xaf\xe2\x81\xa5"); /* neighbours */
     ck_assert_str_eq(ESC(pu_escape_text, "\xff\xc3 \xc0\xaf \xed\xa0\x80 \x9b"), "\\xff\\xc3 \\xc0\\xaf \\xed\\xa0\\x80 \\x9b");
 }

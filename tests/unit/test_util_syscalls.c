@@ -91,6 +91,8 @@ int __real_fflush(FILE *f);
 int __real_faccessat(int dir, const char *p, int mode, int flags);
 uid_t __real_geteuid(void);
 int __real_fstat(int fd, struct stat *st);
+size_t __real_fread(void *p, size_t size, size_t n, FILE *f);
+int __real_ferror(FILE *f);
 
 int __wrap_fsync(int fd) { return failing("fsync") ? (int)fail_ret : __real_fsync(fd); }
 int __wrap_close(int fd)
@@ -135,6 +137,13 @@ int __wrap_faccessat(int dir, const char *p, int mode, int flags)
 {
     return failing("faccessat") ? (int)fail_ret : __real_faccessat(dir, p, mode, flags);
 }
+/* stdio's own reads do not go through the wrapped read: a failing fread
+ * returns nothing, and ferror says whether that was an error. */
+size_t __wrap_fread(void *p, size_t size, size_t n, FILE *f)
+{
+    return failing("fread") ? 0 : __real_fread(p, size, n, f);
+}
+int __wrap_ferror(FILE *f) { return failing("ferror") ? 1 : __real_ferror(f); }
 /* Set, the process is user 1000, not root. */
 static bool as_user;
 uid_t __wrap_geteuid(void) { return as_user ? 1000 : __real_geteuid(); }
@@ -331,6 +340,12 @@ START_TEST(not_root)
         arm_fail("fchown", 0, 1, EIO, -1);
         ck_assert(!pu_write_file(p, "z", 1, e, sizeof e));
         expect_err(e, p, "cannot keep its owner");
+        /* Another group the user may give: kept. */
+        ck_assert_int_eq(chown(p, (uid_t)-1, 1234), 0);
+        ck_assert_msg(pu_write_file(p, "v", 1, e, sizeof e), "%s", e);
+        struct stat st;
+        ck_assert_int_eq(stat(p, &st), 0);
+        ck_assert_int_eq(st.st_gid, 1234);
         /* The user's own group: nothing to keep, fchown is not called. */
         ck_assert_int_eq(chown(p, (uid_t)-1, getegid()), 0);
         arm_fail("fchown", 0, 1, EIO, -1);
@@ -431,6 +446,56 @@ START_TEST(read_out_of_memory)
 }
 END_TEST
 
+/* A read that fails inside stdio: with errno, that error; without one
+ * (stdio need not set it), EIO. Also the one-byte read past a file of
+ * exactly the limit's size: its failure is a read error, not a size. */
+START_TEST(read_errors)
+{
+    const char *p = in_dir("limit");
+    FILE *f = fopen(p, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 65536; i++)
+        fputc('x', f);
+    fclose(f);
+    char e[512] = "", *data = NULL, want[256];
+    size_t len;
+    snprintf(want, sizeof want, "cannot read %s: %s", p, strerror(EIO));
+    arm_fail("fread", 0, 1, 0, 0);
+    arm_also("ferror", 0, 1, 0, 0);
+    ck_assert(!pu_read_file(p, 0, &data, &len, e, sizeof e));
+    ck_assert_int_eq(errno, EIO);
+    ck_assert_str_eq(e, want);
+    arm_fail("fread", 1, 1, EIO, 0); /* the probe past the limit */
+    arm_also("ferror", 0, 1, 0, 0);
+    ck_assert(!pu_read_file(p, 65536, &data, &len, e, sizeof e));
+    ck_assert_int_eq(errno, EIO);
+    ck_assert_str_eq(e, want);
+    ck_assert_int_eq(arm.times + arm2.times, 0);
+    /* Unarmed: exactly the limit is read whole. */
+    memset(&arm, 0, sizeof arm);
+    memset(&arm2, 0, sizeof arm2);
+    ck_assert_msg(pu_read_file(p, 65536, &data, &len, e, sizeof e), "%s", e);
+    ck_assert_uint_eq(len, 65536);
+    free(data);
+}
+END_TEST
+
+/* A character device is written in place: judging it needs no temporary
+ * file, so the directory's write permission is not asked (pu_out_check
+ * only looks; nothing is opened for writing). A regular file is. */
+START_TEST(device_in_place)
+{
+    char e[512] = "";
+    arm_fail("faccessat", 0, 1, EACCES, -1);
+    ck_assert_msg(pu_out_check("/dev/null", e, sizeof e), "%s", e);
+    ck_assert_int_eq(arm.times, 1);
+    const char *p = in_dir("plain.txt");
+    ck_assert(!pu_out_check(p, e, sizeof e));
+    expect_err(e, p, strerror(EACCES));
+    ck_assert_int_eq(arm.times, 0);
+}
+END_TEST
+
 /* Every temporary name taken (EEXIST, 100 times): the writer gives up with
  * that error, and leaves nothing; another error ends the tries at once. */
 START_TEST(temp_names_exhausted)
@@ -479,6 +544,8 @@ static Suite *syscalls_suite(void)
     tcase_add_test(tc, read_out_of_memory);
     tcase_add_test(tc, out_of_memory_for_directory);
     tcase_add_test(tc, temp_names_exhausted);
+    tcase_add_test(tc, read_errors);
+    tcase_add_test(tc, device_in_place);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -27,6 +27,39 @@ static void p_prog_valid_range(pb_image *img)
  * verify_cases.h; the valid shapes and the cases only this test makes (the
  * loader stops a file before the verifier would see them) are here. */
 
+/* A frame of 2^32 values, one more than a frame can count: function 0
+ * (one local, 65,535 stack) returns true, and each of the next 65,536
+ * (65,535 stack) calls the one before, the most a CALL operand can name, so
+ * the last needs 65,536 + 65,536 * 65,535 values. Every frame but the last is
+ * declared as needed; a frame field cannot hold the last's. About 2 MB. */
+static void p_frame_chain(pb_image *img)
+{
+    enum { N = 65537 };
+    pb_func *f = pm_alloc(&img->arena, sizeof *f * N);
+    uint8_t *code = pm_alloc(&img->arena, (size_t)4 * N);
+    ck_assert(f && code);
+    uint32_t ncode = 0;
+    uint64_t need = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        f[i] = img->funcs[0]; /* 'yes': no parameters, a boolean */
+        f[i].code_off = ncode;
+        f[i].nlocals = i == 0;
+        f[i].max_stack = UINT16_MAX;
+        if (i == 0)
+            ncode += pb_encode(code + ncode, PB_OP_PUSH_TRUE, 0, 0);
+        else
+            ncode += pb_encode(code + ncode, PB_OP_CALL, i - 1, 0);
+        ncode += pb_encode(code + ncode, PB_OP_RET, 0, 0);
+        f[i].code_len = ncode - f[i].code_off;
+        need += (uint64_t)f[i].nlocals + f[i].max_stack;
+        f[i].frame = need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+    }
+    img->funcs = f;
+    img->nfuncs = N;
+    img->code = code;
+    img->ncode = ncode;
+}
+
 /* ---- valid code ---------------------------------------------------------------- */
 
 /* any c in certificates where c.id = "x", as the code generator lays it out. */
@@ -767,6 +800,24 @@ START_TEST(verify_summary)
 }
 END_TEST
 
+/* A frame of 2^32 values (p_frame_chain), from a file: the loader's default
+ * limits let the chain through to the verifier (its file is about 2.2 MB,
+ * 64 MiB allowed; its code 262,146 bytes, 16 MiB allowed). Half a second,
+ * a few seconds under the sanitizers (a 256 KB state per function). */
+START_TEST(verify_frame_chain_file)
+{
+    pb_image *img = build(&(vcase){"chain", NULL, p_frame_chain, NULL});
+    uint8_t *data = NULL;
+    size_t len = 0;
+    ck_assert(pb_save(img, &data, &len));
+    pb_image_free(img);
+    char err[256] = "";
+    ck_assert_ptr_null(pb_load(data, len, NULL, err, sizeof err));
+    ck_assert_str_eq(err, "function 65536 'yes' needs a frame of 4294967296 values, too many");
+    free(data);
+}
+END_TEST
+
 /* Nothing could be evaluated without record 0 (a regression: such an image
  * loaded, then every context failed as "out of memory"). */
 START_TEST(verify_empty_image)
@@ -799,6 +850,7 @@ static Suite *verify_suite(void)
     tcase_add_loop_test(tc, verify_period_case, 0, (int)(sizeof periods / sizeof periods[0]));
     tcase_add_test(tc, verify_summary);
     tcase_add_test(tc, verify_empty_image);
+    tcase_add_test(tc, verify_frame_chain_file);
     tcase_add_test(tc, verify_no_message);
     suite_add_tcase(s, tc);
     return s;

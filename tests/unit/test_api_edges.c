@@ -825,6 +825,82 @@ START_TEST(fingerprint_without_functions)
 }
 END_TEST
 
+/* A key whose iterator the fingerprint takes for the wrong one: the code
+ * sets iterator 0 up over `certs` (two fields), then, when the flag is
+ * false, over `tags` (one field) and returns; the key below runs only on
+ * the first, but `tags` is the set-up written last before it. Its field 1
+ * is then out of range for the record the fingerprint believes: hashed as
+ * unknown, never read from past the record's fields. */
+static pw_program *misread_key_image(uint32_t field)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    ah_record(b, "coach");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, "certs", ah_list(1), PB_DEF_EMPTY, zero);
+    ah_field(b, "tags", ah_list(2), PB_DEF_EMPTY, zero);
+    ah_field(b, "flag", ah_t(PB_T_BOOL), PB_DEF_VALUE, zero);
+    ah_record(b, "cert");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, "kind", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_record(b, "tag");
+    ah_field(b, "t", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_func(b, "keyed", ah_t(PB_T_BOOL), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, 1, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, pb_type_pack(ah_list(1)));
+    ah_emit(b, PB_OP_LOAD_FACT, 3, 0);
+    uint32_t skip = ah_emit(b, PB_OP_JUMP_TRUE, 0, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, 2, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, pb_type_pack(ah_list(2)));
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_patch(b, skip, b->ncode);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, field);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    uint32_t f = ah_end(b);
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *prog = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    return prog;
+}
+
+START_TEST(fingerprint_key_out_of_range)
+{
+    pw_program *id = misread_key_image(0), *kind = misread_key_image(1), *kind2 = misread_key_image(1);
+    ck_assert(fingerprint(kind, 0) == fingerprint(kind2, 0));
+    ck_assert(fingerprint(kind, 0) != fingerprint(id, 0));
+    /* The key is cert's `kind` when it runs. */
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(kind, &ctx, NULL), PW_OK);
+    static const char facts[] = "{\"id\":\"c\",\"flag\":true,\"certs\":[{\"id\":\"a\",\"kind\":\"x\"}]}";
+    ck_assert_int_eq(pw_context_set_json(ctx, facts, strlen(facts), NULL), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, day("2026-01-01"), NULL), PW_OK);
+    ck_assert(pw_result_eligible(ctx, 0));
+    pw_context_free(ctx);
+    pw_program_free(id);
+    pw_program_free(kind);
+    pw_program_free(kind2);
+}
+END_TEST
+
 START_TEST(fingerprint_hand_made_keys)
 {
     /* One iterator between: the key's field is still named. */
@@ -940,6 +1016,7 @@ int main(void)
     tcase_add_test(tc, fingerprint_hand_made_keys);
     tcase_add_test(tc, fingerprint_element_result);
     tcase_add_test(tc, fingerprint_without_functions);
+    tcase_add_test(tc, fingerprint_key_out_of_range);
     tcase_add_test(tc, use_native_checks);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);

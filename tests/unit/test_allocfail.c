@@ -2060,32 +2060,43 @@ START_TEST(native_scratch_failure_is_nomem)
 END_TEST
 
 /* pw_eval_json_alloc ends the line with a NUL of its own: when the line
- * fills its buffer exactly (4,095 bytes and the terminator the buffer keeps
- * take its first 4,096), that NUL needs more memory, and not getting it is
- * out of memory, with no line handed out and nothing kept. */
+ * fills its buffer exactly (4,096 bytes, the buffer's first size), that
+ * NUL needs more memory, and not getting it is out of memory, with no line
+ * handed out and nothing kept. The line's
+ * length is set with the unmet requirement's label (put as written; an id
+ * would be escaped into room reserved for the worst case). */
+static pw_program *labelled(size_t label_len)
+{
+    static char rules[8192];
+    int n = snprintf(rules, sizeof rules, "facts coach { id: text  level: integer = 0 }\n"
+                                          "program a \"A\" { require \"");
+    memset(rules + n, 'l', label_len);
+    snprintf(rules + n + label_len, sizeof rules - (size_t)n - label_len, "\": level >= 1 }\n");
+    pw_program *p = NULL;
+    pw_error err;
+    ck_assert_msg(pw_compile_source("n.pw", rules, strlen(rules), NULL, &p, &err) == PW_OK, "%s", err.message);
+    return p;
+}
+
 START_TEST(eval_line_nul_failure_is_nomem)
 {
-    static const char rules[] = "facts coach { id: text  level: integer = 0 }\n"
-                                "program a \"A\" { require \"l1\": level >= 1 }\n";
-    pw_program *p;
-    pw_error err;
-    ck_assert_int_eq(pw_compile_source("n.pw", rules, strlen(rules), NULL, &p, &err), PW_OK);
-    pw_context *ctx;
-    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+    static const char facts[] = "{\"id\":\"x\",\"level\":0}";
     pw_date as_of;
     ck_assert_int_eq(pw_date_parse("2026-01-01", &as_of, NULL), PW_OK);
-    static char facts[8192];
+    pw_error err;
+    pw_context *ctx;
     char *line;
     size_t len;
-    snprintf(facts, sizeof facts, "{\"id\":\"x\",\"level\":1}");
+    pw_program *p = labelled(1);
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
     ck_assert_int_eq(pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err), PW_OK);
     pw_free(line);
-    size_t pad = 4095 - len; /* the id grows by pad bytes, the line with it */
-    int n = snprintf(facts, sizeof facts, "{\"id\":\"x");
-    memset(facts + n, 'x', pad);
-    snprintf(facts + n + pad, sizeof facts - (size_t)n - pad, "\",\"level\":1}");
+    pw_context_free(ctx);
+    pw_program_free(p);
+    p = labelled(1 + (4096 - len));
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
     ck_assert_int_eq(pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err), PW_OK);
-    ck_assert_uint_eq(len, 4095);
+    ck_assert_uint_eq(len, 4096);
     pw_free(line);
     /* Count the allocations of a call (Check's assertions allocate: none
      * while armed), then fail the last: the NUL's. */
@@ -2105,6 +2116,10 @@ START_TEST(eval_line_nul_failure_is_nomem)
     ck_assert_str_eq(err.message, "out of memory");
     ck_assert_ptr_null(line);
     ck_assert_int_eq((long)nlive - (long)before, 0);
+    /* Memory back: the same line. */
+    ck_assert_int_eq(pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err), PW_OK);
+    ck_assert_uint_eq(len, 4096);
+    pw_free(line);
     pw_context_free(ctx);
     pw_program_free(p);
 }

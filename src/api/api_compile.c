@@ -35,7 +35,11 @@ static pw_status pw_summarize(const pd_list *diags, ps_sources *src, pw_error *e
     if (more)
         snprintf(tail, sizeof tail, " (and %u more error%s)", more, more == 1 ? "" : "s");
     if (!first) {
-        pwi_fail(err, st, "compilation failed%s", diags->oom ? ": out of memory" : "");
+        /* No error to show: it could not be stored. A compilation fails
+         * only after an error or for want of memory (the parser and the
+         * checker return false only then), and the first error is always
+         * kept (max_errors is at least 1) unless memory ran out. */
+        pwi_fail(err, st, "compilation failed%s", PU_ALWAYS(diags->oom) ? ": out of memory" : "");
     } else if (first->has_span) {
         uint32_t line, col;
         ps_position(src, first->span.file, first->span.start, &line, &col);
@@ -170,7 +174,9 @@ pw_status pwi_compile_overlay(const char *name, const char *text, size_t len,
         ok = pc_check(&arena, &src, &diags, decls, limits.max_depth, &checked) && ok;
     else
         ok = false;
-    if (ok && diags.errors == 0) {
+    /* ok: parsed and checked with no error and no want of memory (the
+     * parser and the checker return true only then). */
+    if (ok && PU_ALWAYS(diags.errors == 0)) {
         img = pk_generate(&checked, &src, msg, sizeof msg);
         if (!img)
             st = pwi_fail(err, strstr(msg, "memory") ? PW_ERR_NOMEM : PW_ERR_COMPILE, "%s: %s", name, msg);

@@ -476,7 +476,8 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool nat
     if (ran) {
         const uint8_t *from = native ? ctx->native_outcomes + img->progs[p].first_req : ctx->vm.outcomes;
         memcpy(ctx->outcomes + img->progs[p].first_req, from, img->progs[p].nreqs);
-        ran = !ctx->has_decision[p] || pw_decisions(ctx, p, as_of, &verr);
+        if (ctx->has_decision[p])
+            ran = pw_decisions(ctx, p, as_of, &verr);
     }
     if (!ran) {
         const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;

@@ -239,8 +239,8 @@ pw_status pw_requirement_fingerprint(const pw_program *program, size_t prog, siz
         return pwi_fail(err, PW_ERR_USAGE, "pw_requirement_fingerprint: no requirement %zu in program %zu",
                        req, prog);
     const pb_image *img = program->img;
-    fp_state st = {img, calloc(img->nfuncs ? img->nfuncs : 1, sizeof *st.memo),
-                   calloc(img->nfuncs ? img->nfuncs : 1, 1)};
+    /* One spare entry: calloc(0) may return NULL, which is not a failure. */
+    fp_state st = {img, calloc((size_t)img->nfuncs + 1, sizeof *st.memo), calloc((size_t)img->nfuncs + 1, 1)};
     if (!st.memo || !st.known) {
         free(st.memo);
         free(st.known);

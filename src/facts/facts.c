@@ -101,7 +101,12 @@ bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, const pf_fr
         }
         slot = (slot + 1) & f->extra_mask;
     }
-    if ((uint64_t)f->img->nstrings + f->nextra + 1 >= PB_NO_STRING)
+    /* Ids stay below PB_NO_STRING: nextra < 2^30 (the table above stops at
+     * 2^31 slots, half full), and an image has fewer than 2^30 strings (a
+     * loaded one: each takes 4 bytes or more of a section whose size is a
+     * 32-bit count; a compiled one: the generator's map of strings has a
+     * 32-bit capacity, 2^31 slots at most, half full). */
+    if (PU_NEVER((uint64_t)f->img->nstrings + f->nextra + 1 >= PB_NO_STRING))
         return pf_fail(err, errlen, at, "too many distinct texts in one record");
     if (f->nextra == f->extra_cap) {
         uint32_t cap = f->extra_cap ? f->extra_cap * 2 : 32;

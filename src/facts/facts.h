@@ -61,6 +61,15 @@ bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen
  * reason in its valuestring. Cheap when the text has none of these: a byte
  * scan decides. False only for want of memory. */
 bool pf_json_scan(struct cJSON *root, const char *text, size_t len);
+/* The reason a root gets with PF_JSON_INVALID (scan.c), from yajl's message
+ * `why` (yajl 2.1: "lexical error: invalid char in json text.\n"; NULL
+ * or another shape is taken as it comes: the text after "error: ", up to a
+ * newline, without trailing dots) and the offset where yajl stopped in
+ * text[0..len), moved back onto a raw control character just before it:
+ * "not valid JSON (RFC 8259) at byte 8: invalid char in json text". NULL
+ * for want of memory; the caller frees it. Separate for the tests, which
+ * give it the shapes other versions of yajl write. */
+char *pf_scan_reason(const char *why, const char *text, size_t len, size_t stop);
 /* Type bits pf_json_scan sets (above cJSON's own): a string with U+0000, a
  * member whose key has one, a node with such a one below it; a number JSON
  * does not allow (valuestring: as written), a node with one below it; a

@@ -32,6 +32,8 @@
  * fractions such as 6.5, which strtod reads to no integer and
  * pf_fmt_number writes back as written (pf_plain_fraction). */
 #include <cjson/cJSON.h>
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +169,91 @@ typedef struct pf_scan {
     const char *blamed_text; /* its text, now the node's */
     cJSON **unread;   /* containers past where yajl stopped */
     size_t nunread, capunread;
+    union pf_yblock *yblocks; /* what yajl holds (pf_ymalloc) */
+    jmp_buf nomem;    /* where pf_ymalloc goes when malloc fails */
 } pf_scan;
+
+/* yajl's memory. yajl 2.1 uses what its allocator returns without looking
+ * (yajl_alloc writes into the handle, its buffers and its stack of states
+ * into what they get), so a NULL would be written through inside yajl. Its
+ * allocator therefore never returns NULL: when malloc fails it jumps back to
+ * pf_scan_guarded, yajl is never called again, and every block it still
+ * holds is freed from this list (pf_yrelease). The blocks are malloc's, so
+ * a failure is one of ours, like any other. */
+typedef union pf_yblock {
+    struct {
+        union pf_yblock *prev, *next;
+    } link;
+    max_align_t align; /* what follows is aligned for anything */
+} pf_yblock;
+
+static void pf_ylink(pf_scan *s, pf_yblock *b)
+{
+    b->link.prev = NULL;
+    b->link.next = s->yblocks;
+    if (s->yblocks)
+        s->yblocks->link.prev = b;
+    s->yblocks = b;
+}
+
+static void pf_yunlink(pf_scan *s, pf_yblock *b)
+{
+    if (b->link.prev)
+        b->link.prev->link.next = b->link.next;
+    else
+        s->yblocks = b->link.next;
+    if (b->link.next)
+        b->link.next->link.prev = b->link.prev;
+}
+
+static void *pf_yrealloc(void *ctx, void *p, size_t n)
+{
+    pf_scan *s = ctx;
+    pf_yblock *b = p ? (pf_yblock *)p - 1 : NULL;
+    if (b)
+        pf_yunlink(s, b);
+    /* yajl asks for its handle and fixed structures, a stack of states
+     * grown 128 levels at a time and buffers doubled from 2,048 bytes to
+     * hold a token: never more than about twice the text, which is in
+     * memory, so far below SIZE_MAX (a 64-bit address space has 2^47 bytes
+     * of user memory). */
+    pf_yblock *nb = PU_NEVER(n > SIZE_MAX - sizeof *nb) ? NULL : realloc(b, sizeof *nb + n);
+    if (!nb) {
+        if (b)
+            pf_ylink(s, b); /* still valid: freed with the rest */
+        longjmp(s->nomem, 1);
+    }
+    pf_ylink(s, nb);
+    return nb + 1;
+}
+
+static void *pf_ymalloc(void *ctx, size_t n)
+{
+    return pf_yrealloc(ctx, NULL, n);
+}
+
+/* yajl frees only blocks it holds: its buffers and stack are freed only
+ * when allocated, and its error message is never NULL (pf_ymalloc does not
+ * return NULL). */
+static void pf_yfree(void *ctx, void *p)
+{
+    if (PU_NEVER(!p))
+        return;
+    pf_yblock *b = (pf_yblock *)p - 1;
+    pf_yunlink(ctx, b);
+    free(b);
+}
+
+/* Frees what yajl left: nothing after yajl_free, everything it held when
+ * memory ran out. */
+static void pf_yrelease(pf_scan *s)
+{
+    while (s->yblocks) {
+        pf_yblock *b = s->yblocks;
+        s->yblocks = b->link.next;
+        free(b);
+    }
+}
 
 static pf_tok *pf_scan_push(pf_scan *s)
 {
@@ -234,13 +320,17 @@ static bool pf_number_char(char c)
 static void pf_scan_stopped(pf_scan *s, const char *text, size_t len, size_t stop)
 {
     s->bad_at = SIZE_MAX;
-    size_t from = stop < len ? stop : len;
+    size_t to = stop < len ? stop : len;
+    size_t from = to;
     while (from > 0 && pf_number_char(text[from - 1]))
         from--;
-    size_t to = from;
+    /* Not stopped in a number: yajl stopped at what came before the run
+     * (a raw control character before 5 is to blame, not 5). */
+    if (from == to)
+        return;
     while (to < len && pf_number_char(text[to]))
         to++;
-    if (to == from || (text[from] != '-' && (text[from] < '0' || text[from] > '9')))
+    if (text[from] != '-' && (text[from] < '0' || text[from] > '9'))
         return;
     if (!(s->bad = malloc(to - from + 1))) {
         s->oom = true;
@@ -344,19 +434,9 @@ static int pf_scan_mark(cJSON *node, pf_scan *s, size_t *k, bool *ok)
     return below;
 }
 
-/* Why the text is not JSON where yajl stopped, for PF_JSON_INVALID. */
-static char *pf_scan_why(const pf_scan *s, yajl_handle h, const char *text, size_t len, size_t stop)
+char *pf_scan_reason(const char *why, const char *text, size_t len, size_t stop)
 {
-    char *msg = NULL;
-    if (s->blamed) {
-        size_t n = 128;
-        if ((msg = malloc(n)))
-            snprintf(msg, n, "not valid JSON (RFC 8259) at byte %zu: %.40s%s is not a JSON number", s->bad_at + 1,
-                     s->blamed_text, strlen(s->blamed_text) > 40 ? "..." : "");
-        return msg;
-    }
-    unsigned char *why = yajl_get_error(h, 0, (const unsigned char *)text, len);
-    const char *w = why ? (const char *)why : "";
+    const char *w = why ? why : "";
     const char *colon = strstr(w, "error: ");
     w = colon ? colon + 7 : w;
     size_t wl = strcspn(w, "\n");
@@ -367,10 +447,27 @@ static char *pf_scan_why(const pf_scan *s, yajl_handle h, const char *text, size
     size_t at = stop < len ? stop : len;
     if ((at == len || !pf_control(text[at])) && at > 0 && pf_control(text[at - 1]))
         at--;
-    if ((msg = malloc(wl + 96)))
+    char *msg = malloc(wl + 96);
+    if (msg)
         snprintf(msg, wl + 96, "not valid JSON (RFC 8259) at byte %zu: %.*s", at + 1, (int)wl, w);
-    if (why)
-        yajl_free_error(h, why);
+    return msg;
+}
+
+/* Why the text is not JSON where yajl stopped, for PF_JSON_INVALID. */
+static char *pf_scan_why(const pf_scan *s, yajl_handle h, const char *text, size_t len, size_t stop)
+{
+    if (s->blamed) {
+        size_t n = 128;
+        char *msg = malloc(n);
+        if (msg)
+            snprintf(msg, n, "not valid JSON (RFC 8259) at byte %zu: %.40s%s is not a JSON number", s->bad_at + 1,
+                     s->blamed_text, strlen(s->blamed_text) > 40 ? "..." : "");
+        return msg;
+    }
+    /* Never NULL: yajl's allocator jumps instead (pf_yrealloc). */
+    unsigned char *why = yajl_get_error(h, 0, (const unsigned char *)text, len);
+    char *msg = pf_scan_reason((const char *)why, text, len, stop);
+    yajl_free_error(h, why);
     return msg;
 }
 
@@ -398,16 +495,15 @@ static void pf_scan_refuse_unread(pf_scan *s, yajl_handle h, const char *text, s
     }
 }
 
-bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
+/* Runs yajl over the text, then marks the tree (pf_json_scan). */
+static void pf_scan_yajl(pf_scan *s, cJSON *root, const char *text, size_t len)
 {
-    if (!root || !pf_scan_needed(text, len))
-        return true;
     static const yajl_callbacks cb = {
         .yajl_number = pf_on_number, .yajl_string = pf_on_string, .yajl_map_key = pf_on_key};
-    pf_scan s = {.src = text, .bad_at = SIZE_MAX};
-    yajl_handle h = yajl_alloc(&cb, NULL, &s);
-    if (!h)
-        return false;
+    yajl_alloc_funcs af = {.malloc = pf_ymalloc, .realloc = pf_yrealloc, .free = pf_yfree, .ctx = s};
+    /* Never NULL: yajl refuses only an allocator missing a function, and
+     * pf_ymalloc does not return NULL. */
+    yajl_handle h = yajl_alloc(&cb, &af, s);
     /* cJSON decided the text is one value; yajl says where it is not JSON
      * and reports the tokens. UTF-8 is not yajl's to judge here. */
     yajl_config(h, yajl_dont_validate_strings, 1);
@@ -423,19 +519,39 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
      * at the end of the text. */
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
-    if (st != yajl_status_ok && !s.oom)
-        pf_scan_stopped(&s, text, len, stop);
+    if (st != yajl_status_ok && !s->oom)
+        pf_scan_stopped(s, text, len, stop);
     bool ok = true;
     size_t k = 0;
-    if (!s.oom)
-        pf_scan_mark(root, &s, &k, &ok);
+    if (!s->oom)
+        pf_scan_mark(root, s, &k, &ok);
     /* Stopped after every value was read (5 then a raw control character,
      * which cJSON skips): all was checked, but the text is not JSON. */
-    if (st != yajl_status_ok && ok && !s.oom) /* a blamed number parted them */
-        pf_scan_unread(root, &s);
-    if (st != yajl_status_ok && !s.oom)
-        pf_scan_refuse_unread(&s, h, text, len, stop);
+    if (st != yajl_status_ok && ok && !s->oom) /* a blamed number parted them */
+        pf_scan_unread(root, s);
+    if (st != yajl_status_ok && !s->oom)
+        pf_scan_refuse_unread(s, h, text, len, stop);
     yajl_free(h);
+}
+
+/* pf_scan_yajl, or s->oom when memory ran out inside yajl (pf_yrealloc
+ * jumped here). Nothing here is changed after setjmp, so nothing is
+ * clobbered by the jump. */
+static void pf_scan_guarded(pf_scan *s, cJSON *root, const char *text, size_t len)
+{
+    if (setjmp(s->nomem) == 0)
+        pf_scan_yajl(s, root, text, len);
+    else
+        s->oom = true;
+}
+
+bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
+{
+    if (!root || !pf_scan_needed(text, len))
+        return true;
+    pf_scan s = {.src = text, .bad_at = SIZE_MAX};
+    pf_scan_guarded(&s, root, text, len);
+    pf_yrelease(&s);
     for (size_t i = 0; i < s.n; i++)
         free(s.toks[i].text);
     free(s.toks);

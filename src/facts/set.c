@@ -320,11 +320,13 @@ bool pf_append(pf_facts *f, const char *path, size_t *index, char *err, size_t e
     if (is_set && !pf_intern(f, "", 0, &empty_text, NULL, err, errlen))
         return false;
     pf_list *h = n ? pf_list_of(v) : NULL;
-    if (!h || n == h->cap || (!is_set && !h->given)) {
-        /* Grow (or give a complete list from JSON its given bytes). */
-        uint32_t cap = h ? h->cap : 0;
-        if (n == cap)
-            cap = cap ? (cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2) : 4;
+    /* A list with room was grown here, with given bytes for records; a list
+     * from JSON is full (its block holds just its elements), so it is grown
+     * here and gets them. */
+    if (!h || n == h->cap) {
+        /* Twice as many, but never room past the limit (n < max). */
+        uint64_t want = n ? (uint64_t)n * 2 : 4;
+        uint32_t cap = want < max ? (uint32_t)want : max;
         pv_value *items = pf_list_alloc(f, cap, width, !is_set);
         if (!items) {
             f->oom = true;

@@ -760,8 +760,32 @@ static const char *const scan_records[] = {
     "{\"id\":\"S-control\",\"birth_date\":\"1990-01-01\",\"roles\":[\"a\x01\"],\"courses\":[],"
     "\"memberships\":[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]}",
     "{\"id\":\"S-nul\\u0000\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":1e0}",
+    /* yajl's own blocks grow and move (src/facts/scan.c, pf_yrealloc): its
+     * stack of states past 128 levels, its buffer of decoded text past
+     * 2,048 bytes; built by scan_grown below. */
+    NULL,
 };
 #define NSCAN (sizeof scan_records / sizeof scan_records[0])
+
+/* A record (refused: no field `deep`) nested 150 levels deep, with a text of
+ * 3,000 bytes holding an escape, and a number written 1e0, so that it takes
+ * the second pass. Built on the first call (the clean reference run), in
+ * place: nothing allocated. */
+static const char *scan_grown(void)
+{
+    static char json[4096];
+    if (!json[0]) {
+        size_t n = (size_t)snprintf(json, sizeof json, "{\"id\":\"S-grown\",\"athletes_coached\":1e0,\"bio\":\"\\n");
+        memset(json + n, 'x', 3000);
+        n += 3000;
+        n += (size_t)snprintf(json + n, sizeof json - n, "\",\"deep\":");
+        memset(json + n, '[', 150);
+        memset(json + n + 150, ']', 150);
+        n += 300;
+        snprintf(json + n, sizeof json - n, "}");
+    }
+    return json;
+}
 
 static void do_scan_records(run *r, pw_context *ctx)
 {
@@ -770,8 +794,9 @@ static void do_scan_records(run *r, pw_context *ctx)
         pw_error err;
         /* The refused ones are expected to fail (test_inject). */
         const char *key = i == 0 ? "scan:json" : "scan:bad:json";
+        const char *json = scan_records[i] ? scan_records[i] : scan_grown();
         step_begin(r, "%s:%zu:set", key, i + 1);
-        pw_status st = pw_context_set_json(ctx, scan_records[i], strlen(scan_records[i]), &err);
+        pw_status st = pw_context_set_json(ctx, json, strlen(json), &err);
         if (step_end(r, st, &err) != PW_OK)
             continue;
         pw_context *copy = NULL;
@@ -783,6 +808,16 @@ static void do_scan_records(run *r, pw_context *ctx)
         step_end(r, st, &err);
         pw_context_free(copy);
         cJSON_Delete(rec);
+        /* The eval line reads the text again, through the same pass (last:
+         * when it fails, the context is left without facts). */
+        char *line = NULL;
+        size_t len = 0;
+        step_begin(r, "%s:%zu:eval", key, i + 1);
+        st = pw_eval_json_alloc(ctx, json, strlen(json), as_of, &line, &len, &err);
+        if (st == PW_OK)
+            step_printf(r, "%zu<<%s>>", len, line);
+        free(line);
+        step_end(r, st, &err);
     }
 }
 
@@ -1966,6 +2001,130 @@ END_TEST
  * .pwc encoding for its hash, the growing text), alone and from there on:
  * each failure is reported as "out of memory", nothing leaks, and a run
  * that meets no failure gives the reference text. */
+/* Compiled rules (pw_program_use_native) get scratch memory from the
+ * context once: when it cannot be had, the evaluation is out of memory, the
+ * context keeps nothing half-made, and the next evaluation (memory back)
+ * runs the compiled entry as if nothing had happened. */
+static int scratch_runs;
+
+static void scratch_entry(pw_native_run *run)
+{
+    scratch_runs++;
+    memset(run->scratch, 0xAB, 64); /* the 64 bytes asked for are there */
+    run->fallback[0] = 1;           /* and the VM decides */
+}
+
+START_TEST(native_scratch_failure_is_nomem)
+{
+    static const char rules[] = "facts coach { id: text  level: integer = 0 }\n"
+                                "program a \"A\" { require \"l1\": level >= 1 }\n";
+    pw_program *p;
+    pw_error err;
+    ck_assert_int_eq(pw_compile_source("n.pw", rules, strlen(rules), NULL, &p, &err), PW_OK);
+    uint64_t hash;
+    ck_assert(pn_image_hash(pt_program_image(p), &hash));
+    pw_native n = {PW_NATIVE_ABI, 1, 1, hash, 64, scratch_entry};
+    ck_assert_int_eq(pw_program_use_native(p, &n, &err), PW_OK);
+    static const char facts[] = "{\"id\":\"c\",\"level\":1}";
+    pw_date as_of;
+    ck_assert_int_eq(pw_date_parse("2026-01-01", &as_of, NULL), PW_OK);
+    unsigned long failures = 0;
+    for (unsigned long k = 1;; k++) {
+        size_t before = nlive;
+        pw_context *ctx;
+        ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+        ck_assert_int_eq(pw_context_set_json(ctx, facts, strlen(facts), &err), PW_OK);
+        scratch_runs = 0;
+        arm(SRC_LIBC, 0, k, false);
+        pw_status st = pw_evaluate_all(ctx, as_of, &err);
+        disarm();
+        bool failed = inj.failed != 0;
+        if (failed) {
+            failures++;
+            ck_assert_int_eq(st, PW_ERR_NOMEM);
+            ck_assert_str_eq(err.message, "out of memory");
+            ck_assert_int_eq(scratch_runs, 0);
+            st = pw_evaluate_all(ctx, as_of, &err);
+        }
+        ck_assert_int_eq(st, PW_OK);
+        ck_assert_int_eq(scratch_runs, 1);
+        ck_assert(pw_result_eligible(ctx, 0));
+        pw_context_free(ctx);
+        ck_assert_int_eq((long)nlive - (long)before, 0);
+        if (!failed)
+            break;
+    }
+    ck_assert_uint_ge(failures, 1);
+    pw_program_free(p);
+}
+END_TEST
+
+/* pw_eval_json_alloc ends the line with a NUL of its own: when the line
+ * fills its buffer exactly (4,096 bytes, the buffer's first size), that
+ * NUL needs more memory, and not getting it is out of memory, with no line
+ * handed out and nothing kept. The line's
+ * length is set with the unmet requirement's label (put as written; an id
+ * would be escaped into room reserved for the worst case). */
+static pw_program *labelled(size_t label_len)
+{
+    static char rules[8192];
+    int n = snprintf(rules, sizeof rules, "facts coach { id: text  level: integer = 0 }\n"
+                                          "program a \"A\" { require \"");
+    memset(rules + n, 'l', label_len);
+    snprintf(rules + n + label_len, sizeof rules - (size_t)n - label_len, "\": level >= 1 }\n");
+    pw_program *p = NULL;
+    pw_error err;
+    ck_assert_msg(pw_compile_source("n.pw", rules, strlen(rules), NULL, &p, &err) == PW_OK, "%s", err.message);
+    return p;
+}
+
+START_TEST(eval_line_nul_failure_is_nomem)
+{
+    static const char facts[] = "{\"id\":\"x\",\"level\":0}";
+    pw_date as_of;
+    ck_assert_int_eq(pw_date_parse("2026-01-01", &as_of, NULL), PW_OK);
+    pw_error err;
+    pw_context *ctx;
+    char *line;
+    size_t len;
+    pw_program *p = labelled(1);
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+    ck_assert_int_eq(pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err), PW_OK);
+    pw_free(line);
+    pw_context_free(ctx);
+    pw_program_free(p);
+    p = labelled(1 + (4096 - len));
+    ck_assert_int_eq(pw_context_new(p, &ctx, &err), PW_OK);
+    ck_assert_int_eq(pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err), PW_OK);
+    ck_assert_uint_eq(len, 4096);
+    pw_free(line);
+    /* Count the allocations of a call (Check's assertions allocate: none
+     * while armed), then fail the last: the NUL's. */
+    arm(SRC_LIBC, 0, 0, false);
+    pw_status st = pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err);
+    unsigned long calls = inj.calls;
+    disarm();
+    ck_assert_int_eq(st, PW_OK);
+    pw_free(line);
+    size_t before = nlive;
+    line = (char *)facts;
+    arm(SRC_LIBC, 0, calls, false);
+    st = pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err);
+    disarm();
+    ck_assert_uint_eq(inj.failed, 1);
+    ck_assert_int_eq(st, PW_ERR_NOMEM);
+    ck_assert_str_eq(err.message, "out of memory");
+    ck_assert_ptr_null(line);
+    ck_assert_int_eq((long)nlive - (long)before, 0);
+    /* Memory back: the same line. */
+    ck_assert_int_eq(pw_eval_json_alloc(ctx, facts, strlen(facts), as_of, &line, &len, &err), PW_OK);
+    ck_assert_uint_eq(len, 4096);
+    pw_free(line);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 START_TEST(native_emit_failure_is_reported)
 {
     const pb_image *img = pt_program_image(rulesets[0].prog);
@@ -2284,6 +2443,8 @@ static Suite *allocfail_suite(void)
     tcase_add_test(tc, sarif_failure_is_flagged);
     tcase_add_test(tc, nomem_without_pw_error);
     tcase_add_test(tc, native_emit_failure_is_reported);
+    tcase_add_test(tc, native_scratch_failure_is_nomem);
+    tcase_add_test(tc, eval_line_nul_failure_is_nomem);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lint");

@@ -451,8 +451,9 @@ END_TEST
 
 /* Bytecode without a line table (made by hand, not by the compiler): a
  * runtime error has no place in the rules, and the message says only the
- * program. */
-START_TEST(eval_error_without_place)
+ * program. So does one whose line table names a file but line 0 (unknown):
+ * no place is made up, and the error's place stays empty. */
+static void eval_error_placed(bool line_zero)
 {
     ah *b = ah_new();
     ah_str(b, "f.pw");
@@ -464,6 +465,8 @@ START_TEST(eval_error_without_place)
     uint32_t f = AH_FN(b, "overflow", ah_t(PB_T_BOOL), 0, NULL, 0, 2, {PB_OP_PUSH_INT, big, 0},
                        {PB_OP_PUSH_INT, big, 0}, {PB_OP_ADD_INT, 0, 0}, {PB_OP_PUSH_INT, none, 0},
                        {PB_OP_CMP_INT, PB_GT, 0}, {PB_OP_RET, 0, 0});
+    if (line_zero)
+        ah_line(b, 0, "f.pw", 0, 0);
     ah_prog(b, "p");
     ah_leaf(b, PB_ROLE_REQUIRE, "big", f);
     pb_image *img = ah_image(b);
@@ -480,9 +483,19 @@ START_TEST(eval_error_without_place)
     ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
     ck_assert_int_eq(pw_context_set_json(ctx, "{\"id\":\"x\"}", 10, NULL), PW_OK);
     EXPECT(pw_evaluate(ctx, 0, day("2026-01-01"), err), PW_ERR_EVAL, "integer overflow in `+` (program `p`)");
+    ck_assert_int_eq(pw_evaluate(ctx, 0, day("2026-01-01"), &e), PW_ERR_EVAL);
+    ck_assert_str_eq(e.file, "");
+    ck_assert_uint_eq(e.line, 0);
+    ck_assert_uint_eq(e.column, 0);
     ck_assert_int_eq(pw_evaluate(ctx, 0, day("2026-01-01"), NULL), PW_ERR_EVAL);
     pw_context_free(ctx);
     pw_program_free(p);
+}
+
+START_TEST(eval_error_without_place)
+{
+    eval_error_placed(false);
+    eval_error_placed(true);
 }
 END_TEST
 
@@ -693,6 +706,201 @@ static pw_program *keyed_image(bool swapped, unsigned between)
     return p;
 }
 
+/* A function whose result is an element (the verifier allows it; the
+ * compiler makes none): `same(c) = c`, called on each certificate before
+ * its issue date is read. Its record is named like a list's, by name: the
+ * records in another order (named, cert_name) give the same fingerprint. */
+static pw_program *element_image(bool swapped, const char *cert_name)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    uint32_t rec_cert = swapped ? 2 : 1;
+    ah_record(b, "coach");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, "certs", ah_list(rec_cert), PB_DEF_EMPTY, zero);
+    for (uint32_t r = 1; r <= 2; r++) {
+        if (r == rec_cert) {
+            ah_record(b, cert_name);
+            ah_field(b, "issued", ah_t(PB_T_DATE), PB_DEF_REQUIRED, zero);
+        } else {
+            ah_record(b, "other");
+            ah_field(b, "n", ah_t(PB_T_INT), PB_DEF_REQUIRED, zero);
+        }
+    }
+    pb_type p[1] = {ah_elem(rec_cert)};
+    uint32_t same = AH_FN(b, "same", ah_elem(rec_cert), 1, p, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0}, {PB_OP_RET, 0, 0});
+    uint32_t issued = AH_FN(b, "issued", ah_t(PB_T_DATE), 1, p, 1, 1, {PB_OP_LOAD_LOCAL, 0, 0},
+                            {PB_OP_LOAD_FIELD, rec_cert, 0}, {PB_OP_RET, 0, 0});
+    ah_func(b, "any_issued_before", ah_t(PB_T_BOOL), 0, NULL, 2, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, 1, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, pb_type_pack(ah_list(rec_cert)));
+    uint32_t head = ah_emit(b, PB_OP_ITER_NEXT, 0, 0);
+    ah_emit(b, PB_OP_CALL, same, 0);
+    ah_emit(b, PB_OP_CALL, issued, 0);
+    ah_emit(b, PB_OP_PUSH_TODAY, 0, 0);
+    ah_emit(b, PB_OP_CMP_DATE, PB_LT, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    uint32_t f = ah_end(b);
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *prog = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    return prog;
+}
+
+START_TEST(fingerprint_element_result)
+{
+    pw_program *a = element_image(false, "cert"), *b = element_image(true, "cert");
+    pw_program *c = element_image(false, "permit");
+    ck_assert(fingerprint(a, 0) == fingerprint(b, 0));
+    ck_assert(fingerprint(a, 0) != fingerprint(c, 0));
+    /* It runs, too: a certificate issued before the day. */
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(a, &ctx, NULL), PW_OK);
+    static const char facts[] = "{\"id\":\"x\",\"certs\":[{\"issued\":\"2020-01-01\"}]}";
+    ck_assert_int_eq(pw_context_set_json(ctx, facts, strlen(facts), NULL), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, day("2026-01-01"), NULL), PW_OK);
+    ck_assert(pw_result_eligible(ctx, 0));
+    pw_context_free(ctx);
+    pw_program_free(a);
+    pw_program_free(b);
+    pw_program_free(c);
+}
+END_TEST
+
+/* A requirement with no function at all: a group with no members, in an
+ * image made by hand (the compiler makes none). Its fingerprint is its
+ * kind and count, the same each time and whatever its own label (a
+ * requirement's label is its name, not its meaning); "all of none" and
+ * "any of none" differ. */
+static pw_program *empty_group_image(pb_req_kind kind, const char *label)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    ah_record(b, "coach");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_prog(b, "p");
+    ah_open(b, kind, PB_ROLE_REQUIRE, label, 0);
+    ah_close(b);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *prog = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    return prog;
+}
+
+START_TEST(fingerprint_without_functions)
+{
+    pw_program *a = empty_group_image(PB_R_ALL, "g"), *b = empty_group_image(PB_R_ALL, "h");
+    pw_program *c = empty_group_image(PB_R_ANY, "g");
+    ck_assert_uint_eq(pw_program_count(a), 1);
+    ck_assert_uint_eq(pw_requirement_count(a, 0), 1);
+    ck_assert(fingerprint(a, 0) == fingerprint(a, 0));
+    ck_assert(fingerprint(a, 0) == fingerprint(b, 0));
+    ck_assert(fingerprint(a, 0) != fingerprint(c, 0));
+    pw_program_free(a);
+    pw_program_free(b);
+    pw_program_free(c);
+}
+END_TEST
+
+/* A key whose iterator the fingerprint takes for the wrong one: the code
+ * sets iterator 0 up over `certs` (two fields), then, when the flag is
+ * false, over `tags` (one field) and returns; the key below runs only on
+ * the first, but `tags` is the set-up written last before it. Its field 1
+ * is then out of range for the record the fingerprint believes: hashed as
+ * unknown, never read from past the record's fields. */
+static pw_program *misread_key_image(uint32_t field)
+{
+    ah *b = ah_new();
+    ah_str(b, "f.pw");
+    pv_value zero;
+    memset(&zero, 0, sizeof zero);
+    ah_record(b, "coach");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, "certs", ah_list(1), PB_DEF_EMPTY, zero);
+    ah_field(b, "tags", ah_list(2), PB_DEF_EMPTY, zero);
+    ah_field(b, "flag", ah_t(PB_T_BOOL), PB_DEF_VALUE, zero);
+    ah_record(b, "cert");
+    ah_field(b, "id", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_field(b, "kind", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_record(b, "tag");
+    ah_field(b, "t", ah_t(PB_T_TEXT), PB_DEF_REQUIRED, zero);
+    ah_func(b, "keyed", ah_t(PB_T_BOOL), 0, NULL, 3, 2);
+    ah_emit(b, PB_OP_LOAD_FACT, 1, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, pb_type_pack(ah_list(1)));
+    ah_emit(b, PB_OP_LOAD_FACT, 3, 0);
+    uint32_t skip = ah_emit(b, PB_OP_JUMP_TRUE, 0, 0);
+    ah_emit(b, PB_OP_LOAD_FACT, 2, 0);
+    ah_emit(b, PB_OP_ITER_INIT, 0, pb_type_pack(ah_list(2)));
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_patch(b, skip, b->ncode);
+    ah_emit(b, PB_OP_PUSH_STR, ah_str(b, "x"), 0);
+    ah_emit(b, PB_OP_ITER_KEY, 0, field);
+    uint32_t head = ah_emit(b, PB_OP_ITER_FIND, 0, 0);
+    ah_emit(b, PB_OP_POP, 0, 0);
+    ah_emit(b, PB_OP_PUSH_TRUE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    ah_patch(b, head, b->ncode);
+    ah_emit(b, PB_OP_PUSH_FALSE, 0, 0);
+    ah_emit(b, PB_OP_RET, 0, 0);
+    uint32_t f = ah_end(b);
+    ah_prog(b, "p");
+    ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *prog = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    return prog;
+}
+
+START_TEST(fingerprint_key_out_of_range)
+{
+    pw_program *id = misread_key_image(0), *kind = misread_key_image(1), *kind2 = misread_key_image(1);
+    ck_assert(fingerprint(kind, 0) == fingerprint(kind2, 0));
+    ck_assert(fingerprint(kind, 0) != fingerprint(id, 0));
+    /* The key is cert's `kind` when it runs. */
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(kind, &ctx, NULL), PW_OK);
+    static const char facts[] = "{\"id\":\"c\",\"flag\":true,\"certs\":[{\"id\":\"a\",\"kind\":\"x\"}]}";
+    ck_assert_int_eq(pw_context_set_json(ctx, facts, strlen(facts), NULL), PW_OK);
+    ck_assert_int_eq(pw_evaluate(ctx, 0, day("2026-01-01"), NULL), PW_OK);
+    ck_assert(pw_result_eligible(ctx, 0));
+    pw_context_free(ctx);
+    pw_program_free(id);
+    pw_program_free(kind);
+    pw_program_free(kind2);
+}
+END_TEST
+
 START_TEST(fingerprint_hand_made_keys)
 {
     /* One iterator between: the key's field is still named. */
@@ -806,6 +1014,9 @@ int main(void)
     tcase_add_test(tc, version_at_before_all);
     tcase_add_test(tc, fingerprint_numbers_sets_many_loops);
     tcase_add_test(tc, fingerprint_hand_made_keys);
+    tcase_add_test(tc, fingerprint_element_result);
+    tcase_add_test(tc, fingerprint_without_functions);
+    tcase_add_test(tc, fingerprint_key_out_of_range);
     tcase_add_test(tc, use_native_checks);
     suite_add_tcase(s, tc);
     return pw_run_suite(s);

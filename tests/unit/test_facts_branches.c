@@ -252,6 +252,20 @@ START_TEST(test_append_grows)
     ck_assert_int_eq(pw_context_set_limits(ctx, &lim, &e), PW_OK);
     ck_assert_int_eq(pw_context_add(ctx, "certificates", &i, &e), PW_ERR_FACTS);
     ck_assert_str_eq(e.message, "`certificates` already has 2 elements (the limit)");
+    /* A list grown under a limit of 3 gets room for 3 (not 4), and all of it
+     * is used. */
+    lim.max_list_items = 3;
+    ck_assert_int_eq(pw_context_set_limits(ctx, &lim, &e), PW_OK);
+    for (size_t k = 0; k < 3; k++) {
+        ck_assert_int_eq(pw_context_add(ctx, "roles", &i, &e), PW_OK);
+        ck_assert_uint_eq(i, k);
+        snprintf(path, sizeof path, "roles[%zu]", k);
+        ck_assert_int_eq(pw_context_set_text(ctx, path, k ? "b" : "a", &e), PW_OK);
+    }
+    ck_assert_int_eq(pw_context_add(ctx, "roles", &i, &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "`roles` already has 3 elements (the limit)");
+    lim.max_list_items = 2;
+    ck_assert_int_eq(pw_context_set_limits(ctx, &lim, &e), PW_OK);
     json_fails("{" BASE ",\"roles\":[\"a\",\"b\",\"c\"]}", PW_ERR_FACTS, "`roles`: more than 2 elements (the limit)", "roles");
     lim.max_list_items = 1;
     ck_assert_int_eq(pw_context_set_limits(ctx, &lim, &e), PW_OK);

@@ -11,6 +11,7 @@
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -73,6 +74,10 @@ START_TEST(test_control_between_tokens)
     /* After true: its last letter is a number character (e), but no
      * number starts with it, so nothing is blamed. */
     REFUSED("{\"a\":true\x01}", "not valid JSON (RFC 8259) at byte 10: invalid char in json text");
+    /* Right before a number: the character is to blame, not the number
+     * yajl never read (it was refused as "5 is not a JSON number"). */
+    REFUSED("{\"a\":\x01" "5}", "not valid JSON (RFC 8259) at byte 6: invalid char in json text");
+    REFUSED("{\"tags\":[\"q\",\x01" "-2]}", "not valid JSON (RFC 8259) at byte 14: invalid char in json text");
 }
 END_TEST
 
@@ -239,6 +244,87 @@ START_TEST(test_layer_arguments)
 }
 END_TEST
 
+
+/* The reason a refused root gets, from yajl's message and where it stopped
+ * (pf_scan_reason), for the shapes of message other versions of yajl may
+ * write: none at all, no "error: " before the reason, trailing dots, only
+ * dots, more lines after the first (yajl's verbose form). */
+static void reason_is(const char *why, const char *text, size_t len, size_t stop, const char *want)
+{
+    char *got = pf_scan_reason(why, text, len, stop);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+START_TEST(test_reason_message_shapes)
+{
+    static const char t[] = "{\"a\":1}";
+    size_t n = sizeof t - 1;
+    reason_is("lexical error: invalid char in json text.\n", t, n, 3,
+              "not valid JSON (RFC 8259) at byte 4: invalid char in json text");
+    reason_is(NULL, t, n, 3, "not valid JSON (RFC 8259) at byte 4: ");
+    reason_is("premature EOF", t, n, 3, "not valid JSON (RFC 8259) at byte 4: premature EOF");
+    reason_is("parse error: trailing garbage...", t, n, 3, "not valid JSON (RFC 8259) at byte 4: trailing garbage");
+    reason_is("parse error: ...", t, n, 3, "not valid JSON (RFC 8259) at byte 4: ");
+    reason_is("lexical error: invalid char in json text.\n  {\"a\":1}\n     (right here) ------^\n", t, n, 3,
+              "not valid JSON (RFC 8259) at byte 4: invalid char in json text");
+}
+END_TEST
+
+/* The byte named: yajl's offset, or the raw control character just before
+ * it when the offset is past one (at the end of the text too); never before
+ * the first byte, never past the end. */
+START_TEST(test_reason_byte)
+{
+    static const char t[] = "ab\x01" "cd\x02";
+    size_t n = sizeof t - 1;
+    const char *w = "e: why";
+    reason_is(w, t, n, 2, "not valid JSON (RFC 8259) at byte 3: e: why"); /* at the control character */
+    reason_is("x error: why", t, n, 3, "not valid JSON (RFC 8259) at byte 3: why"); /* just past it */
+    reason_is("x error: why", t, n, 4, "not valid JSON (RFC 8259) at byte 5: why"); /* past a letter */
+    reason_is("x error: why", t, n, 6, "not valid JSON (RFC 8259) at byte 6: why"); /* the end, after one */
+    reason_is("x error: why", t, n, 99, "not valid JSON (RFC 8259) at byte 6: why"); /* beyond the end */
+    reason_is("x error: why", t, n, 0, "not valid JSON (RFC 8259) at byte 1: why"); /* the first byte */
+    reason_is("x error: why", "ab", 2, 2, "not valid JSON (RFC 8259) at byte 3: why"); /* the end, after a letter */
+    reason_is("x error: why", "", 0, 0, "not valid JSON (RFC 8259) at byte 1: why"); /* no text */
+}
+END_TEST
+
+/* yajl's buffers grow while it reads: its stack of states past 128 levels
+ * of nesting, its buffer of decoded text past 2,048 bytes (a string with an
+ * escape is decoded there). Their blocks are moved (pf_yrealloc) and the
+ * numbers still get their text as written. */
+START_TEST(test_yajl_grows)
+{
+    enum { DEPTH = 300, TEXT = 5000 };
+    char *json = malloc(2 * DEPTH + TEXT + 64);
+    ck_assert_ptr_nonnull(json);
+    size_t n = (size_t)sprintf(json, "{\"n\":1e0,\"s\":\"\\n");
+    memset(json + n, 'x', TEXT);
+    n += TEXT;
+    n += (size_t)sprintf(json + n, "\",\"d\":");
+    memset(json + n, '[', DEPTH);
+    n += DEPTH;
+    n += (size_t)sprintf(json + n, "2E1");
+    memset(json + n, ']', DEPTH);
+    n += DEPTH;
+    json[n++] = '}';
+    cJSON *root = cJSON_ParseWithLength(json, n);
+    ck_assert_ptr_nonnull(root);
+    ck_assert(pf_json_scan(root, json, n));
+    ck_assert_str_eq(cJSON_GetObjectItem(root, "n")->valuestring, "1e0");
+    const cJSON *d = cJSON_GetObjectItem(root, "d");
+    for (int i = 1; i < DEPTH; i++)
+        d = d->child;
+    ck_assert_str_eq(d->child->valuestring, "2E1");
+    ck_assert_int_eq(strlen(cJSON_GetObjectItem(root, "s")->valuestring), TEXT + 1);
+    ck_assert(!pf_json_refused(root));
+    cJSON_Delete(root);
+    free(json);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("facts_scan");
@@ -255,6 +341,9 @@ int main(void)
     tcase_add_test(tl, test_number_alone);
     tcase_add_test(tl, test_text_after_value);
     tcase_add_test(tl, test_layer_arguments);
+    tcase_add_test(tl, test_reason_message_shapes);
+    tcase_add_test(tl, test_reason_byte);
+    tcase_add_test(tl, test_yajl_grows);
     suite_add_tcase(s, tl);
     return pw_run_suite(s);
 }

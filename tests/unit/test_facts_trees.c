@@ -217,6 +217,39 @@ START_TEST(test_empty_record)
 }
 END_TEST
 
+/* Optional lists and sets, and a list of records with no fields: the
+ * verifier lets them through (the compiler never makes them). A list or set
+ * is never none, optional or not; an element of a record with no fields
+ * has no field to name, neither as the example of a path nor as the
+ * suggestion for a wrong one. */
+static const fi_field odd_fields[] = {
+    {"xs", PB_T_LIST, 1, 1, PB_DEF_EMPTY, {{0}, 0, 0}},
+    {"ts", PB_T_SET, 1, 0, PB_DEF_EMPTY, {{0}, 0, 0}},
+};
+static const fi_record odd_records[] = {{"r", odd_fields, FI_N(odd_fields)}, {"e", NULL, 0}};
+
+START_TEST(test_odd_lists)
+{
+    pb_image *oi = fi_build(odd_records, 2, NULL, 0);
+    ck_assert_ptr_nonnull(oi);
+    pf_facts g;
+    ck_assert(pf_init(&g, oi));
+    ck_assert(!pf_set_none(&g, "xs", err, sizeof err));
+    ck_assert_str_eq(err, "`xs` is a list field, not optional; it cannot be set to none");
+    ck_assert(!pf_set_none(&g, "ts", err, sizeof err));
+    ck_assert_str_eq(err, "`ts` is a set field, not optional; it cannot be set to none");
+    size_t i = 9;
+    ck_assert_msg(pf_append(&g, "xs", &i, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(i, 0);
+    ck_assert(!pf_set_int(&g, "xs[0]", 1, err, sizeof err));
+    ck_assert_str_eq(err, "`xs[0]` is a `e` element; name one of its fields, as in `xs[0].field`");
+    ck_assert(!pf_set_int(&g, "xs[0].v", 1, err, sizeof err));
+    ck_assert_str_eq(err, "`xs[0]`: no field `v` in record `e`");
+    pf_fini(&g);
+    pb_image_free(oi);
+}
+END_TEST
+
 /* Paths with a field name longer than a message shows of a path (160):
  * alone, it is shown whole, with no "..." for what was not left out; deep
  * down, the tail after "..." is that name (it used to be dropped, leaving
@@ -326,6 +359,7 @@ int main(void)
     TCase *ti = tcase_create("images");
     tcase_add_test(ti, test_duplicate_field_names);
     tcase_add_test(ti, test_empty_record);
+    tcase_add_test(ti, test_odd_lists);
     tcase_add_test(ti, test_long_field_names);
     tcase_add_test(ti, test_number_seventeen_digits);
     tcase_add_test(ti, test_invalid_types);

@@ -15,8 +15,10 @@
 void *pk_push(pg *g, pk_vec *v)
 {
     if (v->len == v->cap) {
+        /* Past 2^31 items the doubled count would wrap: as unrepresentable
+         * as memory that is not there (gigabytes of rules). */
         uint32_t cap = v->cap ? v->cap * 2 : 64;
-        void *d = realloc(v->data, (size_t)cap * v->item);
+        void *d = v->cap > UINT32_MAX / 2 ? NULL : realloc(v->data, (size_t)cap * v->item);
         if (!d) {
             g->oom = true;
             return NULL;
@@ -32,11 +34,13 @@ void *pk_push(pg *g, pk_vec *v)
 
 static bool pk_map_grow(pg *g, pk_map *m, uint32_t count, uint64_t (*keyof)(pg *, uint32_t))
 {
-    if ((count + 1) * 2 <= m->cap)
+    if (((uint64_t)count + 1) * 2 <= m->cap)
         return true;
+    /* The same limit as pk_push's: a table of 2^31 slots does not double. */
+    bool full = m->cap > UINT32_MAX / 2;
     uint32_t cap = m->cap ? m->cap * 2 : 256;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    uint32_t *vals = calloc(cap, sizeof *vals);
+    uint64_t *keys = full ? NULL : calloc(cap, sizeof *keys);
+    uint32_t *vals = full ? NULL : calloc(cap, sizeof *vals);
     if (!keys || !vals) {
         free(keys);
         free(vals);

@@ -72,6 +72,24 @@ expect_grep explain-no-facts err "usage: pathway explain RULES --facts FILE"
 bad_value explain-second-program "pathway: no program \`q\` in clean.pw" explain --program p --program q clean.pw --facts one.jsonl
 bad_value explain-first-program "pathway: no program \`q\` in clean.pw" explain --program q --program r clean.pw --facts one.jsonl
 
+# Rules without a program: every record evaluated, with no results.
+printf 'facts coach {\n  id: text\n}\n' >noprog.pw
+expect_status no-program 0 "$bin" eval noprog.pw --facts one.jsonl --as-of 2026-06-01 &&
+  echo '{"id":"a","as_of":"2026-06-01","results":[]}' | expect_out no-program
+# Rules of ten files: each included one is an input no output may replace.
+mkdir inc
+{
+  printf 'facts coach {\n  id: text\n  age: integer\n}\n'
+  for i in 1 2 3 4 5 6 7 8 9; do
+    printf 'program p%d "P%d" {\n  require "x": age >= %d\n}\n' "$i" "$i" "$i" >"inc/p$i.pw"
+    echo "include \"inc/p$i.pw\""
+  done
+} >many.pw
+cp inc/p9.pw p9.before
+expect_status many-includes 3 "$bin" report many.pw --facts one.jsonl -o inc/p9.pw &&
+  expect_grep many-includes err "pathway: cannot write inc/p9.pw: it is the input $(pwd -P)/inc/p9.pw; choose another output file"
+cmp -s inc/p9.pw p9.before || fail "many-includes: inc/p9.pw was overwritten"
+
 # ---- the facts' framing
 printf ' \t\r\n{"id":"a","age":20}\n' >ws.json
 expect_status leading-space 0 "$bin" eval clean.pw --facts ws.json --as-of 2026-06-01 && echo "$good" | expect_out leading-space
@@ -264,6 +282,17 @@ same "diff-jsonl: the list" l.want l.jsonl
 expect_status diff-stdout-list 0 "$bin" diff old.pw new.pw --facts pop.jsonl --as-of 2026-06-01 --list l2.jsonl -o - &&
   expect_grep diff-stdout-list out "3 coaches evaluated"
 same "diff-stdout-list: the list" l.jsonl l2.jsonl
+# -o and a list that are different files, the list new or already there.
+expect_status diff-two-outputs 0 "$bin" diff old.pw new.pw --facts pop.jsonl --as-of 2026-06-01 --list l3.jsonl -o d1.txt &&
+  same "diff-two-outputs: the list" l.jsonl l3.jsonl && grep -qxF "3 coaches evaluated" d1.txt &&
+  ok "diff-two-outputs: the summary" || fail "diff-two-outputs: no summary"
+expect_status diff-list-there 0 "$bin" diff old.pw new.pw --facts pop.jsonl --as-of 2026-06-01 --list l3.jsonl -o d2.txt &&
+  same "diff-list-there: the list" l.jsonl l3.jsonl && cmp -s d1.txt d2.txt && ok "diff-list-there: the summary" ||
+  fail "diff-list-there: the summary differs"
+# An output that is an input, with a list: refused for the input.
+expect_status diff-output-input-list 3 "$bin" diff old.pw new.pw --facts pop.jsonl --list l4.jsonl -o old.pw &&
+  expect_grep diff-output-input-list err "pathway: cannot write old.pw: it is an input of this command; choose another output file"
+[ ! -e l4.jsonl ] || fail "diff-output-input-list: wrote the list"
 # -o is the list under another name: refused before the run, both left.
 echo keep >same.txt
 expect_status diff-same-file 3 "$bin" diff old.pw new.pw --facts pop.jsonl --as-of 2026-06-01 --list same.txt -o ./same.txt &&

@@ -44,6 +44,12 @@ for v in 0y 5x 5yy y 36526d -3d; do
   bad_value "horizon-$v" "pathway: --horizon: \`$v\` needs a whole number of years, months or days, e.g. 20y, 6m, 90d" \
     explain --horizon "$v" clean.pw --facts one.jsonl
 done
+# Days and months: the horizon runs that far ahead, and as many days back.
+for h in 90d:2026-03-03:2026-08-30 6m:2025-11-30:2026-12-01; do
+  IFS=: read -r n from until <<<"$h"
+  expect_status "horizon-$n" 0 "$bin" explain --horizon "$n" --as-of 2026-06-01 clean.pw --facts one.jsonl --format json &&
+    expect_grep "horizon-$n" out "{\"id\":\"a\",\"as_of\":\"2026-06-01\",\"horizon\":{\"from\":\"$from\",\"until\":\"$until\"},"
+done
 # The horizon's end past 2999: refused as one longer than 100 years.
 bad_value horizon-past-2999 "pathway: --horizon: at most 100 years, within the years 1800-2999" \
   explain --as-of 2999-06-01 --horizon 2000y clean.pw --facts one.jsonl

@@ -270,7 +270,9 @@ static const char *const cmdlines[][16] = {
      * report, diff and explain, whose hooks make and merge each thread's
      * own state. A failed allocation in a worker costs its record alone.
      * Only the C allocations are failed (threaded, below): the arena's are
-     * the compiler's and explain's, which the lines above sweep. */
+     * the compiler's and explain's, which the lines above sweep. The lines
+     * over the small rules (a few hundred allocations) fail every one, so
+     * that each state a thread makes fails at each of its steps. */
     {"eval", R "rules/usatf/usatf.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23", "--jobs", "2"},
     {"eval", R "rules/usatf/usatf.pw", "--facts", "@/club.json", "--as-of", "2026-11-23", "--format", "text",
      "--jobs", "2"},
@@ -279,6 +281,10 @@ static const char *const cmdlines[][16] = {
     {"diff", R "rules/usatf/usatf.pw", "@/new.pw", "--facts", R "tests/impact/club.jsonl", "--as-of", "2026-11-23",
      "--list", "@/list.csv", "--list-format", "csv", "--jobs", "2"},
     {"explain", "--format", "json", "@/small.pw", "--facts", "@/small.jsonl", "--as-of", "2026-11-23", "--jobs", "2"},
+    {"eval", "@/small.pw", "--facts", "@/small.jsonl", "--as-of", "2026-11-23", "--jobs", "2"},
+    {"report", "@/small.pw", "--facts", "@/small.jsonl", "--as-of", "2026-11-23", "--jobs", "2"},
+    {"diff", "@/small.pw", "@/small2.pw", "--facts", "@/small.jsonl", "--as-of", "2026-11-23", "--list", "@/small.csv",
+     "--list-format", "csv", "--jobs", "2"},
 };
 #define NCMD (sizeof cmdlines / sizeof *cmdlines)
 
@@ -322,6 +328,23 @@ static void write_new_rules(void)
     ck_assert(out);
     fputs("{\"id\":\"a\",\"age\":20}\n{\"id\":\"b\",\"age\":17}\n{\"id\":\"c\",\"age\":30}\n", out);
     ck_assert_int_eq(fclose(out), 0);
+    /* Their change: a loses eligibility for two reasons. */
+    path_in(p, sizeof p, "small2.pw");
+    out = fopen(p, "w");
+    ck_assert(out);
+    fputs("facts coach {\n  id: text\n  age: integer\n}\n\nprogram p \"P\" {\n  require \"adult\": age >= 21\n"
+          "  require \"older\": age >= 25\n}\n",
+          out);
+    ck_assert_int_eq(fclose(out), 0);
+}
+
+/* A line over the small rules, swept at every N. */
+static bool small(const char *const *line)
+{
+    for (size_t k = 0; k < 16 && line[k]; k++)
+        if (strcmp(line[k], "@/small.pw") == 0)
+            return true;
+    return false;
 }
 
 /* A line run with worker threads (--jobs 2). */
@@ -367,7 +390,8 @@ START_TEST(cli_allocfail)
     }
     argv[k + 1] = NULL;
     if ((!only || strstr(what, only)) && !(threaded(cmdlines[c]) && modes[m].sources == SRC_ARENA))
-        sweep(what, argv, modes[m].sources, modes[m].sticky, stride ? stride : modes[m].stride);
+        sweep(what, argv, modes[m].sources, modes[m].sticky,
+              small(cmdlines[c]) ? 1 : stride ? stride : modes[m].stride);
     ut_tmpdir_remove(dir);
 }
 END_TEST

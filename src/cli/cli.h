@@ -68,6 +68,8 @@ typedef struct cli_limits {
 #define CLI_DEFAULT_RECORD_BYTES ((size_t)1 << 20)
 /* Puts the limits into compile options made by cli_compile_options. */
 void cli_apply_limits(pw_compile_options *opt, const cli_limits *l);
+/* A context for program under the limits, as pw_context_new. */
+pw_status cli_context_new(const pw_program *program, const cli_limits *l, pw_context **out, pw_error *err);
 /* The rule files FILE|DIR arguments name (a DIR searched for *.pw files,
  * see pr_collect_files), appended to `files`; problems and notes are
  * printed. False when a directory could not be read. */

@@ -158,28 +158,20 @@ static void diff_record(const eval_shared *sh, void *state, eval_sink *s, const 
 
 static void diff_state_free(diff_state *st)
 {
-    if (st) {
-        pw_context_free(st->before);
-        pw_context_free(st->after);
-        free(st->counts);
-        free(st->scratch);
-        free(st);
-    }
+    pw_context_free(st->before);
+    pw_context_free(st->after);
+    free(st->counts);
+    free(st->scratch);
+    free(st);
 }
 
-static pw_context *diff_context(const pw_program *program, const pw_limits *limits)
+static pw_context *diff_context(const pw_program *program, const cli_limits *limits)
 {
     pw_context *ctx;
-    if (pw_context_new(program, &ctx, NULL) != PW_OK)
-        return NULL;
-    if (pw_context_set_limits(ctx, limits, NULL) != PW_OK) {
-        pw_context_free(ctx);
-        return NULL;
-    }
-    return ctx;
+    return cli_context_new(program, limits, &ctx, NULL) == PW_OK ? ctx : NULL;
 }
 
-static diff_state *diff_state_make(const pi_diff *d, const pw_limits *limits)
+static diff_state *diff_state_make(const pi_diff *d, const cli_limits *limits)
 {
     diff_state *st = calloc(1, sizeof *st);
     if (!st)
@@ -198,7 +190,7 @@ static diff_state *diff_state_make(const pi_diff *d, const pw_limits *limits)
 static void *diff_state_new(const eval_shared *sh)
 {
     const diff_shared *ds = sh->user;
-    return diff_state_make(ds->d, &sh->o->limits.limits);
+    return diff_state_make(ds->d, &sh->o->limits);
 }
 
 static void diff_state_end(const eval_shared *sh, void *state, void *main_state)
@@ -338,7 +330,7 @@ static int diff_check_outputs(const diff_opts *o)
 
 static int diff_run(const diff_opts *o, const pi_diff *d)
 {
-    diff_state *main_state = diff_state_make(d, &o->eo.limits.limits);
+    diff_state *main_state = diff_state_make(d, &o->eo.limits);
     if (!main_state) {
         cli_error("out of memory");
         return CLI_USAGE;

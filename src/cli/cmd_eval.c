@@ -144,8 +144,7 @@ static int eval_main(int argc, char **argv)
         rc = CLI_USAGE;
     } else if ((rc = eval_select(&r)) != CLI_OK) {
         /* reported */
-    } else if (pw_context_new(r.program, &r.ctx, &err) != PW_OK ||
-               pw_context_set_limits(r.ctx, &o.limits.limits, &err) != PW_OK) {
+    } else if (cli_context_new(r.program, &o.limits, &r.ctx, &err) != PW_OK) {
         cli_error("%s", err.message);
         rc = CLI_USAGE;
     } else {

@@ -142,9 +142,7 @@ static void *cx_state_new(const eval_shared *sh)
     cx_state *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
-    if (pw_context_new(sh->program, &st->ctx, NULL) != PW_OK ||
-        pw_context_set_limits(st->ctx, &sh->o->limits.limits, NULL) != PW_OK) {
-        pw_context_free(st->ctx);
+    if (cli_context_new(sh->program, &sh->o->limits, &st->ctx, NULL) != PW_OK) {
         free(st);
         return NULL;
     }
@@ -275,8 +273,7 @@ static int cx_main(cx_cmd cmd, int argc, char **argv)
     } else if (pw_program_open(o.rules, &copt, &program, &err) != PW_OK) {
         cli_report_failure(&sink, &err);
         rc = CLI_USAGE;
-    } else if (pw_context_new(program, &main_state.ctx, &err) != PW_OK ||
-               pw_context_set_limits(main_state.ctx, &o.limits.limits, &err) != PW_OK) {
+    } else if (cli_context_new(program, &o.limits, &main_state.ctx, &err) != PW_OK) {
         cli_error("%s", err.message);
         rc = CLI_USAGE;
     } else {

@@ -61,21 +61,18 @@ static void report_record(const eval_shared *sh, void *state, eval_sink *s, cons
 
 static void report_state_free(report_state *st)
 {
-    if (st) {
-        pw_context_free(st->ctx);
-        free(st->counts);
-        free(st);
-    }
+    pw_context_free(st->ctx);
+    free(st->counts);
+    free(st);
 }
 
-static report_state *report_state_make(const pw_program *program, const pi_report *r, const pw_limits *limits)
+static report_state *report_state_make(const pw_program *program, const pi_report *r, const cli_limits *limits)
 {
     report_state *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
     st->counts = calloc(r->ncounters + 1, sizeof *st->counts);
-    if (!st->counts || pw_context_new(program, &st->ctx, NULL) != PW_OK ||
-        pw_context_set_limits(st->ctx, limits, NULL) != PW_OK) {
+    if (!st->counts || cli_context_new(program, limits, &st->ctx, NULL) != PW_OK) {
         report_state_free(st);
         return NULL;
     }
@@ -84,7 +81,7 @@ static report_state *report_state_make(const pw_program *program, const pi_repor
 
 static void *report_state_new(const eval_shared *sh)
 {
-    return report_state_make(sh->program, sh->user, &sh->o->limits.limits);
+    return report_state_make(sh->program, sh->user, &sh->o->limits);
 }
 
 /* Adds a worker's tallies to the main thread's. */
@@ -169,7 +166,7 @@ static bool report_render_fn(FILE *out, const void *p)
 /* Evaluates the population and writes the summary; the exit status. */
 static int report_run(const report_opts *o, const pw_program *program, const pi_report *r)
 {
-    report_state *main_state = report_state_make(program, r, &o->eo.limits.limits);
+    report_state *main_state = report_state_make(program, r, &o->eo.limits);
     if (!main_state) {
         cli_error("out of memory");
         return CLI_USAGE;

@@ -33,9 +33,13 @@
 /* Bytes asked of each read, and so the size of a batch of JSON Lines: small
  * enough that the batches in flight stay a few megabytes, large enough that
  * a batch (some 600 coaches) dwarfs the cost of handing it to a thread. */
+#ifndef EVAL_BLOCK /* tests/CMakeLists.txt: test_cli_allocfail's are tiny */
 #define EVAL_BLOCK ((size_t)256 << 10)
+#endif
 /* Elements of a JSON array per batch. */
+#ifndef EVAL_NODES
 #define EVAL_NODES 512
+#endif
 
 bool eval_reader_open(eval_reader *r, const char *path, size_t max_record, char *msg, size_t len)
 {

@@ -24,11 +24,13 @@
 #include "api/tools.h"
 #include "bc/image.h"
 #include "facts/facts.h"
+#include "util/assert.h"
 #include "vm/vm.h"
 #include "eval.h"
-#include "facts/facts.h"
 
+#ifndef EVAL_INLINE_RECORDS /* test_cli_allocfail starts its threads early */
 #define EVAL_INLINE_RECORDS 4096u
+#endif
 
 /* ---- one record ---------------------------------------------------------------- */
 
@@ -91,13 +93,7 @@ static void eval_record_fail(const eval_shared *sh, eval_sink *s, const char *id
 static void *eval_state_new(const eval_shared *sh)
 {
     pw_context *ctx;
-    if (pw_context_new(sh->program, &ctx, NULL) != PW_OK)
-        return NULL;
-    if (pw_context_set_limits(ctx, &sh->o->limits.limits, NULL) != PW_OK) {
-        pw_context_free(ctx);
-        return NULL;
-    }
-    return ctx;
+    return cli_context_new(sh->program, &sh->o->limits, &ctx, NULL) == PW_OK ? ctx : NULL;
 }
 
 static void eval_state_end(const eval_shared *sh, void *state, void *main_state)
@@ -109,10 +105,11 @@ static void eval_state_end(const eval_shared *sh, void *state, void *main_state)
 
 const eval_hooks eval_record_hooks = {eval_state_new, eval_state_end, eval_record, eval_record_fail};
 
+/* Within one line, which holds no newline. */
 static bool eval_blank(const char *p, const char *end)
 {
     for (; p < end; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+        if (*p != ' ' && *p != '\t' && *p != '\r')
             return false;
     return true;
 }
@@ -144,8 +141,10 @@ static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const ch
     if (!rec && errno == ENOMEM) {
         eval_fail(sh, s, w, NULL, "out of memory");
     } else if (!rec) {
+        /* cJSON points `after` at the error, within the text, whenever it
+         * fails for bad JSON. */
         snprintf(msg, sizeof msg, "invalid JSON at column %u",
-                 (unsigned)((after && after >= p ? after : p) - p) + 1);
+                 (unsigned)((PU_ALWAYS(after && after >= p) ? after : p) - p) + 1);
         eval_fail(sh, s, w, NULL, msg);
     } else if (!pf_json_scan(rec, p, len)) {
         eval_fail(sh, s, w, NULL, "out of memory");

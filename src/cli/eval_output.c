@@ -11,6 +11,7 @@
 #include "bc/decision.h"
 #include "bc/image.h"
 #include "facts/facts.h"
+#include "util/assert.h"
 #include "vm/vm.h"
 #include "eval.h"
 
@@ -61,7 +62,9 @@ static void eval_write_members(const eval_report *r, size_t p, size_t group, uns
     pw_requirement info;
     size_t n = pw_requirement_count(r->f->program, p);
     for (size_t i = group + 1; i < n; i++) {
-        if (pw_requirement_info(r->f->program, p, i, &info, NULL) != PW_OK || info.depth < depth)
+        /* It fails only for an index past pw_requirement_count. */
+        pw_status st = pw_requirement_info(r->f->program, p, i, &info, NULL);
+        if (PU_NEVER(st != PW_OK) || info.depth < depth)
             break;
         if (info.depth != depth)
             continue;
@@ -89,8 +92,8 @@ static void eval_write_reasons(const eval_report *r, size_t p)
     pw_requirement info;
     size_t n = pw_requirement_count(r->f->program, p);
     for (size_t i = 0; i < n; i++) {
-        if (pw_requirement_info(r->f->program, p, i, &info, NULL) != PW_OK || info.depth != 0 ||
-            pw_result_outcome(r->ctx, p, i) != PW_UNMET)
+        pw_status st = pw_requirement_info(r->f->program, p, i, &info, NULL);
+        if (PU_NEVER(st != PW_OK) || info.depth != 0 || pw_result_outcome(r->ctx, p, i) != PW_UNMET)
             continue;
         const char *what = info.role == PW_ROLE_REQUIRE ? "missing"
                            : info.role == PW_ROLE_PREFER ? "preferred, not met" : "note";

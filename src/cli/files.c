@@ -68,7 +68,10 @@ void cli_inputs_add(cli_inputs *in, const char *path)
 {
     struct stat st;
     bool is_stdin = strcmp(path, "-") == 0;
-    if (is_stdin ? fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) : stat(path, &st) == 0)
+    /* Standard input counts when it is a file an output could replace (a
+     * pipe is not); it is open (main fills a closed one), so fstat works. */
+    int got = is_stdin ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+    if (got == 0 && (!is_stdin || S_ISREG(st.st_mode)))
         cli_inputs_push(in, &st, is_stdin ? "standard input" : path);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/assert.h"
 
 /* Parses N with an optional binary suffix; false unless it is a whole
  * number from 1 up to max. */
@@ -105,4 +106,19 @@ void cli_apply_limits(pw_compile_options *opt, const cli_limits *l)
     opt->include_root = l->include_root;
     if (l->max_errors)
         opt->max_errors = l->max_errors;
+}
+
+pw_status cli_context_new(const pw_program *program, const cli_limits *l, pw_context **out, pw_error *err)
+{
+    pw_status st = pw_context_new(program, out, err);
+    if (st != PW_OK)
+        return st;
+    /* Every limit was bounded when it was parsed (cli_limit_fields: the JSON
+     * depth at most PW_MAX_JSON_DEPTH), so there is nothing to refuse. */
+    st = pw_context_set_limits(*out, &l->limits, err);
+    if (PU_NEVER(st != PW_OK)) {
+        pw_context_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

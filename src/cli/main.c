@@ -105,7 +105,8 @@ static int cli_finish(int rc)
 static void cli_fill_std_fds(void)
 {
     for (int fd = 0; fd <= 2; fd++) {
-        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+        /* F_GETFD fails only for a descriptor that is not open (EBADF). */
+        if (fcntl(fd, F_GETFD) != -1)
             continue;
         int got = open("/dev/null", O_RDONLY);
         /* open takes the lowest free number: fd itself, as the lower ones

@@ -13,9 +13,10 @@ bool inj_fail(unsigned source)
 {
     if (!inj.armed || !(inj.sources & source) || (inj.scope && !(active_scopes & inj.scope)))
         return false;
-    inj.calls++;
-    if (inj.fail_at && (inj.calls == inj.fail_at || (inj.sticky && inj.calls > inj.fail_at))) {
-        inj.failed++;
+    /* Each counted call gets its own number, whatever thread makes it. */
+    unsigned long n = atomic_fetch_add(&inj.calls, 1) + 1;
+    if (inj.fail_at && (n == inj.fail_at || (inj.sticky && n > inj.fail_at))) {
+        atomic_fetch_add(&inj.failed, 1);
         errno = ENOMEM; /* as malloc, calloc, realloc and realpath do */
         return true;
     }
@@ -24,7 +25,9 @@ bool inj_fail(unsigned source)
 
 void arm(unsigned sources, unsigned scope, unsigned long fail_at, bool sticky)
 {
-    memset(&inj, 0, sizeof inj);
+    inj.armed = false;
+    atomic_store(&inj.calls, 0);
+    atomic_store(&inj.failed, 0);
     inj.sources = sources;
     inj.scope = scope;
     inj.fail_at = fail_at;
@@ -46,6 +49,21 @@ size_t nlive;
 bool tracking_broken;        /* the set overflowed or saw a duplicate */
 unsigned long foreign_frees; /* unknown pointers freed while armed */
 
+/* The set is shared by every thread that allocates: a spin lock (held for
+ * a few probes) keeps it whole. */
+static atomic_flag live_lock = ATOMIC_FLAG_INIT;
+
+static void live_lock_take(void)
+{
+    while (atomic_flag_test_and_set_explicit(&live_lock, memory_order_acquire))
+        ;
+}
+
+static void live_lock_give(void)
+{
+    atomic_flag_clear_explicit(&live_lock, memory_order_release);
+}
+
 static size_t live_slot(const void *p)
 {
     uint64_t h = (uint64_t)(uintptr_t)p;
@@ -54,10 +72,8 @@ static size_t live_slot(const void *p)
     return (size_t)(h >> 40) & (LIVE_CAP - 1);
 }
 
-static void live_add(void *p)
+static void live_add_locked(void *p)
 {
-    if (!p)
-        return;
     if (nlive >= LIVE_CAP / 2) {
         tracking_broken = true;
         return;
@@ -72,6 +88,15 @@ static void live_add(void *p)
     }
     live[i] = p;
     nlive++;
+}
+
+static void live_add(void *p)
+{
+    if (!p)
+        return;
+    live_lock_take();
+    live_add_locked(p);
+    live_lock_give();
 }
 
 static bool live_del(void *p)
@@ -99,8 +124,12 @@ static bool live_del(void *p)
 
 static void forget(void *p)
 {
-    if (p && !live_del(p) && inj.armed)
+    if (!p)
+        return;
+    live_lock_take();
+    if (!live_del(p) && inj.armed)
         foreign_frees++;
+    live_lock_give();
 }
 
 static void *counted_malloc(size_t n, unsigned source)

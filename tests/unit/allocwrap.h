@@ -7,10 +7,15 @@
  * which counts the live blocks and fails the Nth counted call on request.
  *
  * Test code, not library code: the injector is one global state, armed
- * around the calls under test and never while Check itself allocates. */
+ * around the calls under test and never while Check itself allocates.
+ * Allocations may come from several threads (pathway eval --jobs N in
+ * test_cli_allocfail): the counted calls are numbered atomically, so the
+ * failing one is still exactly the Nth, and the live set is updated under a
+ * lock. The other fields are set and read only while one thread runs. */
 #ifndef PW_TEST_ALLOCWRAP_H
 #define PW_TEST_ALLOCWRAP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,10 +34,10 @@ typedef struct injector {
     bool armed;            /* counting (and maybe failing) calls */
     unsigned sources;      /* the SRC_ bits that count */
     unsigned scope;        /* 0, or a bit of active_scopes that must be set */
-    unsigned long calls;   /* counted calls since armed */
+    atomic_ulong calls;    /* counted calls since armed */
     unsigned long fail_at; /* 0: none; else the counted call that fails */
     bool sticky;           /* every counted call from fail_at on fails */
-    unsigned long failed;  /* failures injected since armed */
+    atomic_ulong failed;   /* failures injected since armed */
 } injector;
 
 extern injector inj;

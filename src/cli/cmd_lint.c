@@ -152,7 +152,7 @@ static void lint_compile_json(void *user, const char *rendered)
 static void lint_error_rule(lint_run *r, const char *code)
 {
     pd_code c;
-    if (!code || !pd_code_find(code, &c))
+    if (!pd_code_find(code, &c)) /* "" when the diagnostic has none (cli_json_diag) */
         return;
     for (size_t i = 0; i < r->nrules; i++)
         if (strcmp(r->rules[i].code, pd_code_name(c)) == 0)

@@ -140,6 +140,17 @@ PY
   then ok "lint-twice: E0402 one rule, two results, %SRCROOT% the working directory"
   else fail "lint-twice: rules or results not as expected"; fi
 fi
+# A compile error's region is never empty (one at the end of the file is
+# one character wide) and may span lines; bytecode is refused, the run failed.
+printf 'facts coach { id: text }\ndefine a = ' >eof.pw
+printf 'facts coach { id: text }\ndefine a: boolean = 1 +\n 2\n' >span.pw
+expect_status lint-eof 1 "$bin" lint --format sarif eof.pw \
+  && expect_grep lint-eof out '"region":{"startLine":2,"startColumn":11,"endLine":2,"endColumn":12}'
+expect_status lint-span 1 "$bin" lint --format sarif span.pw \
+  && expect_grep lint-span out '"region":{"startLine":2,"startColumn":21,"endLine":3,"endColumn":3}'
+expect_status lint-pwc 2 "$bin" lint --format sarif d/main.pwc \
+  && expect_err lint-pwc "pathway: d/main.pwc is compiled bytecode; lint reads rule source (.pw)" \
+  && expect_grep lint-pwc out '"invocations":[{"executionSuccessful":false}]'
 # Run from a directory that was removed: no %SRCROOT%, the files' own URIs.
 mkdir gone
 (cd gone && rmdir "$tmp/gone" && "$bin" lint --format sarif "$tmp/twice.pw" >"$tmp/lint-gone.out" 2>"$tmp/lint-gone.err"

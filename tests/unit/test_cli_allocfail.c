@@ -209,7 +209,7 @@ static const char *const cmdlines[][16] = {
      * below; JUnit on standard output holds times, which differ run to run),
      * as text to -o, --mutate as SARIF (strong.test.pw: weak's witness
      * search takes a second a run), --format github; lint's SARIF and GitHub
-     * outputs of findings; fmt --check's diff. */
+     * outputs of findings; fmt --check's diff and syntax errors. */
     {"test", R "tests/mutate/weak.test.pw", "--coverage", "--format", "junit", "-o", "@/junit.xml"},
     {"test", R "tests/mutate/weak.test.pw", "-o", "@/report.txt"},
     {"test", R "tests/mutate/strong.test.pw", "--mutate", "--format", "sarif"}, /* weak: too slow */
@@ -217,6 +217,7 @@ static const char *const cmdlines[][16] = {
     {"lint", R "tests/lint/PW101.bad.pw", "--format", "github"},
     {"lint", R "tests/lint/PW101.bad.pw", "--format", "sarif"},
     {"fmt", "--check", R "tests/fmt/corpus/comments.pw"},
+    {"fmt", "--check", R "tests/golden/diag/missing_colon.pw"},
 };
 #define NCMD (sizeof cmdlines / sizeof *cmdlines)
 

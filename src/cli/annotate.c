@@ -146,7 +146,7 @@ void cli_annotate_sink(void *user, const char *rendered)
 {
     cli_diag_sink *sink = user;
     pd_buf out = {0};
-    if (!cli_annotate_json(rendered, &out) || out.oom) {
+    if (!cli_annotate_json(rendered, &out)) { /* false too when out ran out of memory */
         fputs(rendered, stderr); /* never lose an error: as JSON, then */
     } else if (out.data) {
         fwrite(out.data, 1, out.len, stdout);

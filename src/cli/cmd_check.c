@@ -406,7 +406,7 @@ static const char *cli_source_line(void *user, const char *file, uint32_t line)
         if (p)
             p++;
     }
-    if (!p)
+    if (!p || !*p) /* past the end (the text after the last newline is no line) */
         return NULL;
     size_t n = strcspn(p, "\n");
     if (n >= sizeof s->line)

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "fmt/fmt.h"
 #include "ruletest/ruletest.h"
+#include "util/assert.h"
 #include "util/file.h"
 
 enum {
@@ -91,7 +92,9 @@ static void fmt_report(const pd_list *diags, ps_sources *src, bool color)
     pd_render_text(diags, src, color, &b);
     if (diags->truncated)
         pd_buf_printf(&b, "error: too many errors; stopped reporting after %u\n", diags->max_errors);
-    if (diags->errors)
+    /* FM_SYNTAX: the parser failed without running out of memory, so it
+     * counted an error (docs/robustness.md). */
+    if (PU_ALWAYS(diags->errors))
         pd_buf_printf(&b, "%u error%s generated.\n", diags->errors, diags->errors == 1 ? "" : "s");
     if (b.oom)
         cli_error("out of memory reporting the errors");

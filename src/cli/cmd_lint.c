@@ -12,6 +12,7 @@
 #include "error_docs.h"
 #include "lint/lint.h"
 #include "lint_docs.h"
+#include "util/assert.h"
 #include "ruletest/ruletest.h"
 
 typedef enum lint_format { LINT_TEXT, LINT_JSON, LINT_SARIF, LINT_GITHUB } lint_format;
@@ -118,11 +119,12 @@ static void lint_compile_github(void *user, const char *rendered)
 static void lint_emit(void *user, const pd_list *findings, ps_sources *src)
 {
     lint_run *r = user;
-    switch (r->o->format) {
+    switch (r->o->format) { /* GCOVR_EXCL_BR_LINE: --format is one of lint_formats' four */
     case LINT_TEXT: pd_render_text_coded(findings, src, r->color, true, &r->out); break;
     case LINT_JSON: pd_render_json(findings, src, &r->out); break;
     case LINT_SARIF: pd_sarif_results(findings, src, &r->tool, &r->out, &r->nresults); break;
     case LINT_GITHUB: lint_annotate(r, findings, src); break;
+    default: PU_ASSERT(!"lint: a --format lint_formats does not hold"); break;
     }
 }
 
@@ -150,7 +152,7 @@ static void lint_compile_json(void *user, const char *rendered)
 static void lint_error_rule(lint_run *r, const char *code)
 {
     pd_code c;
-    if (!code || !pd_code_find(code, &c))
+    if (!pd_code_find(code, &c)) /* "" when the diagnostic has none (cli_json_diag) */
         return;
     for (size_t i = 0; i < r->nrules; i++)
         if (strcmp(r->rules[i].code, pd_code_name(c)) == 0)

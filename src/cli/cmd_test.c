@@ -37,6 +37,7 @@ typedef struct test_run {
     size_t tests, passed, failed, errors, uncompiled;
     bool broken;      /* something failed outside the tests: a directory, memory */
     bool unreadable;  /* a file named that cannot be read (exit status 2) */
+    bool oom;         /* "out of memory" said for the report */
 } test_run;
 
 /* ---- options -------------------------------------------------------------------- */
@@ -152,8 +153,13 @@ static void test_emit(test_run *r, pd_buf *chunk)
             pd_buf_printf(&r->saved, "%s", chunk->data);
         }
     }
-    if (chunk->oom)
-        r->broken = true;
+    /* A chunk cut short by memory: said once (the report goes on, short of
+     * it, and the status is 1), never a silent failure. */
+    if (chunk->oom && !r->oom) {
+        cli_error("out of memory");
+        r->oom = true;
+    }
+    r->broken = r->broken || chunk->oom;
     pd_buf_free(chunk);
 }
 
@@ -178,6 +184,7 @@ static void test_annotate(const pr_test *t, pd_buf *out)
         a.column = cli_codepoint_column(t->file, a.line, t->column);
         pd_render_github(&a, out);
     }
+    out->oom = out->oom || msg.oom || title.oom; /* an annotation short of its text */
     pd_buf_free(&title);
     pd_buf_free(&msg);
 }
@@ -304,11 +311,15 @@ static bool test_write_junit(test_run *r)
 {
     pd_buf x = {0};
     pr_render_junit(r->files, r->nfiles, &x);
-    bool ok = !x.oom;
-    if (r->o->output)
+    bool ok = true;
+    if (r->o->output) {
         ok = test_write(r->o->output, &x);
-    else if (x.data)
+    } else if (x.oom) {
+        cli_error("out of memory writing the JUnit XML");
+        ok = false;
+    } else if (x.data) {
         fputs(x.data, stdout);
+    }
     pd_buf_free(&x);
     return ok;
 }

@@ -50,16 +50,30 @@
 
 #include "allocwrap.h"
 #include "check_main.h"
+#include "ruletest/ruletest.h"
 #include "tmpdir.h"
 
 int pw_cli_main(int argc, char **argv);
 
 static unsigned long stride; /* 0: each mode's own */
+static unsigned scope;        /* arm()'s: 0, or SC_REPORT for the focused test */
 static unsigned long at;
 static const char *only;
 static char dir[256];
 
 #define R PW_SOURCE_DIR "/"
+
+/* The allocations `pathway test` makes rendering a test's lines, counted
+ * alone (tests/CMakeLists.txt wraps pr_render_test for this test). */
+enum { SC_REPORT = 1 };
+void __real_pr_render_test(const pr_test *t, pd_buf *out);
+void __wrap_pr_render_test(const pr_test *t, pd_buf *out);
+void __wrap_pr_render_test(const pr_test *t, pd_buf *out)
+{
+    active_scopes |= SC_REPORT;
+    __real_pr_render_test(t, out);
+    active_scopes &= ~(unsigned)SC_REPORT;
+}
 
 /* What a child run reports back (through a file: its stdout is closed). */
 typedef struct outcome {
@@ -114,7 +128,7 @@ static void run(char **argv, unsigned sources, unsigned long fail_at, bool stick
         while (argv[argc])
             argc++;
         size_t live0 = nlive;
-        arm(sources, 0, fail_at, sticky);
+        arm(sources, scope, fail_at, sticky);
         int st = pw_cli_main(argc, argv);
         disarm();
         fflush(stderr);
@@ -254,8 +268,6 @@ static const char *const cmdlines[][16] = {
      "text", "--jobs", "1"},
     {"lint", R "rules/usatf", "--format", "sarif"},
     {"lint", R "rules/common/coach.pw", "@/new.pw", "--format", "json", "-o", "@/lint.json"},
-    /* Not yet: `test usatf.test.pw --coverage --format junit -o FILE` exits 1
-     * without a word when its 5391st C allocation fails (to be diagnosed). */
     {"test", R "rules/usatf", "--format", "json", "--jobs", "1"},
     {"check", R "rules/usatf/usatf.pw", "@/new.pw"},
     {"eval", R "rules/usatf/usatf.pw", "--facts", "@/club.json", "--as-of", "2026-11-23", "--jobs", "1"},
@@ -285,6 +297,20 @@ static const char *const cmdlines[][16] = {
     {"report", "@/small.pw", "--facts", "@/small.jsonl", "--as-of", "2026-11-23", "--jobs", "2"},
     {"diff", "@/small.pw", "@/small2.pw", "--facts", "@/small.jsonl", "--as-of", "2026-11-23", "--list", "@/small.csv",
      "--list-format", "csv", "--jobs", "2"},
+    /* Issue 23 (cli-a), on small files to keep the sweep short: test
+     * --coverage as JUnit to -o (usatf's report has cli_allocfail_test_report
+     * below; JUnit on standard output holds times, which differ run to run),
+     * as text to -o, --mutate as SARIF (strong.test.pw: weak's witness
+     * search takes a second a run), --format github; lint's SARIF and GitHub
+     * outputs of findings; fmt --check's diff and syntax errors. */
+    {"test", R "tests/mutate/weak.test.pw", "--coverage", "--format", "junit", "-o", "@/junit.xml"},
+    {"test", R "tests/mutate/weak.test.pw", "-o", "@/report.txt"},
+    {"test", R "tests/mutate/strong.test.pw", "--mutate", "--format", "sarif"}, /* weak: too slow */
+    {"test", R "tests/ruletest/broken.test.pw", "--format", "github"},
+    {"lint", R "tests/lint/PW101.bad.pw", "--format", "github"},
+    {"lint", R "tests/lint/PW101.bad.pw", "--format", "sarif"},
+    {"fmt", "--check", R "tests/fmt/corpus/comments.pw"},
+    {"fmt", "--check", R "tests/golden/diag/missing_colon.pw"},
 };
 #define NCMD (sizeof cmdlines / sizeof *cmdlines)
 
@@ -396,6 +422,39 @@ START_TEST(cli_allocfail)
 }
 END_TEST
 
+/* Each allocation of the readable report of `test --format junit -o FILE`
+ * failed in turn (the report then goes to standard output): the run says
+ * "out of memory" and exits 1, the XML still written. It once exited 1
+ * without a word (the report's chunk was dropped silently). */
+START_TEST(cli_allocfail_test_report)
+{
+    strcpy(dir, "/tmp/pw-cli-allocfail-XXXXXX");
+    ck_assert(mkdtemp(dir));
+    char xml[300];
+    path_in(xml, sizeof xml, "junit.xml");
+    char *argv[] = {"pathway", "test", R "rules/usatf/usatf.test.pw", "--coverage", "--format", "junit", "-o", xml,
+                    NULL};
+    run(argv, SRC_SYS, 0, false, &ref);
+    ck_assert_int_eq(ref.status, 0);
+    scope = SC_REPORT;
+    unsigned long n = 1;
+    for (;; n++) {
+        unlink(xml);
+        run(argv, SRC_SYS, n, false, &got);
+        if (!got.failed)
+            break;
+        ck_assert_msg(got.status == 1 && got.leaked == 0 && strcmp(got.err, "pathway: out of memory\n") == 0,
+                      "N=%lu: status %d, %ld leaked, stderr:\n%.600s", n, got.status, got.leaked, got.err);
+        char x[1 << 10];
+        ck_assert_msg(slurp(xml, x, sizeof x) > 0 && strstr(x, "<testsuites"), "N=%lu: no XML", n);
+    }
+    scope = 0;
+    ck_assert_msg(same(&got, &ref), "N=%lu: no failure met, yet the run differs", n);
+    ck_assert_uint_gt(n, 1);
+    ut_tmpdir_remove(dir);
+}
+END_TEST
+
 int main(void)
 {
     cJSON_Hooks hooks = {aw_cjson_malloc, aw_cjson_free};
@@ -410,6 +469,7 @@ int main(void)
     TCase *tc = tcase_create("commands");
     tcase_set_timeout(tc, 1800);
     tcase_add_loop_test(tc, cli_allocfail, 0, (int)(NCMD * (sizeof modes / sizeof *modes)));
+    tcase_add_test(tc, cli_allocfail_test_report);
     suite_add_tcase(su, tc);
     return pw_run_suite(su);
 }

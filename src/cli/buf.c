@@ -8,12 +8,3 @@ void cli_buf_text(cli_buf *b, const char *s)
 {
     pu_escape_text(b, s, strlen(s));
 }
-
-void cli_json_string(FILE *out, const char *s)
-{
-    cli_buf b = {0};
-    cli_buf_json_string(&b, s);
-    if (b.data)
-        fwrite(b.data, 1, b.len, out);
-    cli_buf_free(&b);
-}

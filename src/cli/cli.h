@@ -124,7 +124,4 @@ typedef pu_buf cli_buf;
  * bidi characters shown as visible escapes (pu_escape_text). */
 void cli_buf_text(cli_buf *b, const char *s);
 
-/* Writes s as a JSON string literal, quotes included (as cli_buf_json_string). */
-void cli_json_string(FILE *out, const char *s);
-
 #endif

@@ -37,50 +37,62 @@ static bool cli_assumption_seen(const pr_assumptions *a, size_t i)
     return false;
 }
 
-static void cli_print_assumption(const pr_assumption *a, pw_diag_format format)
+/* A JSON string, or null for no text. */
+static void cli_json_or_null(cli_buf *b, const char *s)
 {
-    if (format == PW_DIAG_JSON) {
-        fputs("{\"file\":", stdout);
-        cli_json_string(stdout, a->file);
-        printf(",\"line\":%u,\"column\":%u,", a->line, a->column);
-        /* A definition's names it, and has no program. */
-        if (a->definition) {
-            fputs("\"definition\":", stdout);
-            cli_json_string(stdout, a->definition);
-            fputs(",", stdout);
-        }
-        fputs("\"program\":", stdout);
-        if (a->program)
-            cli_json_string(stdout, a->program);
-        else
-            fputs("null", stdout);
-        fputs(",\"version\":", stdout);
-        if (a->version)
-            cli_json_string(stdout, a->version);
-        else
-            fputs("null", stdout);
-        fputs(",\"requirement\":", stdout);
-        if (a->requirement)
-            cli_json_string(stdout, a->requirement);
-        else
-            fputs("null", stdout);
-        fputs(",\"reason\":", stdout);
-        cli_json_string(stdout, a->reason);
-        fputs("}\n", stdout);
-    } else {
-        /* file:line:col: program (its period, when dated): "requirement": reason
-         * file:line:col: define NAME: reason */
-        if (a->definition) {
-            printf("%s:%u:%u: define %s: %s\n", a->file, a->line, a->column, a->definition, a->reason);
-            return;
-        }
-        printf("%s:%u:%u: %s", a->file, a->line, a->column, a->program ? a->program : "");
-        if (a->version)
-            printf(" (%s)", a->version);
-        if (a->requirement)
-            printf(": \"%s\"", a->requirement);
-        printf(": %s\n", a->reason);
+    if (s)
+        cli_buf_json_string(b, s);
+    else
+        cli_buf_puts(b, "null");
+}
+
+/* One assumption as a JSON line, built whole before it is written: false
+ * when memory ran out (nothing written, never half a line). */
+static bool cli_print_assumption_json(const pr_assumption *a)
+{
+    cli_buf b = {0};
+    cli_buf_puts(&b, "{\"file\":");
+    cli_buf_json_string(&b, a->file);
+    cli_buf_printf(&b, ",\"line\":%u,\"column\":%u,", a->line, a->column);
+    /* A definition's names it, and has no program. */
+    if (a->definition) {
+        cli_buf_puts(&b, "\"definition\":");
+        cli_buf_json_string(&b, a->definition);
+        cli_buf_puts(&b, ",");
     }
+    cli_buf_puts(&b, "\"program\":");
+    cli_json_or_null(&b, a->program);
+    cli_buf_puts(&b, ",\"version\":");
+    cli_json_or_null(&b, a->version);
+    cli_buf_puts(&b, ",\"requirement\":");
+    cli_json_or_null(&b, a->requirement);
+    cli_buf_puts(&b, ",\"reason\":");
+    cli_buf_json_string(&b, a->reason);
+    cli_buf_puts(&b, "}\n");
+    bool ok = !b.oom;
+    if (ok)
+        fwrite(b.data, 1, b.len, stdout);
+    cli_buf_free(&b);
+    return ok;
+}
+
+static bool cli_print_assumption(const pr_assumption *a, pw_diag_format format)
+{
+    if (format == PW_DIAG_JSON)
+        return cli_print_assumption_json(a);
+    /* file:line:col: program (its period, when dated): "requirement": reason
+     * file:line:col: define NAME: reason */
+    if (a->definition) {
+        printf("%s:%u:%u: define %s: %s\n", a->file, a->line, a->column, a->definition, a->reason);
+        return true;
+    }
+    printf("%s:%u:%u: %s", a->file, a->line, a->column, a->program ? a->program : "");
+    if (a->version)
+        printf(" (%s)", a->version);
+    if (a->requirement)
+        printf(": \"%s\"", a->requirement);
+    printf(": %s\n", a->reason);
+    return true;
 }
 
 /* Compiles one file; with `assumptions`, collects and prints the new ones.
@@ -106,8 +118,10 @@ static pw_status cli_check_file(const char *path, const pw_compile_options *opt,
         return st;
     }
     for (size_t i = before; i < assumptions->n; i++)
-        if (!cli_assumption_seen(assumptions, i))
-            cli_print_assumption(&assumptions->items[i], format);
+        if (!cli_assumption_seen(assumptions, i) && !cli_print_assumption(&assumptions->items[i], format)) {
+            cli_error("out of memory");
+            return PW_ERR_NOMEM;
+        }
     return PW_OK;
 }
 

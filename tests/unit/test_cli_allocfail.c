@@ -311,6 +311,9 @@ static const char *const cmdlines[][16] = {
     {"lint", R "tests/lint/PW101.bad.pw", "--format", "sarif"},
     {"fmt", "--check", R "tests/fmt/corpus/comments.pw"},
     {"fmt", "--check", R "tests/golden/diag/missing_colon.pw"},
+    /* check --list-assumptions as JSON lines: each line is built whole, and
+     * one that runs out of memory is said, never half written. */
+    {"check", "--list-assumptions", "--format", "json", R "rules/england-athletics/england-athletics.pw"},
 };
 #define NCMD (sizeof cmdlines / sizeof *cmdlines)
 

@@ -449,6 +449,23 @@ START_TEST(eval_errors_with_and_without_place)
 }
 END_TEST
 
+/* The image b describes (b is freed), saved and loaded as an embedder
+ * loads bytecode: through the loader and the verifier. */
+static pw_program *ah_loaded(ah *b)
+{
+    pb_image *img = ah_image(b);
+    free(b);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert(pb_save(img, &bytes, &len));
+    pb_image_free(img);
+    pw_program *p = NULL;
+    pw_error e;
+    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
+    free(bytes);
+    return p;
+}
+
 /* Bytecode without a line table (made by hand, not by the compiler): a
  * runtime error has no place in the rules, and the message says only the
  * program. So does one whose line table names a file but line 0 (unknown):
@@ -469,17 +486,9 @@ static void eval_error_placed(bool line_zero)
         ah_line(b, 0, "f.pw", 0, 0);
     ah_prog(b, "p");
     ah_leaf(b, PB_ROLE_REQUIRE, "big", f);
-    pb_image *img = ah_image(b);
-    free(b);
-    uint8_t *bytes;
-    size_t len;
-    ck_assert(pb_save(img, &bytes, &len));
-    pb_image_free(img);
-    pw_program *p = NULL;
-    pw_error e;
-    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
-    free(bytes);
+    pw_program *p = ah_loaded(b);
     pw_context *ctx;
+    pw_error e;
     ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
     ck_assert_int_eq(pw_context_set_json(ctx, "{\"id\":\"x\"}", 10, NULL), PW_OK);
     EXPECT(pw_evaluate(ctx, 0, day("2026-01-01"), err), PW_ERR_EVAL, "integer overflow in `+` (program `p`)");
@@ -519,16 +528,7 @@ START_TEST(versions_by_text)
     b->progs[second].from = day("2027-01-01");
     ah_leaf(b, PB_ROLE_REQUIRE, "x", yes);
     ck_assert_uint_ne(b->progs[first].id, b->progs[second].id);
-    pb_image *img = ah_image(b);
-    free(b);
-    uint8_t *bytes;
-    size_t len;
-    ck_assert(pb_save(img, &bytes, &len));
-    pb_image_free(img);
-    pw_program *p = NULL;
-    pw_error e;
-    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
-    free(bytes);
+    pw_program *p = ah_loaded(b);
     ck_assert_uint_eq(pw_program_version_at(p, 0, day("2027-06-01")), 1);
     ck_assert_uint_eq(pw_program_version_at(p, 1, day("2026-06-01")), 0);
     ck_assert(pw_program_is_first_version(p, 0));
@@ -693,17 +693,7 @@ static pw_program *keyed_image(bool swapped, unsigned between)
     uint32_t f = ah_end(b);
     ah_prog(b, "p");
     ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
-    pb_image *img = ah_image(b);
-    free(b);
-    uint8_t *bytes;
-    size_t len;
-    ck_assert(pb_save(img, &bytes, &len));
-    pb_image_free(img);
-    pw_program *p = NULL;
-    pw_error e;
-    ck_assert_msg(pw_program_load(bytes, len, &p, &e) == PW_OK, "%s", e.message);
-    free(bytes);
-    return p;
+    return ah_loaded(b);
 }
 
 /* A function whose result is an element (the verifier allows it; the
@@ -748,17 +738,7 @@ static pw_program *element_image(bool swapped, const char *cert_name)
     uint32_t f = ah_end(b);
     ah_prog(b, "p");
     ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
-    pb_image *img = ah_image(b);
-    free(b);
-    uint8_t *bytes;
-    size_t len;
-    ck_assert(pb_save(img, &bytes, &len));
-    pb_image_free(img);
-    pw_program *prog = NULL;
-    pw_error e;
-    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
-    free(bytes);
-    return prog;
+    return ah_loaded(b);
 }
 
 START_TEST(fingerprint_element_result)
@@ -797,17 +777,7 @@ static pw_program *empty_group_image(pb_req_kind kind, const char *label)
     ah_prog(b, "p");
     ah_open(b, kind, PB_ROLE_REQUIRE, label, 0);
     ah_close(b);
-    pb_image *img = ah_image(b);
-    free(b);
-    uint8_t *bytes;
-    size_t len;
-    ck_assert(pb_save(img, &bytes, &len));
-    pb_image_free(img);
-    pw_program *prog = NULL;
-    pw_error e;
-    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
-    free(bytes);
-    return prog;
+    return ah_loaded(b);
 }
 
 START_TEST(fingerprint_without_functions)
@@ -869,17 +839,7 @@ static pw_program *misread_key_image(uint32_t field)
     uint32_t f = ah_end(b);
     ah_prog(b, "p");
     ah_leaf(b, PB_ROLE_REQUIRE, "x", f);
-    pb_image *img = ah_image(b);
-    free(b);
-    uint8_t *bytes;
-    size_t len;
-    ck_assert(pb_save(img, &bytes, &len));
-    pb_image_free(img);
-    pw_program *prog = NULL;
-    pw_error e;
-    ck_assert_msg(pw_program_load(bytes, len, &prog, &e) == PW_OK, "%s", e.message);
-    free(bytes);
-    return prog;
+    return ah_loaded(b);
 }
 
 START_TEST(fingerprint_key_out_of_range)

@@ -7,6 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The longest section: its length is a 32-bit count. A test build lowers it
+ * (tests/unit/small_limits.c); real images need gigabytes of rules to come
+ * near it. */
+#ifndef PB_SECTION_MAX
+#define PB_SECTION_MAX UINT32_MAX
+#endif
+
 /* A growing output buffer. The first failed allocation sets `oom` and makes
  * every later write a no-op, so writers need not check each call. */
 typedef struct pb_buf {
@@ -255,8 +262,8 @@ static void save_section(pb_buf *b, const pb_image *img, unsigned sec)
     if (b->oom)
         return;
     size_t n = b->len - start;
-    if (n > UINT32_MAX) {
-        b->oom = true; /* unrepresentable; the limits keep real images far below */
+    if (n > PB_SECTION_MAX) {
+        b->oom = true; /* its length is not representable: saving fails */
         return;
     }
     poke_u32(b, head, (uint32_t)n);

@@ -28,6 +28,13 @@
  * or an element of the enclosing list). */
 #include "facts_int.h"
 
+/* The most slots of a record's table of its own texts (half of them used at
+ * most): 2^30, so that ids stay below PB_NO_STRING (pf_intern). A test
+ * build lowers it (tests/unit/small_limits.c) to reach the refusal. */
+#ifndef PF_EXTRA_SLOTS_MAX
+#define PF_EXTRA_SLOTS_MAX (UINT32_MAX / 2)
+#endif
+
 /* ---- record-local text ---------------------------------------------------- */
 
 static bool pf_extra_rehash(pf_facts *f, uint32_t cap)
@@ -87,7 +94,9 @@ bool pf_intern(pf_facts *f, const char *s, size_t len, uint32_t *id, const pf_fr
     }
     if (!f->extra_hash || ((uint64_t)f->nextra + 1) * 2 > (uint64_t)f->extra_mask + 1) {
         uint64_t cap = f->extra_hash ? ((uint64_t)f->extra_mask + 1) * 2 : 64;
-        if (cap > UINT32_MAX / 2 || !pf_extra_rehash(f, (uint32_t)cap))
+        if (cap > PF_EXTRA_SLOTS_MAX)
+            return pf_fail(err, errlen, at, "too many distinct texts in one record");
+        if (!pf_extra_rehash(f, (uint32_t)cap))
             return pf_oom(f, err, errlen, at);
     }
     uint32_t slot = (uint32_t)pb_hash_text(s, len) & f->extra_mask;

@@ -15,10 +15,14 @@
 void *pk_push(pg *g, pk_vec *v)
 {
     if (v->len == v->cap) {
-        /* Past 2^31 items the doubled count would wrap: as unrepresentable
-         * as memory that is not there (gigabytes of rules). */
+        /* Past 2^31 items the doubled count would wrap (gigabytes of rules):
+         * too large for the format's 32-bit counts. */
+        if (v->cap > UINT32_MAX / 2) {
+            g->too_big = true;
+            return NULL;
+        }
         uint32_t cap = v->cap ? v->cap * 2 : 64;
-        void *d = v->cap > UINT32_MAX / 2 ? NULL : realloc(v->data, (size_t)cap * v->item);
+        void *d = realloc(v->data, (size_t)cap * v->item);
         if (!d) {
             g->oom = true;
             return NULL;
@@ -37,10 +41,13 @@ static bool pk_map_grow(pg *g, pk_map *m, uint32_t count, uint64_t (*keyof)(pg *
     if (((uint64_t)count + 1) * 2 <= m->cap)
         return true;
     /* The same limit as pk_push's: a table of 2^31 slots does not double. */
-    bool full = m->cap > UINT32_MAX / 2;
+    if (m->cap > UINT32_MAX / 2) {
+        g->too_big = true;
+        return false;
+    }
     uint32_t cap = m->cap ? m->cap * 2 : 256;
-    uint64_t *keys = full ? NULL : calloc(cap, sizeof *keys);
-    uint32_t *vals = full ? NULL : calloc(cap, sizeof *vals);
+    uint64_t *keys = calloc(cap, sizeof *keys);
+    uint32_t *vals = calloc(cap, sizeof *vals);
     if (!keys || !vals) {
         free(keys);
         free(vals);
@@ -584,7 +591,8 @@ pb_image *pk_generate(const pc_program *p, ps_sources *src, char *err, size_t er
     pk_release(&g);
     if (g.oom || g.too_big) {
         snprintf(err, errlen, g.oom ? "out of memory" : "the rule set is too large for the bytecode format "
-                                                         "(more than 65535 functions, records or locals)");
+                                                         "(more than 65535 functions, records or locals, "
+                                                         "or 2^31 entries in one of its tables)");
         pb_image_free(img);
         return NULL;
     }

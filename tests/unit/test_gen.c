@@ -12,6 +12,7 @@
 #include "check/check.h"
 #include "front/parse.h"
 #include "gen/gen.h"
+#include "gen/gen_int.h"
 
 static const char *const prelude =
     "facts coach {\n"
@@ -192,6 +193,29 @@ START_TEST(test_tables)
 }
 END_TEST
 
+/* A table of 2^31 entries does not double: its 32-bit count would wrap to
+ * 0 and the next entry be written out of bounds. The rules are too large
+ * for the format (gigabytes of them: the counts are set by hand here, and
+ * the refusal comes before any memory is asked for), not out of memory. */
+START_TEST(test_tables_past_2_31)
+{
+    pg g;
+    memset(&g, 0, sizeof g);
+    pk_vec v = {NULL, UINT32_C(1) << 31, UINT32_C(1) << 31, 8};
+    ck_assert_ptr_null(pk_push(&g, &v));
+    ck_assert(g.too_big);
+    ck_assert(!g.oom);
+    ck_assert_uint_eq(v.cap, UINT32_C(1) << 31);
+    memset(&g, 0, sizeof g);
+    g.strings.len = UINT32_C(1) << 30;
+    g.string_map.cap = UINT32_C(1) << 31;
+    ck_assert_uint_eq(pk_string(&g, "x", 1), 0);
+    ck_assert(g.too_big);
+    ck_assert(!g.oom);
+    ck_assert_uint_eq(g.string_map.cap, UINT32_C(1) << 31);
+}
+END_TEST
+
 static Suite *gen_suite(void)
 {
     Suite *s = suite_create("gen");
@@ -199,6 +223,7 @@ static Suite *gen_suite(void)
     tcase_add_loop_test(tc, test_sequences, 0, (int)(sizeof rows / sizeof *rows));
     tcase_add_test(tc, test_tables);
     tcase_add_test(tc, test_threading);
+    tcase_add_test(tc, test_tables_past_2_31);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -351,7 +351,13 @@ static bool pf_scan_blame(cJSON *node, pf_scan *s, const pf_tok *t)
 {
     if (!s->bad || (node->type & 0xFF) != cJSON_Number) /* once blamed, s->bad is NULL */
         return false;
-    if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at || strlen(t->text) >= strlen(s->bad)))
+    if (t && (t != &s->toks[s->n - 1] || t->at != s->bad_at))
+        return false;
+    /* The number yajl read whole: yajl 2.1, the version Pathway is built
+     * and tested with, counts the byte it stops at as read, so the run of
+     * number characters before the stop never ends at a whole number; a
+     * yajl that stops before the byte would come here. */
+    if (t && strlen(t->text) >= strlen(s->bad)) /* GCOVR_EXCL_BR_LINE: taken only with another yajl */
         return false;
     free(node->valuestring);
     node->valuestring = s->bad; /* the tree owns it now */

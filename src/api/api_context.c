@@ -166,6 +166,10 @@ pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_
         return pwi_fail(err, PW_ERR_USAGE, "pw_context_set_json: NULL argument");
     pw_forget_results(ctx);
     ctx->pending = false;
+    /* The fast path, for a record it is certain the rest would load alike;
+     * anything else (and every message) is the rest's. */
+    if (pf_stream_load(&ctx->facts, json, len, NULL, NULL) == PF_STREAM_LOADED)
+        return pw_done(err);
     /* cJSON sets end whether it succeeds or not (to where it stopped). */
     const char *end = json;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);

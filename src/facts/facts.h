@@ -51,6 +51,19 @@ bool pf_reset(pf_facts *f);
  *   `roles`: expected a set of text, got null */
 bool pf_load_json(pf_facts *f, const struct cJSON *obj, char *err, size_t errlen);
 
+/* The fast path (stream.c): loads one record straight from yajl's tokens,
+ * no tree, and completes it, when it is certain pf_load_json would load the
+ * record cJSON reads from the same text (after the check that only white
+ * space follows the value, and pf_json_scan), leaving the very same facts.
+ * Anything else (bad JSON, a wrong value, a \u escape, no memory, ...) is
+ * DECLINED, with no message and the record reset: the caller then takes
+ * the usual path, which says why. On LOADED, *id (when id is not NULL)
+ * is the decoded text of the top level's first "id" member when that is a
+ * string, with its length in *id_len, else NULL; it lives until the facts
+ * are reset. */
+typedef enum { PF_STREAM_LOADED, PF_STREAM_DECLINED } pf_stream_result;
+pf_stream_result pf_stream_load(pf_facts *f, const char *json, size_t len, const char **id, size_t *id_len);
+
 /* What cJSON forgets, recovered from the JSON text `text` that `root` was
  * parsed from (scan.c): every number node gets its source text in
  * valuestring, so that integers are checked as written (no fraction, no

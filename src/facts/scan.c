@@ -42,6 +42,7 @@
 
 #include "facts.h"
 #include "util/assert.h"
+#include "yajl_int.h"
 
 /* Whether the fraction with integer digits ip[0..idigits) and fraction
  * digits fp[0..fdigits) is one the loader needs no source text for: a digit
@@ -53,7 +54,7 @@
  * %g prints it without an exponent (the exponent is -4 at least and below
  * the digit count). Benchmark records carry such numbers ("hours": 6.5),
  * and every one of them used to cost the record the whole pass. */
-static bool pf_plain_fraction(const char *ip, size_t idigits, const char *fp, size_t fdigits)
+bool pf_plain_fraction(const char *ip, size_t idigits, const char *fp, size_t fdigits)
 {
     if (idigits == 0 || fdigits == 0 || fp[fdigits - 1] == '0' || idigits + fdigits > 15)
         return false;
@@ -169,8 +170,7 @@ typedef struct pf_scan {
     const char *blamed_text; /* its text, now the node's */
     cJSON **unread;   /* containers past where yajl stopped */
     size_t nunread, capunread;
-    union pf_yblock *yblocks; /* what yajl holds (pf_ymalloc) */
-    jmp_buf nomem;    /* where pf_ymalloc goes when malloc fails */
+    pf_ymem mem;      /* what yajl holds, and where pf_ymalloc goes when malloc fails */
 } pf_scan;
 
 /* yajl's memory. yajl 2.1 uses what its allocator returns without looking
@@ -187,28 +187,28 @@ typedef union pf_yblock {
     max_align_t align; /* what follows is aligned for anything */
 } pf_yblock;
 
-static void pf_ylink(pf_scan *s, pf_yblock *b)
+static void pf_ylink(pf_ymem *s, pf_yblock *b)
 {
     b->link.prev = NULL;
-    b->link.next = s->yblocks;
-    if (s->yblocks)
-        s->yblocks->link.prev = b;
-    s->yblocks = b;
+    b->link.next = s->blocks;
+    if (s->blocks)
+        s->blocks->link.prev = b;
+    s->blocks = b;
 }
 
-static void pf_yunlink(pf_scan *s, pf_yblock *b)
+static void pf_yunlink(pf_ymem *s, pf_yblock *b)
 {
     if (b->link.prev)
         b->link.prev->link.next = b->link.next;
     else
-        s->yblocks = b->link.next;
+        s->blocks = b->link.next;
     if (b->link.next)
         b->link.next->link.prev = b->link.prev;
 }
 
-static void *pf_yrealloc(void *ctx, void *p, size_t n)
+void *pf_yrealloc(void *ctx, void *p, size_t n)
 {
-    pf_scan *s = ctx;
+    pf_ymem *s = ctx;
     pf_yblock *b = p ? (pf_yblock *)p - 1 : NULL;
     if (b)
         pf_yunlink(s, b);
@@ -227,7 +227,7 @@ static void *pf_yrealloc(void *ctx, void *p, size_t n)
     return nb + 1;
 }
 
-static void *pf_ymalloc(void *ctx, size_t n)
+void *pf_ymalloc(void *ctx, size_t n)
 {
     return pf_yrealloc(ctx, NULL, n);
 }
@@ -235,7 +235,7 @@ static void *pf_ymalloc(void *ctx, size_t n)
 /* yajl frees only blocks it holds: its buffers and stack are freed only
  * when allocated, and its error message is never NULL (pf_ymalloc does not
  * return NULL). */
-static void pf_yfree(void *ctx, void *p)
+void pf_yfree(void *ctx, void *p)
 {
     if (PU_NEVER(!p))
         return;
@@ -246,11 +246,11 @@ static void pf_yfree(void *ctx, void *p)
 
 /* Frees what yajl left: nothing after yajl_free, everything it held when
  * memory ran out. */
-static void pf_yrelease(pf_scan *s)
+void pf_yrelease(pf_ymem *s)
 {
-    while (s->yblocks) {
-        pf_yblock *b = s->yblocks;
-        s->yblocks = b->link.next;
+    while (s->blocks) {
+        pf_yblock *b = s->blocks;
+        s->blocks = b->link.next;
         free(b);
     }
 }
@@ -506,7 +506,7 @@ static void pf_scan_yajl(pf_scan *s, cJSON *root, const char *text, size_t len)
 {
     static const yajl_callbacks cb = {
         .yajl_number = pf_on_number, .yajl_string = pf_on_string, .yajl_map_key = pf_on_key};
-    yajl_alloc_funcs af = {.malloc = pf_ymalloc, .realloc = pf_yrealloc, .free = pf_yfree, .ctx = s};
+    yajl_alloc_funcs af = {.malloc = pf_ymalloc, .realloc = pf_yrealloc, .free = pf_yfree, .ctx = &s->mem};
     /* Never NULL: yajl refuses only an allocator missing a function, and
      * pf_ymalloc does not return NULL. */
     yajl_handle h = yajl_alloc(&cb, &af, s);
@@ -545,7 +545,7 @@ static void pf_scan_yajl(pf_scan *s, cJSON *root, const char *text, size_t len)
  * clobbered by the jump. */
 static void pf_scan_guarded(pf_scan *s, cJSON *root, const char *text, size_t len)
 {
-    if (setjmp(s->nomem) == 0)
+    if (setjmp(s->mem.nomem) == 0)
         pf_scan_yajl(s, root, text, len);
     else
         s->oom = true;
@@ -557,7 +557,7 @@ bool pf_json_scan(struct cJSON *root, const char *text, size_t len)
         return true;
     pf_scan s = {.src = text, .bad_at = SIZE_MAX};
     pf_scan_guarded(&s, root, text, len);
-    pf_yrelease(&s);
+    pf_yrelease(&s.mem);
     for (size_t i = 0; i < s.n; i++)
         free(s.toks[i].text);
     free(s.toks);

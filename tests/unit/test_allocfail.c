@@ -754,6 +754,9 @@ static const char *const scan_records[] = {
     ROLES10("5") ",\"r60\",\"r61\"],\"athletes_coached\":12,\"id\":\"S-many\",\"birth_date\":\"1990-01-01\","
     "\"memberships\":[{\"body\":\"usatf\",\"expires\":null},{\"body\":\"x\",\"expires\":\"2030-01-01\"}],"
     "\"courses\":[{\"id\":\"c\",\"completed\":\"2020-01-01\",\"hours\":1.5e1}],\"teaching_experience\":true}",
+    /* The fast path (src/facts/stream.c): 600 roles, past its scratch on
+     * the stack and past its first block on the heap; built by scan_many. */
+    NULL,
     "{\"id\":\"S-bad-number\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":01,\"memberships\":[],"
     "\"roles\":[]}",
     /* Past the stop, more containers than the list of them first holds. */
@@ -766,6 +769,20 @@ static const char *const scan_records[] = {
     NULL,
 };
 #define NSCAN (sizeof scan_records / sizeof scan_records[0])
+
+/* A record the fast path loads, with 600 roles. Built on the first call,
+ * in place. */
+static const char *scan_many(void)
+{
+    static char json[8192];
+    if (!json[0]) {
+        size_t n = (size_t)snprintf(json, sizeof json, "{\"id\":\"S-fast\",\"birth_date\":\"1990-01-01\",\"roles\":[");
+        for (int k = 0; k < 600; k++)
+            n += (size_t)snprintf(json + n, sizeof json - n, "%s\"r%d\"", k ? "," : "", k);
+        snprintf(json + n, sizeof json - n, "]}");
+    }
+    return json;
+}
 
 /* A record (refused: no field `deep`) nested 150 levels deep, with a text of
  * 3,000 bytes holding an escape, and a number written 1e0, so that it takes
@@ -793,8 +810,8 @@ static void do_scan_records(run *r, pw_context *ctx)
     for (size_t i = 0; i < NSCAN; i++) {
         pw_error err;
         /* The refused ones are expected to fail (test_inject). */
-        const char *key = i == 0 ? "scan:json" : "scan:bad:json";
-        const char *json = scan_records[i] ? scan_records[i] : scan_grown();
+        const char *key = i <= 1 ? "scan:json" : "scan:bad:json";
+        const char *json = scan_records[i] ? scan_records[i] : i == 1 ? scan_many() : scan_grown();
         step_begin(r, "%s:%zu:set", key, i + 1);
         pw_status st = pw_context_set_json(ctx, json, strlen(json), &err);
         if (step_end(r, st, &err) != PW_OK)

@@ -160,16 +160,27 @@ static void pw_json_position(const char *json, size_t at, pw_error *err)
     err->column = col;
 }
 
+bool pwi_context_try_stream(pw_context *ctx, const char *json, size_t len, const char **id, pw_error *err)
+{
+    size_t id_len;
+    pw_forget_results(ctx);
+    ctx->pending = false;
+    if (pf_stream_load(&ctx->facts, json, len, id, &id_len) != PF_STREAM_LOADED)
+        return false;
+    pw_done(err);
+    return true;
+}
+
 pw_status pw_context_set_json(pw_context *ctx, const char *json, size_t len, pw_error *err)
 {
     if (!ctx || !json)
         return pwi_fail(err, PW_ERR_USAGE, "pw_context_set_json: NULL argument");
-    pw_forget_results(ctx);
-    ctx->pending = false;
     /* The fast path, for a record it is certain the rest would load alike;
      * anything else (and every message) is the rest's. */
-    if (pf_stream_load(&ctx->facts, json, len, NULL, NULL) == PF_STREAM_LOADED)
-        return pw_done(err);
+    if (pwi_context_try_stream(ctx, json, len, NULL, err))
+        return PW_OK;
+    pw_forget_results(ctx);
+    ctx->pending = false;
     /* cJSON sets end whether it succeeds or not (to where it stopped). */
     const char *end = json;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);

@@ -79,6 +79,11 @@ pw_status pwi_vfail(pw_error *err, pw_status st, const char *fmt, va_list ap);
 pw_status pwi_options(const void *given, size_t known, void *copy, const char *what, pw_error *err);
 
 pw_status pwi_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+/* The facts from JSON text through the fast path (pf_stream_load): true
+ * when it loaded them (results forgotten, err cleared, *id the record's id
+ * text or NULL); false when it declined, and the caller reads the text the
+ * usual way, which says why it does not fit. */
+bool pwi_context_try_stream(pw_context *ctx, const char *json, size_t len, const char **id, pw_error *err);
 pw_status pwi_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err);
 struct pwi_saved;
 pw_status pwi_context_save(pw_context *ctx, struct pwi_saved **out, pw_error *err);

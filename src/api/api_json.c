@@ -332,21 +332,22 @@ static pw_status pwj_context_format(pw_context *ctx, pw_date as_of, pw_error *er
     return st;
 }
 
-/* Loads the record, evaluates the format's programs and renders the line
- * into out. */
-static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date as_of, pu_buf *out,
-                          pw_error *err)
+/* Loads the record the usual way, through a cJSON tree: PW_OK with *rec
+ * (the caller deletes it) and *id (the tree's "id" member when it is text,
+ * else NULL), or the reason it does not fit (with *rec, to be deleted,
+ * when the tree was made). */
+static pw_status pwj_load_tree(pw_context *ctx, const char *json, size_t len, cJSON **rec, const char **id_text,
+                               pw_error *err)
 {
-    if (!ctx || !json)
-        return pwi_fail(err, PW_ERR_USAGE, "pw_eval_json: NULL argument");
+    *rec = NULL;
     /* Text after the object (a second record, say) is an error, as for
      * pw_context_set_json, not something to ignore. */
     const char *end = json; /* set by cJSON, whether it succeeds or not */
-    cJSON *rec = cJSON_ParseWithLengthOpts(json, len, &end, false);
-    while (rec && end < json + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+    cJSON *r = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    while (r && end < json + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
         end++;
-    if (!rec || !cJSON_IsObject(rec) || end < json + len) {
-        cJSON_Delete(rec);
+    if (!r || !cJSON_IsObject(r) || end < json + len) {
+        cJSON_Delete(r);
         pw_status st = pw_context_set_json(ctx, json, len, err); /* its message, with the place */
         /* Read this time: the first parse ran out of memory (cJSON fails
          * alike for both), and the line was not made. */
@@ -355,13 +356,44 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
         return st;
     }
     /* Integers as written, and no U+0000 in text (docs/coach-record.md). */
-    if (!pf_json_scan(rec, json, len)) {
-        cJSON_Delete(rec);
+    if (!pf_json_scan(r, json, len)) {
+        cJSON_Delete(r);
         return pwi_fail(err, PW_ERR_NOMEM, "out of memory reading the facts");
     }
-    pw_status st = pwi_context_set_cjson(ctx, rec, err);
-    if (st == PW_OK)
-        st = pwj_context_format(ctx, as_of, err);
+    *rec = r;
+    pw_status st = pwi_context_set_cjson(ctx, r, err);
+    if (st != PW_OK)
+        return st;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
+    /* An id holding U+0000 would print cut short, as another record's;
+     * but the record was loaded, and pf_load_json refuses one with
+     * U+0000 anywhere (or left unchecked, as invalid), so it cannot. */
+    bool named = cJSON_IsString(id) && !PU_NEVER(pf_json_has_nul(id));
+    *id_text = named ? id->valuestring : NULL;
+    return PW_OK;
+}
+
+/* Loads the record, evaluates the format's programs and renders the line
+ * into out. */
+static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date as_of, pu_buf *out,
+                          pw_error *err)
+{
+    if (!ctx || !json)
+        return pwi_fail(err, PW_ERR_USAGE, "pw_eval_json: NULL argument");
+    /* The fast path loads the record and hands back its id; when it
+     * declines, the tree's way below, which says why the record does not
+     * fit. */
+    const char *id_text = NULL;
+    cJSON *rec = NULL;
+    pw_status st;
+    if (!pwi_context_try_stream(ctx, json, len, &id_text, err)) {
+        st = pwj_load_tree(ctx, json, len, &rec, &id_text, err);
+        if (st != PW_OK) {
+            cJSON_Delete(rec);
+            return st;
+        }
+    }
+    st = pwj_context_format(ctx, as_of, err);
     const pw_result_format *f = ctx->json_fmt;
     /* With compiled rules, one call computes every program (docs/embedding.md). */
     bool native = false;
@@ -370,12 +402,7 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
     for (size_t k = 0; st == PW_OK && k < f->nprogs; k++)
         st = native ? pwi_native_result(ctx, f->progs[k].p, as_of, err) : pw_evaluate(ctx, f->progs[k].p, as_of, err);
     if (st == PW_OK) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
-        /* An id holding U+0000 would print cut short, as another record's;
-         * but the record was loaded, and pf_load_json refuses one with
-         * U+0000 anywhere (or left unchecked, as invalid), so it cannot. */
-        bool named = cJSON_IsString(id) && !PU_NEVER(pf_json_has_nul(id));
-        pwi_result_format_append(f, ctx, named ? id->valuestring : NULL, out);
+        pwi_result_format_append(f, ctx, id_text, out);
         if (out->oom)
             st = pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     }

@@ -167,7 +167,7 @@ static int pf_s_target(pf_stream *S, pv_value **slot, const pb_field **fld, pb_t
 static int pf_s_bounded(const pb_field *fld, const pv_value *v)
 {
     char msg[160];
-    return !fld || !fld->bounds || pf_in_bounds(fld, v, msg, sizeof msg);
+    return !fld->bounds || pf_in_bounds(fld, v, msg, sizeof msg);
 }
 
 static int pf_s_null(void *ctx)
@@ -200,17 +200,23 @@ static int pf_s_bool(void *ctx, int b)
     return 1;
 }
 
+/* Whether c is a digit (one test). */
+static bool pf_s_digit(char c)
+{
+    return (unsigned char)(c - '0') < 10;
+}
+
 /* An integer as the usual path takes it from the text alone: an optional
- * minus and 1 to 15 digits (yajl allows no leading zero). */
+ * minus and at most 15 digits (yajl's number has a digit after a minus,
+ * and no leading zero). */
 static bool pf_s_int(const char *s, size_t len, int64_t *out)
 {
-    bool neg = len > 0 && *s == '-';
-    size_t digits = len - neg;
-    if (digits == 0 || digits > 15)
+    bool neg = *s == '-';
+    if (len - neg > 15)
         return false;
     int64_t v = 0;
     for (size_t i = neg; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
+        if (!pf_s_digit(s[i]))
             return false;
         v = v * 10 + (s[i] - '0');
     }
@@ -223,12 +229,12 @@ static bool pf_s_int(const char *s, size_t len, int64_t *out)
 static bool pf_s_fraction(const char *s, size_t len)
 {
     const char *end = s + len, *ip = s + (*s == '-'), *p = ip;
-    while (p < end && *p >= '0' && *p <= '9')
+    while (p < end && pf_s_digit(*p))
         p++;
     if (p == end || *p != '.')
         return false;
     const char *fp = ++p;
-    while (p < end && *p >= '0' && *p <= '9')
+    while (p < end && pf_s_digit(*p))
         p++;
     return p == end && pf_plain_fraction(ip, (size_t)(fp - 1 - ip), fp, (size_t)(p - fp));
 }
@@ -261,7 +267,7 @@ static int pf_s_string(void *ctx, const unsigned char *v, size_t len)
 {
     pf_stream *S = ctx;
     const char *s = (const char *)v;
-    if (S->at_id && !S->skip && S->nframes == 1) {
+    if (S->at_id && S->nframes + S->skip == 1) { /* the top level's value */
         S->id = pm_strndup(&S->f->arena, s, len);
         S->id_len = len;
         if (!S->id)

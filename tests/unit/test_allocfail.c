@@ -754,8 +754,10 @@ static const char *const scan_records[] = {
     ROLES10("5") ",\"r60\",\"r61\"],\"athletes_coached\":12,\"id\":\"S-many\",\"birth_date\":\"1990-01-01\","
     "\"memberships\":[{\"body\":\"usatf\",\"expires\":null},{\"body\":\"x\",\"expires\":\"2030-01-01\"}],"
     "\"courses\":[{\"id\":\"c\",\"completed\":\"2020-01-01\",\"hours\":1.5e1}],\"teaching_experience\":true}",
-    /* The fast path (src/facts/stream.c): 600 roles, past its scratch on
-     * the stack and past its first block on the heap; built by scan_many. */
+    /* The fast path (src/facts/stream.c): 600 roles, then 300
+     * memberships, past its scratch on the stack and past its first block
+     * on the heap; built by scan_many. */
+    NULL,
     NULL,
     "{\"id\":\"S-bad-number\",\"birth_date\":\"1990-01-01\",\"athletes_coached\":01,\"memberships\":[],"
     "\"roles\":[]}",
@@ -770,18 +772,21 @@ static const char *const scan_records[] = {
 };
 #define NSCAN (sizeof scan_records / sizeof scan_records[0])
 
-/* A record the fast path loads, with 600 roles. Built on the first call,
- * in place. */
-static const char *scan_many(void)
+/* Records the fast path loads: with 600 roles (which 1), with 300
+ * memberships (2). Built on the first call, in place. */
+static const char *scan_many(size_t which)
 {
-    static char json[8192];
-    if (!json[0]) {
-        size_t n = (size_t)snprintf(json, sizeof json, "{\"id\":\"S-fast\",\"birth_date\":\"1990-01-01\",\"roles\":[");
-        for (int k = 0; k < 600; k++)
-            n += (size_t)snprintf(json + n, sizeof json - n, "%s\"r%d\"", k ? "," : "", k);
-        snprintf(json + n, sizeof json - n, "]}");
+    static char json[2][16384];
+    char *j = json[which - 1];
+    if (!j[0]) {
+        size_t n = (size_t)snprintf(j, sizeof json[0], "{\"id\":\"S-fast\",\"birth_date\":\"1990-01-01\",\"%s\":[",
+                                    which == 1 ? "roles" : "memberships");
+        for (int k = 0; k < (which == 1 ? 600 : 300); k++)
+            n += (size_t)snprintf(j + n, sizeof json[0] - n, which == 1 ? "%s\"r%d\"" : "%s{\"body\":\"b%d\",\"expires\":null}",
+                                  k ? "," : "", k);
+        snprintf(j + n, sizeof json[0] - n, "]}");
     }
-    return json;
+    return j;
 }
 
 /* A record (refused: no field `deep`) nested 150 levels deep, with a text of
@@ -810,8 +815,8 @@ static void do_scan_records(run *r, pw_context *ctx)
     for (size_t i = 0; i < NSCAN; i++) {
         pw_error err;
         /* The refused ones are expected to fail (test_inject). */
-        const char *key = i <= 1 ? "scan:json" : "scan:bad:json";
-        const char *json = scan_records[i] ? scan_records[i] : i == 1 ? scan_many() : scan_grown();
+        const char *key = i <= 2 ? "scan:json" : "scan:bad:json";
+        const char *json = scan_records[i] ? scan_records[i] : i <= 2 ? scan_many(i) : scan_grown();
         step_begin(r, "%s:%zu:set", key, i + 1);
         pw_status st = pw_context_set_json(ctx, json, strlen(json), &err);
         if (step_end(r, st, &err) != PW_OK)

@@ -458,6 +458,9 @@ static const char *const own_declined[] = {
     "[" OWN("") "]",                         /* a top level that is an array */
     "\"R1\"",                                /* a top level that is text (ends with no brace) */
     "{\"a\":1} 5",                           /* trailing value */
+    "5 }",                                   /* a top level that is a number (ends with a brace) */
+    "[] }",                                  /* a top level that is an array (ends with a brace) */
+    OWN("") "\\",                           /* a backslash, last */
     OWN(",\"zz\":\"\\u0041\""),              /* a \u escape */
     OWN(",\"zz\":\"\\u0000\""),              /* U+0000 */
     OWN(",\"zz\":\"x\\\\\\u0041\""),         /* \u after an escaped backslash, in a key not declared */

@@ -51,6 +51,11 @@ pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_e
     return pwi_context_set_cjson(ctx, record, err);
 }
 
+bool pt_context_try_json(pw_context *ctx, const char *json, size_t len, const char **id, pw_error *err)
+{
+    return pwi_context_try_stream(ctx, json, len, id, err);
+}
+
 pw_status pt_context_copy(pw_context *src, pw_context **out, struct cJSON **record, pw_error *err)
 {
     return pwi_context_copy(src, out, record, err);

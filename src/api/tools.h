@@ -56,6 +56,12 @@ struct pv_state *pt_context_vm(pw_context *ctx);
 /* Like pw_context_set_json, for a caller that already parsed the record
  * (the command line, which also needs the record's id when it is bad). */
 pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+/* The fast path of pw_context_set_json alone (docs/performance.md): true
+ * when it loaded the record from the text, with *id the record's "id" when
+ * it is text (else NULL; valid until the facts change); false when it
+ * declined, and the caller reads the text the usual way, which says why the
+ * record does not fit. */
+bool pt_context_try_json(pw_context *ctx, const char *json, size_t len, const char **id, pw_error *err);
 
 /* A new context on src's program and limits holding a copy of src's facts
  * (completed first, as pw_evaluate completes them), and the copy as a JSON

@@ -202,7 +202,7 @@ static void diff_state_end(const eval_shared *sh, void *state, void *main_state)
     diff_state_free(st);
 }
 
-static const eval_hooks diff_hooks = {diff_state_new, diff_state_end, diff_record, diff_fail};
+static const eval_hooks diff_hooks = {diff_state_new, diff_state_end, diff_record, diff_fail, NULL};
 
 /* ---- options ---------------------------------------------------------------------- */
 

@@ -225,7 +225,7 @@ static void cx_record(const eval_shared *sh, void *state, eval_sink *s, const cJ
         cli_buf_put(&s->out, st->out, st->len);
 }
 
-static const eval_hooks cx_hooks = {cx_state_new, cx_state_end, cx_record, cx_fail};
+static const eval_hooks cx_hooks = {cx_state_new, cx_state_end, cx_record, cx_fail, NULL};
 
 static int cx_run_facts(cx_opts *o, const pw_program *program, cx_state *main_state,
                         const pw_explain_options *xo)

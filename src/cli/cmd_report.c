@@ -94,7 +94,7 @@ static void report_state_end(const eval_shared *sh, void *state, void *main_stat
     report_state_free(st);
 }
 
-static const eval_hooks report_hooks = {report_state_new, report_state_end, report_record, report_fail};
+static const eval_hooks report_hooks = {report_state_new, report_state_end, report_record, report_fail, NULL};
 
 /* ---- the command ------------------------------------------------------------- */
 

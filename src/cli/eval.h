@@ -156,6 +156,11 @@ typedef struct eval_hooks {
     /* A record that could not be evaluated (s->bad is counted here). */
     void (*fail)(const eval_shared *sh, eval_sink *s, const char *id, const char *where,
                  const char *msg);
+    /* Optional: a line of JSON Lines as text, before it is parsed; true
+     * when the hook took care of it, false to have it parsed and handed to
+     * `record` (pathway eval's fast path). */
+    bool (*line)(const eval_shared *sh, void *state, eval_sink *s, const char *p, size_t len,
+                 const eval_where *w);
 } eval_hooks;
 
 /* pathway eval's own: a pw_context per thread, a JSON line per record. */

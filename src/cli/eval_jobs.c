@@ -60,6 +60,19 @@ const char *eval_record_id(const cJSON *rec)
     return cJSON_IsString(id) && !pf_json_has_nul(id) ? id->valuestring : NULL;
 }
 
+/* The programs on the record loaded into ctx, and its result line. */
+static void eval_loaded(const eval_shared *sh, pw_context *ctx, eval_sink *s, const char *id, const eval_where *w)
+{
+    pw_error err;
+    for (size_t k = 0; k < sh->o->nprogs; k++) {
+        if (pw_evaluate(ctx, sh->o->progs[k], sh->o->as_of, &err) != PW_OK) {
+            eval_fail(sh, s, w, id, err.message);
+            return;
+        }
+    }
+    eval_write_result(sh->fmt, ctx, id, s);
+}
+
 static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const cJSON *rec,
                         const eval_where *w)
 {
@@ -74,13 +87,19 @@ static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const 
         eval_fail(sh, s, w, id, err.message);
         return;
     }
-    for (size_t k = 0; k < sh->o->nprogs; k++) {
-        if (pw_evaluate(ctx, sh->o->progs[k], sh->o->as_of, &err) != PW_OK) {
-            eval_fail(sh, s, w, id, err.message);
-            return;
-        }
-    }
-    eval_write_result(sh->fmt, ctx, id, s);
+    eval_loaded(sh, ctx, s, id, w);
+}
+
+/* A line the fast path loads needs no tree (the rest: eval_record). */
+static bool eval_record_line(const eval_shared *sh, void *state, eval_sink *s, const char *p, size_t len,
+                             const eval_where *w)
+{
+    const char *id;
+    pw_error err;
+    if (!pt_context_try_json(state, p, len, &id, &err))
+        return false;
+    eval_loaded(sh, state, s, id, w);
+    return true;
 }
 
 static void eval_record_fail(const eval_shared *sh, eval_sink *s, const char *id, const char *where,
@@ -103,7 +122,8 @@ static void eval_state_end(const eval_shared *sh, void *state, void *main_state)
     pw_context_free(state);
 }
 
-const eval_hooks eval_record_hooks = {eval_state_new, eval_state_end, eval_record, eval_record_fail};
+const eval_hooks eval_record_hooks = {eval_state_new, eval_state_end, eval_record, eval_record_fail,
+                                      eval_record_line};
 
 /* Within one line, which holds no newline. */
 static bool eval_blank(const char *p, const char *end)
@@ -134,6 +154,8 @@ static void eval_line(const eval_shared *sh, void *state, eval_sink *s, const ch
         eval_fail(sh, s, w, NULL, msg);
         return;
     }
+    if (sh->hooks->line && sh->hooks->line(sh, state, s, p, len, w))
+        return;
     /* cJSON fails the same way for bad JSON and for memory running out;
      * only the allocator sets ENOMEM (tests/unit/test_cli_allocfail.c). */
     errno = 0;

@@ -61,7 +61,7 @@ typedef struct pf_grow {
 typedef struct pf_stream {
     pf_facts *f;
     pf_ymem mem;
-    pf_sframe frames[PF_STREAM_NEST];
+    pf_sframe *frames; /* PF_STREAM_NEST of them, on the C stack */
     uint32_t nframes;
     uint32_t nest;  /* containers open, known or skipped */
     uint32_t skip;  /* containers open inside a value being skipped */
@@ -471,8 +471,11 @@ pf_stream_result pf_stream_load(pf_facts *f, const char *json, size_t len, const
         return PF_STREAM_DECLINED;
     f->oom = false;
     pf_reset(f);
+    /* Not zeroed (a frame is filled when pushed): the struct is. */
     pv_value local_vals[PF_STREAM_LOCAL];
+    pf_sframe frames[PF_STREAM_NEST];
     pf_stream S = {.f = f,
+                   .frames = frames,
                    .vals = {local_vals, 0, PF_STREAM_LOCAL, sizeof(pv_value), local_vals},
                    .max_list = pf_lim(f->max_list, PF_DEFAULT_MAX_LIST),
                    .max_depth = pf_lim(f->max_depth, PF_DEFAULT_MAX_DEPTH),

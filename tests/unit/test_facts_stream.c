@@ -213,6 +213,7 @@ static const char own_rules[] =
     "  d: date >= 1900-01-01 <= 2100-12-31 = 2000-01-01\n"
     "  od: date? = none\n"
     "  ot: text?\n"
+    "  ob: integer? >= 0 = none\n"
     "  b: boolean = true\n"
     "  tags: set of text = []\n"
     "  items: list of item = []\n"
@@ -401,6 +402,9 @@ static const edge own_edges[] = {
     /* whole numbers in a number field, -0 in both kinds */
     {OWN(",\"x\":100,\"n\":-0"), true},
     {OWN(",\"x\":-0,\"n\":0"), true},
+    /* null in a bounded optional field: no bound to meet */
+    {OWN(",\"ob\":null"), true},
+    {OWN(",\"ob\":3"), true},
     {OWN(",\"x\":0.5,\"n\":999999999999999"), false}, /* n above 1000: a bound */
     /* keys out of order, one text of the record's own: the order of ids
      * cannot differ */

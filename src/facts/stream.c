@@ -10,9 +10,11 @@
  *
  * Declined: text yajl refuses (not JSON, not UTF-8, raw control characters,
  * anything but white space after the value), any \u escape (so U+0000 and
- * surrogates need no thought: the check is a byte scan, and an escaped
- * backslash before a u is declined too), a top level that is not an
- * object, a field given twice in one object (or "id" twice at the top),
+ * surrogates need no thought: the check is a byte scan that steps over
+ * each escape, so an escaped backslash before a u is no \u), a top level
+ * that is not an object, a field given twice in one object (or "id" twice
+ * at the top), a record of more than 64 fields or of two fields of one
+ * name (which a loaded image may have),
  * a missing required field, a value of the wrong kind, null where the
  * field is not optional, a bound not met, a list or set past max_list, lists
  * nested max_depth deep, text past max_string, an integer that is not an

@@ -364,6 +364,21 @@ START_TEST(test_eval_json_without_id_field)
     ck_assert_int_eq(pw_eval_json(ctx, "{\"n\":1}", 7, day, b, sizeof b, NULL, &e), PW_OK);
     ck_assert_str_eq(a, b);
     ck_assert_ptr_nonnull(strstr(a, "\"id\":null"));
+    /* The same through the cJSON tree (the fast path declines any \u
+     * escape), with white space of each kind after the record: an id that
+     * is no text is none there too, one that is text is the line's. */
+    static const char *const tree[] = {
+        "{\"id\":5,\"n\":1,\"z\":\"\\u0041\"} \t",
+        "{\"n\":1,\"z\":\"\\u0041\"}\r\n",
+        "{\"id\":\"\\u0041\",\"n\":1}\n",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(pw_eval_json(ctx, tree[i], strlen(tree[i]), day, a, sizeof a, NULL, &e), PW_OK);
+        if (i < 2)
+            ck_assert_str_eq(a, b);
+        else
+            ck_assert_ptr_nonnull(strstr(a, "\"id\":\"A\""));
+    }
     /* pw_result_format_json: the line's length whatever the buffer. */
     pw_result_format *f;
     ck_assert_int_eq(pw_result_format_new(p, day, NULL, 0, &f, NULL), PW_OK);

@@ -313,17 +313,18 @@ pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_er
 static void pw_collect(pw_context *ctx, uint32_t p)
 {
     const pb_image *img = ctx->program->img;
-    const pb_prog *pr = &img->progs[p];
-    const uint8_t *out = ctx->outcomes + pr->first_req;
-    const uint32_t *order = ctx->order + pr->first_req;
-    uint32_t *list = ctx->lists + pr->first_req;
-    uint32_t n = 0;
-    uint32_t counts[3] = {0, 0, 0};
-    for (uint32_t k = 0; k < ctx->ntop[p]; k++) {
+    const uint32_t first = img->progs[p].first_req, ntop = ctx->ntop[p];
+    const uint8_t *out = ctx->outcomes + first;
+    const uint32_t *order = ctx->order + first;
+    const pb_req *reqs = img->reqs + first;
+    uint32_t *list = ctx->lists + first;
+    /* Counted in locals: the stores to list[] may alias ctx's fields. */
+    uint32_t n = 0, counts[3] = {0, 0, 0};
+    for (uint32_t k = 0; k < ntop; k++) {
         uint32_t i = order[k];
         if (out[i] == PV_UNMET) {
             list[n++] = i;
-            counts[img->reqs[pr->first_req + i].role]++;
+            counts[reqs[i].role]++;
         }
     }
     ctx->nunmet[p] = counts[PB_ROLE_REQUIRE];
@@ -466,16 +467,37 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
 
 /* Program p, by the VM, or from the native entry's outcomes and
  * eligibility when `native` (pw_evaluate_all). */
+/* A program's verdict from its periods and whether its requirements hold. */
+static pw_verdict pw_verdict_at(const pb_prog *pr, pw_date as_of, bool eligible)
+{
+    switch (pv_force_at(pr->from, pr->until, as_of)) {
+    case PV_NOT_YET: return PW_NOT_YET_IN_FORCE;
+    case PV_WITHDRAWN: return PW_WITHDRAWN;
+    default: break;
+    }
+    switch (pv_force_at(pr->opens, pr->closes, as_of)) {
+    case PV_NOT_YET: return PW_NOT_YET_OPEN;
+    case PV_WITHDRAWN: return PW_CLOSED;
+    default: return eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE;
+    }
+}
+
+/* Program p, by the VM, or from the native entry's outcomes and
+ * eligibility when `native` (pw_evaluate_all). */
 static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool native, pw_error *err)
 {
     const pb_image *img = ctx->program->img;
+    const pb_prog *pr = &img->progs[p];
     bool eligible = native && ctx->native_eligible[p];
     pv_error verr;
     ctx->evaluated[p] = 0;
-    bool ran = native || pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr);
+    /* The VM writes the outcomes in place; on an error they are not read
+     * (evaluated[p] stays 0). */
+    uint8_t *outcomes = ctx->outcomes + pr->first_req;
+    bool ran = native || pv_run_into(&ctx->vm, ctx->facts.root, as_of, p, outcomes, &eligible, &verr);
     if (ran) {
-        const uint8_t *from = native ? ctx->native_outcomes + img->progs[p].first_req : ctx->vm.outcomes;
-        memcpy(ctx->outcomes + img->progs[p].first_req, from, img->progs[p].nreqs);
+        if (native)
+            memcpy(outcomes, ctx->native_outcomes + pr->first_req, pr->nreqs);
         if (ctx->has_decision[p])
             ran = pw_decisions(ctx, p, as_of, &verr);
     }
@@ -483,7 +505,7 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool nat
         const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
         if (file && verr.line) {
             pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
-                    verr.message, img->strings[img->progs[p].id]);
+                    verr.message, img->strings[pr->id]);
             if (err) {
                 snprintf(err->file, sizeof err->file, "%s", file);
                 err->line = verr.line;
@@ -491,20 +513,10 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool nat
             }
             return PW_ERR_EVAL;
         }
-        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
+        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[pr->id]);
     }
     ctx->eligible[p] = eligible;
-    switch (pv_force_at(img->progs[p].from, img->progs[p].until, as_of)) {
-    case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_IN_FORCE; break;
-    case PV_WITHDRAWN: ctx->verdict[p] = PW_WITHDRAWN; break;
-    default:
-        switch (pv_force_at(img->progs[p].opens, img->progs[p].closes, as_of)) {
-        case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_OPEN; break;
-        case PV_WITHDRAWN: ctx->verdict[p] = PW_CLOSED; break;
-        default: ctx->verdict[p] = eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE; break;
-        }
-        break;
-    }
+    ctx->verdict[p] = (uint8_t)pw_verdict_at(pr, as_of, eligible);
     ctx->evaluated[p] = 1;
     pw_collect(ctx, p);
     return PW_OK;

@@ -1171,9 +1171,10 @@ fail:
 
 typedef struct pv_eval {
     pv_state *st;
+    const pb_req *reqs; /* the program's nodes */
+    uint8_t *out;       /* and their outcomes, both indexed from its first node */
     const pv_value *facts;
     int32_t today;
-    uint32_t first; /* the program's first node */
     pv_error *err;
 } pv_eval;
 
@@ -1190,13 +1191,13 @@ static bool pv_in_force(const pv_eval *e, const pb_req *r)
  * are neither needed (`all of`) nor counted. */
 static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
 {
-    const pb_req *reqs = e->st->img->reqs;
+    const pb_req *reqs = e->reqs;
     uint32_t in_force = 0;
     for (uint32_t m = 0, j = i + 1; m < g->nchildren; m++, j += reqs[j].size) {
         if (pv_in_force(e, &reqs[j]))
             in_force++;
         else
-            e->st->outcomes[j - e->first] = PV_NOT_IN_FORCE; /* whether reached or not */
+            e->out[j] = PV_NOT_IN_FORCE; /* whether reached or not */
     }
     uint32_t need = g->kind == PB_R_ALL ? in_force : g->kind == PB_R_ANY ? 1 : g->min;
     uint32_t met = 0, left = in_force, j = i + 1;
@@ -1222,23 +1223,25 @@ static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
 
 static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
 {
-    const pb_req *r = &e->st->img->reqs[i];
+    const pb_req *r = &e->reqs[i];
+    uint8_t o;
     if (!pv_in_force(e, r)) {
-        *out = PV_NOT_IN_FORCE;
+        o = PV_NOT_IN_FORCE;
     } else if (r->kind == PB_R_LEAF) {
         pv_value v;
         if (!pv_exec_leaf(e->st, e->facts, e->today, r->func, &v, e->err))
             return false;
-        *out = v.as.b && !v.none ? PV_MET : PV_UNMET;
-    } else if (!pv_group(e, r, i, out)) {
+        o = v.as.b && !v.none ? PV_MET : PV_UNMET;
+    } else if (!pv_group(e, r, i, &o)) {
         return false;
     }
-    e->st->outcomes[i - e->first] = *out;
+    e->out[i] = o;
+    *out = o;
     return true;
 }
 
-bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, bool *eligible,
-            pv_error *err)
+bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, uint8_t *outcomes,
+                 bool *eligible, pv_error *err)
 {
     pv_error scratch;
     if (!err)
@@ -1252,25 +1255,31 @@ bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, b
     }
     pv_memo_day(st, today);
     const pb_prog *p = &img->progs[prog];
-    memset(st->outcomes, 0, p->nreqs);
+    memset(outcomes, 0, p->nreqs);
     *eligible = false;
     if (pv_force_at(p->from, p->until, today) != PV_IN_FORCE)
         return true;
-    pv_eval e = {st, facts, today, p->first_req, err};
+    pv_eval e = {st, img->reqs + p->first_req, outcomes, facts, today, err};
     /* Every top-level requirement is evaluated, whatever the others gave, so
      * that the caller can report all that are unmet. */
     bool all = true;
-    for (uint32_t i = p->first_req; i < p->first_req + p->nreqs; i += img->reqs[i].size) {
+    for (uint32_t i = 0; i < p->nreqs; i += e.reqs[i].size) {
         uint8_t o;
         if (!pv_node(&e, i, &o))
             return false;
-        if (img->reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
+        if (e.reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
             all = false;
     }
     /* Outside the enrolment window nobody may enrol; the requirements were
      * still evaluated, so their outcomes show what else stands in the way. */
     *eligible = all && pv_force_at(p->opens, p->closes, today) == PV_IN_FORCE;
     return true;
+}
+
+bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, bool *eligible,
+            pv_error *err)
+{
+    return pv_run_into(st, facts, today, prog, st->outcomes, eligible, err);
 }
 
 bool pv_call(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,

@@ -172,6 +172,12 @@ void pv_memo_forget(pv_state *st);
  * error (integer overflow, instruction budget) returns false with err set. */
 bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog,
             bool *eligible, pv_error *err);
+/* pv_run with the outcomes written to `outcomes` (the program's nreqs
+ * entries) instead of st->outcomes: a host keeping every program's
+ * outcomes side by side (pw_evaluate_all) needs no copy. On a runtime
+ * error the entries hold what the run had reached. */
+bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, uint8_t *outcomes,
+                 bool *eligible, pv_error *err);
 
 /* Calls function `func` with its nparams arguments `args` (of the parameter
  * types) and stores its result in *result. For tests, tools and hosts that

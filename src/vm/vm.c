@@ -663,8 +663,9 @@ static const pv_memo *pv_memo_find(pv_state *st, uint32_t f, const pv_value *arg
     }
     /* Copied now: the callee's code may reuse its parameters' slots. */
     m->epoch = 0; /* not valid until the call returns */
-    if (g->nparams)
-        memcpy(m->args, args, g->nparams * sizeof *args);
+    /* A loop, not memcpy: one or two values, where a call costs more. */
+    for (uint32_t i = 0; i < g->nparams; i++)
+        m->args[i] = args[i];
     *slot = m;
     return NULL;
 }
@@ -713,14 +714,15 @@ static void pv_memo_day(pv_state *st, int32_t today)
 static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
                     pv_value *result, pv_error *err);
 
-static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+/* remember: st->memo && !st->track, which holds for a whole run. */
+static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uint32_t func, bool remember,
                          pv_value *result, pv_error *err)
 {
     pv_memo *keep = NULL;
     const pv_memo *m = NULL;
     /* A requirement's function has no parameters (the verifier refuses
      * others, verify_progs.c), so it has its one entry. */
-    if (st->memo && !st->track)
+    if (remember)
         m = pv_memo_find0(st, func, &keep);
     if (m && m->cost <= st->budget - st->executed) {
         st->executed += m->cost;
@@ -1175,6 +1177,7 @@ typedef struct pv_eval {
     uint8_t *out;       /* and their outcomes, both indexed from its first node */
     const pv_value *facts;
     int32_t today;
+    bool remember;      /* calls are remembered (pv_memo_init, no day window) */
     pv_error *err;
 } pv_eval;
 
@@ -1229,7 +1232,7 @@ static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
         o = PV_NOT_IN_FORCE;
     } else if (r->kind == PB_R_LEAF) {
         pv_value v;
-        if (!pv_exec_leaf(e->st, e->facts, e->today, r->func, &v, e->err))
+        if (!pv_exec_leaf(e->st, e->facts, e->today, r->func, e->remember, &v, e->err))
             return false;
         o = v.as.b && !v.none ? PV_MET : PV_UNMET;
     } else if (!pv_group(e, r, i, &o)) {
@@ -1259,7 +1262,7 @@ bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t pr
     *eligible = false;
     if (pv_force_at(p->from, p->until, today) != PV_IN_FORCE)
         return true;
-    pv_eval e = {st, img->reqs + p->first_req, outcomes, facts, today, err};
+    pv_eval e = {st, img->reqs + p->first_req, outcomes, facts, today, st->memo && !st->track, err};
     /* Every top-level requirement is evaluated, whatever the others gave, so
      * that the caller can report all that are unmet. */
     bool all = true;

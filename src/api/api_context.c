@@ -310,7 +310,7 @@ pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_er
 
 /* Sorts the program's nodes into the unmet / preferred / advice lists, in
  * declaration order, so that readers are O(1). */
-static void pw_collect(pw_context *ctx, uint32_t p)
+static inline void pw_collect(pw_context *ctx, uint32_t p)
 {
     const pb_image *img = ctx->program->img;
     const uint32_t first = img->progs[p].first_req, ntop = ctx->ntop[p];
@@ -465,8 +465,6 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
     return true;
 }
 
-/* Program p, by the VM, or from the native entry's outcomes and
- * eligibility when `native` (pw_evaluate_all). */
 /* A program's verdict from its periods and whether its requirements hold. */
 static pw_verdict pw_verdict_at(const pb_prog *pr, pw_date as_of, bool eligible)
 {
@@ -482,44 +480,69 @@ static pw_verdict pw_verdict_at(const pb_prog *pr, pw_date as_of, bool eligible)
     }
 }
 
+/* Program p's runtime error, with its place when the VM knows it. */
+static pw_status pw_eval_fail(const pw_context *ctx, uint32_t p, const pv_error *verr, pw_error *err)
+{
+    const pb_image *img = ctx->program->img;
+    const char *file = verr->file < img->nstrings ? img->strings[verr->file] : NULL;
+    const char *id = img->strings[img->progs[p].id];
+    if (!file || !verr->line)
+        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr->message, id);
+    pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr->line, verr->col, verr->message, id);
+    if (err) {
+        snprintf(err->file, sizeof err->file, "%s", file);
+        err->line = verr->line;
+        err->column = verr->col;
+    }
+    return PW_ERR_EVAL;
+}
+
+/* Program p's results, once its outcomes are in place: what a person
+ * decides, the verdict, the lists. */
+static inline pw_status pw_finish(pw_context *ctx, uint32_t p, pw_date as_of, bool eligible, pw_error *err)
+{
+    pv_error verr;
+    if (ctx->has_decision[p] && !pw_decisions(ctx, p, as_of, &verr))
+        return pw_eval_fail(ctx, p, &verr, err);
+    ctx->eligible[p] = eligible;
+    ctx->verdict[p] = (uint8_t)pw_verdict_at(&ctx->program->img->progs[p], as_of, eligible);
+    ctx->evaluated[p] = 1;
+    pw_collect(ctx, p);
+    return PW_OK;
+}
+
 /* Program p, by the VM, or from the native entry's outcomes and
  * eligibility when `native` (pw_evaluate_all). */
 static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool native, pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
-    const pb_prog *pr = &img->progs[p];
+    const pb_prog *pr = &ctx->program->img->progs[p];
     bool eligible = native && ctx->native_eligible[p];
     pv_error verr;
     ctx->evaluated[p] = 0;
-    /* The VM writes the outcomes in place; on an error they are not read
-     * (evaluated[p] stays 0). */
+    /* The VM writes the outcomes in place; after an error they are not
+     * read (evaluated[p] stays 0). */
     uint8_t *outcomes = ctx->outcomes + pr->first_req;
-    bool ran = native || pv_run_into(&ctx->vm, ctx->facts.root, as_of, p, outcomes, &eligible, &verr);
-    if (ran) {
-        if (native)
-            memcpy(outcomes, ctx->native_outcomes + pr->first_req, pr->nreqs);
-        if (ctx->has_decision[p])
-            ran = pw_decisions(ctx, p, as_of, &verr);
-    }
-    if (!ran) {
-        const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
-        if (file && verr.line) {
-            pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
-                    verr.message, img->strings[pr->id]);
-            if (err) {
-                snprintf(err->file, sizeof err->file, "%s", file);
-                err->line = verr.line;
-                err->column = verr.col;
-            }
-            return PW_ERR_EVAL;
-        }
-        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[pr->id]);
-    }
-    ctx->eligible[p] = eligible;
-    ctx->verdict[p] = (uint8_t)pw_verdict_at(pr, as_of, eligible);
-    ctx->evaluated[p] = 1;
-    pw_collect(ctx, p);
-    return PW_OK;
+    if (native)
+        memcpy(outcomes, ctx->native_outcomes + pr->first_req, pr->nreqs);
+    else if (!pv_run_into(&ctx->vm, ctx->facts.root, as_of, p, outcomes, &eligible, &verr))
+        return pw_eval_fail(ctx, p, &verr, err);
+    return pw_finish(ctx, p, as_of, eligible, err);
+}
+
+/* Every program by the VM in one call (pv_run_all), with what
+ * pw_run_one gives program by program: those after a program that fails
+ * are left as they were. */
+static pw_status pw_run_all(pw_context *ctx, pw_date as_of, pw_error *err)
+{
+    uint32_t np = ctx->program->img->nprogs, failed = np;
+    pv_error verr;
+    bool ran = pv_run_all(&ctx->vm, ctx->facts.root, as_of, ctx->outcomes, ctx->eligible, &failed, &verr);
+    /* The programs whose outcomes were written, the failed one included. */
+    memset(ctx->evaluated, 0, ran ? np : failed + 1);
+    pw_status st = PW_OK;
+    for (uint32_t p = 0; st == PW_OK && p < failed; p++)
+        st = pw_finish(ctx, p, as_of, ctx->eligible[p], err);
+    return st == PW_OK && !ran ? pw_eval_fail(ctx, failed, &verr, err) : st;
 }
 
 pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
@@ -576,8 +599,10 @@ pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
         return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
     bool native;
     pw_status st = pwi_native_run(ctx, as_of, &native, err);
-    for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)
-        st = pw_run_one(ctx, p, as_of, native && !ctx->fallback[p], err);
+    if (st == PW_OK && !native)
+        st = pw_run_all(ctx, as_of, err);
+    for (uint32_t p = 0; st == PW_OK && native && p < ctx->program->img->nprogs; p++)
+        st = pw_run_one(ctx, p, as_of, !ctx->fallback[p], err);
     return st == PW_OK ? pw_done(err) : st;
 }
 

@@ -1243,39 +1243,69 @@ static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
     return true;
 }
 
+/* Program p's tree on e's day, its outcomes into out; e->st and the day's
+ * memory are set up. */
+static bool pv_run_prog(pv_eval *e, const pb_prog *p, uint8_t *out, bool *eligible)
+{
+    e->st->executed = 0; /* the budget is per program */
+    e->reqs = e->st->img->reqs + p->first_req;
+    e->out = out;
+    memset(out, 0, p->nreqs);
+    *eligible = false;
+    if (pv_force_at(p->from, p->until, e->today) != PV_IN_FORCE)
+        return true;
+    /* Every top-level requirement is evaluated, whatever the others gave, so
+     * that the caller can report all that are unmet. */
+    bool all = true;
+    for (uint32_t i = 0; i < p->nreqs; i += e->reqs[i].size) {
+        uint8_t o;
+        if (!pv_node(e, i, &o))
+            return false;
+        if (e->reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
+            all = false;
+    }
+    /* Outside the enrolment window nobody may enrol; the requirements were
+     * still evaluated, so their outcomes show what else stands in the way. */
+    *eligible = all && pv_force_at(p->opens, p->closes, e->today) == PV_IN_FORCE;
+    return true;
+}
+
+/* The evaluation of a run on `today`: its error cleared, the day's memory. */
+static pv_eval pv_begin(pv_state *st, const pv_value *facts, int32_t today, pv_error *err)
+{
+    pv_clear_error(err);
+    st->executed = 0;
+    pv_memo_day(st, today);
+    return (pv_eval){st, NULL, NULL, facts, today, st->memo && !st->track, err};
+}
+
 bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, uint8_t *outcomes,
                  bool *eligible, pv_error *err)
 {
     pv_error scratch;
     if (!err)
         err = &scratch;
-    pv_clear_error(err);
-    const pb_image *img = st->img;
-    st->executed = 0;
-    if (prog >= img->nprogs) {
-        pv_message(err, "no program %u (the image has %u)", prog, img->nprogs);
+    pv_eval e = pv_begin(st, facts, today, err);
+    if (prog >= st->img->nprogs) {
+        pv_message(err, "no program %u (the image has %u)", prog, st->img->nprogs);
         return false;
     }
-    pv_memo_day(st, today);
-    const pb_prog *p = &img->progs[prog];
-    memset(outcomes, 0, p->nreqs);
-    *eligible = false;
-    if (pv_force_at(p->from, p->until, today) != PV_IN_FORCE)
-        return true;
-    pv_eval e = {st, img->reqs + p->first_req, outcomes, facts, today, st->memo && !st->track, err};
-    /* Every top-level requirement is evaluated, whatever the others gave, so
-     * that the caller can report all that are unmet. */
-    bool all = true;
-    for (uint32_t i = 0; i < p->nreqs; i += e.reqs[i].size) {
-        uint8_t o;
-        if (!pv_node(&e, i, &o))
+    return pv_run_prog(&e, &st->img->progs[prog], outcomes, eligible);
+}
+
+bool pv_run_all(pv_state *st, const pv_value *facts, int32_t today, uint8_t *outcomes, uint8_t *eligible,
+                uint32_t *failed, pv_error *err)
+{
+    pv_eval e = pv_begin(st, facts, today, err);
+    const pb_image *img = st->img;
+    for (uint32_t p = 0; p < img->nprogs; p++) {
+        bool ok;
+        if (!pv_run_prog(&e, &img->progs[p], outcomes + img->progs[p].first_req, &ok)) {
+            *failed = p;
             return false;
-        if (e.reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
-            all = false;
+        }
+        eligible[p] = ok;
     }
-    /* Outside the enrolment window nobody may enrol; the requirements were
-     * still evaluated, so their outcomes show what else stands in the way. */
-    *eligible = all && pv_force_at(p->opens, p->closes, today) == PV_IN_FORCE;
     return true;
 }
 

@@ -442,7 +442,7 @@ void pwi_context_restore(pw_context *ctx, struct pwi_saved *s)
 
 /* For each unmet requirement a person decides: what the facts record,
  * from its decision function (pb_decision). */
-static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *verr)
+static void pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of)
 {
     const pb_image *img = ctx->program->img;
     const pb_prog *pr = &img->progs[p];
@@ -456,13 +456,13 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
         /* The requirement's leaf is this function's `= yes` (bc/decision.h):
          * pv_run just ran it within the same budget, counted afresh by
          * pv_call, and it can fail no other way (it reads the decisions
-         * and compares texts). */
-        bool ran = pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr);
+         * and compares texts); should it, nothing is taken as decided. */
+        pv_error verr;
+        bool ran = pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, &verr);
         if (PU_NEVER(!ran))
-            return false;
+            continue;
         ctx->decided[node] = (uint8_t)(1 + (v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO : PB_DECIDED_NOTHING));
     }
-    return true;
 }
 
 /* A program's verdict from its periods and whether its requirements hold. */
@@ -499,16 +499,14 @@ static pw_status pw_eval_fail(const pw_context *ctx, uint32_t p, const pv_error 
 
 /* Program p's results, once its outcomes are in place: what a person
  * decides, the verdict, the lists. */
-static inline pw_status pw_finish(pw_context *ctx, uint32_t p, pw_date as_of, bool eligible, pw_error *err)
+static inline void pw_finish(pw_context *ctx, uint32_t p, pw_date as_of, bool eligible)
 {
-    pv_error verr;
-    if (ctx->has_decision[p] && !pw_decisions(ctx, p, as_of, &verr))
-        return pw_eval_fail(ctx, p, &verr, err);
+    if (ctx->has_decision[p])
+        pw_decisions(ctx, p, as_of);
     ctx->eligible[p] = eligible;
     ctx->verdict[p] = (uint8_t)pw_verdict_at(&ctx->program->img->progs[p], as_of, eligible);
     ctx->evaluated[p] = 1;
     pw_collect(ctx, p);
-    return PW_OK;
 }
 
 /* Program p, by the VM, or from the native entry's outcomes and
@@ -526,23 +524,39 @@ static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool nat
         memcpy(outcomes, ctx->native_outcomes + pr->first_req, pr->nreqs);
     else if (!pv_run_into(&ctx->vm, ctx->facts.root, as_of, p, outcomes, &eligible, &verr))
         return pw_eval_fail(ctx, p, &verr, err);
-    return pw_finish(ctx, p, as_of, eligible, err);
+    pw_finish(ctx, p, as_of, eligible);
+    return PW_OK;
 }
 
-/* Every program by the VM in one call (pv_run_all), with what
- * pw_run_one gives program by program: those after a program that fails
- * are left as they were. */
-static pw_status pw_run_all(pw_context *ctx, pw_date as_of, pw_error *err)
+/* Programs by the VM in one call (pv_run_all), with what pw_run_one gives
+ * program by program: those after a program that fails are left as they
+ * were. progs as for pv_run_all. */
+static pw_status pw_run_all(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err)
 {
-    uint32_t np = ctx->program->img->nprogs, failed = np;
+    size_t failed = n;
     pv_error verr;
-    bool ran = pv_run_all(&ctx->vm, ctx->facts.root, as_of, ctx->outcomes, ctx->eligible, &failed, &verr);
+    bool ran = pv_run_all(&ctx->vm, ctx->facts.root, as_of, progs, n, ctx->outcomes, ctx->eligible, &failed, &verr);
     /* The programs whose outcomes were written, the failed one included. */
-    memset(ctx->evaluated, 0, ran ? np : failed + 1);
-    pw_status st = PW_OK;
-    for (uint32_t p = 0; st == PW_OK && p < failed; p++)
-        st = pw_finish(ctx, p, as_of, ctx->eligible[p], err);
-    return st == PW_OK && !ran ? pw_eval_fail(ctx, failed, &verr, err) : st;
+    size_t written = ran ? n : failed + 1;
+    for (size_t k = 0; k < written; k++)
+        ctx->evaluated[progs ? progs[k] : k] = 0;
+    for (size_t k = 0; k < failed; k++) {
+        uint32_t p = (uint32_t)(progs ? progs[k] : k);
+        pw_finish(ctx, p, as_of, ctx->eligible[p]);
+    }
+    return ran ? PW_OK : pw_eval_fail(ctx, (uint32_t)(progs ? progs[failed] : failed), &verr, err);
+}
+
+pw_status pwi_evaluate_list(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err)
+{
+    /* The callers took the indices from the program (pw_result_format_new,
+     * the command line's --program). */
+    for (size_t k = 0; k < n; k++)
+        PU_ASSERT(progs[k] < ctx->program->img->nprogs);
+    pw_status st = pw_prepare(ctx, err);
+    if (st == PW_OK)
+        st = pw_run_all(ctx, progs, n, as_of, err);
+    return st == PW_OK ? pw_done(err) : st;
 }
 
 pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
@@ -600,7 +614,7 @@ pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
     bool native;
     pw_status st = pwi_native_run(ctx, as_of, &native, err);
     if (st == PW_OK && !native)
-        st = pw_run_all(ctx, as_of, err);
+        st = pw_run_all(ctx, NULL, ctx->program->img->nprogs, as_of, err);
     for (uint32_t p = 0; st == PW_OK && native && p < ctx->program->img->nprogs; p++)
         st = pw_run_one(ctx, p, as_of, !ctx->fallback[p], err);
     return st == PW_OK ? pw_done(err) : st;

@@ -56,6 +56,9 @@ struct pv_state *pt_context_vm(pw_context *ctx);
 /* Like pw_context_set_json, for a caller that already parsed the record
  * (the command line, which also needs the record's id when it is bad). */
 pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+/* Evaluates the n programs progs[] in order, as pw_evaluate one by one
+ * would (stopping at the first that fails), in one VM call. */
+pw_status pt_evaluate_list(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err);
 
 /* A new context on src's program and limits holding a copy of src's facts
  * (completed first, as pw_evaluate completes them), and the copy as a JSON

@@ -74,11 +74,9 @@ static void eval_record(const eval_shared *sh, void *state, eval_sink *s, const 
         eval_fail(sh, s, w, id, err.message);
         return;
     }
-    for (size_t k = 0; k < sh->o->nprogs; k++) {
-        if (pw_evaluate(ctx, sh->o->progs[k], sh->o->as_of, &err) != PW_OK) {
-            eval_fail(sh, s, w, id, err.message);
-            return;
-        }
+    if (pt_evaluate_list(ctx, sh->o->progs, sh->o->nprogs, sh->o->as_of, &err) != PW_OK) {
+        eval_fail(sh, s, w, id, err.message);
+        return;
     }
     eval_write_result(sh->fmt, ctx, id, s);
 }

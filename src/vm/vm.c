@@ -1293,18 +1293,19 @@ bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t pr
     return pv_run_prog(&e, &st->img->progs[prog], outcomes, eligible);
 }
 
-bool pv_run_all(pv_state *st, const pv_value *facts, int32_t today, uint8_t *outcomes, uint8_t *eligible,
-                uint32_t *failed, pv_error *err)
+bool pv_run_all(pv_state *st, const pv_value *facts, int32_t today, const size_t *progs, size_t n,
+                uint8_t *outcomes, uint8_t *eligible, size_t *failed, pv_error *err)
 {
     pv_eval e = pv_begin(st, facts, today, err);
     const pb_image *img = st->img;
-    for (uint32_t p = 0; p < img->nprogs; p++) {
+    for (size_t k = 0; k < n; k++) {
+        size_t i = progs ? progs[k] : k;
         bool ok;
-        if (!pv_run_prog(&e, &img->progs[p], outcomes + img->progs[p].first_req, &ok)) {
-            *failed = p;
+        if (!pv_run_prog(&e, &img->progs[i], outcomes + img->progs[i].first_req, &ok)) {
+            *failed = k;
             return false;
         }
-        eligible[p] = ok;
+        eligible[i] = ok;
     }
     return true;
 }

@@ -325,20 +325,21 @@ pw_status pw_context_add(pw_context *ctx, const char *path, size_t *index, pw_er
 
 /* Sorts the program's nodes into the unmet / preferred / advice lists, in
  * declaration order, so that readers are O(1). */
-static void pw_collect(pw_context *ctx, uint32_t p)
+static inline void pw_collect(pw_context *ctx, uint32_t p)
 {
     const pb_image *img = ctx->program->img;
-    const pb_prog *pr = &img->progs[p];
-    const uint8_t *out = ctx->outcomes + pr->first_req;
-    const uint32_t *order = ctx->order + pr->first_req;
-    uint32_t *list = ctx->lists + pr->first_req;
-    uint32_t n = 0;
-    uint32_t counts[3] = {0, 0, 0};
-    for (uint32_t k = 0; k < ctx->ntop[p]; k++) {
+    const uint32_t first = img->progs[p].first_req, ntop = ctx->ntop[p];
+    const uint8_t *out = ctx->outcomes + first;
+    const uint32_t *order = ctx->order + first;
+    const pb_req *reqs = img->reqs + first;
+    uint32_t *list = ctx->lists + first;
+    /* Counted in locals: the stores to list[] may alias ctx's fields. */
+    uint32_t n = 0, counts[3] = {0, 0, 0};
+    for (uint32_t k = 0; k < ntop; k++) {
         uint32_t i = order[k];
         if (out[i] == PV_UNMET) {
             list[n++] = i;
-            counts[img->reqs[pr->first_req + i].role]++;
+            counts[reqs[i].role]++;
         }
     }
     ctx->nunmet[p] = counts[PB_ROLE_REQUIRE];
@@ -456,7 +457,7 @@ void pwi_context_restore(pw_context *ctx, struct pwi_saved *s)
 
 /* For each unmet requirement a person decides: what the facts record,
  * from its decision function (pb_decision). */
-static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *verr)
+static void pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of)
 {
     const pb_image *img = ctx->program->img;
     const pb_prog *pr = &img->progs[p];
@@ -470,59 +471,107 @@ static bool pw_decisions(pw_context *ctx, uint32_t p, pw_date as_of, pv_error *v
         /* The requirement's leaf is this function's `= yes` (bc/decision.h):
          * pv_run just ran it within the same budget, counted afresh by
          * pv_call, and it can fail no other way (it reads the decisions
-         * and compares texts). */
-        bool ran = pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, verr);
+         * and compares texts); should it, nothing is taken as decided. */
+        pv_error verr;
+        bool ran = pv_call(&ctx->vm, ctx->facts.root, as_of, fn, NULL, &v, &verr);
         if (PU_NEVER(!ran))
-            return false;
+            continue;
         ctx->decided[node] = (uint8_t)(1 + (v.as.i == PB_DECIDED_NO ? PB_DECIDED_NO : PB_DECIDED_NOTHING));
     }
-    return true;
+}
+
+/* A program's verdict from its periods and whether its requirements hold. */
+static pw_verdict pw_verdict_at(const pb_prog *pr, pw_date as_of, bool eligible)
+{
+    switch (pv_force_at(pr->from, pr->until, as_of)) {
+    case PV_NOT_YET: return PW_NOT_YET_IN_FORCE;
+    case PV_WITHDRAWN: return PW_WITHDRAWN;
+    default: break;
+    }
+    switch (pv_force_at(pr->opens, pr->closes, as_of)) {
+    case PV_NOT_YET: return PW_NOT_YET_OPEN;
+    case PV_WITHDRAWN: return PW_CLOSED;
+    default: return eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE;
+    }
+}
+
+/* Program p's runtime error, with its place when the VM knows it. */
+static pw_status pw_eval_fail(const pw_context *ctx, uint32_t p, const pv_error *verr, pw_error *err)
+{
+    const pb_image *img = ctx->program->img;
+    const char *file = verr->file < img->nstrings ? img->strings[verr->file] : NULL;
+    const char *id = img->strings[img->progs[p].id];
+    if (!file || !verr->line)
+        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr->message, id);
+    pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr->line, verr->col, verr->message, id);
+    if (err) {
+        snprintf(err->file, sizeof err->file, "%s", file);
+        err->line = verr->line;
+        err->column = verr->col;
+    }
+    return PW_ERR_EVAL;
+}
+
+/* Program p's results, once its outcomes are in place: what a person
+ * decides, the verdict, the lists. */
+static inline void pw_finish(pw_context *ctx, uint32_t p, pw_date as_of, bool eligible)
+{
+    if (ctx->has_decision[p])
+        pw_decisions(ctx, p, as_of);
+    ctx->eligible[p] = eligible;
+    ctx->verdict[p] = (uint8_t)pw_verdict_at(&ctx->program->img->progs[p], as_of, eligible);
+    ctx->evaluated[p] = 1;
+    pw_collect(ctx, p);
 }
 
 /* Program p, by the VM, or from the native entry's outcomes and
  * eligibility when `native` (pw_evaluate_all). */
 static pw_status pw_run_one(pw_context *ctx, uint32_t p, pw_date as_of, bool native, pw_error *err)
 {
-    const pb_image *img = ctx->program->img;
+    const pb_prog *pr = &ctx->program->img->progs[p];
     bool eligible = native && ctx->native_eligible[p];
     pv_error verr;
     ctx->evaluated[p] = 0;
-    bool ran = native || pv_run(&ctx->vm, ctx->facts.root, as_of, p, &eligible, &verr);
-    if (ran) {
-        const uint8_t *from = native ? ctx->native_outcomes + img->progs[p].first_req : ctx->vm.outcomes;
-        memcpy(ctx->outcomes + img->progs[p].first_req, from, img->progs[p].nreqs);
-        if (ctx->has_decision[p])
-            ran = pw_decisions(ctx, p, as_of, &verr);
-    }
-    if (!ran) {
-        const char *file = verr.file < img->nstrings ? img->strings[verr.file] : NULL;
-        if (file && verr.line) {
-            pwi_fail(err, PW_ERR_EVAL, "%s:%u:%u: %s (program `%s`)", file, verr.line, verr.col,
-                    verr.message, img->strings[img->progs[p].id]);
-            if (err) {
-                snprintf(err->file, sizeof err->file, "%s", file);
-                err->line = verr.line;
-                err->column = verr.col;
-            }
-            return PW_ERR_EVAL;
-        }
-        return pwi_fail(err, PW_ERR_EVAL, "%s (program `%s`)", verr.message, img->strings[img->progs[p].id]);
-    }
-    ctx->eligible[p] = eligible;
-    switch (pv_force_at(img->progs[p].from, img->progs[p].until, as_of)) {
-    case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_IN_FORCE; break;
-    case PV_WITHDRAWN: ctx->verdict[p] = PW_WITHDRAWN; break;
-    default:
-        switch (pv_force_at(img->progs[p].opens, img->progs[p].closes, as_of)) {
-        case PV_NOT_YET: ctx->verdict[p] = PW_NOT_YET_OPEN; break;
-        case PV_WITHDRAWN: ctx->verdict[p] = PW_CLOSED; break;
-        default: ctx->verdict[p] = eligible ? PW_ELIGIBLE : PW_NOT_ELIGIBLE; break;
-        }
-        break;
-    }
-    ctx->evaluated[p] = 1;
-    pw_collect(ctx, p);
+    /* The VM writes the outcomes in place; after an error they are not
+     * read (evaluated[p] stays 0). */
+    uint8_t *outcomes = ctx->outcomes + pr->first_req;
+    if (native)
+        memcpy(outcomes, ctx->native_outcomes + pr->first_req, pr->nreqs);
+    else if (!pv_run_into(&ctx->vm, ctx->facts.root, as_of, p, outcomes, &eligible, &verr))
+        return pw_eval_fail(ctx, p, &verr, err);
+    pw_finish(ctx, p, as_of, eligible);
     return PW_OK;
+}
+
+/* Programs by the VM in one call (pv_run_all), with what pw_run_one gives
+ * program by program: those after a program that fails are left as they
+ * were. progs as for pv_run_all. */
+static pw_status pw_run_all(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err)
+{
+    size_t failed = n;
+    pv_error verr;
+    bool ran = pv_run_all(&ctx->vm, ctx->facts.root, as_of, progs, n, ctx->outcomes, ctx->eligible, &failed, &verr);
+    /* The programs whose outcomes were written, the failed one included. */
+    size_t written = ran ? n : failed + 1;
+    for (size_t k = 0; k < written; k++)
+        ctx->evaluated[progs ? progs[k] : k] = 0;
+    for (size_t k = 0; k < failed; k++) {
+        uint32_t p = (uint32_t)(progs ? progs[k] : k);
+        pw_finish(ctx, p, as_of, ctx->eligible[p]);
+    }
+    return ran ? PW_OK : pw_eval_fail(ctx, (uint32_t)(progs ? progs[failed] : failed), &verr, err);
+}
+
+pw_status pwi_evaluate_list(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err)
+{
+    /* The callers took the indices from the program (pw_result_format_new,
+     * the command line's --program). */
+    for (size_t k = 0; k < n; k++)
+        PU_ASSERT(progs[k] < ctx->program->img->nprogs);
+    pw_status st = pw_prepare(ctx, err);
+    if (st == PW_OK)
+        st = pw_run_all(ctx, progs, n, as_of, err);
+    return st == PW_OK ? pw_done(err) : st;
 }
 
 pw_status pw_evaluate(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err)
@@ -579,8 +628,10 @@ pw_status pw_evaluate_all(pw_context *ctx, pw_date as_of, pw_error *err)
         return pwi_fail(err, PW_ERR_USAGE, "pw_evaluate_all: NULL context");
     bool native;
     pw_status st = pwi_native_run(ctx, as_of, &native, err);
-    for (uint32_t p = 0; st == PW_OK && p < ctx->program->img->nprogs; p++)
-        st = pw_run_one(ctx, p, as_of, native && !ctx->fallback[p], err);
+    if (st == PW_OK && !native)
+        st = pw_run_all(ctx, NULL, ctx->program->img->nprogs, as_of, err);
+    for (uint32_t p = 0; st == PW_OK && native && p < ctx->program->img->nprogs; p++)
+        st = pw_run_one(ctx, p, as_of, !ctx->fallback[p], err);
     return st == PW_OK ? pw_done(err) : st;
 }
 

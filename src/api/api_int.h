@@ -106,6 +106,10 @@ static inline const uint32_t *pwi_result_nodes(const pw_context *ctx, size_t pro
  * would. */
 pw_status pwi_native_run(pw_context *ctx, pw_date as_of, bool *ran, pw_error *err);
 pw_status pwi_native_result(pw_context *ctx, size_t prog, pw_date as_of, pw_error *err);
+/* Evaluates the n programs progs[] (indices, in order) as pw_evaluate does
+ * one by one, stopping at the first that fails, with one VM call for them
+ * all (pv_run_all). */
+pw_status pwi_evaluate_list(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err);
 
 /* Success: clears the caller's error, structured fields included. */
 pw_status pwi_ok(pw_error *err);

@@ -33,6 +33,7 @@ typedef struct pwj_prog {
     pwj_piece open[2][PW_CLOSED + 1];
     const pwj_piece *labels; /* per requirement node: its label as a JSON string */
 } pwj_prog;
+_Static_assert(sizeof(pwj_prog) % _Alignof(size_t) == 0, "pw_result_format's index array follows its pwj_progs");
 
 struct pw_result_format {
     const pw_program *program;
@@ -40,6 +41,8 @@ struct pw_result_format {
     size_t nprogs;
     pwj_piece results;      /* ,"as_of":"2026-11-23","results":[ */
     pwj_prog *progs;
+    size_t *prog_index;     /* nprogs: each one's program index, for pwi_evaluate_list;
+                             * in the block of progs */
     pwj_piece *labels;      /* backs every pwj_prog.labels */
     pu_buf store;
 };
@@ -220,9 +223,12 @@ pw_status pw_result_format_new(const pw_program *program, pw_date as_of, const s
     size_t nlabels = 0;
     for (size_t k = 0; k < nprogs; k++)
         nlabels += pw_requirement_count(program, progs[k]);
-    f->progs = calloc(nprogs ? nprogs : 1, sizeof *f->progs);
+    /* pwj_prog holds a size_t, so the index array after it is aligned. */
+    f->progs = calloc(nprogs ? nprogs : 1, sizeof *f->progs + sizeof *f->prog_index);
     f->labels = calloc(nlabels ? nlabels : 1, sizeof *f->labels);
     if (f->progs && f->labels) {
+        f->prog_index = (size_t *)(f->progs + (nprogs ? nprogs : 1));
+        memcpy(f->prog_index, progs, nprogs * sizeof *progs);
         char day[11];
         pw_date_format(as_of, day);
         pu_buf_printf(&f->store, ",\"as_of\":\"%s\",\"results\":[", day);
@@ -399,8 +405,10 @@ static pw_status pwj_eval(pw_context *ctx, const char *json, size_t len, pw_date
     bool native = false;
     if (st == PW_OK)
         st = pwi_native_run(ctx, as_of, &native, err);
-    for (size_t k = 0; st == PW_OK && k < f->nprogs; k++)
-        st = native ? pwi_native_result(ctx, f->progs[k].p, as_of, err) : pw_evaluate(ctx, f->progs[k].p, as_of, err);
+    for (size_t k = 0; st == PW_OK && native && k < f->nprogs; k++)
+        st = pwi_native_result(ctx, f->progs[k].p, as_of, err);
+    if (st == PW_OK && !native)
+        st = pwi_evaluate_list(ctx, f->prog_index, f->nprogs, as_of, err);
     if (st == PW_OK) {
         pwi_result_format_append(f, ctx, id_text, out);
         if (out->oom)

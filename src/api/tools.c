@@ -51,6 +51,11 @@ pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_e
     return pwi_context_set_cjson(ctx, record, err);
 }
 
+pw_status pt_evaluate_list(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err)
+{
+    return pwi_evaluate_list(ctx, progs, n, as_of, err);
+}
+
 bool pt_context_try_json(pw_context *ctx, const char *json, size_t len, const char **id, pw_error *err)
 {
     return pwi_context_try_stream(ctx, json, len, id, err);

@@ -56,6 +56,9 @@ struct pv_state *pt_context_vm(pw_context *ctx);
 /* Like pw_context_set_json, for a caller that already parsed the record
  * (the command line, which also needs the record's id when it is bad). */
 pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err);
+/* Evaluates the n programs progs[] in order, as pw_evaluate one by one
+ * would (stopping at the first that fails), in one VM call. */
+pw_status pt_evaluate_list(pw_context *ctx, const size_t *progs, size_t n, pw_date as_of, pw_error *err);
 /* The fast path of pw_context_set_json alone (docs/performance.md): true
  * when it loaded the record from the text, with *id the record's "id" when
  * it is text (else NULL; valid until the facts change); false when it

@@ -64,11 +64,9 @@ const char *eval_record_id(const cJSON *rec)
 static void eval_loaded(const eval_shared *sh, pw_context *ctx, eval_sink *s, const char *id, const eval_where *w)
 {
     pw_error err;
-    for (size_t k = 0; k < sh->o->nprogs; k++) {
-        if (pw_evaluate(ctx, sh->o->progs[k], sh->o->as_of, &err) != PW_OK) {
-            eval_fail(sh, s, w, id, err.message);
-            return;
-        }
+    if (pt_evaluate_list(ctx, sh->o->progs, sh->o->nprogs, sh->o->as_of, &err) != PW_OK) {
+        eval_fail(sh, s, w, id, err.message);
+        return;
     }
     eval_write_result(sh->fmt, ctx, id, s);
 }

@@ -663,8 +663,9 @@ static const pv_memo *pv_memo_find(pv_state *st, uint32_t f, const pv_value *arg
     }
     /* Copied now: the callee's code may reuse its parameters' slots. */
     m->epoch = 0; /* not valid until the call returns */
-    if (g->nparams)
-        memcpy(m->args, args, g->nparams * sizeof *args);
+    /* A loop, not memcpy: one or two values, where a call costs more. */
+    for (uint32_t i = 0; i < g->nparams; i++)
+        m->args[i] = args[i];
     *slot = m;
     return NULL;
 }
@@ -713,14 +714,15 @@ static void pv_memo_day(pv_state *st, int32_t today)
 static bool pv_exec(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
                     pv_value *result, pv_error *err);
 
-static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,
+/* remember: st->memo && !st->track, which holds for a whole run. */
+static bool pv_exec_leaf(pv_state *st, const pv_value *facts, int32_t today, uint32_t func, bool remember,
                          pv_value *result, pv_error *err)
 {
     pv_memo *keep = NULL;
     const pv_memo *m = NULL;
     /* A requirement's function has no parameters (the verifier refuses
      * others, verify_progs.c), so it has its one entry. */
-    if (st->memo && !st->track)
+    if (remember)
         m = pv_memo_find0(st, func, &keep);
     if (m && m->cost <= st->budget - st->executed) {
         st->executed += m->cost;
@@ -1171,9 +1173,11 @@ fail:
 
 typedef struct pv_eval {
     pv_state *st;
+    const pb_req *reqs; /* the program's nodes */
+    uint8_t *out;       /* and their outcomes, both indexed from its first node */
     const pv_value *facts;
     int32_t today;
-    uint32_t first; /* the program's first node */
+    bool remember;      /* calls are remembered (pv_memo_init, no day window) */
     pv_error *err;
 } pv_eval;
 
@@ -1190,13 +1194,13 @@ static bool pv_in_force(const pv_eval *e, const pb_req *r)
  * are neither needed (`all of`) nor counted. */
 static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
 {
-    const pb_req *reqs = e->st->img->reqs;
+    const pb_req *reqs = e->reqs;
     uint32_t in_force = 0;
     for (uint32_t m = 0, j = i + 1; m < g->nchildren; m++, j += reqs[j].size) {
         if (pv_in_force(e, &reqs[j]))
             in_force++;
         else
-            e->st->outcomes[j - e->first] = PV_NOT_IN_FORCE; /* whether reached or not */
+            e->out[j] = PV_NOT_IN_FORCE; /* whether reached or not */
     }
     uint32_t need = g->kind == PB_R_ALL ? in_force : g->kind == PB_R_ANY ? 1 : g->min;
     uint32_t met = 0, left = in_force, j = i + 1;
@@ -1222,55 +1226,94 @@ static bool pv_group(pv_eval *e, const pb_req *g, uint32_t i, uint8_t *out)
 
 static bool pv_node(pv_eval *e, uint32_t i, uint8_t *out)
 {
-    const pb_req *r = &e->st->img->reqs[i];
+    const pb_req *r = &e->reqs[i];
+    uint8_t o;
     if (!pv_in_force(e, r)) {
-        *out = PV_NOT_IN_FORCE;
+        o = PV_NOT_IN_FORCE;
     } else if (r->kind == PB_R_LEAF) {
         pv_value v;
-        if (!pv_exec_leaf(e->st, e->facts, e->today, r->func, &v, e->err))
+        if (!pv_exec_leaf(e->st, e->facts, e->today, r->func, e->remember, &v, e->err))
             return false;
-        *out = v.as.b && !v.none ? PV_MET : PV_UNMET;
-    } else if (!pv_group(e, r, i, out)) {
+        o = v.as.b && !v.none ? PV_MET : PV_UNMET;
+    } else if (!pv_group(e, r, i, &o)) {
         return false;
     }
-    e->st->outcomes[i - e->first] = *out;
+    e->out[i] = o;
+    *out = o;
+    return true;
+}
+
+/* Program p's tree on e's day, its outcomes into out; e->st and the day's
+ * memory are set up. */
+static bool pv_run_prog(pv_eval *e, const pb_prog *p, uint8_t *out, bool *eligible)
+{
+    e->st->executed = 0; /* the budget is per program */
+    e->reqs = e->st->img->reqs + p->first_req;
+    e->out = out;
+    memset(out, 0, p->nreqs);
+    *eligible = false;
+    if (pv_force_at(p->from, p->until, e->today) != PV_IN_FORCE)
+        return true;
+    /* Every top-level requirement is evaluated, whatever the others gave, so
+     * that the caller can report all that are unmet. */
+    bool all = true;
+    for (uint32_t i = 0; i < p->nreqs; i += e->reqs[i].size) {
+        uint8_t o;
+        if (!pv_node(e, i, &o))
+            return false;
+        if (e->reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
+            all = false;
+    }
+    /* Outside the enrolment window nobody may enrol; the requirements were
+     * still evaluated, so their outcomes show what else stands in the way. */
+    *eligible = all && pv_force_at(p->opens, p->closes, e->today) == PV_IN_FORCE;
+    return true;
+}
+
+/* The evaluation of a run on `today`: its error cleared, the day's memory. */
+static pv_eval pv_begin(pv_state *st, const pv_value *facts, int32_t today, pv_error *err)
+{
+    pv_clear_error(err);
+    st->executed = 0;
+    pv_memo_day(st, today);
+    return (pv_eval){st, NULL, NULL, facts, today, st->memo && !st->track, err};
+}
+
+bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, uint8_t *outcomes,
+                 bool *eligible, pv_error *err)
+{
+    pv_error scratch;
+    if (!err)
+        err = &scratch;
+    pv_eval e = pv_begin(st, facts, today, err);
+    if (prog >= st->img->nprogs) {
+        pv_message(err, "no program %u (the image has %u)", prog, st->img->nprogs);
+        return false;
+    }
+    return pv_run_prog(&e, &st->img->progs[prog], outcomes, eligible);
+}
+
+bool pv_run_all(pv_state *st, const pv_value *facts, int32_t today, const size_t *progs, size_t n,
+                uint8_t *outcomes, uint8_t *eligible, size_t *failed, pv_error *err)
+{
+    pv_eval e = pv_begin(st, facts, today, err);
+    const pb_image *img = st->img;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = progs ? progs[k] : k;
+        bool ok;
+        if (!pv_run_prog(&e, &img->progs[i], outcomes + img->progs[i].first_req, &ok)) {
+            *failed = k;
+            return false;
+        }
+        eligible[i] = ok;
+    }
     return true;
 }
 
 bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, bool *eligible,
             pv_error *err)
 {
-    pv_error scratch;
-    if (!err)
-        err = &scratch;
-    pv_clear_error(err);
-    const pb_image *img = st->img;
-    st->executed = 0;
-    if (prog >= img->nprogs) {
-        pv_message(err, "no program %u (the image has %u)", prog, img->nprogs);
-        return false;
-    }
-    pv_memo_day(st, today);
-    const pb_prog *p = &img->progs[prog];
-    memset(st->outcomes, 0, p->nreqs);
-    *eligible = false;
-    if (pv_force_at(p->from, p->until, today) != PV_IN_FORCE)
-        return true;
-    pv_eval e = {st, facts, today, p->first_req, err};
-    /* Every top-level requirement is evaluated, whatever the others gave, so
-     * that the caller can report all that are unmet. */
-    bool all = true;
-    for (uint32_t i = p->first_req; i < p->first_req + p->nreqs; i += img->reqs[i].size) {
-        uint8_t o;
-        if (!pv_node(&e, i, &o))
-            return false;
-        if (img->reqs[i].role == PB_ROLE_REQUIRE && o == PV_UNMET)
-            all = false;
-    }
-    /* Outside the enrolment window nobody may enrol; the requirements were
-     * still evaluated, so their outcomes show what else stands in the way. */
-    *eligible = all && pv_force_at(p->opens, p->closes, today) == PV_IN_FORCE;
-    return true;
+    return pv_run_into(st, facts, today, prog, st->outcomes, eligible, err);
 }
 
 bool pv_call(pv_state *st, const pv_value *facts, int32_t today, uint32_t func,

@@ -172,6 +172,23 @@ void pv_memo_forget(pv_state *st);
  * error (integer overflow, instruction budget) returns false with err set. */
 bool pv_run(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog,
             bool *eligible, pv_error *err);
+/* pv_run with the outcomes written to `outcomes` (the program's nreqs
+ * entries) instead of st->outcomes: a host keeping every program's
+ * outcomes side by side (pw_evaluate_all) needs no copy. On a runtime
+ * error the entries hold what the run had reached. */
+bool pv_run_into(pv_state *st, const pv_value *facts, int32_t today, uint32_t prog, uint8_t *outcomes,
+                 bool *eligible, pv_error *err);
+
+/* Several programs in one call: what pv_run_into gives program by
+ * program, with the setup done once. `progs` lists the n programs to run,
+ * in order, each below img->nprogs (the caller checks), or is NULL for the
+ * first n (every program: n = img->nprogs). `outcomes` holds img->nreqs
+ * entries (program p's from its first_req), `eligible` img->nprogs. On a
+ * runtime error returns false with *failed the position in the list of the
+ * program that failed and err (not NULL) set as pv_run would; the programs
+ * before it have their results, those after it are not touched. */
+bool pv_run_all(pv_state *st, const pv_value *facts, int32_t today, const size_t *progs, size_t n,
+                uint8_t *outcomes, uint8_t *eligible, size_t *failed, pv_error *err);
 
 /* Calls function `func` with its nparams arguments `args` (of the parameter
  * types) and stores its result in *result. For tests, tools and hosts that

@@ -428,6 +428,37 @@ START_TEST(save_without_requirements)
 }
 END_TEST
 
+/* pw_evaluate_all stops at the first program that fails (pv_run_all):
+ * the programs before it have the new day's results, it has none, and
+ * those after it keep the results of their last evaluation, as after
+ * pw_evaluate program by program (pathway.h). */
+START_TEST(evaluate_all_stops_at_a_failure)
+{
+    pw_program *p = compile("facts coach { id: text  level: integer }\n"
+                            "program a \"A\" {\n  require \"one\": level >= 1\n}\n"
+                            "program b \"B\" {\n  require \"big\": level * 1024 * (years since 2000-01-01) > 0\n}\n"
+                            "program c \"C\"\n  effective from 2003-01-01\n{\n  require \"one\": level >= 1\n}\n");
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    static const char rec[] = "{\"id\":\"x\",\"level\":4503599627370496}";
+    ck_assert_int_eq(pw_context_set_json(ctx, rec, sizeof rec - 1, NULL), PW_OK);
+    /* 2001: one year since 2000, no overflow; c not yet in force. */
+    ck_assert_int_eq(pw_evaluate_all(ctx, day("2001-06-01"), NULL), PW_OK);
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_ELIGIBLE);
+    ck_assert_int_eq(pw_result_verdict(ctx, 2), PW_NOT_YET_IN_FORCE);
+    /* 2005: five years overflow in b. */
+    pw_error e;
+    ck_assert_int_eq(pw_evaluate_all(ctx, day("2005-06-01"), &e), PW_ERR_EVAL);
+    ck_assert_str_eq(e.message, "edges.pw:6:31: integer overflow in `*` (program `b`)");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_ELIGIBLE);
+    ck_assert_int_eq(pw_result_verdict(ctx, 1), PW_VERDICT_NOT_EVALUATED);
+    ck_assert_int_eq(pw_result_verdict(ctx, 2), PW_NOT_YET_IN_FORCE); /* 2001's */
+    ck_assert_int_eq(pw_result_outcome(ctx, 2, 0), PW_NOT_EVALUATED);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 /* A runtime error with its place in the rules, and one without (the
  * instruction budget). */
 START_TEST(eval_errors_with_and_without_place)
@@ -968,6 +999,7 @@ int main(void)
     tcase_add_test(tc, decision_over_budget);
     tcase_add_test(tc, save_without_requirements);
     tcase_add_test(tc, eval_errors_with_and_without_place);
+    tcase_add_test(tc, evaluate_all_stops_at_a_failure);
     tcase_add_test(tc, eval_error_without_place);
     tcase_add_test(tc, versions_by_text);
     tcase_add_test(tc, format_without_programs);

@@ -108,10 +108,27 @@ static const pb_field *pf_s_field(const pf_stream *S, uint32_t rec, uint32_t j)
     return &S->f->img->fields[S->f->img->records[rec].first_field + j];
 }
 
-/* Opens a container; false past the nesting bound. */
-static bool pf_s_open(pf_stream *S)
+/* A container opens: 0 past the nesting bound (declined), 1 inside a
+ * value being skipped (counted there), -1 for the caller to place it. */
+static int pf_s_enter(pf_stream *S)
 {
-    return ++S->nest <= PF_STREAM_NEST;
+    if (++S->nest > PF_STREAM_NEST)
+        return 0;
+    if (S->skip) {
+        S->skip++;
+        return 1;
+    }
+    return -1;
+}
+
+/* A container closes: true when it was inside a value being skipped. */
+static bool pf_s_leave(pf_stream *S)
+{
+    S->nest--;
+    if (!S->skip)
+        return false;
+    S->skip--;
+    return true;
 }
 
 /* A record's object opens (the root's values are f->root, an element's
@@ -292,12 +309,9 @@ static int pf_s_string(void *ctx, const unsigned char *v, size_t len)
 static int pf_s_start_map(void *ctx)
 {
     pf_stream *S = ctx;
-    if (!pf_s_open(S))
-        return 0;
-    if (S->skip) {
-        S->skip++;
-        return 1;
-    }
+    int in = pf_s_enter(S);
+    if (in >= 0)
+        return in;
     if (S->nframes == 0)
         return pf_s_object(S, 0, true);
     pf_sframe *fr = &S->frames[S->nframes - 1];
@@ -351,11 +365,8 @@ static int pf_s_key(void *ctx, const unsigned char *k, size_t len)
 static int pf_s_end_map(void *ctx)
 {
     pf_stream *S = ctx;
-    S->nest--;
-    if (S->skip) {
-        S->skip--;
+    if (pf_s_leave(S))
         return 1;
-    }
     pf_sframe *fr = &S->frames[S->nframes - 1];
     const pb_record *r = &S->f->img->records[fr->rec];
     pv_value *vals = pf_s_vals(S, fr);
@@ -369,12 +380,9 @@ static int pf_s_end_map(void *ctx)
 static int pf_s_start_array(void *ctx)
 {
     pf_stream *S = ctx;
-    if (!pf_s_open(S))
-        return 0;
-    if (S->skip) {
-        S->skip++;
-        return 1;
-    }
+    int in = pf_s_enter(S);
+    if (in >= 0)
+        return in;
     if (S->nframes == 0)
         return 0;
     pf_sframe *fr = &S->frames[S->nframes - 1];
@@ -403,11 +411,8 @@ static int pf_s_start_array(void *ctx)
 static int pf_s_end_array(void *ctx)
 {
     pf_stream *S = ctx;
-    S->nest--;
-    if (S->skip) {
-        S->skip--;
+    if (pf_s_leave(S))
         return 1;
-    }
     pf_sframe *a = &S->frames[--S->nframes];
     uint32_t width = 1;
     if (a->kind == PF_SF_LIST) {

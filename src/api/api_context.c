@@ -51,6 +51,7 @@ static void pw_context_release(pw_context *c, bool facts_ok, bool vm_ok)
     free(c->fallback);
     free(c->native_eligible);
     free(c->native_outcomes);
+    free(c->func_notes);
     free(c->native_scratch);
     free(c);
 }
@@ -101,7 +102,9 @@ pw_status pw_context_new(const pw_program *program, pw_context **out, pw_error *
     c->fallback = calloc(np, 1);
     c->native_eligible = calloc(np, 1);
     c->native_outcomes = calloc(nr, 1);
-    if (!c->has_decision || !c->decided || !c->fallback || !c->native_eligible || !c->native_outcomes)
+    c->func_notes = calloc(img->nfuncs ? img->nfuncs : 1, 1);
+    if (!c->has_decision || !c->decided || !c->fallback || !c->native_eligible || !c->native_outcomes ||
+        !c->func_notes)
         memo_ok = false;
     if (!memo_ok || !c->evaluated || !c->eligible || !c->verdict || !c->outcomes || !c->lists || !c->nunmet ||
         !c->npref || !c->nadvice || !c->order || !c->ntop) {

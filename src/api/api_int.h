@@ -15,6 +15,9 @@ struct pw_program {
     pb_image *img;
     /* The rule set compiled to C (pw_program_use_native), or NULL. */
     const struct pw_native *native;
+    /* img->nprogs: each program's first version (the first program of its
+     * id), so that versions are found without comparing text (pwi_wrap). */
+    const uint32_t *first_version;
 };
 
 struct pw_context {
@@ -43,6 +46,7 @@ struct pw_context {
     uint8_t *fallback;     /* nprogs: the native entry left the program to the VM */
     uint8_t *native_eligible; /* nprogs */
     uint8_t *native_outcomes; /* img->nreqs */
+    uint8_t *func_notes;      /* img->nfuncs: pt_context_func_notes */
     void *native_scratch;     /* the entry's (pw_native.scratch_size bytes) */
     size_t native_scratch_size;
     /* pw_eval_json's format, made for json_as_of on first use. */

@@ -153,16 +153,49 @@ void pw_date_format(pw_date date, char buf[11])
 
 /* ---- bytecode ------------------------------------------------------------- */
 
+/* A program's id, for sorting the versions together. */
+typedef struct pwi_version {
+    const char *id;
+    uint32_t prog;
+} pwi_version;
+
+_Static_assert(sizeof(pw_program) % _Alignof(pwi_version) == 0, "a program's versions follow it in its block");
+
+/* By id, then by program: a run of versions starts with the first. */
+static int pwi_version_cmp(const void *a, const void *b)
+{
+    const pwi_version *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (int)(x->prog > y->prog) - (int)(x->prog < y->prog);
+}
+
+/* Versions are told apart by text, not string id: a loaded image need not
+ * have interned its strings. Sorted (n log n, for rule sets of thousands
+ * of programs), in the program's own block. */
+static void pwi_versions(pw_program *p, pwi_version *v, uint32_t *first)
+{
+    const pb_image *img = p->img;
+    for (uint32_t i = 0; i < img->nprogs; i++)
+        v[i] = (pwi_version){img->strings[img->progs[i].id], i};
+    qsort(v, img->nprogs, sizeof *v, pwi_version_cmp);
+    for (uint32_t k = 0; k < img->nprogs; k++)
+        first[v[k].prog] = k > 0 && strcmp(v[k].id, v[k - 1].id) == 0 ? first[v[k - 1].prog] : v[k].prog;
+    p->first_version = first;
+}
+
 /* Hands a verified image to the caller as a program; takes ownership. */
 pw_status pwi_wrap(pb_image *img, pw_program **out, pw_error *err)
 {
-    pw_program *p = malloc(sizeof *p);
+    /* The program, then its versions sorted, then each one's first. */
+    pw_program *p = malloc(sizeof *p + img->nprogs * (sizeof(pwi_version) + sizeof(uint32_t)));
     if (!p) {
         pb_image_free(img);
         return pwi_fail(err, PW_ERR_NOMEM, "out of memory");
     }
     p->img = img;
     p->native = NULL;
+    pwi_version *v = (pwi_version *)(void *)(p + 1);
+    pwi_versions(p, v, (uint32_t *)(void *)(v + img->nprogs));
     *out = p;
     return pwi_ok(err);
 }
@@ -297,12 +330,10 @@ pw_status pw_requirement_info(const pw_program *program, size_t prog, size_t req
 
 /* ---- versions ------------------------------------------------------------- */
 
-/* Versions are told apart by text, not string id: a loaded image need not
- * have interned its strings. */
-static bool pw_same_id(const pb_image *img, uint32_t a, uint32_t b)
+/* Whether programs a and b are versions of one (pwi_versions). */
+static bool pw_same_id(const pw_program *program, uint32_t a, uint32_t b)
 {
-    return img->progs[a].id == img->progs[b].id ||
-           strcmp(img->strings[img->progs[a].id], img->strings[img->progs[b].id]) == 0;
+    return program->first_version[a] == program->first_version[b];
 }
 
 void pw_program_period(const pw_program *program, size_t prog, pw_date *from, pw_date *until)
@@ -337,7 +368,7 @@ bool pw_program_dated(const pw_program *program, size_t prog)
         return false;
     const pb_image *img = program->img;
     for (uint32_t i = 0; i < img->nprogs; i++)
-        if (pw_same_id(img, (uint32_t)prog, i) &&
+        if (pw_same_id(program, (uint32_t)prog, i) &&
             (img->progs[i].from != PB_OPEN_FROM || img->progs[i].until != PB_OPEN_UNTIL))
             return true;
     return false;
@@ -348,7 +379,7 @@ bool pw_program_is_first_version(const pw_program *program, size_t prog)
     if (!program || prog >= program->img->nprogs)
         return false;
     for (uint32_t i = 0; i < prog; i++)
-        if (pw_same_id(program->img, (uint32_t)prog, i))
+        if (pw_same_id(program, (uint32_t)prog, i))
             return false;
     return true;
 }
@@ -360,7 +391,7 @@ size_t pw_program_version_at(const pw_program *program, size_t prog, pw_date dat
     const pb_image *img = program->img;
     size_t next = SIZE_MAX, last = prog;
     for (uint32_t i = 0; i < img->nprogs; i++) {
-        if (!pw_same_id(img, (uint32_t)prog, i))
+        if (!pw_same_id(program, (uint32_t)prog, i))
             continue;
         const pb_prog *v = &img->progs[i];
         if (date >= v->from && date <= v->until)

@@ -46,6 +46,11 @@ struct pv_state *pt_context_vm(pw_context *ctx)
     return &ctx->vm;
 }
 
+uint8_t *pt_context_func_notes(pw_context *ctx)
+{
+    return ctx->func_notes;
+}
+
 pw_status pt_context_set_cjson(pw_context *ctx, const struct cJSON *record, pw_error *err)
 {
     return pwi_context_set_cjson(ctx, record, err);

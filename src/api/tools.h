@@ -52,6 +52,10 @@ bool pt_context_pending(const pw_context *ctx);
 struct pf_facts *pt_context_facts(pw_context *ctx);
 const struct pf_facts *pt_context_cfacts(const pw_context *ctx);
 struct pv_state *pt_context_vm(pw_context *ctx);
+/* One byte per function of the image, zero when the context is made, for
+ * a tool to note what it learned of a function's code (explain: whether it
+ * reads the date), which holds for every record the context will hold. */
+uint8_t *pt_context_func_notes(pw_context *ctx);
 
 /* Like pw_context_set_json, for a caller that already parsed the record
  * (the command line, which also needs the record's id when it is bad). */

@@ -149,13 +149,15 @@ pw_status px_node_at(pw_context *ctx, size_t version, size_t node, pw_date day, 
     return px_node(ctx, NULL, version, p->first_req + (uint32_t)node, day, out, NULL, NULL, err);
 }
 
-bool px_memo_init(px_memo *m, const pb_image *img, pm_arena *a)
+bool px_memo_init(px_memo *m, pw_context *ctx, pm_arena *a)
 {
-    m->func = pm_alloc(a, img->nfuncs ? img->nfuncs : 1);
+    const pb_image *img = pt_program_image(pt_context_program(ctx));
+    /* What a function's code reads holds for every record: the context
+     * keeps it from one explanation to the next. */
+    m->func = pt_context_func_notes(ctx);
     m->leaf = pm_alloc(a, img->nreqs ? img->nreqs : 1);
-    if (!m->func || !m->leaf)
+    if (!m->leaf)
         return false;
-    memset(m->func, 0, img->nfuncs);
     memset(m->leaf, 0, img->nreqs);
     return true;
 }

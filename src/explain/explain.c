@@ -349,7 +349,7 @@ pw_status px_explain(pw_context *ctx, const char *coach, const pw_explain_option
     px_scans scans = {NULL, 0, 0};
     px_lookeds looked = {NULL, 0, 0};
     px_exp x = {ctx, {0, 0, 0}, a, err, {NULL, NULL}, &scans, &looked};
-    pw_status st = e && px_memo_init(&x.memo, pt_program_image(pt_context_program(ctx)), a) ? px_span_of(o, &x.span, err)
+    pw_status st = e && px_memo_init(&x.memo, ctx, a) ? px_span_of(o, &x.span, err)
                                                                      : px_fail_nomem(err);
     if (st == PW_OK) {
         e->internal = a;

@@ -52,10 +52,10 @@ pw_status px_holds_at(pw_context *ctx, size_t version, size_t node, pw_date day,
  * whether it (or a callee) looks at the evaluation date, per requirement
  * node the outcome of a leaf that does not (the same on every day). */
 typedef struct px_memo {
-    uint8_t *func; /* img->nfuncs */
+    uint8_t *func; /* img->nfuncs: the context's (pt_context_func_notes) */
     uint8_t *leaf; /* img->nreqs */
 } px_memo;
-bool px_memo_init(px_memo *m, const pb_image *img, pm_arena *a);
+bool px_memo_init(px_memo *m, pw_context *ctx, pm_arena *a);
 /* px_holds_at, with leaves that never look at the date evaluated once. */
 pw_status px_holds_at_memo(pw_context *ctx, px_memo *m, size_t version, size_t node, pw_date day,
                            pw_outcome *out, unsigned *met, unsigned *members, pw_error *err);

@@ -459,6 +459,29 @@ START_TEST(evaluate_all_stops_at_a_failure)
 }
 END_TEST
 
+/* pt_evaluate_list (pathway eval's one VM call for a line's programs)
+ * completes facts set field by field first, as pw_evaluate does: a
+ * required field left out is the error, and no program is evaluated. */
+START_TEST(evaluate_list_completes_the_facts)
+{
+    pw_program *p = compile("facts coach { id: text  level: integer }\n"
+                            "program a \"A\" {\n  require \"one\": level >= 1\n}\n");
+    pw_context *ctx;
+    ck_assert_int_eq(pw_context_new(p, &ctx, NULL), PW_OK);
+    ck_assert_int_eq(pw_context_set_text(ctx, "id", "x", NULL), PW_OK);
+    size_t progs[] = {0};
+    pw_error e;
+    ck_assert_int_eq(pt_evaluate_list(ctx, progs, 1, day("2026-01-01"), &e), PW_ERR_FACTS);
+    ck_assert_str_eq(e.message, "missing required field `level`");
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_VERDICT_NOT_EVALUATED);
+    ck_assert_int_eq(pw_context_set_int(ctx, "level", 2, NULL), PW_OK);
+    ck_assert_int_eq(pt_evaluate_list(ctx, progs, 1, day("2026-01-01"), &e), PW_OK);
+    ck_assert_int_eq(pw_result_verdict(ctx, 0), PW_ELIGIBLE);
+    pw_context_free(ctx);
+    pw_program_free(p);
+}
+END_TEST
+
 /* A runtime error with its place in the rules, and one without (the
  * instruction budget). */
 START_TEST(eval_errors_with_and_without_place)
@@ -1000,6 +1023,7 @@ int main(void)
     tcase_add_test(tc, save_without_requirements);
     tcase_add_test(tc, eval_errors_with_and_without_place);
     tcase_add_test(tc, evaluate_all_stops_at_a_failure);
+    tcase_add_test(tc, evaluate_list_completes_the_facts);
     tcase_add_test(tc, eval_error_without_place);
     tcase_add_test(tc, versions_by_text);
     tcase_add_test(tc, format_without_programs);
